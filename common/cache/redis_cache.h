@@ -1,0 +1,103 @@
+// A Redis cache client that never fails a caller: every error, timeout or open
+// circuit reads as a miss (Get) or is dropped (Set/Delete), and is counted.
+//
+// hiredis contexts are not thread-safe: the client keeps a small pool, one context
+// per concurrent caller, each with connect and command timeouts; a broken context
+// is discarded and reconnected lazily. A circuit breaker opens after
+// `failure_threshold` consecutive failures and lets one probe through every
+// `open_interval_ms`, so a down or hung Redis costs callers nothing but a check.
+#ifndef CERCLES_COMMON_CACHE_REDIS_CACHE_H_
+#define CERCLES_COMMON_CACHE_REDIS_CACHE_H_
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "common/observability/metrics.h"
+
+struct redisContext;
+
+namespace cercles::cache {
+
+struct RedisOptions {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  int connect_timeout_ms = 100;
+  int command_timeout_ms = 50;
+  int pool_size = 8;
+  int failure_threshold = 3;
+  int open_interval_ms = 1000;
+};
+
+// Parses "redis://host:port" (or "host:port"); an empty url disables the cache.
+struct RedisUrl {
+  std::string host;
+  int port = 6379;
+};
+std::optional<RedisUrl> ParseRedisUrl(const std::string& url, std::string* error);
+
+class CircuitBreaker {
+ public:
+  using Clock = std::chrono::steady_clock;
+  CircuitBreaker(int failure_threshold, std::chrono::milliseconds open_interval)
+      : threshold_(failure_threshold), open_interval_(open_interval) {}
+  // True if a call may be attempted now (closed, or half-open probe slot).
+  bool Allow(Clock::time_point now = Clock::now());
+  void RecordSuccess();
+  void RecordFailure(Clock::time_point now = Clock::now());
+  bool is_open(Clock::time_point now = Clock::now()) const;
+
+ private:
+  const int threshold_;
+  const std::chrono::milliseconds open_interval_;
+  mutable absl::Mutex mu_;
+  int consecutive_failures_ ABSL_GUARDED_BY(mu_) = 0;
+  Clock::time_point open_until_ ABSL_GUARDED_BY(mu_){};
+  bool probing_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+class RedisCache {
+ public:
+  // metrics may be null. Does not connect until first use.
+  RedisCache(RedisOptions options, observability::Registry* metrics);
+  ~RedisCache();
+  RedisCache(const RedisCache&) = delete;
+  RedisCache& operator=(const RedisCache&) = delete;
+
+  // nullopt on a miss or on any failure (counted as cache_errors_total).
+  std::optional<std::string> Get(const std::string& key);
+  // SET key value PX ttl. ttl must be positive: every key expires.
+  void Set(const std::string& key, const std::string& value, std::chrono::milliseconds ttl);
+  // SET key value NX PX ttl: true if this caller took the key (used as a short lock
+  // against stampedes). False on any failure too.
+  bool SetIfAbsent(const std::string& key, const std::string& value, std::chrono::milliseconds ttl);
+  void Delete(const std::vector<std::string>& keys);
+  // True if a PING round trip succeeds now (for readiness reporting, not required).
+  bool Ping();
+
+ private:
+  struct Reply;
+  // Runs one command on a pooled context; nullptr reply on failure.
+  std::unique_ptr<Reply> Command(const std::vector<std::string>& argv);
+  redisContext* Acquire();
+  void Release(redisContext* ctx, bool healthy);
+
+  const RedisOptions options_;
+  CircuitBreaker breaker_;
+  absl::Mutex mu_;
+  std::vector<redisContext*> idle_ ABSL_GUARDED_BY(mu_);
+  observability::Counter* hits_ = nullptr;
+  observability::Counter* misses_ = nullptr;
+  observability::Counter* errors_ = nullptr;
+  observability::Counter* short_circuits_ = nullptr;
+  observability::Histogram* latency_ = nullptr;
+};
+
+}  // namespace cercles::cache
+
+#endif  // CERCLES_COMMON_CACHE_REDIS_CACHE_H_

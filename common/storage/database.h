@@ -1,0 +1,128 @@
+// One storage interface over SQLite (embedded default) and PostgreSQL (scale-out).
+//
+// SQL is written once with `?` placeholders; the PostgreSQL engine rewrites them to
+// `$1..$n`. Schema text may use the dialect tokens below, replaced at migration time:
+//   {{SERIAL_PK}}  SQLite "INTEGER PRIMARY KEY AUTOINCREMENT", PostgreSQL "BIGSERIAL PRIMARY KEY"
+//   {{BLOB}}       SQLite "BLOB", PostgreSQL "BYTEA"
+// Integers are 64-bit (use BIGINT columns), text is UTF-8, times are INTEGER micros.
+//
+// Errors: a unique-constraint violation is ALREADY_EXISTS; a busy database, a lock
+// timeout, a deadlock or a serialization failure is ABORTED (retry the transaction);
+// a lost connection is UNAVAILABLE; everything else INTERNAL. Messages never contain
+// parameter values (they may be personal data).
+#ifndef CERCLES_COMMON_STORAGE_DATABASE_H_
+#define CERCLES_COMMON_STORAGE_DATABASE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace cercles::storage {
+
+enum class Engine { kSqlite, kPostgres };
+
+// Binary bytes (a serialized protobuf, a hash). Distinct from text on purpose.
+struct Blob {
+  std::string bytes;
+};
+
+struct Null {};
+
+using Value = std::variant<Null, int64_t, std::string, Blob>;
+
+// One result row. Column accessors take the 0-based column index; a NULL reads as
+// 0 / "" (use IsNull to tell).
+class Row {
+ public:
+  explicit Row(std::vector<std::optional<std::string>> cells) : cells_(std::move(cells)) {}
+  size_t size() const { return cells_.size(); }
+  bool IsNull(size_t i) const { return !cells_.at(i).has_value(); }
+  int64_t Int(size_t i) const;
+  const std::string& Text(size_t i) const;
+  // Blob and text cells are both returned as their raw bytes.
+  const std::string& Bytes(size_t i) const { return Text(i); }
+
+ private:
+  std::vector<std::optional<std::string>> cells_;
+};
+
+using Rows = std::vector<Row>;
+
+enum class TxMode {
+  kRead,   // read-only snapshot
+  kWrite,  // takes the write lock up front on SQLite (BEGIN IMMEDIATE)
+};
+
+// A transaction on one pooled connection. Rolled back on destruction unless
+// Commit() succeeded. Not thread-safe: one thread uses it at a time.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+  virtual absl::StatusOr<Rows> Query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  // Returns the number of rows changed.
+  virtual absl::StatusOr<int64_t> Exec(std::string_view sql,
+                                       const std::vector<Value>& params = {}) = 0;
+  virtual absl::Status Commit() = 0;
+  virtual Engine engine() const = 0;
+  // Serialises this transaction with every other one that takes the same lock id
+  // until it ends (pg_advisory_xact_lock; a no-op on SQLite where writers are
+  // already serialised by BEGIN IMMEDIATE).
+  virtual absl::Status LockExclusive(int64_t lock_id) = 0;
+};
+
+struct Migration {
+  int version;       // 1, 2, 3... applied in order, each once
+  std::string name;  // short description, recorded
+  std::string sql;   // one or more statements separated by ';', dialect tokens allowed
+};
+
+struct OpenOptions {
+  // Pool size (connections). SQLite: readers; writers are serialised anyway.
+  int max_connections = 8;
+  // SQLite synchronous=FULL when true (money and acknowledged writes), NORMAL otherwise.
+  bool durable_writes = true;
+  // How long to wait for a lock (SQLite busy_timeout, PostgreSQL lock_timeout).
+  int lock_timeout_ms = 5000;
+};
+
+class Database {
+ public:
+  // url: "sqlite:///abs/path.db", "sqlite://relative/path.db", "sqlite::memory:"
+  // (one shared in-memory database), or "postgresql://..." / "postgres://..." (libpq).
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& url,
+                                                        const OpenOptions& options = {});
+  virtual ~Database() = default;
+
+  virtual absl::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) = 0;
+  virtual Engine engine() const = 0;
+
+  // Applies the migrations not yet recorded in table schema_migrations_<component>,
+  // each in its own transaction. Safe when several processes start at once on the
+  // same PostgreSQL database (an advisory lock serialises them) or SQLite file.
+  virtual absl::Status Migrate(std::string_view component,
+                               const std::vector<Migration>& migrations) = 0;
+
+  // A redacted description of where the data lives, for logs (no password).
+  virtual std::string Describe() const = 0;
+};
+
+// Runs fn in a transaction and commits it; retries the whole transaction up to
+// `attempts` times when fn or Commit returns ABORTED. fn's non-OK status rolls back.
+absl::Status RunInTransaction(Database& db, TxMode mode,
+                              const std::function<absl::Status(Transaction&)>& fn,
+                              int attempts = 5);
+
+// Replaces the dialect tokens in schema text for an engine.
+std::string ApplyDialect(std::string_view sql, Engine engine);
+
+}  // namespace cercles::storage
+
+#endif  // CERCLES_COMMON_STORAGE_DATABASE_H_
