@@ -1,0 +1,224 @@
+#include "common/auth/auth.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/util/crypto.h"
+
+namespace cercles::auth {
+
+using cercles::common::v1::AccessPolicy;
+
+std::string RoleName(Role role) {
+  switch (role) {
+    case cercles::common::v1::ROLE_ADMIN:
+      return "admin";
+    case cercles::common::v1::ROLE_ADVISOR:
+      return "advisor";
+    case cercles::common::v1::ROLE_SERVICE:
+      return "service";
+    case cercles::common::v1::ROLE_PEER_FUND:
+      return "peer-fund";
+    default:
+      return "none";
+  }
+}
+
+std::string Principal::ToString() const {
+  switch (kind) {
+    case Kind::kStaff:
+      return absl::StrCat("staff:", name);
+    case Kind::kService:
+      return absl::StrCat("service:", name);
+    case Kind::kPeerFund:
+      return absl::StrCat("fund:", name);
+    case Kind::kAnonymous:
+      break;
+  }
+  return "anonymous";
+}
+
+absl::StatusOr<TokenStore> TokenStore::Parse(const std::string& text, const std::string& source) {
+  TokenStore store;
+  int line_number = 0;
+  for (absl::string_view raw : absl::StrSplit(text, '\n')) {
+    ++line_number;
+    std::string line(absl::StripAsciiWhitespace(raw));
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> parts =
+        absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+    auto error = [&](const std::string& rule) {
+      return absl::InvalidArgumentError(absl::StrCat(source, ":", line_number, ": ", rule));
+    };
+    if (parts.size() != 3) {
+      return error("expected \"<sha256 hex> <admin|advisor> <name>\"");
+    }
+    if (parts[0].size() != 64 ||
+        parts[0].find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return error("the token hash must be 64 lower-case hex characters (sha256)");
+    }
+    Role role;
+    if (parts[1] == "admin") {
+      role = cercles::common::v1::ROLE_ADMIN;
+    } else if (parts[1] == "advisor") {
+      role = cercles::common::v1::ROLE_ADVISOR;
+    } else {
+      return error(absl::StrCat("unknown role \"", parts[1], "\" (admin or advisor)"));
+    }
+    store.Add(parts[0], TokenEntry{role, parts[2]});
+  }
+  return store;
+}
+
+absl::StatusOr<TokenStore> TokenStore::LoadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in.good())
+    return absl::InvalidArgumentError(absl::StrCat("cannot read tokens file \"", path, "\""));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return Parse(buffer.str(), path);
+}
+
+const TokenEntry* TokenStore::Find(const std::string& token) const {
+  auto it = by_hash_.find(Sha256Hex(token));
+  return it == by_hash_.end() ? nullptr : &it->second;
+}
+
+void Authenticator::SetPeerFunds(std::set<std::string> common_names) {
+  absl::MutexLock lock(&mu_);
+  peer_funds_ = std::move(common_names);
+}
+
+std::string PeerCommonName(const grpc::ServerContextBase& context) {
+  std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+  if (auth == nullptr || !auth->IsPeerAuthenticated()) return "";
+  for (const grpc::string_ref& value : auth->FindPropertyValues("x509_common_name")) {
+    return std::string(value.data(), value.size());
+  }
+  return "";
+}
+
+absl::StatusOr<Principal> Authenticator::Identify(const std::string& authorization,
+                                                  const std::string& peer_common_name) const {
+  Principal principal;
+  if (!authorization.empty()) {
+    constexpr absl::string_view kBearer = "Bearer ";
+    if (!absl::StartsWithIgnoreCase(authorization, kBearer)) {
+      return absl::UnauthenticatedError("the authorization header must be \"Bearer <token>\"");
+    }
+    const TokenEntry* entry = tokens_.Find(authorization.substr(kBearer.size()));
+    if (entry == nullptr) return absl::UnauthenticatedError("the bearer token is not recognised");
+    principal.kind = Principal::Kind::kStaff;
+    principal.name = entry->name;
+    principal.role = entry->role;
+    return principal;
+  }
+  if (!peer_common_name.empty()) {
+    if (trusted_services_.count(peer_common_name) > 0) {
+      principal.kind = Principal::Kind::kService;
+      principal.name = peer_common_name;
+      principal.role = cercles::common::v1::ROLE_SERVICE;
+      return principal;
+    }
+    absl::MutexLock lock(&mu_);
+    if (peer_funds_.count(peer_common_name) > 0) {
+      principal.kind = Principal::Kind::kPeerFund;
+      principal.name = peer_common_name;
+      principal.role = cercles::common::v1::ROLE_PEER_FUND;
+      return principal;
+    }
+    return absl::UnauthenticatedError(
+        absl::StrCat("the client certificate \"", peer_common_name,
+                     "\" is neither a service of this deployment nor a registered peer fund"));
+  }
+  return principal;  // anonymous
+}
+
+absl::StatusOr<Principal> Authenticator::Identify(const grpc::ServerContextBase& context) const {
+  std::string authorization;
+  const auto& metadata = context.client_metadata();
+  if (auto it = metadata.find("authorization"); it != metadata.end()) {
+    authorization.assign(it->second.data(), it->second.size());
+  }
+  return Identify(authorization, PeerCommonName(context));
+}
+
+void Authorizer::AddService(const google::protobuf::ServiceDescriptor* service) {
+  for (int i = 0; i < service->method_count(); ++i) {
+    const google::protobuf::MethodDescriptor* m = service->method(i);
+    auto method = std::make_unique<Method>();
+    method->path = absl::StrCat("/", service->full_name(), "/", m->name());
+    const auto& options = m->options();
+    method->has_policy = options.HasExtension(cercles::common::v1::access_policy);
+    if (method->has_policy)
+      method->policy = options.GetExtension(cercles::common::v1::access_policy);
+    by_request_type_[m->input_type()->full_name()] = method.get();
+    by_path_[method->path] = method.get();
+    methods_.push_back(std::move(method));
+  }
+}
+
+absl::StatusOr<Principal> Authorizer::CheckPolicy(const grpc::ServerContextBase& context,
+                                                  const Method& method) const {
+  if (!method.has_policy) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(method.path, " declares no access policy: denied by default"));
+  }
+  absl::StatusOr<Principal> principal = authenticator_->Identify(context);
+  if (!principal.ok()) return principal.status();
+  if (method.policy.allow_unauthenticated()) return principal;
+  if (principal->kind == Principal::Kind::kAnonymous) {
+    return absl::UnauthenticatedError(
+        absl::StrCat(method.path, " needs credentials: a bearer token or a client certificate"));
+  }
+  std::vector<std::string> allowed;
+  for (int role : method.policy.allowed_roles()) {
+    if (role == principal->role) return principal;
+    allowed.push_back(RoleName(static_cast<Role>(role)));
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      principal->ToString(), " (role ", RoleName(principal->role), ") may not call ", method.path,
+      "; allowed roles: ", allowed.empty() ? "none" : absl::StrJoin(allowed, ", ")));
+}
+
+absl::StatusOr<Principal> Authorizer::Check(const grpc::ServerContextBase& context,
+                                            const google::protobuf::Message& request) const {
+  auto it = by_request_type_.find(request.GetDescriptor()->full_name());
+  if (it == by_request_type_.end()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "no registered RPC takes ", request.GetDescriptor()->full_name(), ": denied by default"));
+  }
+  return CheckPolicy(context, *it->second);
+}
+
+absl::StatusOr<Principal> Authorizer::CheckMethod(const grpc::ServerContextBase& context,
+                                                  const std::string& method_path) const {
+  auto it = by_path_.find(method_path);
+  if (it == by_path_.end()) {
+    return absl::PermissionDeniedError(absl::StrCat(method_path, " is not a registered RPC"));
+  }
+  return CheckPolicy(context, *it->second);
+}
+
+std::vector<std::string> MethodsWithoutPolicy(const google::protobuf::ServiceDescriptor* service) {
+  std::vector<std::string> missing;
+  for (int i = 0; i < service->method_count(); ++i) {
+    const auto* m = service->method(i);
+    if (!m->options().HasExtension(cercles::common::v1::access_policy)) {
+      missing.push_back(m->full_name());
+    } else {
+      const auto& policy = m->options().GetExtension(cercles::common::v1::access_policy);
+      if (policy.allowed_roles().empty() && !policy.allow_unauthenticated()) {
+        missing.push_back(m->full_name());
+      }
+    }
+  }
+  return missing;
+}
+
+}  // namespace cercles::auth

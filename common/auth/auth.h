@@ -1,0 +1,131 @@
+// Who is calling, and may they call this RPC?
+//
+// Principals come from the mTLS peer certificate (a service of this deployment or
+// a registered peer fund, by certificate common name) or from a bearer token (fund
+// staff). Tokens are kept as SHA-256 hashes only. The access policy of every RPC
+// is declared in the .proto (option cercles.common.v1.access_policy) and enforced
+// by Authorizer::Check, the one check every handler of every service goes through.
+#ifndef CERCLES_COMMON_AUTH_AUTH_H_
+#define CERCLES_COMMON_AUTH_AUTH_H_
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+#include <grpcpp/server_context.h>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "cercles/common/v1/options.pb.h"
+
+namespace cercles::auth {
+
+using Role = cercles::common::v1::Role;
+
+struct Principal {
+  enum class Kind { kAnonymous, kStaff, kService, kPeerFund };
+  Kind kind = Kind::kAnonymous;
+  std::string name;  // token name, or certificate common name
+  Role role = cercles::common::v1::ROLE_UNSPECIFIED;
+
+  // "staff:alice", "service:lending", "fund:fund-quebec", "anonymous".
+  std::string ToString() const;
+};
+
+// "admin" / "advisor" / "service" / "peer-fund".
+std::string RoleName(Role role);
+
+struct TokenEntry {
+  Role role;
+  std::string name;
+};
+
+// Staff tokens by SHA-256 hex. File format, one token per line:
+//   <sha256 hex of the token> <admin|advisor> <name>
+// Blank lines and lines starting with '#' are ignored.
+class TokenStore {
+ public:
+  static absl::StatusOr<TokenStore> LoadFile(const std::string& path);
+  static absl::StatusOr<TokenStore> Parse(const std::string& text, const std::string& source);
+  void Add(const std::string& sha256_hex, TokenEntry entry) { by_hash_[sha256_hex] = entry; }
+  const TokenEntry* Find(const std::string& token) const;
+  size_t size() const { return by_hash_.size(); }
+
+ private:
+  std::map<std::string, TokenEntry> by_hash_;
+};
+
+// Maps a call's credentials to a Principal.
+class Authenticator {
+ public:
+  Authenticator(TokenStore tokens, std::set<std::string> trusted_services)
+      : tokens_(std::move(tokens)), trusted_services_(std::move(trusted_services)) {}
+
+  // Peer funds may be registered and revoked at run time (network's federation).
+  void SetPeerFunds(std::set<std::string> common_names) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Identifies the caller. A present but unknown bearer token is an error
+  // (UNAUTHENTICATED), never silently anonymous.
+  absl::StatusOr<Principal> Identify(const grpc::ServerContextBase& context) const;
+
+  // Same from raw parts (for the logging interceptor and tests).
+  absl::StatusOr<Principal> Identify(const std::string& authorization_header,
+                                     const std::string& peer_common_name) const;
+
+ private:
+  TokenStore tokens_;
+  std::set<std::string> trusted_services_;
+  mutable absl::Mutex mu_;
+  std::set<std::string> peer_funds_ ABSL_GUARDED_BY(mu_);
+};
+
+// The peer certificate's common name, or "" without a verified certificate.
+std::string PeerCommonName(const grpc::ServerContextBase& context);
+
+// Access policies of every method of the registered services, looked up by the
+// request message type (unique per RPC: buf's STANDARD lint enforces it) or by
+// the method's full path "/package.Service/Method".
+class Authorizer {
+ public:
+  explicit Authorizer(const Authenticator* authenticator) : authenticator_(authenticator) {}
+
+  // Reads the access_policy option of every method of the service.
+  void AddService(const google::protobuf::ServiceDescriptor* service);
+
+  // Identifies the caller and checks the policy of the RPC whose request type is
+  // request.GetDescriptor(). UNAUTHENTICATED without valid credentials,
+  // PERMISSION_DENIED when the role is not allowed or the RPC declares no policy.
+  absl::StatusOr<Principal> Check(const grpc::ServerContextBase& context,
+                                  const google::protobuf::Message& request) const;
+  absl::StatusOr<Principal> CheckMethod(const grpc::ServerContextBase& context,
+                                        const std::string& method_path) const;
+
+  const Authenticator& authenticator() const { return *authenticator_; }
+
+ private:
+  struct Method {
+    std::string path;
+    bool has_policy = false;
+    cercles::common::v1::AccessPolicy policy;
+  };
+  absl::StatusOr<Principal> CheckPolicy(const grpc::ServerContextBase& context,
+                                        const Method& method) const;
+
+  const Authenticator* authenticator_;
+  std::map<std::string, const Method*> by_request_type_;
+  std::map<std::string, const Method*> by_path_;
+  std::vector<std::unique_ptr<Method>> methods_;
+};
+
+// Methods of the service that declare no access policy (the policy test uses it).
+std::vector<std::string> MethodsWithoutPolicy(const google::protobuf::ServiceDescriptor* service);
+
+}  // namespace cercles::auth
+
+#endif  // CERCLES_COMMON_AUTH_AUTH_H_

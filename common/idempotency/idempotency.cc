@@ -1,0 +1,99 @@
+#include "common/idempotency/idempotency.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/util/crypto.h"
+#include "common/util/status.h"
+
+namespace cercles::idempotency {
+namespace {
+
+std::string Fingerprint(absl::string_view method, const google::protobuf::Message& request) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream out(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&out);
+    coded.SetSerializationDeterministic(true);
+    request.SerializeToCodedStream(&coded);
+  }
+  return Sha256Hex(absl::StrCat(method, "\n", bytes));
+}
+
+}  // namespace
+
+storage::Migration IdempotencyMigration(int version) {
+  return {version, "idempotency",
+          "CREATE TABLE idempotency_keys ("
+          " request_id TEXT PRIMARY KEY,"
+          " method TEXT NOT NULL,"
+          " fingerprint TEXT NOT NULL,"
+          " response {{BLOB}} NOT NULL,"
+          " create_time_us BIGINT NOT NULL)"};
+}
+
+absl::Status ValidateRequestId(const std::string& request_id) {
+  if (request_id.empty() || request_id.size() > 128) {
+    return absl::InvalidArgumentError(
+        "request_id is required: 1 to 128 characters, the same on every retry of this request");
+  }
+  for (char c : request_id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == ':' || c == '-';
+    if (!ok) {
+      return absl::InvalidArgumentError("request_id may only contain letters, digits and . _ : -");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Outcome> Run(storage::Database& db, absl::string_view method,
+                            const std::string& request_id, const google::protobuf::Message& request,
+                            google::protobuf::Message* response,
+                            const std::function<absl::Status(storage::Transaction&)>& body) {
+  CERCLES_RETURN_IF_ERROR(ValidateRequestId(request_id));
+  const std::string fingerprint = Fingerprint(method, request);
+  Outcome outcome;
+  absl::Status status = storage::RunInTransaction(
+      db, storage::TxMode::kWrite, [&](storage::Transaction& tx) -> absl::Status {
+        outcome.replayed = false;
+        response->Clear();
+        CERCLES_ASSIGN_OR_RETURN(
+            storage::Rows rows,
+            tx.Query(
+                "SELECT fingerprint, response, method FROM idempotency_keys WHERE request_id = ?",
+                {request_id}));
+        if (!rows.empty()) {
+          if (rows[0].Text(0) != fingerprint) {
+            return absl::AlreadyExistsError(absl::StrCat(
+                "request_id \"", request_id, "\" was already used for a different request (",
+                rows[0].Text(2), "); use a new request_id for a new request"));
+          }
+          if (!response->ParseFromString(rows[0].Bytes(1))) {
+            return absl::DataLossError("the stored response of this request_id is unreadable");
+          }
+          outcome.replayed = true;
+          return absl::OkStatus();
+        }
+        CERCLES_RETURN_IF_ERROR(body(tx));
+        std::string bytes;
+        response->SerializeToString(&bytes);
+        absl::StatusOr<int64_t> inserted = tx.Exec(
+            "INSERT INTO idempotency_keys (request_id, method, fingerprint, response, "
+            "create_time_us) VALUES (?, ?, ?, ?, ?)",
+            {request_id, std::string(method), fingerprint, storage::Blob{std::move(bytes)},
+             absl::ToUnixMicros(absl::Now())});
+        if (absl::IsAlreadyExists(inserted.status())) {
+          // A concurrent call with the same id committed first: retry, which will
+          // find its row and answer as a replay (or a conflict).
+          return absl::AbortedError("concurrent request with the same request_id");
+        }
+        return inserted.status();
+      });
+  if (!status.ok()) return status;
+  return outcome;
+}
+
+}  // namespace cercles::idempotency

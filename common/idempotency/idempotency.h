@@ -1,0 +1,40 @@
+// Idempotent writes keyed by the client's request_id.
+//
+// The id, a fingerprint of the request and the serialized response are stored in
+// the same transaction as the change. A retry with the same id and the same
+// request returns the first response without running the change again; the same
+// id with a different request is refused (ALREADY_EXISTS). Redis never holds it.
+#ifndef CERCLES_COMMON_IDEMPOTENCY_IDEMPOTENCY_H_
+#define CERCLES_COMMON_IDEMPOTENCY_IDEMPOTENCY_H_
+
+#include <google/protobuf/message.h>
+
+#include <functional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "common/storage/database.h"
+
+namespace cercles::idempotency {
+
+storage::Migration IdempotencyMigration(int version);
+
+// 1 to 128 characters of [A-Za-z0-9._:-]; the message names the field.
+absl::Status ValidateRequestId(const std::string& request_id);
+
+struct Outcome {
+  bool replayed = false;  // true: the stored response was returned, body did not run
+};
+
+// Runs `body` (which performs the change and fills `response`) in one write
+// transaction together with the request_id record, retrying on ABORTED.
+// `method` is the RPC's full name; it is part of the fingerprint.
+absl::StatusOr<Outcome> Run(storage::Database& db, absl::string_view method,
+                            const std::string& request_id, const google::protobuf::Message& request,
+                            google::protobuf::Message* response,
+                            const std::function<absl::Status(storage::Transaction&)>& body);
+
+}  // namespace cercles::idempotency
+
+#endif  // CERCLES_COMMON_IDEMPOTENCY_IDEMPOTENCY_H_

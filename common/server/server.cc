@@ -1,0 +1,338 @@
+#include "common/server/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/support/server_interceptor.h>
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/config/config.h"
+#include "common/observability/process_metrics.h"
+#include "common/util/log.h"
+#include "common/util/status.h"
+
+namespace cercles::server {
+namespace {
+
+namespace gx = grpc::experimental;
+
+std::string MetadataValue(const std::multimap<grpc::string_ref, grpc::string_ref>& md,
+                          const char* key) {
+  auto it = md.find(key);
+  return it == md.end() ? "" : std::string(it->second.data(), it->second.size());
+}
+
+// W3C trace context: "00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>".
+std::string TraceIdFromTraceparent(const std::string& traceparent) {
+  if (traceparent.size() < 55 || traceparent[2] != '-' || traceparent[35] != '-') return "";
+  std::string id = traceparent.substr(3, 32);
+  if (id.find_first_not_of("0123456789abcdef") != std::string::npos) return "";
+  if (id == std::string(32, '0')) return "";
+  return id;
+}
+
+// Per-method metric handles, created once per method name.
+class CallMetrics {
+ public:
+  explicit CallMetrics(observability::Registry* registry) : registry_(registry) {}
+  observability::Counter* Handled(const std::string& method, const char* code) {
+    return registry_->GetCounter("cercles_grpc_server_handled_total",
+                                 "RPCs completed, by method and status code.",
+                                 {{"grpc_method", method}, {"grpc_code", code}});
+  }
+  observability::Histogram* Latency(const std::string& method) {
+    return registry_->GetHistogram("cercles_grpc_server_handling_seconds",
+                                   "RPC latency from receipt to status, by method.",
+                                   {{"grpc_method", method}});
+  }
+
+ private:
+  observability::Registry* registry_;
+};
+
+class CallInterceptor : public gx::Interceptor {
+ public:
+  CallInterceptor(gx::ServerRpcInfo* info, const auth::Authenticator* authenticator,
+                  CallMetrics* metrics)
+      : info_(info),
+        authenticator_(authenticator),
+        metrics_(metrics),
+        start_(std::chrono::steady_clock::now()) {}
+
+  void Intercept(gx::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            gx::InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      const auto* md = methods->GetRecvInitialMetadata();
+      if (md != nullptr) {
+        trace_id_ = TraceIdFromTraceparent(MetadataValue(*md, "traceparent"));
+        auto principal = authenticator_->Identify(MetadataValue(*md, "authorization"),
+                                                  auth::PeerCommonName(*info_->server_context()));
+        principal_ = principal.ok() ? principal->ToString() : "unauthenticated";
+      }
+    }
+    if (methods->QueryInterceptionHookPoint(gx::InterceptionHookPoints::PRE_SEND_STATUS)) {
+      grpc::Status status = methods->GetSendStatus();
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+      std::string method = info_->method();
+      const char* code = GrpcCodeName(status.error_code());
+      metrics_->Handled(method, code)->Increment();
+      metrics_->Latency(method)->Observe(seconds);
+      log::Fields fields = {{"method", method},
+                            {"peer", principal_},
+                            {"code", std::string(code)},
+                            {"latency_ms", seconds * 1000.0}};
+      if (!trace_id_.empty()) fields.emplace_back("trace_id", trace_id_);
+      if (!status.ok()) fields.emplace_back("error", status.error_message());
+      log::Info("rpc", fields);
+    }
+    methods->Proceed();
+  }
+
+ private:
+  gx::ServerRpcInfo* info_;
+  const auth::Authenticator* authenticator_;
+  CallMetrics* metrics_;
+  std::chrono::steady_clock::time_point start_;
+  std::string trace_id_;
+  std::string principal_ = "anonymous";
+};
+
+class CallInterceptorFactory : public gx::ServerInterceptorFactoryInterface {
+ public:
+  CallInterceptorFactory(const auth::Authenticator* authenticator, CallMetrics* metrics)
+      : authenticator_(authenticator), metrics_(metrics) {}
+  gx::Interceptor* CreateServerInterceptor(gx::ServerRpcInfo* info) override {
+    return new CallInterceptor(info, authenticator_, metrics_);
+  }
+
+ private:
+  const auth::Authenticator* authenticator_;
+  CallMetrics* metrics_;
+};
+
+CallMetrics* MetricsFor(observability::Registry* registry) {
+  // One CallMetrics per registry for the life of the process.
+  static absl::Mutex mu(absl::kConstInit);
+  static auto* by_registry = new std::map<observability::Registry*, std::unique_ptr<CallMetrics>>();
+  absl::MutexLock lock(&mu);
+  auto& slot = (*by_registry)[registry];
+  if (slot == nullptr) slot = std::make_unique<CallMetrics>(registry);
+  return slot.get();
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in.good())
+    return absl::InvalidArgumentError(absl::StrCat("cannot read file \"", path, "\""));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+absl::Status ValidateServerOptions(const ServerOptions& o) {
+  CERCLES_RETURN_IF_ERROR(config::RequireHostPort("listen", o.listen, /*allow_zero_port=*/true));
+  if (!o.metrics_listen.empty()) {
+    CERCLES_RETURN_IF_ERROR(config::RequireHostPort("metrics_listen", o.metrics_listen, true));
+  }
+  if (!o.insecure) {
+    CERCLES_RETURN_IF_ERROR(config::RequireReadableFile("tls_cert", o.tls.cert));
+    CERCLES_RETURN_IF_ERROR(config::RequireReadableFile("tls_key", o.tls.key));
+    if (!o.tls.ca.empty()) CERCLES_RETURN_IF_ERROR(config::RequireReadableFile("tls_ca", o.tls.ca));
+    if (o.require_client_cert && o.tls.ca.empty()) {
+      return absl::InvalidArgumentError(
+          "--require_client_cert needs --tls_ca (CERCLES_TLS_CA) to verify client certificates");
+    }
+  } else if (!o.tls.cert.empty() || !o.tls.key.empty()) {
+    return absl::InvalidArgumentError(
+        "--insecure (CERCLES_INSECURE) contradicts --tls_cert/--tls_key: choose one");
+  }
+  if (!o.tokens_file.empty()) {
+    CERCLES_RETURN_IF_ERROR(config::RequireReadableFile("tokens_file", o.tokens_file));
+  }
+  if (o.shutdown_grace < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "--shutdown_grace_ms (CERCLES_SHUTDOWN_GRACE_MS) must be >= 0");
+  }
+  return absl::OkStatus();
+}
+
+ServerRunner::ServerRunner(ServerOptions options) : options_(std::move(options)) {
+  log::SetComponent(options_.name);
+}
+
+ServerRunner::~ServerRunner() {
+  if (server_ != nullptr) {
+    server_->Shutdown(std::chrono::system_clock::now());
+    server_->Wait();
+  }
+  if (metrics_server_ != nullptr) metrics_server_->Stop();
+}
+
+absl::Status ServerRunner::Init() {
+  CERCLES_RETURN_IF_ERROR(ValidateServerOptions(options_));
+  auth::TokenStore tokens;
+  if (!options_.tokens_file.empty()) {
+    CERCLES_ASSIGN_OR_RETURN(tokens, auth::TokenStore::LoadFile(options_.tokens_file));
+  }
+  authenticator_ =
+      std::make_unique<auth::Authenticator>(std::move(tokens), options_.trusted_services);
+  authorizer_ = std::make_unique<auth::Authorizer>(authenticator_.get());
+  observability::RegisterProcessMetrics(&metrics_);
+  return absl::OkStatus();
+}
+
+void ServerRunner::AddService(grpc::Service* service, const char* service_full_name) {
+  const google::protobuf::ServiceDescriptor* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_full_name);
+  if (descriptor == nullptr) {
+    // A programming error (the generated code is linked in): fail loudly at start-up.
+    log::Error("service descriptor not found", {{"service", std::string(service_full_name)}});
+    std::abort();
+  }
+  services_.push_back(service);
+  authorizer_->AddService(descriptor);
+}
+
+absl::Status ServerRunner::Start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  if (options_.insecure) {
+    log::Warning("serving PLAINTEXT because --insecure was given: no TLS, no client certificates",
+                 {{"listen", options_.listen}});
+    credentials = grpc::InsecureServerCredentials();
+  } else {
+    CERCLES_ASSIGN_OR_RETURN(std::string cert, ReadFile(options_.tls.cert));
+    CERCLES_ASSIGN_OR_RETURN(std::string key, ReadFile(options_.tls.key));
+    grpc::SslServerCredentialsOptions ssl(
+        options_.tls.ca.empty()        ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+        : options_.require_client_cert ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                                       : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+    if (!options_.tls.ca.empty()) {
+      CERCLES_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFile(options_.tls.ca));
+    }
+    ssl.pem_key_cert_pairs.push_back({key, cert});
+    credentials = grpc::SslServerCredentials(ssl);
+  }
+  builder.AddListeningPort(options_.listen, credentials, &port_);
+  for (grpc::Service* service : services_) builder.RegisterService(service);
+
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(
+      std::make_unique<CallInterceptorFactory>(authenticator_.get(), MetricsFor(&metrics_)));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    server_.reset();
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on --listen (CERCLES_LISTEN) \"", options_.listen,
+                     "\": address in use, not local, or TLS material unusable"));
+  }
+  SetServing(false);
+
+  if (!options_.metrics_listen.empty()) {
+    metrics_server_ = std::make_unique<observability::MetricsHttpServer>(&metrics_);
+    absl::Status status = metrics_server_->Start(options_.metrics_listen);
+    if (!status.ok()) {
+      return absl::UnavailableError(
+          absl::StrCat("--metrics_listen (CERCLES_METRICS_LISTEN): ", status.message()));
+    }
+  }
+  log::Info("listening", {{"port", static_cast<int64_t>(port_)},
+                          {"tls", !options_.insecure},
+                          {"mtls", !options_.insecure && !options_.tls.ca.empty()},
+                          {"metrics_port", static_cast<int64_t>(metrics_port())}});
+  return absl::OkStatus();
+}
+
+int ServerRunner::metrics_port() const {
+  return metrics_server_ == nullptr ? 0 : metrics_server_->port();
+}
+
+void ServerRunner::SetServing(bool serving) {
+  if (server_ == nullptr) return;
+  if (serving && draining_) return;
+  server_->GetHealthCheckService()->SetServingStatus(serving);
+  log::Info(serving ? "serving" : "not serving");
+}
+
+void ServerRunner::WaitForTermination(const std::function<void()>& before_shutdown) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int signal_number = 0;
+  while (!stop_requested_) {
+    timespec timeout{0, 200 * 1000 * 1000};
+    int sig = sigtimedwait(&set, nullptr, &timeout);
+    if (sig > 0) {
+      signal_number = sig;
+      break;
+    }
+  }
+  log::Info("draining", {{"signal", static_cast<int64_t>(signal_number)},
+                         {"grace_ms", absl::ToInt64Milliseconds(options_.shutdown_grace)}});
+  draining_ = true;
+  if (server_ != nullptr) server_->GetHealthCheckService()->SetServingStatus(false);
+  if (before_shutdown) before_shutdown();
+  if (server_ != nullptr) {
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      absl::ToChronoMilliseconds(options_.shutdown_grace));
+    server_->Wait();
+    server_.reset();
+  }
+  if (metrics_server_ != nullptr) metrics_server_->Stop();
+  log::Info("stopped");
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ChannelOptions& options) {
+  grpc::ChannelArguments args;
+  if (!options.server_name_override.empty()) {
+    args.SetSslTargetNameOverride(options.server_name_override);
+  }
+  // Keep connections warm across idle periods between event batches.
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  if (options.insecure) {
+    credentials = grpc::InsecureChannelCredentials();
+  } else {
+    grpc::SslCredentialsOptions ssl;
+    if (options.tls.ca.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("a CA file is needed to verify ", options.address, " (or use insecure)"));
+    }
+    CERCLES_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFile(options.tls.ca));
+    if (!options.tls.cert.empty()) {
+      CERCLES_ASSIGN_OR_RETURN(ssl.pem_cert_chain, ReadFile(options.tls.cert));
+      CERCLES_ASSIGN_OR_RETURN(ssl.pem_private_key, ReadFile(options.tls.key));
+    }
+    credentials = grpc::SslCredentials(ssl);
+  }
+  return grpc::CreateCustomChannel(options.address, credentials, args);
+}
+
+}  // namespace cercles::server

@@ -1,0 +1,86 @@
+#include "common/server/server_flags.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/config/config.h"
+#include "common/util/log.h"
+#include "common/util/status.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:0", "gRPC listen address host:port");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "Prometheus metrics HTTP address host:port (empty: no metrics server)");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate (chain) this process serves and calls with");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA bundle: verifies client certificates (mTLS) and the services we call");
+ABSL_FLAG(bool, insecure, false, "Serve and call in plaintext (development only; logs a warning)");
+ABSL_FLAG(bool, require_client_cert, false, "Refuse TLS clients without a certificate");
+ABSL_FLAG(std::string, tokens_file, "",
+          "Staff bearer tokens, one '<sha256 hex> <admin|advisor> <name>' line each");
+ABSL_FLAG(std::string, trusted_services, "",
+          "Comma-separated certificate common names of this deployment's services");
+ABSL_FLAG(int64_t, shutdown_grace_ms, 10000,
+          "On SIGTERM: how long in-flight calls may finish before being cancelled");
+ABSL_FLAG(std::string, database_url, "",
+          "sqlite:///path/to/file.db (embedded) or postgresql://user@host:port/db");
+ABSL_FLAG(std::string, fund_id, "", "This deployment's fund, e.g. fund-montreal");
+ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
+
+namespace cercles::server {
+
+absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const std::string& name) {
+  ServerOptions o;
+  o.name = name;
+  o.listen = absl::GetFlag(FLAGS_listen);
+  o.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  o.tls = TlsFiles{absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key),
+                   absl::GetFlag(FLAGS_tls_ca)};
+  o.insecure = absl::GetFlag(FLAGS_insecure);
+  o.require_client_cert = absl::GetFlag(FLAGS_require_client_cert);
+  o.tokens_file = absl::GetFlag(FLAGS_tokens_file);
+  for (absl::string_view cn :
+       absl::StrSplit(absl::GetFlag(FLAGS_trusted_services), ',', absl::SkipWhitespace())) {
+    o.trusted_services.insert(std::string(cn));
+  }
+  int64_t grace_ms = absl::GetFlag(FLAGS_shutdown_grace_ms);
+  if (grace_ms < 0 || grace_ms > 3600000) {
+    return absl::InvalidArgumentError(
+        "--shutdown_grace_ms (CERCLES_SHUTDOWN_GRACE_MS) must be from 0 to 3600000");
+  }
+  o.shutdown_grace = absl::Milliseconds(grace_ms);
+  std::string level = absl::GetFlag(FLAGS_log_level);
+  if (level == "debug") {
+    log::SetMinLevel(log::Level::kDebug);
+  } else if (level == "info") {
+    log::SetMinLevel(log::Level::kInfo);
+  } else if (level == "warning") {
+    log::SetMinLevel(log::Level::kWarning);
+  } else if (level == "error") {
+    log::SetMinLevel(log::Level::kError);
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat("--log_level (CERCLES_LOG_LEVEL)=\"", level,
+                                                   "\" must be debug, info, warning or error"));
+  }
+  CERCLES_RETURN_IF_ERROR(ValidateServerOptions(o));
+  return o;
+}
+
+std::string DatabaseUrlFlag() { return absl::GetFlag(FLAGS_database_url); }
+std::string FundIdFlag() { return absl::GetFlag(FLAGS_fund_id); }
+
+absl::Status ValidateFundId(const std::string& fund_id) {
+  bool ok = !fund_id.empty() && fund_id.size() <= 63 && fund_id[0] >= 'a' && fund_id[0] <= 'z';
+  for (char c : fund_id) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
+  }
+  if (ok) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("--fund_id (CERCLES_FUND_ID)=\"", fund_id,
+                   "\" must be 1 to 63 characters of a-z, 0-9 and '-', starting with a letter"));
+}
+
+}  // namespace cercles::server

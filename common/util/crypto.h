@@ -1,0 +1,22 @@
+// Hashes and random identifiers (OpenSSL's libcrypto).
+#ifndef CERCLES_COMMON_UTIL_CRYPTO_H_
+#define CERCLES_COMMON_UTIL_CRYPTO_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace cercles {
+
+// Lower-case hex SHA-256 of the bytes.
+std::string Sha256Hex(absl::string_view bytes);
+// n random bytes from the OS CSPRNG, hex-encoded (2n characters).
+std::string RandomHex(int n_bytes);
+// A random RFC 4122 version 4 UUID, lower case.
+std::string NewUuid();
+// First 8 bytes of SHA-256 as a signed 64-bit number (stable lock ids).
+int64_t StableHash64(absl::string_view bytes);
+
+}  // namespace cercles
+
+#endif  // CERCLES_COMMON_UTIL_CRYPTO_H_

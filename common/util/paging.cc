@@ -1,0 +1,35 @@
+#include "common/util/paging.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace cercles {
+namespace {
+constexpr absl::string_view kPrefix = "cercles.page.v1:";
+}
+
+absl::StatusOr<int> NormalisePageSize(int32_t page_size) {
+  if (page_size == 0) return kDefaultPageSize;
+  if (page_size < 0 || page_size > kMaxPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size must be from 0 (default ",
+                                                   kDefaultPageSize, ") to ", kMaxPageSize));
+  }
+  return page_size;
+}
+
+std::string EncodePageToken(const std::string& position) {
+  return absl::WebSafeBase64Escape(absl::StrCat(kPrefix, position));
+}
+
+absl::StatusOr<std::string> DecodePageToken(const std::string& token) {
+  if (token.empty()) return std::string();
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw) || !absl::StartsWith(raw, kPrefix)) {
+    return absl::InvalidArgumentError(
+        "page_token is not a token this service issued (pass next_page_token unchanged)");
+  }
+  return raw.substr(kPrefix.size());
+}
+
+}  // namespace cercles

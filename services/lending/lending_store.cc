@@ -1,0 +1,17 @@
+#include "services/lending/lending_store.h"
+
+#include "common/events/outbox.h"
+#include "common/idempotency/idempotency.h"
+#include "common/util/status.h"
+
+std::vector<cercles::storage::Migration> LendingMigrations();
+
+namespace cercles::lending {
+
+absl::Status MigrateLending(storage::Database& db) {
+  CERCLES_RETURN_IF_ERROR(db.Migrate("outbox", {events::OutboxMigration(1)}));
+  CERCLES_RETURN_IF_ERROR(db.Migrate("idempotency", {idempotency::IdempotencyMigration(1)}));
+  return db.Migrate("lending", LendingMigrations());
+}
+
+}  // namespace cercles::lending

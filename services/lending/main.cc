@@ -1,0 +1,62 @@
+// cercles-lending: wiring only. The logic lives in lending_lib.
+#include <cstdlib>
+
+#include "absl/flags/flag.h"
+#include "common/config/config.h"
+#include "common/server/server.h"
+#include "common/server/server_flags.h"
+#include "common/storage/database.h"
+#include "common/util/log.h"
+#include "services/lending/lending_service.h"
+#include "services/lending/lending_store.h"
+#include "services/lending/membership_client.h"
+
+ABSL_FLAG(std::string, membership_address, "", "host:port of this fund's membership service");
+ABSL_FLAG(std::string, membership_server_name, "membership",
+          "TLS name expected in membership's certificate");
+ABSL_FLAG(int64_t, membership_deadline_ms, 1000, "Deadline of each call to membership");
+
+int main(int argc, char** argv) {
+  using namespace cercles;  // NOLINT: main only
+  server::BlockTerminationSignals();
+  config::ParseFlagsWithEnv(argc, argv, "cercles-lending: loans, guarantees and the journal");
+  auto options = server::ServerOptionsFromFlags("lending");
+  config::ExitIfError(options.status());
+  const std::string fund_id = server::FundIdFlag();
+  config::ExitIfError(server::ValidateFundId(fund_id));
+  config::ExitIfError(config::RequireNonEmpty("database_url", server::DatabaseUrlFlag()));
+  const std::string membership_address = absl::GetFlag(FLAGS_membership_address);
+  config::ExitIfError(config::RequireHostPort("membership_address", membership_address));
+  const int64_t deadline_ms = absl::GetFlag(FLAGS_membership_deadline_ms);
+  if (deadline_ms < 1 || deadline_ms > 60000) {
+    config::ExitIfError(absl::InvalidArgumentError(
+        "--membership_deadline_ms (CERCLES_MEMBERSHIP_DEADLINE_MS) must be from 1 to 60000"));
+  }
+
+  server::ServerRunner runner(*options);
+  config::ExitIfError(runner.Init());
+  auto db = storage::Database::Open(server::DatabaseUrlFlag());
+  config::ExitIfError(db.status());
+
+  server::ChannelOptions channel_options;
+  channel_options.address = membership_address;
+  channel_options.tls = options->tls;
+  channel_options.insecure = options->insecure;
+  channel_options.server_name_override = absl::GetFlag(FLAGS_membership_server_name);
+  auto channel = server::MakeChannel(channel_options);
+  config::ExitIfError(channel.status());
+  lending::MembershipClient membership(*channel, absl::Milliseconds(deadline_ms));
+
+  lending::LendingService service(db->get(), runner.authorizer(), &membership);
+  runner.AddService(&service, lending::v1::LendingService::service_full_name());
+  config::ExitIfError(runner.Start());
+  absl::Status migrated = lending::MigrateLending(**db);
+  if (!migrated.ok()) {
+    log::Error("migration failed", {{"error", std::string(migrated.message())}});
+    return EXIT_FAILURE;
+  }
+  log::Info("ready", {{"database", (*db)->Describe()}, {"membership", membership_address}});
+  runner.SetServing(true);
+  runner.WaitForTermination();
+  return EXIT_SUCCESS;
+}

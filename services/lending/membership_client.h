@@ -1,0 +1,34 @@
+// A typed client of membership for lending: deadlines and error translation in
+// one place, so handlers see domain answers, not transport codes.
+#ifndef CERCLES_SERVICES_LENDING_MEMBERSHIP_CLIENT_H_
+#define CERCLES_SERVICES_LENDING_MEMBERSHIP_CLIENT_H_
+
+#include <grpcpp/channel.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "cercles/membership/v1/membership.grpc.pb.h"
+
+namespace cercles::lending {
+
+class MembershipClient {
+ public:
+  MembershipClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline);
+
+  // NOT_FOUND when membership does not know the circle; UNAVAILABLE (retry) when
+  // membership did not answer within the deadline; INTERNAL when membership
+  // refused lending's identity (a deployment error, named in the message).
+  absl::StatusOr<cercles::membership::v1::Circle> GetCircle(const std::string& name,
+                                                            const std::string& trace_parent) const;
+
+ private:
+  std::unique_ptr<cercles::membership::v1::MembershipService::Stub> stub_;
+  const absl::Duration deadline_;
+};
+
+}  // namespace cercles::lending
+
+#endif  // CERCLES_SERVICES_LENDING_MEMBERSHIP_CLIENT_H_

@@ -1,0 +1,73 @@
+#include "services/network/directory_cache.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/util/crypto.h"
+
+namespace cercles::network {
+
+DirectoryCache::DirectoryCache(cache::RedisCache* redis, std::string fund_id, absl::Duration ttl,
+                               std::function<int64_t()> generation)
+    : redis_(redis), fund_id_(std::move(fund_id)), ttl_(ttl), generation_(std::move(generation)) {}
+
+std::string DirectoryCache::KeyFor(const std::string& query,
+                                   const google::protobuf::Message& request) const {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream out(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&out);
+    coded.SetSerializationDeterministic(true);
+    request.SerializeToCodedStream(&coded);
+  }
+  return absl::StrCat("cercles:v1:", fund_id_, ":", query, ":", generation_(), ":",
+                      Sha256Hex(absl::StrCat(request.GetTypeName(), "\n", bytes)));
+}
+
+absl::Status DirectoryCache::GetOrLoad(
+    const std::string& query, const google::protobuf::Message& request,
+    google::protobuf::Message* response,
+    const std::function<absl::Status(google::protobuf::Message*)>& load) {
+  if (redis_ == nullptr) return load(response);
+  const std::string key = KeyFor(query, request);
+  if (std::optional<std::string> hit = redis_->Get(key);
+      hit.has_value() && response->ParseFromString(*hit)) {
+    return absl::OkStatus();
+  }
+  std::shared_ptr<Flight> flight;
+  bool leader = false;
+  {
+    absl::MutexLock lock(&mu_);
+    auto& slot = flights_[key];
+    if (slot == nullptr) {
+      slot = std::make_shared<Flight>();
+      leader = true;
+    }
+    flight = slot;
+  }
+  if (!leader) {
+    absl::MutexLock lock(&flight->mu);
+    flight->mu.Await(absl::Condition(&flight->done));
+    if (!flight->status.ok()) return flight->status;
+    response->ParseFromString(flight->bytes);
+    return absl::OkStatus();
+  }
+  absl::Status status = load(response);
+  std::string bytes;
+  if (status.ok()) {
+    response->SerializeToString(&bytes);
+    redis_->Set(key, bytes, absl::ToChronoMilliseconds(ttl_));
+  }
+  {
+    absl::MutexLock lock(&flight->mu);
+    flight->status = status;
+    flight->bytes = std::move(bytes);
+    flight->done = true;
+  }
+  absl::MutexLock lock(&mu_);
+  flights_.erase(key);
+  return status;
+}
+
+}  // namespace cercles::network
