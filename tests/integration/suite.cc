@@ -1,0 +1,232 @@
+#include "tests/integration/suite.h"
+
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/impl/codegen/client_unary_call.h>
+#include <signal.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/server/server.h"
+
+namespace cercles::testing {
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string s = buffer.str();
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+std::string Binary(const std::string& name) {
+  return absl::StrCat(CERCLES_BINARY_DIR, "/services/", name, "/cercles-", name);
+}
+
+}  // namespace
+
+std::string EngineName(Engine engine) { return engine == Engine::kSqlite ? "sqlite" : "postgres"; }
+
+const Credentials& TestCredentials() {
+  static const Credentials* credentials = [] {
+    auto* c = new Credentials();
+    c->dir = MakeTempDir("cercles-certs");
+    std::string scripts = absl::StrCat(CERCLES_SOURCE_DIR, "/scripts");
+    std::string cmd =
+        absl::StrCat("bash ", scripts, "/gen-certs ", c->dir,
+                     " membership lending network fund-peer >/dev/null 2>&1 && bash ", scripts,
+                     "/gen-token ", c->dir, " admin alice >/dev/null && bash ", scripts,
+                     "/gen-token ", c->dir, " advisor bob >/dev/null");
+    if (std::system(cmd.c_str()) != 0) {
+      std::fprintf(stderr, "cannot make test certificates: %s\n", cmd.c_str());
+      std::abort();
+    }
+    c->ca = c->dir + "/ca.pem";
+    c->rogue_ca = c->dir + "/rogue-ca.pem";
+    c->admin_token = ReadAll(c->dir + "/alice.token");
+    c->advisor_token = ReadAll(c->dir + "/bob.token");
+    c->tokens_file = c->dir + "/tokens.txt";
+    return c;
+  }();
+  return *credentials;
+}
+
+Suite::Suite(Options options) : options_(std::move(options)) {
+  dir_ = MakeTempDir("cercles-suite");
+  for (const char* name : {"membership", "lending", "network"}) ports_[name] = FreePort();
+}
+
+Suite::~Suite() {
+  for (auto& [name, process] : processes_) {
+    if (process != nullptr && process->Running()) {
+      process->Signal(SIGKILL);
+      process->Wait(absl::Seconds(5));
+    }
+  }
+  processes_.clear();
+  if (options_.engine == Engine::kPostgres) {
+    for (const auto& [name, url] : database_urls_) {
+      DropPostgresDatabase(PostgresBaseUrlFromEnv(), url);
+    }
+  }
+}
+
+std::string Suite::Address(const std::string& name) const {
+  return absl::StrCat("127.0.0.1:", ports_.at(name));
+}
+
+std::string Suite::Log(const std::string& name) const {
+  return ReadAll(absl::StrCat(dir_, "/", name, ".log"));
+}
+
+absl::Status Suite::Start() {
+  for (const char* name : {"membership", "lending", "network"}) {
+    if (options_.engine == Engine::kSqlite) {
+      database_urls_[name] = absl::StrCat("sqlite://", dir_, "/", name, ".db");
+    } else {
+      std::string base = PostgresBaseUrlFromEnv();
+      if (base.empty())
+        return absl::FailedPreconditionError("CERCLES_TEST_POSTGRES_URL is not set");
+      absl::StatusOr<std::string> url =
+          CreatePostgresDatabase(base, absl::StrCat("cercles_", name));
+      if (!url.ok()) return url.status();
+      database_urls_[name] = *url;
+    }
+  }
+  if (options_.with_redis) {
+    absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start();
+    if (!redis.ok()) return redis.status();
+    redis_ = *std::move(redis);
+  }
+  for (const char* name : {"membership", "lending", "network"}) {
+    absl::Status status = StartService(name);
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> Suite::CommonFlags(const std::string& name) const {
+  const Credentials& c = TestCredentials();
+  return {Binary(name),
+          absl::StrCat("--listen=", Address(name)),
+          "--metrics_listen=127.0.0.1:0",
+          absl::StrCat("--tls_cert=", c.Cert(name)),
+          absl::StrCat("--tls_key=", c.Key(name)),
+          absl::StrCat("--tls_ca=", c.ca),
+          absl::StrCat("--tokens_file=", c.tokens_file),
+          "--trusted_services=membership,lending,network",
+          absl::StrCat("--database_url=", database_urls_.at(name)),
+          absl::StrCat("--fund_id=", options_.fund_id),
+          absl::StrCat("--shutdown_grace_ms=", options_.shutdown_grace_ms)};
+}
+
+absl::Status Suite::StartService(const std::string& name) {
+  Process::Options p;
+  p.argv = CommonFlags(name);
+  if (name != "membership") {
+    p.argv.push_back(absl::StrCat("--membership_address=", Address("membership")));
+  }
+  if (name == "network" && redis_ != nullptr) {
+    p.argv.push_back(absl::StrCat("--redis_url=", redis_->url()));
+  }
+  p.log_path = absl::StrCat(dir_, "/", name, ".log");
+  absl::StatusOr<std::unique_ptr<Process>> process = Process::Start(p);
+  if (!process.ok()) return process.status();
+  processes_[name] = *std::move(process);
+  absl::Status serving = WaitServing(name, absl::Seconds(30));
+  if (!serving.ok()) {
+    return absl::UnavailableError(absl::StrCat(serving.message(), "\nlog:\n", Log(name)));
+  }
+  return absl::OkStatus();
+}
+
+void Suite::KillService(const std::string& name) {
+  auto it = processes_.find(name);
+  if (it == processes_.end() || it->second == nullptr) return;
+  it->second->Signal(SIGKILL);
+  it->second->Wait(absl::Seconds(10));
+}
+
+std::optional<int> Suite::TerminateService(const std::string& name, absl::Duration timeout) {
+  auto it = processes_.find(name);
+  if (it == processes_.end() || it->second == nullptr) return std::nullopt;
+  it->second->Signal(SIGTERM);
+  return it->second->Wait(timeout);
+}
+
+std::shared_ptr<grpc::Channel> Suite::StaffChannel(const std::string& service) const {
+  server::ChannelOptions o;
+  o.address = Address(service);
+  o.tls.ca = TestCredentials().ca;
+  o.server_name_override = service;
+  return *server::MakeChannel(o);
+}
+
+std::shared_ptr<grpc::Channel> Suite::CertChannel(const std::string& service,
+                                                  const std::string& cert_name,
+                                                  bool rogue_ca) const {
+  const Credentials& c = TestCredentials();
+  server::ChannelOptions o;
+  o.address = Address(service);
+  o.tls.ca = c.ca;
+  o.tls.cert = c.Cert(cert_name);
+  o.tls.key = c.Key(cert_name);
+  (void)rogue_ca;
+  o.server_name_override = service;
+  return *server::MakeChannel(o);
+}
+
+bool Suite::Serving(const std::string& service) const {
+  // grpc.health.v1.Health/Check with service "" (an empty request); the
+  // response {status: SERVING} encodes as 0x08 0x01.
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  grpc::ByteBuffer request, response;
+  grpc::Slice empty("", 0);
+  request = grpc::ByteBuffer(&empty, 1);
+  auto channel = StaffChannel(service);
+  grpc::Status status = grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+      channel.get(),
+      grpc::internal::RpcMethod("/grpc.health.v1.Health/Check",
+                                grpc::internal::RpcMethod::NORMAL_RPC),
+      &context, request, &response);
+  if (!status.ok()) return false;
+  std::vector<grpc::Slice> slices;
+  if (!response.Dump(&slices).ok()) return false;
+  std::string bytes;
+  for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return bytes == std::string("\x08\x01", 2);
+}
+
+absl::Status Suite::WaitServing(const std::string& service, absl::Duration timeout) const {
+  if (Eventually([&] { return Serving(service); }, timeout)) return absl::OkStatus();
+  return absl::DeadlineExceededError(absl::StrCat(service, " did not report SERVING in time"));
+}
+
+void AddToken(grpc::ClientContext* context, const std::string& token) {
+  if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
+}
+
+std::unique_ptr<grpc::ClientContext> Context(const std::string& token, absl::Duration timeout) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  AddToken(context.get(), token);
+  return context;
+}
+
+bool Eventually(const std::function<bool()>& condition, absl::Duration timeout) {
+  absl::Time end = absl::Now() + timeout;
+  while (absl::Now() < end) {
+    if (condition()) return true;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return condition();
+}
+
+}  // namespace cercles::testing

@@ -1,0 +1,97 @@
+// A whole Cercles fund on loopback for integration tests: real processes of the
+// three services, a real redis-server, SQLite files or real PostgreSQL databases,
+// a local CA with per-service certificates and staff tokens.
+#ifndef CERCLES_TESTS_INTEGRATION_SUITE_H_
+#define CERCLES_TESTS_INTEGRATION_SUITE_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "tests/support/process.h"
+#include "tests/support/servers.h"
+
+namespace cercles::testing {
+
+enum class Engine { kSqlite, kPostgres };
+std::string EngineName(Engine engine);
+
+// Where the test's certificates and tokens are (shared by every suite of a run).
+struct Credentials {
+  std::string dir;
+  std::string ca, rogue_ca;
+  std::string admin_token, advisor_token;
+  std::string tokens_file;
+  std::string Cert(const std::string& name) const { return dir + "/" + name + ".pem"; }
+  std::string Key(const std::string& name) const { return dir + "/" + name + ".key"; }
+};
+// Made once per test binary with scripts/gen-certs and scripts/gen-token.
+const Credentials& TestCredentials();
+
+class Suite {
+ public:
+  struct Options {
+    Engine engine = Engine::kSqlite;
+    std::string fund_id = "fund-test";
+    bool with_redis = true;
+    int64_t shutdown_grace_ms = 5000;
+  };
+
+  explicit Suite(Options options);
+  ~Suite();
+
+  // Creates databases, starts Redis and the three services, waits for SERVING.
+  absl::Status Start();
+
+  // Service lifecycle, by name "membership", "lending" or "network".
+  absl::Status StartService(const std::string& name);
+  void KillService(const std::string& name);  // SIGKILL, no drain
+  // SIGTERM; returns the exit code (nullopt if it did not exit in time).
+  std::optional<int> TerminateService(const std::string& name, absl::Duration timeout);
+  int Port(const std::string& name) const { return ports_.at(name); }
+  std::string Address(const std::string& name) const;
+  std::string Log(const std::string& name) const;
+  std::string DatabaseUrl(const std::string& name) const { return database_urls_.at(name); }
+  RedisServer* redis() { return redis_.get(); }
+  const Options& options() const { return options_; }
+
+  // Channels: as staff over TLS (token added per call), or with a client
+  // certificate (a service identity, or the rogue one).
+  std::shared_ptr<grpc::Channel> StaffChannel(const std::string& service) const;
+  std::shared_ptr<grpc::Channel> CertChannel(const std::string& service,
+                                             const std::string& cert_name,
+                                             bool rogue_ca = false) const;
+
+  // Health of a service: true when SERVING.
+  bool Serving(const std::string& service) const;
+  absl::Status WaitServing(const std::string& service, absl::Duration timeout) const;
+
+ private:
+  std::vector<std::string> CommonFlags(const std::string& name) const;
+
+  Options options_;
+  std::string dir_;
+  std::unique_ptr<RedisServer> redis_;
+  std::map<std::string, int> ports_;
+  std::map<std::string, std::string> database_urls_;
+  std::map<std::string, std::unique_ptr<Process>> processes_;
+};
+
+// Adds "authorization: Bearer <token>" to a context.
+void AddToken(grpc::ClientContext* context, const std::string& token);
+// A context with a deadline of `timeout` from now.
+std::unique_ptr<grpc::ClientContext> Context(const std::string& token,
+                                             absl::Duration timeout = absl::Seconds(10));
+
+// Polls `condition` every 50 ms until it is true or `timeout` passes.
+bool Eventually(const std::function<bool()>& condition, absl::Duration timeout);
+
+}  // namespace cercles::testing
+
+#endif  // CERCLES_TESTS_INTEGRATION_SUITE_H_
