@@ -68,9 +68,16 @@ std::vector<double> LatencyBuckets();
 // registry's lifetime). Thread-safe.
 class Registry {
  public:
+  // Out of line: Family is only complete in metrics.cc.
+  Registry();
+  ~Registry();
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
   Counter* GetCounter(const std::string& name, const std::string& help, const Labels& labels = {});
   Gauge* GetGauge(const std::string& name, const std::string& help, const Labels& labels = {});
-  Histogram* GetHistogram(const std::string& name, const std::string& help, const Labels& labels = {},
+  Histogram* GetHistogram(const std::string& name, const std::string& help,
+                          const Labels& labels = {},
                           std::vector<double> upper_bounds = LatencyBuckets());
   // A callback evaluated at render time (e.g. resident memory), as a gauge.
   void AddCallbackGauge(const std::string& name, const std::string& help,

@@ -63,6 +63,9 @@ enum class TxMode {
 
 // A transaction on one pooled connection. Rolled back on destruction unless
 // Commit() succeeded. Not thread-safe: one thread uses it at a time.
+// After a failed Query/Exec the transaction is failed on both engines (as
+// PostgreSQL does): later calls and Commit return that error's code, and
+// nothing is committed. It must end before its Database is destroyed.
 class Transaction {
  public:
   virtual ~Transaction() = default;

@@ -1,0 +1,159 @@
+// Engine-independent parts of the storage interface: Row accessors, dialect
+// tokens, the retry loop and the URL dispatch.
+#include "common/storage/database.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "common/storage/storage_internal.h"
+
+namespace cercles::storage {
+namespace {
+
+using internal::ToAbsl;
+
+constexpr std::string_view kSqliteMemoryUrl = "sqlite::memory:";
+constexpr std::string_view kSqlitePrefix = "sqlite://";
+constexpr size_t kSqlExcerptChars = 60;
+
+}  // namespace
+
+int64_t Row::Int(size_t i) const {
+  const std::optional<std::string>& cell = cells_.at(i);
+  if (!cell.has_value() || cell->empty()) return 0;
+  // strtoll needs a NUL-terminated string; std::string provides one, and an
+  // embedded NUL stops the parse early, which the full-length check rejects.
+  const char* begin = cell->c_str();
+  char* end = nullptr;
+  errno = 0;
+  const long long value = std::strtoll(begin, &end, 10);
+  if (errno != 0 || end != begin + cell->size()) return 0;
+  return static_cast<int64_t>(value);
+}
+
+const std::string& Row::Text(size_t i) const {
+  static const std::string* const kEmpty = new std::string();
+  const std::optional<std::string>& cell = cells_.at(i);
+  return cell.has_value() ? *cell : *kEmpty;
+}
+
+std::string ApplyDialect(std::string_view sql, Engine engine) {
+  if (engine == Engine::kSqlite) {
+    return absl::StrReplaceAll(ToAbsl(sql), {{"{{SERIAL_PK}}", "INTEGER PRIMARY KEY AUTOINCREMENT"},
+                                             {"{{BLOB}}", "BLOB"}});
+  }
+  return absl::StrReplaceAll(ToAbsl(sql),
+                             {{"{{SERIAL_PK}}", "BIGSERIAL PRIMARY KEY"}, {"{{BLOB}}", "BYTEA"}});
+}
+
+absl::Status RunInTransaction(Database& db, TxMode mode,
+                              const std::function<absl::Status(Transaction&)>& fn, int attempts) {
+  if (attempts < 1) attempts = 1;
+  absl::Status status;
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
+    if (attempt > 1) {
+      // A short, growing pause lets the transaction we collided with finish.
+      std::this_thread::sleep_for(std::chrono::milliseconds(5 * (attempt - 1)));
+    }
+    absl::StatusOr<std::unique_ptr<Transaction>> tx = db.Begin(mode);
+    if (!tx.ok()) {
+      status = tx.status();
+    } else {
+      status = fn(**tx);
+      if (status.ok()) status = (*tx)->Commit();
+      // Destroying an uncommitted transaction rolls it back and frees the
+      // connection before we sleep or return.
+      tx->reset();
+    }
+    if (status.ok() || !absl::IsAborted(status)) return status;
+  }
+  return status;
+}
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& url,
+                                                         const OpenOptions& options) {
+  if (options.max_connections < 1) {
+    return absl::InvalidArgumentError("max_connections must be at least 1");
+  }
+  if (url == kSqliteMemoryUrl) {
+    return internal::OpenSqlite("", /*in_memory=*/true, options);
+  }
+  if (absl::StartsWith(url, ToAbsl(kSqlitePrefix))) {
+    // "sqlite:///abs/path" keeps its leading slash; "sqlite://rel/path" is relative.
+    std::string path = url.substr(kSqlitePrefix.size());
+    if (path.empty() || path.back() == '/') {
+      return absl::InvalidArgumentError("database_url sqlite:// must name a database file");
+    }
+    return internal::OpenSqlite(path, /*in_memory=*/false, options);
+  }
+  if (absl::StartsWith(url, "postgresql://") || absl::StartsWith(url, "postgres://")) {
+    return internal::OpenPostgres(url, options);
+  }
+  // The URL itself is not echoed: it may carry a password.
+  return absl::InvalidArgumentError(
+      "database_url must start with sqlite:// or postgresql:// (or be sqlite::memory:)");
+}
+
+namespace internal {
+
+std::string SqlExcerpt(std::string_view sql) {
+  std::string out;
+  bool pending_space = false;
+  for (char c : absl::StripAsciiWhitespace(ToAbsl(sql))) {
+    if (absl::ascii_isspace(static_cast<unsigned char>(c))) {
+      pending_space = true;
+      continue;
+    }
+    if (out.size() >= kSqlExcerptChars) {
+      out += "...";
+      return out;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out += c;
+  }
+  return out;
+}
+
+absl::Status ValidateMigrations(std::string_view component,
+                                const std::vector<Migration>& migrations) {
+  if (component.empty()) {
+    return absl::InvalidArgumentError("migration component must not be empty");
+  }
+  for (char c : component) {
+    if (!((c >= 'a' && c <= 'z') || c == '_')) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("migration component '", ToAbsl(component), "' must match [a-z_]+"));
+    }
+  }
+  int previous = 0;
+  for (const Migration& m : migrations) {
+    if (m.version <= previous) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("migrations of '", ToAbsl(component),
+                       "' must have positive, strictly increasing versions (", m.version, " after ",
+                       previous, ")"));
+    }
+    previous = m.version;
+  }
+  return absl::OkStatus();
+}
+
+std::string MigrationsTable(std::string_view component) {
+  return absl::StrCat("schema_migrations_", ToAbsl(component));
+}
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace internal
+}  // namespace cercles::storage

@@ -1,0 +1,512 @@
+// The PostgreSQL engine (libpq): a pool of PGconn, `?` placeholders rewritten
+// to `$n`, parameters sent as text except blobs (binary bytea).
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/storage/database.h"
+#include "common/storage/storage_internal.h"
+
+namespace cercles::storage::internal {
+namespace {
+
+// Type oids from pg_type.h (not installed with libpq's client headers).
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kByteaOid = 17;
+
+// How long a replica waits for another one's migrations before giving up.
+constexpr auto kMigrationLockPatience = std::chrono::seconds(120);
+
+struct PgConnCloser {
+  void operator()(PGconn* conn) const { PQfinish(conn); }
+};
+using PgConn = std::unique_ptr<PGconn, PgConnCloser>;
+
+struct PgResultClearer {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+using PgResult = std::unique_ptr<PGresult, PgResultClearer>;
+
+std::string FirstLine(const char* text) {
+  std::string_view view = text == nullptr ? "" : text;
+  return std::string(view.substr(0, view.find('\n')));
+}
+
+bool Healthy(const PGconn& conn) { return PQstatus(&conn) == CONNECTION_OK; }
+
+// Maps a failed command to a status. Only the primary message is used: the
+// DETAIL of a unique violation, for one, quotes the conflicting values.
+absl::Status PgError(PGconn* conn, const PGresult* result, std::string_view sql) {
+  const std::string where = sql.empty() ? "" : absl::StrCat(" in: ", SqlExcerpt(sql));
+  const char* state_field =
+      result == nullptr ? nullptr : PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const std::string state = state_field == nullptr ? "" : state_field;
+  if (PQstatus(conn) != CONNECTION_OK || result == nullptr || absl::StartsWith(state, "08") ||
+      absl::StartsWith(state, "57P")) {
+    // 57P01..57P03: the server is shutting down or restarting.
+    const char* message = result != nullptr ? PQresultErrorMessage(result) : "";
+    if (message == nullptr || *message == '\0') message = PQerrorMessage(conn);
+    return absl::UnavailableError(
+        absl::StrCat("postgresql: connection lost: ", FirstLine(message), where));
+  }
+  std::string message;
+  if (absl::StartsWith(state, "22")) {
+    // Data exceptions ("invalid input syntax for type bigint: ...") quote the
+    // offending value, which may be a parameter.
+    message = "invalid data value";
+  } else {
+    const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+    message = primary != nullptr ? primary : FirstLine(PQresultErrorMessage(result));
+  }
+  const std::string text = absl::StrCat("postgresql: ", message, " (SQLSTATE ", state, ")", where);
+  if (state == "23505") return absl::AlreadyExistsError(text);
+  // Serialization failure, deadlock, lock_timeout.
+  if (state == "40001" || state == "40P01" || state == "55P03") return absl::AbortedError(text);
+  return absl::InternalError(text);
+}
+
+bool Succeeded(const PGresult* result) {
+  const ExecStatusType status = PQresultStatus(result);
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+
+// Runs parameterless SQL (possibly several statements).
+absl::Status ExecSimple(PGconn* conn, const std::string& sql) {
+  PgResult result(PQexec(conn, sql.c_str()));
+  if (!Succeeded(result.get())) return PgError(conn, result.get(), sql);
+  return absl::OkStatus();
+}
+
+// Rewrites `?` to `$1..$n`, leaving alone string literals ('...', E'...' with
+// backslash escapes), quoted identifiers and comments.
+std::string RewritePlaceholders(std::string_view sql, int* count) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  *count = 0;
+  size_t i = 0;
+  while (i < sql.size()) {
+    const char c = sql[i];
+    if (c == '\'' || c == '"') {
+      const bool backslash_escapes = c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e');
+      size_t j = i + 1;
+      while (j < sql.size()) {
+        if (backslash_escapes && sql[j] == '\\') {
+          j += 2;
+          continue;
+        }
+        if (sql[j] == c) {
+          if (j + 1 < sql.size() && sql[j + 1] == c) {  // doubled quote
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        ++j;
+      }
+      j = std::min(j + 1, sql.size());
+      out.append(sql.substr(i, j - i));
+      i = j;
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      size_t j = sql.find('\n', i);
+      j = j == std::string_view::npos ? sql.size() : j;
+      out.append(sql.substr(i, j - i));
+      i = j;
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      size_t j = sql.find("*/", i + 2);
+      j = j == std::string_view::npos ? sql.size() : j + 2;
+      out.append(sql.substr(i, j - i));
+      i = j;
+    } else if (c == '?') {
+      absl::StrAppend(&out, "$", ++*count);
+      ++i;
+    } else {
+      out.push_back(c);
+      ++i;
+    }
+  }
+  return out;
+}
+
+// Runs one statement with parameters; fills `rows` (when not null) and returns
+// the number of rows changed.
+absl::StatusOr<int64_t> ExecParams(PGconn* conn, std::string_view sql,
+                                   const std::vector<Value>& params, Rows* rows) {
+  int placeholders = 0;
+  const std::string rewritten = RewritePlaceholders(sql, &placeholders);
+  if (placeholders != static_cast<int>(params.size())) {
+    return absl::InvalidArgumentError(absl::StrCat("postgresql: statement has ", placeholders,
+                                                   " placeholders but ", params.size(),
+                                                   " parameters were given in: ", SqlExcerpt(sql)));
+  }
+  const size_t n = params.size();
+  std::vector<std::string> numbers(n);  // text of int64 parameters, kept alive
+  std::vector<const char*> values(n, nullptr);
+  std::vector<int> lengths(n, 0);
+  std::vector<int> formats(n, 0);
+  std::vector<Oid> types(n, 0);  // 0: let the server infer from context
+  for (size_t i = 0; i < n; ++i) {
+    const Value& value = params[i];
+    if (const int64_t* number = std::get_if<int64_t>(&value)) {
+      numbers[i] = std::to_string(*number);
+      values[i] = numbers[i].c_str();
+      types[i] = kInt8Oid;  // so that "? + 1" or "COALESCE(x, ?)" type-check
+    } else if (const std::string* text = std::get_if<std::string>(&value)) {
+      // Text parameters are NUL-terminated for libpq: an embedded NUL would
+      // silently cut the value.
+      if (text->find('\0') != std::string::npos) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("postgresql: text parameter ", i + 1,
+                         " contains a NUL byte (use Blob) in: ", SqlExcerpt(sql)));
+      }
+      values[i] = text->c_str();
+    } else if (const Blob* blob = std::get_if<Blob>(&value)) {
+      if (blob->bytes.size() > static_cast<size_t>(INT32_MAX)) {
+        return absl::InvalidArgumentError(absl::StrCat("postgresql: blob parameter ", i + 1,
+                                                       " is too large in: ", SqlExcerpt(sql)));
+      }
+      values[i] = blob->bytes.data();  // never null: an empty blob is not NULL
+      lengths[i] = static_cast<int>(blob->bytes.size());
+      formats[i] = 1;
+      types[i] = kByteaOid;
+    }
+  }
+  PgResult result(PQexecParams(conn, rewritten.c_str(), static_cast<int>(n), types.data(),
+                               values.data(), lengths.data(), formats.data(), /*resultFormat=*/0));
+  if (!Succeeded(result.get())) return PgError(conn, result.get(), sql);
+  if (rows != nullptr) {
+    const int row_count = PQntuples(result.get());
+    const int columns = PQnfields(result.get());
+    rows->reserve(rows->size() + row_count);
+    for (int r = 0; r < row_count; ++r) {
+      std::vector<std::optional<std::string>> cells;
+      cells.reserve(columns);
+      for (int c = 0; c < columns; ++c) {
+        if (PQgetisnull(result.get(), r, c)) {
+          cells.emplace_back(std::nullopt);
+          continue;
+        }
+        const char* text = PQgetvalue(result.get(), r, c);
+        if (PQftype(result.get(), c) != kByteaOid) {
+          cells.emplace_back(std::string(text, PQgetlength(result.get(), r, c)));
+          continue;
+        }
+        // bytea comes back as "\x..." text; Row::Bytes promises the raw bytes.
+        size_t size = 0;
+        unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &size);
+        if (raw == nullptr) {
+          return absl::InternalError(
+              absl::StrCat("postgresql: cannot decode a bytea cell in: ", SqlExcerpt(sql)));
+        }
+        cells.emplace_back(std::string(reinterpret_cast<const char*>(raw), size));
+        PQfreemem(raw);
+      }
+      rows->emplace_back(std::move(cells));
+    }
+  }
+  // PQcmdTuples also counts the rows a SELECT returned; those changed nothing.
+  if (absl::StartsWith(PQcmdStatus(result.get()), "SELECT")) return 0;
+  const char* changed = PQcmdTuples(result.get());
+  return changed == nullptr || *changed == '\0' ? 0 : std::strtoll(changed, nullptr, 10);
+}
+
+// A stable 64-bit FNV-1a hash: the advisory lock key must be the same in every
+// process and build, which std::hash does not promise.
+int64_t StableHash(std::string_view text) {
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return static_cast<int64_t>(hash);
+}
+
+class PostgresDatabase;
+
+class PostgresTransaction final : public Transaction {
+ public:
+  PostgresTransaction(PostgresDatabase* db, PgConn conn) : db_(db), conn_(std::move(conn)) {}
+  PostgresTransaction(const PostgresTransaction&) = delete;
+  PostgresTransaction& operator=(const PostgresTransaction&) = delete;
+  ~PostgresTransaction() override {
+    if (conn_ != nullptr) RollbackAndEnd();
+  }
+
+  absl::StatusOr<Rows> Query(std::string_view sql, const std::vector<Value>& params) override {
+    Rows rows;
+    absl::StatusOr<int64_t> changed = Run(sql, params, &rows);
+    if (!changed.ok()) return changed.status();
+    return rows;
+  }
+
+  absl::StatusOr<int64_t> Exec(std::string_view sql, const std::vector<Value>& params) override {
+    return Run(sql, params, nullptr);
+  }
+
+  absl::Status Commit() override;
+
+  Engine engine() const override { return Engine::kPostgres; }
+
+  absl::Status LockExclusive(int64_t lock_id) override {
+    return Run("SELECT pg_advisory_xact_lock(?)", {lock_id}, nullptr).status();
+  }
+
+ private:
+  absl::Status CheckUsable() const {
+    if (conn_ == nullptr) {
+      return absl::FailedPreconditionError("transaction already committed or rolled back");
+    }
+    if (!failure_.ok()) {
+      // The server refuses everything but ROLLBACK after an error.
+      return absl::Status(failure_.code(),
+                          absl::StrCat("transaction already failed: ", failure_.message()));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<int64_t> Run(std::string_view sql, const std::vector<Value>& params, Rows* rows) {
+    if (absl::Status usable = CheckUsable(); !usable.ok()) return usable;
+    absl::StatusOr<int64_t> result = ExecParams(conn_.get(), sql, params, rows);
+    if (!result.ok()) failure_ = result.status();
+    return result;
+  }
+
+  void RollbackAndEnd();
+  void End();
+
+  PostgresDatabase* const db_;
+  PgConn conn_;  // null once committed or rolled back
+  absl::Status failure_;
+};
+
+class PostgresDatabase final : public Database {
+ public:
+  PostgresDatabase(std::string url, const OpenOptions& options)
+      : url_(std::move(url)),
+        options_(options),
+        pool_(
+            options.max_connections, [this] { return Connect(); },
+            [](const PGconn& conn) { return Healthy(conn); }) {}
+
+  // Parses the URL, connects once (to fail fast at startup) and keeps that
+  // connection in the pool.
+  absl::Status Init();
+
+  absl::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) override;
+  Engine engine() const override { return Engine::kPostgres; }
+  absl::Status Migrate(std::string_view component,
+                       const std::vector<Migration>& migrations) override;
+  std::string Describe() const override { return description_; }
+
+  // Takes back a connection; one that is broken or still inside a transaction
+  // is closed instead of reused.
+  void Return(PgConn conn) {
+    if (conn != nullptr && (!Healthy(*conn) || PQtransactionStatus(conn.get()) != PQTRANS_IDLE)) {
+      conn.reset();
+    }
+    pool_.Release(std::move(conn));
+  }
+
+ private:
+  absl::StatusOr<PgConn> Connect();
+  absl::Status MigrateLocked(PGconn* conn, std::string_view component,
+                             const std::vector<Migration>& migrations);
+
+  const std::string url_;
+  const OpenOptions options_;
+  std::string description_;  // set by Init, constant afterwards
+  ConnectionPool<PGconn, PgConnCloser> pool_;
+};
+
+void PostgresTransaction::RollbackAndEnd() {
+  if (Healthy(*conn_) && PQtransactionStatus(conn_.get()) != PQTRANS_IDLE) {
+    // A failed ROLLBACK leaves the connection in a transaction; Return drops it.
+    ExecSimple(conn_.get(), "ROLLBACK").IgnoreError();
+  }
+  End();
+}
+
+void PostgresTransaction::End() { db_->Return(std::move(conn_)); }
+
+absl::Status PostgresTransaction::Commit() {
+  if (absl::Status usable = CheckUsable(); !usable.ok()) {
+    if (conn_ != nullptr) RollbackAndEnd();
+    return usable;
+  }
+  PgResult result(PQexec(conn_.get(), "COMMIT"));
+  absl::Status status;
+  if (!Succeeded(result.get())) {
+    status = PgError(conn_.get(), result.get(), "COMMIT");
+  } else if (std::string_view(PQcmdStatus(result.get())) != "COMMIT") {
+    // The server answers ROLLBACK to COMMIT when the transaction had failed.
+    status = absl::InternalError("postgresql: the server rolled the transaction back on COMMIT");
+  }
+  result.reset();
+  if (status.ok()) {
+    End();
+  } else {
+    RollbackAndEnd();
+  }
+  return status;
+}
+
+absl::StatusOr<PgConn> PostgresDatabase::Connect() {
+  PgConn conn(PQconnectdb(url_.c_str()));
+  if (conn == nullptr) return absl::ResourceExhaustedError("postgresql: out of memory");
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    // libpq's message names the host and user, never the password.
+    return absl::UnavailableError(absl::StrCat("postgresql: cannot connect to ", description_, ": ",
+                                               FirstLine(PQerrorMessage(conn.get()))));
+  }
+  // Notices (e.g. "relation already exists, skipping") would go to stderr.
+  PQsetNoticeProcessor(
+      conn.get(), [](void*, const char*) {}, nullptr);
+  absl::Status status = ExecSimple(
+      conn.get(), absl::StrCat("SET lock_timeout = ", std::max(options_.lock_timeout_ms, 0)));
+  if (!status.ok()) return status;
+  return conn;
+}
+
+absl::Status PostgresDatabase::Init() {
+  // Describe from the parsed URL first (for connection errors), then from the
+  // live connection, which also knows the defaults libpq filled in.
+  char* error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(url_.c_str(), &error);
+  if (parsed == nullptr) {
+    PQfreemem(error);
+    // libpq's message may quote the URL, password included.
+    return absl::InvalidArgumentError("database_url is not a valid PostgreSQL connection URI");
+  }
+  std::string user, host, port, dbname;
+  for (PQconninfoOption* option = parsed; option->keyword != nullptr; ++option) {
+    const std::string_view keyword = option->keyword;
+    const std::string value = option->val == nullptr ? "" : option->val;
+    if (keyword == "user") user = value;
+    if (keyword == "host") host = value;
+    if (keyword == "port") port = value;
+    if (keyword == "dbname") dbname = value;
+  }
+  PQconninfoFree(parsed);
+  auto describe = [](std::string_view user, std::string_view host, std::string_view port,
+                     std::string_view dbname) {
+    return absl::StrCat("postgresql://", ToAbsl(user), user.empty() ? "" : "@", ToAbsl(host),
+                        port.empty() ? "" : ":", ToAbsl(port), "/", ToAbsl(dbname));
+  };
+  description_ = describe(user, host, port, dbname);
+  absl::StatusOr<PgConn> first = Connect();
+  if (!first.ok()) return first.status();
+  PGconn* conn = first->get();
+  description_ = describe(PQuser(conn), PQhost(conn), PQport(conn), PQdb(conn));
+  pool_.AddIdle(std::move(*first));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Transaction>> PostgresDatabase::Begin(TxMode mode) {
+  const std::string begin = mode == TxMode::kWrite
+                                ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                                : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+  absl::Status status;
+  // An idle pooled connection may have died without libpq noticing (server
+  // restart); its BEGIN then fails as UNAVAILABLE and one fresh try is enough.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    absl::StatusOr<PgConn> conn = pool_.Acquire(LockWait(options_));
+    if (!conn.ok()) return conn.status();
+    status = ExecSimple(conn->get(), begin);
+    if (status.ok()) return std::make_unique<PostgresTransaction>(this, std::move(*conn));
+    Return(std::move(*conn));
+    if (!absl::IsUnavailable(status)) break;
+  }
+  return status;
+}
+
+absl::Status PostgresDatabase::Migrate(std::string_view component,
+                                       const std::vector<Migration>& migrations) {
+  if (absl::Status valid = ValidateMigrations(component, migrations); !valid.ok()) return valid;
+  // A dedicated connection: the session-level advisory lock must be held across
+  // several transactions, and closing the connection releases it on any path.
+  absl::StatusOr<PgConn> conn = Connect();
+  if (!conn.ok()) return conn.status();
+  const int64_t key = StableHash(absl::StrCat("cercles.schema_migrations.", ToAbsl(component)));
+  const auto give_up = std::chrono::steady_clock::now() + kMigrationLockPatience;
+  for (;;) {
+    // lock_timeout bounds each wait; another replica may legitimately take
+    // longer than that to migrate, so keep waiting up to the patience limit.
+    absl::StatusOr<int64_t> locked =
+        ExecParams(conn->get(), "SELECT pg_advisory_lock(?)", {key}, nullptr);
+    if (locked.ok()) break;
+    if (!absl::IsAborted(locked.status()) || std::chrono::steady_clock::now() > give_up) {
+      return locked.status();
+    }
+  }
+  absl::Status status = MigrateLocked(conn->get(), component, migrations);
+  if (Healthy(**conn)) {
+    if (PQtransactionStatus(conn->get()) != PQTRANS_IDLE) {
+      ExecSimple(conn->get(), "ROLLBACK").IgnoreError();
+    }
+    ExecParams(conn->get(), "SELECT pg_advisory_unlock(?)", {key}, nullptr).IgnoreError();
+  }
+  return status;
+}
+
+absl::Status PostgresDatabase::MigrateLocked(PGconn* conn, std::string_view component,
+                                             const std::vector<Migration>& migrations) {
+  const std::string table = MigrationsTable(component);
+  absl::Status status =
+      ExecSimple(conn, absl::StrCat("CREATE TABLE IF NOT EXISTS ", table,
+                                    " (version BIGINT PRIMARY KEY, name TEXT NOT NULL,"
+                                    " applied_at_us BIGINT NOT NULL)"));
+  if (!status.ok()) return status;
+  Rows applied;
+  absl::StatusOr<int64_t> read =
+      ExecParams(conn, absl::StrCat("SELECT version FROM ", table), {}, &applied);
+  if (!read.ok()) return read.status();
+  std::vector<int64_t> done;
+  for (const Row& row : applied) done.push_back(row.Int(0));
+  for (const Migration& migration : migrations) {
+    // The advisory lock keeps other migrators out, so the list read above is
+    // still current.
+    if (std::find(done.begin(), done.end(), migration.version) != done.end()) continue;
+    status = ExecSimple(conn, "BEGIN");
+    if (!status.ok()) return status;
+    // PQexec runs several ';'-separated statements inside our transaction.
+    status = ExecSimple(conn, ApplyDialect(migration.sql, Engine::kPostgres));
+    if (!status.ok()) {
+      ExecSimple(conn, "ROLLBACK").IgnoreError();
+      return absl::Status(status.code(),
+                          absl::StrCat("migration ", ToAbsl(component), " v", migration.version,
+                                       " (", migration.name, ") failed: ", status.message()));
+    }
+    absl::StatusOr<int64_t> recorded = ExecParams(
+        conn,
+        absl::StrCat("INSERT INTO ", table, " (version, name, applied_at_us) VALUES (?, ?, ?)"),
+        {int64_t{migration.version}, migration.name, NowMicros()}, nullptr);
+    if (!recorded.ok()) {
+      ExecSimple(conn, "ROLLBACK").IgnoreError();
+      return recorded.status();
+    }
+    PgResult commit(PQexec(conn, "COMMIT"));
+    if (!Succeeded(commit.get())) return PgError(conn, commit.get(), "COMMIT");
+    if (std::string_view(PQcmdStatus(commit.get())) != "COMMIT") {
+      return absl::InternalError(absl::StrCat("postgresql: migration ", ToAbsl(component), " v",
+                                              migration.version, " was rolled back on COMMIT"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Database>> OpenPostgres(const std::string& url,
+                                                       const OpenOptions& options) {
+  auto db = std::make_unique<PostgresDatabase>(url, options);
+  if (absl::Status status = db->Init(); !status.ok()) return status;
+  return db;
+}
+
+}  // namespace cercles::storage::internal

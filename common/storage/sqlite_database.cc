@@ -1,0 +1,553 @@
+// The SQLite engine (C API): a pool of connections to one file (WAL) or to one
+// private shared-cache in-memory database.
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <climits>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "common/storage/database.h"
+#include "common/storage/storage_internal.h"
+
+namespace cercles::storage::internal {
+namespace {
+
+// Statements kept prepared per connection; past this the cache is emptied, which
+// bounds memory when callers build SQL dynamically.
+constexpr size_t kMaxCachedStatements = 128;
+
+absl::Status SqliteError(int code, std::string_view message, std::string_view sql) {
+  std::string text = absl::StrCat("sqlite: ", ToAbsl(message), " (code ", code, ")");
+  if (!sql.empty()) absl::StrAppend(&text, " in: ", SqlExcerpt(sql));
+  switch (code) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+    case SQLITE_CONSTRAINT_ROWID:
+      return absl::AlreadyExistsError(text);
+    default:
+      break;
+  }
+  switch (code & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return absl::AbortedError(text);
+    case SQLITE_CANTOPEN:
+      return absl::UnavailableError(text);
+    default:
+      return absl::InternalError(text);
+  }
+}
+
+// The error of the last call on `db`. SQLite messages name tables and columns,
+// never bound values.
+absl::Status LastError(sqlite3* db, std::string_view sql) {
+  return SqliteError(sqlite3_extended_errcode(db), sqlite3_errmsg(db), sql);
+}
+
+absl::Status ExecSql(sqlite3* db, const std::string& sql) {
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return LastError(db, sql);
+  }
+  return absl::OkStatus();
+}
+
+// One pooled connection and its prepared statements.
+class SqliteConn {
+ public:
+  explicit SqliteConn(sqlite3* db) : db_(db) {}
+  SqliteConn(const SqliteConn&) = delete;
+  SqliteConn& operator=(const SqliteConn&) = delete;
+  ~SqliteConn() {
+    ClearCache();
+    sqlite3_close_v2(db_);
+  }
+
+  sqlite3* db() const { return db_; }
+
+  // Returns a reset statement for `sql` (nullptr for SQL with no statement, e.g.
+  // only a comment), owned by this connection. More than one statement is
+  // rejected so that both engines accept the same SQL.
+  absl::StatusOr<sqlite3_stmt*> Prepare(std::string_view sql) {
+    std::string key(sql);
+    auto it = stmts_.find(key);
+    if (it != stmts_.end()) return it->second;
+    sqlite3_stmt* stmt = nullptr;
+    const char* tail = nullptr;
+    if (sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT,
+                           &stmt, &tail) != SQLITE_OK) {
+      return LastError(db_, sql);
+    }
+    if (tail != nullptr && !absl::StripAsciiWhitespace(absl::string_view(tail)).empty()) {
+      // Whatever follows may be only a comment; only a real statement is an error.
+      sqlite3_stmt* next = nullptr;
+      const int rc = sqlite3_prepare_v2(db_, tail, -1, &next, nullptr);
+      sqlite3_finalize(next);
+      if (rc != SQLITE_OK || next != nullptr) {
+        sqlite3_finalize(stmt);
+        return absl::InvalidArgumentError(
+            absl::StrCat("sqlite: one statement per call expected in: ", SqlExcerpt(sql)));
+      }
+    }
+    if (stmt == nullptr) return nullptr;
+    if (stmts_.size() >= kMaxCachedStatements) ClearCache();
+    stmts_.emplace(std::move(key), stmt);
+    return stmt;
+  }
+
+  // Whether the connection is in PRAGMA query_only mode (kRead transactions).
+  bool query_only = false;
+
+ private:
+  void ClearCache() {
+    for (auto& [sql, stmt] : stmts_) sqlite3_finalize(stmt);
+    stmts_.clear();
+  }
+
+  sqlite3* const db_;
+  std::unordered_map<std::string, sqlite3_stmt*> stmts_;
+};
+
+// In-process writer (and, for in-memory databases, reader) exclusion. For a file,
+// WAL lets readers run beside the writer and SQLite serialises writers itself, but
+// it does so by polling in the busy handler; queueing this process's writers here
+// instead wakes the next one as soon as the lock is free. A shared-cache in-memory
+// database reports conflicts as SQLITE_LOCKED at once, without a busy handler, so
+// there readers must also wait for the writer.
+class Gate {
+ public:
+  enum class Hold { kNone, kShared, kExclusive };
+
+  bool Acquire(Hold hold, absl::Duration wait) {
+    if (hold == Hold::kNone) return true;
+    absl::MutexLock lock(&mu_);
+    if (hold == Hold::kExclusive) {
+      ++writers_waiting_;
+      const bool ok =
+          mu_.AwaitWithTimeout(absl::Condition(
+                                   +[](Gate* g) { return !g->writer_ && g->readers_ == 0; }, this),
+                               wait);
+      --writers_waiting_;
+      if (ok) writer_ = true;
+      return ok;
+    }
+    // Readers let waiting writers go first so that a stream of readers cannot
+    // starve them.
+    const bool ok = mu_.AwaitWithTimeout(
+        absl::Condition(
+            +[](Gate* g) { return !g->writer_ && g->writers_waiting_ == 0; }, this),
+        wait);
+    if (ok) ++readers_;
+    return ok;
+  }
+
+  void Release(Hold hold) {
+    if (hold == Hold::kNone) return;
+    absl::MutexLock lock(&mu_);
+    if (hold == Hold::kExclusive) {
+      writer_ = false;
+    } else {
+      --readers_;
+    }
+  }
+
+ private:
+  absl::Mutex mu_;
+  bool writer_ ABSL_GUARDED_BY(mu_) = false;
+  int readers_ ABSL_GUARDED_BY(mu_) = 0;
+  int writers_waiting_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+class SqliteTransaction;
+
+class SqliteDatabase final : public Database {
+ public:
+  SqliteDatabase(std::string filename, std::string description, bool in_memory,
+                 const OpenOptions& options)
+      : filename_(std::move(filename)),
+        description_(std::move(description)),
+        in_memory_(in_memory),
+        options_(options),
+        pool_(
+            options.max_connections, [this] { return Connect(); },
+            [](const SqliteConn&) { return true; }) {}
+
+  // Opens the first connection so that a bad path fails at startup, and switches
+  // a file database to WAL (a persistent property of the file).
+  absl::Status Init();
+
+  absl::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) override;
+  Engine engine() const override { return Engine::kSqlite; }
+  absl::Status Migrate(std::string_view component,
+                       const std::vector<Migration>& migrations) override;
+  std::string Describe() const override { return description_; }
+
+  // Gives back what a transaction held.
+  void Return(std::unique_ptr<SqliteConn> conn, Gate::Hold hold) {
+    pool_.Release(std::move(conn));
+    gate_.Release(hold);
+  }
+
+ private:
+  absl::StatusOr<std::unique_ptr<SqliteConn>> Connect();
+
+  const std::string filename_;
+  const std::string description_;
+  const bool in_memory_;
+  const OpenOptions options_;
+  Gate gate_;
+  ConnectionPool<SqliteConn> pool_;
+  // An in-memory database lives as long as one connection to it is open; this
+  // one is never lent out, so the data survives the pool dropping connections.
+  std::unique_ptr<SqliteConn> keeper_;
+};
+
+class SqliteTransaction final : public Transaction {
+ public:
+  SqliteTransaction(SqliteDatabase* db, std::unique_ptr<SqliteConn> conn, Gate::Hold hold)
+      : db_(db), conn_(std::move(conn)), hold_(hold) {}
+  SqliteTransaction(const SqliteTransaction&) = delete;
+  SqliteTransaction& operator=(const SqliteTransaction&) = delete;
+
+  ~SqliteTransaction() override {
+    if (conn_ != nullptr) RollbackAndEnd();
+  }
+
+  absl::StatusOr<Rows> Query(std::string_view sql, const std::vector<Value>& params) override {
+    Rows rows;
+    absl::StatusOr<int64_t> changed = Run(sql, params, &rows);
+    if (!changed.ok()) return changed.status();
+    return rows;
+  }
+
+  absl::StatusOr<int64_t> Exec(std::string_view sql, const std::vector<Value>& params) override {
+    return Run(sql, params, nullptr);
+  }
+
+  absl::Status Commit() override {
+    if (absl::Status usable = CheckUsable(); !usable.ok()) {
+      if (conn_ != nullptr) RollbackAndEnd();
+      return usable;
+    }
+    absl::Status status = ExecSql(conn_->db(), "COMMIT");
+    if (!status.ok()) {
+      // A failed COMMIT (e.g. SQLITE_BUSY) leaves the transaction open.
+      RollbackAndEnd();
+      return status;
+    }
+    End();
+    return absl::OkStatus();
+  }
+
+  Engine engine() const override { return Engine::kSqlite; }
+
+  // Writers are already serialised by BEGIN IMMEDIATE.
+  absl::Status LockExclusive(int64_t lock_id) override { return CheckUsable(); }
+
+  // Runs several ';'-separated statements (a migration).
+  absl::Status ExecScript(const std::string& sql) {
+    if (absl::Status usable = CheckUsable(); !usable.ok()) return usable;
+    absl::Status status = ExecSql(conn_->db(), sql);
+    RecordFailure(status);
+    return status;
+  }
+
+ private:
+  // A failed statement fails the whole transaction, as on PostgreSQL (where the
+  // server refuses anything but ROLLBACK afterwards): code that works on one
+  // engine then works on the other, and SQLite may itself have rolled back
+  // after errors such as SQLITE_BUSY or SQLITE_FULL.
+  void RecordFailure(const absl::Status& status) {
+    if (!status.ok() && failure_.ok()) failure_ = status;
+  }
+
+  absl::Status CheckUsable() const {
+    if (conn_ == nullptr) {
+      return absl::FailedPreconditionError("transaction already committed or rolled back");
+    }
+    if (!failure_.ok()) {
+      return absl::Status(failure_.code(),
+                          absl::StrCat("transaction already failed: ", failure_.message()));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<int64_t> Run(std::string_view sql, const std::vector<Value>& params, Rows* rows) {
+    if (absl::Status usable = CheckUsable(); !usable.ok()) return usable;
+    absl::StatusOr<int64_t> result = Step(sql, params, rows);
+    RecordFailure(result.status());
+    return result;
+  }
+
+  absl::StatusOr<int64_t> Step(std::string_view sql, const std::vector<Value>& params, Rows* rows) {
+    sqlite3* db = conn_->db();
+    absl::StatusOr<sqlite3_stmt*> prepared = conn_->Prepare(sql);
+    if (!prepared.ok()) return prepared.status();
+    sqlite3_stmt* stmt = *prepared;
+    if (stmt == nullptr) {
+      if (!params.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("sqlite: parameters given for empty SQL: ", SqlExcerpt(sql)));
+      }
+      return 0;
+    }
+    // The statement is cached: leave it reset and unbound whatever happens.
+    struct ResetOnExit {
+      sqlite3_stmt* stmt;
+      ~ResetOnExit() {
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+      }
+    } reset_on_exit{stmt};
+
+    if (sqlite3_bind_parameter_count(stmt) != static_cast<int>(params.size())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "sqlite: statement has ", sqlite3_bind_parameter_count(stmt), " placeholders but ",
+          params.size(), " parameters were given in: ", SqlExcerpt(sql)));
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      const int index = static_cast<int>(i) + 1;
+      const Value& value = params[i];
+      int rc = SQLITE_OK;
+      // SQLITE_STATIC: `params` outlives the statement's use, which ends in
+      // this call.
+      if (std::holds_alternative<Null>(value)) {
+        rc = sqlite3_bind_null(stmt, index);
+      } else if (const int64_t* n = std::get_if<int64_t>(&value)) {
+        rc = sqlite3_bind_int64(stmt, index, *n);
+      } else if (const std::string* s = std::get_if<std::string>(&value)) {
+        if (s->find('\0') != std::string::npos) {
+          // PostgreSQL text cannot hold NUL; refuse it here too.
+          return absl::InvalidArgumentError(
+              absl::StrCat("sqlite: text parameter ", index,
+                           " contains a NUL byte (use Blob) in: ", SqlExcerpt(sql)));
+        }
+        rc = sqlite3_bind_text64(stmt, index, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
+      } else {
+        // data() is never null, so an empty Blob binds a zero-length blob, not NULL.
+        const std::string& bytes = std::get<Blob>(value).bytes;
+        rc = sqlite3_bind_blob64(stmt, index, bytes.data(), bytes.size(), SQLITE_STATIC);
+      }
+      if (rc != SQLITE_OK) return LastError(db, sql);
+    }
+
+    const int64_t total_before = sqlite3_total_changes64(db);
+    const int columns = sqlite3_column_count(stmt);
+    for (;;) {
+      const int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return LastError(db, sql);
+      if (rows == nullptr) continue;
+      std::vector<std::optional<std::string>> cells;
+      cells.reserve(columns);
+      for (int c = 0; c < columns; ++c) {
+        switch (sqlite3_column_type(stmt, c)) {
+          case SQLITE_NULL:
+            cells.emplace_back(std::nullopt);
+            break;
+          case SQLITE_INTEGER:
+            cells.emplace_back(std::to_string(sqlite3_column_int64(stmt, c)));
+            break;
+          default: {
+            // Text, blob and float (rendered as text by SQLite) as raw bytes;
+            // a zero-length value comes back as a null pointer.
+            const void* data = sqlite3_column_blob(stmt, c);
+            const int size = sqlite3_column_bytes(stmt, c);
+            cells.emplace_back(data == nullptr ? std::string()
+                                               : std::string(static_cast<const char*>(data),
+                                                             static_cast<size_t>(size)));
+            break;
+          }
+        }
+      }
+      rows->emplace_back(std::move(cells));
+    }
+    // sqlite3_changes64 keeps the count of the last INSERT/UPDATE/DELETE, so a
+    // statement that changed nothing (a SELECT, DDL) must not report it.
+    if (sqlite3_total_changes64(db) == total_before) return 0;
+    return sqlite3_changes64(db);
+  }
+
+  void RollbackAndEnd() {
+    if (sqlite3_get_autocommit(conn_->db()) == 0) {
+      // Rolling back only fails when the connection is unusable; the pool then
+      // must not reuse it.
+      if (!ExecSql(conn_->db(), "ROLLBACK").ok() && sqlite3_get_autocommit(conn_->db()) == 0) {
+        conn_.reset();
+      }
+    }
+    End();
+  }
+
+  void End() {
+    db_->Return(std::move(conn_), hold_);
+    conn_ = nullptr;
+  }
+
+  SqliteDatabase* const db_;
+  std::unique_ptr<SqliteConn> conn_;  // null once committed or rolled back
+  const Gate::Hold hold_;
+  absl::Status failure_;  // the first failed statement
+};
+
+absl::StatusOr<std::unique_ptr<SqliteConn>> SqliteDatabase::Connect() {
+  sqlite3* raw = nullptr;
+  // NOMUTEX: the pool lends a connection to one thread at a time.
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (in_memory_) flags |= SQLITE_OPEN_URI;
+  const int rc = sqlite3_open_v2(filename_.c_str(), &raw, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string message = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+    sqlite3_close_v2(raw);
+    return absl::UnavailableError(
+        absl::StrCat("sqlite: cannot open ", description_, ": ", message));
+  }
+  auto conn = std::make_unique<SqliteConn>(raw);
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, options_.lock_timeout_ms > 0 ? options_.lock_timeout_ms : INT_MAX);
+  absl::Status status =
+      ExecSql(raw, absl::StrCat("PRAGMA foreign_keys = ON; PRAGMA synchronous = ",
+                                options_.durable_writes ? "FULL" : "NORMAL", ";"));
+  if (!status.ok()) return status;
+  return conn;
+}
+
+absl::Status SqliteDatabase::Init() {
+  if (sqlite3_threadsafe() == 0) {
+    return absl::FailedPreconditionError("sqlite: library built without thread support");
+  }
+  absl::StatusOr<std::unique_ptr<SqliteConn>> first = Connect();
+  if (!first.ok()) return first.status();
+  if (in_memory_) {
+    keeper_ = std::move(*first);
+    return absl::OkStatus();
+  }
+  // Switching to WAL needs a moment of exclusive access, which another process
+  // opening the same new file may hold; it does not always go through the busy
+  // handler, so retry here for up to the lock timeout.
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(std::max(options_.lock_timeout_ms, 1000));
+  for (;;) {
+    absl::Status status = ExecSql((*first)->db(), "PRAGMA journal_mode = WAL");
+    if (status.ok()) break;
+    if (!absl::IsAborted(status) || std::chrono::steady_clock::now() > deadline) return status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  pool_.AddIdle(std::move(*first));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Transaction>> SqliteDatabase::Begin(TxMode mode) {
+  const Gate::Hold hold = mode == TxMode::kWrite ? Gate::Hold::kExclusive
+                          : in_memory_           ? Gate::Hold::kShared
+                                                 : Gate::Hold::kNone;
+  if (!gate_.Acquire(hold, LockWait(options_))) {
+    return absl::AbortedError(
+        absl::StrCat("sqlite: timed out waiting for the write lock of ", description_));
+  }
+  absl::StatusOr<std::unique_ptr<SqliteConn>> conn = pool_.Acquire(LockWait(options_));
+  if (!conn.ok()) {
+    gate_.Release(hold);
+    return conn.status();
+  }
+  sqlite3* db = (*conn)->db();
+  absl::Status status;
+  // query_only makes a write in a kRead transaction fail, as READ ONLY does on
+  // PostgreSQL, so the mistake shows up on either engine.
+  const bool read_only = mode == TxMode::kRead;
+  if ((*conn)->query_only != read_only) {
+    status = ExecSql(db, read_only ? "PRAGMA query_only = ON" : "PRAGMA query_only = OFF");
+    if (status.ok()) (*conn)->query_only = read_only;
+  }
+  if (status.ok()) status = ExecSql(db, read_only ? "BEGIN" : "BEGIN IMMEDIATE");
+  if (!status.ok()) {
+    Return(std::move(*conn), hold);
+    return status;
+  }
+  return std::make_unique<SqliteTransaction>(this, std::move(*conn), hold);
+}
+
+absl::Status SqliteDatabase::Migrate(std::string_view component,
+                                     const std::vector<Migration>& migrations) {
+  if (absl::Status valid = ValidateMigrations(component, migrations); !valid.ok()) return valid;
+  const std::string table = MigrationsTable(component);
+  absl::Status status = RunInTransaction(*this, TxMode::kWrite, [&](Transaction& tx) {
+    return tx
+        .Exec(absl::StrCat("CREATE TABLE IF NOT EXISTS ", table,
+                           " (version BIGINT PRIMARY KEY, name TEXT NOT NULL,"
+                           " applied_at_us BIGINT NOT NULL)"))
+        .status();
+  });
+  if (!status.ok()) return status;
+  for (const Migration& migration : migrations) {
+    // BEGIN IMMEDIATE serialises this with any other process migrating the same
+    // file; the version is checked again inside, after the lock is held.
+    status = RunInTransaction(*this, TxMode::kWrite, [&](Transaction& tx) -> absl::Status {
+      absl::StatusOr<Rows> applied =
+          tx.Query(absl::StrCat("SELECT 1 FROM ", table, " WHERE version = ?"),
+                   {int64_t{migration.version}});
+      if (!applied.ok()) return applied.status();
+      if (!applied->empty()) return absl::OkStatus();
+      absl::Status script = static_cast<SqliteTransaction&>(tx).ExecScript(
+          ApplyDialect(migration.sql, Engine::kSqlite));
+      if (!script.ok()) {
+        return absl::Status(script.code(),
+                            absl::StrCat("migration ", ToAbsl(component), " v", migration.version,
+                                         " (", migration.name, ") failed: ", script.message()));
+      }
+      return tx
+          .Exec(absl::StrCat("INSERT INTO ", table,
+                             " (version, name, applied_at_us) VALUES (?, ?, ?)"),
+                {int64_t{migration.version}, migration.name, NowMicros()})
+          .status();
+    });
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(const std::string& path, bool in_memory,
+                                                     const OpenOptions& options) {
+  std::string filename;
+  std::string description;
+  if (in_memory) {
+    // A unique name gives each Database object its own database, shared by its
+    // pooled connections through the shared cache.
+    static std::atomic<uint64_t> counter{0};
+    filename = absl::StrCat("file:cercles_mem_", getpid(), "_", counter.fetch_add(1),
+                            "?mode=memory&cache=shared");
+    description = "sqlite::memory:";
+  } else {
+    std::error_code error;
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, error);
+    if (error) {
+      return absl::UnavailableError(
+          absl::StrCat("sqlite: cannot create directory ", parent.string(), ": ", error.message()));
+    }
+    // Without SQLITE_OPEN_URI a name starting with "file:" could still be read as
+    // a URI if SQLite was built with SQLITE_USE_URI; "./" keeps it a path.
+    filename = absl::StartsWith(path, "file:") ? absl::StrCat("./", path) : path;
+    description = absl::StrCat("sqlite:", path);
+  }
+  auto db = std::make_unique<SqliteDatabase>(std::move(filename), std::move(description), in_memory,
+                                             options);
+  if (absl::Status status = db->Init(); !status.ok()) return status;
+  return db;
+}
+
+}  // namespace cercles::storage::internal

@@ -1,0 +1,141 @@
+// Pieces shared by the SQLite and PostgreSQL engines. Not part of the public
+// storage API: only common/storage/*.cc include this.
+#ifndef CERCLES_COMMON_STORAGE_STORAGE_INTERNAL_H_
+#define CERCLES_COMMON_STORAGE_STORAGE_INTERNAL_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/storage/database.h"
+
+namespace cercles::storage::internal {
+
+// path: a file path, or empty with in_memory set for a private shared-cache
+// in-memory database.
+absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(const std::string& path, bool in_memory,
+                                                     const OpenOptions& options);
+
+// url: a libpq connection URI ("postgresql://..." or "postgres://...").
+absl::StatusOr<std::unique_ptr<Database>> OpenPostgres(const std::string& url,
+                                                       const OpenOptions& options);
+
+// The first ~60 characters of a statement with whitespace runs collapsed, for
+// error messages. Parameter values are never part of it: they are bound, not inlined.
+std::string SqlExcerpt(std::string_view sql);
+
+// Checks a Migrate() call: the component is [a-z_]+ (it becomes part of a table
+// name) and versions are positive and strictly increasing.
+absl::Status ValidateMigrations(std::string_view component,
+                                const std::vector<Migration>& migrations);
+
+// Name of the table recording the applied migrations of `component`.
+std::string MigrationsTable(std::string_view component);
+
+// Wall-clock microseconds since the Unix epoch (schema_migrations.applied_at_us).
+int64_t NowMicros();
+
+// Debian's abseil has its own absl::string_view, distinct from std::string_view
+// (which the public header uses), and no implicit conversion between them.
+inline absl::string_view ToAbsl(std::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
+
+// How long to wait for a pool slot or an in-process lock: lock_timeout_ms, where
+// a non-positive value means no limit (PostgreSQL's lock_timeout = 0 meaning).
+inline absl::Duration LockWait(const OpenOptions& options) {
+  return options.lock_timeout_ms > 0 ? absl::Milliseconds(options.lock_timeout_ms)
+                                     : absl::InfiniteDuration();
+}
+
+// A bounded pool of connections. Connections are made lazily by `connect` (outside
+// the pool lock, since connecting may take a network round trip) up to `max_size`.
+// Thread-safe.
+template <typename Conn, typename Deleter = std::default_delete<Conn>>
+class ConnectionPool {
+ public:
+  using Handle = std::unique_ptr<Conn, Deleter>;
+  using Connect = std::function<absl::StatusOr<Handle>()>;
+  // Tells whether an idle connection can still be used; a dead one is dropped.
+  using Healthy = std::function<bool(const Conn&)>;
+
+  ConnectionPool(int max_size, Connect connect, Healthy healthy)
+      : max_size_(max_size), connect_(std::move(connect)), healthy_(std::move(healthy)) {}
+  ConnectionPool(const ConnectionPool&) = delete;
+  ConnectionPool& operator=(const ConnectionPool&) = delete;
+
+  // Waits up to `wait` for an idle connection or a free slot. Exhaustion is
+  // reported as ABORTED: like a lock timeout, retrying later may succeed.
+  absl::StatusOr<Handle> Acquire(absl::Duration wait) {
+    mu_.Lock();
+    for (;;) {
+      const bool available = mu_.AwaitWithTimeout(
+          absl::Condition(
+              +[](ConnectionPool* p) { return !p->idle_.empty() || p->open_ < p->max_size_; },
+              this),
+          wait);
+      if (!available) {
+        mu_.Unlock();
+        return absl::AbortedError(absl::StrCat("all ", max_size_,
+                                               " pooled database connections stayed busy for ",
+                                               absl::FormatDuration(wait)));
+      }
+      if (idle_.empty()) break;
+      Handle conn = std::move(idle_.back());
+      idle_.pop_back();
+      if (healthy_(*conn)) {
+        mu_.Unlock();
+        return conn;
+      }
+      --open_;  // dead: drop it (after unlocking) and look again
+      mu_.Unlock();
+      conn.reset();
+      mu_.Lock();
+    }
+    ++open_;  // reserve the slot while connecting without the lock
+    mu_.Unlock();
+    absl::StatusOr<Handle> conn = connect_();
+    if (!conn.ok()) Release(nullptr);
+    return conn;
+  }
+
+  // Returns a connection for reuse, or frees its slot when `conn` is null (the
+  // caller found it unusable and destroyed it).
+  void Release(Handle conn) {
+    absl::MutexLock lock(&mu_);
+    if (conn == nullptr) {
+      --open_;
+    } else {
+      idle_.push_back(std::move(conn));
+    }
+  }
+
+  // Adds a connection made outside the pool (the one Open() makes to fail fast).
+  void AddIdle(Handle conn) {
+    absl::MutexLock lock(&mu_);
+    ++open_;
+    idle_.push_back(std::move(conn));
+  }
+
+ private:
+  const int max_size_;
+  const Connect connect_;
+  const Healthy healthy_;
+  absl::Mutex mu_;
+  std::vector<Handle> idle_ ABSL_GUARDED_BY(mu_);
+  int open_ ABSL_GUARDED_BY(mu_) = 0;  // idle plus lent out plus being connected
+};
+
+}  // namespace cercles::storage::internal
+
+#endif  // CERCLES_COMMON_STORAGE_STORAGE_INTERNAL_H_
