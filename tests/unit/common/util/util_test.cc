@@ -1,0 +1,79 @@
+#include <set>
+
+#include "common/util/clock.h"
+#include "common/util/crypto.h"
+#include "common/util/log.h"
+#include "common/util/paging.h"
+#include "common/util/status.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace cercles {
+namespace {
+
+TEST(StatusTest, MapsEveryCanonicalCodeBothWays) {
+  for (int code = 0; code <= 16; ++code) {
+    absl::Status s(static_cast<absl::StatusCode>(code), code == 0 ? "" : "why");
+    grpc::Status g = ToGrpcStatus(s);
+    EXPECT_EQ(static_cast<int>(g.error_code()), code);
+    EXPECT_EQ(FromGrpcStatus(g), s);
+  }
+  EXPECT_EQ(
+      ToGrpcStatus(absl::NotFoundError("circle \"circles/9\" does not exist")).error_message(),
+      "circle \"circles/9\" does not exist");
+  EXPECT_STREQ(GrpcCodeName(grpc::StatusCode::FAILED_PRECONDITION), "FAILED_PRECONDITION");
+}
+
+TEST(CryptoTest, Sha256MatchesTheStandardVector) {
+  // FIPS 180-2, appendix B.1: SHA-256("abc").
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(CryptoTest, UuidsAreVersion4AndDistinct) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    std::string id = NewUuid();
+    ASSERT_EQ(id.size(), 36u);
+    EXPECT_EQ(id[14], '4');
+    EXPECT_TRUE(seen.insert(id).second);
+  }
+  EXPECT_EQ(RandomHex(24).size(), 48u);
+  EXPECT_EQ(StableHash64("outbox"), StableHash64("outbox"));
+  EXPECT_NE(StableHash64("outbox"), StableHash64("cursor"));
+}
+
+TEST(PagingTest, PageSizeBounds) {
+  EXPECT_EQ(*NormalisePageSize(0), kDefaultPageSize);
+  EXPECT_EQ(*NormalisePageSize(7), 7);
+  EXPECT_EQ(*NormalisePageSize(kMaxPageSize), kMaxPageSize);
+  EXPECT_EQ(NormalisePageSize(-1).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(NormalisePageSize(501).status().message(), ::testing::HasSubstr("page_size"));
+}
+
+TEST(PagingTest, TokensRoundTripAndForgeriesAreRefused) {
+  EXPECT_EQ(*DecodePageToken(""), "");
+  EXPECT_EQ(*DecodePageToken(EncodePageToken("fund-a/42")), "fund-a/42");
+  EXPECT_EQ(DecodePageToken("42").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(DecodePageToken("!!!").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ClockTest, TimestampsFromMicrosecondsIncludingBeforeTheEpoch) {
+  google::protobuf::Timestamp ts;
+  SetTimestampMicros(1500001, &ts);
+  EXPECT_EQ(ts.seconds(), 1);
+  EXPECT_EQ(ts.nanos(), 500001000);
+  SetTimestampMicros(-1, &ts);
+  EXPECT_EQ(ts.seconds(), -1);
+  EXPECT_EQ(ts.nanos(), 999999000);
+  FakeClock clock(absl::FromUnixSeconds(100));
+  clock.Advance(absl::Hours(24));
+  EXPECT_EQ(ToMicros(clock.Now()), (100 + 86400) * int64_t{1000000});
+}
+
+TEST(LogTest, JsonQuotingEscapesControlCharacters) {
+  EXPECT_EQ(log::JsonQuote("a\"b\\c\nd\x01"), "\"a\\\"b\\\\c\\nd\\u0001\"");
+  EXPECT_EQ(log::JsonQuote("Cercle Élan"), "\"Cercle Élan\"");
+}
+
+}  // namespace
+}  // namespace cercles
