@@ -1,5 +1,7 @@
 // The walking skeleton end to end, through real processes on loopback: membership,
 // lending and network over mTLS, a real redis-server, and each storage engine.
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/impl/codegen/client_unary_call.h>
 #include <signal.h>
 
 #include <atomic>
@@ -398,9 +400,94 @@ TEST_P(FoundationTest, SigtermDrainsInFlightCallsAndExitsZero) {
   EXPECT_EQ(CountCircles(), static_cast<int>(created.size()));
 }
 
+// The enforcement is in every handler: call every RPC of every service without
+// credentials, as a raw gRPC client would, and expect UNAUTHENTICATED.
+TEST_P(FoundationTest, EveryRpcRefusesACallWithoutCredentials) {
+  const std::map<std::string, std::string> services = {
+      {"membership", "cercles.membership.v1.MembershipService"},
+      {"lending", "cercles.lending.v1.LendingService"},
+      {"network", "cercles.network.v1.NetworkService"}};
+  // Link the generated descriptors in (they register on first use).
+  ASSERT_NE(mv1::Circle::descriptor(), nullptr);
+  ASSERT_NE(lv1::CircleEligibility::descriptor(), nullptr);
+  ASSERT_NE(nv1::NetworkCircle::descriptor(), nullptr);
+  int calls = 0;
+  for (const auto& [process, full_name] : services) {
+    const auto* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(full_name);
+    ASSERT_NE(service, nullptr) << full_name;
+    auto channel = suite_->StaffChannel(process);
+    for (int i = 0; i < service->method_count(); ++i) {
+      std::string path = absl::StrCat("/", full_name, "/", service->method(i)->name());
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+      grpc::Slice empty("", 0);
+      grpc::ByteBuffer request(&empty, 1), response;
+      grpc::Status status = grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+          channel.get(),
+          grpc::internal::RpcMethod(path.c_str(), service->method(i)->server_streaming()
+                                                      ? grpc::internal::RpcMethod::SERVER_STREAMING
+                                                      : grpc::internal::RpcMethod::NORMAL_RPC),
+          &context, request, &response);
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+          << path << ": " << status.error_message();
+      ++calls;
+    }
+  }
+  EXPECT_GE(calls, 7);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, FoundationTest,
                          ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          [](const auto& info) { return EngineName(info.param); });
+
+// Configuration mistakes stop start-up with a message naming the flag.
+TEST(StartupTest, MalformedConfigurationStopsStartUpNamingTheItem) {
+  struct Case {
+    std::vector<std::string> args;
+    std::vector<std::pair<std::string, std::string>> env;
+    std::string expected;
+  };
+  const std::string binary =
+      absl::StrCat(CERCLES_BINARY_DIR, "/services/membership/cercles-membership");
+  const Credentials& c = TestCredentials();
+  std::vector<Case> cases = {
+      {{"--fund_id=fund-a", "--insecure"}, {}, "--database_url (CERCLES_DATABASE_URL) is required"},
+      {{"--database_url=sqlite:///tmp/x.db", "--insecure"}, {}, "--fund_id (CERCLES_FUND_ID)"},
+      {{"--fund_id=fund-a", "--database_url=sqlite:///tmp/x.db"},
+       {},
+       "--tls_cert (CERCLES_TLS_CERT)"},
+      {{"--fund_id=fund-a", "--database_url=mysql://x", "--insecure"},
+       {},
+       "database_url must start"},
+      {{"--no_such_flag"}, {}, "unknown flag --no_such_flag"},
+      {{"--listen=nowhere"}, {}, "--listen (CERCLES_LISTEN)=\"nowhere\""},
+      {{}, {{"CERCLES_SHUTDOWN_GRACE_MS", "soon"}}, "CERCLES_SHUTDOWN_GRACE_MS=\"soon\""},
+      {{"--fund_id=fund-a", "--database_url=sqlite:///tmp/x.db",
+        absl::StrCat("--tls_cert=", c.Cert("membership")), "--tls_key=/nonexistent.key"},
+       {},
+       "--tls_key (CERCLES_TLS_KEY): cannot read file \"/nonexistent.key\""},
+      {{"--fund_id=fund-a", "--database_url=sqlite:///tmp/x.db", "--insecure",
+        "--tokens_file=" + c.dir + "/alice.token"},
+       {},
+       "expected \"<sha256 hex> <admin|advisor> <name>\""},
+  };
+  std::string dir = MakeTempDir("cercles-startup");
+  int n = 0;
+  for (const Case& test_case : cases) {
+    Process::Options options;
+    options.argv = {binary};
+    options.argv.insert(options.argv.end(), test_case.args.begin(), test_case.args.end());
+    options.env = test_case.env;
+    options.log_path = absl::StrCat(dir, "/", n++, ".log");
+    auto process = Process::Start(options);
+    ASSERT_TRUE(process.ok());
+    std::optional<int> code = (*process)->Wait(absl::Seconds(10));
+    ASSERT_TRUE(code.has_value());
+    EXPECT_NE(*code, 0) << test_case.expected;
+    EXPECT_THAT((*process)->ReadLog(), HasSubstr(test_case.expected));
+  }
+}
 
 }  // namespace
 }  // namespace cercles::testing
