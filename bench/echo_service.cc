@@ -1,0 +1,16 @@
+#include "bench/echo_service.h"
+
+#include "common/server/handler.h"
+
+namespace cercles::bench {
+
+grpc::Status EchoService::Echo(grpc::ServerContext* context, const v1::EchoRequest* request,
+                               v1::EchoResponse* response) {
+  return server::Serve(*authorizer_, context, *request,
+                       [&](const auth::Principal&) -> absl::Status {
+                         response->set_message(request->message());
+                         return absl::OkStatus();
+                       });
+}
+
+}  // namespace cercles::bench
