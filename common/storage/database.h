@@ -69,7 +69,8 @@ enum class TxMode {
 class Transaction {
  public:
   virtual ~Transaction() = default;
-  virtual absl::StatusOr<Rows> Query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  virtual absl::StatusOr<Rows> Query(std::string_view sql,
+                                     const std::vector<Value>& params = {}) = 0;
   // Returns the number of rows changed.
   virtual absl::StatusOr<int64_t> Exec(std::string_view sql,
                                        const std::vector<Value>& params = {}) = 0;

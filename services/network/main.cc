@@ -24,6 +24,8 @@ ABSL_FLAG(std::string, redis_url, "",
           "redis://host:port of the cache (empty: no cache, every query reads the store)");
 ABSL_FLAG(int64_t, cache_ttl_ms, 60000, "Time to live of every cache entry");
 ABSL_FLAG(int64_t, redis_timeout_ms, 50, "Redis command timeout (connect timeout is twice it)");
+ABSL_FLAG(int32_t, redis_pool_size, 64,
+          "Redis connections kept open (one per concurrent query; more are opened and closed)");
 
 int main(int argc, char** argv) {
   using namespace cercles;  // NOLINT: main only
@@ -64,6 +66,11 @@ int main(int argc, char** argv) {
     redis_options.port = parsed->port;
     redis_options.command_timeout_ms = static_cast<int>(redis_timeout_ms);
     redis_options.connect_timeout_ms = static_cast<int>(2 * redis_timeout_ms);
+    redis_options.pool_size = absl::GetFlag(FLAGS_redis_pool_size);
+    if (redis_options.pool_size < 1 || redis_options.pool_size > 1024) {
+      config::ExitIfError(absl::InvalidArgumentError(
+          "--redis_pool_size (CERCLES_REDIS_POOL_SIZE) must be from 1 to 1024"));
+    }
     redis = std::make_unique<cache::RedisCache>(redis_options, runner.metrics());
   }
 

@@ -1,0 +1,257 @@
+#include "tools/cerclesctl/command.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "tools/cerclesctl/commands.h"
+#include "tools/cerclesctl/connection.h"
+#include "tools/cerclesctl/output.h"
+
+namespace cercles::cerclesctl {
+
+std::string VerbUsage(const Verb& verb) {
+  std::string usage = absl::StrCat("cerclesctl ", absl::StrJoin(verb.path, " "));
+  for (const OptionSpec& option : verb.options)
+    absl::StrAppend(&usage, " ", OptionSynopsis(option));
+  if (!verb.arguments.empty()) absl::StrAppend(&usage, " ", verb.arguments);
+  return usage;
+}
+
+namespace {
+
+// "cerclesctl: MESSAGE" and the verb's usage line.
+int VerbUsageError(const Verb& verb, absl::string_view message, std::ostream& err) {
+  err << "cerclesctl: " << message << "\nusage: " << VerbUsage(verb) << '\n';
+  return kExitUsage;
+}
+
+}  // namespace
+
+CommandContext::CommandContext(const Verb& verb, ParsedArgs args, GlobalOptions global,
+                               std::ostream& out, std::ostream& err)
+    : verb_(verb), args_(std::move(args)), global_(std::move(global)), out_(out), err_(err) {}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> CommandContext::Channel() {
+  if (channel_ == nullptr) {
+    auto token = LoadToken(global_);
+    if (!token.ok()) return token.status();
+    auto channel = OpenChannel(global_, err_);
+    if (!channel.ok()) return channel.status();
+    token_ = *std::move(token);
+    channel_ = *std::move(channel);
+  }
+  return channel_;
+}
+
+void CommandContext::PrepareCall(grpc::ClientContext* call, bool with_deadline) const {
+  cerclesctl::PrepareCall(call, token_, with_deadline ? global_.timeout : absl::ZeroDuration());
+}
+
+int CommandContext::Fail(const grpc::Status& status) {
+  // gRPC's codes are abseil's canonical codes, so abseil names them.
+  return Fail(
+      absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message()));
+}
+
+int CommandContext::Fail(const absl::Status& status) {
+  err_ << "cerclesctl: " << absl::StatusCodeToString(status.code()) << ": " << status.message()
+       << '\n';
+  return kExitFailure;
+}
+
+int CommandContext::UsageError(absl::string_view message) {
+  return VerbUsageError(verb_, message, err_);
+}
+
+int CommandContext::PrintJson(const google::protobuf::Message& message) {
+  auto json = ToJson(message);
+  if (!json.ok()) return Fail(json.status());
+  out_ << *json << '\n' << std::flush;
+  return kExitOk;
+}
+
+std::vector<Verb> AllVerbs() {
+  std::vector<Verb> verbs;
+  for (auto group : {HealthVerbs(), MembershipVerbs(), LendingVerbs(), NetworkVerbs()}) {
+    for (Verb& verb : group) verbs.push_back(std::move(verb));
+  }
+  return verbs;
+}
+
+namespace {
+
+constexpr absl::string_view kMainUsage =
+    "cerclesctl [global options] COMMAND [options] [arguments]";
+
+bool StartsWithPath(const std::vector<std::string>& path, const std::vector<std::string>& prefix) {
+  return prefix.size() <= path.size() && std::equal(prefix.begin(), prefix.end(), path.begin());
+}
+
+void PrintVerbList(const std::vector<Verb>& verbs, const std::vector<std::string>& group,
+                   std::ostream& out) {
+  for (const Verb& verb : verbs) {
+    if (!StartsWithPath(verb.path, group)) continue;
+    out << "  " << VerbUsage(verb) << "\n      " << verb.summary << '\n';
+  }
+}
+
+void PrintOptions(const std::vector<OptionSpec>& options, std::ostream& out) {
+  size_t width = 0;
+  for (const OptionSpec& option : options) {
+    width = std::max(width, OptionLabel(option).size());
+  }
+  for (const OptionSpec& option : options) {
+    const std::string label = OptionLabel(option);
+    out << "  " << label << std::string(width - label.size() + 2, ' ') << option.help << '\n';
+  }
+}
+
+void PrintMainHelp(const std::vector<Verb>& verbs, std::ostream& out) {
+  out << "usage: " << kMainUsage << "\n\n"
+      << "The command-line client of the Cercles services (membership, lending, network).\n\n"
+      << "Commands:\n";
+  PrintVerbList(verbs, {}, out);
+  out << "\nGlobal options (anywhere on the line; each falls back to its environment variable):\n";
+  PrintOptions(GlobalOptionSpecs(), out);
+  out << "\nEither --ca or --insecure is required. Exit status: 0 success, 1 the call failed\n"
+         "(one line on stderr), 2 usage error. 'cerclesctl COMMAND --help' details a command.\n";
+}
+
+void PrintGroupHelp(const std::vector<Verb>& verbs, const std::vector<std::string>& group,
+                    std::ostream& out) {
+  out << "usage: cerclesctl " << absl::StrJoin(group, " ") << " COMMAND [options] [arguments]\n\n"
+      << "Commands:\n";
+  PrintVerbList(verbs, group, out);
+  out << "\nGlobal options: see 'cerclesctl --help'.\n";
+}
+
+void PrintVerbHelp(const Verb& verb, std::ostream& out) {
+  out << "usage: " << VerbUsage(verb) << "\n\n" << verb.summary << '\n';
+  if (!verb.options.empty()) {
+    out << "\nOptions:\n";
+    PrintOptions(verb.options, out);
+  }
+  out << "\nGlobal options: see 'cerclesctl --help'.\n";
+}
+
+int MainUsageError(absl::string_view message, std::ostream& err) {
+  err << "cerclesctl: " << message << "\nusage: " << kMainUsage
+      << " ('cerclesctl --help' lists the commands)\n";
+  return kExitUsage;
+}
+
+const OptionSpec* FindGlobalOption(absl::string_view name) {
+  for (const OptionSpec& spec : GlobalOptionSpecs()) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
+           std::ostream& err) {
+  const std::vector<Verb> verbs = AllVerbs();
+
+  // Global options may come before the command words; skip them (with their
+  // values) to find where the command starts.
+  size_t next = 0;
+  bool help = false;
+  while (next < args.size() && absl::StartsWith(args[next], "-") && args[next] != "-") {
+    const std::string& arg = args[next];
+    if (arg == "--help" || arg == "-h") {
+      help = true;
+      ++next;
+      continue;
+    }
+    if (arg == "--") return MainUsageError("\"--\" must come after the command", err);
+    const OptionSpec* spec = nullptr;
+    if (absl::StartsWith(arg, "--")) {
+      absl::string_view name = absl::string_view(arg).substr(2);
+      spec = FindGlobalOption(name.substr(0, name.find('=')));
+    }
+    if (spec == nullptr) return MainUsageError(absl::StrCat("unknown global option ", arg), err);
+    const bool takes_next = !spec->value_name.empty() && !absl::StrContains(arg, "=");
+    if (takes_next && next + 1 >= args.size()) {
+      return MainUsageError(
+          absl::StrCat("option --", spec->name, " needs a value (", spec->value_name, ")"), err);
+    }
+    next += takes_next ? 2 : 1;
+  }
+  const std::vector<std::string> leading(args.begin(), args.begin() + next);
+
+  // The longest run of words that names a verb.
+  std::vector<std::string> words;
+  const Verb* verb = nullptr;
+  while (verb == nullptr && next < args.size() && !absl::StartsWith(args[next], "-")) {
+    words.push_back(args[next++]);
+    bool any = false;
+    for (const Verb& candidate : verbs) {
+      if (!StartsWithPath(candidate.path, words)) continue;
+      any = true;
+      if (candidate.path.size() == words.size()) verb = &candidate;
+    }
+    if (!any) {
+      if (words.size() == 1 && words[0] == "help") {
+        PrintMainHelp(verbs, out);
+        return kExitOk;
+      }
+      err << "cerclesctl: unknown command \"" << absl::StrJoin(words, " ") << "\"\n";
+      words.pop_back();
+      if (words.empty()) {
+        err << "usage: " << kMainUsage << " ('cerclesctl --help' lists the commands)\n";
+      } else {
+        PrintGroupHelp(verbs, words, err);
+      }
+      return kExitUsage;
+    }
+  }
+  if (verb == nullptr) {
+    const bool help_after = std::find_if(args.begin() + next, args.end(), [](const std::string& a) {
+                              return a == "--help" || a == "-h";
+                            }) != args.end();
+    if (words.empty()) {
+      if (help || help_after) {
+        PrintMainHelp(verbs, out);
+        return kExitOk;
+      }
+      return MainUsageError(args.empty() ? "no command given" : "no command given before options",
+                            err);
+    }
+    if (help || help_after) {
+      PrintGroupHelp(verbs, words, out);
+      return kExitOk;
+    }
+    err << "cerclesctl: \"" << absl::StrJoin(words, " ") << "\" needs a command\n";
+    PrintGroupHelp(verbs, words, err);
+    return kExitUsage;
+  }
+
+  std::vector<OptionSpec> specs = verb->options;
+  specs.insert(specs.end(), GlobalOptionSpecs().begin(), GlobalOptionSpecs().end());
+  std::vector<std::string> rest = leading;
+  rest.insert(rest.end(), args.begin() + next, args.end());
+  auto parsed = ParseArgs(rest, specs);
+  if (!parsed.ok()) return VerbUsageError(*verb, parsed.status().message(), err);
+  if (help || parsed->Has("help")) {
+    PrintVerbHelp(*verb, out);
+    return kExitOk;
+  }
+  const int count = static_cast<int>(parsed->positionals().size());
+  if (count < verb->min_arguments || count > verb->max_arguments) {
+    std::string message = count < verb->min_arguments
+                              ? absl::StrCat("missing argument ", verb->arguments)
+                              : absl::StrCat("unexpected argument \"",
+                                             parsed->positionals()[verb->max_arguments], "\"");
+    return VerbUsageError(*verb, message, err);
+  }
+  auto global = ResolveGlobalOptions(*parsed, env);
+  if (!global.ok()) return VerbUsageError(*verb, global.status().message(), err);
+  CommandContext context(*verb, *std::move(parsed), *std::move(global), out, err);
+  return verb->run(context);
+}
+
+}  // namespace cercles::cerclesctl

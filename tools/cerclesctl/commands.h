@@ -1,0 +1,18 @@
+#ifndef CERCLES_TOOLS_CERCLESCTL_COMMANDS_H_
+#define CERCLES_TOOLS_CERCLESCTL_COMMANDS_H_
+
+#include <vector>
+
+#include "tools/cerclesctl/command.h"
+
+namespace cercles::cerclesctl {
+
+// Each service's verbs live in their own file; AllVerbs() gathers them.
+std::vector<Verb> HealthVerbs();      // health_commands.cc
+std::vector<Verb> MembershipVerbs();  // membership_commands.cc
+std::vector<Verb> LendingVerbs();     // lending_commands.cc
+std::vector<Verb> NetworkVerbs();     // network_commands.cc
+
+}  // namespace cercles::cerclesctl
+
+#endif  // CERCLES_TOOLS_CERCLESCTL_COMMANDS_H_

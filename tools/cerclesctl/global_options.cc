@@ -1,0 +1,133 @@
+#include "tools/cerclesctl/global_options.h"
+
+#include <cstdlib>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace cercles::cerclesctl {
+
+EnvLookup ProcessEnvironment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr || *value == '\0') return std::nullopt;
+    return std::string(value);
+  };
+}
+
+const std::vector<OptionSpec>& GlobalOptionSpecs() {
+  static const auto* const kSpecs = new std::vector<OptionSpec>{
+      {"address", "HOST:PORT", "server to call (CERCLES_ADDRESS)"},
+      {"ca", "FILE", "CA certificate that verifies the server (CERCLES_CA)"},
+      {"cert", "FILE", "client certificate for mTLS, with --key (CERCLES_CERT)"},
+      {"key", "FILE", "private key of --cert (CERCLES_KEY)"},
+      {"token", "TOKEN", "bearer token sent as 'authorization' (CERCLES_TOKEN)"},
+      {"token-file", "FILE", "file holding the bearer token (CERCLES_TOKEN_FILE)"},
+      {"insecure", "", "plaintext, no TLS: for local tests only (CERCLES_INSECURE)"},
+      {"output", "table|json", "output format, default table (CERCLES_OUTPUT)"},
+      {"timeout", "DURATION", "deadline of each call, default 10s (CERCLES_TIMEOUT)"},
+      {"server-name", "NAME", "name the server certificate must carry (CERCLES_SERVER_NAME)"},
+      {"help", "", "show usage"},
+  };
+  return *kSpecs;
+}
+
+std::string GlobalOptionEnvVar(const std::string& option) {
+  if (option == "help") return "";
+  std::string var = absl::StrCat("CERCLES_", option);
+  absl::AsciiStrToUpper(&var);
+  for (char& c : var) {
+    if (c == '-') c = '_';
+  }
+  return var;
+}
+
+namespace {
+
+// The option's value from the command line, else from its environment variable.
+std::optional<std::string> Lookup(const ParsedArgs& args, const EnvLookup& env,
+                                  const std::string& option) {
+  if (args.Has(option)) return args.Value(option);
+  return env(GlobalOptionEnvVar(option));
+}
+
+std::string ValueOr(const ParsedArgs& args, const EnvLookup& env, const std::string& option) {
+  return Lookup(args, env, option).value_or("");
+}
+
+}  // namespace
+
+absl::StatusOr<GlobalOptions> ResolveGlobalOptions(const ParsedArgs& args, const EnvLookup& env) {
+  GlobalOptions options;
+  options.address = ValueOr(args, env, "address");
+  if (options.address.empty()) {
+    return absl::InvalidArgumentError(
+        "no server address: pass --address HOST:PORT or set CERCLES_ADDRESS");
+  }
+
+  if (args.Has("insecure")) {
+    options.insecure = true;
+  } else if (auto value = env("CERCLES_INSECURE")) {
+    if (!absl::SimpleAtob(*value, &options.insecure)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("CERCLES_INSECURE must be true or false, not \"", *value, "\""));
+    }
+  }
+
+  options.ca_file = ValueOr(args, env, "ca");
+  options.cert_file = ValueOr(args, env, "cert");
+  options.key_file = ValueOr(args, env, "key");
+  options.server_name = ValueOr(args, env, "server-name");
+  if (!options.insecure && options.ca_file.empty()) {
+    return absl::InvalidArgumentError(
+        "no --ca (or CERCLES_CA): pass the CA certificate that signed the server's, or "
+        "--insecure for a plaintext server");
+  }
+  if (options.cert_file.empty() != options.key_file.empty()) {
+    return absl::InvalidArgumentError("--cert and --key go together: pass both or neither");
+  }
+
+  // The two token options are one choice: the command line overrides the
+  // environment as a pair, so an exported CERCLES_TOKEN_FILE never fights --token.
+  if (args.Has("token") && args.Has("token-file")) {
+    return absl::InvalidArgumentError("pass --token or --token-file, not both");
+  }
+  if (args.Has("token")) {
+    options.token = args.Value("token");
+  } else if (args.Has("token-file")) {
+    options.token_file = args.Value("token-file");
+  } else {
+    options.token = env("CERCLES_TOKEN").value_or("");
+    options.token_file = env("CERCLES_TOKEN_FILE").value_or("");
+    if (!options.token.empty() && !options.token_file.empty()) {
+      return absl::InvalidArgumentError(
+          "both CERCLES_TOKEN and CERCLES_TOKEN_FILE are set: unset one");
+    }
+  }
+  if (args.Has("token") && options.token.empty()) {
+    return absl::InvalidArgumentError("--token is empty");
+  }
+
+  const std::string output = ValueOr(args, env, "output");
+  if (output.empty() || output == "table") {
+    options.output = OutputFormat::kTable;
+  } else if (output == "json") {
+    options.output = OutputFormat::kJson;
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--output must be table or json, not \"", output, "\""));
+  }
+
+  if (auto timeout = Lookup(args, env, "timeout")) {
+    if (!absl::ParseDuration(*timeout, &options.timeout) ||
+        options.timeout <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--timeout must be a positive duration such as 10s or 500ms, not \"", *timeout, "\""));
+    }
+  }
+  return options;
+}
+
+}  // namespace cercles::cerclesctl

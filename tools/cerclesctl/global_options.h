@@ -1,0 +1,46 @@
+#ifndef CERCLES_TOOLS_CERCLESCTL_GLOBAL_OPTIONS_H_
+#define CERCLES_TOOLS_CERCLESCTL_GLOBAL_OPTIONS_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "tools/cerclesctl/args.h"
+
+namespace cercles::cerclesctl {
+
+enum class OutputFormat { kTable, kJson };
+
+// How to reach and authenticate to one server; the same for every verb.
+struct GlobalOptions {
+  std::string address;      // host:port
+  std::string ca_file;      // CA that signed the server's certificate
+  std::string cert_file;    // client certificate (mTLS), optional
+  std::string key_file;     // its private key
+  std::string token;        // bearer token, given inline...
+  std::string token_file;   // ...or read from this file
+  std::string server_name;  // TLS target name override; empty: the address host
+  bool insecure = false;    // plaintext
+  OutputFormat output = OutputFormat::kTable;
+  absl::Duration timeout = absl::Seconds(10);  // deadline of each call
+};
+
+// Reads an environment variable; nullopt when unset or empty.
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+EnvLookup ProcessEnvironment();
+
+// The options every verb accepts, with their environment fallbacks.
+const std::vector<OptionSpec>& GlobalOptionSpecs();
+// Environment variable of a global option ("ca" -> "CERCLES_CA"), or "".
+std::string GlobalOptionEnvVar(const std::string& option);
+
+// Command line first, then the environment, then defaults. InvalidArgument
+// (a usage error) names the option when a value is missing or malformed.
+absl::StatusOr<GlobalOptions> ResolveGlobalOptions(const ParsedArgs& args, const EnvLookup& env);
+
+}  // namespace cercles::cerclesctl
+
+#endif  // CERCLES_TOOLS_CERCLESCTL_GLOBAL_OPTIONS_H_
