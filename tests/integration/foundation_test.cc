@@ -60,11 +60,18 @@ class FoundationTest : public ::testing::TestWithParam<Engine> {
   }
 
   int CountCircles() {
+    int count = 0;
     mv1::ListCirclesRequest request;
     request.set_page_size(500);
-    mv1::ListCirclesResponse response;
-    EXPECT_TRUE(membership_->ListCircles(Context(admin()).get(), request, &response).ok());
-    return response.circles_size();
+    do {
+      mv1::ListCirclesResponse response;
+      grpc::Status status = membership_->ListCircles(Context(admin()).get(), request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) return -1;
+      count += response.circles_size();
+      request.set_page_token(response.next_page_token());
+    } while (!request.page_token().empty());
+    return count;
   }
 
   // The number of events in membership's outbox, read through WatchEvents.
