@@ -3,23 +3,13 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
-#include "common/events/outbox.h"
-#include "common/idempotency/idempotency.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
 #include "services/membership/circle_rules.h"
 
-std::vector<cercles::storage::Migration> MembershipMigrations();
-
 namespace cercles::membership {
 
 using cercles::membership::v1::Circle;
-
-absl::Status MigrateMembership(storage::Database& db) {
-  CERCLES_RETURN_IF_ERROR(db.Migrate("outbox", {events::OutboxMigration(1)}));
-  CERCLES_RETURN_IF_ERROR(db.Migrate("idempotency", {idempotency::IdempotencyMigration(1)}));
-  return db.Migrate("membership", MembershipMigrations());
-}
 
 absl::StatusOr<Circle> CircleStore::Insert(storage::Transaction& tx, const Circle& draft,
                                            absl::Time now) const {

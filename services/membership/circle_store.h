@@ -15,9 +15,6 @@
 
 namespace cercles::membership {
 
-// All migrations of the membership service, components in order.
-absl::Status MigrateMembership(storage::Database& db);
-
 struct CircleFilter {
   cercles::membership::v1::CircleStatus status = cercles::membership::v1::CIRCLE_STATUS_UNSPECIFIED;
   std::vector<cercles::membership::v1::Characteristic> characteristics;  // all must match

@@ -2,13 +2,17 @@
 #include <atomic>
 #include <cstdlib>
 
+#include "absl/flags/flag.h"
 #include "common/config/config.h"
 #include "common/server/server.h"
 #include "common/server/server_flags.h"
 #include "common/storage/database.h"
 #include "common/util/clock.h"
 #include "common/util/log.h"
-#include "services/membership/membership_service.h"
+#include "services/membership/context.h"
+
+ABSL_FLAG(bool, require_training, true,
+          "A person joins a circle only after completing a training (false: the fund waives it)");
 
 int main(int argc, char** argv) {
   using namespace cercles;  // NOLINT: main only
@@ -28,9 +32,16 @@ int main(int argc, char** argv) {
 
   std::atomic<bool> stopping{false};
   events::EventNotifier notifier;
-  membership::MembershipService service(db->get(), runner.authorizer(), &notifier,
-                                        SystemClock::Default(), fund_id, &stopping);
-  runner.AddService(&service, membership::v1::MembershipService::service_full_name());
+  membership::MembershipContext context;
+  context.db = db->get();
+  context.authorizer = runner.authorizer();
+  context.notifier = &notifier;
+  context.clock = SystemClock::Default();
+  context.fund_id = fund_id;
+  context.stopping = &stopping;
+  context.settings.require_training = absl::GetFlag(FLAGS_require_training);
+  membership::MembershipServices services(context);
+  services.RegisterWith(runner);
   // Listen first so probes see NOT_SERVING (not a refused connection) while the
   // schema is migrated; only then report SERVING.
   config::ExitIfError(runner.Start());

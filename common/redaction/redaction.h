@@ -1,0 +1,23 @@
+// Personal data leaves a fund only through one mechanism: fields marked
+// `[(cercles.common.v1.sensitive) = true]` in the .proto are cleared here, at any
+// depth (nested messages, repeated fields, map values, Any payloads whose type is
+// linked in). Handlers never redact by hand.
+#ifndef CERCLES_COMMON_REDACTION_REDACTION_H_
+#define CERCLES_COMMON_REDACTION_REDACTION_H_
+
+#include <google/protobuf/message.h>
+
+#include <string>
+#include <vector>
+
+namespace cercles::redaction {
+
+// Clears every sensitive field of `message` in place; returns how many were set.
+int RedactSensitive(google::protobuf::Message* message);
+
+// Full names of the sensitive fields a message type can carry (for tests/docs).
+std::vector<std::string> SensitiveFields(const google::protobuf::Descriptor* descriptor);
+
+}  // namespace cercles::redaction
+
+#endif  // CERCLES_COMMON_REDACTION_REDACTION_H_

@@ -1,0 +1,53 @@
+// What every membership service object is built from, and how main registers
+// them all. Adding a service to membership = one member and one line here.
+#ifndef CERCLES_SERVICES_MEMBERSHIP_CONTEXT_H_
+#define CERCLES_SERVICES_MEMBERSHIP_CONTEXT_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "common/auth/auth.h"
+#include "common/events/outbox.h"
+#include "common/server/server.h"
+#include "common/storage/database.h"
+#include "common/util/clock.h"
+
+namespace cercles::membership {
+
+// Fund settings of membership (from flags; see main.cc).
+struct MembershipSettings {
+  // A person joins a circle only after completing a training, unless waived.
+  bool require_training = true;
+};
+
+struct MembershipContext {
+  storage::Database* db = nullptr;
+  const auth::Authorizer* authorizer = nullptr;
+  events::EventNotifier* notifier = nullptr;
+  const Clock* clock = nullptr;
+  std::string fund_id;
+  const std::atomic<bool>* stopping = nullptr;
+  MembershipSettings settings;
+};
+
+// All migrations of the membership service, components in dependency order.
+absl::Status MigrateMembership(storage::Database& db);
+
+class MembershipService;
+
+// Owns every gRPC service of membership and registers them with the runner.
+class MembershipServices {
+ public:
+  explicit MembershipServices(const MembershipContext& context);
+  ~MembershipServices();
+  void RegisterWith(server::ServerRunner& runner);
+
+ private:
+  std::unique_ptr<MembershipService> circles_;
+};
+
+}  // namespace cercles::membership
+
+#endif  // CERCLES_SERVICES_MEMBERSHIP_CONTEXT_H_
