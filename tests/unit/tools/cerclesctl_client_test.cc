@@ -3,11 +3,14 @@
 // in table and json form, exit codes, and TLS/mTLS with certificates made by
 // scripts/gen-certs. (Suites start with "cerclesctl" for `ctest -R cerclesctl`.)
 
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -271,12 +274,17 @@ TEST_F(cerclesctlClient, HealthServingAndNotServing) {
 }
 
 TEST_F(cerclesctlClient, HealthWaitGivesUpOnAClosedPort) {
-  // A port that was just free: nothing listens there.
-  std::string address;
-  {
-    FakeServer gone;
-    address = gone.address();
-  }
+  // A port bound but never listened on: connections are refused, and no other
+  // process (tests run in parallel) can take it while we hold it.
+  const int holder = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(holder, 0);
+  sockaddr_in bound{};
+  bound.sin_family = AF_INET;
+  bound.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(holder, reinterpret_cast<sockaddr*>(&bound), sizeof bound), 0);
+  socklen_t length = sizeof bound;
+  ASSERT_EQ(getsockname(holder, reinterpret_cast<sockaddr*>(&bound), &length), 0);
+  const std::string address = absl::StrCat("127.0.0.1:", ntohs(bound.sin_port));
   const auto start = std::chrono::steady_clock::now();
   CliResult result = RunCerclesctl({"health", "--wait", "1s", "--timeout", "300ms"},
                                    {{"CERCLES_ADDRESS", address}, {"CERCLES_INSECURE", "1"}});
@@ -285,6 +293,7 @@ TEST_F(cerclesctlClient, HealthWaitGivesUpOnAClosedPort) {
   EXPECT_THAT(result.err, HasSubstr("cerclesctl: UNAVAILABLE: "));
   EXPECT_GE(elapsed, std::chrono::milliseconds(700));
   EXPECT_LT(elapsed, std::chrono::seconds(5));
+  close(holder);
 }
 
 TEST_F(cerclesctlClient, HealthWaitSeesAServerThatStartsLater) {
