@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// node tests/deploy/policy_selftest.mjs single-fund=FILE production=FILE
+// Shows that the checks catch what they claim to: breaks rendered overlays one
+// way at a time and expects the finding that names the broken object and the
+// rule. A check that stays silent on its own breakage fails this test.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { checkAlerts } from "./lib/alerts.mjs";
+import { REPO_ROOT, exportedMetrics, serviceEnvNames } from "./lib/code_facts.mjs";
+import { cloneObjects, findObject, formatFinding, loadRendered } from "./lib/manifests.mjs";
+import { checkPolicy } from "./lib/policy.mjs";
+import { validateSchemas } from "./lib/schema.mjs";
+
+const rendered = {};
+for (const arg of process.argv.slice(2)) {
+  const [name, file] = arg.split("=");
+  rendered[name] = loadRendered(file, name);
+}
+const facts = { envNames: serviceEnvNames(), metrics: exportedMetrics() };
+const container = (objects, name) => findObject(objects, "Deployment", name).spec.template.spec.containers[0];
+const configMap = (objects, prefix) => objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith(`${prefix}-`));
+
+// [overlay, description, mutate(objects), rule, object expected in the finding]
+const cases = [
+  ["single-fund", "readiness probe removed", (o) => { delete container(o, "membership").readinessProbe; }, "probes", "Deployment/membership"],
+  ["production", "native grpc probe on the TLS port", (o) => { container(o, "lending").livenessProbe = { grpc: { port: 7102 } }; }, "probes", "Deployment/lending"],
+  ["production", "probe checks another port", (o) => { container(o, "network").startupProbe.exec.command[1] = "--address=127.0.0.1:7101"; }, "probes", "Deployment/network"],
+  ["single-fund", "latest image tag", (o) => { container(o, "network").image = "registry.example.org/cercles:latest"; }, "image-tag", "Deployment/network"],
+  ["single-fund", "untagged Redis image", (o) => { container(o, "redis").image = "redis"; }, "image-tag", "Deployment/redis"],
+  ["production", "memory limit removed", (o) => { delete container(o, "membership").resources.limits.memory; }, "resources", "Deployment/membership"],
+  ["single-fund", "writable root file system", (o) => { container(o, "lending").securityContext.readOnlyRootFilesystem = false; }, "security-context", "Deployment/lending"],
+  ["single-fund", "capabilities kept", (o) => { container(o, "redis").securityContext.capabilities = {}; }, "security-context", "Deployment/redis"],
+  ["production", "privilege escalation allowed", (o) => { container(o, "network").securityContext.allowPrivilegeEscalation = true; }, "security-context", "Deployment/network"],
+  ["production", "seccomp profile removed", (o) => { const d = findObject(o, "Deployment", "membership"); delete d.spec.template.spec.securityContext.seccompProfile; delete container(o, "membership").securityContext.seccompProfile; }, "security-context", "Deployment/membership"],
+  ["single-fund", "root user", (o) => { findObject(o, "Deployment", "membership").spec.template.spec.securityContext.runAsUser = 0; }, "security-context", "Deployment/membership"],
+  ["production", "PodDisruptionBudget removed", (o) => { o.splice(o.indexOf(findObject(o, "PodDisruptionBudget", "lending")), 1); }, "pdb", "Deployment/lending"],
+  ["single-fund", "PodDisruptionBudget that blocks drains", (o) => { const p = findObject(o, "PodDisruptionBudget", "membership"); delete p.spec.maxUnavailable; p.spec.minAvailable = 1; }, "pdb", "PodDisruptionBudget/membership"],
+  ["production", "membership address missing", (o) => { delete configMap(o, "lending-config").data.CERCLES_MEMBERSHIP_ADDRESS; }, "env", "Deployment/lending"],
+  ["single-fund", "misspelt variable", (o) => { const d = configMap(o, "membership-config").data; d.CERCLES_DATABSE_URL = d.CERCLES_DATABASE_URL; delete d.CERCLES_DATABASE_URL; }, "env", "Deployment/membership"],
+  ["single-fund", "listening on loopback", (o) => { configMap(o, "network-config").data.CERCLES_LISTEN = "127.0.0.1:7103"; }, "env", "Deployment/network"],
+  ["production", "plaintext", (o) => { configMap(o, "cercles-common").data.CERCLES_INSECURE = "true"; }, "env", "Deployment/membership"],
+  ["production", "password in a ConfigMap", (o) => { const c = container(o, "lending"); c.env = c.env.filter((e) => e.name !== "CERCLES_DATABASE_URL"); configMap(o, "lending-config").data.CERCLES_DATABASE_URL = "postgresql://lending:secret@db:5432/lending"; }, "env", "Deployment/lending"],
+  ["single-fund", "SQLite on the pod's temporary directory", (o) => { configMap(o, "lending-config").data.CERCLES_DATABASE_URL = "sqlite:///tmp/lending.db"; }, "storage", "Deployment/lending"],
+  ["single-fund", "SQLite with a rolling update", (o) => { findObject(o, "Deployment", "network").spec.strategy = { type: "RollingUpdate" }; }, "storage", "Deployment/network"],
+  ["single-fund", "termination grace shorter than the drain", (o) => { findObject(o, "Deployment", "membership").spec.template.spec.terminationGracePeriodSeconds = 5; }, "graceful-shutdown", "Deployment/membership"],
+  ["production", "no preStop pause", (o) => { delete container(o, "network").lifecycle; }, "graceful-shutdown", "Deployment/network"],
+  ["production", "ingress open to everyone", (o) => { o.push({ ...structuredClone(findObject(o, "NetworkPolicy", "default-deny-ingress")), metadata: { name: "allow-all", namespace: "cercles" }, spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] } }); o[o.length - 1].__source = "production"; }, "network-policy", "NetworkPolicy/allow-all"],
+  ["single-fund", "lending cut off from membership", (o) => { o.splice(o.indexOf(findObject(o, "NetworkPolicy", "membership-from-lending")), 1); }, "network-policy", "Deployment/membership"],
+  ["production", "no default deny", (o) => { o.splice(o.indexOf(findObject(o, "NetworkPolicy", "default-deny-ingress")), 1); }, "network-policy", "overlay"],
+  ["production", "certificate with the wrong common name", (o) => { findObject(o, "Certificate", "network").spec.commonName = "network.cercles.svc"; }, "certificates", "Certificate/network"],
+  ["production", "HPA and fixed replicas", (o) => { findObject(o, "Deployment", "lending").spec.replicas = 3; }, "hpa", "Deployment/lending"],
+  ["production", "a single replica", (o) => { findObject(o, "HorizontalPodAutoscaler", "membership").spec.minReplicas = 1; }, "replicas", "Deployment/membership"],
+  ["single-fund", "service account token mounted", (o) => { findObject(o, "Deployment", "lending").spec.template.spec.automountServiceAccountToken = true; }, "service-account", "Deployment/lending"],
+  ["single-fund", "Service without the metrics port", (o) => { const s = findObject(o, "Service", "network"); s.spec.ports = s.spec.ports.filter((p) => p.name !== "metrics"); }, "service", "Deployment/network"],
+  ["production", "unknown field", (o) => { const c = container(o, "membership"); c.readinessProbes = c.readinessProbe; delete c.readinessProbe; }, "schema", "Deployment/membership"],
+  ["production", "wrong type", (o) => { findObject(o, "Service", "lending").spec.ports[0].port = "grpc"; }, "schema", "Service/lending"],
+  ["single-fund", "missing required field", (o) => { delete container(o, "redis").name; }, "schema", "Deployment/redis"],
+  ["production", "unknown cert-manager field", (o) => { findObject(o, "Certificate", "membership").spec.commonNam = "membership"; }, "schema", "Certificate/membership"],
+];
+
+let passed = 0;
+let failed = 0;
+for (const [overlay, description, mutate, rule, expected] of cases) {
+  const objects = cloneObjects(rendered[overlay]);
+  mutate(objects);
+  const findings = [
+    ...(await validateSchemas(objects)),
+    ...checkPolicy(objects, facts, { minReplicas: overlay === "production" ? 2 : undefined }),
+  ];
+  const hit = findings.find((f) => f.rule === rule && f.object.includes(expected));
+  if (hit) {
+    passed++;
+    console.log(`ok   ${overlay}, ${description}: ${formatFinding(hit)}`);
+  } else {
+    failed++;
+    console.log(`FAIL ${overlay}, ${description}: expected [${rule}] on ${expected}; got ${findings.length ? findings.map(formatFinding).join(" | ") : "no finding"}`);
+  }
+}
+
+// The alerts check: a rule on a metric nobody exports must be caught.
+const alerts = fs.readFileSync(path.join(REPO_ROOT, "deploy/k8s/alerts/cercles-rules.yaml"), "utf8");
+const broken = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cercles-alerts-")), "cercles-rules.yaml");
+fs.writeFileSync(broken, alerts.replace(/cercles_events_reconnects_total/g, "cercles_events_reconnect_total"));
+const alertFindings = checkAlerts(broken, facts.metrics);
+fs.rmSync(path.dirname(broken), { recursive: true });
+if (alertFindings.some((f) => f.rule === "alerts" && /cercles_events_reconnect_total/.test(f.message))) {
+  passed++;
+  console.log(`ok   alerts, unknown metric: ${formatFinding(alertFindings[0])}`);
+} else {
+  failed++;
+  console.log(`FAIL alerts, unknown metric: not caught (${alertFindings.map(formatFinding).join(" | ")})`);
+}
+
+console.log(`policy self-test: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
