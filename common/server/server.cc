@@ -88,6 +88,11 @@ class CallInterceptor : public gx::Interceptor {
       const char* code = GrpcCodeName(status.error_code());
       metrics_->Handled(method, code)->Increment();
       metrics_->Latency(method)->Observe(seconds);
+      // Probes call health every few seconds: counted, but not one log line each.
+      if (absl::StartsWith(method, "/grpc.health.v1.Health/") && status.ok()) {
+        methods->Proceed();
+        return;
+      }
       log::Fields fields = {{"method", method},
                             {"peer", principal_},
                             {"code", std::string(code)},
