@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace cercles::membership {
 namespace {
@@ -115,6 +116,198 @@ absl::StatusOr<Circle> DraftNewCircle(const Circle& requested) {
   draft.set_status(v1::CIRCLE_STATUS_FORMING);
   draft.set_member_count(0);
   return draft;
+}
+
+}  // namespace cercles::membership
+
+namespace cercles::membership {
+namespace {
+
+absl::StatusOr<int64_t> ParseId(const std::string& name, absl::string_view collection,
+                                const std::string& field) {
+  const std::string prefix = absl::StrCat(collection, "/");
+  int64_t id = 0;
+  if (!absl::StartsWith(name, prefix) ||
+      !absl::SimpleAtoi(absl::string_view(name).substr(prefix.size()), &id) || id <= 0 ||
+      name.size() > 40) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " must be \"", collection,
+                                                   "/{id}\" with a positive id, got \"",
+                                                   name.substr(0, 60), "\""));
+  }
+  return id;
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> ParsePersonName(const std::string& name, const std::string& field) {
+  return ParseId(name, "people", field);
+}
+absl::StatusOr<int64_t> ParseAdvisorName(const std::string& name, const std::string& field) {
+  return ParseId(name, "advisors", field);
+}
+std::string PersonName(int64_t id) { return absl::StrCat("people/", id); }
+std::string AdvisorName(int64_t id) { return absl::StrCat("advisors/", id); }
+
+std::string StatusName(CircleStatus status) {
+  switch (status) {
+    case v1::CIRCLE_STATUS_FORMING:
+      return "forming";
+    case v1::CIRCLE_STATUS_ACTIVE:
+      return "active";
+    case v1::CIRCLE_STATUS_UNDER_STRENGTH:
+      return "under strength";
+    case v1::CIRCLE_STATUS_SUSPENDED:
+      return "suspended";
+    case v1::CIRCLE_STATUS_DISSOLVED:
+      return "dissolved";
+    case v1::CIRCLE_STATUS_MERGED:
+      return "merged";
+    default:
+      return "unspecified";
+  }
+}
+
+absl::StatusOr<std::string> NormaliseReason(const std::string& reason, const std::string& field) {
+  std::string out(absl::StripAsciiWhitespace(reason));
+  if (out.empty() || out.size() > 500) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is required: 1 to 500 characters"));
+  }
+  for (unsigned char c : out) {
+    if ((c < 0x20 && c != '\n') || c == 0x7f) {
+      return absl::InvalidArgumentError(absl::StrCat(field, " has control characters"));
+    }
+  }
+  return out;
+}
+
+bool AcceptsMembers(CircleStatus status) {
+  return status == v1::CIRCLE_STATUS_FORMING || status == v1::CIRCLE_STATUS_ACTIVE ||
+         status == v1::CIRCLE_STATUS_UNDER_STRENGTH;
+}
+
+bool HoldsItsMembers(CircleStatus status) {
+  return status != v1::CIRCLE_STATUS_DISSOLVED && status != v1::CIRCLE_STATUS_MERGED;
+}
+
+absl::Status CheckCanAddMember(CircleStatus status, int member_count, const std::string& circle) {
+  if (!AcceptsMembers(status)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(circle, " is ", StatusName(status),
+                     ": only forming, active or under-strength circles take in members"));
+  }
+  if (member_count >= kMaxCircleMembers) {
+    return absl::FailedPreconditionError(absl::StrCat(circle, " already has ", member_count,
+                                                      " members: a circle has at most ",
+                                                      kMaxCircleMembers));
+  }
+  return absl::OkStatus();
+}
+
+CircleStatus StatusAfterCountChange(CircleStatus status, int new_count) {
+  if (status == v1::CIRCLE_STATUS_ACTIVE && new_count < kMinCircleMembers) {
+    return v1::CIRCLE_STATUS_UNDER_STRENGTH;
+  }
+  if (status == v1::CIRCLE_STATUS_UNDER_STRENGTH && new_count >= kMinCircleMembers) {
+    return v1::CIRCLE_STATUS_ACTIVE;
+  }
+  return status;
+}
+
+absl::Status CheckActivation(CircleStatus status, int member_count,
+                             const std::vector<std::string>& untrained_members,
+                             bool require_training, const std::string& circle) {
+  if (status != v1::CIRCLE_STATUS_FORMING) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(circle, " is ", StatusName(status), ": only a forming circle is activated"));
+  }
+  if (member_count < kMinCircleMembers || member_count > kMaxCircleMembers) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(circle, " has ", member_count, " members: a circle is activated with ",
+                     kMinCircleMembers, " to ", kMaxCircleMembers));
+  }
+  if (require_training && !untrained_members.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("every member must have completed a training before activation; not yet: ",
+                     absl::StrJoin(untrained_members, ", ")));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckSuspend(CircleStatus status, const std::string& circle) {
+  if (status != v1::CIRCLE_STATUS_ACTIVE && status != v1::CIRCLE_STATUS_UNDER_STRENGTH) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(circle, " is ", StatusName(status),
+                     ": only an active or under-strength circle is suspended"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CircleStatus> ResumedStatus(CircleStatus status, int member_count,
+                                           const std::string& circle) {
+  if (status != v1::CIRCLE_STATUS_SUSPENDED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(circle, " is ", StatusName(status), ": only a suspended circle is resumed"));
+  }
+  return member_count >= kMinCircleMembers ? v1::CIRCLE_STATUS_ACTIVE
+                                           : v1::CIRCLE_STATUS_UNDER_STRENGTH;
+}
+
+absl::Status CheckDissolve(CircleStatus status, const std::string& circle) {
+  if (!HoldsItsMembers(status)) {
+    return absl::FailedPreconditionError(absl::StrCat(circle, " is already ", StatusName(status)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CircleStatus> MergedStatus(const std::vector<CircleStatus>& sources,
+                                          const std::vector<std::string>& source_names,
+                                          int distinct_members) {
+  bool any_active = false;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    if (!AcceptsMembers(sources[i])) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(source_names[i], " is ", StatusName(sources[i]),
+                       ": only forming, active or under-strength circles are merged"));
+    }
+    any_active = any_active || sources[i] != v1::CIRCLE_STATUS_FORMING;
+  }
+  if (distinct_members < kMinCircleMembers || distinct_members > kMaxCircleMembers) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the merged circle would have ", distinct_members, " members: it must have ",
+                     kMinCircleMembers, " to ", kMaxCircleMembers));
+  }
+  return any_active ? v1::CIRCLE_STATUS_ACTIVE : v1::CIRCLE_STATUS_FORMING;
+}
+
+absl::StatusOr<Advisor> DraftAdvisor(const Advisor& requested) {
+  Advisor out;
+  std::string display_name(absl::StripAsciiWhitespace(requested.display_name()));
+  if (display_name.empty() || display_name.size() > kMaxDisplayNameLength ||
+      HasControlCharacters(display_name)) {
+    return absl::InvalidArgumentError(
+        "advisor.display_name must be 1 to 120 characters with no control characters");
+  }
+  std::string email(absl::StripAsciiWhitespace(requested.email()));
+  size_t at = email.find('@');
+  if (email.size() > 254 || at == std::string::npos || at == 0 ||
+      email.find('.', at) == std::string::npos || email.back() == '.' ||
+      email.find(' ') != std::string::npos) {
+    return absl::InvalidArgumentError("advisor.email must be an e-mail address (name@domain.tld)");
+  }
+  std::string principal(absl::StripAsciiWhitespace(requested.principal_name()));
+  bool ok = !principal.empty() && principal.size() <= 64;
+  for (char c : principal) {
+    ok = ok && (absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-');
+  }
+  if (!ok) {
+    return absl::InvalidArgumentError(
+        "advisor.principal_name must be the staff token's name: 1 to 64 letters, digits, '.', "
+        "'_' or '-'");
+  }
+  out.set_display_name(display_name);
+  out.set_email(absl::AsciiStrToLower(email));
+  out.set_principal_name(principal);
+  return out;
 }
 
 }  // namespace cercles::membership

@@ -40,6 +40,53 @@ absl::StatusOr<Circle> DraftNewCircle(const Circle& requested);
 absl::StatusOr<std::vector<Characteristic>> NormaliseFilter(
     const google::protobuf::RepeatedPtrField<Characteristic>& filter, const std::string& field);
 
+using cercles::membership::v1::Advisor;
+using cercles::membership::v1::CircleStatus;
+
+// "people/7" → 7, "advisors/3" → 3 (field named in the error).
+absl::StatusOr<int64_t> ParsePersonName(const std::string& name, const std::string& field);
+absl::StatusOr<int64_t> ParseAdvisorName(const std::string& name, const std::string& field);
+std::string PersonName(int64_t id);
+std::string AdvisorName(int64_t id);
+
+// A reason (for joining, leaving, suspending...): 1 to 500 characters.
+absl::StatusOr<std::string> NormaliseReason(const std::string& reason, const std::string& field);
+
+// Whether a circle in this status takes in members (forming, active, under strength).
+bool AcceptsMembers(CircleStatus status);
+// Whether a circle in this status still counts as "the" circle of its members
+// (every status but DISSOLVED and MERGED): a person is in at most one such circle.
+bool HoldsItsMembers(CircleStatus status);
+
+// Adding one member to a circle in `status` with `member_count` members.
+absl::Status CheckCanAddMember(CircleStatus status, int member_count, const std::string& circle);
+// The status after the member count changed: an ACTIVE circle below 4 becomes
+// UNDER_STRENGTH; an UNDER_STRENGTH one back at 4 becomes ACTIVE; others keep theirs.
+CircleStatus StatusAfterCountChange(CircleStatus status, int new_count);
+
+// FORMING → ACTIVE with 4..7 members, all trained unless require_training is off.
+absl::Status CheckActivation(CircleStatus status, int member_count,
+                             const std::vector<std::string>& untrained_members,
+                             bool require_training, const std::string& circle);
+absl::Status CheckSuspend(CircleStatus status, const std::string& circle);
+// SUSPENDED → ACTIVE, or UNDER_STRENGTH when below 4 members.
+absl::StatusOr<CircleStatus> ResumedStatus(CircleStatus status, int member_count,
+                                           const std::string& circle);
+absl::Status CheckDissolve(CircleStatus status, const std::string& circle);
+
+// A merge: 2 to 4 distinct source circles that hold their members, and a result
+// of 4..7 distinct members. The result is ACTIVE if any source was active (or
+// under strength), FORMING otherwise.
+absl::StatusOr<CircleStatus> MergedStatus(const std::vector<CircleStatus>& sources,
+                                          const std::vector<std::string>& source_names,
+                                          int distinct_members);
+
+// Checks an advisor to create (display name, e-mail, principal name).
+absl::StatusOr<Advisor> DraftAdvisor(const Advisor& requested);
+
+// "circles/3" in a message about a person's other circle, etc.
+std::string StatusName(CircleStatus status);
+
 }  // namespace cercles::membership
 
 #endif  // CERCLES_SERVICES_MEMBERSHIP_CIRCLE_RULES_H_

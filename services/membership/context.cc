@@ -3,27 +3,39 @@
 #include "common/events/outbox.h"
 #include "common/idempotency/idempotency.h"
 #include "common/util/status.h"
+#include "services/membership/meeting_service.h"
 #include "services/membership/membership_service.h"
+#include "services/membership/people_service.h"
+#include "services/membership/training_service.h"
 
 std::vector<cercles::storage::Migration> MembershipMigrations();
+std::vector<cercles::storage::Migration> PeopleMigrations();
+std::vector<cercles::storage::Migration> MeetingMigrations();
 
 namespace cercles::membership {
 
 absl::Status MigrateMembership(storage::Database& db) {
   CERCLES_RETURN_IF_ERROR(db.Migrate("outbox", {events::OutboxMigration(1)}));
   CERCLES_RETURN_IF_ERROR(db.Migrate("idempotency", {idempotency::IdempotencyMigration(1)}));
-  return db.Migrate("membership", MembershipMigrations());
+  CERCLES_RETURN_IF_ERROR(db.Migrate("membership_people", PeopleMigrations()));
+  CERCLES_RETURN_IF_ERROR(db.Migrate("membership", MembershipMigrations()));
+  CERCLES_RETURN_IF_ERROR(db.Migrate("membership_meetings", MeetingMigrations()));
+  return absl::OkStatus();
 }
 
 MembershipServices::MembershipServices(const MembershipContext& context)
-    : circles_(std::make_unique<MembershipService>(context.db, context.authorizer, context.notifier,
-                                                   context.clock, context.fund_id,
-                                                   context.stopping)) {}
+    : circles_(std::make_unique<MembershipService>(context)),
+      people_(std::make_unique<PeopleService>(context)),
+      trainings_(std::make_unique<TrainingService>(context)),
+      meetings_(std::make_unique<MeetingService>(context)) {}
 
 MembershipServices::~MembershipServices() = default;
 
 void MembershipServices::RegisterWith(server::ServerRunner& runner) {
   runner.AddService(circles_.get(), v1::MembershipService::service_full_name());
+  runner.AddService(people_.get(), v1::PeopleService::service_full_name());
+  runner.AddService(trainings_.get(), v1::TrainingService::service_full_name());
+  runner.AddService(meetings_.get(), v1::MeetingService::service_full_name());
 }
 
 }  // namespace cercles::membership

@@ -36,6 +36,9 @@ struct MembershipContext {
 absl::Status MigrateMembership(storage::Database& db);
 
 class MembershipService;
+class PeopleService;
+class TrainingService;
+class MeetingService;
 
 // Owns every gRPC service of membership and registers them with the runner.
 class MembershipServices {
@@ -46,6 +49,9 @@ class MembershipServices {
 
  private:
   std::unique_ptr<MembershipService> circles_;
+  std::unique_ptr<PeopleService> people_;
+  std::unique_ptr<TrainingService> trainings_;
+  std::unique_ptr<MeetingService> meetings_;
 };
 
 }  // namespace cercles::membership

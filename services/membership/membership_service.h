@@ -1,25 +1,21 @@
-// The gRPC adapter of membership: validates, authorises (through the declared
-// policies), and runs the domain rules and the store in one transaction.
+// The gRPC adapter of membership's circles: validates, authorises (declared
+// policies, then the per-circle advisor rule), and runs the domain rules and the
+// store in one transaction with the change's event and idempotency record.
 #ifndef CERCLES_SERVICES_MEMBERSHIP_MEMBERSHIP_SERVICE_H_
 #define CERCLES_SERVICES_MEMBERSHIP_MEMBERSHIP_SERVICE_H_
 
-#include <atomic>
+#include <functional>
 #include <string>
 
 #include "cercles/membership/v1/membership.grpc.pb.h"
-#include "common/auth/auth.h"
-#include "common/events/outbox.h"
-#include "common/storage/database.h"
-#include "common/util/clock.h"
 #include "services/membership/circle_store.h"
+#include "services/membership/context.h"
 
 namespace cercles::membership {
 
 class MembershipService final : public cercles::membership::v1::MembershipService::Service {
  public:
-  MembershipService(storage::Database* db, const auth::Authorizer* authorizer,
-                    events::EventNotifier* notifier, const Clock* clock, std::string fund_id,
-                    const std::atomic<bool>* stopping);
+  explicit MembershipService(const MembershipContext& context);
 
   grpc::Status CreateCircle(grpc::ServerContext* context, const v1::CreateCircleRequest* request,
                             v1::CreateCircleResponse* response) override;
@@ -29,14 +25,68 @@ class MembershipService final : public cercles::membership::v1::MembershipServic
                            v1::ListCirclesResponse* response) override;
   grpc::Status WatchEvents(grpc::ServerContext* context, const v1::WatchEventsRequest* request,
                            grpc::ServerWriter<v1::WatchEventsResponse>* writer) override;
+  grpc::Status UpdateCircle(grpc::ServerContext* context, const v1::UpdateCircleRequest* request,
+                            v1::UpdateCircleResponse* response) override;
+  grpc::Status AddCircleMember(grpc::ServerContext* context,
+                               const v1::AddCircleMemberRequest* request,
+                               v1::AddCircleMemberResponse* response) override;
+  grpc::Status RemoveCircleMember(grpc::ServerContext* context,
+                                  const v1::RemoveCircleMemberRequest* request,
+                                  v1::RemoveCircleMemberResponse* response) override;
+  grpc::Status ListCircleMembers(grpc::ServerContext* context,
+                                 const v1::ListCircleMembersRequest* request,
+                                 v1::ListCircleMembersResponse* response) override;
+  grpc::Status ListCircleHistory(grpc::ServerContext* context,
+                                 const v1::ListCircleHistoryRequest* request,
+                                 v1::ListCircleHistoryResponse* response) override;
+  grpc::Status ActivateCircle(grpc::ServerContext* context,
+                              const v1::ActivateCircleRequest* request,
+                              v1::ActivateCircleResponse* response) override;
+  grpc::Status SuspendCircle(grpc::ServerContext* context, const v1::SuspendCircleRequest* request,
+                             v1::SuspendCircleResponse* response) override;
+  grpc::Status ResumeCircle(grpc::ServerContext* context, const v1::ResumeCircleRequest* request,
+                            v1::ResumeCircleResponse* response) override;
+  grpc::Status DissolveCircle(grpc::ServerContext* context,
+                              const v1::DissolveCircleRequest* request,
+                              v1::DissolveCircleResponse* response) override;
+  grpc::Status MergeCircles(grpc::ServerContext* context, const v1::MergeCirclesRequest* request,
+                            v1::MergeCirclesResponse* response) override;
+  grpc::Status ProposeCircles(grpc::ServerContext* context,
+                              const v1::ProposeCirclesRequest* request,
+                              v1::ProposeCirclesResponse* response) override;
+  grpc::Status AcceptCircleProposal(grpc::ServerContext* context,
+                                    const v1::AcceptCircleProposalRequest* request,
+                                    v1::AcceptCircleProposalResponse* response) override;
+  grpc::Status CreateAdvisor(grpc::ServerContext* context, const v1::CreateAdvisorRequest* request,
+                             v1::CreateAdvisorResponse* response) override;
+  grpc::Status ListAdvisors(grpc::ServerContext* context, const v1::ListAdvisorsRequest* request,
+                            v1::ListAdvisorsResponse* response) override;
+  grpc::Status AssignCircleAdvisor(grpc::ServerContext* context,
+                                   const v1::AssignCircleAdvisorRequest* request,
+                                   v1::AssignCircleAdvisorResponse* response) override;
 
  private:
-  storage::Database* db_;
-  const auth::Authorizer* authorizer_;
-  events::EventNotifier* notifier_;
-  const Clock* clock_;
-  const std::string fund_id_;
-  const std::atomic<bool>* stopping_;
+  using Body = std::function<absl::Status(storage::Transaction&, absl::Time now)>;
+  // An idempotent change: the body, its events and the request_id record in one
+  // transaction; streams are woken after a first (not replayed) commit.
+  absl::Status Change(const char* method, const std::string& request_id,
+                      const google::protobuf::Message& request, google::protobuf::Message* response,
+                      const Body& body);
+  absl::Status Emit(storage::Transaction& tx, const std::string& subject,
+                    const google::protobuf::Message& event, absl::Time now);
+  absl::StatusOr<v1::Circle> Reload(storage::Transaction& tx, int64_t id);
+  // A status change of one circle (activate, suspend, resume, dissolve): `next`
+  // checks the rule on the locked state and returns the new status (and may change
+  // the member count, as dissolving does).
+  using NextStatus = std::function<absl::StatusOr<v1::CircleStatus>(
+      storage::Transaction&, const CircleState&, int* member_count, absl::Time now)>;
+  template <typename Response>
+  absl::Status ChangeStatus(const auth::Principal& who, const char* method,
+                            const std::string& request_id, const google::protobuf::Message& request,
+                            const std::string& name, const std::string& reason_in,
+                            bool reason_required, const NextStatus& next, Response* response);
+
+  MembershipContext context_;
   CircleStore circles_;
 };
 

@@ -17,28 +17,59 @@ absl::Status MigrateNetwork(storage::Database& db) {
   return db.Migrate("network", NetworkMigrations());
 }
 
+namespace {
+
+// The circles whose public summary an event of membership carries; empty for
+// events the directory does not use.
+absl::StatusOr<std::vector<cercles::membership::v1::Circle>> CirclesOf(
+    const cercles::common::v1::Event& event) {
+  namespace mv1 = cercles::membership::v1;
+  std::vector<mv1::Circle> circles;
+  auto unpack = [&](google::protobuf::Message* payload) -> absl::Status {
+    if (!event.payload().UnpackTo(payload)) {
+      return absl::DataLossError(
+          absl::StrCat("event ", event.sequence(), " (", event.type(), "): unreadable payload"));
+    }
+    return absl::OkStatus();
+  };
+  const std::string& type = event.type();
+  if (type == "cercles.membership.v1.CircleCreated") {
+    mv1::CircleCreated e;
+    CERCLES_RETURN_IF_ERROR(unpack(&e));
+    circles.push_back(e.circle());
+  } else if (type == "cercles.membership.v1.CircleUpdated") {
+    mv1::CircleUpdated e;
+    CERCLES_RETURN_IF_ERROR(unpack(&e));
+    circles.push_back(e.circle());
+  } else if (type == "cercles.membership.v1.CircleMemberAdded") {
+    mv1::CircleMemberAdded e;
+    CERCLES_RETURN_IF_ERROR(unpack(&e));
+    circles.push_back(e.circle());
+  } else if (type == "cercles.membership.v1.CircleMemberRemoved") {
+    mv1::CircleMemberRemoved e;
+    CERCLES_RETURN_IF_ERROR(unpack(&e));
+    circles.push_back(e.circle());
+  } else if (type == "cercles.membership.v1.CirclesMerged") {
+    mv1::CirclesMerged e;
+    CERCLES_RETURN_IF_ERROR(unpack(&e));
+    circles.push_back(e.circle());
+    circles.insert(circles.end(), e.merged().begin(), e.merged().end());
+  }
+  return circles;
+}
+
+}  // namespace
+
 absl::Status DirectoryStore::ApplyMembershipEvent(storage::Transaction& tx,
                                                   const cercles::common::v1::Event& event) const {
-  const cercles::membership::v1::Circle* circle = nullptr;
-  cercles::membership::v1::CircleCreated created;
-  cercles::membership::v1::CircleUpdated updated;
-  if (event.type() == "cercles.membership.v1.CircleCreated") {
-    if (!event.payload().UnpackTo(&created)) {
-      return absl::DataLossError(absl::StrCat("event ", event.sequence(), ": unreadable payload"));
-    }
-    circle = &created.circle();
-  } else if (event.type() == "cercles.membership.v1.CircleUpdated") {
-    if (!event.payload().UnpackTo(&updated)) {
-      return absl::DataLossError(absl::StrCat("event ", event.sequence(), ": unreadable payload"));
-    }
-    circle = &updated.circle();
-  } else {
-    return absl::OkStatus();  // not part of the directory
+  CERCLES_ASSIGN_OR_RETURN(std::vector<cercles::membership::v1::Circle> circles, CirclesOf(event));
+  for (const auto& circle : circles) {
+    CircleKey key;
+    CERCLES_ASSIGN_OR_RETURN(NetworkCircle summary,
+                             SummaryFromMembership(circle, event.fund_id(), &key));
+    CERCLES_RETURN_IF_ERROR(Upsert(tx, key, summary, event.sequence()));
   }
-  CircleKey key;
-  CERCLES_ASSIGN_OR_RETURN(NetworkCircle summary,
-                           SummaryFromMembership(*circle, event.fund_id(), &key));
-  return Upsert(tx, key, summary, event.sequence());
+  return absl::OkStatus();
 }
 
 absl::Status DirectoryStore::Upsert(storage::Transaction& tx, const CircleKey& key,

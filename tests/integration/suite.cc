@@ -42,7 +42,8 @@ const Credentials& TestCredentials() {
         absl::StrCat("bash ", scripts, "/gen-certs ", c->dir,
                      " membership lending network fund-peer >/dev/null 2>&1 && bash ", scripts,
                      "/gen-token ", c->dir, " admin alice >/dev/null && bash ", scripts,
-                     "/gen-token ", c->dir, " advisor bob >/dev/null");
+                     "/gen-token ", c->dir, " advisor bob >/dev/null && bash ", scripts,
+                     "/gen-token ", c->dir, " advisor dora >/dev/null");
     if (std::system(cmd.c_str()) != 0) {
       std::fprintf(stderr, "cannot make test certificates: %s\n", cmd.c_str());
       std::abort();
@@ -51,6 +52,7 @@ const Credentials& TestCredentials() {
     c->rogue_ca = c->dir + "/rogue-ca.pem";
     c->admin_token = ReadAll(c->dir + "/alice.token");
     c->advisor_token = ReadAll(c->dir + "/bob.token");
+    c->other_advisor_token = ReadAll(c->dir + "/dora.token");
     c->tokens_file = c->dir + "/tokens.txt";
     return c;
   }();

@@ -26,7 +26,8 @@ std::string EngineName(Engine engine);
 struct Credentials {
   std::string dir;
   std::string ca, rogue_ca;
-  std::string admin_token, advisor_token;
+  std::string admin_token, advisor_token;  // alice (admin), bob (advisor)
+  std::string other_advisor_token;         // dora (advisor)
   std::string tokens_file;
   std::string Cert(const std::string& name) const { return dir + "/" + name + ".pem"; }
   std::string Key(const std::string& name) const { return dir + "/" + name + ".key"; }

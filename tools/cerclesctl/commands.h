@@ -10,6 +10,9 @@ namespace cercles::cerclesctl {
 // Each service's verbs live in their own file; AllVerbs() gathers them.
 std::vector<Verb> HealthVerbs();      // health_commands.cc
 std::vector<Verb> MembershipVerbs();  // membership_commands.cc
+std::vector<Verb> PeopleVerbs();      // people_commands.cc (and `import people`)
+std::vector<Verb> TrainingVerbs();    // training_commands.cc
+std::vector<Verb> MeetingVerbs();     // meeting_commands.cc
 std::vector<Verb> LendingVerbs();     // lending_commands.cc
 std::vector<Verb> NetworkVerbs();     // network_commands.cc
 

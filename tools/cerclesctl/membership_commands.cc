@@ -1,14 +1,20 @@
 // Verbs of cercles.membership.v1.MembershipService: circles and the event stream.
 
+#include <google/protobuf/util/json_util.h>
 #include <grpcpp/client_context.h>
 
 #include <cstdint>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "cercles/membership/v1/events.pb.h"
 #include "cercles/membership/v1/membership.grpc.pb.h"
 #include "tools/cerclesctl/circle_args.h"
@@ -116,6 +122,10 @@ int WatchEvents(CommandContext& ctx) {
   // Links the payload types into the binary so that JSON can print them.
   membership::v1::CircleCreated::descriptor();
   membership::v1::CircleUpdated::descriptor();
+  membership::v1::CircleMemberAdded::descriptor();
+  membership::v1::CircleMemberRemoved::descriptor();
+  membership::v1::CirclesMerged::descriptor();
+  membership::v1::AdvisorCreated::descriptor();
 
   constexpr char kRowFormat[] = "%-10s %-40s %-24s %s\n";
   grpc::ClientContext call;
@@ -165,6 +175,276 @@ int WatchEvents(CommandContext& ctx) {
   return ctx.Fail(status);
 }
 
+// Accepts "people/7" or a bare "7" (likewise advisors).
+std::string ResourceName(absl::string_view collection, const std::string& text) {
+  if (absl::StartsWith(text, absl::StrCat(collection, "/"))) return text;
+  return absl::StrCat(collection, "/", text);
+}
+
+// Runs one idempotent mutation: a request id (given, or a fresh one that is
+// printed when the outcome is unknown so that the retry is safe).
+template <typename Request, typename Response, typename Method>
+int Mutate(CommandContext& ctx, Method method, Request& request, Response* response) {
+  const bool generated_id = !ctx.args().Has("request-id");
+  request.set_request_id(generated_id ? NewRequestId() : ctx.args().Value("request-id"));
+  grpc::Status status = ctx.Unary<MembershipService>(method, request, response);
+  if (!status.ok()) {
+    const int code = ctx.Fail(status);
+    if (generated_id && (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)) {
+      ctx.err() << "cerclesctl: to retry safely, add --request-id " << request.request_id() << '\n';
+    }
+    return code;
+  }
+  return kExitOk;
+}
+
+template <typename Response>
+int PrintCircleResponse(CommandContext& ctx, const Response& response) {
+  if (ctx.json()) return ctx.PrintJson(response);
+  return PrintCircle(ctx, response.circle());
+}
+
+int UpdateCircle(CommandContext& ctx) {
+  membership::v1::UpdateCircleRequest request;
+  request.mutable_circle()->set_name(CircleResourceName(ctx.args().positionals()[0]));
+  if (ctx.args().Has("display-name")) {
+    request.mutable_circle()->set_display_name(ctx.args().Value("display-name"));
+    request.mutable_update_mask()->add_paths("display_name");
+  }
+  if (ctx.args().Has("characteristic") || ctx.args().Has("clear-characteristics")) {
+    for (const std::string& text : ctx.args().Values("characteristic")) {
+      auto characteristic = ParseCharacteristic(text);
+      if (!characteristic.ok()) return ctx.UsageError(characteristic.status().message());
+      *request.mutable_circle()->add_characteristics() = *std::move(characteristic);
+    }
+    request.mutable_update_mask()->add_paths("characteristics");
+  }
+  if (request.update_mask().paths().empty()) {
+    return ctx.UsageError("nothing to change: give --display-name and/or --characteristic");
+  }
+  membership::v1::UpdateCircleResponse response;
+  if (int code = Mutate(ctx, &MembershipService::Stub::UpdateCircle, request, &response)) {
+    return code;
+  }
+  return PrintCircleResponse(ctx, response);
+}
+
+int AddMember(CommandContext& ctx) {
+  membership::v1::AddCircleMemberRequest request;
+  request.set_circle(CircleResourceName(ctx.args().positionals()[0]));
+  request.set_person(ResourceName("people", ctx.args().positionals()[1]));
+  request.set_reason(ctx.args().Value("reason", "newcomer"));
+  membership::v1::AddCircleMemberResponse response;
+  if (int code = Mutate(ctx, &MembershipService::Stub::AddCircleMember, request, &response)) {
+    return code;
+  }
+  return PrintCircleResponse(ctx, response);
+}
+
+int RemoveMember(CommandContext& ctx) {
+  membership::v1::RemoveCircleMemberRequest request;
+  request.set_circle(CircleResourceName(ctx.args().positionals()[0]));
+  request.set_person(ResourceName("people", ctx.args().positionals()[1]));
+  request.set_reason(ctx.args().Value("reason"));
+  membership::v1::RemoveCircleMemberResponse response;
+  if (int code = Mutate(ctx, &MembershipService::Stub::RemoveCircleMember, request, &response)) {
+    return code;
+  }
+  return PrintCircleResponse(ctx, response);
+}
+
+int ListMembers(CommandContext& ctx) {
+  membership::v1::ListCircleMembersRequest request;
+  request.set_circle(CircleResourceName(ctx.args().positionals()[0]));
+  request.set_include_former(ctx.args().Has("include-former"));
+  request.set_page_size(500);
+  membership::v1::ListCircleMembersResponse all;
+  do {
+    membership::v1::ListCircleMembersResponse page;
+    grpc::Status status =
+        ctx.Unary<MembershipService>(&MembershipService::Stub::ListCircleMembers, request, &page);
+    if (!status.ok()) return ctx.Fail(status);
+    for (auto& m : *page.mutable_members()) *all.add_members() = std::move(m);
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  if (ctx.json()) return ctx.PrintJson(all);
+  Table table({"PERSON", "JOINED", "REASON", "LEFT", "WHY"});
+  for (const auto& m : all.members()) {
+    table.AddRow({m.person(), FormatTimestamp(m.join_time()), m.join_reason(),
+                  m.has_leave_time() ? FormatTimestamp(m.leave_time()) : "", m.leave_reason()});
+  }
+  table.Print(ctx.out());
+  return kExitOk;
+}
+
+int History(CommandContext& ctx) {
+  membership::v1::ListCircleHistoryRequest request;
+  request.set_circle(CircleResourceName(ctx.args().positionals()[0]));
+  request.set_page_size(500);
+  membership::v1::ListCircleHistoryResponse all;
+  do {
+    membership::v1::ListCircleHistoryResponse page;
+    grpc::Status status =
+        ctx.Unary<MembershipService>(&MembershipService::Stub::ListCircleHistory, request, &page);
+    if (!status.ok()) return ctx.Fail(status);
+    for (auto& e : *page.mutable_entries()) *all.add_entries() = std::move(e);
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  if (ctx.json()) return ctx.PrintJson(all);
+  Table table({"TIME", "WHAT", "WHO / STATUS", "WHY"});
+  for (const auto& e : all.entries()) {
+    const bool status_change = e.kind() == membership::v1::CIRCLE_HISTORY_KIND_STATUS_CHANGED;
+    table.AddRow({FormatTimestamp(e.time()),
+                  status_change                                                   ? "status"
+                  : e.kind() == membership::v1::CIRCLE_HISTORY_KIND_MEMBER_JOINED ? "joined"
+                                                                                  : "left",
+                  status_change ? CircleStatusName(e.status()) : e.person(), e.reason()});
+  }
+  table.Print(ctx.out());
+  return kExitOk;
+}
+
+template <typename Request, typename Response>
+int StatusVerb(CommandContext& ctx,
+               grpc::Status (MembershipService::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                               Response*)) {
+  Request request;
+  request.set_name(CircleResourceName(ctx.args().positionals()[0]));
+  if constexpr (!std::is_same_v<Request, membership::v1::ActivateCircleRequest>) {
+    request.set_reason(ctx.args().Value("reason"));
+  }
+  Response response;
+  if (int code = Mutate(ctx, method, request, &response)) return code;
+  return PrintCircleResponse(ctx, response);
+}
+
+int Merge(CommandContext& ctx) {
+  membership::v1::MergeCirclesRequest request;
+  for (const std::string& circle : ctx.args().positionals()) {
+    request.add_circles(CircleResourceName(circle));
+  }
+  request.set_display_name(ctx.args().Value("display-name"));
+  for (const std::string& text : ctx.args().Values("characteristic")) {
+    auto characteristic = ParseCharacteristic(text);
+    if (!characteristic.ok()) return ctx.UsageError(characteristic.status().message());
+    *request.add_characteristics() = *std::move(characteristic);
+  }
+  membership::v1::MergeCirclesResponse response;
+  if (int code = Mutate(ctx, &MembershipService::Stub::MergeCircles, request, &response)) {
+    return code;
+  }
+  return PrintCircleResponse(ctx, response);
+}
+
+int AssignAdvisor(CommandContext& ctx) {
+  membership::v1::AssignCircleAdvisorRequest request;
+  request.set_circle(CircleResourceName(ctx.args().positionals()[0]));
+  request.set_advisor(ResourceName("advisors", ctx.args().positionals()[1]));
+  membership::v1::AssignCircleAdvisorResponse response;
+  if (int code = Mutate(ctx, &MembershipService::Stub::AssignCircleAdvisor, request, &response)) {
+    return code;
+  }
+  return PrintCircleResponse(ctx, response);
+}
+
+void PrintAdvisors(CommandContext& ctx,
+                   const google::protobuf::RepeatedPtrField<membership::v1::Advisor>& advisors) {
+  Table table({"NAME", "DISPLAY NAME", "EMAIL", "TOKEN NAME"});
+  for (const auto& a : advisors) {
+    table.AddRow({a.name(), a.display_name(), a.email(), a.principal_name()});
+  }
+  table.Print(ctx.out());
+}
+
+int CreateAdvisor(CommandContext& ctx) {
+  membership::v1::CreateAdvisorRequest request;
+  request.mutable_advisor()->set_display_name(ctx.args().Value("display-name"));
+  request.mutable_advisor()->set_email(ctx.args().Value("email"));
+  request.mutable_advisor()->set_principal_name(ctx.args().Value("token-name"));
+  membership::v1::CreateAdvisorResponse response;
+  if (int code = Mutate(ctx, &MembershipService::Stub::CreateAdvisor, request, &response)) {
+    return code;
+  }
+  if (ctx.json()) return ctx.PrintJson(response);
+  google::protobuf::RepeatedPtrField<membership::v1::Advisor> one;
+  *one.Add() = response.advisor();
+  PrintAdvisors(ctx, one);
+  return kExitOk;
+}
+
+int ProposeCircles(CommandContext& ctx) {
+  membership::v1::ProposeCirclesRequest request;
+  request.set_training(ResourceName("trainings", ctx.args().Value("training")));
+  for (const std::string& kind : ctx.args().Values("hard")) request.add_hard_attributes(kind);
+  for (const std::string& kind : ctx.args().Values("soft")) request.add_soft_attributes(kind);
+  membership::v1::ProposeCirclesResponse response;
+  grpc::Status status =
+      ctx.Unary<MembershipService>(&MembershipService::Stub::ProposeCircles, request, &response);
+  if (!status.ok()) return ctx.Fail(status);
+  if (ctx.json()) return ctx.PrintJson(response);
+  for (const auto& circle : response.circles()) {
+    ctx.out() << circle.display_name() << ": " << absl::StrJoin(circle.people(), " ") << "\n  "
+              << circle.explanation()
+              << "\n  suggested: " << FormatCharacteristics(circle.characteristics()) << "\n";
+  }
+  for (int i = 0; i < response.unplaced_size(); ++i) {
+    ctx.out() << "unplaced " << response.unplaced(i) << ": " << response.unplaced_reasons(i)
+              << "\n";
+  }
+  ctx.out() << "Review, then: cerclesctl --output json circles propose ... > proposal.json && "
+               "cerclesctl circles accept-proposal proposal.json [--activate]\n";
+  return kExitOk;
+}
+
+int AcceptProposal(CommandContext& ctx) {
+  const std::string path = ctx.args().positionals()[0];
+  std::ifstream in(path);
+  if (!in.good()) return ctx.UsageError(absl::StrCat("cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  membership::v1::ProposeCirclesResponse proposal;
+  auto parsed = google::protobuf::util::JsonStringToMessage(text.str(), &proposal);
+  if (!parsed.ok()) {
+    return ctx.UsageError(absl::StrCat(path,
+                                       " is not a proposal (the JSON output of `circles "
+                                       "propose`): ",
+                                       parsed.ToString()));
+  }
+  membership::v1::AcceptCircleProposalRequest request;
+  for (auto& circle : *proposal.mutable_circles()) {
+    circle.clear_explanation();  // output only
+    *request.add_circles() = std::move(circle);
+  }
+  request.set_activate(ctx.args().Has("activate"));
+  membership::v1::AcceptCircleProposalResponse response;
+  if (int code = Mutate(ctx, &MembershipService::Stub::AcceptCircleProposal, request, &response)) {
+    return code;
+  }
+  if (ctx.json()) return ctx.PrintJson(response);
+  Table table = CircleTable();
+  for (const Circle& circle : response.circles()) AddCircleRow(circle, &table);
+  table.Print(ctx.out());
+  return kExitOk;
+}
+
+int ListAdvisors(CommandContext& ctx) {
+  membership::v1::ListAdvisorsRequest request;
+  request.set_page_size(500);
+  membership::v1::ListAdvisorsResponse all;
+  do {
+    membership::v1::ListAdvisorsResponse page;
+    grpc::Status status =
+        ctx.Unary<MembershipService>(&MembershipService::Stub::ListAdvisors, request, &page);
+    if (!status.ok()) return ctx.Fail(status);
+    for (auto& a : *page.mutable_advisors()) *all.add_advisors() = std::move(a);
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  if (ctx.json()) return ctx.PrintJson(all);
+  PrintAdvisors(ctx, all.advisors());
+  return kExitOk;
+}
+
 }  // namespace
 
 std::vector<Verb> MembershipVerbs() {
@@ -206,6 +486,129 @@ std::vector<Verb> MembershipVerbs() {
                    0,
                    0,
                    WatchEvents});
+  const OptionSpec request_id{"request-id", "ID",
+                              "idempotency key: a retry with the same id changes nothing more "
+                              "(default: a random UUID)"};
+  const OptionSpec reason{"reason", "TEXT", "why, 1 to 500 characters", false, true};
+  verbs.push_back({{"circles", "update"},
+                   "circles/ID",
+                   "Changes a circle's display name and/or characteristics.",
+                   {{"display-name", "NAME", "new name"},
+                    {"characteristic", "KIND=VALUE", "the new characteristics (repeatable)", true},
+                    {"clear-characteristics", "", "remove every characteristic"},
+                    request_id},
+                   1,
+                   1,
+                   UpdateCircle});
+  verbs.push_back({{"circles", "add-member"},
+                   "circles/ID people/ID",
+                   "Adds a person to a circle (at most 7; trained; one circle per person).",
+                   {{"reason", "TEXT", "why (default: newcomer)"}, request_id},
+                   2,
+                   2,
+                   AddMember});
+  verbs.push_back({{"circles", "remove-member"},
+                   "circles/ID people/ID",
+                   "Records a member's departure (an active circle below 4 is under strength).",
+                   {reason, request_id},
+                   2,
+                   2,
+                   RemoveMember});
+  verbs.push_back({{"circles", "members"},
+                   "circles/ID",
+                   "Lists a circle's members.",
+                   {{"include-former", "", "also people who left"}},
+                   1,
+                   1,
+                   ListMembers});
+  verbs.push_back({{"circles", "history"},
+                   "circles/ID",
+                   "Shows a circle's joins, departures and status changes over time.",
+                   {},
+                   1,
+                   1,
+                   History});
+  verbs.push_back({{"circles", "activate"},
+                   "circles/ID",
+                   "Activates a forming circle of 4 to 7 trained members.",
+                   {request_id},
+                   1,
+                   1,
+                   [](CommandContext& ctx) {
+                     return StatusVerb(ctx, &MembershipService::Stub::ActivateCircle);
+                   }});
+  verbs.push_back({{"circles", "suspend"},
+                   "circles/ID",
+                   "Suspends an active circle.",
+                   {reason, request_id},
+                   1,
+                   1,
+                   [](CommandContext& ctx) {
+                     return StatusVerb(ctx, &MembershipService::Stub::SuspendCircle);
+                   }});
+  verbs.push_back({{"circles", "resume"},
+                   "circles/ID",
+                   "Resumes a suspended circle.",
+                   {reason, request_id},
+                   1,
+                   1,
+                   [](CommandContext& ctx) {
+                     return StatusVerb(ctx, &MembershipService::Stub::ResumeCircle);
+                   }});
+  verbs.push_back({{"circles", "dissolve"},
+                   "circles/ID",
+                   "Ends a circle; its members leave it.",
+                   {reason, request_id},
+                   1,
+                   1,
+                   [](CommandContext& ctx) {
+                     return StatusVerb(ctx, &MembershipService::Stub::DissolveCircle);
+                   }});
+  verbs.push_back({{"circles", "merge"},
+                   "circles/A circles/B [circles/C...]",
+                   "Merges 2 to 4 circles into a new one of 4 to 7 members.",
+                   {{"display-name", "NAME", "name of the merged circle", false, true},
+                    {"characteristic", "KIND=VALUE",
+                     "characteristics of the result (default: the union of the sources')", true},
+                    request_id},
+                   2,
+                   4,
+                   Merge});
+  verbs.push_back({{"circles", "assign-advisor"},
+                   "circles/ID advisors/ID",
+                   "Assigns a circle to an advisor (admins).",
+                   {request_id},
+                   2,
+                   2,
+                   AssignAdvisor});
+  verbs.push_back({{"advisors", "create"},
+                   "",
+                   "Registers an advisor, bound to the name of their staff token (admins).",
+                   {{"display-name", "NAME", "the advisor's name", false, true},
+                    {"email", "ADDRESS", "work e-mail", false, true},
+                    {"token-name", "NAME", "name of their staff token (tokens file)", false, true},
+                    request_id},
+                   0,
+                   0,
+                   CreateAdvisor});
+  verbs.push_back({{"advisors", "list"}, "", "Lists advisors.", {}, 0, 0, ListAdvisors});
+  verbs.push_back(
+      {{"circles", "propose"},
+       "",
+       "Proposes circles of 4 to 7 from a training's graduates who are in no circle.",
+       {{"training", "trainings/ID", "the cohort", false, true},
+        {"hard", "ATTRIBUTE", "shared by all: language, gender, sector (repeatable)", true},
+        {"soft", "ATTRIBUTE", "shared as much as possible (repeatable)", true}},
+       0,
+       0,
+       ProposeCircles});
+  verbs.push_back({{"circles", "accept-proposal"},
+                   "PROPOSAL.json",
+                   "Creates the circles of a reviewed proposal (the JSON of `circles propose`).",
+                   {{"activate", "", "also activate each circle"}, request_id},
+                   1,
+                   1,
+                   AcceptProposal});
   return verbs;
 }
 

@@ -84,5 +84,89 @@ TEST(DraftNewCircleTest, EachBrokenRuleNamesItsField) {
   }
 }
 
+TEST(LifecycleRulesTest, AtMostSevenMembersAndOnlyInCirclesThatTakeMembers) {
+  EXPECT_TRUE(CheckCanAddMember(v1::CIRCLE_STATUS_FORMING, 0, "circles/1").ok());
+  EXPECT_TRUE(CheckCanAddMember(v1::CIRCLE_STATUS_ACTIVE, 6, "circles/1").ok());
+  EXPECT_TRUE(CheckCanAddMember(v1::CIRCLE_STATUS_UNDER_STRENGTH, 3, "circles/1").ok());
+  auto eighth = CheckCanAddMember(v1::CIRCLE_STATUS_ACTIVE, 7, "circles/1");
+  EXPECT_EQ(eighth.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(eighth.message(), HasSubstr("at most 7"));
+  for (auto status :
+       {v1::CIRCLE_STATUS_SUSPENDED, v1::CIRCLE_STATUS_DISSOLVED, v1::CIRCLE_STATUS_MERGED}) {
+    EXPECT_EQ(CheckCanAddMember(status, 4, "circles/1").code(),
+              absl::StatusCode::kFailedPrecondition);
+  }
+}
+
+TEST(LifecycleRulesTest, ActiveBelowFourIsUnderStrengthUntilBackToFour) {
+  EXPECT_EQ(StatusAfterCountChange(v1::CIRCLE_STATUS_ACTIVE, 3), v1::CIRCLE_STATUS_UNDER_STRENGTH);
+  EXPECT_EQ(StatusAfterCountChange(v1::CIRCLE_STATUS_ACTIVE, 4), v1::CIRCLE_STATUS_ACTIVE);
+  EXPECT_EQ(StatusAfterCountChange(v1::CIRCLE_STATUS_UNDER_STRENGTH, 3),
+            v1::CIRCLE_STATUS_UNDER_STRENGTH);
+  EXPECT_EQ(StatusAfterCountChange(v1::CIRCLE_STATUS_UNDER_STRENGTH, 4), v1::CIRCLE_STATUS_ACTIVE);
+  EXPECT_EQ(StatusAfterCountChange(v1::CIRCLE_STATUS_FORMING, 2), v1::CIRCLE_STATUS_FORMING);
+  EXPECT_EQ(StatusAfterCountChange(v1::CIRCLE_STATUS_SUSPENDED, 2), v1::CIRCLE_STATUS_SUSPENDED);
+}
+
+TEST(LifecycleRulesTest, ActivationNeedsFourToSevenTrainedMembers) {
+  EXPECT_TRUE(CheckActivation(v1::CIRCLE_STATUS_FORMING, 4, {}, true, "circles/1").ok());
+  EXPECT_TRUE(CheckActivation(v1::CIRCLE_STATUS_FORMING, 7, {}, true, "circles/1").ok());
+  auto three = CheckActivation(v1::CIRCLE_STATUS_FORMING, 3, {}, true, "circles/1");
+  EXPECT_EQ(three.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(three.message(), HasSubstr("has 3 members"));
+  auto untrained = CheckActivation(v1::CIRCLE_STATUS_FORMING, 5, {"people/9"}, true, "circles/1");
+  EXPECT_THAT(untrained.message(), HasSubstr("people/9"));
+  EXPECT_TRUE(CheckActivation(v1::CIRCLE_STATUS_FORMING, 5, {"people/9"}, false, "circles/1").ok());
+  EXPECT_EQ(CheckActivation(v1::CIRCLE_STATUS_ACTIVE, 5, {}, true, "circles/1").code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(LifecycleRulesTest, SuspendResumeDissolve) {
+  EXPECT_TRUE(CheckSuspend(v1::CIRCLE_STATUS_ACTIVE, "c").ok());
+  EXPECT_TRUE(CheckSuspend(v1::CIRCLE_STATUS_UNDER_STRENGTH, "c").ok());
+  EXPECT_FALSE(CheckSuspend(v1::CIRCLE_STATUS_FORMING, "c").ok());
+  EXPECT_EQ(*ResumedStatus(v1::CIRCLE_STATUS_SUSPENDED, 5, "c"), v1::CIRCLE_STATUS_ACTIVE);
+  EXPECT_EQ(*ResumedStatus(v1::CIRCLE_STATUS_SUSPENDED, 2, "c"), v1::CIRCLE_STATUS_UNDER_STRENGTH);
+  EXPECT_FALSE(ResumedStatus(v1::CIRCLE_STATUS_ACTIVE, 5, "c").ok());
+  EXPECT_TRUE(CheckDissolve(v1::CIRCLE_STATUS_SUSPENDED, "c").ok());
+  EXPECT_FALSE(CheckDissolve(v1::CIRCLE_STATUS_MERGED, "c").ok());
+}
+
+TEST(LifecycleRulesTest, MergeNeedsFourToSevenAndLiveSources) {
+  EXPECT_EQ(*MergedStatus({v1::CIRCLE_STATUS_UNDER_STRENGTH, v1::CIRCLE_STATUS_UNDER_STRENGTH},
+                          {"circles/1", "circles/2"}, 6),
+            v1::CIRCLE_STATUS_ACTIVE);
+  EXPECT_EQ(*MergedStatus({v1::CIRCLE_STATUS_FORMING, v1::CIRCLE_STATUS_FORMING},
+                          {"circles/1", "circles/2"}, 4),
+            v1::CIRCLE_STATUS_FORMING);
+  auto too_many = MergedStatus({v1::CIRCLE_STATUS_ACTIVE, v1::CIRCLE_STATUS_ACTIVE},
+                               {"circles/1", "circles/2"}, 8);
+  EXPECT_EQ(too_many.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(too_many.status().message(), HasSubstr("8 members"));
+  auto dissolved = MergedStatus({v1::CIRCLE_STATUS_ACTIVE, v1::CIRCLE_STATUS_DISSOLVED},
+                                {"circles/1", "circles/2"}, 5);
+  EXPECT_THAT(dissolved.status().message(), HasSubstr("circles/2 is dissolved"));
+}
+
+TEST(LifecycleRulesTest, AdvisorsAndNames) {
+  Advisor a;
+  a.set_display_name(" Marie Tremblay ");
+  a.set_email("Marie.Tremblay@Fonds.QC.ca");
+  a.set_principal_name("marie");
+  auto draft = DraftAdvisor(a);
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  EXPECT_EQ(draft->display_name(), "Marie Tremblay");
+  EXPECT_EQ(draft->email(), "marie.tremblay@fonds.qc.ca");
+  a.set_email("not-an-email");
+  EXPECT_THAT(DraftAdvisor(a).status().message(), HasSubstr("advisor.email"));
+  a.set_email("m@f.ca");
+  a.set_principal_name("has space");
+  EXPECT_THAT(DraftAdvisor(a).status().message(), HasSubstr("advisor.principal_name"));
+  EXPECT_EQ(*ParsePersonName("people/12", "person"), 12);
+  EXPECT_THAT(ParsePersonName("persons/12", "person").status().message(), HasSubstr("person must"));
+  EXPECT_EQ(*ParseAdvisorName("advisors/3", "advisor"), 3);
+  EXPECT_THAT(NormaliseReason("  ", "reason").status().message(), HasSubstr("reason is required"));
+}
+
 }  // namespace
 }  // namespace cercles::membership

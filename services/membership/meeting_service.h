@@ -1,0 +1,61 @@
+// The gRPC adapter of meetings: validates (meeting_rules), authorises (the
+// declared policies, then CheckCircleAccess on the circle) and runs the store in
+// one transaction with the event and the idempotency record.
+#ifndef CERCLES_SERVICES_MEMBERSHIP_MEETING_SERVICE_H_
+#define CERCLES_SERVICES_MEMBERSHIP_MEETING_SERVICE_H_
+
+#include <string>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "cercles/membership/v1/meetings.grpc.pb.h"
+#include "common/auth/auth.h"
+#include "common/events/outbox.h"
+#include "common/storage/database.h"
+#include "common/util/clock.h"
+#include "services/membership/circle_access.h"
+#include "services/membership/context.h"
+#include "services/membership/meeting_store.h"
+
+namespace cercles::membership {
+
+class MeetingService final : public cercles::membership::v1::MeetingService::Service {
+ public:
+  explicit MeetingService(const MembershipContext& context);
+
+  grpc::Status SetMeetingSchedule(grpc::ServerContext* context,
+                                  const v1::SetMeetingScheduleRequest* request,
+                                  v1::SetMeetingScheduleResponse* response) override;
+  grpc::Status GetMeetingSchedule(grpc::ServerContext* context,
+                                  const v1::GetMeetingScheduleRequest* request,
+                                  v1::GetMeetingScheduleResponse* response) override;
+  grpc::Status RecordMeeting(grpc::ServerContext* context, const v1::RecordMeetingRequest* request,
+                             v1::RecordMeetingResponse* response) override;
+  grpc::Status GetMeeting(grpc::ServerContext* context, const v1::GetMeetingRequest* request,
+                          v1::GetMeetingResponse* response) override;
+  grpc::Status ListMeetings(grpc::ServerContext* context, const v1::ListMeetingsRequest* request,
+                            v1::ListMeetingsResponse* response) override;
+  grpc::Status GetAttendanceSummary(grpc::ServerContext* context,
+                                    const v1::GetAttendanceSummaryRequest* request,
+                                    v1::GetAttendanceSummaryResponse* response) override;
+
+ private:
+  absl::CivilDay Today() const;
+  // CheckCircleAccess in a transaction of its own: refuses a caller before an
+  // idempotent write could replay a stored answer to them.
+  absl::Status CheckAccessBeforeWrite(const auth::Principal& who, int64_t circle_id) const;
+  // Inside a write: the caller manages the circle and the circle meets.
+  absl::Status CheckCircleMeets(storage::Transaction& tx, const auth::Principal& who,
+                                int64_t circle_id) const;
+
+  storage::Database* db_;
+  const auth::Authorizer* authorizer_;
+  events::EventNotifier* notifier_;
+  const Clock* clock_;
+  const std::string fund_id_;
+  MeetingStore meetings_;
+};
+
+}  // namespace cercles::membership
+
+#endif  // CERCLES_SERVICES_MEMBERSHIP_MEETING_SERVICE_H_

@@ -1,0 +1,94 @@
+// The membership domain's rules about people: what a valid person is, how an
+// update mask applies, what others may see of a person, and calendar days.
+// Pure functions over the protobuf messages (no gRPC, no SQL), tested alone.
+#ifndef CERCLES_SERVICES_MEMBERSHIP_PEOPLE_RULES_H_
+#define CERCLES_SERVICES_MEMBERSHIP_PEOPLE_RULES_H_
+
+#include <google/protobuf/field_mask.pb.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "cercles/common/v1/date.pb.h"
+#include "cercles/membership/v1/people.pb.h"
+
+namespace cercles::membership {
+
+using cercles::membership::v1::Person;
+
+inline constexpr size_t kMaxPersonNameLength = 100;
+inline constexpr size_t kMaxEmailLength = 254;
+inline constexpr int kMinPhoneDigits = 7;
+inline constexpr int kMaxPhoneDigits = 15;  // E.164
+inline constexpr size_t kMaxPostalAddressLength = 500;
+inline constexpr size_t kMaxGenderLength = 64;
+inline constexpr size_t kMaxBusinessNameLength = 120;
+inline constexpr size_t kMaxSectorLength = 64;
+inline constexpr int kMaxExpertiseEntries = 20;
+inline constexpr size_t kMaxExpertiseLength = 64;
+inline constexpr int kMinBirthYear = 1900;
+inline constexpr char kRealDayRule[] =
+    "must be a real calendar day (year 1 to 9999, month 1 to 12, day of that month)";
+
+// One broken rule: the field path ("person.contact.email") and the rule
+// ("must look like name@example.org").
+struct FieldViolation {
+  std::string field;
+  std::string rule;
+};
+
+// OK when there is none; otherwise INVALID_ARGUMENT listing every violation as
+// "<field> <rule>", separated by "; " (rules never contain "; ").
+absl::Status ViolationsStatus(const std::vector<FieldViolation>& violations);
+
+// Calendar days. `field` names the field in errors; `today` is the fund's day.
+// A Date must be a real day of years 1 to 9999.
+absl::StatusOr<absl::CivilDay> CheckDate(const cercles::common::v1::Date& date,
+                                         const std::string& field);
+cercles::common::v1::Date ToDate(absl::CivilDay day);
+// A Date with these fields as given (unchecked: see CheckDate).
+cercles::common::v1::Date MakeDate(int year, int month, int day);
+// "2024-05-01"; and back (strictly YYYY-MM-DD, a real day).
+std::string FormatDate(const cercles::common::v1::Date& date);
+std::optional<cercles::common::v1::Date> ParseDate(absl::string_view text);
+// The UTC calendar day of an instant (the fund's day; schedules use the same).
+absl::CivilDay DayOf(absl::Time time);
+
+// Number of characters (UTF-8 code points) of a string.
+size_t CharacterCount(absl::string_view text);
+
+// The key names and sectors are searched by: lower case with the accents of
+// the Latin letters French and English use removed ("Émilie" -> "emilie").
+// Characters outside Latin-1 and Latin Extended-A are kept as they are.
+std::string SearchKey(absl::string_view text);
+
+// Checks every field a client may set and returns the person normalised:
+// trimmed text, lower-case e-mail domain, single spaces in phone numbers,
+// contact and consents always present, status ACTIVE when unspecified,
+// output-only fields cleared. Every broken rule is reported (see
+// ViolationsStatus), each under "person.<path>".
+absl::StatusOr<Person> NormalisePerson(const Person& requested, absl::CivilDay today);
+
+// The person `stored` with the paths of `mask` taken from `patch` ("*": every
+// field that is not output only). INVALID_ARGUMENT naming the path for an
+// empty mask, an unknown path, or an output-only one. The result is not
+// validated: pass it to NormalisePerson.
+absl::StatusOr<Person> ApplyPersonMask(const Person& stored, const Person& patch,
+                                       const google::protobuf::FieldMask& mask);
+
+// What a person looks like outside the fund's staff (events, services): the
+// sensitive fields cleared, the expertise only when the person opted in.
+Person MinimisedPerson(Person person);
+
+// "Given Family".
+std::string PersonDisplayName(const std::string& given_name, const std::string& family_name);
+
+}  // namespace cercles::membership
+
+#endif  // CERCLES_SERVICES_MEMBERSHIP_PEOPLE_RULES_H_

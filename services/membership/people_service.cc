@@ -1,0 +1,208 @@
+#include "services/membership/people_service.h"
+
+#include <google/protobuf/util/message_differencer.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "cercles/membership/v1/people_events.pb.h"
+#include "common/events/outbox.h"
+#include "common/idempotency/idempotency.h"
+#include "common/server/handler.h"
+#include "common/util/paging.h"
+#include "common/util/status.h"
+#include "services/membership/circle_rules.h"
+#include "services/membership/people_rules.h"
+#include "services/membership/training_rules.h"
+
+namespace cercles::membership {
+namespace {
+
+using cercles::membership::v1::Person;
+
+// What a caller may see of a person: staff everything, services the
+// minimised person (as in events).
+Person AsSeenBy(const auth::Principal& who, Person person) {
+  if (who.role == cercles::common::v1::ROLE_ADMIN || who.role == cercles::common::v1::ROLE_ADVISOR)
+    return person;
+  return MinimisedPerson(std::move(person));
+}
+
+// The fields a client sets, for comparing a stored person with an update.
+Person WithoutOutputOnly(Person person) {
+  person.clear_name();
+  person.clear_current_circle();
+  person.clear_trainings_completed();
+  person.clear_create_time();
+  person.clear_update_time();
+  return person;
+}
+
+absl::StatusOr<std::string> NormaliseFilterText(const std::string& text, const std::string& field,
+                                                size_t max) {
+  std::string out(absl::StripAsciiWhitespace(text));
+  if (CharacterCount(out) > max) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " must be at most ", max, " characters"));
+  }
+  return SearchKey(out);
+}
+
+}  // namespace
+
+absl::Status RunWrite(
+    const MembershipContext& context, grpc::ServerContext* call, absl::string_view method,
+    const std::string& request_id, const google::protobuf::Message& request,
+    google::protobuf::Message* response,
+    const std::function<absl::Status(storage::Transaction&, absl::Time)>& change) {
+  CERCLES_ASSIGN_OR_RETURN(
+      idempotency::Outcome outcome,
+      idempotency::Run(*context.db, method, request_id, request, response,
+                       [&](storage::Transaction& tx) { return change(tx, context.clock->Now()); }));
+  if (outcome.replayed) {
+    call->AddInitialMetadata(kReplayedMetadata, "true");
+  } else {
+    context.notifier->Notify();
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> AfterIdFromPageToken(const std::string& token) {
+  CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(token));
+  int64_t after_id = 0;
+  if (!position.empty() && (!absl::SimpleAtoi(position, &after_id) || after_id < 0)) {
+    return absl::InvalidArgumentError("page_token is not a token this service issued");
+  }
+  return after_id;
+}
+
+grpc::Status PeopleService::CreatePerson(grpc::ServerContext* context,
+                                         const v1::CreatePersonRequest* request,
+                                         v1::CreatePersonResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
+        CERCLES_ASSIGN_OR_RETURN(Person draft,
+                                 NormalisePerson(request->person(), DayOf(context_.clock->Now())));
+        if (request->validate_only()) {
+          *response->mutable_person() = std::move(draft);
+          return absl::OkStatus();
+        }
+        return RunWrite(
+            context_, context, "cercles.membership.v1.PeopleService.CreatePerson",
+            request->request_id(), *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              CERCLES_ASSIGN_OR_RETURN(Person person, people_.Insert(tx, draft, now));
+              v1::PersonCreated event;
+              *event.mutable_person() = MinimisedPerson(person);
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.fund_id, person.name(), event, now).status());
+              *response->mutable_person() = std::move(person);
+              return absl::OkStatus();
+            });
+      });
+}
+
+grpc::Status PeopleService::GetPerson(grpc::ServerContext* context,
+                                      const v1::GetPersonRequest* request,
+                                      v1::GetPersonResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParsePersonName(request->name(), "name"));
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(std::optional<Person> person, people_.Get(*tx, id));
+        if (!person.has_value()) {
+          return absl::NotFoundError(
+              absl::StrCat("person \"", request->name(), "\" does not exist"));
+        }
+        *response->mutable_person() = AsSeenBy(who, *std::move(person));
+        return tx->Commit();
+      });
+}
+
+grpc::Status PeopleService::UpdatePerson(grpc::ServerContext* context,
+                                         const v1::UpdatePersonRequest* request,
+                                         v1::UpdatePersonResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id,
+                                 ParsePersonName(request->person().name(), "person.name"));
+        return RunWrite(
+            context_, context, "cercles.membership.v1.PeopleService.UpdatePerson",
+            request->request_id(), *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              CERCLES_RETURN_IF_ERROR(PeopleStore::Lock(tx, id));
+              CERCLES_ASSIGN_OR_RETURN(std::optional<Person> stored, people_.Get(tx, id));
+              if (!stored.has_value()) {
+                return absl::NotFoundError(
+                    absl::StrCat("person \"", request->person().name(), "\" does not exist"));
+              }
+              CERCLES_ASSIGN_OR_RETURN(Person merged, ApplyPersonMask(*stored, request->person(),
+                                                                      request->update_mask()));
+              CERCLES_ASSIGN_OR_RETURN(Person normalised, NormalisePerson(merged, DayOf(now)));
+              if (normalised.status() == v1::PERSON_STATUS_WITHDRAWN &&
+                  stored->status() != v1::PERSON_STATUS_WITHDRAWN &&
+                  !stored->current_circle().empty()) {
+                return absl::FailedPreconditionError(absl::StrCat(
+                    stored->name(), " is a member of ", stored->current_circle(),
+                    ": record their departure from the circle before withdrawing them"));
+              }
+              if (google::protobuf::util::MessageDifferencer::Equals(normalised,
+                                                                     WithoutOutputOnly(*stored))) {
+                *response->mutable_person() = *std::move(stored);  // nothing changes
+                return absl::OkStatus();
+              }
+              CERCLES_ASSIGN_OR_RETURN(Person updated, people_.Update(tx, id, normalised, now));
+              v1::PersonUpdated event;
+              *event.mutable_person() = MinimisedPerson(updated);
+              *event.mutable_update_mask() = request->update_mask();
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.fund_id, updated.name(), event, now).status());
+              *response->mutable_person() = std::move(updated);
+              return absl::OkStatus();
+            });
+      });
+}
+
+grpc::Status PeopleService::ListPeople(grpc::ServerContext* context,
+                                       const v1::ListPeopleRequest* request,
+                                       v1::ListPeopleResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t after_id, AfterIdFromPageToken(request->page_token()));
+        PeopleFilter filter;
+        if (!v1::PersonStatus_IsValid(request->status())) {
+          return absl::InvalidArgumentError("status is not a known PersonStatus");
+        }
+        filter.status = request->status();
+        CERCLES_ASSIGN_OR_RETURN(
+            filter.name_prefix,
+            NormaliseFilterText(request->name_prefix(), "name_prefix", kMaxPersonNameLength));
+        CERCLES_ASSIGN_OR_RETURN(
+            filter.sector, NormaliseFilterText(request->sector(), "sector", kMaxSectorLength));
+        if (!request->circle().empty()) {
+          CERCLES_ASSIGN_OR_RETURN(filter.circle_id, ParseCircleName(request->circle(), "circle"));
+        }
+        if (!request->cohort().empty()) {
+          CERCLES_ASSIGN_OR_RETURN(filter.training_id,
+                                   ParseTrainingName(request->cohort(), "cohort"));
+        }
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        // One extra row tells whether another page exists without a second query.
+        CERCLES_ASSIGN_OR_RETURN(std::vector<Person> people,
+                                 people_.List(*tx, filter, after_id, page_size + 1));
+        CERCLES_RETURN_IF_ERROR(tx->Commit());
+        const bool more = static_cast<int>(people.size()) > page_size;
+        if (more) people.pop_back();
+        for (Person& p : people) *response->add_people() = AsSeenBy(who, std::move(p));
+        if (more) {
+          const int64_t last =
+              ParsePersonName(response->people().rbegin()->name(), "name").value_or(0);
+          response->set_next_page_token(EncodePageToken(absl::StrCat(last)));
+        }
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace cercles::membership

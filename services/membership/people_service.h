@@ -1,0 +1,54 @@
+// The gRPC adapter of people: validates, authorises (through the declared
+// policies), and runs the people rules and store in one transaction.
+#ifndef CERCLES_SERVICES_MEMBERSHIP_PEOPLE_SERVICE_H_
+#define CERCLES_SERVICES_MEMBERSHIP_PEOPLE_SERVICE_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "cercles/membership/v1/people.grpc.pb.h"
+#include "services/membership/context.h"
+#include "services/membership/people_store.h"
+
+namespace cercles::membership {
+
+// Response metadata of a write answered from its stored first answer.
+inline constexpr char kReplayedMetadata[] = "cercles-replayed";
+
+// One write of people or trainings: runs `change` (the change, its response
+// and its event, given the transaction's time) in one transaction with the
+// request_id record (see idempotency::Run), marks a replay in the response
+// metadata and wakes the event streams.
+absl::Status RunWrite(const MembershipContext& context, grpc::ServerContext* call,
+                      absl::string_view method, const std::string& request_id,
+                      const google::protobuf::Message& request, google::protobuf::Message* response,
+                      const std::function<absl::Status(storage::Transaction&, absl::Time)>& change);
+
+// The id a page token of a listing in id order continues after (0: first page).
+absl::StatusOr<int64_t> AfterIdFromPageToken(const std::string& token);
+
+class PeopleService final : public cercles::membership::v1::PeopleService::Service {
+ public:
+  explicit PeopleService(const MembershipContext& context) : context_(context) {}
+
+  grpc::Status CreatePerson(grpc::ServerContext* context, const v1::CreatePersonRequest* request,
+                            v1::CreatePersonResponse* response) override;
+  grpc::Status GetPerson(grpc::ServerContext* context, const v1::GetPersonRequest* request,
+                         v1::GetPersonResponse* response) override;
+  grpc::Status UpdatePerson(grpc::ServerContext* context, const v1::UpdatePersonRequest* request,
+                            v1::UpdatePersonResponse* response) override;
+  grpc::Status ListPeople(grpc::ServerContext* context, const v1::ListPeopleRequest* request,
+                          v1::ListPeopleResponse* response) override;
+
+ private:
+  const MembershipContext context_;
+  PeopleStore people_;
+};
+
+}  // namespace cercles::membership
+
+#endif  // CERCLES_SERVICES_MEMBERSHIP_PEOPLE_SERVICE_H_

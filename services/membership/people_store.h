@@ -1,0 +1,57 @@
+// SQL for people. Every function runs inside the caller's transaction, so a
+// change, its event and its idempotency record commit together. Also defines
+// LoadPersonFacts (person_facts.h), what the circle rules read of a person.
+#ifndef CERCLES_SERVICES_MEMBERSHIP_PEOPLE_STORE_H_
+#define CERCLES_SERVICES_MEMBERSHIP_PEOPLE_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "cercles/membership/v1/people.pb.h"
+#include "common/storage/database.h"
+
+namespace cercles::membership {
+
+// What ListPeople filters on; every set member must hold.
+struct PeopleFilter {
+  std::string name_prefix;  // SearchKey form, matched on given or family name; "" any
+  cercles::membership::v1::PersonStatus status =
+      cercles::membership::v1::PERSON_STATUS_UNSPECIFIED;  // unspecified: any
+  int64_t circle_id = 0;                                   // current members of this circle; 0 any
+  int64_t training_id = 0;                                 // enrolled in this training; 0 any
+  std::string sector;  // SearchKey form of business.sector; "" any
+};
+
+class PeopleStore {
+ public:
+  // Serialises, until the transaction ends, every change that concerns this
+  // person (updates, enrolments, completions, and circle changes through
+  // LoadPersonFacts) across processes and replicas.
+  static absl::Status Lock(storage::Transaction& tx, int64_t person_id);
+
+  // Stores a normalised person (see NormalisePerson) and returns it with its
+  // name and times.
+  absl::StatusOr<cercles::membership::v1::Person> Insert(
+      storage::Transaction& tx, const cercles::membership::v1::Person& draft, absl::Time now) const;
+  absl::StatusOr<std::optional<cercles::membership::v1::Person>> Get(storage::Transaction& tx,
+                                                                     int64_t id) const;
+  // Replaces what is stored of person `id` with `person` (normalised) and
+  // returns the person as stored.
+  absl::StatusOr<cercles::membership::v1::Person> Update(
+      storage::Transaction& tx, int64_t id, const cercles::membership::v1::Person& person,
+      absl::Time now) const;
+  // People with id > after_id matching the filter, in id order, at most limit.
+  absl::StatusOr<std::vector<cercles::membership::v1::Person>> List(storage::Transaction& tx,
+                                                                    const PeopleFilter& filter,
+                                                                    int64_t after_id,
+                                                                    int limit) const;
+};
+
+}  // namespace cercles::membership
+
+#endif  // CERCLES_SERVICES_MEMBERSHIP_PEOPLE_STORE_H_

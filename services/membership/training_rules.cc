@@ -1,0 +1,93 @@
+#include "services/membership/training_rules.h"
+
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "services/membership/people_rules.h"
+
+namespace cercles::membership {
+
+absl::StatusOr<int64_t> ParseTrainingName(const std::string& name, const std::string& field) {
+  constexpr absl::string_view kPrefix = "trainings/";
+  int64_t id = 0;
+  if (!absl::StartsWith(name, kPrefix) ||
+      !absl::SimpleAtoi(absl::string_view(name).substr(kPrefix.size()), &id) || id <= 0 ||
+      name.size() > 40) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " must be a training resource name \"trainings/{id}\" with a positive id, got \"",
+        name.substr(0, 60), "\""));
+  }
+  return id;
+}
+
+std::string TrainingName(int64_t id) { return absl::StrCat("trainings/", id); }
+
+std::string EnrolmentName(int64_t training_id, int64_t person_id) {
+  return absl::StrCat(TrainingName(training_id), "/enrolments/", person_id);
+}
+
+absl::StatusOr<Training> DraftNewTraining(const Training& requested) {
+  std::vector<FieldViolation> violations;
+  Training draft;
+  std::string display_name(absl::StripAsciiWhitespace(requested.display_name()));
+  bool control = false;
+  for (unsigned char c : display_name) control = control || c < 0x20 || c == 0x7f;
+  const size_t length = CharacterCount(display_name);
+  if (length == 0 || length > kMaxTrainingNameLength || control) {
+    violations.push_back(
+        {"training.display_name", absl::StrCat("must be 1 to ", kMaxTrainingNameLength,
+                                               " characters with no control characters")});
+  }
+  draft.set_display_name(display_name);
+  auto required_day = [&](bool present, const cercles::common::v1::Date& date,
+                          const char* field) -> std::optional<absl::CivilDay> {
+    if (!present) {
+      violations.push_back({field, "is required"});
+      return std::nullopt;
+    }
+    absl::StatusOr<absl::CivilDay> day = CheckDate(date, field);
+    if (!day.ok()) {
+      violations.push_back({field, kRealDayRule});
+      return std::nullopt;
+    }
+    return *day;
+  };
+  const std::optional<absl::CivilDay> start =
+      required_day(requested.has_start_date(), requested.start_date(), "training.start_date");
+  const std::optional<absl::CivilDay> end =
+      required_day(requested.has_end_date(), requested.end_date(), "training.end_date");
+  if (start.has_value() && end.has_value()) {
+    if (*end < *start) {
+      violations.push_back({"training.end_date", "must be on or after training.start_date"});
+    } else if (*end - *start > kMaxTrainingDays) {
+      violations.push_back({"training.end_date", absl::StrCat("must be at most ", kMaxTrainingDays,
+                                                              " days after training.start_date")});
+    }
+  }
+  absl::Status status = ViolationsStatus(violations);
+  if (!status.ok()) return status;
+  *draft.mutable_start_date() = requested.start_date();
+  *draft.mutable_end_date() = requested.end_date();
+  return draft;
+}
+
+absl::Status CheckCompletionDate(const cercles::common::v1::Date& completion_date,
+                                 const Training& training, absl::CivilDay today) {
+  absl::StatusOr<absl::CivilDay> day = CheckDate(completion_date, "completion_date");
+  if (!day.ok()) return day.status();
+  absl::StatusOr<absl::CivilDay> start = CheckDate(training.start_date(), "start_date");
+  if (start.ok() && *day < *start) {
+    return absl::InvalidArgumentError(absl::StrCat("completion_date must not be before ",
+                                                   training.name(), " started (",
+                                                   FormatDate(training.start_date()), ")"));
+  }
+  if (*day > today + 1) {
+    return absl::InvalidArgumentError("completion_date must not be in the future");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace cercles::membership

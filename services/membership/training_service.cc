@@ -1,0 +1,241 @@
+#include "services/membership/training_service.h"
+
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "cercles/membership/v1/people_events.pb.h"
+#include "common/events/outbox.h"
+#include "common/idempotency/idempotency.h"
+#include "common/server/handler.h"
+#include "common/util/paging.h"
+#include "common/util/status.h"
+#include "services/membership/circle_rules.h"
+#include "services/membership/people_rules.h"
+#include "services/membership/people_service.h"
+#include "services/membership/person_facts.h"
+#include "services/membership/training_rules.h"
+
+namespace cercles::membership {
+namespace {
+
+absl::Status TrainingNotFound(const std::string& name) {
+  return absl::NotFoundError(absl::StrCat("training \"", name, "\" does not exist"));
+}
+
+absl::Status PersonNotFound(const std::string& name) {
+  return absl::NotFoundError(absl::StrCat("person \"", name, "\" does not exist"));
+}
+
+// Page tokens of ListEnrolments hold "training_id:person_id".
+absl::StatusOr<EnrolmentPosition> PositionFromPageToken(const std::string& token) {
+  CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(token));
+  EnrolmentPosition after;
+  if (position.empty()) return after;
+  std::vector<std::string> parts = absl::StrSplit(position, ':');
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &after.training_id) ||
+      !absl::SimpleAtoi(parts[1], &after.person_id) || after.training_id < 0 ||
+      after.person_id < 0) {
+    return absl::InvalidArgumentError("page_token is not a token this service issued");
+  }
+  return after;
+}
+
+}  // namespace
+
+grpc::Status TrainingService::CreateTraining(grpc::ServerContext* context,
+                                             const v1::CreateTrainingRequest* request,
+                                             v1::CreateTrainingResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
+        CERCLES_ASSIGN_OR_RETURN(Training draft, DraftNewTraining(request->training()));
+        return RunWrite(
+            context_, context, "cercles.membership.v1.TrainingService.CreateTraining",
+            request->request_id(), *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              CERCLES_ASSIGN_OR_RETURN(Training training, trainings_.Insert(tx, draft, now));
+              v1::TrainingCreated event;
+              *event.mutable_training() = training;
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.fund_id, training.name(), event, now).status());
+              *response->mutable_training() = std::move(training);
+              return absl::OkStatus();
+            });
+      });
+}
+
+grpc::Status TrainingService::GetTraining(grpc::ServerContext* context,
+                                          const v1::GetTrainingRequest* request,
+                                          v1::GetTrainingResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseTrainingName(request->name(), "name"));
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(std::optional<Training> training, trainings_.Get(*tx, id));
+        if (!training.has_value()) return TrainingNotFound(request->name());
+        *response->mutable_training() = *std::move(training);
+        return tx->Commit();
+      });
+}
+
+grpc::Status TrainingService::ListTrainings(grpc::ServerContext* context,
+                                            const v1::ListTrainingsRequest* request,
+                                            v1::ListTrainingsResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t after_id, AfterIdFromPageToken(request->page_token()));
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        // One extra row tells whether another page exists without a second query.
+        CERCLES_ASSIGN_OR_RETURN(std::vector<Training> trainings,
+                                 trainings_.List(*tx, after_id, page_size + 1));
+        CERCLES_RETURN_IF_ERROR(tx->Commit());
+        const bool more = static_cast<int>(trainings.size()) > page_size;
+        if (more) trainings.pop_back();
+        for (Training& t : trainings) *response->add_trainings() = std::move(t);
+        if (more) {
+          const int64_t last =
+              ParseTrainingName(response->trainings().rbegin()->name(), "name").value_or(0);
+          response->set_next_page_token(EncodePageToken(absl::StrCat(last)));
+        }
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status TrainingService::EnrolPerson(grpc::ServerContext* context,
+                                          const v1::EnrolPersonRequest* request,
+                                          v1::EnrolPersonResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t training_id,
+                                 ParseTrainingName(request->training(), "training"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t person_id, ParsePersonName(request->person(), "person"));
+        return RunWrite(
+            context_, context, "cercles.membership.v1.TrainingService.EnrolPerson",
+            request->request_id(), *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              // Takes the person's lock: one enrolment of a pair at a time.
+              CERCLES_ASSIGN_OR_RETURN(PersonFacts person, LoadPersonFacts(tx, person_id));
+              CERCLES_ASSIGN_OR_RETURN(std::optional<Training> training,
+                                       trainings_.Get(tx, training_id));
+              if (!training.has_value()) return TrainingNotFound(request->training());
+              if (!person.exists) return PersonNotFound(request->person());
+              if (!person.active) {
+                return absl::FailedPreconditionError(
+                    absl::StrCat(request->person(),
+                                 " is withdrawn from the fund: only an active person is "
+                                 "enrolled in a training"));
+              }
+              CERCLES_ASSIGN_OR_RETURN(std::optional<Enrolment> existing,
+                                       trainings_.GetEnrolment(tx, training_id, person_id));
+              if (existing.has_value()) {
+                return absl::AlreadyExistsError(absl::StrCat(
+                    request->person(), " is already enrolled in ", request->training()));
+              }
+              CERCLES_ASSIGN_OR_RETURN(Enrolment enrolment,
+                                       trainings_.Enrol(tx, training_id, person_id, now));
+              v1::PersonEnrolled event;
+              *event.mutable_enrolment() = enrolment;
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.fund_id, enrolment.name(), event, now).status());
+              *response->mutable_enrolment() = std::move(enrolment);
+              return absl::OkStatus();
+            });
+      });
+}
+
+grpc::Status TrainingService::CompleteTraining(grpc::ServerContext* context,
+                                               const v1::CompleteTrainingRequest* request,
+                                               v1::CompleteTrainingResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t training_id,
+                                 ParseTrainingName(request->training(), "training"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t person_id, ParsePersonName(request->person(), "person"));
+        if (!request->has_completion_date()) {
+          return absl::InvalidArgumentError("completion_date is required");
+        }
+        CERCLES_RETURN_IF_ERROR(CheckDate(request->completion_date(), "completion_date").status());
+        return RunWrite(
+            context_, context, "cercles.membership.v1.TrainingService.CompleteTraining",
+            request->request_id(), *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              CERCLES_RETURN_IF_ERROR(PeopleStore::Lock(tx, person_id));
+              CERCLES_ASSIGN_OR_RETURN(std::optional<Training> training,
+                                       trainings_.Get(tx, training_id));
+              if (!training.has_value()) return TrainingNotFound(request->training());
+              CERCLES_ASSIGN_OR_RETURN(std::optional<Enrolment> enrolment,
+                                       trainings_.GetEnrolment(tx, training_id, person_id));
+              if (!enrolment.has_value()) {
+                CERCLES_ASSIGN_OR_RETURN(std::optional<v1::Person> person,
+                                         people_.Get(tx, person_id));
+                if (!person.has_value()) return PersonNotFound(request->person());
+                return absl::FailedPreconditionError(
+                    absl::StrCat(request->person(), " is not enrolled in ", request->training(),
+                                 ": enrol them first"));
+              }
+              if (enrolment->has_completion_date()) {
+                return absl::FailedPreconditionError(
+                    absl::StrCat(request->person(), " already completed ", request->training(),
+                                 " on ", FormatDate(enrolment->completion_date())));
+              }
+              CERCLES_RETURN_IF_ERROR(
+                  CheckCompletionDate(request->completion_date(), *training, DayOf(now)));
+              CERCLES_ASSIGN_OR_RETURN(
+                  Enrolment completed,
+                  trainings_.Complete(tx, training_id, person_id, request->completion_date(), now));
+              CERCLES_ASSIGN_OR_RETURN(int count, trainings_.CompletedCount(tx, person_id));
+              v1::TrainingCompleted event;
+              *event.mutable_enrolment() = completed;
+              event.set_trainings_completed(count);
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.fund_id, completed.name(), event, now).status());
+              *response->mutable_enrolment() = std::move(completed);
+              return absl::OkStatus();
+            });
+      });
+}
+
+grpc::Status TrainingService::ListEnrolments(grpc::ServerContext* context,
+                                             const v1::ListEnrolmentsRequest* request,
+                                             v1::ListEnrolmentsResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(EnrolmentPosition after,
+                                 PositionFromPageToken(request->page_token()));
+        if (request->training().empty() && request->person().empty()) {
+          return absl::InvalidArgumentError(
+              "training or person is required: whose enrolments to list");
+        }
+        EnrolmentFilter filter;
+        if (!request->training().empty()) {
+          CERCLES_ASSIGN_OR_RETURN(filter.training_id,
+                                   ParseTrainingName(request->training(), "training"));
+        }
+        if (!request->person().empty()) {
+          CERCLES_ASSIGN_OR_RETURN(filter.person_id, ParsePersonName(request->person(), "person"));
+        }
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        // One extra row tells whether another page exists without a second query.
+        CERCLES_ASSIGN_OR_RETURN(std::vector<Enrolment> enrolments,
+                                 trainings_.ListEnrolments(*tx, filter, after, page_size + 1));
+        CERCLES_RETURN_IF_ERROR(tx->Commit());
+        const bool more = static_cast<int>(enrolments.size()) > page_size;
+        if (more) enrolments.pop_back();
+        for (Enrolment& e : enrolments) *response->add_enrolments() = std::move(e);
+        if (more) {
+          const Enrolment& last = *response->enrolments().rbegin();
+          response->set_next_page_token(EncodePageToken(
+              absl::StrCat(ParseTrainingName(last.training(), "training").value_or(0), ":",
+                           ParsePersonName(last.person(), "person").value_or(0))));
+        }
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace cercles::membership
