@@ -724,6 +724,7 @@ grpc::Status MembershipService::AcceptCircleProposal(grpc::ServerContext* contex
         struct Planned {
           v1::Circle draft;
           std::vector<int64_t> people;
+          std::optional<int64_t> advisor;
         };
         std::vector<Planned> planned;
         std::set<int64_t> everyone;
@@ -745,7 +746,15 @@ grpc::Status MembershipService::AcceptCircleProposal(grpc::ServerContext* contex
                 absl::StrCat(field, ".people must name ", kMinCircleMembers, " to ",
                              kMaxCircleMembers, " people, not ", proposed.people_size()));
           }
-          Planned p{*std::move(draft), {}};
+          Planned p{*std::move(draft), {}, std::nullopt};
+          if (!proposed.advisor().empty()) {
+            CERCLES_ASSIGN_OR_RETURN(p.advisor,
+                                     ParseAdvisorName(proposed.advisor(), field + ".advisor"));
+            if (who.role != cercles::common::v1::ROLE_ADMIN) {
+              return absl::PermissionDeniedError(
+                  absl::StrCat(field, ".advisor: only an admin assigns circles to advisors"));
+            }
+          }
           for (int j = 0; j < proposed.people_size(); ++j) {
             CERCLES_ASSIGN_OR_RETURN(
                 int64_t id,
@@ -759,55 +768,69 @@ grpc::Status MembershipService::AcceptCircleProposal(grpc::ServerContext* contex
           }
           planned.push_back(std::move(p));
         }
-        return Change(
-            "AcceptCircleProposal", request->request_id(), *request, response,
-            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> advisor, AdvisorIdOf(tx, who));
-              if (who.role == cercles::common::v1::ROLE_ADVISOR && !advisor) {
-                return absl::PermissionDeniedError(
-                    absl::StrCat(who.ToString(), " has no advisor record: an admin creates it"));
+        const Body body = [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+          CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> advisor, AdvisorIdOf(tx, who));
+          if (who.role == cercles::common::v1::ROLE_ADVISOR && !advisor) {
+            return absl::PermissionDeniedError(
+                absl::StrCat(who.ToString(), " has no advisor record: an admin creates it"));
+          }
+          for (const Planned& p : planned) {
+            if (p.advisor.has_value()) {
+              CERCLES_ASSIGN_OR_RETURN(bool exists, circles_.AdvisorExists(tx, *p.advisor));
+              if (!exists) {
+                return absl::NotFoundError(
+                    absl::StrCat("advisor \"", AdvisorName(*p.advisor), "\" does not exist"));
               }
-              for (const Planned& p : planned) {
-                CERCLES_ASSIGN_OR_RETURN(
-                    v1::Circle created, circles_.Insert(tx, p.draft, advisor, who.ToString(), now));
-                CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseCircleName(created.name(), "name"));
-                std::vector<v1::CircleMember> members;
-                std::vector<std::string> untrained;
-                for (int64_t person : p.people) {
-                  CERCLES_RETURN_IF_ERROR(
-                      CheckPersonMayJoin(tx, circles_, person, context_.settings.require_training));
-                  CERCLES_ASSIGN_OR_RETURN(
-                      MemberRow row,
-                      circles_.AddMember(tx, id, person, "formed from a cohort", now));
-                  members.push_back(MemberMessage(row));
-                  CERCLES_ASSIGN_OR_RETURN(PersonFacts facts, LoadPersonFacts(tx, person));
-                  if (!facts.trained) untrained.push_back(PersonName(person));
-                }
-                CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, id));
-                v1::CircleStatus status = state.status;
-                if (request->activate()) {
-                  CERCLES_RETURN_IF_ERROR(
-                      CheckActivation(state.status, static_cast<int>(p.people.size()), untrained,
-                                      context_.settings.require_training, created.name()));
-                  status = v1::CIRCLE_STATUS_ACTIVE;
-                }
-                CERCLES_RETURN_IF_ERROR(
-                    circles_.SetCountAndStatus(tx, state, static_cast<int>(p.people.size()), status,
-                                               "formed from a cohort", who.ToString(), now));
-                CERCLES_ASSIGN_OR_RETURN(v1::Circle circle, Reload(tx, id));
-                v1::CircleCreated event;
-                *event.mutable_circle() = circle;
-                CERCLES_RETURN_IF_ERROR(Emit(tx, circle.name(), event, now));
-                for (const v1::CircleMember& m : members) {
-                  v1::CircleMemberAdded added;
-                  *added.mutable_member() = m;
-                  *added.mutable_circle() = circle;
-                  CERCLES_RETURN_IF_ERROR(Emit(tx, circle.name(), added, now));
-                }
-                *response->add_circles() = std::move(circle);
-              }
-              return absl::OkStatus();
-            });
+            }
+            CERCLES_ASSIGN_OR_RETURN(
+                v1::Circle created,
+                circles_.Insert(tx, p.draft, p.advisor.has_value() ? p.advisor : advisor,
+                                who.ToString(), now));
+            CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseCircleName(created.name(), "name"));
+            std::vector<v1::CircleMember> members;
+            std::vector<std::string> untrained;
+            for (int64_t person : p.people) {
+              CERCLES_RETURN_IF_ERROR(
+                  CheckPersonMayJoin(tx, circles_, person, context_.settings.require_training));
+              CERCLES_ASSIGN_OR_RETURN(
+                  MemberRow row, circles_.AddMember(tx, id, person, "formed from a cohort", now));
+              members.push_back(MemberMessage(row));
+              CERCLES_ASSIGN_OR_RETURN(PersonFacts facts, LoadPersonFacts(tx, person));
+              if (!facts.trained) untrained.push_back(PersonName(person));
+            }
+            CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, id));
+            v1::CircleStatus status = state.status;
+            if (request->activate()) {
+              CERCLES_RETURN_IF_ERROR(
+                  CheckActivation(state.status, static_cast<int>(p.people.size()), untrained,
+                                  context_.settings.require_training, created.name()));
+              status = v1::CIRCLE_STATUS_ACTIVE;
+            }
+            CERCLES_RETURN_IF_ERROR(
+                circles_.SetCountAndStatus(tx, state, static_cast<int>(p.people.size()), status,
+                                           "formed from a cohort", who.ToString(), now));
+            CERCLES_ASSIGN_OR_RETURN(v1::Circle circle, Reload(tx, id));
+            v1::CircleCreated event;
+            *event.mutable_circle() = circle;
+            CERCLES_RETURN_IF_ERROR(Emit(tx, circle.name(), event, now));
+            for (const v1::CircleMember& m : members) {
+              v1::CircleMemberAdded added;
+              *added.mutable_member() = m;
+              *added.mutable_circle() = circle;
+              CERCLES_RETURN_IF_ERROR(Emit(tx, circle.name(), added, now));
+            }
+            *response->add_circles() = std::move(circle);
+          }
+          return absl::OkStatus();
+        };
+        if (request->validate_only()) {
+          // Everything the real call checks, in a transaction that is never committed.
+          CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kWrite));
+          CERCLES_RETURN_IF_ERROR(body(*tx, context_.clock->Now()));
+          for (auto& circle : *response->mutable_circles()) circle.clear_name();
+          return absl::OkStatus();  // rolled back when tx goes out of scope
+        }
+        return Change("AcceptCircleProposal", request->request_id(), *request, response, body);
       });
 }
 

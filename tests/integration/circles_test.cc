@@ -456,6 +456,21 @@ TEST_P(CirclesTest, CirclesFormedFromACohortProposalKeepLanguagesTogether) {
   ASSERT_TRUE(circles_->ListCircles(Admin().get(), mv1::ListCirclesRequest(), &listed).ok());
   EXPECT_EQ(listed.circles_size(), 0);
 
+  // A dry run checks everything and writes nothing.
+  accept.set_request_id("accept-dry");
+  *accept.mutable_circles() = proposal.circles();
+  accept.set_validate_only(true);
+  status = circles_->AcceptCircleProposal(Bob().get(), accept, &accepted);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(accepted.circles_size(), 2);
+  ASSERT_TRUE(circles_->ListCircles(Admin().get(), mv1::ListCirclesRequest(), &listed).ok());
+  EXPECT_EQ(listed.circles_size(), 0);
+  // Only an admin picks another advisor.
+  accept.mutable_circles(0)->set_advisor("advisors/2");
+  status = circles_->AcceptCircleProposal(Bob().get(), accept, &accepted);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  accept.set_validate_only(false);
+
   accept.set_request_id("accept-1");
   *accept.mutable_circles() = proposal.circles();
   status = circles_->AcceptCircleProposal(Bob().get(), accept, &accepted);
