@@ -69,6 +69,27 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const std::string& name) {
   return o;
 }
 
+absl::StatusOr<ServiceConfig> ServiceConfigFromFlags(const std::string& name) {
+  ServiceConfig config;
+  CERCLES_ASSIGN_OR_RETURN(config.server, ServerOptionsFromFlags(name));
+  config.fund_id = FundIdFlag();
+  CERCLES_RETURN_IF_ERROR(ValidateFundId(config.fund_id));
+  config.database_url = DatabaseUrlFlag();
+  CERCLES_RETURN_IF_ERROR(config::RequireNonEmpty("database_url", config.database_url));
+  return config;
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelToService(const ServerOptions& self,
+                                                                const std::string& address,
+                                                                const std::string& server_name) {
+  ChannelOptions options;
+  options.address = address;
+  options.tls = self.tls;
+  options.insecure = self.insecure;
+  options.server_name_override = server_name;
+  return MakeChannel(options);
+}
+
 std::string DatabaseUrlFlag() { return absl::GetFlag(FLAGS_database_url); }
 std::string FundIdFlag() { return absl::GetFlag(FLAGS_fund_id); }
 

@@ -3,6 +3,7 @@
 #ifndef CERCLES_COMMON_SERVER_SERVER_FLAGS_H_
 #define CERCLES_COMMON_SERVER_SERVER_FLAGS_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -14,6 +15,21 @@ namespace cercles::server {
 // --insecure, --require_client_cert, --tokens_file, --trusted_services,
 // --shutdown_grace_ms, after ParseFlagsWithEnv. Validated.
 absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const std::string& name);
+
+// What every service reads first: its server options, its fund and its database,
+// all validated (the process stops with a message naming the flag otherwise).
+struct ServiceConfig {
+  ServerOptions server;
+  std::string fund_id;
+  std::string database_url;
+};
+absl::StatusOr<ServiceConfig> ServiceConfigFromFlags(const std::string& name);
+
+// A channel to another service of this deployment at `address`, verified with
+// our CA and presenting our own certificate (mTLS), or plaintext with --insecure.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelToService(const ServerOptions& self,
+                                                                const std::string& address,
+                                                                const std::string& server_name);
 
 // --database_url, --fund_id and --log_level, which every service also has.
 std::string DatabaseUrlFlag();

@@ -20,11 +20,8 @@ int main(int argc, char** argv) {
   using namespace cercles;  // NOLINT: main only
   server::BlockTerminationSignals();
   config::ParseFlagsWithEnv(argc, argv, "cercles-lending: loans, guarantees and the journal");
-  auto options = server::ServerOptionsFromFlags("lending");
-  config::ExitIfError(options.status());
-  const std::string fund_id = server::FundIdFlag();
-  config::ExitIfError(server::ValidateFundId(fund_id));
-  config::ExitIfError(config::RequireNonEmpty("database_url", server::DatabaseUrlFlag()));
+  auto service_config = server::ServiceConfigFromFlags("lending");
+  config::ExitIfError(service_config.status());
   const std::string membership_address = absl::GetFlag(FLAGS_membership_address);
   config::ExitIfError(config::RequireHostPort("membership_address", membership_address));
   const int64_t deadline_ms = absl::GetFlag(FLAGS_membership_deadline_ms);
@@ -33,17 +30,13 @@ int main(int argc, char** argv) {
         "--membership_deadline_ms (CERCLES_MEMBERSHIP_DEADLINE_MS) must be from 1 to 60000"));
   }
 
-  server::ServerRunner runner(*options);
+  server::ServerRunner runner(service_config->server);
   config::ExitIfError(runner.Init());
-  auto db = storage::Database::Open(server::DatabaseUrlFlag());
+  auto db = storage::Database::Open(service_config->database_url);
   config::ExitIfError(db.status());
 
-  server::ChannelOptions channel_options;
-  channel_options.address = membership_address;
-  channel_options.tls = options->tls;
-  channel_options.insecure = options->insecure;
-  channel_options.server_name_override = absl::GetFlag(FLAGS_membership_server_name);
-  auto channel = server::MakeChannel(channel_options);
+  auto channel = server::ChannelToService(service_config->server, membership_address,
+                                          absl::GetFlag(FLAGS_membership_server_name));
   config::ExitIfError(channel.status());
   lending::MembershipClient membership(*channel, absl::Milliseconds(deadline_ms));
 

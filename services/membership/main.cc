@@ -19,15 +19,13 @@ int main(int argc, char** argv) {
   server::BlockTerminationSignals();
   config::ParseFlagsWithEnv(argc, argv,
                             "cercles-membership: people, trainings and circles of one fund");
-  auto options = server::ServerOptionsFromFlags("membership");
-  config::ExitIfError(options.status());
-  const std::string fund_id = server::FundIdFlag();
-  config::ExitIfError(server::ValidateFundId(fund_id));
-  config::ExitIfError(config::RequireNonEmpty("database_url", server::DatabaseUrlFlag()));
+  auto service_config = server::ServiceConfigFromFlags("membership");
+  config::ExitIfError(service_config.status());
+  const std::string& fund_id = service_config->fund_id;
 
-  server::ServerRunner runner(*options);
+  server::ServerRunner runner(service_config->server);
   config::ExitIfError(runner.Init());
-  auto db = storage::Database::Open(server::DatabaseUrlFlag());
+  auto db = storage::Database::Open(service_config->database_url);
   config::ExitIfError(db.status());
 
   std::atomic<bool> stopping{false};

@@ -111,6 +111,15 @@ absl::Status MembershipService::Emit(storage::Transaction& tx, const std::string
   return events::AppendEvent(tx, context_.fund_id, subject, event, now).status();
 }
 
+absl::Status MembershipService::EmitCircleUpdated(storage::Transaction& tx, int64_t id,
+                                                  absl::Time now, v1::Circle* out) {
+  v1::CircleUpdated event;
+  CERCLES_ASSIGN_OR_RETURN(*event.mutable_circle(), Reload(tx, id));
+  CERCLES_RETURN_IF_ERROR(Emit(tx, event.circle().name(), event, now));
+  *out = event.circle();
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::Circle> MembershipService::Reload(storage::Transaction& tx, int64_t id) {
   CERCLES_ASSIGN_OR_RETURN(std::optional<v1::Circle> circle, circles_.Get(tx, id));
   if (!circle.has_value()) {
@@ -272,12 +281,7 @@ grpc::Status MembershipService::UpdateCircle(grpc::ServerContext* context,
               CERCLES_RETURN_IF_ERROR(
                   circles_.UpdateFields(tx, id, name_changes ? &draft.display_name() : nullptr,
                                         characteristics_change ? &characteristics : nullptr, now));
-              CERCLES_ASSIGN_OR_RETURN(v1::Circle updated, Reload(tx, id));
-              v1::CircleUpdated event;
-              *event.mutable_circle() = updated;
-              CERCLES_RETURN_IF_ERROR(Emit(tx, updated.name(), event, now));
-              *response->mutable_circle() = std::move(updated);
-              return absl::OkStatus();
+              return EmitCircleUpdated(tx, id, now, response->mutable_circle());
             });
       });
 }
@@ -416,12 +420,7 @@ absl::Status MembershipService::ChangeStatus(const auth::Principal& who, const c
         CERCLES_RETURN_IF_ERROR(circles_.SetCountAndStatus(
             tx, state, count, status, reason.empty() ? absl::AsciiStrToLower(method) : reason,
             who.ToString(), now));
-        CERCLES_ASSIGN_OR_RETURN(v1::Circle circle, Reload(tx, id));
-        v1::CircleUpdated event;
-        *event.mutable_circle() = circle;
-        CERCLES_RETURN_IF_ERROR(Emit(tx, circle.name(), event, now));
-        *response->mutable_circle() = std::move(circle);
-        return absl::OkStatus();
+        return EmitCircleUpdated(tx, id, now, response->mutable_circle());
       });
 }
 
@@ -901,12 +900,7 @@ grpc::Status MembershipService::AssignCircleAdvisor(grpc::ServerContext* context
                                                                   " and no longer changes"));
               }
               CERCLES_RETURN_IF_ERROR(circles_.SetAdvisor(tx, circle_id, advisor_id, now));
-              CERCLES_ASSIGN_OR_RETURN(v1::Circle circle, Reload(tx, circle_id));
-              v1::CircleUpdated event;
-              *event.mutable_circle() = circle;
-              CERCLES_RETURN_IF_ERROR(Emit(tx, circle.name(), event, now));
-              *response->mutable_circle() = std::move(circle);
-              return absl::OkStatus();
+              return EmitCircleUpdated(tx, circle_id, now, response->mutable_circle());
             });
       });
 }

@@ -75,6 +75,9 @@ class MembershipService final : public cercles::membership::v1::MembershipServic
   absl::Status Emit(storage::Transaction& tx, const std::string& subject,
                     const google::protobuf::Message& event, absl::Time now);
   absl::StatusOr<v1::Circle> Reload(storage::Transaction& tx, int64_t id);
+  // Reloads a changed circle, emits CircleUpdated with it and copies it to `out`.
+  absl::Status EmitCircleUpdated(storage::Transaction& tx, int64_t id, absl::Time now,
+                                 v1::Circle* out);
   // A status change of one circle (activate, suspend, resume, dissolve): `next`
   // checks the rule on the locked state and returns the new status (and may change
   // the member count, as dissolving does).

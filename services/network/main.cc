@@ -31,11 +31,9 @@ int main(int argc, char** argv) {
   using namespace cercles;  // NOLINT: main only
   server::BlockTerminationSignals();
   config::ParseFlagsWithEnv(argc, argv, "cercles-network: the network of circles across funds");
-  auto options = server::ServerOptionsFromFlags("network");
-  config::ExitIfError(options.status());
-  const std::string fund_id = server::FundIdFlag();
-  config::ExitIfError(server::ValidateFundId(fund_id));
-  config::ExitIfError(config::RequireNonEmpty("database_url", server::DatabaseUrlFlag()));
+  auto service_config = server::ServiceConfigFromFlags("network");
+  config::ExitIfError(service_config.status());
+  const std::string& fund_id = service_config->fund_id;
   const std::string membership_address = absl::GetFlag(FLAGS_membership_address);
   config::ExitIfError(config::RequireHostPort("membership_address", membership_address));
   const int64_t ttl_ms = absl::GetFlag(FLAGS_cache_ttl_ms);
@@ -49,9 +47,9 @@ int main(int argc, char** argv) {
         "--redis_timeout_ms (CERCLES_REDIS_TIMEOUT_MS) must be from 1 to 10000"));
   }
 
-  server::ServerRunner runner(*options);
+  server::ServerRunner runner(service_config->server);
   config::ExitIfError(runner.Init());
-  auto db = storage::Database::Open(server::DatabaseUrlFlag());
+  auto db = storage::Database::Open(service_config->database_url);
   config::ExitIfError(db.status());
 
   std::unique_ptr<cache::RedisCache> redis;
@@ -74,12 +72,8 @@ int main(int argc, char** argv) {
     redis = std::make_unique<cache::RedisCache>(redis_options, runner.metrics());
   }
 
-  server::ChannelOptions channel_options;
-  channel_options.address = membership_address;
-  channel_options.tls = options->tls;
-  channel_options.insecure = options->insecure;
-  channel_options.server_name_override = absl::GetFlag(FLAGS_membership_server_name);
-  auto channel = server::MakeChannel(channel_options);
+  auto channel = server::ChannelToService(service_config->server, membership_address,
+                                          absl::GetFlag(FLAGS_membership_server_name));
   config::ExitIfError(channel.status());
   auto membership = membership::v1::MembershipService::NewStub(*channel);
 
