@@ -4,6 +4,8 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/security/server_credentials.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
 #include <grpcpp/support/server_interceptor.h>
 #include <signal.h>
 
@@ -230,17 +232,31 @@ absl::Status ServerRunner::Start() {
                  {{"listen", options_.listen}});
     credentials = grpc::InsecureServerCredentials();
   } else {
-    CERCLES_ASSIGN_OR_RETURN(std::string cert, ReadFile(options_.tls.cert));
-    CERCLES_ASSIGN_OR_RETURN(std::string key, ReadFile(options_.tls.key));
-    grpc::SslServerCredentialsOptions ssl(
+    const grpc_ssl_client_certificate_request_type request_type =
         options_.tls.ca.empty()        ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
         : options_.require_client_cert ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
-                                       : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
-    if (!options_.tls.ca.empty()) {
-      CERCLES_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFile(options_.tls.ca));
+                                       : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
+    if (options_.tls_refresh > absl::ZeroDuration()) {
+      // The files are watched: a rotated certificate (cert-manager, a renewed
+      // Secret) is served to new connections within one refresh interval.
+      auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+          options_.tls.key, options_.tls.cert, options_.tls.ca,
+          static_cast<unsigned int>(absl::ToInt64Seconds(options_.tls_refresh)));
+      grpc::experimental::TlsServerCredentialsOptions tls(provider);
+      tls.watch_identity_key_cert_pairs();
+      if (!options_.tls.ca.empty()) tls.watch_root_certs();
+      tls.set_cert_request_type(request_type);
+      credentials = grpc::experimental::TlsServerCredentials(tls);
+    } else {
+      CERCLES_ASSIGN_OR_RETURN(std::string cert, ReadFile(options_.tls.cert));
+      CERCLES_ASSIGN_OR_RETURN(std::string key, ReadFile(options_.tls.key));
+      grpc::SslServerCredentialsOptions ssl(request_type);
+      if (!options_.tls.ca.empty()) {
+        CERCLES_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFile(options_.tls.ca));
+      }
+      ssl.pem_key_cert_pairs.push_back({key, cert});
+      credentials = grpc::SslServerCredentials(ssl);
     }
-    ssl.pem_key_cert_pairs.push_back({key, cert});
-    credentials = grpc::SslServerCredentials(ssl);
   }
   builder.AddListeningPort(options_.listen, credentials, &port_);
   for (grpc::Service* service : services_) builder.RegisterService(service);

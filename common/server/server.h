@@ -37,6 +37,9 @@ struct ServerOptions {
   std::string tokens_file;                 // staff bearer tokens (hashed)
   std::set<std::string> trusted_services;  // certificate CNs that are our own services
   absl::Duration shutdown_grace = absl::Seconds(10);
+  // How often certificate, key and CA files are re-read, so rotated certificates
+  // are served without a restart. Zero: read once at start.
+  absl::Duration tls_refresh = absl::Seconds(60);
 };
 
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it creates

@@ -25,6 +25,9 @@ ABSL_FLAG(std::string, trusted_services, "",
           "Comma-separated certificate common names of this deployment's services");
 ABSL_FLAG(int64_t, shutdown_grace_ms, 10000,
           "On SIGTERM: how long in-flight calls may finish before being cancelled");
+ABSL_FLAG(int64_t, tls_refresh_s, 60,
+          "Re-read certificate, key and CA files this often (seconds) so rotations need no "
+          "restart; 0 reads them once at start");
 ABSL_FLAG(std::string, database_url, "",
           "sqlite:///path/to/file.db (embedded) or postgresql://user@host:port/db");
 ABSL_FLAG(std::string, fund_id, "", "This deployment's fund, e.g. fund-montreal");
@@ -52,6 +55,12 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const std::string& name) {
         "--shutdown_grace_ms (CERCLES_SHUTDOWN_GRACE_MS) must be from 0 to 3600000");
   }
   o.shutdown_grace = absl::Milliseconds(grace_ms);
+  const int64_t refresh_s = absl::GetFlag(FLAGS_tls_refresh_s);
+  if (refresh_s < 0 || refresh_s > 86400) {
+    return absl::InvalidArgumentError(
+        "--tls_refresh_s (CERCLES_TLS_REFRESH_S) must be from 0 to 86400");
+  }
+  o.tls_refresh = absl::Seconds(refresh_s);
   std::string level = absl::GetFlag(FLAGS_log_level);
   if (level == "debug") {
     log::SetMinLevel(log::Level::kDebug);

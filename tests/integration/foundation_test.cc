@@ -5,6 +5,8 @@
 #include <signal.h>
 
 #include <atomic>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -484,6 +486,75 @@ TEST_P(FoundationTest, EveryRpcRefusesACallWithoutCredentials) {
 INSTANTIATE_TEST_SUITE_P(Engines, FoundationTest,
                          ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          [](const auto& info) { return EngineName(info.param); });
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::string ServedCertificate(int port, const std::string& ca) {
+  server::ChannelOptions o;
+  o.address = absl::StrCat("127.0.0.1:", port);
+  o.tls.ca = ca;
+  o.server_name_override = "membership";
+  auto stub = mv1::MembershipService::NewStub(*server::MakeChannel(o));
+  auto context = Context(TestCredentials().admin_token);
+  mv1::ListCirclesResponse response;
+  grpc::Status status = stub->ListCircles(context.get(), mv1::ListCirclesRequest(), &response);
+  if (!status.ok()) return "error: " + status.error_message();
+  auto values = context->auth_context()->FindPropertyValues("x509_pem_cert");
+  return values.empty() ? "" : std::string(values[0].data(), values[0].size());
+}
+
+// A renewed certificate is served without a restart (cert-manager, a new Secret).
+TEST(TlsTest, RotatedCertificateIsServedWithoutARestart) {
+  const std::string dir = MakeTempDir("cercles-rotation");
+  const std::string scripts = absl::StrCat(CERCLES_SOURCE_DIR, "/scripts");
+  auto run = [](const std::string& cmd) { return std::system(cmd.c_str()); };
+  ASSERT_EQ(
+      run(absl::StrCat("bash ", scripts, "/gen-certs ", dir, "/old membership >/dev/null 2>&1")),
+      0);
+  // The same CA signs the renewal.
+  ASSERT_EQ(
+      run(absl::StrCat("mkdir -p ", dir, "/new && cp ", dir, "/old/ca.* ", dir, "/new/ && bash ",
+                       scripts, "/gen-certs ", dir, "/new membership >/dev/null 2>&1")),
+      0);
+  ASSERT_EQ(run(absl::StrCat("cp ", dir, "/old/membership.pem ", dir, "/live.pem && cp ", dir,
+                             "/old/membership.key ", dir, "/live.key")),
+            0);
+  const int port = FreePort();
+  Process::Options options;
+  options.argv = {absl::StrCat(CERCLES_BINARY_DIR, "/services/membership/cercles-membership"),
+                  absl::StrCat("--listen=127.0.0.1:", port),
+                  absl::StrCat("--tls_cert=", dir, "/live.pem"),
+                  absl::StrCat("--tls_key=", dir, "/live.key"),
+                  absl::StrCat("--tls_ca=", dir, "/old/ca.pem"),
+                  "--tls_refresh_s=1",
+                  absl::StrCat("--tokens_file=", TestCredentials().tokens_file),
+                  absl::StrCat("--database_url=sqlite://", dir, "/m.db"),
+                  "--fund_id=fund-test"};
+  options.log_path = dir + "/membership.log";
+  auto process = Process::Start(options);
+  ASSERT_TRUE(process.ok());
+  const std::string ca = dir + "/old/ca.pem";
+  ASSERT_TRUE(
+      Eventually([&] { return ServedCertificate(port, ca) == Slurp(dir + "/old/membership.pem"); },
+                 absl::Seconds(20)))
+      << ServedCertificate(port, ca) << (*process)->ReadLog();
+  // Replace key and certificate the way a Secret update does: new files renamed in.
+  ASSERT_EQ(
+      run(absl::StrCat("cp ", dir, "/new/membership.key ", dir, "/live.key.tmp && cp ", dir,
+                       "/new/membership.pem ", dir, "/live.pem.tmp && mv ", dir, "/live.key.tmp ",
+                       dir, "/live.key && mv ", dir, "/live.pem.tmp ", dir, "/live.pem")),
+      0);
+  EXPECT_TRUE(
+      Eventually([&] { return ServedCertificate(port, ca) == Slurp(dir + "/new/membership.pem"); },
+                 absl::Seconds(20)))
+      << ServedCertificate(port, ca);
+  EXPECT_NE(Slurp(dir + "/old/membership.pem"), Slurp(dir + "/new/membership.pem"));
+}
 
 // Configuration mistakes stop start-up with a message naming the flag.
 TEST(StartupTest, MalformedConfigurationStopsStartUpNamingTheItem) {
