@@ -24,6 +24,28 @@ std::string Fingerprint(absl::string_view method, const google::protobuf::Messag
 
 }  // namespace
 
+// The stored answer of request_id: true when it recorded this very request
+// (`response` filled), false when unused, ALREADY_EXISTS for another request.
+absl::StatusOr<bool> Find(storage::Transaction& tx, absl::string_view method,
+                          const std::string& request_id, const std::string& fingerprint,
+                          google::protobuf::Message* response) {
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      tx.Query("SELECT fingerprint, response, method FROM idempotency_keys WHERE request_id = ?",
+               {request_id}));
+  if (rows.empty()) return false;
+  if (rows[0].Text(0) != fingerprint) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("request_id \"", request_id, "\" was already used for a different request (",
+                     rows[0].Text(2), "); use a new request_id for a new request"));
+  }
+  if (!response->ParseFromString(rows[0].Bytes(1))) {
+    return absl::DataLossError("the stored response of this request_id is unreadable");
+  }
+  (void)method;
+  return true;
+}
+
 storage::Migration IdempotencyMigration(int version) {
   return {version, "idempotency",
           "CREATE TABLE idempotency_keys ("
@@ -94,6 +116,18 @@ absl::StatusOr<Outcome> Run(storage::Database& db, absl::string_view method,
       });
   if (!status.ok()) return status;
   return outcome;
+}
+
+}  // namespace cercles::idempotency
+
+namespace cercles::idempotency {
+
+absl::StatusOr<bool> Lookup(storage::Database& db, absl::string_view method,
+                            const std::string& request_id, const google::protobuf::Message& request,
+                            google::protobuf::Message* response) {
+  CERCLES_RETURN_IF_ERROR(ValidateRequestId(request_id));
+  CERCLES_ASSIGN_OR_RETURN(auto tx, db.Begin(storage::TxMode::kRead));
+  return Find(*tx, method, request_id, Fingerprint(method, request), response);
 }
 
 }  // namespace cercles::idempotency

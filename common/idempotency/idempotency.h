@@ -35,6 +35,13 @@ absl::StatusOr<Outcome> Run(storage::Database& db, absl::string_view method,
                             google::protobuf::Message* response,
                             const std::function<absl::Status(storage::Transaction&)>& body);
 
+// Whether `request_id` already recorded this very request: true (and `response`
+// filled with the first answer), false when the id is unused, ALREADY_EXISTS when
+// it was used for a different request. For dry runs that should report a replay.
+absl::StatusOr<bool> Lookup(storage::Database& db, absl::string_view method,
+                            const std::string& request_id, const google::protobuf::Message& request,
+                            google::protobuf::Message* response);
+
 }  // namespace cercles::idempotency
 
 #endif  // CERCLES_COMMON_IDEMPOTENCY_IDEMPOTENCY_H_

@@ -3,11 +3,16 @@
 #ifndef CERCLES_SERVICES_MEMBERSHIP_CONTEXT_H_
 #define CERCLES_SERVICES_MEMBERSHIP_CONTEXT_H_
 
+#include <grpcpp/server_context.h>
+
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "common/auth/auth.h"
 #include "common/events/outbox.h"
 #include "common/server/server.h"
@@ -31,6 +36,18 @@ struct MembershipContext {
   const std::atomic<bool>* stopping = nullptr;
   MembershipSettings settings;
 };
+
+// Response metadata of a write answered from its stored first answer.
+inline constexpr char kReplayedMetadata[] = "cercles-replayed";
+
+// One write of any membership service: runs `change` (the change, its response
+// and its event, given the transaction's time) in one transaction with the
+// request_id record (see idempotency::Run), marks a replay in the response
+// metadata and wakes the event streams.
+absl::Status RunWrite(const MembershipContext& context, grpc::ServerContext* call,
+                      absl::string_view method, const std::string& request_id,
+                      const google::protobuf::Message& request, google::protobuf::Message* response,
+                      const std::function<absl::Status(storage::Transaction&, absl::Time)>& change);
 
 // All migrations of the membership service, components in dependency order.
 absl::Status MigrateMembership(storage::Database& db);

@@ -95,15 +95,12 @@ absl::Status CheckPersonMayJoin(storage::Transaction& tx, const CircleStore& cir
 MembershipService::MembershipService(const MembershipContext& context)
     : context_(context), circles_(context.fund_id) {}
 
-absl::Status MembershipService::Change(const char* method, const std::string& request_id,
+absl::Status MembershipService::Change(grpc::ServerContext* call, const char* method,
+                                       const std::string& request_id,
                                        const google::protobuf::Message& request,
                                        google::protobuf::Message* response, const Body& body) {
-  CERCLES_ASSIGN_OR_RETURN(
-      idempotency::Outcome outcome,
-      idempotency::Run(*context_.db, absl::StrCat(kService, method), request_id, request, response,
-                       [&](storage::Transaction& tx) { return body(tx, context_.clock->Now()); }));
-  if (!outcome.replayed) context_.notifier->Notify();
-  return absl::OkStatus();
+  return RunWrite(context_, call, absl::StrCat(kService, method), request_id, request, response,
+                  body);
 }
 
 absl::Status MembershipService::Emit(storage::Transaction& tx, const std::string& subject,
@@ -136,7 +133,7 @@ grpc::Status MembershipService::CreateCircle(grpc::ServerContext* context,
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(v1::Circle draft, DraftNewCircle(request->circle()));
         return Change(
-            "CreateCircle", request->request_id(), *request, response,
+            context, "CreateCircle", request->request_id(), *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               // An advisor's new circle is theirs; an admin assigns later.
               CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> advisor, AdvisorIdOf(tx, who));
@@ -261,7 +258,7 @@ grpc::Status MembershipService::UpdateCircle(grpc::ServerContext* context,
           }
         }
         return Change(
-            "UpdateCircle", request->request_id(), *request, response,
+            context, "UpdateCircle", request->request_id(), *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(CheckCircleAccess(tx, who, id, CircleAccess::kManage));
               CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, id));
@@ -296,7 +293,7 @@ grpc::Status MembershipService::AddCircleMember(grpc::ServerContext* context,
         CERCLES_ASSIGN_OR_RETURN(int64_t person_id, ParsePersonName(request->person(), "person"));
         CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseReason(request->reason(), "reason"));
         return Change(
-            "AddCircleMember", request->request_id(), *request, response,
+            context, "AddCircleMember", request->request_id(), *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(CheckCircleAccess(tx, who, circle_id, CircleAccess::kManage));
               CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, circle_id));
@@ -332,7 +329,7 @@ grpc::Status MembershipService::RemoveCircleMember(grpc::ServerContext* context,
         CERCLES_ASSIGN_OR_RETURN(int64_t person_id, ParsePersonName(request->person(), "person"));
         CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseReason(request->reason(), "reason"));
         return Change(
-            "RemoveCircleMember", request->request_id(), *request, response,
+            context, "RemoveCircleMember", request->request_id(), *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(CheckCircleAccess(tx, who, circle_id, CircleAccess::kManage));
               CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, circle_id));
@@ -398,8 +395,8 @@ grpc::Status MembershipService::ListCircleHistory(grpc::ServerContext* context,
 }
 
 template <typename Response>
-absl::Status MembershipService::ChangeStatus(const auth::Principal& who, const char* method,
-                                             const std::string& request_id,
+absl::Status MembershipService::ChangeStatus(grpc::ServerContext* call, const auth::Principal& who,
+                                             const char* method, const std::string& request_id,
                                              const google::protobuf::Message& request,
                                              const std::string& name, const std::string& reason_in,
                                              bool reason_required, const NextStatus& next,
@@ -411,7 +408,7 @@ absl::Status MembershipService::ChangeStatus(const auth::Principal& who, const c
     CERCLES_ASSIGN_OR_RETURN(reason, NormaliseReason(reason_in, "reason"));
   }
   return Change(
-      method, request_id, request, response,
+      call, method, request_id, request, response,
       [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(CheckCircleAccess(tx, who, id, CircleAccess::kManage));
         CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, id));
@@ -429,7 +426,8 @@ grpc::Status MembershipService::ActivateCircle(grpc::ServerContext* context,
                                                v1::ActivateCircleResponse* response) {
   return server::Serve(*context_.authorizer, context, *request, [&](const auth::Principal& who) {
     return ChangeStatus(
-        who, "ActivateCircle", request->request_id(), *request, request->name(), "activated", false,
+        context, who, "ActivateCircle", request->request_id(), *request, request->name(),
+        "activated", false,
         [&](storage::Transaction& tx, const CircleState& state, int*,
             absl::Time) -> absl::StatusOr<v1::CircleStatus> {
           CERCLES_ASSIGN_OR_RETURN(std::vector<int64_t> members,
@@ -453,8 +451,8 @@ grpc::Status MembershipService::SuspendCircle(grpc::ServerContext* context,
                                               v1::SuspendCircleResponse* response) {
   return server::Serve(*context_.authorizer, context, *request, [&](const auth::Principal& who) {
     return ChangeStatus(
-        who, "SuspendCircle", request->request_id(), *request, request->name(), request->reason(),
-        true,
+        context, who, "SuspendCircle", request->request_id(), *request, request->name(),
+        request->reason(), true,
         [&](storage::Transaction&, const CircleState& state, int*,
             absl::Time) -> absl::StatusOr<v1::CircleStatus> {
           CERCLES_RETURN_IF_ERROR(CheckSuspend(state.status, CircleName(state.id)));
@@ -469,8 +467,8 @@ grpc::Status MembershipService::ResumeCircle(grpc::ServerContext* context,
                                              v1::ResumeCircleResponse* response) {
   return server::Serve(*context_.authorizer, context, *request, [&](const auth::Principal& who) {
     return ChangeStatus(
-        who, "ResumeCircle", request->request_id(), *request, request->name(), request->reason(),
-        true,
+        context, who, "ResumeCircle", request->request_id(), *request, request->name(),
+        request->reason(), true,
         [&](storage::Transaction&, const CircleState& state, int* count,
             absl::Time) -> absl::StatusOr<v1::CircleStatus> {
           return ResumedStatus(state.status, *count, CircleName(state.id));
@@ -484,8 +482,8 @@ grpc::Status MembershipService::DissolveCircle(grpc::ServerContext* context,
                                                v1::DissolveCircleResponse* response) {
   return server::Serve(*context_.authorizer, context, *request, [&](const auth::Principal& who) {
     return ChangeStatus(
-        who, "DissolveCircle", request->request_id(), *request, request->name(), request->reason(),
-        true,
+        context, who, "DissolveCircle", request->request_id(), *request, request->name(),
+        request->reason(), true,
         [&](storage::Transaction& tx, const CircleState& state, int* count,
             absl::Time now) -> absl::StatusOr<v1::CircleStatus> {
           CERCLES_RETURN_IF_ERROR(CheckDissolve(state.status, CircleName(state.id)));
@@ -536,7 +534,7 @@ grpc::Status MembershipService::MergeCircles(grpc::ServerContext* context,
           return d;
         }());
         return Change(
-            "MergeCircles", request->request_id(), *request, response,
+            context, "MergeCircles", request->request_id(), *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               std::vector<CircleState> states;
               std::vector<v1::CircleStatus> statuses;
@@ -823,13 +821,25 @@ grpc::Status MembershipService::AcceptCircleProposal(grpc::ServerContext* contex
           return absl::OkStatus();
         };
         if (request->validate_only()) {
+          // The write this dry run stands for may already have happened: say so.
+          v1::AcceptCircleProposalRequest write = *request;
+          write.clear_validate_only();
+          CERCLES_ASSIGN_OR_RETURN(
+              bool written,
+              idempotency::Lookup(*context_.db, absl::StrCat(kService, "AcceptCircleProposal"),
+                                  request->request_id(), write, response));
+          if (written) {
+            context->AddInitialMetadata(kReplayedMetadata, "true");
+            return absl::OkStatus();
+          }
           // Everything the real call checks, in a transaction that is never committed.
           CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kWrite));
           CERCLES_RETURN_IF_ERROR(body(*tx, context_.clock->Now()));
           for (auto& circle : *response->mutable_circles()) circle.clear_name();
           return absl::OkStatus();  // rolled back when tx goes out of scope
         }
-        return Change("AcceptCircleProposal", request->request_id(), *request, response, body);
+        return Change(context, "AcceptCircleProposal", request->request_id(), *request, response,
+                      body);
       });
 }
 
@@ -840,7 +850,7 @@ grpc::Status MembershipService::CreateAdvisor(grpc::ServerContext* context,
       *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(v1::Advisor draft, DraftAdvisor(request->advisor()));
-        return Change("CreateAdvisor", request->request_id(), *request, response,
+        return Change(context, "CreateAdvisor", request->request_id(), *request, response,
                       [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
                         CERCLES_ASSIGN_OR_RETURN(v1::Advisor advisor,
                                                  circles_.InsertAdvisor(tx, draft, now));
@@ -886,7 +896,7 @@ grpc::Status MembershipService::AssignCircleAdvisor(grpc::ServerContext* context
         CERCLES_ASSIGN_OR_RETURN(int64_t advisor_id,
                                  ParseAdvisorName(request->advisor(), "advisor"));
         return Change(
-            "AssignCircleAdvisor", request->request_id(), *request, response,
+            context, "AssignCircleAdvisor", request->request_id(), *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_ASSIGN_OR_RETURN(bool exists, circles_.AdvisorExists(tx, advisor_id));
               if (!exists) {

@@ -69,7 +69,7 @@ class MembershipService final : public cercles::membership::v1::MembershipServic
   using Body = std::function<absl::Status(storage::Transaction&, absl::Time now)>;
   // An idempotent change: the body, its events and the request_id record in one
   // transaction; streams are woken after a first (not replayed) commit.
-  absl::Status Change(const char* method, const std::string& request_id,
+  absl::Status Change(grpc::ServerContext* call, const char* method, const std::string& request_id,
                       const google::protobuf::Message& request, google::protobuf::Message* response,
                       const Body& body);
   absl::Status Emit(storage::Transaction& tx, const std::string& subject,
@@ -84,10 +84,11 @@ class MembershipService final : public cercles::membership::v1::MembershipServic
   using NextStatus = std::function<absl::StatusOr<v1::CircleStatus>(
       storage::Transaction&, const CircleState&, int* member_count, absl::Time now)>;
   template <typename Response>
-  absl::Status ChangeStatus(const auth::Principal& who, const char* method,
-                            const std::string& request_id, const google::protobuf::Message& request,
-                            const std::string& name, const std::string& reason_in,
-                            bool reason_required, const NextStatus& next, Response* response);
+  absl::Status ChangeStatus(grpc::ServerContext* call, const auth::Principal& who,
+                            const char* method, const std::string& request_id,
+                            const google::protobuf::Message& request, const std::string& name,
+                            const std::string& reason_in, bool reason_required,
+                            const NextStatus& next, Response* response);
 
   MembershipContext context_;
   CircleStore circles_;

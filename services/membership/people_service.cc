@@ -49,23 +49,6 @@ absl::StatusOr<std::string> NormaliseFilterText(const std::string& text, const s
 
 }  // namespace
 
-absl::Status RunWrite(
-    const MembershipContext& context, grpc::ServerContext* call, absl::string_view method,
-    const std::string& request_id, const google::protobuf::Message& request,
-    google::protobuf::Message* response,
-    const std::function<absl::Status(storage::Transaction&, absl::Time)>& change) {
-  CERCLES_ASSIGN_OR_RETURN(
-      idempotency::Outcome outcome,
-      idempotency::Run(*context.db, method, request_id, request, response,
-                       [&](storage::Transaction& tx) { return change(tx, context.clock->Now()); }));
-  if (outcome.replayed) {
-    call->AddInitialMetadata(kReplayedMetadata, "true");
-  } else {
-    context.notifier->Notify();
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<int64_t> AfterIdFromPageToken(const std::string& token) {
   CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(token));
   int64_t after_id = 0;

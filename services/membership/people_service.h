@@ -16,18 +16,6 @@
 
 namespace cercles::membership {
 
-// Response metadata of a write answered from its stored first answer.
-inline constexpr char kReplayedMetadata[] = "cercles-replayed";
-
-// One write of people or trainings: runs `change` (the change, its response
-// and its event, given the transaction's time) in one transaction with the
-// request_id record (see idempotency::Run), marks a replay in the response
-// metadata and wakes the event streams.
-absl::Status RunWrite(const MembershipContext& context, grpc::ServerContext* call,
-                      absl::string_view method, const std::string& request_id,
-                      const google::protobuf::Message& request, google::protobuf::Message* response,
-                      const std::function<absl::Status(storage::Transaction&, absl::Time)>& change);
-
 // The id a page token of a listing in id order continues after (0: first page).
 absl::StatusOr<int64_t> AfterIdFromPageToken(const std::string& token);
 

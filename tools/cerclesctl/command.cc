@@ -75,8 +75,8 @@ int CommandContext::PrintJson(const google::protobuf::Message& message) {
 
 std::vector<Verb> AllVerbs() {
   std::vector<Verb> verbs;
-  for (auto group : {HealthVerbs(), MembershipVerbs(), PeopleVerbs(), TrainingVerbs(),
-                     MeetingVerbs(), LendingVerbs(), NetworkVerbs()}) {
+  for (auto group : {HealthVerbs(), MembershipVerbs(), PeopleVerbs(), ImportVerbs(),
+                     TrainingVerbs(), MeetingVerbs(), LendingVerbs(), NetworkVerbs()}) {
     for (Verb& verb : group) verbs.push_back(std::move(verb));
   }
   return verbs;

@@ -1,15 +1,7 @@
 #include "tools/cerclesctl/people_import.h"
 
-#include <google/protobuf/struct.pb.h>
-#include <openssl/evp.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <fstream>
-#include <iostream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -22,7 +14,7 @@
 #include "absl/strings/strip.h"
 #include "cercles/membership/v1/people.grpc.pb.h"
 #include "cercles/membership/v1/trainings.grpc.pb.h"
-#include "tools/cerclesctl/csv_reader.h"
+#include "tools/cerclesctl/import_common.h"
 #include "tools/cerclesctl/people_args.h"
 
 namespace cercles::cerclesctl {
@@ -51,12 +43,6 @@ constexpr const char* kColumns[] = {"given_name",
                                     "share_with_other_funds",
                                     "training"};
 constexpr const char* kRequiredColumns[] = {"given_name", "family_name", "language"};
-
-// A broken rule in a row: the column and the rule.
-struct RowError {
-  std::string column;
-  std::string rule;
-};
 
 // The server's violations ("<field> <rule>" parts joined by "; ", see
 // PeopleService's validation) by column: "person.contact.email" is the email
@@ -109,19 +95,6 @@ std::vector<RowError> ViolationsByColumn(const std::string& message) {
   return out;
 }
 
-std::string Sha256Hex(const std::string& bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xF]);
-  }
-  return hex;
-}
-
 // One data row of the file.
 struct Row {
   int line = 0;
@@ -132,16 +105,9 @@ struct Row {
   bool shaped = true;     // as many fields as the header
   std::vector<RowError> errors;
   bool ok() const { return errors.empty(); }
-  bool HasError(const std::string& column) const {
-    for (const RowError& e : errors) {
-      if (e.column == column) return true;
-    }
-    return false;
-  }
+  bool HasError(const std::string& column) const { return HasColumnError(errors, column); }
   // "import-people-<32 hex>", "import-enrol-...", "import-complete-...".
-  std::string RequestId(absl::string_view step) const {
-    return absl::StrCat("import-", step, "-", Sha256Hex(canonical).substr(0, 32));
-  }
+  std::string RequestId(absl::string_view step) const { return ImportRequestId(step, canonical); }
 };
 
 // Reads one row's columns into a person; syntax errors go to row.errors.
@@ -149,13 +115,8 @@ Row ParseRow(const CsvRecord& record, const std::vector<std::string>& header) {
   Row row;
   row.line = record.line;
   std::map<std::string, std::string> value;
-  for (size_t i = 0; i < header.size() && i < record.fields.size(); ++i) {
-    value[header[i]] = std::string(absl::StripAsciiWhitespace(record.fields[i]));
-  }
-  if (record.fields.size() != header.size()) {
+  if (!RowFields(record, header, &value, &row.errors)) {
     row.shaped = false;
-    row.errors.push_back({"row", absl::StrCat("has ", record.fields.size(),
-                                              " fields where the header has ", header.size())});
     return row;
   }
   std::map<std::string, std::string> canonical;  // column -> normalised value
@@ -232,95 +193,8 @@ Row ParseRow(const CsvRecord& record, const std::vector<std::string>& header) {
     }
     canonical["training"] = row.training;
   }
-  // "column=<length>:value" lines: unambiguous even when a value holds a line break.
-  for (const char* column : kColumns) {
-    const std::string& v = canonical[column];
-    absl::StrAppend(&row.canonical, column, "=", v.size(), ":", v, "\n");
-  }
+  row.canonical = CanonicalRow(kColumns, canonical);
   return row;
-}
-
-// A bar on stderr while rows are checked and written, only on a terminal.
-class Progress {
- public:
-  Progress(CommandContext& ctx, std::string label, size_t total)
-      : err_(ctx.err()),
-        enabled_(&ctx.err() == &std::cerr && isatty(STDERR_FILENO) == 1 && total > 0),
-        label_(std::move(label)),
-        total_(total) {}
-  ~Progress() {
-    if (enabled_) err_ << "\r\033[K" << std::flush;
-  }
-  void Step() {
-    ++done_;
-    if (!enabled_) return;
-    constexpr size_t kWidth = 30;
-    const size_t filled = done_ * kWidth / total_;
-    err_ << "\r" << label_ << " [" << std::string(filled, '#') << std::string(kWidth - filled, '.')
-         << "] " << done_ << "/" << total_ << std::flush;
-  }
-
- private:
-  std::ostream& err_;
-  const bool enabled_;
-  const std::string label_;
-  const size_t total_;
-  size_t done_ = 0;
-};
-
-bool Fatal(const grpc::Status& status) {
-  return status.error_code() != grpc::StatusCode::INVALID_ARGUMENT &&
-         status.error_code() != grpc::StatusCode::NOT_FOUND &&
-         status.error_code() != grpc::StatusCode::FAILED_PRECONDITION;
-}
-
-// The header's column names; errors for unknown, repeated and missing ones.
-std::vector<std::string> ReadHeader(const CsvRecord& record, std::vector<std::string>* errors) {
-  std::vector<std::string> header;
-  for (const std::string& field : record.fields) {
-    std::string name = absl::AsciiStrToLower(absl::StripAsciiWhitespace(field));
-    bool known = false;
-    for (const char* column : kColumns) known = known || name == column;
-    if (!known) {
-      errors->push_back(
-          absl::StrCat("column \"", name, "\" is not one of ", absl::StrJoin(kColumns, ",")));
-    } else if (std::find(header.begin(), header.end(), name) != header.end()) {
-      errors->push_back(absl::StrCat("column \"", name, "\" appears twice"));
-    }
-    header.push_back(std::move(name));
-  }
-  for (const char* column : kRequiredColumns) {
-    if (std::find(header.begin(), header.end(), column) == header.end()) {
-      errors->push_back(absl::StrCat("column \"", column, "\" is required"));
-    }
-  }
-  return header;
-}
-
-struct Summary {
-  int rows = 0, valid = 0, created = 0, already_there = 0, failed = 0;
-};
-
-int PrintSummary(CommandContext& ctx, const std::string& file, const Summary& s, bool dry_run) {
-  if (ctx.json()) {
-    google::protobuf::Struct out;
-    auto& fields = *out.mutable_fields();
-    fields["file"].set_string_value(file);
-    fields["dryRun"].set_bool_value(dry_run);
-    fields["rows"].set_number_value(s.rows);
-    fields["valid"].set_number_value(s.valid);
-    fields["created"].set_number_value(s.created);
-    fields["alreadyThere"].set_number_value(s.already_there);
-    fields["failed"].set_number_value(s.failed);
-    if (ctx.PrintJson(out) != kExitOk) return kExitFailure;
-  } else if (dry_run) {
-    ctx.out() << file << ": " << s.rows << " rows checked: " << s.valid << " valid, " << s.failed
-              << " failed; nothing written (dry run)\n";
-  } else {
-    ctx.out() << file << ": " << s.rows << " rows: " << s.created << " created, " << s.already_there
-              << " already there, " << s.failed << " failed\n";
-  }
-  return s.failed > 0 ? kExitFailure : kExitOk;
 }
 
 }  // namespace
@@ -328,34 +202,10 @@ int PrintSummary(CommandContext& ctx, const std::string& file, const Summary& s,
 int ImportPeople(CommandContext& ctx) {
   const std::string file = ctx.args().positionals()[0];
   const bool dry_run = ctx.args().Has("dry-run");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return ctx.Fail(absl::NotFoundError(absl::StrCat("cannot read ", file)));
-  }
-  std::stringstream content;
-  content << in.rdbuf();
-  auto records = ParseCsv(content.str());
-  if (!records.ok())
-    return ctx.Fail(
-        absl::InvalidArgumentError(absl::StrCat(file, ": ", records.status().message())));
-  if (records->empty()) {
-    return ctx.Fail(absl::InvalidArgumentError(absl::StrCat(file, ": no header row")));
-  }
-  std::vector<std::string> header_errors;
-  const std::vector<std::string> header = ReadHeader((*records)[0], &header_errors);
-  for (const std::string& error : header_errors) {
-    ctx.err() << file << ":" << (*records)[0].line << ": " << error << '\n';
-  }
-  if (!header_errors.empty()) return kExitFailure;
-
+  ImportFile input;
+  if (int code = ReadImportFile(ctx, file, {kColumns, kRequiredColumns}, &input)) return code;
   std::vector<Row> rows;
-  for (size_t i = 1; i < records->size(); ++i) {
-    const CsvRecord& record = (*records)[i];
-    bool blank = true;
-    for (const std::string& f : record.fields)
-      blank = blank && absl::StripAsciiWhitespace(f).empty();
-    if (!blank) rows.push_back(ParseRow(record, header));
-  }
+  for (const CsvRecord& record : input.rows) rows.push_back(ParseRow(record, input.header));
 
   // Every row is checked before anything is written.
   std::map<std::string, std::optional<membership::v1::Training>> trainings;
@@ -391,7 +241,7 @@ int ImportPeople(CommandContext& ctx) {
               ctx.Unary<TrainingService>(&TrainingService::Stub::GetTraining, request, &response);
           if (status.ok()) {
             it->second = response.training();
-          } else if (Fatal(status)) {
+          } else if (!IsRowError(status)) {
             return ctx.Fail(status);
           }
         }
@@ -409,53 +259,37 @@ int ImportPeople(CommandContext& ctx) {
       progress.Step();
     }
   }
-  Summary summary;
+  ImportSummary summary;
   summary.rows = static_cast<int>(rows.size());
   for (const Row& row : rows) {
-    for (const RowError& error : row.errors) {
-      ctx.err() << file << ":" << row.line << ": " << error.column << ": " << error.rule << '\n';
-    }
+    PrintRowErrors(ctx, file, row.line, row.errors);
     if (row.ok()) {
       ++summary.valid;
     } else {
       ++summary.failed;
     }
   }
-  if (dry_run) return PrintSummary(ctx, file, summary, /*dry_run=*/true);
+  if (dry_run) return PrintImportSummary(ctx, file, summary, /*dry_run=*/true);
 
   {
     Progress progress(ctx, "importing", static_cast<size_t>(summary.valid));
     for (const Row& row : rows) {
       if (!row.ok()) continue;
-      bool all_replayed = true;
-      auto write_failed = [&](const grpc::Status& status) {
-        ctx.err() << file << ":" << row.line << ": "
-                  << absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()))
-                  << ": " << status.error_message() << '\n';
-        if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-            status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-          ctx.err() << file << ":" << row.line
-                    << ": run the same file again to finish this row (nothing is duplicated)\n";
-        }
-        ++summary.failed;
-      };
+      RowWrites writes(ctx);
       membership::v1::CreatePersonRequest create;
       create.set_request_id(row.RequestId("people"));
       *create.mutable_person() = row.person;
       membership::v1::CreatePersonResponse created;
-      bool replayed = false;
-      grpc::Status status = CallWrite<PeopleService>(ctx, &PeopleService::Stub::CreatePerson,
-                                                     create, &created, &replayed);
-      all_replayed = all_replayed && replayed;
+      grpc::Status status =
+          writes.Call<PeopleService>(&PeopleService::Stub::CreatePerson, create, &created);
       if (status.ok() && !row.training.empty()) {
         membership::v1::EnrolPersonRequest enrol;
         enrol.set_request_id(row.RequestId("enrol"));
         enrol.set_training(row.training);
         enrol.set_person(created.person().name());
         membership::v1::EnrolPersonResponse enrolled;
-        status = CallWrite<TrainingService>(ctx, &TrainingService::Stub::EnrolPerson, enrol,
-                                            &enrolled, &replayed);
-        all_replayed = all_replayed && replayed;
+        status =
+            writes.Call<TrainingService>(&TrainingService::Stub::EnrolPerson, enrol, &enrolled);
         if (status.ok()) {
           membership::v1::CompleteTrainingRequest complete;
           complete.set_request_id(row.RequestId("complete"));
@@ -463,14 +297,14 @@ int ImportPeople(CommandContext& ctx) {
           complete.set_person(created.person().name());
           *complete.mutable_completion_date() = row.completion_date;
           membership::v1::CompleteTrainingResponse completed;
-          status = CallWrite<TrainingService>(ctx, &TrainingService::Stub::CompleteTraining,
-                                              complete, &completed, &replayed);
-          all_replayed = all_replayed && replayed;
+          status = writes.Call<TrainingService>(&TrainingService::Stub::CompleteTraining, complete,
+                                                &completed);
         }
       }
       if (!status.ok()) {
-        write_failed(status);
-      } else if (all_replayed) {
+        PrintWriteFailure(ctx, file, row.line, status);
+        ++summary.failed;
+      } else if (writes.all_replayed()) {
         ++summary.already_there;
       } else {
         ++summary.created;
@@ -478,7 +312,7 @@ int ImportPeople(CommandContext& ctx) {
       progress.Step();
     }
   }
-  return PrintSummary(ctx, file, summary, /*dry_run=*/false);
+  return PrintImportSummary(ctx, file, summary, /*dry_run=*/false);
 }
 
 }  // namespace cercles::cerclesctl
