@@ -1,0 +1,761 @@
+#include "services/lending/loan_lifecycle.h"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/lending/fund_settings.h"
+#include "services/lending/journal.h"
+
+namespace cercles::lending {
+namespace {
+
+using cercles::common::v1::ROLE_ADMIN;
+using cercles::common::v1::ROLE_ADVISOR;
+using cercles::common::v1::ROLE_PEER_FUND;
+using cercles::common::v1::ROLE_SERVICE;
+using cercles::common::v1::ROLE_UNSPECIFIED;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+using S = LoanState;
+
+// ---- States and transitions ----
+
+TEST(LoanLifecycleTest, NamesRoundTrip) {
+  ASSERT_EQ(AllLoanStates().size(), 9u);
+  std::set<std::string> names;
+  for (LoanState state : AllLoanStates()) {
+    const std::string name = LoanStateName(state);
+    names.insert(name);
+    EXPECT_EQ(LoanStateFromName(name), state) << name;
+  }
+  EXPECT_EQ(names.size(), 9u);
+  EXPECT_EQ(LoanStateName(S::kCircleApproved), "CIRCLE_APPROVED");
+  EXPECT_EQ(LoanStateName(S::kClosedRepaid), "CLOSED_REPAID");
+  EXPECT_FALSE(LoanStateFromName("ARREARS").has_value());  // a classification, never a state
+  EXPECT_FALSE(LoanStateFromName("submitted").has_value());
+  EXPECT_FALSE(LoanStateFromName("").has_value());
+}
+
+TEST(LoanLifecycleTest, EveryPairOfStates) {
+  // The whole table: exactly these ten moves are allowed.
+  const std::set<std::pair<S, S>> allowed = {
+      {S::kSubmitted, S::kCircleApproved}, {S::kSubmitted, S::kCircleRejected},
+      {S::kSubmitted, S::kWithdrawn},      {S::kCircleApproved, S::kApproved},
+      {S::kCircleApproved, S::kRejected},  {S::kCircleApproved, S::kWithdrawn},
+      {S::kApproved, S::kWithdrawn},       {S::kApproved, S::kActive},
+      {S::kActive, S::kClosedRepaid},      {S::kActive, S::kWrittenOff},
+  };
+  int allowed_count = 0;
+  int refused_count = 0;
+  for (LoanState from : AllLoanStates()) {
+    for (LoanState to : AllLoanStates()) {
+      const absl::Status status = CheckTransition(from, to);
+      const std::string pair = absl::StrCat(LoanStateName(from), " -> ", LoanStateName(to));
+      if (allowed.count({from, to}) != 0) {
+        EXPECT_TRUE(status.ok()) << pair << ": " << status;
+        ++allowed_count;
+      } else {
+        EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << pair;
+        EXPECT_THAT(std::string(status.message()),
+                    HasSubstr(absl::StrCat("a loan cannot go from ", LoanStateName(from), " to ",
+                                           LoanStateName(to))))
+            << pair;
+        ++refused_count;
+      }
+    }
+  }
+  EXPECT_EQ(allowed_count, 10);
+  EXPECT_EQ(refused_count, 71);
+}
+
+TEST(LoanLifecycleTest, RefusalsSayWhy) {
+  EXPECT_THAT(std::string(CheckTransition(S::kSubmitted, S::kApproved).message()),
+              HasSubstr("the fund decides only on a request the circle approved; from SUBMITTED "
+                        "it may go to CIRCLE_APPROVED, CIRCLE_REJECTED, WITHDRAWN"));
+  EXPECT_THAT(std::string(CheckTransition(S::kCircleApproved, S::kActive).message()),
+              HasSubstr("only a request the fund approved is disbursed"));
+  EXPECT_THAT(std::string(CheckTransition(S::kActive, S::kWithdrawn).message()),
+              HasSubstr("a disbursed loan cannot be withdrawn"));
+  EXPECT_THAT(std::string(CheckTransition(S::kApproved, S::kClosedRepaid).message()),
+              HasSubstr("only a disbursed loan is repaid or written off"));
+  EXPECT_THAT(std::string(CheckTransition(S::kWrittenOff, S::kActive).message()),
+              HasSubstr("WRITTEN_OFF is final"));
+  EXPECT_THAT(std::string(CheckTransition(S::kSubmitted, S::kSubmitted).message()),
+              HasSubstr("a loan cannot go from SUBMITTED to SUBMITTED"));
+}
+
+TEST(LoanLifecycleTest, UnknownStateIsInvalid) {
+  const auto unknown = static_cast<LoanState>(42);
+  EXPECT_EQ(CheckTransition(unknown, S::kActive).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckTransition(S::kSubmitted, unknown).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(LoanStateName(unknown), "UNKNOWN");
+  EXPECT_FALSE(IsFinal(unknown));
+  EXPECT_FALSE(IsOpenRequest(unknown));
+}
+
+TEST(LoanLifecycleTest, FinalAndOpenStates) {
+  std::vector<LoanState> final_states;
+  std::vector<LoanState> open_states;
+  for (LoanState state : AllLoanStates()) {
+    if (IsFinal(state)) final_states.push_back(state);
+    if (IsOpenRequest(state)) open_states.push_back(state);
+    EXPECT_EQ(IsFinal(state), AllowedTransitions(state).empty()) << LoanStateName(state);
+  }
+  EXPECT_THAT(final_states, ElementsAre(S::kCircleRejected, S::kRejected, S::kWithdrawn,
+                                        S::kClosedRepaid, S::kWrittenOff));
+  EXPECT_THAT(open_states, ElementsAre(S::kSubmitted, S::kCircleApproved, S::kApproved));
+}
+
+TEST(LoanLifecycleTest, OneOpenRequestPerPerson) {
+  EXPECT_TRUE(CheckNoOpenRequest({}).ok());
+  EXPECT_TRUE(CheckNoOpenRequest({S::kClosedRepaid, S::kWithdrawn, S::kCircleRejected, S::kRejected,
+                                  S::kWrittenOff, S::kActive})
+                  .ok());
+  for (LoanState open : {S::kSubmitted, S::kCircleApproved, S::kApproved}) {
+    const absl::Status status = CheckNoOpenRequest({S::kClosedRepaid, open});
+    EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(std::string(status.message()),
+                HasSubstr(absl::StrCat("already has a request in state ", LoanStateName(open))));
+  }
+}
+
+// ---- A new request ----
+
+LoanRequest GoodRequest() {
+  LoanRequest request;
+  request.amount_cents = 100000;
+  request.purpose = "Achat d'une machine à coudre industrielle";
+  request.business_plan_summary = "Atelier de retouches, clientèle du quartier, 12 mois.";
+  request.document_reference = "plans/2024/retouches.pdf";
+  request.instalment_count = 12;
+  request.frequency = Frequency::kMonthly;
+  request.annual_rate_bps = 500;
+  return request;
+}
+
+TEST(LoanRequestTest, AGoodRequestPasses) {
+  const FundSettings settings;
+  EXPECT_TRUE(ValidateLoanRequest(GoodRequest(), 100000, settings).ok());
+  LoanRequest no_document = GoodRequest();
+  no_document.document_reference.clear();
+  EXPECT_TRUE(ValidateLoanRequest(no_document, 100000, settings).ok());
+}
+
+TEST(LoanRequestTest, EveryRuleIsNamed) {
+  struct Case {
+    const char* name;
+    std::function<void(LoanRequest&)> change;
+    absl::StatusCode code;
+    const char* message;
+  };
+  const auto kInvalid = absl::StatusCode::kInvalidArgument;
+  const std::vector<Case> cases = {
+      {"zero amount", [](LoanRequest& r) { r.amount_cents = 0; }, kInvalid,
+       "amount_cents must be positive, got 0"},
+      {"negative amount", [](LoanRequest& r) { r.amount_cents = -5; }, kInvalid,
+       "amount_cents must be positive, got -5"},
+      {"above the ceiling", [](LoanRequest& r) { r.amount_cents = 100001; },
+       absl::StatusCode::kFailedPrecondition,
+       "amount_cents 100001 exceeds the applicant's stepped-loan ceiling of 100000 cents"},
+      {"no purpose", [](LoanRequest& r) { r.purpose.clear(); }, kInvalid, "purpose is required"},
+      {"blank purpose", [](LoanRequest& r) { r.purpose = " \t\n"; }, kInvalid,
+       "purpose is required"},
+      {"long purpose", [](LoanRequest& r) { r.purpose = std::string(501, 'a'); }, kInvalid,
+       "purpose must be at most 500 characters, got 501"},
+      {"long accented purpose",
+       [](LoanRequest& r) {
+         r.purpose.clear();
+         for (int i = 0; i < 501; ++i) r.purpose += "é";
+       },
+       kInvalid, "purpose must be at most 500 characters, got 501"},
+      {"no summary", [](LoanRequest& r) { r.business_plan_summary.clear(); }, kInvalid,
+       "business_plan_summary is required"},
+      {"long summary", [](LoanRequest& r) { r.business_plan_summary = std::string(5001, 'b'); },
+       kInvalid, "business_plan_summary must be at most 5000 characters, got 5001"},
+      {"long document",
+       [](LoanRequest& r) { r.document_reference = "plans/" + std::string(495, 'c'); }, kInvalid,
+       "document_reference must be at most 500 characters, got 501"},
+      {"document with a space", [](LoanRequest& r) { r.document_reference = "plans/mon plan.pdf"; },
+       kInvalid, "document_reference must be printable ASCII without spaces"},
+      {"document with a control character",
+       [](LoanRequest& r) { r.document_reference = "plans/\x01.pdf"; }, kInvalid,
+       "document_reference must be printable ASCII without spaces"},
+      {"document with an accent", [](LoanRequest& r) { r.document_reference = "plans/été.pdf"; },
+       kInvalid, "document_reference must be printable ASCII without spaces"},
+      {"ftp URL", [](LoanRequest& r) { r.document_reference = "ftp://files.example/plan.pdf"; },
+       kInvalid, "a URL must start with https:// or http://"},
+      {"URL without host", [](LoanRequest& r) { r.document_reference = "https:///plan.pdf"; },
+       kInvalid, "a URL must name a host"},
+      {"bare scheme", [](LoanRequest& r) { r.document_reference = "https://"; }, kInvalid,
+       "a URL must name a host"},
+      {"key with a query", [](LoanRequest& r) { r.document_reference = "plans/a.pdf?x=1"; },
+       kInvalid, "a storage key may hold only letters, digits"},
+      {"absolute key", [](LoanRequest& r) { r.document_reference = "/etc/passwd"; }, kInvalid,
+       "a storage key must not start with /"},
+      {"key escaping", [](LoanRequest& r) { r.document_reference = "plans/../secrets"; }, kInvalid,
+       "must not hold a \"..\" segment"},
+      {"zero instalments", [](LoanRequest& r) { r.instalment_count = 0; }, kInvalid,
+       "instalment_count must lie in 1..24 for monthly repayments, got 0"},
+      {"25 months", [](LoanRequest& r) { r.instalment_count = 25; }, kInvalid,
+       "instalment_count must lie in 1..24 for monthly repayments, got 25"},
+      {"105 weeks",
+       [](LoanRequest& r) {
+         r.frequency = Frequency::kWeekly;
+         r.instalment_count = 105;
+       },
+       kInvalid, "instalment_count must lie in 1..104 for weekly repayments, got 105"},
+      {"53 fortnights",
+       [](LoanRequest& r) {
+         r.frequency = Frequency::kEveryTwoWeeks;
+         r.instalment_count = 53;
+       },
+       kInvalid, "instalment_count must lie in 1..52 for every two weeks repayments, got 53"},
+      {"negative rate", [](LoanRequest& r) { r.annual_rate_bps = -1; }, kInvalid,
+       "annual_rate_bps must lie in 0..1000, got -1"},
+      {"rate above 10 %", [](LoanRequest& r) { r.annual_rate_bps = 1001; }, kInvalid,
+       "annual_rate_bps must lie in 0..1000, got 1001"},
+  };
+  const FundSettings settings;
+  for (const Case& c : cases) {
+    LoanRequest request = GoodRequest();
+    c.change(request);
+    const absl::Status status = ValidateLoanRequest(request, 100000, settings);
+    EXPECT_EQ(status.code(), c.code) << c.name << ": " << status;
+    EXPECT_THAT(std::string(status.message()), HasSubstr(c.message)) << c.name;
+  }
+}
+
+TEST(LoanRequestTest, EdgesThatAreAllowed) {
+  const FundSettings settings;
+  LoanRequest request = GoodRequest();
+  request.amount_cents = 100000;  // exactly the ceiling
+  request.purpose = std::string(500, 'a');
+  request.business_plan_summary.clear();
+  for (int i = 0; i < 5000; ++i) request.business_plan_summary += "é";  // 10000 bytes
+  request.document_reference = "https://docs.example.org/plans/abc?v=2&x=%20y";
+  request.annual_rate_bps = 1000;
+  request.frequency = Frequency::kWeekly;
+  request.instalment_count = 104;
+  EXPECT_TRUE(ValidateLoanRequest(request, 100000, settings).ok())
+      << ValidateLoanRequest(request, 100000, settings);
+  request.document_reference = "http://localhost:9000/bucket/key";
+  request.annual_rate_bps = 0;
+  request.frequency = Frequency::kEveryTwoWeeks;
+  request.instalment_count = 1;
+  request.amount_cents = 1;
+  EXPECT_TRUE(ValidateLoanRequest(request, 100000, settings).ok());
+  request.document_reference = std::string(500, 'k');  // exactly 500
+  EXPECT_TRUE(ValidateLoanRequest(request, 100000, settings).ok());
+}
+
+TEST(LoanRequestTest, SettingsDecideRatesAndTerms) {
+  FundSettings settings;
+  settings.min_annual_rate_bps = 300;
+  settings.max_annual_rate_bps = 300;
+  settings.monthly_terms = {6, 12};
+  LoanRequest request = GoodRequest();
+  request.annual_rate_bps = 300;
+  EXPECT_TRUE(ValidateLoanRequest(request, 500000, settings).ok());
+  request.instalment_count = 5;
+  EXPECT_THAT(std::string(ValidateLoanRequest(request, 500000, settings).message()),
+              HasSubstr("instalment_count must lie in 6..12"));
+  request.instalment_count = 6;
+  request.annual_rate_bps = 0;
+  EXPECT_THAT(std::string(ValidateLoanRequest(request, 500000, settings).message()),
+              HasSubstr("annual_rate_bps must lie in 300..300, got 0"));
+}
+
+TEST(LoanRequestTest, CeilingFromTheLadder) {
+  const FundSettings settings;
+  absl::StatusOr<int64_t> ceiling = LadderCeilingCents(settings.ladder_cents, {true});
+  ASSERT_TRUE(ceiling.ok());
+  LoanRequest request = GoodRequest();
+  request.amount_cents = 100000;
+  EXPECT_TRUE(ValidateLoanRequest(request, *ceiling, settings).ok());
+  ceiling = LadderCeilingCents(settings.ladder_cents, {});
+  EXPECT_EQ(ValidateLoanRequest(request, *ceiling, settings).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(ValidateLoanRequest(request, 0, settings).message()),
+              HasSubstr("ceiling_cents must be positive, got 0"));
+}
+
+// ---- The circle's vote ----
+
+const std::string kApplicant = "people/ana";
+const std::vector<std::string> kMembers = {"people/ana", "people/ben", "people/chloe", "people/dev",
+                                           "people/eli", "people/fay", "people/gus"};
+
+std::vector<std::string> Voters(size_t count) {
+  std::vector<std::string> all = EligibleVoters(kMembers, kApplicant);
+  all.resize(count);
+  return all;
+}
+
+// Votes from the first voters: `approvals` yes, then `rejections` no.
+std::vector<Vote> Cast(const std::vector<std::string>& voters, int approvals, int rejections) {
+  std::vector<Vote> votes;
+  size_t i = 0;
+  for (int k = 0; k < approvals; ++k) votes.push_back({voters.at(i++), true, ""});
+  for (int k = 0; k < rejections; ++k) votes.push_back({voters.at(i++), false, "pas prêt"});
+  return votes;
+}
+
+VoteTally Tally(const std::vector<std::string>& voters, const std::vector<Vote>& votes,
+                const FundSettings& settings = {}, bool closed = false) {
+  absl::StatusOr<VoteTally> tally = TallyVotes(kApplicant, voters, votes, settings, closed);
+  EXPECT_TRUE(tally.ok()) << tally.status();
+  return tally.ok() ? *tally : VoteTally{};
+}
+
+TEST(VoteTest, EligibleVotersAreTheOtherMembers) {
+  EXPECT_THAT(EligibleVoters({"people/c", "people/a", "people/b", "people/a"}, "people/b"),
+              ElementsAre("people/a", "people/c"));
+  EXPECT_THAT(Voters(6), ElementsAre("people/ben", "people/chloe", "people/dev", "people/eli",
+                                     "people/fay", "people/gus"));
+}
+
+TEST(VoteTest, NoVotesIsPending) {
+  const VoteTally tally = Tally(Voters(6), {});
+  EXPECT_EQ(tally.outcome, VoteOutcome::kPending);
+  EXPECT_EQ(tally.eligible_voters, 6);
+  EXPECT_EQ(tally.votes_cast, 0);
+  EXPECT_EQ(tally.not_voted, 6);
+  EXPECT_EQ(tally.quorum_votes, 4);  // more than half of 6
+  EXPECT_FALSE(tally.quorum_reached);
+  EXPECT_THAT(tally.reason, HasSubstr("not reached"));
+}
+
+TEST(VoteTest, QuorumVotesByCircleSize) {
+  // More than half of the other members: 3 of 3 or 4, 4 of 5 or 6.
+  const std::map<size_t, int32_t> expected = {{3, 2}, {4, 3}, {5, 3}, {6, 4}};
+  for (const auto& [eligible, quorum] : expected) {
+    EXPECT_EQ(Tally(Voters(eligible), {}).quorum_votes, quorum) << eligible;
+  }
+}
+
+TEST(VoteTest, EarlyApprovalNeedsAMajorityOfAllEligibleVoters) {
+  const std::vector<std::string> voters = Voters(6);
+  // 3 yes of 6: quorum not reached, and the 3 silent members could still say no.
+  EXPECT_EQ(Tally(voters, Cast(voters, 3, 0)).outcome, VoteOutcome::kPending);
+  // 3 yes 1 no: quorum reached, 3/4 of the votes cast, but 2 no more would make it 3/6.
+  VoteTally tally = Tally(voters, Cast(voters, 3, 1));
+  EXPECT_EQ(tally.outcome, VoteOutcome::kPending);
+  EXPECT_TRUE(tally.quorum_reached);
+  EXPECT_THAT(tally.reason, HasSubstr("2 members have not voted"));
+  // 4 yes: whatever the other 2 do, it passes.
+  tally = Tally(voters, Cast(voters, 4, 0));
+  EXPECT_EQ(tally.outcome, VoteOutcome::kCircleApproved);
+  EXPECT_EQ(tally.approvals, 4);
+  EXPECT_EQ(tally.not_voted, 2);
+}
+
+TEST(VoteTest, EarlyRejectionWhenApprovalIsOutOfReach) {
+  const std::vector<std::string> voters = Voters(6);
+  // 3 no: at most 3 yes of 6, not more than half.
+  VoteTally tally = Tally(voters, Cast(voters, 0, 3));
+  EXPECT_EQ(tally.outcome, VoteOutcome::kCircleRejected);
+  EXPECT_FALSE(tally.quorum_reached);
+  EXPECT_THAT(tally.reason, HasSubstr("cannot reach more than 1/2"));
+  // 2 no: 4 yes of 6 is still possible.
+  EXPECT_EQ(Tally(voters, Cast(voters, 0, 2)).outcome, VoteOutcome::kPending);
+}
+
+TEST(VoteTest, TiesReject) {
+  // Every member voted, half yes: not more than half.
+  for (size_t eligible : {4u, 6u}) {
+    const std::vector<std::string> voters = Voters(eligible);
+    const int half = static_cast<int>(eligible / 2);
+    const VoteTally tally = Tally(voters, Cast(voters, half, half));
+    EXPECT_EQ(tally.outcome, VoteOutcome::kCircleRejected) << eligible;
+    EXPECT_EQ(tally.not_voted, 0);
+  }
+  // A tie among the votes cast at closing also rejects.
+  const std::vector<std::string> voters = Voters(6);
+  EXPECT_EQ(Tally(voters, Cast(voters, 2, 2), {}, /*closed=*/true).outcome,
+            VoteOutcome::kCircleRejected);
+}
+
+TEST(VoteTest, AbstentionsAndClosing) {
+  const std::vector<std::string> voters = Voters(6);
+  // 3 yes 1 no, 2 silent: pending while open, approved when the meeting closes the vote.
+  VoteTally tally = Tally(voters, Cast(voters, 3, 1), {}, /*closed=*/true);
+  EXPECT_EQ(tally.outcome, VoteOutcome::kCircleApproved);
+  EXPECT_THAT(tally.reason, HasSubstr("closed with 3 approvals of 4 votes cast"));
+  // 3 yes, 3 silent: no quorum; closing rejects.
+  tally = Tally(voters, Cast(voters, 3, 0), {}, /*closed=*/true);
+  EXPECT_EQ(tally.outcome, VoteOutcome::kCircleRejected);
+  EXPECT_FALSE(tally.quorum_reached);
+  EXPECT_THAT(tally.reason, HasSubstr("closed without its quorum"));
+  // Nobody voted and the vote closes: rejected.
+  EXPECT_EQ(Tally(voters, {}, {}, true).outcome, VoteOutcome::kCircleRejected);
+}
+
+TEST(VoteTest, QuorumEdges) {
+  // Quorum "more than 1/2" of 5: 3 votes. 2 yes is not enough; 3 yes decides (3 > 5/2).
+  const std::vector<std::string> voters = Voters(5);
+  VoteTally tally = Tally(voters, Cast(voters, 2, 0), {}, true);
+  EXPECT_FALSE(tally.quorum_reached);
+  EXPECT_EQ(tally.outcome, VoteOutcome::kCircleRejected);
+  tally = Tally(voters, Cast(voters, 3, 0));
+  EXPECT_TRUE(tally.quorum_reached);
+  EXPECT_EQ(tally.outcome, VoteOutcome::kCircleApproved);
+  // 2 yes 1 no of 5: quorum reached, 2/3 cast, pending; at closing approved.
+  EXPECT_EQ(Tally(voters, Cast(voters, 2, 1)).outcome, VoteOutcome::kPending);
+  EXPECT_EQ(Tally(voters, Cast(voters, 2, 1), {}, true).outcome, VoteOutcome::kCircleApproved);
+
+  // A demanding fund: everyone votes, two thirds approve.
+  FundSettings strict;
+  strict.vote_quorum = {1, 1, false};
+  strict.vote_approval = {2, 3, false};
+  const std::vector<std::string> six = Voters(6);
+  tally = Tally(six, Cast(six, 4, 1), strict, true);
+  EXPECT_EQ(tally.quorum_votes, 6);
+  EXPECT_FALSE(tally.quorum_reached);
+  EXPECT_EQ(tally.outcome, VoteOutcome::kCircleRejected);
+  EXPECT_EQ(Tally(six, Cast(six, 4, 1), strict).outcome, VoteOutcome::kPending);
+  EXPECT_EQ(Tally(six, Cast(six, 4, 2), strict).outcome, VoteOutcome::kCircleApproved);
+  EXPECT_EQ(Tally(six, Cast(six, 3, 3), strict).outcome, VoteOutcome::kCircleRejected);
+  EXPECT_EQ(Tally(six, Cast(six, 0, 3), strict).outcome, VoteOutcome::kCircleRejected);
+  EXPECT_EQ(Tally(six, Cast(six, 0, 2), strict).outcome, VoteOutcome::kPending);
+}
+
+// Exhaustive over circle sizes, thresholds and vote counts: the outcome never depends on
+// the order of the votes, a decided vote never changes with later votes, and an open
+// vote with every member voted is always decided.
+TEST(VoteTest, DecisionsAreFinalAndOrderFree) {
+  const std::vector<std::pair<VoteThreshold, VoteThreshold>> rules = {
+      {{1, 2, true}, {1, 2, true}},   {{2, 3, false}, {1, 2, true}}, {{1, 1, false}, {2, 3, false}},
+      {{1, 3, false}, {1, 1, false}}, {{1, 4, true}, {3, 4, true}},
+  };
+  for (const auto& [quorum, approval] : rules) {
+    FundSettings settings;
+    settings.vote_quorum = quorum;
+    settings.vote_approval = approval;
+    ASSERT_TRUE(ValidateSettings(settings).ok());
+    for (size_t eligible = 1; eligible <= 6; ++eligible) {
+      const std::vector<std::string> voters = Voters(eligible);
+      const auto n = static_cast<int>(eligible);
+      for (int yes = 0; yes <= n; ++yes) {
+        for (int no = 0; yes + no <= n; ++no) {
+          const std::string where =
+              absl::StrCat(DescribeThreshold(quorum), "/", DescribeThreshold(approval), " of ", n,
+                           ": ", yes, " yes ", no, " no");
+          std::vector<Vote> votes = Cast(voters, yes, no);
+          const VoteTally tally = Tally(voters, votes, settings);
+          std::vector<Vote> reversed(votes.rbegin(), votes.rend());
+          EXPECT_EQ(Tally(voters, reversed, settings).outcome, tally.outcome) << where;
+          if (yes + no == n) {
+            EXPECT_NE(tally.outcome, VoteOutcome::kPending) << where;
+          }
+          if (tally.outcome != VoteOutcome::kPending) {
+            // Any more votes leave it as it is, and closing agrees.
+            EXPECT_EQ(Tally(voters, votes, settings, true).outcome, tally.outcome) << where;
+            if (yes + no < n) {
+              for (bool approve : {true, false}) {
+                std::vector<Vote> more = votes;
+                more.push_back({voters[static_cast<size_t>(yes + no)], approve, ""});
+                EXPECT_EQ(Tally(voters, more, settings).outcome, tally.outcome) << where;
+              }
+            }
+          } else {
+            EXPECT_NE(Tally(voters, votes, settings, true).outcome, VoteOutcome::kPending) << where;
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(VoteTest, WhoMayVote) {
+  const std::vector<std::string> voters = Voters(6);
+  const FundSettings settings;
+  const std::vector<Vote> cast = {{"people/ben", true, ""}};
+
+  absl::Status status = CheckVote(kApplicant, voters, cast, {kApplicant, true, ""}, settings);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("the applicant (people/ana) cannot vote on their own request"));
+
+  status = CheckVote(kApplicant, voters, cast, {"people/zoe", true, ""}, settings);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("people/zoe is not a current member of the applicant's circle"));
+
+  status =
+      CheckVote(kApplicant, voters, cast, {"people/ben", false, "j'ai changé d'avis"}, settings);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("people/ben has already voted on this request"));
+
+  status = CheckVote(kApplicant, voters, cast, {"", true, ""}, settings);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("vote.voter is required"));
+
+  status =
+      CheckVote(kApplicant, voters, cast, {"people/chloe", true, std::string(2001, 'x')}, settings);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("vote.comment must be at most 2000 characters, got 2001"));
+
+  EXPECT_TRUE(
+      CheckVote(kApplicant, voters, cast, {"people/chloe", false, std::string(2000, 'x')}, settings)
+          .ok());
+}
+
+TEST(VoteTest, NoVoteAfterTheDecision) {
+  const std::vector<std::string> voters = Voters(6);
+  const std::vector<Vote> cast = Cast(voters, 4, 0);
+  const absl::Status status =
+      CheckVote(kApplicant, voters, cast, {"people/gus", false, ""}, FundSettings{});
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("the circle's vote is already decided (CIRCLE_APPROVED)"));
+  // The same bad votes are refused by the tally itself.
+  std::vector<Vote> twice = cast;
+  twice.push_back(cast.front());
+  EXPECT_EQ(TallyVotes(kApplicant, voters, twice, FundSettings{}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  std::vector<Vote> by_applicant = {{kApplicant, true, ""}};
+  EXPECT_EQ(TallyVotes(kApplicant, voters, by_applicant, FundSettings{}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(VoteTest, MalformedVoterLists) {
+  const FundSettings settings;
+  absl::StatusOr<VoteTally> tally = TallyVotes(kApplicant, {}, {}, settings);
+  EXPECT_EQ(tally.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(tally.status().message()), HasSubstr("eligible_voters is empty"));
+  tally = TallyVotes(kApplicant, {"people/ben", kApplicant}, {}, settings);
+  EXPECT_THAT(std::string(tally.status().message()),
+              HasSubstr("eligible_voters must not include the applicant"));
+  tally = TallyVotes(kApplicant, {"people/ben", "people/ben"}, {}, settings);
+  EXPECT_THAT(std::string(tally.status().message()), HasSubstr("eligible_voters repeats"));
+  tally = TallyVotes(kApplicant, {"people/ben", ""}, {}, settings);
+  EXPECT_THAT(std::string(tally.status().message()), HasSubstr("empty name"));
+}
+
+TEST(VoteTest, OutcomeNames) {
+  EXPECT_EQ(VoteOutcomeName(VoteOutcome::kPending), "PENDING");
+  EXPECT_EQ(VoteOutcomeName(VoteOutcome::kCircleApproved), "CIRCLE_APPROVED");
+  EXPECT_EQ(VoteOutcomeName(VoteOutcome::kCircleRejected), "CIRCLE_REJECTED");
+}
+
+// ---- The guarantee ----
+
+CircleGuaranteeState ActiveCircle() {
+  CircleGuaranteeState circle;
+  circle.status = cercles::membership::v1::CIRCLE_STATUS_ACTIVE;
+  circle.members = {"people/dev", "people/ana", "people/ben", "people/chloe"};
+  return circle;
+}
+
+TEST(GuaranteeTest, AtTheThresholdTheCircleGuarantees) {
+  const FundSettings settings;
+  absl::StatusOr<Guarantee> guarantee = GuaranteeFor(200000, kApplicant, ActiveCircle(), settings);
+  ASSERT_TRUE(guarantee.ok()) << guarantee.status();
+  EXPECT_EQ(guarantee->kind, GuaranteeKind::kCircleGuarantee);
+  EXPECT_THAT(guarantee->guarantors, ElementsAre("people/ben", "people/chloe", "people/dev"));
+  EXPECT_EQ(GuaranteeKindName(guarantee->kind), "CIRCLE_GUARANTEE");
+
+  guarantee = GuaranteeFor(1, kApplicant, ActiveCircle(), settings);
+  ASSERT_TRUE(guarantee.ok());
+  EXPECT_EQ(guarantee->kind, GuaranteeKind::kCircleGuarantee);
+}
+
+TEST(GuaranteeTest, AboveTheThresholdTheBorrowerAloneIsResponsible) {
+  const FundSettings settings;
+  absl::StatusOr<Guarantee> guarantee = GuaranteeFor(200001, kApplicant, ActiveCircle(), settings);
+  ASSERT_TRUE(guarantee.ok()) << guarantee.status();
+  EXPECT_EQ(guarantee->kind, GuaranteeKind::kIndividualResponsibility);
+  EXPECT_THAT(guarantee->guarantors, IsEmpty());
+  EXPECT_EQ(GuaranteeKindName(guarantee->kind), "INDIVIDUAL_RESPONSIBILITY");
+
+  // The circle's state does not matter then.
+  CircleGuaranteeState troubled = ActiveCircle();
+  troubled.status = cercles::membership::v1::CIRCLE_STATUS_UNDER_STRENGTH;
+  troubled.max_member_days_past_due = 120;
+  guarantee = GuaranteeFor(500000, kApplicant, troubled, settings);
+  ASSERT_TRUE(guarantee.ok());
+  EXPECT_EQ(guarantee->kind, GuaranteeKind::kIndividualResponsibility);
+}
+
+TEST(GuaranteeTest, TheThresholdIsASetting) {
+  FundSettings settings;
+  settings.guarantee_threshold_cents = 100000;
+  EXPECT_EQ(GuaranteeFor(100001, kApplicant, ActiveCircle(), settings)->kind,
+            GuaranteeKind::kIndividualResponsibility);
+  EXPECT_EQ(GuaranteeFor(100000, kApplicant, ActiveCircle(), settings)->kind,
+            GuaranteeKind::kCircleGuarantee);
+}
+
+TEST(GuaranteeTest, OnlyAnActiveCircleGuarantees) {
+  const FundSettings settings;
+  const std::map<cercles::membership::v1::CircleStatus, const char*> refused = {
+      {cercles::membership::v1::CIRCLE_STATUS_UNDER_STRENGTH, "under strength (below 4 members)"},
+      {cercles::membership::v1::CIRCLE_STATUS_FORMING, "still forming"},
+      {cercles::membership::v1::CIRCLE_STATUS_SUSPENDED, "suspended"},
+      {cercles::membership::v1::CIRCLE_STATUS_DISSOLVED, "dissolved"},
+      {cercles::membership::v1::CIRCLE_STATUS_MERGED, "merged"},
+      {cercles::membership::v1::CIRCLE_STATUS_UNSPECIFIED, "unknown"},
+  };
+  for (const auto& [status, text] : refused) {
+    CircleGuaranteeState circle = ActiveCircle();
+    circle.status = status;
+    const absl::Status result = GuaranteeFor(150000, kApplicant, circle, settings).status();
+    EXPECT_EQ(result.code(), absl::StatusCode::kFailedPrecondition) << text;
+    EXPECT_THAT(std::string(result.message()), HasSubstr(text));
+    EXPECT_THAT(std::string(result.message()),
+                HasSubstr("only an ACTIVE circle of 4 to 7 members may guarantee a loan"));
+  }
+}
+
+TEST(GuaranteeTest, SeriousArrearsBlockTheCircleGuarantee) {
+  FundSettings settings;
+  CircleGuaranteeState circle = ActiveCircle();
+  circle.max_member_days_past_due = 60;  // second bucket: not serious
+  EXPECT_TRUE(GuaranteeFor(150000, kApplicant, circle, settings).ok());
+  circle.max_member_days_past_due = 61;
+  const absl::Status status = GuaranteeFor(150000, kApplicant, circle, settings).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("a member of the circle is 61 days past due (serious arrears from 61 "
+                        "days): the fund's setting circle_in_serious_arrears_may_guarantee"));
+  // The fund may allow it.
+  settings.circle_in_serious_arrears_may_guarantee = true;
+  EXPECT_TRUE(GuaranteeFor(150000, kApplicant, circle, settings).ok());
+  // Or draw the line elsewhere.
+  settings.circle_in_serious_arrears_may_guarantee = false;
+  settings.serious_arrears_days_past_due = 91;
+  circle.max_member_days_past_due = 90;
+  EXPECT_TRUE(GuaranteeFor(150000, kApplicant, circle, settings).ok());
+}
+
+TEST(GuaranteeTest, MalformedCircles) {
+  const FundSettings settings;
+  EXPECT_THAT(std::string(GuaranteeFor(0, kApplicant, ActiveCircle(), settings).status().message()),
+              HasSubstr("amount_cents must be positive, got 0"));
+  CircleGuaranteeState circle = ActiveCircle();
+  circle.members = {"people/ben", "people/chloe", "people/dev", "people/eli"};
+  absl::Status status = GuaranteeFor(100000, kApplicant, circle, settings).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("the applicant (people/ana) is not a current member"));
+  circle.members = {kApplicant};
+  status = GuaranteeFor(100000, kApplicant, circle, settings).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("no member other than the applicant"));
+  circle.members = {kApplicant, "people/ben", "people/ben"};
+  status = GuaranteeFor(100000, kApplicant, circle, settings).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("members repeats people/ben"));
+}
+
+// ---- Guarantee call shares ----
+
+TEST(GuaranteeCallTest, RemainderGoesToTheFirstInSortedOrder) {
+  absl::StatusOr<std::vector<GuarantorShare>> shares =
+      ShareGuaranteeCall(100001, {"people/dev", "people/ben", "people/chloe"});
+  ASSERT_TRUE(shares.ok()) << shares.status();
+  ASSERT_EQ(shares->size(), 3u);
+  EXPECT_EQ((*shares)[0].party, "people/ben");
+  EXPECT_EQ((*shares)[0].cents, 33334);
+  EXPECT_EQ((*shares)[1].party, "people/chloe");
+  EXPECT_EQ((*shares)[1].cents, 33334);
+  EXPECT_EQ((*shares)[2].party, "people/dev");
+  EXPECT_EQ((*shares)[2].cents, 33333);
+}
+
+TEST(GuaranteeCallTest, SharesSumExactlyForRandomAmounts) {
+  std::mt19937_64 random(20240301);
+  std::uniform_int_distribution<int64_t> amount(1, 200000);
+  std::uniform_int_distribution<size_t> count(1, 6);
+  for (int i = 0; i < 20000; ++i) {
+    std::vector<std::string> guarantors;
+    const size_t n = count(random);
+    for (size_t k = 0; k < n; ++k) guarantors.push_back(absl::StrCat("people/p", k));
+    std::shuffle(guarantors.begin(), guarantors.end(), random);
+    const int64_t total = amount(random);
+    absl::StatusOr<std::vector<GuarantorShare>> shares = ShareGuaranteeCall(total, guarantors);
+    ASSERT_TRUE(shares.ok()) << shares.status();
+    ASSERT_EQ(shares->size(), n);
+    int64_t sum = 0;
+    int64_t low = total;
+    int64_t high = 0;
+    for (size_t k = 0; k < n; ++k) {
+      sum += (*shares)[k].cents;
+      low = std::min(low, (*shares)[k].cents);
+      high = std::max(high, (*shares)[k].cents);
+      if (k > 0) {
+        ASSERT_LT((*shares)[k - 1].party, (*shares)[k].party);
+        ASSERT_GE((*shares)[k - 1].cents, (*shares)[k].cents);
+      }
+    }
+    ASSERT_EQ(sum, total) << total << " among " << n;
+    ASSERT_LE(high - low, 1);
+  }
+}
+
+TEST(GuaranteeCallTest, RefusesMalformedCalls) {
+  EXPECT_THAT(std::string(ShareGuaranteeCall(0, {"people/ben"}).status().message()),
+              HasSubstr("amount_cents must be positive, got 0"));
+  EXPECT_THAT(std::string(ShareGuaranteeCall(100, {}).status().message()),
+              HasSubstr("at least one guarantor"));
+  EXPECT_THAT(std::string(ShareGuaranteeCall(100, {"people/a", "people/a"}).status().message()),
+              HasSubstr("guarantors repeats people/a"));
+  EXPECT_THAT(std::string(ShareGuaranteeCall(100, {"people/a", ""}).status().message()),
+              HasSubstr("empty name"));
+}
+
+TEST(GuaranteeCallTest, FromTheGuaranteeToTheJournal) {
+  const FundSettings settings;
+  absl::StatusOr<Guarantee> guarantee = GuaranteeFor(150000, kApplicant, ActiveCircle(), settings);
+  ASSERT_TRUE(guarantee.ok());
+  absl::StatusOr<std::vector<GuarantorShare>> shares =
+      ShareGuaranteeCall(123457, guarantee->guarantors);
+  ASSERT_TRUE(shares.ok());
+  const JournalEntry entry =
+      GuaranteeCall({absl::CivilDay(2024, 6, 1), "CAD", ""}, "loans/7", *shares);
+  EXPECT_TRUE(ValidateEntry(entry).ok()) << ValidateEntry(entry);
+  EXPECT_EQ(TotalDebits(entry), 123457);
+}
+
+// ---- Maker-checker ----
+
+TEST(FundDecisionTest, MakerChecker) {
+  EXPECT_TRUE(CheckFundDecision("bob", ROLE_ADMIN, "alice").ok());
+  EXPECT_TRUE(CheckFundDecision("bob", ROLE_ADVISOR, "alice").ok());
+
+  absl::Status status = CheckFundDecision("alice", ROLE_ADMIN, "alice");
+  EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("the person who submitted the request cannot approve it"));
+  EXPECT_EQ(CheckFundDecision("alice", ROLE_ADVISOR, "alice").code(),
+            absl::StatusCode::kPermissionDenied);
+
+  for (auto role : {ROLE_SERVICE, ROLE_PEER_FUND, ROLE_UNSPECIFIED}) {
+    status = CheckFundDecision("lending", role, "alice");
+    EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied) << role;
+    EXPECT_THAT(std::string(status.message()), HasSubstr("only fund staff (admin or advisor)"));
+  }
+
+  EXPECT_EQ(CheckFundDecision("", ROLE_ADMIN, "alice").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckFundDecision("bob", ROLE_ADMIN, "").code(), absl::StatusCode::kInvalidArgument);
+  // Names differing only in case are the same person.
+  EXPECT_EQ(CheckFundDecision("Alice", ROLE_ADMIN, "alice").code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+}  // namespace
+}  // namespace cercles::lending
