@@ -160,8 +160,23 @@ absl::StatusOr<std::optional<Circle>> CircleStore::Get(storage::Transaction& tx,
 absl::StatusOr<std::vector<Circle>> CircleStore::List(storage::Transaction& tx,
                                                       const CircleFilter& filter, int64_t after_id,
                                                       int limit) const {
-  std::string sql = absl::StrCat("SELECT ", kCircleColumns, " FROM circles c WHERE c.id > ?");
-  std::vector<storage::Value> params = {after_id};
+  std::string sql;
+  std::vector<storage::Value> params;
+  auto remaining = filter.characteristics.begin();
+  if (remaining != filter.characteristics.end()) {
+    // Walk the first characteristic's index in circle order rather than every
+    // circle: a page of a rare characteristic reads its circles, not the table.
+    sql =
+        absl::StrCat("SELECT ", kCircleColumns,
+                     " FROM circle_characteristics d JOIN circles c ON c.id = d.circle_id "
+                     "WHERE d.kind = ? AND d.custom_kind = ? AND d.value = ? AND d.circle_id > ?");
+    params = {static_cast<int64_t>(remaining->kind()), remaining->custom_kind(), remaining->value(),
+              after_id};
+    ++remaining;
+  } else {
+    sql = absl::StrCat("SELECT ", kCircleColumns, " FROM circles c WHERE c.id > ?");
+    params = {after_id};
+  }
   if (filter.status != v1::CIRCLE_STATUS_UNSPECIFIED) {
     sql += " AND c.status = ?";
     params.emplace_back(static_cast<int64_t>(filter.status));
@@ -177,15 +192,16 @@ absl::StatusOr<std::vector<Circle>> CircleStore::List(storage::Transaction& tx,
     params.emplace_back(static_cast<int64_t>(v1::CIRCLE_STATUS_ACTIVE));
     params.emplace_back(static_cast<int64_t>(v1::CIRCLE_STATUS_UNDER_STRENGTH));
   }
-  for (const auto& c : filter.characteristics) {
+  for (; remaining != filter.characteristics.end(); ++remaining) {
     sql +=
         " AND EXISTS (SELECT 1 FROM circle_characteristics f WHERE f.circle_id = c.id AND "
         "f.kind = ? AND f.custom_kind = ? AND f.value = ?)";
-    params.emplace_back(static_cast<int64_t>(c.kind()));
-    params.emplace_back(c.custom_kind());
-    params.emplace_back(c.value());
+    params.emplace_back(static_cast<int64_t>(remaining->kind()));
+    params.emplace_back(remaining->custom_kind());
+    params.emplace_back(remaining->value());
   }
-  sql += " ORDER BY c.id LIMIT ?";
+  sql +=
+      filter.characteristics.empty() ? " ORDER BY c.id LIMIT ?" : " ORDER BY d.circle_id LIMIT ?";
   params.emplace_back(static_cast<int64_t>(limit));
   CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, tx.Query(sql, params));
   std::vector<Circle> circles;

@@ -1,0 +1,569 @@
+#include "tools/demo/demo_loader.h"
+
+#include <algorithm>
+#include <atomic>
+#include <functional>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "cercles/membership/v1/meetings.grpc.pb.h"
+#include "cercles/membership/v1/membership.grpc.pb.h"
+#include "cercles/membership/v1/people.grpc.pb.h"
+#include "cercles/membership/v1/trainings.grpc.pb.h"
+#include "tools/cerclesctl/connection.h"
+#include "tools/demo/demo_plan.h"
+
+namespace cercles::demo {
+namespace {
+
+absl::Time ToTime(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+absl::CivilDay DayOf(const google::protobuf::Timestamp& t) {
+  return absl::ToCivilDay(ToTime(t), absl::UTCTimeZone());
+}
+
+// Runs task(0..n-1) with at most `concurrency` in flight; stops handing out
+// tasks after the first failure and returns it.
+absl::Status RunParallel(size_t n, int concurrency,
+                         const std::function<absl::Status(size_t)>& task) {
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  absl::Mutex mu;
+  absl::Status first_error;
+  auto worker = [&] {
+    while (!failed.load()) {
+      const size_t i = next.fetch_add(1);
+      if (i >= n) return;
+      absl::Status status = task(i);
+      if (!status.ok()) {
+        absl::MutexLock lock(&mu);
+        if (first_error.ok()) first_error = status;
+        failed = true;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  const size_t count = std::min(n, static_cast<size_t>(std::max(1, concurrency)));
+  for (size_t i = 0; i < count; ++i) threads.emplace_back(worker);
+  for (std::thread& t : threads) t.join();
+  return first_error;
+}
+
+class Loader {
+ public:
+  Loader(const std::shared_ptr<grpc::Channel>& channel, const LoaderOptions& options)
+      : options_(options),
+        circles_(v1::MembershipService::NewStub(channel)),
+        people_(v1::PeopleService::NewStub(channel)),
+        trainings_(v1::TrainingService::NewStub(channel)),
+        meetings_(v1::MeetingService::NewStub(channel)) {}
+
+  absl::StatusOr<LoadSummary> Run();
+
+ private:
+  // One call with retries: UNAVAILABLE, ABORTED and DEADLINE_EXCEEDED may have
+  // left the change done or not; the same request id makes the retry safe.
+  absl::Status Call(const std::string& what,
+                    const std::function<grpc::Status(grpc::ClientContext*)>& rpc) {
+    for (int attempt = 0;; ++attempt) {
+      grpc::ClientContext context;
+      cerclesctl::PrepareCall(&context, options_.token, options_.timeout);
+      const grpc::Status status = rpc(&context);
+      ++calls_;
+      if (status.ok()) return absl::OkStatus();
+      const auto code = status.error_code();
+      const bool retry = code == grpc::StatusCode::UNAVAILABLE ||
+                         code == grpc::StatusCode::ABORTED ||
+                         code == grpc::StatusCode::DEADLINE_EXCEEDED;
+      if (retry && attempt < 4) {
+        absl::SleepFor(absl::Milliseconds(100) * (1 << attempt));
+        continue;
+      }
+      std::string hint;
+      if (code == grpc::StatusCode::ALREADY_EXISTS) {
+        hint =
+            " (a request id of the demo was used before for something else: the database was "
+            "loaded by another version of cercles-demo; start from an empty database)";
+      } else if (code == grpc::StatusCode::PERMISSION_DENIED) {
+        hint = " (cercles-demo needs an admin token)";
+      }
+      return absl::Status(static_cast<absl::StatusCode>(code),
+                          absl::StrCat(what, ": ", status.error_message(), hint));
+    }
+  }
+
+  bool IsNew(const google::protobuf::Timestamp& t) const { return ToTime(t) >= start_; }
+
+  absl::Status LoadAdvisors();
+  absl::Status LoadTrainings();
+  absl::Status LoadPeople();
+  absl::Status CreateCircle(const CirclePlan& c);
+  // Assigns the advisor, adds the founders, activates, sets the schedule.
+  absl::Status FormCircle(const CirclePlan& c);
+  // What the plan says happens after the first meeting: a departure, a suspension.
+  absl::Status Depart(const CirclePlan& c);
+  absl::Status LoadMerge();
+  absl::Status Schedule(const std::string& key, const std::string& circle_name,
+                        const CirclePlan& c);
+  absl::Status Meet(const std::string& key, const std::string& circle_name, const CirclePlan& c,
+                    const std::vector<int>& members, absl::CivilDay day);
+  void Record(const std::string& circle_name, const v1::Circle& circle) {
+    absl::MutexLock lock(&mu_);
+    final_circles_[circle_name] = circle;
+  }
+
+  const LoaderOptions options_;
+  std::unique_ptr<v1::MembershipService::Stub> circles_;
+  std::unique_ptr<v1::PeopleService::Stub> people_;
+  std::unique_ptr<v1::TrainingService::Stub> trainings_;
+  std::unique_ptr<v1::MeetingService::Stub> meetings_;
+  absl::Time start_;
+  std::atomic<int64_t> calls_{0};
+
+  std::vector<AdvisorPlan> advisor_plans_;
+  std::vector<std::string> advisor_names_;  // "advisors/N", parallel to advisor_plans_
+  DemoPlan plan_;
+  std::vector<std::string> training_names_;
+  std::vector<std::string> person_names_;
+  std::vector<std::string> circle_names_;
+  std::vector<absl::CivilDay> meeting_days_;  // the day each circle formed
+
+  absl::Mutex mu_;
+  LoadSummary summary_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, v1::Circle> final_circles_ ABSL_GUARDED_BY(mu_);
+};
+
+absl::Status Loader::LoadAdvisors() {
+  advisor_plans_ = PlanAdvisors(options_.advisor_token_names);
+  for (const AdvisorPlan& plan : advisor_plans_) {
+    v1::CreateAdvisorRequest request;
+    request.set_request_id(plan.request_id);
+    *request.mutable_advisor() = plan.advisor;
+    v1::CreateAdvisorResponse response;
+    absl::Status status = Call(
+        absl::StrCat("CreateAdvisor ", plan.request_id),
+        [&](grpc::ClientContext* c) { return circles_->CreateAdvisor(c, request, &response); });
+    v1::Advisor advisor = response.advisor();
+    if (absl::IsAlreadyExists(status)) {
+      // Bound to that token already, by someone else: use that record.
+      bool found = false;
+      v1::ListAdvisorsRequest list;
+      list.set_page_size(500);
+      do {
+        v1::ListAdvisorsResponse page;
+        absl::Status listed = Call("ListAdvisors", [&](grpc::ClientContext* c) {
+          return circles_->ListAdvisors(c, list, &page);
+        });
+        if (!listed.ok()) return listed;
+        for (const v1::Advisor& a : page.advisors()) {
+          if (a.principal_name() == plan.advisor.principal_name()) {
+            advisor = a;
+            found = true;
+          }
+        }
+        list.set_page_token(page.next_page_token());
+      } while (!found && !list.page_token().empty());
+      if (!found) return status;
+      status = absl::OkStatus();
+    }
+    if (!status.ok()) return status;
+    advisor_names_.push_back(advisor.name());
+    absl::MutexLock lock(&mu_);
+    ++summary_.advisors;
+    if (IsNew(advisor.create_time())) ++summary_.advisors_new;
+    if (advisor_names_.size() == 1) plan_.anchor = DayOf(advisor.create_time());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Loader::LoadTrainings() {
+  // In order, one at a time, like the people and the circles: on an empty
+  // database the numbers come out the same on every load (trainings/1 is the
+  // oldest cohort, people/1 the first person, circles/1 "Les Pionnières").
+  training_names_.resize(plan_.trainings.size());
+  return RunParallel(plan_.trainings.size(), 1, [&](size_t i) -> absl::Status {
+    const TrainingPlan& t = plan_.trainings[i];
+    v1::CreateTrainingRequest request;
+    request.set_request_id(t.request_id);
+    request.mutable_training()->set_display_name(t.display_name);
+    *request.mutable_training()->mutable_start_date() = ToDate(t.start);
+    *request.mutable_training()->mutable_end_date() = ToDate(t.end);
+    v1::CreateTrainingResponse response;
+    absl::Status status = Call(
+        absl::StrCat("CreateTraining ", t.request_id),
+        [&](grpc::ClientContext* c) { return trainings_->CreateTraining(c, request, &response); });
+    if (!status.ok()) return status;
+    training_names_[i] = response.training().name();
+    absl::MutexLock lock(&mu_);
+    ++summary_.trainings;
+    if (IsNew(response.training().create_time())) ++summary_.trainings_new;
+    return absl::OkStatus();
+  });
+}
+
+absl::Status Loader::LoadPeople() {
+  person_names_.resize(plan_.people.size());
+  absl::Status status = RunParallel(plan_.people.size(), 1, [&](size_t i) -> absl::Status {
+    const PersonPlan& p = plan_.people[i];
+    v1::CreatePersonRequest create;
+    create.set_request_id(p.request_id);
+    *create.mutable_person() = p.person;
+    v1::CreatePersonResponse created;
+    absl::Status status =
+        Call(absl::StrCat("CreatePerson ", p.request_id),
+             [&](grpc::ClientContext* c) { return people_->CreatePerson(c, create, &created); });
+    if (!status.ok()) return status;
+    person_names_[i] = created.person().name();
+    absl::MutexLock lock(&mu_);
+    ++summary_.people;
+    if (IsNew(created.person().create_time())) ++summary_.people_new;
+    if (p.person.language() == v1::LANGUAGE_FR) ++summary_.french_speaking;
+    if (p.person.expertise_opt_in()) ++summary_.opted_in_expertise;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  // Enrolments and completions create no numbered resource: in parallel.
+  return RunParallel(plan_.people.size(), options_.concurrency, [&](size_t i) -> absl::Status {
+    const PersonPlan& p = plan_.people[i];
+    if (p.cohort < 0) return absl::OkStatus();
+    const std::string& person = person_names_[i];
+    const std::string& training = training_names_[static_cast<size_t>(p.cohort)];
+    const std::string suffix = absl::StrCat(p.cohort + 1, "-", i + 1);
+    v1::EnrolPersonRequest enrol;
+    enrol.set_request_id(absl::StrCat("demo-enrol-", suffix));
+    enrol.set_training(training);
+    enrol.set_person(person);
+    v1::EnrolPersonResponse enrolled;
+    absl::Status status =
+        Call(absl::StrCat("EnrolPerson ", enrol.request_id()),
+             [&](grpc::ClientContext* c) { return trainings_->EnrolPerson(c, enrol, &enrolled); });
+    if (!status.ok()) return status;
+    if (p.completes) {
+      v1::CompleteTrainingRequest complete;
+      complete.set_request_id(absl::StrCat("demo-complete-", suffix));
+      complete.set_training(training);
+      complete.set_person(person);
+      *complete.mutable_completion_date() =
+          ToDate(plan_.trainings[static_cast<size_t>(p.cohort)].end);
+      v1::CompleteTrainingResponse completed;
+      status = Call(absl::StrCat("CompleteTraining ", complete.request_id()),
+                    [&](grpc::ClientContext* c) {
+                      return trainings_->CompleteTraining(c, complete, &completed);
+                    });
+      if (!status.ok()) return status;
+    }
+    absl::MutexLock lock(&mu_);
+    ++summary_.enrolments;
+    if (p.completes) ++summary_.completions;
+    if (!p.completes && plan_.trainings[static_cast<size_t>(p.cohort)].end > plan_.anchor) {
+      ++summary_.in_training;
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status Loader::Schedule(const std::string& key, const std::string& circle_name,
+                              const CirclePlan& c) {
+  v1::SetMeetingScheduleRequest schedule;
+  schedule.set_request_id(absl::StrCat("demo-schedule-", key));
+  *schedule.mutable_schedule() = c.schedule;
+  schedule.mutable_schedule()->set_name(absl::StrCat(circle_name, "/meetingSchedule"));
+  v1::SetMeetingScheduleResponse scheduled;
+  absl::Status status = Call(absl::StrCat("SetMeetingSchedule ", schedule.request_id()),
+                             [&](grpc::ClientContext* ctx) {
+                               return meetings_->SetMeetingSchedule(ctx, schedule, &scheduled);
+                             });
+  if (!status.ok()) return status;
+  absl::MutexLock lock(&mu_);
+  ++summary_.schedules;
+  if (c.schedule.frequency() == v1::MEETING_FREQUENCY_MONTHLY) ++summary_.monthly;
+  if (c.schedule.frequency() == v1::MEETING_FREQUENCY_EVERY_TWO_WEEKS) ++summary_.biweekly;
+  return absl::OkStatus();
+}
+
+absl::Status Loader::Meet(const std::string& key, const std::string& circle_name,
+                          const CirclePlan& c, const std::vector<int>& members,
+                          absl::CivilDay day) {
+  std::vector<MeetingMember> attendance;
+  for (int m : members) {
+    attendance.push_back(
+        {person_names_[static_cast<size_t>(m)], &plan_.people[static_cast<size_t>(m)]});
+  }
+  v1::RecordMeetingRequest record;
+  // The day is part of the id: the meeting is the one of the day the circle formed.
+  record.set_request_id(absl::StrCat("demo-meeting-", key, "-", DayText(day)));
+  record.set_parent(circle_name);
+  *record.mutable_meeting() = PlanMeeting(options_.seed, key, c, day, attendance);
+  v1::RecordMeetingResponse recorded;
+  absl::Status status = Call(
+      absl::StrCat("RecordMeeting ", record.request_id()),
+      [&](grpc::ClientContext* ctx) { return meetings_->RecordMeeting(ctx, record, &recorded); });
+  if (!status.ok()) return status;
+
+  absl::MutexLock lock(&mu_);
+  ++summary_.meetings;
+  const v1::Meeting& m = recorded.meeting();
+  if (IsNew(m.create_time())) ++summary_.meetings_new;
+  summary_.present += m.counts().present();
+  summary_.late += m.counts().late();
+  summary_.excused += m.counts().excused();
+  summary_.absent += m.counts().absent();
+  summary_.follow_ups += m.follow_ups_size();
+  for (const auto& f : m.follow_ups()) {
+    for (int kind : f.help_offered()) {
+      if (kind == v1::HELP_KIND_REFERRAL_NEEDED) ++summary_.referrals;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Loader::CreateCircle(const CirclePlan& c) {
+  v1::CreateCircleRequest create;
+  create.set_request_id(absl::StrCat("demo-circle-", c.index + 1));
+  create.mutable_circle()->set_display_name(c.display_name);
+  for (const auto& ch : c.characteristics) *create.mutable_circle()->add_characteristics() = ch;
+  v1::CreateCircleResponse created;
+  absl::Status status =
+      Call(absl::StrCat("CreateCircle ", create.request_id()),
+           [&](grpc::ClientContext* ctx) { return circles_->CreateCircle(ctx, create, &created); });
+  if (!status.ok()) return status;
+  circle_names_[static_cast<size_t>(c.index)] = created.circle().name();
+  Record(created.circle().name(), created.circle());
+  absl::MutexLock lock(&mu_);
+  if (IsNew(created.circle().create_time())) ++summary_.circles_new;
+  return absl::OkStatus();
+}
+
+absl::Status Loader::FormCircle(const CirclePlan& c) {
+  const std::string key = absl::StrCat(c.index + 1);
+  const std::string& name = circle_names_[static_cast<size_t>(c.index)];
+  v1::AssignCircleAdvisorRequest assign;
+  assign.set_request_id(absl::StrCat("demo-assign-", key));
+  assign.set_circle(name);
+  assign.set_advisor(advisor_names_[static_cast<size_t>(c.advisor)]);
+  v1::AssignCircleAdvisorResponse assigned;
+  absl::Status status = Call(absl::StrCat("AssignCircleAdvisor ", assign.request_id()),
+                             [&](grpc::ClientContext* ctx) {
+                               return circles_->AssignCircleAdvisor(ctx, assign, &assigned);
+                             });
+  if (!status.ok()) return status;
+
+  const std::string cohort_number = absl::StrCat(31 + c.cohort);
+  absl::CivilDay day;
+  v1::Circle circle = assigned.circle();
+  for (int m : c.members) {
+    v1::AddCircleMemberRequest add;
+    add.set_request_id(absl::StrCat("demo-member-", key, "-", m + 1));
+    add.set_circle(name);
+    add.set_person(person_names_[static_cast<size_t>(m)]);
+    add.set_reason(c.language == Language::kFrench
+                       ? absl::StrCat("membre fondateur (cohorte ", cohort_number, ")")
+                       : absl::StrCat("founding member (cohort ", cohort_number, ")"));
+    v1::AddCircleMemberResponse added;
+    status =
+        Call(absl::StrCat("AddCircleMember ", add.request_id()),
+             [&](grpc::ClientContext* ctx) { return circles_->AddCircleMember(ctx, add, &added); });
+    if (!status.ok()) return status;
+    day = std::max(day, DayOf(added.member().join_time()));
+    circle = added.circle();
+  }
+  if (c.fate != Fate::kForming) {
+    v1::ActivateCircleRequest activate;
+    activate.set_request_id(absl::StrCat("demo-activate-", key));
+    activate.set_name(name);
+    v1::ActivateCircleResponse activated;
+    status =
+        Call(absl::StrCat("ActivateCircle ", activate.request_id()), [&](grpc::ClientContext* ctx) {
+          return circles_->ActivateCircle(ctx, activate, &activated);
+        });
+    if (!status.ok()) return status;
+    day = DayOf(activated.circle().update_time());
+    circle = activated.circle();
+  }
+  meeting_days_[static_cast<size_t>(c.index)] = day;
+  Record(name, circle);
+  return Schedule(key, name, c);
+}
+
+absl::Status Loader::Depart(const CirclePlan& c) {
+  const std::string key = absl::StrCat(c.index + 1);
+  const std::string& name = circle_names_[static_cast<size_t>(c.index)];
+  if (c.leaving_member >= 0) {
+    v1::RemoveCircleMemberRequest remove;
+    remove.set_request_id(absl::StrCat("demo-leave-", key, "-", c.leaving_member + 1));
+    remove.set_circle(name);
+    remove.set_person(person_names_[static_cast<size_t>(c.leaving_member)]);
+    remove.set_reason(c.fate_reason);
+    v1::RemoveCircleMemberResponse removed;
+    absl::Status status = Call(absl::StrCat("RemoveCircleMember ", remove.request_id()),
+                               [&](grpc::ClientContext* ctx) {
+                                 return circles_->RemoveCircleMember(ctx, remove, &removed);
+                               });
+    if (!status.ok()) return status;
+    Record(name, removed.circle());
+  }
+  if (c.fate == Fate::kSuspended) {
+    v1::SuspendCircleRequest suspend;
+    suspend.set_request_id(absl::StrCat("demo-suspend-", key));
+    suspend.set_name(name);
+    suspend.set_reason(c.fate_reason);
+    v1::SuspendCircleResponse suspended;
+    absl::Status status =
+        Call(absl::StrCat("SuspendCircle ", suspend.request_id()), [&](grpc::ClientContext* ctx) {
+          return circles_->SuspendCircle(ctx, suspend, &suspended);
+        });
+    if (!status.ok()) return status;
+    Record(name, suspended.circle());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Loader::LoadMerge() {
+  const MergePlan& merge = plan_.merge;
+  v1::MergeCirclesRequest request;
+  request.set_request_id(merge.request_id);
+  for (int source : merge.sources) {
+    request.add_circles(circle_names_[static_cast<size_t>(source)]);
+  }
+  request.set_display_name(merge.result.display_name);
+  for (const auto& ch : merge.result.characteristics) *request.add_characteristics() = ch;
+  v1::MergeCirclesResponse response;
+  absl::Status status = Call(
+      absl::StrCat("MergeCircles ", merge.request_id),
+      [&](grpc::ClientContext* ctx) { return circles_->MergeCircles(ctx, request, &response); });
+  if (!status.ok()) return status;
+  for (const v1::Circle& source : response.merged()) Record(source.name(), source);
+  const std::string name = response.circle().name();
+  {
+    absl::MutexLock lock(&mu_);
+    if (IsNew(response.circle().create_time())) ++summary_.circles_new;
+  }
+  Record(name, response.circle());
+  status = Schedule("merged-1", name, merge.result);
+  if (!status.ok()) return status;
+  return Meet("merged-1", name, merge.result, merge.result.members,
+              DayOf(response.circle().create_time()));
+}
+
+absl::StatusOr<LoadSummary> Loader::Run() {
+  start_ = absl::Now();
+  absl::Status status = LoadAdvisors();
+  if (!status.ok()) return status;
+  const absl::CivilDay anchor = plan_.anchor;
+  plan_ = PlanDemo(options_.seed, anchor, static_cast<int>(advisor_plans_.size()));
+  status = LoadTrainings();
+  if (!status.ok()) return status;
+  status = LoadPeople();
+  if (!status.ok()) return status;
+  const size_t n = plan_.circles.size();
+  circle_names_.resize(n);
+  meeting_days_.resize(n);
+  // Created in order (numbered like the plan), formed in parallel, then each
+  // holds its first meeting in order, before departures and the suspension
+  // (a suspended or merged circle records no meeting).
+  status = RunParallel(n, 1, [&](size_t i) { return CreateCircle(plan_.circles[i]); });
+  if (!status.ok()) return status;
+  status =
+      RunParallel(n, options_.concurrency, [&](size_t i) { return FormCircle(plan_.circles[i]); });
+  if (!status.ok()) return status;
+  status = RunParallel(n, 1, [&](size_t i) {
+    const CirclePlan& c = plan_.circles[i];
+    return Meet(absl::StrCat(c.index + 1), circle_names_[i], c, c.members, meeting_days_[i]);
+  });
+  if (!status.ok()) return status;
+  status = RunParallel(n, options_.concurrency, [&](size_t i) { return Depart(plan_.circles[i]); });
+  if (!status.ok()) return status;
+  status = LoadMerge();
+  if (!status.ok()) return status;
+
+  absl::MutexLock lock(&mu_);
+  LoadSummary out = summary_;
+  out.elapsed = absl::Now() - start_;
+  out.calls = calls_.load();
+  out.anchor_day = DayText(anchor);
+  std::map<std::string, int> per_advisor;
+  for (const auto& [name, circle] : final_circles_) {
+    ++out.circles;
+    ++out.circles_by_status[circle.status()];
+    out.current_members += circle.member_count();
+    if (circle.status() != v1::CIRCLE_STATUS_MERGED) ++per_advisor[circle.advisor()];
+  }
+  for (size_t i = 0; i < advisor_plans_.size(); ++i) {
+    const v1::Advisor& a = advisor_plans_[i].advisor;
+    out.circles_by_advisor.emplace_back(
+        absl::StrCat(a.display_name(), " (", a.principal_name(), ")"),
+        per_advisor[advisor_names_[i]]);
+  }
+  out.showcase = circle_names_.front();
+  out.showcase_name = plan_.circles.front().display_name;
+  return out;
+}
+
+std::string Percent(int part, int whole) {
+  return whole == 0 ? "0 %" : absl::StrFormat("%d %%", (part * 100 + whole / 2) / whole);
+}
+
+}  // namespace
+
+absl::StatusOr<LoadSummary> LoadDemo(const std::shared_ptr<grpc::Channel>& channel,
+                                     const LoaderOptions& options) {
+  Loader loader(channel, options);
+  return loader.Run();
+}
+
+std::string FormatSummary(const LoadSummary& s) {
+  auto created = [](int total, int made) {
+    return made == total ? std::string("all new")
+           : made == 0   ? std::string("all already there")
+                         : absl::StrCat(made, " new");
+  };
+  std::string status_line;
+  static const std::pair<v1::CircleStatus, const char*> kOrder[] = {
+      {v1::CIRCLE_STATUS_ACTIVE, "active"},   {v1::CIRCLE_STATUS_UNDER_STRENGTH, "under strength"},
+      {v1::CIRCLE_STATUS_FORMING, "forming"}, {v1::CIRCLE_STATUS_SUSPENDED, "suspended"},
+      {v1::CIRCLE_STATUS_MERGED, "merged"},   {v1::CIRCLE_STATUS_DISSOLVED, "dissolved"}};
+  for (const auto& [status, label] : kOrder) {
+    auto it = s.circles_by_status.find(status);
+    if (it == s.circles_by_status.end()) continue;
+    absl::StrAppend(&status_line, status_line.empty() ? "" : ", ", it->second, " ", label);
+  }
+  std::string advisors_line;
+  for (const auto& [who, count] : s.circles_by_advisor) {
+    absl::StrAppend(&advisors_line, advisors_line.empty() ? "" : ", ", who, " ", count);
+  }
+  const int attendance = s.present + s.late + s.excused + s.absent;
+  std::string out = absl::StrFormat("demo fund loaded in %.1f s (%d calls; dates relative to %s)\n",
+                                    absl::ToDoubleSeconds(s.elapsed), s.calls, s.anchor_day);
+  absl::StrAppendFormat(&out, "  advisors   %4d  (%s) — circles: %s\n", s.advisors,
+                        created(s.advisors, s.advisors_new), advisors_line);
+  absl::StrAppendFormat(&out,
+                        "  trainings  %4d  (%s): %d enrolments, %d completed, %d in the cohort "
+                        "under way\n",
+                        s.trainings, created(s.trainings, s.trainings_new), s.enrolments,
+                        s.completions, s.in_training);
+  absl::StrAppendFormat(&out,
+                        "  people     %4d  (%s): %d French-speaking, %d English-speaking; %d "
+                        "share their expertise\n",
+                        s.people, created(s.people, s.people_new), s.french_speaking,
+                        s.people - s.french_speaking, s.opted_in_expertise);
+  absl::StrAppendFormat(&out, "  circles    %4d  (%s): %s; %d current members\n", s.circles,
+                        created(s.circles, s.circles_new), status_line, s.current_members);
+  absl::StrAppendFormat(&out, "  schedules  %4d  (%d monthly, %d every two weeks)\n", s.schedules,
+                        s.monthly, s.biweekly);
+  absl::StrAppendFormat(&out,
+                        "  meetings   %4d  (%s): attendance %s present, %s late, %s excused, %s "
+                        "absent; %d follow-ups, %d referrals to a partner\n",
+                        s.meetings, created(s.meetings, s.meetings_new),
+                        Percent(s.present, attendance), Percent(s.late, attendance),
+                        Percent(s.excused, attendance), Percent(s.absent, attendance), s.follow_ups,
+                        s.referrals);
+  absl::StrAppendFormat(&out, "  showcase   %s (%s)\n", s.showcase, s.showcase_name);
+  return out;
+}
+
+}  // namespace cercles::demo
