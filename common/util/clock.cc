@@ -21,6 +21,10 @@ void SetTimestampMicros(int64_t us, google::protobuf::Timestamp* out) {
   out->set_nanos(static_cast<int32_t>(micros * 1000));
 }
 
+absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
 void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
   SetTimestampMicros(ToMicros(t), out);
 }

@@ -45,6 +45,7 @@ int64_t ToMicros(absl::Time t);
 absl::Time FromMicros(int64_t us);
 void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out);
 void SetTimestampMicros(int64_t us, google::protobuf::Timestamp* out);
+absl::Time FromTimestamp(const google::protobuf::Timestamp& ts);
 
 }  // namespace cercles
 

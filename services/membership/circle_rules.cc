@@ -311,3 +311,30 @@ absl::StatusOr<Advisor> DraftAdvisor(const Advisor& requested) {
 }
 
 }  // namespace cercles::membership
+
+namespace cercles::membership {
+
+absl::StatusOr<absl::Time> EffectiveTime(bool has_effective_time, absl::Time effective_time,
+                                         bool caller_is_admin, absl::Time now,
+                                         absl::Time not_before) {
+  if (!has_effective_time) return now;
+  if (!caller_is_admin) {
+    return absl::PermissionDeniedError(
+        "effective_time: only an admin records past changes (imports of a fund's records)");
+  }
+  if (effective_time > now + absl::Minutes(1)) {
+    return absl::InvalidArgumentError("effective_time must not be in the future");
+  }
+  if (effective_time < absl::FromCivil(absl::CivilDay(2000, 1, 1), absl::UTCTimeZone())) {
+    return absl::InvalidArgumentError("effective_time must be after 2000-01-01");
+  }
+  if (effective_time < not_before) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "effective_time ", absl::FormatTime(effective_time, absl::UTCTimeZone()),
+        " is before the circle's last recorded change (",
+        absl::FormatTime(not_before, absl::UTCTimeZone()), "): record a circle's past in order"));
+  }
+  return effective_time;
+}
+
+}  // namespace cercles::membership

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "cercles/membership/v1/membership.pb.h"
 
 namespace cercles::membership {
@@ -83,6 +84,13 @@ absl::StatusOr<CircleStatus> MergedStatus(const std::vector<CircleStatus>& sourc
 
 // Checks an advisor to create (display name, e-mail, principal name).
 absl::StatusOr<Advisor> DraftAdvisor(const Advisor& requested);
+
+// The time a change takes effect: `now` unless the request carries an effective
+// time (imports of past records): only admins, not in the future, not before
+// `not_before` (the circle's last recorded change; absl::InfinitePast() for new).
+absl::StatusOr<absl::Time> EffectiveTime(bool has_effective_time, absl::Time effective_time,
+                                         bool caller_is_admin, absl::Time now,
+                                         absl::Time not_before);
 
 // "circles/3" in a message about a person's other circle, etc.
 std::string StatusName(CircleStatus status);

@@ -217,9 +217,11 @@ absl::StatusOr<CircleState> CircleStore::LockState(storage::Transaction& tx, int
   const char* lock = tx.engine() == storage::Engine::kPostgres ? " FOR UPDATE" : "";
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows rows,
-      tx.Query(absl::StrCat("SELECT id, status, member_count, advisor_id FROM circles WHERE id = ?",
-                            lock),
-               {id}));
+      tx.Query(
+          absl::StrCat("SELECT id, status, member_count, advisor_id, update_time_us FROM circles "
+                       "WHERE id = ?",
+                       lock),
+          {id}));
   if (rows.empty()) {
     return absl::NotFoundError(absl::StrCat("circle \"", CircleName(id), "\" does not exist"));
   }
@@ -228,6 +230,7 @@ absl::StatusOr<CircleState> CircleStore::LockState(storage::Transaction& tx, int
   s.status = static_cast<v1::CircleStatus>(rows[0].Int(1));
   s.member_count = static_cast<int>(rows[0].Int(2));
   if (!rows[0].IsNull(3)) s.advisor_id = rows[0].Int(3);
+  s.update_time_us = rows[0].Int(4);
   return s;
 }
 

@@ -29,6 +29,7 @@ struct CircleState {
   cercles::membership::v1::CircleStatus status = cercles::membership::v1::CIRCLE_STATUS_UNSPECIFIED;
   int member_count = 0;
   std::optional<int64_t> advisor_id;
+  int64_t update_time_us = 0;  // the circle's last recorded change
 };
 
 struct MemberRow {

@@ -27,6 +27,8 @@ namespace {
 
 constexpr char kService[] = "cercles.membership.v1.MembershipService.";
 
+bool IsAdmin(const auth::Principal& who) { return who.role == cercles::common::v1::ROLE_ADMIN; }
+
 absl::StatusOr<int64_t> DecodeOffset(const std::string& token) {
   CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(token));
   int64_t offset = 0;
@@ -144,8 +146,12 @@ grpc::Status MembershipService::CreateCircle(grpc::ServerContext* context,
                                  "principal_name \"",
                                  who.name, "\")"));
               }
+              CERCLES_ASSIGN_OR_RETURN(const absl::Time at,
+                                       EffectiveTime(request->has_effective_time(),
+                                                     FromTimestamp(request->effective_time()),
+                                                     IsAdmin(who), now, absl::InfinitePast()));
               CERCLES_ASSIGN_OR_RETURN(v1::Circle circle,
-                                       circles_.Insert(tx, draft, advisor, who.ToString(), now));
+                                       circles_.Insert(tx, draft, advisor, who.ToString(), at));
               v1::CircleCreated event;
               *event.mutable_circle() = circle;
               CERCLES_RETURN_IF_ERROR(Emit(tx, circle.name(), event, now));
@@ -301,12 +307,17 @@ grpc::Status MembershipService::AddCircleMember(grpc::ServerContext* context,
                   CheckCanAddMember(state.status, state.member_count, CircleName(circle_id)));
               CERCLES_RETURN_IF_ERROR(
                   CheckPersonMayJoin(tx, circles_, person_id, context_.settings.require_training));
+              CERCLES_ASSIGN_OR_RETURN(
+                  const absl::Time at,
+                  EffectiveTime(request->has_effective_time(),
+                                FromTimestamp(request->effective_time()), IsAdmin(who), now,
+                                FromMicros(state.update_time_us)));
               CERCLES_ASSIGN_OR_RETURN(MemberRow member,
-                                       circles_.AddMember(tx, circle_id, person_id, reason, now));
+                                       circles_.AddMember(tx, circle_id, person_id, reason, at));
               const int count = state.member_count + 1;
               const v1::CircleStatus status = StatusAfterCountChange(state.status, count);
               CERCLES_RETURN_IF_ERROR(circles_.SetCountAndStatus(
-                  tx, state, count, status, "back to 4 members", who.ToString(), now));
+                  tx, state, count, status, "back to 4 members", who.ToString(), at));
               CERCLES_ASSIGN_OR_RETURN(v1::Circle circle, Reload(tx, circle_id));
               v1::CircleMemberAdded event;
               *event.mutable_member() = MemberMessage(member);
@@ -339,14 +350,19 @@ grpc::Status MembershipService::RemoveCircleMember(grpc::ServerContext* context,
                                                                   ": it has no members"));
               }
               CERCLES_ASSIGN_OR_RETURN(
-                  MemberRow member, circles_.RemoveMember(tx, circle_id, person_id, reason, now));
+                  const absl::Time at,
+                  EffectiveTime(request->has_effective_time(),
+                                FromTimestamp(request->effective_time()), IsAdmin(who), now,
+                                FromMicros(state.update_time_us)));
+              CERCLES_ASSIGN_OR_RETURN(MemberRow member,
+                                       circles_.RemoveMember(tx, circle_id, person_id, reason, at));
               const int count = state.member_count - 1;
               const v1::CircleStatus status = StatusAfterCountChange(state.status, count);
               CERCLES_RETURN_IF_ERROR(
                   circles_.SetCountAndStatus(tx, state, count, status,
                                              "fewer than 4 members: no circle guarantee until "
                                              "back to 4",
-                                             who.ToString(), now));
+                                             who.ToString(), at));
               CERCLES_ASSIGN_OR_RETURN(v1::Circle circle, Reload(tx, circle_id));
               v1::CircleMemberRemoved event;
               *event.mutable_member() = MemberMessage(member);
@@ -400,7 +416,8 @@ absl::Status MembershipService::ChangeStatus(grpc::ServerContext* call, const au
                                              const google::protobuf::Message& request,
                                              const std::string& name, const std::string& reason_in,
                                              bool reason_required, const NextStatus& next,
-                                             Response* response) {
+                                             Response* response,
+                                             const google::protobuf::Timestamp* effective) {
   CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseCircleName(name, "name"));
   std::string reason;
@@ -412,11 +429,16 @@ absl::Status MembershipService::ChangeStatus(grpc::ServerContext* call, const au
       [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(CheckCircleAccess(tx, who, id, CircleAccess::kManage));
         CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, id));
+        CERCLES_ASSIGN_OR_RETURN(
+            const absl::Time at,
+            EffectiveTime(effective != nullptr,
+                          effective != nullptr ? FromTimestamp(*effective) : absl::InfinitePast(),
+                          IsAdmin(who), now, FromMicros(state.update_time_us)));
         int count = state.member_count;
-        CERCLES_ASSIGN_OR_RETURN(v1::CircleStatus status, next(tx, state, &count, now));
+        CERCLES_ASSIGN_OR_RETURN(v1::CircleStatus status, next(tx, state, &count, at));
         CERCLES_RETURN_IF_ERROR(circles_.SetCountAndStatus(
             tx, state, count, status, reason.empty() ? absl::AsciiStrToLower(method) : reason,
-            who.ToString(), now));
+            who.ToString(), at));
         return EmitCircleUpdated(tx, id, now, response->mutable_circle());
       });
 }
@@ -442,7 +464,7 @@ grpc::Status MembershipService::ActivateCircle(grpc::ServerContext* context,
                                                   CircleName(state.id)));
           return v1::CIRCLE_STATUS_ACTIVE;
         },
-        response);
+        response, request->has_effective_time() ? &request->effective_time() : nullptr);
   });
 }
 

@@ -88,7 +88,8 @@ class MembershipService final : public cercles::membership::v1::MembershipServic
                             const char* method, const std::string& request_id,
                             const google::protobuf::Message& request, const std::string& name,
                             const std::string& reason_in, bool reason_required,
-                            const NextStatus& next, Response* response);
+                            const NextStatus& next, Response* response,
+                            const google::protobuf::Timestamp* effective = nullptr);
 
   MembershipContext context_;
   CircleStore circles_;

@@ -2,11 +2,14 @@
 // rule, activation, under strength, suspension, dissolution, merges, advisors,
 // history; each rule broken on purpose gets its code and changes nothing.
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "cercles/lending/v1/lending.grpc.pb.h"
+#include "cercles/membership/v1/meetings.grpc.pb.h"
 #include "cercles/membership/v1/membership.grpc.pb.h"
 #include "cercles/membership/v1/people.grpc.pb.h"
 #include "cercles/membership/v1/trainings.grpc.pb.h"
 #include "cercles/network/v1/network.grpc.pb.h"
+#include "common/util/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/suite.h"
@@ -488,6 +491,77 @@ TEST_P(CirclesTest, CirclesFormedFromACohortProposalKeepLanguagesTogether) {
   propose.clear_soft_attributes();
   ASSERT_TRUE(circles_->ProposeCircles(Bob().get(), propose, &again).ok());
   EXPECT_EQ(again.circles_size(), 0);
+}
+
+TEST_P(CirclesTest, AnAdminImportsACirclesPastAndItsMeetingsFollow) {
+  const absl::Time now = absl::Now();
+  auto at = [&](int days_ago) {
+    google::protobuf::Timestamp ts;
+    SetTimestamp(now - absl::Hours(24 * days_ago), &ts);
+    return ts;
+  };
+  mv1::CreateCircleRequest create;
+  create.set_request_id("import-circle");
+  create.mutable_circle()->set_display_name("Cercle d'autrefois");
+  *create.mutable_effective_time() = at(120);
+  mv1::CreateCircleResponse created;
+  // Only an admin records the past.
+  grpc::Status status = circles_->CreateCircle(Bob().get(), create, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status.error_message(), HasSubstr("effective_time"));
+  create.set_request_id("import-circle-future");
+  *create.mutable_effective_time() = at(-2);
+  EXPECT_EQ(circles_->CreateCircle(Admin().get(), create, &created).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  create.set_request_id("import-circle-ok");
+  *create.mutable_effective_time() = at(120);
+  ASSERT_TRUE(circles_->CreateCircle(Admin().get(), create, &created).ok());
+  EXPECT_EQ(created.circle().create_time().seconds(), at(120).seconds());
+  const std::string circle = created.circle().name();
+
+  std::vector<std::string> people;
+  for (int i = 0; i < 4; ++i) {
+    people.push_back(Person(absl::StrCat("Old", i)));
+    mv1::AddCircleMemberRequest add;
+    add.set_request_id(absl::StrCat("import-add-", i));
+    add.set_circle(circle);
+    add.set_person(people.back());
+    add.set_reason("founder");
+    *add.mutable_effective_time() = at(119);
+    mv1::AddCircleMemberResponse added;
+    status = circles_->AddCircleMember(Admin().get(), add, &added);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  mv1::ActivateCircleRequest activate;
+  activate.set_request_id("import-activate-early");
+  activate.set_name(circle);
+  *activate.mutable_effective_time() = at(125);  // before its own creation
+  mv1::ActivateCircleResponse activated;
+  status = circles_->ActivateCircle(Admin().get(), activate, &activated);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("before the circle's last recorded change"));
+  activate.set_request_id("import-activate");
+  *activate.mutable_effective_time() = at(118);
+  ASSERT_TRUE(circles_->ActivateCircle(Admin().get(), activate, &activated).ok());
+  EXPECT_EQ(activated.circle().status(), mv1::CIRCLE_STATUS_ACTIVE);
+
+  // A meeting 90 days ago had these four members.
+  auto meetings = mv1::MeetingService::NewStub(suite_->StaffChannel("membership"));
+  mv1::RecordMeetingRequest record;
+  record.set_request_id("import-meeting");
+  record.set_parent(circle);
+  const absl::CivilDay day = absl::ToCivilDay(now - absl::Hours(24 * 90), absl::UTCTimeZone());
+  record.mutable_meeting()->mutable_meeting_date()->set_year(static_cast<int>(day.year()));
+  record.mutable_meeting()->mutable_meeting_date()->set_month(day.month());
+  record.mutable_meeting()->mutable_meeting_date()->set_day(day.day());
+  for (const auto& p : people) {
+    auto* a = record.mutable_meeting()->add_attendance();
+    a->set_person(p);
+    a->set_status(mv1::ATTENDANCE_STATUS_PRESENT);
+  }
+  mv1::RecordMeetingResponse recorded;
+  status = meetings->RecordMeeting(Admin().get(), record, &recorded);
+  EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, CirclesTest,
