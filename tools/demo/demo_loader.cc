@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <set>
 #include <thread>
 
 #include "absl/status/status.h"
@@ -25,6 +26,17 @@ absl::Time ToTime(const google::protobuf::Timestamp& t) {
 
 absl::CivilDay DayOf(const google::protobuf::Timestamp& t) {
   return absl::ToCivilDay(ToTime(t), absl::UTCTimeZone());
+}
+
+// A planned change's effective time: `day` at hour:minute, UTC (the fund's day,
+// as membership counts the members of a meeting's day). Derived from the plan
+// only, so that a re-run sends the very same request.
+google::protobuf::Timestamp At(absl::CivilDay day, int hour, int minute) {
+  const absl::Time t = absl::FromCivil(
+      absl::CivilMinute(day.year(), day.month(), day.day(), hour, minute), absl::UTCTimeZone());
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(absl::ToUnixSeconds(t));
+  return ts;
 }
 
 // Runs task(0..n-1) with at most `concurrency` in flight; stops handing out
@@ -85,7 +97,9 @@ class Loader {
         continue;
       }
       std::string hint;
-      if (code == grpc::StatusCode::ALREADY_EXISTS) {
+      if (code == grpc::StatusCode::ALREADY_EXISTS ||
+          (code == grpc::StatusCode::FAILED_PRECONDITION &&
+           status.error_message().find("last recorded change") != std::string::npos)) {
         hint =
             " (a request id of the demo was used before for something else: the database was "
             "loaded by another version of cercles-demo; start from an empty database)";
@@ -103,15 +117,17 @@ class Loader {
   absl::Status LoadTrainings();
   absl::Status LoadPeople();
   absl::Status CreateCircle(const CirclePlan& c);
-  // Assigns the advisor, adds the founders, activates, sets the schedule.
+  // The circle's past in order (founders, activation, departure, each at its
+  // planned time), then what has no past date: the advisor, the schedule.
   absl::Status FormCircle(const CirclePlan& c);
-  // What the plan says happens after the first meeting: a departure, a suspension.
-  absl::Status Depart(const CirclePlan& c);
+  // After its meetings: the fund suspends the circle (today).
+  absl::Status Suspend(const CirclePlan& c);
   absl::Status LoadMerge();
   absl::Status Schedule(const std::string& key, const std::string& circle_name,
                         const CirclePlan& c);
+  // The circle's meeting number `n` (from 1), on `day`, with its members of that day.
   absl::Status Meet(const std::string& key, const std::string& circle_name, const CirclePlan& c,
-                    const std::vector<int>& members, absl::CivilDay day);
+                    const std::vector<int>& members, absl::CivilDay day, int n);
   void Record(const std::string& circle_name, const v1::Circle& circle) {
     absl::MutexLock lock(&mu_);
     final_circles_[circle_name] = circle;
@@ -131,11 +147,11 @@ class Loader {
   std::vector<std::string> training_names_;
   std::vector<std::string> person_names_;
   std::vector<std::string> circle_names_;
-  std::vector<absl::CivilDay> meeting_days_;  // the day each circle formed
 
   absl::Mutex mu_;
   LoadSummary summary_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, v1::Circle> final_circles_ ABSL_GUARDED_BY(mu_);
+  std::set<std::string> meeting_circles_ ABSL_GUARDED_BY(mu_);
 };
 
 absl::Status Loader::LoadAdvisors() {
@@ -287,16 +303,15 @@ absl::Status Loader::Schedule(const std::string& key, const std::string& circle_
 }
 
 absl::Status Loader::Meet(const std::string& key, const std::string& circle_name,
-                          const CirclePlan& c, const std::vector<int>& members,
-                          absl::CivilDay day) {
+                          const CirclePlan& c, const std::vector<int>& members, absl::CivilDay day,
+                          int n) {
   std::vector<MeetingMember> attendance;
   for (int m : members) {
     attendance.push_back(
         {person_names_[static_cast<size_t>(m)], &plan_.people[static_cast<size_t>(m)]});
   }
   v1::RecordMeetingRequest record;
-  // The day is part of the id: the meeting is the one of the day the circle formed.
-  record.set_request_id(absl::StrCat("demo-meeting-", key, "-", DayText(day)));
+  record.set_request_id(absl::StrCat("demo-meeting-", key, "-", n));
   record.set_parent(circle_name);
   *record.mutable_meeting() = PlanMeeting(options_.seed, key, c, day, attendance);
   v1::RecordMeetingResponse recorded;
@@ -309,6 +324,12 @@ absl::Status Loader::Meet(const std::string& key, const std::string& circle_name
   ++summary_.meetings;
   const v1::Meeting& m = recorded.meeting();
   if (IsNew(m.create_time())) ++summary_.meetings_new;
+  const std::string text = DayText(day);
+  if (summary_.first_meeting_day.empty() || text < summary_.first_meeting_day) {
+    summary_.first_meeting_day = text;
+  }
+  summary_.last_meeting_day = std::max(summary_.last_meeting_day, text);
+  meeting_circles_.insert(circle_name);
   summary_.present += m.counts().present();
   summary_.late += m.counts().late();
   summary_.excused += m.counts().excused();
@@ -327,6 +348,7 @@ absl::Status Loader::CreateCircle(const CirclePlan& c) {
   create.set_request_id(absl::StrCat("demo-circle-", c.index + 1));
   create.mutable_circle()->set_display_name(c.display_name);
   for (const auto& ch : c.characteristics) *create.mutable_circle()->add_characteristics() = ch;
+  *create.mutable_effective_time() = At(c.formed, 18, 0);
   v1::CreateCircleResponse created;
   absl::Status status =
       Call(absl::StrCat("CreateCircle ", create.request_id()),
@@ -334,29 +356,17 @@ absl::Status Loader::CreateCircle(const CirclePlan& c) {
   if (!status.ok()) return status;
   circle_names_[static_cast<size_t>(c.index)] = created.circle().name();
   Record(created.circle().name(), created.circle());
-  absl::MutexLock lock(&mu_);
-  if (IsNew(created.circle().create_time())) ++summary_.circles_new;
   return absl::OkStatus();
 }
 
 absl::Status Loader::FormCircle(const CirclePlan& c) {
   const std::string key = absl::StrCat(c.index + 1);
   const std::string& name = circle_names_[static_cast<size_t>(c.index)];
-  v1::AssignCircleAdvisorRequest assign;
-  assign.set_request_id(absl::StrCat("demo-assign-", key));
-  assign.set_circle(name);
-  assign.set_advisor(advisor_names_[static_cast<size_t>(c.advisor)]);
-  v1::AssignCircleAdvisorResponse assigned;
-  absl::Status status = Call(absl::StrCat("AssignCircleAdvisor ", assign.request_id()),
-                             [&](grpc::ClientContext* ctx) {
-                               return circles_->AssignCircleAdvisor(ctx, assign, &assigned);
-                             });
-  if (!status.ok()) return status;
-
   const std::string cohort_number = absl::StrCat(31 + c.cohort);
-  absl::CivilDay day;
-  v1::Circle circle = assigned.circle();
-  for (int m : c.members) {
+  absl::Status status;
+  // The founders join the evening the circle formed, a minute apart.
+  for (size_t i = 0; i < c.members.size(); ++i) {
+    const int m = c.members[i];
     v1::AddCircleMemberRequest add;
     add.set_request_id(absl::StrCat("demo-member-", key, "-", m + 1));
     add.set_circle(name);
@@ -364,62 +374,73 @@ absl::Status Loader::FormCircle(const CirclePlan& c) {
     add.set_reason(c.language == Language::kFrench
                        ? absl::StrCat("membre fondateur (cohorte ", cohort_number, ")")
                        : absl::StrCat("founding member (cohort ", cohort_number, ")"));
+    *add.mutable_effective_time() = At(c.formed, 18, 5 + static_cast<int>(i));
     v1::AddCircleMemberResponse added;
     status =
         Call(absl::StrCat("AddCircleMember ", add.request_id()),
              [&](grpc::ClientContext* ctx) { return circles_->AddCircleMember(ctx, add, &added); });
     if (!status.ok()) return status;
-    day = std::max(day, DayOf(added.member().join_time()));
-    circle = added.circle();
   }
   if (c.fate != Fate::kForming) {
     v1::ActivateCircleRequest activate;
     activate.set_request_id(absl::StrCat("demo-activate-", key));
     activate.set_name(name);
+    *activate.mutable_effective_time() = At(c.activated, 10, 0);
     v1::ActivateCircleResponse activated;
     status =
         Call(absl::StrCat("ActivateCircle ", activate.request_id()), [&](grpc::ClientContext* ctx) {
           return circles_->ActivateCircle(ctx, activate, &activated);
         });
     if (!status.ok()) return status;
-    day = DayOf(activated.circle().update_time());
-    circle = activated.circle();
   }
-  meeting_days_[static_cast<size_t>(c.index)] = day;
-  Record(name, circle);
-  return Schedule(key, name, c);
-}
-
-absl::Status Loader::Depart(const CirclePlan& c) {
-  const std::string key = absl::StrCat(c.index + 1);
-  const std::string& name = circle_names_[static_cast<size_t>(c.index)];
   if (c.leaving_member >= 0) {
     v1::RemoveCircleMemberRequest remove;
     remove.set_request_id(absl::StrCat("demo-leave-", key, "-", c.leaving_member + 1));
     remove.set_circle(name);
     remove.set_person(person_names_[static_cast<size_t>(c.leaving_member)]);
     remove.set_reason(c.fate_reason);
+    *remove.mutable_effective_time() = At(c.departure, 12, 0);
     v1::RemoveCircleMemberResponse removed;
-    absl::Status status = Call(absl::StrCat("RemoveCircleMember ", remove.request_id()),
-                               [&](grpc::ClientContext* ctx) {
-                                 return circles_->RemoveCircleMember(ctx, remove, &removed);
-                               });
+    status = Call(absl::StrCat("RemoveCircleMember ", remove.request_id()),
+                  [&](grpc::ClientContext* ctx) {
+                    return circles_->RemoveCircleMember(ctx, remove, &removed);
+                  });
     if (!status.ok()) return status;
-    Record(name, removed.circle());
   }
-  if (c.fate == Fate::kSuspended) {
-    v1::SuspendCircleRequest suspend;
-    suspend.set_request_id(absl::StrCat("demo-suspend-", key));
-    suspend.set_name(name);
-    suspend.set_reason(c.fate_reason);
-    v1::SuspendCircleResponse suspended;
-    absl::Status status =
-        Call(absl::StrCat("SuspendCircle ", suspend.request_id()), [&](grpc::ClientContext* ctx) {
-          return circles_->SuspendCircle(ctx, suspend, &suspended);
-        });
-    if (!status.ok()) return status;
-    Record(name, suspended.circle());
+  // Last: an assignment has no past date, it is a change of today's (and
+  // nothing could be dated before it afterwards).
+  v1::AssignCircleAdvisorRequest assign;
+  assign.set_request_id(absl::StrCat("demo-assign-", key));
+  assign.set_circle(name);
+  assign.set_advisor(advisor_names_[static_cast<size_t>(c.advisor)]);
+  v1::AssignCircleAdvisorResponse assigned;
+  status = Call(absl::StrCat("AssignCircleAdvisor ", assign.request_id()),
+                [&](grpc::ClientContext* ctx) {
+                  return circles_->AssignCircleAdvisor(ctx, assign, &assigned);
+                });
+  if (!status.ok()) return status;
+  Record(name, assigned.circle());
+  {
+    // Its creation is dated in the past: the assignment tells a new circle.
+    absl::MutexLock lock(&mu_);
+    if (IsNew(assigned.circle().update_time())) ++summary_.circles_new;
   }
+  return Schedule(key, name, c);
+}
+
+absl::Status Loader::Suspend(const CirclePlan& c) {
+  if (c.fate != Fate::kSuspended) return absl::OkStatus();
+  const std::string& name = circle_names_[static_cast<size_t>(c.index)];
+  v1::SuspendCircleRequest suspend;
+  suspend.set_request_id(absl::StrCat("demo-suspend-", c.index + 1));
+  suspend.set_name(name);
+  suspend.set_reason(c.fate_reason);
+  v1::SuspendCircleResponse suspended;
+  absl::Status status = Call(
+      absl::StrCat("SuspendCircle ", suspend.request_id()),
+      [&](grpc::ClientContext* ctx) { return circles_->SuspendCircle(ctx, suspend, &suspended); });
+  if (!status.ok()) return status;
+  Record(name, suspended.circle());
   return absl::OkStatus();
 }
 
@@ -446,8 +467,9 @@ absl::Status Loader::LoadMerge() {
   Record(name, response.circle());
   status = Schedule("merged-1", name, merge.result);
   if (!status.ok()) return status;
+  // Its first meeting, the day it formed (the merge's, read back: the same on a re-run).
   return Meet("merged-1", name, merge.result, merge.result.members,
-              DayOf(response.circle().create_time()));
+              DayOf(response.circle().create_time()), 1);
 }
 
 absl::StatusOr<LoadSummary> Loader::Run() {
@@ -462,21 +484,29 @@ absl::StatusOr<LoadSummary> Loader::Run() {
   if (!status.ok()) return status;
   const size_t n = plan_.circles.size();
   circle_names_.resize(n);
-  meeting_days_.resize(n);
-  // Created in order (numbered like the plan), formed in parallel, then each
-  // holds its first meeting in order, before departures and the suspension
-  // (a suspended or merged circle records no meeting).
+  // Created in order (numbered like the plan), their past recorded in parallel
+  // (each circle's in time order), then their meetings one at a time in order
+  // (numbered the same on every load), before the suspension and the merge (a
+  // suspended or merged circle records no meeting).
   status = RunParallel(n, 1, [&](size_t i) { return CreateCircle(plan_.circles[i]); });
   if (!status.ok()) return status;
   status =
       RunParallel(n, options_.concurrency, [&](size_t i) { return FormCircle(plan_.circles[i]); });
   if (!status.ok()) return status;
-  status = RunParallel(n, 1, [&](size_t i) {
+  std::vector<std::pair<size_t, size_t>> meetings;  // (circle, meeting)
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t k = 0; k < plan_.circles[i].meeting_days.size(); ++k) meetings.emplace_back(i, k);
+  }
+  status = RunParallel(meetings.size(), 1, [&](size_t j) {
+    const auto [i, k] = meetings[j];
     const CirclePlan& c = plan_.circles[i];
-    return Meet(absl::StrCat(c.index + 1), circle_names_[i], c, c.members, meeting_days_[i]);
+    const absl::CivilDay day = c.meeting_days[k];
+    return Meet(absl::StrCat(c.index + 1), circle_names_[i], c, MembersOn(c, day), day,
+                static_cast<int>(k) + 1);
   });
   if (!status.ok()) return status;
-  status = RunParallel(n, options_.concurrency, [&](size_t i) { return Depart(plan_.circles[i]); });
+  status =
+      RunParallel(n, options_.concurrency, [&](size_t i) { return Suspend(plan_.circles[i]); });
   if (!status.ok()) return status;
   status = LoadMerge();
   if (!status.ok()) return status;
@@ -486,6 +516,7 @@ absl::StatusOr<LoadSummary> Loader::Run() {
   out.elapsed = absl::Now() - start_;
   out.calls = calls_.load();
   out.anchor_day = DayText(anchor);
+  out.meeting_circles = static_cast<int>(meeting_circles_.size());
   std::map<std::string, int> per_advisor;
   for (const auto& [name, circle] : final_circles_) {
     ++out.circles;
@@ -556,12 +587,12 @@ std::string FormatSummary(const LoadSummary& s) {
   absl::StrAppendFormat(&out, "  schedules  %4d  (%d monthly, %d every two weeks)\n", s.schedules,
                         s.monthly, s.biweekly);
   absl::StrAppendFormat(&out,
-                        "  meetings   %4d  (%s): attendance %s present, %s late, %s excused, %s "
-                        "absent; %d follow-ups, %d referrals to a partner\n",
-                        s.meetings, created(s.meetings, s.meetings_new),
-                        Percent(s.present, attendance), Percent(s.late, attendance),
-                        Percent(s.excused, attendance), Percent(s.absent, attendance), s.follow_ups,
-                        s.referrals);
+                        "  meetings   %4d  (%s) of %d circles, %s to %s: attendance %s present, %s "
+                        "late, %s excused, %s absent; %d follow-ups, %d referrals to a partner\n",
+                        s.meetings, created(s.meetings, s.meetings_new), s.meeting_circles,
+                        s.first_meeting_day, s.last_meeting_day, Percent(s.present, attendance),
+                        Percent(s.late, attendance), Percent(s.excused, attendance),
+                        Percent(s.absent, attendance), s.follow_ups, s.referrals);
   absl::StrAppendFormat(&out, "  showcase   %s (%s)\n", s.showcase, s.showcase_name);
   return out;
 }

@@ -43,6 +43,8 @@ struct LoadSummary {
   int current_members = 0;
   int schedules = 0, monthly = 0, biweekly = 0;
   int meetings = 0, meetings_new = 0;
+  int meeting_circles = 0;                          // circles with a meeting recorded
+  std::string first_meeting_day, last_meeting_day;  // "2026-07-28"
   int present = 0, late = 0, excused = 0, absent = 0;
   int follow_ups = 0, referrals = 0;
   std::vector<std::pair<std::string, int>> circles_by_advisor;  // "Isabelle Gagnon (advisor)"

@@ -164,6 +164,60 @@ absl::CivilDay NextPlannedDay(const v1::MeetingSchedule& schedule, absl::CivilDa
   return next;
 }
 
+// The schedule's days from its first one, in [from, until).
+std::vector<absl::CivilDay> PlannedDays(const v1::MeetingSchedule& schedule, absl::CivilDay from,
+                                        absl::CivilDay until) {
+  std::vector<absl::CivilDay> days;
+  const auto& f = schedule.first_meeting_date();
+  const absl::CivilDay first(f.year(), f.month(), f.day());
+  for (absl::CivilDay day = first; day < until; day = NextPlannedDay(schedule, day)) {
+    if (day >= from) days.push_back(day);
+  }
+  return days;
+}
+
+// The circle's past: formed a few days after its cohort's last session,
+// activated before its first meeting, a member leaving between two meetings,
+// and the meetings of the past months.
+void PlanHistory(uint64_t seed, absl::CivilDay anchor, absl::CivilDay cohort_end, CirclePlan* c) {
+  Rng rng = Rng::For(seed, "history", c->index);
+  c->formed = cohort_end + rng.Between(2, 6);
+  // The schedule's first meeting is 10 days after the cohort's end at the
+  // earliest: the circle is active by then.
+  if (c->fate != Fate::kForming) c->activated = c->formed + rng.Between(1, 3);
+  c->meeting_days = PlannedDays(c->schedule, anchor - kMeetingHistoryDays, anchor);
+  if (c->leaving_member >= 0) {
+    c->departure = std::max(c->activated + 10, anchor - rng.Between(35, 65));
+    // Between two meetings, not on one.
+    while (std::find(c->meeting_days.begin(), c->meeting_days.end(), c->departure) !=
+           c->meeting_days.end()) {
+      c->departure += 1;
+    }
+  }
+}
+
+// What a circle talked about besides its members' businesses, by season.
+const std::string& Topic(Rng& rng, absl::CivilDay day, bool fr) {
+  static const auto* const kFrench = new std::vector<std::vector<std::string>>{
+      {"les prix de l'hiver et les ventes de janvier", "les déclarations de revenus à venir",
+       "un fournisseur commun pour réduire les coûts"},
+      {"les marchés du printemps", "les subventions saisonnières de la Ville",
+       "la mise à jour des pages des entreprises sur les réseaux sociaux"},
+      {"les marchés publics de l'été", "les vacances et la relève pendant l'été",
+       "les festivals de quartier"},
+      {"la rentrée et les commandes de l'automne", "les marchés de Noël et leurs inscriptions",
+       "les prix de l'hiver et les prochains marchés"}};
+  static const auto* const kEnglish = new std::vector<std::vector<std::string>>{
+      {"winter prices and January sales", "the coming tax returns",
+       "a shared supplier to cut costs"},
+      {"spring markets", "the City's seasonal grants", "updating the businesses' social pages"},
+      {"summer public markets", "holidays and covering for each other", "neighbourhood festivals"},
+      {"back-to-school and fall orders", "Christmas markets and their sign-ups",
+       "winter prices and the next markets"}};
+  const size_t season = static_cast<size_t>(day.month() % 12 / 3);
+  return rng.Pick((fr ? *kFrench : *kEnglish)[season]);
+}
+
 std::string FrenchLongDate(absl::CivilDay day) {
   static const char* const kMonths[] = {"janvier",   "février", "mars",     "avril",
                                         "mai",       "juin",    "juillet",  "août",
@@ -238,6 +292,16 @@ v1::MeetingSchedule PlanSchedule(const CircleTemplate& t, const Neighbourhood& w
 }
 
 }  // namespace
+
+std::vector<int> MembersOn(const CirclePlan& circle, absl::CivilDay day) {
+  std::vector<int> members;
+  if (day < circle.formed) return members;
+  for (int m : circle.members) {
+    if (m == circle.leaving_member && day > circle.departure) continue;
+    members.push_back(m);
+  }
+  return members;
+}
 
 cercles::common::v1::Date ToDate(absl::CivilDay day) {
   cercles::common::v1::Date d;
@@ -451,8 +515,9 @@ DemoPlan PlanDemo(uint64_t seed, absl::CivilDay anchor, int advisor_count) {
     if (t.fate == Fate::kUnderStrength || t.fate == Fate::kMergeSource) {
       c.leaving_member = c.members.back();
     }
-    c.schedule =
-        PlanSchedule(t, *c.where, plan.trainings[static_cast<size_t>(c.cohort)].end, seed, c.index);
+    const absl::CivilDay cohort_end = plan.trainings[static_cast<size_t>(c.cohort)].end;
+    c.schedule = PlanSchedule(t, *c.where, cohort_end, seed, c.index);
+    PlanHistory(seed, anchor, cohort_end, &c);
     plan.circles.push_back(std::move(c));
   }
 
@@ -572,15 +637,16 @@ v1::Meeting PlanMeeting(uint64_t seed, const std::string& key, const CirclePlan&
   const std::string where = circle.schedule.location();
   const int count = meeting.attendance_size();
   if (fr) {
-    meeting.set_minutes(absl::StrCat(
-        "Rencontre du ", FrenchLongDate(day), " — ", where, ".\n", "Présences : ", attending,
-        " sur ", count, ".\n", "Tour de table des entreprises : ", follow_ups,
-        " suivis consignés. Le cercle a discuté des prix de l'hiver et des prochains marchés.\n",
-        "Prochaine rencontre : ", FrenchLongDate(next), "."));
+    meeting.set_minutes(absl::StrCat("Rencontre du ", FrenchLongDate(day), " — ", where, ".\n",
+                                     "Présences : ", attending, " sur ", count, ".\n",
+                                     "Tour de table des entreprises : ", follow_ups,
+                                     " suivis consignés. Autre sujet : ", Topic(rng, day, true),
+                                     ".\n", "Prochaine rencontre : ", FrenchLongDate(next), "."));
   } else {
     meeting.set_minutes(absl::StrCat(
         "Meeting of ", EnglishLongDate(day), " — ", where, ".\n", "Attendance: ", attending, " of ",
-        count, ".\n", "Round table of the businesses: ", follow_ups, " follow-ups recorded.\n",
+        count, ".\n", "Round table of the businesses: ", follow_ups,
+        " follow-ups recorded. Also discussed: ", Topic(rng, day, false), ".\n",
         "Next meeting: ", EnglishLongDate(next), "."));
   }
   return meeting;

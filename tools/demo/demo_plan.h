@@ -6,7 +6,10 @@
 //
 // Every date is relative to the anchor day, the day the fund's first demo
 // advisor was created (read back from membership, so it stays the same on every
-// re-run, whatever the day).
+// re-run, whatever the day). The circles' past (formation, activation,
+// departures) and their meetings are dated before the anchor day; only what has
+// no past date in the API (advisor assignments, the suspension, the merge and
+// the merged circle's first meeting) happens on the load's day.
 #ifndef CERCLES_TOOLS_DEMO_DEMO_PLAN_H_
 #define CERCLES_TOOLS_DEMO_DEMO_PLAN_H_
 
@@ -73,13 +76,30 @@ struct CirclePlan {
   int leaving_member = -1;       // person index (under strength, merge sources)
   std::string fate_reason;       // the departure's or the suspension's reason
   v1::MeetingSchedule schedule;  // frequency, first date, location, notes (no name)
+
+  // The circle's past, in the order membership records it (never out of order:
+  // a change is not dated before the circle's last one). Unset for the merge's
+  // result, which forms on the load's day.
+  absl::CivilDay formed;     // created, and its founders joined that evening
+  absl::CivilDay activated;  // after the founders' 4th joined (not for kForming)
+  absl::CivilDay departure;  // the leaving member's last day (leaving_member >= 0)
+  // The meetings it held over the past months, on its schedule's days, before
+  // the anchor day, oldest first ("demo-meeting-<index+1>-<n>", n from 1).
+  std::vector<absl::CivilDay> meeting_days;
 };
+
+// The members of `circle` on `day` (as membership counts them: joined by the
+// end of that day, not left before it), in joining order.
+std::vector<int> MembersOn(const CirclePlan& circle, absl::CivilDay day);
 
 struct MergePlan {
   std::string request_id;
   std::vector<int> sources;  // circle indices
   CirclePlan result;         // name, characteristics, schedule, members after the merge
 };
+
+// How far back the demo's meeting records go: about four months.
+inline constexpr int kMeetingHistoryDays = 122;
 
 struct DemoPlan {
   absl::CivilDay anchor;

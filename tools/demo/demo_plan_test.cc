@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -22,6 +23,8 @@ std::string Serialise(const DemoPlan& plan) {
   for (const auto& c : plan.circles) {
     out += c.display_name + c.schedule.SerializeAsString();
     for (int m : c.members) out += std::to_string(m) + ",";
+    out += DayText(c.formed) + DayText(c.activated) + DayText(c.departure);
+    for (absl::CivilDay day : c.meeting_days) out += DayText(day);
   }
   return out;
 }
@@ -98,28 +101,123 @@ TEST(DemoPlanTest, FollowsTheDomainRules) {
   EXPECT_LE(static_cast<int>(merged.size()), membership::kMaxCircleMembers);
 }
 
-TEST(DemoPlanTest, MeetingsListEveryMemberOnce) {
-  const DemoPlan plan = PlanDemo(2026, kAnchor, 4);
-  int attendance = 0, present = 0;
+absl::CivilDay DayOf(const cercles::common::v1::Date& d) {
+  return absl::CivilDay(d.year(), d.month(), d.day());
+}
+
+// What membership requires of a circle's past: each change dated after the
+// last one, and meetings held (before the anchor day) by the circle's members.
+void CheckPastInTimeOrder(const DemoPlan& plan, absl::CivilDay anchor) {
   for (const auto& c : plan.circles) {
-    std::vector<MeetingMember> members;
-    for (int m : c.members) {
-      members.push_back({absl::StrCat("people/", m + 1), &plan.people[static_cast<size_t>(m)]});
+    SCOPED_TRACE(c.display_name);
+    const absl::CivilDay cohort_end = plan.trainings[static_cast<size_t>(c.cohort)].end;
+    const absl::CivilDay first = DayOf(c.schedule.first_meeting_date());
+    // Formed after the training, activated before the first meeting.
+    EXPECT_GT(c.formed, cohort_end);
+    EXPECT_LT(c.formed, anchor);
+    if (c.fate == Fate::kForming) {
+      EXPECT_GT(first, c.formed);
+    } else {
+      EXPECT_GT(c.activated, c.formed);
+      EXPECT_LT(c.activated, first);
     }
-    const std::string key = absl::StrCat(c.index + 1);
-    const v1::Meeting meeting = PlanMeeting(2026, key, c, kAnchor, members);
-    ASSERT_EQ(meeting.attendance_size(), static_cast<int>(members.size()));
-    auto draft = membership::DraftMeeting(meeting, kAnchor);
-    ASSERT_TRUE(draft.ok()) << c.display_name << ": " << draft.status();
-    EXPECT_EQ(PlanMeeting(2026, key, c, kAnchor, members).SerializeAsString(),
-              meeting.SerializeAsString());
-    attendance += meeting.attendance_size();
-    for (const auto& a : meeting.attendance()) {
-      present += a.status() == v1::ATTENDANCE_STATUS_PRESENT;
+    // Meetings on the schedule's days, over the past months, oldest first.
+    for (size_t k = 0; k < c.meeting_days.size(); ++k) {
+      const absl::CivilDay day = c.meeting_days[k];
+      EXPECT_GE(day, first);
+      EXPECT_GE(day, anchor - kMeetingHistoryDays);
+      EXPECT_LT(day, anchor) << "recorded once held";
+      if (c.schedule.frequency() == v1::MEETING_FREQUENCY_MONTHLY) {
+        EXPECT_EQ(day.day(), first.day());
+      } else {
+        EXPECT_EQ((day - first) % 14, 0);
+      }
+      if (k == 0) continue;
+      const absl::CivilDay before = c.meeting_days[k - 1];
+      EXPECT_LT(before, day);
+      EXPECT_LE(day - before, c.schedule.frequency() == v1::MEETING_FREQUENCY_MONTHLY ? 31 : 14)
+          << "no planned day skipped";
+    }
+    // A departure after the activation, between two meetings, in the past.
+    if (c.leaving_member >= 0) {
+      EXPECT_GT(c.departure, c.activated);
+      EXPECT_LT(c.departure, anchor);
+      EXPECT_EQ(std::count(c.meeting_days.begin(), c.meeting_days.end(), c.departure), 0);
     }
   }
+}
+
+TEST(DemoPlanTest, EachCirclesPastIsInTimeOrder) {
+  // Whatever the day of the first load (month ends, leap years, new year).
+  for (const absl::CivilDay anchor : {kAnchor, absl::CivilDay(2027, 1, 1),
+                                      absl::CivilDay(2028, 2, 29), absl::CivilDay(2026, 7, 31)}) {
+    SCOPED_TRACE(DayText(anchor));
+    CheckPastInTimeOrder(PlanDemo(2026, anchor, 4), anchor);
+  }
+}
+
+TEST(DemoPlanTest, MeetingsListTheMembersOfTheirDay) {
+  const DemoPlan plan = PlanDemo(2026, kAnchor, 4);
+  int meetings = 0, attendance = 0, present = 0, follow_ups = 0, changed_lists = 0;
+  int circles_meeting = 0;
+  absl::CivilDay oldest = kAnchor;
+  for (const auto& c : plan.circles) {
+    SCOPED_TRACE(c.display_name);
+    const std::string key = absl::StrCat(c.index + 1);
+    circles_meeting += !c.meeting_days.empty();
+    std::vector<int> previous;
+    for (absl::CivilDay day : c.meeting_days) {
+      const std::vector<int> members = MembersOn(c, day);
+      // Everyone before the departure, one fewer after it.
+      const bool left = c.leaving_member >= 0 && day > c.departure;
+      EXPECT_EQ(members.size(), c.members.size() - (left ? 1 : 0)) << DayText(day);
+      if (!previous.empty() && previous != members) ++changed_lists;
+      previous = members;
+      std::vector<MeetingMember> listed;
+      std::set<int64_t> ids;
+      for (int m : members) {
+        listed.push_back({absl::StrCat("people/", m + 1), &plan.people[static_cast<size_t>(m)]});
+        ids.insert(m + 1);
+      }
+      const v1::Meeting meeting = PlanMeeting(2026, key, c, day, listed);
+      ASSERT_EQ(meeting.attendance_size(), static_cast<int>(members.size()));
+      for (size_t i = 0; i < listed.size(); ++i) {
+        EXPECT_EQ(meeting.attendance(static_cast<int>(i)).person(), listed[i].person);
+      }
+      // What RecordMeeting would say of it.
+      auto draft = membership::DraftMeeting(meeting, kAnchor);
+      ASSERT_TRUE(draft.ok()) << DayText(day) << ": " << draft.status();
+      EXPECT_TRUE(membership::CheckAttendanceCoversMembers(*draft, ids, "circles/1").ok());
+      EXPECT_EQ(PlanMeeting(2026, key, c, day, listed).SerializeAsString(),
+                meeting.SerializeAsString());
+      ++meetings;
+      oldest = std::min(oldest, day);
+      attendance += meeting.attendance_size();
+      follow_ups += meeting.follow_ups_size();
+      for (const auto& a : meeting.attendance()) {
+        present += a.status() == v1::ATTENDANCE_STATUS_PRESENT;
+      }
+    }
+  }
+  EXPECT_GE(meetings, 120) << "the past months of some 40 circles";
+  EXPECT_GE(circles_meeting, 30);
+  EXPECT_GE(kAnchor - oldest, 100) << "about four months of meetings";
+  EXPECT_GE(changed_lists, 2) << "departures between two meetings change the list";
   EXPECT_GT(present * 100 / attendance, 65) << "mostly present";
   EXPECT_LT(present, attendance) << "some late, excused or absent";
+  EXPECT_GT(follow_ups * 2, meetings * 3) << "most attending members' businesses followed";
+}
+
+TEST(DemoPlanTest, MembersOnADayFollowTheDeparture) {
+  const DemoPlan plan = PlanDemo(2026, kAnchor, 4);
+  for (const auto& c : plan.circles) {
+    if (c.leaving_member < 0) continue;
+    EXPECT_EQ(MembersOn(c, c.departure), c.members) << "counted on their last day";
+    const std::vector<int> after = MembersOn(c, c.departure + 1);
+    EXPECT_EQ(after.size() + 1, c.members.size());
+    EXPECT_EQ(std::count(after.begin(), after.end(), c.leaving_member), 0);
+  }
+  EXPECT_TRUE(MembersOn(plan.circles.front(), plan.circles.front().formed - 1).empty());
 }
 
 }  // namespace

@@ -21,10 +21,13 @@ Loads a demo community microcredit fund into a running membership service
 through its public gRPC API (so the network and lending services see it through
 events): 4 advisors, 8 training cohorts over the past year, about 250 people,
 41 circles of 4 to 7 trained members (some under strength, one forming, one
-suspended, two merged into one), their meeting schedules and the meeting each
-circle held the day it formed. Deterministic: every request has a fixed id
-("demo-person-17"), so running it again creates nothing twice. Needs an admin
-token (advisors and circle assignments are admin-only).
+suspended, two merged into one) with their past: formed after their cohort's
+training, activated and left by some members at past dates (admin-only
+effective times), their meeting schedules and the meetings of the past four
+months, each listing the members of its day. Deterministic: every request has a
+fixed id ("demo-person-17") and every date derives from the day the fund's first
+demo advisor was created, so running it again creates nothing twice. Needs an
+admin token (advisors, circle assignments and past dates are admin-only).
 
 Connection options are cerclesctl's, with the same CERCLES_* fallbacks:
 )";
