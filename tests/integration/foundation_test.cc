@@ -487,13 +487,6 @@ INSTANTIATE_TEST_SUITE_P(Engines, FoundationTest,
                          ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          [](const auto& info) { return EngineName(info.param); });
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 std::string ServedCertificate(int port, const std::string& ca) {
   server::ChannelOptions o;
   o.address = absl::StrCat("127.0.0.1:", port);
@@ -539,9 +532,9 @@ TEST(TlsTest, RotatedCertificateIsServedWithoutARestart) {
   auto process = Process::Start(options);
   ASSERT_TRUE(process.ok());
   const std::string ca = dir + "/old/ca.pem";
-  ASSERT_TRUE(
-      Eventually([&] { return ServedCertificate(port, ca) == Slurp(dir + "/old/membership.pem"); },
-                 absl::Seconds(20)))
+  ASSERT_TRUE(Eventually(
+      [&] { return ServedCertificate(port, ca) == ReadTextFile(dir + "/old/membership.pem"); },
+      absl::Seconds(20)))
       << ServedCertificate(port, ca) << (*process)->ReadLog();
   // Replace key and certificate the way a Secret update does: new files renamed in.
   ASSERT_EQ(
@@ -549,11 +542,11 @@ TEST(TlsTest, RotatedCertificateIsServedWithoutARestart) {
                        "/new/membership.pem ", dir, "/live.pem.tmp && mv ", dir, "/live.key.tmp ",
                        dir, "/live.key && mv ", dir, "/live.pem.tmp ", dir, "/live.pem")),
       0);
-  EXPECT_TRUE(
-      Eventually([&] { return ServedCertificate(port, ca) == Slurp(dir + "/new/membership.pem"); },
-                 absl::Seconds(20)))
+  EXPECT_TRUE(Eventually(
+      [&] { return ServedCertificate(port, ca) == ReadTextFile(dir + "/new/membership.pem"); },
+      absl::Seconds(20)))
       << ServedCertificate(port, ca);
-  EXPECT_NE(Slurp(dir + "/old/membership.pem"), Slurp(dir + "/new/membership.pem"));
+  EXPECT_NE(ReadTextFile(dir + "/old/membership.pem"), ReadTextFile(dir + "/new/membership.pem"));
 }
 
 // Configuration mistakes stop start-up with a message naming the flag.

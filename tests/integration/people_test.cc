@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -64,22 +65,6 @@ mv1::Person MakePerson(const std::string& given, const std::string& family,
   return p;
 }
 
-std::string Quote(const std::string& arg) {
-  return absl::StrCat("'", absl::StrReplaceAll(arg, {{"'", "'\\''"}}), "'");
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct CtlResult {
-  int code = -1;
-  std::string out, err;
-};
-
 class PeopleTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
@@ -100,7 +85,7 @@ class PeopleTest : public ::testing::TestWithParam<Engine> {
   }
 
   void TearDown() override {
-    if (!dir_.empty()) std::system(absl::StrCat("rm -rf ", Quote(dir_)).c_str());
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
   const std::string& admin() const { return TestCredentials().admin_token; }
@@ -244,28 +229,7 @@ class PeopleTest : public ::testing::TestWithParam<Engine> {
 
   // Runs the real cerclesctl against membership as the admin.
   CtlResult Ctl(const std::vector<std::string>& args) {
-    std::vector<std::string> command = {
-        absl::StrCat(CERCLES_BINARY_DIR, "/tools/cerclesctl/cerclesctl"),
-        "--address",
-        suite_->Address("membership"),
-        "--ca",
-        TestCredentials().ca,
-        "--server-name",
-        "membership",
-        "--token",
-        admin()};
-    command.insert(command.end(), args.begin(), args.end());
-    std::vector<std::string> quoted;
-    for (const std::string& a : command) quoted.push_back(Quote(a));
-    const std::string out = absl::StrCat(dir_, "/ctl.out"), err = absl::StrCat(dir_, "/ctl.err");
-    const int raw = std::system(
-        absl::StrCat(absl::StrJoin(quoted, " "), " >", Quote(out), " 2>", Quote(err), " </dev/null")
-            .c_str());
-    CtlResult result;
-    result.code = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    result.out = ReadFile(out);
-    result.err = ReadFile(err);
-    return result;
+    return RunCerclesctl(*suite_, "membership", admin(), args, dir_);
   }
 
   std::string WriteFile(const std::string& name, const std::string& content) {

@@ -3,6 +3,7 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/impl/codegen/client_unary_call.h>
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -10,6 +11,8 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "common/server/server.h"
 
@@ -17,12 +20,13 @@ namespace cercles::testing {
 namespace {
 
 std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string s = buffer.str();
+  std::string s = ReadTextFile(path);
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
+}
+
+std::string Quote(const std::string& arg) {
+  return absl::StrCat("'", absl::StrReplaceAll(arg, {{"'", "'\\''"}}), "'");
 }
 
 std::string Binary(const std::string& name) {
@@ -220,6 +224,39 @@ std::unique_ptr<grpc::ClientContext> Context(const std::string& token, absl::Dur
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   AddToken(context.get(), token);
   return context;
+}
+
+std::string ReadTextFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+CtlResult RunCerclesctl(const Suite& suite, const std::string& service, const std::string& token,
+                        const std::vector<std::string>& args, const std::string& work_dir) {
+  std::vector<std::string> command = {
+      absl::StrCat(CERCLES_BINARY_DIR, "/tools/cerclesctl/cerclesctl"),
+      "--address",
+      suite.Address(service),
+      "--ca",
+      TestCredentials().ca,
+      "--server-name",
+      service,
+      "--token",
+      token};
+  command.insert(command.end(), args.begin(), args.end());
+  std::vector<std::string> quoted;
+  for (const std::string& a : command) quoted.push_back(Quote(a));
+  const std::string out = work_dir + "/ctl.out", err = work_dir + "/ctl.err";
+  const int raw = std::system(
+      absl::StrCat(absl::StrJoin(quoted, " "), " >", Quote(out), " 2>", Quote(err), " </dev/null")
+          .c_str());
+  CtlResult result;
+  result.code = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  result.out = ReadTextFile(out);
+  result.err = ReadTextFile(err);
+  return result;
 }
 
 bool Eventually(const std::function<bool()>& condition, absl::Duration timeout) {

@@ -90,6 +90,18 @@ void AddToken(grpc::ClientContext* context, const std::string& token);
 std::unique_ptr<grpc::ClientContext> Context(const std::string& token,
                                              absl::Duration timeout = absl::Seconds(10));
 
+// A whole text file ("" when unreadable).
+std::string ReadTextFile(const std::string& path);
+
+// The real cerclesctl binary run against one service of the suite as staff
+// (TLS with the test CA), its output captured through files in `work_dir`.
+struct CtlResult {
+  int code = -1;
+  std::string out, err;
+};
+CtlResult RunCerclesctl(const Suite& suite, const std::string& service, const std::string& token,
+                        const std::vector<std::string>& args, const std::string& work_dir);
+
 // Polls `condition` every 50 ms until it is true or `timeout` passes.
 bool Eventually(const std::function<bool()>& condition, absl::Duration timeout);
 
