@@ -22,6 +22,7 @@
 #include "tools/cerclesctl/interrupt.h"
 #include "tools/cerclesctl/output.h"
 #include "tools/cerclesctl/pagination.h"
+#include "tools/cerclesctl/people_args.h"
 
 namespace cercles::cerclesctl {
 namespace {
@@ -175,6 +176,9 @@ int WatchEvents(CommandContext& ctx) {
   return ctx.Fail(status);
 }
 
+// Short lists (members, history, advisors) are shown whole.
+const PageOptions kEveryPage{500, "", true};
+
 // Accepts "people/7" or a bare "7" (likewise advisors).
 std::string ResourceName(absl::string_view collection, const std::string& text) {
   if (absl::StartsWith(text, absl::StrCat(collection, "/"))) return text;
@@ -258,16 +262,11 @@ int ListMembers(CommandContext& ctx) {
   membership::v1::ListCircleMembersRequest request;
   request.set_circle(CircleResourceName(ctx.args().positionals()[0]));
   request.set_include_former(ctx.args().Has("include-former"));
-  request.set_page_size(500);
   membership::v1::ListCircleMembersResponse all;
-  do {
-    membership::v1::ListCircleMembersResponse page;
-    grpc::Status status =
-        ctx.Unary<MembershipService>(&MembershipService::Stub::ListCircleMembers, request, &page);
-    if (!status.ok()) return ctx.Fail(status);
-    for (auto& m : *page.mutable_members()) *all.add_members() = std::move(m);
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty());
+  grpc::Status status =
+      ListPages<MembershipService>(ctx, &MembershipService::Stub::ListCircleMembers, kEveryPage,
+                                   request, &all, [](auto* r) { return r->mutable_members(); });
+  if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(all);
   Table table({"PERSON", "JOINED", "REASON", "LEFT", "WHY"});
   for (const auto& m : all.members()) {
@@ -281,16 +280,11 @@ int ListMembers(CommandContext& ctx) {
 int History(CommandContext& ctx) {
   membership::v1::ListCircleHistoryRequest request;
   request.set_circle(CircleResourceName(ctx.args().positionals()[0]));
-  request.set_page_size(500);
   membership::v1::ListCircleHistoryResponse all;
-  do {
-    membership::v1::ListCircleHistoryResponse page;
-    grpc::Status status =
-        ctx.Unary<MembershipService>(&MembershipService::Stub::ListCircleHistory, request, &page);
-    if (!status.ok()) return ctx.Fail(status);
-    for (auto& e : *page.mutable_entries()) *all.add_entries() = std::move(e);
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty());
+  grpc::Status status =
+      ListPages<MembershipService>(ctx, &MembershipService::Stub::ListCircleHistory, kEveryPage,
+                                   request, &all, [](auto* r) { return r->mutable_entries(); });
+  if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(all);
   Table table({"TIME", "WHAT", "WHO / STATUS", "WHY"});
   for (const auto& e : all.entries()) {
@@ -429,17 +423,11 @@ int AcceptProposal(CommandContext& ctx) {
 }
 
 int ListAdvisors(CommandContext& ctx) {
-  membership::v1::ListAdvisorsRequest request;
-  request.set_page_size(500);
   membership::v1::ListAdvisorsResponse all;
-  do {
-    membership::v1::ListAdvisorsResponse page;
-    grpc::Status status =
-        ctx.Unary<MembershipService>(&MembershipService::Stub::ListAdvisors, request, &page);
-    if (!status.ok()) return ctx.Fail(status);
-    for (auto& a : *page.mutable_advisors()) *all.add_advisors() = std::move(a);
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty());
+  grpc::Status status = ListPages<MembershipService>(
+      ctx, &MembershipService::Stub::ListAdvisors, kEveryPage,
+      membership::v1::ListAdvisorsRequest(), &all, [](auto* r) { return r->mutable_advisors(); });
+  if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(all);
   PrintAdvisors(ctx, all.advisors());
   return kExitOk;
