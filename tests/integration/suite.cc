@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "common/server/server.h"
+#include "gtest/gtest.h"
 
 namespace cercles::testing {
 namespace {
@@ -81,6 +83,8 @@ Suite::~Suite() {
       DropPostgresDatabase(PostgresBaseUrlFromEnv(), url);
     }
   }
+  // Keep the logs and databases of a failed test for a look; drop the others.
+  if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir_);
 }
 
 std::string Suite::Address(const std::string& name) const {
