@@ -31,6 +31,18 @@ std::string Quote(const std::string& arg) {
   return absl::StrCat("'", absl::StrReplaceAll(arg, {{"'", "'\\''"}}), "'");
 }
 
+// The port of the first "listening" line a service logged, 0 if none yet.
+int PortFromLog(const std::string& log) {
+  static const std::string kListening = "\"msg\":\"listening\",\"port\":";
+  const size_t at = log.find(kListening);
+  if (at == std::string::npos) return 0;
+  int port = 0;
+  for (size_t i = at + kListening.size(); i < log.size() && log[i] >= '0' && log[i] <= '9'; ++i) {
+    port = port * 10 + (log[i] - '0');
+  }
+  return port;
+}
+
 std::string Binary(const std::string& name) {
   return absl::StrCat(CERCLES_BINARY_DIR, "/services/", name, "/cercles-", name);
 }
@@ -67,7 +79,9 @@ const Credentials& TestCredentials() {
 
 Suite::Suite(Options options) : options_(std::move(options)) {
   dir_ = MakeTempDir("cercles-suite");
-  for (const char* name : {"membership", "lending", "network"}) ports_[name] = FreePort();
+  // Port 0: each service binds a free port itself and logs it (a port picked here
+  // could be taken by a parallel test before the service binds it).
+  for (const char* name : {"membership", "lending", "network"}) ports_[name] = 0;
 }
 
 Suite::~Suite() {
@@ -149,6 +163,19 @@ absl::Status Suite::StartService(const std::string& name) {
   absl::StatusOr<std::unique_ptr<Process>> process = Process::Start(p);
   if (!process.ok()) return process.status();
   processes_[name] = *std::move(process);
+  if (ports_[name] == 0) {
+    // The first start binds port 0; restarts reuse the port it got.
+    const bool bound = Eventually(
+        [&] {
+          ports_[name] = PortFromLog(Log(name));
+          return ports_[name] != 0 || !processes_[name]->Running();
+        },
+        absl::Seconds(30));
+    if (!bound || ports_[name] == 0) {
+      return absl::UnavailableError(
+          absl::StrCat(name, " did not report its port\nlog:\n", Log(name)));
+    }
+  }
   absl::Status serving = WaitServing(name, absl::Seconds(30));
   if (!serving.ok()) {
     return absl::UnavailableError(absl::StrCat(serving.message(), "\nlog:\n", Log(name)));
