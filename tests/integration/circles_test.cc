@@ -12,6 +12,7 @@
 #include "common/util/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/integration/membership_fixtures.h"
 #include "tests/integration/suite.h"
 
 namespace cercles::testing {
@@ -72,38 +73,10 @@ class CirclesTest : public ::testing::TestWithParam<Engine> {
   // A person, trained unless said otherwise.
   std::string Person(const std::string& given, bool trained = true,
                      mv1::Language language = mv1::LANGUAGE_FR, const std::string& sector = "") {
-    mv1::CreatePersonRequest request;
-    request.set_request_id("person-" + given);
-    request.mutable_person()->set_given_name(given);
-    request.mutable_person()->set_family_name("Entrepreneure");
-    request.mutable_person()->set_language(language);
-    if (!sector.empty()) {
-      request.mutable_person()->mutable_business()->set_name(given + " inc.");
-      request.mutable_person()->mutable_business()->set_sector(sector);
-    }
-    mv1::CreatePersonResponse response;
-    grpc::Status status = people_->CreatePerson(Admin().get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    const std::string name = response.person().name();
-    mv1::EnrolPersonRequest enrol;
-    enrol.set_request_id("enrol-" + given);
-    enrol.set_training(training_);
-    enrol.set_person(name);
-    mv1::EnrolPersonResponse enrolled;
-    status = trainings_->EnrolPerson(Admin().get(), enrol, &enrolled);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    if (trained) {
-      mv1::CompleteTrainingRequest complete;
-      complete.set_request_id("complete-" + given);
-      complete.set_training(training_);
-      complete.set_person(name);
-      auto* day = complete.mutable_completion_date();
-      day->set_year(2026), day->set_month(10), day->set_day(30);
-      mv1::CompleteTrainingResponse completed;
-      status = trainings_->CompleteTraining(Admin().get(), complete, &completed);
-      EXPECT_TRUE(status.ok()) << status.error_message();
-    }
-    return name;
+    cercles::common::v1::Date completed;
+    completed.set_year(2026), completed.set_month(10), completed.set_day(30);
+    return CreatePersonInTraining(*people_, *trainings_, TestCredentials().admin_token, training_,
+                                  completed, NewPerson{given, language, sector, trained});
   }
 
   mv1::Circle Create(const std::string& display_name) {

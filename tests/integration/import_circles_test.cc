@@ -19,6 +19,7 @@
 #include "cercles/membership/v1/trainings.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/integration/membership_fixtures.h"
 #include "tests/integration/suite.h"
 
 namespace cercles::testing {
@@ -79,34 +80,10 @@ class ImportCirclesTest : public ::testing::TestWithParam<Engine> {
   // A person created through the API, enrolled in the training and, unless
   // said otherwise, having completed it.
   std::string Person(const std::string& given, bool trained = true) {
-    mv1::CreatePersonRequest request;
-    request.set_request_id("person-" + given);
-    request.mutable_person()->set_given_name(given);
-    request.mutable_person()->set_family_name("Entrepreneure");
-    request.mutable_person()->set_language(mv1::LANGUAGE_FR);
-    mv1::CreatePersonResponse response;
-    grpc::Status status = people_->CreatePerson(Admin().get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    const std::string name = response.person().name();
-    mv1::EnrolPersonRequest enrol;
-    enrol.set_request_id("enrol-" + given);
-    enrol.set_training(training_);
-    enrol.set_person(name);
-    mv1::EnrolPersonResponse enrolled;
-    status = trainings_->EnrolPerson(Admin().get(), enrol, &enrolled);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    if (trained) {
-      mv1::CompleteTrainingRequest complete;
-      complete.set_request_id("complete-" + given);
-      complete.set_training(training_);
-      complete.set_person(name);
-      auto* day = complete.mutable_completion_date();
-      day->set_year(2024), day->set_month(3), day->set_day(5);
-      mv1::CompleteTrainingResponse completed;
-      status = trainings_->CompleteTraining(Admin().get(), complete, &completed);
-      EXPECT_TRUE(status.ok()) << status.error_message();
-    }
-    return name;
+    cercles::common::v1::Date completed;
+    completed.set_year(2024), completed.set_month(3), completed.set_day(5);
+    return CreatePersonInTraining(*people_, *trainings_, TestCredentials().admin_token, training_,
+                                  completed, NewPerson{given, mv1::LANGUAGE_FR, "", trained});
   }
 
   // n trained people, "people/N" each.

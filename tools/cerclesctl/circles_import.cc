@@ -253,16 +253,7 @@ int ImportCircles(CommandContext& ctx) {
       progress.Step();
     }
   }
-  ImportSummary summary;
-  summary.rows = static_cast<int>(rows.size());
-  for (const Row& row : rows) {
-    PrintRowErrors(ctx, file, row.line, row.errors);
-    if (row.ok()) {
-      ++summary.valid;
-    } else {
-      ++summary.failed;
-    }
-  }
+  ImportSummary summary = ReportCheckedRows(ctx, file, rows);
   if (dry_run) return PrintImportSummary(ctx, file, summary, /*dry_run=*/true);
 
   {

@@ -128,6 +128,24 @@ struct ImportSummary {
 int PrintImportSummary(CommandContext& ctx, const std::string& path, const ImportSummary& summary,
                        bool dry_run);
 
+// After the checking pass: prints every row's errors and counts the rows that
+// may be written (valid) and those that failed. `Row` has line, errors, ok().
+template <typename Row>
+ImportSummary ReportCheckedRows(CommandContext& ctx, const std::string& path,
+                                const std::vector<Row>& rows) {
+  ImportSummary summary;
+  summary.rows = static_cast<int>(rows.size());
+  for (const Row& row : rows) {
+    PrintRowErrors(ctx, path, row.line, row.errors);
+    if (row.ok()) {
+      ++summary.valid;
+    } else {
+      ++summary.failed;
+    }
+  }
+  return summary;
+}
+
 }  // namespace cercles::cerclesctl
 
 #endif  // CERCLES_TOOLS_CERCLESCTL_IMPORT_COMMON_H_
