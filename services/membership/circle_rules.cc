@@ -203,6 +203,18 @@ absl::Status CheckCanAddMember(CircleStatus status, int member_count, const std:
   return absl::OkStatus();
 }
 
+absl::Status CheckCircleStillChanges(CircleStatus status, const std::string& circle) {
+  if (HoldsItsMembers(status)) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat(circle, " is ", StatusName(status), " and no longer changes"));
+}
+
+std::string CountChangeReason(CircleStatus after) {
+  return after == v1::CIRCLE_STATUS_UNDER_STRENGTH
+             ? "fewer than 4 members: no circle guarantee until back to 4"
+             : "back to 4 members";
+}
+
 CircleStatus StatusAfterCountChange(CircleStatus status, int new_count) {
   if (status == v1::CIRCLE_STATUS_ACTIVE && new_count < kMinCircleMembers) {
     return v1::CIRCLE_STATUS_UNDER_STRENGTH;

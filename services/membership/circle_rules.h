@@ -61,6 +61,12 @@ bool HoldsItsMembers(CircleStatus status);
 
 // Adding one member to a circle in `status` with `member_count` members.
 absl::Status CheckCanAddMember(CircleStatus status, int member_count, const std::string& circle);
+// A dissolved or merged circle no longer changes (names, characteristics,
+// advisor, members).
+absl::Status CheckCircleStillChanges(CircleStatus status, const std::string& circle);
+// Why the status changed after the member count changed (for the history).
+std::string CountChangeReason(CircleStatus after);
+
 // The status after the member count changed: an ACTIVE circle below 4 becomes
 // UNDER_STRENGTH; an UNDER_STRENGTH one back at 4 becomes ACTIVE; others keep theirs.
 CircleStatus StatusAfterCountChange(CircleStatus status, int new_count);

@@ -268,10 +268,7 @@ grpc::Status MembershipService::UpdateCircle(grpc::ServerContext* context,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(CheckCircleAccess(tx, who, id, CircleAccess::kManage));
               CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, id));
-              if (!HoldsItsMembers(state.status)) {
-                return absl::FailedPreconditionError(absl::StrCat(
-                    CircleName(id), " is ", StatusName(state.status), " and no longer changes"));
-              }
+              CERCLES_RETURN_IF_ERROR(CheckCircleStillChanges(state.status, CircleName(id)));
               CERCLES_ASSIGN_OR_RETURN(v1::Circle current, Reload(tx, id));
               v1::Circle candidate = current;
               if (name_changes) candidate.set_display_name(request->circle().display_name());
@@ -317,7 +314,7 @@ grpc::Status MembershipService::AddCircleMember(grpc::ServerContext* context,
               const int count = state.member_count + 1;
               const v1::CircleStatus status = StatusAfterCountChange(state.status, count);
               CERCLES_RETURN_IF_ERROR(circles_.SetCountAndStatus(
-                  tx, state, count, status, "back to 4 members", who.ToString(), at));
+                  tx, state, count, status, CountChangeReason(status), who.ToString(), at));
               CERCLES_ASSIGN_OR_RETURN(v1::Circle circle, Reload(tx, circle_id));
               v1::CircleMemberAdded event;
               *event.mutable_member() = MemberMessage(member);
@@ -358,11 +355,8 @@ grpc::Status MembershipService::RemoveCircleMember(grpc::ServerContext* context,
                                        circles_.RemoveMember(tx, circle_id, person_id, reason, at));
               const int count = state.member_count - 1;
               const v1::CircleStatus status = StatusAfterCountChange(state.status, count);
-              CERCLES_RETURN_IF_ERROR(
-                  circles_.SetCountAndStatus(tx, state, count, status,
-                                             "fewer than 4 members: no circle guarantee until "
-                                             "back to 4",
-                                             who.ToString(), at));
+              CERCLES_RETURN_IF_ERROR(circles_.SetCountAndStatus(
+                  tx, state, count, status, CountChangeReason(status), who.ToString(), at));
               CERCLES_ASSIGN_OR_RETURN(v1::Circle circle, Reload(tx, circle_id));
               v1::CircleMemberRemoved event;
               *event.mutable_member() = MemberMessage(member);
@@ -926,11 +920,7 @@ grpc::Status MembershipService::AssignCircleAdvisor(grpc::ServerContext* context
                     absl::StrCat("advisor \"", request->advisor(), "\" does not exist"));
               }
               CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, circle_id));
-              if (!HoldsItsMembers(state.status)) {
-                return absl::FailedPreconditionError(absl::StrCat(CircleName(circle_id), " is ",
-                                                                  StatusName(state.status),
-                                                                  " and no longer changes"));
-              }
+              CERCLES_RETURN_IF_ERROR(CheckCircleStillChanges(state.status, CircleName(circle_id)));
               CERCLES_RETURN_IF_ERROR(circles_.SetAdvisor(tx, circle_id, advisor_id, now));
               return EmitCircleUpdated(tx, circle_id, now, response->mutable_circle());
             });
