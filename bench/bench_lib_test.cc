@@ -117,6 +117,24 @@ TEST(RequestSourceTest, BuildsTheRequestOnceOrPerCounterValue) {
   EXPECT_EQ(EchoMessage(*cycled->Request(3)), "circles/1");
 }
 
+TEST(RequestSourceTest, ModuloSpreadsDistinctCountersOverKResources) {
+  auto spread = RequestSource::Create(kEcho, R"({"message":"r-{{n}} loans/{{n%3}}"})", 1);
+  ASSERT_TRUE(spread.ok()) << spread.status();
+  EXPECT_TRUE(spread->templated());
+  EXPECT_EQ(EchoMessage(*spread->Request(0)), "r-1 loans/2");
+  EXPECT_EQ(EchoMessage(*spread->Request(1)), "r-2 loans/3");
+  EXPECT_EQ(EchoMessage(*spread->Request(2)), "r-3 loans/1");
+  auto only_modulo = RequestSource::Create(kEcho, R"({"message":"{{n%2}}"})", 0);
+  ASSERT_TRUE(only_modulo.ok()) << only_modulo.status();
+  EXPECT_TRUE(only_modulo->templated());
+  EXPECT_EQ(EchoMessage(*only_modulo->Request(1)), "2");
+  for (const char* bad :
+       {R"({"message":"{{n%0}}"})", R"({"message":"{{n%x}}"})", R"({"message":"{{n%5"})"}) {
+    EXPECT_EQ(RequestSource::Create(kEcho, bad).status().code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
+}
+
 TEST(ReportTest, JsonIsOneLineWithCountsByCodeAndEscapedText) {
   RunDescription run;
   run.label = "a \"quoted\" label";

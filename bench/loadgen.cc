@@ -24,7 +24,8 @@ ABSL_FLAG(std::string, token_file, "",
           "File holding the bearer token (e.g. from scripts/gen-token)");
 ABSL_FLAG(std::string, method, "", "Unary method to call: /package.Service/Method");
 ABSL_FLAG(std::string, request, "{}",
-          "Request in JSON (proto3 JSON mapping); {{n}} is replaced by a counter");
+          "Request in JSON (proto3 JSON mapping); {{n}} is replaced by a counter, {{n%K}} "
+          "by 1 + counter mod K");
 ABSL_FLAG(int64_t, counter_start, 1, "First value of {{n}}");
 ABSL_FLAG(int64_t, counter_cycle, 0,
           "With K > 0, {{n}} cycles through K values (pre-rendered); 0: never repeats");

@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -15,8 +16,31 @@ namespace cercles::bench {
 namespace {
 
 constexpr char kCounter[] = "{{n}}";
+// "{{n%K}}": 1 + n mod K, to spread calls that each have their own {{n}} (a
+// request id) over K resources (loans/1 .. loans/K).
+constexpr char kModuloStart[] = "{{n%";
 // Pre-rendering a cycle holds every request in memory; beyond this, render per call.
 constexpr int64_t kMaxCycle = 1000000;
+
+// Replaces every "{{n%K}}" with 1 + n mod K; INVALID_ARGUMENT for a K that is
+// not a positive integer.
+absl::StatusOr<std::string> ReplaceModulo(std::string json, int64_t n) {
+  for (size_t at = json.find(kModuloStart); at != std::string::npos;
+       at = json.find(kModuloStart, at)) {
+    const size_t digits = at + sizeof(kModuloStart) - 1;
+    const size_t end = json.find("}}", digits);
+    int64_t k = 0;
+    if (end == std::string::npos || !absl::SimpleAtoi(json.substr(digits, end - digits), &k) ||
+        k < 1) {
+      return absl::InvalidArgumentError(
+          "--request: {{n%K}} needs a positive integer K, e.g. {{n%1000}}");
+    }
+    const std::string value = absl::StrCat(1 + ((n % k) + k) % k);
+    json.replace(at, end + 2 - at, value);
+    at += value.size();
+  }
+  return json;
+}
 
 }  // namespace
 
@@ -63,7 +87,11 @@ absl::StatusOr<RequestSource> RequestSource::Create(const std::string& method,
   source.method_ = method;
   source.descriptor_ = *descriptor;
   source.json_ = json;
-  source.templated_ = json.find(kCounter) != std::string::npos;
+  source.templated_ =
+      json.find(kCounter) != std::string::npos || json.find(kModuloStart) != std::string::npos;
+  if (absl::StatusOr<std::string> checked = ReplaceModulo(json, 0); !checked.ok()) {
+    return checked.status();
+  }
   source.counter_start_ = counter_start;
   source.counter_cycle_ = counter_cycle;
 
@@ -83,7 +111,9 @@ absl::StatusOr<RequestSource> RequestSource::Create(const std::string& method,
 std::string RequestSource::RenderJson(int64_t call_index) const {
   if (!templated_) return json_;
   const int64_t offset = counter_cycle_ > 0 ? call_index % counter_cycle_ : call_index;
-  return absl::StrReplaceAll(json_, {{kCounter, absl::StrCat(counter_start_ + offset)}});
+  const int64_t n = counter_start_ + offset;
+  // Create checked every {{n%K}}, so this cannot fail.
+  return ReplaceModulo(absl::StrReplaceAll(json_, {{kCounter, absl::StrCat(n)}}), n).value();
 }
 
 absl::StatusOr<grpc::ByteBuffer> RequestSource::Serialise(const std::string& json) const {

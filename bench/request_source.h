@@ -4,7 +4,8 @@
 //
 // "{{n}}" in the JSON is replaced by a counter (counter_start, counter_start + 1...)
 // so that a run can create distinct resources (request ids) or spread reads over
-// many (with counter_cycle K, call i uses counter_start + i mod K).
+// many (with counter_cycle K, call i uses counter_start + i mod K). "{{n%K}}" is
+// 1 + n mod K: distinct request ids spread over K resources ("loans/{{n%1000}}").
 #ifndef CERCLES_BENCH_REQUEST_SOURCE_H_
 #define CERCLES_BENCH_REQUEST_SOURCE_H_
 

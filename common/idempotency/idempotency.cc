@@ -71,50 +71,48 @@ absl::Status ValidateRequestId(const std::string& request_id) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<Key> MakeKey(absl::string_view method, const std::string& request_id,
+                            const google::protobuf::Message& request) {
+  CERCLES_RETURN_IF_ERROR(ValidateRequestId(request_id));
+  return Key{std::string(method), request_id, Fingerprint(method, request)};
+}
+
+absl::StatusOr<Outcome> RunIn(storage::Transaction& tx, const Key& key,
+                              google::protobuf::Message* response,
+                              const std::function<absl::Status(storage::Transaction&)>& body) {
+  Outcome outcome;
+  response->Clear();
+  CERCLES_ASSIGN_OR_RETURN(outcome.replayed,
+                           Find(tx, key.method, key.request_id, key.fingerprint, response));
+  if (outcome.replayed) return outcome;
+  CERCLES_RETURN_IF_ERROR(body(tx));
+  std::string bytes;
+  response->SerializeToString(&bytes);
+  absl::StatusOr<int64_t> inserted = tx.Exec(
+      "INSERT INTO idempotency_keys (request_id, method, fingerprint, response, "
+      "create_time_us) VALUES (?, ?, ?, ?, ?)",
+      {key.request_id, key.method, key.fingerprint, storage::Blob{std::move(bytes)},
+       absl::ToUnixMicros(absl::Now())});
+  if (absl::IsAlreadyExists(inserted.status())) {
+    // A concurrent transaction with the same id committed first: running again
+    // finds its row and answers as a replay (or a conflict).
+    return absl::AbortedError("concurrent request with the same request_id");
+  }
+  CERCLES_RETURN_IF_ERROR(inserted.status());
+  return outcome;
+}
+
 absl::StatusOr<Outcome> Run(storage::Database& db, absl::string_view method,
                             const std::string& request_id, const google::protobuf::Message& request,
                             google::protobuf::Message* response,
                             const std::function<absl::Status(storage::Transaction&)>& body) {
-  CERCLES_RETURN_IF_ERROR(ValidateRequestId(request_id));
-  const std::string fingerprint = Fingerprint(method, request);
+  CERCLES_ASSIGN_OR_RETURN(Key key, MakeKey(method, request_id, request));
   Outcome outcome;
-  absl::Status status = storage::RunInTransaction(
+  CERCLES_RETURN_IF_ERROR(storage::RunInTransaction(
       db, storage::TxMode::kWrite, [&](storage::Transaction& tx) -> absl::Status {
-        outcome.replayed = false;
-        response->Clear();
-        CERCLES_ASSIGN_OR_RETURN(
-            storage::Rows rows,
-            tx.Query(
-                "SELECT fingerprint, response, method FROM idempotency_keys WHERE request_id = ?",
-                {request_id}));
-        if (!rows.empty()) {
-          if (rows[0].Text(0) != fingerprint) {
-            return absl::AlreadyExistsError(absl::StrCat(
-                "request_id \"", request_id, "\" was already used for a different request (",
-                rows[0].Text(2), "); use a new request_id for a new request"));
-          }
-          if (!response->ParseFromString(rows[0].Bytes(1))) {
-            return absl::DataLossError("the stored response of this request_id is unreadable");
-          }
-          outcome.replayed = true;
-          return absl::OkStatus();
-        }
-        CERCLES_RETURN_IF_ERROR(body(tx));
-        std::string bytes;
-        response->SerializeToString(&bytes);
-        absl::StatusOr<int64_t> inserted = tx.Exec(
-            "INSERT INTO idempotency_keys (request_id, method, fingerprint, response, "
-            "create_time_us) VALUES (?, ?, ?, ?, ?)",
-            {request_id, std::string(method), fingerprint, storage::Blob{std::move(bytes)},
-             absl::ToUnixMicros(absl::Now())});
-        if (absl::IsAlreadyExists(inserted.status())) {
-          // A concurrent call with the same id committed first: retry, which will
-          // find its row and answer as a replay (or a conflict).
-          return absl::AbortedError("concurrent request with the same request_id");
-        }
-        return inserted.status();
-      });
-  if (!status.ok()) return status;
+        CERCLES_ASSIGN_OR_RETURN(outcome, RunIn(tx, key, response, body));
+        return absl::OkStatus();
+      }));
   return outcome;
 }
 

@@ -35,6 +35,27 @@ absl::StatusOr<Outcome> Run(storage::Database& db, absl::string_view method,
                             google::protobuf::Message* response,
                             const std::function<absl::Status(storage::Transaction&)>& body);
 
+// A request_id with its method and the fingerprint of its request, computed
+// once, outside any transaction (INVALID_ARGUMENT for a malformed id).
+struct Key {
+  std::string method;
+  std::string request_id;
+  std::string fingerprint;
+};
+absl::StatusOr<Key> MakeKey(absl::string_view method, const std::string& request_id,
+                            const google::protobuf::Message& request);
+
+// Run's steps inside the caller's write transaction `tx` (e.g. a
+// storage::GroupCommitter write, in its savepoint): the stored answer when `key`
+// was recorded (replayed; ALREADY_EXISTS for another request), otherwise `body`
+// and then the record. The caller commits, and rolls back (to its savepoint) on
+// an error. ABORTED when a concurrent transaction recorded the same request_id
+// first: running it again answers as a replay. Within one transaction, a second
+// RunIn with the same key answers as a replay of the first.
+absl::StatusOr<Outcome> RunIn(storage::Transaction& tx, const Key& key,
+                              google::protobuf::Message* response,
+                              const std::function<absl::Status(storage::Transaction&)>& body);
+
 // Whether `request_id` already recorded this very request: true (and `response`
 // filled with the first answer), false when the id is unused, ALREADY_EXISTS when
 // it was used for a different request. For dry runs that should report a replay.

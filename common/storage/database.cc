@@ -149,6 +149,24 @@ std::string MigrationsTable(std::string_view component) {
   return absl::StrCat("schema_migrations_", ToAbsl(component));
 }
 
+absl::Status SavepointStack::ValidateName(const std::string& name) {
+  bool ok = !name.empty() && name.size() <= 63 &&
+            !absl::ascii_isdigit(static_cast<unsigned char>(name[0]));
+  for (char c : name) ok = ok && (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_');
+  if (!ok) {
+    return absl::InvalidArgumentError(
+        "savepoint name must be an identifier: [A-Za-z_][A-Za-z0-9_]*, at most 63 characters");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<size_t> SavepointStack::Find(const std::string& name) const {
+  for (size_t i = names_.size(); i > 0; --i) {
+    if (names_[i - 1] == name) return i - 1;
+  }
+  return absl::FailedPreconditionError(absl::StrCat("no open savepoint named ", name));
+}
+
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())

@@ -80,6 +80,20 @@ class Transaction {
   // until it ends (pg_advisory_xact_lock; a no-op on SQLite where writers are
   // already serialised by BEGIN IMMEDIATE).
   virtual absl::Status LockExclusive(int64_t lock_id) = 0;
+
+  // Savepoints (SQL SAVEPOINT): nested scopes inside the transaction, so that one
+  // part can fail without losing the rest (GroupCommitter runs each write of a
+  // batch in one). `name` is an SQL identifier: [A-Za-z_][A-Za-z0-9_]*, at most 63
+  // characters; a name may be reused (the innermost one is meant).
+  //
+  // RollbackToSavepoint undoes everything done since Savepoint(name), keeps the
+  // savepoint, and makes a transaction that failed since then usable again (the
+  // only way out of the failed state other than ending the transaction).
+  // ReleaseSavepoint keeps the changes and forgets the savepoint and those made
+  // after it. FAILED_PRECONDITION for an unknown name or an ended transaction.
+  virtual absl::Status Savepoint(const std::string& name) = 0;
+  virtual absl::Status RollbackToSavepoint(const std::string& name) = 0;
+  virtual absl::Status ReleaseSavepoint(const std::string& name) = 0;
 };
 
 struct Migration {

@@ -1,5 +1,6 @@
 // The PostgreSQL engine (libpq): a pool of PGconn, `?` placeholders rewritten
 // to `$n`, parameters sent as text except blobs (binary bytea).
+#include <libpq-events.h>
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -134,6 +136,83 @@ std::string RewritePlaceholders(std::string_view sql, int* count) {
   return out;
 }
 
+// A stable 64-bit FNV-1a hash: the advisory lock key must be the same in every
+// process and build, which std::hash does not promise.
+int64_t StableHash(std::string_view text) {
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return static_cast<int64_t>(hash);
+}
+
+// Prepared statements, per connection: each distinct statement (SQL and
+// parameter types) is parsed and planned once per connection instead of on
+// every call, which is most of the server's work for the short statements the
+// services run. The names a connection has prepared live with the connection
+// (libpq instance data, freed when it closes). Prepared statements outlive
+// transactions, so a rollback leaves them usable.
+struct PreparedStatements {
+  std::unordered_map<std::string, std::string> sql_by_name;
+  // Part of every name: bumped when the server refuses a cached plan, so that
+  // the statement is prepared again under a new name.
+  int generation = 0;
+};
+// Past this many, the connection's statements are all deallocated (dynamic SQL
+// such as IN lists of varying length would otherwise grow the cache forever).
+constexpr size_t kMaxPreparedStatements = 256;
+
+int PreparedEvents(PGEventId event, void* info, void* pass_through) {
+  if (event == PGEVT_CONNDESTROY) {
+    auto* destroy = static_cast<PGEventConnDestroy*>(info);
+    delete static_cast<PreparedStatements*>(PQinstanceData(destroy->conn, PreparedEvents));
+  }
+  return 1;  // success, for every event
+}
+
+// Gives a new connection its (empty) cache of prepared statements.
+bool EnablePreparedStatements(PGconn* conn) {
+  if (PQregisterEventProc(conn, PreparedEvents, "cercles-prepared", nullptr) == 0) return false;
+  return PQsetInstanceData(conn, PreparedEvents, new PreparedStatements()) != 0;
+}
+
+// The name under which `rewritten` with these parameter types is prepared on
+// `conn` (preparing it first when needed), or "" to run it unprepared.
+absl::StatusOr<std::string> PreparedName(PGconn* conn, const std::string& rewritten,
+                                         const std::vector<Oid>& types, std::string_view sql) {
+  auto* cache = static_cast<PreparedStatements*>(PQinstanceData(conn, PreparedEvents));
+  if (cache == nullptr) return std::string();
+  std::string key = rewritten;
+  for (Oid type : types) absl::StrAppend(&key, "\n", type);
+  const std::string name =
+      absl::StrCat("cercles_", cache->generation, "_",
+                   absl::Hex(static_cast<uint64_t>(StableHash(key)), absl::kZeroPad16));
+  auto it = cache->sql_by_name.find(name);
+  if (it != cache->sql_by_name.end()) {
+    return it->second == key ? name : std::string();  // a hash collision runs unprepared
+  }
+  if (cache->sql_by_name.size() >= kMaxPreparedStatements) {
+    PgResult cleared(PQexec(conn, "DEALLOCATE ALL"));
+    if (!Succeeded(cleared.get())) return PgError(conn, cleared.get(), "DEALLOCATE ALL");
+    cache->sql_by_name.clear();
+  }
+  PgResult prepared(PQprepare(conn, name.c_str(), rewritten.c_str(), static_cast<int>(types.size()),
+                              types.data()));
+  if (!Succeeded(prepared.get())) return PgError(conn, prepared.get(), sql);
+  cache->sql_by_name.emplace(name, std::move(key));
+  return name;
+}
+
+// After the server refused a prepared statement's cached plan (its tables
+// changed shape under it): later calls prepare afresh under new names.
+void ForgetPreparedStatements(PGconn* conn) {
+  auto* cache = static_cast<PreparedStatements*>(PQinstanceData(conn, PreparedEvents));
+  if (cache == nullptr) return;
+  cache->sql_by_name.clear();
+  ++cache->generation;
+}
+
 // Runs one statement with parameters; fills `rows` (when not null) and returns
 // the number of rows changed.
 absl::StatusOr<int64_t> ExecParams(PGconn* conn, std::string_view sql,
@@ -177,9 +256,26 @@ absl::StatusOr<int64_t> ExecParams(PGconn* conn, std::string_view sql,
       types[i] = kByteaOid;
     }
   }
-  PgResult result(PQexecParams(conn, rewritten.c_str(), static_cast<int>(n), types.data(),
-                               values.data(), lengths.data(), formats.data(), /*resultFormat=*/0));
-  if (!Succeeded(result.get())) return PgError(conn, result.get(), sql);
+  absl::StatusOr<std::string> name = PreparedName(conn, rewritten, types, sql);
+  if (!name.ok()) return name.status();
+  PgResult result(name->empty() ? PQexecParams(conn, rewritten.c_str(), static_cast<int>(n),
+                                               types.data(), values.data(), lengths.data(),
+                                               formats.data(), /*resultFormat=*/0)
+                                : PQexecPrepared(conn, name->c_str(), static_cast<int>(n),
+                                                 values.data(), lengths.data(), formats.data(),
+                                                 /*resultFormat=*/0));
+  if (!Succeeded(result.get())) {
+    const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
+    if (!name->empty() && state != nullptr && std::string_view(state) == "0A000") {
+      // "cached plan must not change result type": a migration changed a
+      // table under the prepared statement. Retrying the transaction prepares
+      // it again.
+      ForgetPreparedStatements(conn);
+      return absl::AbortedError(absl::StrCat(
+          "postgresql: a table changed under a prepared statement; retry in: ", SqlExcerpt(sql)));
+    }
+    return PgError(conn, result.get(), sql);
+  }
   if (rows != nullptr) {
     const int row_count = PQntuples(result.get());
     const int columns = PQnfields(result.get());
@@ -216,17 +312,6 @@ absl::StatusOr<int64_t> ExecParams(PGconn* conn, std::string_view sql,
   return changed == nullptr || *changed == '\0' ? 0 : std::strtoll(changed, nullptr, 10);
 }
 
-// A stable 64-bit FNV-1a hash: the advisory lock key must be the same in every
-// process and build, which std::hash does not promise.
-int64_t StableHash(std::string_view text) {
-  uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return static_cast<int64_t>(hash);
-}
-
 class PostgresDatabase;
 
 class PostgresTransaction final : public Transaction {
@@ -257,6 +342,45 @@ class PostgresTransaction final : public Transaction {
     return Run("SELECT pg_advisory_xact_lock(?)", {lock_id}, nullptr).status();
   }
 
+  absl::Status Savepoint(const std::string& name) override {
+    if (absl::Status valid = SavepointStack::ValidateName(name); !valid.ok()) return valid;
+    if (absl::Status status = RunSimple(absl::StrCat("SAVEPOINT \"", name, "\"")); !status.ok()) {
+      return status;
+    }
+    savepoints_.Push(name);
+    return absl::OkStatus();
+  }
+
+  absl::Status RollbackToSavepoint(const std::string& name) override {
+    if (conn_ == nullptr) return CheckUsable();
+    absl::StatusOr<size_t> index = savepoints_.Find(name);
+    if (!index.ok()) return index.status();
+    // Allowed in the failed state: that is what it is for.
+    absl::Status status =
+        ExecSimple(conn_.get(), absl::StrCat("ROLLBACK TO SAVEPOINT \"", name, "\""));
+    if (!status.ok()) {
+      if (failure_.ok()) failure_ = status;
+      return status;
+    }
+    savepoints_.Truncate(*index + 1);
+    // Savepoints can only be made while the transaction is usable, so any
+    // failure happened after this one and has just been undone.
+    failure_ = absl::OkStatus();
+    return absl::OkStatus();
+  }
+
+  absl::Status ReleaseSavepoint(const std::string& name) override {
+    if (absl::Status usable = CheckUsable(); !usable.ok()) return usable;
+    absl::StatusOr<size_t> index = savepoints_.Find(name);
+    if (!index.ok()) return index.status();
+    if (absl::Status status = RunSimple(absl::StrCat("RELEASE SAVEPOINT \"", name, "\""));
+        !status.ok()) {
+      return status;
+    }
+    savepoints_.Truncate(*index);
+    return absl::OkStatus();
+  }
+
  private:
   absl::Status CheckUsable() const {
     if (conn_ == nullptr) {
@@ -277,12 +401,22 @@ class PostgresTransaction final : public Transaction {
     return result;
   }
 
+  // Parameterless SQL of our own (savepoint commands), failing the transaction
+  // like any statement.
+  absl::Status RunSimple(const std::string& sql) {
+    if (absl::Status usable = CheckUsable(); !usable.ok()) return usable;
+    absl::Status status = ExecSimple(conn_.get(), sql);
+    if (!status.ok()) failure_ = status;
+    return status;
+  }
+
   void RollbackAndEnd();
   void End();
 
   PostgresDatabase* const db_;
   PgConn conn_;  // null once committed or rolled back
   absl::Status failure_;
+  SavepointStack savepoints_;
 };
 
 class PostgresDatabase final : public Database {
@@ -363,6 +497,9 @@ absl::StatusOr<PgConn> PostgresDatabase::Connect() {
     // libpq's message names the host and user, never the password.
     return absl::UnavailableError(absl::StrCat("postgresql: cannot connect to ", description_, ": ",
                                                FirstLine(PQerrorMessage(conn.get()))));
+  }
+  if (!EnablePreparedStatements(conn.get())) {
+    return absl::ResourceExhaustedError("postgresql: cannot attach the prepared-statement cache");
   }
   // Notices (e.g. "relation already exists, skipping") would go to stderr.
   PQsetNoticeProcessor(

@@ -58,6 +58,27 @@ inline absl::Duration LockWait(const OpenOptions& options) {
                                      : absl::InfiniteDuration();
 }
 
+// The open savepoints of one transaction, innermost last. Engines check names
+// here first, so that an unknown name is FAILED_PRECONDITION on both (and does not
+// fail the transaction on PostgreSQL) and a name is never spliced into SQL
+// unless it is a plain identifier (quoted there, so that keywords such as
+// "outer" are names too).
+class SavepointStack {
+ public:
+  // INVALID_ARGUMENT unless `name` is [A-Za-z_][A-Za-z0-9_]*, 1..63 characters.
+  static absl::Status ValidateName(const std::string& name);
+  void Push(const std::string& name) { names_.push_back(name); }
+  // The position of the innermost savepoint named `name`; FAILED_PRECONDITION
+  // when none is open.
+  absl::StatusOr<size_t> Find(const std::string& name) const;
+  // Keeps the first `size` savepoints (after a rollback to savepoint i: i + 1;
+  // after its release: i).
+  void Truncate(size_t size) { names_.resize(size); }
+
+ private:
+  std::vector<std::string> names_;
+};
+
 // A bounded pool of connections. Connections are made lazily by `connect` (outside
 // the pool lock, since connecting may take a network round trip) up to `max_size`.
 // Thread-safe.

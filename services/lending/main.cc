@@ -1,15 +1,21 @@
 // cercles-lending: wiring only. The logic lives in lending_lib.
+#include <atomic>
 #include <cstdlib>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
 #include "common/config/config.h"
+#include "common/events/outbox.h"
 #include "common/server/server.h"
 #include "common/server/server_flags.h"
 #include "common/storage/database.h"
+#include "common/storage/group_commit.h"
+#include "common/util/clock.h"
 #include "common/util/log.h"
 #include "services/lending/lending_service.h"
 #include "services/lending/lending_store.h"
 #include "services/lending/membership_client.h"
+#include "services/lending/membership_events.h"
 
 ABSL_FLAG(std::string, membership_address, "", "host:port of this fund's membership service");
 ABSL_FLAG(std::string, membership_server_name, "membership",
@@ -40,16 +46,48 @@ int main(int argc, char** argv) {
   config::ExitIfError(channel.status());
   lending::MembershipClient membership(*channel, absl::Milliseconds(deadline_ms));
 
-  lending::LendingService service(db->get(), runner.authorizer(), &membership);
+  std::atomic<bool> stopping{false};
+  events::EventNotifier notifier;
+  lending::LendingContext context;
+  context.db = db->get();
+  context.authorizer = runner.authorizer();
+  context.membership = &membership;
+  context.notifier = &notifier;
+  context.clock = SystemClock::Default();
+  context.fund_id = service_config->fund_id;
+  context.stopping = &stopping;
+  storage::GroupCommitter committer(**db);
+  context.committer = &committer;
+  lending::LendingService service(context);
+  lending::FinancingService financing(context);
   runner.AddService(&service, lending::v1::LendingService::service_full_name());
+  runner.AddService(&financing, lending::v1::FinancingService::service_full_name());
   config::ExitIfError(runner.Start());
   absl::Status migrated = lending::MigrateLending(**db);
+  if (migrated.ok()) migrated = lending::MigrateMembershipEvents(**db);
   if (!migrated.ok()) {
     log::Error("migration failed", {{"error", std::string(migrated.message())}});
     return EXIT_FAILURE;
   }
+  // Membership's events keep lending's advisors, circles and loans' circles current.
+  lending::MembershipEventApplier applier(service_config->fund_id, context.clock);
+  auto subscriber =
+      lending::NewMembershipSubscriber(*channel, db->get(), &applier, runner.metrics());
+  subscriber->set_on_applied([&](int64_t) { notifier.Notify(); });  // loan events to stream
+  subscriber->Start();
   log::Info("ready", {{"database", (*db)->Describe()}, {"membership", membership_address}});
   runner.SetServing(true);
-  runner.WaitForTermination();
+  runner.WaitForTermination([&] {
+    stopping = true;
+    subscriber->Stop();
+  });
+  const storage::GroupCommitter::Stats commits = committer.stats();
+  log::Info("group commit", {{"writes", absl::StrCat(commits.writes)},
+                             {"transactions", absl::StrCat(commits.transactions)},
+                             {"largest_batch", absl::StrCat(commits.largest_batch)},
+                             {"retries", absl::StrCat(commits.retries)},
+                             {"commit_failures", absl::StrCat(commits.commit_failures)},
+                             {"write_time", absl::FormatDuration(commits.write_time)},
+                             {"commit_time", absl::FormatDuration(commits.commit_time)}});
   return EXIT_SUCCESS;
 }

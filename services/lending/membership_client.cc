@@ -11,18 +11,57 @@ MembershipClient::MembershipClient(std::shared_ptr<grpc::Channel> channel, absl:
 absl::StatusOr<cercles::membership::v1::Circle> MembershipClient::GetCircle(
     const std::string& name, const std::string& trace_parent) const {
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-  if (!trace_parent.empty()) context.AddMetadata("traceparent", trace_parent);
+  Prepare(context, trace_parent);
   cercles::membership::v1::GetCircleRequest request;
   request.set_name(name);
   cercles::membership::v1::GetCircleResponse response;
   grpc::Status status = stub_->GetCircle(&context, request, &response);
+  if (!status.ok()) return Translate(status, name);
+  return response.circle();
+}
+
+absl::StatusOr<std::vector<std::string>> MembershipClient::ListCurrentMembers(
+    const std::string& circle, const std::string& trace_parent) const {
+  std::vector<std::string> members;
+  cercles::membership::v1::ListCircleMembersRequest request;
+  request.set_circle(circle);
+  request.set_page_size(500);
+  // A circle has at most a handful of members; the bound only stops a
+  // misbehaving server from keeping lending in this loop.
+  for (int page = 0; page < 100; ++page) {
+    grpc::ClientContext context;
+    Prepare(context, trace_parent);
+    cercles::membership::v1::ListCircleMembersResponse response;
+    grpc::Status status = stub_->ListCircleMembers(&context, request, &response);
+    if (!status.ok()) return Translate(status, circle);
+    for (const auto& member : response.members()) {
+      if (!member.has_leave_time()) members.push_back(member.person());
+    }
+    if (response.next_page_token().empty()) return members;
+    request.set_page_token(response.next_page_token());
+  }
+  return absl::InternalError(
+      absl::StrCat("membership kept returning pages of the members of ", circle));
+}
+
+std::string TraceParentOf(const grpc::ServerContext& context) {
+  auto it = context.client_metadata().find("traceparent");
+  if (it == context.client_metadata().end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+void MembershipClient::Prepare(grpc::ClientContext& context,
+                               const std::string& trace_parent) const {
+  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
+  if (!trace_parent.empty()) context.AddMetadata("traceparent", trace_parent);
+}
+
+absl::Status MembershipClient::Translate(const grpc::Status& status,
+                                         const std::string& circle) const {
   switch (status.error_code()) {
-    case grpc::StatusCode::OK:
-      return response.circle();
     case grpc::StatusCode::NOT_FOUND:
       return absl::NotFoundError(
-          absl::StrCat("circle \"", name, "\" does not exist in membership"));
+          absl::StrCat("circle \"", circle, "\" does not exist in membership"));
     case grpc::StatusCode::INVALID_ARGUMENT:
       return absl::InvalidArgumentError(absl::StrCat("circle: ", status.error_message()));
     case grpc::StatusCode::DEADLINE_EXCEEDED:

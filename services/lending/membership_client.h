@@ -4,9 +4,12 @@
 #define CERCLES_SERVICES_LENDING_MEMBERSHIP_CLIENT_H_
 
 #include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+#include <grpcpp/server_context.h>
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -24,10 +27,22 @@ class MembershipClient {
   absl::StatusOr<cercles::membership::v1::Circle> GetCircle(const std::string& name,
                                                             const std::string& trace_parent) const;
 
+  // The circle's current members ("people/{id}", joining order), every page; the
+  // same deadline (per page) and error translation as GetCircle.
+  absl::StatusOr<std::vector<std::string>> ListCurrentMembers(
+      const std::string& circle, const std::string& trace_parent) const;
+
  private:
+  void Prepare(grpc::ClientContext& context, const std::string& trace_parent) const;
+  // Transport codes to domain answers (see GetCircle).
+  absl::Status Translate(const grpc::Status& status, const std::string& circle) const;
+
   std::unique_ptr<cercles::membership::v1::MembershipService::Stub> stub_;
   const absl::Duration deadline_;
 };
+
+// The caller's W3C traceparent header ("" when absent), passed on to membership.
+std::string TraceParentOf(const grpc::ServerContext& context);
 
 }  // namespace cercles::lending
 

@@ -9,8 +9,13 @@
 namespace cercles::network {
 
 DirectoryCache::DirectoryCache(cache::RedisCache* redis, std::string fund_id, absl::Duration ttl,
-                               std::function<int64_t()> generation)
-    : redis_(redis), fund_id_(std::move(fund_id)), ttl_(ttl), generation_(std::move(generation)) {}
+                               std::function<std::string()> generation,
+                               observability::Registry* metrics)
+    : redis_(redis),
+      fund_id_(std::move(fund_id)),
+      ttl_(ttl),
+      generation_(std::move(generation)),
+      metrics_(metrics) {}
 
 std::string DirectoryCache::KeyFor(const std::string& query,
                                    const google::protobuf::Message& request) const {
@@ -21,15 +26,30 @@ std::string DirectoryCache::KeyFor(const std::string& query,
     coded.SetSerializationDeterministic(true);
     request.SerializeToCodedStream(&coded);
   }
-  return absl::StrCat("cercles:v1:", fund_id_, ":", query, ":", generation_(), ":",
+  return absl::StrCat("cercles:v", kCacheSchemaVersion, ":", fund_id_, ":", query, ":",
+                      generation_(), ":",
                       Sha256Hex(absl::StrCat(request.GetTypeName(), "\n", bytes)));
+}
+
+absl::Status DirectoryCache::Load(
+    const std::string& query, google::protobuf::Message* response,
+    const std::function<absl::Status(google::protobuf::Message*)>& load) {
+  ++loads_;
+  if (metrics_ != nullptr) {
+    metrics_
+        ->GetCounter("cercles_network_cache_loads_total",
+                     "Answers computed from network's store (cache misses, or no cache), by query.",
+                     {{"query", query}})
+        ->Increment();
+  }
+  return load(response);
 }
 
 absl::Status DirectoryCache::GetOrLoad(
     const std::string& query, const google::protobuf::Message& request,
     google::protobuf::Message* response,
     const std::function<absl::Status(google::protobuf::Message*)>& load) {
-  if (redis_ == nullptr) return load(response);
+  if (redis_ == nullptr) return Load(query, response, load);
   const std::string key = KeyFor(query, request);
   if (std::optional<std::string> hit = redis_->Get(key);
       hit.has_value() && response->ParseFromString(*hit)) {
@@ -53,11 +73,20 @@ absl::Status DirectoryCache::GetOrLoad(
     response->ParseFromString(flight->bytes);
     return absl::OkStatus();
   }
-  absl::Status status = load(response);
+  // A flight for this key may have ended between our miss and our flight:
+  // look again before loading, or that caller would load the key a second time.
+  absl::Status status;
   std::string bytes;
-  if (status.ok()) {
-    response->SerializeToString(&bytes);
-    redis_->Set(key, bytes, absl::ToChronoMilliseconds(ttl_));
+  if (std::optional<std::string> hit = redis_->Get(key);
+      hit.has_value() && response->ParseFromString(*hit)) {
+    bytes = *std::move(hit);
+  } else {
+    status = Load(query, response, load);
+    if (status.ok()) {
+      response->SerializeToString(&bytes);
+      // Written before the flight ends: a caller arriving after it ends finds it.
+      redis_->Set(key, bytes, absl::ToChronoMilliseconds(ttl_));
+    }
   }
   {
     absl::MutexLock lock(&flight->mu);

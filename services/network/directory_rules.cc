@@ -1,25 +1,34 @@
 #include "services/network/directory_rules.h"
 
+#include <algorithm>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/util/status.h"
 
 namespace cercles::network {
 
-std::string NetworkCircleName(const CircleKey& key) {
-  return absl::StrCat("funds/", key.fund_id, "/circles/", key.circle_id);
-}
+namespace mv1 = cercles::membership::v1;
 
-namespace {
 bool ValidFundId(absl::string_view fund) {
   bool ok = !fund.empty() && fund.size() <= 63 && fund[0] >= 'a' && fund[0] <= 'z';
   for (char c : fund) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
   return ok;
 }
-}  // namespace
+
+absl::Status CheckFundId(const std::string& fund_id, const std::string& field) {
+  if (ValidFundId(fund_id)) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      field, " must be 1 to 63 characters of a-z, 0-9 and '-', starting with a letter"));
+}
+
+std::string NetworkCircleName(const CircleKey& key) {
+  return absl::StrCat("funds/", key.fund_id, "/circles/", key.circle_id);
+}
 
 absl::StatusOr<CircleKey> ParseNetworkCircleName(const std::string& name,
                                                  const std::string& field) {
@@ -35,17 +44,82 @@ absl::StatusOr<CircleKey> ParseNetworkCircleName(const std::string& name,
   return key;
 }
 
+std::string FundNodeName(const std::string& fund_id) { return absl::StrCat("funds/", fund_id); }
+
+std::string RegionNodeName(const std::string& fund_id, const std::string& region) {
+  // Regions are free text: percent-encode so the name stays one path segment.
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string encoded;
+  for (unsigned char c : region) {
+    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      encoded.push_back(static_cast<char>(c));
+    } else {
+      encoded.push_back('%');
+      encoded.push_back(kHex[c >> 4]);
+      encoded.push_back(kHex[c & 15]);
+    }
+  }
+  return absl::StrCat("funds/", fund_id, "/regions/", encoded);
+}
+
+std::string PartnerNodeName(const std::string& fund_id, int64_t partner_id) {
+  return absl::StrCat("funds/", fund_id, "/partners/", partner_id);
+}
+
+std::string NetworkPersonName(const std::string& fund_id, int64_t person_id) {
+  return absl::StrCat("funds/", fund_id, "/people/", person_id);
+}
+
+absl::StatusOr<int64_t> ParseLocalName(const std::string& name, absl::string_view prefix,
+                                       const std::string& field) {
+  absl::string_view rest = name;
+  int64_t id = 0;
+  if (!absl::ConsumePrefix(&rest, prefix) || !absl::ConsumePrefix(&rest, "/") ||
+      !absl::SimpleAtoi(rest, &id) || id <= 0 || absl::StrContains(rest, '+')) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " must be \"", prefix, "/{id}\", got \"", name.substr(0, 80), "\""));
+  }
+  return id;
+}
+
+std::string TextKey(absl::string_view text) { return absl::AsciiStrToLower(text); }
+
+absl::StatusOr<std::string> CleanText(const std::string& text, const std::string& field,
+                                      size_t min_chars, size_t max_chars, bool allow_newlines) {
+  std::string out(absl::StripAsciiWhitespace(text));
+  size_t chars = 0;
+  for (unsigned char c : out) {
+    if ((c & 0xC0) != 0x80) ++chars;  // not a UTF-8 continuation byte
+    const bool control = c < 0x20 || c == 0x7F;
+    if (control && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t'))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, " must not contain control characters"));
+    }
+  }
+  if (chars < min_chars || chars > max_chars) {
+    return absl::InvalidArgumentError(
+        min_chars == 0
+            ? absl::StrCat(field, " must be at most ", max_chars, " characters")
+            : absl::StrCat(field, " must be ", min_chars, " to ", max_chars, " characters"));
+  }
+  return out;
+}
+
+bool AcceptsMembers(mv1::CircleStatus status) {
+  return status == mv1::CIRCLE_STATUS_FORMING || status == mv1::CIRCLE_STATUS_ACTIVE ||
+         status == mv1::CIRCLE_STATUS_UNDER_STRENGTH;
+}
+
 absl::StatusOr<cercles::network::v1::NetworkCircle> SummaryFromMembership(
-    const cercles::membership::v1::Circle& circle, const std::string& fund_id, CircleKey* key_out) {
-  constexpr absl::string_view kPrefix = "circles/";
+    const mv1::Circle& circle, const std::string& fund_id, CircleKey* key_out) {
   CircleKey key;
   key.fund_id = fund_id;
-  if (!ValidFundId(fund_id) || !absl::StartsWith(circle.name(), kPrefix) ||
-      !absl::SimpleAtoi(absl::string_view(circle.name()).substr(kPrefix.size()), &key.circle_id) ||
-      key.circle_id <= 0) {
+  absl::StatusOr<int64_t> id = ParseLocalName(circle.name(), "circles", "circle");
+  if (!ValidFundId(fund_id) || !id.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("event names an invalid circle \"",
                                                    circle.name(), "\" of fund \"", fund_id, "\""));
   }
+  key.circle_id = *id;
   cercles::network::v1::NetworkCircle summary;
   summary.set_name(NetworkCircleName(key));
   summary.set_fund_id(fund_id);
@@ -54,16 +128,29 @@ absl::StatusOr<cercles::network::v1::NetworkCircle> SummaryFromMembership(
   *summary.mutable_characteristics() = circle.characteristics();
   summary.set_member_count(circle.member_count());
   *summary.mutable_update_time() = circle.update_time();
+  for (const auto& c : circle.characteristics()) {
+    if (c.kind() == mv1::CHARACTERISTIC_KIND_REGION) {
+      summary.set_region(c.value());
+      break;
+    }
+  }
+  for (const std::string& source : circle.merged_from()) {
+    absl::StatusOr<int64_t> source_id = ParseLocalName(source, "circles", "merged_from");
+    if (!source_id.ok()) return source_id.status();
+    summary.add_merged_from(NetworkCircleName({fund_id, *source_id}));
+  }
+  const bool accepting = AcceptsMembers(circle.status());
+  summary.set_accepting_members(accepting);
+  summary.set_open_seats(accepting ? std::max(0, kMaxCircleMembers - circle.member_count()) : 0);
+  summary.set_advisor(circle.advisor());
   if (key_out != nullptr) *key_out = key;
   return summary;
 }
 
 absl::Status ValidateListFilter(const cercles::network::v1::ListNetworkCirclesRequest& request) {
-  if (!request.fund_id().empty() && !ValidFundId(request.fund_id())) {
-    return absl::InvalidArgumentError(
-        "fund_id must be 1 to 63 characters of a-z, 0-9 and '-', starting with a letter");
-  }
-  if (!cercles::membership::v1::CircleStatus_IsValid(request.status())) {
+  if (!request.fund_id().empty())
+    CERCLES_RETURN_IF_ERROR(CheckFundId(request.fund_id(), "fund_id"));
+  if (!mv1::CircleStatus_IsValid(request.status())) {
     return absl::InvalidArgumentError("status is not a known CircleStatus");
   }
   if (request.characteristics_size() > 16) {
@@ -71,14 +158,17 @@ absl::Status ValidateListFilter(const cercles::network::v1::ListNetworkCirclesRe
   }
   for (int i = 0; i < request.characteristics_size(); ++i) {
     const auto& c = request.characteristics(i);
-    if (c.kind() == cercles::membership::v1::CHARACTERISTIC_KIND_UNSPECIFIED ||
-        !cercles::membership::v1::CharacteristicKind_IsValid(c.kind())) {
+    if (c.kind() == mv1::CHARACTERISTIC_KIND_UNSPECIFIED ||
+        !mv1::CharacteristicKind_IsValid(c.kind())) {
       return absl::InvalidArgumentError(absl::StrCat("characteristics[", i, "].kind is required"));
     }
     if (c.value().empty() || c.value().size() > 64) {
       return absl::InvalidArgumentError(
           absl::StrCat("characteristics[", i, "].value must be 1 to 64 characters"));
     }
+  }
+  if (!request.region().empty()) {
+    CERCLES_RETURN_IF_ERROR(CleanText(request.region(), "region", 1, 64).status());
   }
   return absl::OkStatus();
 }

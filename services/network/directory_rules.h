@@ -1,5 +1,6 @@
 // Rules of the network directory: what of a circle the network keeps (public
-// summary only, never people), resource names, and filter checks. No gRPC, no SQL.
+// summary only, never people), resource and node names, text checks and filter
+// checks. No gRPC, no SQL.
 #ifndef CERCLES_SERVICES_NETWORK_DIRECTORY_RULES_H_
 #define CERCLES_SERVICES_NETWORK_DIRECTORY_RULES_H_
 
@@ -8,22 +9,55 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "cercles/membership/v1/membership.pb.h"
 #include "cercles/network/v1/network.pb.h"
 
 namespace cercles::network {
+
+// The seed: circles of 4 to 7 members.
+inline constexpr int kMaxCircleMembers = 7;
 
 struct CircleKey {
   std::string fund_id;
   int64_t circle_id = 0;
 };
 
+// 1 to 63 characters of a-z, 0-9 and '-', starting with a letter.
+bool ValidFundId(absl::string_view fund);
+absl::Status CheckFundId(const std::string& fund_id, const std::string& field);
+
 // "funds/{fund_id}/circles/{circle_id}".
 std::string NetworkCircleName(const CircleKey& key);
 absl::StatusOr<CircleKey> ParseNetworkCircleName(const std::string& name, const std::string& field);
 
+// Other node names of the graph (see NodeKind in network.proto).
+std::string FundNodeName(const std::string& fund_id);
+std::string RegionNodeName(const std::string& fund_id, const std::string& region);
+std::string PartnerNodeName(const std::string& fund_id, int64_t partner_id);
+std::string NetworkPersonName(const std::string& fund_id, int64_t person_id);
+
+// "{prefix}/{id}" of a fund's own resources ("circles/3", "people/7",
+// "advisors/2", "loans/9", "partners/4", "referrals/5"): the positive id, or
+// INVALID_ARGUMENT naming `field`.
+absl::StatusOr<int64_t> ParseLocalName(const std::string& name, absl::string_view prefix,
+                                       const std::string& field);
+
+// Lower-cases ASCII letters (the keys that filters match, "ignoring ASCII case").
+std::string TextKey(absl::string_view text);
+
+// Trims surrounding white space and checks length in characters (UTF-8) and
+// that no control character is present (line breaks only with allow_newlines).
+absl::StatusOr<std::string> CleanText(const std::string& text, const std::string& field,
+                                      size_t min_chars, size_t max_chars,
+                                      bool allow_newlines = false);
+
+// Whether a circle in this status takes in new people.
+bool AcceptsMembers(cercles::membership::v1::CircleStatus status);
+
 // The directory entry for a circle reported by a fund's membership service. Only
-// the public summary crosses: name, status, characteristics, size.
+// the public summary crosses: name, status, characteristics, size, region,
+// lineage, advisor.
 absl::StatusOr<cercles::network::v1::NetworkCircle> SummaryFromMembership(
     const cercles::membership::v1::Circle& circle, const std::string& fund_id, CircleKey* key_out);
 

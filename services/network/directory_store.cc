@@ -1,8 +1,11 @@
 #include "services/network/directory_store.h"
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
-#include "cercles/membership/v1/events.pb.h"
+#include "common/events/outbox.h"
 #include "common/events/watch.h"
+#include "common/idempotency/idempotency.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
 
@@ -10,74 +13,39 @@ std::vector<cercles::storage::Migration> NetworkMigrations();
 
 namespace cercles::network {
 
-using cercles::network::v1::NetworkCircle;
+namespace mv1 = cercles::membership::v1;
+using v1::NetworkCircle;
 
 absl::Status MigrateNetwork(storage::Database& db) {
   CERCLES_RETURN_IF_ERROR(db.Migrate("event_cursors", {events::CursorMigration(1)}));
+  CERCLES_RETURN_IF_ERROR(db.Migrate("outbox", {events::OutboxMigration(1)}));
+  CERCLES_RETURN_IF_ERROR(db.Migrate("idempotency", {idempotency::IdempotencyMigration(1)}));
   return db.Migrate("network", NetworkMigrations());
 }
 
 namespace {
 
-// The circles whose public summary an event of membership carries; empty for
-// events the directory does not use.
-absl::StatusOr<std::vector<cercles::membership::v1::Circle>> CirclesOf(
-    const cercles::common::v1::Event& event) {
-  namespace mv1 = cercles::membership::v1;
-  std::vector<mv1::Circle> circles;
-  auto unpack = [&](google::protobuf::Message* payload) -> absl::Status {
-    if (!event.payload().UnpackTo(payload)) {
-      return absl::DataLossError(
-          absl::StrCat("event ", event.sequence(), " (", event.type(), "): unreadable payload"));
+absl::StatusOr<std::vector<NetworkCircle>> Summaries(const storage::Rows& rows) {
+  std::vector<NetworkCircle> circles;
+  circles.reserve(rows.size());
+  for (const storage::Row& row : rows) {
+    if (!circles.emplace_back().ParseFromString(row.Bytes(0))) {
+      return absl::DataLossError("a stored directory summary is unreadable");
     }
-    return absl::OkStatus();
-  };
-  const std::string& type = event.type();
-  if (type == "cercles.membership.v1.CircleCreated") {
-    mv1::CircleCreated e;
-    CERCLES_RETURN_IF_ERROR(unpack(&e));
-    circles.push_back(e.circle());
-  } else if (type == "cercles.membership.v1.CircleUpdated") {
-    mv1::CircleUpdated e;
-    CERCLES_RETURN_IF_ERROR(unpack(&e));
-    circles.push_back(e.circle());
-  } else if (type == "cercles.membership.v1.CircleMemberAdded") {
-    mv1::CircleMemberAdded e;
-    CERCLES_RETURN_IF_ERROR(unpack(&e));
-    circles.push_back(e.circle());
-  } else if (type == "cercles.membership.v1.CircleMemberRemoved") {
-    mv1::CircleMemberRemoved e;
-    CERCLES_RETURN_IF_ERROR(unpack(&e));
-    circles.push_back(e.circle());
-  } else if (type == "cercles.membership.v1.CirclesMerged") {
-    mv1::CirclesMerged e;
-    CERCLES_RETURN_IF_ERROR(unpack(&e));
-    circles.push_back(e.circle());
-    circles.insert(circles.end(), e.merged().begin(), e.merged().end());
   }
   return circles;
 }
 
 }  // namespace
 
-absl::Status DirectoryStore::ApplyMembershipEvent(storage::Transaction& tx,
-                                                  const cercles::common::v1::Event& event) const {
-  CERCLES_ASSIGN_OR_RETURN(std::vector<cercles::membership::v1::Circle> circles, CirclesOf(event));
-  for (const auto& circle : circles) {
-    CircleKey key;
-    CERCLES_ASSIGN_OR_RETURN(NetworkCircle summary,
-                             SummaryFromMembership(circle, event.fund_id(), &key));
-    CERCLES_RETURN_IF_ERROR(Upsert(tx, key, summary, event.sequence()));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status DirectoryStore::Upsert(storage::Transaction& tx, const CircleKey& key,
                                     const NetworkCircle& summary, int64_t sequence) const {
   std::string bytes;
   summary.SerializeToString(&bytes);
-  const int64_t update_us =
-      summary.update_time().seconds() * 1000000 + summary.update_time().nanos() / 1000;
+  const std::string node = NetworkCircleName(key);
+  int64_t advisor_id = 0;
+  const bool has_advisor = ParseLocalName(summary.advisor(), "advisors", "advisor").ok();
+  if (has_advisor) advisor_id = *ParseLocalName(summary.advisor(), "advisors", "advisor");
   CERCLES_RETURN_IF_ERROR(
       tx.Exec("DELETE FROM network_circle_characteristics WHERE fund_id = ? AND circle_id = ?",
               {key.fund_id, key.circle_id})
@@ -86,29 +54,44 @@ absl::Status DirectoryStore::Upsert(storage::Transaction& tx, const CircleKey& k
                                   {key.fund_id, key.circle_id})
                               .status());
   CERCLES_RETURN_IF_ERROR(
-      tx.Exec(
-            "INSERT INTO network_circles (fund_id, circle_id, display_name, status, member_count, "
-            "update_time_us, source_sequence, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            {key.fund_id, key.circle_id, summary.display_name(),
-             static_cast<int64_t>(summary.status()), static_cast<int64_t>(summary.member_count()),
-             update_us, sequence, storage::Blob{std::move(bytes)}})
+      tx.Exec("INSERT INTO network_circles (fund_id, circle_id, node, display_name, status, "
+              "member_count, open_seats, region, region_key, advisor_id, update_time_us, "
+              "source_sequence, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              {key.fund_id, key.circle_id, node, summary.display_name(),
+               static_cast<int64_t>(summary.status()), static_cast<int64_t>(summary.member_count()),
+               static_cast<int64_t>(summary.open_seats()), summary.region(),
+               TextKey(summary.region()),
+               has_advisor ? storage::Value(advisor_id) : storage::Value(storage::Null{}),
+               ToMicros(FromTimestamp(summary.update_time())), sequence,
+               storage::Blob{std::move(bytes)}})
           .status());
+  std::set<std::string> seen;
   for (const auto& c : summary.characteristics()) {
-    // Duplicates cannot come from membership (it refuses them); OR IGNORE-free SQL
-    // keeps both engines happy, so skip them here instead.
-    CERCLES_ASSIGN_OR_RETURN(
-        storage::Rows existing,
-        tx.Query("SELECT 1 FROM network_circle_characteristics WHERE fund_id = ? AND circle_id = ? "
-                 "AND kind = ? AND custom_kind = ? AND value = ?",
-                 {key.fund_id, key.circle_id, static_cast<int64_t>(c.kind()), c.custom_kind(),
-                  c.value()}));
-    if (!existing.empty()) continue;
+    // Membership refuses duplicates; skipping them here keeps the primary key
+    // safe without engine-specific "OR IGNORE".
+    if (!seen.insert(absl::StrCat(c.kind(), "\x1f", c.custom_kind(), "\x1f", c.value())).second) {
+      continue;
+    }
     CERCLES_RETURN_IF_ERROR(
         tx.Exec("INSERT INTO network_circle_characteristics (fund_id, circle_id, kind, "
-                "custom_kind, value) VALUES (?, ?, ?, ?, ?)",
+                "custom_kind, value, value_key) VALUES (?, ?, ?, ?, ?, ?)",
                 {key.fund_id, key.circle_id, static_cast<int64_t>(c.kind()), c.custom_kind(),
-                 c.value()})
+                 c.value(), TextKey(c.value())})
             .status());
+  }
+  // The edges a circle implies are rebuilt from its summary; sister and
+  // referral edges are not the summary's and stay.
+  CERCLES_RETURN_IF_ERROR(graph_.RemoveEdgesFrom(
+      tx, node, {v1::EDGE_KIND_FUND, v1::EDGE_KIND_REGION, v1::EDGE_KIND_MERGED_FROM}));
+  CERCLES_RETURN_IF_ERROR(
+      graph_.PutEdge(tx, node, v1::EDGE_KIND_FUND, FundNodeName(key.fund_id), 1));
+  for (const auto& c : summary.characteristics()) {
+    if (c.kind() != mv1::CHARACTERISTIC_KIND_REGION) continue;
+    CERCLES_RETURN_IF_ERROR(
+        graph_.PutEdge(tx, node, v1::EDGE_KIND_REGION, RegionNodeName(key.fund_id, c.value()), 1));
+  }
+  for (const std::string& source : summary.merged_from()) {
+    CERCLES_RETURN_IF_ERROR(graph_.PutEdge(tx, node, v1::EDGE_KIND_MERGED_FROM, source, 1));
   }
   return absl::OkStatus();
 }
@@ -120,16 +103,12 @@ absl::StatusOr<std::optional<NetworkCircle>> DirectoryStore::Get(storage::Transa
       tx.Query("SELECT summary FROM network_circles WHERE fund_id = ? AND circle_id = ?",
                {key.fund_id, key.circle_id}));
   if (rows.empty()) return std::optional<NetworkCircle>();
-  NetworkCircle circle;
-  if (!circle.ParseFromString(rows[0].Bytes(0))) {
-    return absl::DataLossError(
-        absl::StrCat("stored summary of ", NetworkCircleName(key), " is unreadable"));
-  }
-  return std::optional<NetworkCircle>(std::move(circle));
+  CERCLES_ASSIGN_OR_RETURN(std::vector<NetworkCircle> circles, Summaries(rows));
+  return std::optional<NetworkCircle>(std::move(circles[0]));
 }
 
 absl::StatusOr<std::vector<NetworkCircle>> DirectoryStore::List(
-    storage::Transaction& tx, const cercles::network::v1::ListNetworkCirclesRequest& filter,
+    storage::Transaction& tx, const v1::ListNetworkCirclesRequest& filter,
     const std::optional<CircleKey>& after, int limit) const {
   std::string sql = "SELECT n.summary FROM network_circles n WHERE 1 = 1";
   std::vector<storage::Value> params;
@@ -141,10 +120,15 @@ absl::StatusOr<std::vector<NetworkCircle>> DirectoryStore::List(
     sql += " AND n.fund_id = ?";
     params.emplace_back(filter.fund_id());
   }
-  if (filter.status() != cercles::membership::v1::CIRCLE_STATUS_UNSPECIFIED) {
+  if (filter.status() != mv1::CIRCLE_STATUS_UNSPECIFIED) {
     sql += " AND n.status = ?";
     params.emplace_back(static_cast<int64_t>(filter.status()));
   }
+  if (!filter.region().empty()) {
+    sql += " AND n.region_key = ?";
+    params.emplace_back(TextKey(filter.region()));
+  }
+  if (filter.has_room()) sql += " AND n.open_seats > 0";
   for (const auto& c : filter.characteristics()) {
     sql +=
         " AND EXISTS (SELECT 1 FROM network_circle_characteristics f WHERE f.fund_id = n.fund_id "
@@ -156,14 +140,30 @@ absl::StatusOr<std::vector<NetworkCircle>> DirectoryStore::List(
   sql += " ORDER BY n.fund_id, n.circle_id LIMIT ?";
   params.emplace_back(static_cast<int64_t>(limit));
   CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, tx.Query(sql, params));
-  std::vector<NetworkCircle> circles;
-  circles.reserve(rows.size());
-  for (const storage::Row& row : rows) {
-    if (!circles.emplace_back().ParseFromString(row.Bytes(0))) {
-      return absl::DataLossError("a stored directory summary is unreadable");
-    }
+  return Summaries(rows);
+}
+
+absl::StatusOr<std::vector<NetworkCircle>> DirectoryStore::CirclesWithRoomCarrying(
+    storage::Transaction& tx, const std::string& fund_id,
+    const std::vector<std::pair<mv1::CharacteristicKind, std::string>>& wanted) const {
+  if (wanted.empty()) return std::vector<NetworkCircle>();
+  std::string any;
+  // The subquery is not correlated: it reads the characteristics index once,
+  // then each circle is found by its key.
+  std::vector<storage::Value> params = {fund_id, fund_id};
+  for (const auto& [kind, key] : wanted) {
+    absl::StrAppend(&any, any.empty() ? "" : " OR ", "(f.kind = ? AND f.value_key = ?)");
+    params.emplace_back(static_cast<int64_t>(kind));
+    params.emplace_back(key);
   }
-  return circles;
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      tx.Query(absl::StrCat("SELECT n.summary FROM network_circles n WHERE n.fund_id = ? AND "
+                            "n.open_seats > 0 AND n.circle_id IN (SELECT f.circle_id FROM "
+                            "network_circle_characteristics f WHERE f.fund_id = ? AND (",
+                            any, ")) ORDER BY n.circle_id"),
+               params));
+  return Summaries(rows);
 }
 
 }  // namespace cercles::network

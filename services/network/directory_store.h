@@ -1,38 +1,49 @@
-// SQL for network's own copy of the directory, built from the funds' events.
+// SQL for network's own copy of the directory of circles, built from the funds'
+// events, with the edges each circle implies (its fund, its regions, the circles
+// it was merged from).
 #ifndef CERCLES_SERVICES_NETWORK_DIRECTORY_STORE_H_
 #define CERCLES_SERVICES_NETWORK_DIRECTORY_STORE_H_
 
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "cercles/common/v1/event.pb.h"
 #include "cercles/network/v1/network.pb.h"
 #include "common/storage/database.h"
 #include "services/network/directory_rules.h"
+#include "services/network/graph_store.h"
 
 namespace cercles::network {
 
+// Every migration of network (event cursors, outbox, idempotency, its tables).
 absl::Status MigrateNetwork(storage::Database& db);
 
 class DirectoryStore {
  public:
-  // Applies one event of a membership stream (inside the subscriber's
-  // transaction). Events network does not use are ignored.
-  absl::Status ApplyMembershipEvent(storage::Transaction& tx,
-                                    const cercles::common::v1::Event& event) const;
-
-  // Inserts or replaces a circle's summary.
+  // Inserts or replaces a circle's summary, its characteristics and the edges
+  // it implies.
   absl::Status Upsert(storage::Transaction& tx, const CircleKey& key,
-                      const cercles::network::v1::NetworkCircle& summary, int64_t sequence) const;
+                      const v1::NetworkCircle& summary, int64_t sequence) const;
 
-  absl::StatusOr<std::optional<cercles::network::v1::NetworkCircle>> Get(
-      storage::Transaction& tx, const CircleKey& key) const;
+  absl::StatusOr<std::optional<v1::NetworkCircle>> Get(storage::Transaction& tx,
+                                                       const CircleKey& key) const;
 
   // Circles after `after` in (fund_id, circle_id) order matching the request's filters.
-  absl::StatusOr<std::vector<cercles::network::v1::NetworkCircle>> List(
-      storage::Transaction& tx, const cercles::network::v1::ListNetworkCirclesRequest& filter,
-      const std::optional<CircleKey>& after, int limit) const;
+  absl::StatusOr<std::vector<v1::NetworkCircle>> List(storage::Transaction& tx,
+                                                      const v1::ListNetworkCirclesRequest& filter,
+                                                      const std::optional<CircleKey>& after,
+                                                      int limit) const;
+
+  // Circles of `fund_id` with a seat left that carry at least one of the
+  // characteristics (kind, lower-cased value): what suggestions rank.
+  absl::StatusOr<std::vector<v1::NetworkCircle>> CirclesWithRoomCarrying(
+      storage::Transaction& tx, const std::string& fund_id,
+      const std::vector<std::pair<cercles::membership::v1::CharacteristicKind, std::string>>&
+          wanted) const;
+
+ private:
+  GraphStore graph_;
 };
 
 }  // namespace cercles::network

@@ -1,18 +1,21 @@
-// The gRPC adapter of network: the directory queries, read through the cache.
+// The gRPC adapter of NetworkService: the directory, the graph, suggestions,
+// expertise and statistics (read through the cache), sister links, and
+// network's own event stream.
 #ifndef CERCLES_SERVICES_NETWORK_NETWORK_SERVICE_H_
 #define CERCLES_SERVICES_NETWORK_NETWORK_SERVICE_H_
 
 #include "cercles/network/v1/network.grpc.pb.h"
-#include "common/auth/auth.h"
-#include "common/storage/database.h"
-#include "services/network/directory_cache.h"
 #include "services/network/directory_store.h"
+#include "services/network/graph_store.h"
+#include "services/network/loan_store.h"
+#include "services/network/network_context.h"
+#include "services/network/people_store.h"
 
 namespace cercles::network {
 
-class NetworkService final : public cercles::network::v1::NetworkService::Service {
+class NetworkService final : public v1::NetworkService::Service {
  public:
-  NetworkService(storage::Database* db, const auth::Authorizer* authorizer, DirectoryCache* cache);
+  explicit NetworkService(const NetworkContext& context) : context_(context) {}
 
   grpc::Status ListNetworkCircles(grpc::ServerContext* context,
                                   const v1::ListNetworkCirclesRequest* request,
@@ -20,16 +23,42 @@ class NetworkService final : public cercles::network::v1::NetworkService::Servic
   grpc::Status GetNetworkCircle(grpc::ServerContext* context,
                                 const v1::GetNetworkCircleRequest* request,
                                 v1::GetNetworkCircleResponse* response) override;
+  grpc::Status GetCircleNeighbourhood(grpc::ServerContext* context,
+                                      const v1::GetCircleNeighbourhoodRequest* request,
+                                      v1::GetCircleNeighbourhoodResponse* response) override;
+  grpc::Status DeclareSisterCircles(grpc::ServerContext* context,
+                                    const v1::DeclareSisterCirclesRequest* request,
+                                    v1::DeclareSisterCirclesResponse* response) override;
+  grpc::Status RemoveSisterCircles(grpc::ServerContext* context,
+                                   const v1::RemoveSisterCirclesRequest* request,
+                                   v1::RemoveSisterCirclesResponse* response) override;
+  grpc::Status SuggestCircles(grpc::ServerContext* context,
+                              const v1::SuggestCirclesRequest* request,
+                              v1::SuggestCirclesResponse* response) override;
+  grpc::Status SearchExpertise(grpc::ServerContext* context,
+                               const v1::SearchExpertiseRequest* request,
+                               v1::SearchExpertiseResponse* response) override;
+  grpc::Status GetNetworkStats(grpc::ServerContext* context,
+                               const v1::GetNetworkStatsRequest* request,
+                               v1::GetNetworkStatsResponse* response) override;
+  grpc::Status WatchEvents(grpc::ServerContext* context, const v1::WatchEventsRequest* request,
+                           grpc::ServerWriter<v1::WatchEventsResponse>* writer) override;
 
  private:
   absl::Status LoadPage(const v1::ListNetworkCirclesRequest& request, int page_size,
                         const std::optional<CircleKey>& after,
                         v1::ListNetworkCirclesResponse* response);
+  absl::Status LoadNeighbourhood(const NeighbourhoodQuery& query,
+                                 v1::GetCircleNeighbourhoodResponse* response);
+  // The two circles of a sister request, checked, in canonical order.
+  absl::StatusOr<std::pair<CircleKey, CircleKey>> SisterRequestPair(const std::string& circle,
+                                                                    const std::string& sister);
 
-  storage::Database* db_;
-  const auth::Authorizer* authorizer_;
-  DirectoryCache* cache_;
-  DirectoryStore store_;
+  const NetworkContext context_;
+  DirectoryStore directory_;
+  GraphStore graph_;
+  PeopleStore people_;
+  LoanStore loans_;
 };
 
 }  // namespace cercles::network

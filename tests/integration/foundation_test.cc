@@ -16,7 +16,9 @@
 #include "cercles/membership/v1/membership.grpc.pb.h"
 #include "cercles/membership/v1/people.pb.h"
 #include "cercles/membership/v1/trainings.pb.h"
+#include "cercles/network/v1/federation.pb.h"
 #include "cercles/network/v1/network.grpc.pb.h"
+#include "cercles/network/v1/partners.pb.h"
 #include "common/server/server.h"
 #include "common/storage/database.h"
 #include "gmock/gmock.h"
@@ -449,11 +451,17 @@ TEST_P(FoundationTest, EveryRpcRefusesACallWithoutCredentials) {
       {"membership", "cercles.membership.v1.TrainingService"},
       {"membership", "cercles.membership.v1.MeetingService"},
       {"lending", "cercles.lending.v1.LendingService"},
-      {"network", "cercles.network.v1.NetworkService"}};
+      {"lending", "cercles.lending.v1.FinancingService"},
+      {"network", "cercles.network.v1.NetworkService"},
+      {"network", "cercles.network.v1.PartnerService"},
+      {"network", "cercles.network.v1.FederationService"},
+      {"network", "cercles.network.v1.PeerFundService"}};
   // Link the generated descriptors in (they register on first use).
   ASSERT_NE(mv1::Circle::descriptor(), nullptr);
   ASSERT_NE(lv1::CircleEligibility::descriptor(), nullptr);
   ASSERT_NE(nv1::NetworkCircle::descriptor(), nullptr);
+  ASSERT_NE(nv1::Partner::descriptor(), nullptr);
+  ASSERT_NE(nv1::PeerFund::descriptor(), nullptr);
   ASSERT_NE(mv1::Person::descriptor(), nullptr);
   ASSERT_NE(mv1::Training::descriptor(), nullptr);
   ASSERT_NE(mv1::Meeting::descriptor(), nullptr);
@@ -480,7 +488,7 @@ TEST_P(FoundationTest, EveryRpcRefusesACallWithoutCredentials) {
       ++calls;
     }
   }
-  EXPECT_GE(calls, 30);
+  EXPECT_GE(calls, 90);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, FoundationTest,

@@ -156,8 +156,15 @@ absl::Status Suite::StartService(const std::string& name) {
   if (name != "membership") {
     p.argv.push_back(absl::StrCat("--membership_address=", Address("membership")));
   }
+  if (name == "network") {
+    // Lending's event stream feeds the network's loan statistics.
+    p.argv.push_back(absl::StrCat("--lending_address=", Address("lending")));
+  }
   if (name == "network" && redis_ != nullptr) {
     p.argv.push_back(absl::StrCat("--redis_url=", redis_->url()));
+  }
+  if (auto extra = options_.extra_flags.find(name); extra != options_.extra_flags.end()) {
+    p.argv.insert(p.argv.end(), extra->second.begin(), extra->second.end());
   }
   p.log_path = absl::StrCat(dir_, "/", name, ".log");
   absl::StatusOr<std::unique_ptr<Process>> process = Process::Start(p);

@@ -42,6 +42,8 @@ class Suite {
     std::string fund_id = "fund-test";
     bool with_redis = true;
     int64_t shutdown_grace_ms = 5000;
+    // More command-line flags per service, e.g. {"network", {"--federation_cert=..."}}.
+    std::map<std::string, std::vector<std::string>> extra_flags;
   };
 
   explicit Suite(Options options);

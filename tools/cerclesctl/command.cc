@@ -9,6 +9,7 @@
 #include "tools/cerclesctl/commands.h"
 #include "tools/cerclesctl/connection.h"
 #include "tools/cerclesctl/output.h"
+#include "tools/cerclesctl/peer_commands.h"
 
 namespace cercles::cerclesctl {
 
@@ -75,8 +76,9 @@ int CommandContext::PrintJson(const google::protobuf::Message& message) {
 
 std::vector<Verb> AllVerbs() {
   std::vector<Verb> verbs;
-  for (auto group : {HealthVerbs(), MembershipVerbs(), PeopleVerbs(), ImportVerbs(),
-                     TrainingVerbs(), MeetingVerbs(), LendingVerbs(), NetworkVerbs()}) {
+  for (auto group :
+       {HealthVerbs(), MembershipVerbs(), PeopleVerbs(), ImportVerbs(), TrainingVerbs(),
+        MeetingVerbs(), LendingVerbs(), NetworkVerbs(), NetworkPeerVerbs()}) {
     for (Verb& verb : group) verbs.push_back(std::move(verb));
   }
   return verbs;

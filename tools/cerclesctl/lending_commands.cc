@@ -1,19 +1,30 @@
-// Verbs of cercles.lending.v1.LendingService.
+// Verbs of cercles.lending.v1.LendingService: circle eligibility and the fund's
+// settings here; loans in loan_commands.cc, the books in books_commands.cc and
+// the other financing paths in financing_commands.cc. LendingVerbs() gathers them.
 
 #include <grpcpp/client_context.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "cercles/lending/v1/lending.grpc.pb.h"
 #include "tools/cerclesctl/circle_args.h"
 #include "tools/cerclesctl/commands.h"
+#include "tools/cerclesctl/lending_args.h"
 #include "tools/cerclesctl/output.h"
+#include "tools/cerclesctl/people_args.h"
 
 namespace cercles::cerclesctl {
 namespace {
 
+using lending::v1::FundSettings;
 using lending::v1::LendingService;
 
 int GetCircleEligibility(CommandContext& ctx) {
@@ -34,6 +45,281 @@ int GetCircleEligibility(CommandContext& ctx) {
   return kExitOk;
 }
 
+// ---- Settings ----
+
+std::string ThresholdText(const lending::v1::VoteThreshold& t) {
+  return absl::StrCat(t.strictly_more() ? "more than " : "at least ", t.numerator(), "/",
+                      t.denominator());
+}
+
+std::string TermsText(const lending::v1::TermRange& range) {
+  return absl::StrCat(range.min_instalments(), "-", range.max_instalments());
+}
+
+// ">1/2", ">=2/3", "more than 1/2", "at least 2/3".
+absl::Status ParseThreshold(absl::string_view text, lending::v1::VoteThreshold* out) {
+  absl::string_view rest = absl::StripAsciiWhitespace(text);
+  bool strictly = false;
+  if (absl::ConsumePrefix(&rest, ">=") || absl::ConsumePrefix(&rest, "at least ")) {
+    strictly = false;
+  } else if (absl::ConsumePrefix(&rest, ">") || absl::ConsumePrefix(&rest, "more than ")) {
+    strictly = true;
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("must be \">N/D\" (more than) or \">=N/D\" (at least), not \"", text, "\""));
+  }
+  std::vector<std::string> parts = absl::StrSplit(absl::StripAsciiWhitespace(rest), '/');
+  int32_t numerator = 0, denominator = 0;
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &numerator) ||
+      !absl::SimpleAtoi(parts[1], &denominator)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("must be \">N/D\" or \">=N/D\" with whole N and D, not \"", text, "\""));
+  }
+  out->set_numerator(numerator);
+  out->set_denominator(denominator);
+  out->set_strictly_more(strictly);
+  return absl::OkStatus();
+}
+
+// "1-104".
+absl::Status ParseTerms(absl::string_view text, lending::v1::TermRange* out) {
+  std::vector<std::string> parts = absl::StrSplit(text, '-');
+  int32_t min = 0, max = 0;
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &min) || !absl::SimpleAtoi(parts[1], &max)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("must be MIN-MAX instalments, e.g. 1-24, not \"", text, "\""));
+  }
+  out->set_min_instalments(min);
+  out->set_max_instalments(max);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<int64_t>> ParseIntList(absl::string_view text) {
+  std::vector<int64_t> values;
+  for (absl::string_view part : absl::StrSplit(text, ',')) {
+    int64_t value = 0;
+    if (!absl::SimpleAtoi(part, &value)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("must be whole numbers separated by commas, not \"", text, "\""));
+    }
+    values.push_back(value);
+  }
+  return values;
+}
+
+absl::StatusOr<int32_t> ParseInt32(absl::string_view text) {
+  int32_t value = 0;
+  if (!absl::SimpleAtoi(text, &value)) {
+    return absl::InvalidArgumentError(absl::StrCat("must be a whole number, not \"", text, "\""));
+  }
+  return value;
+}
+
+// One option of `settings update` and how it changes the settings.
+struct SettingOption {
+  OptionSpec option;
+  std::function<absl::Status(const std::string& value, FundSettings* settings)> apply;
+};
+
+// An option setting one int32 field.
+SettingOption IntSetting(const std::string& name, const std::string& help,
+                         void (FundSettings::*set)(int32_t)) {
+  return {{name, "N", help}, [set](const std::string& value, FundSettings* settings) {
+            absl::StatusOr<int32_t> n = ParseInt32(value);
+            if (!n.ok()) return n.status();
+            (settings->*set)(*n);
+            return absl::OkStatus();
+          }};
+}
+
+SettingOption TermsSetting(const std::string& name, const std::string& help,
+                           lending::v1::TermRange* (FundSettings::*field)()) {
+  return {{name, "MIN-MAX", help}, [field](const std::string& value, FundSettings* settings) {
+            return ParseTerms(value, (settings->*field)());
+          }};
+}
+
+SettingOption RateSetting(const std::string& name, const std::string& help,
+                          void (FundSettings::*set)(int32_t)) {
+  return {{name, "PERCENT", help}, [set](const std::string& value, FundSettings* settings) {
+            absl::StatusOr<int32_t> bps = ParsePercent(value);
+            if (!bps.ok()) return bps.status();
+            (settings->*set)(*bps);
+            return absl::OkStatus();
+          }};
+}
+
+const std::vector<SettingOption>& SettingOptions() {
+  static const auto* const kOptions = new std::vector<SettingOption>{
+      {{"currency", "CODE", "ISO 4217 currency of the books, e.g. CAD"},
+       [](const std::string& v, FundSettings* s) {
+         s->set_currency(v);
+         return absl::OkStatus();
+       }},
+      {{"guarantee-threshold", "AMOUNT", "loans up to it carry the circle's guarantee"},
+       [](const std::string& v, FundSettings* s) {
+         absl::StatusOr<int64_t> cents = ParseAmount(v);
+         if (!cents.ok()) return cents.status();
+         s->set_guarantee_threshold_minor_units(*cents);
+         return absl::OkStatus();
+       }},
+      {{"ladder", "A,B,...", "stepped-loan ceilings in units, e.g. 500,1000,2000,5000"},
+       [](const std::string& v, FundSettings* s) {
+         s->clear_ladder_minor_units();
+         for (absl::string_view rung : absl::StrSplit(v, ',')) {
+           absl::StatusOr<int64_t> cents = ParseAmount(rung);
+           if (!cents.ok()) return cents.status();
+           s->add_ladder_minor_units(*cents);
+         }
+         return absl::OkStatus();
+       }},
+      IntSetting("on-time-tolerance-days", "days late an instalment may clear and stay on time",
+                 &FundSettings::set_on_time_tolerance_days),
+      {{"quorum", ">N/D|>=N/D", "share of the other members who must vote"},
+       [](const std::string& v, FundSettings* s) {
+         return ParseThreshold(v, s->mutable_vote_quorum());
+       }},
+      {{"approval", ">N/D|>=N/D", "share of the votes cast that must approve"},
+       [](const std::string& v, FundSettings* s) {
+         return ParseThreshold(v, s->mutable_vote_approval());
+       }},
+      RateSetting("min-rate", "lowest annual interest rate allowed",
+                  &FundSettings::set_min_annual_rate_bps),
+      RateSetting("max-rate", "highest annual interest rate allowed",
+                  &FundSettings::set_max_annual_rate_bps),
+      TermsSetting("weekly-terms", "instalments allowed when weekly",
+                   &FundSettings::mutable_weekly_terms),
+      TermsSetting("every-two-weeks-terms", "instalments allowed every two weeks",
+                   &FundSettings::mutable_every_two_weeks_terms),
+      TermsSetting("monthly-terms", "instalments allowed when monthly",
+                   &FundSettings::mutable_monthly_terms),
+      {{"buckets", "D1,D2,D3", "upper bounds in days of the first three arrears buckets"},
+       [](const std::string& v, FundSettings* s) {
+         absl::StatusOr<std::vector<int64_t>> days = ParseIntList(v);
+         if (!days.ok()) return days.status();
+         if (days->size() != 3) {
+           return absl::InvalidArgumentError("must be three numbers of days, e.g. 30,60,90");
+         }
+         s->mutable_arrears_buckets()->set_first_max_days(static_cast<int32_t>((*days)[0]));
+         s->mutable_arrears_buckets()->set_second_max_days(static_cast<int32_t>((*days)[1]));
+         s->mutable_arrears_buckets()->set_third_max_days(static_cast<int32_t>((*days)[2]));
+         return absl::OkStatus();
+       }},
+      IntSetting("guarantee-call-days", "days past due from which the guarantee may be called",
+                 &FundSettings::set_guarantee_call_days_past_due),
+      IntSetting("write-off-days", "days past due from which a loan may be written off",
+                 &FundSettings::set_write_off_days_past_due),
+      IntSetting("serious-arrears-days", "days past due from which arrears are serious",
+                 &FundSettings::set_serious_arrears_days_past_due),
+      {{"serious-arrears-may-guarantee", "yes|no",
+        "whether a circle with a member in serious arrears may guarantee new loans"},
+       [](const std::string& v, FundSettings* s) {
+         absl::StatusOr<bool> yes = ParseYesNo(v);
+         if (!yes.ok()) return yes.status();
+         s->set_circle_in_serious_arrears_may_guarantee(*yes);
+         return absl::OkStatus();
+       }},
+  };
+  return *kOptions;
+}
+
+void PrintSettings(const FundSettings& s, std::ostream& out) {
+  std::vector<std::string> ladder;
+  for (int64_t cents : s.ladder_minor_units()) ladder.push_back(FormatCents(cents));
+  const auto& b = s.arrears_buckets();
+  Table table({"SETTING", "VALUE"});
+  table.AddRow({"currency", s.currency()});
+  table.AddRow({"guarantee threshold", FormatCents(s.guarantee_threshold_minor_units())});
+  table.AddRow({"ladder", absl::StrJoin(ladder, " -> ")});
+  table.AddRow({"on-time tolerance", absl::StrCat(s.on_time_tolerance_days(), " days")});
+  table.AddRow({"quorum", ThresholdText(s.vote_quorum())});
+  table.AddRow({"approval", ThresholdText(s.vote_approval())});
+  table.AddRow({"annual rates", absl::StrCat(FormatBps(s.min_annual_rate_bps()), " to ",
+                                             FormatBps(s.max_annual_rate_bps()))});
+  table.AddRow({"weekly terms", TermsText(s.weekly_terms())});
+  table.AddRow({"every-two-weeks terms", TermsText(s.every_two_weeks_terms())});
+  table.AddRow({"monthly terms", TermsText(s.monthly_terms())});
+  table.AddRow(
+      {"arrears buckets", absl::StrCat("1-", b.first_max_days(), ", ", b.first_max_days() + 1, "-",
+                                       b.second_max_days(), ", ", b.second_max_days() + 1, "-",
+                                       b.third_max_days(), ", ", b.third_max_days(), "+")});
+  table.AddRow({"guarantee call from", absl::StrCat(s.guarantee_call_days_past_due(), " days")});
+  table.AddRow({"write-off from", absl::StrCat(s.write_off_days_past_due(), " days")});
+  table.AddRow({"serious arrears from", absl::StrCat(s.serious_arrears_days_past_due(), " days")});
+  table.AddRow({"circle in serious arrears may guarantee",
+                YesNo(s.circle_in_serious_arrears_may_guarantee())});
+  table.Print(out);
+}
+
+std::string ChangesText(const lending::v1::FundSettingsChange& change) {
+  std::vector<std::string> fields;
+  for (const auto& c : change.changes()) {
+    fields.push_back(absl::StrCat(c.field(), ": ", c.old_value(), " -> ", c.new_value()));
+  }
+  return fields.empty() ? "-" : absl::StrJoin(fields, "; ");
+}
+
+int GetSettings(CommandContext& ctx) {
+  lending::v1::GetFundSettingsResponse response;
+  grpc::Status status = ctx.Unary<LendingService>(&LendingService::Stub::GetFundSettings,
+                                                  lending::v1::GetFundSettingsRequest(), &response);
+  if (!status.ok()) return ctx.Fail(status);
+  if (ctx.json()) return ctx.PrintJson(response);
+  PrintSettings(response.settings(), ctx.out());
+  return kExitOk;
+}
+
+int UpdateSettings(CommandContext& ctx) {
+  lending::v1::UpdateFundSettingsRequest request;
+  lending::v1::GetFundSettingsResponse current;
+  bool any = false;
+  for (const SettingOption& setting : SettingOptions()) any |= ctx.args().Has(setting.option.name);
+  if (!any) return ctx.UsageError("nothing to change: give at least one setting option");
+  // Read, change, write back: the server takes the whole settings.
+  grpc::Status status = ctx.Unary<LendingService>(&LendingService::Stub::GetFundSettings,
+                                                  lending::v1::GetFundSettingsRequest(), &current);
+  if (!status.ok()) return ctx.Fail(status);
+  *request.mutable_settings() = current.settings();
+  for (const SettingOption& setting : SettingOptions()) {
+    if (!ctx.args().Has(setting.option.name)) continue;
+    absl::Status applied =
+        setting.apply(ctx.args().Value(setting.option.name), request.mutable_settings());
+    if (!applied.ok()) {
+      return ctx.UsageError(absl::StrCat("--", setting.option.name, " ", applied.message()));
+    }
+  }
+  request.set_reason(ctx.args().Value("reason"));
+  request.set_request_id(RequestIdOption(ctx));
+  lending::v1::UpdateFundSettingsResponse response;
+  status =
+      CallWrite<LendingService>(ctx, &LendingService::Stub::UpdateFundSettings, request, &response);
+  if (!status.ok()) return FailWrite(ctx, status, request.request_id());
+  if (ctx.json()) return ctx.PrintJson(response);
+  PrintSettings(response.settings(), ctx.out());
+  ctx.out() << "changed: " << ChangesText(response.change()) << '\n';
+  return kExitOk;
+}
+
+int ListSettingsChanges(CommandContext& ctx) {
+  auto paging = ParsePageOptions(ctx.args());
+  if (!paging.ok()) return ctx.UsageError(paging.status().message());
+  lending::v1::ListFundSettingsChangesResponse response;
+  grpc::Status status = ListPages<LendingService>(
+      ctx, &LendingService::Stub::ListFundSettingsChanges, *paging,
+      lending::v1::ListFundSettingsChangesRequest(), &response,
+      [](lending::v1::ListFundSettingsChangesResponse* r) { return r->mutable_changes(); });
+  if (!status.ok()) return ctx.Fail(status);
+  if (ctx.json()) return ctx.PrintJson(response);
+  Table table({"TIME", "ACTOR", "REASON", "CHANGES"});
+  for (const auto& change : response.changes()) {
+    table.AddRow({FormatTimestamp(change.change_time()), change.actor(), change.reason(),
+                  ChangesText(change)});
+  }
+  table.Print(ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out());
+  return kExitOk;
+}
+
 }  // namespace
 
 std::vector<Verb> LendingVerbs() {
@@ -45,6 +331,34 @@ std::vector<Verb> LendingVerbs() {
                    1,
                    1,
                    GetCircleEligibility});
+  verbs.push_back({{"lending", "settings", "get"},
+                   "",
+                   "Shows the fund's lending settings.",
+                   {},
+                   0,
+                   0,
+                   GetSettings});
+  std::vector<OptionSpec> update_options;
+  for (const SettingOption& setting : SettingOptions()) update_options.push_back(setting.option);
+  update_options.push_back({"reason", "TEXT", "why (1 to 500 characters)", false, true});
+  update_options.push_back(RequestIdOptionSpec());
+  verbs.push_back({{"lending", "settings", "update"},
+                   "",
+                   "Changes the settings given as options (admins); the change is recorded.",
+                   update_options,
+                   0,
+                   0,
+                   UpdateSettings});
+  verbs.push_back({{"lending", "settings", "changes"},
+                   "",
+                   "Lists the recorded changes of the settings, newest first.",
+                   PageOptionSpecs("changes"),
+                   0,
+                   0,
+                   ListSettingsChanges});
+  for (auto group : {LoanVerbs(), BooksVerbs(), FinancingVerbs()}) {
+    for (Verb& verb : group) verbs.push_back(std::move(verb));
+  }
   return verbs;
 }
 

@@ -15,6 +15,7 @@
 #include "cercles/membership/v1/people.grpc.pb.h"
 #include "cercles/membership/v1/trainings.grpc.pb.h"
 #include "tools/cerclesctl/connection.h"
+#include "tools/demo/demo_call.h"
 #include "tools/demo/demo_plan.h"
 
 namespace cercles::demo {
@@ -39,33 +40,6 @@ google::protobuf::Timestamp At(absl::CivilDay day, int hour, int minute) {
   return ts;
 }
 
-// Runs task(0..n-1) with at most `concurrency` in flight; stops handing out
-// tasks after the first failure and returns it.
-absl::Status RunParallel(size_t n, int concurrency,
-                         const std::function<absl::Status(size_t)>& task) {
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
-  absl::Mutex mu;
-  absl::Status first_error;
-  auto worker = [&] {
-    while (!failed.load()) {
-      const size_t i = next.fetch_add(1);
-      if (i >= n) return;
-      absl::Status status = task(i);
-      if (!status.ok()) {
-        absl::MutexLock lock(&mu);
-        if (first_error.ok()) first_error = status;
-        failed = true;
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  const size_t count = std::min(n, static_cast<size_t>(std::max(1, concurrency)));
-  for (size_t i = 0; i < count; ++i) threads.emplace_back(worker);
-  for (std::thread& t : threads) t.join();
-  return first_error;
-}
-
 class Loader {
  public:
   Loader(const std::shared_ptr<grpc::Channel>& channel, const LoaderOptions& options)
@@ -78,37 +52,10 @@ class Loader {
   absl::StatusOr<LoadSummary> Run();
 
  private:
-  // One call with retries: UNAVAILABLE, ABORTED and DEADLINE_EXCEEDED may have
-  // left the change done or not; the same request id makes the retry safe.
+  // One call with retries (demo_call.h).
   absl::Status Call(const std::string& what,
                     const std::function<grpc::Status(grpc::ClientContext*)>& rpc) {
-    for (int attempt = 0;; ++attempt) {
-      grpc::ClientContext context;
-      cerclesctl::PrepareCall(&context, options_.token, options_.timeout);
-      const grpc::Status status = rpc(&context);
-      ++calls_;
-      if (status.ok()) return absl::OkStatus();
-      const auto code = status.error_code();
-      const bool retry = code == grpc::StatusCode::UNAVAILABLE ||
-                         code == grpc::StatusCode::ABORTED ||
-                         code == grpc::StatusCode::DEADLINE_EXCEEDED;
-      if (retry && attempt < 4) {
-        absl::SleepFor(absl::Milliseconds(100) * (1 << attempt));
-        continue;
-      }
-      std::string hint;
-      if (code == grpc::StatusCode::ALREADY_EXISTS ||
-          (code == grpc::StatusCode::FAILED_PRECONDITION &&
-           status.error_message().find("last recorded change") != std::string::npos)) {
-        hint =
-            " (a request id of the demo was used before for something else: the database was "
-            "loaded by another version of cercles-demo; start from an empty database)";
-      } else if (code == grpc::StatusCode::PERMISSION_DENIED) {
-        hint = " (cercles-demo needs an admin token)";
-      }
-      return absl::Status(static_cast<absl::StatusCode>(code),
-                          absl::StrCat(what, ": ", status.error_message(), hint));
-    }
+    return CallWithRetries({options_.token, options_.timeout, &calls_}, what, rpc);
   }
 
   bool IsNew(const google::protobuf::Timestamp& t) const { return ToTime(t) >= start_; }
@@ -519,6 +466,7 @@ absl::StatusOr<LoadSummary> Loader::Run() {
   out.meeting_circles = static_cast<int>(meeting_circles_.size());
   std::map<std::string, int> per_advisor;
   for (const auto& [name, circle] : final_circles_) {
+    out.fund_id = circle.fund_id();
     ++out.circles;
     ++out.circles_by_status[circle.status()];
     out.current_members += circle.member_count();
@@ -532,6 +480,9 @@ absl::StatusOr<LoadSummary> Loader::Run() {
   }
   out.showcase = circle_names_.front();
   out.showcase_name = plan_.circles.front().display_name;
+  out.plan = plan_;
+  out.person_names = person_names_;
+  out.circle_names = circle_names_;
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cercles/membership/v1/membership.pb.h"
+#include "tools/demo/demo_plan.h"
 
 namespace cercles::demo {
 
@@ -50,6 +51,11 @@ struct LoadSummary {
   std::vector<std::pair<std::string, int>> circles_by_advisor;  // "Isabelle Gagnon (advisor)"
   std::string showcase;                                         // an active circle, "circles/N"
   std::string showcase_name;                                    // its display name
+  // What the lending and network parts of the demo build on.
+  DemoPlan plan;
+  std::string fund_id;
+  std::vector<std::string> person_names;  // "people/N", parallel to plan.people
+  std::vector<std::string> circle_names;  // "circles/N", parallel to plan.circles
 };
 
 absl::StatusOr<LoadSummary> LoadDemo(const std::shared_ptr<grpc::Channel>& channel,

@@ -11,6 +11,9 @@
 #include "tools/cerclesctl/connection.h"
 #include "tools/cerclesctl/global_options.h"
 #include "tools/demo/demo_loader.h"
+#include "tools/demo/lending_loader.h"
+#include "tools/demo/lending_plan.h"
+#include "tools/demo/network_loader.h"
 
 namespace {
 
@@ -39,7 +42,21 @@ Demo options:
   --seed N                     generator seed (default 2026)
   --concurrency N              calls in flight (default 8)
   --showcase-file FILE         write the name of an active circle ("circles/1") to FILE
+  --lending-address HOST:PORT  also load the fund's loans into this lending service
+                               (same CA and token; needs --approver-token-file)
+  --approver-token-file FILE   token of a second admin: the fund's decisions on loans
+                               (maker-checker: who requests a loan cannot approve it)
+  --loan-showcase-file FILE    write the name of an active loan ("loans/3") to FILE
+  --network-address HOST:PORT  also load partners, referrals and sister circles into this
+                               network service (same CA and token)
 )";
+
+bool WriteLine(const std::string& path, const std::string& line) {
+  std::ofstream out(path);
+  out << line << "\n";
+  if (!out) std::cerr << "cercles-demo: cannot write " << path << "\n";
+  return static_cast<bool>(out);
+}
 
 }  // namespace
 
@@ -50,6 +67,10 @@ int main(int argc, char** argv) {
   specs.push_back({"seed", "N", "generator seed"});
   specs.push_back({"concurrency", "N", "calls in flight"});
   specs.push_back({"showcase-file", "FILE", "where to write an active circle's name"});
+  specs.push_back({"lending-address", "HOST:PORT", "lending service to load loans into"});
+  specs.push_back({"approver-token-file", "FILE", "a second admin's token (loan decisions)"});
+  specs.push_back({"loan-showcase-file", "FILE", "where to write an active loan's name"});
+  specs.push_back({"network-address", "HOST:PORT", "network service to load partners into"});
   const std::vector<std::string> args(argv + 1, argv + argc);
   auto parsed = cerclesctl::ParseArgs(args, specs);
   auto usage = [&] {
@@ -112,13 +133,61 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << demo::FormatSummary(*summary);
-  if (parsed->Has("showcase-file")) {
-    std::ofstream out(parsed->Value("showcase-file"));
-    out << summary->showcase << "\n";
-    if (!out) {
-      std::cerr << "cercles-demo: cannot write " << parsed->Value("showcase-file") << "\n";
+  if (parsed->Has("showcase-file") &&
+      !WriteLine(parsed->Value("showcase-file"), summary->showcase)) {
+    return 1;
+  }
+  if (parsed->Has("network-address")) {
+    cerclesctl::GlobalOptions network_options = *global;
+    network_options.address = parsed->Value("network-address");
+    auto network_channel = cerclesctl::OpenChannel(network_options, std::cerr);
+    if (!network_channel.ok()) {
+      std::cerr << "cercles-demo: " << network_channel.status().message() << "\n";
+      return 2;
+    }
+    demo::NetworkLoaderOptions network_load;
+    network_load.token = *token;
+    network_load.timeout = global->timeout;
+    auto network = demo::LoadNetwork(*network_channel, *summary, network_load);
+    if (!network.ok()) {
+      std::cerr << "cercles-demo: " << network.status().message() << "\n";
       return 1;
     }
+    std::cout << demo::FormatNetworkSummary(*network);
+  }
+  if (!parsed->Has("lending-address")) return 0;
+
+  cerclesctl::GlobalOptions lending_options = *global;
+  lending_options.address = parsed->Value("lending-address");
+  lending_options.token = "";
+  lending_options.token_file = parsed->Value("approver-token-file");
+  auto approver = cerclesctl::LoadToken(lending_options);
+  if (!approver.ok() || approver->empty()) {
+    std::cerr << "cercles-demo: --lending-address needs --approver-token-file (a second admin's "
+                 "token): "
+              << approver.status().message() << "\n";
+    return 2;
+  }
+  auto lending_channel = cerclesctl::OpenChannel(lending_options, std::cerr);
+  if (!lending_channel.ok()) {
+    std::cerr << "cercles-demo: " << lending_channel.status().message() << "\n";
+    return 2;
+  }
+  demo::LendingLoaderOptions loan_options;
+  loan_options.token = *token;
+  loan_options.approver_token = *approver;
+  loan_options.timeout = global->timeout;
+  loan_options.concurrency = options.concurrency;
+  auto lending = demo::LoadLending(*lending_channel, *summary,
+                                   demo::PlanLending(summary->plan, options.seed), loan_options);
+  if (!lending.ok()) {
+    std::cerr << "cercles-demo: " << lending.status().message() << "\n";
+    return 1;
+  }
+  std::cout << demo::FormatLendingSummary(*lending);
+  if (parsed->Has("loan-showcase-file") &&
+      !WriteLine(parsed->Value("loan-showcase-file"), lending->showcase)) {
+    return 1;
   }
   return 0;
 }

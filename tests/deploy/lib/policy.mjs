@@ -13,7 +13,7 @@ const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
 // "namespace:<name>" (every pod of that namespace).
 const EXPECTED_INGRESS = {
   membership: { grpc: ["pod:lending", "pod:network", "staff-client"], metrics: ["namespace:monitoring"] },
-  lending: { grpc: ["staff-client"], metrics: ["namespace:monitoring"] },
+  lending: { grpc: ["pod:network", "staff-client"], metrics: ["namespace:monitoring"] },
   network: { grpc: ["any", "staff-client"], metrics: ["namespace:monitoring"] },
   redis: { redis: ["pod:network"] },
 };
@@ -27,7 +27,7 @@ const REQUIRED_ENV = {
     "CERCLES_TRUSTED_SERVICES"],
   membership: [],
   lending: ["CERCLES_MEMBERSHIP_ADDRESS"],
-  network: ["CERCLES_MEMBERSHIP_ADDRESS", "CERCLES_REDIS_URL"],
+  network: ["CERCLES_MEMBERSHIP_ADDRESS", "CERCLES_LENDING_ADDRESS", "CERCLES_REDIS_URL"],
 };
 const FILE_ENV = ["CERCLES_TLS_CERT", "CERCLES_TLS_KEY", "CERCLES_TLS_CA", "CERCLES_TOKENS_FILE"];
 
@@ -374,15 +374,18 @@ function checkEnv(objects, workload, facts, findings) {
       findings.push(finding(workload, "env", `CERCLES_DATABASE_URL="${url}" must be sqlite:///path or postgresql://...`));
     }
   }
-  const membershipAddress = value("CERCLES_MEMBERSHIP_ADDRESS");
-  if (membershipAddress !== undefined) {
-    const hp = hostPort(membershipAddress);
+  // The sibling services a workload calls: each address must be that service's
+  // Service and grpc port.
+  for (const [variable, target] of [["CERCLES_MEMBERSHIP_ADDRESS", "membership"], ["CERCLES_LENDING_ADDRESS", "lending"]]) {
+    const address = value(variable);
+    if (address === undefined) continue;
+    const hp = hostPort(address);
     const svc = hp && findObject(objects, "Service", hp.host.split(".")[0]);
     const grpc = svc?.spec?.ports?.find((p) => p.name === "grpc");
-    const membership = byKind(objects, "Deployment").find((d) => appName(d) === "membership");
-    if (!hp || !svc) findings.push(finding(workload, "env", `CERCLES_MEMBERSHIP_ADDRESS="${membershipAddress}" must be <membership Service>:<grpc port>`));
-    else if (!membership || !labelsMatch({ matchLabels: svc.spec.selector }, membership.spec.template.metadata.labels)) findings.push(finding(workload, "env", `CERCLES_MEMBERSHIP_ADDRESS: Service ${svc.metadata.name} does not select the membership pods`));
-    else if (grpc?.port !== hp.port) findings.push(finding(workload, "env", `CERCLES_MEMBERSHIP_ADDRESS port ${hp.port} is not Service ${svc.metadata.name}'s grpc port (${grpc?.port})`));
+    const deployment = byKind(objects, "Deployment").find((d) => appName(d) === target);
+    if (!hp || !svc) findings.push(finding(workload, "env", `${variable}="${address}" must be <${target} Service>:<grpc port>`));
+    else if (!deployment || !labelsMatch({ matchLabels: svc.spec.selector }, deployment.spec.template.metadata.labels)) findings.push(finding(workload, "env", `${variable}: Service ${svc.metadata.name} does not select the ${target} pods`));
+    else if (grpc?.port !== hp.port) findings.push(finding(workload, "env", `${variable} port ${hp.port} is not Service ${svc.metadata.name}'s grpc port (${grpc?.port})`));
   }
   const redis = value("CERCLES_REDIS_URL");
   if (redis !== undefined) {

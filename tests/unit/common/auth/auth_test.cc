@@ -14,6 +14,7 @@
 #include "cercles/membership/v1/membership.pb.h"
 #include "cercles/membership/v1/people.pb.h"
 #include "cercles/membership/v1/trainings.pb.h"
+#include "cercles/network/v1/federation.pb.h"
 #include "cercles/network/v1/network.pb.h"
 #include "common/util/crypto.h"
 #include "gmock/gmock.h"
@@ -32,12 +33,13 @@ TEST(AccessPolicyTest, EveryRpcOfEveryServiceDeclaresAPolicy) {
       cercles::membership::v1::Circle::descriptor(),
       cercles::lending::v1::CircleEligibility::descriptor(),
       cercles::network::v1::NetworkCircle::descriptor(),
+      cercles::network::v1::PeerFund::descriptor(),
       cercles::bench::v1::EchoRequest::descriptor(),
       cercles::membership::v1::Person::descriptor(),
       cercles::membership::v1::Training::descriptor(),
       cercles::membership::v1::Meeting::descriptor(),
   };
-  EXPECT_EQ(std::size(linked), 7u);
+  EXPECT_EQ(std::size(linked), 8u);
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
   const std::filesystem::path root = std::filesystem::path(CERCLES_SOURCE_DIR) / "proto";
   int services = 0, methods = 0;

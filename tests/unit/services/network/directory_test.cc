@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <atomic>
+#include <functional>
 #include <thread>
 
 #include "gmock/gmock.h"
@@ -99,11 +101,13 @@ TEST_F(DirectoryStoreTest, UpsertReplacesAndFiltersCombine) {
 
 TEST(DirectoryCacheTest, KeysAreNamespacedVersionedAndStableAcrossFieldOrder) {
   int64_t generation = 7;
-  DirectoryCache cache(nullptr, "fund-a", absl::Seconds(60), [&] { return generation; });
+  DirectoryCache cache(
+      nullptr, "fund-a", absl::Seconds(60), [&] { return "m" + std::to_string(generation); },
+      nullptr);
   cercles::network::v1::ListNetworkCirclesRequest request;
   request.set_page_size(50);
   std::string key = cache.KeyFor("directory", request);
-  EXPECT_THAT(key, ::testing::StartsWith("cercles:v1:fund-a:directory:7:"));
+  EXPECT_THAT(key, ::testing::StartsWith("cercles:v2:fund-a:directory:m7:"));
   EXPECT_EQ(key, cache.KeyFor("directory", request));
   generation = 8;  // an applied event makes the old entry unreachable
   EXPECT_NE(key, cache.KeyFor("directory", request));
@@ -128,7 +132,8 @@ TEST(DirectoryCacheTest, ConcurrentMissesShareOneLoadAndRedisServesTheRest) {
   cache::RedisOptions options;
   options.port = (*redis)->port();
   cache::RedisCache client(options, nullptr);
-  DirectoryCache cache(&client, "fund-a", absl::Seconds(60), [] { return int64_t{1}; });
+  DirectoryCache cache(
+      &client, "fund-a", absl::Seconds(60), [] { return std::string("g1"); }, nullptr);
   cercles::network::v1::ListNetworkCirclesRequest request;
   std::atomic<int> loads{0};
   auto load = [&](google::protobuf::Message* out) {
@@ -155,6 +160,99 @@ TEST(DirectoryCacheTest, ConcurrentMissesShareOneLoadAndRedisServesTheRest) {
   ASSERT_TRUE(cache.GetOrLoad("directory", request, &again, load).ok());
   EXPECT_EQ(loads.load(), 1);  // served by Redis
   EXPECT_EQ(again.next_page_token(), "t");
+}
+
+// A hot key expiring under load: callers keep arriving for 1.5 s on a key that
+// lives 300 ms, each rebuild taking 50 ms. Without coalescing every caller that
+// misses during a rebuild would load; with it there is about one load per
+// expiry, however many callers.
+TEST(DirectoryCacheTest, AHotKeyExpiringUnderLoadIsRebuiltOncePerExpiry) {
+  auto redis = cercles::testing::RedisServer::Start();
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  cache::RedisOptions options;
+  options.port = (*redis)->port();
+  cache::RedisCache client(options, nullptr);
+  DirectoryCache cache(
+      &client, "fund-a", absl::Milliseconds(300), [] { return std::string("g1"); }, nullptr);
+  cercles::network::v1::ListNetworkCirclesRequest request;
+  auto load = [&](google::protobuf::Message* out) {
+    absl::SleepFor(absl::Milliseconds(50));
+    static_cast<cercles::network::v1::ListNetworkCirclesResponse*>(out)->set_next_page_token("t");
+    return absl::OkStatus();
+  };
+  std::atomic<int> calls{0}, wrong{0};
+  const absl::Time end = absl::Now() + absl::Milliseconds(1500);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&] {
+      while (absl::Now() < end) {
+        cercles::network::v1::ListNetworkCirclesResponse response;
+        if (!cache.GetOrLoad("directory", request, &response, load).ok() ||
+            response.next_page_token() != "t") {
+          ++wrong;
+        }
+        ++calls;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_GT(calls.load(), 200);
+  // 1.5 s / 300 ms = 5 expiries (+1 for the first miss, +1 for timing slack).
+  EXPECT_LE(cache.loads(), 7) << "calls: " << calls.load();
+  EXPECT_GE(cache.loads(), 2);
+}
+
+// Redis stopped, then hung (accepts connections, never answers): every call is
+// still answered from the store, and once the circuit breaker opens a call
+// costs no Redis round trip at all.
+TEST(DirectoryCacheTest, RedisStoppedOrHungStillAnswersWithBoundedLatency) {
+  auto redis = cercles::testing::RedisServer::Start();
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  cache::RedisOptions options;
+  options.port = (*redis)->port();
+  options.command_timeout_ms = 50;
+  options.connect_timeout_ms = 100;
+  cache::RedisCache client(options, nullptr);
+  int64_t generation = 1;
+  DirectoryCache cache(
+      &client, "fund-a", absl::Seconds(60), [&] { return std::to_string(generation); }, nullptr);
+  cercles::network::v1::ListNetworkCirclesRequest request;
+  int version = 0;
+  auto load = [&](google::protobuf::Message* out) {
+    static_cast<cercles::network::v1::ListNetworkCirclesResponse*>(out)->set_next_page_token(
+        "v" + std::to_string(version));
+    return absl::OkStatus();
+  };
+  auto get = [&] {
+    cercles::network::v1::ListNetworkCirclesResponse response;
+    EXPECT_TRUE(cache.GetOrLoad("directory", request, &response, load).ok());
+    return response.next_page_token();
+  };
+  EXPECT_EQ(get(), "v0");
+  EXPECT_EQ(get(), "v0");
+  EXPECT_EQ(cache.loads(), 1);
+  for (auto stop : {std::function<void()>([&] { (*redis)->Pause(); }),
+                    std::function<void()>([&] { (*redis)->Stop(); })}) {
+    stop();
+    ++version;
+    ++generation;  // a change applied while Redis is unreachable
+    absl::Duration slowest;
+    for (int i = 0; i < 40; ++i) {
+      const absl::Time start = absl::Now();
+      EXPECT_EQ(get(), "v" + std::to_string(version));
+      slowest = std::max(slowest, absl::Now() - start);
+    }
+    // At most one command timeout (connect + command) per call while the
+    // breaker counts failures, then short-circuited calls.
+    EXPECT_LT(slowest, absl::Milliseconds(400));
+  }
+  // Back up (empty): the generation still keeps old answers out.
+  ASSERT_TRUE((*redis)->Restart().ok());
+  absl::SleepFor(absl::Milliseconds(1100));  // the breaker's open interval
+  ++version;
+  ++generation;
+  EXPECT_EQ(get(), "v" + std::to_string(version));
 }
 
 }  // namespace

@@ -1,0 +1,171 @@
+#include "common/storage/group_commit.h"
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/util/status.h"
+
+namespace cercles::storage {
+namespace {
+
+// Write i of a batch runs in savepoint "group_write_<i>".
+constexpr char kSavepoint[] = "group_write_";
+
+}  // namespace
+
+struct GroupCommitter::Pending {
+  const Write* write = nullptr;
+  absl::Status result;
+  int runs = 0;        // runs that ended ABORTED in the write itself
+  bool retry = false;  // set by TryBatch: ABORTED in its savepoint, queue it again
+  bool lead = false;   // chosen to run the next batch
+  bool done = false;   // `result` is final; the caller may return
+};
+
+GroupCommitter::GroupCommitter(Database& db) : GroupCommitter(db, Options()) {}
+
+GroupCommitter::GroupCommitter(Database& db, Options options)
+    : db_(db), options_(std::move(options)) {
+  options_.max_batch = std::max(options_.max_batch, 1);
+  options_.attempts = std::max(options_.attempts, 1);
+}
+
+absl::Status GroupCommitter::Run(const Write& write) {
+  Pending me;
+  me.write = &write;
+  absl::MutexLock lock(&mu_);
+  queue_.push_back(&me);
+  if (!leading_) {
+    leading_ = true;
+    me.lead = true;
+  }
+  for (;;) {
+    mu_.Await(absl::Condition(
+        +[](Pending* p) { return p->done || p->lead; }, &me));
+    if (me.done) return me.result;
+    me.lead = false;
+    LeadOneBatch();
+  }
+}
+
+void GroupCommitter::LeadOneBatch() {
+  // The leader is always the front of the queue, so its write is in its batch.
+  const size_t size = std::min(queue_.size(), static_cast<size_t>(options_.max_batch));
+  std::vector<Pending*> batch(queue_.begin(), queue_.begin() + size);
+  queue_.erase(queue_.begin(), queue_.begin() + size);
+  BatchCounts counts;
+  mu_.Unlock();
+  RunBatch(batch, &counts);
+  mu_.Lock();
+
+  stats_.transactions += counts.transactions;
+  stats_.commit_failures += counts.commit_failures;
+  stats_.retries += counts.retries;
+  stats_.write_time += counts.write_time;
+  stats_.commit_time += counts.commit_time;
+  stats_.largest_batch = std::max<int64_t>(stats_.largest_batch, size);
+  // Writes to run again go back to the front, in their order.
+  std::vector<Pending*> again;
+  for (Pending* p : batch) {
+    if (p->retry && ++p->runs < options_.attempts) {
+      again.push_back(p);
+      ++stats_.retries;
+    } else {
+      p->done = true;
+      ++stats_.writes;
+    }
+  }
+  queue_.insert(queue_.begin(), again.begin(), again.end());
+  if (queue_.empty()) {
+    leading_ = false;
+  } else {
+    queue_.front()->lead = true;  // the leader itself again when its write is retried
+  }
+}
+
+void GroupCommitter::RunBatch(std::vector<Pending*> batch, BatchCounts* counts) {
+  for (int attempt = 1;; ++attempt) {
+    bool committing = false;
+    absl::Status status = TryBatch(batch, &committing, counts);
+    if (committing) {
+      ++counts->transactions;
+      if (!status.ok()) ++counts->commit_failures;
+    }
+    if (status.ok()) return;
+    // Nothing of the batch was kept. ABORTED: run it again, after a short,
+    // growing pause that lets the transaction we collided with finish, without
+    // the writes that have used up their attempts.
+    std::vector<Pending*> again;
+    for (Pending* p : batch) {
+      p->result = status;
+      p->retry = false;
+      if (absl::IsAborted(status) && ++p->runs < options_.attempts) again.push_back(p);
+    }
+    if (again.empty()) return;
+    ++counts->retries;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
+    batch = std::move(again);
+  }
+}
+
+absl::Status GroupCommitter::TryBatch(const std::vector<Pending*>& batch, bool* committing,
+                                      BatchCounts* counts) {
+  const absl::Time start = absl::Now();
+  absl::StatusOr<std::unique_ptr<Transaction>> begun = db_.Begin(TxMode::kWrite);
+  if (!begun.ok()) return begun.status();
+  Transaction& tx = **begun;
+  if (batch.size() == 1) {
+    // Alone, the write needs no savepoint: its error rolls the transaction back
+    // as it ends. ABORTED is then the batch's own (retried with a pause).
+    Pending* p = batch.front();
+    p->retry = false;
+    p->result = (*p->write)(tx);
+    counts->write_time += absl::Now() - start;
+    if (!p->result.ok()) return absl::IsAborted(p->result) ? p->result : absl::OkStatus();
+  } else {
+    bool any_kept = false;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      CERCLES_ASSIGN_OR_RETURN(bool kept, RunInSavepoint(tx, i, batch[i]));
+      any_kept = any_kept || kept;
+    }
+    counts->write_time += absl::Now() - start;
+    if (!any_kept) return absl::OkStatus();  // every write failed: nothing to commit
+  }
+  const absl::Time committing_at = absl::Now();
+  *committing = true;
+  absl::Status committed = tx.Commit();
+  counts->commit_time += absl::Now() - committing_at;
+  return committed;
+}
+
+absl::StatusOr<bool> GroupCommitter::RunInSavepoint(Transaction& tx, size_t index, Pending* p) {
+  // A savepoint of its own per write, never released: COMMIT releases them all,
+  // and a RELEASE per write would cost PostgreSQL a round trip each. Rolling back
+  // to the write's own savepoint undoes only the write (later ones do not exist
+  // yet) and keeps the transaction usable.
+  const std::string name = absl::StrCat(kSavepoint, index);
+  CERCLES_RETURN_IF_ERROR(tx.Savepoint(name));
+  p->retry = false;
+  p->result = (*p->write)(tx);
+  if (p->result.ok()) return true;
+  p->retry = absl::IsAborted(p->result);
+  CERCLES_RETURN_IF_ERROR(tx.RollbackToSavepoint(name));
+  return false;
+}
+
+GroupCommitter::Stats GroupCommitter::stats() const {
+  absl::MutexLock lock(&mu_);
+  return stats_;
+}
+
+size_t GroupCommitter::queued() const {
+  absl::MutexLock lock(&mu_);
+  return queue_.size();
+}
+
+}  // namespace cercles::storage

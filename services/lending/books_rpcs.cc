@@ -1,0 +1,352 @@
+// LendingService, the books: capital contributions, the trial balance, the
+// journal listing and the portfolio report (portfolio.h has its arithmetic).
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/idempotency/idempotency.h"
+#include "common/server/handler.h"
+#include "common/util/clock.h"
+#include "common/util/status.h"
+#include "services/lending/financing.h"  // AfterIdFromPageToken, PageTokenAfter
+#include "services/lending/journal_store.h"
+#include "services/lending/lending_service.h"
+#include "services/lending/loan_store.h"
+#include "services/lending/portfolio.h"
+
+namespace cercles::lending {
+namespace {
+
+constexpr int kDefaultJournalPageSize = 100;
+constexpr int kMaxJournalPageSize = 1000;
+constexpr size_t kMaxContributorLength = 200;
+constexpr int kLoansPerQuery = 1000;  // ListLoanRecords' largest batch
+
+const char* AccountTypeName(AccountType type) {
+  switch (type) {
+    case AccountType::kAsset:
+      return "ASSET";
+    case AccountType::kLiability:
+      return "LIABILITY";
+    case AccountType::kEquity:
+      return "EQUITY";
+    case AccountType::kIncome:
+      return "INCOME";
+    case AccountType::kExpense:
+      return "EXPENSE";
+  }
+  return "UNKNOWN";
+}
+
+const std::vector<EntryKind>& AllEntryKinds() {
+  static const auto* const kKinds = new std::vector<EntryKind>{EntryKind::kCapitalContribution,
+                                                               EntryKind::kDisbursement,
+                                                               EntryKind::kRepayment,
+                                                               EntryKind::kInterestAccrual,
+                                                               EntryKind::kWriteOff,
+                                                               EntryKind::kRecovery,
+                                                               EntryKind::kGuaranteeCall,
+                                                               EntryKind::kGuaranteePayment,
+                                                               EntryKind::kRepaymentReversal,
+                                                               EntryKind::kReversal};
+  return *kKinds;
+}
+
+absl::StatusOr<EntryKind> ParseEntryKind(const std::string& name) {
+  if (std::optional<EntryKind> kind = EntryKindFromName(name); kind.has_value()) return *kind;
+  std::vector<std::string> names;
+  for (EntryKind kind : AllEntryKinds()) names.push_back(EntryKindName(kind));
+  return absl::InvalidArgumentError(absl::StrCat("kind \"", name.substr(0, 60),
+                                                 "\" is not a journal entry kind; one of ",
+                                                 absl::StrJoin(names, ", ")));
+}
+
+// A journal line's party: "people/{id}" or "circles/{id}".
+absl::Status CheckPartyName(const std::string& party) {
+  if (ValidateResourceName(party, "people", "party").ok()) return absl::OkStatus();
+  if (ValidateResourceName(party, "circles", "party").ok()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "party must be \"people/{id}\" or \"circles/{id}\", got \"", party.substr(0, 60), "\""));
+}
+
+absl::StatusOr<int> JournalPageSize(int32_t page_size) {
+  if (page_size == 0) return kDefaultJournalPageSize;
+  if (page_size < 0 || page_size > kMaxJournalPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size must be from 0 (default ",
+                                                   kDefaultJournalPageSize, ") to ",
+                                                   kMaxJournalPageSize));
+  }
+  return page_size;
+}
+
+// `date` when set, today (the fund's day of `now`) otherwise.
+absl::StatusOr<absl::CivilDay> DayOrToday(const cercles::common::v1::Date& date,
+                                          const std::string& field, absl::Time now) {
+  CERCLES_ASSIGN_OR_RETURN(std::optional<absl::CivilDay> day, FromDate(date, field));
+  return day.value_or(Today(now));
+}
+
+v1::JournalEntry EntryToProto(const StoredEntry& stored) {
+  v1::JournalEntry out;
+  out.set_id(stored.id);
+  out.set_kind(EntryKindName(stored.entry.kind));
+  *out.mutable_effective_date() = ToDate(stored.entry.effective_date);
+  out.set_description(stored.entry.description);
+  out.set_currency(stored.entry.currency);
+  for (const JournalLine& line : stored.entry.lines) {
+    v1::JournalLine* proto = out.add_lines();
+    proto->set_account(AccountCode(line.account));
+    if (const AccountInfo* info = FindAccount(line.account); info != nullptr) {
+      proto->set_account_name(info->name);
+    }
+    proto->set_debit_minor_units(line.debit_cents);
+    proto->set_credit_minor_units(line.credit_cents);
+    proto->set_loan(line.loan);
+    proto->set_party(line.party);
+  }
+  out.set_reverses_entry_id(stored.entry.reverses_entry_id.value_or(0));
+  out.set_reversed_by_entry_id(stored.reversed_by_entry_id.value_or(0));
+  out.set_posted_by(stored.posted_by);
+  SetTimestamp(stored.create_time, out.mutable_create_time());
+  return out;
+}
+
+absl::StatusOr<JournalFilter> JournalFilterOf(const v1::ListJournalEntriesRequest& request) {
+  JournalFilter filter;
+  if (!request.loan().empty()) {
+    CERCLES_RETURN_IF_ERROR(ParseLoanName(request.loan(), "loan").status());
+    filter.loan = request.loan();
+  }
+  if (!request.party().empty()) {
+    CERCLES_RETURN_IF_ERROR(CheckPartyName(request.party()));
+    filter.party = request.party();
+  }
+  if (!request.kind().empty()) {
+    CERCLES_ASSIGN_OR_RETURN(filter.kind, ParseEntryKind(request.kind()));
+  }
+  CERCLES_ASSIGN_OR_RETURN(filter.from_date, FromDate(request.from_date(), "from_date"));
+  CERCLES_ASSIGN_OR_RETURN(filter.to_date, FromDate(request.to_date(), "to_date"));
+  if (filter.from_date.has_value() && filter.to_date.has_value() &&
+      *filter.from_date > *filter.to_date) {
+    return absl::InvalidArgumentError("from_date must not be after to_date");
+  }
+  return filter;
+}
+
+// ---- The portfolio ----
+
+// The disbursed loans the caller may see: an advisor only those of the circles
+// they advise (AdvisorScope).
+absl::StatusOr<std::vector<LoanRecord>> VisibleDisbursedLoans(storage::Transaction& tx,
+                                                              const auth::Principal& who) {
+  CERCLES_ASSIGN_OR_RETURN(std::optional<std::vector<std::string>> scope, AdvisorScope(tx, who));
+  LoanFilter filter;
+  filter.states = {LoanState::kActive, LoanState::kClosedRepaid, LoanState::kWrittenOff};
+  std::vector<LoanRecord> loans;
+  for (const std::string& advisor : scope.value_or(std::vector<std::string>{""})) {
+    filter.advisor = advisor;
+    int64_t after_id = 0;
+    while (true) {
+      CERCLES_ASSIGN_OR_RETURN(std::vector<LoanRecord> page,
+                               ListLoanRecords(tx, filter, after_id, kLoansPerQuery));
+      for (LoanRecord& loan : page) loans.push_back(std::move(loan));
+      if (page.size() < static_cast<size_t>(kLoansPerQuery)) break;
+      after_id = loans.back().id;
+    }
+  }
+  return loans;
+}
+
+// Principal written off per loan ("loans/{id}"), from the journal's WRITE_OFF
+// entries dated on or before `as_of`: the credits to LOANS_RECEIVABLE.
+absl::StatusOr<std::map<std::string, int64_t>> WrittenOffPrincipal(storage::Transaction& tx,
+                                                                   const JournalStore& journal,
+                                                                   absl::CivilDay as_of) {
+  JournalFilter filter;
+  filter.kind = EntryKind::kWriteOff;
+  filter.to_date = as_of;
+  std::map<std::string, int64_t> by_loan;
+  int64_t after_id = 0;
+  while (true) {
+    CERCLES_ASSIGN_OR_RETURN(JournalPage page,
+                             journal.ListEntries(tx, filter, after_id, kMaxJournalPageSize));
+    for (const StoredEntry& stored : page.entries) {
+      for (const JournalLine& line : stored.entry.lines) {
+        if (line.account == Account::kLoansReceivable) by_loan[line.loan] += line.credit_cents;
+      }
+    }
+    if (!page.next_after_id.has_value()) return by_loan;
+    after_id = *page.next_after_id;
+  }
+}
+
+absl::StatusOr<std::vector<PortfolioLoan>> LoadPortfolio(storage::Transaction& tx,
+                                                         const auth::Principal& who,
+                                                         const JournalStore& journal,
+                                                         absl::CivilDay as_of) {
+  CERCLES_ASSIGN_OR_RETURN(std::vector<LoanRecord> records, VisibleDisbursedLoans(tx, who));
+  CERCLES_ASSIGN_OR_RETURN(auto written_off, WrittenOffPrincipal(tx, journal, as_of));
+  std::vector<PortfolioLoan> loans;
+  loans.reserve(records.size());
+  for (const LoanRecord& record : records) {
+    PortfolioLoan loan;
+    loan.circle = record.circle;
+    loan.advisor = record.advisor;
+    loan.state = record.state;
+    loan.disbursement_date = record.disbursement_date;
+    loan.outstanding_principal_cents = record.outstanding_principal_cents;
+    loan.written_off_principal_cents = written_off[record.name()];
+    CERCLES_ASSIGN_OR_RETURN(loan.position, LoadPosition(tx, record.id));
+    loans.push_back(std::move(loan));
+  }
+  return loans;
+}
+
+v1::PortfolioFigures FiguresToProto(const PortfolioFigures& figures, const std::string& currency) {
+  v1::PortfolioFigures out;
+  out.set_group(figures.group);
+  out.set_active_loans(figures.active_loans);
+  *out.mutable_outstanding_principal() = ToMoney(figures.outstanding_principal_cents, currency);
+  *out.mutable_par30_principal() = ToMoney(figures.par30_principal_cents, currency);
+  out.set_par30_bps(figures.par30_bps);
+  out.set_repayment_rate_bps(figures.repayment_rate_bps);
+  for (int32_t count : figures.loans_per_bucket) out.add_loans_per_bucket(count);
+  out.set_closed_repaid_loans(figures.closed_repaid_loans);
+  out.set_written_off_loans(figures.written_off_loans);
+  *out.mutable_written_off_principal() = ToMoney(figures.written_off_principal_cents, currency);
+  return out;
+}
+
+void ReportToProto(const PortfolioReport& report, const std::string& currency,
+                   v1::GetPortfolioReportResponse* response) {
+  *response->mutable_as_of() = ToDate(report.as_of);
+  *response->mutable_fund() = FiguresToProto(report.fund, currency);
+  for (const PortfolioFigures& f : report.by_circle) {
+    *response->add_by_circle() = FiguresToProto(f, currency);
+  }
+  for (const PortfolioFigures& f : report.by_advisor) {
+    *response->add_by_advisor() = FiguresToProto(f, currency);
+  }
+  for (const std::string& label : report.bucket_labels) response->add_bucket_labels(label);
+}
+
+}  // namespace
+
+grpc::Status LendingService::GetPortfolioReport(grpc::ServerContext* context,
+                                                const v1::GetPortfolioReportRequest* request,
+                                                v1::GetPortfolioReportResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(absl::CivilDay as_of,
+                                 DayOrToday(request->as_of(), "as_of", context_.clock->Now()));
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(*tx));
+        const JournalStore journal(settings.currency);
+        CERCLES_ASSIGN_OR_RETURN(std::vector<PortfolioLoan> loans,
+                                 LoadPortfolio(*tx, who, journal, as_of));
+        CERCLES_RETURN_IF_ERROR(tx->Commit());
+        CERCLES_ASSIGN_OR_RETURN(PortfolioReport report,
+                                 BuildPortfolioReport(loans, as_of, settings.arrears_buckets));
+        ReportToProto(report, settings.currency, response);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status LendingService::RecordCapitalContribution(
+    grpc::ServerContext* context, const v1::RecordCapitalContributionRequest* request,
+    v1::RecordCapitalContributionResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
+        CERCLES_ASSIGN_OR_RETURN(
+            std::string contributor,
+            NormaliseText(request->contributor(), "contributor", kMaxContributorLength));
+        if (!request->has_amount()) return absl::InvalidArgumentError("amount is required");
+        return RunWrite(
+            context_, context, "cercles.lending.v1.LendingService.RecordCapitalContribution",
+            request->request_id(), *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
+              CERCLES_ASSIGN_OR_RETURN(int64_t cents,
+                                       FromMoney(request->amount(), settings.currency, "amount"));
+              CERCLES_ASSIGN_OR_RETURN(
+                  absl::CivilDay day, DayOrToday(request->effective_date(), "effective_date", now));
+              if (day > Today(now)) {
+                return absl::InvalidArgumentError(absl::StrCat(
+                    "effective_date must not be after today (", absl::FormatCivilTime(Today(now)),
+                    "): record the contribution when the money arrives"));
+              }
+              const JournalEntry entry = CapitalContribution(
+                  EntryHeader{day, settings.currency,
+                              absl::StrCat("Capital contribution from ", contributor)},
+                  cents);
+              const JournalStore journal(settings.currency);
+              CERCLES_ASSIGN_OR_RETURN(int64_t id, journal.Post(tx, entry, now, who.ToString()));
+              CERCLES_ASSIGN_OR_RETURN(std::optional<StoredEntry> stored, journal.Get(tx, id));
+              if (!stored.has_value()) return absl::InternalError("posted entry not found");
+              *response->mutable_entry() = EntryToProto(*stored);
+              return absl::OkStatus();
+            });
+      });
+}
+
+grpc::Status LendingService::GetTrialBalance(grpc::ServerContext* context,
+                                             const v1::GetTrialBalanceRequest* request,
+                                             v1::GetTrialBalanceResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(absl::CivilDay as_of,
+                                 DayOrToday(request->as_of(), "as_of", context_.clock->Now()));
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(*tx));
+        CERCLES_ASSIGN_OR_RETURN(TrialBalanceReport report,
+                                 JournalStore(settings.currency).TrialBalance(*tx, as_of));
+        CERCLES_RETURN_IF_ERROR(tx->Commit());
+        *response->mutable_as_of() = ToDate(report.as_of);
+        response->set_currency(report.currency);
+        for (const AccountTotals& totals : report.accounts) {
+          const AccountInfo* info = FindAccount(totals.account);
+          if (info == nullptr) return absl::InternalError("an account outside the chart");
+          v1::AccountBalance* account = response->add_accounts();
+          account->set_account(info->code);
+          account->set_account_name(info->name);
+          account->set_account_type(AccountTypeName(info->type));
+          account->set_debit_minor_units(totals.debit_cents);
+          account->set_credit_minor_units(totals.credit_cents);
+          account->set_balance_minor_units(totals.balance_cents);
+        }
+        response->set_total_debit_minor_units(report.total_debit_cents);
+        response->set_total_credit_minor_units(report.total_credit_cents);
+        response->set_balanced(report.balanced());
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status LendingService::ListJournalEntries(grpc::ServerContext* context,
+                                                const v1::ListJournalEntriesRequest* request,
+                                                v1::ListJournalEntriesResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(int page_size, JournalPageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t after_id, AfterIdFromPageToken(request->page_token()));
+        CERCLES_ASSIGN_OR_RETURN(JournalFilter filter, JournalFilterOf(*request));
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(*tx));
+        CERCLES_ASSIGN_OR_RETURN(
+            JournalPage page,
+            JournalStore(settings.currency).ListEntries(*tx, filter, after_id, page_size));
+        CERCLES_RETURN_IF_ERROR(tx->Commit());
+        for (const StoredEntry& stored : page.entries) {
+          *response->add_entries() = EntryToProto(stored);
+        }
+        if (page.next_after_id.has_value()) {
+          response->set_next_page_token(PageTokenAfter(*page.next_after_id));
+        }
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace cercles::lending

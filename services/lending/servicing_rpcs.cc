@@ -1,0 +1,528 @@
+// Loan servicing: repayments and their reversals, guarantee calls and the
+// guarantors' payments, write-offs. Each money movement is one journal entry
+// committed with the loan's change, its event and its request_id (RunWrite, group
+// committed). Request fields are checked before the write; the write re-reads
+// and locks the loan and checks every rule against the stored rows.
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/idempotency/idempotency.h"
+#include "common/server/handler.h"
+#include "common/util/paging.h"
+#include "common/util/status.h"
+#include "services/lending/arrears.h"
+#include "services/lending/journal_store.h"
+#include "services/lending/lending_service.h"
+#include "services/lending/loan_store.h"
+#include "services/lending/servicing_store.h"
+
+namespace cercles::lending {
+namespace {
+
+constexpr size_t kMaxReferenceChars = 120;
+
+std::string Method(const char* name) {
+  return absl::StrCat("cercles.lending.v1.LendingService.", name);
+}
+
+std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+
+// The day of a money movement: the one given or today, never in the future nor
+// before `earliest` (the disbursement, the call), which `earliest_what` names.
+absl::StatusOr<absl::CivilDay> MovementDay(const std::optional<absl::CivilDay>& given,
+                                           const std::string& field, absl::Time now,
+                                           const std::optional<absl::CivilDay>& earliest,
+                                           const std::string& earliest_what) {
+  const absl::CivilDay today = Today(now);
+  const absl::CivilDay day = given.value_or(today);
+  if (day > today) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " ", DayText(day), " is in the future (today is ", DayText(today), ")"));
+  }
+  if (earliest.has_value() && day < *earliest) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " ", DayText(day), " is before ",
+                                                   earliest_what, " (", DayText(*earliest), ")"));
+  }
+  return day;
+}
+
+absl::Status RequireActive(const LoanRecord& loan, const std::string& what) {
+  if (loan.state == LoanState::kActive) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(loan.name(), " is ", LoanStateName(loan.state),
+                                                    ": ", what, " only on an ACTIVE loan"));
+}
+
+// The loan, locked for the rest of the transaction, when `who` may act on it.
+absl::StatusOr<LoanRecord> LockLoanFor(storage::Transaction& tx, const auth::Principal& who,
+                                       int64_t id) {
+  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LoadLoan(tx, id, /*for_update=*/true));
+  CERCLES_RETURN_IF_ERROR(CheckLoanAccess(tx, who, loan));
+  return loan;
+}
+
+// Days past due of the loan as of `day`.
+absl::StatusOr<int32_t> DaysPastDue(const LoanPosition& position, absl::CivilDay day,
+                                    const FundSettings& settings) {
+  CERCLES_ASSIGN_OR_RETURN(ArrearsStatus arrears,
+                           ClassifyArrears(position, day, settings.arrears_buckets));
+  return arrears.days_past_due;
+}
+
+// The principal still on the loan's books: what a guarantee call moved to the
+// guarantors is no longer the borrower's to repay or the fund's to write off.
+int64_t PrincipalOnLoan(const LoanRecord& loan) {
+  return loan.outstanding_principal_cents - loan.guarantee_called_cents;
+}
+
+std::vector<int32_t> Touched(const Allocation& allocation) {
+  std::vector<int32_t> numbers;
+  for (const AllocationLine& line : allocation.lines) numbers.push_back(line.instalment_number);
+  return numbers;
+}
+
+void SetOutstanding(const LoanPosition& position, LoanRecord& loan) {
+  const OutstandingAmounts owed = Outstanding(position);
+  loan.outstanding_principal_cents = owed.principal_cents;
+  loan.outstanding_interest_cents = owed.interest_cents;
+}
+
+// ---- Repayments ----
+
+struct RepaymentInput {
+  int64_t loan_id = 0;
+  cercles::common::v1::Money amount;
+  std::optional<absl::CivilDay> received_on;
+  std::string reference;
+};
+
+absl::StatusOr<RepaymentInput> ParseRepayment(const v1::RecordRepaymentRequest& r) {
+  RepaymentInput in;
+  CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(r.request_id()));
+  CERCLES_ASSIGN_OR_RETURN(in.loan_id, ParseLoanName(r.loan(), "loan"));
+  if (!r.has_amount()) return absl::InvalidArgumentError("amount is required");
+  in.amount = r.amount();
+  CERCLES_ASSIGN_OR_RETURN(in.received_on, FromDate(r.received_on(), "received_on"));
+  CERCLES_ASSIGN_OR_RETURN(in.reference, NormaliseText(r.reference(), "reference",
+                                                       kMaxReferenceChars, /*required=*/false));
+  return in;
+}
+
+absl::Status RefuseOverpayment(const LoanRecord& loan, const LoanPosition& position,
+                               int64_t amount_cents, const std::string& currency) {
+  const OutstandingAmounts owed = Outstanding(position);
+  if (amount_cents <= owed.total_cents()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("amount ", FormatAmount(amount_cents, currency), " exceeds what ", loan.name(),
+                   " still owes: ", FormatAmount(owed.total_cents(), currency), " (principal ",
+                   FormatAmount(owed.principal_cents, currency), ", interest ",
+                   FormatAmount(owed.interest_cents, currency), "); overpayments are refused"));
+}
+
+absl::Status RecordRepaymentIn(const LendingContext& context, storage::Transaction& tx,
+                               const auth::Principal& who, const RepaymentInput& in, absl::Time now,
+                               v1::RecordRepaymentResponse* response) {
+  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoanFor(tx, who, in.loan_id));
+  CERCLES_RETURN_IF_ERROR(RequireActive(loan, "repayments are recorded"));
+  CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
+  const std::string& currency = settings.currency;
+  CERCLES_ASSIGN_OR_RETURN(int64_t amount, FromMoney(in.amount, currency, "amount"));
+  CERCLES_ASSIGN_OR_RETURN(
+      absl::CivilDay day,
+      MovementDay(in.received_on, "received_on", now, loan.disbursement_date, "the disbursement"));
+  if (loan.guarantee_called_cents > 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the guarantee of ", loan.name(),
+                     " was called: its guarantors now owe the principal (record their "
+                     "payments with RecordGuarantorPayment)"));
+  }
+  CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, loan.id));
+  CERCLES_RETURN_IF_ERROR(RefuseOverpayment(loan, position, amount, currency));
+  CERCLES_ASSIGN_OR_RETURN(Allocation allocation, AllocateRepayment(position, amount, day));
+  CERCLES_RETURN_IF_ERROR(ApplyAllocation(allocation, &position));
+
+  RepaymentRecord repayment;
+  repayment.loan_id = loan.id;
+  repayment.amount_cents = amount;
+  repayment.reference = in.reference;
+  repayment.allocation = allocation;
+  repayment.recorded_by = who.ToString();
+  repayment.create_time = now;
+  RepaymentSplit split;
+  split.principal_cents = allocation.principal_cents;
+  split.interest_cents = allocation.interest_cents;
+  CERCLES_ASSIGN_OR_RETURN(
+      repayment.journal_entry_id,
+      JournalStore(currency).Post(tx, Repayment({day, currency, ""}, loan.name(), split), now,
+                                  who.ToString()));
+  CERCLES_ASSIGN_OR_RETURN(repayment.id, InsertRepayment(tx, repayment));
+  CERCLES_RETURN_IF_ERROR(UpdatePosition(tx, loan.id, position, Touched(allocation)));
+
+  std::vector<std::string> changes = {"REPAYMENT_RECORDED"};
+  SetOutstanding(position, loan);
+  if (Outstanding(position).total_cents() == 0) {
+    CERCLES_RETURN_IF_ERROR(CheckTransition(loan.state, LoanState::kClosedRepaid));
+    loan.state = LoanState::kClosedRepaid;
+    changes.push_back("CLOSED_REPAID");
+  }
+  *response->mutable_repayment() = RepaymentToProto(repayment, currency);
+  v1::LoanChanged event;
+  *event.mutable_repayment() = response->repayment();
+  return SaveLoanAndAnnounce(tx, context.fund_id, loan, position, settings, changes, amount, event,
+                             now, response->mutable_loan());
+}
+
+// Why `repayment` may not be reversed now, or OK.
+absl::Status CheckReversible(storage::Transaction& tx, const LoanRecord& loan,
+                             const RepaymentRecord& repayment) {
+  if (repayment.reversal_entry_id.has_value()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        repayment.name(), " is already reversed (journal entry ", *repayment.reversal_entry_id,
+        "): a reversal is never reversed; record the repayment again instead"));
+  }
+  if (loan.state != LoanState::kActive && loan.state != LoanState::kClosedRepaid) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(loan.name(), " is ", LoanStateName(loan.state),
+                     ": only the repayments of an ACTIVE or CLOSED_REPAID loan are reversed"));
+  }
+  if (loan.guarantee_called_cents > 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the guarantee of ", loan.name(),
+        " was called on the principal left after its repayments: they are no longer reversed"));
+  }
+  CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> latest, LatestLiveRepaymentId(tx, loan.id));
+  if (latest != repayment.id) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "only the latest repayment not yet reversed (", loan.name(), "/repayments/",
+        latest.value_or(0),
+        ") may be reversed: repayments are allocated in order, so reverse the later ones first"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReverseRepaymentIn(const LendingContext& context, storage::Transaction& tx,
+                                const auth::Principal& who, const RepaymentKey& key,
+                                const std::string& reason, absl::Time now,
+                                v1::ReverseRepaymentResponse* response) {
+  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoanFor(tx, who, key.loan_id));
+  CERCLES_ASSIGN_OR_RETURN(RepaymentRecord repayment, LoadRepayment(tx, key));
+  CERCLES_RETURN_IF_ERROR(CheckReversible(tx, loan, repayment));
+  CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
+  CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, loan.id));
+  CERCLES_RETURN_IF_ERROR(ReverseAllocation(repayment.allocation, &position));
+  // Dated today, when the correction is made (never before the repayment).
+  const absl::CivilDay day = std::max(Today(now), repayment.allocation.received_on);
+  CERCLES_ASSIGN_OR_RETURN(
+      int64_t reversal_id,
+      JournalStore(settings.currency)
+          .Reverse(tx, repayment.journal_entry_id, day,
+                   absl::StrCat("Reversal of repayment ", repayment.name()), now, who.ToString()));
+  CERCLES_RETURN_IF_ERROR(MarkRepaymentReversed(tx, repayment.id, reversal_id, reason));
+  repayment.reversal_entry_id = reversal_id;
+  repayment.reversal_reason = reason;
+  CERCLES_RETURN_IF_ERROR(UpdatePosition(tx, loan.id, position, Touched(repayment.allocation)));
+  SetOutstanding(position, loan);
+  if (loan.state == LoanState::kClosedRepaid) {
+    // Not a lifecycle transition: the repayment that closed the loan never
+    // happened, so the loan is open again.
+    loan.state = LoanState::kActive;
+    loan.close_time.reset();
+  }
+  *response->mutable_repayment() = RepaymentToProto(repayment, settings.currency);
+  v1::LoanChanged event;
+  *event.mutable_repayment() = response->repayment();
+  return SaveLoanAndAnnounce(tx, context.fund_id, loan, position, settings, {"REPAYMENT_REVERSED"},
+                             repayment.amount_cents, event, now, response->mutable_loan());
+}
+
+// ---- Guarantee calls ----
+
+absl::Status CheckCallable(storage::Transaction& tx, const LoanRecord& loan, int32_t days_past_due,
+                           absl::CivilDay day, const FundSettings& settings) {
+  CERCLES_RETURN_IF_ERROR(RequireActive(loan, "a guarantee is called"));
+  if (loan.guarantee_kind != GuaranteeKind::kCircleGuarantee) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        loan.name(), " is not guaranteed by its circle (",
+        loan.guarantee_kind.has_value() ? GuaranteeKindName(*loan.guarantee_kind) : "no guarantee",
+        "): there is no guarantee to call"));
+  }
+  CERCLES_ASSIGN_OR_RETURN(std::optional<GuaranteeCallRecord> existing,
+                           LoadGuaranteeCall(tx, loan.id));
+  if (existing.has_value()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the guarantee of ", loan.name(), " was already called on ",
+                     DayText(existing->call_date), ": a loan's guarantee is called once"));
+  }
+  if (!GuaranteeCallDue(days_past_due, settings)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(loan.name(), " is ", days_past_due, " days past due on ", DayText(day),
+                     "; the fund calls a guarantee from ", settings.guarantee_call_days_past_due,
+                     " days past due (fund settings)"));
+  }
+  if (PrincipalOnLoan(loan) <= 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(loan.name(), " has no principal left to call from its guarantors"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CallGuaranteeIn(const LendingContext& context, storage::Transaction& tx,
+                             const auth::Principal& who, int64_t loan_id,
+                             const std::optional<absl::CivilDay>& call_date, absl::Time now,
+                             v1::CallGuaranteeResponse* response) {
+  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoanFor(tx, who, loan_id));
+  CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
+  CERCLES_ASSIGN_OR_RETURN(
+      absl::CivilDay day,
+      MovementDay(call_date, "call_date", now, loan.disbursement_date, "the disbursement"));
+  CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, loan.id));
+  CERCLES_ASSIGN_OR_RETURN(int32_t days_past_due, DaysPastDue(position, day, settings));
+  CERCLES_RETURN_IF_ERROR(CheckCallable(tx, loan, days_past_due, day, settings));
+
+  GuaranteeCallRecord call;
+  call.loan_id = loan.id;
+  call.amount_cents = PrincipalOnLoan(loan);
+  call.days_past_due = days_past_due;
+  call.call_date = day;
+  call.create_time = now;
+  CERCLES_ASSIGN_OR_RETURN(std::vector<GuarantorShare> shares,
+                           ShareGuaranteeCall(call.amount_cents, loan.guarantors));
+  for (const GuarantorShare& share : shares) call.shares.push_back({share.party, share.cents, 0});
+  std::sort(call.shares.begin(), call.shares.end(),
+            [](const GuaranteeShareRecord& a, const GuaranteeShareRecord& b) {
+              return a.guarantor < b.guarantor;
+            });
+  CERCLES_ASSIGN_OR_RETURN(
+      call.journal_entry_id,
+      JournalStore(settings.currency)
+          .Post(tx, GuaranteeCall({day, settings.currency, ""}, loan.name(), shares), now,
+                who.ToString()));
+  CERCLES_RETURN_IF_ERROR(InsertGuaranteeCall(tx, call));
+  loan.guarantee_called_cents += call.amount_cents;
+  *response->mutable_call() = GuaranteeCallToProto(call, settings.currency);
+  v1::LoanChanged event;
+  *event.mutable_guarantee_call() = response->call();
+  return SaveLoanAndAnnounce(tx, context.fund_id, loan, position, settings, {"GUARANTEE_CALLED"},
+                             call.amount_cents, event, now, response->mutable_loan());
+}
+
+struct GuarantorPaymentInput {
+  int64_t loan_id = 0;
+  std::string guarantor;
+  cercles::common::v1::Money amount;
+  std::optional<absl::CivilDay> received_on;
+};
+
+absl::StatusOr<GuarantorPaymentInput> ParseGuarantorPayment(
+    const v1::RecordGuarantorPaymentRequest& r) {
+  GuarantorPaymentInput in;
+  CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(r.request_id()));
+  CERCLES_ASSIGN_OR_RETURN(in.loan_id, ParseLoanName(r.loan(), "loan"));
+  CERCLES_RETURN_IF_ERROR(ValidateResourceName(r.guarantor(), "people", "guarantor"));
+  in.guarantor = r.guarantor();
+  if (!r.has_amount()) return absl::InvalidArgumentError("amount is required");
+  in.amount = r.amount();
+  CERCLES_ASSIGN_OR_RETURN(in.received_on, FromDate(r.received_on(), "received_on"));
+  return in;
+}
+
+absl::StatusOr<GuaranteeShareRecord*> FindShare(GuaranteeCallRecord& call, const LoanRecord& loan,
+                                                const std::string& guarantor) {
+  for (GuaranteeShareRecord& share : call.shares) {
+    if (share.guarantor == guarantor) return &share;
+  }
+  std::vector<std::string> names;
+  for (const GuaranteeShareRecord& share : call.shares) names.push_back(share.guarantor);
+  return absl::FailedPreconditionError(
+      absl::StrCat(guarantor, " is not a guarantor of ", loan.name(),
+                   " (its guarantors: ", absl::StrJoin(names, ", "), ")"));
+}
+
+absl::Status RecordGuarantorPaymentIn(const LendingContext& context, storage::Transaction& tx,
+                                      const auth::Principal& who, const GuarantorPaymentInput& in,
+                                      absl::Time now,
+                                      v1::RecordGuarantorPaymentResponse* response) {
+  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoanFor(tx, who, in.loan_id));
+  CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
+  const std::string& currency = settings.currency;
+  CERCLES_ASSIGN_OR_RETURN(int64_t amount, FromMoney(in.amount, currency, "amount"));
+  CERCLES_ASSIGN_OR_RETURN(std::optional<GuaranteeCallRecord> call, LoadGuaranteeCall(tx, loan.id));
+  if (!call.has_value()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the guarantee of ", loan.name(), " has not been called: guarantors owe nothing yet"));
+  }
+  CERCLES_ASSIGN_OR_RETURN(absl::CivilDay day, MovementDay(in.received_on, "received_on", now,
+                                                           call->call_date, "the guarantee call"));
+  CERCLES_ASSIGN_OR_RETURN(GuaranteeShareRecord * share, FindShare(*call, loan, in.guarantor));
+  const int64_t remaining = share->amount_cents - share->paid_cents;
+  if (amount > remaining) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("amount ", FormatAmount(amount, currency), " exceeds what remains of ",
+                     in.guarantor, "'s share: ", FormatAmount(remaining, currency), " of ",
+                     FormatAmount(share->amount_cents, currency)));
+  }
+  CERCLES_RETURN_IF_ERROR(
+      JournalStore(currency)
+          .Post(tx, GuaranteePayment({day, currency, ""}, loan.name(), in.guarantor, amount), now,
+                who.ToString())
+          .status());
+  CERCLES_RETURN_IF_ERROR(AddGuarantorPayment(tx, loan.id, in.guarantor, amount));
+  share->paid_cents += amount;
+  *response->mutable_call() = GuaranteeCallToProto(*call, currency);
+  CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, loan.id));
+  v1::LoanChanged event;
+  *event.mutable_guarantee_call() = response->call();
+  v1::Loan after;
+  return SaveLoanAndAnnounce(tx, context.fund_id, loan, position, settings,
+                             {"GUARANTOR_PAYMENT_RECORDED"}, amount, event, now, &after);
+}
+
+// ---- Write-offs ----
+
+absl::Status WriteOffLoanIn(const LendingContext& context, storage::Transaction& tx,
+                            const auth::Principal& who, int64_t loan_id, const std::string& reason,
+                            const std::optional<absl::CivilDay>& write_off_date, absl::Time now,
+                            v1::WriteOffLoanResponse* response) {
+  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoanFor(tx, who, loan_id));
+  CERCLES_RETURN_IF_ERROR(RequireActive(loan, "a loan is written off"));
+  CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
+  CERCLES_ASSIGN_OR_RETURN(
+      absl::CivilDay day, MovementDay(write_off_date, "write_off_date", now, loan.disbursement_date,
+                                      "the disbursement"));
+  CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, loan.id));
+  CERCLES_ASSIGN_OR_RETURN(int32_t days_past_due, DaysPastDue(position, day, settings));
+  if (!WriteOffDue(days_past_due, settings)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(loan.name(), " is ", days_past_due, " days past due on ", DayText(day),
+                     "; the fund writes a loan off from ", settings.write_off_days_past_due,
+                     " days past due (fund settings)"));
+  }
+  CERCLES_RETURN_IF_ERROR(CheckTransition(loan.state, LoanState::kWrittenOff));
+  // Interest is income only when received, so only principal is written off;
+  // after a guarantee call what the guarantors owe stays receivable from them.
+  const int64_t principal = PrincipalOnLoan(loan);
+  if (principal > 0) {
+    CERCLES_ASSIGN_OR_RETURN(
+        int64_t entry_id,
+        JournalStore(settings.currency)
+            .Post(tx, WriteOff({day, settings.currency, ""}, loan.name(), principal), now,
+                  who.ToString()));
+    response->set_journal_entry_id(entry_id);
+  }
+  loan.state = LoanState::kWrittenOff;
+  loan.state_reason = reason;
+  return SaveLoanAndAnnounce(tx, context.fund_id, loan, position, settings, {"WRITTEN_OFF"},
+                             principal, v1::LoanChanged(), now, response->mutable_loan());
+}
+
+}  // namespace
+
+grpc::Status LendingService::RecordRepayment(grpc::ServerContext* context,
+                                             const v1::RecordRepaymentRequest* request,
+                                             v1::RecordRepaymentResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(RepaymentInput in, ParseRepayment(*request));
+        return RunWrite(context_, context, Method("RecordRepayment"), request->request_id(),
+                        *request, response, [&](storage::Transaction& tx, absl::Time now) {
+                          return RecordRepaymentIn(context_, tx, who, in, now, response);
+                        });
+      });
+}
+
+grpc::Status LendingService::ReverseRepayment(grpc::ServerContext* context,
+                                              const v1::ReverseRepaymentRequest* request,
+                                              v1::ReverseRepaymentResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
+        CERCLES_ASSIGN_OR_RETURN(RepaymentKey key,
+                                 ParseRepaymentName(request->repayment(), "repayment"));
+        CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseText(request->reason(), "reason"));
+        return RunWrite(context_, context, Method("ReverseRepayment"), request->request_id(),
+                        *request, response, [&](storage::Transaction& tx, absl::Time now) {
+                          return ReverseRepaymentIn(context_, tx, who, key, reason, now, response);
+                        });
+      });
+}
+
+grpc::Status LendingService::ListRepayments(grpc::ServerContext* context,
+                                            const v1::ListRepaymentsRequest* request,
+                                            v1::ListRepaymentsResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(int64_t loan_id, ParseLoanName(request->loan(), "loan"));
+        CERCLES_ASSIGN_OR_RETURN(int size, NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t after, DecodeIdPageToken(request->page_token()));
+        return storage::RunInTransaction(
+            *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
+              response->Clear();
+              CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LoadLoan(tx, loan_id, false));
+              CERCLES_RETURN_IF_ERROR(CheckLoanAccess(tx, who, loan));
+              CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
+              CERCLES_ASSIGN_OR_RETURN(std::vector<RepaymentRecord> page,
+                                       ListRepaymentRecords(tx, loan_id, after, size + 1));
+              for (size_t i = 0; i < page.size() && static_cast<int>(i) < size; ++i) {
+                *response->add_repayments() = RepaymentToProto(page[i], settings.currency);
+              }
+              if (static_cast<int>(page.size()) > size) {
+                response->set_next_page_token(EncodeIdPageToken(page[size - 1].id));
+              }
+              return absl::OkStatus();
+            });
+      });
+}
+
+grpc::Status LendingService::CallGuarantee(grpc::ServerContext* context,
+                                           const v1::CallGuaranteeRequest* request,
+                                           v1::CallGuaranteeResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t loan_id, ParseLoanName(request->loan(), "loan"));
+        CERCLES_ASSIGN_OR_RETURN(std::optional<absl::CivilDay> call_date,
+                                 FromDate(request->call_date(), "call_date"));
+        return RunWrite(context_, context, Method("CallGuarantee"), request->request_id(), *request,
+                        response, [&](storage::Transaction& tx, absl::Time now) {
+                          return CallGuaranteeIn(context_, tx, who, loan_id, call_date, now,
+                                                 response);
+                        });
+      });
+}
+
+grpc::Status LendingService::RecordGuarantorPayment(
+    grpc::ServerContext* context, const v1::RecordGuarantorPaymentRequest* request,
+    v1::RecordGuarantorPaymentResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(GuarantorPaymentInput in, ParseGuarantorPayment(*request));
+        return RunWrite(context_, context, Method("RecordGuarantorPayment"), request->request_id(),
+                        *request, response, [&](storage::Transaction& tx, absl::Time now) {
+                          return RecordGuarantorPaymentIn(context_, tx, who, in, now, response);
+                        });
+      });
+}
+
+grpc::Status LendingService::WriteOffLoan(grpc::ServerContext* context,
+                                          const v1::WriteOffLoanRequest* request,
+                                          v1::WriteOffLoanResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t loan_id, ParseLoanName(request->loan(), "loan"));
+        CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseText(request->reason(), "reason"));
+        CERCLES_ASSIGN_OR_RETURN(std::optional<absl::CivilDay> write_off_date,
+                                 FromDate(request->write_off_date(), "write_off_date"));
+        return RunWrite(context_, context, Method("WriteOffLoan"), request->request_id(), *request,
+                        response, [&](storage::Transaction& tx, absl::Time now) {
+                          return WriteOffLoanIn(context_, tx, who, loan_id, reason, write_off_date,
+                                                now, response);
+                        });
+      });
+}
+
+}  // namespace cercles::lending

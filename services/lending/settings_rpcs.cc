@@ -1,0 +1,178 @@
+// The fund's lending settings: read by everyone who lends, changed by admins,
+// every change recorded (fund_settings_changes) and announced (FundSettingsChanged).
+#include <google/protobuf/util/json_util.h>
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "common/idempotency/idempotency.h"
+#include "common/redaction/redaction.h"
+#include "common/server/handler.h"
+#include "common/util/clock.h"
+#include "common/util/paging.h"
+#include "common/util/status.h"
+#include "services/lending/lending_service.h"
+#include "services/lending/loan_store.h"
+
+namespace cercles::lending {
+namespace {
+
+constexpr char kMethodPrefix[] = "cercles.lending.v1.LendingService.";
+constexpr char kSettingsSubject[] = "fundSettings";
+
+// The rules name the fields of the settings struct; the API's callers know them
+// by their proto names.
+std::string ApiFieldNames(std::string text) {
+  return absl::StrReplaceAll(text,
+                             {{"guarantee_threshold_cents", "guarantee_threshold_minor_units"},
+                              {"ladder_cents", "ladder_minor_units"}});
+}
+
+absl::Status ValidateForApi(const FundSettings& settings) {
+  absl::Status status = ValidateSettings(settings);
+  if (status.ok()) return status;
+  return absl::Status(status.code(),
+                      absl::StrCat("settings.", ApiFieldNames(std::string(status.message()))));
+}
+
+v1::FundSettingsChange ChangeMessage(const std::vector<SettingChange>& changes,
+                                     const std::string& actor, const std::string& reason,
+                                     absl::Time when) {
+  v1::FundSettingsChange out;
+  for (const SettingChange& c : changes) {
+    v1::FieldChange* field = out.add_changes();
+    field->set_field(ApiFieldNames(c.field));
+    field->set_old_value(c.old_value);
+    field->set_new_value(c.new_value);
+  }
+  out.set_actor(actor);
+  out.set_reason(reason);
+  SetTimestamp(when, out.mutable_change_time());
+  return out;
+}
+
+// The books are kept in one currency: once money has moved or a loan exists in
+// it, changing it would make every stored amount mean something else.
+absl::Status CheckCurrencyMayChange(storage::Transaction& tx, const FundSettings& old_settings,
+                                    const FundSettings& new_settings) {
+  if (old_settings.currency == new_settings.currency) return absl::OkStatus();
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      tx.Query("SELECT (SELECT COUNT(*) FROM loans) + (SELECT COUNT(*) FROM journal_entries)"));
+  if (!rows.empty() && rows[0].Int(0) > 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "settings.currency cannot change from ", old_settings.currency, " to ",
+        new_settings.currency, ": the fund already has loans or journal entries in its currency"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RecordChange(storage::Transaction& tx, const v1::FundSettingsChange& change) {
+  v1::FundSettingsChange fields;
+  *fields.mutable_changes() = change.changes();
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(fields, &json).ok()) {
+    return absl::InternalError("the settings change could not be encoded");
+  }
+  return tx
+      .Exec(
+          "INSERT INTO fund_settings_changes (changes, actor, reason, change_time_us) "
+          "VALUES (?, ?, ?, ?)",
+          {json, change.actor(), change.reason(), ToMicros(FromTimestamp(change.change_time()))})
+      .status();
+}
+
+absl::StatusOr<v1::FundSettingsChange> ChangeFromRow(const storage::Row& row) {
+  v1::FundSettingsChange change;
+  if (!google::protobuf::util::JsonStringToMessage(row.Text(1), &change).ok()) {
+    return absl::InternalError(absl::StrCat("settings change ", row.Int(0), " is malformed"));
+  }
+  change.set_actor(row.Text(2));
+  change.set_reason(row.Text(3));
+  SetTimestampMicros(row.Int(4), change.mutable_change_time());
+  return change;
+}
+
+}  // namespace
+
+grpc::Status LendingService::GetFundSettings(grpc::ServerContext* context,
+                                             const v1::GetFundSettingsRequest* request,
+                                             v1::GetFundSettingsResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        return storage::RunInTransaction(
+            *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
+              CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
+              *response->mutable_settings() = SettingsToProto(settings);
+              return absl::OkStatus();
+            });
+      });
+}
+
+grpc::Status LendingService::UpdateFundSettings(grpc::ServerContext* context,
+                                                const v1::UpdateFundSettingsRequest* request,
+                                                v1::UpdateFundSettingsResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
+        CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseText(request->reason(), "reason"));
+        const FundSettings wanted = SettingsFromProto(request->settings());
+        CERCLES_RETURN_IF_ERROR(ValidateForApi(wanted));
+        return RunWrite(
+            context_, context, absl::StrCat(kMethodPrefix, "UpdateFundSettings"),
+            request->request_id(), *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              response->Clear();  // the write may run again after ABORTED
+              CERCLES_ASSIGN_OR_RETURN(FundSettings current, LoadSettings(tx));
+              const std::vector<SettingChange> changes = DiffSettings(current, wanted);
+              *response->mutable_settings() = SettingsToProto(current);
+              if (changes.empty()) return absl::OkStatus();  // nothing to record
+              CERCLES_RETURN_IF_ERROR(CheckCurrencyMayChange(tx, current, wanted));
+              CERCLES_RETURN_IF_ERROR(SaveSettings(tx, wanted, now));
+              v1::FundSettingsChange change = ChangeMessage(changes, who.ToString(), reason, now);
+              CERCLES_RETURN_IF_ERROR(RecordChange(tx, change));
+              *response->mutable_settings() = SettingsToProto(wanted);
+              *response->mutable_change() = change;
+              v1::FundSettingsChanged event;
+              *event.mutable_settings() = response->settings();
+              *event.mutable_change() = std::move(change);
+              redaction::RedactSensitive(&event);
+              return events::AppendEvent(tx, context_.fund_id, kSettingsSubject, event, now)
+                  .status();
+            });
+      });
+}
+
+grpc::Status LendingService::ListFundSettingsChanges(
+    grpc::ServerContext* context, const v1::ListFundSettingsChangesRequest* request,
+    v1::ListFundSettingsChangesResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(int size, NormalisePageSize(request->page_size()));
+        // Newest first: the page starts below this id (0: the top).
+        CERCLES_ASSIGN_OR_RETURN(int64_t before, DecodeIdPageToken(request->page_token()));
+        return storage::RunInTransaction(
+            *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
+              response->Clear();
+              CERCLES_ASSIGN_OR_RETURN(
+                  storage::Rows rows,
+                  tx.Query(absl::StrCat("SELECT id, changes, actor, reason, change_time_us FROM "
+                                        "fund_settings_changes",
+                                        before > 0 ? " WHERE id < ?" : "",
+                                        " ORDER BY id DESC LIMIT ", size + 1),
+                           before > 0 ? std::vector<storage::Value>{before}
+                                      : std::vector<storage::Value>{}));
+              for (size_t i = 0; i < rows.size() && i < static_cast<size_t>(size); ++i) {
+                CERCLES_ASSIGN_OR_RETURN(*response->add_changes(), ChangeFromRow(rows[i]));
+              }
+              if (rows.size() > static_cast<size_t>(size)) {
+                response->set_next_page_token(EncodeIdPageToken(rows[size - 1].Int(0)));
+              }
+              return absl::OkStatus();
+            });
+      });
+}
+
+}  // namespace cercles::lending

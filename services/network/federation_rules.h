@@ -1,0 +1,69 @@
+// Rules of the federation with other regional funds: what a peer registration
+// holds, what of a person may cross to another fund (only with their consent),
+// and what this fund accepts from a peer's directory stream. No gRPC, no SQL.
+#ifndef CERCLES_SERVICES_NETWORK_FEDERATION_RULES_H_
+#define CERCLES_SERVICES_NETWORK_FEDERATION_RULES_H_
+
+#include <cstdint>
+#include <set>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "cercles/membership/v1/people.pb.h"
+#include "cercles/network/v1/federation.pb.h"
+#include "cercles/network/v1/network.pb.h"
+#include "services/network/directory_rules.h"
+
+namespace cercles::network {
+
+inline constexpr size_t kMaxCommonNameLength = 64;
+inline constexpr size_t kMaxPeerDisplayNameLength = 120;
+inline constexpr size_t kMaxPeerRegionLength = 64;
+inline constexpr size_t kMaxFederationNoteLength = 500;
+// What a peer's directory may carry per circle (beyond: the circle is refused).
+inline constexpr int kMaxPeerCircleCharacteristics = 64;
+inline constexpr int kMaxPeerCircleMembers = 1000;
+
+// "peers/{fund_id}".
+std::string PeerName(const std::string& fund_id);
+absl::StatusOr<std::string> ParsePeerName(const std::string& name, const std::string& field);
+
+// "transfers/{id}".
+std::string TransferName(int64_t transfer_id);
+
+// The event cursor of a peer's directory stream ("peer:{fund_id}").
+std::string PeerCursorSource(const std::string& fund_id);
+
+// Checks and normalises a registration: fund id (not `own_fund_id`),
+// certificate common name (never one of `trusted_services`, which would make
+// the peer a service of this deployment), address "host:port" (optional),
+// TLS server name, display name and region. Output-only fields are cleared.
+absl::StatusOr<v1::PeerFund> NormalisePeer(const v1::PeerFund& peer, const std::string& own_fund_id,
+                                           const std::set<std::string>& trusted_services);
+
+// The TLS name to expect from the peer's server: tls_server_name, or the host
+// of its address.
+std::string PeerServerName(const v1::PeerFund& peer);
+
+// What crosses to another fund about `person`: FAILED_PRECONDITION when the
+// person did not consent to share with other funds (nothing crosses then).
+// Contact details, birth date and gender never cross; expertise only with
+// the person's opt-in.
+absl::StatusOr<v1::TransferCandidate> CandidateFromPerson(
+    const cercles::membership::v1::Person& person);
+
+// Checks a candidate received from a peer: consent first (FAILED_PRECONDITION
+// without share_with_other_funds, or with expertise but no opt-in), then the
+// fields (INVALID_ARGUMENT naming `field`).
+absl::StatusOr<v1::TransferCandidate> ValidateCandidate(const v1::TransferCandidate& candidate,
+                                                        const std::string& field);
+
+// A circle as received from `peer_fund_id`'s directory stream: it must be
+// one of that fund's circles, with sane sizes; lineage pointing outside the
+// peer's fund is dropped. Returns the circle's key.
+absl::StatusOr<CircleKey> CheckPeerCircle(v1::NetworkCircle* circle,
+                                          const std::string& peer_fund_id);
+
+}  // namespace cercles::network
+
+#endif  // CERCLES_SERVICES_NETWORK_FEDERATION_RULES_H_

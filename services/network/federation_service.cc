@@ -1,0 +1,244 @@
+#include "services/network/federation_service.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "common/idempotency/idempotency.h"
+#include "common/redaction/redaction.h"
+#include "common/server/handler.h"
+#include "common/util/paging.h"
+#include "common/util/status.h"
+#include "services/network/federation_rules.h"
+#include "services/network/stats_rules.h"
+
+namespace cercles::network {
+namespace {
+
+constexpr char kService[] = "cercles.network.v1.FederationService.";
+// How many change sequences one read of the directory stream takes.
+constexpr int kSequencesPerRead = 256;
+// How often an idle directory stream looks for changes (and for revocation).
+constexpr absl::Duration kDirectoryPoll = absl::Milliseconds(250);
+// Peers' request ids are recorded as "{fund_id}:{request_id}" (at most 128).
+constexpr size_t kMaxPeerRequestIdLength = 64;
+
+// A message as a peer may receive it.
+template <typename T>
+T Redacted(T message) {
+  redaction::RedactSensitive(&message);
+  return message;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::PeerFund> FederationService::CallingPeer(const auth::Principal& who) const {
+  CERCLES_ASSIGN_OR_RETURN(auto tx, context_.network.db->Begin(storage::TxMode::kRead));
+  CERCLES_ASSIGN_OR_RETURN(std::optional<v1::PeerFund> peer,
+                           store_.ActivePeerByCommonName(*tx, who.name));
+  CERCLES_RETURN_IF_ERROR(tx->Commit());
+  if (!peer.has_value()) {
+    // The Authenticator let it in a moment before a revocation committed.
+    return absl::UnauthenticatedError(absl::StrCat("the client certificate \"", who.name,
+                                                   "\" is not a registered peer fund any more"));
+  }
+  return *std::move(peer);
+}
+
+grpc::Status FederationService::ListDirectory(grpc::ServerContext* context,
+                                              const v1::ListDirectoryRequest* request,
+                                              v1::ListDirectoryResponse* response) {
+  return server::Serve(
+      *context_.network.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(request->page_token()));
+        std::optional<CircleKey> after;
+        if (!position.empty()) {
+          int64_t id = 0;
+          if (!absl::SimpleAtoi(position, &id) || id <= 0) {
+            return absl::InvalidArgumentError("page_token is not a token this service issued");
+          }
+          after = CircleKey{context_.network.fund_id, id};
+        }
+        // Only this fund's circles: what it knows of other funds is theirs to share.
+        v1::ListNetworkCirclesRequest filter;
+        filter.set_fund_id(context_.network.fund_id);
+        filter.set_status(request->status());
+        filter.set_region(request->region());
+        filter.set_has_room(request->has_room());
+        CERCLES_RETURN_IF_ERROR(ValidateListFilter(filter));
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.network.db->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(int64_t head, store_.DirectoryHead(*tx, context_.network.fund_id));
+        CERCLES_ASSIGN_OR_RETURN(std::vector<v1::NetworkCircle> circles,
+                                 directory_.List(*tx, filter, after, page_size + 1));
+        CERCLES_RETURN_IF_ERROR(tx->Commit());
+        const bool more = static_cast<int>(circles.size()) > page_size;
+        if (more) circles.pop_back();
+        for (v1::NetworkCircle& c : circles) *response->add_circles() = std::move(c);
+        if (more) {
+          CERCLES_ASSIGN_OR_RETURN(
+              CircleKey last, ParseNetworkCircleName(response->circles().rbegin()->name(), "name"));
+          response->set_next_page_token(EncodePageToken(absl::StrCat(last.circle_id)));
+        }
+        response->set_sequence(head);
+        redaction::RedactSensitive(response);
+        return absl::OkStatus();
+      });
+}
+
+absl::Status FederationService::StreamDirectory(
+    grpc::ServerContext* context, const v1::WatchDirectoryRequest& request, int64_t after,
+    grpc::ServerWriter<v1::WatchDirectoryResponse>* writer) {
+  while (!context->IsCancelled() && !context_.network.stopping->load()) {
+    // A peer revoked while it streams loses the stream at the next read.
+    CERCLES_RETURN_IF_ERROR(context_.network.authorizer->Check(*context, request).status());
+    std::vector<v1::WatchDirectoryResponse> changes;
+    {
+      CERCLES_ASSIGN_OR_RETURN(auto tx, context_.network.db->Begin(storage::TxMode::kRead));
+      CERCLES_ASSIGN_OR_RETURN(changes, store_.DirectoryChanges(*tx, context_.network.fund_id,
+                                                                after, kSequencesPerRead));
+      CERCLES_RETURN_IF_ERROR(tx->Commit());
+    }
+    for (v1::WatchDirectoryResponse& change : changes) {
+      redaction::RedactSensitive(&change);
+      if (!writer->Write(change)) return absl::OkStatus();  // the peer went away
+      after = change.sequence();
+    }
+    if (changes.empty()) absl::SleepFor(kDirectoryPoll);
+  }
+  return absl::OkStatus();
+}
+
+grpc::Status FederationService::WatchDirectory(
+    grpc::ServerContext* context, const v1::WatchDirectoryRequest* request,
+    grpc::ServerWriter<v1::WatchDirectoryResponse>* writer) {
+  return server::Serve(
+      *context_.network.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        if (request->after_sequence() < 0) {
+          return absl::InvalidArgumentError(
+              "after_sequence must be 0 or a sequence received before");
+        }
+        return StreamDirectory(context, *request, request->after_sequence(), writer);
+      });
+}
+
+grpc::Status FederationService::GetFederationStats(grpc::ServerContext* context,
+                                                   const v1::GetFederationStatsRequest* request,
+                                                   v1::GetFederationStatsResponse* response) {
+  return server::Serve(
+      *context_.network.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        const std::string& fund = context_.network.fund_id;
+        absl::CivilDay as_of = absl::ToCivilDay(context_.network.clock->Now(), absl::UTCTimeZone());
+        if (request->has_as_of()) {
+          CERCLES_ASSIGN_OR_RETURN(as_of, DayFromDate(request->as_of(), "as_of"));
+        }
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.network.db->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(std::vector<RegionFigures> figures,
+                                 loans_.Figures(*tx, fund, as_of));
+        CERCLES_RETURN_IF_ERROR(tx->Commit());
+        StatsTables tables = BuildStats(figures, request->by_region());
+        *response->mutable_as_of() = DateFromDay(as_of);
+        response->mutable_fund()->set_fund_id(fund);
+        for (v1::NetworkStats& row : tables.funds) {
+          if (row.fund_id() == fund) *response->mutable_fund() = std::move(row);
+        }
+        for (v1::NetworkStats& row : tables.regions) {
+          if (row.fund_id() == fund) *response->add_regions() = std::move(row);
+        }
+        redaction::RedactSensitive(response);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status FederationService::ProposeMemberTransfer(
+    grpc::ServerContext* context, const v1::ProposeMemberTransferRequest* request,
+    v1::ProposeMemberTransferResponse* response) {
+  return server::Serve(
+      *context_.network.authorizer, context, *request,
+      [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
+        if (request->request_id().size() > kMaxPeerRequestIdLength) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "request_id must be at most ", kMaxPeerRequestIdLength, " characters here"));
+        }
+        CERCLES_ASSIGN_OR_RETURN(v1::PeerFund peer, CallingPeer(who));
+        CERCLES_ASSIGN_OR_RETURN(CircleKey key,
+                                 ParseNetworkCircleName(request->circle(), "circle"));
+        if (key.fund_id != context_.network.fund_id) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("circle must be one of ", context_.network.fund_id,
+                           "'s circles (\"funds/", context_.network.fund_id, "/circles/{id}\")"));
+        }
+        // Consent first: without it nothing of the person is kept, not even
+        // the request's idempotency record.
+        CERCLES_ASSIGN_OR_RETURN(v1::TransferCandidate candidate,
+                                 ValidateCandidate(request->candidate(), "candidate"));
+        if (!request->person().empty()) {
+          absl::StatusOr<int64_t> id = ParseLocalName(
+              request->person(), absl::StrCat("funds/", peer.fund_id(), "/people"), "person");
+          if (!id.ok()) return id.status();
+        }
+        v1::MemberTransfer transfer;
+        transfer.set_direction(v1::TRANSFER_DIRECTION_INCOMING);
+        transfer.set_peer_fund_id(peer.fund_id());
+        transfer.set_circle(NetworkCircleName(key));
+        *transfer.mutable_candidate() = std::move(candidate);
+        transfer.set_person(request->person());
+        transfer.set_status(v1::TRANSFER_STATUS_PROPOSED);
+        // Request ids are the peer's own: recorded under its fund id.
+        return RunWrite(
+            context_.network, context, absl::StrCat(kService, "ProposeMemberTransfer"),
+            absl::StrCat(peer.fund_id(), ":", request->request_id()), *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              CERCLES_ASSIGN_OR_RETURN(std::optional<v1::NetworkCircle> circle,
+                                       directory_.Get(tx, key));
+              if (!circle.has_value()) {
+                return absl::NotFoundError(absl::StrCat("circle \"", request->circle(),
+                                                        "\" is not in ", context_.network.fund_id,
+                                                        "'s directory"));
+              }
+              if (!AcceptsMembers(circle->status()) || circle->open_seats() <= 0) {
+                return absl::FailedPreconditionError(
+                    absl::StrCat(request->circle(), " does not take in members now (",
+                                 circle->open_seats(), " seats left)"));
+              }
+              CERCLES_ASSIGN_OR_RETURN(v1::MemberTransfer stored,
+                                       store_.InsertTransfer(tx, transfer, now));
+              v1::MemberTransferChanged event;
+              *event.mutable_transfer() = stored;
+              event.set_change("PROPOSED");
+              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_.network, stored.name(), event, now));
+              *response->mutable_transfer() = Redacted(std::move(stored));
+              return absl::OkStatus();
+            });
+      });
+}
+
+grpc::Status FederationService::GetProposedTransfer(grpc::ServerContext* context,
+                                                    const v1::GetProposedTransferRequest* request,
+                                                    v1::GetProposedTransferResponse* response) {
+  return server::Serve(
+      *context_.network.authorizer, context, *request,
+      [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(v1::PeerFund peer, CallingPeer(who));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(request->name(), "transfers", "name"));
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.network.db->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(std::optional<v1::MemberTransfer> transfer,
+                                 store_.GetTransfer(*tx, id));
+        CERCLES_RETURN_IF_ERROR(tx->Commit());
+        if (!transfer.has_value() || transfer->direction() != v1::TRANSFER_DIRECTION_INCOMING) {
+          return absl::NotFoundError(
+              absl::StrCat("transfer \"", request->name(), "\" was not proposed to this fund"));
+        }
+        if (transfer->peer_fund_id() != peer.fund_id()) {
+          return absl::PermissionDeniedError(
+              absl::StrCat(request->name(),
+                           " was proposed by another fund: a peer reads only "
+                           "the transfers it proposed"));
+        }
+        *response->mutable_transfer() = Redacted(*std::move(transfer));
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace cercles::network

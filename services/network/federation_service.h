@@ -1,0 +1,51 @@
+// The gRPC adapter of FederationService: what registered peer funds may call
+// (this fund's directory and its changes, its aggregate statistics, member
+// transfer proposals). Every answer goes through the sensitive-field redaction.
+#ifndef CERCLES_SERVICES_NETWORK_FEDERATION_SERVICE_H_
+#define CERCLES_SERVICES_NETWORK_FEDERATION_SERVICE_H_
+
+#include "cercles/network/v1/federation.grpc.pb.h"
+#include "services/network/directory_store.h"
+#include "services/network/federation_context.h"
+#include "services/network/federation_store.h"
+#include "services/network/loan_store.h"
+
+namespace cercles::network {
+
+class FederationService final : public v1::FederationService::Service {
+ public:
+  explicit FederationService(const FederationContext& context) : context_(context) {}
+
+  grpc::Status ListDirectory(grpc::ServerContext* context, const v1::ListDirectoryRequest* request,
+                             v1::ListDirectoryResponse* response) override;
+  grpc::Status WatchDirectory(grpc::ServerContext* context,
+                              const v1::WatchDirectoryRequest* request,
+                              grpc::ServerWriter<v1::WatchDirectoryResponse>* writer) override;
+  grpc::Status GetFederationStats(grpc::ServerContext* context,
+                                  const v1::GetFederationStatsRequest* request,
+                                  v1::GetFederationStatsResponse* response) override;
+  grpc::Status ProposeMemberTransfer(grpc::ServerContext* context,
+                                     const v1::ProposeMemberTransferRequest* request,
+                                     v1::ProposeMemberTransferResponse* response) override;
+  grpc::Status GetProposedTransfer(grpc::ServerContext* context,
+                                   const v1::GetProposedTransferRequest* request,
+                                   v1::GetProposedTransferResponse* response) override;
+
+ private:
+  // The registered, active peer calling (by its certificate's common name).
+  absl::StatusOr<v1::PeerFund> CallingPeer(const auth::Principal& who) const;
+  // Streams changes after `after` until the call ends, the peer is revoked or
+  // the server stops.
+  absl::Status StreamDirectory(grpc::ServerContext* context,
+                               const v1::WatchDirectoryRequest& request, int64_t after,
+                               grpc::ServerWriter<v1::WatchDirectoryResponse>* writer);
+
+  const FederationContext context_;
+  DirectoryStore directory_;
+  FederationStore store_;
+  LoanStore loans_;
+};
+
+}  // namespace cercles::network
+
+#endif  // CERCLES_SERVICES_NETWORK_FEDERATION_SERVICE_H_

@@ -1,0 +1,134 @@
+#include "services/network/loan_store.h"
+
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/util/status.h"
+#include "services/network/directory_rules.h"
+
+namespace cercles::network {
+namespace {
+
+namespace lv1 = cercles::lending::v1;
+namespace mv1 = cercles::membership::v1;
+
+}  // namespace
+
+absl::Status LoanStore::Upsert(storage::Transaction& tx, const std::string& fund_id,
+                               const lv1::Loan& loan, int64_t sequence) const {
+  CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(loan.name(), "loans", "loan.name"));
+  int64_t circle_id = 0;  // a loan names its circle from submission on
+  if (!loan.circle().empty()) {
+    CERCLES_ASSIGN_OR_RETURN(circle_id, ParseLocalName(loan.circle(), "circles", "loan.circle"));
+  }
+  storage::Value oldest_due = storage::Null{};
+  if (loan.has_next_unpaid_due_date()) {
+    // The oldest instalment not fully paid, due yet or not: days past due to any
+    // later date follow from it (until the next event changes it).
+    CERCLES_ASSIGN_OR_RETURN(absl::CivilDay day,
+                             DayFromDate(loan.next_unpaid_due_date(), "loan.next_unpaid_due_date"));
+    oldest_due = EpochDay(day);
+  } else if (loan.arrears().has_oldest_unpaid_due_date()) {
+    CERCLES_ASSIGN_OR_RETURN(absl::CivilDay day,
+                             DayFromDate(loan.arrears().oldest_unpaid_due_date(),
+                                         "loan.arrears.oldest_unpaid_due_date"));
+    oldest_due = EpochDay(day);
+  } else if (loan.state() == lv1::LOAN_STATE_ACTIVE && loan.has_first_due_date() &&
+             loan.outstanding_principal().minor_units() > 0 &&
+             loan.outstanding_principal().minor_units() == loan.amount().minor_units()) {
+    // The event's arrears are as of its own day: nothing was due yet. With no
+    // principal repaid (interest is paid first, every instalment carries
+    // principal), the first instalment is the oldest unpaid one, so days past
+    // due can be counted to any later date without another event.
+    CERCLES_ASSIGN_OR_RETURN(absl::CivilDay day,
+                             DayFromDate(loan.first_due_date(), "loan.first_due_date"));
+    oldest_due = EpochDay(day);
+  }
+  std::string currency = loan.outstanding_principal().currency_code();
+  if (currency.empty()) currency = loan.amount().currency_code();
+  return tx
+      .Exec(
+          "INSERT INTO network_loans (fund_id, loan_id, circle_id, state, currency, "
+          "outstanding_principal, oldest_due_day, source_sequence) VALUES (?, ?, ?, ?, ?, ?, ?, "
+          "?) ON CONFLICT (fund_id, loan_id) DO UPDATE SET circle_id = excluded.circle_id, "
+          "state = excluded.state, currency = excluded.currency, outstanding_principal = "
+          "excluded.outstanding_principal, oldest_due_day = excluded.oldest_due_day, "
+          "source_sequence = excluded.source_sequence",
+          {fund_id, id, circle_id, static_cast<int64_t>(loan.state()), currency,
+           loan.outstanding_principal().minor_units(), oldest_due, sequence})
+      .status();
+}
+
+absl::StatusOr<std::vector<RegionFigures>> LoanStore::Figures(storage::Transaction& tx,
+                                                              const std::string& fund_id,
+                                                              absl::CivilDay as_of) const {
+  std::map<std::pair<std::string, std::string>, RegionFigures> by_region;
+  auto slot = [&](const storage::Row& row) -> RegionFigures& {
+    RegionFigures& f = by_region[{row.Text(0), row.Text(1)}];
+    f.fund_id = row.Text(0);
+    if (f.region.empty()) f.region = row.Text(2);
+    return f;
+  };
+  std::vector<storage::Value> params = {static_cast<int64_t>(mv1::CIRCLE_STATUS_ACTIVE),
+                                        static_cast<int64_t>(mv1::CIRCLE_STATUS_FORMING),
+                                        static_cast<int64_t>(mv1::CIRCLE_STATUS_ACTIVE),
+                                        static_cast<int64_t>(mv1::CIRCLE_STATUS_UNDER_STRENGTH),
+                                        static_cast<int64_t>(mv1::CIRCLE_STATUS_SUSPENDED)};
+  std::string where_fund;
+  if (!fund_id.empty()) {
+    where_fund = " AND fund_id = ?";
+    params.emplace_back(fund_id);
+  }
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows circles,
+      tx.Query(absl::StrCat("SELECT fund_id, region_key, MIN(region), COUNT(*), SUM(CASE WHEN "
+                            "status = ? THEN 1 ELSE 0 END), SUM(member_count) FROM "
+                            "network_circles WHERE status IN (?, ?, ?, ?)",
+                            where_fund, " GROUP BY fund_id, region_key"),
+               params));
+  for (const storage::Row& row : circles) {
+    RegionFigures& f = slot(row);
+    f.circles = row.Int(3);
+    f.active_circles = row.Int(4);
+    f.members = row.Int(5);
+  }
+  const auto active = static_cast<int64_t>(cercles::lending::v1::LOAN_STATE_ACTIVE);
+  params = {active,
+            static_cast<int64_t>(lv1::LOAN_STATE_CLOSED_REPAID),
+            static_cast<int64_t>(lv1::LOAN_STATE_WRITTEN_OFF),
+            active,
+            active,
+            EpochDay(Par30LastDueDay(as_of))};
+  if (!fund_id.empty()) params.emplace_back(fund_id);
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows loans,
+      tx.Query(
+          absl::StrCat("SELECT l.fund_id, COALESCE(c.region_key, ''), MIN(COALESCE(c.region, '')), "
+                       "SUM(CASE WHEN l.state = ? THEN 1 ELSE 0 END), "
+                       "SUM(CASE WHEN l.state = ? THEN 1 ELSE 0 END), "
+                       "SUM(CASE WHEN l.state = ? THEN 1 ELSE 0 END), MAX(l.currency), "
+                       "SUM(CASE WHEN l.state = ? THEN l.outstanding_principal ELSE 0 END), "
+                       "SUM(CASE WHEN l.state = ? AND l.oldest_due_day <= ? THEN "
+                       "l.outstanding_principal ELSE 0 END) "
+                       "FROM network_loans l LEFT JOIN network_circles c ON c.fund_id = l.fund_id "
+                       "AND c.circle_id = l.circle_id",
+                       fund_id.empty() ? "" : " WHERE l.fund_id = ?",
+                       " GROUP BY l.fund_id, COALESCE(c.region_key, '')"),
+          params));
+  for (const storage::Row& row : loans) {
+    RegionFigures& f = slot(row);
+    f.active_loans = row.Int(3);
+    f.loans_repaid = row.Int(4);
+    f.loans_written_off = row.Int(5);
+    f.currency = row.Text(6);
+    f.outstanding = row.Int(7);
+    f.at_risk_30 = row.Int(8);
+  }
+  std::vector<RegionFigures> out;
+  out.reserve(by_region.size());
+  for (auto& [key, f] : by_region) out.push_back(std::move(f));
+  return out;
+}
+
+}  // namespace cercles::network

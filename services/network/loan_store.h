@@ -1,0 +1,34 @@
+// SQL for what the network keeps of loans (from lending's LoanChanged events:
+// state, circle, outstanding principal, oldest unpaid due date; never the
+// borrower's plan) and the per-region figures the statistics are built from.
+#ifndef CERCLES_SERVICES_NETWORK_LOAN_STORE_H_
+#define CERCLES_SERVICES_NETWORK_LOAN_STORE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "cercles/lending/v1/lending.pb.h"
+#include "common/storage/database.h"
+#include "services/network/stats_rules.h"
+
+namespace cercles::network {
+
+class LoanStore {
+ public:
+  // Records the loan as an event carries it (after the change).
+  absl::Status Upsert(storage::Transaction& tx, const std::string& fund_id,
+                      const cercles::lending::v1::Loan& loan, int64_t sequence) const;
+
+  // Figures per (fund, region of the circle), for one fund or all (empty),
+  // with days past due counted to `as_of`.
+  absl::StatusOr<std::vector<RegionFigures>> Figures(storage::Transaction& tx,
+                                                     const std::string& fund_id,
+                                                     absl::CivilDay as_of) const;
+};
+
+}  // namespace cercles::network
+
+#endif  // CERCLES_SERVICES_NETWORK_LOAN_STORE_H_

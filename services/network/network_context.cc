@@ -1,0 +1,81 @@
+#include "services/network/network_context.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "common/idempotency/idempotency.h"
+#include "common/redaction/redaction.h"
+#include "common/util/log.h"
+#include "common/util/status.h"
+
+namespace cercles::network {
+
+absl::Status OutboxHead::Refresh() {
+  CERCLES_ASSIGN_OR_RETURN(auto tx, db_->Begin(storage::TxMode::kRead));
+  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows,
+                           tx->Query("SELECT COALESCE(MAX(sequence), 0) FROM outbox"));
+  CERCLES_RETURN_IF_ERROR(tx->Commit());
+  const int64_t head = rows.empty() ? 0 : rows[0].Int(0);
+  int64_t seen = value_.load();
+  while (head > seen && !value_.compare_exchange_weak(seen, head)) {
+  }
+  return absl::OkStatus();
+}
+
+void OutboxHead::StartPolling(absl::Duration every) {
+  poller_ = std::thread([this, every] {
+    absl::MutexLock lock(&mu_);
+    auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
+    while (!mu_.AwaitWithTimeout(absl::Condition(&stop), every)) {
+      mu_.Unlock();
+      absl::Status status = Refresh();
+      if (!status.ok()) {
+        log::Warning("cannot read network's outbox head",
+                     {{"error", std::string(status.message())}});
+      }
+      mu_.Lock();
+    }
+  });
+}
+
+void OutboxHead::StopPolling() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (poller_.joinable()) poller_.join();
+}
+
+absl::Status RunWrite(
+    const NetworkContext& context, grpc::ServerContext* call, absl::string_view method,
+    const std::string& request_id, const google::protobuf::Message& request,
+    google::protobuf::Message* response,
+    const std::function<absl::Status(storage::Transaction&, absl::Time)>& change) {
+  CERCLES_ASSIGN_OR_RETURN(
+      idempotency::Outcome outcome,
+      idempotency::Run(*context.db, method, request_id, request, response,
+                       [&](storage::Transaction& tx) { return change(tx, context.clock->Now()); }));
+  if (outcome.replayed) {
+    call->AddInitialMetadata(kReplayedMetadata, "true");
+    return absl::OkStatus();
+  }
+  context.notifier->Notify();
+  // The write committed: the next read must not be answered from an older entry.
+  // A failure here cannot undo the write; the poller catches up.
+  if (absl::Status head = context.outbox_head->Refresh(); !head.ok()) {
+    log::Warning("cannot read network's outbox head after a write",
+                 {{"error", std::string(head.message())}});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status EmitEvent(storage::Transaction& tx, const NetworkContext& context,
+                       const std::string& subject, const google::protobuf::Message& payload,
+                       absl::Time now) {
+  std::unique_ptr<google::protobuf::Message> redacted(payload.New());
+  redacted->CopyFrom(payload);
+  redaction::RedactSensitive(redacted.get());
+  return events::AppendEvent(tx, context.fund_id, subject, *redacted, now).status();
+}
+
+}  // namespace cercles::network

@@ -1,0 +1,334 @@
+#include "services/network/partner_service.h"
+
+#include <google/protobuf/util/message_differencer.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "cercles/network/v1/events.pb.h"
+#include "common/idempotency/idempotency.h"
+#include "common/server/handler.h"
+#include "common/util/clock.h"
+#include "common/util/paging.h"
+#include "common/util/status.h"
+#include "services/network/directory_rules.h"
+#include "services/network/partner_rules.h"
+
+namespace cercles::network {
+namespace {
+
+constexpr char kService[] = "cercles.network.v1.PartnerService.";
+
+absl::StatusOr<int64_t> AfterId(const std::string& token) {
+  CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(token));
+  int64_t after = 0;
+  if (!position.empty() && (!absl::SimpleAtoi(position, &after) || after < 0)) {
+    return absl::InvalidArgumentError("page_token is not a token this service issued");
+  }
+  return after;
+}
+
+// One page of items already read with one extra row.
+template <typename T, typename Field>
+absl::Status FillPage(std::vector<T> items, int page_size, absl::string_view prefix, Field* out,
+                      std::string* next_token) {
+  const bool more = static_cast<int>(items.size()) > page_size;
+  if (more) items.pop_back();
+  for (T& item : items) *out->Add() = std::move(item);
+  if (more) {
+    CERCLES_ASSIGN_OR_RETURN(int64_t last, ParseLocalName(out->rbegin()->name(), prefix, "name"));
+    *next_token = EncodePageToken(absl::StrCat(last));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> FilterKey(const std::string& text, const std::string& field) {
+  if (text.empty()) return std::string();
+  CERCLES_ASSIGN_OR_RETURN(std::string clean, CleanText(text, field, 1, kMaxPartnerEntryLength));
+  return TextKey(clean);
+}
+
+// Equal apart from the fields the store sets.
+bool SamePartner(v1::Partner a, v1::Partner b) {
+  for (v1::Partner* p : {&a, &b}) {
+    p->clear_open_referrals();
+    p->clear_update_time();
+  }
+  return google::protobuf::util::MessageDifferencer::Equals(a, b);
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Partner> PartnerService::LoadPartner(storage::Transaction& tx,
+                                                        int64_t partner_id,
+                                                        const std::string& name) const {
+  CERCLES_ASSIGN_OR_RETURN(std::optional<v1::Partner> partner,
+                           partners_.GetPartner(tx, partner_id));
+  if (!partner.has_value()) {
+    return absl::NotFoundError(absl::StrCat("partner \"", name, "\" does not exist"));
+  }
+  return *std::move(partner);
+}
+
+absl::Status PartnerService::WeighEdge(storage::Transaction& tx, const v1::Referral& referral,
+                                       int64_t partner_id, int64_t delta) const {
+  if (referral.circle().empty()) return absl::OkStatus();
+  return graph_.AddToEdge(tx, referral.circle(), v1::EDGE_KIND_REFERRAL,
+                          PartnerNodeName(context_.fund_id, partner_id), delta);
+}
+
+grpc::Status PartnerService::CreatePartner(grpc::ServerContext* context,
+                                           const v1::CreatePartnerRequest* request,
+                                           v1::CreatePartnerResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
+        CERCLES_ASSIGN_OR_RETURN(v1::Partner draft, NormalisePartner(request->partner()));
+        return RunWrite(
+            context_, context, absl::StrCat(kService, "CreatePartner"), request->request_id(),
+            *request, response, [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              CERCLES_ASSIGN_OR_RETURN(v1::Partner partner,
+                                       partners_.InsertPartner(tx, draft, now));
+              v1::PartnerChanged event;
+              *event.mutable_partner() = partner;
+              event.set_change("CREATED");
+              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_, partner.name(), event, now));
+              *response->mutable_partner() = std::move(partner);
+              return absl::OkStatus();
+            });
+      });
+}
+
+grpc::Status PartnerService::GetPartner(grpc::ServerContext* context,
+                                        const v1::GetPartnerRequest* request,
+                                        v1::GetPartnerResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(request->name(), "partners", "name"));
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(*response->mutable_partner(),
+                                 LoadPartner(*tx, id, request->name()));
+        return tx->Commit();
+      });
+}
+
+grpc::Status PartnerService::ListPartners(grpc::ServerContext* context,
+                                          const v1::ListPartnersRequest* request,
+                                          v1::ListPartnersResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t after, AfterId(request->page_token()));
+        PartnerFilter filter;
+        if (!v1::PartnerKind_IsValid(request->kind())) {
+          return absl::InvalidArgumentError("kind is not a known PartnerKind");
+        }
+        if (!v1::PartnerStatus_IsValid(request->status())) {
+          return absl::InvalidArgumentError("status is not a known PartnerStatus");
+        }
+        filter.kind = request->kind();
+        filter.status = request->status();
+        CERCLES_ASSIGN_OR_RETURN(filter.territory_key,
+                                 FilterKey(request->territory(), "territory"));
+        CERCLES_ASSIGN_OR_RETURN(filter.service_key, FilterKey(request->service(), "service"));
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(std::vector<v1::Partner> partners,
+                                 partners_.ListPartners(*tx, filter, after, page_size + 1));
+        CERCLES_RETURN_IF_ERROR(tx->Commit());
+        return FillPage(std::move(partners), page_size, "partners", response->mutable_partners(),
+                        response->mutable_next_page_token());
+      });
+}
+
+grpc::Status PartnerService::UpdatePartner(grpc::ServerContext* context,
+                                           const v1::UpdatePartnerRequest* request,
+                                           v1::UpdatePartnerResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
+        const std::string& name = request->partner().name();
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(name, "partners", "partner.name"));
+        return RunWrite(context_, context, absl::StrCat(kService, "UpdatePartner"),
+                        request->request_id(), *request, response,
+                        [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+                          CERCLES_RETURN_IF_ERROR(PartnerStore::LockPartner(tx, id));
+                          CERCLES_ASSIGN_OR_RETURN(v1::Partner stored, LoadPartner(tx, id, name));
+                          CERCLES_ASSIGN_OR_RETURN(
+                              v1::Partner merged,
+                              ApplyPartnerMask(stored, request->partner(), request->update_mask()));
+                          // NormalisePartner drops what the store sets: keep it.
+                          merged.set_name(stored.name());
+                          *merged.mutable_create_time() = stored.create_time();
+                          *merged.mutable_update_time() = stored.update_time();
+                          merged.set_open_referrals(stored.open_referrals());
+                          if (SamePartner(merged, stored)) {
+                            *response->mutable_partner() = std::move(stored);  // nothing changes
+                            return absl::OkStatus();
+                          }
+                          CERCLES_ASSIGN_OR_RETURN(v1::Partner updated,
+                                                   partners_.UpdatePartner(tx, id, merged, now));
+                          v1::PartnerChanged event;
+                          *event.mutable_partner() = updated;
+                          event.set_change("UPDATED");
+                          CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_, name, event, now));
+                          *response->mutable_partner() = std::move(updated);
+                          return absl::OkStatus();
+                        });
+      });
+}
+
+grpc::Status PartnerService::CreateReferral(grpc::ServerContext* context,
+                                            const v1::CreateReferralRequest* request,
+                                            v1::CreateReferralResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
+        CERCLES_ASSIGN_OR_RETURN(ReferralDraft draft, ValidateReferralDraft(request->referral()));
+        const std::string person = absl::StrCat("people/", draft.person_id);
+        const std::string partner_name = absl::StrCat("partners/", draft.partner_id);
+        return RunWrite(
+            context_, context, absl::StrCat(kService, "CreateReferral"), request->request_id(),
+            *request, response, [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              CERCLES_RETURN_IF_ERROR(PartnerStore::LockPartner(tx, draft.partner_id));
+              CERCLES_ASSIGN_OR_RETURN(v1::Partner partner,
+                                       LoadPartner(tx, draft.partner_id, partner_name));
+              if (partner.status() != v1::PARTNER_STATUS_ACTIVE) {
+                return absl::FailedPreconditionError(
+                    absl::StrCat(partner_name, " is inactive and takes no new referrals"));
+              }
+              CERCLES_ASSIGN_OR_RETURN(std::optional<PersonFacts> facts,
+                                       people_.Facts(tx, context_.fund_id, draft.person_id));
+              if (!facts.has_value()) {
+                return absl::NotFoundError(absl::StrCat(
+                    "person \"", person,
+                    "\" is not known to the network (it learns people from membership's "
+                    "events; retry once they have arrived)"));
+              }
+              if (!facts->active) {
+                return absl::FailedPreconditionError(
+                    absl::StrCat(person, " has withdrawn from the fund and cannot be referred"));
+              }
+              v1::Referral referral;
+              referral.set_person(person);
+              referral.set_partner(partner_name);
+              if (facts->circle_id.has_value()) {
+                referral.set_circle(NetworkCircleName({context_.fund_id, *facts->circle_id}));
+              }
+              referral.set_reason(draft.reason);
+              referral.set_status(v1::REFERRAL_STATUS_SENT);
+              referral.set_referred_by(who.ToString());
+              v1::ReferralStep* step = referral.add_history();
+              step->set_status(v1::REFERRAL_STATUS_SENT);
+              step->set_changed_by(who.ToString());
+              SetTimestamp(now, step->mutable_time());
+              CERCLES_ASSIGN_OR_RETURN(
+                  v1::Referral stored,
+                  partners_.InsertReferral(tx, std::move(referral), draft.person_id,
+                                           draft.partner_id, now));
+              CERCLES_RETURN_IF_ERROR(WeighEdge(tx, stored, draft.partner_id, 1));
+              v1::ReferralChanged event;
+              *event.mutable_referral() = stored;
+              event.set_change("SENT");
+              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_, stored.name(), event, now));
+              *response->mutable_referral() = std::move(stored);
+              return absl::OkStatus();
+            });
+      });
+}
+
+grpc::Status PartnerService::GetReferral(grpc::ServerContext* context,
+                                         const v1::GetReferralRequest* request,
+                                         v1::GetReferralResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(request->name(), "referrals", "name"));
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
+                                 partners_.GetReferral(*tx, id));
+        if (!referral.has_value()) {
+          return absl::NotFoundError(
+              absl::StrCat("referral \"", request->name(), "\" does not exist"));
+        }
+        *response->mutable_referral() = *std::move(referral);
+        return tx->Commit();
+      });
+}
+
+grpc::Status PartnerService::ListReferrals(grpc::ServerContext* context,
+                                           const v1::ListReferralsRequest* request,
+                                           v1::ListReferralsResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t after, AfterId(request->page_token()));
+        ReferralFilter filter;
+        if (!request->person().empty()) {
+          CERCLES_ASSIGN_OR_RETURN(filter.person_id,
+                                   ParseLocalName(request->person(), "people", "person"));
+        }
+        if (!request->partner().empty()) {
+          CERCLES_ASSIGN_OR_RETURN(filter.partner_id,
+                                   ParseLocalName(request->partner(), "partners", "partner"));
+        }
+        if (!v1::ReferralStatus_IsValid(request->status())) {
+          return absl::InvalidArgumentError("status is not a known ReferralStatus");
+        }
+        filter.status = request->status();
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(std::vector<v1::Referral> referrals,
+                                 partners_.ListReferrals(*tx, filter, after, page_size + 1));
+        CERCLES_RETURN_IF_ERROR(tx->Commit());
+        return FillPage(std::move(referrals), page_size, "referrals", response->mutable_referrals(),
+                        response->mutable_next_page_token());
+      });
+}
+
+grpc::Status PartnerService::UpdateReferralStatus(grpc::ServerContext* context,
+                                                  const v1::UpdateReferralStatusRequest* request,
+                                                  v1::UpdateReferralStatusResponse* response) {
+  return server::Serve(
+      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(request->name(), "referrals", "name"));
+        CERCLES_ASSIGN_OR_RETURN(
+            std::string note, CleanText(request->note(), "note", 0, kMaxReferralTextLength, true));
+        return RunWrite(
+            context_, context, absl::StrCat(kService, "UpdateReferralStatus"),
+            request->request_id(), *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              CERCLES_RETURN_IF_ERROR(PartnerStore::LockReferral(tx, id));
+              CERCLES_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
+                                       partners_.GetReferral(tx, id));
+              if (!referral.has_value()) {
+                return absl::NotFoundError(
+                    absl::StrCat("referral \"", request->name(), "\" does not exist"));
+              }
+              const v1::ReferralStatus from = referral->status(), to = request->status();
+              CERCLES_ASSIGN_OR_RETURN(
+                  std::string outcome,
+                  CheckReferralTransition(from, to, request->outcome(), request->name()));
+              referral->set_status(to);
+              if (!outcome.empty()) referral->set_outcome(outcome);
+              SetTimestamp(now, referral->mutable_update_time());
+              v1::ReferralStep* step = referral->add_history();
+              step->set_status(to);
+              step->set_note(note);
+              step->set_changed_by(who.ToString());
+              SetTimestamp(now, step->mutable_time());
+              if (LinksCircleToPartner(from) && !LinksCircleToPartner(to)) {
+                CERCLES_ASSIGN_OR_RETURN(
+                    int64_t partner_id,
+                    ParseLocalName(referral->partner(), "partners", "referral.partner"));
+                CERCLES_RETURN_IF_ERROR(WeighEdge(tx, *referral, partner_id, -1));
+              }
+              CERCLES_RETURN_IF_ERROR(partners_.UpdateReferral(tx, id, *referral, now));
+              v1::ReferralChanged event;
+              *event.mutable_referral() = *referral;
+              event.set_change(ReferralStatusWord(to));
+              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_, referral->name(), event, now));
+              *response->mutable_referral() = *std::move(referral);
+              return absl::OkStatus();
+            });
+      });
+}
+
+}  // namespace cercles::network

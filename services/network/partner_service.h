@@ -1,0 +1,55 @@
+// The gRPC adapter of PartnerService: partner organisations and the referrals
+// of the fund's people to them (each referral also weighs the circle—partner
+// edge of the graph).
+#ifndef CERCLES_SERVICES_NETWORK_PARTNER_SERVICE_H_
+#define CERCLES_SERVICES_NETWORK_PARTNER_SERVICE_H_
+
+#include "cercles/network/v1/partners.grpc.pb.h"
+#include "services/network/graph_store.h"
+#include "services/network/network_context.h"
+#include "services/network/partner_store.h"
+#include "services/network/people_store.h"
+
+namespace cercles::network {
+
+class PartnerService final : public v1::PartnerService::Service {
+ public:
+  explicit PartnerService(const NetworkContext& context) : context_(context) {}
+
+  grpc::Status CreatePartner(grpc::ServerContext* context, const v1::CreatePartnerRequest* request,
+                             v1::CreatePartnerResponse* response) override;
+  grpc::Status GetPartner(grpc::ServerContext* context, const v1::GetPartnerRequest* request,
+                          v1::GetPartnerResponse* response) override;
+  grpc::Status ListPartners(grpc::ServerContext* context, const v1::ListPartnersRequest* request,
+                            v1::ListPartnersResponse* response) override;
+  grpc::Status UpdatePartner(grpc::ServerContext* context, const v1::UpdatePartnerRequest* request,
+                             v1::UpdatePartnerResponse* response) override;
+  grpc::Status CreateReferral(grpc::ServerContext* context,
+                              const v1::CreateReferralRequest* request,
+                              v1::CreateReferralResponse* response) override;
+  grpc::Status GetReferral(grpc::ServerContext* context, const v1::GetReferralRequest* request,
+                           v1::GetReferralResponse* response) override;
+  grpc::Status ListReferrals(grpc::ServerContext* context, const v1::ListReferralsRequest* request,
+                             v1::ListReferralsResponse* response) override;
+  grpc::Status UpdateReferralStatus(grpc::ServerContext* context,
+                                    const v1::UpdateReferralStatusRequest* request,
+                                    v1::UpdateReferralStatusResponse* response) override;
+
+ private:
+  // The partner, or NOT_FOUND naming it.
+  absl::StatusOr<v1::Partner> LoadPartner(storage::Transaction& tx, int64_t partner_id,
+                                          const std::string& name) const;
+  // Moves the circle—partner edge by one referral (nothing for a person who
+  // was in no circle).
+  absl::Status WeighEdge(storage::Transaction& tx, const v1::Referral& referral, int64_t partner_id,
+                         int64_t delta) const;
+
+  const NetworkContext context_;
+  PartnerStore partners_;
+  PeopleStore people_;
+  GraphStore graph_;
+};
+
+}  // namespace cercles::network
+
+#endif  // CERCLES_SERVICES_NETWORK_PARTNER_SERVICE_H_

@@ -1,0 +1,109 @@
+// The run-time side of the federation: which peer certificates are accepted
+// (pushed to the Authenticator at start, after every registry change and
+// periodically, so other replicas' changes arrive too), the directory streams of
+// the peers this fund follows (one durable, resumable subscriber per peer, over
+// mTLS with this fund's federation certificate) and the outcome of the
+// transfers this fund proposed to peers.
+#ifndef CERCLES_SERVICES_NETWORK_PEER_SYNC_H_
+#define CERCLES_SERVICES_NETWORK_PEER_SYNC_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "cercles/common/v1/event.pb.h"
+#include "cercles/network/v1/federation.grpc.pb.h"
+#include "common/auth/auth.h"
+#include "common/events/watch.h"
+#include "common/observability/metrics.h"
+#include "common/server/server.h"
+#include "services/network/directory_store.h"
+#include "services/network/federation_store.h"
+#include "services/network/network_context.h"
+
+namespace cercles::network {
+
+struct PeerSyncOptions {
+  // This fund's identity towards peers (cert, key) and the CA bundle their
+  // servers' certificates must chain to. Without a certificate no peer is
+  // followed (peers can still call in).
+  server::TlsFiles identity;
+  // How often the registry is re-read and proposed transfers' outcomes asked for.
+  absl::Duration refresh = absl::Seconds(1);
+  // Deadline of each unary call to a peer.
+  absl::Duration call_timeout = absl::Seconds(10);
+};
+
+class PeerSync {
+ public:
+  PeerSync(const NetworkContext& context, auth::Authenticator* authenticator,
+           PeerSyncOptions options, observability::Registry* metrics);
+  ~PeerSync();
+
+  // Applies the registry once (its error is returned), then keeps it applied.
+  absl::Status Start();
+  void Stop();
+
+  // Reads the registry: pushes the active peers' certificate names to the
+  // Authenticator and starts or stops following their directories.
+  absl::Status Reconcile() ABSL_LOCKS_EXCLUDED(reconcile_mu_, mu_);
+
+  // Changes whenever a peer's directory change is applied here (part of the
+  // cache generation: the sum of the peers' durable cursors).
+  int64_t Generation() const ABSL_LOCKS_EXCLUDED(mu_);
+
+  // A stub to call an active peer with an address, as this fund: the one its
+  // directory is followed with when there is one, else a new channel.
+  absl::StatusOr<std::shared_ptr<v1::FederationService::Stub>> Dial(const v1::PeerFund& peer) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // A call context with the peer-call deadline.
+  std::unique_ptr<grpc::ClientContext> CallContext() const;
+
+  // Asks peers for the outcome of the transfers this fund proposed and still
+  // sees as PROPOSED; records the decisions.
+  void PollOutgoingTransfers();
+
+ private:
+  struct Follower {
+    std::string address;
+    std::string server_name;
+    std::shared_ptr<v1::FederationService::Stub> stub;
+    std::unique_ptr<events::EventSubscriber> subscriber;  // last: stopped first
+  };
+
+  absl::Status ApplyDirectoryChange(storage::Transaction& tx, const std::string& peer_fund_id,
+                                    const cercles::common::v1::Event& event) const;
+  absl::StatusOr<std::unique_ptr<Follower>> Follow(const v1::PeerFund& peer);
+  absl::StatusOr<std::shared_ptr<v1::FederationService::Stub>> NewStub(
+      const v1::PeerFund& peer) const;
+  // Outgoing transfers still PROPOSED, with their peers.
+  absl::StatusOr<std::vector<std::pair<v1::MemberTransfer, v1::PeerFund>>> PendingTransfers() const;
+  absl::Status RecordOutcome(const v1::MemberTransfer& outgoing, const v1::MemberTransfer& remote);
+  void RefreshLoop();
+
+  const NetworkContext context_;
+  auth::Authenticator* authenticator_;
+  const PeerSyncOptions options_;
+  observability::Registry* metrics_;
+  FederationStore store_;
+  DirectoryStore directory_;
+
+  absl::Mutex reconcile_mu_;  // one Reconcile at a time
+  mutable absl::Mutex mu_;
+  std::map<std::string, std::unique_ptr<Follower>> followers_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread refresher_;
+};
+
+}  // namespace cercles::network
+
+#endif  // CERCLES_SERVICES_NETWORK_PEER_SYNC_H_

@@ -1,0 +1,111 @@
+#include "services/network/stats_rules.h"
+
+#include <map>
+#include <tuple>
+
+#include "absl/numeric/int128.h"
+#include "absl/strings/str_cat.h"
+#include "services/network/directory_rules.h"
+
+namespace cercles::network {
+
+int64_t EpochDay(absl::CivilDay day) { return day - absl::CivilDay(1970, 1, 1); }
+
+absl::CivilDay FromEpochDay(int64_t epoch_day) { return absl::CivilDay(1970, 1, 1) + epoch_day; }
+
+absl::StatusOr<absl::CivilDay> DayFromDate(const cercles::common::v1::Date& date,
+                                           const std::string& field) {
+  const absl::CivilDay day(date.year(), date.month(), date.day());
+  if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
+      day.month() != date.month() || day.day() != date.day()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " is not a real calendar day: ", date.year(), "-", date.month(), "-", date.day()));
+  }
+  return day;
+}
+
+cercles::common::v1::Date DateFromDay(absl::CivilDay day) {
+  cercles::common::v1::Date date;
+  date.set_year(static_cast<int32_t>(day.year()));
+  date.set_month(day.month());
+  date.set_day(day.day());
+  return date;
+}
+
+int DaysPastDue(std::optional<absl::CivilDay> oldest_unpaid_due, absl::CivilDay as_of) {
+  if (!oldest_unpaid_due.has_value() || *oldest_unpaid_due >= as_of) return 0;
+  return static_cast<int>(as_of - *oldest_unpaid_due);
+}
+
+absl::CivilDay Par30LastDueDay(absl::CivilDay as_of) { return as_of - (kParDays + 1); }
+
+std::optional<int32_t> BasisPoints(int64_t part, int64_t whole) {
+  if (whole <= 0) return std::nullopt;
+  // Exact in 128 bits: cents of a whole fund times 10,000 can exceed 2^63.
+  const absl::int128 scaled = absl::int128(part) * 10000 * 2 + whole;
+  return static_cast<int32_t>(scaled / (absl::int128(whole) * 2));
+}
+
+namespace {
+
+void Add(const RegionFigures& f, RegionFigures* into) {
+  into->circles += f.circles;
+  into->active_circles += f.active_circles;
+  into->members += f.members;
+  into->active_loans += f.active_loans;
+  into->loans_repaid += f.loans_repaid;
+  into->loans_written_off += f.loans_written_off;
+  into->outstanding += f.outstanding;
+  into->at_risk_30 += f.at_risk_30;
+  if (into->currency.empty()) into->currency = f.currency;
+}
+
+v1::NetworkStats Row(const RegionFigures& f, const std::string& region) {
+  v1::NetworkStats row;
+  row.set_fund_id(f.fund_id);
+  row.set_region(region);
+  row.set_circles(static_cast<int32_t>(f.circles));
+  row.set_active_circles(static_cast<int32_t>(f.active_circles));
+  row.set_members(static_cast<int32_t>(f.members));
+  row.set_active_loans(static_cast<int32_t>(f.active_loans));
+  row.mutable_outstanding_principal()->set_currency_code(f.currency);
+  row.mutable_outstanding_principal()->set_minor_units(f.outstanding);
+  row.mutable_principal_at_risk_30()->set_currency_code(f.currency);
+  row.mutable_principal_at_risk_30()->set_minor_units(f.at_risk_30);
+  if (auto par = BasisPoints(f.at_risk_30, f.outstanding)) row.set_par30_bps(*par);
+  row.set_loans_repaid(static_cast<int32_t>(f.loans_repaid));
+  row.set_loans_written_off(static_cast<int32_t>(f.loans_written_off));
+  if (auto rate = BasisPoints(f.loans_repaid, f.loans_repaid + f.loans_written_off)) {
+    row.set_repayment_rate_bps(*rate);
+  }
+  return row;
+}
+
+}  // namespace
+
+StatsTables BuildStats(const std::vector<RegionFigures>& figures, bool by_region) {
+  std::map<std::string, RegionFigures> funds;
+  std::map<std::pair<std::string, std::string>, RegionFigures> regions;
+  for (const RegionFigures& f : figures) {
+    RegionFigures& fund = funds[f.fund_id];
+    fund.fund_id = f.fund_id;
+    Add(f, &fund);
+    // Regions group ignoring ASCII case; the first spelling seen is shown.
+    RegionFigures& region = regions[{f.fund_id, TextKey(f.region)}];
+    if (region.fund_id.empty()) {
+      region.fund_id = f.fund_id;
+      region.region = f.region;
+    }
+    Add(f, &region);
+  }
+  StatsTables tables;
+  for (const auto& [id, f] : funds) tables.funds.push_back(Row(f, ""));
+  if (by_region) {
+    for (const auto& [key, f] : regions) {
+      tables.regions.push_back(Row(f, f.region.empty() ? kNoRegion : f.region));
+    }
+  }
+  return tables;
+}
+
+}  // namespace cercles::network

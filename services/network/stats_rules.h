@@ -1,0 +1,66 @@
+// Network statistics from the lending events: days past due as of a date,
+// portfolio at risk, repayment rate, and the per-fund and per-region rows.
+// No gRPC, no SQL: the store hands in per-region aggregates.
+#ifndef CERCLES_SERVICES_NETWORK_STATS_RULES_H_
+#define CERCLES_SERVICES_NETWORK_STATS_RULES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "cercles/common/v1/date.pb.h"
+#include "cercles/network/v1/network.pb.h"
+
+namespace cercles::network {
+
+// PAR30: principal of loans more than this many days past due.
+inline constexpr int kParDays = 30;
+// Shown for circles (and their loans) without a region.
+inline constexpr char kNoRegion[] = "(none)";
+
+// Days since 1970-01-01 (how due dates are stored).
+int64_t EpochDay(absl::CivilDay day);
+absl::CivilDay FromEpochDay(int64_t epoch_day);
+
+// A calendar date message as a day; INVALID_ARGUMENT naming `field` if it is
+// not a real day of years 1..9999.
+absl::StatusOr<absl::CivilDay> DayFromDate(const cercles::common::v1::Date& date,
+                                           const std::string& field);
+cercles::common::v1::Date DateFromDay(absl::CivilDay day);
+
+// Days from the oldest unpaid due date to `as_of` (0 when none is due or it
+// falls due on or after as_of).
+int DaysPastDue(std::optional<absl::CivilDay> oldest_unpaid_due, absl::CivilDay as_of);
+
+// A loan counts towards PAR30 as of `as_of` when its oldest unpaid due date is
+// at or before this day.
+absl::CivilDay Par30LastDueDay(absl::CivilDay as_of);
+
+// part / whole in basis points, rounded half up; nullopt when whole is 0.
+std::optional<int32_t> BasisPoints(int64_t part, int64_t whole);
+
+// Aggregates of one (fund, region): what the store counts.
+struct RegionFigures {
+  std::string fund_id;
+  std::string region;  // as written; empty for circles without one
+  int64_t circles = 0, active_circles = 0, members = 0;
+  int64_t active_loans = 0, loans_repaid = 0, loans_written_off = 0;
+  std::string currency;
+  int64_t outstanding = 0, at_risk_30 = 0;
+};
+
+struct StatsTables {
+  std::vector<v1::NetworkStats> funds;
+  std::vector<v1::NetworkStats> regions;
+};
+
+// One row per fund (the sum of its regions) and, with by_region, one per
+// region, both sorted; figures of the same (fund, region) are added together.
+StatsTables BuildStats(const std::vector<RegionFigures>& figures, bool by_region);
+
+}  // namespace cercles::network
+
+#endif  // CERCLES_SERVICES_NETWORK_STATS_RULES_H_

@@ -1,0 +1,194 @@
+// Durability of acknowledged repayments: clients record repayments concurrently
+// while the lending process is killed with SIGKILL and restarted, several times.
+// A client retries a call that failed for want of the server (UNAVAILABLE, or
+// DEADLINE_EXCEEDED while it restarted) with the same request_id until it is
+// answered. Afterwards every acknowledged repayment is stored exactly once, no
+// repayment exists that was not acknowledged, the loans agree with their
+// repayments, and the books balance.
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "tests/integration/lending_fixture.h"
+
+namespace cercles::testing {
+namespace {
+
+namespace lv1 = cercles::lending::v1;
+
+constexpr int kClients = 16;
+constexpr int kKills = 4;
+
+struct Acknowledged {
+  std::string loan;
+  std::string repayment;  // its name
+  int64_t amount_cents = 0;
+};
+
+class LendingCrashTest : public LendingFixture {
+ protected:
+  // A channel of one client's own: after a failure for want of the server the
+  // client dials again at once on a new one (gRPC would otherwise wait a second
+  // or more, growing, before reconnecting), so that the load really spans the
+  // restarts.
+  std::unique_ptr<lv1::LendingService::Stub> NewClientStub() {
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs = ReadTextFile(TestCredentials().ca);
+    grpc::ChannelArguments args;
+    args.SetSslTargetNameOverride("lending");
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    return lv1::LendingService::NewStub(
+        grpc::CreateCustomChannel(suite_->Address("lending"), grpc::SslCredentials(tls), args));
+  }
+
+  // Records one repayment, retrying with the same request_id while lending is
+  // away. OK, or the first answer that is not about lending being away.
+  grpc::Status RecordUntilAnswered(std::unique_ptr<lv1::LendingService::Stub>& stub,
+                                   const lv1::RecordRepaymentRequest& request,
+                                   lv1::RecordRepaymentResponse* response, bool* retried,
+                                   bool* replayed) {
+    const absl::Time give_up = absl::Now() + absl::Seconds(90);
+    for (;;) {
+      auto context = Context(TestCredentials().advisor_token, absl::Seconds(5));
+      grpc::Status status = stub->RecordRepayment(context.get(), request, response);
+      *replayed = status.ok() && context->GetServerInitialMetadata().count("cercles-replayed") > 0;
+      const bool away = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                        status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+      if (!away || absl::Now() > give_up) return status;
+      *retried = true;
+      absl::SleepFor(absl::Milliseconds(20));
+      stub = NewClientStub();
+    }
+  }
+
+  // One client: repayments of 1 to 7 cents (no loan closes) on the loans in
+  // turn, request ids "crash-<client>-<n>", until `stop`.
+  void Client(int client, const std::vector<std::string>& loans, const std::atomic<bool>& stop) {
+    std::unique_ptr<lv1::LendingService::Stub> stub = NewClientStub();
+    for (int n = 0; !stop; ++n) {
+      lv1::RecordRepaymentRequest request;
+      request.set_request_id(absl::StrCat("crash-", client, "-", n));
+      request.set_loan(loans[(client + n) % loans.size()]);
+      *request.mutable_amount() = Cad(1 + n % 7);
+      request.set_reference(request.request_id());
+      lv1::RecordRepaymentResponse response;
+      bool retried = false;
+      bool replayed = false;
+      grpc::Status status = RecordUntilAnswered(stub, request, &response, &retried, &replayed);
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!status.ok()) {
+        failures_.push_back(absl::StrCat(request.request_id(), ": ", status.error_code(), " ",
+                                         status.error_message()));
+        continue;
+      }
+      acknowledged_[request.request_id()] = {request.loan(), response.repayment().name(),
+                                             request.amount().minor_units()};
+      if (retried) ++retried_;
+      if (replayed) ++replayed_;
+    }
+  }
+
+  std::mutex mu_;
+  std::map<std::string, Acknowledged> acknowledged_;  // by request_id
+  std::vector<std::string> failures_;
+  int retried_ = 0;
+  int replayed_ = 0;  // answered from the stored first answer: committed before a kill
+};
+
+TEST_P(LendingCrashTest, EveryAcknowledgedRepaymentSurvivesKillsExactlyOnce) {
+  std::vector<std::string> loans;
+  std::map<std::string, int64_t> owed_before;
+  for (const char* name : {"Crash-A", "Crash-B"}) {
+    std::vector<std::string> members;
+    const std::string circle = Circle(name, 5, &members);
+    for (size_t applicant = 0; applicant < 4; ++applicant) {
+      ActiveLoan loan = Disburse(circle, members, applicant, 40'000, FundToday() - 20);
+      loans.push_back(loan.name());
+      owed_before[loan.name()] = loan.loan.outstanding_principal().minor_units() +
+                                 loan.loan.outstanding_interest().minor_units();
+    }
+  }
+  ASSERT_FALSE(HasFailure());
+
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] { Client(c, loans, stop); });
+  }
+  size_t acknowledged_before_kill = 0;
+  for (int kill = 0; kill < kKills; ++kill) {
+    absl::SleepFor(absl::Milliseconds(1500));
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (kill == 0) acknowledged_before_kill = acknowledged_.size();
+    }
+    suite_->KillService("lending");
+    absl::SleepFor(absl::Milliseconds(100));
+    absl::Status restarted = suite_->StartService("lending");
+    ASSERT_TRUE(restarted.ok()) << restarted;
+  }
+  absl::SleepFor(absl::Milliseconds(1500));
+  stop = true;
+  for (std::thread& t : clients) t.join();
+
+  EXPECT_TRUE(failures_.empty()) << failures_.size() << " calls failed, first: " << failures_[0];
+  // The load really ran across the kills, and some calls were cut by them.
+  EXPECT_GT(acknowledged_before_kill, 0u);
+  EXPECT_GT(acknowledged_.size(), acknowledged_before_kill);
+  EXPECT_GT(retried_, 0);
+  std::cout << acknowledged_.size() << " repayments acknowledged, " << retried_
+            << " of them after a retry across a kill, " << replayed_
+            << " of those answered as replays (committed before the kill)\n";
+
+  // Stored exactly once each, nothing else stored.
+  std::map<std::string, int> stored;  // by reference (= request_id)
+  for (const std::string& loan : loans) {
+    int64_t repaid = 0;
+    for (const lv1::Repayment& repayment : Repayments(loan)) {
+      ++stored[repayment.reference()];
+      auto it = acknowledged_.find(repayment.reference());
+      if (it == acknowledged_.end()) {
+        ADD_FAILURE() << repayment.name() << " (" << repayment.reference()
+                      << ") was stored but never acknowledged";
+        continue;
+      }
+      EXPECT_EQ(it->second.repayment, repayment.name());
+      EXPECT_EQ(it->second.loan, loan);
+      EXPECT_EQ(repayment.amount().minor_units(), it->second.amount_cents);
+      repaid += repayment.amount().minor_units();
+    }
+    // The loan's outstanding amounts moved by exactly what was stored.
+    lv1::GetLoanRequest get;
+    get.set_name(loan);
+    lv1::GetLoanResponse got;
+    ASSERT_TRUE(lending_->GetLoan(Admin().get(), get, &got).ok());
+    EXPECT_EQ(got.loan().outstanding_principal().minor_units() +
+                  got.loan().outstanding_interest().minor_units(),
+              owed_before[loan] - repaid)
+        << loan;
+  }
+  for (const auto& [request_id, ack] : acknowledged_) {
+    EXPECT_EQ(stored[request_id], 1) << request_id << " (" << ack.repayment << ")";
+  }
+  EXPECT_EQ(stored.size(), acknowledged_.size());
+
+  lv1::GetTrialBalanceResponse trial = TrialBalance();
+  EXPECT_TRUE(trial.balanced());
+  EXPECT_EQ(trial.total_debit_minor_units(), trial.total_credit_minor_units());
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, LendingCrashTest,
+                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
+                         [](const auto& info) { return EngineName(info.param); });
+
+}  // namespace
+}  // namespace cercles::testing

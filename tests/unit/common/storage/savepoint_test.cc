@@ -1,0 +1,156 @@
+// Savepoints behave the same on every engine, including the way out of a failed
+// transaction that group commit relies on.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/storage/database.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/unit/common/storage/engines.h"
+
+namespace cercles::storage {
+namespace {
+
+using testing::Backend;
+using testing::IsOk;
+
+class SavepointTest : public testing::EngineTest {
+ protected:
+  void SetUp() override {
+    EngineTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    ASSERT_TRUE(IsOk(db().Migrate(
+        "test", {{1, "items", "CREATE TABLE items (id BIGINT PRIMARY KEY, s TEXT NOT NULL)"}})));
+  }
+
+  std::unique_ptr<Transaction> BeginWrite() {
+    absl::StatusOr<std::unique_ptr<Transaction>> tx = db().Begin(TxMode::kWrite);
+    EXPECT_TRUE(IsOk(tx));
+    return tx.ok() ? std::move(*tx) : nullptr;
+  }
+
+  static absl::Status Insert(Transaction& tx, int64_t id) {
+    return tx.Exec("INSERT INTO items (id, s) VALUES (?, ?)", {id, std::to_string(id)}).status();
+  }
+
+  int64_t Items() { return ReadInt("SELECT COUNT(*) FROM items"); }
+  int64_t Has(int64_t id) { return ReadInt("SELECT COUNT(*) FROM items WHERE id = ?", {id}); }
+};
+
+INSTANTIATE_TEST_SUITE_P(Engines, SavepointTest, testing::AllBackends(), testing::BackendName);
+
+TEST_P(SavepointTest, RollbackUndoesOnlyWhatFollowedTheSavepoint) {
+  auto tx = BeginWrite();
+  ASSERT_NE(tx, nullptr);
+  ASSERT_TRUE(IsOk(Insert(*tx, 1)));
+  ASSERT_TRUE(IsOk(tx->Savepoint("a")));
+  ASSERT_TRUE(IsOk(Insert(*tx, 2)));
+  ASSERT_TRUE(IsOk(tx->RollbackToSavepoint("a")));
+  // The savepoint stays after a rollback to it: use it again.
+  ASSERT_TRUE(IsOk(Insert(*tx, 3)));
+  ASSERT_TRUE(IsOk(tx->RollbackToSavepoint("a")));
+  ASSERT_TRUE(IsOk(Insert(*tx, 4)));
+  ASSERT_TRUE(IsOk(tx->ReleaseSavepoint("a")));
+  ASSERT_TRUE(IsOk(tx->Commit()));
+  EXPECT_EQ(Items(), 2);
+  EXPECT_EQ(Has(1), 1);
+  EXPECT_EQ(Has(4), 1);
+}
+
+TEST_P(SavepointTest, RollbackMakesAFailedTransactionUsableAgain) {
+  auto tx = BeginWrite();
+  ASSERT_NE(tx, nullptr);
+  ASSERT_TRUE(IsOk(Insert(*tx, 1)));
+  ASSERT_TRUE(IsOk(tx->Savepoint("w")));
+  ASSERT_TRUE(IsOk(Insert(*tx, 2)));
+  absl::Status duplicate = Insert(*tx, 1);
+  EXPECT_EQ(duplicate.code(), absl::StatusCode::kAlreadyExists) << duplicate;
+  // Failed: everything but leaving the failure is refused, on both engines.
+  EXPECT_EQ(tx->Query("SELECT 1").status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(tx->Savepoint("x").code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(tx->ReleaseSavepoint("w").code(), absl::StatusCode::kAlreadyExists);
+
+  ASSERT_TRUE(IsOk(tx->RollbackToSavepoint("w")));
+  ASSERT_TRUE(IsOk(tx->ReleaseSavepoint("w")));
+  ASSERT_TRUE(IsOk(Insert(*tx, 3)));
+  ASSERT_TRUE(IsOk(tx->Commit()));
+  EXPECT_EQ(Items(), 2);
+  EXPECT_EQ(Has(1), 1);
+  EXPECT_EQ(Has(2), 0);
+  EXPECT_EQ(Has(3), 1);
+}
+
+TEST_P(SavepointTest, AFailureWithoutRollbackStillFailsTheCommit) {
+  auto tx = BeginWrite();
+  ASSERT_NE(tx, nullptr);
+  ASSERT_TRUE(IsOk(Insert(*tx, 1)));
+  ASSERT_TRUE(IsOk(tx->Savepoint("w")));
+  EXPECT_FALSE(tx->Exec("INSERT INTO no_such_table (id) VALUES (1)").ok());
+  EXPECT_FALSE(tx->Commit().ok());
+  EXPECT_EQ(Items(), 0);
+}
+
+TEST_P(SavepointTest, NestedSavepointsRollBackAndReleaseTogether) {
+  auto tx = BeginWrite();
+  ASSERT_NE(tx, nullptr);
+  ASSERT_TRUE(IsOk(tx->Savepoint("outer")));
+  ASSERT_TRUE(IsOk(Insert(*tx, 1)));
+  ASSERT_TRUE(IsOk(tx->Savepoint("inner")));
+  ASSERT_TRUE(IsOk(Insert(*tx, 2)));
+  // Back to the outer one forgets the inner one.
+  ASSERT_TRUE(IsOk(tx->RollbackToSavepoint("outer")));
+  EXPECT_EQ(tx->RollbackToSavepoint("inner").code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(IsOk(Insert(*tx, 3)));
+  ASSERT_TRUE(IsOk(tx->Savepoint("inner")));
+  ASSERT_TRUE(IsOk(Insert(*tx, 4)));
+  // Releasing the outer one releases the inner one and keeps both's changes.
+  ASSERT_TRUE(IsOk(tx->ReleaseSavepoint("outer")));
+  EXPECT_EQ(tx->ReleaseSavepoint("inner").code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(IsOk(tx->Commit()));
+  EXPECT_EQ(Items(), 2);
+  EXPECT_EQ(Has(3), 1);
+  EXPECT_EQ(Has(4), 1);
+}
+
+TEST_P(SavepointTest, TheInnermostOfTwoSavepointsWithOneNameIsMeant) {
+  auto tx = BeginWrite();
+  ASSERT_NE(tx, nullptr);
+  ASSERT_TRUE(IsOk(tx->Savepoint("s")));
+  ASSERT_TRUE(IsOk(Insert(*tx, 1)));
+  ASSERT_TRUE(IsOk(tx->Savepoint("s")));
+  ASSERT_TRUE(IsOk(Insert(*tx, 2)));
+  ASSERT_TRUE(IsOk(tx->RollbackToSavepoint("s")));  // undoes 2 only
+  ASSERT_TRUE(IsOk(tx->ReleaseSavepoint("s")));     // the inner one
+  ASSERT_TRUE(IsOk(tx->RollbackToSavepoint("s")));  // the outer one: undoes 1
+  ASSERT_TRUE(IsOk(tx->Commit()));
+  EXPECT_EQ(Items(), 0);
+}
+
+TEST_P(SavepointTest, BadOrUnknownNamesAreRefusedWithoutFailingTheTransaction) {
+  auto tx = BeginWrite();
+  ASSERT_NE(tx, nullptr);
+  for (const std::string& name :
+       std::vector<std::string>{"", "1a", "a b", "a;DROP TABLE items", std::string(64, 'a')}) {
+    EXPECT_EQ(tx->Savepoint(name).code(), absl::StatusCode::kInvalidArgument) << name;
+  }
+  EXPECT_EQ(tx->RollbackToSavepoint("never").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(tx->ReleaseSavepoint("never").code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(IsOk(tx->Savepoint(std::string(63, 'b'))));
+  ASSERT_TRUE(IsOk(Insert(*tx, 1)));
+  ASSERT_TRUE(IsOk(tx->Commit()));
+  EXPECT_EQ(Items(), 1);
+}
+
+TEST_P(SavepointTest, EndedTransactionsRefuseSavepoints) {
+  auto tx = BeginWrite();
+  ASSERT_NE(tx, nullptr);
+  ASSERT_TRUE(IsOk(tx->Savepoint("s")));
+  ASSERT_TRUE(IsOk(tx->Commit()));
+  EXPECT_EQ(tx->Savepoint("t").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(tx->RollbackToSavepoint("s").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(tx->ReleaseSavepoint("s").code(), absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace cercles::storage

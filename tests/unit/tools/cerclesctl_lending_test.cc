@@ -1,0 +1,206 @@
+// cerclesctl's lending values (amounts, rates, enum names as typed; money and
+// percentages as printed) and, against an in-process fake lending server, what
+// the verbs send and how they print what only a fake can produce (a trial
+// balance that does not balance). The real server is exercised by
+// tests/integration/lending_cli_test.cc. (Suites start with "cerclesctl".)
+
+#include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "cercles/lending/v1/lending.grpc.pb.h"
+#include "tests/unit/tools/cli_runner.h"
+#include "tools/cerclesctl/lending_args.h"
+
+namespace cercles::cerclesctl {
+namespace {
+
+namespace lv1 = lending::v1;
+using ::testing::HasSubstr;
+
+TEST(cerclesctlLendingValues, Amounts) {
+  EXPECT_EQ(ParseAmount("1500").value_or(-1), 150000);
+  EXPECT_EQ(ParseAmount("1500.5").value_or(-1), 150050);
+  EXPECT_EQ(ParseAmount(" 1,500.05 ").value_or(-1), 150005);
+  EXPECT_EQ(ParseAmount("$0.07").value_or(-1), 7);
+  for (const char* bad : {"", "-5", "1.234", "1.", ".5", "12a", "1e3", "99999999999999"}) {
+    absl::StatusOr<int64_t> cents = ParseAmount(bad);
+    EXPECT_FALSE(cents.ok()) << bad;
+    EXPECT_THAT(cents.status().message(), HasSubstr("up to two decimals")) << bad;
+  }
+  EXPECT_EQ(FormatCents(0), "0.00");
+  EXPECT_EQ(FormatCents(7), "0.07");
+  EXPECT_EQ(FormatCents(123456789), "1,234,567.89");
+  EXPECT_EQ(FormatCents(-1234), "-12.34");
+  EXPECT_EQ(FormatCents(std::numeric_limits<int64_t>::min()), "-92,233,720,368,547,758.08");
+  common::v1::Money money;
+  money.set_minor_units(250000);
+  EXPECT_EQ(FormatMoney(money), "2,500.00");
+  money.set_currency_code("CAD");
+  EXPECT_EQ(FormatMoney(money), "2,500.00 CAD");
+}
+
+TEST(cerclesctlLendingValues, RatesAndEnums) {
+  EXPECT_EQ(ParsePercent("8").value_or(-1), 800);
+  EXPECT_EQ(ParsePercent("7.5%").value_or(-1), 750);
+  EXPECT_EQ(ParsePercent("0.25").value_or(-1), 25);
+  EXPECT_FALSE(ParsePercent("8.125").ok());
+  EXPECT_FALSE(ParsePercent("-1").ok());
+  EXPECT_FALSE(ParsePercent("1000").ok());
+  EXPECT_EQ(FormatBps(4167), "41.67%");
+  EXPECT_EQ(FormatBps(10000), "100.00%");
+  EXPECT_EQ(FormatBps(5), "0.05%");
+
+  EXPECT_EQ(
+      ParseEnumName("every-two-weeks", lv1::RepaymentFrequency_descriptor(), "REPAYMENT_FREQUENCY_")
+          .value_or(-1),
+      lv1::REPAYMENT_FREQUENCY_EVERY_TWO_WEEKS);
+  EXPECT_EQ(ParseEnumName("Closed_Repaid", lv1::LoanState_descriptor(), "LOAN_STATE_").value_or(-1),
+            lv1::LOAN_STATE_CLOSED_REPAID);
+  absl::StatusOr<int> bad =
+      ParseEnumName("daily", lv1::RepaymentFrequency_descriptor(), "REPAYMENT_FREQUENCY_");
+  EXPECT_EQ(bad.status().message(), "must be one of weekly|every-two-weeks|monthly, not \"daily\"");
+  EXPECT_EQ(LoanStateName(lv1::LOAN_STATE_CIRCLE_APPROVED), "circle-approved");
+  EXPECT_EQ(GuaranteeKindName(lv1::GUARANTEE_KIND_UNSPECIFIED), "-");
+  EXPECT_EQ(LoanResourceName("12"), "loans/12");
+  EXPECT_EQ(LoanResourceName("loans/12/repayments/3"), "loans/12/repayments/3");
+  EXPECT_EQ(BankReferralResourceName("4"), "bankReferrals/4");
+  EXPECT_EQ(SubsidyResourceName("4"), "subsidyApplications/4");
+}
+
+TEST(cerclesctlLendingValues, ScheduleHasATotalsRow) {
+  lv1::Schedule schedule;
+  for (int i = 1; i <= 2; ++i) {
+    lv1::Instalment* instalment = schedule.add_instalments();
+    instalment->set_number(i);
+    instalment->mutable_due_date()->set_year(2025);
+    instalment->mutable_due_date()->set_month(i);
+    instalment->mutable_due_date()->set_day(15);
+    instalment->mutable_principal()->set_minor_units(i == 1 ? 5000 : 5001);
+    instalment->mutable_interest()->set_minor_units(i == 1 ? 100 : 50);
+    instalment->mutable_total()->set_minor_units(i == 1 ? 5100 : 5051);
+    instalment->mutable_balance_after()->set_minor_units(i == 1 ? 5001 : 0);
+  }
+  schedule.mutable_regular_payment()->set_minor_units(5100);
+  schedule.mutable_regular_payment()->set_currency_code("CAD");
+  schedule.mutable_total_interest()->set_minor_units(150);
+  schedule.mutable_total_interest()->set_currency_code("CAD");
+  std::ostringstream out;
+  PrintSchedule(schedule, out);
+  EXPECT_EQ(out.str(),
+            "#       DUE          PRINCIPAL   INTEREST   TOTAL    BALANCE AFTER   PAID   CLEARED\n"
+            "1       2025-01-15   50.00       1.00       51.00    50.01           0.00   -\n"
+            "2       2025-02-15   50.01       0.50       50.51    0.00            0.00   -\n"
+            "TOTAL                100.01      1.50       101.51                   0.00   \n"
+            "regular payment: 51.00 CAD; total interest: 1.50 CAD\n");
+}
+
+// A lending server that records the last request and answers with a trial
+// balance that does not balance.
+class FakeLending final : public lv1::LendingService::Service {
+ public:
+  grpc::Status SubmitLoanRequest(grpc::ServerContext*, const lv1::SubmitLoanRequestRequest* request,
+                                 lv1::SubmitLoanRequestResponse* response) override {
+    Record(*request);
+    *response->mutable_loan() = request->loan();
+    response->mutable_loan()->set_name("loans/9");
+    response->mutable_loan()->set_state(lv1::LOAN_STATE_SUBMITTED);
+    return grpc::Status::OK;
+  }
+  grpc::Status GetTrialBalance(grpc::ServerContext*, const lv1::GetTrialBalanceRequest* request,
+                               lv1::GetTrialBalanceResponse* response) override {
+    Record(*request);
+    response->mutable_as_of()->set_year(2025);
+    response->mutable_as_of()->set_month(6);
+    response->mutable_as_of()->set_day(30);
+    response->set_currency("CAD");
+    lv1::AccountBalance* cash = response->add_accounts();
+    cash->set_account("1000");
+    cash->set_account_name("CASH");
+    cash->set_account_type("ASSET");
+    cash->set_debit_minor_units(1000);
+    cash->set_balance_minor_units(1000);
+    response->set_total_debit_minor_units(1000);
+    response->set_total_credit_minor_units(990);
+    response->set_balanced(false);
+    return grpc::Status::OK;
+  }
+  std::string last() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return last_;
+  }
+
+ private:
+  void Record(const google::protobuf::Message& request) {
+    std::lock_guard<std::mutex> lock(mu_);
+    last_ = request.ShortDebugString();
+  }
+  std::mutex mu_;
+  std::string last_;
+};
+
+class cerclesctlLending : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(&lending_);
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+  }
+  void TearDown() override { server_->Shutdown(); }
+
+  CliResult Cli(std::vector<std::string> args) {
+    return RunCerclesctl(std::move(args), {{"CERCLES_ADDRESS", absl::StrCat("127.0.0.1:", port_)},
+                                           {"CERCLES_INSECURE", "true"},
+                                           {"CERCLES_TOKEN", "s3cret"}});
+  }
+
+  FakeLending lending_;
+  int port_ = 0;
+  std::unique_ptr<grpc::Server> server_;
+};
+
+TEST_F(cerclesctlLending, SubmitSendsTheTermsAsTyped) {
+  CliResult result =
+      Cli({"lending", "loans",        "submit",          "--circle",  "3",     "--applicant",
+           "17",      "--amount",     "1,250.50",        "--rate",    "7.25%", "--instalments",
+           "12",      "--frequency",  "every-two-weeks", "--purpose", "Four",  "--plan-summary",
+           "Pain",    "--request-id", "submit-1"});
+  ASSERT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_EQ(lending_.last(),
+            "request_id: \"submit-1\" circle: \"circles/3\" loan { applicant: \"people/17\" amount "
+            "{ minor_units: 125050 } purpose: \"Four\" business_plan_summary: \"Pain\" "
+            "instalment_count: 12 frequency: REPAYMENT_FREQUENCY_EVERY_TWO_WEEKS annual_rate_bps: "
+            "725 }");
+  EXPECT_THAT(result.out, HasSubstr("\nname                    loans/9\n"));
+  EXPECT_THAT(result.out, HasSubstr("\nterms                   12 every-two-weeks instalments at "
+                                    "7.25% a year\n"));
+
+  CliResult bad = Cli({"lending", "loans", "submit", "--circle", "3", "--applicant", "17",
+                       "--amount", "1250", "--rate", "7", "--instalments", "12", "--frequency",
+                       "daily", "--purpose", "Four", "--plan-summary", "Pain"});
+  EXPECT_EQ(bad.code, kExitUsage);
+  EXPECT_THAT(bad.err, HasSubstr("cerclesctl: --frequency must be one of weekly|every-two-weeks|"
+                                 "monthly, not \"daily\""));
+}
+
+TEST_F(cerclesctlLending, AnUnbalancedTrialBalanceExitsOne) {
+  CliResult result = Cli({"lending", "trial-balance", "--as-of", "2025-06-30"});
+  EXPECT_EQ(result.code, kExitFailure);
+  EXPECT_EQ(lending_.last(), "as_of { year: 2025 month: 6 day: 30 }");
+  EXPECT_THAT(result.out, ::testing::ContainsRegex("\nTOTAL +10.00   9.90"));
+  EXPECT_THAT(result.out, HasSubstr("NOT BALANCED: debits and credits differ by 0.10\n"));
+  CliResult json = Cli({"--output", "json", "lending", "trial-balance"});
+  EXPECT_EQ(json.code, kExitFailure);
+  EXPECT_THAT(json.out, HasSubstr("\"balanced\":false"));
+}
+
+}  // namespace
+}  // namespace cercles::cerclesctl

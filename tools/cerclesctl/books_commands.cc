@@ -1,0 +1,225 @@
+// Verbs of cercles.lending.v1.LendingService about the fund's books: the
+// portfolio report, the trial balance, the journal and capital contributions.
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "cercles/lending/v1/lending.grpc.pb.h"
+#include "tools/cerclesctl/commands.h"
+#include "tools/cerclesctl/lending_args.h"
+#include "tools/cerclesctl/output.h"
+#include "tools/cerclesctl/people_args.h"
+
+namespace cercles::cerclesctl {
+namespace {
+
+namespace lv1 = lending::v1;
+using lv1::LendingService;
+
+constexpr char kJournalPageHelp[] = "entries per page, 1 to 1000 (default: the server's, 100)";
+
+void AddFigures(const lv1::PortfolioFigures& f, Table* table) {
+  std::vector<std::string> row = {f.group(),
+                                  absl::StrCat(f.active_loans()),
+                                  FormatCents(f.outstanding_principal().minor_units()),
+                                  FormatCents(f.par30_principal().minor_units()),
+                                  FormatBps(f.par30_bps()),
+                                  FormatBps(f.repayment_rate_bps())};
+  for (int32_t count : f.loans_per_bucket()) row.push_back(absl::StrCat(count));
+  row.push_back(absl::StrCat(f.closed_repaid_loans()));
+  row.push_back(absl::StrCat(f.written_off_loans()));
+  row.push_back(FormatCents(f.written_off_principal().minor_units()));
+  table->AddRow(std::move(row));
+}
+
+int PrintPortfolio(CommandContext& ctx, const lv1::GetPortfolioReportResponse& report) {
+  std::vector<std::string> header = {"GROUP", "ACTIVE",  "OUTSTANDING",
+                                     "PAR30", "PAR30 %", "REPAYMENT RATE"};
+  for (const std::string& label : report.bucket_labels()) header.push_back(label);
+  header.insert(header.end(), {"REPAID", "WRITTEN OFF", "WRITTEN-OFF PRINCIPAL"});
+  Table table(header);
+  AddFigures(report.fund(), &table);
+  for (const auto& circle : report.by_circle()) AddFigures(circle, &table);
+  for (const auto& advisor : report.by_advisor()) AddFigures(advisor, &table);
+  const std::string& currency = report.fund().outstanding_principal().currency_code();
+  ctx.out() << "Portfolio as of " << FormatDay(report.as_of()) << " (amounts in " << currency
+            << "; active loans per arrears bucket, in days past due)\n";
+  table.Print(ctx.out());
+  return kExitOk;
+}
+
+int Portfolio(CommandContext& ctx) {
+  lv1::GetPortfolioReportRequest request;
+  auto as_of = DayOption(ctx.args(), "as-of");
+  if (!as_of.ok()) return ctx.UsageError(as_of.status().message());
+  if (as_of->has_value()) *request.mutable_as_of() = **as_of;
+  return RunReadVerb<LendingService>(ctx, &LendingService::Stub::GetPortfolioReport, request,
+                                     [&](const lv1::GetPortfolioReportResponse& response) {
+                                       return PrintPortfolio(ctx, response);
+                                     });
+}
+
+// The trial balance; a journal that does not balance exits 1 so that scripts
+// and checks notice.
+int PrintTrialBalance(CommandContext& ctx, const lv1::GetTrialBalanceResponse& report) {
+  ctx.out() << "Trial balance as of " << FormatDay(report.as_of()) << " (" << report.currency()
+            << ")\n";
+  Table table({"ACCOUNT", "NAME", "TYPE", "DEBIT", "CREDIT", "BALANCE"});
+  for (const lv1::AccountBalance& a : report.accounts()) {
+    table.AddRow({a.account(), a.account_name(), a.account_type(),
+                  FormatCents(a.debit_minor_units()), FormatCents(a.credit_minor_units()),
+                  FormatCents(a.balance_minor_units())});
+  }
+  table.AddRow({"TOTAL", "", "", FormatCents(report.total_debit_minor_units()),
+                FormatCents(report.total_credit_minor_units()), ""});
+  table.Print(ctx.out());
+  if (report.balanced()) {
+    ctx.out() << "BALANCED\n";
+    return kExitOk;
+  }
+  ctx.out() << "NOT BALANCED: debits and credits differ by "
+            << FormatCents(report.total_debit_minor_units() - report.total_credit_minor_units())
+            << '\n';
+  return kExitFailure;
+}
+
+int TrialBalance(CommandContext& ctx) {
+  lv1::GetTrialBalanceRequest request;
+  auto as_of = DayOption(ctx.args(), "as-of");
+  if (!as_of.ok()) return ctx.UsageError(as_of.status().message());
+  if (as_of->has_value()) *request.mutable_as_of() = **as_of;
+  lv1::GetTrialBalanceResponse response;
+  grpc::Status status =
+      ctx.Unary<LendingService>(&LendingService::Stub::GetTrialBalance, request, &response);
+  if (!status.ok()) return ctx.Fail(status);
+  if (ctx.json()) {
+    const int printed = ctx.PrintJson(response);
+    return printed != kExitOk || response.balanced() ? printed : kExitFailure;
+  }
+  return PrintTrialBalance(ctx, response);
+}
+
+absl::Status JournalFilterOptions(const ParsedArgs& args, lv1::ListJournalEntriesRequest* request) {
+  if (args.Has("loan")) request->set_loan(LoanResourceName(args.Value("loan")));
+  request->set_party(args.Value("party"));
+  request->set_kind(args.Value("kind"));
+  auto from = DayOption(args, "from");
+  if (!from.ok()) return from.status();
+  if (from->has_value()) *request->mutable_from_date() = **from;
+  auto to = DayOption(args, "to");
+  if (!to.ok()) return to.status();
+  if (to->has_value()) *request->mutable_to_date() = **to;
+  return absl::OkStatus();
+}
+
+// One row per line; the entry's id, date, kind and description on its first.
+void AddEntryRows(const lv1::JournalEntry& entry, Table* table) {
+  bool first = true;
+  for (const lv1::JournalLine& line : entry.lines()) {
+    std::string description = entry.description();
+    if (entry.reverses_entry_id() != 0) {
+      absl::StrAppend(&description, " (reverses ", entry.reverses_entry_id(), ")");
+    }
+    if (entry.reversed_by_entry_id() != 0) {
+      absl::StrAppend(&description, " (reversed by ", entry.reversed_by_entry_id(), ")");
+    }
+    table->AddRow({first ? absl::StrCat(entry.id()) : "",
+                   first ? FormatDay(entry.effective_date()) : "", first ? entry.kind() : "",
+                   absl::StrCat(line.account(), " ", line.account_name()),
+                   line.debit_minor_units() == 0 ? "" : FormatCents(line.debit_minor_units()),
+                   line.credit_minor_units() == 0 ? "" : FormatCents(line.credit_minor_units()),
+                   line.loan(), line.party(), first ? description : ""});
+    first = false;
+  }
+}
+
+int Journal(CommandContext& ctx) {
+  auto paging = ParsePageOptions(ctx.args());
+  if (!paging.ok()) return ctx.UsageError(paging.status().message());
+  lv1::ListJournalEntriesRequest request;
+  absl::Status filtered = JournalFilterOptions(ctx.args(), &request);
+  if (!filtered.ok()) return ctx.UsageError(filtered.message());
+  lv1::ListJournalEntriesResponse response;
+  grpc::Status status = ListPages<LendingService>(
+      ctx, &LendingService::Stub::ListJournalEntries, *paging, request, &response,
+      [](lv1::ListJournalEntriesResponse* r) { return r->mutable_entries(); });
+  if (!status.ok()) return ctx.Fail(status);
+  if (ctx.json()) return ctx.PrintJson(response);
+  Table table({"ID", "DATE", "KIND", "ACCOUNT", "DEBIT", "CREDIT", "LOAN", "PARTY", "DESCRIPTION"});
+  for (const lv1::JournalEntry& entry : response.entries()) AddEntryRows(entry, &table);
+  table.Print(ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out());
+  return kExitOk;
+}
+
+int ContributeCapital(CommandContext& ctx) {
+  lv1::RecordCapitalContributionRequest request;
+  auto amount = MoneyOption(ctx.args(), "amount");
+  if (!amount.ok()) return ctx.UsageError(amount.status().message());
+  *request.mutable_amount() = amount->value_or(common::v1::Money());
+  request.set_contributor(ctx.args().Value("contributor"));
+  auto date = DayOption(ctx.args(), "date");
+  if (!date.ok()) return ctx.UsageError(date.status().message());
+  if (date->has_value()) *request.mutable_effective_date() = **date;
+  return RunWriteVerb<LendingService>(ctx, &LendingService::Stub::RecordCapitalContribution,
+                                      request,
+                                      [&](const lv1::RecordCapitalContributionResponse& response) {
+                                        Table table({"ID", "DATE", "KIND", "ACCOUNT", "DEBIT",
+                                                     "CREDIT", "LOAN", "PARTY", "DESCRIPTION"});
+                                        AddEntryRows(response.entry(), &table);
+                                        table.Print(ctx.out());
+                                      });
+}
+
+}  // namespace
+
+std::vector<Verb> BooksVerbs() {
+  std::vector<Verb> verbs;
+  verbs.push_back({{"lending", "portfolio"},
+                   "",
+                   "Prints the portfolio report: outstanding principal, PAR30, repayment rate and "
+                   "arrears buckets for the fund, by circle and by advisor.",
+                   {{"as-of", "YYYY-MM-DD", "the date of the report (default: today)"}},
+                   0,
+                   0,
+                   Portfolio});
+  verbs.push_back({{"lending", "trial-balance"},
+                   "",
+                   "Prints every account's debits, credits and balance with the totals; exits 1 "
+                   "when the journal does not balance.",
+                   {{"as-of", "YYYY-MM-DD", "entries dated on or before (default: today)"}},
+                   0,
+                   0,
+                   TrialBalance});
+  std::vector<OptionSpec> journal = {
+      {"loan", "loans/ID", "entries touching this loan"},
+      {"party", "people/ID|circles/ID", "entries touching this guarantor or contributor"},
+      {"kind", "KIND", "only this kind: DISBURSEMENT, REPAYMENT, CAPITAL_CONTRIBUTION..."},
+      {"from", "YYYY-MM-DD", "entries dated on or after"},
+      {"to", "YYYY-MM-DD", "entries dated on or before"}};
+  for (OptionSpec& spec : PageOptionSpecs("entries")) {
+    if (spec.name == "page-size") spec.help = kJournalPageHelp;
+    journal.push_back(std::move(spec));
+  }
+  verbs.push_back({{"lending", "journal"},
+                   "",
+                   "Lists journal entries in posting order, one row per line.",
+                   journal,
+                   0,
+                   0,
+                   Journal});
+  verbs.push_back({{"lending", "capital", "contribute"},
+                   "",
+                   "Records capital put into the lending fund (admins): Dr cash / Cr fund capital.",
+                   {{"amount", "AMOUNT", "e.g. 250000.00", false, true},
+                    {"contributor", "TEXT", "who contributed (1 to 200 characters)", false, true},
+                    {"date", "YYYY-MM-DD", "the day the money arrived (default: today)"},
+                    RequestIdOptionSpec()},
+                   0,
+                   0,
+                   ContributeCapital});
+  return verbs;
+}
+
+}  // namespace cercles::cerclesctl

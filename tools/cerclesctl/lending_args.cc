@@ -1,0 +1,280 @@
+#include "tools/cerclesctl/lending_args.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
+#include "tools/cerclesctl/output.h"
+#include "tools/cerclesctl/people_args.h"
+
+namespace cercles::cerclesctl {
+
+namespace lv1 = lending::v1;
+
+namespace {
+
+std::string WithCollection(absl::string_view text, absl::string_view collection) {
+  if (absl::StrContains(text, '/')) return std::string(text);
+  return absl::StrCat(collection, "/", text);
+}
+
+bool AllDigits(absl::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return absl::ascii_isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+// "whole[.fraction]" with at most `max_whole` digits before the point and
+// `decimals` after -> the number scaled by 10^decimals; nullopt otherwise.
+std::optional<int64_t> ParseDecimal(absl::string_view text, size_t max_whole, size_t decimals) {
+  absl::string_view whole = text, fraction;
+  if (size_t dot = text.find('.'); dot != absl::string_view::npos) {
+    whole = text.substr(0, dot);
+    fraction = text.substr(dot + 1);
+    if (fraction.empty() || fraction.size() > decimals || !AllDigits(fraction)) return {};
+  }
+  if (!AllDigits(whole) || whole.size() > max_whole) return {};
+  int64_t value = 0;
+  for (char c : whole) value = value * 10 + (c - '0');
+  for (size_t i = 0; i < decimals; ++i) {
+    value = value * 10 + (i < fraction.size() ? fraction[i] - '0' : 0);
+  }
+  return value;
+}
+
+std::string JoinOrDash(const google::protobuf::RepeatedPtrField<std::string>& items) {
+  return items.empty() ? "-" : absl::StrJoin(items, ", ");
+}
+
+std::string VoteSummary(const lv1::VoteTally& tally) {
+  if (tally.outcome().empty()) return "-";
+  return absl::StrCat(tally.outcome(), ": ", tally.votes_cast(), " of ", tally.eligible_voters(),
+                      " voted (", tally.approvals(), " yes, ", tally.rejections(), " no; quorum ",
+                      tally.quorum_votes(), ")",
+                      tally.reason().empty() ? "" : absl::StrCat(" - ", tally.reason()));
+}
+
+std::string ArrearsSummary(const lv1::Loan& loan) {
+  if (!loan.has_arrears()) return "-";
+  const lv1::Arrears& arrears = loan.arrears();
+  if (arrears.days_past_due() == 0) {
+    return absl::StrCat("current as of ", FormatDay(arrears.as_of()));
+  }
+  return absl::StrCat(arrears.days_past_due(), " days past due (", arrears.bucket_label(),
+                      ") as of ", FormatDay(arrears.as_of()), ": ",
+                      FormatMoney(arrears.amount_in_arrears()), " in arrears since ",
+                      FormatDay(arrears.oldest_unpaid_due_date()));
+}
+
+}  // namespace
+
+std::string LoanResourceName(absl::string_view text) { return WithCollection(text, "loans"); }
+std::string BankReferralResourceName(absl::string_view text) {
+  return WithCollection(text, "bankReferrals");
+}
+std::string SubsidyResourceName(absl::string_view text) {
+  return WithCollection(text, "subsidyApplications");
+}
+
+absl::StatusOr<int64_t> ParseAmount(absl::string_view text) {
+  absl::string_view trimmed = absl::StripAsciiWhitespace(text);
+  absl::ConsumePrefix(&trimmed, "$");
+  const std::string plain = absl::StrReplaceAll(trimmed, {{",", ""}});
+  std::optional<int64_t> cents = ParseDecimal(plain, 13, 2);
+  if (!cents.has_value()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "must be an amount in units with up to two decimals, e.g. 1500.00, not \"", text, "\""));
+  }
+  return *cents;
+}
+
+absl::StatusOr<common::v1::Money> ParseMoney(absl::string_view text) {
+  absl::StatusOr<int64_t> cents = ParseAmount(text);
+  if (!cents.ok()) return cents.status();
+  common::v1::Money money;
+  money.set_minor_units(*cents);
+  return money;
+}
+
+std::string FormatCents(int64_t cents) {
+  const bool negative = cents < 0;
+  const uint64_t magnitude =
+      negative ? ~static_cast<uint64_t>(cents) + 1 : static_cast<uint64_t>(cents);
+  std::string units = absl::StrCat(magnitude / 100);
+  for (int at = static_cast<int>(units.size()) - 3; at > 0; at -= 3) units.insert(at, ",");
+  return absl::StrFormat("%s%s.%02d", negative ? "-" : "", units, magnitude % 100);
+}
+
+std::string FormatMoney(const common::v1::Money& money) {
+  const std::string amount = FormatCents(money.minor_units());
+  return money.currency_code().empty() ? amount : absl::StrCat(amount, " ", money.currency_code());
+}
+
+absl::StatusOr<int32_t> ParsePercent(absl::string_view text) {
+  absl::string_view trimmed = absl::StripAsciiWhitespace(text);
+  absl::ConsumeSuffix(&trimmed, "%");
+  std::optional<int64_t> bps = ParseDecimal(absl::StripAsciiWhitespace(trimmed), 3, 2);
+  if (!bps.has_value()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "must be a percentage with up to two decimals, e.g. 8 or 7.5%, not \"", text, "\""));
+  }
+  return static_cast<int32_t>(*bps);
+}
+
+std::string FormatBps(int64_t bps) {
+  return absl::StrFormat("%s%d.%02d%%", bps < 0 ? "-" : "", std::abs(bps) / 100,
+                         std::abs(bps) % 100);
+}
+
+absl::StatusOr<int> ParseEnumName(absl::string_view text,
+                                  const google::protobuf::EnumDescriptor* descriptor,
+                                  absl::string_view prefix) {
+  std::vector<std::string> choices;
+  const std::string wanted =
+      absl::StrReplaceAll(absl::AsciiStrToLower(absl::StripAsciiWhitespace(text)), {{"_", "-"}});
+  for (int i = 0; i < descriptor->value_count(); ++i) {
+    const auto* value = descriptor->value(i);
+    if (value->number() == 0) continue;
+    const std::string name = ShortEnumName(value->name(), prefix);
+    if (name == wanted) return value->number();
+    choices.push_back(name);
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("must be one of ", absl::StrJoin(choices, "|"), ", not \"", text, "\""));
+}
+
+std::string LoanStateName(lv1::LoanState state) {
+  return ShortEnumName(lv1::LoanState_Name(state), "LOAN_STATE_");
+}
+std::string FrequencyName(lv1::RepaymentFrequency frequency) {
+  return ShortEnumName(lv1::RepaymentFrequency_Name(frequency), "REPAYMENT_FREQUENCY_");
+}
+std::string InterestMethodName(lv1::InterestMethod method) {
+  if (method == lv1::INTEREST_METHOD_UNSPECIFIED) return "-";  // fixed at disbursement
+  return ShortEnumName(lv1::InterestMethod_Name(method), "INTEREST_METHOD_");
+}
+std::string GuaranteeKindName(lv1::GuaranteeKind kind) {
+  if (kind == lv1::GUARANTEE_KIND_UNSPECIFIED) return "-";  // decided with the circle's vote
+  return ShortEnumName(lv1::GuaranteeKind_Name(kind), "GUARANTEE_KIND_");
+}
+std::string ReferralStatusName(lv1::BankReferralStatus status) {
+  return ShortEnumName(lv1::BankReferralStatus_Name(status), "BANK_REFERRAL_STATUS_");
+}
+std::string SubsidyStatusName(lv1::SubsidyStatus status) {
+  return ShortEnumName(lv1::SubsidyStatus_Name(status), "SUBSIDY_STATUS_");
+}
+
+absl::StatusOr<std::optional<common::v1::Date>> DayOption(const ParsedArgs& args,
+                                                          const std::string& name) {
+  if (!args.Has(name)) return std::optional<common::v1::Date>();
+  absl::StatusOr<common::v1::Date> day = ParseDay(args.Value(name));
+  if (!day.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, " ", day.status().message()));
+  }
+  return std::optional<common::v1::Date>(*day);
+}
+
+absl::StatusOr<std::optional<int64_t>> IntOption(const ParsedArgs& args, const std::string& name) {
+  if (!args.Has(name)) return std::optional<int64_t>();
+  int64_t value = 0;
+  if (!absl::SimpleAtoi(args.Value(name), &value)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, " must be a whole number, not \"", args.Value(name), "\""));
+  }
+  return std::optional<int64_t>(value);
+}
+
+absl::StatusOr<std::optional<common::v1::Money>> MoneyOption(const ParsedArgs& args,
+                                                             const std::string& name) {
+  if (!args.Has(name)) return std::optional<common::v1::Money>();
+  absl::StatusOr<common::v1::Money> money = ParseMoney(args.Value(name));
+  if (!money.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, " ", money.status().message()));
+  }
+  return std::optional<common::v1::Money>(*money);
+}
+
+void PrintLoan(const lv1::Loan& loan, std::ostream& out) {
+  Table table({"FIELD", "VALUE"});
+  table.AddRow({"name", loan.name()});
+  table.AddRow({"applicant", loan.applicant()});
+  table.AddRow({"circle", loan.original_circle().empty()
+                              ? loan.circle()
+                              : absl::StrCat(loan.circle(), " (requested through ",
+                                             loan.original_circle(), ")")});
+  table.AddRow({"advisor", loan.advisor().empty() ? "-" : loan.advisor()});
+  table.AddRow({"state", LoanStateName(loan.state())});
+  table.AddRow({"amount", FormatMoney(loan.amount())});
+  table.AddRow({"ceiling", loan.has_ceiling() ? FormatMoney(loan.ceiling()) : "-"});
+  table.AddRow({"purpose", loan.purpose()});
+  table.AddRow({"business plan", loan.business_plan_summary()});
+  table.AddRow({"document", loan.document_reference().empty() ? "-" : loan.document_reference()});
+  std::string terms =
+      absl::StrCat(loan.instalment_count(), " ", FrequencyName(loan.frequency()),
+                   " instalments at ", FormatBps(loan.annual_rate_bps()), " a year");
+  if (loan.interest_method() != lv1::INTEREST_METHOD_UNSPECIFIED) {
+    absl::StrAppend(&terms, " (", InterestMethodName(loan.interest_method()), ")");
+  }
+  table.AddRow({"terms", terms});
+  table.AddRow({"guarantee", GuaranteeKindName(loan.guarantee_kind())});
+  table.AddRow({"guarantors", JoinOrDash(loan.guarantors())});
+  table.AddRow({"vote", VoteSummary(loan.vote_tally())});
+  for (const lv1::CircleVote& vote : loan.votes()) {
+    table.AddRow({"  vote", absl::StrCat(vote.voter(), ": ", vote.approve() ? "yes" : "no",
+                                         vote.comment().empty() ? "" : " - ", vote.comment())});
+  }
+  table.AddRow({"submitted by", loan.submitted_by()});
+  table.AddRow({"decided by", loan.decided_by().empty() ? "-" : loan.decided_by()});
+  table.AddRow({"reason", loan.state_reason().empty() ? "-" : loan.state_reason()});
+  table.AddRow({"disbursed", FormatDay(loan.disbursement_date(), loan.has_disbursement_date())});
+  table.AddRow({"first due", FormatDay(loan.first_due_date(), loan.has_first_due_date())});
+  table.AddRow({"outstanding principal", loan.has_outstanding_principal()
+                                             ? FormatMoney(loan.outstanding_principal())
+                                             : "-"});
+  table.AddRow({"outstanding interest",
+                loan.has_outstanding_interest() ? FormatMoney(loan.outstanding_interest()) : "-"});
+  table.AddRow({"arrears", ArrearsSummary(loan)});
+  table.AddRow(
+      {"guarantee called", loan.has_guarantee_called() && loan.guarantee_called().minor_units() != 0
+                               ? FormatMoney(loan.guarantee_called())
+                               : "-"});
+  table.AddRow({"created", FormatTimestamp(loan.create_time())});
+  table.AddRow({"updated", FormatTimestamp(loan.update_time())});
+  table.AddRow({"closed", FormatTimestamp(loan.close_time())});
+  table.Print(out);
+}
+
+void PrintSchedule(const lv1::Schedule& schedule, std::ostream& out) {
+  Table table({"#", "DUE", "PRINCIPAL", "INTEREST", "TOTAL", "BALANCE AFTER", "PAID", "CLEARED"});
+  int64_t principal = 0, interest = 0, total = 0, paid = 0;
+  for (const lv1::Instalment& i : schedule.instalments()) {
+    const int64_t paid_here = i.principal_paid().minor_units() + i.interest_paid().minor_units();
+    principal += i.principal().minor_units();
+    interest += i.interest().minor_units();
+    total += i.total().minor_units();
+    paid += paid_here;
+    table.AddRow({absl::StrCat(i.number()), FormatDay(i.due_date()),
+                  FormatCents(i.principal().minor_units()), FormatCents(i.interest().minor_units()),
+                  FormatCents(i.total().minor_units()),
+                  FormatCents(i.balance_after().minor_units()), FormatCents(paid_here),
+                  FormatDay(i.cleared_on(), i.has_cleared_on())});
+  }
+  table.AddRow({"TOTAL", "", FormatCents(principal), FormatCents(interest), FormatCents(total), "",
+                FormatCents(paid), ""});
+  table.Print(out);
+  // Flat and 0 % schedules have no single regular payment.
+  if (schedule.regular_payment().minor_units() != 0) {
+    out << "regular payment: " << FormatMoney(schedule.regular_payment()) << "; ";
+  }
+  out << "total interest: " << FormatMoney(schedule.total_interest()) << '\n';
+}
+
+}  // namespace cercles::cerclesctl

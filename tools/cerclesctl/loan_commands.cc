@@ -1,0 +1,568 @@
+// Verbs of cercles.lending.v1.LendingService about loans: from the request
+// through the circle's vote and the fund's decision to disbursement, the
+// schedule, repayments, guarantee calls and write-offs.
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "cercles/lending/v1/lending.grpc.pb.h"
+#include "tools/cerclesctl/circle_args.h"
+#include "tools/cerclesctl/commands.h"
+#include "tools/cerclesctl/lending_args.h"
+#include "tools/cerclesctl/output.h"
+#include "tools/cerclesctl/people_args.h"
+
+namespace cercles::cerclesctl {
+namespace {
+
+namespace lv1 = lending::v1;
+using lv1::LendingService;
+
+// Prints the `loan` field of any response that has one.
+template <typename Response>
+void PrintLoanOf(CommandContext& ctx, const Response& response) {
+  PrintLoan(response.loan(), ctx.out());
+}
+
+template <typename Response>
+std::function<void(const Response&)> LoanPrinter(CommandContext& ctx) {
+  return [&ctx](const Response& response) { PrintLoanOf(ctx, response); };
+}
+
+std::string Positional(const CommandContext& ctx, size_t i) { return ctx.args().positionals()[i]; }
+
+absl::StatusOr<lv1::RepaymentFrequency> FrequencyOption(const ParsedArgs& args) {
+  absl::StatusOr<int> value = ParseEnumName(
+      args.Value("frequency"), lv1::RepaymentFrequency_descriptor(), "REPAYMENT_FREQUENCY_");
+  if (!value.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--frequency ", value.status().message()));
+  }
+  return static_cast<lv1::RepaymentFrequency>(*value);
+}
+
+absl::StatusOr<lv1::InterestMethod> MethodOption(const ParsedArgs& args) {
+  if (!args.Has("method")) return lv1::INTEREST_METHOD_UNSPECIFIED;
+  absl::StatusOr<int> value =
+      ParseEnumName(args.Value("method"), lv1::InterestMethod_descriptor(), "INTEREST_METHOD_");
+  if (!value.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--method ", value.status().message()));
+  }
+  return static_cast<lv1::InterestMethod>(*value);
+}
+
+absl::StatusOr<int32_t> RateOption(const ParsedArgs& args) {
+  absl::StatusOr<int32_t> bps = ParsePercent(args.Value("rate"));
+  if (!bps.ok()) return absl::InvalidArgumentError(absl::StrCat("--rate ", bps.status().message()));
+  return *bps;
+}
+
+absl::StatusOr<int32_t> InstalmentsOption(const ParsedArgs& args) {
+  absl::StatusOr<std::optional<int64_t>> count = IntOption(args, "instalments");
+  if (!count.ok()) return count.status();
+  return static_cast<int32_t>(count->value_or(0));
+}
+
+// The terms shared by `submit` and `preview-schedule`.
+struct Terms {
+  common::v1::Money amount;
+  int32_t rate_bps = 0;
+  int32_t instalments = 0;
+  lv1::RepaymentFrequency frequency = lv1::REPAYMENT_FREQUENCY_UNSPECIFIED;
+};
+
+absl::StatusOr<Terms> TermsOptions(const ParsedArgs& args) {
+  Terms terms;
+  absl::StatusOr<std::optional<common::v1::Money>> amount = MoneyOption(args, "amount");
+  if (!amount.ok()) return amount.status();
+  terms.amount = amount->value_or(common::v1::Money());
+  absl::StatusOr<int32_t> rate = RateOption(args);
+  if (!rate.ok()) return rate.status();
+  terms.rate_bps = *rate;
+  absl::StatusOr<int32_t> instalments = InstalmentsOption(args);
+  if (!instalments.ok()) return instalments.status();
+  terms.instalments = *instalments;
+  absl::StatusOr<lv1::RepaymentFrequency> frequency = FrequencyOption(args);
+  if (!frequency.ok()) return frequency.status();
+  terms.frequency = *frequency;
+  return terms;
+}
+
+int SubmitLoan(CommandContext& ctx) {
+  absl::StatusOr<Terms> terms = TermsOptions(ctx.args());
+  if (!terms.ok()) return ctx.UsageError(terms.status().message());
+  lv1::SubmitLoanRequestRequest request;
+  request.set_circle(CircleResourceName(ctx.args().Value("circle")));
+  lv1::Loan* loan = request.mutable_loan();
+  loan->set_applicant(PersonResourceName(ctx.args().Value("applicant")));
+  *loan->mutable_amount() = terms->amount;
+  loan->set_purpose(ctx.args().Value("purpose"));
+  loan->set_business_plan_summary(ctx.args().Value("plan-summary"));
+  loan->set_document_reference(ctx.args().Value("document-reference"));
+  loan->set_instalment_count(terms->instalments);
+  loan->set_frequency(terms->frequency);
+  loan->set_annual_rate_bps(terms->rate_bps);
+  request.set_validate_only(ctx.args().Has("validate-only"));
+  return RunWriteVerb<LendingService>(ctx, &LendingService::Stub::SubmitLoanRequest, request,
+                                      LoanPrinter<lv1::SubmitLoanRequestResponse>(ctx));
+}
+
+int GetLoan(CommandContext& ctx) {
+  lv1::GetLoanRequest request;
+  request.set_name(LoanResourceName(Positional(ctx, 0)));
+  auto as_of = DayOption(ctx.args(), "as-of");
+  if (!as_of.ok()) return ctx.UsageError(as_of.status().message());
+  if (as_of->has_value()) *request.mutable_as_of() = **as_of;
+  return RunReadVerb<LendingService>(ctx, &LendingService::Stub::GetLoan, request,
+                                     [&](const lv1::GetLoanResponse& response) {
+                                       PrintLoan(response.loan(), ctx.out());
+                                       return kExitOk;
+                                     });
+}
+
+std::string DaysPastDue(const lv1::Loan& loan) {
+  if (!loan.has_arrears()) return "-";
+  if (loan.arrears().days_past_due() == 0) return "current";
+  return absl::StrCat(loan.arrears().days_past_due(), " (", loan.arrears().bucket_label(), ")");
+}
+
+absl::Status LoanFilterOptions(const ParsedArgs& args, lv1::ListLoansRequest* request) {
+  if (args.Has("circle")) request->set_circle(CircleResourceName(args.Value("circle")));
+  if (args.Has("applicant")) request->set_applicant(PersonResourceName(args.Value("applicant")));
+  if (args.Has("advisor")) request->set_advisor(args.Value("advisor"));
+  for (const std::string& state : args.Values("state")) {
+    absl::StatusOr<int> value = ParseEnumName(state, lv1::LoanState_descriptor(), "LOAN_STATE_");
+    if (!value.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--state ", value.status().message()));
+    }
+    request->add_states(static_cast<lv1::LoanState>(*value));
+  }
+  auto as_of = DayOption(args, "as-of");
+  if (!as_of.ok()) return as_of.status();
+  if (as_of->has_value()) *request->mutable_as_of() = **as_of;
+  auto min_days = IntOption(args, "min-days-past-due");
+  if (!min_days.ok()) return min_days.status();
+  request->set_min_days_past_due(static_cast<int32_t>(min_days->value_or(0)));
+  return absl::OkStatus();
+}
+
+int ListLoans(CommandContext& ctx) {
+  auto paging = ParsePageOptions(ctx.args());
+  if (!paging.ok()) return ctx.UsageError(paging.status().message());
+  lv1::ListLoansRequest request;
+  absl::Status filtered = LoanFilterOptions(ctx.args(), &request);
+  if (!filtered.ok()) return ctx.UsageError(filtered.message());
+  lv1::ListLoansResponse response;
+  grpc::Status status =
+      ListPages<LendingService>(ctx, &LendingService::Stub::ListLoans, *paging, request, &response,
+                                [](lv1::ListLoansResponse* r) { return r->mutable_loans(); });
+  if (!status.ok()) return ctx.Fail(status);
+  if (ctx.json()) return ctx.PrintJson(response);
+  Table table({"NAME", "APPLICANT", "CIRCLE", "STATE", "AMOUNT", "OUTSTANDING", "DAYS PAST DUE",
+               "GUARANTEE"});
+  for (const lv1::Loan& loan : response.loans()) {
+    table.AddRow({loan.name(), loan.applicant(), loan.circle(), LoanStateName(loan.state()),
+                  FormatCents(loan.amount().minor_units()),
+                  loan.has_outstanding_principal()
+                      ? FormatCents(loan.outstanding_principal().minor_units())
+                      : "-",
+                  DaysPastDue(loan), GuaranteeKindName(loan.guarantee_kind())});
+  }
+  table.Print(ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out());
+  return kExitOk;
+}
+
+int CastVote(CommandContext& ctx) {
+  lv1::CastCircleVoteRequest request;
+  request.set_loan(LoanResourceName(Positional(ctx, 0)));
+  request.set_voter(PersonResourceName(Positional(ctx, 1)));
+  absl::StatusOr<bool> approve = ParseYesNo(Positional(ctx, 2));
+  if (!approve.ok()) return ctx.UsageError(absl::StrCat("the vote ", approve.status().message()));
+  request.set_approve(*approve);
+  request.set_comment(ctx.args().Value("comment"));
+  return RunWriteVerb<LendingService>(ctx, &LendingService::Stub::CastCircleVote, request,
+                                      LoanPrinter<lv1::CastCircleVoteResponse>(ctx));
+}
+
+// A write on the loan named by the first argument, answered with the loan;
+// `fill` sets the rest of the request from the options.
+template <typename Request, typename Response, typename Fill>
+int LoanWrite(CommandContext& ctx,
+              grpc::Status (LendingService::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                           Response*),
+              Fill fill) {
+  Request request;
+  request.set_loan(LoanResourceName(Positional(ctx, 0)));
+  fill(request);
+  return RunWriteVerb<LendingService>(ctx, method, request, LoanPrinter<Response>(ctx));
+}
+
+int CloseVote(CommandContext& ctx) {
+  return LoanWrite(ctx, &LendingService::Stub::CloseCircleVote,
+                   [](lv1::CloseCircleVoteRequest&) {});
+}
+
+int ApproveLoan(CommandContext& ctx) {
+  return LoanWrite(ctx, &LendingService::Stub::ApproveLoan,
+                   [&](lv1::ApproveLoanRequest& r) { r.set_note(ctx.args().Value("note")); });
+}
+
+int RejectLoan(CommandContext& ctx) {
+  return LoanWrite(ctx, &LendingService::Stub::RejectLoan,
+                   [&](lv1::RejectLoanRequest& r) { r.set_reason(ctx.args().Value("reason")); });
+}
+
+int WithdrawLoan(CommandContext& ctx) {
+  return LoanWrite(ctx, &LendingService::Stub::WithdrawLoan,
+                   [&](lv1::WithdrawLoanRequest& r) { r.set_reason(ctx.args().Value("reason")); });
+}
+
+int DisburseLoan(CommandContext& ctx) {
+  lv1::DisburseLoanRequest request;
+  request.set_loan(LoanResourceName(Positional(ctx, 0)));
+  auto date = DayOption(ctx.args(), "date");
+  if (!date.ok()) return ctx.UsageError(date.status().message());
+  if (date->has_value()) *request.mutable_disbursement_date() = **date;
+  auto first_due = DayOption(ctx.args(), "first-due-date");
+  if (!first_due.ok()) return ctx.UsageError(first_due.status().message());
+  if (first_due->has_value()) *request.mutable_first_due_date() = **first_due;
+  auto method = MethodOption(ctx.args());
+  if (!method.ok()) return ctx.UsageError(method.status().message());
+  request.set_interest_method(*method);
+  return RunWriteVerb<LendingService>(ctx, &LendingService::Stub::DisburseLoan, request,
+                                      [&](const lv1::DisburseLoanResponse& response) {
+                                        PrintLoan(response.loan(), ctx.out());
+                                        ctx.out() << '\n';
+                                        PrintSchedule(response.schedule(), ctx.out());
+                                      });
+}
+
+int GetSchedule(CommandContext& ctx) {
+  lv1::GetLoanScheduleRequest request;
+  request.set_loan(LoanResourceName(Positional(ctx, 0)));
+  return RunReadVerb<LendingService>(ctx, &LendingService::Stub::GetLoanSchedule, request,
+                                     [&](const lv1::GetLoanScheduleResponse& response) {
+                                       PrintSchedule(response.schedule(), ctx.out());
+                                       return kExitOk;
+                                     });
+}
+
+int PreviewSchedule(CommandContext& ctx) {
+  absl::StatusOr<Terms> terms = TermsOptions(ctx.args());
+  if (!terms.ok()) return ctx.UsageError(terms.status().message());
+  lv1::PreviewScheduleRequest request;
+  *request.mutable_amount() = terms->amount;
+  request.set_annual_rate_bps(terms->rate_bps);
+  request.set_instalment_count(terms->instalments);
+  request.set_frequency(terms->frequency);
+  auto first_due = DayOption(ctx.args(), "first-due-date");
+  if (!first_due.ok()) return ctx.UsageError(first_due.status().message());
+  if (first_due->has_value()) *request.mutable_first_due_date() = **first_due;
+  auto method = MethodOption(ctx.args());
+  if (!method.ok()) return ctx.UsageError(method.status().message());
+  request.set_interest_method(*method);
+  return RunReadVerb<LendingService>(ctx, &LendingService::Stub::PreviewSchedule, request,
+                                     [&](const lv1::PreviewScheduleResponse& response) {
+                                       PrintSchedule(response.schedule(), ctx.out());
+                                       return kExitOk;
+                                     });
+}
+
+void PrintRepayments(const google::protobuf::RepeatedPtrField<lv1::Repayment>& repayments,
+                     std::ostream& out) {
+  Table table(
+      {"NAME", "RECEIVED", "AMOUNT", "PRINCIPAL", "INTEREST", "REFERENCE", "ENTRY", "REVERSED"});
+  for (const lv1::Repayment& r : repayments) {
+    table.AddRow({r.name(), FormatDay(r.received_on()), FormatCents(r.amount().minor_units()),
+                  FormatCents(r.principal().minor_units()), FormatCents(r.interest().minor_units()),
+                  r.reference().empty() ? "-" : r.reference(), absl::StrCat(r.journal_entry_id()),
+                  r.reversed() ? absl::StrCat("yes (entry ", r.reversal_entry_id(), ": ",
+                                              r.reversal_reason(), ")")
+                               : "no"});
+  }
+  table.Print(out);
+}
+
+// The repayment and the loan after it (repay, reverse).
+template <typename Response>
+std::function<void(const Response&)> RepaymentPrinter(CommandContext& ctx) {
+  return [&ctx](const Response& response) {
+    google::protobuf::RepeatedPtrField<lv1::Repayment> one;
+    *one.Add() = response.repayment();
+    PrintRepayments(one, ctx.out());
+    ctx.out() << '\n';
+    PrintLoan(response.loan(), ctx.out());
+  };
+}
+
+int Repay(CommandContext& ctx) {
+  lv1::RecordRepaymentRequest request;
+  request.set_loan(LoanResourceName(Positional(ctx, 0)));
+  auto amount = MoneyOption(ctx.args(), "amount");
+  if (!amount.ok()) return ctx.UsageError(amount.status().message());
+  *request.mutable_amount() = amount->value_or(common::v1::Money());
+  auto received = DayOption(ctx.args(), "received-on");
+  if (!received.ok()) return ctx.UsageError(received.status().message());
+  if (received->has_value()) *request.mutable_received_on() = **received;
+  request.set_reference(ctx.args().Value("reference"));
+  return RunWriteVerb<LendingService>(ctx, &LendingService::Stub::RecordRepayment, request,
+                                      RepaymentPrinter<lv1::RecordRepaymentResponse>(ctx));
+}
+
+int Reverse(CommandContext& ctx) {
+  lv1::ReverseRepaymentRequest request;
+  request.set_repayment(Positional(ctx, 0));
+  request.set_reason(ctx.args().Value("reason"));
+  return RunWriteVerb<LendingService>(ctx, &LendingService::Stub::ReverseRepayment, request,
+                                      RepaymentPrinter<lv1::ReverseRepaymentResponse>(ctx));
+}
+
+int ListRepayments(CommandContext& ctx) {
+  auto paging = ParsePageOptions(ctx.args());
+  if (!paging.ok()) return ctx.UsageError(paging.status().message());
+  lv1::ListRepaymentsRequest request;
+  request.set_loan(LoanResourceName(Positional(ctx, 0)));
+  lv1::ListRepaymentsResponse response;
+  grpc::Status status = ListPages<LendingService>(
+      ctx, &LendingService::Stub::ListRepayments, *paging, request, &response,
+      [](lv1::ListRepaymentsResponse* r) { return r->mutable_repayments(); });
+  if (!status.ok()) return ctx.Fail(status);
+  if (ctx.json()) return ctx.PrintJson(response);
+  PrintRepayments(response.repayments(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out());
+  return kExitOk;
+}
+
+int WriteOff(CommandContext& ctx) {
+  lv1::WriteOffLoanRequest request;
+  request.set_loan(LoanResourceName(Positional(ctx, 0)));
+  request.set_reason(ctx.args().Value("reason"));
+  auto date = DayOption(ctx.args(), "date");
+  if (!date.ok()) return ctx.UsageError(date.status().message());
+  if (date->has_value()) *request.mutable_write_off_date() = **date;
+  return RunWriteVerb<LendingService>(
+      ctx, &LendingService::Stub::WriteOffLoan, request,
+      [&](const lv1::WriteOffLoanResponse& response) {
+        PrintLoan(response.loan(), ctx.out());
+        ctx.out() << "journal entry: " << response.journal_entry_id() << '\n';
+      });
+}
+
+void PrintCall(const lv1::GuaranteeCall& call, std::ostream& out) {
+  out << "guarantee of " << call.loan() << " called on " << FormatDay(call.call_date()) << " at "
+      << call.days_past_due() << " days past due: " << FormatMoney(call.amount())
+      << " (journal entry " << call.journal_entry_id() << ")\n";
+  Table table({"GUARANTOR", "SHARE", "PAID", "REMAINING"});
+  for (const lv1::GuarantorShare& share : call.shares()) {
+    table.AddRow({share.guarantor(), FormatCents(share.amount().minor_units()),
+                  FormatCents(share.paid().minor_units()),
+                  FormatCents(share.amount().minor_units() - share.paid().minor_units())});
+  }
+  table.Print(out);
+}
+
+int CallGuarantee(CommandContext& ctx) {
+  lv1::CallGuaranteeRequest request;
+  request.set_loan(LoanResourceName(Positional(ctx, 0)));
+  auto date = DayOption(ctx.args(), "date");
+  if (!date.ok()) return ctx.UsageError(date.status().message());
+  if (date->has_value()) *request.mutable_call_date() = **date;
+  return RunWriteVerb<LendingService>(
+      ctx, &LendingService::Stub::CallGuarantee, request,
+      [&](const lv1::CallGuaranteeResponse& response) { PrintCall(response.call(), ctx.out()); });
+}
+
+int PayGuarantee(CommandContext& ctx) {
+  lv1::RecordGuarantorPaymentRequest request;
+  request.set_loan(LoanResourceName(Positional(ctx, 0)));
+  request.set_guarantor(PersonResourceName(Positional(ctx, 1)));
+  auto amount = MoneyOption(ctx.args(), "amount");
+  if (!amount.ok()) return ctx.UsageError(amount.status().message());
+  *request.mutable_amount() = amount->value_or(common::v1::Money());
+  auto received = DayOption(ctx.args(), "received-on");
+  if (!received.ok()) return ctx.UsageError(received.status().message());
+  if (received->has_value()) *request.mutable_received_on() = **received;
+  return RunWriteVerb<LendingService>(ctx, &LendingService::Stub::RecordGuarantorPayment, request,
+                                      [&](const lv1::RecordGuarantorPaymentResponse& response) {
+                                        PrintCall(response.call(), ctx.out());
+                                      });
+}
+
+std::vector<OptionSpec> TermsOptionSpecs() {
+  return {{"amount", "AMOUNT", "the principal, e.g. 1500.00", false, true},
+          {"rate", "PERCENT", "annual interest rate, e.g. 8 or 7.5%", false, true},
+          {"instalments", "N", "number of instalments", false, true},
+          {"frequency", "weekly|every-two-weeks|monthly", "how often they fall due", false, true}};
+}
+
+OptionSpec Required(OptionSpec spec) {
+  spec.required = true;
+  return spec;
+}
+
+}  // namespace
+
+std::vector<Verb> LoanVerbs() {
+  const OptionSpec request_id = RequestIdOptionSpec();
+  const OptionSpec reason = Required({"reason", "TEXT", "why (1 to 500 characters)"});
+  const OptionSpec as_of = {"as-of", "YYYY-MM-DD", "the date of the arrears (default: today)"};
+  const OptionSpec method = {"method", "declining-balance|flat",
+                             "how interest is computed (default: declining-balance)"};
+  std::vector<Verb> verbs;
+
+  std::vector<OptionSpec> submit = {
+      Required({"circle", "circles/ID", "the circle the member brings the request to"}),
+      Required({"applicant", "people/ID", "the member asking for the loan"}),
+      Required({"purpose", "TEXT", "what the money is for"}),
+      Required({"plan-summary", "TEXT", "the business plan in short"}),
+      {"document-reference", "REF", "link or storage key of the full plan"}};
+  for (const OptionSpec& spec : TermsOptionSpecs()) submit.push_back(spec);
+  submit.push_back({"validate-only", "", "check every rule and store nothing"});
+  submit.push_back(request_id);
+  verbs.push_back({{"lending", "loans", "submit"},
+                   "",
+                   "Submits a member's loan request through their circle (checks the circle, the "
+                   "membership and the stepped-loan ceiling).",
+                   submit,
+                   0,
+                   0,
+                   SubmitLoan});
+  verbs.push_back({{"lending", "loans", "get"},
+                   "loans/ID",
+                   "Shows one loan or request with its vote and arrears (a bare ID is accepted).",
+                   {as_of},
+                   1,
+                   1,
+                   GetLoan});
+  std::vector<OptionSpec> list = {
+      {"circle", "circles/ID", "loans of this circle"},
+      {"applicant", "people/ID", "loans of this person"},
+      {"state", "STATE", "only loans in this state (submitted, active, closed-repaid...)", true},
+      {"advisor", "advisors/ID", "loans of this advisor's circles"},
+      as_of,
+      {"min-days-past-due", "N", "only active loans at least this late"}};
+  for (OptionSpec& spec : PageOptionSpecs("loans")) list.push_back(std::move(spec));
+  verbs.push_back({{"lending", "loans", "list"},
+                   "",
+                   "Lists loans and requests, in creation order.",
+                   list,
+                   0,
+                   0,
+                   ListLoans});
+  verbs.push_back({{"lending", "loans", "vote"},
+                   "loans/ID people/VOTER yes|no",
+                   "Records one circle member's vote on a request (not the applicant's).",
+                   {{"comment", "TEXT", "optional, up to 2000 characters"}, request_id},
+                   3,
+                   3,
+                   CastVote});
+  verbs.push_back({{"lending", "loans", "close-vote"},
+                   "loans/ID",
+                   "Closes the circle's vote: decided by the votes cast (no quorum rejects).",
+                   {request_id},
+                   1,
+                   1,
+                   CloseVote});
+  verbs.push_back({{"lending", "loans", "approve"},
+                   "loans/ID",
+                   "The fund approves a circle-approved request (not by its submitter).",
+                   {{"note", "TEXT", "optional, up to 500 characters"}, request_id},
+                   1,
+                   1,
+                   ApproveLoan});
+  verbs.push_back({{"lending", "loans", "reject"},
+                   "loans/ID",
+                   "The fund rejects a circle-approved request (not by its submitter).",
+                   {reason, request_id},
+                   1,
+                   1,
+                   RejectLoan});
+  verbs.push_back({{"lending", "loans", "withdraw"},
+                   "loans/ID",
+                   "The applicant withdraws a request not yet disbursed.",
+                   {reason, request_id},
+                   1,
+                   1,
+                   WithdrawLoan});
+  verbs.push_back({{"lending", "loans", "disburse"},
+                   "loans/ID",
+                   "Pays out an approved loan (admins): fixes and prints its schedule.",
+                   {Required({"first-due-date", "YYYY-MM-DD", "the first instalment's due date"}),
+                    {"date", "YYYY-MM-DD", "the day the money leaves the fund (default: today)"},
+                    method,
+                    request_id},
+                   1,
+                   1,
+                   DisburseLoan});
+  verbs.push_back({{"lending", "loans", "schedule"},
+                   "loans/ID",
+                   "Prints a disbursed loan's schedule with what has been paid, and its totals.",
+                   {},
+                   1,
+                   1,
+                   GetSchedule});
+  std::vector<OptionSpec> preview = TermsOptionSpecs();
+  preview.push_back(Required({"first-due-date", "YYYY-MM-DD", "the first instalment's due date"}));
+  preview.push_back(method);
+  verbs.push_back({{"lending", "loans", "preview-schedule"},
+                   "",
+                   "Prints the schedule the terms would give, storing nothing.",
+                   preview,
+                   0,
+                   0,
+                   PreviewSchedule});
+  verbs.push_back({{"lending", "loans", "repay"},
+                   "loans/ID",
+                   "Records a repayment: interest then principal, oldest instalment first.",
+                   {Required({"amount", "AMOUNT", "the amount received, e.g. 137.50"}),
+                    {"received-on", "YYYY-MM-DD", "the day it was received (default: today)"},
+                    {"reference", "REF", "receipt or transfer reference"},
+                    request_id},
+                   1,
+                   1,
+                   Repay});
+  verbs.push_back({{"lending", "loans", "reverse"},
+                   "loans/ID/repayments/ID",
+                   "Reverses a loan's latest repayment with a reversing journal entry (admins).",
+                   {reason, request_id},
+                   1,
+                   1,
+                   Reverse});
+  std::vector<OptionSpec> repayments = PageOptionSpecs("repayments");
+  verbs.push_back({{"lending", "loans", "repayments"},
+                   "loans/ID",
+                   "Lists a loan's repayments, oldest first, reversed ones included.",
+                   repayments,
+                   1,
+                   1,
+                   ListRepayments});
+  verbs.push_back(
+      {{"lending", "loans", "write-off"},
+       "loans/ID",
+       "Writes a loan off once it is past the settings' days (admins).",
+       {reason, {"date", "YYYY-MM-DD", "the date of the write-off (default: today)"}, request_id},
+       1,
+       1,
+       WriteOff});
+  verbs.push_back({{"lending", "guarantee", "call"},
+                   "loans/ID",
+                   "Calls the circle's guarantee of a loan past the settings' days (admins).",
+                   {{"date", "YYYY-MM-DD", "the date of the call (default: today)"}, request_id},
+                   1,
+                   1,
+                   CallGuarantee});
+  verbs.push_back({{"lending", "guarantee", "pay"},
+                   "loans/ID people/GUARANTOR",
+                   "Records a guarantor's payment towards their share of a called guarantee.",
+                   {Required({"amount", "AMOUNT", "the amount received"}),
+                    {"received-on", "YYYY-MM-DD", "the day it was received (default: today)"},
+                    request_id},
+                   2,
+                   2,
+                   PayGuarantee});
+  return verbs;
+}
+
+}  // namespace cercles::cerclesctl
