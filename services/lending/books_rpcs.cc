@@ -7,6 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cercles/lending/v1/events.pb.h"
+#include "common/events/outbox.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
 #include "common/util/clock.h"
@@ -288,7 +290,12 @@ grpc::Status LendingService::RecordCapitalContribution(
               CERCLES_ASSIGN_OR_RETURN(std::optional<StoredEntry> stored, journal.Get(tx, id));
               if (!stored.has_value()) return absl::InternalError("posted entry not found");
               *response->mutable_entry() = EntryToProto(*stored);
-              return absl::OkStatus();
+              v1::CapitalContributed event;
+              *event.mutable_entry() = response->entry();
+              event.set_contributor(contributor);
+              return events::AppendEvent(tx, context_.fund_id, absl::StrCat("journalEntries/", id),
+                                         event, now)
+                  .status();
             });
       });
 }

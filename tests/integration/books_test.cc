@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "cercles/lending/v1/events.pb.h"
 #include "cercles/lending/v1/lending.grpc.pb.h"
 #include "cercles/membership/v1/membership.grpc.pb.h"
 #include "cercles/membership/v1/people.grpc.pb.h"
@@ -334,6 +335,27 @@ TEST_P(BooksTest, CapitalContributionAndABalancedTrialBalance) {
   lv1::GetTrialBalanceResponse today;
   ASSERT_TRUE(lending_->GetTrialBalance(Admin().get(), lv1::GetTrialBalanceRequest(), &today).ok());
   EXPECT_EQ(today.total_debit_minor_units(), 30'000'000);
+
+  // Each contribution is an event (once, however often it was replayed).
+  std::vector<lv1::CapitalContributed> contributed;
+  {
+    auto context = Context(TestCredentials().admin_token, absl::Seconds(10));
+    auto reader = lending_->WatchEvents(context.get(), lv1::WatchEventsRequest());
+    lv1::WatchEventsResponse event;
+    while (contributed.size() < 2 && reader->Read(&event)) {
+      if (event.event().type() != "cercles.lending.v1.CapitalContributed") continue;
+      contributed.emplace_back();
+      ASSERT_TRUE(event.event().payload().UnpackTo(&contributed.back()));
+      EXPECT_EQ(event.event().subject(),
+                absl::StrCat("journalEntries/", contributed.back().entry().id()));
+    }
+    context->TryCancel();
+    reader->Finish();
+  }
+  ASSERT_EQ(contributed.size(), 2u);
+  EXPECT_EQ(contributed[0].entry().id(), entry.id());
+  EXPECT_EQ(contributed[0].contributor(), "Fondation du Grand Montréal");
+  EXPECT_EQ(contributed[1].entry().lines(0).debit_minor_units(), 5'000'000);
 
   // cerclesctl: the table with its totals and the verdict.
   CtlResult ctl = RunCerclesctl(*suite_, "lending", TestCredentials().admin_token,
