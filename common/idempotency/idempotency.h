@@ -23,6 +23,10 @@ storage::Migration IdempotencyMigration(int version);
 // 1 to 128 characters of [A-Za-z0-9._:-]; the message names the field.
 absl::Status ValidateRequestId(const std::string& request_id);
 
+// Response metadata of a write answered from its stored first answer (every
+// service sets it the same way, so clients can tell a replay from a new write).
+inline constexpr char kReplayedMetadata[] = "cercles-replayed";
+
 struct Outcome {
   bool replayed = false;  // true: the stored response was returned, body did not run
 };

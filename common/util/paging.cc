@@ -2,6 +2,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace cercles {
@@ -30,6 +31,18 @@ absl::StatusOr<std::string> DecodePageToken(const std::string& token) {
         "page_token is not a token this service issued (pass next_page_token unchanged)");
   }
   return raw.substr(kPrefix.size());
+}
+
+std::string EncodeIdPageToken(int64_t last_id) { return EncodePageToken(absl::StrCat(last_id)); }
+
+absl::StatusOr<int64_t> DecodeIdPageToken(const std::string& token) {
+  absl::StatusOr<std::string> position = DecodePageToken(token);
+  if (!position.ok()) return position.status();
+  int64_t id = 0;
+  if (!position->empty() && (!absl::SimpleAtoi(*position, &id) || id < 0)) {
+    return absl::InvalidArgumentError("page_token is not a token this service issued");
+  }
+  return id;
 }
 
 }  // namespace cercles

@@ -20,6 +20,11 @@ std::string EncodePageToken(const std::string& position);
 // "" → "" (first page). Anything not issued by EncodePageToken → INVALID_ARGUMENT.
 absl::StatusOr<std::string> DecodePageToken(const std::string& token);
 
+// The common case: a page goes on after the row with this id (ids are positive).
+std::string EncodeIdPageToken(int64_t last_id);
+// "" → 0 (the first page); anything not issued by EncodeIdPageToken → INVALID_ARGUMENT.
+absl::StatusOr<int64_t> DecodeIdPageToken(const std::string& token);
+
 }  // namespace cercles
 
 #endif  // CERCLES_COMMON_UTIL_PAGING_H_

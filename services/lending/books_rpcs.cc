@@ -12,8 +12,8 @@
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
 #include "common/util/clock.h"
+#include "common/util/paging.h"
 #include "common/util/status.h"
-#include "services/lending/financing.h"  // AfterIdFromPageToken, PageTokenAfter
 #include "services/lending/journal_store.h"
 #include "services/lending/lending_service.h"
 #include "services/lending/loan_store.h"
@@ -338,7 +338,7 @@ grpc::Status LendingService::ListJournalEntries(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, JournalPageSize(request->page_size()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t after_id, AfterIdFromPageToken(request->page_token()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t after_id, DecodeIdPageToken(request->page_token()));
         CERCLES_ASSIGN_OR_RETURN(JournalFilter filter, JournalFilterOf(*request));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(*tx));
@@ -350,7 +350,7 @@ grpc::Status LendingService::ListJournalEntries(grpc::ServerContext* context,
           *response->add_entries() = EntryToProto(stored);
         }
         if (page.next_after_id.has_value()) {
-          response->set_next_page_token(PageTokenAfter(*page.next_after_id));
+          response->set_next_page_token(EncodeIdPageToken(*page.next_after_id));
         }
         return absl::OkStatus();
       });

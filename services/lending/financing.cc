@@ -184,16 +184,4 @@ absl::StatusOr<std::string> CheckSubsidyUpdate(const v1::UpdateSubsidyApplicatio
                        /*required=*/decided);
 }
 
-absl::StatusOr<int64_t> AfterIdFromPageToken(const std::string& token) {
-  absl::StatusOr<std::string> position = DecodePageToken(token);
-  if (!position.ok()) return position.status();
-  int64_t after_id = 0;
-  if (!position->empty() && (!absl::SimpleAtoi(*position, &after_id) || after_id < 0)) {
-    return absl::InvalidArgumentError("page_token is not a token this service issued");
-  }
-  return after_id;
-}
-
-std::string PageTokenAfter(int64_t id) { return EncodePageToken(absl::StrCat(id)); }
-
 }  // namespace cercles::lending

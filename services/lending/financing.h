@@ -68,9 +68,6 @@ absl::StatusOr<std::string> CheckReferralUpdate(const v1::UpdateBankReferralRequ
 absl::StatusOr<std::string> CheckSubsidyUpdate(const v1::UpdateSubsidyApplicationRequest& request);
 
 // Page tokens of lending's listings hold the last id returned ("after this id").
-// "" -> 0 (the first page); a token not issued by PageTokenAfter -> INVALID_ARGUMENT.
-absl::StatusOr<int64_t> AfterIdFromPageToken(const std::string& token);
-std::string PageTokenAfter(int64_t id);
 
 }  // namespace cercles::lending
 

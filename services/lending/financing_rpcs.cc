@@ -46,7 +46,7 @@ absl::Status ListPage(const LendingContext& context, int32_t requested_size,
                       const std::string& token, Fetch fetch, Add add,
                       std::string* next_page_token) {
   CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(requested_size));
-  CERCLES_ASSIGN_OR_RETURN(int64_t after_id, AfterIdFromPageToken(token));
+  CERCLES_ASSIGN_OR_RETURN(int64_t after_id, DecodeIdPageToken(token));
   CERCLES_ASSIGN_OR_RETURN(auto tx, context.db->Begin(storage::TxMode::kRead));
   CERCLES_ASSIGN_OR_RETURN(std::vector<Message> rows, fetch(*tx, after_id, page_size + 1));
   CERCLES_RETURN_IF_ERROR(tx->Commit());
@@ -54,7 +54,7 @@ absl::Status ListPage(const LendingContext& context, int32_t requested_size,
   if (more) rows.pop_back();
   int64_t last_id = 0;
   for (Message& row : rows) last_id = add(std::move(row));
-  if (more) *next_page_token = PageTokenAfter(last_id);
+  if (more) *next_page_token = EncodeIdPageToken(last_id);
   return absl::OkStatus();
 }
 

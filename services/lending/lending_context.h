@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "common/auth/auth.h"
 #include "common/events/outbox.h"
+#include "common/idempotency/idempotency.h"
 #include "common/storage/database.h"
 #include "common/storage/group_commit.h"
 #include "common/util/clock.h"
@@ -37,8 +38,7 @@ struct LendingContext {
   storage::GroupCommitter* committer = nullptr;
 };
 
-// Response metadata of a write answered from its stored first answer.
-inline constexpr char kReplayedMetadata[] = "cercles-replayed";
+using idempotency::kReplayedMetadata;  // common/idempotency/idempotency.h
 
 // One write of any lending RPC: runs `change` (the change, its response, its
 // journal entries and its events, given the transaction's time) in one

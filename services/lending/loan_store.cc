@@ -390,17 +390,6 @@ absl::Status SaveLoanAndAnnounce(storage::Transaction& tx, const std::string& fu
   return absl::OkStatus();
 }
 
-std::string EncodeIdPageToken(int64_t last_id) { return EncodePageToken(absl::StrCat(last_id)); }
-
-absl::StatusOr<int64_t> DecodeIdPageToken(const std::string& token) {
-  CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(token));
-  int64_t id = 0;
-  if (!position.empty() && (!absl::SimpleAtoi(position, &id) || id <= 0)) {
-    return absl::InvalidArgumentError("page_token is not a token this service issued");
-  }
-  return id;
-}
-
 absl::Status ValidateResourceName(const std::string& name, const std::string& collection,
                                   const std::string& field) {
   const std::string prefix = absl::StrCat(collection, "/");

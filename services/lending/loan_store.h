@@ -178,11 +178,6 @@ absl::Status SaveLoanAndAnnounce(storage::Transaction& tx, const std::string& fu
                                  const std::vector<std::string>& changes, int64_t amount_cents,
                                  const v1::LoanChanged& event, absl::Time now, v1::Loan* out);
 
-// Page tokens of listings in id order: the last id listed. "" decodes to 0;
-// INVALID_ARGUMENT for a token this service did not issue.
-std::string EncodeIdPageToken(int64_t last_id);
-absl::StatusOr<int64_t> DecodeIdPageToken(const std::string& token);
-
 // INVALID_ARGUMENT naming `field` unless `name` is "{collection}/{positive id}"
 // (collection "people", "circles", "advisors"...).
 absl::Status ValidateResourceName(const std::string& name, const std::string& collection,

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "common/auth/auth.h"
 #include "common/events/outbox.h"
+#include "common/idempotency/idempotency.h"
 #include "common/server/server.h"
 #include "common/storage/database.h"
 #include "common/util/clock.h"
@@ -37,8 +38,7 @@ struct MembershipContext {
   MembershipSettings settings;
 };
 
-// Response metadata of a write answered from its stored first answer.
-inline constexpr char kReplayedMetadata[] = "cercles-replayed";
+using idempotency::kReplayedMetadata;  // common/idempotency/idempotency.h
 
 // One write of any membership service: runs `change` (the change, its response
 // and its event, given the transaction's time) in one transaction with the

@@ -49,15 +49,6 @@ absl::StatusOr<std::string> NormaliseFilterText(const std::string& text, const s
 
 }  // namespace
 
-absl::StatusOr<int64_t> AfterIdFromPageToken(const std::string& token) {
-  CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(token));
-  int64_t after_id = 0;
-  if (!position.empty() && (!absl::SimpleAtoi(position, &after_id) || after_id < 0)) {
-    return absl::InvalidArgumentError("page_token is not a token this service issued");
-  }
-  return after_id;
-}
-
 grpc::Status PeopleService::CreatePerson(grpc::ServerContext* context,
                                          const v1::CreatePersonRequest* request,
                                          v1::CreatePersonResponse* response) {
@@ -153,7 +144,7 @@ grpc::Status PeopleService::ListPeople(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t after_id, AfterIdFromPageToken(request->page_token()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t after_id, DecodeIdPageToken(request->page_token()));
         PeopleFilter filter;
         if (!v1::PersonStatus_IsValid(request->status())) {
           return absl::InvalidArgumentError("status is not a known PersonStatus");

@@ -16,9 +16,6 @@
 
 namespace cercles::membership {
 
-// The id a page token of a listing in id order continues after (0: first page).
-absl::StatusOr<int64_t> AfterIdFromPageToken(const std::string& token);
-
 class PeopleService final : public cercles::membership::v1::PeopleService::Service {
  public:
   explicit PeopleService(const MembershipContext& context) : context_(context) {}

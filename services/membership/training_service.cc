@@ -86,7 +86,7 @@ grpc::Status TrainingService::ListTrainings(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t after_id, AfterIdFromPageToken(request->page_token()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t after_id, DecodeIdPageToken(request->page_token()));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         // One extra row tells whether another page exists without a second query.
         CERCLES_ASSIGN_OR_RETURN(std::vector<Training> trainings,

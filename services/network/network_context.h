@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "common/auth/auth.h"
 #include "common/events/outbox.h"
+#include "common/idempotency/idempotency.h"
 #include "common/storage/database.h"
 #include "common/util/clock.h"
 #include "services/network/directory_cache.h"
@@ -55,8 +56,7 @@ struct NetworkContext {
   OutboxHead* outbox_head = nullptr;
 };
 
-// Response metadata of a write answered from its stored first answer.
-inline constexpr char kReplayedMetadata[] = "cercles-replayed";
+using idempotency::kReplayedMetadata;  // common/idempotency/idempotency.h
 
 // One write: runs `change` (the change, its response and its events, given the
 // transaction's time) in one transaction with the request_id record, marks a

@@ -2,6 +2,7 @@
 // the two state machines and the fields that go with each status.
 #include <string>
 
+#include "common/util/paging.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/lending/financing.h"
@@ -185,9 +186,9 @@ TEST(FinancingUpdate, SubsidyFieldsGoWithTheStatus) {
 }
 
 TEST(FinancingPaging, TokensHoldTheLastId) {
-  EXPECT_EQ(AfterIdFromPageToken("").value_or(-1), 0);
-  EXPECT_EQ(AfterIdFromPageToken(PageTokenAfter(41)).value_or(-1), 41);
-  EXPECT_EQ(AfterIdFromPageToken("41").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(DecodeIdPageToken("").value_or(-1), 0);
+  EXPECT_EQ(DecodeIdPageToken(EncodeIdPageToken(41)).value_or(-1), 41);
+  EXPECT_EQ(DecodeIdPageToken("41").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

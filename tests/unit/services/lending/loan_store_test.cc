@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "common/events/outbox.h"
 #include "common/util/clock.h"
+#include "common/util/paging.h"
 #include "common/util/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
