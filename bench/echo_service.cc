@@ -6,7 +6,7 @@ namespace cercles::bench {
 
 grpc::Status EchoService::Echo(grpc::ServerContext* context, const v1::EchoRequest* request,
                                v1::EchoResponse* response) {
-  return server::Serve(*authorizer_, context, *request,
+  return server::Serve(*authorizer_, context, *request, response,
                        [&](const auth::Principal&) -> absl::Status {
                          response->set_message(request->message());
                          return absl::OkStatus();

@@ -152,6 +152,7 @@ void Authorizer::AddService(const google::protobuf::ServiceDescriptor* service) 
   for (int i = 0; i < service->method_count(); ++i) {
     const google::protobuf::MethodDescriptor* m = service->method(i);
     auto method = std::make_unique<Method>();
+    method->descriptor = m;
     method->path = absl::StrCat("/", service->full_name(), "/", m->name());
     const auto& options = m->options();
     method->has_policy = options.HasExtension(cercles::common::v1::access_policy);
@@ -161,6 +162,12 @@ void Authorizer::AddService(const google::protobuf::ServiceDescriptor* service) 
     by_path_[method->path] = method.get();
     methods_.push_back(std::move(method));
   }
+}
+
+const google::protobuf::MethodDescriptor* Authorizer::MethodFor(
+    const google::protobuf::Descriptor& request_type) const {
+  auto it = by_request_type_.find(request_type.full_name());
+  return it == by_request_type_.end() ? nullptr : it->second->descriptor;
 }
 
 absl::StatusOr<Principal> Authorizer::CheckPolicy(const grpc::ServerContextBase& context,

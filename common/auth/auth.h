@@ -108,8 +108,14 @@ class Authorizer {
 
   const Authenticator& authenticator() const { return *authenticator_; }
 
+  // The registered RPC whose request type is `request_type` (unique per RPC),
+  // or null. The write path keys idempotency by its full name.
+  const google::protobuf::MethodDescriptor* MethodFor(
+      const google::protobuf::Descriptor& request_type) const;
+
  private:
   struct Method {
+    const google::protobuf::MethodDescriptor* descriptor = nullptr;
     std::string path;
     bool has_policy = false;
     cercles::common::v1::AccessPolicy policy;

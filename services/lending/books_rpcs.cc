@@ -241,7 +241,8 @@ grpc::Status LendingService::GetPortfolioReport(grpc::ServerContext* context,
                                                 const v1::GetPortfolioReportRequest* request,
                                                 v1::GetPortfolioReportResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(absl::CivilDay as_of,
                                  DayOrToday(request->as_of(), "as_of", context_.clock->Now()));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
@@ -261,15 +262,15 @@ grpc::Status LendingService::RecordCapitalContribution(
     grpc::ServerContext* context, const v1::RecordCapitalContributionRequest* request,
     v1::RecordCapitalContributionResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(
             std::string contributor,
             NormaliseText(request->contributor(), "contributor", kMaxContributorLength));
         if (!request->has_amount()) return absl::InvalidArgumentError("amount is required");
         return RunWrite(
-            context_, context, "cercles.lending.v1.LendingService.RecordCapitalContribution",
-            request->request_id(), *request, response,
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
               CERCLES_ASSIGN_OR_RETURN(int64_t cents,
@@ -304,7 +305,8 @@ grpc::Status LendingService::GetTrialBalance(grpc::ServerContext* context,
                                              const v1::GetTrialBalanceRequest* request,
                                              v1::GetTrialBalanceResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(absl::CivilDay as_of,
                                  DayOrToday(request->as_of(), "as_of", context_.clock->Now()));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
@@ -336,7 +338,8 @@ grpc::Status LendingService::ListJournalEntries(grpc::ServerContext* context,
                                                 const v1::ListJournalEntriesRequest* request,
                                                 v1::ListJournalEntriesResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, JournalPageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after_id, DecodeIdPageToken(request->page_token()));
         CERCLES_ASSIGN_OR_RETURN(JournalFilter filter, JournalFilterOf(*request));

@@ -64,12 +64,12 @@ grpc::Status FinancingService::CreateBankReferral(grpc::ServerContext* context,
                                                   const v1::CreateBankReferralRequest* request,
                                                   v1::CreateBankReferralResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(v1::BankReferral draft, NormaliseNewReferral(request->referral()));
         return RunWrite(
-            context_, context, "cercles.lending.v1.FinancingService.CreateBankReferral",
-            request->request_id(), *request, response,
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               std::string currency;
               CERCLES_ASSIGN_OR_RETURN(
@@ -91,13 +91,13 @@ grpc::Status FinancingService::UpdateBankReferral(grpc::ServerContext* context,
                                                   const v1::UpdateBankReferralRequest* request,
                                                   v1::UpdateBankReferralResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseBankReferralName(request->name(), "name"));
         CERCLES_ASSIGN_OR_RETURN(std::string note, CheckReferralUpdate(*request));
         return RunWrite(
-            context_, context, "cercles.lending.v1.FinancingService.UpdateBankReferral",
-            request->request_id(), *request, response,
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_ASSIGN_OR_RETURN(std::optional<v1::BankReferral> stored,
                                        FinancingStore::GetReferral(tx, id, /*for_update=*/true));
@@ -133,7 +133,8 @@ grpc::Status FinancingService::ListBankReferrals(grpc::ServerContext* context,
                                                  const v1::ListBankReferralsRequest* request,
                                                  v1::ListBankReferralsResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         ReferralFilter filter;
         if (!request->person().empty()) {
           CERCLES_RETURN_IF_ERROR(ValidateResourceName(request->person(), "people", "person"));
@@ -161,13 +162,13 @@ grpc::Status FinancingService::CreateSubsidyApplication(
     grpc::ServerContext* context, const v1::CreateSubsidyApplicationRequest* request,
     v1::CreateSubsidyApplicationResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(v1::SubsidyApplication draft,
                                  NormaliseNewSubsidyApplication(request->application()));
         return RunWrite(
-            context_, context, "cercles.lending.v1.FinancingService.CreateSubsidyApplication",
-            request->request_id(), *request, response,
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               std::string currency;
               CERCLES_ASSIGN_OR_RETURN(
@@ -189,13 +190,13 @@ grpc::Status FinancingService::UpdateSubsidyApplication(
     grpc::ServerContext* context, const v1::UpdateSubsidyApplicationRequest* request,
     v1::UpdateSubsidyApplicationResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseSubsidyApplicationName(request->name(), "name"));
         CERCLES_ASSIGN_OR_RETURN(std::string outcome, CheckSubsidyUpdate(*request));
         return RunWrite(
-            context_, context, "cercles.lending.v1.FinancingService.UpdateSubsidyApplication",
-            request->request_id(), *request, response,
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_ASSIGN_OR_RETURN(std::optional<v1::SubsidyApplication> stored,
                                        FinancingStore::GetSubsidy(tx, id, /*for_update=*/true));
@@ -225,7 +226,8 @@ grpc::Status FinancingService::ListSubsidyApplications(
     grpc::ServerContext* context, const v1::ListSubsidyApplicationsRequest* request,
     v1::ListSubsidyApplicationsResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         SubsidyFilter filter;
         if (!request->person().empty()) {
           CERCLES_RETURN_IF_ERROR(ValidateResourceName(request->person(), "people", "person"));

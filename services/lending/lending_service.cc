@@ -12,7 +12,8 @@ grpc::Status LendingService::GetCircleEligibility(grpc::ServerContext* context,
                                                   const v1::GetCircleEligibilityRequest* request,
                                                   v1::GetCircleEligibilityResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(ValidateResourceName(request->circle(), "circles", "circle"));
         CERCLES_ASSIGN_OR_RETURN(
             membership::v1::Circle circle,

@@ -8,6 +8,7 @@
 #include "common/events/outbox.h"
 #include "common/server/server.h"
 #include "common/server/server_flags.h"
+#include "common/service/context.h"
 #include "common/storage/database.h"
 #include "common/storage/group_commit.h"
 #include "common/util/clock.h"
@@ -46,18 +47,8 @@ int main(int argc, char** argv) {
   config::ExitIfError(channel.status());
   lending::MembershipClient membership(*channel, absl::Milliseconds(deadline_ms));
 
-  std::atomic<bool> stopping{false};
-  events::EventNotifier notifier;
-  lending::LendingContext context;
-  context.db = db->get();
-  context.authorizer = runner.authorizer();
-  context.membership = &membership;
-  context.notifier = &notifier;
-  context.clock = SystemClock::Default();
-  context.fund_id = service_config->fund_id;
-  context.stopping = &stopping;
-  storage::GroupCommitter committer(**db);
-  context.committer = &committer;
+  service::ServiceRuntime runtime(**db, *runner.authorizer(), service_config->fund_id);
+  lending::LendingContext context{runtime.context(), &membership};
   lending::LendingService service(context);
   lending::FinancingService financing(context);
   runner.AddService(&service, lending::v1::LendingService::service_full_name());
@@ -73,21 +64,15 @@ int main(int argc, char** argv) {
   lending::MembershipEventApplier applier(service_config->fund_id, context.clock);
   auto subscriber =
       lending::NewMembershipSubscriber(*channel, db->get(), &applier, runner.metrics());
-  subscriber->set_on_applied([&](int64_t) { notifier.Notify(); });  // loan events to stream
+  subscriber->set_on_applied(
+      [&](int64_t) { runtime.notifier().Notify(); });  // loan events to stream
   subscriber->Start();
   log::Info("ready", {{"database", (*db)->Describe()}, {"membership", membership_address}});
   runner.SetServing(true);
   runner.WaitForTermination([&] {
-    stopping = true;
+    runtime.Stop();
     subscriber->Stop();
   });
-  const storage::GroupCommitter::Stats commits = committer.stats();
-  log::Info("group commit", {{"writes", absl::StrCat(commits.writes)},
-                             {"transactions", absl::StrCat(commits.transactions)},
-                             {"largest_batch", absl::StrCat(commits.largest_batch)},
-                             {"retries", absl::StrCat(commits.retries)},
-                             {"commit_failures", absl::StrCat(commits.commit_failures)},
-                             {"write_time", absl::FormatDuration(commits.write_time)},
-                             {"commit_time", absl::FormatDuration(commits.commit_time)}});
+  runtime.LogStats();
   return EXIT_SUCCESS;
 }

@@ -30,26 +30,12 @@ namespace {
 
 using cercles::membership::v1::Circle;
 
-std::string Method(const char* name) {
-  return absl::StrCat("cercles.lending.v1.LendingService.", name);
-}
-
 bool Contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
 // A replayed request_id answers with the first response before anything else is
-// asked (membership's answers may have changed since); ALREADY_EXISTS when the id
-// was used for another request.
-absl::StatusOr<bool> AnswerReplay(const LendingContext& context, grpc::ServerContext* call,
-                                  const std::string& method, const std::string& request_id,
-                                  const google::protobuf::Message& request,
-                                  google::protobuf::Message* response) {
-  CERCLES_ASSIGN_OR_RETURN(bool found,
-                           idempotency::Lookup(*context.db, method, request_id, request, response));
-  if (found) call->AddInitialMetadata(kReplayedMetadata, "true");
-  return found;
-}
+// asked (membership's answers may have changed since): service::AnswerReplay.
 
 // Membership's view of a circle, asked before the write.
 struct CircleView {
@@ -313,7 +299,6 @@ absl::StatusOr<ListQuery> ParseListQuery(const v1::ListLoansRequest& r, absl::Ti
 // ---- Decisions: the fund's approval or refusal (maker-checker), a withdrawal ----
 
 struct DecisionKind {
-  const char* method;
   LoanState to;
   bool by_the_fund;  // maker-checker: not by the request's submitter
 };
@@ -328,7 +313,7 @@ absl::Status Decide(const LendingContext& context, grpc::ServerContext* call,
   CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLoanName(loan_name, "loan"));
   return RunWrite(
-      context, call, Method(kind.method), request_id, request, response,
+      context, call, request, response,
       [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
         response->Clear();  // the write may run again after ABORTED
         CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, id));
@@ -419,13 +404,12 @@ grpc::Status LendingService::SubmitLoanRequest(grpc::ServerContext* context,
                                                const v1::SubmitLoanRequestRequest* request,
                                                v1::SubmitLoanRequestResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
-        const std::string method = Method("SubmitLoanRequest");
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         if (!request->validate_only()) {
           CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-          CERCLES_ASSIGN_OR_RETURN(
-              bool replayed,
-              AnswerReplay(context_, context, method, request->request_id(), *request, response));
+          CERCLES_ASSIGN_OR_RETURN(bool replayed,
+                                   service::AnswerReplay(context_, context, *request, response));
           if (replayed) return absl::OkStatus();
         }
         CERCLES_ASSIGN_OR_RETURN(Submission submission, ParseSubmission(*request));
@@ -457,7 +441,7 @@ grpc::Status LendingService::SubmitLoanRequest(grpc::ServerContext* context,
                 return absl::OkStatus();
               });
         }
-        return RunWrite(context_, context, method, request->request_id(), *request, response,
+        return RunWrite(context_, context, *request, response,
                         [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
                           response->Clear();  // the write may run again after ABORTED
                           LoanRecord loan;
@@ -481,7 +465,8 @@ grpc::Status LendingService::GetLoan(grpc::ServerContext* context,
                                      const v1::GetLoanRequest* request,
                                      v1::GetLoanResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLoanName(request->name(), "name"));
         CERCLES_ASSIGN_OR_RETURN(std::optional<absl::CivilDay> as_of,
                                  FromDate(request->as_of(), "as_of"));
@@ -502,7 +487,8 @@ grpc::Status LendingService::ListLoans(grpc::ServerContext* context,
                                        const v1::ListLoansRequest* request,
                                        v1::ListLoansResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int size, NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t start, DecodeIdPageToken(request->page_token()));
         CERCLES_ASSIGN_OR_RETURN(ListQuery query, ParseListQuery(*request, context_.clock->Now()));
@@ -558,21 +544,20 @@ grpc::Status LendingService::CastCircleVote(grpc::ServerContext* context,
                                             const v1::CastCircleVoteRequest* request,
                                             v1::CastCircleVoteResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
-        const std::string method = Method("CastCircleVote");
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLoanName(request->loan(), "loan"));
         CERCLES_RETURN_IF_ERROR(ValidateResourceName(request->voter(), "people", "voter"));
-        CERCLES_ASSIGN_OR_RETURN(
-            bool replayed,
-            AnswerReplay(context_, context, method, request->request_id(), *request, response));
+        CERCLES_ASSIGN_OR_RETURN(bool replayed,
+                                 service::AnswerReplay(context_, context, *request, response));
         if (replayed) return absl::OkStatus();
         CERCLES_ASSIGN_OR_RETURN(LoanRecord before, ReadLoan(context_, who, id));
         CERCLES_RETURN_IF_ERROR(CheckVoteOpen(before));
         CERCLES_ASSIGN_OR_RETURN(CircleView view, FetchCircle(context_, before.circle, context));
         const Vote vote{request->voter(), request->approve(), request->comment()};
         return RunWrite(
-            context_, context, method, request->request_id(), *request, response,
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               response->Clear();  // the write may run again after ABORTED
               CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, id));
@@ -607,19 +592,18 @@ grpc::Status LendingService::CloseCircleVote(grpc::ServerContext* context,
                                              const v1::CloseCircleVoteRequest* request,
                                              v1::CloseCircleVoteResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
-        const std::string method = Method("CloseCircleVote");
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLoanName(request->loan(), "loan"));
-        CERCLES_ASSIGN_OR_RETURN(
-            bool replayed,
-            AnswerReplay(context_, context, method, request->request_id(), *request, response));
+        CERCLES_ASSIGN_OR_RETURN(bool replayed,
+                                 service::AnswerReplay(context_, context, *request, response));
         if (replayed) return absl::OkStatus();
         CERCLES_ASSIGN_OR_RETURN(LoanRecord before, ReadLoan(context_, who, id));
         CERCLES_RETURN_IF_ERROR(CheckVoteOpen(before));
         CERCLES_ASSIGN_OR_RETURN(CircleView view, FetchCircle(context_, before.circle, context));
         return RunWrite(
-            context_, context, method, request->request_id(), *request, response,
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               response->Clear();  // the write may run again after ABORTED
               CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, id));
@@ -639,50 +623,54 @@ grpc::Status LendingService::CloseCircleVote(grpc::ServerContext* context,
 grpc::Status LendingService::ApproveLoan(grpc::ServerContext* context,
                                          const v1::ApproveLoanRequest* request,
                                          v1::ApproveLoanResponse* response) {
-  return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(std::string note,
-                                 NormaliseText(request->note(), "note", 500, /*required=*/false));
-        return Decide(context_, context, who, {"ApproveLoan", LoanState::kApproved, true},
-                      request->request_id(), request->loan(), note, *request, response,
-                      [&] { return response->mutable_loan(); });
-      });
+  return server::Serve(*context_.authorizer, context, *request, response,
+                       [&](const auth::Principal& who) -> absl::Status {
+                         CERCLES_ASSIGN_OR_RETURN(
+                             std::string note,
+                             NormaliseText(request->note(), "note", 500, /*required=*/false));
+                         return Decide(context_, context, who, {LoanState::kApproved, true},
+                                       request->request_id(), request->loan(), note, *request,
+                                       response, [&] { return response->mutable_loan(); });
+                       });
 }
 
 grpc::Status LendingService::RejectLoan(grpc::ServerContext* context,
                                         const v1::RejectLoanRequest* request,
                                         v1::RejectLoanResponse* response) {
-  return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseText(request->reason(), "reason"));
-        return Decide(context_, context, who, {"RejectLoan", LoanState::kRejected, true},
-                      request->request_id(), request->loan(), reason, *request, response,
-                      [&] { return response->mutable_loan(); });
-      });
+  return server::Serve(*context_.authorizer, context, *request, response,
+                       [&](const auth::Principal& who) -> absl::Status {
+                         CERCLES_ASSIGN_OR_RETURN(std::string reason,
+                                                  NormaliseText(request->reason(), "reason"));
+                         return Decide(context_, context, who, {LoanState::kRejected, true},
+                                       request->request_id(), request->loan(), reason, *request,
+                                       response, [&] { return response->mutable_loan(); });
+                       });
 }
 
 grpc::Status LendingService::WithdrawLoan(grpc::ServerContext* context,
                                           const v1::WithdrawLoanRequest* request,
                                           v1::WithdrawLoanResponse* response) {
-  return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseText(request->reason(), "reason"));
-        return Decide(context_, context, who, {"WithdrawLoan", LoanState::kWithdrawn, false},
-                      request->request_id(), request->loan(), reason, *request, response,
-                      [&] { return response->mutable_loan(); });
-      });
+  return server::Serve(*context_.authorizer, context, *request, response,
+                       [&](const auth::Principal& who) -> absl::Status {
+                         CERCLES_ASSIGN_OR_RETURN(std::string reason,
+                                                  NormaliseText(request->reason(), "reason"));
+                         return Decide(context_, context, who, {LoanState::kWithdrawn, false},
+                                       request->request_id(), request->loan(), reason, *request,
+                                       response, [&] { return response->mutable_loan(); });
+                       });
 }
 
 grpc::Status LendingService::DisburseLoan(grpc::ServerContext* context,
                                           const v1::DisburseLoanRequest* request,
                                           v1::DisburseLoanResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLoanName(request->loan(), "loan"));
         CERCLES_ASSIGN_OR_RETURN(DisbursementTerms d, ParseDisbursement(*request));
         return RunWrite(
-            context_, context, Method("DisburseLoan"), request->request_id(), *request, response,
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               response->Clear();  // the write may run again after ABORTED
               CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, id));
@@ -727,7 +715,8 @@ grpc::Status LendingService::GetLoanSchedule(grpc::ServerContext* context,
                                              const v1::GetLoanScheduleRequest* request,
                                              v1::GetLoanScheduleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLoanName(request->loan(), "loan"));
         return storage::RunInTransaction(
             *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
@@ -750,7 +739,8 @@ grpc::Status LendingService::PreviewSchedule(grpc::ServerContext* context,
                                              const v1::PreviewScheduleRequest* request,
                                              v1::PreviewScheduleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         FundSettings settings;
         CERCLES_RETURN_IF_ERROR(storage::RunInTransaction(
             *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
@@ -767,7 +757,7 @@ grpc::Status LendingService::PreviewSchedule(grpc::ServerContext* context,
 grpc::Status LendingService::WatchEvents(grpc::ServerContext* context,
                                          const v1::WatchEventsRequest* request,
                                          grpc::ServerWriter<v1::WatchEventsResponse>* writer) {
-  return server::Serve(*context_.authorizer, context, *request, [&](const auth::Principal&) {
+  return server::ServeStream(*context_.authorizer, context, *request, [&](const auth::Principal&) {
     return events::ServeEventsTo(context, *context_.db, *context_.notifier,
                                  request->after_sequence(), *context_.stopping, writer);
   });

@@ -26,10 +26,6 @@ namespace {
 
 constexpr size_t kMaxReferenceChars = 120;
 
-std::string Method(const char* name) {
-  return absl::StrCat("cercles.lending.v1.LendingService.", name);
-}
-
 std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
 
 // The day of a money movement: the one given or today, never in the future nor
@@ -424,27 +420,29 @@ absl::Status WriteOffLoanIn(const LendingContext& context, storage::Transaction&
 grpc::Status LendingService::RecordRepayment(grpc::ServerContext* context,
                                              const v1::RecordRepaymentRequest* request,
                                              v1::RecordRepaymentResponse* response) {
-  return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(RepaymentInput in, ParseRepayment(*request));
-        return RunWrite(context_, context, Method("RecordRepayment"), request->request_id(),
-                        *request, response, [&](storage::Transaction& tx, absl::Time now) {
-                          return RecordRepaymentIn(context_, tx, who, in, now, response);
-                        });
-      });
+  return server::Serve(*context_.authorizer, context, *request, response,
+                       [&](const auth::Principal& who) -> absl::Status {
+                         CERCLES_ASSIGN_OR_RETURN(RepaymentInput in, ParseRepayment(*request));
+                         return RunWrite(context_, context, *request, response,
+                                         [&](storage::Transaction& tx, absl::Time now) {
+                                           return RecordRepaymentIn(context_, tx, who, in, now,
+                                                                    response);
+                                         });
+                       });
 }
 
 grpc::Status LendingService::ReverseRepayment(grpc::ServerContext* context,
                                               const v1::ReverseRepaymentRequest* request,
                                               v1::ReverseRepaymentResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(RepaymentKey key,
                                  ParseRepaymentName(request->repayment(), "repayment"));
         CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseText(request->reason(), "reason"));
-        return RunWrite(context_, context, Method("ReverseRepayment"), request->request_id(),
-                        *request, response, [&](storage::Transaction& tx, absl::Time now) {
+        return RunWrite(context_, context, *request, response,
+                        [&](storage::Transaction& tx, absl::Time now) {
                           return ReverseRepaymentIn(context_, tx, who, key, reason, now, response);
                         });
       });
@@ -454,7 +452,8 @@ grpc::Status LendingService::ListRepayments(grpc::ServerContext* context,
                                             const v1::ListRepaymentsRequest* request,
                                             v1::ListRepaymentsResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t loan_id, ParseLoanName(request->loan(), "loan"));
         CERCLES_ASSIGN_OR_RETURN(int size, NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after, DecodeIdPageToken(request->page_token()));
@@ -481,16 +480,16 @@ grpc::Status LendingService::CallGuarantee(grpc::ServerContext* context,
                                            const v1::CallGuaranteeRequest* request,
                                            v1::CallGuaranteeResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t loan_id, ParseLoanName(request->loan(), "loan"));
         CERCLES_ASSIGN_OR_RETURN(std::optional<absl::CivilDay> call_date,
                                  FromDate(request->call_date(), "call_date"));
-        return RunWrite(context_, context, Method("CallGuarantee"), request->request_id(), *request,
-                        response, [&](storage::Transaction& tx, absl::Time now) {
-                          return CallGuaranteeIn(context_, tx, who, loan_id, call_date, now,
-                                                 response);
-                        });
+        return RunWrite(
+            context_, context, *request, response, [&](storage::Transaction& tx, absl::Time now) {
+              return CallGuaranteeIn(context_, tx, who, loan_id, call_date, now, response);
+            });
       });
 }
 
@@ -498,10 +497,11 @@ grpc::Status LendingService::RecordGuarantorPayment(
     grpc::ServerContext* context, const v1::RecordGuarantorPaymentRequest* request,
     v1::RecordGuarantorPaymentResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(GuarantorPaymentInput in, ParseGuarantorPayment(*request));
-        return RunWrite(context_, context, Method("RecordGuarantorPayment"), request->request_id(),
-                        *request, response, [&](storage::Transaction& tx, absl::Time now) {
+        return RunWrite(context_, context, *request, response,
+                        [&](storage::Transaction& tx, absl::Time now) {
                           return RecordGuarantorPaymentIn(context_, tx, who, in, now, response);
                         });
       });
@@ -511,14 +511,15 @@ grpc::Status LendingService::WriteOffLoan(grpc::ServerContext* context,
                                           const v1::WriteOffLoanRequest* request,
                                           v1::WriteOffLoanResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t loan_id, ParseLoanName(request->loan(), "loan"));
         CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseText(request->reason(), "reason"));
         CERCLES_ASSIGN_OR_RETURN(std::optional<absl::CivilDay> write_off_date,
                                  FromDate(request->write_off_date(), "write_off_date"));
-        return RunWrite(context_, context, Method("WriteOffLoan"), request->request_id(), *request,
-                        response, [&](storage::Transaction& tx, absl::Time now) {
+        return RunWrite(context_, context, *request, response,
+                        [&](storage::Transaction& tx, absl::Time now) {
                           return WriteOffLoanIn(context_, tx, who, loan_id, reason, write_off_date,
                                                 now, response);
                         });

@@ -19,7 +19,6 @@
 namespace cercles::lending {
 namespace {
 
-constexpr char kMethodPrefix[] = "cercles.lending.v1.LendingService.";
 constexpr char kSettingsSubject[] = "fundSettings";
 
 // The rules name the fields of the settings struct; the API's callers know them
@@ -100,29 +99,30 @@ absl::StatusOr<v1::FundSettingsChange> ChangeFromRow(const storage::Row& row) {
 grpc::Status LendingService::GetFundSettings(grpc::ServerContext* context,
                                              const v1::GetFundSettingsRequest* request,
                                              v1::GetFundSettingsResponse* response) {
-  return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
-        return storage::RunInTransaction(
-            *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
-              CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
-              *response->mutable_settings() = SettingsToProto(settings);
-              return absl::OkStatus();
-            });
-      });
+  return server::Serve(*context_.authorizer, context, *request, response,
+                       [&](const auth::Principal&) -> absl::Status {
+                         return storage::RunInTransaction(
+                             *context_.db, storage::TxMode::kRead,
+                             [&](storage::Transaction& tx) -> absl::Status {
+                               CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
+                               *response->mutable_settings() = SettingsToProto(settings);
+                               return absl::OkStatus();
+                             });
+                       });
 }
 
 grpc::Status LendingService::UpdateFundSettings(grpc::ServerContext* context,
                                                 const v1::UpdateFundSettingsRequest* request,
                                                 v1::UpdateFundSettingsResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseText(request->reason(), "reason"));
         const FundSettings wanted = SettingsFromProto(request->settings());
         CERCLES_RETURN_IF_ERROR(ValidateForApi(wanted));
         return RunWrite(
-            context_, context, absl::StrCat(kMethodPrefix, "UpdateFundSettings"),
-            request->request_id(), *request, response,
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               response->Clear();  // the write may run again after ABORTED
               CERCLES_ASSIGN_OR_RETURN(FundSettings current, LoadSettings(tx));
@@ -149,7 +149,8 @@ grpc::Status LendingService::ListFundSettingsChanges(
     grpc::ServerContext* context, const v1::ListFundSettingsChangesRequest* request,
     v1::ListFundSettingsChangesResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int size, NormalisePageSize(request->page_size()));
         // Newest first: the page starts below this id (0: the top).
         CERCLES_ASSIGN_OR_RETURN(int64_t before, DecodeIdPageToken(request->page_token()));

@@ -23,23 +23,6 @@ absl::Status MigrateMembership(storage::Database& db) {
   return absl::OkStatus();
 }
 
-absl::Status RunWrite(
-    const MembershipContext& context, grpc::ServerContext* call, absl::string_view method,
-    const std::string& request_id, const google::protobuf::Message& request,
-    google::protobuf::Message* response,
-    const std::function<absl::Status(storage::Transaction&, absl::Time)>& change) {
-  CERCLES_ASSIGN_OR_RETURN(
-      idempotency::Outcome outcome,
-      idempotency::Run(*context.db, method, request_id, request, response,
-                       [&](storage::Transaction& tx) { return change(tx, context.clock->Now()); }));
-  if (outcome.replayed) {
-    call->AddInitialMetadata(kReplayedMetadata, "true");
-  } else {
-    context.notifier->Notify();
-  }
-  return absl::OkStatus();
-}
-
 MembershipServices::MembershipServices(const MembershipContext& context)
     : circles_(std::make_unique<MembershipService>(context)),
       people_(std::make_unique<PeopleService>(context)),

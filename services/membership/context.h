@@ -15,8 +15,9 @@
 #include "absl/time/time.h"
 #include "common/auth/auth.h"
 #include "common/events/outbox.h"
-#include "common/idempotency/idempotency.h"
 #include "common/server/server.h"
+#include "common/service/context.h"
+#include "common/service/write.h"
 #include "common/storage/database.h"
 #include "common/util/clock.h"
 
@@ -28,26 +29,11 @@ struct MembershipSettings {
   bool require_training = true;
 };
 
-struct MembershipContext {
-  storage::Database* db = nullptr;
-  const auth::Authorizer* authorizer = nullptr;
-  events::EventNotifier* notifier = nullptr;
-  const Clock* clock = nullptr;
-  std::string fund_id;
-  const std::atomic<bool>* stopping = nullptr;
+struct MembershipContext : service::ServiceContext {
   MembershipSettings settings;
 };
 
-using idempotency::kReplayedMetadata;  // common/idempotency/idempotency.h
-
-// One write of any membership service: runs `change` (the change, its response
-// and its event, given the transaction's time) in one transaction with the
-// request_id record (see idempotency::Run), marks a replay in the response
-// metadata and wakes the event streams.
-absl::Status RunWrite(const MembershipContext& context, grpc::ServerContext* call,
-                      absl::string_view method, const std::string& request_id,
-                      const google::protobuf::Message& request, google::protobuf::Message* response,
-                      const std::function<absl::Status(storage::Transaction&, absl::Time)>& change);
+using service::RunWrite;  // common/service/write.h: the one write path
 
 // All migrations of the membership service, components in dependency order.
 absl::Status MigrateMembership(storage::Database& db);

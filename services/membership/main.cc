@@ -6,6 +6,7 @@
 #include "common/config/config.h"
 #include "common/server/server.h"
 #include "common/server/server_flags.h"
+#include "common/service/context.h"
 #include "common/storage/database.h"
 #include "common/util/clock.h"
 #include "common/util/log.h"
@@ -28,15 +29,8 @@ int main(int argc, char** argv) {
   auto db = storage::Database::Open(service_config->database_url);
   config::ExitIfError(db.status());
 
-  std::atomic<bool> stopping{false};
-  events::EventNotifier notifier;
-  membership::MembershipContext context;
-  context.db = db->get();
-  context.authorizer = runner.authorizer();
-  context.notifier = &notifier;
-  context.clock = SystemClock::Default();
-  context.fund_id = fund_id;
-  context.stopping = &stopping;
+  service::ServiceRuntime runtime(**db, *runner.authorizer(), fund_id);
+  membership::MembershipContext context{runtime.context(), {}};
   context.settings.require_training = absl::GetFlag(FLAGS_require_training);
   membership::MembershipServices services(context);
   services.RegisterWith(runner);
@@ -50,6 +44,7 @@ int main(int argc, char** argv) {
   }
   log::Info("ready", {{"database", (*db)->Describe()}, {"fund_id", fund_id}});
   runner.SetServing(true);
-  runner.WaitForTermination([&] { stopping = true; });
+  runner.WaitForTermination([&] { runtime.Stop(); });
+  runtime.LogStats();
   return EXIT_SUCCESS;
 }

@@ -17,9 +17,6 @@
 namespace cercles::membership {
 namespace {
 
-constexpr char kSetMeetingScheduleMethod[] =
-    "cercles.membership.v1.MeetingService.SetMeetingSchedule";
-constexpr char kRecordMeetingMethod[] = "cercles.membership.v1.MeetingService.RecordMeeting";
 // A full page of meetings stops growing past this many bytes (minutes run to
 // 20,000 characters), far below gRPC's 4 MiB default message limit.
 constexpr size_t kFullPageByteBudget = 1 << 20;
@@ -63,18 +60,13 @@ v1::MeetingRecorded RecordedEvent(const v1::Meeting& meeting, const std::string&
 
 }  // namespace
 
-MeetingService::MeetingService(const MembershipContext& context)
-    : db_(context.db),
-      authorizer_(context.authorizer),
-      notifier_(context.notifier),
-      clock_(context.clock),
-      fund_id_(context.fund_id) {}
+MeetingService::MeetingService(const MembershipContext& context) : context_(context) {}
 
-absl::CivilDay MeetingService::Today() const { return DayOf(clock_->Now()); }
+absl::CivilDay MeetingService::Today() const { return DayOf(context_.clock->Now()); }
 
 absl::Status MeetingService::CheckAccessBeforeWrite(const auth::Principal& who,
                                                     int64_t circle_id) const {
-  CERCLES_ASSIGN_OR_RETURN(auto tx, db_->Begin(storage::TxMode::kRead));
+  CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
   CERCLES_RETURN_IF_ERROR(CheckCircleAccess(*tx, who, circle_id, CircleAccess::kManage));
   return tx->Commit();
 }
@@ -95,28 +87,24 @@ grpc::Status MeetingService::SetMeetingSchedule(grpc::ServerContext* context,
                                                 const v1::SetMeetingScheduleRequest* request,
                                                 v1::SetMeetingScheduleResponse* response) {
   return server::Serve(
-      *authorizer_, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(ScheduleDraft draft, DraftSchedule(request->schedule()));
         CERCLES_RETURN_IF_ERROR(CheckAccessBeforeWrite(who, draft.circle_id));
-        CERCLES_ASSIGN_OR_RETURN(
-            idempotency::Outcome outcome,
-            idempotency::Run(
-                *db_, kSetMeetingScheduleMethod, request->request_id(), *request, response,
-                [&](storage::Transaction& tx) -> absl::Status {
-                  CERCLES_RETURN_IF_ERROR(CheckCircleMeets(tx, who, draft.circle_id));
-                  const absl::Time now = clock_->Now();
-                  CERCLES_ASSIGN_OR_RETURN(v1::MeetingSchedule schedule,
-                                           meetings_.PutSchedule(tx, draft, who.ToString(), now));
-                  v1::MeetingScheduleSet event;
-                  *event.mutable_schedule() = schedule;
-                  CERCLES_RETURN_IF_ERROR(
-                      events::AppendEvent(tx, fund_id_, schedule.name(), event, now).status());
-                  *response->mutable_schedule() = std::move(schedule);
-                  return absl::OkStatus();
-                }));
-        if (!outcome.replayed) notifier_->Notify();
-        return absl::OkStatus();
+        return RunWrite(
+            context_, context, *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              CERCLES_RETURN_IF_ERROR(CheckCircleMeets(tx, who, draft.circle_id));
+              CERCLES_ASSIGN_OR_RETURN(v1::MeetingSchedule schedule,
+                                       meetings_.PutSchedule(tx, draft, who.ToString(), now));
+              v1::MeetingScheduleSet event;
+              *event.mutable_schedule() = schedule;
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.fund_id, schedule.name(), event, now).status());
+              *response->mutable_schedule() = std::move(schedule);
+              return absl::OkStatus();
+            });
       });
 }
 
@@ -124,11 +112,12 @@ grpc::Status MeetingService::GetMeetingSchedule(grpc::ServerContext* context,
                                                 const v1::GetMeetingScheduleRequest* request,
                                                 v1::GetMeetingScheduleResponse* response) {
   return server::Serve(
-      *authorizer_, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t circle_id,
                                  ParseMeetingScheduleName(request->name(), "name"));
         CERCLES_ASSIGN_OR_RETURN(int upcoming, NormaliseUpcomingCount(request->upcoming_count()));
-        CERCLES_ASSIGN_OR_RETURN(auto tx, db_->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_RETURN_IF_ERROR(CheckCircleAccess(*tx, who, circle_id, CircleAccess::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::optional<v1::MeetingSchedule> schedule,
                                  meetings_.GetSchedule(*tx, circle_id));
@@ -160,47 +149,41 @@ grpc::Status MeetingService::RecordMeeting(grpc::ServerContext* context,
                                            const v1::RecordMeetingRequest* request,
                                            v1::RecordMeetingResponse* response) {
   return server::Serve(
-      *authorizer_, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t circle_id, ParseCircleName(request->parent(), "parent"));
         if (!request->has_meeting()) return absl::InvalidArgumentError("meeting is required");
         CERCLES_ASSIGN_OR_RETURN(MeetingDraft draft, DraftMeeting(request->meeting(), Today()));
         CERCLES_RETURN_IF_ERROR(CheckAccessBeforeWrite(who, circle_id));
         const std::string circle_name = CircleName(circle_id);
-        CERCLES_ASSIGN_OR_RETURN(
-            idempotency::Outcome outcome,
-            idempotency::Run(
-                *db_, kRecordMeetingMethod, request->request_id(), *request, response,
-                [&](storage::Transaction& tx) -> absl::Status {
-                  CERCLES_RETURN_IF_ERROR(CheckCircleMeets(tx, who, circle_id));
-                  CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> existing,
-                                           meetings_.MeetingOn(tx, circle_id, draft.day));
-                  if (existing.has_value()) {
-                    return absl::AlreadyExistsError(absl::StrCat(
-                        circle_name, " already has a meeting on ", FormatDay(draft.day), ": ",
-                        MeetingName(circle_id, *existing), " (one meeting per circle a day)"));
-                  }
-                  // Members are those of the fund's day (UTC, as DayOf).
-                  const absl::TimeZone utc = absl::UTCTimeZone();
-                  CERCLES_ASSIGN_OR_RETURN(
-                      std::set<int64_t> members,
-                      meetings_.MembersDuring(tx, circle_id, absl::FromCivil(draft.day, utc),
-                                              absl::FromCivil(draft.day + 1, utc)));
-                  CERCLES_RETURN_IF_ERROR(
-                      CheckAttendanceCoversMembers(draft, members, circle_name));
-                  const absl::Time now = clock_->Now();
-                  CERCLES_ASSIGN_OR_RETURN(
-                      v1::Meeting meeting,
-                      meetings_.InsertMeeting(tx, circle_id, draft, who.ToString(), now));
-                  CERCLES_RETURN_IF_ERROR(events::AppendEvent(tx, fund_id_, meeting.name(),
-                                                              RecordedEvent(meeting, circle_name),
-                                                              now)
-                                              .status());
-                  *response->mutable_meeting() = std::move(meeting);
-                  return absl::OkStatus();
-                }));
-        if (!outcome.replayed) notifier_->Notify();
-        return absl::OkStatus();
+        return RunWrite(
+            context_, context, *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              CERCLES_RETURN_IF_ERROR(CheckCircleMeets(tx, who, circle_id));
+              CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> existing,
+                                       meetings_.MeetingOn(tx, circle_id, draft.day));
+              if (existing.has_value()) {
+                return absl::AlreadyExistsError(absl::StrCat(
+                    circle_name, " already has a meeting on ", FormatDay(draft.day), ": ",
+                    MeetingName(circle_id, *existing), " (one meeting per circle a day)"));
+              }
+              // Members are those of the fund's day (UTC, as DayOf).
+              const absl::TimeZone utc = absl::UTCTimeZone();
+              CERCLES_ASSIGN_OR_RETURN(
+                  std::set<int64_t> members,
+                  meetings_.MembersDuring(tx, circle_id, absl::FromCivil(draft.day, utc),
+                                          absl::FromCivil(draft.day + 1, utc)));
+              CERCLES_RETURN_IF_ERROR(CheckAttendanceCoversMembers(draft, members, circle_name));
+              CERCLES_ASSIGN_OR_RETURN(
+                  v1::Meeting meeting,
+                  meetings_.InsertMeeting(tx, circle_id, draft, who.ToString(), now));
+              CERCLES_RETURN_IF_ERROR(events::AppendEvent(tx, context_.fund_id, meeting.name(),
+                                                          RecordedEvent(meeting, circle_name), now)
+                                          .status());
+              *response->mutable_meeting() = std::move(meeting);
+              return absl::OkStatus();
+            });
       });
 }
 
@@ -208,9 +191,10 @@ grpc::Status MeetingService::GetMeeting(grpc::ServerContext* context,
                                         const v1::GetMeetingRequest* request,
                                         v1::GetMeetingResponse* response) {
   return server::Serve(
-      *authorizer_, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(MeetingKey key, ParseMeetingName(request->name(), "name"));
-        CERCLES_ASSIGN_OR_RETURN(auto tx, db_->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_RETURN_IF_ERROR(CheckCircleAccess(*tx, who, key.circle_id, CircleAccess::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::optional<v1::Meeting> meeting,
                                  meetings_.GetMeeting(*tx, key));
@@ -227,7 +211,8 @@ grpc::Status MeetingService::ListMeetings(grpc::ServerContext* context,
                                           const v1::ListMeetingsRequest* request,
                                           v1::ListMeetingsResponse* response) {
   return server::Serve(
-      *authorizer_, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t circle_id, ParseCircleName(request->parent(), "parent"));
         CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(std::optional<MeetingListPosition> after,
@@ -240,7 +225,7 @@ grpc::Status MeetingService::ListMeetings(grpc::ServerContext* context,
           return absl::InvalidArgumentError("view is not a known MeetingView");
         }
         const bool full = request->view() == v1::MEETING_VIEW_FULL;
-        CERCLES_ASSIGN_OR_RETURN(auto tx, db_->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_RETURN_IF_ERROR(CheckCircleAccess(*tx, who, circle_id, CircleAccess::kRead));
         // One extra row tells whether another page exists without a second query.
         CERCLES_ASSIGN_OR_RETURN(
@@ -272,13 +257,14 @@ grpc::Status MeetingService::GetAttendanceSummary(grpc::ServerContext* context,
                                                   const v1::GetAttendanceSummaryRequest* request,
                                                   v1::GetAttendanceSummaryResponse* response) {
   return server::Serve(
-      *authorizer_, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t circle_id, ParseCircleName(request->circle(), "circle"));
         CERCLES_ASSIGN_OR_RETURN(
             DayRange range,
             ParseDayRange(request->has_start_date() ? &request->start_date() : nullptr,
                           request->has_end_date() ? &request->end_date() : nullptr));
-        CERCLES_ASSIGN_OR_RETURN(auto tx, db_->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_RETURN_IF_ERROR(CheckCircleAccess(*tx, who, circle_id, CircleAccess::kRead));
         CERCLES_ASSIGN_OR_RETURN(int64_t meeting_count,
                                  meetings_.CountMeetings(*tx, circle_id, range));

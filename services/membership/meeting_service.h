@@ -48,11 +48,7 @@ class MeetingService final : public cercles::membership::v1::MeetingService::Ser
   absl::Status CheckCircleMeets(storage::Transaction& tx, const auth::Principal& who,
                                 int64_t circle_id) const;
 
-  storage::Database* db_;
-  const auth::Authorizer* authorizer_;
-  events::EventNotifier* notifier_;
-  const Clock* clock_;
-  const std::string fund_id_;
+  const MembershipContext context_;
   MeetingStore meetings_;
 };
 

@@ -25,8 +25,6 @@
 namespace cercles::membership {
 namespace {
 
-constexpr char kService[] = "cercles.membership.v1.MembershipService.";
-
 bool IsAdmin(const auth::Principal& who) { return who.role == cercles::common::v1::ROLE_ADMIN; }
 
 absl::StatusOr<int64_t> DecodeOffset(const std::string& token) {
@@ -97,14 +95,6 @@ absl::Status CheckPersonMayJoin(storage::Transaction& tx, const CircleStore& cir
 MembershipService::MembershipService(const MembershipContext& context)
     : context_(context), circles_(context.fund_id) {}
 
-absl::Status MembershipService::Change(grpc::ServerContext* call, const char* method,
-                                       const std::string& request_id,
-                                       const google::protobuf::Message& request,
-                                       google::protobuf::Message* response, const Body& body) {
-  return RunWrite(context_, call, absl::StrCat(kService, method), request_id, request, response,
-                  body);
-}
-
 absl::Status MembershipService::Emit(storage::Transaction& tx, const std::string& subject,
                                      const google::protobuf::Message& event, absl::Time now) {
   return events::AppendEvent(tx, context_.fund_id, subject, event, now).status();
@@ -131,11 +121,12 @@ grpc::Status MembershipService::CreateCircle(grpc::ServerContext* context,
                                              const v1::CreateCircleRequest* request,
                                              v1::CreateCircleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(v1::Circle draft, DraftNewCircle(request->circle()));
-        return Change(
-            context, "CreateCircle", request->request_id(), *request, response,
+        return RunWrite(
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               // An advisor's new circle is theirs; an admin assigns later.
               CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> advisor, AdvisorIdOf(tx, who));
@@ -165,7 +156,8 @@ grpc::Status MembershipService::GetCircle(grpc::ServerContext* context,
                                           const v1::GetCircleRequest* request,
                                           v1::GetCircleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseCircleName(request->name(), "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_RETURN_IF_ERROR(CheckCircleAccess(*tx, who, id, CircleAccess::kRead));
@@ -178,7 +170,8 @@ grpc::Status MembershipService::ListCircles(grpc::ServerContext* context,
                                             const v1::ListCirclesRequest* request,
                                             v1::ListCirclesResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after_id, [&]() -> absl::StatusOr<int64_t> {
           CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(request->page_token()));
@@ -232,7 +225,7 @@ grpc::Status MembershipService::ListCircles(grpc::ServerContext* context,
 grpc::Status MembershipService::WatchEvents(grpc::ServerContext* context,
                                             const v1::WatchEventsRequest* request,
                                             grpc::ServerWriter<v1::WatchEventsResponse>* writer) {
-  return server::Serve(*context_.authorizer, context, *request, [&](const auth::Principal&) {
+  return server::ServeStream(*context_.authorizer, context, *request, [&](const auth::Principal&) {
     return events::ServeEventsTo(context, *context_.db, *context_.notifier,
                                  request->after_sequence(), *context_.stopping, writer);
   });
@@ -242,7 +235,8 @@ grpc::Status MembershipService::UpdateCircle(grpc::ServerContext* context,
                                              const v1::UpdateCircleRequest* request,
                                              v1::UpdateCircleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t id,
                                  ParseCircleName(request->circle().name(), "circle.name"));
@@ -263,8 +257,8 @@ grpc::Status MembershipService::UpdateCircle(grpc::ServerContext* context,
                 "have their own methods)"));
           }
         }
-        return Change(
-            context, "UpdateCircle", request->request_id(), *request, response,
+        return RunWrite(
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(CheckCircleAccess(tx, who, id, CircleAccess::kManage));
               CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, id));
@@ -290,13 +284,14 @@ grpc::Status MembershipService::AddCircleMember(grpc::ServerContext* context,
                                                 const v1::AddCircleMemberRequest* request,
                                                 v1::AddCircleMemberResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t circle_id, ParseCircleName(request->circle(), "circle"));
         CERCLES_ASSIGN_OR_RETURN(int64_t person_id, ParsePersonName(request->person(), "person"));
         CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseReason(request->reason(), "reason"));
-        return Change(
-            context, "AddCircleMember", request->request_id(), *request, response,
+        return RunWrite(
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(CheckCircleAccess(tx, who, circle_id, CircleAccess::kManage));
               CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, circle_id));
@@ -331,13 +326,14 @@ grpc::Status MembershipService::RemoveCircleMember(grpc::ServerContext* context,
                                                    const v1::RemoveCircleMemberRequest* request,
                                                    v1::RemoveCircleMemberResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t circle_id, ParseCircleName(request->circle(), "circle"));
         CERCLES_ASSIGN_OR_RETURN(int64_t person_id, ParsePersonName(request->person(), "person"));
         CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseReason(request->reason(), "reason"));
-        return Change(
-            context, "RemoveCircleMember", request->request_id(), *request, response,
+        return RunWrite(
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(CheckCircleAccess(tx, who, circle_id, CircleAccess::kManage));
               CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, circle_id));
@@ -372,7 +368,8 @@ grpc::Status MembershipService::ListCircleMembers(grpc::ServerContext* context,
                                                   const v1::ListCircleMembersRequest* request,
                                                   v1::ListCircleMembersResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseCircleName(request->circle(), "circle"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_RETURN_IF_ERROR(CheckCircleAccess(*tx, who, id, CircleAccess::kRead));
@@ -390,7 +387,8 @@ grpc::Status MembershipService::ListCircleHistory(grpc::ServerContext* context,
                                                   const v1::ListCircleHistoryRequest* request,
                                                   v1::ListCircleHistoryResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseCircleName(request->circle(), "circle"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_RETURN_IF_ERROR(CheckCircleAccess(*tx, who, id, CircleAccess::kRead));
@@ -418,8 +416,8 @@ absl::Status MembershipService::ChangeStatus(grpc::ServerContext* call, const au
   if (reason_required || !reason_in.empty()) {
     CERCLES_ASSIGN_OR_RETURN(reason, NormaliseReason(reason_in, "reason"));
   }
-  return Change(
-      call, method, request_id, request, response,
+  return RunWrite(
+      context_, call, request, response,
       [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(CheckCircleAccess(tx, who, id, CircleAccess::kManage));
         CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, id));
@@ -440,87 +438,92 @@ absl::Status MembershipService::ChangeStatus(grpc::ServerContext* call, const au
 grpc::Status MembershipService::ActivateCircle(grpc::ServerContext* context,
                                                const v1::ActivateCircleRequest* request,
                                                v1::ActivateCircleResponse* response) {
-  return server::Serve(*context_.authorizer, context, *request, [&](const auth::Principal& who) {
-    return ChangeStatus(
-        context, who, "ActivateCircle", request->request_id(), *request, request->name(),
-        "activated", false,
-        [&](storage::Transaction& tx, const CircleState& state, int*,
-            absl::Time) -> absl::StatusOr<v1::CircleStatus> {
-          CERCLES_ASSIGN_OR_RETURN(std::vector<int64_t> members,
-                                   circles_.CurrentMembers(tx, state.id));
-          std::vector<std::string> untrained;
-          for (int64_t person : members) {
-            CERCLES_ASSIGN_OR_RETURN(PersonFacts facts, LoadPersonFacts(tx, person));
-            if (!facts.trained) untrained.push_back(PersonName(person));
-          }
-          CERCLES_RETURN_IF_ERROR(CheckActivation(state.status, static_cast<int>(members.size()),
-                                                  untrained, context_.settings.require_training,
-                                                  CircleName(state.id)));
-          return v1::CIRCLE_STATUS_ACTIVE;
-        },
-        response, request->has_effective_time() ? &request->effective_time() : nullptr);
-  });
+  return server::Serve(
+      *context_.authorizer, context, *request, response, [&](const auth::Principal& who) {
+        return ChangeStatus(
+            context, who, "ActivateCircle", request->request_id(), *request, request->name(),
+            "activated", false,
+            [&](storage::Transaction& tx, const CircleState& state, int*,
+                absl::Time) -> absl::StatusOr<v1::CircleStatus> {
+              CERCLES_ASSIGN_OR_RETURN(std::vector<int64_t> members,
+                                       circles_.CurrentMembers(tx, state.id));
+              std::vector<std::string> untrained;
+              for (int64_t person : members) {
+                CERCLES_ASSIGN_OR_RETURN(PersonFacts facts, LoadPersonFacts(tx, person));
+                if (!facts.trained) untrained.push_back(PersonName(person));
+              }
+              CERCLES_RETURN_IF_ERROR(
+                  CheckActivation(state.status, static_cast<int>(members.size()), untrained,
+                                  context_.settings.require_training, CircleName(state.id)));
+              return v1::CIRCLE_STATUS_ACTIVE;
+            },
+            response, request->has_effective_time() ? &request->effective_time() : nullptr);
+      });
 }
 
 grpc::Status MembershipService::SuspendCircle(grpc::ServerContext* context,
                                               const v1::SuspendCircleRequest* request,
                                               v1::SuspendCircleResponse* response) {
-  return server::Serve(*context_.authorizer, context, *request, [&](const auth::Principal& who) {
-    return ChangeStatus(
-        context, who, "SuspendCircle", request->request_id(), *request, request->name(),
-        request->reason(), true,
-        [&](storage::Transaction&, const CircleState& state, int*,
-            absl::Time) -> absl::StatusOr<v1::CircleStatus> {
-          CERCLES_RETURN_IF_ERROR(CheckSuspend(state.status, CircleName(state.id)));
-          return v1::CIRCLE_STATUS_SUSPENDED;
-        },
-        response);
-  });
+  return server::Serve(
+      *context_.authorizer, context, *request, response, [&](const auth::Principal& who) {
+        return ChangeStatus(
+            context, who, "SuspendCircle", request->request_id(), *request, request->name(),
+            request->reason(), true,
+            [&](storage::Transaction&, const CircleState& state, int*,
+                absl::Time) -> absl::StatusOr<v1::CircleStatus> {
+              CERCLES_RETURN_IF_ERROR(CheckSuspend(state.status, CircleName(state.id)));
+              return v1::CIRCLE_STATUS_SUSPENDED;
+            },
+            response);
+      });
 }
 
 grpc::Status MembershipService::ResumeCircle(grpc::ServerContext* context,
                                              const v1::ResumeCircleRequest* request,
                                              v1::ResumeCircleResponse* response) {
-  return server::Serve(*context_.authorizer, context, *request, [&](const auth::Principal& who) {
-    return ChangeStatus(
-        context, who, "ResumeCircle", request->request_id(), *request, request->name(),
-        request->reason(), true,
-        [&](storage::Transaction&, const CircleState& state, int* count,
-            absl::Time) -> absl::StatusOr<v1::CircleStatus> {
-          return ResumedStatus(state.status, *count, CircleName(state.id));
-        },
-        response);
-  });
+  return server::Serve(*context_.authorizer, context, *request, response,
+                       [&](const auth::Principal& who) {
+                         return ChangeStatus(
+                             context, who, "ResumeCircle", request->request_id(), *request,
+                             request->name(), request->reason(), true,
+                             [&](storage::Transaction&, const CircleState& state, int* count,
+                                 absl::Time) -> absl::StatusOr<v1::CircleStatus> {
+                               return ResumedStatus(state.status, *count, CircleName(state.id));
+                             },
+                             response);
+                       });
 }
 
 grpc::Status MembershipService::DissolveCircle(grpc::ServerContext* context,
                                                const v1::DissolveCircleRequest* request,
                                                v1::DissolveCircleResponse* response) {
-  return server::Serve(*context_.authorizer, context, *request, [&](const auth::Principal& who) {
-    return ChangeStatus(
-        context, who, "DissolveCircle", request->request_id(), *request, request->name(),
-        request->reason(), true,
-        [&](storage::Transaction& tx, const CircleState& state, int* count,
-            absl::Time now) -> absl::StatusOr<v1::CircleStatus> {
-          CERCLES_RETURN_IF_ERROR(CheckDissolve(state.status, CircleName(state.id)));
-          CERCLES_ASSIGN_OR_RETURN(std::vector<int64_t> members,
-                                   circles_.CurrentMembers(tx, state.id));
-          for (int64_t person : members) {
-            CERCLES_RETURN_IF_ERROR(
-                circles_.RemoveMember(tx, state.id, person, "circle dissolved", now).status());
-          }
-          *count = 0;
-          return v1::CIRCLE_STATUS_DISSOLVED;
-        },
-        response);
-  });
+  return server::Serve(
+      *context_.authorizer, context, *request, response, [&](const auth::Principal& who) {
+        return ChangeStatus(
+            context, who, "DissolveCircle", request->request_id(), *request, request->name(),
+            request->reason(), true,
+            [&](storage::Transaction& tx, const CircleState& state, int* count,
+                absl::Time now) -> absl::StatusOr<v1::CircleStatus> {
+              CERCLES_RETURN_IF_ERROR(CheckDissolve(state.status, CircleName(state.id)));
+              CERCLES_ASSIGN_OR_RETURN(std::vector<int64_t> members,
+                                       circles_.CurrentMembers(tx, state.id));
+              for (int64_t person : members) {
+                CERCLES_RETURN_IF_ERROR(
+                    circles_.RemoveMember(tx, state.id, person, "circle dissolved", now).status());
+              }
+              *count = 0;
+              return v1::CIRCLE_STATUS_DISSOLVED;
+            },
+            response);
+      });
 }
 
 grpc::Status MembershipService::MergeCircles(grpc::ServerContext* context,
                                              const v1::MergeCirclesRequest* request,
                                              v1::MergeCirclesResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         if (request->circles_size() < 2 || request->circles_size() > 4) {
           return absl::InvalidArgumentError("circles must name 2 to 4 circles to merge");
@@ -549,8 +552,8 @@ grpc::Status MembershipService::MergeCircles(grpc::ServerContext* context,
           }
           return d;
         }());
-        return Change(
-            context, "MergeCircles", request->request_id(), *request, response,
+        return RunWrite(
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               std::vector<CircleState> states;
               std::vector<v1::CircleStatus> statuses;
@@ -685,7 +688,8 @@ grpc::Status MembershipService::ProposeCircles(grpc::ServerContext* context,
                                                const v1::ProposeCirclesRequest* request,
                                                v1::ProposeCirclesResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t training_id,
                                  ParseTrainingName(request->training(), "training"));
         std::set<std::string> seen;
@@ -729,7 +733,8 @@ grpc::Status MembershipService::AcceptCircleProposal(grpc::ServerContext* contex
                                                      const v1::AcceptCircleProposalRequest* request,
                                                      v1::AcceptCircleProposalResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         if (request->circles().empty() || request->circles_size() > 50) {
           return absl::InvalidArgumentError("circles must hold 1 to 50 proposed circles");
@@ -781,7 +786,7 @@ grpc::Status MembershipService::AcceptCircleProposal(grpc::ServerContext* contex
           }
           planned.push_back(std::move(p));
         }
-        const Body body = [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+        const service::Change body = [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
           CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> advisor, AdvisorIdOf(tx, who));
           if (who.role == cercles::common::v1::ROLE_ADVISOR && !advisor) {
             return absl::PermissionDeniedError(
@@ -840,22 +845,16 @@ grpc::Status MembershipService::AcceptCircleProposal(grpc::ServerContext* contex
           // The write this dry run stands for may already have happened: say so.
           v1::AcceptCircleProposalRequest write = *request;
           write.clear_validate_only();
-          CERCLES_ASSIGN_OR_RETURN(
-              bool written,
-              idempotency::Lookup(*context_.db, absl::StrCat(kService, "AcceptCircleProposal"),
-                                  request->request_id(), write, response));
-          if (written) {
-            context->AddInitialMetadata(kReplayedMetadata, "true");
-            return absl::OkStatus();
-          }
+          CERCLES_ASSIGN_OR_RETURN(bool written,
+                                   service::AnswerReplay(context_, context, write, response));
+          if (written) return absl::OkStatus();
           // Everything the real call checks, in a transaction that is never committed.
           CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kWrite));
           CERCLES_RETURN_IF_ERROR(body(*tx, context_.clock->Now()));
           for (auto& circle : *response->mutable_circles()) circle.clear_name();
           return absl::OkStatus();  // rolled back when tx goes out of scope
         }
-        return Change(context, "AcceptCircleProposal", request->request_id(), *request, response,
-                      body);
+        return RunWrite(context_, context, *request, response, body);
       });
 }
 
@@ -863,19 +862,20 @@ grpc::Status MembershipService::CreateAdvisor(grpc::ServerContext* context,
                                               const v1::CreateAdvisorRequest* request,
                                               v1::CreateAdvisorResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(v1::Advisor draft, DraftAdvisor(request->advisor()));
-        return Change(context, "CreateAdvisor", request->request_id(), *request, response,
-                      [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-                        CERCLES_ASSIGN_OR_RETURN(v1::Advisor advisor,
-                                                 circles_.InsertAdvisor(tx, draft, now));
-                        v1::AdvisorCreated event;
-                        *event.mutable_advisor() = advisor;
-                        CERCLES_RETURN_IF_ERROR(Emit(tx, advisor.name(), event, now));
-                        *response->mutable_advisor() = std::move(advisor);
-                        return absl::OkStatus();
-                      });
+        return RunWrite(context_, context, *request, response,
+                        [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+                          CERCLES_ASSIGN_OR_RETURN(v1::Advisor advisor,
+                                                   circles_.InsertAdvisor(tx, draft, now));
+                          v1::AdvisorCreated event;
+                          *event.mutable_advisor() = advisor;
+                          CERCLES_RETURN_IF_ERROR(Emit(tx, advisor.name(), event, now));
+                          *response->mutable_advisor() = std::move(advisor);
+                          return absl::OkStatus();
+                        });
       });
 }
 
@@ -883,7 +883,8 @@ grpc::Status MembershipService::ListAdvisors(grpc::ServerContext* context,
                                              const v1::ListAdvisorsRequest* request,
                                              v1::ListAdvisorsResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after, DecodeOffset(request->page_token()));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
@@ -906,13 +907,14 @@ grpc::Status MembershipService::AssignCircleAdvisor(grpc::ServerContext* context
                                                     const v1::AssignCircleAdvisorRequest* request,
                                                     v1::AssignCircleAdvisorResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t circle_id, ParseCircleName(request->circle(), "circle"));
         CERCLES_ASSIGN_OR_RETURN(int64_t advisor_id,
                                  ParseAdvisorName(request->advisor(), "advisor"));
-        return Change(
-            context, "AssignCircleAdvisor", request->request_id(), *request, response,
+        return RunWrite(
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_ASSIGN_OR_RETURN(bool exists, circles_.AdvisorExists(tx, advisor_id));
               if (!exists) {

@@ -66,12 +66,6 @@ class MembershipService final : public cercles::membership::v1::MembershipServic
                                    v1::AssignCircleAdvisorResponse* response) override;
 
  private:
-  using Body = std::function<absl::Status(storage::Transaction&, absl::Time now)>;
-  // An idempotent change: the body, its events and the request_id record in one
-  // transaction; streams are woken after a first (not replayed) commit.
-  absl::Status Change(grpc::ServerContext* call, const char* method, const std::string& request_id,
-                      const google::protobuf::Message& request, google::protobuf::Message* response,
-                      const Body& body);
   absl::Status Emit(storage::Transaction& tx, const std::string& subject,
                     const google::protobuf::Message& event, absl::Time now);
   absl::StatusOr<v1::Circle> Reload(storage::Transaction& tx, int64_t id);

@@ -53,7 +53,8 @@ grpc::Status PeopleService::CreatePerson(grpc::ServerContext* context,
                                          const v1::CreatePersonRequest* request,
                                          v1::CreatePersonResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(Person draft,
                                  NormalisePerson(request->person(), DayOf(context_.clock->Now())));
@@ -62,8 +63,7 @@ grpc::Status PeopleService::CreatePerson(grpc::ServerContext* context,
           return absl::OkStatus();
         }
         return RunWrite(
-            context_, context, "cercles.membership.v1.PeopleService.CreatePerson",
-            request->request_id(), *request, response,
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_ASSIGN_OR_RETURN(Person person, people_.Insert(tx, draft, now));
               v1::PersonCreated event;
@@ -80,7 +80,8 @@ grpc::Status PeopleService::GetPerson(grpc::ServerContext* context,
                                       const v1::GetPersonRequest* request,
                                       v1::GetPersonResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, ParsePersonName(request->name(), "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::optional<Person> person, people_.Get(*tx, id));
@@ -97,13 +98,13 @@ grpc::Status PeopleService::UpdatePerson(grpc::ServerContext* context,
                                          const v1::UpdatePersonRequest* request,
                                          v1::UpdatePersonResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t id,
                                  ParsePersonName(request->person().name(), "person.name"));
         return RunWrite(
-            context_, context, "cercles.membership.v1.PeopleService.UpdatePerson",
-            request->request_id(), *request, response,
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(PeopleStore::Lock(tx, id));
               CERCLES_ASSIGN_OR_RETURN(std::optional<Person> stored, people_.Get(tx, id));
@@ -142,7 +143,8 @@ grpc::Status PeopleService::ListPeople(grpc::ServerContext* context,
                                        const v1::ListPeopleRequest* request,
                                        v1::ListPeopleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after_id, DecodeIdPageToken(request->page_token()));
         PeopleFilter filter;

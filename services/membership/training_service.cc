@@ -48,12 +48,12 @@ grpc::Status TrainingService::CreateTraining(grpc::ServerContext* context,
                                              const v1::CreateTrainingRequest* request,
                                              v1::CreateTrainingResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(Training draft, DraftNewTraining(request->training()));
         return RunWrite(
-            context_, context, "cercles.membership.v1.TrainingService.CreateTraining",
-            request->request_id(), *request, response,
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_ASSIGN_OR_RETURN(Training training, trainings_.Insert(tx, draft, now));
               v1::TrainingCreated event;
@@ -70,7 +70,8 @@ grpc::Status TrainingService::GetTraining(grpc::ServerContext* context,
                                           const v1::GetTrainingRequest* request,
                                           v1::GetTrainingResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseTrainingName(request->name(), "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::optional<Training> training, trainings_.Get(*tx, id));
@@ -84,7 +85,8 @@ grpc::Status TrainingService::ListTrainings(grpc::ServerContext* context,
                                             const v1::ListTrainingsRequest* request,
                                             v1::ListTrainingsResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after_id, DecodeIdPageToken(request->page_token()));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
@@ -108,14 +110,14 @@ grpc::Status TrainingService::EnrolPerson(grpc::ServerContext* context,
                                           const v1::EnrolPersonRequest* request,
                                           v1::EnrolPersonResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t training_id,
                                  ParseTrainingName(request->training(), "training"));
         CERCLES_ASSIGN_OR_RETURN(int64_t person_id, ParsePersonName(request->person(), "person"));
         return RunWrite(
-            context_, context, "cercles.membership.v1.TrainingService.EnrolPerson",
-            request->request_id(), *request, response,
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               // Takes the person's lock: one enrolment of a pair at a time.
               CERCLES_ASSIGN_OR_RETURN(PersonFacts person, LoadPersonFacts(tx, person_id));
@@ -151,7 +153,8 @@ grpc::Status TrainingService::CompleteTraining(grpc::ServerContext* context,
                                                const v1::CompleteTrainingRequest* request,
                                                v1::CompleteTrainingResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t training_id,
                                  ParseTrainingName(request->training(), "training"));
@@ -161,8 +164,7 @@ grpc::Status TrainingService::CompleteTraining(grpc::ServerContext* context,
         }
         CERCLES_RETURN_IF_ERROR(CheckDate(request->completion_date(), "completion_date").status());
         return RunWrite(
-            context_, context, "cercles.membership.v1.TrainingService.CompleteTraining",
-            request->request_id(), *request, response,
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(PeopleStore::Lock(tx, person_id));
               CERCLES_ASSIGN_OR_RETURN(std::optional<Training> training,
@@ -204,7 +206,8 @@ grpc::Status TrainingService::ListEnrolments(grpc::ServerContext* context,
                                              const v1::ListEnrolmentsRequest* request,
                                              v1::ListEnrolmentsResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(EnrolmentPosition after,
                                  PositionFromPageToken(request->page_token()));

@@ -15,7 +15,6 @@
 namespace cercles::network {
 namespace {
 
-constexpr char kService[] = "cercles.network.v1.FederationService.";
 // How many change sequences one read of the directory stream takes.
 constexpr int kSequencesPerRead = 256;
 // How often an idle directory stream looks for changes (and for revocation).
@@ -49,7 +48,8 @@ grpc::Status FederationService::ListDirectory(grpc::ServerContext* context,
                                               const v1::ListDirectoryRequest* request,
                                               v1::ListDirectoryResponse* response) {
   return server::Serve(
-      *context_.network.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.network.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(request->page_token()));
         std::optional<CircleKey> after;
@@ -112,7 +112,7 @@ absl::Status FederationService::StreamDirectory(
 grpc::Status FederationService::WatchDirectory(
     grpc::ServerContext* context, const v1::WatchDirectoryRequest* request,
     grpc::ServerWriter<v1::WatchDirectoryResponse>* writer) {
-  return server::Serve(
+  return server::ServeStream(
       *context_.network.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
         if (request->after_sequence() < 0) {
           return absl::InvalidArgumentError(
@@ -126,7 +126,8 @@ grpc::Status FederationService::GetFederationStats(grpc::ServerContext* context,
                                                    const v1::GetFederationStatsRequest* request,
                                                    v1::GetFederationStatsResponse* response) {
   return server::Serve(
-      *context_.network.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.network.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         const std::string& fund = context_.network.fund_id;
         absl::CivilDay as_of = absl::ToCivilDay(context_.network.clock->Now(), absl::UTCTimeZone());
         if (request->has_as_of()) {
@@ -154,7 +155,7 @@ grpc::Status FederationService::ProposeMemberTransfer(
     grpc::ServerContext* context, const v1::ProposeMemberTransferRequest* request,
     v1::ProposeMemberTransferResponse* response) {
   return server::Serve(
-      *context_.network.authorizer, context, *request,
+      *context_.network.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         if (request->request_id().size() > kMaxPeerRequestIdLength) {
@@ -187,8 +188,7 @@ grpc::Status FederationService::ProposeMemberTransfer(
         transfer.set_status(v1::TRANSFER_STATUS_PROPOSED);
         // Request ids are the peer's own: recorded under its fund id.
         return RunWrite(
-            context_.network, context, absl::StrCat(kService, "ProposeMemberTransfer"),
-            absl::StrCat(peer.fund_id(), ":", request->request_id()), *request, response,
+            context_.network, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_ASSIGN_OR_RETURN(std::optional<v1::NetworkCircle> circle,
                                        directory_.Get(tx, key));
@@ -210,7 +210,8 @@ grpc::Status FederationService::ProposeMemberTransfer(
               CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_.network, stored.name(), event, now));
               *response->mutable_transfer() = Redacted(std::move(stored));
               return absl::OkStatus();
-            });
+            },
+            peer.fund_id());
       });
 }
 
@@ -218,7 +219,7 @@ grpc::Status FederationService::GetProposedTransfer(grpc::ServerContext* context
                                                     const v1::GetProposedTransferRequest* request,
                                                     v1::GetProposedTransferResponse* response) {
   return server::Serve(
-      *context_.network.authorizer, context, *request,
+      *context_.network.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(v1::PeerFund peer, CallingPeer(who));
         CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(request->name(), "transfers", "name"));

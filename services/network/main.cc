@@ -12,6 +12,7 @@
 #include "common/events/watch.h"
 #include "common/server/server.h"
 #include "common/server/server_flags.h"
+#include "common/service/context.h"
 #include "common/storage/database.h"
 #include "common/util/clock.h"
 #include "common/util/log.h"
@@ -161,17 +162,9 @@ int main(int argc, char** argv) {
                             peer_sync != nullptr ? peer_sync->Generation() : 0);
       },
       runner.metrics());
-  std::atomic<bool> stopping{false};
-  events::EventNotifier notifier;
-  network::NetworkContext context;
-  context.db = db->get();
-  context.authorizer = runner.authorizer();
-  context.notifier = &notifier;
-  context.clock = SystemClock::Default();
-  context.fund_id = fund_id;
-  context.stopping = &stopping;
-  context.cache = &cache;
-  context.outbox_head = &outbox_head;
+  service::ServiceRuntime runtime(**db, *runner.authorizer(), fund_id);
+  network::NetworkContext context{runtime.context(), &cache, &outbox_head};
+  context.after_commit = [&outbox_head] { outbox_head.RefreshAfterWrite(); };
   network::NetworkService network_service(context);
   network::PartnerService partner_service(context);
   runner.AddService(&network_service, network::v1::NetworkService::service_full_name());
@@ -209,11 +202,12 @@ int main(int argc, char** argv) {
                       {"cache", redis != nullptr}});
   runner.SetServing(true);
   runner.WaitForTermination([&] {
-    stopping = true;
+    runtime.Stop();
     membership_events.Stop();
     if (lending_events != nullptr) lending_events->Stop();
     outbox_head.StopPolling();
     peer_sync->Stop();
   });
+  runtime.LogStats();
   return EXIT_SUCCESS;
 }

@@ -46,27 +46,13 @@ void OutboxHead::StopPolling() {
   if (poller_.joinable()) poller_.join();
 }
 
-absl::Status RunWrite(
-    const NetworkContext& context, grpc::ServerContext* call, absl::string_view method,
-    const std::string& request_id, const google::protobuf::Message& request,
-    google::protobuf::Message* response,
-    const std::function<absl::Status(storage::Transaction&, absl::Time)>& change) {
-  CERCLES_ASSIGN_OR_RETURN(
-      idempotency::Outcome outcome,
-      idempotency::Run(*context.db, method, request_id, request, response,
-                       [&](storage::Transaction& tx) { return change(tx, context.clock->Now()); }));
-  if (outcome.replayed) {
-    call->AddInitialMetadata(kReplayedMetadata, "true");
-    return absl::OkStatus();
-  }
-  context.notifier->Notify();
+void OutboxHead::RefreshAfterWrite() {
   // The write committed: the next read must not be answered from an older entry.
   // A failure here cannot undo the write; the poller catches up.
-  if (absl::Status head = context.outbox_head->Refresh(); !head.ok()) {
+  if (absl::Status head = Refresh(); !head.ok()) {
     log::Warning("cannot read network's outbox head after a write",
                  {{"error", std::string(head.message())}});
   }
-  return absl::OkStatus();
 }
 
 absl::Status EmitEvent(storage::Transaction& tx, const NetworkContext& context,

@@ -1,6 +1,5 @@
-// What every network service object is built from, the one idempotent write
-// path (change + event + request_id record in one transaction), and the head of
-// network's own outbox (part of the cache generation).
+// What every network service object is built from (the common service context,
+// the cache and the head of network's own outbox, part of the cache generation).
 #ifndef CERCLES_SERVICES_NETWORK_NETWORK_CONTEXT_H_
 #define CERCLES_SERVICES_NETWORK_NETWORK_CONTEXT_H_
 
@@ -17,7 +16,8 @@
 #include "absl/time/time.h"
 #include "common/auth/auth.h"
 #include "common/events/outbox.h"
-#include "common/idempotency/idempotency.h"
+#include "common/service/context.h"
+#include "common/service/write.h"
 #include "common/storage/database.h"
 #include "common/util/clock.h"
 #include "services/network/directory_cache.h"
@@ -32,6 +32,8 @@ class OutboxHead {
   explicit OutboxHead(storage::Database* db) : db_(db) {}
   ~OutboxHead() { StopPolling(); }
   absl::Status Refresh();
+  // Refresh after a local write, logging (not returning) a failure.
+  void RefreshAfterWrite();
   int64_t value() const { return value_.load(); }
   void StartPolling(absl::Duration every);
   void StopPolling();
@@ -44,28 +46,14 @@ class OutboxHead {
   std::thread poller_;
 };
 
-struct NetworkContext {
-  storage::Database* db = nullptr;
-  const auth::Authorizer* authorizer = nullptr;
-  events::EventNotifier* notifier = nullptr;
-  const Clock* clock = nullptr;
-  // The fund this network service runs for.
-  std::string fund_id;
-  const std::atomic<bool>* stopping = nullptr;
+struct NetworkContext : service::ServiceContext {
   DirectoryCache* cache = nullptr;
+  // Part of the cache generation; main refreshes it after every write
+  // (ServiceContext::after_commit) so this replica's next read sees a new one.
   OutboxHead* outbox_head = nullptr;
 };
 
-using idempotency::kReplayedMetadata;  // common/idempotency/idempotency.h
-
-// One write: runs `change` (the change, its response and its events, given the
-// transaction's time) in one transaction with the request_id record, marks a
-// replay in the response metadata, wakes the event streams and moves the cache
-// generation on.
-absl::Status RunWrite(const NetworkContext& context, grpc::ServerContext* call,
-                      absl::string_view method, const std::string& request_id,
-                      const google::protobuf::Message& request, google::protobuf::Message* response,
-                      const std::function<absl::Status(storage::Transaction&, absl::Time)>& change);
+using service::RunWrite;  // common/service/write.h: the one write path
 
 // Appends a network event, its sensitive fields redacted.
 absl::Status EmitEvent(storage::Transaction& tx, const NetworkContext& context,

@@ -23,7 +23,6 @@ namespace {
 
 namespace mv1 = cercles::membership::v1;
 
-constexpr char kService[] = "cercles.network.v1.NetworkService.";
 constexpr int kDefaultExpertisePage = 20;
 constexpr int kMaxExpertisePage = 100;
 
@@ -73,7 +72,8 @@ grpc::Status NetworkService::ListNetworkCircles(grpc::ServerContext* context,
                                                 const v1::ListNetworkCirclesRequest* request,
                                                 v1::ListNetworkCirclesResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(auto position, DecodePosition(request->page_token()));
         std::optional<CircleKey> after;
@@ -91,7 +91,8 @@ grpc::Status NetworkService::GetNetworkCircle(grpc::ServerContext* context,
                                               const v1::GetNetworkCircleRequest* request,
                                               v1::GetNetworkCircleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(CircleKey key, ParseNetworkCircleName(request->name(), "name"));
         return context_.cache->GetOrLoad(
             "circle", *request, response, [&](google::protobuf::Message* out) -> absl::Status {
@@ -152,7 +153,8 @@ grpc::Status NetworkService::GetCircleNeighbourhood(
     grpc::ServerContext* context, const v1::GetCircleNeighbourhoodRequest* request,
     v1::GetCircleNeighbourhoodResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(NeighbourhoodQuery query, ValidateNeighbourhoodRequest(*request));
         return context_.cache->GetOrLoad(
             "neighbourhood", *request, response, [&](google::protobuf::Message* out) {
@@ -173,7 +175,8 @@ grpc::Status NetworkService::DeclareSisterCircles(grpc::ServerContext* context,
                                                   const v1::DeclareSisterCirclesRequest* request,
                                                   v1::DeclareSisterCirclesResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(auto pair,
                                  SisterRequestPair(request->circle(), request->sister()));
@@ -185,8 +188,7 @@ grpc::Status NetworkService::DeclareSisterCircles(grpc::ServerContext* context,
         link.set_note(note);
         link.set_declared_by(who.ToString());
         return RunWrite(
-            context_, context, absl::StrCat(kService, "DeclareSisterCircles"),
-            request->request_id(), *request, response,
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(tx.LockExclusive(
                   StableHash64(absl::StrCat("sister:", link.circle_a(), "|", link.circle_b()))));
@@ -226,14 +228,15 @@ grpc::Status NetworkService::RemoveSisterCircles(grpc::ServerContext* context,
                                                  const v1::RemoveSisterCirclesRequest* request,
                                                  v1::RemoveSisterCirclesResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(auto pair,
                                  SisterRequestPair(request->circle(), request->sister()));
         const std::string a = NetworkCircleName(pair.first), b = NetworkCircleName(pair.second);
         return RunWrite(
-            context_, context, absl::StrCat(kService, "RemoveSisterCircles"), request->request_id(),
-            *request, response, [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+            context_, context, *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(
                   tx.LockExclusive(StableHash64(absl::StrCat("sister:", a, "|", b))));
               CERCLES_ASSIGN_OR_RETURN(std::optional<v1::SisterLink> link,
@@ -255,7 +258,8 @@ grpc::Status NetworkService::SuggestCircles(grpc::ServerContext* context,
                                             const v1::SuggestCirclesRequest* request,
                                             v1::SuggestCirclesResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(Preferences preferences,
                                  ValidateSuggestRequest(*request, context_.fund_id));
         return context_.cache->GetOrLoad(
@@ -290,7 +294,8 @@ grpc::Status NetworkService::SearchExpertise(grpc::ServerContext* context,
                                              v1::SearchExpertiseResponse* response) {
   // Not cached: answers name people (with their consent), which Redis need not hold.
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         ExpertiseQuery query;
         CERCLES_ASSIGN_OR_RETURN(
             std::string term,
@@ -343,7 +348,8 @@ grpc::Status NetworkService::GetNetworkStats(grpc::ServerContext* context,
                                              const v1::GetNetworkStatsRequest* request,
                                              v1::GetNetworkStatsResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         if (!request->fund_id().empty()) {
           CERCLES_RETURN_IF_ERROR(CheckFundId(request->fund_id(), "fund_id"));
         }
@@ -373,7 +379,7 @@ grpc::Status NetworkService::GetNetworkStats(grpc::ServerContext* context,
 grpc::Status NetworkService::WatchEvents(grpc::ServerContext* context,
                                          const v1::WatchEventsRequest* request,
                                          grpc::ServerWriter<v1::WatchEventsResponse>* writer) {
-  return server::Serve(*context_.authorizer, context, *request, [&](const auth::Principal&) {
+  return server::ServeStream(*context_.authorizer, context, *request, [&](const auth::Principal&) {
     return events::ServeEventsTo(context, *context_.db, *context_.notifier,
                                  request->after_sequence(), *context_.stopping, writer);
   });

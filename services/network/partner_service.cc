@@ -16,8 +16,6 @@
 namespace cercles::network {
 namespace {
 
-constexpr char kService[] = "cercles.network.v1.PartnerService.";
-
 absl::StatusOr<int64_t> AfterId(const std::string& token) {
   CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(token));
   int64_t after = 0;
@@ -80,12 +78,13 @@ grpc::Status PartnerService::CreatePartner(grpc::ServerContext* context,
                                            const v1::CreatePartnerRequest* request,
                                            v1::CreatePartnerResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(v1::Partner draft, NormalisePartner(request->partner()));
         return RunWrite(
-            context_, context, absl::StrCat(kService, "CreatePartner"), request->request_id(),
-            *request, response, [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+            context_, context, *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_ASSIGN_OR_RETURN(v1::Partner partner,
                                        partners_.InsertPartner(tx, draft, now));
               v1::PartnerChanged event;
@@ -102,7 +101,8 @@ grpc::Status PartnerService::GetPartner(grpc::ServerContext* context,
                                         const v1::GetPartnerRequest* request,
                                         v1::GetPartnerResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(request->name(), "partners", "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(*response->mutable_partner(),
@@ -115,7 +115,8 @@ grpc::Status PartnerService::ListPartners(grpc::ServerContext* context,
                                           const v1::ListPartnersRequest* request,
                                           v1::ListPartnersResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after, AfterId(request->page_token()));
         PartnerFilter filter;
@@ -143,12 +144,12 @@ grpc::Status PartnerService::UpdatePartner(grpc::ServerContext* context,
                                            const v1::UpdatePartnerRequest* request,
                                            v1::UpdatePartnerResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         const std::string& name = request->partner().name();
         CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(name, "partners", "partner.name"));
-        return RunWrite(context_, context, absl::StrCat(kService, "UpdatePartner"),
-                        request->request_id(), *request, response,
+        return RunWrite(context_, context, *request, response,
                         [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
                           CERCLES_RETURN_IF_ERROR(PartnerStore::LockPartner(tx, id));
                           CERCLES_ASSIGN_OR_RETURN(v1::Partner stored, LoadPartner(tx, id, name));
@@ -180,14 +181,15 @@ grpc::Status PartnerService::CreateReferral(grpc::ServerContext* context,
                                             const v1::CreateReferralRequest* request,
                                             v1::CreateReferralResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(ReferralDraft draft, ValidateReferralDraft(request->referral()));
         const std::string person = absl::StrCat("people/", draft.person_id);
         const std::string partner_name = absl::StrCat("partners/", draft.partner_id);
         return RunWrite(
-            context_, context, absl::StrCat(kService, "CreateReferral"), request->request_id(),
-            *request, response, [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+            context_, context, *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(PartnerStore::LockPartner(tx, draft.partner_id));
               CERCLES_ASSIGN_OR_RETURN(v1::Partner partner,
                                        LoadPartner(tx, draft.partner_id, partner_name));
@@ -239,7 +241,8 @@ grpc::Status PartnerService::GetReferral(grpc::ServerContext* context,
                                          const v1::GetReferralRequest* request,
                                          v1::GetReferralResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(request->name(), "referrals", "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
@@ -257,7 +260,8 @@ grpc::Status PartnerService::ListReferrals(grpc::ServerContext* context,
                                            const v1::ListReferralsRequest* request,
                                            v1::ListReferralsResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after, AfterId(request->page_token()));
         ReferralFilter filter;
@@ -286,14 +290,14 @@ grpc::Status PartnerService::UpdateReferralStatus(grpc::ServerContext* context,
                                                   const v1::UpdateReferralStatusRequest* request,
                                                   v1::UpdateReferralStatusResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
+      *context_.authorizer, context, *request, response,
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(request->name(), "referrals", "name"));
         CERCLES_ASSIGN_OR_RETURN(
             std::string note, CleanText(request->note(), "note", 0, kMaxReferralTextLength, true));
         return RunWrite(
-            context_, context, absl::StrCat(kService, "UpdateReferralStatus"),
-            request->request_id(), *request, response,
+            context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(PartnerStore::LockReferral(tx, id));
               CERCLES_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,

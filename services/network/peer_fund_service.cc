@@ -17,7 +17,6 @@ namespace {
 
 namespace mv1 = cercles::membership::v1;
 
-constexpr char kService[] = "cercles.network.v1.PeerFundService.";
 // Registry writes serialise on this lock (one active peer per certificate name).
 constexpr char kRegistryLock[] = "federation:peers";
 
@@ -54,7 +53,7 @@ grpc::Status PeerFundService::RegisterPeerFund(grpc::ServerContext* context,
                                                const v1::RegisterPeerFundRequest* request,
                                                v1::RegisterPeerFundResponse* response) {
   grpc::Status status = server::Serve(
-      *context_.network.authorizer, context, *request,
+      *context_.network.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(
@@ -63,8 +62,7 @@ grpc::Status PeerFundService::RegisterPeerFund(grpc::ServerContext* context,
         peer.set_status(v1::PEER_FUND_STATUS_ACTIVE);
         peer.set_registered_by(who.ToString());
         return RunWrite(
-            context_.network, context, absl::StrCat(kService, "RegisterPeerFund"),
-            request->request_id(), *request, response,
+            context_.network, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(tx.LockExclusive(StableHash64(kRegistryLock)));
               CERCLES_ASSIGN_OR_RETURN(std::optional<v1::PeerFund> existing,
@@ -102,15 +100,14 @@ grpc::Status PeerFundService::RevokePeerFund(grpc::ServerContext* context,
                                              const v1::RevokePeerFundRequest* request,
                                              v1::RevokePeerFundResponse* response) {
   grpc::Status status = server::Serve(
-      *context_.network.authorizer, context, *request,
+      *context_.network.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(std::string fund, ParsePeerName(request->name(), "name"));
         CERCLES_ASSIGN_OR_RETURN(std::string reason, CleanText(request->reason(), "reason", 1,
                                                                kMaxFederationNoteLength));
         return RunWrite(
-            context_.network, context, absl::StrCat(kService, "RevokePeerFund"),
-            request->request_id(), *request, response,
+            context_.network, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(tx.LockExclusive(StableHash64(kRegistryLock)));
               // Waits for a directory change of this peer being applied.
@@ -147,7 +144,8 @@ grpc::Status PeerFundService::GetPeerFund(grpc::ServerContext* context,
                                           const v1::GetPeerFundRequest* request,
                                           v1::GetPeerFundResponse* response) {
   return server::Serve(
-      *context_.network.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.network.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(std::string fund, ParsePeerName(request->name(), "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.network.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::optional<v1::PeerFund> peer, store_.GetPeer(*tx, fund));
@@ -166,7 +164,8 @@ grpc::Status PeerFundService::ListPeerFunds(grpc::ServerContext* context,
                                             const v1::ListPeerFundsRequest* request,
                                             v1::ListPeerFundsResponse* response) {
   return server::Serve(
-      *context_.network.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.network.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token()));
         if (!after.empty() && !ValidFundId(after)) {
@@ -226,7 +225,8 @@ grpc::Status PeerFundService::SendMemberTransfer(grpc::ServerContext* context,
                                                  const v1::SendMemberTransferRequest* request,
                                                  v1::SendMemberTransferResponse* response) {
   return server::Serve(
-      *context_.network.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.network.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t person_id,
                                  ParseLocalName(request->person(), "people", "person"));
@@ -237,16 +237,11 @@ grpc::Status PeerFundService::SendMemberTransfer(grpc::ServerContext* context,
           return absl::InvalidArgumentError(absl::StrCat(
               "circle must be one of ", fund, "'s circles (\"funds/", fund, "/circles/{id}\")"));
         }
-        const std::string method = absl::StrCat(kService, "SendMemberTransfer");
         // A retry after the peer answered must not propose twice: answer it
         // from the first answer.
         CERCLES_ASSIGN_OR_RETURN(
-            bool replayed, idempotency::Lookup(*context_.network.db, method, request->request_id(),
-                                               *request, response));
-        if (replayed) {
-          context->AddInitialMetadata(kReplayedMetadata, "true");
-          return absl::OkStatus();
-        }
+            bool replayed, service::AnswerReplay(context_.network, context, *request, response));
+        if (replayed) return absl::OkStatus();
         CERCLES_ASSIGN_OR_RETURN(v1::PeerFund peer, DialablePeer(fund));
         {
           CERCLES_ASSIGN_OR_RETURN(auto tx, context_.network.db->Begin(storage::TxMode::kRead));
@@ -291,7 +286,7 @@ grpc::Status PeerFundService::SendMemberTransfer(grpc::ServerContext* context,
         transfer.set_status(proposed.transfer().status());
         transfer.set_remote_name(proposed.transfer().name());
         return RunWrite(
-            context_.network, context, method, request->request_id(), *request, response,
+            context_.network, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_ASSIGN_OR_RETURN(v1::MemberTransfer stored,
                                        store_.InsertTransfer(tx, transfer, now));
@@ -309,7 +304,8 @@ grpc::Status PeerFundService::ListMemberTransfers(grpc::ServerContext* context,
                                                   const v1::ListMemberTransfersRequest* request,
                                                   v1::ListMemberTransfersResponse* response) {
   return server::Serve(
-      *context_.network.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.network.authorizer, context, *request, response,
+      [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after, AfterTransfer(request->page_token()));
         if (!v1::TransferDirection_IsValid(request->direction())) {
@@ -342,8 +338,7 @@ grpc::Status PeerFundService::ListMemberTransfers(grpc::ServerContext* context,
       });
 }
 
-absl::Status PeerFundService::Decide(grpc::ServerContext* call, const std::string& method,
-                                     const std::string& request_id,
+absl::Status PeerFundService::Decide(grpc::ServerContext* call, const std::string& request_id,
                                      const google::protobuf::Message& request,
                                      google::protobuf::Message* response, const std::string& name,
                                      const std::string& note, v1::TransferStatus to,
@@ -355,7 +350,7 @@ absl::Status PeerFundService::Decide(grpc::ServerContext* call, const std::strin
                            CleanText(note, "note", to == v1::TRANSFER_STATUS_REFUSED ? 1 : 0,
                                      kMaxFederationNoteLength, true));
   return RunWrite(
-      context_.network, call, method, request_id, request, response,
+      context_.network, call, request, response,
       [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(tx.LockExclusive(StableHash64(name)));
         CERCLES_ASSIGN_OR_RETURN(std::optional<v1::MemberTransfer> transfer,
@@ -401,25 +396,23 @@ absl::Status PeerFundService::Decide(grpc::ServerContext* call, const std::strin
 grpc::Status PeerFundService::AcceptMemberTransfer(grpc::ServerContext* context,
                                                    const v1::AcceptMemberTransferRequest* request,
                                                    v1::AcceptMemberTransferResponse* response) {
-  return server::Serve(*context_.network.authorizer, context, *request,
-                       [&](const auth::Principal& who) {
-                         return Decide(context, absl::StrCat(kService, "AcceptMemberTransfer"),
-                                       request->request_id(), *request, response, request->name(),
-                                       request->note(), v1::TRANSFER_STATUS_ACCEPTED, who,
-                                       [response] { return response->mutable_transfer(); });
-                       });
+  return server::Serve(
+      *context_.network.authorizer, context, *request, response, [&](const auth::Principal& who) {
+        return Decide(context, request->request_id(), *request, response, request->name(),
+                      request->note(), v1::TRANSFER_STATUS_ACCEPTED, who,
+                      [response] { return response->mutable_transfer(); });
+      });
 }
 
 grpc::Status PeerFundService::RefuseMemberTransfer(grpc::ServerContext* context,
                                                    const v1::RefuseMemberTransferRequest* request,
                                                    v1::RefuseMemberTransferResponse* response) {
-  return server::Serve(*context_.network.authorizer, context, *request,
-                       [&](const auth::Principal& who) {
-                         return Decide(context, absl::StrCat(kService, "RefuseMemberTransfer"),
-                                       request->request_id(), *request, response, request->name(),
-                                       request->note(), v1::TRANSFER_STATUS_REFUSED, who,
-                                       [response] { return response->mutable_transfer(); });
-                       });
+  return server::Serve(
+      *context_.network.authorizer, context, *request, response, [&](const auth::Principal& who) {
+        return Decide(context, request->request_id(), *request, response, request->name(),
+                      request->note(), v1::TRANSFER_STATUS_REFUSED, who,
+                      [response] { return response->mutable_transfer(); });
+      });
 }
 
 }  // namespace cercles::network

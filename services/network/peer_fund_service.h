@@ -52,11 +52,10 @@ class PeerFundService final : public v1::PeerFundService::Service {
   // Accept or refuse: the incoming transfer must still be PROPOSED. `out`
   // gives the response's transfer once the write runs (the write clears the
   // response first, so no pointer into it may be taken earlier).
-  absl::Status Decide(grpc::ServerContext* call, const std::string& method,
-                      const std::string& request_id, const google::protobuf::Message& request,
-                      google::protobuf::Message* response, const std::string& name,
-                      const std::string& note, v1::TransferStatus to, const auth::Principal& who,
-                      const std::function<v1::MemberTransfer*()>& out);
+  absl::Status Decide(grpc::ServerContext* call, const std::string& request_id,
+                      const google::protobuf::Message& request, google::protobuf::Message* response,
+                      const std::string& name, const std::string& note, v1::TransferStatus to,
+                      const auth::Principal& who, const std::function<v1::MemberTransfer*()>& out);
 
   const FederationContext context_;
   DirectoryStore directory_;

@@ -144,14 +144,18 @@ class MeetingsTest : public ::testing::TestWithParam<Engine> {
 
   grpc::Status Record(const std::string& token, const std::string& request_id,
                       const std::string& circle, const mv1::Meeting& meeting,
-                      mv1::Meeting* out = nullptr) {
+                      mv1::Meeting* out = nullptr, bool* replayed = nullptr) {
     mv1::RecordMeetingRequest request;
     request.set_request_id(request_id);
     request.set_parent(circle);
     *request.mutable_meeting() = meeting;
     mv1::RecordMeetingResponse response;
-    grpc::Status status = meetings_->RecordMeeting(Context(token).get(), request, &response);
+    auto context = Context(token);
+    grpc::Status status = meetings_->RecordMeeting(context.get(), request, &response);
     if (out != nullptr) *out = response.meeting();
+    if (replayed != nullptr) {
+      *replayed = context->GetServerInitialMetadata().count("cercles-replayed") > 0;
+    }
     return status;
   }
 
@@ -464,9 +468,12 @@ TEST_P(MeetingsTest, EveryBrokenRuleIsRefusedWithItsCodeAndChangesNothing) {
   }
 
   // The retry of the first request returns its answer and records nothing new.
+  // Like every other write, the answer says it is a replay.
   mv1::Meeting replayed;
-  ASSERT_TRUE(Record(advisor(), "ok-1", circle, valid, &replayed).ok());
+  bool marked = false;
+  ASSERT_TRUE(Record(advisor(), "ok-1", circle, valid, &replayed, &marked).ok());
   EXPECT_EQ(replayed.SerializeAsString(), first.SerializeAsString());
+  EXPECT_TRUE(marked) << "a replayed RecordMeeting carries the cercles-replayed marker";
 
   std::vector<mv1::Meeting> meetings = List(circle);
   ASSERT_EQ(meetings.size(), 1u);
@@ -562,6 +569,13 @@ TEST_P(MeetingsTest, AnAdvisorActsOnlyOnTheirOwnCircles) {
   // A service identity reads any circle's meetings but records none.
   auto as_lending = mv1::MeetingService::NewStub(suite_->CertChannel("membership", "lending"));
   EXPECT_TRUE(as_lending->GetMeeting(Context("").get(), get, &got).ok());
+  // ... and receives no field marked sensitive: the minutes stay with the staff.
+  EXPECT_EQ(got.meeting().name(), carols_meeting.name());
+  EXPECT_EQ(got.meeting().minutes(), "");
+  EXPECT_EQ(got.meeting().attendance_size(), 1);
+  mv1::GetMeetingResponse staff_view;
+  ASSERT_TRUE(meetings_->GetMeeting(Context(admin()).get(), get, &staff_view).ok());
+  EXPECT_EQ(staff_view.meeting().minutes(), "Tour de table.");
   status = Record("", "svc-1", carols, meeting);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   mv1::RecordMeetingRequest record;
