@@ -67,7 +67,7 @@ absl::Status RunWrite(const NetworkContext& context, grpc::ServerContext* call,
                       const google::protobuf::Message& request, google::protobuf::Message* response,
                       const std::function<absl::Status(storage::Transaction&, absl::Time)>& change);
 
-// Appends a network event, its sensitive fields redacted.
+// Appends a network event of this fund (events::AppendEvent redacts it).
 absl::Status EmitEvent(storage::Transaction& tx, const NetworkContext& context,
                        const std::string& subject, const google::protobuf::Message& payload,
                        absl::Time now);
