@@ -121,6 +121,15 @@ void FillEveryField(Message* message) {
   Fill(message, on_path);
 }
 
+std::unique_ptr<Message> NewFilledMessage(const Descriptor* descriptor) {
+  const Message* prototype =
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(descriptor);
+  if (prototype == nullptr) return nullptr;
+  std::unique_ptr<Message> message(prototype->New());
+  FillEveryField(message.get());
+  return message;
+}
+
 std::vector<SetField> SetFields(const Message& message) {
   std::vector<SetField> out;
   std::vector<const FieldDescriptor*> chain;

@@ -11,6 +11,7 @@
 #include <google/protobuf/message.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,12 @@ namespace cercles::testing {
 // already being filled further up the path is left empty (no endless recursion),
 // and so is google.protobuf.Any (its payload type is not known).
 void FillEveryField(google::protobuf::Message* message);
+
+// A message of the generated type `descriptor` (e.g. an RPC's output_type())
+// with every field set as FillEveryField does; null if the type's generated code
+// is not linked in.
+std::unique_ptr<google::protobuf::Message> NewFilledMessage(
+    const google::protobuf::Descriptor* descriptor);
 
 // One field set in a message, at any depth.
 struct SetField {

@@ -113,11 +113,8 @@ TEST(OutboxRedactionTest, WhatAppendEventStoresHasNoSensitiveFieldAtAnyDepth) {
   int with_sensitive_fields = 0;
   for (const Descriptor* type : types) {
     SCOPED_TRACE(type->full_name());
-    const Message* prototype =
-        google::protobuf::MessageFactory::generated_factory()->GetPrototype(type);
-    ASSERT_NE(prototype, nullptr);
-    std::unique_ptr<Message> payload(prototype->New());
-    testing::FillEveryField(payload.get());
+    std::unique_ptr<Message> payload = testing::NewFilledMessage(type);
+    ASSERT_NE(payload, nullptr);
     const std::string before = payload->SerializeAsString();
     const std::vector<std::string> sensitive_set =
         testing::SetFieldsWhere(*payload, redaction::IsSensitive);
