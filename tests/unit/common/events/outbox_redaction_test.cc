@@ -67,14 +67,6 @@ std::set<std::string> PublicPaths(const Message& message) {
   return out;
 }
 
-std::vector<const Descriptor*> EveryMessage() {
-  std::vector<std::string> not_linked;
-  std::vector<const Descriptor*> types = testing::EveryCerclesMessage(&not_linked);
-  EXPECT_THAT(not_linked, IsEmpty())
-      << "add one message of each of these files to tests/unit/common/redaction/linked_protos.h";
-  return types;
-}
-
 // The event payload types the protos document ("Payload of \"cercles...\"").
 std::set<std::string> DocumentedPayloadTypes() {
   std::set<std::string> types;
@@ -94,7 +86,7 @@ std::set<std::string> DocumentedPayloadTypes() {
 
 TEST(OutboxRedactionTest, EveryDocumentedEventPayloadIsAmongTheTypesWalked) {
   std::set<std::string> walked;
-  for (const Descriptor* type : EveryMessage()) walked.insert(type->full_name());
+  for (const Descriptor* type : testing::EveryCerclesMessage()) walked.insert(type->full_name());
   const std::set<std::string> payloads = DocumentedPayloadTypes();
   // The findings of issue 10 and one payload of each service at least.
   EXPECT_THAT(payloads, Contains("cercles.membership.v1.MeetingScheduleSet"));
@@ -108,7 +100,7 @@ TEST(OutboxRedactionTest, EveryDocumentedEventPayloadIsAmongTheTypesWalked) {
 
 TEST(OutboxRedactionTest, WhatAppendEventStoresHasNoSensitiveFieldAtAnyDepth) {
   auto db = OpenOutbox();
-  const std::vector<const Descriptor*> types = EveryMessage();
+  const std::vector<const Descriptor*> types = testing::EveryCerclesMessage();
   ASSERT_GT(types.size(), 100u);
   int with_sensitive_fields = 0;
   for (const Descriptor* type : types) {

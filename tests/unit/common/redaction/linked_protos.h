@@ -7,7 +7,6 @@
 
 #include <google/protobuf/descriptor.h>
 
-#include <string>
 #include <vector>
 
 #include "cercles/bench/v1/echo.pb.h"
@@ -27,14 +26,15 @@
 #include "cercles/network/v1/federation.pb.h"
 #include "cercles/network/v1/network.pb.h"
 #include "cercles/network/v1/partners.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
 #include "tests/support/message_filler.h"
 
 namespace cercles::testing {
 
 // Every message type of every .proto file under proto/cercles; a file whose
-// generated code is not linked in is added to `not_linked`.
-inline std::vector<const google::protobuf::Descriptor*> EveryCerclesMessage(
-    std::vector<std::string>* not_linked) {
+// generated code is not linked in fails the calling test.
+inline std::vector<const google::protobuf::Descriptor*> EveryCerclesMessage() {
   // One message of each file: referencing it links the file's generated code.
   const google::protobuf::Descriptor* const linked[] = {
       cercles::bench::v1::EchoRequest::descriptor(),
@@ -57,7 +57,8 @@ inline std::vector<const google::protobuf::Descriptor*> EveryCerclesMessage(
   };
   static_cast<void>(linked);
   ProtoFiles files = ProtoFilesUnder(CERCLES_SOURCE_DIR "/proto", "cercles");
-  *not_linked = files.not_linked;
+  EXPECT_THAT(files.not_linked, ::testing::IsEmpty())
+      << "add one message of each of these files to tests/unit/common/redaction/linked_protos.h";
   return MessageTypes(files.files);
 }
 
