@@ -1,6 +1,9 @@
 #include "common/events/outbox.h"
 
+#include <memory>
+
 #include "absl/strings/str_cat.h"
+#include "common/redaction/redaction.h"
 #include "common/util/clock.h"
 #include "common/util/crypto.h"
 #include "common/util/status.h"
@@ -26,8 +29,14 @@ absl::StatusOr<int64_t> AppendEvent(storage::Transaction& tx, const std::string&
                                     const std::string& subject,
                                     const google::protobuf::Message& payload, absl::Time now) {
   CERCLES_RETURN_IF_ERROR(tx.LockExclusive(kOutboxLockId));
+  // Every reader of the outbox (sibling services, admins) gets the same bytes:
+  // the sensitive fields never enter it. A copy, because callers often answer
+  // their own request with the message they announce.
+  std::unique_ptr<google::protobuf::Message> redacted(payload.New());
+  redacted->CopyFrom(payload);
+  redaction::RedactSensitive(redacted.get());
   std::string bytes;
-  if (!payload.SerializeToString(&bytes)) {
+  if (!redacted->SerializeToString(&bytes)) {
     return absl::InternalError(absl::StrCat("cannot serialise event ", payload.GetTypeName()));
   }
   CERCLES_ASSIGN_OR_RETURN(

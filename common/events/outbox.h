@@ -22,9 +22,12 @@ namespace cercles::events {
 // The outbox table, to include in a service's migration list.
 storage::Migration OutboxMigration(int version);
 
-// Appends an event to the outbox inside `tx`. On PostgreSQL the append takes a
-// transaction-scoped lock first, so sequence numbers become visible in commit
-// order and a consumer reading "after N" can never skip a late committer.
+// Appends an event to the outbox inside `tx`: the one way to emit an event.
+// What is stored is `payload` with every field marked
+// `[(cercles.common.v1.sensitive) = true]` cleared at any depth (`payload` itself
+// is left as it is), so no caller redacts by hand. On PostgreSQL the append
+// takes a transaction-scoped lock first, so sequence numbers become visible in
+// commit order and a consumer reading "after N" can never skip a late committer.
 absl::StatusOr<int64_t> AppendEvent(storage::Transaction& tx, const std::string& fund_id,
                                     const std::string& subject,
                                     const google::protobuf::Message& payload, absl::Time now);

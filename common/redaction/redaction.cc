@@ -16,10 +16,6 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
-bool IsSensitive(const FieldDescriptor* field) {
-  return field->options().GetExtension(cercles::common::v1::sensitive);
-}
-
 int RedactAny(Message* any_message);
 
 int Redact(Message* message) {
@@ -83,6 +79,10 @@ void Collect(const Descriptor* descriptor, std::set<const Descriptor*>& seen,
 }
 
 }  // namespace
+
+bool IsSensitive(const FieldDescriptor* field) {
+  return field->options().GetExtension(cercles::common::v1::sensitive);
+}
 
 int RedactSensitive(google::protobuf::Message* message) { return Redact(message); }
 

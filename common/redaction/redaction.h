@@ -5,12 +5,16 @@
 #ifndef CERCLES_COMMON_REDACTION_REDACTION_H_
 #define CERCLES_COMMON_REDACTION_REDACTION_H_
 
+#include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 
 #include <string>
 #include <vector>
 
 namespace cercles::redaction {
+
+// Whether the field is marked `[(cercles.common.v1.sensitive) = true]`.
+bool IsSensitive(const google::protobuf::FieldDescriptor* field);
 
 // Clears every sensitive field of `message` in place; returns how many were set.
 int RedactSensitive(google::protobuf::Message* message);

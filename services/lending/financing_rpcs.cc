@@ -8,7 +8,6 @@
 #include "cercles/lending/v1/events.pb.h"
 #include "common/events/outbox.h"
 #include "common/idempotency/idempotency.h"
-#include "common/redaction/redaction.h"
 #include "common/server/handler.h"
 #include "common/util/paging.h"
 #include "common/util/status.h"
@@ -24,11 +23,10 @@ absl::Status NotFound(const std::string& what, const std::string& name) {
   return absl::NotFoundError(absl::StrCat(what, " ", name, " does not exist"));
 }
 
-// The event of a change, through the redaction like every payload.
+// The event of a change (the outbox append redacts it, like every payload).
 template <typename Event>
 absl::Status Append(const LendingContext& context, storage::Transaction& tx,
-                    const std::string& subject, Event event, absl::Time now) {
-  redaction::RedactSensitive(&event);
+                    const std::string& subject, const Event& event, absl::Time now) {
   return events::AppendEvent(tx, context.fund_id, subject, event, now).status();
 }
 

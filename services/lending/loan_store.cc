@@ -16,7 +16,6 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "common/events/outbox.h"
-#include "common/redaction/redaction.h"
 #include "common/util/clock.h"
 #include "common/util/paging.h"
 #include "common/util/status.h"
@@ -948,7 +947,6 @@ absl::Status CheckLoanAccess(storage::Transaction& tx, const auth::Principal& wh
 
 absl::Status AppendLoanChanged(storage::Transaction& tx, const std::string& fund_id,
                                v1::LoanChanged event, absl::Time now) {
-  redaction::RedactSensitive(&event);
   const std::string subject = event.loan().name();
   return events::AppendEvent(tx, fund_id, subject, event, now).status();
 }

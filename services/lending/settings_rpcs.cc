@@ -8,7 +8,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "common/idempotency/idempotency.h"
-#include "common/redaction/redaction.h"
 #include "common/server/handler.h"
 #include "common/util/clock.h"
 #include "common/util/paging.h"
@@ -138,7 +137,6 @@ grpc::Status LendingService::UpdateFundSettings(grpc::ServerContext* context,
               v1::FundSettingsChanged event;
               *event.mutable_settings() = response->settings();
               *event.mutable_change() = std::move(change);
-              redaction::RedactSensitive(&event);
               return events::AppendEvent(tx, context_.fund_id, kSettingsSubject, event, now)
                   .status();
             });

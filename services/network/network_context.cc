@@ -1,10 +1,8 @@
 #include "services/network/network_context.h"
 
 #include <algorithm>
-#include <memory>
 
 #include "common/idempotency/idempotency.h"
-#include "common/redaction/redaction.h"
 #include "common/util/log.h"
 #include "common/util/status.h"
 
@@ -58,10 +56,7 @@ void OutboxHead::RefreshAfterWrite() {
 absl::Status EmitEvent(storage::Transaction& tx, const NetworkContext& context,
                        const std::string& subject, const google::protobuf::Message& payload,
                        absl::Time now) {
-  std::unique_ptr<google::protobuf::Message> redacted(payload.New());
-  redacted->CopyFrom(payload);
-  redaction::RedactSensitive(redacted.get());
-  return events::AppendEvent(tx, context.fund_id, subject, *redacted, now).status();
+  return events::AppendEvent(tx, context.fund_id, subject, payload, now).status();
 }
 
 }  // namespace cercles::network

@@ -55,7 +55,7 @@ struct NetworkContext : service::ServiceContext {
 
 using service::RunWrite;  // common/service/write.h: the one write path
 
-// Appends a network event, its sensitive fields redacted.
+// Appends a network event of this fund (events::AppendEvent redacts it).
 absl::Status EmitEvent(storage::Transaction& tx, const NetworkContext& context,
                        const std::string& subject, const google::protobuf::Message& payload,
                        absl::Time now);
