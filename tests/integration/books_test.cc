@@ -17,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/lending_fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::testing {
 namespace {
@@ -298,25 +299,25 @@ TEST_P(BooksTest, CapitalContributionAndABalancedTrialBalance) {
   EXPECT_EQ(Contribute("capital-1", 1'000, Day(2025, 1, 15)).error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
   // Bad contributions change nothing.
-  EXPECT_EQ(Contribute("bad-1", 0, Day(2025, 1, 15)).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(Contribute("bad-2", 100, Day(2025, 1, 15), nullptr, " ").error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Contribute("bad-1", 0, Day(2025, 1, 15)),
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_THAT(Contribute("bad-2", 100, Day(2025, 1, 15), nullptr, " "),
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
   status = Contribute("bad-3", 100, Day(2999, 1, 1));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("effective_date must not be after today"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
+                               HasSubstr("effective_date must not be after today")));
   lv1::RecordCapitalContributionRequest usd;
   usd.set_request_id("bad-4");
   *usd.mutable_amount() = Cad(100);
   usd.mutable_amount()->set_currency_code("USD");
   usd.set_contributor("x");
   lv1::RecordCapitalContributionResponse ignored;
-  EXPECT_EQ(lending_->RecordCapitalContribution(Admin().get(), usd, &ignored).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(lending_->RecordCapitalContribution(Admin().get(), usd, &ignored),
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
   usd.set_request_id("bad-5");  // advisors may not
   *usd.mutable_amount() = Cad(100);
-  EXPECT_EQ(lending_->RecordCapitalContribution(Bob().get(), usd, &ignored).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(lending_->RecordCapitalContribution(Bob().get(), usd, &ignored),
+              StatusIs(grpc::StatusCode::PERMISSION_DENIED));
 
   ASSERT_TRUE(Contribute("capital-2", 5'000'000, Day(2025, 3, 1)).ok());
   lv1::GetTrialBalanceResponse report = TrialBalance(Day(2025, 12, 31));
@@ -409,32 +410,32 @@ TEST_P(BooksTest, JournalListingFiltersAndPages) {
   lv1::ListJournalEntriesRequest bad;
   bad.set_kind("LOAN");
   EntryIds(bad, nullptr, &status);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(),
-              HasSubstr("kind \"LOAN\" is not a journal entry kind; one of CAPITAL_CONTRIBUTION, "
-                        "DISBURSEMENT, REPAYMENT"));
+  EXPECT_THAT(
+      status,
+      StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
+               HasSubstr("kind \"LOAN\" is not a journal entry kind; one of CAPITAL_CONTRIBUTION, "
+                         "DISBURSEMENT, REPAYMENT")));
   bad = lv1::ListJournalEntriesRequest();
   bad.set_page_size(1001);
   EntryIds(bad, nullptr, &status);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("page_size must be from 0 (default 100) to 1000"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
+                               HasSubstr("page_size must be from 0 (default 100) to 1000")));
   bad.set_page_size(1000);
   bad.set_page_token("garbage");
   EntryIds(bad, nullptr, &status);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
   bad = lv1::ListJournalEntriesRequest();
   bad.set_party("bob");
   EntryIds(bad, nullptr, &status);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("party must be"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("party must be")));
   bad = lv1::ListJournalEntriesRequest();
   *bad.mutable_from_date() = Day(2025, 5, 1);
   *bad.mutable_to_date() = Day(2025, 4, 1);
   EntryIds(bad, nullptr, &status);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
   *bad.mutable_to_date() = Day(2025, 2, 30);
   EntryIds(bad, nullptr, &status);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
 
   CtlResult ctl =
       RunCerclesctl(*suite_, "lending", TestCredentials().advisor_token,

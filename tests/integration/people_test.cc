@@ -27,6 +27,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/suite.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::testing {
 namespace {
@@ -265,7 +266,7 @@ TEST_P(PeopleTest, CreateGetAndUpdateOnlyTheMaskedPaths) {
   EXPECT_TRUE(replayed);
   EXPECT_EQ(again.SerializeAsString(), created.SerializeAsString());
   grpc::Status conflict = Create("person-1", MakePerson("Marc", "Roy"));
-  EXPECT_EQ(conflict.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(conflict, StatusIs(grpc::StatusCode::ALREADY_EXISTS));
   EXPECT_EQ(CountPeople(), 1);
 
   mv1::Person patch;
@@ -548,8 +549,8 @@ TEST_P(PeopleTest, EachBadInputHasItsCodeAndChangesNothing) {
   };
   for (const Case& c : cases) {
     grpc::Status status = c.call();
-    EXPECT_EQ(status.error_code(), c.code) << c.what << ": " << status.error_message();
-    EXPECT_THAT(status.error_message(), HasSubstr(c.message)) << c.what;
+    EXPECT_THAT(status, StatusIs(c.code, HasSubstr(c.message)))
+        << c.what << ": " << status.error_message();
   }
 
   // Every rule broken at once: all reported in one answer.
@@ -658,8 +659,8 @@ TEST_P(PeopleTest, ServicesReadMinimisedPeopleAndOnlyStaffWrite) {
   *create.mutable_person() = MakePerson("Marc", "Roy");
   mv1::CreatePersonResponse created;
   grpc::ClientContext write;
-  EXPECT_EQ(as_lending->CreatePerson(&write, create, &created).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(as_lending->CreatePerson(&write, create, &created),
+              StatusIs(grpc::StatusCode::PERMISSION_DENIED));
 
   // Without credentials, every RPC of both services refuses.
   auto channel = suite_->StaffChannel("membership");
@@ -682,7 +683,7 @@ TEST_P(PeopleTest, ServicesReadMinimisedPeopleAndOnlyStaffWrite) {
           channel.get(),
           grpc::internal::RpcMethod(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC), &context,
           request, &response);
-      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << path;
+      EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAUTHENTICATED)) << path;
       ++calls;
     }
   }

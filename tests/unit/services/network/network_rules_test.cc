@@ -10,11 +10,13 @@
 #include "services/network/partner_rules.h"
 #include "services/network/stats_rules.h"
 #include "services/network/suggestion_rules.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::network {
 namespace {
 
 namespace mv1 = cercles::membership::v1;
+using ::cercles::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -454,7 +456,8 @@ TEST(PartnerRulesTest, EveryReferralTransition) {
       if (allowed.count({from, to}) > 0) {
         EXPECT_TRUE(result.ok()) << f << "->" << t << ": " << result.status();
       } else {
-        EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition) << f << "->" << t;
+        EXPECT_THAT(result.status(), StatusIs(absl::StatusCode::kFailedPrecondition))
+            << f << "->" << t;
       }
     }
   }
@@ -473,11 +476,10 @@ TEST(PartnerRulesTest, EveryReferralTransition) {
                   .status()
                   .message(),
               HasSubstr("outcome is only recorded"));
-  EXPECT_EQ(
+  EXPECT_THAT(
       CheckReferralTransition(v1::REFERRAL_STATUS_SENT, v1::REFERRAL_STATUS_SENT, "", "referrals/1")
-          .status()
-          .code(),
-      absl::StatusCode::kInvalidArgument);
+          .status(),
+      StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(PartnerRulesTest, ReferralDraftsTakeOnlyPersonPartnerAndReason) {
