@@ -22,17 +22,11 @@ namespace {
 namespace mv1 = cercles::membership::v1;
 using ::testing::HasSubstr;
 
-class CirclesTest : public ::testing::TestWithParam<Engine> {
+class CirclesTest : public EngineSuiteTest {
  protected:
   void SetUp() override {
-    if (GetParam() == Engine::kPostgres && PostgresBaseUrlFromEnv().empty()) {
-      GTEST_SKIP() << "CERCLES_TEST_POSTGRES_URL is not set (scripts/test sets it)";
-    }
-    Suite::Options options;
-    options.engine = GetParam();
-    suite_ = std::make_unique<Suite>(options);
-    absl::Status started = suite_->Start();
-    ASSERT_TRUE(started.ok()) << started;
+    EngineSuiteTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     auto channel = suite_->StaffChannel("membership");
     circles_ = mv1::MembershipService::NewStub(channel);
     people_ = mv1::PeopleService::NewStub(channel);
@@ -51,12 +45,6 @@ class CirclesTest : public ::testing::TestWithParam<Engine> {
     grpc::Status status = trainings_->CreateTraining(Admin().get(), training, &created);
     ASSERT_TRUE(status.ok()) << status.error_message();
     training_ = created.training().name();
-  }
-
-  std::unique_ptr<grpc::ClientContext> Admin() { return Context(TestCredentials().admin_token); }
-  std::unique_ptr<grpc::ClientContext> Bob() { return Context(TestCredentials().advisor_token); }
-  std::unique_ptr<grpc::ClientContext> Dora() {
-    return Context(TestCredentials().other_advisor_token);
   }
 
   std::string CreateAdvisor(const std::string& token_name) {
@@ -146,7 +134,6 @@ class CirclesTest : public ::testing::TestWithParam<Engine> {
     return people;
   }
 
-  std::unique_ptr<Suite> suite_;
   std::unique_ptr<mv1::MembershipService::Stub> circles_;
   std::unique_ptr<mv1::PeopleService::Stub> people_;
   std::unique_ptr<mv1::TrainingService::Stub> trainings_;
@@ -531,9 +518,7 @@ TEST_P(CirclesTest, AnAdminImportsACirclesPastAndItsMeetingsFollow) {
   EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, CirclesTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, CirclesTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

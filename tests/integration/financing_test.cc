@@ -3,7 +3,6 @@
 // (prepared, submitted, granted or refused); every wrong transition or field gets
 // its code and changes nothing; request_id replays; listings by person and status
 // with pages; their events; and the cerclesctl verbs against the same process.
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,23 +30,14 @@ cercles::common::v1::Money Cad(int64_t cents) {
   return money;
 }
 
-class FinancingTest : public ::testing::TestWithParam<Engine> {
+class FinancingTest : public EngineSuiteTest {
  protected:
   void SetUp() override {
-    if (GetParam() == Engine::kPostgres && PostgresBaseUrlFromEnv().empty()) {
-      GTEST_SKIP() << "CERCLES_TEST_POSTGRES_URL is not set (scripts/test sets it)";
-    }
-    Suite::Options options;
-    options.engine = GetParam();
-    suite_ = std::make_unique<Suite>(options);
-    absl::Status started = suite_->Start();
-    ASSERT_TRUE(started.ok()) << started;
+    EngineSuiteTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     financing_ = lv1::FinancingService::NewStub(suite_->StaffChannel("lending"));
     lending_ = lv1::LendingService::NewStub(suite_->StaffChannel("lending"));
   }
-
-  std::unique_ptr<grpc::ClientContext> Admin() { return Context(TestCredentials().admin_token); }
-  std::unique_ptr<grpc::ClientContext> Bob() { return Context(TestCredentials().advisor_token); }
 
   grpc::Status CreateReferral(const std::string& request_id, const std::string& person,
                               int64_t cents, lv1::BankReferral* out = nullptr,
@@ -145,7 +135,6 @@ class FinancingTest : public ::testing::TestWithParam<Engine> {
     return out;
   }
 
-  std::unique_ptr<Suite> suite_;
   std::unique_ptr<lv1::FinancingService::Stub> financing_;
   std::unique_ptr<lv1::LendingService::Stub> lending_;
   int counter_ = 0;
@@ -399,7 +388,7 @@ TEST_P(FinancingTest, EveryChangeIsAnEvent) {
 }
 
 TEST_P(FinancingTest, CerclesctlVerbs) {
-  const std::string dir = MakeTempDir("cercles-financing-test");
+  const std::string& dir = work_dir();
   const std::string bob = TestCredentials().advisor_token;
   CtlResult created = RunCerclesctl(
       *suite_, "lending", bob,
@@ -473,12 +462,9 @@ TEST_P(FinancingTest, CerclesctlVerbs) {
   ASSERT_EQ(subsidies.code, 0) << subsidies.err;
   EXPECT_THAT(subsidies.out, HasSubstr("subsidyApplications/1   people/3   PSTA        "
                                        "8,000.00 CAD   granted   6,000.00 CAD   Accordée"));
-  std::filesystem::remove_all(dir);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, FinancingTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, FinancingTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

@@ -34,17 +34,11 @@ namespace nv1 = cercles::network::v1;
 namespace lv1 = cercles::lending::v1;
 using ::testing::HasSubstr;
 
-class FoundationTest : public ::testing::TestWithParam<Engine> {
+class FoundationTest : public EngineSuiteTest {
  protected:
   void SetUp() override {
-    if (GetParam() == Engine::kPostgres && PostgresBaseUrlFromEnv().empty()) {
-      GTEST_SKIP() << "CERCLES_TEST_POSTGRES_URL is not set (scripts/test sets it)";
-    }
-    Suite::Options options;
-    options.engine = GetParam();
-    suite_ = std::make_unique<Suite>(options);
-    absl::Status started = suite_->Start();
-    ASSERT_TRUE(started.ok()) << started;
+    EngineSuiteTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     membership_ = mv1::MembershipService::NewStub(suite_->StaffChannel("membership"));
     network_ = nv1::NetworkService::NewStub(suite_->StaffChannel("network"));
     lending_ = lv1::LendingService::NewStub(suite_->StaffChannel("lending"));
@@ -116,7 +110,6 @@ class FoundationTest : public ::testing::TestWithParam<Engine> {
     return response.circles_size();
   }
 
-  std::unique_ptr<Suite> suite_;
   std::unique_ptr<mv1::MembershipService::Stub> membership_;
   std::unique_ptr<nv1::NetworkService::Stub> network_;
   std::unique_ptr<lv1::LendingService::Stub> lending_;
@@ -486,9 +479,7 @@ TEST_P(FoundationTest, EveryRpcRefusesACallWithoutCredentials) {
   EXPECT_GE(calls, 90);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, FoundationTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, FoundationTest, AllEngines(), EngineParamName);
 
 std::string ServedCertificate(int port, const std::string& ca) {
   server::ChannelOptions o;
@@ -504,9 +495,17 @@ std::string ServedCertificate(int port, const std::string& ca) {
   return values.empty() ? "" : std::string(values[0].data(), values[0].size());
 }
 
+// Tests that start a service by hand: no suite, only the work folder.
+class OwnProcessTest : public SuiteTest {
+ protected:
+  std::optional<Suite::Options> SuiteOptions() const override { return std::nullopt; }
+};
+using TlsTest = OwnProcessTest;
+using StartupTest = OwnProcessTest;
+
 // A renewed certificate is served without a restart (cert-manager, a new Secret).
-TEST(TlsTest, RotatedCertificateIsServedWithoutARestart) {
-  const std::string dir = MakeTempDir("cercles-rotation");
+TEST_F(TlsTest, RotatedCertificateIsServedWithoutARestart) {
+  const std::string& dir = work_dir();
   const std::string scripts = absl::StrCat(CERCLES_SOURCE_DIR, "/scripts");
   auto run = [](const std::string& cmd) { return std::system(cmd.c_str()); };
   ASSERT_EQ(
@@ -553,7 +552,7 @@ TEST(TlsTest, RotatedCertificateIsServedWithoutARestart) {
 }
 
 // Configuration mistakes stop start-up with a message naming the flag.
-TEST(StartupTest, MalformedConfigurationStopsStartUpNamingTheItem) {
+TEST_F(StartupTest, MalformedConfigurationStopsStartUpNamingTheItem) {
   struct Case {
     std::vector<std::string> args;
     std::vector<std::pair<std::string, std::string>> env;
@@ -583,7 +582,7 @@ TEST(StartupTest, MalformedConfigurationStopsStartUpNamingTheItem) {
        {},
        "expected \"<sha256 hex> <admin|advisor> <name>\""},
   };
-  std::string dir = MakeTempDir("cercles-startup");
+  const std::string& dir = work_dir();
   int n = 0;
   for (const Case& test_case : cases) {
     Process::Options options;

@@ -513,8 +513,7 @@ TEST_P(LoansTest, MergedCirclesTakeTheirOpenRequestsAlong) {
   EXPECT_EQ(voted.votes_size(), 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, LoansTest, ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, LoansTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

@@ -48,18 +48,17 @@ int64_t Micros(absl::CivilDay day) {
 
 std::string Person(int64_t id) { return absl::StrCat("people/", id); }
 
-class MeetingsTest : public ::testing::TestWithParam<Engine> {
+class MeetingsTest : public EngineSuiteTest {
  protected:
+  std::optional<Suite::Options> SuiteOptions() const override {
+    std::optional<Suite::Options> options = EngineSuiteTest::SuiteOptions();
+    options->with_redis = false;
+    return options;
+  }
+
   void SetUp() override {
-    if (GetParam() == Engine::kPostgres && PostgresBaseUrlFromEnv().empty()) {
-      GTEST_SKIP() << "CERCLES_TEST_POSTGRES_URL is not set (scripts/test sets it)";
-    }
-    Suite::Options options;
-    options.engine = GetParam();
-    options.with_redis = false;
-    suite_ = std::make_unique<Suite>(options);
-    absl::Status started = suite_->Start();
-    ASSERT_TRUE(started.ok()) << started;
+    EngineSuiteTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     membership_ = mv1::MembershipService::NewStub(suite_->StaffChannel("membership"));
     meetings_ = mv1::MeetingService::NewStub(suite_->StaffChannel("membership"));
     // The service has migrated (it reports SERVING only then): write beside it.
@@ -70,7 +69,10 @@ class MeetingsTest : public ::testing::TestWithParam<Engine> {
     carol_ = AddAdvisor("carol");
   }
 
-  void TearDown() override { db_.reset(); }
+  void TearDown() override {
+    db_.reset();
+    EngineSuiteTest::TearDown();
+  }
 
   const std::string& admin() const { return TestCredentials().admin_token; }
   const std::string& advisor() const { return TestCredentials().advisor_token; }
@@ -192,7 +194,6 @@ class MeetingsTest : public ::testing::TestWithParam<Engine> {
     return n;
   }
 
-  std::unique_ptr<Suite> suite_;
   std::unique_ptr<mv1::MembershipService::Stub> membership_;
   std::unique_ptr<mv1::MeetingService::Stub> meetings_;
   std::unique_ptr<storage::Database> db_;
@@ -595,9 +596,7 @@ TEST_P(MeetingsTest, EveryRpcRefusesACallWithoutCredentials) {
   EXPECT_EQ(service->method_count(), 6);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, MeetingsTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, MeetingsTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

@@ -257,9 +257,7 @@ TEST_P(NetworkCacheTest, RedisHungOrStoppedEveryQueryIsAnsweredFromTheStore) {
   EXPECT_EQ(Read().circle_members, members);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, NetworkCacheTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, NetworkCacheTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

@@ -243,9 +243,7 @@ TEST_P(NetworkGraphTest, SuggestionsExpertiseAndStatistics) {
               StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, NetworkGraphTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, NetworkGraphTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

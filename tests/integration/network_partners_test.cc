@@ -253,9 +253,7 @@ TEST_P(NetworkPartnersTest, EveryRpcRefusesACallWithoutCredentials) {
   EXPECT_EQ(calls, 17);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, NetworkPartnersTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, NetworkPartnersTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

@@ -500,9 +500,7 @@ TEST_P(RepaymentsTest, ALoanIsWrittenOffOnlyPastTheSettingsDays) {
   ExpectBooksMatchLoans();
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, RepaymentsTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, RepaymentsTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing
