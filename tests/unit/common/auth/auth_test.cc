@@ -128,7 +128,8 @@ TEST_F(AuthenticatorTest, CertificatesIdentifyServicesAndPeerFunds) {
   EXPECT_THAT(unknown.status(), StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("someone")));
   // A revoked peer is refused on its next call.
   authenticator_.SetPeerFunds({});
-  EXPECT_FALSE(authenticator_.Identify("", "fund-quebec").ok());
+  EXPECT_THAT(authenticator_.Identify("", "fund-quebec"),
+              StatusIs(absl::StatusCode::kUnauthenticated));
 }
 
 TEST_F(AuthenticatorTest, NoCredentialsIsAnonymous) {

@@ -21,12 +21,14 @@
 #include "gtest/gtest.h"
 #include "tests/support/process.h"
 #include "tests/support/servers.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::cache {
 namespace {
 
 using ::cercles::testing::Process;
 using ::cercles::testing::RedisServer;
+using ::cercles::testing::StatusIs;
 using std::chrono::milliseconds;
 using ::testing::HasSubstr;
 
@@ -398,9 +400,11 @@ TEST(ProcessTest, ExitCodeAndSignal) {
 }
 
 TEST(ProcessTest, MissingBinaryIsAnError) {
-  EXPECT_FALSE(Process::Start({{"/nonexistent/cercles-binary"}, {}, "", ""}).ok());
-  EXPECT_FALSE(Process::Start({{"cercles-no-such-program-on-path"}, {}, "", ""}).ok());
-  EXPECT_FALSE(Process::Start({{}, {}, "", ""}).ok());
+  EXPECT_THAT(Process::Start({{"/nonexistent/cercles-binary"}, {}, "", ""}),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(Process::Start({{"cercles-no-such-program-on-path"}, {}, "", ""}),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(Process::Start({{}, {}, "", ""}), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(ProcessTest, EnvWorkingDirAndLog) {
@@ -417,7 +421,7 @@ TEST(ProcessTest, EnvWorkingDirAndLog) {
   EXPECT_EQ((*p)->ReadLog(), absl::StrCat("hello\n", dir, "\nerr\n"));
 
   options.working_dir = dir + "/missing";
-  EXPECT_FALSE(Process::Start(options).ok());
+  EXPECT_THAT(Process::Start(options), StatusIs(absl::StatusCode::kFailedPrecondition));
   std::system(absl::StrCat("rm -rf '", dir, "'").c_str());
 }
 

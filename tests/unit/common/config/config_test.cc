@@ -86,10 +86,12 @@ TEST_F(ConfigTest, ChecksNameTheFlagAndItsVariable) {
   EXPECT_THAT(RequireNonEmpty("fund_id", "").message(), HasSubstr("--fund_id (CERCLES_FUND_ID)"));
   EXPECT_TRUE(RequireHostPort("listen", "127.0.0.1:7101").ok());
   EXPECT_TRUE(RequireHostPort("listen", "[::1]:7101").ok());
-  EXPECT_FALSE(RequireHostPort("listen", "127.0.0.1").ok());
-  EXPECT_FALSE(RequireHostPort("listen", "127.0.0.1:0").ok());
+  EXPECT_THAT(RequireHostPort("listen", "127.0.0.1"), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(RequireHostPort("listen", "127.0.0.1:0"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_TRUE(RequireHostPort("listen", "127.0.0.1:0", true).ok());
-  EXPECT_FALSE(RequireHostPort("listen", "host:99999").ok());
+  EXPECT_THAT(RequireHostPort("listen", "host:99999"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(RequireReadableFile("tls_cert", "/nonexistent.pem").message(),
               HasSubstr("cannot read file \"/nonexistent.pem\""));
 }

@@ -265,8 +265,8 @@ TEST_P(DatabaseTest, MigrateRejectsBadComponentsAndVersionOrder) {
     EXPECT_THAT(db().Migrate("ordering", migrations), StatusIs(absl::StatusCode::kInvalidArgument));
   }
   // Nothing of the rejected runs was applied.
-  EXPECT_FALSE(Read(db(), "SELECT COUNT(*) FROM a").ok());
-  EXPECT_FALSE(Read(db(), "SELECT COUNT(*) FROM b").ok());
+  EXPECT_THAT(Read(db(), "SELECT COUNT(*) FROM a"), StatusIs(absl::StatusCode::kInternal));
+  EXPECT_THAT(Read(db(), "SELECT COUNT(*) FROM b"), StatusIs(absl::StatusCode::kInternal));
 }
 
 TEST_P(DatabaseTest, FailedMigrationRollsBackEntirely) {
@@ -279,14 +279,16 @@ TEST_P(DatabaseTest, FailedMigrationRollsBackEntirely) {
       {3, "never", "CREATE TABLE third_table (id BIGINT)"},
   };
   absl::Status status = db().Migrate("fragile", migrations);
-  ASSERT_FALSE(status.ok());
+  ASSERT_THAT(status, StatusIs(absl::StatusCode::kInternal));
   EXPECT_THAT(Message(status), HasSubstr("fragile v2 (broken)"));
 
   // Version 1 committed; version 2 left neither its table nor its row; 3 never ran.
   EXPECT_EQ(AppliedVersions(db(), "fragile"), (std::vector<int64_t>{1}));
   EXPECT_TRUE(Read(db(), "SELECT COUNT(*) FROM first_table").ok());
-  EXPECT_FALSE(Read(db(), "SELECT COUNT(*) FROM second_table").ok());
-  EXPECT_FALSE(Read(db(), "SELECT COUNT(*) FROM third_table").ok());
+  EXPECT_THAT(Read(db(), "SELECT COUNT(*) FROM second_table"),
+              StatusIs(absl::StatusCode::kInternal));
+  EXPECT_THAT(Read(db(), "SELECT COUNT(*) FROM third_table"),
+              StatusIs(absl::StatusCode::kInternal));
 
   // Once fixed, the run resumes where it stopped.
   migrations[1].sql =
@@ -474,8 +476,8 @@ TEST_P(DatabaseTest, ExecReportsChangedRows) {
 TEST_P(DatabaseTest, WrongParameterCountOrSeveralStatementsAreErrors) {
   EXPECT_THAT(Write(db(), "INSERT INTO items (id, n) VALUES (?, ?)", {int64_t{1}}),
               StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_FALSE(
-      Write(db(), "INSERT INTO items (id) VALUES (1); INSERT INTO items (id) VALUES (2)").ok());
+  EXPECT_THAT(Write(db(), "INSERT INTO items (id) VALUES (1); INSERT INTO items (id) VALUES (2)"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(ReadInt("SELECT COUNT(*) FROM items"), 0);
 }
 
@@ -522,13 +524,15 @@ TEST_P(DatabaseTest, ConnectionsReturnToThePoolOnEveryPath) {
     {  // a failing statement, then destroyed
       absl::StatusOr<std::unique_ptr<Transaction>> tx = db.Begin(TxMode::kRead);
       ASSERT_TRUE(IsOk(tx));
-      EXPECT_FALSE((*tx)->Query("SELECT * FROM no_such_table").ok());
+      EXPECT_THAT((*tx)->Query("SELECT * FROM no_such_table"),
+                  StatusIs(absl::StatusCode::kInternal));
     }
     {  // a failing statement, then Commit
       absl::StatusOr<std::unique_ptr<Transaction>> tx = db.Begin(TxMode::kWrite);
       ASSERT_TRUE(IsOk(tx));
-      EXPECT_FALSE((*tx)->Exec("INSERT INTO no_such_table VALUES (1)").ok());
-      EXPECT_FALSE((*tx)->Commit().ok());
+      EXPECT_THAT((*tx)->Exec("INSERT INTO no_such_table VALUES (1)"),
+                  StatusIs(absl::StatusCode::kInternal));
+      EXPECT_THAT((*tx)->Commit(), StatusIs(absl::StatusCode::kInternal));
     }
     {  // committed
       absl::StatusOr<std::unique_ptr<Transaction>> tx = db.Begin(TxMode::kRead);
@@ -560,7 +564,8 @@ TEST_P(DatabaseTest, CommitTwiceIsFailedPrecondition) {
 TEST_P(DatabaseTest, ReadTransactionsCannotWrite) {
   absl::StatusOr<std::unique_ptr<Transaction>> tx = db().Begin(TxMode::kRead);
   ASSERT_TRUE(IsOk(tx));
-  EXPECT_FALSE((*tx)->Exec("INSERT INTO items (id) VALUES (?)", {int64_t{1}}).ok());
+  EXPECT_THAT((*tx)->Exec("INSERT INTO items (id) VALUES (?)", {int64_t{1}}),
+              StatusIs(absl::StatusCode::kInternal));
   tx->reset();
   // The same pooled connection writes again in a write transaction.
   EXPECT_TRUE(IsOk(Write(db(), "INSERT INTO items (id) VALUES (?)", {int64_t{1}})));
@@ -826,7 +831,7 @@ TEST(DatabaseOpenTest, InMemoryDatabasesArePrivateToTheirObject) {
   ASSERT_TRUE(IsOk((*first)->Migrate("solo", {{1, "t", "CREATE TABLE only_here (id BIGINT)"}})));
   absl::StatusOr<std::unique_ptr<Transaction>> tx = (*second)->Begin(TxMode::kRead);
   ASSERT_TRUE(IsOk(tx));
-  EXPECT_FALSE((*tx)->Query("SELECT * FROM only_here").ok());
+  EXPECT_THAT((*tx)->Query("SELECT * FROM only_here"), StatusIs(absl::StatusCode::kInternal));
 }
 
 TEST(DatabaseOpenTest, RelativeSqlitePathsAreRelativeToTheWorkingDirectory) {

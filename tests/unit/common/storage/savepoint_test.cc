@@ -88,8 +88,9 @@ TEST_P(SavepointTest, AFailureWithoutRollbackStillFailsTheCommit) {
   ASSERT_NE(tx, nullptr);
   ASSERT_TRUE(IsOk(Insert(*tx, 1)));
   ASSERT_TRUE(IsOk(tx->Savepoint("w")));
-  EXPECT_FALSE(tx->Exec("INSERT INTO no_such_table (id) VALUES (1)").ok());
-  EXPECT_FALSE(tx->Commit().ok());
+  EXPECT_THAT(tx->Exec("INSERT INTO no_such_table (id) VALUES (1)"),
+              StatusIs(absl::StatusCode::kInternal));
+  EXPECT_THAT(tx->Commit(), StatusIs(absl::StatusCode::kInternal));
   EXPECT_EQ(Items(), 0);
 }
 

@@ -29,8 +29,10 @@ cercles::common::v1::Money Cad(int64_t cents) {
 
 TEST(FinancingNames, RecordNames) {
   EXPECT_EQ(ParseBankReferralName("bankReferrals/7", "name").value_or(0), 7);
-  EXPECT_FALSE(ParseBankReferralName("subsidyApplications/7", "name").ok());
-  EXPECT_FALSE(ParseBankReferralName("bankReferrals/07", "name").ok());
+  EXPECT_THAT(ParseBankReferralName("subsidyApplications/7", "name"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(ParseBankReferralName("bankReferrals/07", "name"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseBankReferralName("bankReferrals/0", "name").status().message(),
               HasSubstr("name must be a resource name \"bankReferrals/{id}\""));
   EXPECT_EQ(ParseSubsidyApplicationName("subsidyApplications/3", "name").value_or(0), 3);

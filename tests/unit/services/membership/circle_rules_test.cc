@@ -126,12 +126,15 @@ TEST(LifecycleRulesTest, ActivationNeedsFourToSevenTrainedMembers) {
 TEST(LifecycleRulesTest, SuspendResumeDissolve) {
   EXPECT_TRUE(CheckSuspend(v1::CIRCLE_STATUS_ACTIVE, "c").ok());
   EXPECT_TRUE(CheckSuspend(v1::CIRCLE_STATUS_UNDER_STRENGTH, "c").ok());
-  EXPECT_FALSE(CheckSuspend(v1::CIRCLE_STATUS_FORMING, "c").ok());
+  EXPECT_THAT(CheckSuspend(v1::CIRCLE_STATUS_FORMING, "c"),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(*ResumedStatus(v1::CIRCLE_STATUS_SUSPENDED, 5, "c"), v1::CIRCLE_STATUS_ACTIVE);
   EXPECT_EQ(*ResumedStatus(v1::CIRCLE_STATUS_SUSPENDED, 2, "c"), v1::CIRCLE_STATUS_UNDER_STRENGTH);
-  EXPECT_FALSE(ResumedStatus(v1::CIRCLE_STATUS_ACTIVE, 5, "c").ok());
+  EXPECT_THAT(ResumedStatus(v1::CIRCLE_STATUS_ACTIVE, 5, "c"),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_TRUE(CheckDissolve(v1::CIRCLE_STATUS_SUSPENDED, "c").ok());
-  EXPECT_FALSE(CheckDissolve(v1::CIRCLE_STATUS_MERGED, "c").ok());
+  EXPECT_THAT(CheckDissolve(v1::CIRCLE_STATUS_MERGED, "c"),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 TEST(LifecycleRulesTest, MergeNeedsFourToSevenAndLiveSources) {

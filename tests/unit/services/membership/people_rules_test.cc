@@ -198,7 +198,7 @@ TEST(NormalisePersonTest, ReportsEveryViolationNotJustTheFirst) {
   p.mutable_contact()->set_email("nope");
   *p.mutable_birth_date() = MakeDate(2023, 2, 29);
   auto normalised = NormalisePerson(p, kToday);
-  ASSERT_FALSE(normalised.ok());
+  ASSERT_THAT(normalised, StatusIs(absl::StatusCode::kInvalidArgument));
   const std::string message(normalised.status().message());
   EXPECT_THAT(message, HasSubstr("person.given_name must be 1 to 100 characters"));
   EXPECT_THAT(message, HasSubstr("; person.contact.email must look like"));

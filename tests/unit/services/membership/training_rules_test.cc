@@ -86,7 +86,7 @@ TEST(DraftNewTrainingTest, EachBrokenRuleNamesItsField) {
 TEST(DraftNewTrainingTest, ReportsEveryViolation) {
   Training t;
   auto draft = DraftNewTraining(t);
-  ASSERT_FALSE(draft.ok());
+  ASSERT_THAT(draft, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(draft.status().message(),
               AllOf(HasSubstr("training.display_name"), HasSubstr("training.start_date"),
                     HasSubstr("training.end_date")));

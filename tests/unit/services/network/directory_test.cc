@@ -10,10 +10,12 @@
 #include "services/network/directory_rules.h"
 #include "services/network/directory_store.h"
 #include "tests/support/servers.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::network {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using ::testing::HasSubstr;
 
 cercles::membership::v1::Circle MembershipCircle(int64_t id, const std::string& sector) {
@@ -48,7 +50,8 @@ TEST(DirectoryRulesTest, SummaryKeepsOnlyThePublicFields) {
   EXPECT_EQ(summary->name(), "funds/fund-a/circles/3");
   EXPECT_EQ(summary->member_count(), 5);
   EXPECT_EQ(key.circle_id, 3);
-  EXPECT_FALSE(SummaryFromMembership(MembershipCircle(3, "food"), "Bad Fund", nullptr).ok());
+  EXPECT_THAT(SummaryFromMembership(MembershipCircle(3, "food"), "Bad Fund", nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 class DirectoryStoreTest : public ::testing::Test {

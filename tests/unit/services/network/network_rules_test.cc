@@ -53,7 +53,7 @@ TEST(DirectoryRulesTest, CleanTextTrimsCountsCharactersAndRefusesControls) {
   EXPECT_THAT(CleanText("éééééé", "x", 1, 5).status().message(), HasSubstr("1 to 5 characters"));
   EXPECT_THAT(CleanText("   ", "x", 1, 5).status().message(), HasSubstr("1 to 5"));
   EXPECT_THAT(CleanText("a\x01", "x", 0, 5).status().message(), HasSubstr("control"));
-  EXPECT_FALSE(CleanText("a\nb", "x", 0, 5).ok());
+  EXPECT_THAT(CleanText("a\nb", "x", 0, 5), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_TRUE(CleanText("a\nb", "x", 0, 5, true).ok());
 }
 
@@ -95,7 +95,8 @@ TEST(DirectoryRulesTest, SummaryCarriesRegionLineageRoomAndAdvisor) {
           ->open_seats(),
       0);
   c.add_merged_from("nonsense");
-  EXPECT_FALSE(SummaryFromMembership(c, "fund-a", nullptr).ok());
+  EXPECT_THAT(SummaryFromMembership(c, "fund-a", nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 // ---- the neighbourhood walk ----
