@@ -71,7 +71,8 @@ std::optional<RedisUrl> ParseRedisUrl(const std::string& url, std::string* error
 // is pushed forward by one interval, so a probe that never reports back cannot
 // lock the cache out for good; at most one probe per interval.
 
-bool CircuitBreaker::Allow(Clock::time_point now) {
+bool CircuitBreaker::Allow() {
+  const absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);
   if (consecutive_failures_ < threshold_) return true;
   if (now < open_until_) return false;
@@ -86,7 +87,8 @@ void CircuitBreaker::RecordSuccess() {
   probing_ = false;
 }
 
-void CircuitBreaker::RecordFailure(Clock::time_point now) {
+void CircuitBreaker::RecordFailure() {
+  const absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);
   ++consecutive_failures_;
   probing_ = false;
@@ -95,7 +97,8 @@ void CircuitBreaker::RecordFailure(Clock::time_point now) {
 
 // True while calls are refused (tripped and inside the open window, or a probe is
 // in flight); false when closed or when the next caller would be the probe.
-bool CircuitBreaker::is_open(Clock::time_point now) const {
+bool CircuitBreaker::is_open() const {
+  const absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);
   if (consecutive_failures_ < threshold_) return false;
   return probing_ || now < open_until_;
@@ -164,9 +167,9 @@ struct RedisCache::Reply {
   std::string str;
 };
 
-RedisCache::RedisCache(RedisOptions options, observability::Registry* metrics)
+RedisCache::RedisCache(RedisOptions options, observability::Registry* metrics, const Clock* clock)
     : options_(std::move(options)),
-      breaker_(options_.failure_threshold, std::chrono::milliseconds(options_.open_interval_ms)) {
+      breaker_(options_.failure_threshold, absl::Milliseconds(options_.open_interval_ms), clock) {
   if (metrics == nullptr) return;
   const std::string requests_help =
       "Cache requests by result: hit, miss, error (incl. timeouts), short_circuit "
@@ -236,6 +239,7 @@ std::unique_ptr<RedisCache::Reply> RedisCache::Command(const std::vector<std::st
     if (short_circuits_ != nullptr) short_circuits_->Increment();
     return nullptr;
   }
+  // Latency is the real time a command took on the wire, not the injected clock.
   const auto start = std::chrono::steady_clock::now();
   auto observe = [&] {
     if (latency_ != nullptr) {

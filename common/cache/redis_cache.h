@@ -6,6 +6,8 @@
 // is discarded and reconnected lazily. A circuit breaker opens after
 // `failure_threshold` consecutive failures and lets one probe through every
 // `open_interval_ms`, so a down or hung Redis costs callers nothing but a check.
+// The breaker reads time from an injected Clock, so tests step through its
+// interval instead of sleeping.
 #ifndef CERCLES_COMMON_CACHE_REDIS_CACHE_H_
 #define CERCLES_COMMON_CACHE_REDIS_CACHE_H_
 
@@ -18,7 +20,9 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "common/observability/metrics.h"
+#include "common/util/clock.h"
 
 struct redisContext;
 
@@ -43,28 +47,32 @@ std::optional<RedisUrl> ParseRedisUrl(const std::string& url, std::string* error
 
 class CircuitBreaker {
  public:
-  using Clock = std::chrono::steady_clock;
-  CircuitBreaker(int failure_threshold, std::chrono::milliseconds open_interval)
-      : threshold_(failure_threshold), open_interval_(open_interval) {}
+  // `clock` must outlive the breaker.
+  CircuitBreaker(int failure_threshold, absl::Duration open_interval,
+                 const Clock* clock = SystemClock::Default())
+      : threshold_(failure_threshold), open_interval_(open_interval), clock_(clock) {}
   // True if a call may be attempted now (closed, or half-open probe slot).
-  bool Allow(Clock::time_point now = Clock::now());
+  bool Allow();
   void RecordSuccess();
-  void RecordFailure(Clock::time_point now = Clock::now());
-  bool is_open(Clock::time_point now = Clock::now()) const;
+  void RecordFailure();
+  bool is_open() const;
 
  private:
   const int threshold_;
-  const std::chrono::milliseconds open_interval_;
+  const absl::Duration open_interval_;
+  const Clock* const clock_;
   mutable absl::Mutex mu_;
   int consecutive_failures_ ABSL_GUARDED_BY(mu_) = 0;
-  Clock::time_point open_until_ ABSL_GUARDED_BY(mu_){};
+  absl::Time open_until_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   bool probing_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 class RedisCache {
  public:
-  // metrics may be null. Does not connect until first use.
-  RedisCache(RedisOptions options, observability::Registry* metrics);
+  // metrics may be null. Does not connect until first use. `clock` paces the
+  // circuit breaker and must outlive the cache.
+  RedisCache(RedisOptions options, observability::Registry* metrics,
+             const Clock* clock = SystemClock::Default());
   ~RedisCache();
   RedisCache(const RedisCache&) = delete;
   RedisCache& operator=(const RedisCache&) = delete;

@@ -98,7 +98,8 @@ int main(int argc, char** argv) {
       config::ExitIfError(absl::InvalidArgumentError(
           "--redis_pool_size (CERCLES_REDIS_POOL_SIZE) must be from 1 to 1024"));
     }
-    redis = std::make_unique<cache::RedisCache>(redis_options, runner.metrics());
+    redis = std::make_unique<cache::RedisCache>(redis_options, runner.metrics(),
+                                                SystemClock::Default());
   }
 
   auto channel = server::ChannelToService(service_config->server, membership_address,

@@ -3,7 +3,6 @@
 // its filters and pages, and the portfolio report of a small fund whose figures
 // are worked out by hand below (0 % loans, so every amount is a round number);
 // then the same through cerclesctl.
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/lending_fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::testing {
 namespace {
@@ -45,16 +45,6 @@ struct LoanPlan {
 // the circles and loans of each test.
 class BooksTest : public LendingFixture {
  protected:
-  void SetUp() override {
-    LendingFixture::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    dir_ = MakeTempDir("cercles-books-test");
-  }
-
-  void TearDown() override {
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-
   std::unique_ptr<grpc::ClientContext> As(const std::string& token) { return Context(token); }
 
   grpc::Status Contribute(const std::string& request_id, int64_t cents,
@@ -264,7 +254,7 @@ class BooksTest : public LendingFixture {
     return response;
   }
 
-  std::string circle_a_, circle_b_, dir_;
+  std::string circle_a_, circle_b_;
   std::vector<std::string> loans_;
 };
 
@@ -298,25 +288,25 @@ TEST_P(BooksTest, CapitalContributionAndABalancedTrialBalance) {
   EXPECT_EQ(Contribute("capital-1", 1'000, Day(2025, 1, 15)).error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
   // Bad contributions change nothing.
-  EXPECT_EQ(Contribute("bad-1", 0, Day(2025, 1, 15)).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(Contribute("bad-2", 100, Day(2025, 1, 15), nullptr, " ").error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Contribute("bad-1", 0, Day(2025, 1, 15)),
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_THAT(Contribute("bad-2", 100, Day(2025, 1, 15), nullptr, " "),
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
   status = Contribute("bad-3", 100, Day(2999, 1, 1));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("effective_date must not be after today"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
+                               HasSubstr("effective_date must not be after today")));
   lv1::RecordCapitalContributionRequest usd;
   usd.set_request_id("bad-4");
   *usd.mutable_amount() = Cad(100);
   usd.mutable_amount()->set_currency_code("USD");
   usd.set_contributor("x");
   lv1::RecordCapitalContributionResponse ignored;
-  EXPECT_EQ(lending_->RecordCapitalContribution(Admin().get(), usd, &ignored).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(lending_->RecordCapitalContribution(Admin().get(), usd, &ignored),
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
   usd.set_request_id("bad-5");  // advisors may not
   *usd.mutable_amount() = Cad(100);
-  EXPECT_EQ(lending_->RecordCapitalContribution(Bob().get(), usd, &ignored).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(lending_->RecordCapitalContribution(Bob().get(), usd, &ignored),
+              StatusIs(grpc::StatusCode::PERMISSION_DENIED));
 
   ASSERT_TRUE(Contribute("capital-2", 5'000'000, Day(2025, 3, 1)).ok());
   lv1::GetTrialBalanceResponse report = TrialBalance(Day(2025, 12, 31));
@@ -359,7 +349,7 @@ TEST_P(BooksTest, CapitalContributionAndABalancedTrialBalance) {
 
   // cerclesctl: the table with its totals and the verdict.
   CtlResult ctl = RunCerclesctl(*suite_, "lending", TestCredentials().admin_token,
-                                {"lending", "trial-balance", "--as-of", "2025-12-31"}, dir_);
+                                {"lending", "trial-balance", "--as-of", "2025-12-31"}, work_dir());
   ASSERT_EQ(ctl.code, 0) << ctl.err;
   EXPECT_THAT(ctl.out, HasSubstr("Trial balance as of 2025-12-31 (CAD)\n"));
   EXPECT_THAT(ctl.out, HasSubstr("1000      CASH                   ASSET       300,000.00   0.00"));
@@ -369,7 +359,7 @@ TEST_P(BooksTest, CapitalContributionAndABalancedTrialBalance) {
   ctl = RunCerclesctl(*suite_, "lending", TestCredentials().admin_token,
                       {"lending", "capital", "contribute", "--amount", "1,234.56", "--contributor",
                        "Caisse d'économie solidaire", "--date", "2025-04-01"},
-                      dir_);
+                      work_dir());
   ASSERT_EQ(ctl.code, 0) << ctl.err;
   EXPECT_THAT(ctl.out, HasSubstr("CAPITAL_CONTRIBUTION   1000 CASH           1,234.56"));
   EXPECT_EQ(Balance(TrialBalance(Day(2025, 12, 31)), "3000"), 30'123'456);
@@ -409,47 +399,47 @@ TEST_P(BooksTest, JournalListingFiltersAndPages) {
   lv1::ListJournalEntriesRequest bad;
   bad.set_kind("LOAN");
   EntryIds(bad, nullptr, &status);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(),
-              HasSubstr("kind \"LOAN\" is not a journal entry kind; one of CAPITAL_CONTRIBUTION, "
-                        "DISBURSEMENT, REPAYMENT"));
+  EXPECT_THAT(
+      status,
+      StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
+               HasSubstr("kind \"LOAN\" is not a journal entry kind; one of CAPITAL_CONTRIBUTION, "
+                         "DISBURSEMENT, REPAYMENT")));
   bad = lv1::ListJournalEntriesRequest();
   bad.set_page_size(1001);
   EntryIds(bad, nullptr, &status);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("page_size must be from 0 (default 100) to 1000"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
+                               HasSubstr("page_size must be from 0 (default 100) to 1000")));
   bad.set_page_size(1000);
   bad.set_page_token("garbage");
   EntryIds(bad, nullptr, &status);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
   bad = lv1::ListJournalEntriesRequest();
   bad.set_party("bob");
   EntryIds(bad, nullptr, &status);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("party must be"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("party must be")));
   bad = lv1::ListJournalEntriesRequest();
   *bad.mutable_from_date() = Day(2025, 5, 1);
   *bad.mutable_to_date() = Day(2025, 4, 1);
   EntryIds(bad, nullptr, &status);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
   *bad.mutable_to_date() = Day(2025, 2, 30);
   EntryIds(bad, nullptr, &status);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
 
   CtlResult ctl =
       RunCerclesctl(*suite_, "lending", TestCredentials().advisor_token,
-                    {"lending", "journal", "--from", "2025-03-01", "--page-size", "1"}, dir_);
+                    {"lending", "journal", "--from", "2025-03-01", "--page-size", "1"}, work_dir());
   ASSERT_EQ(ctl.code, 0) << ctl.err;
   EXPECT_THAT(ctl.out, HasSubstr("3    2025-03-10   CAPITAL_CONTRIBUTION   1000 CASH"));
   EXPECT_THAT(ctl.out, HasSubstr("\nnext page: "));
   ctl = RunCerclesctl(*suite_, "lending", TestCredentials().advisor_token,
                       {"--output", "json", "lending", "journal", "--from", "2025-03-01",
                        "--page-size", "1", "--all"},
-                      dir_);
+                      work_dir());
   ASSERT_EQ(ctl.code, 0) << ctl.err;
   EXPECT_THAT(ctl.out, HasSubstr("\"id\":\"5\""));
   ctl = RunCerclesctl(*suite_, "lending", TestCredentials().advisor_token,
-                      {"lending", "journal", "--kind", "nope"}, dir_);
+                      {"lending", "journal", "--kind", "nope"}, work_dir());
   EXPECT_EQ(ctl.code, 1);
   EXPECT_THAT(ctl.err, HasSubstr("cerclesctl: INVALID_ARGUMENT: kind \"nope\""));
 }
@@ -536,7 +526,7 @@ TEST_P(BooksTest, PortfolioReportOfASmallFund) {
 
   // cerclesctl's report: the fund line, a line per circle and per advisor.
   CtlResult ctl = RunCerclesctl(*suite_, "lending", TestCredentials().admin_token,
-                                {"lending", "portfolio", "--as-of", "2025-06-15"}, dir_);
+                                {"lending", "portfolio", "--as-of", "2025-06-15"}, work_dir());
   ASSERT_EQ(ctl.code, 0) << ctl.err;
   EXPECT_THAT(ctl.out, HasSubstr("Portfolio as of 2025-06-15 (amounts in CAD"));
   EXPECT_THAT(ctl.out, HasSubstr("GROUP        ACTIVE   OUTSTANDING   PAR30    PAR30 %   "
@@ -546,15 +536,14 @@ TEST_P(BooksTest, PortfolioReportOfASmallFund) {
                                  "             200.00\n"));
   EXPECT_THAT(ctl.out, HasSubstr(dora));
   ctl = RunCerclesctl(*suite_, "lending", TestCredentials().admin_token,
-                      {"lending", "loans", "schedule", loans_[0]}, dir_);
+                      {"lending", "loans", "schedule", loans_[0]}, work_dir());
   ASSERT_EQ(ctl.code, 0) << ctl.err;
   EXPECT_THAT(ctl.out, HasSubstr("\n4       2025-05-06   125.00      0.00       125.00   0.00  "
                                  "          0.00     -\nTOTAL                500.00      0.00 "
                                  "      500.00                   250.00"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, BooksTest, ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, BooksTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "tests/integration/membership_fixtures.h"
 #include "tests/integration/suite.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::testing {
 namespace {
@@ -21,17 +22,11 @@ namespace {
 namespace mv1 = cercles::membership::v1;
 using ::testing::HasSubstr;
 
-class CirclesTest : public ::testing::TestWithParam<Engine> {
+class CirclesTest : public EngineSuiteTest {
  protected:
   void SetUp() override {
-    if (GetParam() == Engine::kPostgres && PostgresBaseUrlFromEnv().empty()) {
-      GTEST_SKIP() << "CERCLES_TEST_POSTGRES_URL is not set (scripts/test sets it)";
-    }
-    Suite::Options options;
-    options.engine = GetParam();
-    suite_ = std::make_unique<Suite>(options);
-    absl::Status started = suite_->Start();
-    ASSERT_TRUE(started.ok()) << started;
+    EngineSuiteTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     auto channel = suite_->StaffChannel("membership");
     circles_ = mv1::MembershipService::NewStub(channel);
     people_ = mv1::PeopleService::NewStub(channel);
@@ -50,12 +45,6 @@ class CirclesTest : public ::testing::TestWithParam<Engine> {
     grpc::Status status = trainings_->CreateTraining(Admin().get(), training, &created);
     ASSERT_TRUE(status.ok()) << status.error_message();
     training_ = created.training().name();
-  }
-
-  std::unique_ptr<grpc::ClientContext> Admin() { return Context(TestCredentials().admin_token); }
-  std::unique_ptr<grpc::ClientContext> Bob() { return Context(TestCredentials().advisor_token); }
-  std::unique_ptr<grpc::ClientContext> Dora() {
-    return Context(TestCredentials().other_advisor_token);
   }
 
   std::string CreateAdvisor(const std::string& token_name) {
@@ -145,7 +134,6 @@ class CirclesTest : public ::testing::TestWithParam<Engine> {
     return people;
   }
 
-  std::unique_ptr<Suite> suite_;
   std::unique_ptr<mv1::MembershipService::Stub> circles_;
   std::unique_ptr<mv1::PeopleService::Stub> people_;
   std::unique_ptr<mv1::TrainingService::Stub> trainings_;
@@ -163,13 +151,12 @@ TEST_P(CirclesTest, FourToSevenTrainedMembersOneCircleEachAndUnderStrength) {
 
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(Add(circle.name(), people[i]).ok());
   grpc::Status three = Activate(circle.name());
-  EXPECT_EQ(three.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(three.error_message(), HasSubstr("has 3 members"));
+  EXPECT_THAT(three, StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("has 3 members")));
   EXPECT_EQ(Get(circle.name()).status(), mv1::CIRCLE_STATUS_FORMING);  // nothing changed
 
   grpc::Status not_trained = Add(circle.name(), untrained);
-  EXPECT_EQ(not_trained.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(not_trained.error_message(), HasSubstr("has not completed a training"));
+  EXPECT_THAT(not_trained, StatusIs(grpc::StatusCode::FAILED_PRECONDITION,
+                                    HasSubstr("has not completed a training")));
 
   ASSERT_TRUE(Add(circle.name(), people[3]).ok());
   mv1::Circle active;
@@ -179,22 +166,20 @@ TEST_P(CirclesTest, FourToSevenTrainedMembersOneCircleEachAndUnderStrength) {
   EXPECT_EQ(Get(circle.name()).member_count(), 7);
 
   grpc::Status eighth = Add(circle.name(), people[7]);
-  EXPECT_EQ(eighth.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(eighth.error_message(), HasSubstr("at most 7"));
+  EXPECT_THAT(eighth, StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("at most 7")));
   EXPECT_EQ(Members(circle.name()).size(), 7u);
 
   // One circle at a time.
   mv1::Circle other = Create("Verdun Numérique");
   grpc::Status second = Add(other.name(), people[0]);
-  EXPECT_EQ(second.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(second.error_message(), HasSubstr("already belongs to " + circle.name()));
+  EXPECT_THAT(second, StatusIs(grpc::StatusCode::FAILED_PRECONDITION,
+                               HasSubstr("already belongs to " + circle.name())));
   EXPECT_EQ(Get(other.name()).member_count(), 0);
 
   grpc::Status unknown = Add(other.name(), "people/99999");
-  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(unknown, StatusIs(grpc::StatusCode::NOT_FOUND));
   grpc::Status malformed = Add(other.name(), "person-1");
-  EXPECT_EQ(malformed.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(malformed.error_message(), HasSubstr("person must be"));
+  EXPECT_THAT(malformed, StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("person must be")));
 
   // Down to 3: under strength, and lending refuses the circle's guarantee.
   mv1::Circle after;
@@ -244,15 +229,15 @@ TEST_P(CirclesTest, AdvisorsManageOnlyTheirCircles) {
   add.set_reason("founder");
   mv1::AddCircleMemberResponse added;
   grpc::Status status = circles_->AddCircleMember(Dora().get(), add, &added);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_THAT(status.error_message(), HasSubstr("not the advisor of " + circle.name()));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED,
+                               HasSubstr("not the advisor of " + circle.name())));
   EXPECT_TRUE(Members(circle.name()).empty());
 
   mv1::GetCircleRequest get;
   get.set_name(circle.name());
   mv1::GetCircleResponse got;
-  EXPECT_EQ(circles_->GetCircle(Dora().get(), get, &got).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(circles_->GetCircle(Dora().get(), get, &got),
+              StatusIs(grpc::StatusCode::PERMISSION_DENIED));
   mv1::ListCirclesRequest list;
   mv1::ListCirclesResponse listed;
   ASSERT_TRUE(circles_->ListCircles(Dora().get(), list, &listed).ok());
@@ -270,7 +255,7 @@ TEST_P(CirclesTest, AdvisorsManageOnlyTheirCircles) {
   assign.set_advisor(advisors.advisors(1).name());
   mv1::AssignCircleAdvisorResponse assigned;
   status = circles_->AssignCircleAdvisor(Bob().get(), assign, &assigned);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);  // admins only
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED));  // admins only
   ASSERT_TRUE(circles_->AssignCircleAdvisor(Admin().get(), assign, &assigned).ok());
   add.set_request_id("dora-add-2");
   EXPECT_TRUE(circles_->AddCircleMember(Dora().get(), add, &added).ok());
@@ -312,8 +297,7 @@ TEST_P(CirclesTest, MergeTwoUnderStrengthCirclesIntoOneActiveCircle) {
   merge.add_circles(merged.circle().name());
   merge.add_circles(c.name());
   status = circles_->MergeCircles(Bob().get(), merge, &merged);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("8 members"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("8 members")));
   EXPECT_EQ(Get(c.name()).status(), mv1::CIRCLE_STATUS_FORMING);
   EXPECT_EQ(Get(c.name()).member_count(), 2);
 
@@ -342,12 +326,12 @@ TEST_P(CirclesTest, SuspendResumeDissolveAndUpdate) {
   suspend.set_name(circle.name());
   mv1::SuspendCircleResponse suspended;
   grpc::Status status = circles_->SuspendCircle(Bob().get(), suspend, &suspended);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);  // reason required
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT));  // reason required
   suspend.set_reason("summer break");
   ASSERT_TRUE(circles_->SuspendCircle(Bob().get(), suspend, &suspended).ok());
   EXPECT_EQ(suspended.circle().status(), mv1::CIRCLE_STATUS_SUSPENDED);
   EXPECT_EQ(suspended.circle().status_reason(), "summer break");
-  EXPECT_EQ(Add(circle.name(), Person("Late")).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(Add(circle.name(), Person("Late")), StatusIs(grpc::StatusCode::FAILED_PRECONDITION));
 
   mv1::ResumeCircleRequest resume;
   resume.set_request_id("resume-1");
@@ -370,8 +354,7 @@ TEST_P(CirclesTest, SuspendResumeDissolveAndUpdate) {
   update.set_request_id("update-2");
   update.mutable_update_mask()->add_paths("status");
   status = circles_->UpdateCircle(Bob().get(), update, &updated);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("\"status\""));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("\"status\"")));
 
   mv1::DissolveCircleRequest dissolve;
   dissolve.set_request_id("dissolve-1");
@@ -416,8 +399,7 @@ TEST_P(CirclesTest, CirclesFormedFromACohortProposalKeepLanguagesTogether) {
 
   propose.add_soft_attributes("language");
   status = circles_->ProposeCircles(Bob().get(), propose, &again);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("listed twice"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("listed twice")));
 
   // A person slipped in who is not trained: nothing is created.
   mv1::AcceptCircleProposalRequest accept;
@@ -427,7 +409,7 @@ TEST_P(CirclesTest, CirclesFormedFromACohortProposalKeepLanguagesTogether) {
   accept.set_activate(true);
   mv1::AcceptCircleProposalResponse accepted;
   status = circles_->AcceptCircleProposal(Bob().get(), accept, &accepted);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION));
   mv1::ListCirclesResponse listed;
   ASSERT_TRUE(circles_->ListCircles(Admin().get(), mv1::ListCirclesRequest(), &listed).ok());
   EXPECT_EQ(listed.circles_size(), 0);
@@ -444,7 +426,7 @@ TEST_P(CirclesTest, CirclesFormedFromACohortProposalKeepLanguagesTogether) {
   // Only an admin picks another advisor.
   accept.mutable_circles(0)->set_advisor("advisors/2");
   status = circles_->AcceptCircleProposal(Bob().get(), accept, &accepted);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED));
   accept.set_validate_only(false);
 
   accept.set_request_id("accept-1");
@@ -480,12 +462,11 @@ TEST_P(CirclesTest, AnAdminImportsACirclesPastAndItsMeetingsFollow) {
   mv1::CreateCircleResponse created;
   // Only an admin records the past.
   grpc::Status status = circles_->CreateCircle(Bob().get(), create, &created);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_THAT(status.error_message(), HasSubstr("effective_time"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED, HasSubstr("effective_time")));
   create.set_request_id("import-circle-future");
   *create.mutable_effective_time() = at(-2);
-  EXPECT_EQ(circles_->CreateCircle(Admin().get(), create, &created).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(circles_->CreateCircle(Admin().get(), create, &created),
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
   create.set_request_id("import-circle-ok");
   *create.mutable_effective_time() = at(120);
   ASSERT_TRUE(circles_->CreateCircle(Admin().get(), create, &created).ok());
@@ -511,8 +492,8 @@ TEST_P(CirclesTest, AnAdminImportsACirclesPastAndItsMeetingsFollow) {
   *activate.mutable_effective_time() = at(125);  // before its own creation
   mv1::ActivateCircleResponse activated;
   status = circles_->ActivateCircle(Admin().get(), activate, &activated);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("before the circle's last recorded change"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION,
+                               HasSubstr("before the circle's last recorded change")));
   activate.set_request_id("import-activate");
   *activate.mutable_effective_time() = at(118);
   ASSERT_TRUE(circles_->ActivateCircle(Admin().get(), activate, &activated).ok());
@@ -537,9 +518,7 @@ TEST_P(CirclesTest, AnAdminImportsACirclesPastAndItsMeetingsFollow) {
   EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, CirclesTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, CirclesTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

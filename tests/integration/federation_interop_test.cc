@@ -34,9 +34,14 @@ std::string NodeBinary() {
   return env != nullptr && *env != '\0' ? env : "node";
 }
 
-class FederationInteropTest : public ::testing::Test {
+class FederationInteropTest : public SuiteTest {
  protected:
+  // The test's fund is a Fund of the federation fixtures, started below.
+  std::optional<Suite::Options> SuiteOptions() const override { return std::nullopt; }
+
   void SetUp() override {
+    SuiteTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     const std::string modules =
         absl::StrCat(CERCLES_SOURCE_DIR, "/tools/node/node_modules/@grpc/grpc-js");
     ASSERT_TRUE(std::filesystem::exists(modules))
@@ -45,7 +50,6 @@ class FederationInteropTest : public ::testing::Test {
     ASSERT_EQ(std::system(absl::StrCat(Quote(NodeBinary()), " --version >/dev/null 2>&1").c_str()),
               0)
         << "node is not installed (scripts/test installs it; CERCLES_NODE names another binary)";
-    work_ = MakeTempDir("cercles-interop");
     fund_ = std::make_unique<Fund>("fund-b", Engine::kSqlite);
     absl::Status started = fund_->Start();
     ASSERT_TRUE(started.ok()) << started;
@@ -64,7 +68,7 @@ class FederationInteropTest : public ::testing::Test {
         "--proto-dir",   absl::StrCat(CERCLES_SOURCE_DIR, "/proto")};
     std::vector<std::string> quoted;
     for (const std::string& a : command) quoted.push_back(Quote(a));
-    const std::string out = work_ + "/node.out", err = work_ + "/node.err";
+    const std::string out = work_dir() + "/node.out", err = work_dir() + "/node.err";
     const int raw = std::system(
         absl::StrCat(absl::StrJoin(quoted, " "), " >", Quote(out), " 2>", Quote(err), " </dev/null")
             .c_str());
@@ -75,11 +79,6 @@ class FederationInteropTest : public ::testing::Test {
     return result;
   }
 
-  void TearDown() override {
-    if (!work_.empty() && !HasFailure()) std::filesystem::remove_all(work_);
-  }
-
-  std::string work_;
   std::unique_ptr<Fund> fund_;
 };
 

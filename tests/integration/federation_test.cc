@@ -3,7 +3,6 @@
 // each other's directories and see each other's circles in their network
 // queries; identities are checked (revoked, unregistered and rogue
 // certificates), personal data never crosses, and transfers need consent.
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,16 +12,19 @@
 #include "cercles/common/v1/event.pb.h"
 #include "gmock/gmock.h"
 #include "tests/integration/federation_fixtures.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::testing {
 namespace {
 
-class FederationTest : public ::testing::TestWithParam<Engine> {
+class FederationTest : public EngineSuiteTest {
  protected:
+  // Each test starts two funds of its own.
+  std::optional<Suite::Options> SuiteOptions() const override { return std::nullopt; }
+
   void SetUp() override {
-    if (GetParam() == Engine::kPostgres && PostgresBaseUrlFromEnv().empty()) {
-      GTEST_SKIP() << "CERCLES_TEST_POSTGRES_URL is not set (scripts/test sets it)";
-    }
+    EngineSuiteTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     a_ = std::make_unique<Fund>("fund-a", GetParam());
     b_ = std::make_unique<Fund>("fund-b", GetParam());
     absl::Status started = a_->Start();
@@ -190,16 +192,16 @@ TEST_P(FederationTest, PeersReadTheDirectoryAndStatisticsOnly) {
   nv1::WatchDirectoryResponse ignored;
   while (stream->Read(&ignored)) {
   }
-  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(stream->Finish(), StatusIs(grpc::StatusCode::UNAUTHENTICATED));
   status = as_a->ListDirectory(Call().get(), list, &directory);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAUTHENTICATED));
   EXPECT_TRUE(absl::StrContains(status.error_message(), "registered peer fund"))
       << status.error_message();
   status = as_a->GetFederationStats(Call().get(), stats_request, &stats);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAUTHENTICATED));
   // fund-b forgets fund-a's circles with the revocation (it did not follow it
   // here) and refuses a second revocation.
-  EXPECT_EQ(b_->Revoke("fund-a").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(b_->Revoke("fund-a"), StatusIs(grpc::StatusCode::FAILED_PRECONDITION));
   nv1::GetPeerFundRequest get;
   get.set_name("peers/fund-a");
   nv1::GetPeerFundResponse revoked;
@@ -222,21 +224,20 @@ TEST_P(FederationTest, UnknownRogueAndRevokedIdentitiesAreRefused) {
 
   // A certificate of the right CA that no one registered.
   grpc::Status status = AsPeer(*b_, "fund-c")->ListDirectory(Call().get(), list, &directory);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAUTHENTICATED));
   EXPECT_TRUE(absl::StrContains(status.error_message(), "\"fund-c\"")) << status.error_message();
   // A certificate of an unrelated CA: the TLS handshake fails.
   status = AsPeer(*b_, "rogue")->ListDirectory(Call(absl::Seconds(3)).get(), list, &directory);
-  EXPECT_FALSE(status.ok());
-  EXPECT_NE(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAVAILABLE));
   // Staff do not call the peer-facing API, and a peer does not call staff's.
   status = nv1::FederationService::NewStub(b_->suite().StaffChannel("network"))
                ->ListDirectory(Fund::Admin().get(), list, &directory);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED));
   nv1::ListPeerFundsRequest peers;
   nv1::ListPeerFundsResponse listed;
   status = nv1::PeerFundService::NewStub(ChannelAs(b_->suite(), "fund-a"))
                ->ListPeerFunds(Call().get(), peers, &listed);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED));
 
   // Personal data: a peer cannot search people, nor reach membership at all.
   nv1::SearchExpertiseRequest search;
@@ -244,7 +245,7 @@ TEST_P(FederationTest, UnknownRogueAndRevokedIdentitiesAreRefused) {
   nv1::SearchExpertiseResponse found;
   status = nv1::NetworkService::NewStub(ChannelAs(b_->suite(), "fund-a"))
                ->SearchExpertise(Call().get(), search, &found);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << status.error_message();
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED));
   const std::string person = b_->CreatePerson("Sophie", true);
   server::ChannelOptions to_membership;
   to_membership.address = b_->suite().Address("membership");
@@ -256,7 +257,7 @@ TEST_P(FederationTest, UnknownRogueAndRevokedIdentitiesAreRefused) {
   mv1::GetPersonResponse got_person;
   status = mv1::PeopleService::NewStub(*server::MakeChannel(to_membership))
                ->GetPerson(Call().get(), get_person, &got_person);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAUTHENTICATED));
   EXPECT_TRUE(got_person.person().given_name().empty());
 
   // Registrations that would break the identity binding are refused.
@@ -266,29 +267,29 @@ TEST_P(FederationTest, UnknownRogueAndRevokedIdentitiesAreRefused) {
   bad.mutable_peer()->set_certificate_common_name("fund-x");
   nv1::RegisterPeerFundResponse response;
   status = b_->peers().RegisterPeerFund(Fund::Admin().get(), bad, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);  // its own fund
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT));  // its own fund
   EXPECT_TRUE(absl::StrContains(status.error_message(), "own id")) << status.error_message();
   bad.set_request_id("bad-2");
   bad.mutable_peer()->set_fund_id("fund-x");
   bad.mutable_peer()->set_certificate_common_name("network");
   status = b_->peers().RegisterPeerFund(Fund::Admin().get(), bad, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);  // a service's name
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT));  // a service's name
   bad.set_request_id("bad-3");
   bad.mutable_peer()->set_certificate_common_name("fund-a");
   status = b_->peers().RegisterPeerFund(Fund::Admin().get(), bad, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);  // fund-a's certificate
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::ALREADY_EXISTS));  // fund-a's certificate
   bad.set_request_id("bad-4");
   bad.mutable_peer()->set_certificate_common_name("fund-x");
   bad.mutable_peer()->set_address("no-port");
   status = b_->peers().RegisterPeerFund(Fund::Admin().get(), bad, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(b_->Register(*a_).error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_THAT(b_->Register(*a_), StatusIs(grpc::StatusCode::ALREADY_EXISTS));
   nv1::RegisterPeerFundRequest as_advisor = bad;
   as_advisor.set_request_id("advisor-1");
   as_advisor.mutable_peer()->clear_address();
   status = b_->peers().RegisterPeerFund(Context(TestCredentials().advisor_token).get(), as_advisor,
                                         &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED));
   nv1::ListPeerFundsResponse all;
   ASSERT_TRUE(b_->peers().ListPeerFunds(Fund::Admin().get(), peers, &all).ok());
   ASSERT_EQ(all.peers_size(), 1);  // nothing refused was stored
@@ -302,7 +303,7 @@ TEST_P(FederationTest, UnknownRogueAndRevokedIdentitiesAreRefused) {
   ASSERT_TRUE(as_a->ListDirectory(Call().get(), list, &directory).ok());
   ASSERT_TRUE(b_->Revoke("fund-a").ok());
   status = as_a->ListDirectory(Call().get(), list, &directory);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAUTHENTICATED));
   EXPECT_TRUE(b_->NetworkCircles("fund-a").empty());
   // ...and fund-a, revoked, cannot follow fund-b any more: a new circle of
   // fund-b does not reach it.
@@ -354,7 +355,7 @@ TEST_P(FederationTest, TransfersCrossOnlyWithTheirConsent) {
   const std::string nadia = a_->CreatePerson("Nadia", false);
   nv1::SendMemberTransferResponse sent;
   grpc::Status status = send(nadia, "send-1", &sent, Fund::Admin().get());
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION));
   EXPECT_TRUE(absl::StrContains(status.error_message(), "share_with_other_funds"))
       << status.error_message();
   EXPECT_EQ(outgoing().transfers_size(), 0);
@@ -369,13 +370,13 @@ TEST_P(FederationTest, TransfersCrossOnlyWithTheirConsent) {
   propose.mutable_candidate()->set_language(mv1::LANGUAGE_FR);
   nv1::ProposeMemberTransferResponse proposed;
   status = as_a->ProposeMemberTransfer(Call().get(), propose, &proposed);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION));
   EXPECT_EQ(incoming().transfers_size(), 0);
   // ...or for a circle that is not fund-b's.
   propose.mutable_candidate()->mutable_consents()->set_share_with_other_funds(true);
   propose.set_circle("funds/fund-a/circles/1");
   status = as_a->ProposeMemberTransfer(Call().get(), propose, &proposed);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
 
   // With consent: only the shareable fields cross.
   a_->SetOtherFundsConsent(nadia, true);
@@ -418,7 +419,7 @@ TEST_P(FederationTest, TransfersCrossOnlyWithTheirConsent) {
   EXPECT_EQ(accepted.transfer().decided_by(), "staff:alice");
   accept.set_request_id("accept-2");
   status = b_->peers().AcceptMemberTransfer(Fund::Admin().get(), accept, &accepted);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION));
   EXPECT_TRUE(Eventually(
       [&] {
         auto out = outgoing();
@@ -443,7 +444,7 @@ TEST_P(FederationTest, TransfersCrossOnlyWithTheirConsent) {
   refuse.set_name(sent.transfer().remote_name());
   nv1::RefuseMemberTransferResponse refused;
   status = b_->peers().RefuseMemberTransfer(Fund::Admin().get(), refuse, &refused);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
   refuse.set_note("le cercle est complet en pratique");
   ASSERT_TRUE(b_->peers().RefuseMemberTransfer(Fund::Admin().get(), refuse, &refused).ok());
   EXPECT_TRUE(Eventually(
@@ -459,7 +460,7 @@ TEST_P(FederationTest, TransfersCrossOnlyWithTheirConsent) {
   wrong_side.set_request_id("accept-3");
   wrong_side.set_name(sent.transfer().name());
   status = a_->peers().AcceptMemberTransfer(Fund::Admin().get(), wrong_side, &accepted);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION));
 
   // Each change is an event in network's outbox, the notes redacted.
   std::vector<std::string> changes;
@@ -482,7 +483,7 @@ TEST_P(FederationTest, TransfersCrossOnlyWithTheirConsent) {
 }
 
 TEST_P(FederationTest, CerclesctlRegistersPeersAndDecidesTransfers) {
-  const std::string work = MakeTempDir("cercles-federation-cli");
+  const std::string& work = work_dir();
   mv1::Circle limoilou = b_->CreateCircle("Cercle Limoilou", "Limoilou");
   const std::string& admin = TestCredentials().admin_token;
   CtlResult r = RunCerclesctl(a_->suite(), "network", admin,
@@ -531,17 +532,14 @@ TEST_P(FederationTest, CerclesctlRegistersPeersAndDecidesTransfers) {
   nv1::ListDirectoryRequest list;
   nv1::ListDirectoryResponse directory;
   grpc::Status status = AsPeer(*b_, "fund-a")->ListDirectory(Call().get(), list, &directory);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAUTHENTICATED));
   r = RunCerclesctl(b_->suite(), "network", admin,
                     {"network", "peers", "list", "--status", "revoked"}, work);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(absl::StrContains(r.out, "peers/fund-a")) << r.out;
-  std::filesystem::remove_all(work);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, FederationTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, FederationTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

@@ -3,7 +3,6 @@
 // (prepared, submitted, granted or refused); every wrong transition or field gets
 // its code and changes nothing; request_id replays; listings by person and status
 // with pages; their events; and the cerclesctl verbs against the same process.
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/suite.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::testing {
 namespace {
@@ -30,23 +30,14 @@ cercles::common::v1::Money Cad(int64_t cents) {
   return money;
 }
 
-class FinancingTest : public ::testing::TestWithParam<Engine> {
+class FinancingTest : public EngineSuiteTest {
  protected:
   void SetUp() override {
-    if (GetParam() == Engine::kPostgres && PostgresBaseUrlFromEnv().empty()) {
-      GTEST_SKIP() << "CERCLES_TEST_POSTGRES_URL is not set (scripts/test sets it)";
-    }
-    Suite::Options options;
-    options.engine = GetParam();
-    suite_ = std::make_unique<Suite>(options);
-    absl::Status started = suite_->Start();
-    ASSERT_TRUE(started.ok()) << started;
+    EngineSuiteTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     financing_ = lv1::FinancingService::NewStub(suite_->StaffChannel("lending"));
     lending_ = lv1::LendingService::NewStub(suite_->StaffChannel("lending"));
   }
-
-  std::unique_ptr<grpc::ClientContext> Admin() { return Context(TestCredentials().admin_token); }
-  std::unique_ptr<grpc::ClientContext> Bob() { return Context(TestCredentials().advisor_token); }
 
   grpc::Status CreateReferral(const std::string& request_id, const std::string& person,
                               int64_t cents, lv1::BankReferral* out = nullptr,
@@ -144,7 +135,6 @@ class FinancingTest : public ::testing::TestWithParam<Engine> {
     return out;
   }
 
-  std::unique_ptr<Suite> suite_;
   std::unique_ptr<lv1::FinancingService::Stub> financing_;
   std::unique_ptr<lv1::LendingService::Stub> lending_;
   int counter_ = 0;
@@ -166,9 +156,9 @@ TEST_P(FinancingTest, BankReferralFromPreparedToAccepted) {
 
   // Not straight to ACCEPTED: sent first.
   status = UpdateReferral(referral.name(), lv1::BANK_REFERRAL_STATUS_ACCEPTED, 1'000'000);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(),
-              AllOf(HasSubstr("PREPARED"), HasSubstr("ACCEPTED"), HasSubstr("may become SENT")));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION,
+                               AllOf(HasSubstr("PREPARED"), HasSubstr("ACCEPTED"),
+                                     HasSubstr("may become SENT"))));
   EXPECT_EQ(OnlyReferral(referral.name()).status(), lv1::BANK_REFERRAL_STATUS_PREPARED);
 
   ASSERT_TRUE(
@@ -178,8 +168,8 @@ TEST_P(FinancingTest, BankReferralFromPreparedToAccepted) {
 
   // ACCEPTED needs the amount the bank lent, in the fund's currency.
   status = UpdateReferral(referral.name(), lv1::BANK_REFERRAL_STATUS_ACCEPTED);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("amount_obtained is required"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
+                               HasSubstr("amount_obtained is required")));
   lv1::UpdateBankReferralRequest usd;
   usd.set_request_id("update-usd");
   usd.set_name(referral.name());
@@ -188,8 +178,7 @@ TEST_P(FinancingTest, BankReferralFromPreparedToAccepted) {
   usd.mutable_amount_obtained()->set_currency_code("USD");
   lv1::UpdateBankReferralResponse ignored;
   status = financing_->UpdateBankReferral(Bob().get(), usd, &ignored);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("amount_obtained"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("amount_obtained")));
   EXPECT_EQ(OnlyReferral(referral.name()).status(), lv1::BANK_REFERRAL_STATUS_SENT);
 
   ASSERT_TRUE(UpdateReferral(referral.name(), lv1::BANK_REFERRAL_STATUS_ACCEPTED, 1'200'000,
@@ -202,8 +191,8 @@ TEST_P(FinancingTest, BankReferralFromPreparedToAccepted) {
 
   // ACCEPTED is final; a note may still be added.
   status = UpdateReferral(referral.name(), lv1::BANK_REFERRAL_STATUS_DECLINED);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("from ACCEPTED to DECLINED: ACCEPTED is final"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION,
+                               HasSubstr("from ACCEPTED to DECLINED: ACCEPTED is final")));
   ASSERT_TRUE(UpdateReferral(referral.name(), lv1::BANK_REFERRAL_STATUS_UNSPECIFIED, 0,
                              "Premier versement reçu", &referral)
                   .ok());
@@ -248,8 +237,7 @@ TEST_P(FinancingTest, BadReferralsAreRefusedAndChangeNothing) {
     *request.mutable_referral()->mutable_amount_requested() = Cad(c.cents);
     lv1::CreateBankReferralResponse response;
     grpc::Status status = financing_->CreateBankReferral(Bob().get(), request, &response);
-    EXPECT_EQ(status.error_code(), c.code) << c.message;
-    EXPECT_THAT(status.error_message(), HasSubstr(c.message));
+    EXPECT_THAT(status, StatusIs(c.code, HasSubstr(c.message))) << c.message;
   }
   EXPECT_TRUE(Referrals().empty());
 
@@ -259,28 +247,27 @@ TEST_P(FinancingTest, BadReferralsAreRefusedAndChangeNothing) {
   missing.set_status(lv1::BANK_REFERRAL_STATUS_SENT);
   lv1::UpdateBankReferralResponse response;
   grpc::Status status = financing_->UpdateBankReferral(Bob().get(), missing, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_THAT(status.error_message(), HasSubstr("bankReferrals/99"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("bankReferrals/99")));
   missing.set_name("loans/1");
   status = financing_->UpdateBankReferral(Bob().get(), missing, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
 
   lv1::ListBankReferralsRequest list;
   list.set_person("someone");
   lv1::ListBankReferralsResponse listed;
-  EXPECT_EQ(financing_->ListBankReferrals(Admin().get(), list, &listed).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(financing_->ListBankReferrals(Admin().get(), list, &listed),
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
   list.set_person("");
   list.set_page_token("not-a-token");
-  EXPECT_EQ(financing_->ListBankReferrals(Admin().get(), list, &listed).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(financing_->ListBankReferrals(Admin().get(), list, &listed),
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
 
   // No token: no access.
   lv1::CreateBankReferralResponse created;
   lv1::CreateBankReferralRequest anonymous;
   anonymous.set_request_id("anonymous");
-  EXPECT_EQ(financing_->CreateBankReferral(Context("").get(), anonymous, &created).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(financing_->CreateBankReferral(Context("").get(), anonymous, &created),
+              StatusIs(grpc::StatusCode::UNAUTHENTICATED));
 }
 
 TEST_P(FinancingTest, RequestIdReplaysTheFirstAnswer) {
@@ -293,8 +280,7 @@ TEST_P(FinancingTest, RequestIdReplaysTheFirstAnswer) {
   EXPECT_EQ(again.SerializeAsString(), first.SerializeAsString());
   // The same id for another amount is refused.
   grpc::Status status = CreateReferral("referral-replay", "people/3", 600'000);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
-  EXPECT_THAT(status.error_message(), HasSubstr("referral-replay"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::ALREADY_EXISTS, HasSubstr("referral-replay")));
   EXPECT_EQ(Referrals().size(), 1u);
 
   // An update replayed after the record moved on still answers as the first time.
@@ -350,15 +336,15 @@ TEST_P(FinancingTest, SubsidyApplicationPaths) {
   EXPECT_EQ(granted.created_by(), "staff:alice");
 
   grpc::Status status = UpdateSubsidy(granted.name(), lv1::SUBSIDY_STATUS_GRANTED, 500'000, "ok");
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("from PREPARED to GRANTED"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION,
+                               HasSubstr("from PREPARED to GRANTED")));
   ASSERT_TRUE(UpdateSubsidy(granted.name(), lv1::SUBSIDY_STATUS_SUBMITTED, 0, "").ok());
   status = UpdateSubsidy(granted.name(), lv1::SUBSIDY_STATUS_GRANTED, 500'000, "");
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("outcome is required"));
+  EXPECT_THAT(status,
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("outcome is required")));
   status = UpdateSubsidy(granted.name(), lv1::SUBSIDY_STATUS_GRANTED, 0, "Accordée");
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("amount_granted is required"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
+                               HasSubstr("amount_granted is required")));
   ASSERT_TRUE(UpdateSubsidy(granted.name(), lv1::SUBSIDY_STATUS_GRANTED, 500'000,
                             "Accordée en partie: 5 000 $", &granted)
                   .ok());
@@ -366,8 +352,8 @@ TEST_P(FinancingTest, SubsidyApplicationPaths) {
   EXPECT_EQ(granted.amount_granted().minor_units(), 500'000);
   EXPECT_EQ(granted.outcome(), "Accordée en partie: 5 000 $");
   status = UpdateSubsidy(granted.name(), lv1::SUBSIDY_STATUS_REFUSED, 0, "non");
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("GRANTED is final"));
+  EXPECT_THAT(status,
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("GRANTED is final")));
 
   ASSERT_TRUE(CreateSubsidy("people/6", 300'000, &refused).ok());
   ASSERT_TRUE(UpdateSubsidy(refused.name(), lv1::SUBSIDY_STATUS_SUBMITTED, 0, "").ok());
@@ -402,7 +388,7 @@ TEST_P(FinancingTest, EveryChangeIsAnEvent) {
 }
 
 TEST_P(FinancingTest, CerclesctlVerbs) {
-  const std::string dir = MakeTempDir("cercles-financing-test");
+  const std::string& dir = work_dir();
   const std::string bob = TestCredentials().advisor_token;
   CtlResult created = RunCerclesctl(
       *suite_, "lending", bob,
@@ -476,12 +462,9 @@ TEST_P(FinancingTest, CerclesctlVerbs) {
   ASSERT_EQ(subsidies.code, 0) << subsidies.err;
   EXPECT_THAT(subsidies.out, HasSubstr("subsidyApplications/1   people/3   PSTA        "
                                        "8,000.00 CAD   granted   6,000.00 CAD   Accordée"));
-  std::filesystem::remove_all(dir);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, FinancingTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, FinancingTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

@@ -24,6 +24,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/suite.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::testing {
 namespace {
@@ -33,17 +34,11 @@ namespace nv1 = cercles::network::v1;
 namespace lv1 = cercles::lending::v1;
 using ::testing::HasSubstr;
 
-class FoundationTest : public ::testing::TestWithParam<Engine> {
+class FoundationTest : public EngineSuiteTest {
  protected:
   void SetUp() override {
-    if (GetParam() == Engine::kPostgres && PostgresBaseUrlFromEnv().empty()) {
-      GTEST_SKIP() << "CERCLES_TEST_POSTGRES_URL is not set (scripts/test sets it)";
-    }
-    Suite::Options options;
-    options.engine = GetParam();
-    suite_ = std::make_unique<Suite>(options);
-    absl::Status started = suite_->Start();
-    ASSERT_TRUE(started.ok()) << started;
+    EngineSuiteTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     membership_ = mv1::MembershipService::NewStub(suite_->StaffChannel("membership"));
     network_ = nv1::NetworkService::NewStub(suite_->StaffChannel("network"));
     lending_ = lv1::LendingService::NewStub(suite_->StaffChannel("lending"));
@@ -115,7 +110,6 @@ class FoundationTest : public ::testing::TestWithParam<Engine> {
     return response.circles_size();
   }
 
-  std::unique_ptr<Suite> suite_;
   std::unique_ptr<mv1::MembershipService::Stub> membership_;
   std::unique_ptr<nv1::NetworkService::Stub> network_;
   std::unique_ptr<lv1::LendingService::Stub> lending_;
@@ -165,7 +159,7 @@ TEST_P(FoundationTest, LendingAsksMembershipOverMutualTls) {
 
   request.set_circle("circles/999999");
   status = lending_->GetCircleEligibility(Context(advisor()).get(), request, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::NOT_FOUND));
 }
 
 TEST_P(FoundationTest, LendingAnswersUnavailableWhenMembershipIsDown) {
@@ -175,8 +169,8 @@ TEST_P(FoundationTest, LendingAnswersUnavailableWhenMembershipIsDown) {
   lv1::GetCircleEligibilityResponse response;
   grpc::Status status =
       lending_->GetCircleEligibility(Context(advisor()).get(), request, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
-  EXPECT_THAT(status.error_message(), HasSubstr("membership did not answer"));
+  EXPECT_THAT(status,
+              StatusIs(grpc::StatusCode::UNAVAILABLE, HasSubstr("membership did not answer")));
 }
 
 TEST_P(FoundationTest, IdempotentReplayReturnsTheFirstAnswerAndConflictIsRefused) {
@@ -188,8 +182,8 @@ TEST_P(FoundationTest, IdempotentReplayReturnsTheFirstAnswerAndConflictIsRefused
   EXPECT_EQ(CountEvents(), 1);
 
   grpc::Status conflict = Create("same-id", "Another name");
-  EXPECT_EQ(conflict.error_code(), grpc::StatusCode::ALREADY_EXISTS);
-  EXPECT_THAT(conflict.error_message(), HasSubstr("request_id \"same-id\""));
+  EXPECT_THAT(conflict,
+              StatusIs(grpc::StatusCode::ALREADY_EXISTS, HasSubstr("request_id \"same-id\"")));
   EXPECT_EQ(CountCircles(), 1);
   EXPECT_EQ(CountEvents(), 1);
 }
@@ -216,8 +210,8 @@ TEST_P(FoundationTest, ConcurrentRetriesOfOneRequestCreateOneCircle) {
 
 TEST_P(FoundationTest, MalformedRequestNamesTheFieldAndWritesNothing) {
   grpc::Status status = Create("bad-1", "   ");
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("circle.display_name"));
+  EXPECT_THAT(status,
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("circle.display_name")));
 
   mv1::CreateCircleRequest request;
   request.set_request_id("bad-2");
@@ -225,26 +219,24 @@ TEST_P(FoundationTest, MalformedRequestNamesTheFieldAndWritesNothing) {
   request.mutable_circle()->add_characteristics()->set_value("x");  // no kind
   mv1::CreateCircleResponse response;
   status = membership_->CreateCircle(Context(admin()).get(), request, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("circle.characteristics[0].kind"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
+                               HasSubstr("circle.characteristics[0].kind")));
 
   status = Create("", "Cercle sans id");
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("request_id"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("request_id")));
 
   mv1::GetCircleRequest get;
   get.set_name("circle/1");
   mv1::GetCircleResponse got;
   status = membership_->GetCircle(Context(admin()).get(), get, &got);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("name must be a circle resource name"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
+                               HasSubstr("name must be a circle resource name")));
 
   mv1::ListCirclesRequest list;
   list.set_page_token("garbage");
   mv1::ListCirclesResponse listed;
   status = membership_->ListCircles(Context(admin()).get(), list, &listed);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("page_token"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("page_token")));
 
   EXPECT_EQ(CountCircles(), 0);
   EXPECT_EQ(CountEvents(), 0);
@@ -274,12 +266,10 @@ TEST_P(FoundationTest, CredentialsAndRolesAreEnforced) {
   mv1::ListCirclesRequest request;
   mv1::ListCirclesResponse response;
   grpc::Status status = membership_->ListCircles(Context("").get(), request, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_THAT(status.error_message(), HasSubstr("needs credentials"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAUTHENTICATED, HasSubstr("needs credentials")));
 
   status = membership_->ListCircles(Context("not-a-real-token").get(), request, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_THAT(status.error_message(), HasSubstr("not recognised"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAUTHENTICATED, HasSubstr("not recognised")));
 
   // An advisor may not follow the raw event stream (services and admins only).
   auto context = Context(advisor(), absl::Seconds(2));
@@ -287,8 +277,7 @@ TEST_P(FoundationTest, CredentialsAndRolesAreEnforced) {
   mv1::WatchEventsResponse event;
   EXPECT_FALSE(reader->Read(&event));
   status = reader->Finish();
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_THAT(status.error_message(), HasSubstr("role advisor"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED, HasSubstr("role advisor")));
 
   // A service identity may read circles but not create them.
   auto as_lending = mv1::MembershipService::NewStub(suite_->CertChannel("membership", "lending"));
@@ -298,8 +287,7 @@ TEST_P(FoundationTest, CredentialsAndRolesAreEnforced) {
   create.mutable_circle()->set_display_name("Cercle");
   mv1::CreateCircleResponse created;
   status = as_lending->CreateCircle(Context("").get(), create, &created);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_THAT(status.error_message(), HasSubstr("service:lending"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED, HasSubstr("service:lending")));
 
   // A certificate from a CA this fund does not trust fails the TLS handshake.
   const Credentials& c = TestCredentials();
@@ -311,7 +299,7 @@ TEST_P(FoundationTest, CredentialsAndRolesAreEnforced) {
   rogue.server_name_override = "membership";
   auto rogue_stub = mv1::MembershipService::NewStub(*server::MakeChannel(rogue));
   status = rogue_stub->ListCircles(Context("", absl::Seconds(3)).get(), request, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAVAILABLE));
 
   // A client that does not trust the fund's CA refuses the server.
   server::ChannelOptions wrong_ca;
@@ -320,7 +308,7 @@ TEST_P(FoundationTest, CredentialsAndRolesAreEnforced) {
   wrong_ca.server_name_override = "membership";
   auto wrong_stub = mv1::MembershipService::NewStub(*server::MakeChannel(wrong_ca));
   status = wrong_stub->ListCircles(Context(admin(), absl::Seconds(3)).get(), request, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAVAILABLE));
 }
 
 TEST_P(FoundationTest, NetworkKilledAndRestartedMidStreamLosesAndRepeatsNothing) {
@@ -483,7 +471,7 @@ TEST_P(FoundationTest, EveryRpcRefusesACallWithoutCredentials) {
                                                       ? grpc::internal::RpcMethod::SERVER_STREAMING
                                                       : grpc::internal::RpcMethod::NORMAL_RPC),
           &context, request, &response);
-      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+      EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAUTHENTICATED))
           << path << ": " << status.error_message();
       ++calls;
     }
@@ -491,9 +479,7 @@ TEST_P(FoundationTest, EveryRpcRefusesACallWithoutCredentials) {
   EXPECT_GE(calls, 90);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, FoundationTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, FoundationTest, AllEngines(), EngineParamName);
 
 std::string ServedCertificate(int port, const std::string& ca) {
   server::ChannelOptions o;
@@ -509,9 +495,17 @@ std::string ServedCertificate(int port, const std::string& ca) {
   return values.empty() ? "" : std::string(values[0].data(), values[0].size());
 }
 
+// Tests that start a service by hand: no suite, only the work folder.
+class OwnProcessTest : public SuiteTest {
+ protected:
+  std::optional<Suite::Options> SuiteOptions() const override { return std::nullopt; }
+};
+using TlsTest = OwnProcessTest;
+using StartupTest = OwnProcessTest;
+
 // A renewed certificate is served without a restart (cert-manager, a new Secret).
-TEST(TlsTest, RotatedCertificateIsServedWithoutARestart) {
-  const std::string dir = MakeTempDir("cercles-rotation");
+TEST_F(TlsTest, RotatedCertificateIsServedWithoutARestart) {
+  const std::string& dir = work_dir();
   const std::string scripts = absl::StrCat(CERCLES_SOURCE_DIR, "/scripts");
   auto run = [](const std::string& cmd) { return std::system(cmd.c_str()); };
   ASSERT_EQ(
@@ -558,7 +552,7 @@ TEST(TlsTest, RotatedCertificateIsServedWithoutARestart) {
 }
 
 // Configuration mistakes stop start-up with a message naming the flag.
-TEST(StartupTest, MalformedConfigurationStopsStartUpNamingTheItem) {
+TEST_F(StartupTest, MalformedConfigurationStopsStartUpNamingTheItem) {
   struct Case {
     std::vector<std::string> args;
     std::vector<std::pair<std::string, std::string>> env;
@@ -588,7 +582,7 @@ TEST(StartupTest, MalformedConfigurationStopsStartUpNamingTheItem) {
        {},
        "expected \"<sha256 hex> <admin|advisor> <name>\""},
   };
-  std::string dir = MakeTempDir("cercles-startup");
+  const std::string& dir = work_dir();
   int n = 0;
   for (const Case& test_case : cases) {
     Process::Options options;

@@ -6,7 +6,6 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -30,23 +29,21 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class ImportCirclesTest : public ::testing::TestWithParam<Engine> {
+class ImportCirclesTest : public EngineSuiteTest {
  protected:
+  std::optional<Suite::Options> SuiteOptions() const override {
+    std::optional<Suite::Options> options = EngineSuiteTest::SuiteOptions();
+    options->with_redis = false;
+    return options;
+  }
+
   void SetUp() override {
-    if (GetParam() == Engine::kPostgres && PostgresBaseUrlFromEnv().empty()) {
-      GTEST_SKIP() << "CERCLES_TEST_POSTGRES_URL is not set (scripts/test sets it)";
-    }
-    Suite::Options options;
-    options.engine = GetParam();
-    options.with_redis = false;
-    suite_ = std::make_unique<Suite>(options);
-    absl::Status started = suite_->Start();
-    ASSERT_TRUE(started.ok()) << started;
+    EngineSuiteTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     auto channel = suite_->StaffChannel("membership");
     circles_ = mv1::MembershipService::NewStub(channel);
     people_ = mv1::PeopleService::NewStub(channel);
     trainings_ = mv1::TrainingService::NewStub(channel);
-    dir_ = MakeTempDir("cercles-import-circles-test");
 
     mv1::CreateAdvisorRequest advisor;
     advisor.set_request_id("advisor-bob");
@@ -70,12 +67,6 @@ class ImportCirclesTest : public ::testing::TestWithParam<Engine> {
     ASSERT_TRUE(status.ok()) << status.error_message();
     training_ = created.training().name();
   }
-
-  void TearDown() override {
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-
-  std::unique_ptr<grpc::ClientContext> Admin() { return Context(TestCredentials().admin_token); }
 
   // A person created through the API, enrolled in the training and, unless
   // said otherwise, having completed it.
@@ -137,20 +128,18 @@ class ImportCirclesTest : public ::testing::TestWithParam<Engine> {
 
   // Runs the real cerclesctl against membership as the admin.
   CtlResult Ctl(const std::vector<std::string>& args) {
-    return RunCerclesctl(*suite_, "membership", TestCredentials().admin_token, args, dir_);
+    return RunCerclesctl(*suite_, "membership", TestCredentials().admin_token, args, work_dir());
   }
 
   std::string WriteFile(const std::string& name, const std::string& content) {
-    const std::string path = absl::StrCat(dir_, "/", name);
+    const std::string path = absl::StrCat(work_dir(), "/", name);
     std::ofstream(path) << content;
     return path;
   }
 
-  std::unique_ptr<Suite> suite_;
   std::unique_ptr<mv1::MembershipService::Stub> circles_;
   std::unique_ptr<mv1::PeopleService::Stub> people_;
   std::unique_ptr<mv1::TrainingService::Stub> trainings_;
-  std::string dir_;
   std::string advisor_;
   std::string training_;
 };
@@ -286,9 +275,7 @@ TEST_P(ImportCirclesTest, ActivateOptionIsTheDefaultOfRowsWithoutOne) {
   EXPECT_THAT(again.out, HasSubstr("2 rows: 0 created, 2 already there, 0 failed"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, ImportCirclesTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, ImportCirclesTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

@@ -4,7 +4,6 @@
 // repayments, a reversal and a guarantee call, the other decisions (withdraw,
 // circle rejection, fund rejection), listings, the journal and the trial
 // balance. Checks what each verb prints and its exit code.
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,19 +34,14 @@ class LendingCliTest : public LendingFixture {
   void SetUp() override {
     LendingFixture::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    dir_ = MakeTempDir("cercles-lending-cli-test");
     circle_ = Circle("Les-Audacieuses", 5, &members_);
   }
 
-  void TearDown() override {
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-
   CtlResult Admin(const std::vector<std::string>& args) {
-    return RunCerclesctl(*suite_, "lending", TestCredentials().admin_token, args, dir_);
+    return RunCerclesctl(*suite_, "lending", TestCredentials().admin_token, args, work_dir());
   }
   CtlResult Bob(const std::vector<std::string>& args) {
-    return RunCerclesctl(*suite_, "lending", TestCredentials().advisor_token, args, dir_);
+    return RunCerclesctl(*suite_, "lending", TestCredentials().advisor_token, args, work_dir());
   }
 
   // Submits a request of member `i` through Bob; returns the loan's name.
@@ -70,7 +64,7 @@ class LendingCliTest : public LendingFixture {
     EXPECT_THAT(r.out, HasSubstr(Field("state", expected_state)));
   }
 
-  std::string dir_, circle_;
+  std::string circle_;
   std::vector<std::string> members_;
 };
 
@@ -233,9 +227,7 @@ TEST_P(LendingCliTest, ALoanFromRequestToWriteOff) {
   EXPECT_THAT(portfolio.out, HasSubstr("\nfund   "));
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, LendingCliTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, LendingCliTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

@@ -186,9 +186,7 @@ TEST_P(LendingCrashTest, EveryAcknowledgedRepaymentSurvivesKillsExactlyOnce) {
   EXPECT_EQ(trial.total_debit_minor_units(), trial.total_credit_minor_units());
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, LendingCrashTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, LendingCrashTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

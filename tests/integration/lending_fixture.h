@@ -60,17 +60,11 @@ struct ActiveLoan {
   std::string name() const { return loan.name(); }
 };
 
-class LendingFixture : public ::testing::TestWithParam<Engine> {
+class LendingFixture : public EngineSuiteTest {
  protected:
   void SetUp() override {
-    if (GetParam() == Engine::kPostgres && PostgresBaseUrlFromEnv().empty()) {
-      GTEST_SKIP() << "CERCLES_TEST_POSTGRES_URL is not set (scripts/test sets it)";
-    }
-    Suite::Options options;
-    options.engine = GetParam();
-    suite_ = std::make_unique<Suite>(options);
-    absl::Status started = suite_->Start();
-    ASSERT_TRUE(started.ok()) << started;
+    EngineSuiteTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     auto channel = suite_->StaffChannel("membership");
     circles_ = cercles::membership::v1::MembershipService::NewStub(channel);
     people_ = cercles::membership::v1::PeopleService::NewStub(channel);
@@ -99,12 +93,6 @@ class LendingFixture : public ::testing::TestWithParam<Engine> {
                      .ok();
         },
         absl::Seconds(15)));
-  }
-
-  std::unique_ptr<grpc::ClientContext> Admin() { return Context(TestCredentials().admin_token); }
-  std::unique_ptr<grpc::ClientContext> Bob() { return Context(TestCredentials().advisor_token); }
-  std::unique_ptr<grpc::ClientContext> Dora() {
-    return Context(TestCredentials().other_advisor_token);
   }
 
   void CreateAdvisor(const std::string& token_name) {
@@ -244,7 +232,6 @@ class LendingFixture : public ::testing::TestWithParam<Engine> {
     }
   }
 
-  std::unique_ptr<Suite> suite_;
   std::unique_ptr<cercles::membership::v1::MembershipService::Stub> circles_;
   std::unique_ptr<cercles::membership::v1::PeopleService::Stub> people_;
   std::unique_ptr<cercles::membership::v1::TrainingService::Stub> trainings_;

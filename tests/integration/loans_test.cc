@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/lending_fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::testing {
 namespace {
@@ -155,8 +156,7 @@ TEST_P(LoansTest, FromRequestThroughVoteGuaranteeAndApprovalToSchedule) {
   approve.set_loan(loan.name());
   lv1::ApproveLoanResponse approved;
   status = lending_->ApproveLoan(Bob().get(), approve, &approved);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_THAT(status.error_message(), HasSubstr("submitted"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED, HasSubstr("submitted")));
   EXPECT_EQ(GetLoan(loan.name()).state(), lv1::LOAN_STATE_CIRCLE_APPROVED);
   approve.set_request_id("approve-2");
   status = lending_->ApproveLoan(Admin().get(), approve, &approved);
@@ -172,8 +172,7 @@ TEST_P(LoansTest, FromRequestThroughVoteGuaranteeAndApprovalToSchedule) {
   *disburse.mutable_first_due_date() = ToDate(absl::CivilDay(2025, 11, 3));
   lv1::DisburseLoanResponse disbursed;
   status = lending_->DisburseLoan(Admin().get(), disburse, &disbursed);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("first_due_date"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("first_due_date")));
   *disburse.mutable_first_due_date() = ToDate(absl::CivilDay(2025, 12, 3));
   status = lending_->DisburseLoan(Admin().get(), disburse, &disbursed);
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -215,8 +214,8 @@ TEST_P(LoansTest, FromRequestThroughVoteGuaranteeAndApprovalToSchedule) {
 
   // Another advisor sees neither the loan nor its schedule.
   grpc::Status denied = lending_->GetLoanSchedule(Dora().get(), get_schedule, &stored);
-  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_THAT(denied.error_message(), HasSubstr("staff:dora is not the advisor of " + circle));
+  EXPECT_THAT(denied, StatusIs(grpc::StatusCode::PERMISSION_DENIED,
+                               HasSubstr("staff:dora is not the advisor of " + circle)));
   lv1::ListLoansResponse listed;
   ASSERT_TRUE(lending_->ListLoans(Dora().get(), lv1::ListLoansRequest(), &listed).ok());
   EXPECT_EQ(listed.loans_size(), 0);
@@ -266,19 +265,18 @@ TEST_P(LoansTest, SettingsAreChangedByAdminsAndEveryChangeIsRecorded) {
   update.set_reason("Seuil abaissé par le conseil");
   lv1::UpdateFundSettingsResponse updated;
   grpc::Status status = lending_->UpdateFundSettings(Bob().get(), update, &updated);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);  // admins only
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED));  // admins only
   update.mutable_settings()->clear_ladder_minor_units();
   update.mutable_settings()->add_ladder_minor_units(50'000);
   update.mutable_settings()->add_ladder_minor_units(50'000);
   status = lending_->UpdateFundSettings(Admin().get(), update, &updated);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("settings.ladder_minor_units"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
+                               HasSubstr("settings.ladder_minor_units")));
   update.set_reason("");
   *update.mutable_settings()->mutable_ladder_minor_units() =
       current.settings().ladder_minor_units();
   status = lending_->UpdateFundSettings(Admin().get(), update, &updated);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("reason"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("reason")));
   lv1::ListFundSettingsChangesResponse history;
   ASSERT_TRUE(
       lending_
@@ -343,8 +341,7 @@ TEST_P(LoansTest, ClosingWithoutQuorumRejectsAndRequestsCanBeWithdrawnOrRefused)
   EXPECT_THAT(closed.loan().state_reason(), HasSubstr("quorum"));
   EXPECT_TRUE(closed.loan().has_close_time());
   grpc::Status status = VoteOn(loan.name(), members[2], true);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("is over"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("is over")));
 
   // Rejected, so a new request may be made; the applicant withdraws it.
   ASSERT_TRUE(Submit(Request("submit-c2", circle, members[0], 50'000), &loan).ok());
@@ -357,7 +354,7 @@ TEST_P(LoansTest, ClosingWithoutQuorumRejectsAndRequestsCanBeWithdrawnOrRefused)
   EXPECT_EQ(withdrawn.loan().state(), lv1::LOAN_STATE_WITHDRAWN);
   withdraw.set_request_id("withdraw-2");
   status = lending_->WithdrawLoan(Bob().get(), withdraw, &withdrawn);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION));
 
   // The fund refuses a circle-approved request.
   ASSERT_TRUE(Submit(Request("submit-c3", circle, members[0], 50'000), &loan).ok());
@@ -403,8 +400,7 @@ TEST_P(LoansTest, BadInputGetsItsCodeAndRuleAndChangesNothing) {
 
   // Over the ceiling of a first loan.
   grpc::Status status = Submit(Request("too-much", circle, applicant, 60'000));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("ceiling"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("ceiling")));
   EXPECT_TRUE(LoansOf(applicant).empty());
 
   // A person of another circle cannot ask through this one; validate_only
@@ -412,9 +408,9 @@ TEST_P(LoansTest, BadInputGetsItsCodeAndRuleAndChangesNothing) {
   lv1::SubmitLoanRequestRequest both = Request("", circle, outsiders[0], 60'000);
   both.set_validate_only(true);
   status = Submit(both);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("is not a current member of " + circle));
-  EXPECT_THAT(status.error_message(), HasSubstr("ceiling"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION,
+                               ::testing::AllOf(HasSubstr("is not a current member of " + circle),
+                                                HasSubstr("ceiling"))));
   EXPECT_TRUE(LoansOf(outsiders[0]).empty());
 
   // A replayed request_id returns the first answer; another request with it is refused.
@@ -428,26 +424,22 @@ TEST_P(LoansTest, BadInputGetsItsCodeAndRuleAndChangesNothing) {
   auto replayed = replay_context->GetServerInitialMetadata().find("cercles-replayed");
   ASSERT_NE(replayed, replay_context->GetServerInitialMetadata().end());
   status = Submit(Request("submit-a", circle, applicant, 45'000));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::ALREADY_EXISTS));
   EXPECT_EQ(LoansOf(applicant).size(), 1u);
 
   // One open request per person.
   status = Submit(Request("submit-b", circle, applicant, 30'000));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("open"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("open")));
   EXPECT_EQ(LoansOf(applicant).size(), 1u);
 
   // Votes: not by the applicant, not by a non-member, once each.
   status = VoteOn(first.name(), applicant, true);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("applicant"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("applicant")));
   status = VoteOn(first.name(), outsiders[1], true);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr(outsiders[1]));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr(outsiders[1])));
   ASSERT_TRUE(VoteOn(first.name(), members[1], false).ok());
   status = VoteOn(first.name(), members[1], true);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("already voted"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("already voted")));
   lv1::Loan now = GetLoan(first.name());
   EXPECT_EQ(now.votes_size(), 1);
   EXPECT_FALSE(now.votes(0).approve());
@@ -459,7 +451,7 @@ TEST_P(LoansTest, BadInputGetsItsCodeAndRuleAndChangesNothing) {
   approve.set_loan(first.name());
   lv1::ApproveLoanResponse approved;
   status = lending_->ApproveLoan(Admin().get(), approve, &approved);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION));
   EXPECT_EQ(GetLoan(first.name()).state(), lv1::LOAN_STATE_SUBMITTED);
 
   // Another advisor may not act on Bob's circle's loan.
@@ -470,7 +462,7 @@ TEST_P(LoansTest, BadInputGetsItsCodeAndRuleAndChangesNothing) {
   vote.set_approve(true);
   lv1::CastCircleVoteResponse voted;
   status = lending_->CastCircleVote(Dora().get(), vote, &voted);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED));
   EXPECT_EQ(GetLoan(first.name()).votes_size(), 1);
 
   // An UNDER_STRENGTH circle brings no requests.
@@ -478,8 +470,8 @@ TEST_P(LoansTest, BadInputGetsItsCodeAndRuleAndChangesNothing) {
   ASSERT_TRUE(Remove(other_circle, outsiders[3], &removed).ok());
   ASSERT_EQ(removed.status(), mv1::CIRCLE_STATUS_UNDER_STRENGTH);
   status = Submit(Request("submit-under", other_circle, outsiders[0], 30'000));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("below 4 members"));
+  EXPECT_THAT(status,
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("below 4 members")));
   EXPECT_TRUE(LoansOf(outsiders[0]).empty());
 }
 
@@ -521,8 +513,7 @@ TEST_P(LoansTest, MergedCirclesTakeTheirOpenRequestsAlong) {
   EXPECT_EQ(voted.votes_size(), 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, LoansTest, ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, LoansTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

@@ -19,6 +19,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/suite.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::testing {
 namespace {
@@ -47,18 +48,17 @@ int64_t Micros(absl::CivilDay day) {
 
 std::string Person(int64_t id) { return absl::StrCat("people/", id); }
 
-class MeetingsTest : public ::testing::TestWithParam<Engine> {
+class MeetingsTest : public EngineSuiteTest {
  protected:
+  std::optional<Suite::Options> SuiteOptions() const override {
+    std::optional<Suite::Options> options = EngineSuiteTest::SuiteOptions();
+    options->with_redis = false;
+    return options;
+  }
+
   void SetUp() override {
-    if (GetParam() == Engine::kPostgres && PostgresBaseUrlFromEnv().empty()) {
-      GTEST_SKIP() << "CERCLES_TEST_POSTGRES_URL is not set (scripts/test sets it)";
-    }
-    Suite::Options options;
-    options.engine = GetParam();
-    options.with_redis = false;
-    suite_ = std::make_unique<Suite>(options);
-    absl::Status started = suite_->Start();
-    ASSERT_TRUE(started.ok()) << started;
+    EngineSuiteTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     membership_ = mv1::MembershipService::NewStub(suite_->StaffChannel("membership"));
     meetings_ = mv1::MeetingService::NewStub(suite_->StaffChannel("membership"));
     // The service has migrated (it reports SERVING only then): write beside it.
@@ -69,7 +69,10 @@ class MeetingsTest : public ::testing::TestWithParam<Engine> {
     carol_ = AddAdvisor("carol");
   }
 
-  void TearDown() override { db_.reset(); }
+  void TearDown() override {
+    db_.reset();
+    EngineSuiteTest::TearDown();
+  }
 
   const std::string& admin() const { return TestCredentials().admin_token; }
   const std::string& advisor() const { return TestCredentials().advisor_token; }
@@ -195,7 +198,6 @@ class MeetingsTest : public ::testing::TestWithParam<Engine> {
     return n;
   }
 
-  std::unique_ptr<Suite> suite_;
   std::unique_ptr<mv1::MembershipService::Stub> membership_;
   std::unique_ptr<mv1::MeetingService::Stub> meetings_;
   std::unique_ptr<storage::Database> db_;
@@ -325,8 +327,7 @@ TEST_P(MeetingsTest, ScheduleIsSetReplacedAndPlansTheNextDates) {
   get.set_name(circle + "/meetingSchedule");
   mv1::GetMeetingScheduleResponse got;
   grpc::Status status = meetings_->GetMeetingSchedule(Context(advisor()).get(), get, &got);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
-  EXPECT_THAT(status.error_message(), HasSubstr("has no meeting schedule"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::NOT_FOUND, HasSubstr("has no meeting schedule")));
 
   mv1::SetMeetingScheduleRequest set;
   set.set_request_id("schedule-1");
@@ -373,8 +374,7 @@ TEST_P(MeetingsTest, ScheduleIsSetReplacedAndPlansTheNextDates) {
   EXPECT_EQ(got.upcoming_dates_size(), 0);
   set.set_request_id("schedule-3");
   status = meetings_->SetMeetingSchedule(Context(advisor()).get(), set, &stored);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << status.error_message();
-  EXPECT_THAT(status.error_message(), HasSubstr("is dissolved"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("is dissolved")));
   EXPECT_EQ(CountEvents("cercles.membership.v1.MeetingScheduleSet"), 2);
 }
 
@@ -463,8 +463,8 @@ TEST_P(MeetingsTest, EveryBrokenRuleIsRefusedWithItsCodeAndChangesNothing) {
   const int events_before = static_cast<int>(Events().size());
   for (const Case& c : cases) {
     grpc::Status status = Record(advisor(), c.request_id, c.circle, c.meeting);
-    EXPECT_EQ(status.error_code(), c.code) << c.label << ": " << status.error_message();
-    EXPECT_THAT(status.error_message(), HasSubstr(c.message)) << c.label;
+    EXPECT_THAT(status, StatusIs(c.code, HasSubstr(c.message)))
+        << c.label << ": " << status.error_message();
   }
 
   // The retry of the first request returns its answer and records nothing new.
@@ -490,26 +490,24 @@ TEST_P(MeetingsTest, EveryBrokenRuleIsRefusedWithItsCodeAndChangesNothing) {
   get.set_name(circle + "/meetings/abc");
   mv1::GetMeetingResponse got;
   grpc::Status status = meetings_->GetMeeting(Context(admin()).get(), get, &got);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("name must be a meeting resource name"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
+                               HasSubstr("name must be a meeting resource name")));
   get.set_name(circle + "/meetings/999999");
   status = meetings_->GetMeeting(Context(admin()).get(), get, &got);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::NOT_FOUND));
   mv1::ListMeetingsRequest list;
   list.set_parent(circle);
   list.set_page_token("garbage");
   mv1::ListMeetingsResponse listed;
   status = meetings_->ListMeetings(Context(admin()).get(), list, &listed);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("page_token"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("page_token")));
   mv1::GetAttendanceSummaryRequest summary;
   summary.set_circle(circle);
   *summary.mutable_start_date() = ToDate(today);
   *summary.mutable_end_date() = ToDate(today - 1);
   mv1::GetAttendanceSummaryResponse summarised;
   status = meetings_->GetAttendanceSummary(Context(admin()).get(), summary, &summarised);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("is after end_date"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("is after end_date")));
 }
 
 TEST_P(MeetingsTest, AnAdvisorActsOnlyOnTheirOwnCircles) {
@@ -527,9 +525,9 @@ TEST_P(MeetingsTest, AnAdvisorActsOnlyOnTheirOwnCircles) {
   for (const std::string& other : {carols, unassigned}) {
     const std::string id = other.substr(std::string("circles/").size());
     auto expect_denied = [&](const grpc::Status& status, const std::string& rpc) {
-      EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+      EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED,
+                                   HasSubstr("is not the advisor of " + other)))
           << rpc << " on " << other << ": " << status.error_message();
-      EXPECT_THAT(status.error_message(), HasSubstr("is not the advisor of " + other)) << rpc;
     };
     expect_denied(Record(advisor(), "bob-" + id, other, meeting), "RecordMeeting");
     mv1::ListMeetingsRequest list;
@@ -559,7 +557,7 @@ TEST_P(MeetingsTest, AnAdvisorActsOnlyOnTheirOwnCircles) {
   get.set_name(carols_meeting.name());
   mv1::GetMeetingResponse got;
   grpc::Status status = meetings_->GetMeeting(Context(advisor()).get(), get, &got);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << status.error_message();
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED));
   // Nothing was written by the refused calls.
   EXPECT_EQ(List(carols).size(), 1u);
   EXPECT_EQ(List(unassigned).size(), 0u);
@@ -577,15 +575,14 @@ TEST_P(MeetingsTest, AnAdvisorActsOnlyOnTheirOwnCircles) {
   ASSERT_TRUE(meetings_->GetMeeting(Context(admin()).get(), get, &staff_view).ok());
   EXPECT_EQ(staff_view.meeting().minutes(), "Tour de table.");
   status = Record("", "svc-1", carols, meeting);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAUTHENTICATED));
   mv1::RecordMeetingRequest record;
   record.set_request_id("svc-2");
   record.set_parent(carols);
   *record.mutable_meeting() = meeting;
   mv1::RecordMeetingResponse response;
   status = as_lending->RecordMeeting(Context("").get(), record, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << status.error_message();
-  EXPECT_THAT(status.error_message(), HasSubstr("service:lending"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED, HasSubstr("service:lending")));
 }
 
 // Every RPC of MeetingService refuses a call without credentials, as a raw
@@ -607,15 +604,13 @@ TEST_P(MeetingsTest, EveryRpcRefusesACallWithoutCredentials) {
         channel.get(),
         grpc::internal::RpcMethod(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC), &context,
         request, &response);
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+    EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAUTHENTICATED))
         << path << ": " << status.error_message();
   }
   EXPECT_EQ(service->method_count(), 6);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, MeetingsTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, MeetingsTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

@@ -1,7 +1,6 @@
 // The real cerclesctl binary against the real network process: neighbours,
 // sisters, suggest, expertise, stats, partners and referrals, as staff would
 // type them; bad input gets exit code 2 (command line) or 1 (refused call).
-#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -16,20 +15,11 @@ using ::testing::Not;
 
 class NetworkCliTest : public NetworkSuiteTest {
  protected:
-  void SetUp() override {
-    NetworkSuiteTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    dir_ = MakeTempDir("cercles-network-cli");
-  }
-  void TearDown() override {
-    if (!dir_.empty() && !HasFailure()) std::filesystem::remove_all(dir_);
-  }
   CtlResult Ctl(const std::vector<std::string>& args, bool as_admin = false) {
     return RunCerclesctl(*suite_, "network",
                          as_admin ? TestCredentials().admin_token : TestCredentials().advisor_token,
-                         args, dir_);
+                         args, work_dir());
   }
-  std::string dir_;
 };
 
 TEST_P(NetworkCliTest, StaffVerbs) {
@@ -134,9 +124,7 @@ TEST_P(NetworkCliTest, StaffVerbs) {
   EXPECT_THAT(r.out, HasSubstr("open referrals: 0"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, NetworkCliTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, NetworkCliTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

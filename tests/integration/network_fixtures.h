@@ -64,18 +64,11 @@ inline double MetricValue(const std::string& page, const std::string& series) {
   return 0;
 }
 
-class NetworkSuiteTest : public ::testing::TestWithParam<Engine> {
+class NetworkSuiteTest : public EngineSuiteTest {
  protected:
   void SetUp() override {
-    if (GetParam() == Engine::kPostgres && PostgresBaseUrlFromEnv().empty()) {
-      GTEST_SKIP() << "CERCLES_TEST_POSTGRES_URL is not set (scripts/test sets it)";
-    }
-    Suite::Options options;
-    options.engine = GetParam();
-    options.fund_id = "fund-test";
-    suite_ = std::make_unique<Suite>(options);
-    absl::Status started = suite_->Start();
-    ASSERT_TRUE(started.ok()) << started;
+    EngineSuiteTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     auto channel = suite_->StaffChannel("membership");
     circles_ = mv1::MembershipService::NewStub(channel);
     people_ = mv1::PeopleService::NewStub(channel);
@@ -95,12 +88,7 @@ class NetworkSuiteTest : public ::testing::TestWithParam<Engine> {
     training_ = created.training().name();
   }
 
-  static std::unique_ptr<grpc::ClientContext> Admin() {
-    return Context(TestCredentials().admin_token);
-  }
-  static std::unique_ptr<grpc::ClientContext> Bob() {
-    return Context(TestCredentials().advisor_token);
-  }
+  // The suite's default fund id.
   static std::string Fund() { return "fund-test"; }
   static std::string Net(const std::string& local_circle) {
     return absl::StrCat("funds/", Fund(), "/", local_circle);
@@ -262,7 +250,6 @@ class NetworkSuiteTest : public ::testing::TestWithParam<Engine> {
                        absl::StrCat("cercles_network_cache_loads_total{query=\"", query, "\"}"));
   }
 
-  std::unique_ptr<Suite> suite_;
   std::unique_ptr<mv1::MembershipService::Stub> circles_;
   std::unique_ptr<mv1::PeopleService::Stub> people_;
   std::unique_ptr<mv1::TrainingService::Stub> trainings_;

@@ -6,6 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/network_fixtures.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::testing {
 namespace {
@@ -96,14 +97,13 @@ TEST_P(NetworkGraphTest, NeighbourhoodsSistersAndLineageFromEvents) {
 
   grpc::Status bad;
   Neighbourhood(A, 4, {}, &bad);
-  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(bad.error_message(), HasSubstr("depth must be 1 to 3"));
+  EXPECT_THAT(bad, StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("depth must be 1 to 3")));
   Neighbourhood(A, 0, {}, &bad);
-  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad, StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
   Neighbourhood(Net("circles/9999"), 1, {}, &bad);
-  EXPECT_EQ(bad.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(bad, StatusIs(grpc::StatusCode::NOT_FOUND));
   Neighbourhood("circles/1", 1, {}, &bad);
-  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad, StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
 
   // Sisters, declared by staff; seen by the next read (the cache generation
   // moved with the write).
@@ -117,14 +117,13 @@ TEST_P(NetworkGraphTest, NeighbourhoodsSistersAndLineageFromEvents) {
   ASSERT_TRUE(Sisters("sister-1", C, A, "même rue", &again, &replayed).ok());
   EXPECT_TRUE(replayed);
   EXPECT_EQ(again.link().declare_time().seconds(), declared.link().declare_time().seconds());
-  EXPECT_EQ(Sisters("sister-1", C, B, "other").error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(Sisters("sister-1", C, B, "other"), StatusIs(grpc::StatusCode::ALREADY_EXISTS));
   grpc::Status twice = Sisters("sister-2", A, C, "again");
-  EXPECT_EQ(twice.error_code(), grpc::StatusCode::ALREADY_EXISTS);
-  EXPECT_THAT(twice.error_message(), HasSubstr("already sisters"));
-  EXPECT_EQ(Sisters("sister-3", A, A, "").error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(Sisters("sister-4", A, Net("circles/9999"), "").error_code(),
-            grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(Sisters("sister 5", A, B, "").error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(twice, StatusIs(grpc::StatusCode::ALREADY_EXISTS, HasSubstr("already sisters")));
+  EXPECT_THAT(Sisters("sister-3", A, A, ""), StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_THAT(Sisters("sister-4", A, Net("circles/9999"), ""),
+              StatusIs(grpc::StatusCode::NOT_FOUND));
+  EXPECT_THAT(Sisters("sister 5", A, B, ""), StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
 
   // Merge B and C: the result links to both sources and both regions; the
   // sister link of C stays on C (a merged circle keeps its history).
@@ -146,12 +145,12 @@ TEST_P(NetworkGraphTest, NeighbourhoodsSistersAndLineageFromEvents) {
   EXPECT_THAT(NodeNames(lineage), ElementsAre(A, C, D, B));  // sister, merged into, merged from
   EXPECT_EQ(lineage.nodes(1).circle_status(), mv1::CIRCLE_STATUS_MERGED);
   grpc::Status ended = Sisters("sister-6", A, B, "");
-  EXPECT_EQ(ended.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(ended.error_message(), HasSubstr("CIRCLE_STATUS_MERGED"));
+  EXPECT_THAT(ended,
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("CIRCLE_STATUS_MERGED")));
 
   ASSERT_TRUE(Unsister("unsister-1", A, C).ok());
   EXPECT_THAT(NodeNames(Neighbourhood(C, 1, {nv1::EDGE_KIND_SISTER})), ElementsAre(C));
-  EXPECT_EQ(Unsister("unsister-2", A, C).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(Unsister("unsister-2", A, C), StatusIs(grpc::StatusCode::NOT_FOUND));
 }
 
 TEST_P(NetworkGraphTest, SuggestionsExpertiseAndStatistics) {
@@ -184,8 +183,8 @@ TEST_P(NetworkGraphTest, SuggestionsExpertiseAndStatistics) {
               ::testing::Contains("forming: 2 more to become active"));
   nv1::SuggestCirclesRequest empty;
   grpc::Status refused = network_->SuggestCircles(Bob().get(), empty, &suggestions);
-  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(refused.error_message(), HasSubstr("at least one preference"));
+  EXPECT_THAT(refused,
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("at least one preference")));
 
   // Expertise: only opted-in people; names only when shared; reached through
   // the advisor, never through their own contact details.
@@ -219,8 +218,8 @@ TEST_P(NetworkGraphTest, SuggestionsExpertiseAndStatistics) {
   EXPECT_EQ(found.matches(1).display_name(), "");
   EXPECT_THAT(found.DebugString(), ::testing::Not(HasSubstr("secret.person")));
   search.set_term("c");
-  EXPECT_EQ(network_->SearchExpertise(Bob().get(), search, &found).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(network_->SearchExpertise(Bob().get(), search, &found),
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
 
   nv1::GetNetworkStatsRequest stats_request;
   stats_request.set_by_region(true);
@@ -240,13 +239,11 @@ TEST_P(NetworkGraphTest, SuggestionsExpertiseAndStatistics) {
   stats_request.mutable_as_of()->set_year(2026);
   stats_request.mutable_as_of()->set_month(2);
   stats_request.mutable_as_of()->set_day(30);
-  EXPECT_EQ(network_->GetNetworkStats(Admin().get(), stats_request, &stats).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(network_->GetNetworkStats(Admin().get(), stats_request, &stats),
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, NetworkGraphTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, NetworkGraphTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

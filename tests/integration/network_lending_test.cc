@@ -218,13 +218,9 @@ TEST_P(NetworkRealLendingTest, DisbursedLoansReachTheNetworksStatistics) {
   EXPECT_EQ(fund.members(), 5);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, NetworkRealLendingTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, NetworkRealLendingTest, AllEngines(), EngineParamName);
 
-INSTANTIATE_TEST_SUITE_P(Engines, NetworkLendingTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, NetworkLendingTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/network_fixtures.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::testing {
 namespace {
@@ -99,14 +100,13 @@ TEST_P(NetworkPartnersTest, PartnersReferralsTheirEdgeAndEvents) {
   ASSERT_TRUE(
       CreatePartner("p-1", "SAJE Montréal", nv1::PARTNER_KIND_SAJE, "Rosemont", &replay).ok());
   EXPECT_EQ(replay.name(), saje.name());
-  EXPECT_EQ(CreatePartner("p-1", "Autre", nv1::PARTNER_KIND_SAJE, "Rosemont").error_code(),
-            grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(CreatePartner("p-1", "Autre", nv1::PARTNER_KIND_SAJE, "Rosemont"),
+              StatusIs(grpc::StatusCode::ALREADY_EXISTS));
   grpc::Status no_kind = CreatePartner("p-4", "Sans type", nv1::PARTNER_KIND_UNSPECIFIED, "x");
-  EXPECT_EQ(no_kind.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(no_kind.error_message(), HasSubstr("partner.kind is required"));
-  EXPECT_EQ(CreatePartner("p-5", "Par un conseiller", nv1::PARTNER_KIND_CLD, "x", nullptr, false)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(no_kind,
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("partner.kind is required")));
+  EXPECT_THAT(CreatePartner("p-5", "Par un conseiller", nv1::PARTNER_KIND_CLD, "x", nullptr, false),
+              StatusIs(grpc::StatusCode::PERMISSION_DENIED));
   EXPECT_EQ(ListPartnerNames({}).size(), 3u);
 
   nv1::ListPartnersRequest filter;
@@ -133,8 +133,8 @@ TEST_P(NetworkPartnersTest, PartnersReferralsTheirEdgeAndEvents) {
   EXPECT_EQ(deactivated.partner().display_name(), "Caisse du quartier");
   deactivate.set_request_id("u-2");
   deactivate.mutable_update_mask()->add_paths("name");
-  EXPECT_EQ(partners_->UpdatePartner(Admin().get(), deactivate, &deactivated).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(partners_->UpdatePartner(Admin().get(), deactivate, &deactivated),
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
 
   // Referrals.
   nv1::Referral first;
@@ -142,11 +142,10 @@ TEST_P(NetworkPartnersTest, PartnersReferralsTheirEdgeAndEvents) {
   EXPECT_EQ(first.status(), nv1::REFERRAL_STATUS_SENT);
   EXPECT_EQ(first.circle(), A);
   EXPECT_EQ(first.referred_by(), "staff:bob");
-  EXPECT_EQ(Refer("r-2", "people/9999", saje.name()).error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(Refer("r-3", people[1], "partners/99").error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(Refer("r-2", "people/9999", saje.name()), StatusIs(grpc::StatusCode::NOT_FOUND));
+  EXPECT_THAT(Refer("r-3", people[1], "partners/99"), StatusIs(grpc::StatusCode::NOT_FOUND));
   grpc::Status inactive = Refer("r-4", people[1], bank.name());
-  EXPECT_EQ(inactive.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(inactive.error_message(), HasSubstr("inactive"));
+  EXPECT_THAT(inactive, StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("inactive")));
 
   nv1::GetCircleNeighbourhoodResponse linked = Neighbourhood(A, 1, {nv1::EDGE_KIND_REFERRAL});
   ASSERT_THAT(NodeNames(linked), ElementsAre(A, "funds/fund-test/partners/1"));
@@ -156,11 +155,11 @@ TEST_P(NetworkPartnersTest, PartnersReferralsTheirEdgeAndEvents) {
   EXPECT_EQ(linked.edges(0).weight(), 1);
 
   grpc::Status skip = Move("m-1", first.name(), nv1::REFERRAL_STATUS_IN_PROGRESS, "");
-  EXPECT_EQ(skip.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(skip.error_message(), HasSubstr("is SENT and cannot become IN_PROGRESS"));
+  EXPECT_THAT(skip, StatusIs(grpc::StatusCode::FAILED_PRECONDITION,
+                             HasSubstr("is SENT and cannot become IN_PROGRESS")));
   ASSERT_TRUE(Move("m-2", first.name(), nv1::REFERRAL_STATUS_ACCEPTED, "").ok());
-  EXPECT_EQ(Move("m-3", first.name(), nv1::REFERRAL_STATUS_COMPLETED, "").error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Move("m-3", first.name(), nv1::REFERRAL_STATUS_COMPLETED, ""),
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
   nv1::Referral completed;
   ASSERT_TRUE(
       Move("m-4", first.name(), nv1::REFERRAL_STATUS_COMPLETED, "plan d'affaires fait", &completed)
@@ -168,8 +167,8 @@ TEST_P(NetworkPartnersTest, PartnersReferralsTheirEdgeAndEvents) {
   EXPECT_EQ(completed.outcome(), "plan d'affaires fait");
   ASSERT_EQ(completed.history_size(), 3);
   EXPECT_EQ(completed.history(2).status(), nv1::REFERRAL_STATUS_COMPLETED);
-  EXPECT_EQ(Move("m-5", first.name(), nv1::REFERRAL_STATUS_DECLINED, "non").error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(Move("m-5", first.name(), nv1::REFERRAL_STATUS_DECLINED, "non"),
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION));
 
   // A declined referral no longer links the circle to the partner.
   nv1::Referral second;
@@ -246,7 +245,7 @@ TEST_P(NetworkPartnersTest, EveryRpcRefusesACallWithoutCredentials) {
                                                       ? grpc::internal::RpcMethod::SERVER_STREAMING
                                                       : grpc::internal::RpcMethod::NORMAL_RPC),
           &context, request, &response);
-      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+      EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAUTHENTICATED))
           << path << ": " << status.error_message();
       ++calls;
     }
@@ -254,9 +253,7 @@ TEST_P(NetworkPartnersTest, EveryRpcRefusesACallWithoutCredentials) {
   EXPECT_EQ(calls, 17);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, NetworkPartnersTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, NetworkPartnersTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

@@ -8,7 +8,6 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -27,6 +26,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/suite.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::testing {
 namespace {
@@ -65,27 +65,21 @@ mv1::Person MakePerson(const std::string& given, const std::string& family,
   return p;
 }
 
-class PeopleTest : public ::testing::TestWithParam<Engine> {
+class PeopleTest : public EngineSuiteTest {
  protected:
+  std::optional<Suite::Options> SuiteOptions() const override {
+    std::optional<Suite::Options> options = EngineSuiteTest::SuiteOptions();
+    options->with_redis = false;
+    return options;
+  }
+
   void SetUp() override {
-    if (GetParam() == Engine::kPostgres && PostgresBaseUrlFromEnv().empty()) {
-      GTEST_SKIP() << "CERCLES_TEST_POSTGRES_URL is not set (scripts/test sets it)";
-    }
-    Suite::Options options;
-    options.engine = GetParam();
-    options.with_redis = false;
-    suite_ = std::make_unique<Suite>(options);
-    absl::Status started = suite_->Start();
-    ASSERT_TRUE(started.ok()) << started;
+    EngineSuiteTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     auto channel = suite_->StaffChannel("membership");
     people_ = mv1::PeopleService::NewStub(channel);
     trainings_ = mv1::TrainingService::NewStub(channel);
     membership_ = mv1::MembershipService::NewStub(channel);
-    dir_ = MakeTempDir("cercles-people-test");
-  }
-
-  void TearDown() override {
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
   const std::string& admin() const { return TestCredentials().admin_token; }
@@ -229,20 +223,18 @@ class PeopleTest : public ::testing::TestWithParam<Engine> {
 
   // Runs the real cerclesctl against membership as the admin.
   CtlResult Ctl(const std::vector<std::string>& args) {
-    return RunCerclesctl(*suite_, "membership", admin(), args, dir_);
+    return RunCerclesctl(*suite_, "membership", admin(), args, work_dir());
   }
 
   std::string WriteFile(const std::string& name, const std::string& content) {
-    const std::string path = absl::StrCat(dir_, "/", name);
+    const std::string path = absl::StrCat(work_dir(), "/", name);
     std::ofstream(path) << content;
     return path;
   }
 
-  std::unique_ptr<Suite> suite_;
   std::unique_ptr<mv1::PeopleService::Stub> people_;
   std::unique_ptr<mv1::TrainingService::Stub> trainings_;
   std::unique_ptr<mv1::MembershipService::Stub> membership_;
-  std::string dir_;
   int ids_ = 0;
 };
 
@@ -265,7 +257,7 @@ TEST_P(PeopleTest, CreateGetAndUpdateOnlyTheMaskedPaths) {
   EXPECT_TRUE(replayed);
   EXPECT_EQ(again.SerializeAsString(), created.SerializeAsString());
   grpc::Status conflict = Create("person-1", MakePerson("Marc", "Roy"));
-  EXPECT_EQ(conflict.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(conflict, StatusIs(grpc::StatusCode::ALREADY_EXISTS));
   EXPECT_EQ(CountPeople(), 1);
 
   mv1::Person patch;
@@ -548,8 +540,8 @@ TEST_P(PeopleTest, EachBadInputHasItsCodeAndChangesNothing) {
   };
   for (const Case& c : cases) {
     grpc::Status status = c.call();
-    EXPECT_EQ(status.error_code(), c.code) << c.what << ": " << status.error_message();
-    EXPECT_THAT(status.error_message(), HasSubstr(c.message)) << c.what;
+    EXPECT_THAT(status, StatusIs(c.code, HasSubstr(c.message)))
+        << c.what << ": " << status.error_message();
   }
 
   // Every rule broken at once: all reported in one answer.
@@ -658,8 +650,8 @@ TEST_P(PeopleTest, ServicesReadMinimisedPeopleAndOnlyStaffWrite) {
   *create.mutable_person() = MakePerson("Marc", "Roy");
   mv1::CreatePersonResponse created;
   grpc::ClientContext write;
-  EXPECT_EQ(as_lending->CreatePerson(&write, create, &created).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(as_lending->CreatePerson(&write, create, &created),
+              StatusIs(grpc::StatusCode::PERMISSION_DENIED));
 
   // Without credentials, every RPC of both services refuses.
   auto channel = suite_->StaffChannel("membership");
@@ -682,7 +674,7 @@ TEST_P(PeopleTest, ServicesReadMinimisedPeopleAndOnlyStaffWrite) {
           channel.get(),
           grpc::internal::RpcMethod(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC), &context,
           request, &response);
-      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << path;
+      EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAUTHENTICATED)) << path;
       ++calls;
     }
   }
@@ -861,8 +853,7 @@ TEST_P(PeopleTest, CerclesctlVerbsForPeopleAndTrainings) {
   EXPECT_THAT(trainings.out, AllOf(HasSubstr("Printemps"), HasSubstr("2024-03-05")));
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, PeopleTest, ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, PeopleTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

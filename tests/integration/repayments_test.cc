@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/lending_fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::testing {
 namespace {
@@ -202,43 +203,40 @@ TEST_P(RepaymentsTest, BadRepaymentsGetTheirCodeAndRuleAndChangeNothing) {
 
   lv1::RecordRepaymentResponse response;
   grpc::Status status = Pay(Payment("over", loan.name(), owed + 1));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("overpayments are refused"));
-  EXPECT_THAT(status.error_message(),
-              HasSubstr(absl::StrFormat("still owes: %d.%02d CAD", owed / 100, owed % 100)));
+  EXPECT_THAT(status,
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION,
+                       ::testing::AllOf(HasSubstr("overpayments are refused"),
+                                        HasSubstr(absl::StrFormat("still owes: %d.%02d CAD",
+                                                                  owed / 100, owed % 100)))));
 
   status = Pay(Payment("zero", loan.name(), 0));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("amount"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("amount")));
   lv1::RecordRepaymentRequest dollars = Payment("usd", loan.name(), 100);
   dollars.mutable_amount()->set_currency_code("USD");
   status = Pay(dollars);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("CAD"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("CAD")));
 
   lv1::RecordRepaymentRequest future = Payment("future", loan.name(), 100);
   *future.mutable_received_on() = ToDate(FundToday() + 1);
   status = Pay(future);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("received_on"));
-  EXPECT_THAT(status.error_message(), HasSubstr("future"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
+                               ::testing::AllOf(HasSubstr("received_on"), HasSubstr("future"))));
   lv1::RecordRepaymentRequest early = Payment("early", loan.name(), 100);
   *early.mutable_received_on() = ToDate(FundToday() - 41);
   status = Pay(early);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("before the disbursement"));
+  EXPECT_THAT(status,
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("before the disbursement")));
 
   status = Pay(Payment("", loan.name(), 100));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("request_id"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("request_id")));
   status = Pay(Payment("bad-loan", "loans/x", 100));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
   status = Pay(Payment("no-loan", "loans/999999", 100));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::NOT_FOUND));
 
   // Another advisor's circle.
   status = Pay(Payment("dora", loan.name(), 100), nullptr, Dora().get());
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED));
 
   // A request not disbursed yet.
   lv1::SubmitLoanRequestRequest submit;
@@ -254,8 +252,7 @@ TEST_P(RepaymentsTest, BadRepaymentsGetTheirCodeAndRuleAndChangeNothing) {
   lv1::SubmitLoanRequestResponse submitted;
   ASSERT_TRUE(lending_->SubmitLoanRequest(Bob().get(), submit, &submitted).ok());
   status = Pay(Payment("submitted", submitted.loan().name(), 100));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("SUBMITTED"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("SUBMITTED")));
 
   EXPECT_TRUE(Repayments(loan.name()).empty());
   EXPECT_EQ(Total(GetLoan(loan.name())), owed);
@@ -277,16 +274,15 @@ TEST_P(RepaymentsTest, PayoffClosesTheLoanAndReversalsReopenItLatestFirst) {
   EXPECT_TRUE(payoff.loan().has_close_time());
 
   status = Pay(Payment("pay-3", loan.name(), 100));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("CLOSED_REPAID"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("CLOSED_REPAID")));
 
   // Latest first; admins only.
   status = Reverse("reverse-first", first.repayment().name());
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("latest"));
-  EXPECT_THAT(status.error_message(), HasSubstr(payoff.repayment().name()));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION,
+                               ::testing::AllOf(HasSubstr("latest"),
+                                                HasSubstr(payoff.repayment().name()))));
   status = Reverse("reverse-bob", payoff.repayment().name(), nullptr, Bob().get());
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED));
 
   lv1::ReverseRepaymentResponse reversed;
   status = Reverse("reverse-payoff", payoff.repayment().name(), &reversed);
@@ -302,8 +298,8 @@ TEST_P(RepaymentsTest, PayoffClosesTheLoanAndReversalsReopenItLatestFirst) {
 
   // A reversed repayment stays reversed.
   status = Reverse("reverse-again", payoff.repayment().name());
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("already reversed"));
+  EXPECT_THAT(status,
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("already reversed")));
 
   ASSERT_TRUE(Reverse("reverse-first-now", first.repayment().name(), &reversed).ok());
   EXPECT_EQ(Total(reversed.loan()), owed);
@@ -337,8 +333,7 @@ TEST_P(RepaymentsTest, AReplayedRequestIdReturnsTheFirstAnswer) {
   EXPECT_EQ(context->GetServerInitialMetadata().count("cercles-replayed"), 1u);
 
   grpc::Status status = Pay(Payment("pay-once", loan.name(), 800));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
-  EXPECT_THAT(status.error_message(), HasSubstr("pay-once"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::ALREADY_EXISTS, HasSubstr("pay-once")));
 
   // The same new request sent by many clients at once (they share a group
   // commit): recorded once, every caller gets that answer.
@@ -380,13 +375,13 @@ TEST_P(RepaymentsTest, ACalledGuaranteeIsSharedAmongTheGuarantorsToTheCent) {
   *call.mutable_call_date() = ToDate(first_due + 61);
   lv1::CallGuaranteeResponse called;
   grpc::Status status = lending_->CallGuarantee(Admin().get(), call, &called);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("days past due"));
-  EXPECT_THAT(status.error_message(), HasSubstr("from 60 days"));
+  EXPECT_THAT(status,
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION,
+                       ::testing::AllOf(HasSubstr("days past due"), HasSubstr("from 60 days"))));
   call.set_request_id("call-bob");
   call.clear_call_date();
   status = lending_->CallGuarantee(Bob().get(), call, &called);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED));
 
   call.set_request_id("call");
   status = lending_->CallGuarantee(Admin().get(), call, &called);
@@ -411,11 +406,9 @@ TEST_P(RepaymentsTest, ACalledGuaranteeIsSharedAmongTheGuarantorsToTheCent) {
 
   call.set_request_id("call-again");
   status = lending_->CallGuarantee(Admin().get(), call, &called);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("already called"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("already called")));
   status = Pay(Payment("pay-after-call", loan.name(), 100));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("called"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("called")));
 
   // A guarantor pays part of their share, never more than what remains.
   const lv1::GuarantorShare share = called.call().shares(0);
@@ -431,14 +424,14 @@ TEST_P(RepaymentsTest, ACalledGuaranteeIsSharedAmongTheGuarantorsToTheCent) {
   payment.set_request_id("guarantor-2");
   *payment.mutable_amount() = Cad(share.amount().minor_units());
   status = lending_->RecordGuarantorPayment(Bob().get(), payment, &after);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("exceeds what remains"));
+  EXPECT_THAT(status,
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("exceeds what remains")));
   payment.set_request_id("guarantor-3");
   payment.set_guarantor(members_[0]);
   *payment.mutable_amount() = Cad(100);
   status = lending_->RecordGuarantorPayment(Bob().get(), payment, &after);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("not a guarantor"));
+  EXPECT_THAT(status,
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("not a guarantor")));
 
   lv1::GetTrialBalanceResponse trial = TrialBalance();
   EXPECT_EQ(AccountBalance(trial, "GUARANTEE_RECEIVABLE"), principal - 1'000);
@@ -476,18 +469,17 @@ TEST_P(RepaymentsTest, ALoanIsWrittenOffOnlyPastTheSettingsDays) {
   *request.mutable_write_off_date() = ToDate(first_due + 100);
   lv1::WriteOffLoanResponse written;
   grpc::Status status = lending_->WriteOffLoan(Admin().get(), request, &written);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("100 days past due"));
-  EXPECT_THAT(status.error_message(), HasSubstr("from 180 days"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION,
+                               ::testing::AllOf(HasSubstr("100 days past due"),
+                                                HasSubstr("from 180 days"))));
   request.clear_write_off_date();
   request.set_request_id("write-off-bob");
   status = lending_->WriteOffLoan(Bob().get(), request, &written);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED));
   request.set_request_id("write-off-no-reason");
   request.clear_reason();
   status = lending_->WriteOffLoan(Admin().get(), request, &written);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("reason"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("reason")));
   EXPECT_EQ(GetLoan(loan.name()).state(), lv1::LOAN_STATE_ACTIVE);
 
   request.set_request_id("write-off");
@@ -501,18 +493,14 @@ TEST_P(RepaymentsTest, ALoanIsWrittenOffOnlyPastTheSettingsDays) {
 
   request.set_request_id("write-off-again");
   status = lending_->WriteOffLoan(Admin().get(), request, &written);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("WRITTEN_OFF"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("WRITTEN_OFF")));
   status = Pay(Payment("pay-written-off", loan.name(), 100));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("WRITTEN_OFF"));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("WRITTEN_OFF")));
   EXPECT_THAT(LoanChanges(loan.name(), 2), ElementsAre("DISBURSED", "WRITTEN_OFF"));
   ExpectBooksMatchLoans();
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, RepaymentsTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const auto& info) { return EngineName(info.param); });
+INSTANTIATE_TEST_SUITE_P(Engines, RepaymentsTest, AllEngines(), EngineParamName);
 
 }  // namespace
 }  // namespace cercles::testing

@@ -297,6 +297,47 @@ CtlResult RunCerclesctl(const Suite& suite, const std::string& service, const st
   return result;
 }
 
+std::optional<Suite::Options> SuiteTest::SuiteOptions() const {
+  Suite::Options options;
+  options.engine = engine();
+  return options;
+}
+
+void SuiteTest::SetUp() {
+  if (engine() == Engine::kPostgres && PostgresBaseUrlFromEnv().empty()) {
+    GTEST_SKIP() << "CERCLES_TEST_POSTGRES_URL is not set (scripts/test sets it)";
+  }
+  std::optional<Suite::Options> options = SuiteOptions();
+  if (!options.has_value()) return;
+  suite_ = std::make_unique<Suite>(*std::move(options));
+  absl::Status started = suite_->Start();
+  ASSERT_TRUE(started.ok()) << started;
+}
+
+void SuiteTest::TearDown() {
+  if (!work_dir_.empty() && !HasFailure()) std::filesystem::remove_all(work_dir_);
+}
+
+const std::string& SuiteTest::work_dir() {
+  if (work_dir_.empty()) {
+    // Named after the test, so that a kept folder says whose it is.
+    const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    work_dir_ = MakeTempDir(absl::StrReplaceAll(
+        absl::StrCat("cercles-", test->test_suite_name(), "-", test->name(), "-"), {{"/", "-"}}));
+  }
+  return work_dir_;
+}
+
+std::unique_ptr<grpc::ClientContext> SuiteTest::Admin() {
+  return Context(TestCredentials().admin_token);
+}
+std::unique_ptr<grpc::ClientContext> SuiteTest::Bob() {
+  return Context(TestCredentials().advisor_token);
+}
+std::unique_ptr<grpc::ClientContext> SuiteTest::Dora() {
+  return Context(TestCredentials().other_advisor_token);
+}
+
 bool Eventually(const std::function<bool()>& condition, absl::Duration timeout) {
   absl::Time end = absl::Now() + timeout;
   while (absl::Now() < end) {

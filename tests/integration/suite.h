@@ -6,14 +6,17 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "gtest/gtest.h"
 #include "tests/support/process.h"
 #include "tests/support/servers.h"
 
@@ -106,6 +109,59 @@ CtlResult RunCerclesctl(const Suite& suite, const std::string& service, const st
 
 // Polls `condition` every 50 ms until it is true or `timeout` passes.
 bool Eventually(const std::function<bool()>& condition, absl::Duration timeout);
+
+// The base of every integration test fixture. SetUp skips a PostgreSQL run when
+// scripts/test gave no server, then starts one fund's Suite (its databases,
+// Redis and the three services, each SERVING on the port it reported); the
+// certificates and tokens are TestCredentials(). A fixture derives, overrides
+// SetUp, calls the base first and returns at once if it skipped or failed:
+//
+//   void SetUp() override {
+//     SuiteTest::SetUp();
+//     if (IsSkipped() || HasFatalFailure()) return;
+//     ...
+//   }
+//
+// The suite's folder and work_dir() are removed after a test that passed and
+// kept, with the services' logs and databases, after one that failed.
+class SuiteTest : public ::testing::Test {
+ protected:
+  // SQLite, unless the fixture runs on every engine (EngineSuiteTest).
+  virtual Engine engine() const { return Engine::kSqlite; }
+  // The suite SetUp starts: by default on engine() with Redis. Override to add
+  // flags or drop Redis, or return nullopt for a fixture that starts no suite
+  // (or several funds of its own).
+  virtual std::optional<Suite::Options> SuiteOptions() const;
+
+  void SetUp() override;
+  void TearDown() override;
+
+  // A temporary folder for the test's own files (CSV, cerclesctl output, ...),
+  // made on first use.
+  const std::string& work_dir();
+
+  // Call contexts with the staff's tokens: alice (admin), bob and dora (advisors).
+  static std::unique_ptr<grpc::ClientContext> Admin();
+  static std::unique_ptr<grpc::ClientContext> Bob();
+  static std::unique_ptr<grpc::ClientContext> Dora();
+
+  std::unique_ptr<Suite> suite_;  // null when SuiteOptions() is nullopt
+
+ private:
+  std::string work_dir_;
+};
+
+// The same tests on SQLite and on PostgreSQL:
+//   INSTANTIATE_TEST_SUITE_P(Engines, MyTest, AllEngines(), EngineParamName);
+class EngineSuiteTest : public SuiteTest, public ::testing::WithParamInterface<Engine> {
+ protected:
+  Engine engine() const override { return GetParam(); }
+};
+
+inline auto AllEngines() { return ::testing::Values(Engine::kSqlite, Engine::kPostgres); }
+inline std::string EngineParamName(const ::testing::TestParamInfo<Engine>& info) {
+  return EngineName(info.param);
+}
 
 }  // namespace cercles::testing
 

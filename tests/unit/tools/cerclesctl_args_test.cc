@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/status_matchers.h"
 #include "tests/unit/tools/cli_runner.h"
 #include "tools/cerclesctl/args.h"
 #include "tools/cerclesctl/circle_args.h"
@@ -23,6 +24,7 @@
 namespace cercles::cerclesctl {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -50,17 +52,18 @@ TEST(cerclesctlArgs, ParsesValuesSwitchesAndPositionals) {
 
 TEST(cerclesctlArgs, RejectsUnknownOptionByName) {
   auto parsed = ParseArgs({"--display-name", "x", "--colour", "red"}, kSpecs);
-  ASSERT_FALSE(parsed.ok());
+  ASSERT_THAT(parsed, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(parsed.status().message(), "unknown option --colour");
-  EXPECT_FALSE(ParseArgs({"--display-name", "x", "-v"}, kSpecs).ok());
+  EXPECT_THAT(ParseArgs({"--display-name", "x", "-v"}, kSpecs),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(cerclesctlArgs, RejectsMissingValue) {
   auto at_end = ParseArgs({"--display-name"}, kSpecs);
-  ASSERT_FALSE(at_end.ok());
+  ASSERT_THAT(at_end, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(at_end.status().message(), "option --display-name needs a value (NAME)");
   auto before_option = ParseArgs({"--display-name", "--all"}, kSpecs);
-  ASSERT_FALSE(before_option.ok());
+  ASSERT_THAT(before_option, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(before_option.status().message(), HasSubstr("--display-name needs a value"));
 }
 
@@ -130,13 +133,14 @@ TEST(cerclesctlGlobalOptions, TokenFlagOverridesTokenFileFromEnvironment) {
 
 TEST(cerclesctlGlobalOptions, RequiresCaUnlessInsecure) {
   auto no_ca = Resolve({"--address", "a:1"});
-  ASSERT_FALSE(no_ca.ok());
+  ASSERT_THAT(no_ca, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(no_ca.status().message(), HasSubstr("no --ca"));
   EXPECT_TRUE(Resolve({"--address", "a:1", "--insecure"}).ok());
   auto env_insecure = Resolve({"--address", "a:1"}, {{"CERCLES_INSECURE", "true"}});
   ASSERT_TRUE(env_insecure.ok());
   EXPECT_TRUE(env_insecure->insecure);
-  EXPECT_FALSE(Resolve({"--address", "a:1"}, {{"CERCLES_INSECURE", "maybe"}}).ok());
+  EXPECT_THAT(Resolve({"--address", "a:1"}, {{"CERCLES_INSECURE", "maybe"}}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(cerclesctlGlobalOptions, RejectsBadValues) {
@@ -166,10 +170,11 @@ TEST(cerclesctlCircleArgs, Statuses) {
   EXPECT_EQ(*ParseCircleStatus("under_strength"), membership::v1::CIRCLE_STATUS_UNDER_STRENGTH);
   EXPECT_EQ(*ParseCircleStatus("Merged"), membership::v1::CIRCLE_STATUS_MERGED);
   auto bad = ParseCircleStatus("unspecified");
-  ASSERT_FALSE(bad.ok());
+  ASSERT_THAT(bad, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(bad.status().message(),
               HasSubstr("forming|active|under-strength|suspended|dissolved|merged"));
-  EXPECT_FALSE(ParseCircleStatus("CIRCLE_STATUS_ACTIVE").ok());
+  EXPECT_THAT(ParseCircleStatus("CIRCLE_STATUS_ACTIVE"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(CircleStatusName(membership::v1::CIRCLE_STATUS_UNDER_STRENGTH), "under-strength");
   EXPECT_EQ(CircleStatusName(membership::v1::CIRCLE_STATUS_ACTIVE), "active");
 }
@@ -274,8 +279,10 @@ TEST(cerclesctlHealthWire, EncodesRequestAndDecodesResponse) {
   // An unknown field before the status is skipped.
   EXPECT_EQ(*DecodeHealthCheckResponse(Buffer(std::string("\x12\x01x\x08\x01", 5))),
             ServingStatus::kServing);
-  EXPECT_FALSE(DecodeHealthCheckResponse(Buffer(std::string("\x08\x09", 2))).ok());
-  EXPECT_FALSE(DecodeHealthCheckResponse(Buffer(std::string("\x0a\x05", 2))).ok());
+  EXPECT_THAT(DecodeHealthCheckResponse(Buffer(std::string("\x08\x09", 2))),
+              StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(DecodeHealthCheckResponse(Buffer(std::string("\x0a\x05", 2))),
+              StatusIs(absl::StatusCode::kDataLoss));
   EXPECT_EQ(ServingStatusName(ServingStatus::kNotServing), "NOT_SERVING");
 }
 

@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cercles/lending/v1/lending.grpc.pb.h"
+#include "tests/support/status_matchers.h"
 #include "tests/unit/tools/cli_runner.h"
 #include "tools/cerclesctl/lending_args.h"
 
@@ -22,6 +23,7 @@ namespace cercles::cerclesctl {
 namespace {
 
 namespace lv1 = lending::v1;
+using ::cercles::testing::StatusIs;
 using ::testing::HasSubstr;
 
 TEST(cerclesctlLendingValues, Amounts) {
@@ -31,7 +33,7 @@ TEST(cerclesctlLendingValues, Amounts) {
   EXPECT_EQ(ParseAmount("$0.07").value_or(-1), 7);
   for (const char* bad : {"", "-5", "1.234", "1.", ".5", "12a", "1e3", "99999999999999"}) {
     absl::StatusOr<int64_t> cents = ParseAmount(bad);
-    EXPECT_FALSE(cents.ok()) << bad;
+    EXPECT_THAT(cents, StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
     EXPECT_THAT(cents.status().message(), HasSubstr("up to two decimals")) << bad;
   }
   EXPECT_EQ(FormatCents(0), "0.00");
@@ -50,9 +52,9 @@ TEST(cerclesctlLendingValues, RatesAndEnums) {
   EXPECT_EQ(ParsePercent("8").value_or(-1), 800);
   EXPECT_EQ(ParsePercent("7.5%").value_or(-1), 750);
   EXPECT_EQ(ParsePercent("0.25").value_or(-1), 25);
-  EXPECT_FALSE(ParsePercent("8.125").ok());
-  EXPECT_FALSE(ParsePercent("-1").ok());
-  EXPECT_FALSE(ParsePercent("1000").ok());
+  EXPECT_THAT(ParsePercent("8.125"), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(ParsePercent("-1"), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(ParsePercent("1000"), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(FormatBps(4167), "41.67%");
   EXPECT_EQ(FormatBps(10000), "100.00%");
   EXPECT_EQ(FormatBps(5), "0.05%");

@@ -16,19 +16,21 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/observability/metrics.h"
+#include "common/util/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/process.h"
 #include "tests/support/servers.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::cache {
 namespace {
 
 using ::cercles::testing::Process;
 using ::cercles::testing::RedisServer;
+using ::cercles::testing::StatusIs;
 using std::chrono::milliseconds;
 using ::testing::HasSubstr;
-using Clock = CircuitBreaker::Clock;
 
 // ---------------------------------------------------------------------------
 // ParseRedisUrl
@@ -67,76 +69,91 @@ TEST(ParseRedisUrlTest, RejectedFormsNameTheRule) {
 }
 
 // ---------------------------------------------------------------------------
-// CircuitBreaker, with explicit time points
+// CircuitBreaker, on a fake clock
 
-TEST(CircuitBreakerTest, OpensAfterThresholdConsecutiveFailures) {
-  CircuitBreaker b(3, milliseconds(1000));
-  const Clock::time_point t0{};
-  EXPECT_TRUE(b.Allow(t0));
-  b.RecordFailure(t0);
-  b.RecordFailure(t0);
-  EXPECT_FALSE(b.is_open(t0));
-  EXPECT_TRUE(b.Allow(t0));
-  b.RecordFailure(t0);
-  EXPECT_TRUE(b.is_open(t0));
-  EXPECT_FALSE(b.Allow(t0));
-  EXPECT_FALSE(b.Allow(t0 + milliseconds(999)));
+class CircuitBreakerTest : public ::testing::Test {
+ protected:
+  FakeClock clock_{absl::UnixEpoch()};
+};
+
+TEST_F(CircuitBreakerTest, OpensAfterThresholdConsecutiveFailures) {
+  CircuitBreaker b(3, absl::Milliseconds(1000), &clock_);
+  EXPECT_TRUE(b.Allow());
+  b.RecordFailure();
+  b.RecordFailure();
+  EXPECT_FALSE(b.is_open());
+  EXPECT_TRUE(b.Allow());
+  b.RecordFailure();
+  EXPECT_TRUE(b.is_open());
+  EXPECT_FALSE(b.Allow());
+  clock_.Advance(absl::Milliseconds(999));
+  EXPECT_FALSE(b.Allow());
 }
 
-TEST(CircuitBreakerTest, SuccessResetsTheFailureCount) {
-  CircuitBreaker b(2, milliseconds(1000));
-  const Clock::time_point t0{};
-  b.RecordFailure(t0);
+TEST_F(CircuitBreakerTest, SuccessResetsTheFailureCount) {
+  CircuitBreaker b(2, absl::Milliseconds(1000), &clock_);
+  b.RecordFailure();
   b.RecordSuccess();
-  b.RecordFailure(t0);
-  EXPECT_FALSE(b.is_open(t0));
-  EXPECT_TRUE(b.Allow(t0));
+  b.RecordFailure();
+  EXPECT_FALSE(b.is_open());
+  EXPECT_TRUE(b.Allow());
 }
 
-TEST(CircuitBreakerTest, ExactlyOneProbeAfterTheInterval) {
-  CircuitBreaker b(1, milliseconds(1000));
-  const Clock::time_point t0{};
-  b.RecordFailure(t0);
-  const Clock::time_point later = t0 + milliseconds(1000);
-  EXPECT_FALSE(b.is_open(later));  // the next caller would be the probe
-  EXPECT_TRUE(b.Allow(later));     // the probe
-  EXPECT_TRUE(b.is_open(later));   // probe in flight: everyone else is refused
-  EXPECT_FALSE(b.Allow(later));
-  EXPECT_FALSE(b.Allow(later + milliseconds(500)));
+TEST_F(CircuitBreakerTest, ExactlyOneProbeAfterTheInterval) {
+  CircuitBreaker b(1, absl::Milliseconds(1000), &clock_);
+  b.RecordFailure();
+  clock_.Advance(absl::Milliseconds(1000));
+  EXPECT_FALSE(b.is_open());  // the next caller would be the probe
+  EXPECT_TRUE(b.Allow());     // the probe
+  EXPECT_TRUE(b.is_open());   // probe in flight: everyone else is refused
+  EXPECT_FALSE(b.Allow());
+  clock_.Advance(absl::Milliseconds(500));
+  EXPECT_FALSE(b.Allow());
 }
 
-TEST(CircuitBreakerTest, ProbeSuccessCloses) {
-  CircuitBreaker b(2, milliseconds(100));
-  const Clock::time_point t0{};
-  b.RecordFailure(t0);
-  b.RecordFailure(t0);
-  ASSERT_TRUE(b.Allow(t0 + milliseconds(100)));
+TEST_F(CircuitBreakerTest, ProbeSuccessCloses) {
+  CircuitBreaker b(2, absl::Milliseconds(100), &clock_);
+  b.RecordFailure();
+  b.RecordFailure();
+  clock_.Advance(absl::Milliseconds(100));
+  ASSERT_TRUE(b.Allow());
   b.RecordSuccess();
-  EXPECT_FALSE(b.is_open(t0 + milliseconds(100)));
-  EXPECT_TRUE(b.Allow(t0 + milliseconds(100)));
-  EXPECT_TRUE(b.Allow(t0 + milliseconds(100)));
+  EXPECT_FALSE(b.is_open());
+  EXPECT_TRUE(b.Allow());
+  EXPECT_TRUE(b.Allow());
 }
 
-TEST(CircuitBreakerTest, ProbeFailureReopensForAnotherInterval) {
-  CircuitBreaker b(2, milliseconds(100));
-  const Clock::time_point t0{};
-  b.RecordFailure(t0);
-  b.RecordFailure(t0);
-  const Clock::time_point t1 = t0 + milliseconds(150);
-  ASSERT_TRUE(b.Allow(t1));
-  b.RecordFailure(t1);
-  EXPECT_TRUE(b.is_open(t1));
-  EXPECT_FALSE(b.Allow(t1 + milliseconds(99)));
-  EXPECT_TRUE(b.Allow(t1 + milliseconds(100)));  // next probe
+TEST_F(CircuitBreakerTest, ProbeFailureReopensForAnotherInterval) {
+  CircuitBreaker b(2, absl::Milliseconds(100), &clock_);
+  b.RecordFailure();
+  b.RecordFailure();
+  clock_.Advance(absl::Milliseconds(150));
+  ASSERT_TRUE(b.Allow());
+  b.RecordFailure();
+  EXPECT_TRUE(b.is_open());
+  clock_.Advance(absl::Milliseconds(99));
+  EXPECT_FALSE(b.Allow());
+  clock_.Advance(absl::Milliseconds(1));
+  EXPECT_TRUE(b.Allow());  // next probe
 }
 
-TEST(CircuitBreakerTest, LostProbeDoesNotLockOutForever) {
-  CircuitBreaker b(1, milliseconds(100));
-  const Clock::time_point t0{};
-  b.RecordFailure(t0);
-  ASSERT_TRUE(b.Allow(t0 + milliseconds(100)));  // probe that never reports
-  EXPECT_FALSE(b.Allow(t0 + milliseconds(150)));
-  EXPECT_TRUE(b.Allow(t0 + milliseconds(200)));
+TEST_F(CircuitBreakerTest, LostProbeDoesNotLockOutForever) {
+  CircuitBreaker b(1, absl::Milliseconds(100), &clock_);
+  b.RecordFailure();
+  clock_.Advance(absl::Milliseconds(100));
+  ASSERT_TRUE(b.Allow());  // probe that never reports
+  clock_.Advance(absl::Milliseconds(50));
+  EXPECT_FALSE(b.Allow());
+  clock_.Advance(absl::Milliseconds(50));
+  EXPECT_TRUE(b.Allow());
+}
+
+TEST_F(CircuitBreakerTest, RealTimeAloneNeverClosesIt) {
+  CircuitBreaker b(1, absl::Milliseconds(1), &clock_);
+  b.RecordFailure();
+  absl::SleepFor(absl::Milliseconds(20));  // the fake clock has not moved
+  EXPECT_TRUE(b.is_open());
+  EXPECT_FALSE(b.Allow());
 }
 
 // ---------------------------------------------------------------------------
@@ -154,13 +171,15 @@ class RedisCacheTest : public ::testing::Test {
     options_.command_timeout_ms = 50;
     options_.failure_threshold = 3;
     options_.open_interval_ms = 300;
-    cache_ = std::make_unique<RedisCache>(options_, &registry_);
+    cache_ = std::make_unique<RedisCache>(options_, &registry_, &clock_);
   }
 
   double Requests(const std::string& result) {
     return registry_.GetCounter("cercles_cache_requests_total", "", {{"result", result}})->value();
   }
 
+  // Paces the breaker: a test moves it on instead of sleeping through the interval.
+  FakeClock clock_{absl::UnixEpoch()};
   observability::Registry registry_;
   std::unique_ptr<RedisServer> redis_;
   RedisOptions options_;
@@ -320,7 +339,8 @@ TEST_F(RedisCacheTest, HungRedisCostsAtMostTheCommandTimeout) {
   EXPECT_EQ(Requests("short_circuit"), 20);
 
   redis_->Resume();
-  absl::SleepFor(absl::Milliseconds(options_.open_interval_ms + 100));
+  EXPECT_EQ(cache_->Get("k"), std::nullopt);  // still open: its interval has not passed
+  clock_.Advance(absl::Milliseconds(options_.open_interval_ms));
   EXPECT_EQ(cache_->Get("k"), "v");
 }
 
@@ -333,7 +353,8 @@ TEST_F(RedisCacheTest, RecoversAfterRedisRestarts) {
   ASSERT_TRUE(redis_->Restart().ok()) << redis_->ReadLog();
   // Still open: the breaker has not waited its interval yet.
   cache_->Set("k", "fresh", milliseconds(10000));
-  absl::SleepFor(absl::Milliseconds(options_.open_interval_ms + 100));
+  EXPECT_EQ(cache_->Get("k"), std::nullopt);
+  clock_.Advance(absl::Milliseconds(options_.open_interval_ms));
 
   // The first call after the interval is the probe: it reconnects (stale pooled
   // connections were discarded) and closes the breaker.
@@ -379,9 +400,11 @@ TEST(ProcessTest, ExitCodeAndSignal) {
 }
 
 TEST(ProcessTest, MissingBinaryIsAnError) {
-  EXPECT_FALSE(Process::Start({{"/nonexistent/cercles-binary"}, {}, "", ""}).ok());
-  EXPECT_FALSE(Process::Start({{"cercles-no-such-program-on-path"}, {}, "", ""}).ok());
-  EXPECT_FALSE(Process::Start({{}, {}, "", ""}).ok());
+  EXPECT_THAT(Process::Start({{"/nonexistent/cercles-binary"}, {}, "", ""}),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(Process::Start({{"cercles-no-such-program-on-path"}, {}, "", ""}),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(Process::Start({{}, {}, "", ""}), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(ProcessTest, EnvWorkingDirAndLog) {
@@ -398,7 +421,7 @@ TEST(ProcessTest, EnvWorkingDirAndLog) {
   EXPECT_EQ((*p)->ReadLog(), absl::StrCat("hello\n", dir, "\nerr\n"));
 
   options.working_dir = dir + "/missing";
-  EXPECT_FALSE(Process::Start(options).ok());
+  EXPECT_THAT(Process::Start(options), StatusIs(absl::StatusCode::kFailedPrecondition));
   std::system(absl::StrCat("rm -rf '", dir, "'").c_str());
 }
 

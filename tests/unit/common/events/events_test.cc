@@ -6,11 +6,13 @@
 #include "common/util/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::events {
 namespace {
 
 using cercles::common::v1::Event;
+using ::cercles::testing::StatusIs;
 
 std::unique_ptr<storage::Database> OpenWithSchema() {
   auto db = storage::Database::Open("sqlite::memory:");
@@ -41,7 +43,8 @@ absl::Status AppendCircle(storage::Database& db, const std::string& name, bool c
 TEST(OutboxTest, EventsCommitWithTheirTransactionOnly) {
   auto db = OpenWithSchema();
   ASSERT_TRUE(AppendCircle(*db, "circles/1").ok());
-  EXPECT_FALSE(AppendCircle(*db, "circles/2", /*commit=*/false).ok());
+  EXPECT_THAT(AppendCircle(*db, "circles/2", /*commit=*/false),
+              StatusIs(absl::StatusCode::kAborted));
   ASSERT_TRUE(AppendCircle(*db, "circles/3").ok());
   auto events = ReadEvents(*db, 0, 100);
   ASSERT_TRUE(events.ok()) << events.status();

@@ -5,6 +5,7 @@
 #include "common/util/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::idempotency {
 namespace {
@@ -12,6 +13,7 @@ namespace {
 // Any message will do: Struct stands in for a CreateXRequest / XResponse pair.
 using CreateCircleRequest = google::protobuf::Struct;
 using CreateCircleResponse = google::protobuf::Struct;
+using ::cercles::testing::StatusIs;
 
 class IdempotencyTest : public ::testing::Test {
  protected:
@@ -66,15 +68,15 @@ TEST_F(IdempotencyTest, SameIdWithAnotherRequestIsRefused) {
   CreateCircleResponse response;
   ASSERT_TRUE(Create("req-1", "Cercle", &response).ok());
   auto conflict = Create("req-1", "Autre", &response);
-  EXPECT_EQ(conflict.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_THAT(conflict.status().message(), ::testing::HasSubstr("different request"));
+  EXPECT_THAT(conflict.status(), StatusIs(absl::StatusCode::kAlreadyExists,
+                                          ::testing::HasSubstr("different request")));
   EXPECT_EQ(Things(), 1u);
 }
 
 TEST_F(IdempotencyTest, AFailedBodyLeavesNothingAndMayBeRetried) {
   CreateCircleResponse response;
   auto failed = Create("req-2", "Cercle", &response, /*fail=*/true);
-  EXPECT_EQ(failed.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(failed.status(), StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(Things(), 0u);  // the insert before the failure was rolled back
   auto retried = Create("req-2", "Cercle", &response);
   ASSERT_TRUE(retried.ok());
@@ -85,10 +87,10 @@ TEST_F(IdempotencyTest, AFailedBodyLeavesNothingAndMayBeRetried) {
 TEST_F(IdempotencyTest, RequestIdIsValidated) {
   CreateCircleResponse response;
   EXPECT_THAT(Create("", "x", &response).status().message(), ::testing::HasSubstr("request_id"));
-  EXPECT_EQ(Create("has space", "x", &response).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(Create(std::string(129, 'a'), "x", &response).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Create("has space", "x", &response).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(Create(std::string(129, 'a'), "x", &response).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_TRUE(ValidateRequestId("2026-11-27:import.line-42_A").ok());
   EXPECT_EQ(Things(), 0u);
 }

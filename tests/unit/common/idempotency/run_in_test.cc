@@ -15,11 +15,13 @@
 #include "common/util/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 #include "tests/unit/common/storage/engines.h"
 
 namespace cercles::idempotency {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using storage::GroupCommitter;
 using storage::testing::IsOk;
 using ::testing::HasSubstr;
@@ -129,8 +131,8 @@ TEST_P(RunInTest, TheSameIdForAnotherRequestInTheSameBatchIsRefused) {
   calls[1] = MakeCall("req-1", "Autre");
   RunAsOneBatch(calls);
   ASSERT_TRUE(IsOk(calls[0].outcome));
-  EXPECT_EQ(calls[1].outcome.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_THAT(calls[1].outcome.status().message(), HasSubstr("different request"));
+  EXPECT_THAT(calls[1].outcome.status(),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("different request")));
   EXPECT_EQ(Things(), 1);
 }
 
@@ -140,7 +142,7 @@ TEST_P(RunInTest, AFailedWriteLeavesNoRecordAndItsIdMayBeUsedAgain) {
   calls[1] = MakeCall("req-2", "Autre");
   calls[2] = MakeCall("req-1", "Cercle");  // the retry of the failed call
   RunAsOneBatch(calls);
-  EXPECT_EQ(calls[0].outcome.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(calls[0].outcome.status(), StatusIs(absl::StatusCode::kFailedPrecondition));
   ASSERT_TRUE(IsOk(calls[1].outcome));
   ASSERT_TRUE(IsOk(calls[2].outcome));
   EXPECT_FALSE(calls[2].outcome->replayed);

@@ -16,10 +16,12 @@
 #include "common/observability/process_metrics.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::observability {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -248,15 +250,15 @@ TEST(MetricsHttpServerTest, AddressInUseIsAnErrorNamingTheAddress) {
   MetricsHttpServer second(&registry);
   const std::string address = absl::StrCat("127.0.0.1:", first.port());
   const absl::Status status = second.Start(address);
-  EXPECT_FALSE(status.ok());
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_THAT(std::string(status.message()), HasSubstr(address));
 }
 
 TEST(MetricsHttpServerTest, MalformedAddressIsRejected) {
   Registry registry;
   MetricsHttpServer server(&registry);
-  EXPECT_FALSE(server.Start("no-port-here").ok());
-  EXPECT_FALSE(server.Start("127.0.0.1:99999").ok());
+  EXPECT_THAT(server.Start("no-port-here"), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(server.Start("127.0.0.1:99999"), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(MetricsHttpServerTest, StopWithoutStartAndTwice) {

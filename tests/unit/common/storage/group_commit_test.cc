@@ -13,11 +13,13 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 #include "tests/unit/common/storage/engines.h"
 
 namespace cercles::storage {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using ::testing::HasSubstr;
 using testing::IsOk;
 
@@ -93,7 +95,7 @@ TEST_P(GroupCommitTest, ALoneFailingWriteLeavesNothing) {
     if (absl::Status inserted = Insert(tx, 1); !inserted.ok()) return inserted;
     return absl::FailedPreconditionError("rule broken");
   });
-  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(Items(), 0);
   EXPECT_EQ(committer.stats().transactions, 0);  // nothing to commit
 }
@@ -146,10 +148,9 @@ TEST_P(GroupCommitTest, AFailingWriteGetsItsOwnErrorAndTheOthersCommit) {
   };
   std::vector<absl::Status> results = RunAsOneBatch(committer, writes);
   EXPECT_TRUE(IsOk(results[0]));
-  EXPECT_EQ(results[1].code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(results[1].message(), "rule broken");
+  EXPECT_THAT(results[1], StatusIs(absl::StatusCode::kFailedPrecondition, "rule broken"));
   EXPECT_TRUE(IsOk(results[2]));
-  EXPECT_EQ(results[3].code(), absl::StatusCode::kAlreadyExists) << results[3];
+  EXPECT_THAT(results[3], StatusIs(absl::StatusCode::kAlreadyExists)) << results[3];
   EXPECT_TRUE(IsOk(results[4]));
   EXPECT_EQ(Has(1), 1);
   EXPECT_EQ(Has(2), 0);
@@ -171,7 +172,7 @@ TEST_P(GroupCommitTest, AFailedCommitFailsEveryWriteOfTheBatch) {
       [](Transaction& tx) { return Insert(tx, 2); },
   };
   std::vector<absl::Status> results = RunAsOneBatch(committer, writes);
-  ASSERT_FALSE(results[0].ok());
+  ASSERT_THAT(results[0], StatusIs(absl::StatusCode::kInternal));
   for (const absl::Status& status : results) {
     EXPECT_EQ(status, results[0]);  // one error for all, even the one that failed alone
   }
@@ -214,7 +215,7 @@ TEST_P(GroupCommitTest, AnAlwaysAbortedWriteGivesUpAfterTheAttempts) {
     ++runs;
     return absl::AbortedError("conflict");
   });
-  EXPECT_EQ(alone.code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(alone, StatusIs(absl::StatusCode::kAborted));
   EXPECT_EQ(runs, 3);
 
   runs = 0;
@@ -226,7 +227,7 @@ TEST_P(GroupCommitTest, AnAlwaysAbortedWriteGivesUpAfterTheAttempts) {
       [](Transaction& tx) { return Insert(tx, 1); },
   };
   std::vector<absl::Status> results = RunAsOneBatch(committer, writes);
-  EXPECT_EQ(results[0].code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(results[0], StatusIs(absl::StatusCode::kAborted));
   EXPECT_TRUE(IsOk(results[1]));
   EXPECT_EQ(runs, 3);
   EXPECT_EQ(Has(1), 1);

@@ -7,11 +7,13 @@
 #include "common/storage/database.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 #include "tests/unit/common/storage/engines.h"
 
 namespace cercles::storage {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using testing::Backend;
 using testing::IsOk;
 
@@ -65,11 +67,11 @@ TEST_P(SavepointTest, RollbackMakesAFailedTransactionUsableAgain) {
   ASSERT_TRUE(IsOk(tx->Savepoint("w")));
   ASSERT_TRUE(IsOk(Insert(*tx, 2)));
   absl::Status duplicate = Insert(*tx, 1);
-  EXPECT_EQ(duplicate.code(), absl::StatusCode::kAlreadyExists) << duplicate;
+  EXPECT_THAT(duplicate, StatusIs(absl::StatusCode::kAlreadyExists));
   // Failed: everything but leaving the failure is refused, on both engines.
-  EXPECT_EQ(tx->Query("SELECT 1").status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(tx->Savepoint("x").code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(tx->ReleaseSavepoint("w").code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(tx->Query("SELECT 1").status(), StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_THAT(tx->Savepoint("x"), StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_THAT(tx->ReleaseSavepoint("w"), StatusIs(absl::StatusCode::kAlreadyExists));
 
   ASSERT_TRUE(IsOk(tx->RollbackToSavepoint("w")));
   ASSERT_TRUE(IsOk(tx->ReleaseSavepoint("w")));
@@ -86,8 +88,9 @@ TEST_P(SavepointTest, AFailureWithoutRollbackStillFailsTheCommit) {
   ASSERT_NE(tx, nullptr);
   ASSERT_TRUE(IsOk(Insert(*tx, 1)));
   ASSERT_TRUE(IsOk(tx->Savepoint("w")));
-  EXPECT_FALSE(tx->Exec("INSERT INTO no_such_table (id) VALUES (1)").ok());
-  EXPECT_FALSE(tx->Commit().ok());
+  EXPECT_THAT(tx->Exec("INSERT INTO no_such_table (id) VALUES (1)"),
+              StatusIs(absl::StatusCode::kInternal));
+  EXPECT_THAT(tx->Commit(), StatusIs(absl::StatusCode::kInternal));
   EXPECT_EQ(Items(), 0);
 }
 
@@ -100,13 +103,13 @@ TEST_P(SavepointTest, NestedSavepointsRollBackAndReleaseTogether) {
   ASSERT_TRUE(IsOk(Insert(*tx, 2)));
   // Back to the outer one forgets the inner one.
   ASSERT_TRUE(IsOk(tx->RollbackToSavepoint("outer")));
-  EXPECT_EQ(tx->RollbackToSavepoint("inner").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(tx->RollbackToSavepoint("inner"), StatusIs(absl::StatusCode::kFailedPrecondition));
   ASSERT_TRUE(IsOk(Insert(*tx, 3)));
   ASSERT_TRUE(IsOk(tx->Savepoint("inner")));
   ASSERT_TRUE(IsOk(Insert(*tx, 4)));
   // Releasing the outer one releases the inner one and keeps both's changes.
   ASSERT_TRUE(IsOk(tx->ReleaseSavepoint("outer")));
-  EXPECT_EQ(tx->ReleaseSavepoint("inner").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(tx->ReleaseSavepoint("inner"), StatusIs(absl::StatusCode::kFailedPrecondition));
   ASSERT_TRUE(IsOk(tx->Commit()));
   EXPECT_EQ(Items(), 2);
   EXPECT_EQ(Has(3), 1);
@@ -132,10 +135,10 @@ TEST_P(SavepointTest, BadOrUnknownNamesAreRefusedWithoutFailingTheTransaction) {
   ASSERT_NE(tx, nullptr);
   for (const std::string& name :
        std::vector<std::string>{"", "1a", "a b", "a;DROP TABLE items", std::string(64, 'a')}) {
-    EXPECT_EQ(tx->Savepoint(name).code(), absl::StatusCode::kInvalidArgument) << name;
+    EXPECT_THAT(tx->Savepoint(name), StatusIs(absl::StatusCode::kInvalidArgument)) << name;
   }
-  EXPECT_EQ(tx->RollbackToSavepoint("never").code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(tx->ReleaseSavepoint("never").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(tx->RollbackToSavepoint("never"), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(tx->ReleaseSavepoint("never"), StatusIs(absl::StatusCode::kFailedPrecondition));
   ASSERT_TRUE(IsOk(tx->Savepoint(std::string(63, 'b'))));
   ASSERT_TRUE(IsOk(Insert(*tx, 1)));
   ASSERT_TRUE(IsOk(tx->Commit()));
@@ -147,9 +150,9 @@ TEST_P(SavepointTest, EndedTransactionsRefuseSavepoints) {
   ASSERT_NE(tx, nullptr);
   ASSERT_TRUE(IsOk(tx->Savepoint("s")));
   ASSERT_TRUE(IsOk(tx->Commit()));
-  EXPECT_EQ(tx->Savepoint("t").code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(tx->RollbackToSavepoint("s").code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(tx->ReleaseSavepoint("s").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(tx->Savepoint("t"), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(tx->RollbackToSavepoint("s"), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(tx->ReleaseSavepoint("s"), StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 }  // namespace

@@ -7,11 +7,13 @@
 #include "absl/strings/str_cat.h"
 #include "common/storage/database.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 #include "tests/unit/common/storage/engines.h"
 
 namespace cercles::storage {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using testing::IsOk;
 
 class StatementCacheTest : public testing::EngineTest {
@@ -53,7 +55,7 @@ TEST_P(StatementCacheTest, StatementsPreparedInARolledBackTransactionStillWork) 
   }  // rolled back
   ASSERT_TRUE(IsOk(Insert(1)));
   ASSERT_TRUE(IsOk(Insert(2)));
-  EXPECT_EQ(Insert(2).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(Insert(2), StatusIs(absl::StatusCode::kAlreadyExists));
   ASSERT_TRUE(IsOk(Insert(3)));  // the failure left the statement usable
   absl::StatusOr<std::unique_ptr<Transaction>> read = single_->Begin(TxMode::kRead);
   ASSERT_TRUE(IsOk(read));

@@ -7,9 +7,12 @@
 #include "common/util/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles {
 namespace {
+
+using ::cercles::testing::StatusIs;
 
 TEST(StatusTest, MapsEveryCanonicalCodeBothWays) {
   for (int code = 0; code <= 16; ++code) {
@@ -46,15 +49,15 @@ TEST(PagingTest, PageSizeBounds) {
   EXPECT_EQ(*NormalisePageSize(0), kDefaultPageSize);
   EXPECT_EQ(*NormalisePageSize(7), 7);
   EXPECT_EQ(*NormalisePageSize(kMaxPageSize), kMaxPageSize);
-  EXPECT_EQ(NormalisePageSize(-1).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(NormalisePageSize(-1).status(), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(NormalisePageSize(501).status().message(), ::testing::HasSubstr("page_size"));
 }
 
 TEST(PagingTest, TokensRoundTripAndForgeriesAreRefused) {
   EXPECT_EQ(*DecodePageToken(""), "");
   EXPECT_EQ(*DecodePageToken(EncodePageToken("fund-a/42")), "fund-a/42");
-  EXPECT_EQ(DecodePageToken("42").status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(DecodePageToken("!!!").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(DecodePageToken("42").status(), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(DecodePageToken("!!!").status(), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(ClockTest, TimestampsFromMicrosecondsIncludingBeforeTheEpoch) {

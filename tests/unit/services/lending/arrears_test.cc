@@ -9,10 +9,12 @@
 #include "gtest/gtest.h"
 #include "services/lending/repayment.h"
 #include "services/lending/schedule.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::lending {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using ::testing::HasSubstr;
 
 LoanPosition Open(int64_t principal, int32_t count, Frequency frequency, absl::CivilDay first,
@@ -156,8 +158,8 @@ TEST(ArrearsTest, BucketBoundsAreAFundSetting) {
         ArrearsBucketBounds{30, 60, 59}}) {
     absl::StatusOr<ArrearsStatus> status =
         ClassifyArrears(position, absl::CivilDay(2024, 2, 1), bad);
-    EXPECT_EQ(status.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(status.status().message(), HasSubstr("_max_days must"));
+    EXPECT_THAT(status.status(),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("_max_days must")));
   }
 }
 
@@ -191,9 +193,9 @@ TEST(RepaidOnTimeTest, OnlyForAClosedLoan) {
   LoanPosition position = Open(20000, 2, Frequency::kWeekly, absl::CivilDay(2024, 1, 1));
   Pay(&position, 10000, absl::CivilDay(2024, 1, 1));
   absl::StatusOr<bool> on_time = RepaidOnTime(position, 7);
-  EXPECT_EQ(on_time.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(on_time.status().message(), HasSubstr("instalment 2 still has 10000 cents"));
-  EXPECT_EQ(RepaidOnTime(position, -1).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(on_time.status(), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                         HasSubstr("instalment 2 still has 10000 cents")));
+  EXPECT_THAT(RepaidOnTime(position, -1).status(), StatusIs(absl::StatusCode::kInvalidArgument));
 
   Pay(&position, 10000, absl::CivilDay(2024, 1, 8));
   position[1].cleared_on.reset();  // a paid instalment without its date is a broken record
@@ -217,8 +219,8 @@ TEST(LadderTest, LadderMustBePositiveAndIncreasing) {
   EXPECT_THAT(LadderCeilingCents({0, 100}, {}).status().message(),
               HasSubstr("ladder_cents[0] must be positive"));
   absl::StatusOr<int64_t> ceiling = LadderCeilingCents({50000, 50000}, {});
-  EXPECT_EQ(ceiling.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(ceiling.status().message(), HasSubstr("ladder_cents[1] must exceed ladder_cents[0]"));
+  EXPECT_THAT(ceiling.status(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                         HasSubstr("ladder_cents[1] must exceed ladder_cents[0]")));
 }
 
 TEST(LadderTest, FromRepaymentHistoriesToTheNextCeiling) {

@@ -6,10 +6,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/lending/financing.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::lending {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
@@ -27,8 +29,10 @@ cercles::common::v1::Money Cad(int64_t cents) {
 
 TEST(FinancingNames, RecordNames) {
   EXPECT_EQ(ParseBankReferralName("bankReferrals/7", "name").value_or(0), 7);
-  EXPECT_FALSE(ParseBankReferralName("subsidyApplications/7", "name").ok());
-  EXPECT_FALSE(ParseBankReferralName("bankReferrals/07", "name").ok());
+  EXPECT_THAT(ParseBankReferralName("subsidyApplications/7", "name"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(ParseBankReferralName("bankReferrals/07", "name"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseBankReferralName("bankReferrals/0", "name").status().message(),
               HasSubstr("name must be a resource name \"bankReferrals/{id}\""));
   EXPECT_EQ(ParseSubsidyApplicationName("subsidyApplications/3", "name").value_or(0), 3);
@@ -53,17 +57,18 @@ TEST(FinancingTransitions, BankReferral) {
   EXPECT_TRUE(CheckReferralTransition(kSent, kDeclined).ok());
 
   absl::Status skip = CheckReferralTransition(kPrepared, kAccepted);
-  EXPECT_EQ(skip.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(skip.message(),
-            "a bank referral cannot go from PREPARED to ACCEPTED: PREPARED may become SENT");
+  EXPECT_THAT(
+      skip,
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               "a bank referral cannot go from PREPARED to ACCEPTED: PREPARED may become SENT"));
   EXPECT_THAT(CheckReferralTransition(kSent, kSent).message(),
               HasSubstr("SENT may become ACCEPTED or DECLINED"));
   EXPECT_THAT(CheckReferralTransition(kSent, kPrepared).message(),
               HasSubstr("cannot go from SENT to PREPARED"));
   absl::Status final_state = CheckReferralTransition(kDeclined, kAccepted);
-  EXPECT_EQ(final_state.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(final_state.message(),
-            "a bank referral cannot go from DECLINED to ACCEPTED: DECLINED is final");
+  EXPECT_THAT(final_state,
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "a bank referral cannot go from DECLINED to ACCEPTED: DECLINED is final"));
 }
 
 TEST(FinancingTransitions, SubsidyApplication) {
@@ -188,7 +193,7 @@ TEST(FinancingUpdate, SubsidyFieldsGoWithTheStatus) {
 TEST(FinancingPaging, TokensHoldTheLastId) {
   EXPECT_EQ(DecodeIdPageToken("").value_or(-1), 0);
   EXPECT_EQ(DecodeIdPageToken(EncodeIdPageToken(41)).value_or(-1), 41);
-  EXPECT_EQ(DecodeIdPageToken("41").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(DecodeIdPageToken("41").status(), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 }  // namespace

@@ -9,10 +9,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/lending/schedule.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::lending {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -179,8 +181,8 @@ TEST(FundSettingsTest, EveryRuleIsNamed) {
     FundSettings settings;
     c.change(settings);
     const absl::Status status = ValidateSettings(settings);
-    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << c.name;
-    EXPECT_THAT(std::string(status.message()), HasSubstr(c.message)) << c.name;
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.message)))
+        << c.name;
   }
 }
 

@@ -23,10 +23,12 @@
 #include "gtest/gtest.h"
 #include "services/lending/lending_store.h"
 #include "tests/support/servers.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::lending {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using ::testing::HasSubstr;
 
 enum class Backend { kSqliteMemory, kSqliteFile, kPostgres };
@@ -227,8 +229,8 @@ TEST_P(JournalStoreTest, PostRefusesInvalidForeignCurrencyAndReversalEntries) {
     auto tx = db_->Begin(storage::TxMode::kWrite);
     ASSERT_TRUE(tx.ok());
     absl::StatusOr<int64_t> id = store_.Post(**tx, *c.entry, kNow, kActor);
-    EXPECT_EQ(id.status().code(), absl::StatusCode::kInvalidArgument) << id.status();
-    EXPECT_THAT(std::string(id.status().message()), HasSubstr(c.message));
+    EXPECT_THAT(id.status(), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.message)))
+        << id.status();
   }
   EXPECT_EQ(Trial().total_debit_cents, 0);
 }
@@ -269,22 +271,22 @@ TEST_P(JournalStoreTest, ASecondReversalAndTheReversalOfAReversalAreRefused) {
   EXPECT_EQ(Get(*reversal)->entry.kind, EntryKind::kReversal);
 
   absl::StatusOr<int64_t> again = Reverse(disbursement);
-  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition) << again.status();
-  EXPECT_THAT(std::string(again.status().message()),
-              HasSubstr(absl::StrCat("already reversed by entry ", *reversal)));
+  EXPECT_THAT(again.status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr(absl::StrCat("already reversed by entry ", *reversal))))
+      << again.status();
 
   absl::StatusOr<int64_t> of_reversal = Reverse(*reversal);
-  EXPECT_EQ(of_reversal.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(of_reversal.status().message()),
-              HasSubstr("is itself the reversal of entry"));
+  EXPECT_THAT(of_reversal.status(), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                             HasSubstr("is itself the reversal of entry")));
 
-  EXPECT_EQ(Reverse(*reversal + 50).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(Reverse(*reversal + 50).status(), StatusIs(absl::StatusCode::kNotFound));
 
   const int64_t later = Post(Disbursement(On(kDay + 10), LoanName(4), 50'000));
   absl::StatusOr<int64_t> backdated = Reverse(later, kDay + 9);
-  EXPECT_EQ(backdated.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(backdated.status().message()),
-              HasSubstr("cannot be dated before the entry it reverses (2024-03-11)"));
+  EXPECT_THAT(backdated.status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("cannot be dated before the entry it reverses (2024-03-11)")));
 
   const TrialBalanceReport trial = Trial();
   EXPECT_TRUE(trial.balanced());
@@ -305,7 +307,7 @@ TEST_P(JournalStoreTest, ConcurrentReversalsOfOneEntryLetExactlyOneThrough) {
     if (status.ok()) {
       ++succeeded;
     } else {
-      EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+      EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition));
     }
   }
   EXPECT_EQ(succeeded, 1);
@@ -335,7 +337,7 @@ TEST_P(JournalStoreTest, TheDatabaseRefusesWhatTheDomainWouldRefuse) {
                                   [&](storage::Transaction& tx) { return tx.Exec(sql).status(); });
     EXPECT_FALSE(status.ok()) << sql;
     if (absl::StrContains(sql, "INSERT INTO journal_entries")) {
-      EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists) << status;
+      EXPECT_THAT(status, StatusIs(absl::StatusCode::kAlreadyExists));
     }
   }
   EXPECT_TRUE(Unbalanced().empty());
@@ -393,8 +395,8 @@ TEST_P(JournalStoreTest, BalancesByAccountByLoanByPartyAndAsOfADate) {
   ASSERT_TRUE(cash.ok());
   EXPECT_EQ(cash->debit_cents, 10'000'000 + 21'000 + 75'000);
   EXPECT_EQ(cash->credit_cents, 400'000);
-  EXPECT_EQ(store_.Balance(*tx, static_cast<Account>(99), {}, kFarFuture).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(store_.Balance(*tx, static_cast<Account>(99), {}, kFarFuture).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 // Capital of 100,000.00, forty loans of 500 to 5,000 disbursed over forty days
@@ -490,7 +492,7 @@ TEST_P(JournalStoreTest, ARolledBackTransactionLeavesNoEntry) {
         if (!id.ok()) return id.status();
         return absl::FailedPreconditionError("the loan change failed after the entry");
       });
-  EXPECT_EQ(failed.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(failed, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_TRUE(ListAll({}, 10).empty());
   EXPECT_EQ(Trial().total_debit_cents, 0);
   // An entry posted afterwards is the only one.
@@ -574,8 +576,8 @@ TEST_P(JournalStoreTest, ListingIsPaginatedAndFiltered) {
     EXPECT_TRUE(empty->entries.empty());
     EXPECT_FALSE(empty->next_after_id.has_value());
     for (int bad : {0, -1, 1001}) {
-      EXPECT_EQ(store_.ListEntries(*tx, {}, 0, bad).status().code(),
-                absl::StatusCode::kInvalidArgument);
+      EXPECT_THAT(store_.ListEntries(*tx, {}, 0, bad).status(),
+                  StatusIs(absl::StatusCode::kInvalidArgument));
     }
   }
 

@@ -10,10 +10,12 @@
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::lending {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using ::testing::HasSubstr;
 
 constexpr char kLoan[] = "loans/17";
@@ -99,8 +101,7 @@ TEST_P(ValidateEntryRuleTest, RefusesWithTheLineAndTheRule) {
   JournalEntry entry = ValidEntry();
   GetParam().breaks(entry);
   absl::Status status = ValidateEntry(entry);
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
-  EXPECT_THAT(std::string(status.message()), HasSubstr(GetParam().message));
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(GetParam().message)));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -212,8 +213,8 @@ TEST(BuildersTest, RepaymentSplitsThePaymentAndLeavesZeroPartsOut) {
 }
 
 TEST(BuildersTest, AnEmptyRepaymentIsCaughtByValidation) {
-  EXPECT_EQ(ValidateEntry(Repayment(Header(), kLoan, {})).code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ValidateEntry(Repayment(Header(), kLoan, {})),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(BuildersTest, WriteOffExpensesPrincipalAndAccruedInterest) {

@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "services/lending/fund_settings.h"
 #include "services/lending/journal.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::lending {
 namespace {
@@ -24,6 +25,7 @@ using cercles::common::v1::ROLE_ADVISOR;
 using cercles::common::v1::ROLE_PEER_FUND;
 using cercles::common::v1::ROLE_SERVICE;
 using cercles::common::v1::ROLE_UNSPECIFIED;
+using ::cercles::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -67,10 +69,10 @@ TEST(LoanLifecycleTest, EveryPairOfStates) {
         EXPECT_TRUE(status.ok()) << pair << ": " << status;
         ++allowed_count;
       } else {
-        EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << pair;
-        EXPECT_THAT(std::string(status.message()),
-                    HasSubstr(absl::StrCat("a loan cannot go from ", LoanStateName(from), " to ",
-                                           LoanStateName(to))))
+        EXPECT_THAT(status,
+                    StatusIs(absl::StatusCode::kFailedPrecondition,
+                             HasSubstr(absl::StrCat("a loan cannot go from ", LoanStateName(from),
+                                                    " to ", LoanStateName(to)))))
             << pair;
         ++refused_count;
       }
@@ -98,8 +100,9 @@ TEST(LoanLifecycleTest, RefusalsSayWhy) {
 
 TEST(LoanLifecycleTest, UnknownStateIsInvalid) {
   const auto unknown = static_cast<LoanState>(42);
-  EXPECT_EQ(CheckTransition(unknown, S::kActive).code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(CheckTransition(S::kSubmitted, unknown).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(CheckTransition(unknown, S::kActive), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(CheckTransition(S::kSubmitted, unknown),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(LoanStateName(unknown), "UNKNOWN");
   EXPECT_FALSE(IsFinal(unknown));
   EXPECT_FALSE(IsOpenRequest(unknown));
@@ -125,9 +128,10 @@ TEST(LoanLifecycleTest, OneOpenRequestPerPerson) {
                   .ok());
   for (LoanState open : {S::kSubmitted, S::kCircleApproved, S::kApproved}) {
     const absl::Status status = CheckNoOpenRequest({S::kClosedRepaid, open});
-    EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
-    EXPECT_THAT(std::string(status.message()),
-                HasSubstr(absl::StrCat("already has a request in state ", LoanStateName(open))));
+    EXPECT_THAT(
+        status,
+        StatusIs(absl::StatusCode::kFailedPrecondition,
+                 HasSubstr(absl::StrCat("already has a request in state ", LoanStateName(open)))));
   }
 }
 
@@ -232,8 +236,7 @@ TEST(LoanRequestTest, EveryRuleIsNamed) {
     LoanRequest request = GoodRequest();
     c.change(request);
     const absl::Status status = ValidateLoanRequest(request, 100000, settings);
-    EXPECT_EQ(status.code(), c.code) << c.name << ": " << status;
-    EXPECT_THAT(std::string(status.message()), HasSubstr(c.message)) << c.name;
+    EXPECT_THAT(status, StatusIs(c.code, HasSubstr(c.message))) << c.name << ": " << status;
   }
 }
 
@@ -285,8 +288,8 @@ TEST(LoanRequestTest, CeilingFromTheLadder) {
   request.amount_cents = 100000;
   EXPECT_TRUE(ValidateLoanRequest(request, *ceiling, settings).ok());
   ceiling = LadderCeilingCents(settings.ladder_cents, {});
-  EXPECT_EQ(ValidateLoanRequest(request, *ceiling, settings).code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(ValidateLoanRequest(request, *ceiling, settings),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(std::string(ValidateLoanRequest(request, 0, settings).message()),
               HasSubstr("ceiling_cents must be positive, got 0"));
 }
@@ -484,30 +487,29 @@ TEST(VoteTest, WhoMayVote) {
   const std::vector<Vote> cast = {{"people/ben", true, ""}};
 
   absl::Status status = CheckVote(kApplicant, voters, cast, {kApplicant, true, ""}, settings);
-  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(status.message()),
-              HasSubstr("the applicant (people/ana) cannot vote on their own request"));
+  EXPECT_THAT(status,
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("the applicant (people/ana) cannot vote on their own request")));
 
   status = CheckVote(kApplicant, voters, cast, {"people/zoe", true, ""}, settings);
-  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(status.message()),
-              HasSubstr("people/zoe is not a current member of the applicant's circle"));
+  EXPECT_THAT(status,
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("people/zoe is not a current member of the applicant's circle")));
 
   status =
       CheckVote(kApplicant, voters, cast, {"people/ben", false, "j'ai changé d'avis"}, settings);
-  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(status.message()),
-              HasSubstr("people/ben has already voted on this request"));
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition,
+                               HasSubstr("people/ben has already voted on this request")));
 
   status = CheckVote(kApplicant, voters, cast, {"", true, ""}, settings);
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(status.message()), HasSubstr("vote.voter is required"));
+  EXPECT_THAT(status,
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("vote.voter is required")));
 
   status =
       CheckVote(kApplicant, voters, cast, {"people/chloe", true, std::string(2001, 'x')}, settings);
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(status.message()),
-              HasSubstr("vote.comment must be at most 2000 characters, got 2001"));
+  EXPECT_THAT(status,
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("vote.comment must be at most 2000 characters, got 2001")));
 
   EXPECT_TRUE(
       CheckVote(kApplicant, voters, cast, {"people/chloe", false, std::string(2000, 'x')}, settings)
@@ -519,24 +521,24 @@ TEST(VoteTest, NoVoteAfterTheDecision) {
   const std::vector<Vote> cast = Cast(voters, 4, 0);
   const absl::Status status =
       CheckVote(kApplicant, voters, cast, {"people/gus", false, ""}, FundSettings{});
-  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(status.message()),
-              HasSubstr("the circle's vote is already decided (CIRCLE_APPROVED)"));
+  EXPECT_THAT(status,
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("the circle's vote is already decided (CIRCLE_APPROVED)")));
   // The same bad votes are refused by the tally itself.
   std::vector<Vote> twice = cast;
   twice.push_back(cast.front());
-  EXPECT_EQ(TallyVotes(kApplicant, voters, twice, FundSettings{}).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(TallyVotes(kApplicant, voters, twice, FundSettings{}).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
   std::vector<Vote> by_applicant = {{kApplicant, true, ""}};
-  EXPECT_EQ(TallyVotes(kApplicant, voters, by_applicant, FundSettings{}).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(TallyVotes(kApplicant, voters, by_applicant, FundSettings{}).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 TEST(VoteTest, MalformedVoterLists) {
   const FundSettings settings;
   absl::StatusOr<VoteTally> tally = TallyVotes(kApplicant, {}, {}, settings);
-  EXPECT_EQ(tally.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(tally.status().message()), HasSubstr("eligible_voters is empty"));
+  EXPECT_THAT(tally.status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("eligible_voters is empty")));
   tally = TallyVotes(kApplicant, {"people/ben", kApplicant}, {}, settings);
   EXPECT_THAT(std::string(tally.status().message()),
               HasSubstr("eligible_voters must not include the applicant"));
@@ -614,10 +616,13 @@ TEST(GuaranteeTest, OnlyAnActiveCircleGuarantees) {
     CircleGuaranteeState circle = ActiveCircle();
     circle.status = status;
     const absl::Status result = GuaranteeFor(150000, kApplicant, circle, settings).status();
-    EXPECT_EQ(result.code(), absl::StatusCode::kFailedPrecondition) << text;
-    EXPECT_THAT(std::string(result.message()), HasSubstr(text));
-    EXPECT_THAT(std::string(result.message()),
-                HasSubstr("only an ACTIVE circle of 4 to 7 members may guarantee a loan"));
+    EXPECT_THAT(
+        result,
+        StatusIs(absl::StatusCode::kFailedPrecondition,
+                 ::testing::AllOf(
+                     HasSubstr(text),
+                     HasSubstr("only an ACTIVE circle of 4 to 7 members may guarantee a loan"))))
+        << text;
   }
 }
 
@@ -628,10 +633,11 @@ TEST(GuaranteeTest, SeriousArrearsBlockTheCircleGuarantee) {
   EXPECT_TRUE(GuaranteeFor(150000, kApplicant, circle, settings).ok());
   circle.max_member_days_past_due = 61;
   const absl::Status status = GuaranteeFor(150000, kApplicant, circle, settings).status();
-  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(status.message()),
-              HasSubstr("a member of the circle is 61 days past due (serious arrears from 61 "
-                        "days): the fund's setting circle_in_serious_arrears_may_guarantee"));
+  EXPECT_THAT(
+      status,
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               HasSubstr("a member of the circle is 61 days past due (serious arrears from 61 "
+                         "days): the fund's setting circle_in_serious_arrears_may_guarantee")));
   // The fund may allow it.
   settings.circle_in_serious_arrears_may_guarantee = true;
   EXPECT_TRUE(GuaranteeFor(150000, kApplicant, circle, settings).ok());
@@ -649,17 +655,16 @@ TEST(GuaranteeTest, MalformedCircles) {
   CircleGuaranteeState circle = ActiveCircle();
   circle.members = {"people/ben", "people/chloe", "people/dev", "people/eli"};
   absl::Status status = GuaranteeFor(100000, kApplicant, circle, settings).status();
-  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(status.message()),
-              HasSubstr("the applicant (people/ana) is not a current member"));
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition,
+                               HasSubstr("the applicant (people/ana) is not a current member")));
   circle.members = {kApplicant};
   status = GuaranteeFor(100000, kApplicant, circle, settings).status();
-  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(status.message()), HasSubstr("no member other than the applicant"));
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition,
+                               HasSubstr("no member other than the applicant")));
   circle.members = {kApplicant, "people/ben", "people/ben"};
   status = GuaranteeFor(100000, kApplicant, circle, settings).status();
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(status.message()), HasSubstr("members repeats people/ben"));
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument,
+                               HasSubstr("members repeats people/ben")));
 }
 
 // ---- Guarantee call shares ----
@@ -738,23 +743,26 @@ TEST(FundDecisionTest, MakerChecker) {
   EXPECT_TRUE(CheckFundDecision("bob", ROLE_ADVISOR, "alice").ok());
 
   absl::Status status = CheckFundDecision("alice", ROLE_ADMIN, "alice");
-  EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_THAT(std::string(status.message()),
-              HasSubstr("the person who submitted the request cannot approve it"));
-  EXPECT_EQ(CheckFundDecision("alice", ROLE_ADVISOR, "alice").code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(status,
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("the person who submitted the request cannot approve it")));
+  EXPECT_THAT(CheckFundDecision("alice", ROLE_ADVISOR, "alice"),
+              StatusIs(absl::StatusCode::kPermissionDenied));
 
   for (auto role : {ROLE_SERVICE, ROLE_PEER_FUND, ROLE_UNSPECIFIED}) {
     status = CheckFundDecision("lending", role, "alice");
-    EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied) << role;
-    EXPECT_THAT(std::string(status.message()), HasSubstr("only fund staff (admin or advisor)"));
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kPermissionDenied,
+                                 HasSubstr("only fund staff (admin or advisor)")))
+        << role;
   }
 
-  EXPECT_EQ(CheckFundDecision("", ROLE_ADMIN, "alice").code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(CheckFundDecision("bob", ROLE_ADMIN, "").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(CheckFundDecision("", ROLE_ADMIN, "alice"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(CheckFundDecision("bob", ROLE_ADMIN, ""),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   // Names differing only in case are the same person.
-  EXPECT_EQ(CheckFundDecision("Alice", ROLE_ADMIN, "alice").code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(CheckFundDecision("Alice", ROLE_ADMIN, "alice"),
+              StatusIs(absl::StatusCode::kPermissionDenied));
 }
 
 }  // namespace

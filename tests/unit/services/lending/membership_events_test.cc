@@ -12,12 +12,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/lending/loan_store.h"
+#include "tests/support/status_matchers.h"
 #include "tests/unit/services/lending/lending_test_db.h"
 
 namespace cercles::lending {
 namespace {
 
 namespace mv1 = cercles::membership::v1;
+using ::cercles::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -187,7 +189,7 @@ TEST_P(MembershipEventsTest, UnreadablePayloadIsDataLossAndOtherEventsAreIgnored
   event.set_type("cercles.membership.v1.AdvisorCreated");
   event.mutable_payload()->set_type_url("type.googleapis.com/cercles.membership.v1.Circle");
   absl::Status status = Write([&](storage::Transaction& tx) { return applier_.Apply(tx, event); });
-  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kDataLoss));
   mv1::CircleMemberAdded added;
   EXPECT_TRUE(Apply(added).ok());
 }

@@ -11,10 +11,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/lending/portfolio.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::lending {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -212,13 +214,13 @@ TEST(PortfolioReport, EmptyPortfolio) {
 }
 
 TEST(PortfolioReport, RefusesBadBoundsAndBadPositions) {
-  EXPECT_EQ(BuildPortfolioReport({}, kAsOf, ArrearsBucketBounds{30, 20, 90}).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(BuildPortfolioReport({}, kAsOf, ArrearsBucketBounds{30, 20, 90}).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   PortfolioLoan bad = LoanC();
   bad.position[0].principal_paid_cents = 40000;  // more than due
   absl::StatusOr<PortfolioReport> report = BuildPortfolioReport({bad}, kAsOf, {});
-  EXPECT_EQ(report.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(report.status().message(), HasSubstr("circles/2"));
+  EXPECT_THAT(report.status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("circles/2")));
 }
 
 TEST(PortfolioBasisPoints, RoundsHalfUp) {

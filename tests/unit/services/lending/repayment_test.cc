@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/lending/schedule.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::lending {
 
@@ -22,6 +23,7 @@ void PrintTo(const AllocationLine& line, std::ostream* os) {
 
 namespace {
 
+using ::cercles::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -167,17 +169,18 @@ TEST(RepaymentTest, OverpaymentIsRefusedNamingTheOutstanding) {
   LoanPosition position = ThousandAtEightPercent();
   absl::StatusOr<Allocation> allocation =
       AllocateRepayment(position, 104387, absl::CivilDay(2024, 6, 1));
-  EXPECT_EQ(allocation.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(allocation.status().message(), HasSubstr("amount_cents 104387"));
-  EXPECT_THAT(allocation.status().message(), HasSubstr("outstanding 104386 cents"));
+  EXPECT_THAT(allocation.status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       ::testing::AllOf(HasSubstr("amount_cents 104387"),
+                                        HasSubstr("outstanding 104386 cents"))));
 
   // A repaid loan accepts nothing more.
   allocation = AllocateRepayment(position, 104386, absl::CivilDay(2024, 6, 1));
   ASSERT_TRUE(allocation.ok());
   ASSERT_TRUE(ApplyAllocation(*allocation, &position).ok());
   allocation = AllocateRepayment(position, 1, absl::CivilDay(2024, 6, 1));
-  EXPECT_EQ(allocation.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(allocation.status().message(), HasSubstr("outstanding 0 cents"));
+  EXPECT_THAT(allocation.status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("outstanding 0 cents")));
 }
 
 TEST(RepaymentTest, NonPositiveAmountsAndBadPositionsAreInvalid) {
@@ -185,8 +188,8 @@ TEST(RepaymentTest, NonPositiveAmountsAndBadPositionsAreInvalid) {
   for (int64_t amount : {0, -1}) {
     absl::StatusOr<Allocation> allocation =
         AllocateRepayment(position, amount, absl::CivilDay(2024, 6, 1));
-    EXPECT_EQ(allocation.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(allocation.status().message(), HasSubstr("amount_cents must be positive"));
+    EXPECT_THAT(allocation.status(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                              HasSubstr("amount_cents must be positive")));
   }
   LoanPosition bad = position;
   bad[3].principal_paid_cents = bad[3].principal_due_cents + 1;
@@ -197,7 +200,7 @@ TEST(RepaymentTest, NonPositiveAmountsAndBadPositionsAreInvalid) {
   EXPECT_THAT(ValidatePosition(bad).message(), HasSubstr("position[2].number must be 3"));
   bad = position;
   bad[2].due = absl::CivilDay(2000, 1, 1);
-  EXPECT_EQ(ValidatePosition(bad).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ValidatePosition(bad), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(RepaymentTest, ReversalRestoresThePriorStateExactly) {
@@ -227,8 +230,8 @@ TEST(RepaymentTest, ImpossibleReversalOrApplicationLeavesThePositionUntouched) {
   const LoanPosition before = position;
   // Nothing was applied: there is nothing to take back.
   absl::Status status = ReverseAllocation(*allocation, &position);
-  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(status.message(), HasSubstr("instalment 1 more than was paid"));
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition,
+                               HasSubstr("instalment 1 more than was paid")));
   EXPECT_EQ(position, before);
 
   ASSERT_TRUE(ApplyAllocation(*allocation, &position).ok());
@@ -238,8 +241,8 @@ TEST(RepaymentTest, ImpossibleReversalOrApplicationLeavesThePositionUntouched) {
   Allocation twice = *allocation;
   twice.lines.insert(twice.lines.begin(), Line(2, 1, 0));
   status = ApplyAllocation(twice, &position);
-  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(status.message(), HasSubstr("instalment 1 more than is outstanding"));
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition,
+                               HasSubstr("instalment 1 more than is outstanding")));
   EXPECT_EQ(position, paid);
 
   Allocation stray;
@@ -322,8 +325,8 @@ TEST(RepaymentPropertyTest, RandomSequencesConserveEveryCent) {
       amount = std::min(amount, outstanding);
 
       // One cent more than everything is always refused, and changes nothing.
-      EXPECT_EQ(AllocateRepayment(position, outstanding + 1, day).status().code(),
-                absl::StatusCode::kFailedPrecondition);
+      EXPECT_THAT(AllocateRepayment(position, outstanding + 1, day).status(),
+                  StatusIs(absl::StatusCode::kFailedPrecondition));
 
       absl::StatusOr<Allocation> allocation = AllocateRepayment(position, amount, day);
       ASSERT_TRUE(allocation.ok()) << allocation.status();

@@ -14,10 +14,12 @@
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::lending {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using ::testing::HasSubstr;
 
 struct ReferenceSchedule {
@@ -387,8 +389,9 @@ TEST(ScheduleTest, InvalidTermsNameTheFieldAndTheRule) {
        "method must be DECLINING_BALANCE or FLAT");
   for (const Case& c : cases) {
     absl::StatusOr<Schedule> schedule = BuildSchedule(c.terms);
-    EXPECT_EQ(schedule.status().code(), absl::StatusCode::kInvalidArgument) << c.message;
-    EXPECT_THAT(schedule.status().message(), HasSubstr(c.message));
+    EXPECT_THAT(schedule.status(),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.message)))
+        << c.message;
   }
 
   // The bounds themselves are valid.
@@ -442,10 +445,10 @@ struct PropertyStats {
 };
 
 void CheckScheduleProperties(const ScheduleTerms& terms, PropertyStats* stats) {
-  SCOPED_TRACE(testing::Message() << "P=" << terms.principal_cents << " bps="
-                                  << terms.annual_rate_bps << " n=" << terms.instalment_count
-                                  << " freq=" << static_cast<int>(terms.frequency)
-                                  << " method=" << static_cast<int>(terms.method));
+  SCOPED_TRACE(::testing::Message()
+               << "P=" << terms.principal_cents << " bps=" << terms.annual_rate_bps
+               << " n=" << terms.instalment_count << " freq=" << static_cast<int>(terms.frequency)
+               << " method=" << static_cast<int>(terms.method));
   absl::StatusOr<Schedule> schedule = BuildSchedule(terms);
   ASSERT_TRUE(schedule.ok()) << schedule.status();
   ++stats->schedules;

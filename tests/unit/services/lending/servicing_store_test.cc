@@ -11,11 +11,13 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/lending/loan_store.h"
+#include "tests/support/status_matchers.h"
 #include "tests/unit/services/lending/lending_test_db.h"
 
 namespace cercles::lending {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using ::testing::HasSubstr;
 
 const absl::Time kNow = absl::FromUnixSeconds(1'780'000'000);
@@ -101,7 +103,7 @@ TEST_P(ServicingStoreTest, ARepaymentReadsBackWithItsAllocation) {
   absl::Status missing = Read([&](storage::Transaction& tx) {
     return LoadRepayment(tx, {loan_id_ + 1, written.id}).status();
   });
-  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(missing, StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_P(ServicingStoreTest, OnlyTheLatestLiveRepaymentIsReversedAndOnce) {
@@ -122,7 +124,7 @@ TEST_P(ServicingStoreTest, OnlyTheLatestLiveRepaymentIsReversedAndOnce) {
   EXPECT_EQ(read_latest(), first);
   absl::Status again =
       Write([&](storage::Transaction& tx) { return MarkRepaymentReversed(tx, second, 91, "x"); });
-  EXPECT_EQ(again.code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(again, StatusIs(absl::StatusCode::kAborted));
   ASSERT_TRUE(Write([&](storage::Transaction& tx) {
                 return MarkRepaymentReversed(tx, first, 92, "bounced");
               }).ok());
@@ -151,17 +153,17 @@ TEST_P(ServicingStoreTest, AGuaranteeCallIsStoredOnceAndSharesNeverOverflow) {
   ASSERT_TRUE(Write([&](storage::Transaction& tx) { return InsertGuaranteeCall(tx, call); }).ok());
   absl::Status twice =
       Write([&](storage::Transaction& tx) { return InsertGuaranteeCall(tx, call); });
-  EXPECT_EQ(twice.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(twice, StatusIs(absl::StatusCode::kAlreadyExists));
 
   ASSERT_TRUE(Write([&](storage::Transaction& tx) {
                 return AddGuarantorPayment(tx, loan_id_, "people/2", 500);
               }).ok());
   absl::Status too_much = Write(
       [&](storage::Transaction& tx) { return AddGuarantorPayment(tx, loan_id_, "people/2", 2); });
-  EXPECT_EQ(too_much.code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(too_much, StatusIs(absl::StatusCode::kAborted));
   absl::Status stranger = Write(
       [&](storage::Transaction& tx) { return AddGuarantorPayment(tx, loan_id_, "people/9", 1); });
-  EXPECT_EQ(stranger.code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(stranger, StatusIs(absl::StatusCode::kAborted));
 
   std::optional<GuaranteeCallRecord> read;
   ASSERT_TRUE(Read([&](storage::Transaction& tx) -> absl::Status {
@@ -194,8 +196,9 @@ TEST(ServicingNamesTest, RepaymentNamesAndAmounts) {
   for (const char* bad : {"", "loans/12", "loans/12/repayments/", "loans/x/repayments/3",
                           "loans/0/repayments/3", "loans/1/payments/3", "loans/1/repayments/3/x"}) {
     absl::StatusOr<RepaymentKey> parsed = ParseRepaymentName(bad, "repayment");
-    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("repayment"));
+    EXPECT_THAT(parsed.status(),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("repayment")))
+        << bad;
   }
   EXPECT_EQ(FormatAmount(123'456, "CAD"), "1234.56 CAD");
   EXPECT_EQ(FormatAmount(5, "CAD"), "0.05 CAD");

@@ -2,10 +2,12 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::membership {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using ::testing::HasSubstr;
 
 Characteristic Make(v1::CharacteristicKind kind, const std::string& value,
@@ -23,8 +25,9 @@ TEST(CircleNameTest, ParsesOnlyPositiveIds) {
   for (const char* bad : {"", "circles/", "circles/0", "circles/-3", "circles/4x", "circle/4",
                           "funds/a/circles/4", "circles/99999999999999999999999"}) {
     auto parsed = ParseCircleName(bad, "request.name");
-    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(parsed.status().message(), HasSubstr("request.name"));
+    EXPECT_THAT(parsed.status(),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("request.name")))
+        << bad;
   }
 }
 
@@ -79,8 +82,9 @@ TEST(DraftNewCircleTest, EachBrokenRuleNamesItsField) {
     c.set_display_name("Cercle");
     test_case.mutate(c);
     auto draft = DraftNewCircle(c);
-    EXPECT_EQ(draft.status().code(), absl::StatusCode::kInvalidArgument) << test_case.field;
-    EXPECT_THAT(draft.status().message(), HasSubstr(test_case.field));
+    EXPECT_THAT(draft.status(),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(test_case.field)))
+        << test_case.field;
   }
 }
 
@@ -89,12 +93,11 @@ TEST(LifecycleRulesTest, AtMostSevenMembersAndOnlyInCirclesThatTakeMembers) {
   EXPECT_TRUE(CheckCanAddMember(v1::CIRCLE_STATUS_ACTIVE, 6, "circles/1").ok());
   EXPECT_TRUE(CheckCanAddMember(v1::CIRCLE_STATUS_UNDER_STRENGTH, 3, "circles/1").ok());
   auto eighth = CheckCanAddMember(v1::CIRCLE_STATUS_ACTIVE, 7, "circles/1");
-  EXPECT_EQ(eighth.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(eighth.message(), HasSubstr("at most 7"));
+  EXPECT_THAT(eighth, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("at most 7")));
   for (auto status :
        {v1::CIRCLE_STATUS_SUSPENDED, v1::CIRCLE_STATUS_DISSOLVED, v1::CIRCLE_STATUS_MERGED}) {
-    EXPECT_EQ(CheckCanAddMember(status, 4, "circles/1").code(),
-              absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(CheckCanAddMember(status, 4, "circles/1"),
+                StatusIs(absl::StatusCode::kFailedPrecondition));
   }
 }
 
@@ -112,24 +115,26 @@ TEST(LifecycleRulesTest, ActivationNeedsFourToSevenTrainedMembers) {
   EXPECT_TRUE(CheckActivation(v1::CIRCLE_STATUS_FORMING, 4, {}, true, "circles/1").ok());
   EXPECT_TRUE(CheckActivation(v1::CIRCLE_STATUS_FORMING, 7, {}, true, "circles/1").ok());
   auto three = CheckActivation(v1::CIRCLE_STATUS_FORMING, 3, {}, true, "circles/1");
-  EXPECT_EQ(three.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(three.message(), HasSubstr("has 3 members"));
+  EXPECT_THAT(three, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("has 3 members")));
   auto untrained = CheckActivation(v1::CIRCLE_STATUS_FORMING, 5, {"people/9"}, true, "circles/1");
   EXPECT_THAT(untrained.message(), HasSubstr("people/9"));
   EXPECT_TRUE(CheckActivation(v1::CIRCLE_STATUS_FORMING, 5, {"people/9"}, false, "circles/1").ok());
-  EXPECT_EQ(CheckActivation(v1::CIRCLE_STATUS_ACTIVE, 5, {}, true, "circles/1").code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(CheckActivation(v1::CIRCLE_STATUS_ACTIVE, 5, {}, true, "circles/1"),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 TEST(LifecycleRulesTest, SuspendResumeDissolve) {
   EXPECT_TRUE(CheckSuspend(v1::CIRCLE_STATUS_ACTIVE, "c").ok());
   EXPECT_TRUE(CheckSuspend(v1::CIRCLE_STATUS_UNDER_STRENGTH, "c").ok());
-  EXPECT_FALSE(CheckSuspend(v1::CIRCLE_STATUS_FORMING, "c").ok());
+  EXPECT_THAT(CheckSuspend(v1::CIRCLE_STATUS_FORMING, "c"),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(*ResumedStatus(v1::CIRCLE_STATUS_SUSPENDED, 5, "c"), v1::CIRCLE_STATUS_ACTIVE);
   EXPECT_EQ(*ResumedStatus(v1::CIRCLE_STATUS_SUSPENDED, 2, "c"), v1::CIRCLE_STATUS_UNDER_STRENGTH);
-  EXPECT_FALSE(ResumedStatus(v1::CIRCLE_STATUS_ACTIVE, 5, "c").ok());
+  EXPECT_THAT(ResumedStatus(v1::CIRCLE_STATUS_ACTIVE, 5, "c"),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_TRUE(CheckDissolve(v1::CIRCLE_STATUS_SUSPENDED, "c").ok());
-  EXPECT_FALSE(CheckDissolve(v1::CIRCLE_STATUS_MERGED, "c").ok());
+  EXPECT_THAT(CheckDissolve(v1::CIRCLE_STATUS_MERGED, "c"),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 TEST(LifecycleRulesTest, MergeNeedsFourToSevenAndLiveSources) {
@@ -141,8 +146,8 @@ TEST(LifecycleRulesTest, MergeNeedsFourToSevenAndLiveSources) {
             v1::CIRCLE_STATUS_FORMING);
   auto too_many = MergedStatus({v1::CIRCLE_STATUS_ACTIVE, v1::CIRCLE_STATUS_ACTIVE},
                                {"circles/1", "circles/2"}, 8);
-  EXPECT_EQ(too_many.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(too_many.status().message(), HasSubstr("8 members"));
+  EXPECT_THAT(too_many.status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("8 members")));
   auto dissolved = MergedStatus({v1::CIRCLE_STATUS_ACTIVE, v1::CIRCLE_STATUS_DISSOLVED},
                                 {"circles/1", "circles/2"}, 5);
   EXPECT_THAT(dissolved.status().message(), HasSubstr("circles/2 is dissolved"));

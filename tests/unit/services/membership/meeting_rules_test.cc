@@ -6,11 +6,13 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::membership {
 namespace {
 
 using cercles::common::v1::Date;
+using ::cercles::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -65,16 +67,18 @@ TEST(MeetingNamesTest, ParseAndFormat) {
                           "circles/3/meeting/1", "circles/3/meetings/1/x", "circles/+3/meetings/1",
                           "circles/3/meetings/ 1"}) {
     auto parsed = ParseMeetingName(bad, "name");
-    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(parsed.status().message(), HasSubstr("name must be a meeting resource name"));
+    EXPECT_THAT(parsed.status(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                          HasSubstr("name must be a meeting resource name")))
+        << bad;
   }
   EXPECT_EQ(*ParseMeetingScheduleName("circles/4/meetingSchedule", "name"), 4);
   EXPECT_EQ(MeetingScheduleName(4), "circles/4/meetingSchedule");
   for (const char* bad : {"circles/4", "circles/0/meetingSchedule", "circles/4/meetingschedule",
                           "/meetingSchedule"}) {
     auto parsed = ParseMeetingScheduleName(bad, "schedule.name");
-    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(parsed.status().message(), HasSubstr("schedule.name"));
+    EXPECT_THAT(parsed.status(),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("schedule.name")))
+        << bad;
   }
 }
 
@@ -83,8 +87,9 @@ TEST(CalendarDayTest, LeapDaysAreRealDaysOnlyInLeapYears) {
   EXPECT_TRUE(CheckDate(MakeDate(2000, 2, 29), "d").ok());  // divisible by 400
   for (const Date& bad : {MakeDate(2023, 2, 29), MakeDate(1900, 2, 29)}) {
     auto day = CheckDate(bad, "meeting.meeting_date");
-    EXPECT_EQ(day.status().code(), absl::StatusCode::kInvalidArgument) << bad.ShortDebugString();
-    EXPECT_THAT(day.status().message(), HasSubstr("meeting.meeting_date"));
+    EXPECT_THAT(day.status(),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("meeting.meeting_date")))
+        << bad.ShortDebugString();
   }
   EXPECT_EQ(FormatDay(absl::CivilDay(2024, 3, 5)), "2024-03-05");
 }
@@ -101,8 +106,8 @@ TEST(CalendarDayTest, DayRangeIsOptionalAndOrdered) {
   auto one_day = ParseDayRange(&start, &start);
   EXPECT_TRUE(one_day.ok());
   auto reversed = ParseDayRange(&end, &start);
-  EXPECT_EQ(reversed.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(reversed.status().message(), HasSubstr("start_date 2024-03-31 is after end_date"));
+  EXPECT_THAT(reversed.status(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                          HasSubstr("start_date 2024-03-31 is after end_date")));
   Date bad = MakeDate(2024, 2, 30);
   EXPECT_THAT(ParseDayRange(nullptr, &bad).status().message(), HasSubstr("end_date"));
 }
@@ -174,7 +179,7 @@ TEST(UpcomingCountTest, DefaultsAndBounds) {
   EXPECT_EQ(*NormaliseUpcomingCount(0), kDefaultUpcomingCount);
   EXPECT_EQ(*NormaliseUpcomingCount(52), 52);
   EXPECT_THAT(NormaliseUpcomingCount(53).status().message(), HasSubstr("upcoming_count"));
-  EXPECT_EQ(NormaliseUpcomingCount(-1).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(NormaliseUpcomingCount(-1).status(), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(DraftScheduleTest, NormalisesAndNamesEachBrokenField) {
@@ -213,8 +218,8 @@ TEST(DraftScheduleTest, NormalisesAndNamesEachBrokenField) {
     v1::MeetingSchedule broken = requested;
     c.mutate(broken);
     auto result = DraftSchedule(broken);
-    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << c.message;
-    EXPECT_THAT(result.status().message(), HasSubstr(c.message));
+    EXPECT_THAT(result.status(), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.message)))
+        << c.message;
   }
 }
 
@@ -330,8 +335,8 @@ TEST(DraftMeetingTest, EachBrokenRuleIsInvalidArgumentNamingTheField) {
     v1::Meeting broken = ValidMeeting();
     c.mutate(broken);
     auto result = DraftMeeting(broken, kToday);
-    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << c.message;
-    EXPECT_THAT(result.status().message(), HasSubstr(c.message));
+    EXPECT_THAT(result.status(), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.message)))
+        << c.message;
   }
 }
 
@@ -342,21 +347,22 @@ TEST(AttendanceCoversMembersTest, ExactlyTheMembersOfThatDay) {
 
   // Someone listed who was not a member: the state is wrong, not the request.
   absl::Status extra = CheckAttendanceCoversMembers(*draft, {11, 12, 14}, "circles/3");
-  EXPECT_EQ(extra.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(extra.message(), HasSubstr("people/13 (meeting.attendance[2]) was not a member of "
-                                         "circles/3 on 2024-03-05"));
+  EXPECT_THAT(extra, StatusIs(absl::StatusCode::kFailedPrecondition,
+                              HasSubstr("people/13 (meeting.attendance[2]) was not a member of "
+                                        "circles/3 on 2024-03-05")));
 
   // Members left out: named, all of them.
   absl::Status missing =
       CheckAttendanceCoversMembers(*draft, {11, 12, 13, 14, 15, 16}, "circles/3");
-  EXPECT_EQ(missing.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(missing.message(),
-              HasSubstr("must list every member of circles/3 on 2024-03-05; missing: people/15, "
-                        "people/16"));
+  EXPECT_THAT(
+      missing,
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("must list every member of circles/3 on 2024-03-05; missing: people/15, "
+                         "people/16")));
 
   // Nobody was a member that day.
-  EXPECT_EQ(CheckAttendanceCoversMembers(*draft, {}, "circles/3").code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(CheckAttendanceCoversMembers(*draft, {}, "circles/3"),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 TEST(CircleMayMeetTest, FormingActiveAndUnderStrengthCirclesMeet) {
@@ -367,8 +373,9 @@ TEST(CircleMayMeetTest, FormingActiveAndUnderStrengthCirclesMeet) {
   for (auto status : {v1::CIRCLE_STATUS_SUSPENDED, v1::CIRCLE_STATUS_DISSOLVED,
                       v1::CIRCLE_STATUS_MERGED, v1::CIRCLE_STATUS_UNSPECIFIED}) {
     absl::Status refused = CheckCircleMayMeet(status, "circles/1");
-    EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << status;
-    EXPECT_THAT(refused.message(), HasSubstr("circles/1 is "));
+    EXPECT_THAT(refused,
+                StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("circles/1 is ")))
+        << status;
   }
   EXPECT_THAT(CheckCircleMayMeet(v1::CIRCLE_STATUS_DISSOLVED, "circles/1").message(),
               HasSubstr("circles/1 is dissolved"));

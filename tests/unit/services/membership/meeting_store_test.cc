@@ -12,10 +12,12 @@
 #include "gtest/gtest.h"
 #include "services/membership/context.h"
 #include "tests/support/servers.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::membership {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -198,7 +200,7 @@ TEST_P(MeetingStoreTest, OneMeetingPerCircleADayEvenWhenRacing) {
   auto tx = Begin();
   auto again = store_.InsertMeeting(*tx, circle, Draft(absl::CivilDay(2024, 3, 5), {1}),
                                     "staff:bob", absl::FromUnixSeconds(2));
-  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists) << again.status();
+  EXPECT_THAT(again.status(), StatusIs(absl::StatusCode::kAlreadyExists)) << again.status();
 }
 
 TEST_P(MeetingStoreTest, ListsNewestFirstWithinARangeAndAfterAPosition) {

@@ -4,10 +4,12 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::membership {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -43,9 +45,10 @@ TEST(DatesTest, OnlyRealCalendarDays) {
        {MakeDate(2023, 2, 29), MakeDate(2024, 4, 31), MakeDate(2024, 13, 1), MakeDate(2024, 0, 10),
         MakeDate(2024, 1, 0), MakeDate(0, 1, 1), MakeDate(10000, 1, 1), MakeDate(2024, -1, 1)}) {
     auto checked = CheckDate(bad, "training.start_date");
-    EXPECT_EQ(checked.status().code(), absl::StatusCode::kInvalidArgument) << FormatDate(bad);
-    EXPECT_THAT(checked.status().message(),
-                AllOf(HasSubstr("training.start_date"), HasSubstr("real calendar day")));
+    EXPECT_THAT(checked.status(),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         AllOf(HasSubstr("training.start_date"), HasSubstr("real calendar day"))))
+        << FormatDate(bad);
   }
 }
 
@@ -182,9 +185,9 @@ TEST(NormalisePersonTest, EachBrokenRuleNamesItsFieldAndRule) {
     Person p = Valid();
     test_case.mutate(p);
     auto normalised = NormalisePerson(p, kToday);
-    EXPECT_EQ(normalised.status().code(), absl::StatusCode::kInvalidArgument) << test_case.field;
-    EXPECT_THAT(normalised.status().message(),
-                AllOf(HasSubstr(test_case.field + " "), HasSubstr(test_case.rule)))
+    EXPECT_THAT(normalised.status(),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         AllOf(HasSubstr(test_case.field + " "), HasSubstr(test_case.rule))))
         << test_case.field;
   }
 }
@@ -195,7 +198,7 @@ TEST(NormalisePersonTest, ReportsEveryViolationNotJustTheFirst) {
   p.mutable_contact()->set_email("nope");
   *p.mutable_birth_date() = MakeDate(2023, 2, 29);
   auto normalised = NormalisePerson(p, kToday);
-  ASSERT_FALSE(normalised.ok());
+  ASSERT_THAT(normalised, StatusIs(absl::StatusCode::kInvalidArgument));
   const std::string message(normalised.status().message());
   EXPECT_THAT(message, HasSubstr("person.given_name must be 1 to 100 characters"));
   EXPECT_THAT(message, HasSubstr("; person.contact.email must look like"));
@@ -259,15 +262,16 @@ TEST(ApplyPersonMaskTest, RefusesEmptyUnknownAndOutputOnlyPathsNamingThem) {
   Person stored = *NormalisePerson(Valid(), kToday);
   google::protobuf::FieldMask empty;
   auto status = ApplyPersonMask(stored, Person(), empty).status();
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(status.message(), HasSubstr("update_mask is required"));
+  EXPECT_THAT(status,
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("update_mask is required")));
   for (const char* path : {"nickname", "contact.fax", "business.sector.x", "given_name.x"}) {
     google::protobuf::FieldMask mask;
     mask.add_paths(path);
     status = ApplyPersonMask(stored, Person(), mask).status();
-    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << path;
-    EXPECT_THAT(status.message(),
-                AllOf(HasSubstr(absl::StrCat("\"", path, "\"")), HasSubstr("not a field")));
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument,
+                                 AllOf(HasSubstr(absl::StrCat("\"", path, "\"")),
+                                       HasSubstr("not a field"))))
+        << path;
   }
   for (const char* path :
        {"name", "current_circle", "trainings_completed", "create_time", "update_time.seconds"}) {
@@ -275,15 +279,16 @@ TEST(ApplyPersonMaskTest, RefusesEmptyUnknownAndOutputOnlyPathsNamingThem) {
     mask.add_paths("given_name");
     mask.add_paths(path);
     status = ApplyPersonMask(stored, Person(), mask).status();
-    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << path;
-    EXPECT_THAT(status.message(),
-                AllOf(HasSubstr(absl::StrCat("\"", path, "\"")), HasSubstr("output only")));
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument,
+                                 AllOf(HasSubstr(absl::StrCat("\"", path, "\"")),
+                                       HasSubstr("output only"))))
+        << path;
   }
   google::protobuf::FieldMask star_and_more;
   star_and_more.add_paths("*");
   star_and_more.add_paths("gender");
-  EXPECT_EQ(ApplyPersonMask(stored, Person(), star_and_more).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ApplyPersonMask(stored, Person(), star_and_more).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(MinimisedPersonTest, ClearsSensitiveFieldsAndUnsharedExpertise) {
@@ -303,8 +308,7 @@ TEST(MinimisedPersonTest, ClearsSensitiveFieldsAndUnsharedExpertise) {
 TEST(ViolationsStatusTest, OkWhenNoneElseJoined) {
   EXPECT_TRUE(ViolationsStatus({}).ok());
   auto status = ViolationsStatus({{"a.b", "must be x"}, {"c", "is required"}});
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(status.message(), "a.b must be x; c is required");
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument, "a.b must be x; c is required"));
   EXPECT_EQ(PersonDisplayName("Ana", "Lima"), "Ana Lima");
 }
 

@@ -15,10 +15,12 @@
 #include "services/membership/person_facts.h"
 #include "services/membership/training_rules.h"
 #include "services/membership/training_store.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::membership {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using google::protobuf::util::MessageDifferencer;
 using ::testing::ElementsAre;
 
@@ -201,7 +203,8 @@ TEST_F(PeopleStoreTest, UpdateReplacesFieldsAndExpertise) {
   EXPECT_FALSE(stored->has_business());
   EXPECT_THAT(stored->expertise(), ElementsAre("c"));
   Write([&](storage::Transaction& tx) {
-    EXPECT_EQ(people_.Update(tx, id + 5, p, kNow).status().code(), absl::StatusCode::kNotFound);
+    EXPECT_THAT(people_.Update(tx, id + 5, p, kNow).status(),
+                StatusIs(absl::StatusCode::kNotFound));
   });
 }
 
@@ -361,8 +364,8 @@ TEST_F(PeopleStoreTest, TrainingsCountTheirEnrolmentsAndPage) {
     // checks first and answers with a message of its own).
     auto write = db_->Begin(storage::TxMode::kWrite);
     ASSERT_TRUE(write.ok());
-    EXPECT_EQ(trainings_.Enrol(**write, spring, ana, kNow).status().code(),
-              absl::StatusCode::kAlreadyExists);
+    EXPECT_THAT(trainings_.Enrol(**write, spring, ana, kNow).status(),
+                StatusIs(absl::StatusCode::kAlreadyExists));
   }
   auto tx = db_->Begin(storage::TxMode::kRead);
   auto training = trainings_.Get(**tx, spring);

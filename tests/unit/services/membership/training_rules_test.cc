@@ -5,10 +5,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/membership/people_rules.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::membership {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
@@ -27,8 +29,9 @@ TEST(TrainingNameTest, ParsesOnlyPositiveIds) {
   for (const char* bad : {"", "trainings/", "trainings/0", "trainings/-1", "training/3",
                           "trainings/3/enrolments/4", "circles/3"}) {
     auto parsed = ParseTrainingName(bad, "cohort");
-    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(parsed.status().message(), HasSubstr("cohort must be"));
+    EXPECT_THAT(parsed.status(),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("cohort must be")))
+        << bad;
   }
 }
 
@@ -73,9 +76,9 @@ TEST(DraftNewTrainingTest, EachBrokenRuleNamesItsField) {
     Training t = NineWeeks();
     test_case.mutate(t);
     auto draft = DraftNewTraining(t);
-    EXPECT_EQ(draft.status().code(), absl::StatusCode::kInvalidArgument) << test_case.field;
-    EXPECT_THAT(draft.status().message(),
-                AllOf(HasSubstr(test_case.field + " "), HasSubstr(test_case.rule)))
+    EXPECT_THAT(draft.status(),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         AllOf(HasSubstr(test_case.field + " "), HasSubstr(test_case.rule))))
         << test_case.field;
   }
 }
@@ -83,7 +86,7 @@ TEST(DraftNewTrainingTest, EachBrokenRuleNamesItsField) {
 TEST(DraftNewTrainingTest, ReportsEveryViolation) {
   Training t;
   auto draft = DraftNewTraining(t);
-  ASSERT_FALSE(draft.ok());
+  ASSERT_THAT(draft, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(draft.status().message(),
               AllOf(HasSubstr("training.display_name"), HasSubstr("training.start_date"),
                     HasSubstr("training.end_date")));
@@ -97,14 +100,13 @@ TEST(CompletionDateTest, NotBeforeTheStartNorInTheFuture) {
   EXPECT_TRUE(CheckCompletionDate(MakeDate(2024, 9, 3), t, today).ok());
   EXPECT_TRUE(CheckCompletionDate(MakeDate(2024, 11, 6), t, today).ok());  // a time zone ahead
   auto early = CheckCompletionDate(MakeDate(2024, 9, 2), t, today);
-  EXPECT_EQ(early.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(early.message(), AllOf(HasSubstr("completion_date"), HasSubstr("trainings/3"),
-                                     HasSubstr("2024-09-03")));
+  EXPECT_THAT(early, StatusIs(absl::StatusCode::kInvalidArgument,
+                              AllOf(HasSubstr("completion_date"), HasSubstr("trainings/3"),
+                                    HasSubstr("2024-09-03"))));
   auto future = CheckCompletionDate(MakeDate(2024, 11, 7), t, today);
-  EXPECT_EQ(future.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(future.message(), HasSubstr("future"));
-  EXPECT_EQ(CheckCompletionDate(MakeDate(2024, 11, 31), t, today).code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(future, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("future")));
+  EXPECT_THAT(CheckCompletionDate(MakeDate(2024, 11, 31), t, today),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 }  // namespace

@@ -3,16 +3,19 @@
 #include <functional>
 #include <thread>
 
+#include "common/util/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/network/directory_cache.h"
 #include "services/network/directory_rules.h"
 #include "services/network/directory_store.h"
 #include "tests/support/servers.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::network {
 namespace {
 
+using ::cercles::testing::StatusIs;
 using ::testing::HasSubstr;
 
 cercles::membership::v1::Circle MembershipCircle(int64_t id, const std::string& sector) {
@@ -47,7 +50,8 @@ TEST(DirectoryRulesTest, SummaryKeepsOnlyThePublicFields) {
   EXPECT_EQ(summary->name(), "funds/fund-a/circles/3");
   EXPECT_EQ(summary->member_count(), 5);
   EXPECT_EQ(key.circle_id, 3);
-  EXPECT_FALSE(SummaryFromMembership(MembershipCircle(3, "food"), "Bad Fund", nullptr).ok());
+  EXPECT_THAT(SummaryFromMembership(MembershipCircle(3, "food"), "Bad Fund", nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 class DirectoryStoreTest : public ::testing::Test {
@@ -213,7 +217,8 @@ TEST(DirectoryCacheTest, RedisStoppedOrHungStillAnswersWithBoundedLatency) {
   options.port = (*redis)->port();
   options.command_timeout_ms = 50;
   options.connect_timeout_ms = 100;
-  cache::RedisCache client(options, nullptr);
+  FakeClock clock(absl::UnixEpoch());  // paces the circuit breaker
+  cache::RedisCache client(options, nullptr, &clock);
   int64_t generation = 1;
   DirectoryCache cache(
       &client, "fund-a", absl::Seconds(60), [&] { return std::to_string(generation); }, nullptr);
@@ -249,7 +254,7 @@ TEST(DirectoryCacheTest, RedisStoppedOrHungStillAnswersWithBoundedLatency) {
   }
   // Back up (empty): the generation still keeps old answers out.
   ASSERT_TRUE((*redis)->Restart().ok());
-  absl::SleepFor(absl::Milliseconds(1100));  // the breaker's open interval
+  clock.Advance(absl::Milliseconds(options.open_interval_ms));  // the breaker's open interval
   ++version;
   ++generation;
   EXPECT_EQ(get(), "v" + std::to_string(version));

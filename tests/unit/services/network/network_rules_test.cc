@@ -10,11 +10,13 @@
 #include "services/network/partner_rules.h"
 #include "services/network/stats_rules.h"
 #include "services/network/suggestion_rules.h"
+#include "tests/support/status_matchers.h"
 
 namespace cercles::network {
 namespace {
 
 namespace mv1 = cercles::membership::v1;
+using ::cercles::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -51,7 +53,7 @@ TEST(DirectoryRulesTest, CleanTextTrimsCountsCharactersAndRefusesControls) {
   EXPECT_THAT(CleanText("éééééé", "x", 1, 5).status().message(), HasSubstr("1 to 5 characters"));
   EXPECT_THAT(CleanText("   ", "x", 1, 5).status().message(), HasSubstr("1 to 5"));
   EXPECT_THAT(CleanText("a\x01", "x", 0, 5).status().message(), HasSubstr("control"));
-  EXPECT_FALSE(CleanText("a\nb", "x", 0, 5).ok());
+  EXPECT_THAT(CleanText("a\nb", "x", 0, 5), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_TRUE(CleanText("a\nb", "x", 0, 5, true).ok());
 }
 
@@ -93,7 +95,8 @@ TEST(DirectoryRulesTest, SummaryCarriesRegionLineageRoomAndAdvisor) {
           ->open_seats(),
       0);
   c.add_merged_from("nonsense");
-  EXPECT_FALSE(SummaryFromMembership(c, "fund-a", nullptr).ok());
+  EXPECT_THAT(SummaryFromMembership(c, "fund-a", nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 // ---- the neighbourhood walk ----
@@ -454,7 +457,8 @@ TEST(PartnerRulesTest, EveryReferralTransition) {
       if (allowed.count({from, to}) > 0) {
         EXPECT_TRUE(result.ok()) << f << "->" << t << ": " << result.status();
       } else {
-        EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition) << f << "->" << t;
+        EXPECT_THAT(result.status(), StatusIs(absl::StatusCode::kFailedPrecondition))
+            << f << "->" << t;
       }
     }
   }
@@ -473,11 +477,10 @@ TEST(PartnerRulesTest, EveryReferralTransition) {
                   .status()
                   .message(),
               HasSubstr("outcome is only recorded"));
-  EXPECT_EQ(
+  EXPECT_THAT(
       CheckReferralTransition(v1::REFERRAL_STATUS_SENT, v1::REFERRAL_STATUS_SENT, "", "referrals/1")
-          .status()
-          .code(),
-      absl::StatusCode::kInvalidArgument);
+          .status(),
+      StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(PartnerRulesTest, ReferralDraftsTakeOnlyPersonPartnerAndReason) {
