@@ -75,9 +75,23 @@ absl::StatusOr<std::vector<cercles::common::v1::Event>> ReadEvents(storage::Data
   return events;
 }
 
+EventNotifier::EventNotifier(absl::Duration recheck, int workers)
+    : recheck_(recheck), worker_count_(workers < 1 ? 1 : workers) {}
+
+EventNotifier::~EventNotifier() {
+  std::vector<std::thread> workers;
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    workers.swap(workers_);
+  }
+  for (std::thread& worker : workers) worker.join();
+}
+
 void EventNotifier::Notify() {
   absl::MutexLock lock(&mu_);
   ++version_;
+  ScheduleAllLocked();
 }
 
 uint64_t EventNotifier::WaitForChange(uint64_t seen, absl::Duration timeout) {
@@ -90,6 +104,89 @@ uint64_t EventNotifier::WaitForChange(uint64_t seen, absl::Duration timeout) {
 uint64_t EventNotifier::version() const {
   absl::MutexLock lock(&mu_);
   return version_;
+}
+
+uint64_t EventNotifier::Subscribe(Callback on_change) {
+  absl::MutexLock lock(&mu_);
+  // Workers start with the first subscriber: a process that serves no stream
+  // (or a unit test) pays for none.
+  while (static_cast<int>(workers_.size()) < worker_count_) {
+    workers_.emplace_back([this] { Work(); });
+  }
+  if (subscribers_.empty()) next_recheck_ = absl::Now() + recheck_;
+  const uint64_t id = next_id_++;
+  auto subscriber = std::make_shared<Subscriber>();
+  subscriber->on_change = std::move(on_change);
+  subscribers_.emplace(id, std::move(subscriber));
+  return id;
+}
+
+void EventNotifier::Wake(uint64_t id) {
+  absl::MutexLock lock(&mu_);
+  auto it = subscribers_.find(id);
+  if (it != subscribers_.end()) ScheduleLocked(id, *it->second);
+}
+
+void EventNotifier::Unsubscribe(uint64_t id) {
+  absl::MutexLock lock(&mu_);
+  auto it = subscribers_.find(id);
+  if (it == subscribers_.end()) return;
+  std::shared_ptr<Subscriber> subscriber = std::move(it->second);
+  subscribers_.erase(it);
+  subscriber->removed = true;
+  if (subscriber->running && subscriber->runner != std::this_thread::get_id()) {
+    Subscriber* s = subscriber.get();
+    auto done = [s]() { return !s->running; };
+    mu_.Await(absl::Condition(&done));
+  }
+}
+
+void EventNotifier::ScheduleLocked(uint64_t id, Subscriber& subscriber) {
+  if (subscriber.running) {
+    subscriber.again = true;
+  } else if (!subscriber.queued) {
+    subscriber.queued = true;
+    ready_.push_back(id);
+  }
+}
+
+void EventNotifier::ScheduleAllLocked() {
+  for (auto& [id, subscriber] : subscribers_) ScheduleLocked(id, *subscriber);
+}
+
+void EventNotifier::Work() {
+  absl::MutexLock lock(&mu_);
+  auto has_work = [this]()
+                      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !ready_.empty(); };
+  while (true) {
+    if (subscribers_.empty()) {
+      mu_.Await(absl::Condition(&has_work));
+    } else if (!mu_.AwaitWithDeadline(absl::Condition(&has_work), next_recheck_)) {
+      // The one periodic re-check of the process (another worker may have done it).
+      if (absl::Now() >= next_recheck_) {
+        next_recheck_ = absl::Now() + recheck_;
+        ScheduleAllLocked();
+      }
+      continue;
+    }
+    if (stopping_) return;
+    const uint64_t id = ready_.front();
+    ready_.pop_front();
+    auto it = subscribers_.find(id);
+    if (it == subscribers_.end()) continue;
+    std::shared_ptr<Subscriber> subscriber = it->second;  // outlives an Unsubscribe
+    subscriber->queued = false;
+    subscriber->running = true;
+    subscriber->runner = std::this_thread::get_id();
+    mu_.Unlock();
+    subscriber->on_change();
+    mu_.Lock();
+    subscriber->running = false;
+    if (subscriber->again && !subscriber->removed) {
+      subscriber->again = false;
+      ScheduleLocked(id, *subscriber);
+    }
+  }
 }
 
 }  // namespace cercles::events

@@ -10,34 +10,6 @@
 
 namespace cercles::events {
 
-absl::Status ServeEvents(grpc::ServerContext* context, storage::Database& db,
-                         EventNotifier& notifier, int64_t after_sequence,
-                         const std::atomic<bool>& stopping,
-                         const std::function<bool(const cercles::common::v1::Event&)>& write,
-                         const WatchOptions& options) {
-  if (after_sequence < 0) {
-    return absl::InvalidArgumentError("after_sequence must be >= 0");
-  }
-  int64_t cursor = after_sequence;
-  while (!context->IsCancelled() && !stopping.load()) {
-    // Read the notifier's version before the outbox: a commit landing between the
-    // two wakes the wait below instead of being missed.
-    uint64_t seen = notifier.version();
-    CERCLES_ASSIGN_OR_RETURN(auto events, ReadEvents(db, cursor, options.batch_size));
-    for (const auto& event : events) {
-      if (!write(event)) return absl::OkStatus();  // the client went away
-      cursor = event.sequence();
-    }
-    if (static_cast<int>(events.size()) < options.batch_size) {
-      notifier.WaitForChange(seen, options.poll_interval);
-    }
-  }
-  if (stopping.load()) {
-    return absl::UnavailableError("the server is shutting down; reconnect to resume");
-  }
-  return absl::CancelledError("the stream was cancelled");
-}
-
 storage::Migration CursorMigration(int version) {
   return {version, "event_cursors",
           "CREATE TABLE event_cursors ("

@@ -22,7 +22,9 @@ inline bool ReceivesRedacted(const auth::Principal& who) {
 }
 
 // The one place service-to-service and peer reads are answered: `response` is
-// redacted after the body filled it when the caller is not fund staff.
+// redacted after the body filled it when the caller is not fund staff. (Streams
+// are callback reactors, events::ServeEvents: what they write is redacted at its
+// source, the outbox append or the directory read.)
 // `context` is the base of the sync and callback server contexts, so a handler
 // body does not change when its RPC moves to the callback API.
 template <typename Request, typename Body>
@@ -33,17 +35,6 @@ grpc::Status Serve(const auth::Authorizer& authorizer, grpc::ServerContextBase* 
   absl::Status status = body(*principal);
   if (status.ok() && ReceivesRedacted(*principal)) redaction::RedactSensitive(response);
   return ToGrpcStatus(status);
-}
-
-// The same for a server-streaming RPC: what a stream writes is redacted at its
-// source (events are redacted when appended to the outbox; federation answers
-// through RedactSensitive), since a stream has no single response to redact.
-template <typename Request, typename Body>
-grpc::Status ServeStream(const auth::Authorizer& authorizer, grpc::ServerContextBase* context,
-                         const Request& request, Body&& body) {
-  absl::StatusOr<auth::Principal> principal = authorizer.Check(*context, request);
-  if (!principal.ok()) return ToGrpcStatus(principal.status());
-  return ToGrpcStatus(body(*principal));
 }
 
 }  // namespace cercles::server

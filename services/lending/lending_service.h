@@ -8,7 +8,9 @@
 
 namespace cercles::lending {
 
-class LendingService final : public cercles::lending::v1::LendingService::Service {
+class LendingService final
+    : public cercles::lending::v1::LendingService::WithCallbackMethod_WatchEvents<
+          cercles::lending::v1::LendingService::Service> {
  public:
   explicit LendingService(const LendingContext& context) : context_(context) {}
 
@@ -56,8 +58,9 @@ class LendingService final : public cercles::lending::v1::LendingService::Servic
   grpc::Status PreviewSchedule(grpc::ServerContext* context,
                                const v1::PreviewScheduleRequest* request,
                                v1::PreviewScheduleResponse* response) override;
-  grpc::Status WatchEvents(grpc::ServerContext* context, const v1::WatchEventsRequest* request,
-                           grpc::ServerWriter<v1::WatchEventsResponse>* writer) override;
+  // A callback-API stream: an open stream holds no thread (common/events/watch.h).
+  grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
+      grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) override;
 
   // ---- servicing_rpcs.cc: repayments, guarantee calls, write-offs
   grpc::Status RecordRepayment(grpc::ServerContext* context,

@@ -222,13 +222,11 @@ grpc::Status MembershipService::ListCircles(grpc::ServerContext* context,
       });
 }
 
-grpc::Status MembershipService::WatchEvents(grpc::ServerContext* context,
-                                            const v1::WatchEventsRequest* request,
-                                            grpc::ServerWriter<v1::WatchEventsResponse>* writer) {
-  return server::ServeStream(*context_.authorizer, context, *request, [&](const auth::Principal&) {
-    return events::ServeEventsTo(context, *context_.db, *context_.notifier,
-                                 request->after_sequence(), *context_.stopping, writer);
-  });
+grpc::ServerWriteReactor<v1::WatchEventsResponse>* MembershipService::WatchEvents(
+    grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) {
+  return events::ServeEvents<v1::WatchEventsResponse>(context, *request, *context_.authorizer,
+                                                      *context_.db, *context_.notifier,
+                                                      *context_.stopping);
 }
 
 grpc::Status MembershipService::UpdateCircle(grpc::ServerContext* context,

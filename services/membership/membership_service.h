@@ -13,7 +13,9 @@
 
 namespace cercles::membership {
 
-class MembershipService final : public cercles::membership::v1::MembershipService::Service {
+class MembershipService final
+    : public cercles::membership::v1::MembershipService::WithCallbackMethod_WatchEvents<
+          cercles::membership::v1::MembershipService::Service> {
  public:
   explicit MembershipService(const MembershipContext& context);
 
@@ -23,8 +25,9 @@ class MembershipService final : public cercles::membership::v1::MembershipServic
                          v1::GetCircleResponse* response) override;
   grpc::Status ListCircles(grpc::ServerContext* context, const v1::ListCirclesRequest* request,
                            v1::ListCirclesResponse* response) override;
-  grpc::Status WatchEvents(grpc::ServerContext* context, const v1::WatchEventsRequest* request,
-                           grpc::ServerWriter<v1::WatchEventsResponse>* writer) override;
+  // A callback-API stream: an open stream holds no thread (common/events/watch.h).
+  grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
+      grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) override;
   grpc::Status UpdateCircle(grpc::ServerContext* context, const v1::UpdateCircleRequest* request,
                             v1::UpdateCircleResponse* response) override;
   grpc::Status AddCircleMember(grpc::ServerContext* context,

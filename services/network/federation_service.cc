@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "common/events/watch.h"
 #include "common/idempotency/idempotency.h"
 #include "common/redaction/redaction.h"
 #include "common/server/handler.h"
@@ -17,17 +18,8 @@ namespace {
 
 // How many change sequences one read of the directory stream takes.
 constexpr int kSequencesPerRead = 256;
-// How often an idle directory stream looks for changes (and for revocation).
-constexpr absl::Duration kDirectoryPoll = absl::Milliseconds(250);
 // Peers' request ids are recorded as "{fund_id}:{request_id}" (at most 128).
 constexpr size_t kMaxPeerRequestIdLength = 64;
-
-// A message as a peer may receive it.
-template <typename T>
-T Redacted(T message) {
-  redaction::RedactSensitive(&message);
-  return message;
-}
 
 }  // namespace
 
@@ -81,45 +73,44 @@ grpc::Status FederationService::ListDirectory(grpc::ServerContext* context,
           response->set_next_page_token(EncodePageToken(absl::StrCat(last.circle_id)));
         }
         response->set_sequence(head);
-        redaction::RedactSensitive(response);
         return absl::OkStatus();
       });
 }
 
-absl::Status FederationService::StreamDirectory(
-    grpc::ServerContext* context, const v1::WatchDirectoryRequest& request, int64_t after,
-    grpc::ServerWriter<v1::WatchDirectoryResponse>* writer) {
-  while (!context->IsCancelled() && !context_.network.stopping->load()) {
-    // A peer revoked while it streams loses the stream at the next read.
-    CERCLES_RETURN_IF_ERROR(context_.network.authorizer->Check(*context, request).status());
-    std::vector<v1::WatchDirectoryResponse> changes;
-    {
-      CERCLES_ASSIGN_OR_RETURN(auto tx, context_.network.db->Begin(storage::TxMode::kRead));
-      CERCLES_ASSIGN_OR_RETURN(changes, store_.DirectoryChanges(*tx, context_.network.fund_id,
-                                                                after, kSequencesPerRead));
-      CERCLES_RETURN_IF_ERROR(tx->Commit());
-    }
-    for (v1::WatchDirectoryResponse& change : changes) {
-      redaction::RedactSensitive(&change);
-      if (!writer->Write(change)) return absl::OkStatus();  // the peer went away
-      after = change.sequence();
-    }
-    if (changes.empty()) absl::SleepFor(kDirectoryPoll);
-  }
-  return absl::OkStatus();
+absl::StatusOr<std::vector<v1::WatchDirectoryResponse>> FederationService::DirectoryChangesFor(
+    const grpc::CallbackServerContext& context, const v1::WatchDirectoryRequest& request,
+    int64_t after) const {
+  // A peer revoked while it streams loses the stream at the next read.
+  CERCLES_RETURN_IF_ERROR(context_.network.authorizer->Check(context, request).status());
+  CERCLES_ASSIGN_OR_RETURN(auto tx, context_.network.db->Begin(storage::TxMode::kRead));
+  CERCLES_ASSIGN_OR_RETURN(
+      std::vector<v1::WatchDirectoryResponse> changes,
+      store_.DirectoryChanges(*tx, context_.network.fund_id, after, kSequencesPerRead));
+  CERCLES_RETURN_IF_ERROR(tx->Commit());
+  for (v1::WatchDirectoryResponse& change : changes) redaction::RedactSensitive(&change);
+  return changes;
 }
 
-grpc::Status FederationService::WatchDirectory(
-    grpc::ServerContext* context, const v1::WatchDirectoryRequest* request,
-    grpc::ServerWriter<v1::WatchDirectoryResponse>* writer) {
-  return server::ServeStream(
-      *context_.network.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
-        if (request->after_sequence() < 0) {
-          return absl::InvalidArgumentError(
-              "after_sequence must be 0 or a sequence received before");
-        }
-        return StreamDirectory(context, *request, request->after_sequence(), writer);
-      });
+grpc::ServerWriteReactor<v1::WatchDirectoryResponse>* FederationService::WatchDirectory(
+    grpc::CallbackServerContext* context, const v1::WatchDirectoryRequest* request) {
+  using Stream = events::NotifiedStream<v1::WatchDirectoryResponse>;
+  if (absl::Status allowed = context_.network.authorizer->Check(*context, *request).status();
+      !allowed.ok()) {
+    return new events::RefusedStream<v1::WatchDirectoryResponse>(allowed);
+  }
+  if (request->after_sequence() < 0) {
+    return new events::RefusedStream<v1::WatchDirectoryResponse>(
+        absl::InvalidArgumentError("after_sequence must be 0 or a sequence received before"));
+  }
+  // Directory changes arrive with membership's events, which do not notify:
+  // the notifier's periodic re-check wakes the stream for them.
+  return new Stream(
+      context_.network.notifier, context_.network.stopping, request->after_sequence(),
+      [this, context, request = *request](int64_t after) {
+        return DirectoryChangesFor(*context, request, after);
+      },
+      [](const v1::WatchDirectoryResponse& change) { return change.sequence(); },
+      /*drained=*/grpc::Status::OK);  // as it always ended: the peer reconnects
 }
 
 grpc::Status FederationService::GetFederationStats(grpc::ServerContext* context,
@@ -146,7 +137,6 @@ grpc::Status FederationService::GetFederationStats(grpc::ServerContext* context,
         for (v1::NetworkStats& row : tables.regions) {
           if (row.fund_id() == fund) *response->add_regions() = std::move(row);
         }
-        redaction::RedactSensitive(response);
         return absl::OkStatus();
       });
 }
@@ -208,7 +198,7 @@ grpc::Status FederationService::ProposeMemberTransfer(
               *event.mutable_transfer() = stored;
               event.set_change("PROPOSED");
               CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_.network, stored.name(), event, now));
-              *response->mutable_transfer() = Redacted(std::move(stored));
+              *response->mutable_transfer() = std::move(stored);
               return absl::OkStatus();
             },
             peer.fund_id());
@@ -237,7 +227,7 @@ grpc::Status FederationService::GetProposedTransfer(grpc::ServerContext* context
                            " was proposed by another fund: a peer reads only "
                            "the transfers it proposed"));
         }
-        *response->mutable_transfer() = Redacted(*std::move(transfer));
+        *response->mutable_transfer() = *std::move(transfer);
         return absl::OkStatus();
       });
 }

@@ -4,6 +4,8 @@
 #ifndef CERCLES_SERVICES_NETWORK_FEDERATION_SERVICE_H_
 #define CERCLES_SERVICES_NETWORK_FEDERATION_SERVICE_H_
 
+#include <vector>
+
 #include "cercles/network/v1/federation.grpc.pb.h"
 #include "services/network/directory_store.h"
 #include "services/network/federation_context.h"
@@ -12,15 +14,16 @@
 
 namespace cercles::network {
 
-class FederationService final : public v1::FederationService::Service {
+class FederationService final : public v1::FederationService::WithCallbackMethod_WatchDirectory<
+                                    v1::FederationService::Service> {
  public:
   explicit FederationService(const FederationContext& context) : context_(context) {}
 
   grpc::Status ListDirectory(grpc::ServerContext* context, const v1::ListDirectoryRequest* request,
                              v1::ListDirectoryResponse* response) override;
-  grpc::Status WatchDirectory(grpc::ServerContext* context,
-                              const v1::WatchDirectoryRequest* request,
-                              grpc::ServerWriter<v1::WatchDirectoryResponse>* writer) override;
+  // A callback-API stream: an open stream holds no thread (common/events/watch.h).
+  grpc::ServerWriteReactor<v1::WatchDirectoryResponse>* WatchDirectory(
+      grpc::CallbackServerContext* context, const v1::WatchDirectoryRequest* request) override;
   grpc::Status GetFederationStats(grpc::ServerContext* context,
                                   const v1::GetFederationStatsRequest* request,
                                   v1::GetFederationStatsResponse* response) override;
@@ -34,11 +37,11 @@ class FederationService final : public v1::FederationService::Service {
  private:
   // The registered, active peer calling (by its certificate's common name).
   absl::StatusOr<v1::PeerFund> CallingPeer(const auth::Principal& who) const;
-  // Streams changes after `after` until the call ends, the peer is revoked or
-  // the server stops.
-  absl::Status StreamDirectory(grpc::ServerContext* context,
-                               const v1::WatchDirectoryRequest& request, int64_t after,
-                               grpc::ServerWriter<v1::WatchDirectoryResponse>* writer);
+  // The directory's changes after `after`, as the peer may receive them; fails
+  // once the calling peer is revoked, which ends its stream.
+  absl::StatusOr<std::vector<v1::WatchDirectoryResponse>> DirectoryChangesFor(
+      const grpc::CallbackServerContext& context, const v1::WatchDirectoryRequest& request,
+      int64_t after) const;
 
   const FederationContext context_;
   DirectoryStore directory_;

@@ -376,13 +376,11 @@ grpc::Status NetworkService::GetNetworkStats(grpc::ServerContext* context,
       });
 }
 
-grpc::Status NetworkService::WatchEvents(grpc::ServerContext* context,
-                                         const v1::WatchEventsRequest* request,
-                                         grpc::ServerWriter<v1::WatchEventsResponse>* writer) {
-  return server::ServeStream(*context_.authorizer, context, *request, [&](const auth::Principal&) {
-    return events::ServeEventsTo(context, *context_.db, *context_.notifier,
-                                 request->after_sequence(), *context_.stopping, writer);
-  });
+grpc::ServerWriteReactor<v1::WatchEventsResponse>* NetworkService::WatchEvents(
+    grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) {
+  return events::ServeEvents<v1::WatchEventsResponse>(context, *request, *context_.authorizer,
+                                                      *context_.db, *context_.notifier,
+                                                      *context_.stopping);
 }
 
 }  // namespace cercles::network

@@ -13,7 +13,8 @@
 
 namespace cercles::network {
 
-class NetworkService final : public v1::NetworkService::Service {
+class NetworkService final
+    : public v1::NetworkService::WithCallbackMethod_WatchEvents<v1::NetworkService::Service> {
  public:
   explicit NetworkService(const NetworkContext& context) : context_(context) {}
 
@@ -41,8 +42,9 @@ class NetworkService final : public v1::NetworkService::Service {
   grpc::Status GetNetworkStats(grpc::ServerContext* context,
                                const v1::GetNetworkStatsRequest* request,
                                v1::GetNetworkStatsResponse* response) override;
-  grpc::Status WatchEvents(grpc::ServerContext* context, const v1::WatchEventsRequest* request,
-                           grpc::ServerWriter<v1::WatchEventsResponse>* writer) override;
+  // A callback-API stream: an open stream holds no thread (common/events/watch.h).
+  grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
+      grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) override;
 
  private:
   absl::Status LoadPage(const v1::ListNetworkCirclesRequest& request, int page_size,

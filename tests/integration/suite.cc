@@ -197,6 +197,12 @@ void Suite::KillService(const std::string& name) {
   it->second->Wait(absl::Seconds(10));
 }
 
+pid_t Suite::Pid(const std::string& name) const {
+  auto it = processes_.find(name);
+  if (it == processes_.end() || it->second == nullptr || !it->second->Running()) return 0;
+  return it->second->pid();
+}
+
 std::optional<int> Suite::TerminateService(const std::string& name, absl::Duration timeout) {
   auto it = processes_.find(name);
   if (it == processes_.end() || it->second == nullptr) return std::nullopt;

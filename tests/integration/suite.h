@@ -61,6 +61,8 @@ class Suite {
   // SIGTERM; returns the exit code (nullopt if it did not exit in time).
   std::optional<int> TerminateService(const std::string& name, absl::Duration timeout);
   int Port(const std::string& name) const { return ports_.at(name); }
+  // The service's process id (0 when it is not running), e.g. to read /proc.
+  pid_t Pid(const std::string& name) const;
   std::string Address(const std::string& name) const;
   std::string Log(const std::string& name) const;
   std::string DatabaseUrl(const std::string& name) const { return database_urls_.at(name); }
