@@ -1,5 +1,6 @@
 #include "services/lending/lending_service.h"
 
+#include "common/api/resource_name.h"
 #include "common/server/handler.h"
 #include "common/util/status.h"
 #include "services/lending/eligibility.h"
@@ -13,7 +14,7 @@ grpc::Status LendingService::GetCircleEligibility(grpc::ServerContext* context,
                                                   v1::GetCircleEligibilityResponse* response) {
   return server::Serve(
       *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
-        CERCLES_RETURN_IF_ERROR(ValidateResourceName(request->circle(), "circles", "circle"));
+        CERCLES_RETURN_IF_ERROR(api::ParseName(request->circle(), "circles", "circle").status());
         CERCLES_ASSIGN_OR_RETURN(
             membership::v1::Circle circle,
             context_.membership->GetCircle(request->circle(), TraceParentOf(*context)));

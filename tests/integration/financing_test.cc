@@ -355,7 +355,7 @@ TEST_P(FinancingTest, SubsidyApplicationPaths) {
   ASSERT_TRUE(UpdateSubsidy(granted.name(), lv1::SUBSIDY_STATUS_SUBMITTED, 0, "").ok());
   status = UpdateSubsidy(granted.name(), lv1::SUBSIDY_STATUS_GRANTED, 500'000, "");
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("outcome is required"));
+  EXPECT_THAT(status.error_message(), HasSubstr("outcome must be 1 to 2000 characters, got 0"));
   status = UpdateSubsidy(granted.name(), lv1::SUBSIDY_STATUS_GRANTED, 0, "Accordée");
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("amount_granted is required"));

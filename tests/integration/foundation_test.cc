@@ -237,7 +237,7 @@ TEST_P(FoundationTest, MalformedRequestNamesTheFieldAndWritesNothing) {
   mv1::GetCircleResponse got;
   status = membership_->GetCircle(Context(admin()).get(), get, &got);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("name must be a circle resource name"));
+  EXPECT_THAT(status.error_message(), HasSubstr("name must be \"circles/{id}\""));
 
   mv1::ListCirclesRequest list;
   list.set_page_token("garbage");
