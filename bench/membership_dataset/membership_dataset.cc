@@ -46,6 +46,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/api/resource_name.h"
 #include "common/storage/database.h"
 #include "common/util/crypto.h"
 #include "common/util/status.h"
@@ -261,7 +262,7 @@ class Writer {
       CERCLES_ASSIGN_OR_RETURN(v1::Advisor draft, membership::DraftAdvisor(advisor));
       CERCLES_ASSIGN_OR_RETURN(v1::Advisor stored,
                                circles_.InsertAdvisor(tx, draft, TimeOf(d_.as_of - 4000, a)));
-      CERCLES_ASSIGN_OR_RETURN(int64_t id, membership::ParseAdvisorName(stored.name(), "name"));
+      CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(stored.name(), "advisors", "name"));
       advisor_ids_.push_back(id);
     }
     for (size_t k = 0; k < d_.cohorts.size(); ++k) {
@@ -273,7 +274,7 @@ class Writer {
       CERCLES_ASSIGN_OR_RETURN(
           v1::Training stored,
           trainings_.Insert(tx, draft, TimeOf(d_.cohorts[k].first - 30, static_cast<int>(k))));
-      CERCLES_ASSIGN_OR_RETURN(int64_t id, membership::ParseTrainingName(stored.name(), "name"));
+      CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(stored.name(), "trainings", "name"));
       training_ids_.push_back(id);
     }
     return absl::OkStatus();
@@ -289,7 +290,7 @@ class Writer {
     CERCLES_ASSIGN_OR_RETURN(v1::Person person, membership::NormalisePerson(requested, d_.as_of));
     const absl::Time registered = TimeOf(start - 14, index % 86400);
     CERCLES_ASSIGN_OR_RETURN(v1::Person stored, people_.Insert(tx, person, registered));
-    CERCLES_ASSIGN_OR_RETURN(int64_t id, membership::ParsePersonName(stored.name(), "name"));
+    CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(stored.name(), "people", "name"));
     const int64_t training = training_ids_[cohort];
     CERCLES_RETURN_IF_ERROR(
         trainings_.Enrol(tx, training, id, registered + absl::Hours(1)).status());
@@ -321,7 +322,7 @@ class Writer {
     const int64_t advisor = advisor_ids_[static_cast<size_t>(i) % advisor_ids_.size()];
     CERCLES_ASSIGN_OR_RETURN(v1::Circle circle,
                              circles_.Insert(tx, draft, advisor, kActor, formed));
-    CERCLES_ASSIGN_OR_RETURN(int64_t id, membership::ParseCircleName(circle.name(), "name"));
+    CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(circle.name(), "circles", "name"));
     membership::CircleState state;
     state.id = id;
     state.status = v1::CIRCLE_STATUS_FORMING;

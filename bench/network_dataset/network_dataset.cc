@@ -47,6 +47,7 @@
 #include "cercles/lending/v1/events.pb.h"
 #include "cercles/membership/v1/events.pb.h"
 #include "cercles/membership/v1/people_events.pb.h"
+#include "common/api/date.h"
 #include "common/storage/database.h"
 #include "common/util/crypto.h"
 #include "common/util/status.h"
@@ -447,10 +448,10 @@ class Generator {
         const int late = rng_.Below(100);
         if (late < 8) {
           *loan->mutable_arrears()->mutable_oldest_unpaid_due_date() =
-              network::DateFromDay(as_of_ - (31 + rng_.Below(90)));
+              api::DateFromDay(as_of_ - (31 + rng_.Below(90)));
         } else if (late < 20) {
           *loan->mutable_arrears()->mutable_oldest_unpaid_due_date() =
-              network::DateFromDay(as_of_ - (1 + rng_.Below(30)));
+              api::DateFromDay(as_of_ - (1 + rng_.Below(30)));
         }
       } else if (roll < 85) {
         loan->set_state(lv1::LOAN_STATE_CLOSED_REPAID);

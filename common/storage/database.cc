@@ -43,6 +43,12 @@ const std::string& Row::Text(size_t i) const {
   return cell.has_value() ? *cell : *kEmpty;
 }
 
+std::string Placeholders(size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
+  return out;
+}
+
 std::string ApplyDialect(std::string_view sql, Engine engine) {
   if (engine == Engine::kSqlite) {
     return absl::StrReplaceAll(ToAbsl(sql), {{"{{SERIAL_PK}}", "INTEGER PRIMARY KEY AUTOINCREMENT"},

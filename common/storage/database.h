@@ -141,6 +141,9 @@ absl::Status RunInTransaction(Database& db, TxMode mode,
 // Replaces the dialect tokens in schema text for an engine.
 std::string ApplyDialect(std::string_view sql, Engine engine);
 
+// "?, ?, ?" for an IN (...) list of n values.
+std::string Placeholders(size_t n);
+
 }  // namespace cercles::storage
 
 #endif  // CERCLES_COMMON_STORAGE_DATABASE_H_

@@ -8,11 +8,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cercles/lending/v1/events.pb.h"
+#include "common/api/date.h"
+#include "common/api/money.h"
+#include "common/api/paging.h"
+#include "common/api/resource_name.h"
+#include "common/api/text.h"
 #include "common/events/outbox.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
 #include "common/util/clock.h"
-#include "common/util/paging.h"
 #include "common/util/status.h"
 #include "services/lending/journal_store.h"
 #include "services/lending/lending_service.h"
@@ -68,10 +72,7 @@ absl::StatusOr<EntryKind> ParseEntryKind(const std::string& name) {
 
 // A journal line's party: "people/{id}" or "circles/{id}".
 absl::Status CheckPartyName(const std::string& party) {
-  if (ValidateResourceName(party, "people", "party").ok()) return absl::OkStatus();
-  if (ValidateResourceName(party, "circles", "party").ok()) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      "party must be \"people/{id}\" or \"circles/{id}\", got \"", party.substr(0, 60), "\""));
+  return api::ParseNameIn(party, {"people", "circles"}, "party").status();
 }
 
 absl::StatusOr<int> JournalPageSize(int32_t page_size) {
@@ -95,7 +96,7 @@ v1::JournalEntry EntryToProto(const StoredEntry& stored) {
   v1::JournalEntry out;
   out.set_id(stored.id);
   out.set_kind(EntryKindName(stored.entry.kind));
-  *out.mutable_effective_date() = ToDate(stored.entry.effective_date);
+  *out.mutable_effective_date() = api::DateFromDay(stored.entry.effective_date);
   out.set_description(stored.entry.description);
   out.set_currency(stored.entry.currency);
   for (const JournalLine& line : stored.entry.lines) {
@@ -119,7 +120,7 @@ v1::JournalEntry EntryToProto(const StoredEntry& stored) {
 absl::StatusOr<JournalFilter> JournalFilterOf(const v1::ListJournalEntriesRequest& request) {
   JournalFilter filter;
   if (!request.loan().empty()) {
-    CERCLES_RETURN_IF_ERROR(ParseLoanName(request.loan(), "loan").status());
+    CERCLES_RETURN_IF_ERROR(api::ParseName(request.loan(), "loans", "loan").status());
     filter.loan = request.loan();
   }
   if (!request.party().empty()) {
@@ -211,20 +212,22 @@ v1::PortfolioFigures FiguresToProto(const PortfolioFigures& figures, const std::
   v1::PortfolioFigures out;
   out.set_group(figures.group);
   out.set_active_loans(figures.active_loans);
-  *out.mutable_outstanding_principal() = ToMoney(figures.outstanding_principal_cents, currency);
-  *out.mutable_par30_principal() = ToMoney(figures.par30_principal_cents, currency);
+  *out.mutable_outstanding_principal() =
+      api::ToMoney(figures.outstanding_principal_cents, currency);
+  *out.mutable_par30_principal() = api::ToMoney(figures.par30_principal_cents, currency);
   out.set_par30_bps(figures.par30_bps);
   out.set_repayment_rate_bps(figures.repayment_rate_bps);
   for (int32_t count : figures.loans_per_bucket) out.add_loans_per_bucket(count);
   out.set_closed_repaid_loans(figures.closed_repaid_loans);
   out.set_written_off_loans(figures.written_off_loans);
-  *out.mutable_written_off_principal() = ToMoney(figures.written_off_principal_cents, currency);
+  *out.mutable_written_off_principal() =
+      api::ToMoney(figures.written_off_principal_cents, currency);
   return out;
 }
 
 void ReportToProto(const PortfolioReport& report, const std::string& currency,
                    v1::GetPortfolioReportResponse* response) {
-  *response->mutable_as_of() = ToDate(report.as_of);
+  *response->mutable_as_of() = api::DateFromDay(report.as_of);
   *response->mutable_fund() = FiguresToProto(report.fund, currency);
   for (const PortfolioFigures& f : report.by_circle) {
     *response->add_by_circle() = FiguresToProto(f, currency);
@@ -265,9 +268,9 @@ grpc::Status LendingService::RecordCapitalContribution(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(
-            std::string contributor,
-            NormaliseText(request->contributor(), "contributor", kMaxContributorLength));
+        CERCLES_ASSIGN_OR_RETURN(std::string contributor,
+                                 api::CleanText(request->contributor(), "contributor",
+                                                api::MultiLine(1, kMaxContributorLength)));
         if (!request->has_amount()) return absl::InvalidArgumentError("amount is required");
         return RunWrite(
             context_, context, *request, response,
@@ -314,7 +317,7 @@ grpc::Status LendingService::GetTrialBalance(grpc::ServerContext* context,
         CERCLES_ASSIGN_OR_RETURN(TrialBalanceReport report,
                                  JournalStore(settings.currency).TrialBalance(*tx, as_of));
         CERCLES_RETURN_IF_ERROR(tx->Commit());
-        *response->mutable_as_of() = ToDate(report.as_of);
+        *response->mutable_as_of() = api::DateFromDay(report.as_of);
         response->set_currency(report.currency);
         for (const AccountTotals& totals : report.accounts) {
           const AccountInfo* info = FindAccount(totals.account);
@@ -341,7 +344,7 @@ grpc::Status LendingService::ListJournalEntries(grpc::ServerContext* context,
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, JournalPageSize(request->page_size()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t after_id, DecodeIdPageToken(request->page_token()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t after_id, api::DecodeIdPageToken(request->page_token()));
         CERCLES_ASSIGN_OR_RETURN(JournalFilter filter, JournalFilterOf(*request));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(*tx));
@@ -353,7 +356,7 @@ grpc::Status LendingService::ListJournalEntries(grpc::ServerContext* context,
           *response->add_entries() = EntryToProto(stored);
         }
         if (page.next_after_id.has_value()) {
-          response->set_next_page_token(EncodeIdPageToken(*page.next_after_id));
+          response->set_next_page_token(api::EncodeIdPageToken(*page.next_after_id));
         }
         return absl::OkStatus();
       });

@@ -7,22 +7,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/util/paging.h"
+#include "common/api/paging.h"
+#include "common/api/resource_name.h"
+#include "common/api/text.h"
 #include "common/util/status.h"
 #include "services/lending/loan_store.h"
 
 namespace cercles::lending {
 namespace {
-
-absl::StatusOr<int64_t> ParseName(const std::string& name, const std::string& collection,
-                                  const std::string& field) {
-  if (absl::Status s = ValidateResourceName(name, collection, field); !s.ok()) return s;
-  int64_t id = 0;
-  if (!absl::SimpleAtoi(absl::string_view(name).substr(collection.size() + 1), &id)) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " has no id"));
-  }
-  return id;
-}
 
 // The next states of each state of a small machine, as names for the messages.
 template <typename Status>
@@ -48,15 +40,6 @@ absl::Status CheckStep(const std::vector<Step<Status>>& steps, Status from, Stat
 }
 
 }  // namespace
-
-absl::StatusOr<int64_t> ParseBankReferralName(const std::string& name, const std::string& field) {
-  return ParseName(name, "bankReferrals", field);
-}
-
-absl::StatusOr<int64_t> ParseSubsidyApplicationName(const std::string& name,
-                                                    const std::string& field) {
-  return ParseName(name, "subsidyApplications", field);
-}
 
 std::string BankReferralName(int64_t id) { return absl::StrCat("bankReferrals/", id); }
 std::string SubsidyApplicationName(int64_t id) { return absl::StrCat("subsidyApplications/", id); }
@@ -110,18 +93,18 @@ absl::Status CheckSubsidyTransition(v1::SubsidyStatus from, v1::SubsidyStatus to
 
 absl::StatusOr<v1::BankReferral> NormaliseNewReferral(const v1::BankReferral& referral) {
   v1::BankReferral draft;
-  CERCLES_RETURN_IF_ERROR(ValidateResourceName(referral.person(), "people", "referral.person"));
+  CERCLES_RETURN_IF_ERROR(api::ParseName(referral.person(), "people", "referral.person").status());
   draft.set_person(referral.person());
-  CERCLES_ASSIGN_OR_RETURN(
-      *draft.mutable_institution(),
-      NormaliseText(referral.institution(), "referral.institution", kMaxInstitutionLength));
+  CERCLES_ASSIGN_OR_RETURN(*draft.mutable_institution(),
+                           api::CleanText(referral.institution(), "referral.institution",
+                                          api::MultiLine(1, kMaxInstitutionLength)));
   if (!referral.has_amount_requested()) {
     return absl::InvalidArgumentError("referral.amount_requested is required");
   }
   *draft.mutable_amount_requested() = referral.amount_requested();
-  CERCLES_ASSIGN_OR_RETURN(*draft.mutable_note(),
-                           NormaliseText(referral.note(), "referral.note", kMaxReferralNoteLength,
-                                         /*required=*/false));
+  CERCLES_ASSIGN_OR_RETURN(
+      *draft.mutable_note(),
+      api::CleanText(referral.note(), "referral.note", api::MultiLine(0, kMaxReferralNoteLength)));
   return draft;
 }
 
@@ -129,11 +112,11 @@ absl::StatusOr<v1::SubsidyApplication> NormaliseNewSubsidyApplication(
     const v1::SubsidyApplication& application) {
   v1::SubsidyApplication draft;
   CERCLES_RETURN_IF_ERROR(
-      ValidateResourceName(application.person(), "people", "application.person"));
+      api::ParseName(application.person(), "people", "application.person").status());
   draft.set_person(application.person());
-  CERCLES_ASSIGN_OR_RETURN(
-      *draft.mutable_programme(),
-      NormaliseText(application.programme(), "application.programme", kMaxProgrammeLength));
+  CERCLES_ASSIGN_OR_RETURN(*draft.mutable_programme(),
+                           api::CleanText(application.programme(), "application.programme",
+                                          api::MultiLine(1, kMaxProgrammeLength)));
   if (!application.has_amount_requested()) {
     return absl::InvalidArgumentError("application.amount_requested is required");
   }
@@ -147,7 +130,7 @@ absl::StatusOr<std::string> CheckReferralUpdate(const v1::UpdateBankReferralRequ
   }
   CERCLES_ASSIGN_OR_RETURN(
       std::string note,
-      NormaliseText(request.note(), "note", kMaxReferralNoteLength, /*required=*/false));
+      api::CleanText(request.note(), "note", api::MultiLine(0, kMaxReferralNoteLength)));
   if (request.status() == v1::BANK_REFERRAL_STATUS_UNSPECIFIED && note.empty()) {
     return absl::InvalidArgumentError("give a new status, a new note, or both");
   }
@@ -180,8 +163,8 @@ absl::StatusOr<std::string> CheckSubsidyUpdate(const v1::UpdateSubsidyApplicatio
   if (!decided && !request.outcome().empty()) {
     return absl::InvalidArgumentError("outcome goes only with status GRANTED or REFUSED");
   }
-  return NormaliseText(request.outcome(), "outcome", kMaxSubsidyOutcomeLength,
-                       /*required=*/decided);
+  return api::CleanText(request.outcome(), "outcome",
+                        api::MultiLine(decided ? 1 : 0, kMaxSubsidyOutcomeLength));
 }
 
 }  // namespace cercles::lending

@@ -31,11 +31,6 @@ inline constexpr size_t kMaxProgrammeLength = 200;
 inline constexpr size_t kMaxReferralNoteLength = 2000;
 inline constexpr size_t kMaxSubsidyOutcomeLength = 2000;
 
-// "bankReferrals/{id}" and "subsidyApplications/{id}" -> id; INVALID_ARGUMENT
-// naming `field` otherwise.
-absl::StatusOr<int64_t> ParseBankReferralName(const std::string& name, const std::string& field);
-absl::StatusOr<int64_t> ParseSubsidyApplicationName(const std::string& name,
-                                                    const std::string& field);
 std::string BankReferralName(int64_t id);
 std::string SubsidyApplicationName(int64_t id);
 

@@ -6,10 +6,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "cercles/lending/v1/events.pb.h"
+#include "common/api/paging.h"
+#include "common/api/resource_name.h"
 #include "common/events/outbox.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
-#include "common/util/paging.h"
 #include "common/util/status.h"
 #include "services/lending/financing.h"
 #include "services/lending/financing_store.h"
@@ -43,8 +44,8 @@ template <typename Message, typename Fetch, typename Add>
 absl::Status ListPage(const LendingContext& context, int32_t requested_size,
                       const std::string& token, Fetch fetch, Add add,
                       std::string* next_page_token) {
-  CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(requested_size));
-  CERCLES_ASSIGN_OR_RETURN(int64_t after_id, DecodeIdPageToken(token));
+  CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(requested_size));
+  CERCLES_ASSIGN_OR_RETURN(int64_t after_id, api::DecodeIdPageToken(token));
   CERCLES_ASSIGN_OR_RETURN(auto tx, context.db->Begin(storage::TxMode::kRead));
   CERCLES_ASSIGN_OR_RETURN(std::vector<Message> rows, fetch(*tx, after_id, page_size + 1));
   CERCLES_RETURN_IF_ERROR(tx->Commit());
@@ -52,7 +53,7 @@ absl::Status ListPage(const LendingContext& context, int32_t requested_size,
   if (more) rows.pop_back();
   int64_t last_id = 0;
   for (Message& row : rows) last_id = add(std::move(row));
-  if (more) *next_page_token = EncodeIdPageToken(last_id);
+  if (more) *next_page_token = api::EncodeIdPageToken(last_id);
   return absl::OkStatus();
 }
 
@@ -92,7 +93,8 @@ grpc::Status FinancingService::UpdateBankReferral(grpc::ServerContext* context,
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseBankReferralName(request->name(), "name"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id,
+                                 api::ParseName(request->name(), "bankReferrals", "name"));
         CERCLES_ASSIGN_OR_RETURN(std::string note, CheckReferralUpdate(*request));
         return RunWrite(
             context_, context, *request, response,
@@ -135,7 +137,7 @@ grpc::Status FinancingService::ListBankReferrals(grpc::ServerContext* context,
       [&](const auth::Principal&) -> absl::Status {
         ReferralFilter filter;
         if (!request->person().empty()) {
-          CERCLES_RETURN_IF_ERROR(ValidateResourceName(request->person(), "people", "person"));
+          CERCLES_RETURN_IF_ERROR(api::ParseName(request->person(), "people", "person").status());
           filter.person = request->person();
         }
         if (!v1::BankReferralStatus_IsValid(request->status())) {
@@ -148,7 +150,8 @@ grpc::Status FinancingService::ListBankReferrals(grpc::ServerContext* context,
               return FinancingStore::ListReferrals(tx, filter, after_id, limit);
             },
             [&](v1::BankReferral referral) {
-              const int64_t id = ParseBankReferralName(referral.name(), "name").value_or(0);
+              const int64_t id =
+                  api::ParseName(referral.name(), "bankReferrals", "name").value_or(0);
               *response->add_referrals() = std::move(referral);
               return id;
             },
@@ -191,7 +194,8 @@ grpc::Status FinancingService::UpdateSubsidyApplication(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseSubsidyApplicationName(request->name(), "name"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id,
+                                 api::ParseName(request->name(), "subsidyApplications", "name"));
         CERCLES_ASSIGN_OR_RETURN(std::string outcome, CheckSubsidyUpdate(*request));
         return RunWrite(
             context_, context, *request, response,
@@ -228,7 +232,7 @@ grpc::Status FinancingService::ListSubsidyApplications(
       [&](const auth::Principal&) -> absl::Status {
         SubsidyFilter filter;
         if (!request->person().empty()) {
-          CERCLES_RETURN_IF_ERROR(ValidateResourceName(request->person(), "people", "person"));
+          CERCLES_RETURN_IF_ERROR(api::ParseName(request->person(), "people", "person").status());
           filter.person = request->person();
         }
         if (!v1::SubsidyStatus_IsValid(request->status())) {
@@ -242,7 +246,7 @@ grpc::Status FinancingService::ListSubsidyApplications(
             },
             [&](v1::SubsidyApplication application) {
               const int64_t id =
-                  ParseSubsidyApplicationName(application.name(), "name").value_or(0);
+                  api::ParseName(application.name(), "subsidyApplications", "name").value_or(0);
               *response->add_applications() = std::move(application);
               return id;
             },

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/money.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
 #include "services/lending/financing.h"
@@ -11,13 +12,6 @@ namespace cercles::lending {
 namespace {
 
 using cercles::common::v1::Money;
-
-Money MoneyOf(int64_t cents, const std::string& currency) {
-  Money money;
-  money.set_currency_code(currency);
-  money.set_minor_units(cents);
-  return money;
-}
 
 const char* ForUpdate(const storage::Transaction& tx, bool for_update) {
   return for_update && tx.engine() == storage::Engine::kPostgres ? " FOR UPDATE" : "";
@@ -35,14 +29,14 @@ absl::StatusOr<v1::BankReferral> ReferralFromRow(const storage::Row& row) {
   referral.set_person(row.Text(1));
   referral.set_institution(row.Text(2));
   const std::string& currency = row.Text(3);
-  *referral.mutable_amount_requested() = MoneyOf(row.Int(4), currency);
+  *referral.mutable_amount_requested() = api::ToMoney(row.Int(4), currency);
   std::optional<v1::BankReferralStatus> status = ReferralStatusFromName(row.Text(5));
   if (!status.has_value()) {
     return absl::InternalError(absl::StrCat(referral.name(), " has an unknown stored status"));
   }
   referral.set_status(*status);
   if (*status == v1::BANK_REFERRAL_STATUS_ACCEPTED) {
-    *referral.mutable_amount_obtained() = MoneyOf(row.Int(6), currency);
+    *referral.mutable_amount_obtained() = api::ToMoney(row.Int(6), currency);
   }
   referral.set_note(row.Text(7));
   referral.set_created_by(row.Text(8));
@@ -63,14 +57,14 @@ absl::StatusOr<v1::SubsidyApplication> SubsidyFromRow(const storage::Row& row) {
   application.set_person(row.Text(1));
   application.set_programme(row.Text(2));
   const std::string& currency = row.Text(3);
-  *application.mutable_amount_requested() = MoneyOf(row.Int(4), currency);
+  *application.mutable_amount_requested() = api::ToMoney(row.Int(4), currency);
   std::optional<v1::SubsidyStatus> status = SubsidyStatusFromName(row.Text(5));
   if (!status.has_value()) {
     return absl::InternalError(absl::StrCat(application.name(), " has an unknown stored status"));
   }
   application.set_status(*status);
   if (*status == v1::SUBSIDY_STATUS_GRANTED) {
-    *application.mutable_amount_granted() = MoneyOf(row.Int(6), currency);
+    *application.mutable_amount_granted() = api::ToMoney(row.Int(6), currency);
   }
   application.set_outcome(row.Text(7));
   application.set_created_by(row.Text(8));

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "common/api/money.h"
 
 namespace cercles::lending {
 namespace {
@@ -84,9 +85,7 @@ const TermRange& TermRangeFor(const FundSettings& settings, Frequency frequency)
 
 absl::Status ValidateSettings(const FundSettings& settings) {
   const std::string& currency = settings.currency;
-  if (currency.size() != 3 || !absl::ascii_isupper(static_cast<unsigned char>(currency[0])) ||
-      !absl::ascii_isupper(static_cast<unsigned char>(currency[1])) ||
-      !absl::ascii_isupper(static_cast<unsigned char>(currency[2]))) {
+  if (!api::IsCurrencyCode(currency)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "currency: must be a three-letter upper-case ISO 4217 code such as CAD, got \"", currency,
         "\""));

@@ -5,6 +5,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/api/money.h"
+#include "common/api/resource_name.h"
 
 namespace cercles::lending {
 namespace {
@@ -34,16 +36,6 @@ const KindInfo* FindKind(EntryKind kind) {
   return nullptr;
 }
 
-// "{collection}/{id}" with an id of 1..63 characters in [a-z0-9-].
-bool IsResourceName(absl::string_view name, absl::string_view collection) {
-  if (!absl::ConsumePrefix(&name, collection) || !absl::ConsumePrefix(&name, "/")) return false;
-  if (name.empty() || name.size() > 63) return false;
-  for (char c : name) {
-    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-') return false;
-  }
-  return true;
-}
-
 absl::Status LineError(size_t index, absl::string_view rule) {
   return absl::InvalidArgumentError(absl::StrCat("lines[", index, "]: ", rule));
 }
@@ -65,12 +57,16 @@ absl::Status ValidateLine(size_t i, const JournalLine& line) {
   if (line.debit_cents > kMaxLineCents || line.credit_cents > kMaxLineCents) {
     return LineError(i, absl::StrCat("amount exceeds ", kMaxLineCents, " cents", which));
   }
-  if (!line.loan.empty() && !IsResourceName(line.loan, "loans")) {
-    return LineError(i, "loan must be a resource name like loans/123");
+  if (!line.loan.empty()) {
+    absl::Status loan =
+        api::ParseName(line.loan, "loans", absl::StrCat("lines[", i, "]: loan")).status();
+    if (!loan.ok()) return loan;
   }
-  if (!line.party.empty() && !IsResourceName(line.party, "people") &&
-      !IsResourceName(line.party, "circles")) {
-    return LineError(i, "party must be a resource name like people/123 or circles/45");
+  if (!line.party.empty()) {
+    absl::Status party =
+        api::ParseNameIn(line.party, {"people", "circles"}, absl::StrCat("lines[", i, "]: party"))
+            .status();
+    if (!party.ok()) return party;
   }
   if (account->requires_loan && line.loan.empty()) {
     return LineError(i, absl::StrCat("a loan is required", which));
@@ -201,8 +197,7 @@ absl::Status ValidateEntry(const JournalEntry& entry) {
         absl::StrCat("description: at most ", kMaxDescriptionLength, " characters"));
   }
   const std::string& currency = entry.currency;
-  if (currency.size() != 3 || !absl::ascii_isupper(currency[0]) ||
-      !absl::ascii_isupper(currency[1]) || !absl::ascii_isupper(currency[2])) {
+  if (!api::IsCurrencyCode(currency)) {
     return absl::InvalidArgumentError(
         "currency: must be a three-letter upper-case ISO 4217 code such as CAD");
   }

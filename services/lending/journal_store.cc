@@ -57,12 +57,6 @@ absl::StatusOr<StoredEntry> EntryFromRow(const storage::Row& row) {
   return stored;
 }
 
-std::string Placeholders(size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
-  return out;
-}
-
 }  // namespace
 
 absl::StatusOr<int64_t> JournalStore::Post(storage::Transaction& tx, const JournalEntry& entry,
@@ -194,7 +188,7 @@ absl::Status JournalStore::LoadLines(storage::Transaction& tx,
       storage::Rows rows,
       tx.Query(absl::StrCat("SELECT entry_id, account, debit_cents, credit_cents, loan, party "
                             "FROM journal_lines WHERE entry_id IN (",
-                            Placeholders(params.size()), ") ORDER BY entry_id, line_no"),
+                            storage::Placeholders(params.size()), ") ORDER BY entry_id, line_no"),
                params));
   for (const storage::Row& row : rows) {
     auto it = by_id.find(row.Int(0));

@@ -1,5 +1,6 @@
 #include "services/lending/lending_service.h"
 
+#include "common/api/resource_name.h"
 #include "common/server/handler.h"
 #include "common/util/status.h"
 #include "services/lending/eligibility.h"
@@ -14,7 +15,7 @@ grpc::Status LendingService::GetCircleEligibility(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
-        CERCLES_RETURN_IF_ERROR(ValidateResourceName(request->circle(), "circles", "circle"));
+        CERCLES_RETURN_IF_ERROR(api::ParseName(request->circle(), "circles", "circle").status());
         CERCLES_ASSIGN_OR_RETURN(
             membership::v1::Circle circle,
             context_.membership->GetCircle(request->circle(), TraceParentOf(*context)));

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/api/text.h"
 
 namespace cercles::lending {
 namespace {
@@ -41,13 +42,6 @@ bool IsKnown(LoanState state) {
                      [state](const StateInfo& info) { return info.state == state; });
 }
 
-// Unicode characters of UTF-8 text: the bytes that do not continue a sequence.
-size_t CharacterCount(absl::string_view text) {
-  size_t count = 0;
-  for (unsigned char c : text) count += (c & 0xC0) != 0x80;
-  return count;
-}
-
 bool IsBlank(absl::string_view text) {
   return std::all_of(text.begin(), text.end(),
                      [](char c) { return absl::ascii_isspace(static_cast<unsigned char>(c)); });
@@ -57,7 +51,7 @@ absl::Status ValidateText(absl::string_view field, absl::string_view text, size_
   if (text.empty() || IsBlank(text)) {
     return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
   }
-  if (const size_t length = CharacterCount(text); length > max_length) {
+  if (const size_t length = api::CharacterCount(text); length > max_length) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, " must be at most ", max_length, " characters, got ", length));
   }
@@ -145,7 +139,7 @@ absl::Status ValidateVoter(absl::string_view applicant, const std::set<std::stri
     return absl::FailedPreconditionError(absl::StrCat(
         vote.voter, " has already voted on this request: a vote is cast once and not replaced"));
   }
-  if (const size_t length = CharacterCount(vote.comment); length > kMaxVoteCommentLength) {
+  if (const size_t length = api::CharacterCount(vote.comment); length > kMaxVoteCommentLength) {
     return absl::InvalidArgumentError(absl::StrCat(
         "vote.comment must be at most ", kMaxVoteCommentLength, " characters, got ", length));
   }

@@ -15,9 +15,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "common/api/date.h"
+#include "common/api/money.h"
+#include "common/api/paging.h"
 #include "common/events/outbox.h"
 #include "common/util/clock.h"
-#include "common/util/paging.h"
 #include "common/util/status.h"
 #include "services/lending/arrears.h"
 
@@ -172,12 +174,6 @@ absl::StatusOr<LoanRecord> LoanFromRow(const storage::Row& row) {
   return loan;
 }
 
-std::string Placeholders(size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
-  return out;
-}
-
 // Fills voters, votes and guarantors of `loans` (by id) with one query (kind 0
 // voters, 1 votes, 2 guarantors): one statement, one round trip on PostgreSQL.
 // Voters and guarantors sort by name (their time column is 0); votes in casting
@@ -190,7 +186,8 @@ absl::Status LoadParticipants(storage::Transaction& tx, std::vector<LoanRecord>&
     by_id[loan.id] = &loan;
     ids.emplace_back(loan.id);
   }
-  const std::string in = absl::StrCat(" WHERE loan_id IN (", Placeholders(ids.size()), ")");
+  const std::string in =
+      absl::StrCat(" WHERE loan_id IN (", storage::Placeholders(ids.size()), ")");
   std::vector<storage::Value> params;
   params.reserve(ids.size() * 3);
   for (int i = 0; i < 3; ++i) params.insert(params.end(), ids.begin(), ids.end());
@@ -281,13 +278,14 @@ void FillArrears(const LoanPosition& position, absl::CivilDay as_of, const FundS
       ClassifyArrears(position, as_of, settings.arrears_buckets);
   if (!arrears.ok()) return;
   v1::Arrears* a = out->mutable_arrears();
-  *a->mutable_as_of() = ToDate(as_of);
+  *a->mutable_as_of() = api::DateFromDay(as_of);
   a->set_days_past_due(arrears->days_past_due);
   a->set_bucket(ToProtoBucket(arrears->bucket));
   a->set_bucket_label(BucketLabel(arrears->bucket, settings.arrears_buckets));
-  *a->mutable_amount_in_arrears() = ToMoney(arrears->amount_in_arrears_cents, settings.currency);
+  *a->mutable_amount_in_arrears() =
+      api::ToMoney(arrears->amount_in_arrears_cents, settings.currency);
   if (arrears->oldest_unpaid_due.has_value()) {
-    *a->mutable_oldest_unpaid_due_date() = ToDate(*arrears->oldest_unpaid_due);
+    *a->mutable_oldest_unpaid_due_date() = api::DateFromDay(*arrears->oldest_unpaid_due);
   }
 }
 
@@ -317,11 +315,11 @@ TermRange TermsFromProto(const v1::TermRange& t) {
 void FillInstalment(int32_t number, absl::CivilDay due, int64_t principal, int64_t interest,
                     int64_t balance_after, const std::string& currency, v1::Instalment* out) {
   out->set_number(number);
-  *out->mutable_due_date() = ToDate(due);
-  *out->mutable_principal() = ToMoney(principal, currency);
-  *out->mutable_interest() = ToMoney(interest, currency);
-  *out->mutable_total() = ToMoney(principal + interest, currency);
-  *out->mutable_balance_after() = ToMoney(balance_after, currency);
+  *out->mutable_due_date() = api::DateFromDay(due);
+  *out->mutable_principal() = api::ToMoney(principal, currency);
+  *out->mutable_interest() = api::ToMoney(interest, currency);
+  *out->mutable_total() = api::ToMoney(principal + interest, currency);
+  *out->mutable_balance_after() = api::ToMoney(balance_after, currency);
 }
 
 // The settings of a stored JSON text. Every write reads the row (so a change by
@@ -357,18 +355,6 @@ absl::StatusOr<FundSettings> ParseStoredSettings(const std::string& text) {
 
 std::string LoanRecord::name() const { return absl::StrCat("loans/", id); }
 
-absl::StatusOr<int64_t> ParseLoanName(const std::string& name, const std::string& field) {
-  int64_t id = 0;
-  constexpr absl::string_view kPrefix = "loans/";
-  if (name.size() > 40 || !absl::StartsWith(name, kPrefix) ||
-      !absl::SimpleAtoi(absl::string_view(name).substr(kPrefix.size()), &id) || id <= 0 ||
-      name != absl::StrCat(kPrefix, id)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " must be a loan resource name \"loans/{id}\", got \"", name.substr(0, 60), "\""));
-  }
-  return id;
-}
-
 absl::Status SaveLoanAndAnnounce(storage::Transaction& tx, const std::string& fund_id,
                                  LoanRecord& loan, const LoanPosition& position,
                                  const FundSettings& settings,
@@ -385,19 +371,6 @@ absl::Status SaveLoanAndAnnounce(storage::Transaction& tx, const std::string& fu
     changed.set_change(change);
     changed.set_amount_minor_units(amount_cents);
     CERCLES_RETURN_IF_ERROR(AppendLoanChanged(tx, fund_id, std::move(changed), now));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status ValidateResourceName(const std::string& name, const std::string& collection,
-                                  const std::string& field) {
-  const std::string prefix = absl::StrCat(collection, "/");
-  int64_t id = 0;
-  if (name.size() > 60 || !absl::StartsWith(name, prefix) ||
-      !absl::SimpleAtoi(absl::string_view(name).substr(prefix.size()), &id) || id <= 0 ||
-      name != absl::StrCat(prefix, id)) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " must be a resource name \"", prefix,
-                                                   "{id}\", got \"", name.substr(0, 60), "\""));
   }
   return absl::OkStatus();
 }
@@ -424,7 +397,7 @@ absl::StatusOr<int64_t> InsertLoan(storage::Transaction& tx, const LoanRecord& l
                        "disbursement_date, first_due_date, outstanding_principal_cents, "
                        "outstanding_interest_cents, guarantee_called_cents, create_time_us, "
                        "update_time_us, close_time_us) VALUES (",
-                       Placeholders(26), ") RETURNING id"),
+                       storage::Placeholders(26), ") RETURNING id"),
           {loan.applicant,
            loan.circle,
            loan.original_circle.empty() ? loan.circle : loan.original_circle,
@@ -595,7 +568,7 @@ v1::Loan ToProto(const LoanRecord& loan, const LoanPosition& position, absl::Civ
   if (loan.original_circle != loan.circle) out.set_original_circle(loan.original_circle);
   out.set_advisor(loan.advisor);
   out.set_state(ToProtoState(loan.state));
-  *out.mutable_amount() = ToMoney(loan.request.amount_cents, currency);
+  *out.mutable_amount() = api::ToMoney(loan.request.amount_cents, currency);
   out.set_purpose(loan.request.purpose);
   out.set_business_plan_summary(loan.request.business_plan_summary);
   out.set_document_reference(loan.request.document_reference);
@@ -621,22 +594,23 @@ v1::Loan ToProto(const LoanRecord& loan, const LoanPosition& position, absl::Civ
   out.set_submitted_by(loan.submitted_by);
   out.set_decided_by(loan.decided_by);
   out.set_state_reason(loan.state_reason);
-  *out.mutable_ceiling() = ToMoney(loan.ceiling_cents, currency);
+  *out.mutable_ceiling() = api::ToMoney(loan.ceiling_cents, currency);
   if (loan.disbursement_date.has_value()) {
-    *out.mutable_disbursement_date() = ToDate(*loan.disbursement_date);
+    *out.mutable_disbursement_date() = api::DateFromDay(*loan.disbursement_date);
   }
-  if (loan.first_due_date.has_value()) *out.mutable_first_due_date() = ToDate(*loan.first_due_date);
-  *out.mutable_outstanding_principal() = ToMoney(loan.outstanding_principal_cents, currency);
-  *out.mutable_outstanding_interest() = ToMoney(loan.outstanding_interest_cents, currency);
+  if (loan.first_due_date.has_value())
+    *out.mutable_first_due_date() = api::DateFromDay(*loan.first_due_date);
+  *out.mutable_outstanding_principal() = api::ToMoney(loan.outstanding_principal_cents, currency);
+  *out.mutable_outstanding_interest() = api::ToMoney(loan.outstanding_interest_cents, currency);
   if (loan.state == LoanState::kActive) {
     FillArrears(position, as_of, settings, &out);
     for (const InstalmentPosition& instalment : position) {
       if (instalment.fully_paid()) continue;
-      *out.mutable_next_unpaid_due_date() = ToDate(instalment.due);
+      *out.mutable_next_unpaid_due_date() = api::DateFromDay(instalment.due);
       break;
     }
   }
-  *out.mutable_guarantee_called() = ToMoney(loan.guarantee_called_cents, currency);
+  *out.mutable_guarantee_called() = api::ToMoney(loan.guarantee_called_cents, currency);
   SetTimestamp(loan.create_time, out.mutable_create_time());
   SetTimestamp(loan.update_time, out.mutable_update_time());
   if (loan.close_time.has_value()) SetTimestamp(*loan.close_time, out.mutable_close_time());
@@ -734,7 +708,7 @@ absl::StatusOr<std::vector<LoanRecord>> ListLoanRecords(storage::Transaction& tx
   add("applicant", filter.applicant);
   add("advisor", filter.advisor);
   if (!filter.states.empty()) {
-    absl::StrAppend(&where, " AND state IN (", Placeholders(filter.states.size()), ")");
+    absl::StrAppend(&where, " AND state IN (", storage::Placeholders(filter.states.size()), ")");
     for (LoanState state : filter.states) params.emplace_back(LoanStateName(state));
   }
   return QueryLoans(tx, where, params, absl::StrCat(" ORDER BY id LIMIT ", limit));
@@ -834,11 +808,11 @@ v1::Schedule PositionToProto(const LoanRecord& loan, const LoanPosition& positio
     v1::Instalment* in = out.add_instalments();
     FillInstalment(p.number, p.due, p.principal_due_cents, p.interest_due_cents, balance, currency,
                    in);
-    *in->mutable_principal_paid() = ToMoney(p.principal_paid_cents, currency);
-    *in->mutable_interest_paid() = ToMoney(p.interest_paid_cents, currency);
-    if (p.cleared_on.has_value()) *in->mutable_cleared_on() = ToDate(*p.cleared_on);
+    *in->mutable_principal_paid() = api::ToMoney(p.principal_paid_cents, currency);
+    *in->mutable_interest_paid() = api::ToMoney(p.interest_paid_cents, currency);
+    if (p.cleared_on.has_value()) *in->mutable_cleared_on() = api::DateFromDay(*p.cleared_on);
   }
-  *out.mutable_total_interest() = ToMoney(total_interest, currency);
+  *out.mutable_total_interest() = api::ToMoney(total_interest, currency);
   // The regular payment is a property of the terms: the same arithmetic as at
   // disbursement gives it back exactly.
   int64_t regular = 0;
@@ -853,7 +827,7 @@ v1::Schedule PositionToProto(const LoanRecord& loan, const LoanPosition& positio
     absl::StatusOr<Schedule> schedule = BuildSchedule(terms);
     if (schedule.ok()) regular = schedule->regular_payment_cents;
   }
-  *out.mutable_regular_payment() = ToMoney(regular, currency);
+  *out.mutable_regular_payment() = api::ToMoney(regular, currency);
   return out;
 }
 
@@ -863,56 +837,29 @@ v1::Schedule ScheduleToProto(const Schedule& schedule, const std::string& curren
     v1::Instalment* p = out.add_instalments();
     FillInstalment(in.number, in.due, in.principal_cents, in.interest_cents, in.balance_after_cents,
                    currency, p);
-    *p->mutable_principal_paid() = ToMoney(0, currency);
-    *p->mutable_interest_paid() = ToMoney(0, currency);
+    *p->mutable_principal_paid() = api::ToMoney(0, currency);
+    *p->mutable_interest_paid() = api::ToMoney(0, currency);
   }
-  *out.mutable_total_interest() = ToMoney(schedule.total_interest_cents, currency);
-  *out.mutable_regular_payment() = ToMoney(schedule.regular_payment_cents, currency);
+  *out.mutable_total_interest() = api::ToMoney(schedule.total_interest_cents, currency);
+  *out.mutable_regular_payment() = api::ToMoney(schedule.regular_payment_cents, currency);
   return out;
-}
-
-cercles::common::v1::Money ToMoney(int64_t cents, const std::string& currency) {
-  cercles::common::v1::Money money;
-  money.set_currency_code(currency);
-  money.set_minor_units(cents);
-  return money;
-}
-
-cercles::common::v1::Date ToDate(absl::CivilDay day) {
-  cercles::common::v1::Date date;
-  date.set_year(static_cast<int32_t>(day.year()));
-  date.set_month(day.month());
-  date.set_day(day.day());
-  return date;
 }
 
 absl::StatusOr<std::optional<absl::CivilDay>> FromDate(const cercles::common::v1::Date& date,
                                                        const std::string& field) {
-  if (date.year() == 0 && date.month() == 0 && date.day() == 0) {
-    return std::optional<absl::CivilDay>();
-  }
-  const absl::CivilDay day(date.year(), date.month(), date.day());
-  if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
-      day.month() != date.month() || day.day() != date.day()) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " must be a valid calendar date, got ",
-                                                   date.year(), "-", date.month(), "-",
-                                                   date.day()));
-  }
+  if (api::IsUnset(date)) return std::optional<absl::CivilDay>();
+  CERCLES_ASSIGN_OR_RETURN(absl::CivilDay day, api::DayFromDate(date, field));
   return std::optional<absl::CivilDay>(day);
 }
 
 absl::StatusOr<int64_t> FromMoney(const cercles::common::v1::Money& money,
                                   const std::string& currency, const std::string& field) {
-  if (!money.currency_code().empty() && money.currency_code() != currency) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " must be in the fund's currency ",
-                                                   currency, ", got \"",
-                                                   money.currency_code().substr(0, 10), "\""));
-  }
-  if (money.minor_units() <= 0) {
+  CERCLES_ASSIGN_OR_RETURN(int64_t minor_units, api::MinorUnits(money, currency, field));
+  if (minor_units <= 0) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, " must be a positive amount in minor units"));
   }
-  return money.minor_units();
+  return minor_units;
 }
 
 absl::StatusOr<std::optional<std::vector<std::string>>> AdvisorScope(storage::Transaction& tx,
@@ -949,23 +896,6 @@ absl::Status AppendLoanChanged(storage::Transaction& tx, const std::string& fund
                                v1::LoanChanged event, absl::Time now) {
   const std::string subject = event.loan().name();
   return events::AppendEvent(tx, fund_id, subject, event, now).status();
-}
-
-absl::StatusOr<std::string> NormaliseText(const std::string& text, const std::string& field,
-                                          size_t max_chars, bool required) {
-  std::string out(absl::StripAsciiWhitespace(text));
-  size_t chars = 0;
-  for (unsigned char c : out) {
-    if ((c & 0xC0) != 0x80) ++chars;  // not a UTF-8 continuation byte
-    if ((c < 0x20 && c != '\n') || c == 0x7f) {
-      return absl::InvalidArgumentError(absl::StrCat(field, " has control characters"));
-    }
-  }
-  if ((required && chars == 0) || chars > max_chars) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, required ? " is required: 1 to " : " must be at most ", max_chars, " characters"));
-  }
-  return out;
 }
 
 absl::CivilDay Today(absl::Time now) {

@@ -60,9 +60,6 @@ struct LoanRecord {
   std::string name() const;  // "loans/{id}"
 };
 
-// "loans/{id}" -> id; INVALID_ARGUMENT naming `field` otherwise.
-absl::StatusOr<int64_t> ParseLoanName(const std::string& name, const std::string& field);
-
 // NOT_FOUND "loan loans/{id} does not exist" when absent. With for_update the row
 // is locked for the rest of the transaction (PostgreSQL SELECT ... FOR UPDATE;
 // SQLite write transactions are already exclusive).
@@ -103,8 +100,6 @@ absl::StatusOr<FundSettings> LoadSettings(storage::Transaction& tx);
 
 // Conversions shared by every RPC file.
 v1::LoanState ToProtoState(LoanState state);
-cercles::common::v1::Money ToMoney(int64_t cents, const std::string& currency);
-cercles::common::v1::Date ToDate(absl::CivilDay day);
 // INVALID_ARGUMENT naming `field` for an invalid date; nullopt when unset (all zero).
 absl::StatusOr<std::optional<absl::CivilDay>> FromDate(const cercles::common::v1::Date& date,
                                                        const std::string& field);
@@ -177,17 +172,6 @@ absl::Status SaveLoanAndAnnounce(storage::Transaction& tx, const std::string& fu
                                  const FundSettings& settings,
                                  const std::vector<std::string>& changes, int64_t amount_cents,
                                  const v1::LoanChanged& event, absl::Time now, v1::Loan* out);
-
-// INVALID_ARGUMENT naming `field` unless `name` is "{collection}/{positive id}"
-// (collection "people", "circles", "advisors"...).
-absl::Status ValidateResourceName(const std::string& name, const std::string& collection,
-                                  const std::string& field);
-
-// A reason or note as given, trimmed: INVALID_ARGUMENT naming `field` when it is
-// longer than max_chars UTF-8 code points, has control characters (newlines
-// allowed), or is empty while required ("field is required: 1 to N characters").
-absl::StatusOr<std::string> NormaliseText(const std::string& text, const std::string& field,
-                                          size_t max_chars = 500, bool required = true);
 
 // The API schedule of a computed one (nothing paid).
 v1::Schedule ScheduleToProto(const Schedule& schedule, const std::string& currency);

@@ -13,10 +13,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/api/paging.h"
+#include "common/api/resource_name.h"
+#include "common/api/text.h"
 #include "common/events/watch.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
-#include "common/util/paging.h"
 #include "common/util/status.h"
 #include "services/lending/arrears.h"
 #include "services/lending/eligibility.h"
@@ -176,8 +178,9 @@ struct Submission {
 };
 
 absl::StatusOr<Submission> ParseSubmission(const v1::SubmitLoanRequestRequest& r) {
-  CERCLES_RETURN_IF_ERROR(ValidateResourceName(r.circle(), "circles", "circle"));
-  CERCLES_RETURN_IF_ERROR(ValidateResourceName(r.loan().applicant(), "people", "loan.applicant"));
+  CERCLES_RETURN_IF_ERROR(api::ParseName(r.circle(), "circles", "circle").status());
+  CERCLES_RETURN_IF_ERROR(
+      api::ParseName(r.loan().applicant(), "people", "loan.applicant").status());
   Submission s;
   s.circle = r.circle();
   s.applicant = r.loan().applicant();
@@ -261,13 +264,13 @@ struct ListQuery {
 absl::StatusOr<ListQuery> ParseListQuery(const v1::ListLoansRequest& r, absl::Time now) {
   ListQuery q;
   if (!r.circle().empty()) {
-    CERCLES_RETURN_IF_ERROR(ValidateResourceName(r.circle(), "circles", "circle"));
+    CERCLES_RETURN_IF_ERROR(api::ParseName(r.circle(), "circles", "circle").status());
   }
   if (!r.applicant().empty()) {
-    CERCLES_RETURN_IF_ERROR(ValidateResourceName(r.applicant(), "people", "applicant"));
+    CERCLES_RETURN_IF_ERROR(api::ParseName(r.applicant(), "people", "applicant").status());
   }
   if (!r.advisor().empty()) {
-    CERCLES_RETURN_IF_ERROR(ValidateResourceName(r.advisor(), "advisors", "advisor"));
+    CERCLES_RETURN_IF_ERROR(api::ParseName(r.advisor(), "advisors", "advisor").status());
   }
   q.filter.circle = r.circle();
   q.filter.applicant = r.applicant();
@@ -311,7 +314,7 @@ absl::Status Decide(const LendingContext& context, grpc::ServerContext* call,
                     const std::string& reason, const google::protobuf::Message& request,
                     google::protobuf::Message* response, const std::function<v1::Loan*()>& out) {
   CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
-  CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLoanName(loan_name, "loan"));
+  CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(loan_name, "loans", "loan"));
   return RunWrite(
       context, call, request, response,
       [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
@@ -467,7 +470,7 @@ grpc::Status LendingService::GetLoan(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLoanName(request->name(), "name"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "loans", "name"));
         CERCLES_ASSIGN_OR_RETURN(std::optional<absl::CivilDay> as_of,
                                  FromDate(request->as_of(), "as_of"));
         return storage::RunInTransaction(
@@ -489,8 +492,8 @@ grpc::Status LendingService::ListLoans(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int size, NormalisePageSize(request->page_size()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t start, DecodeIdPageToken(request->page_token()));
+        CERCLES_ASSIGN_OR_RETURN(int size, api::NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t start, api::DecodeIdPageToken(request->page_token()));
         CERCLES_ASSIGN_OR_RETURN(ListQuery query, ParseListQuery(*request, context_.clock->Now()));
         return storage::RunInTransaction(
             *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
@@ -528,7 +531,7 @@ grpc::Status LendingService::ListLoans(grpc::ServerContext* context,
                   }
                   if (response->loans_size() == size) {
                     // Another match exists: the page ends with the previous one.
-                    response->set_next_page_token(EncodeIdPageToken(last_listed));
+                    response->set_next_page_token(api::EncodeIdPageToken(last_listed));
                     return absl::OkStatus();
                   }
                   *response->add_loans() = std::move(out);
@@ -547,8 +550,8 @@ grpc::Status LendingService::CastCircleVote(grpc::ServerContext* context,
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLoanName(request->loan(), "loan"));
-        CERCLES_RETURN_IF_ERROR(ValidateResourceName(request->voter(), "people", "voter"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->loan(), "loans", "loan"));
+        CERCLES_RETURN_IF_ERROR(api::ParseName(request->voter(), "people", "voter").status());
         CERCLES_ASSIGN_OR_RETURN(bool replayed,
                                  service::AnswerReplay(context_, context, *request, response));
         if (replayed) return absl::OkStatus();
@@ -595,7 +598,7 @@ grpc::Status LendingService::CloseCircleVote(grpc::ServerContext* context,
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLoanName(request->loan(), "loan"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->loan(), "loans", "loan"));
         CERCLES_ASSIGN_OR_RETURN(bool replayed,
                                  service::AnswerReplay(context_, context, *request, response));
         if (replayed) return absl::OkStatus();
@@ -627,7 +630,7 @@ grpc::Status LendingService::ApproveLoan(grpc::ServerContext* context,
                        [&](const auth::Principal& who) -> absl::Status {
                          CERCLES_ASSIGN_OR_RETURN(
                              std::string note,
-                             NormaliseText(request->note(), "note", 500, /*required=*/false));
+                             api::CleanText(request->note(), "note", api::MultiLine(0, 500)));
                          return Decide(context_, context, who, {LoanState::kApproved, true},
                                        request->request_id(), request->loan(), note, *request,
                                        response, [&] { return response->mutable_loan(); });
@@ -639,8 +642,9 @@ grpc::Status LendingService::RejectLoan(grpc::ServerContext* context,
                                         v1::RejectLoanResponse* response) {
   return server::Serve(*context_.authorizer, context, *request, response,
                        [&](const auth::Principal& who) -> absl::Status {
-                         CERCLES_ASSIGN_OR_RETURN(std::string reason,
-                                                  NormaliseText(request->reason(), "reason"));
+                         CERCLES_ASSIGN_OR_RETURN(
+                             std::string reason,
+                             api::CleanText(request->reason(), "reason", api::MultiLine(1, 500)));
                          return Decide(context_, context, who, {LoanState::kRejected, true},
                                        request->request_id(), request->loan(), reason, *request,
                                        response, [&] { return response->mutable_loan(); });
@@ -652,8 +656,9 @@ grpc::Status LendingService::WithdrawLoan(grpc::ServerContext* context,
                                           v1::WithdrawLoanResponse* response) {
   return server::Serve(*context_.authorizer, context, *request, response,
                        [&](const auth::Principal& who) -> absl::Status {
-                         CERCLES_ASSIGN_OR_RETURN(std::string reason,
-                                                  NormaliseText(request->reason(), "reason"));
+                         CERCLES_ASSIGN_OR_RETURN(
+                             std::string reason,
+                             api::CleanText(request->reason(), "reason", api::MultiLine(1, 500)));
                          return Decide(context_, context, who, {LoanState::kWithdrawn, false},
                                        request->request_id(), request->loan(), reason, *request,
                                        response, [&] { return response->mutable_loan(); });
@@ -667,7 +672,7 @@ grpc::Status LendingService::DisburseLoan(grpc::ServerContext* context,
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLoanName(request->loan(), "loan"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->loan(), "loans", "loan"));
         CERCLES_ASSIGN_OR_RETURN(DisbursementTerms d, ParseDisbursement(*request));
         return RunWrite(
             context_, context, *request, response,
@@ -717,7 +722,7 @@ grpc::Status LendingService::GetLoanSchedule(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLoanName(request->loan(), "loan"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->loan(), "loans", "loan"));
         return storage::RunInTransaction(
             *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
               CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LoadLoan(tx, id, false));

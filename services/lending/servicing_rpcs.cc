@@ -11,9 +11,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/api/paging.h"
+#include "common/api/resource_name.h"
+#include "common/api/text.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
-#include "common/util/paging.h"
 #include "common/util/status.h"
 #include "services/lending/arrears.h"
 #include "services/lending/journal_store.h"
@@ -99,12 +101,12 @@ struct RepaymentInput {
 absl::StatusOr<RepaymentInput> ParseRepayment(const v1::RecordRepaymentRequest& r) {
   RepaymentInput in;
   CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(r.request_id()));
-  CERCLES_ASSIGN_OR_RETURN(in.loan_id, ParseLoanName(r.loan(), "loan"));
+  CERCLES_ASSIGN_OR_RETURN(in.loan_id, api::ParseName(r.loan(), "loans", "loan"));
   if (!r.has_amount()) return absl::InvalidArgumentError("amount is required");
   in.amount = r.amount();
   CERCLES_ASSIGN_OR_RETURN(in.received_on, FromDate(r.received_on(), "received_on"));
-  CERCLES_ASSIGN_OR_RETURN(in.reference, NormaliseText(r.reference(), "reference",
-                                                       kMaxReferenceChars, /*required=*/false));
+  CERCLES_ASSIGN_OR_RETURN(in.reference, api::CleanText(r.reference(), "reference",
+                                                        api::MultiLine(0, kMaxReferenceChars)));
   return in;
 }
 
@@ -317,8 +319,8 @@ absl::StatusOr<GuarantorPaymentInput> ParseGuarantorPayment(
     const v1::RecordGuarantorPaymentRequest& r) {
   GuarantorPaymentInput in;
   CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(r.request_id()));
-  CERCLES_ASSIGN_OR_RETURN(in.loan_id, ParseLoanName(r.loan(), "loan"));
-  CERCLES_RETURN_IF_ERROR(ValidateResourceName(r.guarantor(), "people", "guarantor"));
+  CERCLES_ASSIGN_OR_RETURN(in.loan_id, api::ParseName(r.loan(), "loans", "loan"));
+  CERCLES_RETURN_IF_ERROR(api::ParseName(r.guarantor(), "people", "guarantor").status());
   in.guarantor = r.guarantor();
   if (!r.has_amount()) return absl::InvalidArgumentError("amount is required");
   in.amount = r.amount();
@@ -440,7 +442,8 @@ grpc::Status LendingService::ReverseRepayment(grpc::ServerContext* context,
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(RepaymentKey key,
                                  ParseRepaymentName(request->repayment(), "repayment"));
-        CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseText(request->reason(), "reason"));
+        CERCLES_ASSIGN_OR_RETURN(std::string reason, api::CleanText(request->reason(), "reason",
+                                                                    api::MultiLine(1, 500)));
         return RunWrite(context_, context, *request, response,
                         [&](storage::Transaction& tx, absl::Time now) {
                           return ReverseRepaymentIn(context_, tx, who, key, reason, now, response);
@@ -454,9 +457,9 @@ grpc::Status LendingService::ListRepayments(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int64_t loan_id, ParseLoanName(request->loan(), "loan"));
-        CERCLES_ASSIGN_OR_RETURN(int size, NormalisePageSize(request->page_size()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t after, DecodeIdPageToken(request->page_token()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t loan_id, api::ParseName(request->loan(), "loans", "loan"));
+        CERCLES_ASSIGN_OR_RETURN(int size, api::NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t after, api::DecodeIdPageToken(request->page_token()));
         return storage::RunInTransaction(
             *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
               response->Clear();
@@ -465,12 +468,12 @@ grpc::Status LendingService::ListRepayments(grpc::ServerContext* context,
               CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
               CERCLES_ASSIGN_OR_RETURN(std::vector<RepaymentRecord> page,
                                        ListRepaymentRecords(tx, loan_id, after, size + 1));
-              for (size_t i = 0; i < page.size() && static_cast<int>(i) < size; ++i) {
-                *response->add_repayments() = RepaymentToProto(page[i], settings.currency);
+              api::Page<RepaymentRecord> listed = api::TakePage(
+                  std::move(page), size, [](const RepaymentRecord& r) { return r.id; });
+              for (const RepaymentRecord& r : listed.rows) {
+                *response->add_repayments() = RepaymentToProto(r, settings.currency);
               }
-              if (static_cast<int>(page.size()) > size) {
-                response->set_next_page_token(EncodeIdPageToken(page[size - 1].id));
-              }
+              response->set_next_page_token(listed.next_page_token);
               return absl::OkStatus();
             });
       });
@@ -483,7 +486,7 @@ grpc::Status LendingService::CallGuarantee(grpc::ServerContext* context,
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t loan_id, ParseLoanName(request->loan(), "loan"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t loan_id, api::ParseName(request->loan(), "loans", "loan"));
         CERCLES_ASSIGN_OR_RETURN(std::optional<absl::CivilDay> call_date,
                                  FromDate(request->call_date(), "call_date"));
         return RunWrite(
@@ -514,8 +517,9 @@ grpc::Status LendingService::WriteOffLoan(grpc::ServerContext* context,
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t loan_id, ParseLoanName(request->loan(), "loan"));
-        CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseText(request->reason(), "reason"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t loan_id, api::ParseName(request->loan(), "loans", "loan"));
+        CERCLES_ASSIGN_OR_RETURN(std::string reason, api::CleanText(request->reason(), "reason",
+                                                                    api::MultiLine(1, 500)));
         CERCLES_ASSIGN_OR_RETURN(std::optional<absl::CivilDay> write_off_date,
                                  FromDate(request->write_off_date(), "write_off_date"));
         return RunWrite(context_, context, *request, response,

@@ -8,6 +8,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/api/date.h"
+#include "common/api/money.h"
+#include "common/api/resource_name.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
 #include "services/lending/loan_store.h"
@@ -71,15 +74,9 @@ std::string RepaymentRecord::name() const {
 }
 
 absl::StatusOr<RepaymentKey> ParseRepaymentName(const std::string& name, const std::string& field) {
-  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
-  RepaymentKey key;
-  if (parts.size() != 4 || parts[0] != "loans" || parts[2] != "repayments" ||
-      !absl::SimpleAtoi(parts[1], &key.loan_id) || !absl::SimpleAtoi(parts[3], &key.id) ||
-      key.loan_id <= 0 || key.id <= 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " must be \"loans/{loan_id}/repayments/{repayment_id}\" with positive ids"));
-  }
-  return key;
+  CERCLES_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                           api::ParseNestedName(name, "loans/{id}/repayments/{id}", field));
+  return RepaymentKey{ids[0], ids[1]};
 }
 
 absl::StatusOr<int64_t> InsertRepayment(storage::Transaction& tx, const RepaymentRecord& r) {
@@ -151,17 +148,17 @@ absl::StatusOr<std::vector<RepaymentRecord>> ListRepaymentRecords(storage::Trans
 v1::Repayment RepaymentToProto(const RepaymentRecord& r, const std::string& currency) {
   v1::Repayment out;
   out.set_name(r.name());
-  *out.mutable_amount() = ToMoney(r.amount_cents, currency);
-  *out.mutable_received_on() = ToDate(r.allocation.received_on);
+  *out.mutable_amount() = api::ToMoney(r.amount_cents, currency);
+  *out.mutable_received_on() = api::DateFromDay(r.allocation.received_on);
   out.set_reference(r.reference);
   for (const AllocationLine& line : r.allocation.lines) {
     v1::RepaymentAllocation* a = out.add_allocations();
     a->set_instalment_number(line.instalment_number);
-    *a->mutable_principal() = ToMoney(line.principal_cents, currency);
-    *a->mutable_interest() = ToMoney(line.interest_cents, currency);
+    *a->mutable_principal() = api::ToMoney(line.principal_cents, currency);
+    *a->mutable_interest() = api::ToMoney(line.interest_cents, currency);
   }
-  *out.mutable_principal() = ToMoney(r.allocation.principal_cents, currency);
-  *out.mutable_interest() = ToMoney(r.allocation.interest_cents, currency);
+  *out.mutable_principal() = api::ToMoney(r.allocation.principal_cents, currency);
+  *out.mutable_interest() = api::ToMoney(r.allocation.interest_cents, currency);
   out.set_journal_entry_id(r.journal_entry_id);
   out.set_reversed(r.reversal_entry_id.has_value());
   out.set_reversal_entry_id(r.reversal_entry_id.value_or(0));
@@ -237,15 +234,15 @@ v1::GuaranteeCall GuaranteeCallToProto(const GuaranteeCallRecord& call,
                                        const std::string& currency) {
   v1::GuaranteeCall out;
   out.set_loan(absl::StrCat("loans/", call.loan_id));
-  *out.mutable_amount() = ToMoney(call.amount_cents, currency);
+  *out.mutable_amount() = api::ToMoney(call.amount_cents, currency);
   for (const GuaranteeShareRecord& share : call.shares) {
     v1::GuarantorShare* s = out.add_shares();
     s->set_guarantor(share.guarantor);
-    *s->mutable_amount() = ToMoney(share.amount_cents, currency);
-    *s->mutable_paid() = ToMoney(share.paid_cents, currency);
+    *s->mutable_amount() = api::ToMoney(share.amount_cents, currency);
+    *s->mutable_paid() = api::ToMoney(share.paid_cents, currency);
   }
   out.set_days_past_due(call.days_past_due);
-  *out.mutable_call_date() = ToDate(call.call_date);
+  *out.mutable_call_date() = api::DateFromDay(call.call_date);
   out.set_journal_entry_id(call.journal_entry_id);
   return out;
 }

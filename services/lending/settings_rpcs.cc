@@ -7,10 +7,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "common/api/paging.h"
+#include "common/api/text.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
 #include "common/util/clock.h"
-#include "common/util/paging.h"
 #include "common/util/status.h"
 #include "services/lending/lending_service.h"
 #include "services/lending/loan_store.h"
@@ -117,7 +118,8 @@ grpc::Status LendingService::UpdateFundSettings(grpc::ServerContext* context,
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseText(request->reason(), "reason"));
+        CERCLES_ASSIGN_OR_RETURN(std::string reason, api::CleanText(request->reason(), "reason",
+                                                                    api::MultiLine(1, 500)));
         const FundSettings wanted = SettingsFromProto(request->settings());
         CERCLES_RETURN_IF_ERROR(ValidateForApi(wanted));
         return RunWrite(
@@ -149,9 +151,9 @@ grpc::Status LendingService::ListFundSettingsChanges(
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int size, NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int size, api::NormalisePageSize(request->page_size()));
         // Newest first: the page starts below this id (0: the top).
-        CERCLES_ASSIGN_OR_RETURN(int64_t before, DecodeIdPageToken(request->page_token()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t before, api::DecodeIdPageToken(request->page_token()));
         return storage::RunInTransaction(
             *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
               response->Clear();
@@ -167,7 +169,7 @@ grpc::Status LendingService::ListFundSettingsChanges(
                 CERCLES_ASSIGN_OR_RETURN(*response->add_changes(), ChangeFromRow(rows[i]));
               }
               if (rows.size() > static_cast<size_t>(size)) {
-                response->set_next_page_token(EncodeIdPageToken(rows[size - 1].Int(0)));
+                response->set_next_page_token(api::EncodeIdPageToken(rows[size - 1].Int(0)));
               }
               return absl::OkStatus();
             });

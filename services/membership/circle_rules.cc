@@ -8,33 +8,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/api/text.h"
 
 namespace cercles::membership {
 namespace {
 
 using cercles::membership::v1::CharacteristicKind;
 
-bool HasControlCharacters(const std::string& s) {
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f) return true;
-  }
-  return false;
-}
-
 }  // namespace
-
-absl::StatusOr<int64_t> ParseCircleName(const std::string& name, const std::string& field) {
-  constexpr absl::string_view kPrefix = "circles/";
-  int64_t id = 0;
-  if (!absl::StartsWith(name, kPrefix) ||
-      !absl::SimpleAtoi(absl::string_view(name).substr(kPrefix.size()), &id) || id <= 0 ||
-      name.size() > 40) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " must be a circle resource name \"circles/{id}\" with a positive id, got \"",
-        name.substr(0, 60), "\""));
-  }
-  return id;
-}
 
 std::string CircleName(int64_t id) { return absl::StrCat("circles/", id); }
 
@@ -64,14 +45,10 @@ absl::StatusOr<Characteristic> NormaliseCharacteristic(const Characteristic& c,
     return absl::InvalidArgumentError(
         absl::StrCat(field, ".custom_kind must be empty unless kind is CHARACTERISTIC_KIND_OTHER"));
   }
-  std::string value(absl::StripAsciiWhitespace(c.value()));
-  if (value.empty() || value.size() > kMaxCharacteristicValueLength ||
-      HasControlCharacters(value)) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ".value must be 1 to ",
-                                                   kMaxCharacteristicValueLength,
-                                                   " characters with no control characters"));
-  }
-  out.set_value(value);
+  absl::StatusOr<std::string> value = api::CleanText(
+      c.value(), absl::StrCat(field, ".value"), api::OneLine(1, kMaxCharacteristicValueLength));
+  if (!value.ok()) return value.status();
+  out.set_value(*std::move(value));
   return out;
 }
 
@@ -93,14 +70,10 @@ absl::StatusOr<std::vector<Characteristic>> NormaliseFilter(
 
 absl::StatusOr<Circle> DraftNewCircle(const Circle& requested) {
   Circle draft;
-  std::string display_name(absl::StripAsciiWhitespace(requested.display_name()));
-  if (display_name.empty() || display_name.size() > kMaxDisplayNameLength ||
-      HasControlCharacters(display_name)) {
-    return absl::InvalidArgumentError(absl::StrCat("circle.display_name must be 1 to ",
-                                                   kMaxDisplayNameLength,
-                                                   " characters with no control characters"));
-  }
-  draft.set_display_name(display_name);
+  absl::StatusOr<std::string> display_name = api::CleanText(
+      requested.display_name(), "circle.display_name", api::OneLine(1, kMaxDisplayNameLength));
+  if (!display_name.ok()) return display_name.status();
+  draft.set_display_name(*std::move(display_name));
   absl::StatusOr<std::vector<Characteristic>> characteristics =
       NormaliseFilter(requested.characteristics(), "circle.characteristics");
   if (!characteristics.ok()) return characteristics.status();
@@ -121,30 +94,6 @@ absl::StatusOr<Circle> DraftNewCircle(const Circle& requested) {
 }  // namespace cercles::membership
 
 namespace cercles::membership {
-namespace {
-
-absl::StatusOr<int64_t> ParseId(const std::string& name, absl::string_view collection,
-                                const std::string& field) {
-  const std::string prefix = absl::StrCat(collection, "/");
-  int64_t id = 0;
-  if (!absl::StartsWith(name, prefix) ||
-      !absl::SimpleAtoi(absl::string_view(name).substr(prefix.size()), &id) || id <= 0 ||
-      name.size() > 40) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " must be \"", collection,
-                                                   "/{id}\" with a positive id, got \"",
-                                                   name.substr(0, 60), "\""));
-  }
-  return id;
-}
-
-}  // namespace
-
-absl::StatusOr<int64_t> ParsePersonName(const std::string& name, const std::string& field) {
-  return ParseId(name, "people", field);
-}
-absl::StatusOr<int64_t> ParseAdvisorName(const std::string& name, const std::string& field) {
-  return ParseId(name, "advisors", field);
-}
 std::string PersonName(int64_t id) { return absl::StrCat("people/", id); }
 std::string AdvisorName(int64_t id) { return absl::StrCat("advisors/", id); }
 
@@ -168,16 +117,7 @@ std::string StatusName(CircleStatus status) {
 }
 
 absl::StatusOr<std::string> NormaliseReason(const std::string& reason, const std::string& field) {
-  std::string out(absl::StripAsciiWhitespace(reason));
-  if (out.empty() || out.size() > 500) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is required: 1 to 500 characters"));
-  }
-  for (unsigned char c : out) {
-    if ((c < 0x20 && c != '\n') || c == 0x7f) {
-      return absl::InvalidArgumentError(absl::StrCat(field, " has control characters"));
-    }
-  }
-  return out;
+  return api::CleanText(reason, field, api::MultiLine(1, 500));
 }
 
 bool AcceptsMembers(CircleStatus status) {
@@ -293,12 +233,9 @@ absl::StatusOr<CircleStatus> MergedStatus(const std::vector<CircleStatus>& sourc
 
 absl::StatusOr<Advisor> DraftAdvisor(const Advisor& requested) {
   Advisor out;
-  std::string display_name(absl::StripAsciiWhitespace(requested.display_name()));
-  if (display_name.empty() || display_name.size() > kMaxDisplayNameLength ||
-      HasControlCharacters(display_name)) {
-    return absl::InvalidArgumentError(
-        "advisor.display_name must be 1 to 120 characters with no control characters");
-  }
+  absl::StatusOr<std::string> display_name = api::CleanText(
+      requested.display_name(), "advisor.display_name", api::OneLine(1, kMaxDisplayNameLength));
+  if (!display_name.ok()) return display_name.status();
   std::string email(absl::StripAsciiWhitespace(requested.email()));
   size_t at = email.find('@');
   if (email.size() > 254 || at == std::string::npos || at == 0 ||
@@ -316,7 +253,7 @@ absl::StatusOr<Advisor> DraftAdvisor(const Advisor& requested) {
         "advisor.principal_name must be the staff token's name: 1 to 64 letters, digits, '.', "
         "'_' or '-'");
   }
-  out.set_display_name(display_name);
+  out.set_display_name(*std::move(display_name));
   out.set_email(absl::AsciiStrToLower(email));
   out.set_principal_name(principal);
   return out;

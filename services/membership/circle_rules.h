@@ -23,8 +23,7 @@ inline constexpr int kMaxCharacteristics = 16;
 inline constexpr size_t kMaxDisplayNameLength = 120;
 inline constexpr size_t kMaxCharacteristicValueLength = 64;
 
-// "circles/42" → 42. `field` names the request field in the error.
-absl::StatusOr<int64_t> ParseCircleName(const std::string& name, const std::string& field);
+// "circles/42" (parsed by api::ParseName, as every name is).
 std::string CircleName(int64_t id);
 
 // Checks a characteristic and returns it normalised (value trimmed; custom kind
@@ -44,9 +43,7 @@ absl::StatusOr<std::vector<Characteristic>> NormaliseFilter(
 using cercles::membership::v1::Advisor;
 using cercles::membership::v1::CircleStatus;
 
-// "people/7" → 7, "advisors/3" → 3 (field named in the error).
-absl::StatusOr<int64_t> ParsePersonName(const std::string& name, const std::string& field);
-absl::StatusOr<int64_t> ParseAdvisorName(const std::string& name, const std::string& field);
+// "people/7", "advisors/3".
 std::string PersonName(int64_t id);
 std::string AdvisorName(int64_t id);
 

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/resource_name.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
 #include "services/membership/circle_rules.h"
@@ -32,12 +33,6 @@ Circle CircleFromRow(const storage::Row& row, const std::string& fund_id) {
   if (!row.IsNull(6)) c.set_advisor(AdvisorName(row.Int(6)));
   c.set_status_reason(row.Text(7));
   return c;
-}
-
-std::string Placeholders(size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
-  return out;
 }
 
 absl::Status InsertCharacteristics(
@@ -113,11 +108,11 @@ absl::Status CircleStore::LoadDetails(storage::Transaction& tx,
   std::map<int64_t, Circle*> by_id;
   std::vector<storage::Value> params;
   for (Circle* c : circles) {
-    int64_t id = ParseCircleName(c->name(), "name").value_or(0);
+    int64_t id = api::ParseName(c->name(), "circles", "name").value_or(0);
     by_id[id] = c;
     params.emplace_back(id);
   }
-  const std::string in = Placeholders(params.size());
+  const std::string in = storage::Placeholders(params.size());
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows rows,
       tx.Query(

@@ -8,6 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/api/date.h"
+#include "common/api/resource_name.h"
+#include "common/api/text.h"
 #include "common/util/status.h"
 #include "services/membership/circle_rules.h"
 
@@ -26,40 +29,6 @@ using cercles::membership::v1::MeetingSchedule;
 
 constexpr absl::string_view kScheduleSuffix = "/meetingSchedule";
 
-// A decimal id made of digits only (no sign, no spaces), 1 to 18 of them, above 0.
-std::optional<int64_t> ParsePositiveId(absl::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  int64_t value = 0;
-  for (char c : text) {
-    if (!absl::ascii_isdigit(c)) return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  if (value <= 0) return std::nullopt;
-  return value;
-}
-
-// Trimmed text within `max_chars` characters. One-line text has no control
-// characters; multi-line text may hold tabs and line breaks. (NUL is never
-// allowed: PostgreSQL cannot store it in TEXT.)
-absl::StatusOr<std::string> CheckText(const std::string& text, const std::string& field,
-                                      size_t max_chars, bool multi_line) {
-  std::string trimmed(absl::StripAsciiWhitespace(text));
-  for (unsigned char c : trimmed) {
-    const bool control = c < 0x20 || c == 0x7f;
-    if (!control) continue;
-    if (multi_line && (c == '\n' || c == '\r' || c == '\t')) continue;
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " must not contain control characters",
-                     multi_line ? " other than tabs and line breaks" : ""));
-  }
-  const size_t length = CharacterCount(trimmed);
-  if (length > max_chars) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " must be at most ", max_chars, " characters, got ", length));
-  }
-  return trimmed;
-}
-
 int DaysInMonth(absl::CivilMonth month) {
   return static_cast<int>((absl::CivilDay(month + 1) - 1).day());
 }
@@ -72,13 +41,9 @@ absl::CivilDay MonthlyDay(absl::CivilMonth month, int anchor_day) {
 
 absl::StatusOr<int64_t> ParseMeetingScheduleName(const std::string& name,
                                                  const std::string& field) {
-  if (absl::EndsWith(name, kScheduleSuffix)) {
-    auto circle = ParseCircleName(name.substr(0, name.size() - kScheduleSuffix.size()), field);
-    if (circle.ok()) return circle;
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat(field, " must be \"circles/{id}/meetingSchedule\" with a positive id, got \"",
-                   name.substr(0, 60), "\""));
+  CERCLES_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                           api::ParseNestedName(name, "circles/{id}/meetingSchedule", field));
+  return ids[0];
 }
 
 std::string MeetingScheduleName(int64_t circle_id) {
@@ -86,30 +51,24 @@ std::string MeetingScheduleName(int64_t circle_id) {
 }
 
 absl::StatusOr<MeetingKey> ParseMeetingName(const std::string& name, const std::string& field) {
-  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
-  if (parts.size() == 4 && parts[0] == "circles" && parts[2] == "meetings") {
-    std::optional<int64_t> circle = ParsePositiveId(parts[1]);
-    std::optional<int64_t> meeting = ParsePositiveId(parts[3]);
-    if (circle.has_value() && meeting.has_value()) return MeetingKey{*circle, *meeting};
-  }
-  return absl::InvalidArgumentError(absl::StrCat(
-      field, " must be a meeting resource name \"circles/{id}/meetings/{id}\" with positive ids, ",
-      "got \"", name.substr(0, 80), "\""));
+  CERCLES_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                           api::ParseNestedName(name, "circles/{id}/meetings/{id}", field));
+  return MeetingKey{ids[0], ids[1]};
 }
 
 std::string MeetingName(int64_t circle_id, int64_t meeting_id) {
   return absl::StrCat(CircleName(circle_id), "/meetings/", meeting_id);
 }
 
-std::string FormatDay(absl::CivilDay day) { return FormatDate(ToDate(day)); }
+std::string FormatDay(absl::CivilDay day) { return api::FormatDate(api::DateFromDay(day)); }
 
 absl::StatusOr<DayRange> ParseDayRange(const Date* start_date, const Date* end_date) {
   DayRange range;
   if (start_date != nullptr) {
-    CERCLES_ASSIGN_OR_RETURN(range.first, CheckDate(*start_date, "start_date"));
+    CERCLES_ASSIGN_OR_RETURN(range.first, api::DayFromDate(*start_date, "start_date"));
   }
   if (end_date != nullptr) {
-    CERCLES_ASSIGN_OR_RETURN(range.last, CheckDate(*end_date, "end_date"));
+    CERCLES_ASSIGN_OR_RETURN(range.last, api::DayFromDate(*end_date, "end_date"));
   }
   if (range.first.has_value() && range.last.has_value() && *range.first > *range.last) {
     return absl::InvalidArgumentError(absl::StrCat("start_date ", FormatDay(*range.first),
@@ -130,16 +89,17 @@ absl::StatusOr<ScheduleDraft> DraftSchedule(const MeetingSchedule& requested) {
   if (!requested.has_first_meeting_date()) {
     return absl::InvalidArgumentError("schedule.first_meeting_date is required");
   }
-  CERCLES_ASSIGN_OR_RETURN(draft.first_meeting, CheckDate(requested.first_meeting_date(),
-                                                          "schedule.first_meeting_date"));
-  CERCLES_ASSIGN_OR_RETURN(
-      std::string location,
-      CheckText(requested.location(), "schedule.location", kMaxLocationLength, false));
-  CERCLES_ASSIGN_OR_RETURN(std::string notes, CheckText(requested.notes(), "schedule.notes",
-                                                        kMaxScheduleNotesLength, true));
+  CERCLES_ASSIGN_OR_RETURN(draft.first_meeting, api::DayFromDate(requested.first_meeting_date(),
+                                                                 "schedule.first_meeting_date"));
+  CERCLES_ASSIGN_OR_RETURN(std::string location,
+                           api::CleanText(requested.location(), "schedule.location",
+                                          api::OneLine(0, kMaxLocationLength)));
+  CERCLES_ASSIGN_OR_RETURN(std::string notes,
+                           api::CleanText(requested.notes(), "schedule.notes",
+                                          api::MultiLine(0, kMaxScheduleNotesLength)));
   draft.schedule.set_name(MeetingScheduleName(draft.circle_id));
   draft.schedule.set_frequency(requested.frequency());
-  *draft.schedule.mutable_first_meeting_date() = ToDate(draft.first_meeting);
+  *draft.schedule.mutable_first_meeting_date() = api::DateFromDay(draft.first_meeting);
   draft.schedule.set_location(std::move(location));
   draft.schedule.set_notes(std::move(notes));
   return draft;
@@ -195,14 +155,15 @@ absl::StatusOr<MeetingDraft> DraftMeeting(const Meeting& requested, absl::CivilD
   if (!requested.has_meeting_date()) {
     return absl::InvalidArgumentError("meeting.meeting_date is required");
   }
-  CERCLES_ASSIGN_OR_RETURN(draft.day, CheckDate(requested.meeting_date(), "meeting.meeting_date"));
+  CERCLES_ASSIGN_OR_RETURN(draft.day,
+                           api::DayFromDate(requested.meeting_date(), "meeting.meeting_date"));
   if (draft.day > today) {
     return absl::InvalidArgumentError(
         absl::StrCat("meeting.meeting_date ", FormatDay(draft.day), " is after today (",
                      FormatDay(today), "): a meeting is recorded once it has been held"));
   }
   Meeting& meeting = draft.meeting;
-  *meeting.mutable_meeting_date() = ToDate(draft.day);
+  *meeting.mutable_meeting_date() = api::DateFromDay(draft.day);
 
   if (requested.attendance().empty()) {
     return absl::InvalidArgumentError(
@@ -217,7 +178,8 @@ absl::StatusOr<MeetingDraft> DraftMeeting(const Meeting& requested, absl::CivilD
   for (int i = 0; i < requested.attendance_size(); ++i) {
     const Attendance& entry = requested.attendance(i);
     const std::string field = absl::StrCat("meeting.attendance[", i, "]");
-    CERCLES_ASSIGN_OR_RETURN(int64_t person, ParsePersonName(entry.person(), field + ".person"));
+    CERCLES_ASSIGN_OR_RETURN(int64_t person,
+                             api::ParseName(entry.person(), "people", field + ".person"));
     auto [it, inserted] = attendance_index.emplace(person, i);
     if (!inserted) {
       return absl::InvalidArgumentError(absl::StrCat(field, " lists ", PersonName(person),
@@ -233,8 +195,9 @@ absl::StatusOr<MeetingDraft> DraftMeeting(const Meeting& requested, absl::CivilD
         entry.status() == v1::ATTENDANCE_STATUS_LATE) {
       ++attended;
     }
-    CERCLES_ASSIGN_OR_RETURN(std::string note, CheckText(entry.note(), field + ".note",
-                                                         kMaxAttendanceNoteLength, false));
+    CERCLES_ASSIGN_OR_RETURN(
+        std::string note,
+        api::CleanText(entry.note(), field + ".note", api::OneLine(0, kMaxAttendanceNoteLength)));
     Attendance* out = meeting.add_attendance();
     out->set_person(PersonName(person));
     out->set_status(entry.status());
@@ -247,15 +210,17 @@ absl::StatusOr<MeetingDraft> DraftMeeting(const Meeting& requested, absl::CivilD
         "attending");
   }
 
-  CERCLES_ASSIGN_OR_RETURN(std::string minutes, CheckText(requested.minutes(), "meeting.minutes",
-                                                          kMaxMinutesLength, true));
+  CERCLES_ASSIGN_OR_RETURN(
+      std::string minutes,
+      api::CleanText(requested.minutes(), "meeting.minutes", api::MultiLine(0, kMaxMinutesLength)));
   meeting.set_minutes(std::move(minutes));
 
   std::map<int64_t, int> follow_up_index;
   for (int i = 0; i < requested.follow_ups_size(); ++i) {
     const BusinessFollowUp& entry = requested.follow_ups(i);
     const std::string field = absl::StrCat("meeting.follow_ups[", i, "]");
-    CERCLES_ASSIGN_OR_RETURN(int64_t person, ParsePersonName(entry.person(), field + ".person"));
+    CERCLES_ASSIGN_OR_RETURN(int64_t person,
+                             api::ParseName(entry.person(), "people", field + ".person"));
     if (attendance_index.count(person) == 0) {
       return absl::InvalidArgumentError(
           absl::StrCat(field, ".person ", PersonName(person),
@@ -269,15 +234,15 @@ absl::StatusOr<MeetingDraft> DraftMeeting(const Meeting& requested, absl::CivilD
     }
     BusinessFollowUp* out = meeting.add_follow_ups();
     out->set_person(PersonName(person));
-    CERCLES_ASSIGN_OR_RETURN(
-        *out->mutable_progress(),
-        CheckText(entry.progress(), field + ".progress", kMaxFollowUpTextLength, true));
-    CERCLES_ASSIGN_OR_RETURN(
-        *out->mutable_difficulties(),
-        CheckText(entry.difficulties(), field + ".difficulties", kMaxFollowUpTextLength, true));
-    CERCLES_ASSIGN_OR_RETURN(
-        *out->mutable_help_details(),
-        CheckText(entry.help_details(), field + ".help_details", kMaxFollowUpTextLength, true));
+    CERCLES_ASSIGN_OR_RETURN(*out->mutable_progress(),
+                             api::CleanText(entry.progress(), field + ".progress",
+                                            api::MultiLine(0, kMaxFollowUpTextLength)));
+    CERCLES_ASSIGN_OR_RETURN(*out->mutable_difficulties(),
+                             api::CleanText(entry.difficulties(), field + ".difficulties",
+                                            api::MultiLine(0, kMaxFollowUpTextLength)));
+    CERCLES_ASSIGN_OR_RETURN(*out->mutable_help_details(),
+                             api::CleanText(entry.help_details(), field + ".help_details",
+                                            api::MultiLine(0, kMaxFollowUpTextLength)));
     std::set<int> kinds;
     for (int k = 0; k < entry.help_offered_size(); ++k) {
       const int kind = entry.help_offered(k);

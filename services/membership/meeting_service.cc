@@ -7,9 +7,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/api/date.h"
+#include "common/api/paging.h"
+#include "common/api/resource_name.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
-#include "common/util/paging.h"
 #include "common/util/status.h"
 #include "services/membership/circle_rules.h"
 #include "services/membership/meeting_rules.h"
@@ -22,15 +24,15 @@ namespace {
 constexpr size_t kFullPageByteBudget = 1 << 20;
 
 std::string EncodePosition(const MeetingListPosition& position) {
-  return EncodePageToken(absl::StrCat(position.day, ":", position.meeting_id));
+  return api::EncodePageToken(absl::StrCat(position.day, ":", position.meeting_id));
 }
 
 absl::StatusOr<std::optional<MeetingListPosition>> DecodePosition(const std::string& token) {
-  CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(token));
+  CERCLES_ASSIGN_OR_RETURN(std::string position, api::DecodePageToken(token));
   if (position.empty()) return std::optional<MeetingListPosition>();
   std::vector<std::string> parts = absl::StrSplit(position, ':');
   MeetingListPosition decoded;
-  if (parts.size() != 2 || !ParseDate(parts[0]).has_value() ||
+  if (parts.size() != 2 || !api::ParseDate(parts[0]).has_value() ||
       !absl::SimpleAtoi(parts[1], &decoded.meeting_id) || decoded.meeting_id <= 0) {
     return absl::InvalidArgumentError("page_token is not a token this service issued");
   }
@@ -137,7 +139,7 @@ grpc::Status MeetingService::GetMeetingSchedule(grpc::ServerContext* context,
           const absl::CivilDay first_day(first.year(), first.month(), first.day());
           for (absl::CivilDay day :
                PlannedMeetingDays(schedule->frequency(), first_day, Today(), upcoming)) {
-            *response->add_upcoming_dates() = ToDate(day);
+            *response->add_upcoming_dates() = api::DateFromDay(day);
           }
         }
         *response->mutable_schedule() = *std::move(schedule);
@@ -152,7 +154,8 @@ grpc::Status MeetingService::RecordMeeting(grpc::ServerContext* context,
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t circle_id, ParseCircleName(request->parent(), "parent"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t circle_id,
+                                 api::ParseName(request->parent(), "circles", "parent"));
         if (!request->has_meeting()) return absl::InvalidArgumentError("meeting is required");
         CERCLES_ASSIGN_OR_RETURN(MeetingDraft draft, DraftMeeting(request->meeting(), Today()));
         CERCLES_RETURN_IF_ERROR(CheckAccessBeforeWrite(who, circle_id));
@@ -213,8 +216,9 @@ grpc::Status MeetingService::ListMeetings(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int64_t circle_id, ParseCircleName(request->parent(), "parent"));
-        CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t circle_id,
+                                 api::ParseName(request->parent(), "circles", "parent"));
+        CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(std::optional<MeetingListPosition> after,
                                  DecodePosition(request->page_token()));
         CERCLES_ASSIGN_OR_RETURN(
@@ -247,7 +251,7 @@ grpc::Status MeetingService::ListMeetings(grpc::ServerContext* context,
           const v1::Meeting& last = *response->meetings().rbegin();
           CERCLES_ASSIGN_OR_RETURN(MeetingKey key, ParseMeetingName(last.name(), "name"));
           response->set_next_page_token(
-              EncodePosition({FormatDate(last.meeting_date()), key.meeting_id}));
+              EncodePosition({api::FormatDate(last.meeting_date()), key.meeting_id}));
         }
         return absl::OkStatus();
       });
@@ -259,7 +263,8 @@ grpc::Status MeetingService::GetAttendanceSummary(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int64_t circle_id, ParseCircleName(request->circle(), "circle"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t circle_id,
+                                 api::ParseName(request->circle(), "circles", "circle"));
         CERCLES_ASSIGN_OR_RETURN(
             DayRange range,
             ParseDayRange(request->has_start_date() ? &request->start_date() : nullptr,

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/date.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
 #include "services/membership/circle_rules.h"
@@ -40,7 +41,7 @@ std::string IdList(const std::map<int64_t, Meeting*>& by_id, std::vector<storage
 // Days are written by FormatDay, so they read back; a row that does not is
 // shown as an unset date rather than failing the whole read.
 cercles::common::v1::Date StoredDate(const std::string& text) {
-  return ParseDate(text).value_or(cercles::common::v1::Date());
+  return api::ParseDate(text).value_or(cercles::common::v1::Date());
 }
 
 constexpr char kMeetingColumns[] = "id, circle_id, meeting_day, record_principal, create_time_us";

@@ -9,11 +9,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cercles/membership/v1/events.pb.h"
+#include "common/api/paging.h"
+#include "common/api/resource_name.h"
 #include "common/events/watch.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
 #include "common/util/clock.h"
-#include "common/util/paging.h"
 #include "common/util/status.h"
 #include "services/membership/circle_access.h"
 #include "services/membership/circle_rules.h"
@@ -28,7 +29,7 @@ namespace {
 bool IsAdmin(const auth::Principal& who) { return who.role == cercles::common::v1::ROLE_ADMIN; }
 
 absl::StatusOr<int64_t> DecodeOffset(const std::string& token) {
-  CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(token));
+  CERCLES_ASSIGN_OR_RETURN(std::string position, api::DecodePageToken(token));
   int64_t offset = 0;
   if (!position.empty() && (!absl::SimpleAtoi(position, &offset) || offset < 0)) {
     return absl::InvalidArgumentError("page_token is not a token this service issued");
@@ -40,12 +41,12 @@ absl::StatusOr<int64_t> DecodeOffset(const std::string& token) {
 template <typename T, typename Add>
 absl::Status Page(const std::vector<T>& all, int32_t page_size, const std::string& token, Add add,
                   std::string* next_token) {
-  CERCLES_ASSIGN_OR_RETURN(int size, NormalisePageSize(page_size));
+  CERCLES_ASSIGN_OR_RETURN(int size, api::NormalisePageSize(page_size));
   CERCLES_ASSIGN_OR_RETURN(int64_t offset, DecodeOffset(token));
   const size_t begin = std::min(all.size(), static_cast<size_t>(offset));
   const size_t end = std::min(all.size(), begin + static_cast<size_t>(size));
   for (size_t i = begin; i < end; ++i) add(all[i]);
-  if (end < all.size()) *next_token = EncodePageToken(absl::StrCat(end));
+  if (end < all.size()) *next_token = api::EncodePageToken(absl::StrCat(end));
   return absl::OkStatus();
 }
 
@@ -158,7 +159,7 @@ grpc::Status MembershipService::GetCircle(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseCircleName(request->name(), "name"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "circles", "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_RETURN_IF_ERROR(CheckCircleAccess(*tx, who, id, CircleAccess::kRead));
         CERCLES_ASSIGN_OR_RETURN(*response->mutable_circle(), Reload(*tx, id));
@@ -172,9 +173,10 @@ grpc::Status MembershipService::ListCircles(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after_id, [&]() -> absl::StatusOr<int64_t> {
-          CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(request->page_token()));
+          CERCLES_ASSIGN_OR_RETURN(std::string position,
+                                   api::DecodePageToken(request->page_token()));
           int64_t id = 0;
           if (!position.empty() && (!absl::SimpleAtoi(position, &id) || id < 0)) {
             return absl::InvalidArgumentError("page_token is not a token this service issued");
@@ -191,7 +193,7 @@ grpc::Status MembershipService::ListCircles(grpc::ServerContext* context,
                                  NormaliseFilter(request->characteristics(), "characteristics"));
         if (!request->advisor().empty()) {
           CERCLES_ASSIGN_OR_RETURN(filter.advisor_id,
-                                   ParseAdvisorName(request->advisor(), "advisor"));
+                                   api::ParseName(request->advisor(), "advisors", "advisor"));
         }
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         if (who.role == cercles::common::v1::ROLE_ADVISOR) {
@@ -211,13 +213,12 @@ grpc::Status MembershipService::ListCircles(grpc::ServerContext* context,
         CERCLES_ASSIGN_OR_RETURN(std::vector<v1::Circle> circles,
                                  circles_.List(*tx, filter, after_id, page_size + 1));
         CERCLES_RETURN_IF_ERROR(tx->Commit());
-        const bool more = static_cast<int>(circles.size()) > page_size;
-        if (more) circles.pop_back();
-        for (auto& c : circles) *response->add_circles() = std::move(c);
-        if (more) {
-          int64_t last = ParseCircleName(response->circles().rbegin()->name(), "name").value_or(0);
-          response->set_next_page_token(EncodePageToken(absl::StrCat(last)));
-        }
+        api::Page<v1::Circle> page =
+            api::TakePage(std::move(circles), page_size, [](const v1::Circle& c) {
+              return api::ParseName(c.name(), "circles", "name").value_or(0);
+            });
+        for (auto& c : page.rows) *response->add_circles() = std::move(c);
+        response->set_next_page_token(page.next_page_token);
         return absl::OkStatus();
       });
 }
@@ -236,8 +237,8 @@ grpc::Status MembershipService::UpdateCircle(grpc::ServerContext* context,
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t id,
-                                 ParseCircleName(request->circle().name(), "circle.name"));
+        CERCLES_ASSIGN_OR_RETURN(
+            int64_t id, api::ParseName(request->circle().name(), "circles", "circle.name"));
         bool name_changes = false, characteristics_change = false;
         if (request->update_mask().paths().empty()) {
           return absl::InvalidArgumentError(
@@ -285,8 +286,10 @@ grpc::Status MembershipService::AddCircleMember(grpc::ServerContext* context,
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t circle_id, ParseCircleName(request->circle(), "circle"));
-        CERCLES_ASSIGN_OR_RETURN(int64_t person_id, ParsePersonName(request->person(), "person"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t circle_id,
+                                 api::ParseName(request->circle(), "circles", "circle"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t person_id,
+                                 api::ParseName(request->person(), "people", "person"));
         CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseReason(request->reason(), "reason"));
         return RunWrite(
             context_, context, *request, response,
@@ -327,8 +330,10 @@ grpc::Status MembershipService::RemoveCircleMember(grpc::ServerContext* context,
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t circle_id, ParseCircleName(request->circle(), "circle"));
-        CERCLES_ASSIGN_OR_RETURN(int64_t person_id, ParsePersonName(request->person(), "person"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t circle_id,
+                                 api::ParseName(request->circle(), "circles", "circle"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t person_id,
+                                 api::ParseName(request->person(), "people", "person"));
         CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseReason(request->reason(), "reason"));
         return RunWrite(
             context_, context, *request, response,
@@ -368,7 +373,8 @@ grpc::Status MembershipService::ListCircleMembers(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseCircleName(request->circle(), "circle"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id,
+                                 api::ParseName(request->circle(), "circles", "circle"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_RETURN_IF_ERROR(CheckCircleAccess(*tx, who, id, CircleAccess::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::vector<MemberRow> members,
@@ -387,7 +393,8 @@ grpc::Status MembershipService::ListCircleHistory(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseCircleName(request->circle(), "circle"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id,
+                                 api::ParseName(request->circle(), "circles", "circle"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_RETURN_IF_ERROR(CheckCircleAccess(*tx, who, id, CircleAccess::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::vector<v1::CircleHistoryEntry> entries,
@@ -409,7 +416,7 @@ absl::Status MembershipService::ChangeStatus(grpc::ServerContext* call, const au
                                              Response* response,
                                              const google::protobuf::Timestamp* effective) {
   CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
-  CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseCircleName(name, "name"));
+  CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(name, "circles", "name"));
   std::string reason;
   if (reason_required || !reason_in.empty()) {
     CERCLES_ASSIGN_OR_RETURN(reason, NormaliseReason(reason_in, "reason"));
@@ -529,8 +536,8 @@ grpc::Status MembershipService::MergeCircles(grpc::ServerContext* context,
         std::vector<int64_t> sources;
         std::set<int64_t> distinct;
         for (int i = 0; i < request->circles_size(); ++i) {
-          CERCLES_ASSIGN_OR_RETURN(
-              int64_t id, ParseCircleName(request->circles(i), absl::StrCat("circles[", i, "]")));
+          CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->circles(i), "circles",
+                                                              absl::StrCat("circles[", i, "]")));
           if (!distinct.insert(id).second) {
             return absl::InvalidArgumentError(
                 absl::StrCat("circles[", i, "] repeats ", request->circles(i)));
@@ -609,7 +616,8 @@ grpc::Status MembershipService::MergeCircles(grpc::ServerContext* context,
               CERCLES_ASSIGN_OR_RETURN(
                   v1::Circle created,
                   circles_.Insert(tx, result_draft, advisor, who.ToString(), now));
-              CERCLES_ASSIGN_OR_RETURN(int64_t result_id, ParseCircleName(created.name(), "name"));
+              CERCLES_ASSIGN_OR_RETURN(int64_t result_id,
+                                       api::ParseName(created.name(), "circles", "name"));
               const std::string into = absl::StrCat("merged into ", created.name());
               for (const auto& [source, person] : moves) {
                 CERCLES_RETURN_IF_ERROR(
@@ -689,7 +697,7 @@ grpc::Status MembershipService::ProposeCircles(grpc::ServerContext* context,
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t training_id,
-                                 ParseTrainingName(request->training(), "training"));
+                                 api::ParseName(request->training(), "trainings", "training"));
         std::set<std::string> seen;
         CERCLES_ASSIGN_OR_RETURN(
             std::vector<std::string> hard,
@@ -764,17 +772,17 @@ grpc::Status MembershipService::AcceptCircleProposal(grpc::ServerContext* contex
           }
           Planned p{*std::move(draft), {}, std::nullopt};
           if (!proposed.advisor().empty()) {
-            CERCLES_ASSIGN_OR_RETURN(p.advisor,
-                                     ParseAdvisorName(proposed.advisor(), field + ".advisor"));
+            CERCLES_ASSIGN_OR_RETURN(
+                p.advisor, api::ParseName(proposed.advisor(), "advisors", field + ".advisor"));
             if (who.role != cercles::common::v1::ROLE_ADMIN) {
               return absl::PermissionDeniedError(
                   absl::StrCat(field, ".advisor: only an admin assigns circles to advisors"));
             }
           }
           for (int j = 0; j < proposed.people_size(); ++j) {
-            CERCLES_ASSIGN_OR_RETURN(
-                int64_t id,
-                ParsePersonName(proposed.people(j), absl::StrCat(field, ".people[", j, "]")));
+            CERCLES_ASSIGN_OR_RETURN(int64_t id,
+                                     api::ParseName(proposed.people(j), "people",
+                                                    absl::StrCat(field, ".people[", j, "]")));
             if (!everyone.insert(id).second) {
               return absl::InvalidArgumentError(
                   absl::StrCat(field, ".people[", j, "] ", proposed.people(j),
@@ -802,7 +810,7 @@ grpc::Status MembershipService::AcceptCircleProposal(grpc::ServerContext* contex
                 v1::Circle created,
                 circles_.Insert(tx, p.draft, p.advisor.has_value() ? p.advisor : advisor,
                                 who.ToString(), now));
-            CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseCircleName(created.name(), "name"));
+            CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(created.name(), "circles", "name"));
             std::vector<v1::CircleMember> members;
             std::vector<std::string> untrained;
             for (int64_t person : p.people) {
@@ -883,20 +891,18 @@ grpc::Status MembershipService::ListAdvisors(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after, DecodeOffset(request->page_token()));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::vector<v1::Advisor> advisors,
                                  circles_.ListAdvisors(*tx, after, page_size + 1));
         CERCLES_RETURN_IF_ERROR(tx->Commit());
-        const bool more = static_cast<int>(advisors.size()) > page_size;
-        if (more) advisors.pop_back();
-        for (auto& a : advisors) *response->add_advisors() = std::move(a);
-        if (more) {
-          int64_t last =
-              ParseAdvisorName(response->advisors().rbegin()->name(), "name").value_or(0);
-          response->set_next_page_token(EncodePageToken(absl::StrCat(last)));
-        }
+        api::Page<v1::Advisor> page =
+            api::TakePage(std::move(advisors), page_size, [](const v1::Advisor& a) {
+              return api::ParseName(a.name(), "advisors", "name").value_or(0);
+            });
+        for (auto& a : page.rows) *response->add_advisors() = std::move(a);
+        response->set_next_page_token(page.next_page_token);
         return absl::OkStatus();
       });
 }
@@ -908,9 +914,10 @@ grpc::Status MembershipService::AssignCircleAdvisor(grpc::ServerContext* context
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t circle_id, ParseCircleName(request->circle(), "circle"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t circle_id,
+                                 api::ParseName(request->circle(), "circles", "circle"));
         CERCLES_ASSIGN_OR_RETURN(int64_t advisor_id,
-                                 ParseAdvisorName(request->advisor(), "advisor"));
+                                 api::ParseName(request->advisor(), "advisors", "advisor"));
         return RunWrite(
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {

@@ -11,6 +11,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "common/api/date.h"
+#include "common/api/text.h"
 #include "common/redaction/redaction.h"
 
 namespace cercles::membership {
@@ -23,15 +25,6 @@ using google::protobuf::util::FieldMaskUtil;
 constexpr const char* kOutputOnlyPaths[] = {"name", "current_circle", "trainings_completed",
                                             "create_time", "update_time"};
 
-// Control characters (C0 and DEL); line breaks only where `allow_newlines`.
-bool HasControlCharacters(absl::string_view s, bool allow_newlines = false) {
-  for (unsigned char c : s) {
-    if (allow_newlines && (c == '\n' || c == '\r')) continue;
-    if (c < 0x20 || c == 0x7f) return true;
-  }
-  return false;
-}
-
 class Checker {
  public:
   void Add(std::string field, std::string rule) {
@@ -40,20 +33,17 @@ class Checker {
   // Trims `text` and checks it is min..max characters without control characters.
   std::string Text(const std::string& text, const std::string& field, size_t min, size_t max,
                    bool allow_newlines = false) {
-    std::string out(absl::StripAsciiWhitespace(text));
-    const size_t length = CharacterCount(out);
-    if (length < min || length > max || HasControlCharacters(out, allow_newlines)) {
-      Add(field,
-          min > 0
-              ? absl::StrCat("must be ", min, " to ", max, " characters with no control characters")
-              : absl::StrCat("must be at most ", max, " characters with no control characters"));
+    std::string out(api::TrimText(text));
+    if (std::optional<std::string> violation =
+            api::TextViolation(out, api::TextRule{min, max, allow_newlines})) {
+      Add(field, *std::move(violation));
     }
     return out;
   }
   std::optional<absl::CivilDay> Day(const Date& date, const std::string& field) {
-    absl::StatusOr<absl::CivilDay> day = CheckDate(date, field);
+    absl::StatusOr<absl::CivilDay> day = api::DayFromDate(date, field);
     if (!day.ok()) {
-      Add(field, kRealDayRule);
+      Add(field, std::string(api::kRealDayRule));
       return std::nullopt;
     }
     return *day;
@@ -155,20 +145,6 @@ absl::Status ViolationsStatus(const std::vector<FieldViolation>& violations) {
       }));
 }
 
-absl::StatusOr<absl::CivilDay> CheckDate(const Date& date, const std::string& field) {
-  const absl::CivilDay day(date.year(), date.month(), date.day());
-  if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
-      day.month() != date.month() || day.day() != date.day()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " ", kRealDayRule, ", got ", FormatDate(date)));
-  }
-  return day;
-}
-
-Date ToDate(absl::CivilDay day) {
-  return MakeDate(static_cast<int>(day.year()), day.month(), day.day());
-}
-
 Date MakeDate(int year, int month, int day) {
   Date date;
   date.set_year(year);
@@ -177,34 +153,7 @@ Date MakeDate(int year, int month, int day) {
   return date;
 }
 
-std::string FormatDate(const Date& date) {
-  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
-}
-
-std::optional<Date> ParseDate(absl::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  int parts[3] = {0, 0, 0};
-  const size_t starts[3] = {0, 5, 8};
-  const size_t lengths[3] = {4, 2, 2};
-  for (int p = 0; p < 3; ++p) {
-    for (size_t i = 0; i < lengths[p]; ++i) {
-      const char c = text[starts[p] + i];
-      if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return std::nullopt;
-      parts[p] = parts[p] * 10 + (c - '0');
-    }
-  }
-  const Date date = MakeDate(parts[0], parts[1], parts[2]);
-  if (!CheckDate(date, "date").ok()) return std::nullopt;
-  return date;
-}
-
 absl::CivilDay DayOf(absl::Time time) { return absl::ToCivilDay(time, absl::UTCTimeZone()); }
-
-size_t CharacterCount(absl::string_view text) {
-  size_t count = 0;
-  for (unsigned char c : text) count += (c & 0xC0) != 0x80;
-  return count;
-}
 
 std::string SearchKey(absl::string_view text) {
   std::string out;

@@ -33,8 +33,6 @@ inline constexpr size_t kMaxSectorLength = 64;
 inline constexpr int kMaxExpertiseEntries = 20;
 inline constexpr size_t kMaxExpertiseLength = 64;
 inline constexpr int kMinBirthYear = 1900;
-inline constexpr char kRealDayRule[] =
-    "must be a real calendar day (year 1 to 9999, month 1 to 12, day of that month)";
 
 // One broken rule: the field path ("person.contact.email") and the rule
 // ("must look like name@example.org").
@@ -47,21 +45,11 @@ struct FieldViolation {
 // "<field> <rule>", separated by "; " (rules never contain "; ").
 absl::Status ViolationsStatus(const std::vector<FieldViolation>& violations);
 
-// Calendar days. `field` names the field in errors; `today` is the fund's day.
-// A Date must be a real day of years 1 to 9999.
-absl::StatusOr<absl::CivilDay> CheckDate(const cercles::common::v1::Date& date,
-                                         const std::string& field);
-cercles::common::v1::Date ToDate(absl::CivilDay day);
-// A Date with these fields as given (unchecked: see CheckDate).
+// Calendar days convert with common/api/date.h (api::DayFromDate, DateFromDay,
+// FormatDate, ParseDate). A Date with these fields as given (unchecked).
 cercles::common::v1::Date MakeDate(int year, int month, int day);
-// "2024-05-01"; and back (strictly YYYY-MM-DD, a real day).
-std::string FormatDate(const cercles::common::v1::Date& date);
-std::optional<cercles::common::v1::Date> ParseDate(absl::string_view text);
 // The UTC calendar day of an instant (the fund's day; schedules use the same).
 absl::CivilDay DayOf(absl::Time time);
-
-// Number of characters (UTF-8 code points) of a string.
-size_t CharacterCount(absl::string_view text);
 
 // The key names and sectors are searched by: lower case with the accents of
 // the Latin letters French and English use removed ("Émilie" -> "emilie").

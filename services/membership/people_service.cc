@@ -6,10 +6,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cercles/membership/v1/people_events.pb.h"
+#include "common/api/paging.h"
+#include "common/api/resource_name.h"
+#include "common/api/text.h"
 #include "common/events/outbox.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
-#include "common/util/paging.h"
 #include "common/util/status.h"
 #include "services/membership/circle_rules.h"
 #include "services/membership/people_rules.h"
@@ -40,10 +42,7 @@ Person WithoutOutputOnly(Person person) {
 
 absl::StatusOr<std::string> NormaliseFilterText(const std::string& text, const std::string& field,
                                                 size_t max) {
-  std::string out(absl::StripAsciiWhitespace(text));
-  if (CharacterCount(out) > max) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " must be at most ", max, " characters"));
-  }
+  CERCLES_ASSIGN_OR_RETURN(std::string out, api::CleanText(text, field, api::OneLine(0, max)));
   return SearchKey(out);
 }
 
@@ -82,7 +81,7 @@ grpc::Status PeopleService::GetPerson(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParsePersonName(request->name(), "name"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "people", "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::optional<Person> person, people_.Get(*tx, id));
         if (!person.has_value()) {
@@ -102,7 +101,7 @@ grpc::Status PeopleService::UpdatePerson(grpc::ServerContext* context,
       [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t id,
-                                 ParsePersonName(request->person().name(), "person.name"));
+                                 api::ParseName(request->person().name(), "people", "person.name"));
         return RunWrite(
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
@@ -145,8 +144,8 @@ grpc::Status PeopleService::ListPeople(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t after_id, DecodeIdPageToken(request->page_token()));
+        CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t after_id, api::DecodeIdPageToken(request->page_token()));
         PeopleFilter filter;
         if (!v1::PersonStatus_IsValid(request->status())) {
           return absl::InvalidArgumentError("status is not a known PersonStatus");
@@ -158,25 +157,23 @@ grpc::Status PeopleService::ListPeople(grpc::ServerContext* context,
         CERCLES_ASSIGN_OR_RETURN(
             filter.sector, NormaliseFilterText(request->sector(), "sector", kMaxSectorLength));
         if (!request->circle().empty()) {
-          CERCLES_ASSIGN_OR_RETURN(filter.circle_id, ParseCircleName(request->circle(), "circle"));
+          CERCLES_ASSIGN_OR_RETURN(filter.circle_id,
+                                   api::ParseName(request->circle(), "circles", "circle"));
         }
         if (!request->cohort().empty()) {
           CERCLES_ASSIGN_OR_RETURN(filter.training_id,
-                                   ParseTrainingName(request->cohort(), "cohort"));
+                                   api::ParseName(request->cohort(), "trainings", "cohort"));
         }
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         // One extra row tells whether another page exists without a second query.
         CERCLES_ASSIGN_OR_RETURN(std::vector<Person> people,
                                  people_.List(*tx, filter, after_id, page_size + 1));
         CERCLES_RETURN_IF_ERROR(tx->Commit());
-        const bool more = static_cast<int>(people.size()) > page_size;
-        if (more) people.pop_back();
-        for (Person& p : people) *response->add_people() = AsSeenBy(who, std::move(p));
-        if (more) {
-          const int64_t last =
-              ParsePersonName(response->people().rbegin()->name(), "name").value_or(0);
-          response->set_next_page_token(EncodePageToken(absl::StrCat(last)));
-        }
+        api::Page<Person> page = api::TakePage(std::move(people), page_size, [](const Person& p) {
+          return api::ParseName(p.name(), "people", "name").value_or(0);
+        });
+        for (Person& p : page.rows) *response->add_people() = AsSeenBy(who, std::move(p));
+        response->set_next_page_token(page.next_page_token);
         return absl::OkStatus();
       });
 }

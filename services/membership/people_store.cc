@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "cercles/membership/v1/membership.pb.h"
+#include "common/api/date.h"
+#include "common/api/resource_name.h"
 #include "common/util/clock.h"
 #include "common/util/crypto.h"
 #include "common/util/status.h"
@@ -45,11 +47,11 @@ std::vector<storage::Value> PersonColumnParams() {
 
 storage::Value DateValue(bool present, const cercles::common::v1::Date& date) {
   if (!present) return storage::Null{};
-  return FormatDate(date);
+  return api::FormatDate(date);
 }
 
 void ReadDate(const storage::Row& row, size_t column, cercles::common::v1::Date* out) {
-  std::optional<cercles::common::v1::Date> date = ParseDate(row.Text(column));
+  std::optional<cercles::common::v1::Date> date = api::ParseDate(row.Text(column));
   if (date.has_value()) *out = *date;
 }
 
@@ -131,7 +133,7 @@ absl::Status LoadExpertise(storage::Transaction& tx, std::vector<Person>& people
   std::string placeholders;
   std::vector<storage::Value> params;
   for (Person& p : people) {
-    const int64_t id = ParsePersonName(p.name(), "name").value_or(0);
+    const int64_t id = api::ParseName(p.name(), "people", "name").value_or(0);
     by_id[id] = &p;
     absl::StrAppend(&placeholders, placeholders.empty() ? "?" : ", ?");
     params.emplace_back(id);

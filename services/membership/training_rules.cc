@@ -6,22 +6,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/date.h"
+#include "common/api/text.h"
 #include "services/membership/people_rules.h"
 
 namespace cercles::membership {
-
-absl::StatusOr<int64_t> ParseTrainingName(const std::string& name, const std::string& field) {
-  constexpr absl::string_view kPrefix = "trainings/";
-  int64_t id = 0;
-  if (!absl::StartsWith(name, kPrefix) ||
-      !absl::SimpleAtoi(absl::string_view(name).substr(kPrefix.size()), &id) || id <= 0 ||
-      name.size() > 40) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " must be a training resource name \"trainings/{id}\" with a positive id, got \"",
-        name.substr(0, 60), "\""));
-  }
-  return id;
-}
 
 std::string TrainingName(int64_t id) { return absl::StrCat("trainings/", id); }
 
@@ -32,14 +21,10 @@ std::string EnrolmentName(int64_t training_id, int64_t person_id) {
 absl::StatusOr<Training> DraftNewTraining(const Training& requested) {
   std::vector<FieldViolation> violations;
   Training draft;
-  std::string display_name(absl::StripAsciiWhitespace(requested.display_name()));
-  bool control = false;
-  for (unsigned char c : display_name) control = control || c < 0x20 || c == 0x7f;
-  const size_t length = CharacterCount(display_name);
-  if (length == 0 || length > kMaxTrainingNameLength || control) {
-    violations.push_back(
-        {"training.display_name", absl::StrCat("must be 1 to ", kMaxTrainingNameLength,
-                                               " characters with no control characters")});
+  std::string display_name(api::TrimText(requested.display_name()));
+  if (std::optional<std::string> violation =
+          api::TextViolation(display_name, api::OneLine(1, kMaxTrainingNameLength))) {
+    violations.push_back({"training.display_name", *std::move(violation)});
   }
   draft.set_display_name(display_name);
   auto required_day = [&](bool present, const cercles::common::v1::Date& date,
@@ -48,9 +33,9 @@ absl::StatusOr<Training> DraftNewTraining(const Training& requested) {
       violations.push_back({field, "is required"});
       return std::nullopt;
     }
-    absl::StatusOr<absl::CivilDay> day = CheckDate(date, field);
+    absl::StatusOr<absl::CivilDay> day = api::DayFromDate(date, field);
     if (!day.ok()) {
-      violations.push_back({field, kRealDayRule});
+      violations.push_back({field, std::string(api::kRealDayRule)});
       return std::nullopt;
     }
     return *day;
@@ -76,13 +61,13 @@ absl::StatusOr<Training> DraftNewTraining(const Training& requested) {
 
 absl::Status CheckCompletionDate(const cercles::common::v1::Date& completion_date,
                                  const Training& training, absl::CivilDay today) {
-  absl::StatusOr<absl::CivilDay> day = CheckDate(completion_date, "completion_date");
+  absl::StatusOr<absl::CivilDay> day = api::DayFromDate(completion_date, "completion_date");
   if (!day.ok()) return day.status();
-  absl::StatusOr<absl::CivilDay> start = CheckDate(training.start_date(), "start_date");
+  absl::StatusOr<absl::CivilDay> start = api::DayFromDate(training.start_date(), "start_date");
   if (start.ok() && *day < *start) {
     return absl::InvalidArgumentError(absl::StrCat("completion_date must not be before ",
                                                    training.name(), " started (",
-                                                   FormatDate(training.start_date()), ")"));
+                                                   api::FormatDate(training.start_date()), ")"));
   }
   if (*day > today + 1) {
     return absl::InvalidArgumentError("completion_date must not be in the future");

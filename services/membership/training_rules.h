@@ -21,8 +21,7 @@ using cercles::membership::v1::Training;
 inline constexpr size_t kMaxTrainingNameLength = 120;
 inline constexpr int kMaxTrainingDays = 731;  // two years: a longer one is a typo
 
-// "trainings/42" → 42. `field` names the request field in the error.
-absl::StatusOr<int64_t> ParseTrainingName(const std::string& name, const std::string& field);
+// "trainings/42".
 std::string TrainingName(int64_t id);
 // "trainings/42/enrolments/7".
 std::string EnrolmentName(int64_t training_id, int64_t person_id);

@@ -6,10 +6,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "cercles/membership/v1/people_events.pb.h"
+#include "common/api/date.h"
+#include "common/api/paging.h"
+#include "common/api/resource_name.h"
 #include "common/events/outbox.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
-#include "common/util/paging.h"
 #include "common/util/status.h"
 #include "services/membership/circle_rules.h"
 #include "services/membership/people_rules.h"
@@ -30,7 +32,7 @@ absl::Status PersonNotFound(const std::string& name) {
 
 // Page tokens of ListEnrolments hold "training_id:person_id".
 absl::StatusOr<EnrolmentPosition> PositionFromPageToken(const std::string& token) {
-  CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(token));
+  CERCLES_ASSIGN_OR_RETURN(std::string position, api::DecodePageToken(token));
   EnrolmentPosition after;
   if (position.empty()) return after;
   std::vector<std::string> parts = absl::StrSplit(position, ':');
@@ -72,7 +74,7 @@ grpc::Status TrainingService::GetTraining(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseTrainingName(request->name(), "name"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "trainings", "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::optional<Training> training, trainings_.Get(*tx, id));
         if (!training.has_value()) return TrainingNotFound(request->name());
@@ -87,21 +89,19 @@ grpc::Status TrainingService::ListTrainings(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t after_id, DecodeIdPageToken(request->page_token()));
+        CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t after_id, api::DecodeIdPageToken(request->page_token()));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         // One extra row tells whether another page exists without a second query.
         CERCLES_ASSIGN_OR_RETURN(std::vector<Training> trainings,
                                  trainings_.List(*tx, after_id, page_size + 1));
         CERCLES_RETURN_IF_ERROR(tx->Commit());
-        const bool more = static_cast<int>(trainings.size()) > page_size;
-        if (more) trainings.pop_back();
-        for (Training& t : trainings) *response->add_trainings() = std::move(t);
-        if (more) {
-          const int64_t last =
-              ParseTrainingName(response->trainings().rbegin()->name(), "name").value_or(0);
-          response->set_next_page_token(EncodePageToken(absl::StrCat(last)));
-        }
+        api::Page<Training> page =
+            api::TakePage(std::move(trainings), page_size, [](const Training& t) {
+              return api::ParseName(t.name(), "trainings", "name").value_or(0);
+            });
+        for (Training& t : page.rows) *response->add_trainings() = std::move(t);
+        response->set_next_page_token(page.next_page_token);
         return absl::OkStatus();
       });
 }
@@ -114,8 +114,9 @@ grpc::Status TrainingService::EnrolPerson(grpc::ServerContext* context,
       [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t training_id,
-                                 ParseTrainingName(request->training(), "training"));
-        CERCLES_ASSIGN_OR_RETURN(int64_t person_id, ParsePersonName(request->person(), "person"));
+                                 api::ParseName(request->training(), "trainings", "training"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t person_id,
+                                 api::ParseName(request->person(), "people", "person"));
         return RunWrite(
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
@@ -157,12 +158,14 @@ grpc::Status TrainingService::CompleteTraining(grpc::ServerContext* context,
       [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t training_id,
-                                 ParseTrainingName(request->training(), "training"));
-        CERCLES_ASSIGN_OR_RETURN(int64_t person_id, ParsePersonName(request->person(), "person"));
+                                 api::ParseName(request->training(), "trainings", "training"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t person_id,
+                                 api::ParseName(request->person(), "people", "person"));
         if (!request->has_completion_date()) {
           return absl::InvalidArgumentError("completion_date is required");
         }
-        CERCLES_RETURN_IF_ERROR(CheckDate(request->completion_date(), "completion_date").status());
+        CERCLES_RETURN_IF_ERROR(
+            api::DayFromDate(request->completion_date(), "completion_date").status());
         return RunWrite(
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
@@ -183,7 +186,7 @@ grpc::Status TrainingService::CompleteTraining(grpc::ServerContext* context,
               if (enrolment->has_completion_date()) {
                 return absl::FailedPreconditionError(
                     absl::StrCat(request->person(), " already completed ", request->training(),
-                                 " on ", FormatDate(enrolment->completion_date())));
+                                 " on ", api::FormatDate(enrolment->completion_date())));
               }
               CERCLES_RETURN_IF_ERROR(
                   CheckCompletionDate(request->completion_date(), *training, DayOf(now)));
@@ -208,7 +211,7 @@ grpc::Status TrainingService::ListEnrolments(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(EnrolmentPosition after,
                                  PositionFromPageToken(request->page_token()));
         if (request->training().empty() && request->person().empty()) {
@@ -218,25 +221,25 @@ grpc::Status TrainingService::ListEnrolments(grpc::ServerContext* context,
         EnrolmentFilter filter;
         if (!request->training().empty()) {
           CERCLES_ASSIGN_OR_RETURN(filter.training_id,
-                                   ParseTrainingName(request->training(), "training"));
+                                   api::ParseName(request->training(), "trainings", "training"));
         }
         if (!request->person().empty()) {
-          CERCLES_ASSIGN_OR_RETURN(filter.person_id, ParsePersonName(request->person(), "person"));
+          CERCLES_ASSIGN_OR_RETURN(filter.person_id,
+                                   api::ParseName(request->person(), "people", "person"));
         }
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         // One extra row tells whether another page exists without a second query.
         CERCLES_ASSIGN_OR_RETURN(std::vector<Enrolment> enrolments,
                                  trainings_.ListEnrolments(*tx, filter, after, page_size + 1));
         CERCLES_RETURN_IF_ERROR(tx->Commit());
-        const bool more = static_cast<int>(enrolments.size()) > page_size;
-        if (more) enrolments.pop_back();
-        for (Enrolment& e : enrolments) *response->add_enrolments() = std::move(e);
-        if (more) {
-          const Enrolment& last = *response->enrolments().rbegin();
-          response->set_next_page_token(EncodePageToken(
-              absl::StrCat(ParseTrainingName(last.training(), "training").value_or(0), ":",
-                           ParsePersonName(last.person(), "person").value_or(0))));
-        }
+        api::Page<Enrolment> page =
+            api::TakePage(std::move(enrolments), page_size, [](const Enrolment& last) {
+              return absl::StrCat(
+                  api::ParseName(last.training(), "trainings", "training").value_or(0), ":",
+                  api::ParseName(last.person(), "people", "person").value_or(0));
+            });
+        for (Enrolment& e : page.rows) *response->add_enrolments() = std::move(e);
+        response->set_next_page_token(page.next_page_token);
         return absl::OkStatus();
       });
 }

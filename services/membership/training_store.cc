@@ -1,6 +1,7 @@
 #include "services/membership/training_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/api/date.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
 #include "services/membership/circle_rules.h"
@@ -20,7 +21,7 @@ constexpr char kEnrolmentColumns[] =
     "e.training_id, e.person_id, p.given_name, p.family_name, e.enrol_time_us, e.completed_on";
 
 void SetDate(const std::string& text, cercles::common::v1::Date* out) {
-  std::optional<cercles::common::v1::Date> date = ParseDate(text);
+  std::optional<cercles::common::v1::Date> date = api::ParseDate(text);
   if (date.has_value()) *out = *date;
 }
 
@@ -57,8 +58,8 @@ absl::StatusOr<Training> TrainingStore::Insert(storage::Transaction& tx, const T
       storage::Rows rows,
       tx.Query("INSERT INTO trainings (display_name, start_date, end_date, create_time_us, "
                "update_time_us) VALUES (?, ?, ?, ?, ?) RETURNING id",
-               {draft.display_name(), FormatDate(draft.start_date()), FormatDate(draft.end_date()),
-                now_us, now_us}));
+               {draft.display_name(), api::FormatDate(draft.start_date()),
+                api::FormatDate(draft.end_date()), now_us, now_us}));
   if (rows.size() != 1) return absl::InternalError("training insert returned no id");
   Training stored = draft;
   stored.set_name(TrainingName(rows[0].Int(0)));
@@ -125,7 +126,7 @@ absl::StatusOr<Enrolment> TrainingStore::Complete(storage::Transaction& tx, int6
   CERCLES_RETURN_IF_ERROR(
       tx.Exec("UPDATE training_enrolments SET completed_on = ?, complete_time_us = ? "
               "WHERE training_id = ? AND person_id = ?",
-              {FormatDate(date), ToMicros(now), training_id, person_id})
+              {api::FormatDate(date), ToMicros(now), training_id, person_id})
           .status());
   CERCLES_ASSIGN_OR_RETURN(std::optional<Enrolment> enrolment,
                            GetEnrolment(tx, training_id, person_id));

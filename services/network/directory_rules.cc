@@ -8,6 +8,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/api/resource_name.h"
+#include "common/api/text.h"
 #include "common/util/status.h"
 
 namespace cercles::network {
@@ -32,16 +34,21 @@ std::string NetworkCircleName(const CircleKey& key) {
 
 absl::StatusOr<CircleKey> ParseNetworkCircleName(const std::string& name,
                                                  const std::string& field) {
-  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
-  CircleKey key;
-  if (parts.size() != 4 || parts[0] != "funds" || parts[2] != "circles" || !ValidFundId(parts[1]) ||
-      !absl::SimpleAtoi(parts[3], &key.circle_id) || key.circle_id <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " must be \"funds/{fund_id}/circles/{circle_id}\", got \"",
-                     name.substr(0, 80), "\""));
+  // "funds/{fund_id}/" and then a fund's own circle name, by the common id rule.
+  absl::string_view rest = name;
+  if (absl::ConsumePrefix(&rest, "funds/")) {
+    const size_t slash = rest.find('/');
+    if (slash != absl::string_view::npos && ValidFundId(rest.substr(0, slash))) {
+      absl::StatusOr<int64_t> id = api::ParseName(rest.substr(slash + 1), "circles", field);
+      if (id.ok()) {
+        CircleKey key;
+        key.fund_id = std::string(rest.substr(0, slash));
+        key.circle_id = *id;
+        return key;
+      }
+    }
   }
-  key.fund_id = std::string(parts[1]);
-  return key;
+  return api::InvalidNameError(field, "funds/{fund_id}/circles/{id}", name);
 }
 
 std::string FundNodeName(const std::string& fund_id) { return absl::StrCat("funds/", fund_id); }
@@ -70,40 +77,7 @@ std::string NetworkPersonName(const std::string& fund_id, int64_t person_id) {
   return absl::StrCat("funds/", fund_id, "/people/", person_id);
 }
 
-absl::StatusOr<int64_t> ParseLocalName(const std::string& name, absl::string_view prefix,
-                                       const std::string& field) {
-  absl::string_view rest = name;
-  int64_t id = 0;
-  if (!absl::ConsumePrefix(&rest, prefix) || !absl::ConsumePrefix(&rest, "/") ||
-      !absl::SimpleAtoi(rest, &id) || id <= 0 || absl::StrContains(rest, '+')) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " must be \"", prefix, "/{id}\", got \"", name.substr(0, 80), "\""));
-  }
-  return id;
-}
-
 std::string TextKey(absl::string_view text) { return absl::AsciiStrToLower(text); }
-
-absl::StatusOr<std::string> CleanText(const std::string& text, const std::string& field,
-                                      size_t min_chars, size_t max_chars, bool allow_newlines) {
-  std::string out(absl::StripAsciiWhitespace(text));
-  size_t chars = 0;
-  for (unsigned char c : out) {
-    if ((c & 0xC0) != 0x80) ++chars;  // not a UTF-8 continuation byte
-    const bool control = c < 0x20 || c == 0x7F;
-    if (control && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t'))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, " must not contain control characters"));
-    }
-  }
-  if (chars < min_chars || chars > max_chars) {
-    return absl::InvalidArgumentError(
-        min_chars == 0
-            ? absl::StrCat(field, " must be at most ", max_chars, " characters")
-            : absl::StrCat(field, " must be ", min_chars, " to ", max_chars, " characters"));
-  }
-  return out;
-}
 
 bool AcceptsMembers(mv1::CircleStatus status) {
   return status == mv1::CIRCLE_STATUS_FORMING || status == mv1::CIRCLE_STATUS_ACTIVE ||
@@ -114,7 +88,7 @@ absl::StatusOr<cercles::network::v1::NetworkCircle> SummaryFromMembership(
     const mv1::Circle& circle, const std::string& fund_id, CircleKey* key_out) {
   CircleKey key;
   key.fund_id = fund_id;
-  absl::StatusOr<int64_t> id = ParseLocalName(circle.name(), "circles", "circle");
+  absl::StatusOr<int64_t> id = api::ParseName(circle.name(), "circles", "circle");
   if (!ValidFundId(fund_id) || !id.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("event names an invalid circle \"",
                                                    circle.name(), "\" of fund \"", fund_id, "\""));
@@ -135,7 +109,7 @@ absl::StatusOr<cercles::network::v1::NetworkCircle> SummaryFromMembership(
     }
   }
   for (const std::string& source : circle.merged_from()) {
-    absl::StatusOr<int64_t> source_id = ParseLocalName(source, "circles", "merged_from");
+    absl::StatusOr<int64_t> source_id = api::ParseName(source, "circles", "merged_from");
     if (!source_id.ok()) return source_id.status();
     summary.add_merged_from(NetworkCircleName({fund_id, *source_id}));
   }
@@ -168,7 +142,8 @@ absl::Status ValidateListFilter(const cercles::network::v1::ListNetworkCirclesRe
     }
   }
   if (!request.region().empty()) {
-    CERCLES_RETURN_IF_ERROR(CleanText(request.region(), "region", 1, 64).status());
+    CERCLES_RETURN_IF_ERROR(
+        api::CleanText(request.region(), "region", api::OneLine(1, 64)).status());
   }
   return absl::OkStatus();
 }

@@ -37,20 +37,8 @@ std::string RegionNodeName(const std::string& fund_id, const std::string& region
 std::string PartnerNodeName(const std::string& fund_id, int64_t partner_id);
 std::string NetworkPersonName(const std::string& fund_id, int64_t person_id);
 
-// "{prefix}/{id}" of a fund's own resources ("circles/3", "people/7",
-// "advisors/2", "loans/9", "partners/4", "referrals/5"): the positive id, or
-// INVALID_ARGUMENT naming `field`.
-absl::StatusOr<int64_t> ParseLocalName(const std::string& name, absl::string_view prefix,
-                                       const std::string& field);
-
 // Lower-cases ASCII letters (the keys that filters match, "ignoring ASCII case").
 std::string TextKey(absl::string_view text);
-
-// Trims surrounding white space and checks length in characters (UTF-8) and
-// that no control character is present (line breaks only with allow_newlines).
-absl::StatusOr<std::string> CleanText(const std::string& text, const std::string& field,
-                                      size_t min_chars, size_t max_chars,
-                                      bool allow_newlines = false);
 
 // Whether a circle in this status takes in new people.
 bool AcceptsMembers(cercles::membership::v1::CircleStatus status);

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/resource_name.h"
 #include "common/events/outbox.h"
 #include "common/events/watch.h"
 #include "common/idempotency/idempotency.h"
@@ -44,8 +45,8 @@ absl::Status DirectoryStore::Upsert(storage::Transaction& tx, const CircleKey& k
   summary.SerializeToString(&bytes);
   const std::string node = NetworkCircleName(key);
   int64_t advisor_id = 0;
-  const bool has_advisor = ParseLocalName(summary.advisor(), "advisors", "advisor").ok();
-  if (has_advisor) advisor_id = *ParseLocalName(summary.advisor(), "advisors", "advisor");
+  const bool has_advisor = api::ParseName(summary.advisor(), "advisors", "advisor").ok();
+  if (has_advisor) advisor_id = *api::ParseName(summary.advisor(), "advisors", "advisor");
   CERCLES_RETURN_IF_ERROR(
       tx.Exec("DELETE FROM network_circle_characteristics WHERE fund_id = ? AND circle_id = ?",
               {key.fund_id, key.circle_id})

@@ -4,6 +4,7 @@
 #include "cercles/lending/v1/events.pb.h"
 #include "cercles/membership/v1/events.pb.h"
 #include "cercles/membership/v1/people_events.pb.h"
+#include "common/api/resource_name.h"
 #include "common/util/status.h"
 
 namespace cercles::network {
@@ -30,7 +31,7 @@ absl::StatusOr<std::optional<T>> PayloadIf(const cercles::common::v1::Event& eve
 }
 
 absl::StatusOr<int64_t> CircleId(const std::string& name) {
-  return ParseLocalName(name, "circles", "circle");
+  return api::ParseName(name, "circles", "circle");
 }
 
 }  // namespace
@@ -58,7 +59,7 @@ absl::Status EventProjection::ApplyMembershipEvent(storage::Transaction& tx,
   CERCLES_ASSIGN_OR_RETURN(auto added, PayloadIf<mv1::CircleMemberAdded>(event));
   if (added) {
     CERCLES_ASSIGN_OR_RETURN(int64_t person,
-                             ParseLocalName(added->member().person(), "people", "member.person"));
+                             api::ParseName(added->member().person(), "people", "member.person"));
     CERCLES_ASSIGN_OR_RETURN(int64_t circle, CircleId(added->circle().name()));
     CERCLES_RETURN_IF_ERROR(people_.JoinCircle(tx, fund, person, circle, sequence));
     return ApplyCircle(tx, added->circle(), event);
@@ -66,7 +67,7 @@ absl::Status EventProjection::ApplyMembershipEvent(storage::Transaction& tx,
   CERCLES_ASSIGN_OR_RETURN(auto removed, PayloadIf<mv1::CircleMemberRemoved>(event));
   if (removed) {
     CERCLES_ASSIGN_OR_RETURN(int64_t person,
-                             ParseLocalName(removed->member().person(), "people", "member.person"));
+                             api::ParseName(removed->member().person(), "people", "member.person"));
     CERCLES_ASSIGN_OR_RETURN(int64_t circle, CircleId(removed->circle().name()));
     CERCLES_RETURN_IF_ERROR(people_.LeaveCircle(tx, fund, person, circle));
     return ApplyCircle(tx, removed->circle(), event);

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/api/text.h"
 #include "common/redaction/redaction.h"
 #include "common/util/status.h"
 
@@ -99,11 +100,12 @@ absl::StatusOr<v1::PeerFund> NormalisePeer(const v1::PeerFund& peer, const std::
     }
     out.set_tls_server_name(peer.tls_server_name());
   }
+  CERCLES_ASSIGN_OR_RETURN(*out.mutable_display_name(),
+                           api::CleanText(peer.display_name(), "peer.display_name",
+                                          api::OneLine(0, kMaxPeerDisplayNameLength)));
   CERCLES_ASSIGN_OR_RETURN(
-      *out.mutable_display_name(),
-      CleanText(peer.display_name(), "peer.display_name", 0, kMaxPeerDisplayNameLength));
-  CERCLES_ASSIGN_OR_RETURN(*out.mutable_region(),
-                           CleanText(peer.region(), "peer.region", 0, kMaxPeerRegionLength));
+      *out.mutable_region(),
+      api::CleanText(peer.region(), "peer.region", api::OneLine(0, kMaxPeerRegionLength)));
   return out;
 }
 
@@ -161,23 +163,23 @@ absl::StatusOr<v1::TransferCandidate> ValidateCandidate(const v1::TransferCandid
         ".expertise_opt_in is false: expertise crosses only with the person's opt-in"));
   }
   v1::TransferCandidate out;
-  CERCLES_ASSIGN_OR_RETURN(
-      *out.mutable_given_name(),
-      CleanText(candidate.given_name(), field + ".given_name", 1, kMaxNameLength));
-  CERCLES_ASSIGN_OR_RETURN(
-      *out.mutable_family_name(),
-      CleanText(candidate.family_name(), field + ".family_name", 1, kMaxNameLength));
+  CERCLES_ASSIGN_OR_RETURN(*out.mutable_given_name(),
+                           api::CleanText(candidate.given_name(), field + ".given_name",
+                                          api::OneLine(1, kMaxNameLength)));
+  CERCLES_ASSIGN_OR_RETURN(*out.mutable_family_name(),
+                           api::CleanText(candidate.family_name(), field + ".family_name",
+                                          api::OneLine(1, kMaxNameLength)));
   if (candidate.language() == mv1::LANGUAGE_UNSPECIFIED ||
       !mv1::Language_IsValid(candidate.language())) {
     return absl::InvalidArgumentError(absl::StrCat(field, ".language is required (FR or EN)"));
   }
   out.set_language(candidate.language());
-  CERCLES_ASSIGN_OR_RETURN(
-      *out.mutable_business_name(),
-      CleanText(candidate.business_name(), field + ".business_name", 0, kMaxBusinessNameLength));
-  CERCLES_ASSIGN_OR_RETURN(
-      *out.mutable_business_sector(),
-      CleanText(candidate.business_sector(), field + ".business_sector", 0, kMaxSectorLength));
+  CERCLES_ASSIGN_OR_RETURN(*out.mutable_business_name(),
+                           api::CleanText(candidate.business_name(), field + ".business_name",
+                                          api::OneLine(0, kMaxBusinessNameLength)));
+  CERCLES_ASSIGN_OR_RETURN(*out.mutable_business_sector(),
+                           api::CleanText(candidate.business_sector(), field + ".business_sector",
+                                          api::OneLine(0, kMaxSectorLength)));
   if (!mv1::BusinessStage_IsValid(candidate.business_stage())) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, ".business_stage is not a known BusinessStage"));
@@ -188,8 +190,9 @@ absl::StatusOr<v1::TransferCandidate> ValidateCandidate(const v1::TransferCandid
         absl::StrCat(field, ".expertise has at most ", kMaxExpertiseEntries, " entries"));
   }
   for (const std::string& e : candidate.expertise()) {
-    CERCLES_ASSIGN_OR_RETURN(*out.add_expertise(),
-                             CleanText(e, field + ".expertise", 1, kMaxExpertiseLength));
+    CERCLES_ASSIGN_OR_RETURN(
+        *out.add_expertise(),
+        api::CleanText(e, field + ".expertise", api::OneLine(1, kMaxExpertiseLength)));
   }
   out.set_expertise_opt_in(candidate.expertise_opt_in());
   if (candidate.trainings_completed() < 0 || candidate.trainings_completed() > 1000) {

@@ -4,11 +4,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
-#include "common/events/watch.h"
+#include "common/api/date.h"
+#include "common/api/paging.h"
+#include "common/api/resource_name.h"
 #include "common/idempotency/idempotency.h"
 #include "common/redaction/redaction.h"
 #include "common/server/handler.h"
-#include "common/util/paging.h"
 #include "common/util/status.h"
 #include "services/network/federation_rules.h"
 #include "services/network/stats_rules.h"
@@ -42,8 +43,8 @@ grpc::Status FederationService::ListDirectory(grpc::ServerContext* context,
   return server::Serve(
       *context_.network.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
-        CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(request->page_token()));
+        CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(std::string position, api::DecodePageToken(request->page_token()));
         std::optional<CircleKey> after;
         if (!position.empty()) {
           int64_t id = 0;
@@ -64,14 +65,13 @@ grpc::Status FederationService::ListDirectory(grpc::ServerContext* context,
         CERCLES_ASSIGN_OR_RETURN(std::vector<v1::NetworkCircle> circles,
                                  directory_.List(*tx, filter, after, page_size + 1));
         CERCLES_RETURN_IF_ERROR(tx->Commit());
-        const bool more = static_cast<int>(circles.size()) > page_size;
-        if (more) circles.pop_back();
-        for (v1::NetworkCircle& c : circles) *response->add_circles() = std::move(c);
-        if (more) {
-          CERCLES_ASSIGN_OR_RETURN(
-              CircleKey last, ParseNetworkCircleName(response->circles().rbegin()->name(), "name"));
-          response->set_next_page_token(EncodePageToken(absl::StrCat(last.circle_id)));
-        }
+        api::Page<v1::NetworkCircle> page =
+            api::TakePage(std::move(circles), page_size, [](const v1::NetworkCircle& c) {
+              absl::StatusOr<CircleKey> key = ParseNetworkCircleName(c.name(), "name");
+              return key.ok() ? key->circle_id : 0;
+            });
+        for (v1::NetworkCircle& c : page.rows) *response->add_circles() = std::move(c);
+        response->set_next_page_token(page.next_page_token);
         response->set_sequence(head);
         return absl::OkStatus();
       });
@@ -122,14 +122,14 @@ grpc::Status FederationService::GetFederationStats(grpc::ServerContext* context,
         const std::string& fund = context_.network.fund_id;
         absl::CivilDay as_of = absl::ToCivilDay(context_.network.clock->Now(), absl::UTCTimeZone());
         if (request->has_as_of()) {
-          CERCLES_ASSIGN_OR_RETURN(as_of, DayFromDate(request->as_of(), "as_of"));
+          CERCLES_ASSIGN_OR_RETURN(as_of, api::DayFromDate(request->as_of(), "as_of"));
         }
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.network.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::vector<RegionFigures> figures,
                                  loans_.Figures(*tx, fund, as_of));
         CERCLES_RETURN_IF_ERROR(tx->Commit());
         StatsTables tables = BuildStats(figures, request->by_region());
-        *response->mutable_as_of() = DateFromDay(as_of);
+        *response->mutable_as_of() = api::DateFromDay(as_of);
         response->mutable_fund()->set_fund_id(fund);
         for (v1::NetworkStats& row : tables.funds) {
           if (row.fund_id() == fund) *response->mutable_fund() = std::move(row);
@@ -165,7 +165,7 @@ grpc::Status FederationService::ProposeMemberTransfer(
         CERCLES_ASSIGN_OR_RETURN(v1::TransferCandidate candidate,
                                  ValidateCandidate(request->candidate(), "candidate"));
         if (!request->person().empty()) {
-          absl::StatusOr<int64_t> id = ParseLocalName(
+          absl::StatusOr<int64_t> id = api::ParseName(
               request->person(), absl::StrCat("funds/", peer.fund_id(), "/people"), "person");
           if (!id.ok()) return id.status();
         }
@@ -212,7 +212,7 @@ grpc::Status FederationService::GetProposedTransfer(grpc::ServerContext* context
       *context_.network.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(v1::PeerFund peer, CallingPeer(who));
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(request->name(), "transfers", "name"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "transfers", "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.network.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::optional<v1::MemberTransfer> transfer,
                                  store_.GetTransfer(*tx, id));

@@ -45,12 +45,6 @@ std::string LastSegment(const std::string& name) {
 
 }  // namespace
 
-std::string Placeholders(size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) absl::StrAppend(&out, i == 0 ? "?" : ", ?");
-  return out;
-}
-
 absl::Status GraphStore::PutEdge(storage::Transaction& tx, const std::string& from,
                                  v1::EdgeKind kind, const std::string& to, int64_t weight) const {
   static constexpr char kUpsert[] =
@@ -79,7 +73,7 @@ absl::Status GraphStore::RemoveEdgesFrom(storage::Transaction& tx, const std::st
       storage::Rows rows,
       tx.Query(absl::StrCat("SELECT kind, other FROM network_adjacency WHERE node = ? AND "
                             "outward = 1 AND kind IN (",
-                            Placeholders(kinds.size()), ")"),
+                            storage::Placeholders(kinds.size()), ")"),
                params));
   for (const storage::Row& row : rows) {
     CERCLES_RETURN_IF_ERROR(
@@ -117,8 +111,8 @@ absl::StatusOr<std::vector<std::string>> GraphStore::Neighbours(
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows rows,
       tx.Query(absl::StrCat("SELECT DISTINCT other FROM network_adjacency WHERE node IN (",
-                            Placeholders(frontier.size()), ") AND kind IN (",
-                            Placeholders(kinds.size()), ") ORDER BY other LIMIT ?"),
+                            storage::Placeholders(frontier.size()), ") AND kind IN (",
+                            storage::Placeholders(kinds.size()), ") ORDER BY other LIMIT ?"),
                params));
   out.reserve(rows.size());
   for (const storage::Row& row : rows) out.push_back(row.Text(0));
@@ -138,9 +132,9 @@ absl::StatusOr<std::vector<NamedEdge>> GraphStore::EdgesAmong(
       storage::Rows rows,
       tx.Query(absl::StrCat("SELECT node, kind, other, weight FROM network_adjacency WHERE "
                             "outward = 1 AND node IN (",
-                            Placeholders(nodes.size()), ") AND other IN (",
-                            Placeholders(nodes.size()), ") AND kind IN (",
-                            Placeholders(kinds.size()), ") ORDER BY node, kind, other"),
+                            storage::Placeholders(nodes.size()), ") AND other IN (",
+                            storage::Placeholders(nodes.size()), ") AND kind IN (",
+                            storage::Placeholders(kinds.size()), ") ORDER BY node, kind, other"),
                params));
   edges.reserve(rows.size());
   for (const storage::Row& row : rows) {
@@ -172,7 +166,7 @@ absl::StatusOr<std::vector<v1::Node>> GraphStore::DescribeNodes(
                                                         : "SELECT node, display_name, status, "
                                                           "member_count",
                                                    " FROM network_circles WHERE node IN (",
-                                                   Placeholders(circles.size()), ")"),
+                                                   storage::Placeholders(circles.size()), ")"),
                                       params));
     for (const storage::Row& row : rows) {
       v1::NetworkCircle& summary = summaries[row.Text(0)];
@@ -193,7 +187,7 @@ absl::StatusOr<std::vector<v1::Node>> GraphStore::DescribeNodes(
         storage::Rows rows,
         tx.Query(absl::StrCat("SELECT partner_id, partner FROM network_partners WHERE partner_id "
                               "IN (",
-                              Placeholders(partner_ids.size()), ")"),
+                              storage::Placeholders(partner_ids.size()), ")"),
                  params));
     for (const storage::Row& row : rows) {
       if (!partners[row.Int(0)].ParseFromString(row.Bytes(1))) {

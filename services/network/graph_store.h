@@ -15,9 +15,6 @@
 
 namespace cercles::network {
 
-// "?, ?, ?" for n placeholders.
-std::string Placeholders(size_t n);
-
 // An edge as stored: its ends by name.
 struct NamedEdge {
   std::string from;

@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/date.h"
+#include "common/api/resource_name.h"
 #include "common/util/status.h"
 #include "services/network/directory_rules.h"
 
@@ -17,22 +19,22 @@ namespace mv1 = cercles::membership::v1;
 
 absl::Status LoanStore::Upsert(storage::Transaction& tx, const std::string& fund_id,
                                const lv1::Loan& loan, int64_t sequence) const {
-  CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(loan.name(), "loans", "loan.name"));
+  CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(loan.name(), "loans", "loan.name"));
   int64_t circle_id = 0;  // a loan names its circle from submission on
   if (!loan.circle().empty()) {
-    CERCLES_ASSIGN_OR_RETURN(circle_id, ParseLocalName(loan.circle(), "circles", "loan.circle"));
+    CERCLES_ASSIGN_OR_RETURN(circle_id, api::ParseName(loan.circle(), "circles", "loan.circle"));
   }
   storage::Value oldest_due = storage::Null{};
   if (loan.has_next_unpaid_due_date()) {
     // The oldest instalment not fully paid, due yet or not: days past due to any
     // later date follow from it (until the next event changes it).
-    CERCLES_ASSIGN_OR_RETURN(absl::CivilDay day,
-                             DayFromDate(loan.next_unpaid_due_date(), "loan.next_unpaid_due_date"));
+    CERCLES_ASSIGN_OR_RETURN(absl::CivilDay day, api::DayFromDate(loan.next_unpaid_due_date(),
+                                                                  "loan.next_unpaid_due_date"));
     oldest_due = EpochDay(day);
   } else if (loan.arrears().has_oldest_unpaid_due_date()) {
     CERCLES_ASSIGN_OR_RETURN(absl::CivilDay day,
-                             DayFromDate(loan.arrears().oldest_unpaid_due_date(),
-                                         "loan.arrears.oldest_unpaid_due_date"));
+                             api::DayFromDate(loan.arrears().oldest_unpaid_due_date(),
+                                              "loan.arrears.oldest_unpaid_due_date"));
     oldest_due = EpochDay(day);
   } else if (loan.state() == lv1::LOAN_STATE_ACTIVE && loan.has_first_due_date() &&
              loan.outstanding_principal().minor_units() > 0 &&
@@ -42,7 +44,7 @@ absl::Status LoanStore::Upsert(storage::Transaction& tx, const std::string& fund
     // principal), the first instalment is the oldest unpaid one, so days past
     // due can be counted to any later date without another event.
     CERCLES_ASSIGN_OR_RETURN(absl::CivilDay day,
-                             DayFromDate(loan.first_due_date(), "loan.first_due_date"));
+                             api::DayFromDate(loan.first_due_date(), "loan.first_due_date"));
     oldest_due = EpochDay(day);
   }
   std::string currency = loan.outstanding_principal().currency_code();

@@ -5,14 +5,17 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "cercles/network/v1/events.pb.h"
+#include "common/api/date.h"
+#include "common/api/paging.h"
+#include "common/api/text.h"
 #include "common/events/watch.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
 #include "common/util/clock.h"
 #include "common/util/crypto.h"
-#include "common/util/paging.h"
 #include "common/util/status.h"
 #include "services/network/graph_rules.h"
 #include "services/network/stats_rules.h"
@@ -30,7 +33,7 @@ constexpr int kMaxExpertisePage = 100;
 absl::StatusOr<std::optional<std::pair<std::string, int64_t>>> DecodePosition(
     const std::string& token) {
   using Position = std::optional<std::pair<std::string, int64_t>>;
-  CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(token));
+  CERCLES_ASSIGN_OR_RETURN(std::string position, api::DecodePageToken(token));
   if (position.empty()) return Position();
   std::vector<std::string> parts = absl::StrSplit(position, '/');
   int64_t id = 0;
@@ -38,10 +41,6 @@ absl::StatusOr<std::optional<std::pair<std::string, int64_t>>> DecodePosition(
     return absl::InvalidArgumentError("page_token is not a token this service issued");
   }
   return Position(std::make_pair(parts[0], id));
-}
-
-std::string EncodePosition(const std::string& fund_id, int64_t id) {
-  return EncodePageToken(absl::StrCat(fund_id, "/", id));
 }
 
 bool Ended(mv1::CircleStatus status) {
@@ -57,14 +56,14 @@ absl::Status NetworkService::LoadPage(const v1::ListNetworkCirclesRequest& reque
   CERCLES_ASSIGN_OR_RETURN(std::vector<v1::NetworkCircle> circles,
                            directory_.List(*tx, request, after, page_size + 1));
   CERCLES_RETURN_IF_ERROR(tx->Commit());
-  const bool more = static_cast<int>(circles.size()) > page_size;
-  if (more) circles.pop_back();
-  for (auto& c : circles) *response->add_circles() = std::move(c);
-  if (more) {
-    const v1::NetworkCircle& last = *response->circles().rbegin();
-    CERCLES_ASSIGN_OR_RETURN(CircleKey key, ParseNetworkCircleName(last.name(), "name"));
-    response->set_next_page_token(EncodePosition(key.fund_id, key.circle_id));
-  }
+  // Positions are "{fund_id}/{circle_id}" of the last circle of the page.
+  api::Page<v1::NetworkCircle> page =
+      api::TakePage(std::move(circles), page_size, [](const v1::NetworkCircle& last) {
+        absl::StatusOr<CircleKey> key = ParseNetworkCircleName(last.name(), "name");
+        return key.ok() ? absl::StrCat(key->fund_id, "/", key->circle_id) : std::string();
+      });
+  for (auto& c : page.rows) *response->add_circles() = std::move(c);
+  response->set_next_page_token(page.next_page_token);
   return absl::OkStatus();
 }
 
@@ -74,7 +73,7 @@ grpc::Status NetworkService::ListNetworkCircles(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(auto position, DecodePosition(request->page_token()));
         std::optional<CircleKey> after;
         if (position.has_value()) after = CircleKey{position->first, position->second};
@@ -180,8 +179,9 @@ grpc::Status NetworkService::DeclareSisterCircles(grpc::ServerContext* context,
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(auto pair,
                                  SisterRequestPair(request->circle(), request->sister()));
-        CERCLES_ASSIGN_OR_RETURN(std::string note,
-                                 CleanText(request->note(), "note", 0, kMaxSisterNoteLength, true));
+        CERCLES_ASSIGN_OR_RETURN(
+            std::string note,
+            api::CleanText(request->note(), "note", api::MultiLine(0, kMaxSisterNoteLength)));
         v1::SisterLink link;
         link.set_circle_a(NetworkCircleName(pair.first));
         link.set_circle_b(NetworkCircleName(pair.second));
@@ -299,15 +299,16 @@ grpc::Status NetworkService::SearchExpertise(grpc::ServerContext* context,
         ExpertiseQuery query;
         CERCLES_ASSIGN_OR_RETURN(
             std::string term,
-            CleanText(request->term(), "term", kMinExpertiseTermLength, kMaxExpertiseTermLength));
+            api::CleanText(request->term(), "term",
+                           api::OneLine(kMinExpertiseTermLength, kMaxExpertiseTermLength)));
         query.term_key = TextKey(term);
         if (!request->fund_id().empty()) {
           CERCLES_RETURN_IF_ERROR(CheckFundId(request->fund_id(), "fund_id"));
           query.fund_id = request->fund_id();
         }
         if (!request->region().empty()) {
-          CERCLES_ASSIGN_OR_RETURN(std::string region,
-                                   CleanText(request->region(), "region", 1, 64));
+          CERCLES_ASSIGN_OR_RETURN(
+              std::string region, api::CleanText(request->region(), "region", api::OneLine(1, 64)));
           query.region_key = TextKey(region);
         }
         if (!mv1::Language_IsValid(request->language())) {
@@ -327,19 +328,17 @@ grpc::Status NetworkService::SearchExpertise(grpc::ServerContext* context,
         CERCLES_ASSIGN_OR_RETURN(std::vector<v1::ExpertiseMatch> matches,
                                  people_.SearchExpertise(*tx, query, after, page_size + 1));
         CERCLES_RETURN_IF_ERROR(tx->Commit());
-        const bool more = static_cast<int>(matches.size()) > page_size;
-        if (more) matches.pop_back();
-        for (v1::ExpertiseMatch& m : matches) *response->add_matches() = std::move(m);
-        if (more) {
-          // "funds/{fund}/people/{id}" of the last match.
-          std::vector<std::string> parts =
-              absl::StrSplit(response->matches().rbegin()->person(), '/');
-          int64_t id = 0;
-          if (parts.size() != 4 || !absl::SimpleAtoi(parts[3], &id)) {
-            return absl::InternalError("a match has a malformed person name");
-          }
-          response->set_next_page_token(EncodePosition(parts[1], id));
-        }
+        // Positions are "{fund_id}/{person_id}" of the last match's
+        // "funds/{fund_id}/people/{person_id}".
+        api::Page<v1::ExpertiseMatch> page =
+            api::TakePage(std::move(matches), page_size, [](const v1::ExpertiseMatch& last) {
+              absl::string_view rest = last.person();
+              absl::ConsumePrefix(&rest, "funds/");
+              return std::string(rest.substr(0, rest.find('/'))) + "/" +
+                     std::string(rest.substr(rest.rfind('/') + 1));
+            });
+        for (v1::ExpertiseMatch& m : page.rows) *response->add_matches() = std::move(m);
+        response->set_next_page_token(page.next_page_token);
         return absl::OkStatus();
       });
 }
@@ -355,11 +354,11 @@ grpc::Status NetworkService::GetNetworkStats(grpc::ServerContext* context,
         }
         absl::CivilDay as_of = absl::ToCivilDay(context_.clock->Now(), absl::UTCTimeZone());
         if (request->has_as_of()) {
-          CERCLES_ASSIGN_OR_RETURN(as_of, DayFromDate(request->as_of(), "as_of"));
+          CERCLES_ASSIGN_OR_RETURN(as_of, api::DayFromDate(request->as_of(), "as_of"));
         }
         // The date is part of the key: "today" changes the answer at midnight.
         v1::GetNetworkStatsRequest keyed = *request;
-        *keyed.mutable_as_of() = DateFromDay(as_of);
+        *keyed.mutable_as_of() = api::DateFromDay(as_of);
         return context_.cache->GetOrLoad(
             "stats", keyed, response, [&](google::protobuf::Message* out) -> absl::Status {
               CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
@@ -368,7 +367,7 @@ grpc::Status NetworkService::GetNetworkStats(grpc::ServerContext* context,
               CERCLES_RETURN_IF_ERROR(tx->Commit());
               StatsTables tables = BuildStats(figures, request->by_region());
               auto* stats = static_cast<v1::GetNetworkStatsResponse*>(out);
-              *stats->mutable_as_of() = DateFromDay(as_of);
+              *stats->mutable_as_of() = api::DateFromDay(as_of);
               for (auto& row : tables.funds) *stats->add_funds() = std::move(row);
               for (auto& row : tables.regions) *stats->add_regions() = std::move(row);
               return absl::OkStatus();

@@ -6,6 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/api/resource_name.h"
+#include "common/api/text.h"
 #include "common/util/status.h"
 #include "services/network/directory_rules.h"
 
@@ -24,8 +26,9 @@ absl::Status NormaliseList(const google::protobuf::RepeatedPtrField<std::string>
   std::set<std::string> seen;
   for (int i = 0; i < in.size(); ++i) {
     const std::string entry_field = absl::StrCat(field, "[", i, "]");
-    CERCLES_ASSIGN_OR_RETURN(std::string entry,
-                             CleanText(in[i], entry_field, 1, kMaxPartnerEntryLength));
+    CERCLES_ASSIGN_OR_RETURN(
+        std::string entry,
+        api::CleanText(in[i], entry_field, api::OneLine(1, kMaxPartnerEntryLength)));
     if (!seen.insert(TextKey(entry)).second) {
       return absl::InvalidArgumentError(
           absl::StrCat(entry_field, " repeats \"", entry, "\" (ignoring case)"));
@@ -45,9 +48,9 @@ const std::vector<std::string>& UpdatablePaths() {
 
 absl::StatusOr<v1::Partner> NormalisePartner(const v1::Partner& requested) {
   v1::Partner out;
-  CERCLES_ASSIGN_OR_RETURN(
-      std::string display_name,
-      CleanText(requested.display_name(), "partner.display_name", 1, kMaxPartnerNameLength));
+  CERCLES_ASSIGN_OR_RETURN(std::string display_name,
+                           api::CleanText(requested.display_name(), "partner.display_name",
+                                          api::OneLine(1, kMaxPartnerNameLength)));
   out.set_display_name(std::move(display_name));
   if (requested.kind() == v1::PARTNER_KIND_UNSPECIFIED ||
       !v1::PartnerKind_IsValid(requested.kind())) {
@@ -60,12 +63,12 @@ absl::StatusOr<v1::Partner> NormalisePartner(const v1::Partner& requested) {
   CERCLES_RETURN_IF_ERROR(
       NormaliseList(requested.services(), "partner.services", out.mutable_services()));
   CERCLES_ASSIGN_OR_RETURN(std::string description,
-                           CleanText(requested.description(), "partner.description", 0,
-                                     kMaxDescriptionLength, /*allow_newlines=*/true));
+                           api::CleanText(requested.description(), "partner.description",
+                                          api::MultiLine(0, kMaxDescriptionLength)));
   out.set_description(std::move(description));
-  CERCLES_ASSIGN_OR_RETURN(
-      std::string contact,
-      CleanText(requested.contact_point(), "partner.contact_point", 0, kMaxContactPointLength));
+  CERCLES_ASSIGN_OR_RETURN(std::string contact,
+                           api::CleanText(requested.contact_point(), "partner.contact_point",
+                                          api::OneLine(0, kMaxContactPointLength)));
   out.set_contact_point(std::move(contact));
   if (!v1::PartnerStatus_IsValid(requested.status())) {
     return absl::InvalidArgumentError("partner.status is not a known PartnerStatus");
@@ -114,11 +117,11 @@ absl::StatusOr<v1::Partner> ApplyPartnerMask(const v1::Partner& stored,
 absl::StatusOr<ReferralDraft> ValidateReferralDraft(const v1::Referral& referral) {
   ReferralDraft draft;
   CERCLES_ASSIGN_OR_RETURN(draft.person_id,
-                           ParseLocalName(referral.person(), "people", "referral.person"));
+                           api::ParseName(referral.person(), "people", "referral.person"));
   CERCLES_ASSIGN_OR_RETURN(draft.partner_id,
-                           ParseLocalName(referral.partner(), "partners", "referral.partner"));
-  CERCLES_ASSIGN_OR_RETURN(draft.reason, CleanText(referral.reason(), "referral.reason", 1,
-                                                   kMaxReferralTextLength, true));
+                           api::ParseName(referral.partner(), "partners", "referral.partner"));
+  CERCLES_ASSIGN_OR_RETURN(draft.reason, api::CleanText(referral.reason(), "referral.reason",
+                                                        api::MultiLine(1, kMaxReferralTextLength)));
   if (referral.status() != v1::REFERRAL_STATUS_UNSPECIFIED || !referral.outcome().empty() ||
       referral.history_size() > 0) {
     return absl::InvalidArgumentError(
@@ -160,8 +163,9 @@ absl::StatusOr<std::string> CheckReferralTransition(v1::ReferralStatus from, v1:
   }
   const bool final_target =
       to == v1::REFERRAL_STATUS_COMPLETED || to == v1::REFERRAL_STATUS_DECLINED;
-  CERCLES_ASSIGN_OR_RETURN(std::string cleaned,
-                           CleanText(outcome, "outcome", 0, kMaxReferralTextLength, true));
+  CERCLES_ASSIGN_OR_RETURN(
+      std::string cleaned,
+      api::CleanText(outcome, "outcome", api::MultiLine(0, kMaxReferralTextLength)));
   if (final_target && cleaned.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("outcome is required (1 to ", kMaxReferralTextLength,

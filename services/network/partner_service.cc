@@ -5,10 +5,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cercles/network/v1/events.pb.h"
+#include "common/api/paging.h"
+#include "common/api/resource_name.h"
+#include "common/api/text.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
 #include "common/util/clock.h"
-#include "common/util/paging.h"
 #include "common/util/status.h"
 #include "services/network/directory_rules.h"
 #include "services/network/partner_rules.h"
@@ -17,7 +19,7 @@ namespace cercles::network {
 namespace {
 
 absl::StatusOr<int64_t> AfterId(const std::string& token) {
-  CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(token));
+  CERCLES_ASSIGN_OR_RETURN(std::string position, api::DecodePageToken(token));
   int64_t after = 0;
   if (!position.empty() && (!absl::SimpleAtoi(position, &after) || after < 0)) {
     return absl::InvalidArgumentError("page_token is not a token this service issued");
@@ -29,19 +31,18 @@ absl::StatusOr<int64_t> AfterId(const std::string& token) {
 template <typename T, typename Field>
 absl::Status FillPage(std::vector<T> items, int page_size, absl::string_view prefix, Field* out,
                       std::string* next_token) {
-  const bool more = static_cast<int>(items.size()) > page_size;
-  if (more) items.pop_back();
-  for (T& item : items) *out->Add() = std::move(item);
-  if (more) {
-    CERCLES_ASSIGN_OR_RETURN(int64_t last, ParseLocalName(out->rbegin()->name(), prefix, "name"));
-    *next_token = EncodePageToken(absl::StrCat(last));
-  }
+  api::Page<T> page = api::TakePage(std::move(items), page_size, [&](const T& item) {
+    return api::ParseName(item.name(), prefix, "name").value_or(0);
+  });
+  for (T& item : page.rows) *out->Add() = std::move(item);
+  *next_token = page.next_page_token;
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> FilterKey(const std::string& text, const std::string& field) {
   if (text.empty()) return std::string();
-  CERCLES_ASSIGN_OR_RETURN(std::string clean, CleanText(text, field, 1, kMaxPartnerEntryLength));
+  CERCLES_ASSIGN_OR_RETURN(std::string clean,
+                           api::CleanText(text, field, api::OneLine(1, kMaxPartnerEntryLength)));
   return TextKey(clean);
 }
 
@@ -103,7 +104,7 @@ grpc::Status PartnerService::GetPartner(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(request->name(), "partners", "name"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "partners", "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(*response->mutable_partner(),
                                  LoadPartner(*tx, id, request->name()));
@@ -117,7 +118,7 @@ grpc::Status PartnerService::ListPartners(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after, AfterId(request->page_token()));
         PartnerFilter filter;
         if (!v1::PartnerKind_IsValid(request->kind())) {
@@ -148,7 +149,7 @@ grpc::Status PartnerService::UpdatePartner(grpc::ServerContext* context,
       [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         const std::string& name = request->partner().name();
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(name, "partners", "partner.name"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(name, "partners", "partner.name"));
         return RunWrite(context_, context, *request, response,
                         [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
                           CERCLES_RETURN_IF_ERROR(PartnerStore::LockPartner(tx, id));
@@ -243,7 +244,7 @@ grpc::Status PartnerService::GetReferral(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(request->name(), "referrals", "name"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "referrals", "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
                                  partners_.GetReferral(*tx, id));
@@ -262,16 +263,16 @@ grpc::Status PartnerService::ListReferrals(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after, AfterId(request->page_token()));
         ReferralFilter filter;
         if (!request->person().empty()) {
           CERCLES_ASSIGN_OR_RETURN(filter.person_id,
-                                   ParseLocalName(request->person(), "people", "person"));
+                                   api::ParseName(request->person(), "people", "person"));
         }
         if (!request->partner().empty()) {
           CERCLES_ASSIGN_OR_RETURN(filter.partner_id,
-                                   ParseLocalName(request->partner(), "partners", "partner"));
+                                   api::ParseName(request->partner(), "partners", "partner"));
         }
         if (!v1::ReferralStatus_IsValid(request->status())) {
           return absl::InvalidArgumentError("status is not a known ReferralStatus");
@@ -293,9 +294,10 @@ grpc::Status PartnerService::UpdateReferralStatus(grpc::ServerContext* context,
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(request->name(), "referrals", "name"));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "referrals", "name"));
         CERCLES_ASSIGN_OR_RETURN(
-            std::string note, CleanText(request->note(), "note", 0, kMaxReferralTextLength, true));
+            std::string note,
+            api::CleanText(request->note(), "note", api::MultiLine(0, kMaxReferralTextLength)));
         return RunWrite(
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
@@ -321,7 +323,7 @@ grpc::Status PartnerService::UpdateReferralStatus(grpc::ServerContext* context,
               if (LinksCircleToPartner(from) && !LinksCircleToPartner(to)) {
                 CERCLES_ASSIGN_OR_RETURN(
                     int64_t partner_id,
-                    ParseLocalName(referral->partner(), "partners", "referral.partner"));
+                    api::ParseName(referral->partner(), "partners", "referral.partner"));
                 CERCLES_RETURN_IF_ERROR(WeighEdge(tx, *referral, partner_id, -1));
               }
               CERCLES_RETURN_IF_ERROR(partners_.UpdateReferral(tx, id, *referral, now));

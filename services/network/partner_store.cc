@@ -46,7 +46,7 @@ absl::Status CountOpenReferrals(storage::Transaction& tx, std::map<int64_t, v1::
       storage::Rows rows,
       tx.Query(absl::StrCat("SELECT partner_id, COUNT(*) FROM network_referrals WHERE status IN "
                             "(?, ?, ?) AND partner_id IN (",
-                            Placeholders(by_id.size()), ") GROUP BY partner_id"),
+                            storage::Placeholders(by_id.size()), ") GROUP BY partner_id"),
                params));
   for (const storage::Row& row : rows) {
     by_id[row.Int(0)]->set_open_referrals(static_cast<int32_t>(row.Int(1)));

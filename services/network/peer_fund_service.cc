@@ -2,13 +2,15 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/paging.h"
+#include "common/api/resource_name.h"
+#include "common/api/text.h"
 #include "common/events/watch.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
 #include "common/util/clock.h"
 #include "common/util/crypto.h"
 #include "common/util/log.h"
-#include "common/util/paging.h"
 #include "common/util/status.h"
 #include "services/network/federation_rules.h"
 
@@ -31,7 +33,7 @@ std::string ChangeName(v1::TransferStatus status) {
 
 // "{after}" page positions of the transfer listing.
 absl::StatusOr<int64_t> AfterTransfer(const std::string& token) {
-  CERCLES_ASSIGN_OR_RETURN(std::string position, DecodePageToken(token));
+  CERCLES_ASSIGN_OR_RETURN(std::string position, api::DecodePageToken(token));
   if (position.empty()) return 0;
   int64_t id = 0;
   if (!absl::SimpleAtoi(position, &id) || id <= 0) {
@@ -104,8 +106,9 @@ grpc::Status PeerFundService::RevokePeerFund(grpc::ServerContext* context,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(std::string fund, ParsePeerName(request->name(), "name"));
-        CERCLES_ASSIGN_OR_RETURN(std::string reason, CleanText(request->reason(), "reason", 1,
-                                                               kMaxFederationNoteLength));
+        CERCLES_ASSIGN_OR_RETURN(
+            std::string reason,
+            api::CleanText(request->reason(), "reason", api::OneLine(1, kMaxFederationNoteLength)));
         return RunWrite(
             context_.network, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
@@ -166,8 +169,8 @@ grpc::Status PeerFundService::ListPeerFunds(grpc::ServerContext* context,
   return server::Serve(
       *context_.network.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
-        CERCLES_ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token()));
+        CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(std::string after, api::DecodePageToken(request->page_token()));
         if (!after.empty() && !ValidFundId(after)) {
           return absl::InvalidArgumentError("page_token is not a token this service issued");
         }
@@ -177,15 +180,14 @@ grpc::Status PeerFundService::ListPeerFunds(grpc::ServerContext* context,
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.network.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::vector<v1::PeerFund> peers,
                                  store_.ListPeers(*tx, after, request->status(), page_size + 1));
-        const bool more = static_cast<int>(peers.size()) > page_size;
-        if (more) peers.pop_back();
-        for (v1::PeerFund& peer : peers) {
+        api::Page<v1::PeerFund> page = api::TakePage(
+            std::move(peers), page_size, [](const v1::PeerFund& peer) { return peer.fund_id(); });
+        for (v1::PeerFund& peer : page.rows) {
           CERCLES_RETURN_IF_ERROR(store_.FillSyncState(*tx, &peer));
           *response->add_peers() = std::move(peer);
         }
         CERCLES_RETURN_IF_ERROR(tx->Commit());
-        if (more)
-          response->set_next_page_token(EncodePageToken(response->peers().rbegin()->fund_id()));
+        response->set_next_page_token(page.next_page_token);
         return absl::OkStatus();
       });
 }
@@ -229,7 +231,7 @@ grpc::Status PeerFundService::SendMemberTransfer(grpc::ServerContext* context,
       [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t person_id,
-                                 ParseLocalName(request->person(), "people", "person"));
+                                 api::ParseName(request->person(), "people", "person"));
         CERCLES_ASSIGN_OR_RETURN(std::string fund, ParsePeerName(request->peer(), "peer"));
         CERCLES_ASSIGN_OR_RETURN(CircleKey key,
                                  ParseNetworkCircleName(request->circle(), "circle"));
@@ -306,7 +308,7 @@ grpc::Status PeerFundService::ListMemberTransfers(grpc::ServerContext* context,
   return server::Serve(
       *context_.network.authorizer, context, *request, response,
       [&](const auth::Principal&) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int page_size, NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after, AfterTransfer(request->page_token()));
         if (!v1::TransferDirection_IsValid(request->direction())) {
           return absl::InvalidArgumentError("direction is not a known TransferDirection");
@@ -325,15 +327,12 @@ grpc::Status PeerFundService::ListMemberTransfers(grpc::ServerContext* context,
         CERCLES_ASSIGN_OR_RETURN(std::vector<v1::MemberTransfer> transfers,
                                  store_.ListTransfers(*tx, filter, after, page_size + 1));
         CERCLES_RETURN_IF_ERROR(tx->Commit());
-        const bool more = static_cast<int>(transfers.size()) > page_size;
-        if (more) transfers.pop_back();
-        for (v1::MemberTransfer& t : transfers) *response->add_transfers() = std::move(t);
-        if (more) {
-          CERCLES_ASSIGN_OR_RETURN(
-              int64_t last,
-              ParseLocalName(response->transfers().rbegin()->name(), "transfers", "name"));
-          response->set_next_page_token(EncodePageToken(absl::StrCat(last)));
-        }
+        api::Page<v1::MemberTransfer> page =
+            api::TakePage(std::move(transfers), page_size, [](const v1::MemberTransfer& t) {
+              return api::ParseName(t.name(), "transfers", "name").value_or(0);
+            });
+        for (v1::MemberTransfer& t : page.rows) *response->add_transfers() = std::move(t);
+        response->set_next_page_token(page.next_page_token);
         return absl::OkStatus();
       });
 }
@@ -345,10 +344,11 @@ absl::Status PeerFundService::Decide(grpc::ServerContext* call, const std::strin
                                      const auth::Principal& who,
                                      const std::function<v1::MemberTransfer*()>& out) {
   CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
-  CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(name, "transfers", "name"));
+  CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(name, "transfers", "name"));
   CERCLES_ASSIGN_OR_RETURN(std::string clean,
-                           CleanText(note, "note", to == v1::TRANSFER_STATUS_REFUSED ? 1 : 0,
-                                     kMaxFederationNoteLength, true));
+                           api::CleanText(note, "note",
+                                          api::MultiLine(to == v1::TRANSFER_STATUS_REFUSED ? 1 : 0,
+                                                         kMaxFederationNoteLength)));
   return RunWrite(
       context_.network, call, request, response,
       [&](storage::Transaction& tx, absl::Time now) -> absl::Status {

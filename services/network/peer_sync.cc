@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cercles/network/v1/federation.pb.h"
+#include "common/api/resource_name.h"
 #include "common/util/clock.h"
 #include "common/util/crypto.h"
 #include "common/util/log.h"
@@ -297,7 +298,7 @@ absl::Status PeerSync::RecordOutcome(const v1::MemberTransfer& outgoing,
       remote.status() != v1::TRANSFER_STATUS_REFUSED) {
     return absl::DataLossError("the peer reported an unknown transfer status");
   }
-  CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(outgoing.name(), "transfers", "name"));
+  CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(outgoing.name(), "transfers", "name"));
   bool changed = false;
   CERCLES_RETURN_IF_ERROR(storage::RunInTransaction(
       *context_.db, storage::TxMode::kWrite, [&](storage::Transaction& tx) -> absl::Status {

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/resource_name.h"
 #include "common/util/status.h"
 #include "services/network/directory_rules.h"
 #include "services/network/graph_store.h"
@@ -48,7 +49,7 @@ v1::ContactPath ContactPathFor(const std::string& fund_id, const std::string& ci
 
 absl::Status PeopleStore::Upsert(storage::Transaction& tx, const std::string& fund_id,
                                  const mv1::Person& person, int64_t sequence) const {
-  CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(person.name(), "people", "person.name"));
+  CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(person.name(), "people", "person.name"));
   const bool shares = person.consents().share_with_network();
   std::string display_name;
   if (shares) {
@@ -57,7 +58,7 @@ absl::Status PeopleStore::Upsert(storage::Transaction& tx, const std::string& fu
   }
   storage::Value circle = storage::Null{};
   if (!person.current_circle().empty()) {
-    CERCLES_ASSIGN_OR_RETURN(int64_t circle_id, ParseLocalName(person.current_circle(), "circles",
+    CERCLES_ASSIGN_OR_RETURN(int64_t circle_id, api::ParseName(person.current_circle(), "circles",
                                                                "person.current_circle"));
     circle = circle_id;
   }
@@ -123,7 +124,7 @@ absl::Status PeopleStore::MoveMembers(storage::Transaction& tx, const std::strin
 
 absl::Status PeopleStore::UpsertAdvisor(storage::Transaction& tx, const std::string& fund_id,
                                         const mv1::Advisor& advisor) const {
-  CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLocalName(advisor.name(), "advisors", "advisor.name"));
+  CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(advisor.name(), "advisors", "advisor.name"));
   return tx
       .Exec(
           "INSERT INTO network_advisors (fund_id, advisor_id, display_name, email) VALUES (?, "
@@ -200,7 +201,8 @@ absl::StatusOr<std::vector<v1::ExpertiseMatch>> PeopleStore::SearchExpertise(
       storage::Rows entries,
       tx.Query(absl::StrCat("SELECT fund_id, person_id, value, value_key FROM network_expertise "
                             "WHERE person_id IN (",
-                            Placeholders(ids.size()), ") ORDER BY fund_id, person_id, position"),
+                            storage::Placeholders(ids.size()),
+                            ") ORDER BY fund_id, person_id, position"),
                ids));
   for (const storage::Row& e : entries) {
     auto it = index.find({e.Text(0), e.Int(1)});

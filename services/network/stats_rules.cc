@@ -13,25 +13,6 @@ int64_t EpochDay(absl::CivilDay day) { return day - absl::CivilDay(1970, 1, 1); 
 
 absl::CivilDay FromEpochDay(int64_t epoch_day) { return absl::CivilDay(1970, 1, 1) + epoch_day; }
 
-absl::StatusOr<absl::CivilDay> DayFromDate(const cercles::common::v1::Date& date,
-                                           const std::string& field) {
-  const absl::CivilDay day(date.year(), date.month(), date.day());
-  if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
-      day.month() != date.month() || day.day() != date.day()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " is not a real calendar day: ", date.year(), "-", date.month(), "-", date.day()));
-  }
-  return day;
-}
-
-cercles::common::v1::Date DateFromDay(absl::CivilDay day) {
-  cercles::common::v1::Date date;
-  date.set_year(static_cast<int32_t>(day.year()));
-  date.set_month(day.month());
-  date.set_day(day.day());
-  return date;
-}
-
 int DaysPastDue(std::optional<absl::CivilDay> oldest_unpaid_due, absl::CivilDay as_of) {
   if (!oldest_unpaid_due.has_value() || *oldest_unpaid_due >= as_of) return 0;
   return static_cast<int>(as_of - *oldest_unpaid_due);

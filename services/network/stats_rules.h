@@ -25,12 +25,6 @@ inline constexpr char kNoRegion[] = "(none)";
 int64_t EpochDay(absl::CivilDay day);
 absl::CivilDay FromEpochDay(int64_t epoch_day);
 
-// A calendar date message as a day; INVALID_ARGUMENT naming `field` if it is
-// not a real day of years 1..9999.
-absl::StatusOr<absl::CivilDay> DayFromDate(const cercles::common::v1::Date& date,
-                                           const std::string& field);
-cercles::common::v1::Date DateFromDay(absl::CivilDay day);
-
 // Days from the oldest unpaid due date to `as_of` (0 when none is due or it
 // falls due on or after as_of).
 int DaysPastDue(std::optional<absl::CivilDay> oldest_unpaid_due, absl::CivilDay as_of);

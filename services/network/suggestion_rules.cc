@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/text.h"
 #include "common/util/status.h"
 #include "services/network/directory_rules.h"
 
@@ -16,7 +17,7 @@ constexpr int kMinActiveMembers = 4;
 
 absl::StatusOr<std::string> Preference(const std::string& value, const std::string& field) {
   if (value.empty()) return std::string();
-  return CleanText(value, field, 1, 64);
+  return api::CleanText(value, field, api::OneLine(1, 64));
 }
 
 // The circle's values of one characteristic kind, as keys.
@@ -51,7 +52,8 @@ absl::StatusOr<Preferences> ValidateSuggestRequest(const v1::SuggestCirclesReque
   for (int i = 0; i < request.affinities_size(); ++i) {
     CERCLES_ASSIGN_OR_RETURN(
         std::string affinity,
-        CleanText(request.affinities(i), absl::StrCat("affinities[", i, "]"), 1, 64));
+        api::CleanText(request.affinities(i), absl::StrCat("affinities[", i, "]"),
+                       api::OneLine(1, 64)));
     p.affinities.push_back(std::move(affinity));
   }
   if (p.region.empty() && p.sector.empty() && p.language.empty() && p.gender.empty() &&

@@ -340,8 +340,8 @@ TEST_P(FinancingTest, SubsidyApplicationPaths) {
                                HasSubstr("from PREPARED to GRANTED")));
   ASSERT_TRUE(UpdateSubsidy(granted.name(), lv1::SUBSIDY_STATUS_SUBMITTED, 0, "").ok());
   status = UpdateSubsidy(granted.name(), lv1::SUBSIDY_STATUS_GRANTED, 500'000, "");
-  EXPECT_THAT(status,
-              StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("outcome is required")));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("outcome must be 1 to 2000 characters, got 0"));
   status = UpdateSubsidy(granted.name(), lv1::SUBSIDY_STATUS_GRANTED, 0, "Accordée");
   EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
                                HasSubstr("amount_granted is required")));

@@ -229,8 +229,8 @@ TEST_P(FoundationTest, MalformedRequestNamesTheFieldAndWritesNothing) {
   get.set_name("circle/1");
   mv1::GetCircleResponse got;
   status = membership_->GetCircle(Context(admin()).get(), get, &got);
-  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
-                               HasSubstr("name must be a circle resource name")));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("name must be \"circles/{id}\""));
 
   mv1::ListCirclesRequest list;
   list.set_page_token("garbage");

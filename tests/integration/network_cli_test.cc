@@ -79,7 +79,7 @@ TEST_P(NetworkCliTest, StaffVerbs) {
   EXPECT_THAT(r.out, HasSubstr("fund-test"));
   r = Ctl({"network", "stats", "--as-of", "2026-02-30"});
   EXPECT_EQ(r.code, 1);
-  EXPECT_THAT(r.err, HasSubstr("as_of is not a real calendar day"));
+  EXPECT_THAT(r.err, HasSubstr("as_of must be a real calendar day"));
 
   // Partners (admins) and referrals (staff).
   r = Ctl({"network", "partners", "create", "--name", "SAJE Montréal", "--kind", "saje",

@@ -3,7 +3,6 @@
 #include "common/util/clock.h"
 #include "common/util/crypto.h"
 #include "common/util/log.h"
-#include "common/util/paging.h"
 #include "common/util/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -43,21 +42,6 @@ TEST(CryptoTest, UuidsAreVersion4AndDistinct) {
   EXPECT_EQ(RandomHex(24).size(), 48u);
   EXPECT_EQ(StableHash64("outbox"), StableHash64("outbox"));
   EXPECT_NE(StableHash64("outbox"), StableHash64("cursor"));
-}
-
-TEST(PagingTest, PageSizeBounds) {
-  EXPECT_EQ(*NormalisePageSize(0), kDefaultPageSize);
-  EXPECT_EQ(*NormalisePageSize(7), 7);
-  EXPECT_EQ(*NormalisePageSize(kMaxPageSize), kMaxPageSize);
-  EXPECT_THAT(NormalisePageSize(-1).status(), StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(NormalisePageSize(501).status().message(), ::testing::HasSubstr("page_size"));
-}
-
-TEST(PagingTest, TokensRoundTripAndForgeriesAreRefused) {
-  EXPECT_EQ(*DecodePageToken(""), "");
-  EXPECT_EQ(*DecodePageToken(EncodePageToken("fund-a/42")), "fund-a/42");
-  EXPECT_THAT(DecodePageToken("42").status(), StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(DecodePageToken("!!!").status(), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(ClockTest, TimestampsFromMicrosecondsIncludingBeforeTheEpoch) {

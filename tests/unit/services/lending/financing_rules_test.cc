@@ -2,7 +2,8 @@
 // the two state machines and the fields that go with each status.
 #include <string>
 
-#include "common/util/paging.h"
+#include "common/api/paging.h"
+#include "common/api/resource_name.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/lending/financing.h"
@@ -28,14 +29,12 @@ cercles::common::v1::Money Cad(int64_t cents) {
 }
 
 TEST(FinancingNames, RecordNames) {
-  EXPECT_EQ(ParseBankReferralName("bankReferrals/7", "name").value_or(0), 7);
-  EXPECT_THAT(ParseBankReferralName("subsidyApplications/7", "name"),
-              StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(ParseBankReferralName("bankReferrals/07", "name"),
-              StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(ParseBankReferralName("bankReferrals/0", "name").status().message(),
-              HasSubstr("name must be a resource name \"bankReferrals/{id}\""));
-  EXPECT_EQ(ParseSubsidyApplicationName("subsidyApplications/3", "name").value_or(0), 3);
+  EXPECT_EQ(api::ParseName("bankReferrals/7", "bankReferrals", "name").value_or(0), 7);
+  EXPECT_FALSE(api::ParseName("subsidyApplications/7", "bankReferrals", "name").ok());
+  EXPECT_FALSE(api::ParseName("bankReferrals/07", "bankReferrals", "name").ok());
+  EXPECT_THAT(api::ParseName("bankReferrals/0", "bankReferrals", "name").status().message(),
+              HasSubstr("name must be \"bankReferrals/{id}\""));
+  EXPECT_EQ(api::ParseName("subsidyApplications/3", "subsidyApplications", "name").value_or(0), 3);
   EXPECT_EQ(BankReferralName(5), "bankReferrals/5");
   EXPECT_EQ(SubsidyApplicationName(5), "subsidyApplications/5");
 }
@@ -109,18 +108,18 @@ TEST(FinancingCreate, ReferralFields) {
   for (const std::string bad : {"", "people/0", "people/012", "persons/1"}) {
     v1::BankReferral referral = GoodReferral();
     referral.set_person(bad);
-    EXPECT_THAT(ReferralError(referral), HasSubstr("referral.person must be a resource name"))
+    EXPECT_THAT(ReferralError(referral), HasSubstr("referral.person must be \"people/{id}\""))
         << bad;
   }
   v1::BankReferral blank = GoodReferral();
   blank.set_institution("  ");
-  EXPECT_THAT(ReferralError(blank), HasSubstr("referral.institution is required"));
+  EXPECT_THAT(ReferralError(blank),
+              HasSubstr("referral.institution must be 1 to 200 characters, got 0"));
   v1::BankReferral longer = GoodReferral();
   longer.set_institution(std::string(200, 'e'));
   EXPECT_TRUE(NormaliseNewReferral(longer).ok());
   longer.set_institution(std::string(201, 'e'));
-  EXPECT_THAT(ReferralError(longer),
-              HasSubstr("referral.institution is required: 1 to 200 characters"));
+  EXPECT_THAT(ReferralError(longer), HasSubstr("referral.institution must be 1 to 200 characters"));
   v1::BankReferral accents = GoodReferral();  // characters, not bytes
   std::string two_hundred;
   for (int i = 0; i < 200; ++i) two_hundred += "\xc3\xa9";  // é
@@ -142,7 +141,7 @@ TEST(FinancingCreate, SubsidyFields) {
   EXPECT_TRUE(NormaliseNewSubsidyApplication(application).ok());
   application.set_programme("");
   EXPECT_THAT(NormaliseNewSubsidyApplication(application).status().message(),
-              HasSubstr("application.programme is required"));
+              HasSubstr("application.programme must be 1 to"));
 }
 
 TEST(FinancingUpdate, ReferralFieldsGoWithTheStatus) {
@@ -176,7 +175,8 @@ TEST(FinancingUpdate, SubsidyFieldsGoWithTheStatus) {
 
   request.set_status(v1::SUBSIDY_STATUS_REFUSED);
   request.clear_outcome();
-  EXPECT_THAT(CheckSubsidyUpdate(request).status().message(), HasSubstr("outcome is required"));
+  EXPECT_THAT(CheckSubsidyUpdate(request).status().message(),
+              HasSubstr("outcome must be 1 to 2000 characters, got 0"));
   request.set_outcome("the programme's budget is spent");
   EXPECT_EQ(CheckSubsidyUpdate(request).value_or(""), "the programme's budget is spent");
 
@@ -191,9 +191,9 @@ TEST(FinancingUpdate, SubsidyFieldsGoWithTheStatus) {
 }
 
 TEST(FinancingPaging, TokensHoldTheLastId) {
-  EXPECT_EQ(DecodeIdPageToken("").value_or(-1), 0);
-  EXPECT_EQ(DecodeIdPageToken(EncodeIdPageToken(41)).value_or(-1), 41);
-  EXPECT_THAT(DecodeIdPageToken("41").status(), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(api::DecodeIdPageToken("").value_or(-1), 0);
+  EXPECT_EQ(api::DecodeIdPageToken(api::EncodeIdPageToken(41)).value_or(-1), 41);
+  EXPECT_EQ(api::DecodeIdPageToken("41").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -509,7 +509,7 @@ TEST_P(JournalStoreTest, EightThreadsPostingConcurrentlyEndWithTheExactTotals) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPostsPerThread; ++i) {
-        const std::string loan = absl::StrCat("loans/", t, "-", i);
+        const std::string loan = absl::StrCat("loans/", 1000 * (t + 1) + i);
         const int64_t principal = 100 * (t + 1) + i;
         for (const JournalEntry& entry :
              {Disbursement(On(kDay), loan, principal),
@@ -546,7 +546,7 @@ TEST_P(JournalStoreTest, EightThreadsPostingConcurrentlyEndWithTheExactTotals) {
   EXPECT_EQ(BalanceOf(Account::kLoansReceivable), lent - repaid);
   EXPECT_EQ(BalanceOf(Account::kCash), -lent + repaid + interest);
   EXPECT_EQ(BalanceOf(Account::kInterestIncome), interest);
-  EXPECT_EQ(BalanceOf(Account::kLoansReceivable, {"loans/3-7", ""}), 407 - 203);
+  EXPECT_EQ(BalanceOf(Account::kLoansReceivable, {"loans/4007", ""}), 407 - 203);
   EXPECT_EQ(ListAll({}, 500).size(), static_cast<size_t>(2 * kThreads * kPostsPerThread));
   EXPECT_TRUE(Unbalanced().empty());
 }

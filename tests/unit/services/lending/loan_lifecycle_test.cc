@@ -296,9 +296,9 @@ TEST(LoanRequestTest, CeilingFromTheLadder) {
 
 // ---- The circle's vote ----
 
-const std::string kApplicant = "people/ana";
-const std::vector<std::string> kMembers = {"people/ana", "people/ben", "people/chloe", "people/dev",
-                                           "people/eli", "people/fay", "people/gus"};
+const std::string kApplicant = "people/1";
+const std::vector<std::string> kMembers = {"people/1", "people/2", "people/3", "people/4",
+                                           "people/5", "people/6", "people/7"};
 
 std::vector<std::string> Voters(size_t count) {
   std::vector<std::string> all = EligibleVoters(kMembers, kApplicant);
@@ -325,8 +325,8 @@ VoteTally Tally(const std::vector<std::string>& voters, const std::vector<Vote>&
 TEST(VoteTest, EligibleVotersAreTheOtherMembers) {
   EXPECT_THAT(EligibleVoters({"people/c", "people/a", "people/b", "people/a"}, "people/b"),
               ElementsAre("people/a", "people/c"));
-  EXPECT_THAT(Voters(6), ElementsAre("people/ben", "people/chloe", "people/dev", "people/eli",
-                                     "people/fay", "people/gus"));
+  EXPECT_THAT(Voters(6),
+              ElementsAre("people/2", "people/3", "people/4", "people/5", "people/6", "people/7"));
 }
 
 TEST(VoteTest, NoVotesIsPending) {
@@ -484,35 +484,35 @@ TEST(VoteTest, DecisionsAreFinalAndOrderFree) {
 TEST(VoteTest, WhoMayVote) {
   const std::vector<std::string> voters = Voters(6);
   const FundSettings settings;
-  const std::vector<Vote> cast = {{"people/ben", true, ""}};
+  const std::vector<Vote> cast = {{"people/2", true, ""}};
 
   absl::Status status = CheckVote(kApplicant, voters, cast, {kApplicant, true, ""}, settings);
-  EXPECT_THAT(status,
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("the applicant (people/ana) cannot vote on their own request")));
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("the applicant (people/1) cannot vote on their own request"));
 
-  status = CheckVote(kApplicant, voters, cast, {"people/zoe", true, ""}, settings);
-  EXPECT_THAT(status,
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("people/zoe is not a current member of the applicant's circle")));
+  status = CheckVote(kApplicant, voters, cast, {"people/9", true, ""}, settings);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("people/9 is not a current member of the applicant's circle"));
 
-  status =
-      CheckVote(kApplicant, voters, cast, {"people/ben", false, "j'ai changé d'avis"}, settings);
-  EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition,
-                               HasSubstr("people/ben has already voted on this request")));
+  status = CheckVote(kApplicant, voters, cast, {"people/2", false, "j'ai changé d'avis"}, settings);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("people/2 has already voted on this request"));
 
   status = CheckVote(kApplicant, voters, cast, {"", true, ""}, settings);
   EXPECT_THAT(status,
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("vote.voter is required")));
 
   status =
-      CheckVote(kApplicant, voters, cast, {"people/chloe", true, std::string(2001, 'x')}, settings);
-  EXPECT_THAT(status,
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("vote.comment must be at most 2000 characters, got 2001")));
+      CheckVote(kApplicant, voters, cast, {"people/3", true, std::string(2001, 'x')}, settings);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("vote.comment must be at most 2000 characters, got 2001"));
 
   EXPECT_TRUE(
-      CheckVote(kApplicant, voters, cast, {"people/chloe", false, std::string(2000, 'x')}, settings)
+      CheckVote(kApplicant, voters, cast, {"people/3", false, std::string(2000, 'x')}, settings)
           .ok());
 }
 
@@ -520,10 +520,10 @@ TEST(VoteTest, NoVoteAfterTheDecision) {
   const std::vector<std::string> voters = Voters(6);
   const std::vector<Vote> cast = Cast(voters, 4, 0);
   const absl::Status status =
-      CheckVote(kApplicant, voters, cast, {"people/gus", false, ""}, FundSettings{});
-  EXPECT_THAT(status,
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("the circle's vote is already decided (CIRCLE_APPROVED)")));
+      CheckVote(kApplicant, voters, cast, {"people/7", false, ""}, FundSettings{});
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("the circle's vote is already decided (CIRCLE_APPROVED)"));
   // The same bad votes are refused by the tally itself.
   std::vector<Vote> twice = cast;
   twice.push_back(cast.front());
@@ -537,14 +537,14 @@ TEST(VoteTest, NoVoteAfterTheDecision) {
 TEST(VoteTest, MalformedVoterLists) {
   const FundSettings settings;
   absl::StatusOr<VoteTally> tally = TallyVotes(kApplicant, {}, {}, settings);
-  EXPECT_THAT(tally.status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("eligible_voters is empty")));
-  tally = TallyVotes(kApplicant, {"people/ben", kApplicant}, {}, settings);
+  EXPECT_EQ(tally.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(tally.status().message()), HasSubstr("eligible_voters is empty"));
+  tally = TallyVotes(kApplicant, {"people/2", kApplicant}, {}, settings);
   EXPECT_THAT(std::string(tally.status().message()),
               HasSubstr("eligible_voters must not include the applicant"));
-  tally = TallyVotes(kApplicant, {"people/ben", "people/ben"}, {}, settings);
+  tally = TallyVotes(kApplicant, {"people/2", "people/2"}, {}, settings);
   EXPECT_THAT(std::string(tally.status().message()), HasSubstr("eligible_voters repeats"));
-  tally = TallyVotes(kApplicant, {"people/ben", ""}, {}, settings);
+  tally = TallyVotes(kApplicant, {"people/2", ""}, {}, settings);
   EXPECT_THAT(std::string(tally.status().message()), HasSubstr("empty name"));
 }
 
@@ -559,7 +559,7 @@ TEST(VoteTest, OutcomeNames) {
 CircleGuaranteeState ActiveCircle() {
   CircleGuaranteeState circle;
   circle.status = cercles::membership::v1::CIRCLE_STATUS_ACTIVE;
-  circle.members = {"people/dev", "people/ana", "people/ben", "people/chloe"};
+  circle.members = {"people/4", "people/1", "people/2", "people/3"};
   return circle;
 }
 
@@ -568,7 +568,7 @@ TEST(GuaranteeTest, AtTheThresholdTheCircleGuarantees) {
   absl::StatusOr<Guarantee> guarantee = GuaranteeFor(200000, kApplicant, ActiveCircle(), settings);
   ASSERT_TRUE(guarantee.ok()) << guarantee.status();
   EXPECT_EQ(guarantee->kind, GuaranteeKind::kCircleGuarantee);
-  EXPECT_THAT(guarantee->guarantors, ElementsAre("people/ben", "people/chloe", "people/dev"));
+  EXPECT_THAT(guarantee->guarantors, ElementsAre("people/2", "people/3", "people/4"));
   EXPECT_EQ(GuaranteeKindName(guarantee->kind), "CIRCLE_GUARANTEE");
 
   guarantee = GuaranteeFor(1, kApplicant, ActiveCircle(), settings);
@@ -653,32 +653,33 @@ TEST(GuaranteeTest, MalformedCircles) {
   EXPECT_THAT(std::string(GuaranteeFor(0, kApplicant, ActiveCircle(), settings).status().message()),
               HasSubstr("amount_cents must be positive, got 0"));
   CircleGuaranteeState circle = ActiveCircle();
-  circle.members = {"people/ben", "people/chloe", "people/dev", "people/eli"};
+  circle.members = {"people/2", "people/3", "people/4", "people/5"};
   absl::Status status = GuaranteeFor(100000, kApplicant, circle, settings).status();
-  EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition,
-                               HasSubstr("the applicant (people/ana) is not a current member")));
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("the applicant (people/1) is not a current member"));
   circle.members = {kApplicant};
   status = GuaranteeFor(100000, kApplicant, circle, settings).status();
-  EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition,
-                               HasSubstr("no member other than the applicant")));
-  circle.members = {kApplicant, "people/ben", "people/ben"};
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("no member other than the applicant"));
+  circle.members = {kApplicant, "people/2", "people/2"};
   status = GuaranteeFor(100000, kApplicant, circle, settings).status();
-  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument,
-                               HasSubstr("members repeats people/ben")));
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("members repeats people/2"));
 }
 
 // ---- Guarantee call shares ----
 
 TEST(GuaranteeCallTest, RemainderGoesToTheFirstInSortedOrder) {
   absl::StatusOr<std::vector<GuarantorShare>> shares =
-      ShareGuaranteeCall(100001, {"people/dev", "people/ben", "people/chloe"});
+      ShareGuaranteeCall(100001, {"people/4", "people/2", "people/3"});
   ASSERT_TRUE(shares.ok()) << shares.status();
   ASSERT_EQ(shares->size(), 3u);
-  EXPECT_EQ((*shares)[0].party, "people/ben");
+  EXPECT_EQ((*shares)[0].party, "people/2");
   EXPECT_EQ((*shares)[0].cents, 33334);
-  EXPECT_EQ((*shares)[1].party, "people/chloe");
+  EXPECT_EQ((*shares)[1].party, "people/3");
   EXPECT_EQ((*shares)[1].cents, 33334);
-  EXPECT_EQ((*shares)[2].party, "people/dev");
+  EXPECT_EQ((*shares)[2].party, "people/4");
   EXPECT_EQ((*shares)[2].cents, 33333);
 }
 
@@ -713,7 +714,7 @@ TEST(GuaranteeCallTest, SharesSumExactlyForRandomAmounts) {
 }
 
 TEST(GuaranteeCallTest, RefusesMalformedCalls) {
-  EXPECT_THAT(std::string(ShareGuaranteeCall(0, {"people/ben"}).status().message()),
+  EXPECT_THAT(std::string(ShareGuaranteeCall(0, {"people/2"}).status().message()),
               HasSubstr("amount_cents must be positive, got 0"));
   EXPECT_THAT(std::string(ShareGuaranteeCall(100, {}).status().message()),
               HasSubstr("at least one guarantor"));

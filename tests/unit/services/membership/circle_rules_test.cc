@@ -1,5 +1,6 @@
 #include "services/membership/circle_rules.h"
 
+#include "common/api/resource_name.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/status_matchers.h"
@@ -20,14 +21,13 @@ Characteristic Make(v1::CharacteristicKind kind, const std::string& value,
 }
 
 TEST(CircleNameTest, ParsesOnlyPositiveIds) {
-  EXPECT_EQ(*ParseCircleName("circles/42", "name"), 42);
+  EXPECT_EQ(*api::ParseName("circles/42", "circles", "name"), 42);
   EXPECT_EQ(CircleName(42), "circles/42");
   for (const char* bad : {"", "circles/", "circles/0", "circles/-3", "circles/4x", "circle/4",
                           "funds/a/circles/4", "circles/99999999999999999999999"}) {
-    auto parsed = ParseCircleName(bad, "request.name");
-    EXPECT_THAT(parsed.status(),
-                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("request.name")))
-        << bad;
+    auto parsed = api::ParseName(bad, "circles", "request.name");
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(parsed.status().message(), HasSubstr("request.name"));
   }
 }
 
@@ -167,10 +167,12 @@ TEST(LifecycleRulesTest, AdvisorsAndNames) {
   a.set_email("m@f.ca");
   a.set_principal_name("has space");
   EXPECT_THAT(DraftAdvisor(a).status().message(), HasSubstr("advisor.principal_name"));
-  EXPECT_EQ(*ParsePersonName("people/12", "person"), 12);
-  EXPECT_THAT(ParsePersonName("persons/12", "person").status().message(), HasSubstr("person must"));
-  EXPECT_EQ(*ParseAdvisorName("advisors/3", "advisor"), 3);
-  EXPECT_THAT(NormaliseReason("  ", "reason").status().message(), HasSubstr("reason is required"));
+  EXPECT_EQ(*api::ParseName("people/12", "people", "person"), 12);
+  EXPECT_THAT(api::ParseName("persons/12", "people", "person").status().message(),
+              HasSubstr("person must"));
+  EXPECT_EQ(*api::ParseName("advisors/3", "advisors", "advisor"), 3);
+  EXPECT_THAT(NormaliseReason("  ", "reason").status().message(),
+              HasSubstr("reason must be 1 to 500 characters"));
 }
 
 }  // namespace

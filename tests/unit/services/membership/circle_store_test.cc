@@ -1,5 +1,6 @@
 #include "services/membership/circle_store.h"
 
+#include "common/api/resource_name.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/membership/circle_rules.h"
@@ -43,7 +44,7 @@ class CircleStoreTest : public ::testing::Test {
       auto circles = store_.List(**tx, filter, after, page);
       EXPECT_TRUE(circles.ok()) << circles.status();
       if (!circles.ok() || circles->empty()) break;
-      for (const auto& c : *circles) ids.push_back(*ParseCircleName(c.name(), "name"));
+      for (const auto& c : *circles) ids.push_back(*api::ParseName(c.name(), "circles", "name"));
       after = ids.back();
       if (static_cast<int>(circles->size()) < page) break;
     }

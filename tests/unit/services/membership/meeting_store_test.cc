@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "common/api/date.h"
 #include "common/storage/database.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -93,7 +94,7 @@ class MeetingStoreTest : public ::testing::TestWithParam<Backend> {
   static MeetingDraft Draft(absl::CivilDay day, const std::vector<int64_t>& present,
                             const std::string& minutes = "minutes") {
     v1::Meeting meeting;
-    *meeting.mutable_meeting_date() = ToDate(day);
+    *meeting.mutable_meeting_date() = api::DateFromDay(day);
     for (int64_t person : present) {
       v1::Attendance* entry = meeting.add_attendance();
       entry->set_person("people/" + std::to_string(person));
@@ -146,7 +147,7 @@ TEST_P(MeetingStoreTest, MembersOfADayAreThoseWhoseStayOverlapsIt) {
 TEST_P(MeetingStoreTest, MeetingRoundTripsWithAttendanceOrderAndFollowUps) {
   const int64_t circle = AddCircle(v1::CIRCLE_STATUS_ACTIVE);
   v1::Meeting meeting;
-  *meeting.mutable_meeting_date() = ToDate(absl::CivilDay(2024, 3, 5));
+  *meeting.mutable_meeting_date() = api::DateFromDay(absl::CivilDay(2024, 3, 5));
   for (auto [person, status] :
        std::vector<std::pair<int64_t, v1::AttendanceStatus>>{{30, v1::ATTENDANCE_STATUS_LATE},
                                                              {10, v1::ATTENDANCE_STATUS_PRESENT},
@@ -270,7 +271,7 @@ TEST_P(MeetingStoreTest, ScheduleIsCreatedThenReplaced) {
   v1::MeetingSchedule requested;
   requested.set_name(MeetingScheduleName(circle));
   requested.set_frequency(v1::MEETING_FREQUENCY_MONTHLY);
-  *requested.mutable_first_meeting_date() = ToDate(absl::CivilDay(2024, 1, 31));
+  *requested.mutable_first_meeting_date() = api::DateFromDay(absl::CivilDay(2024, 1, 31));
   requested.set_location("Café");
   auto draft = DraftSchedule(requested);
   ASSERT_TRUE(draft.ok()) << draft.status();

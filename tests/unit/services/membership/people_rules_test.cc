@@ -2,6 +2,8 @@
 
 #include <functional>
 
+#include "common/api/date.h"
+#include "common/api/text.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/status_matchers.h"
@@ -38,33 +40,32 @@ Person Valid() {
 }
 
 TEST(DatesTest, OnlyRealCalendarDays) {
-  EXPECT_TRUE(CheckDate(MakeDate(2024, 2, 29), "d").ok());
-  EXPECT_TRUE(CheckDate(MakeDate(1, 1, 1), "d").ok());
-  EXPECT_TRUE(CheckDate(MakeDate(9999, 12, 31), "d").ok());
+  EXPECT_TRUE(api::DayFromDate(MakeDate(2024, 2, 29), "d").ok());
+  EXPECT_TRUE(api::DayFromDate(MakeDate(1, 1, 1), "d").ok());
+  EXPECT_TRUE(api::DayFromDate(MakeDate(9999, 12, 31), "d").ok());
   for (auto bad :
        {MakeDate(2023, 2, 29), MakeDate(2024, 4, 31), MakeDate(2024, 13, 1), MakeDate(2024, 0, 10),
         MakeDate(2024, 1, 0), MakeDate(0, 1, 1), MakeDate(10000, 1, 1), MakeDate(2024, -1, 1)}) {
-    auto checked = CheckDate(bad, "training.start_date");
-    EXPECT_THAT(checked.status(),
-                StatusIs(absl::StatusCode::kInvalidArgument,
-                         AllOf(HasSubstr("training.start_date"), HasSubstr("real calendar day"))))
-        << FormatDate(bad);
+    auto checked = api::DayFromDate(bad, "training.start_date");
+    EXPECT_EQ(checked.status().code(), absl::StatusCode::kInvalidArgument) << api::FormatDate(bad);
+    EXPECT_THAT(checked.status().message(),
+                AllOf(HasSubstr("training.start_date"), HasSubstr("real calendar day")));
   }
 }
 
 TEST(DatesTest, FormatsAndParsesIsoDays) {
-  EXPECT_EQ(FormatDate(MakeDate(2024, 5, 1)), "2024-05-01");
-  EXPECT_EQ(FormatDate(MakeDate(987, 12, 3)), "0987-12-03");
-  auto parsed = ParseDate("2024-02-29");
+  EXPECT_EQ(api::FormatDate(MakeDate(2024, 5, 1)), "2024-05-01");
+  EXPECT_EQ(api::FormatDate(MakeDate(987, 12, 3)), "0987-12-03");
+  auto parsed = api::ParseDate("2024-02-29");
   ASSERT_TRUE(parsed.has_value());
   EXPECT_EQ(parsed->year(), 2024);
   EXPECT_EQ(parsed->month(), 2);
   EXPECT_EQ(parsed->day(), 29);
   for (const char* bad : {"", "2024-2-29", "2023-02-29", "2024/02/29", "24-02-29", "2024-02-29x",
                           "abcd-ef-gh", "2024-00-10"}) {
-    EXPECT_FALSE(ParseDate(bad).has_value()) << bad;
+    EXPECT_FALSE(api::ParseDate(bad).has_value()) << bad;
   }
-  EXPECT_EQ(ToDate(absl::CivilDay(2024, 5, 1)).SerializeAsString(),
+  EXPECT_EQ(api::DateFromDay(absl::CivilDay(2024, 5, 1)).SerializeAsString(),
             MakeDate(2024, 5, 1).SerializeAsString());
   EXPECT_EQ(DayOf(absl::FromUnixSeconds(1714521600)), absl::CivilDay(2024, 5, 1));
 }
@@ -77,7 +78,7 @@ TEST(SearchKeyTest, LowerCaseWithoutAccents) {
   EXPECT_EQ(SearchKey("Ÿves"), "yves");
   EXPECT_EQ(SearchKey("日本"), "日本");  // kept as it is
   EXPECT_EQ(SearchKey("a×b"), "a×b");    // not a letter
-  EXPECT_EQ(CharacterCount("Émilie"), 6u);
+  EXPECT_EQ(api::CharacterCount("Émilie"), 6u);
 }
 
 TEST(NormalisePersonTest, KeepsAValidPersonNormalised) {

@@ -6,6 +6,8 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/date.h"
+#include "common/api/resource_name.h"
 #include "common/util/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -67,7 +69,7 @@ class PeopleStoreTest : public ::testing::Test {
     Write([&](storage::Transaction& tx) {
       auto stored = people_.Insert(tx, p, kNow);
       ASSERT_TRUE(stored.ok()) << stored.status();
-      id = *ParsePersonName(stored->name(), "name");
+      id = *api::ParseName(stored->name(), "people", "name");
     });
     return id;
   }
@@ -115,7 +117,7 @@ class PeopleStoreTest : public ::testing::Test {
     Write([&](storage::Transaction& tx) {
       auto stored = trainings_.Insert(tx, *DraftNewTraining(t), kNow);
       ASSERT_TRUE(stored.ok()) << stored.status();
-      id = *ParseTrainingName(stored->name(), "name");
+      id = *api::ParseName(stored->name(), "trainings", "name");
     });
     return id;
   }
@@ -311,7 +313,7 @@ TEST_F(PeopleStoreTest, PagesInIdOrder) {
     std::vector<Person> page = List(all, after, 3);
     if (page.empty()) break;
     for (const Person& p : page) seen.push_back(p.given_name());
-    after = *ParsePersonName(page.back().name(), "name");
+    after = *api::ParseName(page.back().name(), "people", "name");
   }
   EXPECT_THAT(seen, ElementsAre("P0", "P1", "P2", "P3", "P4", "P5", "P6"));
   EXPECT_EQ(List(all, ids[5], 100).size(), 1u);
@@ -356,7 +358,7 @@ TEST_F(PeopleStoreTest, TrainingsCountTheirEnrolmentsAndPage) {
     ASSERT_TRUE(completed.ok());
     EXPECT_EQ(completed->name(), EnrolmentName(spring, bea));
     EXPECT_EQ(completed->person_display_name(), "Bea Roy");
-    EXPECT_EQ(FormatDate(completed->completion_date()), "2024-03-05");
+    EXPECT_EQ(api::FormatDate(completed->completion_date()), "2024-03-05");
     EXPECT_EQ(*trainings_.CompletedCount(tx, bea), 1);
   });
   {
@@ -372,7 +374,7 @@ TEST_F(PeopleStoreTest, TrainingsCountTheirEnrolmentsAndPage) {
   ASSERT_TRUE(training.ok() && training->has_value());
   EXPECT_EQ((*training)->enrolled_count(), 2);
   EXPECT_EQ((*training)->completed_count(), 1);
-  EXPECT_EQ(FormatDate((*training)->start_date()), "2024-01-09");
+  EXPECT_EQ(api::FormatDate((*training)->start_date()), "2024-01-09");
   EXPECT_FALSE(trainings_.Get(**tx, 99)->has_value());
   auto listed = trainings_.List(**tx, spring, 10);
   ASSERT_TRUE(listed.ok());

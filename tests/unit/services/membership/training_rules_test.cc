@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "common/api/resource_name.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/membership/people_rules.h"
@@ -23,15 +24,14 @@ Training NineWeeks() {
 }
 
 TEST(TrainingNameTest, ParsesOnlyPositiveIds) {
-  EXPECT_EQ(*ParseTrainingName("trainings/7", "name"), 7);
+  EXPECT_EQ(*api::ParseName("trainings/7", "trainings", "name"), 7);
   EXPECT_EQ(TrainingName(7), "trainings/7");
   EXPECT_EQ(EnrolmentName(7, 12), "trainings/7/enrolments/12");
   for (const char* bad : {"", "trainings/", "trainings/0", "trainings/-1", "training/3",
                           "trainings/3/enrolments/4", "circles/3"}) {
-    auto parsed = ParseTrainingName(bad, "cohort");
-    EXPECT_THAT(parsed.status(),
-                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("cohort must be")))
-        << bad;
+    auto parsed = api::ParseName(bad, "trainings", "cohort");
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(parsed.status().message(), HasSubstr("cohort must be"));
   }
 }
 

@@ -3,6 +3,9 @@
 #include <map>
 #include <set>
 
+#include "common/api/date.h"
+#include "common/api/resource_name.h"
+#include "common/api/text.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/network/directory_rules.h"
@@ -38,23 +41,26 @@ TEST(DirectoryRulesTest, NodeNamesAndTheirKinds) {
 }
 
 TEST(DirectoryRulesTest, LocalNamesAreStrict) {
-  EXPECT_EQ(*ParseLocalName("people/7", "people", "person"), 7);
+  EXPECT_EQ(*api::ParseName("people/7", "people", "person"), 7);
   for (const char* bad : {"people/0", "people/-1", "people/+1", "people/x", "people/", "person/1",
                           "people/1/2", "peoples/1"}) {
-    EXPECT_THAT(ParseLocalName(bad, "people", "referral.person").status().message(),
+    EXPECT_THAT(api::ParseName(bad, "people", "referral.person").status().message(),
                 HasSubstr("referral.person must be \"people/{id}\""))
         << bad;
   }
 }
 
 TEST(DirectoryRulesTest, CleanTextTrimsCountsCharactersAndRefusesControls) {
-  EXPECT_EQ(*CleanText("  Rosemont ", "region", 1, 64), "Rosemont");
-  EXPECT_TRUE(CleanText("ééééé", "x", 1, 5).ok());  // 5 characters, 10 bytes
-  EXPECT_THAT(CleanText("éééééé", "x", 1, 5).status().message(), HasSubstr("1 to 5 characters"));
-  EXPECT_THAT(CleanText("   ", "x", 1, 5).status().message(), HasSubstr("1 to 5"));
-  EXPECT_THAT(CleanText("a\x01", "x", 0, 5).status().message(), HasSubstr("control"));
-  EXPECT_THAT(CleanText("a\nb", "x", 0, 5), StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_TRUE(CleanText("a\nb", "x", 0, 5, true).ok());
+  EXPECT_EQ(*api::CleanText("  Rosemont ", "region", api::OneLine(1, 64)), "Rosemont");
+  EXPECT_TRUE(api::CleanText("ééééé", "x", api::OneLine(1, 5)).ok());  // 5 characters, 10 bytes
+  EXPECT_THAT(api::CleanText("éééééé", "x", api::OneLine(1, 5)).status().message(),
+              HasSubstr("1 to 5 characters"));
+  EXPECT_THAT(api::CleanText("   ", "x", api::OneLine(1, 5)).status().message(),
+              HasSubstr("1 to 5"));
+  EXPECT_THAT(api::CleanText("a\x01", "x", api::OneLine(0, 5)).status().message(),
+              HasSubstr("control"));
+  EXPECT_FALSE(api::CleanText("a\nb", "x", api::OneLine(0, 5)).ok());
+  EXPECT_TRUE(api::CleanText("a\nb", "x", api::MultiLine(0, 5)).ok());
 }
 
 mv1::Circle MembershipCircle(int64_t id, mv1::CircleStatus status, int members) {
@@ -347,10 +353,10 @@ TEST(StatsRulesTest, DatesAreChecked) {
   d.set_year(2026);
   d.set_month(2);
   d.set_day(29);
-  EXPECT_THAT(DayFromDate(d, "as_of").status().message(), HasSubstr("as_of is not a real"));
+  EXPECT_THAT(api::DayFromDate(d, "as_of").status().message(), HasSubstr("as_of must be a real"));
   d.set_day(28);
-  EXPECT_EQ(*DayFromDate(d, "as_of"), absl::CivilDay(2026, 2, 28));
-  EXPECT_EQ(DateFromDay(absl::CivilDay(2026, 2, 28)).day(), 28);
+  EXPECT_EQ(*api::DayFromDate(d, "as_of"), absl::CivilDay(2026, 2, 28));
+  EXPECT_EQ(api::DateFromDay(absl::CivilDay(2026, 2, 28)).day(), 28);
 }
 
 TEST(StatsRulesTest, BasisPointsRoundHalfUpAndNeedAWhole) {

@@ -4,6 +4,7 @@
 #include "cercles/lending/v1/events.pb.h"
 #include "cercles/membership/v1/events.pb.h"
 #include "cercles/membership/v1/people_events.pb.h"
+#include "common/api/date.h"
 #include "common/util/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -219,7 +220,7 @@ lv1::LoanChanged Loan(int64_t id, int64_t circle, lv1::LoanState state, int64_t 
   loan->mutable_outstanding_principal()->set_minor_units(outstanding);
   loan->set_business_plan_summary("never kept");
   if (oldest_due)
-    *loan->mutable_arrears()->mutable_oldest_unpaid_due_date() = DateFromDay(*oldest_due);
+    *loan->mutable_arrears()->mutable_oldest_unpaid_due_date() = api::DateFromDay(*oldest_due);
   e.set_change("REPAYMENT_RECORDED");
   return e;
 }
@@ -280,9 +281,9 @@ TEST_P(NetworkStoreTest, UntouchedLoansAgeFromTheirFirstDueDate) {
   Created(MakeCircle(1, mv1::CIRCLE_STATUS_ACTIVE, 5));
   const absl::CivilDay as_of(2026, 3, 31);
   lv1::LoanChanged untouched = Loan(1, 1, lv1::LOAN_STATE_ACTIVE, 100000, std::nullopt);
-  *untouched.mutable_loan()->mutable_first_due_date() = DateFromDay(as_of - 45);
+  *untouched.mutable_loan()->mutable_first_due_date() = api::DateFromDay(as_of - 45);
   lv1::LoanChanged partly_repaid = Loan(2, 1, lv1::LOAN_STATE_ACTIVE, 90000, std::nullopt);
-  *partly_repaid.mutable_loan()->mutable_first_due_date() = DateFromDay(as_of - 45);
+  *partly_repaid.mutable_loan()->mutable_first_due_date() = api::DateFromDay(as_of - 45);
   ApplyLending(untouched);
   ApplyLending(partly_repaid);
   LoanStore loans;

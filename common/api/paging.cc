@@ -1,11 +1,11 @@
-#include "common/util/paging.h"
+#include "common/api/paging.h"
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
-namespace cercles {
+namespace cercles::api {
 namespace {
 constexpr absl::string_view kPrefix = "cercles.page.v1:";
 }
@@ -45,4 +45,4 @@ absl::StatusOr<int64_t> DecodeIdPageToken(const std::string& token) {
   return id;
 }
 
-}  // namespace cercles
+}  // namespace cercles::api
