@@ -36,6 +36,9 @@ struct JournalFilter {
   std::optional<EntryKind> kind;
   std::optional<absl::CivilDay> from_date;  // effective_date >= from_date
   std::optional<absl::CivilDay> to_date;    // effective_date <= to_date
+  // Set: only entries with a line on a loan of one of these circles
+  // ("circles/{id}"; none when empty), as the loans table places them now.
+  std::optional<std::vector<std::string>> loans_of_circles;
 };
 
 struct JournalPage {

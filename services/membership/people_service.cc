@@ -11,6 +11,7 @@
 #include "common/server/handler.h"
 #include "common/util/paging.h"
 #include "common/util/status.h"
+#include "services/membership/circle_access.h"
 #include "services/membership/circle_rules.h"
 #include "services/membership/people_rules.h"
 #include "services/membership/training_rules.h"
@@ -88,6 +89,10 @@ grpc::Status PeopleService::GetPerson(grpc::ServerContext* context,
           return absl::NotFoundError(
               absl::StrCat("person \"", request->name(), "\" does not exist"));
         }
+        CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope,
+                                 CircleScopeOf(*tx, who, CircleAccess::kRead));
+        CERCLES_RETURN_IF_ERROR(auth::CheckPersonInScope(
+            scope, who, person->name(), auth::CircleIdOfName(person->current_circle())));
         *response->mutable_person() = AsSeenBy(who, *std::move(person));
         return tx->Commit();
       });
@@ -97,7 +102,7 @@ grpc::Status PeopleService::UpdatePerson(grpc::ServerContext* context,
                                          const v1::UpdatePersonRequest* request,
                                          v1::UpdatePersonResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, [&](const auth::Principal&) -> absl::Status {
+      *context_.authorizer, context, *request, [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t id,
                                  ParsePersonName(request->person().name(), "person.name"));
@@ -106,6 +111,7 @@ grpc::Status PeopleService::UpdatePerson(grpc::ServerContext* context,
             request->request_id(), *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(PeopleStore::Lock(tx, id));
+              CERCLES_RETURN_IF_ERROR(CheckPersonAccess(tx, who, id, CircleAccess::kManage));
               CERCLES_ASSIGN_OR_RETURN(std::optional<Person> stored, people_.Get(tx, id));
               if (!stored.has_value()) {
                 return absl::NotFoundError(
@@ -163,6 +169,15 @@ grpc::Status PeopleService::ListPeople(grpc::ServerContext* context,
                                    ParseTrainingName(request->cohort(), "cohort"));
         }
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        // An advisor lists the members of their circles and the people in no
+        // circle; naming another circle is refused as ListCircleMembers refuses it.
+        CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope,
+                                 CircleScopeOf(*tx, who, CircleAccess::kRead));
+        if (filter.circle_id != 0) {
+          CERCLES_RETURN_IF_ERROR(
+              auth::CheckCircleInScope(scope, who, filter.circle_id, CircleAccess::kRead));
+        }
+        filter.visible_circles = VisibleCirclesOf(scope);
         // One extra row tells whether another page exists without a second query.
         CERCLES_ASSIGN_OR_RETURN(std::vector<Person> people,
                                  people_.List(*tx, filter, after_id, page_size + 1));
