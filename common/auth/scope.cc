@@ -82,23 +82,21 @@ absl::Status CheckCircleInScope(const CircleScope& scope, const Principal& who, 
                                                   " ", kCirclePrefix, circle_id));
 }
 
-bool PersonInScope(const CircleScope& scope, std::optional<int64_t> current_circle) {
+bool PersonInScope(const CircleScope& scope, const PersonPlace& place) {
   if (scope.nothing()) return false;
-  return !current_circle.has_value() || scope.Contains(*current_circle);
+  return !place.circle.has_value() || !place.circle_has_advisor || scope.Contains(*place.circle);
 }
 
 absl::Status CheckPersonInScope(const CircleScope& scope, const Principal& who,
-                                const std::string& person_name,
-                                std::optional<int64_t> current_circle) {
-  if (PersonInScope(scope, current_circle)) return absl::OkStatus();
-  if (!current_circle.has_value()) {
+                                const std::string& person_name, const PersonPlace& place) {
+  if (PersonInScope(scope, place)) return absl::OkStatus();
+  if (!place.circle.has_value()) {
     return absl::PermissionDeniedError(absl::StrCat(who.ToString(), " may not see ", person_name));
   }
-  return absl::PermissionDeniedError(
-      absl::StrCat(who.ToString(), " may not see ", person_name, ": a member of ", kCirclePrefix,
-                   *current_circle,
-                   ", which is not assigned to them (an advisor sees the members of their "
-                   "circles and the people in no circle)"));
+  return absl::PermissionDeniedError(absl::StrCat(
+      who.ToString(), " may not see ", person_name, ": a member of ", kCirclePrefix, *place.circle,
+      ", which is not assigned to them (an advisor sees the members of their circles and the "
+      "people in no circle)"));
 }
 
 std::optional<int64_t> CircleIdOfName(absl::string_view circle_name) {

@@ -13,9 +13,10 @@
 // Whatever belongs to a circle follows it: its members, meetings, loans and
 // their repayments and journal lines. A person is seen through their current
 // circle, and by every staff member while they are in no circle (to be enrolled,
-// trained and placed). What belongs to no circle and is not a person's (capital
-// contributions, fund-wide totals) is for admins (and services) only in a list,
-// and an advisor's unfiltered list holds only rows of their circles.
+// trained and placed) or in a circle no advisor holds yet. An advisor's
+// unfiltered list holds only rows of their circles (and of such people); what
+// belongs to no circle and no person (fund settings, capital contributions, the
+// trial balance's totals) is the fund's, read by all its staff.
 #ifndef CERCLES_COMMON_AUTH_SCOPE_H_
 #define CERCLES_COMMON_AUTH_SCOPE_H_
 
@@ -77,15 +78,22 @@ absl::StatusOr<CircleScope> CircleScopeOf(const Principal& who, CircleAccess acc
 absl::Status CheckCircleInScope(const CircleScope& scope, const Principal& who, int64_t circle_id,
                                 CircleAccess access);
 
-// May a principal with this scope see a person whose current circle is
-// `current_circle` (nullopt: in no circle)? A person in no circle is seen by
-// every scope but Nothing(); a member, by the scopes that hold their circle.
-bool PersonInScope(const CircleScope& scope, std::optional<int64_t> current_circle);
+// Where a person is, as far as who may see them: in no circle, or in a circle
+// (which may have no advisor assigned yet).
+struct PersonPlace {
+  std::optional<int64_t> circle;  // nullopt: in no circle
+  bool circle_has_advisor = true;
+};
+
+// May a principal with this scope see a person at `place`? A person in no
+// circle, or in a circle no advisor holds yet, is seen by every scope but
+// Nothing() (the fund's staff enrol, train, place and follow them); a member
+// of an assigned circle, by the scopes that hold their circle.
+bool PersonInScope(const CircleScope& scope, const PersonPlace& place);
 
 // PERMISSION_DENIED naming the person and their circle unless PersonInScope.
 absl::Status CheckPersonInScope(const CircleScope& scope, const Principal& who,
-                                const std::string& person_name,
-                                std::optional<int64_t> current_circle);
+                                const std::string& person_name, const PersonPlace& place);
 
 // "circles/{id}" → id, nullopt for anything else.
 std::optional<int64_t> CircleIdOfName(absl::string_view circle_name);

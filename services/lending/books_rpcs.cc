@@ -138,10 +138,11 @@ absl::StatusOr<JournalFilter> JournalFilterOf(const v1::ListJournalEntriesReques
   return filter;
 }
 
-// An advisor's journal: the entries with a line on a loan of their circles, and
-// nothing else (capital contributions and other entries tied to no loan are
-// the fund's, for admins). Naming a loan outside their circles is refused as
-// GetLoan refuses it; a loan that does not exist lists nothing, as for an admin.
+// An advisor's journal: the entries on the loans of their circles and the
+// fund's own entries tied to no loan (capital contributions: fund-wide, as the
+// trial balance every staff member reads), never an entry on another circle's
+// loan. Naming a loan outside their circles is refused as GetLoan refuses it; a
+// loan that does not exist lists nothing, as for an admin.
 absl::Status RestrictJournalToScope(storage::Transaction& tx, const auth::Principal& who,
                                     JournalFilter* filter) {
   CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope, CircleScopeOf(tx, who));
@@ -149,12 +150,8 @@ absl::Status RestrictJournalToScope(storage::Transaction& tx, const auth::Princi
   if (!filter->loan.empty()) {
     CERCLES_ASSIGN_OR_RETURN(int64_t id, ParseLoanName(filter->loan, "loan"));
     absl::StatusOr<LoanRecord> loan = LoadLoan(tx, id, /*for_update=*/false);
-    if (absl::IsNotFound(loan.status())) {
-      filter->loans_of_circles = std::vector<std::string>();
-      return absl::OkStatus();
-    }
-    if (!loan.ok()) return loan.status();
-    CERCLES_RETURN_IF_ERROR(CheckLoanAccess(tx, who, *loan));
+    if (!loan.ok() && !absl::IsNotFound(loan.status())) return loan.status();
+    if (loan.ok()) CERCLES_RETURN_IF_ERROR(CheckLoanAccess(tx, who, *loan));
   }
   filter->loans_of_circles = scope.CircleNames();
   return absl::OkStatus();

@@ -79,14 +79,14 @@ class PersonGate {
 
   absl::Status Check(const std::string& person) {
     if (scope_.all()) return absl::OkStatus();
-    CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> circle, CircleOf(person));
-    return auth::CheckPersonInScope(scope_, who_, person, circle);
+    CERCLES_ASSIGN_OR_RETURN(auth::PersonPlace place, PlaceOf(person));
+    return auth::CheckPersonInScope(scope_, who_, person, place);
   }
 
   absl::StatusOr<bool> Sees(const std::string& person) {
     if (scope_.all()) return true;
-    CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> circle, CircleOf(person));
-    return auth::PersonInScope(scope_, circle);
+    CERCLES_ASSIGN_OR_RETURN(auth::PersonPlace place, PlaceOf(person));
+    return auth::PersonInScope(scope_, place);
   }
 
  private:
@@ -96,20 +96,32 @@ class PersonGate {
         trace_(std::move(trace)),
         scope_(auth::CircleScope::Nothing()) {}
 
-  absl::StatusOr<std::optional<int64_t>> CircleOf(const std::string& person) {
-    auto known = circles_.find(person);
-    if (known != circles_.end()) return known->second;
-    CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> circle,
-                             context_->membership->CurrentCircleOf(person, trace_));
-    circles_[person] = circle;
-    return circle;
+  // The person's circle from membership; whether an advisor holds it from
+  // lending's projection (a circle it does not know yet counts as held).
+  absl::StatusOr<auth::PersonPlace> PlaceOf(const std::string& person) {
+    auto known = places_.find(person);
+    if (known != places_.end()) return known->second;
+    auth::PersonPlace place;
+    CERCLES_ASSIGN_OR_RETURN(place.circle, context_->membership->CurrentCircleOf(person, trace_));
+    if (place.circle.has_value()) {
+      CERCLES_RETURN_IF_ERROR(storage::RunInTransaction(
+          *context_->db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
+            CERCLES_ASSIGN_OR_RETURN(storage::Rows rows,
+                                     tx.Query("SELECT advisor FROM circles WHERE name = ?",
+                                              {absl::StrCat("circles/", *place.circle)}));
+            place.circle_has_advisor = rows.empty() || !rows[0].Text(0).empty();
+            return absl::OkStatus();
+          }));
+    }
+    places_[person] = place;
+    return place;
   }
 
   const LendingContext* context_;
   auth::Principal who_;
   std::string trace_;
   auth::CircleScope scope_;
-  std::map<std::string, std::optional<int64_t>> circles_;
+  std::map<std::string, auth::PersonPlace> places_;
 };
 
 // Checks the person of a stored referral or application (`load` reads it; one

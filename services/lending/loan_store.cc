@@ -992,7 +992,13 @@ absl::StatusOr<auth::CircleScope> PersonScopeOf(storage::Transaction& tx,
 
 absl::Status CheckLoanAccess(storage::Transaction& tx, const auth::Principal& who,
                              const LoanRecord& loan) {
-  CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope, CircleScopeOf(tx, who));
+  // An open request or active loan carries its circle's advisor as fresh as
+  // lending knows it (set at submission, followed on reassignment).
+  std::vector<KnownCircle> live;
+  if (IsOpenRequest(loan.state) || loan.state == LoanState::kActive) {
+    live.push_back(KnownCircle{loan.circle, loan.advisor});
+  }
+  CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope, CircleScopeOf(tx, who, live));
   if (scope.ContainsName(loan.circle)) return absl::OkStatus();
   std::optional<int64_t> circle = auth::CircleIdOfName(loan.circle);
   if (!circle.has_value()) return absl::InternalError(absl::StrCat(loan.name(), " has no circle"));

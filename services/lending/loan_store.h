@@ -127,7 +127,7 @@ struct LoanFilter {
   std::vector<LoanState> states;  // empty: all
   std::string advisor;
   // Set: only loans of these circles ("circles/{id}"; none when empty).
-  std::optional<std::vector<std::string>> circles_in;
+  std::optional<std::vector<std::string>> circles_in = std::nullopt;
 };
 absl::StatusOr<std::vector<LoanRecord>> ListLoanRecords(storage::Transaction& tx,
                                                         const LoanFilter& filter, int64_t after_id,

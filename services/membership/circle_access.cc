@@ -51,25 +51,27 @@ absl::Status CheckCircleAccess(storage::Transaction& tx, const auth::Principal& 
   return auth::CheckCircleInScope(scope, who, circle_id, access);
 }
 
-absl::StatusOr<std::optional<int64_t>> CurrentCircleOf(storage::Transaction& tx,
-                                                       int64_t person_id) {
+absl::StatusOr<auth::PersonPlace> PlaceOf(storage::Transaction& tx, int64_t person_id) {
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows rows,
-      tx.Query("SELECT MIN(m.circle_id) FROM circle_members m JOIN circles c ON c.id = "
+      tx.Query("SELECT m.circle_id, c.advisor_id FROM circle_members m JOIN circles c ON c.id = "
                "m.circle_id WHERE m.person_id = ? AND m.leave_time_us IS NULL AND c.status NOT "
-               "IN (?, ?)",
+               "IN (?, ?) ORDER BY m.circle_id LIMIT 1",
                {person_id, static_cast<int64_t>(v1::CIRCLE_STATUS_DISSOLVED),
                 static_cast<int64_t>(v1::CIRCLE_STATUS_MERGED)}));
-  if (rows.empty() || rows[0].IsNull(0)) return std::optional<int64_t>();
-  return std::optional<int64_t>(rows[0].Int(0));
+  auth::PersonPlace place;
+  if (rows.empty()) return place;
+  place.circle = rows[0].Int(0);
+  place.circle_has_advisor = !rows[0].IsNull(1);
+  return place;
 }
 
 absl::Status CheckPersonAccess(storage::Transaction& tx, const auth::Principal& who,
                                int64_t person_id, CircleAccess access) {
   CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope, CircleScopeOf(tx, who, access));
   if (scope.all()) return absl::OkStatus();
-  CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> circle, CurrentCircleOf(tx, person_id));
-  return auth::CheckPersonInScope(scope, who, PersonName(person_id), circle);
+  CERCLES_ASSIGN_OR_RETURN(auth::PersonPlace place, PlaceOf(tx, person_id));
+  return auth::CheckPersonInScope(scope, who, PersonName(person_id), place);
 }
 
 std::optional<std::vector<int64_t>> VisibleCirclesOf(const auth::CircleScope& scope) {
@@ -80,12 +82,13 @@ std::optional<std::vector<int64_t>> VisibleCirclesOf(const auth::CircleScope& sc
 std::string PersonVisibleCondition(const std::string& person_id_column,
                                    const std::vector<int64_t>& circles,
                                    std::vector<storage::Value>* params) {
-  // A person is in at most one circle: visible when no current stay lies outside
-  // the given circles.
+  // A person is in at most one circle: visible when no current stay in a circle
+  // an advisor holds lies outside the given circles.
   std::string sql = absl::StrCat(
       "NOT EXISTS (SELECT 1 FROM circle_members vm JOIN circles vc ON vc.id = vm.circle_id "
       "WHERE vm.person_id = ",
-      person_id_column, " AND vm.leave_time_us IS NULL AND vc.status NOT IN (?, ?)");
+      person_id_column,
+      " AND vm.leave_time_us IS NULL AND vc.status NOT IN (?, ?) AND vc.advisor_id IS NOT NULL");
   params->emplace_back(static_cast<int64_t>(v1::CIRCLE_STATUS_DISSOLVED));
   params->emplace_back(static_cast<int64_t>(v1::CIRCLE_STATUS_MERGED));
   if (!circles.empty()) {

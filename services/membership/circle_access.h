@@ -36,16 +36,18 @@ absl::Status CheckCircleAccess(storage::Transaction& tx, const auth::Principal& 
 absl::Status CheckPersonAccess(storage::Transaction& tx, const auth::Principal& who,
                                int64_t person_id, CircleAccess access);
 
-// The person's current circle: a stay not ended in a circle that still holds its
-// members (not dissolved, not merged); nullopt when in none.
-absl::StatusOr<std::optional<int64_t>> CurrentCircleOf(storage::Transaction& tx, int64_t person_id);
+// Where the person is: their current circle (a stay not ended in a circle that
+// still holds its members: not dissolved, not merged) and whether an advisor
+// holds it.
+absl::StatusOr<auth::PersonPlace> PlaceOf(storage::Transaction& tx, int64_t person_id);
 
 // For lists of people: nullopt when the scope sees every person, otherwise the
 // circles whose members it sees (people in no circle are seen too).
 std::optional<std::vector<int64_t>> VisibleCirclesOf(const auth::CircleScope& scope);
 
 // The SQL condition "the person whose id is in `person_id_column` is in no
-// circle or in one of `circles`", appending its parameters to `params`.
+// circle, in a circle no advisor holds, or in one of `circles`" (PersonInScope),
+// appending its parameters to `params`.
 std::string PersonVisibleCondition(const std::string& person_id_column,
                                    const std::vector<int64_t>& circles,
                                    std::vector<storage::Value>* params);

@@ -89,10 +89,7 @@ grpc::Status PeopleService::GetPerson(grpc::ServerContext* context,
           return absl::NotFoundError(
               absl::StrCat("person \"", request->name(), "\" does not exist"));
         }
-        CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope,
-                                 CircleScopeOf(*tx, who, CircleAccess::kRead));
-        CERCLES_RETURN_IF_ERROR(auth::CheckPersonInScope(
-            scope, who, person->name(), auth::CircleIdOfName(person->current_circle())));
+        CERCLES_RETURN_IF_ERROR(CheckPersonAccess(*tx, who, id, CircleAccess::kRead));
         *response->mutable_person() = AsSeenBy(who, *std::move(person));
         return tx->Commit();
       });

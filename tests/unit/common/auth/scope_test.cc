@@ -61,7 +61,7 @@ TEST(CircleScopeOfTest, AdminSeesAndManagesEveryCircleWithoutALookup) {
     ASSERT_TRUE(scope.ok()) << scope.status();
     EXPECT_TRUE(scope->all());
     EXPECT_TRUE(scope->Contains(123456));
-    EXPECT_TRUE(PersonInScope(*scope, 99));
+    EXPECT_TRUE(PersonInScope(*scope, {99}));
   }
   EXPECT_EQ(lookup.asked, 0);
 }
@@ -99,11 +99,13 @@ TEST(CircleScopeOfTest, AdvisorSeesTheirMembersAndPeopleInNoCircle) {
   const Principal bob = Staff("bob", cercles::common::v1::ROLE_ADVISOR);
   absl::StatusOr<CircleScope> scope = CircleScopeOf(bob, CircleAccess::kRead, lookup.Function());
   ASSERT_TRUE(scope.ok());
-  EXPECT_TRUE(PersonInScope(*scope, 3));
-  EXPECT_TRUE(PersonInScope(*scope, std::nullopt));
-  EXPECT_FALSE(PersonInScope(*scope, 4));
-  EXPECT_TRUE(CheckPersonInScope(*scope, bob, "people/1", 3).ok());
-  absl::Status denied = CheckPersonInScope(*scope, bob, "people/2", 4);
+  EXPECT_TRUE(PersonInScope(*scope, {3}));
+  EXPECT_TRUE(PersonInScope(*scope, {std::nullopt}));
+  EXPECT_FALSE(PersonInScope(*scope, {4}));
+  // A circle no advisor holds yet: its members are followed by every staff member.
+  EXPECT_TRUE(PersonInScope(*scope, {4, /*circle_has_advisor=*/false}));
+  EXPECT_TRUE(CheckPersonInScope(*scope, bob, "people/1", {3}).ok());
+  absl::Status denied = CheckPersonInScope(*scope, bob, "people/2", {4});
   EXPECT_EQ(denied.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_THAT(denied.message(), HasSubstr("staff:bob may not see people/2"));
 }
@@ -116,8 +118,8 @@ TEST(CircleScopeOfTest, AdvisorWithoutCirclesStillSeesPeopleInNoCircle) {
   EXPECT_FALSE(scope->nothing());
   EXPECT_THAT(scope->circle_ids(), IsEmpty());
   EXPECT_FALSE(scope->Contains(1));
-  EXPECT_TRUE(PersonInScope(*scope, std::nullopt));
-  EXPECT_FALSE(PersonInScope(*scope, 1));
+  EXPECT_TRUE(PersonInScope(*scope, {std::nullopt}));
+  EXPECT_FALSE(PersonInScope(*scope, {1}));
 }
 
 TEST(CircleScopeOfTest, TheLookupsRefusalIsTheAnswer) {
@@ -151,8 +153,9 @@ TEST(CircleScopeOfTest, PeerFundsAndAnonymousCallersSeeNothingScoped) {
     ASSERT_TRUE(scope.ok());
     EXPECT_TRUE(scope->nothing()) << who.ToString();
     EXPECT_FALSE(scope->Contains(1));
-    EXPECT_FALSE(PersonInScope(*scope, std::nullopt));
-    EXPECT_FALSE(PersonInScope(*scope, 1));
+    EXPECT_FALSE(PersonInScope(*scope, {std::nullopt}));
+    EXPECT_FALSE(PersonInScope(*scope, {1}));
+    EXPECT_FALSE(PersonInScope(*scope, {1, false}));
     EXPECT_EQ(CheckCircleInScope(*scope, who, 1, CircleAccess::kRead).code(),
               absl::StatusCode::kPermissionDenied);
   }
