@@ -139,26 +139,43 @@ absl::StatusOr<JournalFilter> JournalFilterOf(const v1::ListJournalEntriesReques
   return filter;
 }
 
+// An advisor's journal: the entries on the loans of their circles and the
+// fund's own entries tied to no loan (capital contributions: fund-wide, as the
+// trial balance every staff member reads), never an entry on another circle's
+// loan. Naming a loan outside their circles is refused as GetLoan refuses it; a
+// loan that does not exist lists nothing, as for an admin.
+absl::Status RestrictJournalToScope(storage::Transaction& tx, const auth::Principal& who,
+                                    JournalFilter* filter) {
+  CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope, CircleScopeOf(tx, who));
+  if (scope.all()) return absl::OkStatus();
+  if (!filter->loan.empty()) {
+    CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(filter->loan, "loans", "loan"));
+    absl::StatusOr<LoanRecord> loan = LoadLoan(tx, id, /*for_update=*/false);
+    if (!loan.ok() && !absl::IsNotFound(loan.status())) return loan.status();
+    if (loan.ok()) CERCLES_RETURN_IF_ERROR(CheckLoanAccess(tx, who, *loan));
+  }
+  filter->loans_of_circles = scope.CircleNames();
+  return absl::OkStatus();
+}
+
 // ---- The portfolio ----
 
-// The disbursed loans the caller may see: an advisor only those of the circles
-// they advise (AdvisorScope).
+// The disbursed loans the caller may see: an advisor only those of their
+// circles (CircleScopeOf).
 absl::StatusOr<std::vector<LoanRecord>> VisibleDisbursedLoans(storage::Transaction& tx,
                                                               const auth::Principal& who) {
-  CERCLES_ASSIGN_OR_RETURN(std::optional<std::vector<std::string>> scope, AdvisorScope(tx, who));
+  CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope, CircleScopeOf(tx, who));
   LoanFilter filter;
   filter.states = {LoanState::kActive, LoanState::kClosedRepaid, LoanState::kWrittenOff};
+  if (!scope.all()) filter.circles_in = scope.CircleNames();
   std::vector<LoanRecord> loans;
-  for (const std::string& advisor : scope.value_or(std::vector<std::string>{""})) {
-    filter.advisor = advisor;
-    int64_t after_id = 0;
-    while (true) {
-      CERCLES_ASSIGN_OR_RETURN(std::vector<LoanRecord> page,
-                               ListLoanRecords(tx, filter, after_id, kLoansPerQuery));
-      for (LoanRecord& loan : page) loans.push_back(std::move(loan));
-      if (page.size() < static_cast<size_t>(kLoansPerQuery)) break;
-      after_id = loans.back().id;
-    }
+  int64_t after_id = 0;
+  while (true) {
+    CERCLES_ASSIGN_OR_RETURN(std::vector<LoanRecord> page,
+                             ListLoanRecords(tx, filter, after_id, kLoansPerQuery));
+    for (LoanRecord& loan : page) loans.push_back(std::move(loan));
+    if (page.size() < static_cast<size_t>(kLoansPerQuery)) break;
+    after_id = loans.back().id;
   }
   return loans;
 }
@@ -342,11 +359,12 @@ grpc::Status LendingService::ListJournalEntries(grpc::ServerContext* context,
                                                 v1::ListJournalEntriesResponse* response) {
   return server::Serve(
       *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, JournalPageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after_id, api::DecodeIdPageToken(request->page_token()));
         CERCLES_ASSIGN_OR_RETURN(JournalFilter filter, JournalFilterOf(*request));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        CERCLES_RETURN_IF_ERROR(RestrictJournalToScope(*tx, who, &filter));
         CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(*tx));
         CERCLES_ASSIGN_OR_RETURN(
             JournalPage page,

@@ -1,5 +1,6 @@
 // FinancingService: bank referrals and subsidy applications (financing.h has
 // the rules, financing_store.h the SQL).
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "services/lending/financing_store.h"
 #include "services/lending/lending_service.h"
 #include "services/lending/loan_store.h"
+#include "services/lending/membership_client.h"
 
 namespace cercles::lending {
 namespace {
@@ -57,6 +59,105 @@ absl::Status ListPage(const LendingContext& context, int32_t requested_size,
   return absl::OkStatus();
 }
 
+// Financing belongs to a person: an advisor reaches the bank referrals and
+// subsidy applications of the members of their circles and of people in no
+// circle (auth::PersonInScope), membership telling where each person is (asked
+// once per person per call). Admins and services are never held up by it.
+class PersonGate {
+ public:
+  static absl::StatusOr<PersonGate> Of(const LendingContext& context, const auth::Principal& who,
+                                       const grpc::ServerContext& call) {
+    PersonGate gate(context, who, TraceParentOf(call));
+    CERCLES_RETURN_IF_ERROR(storage::RunInTransaction(
+        *context.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
+          CERCLES_ASSIGN_OR_RETURN(gate.scope_, PersonScopeOf(tx, who));
+          return absl::OkStatus();
+        }));
+    return gate;
+  }
+
+  absl::Status Check(const std::string& person) {
+    if (scope_.all()) return absl::OkStatus();
+    CERCLES_ASSIGN_OR_RETURN(auth::PersonPlace place, PlaceOf(person));
+    return auth::CheckPersonInScope(scope_, who_, person, place);
+  }
+
+  absl::StatusOr<bool> Sees(const std::string& person) {
+    if (scope_.all()) return true;
+    CERCLES_ASSIGN_OR_RETURN(auth::PersonPlace place, PlaceOf(person));
+    return auth::PersonInScope(scope_, place);
+  }
+
+ private:
+  PersonGate(const LendingContext& context, const auth::Principal& who, std::string trace)
+      : context_(&context),
+        who_(who),
+        trace_(std::move(trace)),
+        scope_(auth::CircleScope::Nothing()) {}
+
+  // The person's circle from membership; whether an advisor holds it from
+  // lending's projection (a circle it does not know yet counts as held).
+  absl::StatusOr<auth::PersonPlace> PlaceOf(const std::string& person) {
+    auto known = places_.find(person);
+    if (known != places_.end()) return known->second;
+    auth::PersonPlace place;
+    CERCLES_ASSIGN_OR_RETURN(place.circle, context_->membership->CurrentCircleOf(person, trace_));
+    if (place.circle.has_value()) {
+      CERCLES_RETURN_IF_ERROR(storage::RunInTransaction(
+          *context_->db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
+            CERCLES_ASSIGN_OR_RETURN(storage::Rows rows,
+                                     tx.Query("SELECT advisor FROM circles WHERE name = ?",
+                                              {absl::StrCat("circles/", *place.circle)}));
+            place.circle_has_advisor = rows.empty() || !rows[0].Text(0).empty();
+            return absl::OkStatus();
+          }));
+    }
+    places_[person] = place;
+    return place;
+  }
+
+  const LendingContext* context_;
+  auth::Principal who_;
+  std::string trace_;
+  auth::CircleScope scope_;
+  std::map<std::string, auth::PersonPlace> places_;
+};
+
+// Checks the person of a stored referral or application (`load` reads it; one
+// that does not exist passes, for the write to answer NOT_FOUND).
+template <typename Load>
+absl::Status CheckPersonOf(const LendingContext& context, PersonGate& gate, Load load) {
+  std::string person;
+  CERCLES_RETURN_IF_ERROR(storage::RunInTransaction(*context.db, storage::TxMode::kRead,
+                                                    [&](storage::Transaction& tx) -> absl::Status {
+                                                      auto stored = load(tx);
+                                                      if (!stored.ok()) return stored.status();
+                                                      if (stored->has_value())
+                                                        person = (*stored)->person();
+                                                      return absl::OkStatus();
+                                                    }));
+  if (person.empty()) return absl::OkStatus();
+  return gate.Check(person);
+}
+
+// Up to `limit` rows after `after_id` that the gate lets through, reading past
+// the rows it holds back.
+template <typename Message, typename Read, typename PersonOf, typename IdOf>
+absl::StatusOr<std::vector<Message>> VisibleRows(PersonGate& gate, int64_t after_id, int limit,
+                                                 Read read, PersonOf person_of, IdOf id_of) {
+  std::vector<Message> out;
+  while (true) {
+    CERCLES_ASSIGN_OR_RETURN(std::vector<Message> batch, read(after_id, limit));
+    for (Message& row : batch) {
+      after_id = id_of(row);
+      CERCLES_ASSIGN_OR_RETURN(bool visible, gate.Sees(person_of(row)));
+      if (visible) out.push_back(std::move(row));
+      if (static_cast<int>(out.size()) == limit) return out;
+    }
+    if (static_cast<int>(batch.size()) < limit) return out;
+  }
+}
+
 }  // namespace
 
 grpc::Status FinancingService::CreateBankReferral(grpc::ServerContext* context,
@@ -67,6 +168,8 @@ grpc::Status FinancingService::CreateBankReferral(grpc::ServerContext* context,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(v1::BankReferral draft, NormaliseNewReferral(request->referral()));
+        CERCLES_ASSIGN_OR_RETURN(PersonGate gate, PersonGate::Of(context_, who, *context));
+        CERCLES_RETURN_IF_ERROR(gate.Check(draft.person()));
         return RunWrite(
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
@@ -91,11 +194,16 @@ grpc::Status FinancingService::UpdateBankReferral(grpc::ServerContext* context,
                                                   v1::UpdateBankReferralResponse* response) {
   return server::Serve(
       *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t id,
                                  api::ParseName(request->name(), "bankReferrals", "name"));
         CERCLES_ASSIGN_OR_RETURN(std::string note, CheckReferralUpdate(*request));
+        // The person of a referral never changes: checked before the write.
+        CERCLES_ASSIGN_OR_RETURN(PersonGate gate, PersonGate::Of(context_, who, *context));
+        CERCLES_RETURN_IF_ERROR(CheckPersonOf(context_, gate, [&](storage::Transaction& tx) {
+          return FinancingStore::GetReferral(tx, id, /*for_update=*/false);
+        }));
         return RunWrite(
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
@@ -134,12 +242,14 @@ grpc::Status FinancingService::ListBankReferrals(grpc::ServerContext* context,
                                                  v1::ListBankReferralsResponse* response) {
   return server::Serve(
       *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      [&](const auth::Principal& who) -> absl::Status {
         ReferralFilter filter;
         if (!request->person().empty()) {
           CERCLES_RETURN_IF_ERROR(api::ParseName(request->person(), "people", "person").status());
           filter.person = request->person();
         }
+        CERCLES_ASSIGN_OR_RETURN(PersonGate gate, PersonGate::Of(context_, who, *context));
+        if (!filter.person.empty()) CERCLES_RETURN_IF_ERROR(gate.Check(filter.person));
         if (!v1::BankReferralStatus_IsValid(request->status())) {
           return absl::InvalidArgumentError("status is not a known BankReferralStatus");
         }
@@ -147,7 +257,15 @@ grpc::Status FinancingService::ListBankReferrals(grpc::ServerContext* context,
         return ListPage<v1::BankReferral>(
             context_, request->page_size(), request->page_token(),
             [&](storage::Transaction& tx, int64_t after_id, int limit) {
-              return FinancingStore::ListReferrals(tx, filter, after_id, limit);
+              return VisibleRows<v1::BankReferral>(
+                  gate, after_id, limit,
+                  [&](int64_t after, int n) {
+                    return FinancingStore::ListReferrals(tx, filter, after, n);
+                  },
+                  [](const v1::BankReferral& r) { return r.person(); },
+                  [](const v1::BankReferral& r) {
+                    return api::ParseName(r.name(), "bankReferrals", "name").value_or(0);
+                  });
             },
             [&](v1::BankReferral referral) {
               const int64_t id =
@@ -168,6 +286,8 @@ grpc::Status FinancingService::CreateSubsidyApplication(
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(v1::SubsidyApplication draft,
                                  NormaliseNewSubsidyApplication(request->application()));
+        CERCLES_ASSIGN_OR_RETURN(PersonGate gate, PersonGate::Of(context_, who, *context));
+        CERCLES_RETURN_IF_ERROR(gate.Check(draft.person()));
         return RunWrite(
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
@@ -192,11 +312,16 @@ grpc::Status FinancingService::UpdateSubsidyApplication(
     v1::UpdateSubsidyApplicationResponse* response) {
   return server::Serve(
       *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t id,
                                  api::ParseName(request->name(), "subsidyApplications", "name"));
         CERCLES_ASSIGN_OR_RETURN(std::string outcome, CheckSubsidyUpdate(*request));
+        // The person of an application never changes: checked before the write.
+        CERCLES_ASSIGN_OR_RETURN(PersonGate gate, PersonGate::Of(context_, who, *context));
+        CERCLES_RETURN_IF_ERROR(CheckPersonOf(context_, gate, [&](storage::Transaction& tx) {
+          return FinancingStore::GetSubsidy(tx, id, /*for_update=*/false);
+        }));
         return RunWrite(
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
@@ -229,12 +354,14 @@ grpc::Status FinancingService::ListSubsidyApplications(
     v1::ListSubsidyApplicationsResponse* response) {
   return server::Serve(
       *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      [&](const auth::Principal& who) -> absl::Status {
         SubsidyFilter filter;
         if (!request->person().empty()) {
           CERCLES_RETURN_IF_ERROR(api::ParseName(request->person(), "people", "person").status());
           filter.person = request->person();
         }
+        CERCLES_ASSIGN_OR_RETURN(PersonGate gate, PersonGate::Of(context_, who, *context));
+        if (!filter.person.empty()) CERCLES_RETURN_IF_ERROR(gate.Check(filter.person));
         if (!v1::SubsidyStatus_IsValid(request->status())) {
           return absl::InvalidArgumentError("status is not a known SubsidyStatus");
         }
@@ -242,7 +369,15 @@ grpc::Status FinancingService::ListSubsidyApplications(
         return ListPage<v1::SubsidyApplication>(
             context_, request->page_size(), request->page_token(),
             [&](storage::Transaction& tx, int64_t after_id, int limit) {
-              return FinancingStore::ListSubsidies(tx, filter, after_id, limit);
+              return VisibleRows<v1::SubsidyApplication>(
+                  gate, after_id, limit,
+                  [&](int64_t after, int n) {
+                    return FinancingStore::ListSubsidies(tx, filter, after, n);
+                  },
+                  [](const v1::SubsidyApplication& a) { return a.person(); },
+                  [](const v1::SubsidyApplication& a) {
+                    return api::ParseName(a.name(), "subsidyApplications", "name").value_or(0);
+                  });
             },
             [&](v1::SubsidyApplication application) {
               const int64_t id =

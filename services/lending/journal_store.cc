@@ -300,6 +300,20 @@ absl::StatusOr<JournalPage> JournalStore::ListEntries(storage::Transaction& tx,
     sql += " AND EXISTS (SELECT 1 FROM journal_lines l WHERE l.entry_id = e.id AND l.party = ?)";
     params.emplace_back(filter.party);
   }
+  if (filter.loans_of_circles.has_value()) {
+    sql +=
+        " AND NOT EXISTS (SELECT 1 FROM journal_lines l WHERE l.entry_id = e.id AND l.loan IS NOT "
+        "NULL AND l.loan <> ''";
+    if (!filter.loans_of_circles->empty()) {
+      sql += " AND l.loan NOT IN (SELECT 'loans/' || o.id FROM loans o WHERE o.circle IN (";
+      for (size_t i = 0; i < filter.loans_of_circles->size(); ++i) {
+        sql += i == 0 ? "?" : ", ?";
+        params.emplace_back((*filter.loans_of_circles)[i]);
+      }
+      sql += "))";
+    }
+    sql += ")";
+  }
   if (filter.kind.has_value()) {
     sql += " AND e.kind = ?";
     params.emplace_back(EntryKindName(*filter.kind));

@@ -36,6 +36,9 @@ struct JournalFilter {
   std::optional<EntryKind> kind;
   std::optional<absl::CivilDay> from_date;  // effective_date >= from_date
   std::optional<absl::CivilDay> to_date;    // effective_date <= to_date
+  // Set: entries with a line on a loan outside these circles ("circles/{id}", as
+  // the loans table places the loans now) are left out; entries on no loan stay.
+  std::optional<std::vector<std::string>> loans_of_circles = std::nullopt;
 };
 
 struct JournalPage {

@@ -14,11 +14,22 @@ grpc::Status LendingService::GetCircleEligibility(grpc::ServerContext* context,
                                                   v1::GetCircleEligibilityResponse* response) {
   return server::Serve(
       *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(api::ParseName(request->circle(), "circles", "circle").status());
         CERCLES_ASSIGN_OR_RETURN(
             membership::v1::Circle circle,
             context_.membership->GetCircle(request->circle(), TraceParentOf(*context)));
+        // An advisor asks only about the circles assigned to them.
+        CERCLES_RETURN_IF_ERROR(storage::RunInTransaction(
+            *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
+              CERCLES_ASSIGN_OR_RETURN(
+                  auth::CircleScope scope,
+                  CircleScopeOf(tx, who, {KnownCircle{circle.name(), circle.advisor()}}));
+              if (scope.ContainsName(circle.name())) return absl::OkStatus();
+              return auth::CheckCircleInScope(scope, who,
+                                              auth::CircleIdOfName(circle.name()).value_or(0),
+                                              auth::CircleAccess::kRead);
+            }));
         *response->mutable_eligibility() = EvaluateCircle(circle);
         return absl::OkStatus();
       });

@@ -17,6 +17,7 @@
 #include "cercles/lending/v1/events.pb.h"
 #include "cercles/lending/v1/lending.pb.h"
 #include "common/auth/auth.h"
+#include "common/auth/scope.h"
 #include "common/storage/database.h"
 #include "services/lending/fund_settings.h"
 #include "services/lending/loan_lifecycle.h"
@@ -120,6 +121,8 @@ struct LoanFilter {
   std::string applicant;
   std::vector<LoanState> states;  // empty: all
   std::string advisor;
+  // Set: only loans of these circles ("circles/{id}"; none when empty).
+  std::optional<std::vector<std::string>> circles_in = std::nullopt;
 };
 absl::StatusOr<std::vector<LoanRecord>> ListLoanRecords(storage::Transaction& tx,
                                                         const LoanFilter& filter, int64_t after_id,
@@ -146,15 +149,33 @@ std::optional<LoanState> FromProtoState(v1::LoanState state);
 // scheduled, what has been paid, the regular payment of the loan's terms).
 v1::Schedule PositionToProto(const LoanRecord& loan, const LoanPosition& position,
                              const std::string& currency);
-// ---- Who sees which loans (advisors only their circles' loans) ----
+// ---- Who sees which loans (the one scope rule, common/auth/scope.h) ----
 
-// nullopt: the principal sees every loan (admins, services). For an advisor, the
-// names ("advisors/{id}") of their advisor records as membership announced them
-// (table advisors); PERMISSION_DENIED when lending knows no advisor of theirs.
-absl::StatusOr<std::optional<std::vector<std::string>>> AdvisorScope(storage::Transaction& tx,
-                                                                     const auth::Principal& who);
-// PERMISSION_DENIED naming the loan and the rule when an advisor is not the
-// loan's circle's advisor.
+// A circle and its advisor as membership just answered for it (fresher than the
+// projection of membership's events).
+struct KnownCircle {
+  std::string name;     // "circles/{id}"
+  std::string advisor;  // "advisors/{id}" or ""
+};
+
+// The circles `who` may see in lending: auth::CircleScopeOf with lending's view
+// of an advisor's circles — the circles the projection of membership's events
+// (tables advisors, circles) gives their advisor records, the circles of their
+// open requests and active loans (whose advisor column follows reassignments and
+// is set from membership's answer at submission), and each of `live` whose
+// advisor is theirs (a live answer overrides the other two for its circle).
+// PERMISSION_DENIED when lending knows no advisor of theirs.
+absl::StatusOr<auth::CircleScope> CircleScopeOf(storage::Transaction& tx,
+                                                const auth::Principal& who,
+                                                const std::vector<KnownCircle>& live = {});
+// The same scope for what belongs to a person (bank referrals, subsidy
+// applications): an advisor lending does not know yet has no circle rather
+// than no access, so they still reach the people in no circle.
+absl::StatusOr<auth::CircleScope> PersonScopeOf(storage::Transaction& tx,
+                                                const auth::Principal& who);
+// PERMISSION_DENIED naming the loan's circle and the rule when the loan's circle
+// is not in the principal's scope. Services read and act on every loan their
+// RPCs' policies let them call.
 absl::Status CheckLoanAccess(storage::Transaction& tx, const auth::Principal& who,
                              const LoanRecord& loan);
 

@@ -1,11 +1,13 @@
 #include "services/lending/membership_client.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/auth/scope.h"
 
 namespace cercles::lending {
 
 MembershipClient::MembershipClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline)
-    : stub_(cercles::membership::v1::MembershipService::NewStub(std::move(channel))),
+    : stub_(cercles::membership::v1::MembershipService::NewStub(channel)),
+      people_(cercles::membership::v1::PeopleService::NewStub(channel)),
       deadline_(deadline) {}
 
 absl::StatusOr<cercles::membership::v1::Circle> MembershipClient::GetCircle(
@@ -42,6 +44,19 @@ absl::StatusOr<std::vector<std::string>> MembershipClient::ListCurrentMembers(
   }
   return absl::InternalError(
       absl::StrCat("membership kept returning pages of the members of ", circle));
+}
+
+absl::StatusOr<std::optional<int64_t>> MembershipClient::CurrentCircleOf(
+    const std::string& person, const std::string& trace_parent) const {
+  grpc::ClientContext context;
+  Prepare(context, trace_parent);
+  cercles::membership::v1::GetPersonRequest request;
+  request.set_name(person);
+  cercles::membership::v1::GetPersonResponse response;
+  grpc::Status status = people_->GetPerson(&context, request, &response);
+  if (status.error_code() == grpc::StatusCode::NOT_FOUND) return std::optional<int64_t>();
+  if (!status.ok()) return Translate(status, person);
+  return auth::CircleIdOfName(response.person().current_circle());
 }
 
 std::string TraceParentOf(const grpc::ServerContext& context) {

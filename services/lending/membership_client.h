@@ -7,13 +7,16 @@
 #include <grpcpp/client_context.h>
 #include <grpcpp/server_context.h>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cercles/membership/v1/membership.grpc.pb.h"
+#include "cercles/membership/v1/people.grpc.pb.h"
 
 namespace cercles::lending {
 
@@ -32,12 +35,18 @@ class MembershipClient {
   absl::StatusOr<std::vector<std::string>> ListCurrentMembers(
       const std::string& circle, const std::string& trace_parent) const;
 
+  // The person's current circle id (nullopt: in no circle, or a person membership
+  // does not know); UNAVAILABLE and INTERNAL as GetCircle.
+  absl::StatusOr<std::optional<int64_t>> CurrentCircleOf(const std::string& person,
+                                                         const std::string& trace_parent) const;
+
  private:
   void Prepare(grpc::ClientContext& context, const std::string& trace_parent) const;
   // Transport codes to domain answers (see GetCircle).
   absl::Status Translate(const grpc::Status& status, const std::string& circle) const;
 
   std::unique_ptr<cercles::membership::v1::MembershipService::Stub> stub_;
+  std::unique_ptr<cercles::membership::v1::PeopleService::Stub> people_;
   const absl::Duration deadline_;
 };
 

@@ -54,11 +54,13 @@ absl::StatusOr<CircleView> FetchCircle(const LendingContext& context, const std:
   return view;
 }
 
-// An advisor brings requests only through the circles assigned to them.
+// An advisor brings requests only through the circles assigned to them (as
+// membership just answered for the circle).
 absl::Status CheckCircleAdvisor(storage::Transaction& tx, const auth::Principal& who,
                                 const Circle& circle) {
-  CERCLES_ASSIGN_OR_RETURN(std::optional<std::vector<std::string>> scope, AdvisorScope(tx, who));
-  if (!scope.has_value() || Contains(*scope, circle.advisor())) return absl::OkStatus();
+  CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope,
+                           CircleScopeOf(tx, who, {KnownCircle{circle.name(), circle.advisor()}}));
+  if (scope.ContainsName(circle.name())) return absl::OkStatus();
   return absl::PermissionDeniedError(
       absl::StrCat(who.ToString(), " is not the advisor of ", circle.name(),
                    ": an advisor acts only on the loans of the circles assigned to them"));
@@ -255,7 +257,6 @@ absl::Status CheckSubmission(storage::Transaction& tx, const v1::SubmitLoanReque
 
 struct ListQuery {
   LoanFilter filter;
-  std::vector<std::string> advisor_scope;  // non-empty: only loans of these advisors
   absl::CivilDay as_of;
   int32_t min_days_past_due = 0;
   bool matches_nothing = false;  // past due asked of states that are never past due
@@ -498,16 +499,16 @@ grpc::Status LendingService::ListLoans(grpc::ServerContext* context,
         return storage::RunInTransaction(
             *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
               response->Clear();
-              CERCLES_ASSIGN_OR_RETURN(std::optional<std::vector<std::string>> scope,
-                                       AdvisorScope(tx, who));
-              if (scope.has_value()) {
-                if (!query.filter.advisor.empty() && !Contains(*scope, query.filter.advisor)) {
+              // An advisor lists the loans of their circles: naming another circle
+              // is refused, and every other filter is narrowed to their circles.
+              CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope, CircleScopeOf(tx, who));
+              if (!scope.all()) {
+                if (!query.filter.circle.empty() && !scope.ContainsName(query.filter.circle)) {
                   return absl::PermissionDeniedError(absl::StrCat(
-                      who.ToString(), " may not list the loans of ", query.filter.advisor,
+                      who.ToString(), " may not list the loans of ", query.filter.circle,
                       ": an advisor sees only the loans of the circles assigned to them"));
                 }
-                query.advisor_scope = *scope;
-                if (scope->size() == 1) query.filter.advisor = scope->front();
+                query.filter.circles_in = scope.CircleNames();
               }
               if (query.matches_nothing) return absl::OkStatus();
               CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
@@ -519,10 +520,6 @@ grpc::Status LendingService::ListLoans(grpc::ServerContext* context,
                                          ListLoanRecords(tx, query.filter, after, batch));
                 for (const LoanRecord& loan : loans) {
                   after = loan.id;
-                  if (!query.advisor_scope.empty() &&
-                      !Contains(query.advisor_scope, loan.advisor)) {
-                    continue;
-                  }
                   CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, loan.id));
                   v1::Loan out = ToProto(loan, position, query.as_of, settings);
                   if (query.min_days_past_due > 0 &&

@@ -1,9 +1,28 @@
 #include "services/membership/circle_access.h"
 
 #include "absl/strings/str_cat.h"
+#include "cercles/membership/v1/membership.pb.h"
 #include "common/util/status.h"
+#include "services/membership/circle_rules.h"
 
 namespace cercles::membership {
+namespace {
+
+// The circles assigned to the advisor record bound to the principal's token.
+absl::StatusOr<std::vector<int64_t>> AssignedCircles(storage::Transaction& tx,
+                                                     const auth::Principal& who) {
+  CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> advisor, AdvisorIdOf(tx, who));
+  if (!advisor.has_value()) return std::vector<int64_t>();
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      tx.Query("SELECT id FROM circles WHERE advisor_id = ? ORDER BY id", {*advisor}));
+  std::vector<int64_t> ids;
+  ids.reserve(rows.size());
+  for (const storage::Row& row : rows) ids.push_back(row.Int(0));
+  return ids;
+}
+
+}  // namespace
 
 absl::StatusOr<std::optional<int64_t>> AdvisorIdOf(storage::Transaction& tx,
                                                    const auth::Principal& who) {
@@ -15,29 +34,73 @@ absl::StatusOr<std::optional<int64_t>> AdvisorIdOf(storage::Transaction& tx,
   return std::optional<int64_t>(rows[0].Int(0));
 }
 
+absl::StatusOr<auth::CircleScope> CircleScopeOf(storage::Transaction& tx,
+                                                const auth::Principal& who, CircleAccess access) {
+  return auth::CircleScopeOf(
+      who, access, [&tx](const auth::Principal& advisor) { return AssignedCircles(tx, advisor); });
+}
+
 absl::Status CheckCircleAccess(storage::Transaction& tx, const auth::Principal& who,
                                int64_t circle_id, CircleAccess access) {
   CERCLES_ASSIGN_OR_RETURN(storage::Rows rows,
-                           tx.Query("SELECT advisor_id FROM circles WHERE id = ?", {circle_id}));
+                           tx.Query("SELECT 1 FROM circles WHERE id = ?", {circle_id}));
   if (rows.empty()) {
     return absl::NotFoundError(absl::StrCat("circle \"circles/", circle_id, "\" does not exist"));
   }
-  if (who.role == cercles::common::v1::ROLE_ADMIN) return absl::OkStatus();
-  if (who.role == cercles::common::v1::ROLE_SERVICE && access == CircleAccess::kRead) {
-    return absl::OkStatus();
-  }
-  if (who.role == cercles::common::v1::ROLE_ADVISOR) {
-    CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> advisor, AdvisorIdOf(tx, who));
-    if (advisor.has_value() && !rows[0].IsNull(0) && rows[0].Int(0) == *advisor) {
-      return absl::OkStatus();
+  CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope, CircleScopeOf(tx, who, access));
+  return auth::CheckCircleInScope(scope, who, circle_id, access);
+}
+
+absl::StatusOr<auth::PersonPlace> PlaceOf(storage::Transaction& tx, int64_t person_id) {
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      tx.Query("SELECT m.circle_id, c.advisor_id FROM circle_members m JOIN circles c ON c.id = "
+               "m.circle_id WHERE m.person_id = ? AND m.leave_time_us IS NULL AND c.status NOT "
+               "IN (?, ?) ORDER BY m.circle_id LIMIT 1",
+               {person_id, static_cast<int64_t>(v1::CIRCLE_STATUS_DISSOLVED),
+                static_cast<int64_t>(v1::CIRCLE_STATUS_MERGED)}));
+  auth::PersonPlace place;
+  if (rows.empty()) return place;
+  place.circle = rows[0].Int(0);
+  place.circle_has_advisor = !rows[0].IsNull(1);
+  return place;
+}
+
+absl::Status CheckPersonAccess(storage::Transaction& tx, const auth::Principal& who,
+                               int64_t person_id, CircleAccess access) {
+  CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope, CircleScopeOf(tx, who, access));
+  if (scope.all()) return absl::OkStatus();
+  CERCLES_ASSIGN_OR_RETURN(auth::PersonPlace place, PlaceOf(tx, person_id));
+  return auth::CheckPersonInScope(scope, who, PersonName(person_id), place);
+}
+
+std::optional<std::vector<int64_t>> VisibleCirclesOf(const auth::CircleScope& scope) {
+  if (scope.all()) return std::nullopt;
+  return scope.circle_ids();
+}
+
+std::string PersonVisibleCondition(const std::string& person_id_column,
+                                   const std::vector<int64_t>& circles,
+                                   std::vector<storage::Value>* params) {
+  // A person is in at most one circle: visible when no current stay in a circle
+  // an advisor holds lies outside the given circles.
+  std::string sql = absl::StrCat(
+      "NOT EXISTS (SELECT 1 FROM circle_members vm JOIN circles vc ON vc.id = vm.circle_id "
+      "WHERE vm.person_id = ",
+      person_id_column,
+      " AND vm.leave_time_us IS NULL AND vc.status NOT IN (?, ?) AND vc.advisor_id IS NOT NULL");
+  params->emplace_back(static_cast<int64_t>(v1::CIRCLE_STATUS_DISSOLVED));
+  params->emplace_back(static_cast<int64_t>(v1::CIRCLE_STATUS_MERGED));
+  if (!circles.empty()) {
+    sql += " AND vm.circle_id NOT IN (";
+    for (size_t i = 0; i < circles.size(); ++i) {
+      sql += i == 0 ? "?" : ", ?";
+      params->emplace_back(circles[i]);
     }
-    return absl::PermissionDeniedError(absl::StrCat(
-        who.ToString(), " is not the advisor of circles/", circle_id,
-        ": an advisor manages only the circles assigned to them (an admin assigns them)"));
+    sql += ")";
   }
-  return absl::PermissionDeniedError(absl::StrCat(who.ToString(), " may not ",
-                                                  access == CircleAccess::kRead ? "read" : "manage",
-                                                  " circles/", circle_id));
+  sql += ")";
+  return sql;
 }
 
 }  // namespace cercles::membership

@@ -295,6 +295,7 @@ grpc::Status MembershipService::AddCircleMember(grpc::ServerContext* context,
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(CheckCircleAccess(tx, who, circle_id, CircleAccess::kManage));
+              CERCLES_RETURN_IF_ERROR(CheckPersonAccess(tx, who, person_id, CircleAccess::kManage));
               CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, circle_id));
               CERCLES_RETURN_IF_ERROR(
                   CheckCanAddMember(state.status, state.member_count, CircleName(circle_id)));
@@ -797,6 +798,11 @@ grpc::Status MembershipService::AcceptCircleProposal(grpc::ServerContext* contex
           if (who.role == cercles::common::v1::ROLE_ADVISOR && !advisor) {
             return absl::PermissionDeniedError(
                 absl::StrCat(who.ToString(), " has no advisor record: an admin creates it"));
+          }
+          for (const Planned& p : planned) {
+            for (int64_t person : p.people) {
+              CERCLES_RETURN_IF_ERROR(CheckPersonAccess(tx, who, person, CircleAccess::kManage));
+            }
           }
           for (const Planned& p : planned) {
             if (p.advisor.has_value()) {

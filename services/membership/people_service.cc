@@ -13,6 +13,7 @@
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
 #include "common/util/status.h"
+#include "services/membership/circle_access.h"
 #include "services/membership/circle_rules.h"
 #include "services/membership/people_rules.h"
 #include "services/membership/training_rules.h"
@@ -88,6 +89,7 @@ grpc::Status PeopleService::GetPerson(grpc::ServerContext* context,
           return absl::NotFoundError(
               absl::StrCat("person \"", request->name(), "\" does not exist"));
         }
+        CERCLES_RETURN_IF_ERROR(CheckPersonAccess(*tx, who, id, CircleAccess::kRead));
         *response->mutable_person() = AsSeenBy(who, *std::move(person));
         return tx->Commit();
       });
@@ -98,7 +100,7 @@ grpc::Status PeopleService::UpdatePerson(grpc::ServerContext* context,
                                          v1::UpdatePersonResponse* response) {
   return server::Serve(
       *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t id,
                                  api::ParseName(request->person().name(), "people", "person.name"));
@@ -106,6 +108,7 @@ grpc::Status PeopleService::UpdatePerson(grpc::ServerContext* context,
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(PeopleStore::Lock(tx, id));
+              CERCLES_RETURN_IF_ERROR(CheckPersonAccess(tx, who, id, CircleAccess::kManage));
               CERCLES_ASSIGN_OR_RETURN(std::optional<Person> stored, people_.Get(tx, id));
               if (!stored.has_value()) {
                 return absl::NotFoundError(
@@ -165,6 +168,15 @@ grpc::Status PeopleService::ListPeople(grpc::ServerContext* context,
                                    api::ParseName(request->cohort(), "trainings", "cohort"));
         }
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        // An advisor lists the members of their circles and the people in no
+        // circle; naming another circle is refused as ListCircleMembers refuses it.
+        CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope,
+                                 CircleScopeOf(*tx, who, CircleAccess::kRead));
+        if (filter.circle_id != 0) {
+          CERCLES_RETURN_IF_ERROR(
+              auth::CheckCircleInScope(scope, who, filter.circle_id, CircleAccess::kRead));
+        }
+        filter.visible_circles = VisibleCirclesOf(scope);
         // One extra row tells whether another page exists without a second query.
         CERCLES_ASSIGN_OR_RETURN(std::vector<Person> people,
                                  people_.List(*tx, filter, after_id, page_size + 1));

@@ -10,6 +10,7 @@
 #include "common/util/clock.h"
 #include "common/util/crypto.h"
 #include "common/util/status.h"
+#include "services/membership/circle_access.h"
 #include "services/membership/circle_rules.h"
 #include "services/membership/people_rules.h"
 #include "services/membership/person_facts.h"
@@ -251,6 +252,10 @@ absl::StatusOr<std::vector<Person>> PeopleStore::List(storage::Transaction& tx,
         " AND EXISTS (SELECT 1 FROM training_enrolments e WHERE e.person_id = p.id AND "
         "e.training_id = ?)";
     params.emplace_back(filter.training_id);
+  }
+  if (filter.visible_circles.has_value()) {
+    absl::StrAppend(&sql, " AND ",
+                    PersonVisibleCondition("p.id", *filter.visible_circles, &params));
   }
   sql += " ORDER BY p.id LIMIT ?";
   params.emplace_back(static_cast<int64_t>(limit));

@@ -25,6 +25,8 @@ struct PeopleFilter {
   int64_t circle_id = 0;                                   // current members of this circle; 0 any
   int64_t training_id = 0;                                 // enrolled in this training; 0 any
   std::string sector;  // SearchKey form of business.sector; "" any
+  // Set: only people in no circle or in one of these (an advisor's scope).
+  std::optional<std::vector<int64_t>> visible_circles = std::nullopt;
 };
 
 class PeopleStore {

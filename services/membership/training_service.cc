@@ -13,6 +13,7 @@
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
 #include "common/util/status.h"
+#include "services/membership/circle_access.h"
 #include "services/membership/circle_rules.h"
 #include "services/membership/people_rules.h"
 #include "services/membership/people_service.h"
@@ -111,7 +112,7 @@ grpc::Status TrainingService::EnrolPerson(grpc::ServerContext* context,
                                           v1::EnrolPersonResponse* response) {
   return server::Serve(
       *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t training_id,
                                  api::ParseName(request->training(), "trainings", "training"));
@@ -122,6 +123,7 @@ grpc::Status TrainingService::EnrolPerson(grpc::ServerContext* context,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               // Takes the person's lock: one enrolment of a pair at a time.
               CERCLES_ASSIGN_OR_RETURN(PersonFacts person, LoadPersonFacts(tx, person_id));
+              CERCLES_RETURN_IF_ERROR(CheckPersonAccess(tx, who, person_id, CircleAccess::kManage));
               CERCLES_ASSIGN_OR_RETURN(std::optional<Training> training,
                                        trainings_.Get(tx, training_id));
               if (!training.has_value()) return TrainingNotFound(request->training());
@@ -155,7 +157,7 @@ grpc::Status TrainingService::CompleteTraining(grpc::ServerContext* context,
                                                v1::CompleteTrainingResponse* response) {
   return server::Serve(
       *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t training_id,
                                  api::ParseName(request->training(), "trainings", "training"));
@@ -170,6 +172,7 @@ grpc::Status TrainingService::CompleteTraining(grpc::ServerContext* context,
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_RETURN_IF_ERROR(PeopleStore::Lock(tx, person_id));
+              CERCLES_RETURN_IF_ERROR(CheckPersonAccess(tx, who, person_id, CircleAccess::kManage));
               CERCLES_ASSIGN_OR_RETURN(std::optional<Training> training,
                                        trainings_.Get(tx, training_id));
               if (!training.has_value()) return TrainingNotFound(request->training());
@@ -210,7 +213,7 @@ grpc::Status TrainingService::ListEnrolments(grpc::ServerContext* context,
                                              v1::ListEnrolmentsResponse* response) {
   return server::Serve(
       *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(EnrolmentPosition after,
                                  PositionFromPageToken(request->page_token()));
@@ -228,6 +231,15 @@ grpc::Status TrainingService::ListEnrolments(grpc::ServerContext* context,
                                    api::ParseName(request->person(), "people", "person"));
         }
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        // An advisor sees the enrolments of their circles' members and of people
+        // in no circle.
+        if (filter.person_id != 0) {
+          CERCLES_RETURN_IF_ERROR(
+              CheckPersonAccess(*tx, who, filter.person_id, CircleAccess::kRead));
+        }
+        CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope,
+                                 CircleScopeOf(*tx, who, CircleAccess::kRead));
+        filter.visible_circles = VisibleCirclesOf(scope);
         // One extra row tells whether another page exists without a second query.
         CERCLES_ASSIGN_OR_RETURN(std::vector<Enrolment> enrolments,
                                  trainings_.ListEnrolments(*tx, filter, after, page_size + 1));

@@ -4,6 +4,7 @@
 #include "common/api/date.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
+#include "services/membership/circle_access.h"
 #include "services/membership/circle_rules.h"
 #include "services/membership/people_rules.h"
 #include "services/membership/training_rules.h"
@@ -150,6 +151,10 @@ absl::StatusOr<std::vector<Enrolment>> TrainingStore::ListEnrolments(storage::Tr
   if (filter.person_id != 0) {
     sql += " AND e.person_id = ?";
     params.emplace_back(filter.person_id);
+  }
+  if (filter.visible_circles.has_value()) {
+    absl::StrAppend(&sql, " AND ",
+                    PersonVisibleCondition("e.person_id", *filter.visible_circles, &params));
   }
   sql += " ORDER BY e.training_id, e.person_id LIMIT ?";
   params.emplace_back(static_cast<int64_t>(limit));

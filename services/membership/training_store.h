@@ -19,6 +19,8 @@ namespace cercles::membership {
 struct EnrolmentFilter {
   int64_t training_id = 0;
   int64_t person_id = 0;
+  // Set: only people in no circle or in one of these (an advisor's scope).
+  std::optional<std::vector<int64_t>> visible_circles = std::nullopt;
 };
 
 // Where a page of enrolments starts: after this (training, person) pair.

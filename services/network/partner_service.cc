@@ -178,6 +178,24 @@ grpc::Status PartnerService::UpdatePartner(grpc::ServerContext* context,
       });
 }
 
+absl::StatusOr<auth::CircleScope> PartnerService::ScopeOf(storage::Transaction& tx,
+                                                          const auth::Principal& who) const {
+  return auth::CircleScopeOf(who, auth::CircleAccess::kRead, [&](const auth::Principal& advisor) {
+    return people_.AdvisorCircles(tx, context_.fund_id, advisor.name);
+  });
+}
+
+absl::Status PartnerService::CheckPersonScope(storage::Transaction& tx, const auth::Principal& who,
+                                              int64_t person_id) const {
+  CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope, ScopeOf(tx, who));
+  if (scope.all()) return absl::OkStatus();
+  CERCLES_ASSIGN_OR_RETURN(std::optional<PersonFacts> facts,
+                           people_.Facts(tx, context_.fund_id, person_id));
+  auth::PersonPlace place;
+  if (facts.has_value()) place = {facts->circle_id, facts->circle_has_advisor};
+  return auth::CheckPersonInScope(scope, who, absl::StrCat("people/", person_id), place);
+}
+
 grpc::Status PartnerService::CreateReferral(grpc::ServerContext* context,
                                             const v1::CreateReferralRequest* request,
                                             v1::CreateReferralResponse* response) {
@@ -206,6 +224,7 @@ grpc::Status PartnerService::CreateReferral(grpc::ServerContext* context,
                     "\" is not known to the network (it learns people from membership's "
                     "events; retry once they have arrived)"));
               }
+              CERCLES_RETURN_IF_ERROR(CheckPersonScope(tx, who, draft.person_id));
               if (!facts->active) {
                 return absl::FailedPreconditionError(
                     absl::StrCat(person, " has withdrawn from the fund and cannot be referred"));
@@ -243,7 +262,7 @@ grpc::Status PartnerService::GetReferral(grpc::ServerContext* context,
                                          v1::GetReferralResponse* response) {
   return server::Serve(
       *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "referrals", "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
@@ -252,6 +271,9 @@ grpc::Status PartnerService::GetReferral(grpc::ServerContext* context,
           return absl::NotFoundError(
               absl::StrCat("referral \"", request->name(), "\" does not exist"));
         }
+        CERCLES_ASSIGN_OR_RETURN(int64_t person_id,
+                                 api::ParseName(referral->person(), "people", "referral.person"));
+        CERCLES_RETURN_IF_ERROR(CheckPersonScope(*tx, who, person_id));
         *response->mutable_referral() = *std::move(referral);
         return tx->Commit();
       });
@@ -262,7 +284,7 @@ grpc::Status PartnerService::ListReferrals(grpc::ServerContext* context,
                                            v1::ListReferralsResponse* response) {
   return server::Serve(
       *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after, AfterId(request->page_token()));
         ReferralFilter filter;
@@ -279,6 +301,16 @@ grpc::Status PartnerService::ListReferrals(grpc::ServerContext* context,
         }
         filter.status = request->status();
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        // An advisor lists the referrals of their circles' members and of people in
+        // no circle; naming another advisor's member is refused.
+        if (filter.person_id > 0) {
+          CERCLES_RETURN_IF_ERROR(CheckPersonScope(*tx, who, filter.person_id));
+        }
+        CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope, ScopeOf(*tx, who));
+        if (!scope.all()) {
+          filter.visible_circles = scope.circle_ids();
+          filter.fund_id = context_.fund_id;
+        }
         CERCLES_ASSIGN_OR_RETURN(std::vector<v1::Referral> referrals,
                                  partners_.ListReferrals(*tx, filter, after, page_size + 1));
         CERCLES_RETURN_IF_ERROR(tx->Commit());
@@ -308,6 +340,10 @@ grpc::Status PartnerService::UpdateReferralStatus(grpc::ServerContext* context,
                 return absl::NotFoundError(
                     absl::StrCat("referral \"", request->name(), "\" does not exist"));
               }
+              CERCLES_ASSIGN_OR_RETURN(
+                  int64_t person_id,
+                  api::ParseName(referral->person(), "people", "referral.person"));
+              CERCLES_RETURN_IF_ERROR(CheckPersonScope(tx, who, person_id));
               const v1::ReferralStatus from = referral->status(), to = request->status();
               CERCLES_ASSIGN_OR_RETURN(
                   std::string outcome,

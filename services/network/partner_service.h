@@ -5,6 +5,7 @@
 #define CERCLES_SERVICES_NETWORK_PARTNER_SERVICE_H_
 
 #include "cercles/network/v1/partners.grpc.pb.h"
+#include "common/auth/scope.h"
 #include "services/network/graph_store.h"
 #include "services/network/network_context.h"
 #include "services/network/partner_store.h"
@@ -43,6 +44,15 @@ class PartnerService final : public v1::PartnerService::Service {
   // was in no circle).
   absl::Status WeighEdge(storage::Transaction& tx, const v1::Referral& referral, int64_t partner_id,
                          int64_t delta) const;
+
+  // The circles `who` may see (common/auth/scope.h; an advisor's from the
+  // projection of membership's advisors and circles).
+  absl::StatusOr<auth::CircleScope> ScopeOf(storage::Transaction& tx,
+                                            const auth::Principal& who) const;
+  // PERMISSION_DENIED unless `who` may see the referrals of local person
+  // `person_id` (in no circle, or in one of their circles).
+  absl::Status CheckPersonScope(storage::Transaction& tx, const auth::Principal& who,
+                                int64_t person_id) const;
 
   const NetworkContext context_;
   PartnerStore partners_;

@@ -233,6 +233,22 @@ absl::StatusOr<std::vector<v1::Referral>> PartnerStore::ListReferrals(storage::T
     sql += " AND status = ?";
     params.emplace_back(static_cast<int64_t>(filter.status));
   }
+  if (filter.visible_circles.has_value()) {
+    sql +=
+        " AND NOT EXISTS (SELECT 1 FROM network_people np JOIN network_circles nc ON nc.fund_id "
+        "= np.fund_id AND nc.circle_id = np.circle_id WHERE np.fund_id = ? AND np.person_id = "
+        "network_referrals.person_id AND nc.advisor_id IS NOT NULL";
+    params.emplace_back(filter.fund_id);
+    if (!filter.visible_circles->empty()) {
+      sql += " AND np.circle_id NOT IN (";
+      for (size_t i = 0; i < filter.visible_circles->size(); ++i) {
+        sql += i == 0 ? "?" : ", ?";
+        params.emplace_back((*filter.visible_circles)[i]);
+      }
+      sql += ")";
+    }
+    sql += ")";
+  }
   sql += " ORDER BY referral_id LIMIT ?";
   params.emplace_back(static_cast<int64_t>(limit));
   CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, tx.Query(sql, params));

@@ -24,6 +24,10 @@ struct ReferralFilter {
   int64_t person_id = 0;   // 0: any
   int64_t partner_id = 0;  // 0: any
   v1::ReferralStatus status = v1::REFERRAL_STATUS_UNSPECIFIED;
+  // Set: only referrals of people (of `fund_id`) in no circle, in a circle no
+  // advisor holds, or in one of these (an advisor's scope, auth::PersonInScope).
+  std::optional<std::vector<int64_t>> visible_circles = std::nullopt;
+  std::string fund_id;
 };
 
 class PartnerStore {

@@ -127,11 +127,26 @@ absl::Status PeopleStore::UpsertAdvisor(storage::Transaction& tx, const std::str
   CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(advisor.name(), "advisors", "advisor.name"));
   return tx
       .Exec(
-          "INSERT INTO network_advisors (fund_id, advisor_id, display_name, email) VALUES (?, "
-          "?, ?, ?) ON CONFLICT (fund_id, advisor_id) DO UPDATE SET display_name = "
-          "excluded.display_name, email = excluded.email",
-          {fund_id, id, advisor.display_name(), advisor.email()})
+          "INSERT INTO network_advisors (fund_id, advisor_id, display_name, email, "
+          "principal_name) VALUES (?, ?, ?, ?, ?) ON CONFLICT (fund_id, advisor_id) DO UPDATE "
+          "SET display_name = excluded.display_name, email = excluded.email, principal_name = "
+          "excluded.principal_name",
+          {fund_id, id, advisor.display_name(), advisor.email(), advisor.principal_name()})
       .status();
+}
+
+absl::StatusOr<std::vector<int64_t>> PeopleStore::AdvisorCircles(
+    storage::Transaction& tx, const std::string& fund_id, const std::string& principal) const {
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      tx.Query("SELECT c.circle_id FROM network_circles c JOIN network_advisors a ON a.fund_id = "
+               "c.fund_id AND a.advisor_id = c.advisor_id WHERE c.fund_id = ? AND "
+               "a.principal_name = ?",
+               {fund_id, principal}));
+  std::vector<int64_t> ids;
+  ids.reserve(rows.size());
+  for (const storage::Row& row : rows) ids.push_back(row.Int(0));
+  return ids;
 }
 
 absl::StatusOr<std::optional<PersonFacts>> PeopleStore::Facts(storage::Transaction& tx,
@@ -139,12 +154,15 @@ absl::StatusOr<std::optional<PersonFacts>> PeopleStore::Facts(storage::Transacti
                                                               int64_t person_id) const {
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows rows,
-      tx.Query("SELECT status, circle_id FROM network_people WHERE fund_id = ? AND person_id = ?",
+      tx.Query("SELECT p.status, p.circle_id, c.advisor_id FROM network_people p LEFT JOIN "
+               "network_circles c ON c.fund_id = p.fund_id AND c.circle_id = p.circle_id WHERE "
+               "p.fund_id = ? AND p.person_id = ?",
                {fund_id, person_id}));
   if (rows.empty()) return std::optional<PersonFacts>();
   PersonFacts facts;
   facts.active = rows[0].Int(0) == mv1::PERSON_STATUS_ACTIVE;
   if (!rows[0].IsNull(1)) facts.circle_id = rows[0].Int(1);
+  facts.circle_has_advisor = !rows[0].IsNull(2);
   return std::optional<PersonFacts>(facts);
 }
 

@@ -35,6 +35,7 @@ struct PersonPosition {
 struct PersonFacts {
   bool active = false;
   std::optional<int64_t> circle_id;
+  bool circle_has_advisor = false;  // the directory knows an advisor of circle_id
 };
 
 class PeopleStore {
@@ -52,6 +53,11 @@ class PeopleStore {
   // Everyone in `from` is now in `to` (nullopt: in no circle).
   absl::Status MoveMembers(storage::Transaction& tx, const std::string& fund_id, int64_t from,
                            std::optional<int64_t> to) const;
+  // The circles of fund `fund_id` whose advisor's staff token is `principal`
+  // (an advisor's scope, common/auth/scope.h).
+  absl::StatusOr<std::vector<int64_t>> AdvisorCircles(storage::Transaction& tx,
+                                                      const std::string& fund_id,
+                                                      const std::string& principal) const;
   absl::Status UpsertAdvisor(storage::Transaction& tx, const std::string& fund_id,
                              const cercles::membership::v1::Advisor& advisor) const;
 

@@ -112,8 +112,8 @@ TEST_P(MembershipEventsTest, AdvisorsAndCircleAdvisorsAreKept) {
   ASSERT_TRUE(
       Read([&](storage::Transaction& tx) -> absl::Status {
         const auth::Principal dana{auth::Principal::Kind::kStaff, "dana", common::v1::ROLE_ADVISOR};
-        CERCLES_ASSIGN_OR_RETURN(auto scope, AdvisorScope(tx, dana));
-        EXPECT_THAT(scope.value(), ElementsAre("advisors/2"));
+        CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope, CircleScopeOf(tx, dana));
+        EXPECT_THAT(scope.CircleNames(), ElementsAre("circles/1"));
         CERCLES_ASSIGN_OR_RETURN(
             storage::Rows rows,
             tx.Query("SELECT advisor FROM circles WHERE name = ?", {std::string("circles/1")}));
