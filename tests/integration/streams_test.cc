@@ -200,7 +200,9 @@ TEST_F(StreamsTest, ManySubscribersCostNoThreadEachAndAWriteWakesThemPromptly) {
             << absl::FormatDuration(latencies.front()) << ", median "
             << absl::FormatDuration(latencies[latencies.size() / 2]) << ", max "
             << absl::FormatDuration(latencies.back()) << "\n";
-  EXPECT_EQ(ThreadCount(pid), with_many) << "waking the streams started no thread";
+  // The unary CreateCircle may grow gRPC's sync-server pool by a thread or two;
+  // a thread per woken stream would add kStreams.
+  EXPECT_LT(ThreadCount(pid) - with_many, 16) << "waking the streams started no thread each";
 
   // Draining ends every open stream (UNAVAILABLE: reconnect to resume) and the
   // process exits cleanly.
