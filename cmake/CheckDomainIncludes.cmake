@@ -3,6 +3,7 @@
 # and fails on the first one that reaches gRPC, SQL, Redis or common/'s service
 # plumbing. Generated message headers (*.pb.h) are allowed; stubs (*.grpc.pb.h)
 # are not.
+cmake_minimum_required(VERSION 3.25)
 set(forbidden
   "^grpc/" "^grpcpp/" "^grpc\\+\\+/" "\\.grpc\\.pb\\.h$" "^sqlite3\\.h$" "^libpq" "^pqxx/"
   "^postgresql/" "^hiredis/" "^common/(auth|cache|config|events|idempotency|observability|server|service|storage)/"

@@ -10,7 +10,7 @@ set(CERCLES_DOMAIN_CHECK ${CMAKE_CURRENT_LIST_DIR}/CheckDomainIncludes.cmake)
 function(cercles_domain_library name)
   add_library(${name} STATIC ${ARGN})
   target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
-  target_link_libraries(${name} PUBLIC cercles_proto_messages absl::status absl::statusor
+  target_link_libraries(${name} PUBLIC cercles_api cercles_proto_messages absl::status absl::statusor
     absl::strings absl::str_format absl::time absl::flat_hash_map absl::flat_hash_set)
   cercles_target_warnings(${name})
   set(sources "")

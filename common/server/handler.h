@@ -21,6 +21,11 @@ inline bool ReceivesRedacted(const auth::Principal& who) {
          who.kind == auth::Principal::Kind::kPeerFund;
 }
 
+// An answer as `who` may receive it (in place).
+inline void RedactForAudience(const auth::Principal& who, google::protobuf::Message* response) {
+  if (ReceivesRedacted(who)) redaction::RedactSensitive(response);
+}
+
 // The one place service-to-service and peer reads are answered: `response` is
 // redacted after the body filled it when the caller is not fund staff. (Streams
 // are callback reactors, events::ServeEvents: what they write is redacted at its
@@ -33,7 +38,7 @@ grpc::Status Serve(const auth::Authorizer& authorizer, grpc::ServerContextBase* 
   absl::StatusOr<auth::Principal> principal = authorizer.Check(*context, request);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   absl::Status status = body(*principal);
-  if (status.ok() && ReceivesRedacted(*principal)) redaction::RedactSensitive(response);
+  if (status.ok()) RedactForAudience(*principal, response);
   return ToGrpcStatus(status);
 }
 

@@ -9,7 +9,7 @@
 #include "absl/strings/strip.h"
 #include "common/api/text.h"
 #include "common/redaction/redaction.h"
-#include "common/util/status.h"
+#include "common/util/status_macros.h"
 
 namespace cercles::network {
 namespace {

@@ -6,7 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/util/status.h"
+#include "common/util/status_macros.h"
 
 namespace cercles::network {
 

@@ -8,7 +8,7 @@
 #include "absl/strings/strip.h"
 #include "common/api/resource_name.h"
 #include "common/api/text.h"
-#include "common/util/status.h"
+#include "common/util/status_macros.h"
 #include "services/network/directory_rules.h"
 
 namespace cercles::network {

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/text.h"
-#include "common/util/status.h"
+#include "common/util/status_macros.h"
 #include "services/network/directory_rules.h"
 
 namespace cercles::network {
