@@ -7,6 +7,7 @@
 #include "common/api/date.h"
 #include "common/api/paging.h"
 #include "common/api/resource_name.h"
+#include "common/events/outbox.h"
 #include "common/idempotency/idempotency.h"
 #include "common/redaction/redaction.h"
 #include "common/server/handler.h"
@@ -197,7 +198,9 @@ grpc::Status FederationService::ProposeMemberTransfer(
               v1::MemberTransferChanged event;
               *event.mutable_transfer() = stored;
               event.set_change("PROPOSED");
-              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_.network, stored.name(), event, now));
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.network.fund_id, stored.name(), event, now)
+                      .status());
               *response->mutable_transfer() = std::move(stored);
               return absl::OkStatus();
             },

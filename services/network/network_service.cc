@@ -11,6 +11,7 @@
 #include "common/api/date.h"
 #include "common/api/paging.h"
 #include "common/api/text.h"
+#include "common/events/outbox.h"
 #include "common/events/watch.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
@@ -217,7 +218,9 @@ grpc::Status NetworkService::DeclareSisterCircles(grpc::ServerContext* context,
               CERCLES_RETURN_IF_ERROR(graph_.InsertSister(tx, recorded, ToMicros(now)));
               v1::SisterCirclesDeclared event;
               *event.mutable_link() = recorded;
-              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_, recorded.circle_a(), event, now));
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.fund_id, recorded.circle_a(), event, now)
+                      .status());
               *response->mutable_link() = std::move(recorded);
               return absl::OkStatus();
             });
@@ -247,7 +250,8 @@ grpc::Status NetworkService::RemoveSisterCircles(grpc::ServerContext* context,
               CERCLES_RETURN_IF_ERROR(graph_.DeleteSister(tx, *link));
               v1::SisterCirclesRemoved event;
               *event.mutable_link() = *link;
-              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_, a, event, now));
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.fund_id, a, event, now).status());
               *response->mutable_link() = *std::move(link);
               return absl::OkStatus();
             });

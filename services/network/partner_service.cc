@@ -8,6 +8,7 @@
 #include "common/api/paging.h"
 #include "common/api/resource_name.h"
 #include "common/api/text.h"
+#include "common/events/outbox.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
 #include "common/util/clock.h"
@@ -91,7 +92,8 @@ grpc::Status PartnerService::CreatePartner(grpc::ServerContext* context,
               v1::PartnerChanged event;
               *event.mutable_partner() = partner;
               event.set_change("CREATED");
-              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_, partner.name(), event, now));
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.fund_id, partner.name(), event, now).status());
               *response->mutable_partner() = std::move(partner);
               return absl::OkStatus();
             });
@@ -171,7 +173,8 @@ grpc::Status PartnerService::UpdatePartner(grpc::ServerContext* context,
                           v1::PartnerChanged event;
                           *event.mutable_partner() = updated;
                           event.set_change("UPDATED");
-                          CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_, name, event, now));
+                          CERCLES_RETURN_IF_ERROR(
+                              events::AppendEvent(tx, context_.fund_id, name, event, now).status());
                           *response->mutable_partner() = std::move(updated);
                           return absl::OkStatus();
                         });
@@ -250,7 +253,8 @@ grpc::Status PartnerService::CreateReferral(grpc::ServerContext* context,
               v1::ReferralChanged event;
               *event.mutable_referral() = stored;
               event.set_change("SENT");
-              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_, stored.name(), event, now));
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.fund_id, stored.name(), event, now).status());
               *response->mutable_referral() = std::move(stored);
               return absl::OkStatus();
             });
@@ -366,7 +370,8 @@ grpc::Status PartnerService::UpdateReferralStatus(grpc::ServerContext* context,
               v1::ReferralChanged event;
               *event.mutable_referral() = *referral;
               event.set_change(ReferralStatusWord(to));
-              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_, referral->name(), event, now));
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.fund_id, referral->name(), event, now).status());
               *response->mutable_referral() = *std::move(referral);
               return absl::OkStatus();
             });

@@ -5,6 +5,7 @@
 #include "common/api/paging.h"
 #include "common/api/resource_name.h"
 #include "common/api/text.h"
+#include "common/events/outbox.h"
 #include "common/events/watch.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
@@ -88,7 +89,9 @@ grpc::Status PeerFundService::RegisterPeerFund(grpc::ServerContext* context,
                   store_.PutFederationEdge(tx, context_.network.fund_id, recorded.fund_id()));
               v1::PeerFundRegistered event;
               *event.mutable_peer() = recorded;
-              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_.network, recorded.name(), event, now));
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.network.fund_id, recorded.name(), event, now)
+                      .status());
               CERCLES_RETURN_IF_ERROR(store_.FillSyncState(tx, &recorded));
               *response->mutable_peer() = std::move(recorded);
               return absl::OkStatus();
@@ -133,7 +136,9 @@ grpc::Status PeerFundService::RevokePeerFund(grpc::ServerContext* context,
                   store_.ForgetPeerDirectory(tx, context_.network.fund_id, fund));
               v1::PeerFundRevoked event;
               *event.mutable_peer() = *peer;
-              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_.network, peer->name(), event, now));
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.network.fund_id, peer->name(), event, now)
+                      .status());
               CERCLES_RETURN_IF_ERROR(store_.FillSyncState(tx, &*peer));
               *response->mutable_peer() = *std::move(peer);
               return absl::OkStatus();
@@ -287,18 +292,19 @@ grpc::Status PeerFundService::SendMemberTransfer(grpc::ServerContext* context,
         transfer.set_person(request->person());
         transfer.set_status(proposed.transfer().status());
         transfer.set_remote_name(proposed.transfer().name());
-        return RunWrite(
-            context_.network, context, *request, response,
-            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              CERCLES_ASSIGN_OR_RETURN(v1::MemberTransfer stored,
-                                       store_.InsertTransfer(tx, transfer, now));
-              v1::MemberTransferChanged event;
-              *event.mutable_transfer() = stored;
-              event.set_change("SENT");
-              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_.network, stored.name(), event, now));
-              *response->mutable_transfer() = std::move(stored);
-              return absl::OkStatus();
-            });
+        return RunWrite(context_.network, context, *request, response,
+                        [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+                          CERCLES_ASSIGN_OR_RETURN(v1::MemberTransfer stored,
+                                                   store_.InsertTransfer(tx, transfer, now));
+                          v1::MemberTransferChanged event;
+                          *event.mutable_transfer() = stored;
+                          event.set_change("SENT");
+                          CERCLES_RETURN_IF_ERROR(events::AppendEvent(tx, context_.network.fund_id,
+                                                                      stored.name(), event, now)
+                                                      .status());
+                          *response->mutable_transfer() = std::move(stored);
+                          return absl::OkStatus();
+                        });
       });
 }
 
@@ -387,7 +393,8 @@ absl::Status PeerFundService::Decide(grpc::ServerContext* call, const std::strin
         v1::MemberTransferChanged event;
         *event.mutable_transfer() = *transfer;
         event.set_change(ChangeName(to));
-        CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_.network, name, event, now));
+        CERCLES_RETURN_IF_ERROR(
+            events::AppendEvent(tx, context_.network.fund_id, name, event, now).status());
         *out() = *std::move(transfer);
         return absl::OkStatus();
       });
