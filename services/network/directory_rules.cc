@@ -10,7 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "common/api/resource_name.h"
 #include "common/api/text.h"
-#include "common/util/status.h"
+#include "common/util/status_macros.h"
 
 namespace cercles::network {
 

@@ -183,16 +183,8 @@ grpc::Status FederationService::ProposeMemberTransfer(
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_ASSIGN_OR_RETURN(std::optional<v1::NetworkCircle> circle,
                                        directory_.Get(tx, key));
-              if (!circle.has_value()) {
-                return absl::NotFoundError(absl::StrCat("circle \"", request->circle(),
-                                                        "\" is not in ", context_.network.fund_id,
-                                                        "'s directory"));
-              }
-              if (!AcceptsMembers(circle->status()) || circle->open_seats() <= 0) {
-                return absl::FailedPreconditionError(
-                    absl::StrCat(request->circle(), " does not take in members now (",
-                                 circle->open_seats(), " seats left)"));
-              }
+              CERCLES_RETURN_IF_ERROR(
+                  CheckCircleTakesTransfer(circle, request->circle(), context_.network.fund_id));
               CERCLES_ASSIGN_OR_RETURN(v1::MemberTransfer stored,
                                        store_.InsertTransfer(tx, transfer, now));
               v1::MemberTransferChanged event;
@@ -220,16 +212,8 @@ grpc::Status FederationService::GetProposedTransfer(grpc::ServerContext* context
         CERCLES_ASSIGN_OR_RETURN(std::optional<v1::MemberTransfer> transfer,
                                  store_.GetTransfer(*tx, id));
         CERCLES_RETURN_IF_ERROR(tx->Commit());
-        if (!transfer.has_value() || transfer->direction() != v1::TRANSFER_DIRECTION_INCOMING) {
-          return absl::NotFoundError(
-              absl::StrCat("transfer \"", request->name(), "\" was not proposed to this fund"));
-        }
-        if (transfer->peer_fund_id() != peer.fund_id()) {
-          return absl::PermissionDeniedError(
-              absl::StrCat(request->name(),
-                           " was proposed by another fund: a peer reads only "
-                           "the transfers it proposed"));
-        }
+        CERCLES_RETURN_IF_ERROR(
+            CheckTransferVisibleToPeer(transfer, peer.fund_id(), request->name()));
         *response->mutable_transfer() = *std::move(transfer);
         return absl::OkStatus();
       });

@@ -37,7 +37,7 @@ NetworkRuntime::NetworkRuntime(NetworkRuntimeOptions options, storage::Database&
       partner_service_(context_),
       peer_sync_(std::make_unique<PeerSync>(context_, runner.authenticator(), options_.peer_sync,
                                             runner.metrics())),
-      federation_{context_, peer_sync_.get(), options_.trusted_services, people_.get()},
+      federation_(MakeFederation()),
       federation_service_(federation_),
       peer_fund_service_(federation_) {
   // A membership event applied can change what a peer's directory stream
@@ -55,6 +55,15 @@ NetworkContext NetworkRuntime::MakeContext(const service::ServiceContext& base,
   // This replica's next read must see a new cache generation at once.
   context.after_commit = [outbox_head] { outbox_head->RefreshAfterWrite(); };
   return context;
+}
+
+FederationContext NetworkRuntime::MakeFederation() const {
+  FederationContext federation;
+  federation.network = context_;
+  federation.sync = peer_sync_.get();
+  federation.trusted_services = options_.trusted_services;
+  federation.people = people_.get();
+  return federation;
 }
 
 std::string NetworkRuntime::CacheGeneration() const {

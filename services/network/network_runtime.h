@@ -78,6 +78,8 @@ class NetworkRuntime {
  private:
   static NetworkContext MakeContext(const service::ServiceContext& base, DirectoryCache* cache,
                                     OutboxHead* outbox_head);
+  // From the members above it (context_, peer_sync_, people_).
+  FederationContext MakeFederation() const;
 
   const NetworkRuntimeOptions options_;
   storage::Database& db_;

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/text.h"
-#include "common/util/status.h"
+#include "common/util/status_macros.h"
 #include "services/network/directory_rules.h"
 
 namespace cercles::network {
@@ -137,6 +137,21 @@ std::vector<v1::CircleSuggestion> RankSuggestions(const std::vector<v1::NetworkC
             });
   if (static_cast<int>(ranked.size()) > preferences.limit) ranked.resize(preferences.limit);
   return ranked;
+}
+
+std::vector<std::pair<cercles::membership::v1::CharacteristicKind, std::string>>
+WantedCharacteristics(const Preferences& preferences) {
+  namespace mv1 = cercles::membership::v1;
+  std::vector<std::pair<mv1::CharacteristicKind, std::string>> wanted;
+  auto want = [&](mv1::CharacteristicKind kind, const std::string& value) {
+    if (!value.empty()) wanted.emplace_back(kind, TextKey(value));
+  };
+  want(mv1::CHARACTERISTIC_KIND_REGION, preferences.region);
+  want(mv1::CHARACTERISTIC_KIND_SECTOR, preferences.sector);
+  want(mv1::CHARACTERISTIC_KIND_LANGUAGE, preferences.language);
+  want(mv1::CHARACTERISTIC_KIND_GENDER, preferences.gender);
+  for (const std::string& a : preferences.affinities) want(mv1::CHARACTERISTIC_KIND_AFFINITY, a);
+  return wanted;
 }
 
 }  // namespace cercles::network
