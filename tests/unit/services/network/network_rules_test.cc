@@ -509,6 +509,7 @@ TEST(PartnerRulesTest, AnUpdateThatChangesNothingIsNoWrite) {
   v1::Partner stored = *NormalisePartner(APartner());
   stored.set_name("partners/4");
   stored.set_open_referrals(3);
+  stored.mutable_create_time()->set_seconds(50);
   stored.mutable_update_time()->set_seconds(100);
   google::protobuf::FieldMask mask;
   mask.add_paths("status");
