@@ -10,7 +10,7 @@
 
 #include "absl/time/time.h"
 #include "cercles/membership/v1/people.grpc.pb.h"
-#include "services/network/network_context.h"
+#include "services/network/context.h"
 #include "services/network/peer_sync.h"
 
 namespace cercles::network {

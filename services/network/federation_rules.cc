@@ -233,4 +233,64 @@ absl::StatusOr<CircleKey> CheckPeerCircle(v1::NetworkCircle* circle,
   return key;
 }
 
+absl::Status CheckPeerRegistrable(const v1::PeerFund& peer,
+                                  const std::optional<v1::PeerFund>& existing,
+                                  const std::optional<v1::PeerFund>& same_common_name) {
+  if (existing.has_value() && existing->status() == v1::PEER_FUND_STATUS_ACTIVE) {
+    return absl::AlreadyExistsError(
+        absl::StrCat(peer.name(), " is already registered (revoke it first to change it)"));
+  }
+  if (same_common_name.has_value()) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("peer.certificate_common_name \"", peer.certificate_common_name(),
+                     "\" already identifies ", same_common_name->name()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::PeerFund> DecidePeerRevocation(const std::optional<v1::PeerFund>& peer,
+                                                  const std::string& name,
+                                                  const std::string& reason,
+                                                  const std::string& revoked_by,
+                                                  const google::protobuf::Timestamp& now) {
+  if (!peer.has_value()) {
+    return absl::NotFoundError(absl::StrCat("peer fund \"", name, "\" is not registered"));
+  }
+  if (peer->status() != v1::PEER_FUND_STATUS_ACTIVE) {
+    return absl::FailedPreconditionError(absl::StrCat(name, " is already revoked"));
+  }
+  v1::PeerFund revoked = *peer;
+  revoked.set_status(v1::PEER_FUND_STATUS_REVOKED);
+  *revoked.mutable_revoke_time() = now;
+  revoked.set_revoke_reason(reason);
+  revoked.set_revoked_by(revoked_by);
+  return revoked;
+}
+
+absl::Status CheckCircleTakesTransfer(const std::optional<v1::NetworkCircle>& circle,
+                                      const std::string& name, const std::string& fund_id) {
+  if (!circle.has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("circle \"", name, "\" is not in ", fund_id, "'s directory"));
+  }
+  if (!AcceptsMembers(circle->status()) || circle->open_seats() <= 0) {
+    return absl::FailedPreconditionError(absl::StrCat(name, " does not take in members now (",
+                                                      circle->open_seats(), " seats left)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTransferVisibleToPeer(const std::optional<v1::MemberTransfer>& transfer,
+                                        const std::string& peer_fund_id, const std::string& name) {
+  if (!transfer.has_value() || transfer->direction() != v1::TRANSFER_DIRECTION_INCOMING) {
+    return absl::NotFoundError(
+        absl::StrCat("transfer \"", name, "\" was not proposed to this fund"));
+  }
+  if (transfer->peer_fund_id() != peer_fund_id) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        name, " was proposed by another fund: a peer reads only the transfers it proposed"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace cercles::network

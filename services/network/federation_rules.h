@@ -4,7 +4,10 @@
 #ifndef CERCLES_SERVICES_NETWORK_FEDERATION_RULES_H_
 #define CERCLES_SERVICES_NETWORK_FEDERATION_RULES_H_
 
+#include <google/protobuf/timestamp.pb.h>
+
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -40,6 +43,34 @@ std::string PeerCursorSource(const std::string& fund_id);
 // TLS server name, display name and region. Output-only fields are cleared.
 absl::StatusOr<v1::PeerFund> NormalisePeer(const v1::PeerFund& peer, const std::string& own_fund_id,
                                            const std::set<std::string>& trusted_services);
+
+// Whether `peer` may be registered: ALREADY_EXISTS when `existing` (the stored
+// registration of its fund) is ACTIVE, or when `same_common_name` (the active
+// peer with its certificate common name) exists.
+absl::Status CheckPeerRegistrable(const v1::PeerFund& peer,
+                                  const std::optional<v1::PeerFund>& existing,
+                                  const std::optional<v1::PeerFund>& same_common_name);
+
+// RevokePeerFund's decision on `peer` (as stored; nullopt: not registered),
+// named `name`: NOT_FOUND, FAILED_PRECONDITION when already revoked, else the
+// peer REVOKED at `now` by `revoked_by` for `reason`.
+absl::StatusOr<v1::PeerFund> DecidePeerRevocation(const std::optional<v1::PeerFund>& peer,
+                                                  const std::string& name,
+                                                  const std::string& reason,
+                                                  const std::string& revoked_by,
+                                                  const google::protobuf::Timestamp& now);
+
+// Whether the directory's `circle` (nullopt: not there), named `name` in
+// `fund_id`'s directory, takes in a transferred member now: NOT_FOUND, or
+// FAILED_PRECONDITION when it accepts no members or has no open seat.
+absl::Status CheckCircleTakesTransfer(const std::optional<v1::NetworkCircle>& circle,
+                                      const std::string& name, const std::string& fund_id);
+
+// What a peer reads of a transfer (nullopt: none with that id): NOT_FOUND unless
+// it was proposed to this fund (INCOMING), PERMISSION_DENIED when another fund
+// (not `peer_fund_id`) proposed it.
+absl::Status CheckTransferVisibleToPeer(const std::optional<v1::MemberTransfer>& transfer,
+                                        const std::string& peer_fund_id, const std::string& name);
 
 // The TLS name to expect from the peer's server: tls_server_name, or the host
 // of its address.

@@ -7,6 +7,7 @@
 #include "common/api/date.h"
 #include "common/api/paging.h"
 #include "common/api/resource_name.h"
+#include "common/events/outbox.h"
 #include "common/idempotency/idempotency.h"
 #include "common/redaction/redaction.h"
 #include "common/server/handler.h"
@@ -182,22 +183,16 @@ grpc::Status FederationService::ProposeMemberTransfer(
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_ASSIGN_OR_RETURN(std::optional<v1::NetworkCircle> circle,
                                        directory_.Get(tx, key));
-              if (!circle.has_value()) {
-                return absl::NotFoundError(absl::StrCat("circle \"", request->circle(),
-                                                        "\" is not in ", context_.network.fund_id,
-                                                        "'s directory"));
-              }
-              if (!AcceptsMembers(circle->status()) || circle->open_seats() <= 0) {
-                return absl::FailedPreconditionError(
-                    absl::StrCat(request->circle(), " does not take in members now (",
-                                 circle->open_seats(), " seats left)"));
-              }
+              CERCLES_RETURN_IF_ERROR(
+                  CheckCircleTakesTransfer(circle, request->circle(), context_.network.fund_id));
               CERCLES_ASSIGN_OR_RETURN(v1::MemberTransfer stored,
                                        store_.InsertTransfer(tx, transfer, now));
               v1::MemberTransferChanged event;
               *event.mutable_transfer() = stored;
               event.set_change("PROPOSED");
-              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_.network, stored.name(), event, now));
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.network.fund_id, stored.name(), event, now)
+                      .status());
               *response->mutable_transfer() = std::move(stored);
               return absl::OkStatus();
             },
@@ -217,16 +212,8 @@ grpc::Status FederationService::GetProposedTransfer(grpc::ServerContext* context
         CERCLES_ASSIGN_OR_RETURN(std::optional<v1::MemberTransfer> transfer,
                                  store_.GetTransfer(*tx, id));
         CERCLES_RETURN_IF_ERROR(tx->Commit());
-        if (!transfer.has_value() || transfer->direction() != v1::TRANSFER_DIRECTION_INCOMING) {
-          return absl::NotFoundError(
-              absl::StrCat("transfer \"", request->name(), "\" was not proposed to this fund"));
-        }
-        if (transfer->peer_fund_id() != peer.fund_id()) {
-          return absl::PermissionDeniedError(
-              absl::StrCat(request->name(),
-                           " was proposed by another fund: a peer reads only "
-                           "the transfers it proposed"));
-        }
+        CERCLES_RETURN_IF_ERROR(
+            CheckTransferVisibleToPeer(transfer, peer.fund_id(), request->name()));
         *response->mutable_transfer() = *std::move(transfer);
         return absl::OkStatus();
       });

@@ -115,4 +115,27 @@ absl::StatusOr<std::pair<CircleKey, CircleKey>> SisterPair(const CircleKey& circ
   return std::make_pair(sister, circle);
 }
 
+absl::Status CheckSisterCandidate(const std::optional<v1::NetworkCircle>& circle,
+                                  const std::string& name) {
+  namespace mv1 = cercles::membership::v1;
+  if (!circle.has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("circle \"", name, "\" is not in the network directory"));
+  }
+  if (circle->status() == mv1::CIRCLE_STATUS_DISSOLVED ||
+      circle->status() == mv1::CIRCLE_STATUS_MERGED) {
+    return absl::FailedPreconditionError(absl::StrCat(name, " is ",
+                                                      mv1::CircleStatus_Name(circle->status()),
+                                                      ": an ended circle cannot get a sister"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckNotYetSisters(const std::optional<v1::SisterLink>& existing,
+                                const std::string& circle_a, const std::string& circle_b) {
+  if (!existing.has_value()) return absl::OkStatus();
+  return absl::AlreadyExistsError(
+      absl::StrCat(circle_a, " and ", circle_b, " are already sisters"));
+}
+
 }  // namespace cercles::network

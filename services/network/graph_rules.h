@@ -4,6 +4,7 @@
 #define CERCLES_SERVICES_NETWORK_GRAPH_RULES_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,6 +65,17 @@ v1::NodeKind NodeKindOf(const std::string& name);
 // INVALID_ARGUMENT when both name the same circle.
 absl::StatusOr<std::pair<CircleKey, CircleKey>> SisterPair(const CircleKey& circle,
                                                            const CircleKey& sister);
+
+// Whether the directory's `circle` (nullopt: not in the directory), named
+// `name`, may get a sister: NOT_FOUND when unknown, FAILED_PRECONDITION when it
+// has ended (dissolved or merged).
+absl::Status CheckSisterCandidate(const std::optional<v1::NetworkCircle>& circle,
+                                  const std::string& name);
+
+// ALREADY_EXISTS when `existing` (the stored link of circle_a and circle_b) is
+// there: a pair is declared sisters once.
+absl::Status CheckNotYetSisters(const std::optional<v1::SisterLink>& existing,
+                                const std::string& circle_a, const std::string& circle_b);
 
 }  // namespace cercles::network
 

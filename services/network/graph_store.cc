@@ -43,6 +43,15 @@ std::string LastSegment(const std::string& name) {
   return slash == std::string::npos ? name : name.substr(slash + 1);
 }
 
+// Runs `upsert` (parameters node, kind, other, outward, weight) for both
+// directions of the edge: outward from `from`, inward at `to`.
+absl::Status UpsertBothWays(storage::Transaction& tx, const char* upsert, const std::string& from,
+                            v1::EdgeKind kind, const std::string& to, int64_t weight) {
+  const auto k = static_cast<int64_t>(kind);
+  CERCLES_RETURN_IF_ERROR(tx.Exec(upsert, {from, k, to, int64_t{1}, weight}).status());
+  return tx.Exec(upsert, {to, k, from, int64_t{0}, weight}).status();
+}
+
 }  // namespace
 
 absl::Status GraphStore::PutEdge(storage::Transaction& tx, const std::string& from,
@@ -51,9 +60,7 @@ absl::Status GraphStore::PutEdge(storage::Transaction& tx, const std::string& fr
       "INSERT INTO network_adjacency (node, kind, other, outward, weight) VALUES (?, ?, ?, ?, ?) "
       "ON CONFLICT (node, kind, other) DO UPDATE SET outward = excluded.outward, "
       "weight = excluded.weight";
-  const auto k = static_cast<int64_t>(kind);
-  CERCLES_RETURN_IF_ERROR(tx.Exec(kUpsert, {from, k, to, int64_t{1}, weight}).status());
-  return tx.Exec(kUpsert, {to, k, from, int64_t{0}, weight}).status();
+  return UpsertBothWays(tx, kUpsert, from, kind, to, weight);
 }
 
 absl::Status GraphStore::RemoveEdge(storage::Transaction& tx, const std::string& from,
@@ -88,9 +95,8 @@ absl::Status GraphStore::AddToEdge(storage::Transaction& tx, const std::string& 
       "INSERT INTO network_adjacency (node, kind, other, outward, weight) VALUES (?, ?, ?, ?, ?) "
       "ON CONFLICT (node, kind, other) DO UPDATE SET weight = network_adjacency.weight + "
       "excluded.weight";
+  CERCLES_RETURN_IF_ERROR(UpsertBothWays(tx, kAdd, from, kind, to, delta));
   const auto k = static_cast<int64_t>(kind);
-  CERCLES_RETURN_IF_ERROR(tx.Exec(kAdd, {from, k, to, int64_t{1}, delta}).status());
-  CERCLES_RETURN_IF_ERROR(tx.Exec(kAdd, {to, k, from, int64_t{0}, delta}).status());
   return tx
       .Exec(
           "DELETE FROM network_adjacency WHERE kind = ? AND weight <= 0 AND "

@@ -11,6 +11,7 @@
 #include "common/api/date.h"
 #include "common/api/paging.h"
 #include "common/api/text.h"
+#include "common/events/outbox.h"
 #include "common/events/watch.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
@@ -41,10 +42,6 @@ absl::StatusOr<std::optional<std::pair<std::string, int64_t>>> DecodePosition(
     return absl::InvalidArgumentError("page_token is not a token this service issued");
   }
   return Position(std::make_pair(parts[0], id));
-}
-
-bool Ended(mv1::CircleStatus status) {
-  return status == mv1::CIRCLE_STATUS_DISSOLVED || status == mv1::CIRCLE_STATUS_MERGED;
 }
 
 }  // namespace
@@ -195,29 +192,20 @@ grpc::Status NetworkService::DeclareSisterCircles(grpc::ServerContext* context,
               for (const CircleKey& key : {pair.first, pair.second}) {
                 CERCLES_ASSIGN_OR_RETURN(std::optional<v1::NetworkCircle> circle,
                                          directory_.Get(tx, key));
-                const std::string name = NetworkCircleName(key);
-                if (!circle.has_value()) {
-                  return absl::NotFoundError(
-                      absl::StrCat("circle \"", name, "\" is not in the network directory"));
-                }
-                if (Ended(circle->status())) {
-                  return absl::FailedPreconditionError(
-                      absl::StrCat(name, " is ", mv1::CircleStatus_Name(circle->status()),
-                                   ": an ended circle cannot get a sister"));
-                }
+                CERCLES_RETURN_IF_ERROR(CheckSisterCandidate(circle, NetworkCircleName(key)));
               }
               CERCLES_ASSIGN_OR_RETURN(std::optional<v1::SisterLink> existing,
                                        graph_.GetSister(tx, link.circle_a(), link.circle_b()));
-              if (existing.has_value()) {
-                return absl::AlreadyExistsError(absl::StrCat(
-                    link.circle_a(), " and ", link.circle_b(), " are already sisters"));
-              }
+              CERCLES_RETURN_IF_ERROR(
+                  CheckNotYetSisters(existing, link.circle_a(), link.circle_b()));
               v1::SisterLink recorded = link;
               SetTimestamp(now, recorded.mutable_declare_time());
               CERCLES_RETURN_IF_ERROR(graph_.InsertSister(tx, recorded, ToMicros(now)));
               v1::SisterCirclesDeclared event;
               *event.mutable_link() = recorded;
-              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_, recorded.circle_a(), event, now));
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.fund_id, recorded.circle_a(), event, now)
+                      .status());
               *response->mutable_link() = std::move(recorded);
               return absl::OkStatus();
             });
@@ -247,7 +235,8 @@ grpc::Status NetworkService::RemoveSisterCircles(grpc::ServerContext* context,
               CERCLES_RETURN_IF_ERROR(graph_.DeleteSister(tx, *link));
               v1::SisterCirclesRemoved event;
               *event.mutable_link() = *link;
-              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_, a, event, now));
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.fund_id, a, event, now).status());
               *response->mutable_link() = *std::move(link);
               return absl::OkStatus();
             });
@@ -264,21 +253,11 @@ grpc::Status NetworkService::SuggestCircles(grpc::ServerContext* context,
                                  ValidateSuggestRequest(*request, context_.fund_id));
         return context_.cache->GetOrLoad(
             "suggestions", *request, response, [&](google::protobuf::Message* out) -> absl::Status {
-              std::vector<std::pair<mv1::CharacteristicKind, std::string>> wanted;
-              auto want = [&](mv1::CharacteristicKind kind, const std::string& value) {
-                if (!value.empty()) wanted.emplace_back(kind, TextKey(value));
-              };
-              want(mv1::CHARACTERISTIC_KIND_REGION, preferences.region);
-              want(mv1::CHARACTERISTIC_KIND_SECTOR, preferences.sector);
-              want(mv1::CHARACTERISTIC_KIND_LANGUAGE, preferences.language);
-              want(mv1::CHARACTERISTIC_KIND_GENDER, preferences.gender);
-              for (const std::string& a : preferences.affinities) {
-                want(mv1::CHARACTERISTIC_KIND_AFFINITY, a);
-              }
               CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
               CERCLES_ASSIGN_OR_RETURN(
                   std::vector<v1::NetworkCircle> candidates,
-                  directory_.CirclesWithRoomCarrying(*tx, preferences.fund_id, wanted));
+                  directory_.CirclesWithRoomCarrying(*tx, preferences.fund_id,
+                                                     WantedCharacteristics(preferences)));
               CERCLES_RETURN_IF_ERROR(tx->Commit());
               auto* suggestions = static_cast<v1::SuggestCirclesResponse*>(out);
               for (v1::CircleSuggestion& s : RankSuggestions(candidates, preferences)) {

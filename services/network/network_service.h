@@ -5,10 +5,10 @@
 #define CERCLES_SERVICES_NETWORK_NETWORK_SERVICE_H_
 
 #include "cercles/network/v1/network.grpc.pb.h"
+#include "services/network/context.h"
 #include "services/network/directory_store.h"
 #include "services/network/graph_store.h"
 #include "services/network/loan_store.h"
-#include "services/network/network_context.h"
 #include "services/network/people_store.h"
 
 namespace cercles::network {

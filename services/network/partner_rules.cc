@@ -1,6 +1,9 @@
 #include "services/network/partner_rules.h"
 
+#include <google/protobuf/util/message_differencer.h>
+
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -189,6 +192,50 @@ bool LinksCircleToPartner(v1::ReferralStatus status) {
 
 std::string ReferralStatusWord(v1::ReferralStatus status) {
   return std::string(absl::StripPrefix(v1::ReferralStatus_Name(status), "REFERRAL_STATUS_"));
+}
+
+absl::StatusOr<std::optional<v1::Partner>> DecidePartnerUpdate(
+    const v1::Partner& stored, const v1::Partner& requested,
+    const google::protobuf::FieldMask& mask) {
+  CERCLES_ASSIGN_OR_RETURN(v1::Partner merged, ApplyPartnerMask(stored, requested, mask));
+  // NormalisePartner drops what the store sets: keep it.
+  merged.set_name(stored.name());
+  *merged.mutable_create_time() = stored.create_time();
+  *merged.mutable_update_time() = stored.update_time();
+  merged.set_open_referrals(stored.open_referrals());
+  if (google::protobuf::util::MessageDifferencer::Equals(merged, stored)) {
+    return std::optional<v1::Partner>();  // nothing changes
+  }
+  return std::optional<v1::Partner>(std::move(merged));
+}
+
+absl::Status CheckPartnerTakesReferrals(const v1::Partner& partner, const std::string& name) {
+  if (partner.status() == v1::PARTNER_STATUS_ACTIVE) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat(name, " is inactive and takes no new referrals"));
+}
+
+void AddReferralStep(v1::Referral* referral, v1::ReferralStatus status, const std::string& note,
+                     const std::string& changed_by, const google::protobuf::Timestamp& now) {
+  v1::ReferralStep* step = referral->add_history();
+  step->set_status(status);
+  if (!note.empty()) step->set_note(note);
+  step->set_changed_by(changed_by);
+  *step->mutable_time() = now;
+}
+
+absl::StatusOr<bool> DecideReferralStatus(v1::Referral* referral, v1::ReferralStatus to,
+                                          const std::string& outcome, const std::string& note,
+                                          const std::string& changed_by,
+                                          const google::protobuf::Timestamp& now,
+                                          const std::string& name) {
+  const v1::ReferralStatus from = referral->status();
+  CERCLES_ASSIGN_OR_RETURN(std::string checked, CheckReferralTransition(from, to, outcome, name));
+  referral->set_status(to);
+  if (!checked.empty()) referral->set_outcome(checked);
+  *referral->mutable_update_time() = now;
+  AddReferralStep(referral, to, note, changed_by, now);
+  return LinksCircleToPartner(from) && !LinksCircleToPartner(to);
 }
 
 }  // namespace cercles::network

@@ -4,7 +4,9 @@
 #define CERCLES_SERVICES_NETWORK_PARTNER_RULES_H_
 
 #include <google/protobuf/field_mask.pb.h>
+#include <google/protobuf/timestamp.pb.h>
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -29,6 +31,32 @@ absl::StatusOr<v1::Partner> NormalisePartner(const v1::Partner& requested);
 absl::StatusOr<v1::Partner> ApplyPartnerMask(const v1::Partner& stored,
                                              const v1::Partner& requested,
                                              const google::protobuf::FieldMask& mask);
+
+// UpdatePartner's decision: `stored` with the masked fields of `requested`
+// (ApplyPartnerMask), keeping what the store sets (name, times, open referral
+// count); nullopt when that changes nothing (the stored partner is the answer).
+absl::StatusOr<std::optional<v1::Partner>> DecidePartnerUpdate(
+    const v1::Partner& stored, const v1::Partner& requested,
+    const google::protobuf::FieldMask& mask);
+
+// FAILED_PRECONDITION unless `partner` (named `name`) is ACTIVE: an inactive
+// partner takes no new referrals.
+absl::Status CheckPartnerTakesReferrals(const v1::Partner& partner, const std::string& name);
+
+// Appends a step of the referral's history: `status`, set by `changed_by` at
+// `now`, with an optional note.
+void AddReferralStep(v1::Referral* referral, v1::ReferralStatus status, const std::string& note,
+                     const std::string& changed_by, const google::protobuf::Timestamp& now);
+
+// UpdateReferralStatus's decision on `referral` (as stored, named `name`):
+// checks the transition (CheckReferralTransition), then moves it to `to` with
+// the outcome, the update time and a history step. Returns whether the move
+// ends the circle's link to the partner (the graph edge loses one referral).
+absl::StatusOr<bool> DecideReferralStatus(v1::Referral* referral, v1::ReferralStatus to,
+                                          const std::string& outcome, const std::string& note,
+                                          const std::string& changed_by,
+                                          const google::protobuf::Timestamp& now,
+                                          const std::string& name);
 
 struct ReferralDraft {
   int64_t person_id = 0;

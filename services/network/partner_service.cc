@@ -1,13 +1,12 @@
 #include "services/network/partner_service.h"
 
-#include <google/protobuf/util/message_differencer.h>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cercles/network/v1/events.pb.h"
 #include "common/api/paging.h"
 #include "common/api/resource_name.h"
 #include "common/api/text.h"
+#include "common/events/outbox.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
 #include "common/util/clock.h"
@@ -46,15 +45,6 @@ absl::StatusOr<std::string> FilterKey(const std::string& text, const std::string
   return TextKey(clean);
 }
 
-// Equal apart from the fields the store sets.
-bool SamePartner(v1::Partner a, v1::Partner b) {
-  for (v1::Partner* p : {&a, &b}) {
-    p->clear_open_referrals();
-    p->clear_update_time();
-  }
-  return google::protobuf::util::MessageDifferencer::Equals(a, b);
-}
-
 }  // namespace
 
 absl::StatusOr<v1::Partner> PartnerService::LoadPartner(storage::Transaction& tx,
@@ -91,7 +81,8 @@ grpc::Status PartnerService::CreatePartner(grpc::ServerContext* context,
               v1::PartnerChanged event;
               *event.mutable_partner() = partner;
               event.set_change("CREATED");
-              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_, partner.name(), event, now));
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.fund_id, partner.name(), event, now).status());
               *response->mutable_partner() = std::move(partner);
               return absl::OkStatus();
             });
@@ -154,24 +145,20 @@ grpc::Status PartnerService::UpdatePartner(grpc::ServerContext* context,
                         [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
                           CERCLES_RETURN_IF_ERROR(PartnerStore::LockPartner(tx, id));
                           CERCLES_ASSIGN_OR_RETURN(v1::Partner stored, LoadPartner(tx, id, name));
-                          CERCLES_ASSIGN_OR_RETURN(
-                              v1::Partner merged,
-                              ApplyPartnerMask(stored, request->partner(), request->update_mask()));
-                          // NormalisePartner drops what the store sets: keep it.
-                          merged.set_name(stored.name());
-                          *merged.mutable_create_time() = stored.create_time();
-                          *merged.mutable_update_time() = stored.update_time();
-                          merged.set_open_referrals(stored.open_referrals());
-                          if (SamePartner(merged, stored)) {
+                          CERCLES_ASSIGN_OR_RETURN(std::optional<v1::Partner> merged,
+                                                   DecidePartnerUpdate(stored, request->partner(),
+                                                                       request->update_mask()));
+                          if (!merged.has_value()) {
                             *response->mutable_partner() = std::move(stored);  // nothing changes
                             return absl::OkStatus();
                           }
                           CERCLES_ASSIGN_OR_RETURN(v1::Partner updated,
-                                                   partners_.UpdatePartner(tx, id, merged, now));
+                                                   partners_.UpdatePartner(tx, id, *merged, now));
                           v1::PartnerChanged event;
                           *event.mutable_partner() = updated;
                           event.set_change("UPDATED");
-                          CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_, name, event, now));
+                          CERCLES_RETURN_IF_ERROR(
+                              events::AppendEvent(tx, context_.fund_id, name, event, now).status());
                           *response->mutable_partner() = std::move(updated);
                           return absl::OkStatus();
                         });
@@ -212,10 +199,7 @@ grpc::Status PartnerService::CreateReferral(grpc::ServerContext* context,
               CERCLES_RETURN_IF_ERROR(PartnerStore::LockPartner(tx, draft.partner_id));
               CERCLES_ASSIGN_OR_RETURN(v1::Partner partner,
                                        LoadPartner(tx, draft.partner_id, partner_name));
-              if (partner.status() != v1::PARTNER_STATUS_ACTIVE) {
-                return absl::FailedPreconditionError(
-                    absl::StrCat(partner_name, " is inactive and takes no new referrals"));
-              }
+              CERCLES_RETURN_IF_ERROR(CheckPartnerTakesReferrals(partner, partner_name));
               CERCLES_ASSIGN_OR_RETURN(std::optional<PersonFacts> facts,
                                        people_.Facts(tx, context_.fund_id, draft.person_id));
               if (!facts.has_value()) {
@@ -238,10 +222,9 @@ grpc::Status PartnerService::CreateReferral(grpc::ServerContext* context,
               referral.set_reason(draft.reason);
               referral.set_status(v1::REFERRAL_STATUS_SENT);
               referral.set_referred_by(who.ToString());
-              v1::ReferralStep* step = referral.add_history();
-              step->set_status(v1::REFERRAL_STATUS_SENT);
-              step->set_changed_by(who.ToString());
-              SetTimestamp(now, step->mutable_time());
+              google::protobuf::Timestamp at;
+              SetTimestamp(now, &at);
+              AddReferralStep(&referral, v1::REFERRAL_STATUS_SENT, "", who.ToString(), at);
               CERCLES_ASSIGN_OR_RETURN(
                   v1::Referral stored,
                   partners_.InsertReferral(tx, std::move(referral), draft.person_id,
@@ -250,7 +233,8 @@ grpc::Status PartnerService::CreateReferral(grpc::ServerContext* context,
               v1::ReferralChanged event;
               *event.mutable_referral() = stored;
               event.set_change("SENT");
-              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_, stored.name(), event, now));
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.fund_id, stored.name(), event, now).status());
               *response->mutable_referral() = std::move(stored);
               return absl::OkStatus();
             });
@@ -344,19 +328,13 @@ grpc::Status PartnerService::UpdateReferralStatus(grpc::ServerContext* context,
                   int64_t person_id,
                   api::ParseName(referral->person(), "people", "referral.person"));
               CERCLES_RETURN_IF_ERROR(CheckPersonScope(tx, who, person_id));
-              const v1::ReferralStatus from = referral->status(), to = request->status();
+              google::protobuf::Timestamp at;
+              SetTimestamp(now, &at);
               CERCLES_ASSIGN_OR_RETURN(
-                  std::string outcome,
-                  CheckReferralTransition(from, to, request->outcome(), request->name()));
-              referral->set_status(to);
-              if (!outcome.empty()) referral->set_outcome(outcome);
-              SetTimestamp(now, referral->mutable_update_time());
-              v1::ReferralStep* step = referral->add_history();
-              step->set_status(to);
-              step->set_note(note);
-              step->set_changed_by(who.ToString());
-              SetTimestamp(now, step->mutable_time());
-              if (LinksCircleToPartner(from) && !LinksCircleToPartner(to)) {
+                  bool unlinks,
+                  DecideReferralStatus(&*referral, request->status(), request->outcome(), note,
+                                       who.ToString(), at, request->name()));
+              if (unlinks) {
                 CERCLES_ASSIGN_OR_RETURN(
                     int64_t partner_id,
                     api::ParseName(referral->partner(), "partners", "referral.partner"));
@@ -365,8 +343,9 @@ grpc::Status PartnerService::UpdateReferralStatus(grpc::ServerContext* context,
               CERCLES_RETURN_IF_ERROR(partners_.UpdateReferral(tx, id, *referral, now));
               v1::ReferralChanged event;
               *event.mutable_referral() = *referral;
-              event.set_change(ReferralStatusWord(to));
-              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_, referral->name(), event, now));
+              event.set_change(ReferralStatusWord(request->status()));
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.fund_id, referral->name(), event, now).status());
               *response->mutable_referral() = *std::move(referral);
               return absl::OkStatus();
             });

@@ -6,8 +6,8 @@
 
 #include "cercles/network/v1/partners.grpc.pb.h"
 #include "common/auth/scope.h"
+#include "services/network/context.h"
 #include "services/network/graph_store.h"
-#include "services/network/network_context.h"
 #include "services/network/partner_store.h"
 #include "services/network/people_store.h"
 

@@ -5,6 +5,7 @@
 #include "common/api/paging.h"
 #include "common/api/resource_name.h"
 #include "common/api/text.h"
+#include "common/events/outbox.h"
 #include "common/events/watch.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
@@ -63,36 +64,29 @@ grpc::Status PeerFundService::RegisterPeerFund(grpc::ServerContext* context,
             NormalisePeer(request->peer(), context_.network.fund_id, context_.trusted_services));
         peer.set_status(v1::PEER_FUND_STATUS_ACTIVE);
         peer.set_registered_by(who.ToString());
-        return RunWrite(
-            context_.network, context, *request, response,
-            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              CERCLES_RETURN_IF_ERROR(tx.LockExclusive(StableHash64(kRegistryLock)));
-              CERCLES_ASSIGN_OR_RETURN(std::optional<v1::PeerFund> existing,
-                                       store_.GetPeer(tx, peer.fund_id()));
-              if (existing.has_value() && existing->status() == v1::PEER_FUND_STATUS_ACTIVE) {
-                return absl::AlreadyExistsError(absl::StrCat(
-                    peer.name(), " is already registered (revoke it first to change it)"));
-              }
-              CERCLES_ASSIGN_OR_RETURN(
-                  std::optional<v1::PeerFund> same_cn,
-                  store_.ActivePeerByCommonName(tx, peer.certificate_common_name()));
-              if (same_cn.has_value()) {
-                return absl::AlreadyExistsError(
-                    absl::StrCat("peer.certificate_common_name \"", peer.certificate_common_name(),
-                                 "\" already identifies ", same_cn->name()));
-              }
-              v1::PeerFund recorded = peer;
-              SetTimestamp(now, recorded.mutable_register_time());
-              CERCLES_RETURN_IF_ERROR(store_.PutPeer(tx, recorded, now));
-              CERCLES_RETURN_IF_ERROR(
-                  store_.PutFederationEdge(tx, context_.network.fund_id, recorded.fund_id()));
-              v1::PeerFundRegistered event;
-              *event.mutable_peer() = recorded;
-              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_.network, recorded.name(), event, now));
-              CERCLES_RETURN_IF_ERROR(store_.FillSyncState(tx, &recorded));
-              *response->mutable_peer() = std::move(recorded);
-              return absl::OkStatus();
-            });
+        return RunWrite(context_.network, context, *request, response,
+                        [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+                          CERCLES_RETURN_IF_ERROR(tx.LockExclusive(StableHash64(kRegistryLock)));
+                          CERCLES_ASSIGN_OR_RETURN(std::optional<v1::PeerFund> existing,
+                                                   store_.GetPeer(tx, peer.fund_id()));
+                          CERCLES_ASSIGN_OR_RETURN(
+                              std::optional<v1::PeerFund> same_cn,
+                              store_.ActivePeerByCommonName(tx, peer.certificate_common_name()));
+                          CERCLES_RETURN_IF_ERROR(CheckPeerRegistrable(peer, existing, same_cn));
+                          v1::PeerFund recorded = peer;
+                          SetTimestamp(now, recorded.mutable_register_time());
+                          CERCLES_RETURN_IF_ERROR(store_.PutPeer(tx, recorded, now));
+                          CERCLES_RETURN_IF_ERROR(store_.PutFederationEdge(
+                              tx, context_.network.fund_id, recorded.fund_id()));
+                          v1::PeerFundRegistered event;
+                          *event.mutable_peer() = recorded;
+                          CERCLES_RETURN_IF_ERROR(events::AppendEvent(tx, context_.network.fund_id,
+                                                                      recorded.name(), event, now)
+                                                      .status());
+                          CERCLES_RETURN_IF_ERROR(store_.FillSyncState(tx, &recorded));
+                          *response->mutable_peer() = std::move(recorded);
+                          return absl::OkStatus();
+                        });
       });
   if (status.ok()) ApplyRegistry();
   return status;
@@ -109,35 +103,30 @@ grpc::Status PeerFundService::RevokePeerFund(grpc::ServerContext* context,
         CERCLES_ASSIGN_OR_RETURN(
             std::string reason,
             api::CleanText(request->reason(), "reason", api::OneLine(1, kMaxFederationNoteLength)));
-        return RunWrite(
-            context_.network, context, *request, response,
-            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              CERCLES_RETURN_IF_ERROR(tx.LockExclusive(StableHash64(kRegistryLock)));
-              // Waits for a directory change of this peer being applied.
-              CERCLES_RETURN_IF_ERROR(tx.LockExclusive(CursorLock(fund)));
-              CERCLES_ASSIGN_OR_RETURN(std::optional<v1::PeerFund> peer, store_.GetPeer(tx, fund));
-              if (!peer.has_value()) {
-                return absl::NotFoundError(
-                    absl::StrCat("peer fund \"", request->name(), "\" is not registered"));
-              }
-              if (peer->status() != v1::PEER_FUND_STATUS_ACTIVE) {
-                return absl::FailedPreconditionError(
-                    absl::StrCat(request->name(), " is already revoked"));
-              }
-              peer->set_status(v1::PEER_FUND_STATUS_REVOKED);
-              SetTimestamp(now, peer->mutable_revoke_time());
-              peer->set_revoke_reason(reason);
-              peer->set_revoked_by(who.ToString());
-              CERCLES_RETURN_IF_ERROR(store_.PutPeer(tx, *peer, now));
-              CERCLES_RETURN_IF_ERROR(
-                  store_.ForgetPeerDirectory(tx, context_.network.fund_id, fund));
-              v1::PeerFundRevoked event;
-              *event.mutable_peer() = *peer;
-              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_.network, peer->name(), event, now));
-              CERCLES_RETURN_IF_ERROR(store_.FillSyncState(tx, &*peer));
-              *response->mutable_peer() = *std::move(peer);
-              return absl::OkStatus();
-            });
+        return RunWrite(context_.network, context, *request, response,
+                        [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+                          CERCLES_RETURN_IF_ERROR(tx.LockExclusive(StableHash64(kRegistryLock)));
+                          // Waits for a directory change of this peer being applied.
+                          CERCLES_RETURN_IF_ERROR(tx.LockExclusive(CursorLock(fund)));
+                          google::protobuf::Timestamp at;
+                          SetTimestamp(now, &at);
+                          CERCLES_ASSIGN_OR_RETURN(std::optional<v1::PeerFund> stored,
+                                                   store_.GetPeer(tx, fund));
+                          CERCLES_ASSIGN_OR_RETURN(
+                              v1::PeerFund peer, DecidePeerRevocation(stored, request->name(),
+                                                                      reason, who.ToString(), at));
+                          CERCLES_RETURN_IF_ERROR(store_.PutPeer(tx, peer, now));
+                          CERCLES_RETURN_IF_ERROR(
+                              store_.ForgetPeerDirectory(tx, context_.network.fund_id, fund));
+                          v1::PeerFundRevoked event;
+                          *event.mutable_peer() = peer;
+                          CERCLES_RETURN_IF_ERROR(events::AppendEvent(tx, context_.network.fund_id,
+                                                                      peer.name(), event, now)
+                                                      .status());
+                          CERCLES_RETURN_IF_ERROR(store_.FillSyncState(tx, &peer));
+                          *response->mutable_peer() = std::move(peer);
+                          return absl::OkStatus();
+                        });
       });
   if (status.ok()) ApplyRegistry();
   return status;
@@ -287,18 +276,19 @@ grpc::Status PeerFundService::SendMemberTransfer(grpc::ServerContext* context,
         transfer.set_person(request->person());
         transfer.set_status(proposed.transfer().status());
         transfer.set_remote_name(proposed.transfer().name());
-        return RunWrite(
-            context_.network, context, *request, response,
-            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              CERCLES_ASSIGN_OR_RETURN(v1::MemberTransfer stored,
-                                       store_.InsertTransfer(tx, transfer, now));
-              v1::MemberTransferChanged event;
-              *event.mutable_transfer() = stored;
-              event.set_change("SENT");
-              CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_.network, stored.name(), event, now));
-              *response->mutable_transfer() = std::move(stored);
-              return absl::OkStatus();
-            });
+        return RunWrite(context_.network, context, *request, response,
+                        [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+                          CERCLES_ASSIGN_OR_RETURN(v1::MemberTransfer stored,
+                                                   store_.InsertTransfer(tx, transfer, now));
+                          v1::MemberTransferChanged event;
+                          *event.mutable_transfer() = stored;
+                          event.set_change("SENT");
+                          CERCLES_RETURN_IF_ERROR(events::AppendEvent(tx, context_.network.fund_id,
+                                                                      stored.name(), event, now)
+                                                      .status());
+                          *response->mutable_transfer() = std::move(stored);
+                          return absl::OkStatus();
+                        });
       });
 }
 
@@ -387,7 +377,8 @@ absl::Status PeerFundService::Decide(grpc::ServerContext* call, const std::strin
         v1::MemberTransferChanged event;
         *event.mutable_transfer() = *transfer;
         event.set_change(ChangeName(to));
-        CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_.network, name, event, now));
+        CERCLES_RETURN_IF_ERROR(
+            events::AppendEvent(tx, context_.network.fund_id, name, event, now).status());
         *out() = *std::move(transfer);
         return absl::OkStatus();
       });

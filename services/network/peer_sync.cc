@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "cercles/network/v1/federation.pb.h"
 #include "common/api/resource_name.h"
+#include "common/events/outbox.h"
 #include "common/util/clock.h"
 #include "common/util/crypto.h"
 #include "common/util/log.h"
@@ -318,7 +319,8 @@ absl::Status PeerSync::RecordOutcome(const v1::MemberTransfer& outgoing,
         *event.mutable_transfer() = *stored;
         event.set_change(v1::TransferStatus_Name(remote.status())
                              .substr(std::string("TRANSFER_STATUS_").size()));
-        CERCLES_RETURN_IF_ERROR(EmitEvent(tx, context_, stored->name(), event, now));
+        CERCLES_RETURN_IF_ERROR(
+            events::AppendEvent(tx, context_.fund_id, stored->name(), event, now).status());
         changed = true;
         return absl::OkStatus();
       }));

@@ -26,9 +26,9 @@
 #include "common/events/watch.h"
 #include "common/observability/metrics.h"
 #include "common/server/server.h"
+#include "services/network/context.h"
 #include "services/network/directory_store.h"
 #include "services/network/federation_store.h"
-#include "services/network/network_context.h"
 
 namespace cercles::network {
 

@@ -139,4 +139,19 @@ std::vector<v1::CircleSuggestion> RankSuggestions(const std::vector<v1::NetworkC
   return ranked;
 }
 
+std::vector<std::pair<cercles::membership::v1::CharacteristicKind, std::string>>
+WantedCharacteristics(const Preferences& preferences) {
+  namespace mv1 = cercles::membership::v1;
+  std::vector<std::pair<mv1::CharacteristicKind, std::string>> wanted;
+  auto want = [&](mv1::CharacteristicKind kind, const std::string& value) {
+    if (!value.empty()) wanted.emplace_back(kind, TextKey(value));
+  };
+  want(mv1::CHARACTERISTIC_KIND_REGION, preferences.region);
+  want(mv1::CHARACTERISTIC_KIND_SECTOR, preferences.sector);
+  want(mv1::CHARACTERISTIC_KIND_LANGUAGE, preferences.language);
+  want(mv1::CHARACTERISTIC_KIND_GENDER, preferences.gender);
+  for (const std::string& a : preferences.affinities) want(mv1::CHARACTERISTIC_KIND_AFFINITY, a);
+  return wanted;
+}
+
 }  // namespace cercles::network

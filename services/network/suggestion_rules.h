@@ -5,9 +5,11 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "cercles/membership/v1/membership.pb.h"
 #include "cercles/network/v1/network.pb.h"
 
 namespace cercles::network {
@@ -41,6 +43,12 @@ absl::StatusOr<Preferences> ValidateSuggestRequest(const v1::SuggestCirclesReque
 // in common with the preferences.
 std::optional<v1::CircleSuggestion> ScoreCircle(const v1::NetworkCircle& circle,
                                                 const Preferences& preferences);
+
+// The characteristics a candidate may carry to be considered: (kind, matching
+// key) of each stated preference, in the order region, sector, language,
+// gender, affinities.
+std::vector<std::pair<cercles::membership::v1::CharacteristicKind, std::string>>
+WantedCharacteristics(const Preferences& preferences);
 
 // Scores every candidate and keeps the best `preferences.limit`: score, then
 // circles that need members (forming or under strength), then fewest open

@@ -178,5 +178,70 @@ TEST(CheckPeerCircleTest, OnlyThePeersOwnCirclesWithLineageInside) {
   EXPECT_TRUE(absl::IsInvalidArgument(CheckPeerCircle(&other, "fund-b").status()));
 }
 
+TEST(PeerRegistryTest, APeerIsRegisteredOnceAndItsCommonNameNamesOnePeer) {
+  v1::PeerFund peer = Peer();
+  peer.set_name(PeerName(peer.fund_id()));
+  EXPECT_TRUE(CheckPeerRegistrable(peer, std::nullopt, std::nullopt).ok());
+  v1::PeerFund revoked = peer;
+  revoked.set_status(v1::PEER_FUND_STATUS_REVOKED);
+  EXPECT_TRUE(CheckPeerRegistrable(peer, revoked, std::nullopt).ok());  // registered again
+  v1::PeerFund active = peer;
+  active.set_status(v1::PEER_FUND_STATUS_ACTIVE);
+  absl::Status twice = CheckPeerRegistrable(peer, active, std::nullopt);
+  EXPECT_TRUE(absl::IsAlreadyExists(twice));
+  EXPECT_THAT(twice.message(), HasSubstr("peers/fund-quebec is already registered"));
+  v1::PeerFund other;
+  other.set_name("peers/fund-gaspesie");
+  absl::Status same_cn = CheckPeerRegistrable(peer, std::nullopt, other);
+  EXPECT_TRUE(absl::IsAlreadyExists(same_cn));
+  EXPECT_THAT(same_cn.message(), HasSubstr("already identifies peers/fund-gaspesie"));
+}
+
+TEST(PeerRegistryTest, OnlyAnActivePeerIsRevoked) {
+  google::protobuf::Timestamp now;
+  now.set_seconds(500);
+  EXPECT_TRUE(absl::IsNotFound(
+      DecidePeerRevocation(std::nullopt, "peers/x", "gone", "staff:ana", now).status()));
+  v1::PeerFund peer = Peer();
+  peer.set_status(v1::PEER_FUND_STATUS_ACTIVE);
+  auto revoked = DecidePeerRevocation(peer, "peers/fund-quebec", "merged", "staff:ana", now);
+  ASSERT_TRUE(revoked.ok()) << revoked.status();
+  EXPECT_EQ(revoked->status(), v1::PEER_FUND_STATUS_REVOKED);
+  EXPECT_EQ(revoked->revoke_reason(), "merged");
+  EXPECT_EQ(revoked->revoked_by(), "staff:ana");
+  EXPECT_EQ(revoked->revoke_time().seconds(), 500);
+  EXPECT_EQ(revoked->fund_id(), "fund-quebec");
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      DecidePeerRevocation(*revoked, "peers/fund-quebec", "again", "staff:ana", now).status()));
+}
+
+TEST(TransferRulesTest, OnlyACircleWithRoomTakesATransfer) {
+  const std::string name = "funds/fund-a/circles/4";
+  EXPECT_TRUE(absl::IsNotFound(CheckCircleTakesTransfer(std::nullopt, name, "fund-a")));
+  v1::NetworkCircle circle;
+  circle.set_status(mv1::CIRCLE_STATUS_ACTIVE);
+  circle.set_open_seats(2);
+  EXPECT_TRUE(CheckCircleTakesTransfer(circle, name, "fund-a").ok());
+  circle.set_open_seats(0);
+  absl::Status full = CheckCircleTakesTransfer(circle, name, "fund-a");
+  EXPECT_TRUE(absl::IsFailedPrecondition(full));
+  EXPECT_THAT(full.message(), HasSubstr("(0 seats left)"));
+  circle.set_open_seats(2);
+  circle.set_status(mv1::CIRCLE_STATUS_DISSOLVED);
+  EXPECT_TRUE(absl::IsFailedPrecondition(CheckCircleTakesTransfer(circle, name, "fund-a")));
+}
+
+TEST(TransferRulesTest, APeerReadsOnlyTheTransfersItProposed) {
+  EXPECT_TRUE(absl::IsNotFound(CheckTransferVisibleToPeer(std::nullopt, "fund-b", "transfers/1")));
+  v1::MemberTransfer transfer;
+  transfer.set_direction(v1::TRANSFER_DIRECTION_OUTGOING);
+  transfer.set_peer_fund_id("fund-b");
+  EXPECT_TRUE(absl::IsNotFound(CheckTransferVisibleToPeer(transfer, "fund-b", "transfers/1")));
+  transfer.set_direction(v1::TRANSFER_DIRECTION_INCOMING);
+  EXPECT_TRUE(CheckTransferVisibleToPeer(transfer, "fund-b", "transfers/1").ok());
+  EXPECT_TRUE(
+      absl::IsPermissionDenied(CheckTransferVisibleToPeer(transfer, "fund-c", "transfers/1")));
+}
+
 }  // namespace
 }  // namespace cercles::network

@@ -505,5 +505,102 @@ TEST(PartnerRulesTest, ReferralDraftsTakeOnlyPersonPartnerAndReason) {
   EXPECT_THAT(ValidateReferralDraft(r).status().message(), HasSubstr("referral.reason"));
 }
 
+TEST(PartnerRulesTest, AnUpdateThatChangesNothingIsNoWrite) {
+  v1::Partner stored = *NormalisePartner(APartner());
+  stored.set_name("partners/4");
+  stored.set_open_referrals(3);
+  stored.mutable_create_time()->set_seconds(50);
+  stored.mutable_update_time()->set_seconds(100);
+  google::protobuf::FieldMask mask;
+  mask.add_paths("status");
+  v1::Partner same;
+  same.set_status(v1::PARTNER_STATUS_ACTIVE);
+  auto unchanged = DecidePartnerUpdate(stored, same, mask);
+  ASSERT_TRUE(unchanged.ok()) << unchanged.status();
+  EXPECT_FALSE(unchanged->has_value());
+  v1::Partner inactive;
+  inactive.set_status(v1::PARTNER_STATUS_INACTIVE);
+  auto changed = DecidePartnerUpdate(stored, inactive, mask);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  ASSERT_TRUE(changed->has_value());
+  EXPECT_EQ((*changed)->status(), v1::PARTNER_STATUS_INACTIVE);
+  // What the store sets is kept.
+  EXPECT_EQ((*changed)->name(), "partners/4");
+  EXPECT_EQ((*changed)->open_referrals(), 3);
+  EXPECT_EQ((*changed)->update_time().seconds(), 100);
+  EXPECT_THAT(DecidePartnerUpdate(stored, inactive, {}).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(PartnerRulesTest, OnlyAnActivePartnerTakesReferrals) {
+  v1::Partner partner = *NormalisePartner(APartner());
+  EXPECT_TRUE(CheckPartnerTakesReferrals(partner, "partners/1").ok());
+  partner.set_status(v1::PARTNER_STATUS_INACTIVE);
+  EXPECT_THAT(CheckPartnerTakesReferrals(partner, "partners/1"),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(CheckPartnerTakesReferrals(partner, "partners/1").message(),
+              HasSubstr("partners/1 is inactive and takes no new referrals"));
+}
+
+TEST(PartnerRulesTest, AReferralStatusMoveRecordsItsStepAndSaysWhenTheLinkEnds) {
+  google::protobuf::Timestamp now;
+  now.set_seconds(1000);
+  v1::Referral referral;
+  referral.set_status(v1::REFERRAL_STATUS_SENT);
+  auto unlinks = DecideReferralStatus(&referral, v1::REFERRAL_STATUS_ACCEPTED, "", "call Monday",
+                                      "staff:ana", now, "referrals/1");
+  ASSERT_TRUE(unlinks.ok()) << unlinks.status();
+  EXPECT_FALSE(*unlinks);
+  EXPECT_EQ(referral.status(), v1::REFERRAL_STATUS_ACCEPTED);
+  EXPECT_EQ(referral.update_time().seconds(), 1000);
+  ASSERT_EQ(referral.history_size(), 1);
+  EXPECT_EQ(referral.history(0).status(), v1::REFERRAL_STATUS_ACCEPTED);
+  EXPECT_EQ(referral.history(0).note(), "call Monday");
+  EXPECT_EQ(referral.history(0).changed_by(), "staff:ana");
+  unlinks = DecideReferralStatus(&referral, v1::REFERRAL_STATUS_DECLINED, " no room ", "",
+                                 "staff:ana", now, "referrals/1");
+  ASSERT_TRUE(unlinks.ok()) << unlinks.status();
+  EXPECT_TRUE(*unlinks);
+  EXPECT_EQ(referral.outcome(), "no room");
+  EXPECT_EQ(referral.history_size(), 2);
+  // A refused move changes nothing.
+  v1::Referral before = referral;
+  EXPECT_THAT(DecideReferralStatus(&referral, v1::REFERRAL_STATUS_ACCEPTED, "", "", "staff:ana",
+                                   now, "referrals/1")
+                  .status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(referral.history_size(), before.history_size());
+  EXPECT_EQ(referral.status(), before.status());
+}
+
+TEST(GraphRulesTest, OnlyKnownCirclesThatHaveNotEndedGetASisterOnce) {
+  EXPECT_THAT(CheckSisterCandidate(std::nullopt, "funds/f/circles/1"),
+              StatusIs(absl::StatusCode::kNotFound));
+  v1::NetworkCircle circle;
+  circle.set_status(mv1::CIRCLE_STATUS_ACTIVE);
+  EXPECT_TRUE(CheckSisterCandidate(circle, "funds/f/circles/1").ok());
+  for (mv1::CircleStatus ended : {mv1::CIRCLE_STATUS_DISSOLVED, mv1::CIRCLE_STATUS_MERGED}) {
+    circle.set_status(ended);
+    EXPECT_THAT(CheckSisterCandidate(circle, "funds/f/circles/1"),
+                StatusIs(absl::StatusCode::kFailedPrecondition));
+  }
+  EXPECT_TRUE(CheckNotYetSisters(std::nullopt, "funds/f/circles/1", "funds/f/circles/2").ok());
+  EXPECT_THAT(CheckNotYetSisters(v1::SisterLink(), "funds/f/circles/1", "funds/f/circles/2"),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+}
+
+TEST(SuggestionRulesTest, WantedCharacteristicsFollowTheStatedPreferences) {
+  Preferences preferences;
+  preferences.region = "Rosemont";
+  preferences.gender = "Women";
+  preferences.affinities = {"Crafts", "Food"};
+  EXPECT_THAT(WantedCharacteristics(preferences),
+              ElementsAre(std::make_pair(mv1::CHARACTERISTIC_KIND_REGION, TextKey("Rosemont")),
+                          std::make_pair(mv1::CHARACTERISTIC_KIND_GENDER, TextKey("Women")),
+                          std::make_pair(mv1::CHARACTERISTIC_KIND_AFFINITY, TextKey("Crafts")),
+                          std::make_pair(mv1::CHARACTERISTIC_KIND_AFFINITY, TextKey("Food"))));
+  EXPECT_THAT(WantedCharacteristics(Preferences()), IsEmpty());
+}
+
 }  // namespace
 }  // namespace cercles::network

@@ -1,7 +1,7 @@
 // What every network service object is built from (the common service context,
 // the cache and the head of network's own outbox, part of the cache generation).
-#ifndef CERCLES_SERVICES_NETWORK_NETWORK_CONTEXT_H_
-#define CERCLES_SERVICES_NETWORK_NETWORK_CONTEXT_H_
+#ifndef CERCLES_SERVICES_NETWORK_CONTEXT_H_
+#define CERCLES_SERVICES_NETWORK_CONTEXT_H_
 
 #include <grpcpp/server_context.h>
 
@@ -55,11 +55,6 @@ struct NetworkContext : service::ServiceContext {
 
 using service::RunWrite;  // common/service/write.h: the one write path
 
-// Appends a network event of this fund (events::AppendEvent redacts it).
-absl::Status EmitEvent(storage::Transaction& tx, const NetworkContext& context,
-                       const std::string& subject, const google::protobuf::Message& payload,
-                       absl::Time now);
-
 }  // namespace cercles::network
 
-#endif  // CERCLES_SERVICES_NETWORK_NETWORK_CONTEXT_H_
+#endif  // CERCLES_SERVICES_NETWORK_CONTEXT_H_

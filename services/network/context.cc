@@ -1,4 +1,4 @@
-#include "services/network/network_context.h"
+#include "services/network/context.h"
 
 #include <algorithm>
 
@@ -51,12 +51,6 @@ void OutboxHead::RefreshAfterWrite() {
     log::Warning("cannot read network's outbox head after a write",
                  {{"error", std::string(head.message())}});
   }
-}
-
-absl::Status EmitEvent(storage::Transaction& tx, const NetworkContext& context,
-                       const std::string& subject, const google::protobuf::Message& payload,
-                       absl::Time now) {
-  return events::AppendEvent(tx, context.fund_id, subject, payload, now).status();
 }
 
 }  // namespace cercles::network
