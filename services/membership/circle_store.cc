@@ -449,4 +449,17 @@ absl::StatusOr<std::vector<Advisor>> CircleStore::ListAdvisors(storage::Transact
   return advisors;
 }
 
+v1::CircleMember MemberMessage(const MemberRow& row) {
+  v1::CircleMember m;
+  m.set_person(PersonName(row.person_id));
+  m.set_circle(CircleName(row.circle_id));
+  SetTimestampMicros(row.join_time_us, m.mutable_join_time());
+  m.set_join_reason(row.join_reason);
+  if (row.leave_time_us.has_value()) {
+    SetTimestampMicros(*row.leave_time_us, m.mutable_leave_time());
+    m.set_leave_reason(row.leave_reason);
+  }
+  return m;
+}
+
 }  // namespace cercles::membership

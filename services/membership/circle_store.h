@@ -41,6 +41,9 @@ struct MemberRow {
   std::string leave_reason;
 };
 
+// The CircleMember message of a stored membership row.
+cercles::membership::v1::CircleMember MemberMessage(const MemberRow& row);
+
 class CircleStore {
  public:
   explicit CircleStore(std::string fund_id) : fund_id_(std::move(fund_id)) {}

@@ -1,6 +1,10 @@
 // The gRPC adapter of membership's circles: validates, authorises (declared
-// policies, then the per-circle advisor rule), and runs the domain rules and the
-// store in one transaction with the change's event and idempotency record.
+// policies, then the per-circle advisor rule), loads through the store, lets the
+// domain rules (circle_rules.h, formation.h) decide, and writes in one transaction
+// with the change's event and idempotency record. One class, its methods by
+// subject: circle_service.cc (circles, status changes, merges, events),
+// circle_member_service.cc (members, history), advisor_service.cc,
+// formation_service.cc (proposals from a cohort).
 #ifndef CERCLES_SERVICES_MEMBERSHIP_MEMBERSHIP_SERVICE_H_
 #define CERCLES_SERVICES_MEMBERSHIP_MEMBERSHIP_SERVICE_H_
 
@@ -8,6 +12,7 @@
 #include <string>
 
 #include "cercles/membership/v1/membership.grpc.pb.h"
+#include "services/membership/circle_rules.h"
 #include "services/membership/circle_store.h"
 #include "services/membership/context.h"
 
@@ -69,6 +74,11 @@ class MembershipService final
                                    v1::AssignCircleAdvisorResponse* response) override;
 
  private:
+  static bool IsAdmin(const auth::Principal& who) {
+    return who.role == cercles::common::v1::ROLE_ADMIN;
+  }
+  // What decides whether a person may join a circle (CheckPersonMayJoin).
+  absl::StatusOr<JoiningPerson> LoadJoiningPerson(storage::Transaction& tx, int64_t person_id);
   absl::Status Emit(storage::Transaction& tx, const std::string& subject,
                     const google::protobuf::Message& event, absl::Time now);
   absl::StatusOr<v1::Circle> Reload(storage::Transaction& tx, int64_t id);

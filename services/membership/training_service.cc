@@ -17,7 +17,6 @@
 #include "services/membership/circle_rules.h"
 #include "services/membership/people_rules.h"
 #include "services/membership/people_service.h"
-#include "services/membership/person_facts.h"
 #include "services/membership/training_rules.h"
 
 namespace cercles::membership {
