@@ -24,7 +24,7 @@ grpc::Status MembershipService::CreateAdvisor(grpc::ServerContext* context,
                                                    circles_.InsertAdvisor(tx, draft, now));
                           v1::AdvisorCreated event;
                           *event.mutable_advisor() = advisor;
-                          CERCLES_RETURN_IF_ERROR(Emit(tx, advisor.name(), event, now));
+                          CERCLES_RETURN_IF_ERROR(Emit(tx, context_, advisor.name(), event, now));
                           *response->mutable_advisor() = std::move(advisor);
                           return absl::OkStatus();
                         });

@@ -31,7 +31,41 @@ absl::Status Page(const std::vector<T>& all, int32_t page_size, const std::strin
   return absl::OkStatus();
 }
 
+// What an AddCircleMember or RemoveCircleMember request names.
+struct MemberChange {
+  int64_t circle_id = 0;
+  int64_t person_id = 0;
+  std::string reason;
+};
+
+template <typename Request>
+absl::StatusOr<MemberChange> ParseMemberChange(const Request& request) {
+  CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request.request_id()));
+  MemberChange change;
+  CERCLES_ASSIGN_OR_RETURN(change.circle_id, api::ParseName(request.circle(), "circles", "circle"));
+  CERCLES_ASSIGN_OR_RETURN(change.person_id, api::ParseName(request.person(), "people", "person"));
+  CERCLES_ASSIGN_OR_RETURN(change.reason, NormaliseReason(request.reason(), "reason"));
+  return change;
+}
+
 }  // namespace
+
+template <typename Event>
+absl::StatusOr<v1::Circle> MembershipService::RecordMemberChange(storage::Transaction& tx,
+                                                                 const auth::Principal& who,
+                                                                 const CircleState& state,
+                                                                 int delta, const MemberRow& member,
+                                                                 absl::Time at, absl::Time now) {
+  const int count = state.member_count + delta;
+  const v1::CircleStatus status = StatusAfterCountChange(state.status, count);
+  CERCLES_RETURN_IF_ERROR(circles_.SetCountAndStatus(
+      tx, state, count, status, CountChangeReason(status), who.ToString(), at));
+  Event event;
+  *event.mutable_member() = MemberMessage(member);
+  CERCLES_ASSIGN_OR_RETURN(*event.mutable_circle(), Reload(tx, state.id));
+  CERCLES_RETURN_IF_ERROR(Emit(tx, context_, event.circle().name(), event, now));
+  return event.circle();
+}
 
 absl::StatusOr<JoiningPerson> MembershipService::LoadJoiningPerson(storage::Transaction& tx,
                                                                    int64_t person_id) {
@@ -39,7 +73,9 @@ absl::StatusOr<JoiningPerson> MembershipService::LoadJoiningPerson(storage::Tran
   joining.person_id = person_id;
   CERCLES_ASSIGN_OR_RETURN(joining.facts, LoadPersonFacts(tx, person_id));
   if (joining.facts.exists && joining.facts.active) {
-    CERCLES_ASSIGN_OR_RETURN(joining.holding_circle, circles_.HoldingCircleOf(tx, person_id));
+    CERCLES_ASSIGN_OR_RETURN(std::optional<HeldCircle> held,
+                             CircleStore::HoldingCircleOf(tx, person_id));
+    if (held.has_value()) joining.holding_circle = held->circle_id;
   }
   return joining;
 }
@@ -50,41 +86,32 @@ grpc::Status MembershipService::AddCircleMember(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t circle_id,
-                                 api::ParseName(request->circle(), "circles", "circle"));
-        CERCLES_ASSIGN_OR_RETURN(int64_t person_id,
-                                 api::ParseName(request->person(), "people", "person"));
-        CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseReason(request->reason(), "reason"));
+        CERCLES_ASSIGN_OR_RETURN(const MemberChange change, ParseMemberChange(*request));
         return RunWrite(
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              CERCLES_RETURN_IF_ERROR(CheckCircleAccess(tx, who, circle_id, CircleAccess::kManage));
-              CERCLES_RETURN_IF_ERROR(CheckPersonAccess(tx, who, person_id, CircleAccess::kManage));
-              CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, circle_id));
               CERCLES_RETURN_IF_ERROR(
-                  CheckCanAddMember(state.status, state.member_count, CircleName(circle_id)));
-              CERCLES_ASSIGN_OR_RETURN(JoiningPerson joining, LoadJoiningPerson(tx, person_id));
+                  CheckCircleAccess(tx, who, change.circle_id, CircleAccess::kManage));
+              CERCLES_RETURN_IF_ERROR(
+                  CheckPersonAccess(tx, who, change.person_id, CircleAccess::kManage));
+              CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, change.circle_id));
+              CERCLES_RETURN_IF_ERROR(CheckCanAddMember(state.status, state.member_count,
+                                                        CircleName(change.circle_id)));
+              CERCLES_ASSIGN_OR_RETURN(JoiningPerson joining,
+                                       LoadJoiningPerson(tx, change.person_id));
               CERCLES_RETURN_IF_ERROR(
                   CheckPersonMayJoin(joining, context_.settings.require_training));
               CERCLES_ASSIGN_OR_RETURN(
                   const absl::Time at,
-                  EffectiveTime(request->has_effective_time(),
-                                FromTimestamp(request->effective_time()), IsAdmin(who), now,
-                                FromMicros(state.update_time_us)));
-              CERCLES_ASSIGN_OR_RETURN(MemberRow member,
-                                       circles_.AddMember(tx, circle_id, person_id, reason, at));
-              const int count = state.member_count + 1;
-              const v1::CircleStatus status = StatusAfterCountChange(state.status, count);
-              CERCLES_RETURN_IF_ERROR(circles_.SetCountAndStatus(
-                  tx, state, count, status, CountChangeReason(status), who.ToString(), at));
-              CERCLES_ASSIGN_OR_RETURN(v1::Circle circle, Reload(tx, circle_id));
-              v1::CircleMemberAdded event;
-              *event.mutable_member() = MemberMessage(member);
-              *event.mutable_circle() = circle;
-              CERCLES_RETURN_IF_ERROR(Emit(tx, circle.name(), event, now));
-              *response->mutable_member() = event.member();
-              *response->mutable_circle() = std::move(circle);
+                  ChangeTime(request->has_effective_time() ? &request->effective_time() : nullptr,
+                             who, now, state));
+              CERCLES_ASSIGN_OR_RETURN(
+                  MemberRow member,
+                  circles_.AddMember(tx, change.circle_id, change.person_id, change.reason, at));
+              CERCLES_ASSIGN_OR_RETURN(
+                  *response->mutable_circle(),
+                  RecordMemberChange<v1::CircleMemberAdded>(tx, who, state, +1, member, at, now));
+              *response->mutable_member() = MemberMessage(member);
               return absl::OkStatus();
             });
       });
@@ -96,39 +123,24 @@ grpc::Status MembershipService::RemoveCircleMember(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t circle_id,
-                                 api::ParseName(request->circle(), "circles", "circle"));
-        CERCLES_ASSIGN_OR_RETURN(int64_t person_id,
-                                 api::ParseName(request->person(), "people", "person"));
-        CERCLES_ASSIGN_OR_RETURN(std::string reason, NormaliseReason(request->reason(), "reason"));
+        CERCLES_ASSIGN_OR_RETURN(const MemberChange change, ParseMemberChange(*request));
         return RunWrite(
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              CERCLES_RETURN_IF_ERROR(CheckCircleAccess(tx, who, circle_id, CircleAccess::kManage));
-              CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, circle_id));
-              if (!HoldsItsMembers(state.status)) {
-                return absl::FailedPreconditionError(absl::StrCat(CircleName(circle_id), " is ",
-                                                                  StatusName(state.status),
-                                                                  ": it has no members"));
-              }
+              CERCLES_ASSIGN_OR_RETURN(CircleState state,
+                                       LockManagedCircle(tx, who, change.circle_id));
+              CERCLES_RETURN_IF_ERROR(
+                  CheckCanRemoveMember(state.status, CircleName(change.circle_id)));
               CERCLES_ASSIGN_OR_RETURN(
                   const absl::Time at,
-                  EffectiveTime(request->has_effective_time(),
-                                FromTimestamp(request->effective_time()), IsAdmin(who), now,
-                                FromMicros(state.update_time_us)));
-              CERCLES_ASSIGN_OR_RETURN(MemberRow member,
-                                       circles_.RemoveMember(tx, circle_id, person_id, reason, at));
-              const int count = state.member_count - 1;
-              const v1::CircleStatus status = StatusAfterCountChange(state.status, count);
-              CERCLES_RETURN_IF_ERROR(circles_.SetCountAndStatus(
-                  tx, state, count, status, CountChangeReason(status), who.ToString(), at));
-              CERCLES_ASSIGN_OR_RETURN(v1::Circle circle, Reload(tx, circle_id));
-              v1::CircleMemberRemoved event;
-              *event.mutable_member() = MemberMessage(member);
-              *event.mutable_circle() = circle;
-              CERCLES_RETURN_IF_ERROR(Emit(tx, circle.name(), event, now));
-              *response->mutable_circle() = std::move(circle);
+                  ChangeTime(request->has_effective_time() ? &request->effective_time() : nullptr,
+                             who, now, state));
+              CERCLES_ASSIGN_OR_RETURN(
+                  MemberRow member,
+                  circles_.RemoveMember(tx, change.circle_id, change.person_id, change.reason, at));
+              CERCLES_ASSIGN_OR_RETURN(
+                  *response->mutable_circle(),
+                  RecordMemberChange<v1::CircleMemberRemoved>(tx, who, state, -1, member, at, now));
               return absl::OkStatus();
             });
       });

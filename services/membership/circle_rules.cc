@@ -305,6 +305,14 @@ absl::StatusOr<Circle> DraftRequestedCircle(
   return absl::Status(draft.status().code(), absl::StrCat(field_prefix, message));
 }
 
+absl::Status CheckCanRemoveMember(CircleStatus status, const std::string& circle) {
+  if (!HoldsItsMembers(status)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(circle, " is ", StatusName(status), ": it has no members"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckPersonMayJoin(const JoiningPerson& joining, bool require_training) {
   const PersonFacts& person = joining.facts;
   const std::string name = PersonName(joining.person_id);

@@ -61,6 +61,8 @@ bool HoldsItsMembers(CircleStatus status);
 
 // Adding one member to a circle in `status` with `member_count` members.
 absl::Status CheckCanAddMember(CircleStatus status, int member_count, const std::string& circle);
+// Removing a member: only a circle that holds its members has any (see HoldsItsMembers).
+absl::Status CheckCanRemoveMember(CircleStatus status, const std::string& circle);
 // A dissolved or merged circle no longer changes (names, characteristics,
 // advisor, members).
 absl::Status CheckCircleStillChanges(CircleStatus status, const std::string& circle);

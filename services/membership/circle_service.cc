@@ -24,18 +24,28 @@ namespace cercles::membership {
 MembershipService::MembershipService(const MembershipContext& context)
     : context_(context), circles_(context.fund_id) {}
 
-absl::Status MembershipService::Emit(storage::Transaction& tx, const std::string& subject,
-                                     const google::protobuf::Message& event, absl::Time now) {
-  return events::AppendEvent(tx, context_.fund_id, subject, event, now).status();
-}
-
 absl::Status MembershipService::EmitCircleUpdated(storage::Transaction& tx, int64_t id,
                                                   absl::Time now, v1::Circle* out) {
   v1::CircleUpdated event;
   CERCLES_ASSIGN_OR_RETURN(*event.mutable_circle(), Reload(tx, id));
-  CERCLES_RETURN_IF_ERROR(Emit(tx, event.circle().name(), event, now));
+  CERCLES_RETURN_IF_ERROR(Emit(tx, context_, event.circle().name(), event, now));
   *out = event.circle();
   return absl::OkStatus();
+}
+
+absl::StatusOr<CircleState> MembershipService::LockManagedCircle(storage::Transaction& tx,
+                                                                 const auth::Principal& who,
+                                                                 int64_t id) {
+  CERCLES_RETURN_IF_ERROR(CheckCircleAccess(tx, who, id, CircleAccess::kManage));
+  return circles_.LockState(tx, id);
+}
+
+absl::StatusOr<absl::Time> MembershipService::ChangeTime(
+    const google::protobuf::Timestamp* effective, const auth::Principal& who, absl::Time now,
+    const CircleState& state) {
+  return EffectiveTime(effective != nullptr,
+                       effective != nullptr ? FromTimestamp(*effective) : absl::InfinitePast(),
+                       IsAdmin(who), now, FromMicros(state.update_time_us));
 }
 
 absl::StatusOr<v1::Circle> MembershipService::Reload(storage::Transaction& tx, int64_t id) {
@@ -74,7 +84,7 @@ grpc::Status MembershipService::CreateCircle(grpc::ServerContext* context,
                                        circles_.Insert(tx, draft, advisor, who.ToString(), at));
               v1::CircleCreated event;
               *event.mutable_circle() = circle;
-              CERCLES_RETURN_IF_ERROR(Emit(tx, circle.name(), event, now));
+              CERCLES_RETURN_IF_ERROR(Emit(tx, context_, circle.name(), event, now));
               *response->mutable_circle() = std::move(circle);
               return absl::OkStatus();
             });
@@ -179,8 +189,7 @@ grpc::Status MembershipService::UpdateCircle(grpc::ServerContext* context,
         return RunWrite(
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              CERCLES_RETURN_IF_ERROR(CheckCircleAccess(tx, who, id, CircleAccess::kManage));
-              CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, id));
+              CERCLES_ASSIGN_OR_RETURN(CircleState state, LockManagedCircle(tx, who, id));
               CERCLES_RETURN_IF_ERROR(CheckCircleStillChanges(state.status, CircleName(id)));
               CERCLES_ASSIGN_OR_RETURN(v1::Circle current, Reload(tx, id));
               v1::Circle candidate = current;
@@ -216,13 +225,8 @@ absl::Status MembershipService::ChangeStatus(grpc::ServerContext* call, const au
   return RunWrite(
       context_, call, request, response,
       [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-        CERCLES_RETURN_IF_ERROR(CheckCircleAccess(tx, who, id, CircleAccess::kManage));
-        CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, id));
-        CERCLES_ASSIGN_OR_RETURN(
-            const absl::Time at,
-            EffectiveTime(effective != nullptr,
-                          effective != nullptr ? FromTimestamp(*effective) : absl::InfinitePast(),
-                          IsAdmin(who), now, FromMicros(state.update_time_us)));
+        CERCLES_ASSIGN_OR_RETURN(CircleState state, LockManagedCircle(tx, who, id));
+        CERCLES_ASSIGN_OR_RETURN(const absl::Time at, ChangeTime(effective, who, now, state));
         int count = state.member_count;
         CERCLES_ASSIGN_OR_RETURN(v1::CircleStatus status, next(tx, state, &count, at));
         CERCLES_RETURN_IF_ERROR(circles_.SetCountAndStatus(
@@ -347,8 +351,7 @@ grpc::Status MembershipService::MergeCircles(grpc::ServerContext* context,
               std::vector<MergeSource> sources;
               std::set<int64_t> untrained;
               for (int64_t id : source_ids) {
-                CERCLES_RETURN_IF_ERROR(CheckCircleAccess(tx, who, id, CircleAccess::kManage));
-                CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, id));
+                CERCLES_ASSIGN_OR_RETURN(CircleState state, LockManagedCircle(tx, who, id));
                 CERCLES_ASSIGN_OR_RETURN(v1::Circle circle, Reload(tx, id));
                 MergeSource source{id, state.status, state.advisor_id, {}, {}};
                 CERCLES_ASSIGN_OR_RETURN(source.members, circles_.CurrentMembers(tx, id));
@@ -397,7 +400,7 @@ grpc::Status MembershipService::MergeCircles(grpc::ServerContext* context,
               for (const CircleState& state : states) {
                 CERCLES_ASSIGN_OR_RETURN(*event.add_merged(), Reload(tx, state.id));
               }
-              CERCLES_RETURN_IF_ERROR(Emit(tx, event.circle().name(), event, now));
+              CERCLES_RETURN_IF_ERROR(Emit(tx, context_, event.circle().name(), event, now));
               *response->mutable_circle() = event.circle();
               *response->mutable_merged() = event.merged();
               return absl::OkStatus();

@@ -124,12 +124,12 @@ grpc::Status MembershipService::AcceptCircleProposal(grpc::ServerContext* contex
             CERCLES_ASSIGN_OR_RETURN(v1::Circle circle, Reload(tx, id));
             v1::CircleCreated event;
             *event.mutable_circle() = circle;
-            CERCLES_RETURN_IF_ERROR(Emit(tx, circle.name(), event, now));
+            CERCLES_RETURN_IF_ERROR(Emit(tx, context_, circle.name(), event, now));
             for (const v1::CircleMember& m : members) {
               v1::CircleMemberAdded added;
               *added.mutable_member() = m;
               *added.mutable_circle() = circle;
-              CERCLES_RETURN_IF_ERROR(Emit(tx, circle.name(), added, now));
+              CERCLES_RETURN_IF_ERROR(Emit(tx, context_, circle.name(), added, now));
             }
             *response->add_circles() = std::move(circle);
           }

@@ -200,6 +200,18 @@ TEST(DraftRequestedCircleTest, NamesTheRequestsFields) {
                        ::testing::StartsWith("circles[0].characteristics[1] repeats")));
 }
 
+TEST(CheckCanRemoveMemberTest, OnlyACircleThatHoldsItsMembersHasAny) {
+  for (CircleStatus status : {v1::CIRCLE_STATUS_FORMING, v1::CIRCLE_STATUS_ACTIVE,
+                              v1::CIRCLE_STATUS_UNDER_STRENGTH, v1::CIRCLE_STATUS_SUSPENDED}) {
+    EXPECT_TRUE(CheckCanRemoveMember(status, "circles/3").ok()) << status;
+  }
+  EXPECT_THAT(CheckCanRemoveMember(v1::CIRCLE_STATUS_DISSOLVED, "circles/3"),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("circles/3 is dissolved: it has no members")));
+  EXPECT_THAT(CheckCanRemoveMember(v1::CIRCLE_STATUS_MERGED, "circles/3"),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("circles/3 is merged")));
+}
+
 JoiningPerson Joining(int64_t id, bool exists, bool active, bool trained,
                       std::optional<int64_t> holding = std::nullopt) {
   JoiningPerson p;
