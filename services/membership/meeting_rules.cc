@@ -11,7 +11,7 @@
 #include "common/api/date.h"
 #include "common/api/resource_name.h"
 #include "common/api/text.h"
-#include "common/util/status.h"
+#include "common/util/status_macros.h"
 #include "services/membership/circle_rules.h"
 
 namespace cercles::membership {
