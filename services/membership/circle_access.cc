@@ -4,6 +4,7 @@
 #include "cercles/membership/v1/membership.pb.h"
 #include "common/util/status.h"
 #include "services/membership/circle_rules.h"
+#include "services/membership/circle_store.h"
 
 namespace cercles::membership {
 namespace {
@@ -52,17 +53,12 @@ absl::Status CheckCircleAccess(storage::Transaction& tx, const auth::Principal& 
 }
 
 absl::StatusOr<auth::PersonPlace> PlaceOf(storage::Transaction& tx, int64_t person_id) {
-  CERCLES_ASSIGN_OR_RETURN(
-      storage::Rows rows,
-      tx.Query("SELECT m.circle_id, c.advisor_id FROM circle_members m JOIN circles c ON c.id = "
-               "m.circle_id WHERE m.person_id = ? AND m.leave_time_us IS NULL AND c.status NOT "
-               "IN (?, ?) ORDER BY m.circle_id LIMIT 1",
-               {person_id, static_cast<int64_t>(v1::CIRCLE_STATUS_DISSOLVED),
-                static_cast<int64_t>(v1::CIRCLE_STATUS_MERGED)}));
+  CERCLES_ASSIGN_OR_RETURN(std::optional<HeldCircle> held,
+                           CircleStore::HoldingCircleOf(tx, person_id));
   auth::PersonPlace place;
-  if (rows.empty()) return place;
-  place.circle = rows[0].Int(0);
-  place.circle_has_advisor = !rows[0].IsNull(1);
+  if (!held.has_value()) return place;
+  place.circle = held->circle_id;
+  place.circle_has_advisor = held->advisor_id.has_value();
   return place;
 }
 

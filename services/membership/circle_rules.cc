@@ -287,3 +287,102 @@ absl::StatusOr<absl::Time> EffectiveTime(bool has_effective_time, absl::Time eff
 }
 
 }  // namespace cercles::membership
+
+namespace cercles::membership {
+
+absl::StatusOr<Circle> DraftRequestedCircle(
+    const std::string& display_name,
+    const google::protobuf::RepeatedPtrField<Characteristic>& characteristics,
+    const std::string& field_prefix) {
+  Circle requested;
+  requested.set_display_name(display_name);
+  *requested.mutable_characteristics() = characteristics;
+  absl::StatusOr<Circle> draft = DraftNewCircle(requested);
+  if (draft.ok()) return draft;
+  // Name the request's fields, not the circle message's.
+  std::string message(draft.status().message());
+  if (absl::StartsWith(message, "circle.")) message = message.substr(7);
+  return absl::Status(draft.status().code(), absl::StrCat(field_prefix, message));
+}
+
+absl::Status CheckCanRemoveMember(CircleStatus status, const std::string& circle) {
+  if (!HoldsItsMembers(status)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(circle, " is ", StatusName(status), ": it has no members"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckPersonMayJoin(const JoiningPerson& joining, bool require_training) {
+  const PersonFacts& person = joining.facts;
+  const std::string name = PersonName(joining.person_id);
+  if (!person.exists) {
+    return absl::NotFoundError(absl::StrCat("person \"", name, "\" does not exist"));
+  }
+  if (!person.active) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(name, " has withdrawn from the fund and cannot join a circle"));
+  }
+  if (require_training && !person.trained) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(name,
+                     " has not completed a training: a person joins a circle after the training (a "
+                     "fund setting can waive it)"));
+  }
+  if (joining.holding_circle.has_value()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(name, " already belongs to ", CircleName(*joining.holding_circle),
+                     ": a person is in at most one circle at a time"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<MergePlan> PlanMerge(const Circle& requested,
+                                    const std::vector<MergeSource>& sources,
+                                    const std::set<int64_t>& untrained, bool require_training) {
+  std::vector<CircleStatus> statuses;
+  std::vector<std::string> names;
+  std::set<int64_t> people;
+  MergePlan plan;
+  for (const MergeSource& source : sources) {
+    statuses.push_back(source.status);
+    names.push_back(CircleName(source.id));
+    for (int64_t person : source.members) {
+      plan.leaving.emplace_back(source.id, person);
+      if (people.insert(person).second) plan.joining.emplace_back(source.id, person);
+    }
+  }
+  absl::StatusOr<CircleStatus> status =
+      MergedStatus(statuses, names, static_cast<int>(people.size()));
+  if (!status.ok()) return status.status();
+  if (*status == v1::CIRCLE_STATUS_ACTIVE && require_training) {
+    std::vector<std::string> untrained_names;
+    for (int64_t person : people) {
+      if (untrained.count(person) > 0) untrained_names.push_back(PersonName(person));
+    }
+    if (!untrained_names.empty()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the merged circle would be active with untrained members: ",
+                       absl::StrJoin(untrained_names, ", ")));
+    }
+  }
+  plan.draft = requested;
+  if (plan.draft.characteristics().empty()) {
+    // The union of the sources' characteristics, first seen first.
+    std::set<std::tuple<int, std::string, std::string>> seen;
+    for (const MergeSource& source : sources) {
+      for (const Characteristic& c : source.characteristics) {
+        if (seen.insert({c.kind(), c.custom_kind(), c.value()}).second &&
+            plan.draft.characteristics_size() < kMaxCharacteristics) {
+          *plan.draft.add_characteristics() = c;
+        }
+      }
+    }
+  }
+  plan.draft.set_status(*status);
+  plan.draft.set_status_reason(absl::StrCat("merged from ", absl::StrJoin(names, ", ")));
+  if (!sources.empty()) plan.advisor = sources.front().advisor_id;
+  return plan;
+}
+
+}  // namespace cercles::membership

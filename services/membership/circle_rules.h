@@ -4,7 +4,10 @@
 #define CERCLES_SERVICES_MEMBERSHIP_CIRCLE_RULES_H_
 
 #include <cstdint>
+#include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -58,6 +61,8 @@ bool HoldsItsMembers(CircleStatus status);
 
 // Adding one member to a circle in `status` with `member_count` members.
 absl::Status CheckCanAddMember(CircleStatus status, int member_count, const std::string& circle);
+// Removing a member: only a circle that holds its members has any (see HoldsItsMembers).
+absl::Status CheckCanRemoveMember(CircleStatus status, const std::string& circle);
 // A dissolved or merged circle no longer changes (names, characteristics,
 // advisor, members).
 absl::Status CheckCircleStillChanges(CircleStatus status, const std::string& circle);
@@ -97,6 +102,62 @@ absl::StatusOr<absl::Time> EffectiveTime(bool has_effective_time, absl::Time eff
 
 // "circles/3" in a message about a person's other circle, etc.
 std::string StatusName(CircleStatus status);
+
+// Checks the display name and characteristics a request gives for a new circle
+// (MergeCircles, each circle of AcceptCircleProposal) as DraftNewCircle does, and
+// names the request's field: "" + "display_name ..." or "circles[2]." + "display_name ...".
+absl::StatusOr<Circle> DraftRequestedCircle(
+    const std::string& display_name,
+    const google::protobuf::RepeatedPtrField<Characteristic>& characteristics,
+    const std::string& field_prefix);
+
+// What the circle rules need to know about a person (loaded by LoadPersonFacts in
+// people_store.h, inside the caller's transaction).
+struct PersonFacts {
+  bool exists = false;
+  bool active = false;       // not withdrawn from the fund
+  bool trained = false;      // completed at least one training
+  std::string display_name;  // "Given Family", for messages and minutes
+};
+
+// A person about to join a circle, as loaded in the write's transaction.
+struct JoiningPerson {
+  int64_t person_id = 0;
+  PersonFacts facts;
+  std::optional<int64_t> holding_circle;  // the circle they are in now, if any
+};
+
+// A person joins a circle when they exist, are active, are trained (unless
+// require_training is off) and hold no other circle: a person is in at most one
+// circle at a time.
+absl::Status CheckPersonMayJoin(const JoiningPerson& person, bool require_training);
+
+// One source circle of a merge, as loaded (locked) in the merge's transaction.
+struct MergeSource {
+  int64_t id = 0;
+  CircleStatus status = cercles::membership::v1::CIRCLE_STATUS_UNSPECIFIED;
+  std::optional<int64_t> advisor_id;
+  std::vector<int64_t> members;  // current members
+  std::vector<Characteristic> characteristics;
+};
+
+// What a merge writes: the new circle to insert, then each (source, person) leaves
+// its source and each distinct person joins the new circle, first seen first.
+struct MergePlan {
+  Circle draft;                    // with status, status_reason and characteristics
+  std::optional<int64_t> advisor;  // the first source's advisor
+  std::vector<std::pair<int64_t, int64_t>> leaving;  // (source, person)
+  std::vector<std::pair<int64_t, int64_t>> joining;  // (source, person), each person once
+};
+
+// Decides a merge of `sources` into one circle drafted as `requested` (see
+// DraftRequestedCircle). Refuses what MergedStatus refuses, and an active result
+// with untrained members when require_training is on (`untrained`: the sources'
+// members who completed no training). With no characteristics requested, the
+// result takes the union of the sources', first seen first, at most kMaxCharacteristics.
+absl::StatusOr<MergePlan> PlanMerge(const Circle& requested,
+                                    const std::vector<MergeSource>& sources,
+                                    const std::set<int64_t>& untrained, bool require_training);
 
 }  // namespace cercles::membership
 

@@ -241,17 +241,20 @@ absl::StatusOr<std::vector<int64_t>> CircleStore::CurrentMembers(storage::Transa
   return ids;
 }
 
-absl::StatusOr<std::optional<int64_t>> CircleStore::HoldingCircleOf(storage::Transaction& tx,
-                                                                    int64_t person_id) const {
+absl::StatusOr<std::optional<HeldCircle>> CircleStore::HoldingCircleOf(storage::Transaction& tx,
+                                                                       int64_t person_id) {
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows rows,
-      tx.Query("SELECT m.circle_id FROM circle_members m JOIN circles c ON c.id = m.circle_id "
-               "WHERE m.person_id = ? AND m.leave_time_us IS NULL AND c.status NOT IN (?, ?) "
-               "ORDER BY m.circle_id LIMIT 1",
+      tx.Query("SELECT m.circle_id, c.advisor_id FROM circle_members m JOIN circles c ON c.id = "
+               "m.circle_id WHERE m.person_id = ? AND m.leave_time_us IS NULL AND c.status NOT "
+               "IN (?, ?) ORDER BY m.circle_id LIMIT 1",
                {person_id, static_cast<int64_t>(v1::CIRCLE_STATUS_DISSOLVED),
                 static_cast<int64_t>(v1::CIRCLE_STATUS_MERGED)}));
-  if (rows.empty()) return std::optional<int64_t>();
-  return std::optional<int64_t>(rows[0].Int(0));
+  if (rows.empty()) return std::optional<HeldCircle>();
+  HeldCircle held;
+  held.circle_id = rows[0].Int(0);
+  if (!rows[0].IsNull(1)) held.advisor_id = rows[0].Int(1);
+  return std::optional<HeldCircle>(held);
 }
 
 absl::StatusOr<MemberRow> CircleStore::AddMember(storage::Transaction& tx, int64_t circle_id,
@@ -447,6 +450,19 @@ absl::StatusOr<std::vector<Advisor>> CircleStore::ListAdvisors(storage::Transact
     SetTimestampMicros(row.Int(4), a.mutable_create_time());
   }
   return advisors;
+}
+
+v1::CircleMember MemberMessage(const MemberRow& row) {
+  v1::CircleMember m;
+  m.set_person(PersonName(row.person_id));
+  m.set_circle(CircleName(row.circle_id));
+  SetTimestampMicros(row.join_time_us, m.mutable_join_time());
+  m.set_join_reason(row.join_reason);
+  if (row.leave_time_us.has_value()) {
+    SetTimestampMicros(*row.leave_time_us, m.mutable_leave_time());
+    m.set_leave_reason(row.leave_reason);
+  }
+  return m;
 }
 
 }  // namespace cercles::membership

@@ -41,6 +41,15 @@ struct MemberRow {
   std::string leave_reason;
 };
 
+// The circle a person belongs to now (see CircleStore::HoldingCircleOf).
+struct HeldCircle {
+  int64_t circle_id = 0;
+  std::optional<int64_t> advisor_id;
+};
+
+// The CircleMember message of a stored membership row.
+cercles::membership::v1::CircleMember MemberMessage(const MemberRow& row);
+
 class CircleStore {
  public:
   explicit CircleStore(std::string fund_id) : fund_id_(std::move(fund_id)) {}
@@ -57,9 +66,11 @@ class CircleStore {
   // Current members' person ids, in joining order.
   absl::StatusOr<std::vector<int64_t>> CurrentMembers(storage::Transaction& tx,
                                                       int64_t circle_id) const;
-  // The circle (not dissolved or merged) a person currently belongs to, if any.
-  absl::StatusOr<std::optional<int64_t>> HoldingCircleOf(storage::Transaction& tx,
-                                                         int64_t person_id) const;
+  // The circle (not dissolved or merged) a person currently belongs to, if any,
+  // with its advisor: what a person may join (CheckPersonMayJoin) and who may see
+  // them (circle_access.h PlaceOf) both read this.
+  static absl::StatusOr<std::optional<HeldCircle>> HoldingCircleOf(storage::Transaction& tx,
+                                                                   int64_t person_id);
   absl::StatusOr<MemberRow> AddMember(storage::Transaction& tx, int64_t circle_id,
                                       int64_t person_id, const std::string& reason,
                                       absl::Time now) const;

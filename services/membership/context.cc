@@ -23,6 +23,12 @@ absl::Status MigrateMembership(storage::Database& db) {
   return absl::OkStatus();
 }
 
+absl::Status Emit(storage::Transaction& tx, const MembershipContext& context,
+                  const std::string& subject, const google::protobuf::Message& event,
+                  absl::Time now) {
+  return events::AppendEvent(tx, context.fund_id, subject, event, now).status();
+}
+
 MembershipServices::MembershipServices(const MembershipContext& context)
     : circles_(std::make_unique<MembershipService>(context)),
       people_(std::make_unique<PeopleService>(context)),

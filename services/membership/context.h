@@ -35,6 +35,13 @@ struct MembershipContext : service::ServiceContext {
 
 using service::RunWrite;  // common/service/write.h: the one write path
 
+// Appends `event` about `subject` (a resource name) to membership's outbox in the
+// write's transaction; events::AppendEvent redacts it for each audience. How
+// every membership write emits its events.
+absl::Status Emit(storage::Transaction& tx, const MembershipContext& context,
+                  const std::string& subject, const google::protobuf::Message& event,
+                  absl::Time now);
+
 // All migrations of the membership service, components in dependency order.
 absl::Status MigrateMembership(storage::Database& db);
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/api/resource_name.h"
 #include "services/membership/circle_rules.h"
 
 namespace cercles::membership {
@@ -94,6 +95,105 @@ FormationProposal ProposeCircles(const std::vector<Graduate>& graduates,
   }
   std::sort(proposal.unplaced.begin(), proposal.unplaced.end());
   return proposal;
+}
+
+const std::vector<std::string>& FormationAttributes() {
+  static const std::vector<std::string>* kinds =
+      new std::vector<std::string>{"language", "gender", "sector"};
+  return *kinds;
+}
+
+absl::StatusOr<std::vector<std::string>> CheckFormationAttributes(
+    const google::protobuf::RepeatedPtrField<std::string>& requested, const std::string& field,
+    std::set<std::string>* seen) {
+  std::vector<std::string> out;
+  const auto& allowed = FormationAttributes();
+  for (int i = 0; i < requested.size(); ++i) {
+    const std::string& kind = requested[i];
+    if (std::find(allowed.begin(), allowed.end(), kind) == allowed.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, "[", i, "] \"", kind.substr(0, 40),
+                       "\" is not an attribute: language, gender or sector"));
+    }
+    if (!seen->insert(kind).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, "[", i, "] \"", kind, "\" is listed twice"));
+    }
+    out.push_back(kind);
+  }
+  return out;
+}
+
+std::optional<v1::Characteristic> SuggestCharacteristic(const std::string& kind,
+                                                        const std::string& value) {
+  if (value.empty()) return std::nullopt;
+  v1::Characteristic c;
+  c.set_kind(kind == "language" ? v1::CHARACTERISTIC_KIND_LANGUAGE
+             : kind == "gender" ? v1::CHARACTERISTIC_KIND_GENDER
+                                : v1::CHARACTERISTIC_KIND_SECTOR);
+  c.set_value(value.substr(0, kMaxCharacteristicValueLength));
+  return c;
+}
+
+absl::StatusOr<std::vector<PlannedCircle>> PlanAcceptedProposal(
+    const v1::AcceptCircleProposalRequest& request, bool caller_is_admin) {
+  if (request.circles().empty() || request.circles_size() > 50) {
+    return absl::InvalidArgumentError("circles must hold 1 to 50 proposed circles");
+  }
+  std::vector<PlannedCircle> planned;
+  std::set<int64_t> everyone;
+  for (int i = 0; i < request.circles_size(); ++i) {
+    const v1::ProposedCircle& proposed = request.circles(i);
+    const std::string field = absl::StrCat("circles[", i, "]");
+    absl::StatusOr<v1::Circle> draft = DraftRequestedCircle(
+        proposed.display_name(), proposed.characteristics(), absl::StrCat(field, "."));
+    if (!draft.ok()) return draft.status();
+    if (proposed.people_size() < kMinCircleMembers || proposed.people_size() > kMaxCircleMembers) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ".people must name ", kMinCircleMembers,
+                                                     " to ", kMaxCircleMembers, " people, not ",
+                                                     proposed.people_size()));
+    }
+    PlannedCircle circle{*std::move(draft), {}, std::nullopt};
+    if (!proposed.advisor().empty()) {
+      absl::StatusOr<int64_t> advisor =
+          api::ParseName(proposed.advisor(), "advisors", field + ".advisor");
+      if (!advisor.ok()) return advisor.status();
+      if (!caller_is_admin) {
+        return absl::PermissionDeniedError(
+            absl::StrCat(field, ".advisor: only an admin assigns circles to advisors"));
+      }
+      circle.advisor = *advisor;
+    }
+    for (int j = 0; j < proposed.people_size(); ++j) {
+      absl::StatusOr<int64_t> id =
+          api::ParseName(proposed.people(j), "people", absl::StrCat(field, ".people[", j, "]"));
+      if (!id.ok()) return id.status();
+      if (!everyone.insert(*id).second) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(field, ".people[", j, "] ", proposed.people(j),
+                         " appears twice in the proposal: a person is in one circle"));
+      }
+      circle.people.push_back(*id);
+    }
+    planned.push_back(std::move(circle));
+  }
+  return planned;
+}
+
+absl::StatusOr<std::vector<std::string>> CheckPlannedCircleForms(
+    const PlannedCircle& circle, bool advisor_exists, const std::vector<JoiningPerson>& people,
+    bool require_training) {
+  if (circle.advisor.has_value() && !advisor_exists) {
+    return absl::NotFoundError(
+        absl::StrCat("advisor \"", AdvisorName(*circle.advisor), "\" does not exist"));
+  }
+  std::vector<std::string> untrained;
+  for (const JoiningPerson& person : people) {
+    absl::Status may_join = CheckPersonMayJoin(person, require_training);
+    if (!may_join.ok()) return may_join;
+    if (!person.facts.trained) untrained.push_back(PersonName(person.person_id));
+  }
+  return untrained;
 }
 
 }  // namespace cercles::membership

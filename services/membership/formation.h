@@ -13,10 +13,32 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "cercles/membership/v1/membership.pb.h"
+#include "services/membership/circle_rules.h"
+
 namespace cercles::membership {
+
+// The attributes a proposal may group on.
+const std::vector<std::string>& FormationAttributes();
+
+// Checks the attribute kinds a ProposeCircles request names in `field`
+// ("hard_attributes"): each a FormationAttributes() kind, none twice across
+// the fields checked with the same `seen`.
+absl::StatusOr<std::vector<std::string>> CheckFormationAttributes(
+    const google::protobuf::RepeatedPtrField<std::string>& requested, const std::string& field,
+    std::set<std::string>* seen);
+
+// The characteristic a shared attribute value suggests for a proposed circle
+// (none for an empty value).
+std::optional<v1::Characteristic> SuggestCharacteristic(const std::string& kind,
+                                                        const std::string& value);
 
 struct Graduate {
   int64_t person_id = 0;
@@ -45,6 +67,26 @@ FormationProposal ProposeCircles(const std::vector<Graduate>& graduates,
 // Sizes of `n` people in the fewest circles of at most 7, as even as possible
 // (each at least 4 when n >= 4). Empty when n < 4.
 std::vector<int> CircleSizes(int n);
+
+// One circle of an accepted proposal, as the request asks for it.
+struct PlannedCircle {
+  v1::Circle draft;             // see DraftRequestedCircle
+  std::vector<int64_t> people;  // 4 to 7, in the request's order
+  std::optional<int64_t> advisor;
+};
+
+// Checks an AcceptCircleProposal request: 1 to 50 circles, each a valid draft of
+// 4 to 7 people, no person twice in the whole proposal, an advisor named only by
+// an admin. Field names in refusals are the request's ("circles[1].people[3]").
+absl::StatusOr<std::vector<PlannedCircle>> PlanAcceptedProposal(
+    const v1::AcceptCircleProposalRequest& request, bool caller_is_admin);
+
+// Whether one planned circle forms: its advisor (if named) exists and every
+// person may join (CheckPersonMayJoin). Returns the names of its people who
+// completed no training, for CheckActivation when the circle is activated.
+absl::StatusOr<std::vector<std::string>> CheckPlannedCircleForms(
+    const PlannedCircle& circle, bool advisor_exists, const std::vector<JoiningPerson>& people,
+    bool require_training);
 
 }  // namespace cercles::membership
 

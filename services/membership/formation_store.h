@@ -12,13 +12,6 @@
 
 namespace cercles::membership {
 
-// The attributes a proposal may group on.
-inline const std::vector<std::string>& FormationAttributes() {
-  static const std::vector<std::string>* kinds =
-      new std::vector<std::string>{"language", "gender", "sector"};
-  return *kinds;
-}
-
 struct Cohort {
   std::string display_name;
   std::vector<Graduate> free_graduates;  // completed, active, in no circle; by id

@@ -94,19 +94,18 @@ grpc::Status MeetingService::SetMeetingSchedule(grpc::ServerContext* context,
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(ScheduleDraft draft, DraftSchedule(request->schedule()));
         CERCLES_RETURN_IF_ERROR(CheckAccessBeforeWrite(who, draft.circle_id));
-        return RunWrite(
-            context_, context, *request, response,
-            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              CERCLES_RETURN_IF_ERROR(CheckCircleMeets(tx, who, draft.circle_id));
-              CERCLES_ASSIGN_OR_RETURN(v1::MeetingSchedule schedule,
-                                       meetings_.PutSchedule(tx, draft, who.ToString(), now));
-              v1::MeetingScheduleSet event;
-              *event.mutable_schedule() = schedule;
-              CERCLES_RETURN_IF_ERROR(
-                  events::AppendEvent(tx, context_.fund_id, schedule.name(), event, now).status());
-              *response->mutable_schedule() = std::move(schedule);
-              return absl::OkStatus();
-            });
+        return RunWrite(context_, context, *request, response,
+                        [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+                          CERCLES_RETURN_IF_ERROR(CheckCircleMeets(tx, who, draft.circle_id));
+                          CERCLES_ASSIGN_OR_RETURN(
+                              v1::MeetingSchedule schedule,
+                              meetings_.PutSchedule(tx, draft, who.ToString(), now));
+                          v1::MeetingScheduleSet event;
+                          *event.mutable_schedule() = schedule;
+                          CERCLES_RETURN_IF_ERROR(Emit(tx, context_, schedule.name(), event, now));
+                          *response->mutable_schedule() = std::move(schedule);
+                          return absl::OkStatus();
+                        });
       });
 }
 
@@ -181,9 +180,8 @@ grpc::Status MeetingService::RecordMeeting(grpc::ServerContext* context,
               CERCLES_ASSIGN_OR_RETURN(
                   v1::Meeting meeting,
                   meetings_.InsertMeeting(tx, circle_id, draft, who.ToString(), now));
-              CERCLES_RETURN_IF_ERROR(events::AppendEvent(tx, context_.fund_id, meeting.name(),
-                                                          RecordedEvent(meeting, circle_name), now)
-                                          .status());
+              CERCLES_RETURN_IF_ERROR(
+                  Emit(tx, context_, meeting.name(), RecordedEvent(meeting, circle_name), now));
               *response->mutable_meeting() = std::move(meeting);
               return absl::OkStatus();
             });

@@ -1,6 +1,10 @@
 // The gRPC adapter of membership's circles: validates, authorises (declared
-// policies, then the per-circle advisor rule), and runs the domain rules and the
-// store in one transaction with the change's event and idempotency record.
+// policies, then the per-circle advisor rule), loads through the store, lets the
+// domain rules (circle_rules.h, formation.h) decide, and writes in one transaction
+// with the change's event and idempotency record. One class, its methods by
+// subject: circle_service.cc (circles, status changes, merges, events),
+// circle_member_service.cc (members, history), advisor_service.cc,
+// formation_service.cc (proposals from a cohort).
 #ifndef CERCLES_SERVICES_MEMBERSHIP_MEMBERSHIP_SERVICE_H_
 #define CERCLES_SERVICES_MEMBERSHIP_MEMBERSHIP_SERVICE_H_
 
@@ -8,6 +12,7 @@
 #include <string>
 
 #include "cercles/membership/v1/membership.grpc.pb.h"
+#include "services/membership/circle_rules.h"
 #include "services/membership/circle_store.h"
 #include "services/membership/context.h"
 
@@ -69,12 +74,33 @@ class MembershipService final
                                    v1::AssignCircleAdvisorResponse* response) override;
 
  private:
-  absl::Status Emit(storage::Transaction& tx, const std::string& subject,
-                    const google::protobuf::Message& event, absl::Time now);
+  static bool IsAdmin(const auth::Principal& who) {
+    return who.role == cercles::common::v1::ROLE_ADMIN;
+  }
+  // What decides whether a person may join a circle (CheckPersonMayJoin).
+  absl::StatusOr<JoiningPerson> LoadJoiningPerson(storage::Transaction& tx, int64_t person_id);
   absl::StatusOr<v1::Circle> Reload(storage::Transaction& tx, int64_t id);
   // Reloads a changed circle, emits CircleUpdated with it and copies it to `out`.
   absl::Status EmitCircleUpdated(storage::Transaction& tx, int64_t id, absl::Time now,
                                  v1::Circle* out);
+  // Checks `who` may manage circle `id` (circle_access.h), then locks it and
+  // returns its state: how every change of one circle starts.
+  absl::StatusOr<CircleState> LockManagedCircle(storage::Transaction& tx,
+                                                const auth::Principal& who, int64_t id);
+  // When a change of the circle in `state` takes effect: now, or the request's
+  // effective time (see EffectiveTime).
+  absl::StatusOr<absl::Time> ChangeTime(const google::protobuf::Timestamp* effective,
+                                        const auth::Principal& who, absl::Time now,
+                                        const CircleState& state);
+  // After `member` joined (delta +1) or left (-1) the circle in `state`: its count
+  // and status, then the Event (CircleMemberAdded or CircleMemberRemoved) with the
+  // member and the circle as it now is, which is returned.
+  template <typename Event>
+  absl::StatusOr<v1::Circle> RecordMemberChange(storage::Transaction& tx,
+                                                const auth::Principal& who,
+                                                const CircleState& state, int delta,
+                                                const MemberRow& member, absl::Time at,
+                                                absl::Time now);
   // A status change of one circle (activate, suspend, resume, dissolve): `next`
   // checks the rule on the locked state and returns the new status (and may change
   // the member count, as dissolving does).

@@ -9,7 +9,6 @@
 #include "common/api/paging.h"
 #include "common/api/resource_name.h"
 #include "common/api/text.h"
-#include "common/events/outbox.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
 #include "common/util/status.h"
@@ -62,17 +61,15 @@ grpc::Status PeopleService::CreatePerson(grpc::ServerContext* context,
           *response->mutable_person() = std::move(draft);
           return absl::OkStatus();
         }
-        return RunWrite(
-            context_, context, *request, response,
-            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              CERCLES_ASSIGN_OR_RETURN(Person person, people_.Insert(tx, draft, now));
-              v1::PersonCreated event;
-              *event.mutable_person() = MinimisedPerson(person);
-              CERCLES_RETURN_IF_ERROR(
-                  events::AppendEvent(tx, context_.fund_id, person.name(), event, now).status());
-              *response->mutable_person() = std::move(person);
-              return absl::OkStatus();
-            });
+        return RunWrite(context_, context, *request, response,
+                        [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+                          CERCLES_ASSIGN_OR_RETURN(Person person, people_.Insert(tx, draft, now));
+                          v1::PersonCreated event;
+                          *event.mutable_person() = MinimisedPerson(person);
+                          CERCLES_RETURN_IF_ERROR(Emit(tx, context_, person.name(), event, now));
+                          *response->mutable_person() = std::move(person);
+                          return absl::OkStatus();
+                        });
       });
 }
 
@@ -133,8 +130,7 @@ grpc::Status PeopleService::UpdatePerson(grpc::ServerContext* context,
               v1::PersonUpdated event;
               *event.mutable_person() = MinimisedPerson(updated);
               *event.mutable_update_mask() = request->update_mask();
-              CERCLES_RETURN_IF_ERROR(
-                  events::AppendEvent(tx, context_.fund_id, updated.name(), event, now).status());
+              CERCLES_RETURN_IF_ERROR(Emit(tx, context_, updated.name(), event, now));
               *response->mutable_person() = std::move(updated);
               return absl::OkStatus();
             });

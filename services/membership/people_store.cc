@@ -13,7 +13,6 @@
 #include "services/membership/circle_access.h"
 #include "services/membership/circle_rules.h"
 #include "services/membership/people_rules.h"
-#include "services/membership/person_facts.h"
 
 namespace cercles::membership {
 namespace {

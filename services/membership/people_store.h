@@ -1,6 +1,6 @@
 // SQL for people. Every function runs inside the caller's transaction, so a
-// change, its event and its idempotency record commit together. Also defines
-// LoadPersonFacts (person_facts.h), what the circle rules read of a person.
+// change, its event and its idempotency record commit together. Also loads
+// PersonFacts (circle_rules.h), what the circle rules read of a person.
 #ifndef CERCLES_SERVICES_MEMBERSHIP_PEOPLE_STORE_H_
 #define CERCLES_SERVICES_MEMBERSHIP_PEOPLE_STORE_H_
 
@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "cercles/membership/v1/people.pb.h"
 #include "common/storage/database.h"
+#include "services/membership/circle_rules.h"
 
 namespace cercles::membership {
 
@@ -53,6 +54,10 @@ class PeopleStore {
                                                                     int64_t after_id,
                                                                     int limit) const;
 };
+
+// What the circle rules need to know about a person, read (and the person locked)
+// inside the caller's transaction. NOT_FOUND is not an error here: exists=false says it.
+absl::StatusOr<PersonFacts> LoadPersonFacts(storage::Transaction& tx, int64_t person_id);
 
 }  // namespace cercles::membership
 

@@ -9,7 +9,6 @@
 #include "common/api/date.h"
 #include "common/api/paging.h"
 #include "common/api/resource_name.h"
-#include "common/events/outbox.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
 #include "common/util/status.h"
@@ -17,7 +16,6 @@
 #include "services/membership/circle_rules.h"
 #include "services/membership/people_rules.h"
 #include "services/membership/people_service.h"
-#include "services/membership/person_facts.h"
 #include "services/membership/training_rules.h"
 
 namespace cercles::membership {
@@ -55,17 +53,16 @@ grpc::Status TrainingService::CreateTraining(grpc::ServerContext* context,
       [&](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(Training draft, DraftNewTraining(request->training()));
-        return RunWrite(
-            context_, context, *request, response,
-            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              CERCLES_ASSIGN_OR_RETURN(Training training, trainings_.Insert(tx, draft, now));
-              v1::TrainingCreated event;
-              *event.mutable_training() = training;
-              CERCLES_RETURN_IF_ERROR(
-                  events::AppendEvent(tx, context_.fund_id, training.name(), event, now).status());
-              *response->mutable_training() = std::move(training);
-              return absl::OkStatus();
-            });
+        return RunWrite(context_, context, *request, response,
+                        [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+                          CERCLES_ASSIGN_OR_RETURN(Training training,
+                                                   trainings_.Insert(tx, draft, now));
+                          v1::TrainingCreated event;
+                          *event.mutable_training() = training;
+                          CERCLES_RETURN_IF_ERROR(Emit(tx, context_, training.name(), event, now));
+                          *response->mutable_training() = std::move(training);
+                          return absl::OkStatus();
+                        });
       });
 }
 
@@ -144,8 +141,7 @@ grpc::Status TrainingService::EnrolPerson(grpc::ServerContext* context,
                                        trainings_.Enrol(tx, training_id, person_id, now));
               v1::PersonEnrolled event;
               *event.mutable_enrolment() = enrolment;
-              CERCLES_RETURN_IF_ERROR(
-                  events::AppendEvent(tx, context_.fund_id, enrolment.name(), event, now).status());
+              CERCLES_RETURN_IF_ERROR(Emit(tx, context_, enrolment.name(), event, now));
               *response->mutable_enrolment() = std::move(enrolment);
               return absl::OkStatus();
             });
@@ -200,8 +196,7 @@ grpc::Status TrainingService::CompleteTraining(grpc::ServerContext* context,
               v1::TrainingCompleted event;
               *event.mutable_enrolment() = completed;
               event.set_trainings_completed(count);
-              CERCLES_RETURN_IF_ERROR(
-                  events::AppendEvent(tx, context_.fund_id, completed.name(), event, now).status());
+              CERCLES_RETURN_IF_ERROR(Emit(tx, context_, completed.name(), event, now));
               *response->mutable_enrolment() = std::move(completed);
               return absl::OkStatus();
             });

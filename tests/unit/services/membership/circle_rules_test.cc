@@ -1,5 +1,10 @@
 #include "services/membership/circle_rules.h"
 
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -173,6 +178,168 @@ TEST(LifecycleRulesTest, AdvisorsAndNames) {
   EXPECT_EQ(*api::ParseName("advisors/3", "advisors", "advisor"), 3);
   EXPECT_THAT(NormaliseReason("  ", "reason").status().message(),
               HasSubstr("reason must be 1 to 500 characters"));
+}
+
+TEST(DraftRequestedCircleTest, NamesTheRequestsFields) {
+  google::protobuf::RepeatedPtrField<Characteristic> characteristics;
+  *characteristics.Add() = Make(v1::CHARACTERISTIC_KIND_SECTOR, " food ");
+  absl::StatusOr<Circle> draft = DraftRequestedCircle("  Merged  ", characteristics, "");
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  EXPECT_EQ(draft->display_name(), "Merged");
+  EXPECT_EQ(draft->characteristics(0).value(), "food");
+  EXPECT_EQ(draft->status(), v1::CIRCLE_STATUS_FORMING);
+
+  EXPECT_THAT(DraftRequestedCircle("", characteristics, "").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, ::testing::StartsWith("display_name")));
+  EXPECT_THAT(DraftRequestedCircle("", characteristics, "circles[2].").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       ::testing::StartsWith("circles[2].display_name")));
+  *characteristics.Add() = Make(v1::CHARACTERISTIC_KIND_SECTOR, "food");
+  EXPECT_THAT(DraftRequestedCircle("Merged", characteristics, "circles[0].").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       ::testing::StartsWith("circles[0].characteristics[1] repeats")));
+}
+
+TEST(CheckCanRemoveMemberTest, OnlyACircleThatHoldsItsMembersHasAny) {
+  for (CircleStatus status : {v1::CIRCLE_STATUS_FORMING, v1::CIRCLE_STATUS_ACTIVE,
+                              v1::CIRCLE_STATUS_UNDER_STRENGTH, v1::CIRCLE_STATUS_SUSPENDED}) {
+    EXPECT_TRUE(CheckCanRemoveMember(status, "circles/3").ok()) << status;
+  }
+  EXPECT_THAT(CheckCanRemoveMember(v1::CIRCLE_STATUS_DISSOLVED, "circles/3"),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("circles/3 is dissolved: it has no members")));
+  EXPECT_THAT(CheckCanRemoveMember(v1::CIRCLE_STATUS_MERGED, "circles/3"),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("circles/3 is merged")));
+}
+
+JoiningPerson Joining(int64_t id, bool exists, bool active, bool trained,
+                      std::optional<int64_t> holding = std::nullopt) {
+  JoiningPerson p;
+  p.person_id = id;
+  p.facts.exists = exists;
+  p.facts.active = active;
+  p.facts.trained = trained;
+  p.holding_circle = holding;
+  return p;
+}
+
+TEST(CheckPersonMayJoinTest, EachRefusalNamesThePersonAndTheRule) {
+  EXPECT_TRUE(CheckPersonMayJoin(Joining(7, true, true, true), true).ok());
+  EXPECT_THAT(
+      CheckPersonMayJoin(Joining(7, false, false, false), true),
+      StatusIs(absl::StatusCode::kNotFound, HasSubstr("person \"people/7\" does not exist")));
+  EXPECT_THAT(CheckPersonMayJoin(Joining(7, true, false, true), true),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("people/7 has withdrawn from the fund")));
+  EXPECT_THAT(CheckPersonMayJoin(Joining(7, true, true, false), true),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("people/7 has not completed a training")));
+  // The fund setting waives the training, not the other rules.
+  EXPECT_TRUE(CheckPersonMayJoin(Joining(7, true, true, false), false).ok());
+  EXPECT_THAT(CheckPersonMayJoin(Joining(7, true, true, true, 3), false),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("people/7 already belongs to circles/3")));
+}
+
+MergeSource Source(int64_t id, CircleStatus status, std::vector<int64_t> members,
+                   std::vector<Characteristic> characteristics = {},
+                   std::optional<int64_t> advisor = std::nullopt) {
+  MergeSource s;
+  s.id = id;
+  s.status = status;
+  s.members = std::move(members);
+  s.characteristics = std::move(characteristics);
+  s.advisor_id = advisor;
+  return s;
+}
+
+TEST(PlanMergeTest, MovesEveryMemberOnceAndTakesTheFirstSourcesAdvisor) {
+  Circle requested;
+  requested.set_display_name("Merged");
+  absl::StatusOr<MergePlan> plan =
+      PlanMerge(requested,
+                {Source(1, v1::CIRCLE_STATUS_FORMING, {10, 11}, {}, 5),
+                 Source(2, v1::CIRCLE_STATUS_UNDER_STRENGTH, {12, 13, 10}, {}, 6)},
+                {}, true);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->draft.status(), v1::CIRCLE_STATUS_ACTIVE);  // a source was under strength
+  EXPECT_EQ(plan->draft.status_reason(), "merged from circles/1, circles/2");
+  EXPECT_EQ(plan->draft.display_name(), "Merged");
+  EXPECT_EQ(plan->advisor, std::optional<int64_t>(5));
+  using Move = std::pair<int64_t, int64_t>;
+  EXPECT_THAT(plan->leaving, ::testing::ElementsAre(Move{1, 10}, Move{1, 11}, Move{2, 12},
+                                                    Move{2, 13}, Move{2, 10}));
+  EXPECT_THAT(plan->joining,
+              ::testing::ElementsAre(Move{1, 10}, Move{1, 11}, Move{2, 12}, Move{2, 13}));
+}
+
+TEST(PlanMergeTest, FormingSourcesMakeAFormingCircle) {
+  absl::StatusOr<MergePlan> plan = PlanMerge(Circle(),
+                                             {Source(1, v1::CIRCLE_STATUS_FORMING, {10, 11}),
+                                              Source(2, v1::CIRCLE_STATUS_FORMING, {12, 13})},
+                                             {10, 11}, true);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->draft.status(), v1::CIRCLE_STATUS_FORMING);  // untrained is fine while forming
+}
+
+TEST(PlanMergeTest, RefusesWhatMergedStatusRefuses) {
+  EXPECT_THAT(PlanMerge(Circle(),
+                        {Source(1, v1::CIRCLE_STATUS_SUSPENDED, {10, 11}),
+                         Source(2, v1::CIRCLE_STATUS_FORMING, {12, 13})},
+                        {}, true)
+                  .status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("circles/1 is suspended")));
+  EXPECT_THAT(PlanMerge(Circle(),
+                        {Source(1, v1::CIRCLE_STATUS_FORMING, {10, 11}),
+                         Source(2, v1::CIRCLE_STATUS_FORMING, {11, 10})},
+                        {}, true)
+                  .status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("the merged circle would have 2 members")));
+}
+
+TEST(PlanMergeTest, AnActiveResultNeedsTrainedMembersUnlessWaived) {
+  const std::vector<MergeSource> sources = {Source(1, v1::CIRCLE_STATUS_ACTIVE, {10, 11, 12, 13}),
+                                            Source(2, v1::CIRCLE_STATUS_FORMING, {14})};
+  EXPECT_THAT(PlanMerge(Circle(), sources, {14, 11}, true).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("active with untrained members: people/11, people/14")));
+  absl::StatusOr<MergePlan> waived = PlanMerge(Circle(), sources, {14, 11}, false);
+  ASSERT_TRUE(waived.ok()) << waived.status();
+  EXPECT_EQ(waived->draft.status(), v1::CIRCLE_STATUS_ACTIVE);
+}
+
+TEST(PlanMergeTest, WithoutRequestedCharacteristicsTakesTheSourcesUnionFirstSeenFirst) {
+  const Characteristic food = Make(v1::CHARACTERISTIC_KIND_SECTOR, "food");
+  const Characteristic fr = Make(v1::CHARACTERISTIC_KIND_LANGUAGE, "fr");
+  const Characteristic women = Make(v1::CHARACTERISTIC_KIND_GENDER, "women");
+  const std::vector<MergeSource> sources = {
+      Source(1, v1::CIRCLE_STATUS_FORMING, {10, 11}, {food, fr}),
+      Source(2, v1::CIRCLE_STATUS_FORMING, {12, 13}, {fr, women})};
+  absl::StatusOr<MergePlan> plan = PlanMerge(Circle(), sources, {}, true);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  ASSERT_EQ(plan->draft.characteristics_size(), 3);
+  EXPECT_EQ(plan->draft.characteristics(0).value(), "food");
+  EXPECT_EQ(plan->draft.characteristics(1).value(), "fr");
+  EXPECT_EQ(plan->draft.characteristics(2).value(), "women");
+
+  Circle requested;
+  *requested.add_characteristics() = women;
+  plan = PlanMerge(requested, sources, {}, true);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  ASSERT_EQ(plan->draft.characteristics_size(), 1);  // the request's, not the union
+  EXPECT_EQ(plan->draft.characteristics(0).value(), "women");
+
+  std::vector<Characteristic> many;
+  for (int i = 0; i < kMaxCharacteristics + 3; ++i) {
+    many.push_back(Make(v1::CHARACTERISTIC_KIND_SECTOR, absl::StrCat("s", i)));
+  }
+  plan = PlanMerge(Circle(),
+                   {Source(1, v1::CIRCLE_STATUS_FORMING, {10, 11}, many),
+                    Source(2, v1::CIRCLE_STATUS_FORMING, {12, 13})},
+                   {}, true);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->draft.characteristics_size(), kMaxCharacteristics);
 }
 
 }  // namespace

@@ -14,7 +14,6 @@
 #include "services/membership/circle_rules.h"
 #include "services/membership/context.h"
 #include "services/membership/people_rules.h"
-#include "services/membership/person_facts.h"
 #include "services/membership/training_rules.h"
 #include "services/membership/training_store.h"
 #include "tests/support/status_matchers.h"
