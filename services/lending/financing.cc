@@ -10,8 +10,7 @@
 #include "common/api/paging.h"
 #include "common/api/resource_name.h"
 #include "common/api/text.h"
-#include "common/util/status.h"
-#include "services/lending/loan_store.h"
+#include "common/util/status_macros.h"
 
 namespace cercles::lending {
 namespace {

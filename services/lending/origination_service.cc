@@ -24,8 +24,12 @@
 #include "services/lending/eligibility.h"
 #include "services/lending/journal_store.h"
 #include "services/lending/lending_service.h"
+#include "services/lending/loan_access.h"
+#include "services/lending/loan_events.h"
+#include "services/lending/loan_mapping.h"
 #include "services/lending/loan_store.h"
 #include "services/lending/membership_client.h"
+#include "services/lending/settings_store.h"
 
 namespace cercles::lending {
 namespace {
