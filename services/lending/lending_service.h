@@ -34,10 +34,6 @@ class LendingService final
   grpc::Status SubmitLoanRequest(grpc::ServerContext* context,
                                  const v1::SubmitLoanRequestRequest* request,
                                  v1::SubmitLoanRequestResponse* response) override;
-  grpc::Status GetLoan(grpc::ServerContext* context, const v1::GetLoanRequest* request,
-                       v1::GetLoanResponse* response) override;
-  grpc::Status ListLoans(grpc::ServerContext* context, const v1::ListLoansRequest* request,
-                         v1::ListLoansResponse* response) override;
   grpc::Status CastCircleVote(grpc::ServerContext* context,
                               const v1::CastCircleVoteRequest* request,
                               v1::CastCircleVoteResponse* response) override;
@@ -52,6 +48,12 @@ class LendingService final
                             v1::WithdrawLoanResponse* response) override;
   grpc::Status DisburseLoan(grpc::ServerContext* context, const v1::DisburseLoanRequest* request,
                             v1::DisburseLoanResponse* response) override;
+
+  // ---- loans_service.cc: the reads of loans and schedules, the event stream
+  grpc::Status GetLoan(grpc::ServerContext* context, const v1::GetLoanRequest* request,
+                       v1::GetLoanResponse* response) override;
+  grpc::Status ListLoans(grpc::ServerContext* context, const v1::ListLoansRequest* request,
+                         v1::ListLoansResponse* response) override;
   grpc::Status GetLoanSchedule(grpc::ServerContext* context,
                                const v1::GetLoanScheduleRequest* request,
                                v1::GetLoanScheduleResponse* response) override;

@@ -90,4 +90,26 @@ absl::Status CheckLoanAccess(storage::Transaction& tx, const auth::Principal& wh
   return auth::CheckCircleInScope(scope, who, *circle, auth::CircleAccess::kRead);
 }
 
+absl::StatusOr<LoanRecord> LoadVisibleLoan(storage::Transaction& tx, const auth::Principal& who,
+                                           int64_t id, bool for_update) {
+  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LoadLoan(tx, id, for_update));
+  CERCLES_RETURN_IF_ERROR(CheckLoanAccess(tx, who, loan));
+  return loan;
+}
+
+absl::StatusOr<LoanRecord> LockLoan(storage::Transaction& tx, const auth::Principal& who,
+                                    int64_t id) {
+  return LoadVisibleLoan(tx, who, id, /*for_update=*/true);
+}
+
+absl::StatusOr<LoanRecord> ReadLoan(storage::Database& db, const auth::Principal& who, int64_t id) {
+  LoanRecord loan;
+  CERCLES_RETURN_IF_ERROR(storage::RunInTransaction(
+      db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(loan, LoadVisibleLoan(tx, who, id, /*for_update=*/false));
+        return absl::OkStatus();
+      }));
+  return loan;
+}
+
 }  // namespace cercles::lending

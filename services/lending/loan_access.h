@@ -43,6 +43,17 @@ absl::StatusOr<auth::CircleScope> PersonScopeOf(storage::Transaction& tx,
 absl::Status CheckLoanAccess(storage::Transaction& tx, const auth::Principal& who,
                              const LoanRecord& loan);
 
+// The loan (LoadLoan) when `who` may see it (CheckLoanAccess); with for_update
+// it stays locked for the rest of the transaction.
+absl::StatusOr<LoanRecord> LoadVisibleLoan(storage::Transaction& tx, const auth::Principal& who,
+                                           int64_t id, bool for_update);
+// LoadVisibleLoan locked: what a write acts on.
+absl::StatusOr<LoanRecord> LockLoan(storage::Transaction& tx, const auth::Principal& who,
+                                    int64_t id);
+// LoadVisibleLoan in a read transaction of its own (before a call to membership,
+// which never happens inside the write).
+absl::StatusOr<LoanRecord> ReadLoan(storage::Database& db, const auth::Principal& who, int64_t id);
+
 }  // namespace cercles::lending
 
 #endif  // CERCLES_SERVICES_LENDING_LOAN_ACCESS_H_

@@ -1,6 +1,7 @@
 #include "services/lending/loan_store.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <utility>
@@ -244,43 +245,39 @@ absl::StatusOr<LoanRecord> LoadLoan(storage::Transaction& tx, int64_t id, bool f
 
 absl::StatusOr<int64_t> InsertLoan(storage::Transaction& tx, const LoanRecord& loan) {
   const LoanRequest& r = loan.request;
+  // The columns set once, then the mutable ones (as UpdateLoan writes them).
+  std::vector<std::string> columns = {"applicant",
+                                      "original_circle",
+                                      "amount_cents",
+                                      "purpose",
+                                      "business_plan_summary",
+                                      "document_reference",
+                                      "instalment_count",
+                                      "frequency",
+                                      "annual_rate_bps",
+                                      "ceiling_cents",
+                                      "submitted_by",
+                                      "create_time_us"};
+  std::vector<storage::Value> values = {
+      loan.applicant,
+      loan.original_circle.empty() ? loan.circle : loan.original_circle,
+      r.amount_cents,
+      r.purpose,
+      r.business_plan_summary,
+      r.document_reference,
+      static_cast<int64_t>(r.instalment_count),
+      FrequencyName(r.frequency),
+      static_cast<int64_t>(r.annual_rate_bps),
+      loan.ceiling_cents,
+      loan.submitted_by,
+      ToMicros(loan.create_time)};
+  columns.insert(columns.end(), std::begin(kMutableColumns), std::end(kMutableColumns));
+  for (storage::Value& value : MutableColumnValues(loan)) values.push_back(std::move(value));
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows rows,
-      tx.Query(
-          absl::StrCat("INSERT INTO loans (applicant, circle, original_circle, advisor, state, "
-                       "amount_cents, purpose, business_plan_summary, document_reference, "
-                       "instalment_count, frequency, annual_rate_bps, interest_method, "
-                       "guarantee_kind, ceiling_cents, submitted_by, decided_by, state_reason, "
-                       "disbursement_date, first_due_date, outstanding_principal_cents, "
-                       "outstanding_interest_cents, guarantee_called_cents, create_time_us, "
-                       "update_time_us, close_time_us) VALUES (",
-                       storage::Placeholders(26), ") RETURNING id"),
-          {loan.applicant,
-           loan.circle,
-           loan.original_circle.empty() ? loan.circle : loan.original_circle,
-           loan.advisor,
-           LoanStateName(loan.state),
-           r.amount_cents,
-           r.purpose,
-           r.business_plan_summary,
-           r.document_reference,
-           static_cast<int64_t>(r.instalment_count),
-           FrequencyName(r.frequency),
-           static_cast<int64_t>(r.annual_rate_bps),
-           loan.interest_method.has_value() ? MethodName(*loan.interest_method) : "",
-           loan.guarantee_kind.has_value() ? GuaranteeKindName(*loan.guarantee_kind) : "",
-           loan.ceiling_cents,
-           loan.submitted_by,
-           loan.decided_by,
-           loan.state_reason,
-           DayText(loan.disbursement_date),
-           DayText(loan.first_due_date),
-           loan.outstanding_principal_cents,
-           loan.outstanding_interest_cents,
-           loan.guarantee_called_cents,
-           ToMicros(loan.create_time),
-           ToMicros(loan.update_time),
-           loan.close_time.has_value() ? ToMicros(*loan.close_time) : int64_t{0}}));
+      tx.Query(absl::StrCat("INSERT INTO loans (", absl::StrJoin(columns, ", "), ") VALUES (",
+                            storage::Placeholders(values.size()), ") RETURNING id"),
+               values));
   if (rows.size() != 1) return absl::InternalError("loan insert returned no id");
   const int64_t id = rows[0].Int(0);
   for (const std::string& voter : loan.voters) {

@@ -32,14 +32,6 @@ namespace {
 
 constexpr size_t kMaxReferenceChars = 120;
 
-// The loan, locked for the rest of the transaction, when `who` may act on it.
-absl::StatusOr<LoanRecord> LockLoanFor(storage::Transaction& tx, const auth::Principal& who,
-                                       int64_t id) {
-  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LoadLoan(tx, id, /*for_update=*/true));
-  CERCLES_RETURN_IF_ERROR(CheckLoanAccess(tx, who, loan));
-  return loan;
-}
-
 // What the servicing rules read of the loan.
 ServicedLoan Serviced(const LoanRecord& loan) {
   return ServicedLoan{loan.name(),
@@ -86,7 +78,7 @@ absl::StatusOr<RepaymentInput> ParseRepayment(const v1::RecordRepaymentRequest& 
 absl::Status RecordRepaymentIn(const LendingContext& context, storage::Transaction& tx,
                                const auth::Principal& who, const RepaymentInput& in, absl::Time now,
                                v1::RecordRepaymentResponse* response) {
-  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoanFor(tx, who, in.loan_id));
+  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, in.loan_id));
   CERCLES_RETURN_IF_ERROR(CheckActive(Serviced(loan), "repayments are recorded"));
   CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
   const std::string& currency = settings.currency;
@@ -134,7 +126,7 @@ absl::Status ReverseRepaymentIn(const LendingContext& context, storage::Transact
                                 const auth::Principal& who, const RepaymentKey& key,
                                 const std::string& reason, absl::Time now,
                                 v1::ReverseRepaymentResponse* response) {
-  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoanFor(tx, who, key.loan_id));
+  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, key.loan_id));
   CERCLES_ASSIGN_OR_RETURN(RepaymentRecord repayment, LoadRepayment(tx, key));
   CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> latest, LatestLiveRepaymentId(tx, loan.id));
   CERCLES_RETURN_IF_ERROR(CheckReversible(
@@ -173,7 +165,7 @@ absl::Status CallGuaranteeIn(const LendingContext& context, storage::Transaction
                              const auth::Principal& who, int64_t loan_id,
                              const std::optional<absl::CivilDay>& call_date, absl::Time now,
                              v1::CallGuaranteeResponse* response) {
-  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoanFor(tx, who, loan_id));
+  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, loan_id));
   CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
   CERCLES_ASSIGN_OR_RETURN(
       absl::CivilDay day,
@@ -238,7 +230,7 @@ absl::Status RecordGuarantorPaymentIn(const LendingContext& context, storage::Tr
                                       const auth::Principal& who, const GuarantorPaymentInput& in,
                                       absl::Time now,
                                       v1::RecordGuarantorPaymentResponse* response) {
-  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoanFor(tx, who, in.loan_id));
+  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, in.loan_id));
   CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
   const std::string& currency = settings.currency;
   CERCLES_ASSIGN_OR_RETURN(int64_t amount, FromMoney(in.amount, currency, "amount"));
@@ -278,7 +270,7 @@ absl::Status WriteOffLoanIn(const LendingContext& context, storage::Transaction&
                             const auth::Principal& who, int64_t loan_id, const std::string& reason,
                             const std::optional<absl::CivilDay>& write_off_date, absl::Time now,
                             v1::WriteOffLoanResponse* response) {
-  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoanFor(tx, who, loan_id));
+  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, loan_id));
   CERCLES_RETURN_IF_ERROR(CheckActive(Serviced(loan), "a loan is written off"));
   CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
   CERCLES_ASSIGN_OR_RETURN(absl::CivilDay day,
@@ -350,8 +342,7 @@ grpc::Status LendingService::ListRepayments(grpc::ServerContext* context,
         return storage::RunInTransaction(
             *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
               response->Clear();
-              CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LoadLoan(tx, loan_id, false));
-              CERCLES_RETURN_IF_ERROR(CheckLoanAccess(tx, who, loan));
+              CERCLES_RETURN_IF_ERROR(LoadVisibleLoan(tx, who, loan_id, false).status());
               CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
               CERCLES_ASSIGN_OR_RETURN(std::vector<RepaymentRecord> page,
                                        ListRepaymentRecords(tx, loan_id, after, size + 1));
