@@ -222,6 +222,22 @@ absl::Status Decide(const LendingContext& context, grpc::ServerContext* call,
       });
 }
 
+// ApproveLoan, RejectLoan and WithdrawLoan: the request's text (a note, or a
+// reason of at least `min_chars`) cleaned, then Decide.
+template <typename Request, typename Response>
+grpc::Status ServeDecision(const LendingContext& context, grpc::ServerContext* call,
+                           const Request& request, Response* response, const DecisionKind& kind,
+                           const std::string& text, const char* field, size_t min_chars) {
+  return server::Serve(
+      *context.authorizer, call, request, response,
+      [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(std::string cleaned,
+                                 api::CleanText(text, field, api::MultiLine(min_chars, 500)));
+        return Decide(context, call, who, kind, request.request_id(), request.loan(), cleaned,
+                      request, response, [&] { return response->mutable_loan(); });
+      });
+}
+
 // ---- Schedules ----
 
 struct DisbursementTerms {
@@ -394,43 +410,22 @@ grpc::Status LendingService::CloseCircleVote(grpc::ServerContext* context,
 grpc::Status LendingService::ApproveLoan(grpc::ServerContext* context,
                                          const v1::ApproveLoanRequest* request,
                                          v1::ApproveLoanResponse* response) {
-  return server::Serve(*context_.authorizer, context, *request, response,
-                       [&](const auth::Principal& who) -> absl::Status {
-                         CERCLES_ASSIGN_OR_RETURN(
-                             std::string note,
-                             api::CleanText(request->note(), "note", api::MultiLine(0, 500)));
-                         return Decide(context_, context, who, {LoanState::kApproved, true},
-                                       request->request_id(), request->loan(), note, *request,
-                                       response, [&] { return response->mutable_loan(); });
-                       });
+  return ServeDecision(context_, context, *request, response, {LoanState::kApproved, true},
+                       request->note(), "note", 0);
 }
 
 grpc::Status LendingService::RejectLoan(grpc::ServerContext* context,
                                         const v1::RejectLoanRequest* request,
                                         v1::RejectLoanResponse* response) {
-  return server::Serve(*context_.authorizer, context, *request, response,
-                       [&](const auth::Principal& who) -> absl::Status {
-                         CERCLES_ASSIGN_OR_RETURN(
-                             std::string reason,
-                             api::CleanText(request->reason(), "reason", api::MultiLine(1, 500)));
-                         return Decide(context_, context, who, {LoanState::kRejected, true},
-                                       request->request_id(), request->loan(), reason, *request,
-                                       response, [&] { return response->mutable_loan(); });
-                       });
+  return ServeDecision(context_, context, *request, response, {LoanState::kRejected, true},
+                       request->reason(), "reason", 1);
 }
 
 grpc::Status LendingService::WithdrawLoan(grpc::ServerContext* context,
                                           const v1::WithdrawLoanRequest* request,
                                           v1::WithdrawLoanResponse* response) {
-  return server::Serve(*context_.authorizer, context, *request, response,
-                       [&](const auth::Principal& who) -> absl::Status {
-                         CERCLES_ASSIGN_OR_RETURN(
-                             std::string reason,
-                             api::CleanText(request->reason(), "reason", api::MultiLine(1, 500)));
-                         return Decide(context_, context, who, {LoanState::kWithdrawn, false},
-                                       request->request_id(), request->loan(), reason, *request,
-                                       response, [&] { return response->mutable_loan(); });
-                       });
+  return ServeDecision(context_, context, *request, response, {LoanState::kWithdrawn, false},
+                       request->reason(), "reason", 1);
 }
 
 grpc::Status LendingService::DisburseLoan(grpc::ServerContext* context,
