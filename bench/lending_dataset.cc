@@ -36,13 +36,14 @@
 #include "absl/time/time.h"
 #include "common/storage/database.h"
 #include "common/util/status.h"
+#include "services/lending/context.h"
 #include "services/lending/journal.h"
 #include "services/lending/journal_store.h"
-#include "services/lending/lending_store.h"
 #include "services/lending/loan_lifecycle.h"
 #include "services/lending/loan_store.h"
 #include "services/lending/membership_events.h"
 #include "services/lending/schedule.h"
+#include "services/lending/settings_store.h"
 
 ABSL_FLAG(std::string, database_url, "",
           "Lending database to fill (sqlite://... or postgresql://...)");

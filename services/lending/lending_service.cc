@@ -4,7 +4,7 @@
 #include "common/server/handler.h"
 #include "common/util/status.h"
 #include "services/lending/eligibility.h"
-#include "services/lending/loan_store.h"
+#include "services/lending/loan_access.h"
 #include "services/lending/membership_client.h"
 
 namespace cercles::lending {

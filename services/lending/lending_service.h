@@ -4,7 +4,7 @@
 #define CERCLES_SERVICES_LENDING_LENDING_SERVICE_H_
 
 #include "cercles/lending/v1/lending.grpc.pb.h"
-#include "services/lending/lending_context.h"
+#include "services/lending/context.h"
 
 namespace cercles::lending {
 
@@ -19,7 +19,7 @@ class LendingService final
                                     const v1::GetCircleEligibilityRequest* request,
                                     v1::GetCircleEligibilityResponse* response) override;
 
-  // ---- settings_rpcs.cc
+  // ---- settings_service.cc
   grpc::Status GetFundSettings(grpc::ServerContext* context,
                                const v1::GetFundSettingsRequest* request,
                                v1::GetFundSettingsResponse* response) override;
@@ -30,14 +30,10 @@ class LendingService final
                                        const v1::ListFundSettingsChangesRequest* request,
                                        v1::ListFundSettingsChangesResponse* response) override;
 
-  // ---- origination_rpcs.cc: from request to disbursement
+  // ---- origination_service.cc: from request to disbursement
   grpc::Status SubmitLoanRequest(grpc::ServerContext* context,
                                  const v1::SubmitLoanRequestRequest* request,
                                  v1::SubmitLoanRequestResponse* response) override;
-  grpc::Status GetLoan(grpc::ServerContext* context, const v1::GetLoanRequest* request,
-                       v1::GetLoanResponse* response) override;
-  grpc::Status ListLoans(grpc::ServerContext* context, const v1::ListLoansRequest* request,
-                         v1::ListLoansResponse* response) override;
   grpc::Status CastCircleVote(grpc::ServerContext* context,
                               const v1::CastCircleVoteRequest* request,
                               v1::CastCircleVoteResponse* response) override;
@@ -52,6 +48,12 @@ class LendingService final
                             v1::WithdrawLoanResponse* response) override;
   grpc::Status DisburseLoan(grpc::ServerContext* context, const v1::DisburseLoanRequest* request,
                             v1::DisburseLoanResponse* response) override;
+
+  // ---- loans_service.cc: the reads of loans and schedules, the event stream
+  grpc::Status GetLoan(grpc::ServerContext* context, const v1::GetLoanRequest* request,
+                       v1::GetLoanResponse* response) override;
+  grpc::Status ListLoans(grpc::ServerContext* context, const v1::ListLoansRequest* request,
+                         v1::ListLoansResponse* response) override;
   grpc::Status GetLoanSchedule(grpc::ServerContext* context,
                                const v1::GetLoanScheduleRequest* request,
                                v1::GetLoanScheduleResponse* response) override;
@@ -62,7 +64,7 @@ class LendingService final
   grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
       grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) override;
 
-  // ---- servicing_rpcs.cc: repayments, guarantee calls, write-offs
+  // ---- servicing_service.cc: repayments, guarantee calls, write-offs
   grpc::Status RecordRepayment(grpc::ServerContext* context,
                                const v1::RecordRepaymentRequest* request,
                                v1::RecordRepaymentResponse* response) override;
@@ -80,7 +82,7 @@ class LendingService final
   grpc::Status WriteOffLoan(grpc::ServerContext* context, const v1::WriteOffLoanRequest* request,
                             v1::WriteOffLoanResponse* response) override;
 
-  // ---- books_rpcs.cc: the journal and the portfolio report
+  // ---- books_service.cc: the journal and the portfolio report
   grpc::Status GetPortfolioReport(grpc::ServerContext* context,
                                   const v1::GetPortfolioReportRequest* request,
                                   v1::GetPortfolioReportResponse* response) override;
@@ -98,7 +100,7 @@ class LendingService final
   LendingContext context_;
 };
 
-// Bank referrals and subsidy applications (financing_rpcs.cc).
+// Bank referrals and subsidy applications (financing_service.cc).
 class FinancingService final : public cercles::lending::v1::FinancingService::Service {
  public:
   explicit FinancingService(const LendingContext& context) : context_(context) {}

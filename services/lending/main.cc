@@ -13,8 +13,8 @@
 #include "common/storage/group_commit.h"
 #include "common/util/clock.h"
 #include "common/util/log.h"
+#include "services/lending/context.h"
 #include "services/lending/lending_service.h"
-#include "services/lending/lending_store.h"
 #include "services/lending/membership_client.h"
 #include "services/lending/membership_events.h"
 

@@ -7,7 +7,9 @@
 #include "cercles/membership/v1/events.pb.h"
 #include "cercles/membership/v1/membership.grpc.pb.h"
 #include "common/util/status.h"
+#include "services/lending/loan_events.h"
 #include "services/lending/loan_store.h"
+#include "services/lending/settings_store.h"
 
 namespace cercles::lending {
 namespace {

@@ -5,7 +5,6 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api/date.h"
@@ -13,7 +12,6 @@
 #include "common/api/resource_name.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
-#include "services/lending/loan_store.h"
 
 namespace cercles::lending {
 namespace {
@@ -245,13 +243,6 @@ v1::GuaranteeCall GuaranteeCallToProto(const GuaranteeCallRecord& call,
   *out.mutable_call_date() = api::DateFromDay(call.call_date);
   out.set_journal_entry_id(call.journal_entry_id);
   return out;
-}
-
-std::string FormatAmount(int64_t cents, const std::string& currency) {
-  const char* sign = cents < 0 ? "-" : "";
-  const uint64_t magnitude =
-      cents < 0 ? uint64_t{0} - static_cast<uint64_t>(cents) : static_cast<uint64_t>(cents);
-  return absl::StrFormat("%s%d.%02d %s", sign, magnitude / 100, magnitude % 100, currency);
 }
 
 }  // namespace cercles::lending

@@ -88,9 +88,6 @@ absl::Status AddGuarantorPayment(storage::Transaction& tx, int64_t loan_id,
 v1::GuaranteeCall GuaranteeCallToProto(const GuaranteeCallRecord& call,
                                        const std::string& currency);
 
-// "1234.56 CAD", for messages.
-std::string FormatAmount(int64_t cents, const std::string& currency);
-
 }  // namespace cercles::lending
 
 #endif  // CERCLES_SERVICES_LENDING_SERVICING_STORE_H_

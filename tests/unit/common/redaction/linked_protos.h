@@ -14,8 +14,13 @@
 #include "cercles/common/v1/event.pb.h"
 #include "cercles/common/v1/money.pb.h"
 #include "cercles/common/v1/options.pb.h"
+#include "cercles/lending/v1/books.pb.h"
 #include "cercles/lending/v1/events.pb.h"
+#include "cercles/lending/v1/financing.pb.h"
 #include "cercles/lending/v1/lending.pb.h"
+#include "cercles/lending/v1/loans.pb.h"
+#include "cercles/lending/v1/servicing.pb.h"
+#include "cercles/lending/v1/settings.pb.h"
 #include "cercles/membership/v1/events.pb.h"
 #include "cercles/membership/v1/meetings.pb.h"
 #include "cercles/membership/v1/membership.pb.h"
@@ -42,8 +47,13 @@ inline std::vector<const google::protobuf::Descriptor*> EveryCerclesMessage() {
       cercles::common::v1::Event::descriptor(),
       cercles::common::v1::Money::descriptor(),
       cercles::common::v1::AccessPolicy::descriptor(),
+      cercles::lending::v1::JournalEntry::descriptor(),
       cercles::lending::v1::LoanChanged::descriptor(),
+      cercles::lending::v1::BankReferral::descriptor(),
+      cercles::lending::v1::CircleEligibility::descriptor(),
       cercles::lending::v1::Loan::descriptor(),
+      cercles::lending::v1::Repayment::descriptor(),
+      cercles::lending::v1::FundSettings::descriptor(),
       cercles::membership::v1::CircleCreated::descriptor(),
       cercles::membership::v1::Meeting::descriptor(),
       cercles::membership::v1::Circle::descriptor(),

@@ -21,7 +21,7 @@
 #include "common/storage/database.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/lending/lending_store.h"
+#include "services/lending/context.h"
 #include "tests/support/servers.h"
 #include "tests/support/status_matchers.h"
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "common/util/status.h"
-#include "services/lending/lending_store.h"
+#include "services/lending/context.h"
 #include "services/lending/membership_events.h"
 #include "tests/support/service_db_test.h"
 

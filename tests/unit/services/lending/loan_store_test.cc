@@ -18,6 +18,10 @@
 #include "common/util/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/lending/loan_access.h"
+#include "services/lending/loan_events.h"
+#include "services/lending/loan_mapping.h"
+#include "services/lending/settings_store.h"
 #include "tests/support/status_matchers.h"
 #include "tests/unit/services/lending/lending_test_db.h"
 

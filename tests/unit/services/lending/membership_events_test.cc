@@ -5,12 +5,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "cercles/lending/v1/events.pb.h"
 #include "cercles/membership/v1/events.pb.h"
 #include "common/events/outbox.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/lending/loan_access.h"
 #include "services/lending/loan_store.h"
 #include "tests/support/status_matchers.h"
 #include "tests/unit/services/lending/lending_test_db.h"

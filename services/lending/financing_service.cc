@@ -16,8 +16,10 @@
 #include "services/lending/financing.h"
 #include "services/lending/financing_store.h"
 #include "services/lending/lending_service.h"
-#include "services/lending/loan_store.h"
+#include "services/lending/loan_access.h"
+#include "services/lending/loan_mapping.h"
 #include "services/lending/membership_client.h"
+#include "services/lending/settings_store.h"
 
 namespace cercles::lending {
 namespace {

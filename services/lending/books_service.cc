@@ -20,8 +20,11 @@
 #include "common/util/status.h"
 #include "services/lending/journal_store.h"
 #include "services/lending/lending_service.h"
+#include "services/lending/loan_access.h"
+#include "services/lending/loan_mapping.h"
 #include "services/lending/loan_store.h"
 #include "services/lending/portfolio.h"
+#include "services/lending/settings_store.h"
 
 namespace cercles::lending {
 namespace {

@@ -2,8 +2,8 @@
 // and membership's client. Every write goes through service::RunWrite (the
 // change, its journal entries, its events and the request_id record commit
 // together, or not at all).
-#ifndef CERCLES_SERVICES_LENDING_LENDING_CONTEXT_H_
-#define CERCLES_SERVICES_LENDING_LENDING_CONTEXT_H_
+#ifndef CERCLES_SERVICES_LENDING_CONTEXT_H_
+#define CERCLES_SERVICES_LENDING_CONTEXT_H_
 
 #include <grpcpp/server_context.h>
 
@@ -33,6 +33,9 @@ struct LendingContext : service::ServiceContext {
 
 using service::RunWrite;  // common/service/write.h: the one write path
 
+// The outbox, the idempotency keys and lending's own schema (context.cc).
+absl::Status MigrateLending(storage::Database& db);
+
 }  // namespace cercles::lending
 
-#endif  // CERCLES_SERVICES_LENDING_LENDING_CONTEXT_H_
+#endif  // CERCLES_SERVICES_LENDING_CONTEXT_H_

@@ -1,6 +1,8 @@
 // From a member's request to disbursement: the request (checked with membership),
 // the circle's vote and guarantee, the fund's decision (maker-checker),
-// withdrawal, disbursement with its schedule and journal entry, and the reads.
+// withdrawal, disbursement with its schedule and journal entry. The reads of
+// loans and schedules are in loans_service.cc; the rules in origination_rules.h
+// and loan_lifecycle.h.
 //
 // Calls to membership happen before the write transaction (never while holding
 // the database's write lock); the write then re-checks everything it relies on
@@ -21,20 +23,20 @@
 #include "common/server/handler.h"
 #include "common/util/status.h"
 #include "services/lending/arrears.h"
-#include "services/lending/eligibility.h"
 #include "services/lending/journal_store.h"
 #include "services/lending/lending_service.h"
+#include "services/lending/loan_access.h"
+#include "services/lending/loan_events.h"
+#include "services/lending/loan_mapping.h"
 #include "services/lending/loan_store.h"
 #include "services/lending/membership_client.h"
+#include "services/lending/origination_rules.h"
+#include "services/lending/settings_store.h"
 
 namespace cercles::lending {
 namespace {
 
 using cercles::membership::v1::Circle;
-
-bool Contains(const std::vector<std::string>& list, const std::string& item) {
-  return std::find(list.begin(), list.end(), item) != list.end();
-}
 
 // A replayed request_id answers with the first response before anything else is
 // asked (membership's answers may have changed since): service::AnswerReplay.
@@ -64,24 +66,6 @@ absl::Status CheckCircleAdvisor(storage::Transaction& tx, const auth::Principal&
   return absl::PermissionDeniedError(
       absl::StrCat(who.ToString(), " is not the advisor of ", circle.name(),
                    ": an advisor acts only on the loans of the circles assigned to them"));
-}
-
-absl::StatusOr<LoanRecord> ReadLoan(const LendingContext& context, const auth::Principal& who,
-                                    int64_t id) {
-  LoanRecord loan;
-  CERCLES_RETURN_IF_ERROR(storage::RunInTransaction(
-      *context.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(loan, LoadLoan(tx, id, /*for_update=*/false));
-        return CheckLoanAccess(tx, who, loan);
-      }));
-  return loan;
-}
-
-absl::StatusOr<LoanRecord> LockLoan(storage::Transaction& tx, const auth::Principal& who,
-                                    int64_t id) {
-  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LoadLoan(tx, id, /*for_update=*/true));
-  CERCLES_RETURN_IF_ERROR(CheckLoanAccess(tx, who, loan));
-  return loan;
 }
 
 // Writes the loan back, appends one LoanChanged per change (each with the loan
@@ -156,21 +140,6 @@ absl::Status ApplyVoteOutcome(storage::Transaction& tx, LoanRecord& loan, const 
   return InsertGuarantors(tx, loan.id, guarantee.guarantors);
 }
 
-// Only a request still before its circle's vote can be voted on or closed.
-absl::Status CheckVoteOpen(const LoanRecord& loan) {
-  if (loan.state == LoanState::kSubmitted) return absl::OkStatus();
-  return absl::FailedPreconditionError(
-      absl::StrCat("the circle's vote on ", loan.name(), " is over: the loan is ",
-                   LoanStateName(loan.state), " (votes are taken while it is SUBMITTED)"));
-}
-
-// The circle a vote relies on must still be the loan's (a merge may move it).
-absl::Status CheckSameCircle(const LoanRecord& loan, const CircleView& view) {
-  if (loan.circle == view.circle.name()) return absl::OkStatus();
-  return absl::AbortedError(absl::StrCat(loan.name(), " moved from ", view.circle.name(), " to ",
-                                         loan.circle, " during the call; retry"));
-}
-
 // ---- Submission ----
 
 struct Submission {
@@ -200,104 +169,23 @@ absl::StatusOr<Submission> ParseSubmission(const v1::SubmitLoanRequestRequest& r
   return s;
 }
 
-// Collects every broken rule of a submission: one status with the first rule's
-// code and every rule's message.
-class RuleReport {
- public:
-  void Add(const absl::Status& status) {
-    if (status.ok()) return;
-    if (first_.ok()) first_ = status;
-    messages_.emplace_back(status.message());
-  }
-  absl::Status Result() const {
-    if (first_.ok()) return first_;
-    return absl::Status(first_.code(), absl::StrJoin(messages_, "; "));
-  }
-
- private:
-  absl::Status first_;
-  std::vector<std::string> messages_;
-};
-
-// Every rule of a new request against lending's rows; fills `loan` (not stored).
+// Loads what the rules of a new request read (the applicant's earlier loans,
+// their ceiling) and asks them (origination_rules.h); fills `loan` (not stored).
 absl::Status CheckSubmission(storage::Transaction& tx, const v1::SubmitLoanRequestRequest& r,
                              const Submission& s, const CircleView& view,
                              const FundSettings& settings, LoanRecord* loan) {
-  RuleReport report;
-  v1::CircleEligibility eligibility = EvaluateCircle(view.circle);
-  if (!eligibility.may_request_loans()) {
-    report.Add(absl::FailedPreconditionError(absl::StrCat(
-        s.circle, " may not bring loan requests: ", absl::StrJoin(eligibility.reasons(), "; "),
-        " (only an ACTIVE circle of 4 to 7 members may)")));
-  }
-  if (!Contains(view.members, s.applicant)) {
-    report.Add(absl::FailedPreconditionError(
-        absl::StrCat(s.applicant, " is not a current member of ", s.circle,
-                     ": a loan request is brought through the applicant's own circle")));
-  }
-  absl::StatusOr<int64_t> amount = FromMoney(r.loan().amount(), settings.currency, "loan.amount");
-  if (!amount.ok()) return amount.status();
+  CERCLES_ASSIGN_OR_RETURN(int64_t amount,
+                           FromMoney(r.loan().amount(), settings.currency, "loan.amount"));
   loan->request = s.request;
-  loan->request.amount_cents = *amount;
+  loan->request.amount_cents = amount;
   CERCLES_ASSIGN_OR_RETURN(std::vector<LoanRecord> history, LoansOfApplicant(tx, s.applicant));
   CERCLES_ASSIGN_OR_RETURN(loan->ceiling_cents, CeilingFor(tx, history, settings));
-  report.Add(ValidateLoanRequest(loan->request, loan->ceiling_cents, settings));
-  std::vector<LoanState> states;
-  for (const LoanRecord& earlier : history) states.push_back(earlier.state);
-  report.Add(CheckNoOpenRequest(states));
-  loan->voters = EligibleVoters(view.members, s.applicant);
-  if (loan->voters.empty() && Contains(view.members, s.applicant)) {
-    report.Add(absl::FailedPreconditionError(
-        absl::StrCat(s.circle, " has no other member to vote on the request")));
-  }
-  return report.Result();
-}
-
-// ---- Listing ----
-
-struct ListQuery {
-  LoanFilter filter;
-  absl::CivilDay as_of;
-  int32_t min_days_past_due = 0;
-  bool matches_nothing = false;  // past due asked of states that are never past due
-};
-
-absl::StatusOr<ListQuery> ParseListQuery(const v1::ListLoansRequest& r, absl::Time now) {
-  ListQuery q;
-  if (!r.circle().empty()) {
-    CERCLES_RETURN_IF_ERROR(api::ParseName(r.circle(), "circles", "circle").status());
-  }
-  if (!r.applicant().empty()) {
-    CERCLES_RETURN_IF_ERROR(api::ParseName(r.applicant(), "people", "applicant").status());
-  }
-  if (!r.advisor().empty()) {
-    CERCLES_RETURN_IF_ERROR(api::ParseName(r.advisor(), "advisors", "advisor").status());
-  }
-  q.filter.circle = r.circle();
-  q.filter.applicant = r.applicant();
-  q.filter.advisor = r.advisor();
-  for (int i = 0; i < r.states_size(); ++i) {
-    std::optional<LoanState> state = FromProtoState(r.states(i));
-    if (!state.has_value()) {
-      return absl::InvalidArgumentError(absl::StrCat("states[", i, "] is not a loan state"));
-    }
-    q.filter.states.push_back(*state);
-  }
-  if (r.min_days_past_due() < 0) {
-    return absl::InvalidArgumentError("min_days_past_due must be 0 (no filter) or more");
-  }
-  q.min_days_past_due = r.min_days_past_due();
-  if (q.min_days_past_due > 0) {
-    // Only active loans are past due.
-    const bool asked_active =
-        q.filter.states.empty() || std::find(q.filter.states.begin(), q.filter.states.end(),
-                                             LoanState::kActive) != q.filter.states.end();
-    q.filter.states = {LoanState::kActive};
-    q.matches_nothing = !asked_active;
-  }
-  CERCLES_ASSIGN_OR_RETURN(std::optional<absl::CivilDay> as_of, FromDate(r.as_of(), "as_of"));
-  q.as_of = as_of.value_or(Today(now));
-  return q;
+  std::vector<LoanState> earlier;
+  for (const LoanRecord& record : history) earlier.push_back(record.state);
+  CERCLES_ASSIGN_OR_RETURN(
+      loan->voters, CheckLoanSubmission(s.circle, view.circle, view.members, s.applicant,
+                                        loan->request, loan->ceiling_cents, earlier, settings));
+  return absl::OkStatus();
 }
 
 // ---- Decisions: the fund's approval or refusal (maker-checker), a withdrawal ----
@@ -334,32 +222,23 @@ absl::Status Decide(const LendingContext& context, grpc::ServerContext* call,
       });
 }
 
-// ---- Schedules ----
-
-absl::StatusOr<ScheduleTerms> PreviewTerms(const v1::PreviewScheduleRequest& r,
-                                           const std::string& currency) {
-  ScheduleTerms terms;
-  CERCLES_ASSIGN_OR_RETURN(terms.principal_cents, FromMoney(r.amount(), currency, "amount"));
-  terms.annual_rate_bps = r.annual_rate_bps();
-  terms.instalment_count = r.instalment_count();
-  std::optional<Frequency> frequency = FromProtoFrequency(r.frequency());
-  if (!frequency.has_value()) {
-    return absl::InvalidArgumentError("frequency is required: WEEKLY, EVERY_TWO_WEEKS or MONTHLY");
-  }
-  terms.frequency = *frequency;
-  CERCLES_ASSIGN_OR_RETURN(std::optional<absl::CivilDay> first,
-                           FromDate(r.first_due_date(), "first_due_date"));
-  if (!first.has_value()) return absl::InvalidArgumentError("first_due_date is required");
-  terms.first_due = *first;
-  if (r.interest_method() != v1::INTEREST_METHOD_UNSPECIFIED) {
-    std::optional<InterestMethod> method = FromProtoMethod(r.interest_method());
-    if (!method.has_value()) {
-      return absl::InvalidArgumentError("interest_method must be DECLINING_BALANCE or FLAT");
-    }
-    terms.method = *method;
-  }
-  return terms;
+// ApproveLoan, RejectLoan and WithdrawLoan: the request's text (a note, or a
+// reason of at least `min_chars`) cleaned, then Decide.
+template <typename Request, typename Response>
+grpc::Status ServeDecision(const LendingContext& context, grpc::ServerContext* call,
+                           const Request& request, Response* response, const DecisionKind& kind,
+                           const std::string& text, const char* field, size_t min_chars) {
+  return server::Serve(
+      *context.authorizer, call, request, response,
+      [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(std::string cleaned,
+                                 api::CleanText(text, field, api::MultiLine(min_chars, 500)));
+        return Decide(context, call, who, kind, request.request_id(), request.loan(), cleaned,
+                      request, response, [&] { return response->mutable_loan(); });
+      });
 }
+
+// ---- Schedules ----
 
 struct DisbursementTerms {
   std::optional<absl::CivilDay> date;  // unset: today
@@ -385,21 +264,6 @@ absl::StatusOr<DisbursementTerms> ParseDisbursement(const v1::DisburseLoanReques
     d.method = *method;
   }
   return d;
-}
-
-absl::Status CheckDisbursementDates(absl::CivilDay date, absl::CivilDay first_due,
-                                    absl::CivilDay today) {
-  if (date > today) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("disbursement_date ", absl::FormatCivilTime(date),
-                     " is in the future: record a disbursement once the money has left the fund"));
-  }
-  if (first_due <= date) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("first_due_date ", absl::FormatCivilTime(first_due),
-                     " must be after the disbursement date ", absl::FormatCivilTime(date)));
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -465,81 +329,6 @@ grpc::Status LendingService::SubmitLoanRequest(grpc::ServerContext* context,
       });
 }
 
-grpc::Status LendingService::GetLoan(grpc::ServerContext* context,
-                                     const v1::GetLoanRequest* request,
-                                     v1::GetLoanResponse* response) {
-  return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "loans", "name"));
-        CERCLES_ASSIGN_OR_RETURN(std::optional<absl::CivilDay> as_of,
-                                 FromDate(request->as_of(), "as_of"));
-        return storage::RunInTransaction(
-            *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
-              CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LoadLoan(tx, id, false));
-              CERCLES_RETURN_IF_ERROR(CheckLoanAccess(tx, who, loan));
-              CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
-              CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, id));
-              *response->mutable_loan() =
-                  ToProto(loan, position, as_of.value_or(Today(context_.clock->Now())), settings);
-              return absl::OkStatus();
-            });
-      });
-}
-
-grpc::Status LendingService::ListLoans(grpc::ServerContext* context,
-                                       const v1::ListLoansRequest* request,
-                                       v1::ListLoansResponse* response) {
-  return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int size, api::NormalisePageSize(request->page_size()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t start, api::DecodeIdPageToken(request->page_token()));
-        CERCLES_ASSIGN_OR_RETURN(ListQuery query, ParseListQuery(*request, context_.clock->Now()));
-        return storage::RunInTransaction(
-            *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
-              response->Clear();
-              // An advisor lists the loans of their circles: naming another circle
-              // is refused, and every other filter is narrowed to their circles.
-              CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope, CircleScopeOf(tx, who));
-              if (!scope.all()) {
-                if (!query.filter.circle.empty() && !scope.ContainsName(query.filter.circle)) {
-                  return absl::PermissionDeniedError(absl::StrCat(
-                      who.ToString(), " may not list the loans of ", query.filter.circle,
-                      ": an advisor sees only the loans of the circles assigned to them"));
-                }
-                query.filter.circles_in = scope.CircleNames();
-              }
-              if (query.matches_nothing) return absl::OkStatus();
-              CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
-              int64_t after = start;
-              int64_t last_listed = 0;
-              const int batch = std::min(1000, size + 1);
-              while (true) {
-                CERCLES_ASSIGN_OR_RETURN(std::vector<LoanRecord> loans,
-                                         ListLoanRecords(tx, query.filter, after, batch));
-                for (const LoanRecord& loan : loans) {
-                  after = loan.id;
-                  CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, loan.id));
-                  v1::Loan out = ToProto(loan, position, query.as_of, settings);
-                  if (query.min_days_past_due > 0 &&
-                      out.arrears().days_past_due() < query.min_days_past_due) {
-                    continue;
-                  }
-                  if (response->loans_size() == size) {
-                    // Another match exists: the page ends with the previous one.
-                    response->set_next_page_token(api::EncodeIdPageToken(last_listed));
-                    return absl::OkStatus();
-                  }
-                  *response->add_loans() = std::move(out);
-                  last_listed = loan.id;
-                }
-                if (static_cast<int>(loans.size()) < batch) return absl::OkStatus();
-              }
-            });
-      });
-}
-
 grpc::Status LendingService::CastCircleVote(grpc::ServerContext* context,
                                             const v1::CastCircleVoteRequest* request,
                                             v1::CastCircleVoteResponse* response) {
@@ -552,8 +341,8 @@ grpc::Status LendingService::CastCircleVote(grpc::ServerContext* context,
         CERCLES_ASSIGN_OR_RETURN(bool replayed,
                                  service::AnswerReplay(context_, context, *request, response));
         if (replayed) return absl::OkStatus();
-        CERCLES_ASSIGN_OR_RETURN(LoanRecord before, ReadLoan(context_, who, id));
-        CERCLES_RETURN_IF_ERROR(CheckVoteOpen(before));
+        CERCLES_ASSIGN_OR_RETURN(LoanRecord before, ReadLoan(*context_.db, who, id));
+        CERCLES_RETURN_IF_ERROR(CheckVoteOpen(before.name(), before.state));
         CERCLES_ASSIGN_OR_RETURN(CircleView view, FetchCircle(context_, before.circle, context));
         const Vote vote{request->voter(), request->approve(), request->comment()};
         return RunWrite(
@@ -561,16 +350,13 @@ grpc::Status LendingService::CastCircleVote(grpc::ServerContext* context,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               response->Clear();  // the write may run again after ABORTED
               CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, id));
-              CERCLES_RETURN_IF_ERROR(CheckVoteOpen(loan));
-              CERCLES_RETURN_IF_ERROR(CheckSameCircle(loan, view));
+              CERCLES_RETURN_IF_ERROR(CheckVoteOpen(loan.name(), loan.state));
+              CERCLES_RETURN_IF_ERROR(
+                  CheckSameCircle(loan.name(), loan.circle, view.circle.name()));
               CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
               CERCLES_RETURN_IF_ERROR(
                   CheckVote(loan.applicant, loan.voters, loan.votes, vote, settings));
-              if (!Contains(view.members, vote.voter)) {
-                return absl::FailedPreconditionError(
-                    absl::StrCat(vote.voter, " is no longer a member of ", loan.circle,
-                                 ": only the circle's current members vote"));
-              }
+              CERCLES_RETURN_IF_ERROR(CheckVoterIsMember(vote.voter, loan.circle, view.members));
               CERCLES_RETURN_IF_ERROR(InsertVote(tx, id, vote, who.ToString(), now));
               loan.votes.push_back(vote);
               loan.vote_recorders.push_back(who.ToString());
@@ -599,16 +385,17 @@ grpc::Status LendingService::CloseCircleVote(grpc::ServerContext* context,
         CERCLES_ASSIGN_OR_RETURN(bool replayed,
                                  service::AnswerReplay(context_, context, *request, response));
         if (replayed) return absl::OkStatus();
-        CERCLES_ASSIGN_OR_RETURN(LoanRecord before, ReadLoan(context_, who, id));
-        CERCLES_RETURN_IF_ERROR(CheckVoteOpen(before));
+        CERCLES_ASSIGN_OR_RETURN(LoanRecord before, ReadLoan(*context_.db, who, id));
+        CERCLES_RETURN_IF_ERROR(CheckVoteOpen(before.name(), before.state));
         CERCLES_ASSIGN_OR_RETURN(CircleView view, FetchCircle(context_, before.circle, context));
         return RunWrite(
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               response->Clear();  // the write may run again after ABORTED
               CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, id));
-              CERCLES_RETURN_IF_ERROR(CheckVoteOpen(loan));
-              CERCLES_RETURN_IF_ERROR(CheckSameCircle(loan, view));
+              CERCLES_RETURN_IF_ERROR(CheckVoteOpen(loan.name(), loan.state));
+              CERCLES_RETURN_IF_ERROR(
+                  CheckSameCircle(loan.name(), loan.circle, view.circle.name()));
               CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
               CERCLES_ASSIGN_OR_RETURN(VoteTally tally,
                                        TallyVotes(loan.applicant, loan.voters, loan.votes, settings,
@@ -623,43 +410,22 @@ grpc::Status LendingService::CloseCircleVote(grpc::ServerContext* context,
 grpc::Status LendingService::ApproveLoan(grpc::ServerContext* context,
                                          const v1::ApproveLoanRequest* request,
                                          v1::ApproveLoanResponse* response) {
-  return server::Serve(*context_.authorizer, context, *request, response,
-                       [&](const auth::Principal& who) -> absl::Status {
-                         CERCLES_ASSIGN_OR_RETURN(
-                             std::string note,
-                             api::CleanText(request->note(), "note", api::MultiLine(0, 500)));
-                         return Decide(context_, context, who, {LoanState::kApproved, true},
-                                       request->request_id(), request->loan(), note, *request,
-                                       response, [&] { return response->mutable_loan(); });
-                       });
+  return ServeDecision(context_, context, *request, response, {LoanState::kApproved, true},
+                       request->note(), "note", 0);
 }
 
 grpc::Status LendingService::RejectLoan(grpc::ServerContext* context,
                                         const v1::RejectLoanRequest* request,
                                         v1::RejectLoanResponse* response) {
-  return server::Serve(*context_.authorizer, context, *request, response,
-                       [&](const auth::Principal& who) -> absl::Status {
-                         CERCLES_ASSIGN_OR_RETURN(
-                             std::string reason,
-                             api::CleanText(request->reason(), "reason", api::MultiLine(1, 500)));
-                         return Decide(context_, context, who, {LoanState::kRejected, true},
-                                       request->request_id(), request->loan(), reason, *request,
-                                       response, [&] { return response->mutable_loan(); });
-                       });
+  return ServeDecision(context_, context, *request, response, {LoanState::kRejected, true},
+                       request->reason(), "reason", 1);
 }
 
 grpc::Status LendingService::WithdrawLoan(grpc::ServerContext* context,
                                           const v1::WithdrawLoanRequest* request,
                                           v1::WithdrawLoanResponse* response) {
-  return server::Serve(*context_.authorizer, context, *request, response,
-                       [&](const auth::Principal& who) -> absl::Status {
-                         CERCLES_ASSIGN_OR_RETURN(
-                             std::string reason,
-                             api::CleanText(request->reason(), "reason", api::MultiLine(1, 500)));
-                         return Decide(context_, context, who, {LoanState::kWithdrawn, false},
-                                       request->request_id(), request->loan(), reason, *request,
-                                       response, [&] { return response->mutable_loan(); });
-                       });
+  return ServeDecision(context_, context, *request, response, {LoanState::kWithdrawn, false},
+                       request->reason(), "reason", 1);
 }
 
 grpc::Status LendingService::DisburseLoan(grpc::ServerContext* context,
@@ -711,56 +477,6 @@ grpc::Status LendingService::DisburseLoan(grpc::ServerContext* context,
               return absl::OkStatus();
             });
       });
-}
-
-grpc::Status LendingService::GetLoanSchedule(grpc::ServerContext* context,
-                                             const v1::GetLoanScheduleRequest* request,
-                                             v1::GetLoanScheduleResponse* response) {
-  return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->loan(), "loans", "loan"));
-        return storage::RunInTransaction(
-            *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
-              CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LoadLoan(tx, id, false));
-              CERCLES_RETURN_IF_ERROR(CheckLoanAccess(tx, who, loan));
-              CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, id));
-              if (position.empty()) {
-                return absl::FailedPreconditionError(absl::StrCat(
-                    loan.name(), " has no schedule yet: it is ", LoanStateName(loan.state),
-                    " (the schedule is fixed at disbursement; PreviewSchedule computes one)"));
-              }
-              CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
-              *response->mutable_schedule() = PositionToProto(loan, position, settings.currency);
-              return absl::OkStatus();
-            });
-      });
-}
-
-grpc::Status LendingService::PreviewSchedule(grpc::ServerContext* context,
-                                             const v1::PreviewScheduleRequest* request,
-                                             v1::PreviewScheduleResponse* response) {
-  return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
-        FundSettings settings;
-        CERCLES_RETURN_IF_ERROR(storage::RunInTransaction(
-            *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
-              CERCLES_ASSIGN_OR_RETURN(settings, LoadSettings(tx));
-              return absl::OkStatus();
-            }));
-        CERCLES_ASSIGN_OR_RETURN(ScheduleTerms terms, PreviewTerms(*request, settings.currency));
-        CERCLES_ASSIGN_OR_RETURN(Schedule schedule, BuildSchedule(terms));
-        *response->mutable_schedule() = ScheduleToProto(schedule, settings.currency);
-        return absl::OkStatus();
-      });
-}
-
-grpc::ServerWriteReactor<v1::WatchEventsResponse>* LendingService::WatchEvents(
-    grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) {
-  return events::ServeEvents<v1::WatchEventsResponse>(context, *request, *context_.authorizer,
-                                                      *context_.db, *context_.notifier,
-                                                      *context_.stopping);
 }
 
 }  // namespace cercles::lending

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "cercles/lending/v1/events.pb.h"
 #include "common/api/paging.h"
 #include "common/api/text.h"
 #include "common/idempotency/idempotency.h"
@@ -14,7 +15,8 @@
 #include "common/util/clock.h"
 #include "common/util/status.h"
 #include "services/lending/lending_service.h"
-#include "services/lending/loan_store.h"
+#include "services/lending/loan_mapping.h"
+#include "services/lending/settings_store.h"
 
 namespace cercles::lending {
 namespace {

@@ -2,7 +2,8 @@
 // guarantors' payments, write-offs. Each money movement is one journal entry
 // committed with the loan's change, its event and its request_id (RunWrite, group
 // committed). Request fields are checked before the write; the write re-reads
-// and locks the loan and checks every rule against the stored rows.
+// and locks the loan, asks the rules of servicing_rules.h about the stored rows,
+// then writes.
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -10,71 +11,35 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/api/paging.h"
 #include "common/api/resource_name.h"
 #include "common/api/text.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
 #include "common/util/status.h"
-#include "services/lending/arrears.h"
 #include "services/lending/journal_store.h"
 #include "services/lending/lending_service.h"
+#include "services/lending/loan_access.h"
+#include "services/lending/loan_events.h"
+#include "services/lending/loan_mapping.h"
 #include "services/lending/loan_store.h"
+#include "services/lending/servicing_rules.h"
 #include "services/lending/servicing_store.h"
+#include "services/lending/settings_store.h"
 
 namespace cercles::lending {
 namespace {
 
 constexpr size_t kMaxReferenceChars = 120;
 
-std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
-
-// The day of a money movement: the one given or today, never in the future nor
-// before `earliest` (the disbursement, the call), which `earliest_what` names.
-absl::StatusOr<absl::CivilDay> MovementDay(const std::optional<absl::CivilDay>& given,
-                                           const std::string& field, absl::Time now,
-                                           const std::optional<absl::CivilDay>& earliest,
-                                           const std::string& earliest_what) {
-  const absl::CivilDay today = Today(now);
-  const absl::CivilDay day = given.value_or(today);
-  if (day > today) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " ", DayText(day), " is in the future (today is ", DayText(today), ")"));
-  }
-  if (earliest.has_value() && day < *earliest) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " ", DayText(day), " is before ",
-                                                   earliest_what, " (", DayText(*earliest), ")"));
-  }
-  return day;
-}
-
-absl::Status RequireActive(const LoanRecord& loan, const std::string& what) {
-  if (loan.state == LoanState::kActive) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(loan.name(), " is ", LoanStateName(loan.state),
-                                                    ": ", what, " only on an ACTIVE loan"));
-}
-
-// The loan, locked for the rest of the transaction, when `who` may act on it.
-absl::StatusOr<LoanRecord> LockLoanFor(storage::Transaction& tx, const auth::Principal& who,
-                                       int64_t id) {
-  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LoadLoan(tx, id, /*for_update=*/true));
-  CERCLES_RETURN_IF_ERROR(CheckLoanAccess(tx, who, loan));
-  return loan;
-}
-
-// Days past due of the loan as of `day`.
-absl::StatusOr<int32_t> DaysPastDue(const LoanPosition& position, absl::CivilDay day,
-                                    const FundSettings& settings) {
-  CERCLES_ASSIGN_OR_RETURN(ArrearsStatus arrears,
-                           ClassifyArrears(position, day, settings.arrears_buckets));
-  return arrears.days_past_due;
-}
-
-// The principal still on the loan's books: what a guarantee call moved to the
-// guarantors is no longer the borrower's to repay or the fund's to write off.
-int64_t PrincipalOnLoan(const LoanRecord& loan) {
-  return loan.outstanding_principal_cents - loan.guarantee_called_cents;
+// What the servicing rules read of the loan.
+ServicedLoan Serviced(const LoanRecord& loan) {
+  return ServicedLoan{loan.name(),
+                      loan.state,
+                      loan.guarantee_kind,
+                      loan.disbursement_date,
+                      loan.outstanding_principal_cents,
+                      loan.guarantee_called_cents};
 }
 
 std::vector<int32_t> Touched(const Allocation& allocation) {
@@ -110,36 +75,19 @@ absl::StatusOr<RepaymentInput> ParseRepayment(const v1::RecordRepaymentRequest& 
   return in;
 }
 
-absl::Status RefuseOverpayment(const LoanRecord& loan, const LoanPosition& position,
-                               int64_t amount_cents, const std::string& currency) {
-  const OutstandingAmounts owed = Outstanding(position);
-  if (amount_cents <= owed.total_cents()) return absl::OkStatus();
-  return absl::FailedPreconditionError(
-      absl::StrCat("amount ", FormatAmount(amount_cents, currency), " exceeds what ", loan.name(),
-                   " still owes: ", FormatAmount(owed.total_cents(), currency), " (principal ",
-                   FormatAmount(owed.principal_cents, currency), ", interest ",
-                   FormatAmount(owed.interest_cents, currency), "); overpayments are refused"));
-}
-
 absl::Status RecordRepaymentIn(const LendingContext& context, storage::Transaction& tx,
                                const auth::Principal& who, const RepaymentInput& in, absl::Time now,
                                v1::RecordRepaymentResponse* response) {
-  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoanFor(tx, who, in.loan_id));
-  CERCLES_RETURN_IF_ERROR(RequireActive(loan, "repayments are recorded"));
+  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, in.loan_id));
+  CERCLES_RETURN_IF_ERROR(CheckActive(Serviced(loan), "repayments are recorded"));
   CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
   const std::string& currency = settings.currency;
   CERCLES_ASSIGN_OR_RETURN(int64_t amount, FromMoney(in.amount, currency, "amount"));
-  CERCLES_ASSIGN_OR_RETURN(
-      absl::CivilDay day,
-      MovementDay(in.received_on, "received_on", now, loan.disbursement_date, "the disbursement"));
-  if (loan.guarantee_called_cents > 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the guarantee of ", loan.name(),
-                     " was called: its guarantors now owe the principal (record their "
-                     "payments with RecordGuarantorPayment)"));
-  }
+  CERCLES_ASSIGN_OR_RETURN(absl::CivilDay day,
+                           MovementDay(in.received_on, "received_on", Today(now),
+                                       loan.disbursement_date, "the disbursement"));
   CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, loan.id));
-  CERCLES_RETURN_IF_ERROR(RefuseOverpayment(loan, position, amount, currency));
+  CERCLES_RETURN_IF_ERROR(CheckRepayment(Serviced(loan), Outstanding(position), amount, currency));
   CERCLES_ASSIGN_OR_RETURN(Allocation allocation, AllocateRepayment(position, amount, day));
   CERCLES_RETURN_IF_ERROR(ApplyAllocation(allocation, &position));
 
@@ -174,41 +122,15 @@ absl::Status RecordRepaymentIn(const LendingContext& context, storage::Transacti
                              now, response->mutable_loan());
 }
 
-// Why `repayment` may not be reversed now, or OK.
-absl::Status CheckReversible(storage::Transaction& tx, const LoanRecord& loan,
-                             const RepaymentRecord& repayment) {
-  if (repayment.reversal_entry_id.has_value()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        repayment.name(), " is already reversed (journal entry ", *repayment.reversal_entry_id,
-        "): a reversal is never reversed; record the repayment again instead"));
-  }
-  if (loan.state != LoanState::kActive && loan.state != LoanState::kClosedRepaid) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(loan.name(), " is ", LoanStateName(loan.state),
-                     ": only the repayments of an ACTIVE or CLOSED_REPAID loan are reversed"));
-  }
-  if (loan.guarantee_called_cents > 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the guarantee of ", loan.name(),
-        " was called on the principal left after its repayments: they are no longer reversed"));
-  }
-  CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> latest, LatestLiveRepaymentId(tx, loan.id));
-  if (latest != repayment.id) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "only the latest repayment not yet reversed (", loan.name(), "/repayments/",
-        latest.value_or(0),
-        ") may be reversed: repayments are allocated in order, so reverse the later ones first"));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status ReverseRepaymentIn(const LendingContext& context, storage::Transaction& tx,
                                 const auth::Principal& who, const RepaymentKey& key,
                                 const std::string& reason, absl::Time now,
                                 v1::ReverseRepaymentResponse* response) {
-  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoanFor(tx, who, key.loan_id));
+  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, key.loan_id));
   CERCLES_ASSIGN_OR_RETURN(RepaymentRecord repayment, LoadRepayment(tx, key));
-  CERCLES_RETURN_IF_ERROR(CheckReversible(tx, loan, repayment));
+  CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> latest, LatestLiveRepaymentId(tx, loan.id));
+  CERCLES_RETURN_IF_ERROR(CheckReversible(
+      Serviced(loan), {repayment.id, repayment.name(), repayment.reversal_entry_id}, latest));
   CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
   CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, loan.id));
   CERCLES_RETURN_IF_ERROR(ReverseAllocation(repayment.allocation, &position));
@@ -239,51 +161,27 @@ absl::Status ReverseRepaymentIn(const LendingContext& context, storage::Transact
 
 // ---- Guarantee calls ----
 
-absl::Status CheckCallable(storage::Transaction& tx, const LoanRecord& loan, int32_t days_past_due,
-                           absl::CivilDay day, const FundSettings& settings) {
-  CERCLES_RETURN_IF_ERROR(RequireActive(loan, "a guarantee is called"));
-  if (loan.guarantee_kind != GuaranteeKind::kCircleGuarantee) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        loan.name(), " is not guaranteed by its circle (",
-        loan.guarantee_kind.has_value() ? GuaranteeKindName(*loan.guarantee_kind) : "no guarantee",
-        "): there is no guarantee to call"));
-  }
-  CERCLES_ASSIGN_OR_RETURN(std::optional<GuaranteeCallRecord> existing,
-                           LoadGuaranteeCall(tx, loan.id));
-  if (existing.has_value()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the guarantee of ", loan.name(), " was already called on ",
-                     DayText(existing->call_date), ": a loan's guarantee is called once"));
-  }
-  if (!GuaranteeCallDue(days_past_due, settings)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(loan.name(), " is ", days_past_due, " days past due on ", DayText(day),
-                     "; the fund calls a guarantee from ", settings.guarantee_call_days_past_due,
-                     " days past due (fund settings)"));
-  }
-  if (PrincipalOnLoan(loan) <= 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(loan.name(), " has no principal left to call from its guarantors"));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status CallGuaranteeIn(const LendingContext& context, storage::Transaction& tx,
                              const auth::Principal& who, int64_t loan_id,
                              const std::optional<absl::CivilDay>& call_date, absl::Time now,
                              v1::CallGuaranteeResponse* response) {
-  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoanFor(tx, who, loan_id));
+  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, loan_id));
   CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
   CERCLES_ASSIGN_OR_RETURN(
       absl::CivilDay day,
-      MovementDay(call_date, "call_date", now, loan.disbursement_date, "the disbursement"));
+      MovementDay(call_date, "call_date", Today(now), loan.disbursement_date, "the disbursement"));
   CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, loan.id));
   CERCLES_ASSIGN_OR_RETURN(int32_t days_past_due, DaysPastDue(position, day, settings));
-  CERCLES_RETURN_IF_ERROR(CheckCallable(tx, loan, days_past_due, day, settings));
+  CERCLES_ASSIGN_OR_RETURN(std::optional<GuaranteeCallRecord> earlier,
+                           LoadGuaranteeCall(tx, loan.id));
+  std::optional<absl::CivilDay> earlier_call;
+  if (earlier.has_value()) earlier_call = earlier->call_date;
+  CERCLES_RETURN_IF_ERROR(
+      CheckCallable(Serviced(loan), earlier_call, days_past_due, day, settings));
 
   GuaranteeCallRecord call;
   call.loan_id = loan.id;
-  call.amount_cents = PrincipalOnLoan(loan);
+  call.amount_cents = PrincipalOnLoan(Serviced(loan));
   call.days_past_due = days_past_due;
   call.call_date = day;
   call.create_time = now;
@@ -328,23 +226,11 @@ absl::StatusOr<GuarantorPaymentInput> ParseGuarantorPayment(
   return in;
 }
 
-absl::StatusOr<GuaranteeShareRecord*> FindShare(GuaranteeCallRecord& call, const LoanRecord& loan,
-                                                const std::string& guarantor) {
-  for (GuaranteeShareRecord& share : call.shares) {
-    if (share.guarantor == guarantor) return &share;
-  }
-  std::vector<std::string> names;
-  for (const GuaranteeShareRecord& share : call.shares) names.push_back(share.guarantor);
-  return absl::FailedPreconditionError(
-      absl::StrCat(guarantor, " is not a guarantor of ", loan.name(),
-                   " (its guarantors: ", absl::StrJoin(names, ", "), ")"));
-}
-
 absl::Status RecordGuarantorPaymentIn(const LendingContext& context, storage::Transaction& tx,
                                       const auth::Principal& who, const GuarantorPaymentInput& in,
                                       absl::Time now,
                                       v1::RecordGuarantorPaymentResponse* response) {
-  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoanFor(tx, who, in.loan_id));
+  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, in.loan_id));
   CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
   const std::string& currency = settings.currency;
   CERCLES_ASSIGN_OR_RETURN(int64_t amount, FromMoney(in.amount, currency, "amount"));
@@ -353,23 +239,22 @@ absl::Status RecordGuarantorPaymentIn(const LendingContext& context, storage::Tr
     return absl::FailedPreconditionError(absl::StrCat(
         "the guarantee of ", loan.name(), " has not been called: guarantors owe nothing yet"));
   }
-  CERCLES_ASSIGN_OR_RETURN(absl::CivilDay day, MovementDay(in.received_on, "received_on", now,
-                                                           call->call_date, "the guarantee call"));
-  CERCLES_ASSIGN_OR_RETURN(GuaranteeShareRecord * share, FindShare(*call, loan, in.guarantor));
-  const int64_t remaining = share->amount_cents - share->paid_cents;
-  if (amount > remaining) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("amount ", FormatAmount(amount, currency), " exceeds what remains of ",
-                     in.guarantor, "'s share: ", FormatAmount(remaining, currency), " of ",
-                     FormatAmount(share->amount_cents, currency)));
+  CERCLES_ASSIGN_OR_RETURN(absl::CivilDay day,
+                           MovementDay(in.received_on, "received_on", Today(now), call->call_date,
+                                       "the guarantee call"));
+  std::vector<ShareOwed> shares;
+  for (const GuaranteeShareRecord& share : call->shares) {
+    shares.push_back({share.guarantor, share.amount_cents, share.paid_cents});
   }
+  CERCLES_ASSIGN_OR_RETURN(
+      size_t index, CheckGuarantorPayment(Serviced(loan), shares, in.guarantor, amount, currency));
   CERCLES_RETURN_IF_ERROR(
       JournalStore(currency)
           .Post(tx, GuaranteePayment({day, currency, ""}, loan.name(), in.guarantor, amount), now,
                 who.ToString())
           .status());
   CERCLES_RETURN_IF_ERROR(AddGuarantorPayment(tx, loan.id, in.guarantor, amount));
-  share->paid_cents += amount;
+  call->shares[index].paid_cents += amount;
   *response->mutable_call() = GuaranteeCallToProto(*call, currency);
   CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, loan.id));
   v1::LoanChanged event;
@@ -385,24 +270,18 @@ absl::Status WriteOffLoanIn(const LendingContext& context, storage::Transaction&
                             const auth::Principal& who, int64_t loan_id, const std::string& reason,
                             const std::optional<absl::CivilDay>& write_off_date, absl::Time now,
                             v1::WriteOffLoanResponse* response) {
-  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoanFor(tx, who, loan_id));
-  CERCLES_RETURN_IF_ERROR(RequireActive(loan, "a loan is written off"));
+  CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, loan_id));
+  CERCLES_RETURN_IF_ERROR(CheckActive(Serviced(loan), "a loan is written off"));
   CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
-  CERCLES_ASSIGN_OR_RETURN(
-      absl::CivilDay day, MovementDay(write_off_date, "write_off_date", now, loan.disbursement_date,
-                                      "the disbursement"));
+  CERCLES_ASSIGN_OR_RETURN(absl::CivilDay day,
+                           MovementDay(write_off_date, "write_off_date", Today(now),
+                                       loan.disbursement_date, "the disbursement"));
   CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, loan.id));
   CERCLES_ASSIGN_OR_RETURN(int32_t days_past_due, DaysPastDue(position, day, settings));
-  if (!WriteOffDue(days_past_due, settings)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(loan.name(), " is ", days_past_due, " days past due on ", DayText(day),
-                     "; the fund writes a loan off from ", settings.write_off_days_past_due,
-                     " days past due (fund settings)"));
-  }
-  CERCLES_RETURN_IF_ERROR(CheckTransition(loan.state, LoanState::kWrittenOff));
+  CERCLES_RETURN_IF_ERROR(CheckWriteOff(Serviced(loan), days_past_due, day, settings));
   // Interest is income only when received, so only principal is written off;
   // after a guarantee call what the guarantors owe stays receivable from them.
-  const int64_t principal = PrincipalOnLoan(loan);
+  const int64_t principal = PrincipalOnLoan(Serviced(loan));
   if (principal > 0) {
     CERCLES_ASSIGN_OR_RETURN(
         int64_t entry_id,
@@ -463,8 +342,7 @@ grpc::Status LendingService::ListRepayments(grpc::ServerContext* context,
         return storage::RunInTransaction(
             *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
               response->Clear();
-              CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LoadLoan(tx, loan_id, false));
-              CERCLES_RETURN_IF_ERROR(CheckLoanAccess(tx, who, loan));
+              CERCLES_RETURN_IF_ERROR(LoadVisibleLoan(tx, who, loan_id, false).status());
               CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
               CERCLES_ASSIGN_OR_RETURN(std::vector<RepaymentRecord> page,
                                        ListRepaymentRecords(tx, loan_id, after, size + 1));

@@ -1,4 +1,4 @@
-#include "services/lending/lending_store.h"
+#include "services/lending/context.h"
 
 #include "common/events/outbox.h"
 #include "common/idempotency/idempotency.h"

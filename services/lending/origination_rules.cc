@@ -1,0 +1,103 @@
+#include "services/lending/origination_rules.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/lending/eligibility.h"
+
+namespace cercles::lending {
+namespace {
+
+bool Contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+// Collects every broken rule: one status with the first rule's code and every
+// rule's message.
+class RuleReport {
+ public:
+  void Add(const absl::Status& status) {
+    if (status.ok()) return;
+    if (first_.ok()) first_ = status;
+    messages_.emplace_back(status.message());
+  }
+  absl::Status Result() const {
+    if (first_.ok()) return first_;
+    return absl::Status(first_.code(), absl::StrJoin(messages_, "; "));
+  }
+
+ private:
+  absl::Status first_;
+  std::vector<std::string> messages_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> CheckLoanSubmission(
+    const std::string& circle_name, const membership::v1::Circle& circle,
+    const std::vector<std::string>& members, const std::string& applicant,
+    const LoanRequest& request, int64_t ceiling_cents, const std::vector<LoanState>& earlier,
+    const FundSettings& settings) {
+  RuleReport report;
+  v1::CircleEligibility eligibility = EvaluateCircle(circle);
+  if (!eligibility.may_request_loans()) {
+    report.Add(absl::FailedPreconditionError(absl::StrCat(
+        circle_name, " may not bring loan requests: ", absl::StrJoin(eligibility.reasons(), "; "),
+        " (only an ACTIVE circle of 4 to 7 members may)")));
+  }
+  const bool member = Contains(members, applicant);
+  if (!member) {
+    report.Add(absl::FailedPreconditionError(
+        absl::StrCat(applicant, " is not a current member of ", circle_name,
+                     ": a loan request is brought through the applicant's own circle")));
+  }
+  report.Add(ValidateLoanRequest(request, ceiling_cents, settings));
+  report.Add(CheckNoOpenRequest(earlier));
+  std::vector<std::string> voters = EligibleVoters(members, applicant);
+  if (voters.empty() && member) {
+    report.Add(absl::FailedPreconditionError(
+        absl::StrCat(circle_name, " has no other member to vote on the request")));
+  }
+  absl::Status result = report.Result();
+  if (!result.ok()) return result;
+  return voters;
+}
+
+absl::Status CheckVoteOpen(const std::string& loan_name, LoanState state) {
+  if (state == LoanState::kSubmitted) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat("the circle's vote on ", loan_name,
+                                                    " is over: the loan is ", LoanStateName(state),
+                                                    " (votes are taken while it is SUBMITTED)"));
+}
+
+absl::Status CheckSameCircle(const std::string& loan_name, const std::string& loan_circle,
+                             const std::string& asked_circle) {
+  if (loan_circle == asked_circle) return absl::OkStatus();
+  return absl::AbortedError(absl::StrCat(loan_name, " moved from ", asked_circle, " to ",
+                                         loan_circle, " during the call; retry"));
+}
+
+absl::Status CheckVoterIsMember(const std::string& voter, const std::string& circle,
+                                const std::vector<std::string>& members) {
+  if (Contains(members, voter)) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(voter, " is no longer a member of ", circle,
+                                                    ": only the circle's current members vote"));
+}
+
+absl::Status CheckDisbursementDates(absl::CivilDay date, absl::CivilDay first_due,
+                                    absl::CivilDay today) {
+  if (date > today) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("disbursement_date ", absl::FormatCivilTime(date),
+                     " is in the future: record a disbursement once the money has left the fund"));
+  }
+  if (first_due <= date) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("first_due_date ", absl::FormatCivilTime(first_due),
+                     " must be after the disbursement date ", absl::FormatCivilTime(date)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace cercles::lending

@@ -1,0 +1,55 @@
+// The rules of origination (from a member's request to disbursement) that the
+// handler asks after loading lending's rows and membership's answers: pure
+// decisions answering OK or a named refusal (the message names the field or
+// the rule). The lifecycle's own rules (transitions, votes, guarantees, the
+// request's amount and terms) are in loan_lifecycle.h.
+#ifndef CERCLES_SERVICES_LENDING_ORIGINATION_RULES_H_
+#define CERCLES_SERVICES_LENDING_ORIGINATION_RULES_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "cercles/membership/v1/membership.pb.h"
+#include "services/lending/fund_settings.h"
+#include "services/lending/loan_lifecycle.h"
+
+namespace cercles::lending {
+
+// Every rule of a new request through `circle_name` (as membership answered it:
+// `circle` and its current `members`): the circle may bring requests, the
+// applicant is a member, the request fits the fund's terms and the applicant's
+// `ceiling_cents`, the applicant has no open request among `earlier` (the states
+// of their earlier loans), and someone else may vote. Every broken rule is
+// reported at once: one status with the first rule's code and every rule's
+// message. Returns the eligible voters.
+absl::StatusOr<std::vector<std::string>> CheckLoanSubmission(
+    const std::string& circle_name, const membership::v1::Circle& circle,
+    const std::vector<std::string>& members, const std::string& applicant,
+    const LoanRequest& request, int64_t ceiling_cents, const std::vector<LoanState>& earlier,
+    const FundSettings& settings);
+
+// Only a request still before its circle's vote (SUBMITTED) can be voted on or
+// closed.
+absl::Status CheckVoteOpen(const std::string& loan_name, LoanState state);
+
+// A vote relies on membership's answer for `asked_circle`: the loan must still be
+// in it (a merge may move it meanwhile); ABORTED, to retry, otherwise.
+absl::Status CheckSameCircle(const std::string& loan_name, const std::string& loan_circle,
+                             const std::string& asked_circle);
+
+// A voter must be a current member of the loan's circle.
+absl::Status CheckVoterIsMember(const std::string& voter, const std::string& circle,
+                                const std::vector<std::string>& members);
+
+// A disbursement is recorded once the money has left (never in the future) and
+// its first instalment falls due after it.
+absl::Status CheckDisbursementDates(absl::CivilDay date, absl::CivilDay first_due,
+                                    absl::CivilDay today);
+
+}  // namespace cercles::lending
+
+#endif  // CERCLES_SERVICES_LENDING_ORIGINATION_RULES_H_
