@@ -25,12 +25,17 @@ export function envNameFor(flag) {
 }
 
 // The CERCLES_* variables each service's binary reads: its own flags
-// (services/<name>/main.cc) and the shared ones (common/server/server_flags.cc).
+// (services/<name>/main.cc, and services/<name>/flags.cc where a service keeps
+// them apart) and the shared ones (common/server/server_flags.cc).
 export function serviceEnvNames() {
   const common = flagsDefinedIn("common/server/server_flags.cc");
   const result = {};
   for (const service of SERVICES) {
-    const own = flagsDefinedIn(`services/${service}/main.cc`);
+    const own = new Set(
+      [`services/${service}/main.cc`, `services/${service}/flags.cc`]
+        .filter((relative) => fs.existsSync(path.join(REPO_ROOT, relative)))
+        .flatMap((relative) => [...flagsDefinedIn(relative)]),
+    );
     result[service] = new Set([...common, ...own].map(envNameFor));
   }
   return result;
