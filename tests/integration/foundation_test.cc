@@ -148,8 +148,15 @@ TEST_P(FoundationTest, LendingAsksMembershipOverMutualTls) {
   lv1::GetCircleEligibilityRequest request;
   request.set_circle(circle.name());
   lv1::GetCircleEligibilityResponse response;
-  grpc::Status status =
-      lending_->GetCircleEligibility(Context(advisor()).get(), request, &response);
+  // Lending learns the advisor (and the circle's assignment) from membership's
+  // event stream: right after the circle is created it may not know them yet.
+  grpc::Status status;
+  Eventually(
+      [&] {
+        status = lending_->GetCircleEligibility(Context(advisor()).get(), request, &response);
+        return status.error_code() != grpc::StatusCode::PERMISSION_DENIED;
+      },
+      absl::Seconds(10));
   ASSERT_TRUE(status.ok()) << status.error_message() << suite_->Log("lending");
   EXPECT_EQ(response.eligibility().circle_status(), mv1::CIRCLE_STATUS_FORMING);
   EXPECT_FALSE(response.eligibility().may_guarantee());
