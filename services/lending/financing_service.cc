@@ -160,6 +160,45 @@ absl::StatusOr<std::vector<Message>> VisibleRows(PersonGate& gate, int64_t after
   }
 }
 
+// A financing listing (bank referrals, subsidy applications): the person filter
+// named and in the caller's scope, the status one of its enum's values, then one
+// page of the rows the caller may see. `collection` names the rows
+// ("bankReferrals"); `read(tx, filter, after_id, limit)` reads them.
+template <typename Message, typename Filter, typename Request, typename Read>
+absl::Status ListVisible(const LendingContext& context, const auth::Principal& who,
+                         grpc::ServerContext& call, const Request& request, bool status_known,
+                         const char* status_type, const char* collection, Read read,
+                         google::protobuf::RepeatedPtrField<Message>* rows,
+                         std::string* next_page_token) {
+  Filter filter;
+  if (!request.person().empty()) {
+    CERCLES_RETURN_IF_ERROR(api::ParseName(request.person(), "people", "person").status());
+    filter.person = request.person();
+  }
+  CERCLES_ASSIGN_OR_RETURN(PersonGate gate, PersonGate::Of(context, who, call));
+  if (!filter.person.empty()) CERCLES_RETURN_IF_ERROR(gate.Check(filter.person));
+  if (!status_known) {
+    return absl::InvalidArgumentError(absl::StrCat("status is not a known ", status_type));
+  }
+  filter.status = request.status();
+  const auto id_of = [collection](const Message& row) {
+    return api::ParseName(row.name(), collection, "name").value_or(0);
+  };
+  return ListPage<Message>(
+      context, request.page_size(), request.page_token(),
+      [&](storage::Transaction& tx, int64_t after_id, int limit) {
+        return VisibleRows<Message>(
+            gate, after_id, limit, [&](int64_t after, int n) { return read(tx, filter, after, n); },
+            [](const Message& row) { return row.person(); }, id_of);
+      },
+      [&](Message row) {
+        const int64_t id = id_of(row);
+        *rows->Add() = std::move(row);
+        return id;
+      },
+      next_page_token);
+}
+
 }  // namespace
 
 grpc::Status FinancingService::CreateBankReferral(grpc::ServerContext* context,
@@ -242,41 +281,14 @@ grpc::Status FinancingService::UpdateBankReferral(grpc::ServerContext* context,
 grpc::Status FinancingService::ListBankReferrals(grpc::ServerContext* context,
                                                  const v1::ListBankReferralsRequest* request,
                                                  v1::ListBankReferralsResponse* response) {
-  return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
-        ReferralFilter filter;
-        if (!request->person().empty()) {
-          CERCLES_RETURN_IF_ERROR(api::ParseName(request->person(), "people", "person").status());
-          filter.person = request->person();
-        }
-        CERCLES_ASSIGN_OR_RETURN(PersonGate gate, PersonGate::Of(context_, who, *context));
-        if (!filter.person.empty()) CERCLES_RETURN_IF_ERROR(gate.Check(filter.person));
-        if (!v1::BankReferralStatus_IsValid(request->status())) {
-          return absl::InvalidArgumentError("status is not a known BankReferralStatus");
-        }
-        filter.status = request->status();
-        return ListPage<v1::BankReferral>(
-            context_, request->page_size(), request->page_token(),
-            [&](storage::Transaction& tx, int64_t after_id, int limit) {
-              return VisibleRows<v1::BankReferral>(
-                  gate, after_id, limit,
-                  [&](int64_t after, int n) {
-                    return FinancingStore::ListReferrals(tx, filter, after, n);
-                  },
-                  [](const v1::BankReferral& r) { return r.person(); },
-                  [](const v1::BankReferral& r) {
-                    return api::ParseName(r.name(), "bankReferrals", "name").value_or(0);
-                  });
-            },
-            [&](v1::BankReferral referral) {
-              const int64_t id =
-                  api::ParseName(referral.name(), "bankReferrals", "name").value_or(0);
-              *response->add_referrals() = std::move(referral);
-              return id;
-            },
-            response->mutable_next_page_token());
-      });
+  return server::Serve(*context_.authorizer, context, *request, response,
+                       [&](const auth::Principal& who) -> absl::Status {
+                         return ListVisible<v1::BankReferral, ReferralFilter>(
+                             context_, who, *context, *request,
+                             v1::BankReferralStatus_IsValid(request->status()),
+                             "BankReferralStatus", "bankReferrals", FinancingStore::ListReferrals,
+                             response->mutable_referrals(), response->mutable_next_page_token());
+                       });
 }
 
 grpc::Status FinancingService::CreateSubsidyApplication(
@@ -354,41 +366,14 @@ grpc::Status FinancingService::UpdateSubsidyApplication(
 grpc::Status FinancingService::ListSubsidyApplications(
     grpc::ServerContext* context, const v1::ListSubsidyApplicationsRequest* request,
     v1::ListSubsidyApplicationsResponse* response) {
-  return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
-        SubsidyFilter filter;
-        if (!request->person().empty()) {
-          CERCLES_RETURN_IF_ERROR(api::ParseName(request->person(), "people", "person").status());
-          filter.person = request->person();
-        }
-        CERCLES_ASSIGN_OR_RETURN(PersonGate gate, PersonGate::Of(context_, who, *context));
-        if (!filter.person.empty()) CERCLES_RETURN_IF_ERROR(gate.Check(filter.person));
-        if (!v1::SubsidyStatus_IsValid(request->status())) {
-          return absl::InvalidArgumentError("status is not a known SubsidyStatus");
-        }
-        filter.status = request->status();
-        return ListPage<v1::SubsidyApplication>(
-            context_, request->page_size(), request->page_token(),
-            [&](storage::Transaction& tx, int64_t after_id, int limit) {
-              return VisibleRows<v1::SubsidyApplication>(
-                  gate, after_id, limit,
-                  [&](int64_t after, int n) {
-                    return FinancingStore::ListSubsidies(tx, filter, after, n);
-                  },
-                  [](const v1::SubsidyApplication& a) { return a.person(); },
-                  [](const v1::SubsidyApplication& a) {
-                    return api::ParseName(a.name(), "subsidyApplications", "name").value_or(0);
-                  });
-            },
-            [&](v1::SubsidyApplication application) {
-              const int64_t id =
-                  api::ParseName(application.name(), "subsidyApplications", "name").value_or(0);
-              *response->add_applications() = std::move(application);
-              return id;
-            },
-            response->mutable_next_page_token());
-      });
+  return server::Serve(*context_.authorizer, context, *request, response,
+                       [&](const auth::Principal& who) -> absl::Status {
+                         return ListVisible<v1::SubsidyApplication, SubsidyFilter>(
+                             context_, who, *context, *request,
+                             v1::SubsidyStatus_IsValid(request->status()), "SubsidyStatus",
+                             "subsidyApplications", FinancingStore::ListSubsidies,
+                             response->mutable_applications(), response->mutable_next_page_token());
+                       });
 }
 
 }  // namespace cercles::lending
