@@ -317,11 +317,16 @@ TEST_P(GroupCommitTest, OtherTransactionsStillGetTheirTurn) {
   // database with it.
   GroupCommitter committer(db());
   std::atomic<bool> stop{false};
+  std::atomic<int64_t> outside_writes{0};
   std::thread outsider([&] {
-    for (int64_t i = 0; !stop; ++i) {
+    while (!stop) {
       EXPECT_TRUE(IsOk(Write("UPDATE counter SET n = n + 1 WHERE id = 1")));
+      ++outside_writes;
     }
   });
+  // The batches start once the outsider is writing, so the two take turns (on
+  // a quiet machine 100 writes could otherwise be over before it starts).
+  while (outside_writes.load() == 0) std::this_thread::yield();
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
