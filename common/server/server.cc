@@ -188,10 +188,14 @@ ServerRunner::ServerRunner(ServerOptions options) : options_(std::move(options))
   log::SetComponent(options_.name);
 }
 
-ServerRunner::~ServerRunner() {
+ServerRunner::~ServerRunner() { Shutdown(); }
+
+void ServerRunner::Shutdown() {
+  draining_ = true;
   if (server_ != nullptr) {
     server_->Shutdown(std::chrono::system_clock::now());
     server_->Wait();
+    server_.reset();
   }
   if (metrics_server_ != nullptr) metrics_server_->Stop();
 }

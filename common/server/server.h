@@ -77,6 +77,9 @@ class ServerRunner {
   // (in-flight calls finish, streams are cancelled at the deadline), Wait.
   void WaitForTermination(const std::function<void()>& before_shutdown = {});
   void RequestStop() { stop_requested_ = true; }
+  // Stops at once: in-flight calls are cancelled, then waits for the handlers
+  // to return. Idempotent; for a start that fails after Start().
+  void Shutdown();
 
  private:
   ServerOptions options_;

@@ -1,17 +1,9 @@
 // cercles-lending: wiring only. The logic lives in lending_lib.
-#include <atomic>
-#include <cstdlib>
-
 #include "absl/flags/flag.h"
-#include "absl/strings/str_cat.h"
 #include "common/config/config.h"
-#include "common/events/outbox.h"
-#include "common/server/server.h"
 #include "common/server/server_flags.h"
 #include "common/service/context.h"
-#include "common/storage/database.h"
-#include "common/storage/group_commit.h"
-#include "common/util/clock.h"
+#include "common/service/process.h"
 #include "common/util/log.h"
 #include "services/lending/context.h"
 #include "services/lending/lending_service.h"
@@ -25,10 +17,8 @@ ABSL_FLAG(int64_t, membership_deadline_ms, 1000, "Deadline of each call to membe
 
 int main(int argc, char** argv) {
   using namespace cercles;  // NOLINT: main only
-  server::BlockTerminationSignals();
-  config::ParseFlagsWithEnv(argc, argv, "cercles-lending: loans, guarantees and the journal");
-  auto service_config = server::ServiceConfigFromFlags("lending");
-  config::ExitIfError(service_config.status());
+  service::ServiceProcess process(argc, argv, "lending",
+                                  "cercles-lending: loans, guarantees and the journal");
   const std::string membership_address = absl::GetFlag(FLAGS_membership_address);
   config::ExitIfError(config::RequireHostPort("membership_address", membership_address));
   const int64_t deadline_ms = absl::GetFlag(FLAGS_membership_deadline_ms);
@@ -36,43 +26,40 @@ int main(int argc, char** argv) {
     config::ExitIfError(absl::InvalidArgumentError(
         "--membership_deadline_ms (CERCLES_MEMBERSHIP_DEADLINE_MS) must be from 1 to 60000"));
   }
-
-  server::ServerRunner runner(service_config->server);
-  config::ExitIfError(runner.Init());
-  auto db = storage::Database::Open(service_config->database_url);
-  config::ExitIfError(db.status());
-
-  auto channel = server::ChannelToService(service_config->server, membership_address,
+  auto channel = server::ChannelToService(process.config().server, membership_address,
                                           absl::GetFlag(FLAGS_membership_server_name));
   config::ExitIfError(channel.status());
   lending::MembershipClient membership(*channel, absl::Milliseconds(deadline_ms));
 
-  service::ServiceRuntime runtime(**db, *runner.authorizer(), service_config->fund_id);
+  service::ServiceRuntime runtime(process.db(), *process.runner().authorizer(), process.fund_id());
   lending::LendingContext context{runtime.context(), &membership};
   lending::LendingService service(context);
   lending::FinancingService financing(context);
-  runner.AddService(&service, lending::v1::LendingService::service_full_name());
-  runner.AddService(&financing, lending::v1::FinancingService::service_full_name());
-  config::ExitIfError(runner.Start());
-  absl::Status migrated = lending::MigrateLending(**db);
-  if (migrated.ok()) migrated = lending::MigrateMembershipEvents(**db);
-  if (!migrated.ok()) {
-    log::Error("migration failed", {{"error", std::string(migrated.message())}});
-    return EXIT_FAILURE;
-  }
+  process.runner().AddService(&service, lending::v1::LendingService::service_full_name());
+  process.runner().AddService(&financing, lending::v1::FinancingService::service_full_name());
   // Membership's events keep lending's advisors, circles and loans' circles current.
-  lending::MembershipEventApplier applier(service_config->fund_id, context.clock);
-  auto subscriber =
-      lending::NewMembershipSubscriber(*channel, db->get(), &applier, runner.metrics());
+  lending::MembershipEventApplier applier(process.fund_id(), context.clock);
+  auto subscriber = lending::NewMembershipSubscriber(*channel, &process.db(), &applier,
+                                                     process.runner().metrics());
   subscriber->set_on_applied(
       [&](int64_t) { runtime.notifier().Notify(); });  // loan events to stream
-  subscriber->Start();
-  log::Info("ready", {{"database", (*db)->Describe()}, {"membership", membership_address}});
-  runner.SetServing(true);
-  runner.WaitForTermination([&] {
-    runtime.Stop();
-    subscriber->Stop();
-  });
+  const int exit_code = process.Run(
+      [&]() -> absl::Status {
+        absl::Status migrated = lending::MigrateLending(process.db());
+        if (migrated.ok()) migrated = lending::MigrateMembershipEvents(process.db());
+        if (!migrated.ok()) {
+          log::Error("migration failed", {{"error", std::string(migrated.message())}});
+          return migrated;
+        }
+        subscriber->Start();
+        log::Info("ready",
+                  {{"database", process.db().Describe()}, {"membership", membership_address}});
+        return absl::OkStatus();
+      },
+      [&] {
+        runtime.Stop();
+        subscriber->Stop();
+      });
   runtime.LogStats();
-  return EXIT_SUCCESS;
+  return exit_code;
 }

@@ -1,32 +1,24 @@
 // cercles-network: reads the flags and assembles; network_runtime.cc holds the
 // parts and the order they start and drain in.
-#include <cstdlib>
 #include <utility>
 
 #include "common/config/config.h"
-#include "common/server/server.h"
 #include "common/server/server_flags.h"
-#include "common/storage/database.h"
+#include "common/service/process.h"
 #include "services/network/flags.h"
 #include "services/network/network_runtime.h"
 
 int main(int argc, char** argv) {
   using namespace cercles;  // NOLINT: main only
-  server::BlockTerminationSignals();
-  config::ParseFlagsWithEnv(argc, argv, "cercles-network: the network of circles across funds");
-  auto service_config = server::ServiceConfigFromFlags("network");
-  config::ExitIfError(service_config.status());
+  service::ServiceProcess process(argc, argv, "network",
+                                  "cercles-network: the network of circles across funds");
+  const server::ServiceConfig& service_config = process.config();
   auto flags = network::NetworkFlagsFromFlags();
   config::ExitIfError(flags.status());
 
-  server::ServerRunner runner(service_config->server);
-  config::ExitIfError(runner.Init());
-  auto db = storage::Database::Open(service_config->database_url);
-  config::ExitIfError(db.status());
-
   network::NetworkRuntimeOptions options;
-  options.fund_id = service_config->fund_id;
-  options.trusted_services = service_config->server.trusted_services;
+  options.fund_id = service_config.fund_id;
+  options.trusted_services = service_config.server.trusted_services;
   options.membership_address = flags->membership_address;
   options.lending_address = flags->lending_address;
   options.cache_ttl = flags->cache_ttl;
@@ -34,25 +26,22 @@ int main(int argc, char** argv) {
   auto redis = network::RedisOptionsFromFlags();
   config::ExitIfError(redis.status());
   options.redis = *std::move(redis);
-  auto membership = server::ChannelToService(service_config->server, flags->membership_address,
+  auto membership = server::ChannelToService(service_config.server, flags->membership_address,
                                              flags->membership_server_name);
   config::ExitIfError(membership.status());
   options.membership = *std::move(membership);
-  auto peer_sync = network::PeerSyncOptionsFromFlags(service_config->server);
+  auto peer_sync = network::PeerSyncOptionsFromFlags(service_config.server);
   config::ExitIfError(peer_sync.status());
   options.peer_sync = *std::move(peer_sync);
   if (!flags->lending_address.empty()) {
-    auto lending = server::ChannelToService(service_config->server, flags->lending_address,
+    auto lending = server::ChannelToService(service_config.server, flags->lending_address,
                                             flags->lending_server_name);
     config::ExitIfError(lending.status());
     options.lending = *std::move(lending);
   }
 
-  network::NetworkRuntime network(std::move(options), **db, runner);
-  config::ExitIfError(runner.Start());
-  config::ExitIfError(network.Start());
-  runner.SetServing(true);
-  runner.WaitForTermination([&] { network.Stop(); });
+  network::NetworkRuntime network(std::move(options), process.db(), process.runner());
+  const int exit_code = process.Run([&] { return network.Start(); }, [&] { network.Stop(); });
   network.LogStats();
-  return EXIT_SUCCESS;
+  return exit_code;
 }
