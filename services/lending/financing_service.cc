@@ -199,83 +199,175 @@ absl::Status ListVisible(const LendingContext& context, const auth::Principal& w
       next_page_token);
 }
 
+// What an update of a referral writes: an unspecified status, no amount or no
+// note keeps the stored one.
+absl::StatusOr<ReferralChange> DecideReferralUpdate(const v1::BankReferral& stored,
+                                                    const v1::UpdateBankReferralRequest& request,
+                                                    const std::string& note) {
+  ReferralChange change;
+  change.status = stored.status();
+  if (request.status() != v1::BANK_REFERRAL_STATUS_UNSPECIFIED) {
+    CERCLES_RETURN_IF_ERROR(CheckReferralTransition(stored.status(), request.status()));
+    change.status = request.status();
+  }
+  if (request.has_amount_obtained()) {
+    const std::string& currency = stored.amount_requested().currency_code();
+    CERCLES_ASSIGN_OR_RETURN(change.amount_obtained_cents,
+                             FromMoney(request.amount_obtained(), currency, "amount_obtained"));
+  } else if (stored.has_amount_obtained()) {
+    change.amount_obtained_cents = stored.amount_obtained().minor_units();
+  }
+  change.note = note.empty() ? stored.note() : note;
+  return change;
+}
+
+// What an update of a subsidy application writes: the new status (always
+// given), the amount granted with it and the outcome.
+absl::StatusOr<SubsidyChange> DecideSubsidyUpdate(
+    const v1::SubsidyApplication& stored, const v1::UpdateSubsidyApplicationRequest& request,
+    const std::string& outcome) {
+  CERCLES_RETURN_IF_ERROR(CheckSubsidyTransition(stored.status(), request.status()));
+  SubsidyChange change;
+  change.status = request.status();
+  if (request.has_amount_granted()) {
+    const std::string& currency = stored.amount_requested().currency_code();
+    CERCLES_ASSIGN_OR_RETURN(change.amount_granted_cents,
+                             FromMoney(request.amount_granted(), currency, "amount_granted"));
+  }
+  change.outcome = outcome;
+  return change;
+}
+
+// What differs between the two financing records (bank referrals, subsidy
+// applications): names, rules, store functions and the record's field in the
+// Changed event. ServeCreate and ServeUpdate serve both through it.
+template <typename Record, typename Event, typename UpdateRequest, typename Change>
+struct FinancingKind {
+  using RecordType = Record;
+  const char* collection;        // of the resource names: "bankReferrals"
+  const char* what;              // in NOT_FOUND: "bank referral"
+  const char* amount_requested;  // the amount's field in a create request
+  absl::StatusOr<Record> (*normalise)(const Record&);
+  absl::StatusOr<std::string> (*check_update)(const UpdateRequest&);
+  absl::StatusOr<Change> (*decide_update)(const Record&, const UpdateRequest&, const std::string&);
+  absl::StatusOr<Record> (*insert)(storage::Transaction&, const Record&, int64_t,
+                                   const std::string&, const std::string&, absl::Time);
+  absl::StatusOr<std::optional<Record>> (*get)(storage::Transaction&, int64_t, bool);
+  absl::StatusOr<Record> (*update)(storage::Transaction&, int64_t, const Change&, absl::Time);
+  Record* (Event::*record_in_event)();
+};
+
+constexpr FinancingKind<v1::BankReferral, v1::BankReferralChanged, v1::UpdateBankReferralRequest,
+                        ReferralChange>
+    kBankReferrals{"bankReferrals",
+                   "bank referral",
+                   "referral.amount_requested",
+                   NormaliseNewReferral,
+                   CheckReferralUpdate,
+                   DecideReferralUpdate,
+                   FinancingStore::InsertReferral,
+                   FinancingStore::GetReferral,
+                   FinancingStore::UpdateReferral,
+                   &v1::BankReferralChanged::mutable_referral};
+
+constexpr FinancingKind<v1::SubsidyApplication, v1::SubsidyApplicationChanged,
+                        v1::UpdateSubsidyApplicationRequest, SubsidyChange>
+    kSubsidyApplications{"subsidyApplications",
+                         "subsidy application",
+                         "application.amount_requested",
+                         NormaliseNewSubsidyApplication,
+                         CheckSubsidyUpdate,
+                         DecideSubsidyUpdate,
+                         FinancingStore::InsertSubsidy,
+                         FinancingStore::GetSubsidy,
+                         FinancingStore::UpdateSubsidy,
+                         &v1::SubsidyApplicationChanged::mutable_application};
+
+// Appends the record's Changed event and answers with the record (`out` gives
+// the response's field).
+template <typename Record, typename Event, typename UpdateRequest, typename Change, typename Out>
+absl::Status Announce(const LendingContext& context, storage::Transaction& tx,
+                      const FinancingKind<Record, Event, UpdateRequest, Change>& kind,
+                      Record record, absl::Time now, Out out) {
+  Event event;
+  *(event.*kind.record_in_event)() = record;
+  CERCLES_RETURN_IF_ERROR(Append(context, tx, record.name(), event, now));
+  *out() = std::move(record);
+  return absl::OkStatus();
+}
+
+// CreateBankReferral, CreateSubsidyApplication: the record `given` checked, its
+// person in the caller's scope, then stored PREPARED in the fund's currency.
+template <typename Kind, typename Request, typename Response, typename Out>
+grpc::Status ServeCreate(const LendingContext& context, grpc::ServerContext* call,
+                         const Request& request, Response* response, const Kind& kind,
+                         const typename Kind::RecordType& given, Out out) {
+  using Record = typename Kind::RecordType;
+  return server::Serve(
+      *context.authorizer, call, request, response,
+      [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request.request_id()));
+        CERCLES_ASSIGN_OR_RETURN(Record draft, kind.normalise(given));
+        CERCLES_ASSIGN_OR_RETURN(PersonGate gate, PersonGate::Of(context, who, *call));
+        CERCLES_RETURN_IF_ERROR(gate.Check(draft.person()));
+        return RunWrite(
+            context, call, request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              std::string currency;
+              CERCLES_ASSIGN_OR_RETURN(int64_t cents, Amount(tx, draft.amount_requested(),
+                                                             kind.amount_requested, &currency));
+              CERCLES_ASSIGN_OR_RETURN(
+                  Record record, kind.insert(tx, draft, cents, currency, who.ToString(), now));
+              return Announce(context, tx, kind, std::move(record), now, out);
+            });
+      });
+}
+
+// UpdateBankReferral, UpdateSubsidyApplication: the update checked, the
+// record's person in the caller's scope, then the record locked and changed.
+template <typename Kind, typename Request, typename Response, typename Out>
+grpc::Status ServeUpdate(const LendingContext& context, grpc::ServerContext* call,
+                         const Request& request, Response* response, const Kind& kind, Out out) {
+  using Record = typename Kind::RecordType;
+  return server::Serve(
+      *context.authorizer, call, request, response,
+      [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request.request_id()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id,
+                                 api::ParseName(request.name(), kind.collection, "name"));
+        CERCLES_ASSIGN_OR_RETURN(std::string text, kind.check_update(request));
+        // The person of a record never changes: checked before the write.
+        CERCLES_ASSIGN_OR_RETURN(PersonGate gate, PersonGate::Of(context, who, *call));
+        CERCLES_RETURN_IF_ERROR(CheckPersonOf(context, gate, [&](storage::Transaction& tx) {
+          return kind.get(tx, id, /*for_update=*/false);
+        }));
+        return RunWrite(context, call, request, response,
+                        [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+                          CERCLES_ASSIGN_OR_RETURN(std::optional<Record> stored,
+                                                   kind.get(tx, id, /*for_update=*/true));
+                          if (!stored.has_value()) return NotFound(kind.what, request.name());
+                          CERCLES_ASSIGN_OR_RETURN(auto change,
+                                                   kind.decide_update(*stored, request, text));
+                          CERCLES_ASSIGN_OR_RETURN(Record record, kind.update(tx, id, change, now));
+                          return Announce(context, tx, kind, std::move(record), now, out);
+                        });
+      });
+}
+
 }  // namespace
 
 grpc::Status FinancingService::CreateBankReferral(grpc::ServerContext* context,
                                                   const v1::CreateBankReferralRequest* request,
                                                   v1::CreateBankReferralResponse* response) {
-  return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(v1::BankReferral draft, NormaliseNewReferral(request->referral()));
-        CERCLES_ASSIGN_OR_RETURN(PersonGate gate, PersonGate::Of(context_, who, *context));
-        CERCLES_RETURN_IF_ERROR(gate.Check(draft.person()));
-        return RunWrite(
-            context_, context, *request, response,
-            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              std::string currency;
-              CERCLES_ASSIGN_OR_RETURN(
-                  int64_t cents,
-                  Amount(tx, draft.amount_requested(), "referral.amount_requested", &currency));
-              CERCLES_ASSIGN_OR_RETURN(
-                  v1::BankReferral referral,
-                  FinancingStore::InsertReferral(tx, draft, cents, currency, who.ToString(), now));
-              v1::BankReferralChanged event;
-              *event.mutable_referral() = referral;
-              CERCLES_RETURN_IF_ERROR(Append(context_, tx, referral.name(), event, now));
-              *response->mutable_referral() = std::move(referral);
-              return absl::OkStatus();
-            });
-      });
+  return ServeCreate(context_, context, *request, response, kBankReferrals, request->referral(),
+                     [&] { return response->mutable_referral(); });
 }
 
 grpc::Status FinancingService::UpdateBankReferral(grpc::ServerContext* context,
                                                   const v1::UpdateBankReferralRequest* request,
                                                   v1::UpdateBankReferralResponse* response) {
-  return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t id,
-                                 api::ParseName(request->name(), "bankReferrals", "name"));
-        CERCLES_ASSIGN_OR_RETURN(std::string note, CheckReferralUpdate(*request));
-        // The person of a referral never changes: checked before the write.
-        CERCLES_ASSIGN_OR_RETURN(PersonGate gate, PersonGate::Of(context_, who, *context));
-        CERCLES_RETURN_IF_ERROR(CheckPersonOf(context_, gate, [&](storage::Transaction& tx) {
-          return FinancingStore::GetReferral(tx, id, /*for_update=*/false);
-        }));
-        return RunWrite(
-            context_, context, *request, response,
-            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              CERCLES_ASSIGN_OR_RETURN(std::optional<v1::BankReferral> stored,
-                                       FinancingStore::GetReferral(tx, id, /*for_update=*/true));
-              if (!stored.has_value()) return NotFound("bank referral", request->name());
-              ReferralChange change;
-              change.status = stored->status();
-              if (request->status() != v1::BANK_REFERRAL_STATUS_UNSPECIFIED) {
-                CERCLES_RETURN_IF_ERROR(
-                    CheckReferralTransition(stored->status(), request->status()));
-                change.status = request->status();
-              }
-              if (request->has_amount_obtained()) {
-                const std::string& currency = stored->amount_requested().currency_code();
-                CERCLES_ASSIGN_OR_RETURN(
-                    change.amount_obtained_cents,
-                    FromMoney(request->amount_obtained(), currency, "amount_obtained"));
-              } else if (stored->has_amount_obtained()) {
-                change.amount_obtained_cents = stored->amount_obtained().minor_units();
-              }
-              change.note = note.empty() ? stored->note() : note;
-              CERCLES_ASSIGN_OR_RETURN(v1::BankReferral referral,
-                                       FinancingStore::UpdateReferral(tx, id, change, now));
-              v1::BankReferralChanged event;
-              *event.mutable_referral() = referral;
-              CERCLES_RETURN_IF_ERROR(Append(context_, tx, referral.name(), event, now));
-              *response->mutable_referral() = std::move(referral);
-              return absl::OkStatus();
-            });
-      });
+  return ServeUpdate(context_, context, *request, response, kBankReferrals,
+                     [&] { return response->mutable_referral(); });
 }
 
 grpc::Status FinancingService::ListBankReferrals(grpc::ServerContext* context,
@@ -294,73 +386,15 @@ grpc::Status FinancingService::ListBankReferrals(grpc::ServerContext* context,
 grpc::Status FinancingService::CreateSubsidyApplication(
     grpc::ServerContext* context, const v1::CreateSubsidyApplicationRequest* request,
     v1::CreateSubsidyApplicationResponse* response) {
-  return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(v1::SubsidyApplication draft,
-                                 NormaliseNewSubsidyApplication(request->application()));
-        CERCLES_ASSIGN_OR_RETURN(PersonGate gate, PersonGate::Of(context_, who, *context));
-        CERCLES_RETURN_IF_ERROR(gate.Check(draft.person()));
-        return RunWrite(
-            context_, context, *request, response,
-            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              std::string currency;
-              CERCLES_ASSIGN_OR_RETURN(
-                  int64_t cents,
-                  Amount(tx, draft.amount_requested(), "application.amount_requested", &currency));
-              CERCLES_ASSIGN_OR_RETURN(
-                  v1::SubsidyApplication application,
-                  FinancingStore::InsertSubsidy(tx, draft, cents, currency, who.ToString(), now));
-              v1::SubsidyApplicationChanged event;
-              *event.mutable_application() = application;
-              CERCLES_RETURN_IF_ERROR(Append(context_, tx, application.name(), event, now));
-              *response->mutable_application() = std::move(application);
-              return absl::OkStatus();
-            });
-      });
+  return ServeCreate(context_, context, *request, response, kSubsidyApplications,
+                     request->application(), [&] { return response->mutable_application(); });
 }
 
 grpc::Status FinancingService::UpdateSubsidyApplication(
     grpc::ServerContext* context, const v1::UpdateSubsidyApplicationRequest* request,
     v1::UpdateSubsidyApplicationResponse* response) {
-  return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t id,
-                                 api::ParseName(request->name(), "subsidyApplications", "name"));
-        CERCLES_ASSIGN_OR_RETURN(std::string outcome, CheckSubsidyUpdate(*request));
-        // The person of an application never changes: checked before the write.
-        CERCLES_ASSIGN_OR_RETURN(PersonGate gate, PersonGate::Of(context_, who, *context));
-        CERCLES_RETURN_IF_ERROR(CheckPersonOf(context_, gate, [&](storage::Transaction& tx) {
-          return FinancingStore::GetSubsidy(tx, id, /*for_update=*/false);
-        }));
-        return RunWrite(
-            context_, context, *request, response,
-            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              CERCLES_ASSIGN_OR_RETURN(std::optional<v1::SubsidyApplication> stored,
-                                       FinancingStore::GetSubsidy(tx, id, /*for_update=*/true));
-              if (!stored.has_value()) return NotFound("subsidy application", request->name());
-              CERCLES_RETURN_IF_ERROR(CheckSubsidyTransition(stored->status(), request->status()));
-              SubsidyChange change;
-              change.status = request->status();
-              if (request->has_amount_granted()) {
-                const std::string& currency = stored->amount_requested().currency_code();
-                CERCLES_ASSIGN_OR_RETURN(
-                    change.amount_granted_cents,
-                    FromMoney(request->amount_granted(), currency, "amount_granted"));
-              }
-              change.outcome = outcome;
-              CERCLES_ASSIGN_OR_RETURN(v1::SubsidyApplication application,
-                                       FinancingStore::UpdateSubsidy(tx, id, change, now));
-              v1::SubsidyApplicationChanged event;
-              *event.mutable_application() = application;
-              CERCLES_RETURN_IF_ERROR(Append(context_, tx, application.name(), event, now));
-              *response->mutable_application() = std::move(application);
-              return absl::OkStatus();
-            });
-      });
+  return ServeUpdate(context_, context, *request, response, kSubsidyApplications,
+                     [&] { return response->mutable_application(); });
 }
 
 grpc::Status FinancingService::ListSubsidyApplications(

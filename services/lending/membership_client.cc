@@ -1,7 +1,10 @@
 #include "services/lending/membership_client.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "common/auth/scope.h"
+#include "common/util/status_macros.h"
 
 namespace cercles::lending {
 
@@ -10,16 +13,26 @@ MembershipClient::MembershipClient(std::shared_ptr<grpc::Channel> channel, absl:
       people_(cercles::membership::v1::PeopleService::NewStub(channel)),
       deadline_(deadline) {}
 
-absl::StatusOr<cercles::membership::v1::Circle> MembershipClient::GetCircle(
-    const std::string& name, const std::string& trace_parent) const {
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> MembershipClient::Ask(
+    Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+    const Request& request, const std::string& subject, const std::string& trace_parent) const {
   grpc::ClientContext context;
   Prepare(context, trace_parent);
+  Response response;
+  grpc::Status status = (stub.*method)(&context, request, &response);
+  if (!status.ok()) return Translate(status, subject);
+  return response;
+}
+
+absl::StatusOr<cercles::membership::v1::Circle> MembershipClient::GetCircle(
+    const std::string& name, const std::string& trace_parent) const {
   cercles::membership::v1::GetCircleRequest request;
   request.set_name(name);
-  cercles::membership::v1::GetCircleResponse response;
-  grpc::Status status = stub_->GetCircle(&context, request, &response);
-  if (!status.ok()) return Translate(status, name);
-  return response.circle();
+  CERCLES_ASSIGN_OR_RETURN(cercles::membership::v1::GetCircleResponse response,
+                           Ask(*stub_, &cercles::membership::v1::MembershipService::Stub::GetCircle,
+                               request, name, trace_parent));
+  return std::move(*response.mutable_circle());
 }
 
 absl::StatusOr<std::vector<std::string>> MembershipClient::ListCurrentMembers(
@@ -31,11 +44,10 @@ absl::StatusOr<std::vector<std::string>> MembershipClient::ListCurrentMembers(
   // A circle has at most a handful of members; the bound only stops a
   // misbehaving server from keeping lending in this loop.
   for (int page = 0; page < 100; ++page) {
-    grpc::ClientContext context;
-    Prepare(context, trace_parent);
-    cercles::membership::v1::ListCircleMembersResponse response;
-    grpc::Status status = stub_->ListCircleMembers(&context, request, &response);
-    if (!status.ok()) return Translate(status, circle);
+    CERCLES_ASSIGN_OR_RETURN(
+        cercles::membership::v1::ListCircleMembersResponse response,
+        Ask(*stub_, &cercles::membership::v1::MembershipService::Stub::ListCircleMembers, request,
+            circle, trace_parent));
     for (const auto& member : response.members()) {
       if (!member.has_leave_time()) members.push_back(member.person());
     }
@@ -48,15 +60,15 @@ absl::StatusOr<std::vector<std::string>> MembershipClient::ListCurrentMembers(
 
 absl::StatusOr<std::optional<int64_t>> MembershipClient::CurrentCircleOf(
     const std::string& person, const std::string& trace_parent) const {
-  grpc::ClientContext context;
-  Prepare(context, trace_parent);
   cercles::membership::v1::GetPersonRequest request;
   request.set_name(person);
-  cercles::membership::v1::GetPersonResponse response;
-  grpc::Status status = people_->GetPerson(&context, request, &response);
-  if (status.error_code() == grpc::StatusCode::NOT_FOUND) return std::optional<int64_t>();
-  if (!status.ok()) return Translate(status, person);
-  return auth::CircleIdOfName(response.person().current_circle());
+  absl::StatusOr<cercles::membership::v1::GetPersonResponse> response =
+      Ask(*people_, &cercles::membership::v1::PeopleService::Stub::GetPerson, request, person,
+          trace_parent);
+  // Only membership's NOT_FOUND translates to NOT_FOUND: a person it does not know.
+  if (absl::IsNotFound(response.status())) return std::optional<int64_t>();
+  if (!response.ok()) return response.status();
+  return auth::CircleIdOfName(response->person().current_circle());
 }
 
 std::string TraceParentOf(const grpc::ServerContext& context) {

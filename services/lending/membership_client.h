@@ -41,6 +41,12 @@ class MembershipClient {
                                                          const std::string& trace_parent) const;
 
  private:
+  // One call to membership: the deadline and the caller's trace, then the
+  // answer, or the transport status translated for `subject` (see GetCircle).
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> Ask(
+      Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+      const Request& request, const std::string& subject, const std::string& trace_parent) const;
   void Prepare(grpc::ClientContext& context, const std::string& trace_parent) const;
   // Transport codes to domain answers (see GetCircle).
   absl::Status Translate(const grpc::Status& status, const std::string& circle) const;

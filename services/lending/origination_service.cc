@@ -266,6 +266,43 @@ absl::StatusOr<DisbursementTerms> ParseDisbursement(const v1::DisburseLoanReques
   return d;
 }
 
+// CastCircleVote and CloseCircleVote: the loan named and the request's own
+// fields checked (`check`), a replay answered before membership is asked, the
+// vote open and membership's view of the circle fetched; then, in the write, the
+// loan locked and checked again and `apply(tx, who, loan, view, settings, now,
+// changes)` run, then the loan saved with the changes it names.
+template <typename Request, typename Response, typename Check, typename Apply>
+grpc::Status ServeVote(const LendingContext& context, grpc::ServerContext* call,
+                       const Request& request, Response* response, Check check, Apply apply) {
+  return server::Serve(
+      *context.authorizer, call, request, response,
+      [&](const auth::Principal& who) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request.request_id()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request.loan(), "loans", "loan"));
+        CERCLES_RETURN_IF_ERROR(check());
+        CERCLES_ASSIGN_OR_RETURN(bool replayed,
+                                 service::AnswerReplay(context, call, request, response));
+        if (replayed) return absl::OkStatus();
+        CERCLES_ASSIGN_OR_RETURN(LoanRecord before, ReadLoan(*context.db, who, id));
+        CERCLES_RETURN_IF_ERROR(CheckVoteOpen(before.name(), before.state));
+        CERCLES_ASSIGN_OR_RETURN(CircleView view, FetchCircle(context, before.circle, call));
+        return RunWrite(
+            context, call, request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              response->Clear();  // the write may run again after ABORTED
+              CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, id));
+              CERCLES_RETURN_IF_ERROR(CheckVoteOpen(loan.name(), loan.state));
+              CERCLES_RETURN_IF_ERROR(
+                  CheckSameCircle(loan.name(), loan.circle, view.circle.name()));
+              CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
+              std::vector<std::string> changes;
+              CERCLES_RETURN_IF_ERROR(apply(tx, who, loan, view, settings, now, changes));
+              return SaveAndAnnounce(tx, context, loan, settings, changes, 0, now,
+                                     response->mutable_loan());
+            });
+      });
+}
+
 }  // namespace
 
 grpc::Status LendingService::SubmitLoanRequest(grpc::ServerContext* context,
@@ -332,78 +369,44 @@ grpc::Status LendingService::SubmitLoanRequest(grpc::ServerContext* context,
 grpc::Status LendingService::CastCircleVote(grpc::ServerContext* context,
                                             const v1::CastCircleVoteRequest* request,
                                             v1::CastCircleVoteResponse* response) {
-  return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->loan(), "loans", "loan"));
-        CERCLES_RETURN_IF_ERROR(api::ParseName(request->voter(), "people", "voter").status());
-        CERCLES_ASSIGN_OR_RETURN(bool replayed,
-                                 service::AnswerReplay(context_, context, *request, response));
-        if (replayed) return absl::OkStatus();
-        CERCLES_ASSIGN_OR_RETURN(LoanRecord before, ReadLoan(*context_.db, who, id));
-        CERCLES_RETURN_IF_ERROR(CheckVoteOpen(before.name(), before.state));
-        CERCLES_ASSIGN_OR_RETURN(CircleView view, FetchCircle(context_, before.circle, context));
-        const Vote vote{request->voter(), request->approve(), request->comment()};
-        return RunWrite(
-            context_, context, *request, response,
-            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              response->Clear();  // the write may run again after ABORTED
-              CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, id));
-              CERCLES_RETURN_IF_ERROR(CheckVoteOpen(loan.name(), loan.state));
-              CERCLES_RETURN_IF_ERROR(
-                  CheckSameCircle(loan.name(), loan.circle, view.circle.name()));
-              CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
-              CERCLES_RETURN_IF_ERROR(
-                  CheckVote(loan.applicant, loan.voters, loan.votes, vote, settings));
-              CERCLES_RETURN_IF_ERROR(CheckVoterIsMember(vote.voter, loan.circle, view.members));
-              CERCLES_RETURN_IF_ERROR(InsertVote(tx, id, vote, who.ToString(), now));
-              loan.votes.push_back(vote);
-              loan.vote_recorders.push_back(who.ToString());
-              loan.vote_times.push_back(now);
-              CERCLES_ASSIGN_OR_RETURN(
-                  VoteTally tally, TallyVotes(loan.applicant, loan.voters, loan.votes, settings));
-              std::vector<std::string> changes = {"VOTE_CAST"};
-              if (tally.outcome != VoteOutcome::kPending) {
-                CERCLES_RETURN_IF_ERROR(ApplyVoteOutcome(tx, loan, tally, view, settings, now));
-                changes.push_back(LoanStateName(loan.state));
-              }
-              return SaveAndAnnounce(tx, context_, loan, settings, changes, 0, now,
-                                     response->mutable_loan());
-            });
+  const Vote vote{request->voter(), request->approve(), request->comment()};
+  return ServeVote(
+      context_, context, *request, response,
+      [&] { return api::ParseName(request->voter(), "people", "voter").status(); },
+      [&](storage::Transaction& tx, const auth::Principal& who, LoanRecord& loan,
+          const CircleView& view, const FundSettings& settings, absl::Time now,
+          std::vector<std::string>& changes) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(CheckVote(loan.applicant, loan.voters, loan.votes, vote, settings));
+        CERCLES_RETURN_IF_ERROR(CheckVoterIsMember(vote.voter, loan.circle, view.members));
+        CERCLES_RETURN_IF_ERROR(InsertVote(tx, loan.id, vote, who.ToString(), now));
+        loan.votes.push_back(vote);
+        loan.vote_recorders.push_back(who.ToString());
+        loan.vote_times.push_back(now);
+        CERCLES_ASSIGN_OR_RETURN(VoteTally tally,
+                                 TallyVotes(loan.applicant, loan.voters, loan.votes, settings));
+        changes.push_back("VOTE_CAST");
+        if (tally.outcome != VoteOutcome::kPending) {
+          CERCLES_RETURN_IF_ERROR(ApplyVoteOutcome(tx, loan, tally, view, settings, now));
+          changes.push_back(LoanStateName(loan.state));
+        }
+        return absl::OkStatus();
       });
 }
 
 grpc::Status LendingService::CloseCircleVote(grpc::ServerContext* context,
                                              const v1::CloseCircleVoteRequest* request,
                                              v1::CloseCircleVoteResponse* response) {
-  return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->loan(), "loans", "loan"));
-        CERCLES_ASSIGN_OR_RETURN(bool replayed,
-                                 service::AnswerReplay(context_, context, *request, response));
-        if (replayed) return absl::OkStatus();
-        CERCLES_ASSIGN_OR_RETURN(LoanRecord before, ReadLoan(*context_.db, who, id));
-        CERCLES_RETURN_IF_ERROR(CheckVoteOpen(before.name(), before.state));
-        CERCLES_ASSIGN_OR_RETURN(CircleView view, FetchCircle(context_, before.circle, context));
-        return RunWrite(
-            context_, context, *request, response,
-            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              response->Clear();  // the write may run again after ABORTED
-              CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, id));
-              CERCLES_RETURN_IF_ERROR(CheckVoteOpen(loan.name(), loan.state));
-              CERCLES_RETURN_IF_ERROR(
-                  CheckSameCircle(loan.name(), loan.circle, view.circle.name()));
-              CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
-              CERCLES_ASSIGN_OR_RETURN(VoteTally tally,
-                                       TallyVotes(loan.applicant, loan.voters, loan.votes, settings,
-                                                  /*closed=*/true));
-              CERCLES_RETURN_IF_ERROR(ApplyVoteOutcome(tx, loan, tally, view, settings, now));
-              return SaveAndAnnounce(tx, context_, loan, settings, {LoanStateName(loan.state)}, 0,
-                                     now, response->mutable_loan());
-            });
+  return ServeVote(
+      context_, context, *request, response, [] { return absl::OkStatus(); },
+      [&](storage::Transaction& tx, const auth::Principal&, LoanRecord& loan,
+          const CircleView& view, const FundSettings& settings, absl::Time now,
+          std::vector<std::string>& changes) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(VoteTally tally,
+                                 TallyVotes(loan.applicant, loan.voters, loan.votes, settings,
+                                            /*closed=*/true));
+        CERCLES_RETURN_IF_ERROR(ApplyVoteOutcome(tx, loan, tally, view, settings, now));
+        changes.push_back(LoanStateName(loan.state));
+        return absl::OkStatus();
       });
 }
 
