@@ -89,7 +89,6 @@ constexpr char kWritableColumns[] =
     "given_name, family_name, given_key, family_key, language, email, phone, postal_address, "
     "birth_date, gender, has_business, business_name, sector, sector_key, business_stage, "
     "business_start_date, expertise_opt_in, share_with_network, share_with_other_funds, status";
-constexpr int kWritableColumnCount = 20;
 
 std::vector<storage::Value> WritableValues(const Person& p) {
   const v1::Business& business = p.business();
@@ -167,17 +166,13 @@ absl::StatusOr<Person> PeopleStore::Insert(storage::Transaction& tx, const Perso
   std::vector<storage::Value> params = WritableValues(draft);
   params.emplace_back(now_us);
   params.emplace_back(now_us);
-  std::string placeholders;
-  for (int i = 0; i < kWritableColumnCount + 2; ++i) {
-    absl::StrAppend(&placeholders, i == 0 ? "?" : ", ?");
-  }
-  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows,
-                           tx.Query(absl::StrCat("INSERT INTO people (", kWritableColumns,
-                                                 ", create_time_us, update_time_us) VALUES (",
-                                                 placeholders, ") RETURNING id"),
-                                    params));
-  if (rows.size() != 1) return absl::InternalError("person insert returned no id");
-  const int64_t id = rows[0].Int(0);
+  CERCLES_ASSIGN_OR_RETURN(const int64_t id,
+                           storage::InsertReturningId(
+                               tx,
+                               absl::StrCat("INSERT INTO people (", kWritableColumns,
+                                            ", create_time_us, update_time_us) VALUES (",
+                                            storage::Placeholders(params.size()), ") RETURNING id"),
+                               params, "person"));
   CERCLES_RETURN_IF_ERROR(WriteExpertise(tx, id, draft));
   Person stored = draft;
   stored.set_name(PersonName(id));
