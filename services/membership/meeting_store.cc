@@ -30,12 +30,8 @@ void AppendDayRange(const DayRange& range, const std::string& column, std::strin
 
 // "?, ?, ?" and the ids as parameters.
 std::string IdList(const std::map<int64_t, Meeting*>& by_id, std::vector<storage::Value>* params) {
-  std::string placeholders;
-  for (const auto& entry : by_id) {
-    absl::StrAppend(&placeholders, placeholders.empty() ? "?" : ", ?");
-    params->emplace_back(entry.first);
-  }
-  return placeholders;
+  for (const auto& entry : by_id) params->emplace_back(entry.first);
+  return storage::Placeholders(by_id.size());
 }
 
 // Days are written by FormatDay, so they read back; a row that does not is

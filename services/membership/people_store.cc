@@ -129,18 +129,16 @@ absl::Status WriteExpertise(storage::Transaction& tx, int64_t id, const Person& 
 absl::Status LoadExpertise(storage::Transaction& tx, std::vector<Person>& people) {
   if (people.empty()) return absl::OkStatus();
   std::map<int64_t, Person*> by_id;
-  std::string placeholders;
   std::vector<storage::Value> params;
   for (Person& p : people) {
     const int64_t id = api::ParseName(p.name(), "people", "name").value_or(0);
     by_id[id] = &p;
-    absl::StrAppend(&placeholders, placeholders.empty() ? "?" : ", ?");
     params.emplace_back(id);
   }
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows rows,
       tx.Query(absl::StrCat("SELECT person_id, value FROM person_expertise WHERE person_id IN (",
-                            placeholders, ") ORDER BY person_id, position"),
+                            storage::Placeholders(params.size()), ") ORDER BY person_id, position"),
                params));
   for (const storage::Row& row : rows) {
     auto it = by_id.find(row.Int(0));
