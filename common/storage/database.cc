@@ -49,6 +49,16 @@ std::string Placeholders(size_t n) {
   return out;
 }
 
+absl::StatusOr<int64_t> InsertReturningId(Transaction& tx, std::string_view sql,
+                                          const std::vector<Value>& params, std::string_view what) {
+  absl::StatusOr<Rows> rows = tx.Query(sql, params);
+  if (!rows.ok()) return rows.status();
+  if (rows->size() != 1) {
+    return absl::InternalError(absl::StrCat(ToAbsl(what), " insert returned no id"));
+  }
+  return (*rows)[0].Int(0);
+}
+
 std::string ApplyDialect(std::string_view sql, Engine engine) {
   if (engine == Engine::kSqlite) {
     return absl::StrReplaceAll(ToAbsl(sql), {{"{{SERIAL_PK}}", "INTEGER PRIMARY KEY AUTOINCREMENT"},

@@ -144,6 +144,13 @@ std::string ApplyDialect(std::string_view sql, Engine engine);
 // "?, ?, ?" for an IN (...) list of n values.
 std::string Placeholders(size_t n);
 
+// Inserts one row with `sql`, an INSERT ending in "RETURNING <id column>", and
+// returns the new row's id: how every store learns the id of what it created.
+// The statement's own error as it is (ALREADY_EXISTS for a unique violation...);
+// INTERNAL "<what> insert returned no id" when it returned no single row.
+absl::StatusOr<int64_t> InsertReturningId(Transaction& tx, std::string_view sql,
+                                          const std::vector<Value>& params, std::string_view what);
+
 }  // namespace cercles::storage
 
 #endif  // CERCLES_COMMON_STORAGE_DATABASE_H_

@@ -88,12 +88,8 @@ std::string PersonVisibleCondition(const std::string& person_id_column,
   params->emplace_back(static_cast<int64_t>(v1::CIRCLE_STATUS_DISSOLVED));
   params->emplace_back(static_cast<int64_t>(v1::CIRCLE_STATUS_MERGED));
   if (!circles.empty()) {
-    sql += " AND vm.circle_id NOT IN (";
-    for (size_t i = 0; i < circles.size(); ++i) {
-      sql += i == 0 ? "?" : ", ?";
-      params->emplace_back(circles[i]);
-    }
-    sql += ")";
+    absl::StrAppend(&sql, " AND vm.circle_id NOT IN (", storage::Placeholders(circles.size()), ")");
+    params->insert(params->end(), circles.begin(), circles.end());
   }
   sql += ")";
   return sql;

@@ -18,12 +18,19 @@
 namespace cercles::membership {
 namespace {
 
-// One page of an in-memory list (members, history: bounded by the circle's life).
-template <typename T, typename Add>
-absl::Status Page(const std::vector<T>& all, int32_t page_size, const std::string& token, Add add,
-                  std::string* next_token) {
-  CERCLES_ASSIGN_OR_RETURN(int size, api::NormalisePageSize(page_size));
-  CERCLES_ASSIGN_OR_RETURN(int64_t offset, api::DecodeIdPageToken(token));
+// One page of a list that belongs to one circle `who` may read (its members, its
+// history): `load` reads it whole in a read transaction (it is bounded by the
+// circle's life), `add` puts each row of the page in the response.
+template <typename Request, typename Load, typename Add>
+absl::Status PageOfCircle(const MembershipContext& context, const auth::Principal& who,
+                          const Request& request, Load load, Add add, std::string* next_token) {
+  CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request.circle(), "circles", "circle"));
+  CERCLES_ASSIGN_OR_RETURN(auto tx, context.db->Begin(storage::TxMode::kRead));
+  CERCLES_RETURN_IF_ERROR(CheckCircleAccess(*tx, who, id, CircleAccess::kRead));
+  CERCLES_ASSIGN_OR_RETURN(const auto all, load(*tx, id));
+  CERCLES_RETURN_IF_ERROR(tx->Commit());
+  CERCLES_ASSIGN_OR_RETURN(int size, api::NormalisePageSize(request.page_size()));
+  CERCLES_ASSIGN_OR_RETURN(int64_t offset, api::DecodeIdPageToken(request.page_token()));
   const size_t begin = std::min(all.size(), static_cast<size_t>(offset));
   const size_t end = std::min(all.size(), begin + static_cast<size_t>(size));
   for (size_t i = begin; i < end; ++i) add(all[i]);
@@ -50,23 +57,6 @@ absl::StatusOr<MemberChange> ParseMemberChange(const Request& request) {
 
 }  // namespace
 
-template <typename Event>
-absl::StatusOr<v1::Circle> MembershipService::RecordMemberChange(storage::Transaction& tx,
-                                                                 const auth::Principal& who,
-                                                                 const CircleState& state,
-                                                                 int delta, const MemberRow& member,
-                                                                 absl::Time at, absl::Time now) {
-  const int count = state.member_count + delta;
-  const v1::CircleStatus status = StatusAfterCountChange(state.status, count);
-  CERCLES_RETURN_IF_ERROR(circles_.SetCountAndStatus(
-      tx, state, count, status, CountChangeReason(status), who.ToString(), at));
-  Event event;
-  *event.mutable_member() = MemberMessage(member);
-  CERCLES_ASSIGN_OR_RETURN(*event.mutable_circle(), Reload(tx, state.id));
-  CERCLES_RETURN_IF_ERROR(Emit(tx, context_, event.circle().name(), event, now));
-  return event.circle();
-}
-
 absl::StatusOr<JoiningPerson> MembershipService::LoadJoiningPerson(storage::Transaction& tx,
                                                                    int64_t person_id) {
   JoiningPerson joining;
@@ -80,39 +70,57 @@ absl::StatusOr<JoiningPerson> MembershipService::LoadJoiningPerson(storage::Tran
   return joining;
 }
 
+template <typename Event, typename Request, typename Response>
+absl::Status MembershipService::ChangeMember(grpc::ServerContext* call, const auth::Principal& who,
+                                             const Request& request, Response* response, int delta,
+                                             const MemberCheck& check, const MemberWrite& write) {
+  CERCLES_ASSIGN_OR_RETURN(const MemberChange change, ParseMemberChange(request));
+  return RunWrite(
+      context_, call, request, response,
+      [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(CircleState state, LockManagedCircle(tx, who, change.circle_id));
+        CERCLES_RETURN_IF_ERROR(check(tx, change.person_id, state));
+        CERCLES_ASSIGN_OR_RETURN(
+            const absl::Time at,
+            ChangeTime(request.has_effective_time() ? &request.effective_time() : nullptr, who, now,
+                       state));
+        CERCLES_ASSIGN_OR_RETURN(MemberRow member,
+                                 write(tx, change.circle_id, change.person_id, change.reason, at));
+        const int count = state.member_count + delta;
+        const v1::CircleStatus status = StatusAfterCountChange(state.status, count);
+        CERCLES_RETURN_IF_ERROR(circles_.SetCountAndStatus(
+            tx, state, count, status, CountChangeReason(status), who.ToString(), at));
+        Event event;
+        *event.mutable_member() = MemberMessage(member);
+        CERCLES_ASSIGN_OR_RETURN(*event.mutable_circle(), Reload(tx, state.id));
+        CERCLES_RETURN_IF_ERROR(Emit(tx, context_, event.circle().name(), event, now));
+        *response->mutable_circle() = event.circle();
+        return absl::OkStatus();
+      });
+}
+
 grpc::Status MembershipService::AddCircleMember(grpc::ServerContext* context,
                                                 const v1::AddCircleMemberRequest* request,
                                                 v1::AddCircleMemberResponse* response) {
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(const MemberChange change, ParseMemberChange(*request));
-        return RunWrite(
-            context_, context, *request, response,
-            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+        return ChangeMember<v1::CircleMemberAdded>(
+            context, who, *request, response, +1,
+            [&](storage::Transaction& tx, int64_t person_id,
+                const CircleState& state) -> absl::Status {
+              CERCLES_RETURN_IF_ERROR(CheckPersonAccess(tx, who, person_id, CircleAccess::kManage));
               CERCLES_RETURN_IF_ERROR(
-                  CheckCircleAccess(tx, who, change.circle_id, CircleAccess::kManage));
-              CERCLES_RETURN_IF_ERROR(
-                  CheckPersonAccess(tx, who, change.person_id, CircleAccess::kManage));
-              CERCLES_ASSIGN_OR_RETURN(CircleState state, circles_.LockState(tx, change.circle_id));
-              CERCLES_RETURN_IF_ERROR(CheckCanAddMember(state.status, state.member_count,
-                                                        CircleName(change.circle_id)));
-              CERCLES_ASSIGN_OR_RETURN(JoiningPerson joining,
-                                       LoadJoiningPerson(tx, change.person_id));
-              CERCLES_RETURN_IF_ERROR(
-                  CheckPersonMayJoin(joining, context_.settings.require_training));
-              CERCLES_ASSIGN_OR_RETURN(
-                  const absl::Time at,
-                  ChangeTime(request->has_effective_time() ? &request->effective_time() : nullptr,
-                             who, now, state));
-              CERCLES_ASSIGN_OR_RETURN(
-                  MemberRow member,
-                  circles_.AddMember(tx, change.circle_id, change.person_id, change.reason, at));
-              CERCLES_ASSIGN_OR_RETURN(
-                  *response->mutable_circle(),
-                  RecordMemberChange<v1::CircleMemberAdded>(tx, who, state, +1, member, at, now));
+                  CheckCanAddMember(state.status, state.member_count, CircleName(state.id)));
+              CERCLES_ASSIGN_OR_RETURN(JoiningPerson joining, LoadJoiningPerson(tx, person_id));
+              return CheckPersonMayJoin(joining, context_.settings.require_training);
+            },
+            [&](storage::Transaction& tx, int64_t circle_id, int64_t person_id,
+                const std::string& reason, absl::Time at) -> absl::StatusOr<MemberRow> {
+              CERCLES_ASSIGN_OR_RETURN(MemberRow member,
+                                       circles_.AddMember(tx, circle_id, person_id, reason, at));
               *response->mutable_member() = MemberMessage(member);
-              return absl::OkStatus();
+              return member;
             });
       });
 }
@@ -120,47 +128,30 @@ grpc::Status MembershipService::AddCircleMember(grpc::ServerContext* context,
 grpc::Status MembershipService::RemoveCircleMember(grpc::ServerContext* context,
                                                    const v1::RemoveCircleMemberRequest* request,
                                                    v1::RemoveCircleMemberResponse* response) {
-  return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(const MemberChange change, ParseMemberChange(*request));
-        return RunWrite(
-            context_, context, *request, response,
-            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              CERCLES_ASSIGN_OR_RETURN(CircleState state,
-                                       LockManagedCircle(tx, who, change.circle_id));
-              CERCLES_RETURN_IF_ERROR(
-                  CheckCanRemoveMember(state.status, CircleName(change.circle_id)));
-              CERCLES_ASSIGN_OR_RETURN(
-                  const absl::Time at,
-                  ChangeTime(request->has_effective_time() ? &request->effective_time() : nullptr,
-                             who, now, state));
-              CERCLES_ASSIGN_OR_RETURN(
-                  MemberRow member,
-                  circles_.RemoveMember(tx, change.circle_id, change.person_id, change.reason, at));
-              CERCLES_ASSIGN_OR_RETURN(
-                  *response->mutable_circle(),
-                  RecordMemberChange<v1::CircleMemberRemoved>(tx, who, state, -1, member, at, now));
-              return absl::OkStatus();
-            });
-      });
+  return server::Serve(*context_.authorizer, context, *request, response,
+                       [&](const auth::Principal& who) -> absl::Status {
+                         return ChangeMember<v1::CircleMemberRemoved>(
+                             context, who, *request, response, -1,
+                             [&](storage::Transaction&, int64_t, const CircleState& state) {
+                               return CheckCanRemoveMember(state.status, CircleName(state.id));
+                             },
+                             [&](storage::Transaction& tx, int64_t circle_id, int64_t person_id,
+                                 const std::string& reason, absl::Time at) {
+                               return circles_.RemoveMember(tx, circle_id, person_id, reason, at);
+                             });
+                       });
 }
 
 grpc::Status MembershipService::ListCircleMembers(grpc::ServerContext* context,
                                                   const v1::ListCircleMembersRequest* request,
                                                   v1::ListCircleMembersResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int64_t id,
-                                 api::ParseName(request->circle(), "circles", "circle"));
-        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
-        CERCLES_RETURN_IF_ERROR(CheckCircleAccess(*tx, who, id, CircleAccess::kRead));
-        CERCLES_ASSIGN_OR_RETURN(std::vector<MemberRow> members,
-                                 circles_.ListMembers(*tx, id, request->include_former()));
-        CERCLES_RETURN_IF_ERROR(tx->Commit());
-        return Page(
-            members, request->page_size(), request->page_token(),
+      *context_.authorizer, context, *request, response, [&](const auth::Principal& who) {
+        return PageOfCircle(
+            context_, who, *request,
+            [&](storage::Transaction& tx, int64_t id) {
+              return circles_.ListMembers(tx, id, request->include_former());
+            },
             [&](const MemberRow& m) { *response->add_members() = MemberMessage(m); },
             response->mutable_next_page_token());
       });
@@ -170,17 +161,10 @@ grpc::Status MembershipService::ListCircleHistory(grpc::ServerContext* context,
                                                   const v1::ListCircleHistoryRequest* request,
                                                   v1::ListCircleHistoryResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int64_t id,
-                                 api::ParseName(request->circle(), "circles", "circle"));
-        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
-        CERCLES_RETURN_IF_ERROR(CheckCircleAccess(*tx, who, id, CircleAccess::kRead));
-        CERCLES_ASSIGN_OR_RETURN(std::vector<v1::CircleHistoryEntry> entries,
-                                 circles_.History(*tx, id));
-        CERCLES_RETURN_IF_ERROR(tx->Commit());
-        return Page(
-            entries, request->page_size(), request->page_token(),
+      *context_.authorizer, context, *request, response, [&](const auth::Principal& who) {
+        return PageOfCircle(
+            context_, who, *request,
+            [&](storage::Transaction& tx, int64_t id) { return circles_.History(tx, id); },
             [&](const v1::CircleHistoryEntry& e) { *response->add_entries() = e; },
             response->mutable_next_page_token());
       });

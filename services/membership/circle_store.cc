@@ -84,15 +84,15 @@ absl::StatusOr<Circle> CircleStore::Insert(storage::Transaction& tx, const Circl
   storage::Value advisor = storage::Null{};
   if (advisor_id.has_value()) advisor = *advisor_id;
   CERCLES_ASSIGN_OR_RETURN(
-      storage::Rows rows,
-      tx.Query("INSERT INTO circles (display_name, status, member_count, create_time_us, "
-               "update_time_us, advisor_id, status_reason) VALUES (?, ?, ?, ?, ?, ?, ?) "
-               "RETURNING id",
-               {draft.display_name(), static_cast<int64_t>(draft.status()),
-                static_cast<int64_t>(draft.member_count()), now_us, now_us, advisor,
-                draft.status_reason()}));
-  if (rows.size() != 1) return absl::InternalError("circle insert returned no id");
-  const int64_t id = rows[0].Int(0);
+      const int64_t id,
+      storage::InsertReturningId(
+          tx,
+          "INSERT INTO circles (display_name, status, member_count, create_time_us, "
+          "update_time_us, advisor_id, status_reason) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+          {draft.display_name(), static_cast<int64_t>(draft.status()),
+           static_cast<int64_t>(draft.member_count()), now_us, now_us, advisor,
+           draft.status_reason()},
+          "circle"));
   CERCLES_RETURN_IF_ERROR(InsertCharacteristics(tx, id, draft.characteristics()));
   CERCLES_RETURN_IF_ERROR(RecordStatus(
       tx, id, draft.status(), draft.status_reason().empty() ? "created" : draft.status_reason(),
@@ -412,17 +412,18 @@ absl::StatusOr<std::vector<CircleHistoryEntry>> CircleStore::History(storage::Tr
 absl::StatusOr<Advisor> CircleStore::InsertAdvisor(storage::Transaction& tx, const Advisor& draft,
                                                    absl::Time now) const {
   const int64_t now_us = ToMicros(now);
-  absl::StatusOr<storage::Rows> rows = tx.Query(
+  absl::StatusOr<int64_t> id = storage::InsertReturningId(
+      tx,
       "INSERT INTO advisors (display_name, email, principal_name, active, create_time_us, "
       "update_time_us) VALUES (?, ?, ?, 1, ?, ?) RETURNING id",
-      {draft.display_name(), draft.email(), draft.principal_name(), now_us, now_us});
-  if (absl::IsAlreadyExists(rows.status())) {
+      {draft.display_name(), draft.email(), draft.principal_name(), now_us, now_us}, "advisor");
+  if (absl::IsAlreadyExists(id.status())) {
     return absl::AlreadyExistsError(
         absl::StrCat("an advisor is already bound to principal \"", draft.principal_name(), "\""));
   }
-  if (!rows.ok()) return rows.status();
+  if (!id.ok()) return id.status();
   Advisor out = draft;
-  out.set_name(AdvisorName((*rows)[0].Int(0)));
+  out.set_name(AdvisorName(*id));
   SetTimestampMicros(now_us, out.mutable_create_time());
   return out;
 }

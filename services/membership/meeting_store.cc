@@ -30,12 +30,8 @@ void AppendDayRange(const DayRange& range, const std::string& column, std::strin
 
 // "?, ?, ?" and the ids as parameters.
 std::string IdList(const std::map<int64_t, Meeting*>& by_id, std::vector<storage::Value>* params) {
-  std::string placeholders;
-  for (const auto& entry : by_id) {
-    absl::StrAppend(&placeholders, placeholders.empty() ? "?" : ", ?");
-    params->emplace_back(entry.first);
-  }
-  return placeholders;
+  for (const auto& entry : by_id) params->emplace_back(entry.first);
+  return storage::Placeholders(by_id.size());
 }
 
 // Days are written by FormatDay, so they read back; a row that does not is
@@ -145,12 +141,12 @@ absl::StatusOr<Meeting> MeetingStore::InsertMeeting(storage::Transaction& tx, in
   const int64_t now_us = ToMicros(now);
   const Meeting& meeting = draft.meeting;
   CERCLES_ASSIGN_OR_RETURN(
-      storage::Rows rows,
-      tx.Query("INSERT INTO meetings (circle_id, meeting_day, minutes, record_principal, "
-               "create_time_us) VALUES (?, ?, ?, ?, ?) RETURNING id",
-               {circle_id, FormatDay(draft.day), meeting.minutes(), principal, now_us}));
-  if (rows.size() != 1) return absl::InternalError("meeting insert returned no id");
-  const int64_t id = rows[0].Int(0);
+      const int64_t id,
+      storage::InsertReturningId(
+          tx,
+          "INSERT INTO meetings (circle_id, meeting_day, minutes, record_principal, "
+          "create_time_us) VALUES (?, ?, ?, ?, ?) RETURNING id",
+          {circle_id, FormatDay(draft.day), meeting.minutes(), principal, now_us}, "meeting"));
   for (int i = 0; i < meeting.attendance_size(); ++i) {
     const v1::Attendance& entry = meeting.attendance(i);
     CERCLES_RETURN_IF_ERROR(

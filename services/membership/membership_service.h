@@ -92,15 +92,22 @@ class MembershipService final
   absl::StatusOr<absl::Time> ChangeTime(const google::protobuf::Timestamp* effective,
                                         const auth::Principal& who, absl::Time now,
                                         const CircleState& state);
-  // After `member` joined (delta +1) or left (-1) the circle in `state`: its count
-  // and status, then the Event (CircleMemberAdded or CircleMemberRemoved) with the
-  // member and the circle as it now is, which is returned.
-  template <typename Event>
-  absl::StatusOr<v1::Circle> RecordMemberChange(storage::Transaction& tx,
-                                                const auth::Principal& who,
-                                                const CircleState& state, int delta,
-                                                const MemberRow& member, absl::Time at,
-                                                absl::Time now);
+  // A change of one member of a circle (AddCircleMember, RemoveCircleMember): the
+  // request's names and reason are parsed; then, in one write, the managed circle
+  // is locked, `check` decides on the locked state whether the person may join or
+  // leave, `write` records the membership at the change's time, the count and
+  // status move by `delta` (+1 or -1), and the Event (CircleMemberAdded or
+  // CircleMemberRemoved) carries the member and the circle as it now is, which
+  // the response receives.
+  using MemberCheck =
+      std::function<absl::Status(storage::Transaction&, int64_t person_id, const CircleState&)>;
+  using MemberWrite = std::function<absl::StatusOr<MemberRow>(
+      storage::Transaction&, int64_t circle_id, int64_t person_id, const std::string& reason,
+      absl::Time at)>;
+  template <typename Event, typename Request, typename Response>
+  absl::Status ChangeMember(grpc::ServerContext* call, const auth::Principal& who,
+                            const Request& request, Response* response, int delta,
+                            const MemberCheck& check, const MemberWrite& write);
   // A status change of one circle (activate, suspend, resume, dissolve): `next`
   // checks the rule on the locked state and returns the new status (and may change
   // the member count, as dissolving does).

@@ -89,7 +89,6 @@ constexpr char kWritableColumns[] =
     "given_name, family_name, given_key, family_key, language, email, phone, postal_address, "
     "birth_date, gender, has_business, business_name, sector, sector_key, business_stage, "
     "business_start_date, expertise_opt_in, share_with_network, share_with_other_funds, status";
-constexpr int kWritableColumnCount = 20;
 
 std::vector<storage::Value> WritableValues(const Person& p) {
   const v1::Business& business = p.business();
@@ -130,18 +129,16 @@ absl::Status WriteExpertise(storage::Transaction& tx, int64_t id, const Person& 
 absl::Status LoadExpertise(storage::Transaction& tx, std::vector<Person>& people) {
   if (people.empty()) return absl::OkStatus();
   std::map<int64_t, Person*> by_id;
-  std::string placeholders;
   std::vector<storage::Value> params;
   for (Person& p : people) {
     const int64_t id = api::ParseName(p.name(), "people", "name").value_or(0);
     by_id[id] = &p;
-    absl::StrAppend(&placeholders, placeholders.empty() ? "?" : ", ?");
     params.emplace_back(id);
   }
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows rows,
       tx.Query(absl::StrCat("SELECT person_id, value FROM person_expertise WHERE person_id IN (",
-                            placeholders, ") ORDER BY person_id, position"),
+                            storage::Placeholders(params.size()), ") ORDER BY person_id, position"),
                params));
   for (const storage::Row& row : rows) {
     auto it = by_id.find(row.Int(0));
@@ -167,17 +164,13 @@ absl::StatusOr<Person> PeopleStore::Insert(storage::Transaction& tx, const Perso
   std::vector<storage::Value> params = WritableValues(draft);
   params.emplace_back(now_us);
   params.emplace_back(now_us);
-  std::string placeholders;
-  for (int i = 0; i < kWritableColumnCount + 2; ++i) {
-    absl::StrAppend(&placeholders, i == 0 ? "?" : ", ?");
-  }
-  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows,
-                           tx.Query(absl::StrCat("INSERT INTO people (", kWritableColumns,
-                                                 ", create_time_us, update_time_us) VALUES (",
-                                                 placeholders, ") RETURNING id"),
-                                    params));
-  if (rows.size() != 1) return absl::InternalError("person insert returned no id");
-  const int64_t id = rows[0].Int(0);
+  CERCLES_ASSIGN_OR_RETURN(const int64_t id,
+                           storage::InsertReturningId(
+                               tx,
+                               absl::StrCat("INSERT INTO people (", kWritableColumns,
+                                            ", create_time_us, update_time_us) VALUES (",
+                                            storage::Placeholders(params.size()), ") RETURNING id"),
+                               params, "person"));
   CERCLES_RETURN_IF_ERROR(WriteExpertise(tx, id, draft));
   Person stored = draft;
   stored.set_name(PersonName(id));

@@ -25,6 +25,14 @@ absl::Status TrainingNotFound(const std::string& name) {
   return absl::NotFoundError(absl::StrCat("training \"", name, "\" does not exist"));
 }
 
+// Training `id`, named `name` in the request; NOT_FOUND when it does not exist.
+absl::StatusOr<Training> ExistingTraining(storage::Transaction& tx, const TrainingStore& trainings,
+                                          int64_t id, const std::string& name) {
+  CERCLES_ASSIGN_OR_RETURN(std::optional<Training> training, trainings.Get(tx, id));
+  if (!training.has_value()) return TrainingNotFound(name);
+  return *std::move(training);
+}
+
 absl::Status PersonNotFound(const std::string& name) {
   return absl::NotFoundError(absl::StrCat("person \"", name, "\" does not exist"));
 }
@@ -41,6 +49,23 @@ absl::StatusOr<EnrolmentPosition> PositionFromPageToken(const std::string& token
     return absl::InvalidArgumentError("page_token is not a token this service issued");
   }
   return after;
+}
+
+// The enrolment an EnrolPerson or CompleteTraining request names, after its
+// request_id is checked.
+struct EnrolmentKey {
+  int64_t training_id = 0;
+  int64_t person_id = 0;
+};
+
+template <typename Request>
+absl::StatusOr<EnrolmentKey> ParseEnrolmentChange(const Request& request) {
+  CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request.request_id()));
+  EnrolmentKey key;
+  CERCLES_ASSIGN_OR_RETURN(key.training_id,
+                           api::ParseName(request.training(), "trainings", "training"));
+  CERCLES_ASSIGN_OR_RETURN(key.person_id, api::ParseName(request.person(), "people", "person"));
+  return key;
 }
 
 }  // namespace
@@ -74,9 +99,8 @@ grpc::Status TrainingService::GetTraining(grpc::ServerContext* context,
       [&](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "trainings", "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
-        CERCLES_ASSIGN_OR_RETURN(std::optional<Training> training, trainings_.Get(*tx, id));
-        if (!training.has_value()) return TrainingNotFound(request->name());
-        *response->mutable_training() = *std::move(training);
+        CERCLES_ASSIGN_OR_RETURN(*response->mutable_training(),
+                                 ExistingTraining(*tx, trainings_, id, request->name()));
         return tx->Commit();
       });
 }
@@ -110,20 +134,16 @@ grpc::Status TrainingService::EnrolPerson(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t training_id,
-                                 api::ParseName(request->training(), "trainings", "training"));
-        CERCLES_ASSIGN_OR_RETURN(int64_t person_id,
-                                 api::ParseName(request->person(), "people", "person"));
+        CERCLES_ASSIGN_OR_RETURN(const EnrolmentKey key, ParseEnrolmentChange(*request));
         return RunWrite(
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               // Takes the person's lock: one enrolment of a pair at a time.
-              CERCLES_ASSIGN_OR_RETURN(PersonFacts person, LoadPersonFacts(tx, person_id));
-              CERCLES_RETURN_IF_ERROR(CheckPersonAccess(tx, who, person_id, CircleAccess::kManage));
-              CERCLES_ASSIGN_OR_RETURN(std::optional<Training> training,
-                                       trainings_.Get(tx, training_id));
-              if (!training.has_value()) return TrainingNotFound(request->training());
+              CERCLES_ASSIGN_OR_RETURN(PersonFacts person, LoadPersonFacts(tx, key.person_id));
+              CERCLES_RETURN_IF_ERROR(
+                  CheckPersonAccess(tx, who, key.person_id, CircleAccess::kManage));
+              CERCLES_RETURN_IF_ERROR(
+                  ExistingTraining(tx, trainings_, key.training_id, request->training()).status());
               if (!person.exists) return PersonNotFound(request->person());
               if (!person.active) {
                 return absl::FailedPreconditionError(
@@ -132,13 +152,13 @@ grpc::Status TrainingService::EnrolPerson(grpc::ServerContext* context,
                                  "enrolled in a training"));
               }
               CERCLES_ASSIGN_OR_RETURN(std::optional<Enrolment> existing,
-                                       trainings_.GetEnrolment(tx, training_id, person_id));
+                                       trainings_.GetEnrolment(tx, key.training_id, key.person_id));
               if (existing.has_value()) {
                 return absl::AlreadyExistsError(absl::StrCat(
                     request->person(), " is already enrolled in ", request->training()));
               }
               CERCLES_ASSIGN_OR_RETURN(Enrolment enrolment,
-                                       trainings_.Enrol(tx, training_id, person_id, now));
+                                       trainings_.Enrol(tx, key.training_id, key.person_id, now));
               v1::PersonEnrolled event;
               *event.mutable_enrolment() = enrolment;
               CERCLES_RETURN_IF_ERROR(Emit(tx, context_, enrolment.name(), event, now));
@@ -154,11 +174,7 @@ grpc::Status TrainingService::CompleteTraining(grpc::ServerContext* context,
   return server::Serve(
       *context_.authorizer, context, *request, response,
       [&](const auth::Principal& who) -> absl::Status {
-        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t training_id,
-                                 api::ParseName(request->training(), "trainings", "training"));
-        CERCLES_ASSIGN_OR_RETURN(int64_t person_id,
-                                 api::ParseName(request->person(), "people", "person"));
+        CERCLES_ASSIGN_OR_RETURN(const EnrolmentKey key, ParseEnrolmentChange(*request));
         if (!request->has_completion_date()) {
           return absl::InvalidArgumentError("completion_date is required");
         }
@@ -167,16 +183,17 @@ grpc::Status TrainingService::CompleteTraining(grpc::ServerContext* context,
         return RunWrite(
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              CERCLES_RETURN_IF_ERROR(PeopleStore::Lock(tx, person_id));
-              CERCLES_RETURN_IF_ERROR(CheckPersonAccess(tx, who, person_id, CircleAccess::kManage));
-              CERCLES_ASSIGN_OR_RETURN(std::optional<Training> training,
-                                       trainings_.Get(tx, training_id));
-              if (!training.has_value()) return TrainingNotFound(request->training());
+              CERCLES_RETURN_IF_ERROR(PeopleStore::Lock(tx, key.person_id));
+              CERCLES_RETURN_IF_ERROR(
+                  CheckPersonAccess(tx, who, key.person_id, CircleAccess::kManage));
+              CERCLES_ASSIGN_OR_RETURN(
+                  const Training training,
+                  ExistingTraining(tx, trainings_, key.training_id, request->training()));
               CERCLES_ASSIGN_OR_RETURN(std::optional<Enrolment> enrolment,
-                                       trainings_.GetEnrolment(tx, training_id, person_id));
+                                       trainings_.GetEnrolment(tx, key.training_id, key.person_id));
               if (!enrolment.has_value()) {
                 CERCLES_ASSIGN_OR_RETURN(std::optional<v1::Person> person,
-                                         people_.Get(tx, person_id));
+                                         people_.Get(tx, key.person_id));
                 if (!person.has_value()) return PersonNotFound(request->person());
                 return absl::FailedPreconditionError(
                     absl::StrCat(request->person(), " is not enrolled in ", request->training(),
@@ -188,11 +205,11 @@ grpc::Status TrainingService::CompleteTraining(grpc::ServerContext* context,
                                  " on ", api::FormatDate(enrolment->completion_date())));
               }
               CERCLES_RETURN_IF_ERROR(
-                  CheckCompletionDate(request->completion_date(), *training, DayOf(now)));
-              CERCLES_ASSIGN_OR_RETURN(
-                  Enrolment completed,
-                  trainings_.Complete(tx, training_id, person_id, request->completion_date(), now));
-              CERCLES_ASSIGN_OR_RETURN(int count, trainings_.CompletedCount(tx, person_id));
+                  CheckCompletionDate(request->completion_date(), training, DayOf(now)));
+              CERCLES_ASSIGN_OR_RETURN(Enrolment completed,
+                                       trainings_.Complete(tx, key.training_id, key.person_id,
+                                                           request->completion_date(), now));
+              CERCLES_ASSIGN_OR_RETURN(int count, trainings_.CompletedCount(tx, key.person_id));
               v1::TrainingCompleted event;
               *event.mutable_enrolment() = completed;
               event.set_trainings_completed(count);

@@ -56,14 +56,16 @@ absl::StatusOr<Training> TrainingStore::Insert(storage::Transaction& tx, const T
                                                absl::Time now) const {
   const int64_t now_us = ToMicros(now);
   CERCLES_ASSIGN_OR_RETURN(
-      storage::Rows rows,
-      tx.Query("INSERT INTO trainings (display_name, start_date, end_date, create_time_us, "
-               "update_time_us) VALUES (?, ?, ?, ?, ?) RETURNING id",
-               {draft.display_name(), api::FormatDate(draft.start_date()),
-                api::FormatDate(draft.end_date()), now_us, now_us}));
-  if (rows.size() != 1) return absl::InternalError("training insert returned no id");
+      const int64_t id,
+      storage::InsertReturningId(
+          tx,
+          "INSERT INTO trainings (display_name, start_date, end_date, create_time_us, "
+          "update_time_us) VALUES (?, ?, ?, ?, ?) RETURNING id",
+          {draft.display_name(), api::FormatDate(draft.start_date()),
+           api::FormatDate(draft.end_date()), now_us, now_us},
+          "training"));
   Training stored = draft;
-  stored.set_name(TrainingName(rows[0].Int(0)));
+  stored.set_name(TrainingName(id));
   stored.set_enrolled_count(0);
   stored.set_completed_count(0);
   SetTimestampMicros(now_us, stored.mutable_create_time());

@@ -314,6 +314,33 @@ TEST_P(DatabaseTest, DialectTokensGiveAutoIncrementKeysAndBlobColumns) {
   EXPECT_EQ((*rows)[1].Bytes(1), "second");
 }
 
+TEST_P(DatabaseTest, InsertReturningIdGivesEachNewRowsId) {
+  ASSERT_TRUE(IsOk(db().Migrate(
+      "returning", {{1, "things", "CREATE TABLE things (id {{SERIAL_PK}}, label TEXT)"}})));
+  absl::StatusOr<std::unique_ptr<Transaction>> tx = db().Begin(TxMode::kWrite);
+  ASSERT_TRUE(IsOk(tx));
+  absl::StatusOr<int64_t> first = InsertReturningId(
+      **tx, "INSERT INTO things (label) VALUES (?) RETURNING id", {std::string("a")}, "thing");
+  absl::StatusOr<int64_t> second = InsertReturningId(
+      **tx, "INSERT INTO things (label) VALUES (?) RETURNING id", {std::string("b")}, "thing");
+  ASSERT_TRUE(IsOk(first));
+  ASSERT_TRUE(IsOk(second));
+  EXPECT_GT(*first, 0);
+  EXPECT_GT(*second, *first);
+  // An INSERT that adds no row returns no id: the caller learns it, named.
+  EXPECT_THAT(
+      InsertReturningId(**tx, "INSERT INTO things (label) SELECT ? WHERE 1 = 0 RETURNING id",
+                        {std::string("c")}, "thing"),
+      StatusIs(absl::StatusCode::kInternal, "thing insert returned no id"));
+  ASSERT_TRUE(IsOk((*tx)->Commit()));
+  absl::StatusOr<Rows> rows = Read(db(), "SELECT id, label FROM things ORDER BY id");
+  ASSERT_TRUE(IsOk(rows));
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].Int(0), *first);
+  EXPECT_EQ((*rows)[0].Text(1), "a");
+  EXPECT_EQ((*rows)[1].Int(0), *second);
+}
+
 TEST_P(DatabaseTest, TwoDatabaseObjectsMigratingAtOnceApplyEachMigrationOnce) {
   if (!SharedBetweenObjects()) {
     GTEST_SKIP() << "each sqlite::memory: Database is a private database";
