@@ -10,6 +10,7 @@
 #include "services/network/directory_store.h"
 #include "services/network/federation_context.h"
 #include "services/network/federation_store.h"
+#include "services/network/people_store.h"
 
 namespace cercles::network {
 
@@ -57,9 +58,15 @@ class PeerFundService final : public v1::PeerFundService::Service {
                       const std::string& name, const std::string& note, v1::TransferStatus to,
                       const auth::Principal& who, const std::function<v1::MemberTransfer*()>& out);
 
+  // May the holder of `scope` see this transfer? An incoming one by its receiving
+  // circle, an outgoing one by its person (auth::PersonInScope).
+  absl::StatusOr<bool> TransferInScope(storage::Transaction& tx, const auth::CircleScope& scope,
+                                       const v1::MemberTransfer& transfer) const;
+
   const FederationContext context_;
   DirectoryStore directory_;
   FederationStore store_;
+  PeopleStore people_;
 };
 
 }  // namespace cercles::network

@@ -166,6 +166,23 @@ absl::StatusOr<std::optional<PersonFacts>> PeopleStore::Facts(storage::Transacti
   return std::optional<PersonFacts>(facts);
 }
 
+absl::StatusOr<auth::CircleScope> PeopleStore::ReadScope(storage::Transaction& tx,
+                                                         const std::string& fund_id,
+                                                         const auth::Principal& who) const {
+  return auth::CircleScopeOf(who, auth::CircleAccess::kRead, [&](const auth::Principal& advisor) {
+    return AdvisorCircles(tx, fund_id, advisor.name);
+  });
+}
+
+absl::StatusOr<auth::PersonPlace> PeopleStore::Place(storage::Transaction& tx,
+                                                     const std::string& fund_id,
+                                                     int64_t person_id) const {
+  CERCLES_ASSIGN_OR_RETURN(std::optional<PersonFacts> facts, Facts(tx, fund_id, person_id));
+  auth::PersonPlace place;
+  if (facts.has_value()) place = {facts->circle_id, facts->circle_has_advisor};
+  return place;
+}
+
 absl::StatusOr<std::vector<v1::ExpertiseMatch>> PeopleStore::SearchExpertise(
     storage::Transaction& tx, const ExpertiseQuery& query,
     const std::optional<PersonPosition>& after, int limit) const {
