@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
+#include "common/storage/sql.h"
 #include "common/util/status.h"
 #include "services/network/directory_rules.h"
 #include "services/network/graph_store.h"
@@ -232,13 +233,10 @@ absl::StatusOr<std::vector<v1::ExpertiseMatch>> PeopleStore::SearchExpertise(
     ids.emplace_back(row.Int(1));
   }
   if (ids.empty()) return matches;
-  CERCLES_ASSIGN_OR_RETURN(
-      storage::Rows entries,
-      tx.Query(absl::StrCat("SELECT fund_id, person_id, value, value_key FROM network_expertise "
-                            "WHERE person_id IN (",
-                            storage::Placeholders(ids.size()),
-                            ") ORDER BY fund_id, person_id, position"),
-               ids));
+  storage::Sql expertise(
+      "SELECT fund_id, person_id, value, value_key FROM network_expertise WHERE person_id IN ");
+  expertise.List(ids).Add(" ORDER BY fund_id, person_id, position");
+  CERCLES_ASSIGN_OR_RETURN(storage::Rows entries, expertise.Query(tx));
   for (const storage::Row& e : entries) {
     auto it = index.find({e.Text(0), e.Int(1)});
     if (it == index.end()) continue;  // same id in another fund
