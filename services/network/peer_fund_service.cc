@@ -43,6 +43,23 @@ absl::StatusOr<int64_t> AfterTransfer(const std::string& token) {
   return id;
 }
 
+// May the holder of `scope` see this transfer of fund `fund_id`? An incoming
+// one by its receiving circle (one of the fund's), an outgoing one by its
+// person ("people/{id}", the fund's; auth::PersonInScope).
+absl::StatusOr<bool> TransferInScope(storage::Transaction& tx, const PeopleStore& people,
+                                     const std::string& fund_id, const auth::CircleScope& scope,
+                                     const v1::MemberTransfer& transfer) {
+  if (scope.all()) return true;
+  if (transfer.direction() == v1::TRANSFER_DIRECTION_INCOMING) {
+    absl::StatusOr<CircleKey> circle = ParseNetworkCircleName(transfer.circle(), "circle");
+    return circle.ok() && circle->fund_id == fund_id && scope.Contains(circle->circle_id);
+  }
+  absl::StatusOr<int64_t> person = api::ParseName(transfer.person(), "people", "person");
+  if (!person.ok()) return false;
+  CERCLES_ASSIGN_OR_RETURN(auth::PersonPlace place, people.Place(tx, fund_id, *person));
+  return auth::PersonInScope(scope, place);
+}
+
 }  // namespace
 
 void PeerFundService::ApplyRegistry() const {
@@ -327,7 +344,8 @@ grpc::Status PeerFundService::ListMemberTransfers(grpc::ServerContext* context,
           CERCLES_ASSIGN_OR_RETURN(std::vector<v1::MemberTransfer> batch,
                                    store_.ListTransfers(*tx, filter, cursor, page_size + 1));
           for (v1::MemberTransfer& t : batch) {
-            CERCLES_ASSIGN_OR_RETURN(bool visible, TransferInScope(*tx, scope, t));
+            CERCLES_ASSIGN_OR_RETURN(
+                bool visible, TransferInScope(*tx, people_, context_.network.fund_id, scope, t));
             if (visible && static_cast<int>(transfers.size()) <= page_size) {
               transfers.push_back(std::move(t));
             }
@@ -342,24 +360,6 @@ grpc::Status PeerFundService::ListMemberTransfers(grpc::ServerContext* context,
         response->set_next_page_token(page.next_page_token);
         return absl::OkStatus();
       });
-}
-
-absl::StatusOr<bool> PeerFundService::TransferInScope(storage::Transaction& tx,
-                                                      const auth::CircleScope& scope,
-                                                      const v1::MemberTransfer& transfer) const {
-  if (scope.all()) return true;
-  if (transfer.direction() == v1::TRANSFER_DIRECTION_INCOMING) {
-    // The receiving circle is one of this fund's.
-    absl::StatusOr<CircleKey> circle = ParseNetworkCircleName(transfer.circle(), "circle");
-    return circle.ok() && circle->fund_id == context_.network.fund_id &&
-           scope.Contains(circle->circle_id);
-  }
-  // Outgoing: the person is this fund's ("people/{id}").
-  absl::StatusOr<int64_t> person = api::ParseName(transfer.person(), "people", "person");
-  if (!person.ok()) return false;
-  CERCLES_ASSIGN_OR_RETURN(auth::PersonPlace place,
-                           people_.Place(tx, context_.network.fund_id, *person));
-  return auth::PersonInScope(scope, place);
 }
 
 absl::Status PeerFundService::Decide(grpc::ServerContext* call, const std::string& request_id,

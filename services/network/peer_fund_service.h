@@ -58,11 +58,6 @@ class PeerFundService final : public v1::PeerFundService::Service {
                       const std::string& name, const std::string& note, v1::TransferStatus to,
                       const auth::Principal& who, const std::function<v1::MemberTransfer*()>& out);
 
-  // May the holder of `scope` see this transfer? An incoming one by its receiving
-  // circle, an outgoing one by its person (auth::PersonInScope).
-  absl::StatusOr<bool> TransferInScope(storage::Transaction& tx, const auth::CircleScope& scope,
-                                       const v1::MemberTransfer& transfer) const;
-
   const FederationContext context_;
   DirectoryStore directory_;
   FederationStore store_;
