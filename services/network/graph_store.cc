@@ -34,10 +34,15 @@ std::string LastSegment(const std::string& name) {
   return slash == std::string::npos ? name : name.substr(slash + 1);
 }
 
-// Runs `upsert` (parameters node, kind, other, outward, weight) for both
-// directions of the edge: outward from `from`, inward at `to`.
-absl::Status UpsertBothWays(storage::Transaction& tx, const char* upsert, const std::string& from,
+// Writes both directions of the edge (outward from `from`, inward at `to`)
+// with `weight`; where a direction exists, `update` says how it changes
+// (an SQL SET list, `excluded` being the row not inserted).
+absl::Status UpsertBothWays(storage::Transaction& tx, const char* update, const std::string& from,
                             v1::EdgeKind kind, const std::string& to, int64_t weight) {
+  const std::string upsert = absl::StrCat(
+      "INSERT INTO network_adjacency (node, kind, other, outward, weight) VALUES (?, ?, ?, ?, ?) "
+      "ON CONFLICT (node, kind, other) DO UPDATE SET ",
+      update);
   const auto k = static_cast<int64_t>(kind);
   CERCLES_RETURN_IF_ERROR(tx.Exec(upsert, {from, k, to, int64_t{1}, weight}).status());
   return tx.Exec(upsert, {to, k, from, int64_t{0}, weight}).status();
@@ -47,11 +52,8 @@ absl::Status UpsertBothWays(storage::Transaction& tx, const char* upsert, const 
 
 absl::Status GraphStore::PutEdge(storage::Transaction& tx, const std::string& from,
                                  v1::EdgeKind kind, const std::string& to, int64_t weight) const {
-  static constexpr char kUpsert[] =
-      "INSERT INTO network_adjacency (node, kind, other, outward, weight) VALUES (?, ?, ?, ?, ?) "
-      "ON CONFLICT (node, kind, other) DO UPDATE SET outward = excluded.outward, "
-      "weight = excluded.weight";
-  return UpsertBothWays(tx, kUpsert, from, kind, to, weight);
+  return UpsertBothWays(tx, "outward = excluded.outward, weight = excluded.weight", from, kind, to,
+                        weight);
 }
 
 absl::Status GraphStore::RemoveEdge(storage::Transaction& tx, const std::string& from,
@@ -80,11 +82,8 @@ absl::Status GraphStore::RemoveEdgesFrom(storage::Transaction& tx, const std::st
 
 absl::Status GraphStore::AddToEdge(storage::Transaction& tx, const std::string& from,
                                    v1::EdgeKind kind, const std::string& to, int64_t delta) const {
-  static constexpr char kAdd[] =
-      "INSERT INTO network_adjacency (node, kind, other, outward, weight) VALUES (?, ?, ?, ?, ?) "
-      "ON CONFLICT (node, kind, other) DO UPDATE SET weight = network_adjacency.weight + "
-      "excluded.weight";
-  CERCLES_RETURN_IF_ERROR(UpsertBothWays(tx, kAdd, from, kind, to, delta));
+  CERCLES_RETURN_IF_ERROR(UpsertBothWays(tx, "weight = network_adjacency.weight + excluded.weight",
+                                         from, kind, to, delta));
   const auto k = static_cast<int64_t>(kind);
   return tx
       .Exec(
