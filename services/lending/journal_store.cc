@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/storage/sql.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
 
@@ -179,17 +180,16 @@ absl::Status JournalStore::LoadLines(storage::Transaction& tx,
                                      std::vector<StoredEntry*>& entries) const {
   if (entries.empty()) return absl::OkStatus();
   std::map<int64_t, StoredEntry*> by_id;
-  std::vector<storage::Value> params;
+  std::vector<int64_t> ids;
   for (StoredEntry* entry : entries) {
     by_id[entry->id] = entry;
-    params.emplace_back(entry->id);
+    ids.push_back(entry->id);
   }
-  CERCLES_ASSIGN_OR_RETURN(
-      storage::Rows rows,
-      tx.Query(absl::StrCat("SELECT entry_id, account, debit_cents, credit_cents, loan, party "
-                            "FROM journal_lines WHERE entry_id IN (",
-                            storage::Placeholders(params.size()), ") ORDER BY entry_id, line_no"),
-               params));
+  storage::Sql sql(
+      "SELECT entry_id, account, debit_cents, credit_cents, loan, party FROM journal_lines WHERE "
+      "entry_id IN ");
+  sql.List(ids).Add(" ORDER BY entry_id, line_no");
+  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, sql.Query(tx));
   for (const storage::Row& row : rows) {
     auto it = by_id.find(row.Int(0));
     if (it == by_id.end()) continue;
@@ -289,46 +289,36 @@ absl::StatusOr<JournalPage> JournalStore::ListEntries(storage::Transaction& tx,
   if (limit < 1 || limit > kMaxListLimit) {
     return absl::InvalidArgumentError(absl::StrCat("limit: must be between 1 and ", kMaxListLimit));
   }
-  std::string sql =
-      absl::StrCat("SELECT ", kEntryColumns, " FROM journal_entries e WHERE e.id > ?");
-  std::vector<storage::Value> params = {after_id};
+  storage::Sql sql(absl::StrCat("SELECT ", kEntryColumns, " FROM journal_entries e WHERE e.id > ?"),
+                   {after_id});
   if (!filter.loan.empty()) {
-    sql += " AND EXISTS (SELECT 1 FROM journal_lines l WHERE l.entry_id = e.id AND l.loan = ?)";
-    params.emplace_back(filter.loan);
+    sql.Add(" AND EXISTS (SELECT 1 FROM journal_lines l WHERE l.entry_id = e.id AND l.loan = ?)",
+            {filter.loan});
   }
   if (!filter.party.empty()) {
-    sql += " AND EXISTS (SELECT 1 FROM journal_lines l WHERE l.entry_id = e.id AND l.party = ?)";
-    params.emplace_back(filter.party);
+    sql.Add(" AND EXISTS (SELECT 1 FROM journal_lines l WHERE l.entry_id = e.id AND l.party = ?)",
+            {filter.party});
   }
   if (filter.loans_of_circles.has_value()) {
-    sql +=
+    sql.Add(
         " AND NOT EXISTS (SELECT 1 FROM journal_lines l WHERE l.entry_id = e.id AND l.loan IS NOT "
-        "NULL AND l.loan <> ''";
+        "NULL AND l.loan <> ''");
     if (!filter.loans_of_circles->empty()) {
-      sql += " AND l.loan NOT IN (SELECT 'loans/' || o.id FROM loans o WHERE o.circle IN (";
-      for (size_t i = 0; i < filter.loans_of_circles->size(); ++i) {
-        sql += i == 0 ? "?" : ", ?";
-        params.emplace_back((*filter.loans_of_circles)[i]);
-      }
-      sql += "))";
+      sql.Add(" AND l.loan NOT IN (SELECT 'loans/' || o.id FROM loans o WHERE o.circle IN ")
+          .List(*filter.loans_of_circles)
+          .Add(")");
     }
-    sql += ")";
+    sql.Add(")");
   }
-  if (filter.kind.has_value()) {
-    sql += " AND e.kind = ?";
-    params.emplace_back(EntryKindName(*filter.kind));
-  }
+  if (filter.kind.has_value()) sql.Add(" AND e.kind = ?", {EntryKindName(*filter.kind)});
   if (filter.from_date.has_value()) {
-    sql += " AND e.effective_date >= ?";
-    params.emplace_back(DateText(*filter.from_date));
+    sql.Add(" AND e.effective_date >= ?", {DateText(*filter.from_date)});
   }
-  if (filter.to_date.has_value()) {
-    sql += " AND e.effective_date <= ?";
-    params.emplace_back(DateText(*filter.to_date));
-  }
-  sql += " ORDER BY e.id LIMIT ?";
-  params.emplace_back(static_cast<int64_t>(limit) + 1);  // one more tells whether a page follows
-  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, tx.Query(sql, params));
+  if (filter.to_date.has_value())
+    sql.Add(" AND e.effective_date <= ?", {DateText(*filter.to_date)});
+  // One more tells whether a page follows.
+  sql.Add(" ORDER BY e.id LIMIT ?", {static_cast<int64_t>(limit) + 1});
+  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, sql.Query(tx));
   JournalPage page;
   for (const storage::Row& row : rows) {
     if (page.entries.size() == static_cast<size_t>(limit)) {

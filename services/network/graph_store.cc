@@ -6,21 +6,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "cercles/network/v1/partners.pb.h"
+#include "common/storage/sql.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
 
 namespace cercles::network {
 namespace {
-
-std::vector<storage::Value> KindValues(const std::vector<v1::EdgeKind>& kinds) {
-  std::vector<storage::Value> values;
-  for (v1::EdgeKind k : kinds) values.emplace_back(static_cast<int64_t>(k));
-  return values;
-}
-
-void Append(std::vector<storage::Value>* params, const std::vector<std::string>& texts) {
-  for (const std::string& t : texts) params->emplace_back(t);
-}
 
 // The region as written, from the last segment of its node name.
 std::string DecodeSegment(absl::string_view segment) {
@@ -43,10 +34,15 @@ std::string LastSegment(const std::string& name) {
   return slash == std::string::npos ? name : name.substr(slash + 1);
 }
 
-// Runs `upsert` (parameters node, kind, other, outward, weight) for both
-// directions of the edge: outward from `from`, inward at `to`.
-absl::Status UpsertBothWays(storage::Transaction& tx, const char* upsert, const std::string& from,
+// Writes both directions of the edge (outward from `from`, inward at `to`)
+// with `weight`; where a direction exists, `update` says how it changes
+// (an SQL SET list, `excluded` being the row not inserted).
+absl::Status UpsertBothWays(storage::Transaction& tx, const char* update, const std::string& from,
                             v1::EdgeKind kind, const std::string& to, int64_t weight) {
+  const std::string upsert = absl::StrCat(
+      "INSERT INTO network_adjacency (node, kind, other, outward, weight) VALUES (?, ?, ?, ?, ?) "
+      "ON CONFLICT (node, kind, other) DO UPDATE SET ",
+      update);
   const auto k = static_cast<int64_t>(kind);
   CERCLES_RETURN_IF_ERROR(tx.Exec(upsert, {from, k, to, int64_t{1}, weight}).status());
   return tx.Exec(upsert, {to, k, from, int64_t{0}, weight}).status();
@@ -56,11 +52,8 @@ absl::Status UpsertBothWays(storage::Transaction& tx, const char* upsert, const 
 
 absl::Status GraphStore::PutEdge(storage::Transaction& tx, const std::string& from,
                                  v1::EdgeKind kind, const std::string& to, int64_t weight) const {
-  static constexpr char kUpsert[] =
-      "INSERT INTO network_adjacency (node, kind, other, outward, weight) VALUES (?, ?, ?, ?, ?) "
-      "ON CONFLICT (node, kind, other) DO UPDATE SET outward = excluded.outward, "
-      "weight = excluded.weight";
-  return UpsertBothWays(tx, kUpsert, from, kind, to, weight);
+  return UpsertBothWays(tx, "outward = excluded.outward, weight = excluded.weight", from, kind, to,
+                        weight);
 }
 
 absl::Status GraphStore::RemoveEdge(storage::Transaction& tx, const std::string& from,
@@ -74,14 +67,12 @@ absl::Status GraphStore::RemoveEdge(storage::Transaction& tx, const std::string&
 
 absl::Status GraphStore::RemoveEdgesFrom(storage::Transaction& tx, const std::string& node,
                                          const std::vector<v1::EdgeKind>& kinds) const {
-  std::vector<storage::Value> params = {node};
-  for (storage::Value& v : KindValues(kinds)) params.push_back(std::move(v));
-  CERCLES_ASSIGN_OR_RETURN(
-      storage::Rows rows,
-      tx.Query(absl::StrCat("SELECT kind, other FROM network_adjacency WHERE node = ? AND "
-                            "outward = 1 AND kind IN (",
-                            storage::Placeholders(kinds.size()), ")"),
-               params));
+  if (kinds.empty()) return absl::OkStatus();
+  storage::Sql sql(
+      "SELECT kind, other FROM network_adjacency WHERE node = ? AND outward = 1 AND "
+      "kind IN ",
+      {node});
+  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, sql.List(kinds).Query(tx));
   for (const storage::Row& row : rows) {
     CERCLES_RETURN_IF_ERROR(
         RemoveEdge(tx, node, static_cast<v1::EdgeKind>(row.Int(0)), row.Text(1)));
@@ -91,11 +82,8 @@ absl::Status GraphStore::RemoveEdgesFrom(storage::Transaction& tx, const std::st
 
 absl::Status GraphStore::AddToEdge(storage::Transaction& tx, const std::string& from,
                                    v1::EdgeKind kind, const std::string& to, int64_t delta) const {
-  static constexpr char kAdd[] =
-      "INSERT INTO network_adjacency (node, kind, other, outward, weight) VALUES (?, ?, ?, ?, ?) "
-      "ON CONFLICT (node, kind, other) DO UPDATE SET weight = network_adjacency.weight + "
-      "excluded.weight";
-  CERCLES_RETURN_IF_ERROR(UpsertBothWays(tx, kAdd, from, kind, to, delta));
+  CERCLES_RETURN_IF_ERROR(UpsertBothWays(tx, "weight = network_adjacency.weight + excluded.weight",
+                                         from, kind, to, delta));
   const auto k = static_cast<int64_t>(kind);
   return tx
       .Exec(
@@ -110,16 +98,10 @@ absl::StatusOr<std::vector<std::string>> GraphStore::Neighbours(
     const std::vector<v1::EdgeKind>& kinds, int limit) const {
   std::vector<std::string> out;
   if (frontier.empty() || kinds.empty() || limit <= 0) return out;
-  std::vector<storage::Value> params;
-  Append(&params, frontier);
-  for (storage::Value& v : KindValues(kinds)) params.push_back(std::move(v));
-  params.emplace_back(static_cast<int64_t>(limit));
-  CERCLES_ASSIGN_OR_RETURN(
-      storage::Rows rows,
-      tx.Query(absl::StrCat("SELECT DISTINCT other FROM network_adjacency WHERE node IN (",
-                            storage::Placeholders(frontier.size()), ") AND kind IN (",
-                            storage::Placeholders(kinds.size()), ") ORDER BY other LIMIT ?"),
-               params));
+  storage::Sql sql("SELECT DISTINCT other FROM network_adjacency WHERE node IN ");
+  sql.List(frontier).Add(" AND kind IN ").List(kinds);
+  sql.Add(" ORDER BY other LIMIT ?", {int64_t{limit}});
+  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, sql.Query(tx));
   out.reserve(rows.size());
   for (const storage::Row& row : rows) out.push_back(row.Text(0));
   return out;
@@ -130,18 +112,11 @@ absl::StatusOr<std::vector<NamedEdge>> GraphStore::EdgesAmong(
     const std::vector<v1::EdgeKind>& kinds) const {
   std::vector<NamedEdge> edges;
   if (nodes.size() < 2 || kinds.empty()) return edges;
-  std::vector<storage::Value> params;
-  Append(&params, nodes);
-  Append(&params, nodes);
-  for (storage::Value& v : KindValues(kinds)) params.push_back(std::move(v));
-  CERCLES_ASSIGN_OR_RETURN(
-      storage::Rows rows,
-      tx.Query(absl::StrCat("SELECT node, kind, other, weight FROM network_adjacency WHERE "
-                            "outward = 1 AND node IN (",
-                            storage::Placeholders(nodes.size()), ") AND other IN (",
-                            storage::Placeholders(nodes.size()), ") AND kind IN (",
-                            storage::Placeholders(kinds.size()), ") ORDER BY node, kind, other"),
-               params));
+  storage::Sql sql(
+      "SELECT node, kind, other, weight FROM network_adjacency WHERE outward = 1 AND node IN ");
+  sql.List(nodes).Add(" AND other IN ").List(nodes).Add(" AND kind IN ").List(kinds);
+  sql.Add(" ORDER BY node, kind, other");
+  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, sql.Query(tx));
   edges.reserve(rows.size());
   for (const storage::Row& row : rows) {
     edges.push_back({row.Text(0), static_cast<v1::EdgeKind>(row.Int(1)), row.Text(2),
@@ -164,16 +139,11 @@ absl::StatusOr<std::vector<v1::Node>> GraphStore::DescribeNodes(
   }
   std::map<std::string, v1::NetworkCircle> summaries;
   if (!circles.empty()) {
-    std::vector<storage::Value> params;
-    Append(&params, circles);
     // The basic view reads columns; only the full view parses whole summaries.
-    CERCLES_ASSIGN_OR_RETURN(storage::Rows rows,
-                             tx.Query(absl::StrCat(full ? "SELECT node, summary"
-                                                        : "SELECT node, display_name, status, "
-                                                          "member_count",
-                                                   " FROM network_circles WHERE node IN (",
-                                                   storage::Placeholders(circles.size()), ")"),
-                                      params));
+    storage::Sql sql(full ? "SELECT node, summary"
+                          : "SELECT node, display_name, status, member_count");
+    sql.Add(" FROM network_circles WHERE node IN ").List(circles);
+    CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, sql.Query(tx));
     for (const storage::Row& row : rows) {
       v1::NetworkCircle& summary = summaries[row.Text(0)];
       if (!full) {
@@ -188,13 +158,8 @@ absl::StatusOr<std::vector<v1::Node>> GraphStore::DescribeNodes(
   }
   std::map<int64_t, v1::Partner> partners;
   if (!partner_ids.empty()) {
-    std::vector<storage::Value> params(partner_ids.begin(), partner_ids.end());
-    CERCLES_ASSIGN_OR_RETURN(
-        storage::Rows rows,
-        tx.Query(absl::StrCat("SELECT partner_id, partner FROM network_partners WHERE partner_id "
-                              "IN (",
-                              storage::Placeholders(partner_ids.size()), ")"),
-                 params));
+    storage::Sql sql("SELECT partner_id, partner FROM network_partners WHERE partner_id IN ");
+    CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, sql.List(partner_ids).Query(tx));
     for (const storage::Row& row : rows) {
       if (!partners[row.Int(0)].ParseFromString(row.Bytes(1))) {
         return absl::DataLossError("a stored partner is unreadable");

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/date.h"
 #include "common/api/resource_name.h"
+#include "common/storage/sql.h"
 #include "common/util/status.h"
 #include "services/network/directory_rules.h"
 
@@ -66,67 +67,61 @@ absl::StatusOr<std::vector<RegionFigures>> LoanStore::Figures(storage::Transacti
                                                               const std::string& fund_id,
                                                               absl::CivilDay as_of) const {
   std::map<std::pair<std::string, std::string>, RegionFigures> by_region;
-  auto slot = [&](const storage::Row& row) -> RegionFigures& {
-    RegionFigures& f = by_region[{row.Text(0), row.Text(1)}];
-    f.fund_id = row.Text(0);
-    if (f.region.empty()) f.region = row.Text(2);
-    return f;
+  // Runs a query grouped by fund and region (its first columns: the fund, the
+  // region key, the region as written) and `fill`s each row's region figures.
+  auto add_figures = [&](const storage::Sql& sql,
+                         void (*fill)(const storage::Row& row, RegionFigures& f)) -> absl::Status {
+    CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, sql.Query(tx));
+    for (const storage::Row& row : rows) {
+      RegionFigures& f = by_region[{row.Text(0), row.Text(1)}];
+      f.fund_id = row.Text(0);
+      if (f.region.empty()) f.region = row.Text(2);
+      fill(row, f);
+    }
+    return absl::OkStatus();
   };
-  std::vector<storage::Value> params = {static_cast<int64_t>(mv1::CIRCLE_STATUS_ACTIVE),
-                                        static_cast<int64_t>(mv1::CIRCLE_STATUS_FORMING),
-                                        static_cast<int64_t>(mv1::CIRCLE_STATUS_ACTIVE),
-                                        static_cast<int64_t>(mv1::CIRCLE_STATUS_UNDER_STRENGTH),
-                                        static_cast<int64_t>(mv1::CIRCLE_STATUS_SUSPENDED)};
-  std::string where_fund;
-  if (!fund_id.empty()) {
-    where_fund = " AND fund_id = ?";
-    params.emplace_back(fund_id);
-  }
-  CERCLES_ASSIGN_OR_RETURN(
-      storage::Rows circles,
-      tx.Query(absl::StrCat("SELECT fund_id, region_key, MIN(region), COUNT(*), SUM(CASE WHEN "
-                            "status = ? THEN 1 ELSE 0 END), SUM(member_count) FROM "
-                            "network_circles WHERE status IN (?, ?, ?, ?)",
-                            where_fund, " GROUP BY fund_id, region_key"),
-               params));
-  for (const storage::Row& row : circles) {
-    RegionFigures& f = slot(row);
+  // The circles that count: every one not dissolved or merged away.
+  storage::Sql circles_sql(
+      "SELECT fund_id, region_key, MIN(region), COUNT(*), SUM(CASE WHEN status = ? THEN 1 ELSE 0 "
+      "END), SUM(member_count) FROM network_circles WHERE status IN ",
+      {static_cast<int64_t>(mv1::CIRCLE_STATUS_ACTIVE)});
+  circles_sql.List(std::vector<mv1::CircleStatus>{
+      mv1::CIRCLE_STATUS_FORMING, mv1::CIRCLE_STATUS_ACTIVE, mv1::CIRCLE_STATUS_UNDER_STRENGTH,
+      mv1::CIRCLE_STATUS_SUSPENDED});
+  if (!fund_id.empty()) circles_sql.Add(" AND fund_id = ?", {fund_id});
+  circles_sql.Add(" GROUP BY fund_id, region_key");
+  CERCLES_RETURN_IF_ERROR(add_figures(circles_sql, [](const storage::Row& row, RegionFigures& f) {
     f.circles = row.Int(3);
     f.active_circles = row.Int(4);
     f.members = row.Int(5);
-  }
-  const auto active = static_cast<int64_t>(cercles::lending::v1::LOAN_STATE_ACTIVE);
-  params = {active,
-            static_cast<int64_t>(lv1::LOAN_STATE_CLOSED_REPAID),
-            static_cast<int64_t>(lv1::LOAN_STATE_WRITTEN_OFF),
-            active,
-            active,
-            EpochDay(Par30LastDueDay(as_of))};
-  if (!fund_id.empty()) params.emplace_back(fund_id);
-  CERCLES_ASSIGN_OR_RETURN(
-      storage::Rows loans,
-      tx.Query(
-          absl::StrCat("SELECT l.fund_id, COALESCE(c.region_key, ''), MIN(COALESCE(c.region, '')), "
-                       "SUM(CASE WHEN l.state = ? THEN 1 ELSE 0 END), "
-                       "SUM(CASE WHEN l.state = ? THEN 1 ELSE 0 END), "
-                       "SUM(CASE WHEN l.state = ? THEN 1 ELSE 0 END), MAX(l.currency), "
-                       "SUM(CASE WHEN l.state = ? THEN l.outstanding_principal ELSE 0 END), "
-                       "SUM(CASE WHEN l.state = ? AND l.oldest_due_day <= ? THEN "
-                       "l.outstanding_principal ELSE 0 END) "
-                       "FROM network_loans l LEFT JOIN network_circles c ON c.fund_id = l.fund_id "
-                       "AND c.circle_id = l.circle_id",
-                       fund_id.empty() ? "" : " WHERE l.fund_id = ?",
-                       " GROUP BY l.fund_id, COALESCE(c.region_key, '')"),
-          params));
-  for (const storage::Row& row : loans) {
-    RegionFigures& f = slot(row);
+  }));
+  const auto state = [](lv1::LoanState s) { return static_cast<int64_t>(s); };
+  storage::Sql loans_sql(
+      "SELECT l.fund_id, COALESCE(c.region_key, ''), MIN(COALESCE(c.region, '')), ");
+  loans_sql.Add("SUM(CASE WHEN l.state = ? THEN 1 ELSE 0 END), ", {state(lv1::LOAN_STATE_ACTIVE)});
+  loans_sql.Add("SUM(CASE WHEN l.state = ? THEN 1 ELSE 0 END), ",
+                {state(lv1::LOAN_STATE_CLOSED_REPAID)});
+  loans_sql.Add("SUM(CASE WHEN l.state = ? THEN 1 ELSE 0 END), MAX(l.currency), ",
+                {state(lv1::LOAN_STATE_WRITTEN_OFF)});
+  loans_sql.Add("SUM(CASE WHEN l.state = ? THEN l.outstanding_principal ELSE 0 END), ",
+                {state(lv1::LOAN_STATE_ACTIVE)});
+  loans_sql.Add(
+      "SUM(CASE WHEN l.state = ? AND l.oldest_due_day <= ? THEN l.outstanding_principal ELSE 0 "
+      "END) ",
+      {state(lv1::LOAN_STATE_ACTIVE), EpochDay(Par30LastDueDay(as_of))});
+  loans_sql.Add(
+      "FROM network_loans l LEFT JOIN network_circles c ON c.fund_id = l.fund_id AND c.circle_id = "
+      "l.circle_id");
+  if (!fund_id.empty()) loans_sql.Add(" WHERE l.fund_id = ?", {fund_id});
+  loans_sql.Add(" GROUP BY l.fund_id, COALESCE(c.region_key, '')");
+  CERCLES_RETURN_IF_ERROR(add_figures(loans_sql, [](const storage::Row& row, RegionFigures& f) {
     f.active_loans = row.Int(3);
     f.loans_repaid = row.Int(4);
     f.loans_written_off = row.Int(5);
     f.currency = row.Text(6);
     f.outstanding = row.Int(7);
     f.at_risk_30 = row.Int(8);
-  }
+  }));
   std::vector<RegionFigures> out;
   out.reserve(by_region.size());
   for (auto& [key, f] : by_region) out.push_back(std::move(f));

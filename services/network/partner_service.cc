@@ -167,19 +167,14 @@ grpc::Status PartnerService::UpdatePartner(grpc::ServerContext* context,
 
 absl::StatusOr<auth::CircleScope> PartnerService::ScopeOf(storage::Transaction& tx,
                                                           const auth::Principal& who) const {
-  return auth::CircleScopeOf(who, auth::CircleAccess::kRead, [&](const auth::Principal& advisor) {
-    return people_.AdvisorCircles(tx, context_.fund_id, advisor.name);
-  });
+  return people_.ReadScope(tx, context_.fund_id, who);
 }
 
 absl::Status PartnerService::CheckPersonScope(storage::Transaction& tx, const auth::Principal& who,
                                               int64_t person_id) const {
   CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope, ScopeOf(tx, who));
   if (scope.all()) return absl::OkStatus();
-  CERCLES_ASSIGN_OR_RETURN(std::optional<PersonFacts> facts,
-                           people_.Facts(tx, context_.fund_id, person_id));
-  auth::PersonPlace place;
-  if (facts.has_value()) place = {facts->circle_id, facts->circle_has_advisor};
+  CERCLES_ASSIGN_OR_RETURN(auth::PersonPlace place, people_.Place(tx, context_.fund_id, person_id));
   return auth::CheckPersonInScope(scope, who, absl::StrCat("people/", person_id), place);
 }
 

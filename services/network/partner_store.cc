@@ -3,6 +3,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "common/storage/sql.h"
 #include "common/util/clock.h"
 #include "common/util/crypto.h"
 #include "common/util/status.h"
@@ -40,14 +41,11 @@ absl::Status WriteTerms(storage::Transaction& tx, int64_t id, const v1::Partner&
 // Fills open_referrals of the partners (keyed by id).
 absl::Status CountOpenReferrals(storage::Transaction& tx, std::map<int64_t, v1::Partner*>& by_id) {
   if (by_id.empty()) return absl::OkStatus();
-  std::vector<storage::Value> params = OpenStatuses();
-  for (const auto& [id, p] : by_id) params.emplace_back(id);
-  CERCLES_ASSIGN_OR_RETURN(
-      storage::Rows rows,
-      tx.Query(absl::StrCat("SELECT partner_id, COUNT(*) FROM network_referrals WHERE status IN "
-                            "(?, ?, ?) AND partner_id IN (",
-                            storage::Placeholders(by_id.size()), ") GROUP BY partner_id"),
-               params));
+  std::vector<int64_t> ids;
+  for (const auto& [id, p] : by_id) ids.push_back(id);
+  storage::Sql sql("SELECT partner_id, COUNT(*) FROM network_referrals WHERE status IN ");
+  sql.List(OpenStatuses()).Add(" AND partner_id IN ").List(ids).Add(" GROUP BY partner_id");
+  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, sql.Query(tx));
   for (const storage::Row& row : rows) {
     by_id[row.Int(0)]->set_open_referrals(static_cast<int32_t>(row.Int(1)));
   }
@@ -219,39 +217,25 @@ absl::StatusOr<std::vector<v1::Referral>> PartnerStore::ListReferrals(storage::T
                                                                       const ReferralFilter& filter,
                                                                       int64_t after_id,
                                                                       int limit) const {
-  std::string sql = "SELECT referral FROM network_referrals WHERE referral_id > ?";
-  std::vector<storage::Value> params = {after_id};
-  if (filter.person_id > 0) {
-    sql += " AND person_id = ?";
-    params.emplace_back(filter.person_id);
-  }
-  if (filter.partner_id > 0) {
-    sql += " AND partner_id = ?";
-    params.emplace_back(filter.partner_id);
-  }
+  storage::Sql sql("SELECT referral FROM network_referrals WHERE referral_id > ?", {after_id});
+  if (filter.person_id > 0) sql.Add(" AND person_id = ?", {filter.person_id});
+  if (filter.partner_id > 0) sql.Add(" AND partner_id = ?", {filter.partner_id});
   if (filter.status != v1::REFERRAL_STATUS_UNSPECIFIED) {
-    sql += " AND status = ?";
-    params.emplace_back(static_cast<int64_t>(filter.status));
+    sql.Add(" AND status = ?", {static_cast<int64_t>(filter.status)});
   }
   if (filter.visible_circles.has_value()) {
-    sql +=
+    sql.Add(
         " AND NOT EXISTS (SELECT 1 FROM network_people np JOIN network_circles nc ON nc.fund_id "
         "= np.fund_id AND nc.circle_id = np.circle_id WHERE np.fund_id = ? AND np.person_id = "
-        "network_referrals.person_id AND nc.advisor_id IS NOT NULL";
-    params.emplace_back(filter.fund_id);
+        "network_referrals.person_id AND nc.advisor_id IS NOT NULL",
+        {filter.fund_id});
     if (!filter.visible_circles->empty()) {
-      sql += " AND np.circle_id NOT IN (";
-      for (size_t i = 0; i < filter.visible_circles->size(); ++i) {
-        sql += i == 0 ? "?" : ", ?";
-        params.emplace_back((*filter.visible_circles)[i]);
-      }
-      sql += ")";
+      sql.Add(" AND np.circle_id NOT IN ").List(*filter.visible_circles);
     }
-    sql += ")";
+    sql.Add(")");
   }
-  sql += " ORDER BY referral_id LIMIT ?";
-  params.emplace_back(static_cast<int64_t>(limit));
-  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, tx.Query(sql, params));
+  sql.Add(" ORDER BY referral_id LIMIT ?", {int64_t{limit}});
+  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, sql.Query(tx));
   return ReferralsOf(rows);
 }
 

@@ -43,6 +43,23 @@ absl::StatusOr<int64_t> AfterTransfer(const std::string& token) {
   return id;
 }
 
+// May the holder of `scope` see this transfer of fund `fund_id`? An incoming
+// one by its receiving circle (one of the fund's), an outgoing one by its
+// person ("people/{id}", the fund's; auth::PersonInScope).
+absl::StatusOr<bool> TransferInScope(storage::Transaction& tx, const PeopleStore& people,
+                                     const std::string& fund_id, const auth::CircleScope& scope,
+                                     const v1::MemberTransfer& transfer) {
+  if (scope.all()) return true;
+  if (transfer.direction() == v1::TRANSFER_DIRECTION_INCOMING) {
+    absl::StatusOr<CircleKey> circle = ParseNetworkCircleName(transfer.circle(), "circle");
+    return circle.ok() && circle->fund_id == fund_id && scope.Contains(circle->circle_id);
+  }
+  absl::StatusOr<int64_t> person = api::ParseName(transfer.person(), "people", "person");
+  if (!person.ok()) return false;
+  CERCLES_ASSIGN_OR_RETURN(auth::PersonPlace place, people.Place(tx, fund_id, *person));
+  return auth::PersonInScope(scope, place);
+}
+
 }  // namespace
 
 void PeerFundService::ApplyRegistry() const {
@@ -297,7 +314,7 @@ grpc::Status PeerFundService::ListMemberTransfers(grpc::ServerContext* context,
                                                   v1::ListMemberTransfersResponse* response) {
   return server::Serve(
       *context_.network.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after, AfterTransfer(request->page_token()));
         if (!v1::TransferDirection_IsValid(request->direction())) {
@@ -313,14 +330,32 @@ grpc::Status PeerFundService::ListMemberTransfers(grpc::ServerContext* context,
         filter.direction = request->direction();
         filter.status = request->status();
         filter.peer_fund_id = request->peer_fund_id();
+        auto transfer_id = [](const v1::MemberTransfer& t) {
+          return api::ParseName(t.name(), "transfers", "name").value_or(0);
+        };
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.network.db->Begin(storage::TxMode::kRead));
-        CERCLES_ASSIGN_OR_RETURN(std::vector<v1::MemberTransfer> transfers,
-                                 store_.ListTransfers(*tx, filter, after, page_size + 1));
+        CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope,
+                                 people_.ReadScope(*tx, context_.network.fund_id, who));
+        // An advisor's transfers are those of their scope; they are picked out
+        // while reading, batch after batch, so that a page is only short at the
+        // end of the listing.
+        std::vector<v1::MemberTransfer> transfers;
+        for (int64_t cursor = after; static_cast<int>(transfers.size()) <= page_size;) {
+          CERCLES_ASSIGN_OR_RETURN(std::vector<v1::MemberTransfer> batch,
+                                   store_.ListTransfers(*tx, filter, cursor, page_size + 1));
+          for (v1::MemberTransfer& t : batch) {
+            CERCLES_ASSIGN_OR_RETURN(
+                bool visible, TransferInScope(*tx, people_, context_.network.fund_id, scope, t));
+            if (visible && static_cast<int>(transfers.size()) <= page_size) {
+              transfers.push_back(std::move(t));
+            }
+          }
+          if (static_cast<int>(batch.size()) <= page_size) break;  // the last batch
+          cursor = transfer_id(batch.back());
+        }
         CERCLES_RETURN_IF_ERROR(tx->Commit());
         api::Page<v1::MemberTransfer> page =
-            api::TakePage(std::move(transfers), page_size, [](const v1::MemberTransfer& t) {
-              return api::ParseName(t.name(), "transfers", "name").value_or(0);
-            });
+            api::TakePage(std::move(transfers), page_size, transfer_id);
         for (v1::MemberTransfer& t : page.rows) *response->add_transfers() = std::move(t);
         response->set_next_page_token(page.next_page_token);
         return absl::OkStatus();

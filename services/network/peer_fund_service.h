@@ -10,6 +10,7 @@
 #include "services/network/directory_store.h"
 #include "services/network/federation_context.h"
 #include "services/network/federation_store.h"
+#include "services/network/people_store.h"
 
 namespace cercles::network {
 
@@ -60,6 +61,7 @@ class PeerFundService final : public v1::PeerFundService::Service {
   const FederationContext context_;
   DirectoryStore directory_;
   FederationStore store_;
+  PeopleStore people_;
 };
 
 }  // namespace cercles::network

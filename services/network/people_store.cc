@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
+#include "common/storage/sql.h"
 #include "common/util/status.h"
 #include "services/network/directory_rules.h"
 #include "services/network/graph_store.h"
@@ -166,6 +167,23 @@ absl::StatusOr<std::optional<PersonFacts>> PeopleStore::Facts(storage::Transacti
   return std::optional<PersonFacts>(facts);
 }
 
+absl::StatusOr<auth::CircleScope> PeopleStore::ReadScope(storage::Transaction& tx,
+                                                         const std::string& fund_id,
+                                                         const auth::Principal& who) const {
+  return auth::CircleScopeOf(who, auth::CircleAccess::kRead, [&](const auth::Principal& advisor) {
+    return AdvisorCircles(tx, fund_id, advisor.name);
+  });
+}
+
+absl::StatusOr<auth::PersonPlace> PeopleStore::Place(storage::Transaction& tx,
+                                                     const std::string& fund_id,
+                                                     int64_t person_id) const {
+  CERCLES_ASSIGN_OR_RETURN(std::optional<PersonFacts> facts, Facts(tx, fund_id, person_id));
+  auth::PersonPlace place;
+  if (facts.has_value()) place = {facts->circle_id, facts->circle_has_advisor};
+  return place;
+}
+
 absl::StatusOr<std::vector<v1::ExpertiseMatch>> PeopleStore::SearchExpertise(
     storage::Transaction& tx, const ExpertiseQuery& query,
     const std::optional<PersonPosition>& after, int limit) const {
@@ -215,13 +233,10 @@ absl::StatusOr<std::vector<v1::ExpertiseMatch>> PeopleStore::SearchExpertise(
     ids.emplace_back(row.Int(1));
   }
   if (ids.empty()) return matches;
-  CERCLES_ASSIGN_OR_RETURN(
-      storage::Rows entries,
-      tx.Query(absl::StrCat("SELECT fund_id, person_id, value, value_key FROM network_expertise "
-                            "WHERE person_id IN (",
-                            storage::Placeholders(ids.size()),
-                            ") ORDER BY fund_id, person_id, position"),
-               ids));
+  storage::Sql expertise(
+      "SELECT fund_id, person_id, value, value_key FROM network_expertise WHERE person_id IN ");
+  expertise.List(ids).Add(" ORDER BY fund_id, person_id, position");
+  CERCLES_ASSIGN_OR_RETURN(storage::Rows entries, expertise.Query(tx));
   for (const storage::Row& e : entries) {
     auto it = index.find({e.Text(0), e.Int(1)});
     if (it == index.end()) continue;  // same id in another fund

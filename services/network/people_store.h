@@ -13,6 +13,7 @@
 #include "cercles/membership/v1/membership.pb.h"
 #include "cercles/membership/v1/people.pb.h"
 #include "cercles/network/v1/network.pb.h"
+#include "common/auth/scope.h"
 #include "common/storage/database.h"
 
 namespace cercles::network {
@@ -64,6 +65,13 @@ class PeopleStore {
   absl::StatusOr<std::optional<PersonFacts>> Facts(storage::Transaction& tx,
                                                    const std::string& fund_id,
                                                    int64_t person_id) const;
+  // The circles of fund `fund_id` that `who` may read (auth::CircleScopeOf, an
+  // advisor's being AdvisorCircles).
+  absl::StatusOr<auth::CircleScope> ReadScope(storage::Transaction& tx, const std::string& fund_id,
+                                              const auth::Principal& who) const;
+  // Where the person is for auth::PersonInScope (in no circle when unknown here).
+  absl::StatusOr<auth::PersonPlace> Place(storage::Transaction& tx, const std::string& fund_id,
+                                          int64_t person_id) const;
 
   // People who opted in with an expertise containing the term, after `after`
   // in (fund, person) order, at most `limit`.

@@ -26,6 +26,7 @@
 #include "cercles/network/v1/partners.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/integration/federation_fixtures.h"
 #include "tests/integration/lending_fixture.h"
 #include "tests/integration/suite.h"
 
@@ -217,6 +218,25 @@ class AdvisorScopeTest : public LendingFixture {
         absl::Seconds(15)))
         << suite_->Log("network");
 
+    // A peer fund proposes two members to B's circle, then one to A's (B's
+    // first, more than a page of one reads at once: Bob's listing must skip
+    // them, not stop there).
+    nv1::RegisterPeerFundRequest register_peer;
+    register_peer.set_request_id("register-fund-a");
+    register_peer.mutable_peer()->set_fund_id("fund-a");
+    register_peer.mutable_peer()->set_certificate_common_name("fund-a");
+    register_peer.mutable_peer()->set_display_name("Fonds A");
+    register_peer.mutable_peer()->set_region("Québec");
+    nv1::RegisterPeerFundResponse registered;
+    status = peers_->RegisterPeerFund(Admin().get(), register_peer, &registered);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    transfer_b_ = ProposedTransfer("b", circle_b_, transfer_candidate_b_);
+    transfer_b2_ = ProposedTransfer("b2", circle_b_, transfer_candidate_b_);
+    transfer_a_ = ProposedTransfer("a", circle_a_, "Transfert-A");
+    ASSERT_FALSE(transfer_b_.empty());
+    ASSERT_FALSE(transfer_b2_.empty());
+    ASSERT_FALSE(transfer_a_.empty());
+
     // Lending follows the reassignment from membership's events.
     ASSERT_TRUE(Eventually(
         [&] {
@@ -247,6 +267,30 @@ class AdvisorScopeTest : public LendingFixture {
         absl::Seconds(15)));
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response.referral().name();
+  }
+
+  // A member transfer that peer fund-a proposes into `circle` (this fund's
+  // "circles/{id}"), once the network's directory has the circle.
+  std::string ProposedTransfer(const std::string& tag, const std::string& circle,
+                               const std::string& given_name) {
+    auto as_peer = nv1::FederationService::NewStub(ChannelAs(*suite_, "fund-a"));
+    nv1::ProposeMemberTransferRequest request;
+    request.set_request_id("transfer-" + tag);
+    request.set_circle(absl::StrCat("funds/", suite_->options().fund_id, "/", circle));
+    request.mutable_candidate()->set_given_name(given_name);
+    request.mutable_candidate()->set_family_name("Tremblay");
+    request.mutable_candidate()->set_language(mv1::LANGUAGE_FR);
+    request.mutable_candidate()->mutable_consents()->set_share_with_other_funds(true);
+    nv1::ProposeMemberTransferResponse response;
+    grpc::Status status;
+    EXPECT_TRUE(Eventually(
+        [&] {
+          status = as_peer->ProposeMemberTransfer(Call().get(), request, &response);
+          return status.ok();
+        },
+        absl::Seconds(15)));
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.transfer().name();
   }
 
   std::string BankReferral(const std::string& tag, const std::string& person) {
@@ -286,7 +330,10 @@ class AdvisorScopeTest : public LendingFixture {
                                         Quoted(referral_b_),
                                         Quoted(subsidy_b_),
                                         Quoted(network_referral_b_),
-                                        "Plan d'affaires confidentiel b"};
+                                        "Plan d'affaires confidentiel b",
+                                        Quoted(transfer_b_),
+                                        Quoted(transfer_b2_),
+                                        transfer_candidate_b_};
     for (const std::string& m : members_b_) markers.push_back(Quoted(m));
     if (with_circle) markers.push_back(Quoted(circle_b_));
     return markers;
@@ -301,7 +348,9 @@ class AdvisorScopeTest : public LendingFixture {
   std::unique_ptr<nv1::PeerFundService::Stub> peers_;
   std::string circle_a_, circle_b_, loan_a_, loan_b_, dora_, free_person_, repayment_b_;
   std::string referral_a_, referral_b_, subsidy_a_, subsidy_b_, meeting_b_;
-  std::string partner_, network_referral_a_, network_referral_b_;
+  std::string partner_, network_referral_a_, network_referral_b_, transfer_a_, transfer_b_,
+      transfer_b2_;
+  const std::string transfer_candidate_b_ = "Transfert-B";
   std::vector<std::string> members_a_, members_b_;
   const std::string email_b_ = "secret-b@example.org";
   const std::string phone_b_ = "+1 514 555 0199";
@@ -822,13 +871,19 @@ std::vector<Row> AdvisorScopeTest::Rows() {
     rows.push_back(
         MakeRow(kRefused, "B's member's", pa, &nv1::PartnerService::Stub::UpdateReferralStatus, u));
   }
-  // Known gap (see the report of issue 10, point 3): member transfers between
-  // funds are sent and decided by admins; their listing is not scoped per
-  // advisor yet. The row still checks that nothing of B's reaches Bob.
-  rows.push_back(MakeRow(kNotScoped, "transfers", pe,
-                         &nv1::PeerFundService::Stub::ListMemberTransfers,
-                         nv1::ListMemberTransfersRequest(), {},
-                         "KNOWN GAP: member transfers are not scoped per advisor yet"));
+  // Member transfers between funds: an incoming one by its receiving circle.
+  {
+    rows.push_back(MakeRow(kFiltered, "unfiltered", pe,
+                           &nv1::PeerFundService::Stub::ListMemberTransfers,
+                           nv1::ListMemberTransfersRequest(), {Quoted(transfer_a_)}));
+    // B's transfers come first: a page of one skips them, it does not end there.
+    nv1::ListMemberTransfersRequest one;
+    one.set_page_size(1);
+    one.set_direction(nv1::TRANSFER_DIRECTION_INCOMING);
+    rows.push_back(MakeRow(kFiltered, "incoming, pages of one", pe,
+                           &nv1::PeerFundService::Stub::ListMemberTransfers, one,
+                           {Quoted(transfer_a_)}));
+  }
   return rows;
 }
 
@@ -882,6 +937,18 @@ TEST_P(AdvisorScopeTest, AnAdvisorNeverReceivesAnotherAdvisorsCircleData) {
   status = lending_->ListJournalEntries(Dora().get(), journal, &entries);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_GT(entries.entries_size(), 0);
+  // Dora lists B's transfer and not A's; an admin lists both.
+  auto transfers = [&](std::unique_ptr<grpc::ClientContext> as) {
+    nv1::ListMemberTransfersResponse listed;
+    grpc::Status listing =
+        peers_->ListMemberTransfers(as.get(), nv1::ListMemberTransfersRequest(), &listed);
+    EXPECT_TRUE(listing.ok()) << listing.error_message();
+    std::set<std::string> names;
+    for (const auto& t : listed.transfers()) names.insert(t.name());
+    return names;
+  };
+  EXPECT_EQ(transfers(Dora()), (std::set<std::string>{transfer_b_, transfer_b2_}));
+  EXPECT_EQ(transfers(Admin()), (std::set<std::string>{transfer_a_, transfer_b_, transfer_b2_}));
   lv1::GetCircleEligibilityRequest eligibility;
   eligibility.set_circle(circle_b_);
   lv1::GetCircleEligibilityResponse eligible;

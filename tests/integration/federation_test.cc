@@ -10,8 +10,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "cercles/common/v1/event.pb.h"
+#include "cercles/membership/v1/trainings.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "tests/integration/federation_fixtures.h"
+#include "tests/integration/membership_fixtures.h"
 #include "tests/support/status_matchers.h"
 
 namespace cercles::testing {
@@ -480,6 +482,89 @@ TEST_P(FederationTest, TransfersCrossOnlyWithTheirConsent) {
     if (event.payload().UnpackTo(&changed)) changes.push_back(changed.change());
   }
   EXPECT_THAT(changes, ::testing::ElementsAre("SENT", "ACCEPTED", "SENT", "REFUSED"));
+}
+
+// An advisor lists the outgoing transfers of the people of their scope only:
+// a member of Dora's circle leaves fund-a; Bob, advisor of no circle there,
+// never sees the transfer, Dora and the admin do.
+TEST_P(FederationTest, AnAdvisorListsOnlyTheOutgoingTransfersOfTheirPeople) {
+  mv1::Circle limoilou = b_->CreateCircle("Cercle Limoilou", "Limoilou");
+  ASSERT_TRUE(a_->Register(*b_).ok());
+  ASSERT_TRUE(b_->Register(*a_).ok());
+  ASSERT_TRUE(a_->SeesCircles("fund-b", 1)) << Logs();
+
+  auto date = [](int year, int month, int day) {
+    cercles::common::v1::Date d;
+    d.set_year(year);
+    d.set_month(month);
+    d.set_day(day);
+    return d;
+  };
+  mv1::CreateAdvisorRequest advisor;
+  advisor.set_request_id("advisor-dora");
+  advisor.mutable_advisor()->set_display_name("Dora");
+  advisor.mutable_advisor()->set_email("dora@fonds.example");
+  advisor.mutable_advisor()->set_principal_name("dora");
+  mv1::CreateAdvisorResponse dora;
+  grpc::Status status = a_->circles().CreateAdvisor(Fund::Admin().get(), advisor, &dora);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  auto trainings = mv1::TrainingService::NewStub(a_->suite().StaffChannel("membership"));
+  mv1::CreateTrainingRequest training;
+  training.set_request_id("training-1");
+  training.mutable_training()->set_display_name("Cohorte");
+  *training.mutable_training()->mutable_start_date() = date(2024, 1, 8);
+  *training.mutable_training()->mutable_end_date() = date(2024, 3, 1);
+  mv1::CreateTrainingResponse trained;
+  status = trainings->CreateTraining(Fund::Admin().get(), training, &trained);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  NewPerson nadia_draft;
+  nadia_draft.given_name = "Nadia";
+  const std::string nadia =
+      CreatePersonInTraining(a_->people(), *trainings, TestCredentials().admin_token,
+                             trained.training().name(), date(2024, 3, 1), nadia_draft);
+  a_->SetOtherFundsConsent(nadia, true);
+  mv1::Circle rosemont = a_->CreateCircle("Cercle Rosemont", "Rosemont");
+  mv1::AssignCircleAdvisorRequest assign;
+  assign.set_request_id("assign-rosemont");
+  assign.set_circle(rosemont.name());
+  assign.set_advisor(dora.advisor().name());
+  mv1::AssignCircleAdvisorResponse assigned;
+  status = a_->circles().AssignCircleAdvisor(Fund::Admin().get(), assign, &assigned);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  mv1::AddCircleMemberRequest add;
+  add.set_request_id("add-nadia");
+  add.set_circle(rosemont.name());
+  add.set_person(nadia);
+  add.set_reason("founder");
+  mv1::AddCircleMemberResponse added;
+  status = a_->circles().AddCircleMember(Fund::Admin().get(), add, &added);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  nv1::SendMemberTransferRequest send;
+  send.set_request_id("send-nadia");
+  send.set_person(nadia);
+  send.set_peer("peers/fund-b");
+  send.set_circle(Net(*b_, limoilou));
+  nv1::SendMemberTransferResponse sent;
+  status = a_->peers().SendMemberTransfer(Fund::Admin().get(), send, &sent);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  auto outgoing = [&](std::unique_ptr<grpc::ClientContext> as) {
+    nv1::ListMemberTransfersRequest request;
+    request.set_direction(nv1::TRANSFER_DIRECTION_OUTGOING);
+    nv1::ListMemberTransfersResponse response;
+    grpc::Status listed = a_->peers().ListMemberTransfers(as.get(), request, &response);
+    EXPECT_TRUE(listed.ok()) << listed.error_message();
+    std::vector<std::string> names;
+    for (const auto& t : response.transfers()) names.push_back(t.name());
+    return names;
+  };
+  const std::vector<std::string> just_nadia = {sent.transfer().name()};
+  EXPECT_EQ(outgoing(Fund::Admin()), just_nadia);
+  // The network learns Nadia's circle and its advisor from membership's events.
+  EXPECT_TRUE(Eventually([&] { return outgoing(Dora()) == just_nadia && outgoing(Bob()).empty(); },
+                         absl::Seconds(15)))
+      << Logs();
 }
 
 TEST_P(FederationTest, CerclesctlRegistersPeersAndDecidesTransfers) {
