@@ -7,9 +7,11 @@
 #include "common/server/server.h"
 #include "common/server/server_flags.h"
 #include "common/util/log.h"
+#include "common/util/process.h"
 
 int main(int argc, char** argv) {
-  using namespace cercles;  // NOLINT: main only
+  using namespace cercles;           // NOLINT: main only
+  util::SetServerProcessDefaults();  // as the services' ServiceProcess does
   server::BlockTerminationSignals();
   config::ParseFlagsWithEnv(
       argc, argv,

@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
 # bench_smoke: keeps the benchmark tools from rotting. Starts cercles-echo-server
+# (and cercles-bare-echo, the floor scripts/bench reads every row against)
 # with TLS, client certificates verified and a staff token, drives it with
 # cercles-loadgen for about a second in the closed loop and one in the open loop
 # (mTLS + bearer token, as scripts/bench does), and checks that calls were made
 # and none failed. No figure is asserted: speed is read, never tested.
-#   bench/smoke_test.sh ECHO_SERVER_BINARY LOADGEN_BINARY
+#   bench/smoke_test.sh ECHO_SERVER_BINARY LOADGEN_BINARY BARE_ECHO_BINARY
 set -euo pipefail
 
-(($# == 2)) || { echo "usage: bench/smoke_test.sh ECHO_SERVER LOADGEN" >&2; exit 2; }
+(($# == 3)) || { echo "usage: bench/smoke_test.sh ECHO_SERVER LOADGEN BARE_ECHO" >&2; exit 2; }
 echo_server="$1"
 loadgen="$2"
+bare_echo="$3"
 # shellcheck source=../scripts/lib/common.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
 
 state="$(mktemp -d)"
 echo_pid=""
+bare_pid=""
 cleanup() {
+  if [[ -n "$bare_pid" ]]; then
+    kill "$bare_pid" 2>/dev/null || true
+    wait "$bare_pid" 2>/dev/null || true
+  fi
   if [[ -n "$echo_pid" ]] && kill -0 "$echo_pid" 2>/dev/null; then
     kill "$echo_pid" 2>/dev/null || true
     wait "$echo_pid" 2>/dev/null || true
@@ -36,14 +43,20 @@ port="$(cercles_free_port)"
 echo_pid=$!
 cercles_wait_tcp "$port" 20 || { cat "$state/echo.log" >&2; cercles_die "the echo server did not listen"; }
 
+bare_port="$(cercles_free_port)"
+"$bare_echo" --listen "127.0.0.1:$bare_port" --tls_cert "$state/certs/echo.pem" \
+  --tls_key "$state/certs/echo.key" --tls_ca "$state/certs/ca.pem" >"$state/bare.log" 2>&1 &
+bare_pid=$!
+cercles_wait_tcp "$bare_port" 20 || { cat "$state/bare.log" >&2; cercles_die "the bare echo did not listen"; }
+
 # json_field JSON NAME -> the integer value of "NAME":<n> in the line
 json_field() { sed -n "s/.*\"$2\":\\([0-9][0-9]*\\).*/\\1/p" <<<"$1"; }
 
 failures=0
-run() {  # run LABEL LOADGEN_ARGS...
-  local label="$1" out status=0
-  shift
-  out="$("$loadgen" --target "127.0.0.1:$port" --ca "$state/certs/ca.pem" --server_name echo \
+run() {  # run LABEL PORT LOADGEN_ARGS...
+  local label="$1" target_port="$2" out status=0
+  shift 2
+  out="$("$loadgen" --target "127.0.0.1:$target_port" --ca "$state/certs/ca.pem" --server_name echo \
     --cert "$state/certs/loadgen.pem" --key "$state/certs/loadgen.key" --token_file "$token_file" \
     --method /cercles.bench.v1.EchoService/Echo --request '{"message":"smoke"}' \
     --warmup 200ms --duration 1s --output json --label "$label" "$@")" || status=$?
@@ -59,8 +72,10 @@ run() {  # run LABEL LOADGEN_ARGS...
   fi
 }
 
-run smoke-closed --mode closed --concurrency 8
-run smoke-open --mode open --rate 200
+run smoke-closed "$port" --mode closed --concurrency 8
+run smoke-open "$port" --mode open --rate 200
+# The bare echo answers the same client over mTLS (it ignores the token).
+run smoke-bare "$bare_port" --mode closed --concurrency 8
 
 # The baseline drains like a service on SIGTERM.
 kill -TERM "$echo_pid"

@@ -1,11 +1,8 @@
 #include "common/cache/redis_cache.h"
 
 #include <hiredis/hiredis.h>
-#include <pthread.h>
-#include <signal.h>
 #include <sys/time.h>
 
-#include <cerrno>
 #include <ctime>
 #include <utility>
 
@@ -14,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "common/util/process.h"
 
 namespace cercles::cache {
 
@@ -116,48 +114,6 @@ timeval ToTimeval(int ms) {
   return tv;
 }
 
-// hiredis writes with write(2), so a peer that went away raises SIGPIPE, whose
-// default action kills the process. A library must not change process-wide
-// signal dispositions, so SIGPIPE is blocked for this thread during the call and
-// any instance we caused is consumed before unblocking.
-class ScopedSigpipeBlock {
- public:
-  ScopedSigpipeBlock() {
-    sigset_t pending;
-    sigemptyset(&pending);
-    sigpending(&pending);
-    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
-    sigset_t block;
-    sigemptyset(&block);
-    sigaddset(&block, SIGPIPE);
-    blocked_ = pthread_sigmask(SIG_BLOCK, &block, &old_) == 0;
-  }
-  ~ScopedSigpipeBlock() {
-    if (!blocked_) return;
-    if (!was_pending_) {
-      sigset_t pending;
-      sigemptyset(&pending);
-      sigpending(&pending);
-      if (sigismember(&pending, SIGPIPE) == 1) {
-        sigset_t pipe_only;
-        sigemptyset(&pipe_only);
-        sigaddset(&pipe_only, SIGPIPE);
-        const timespec zero{0, 0};
-        while (sigtimedwait(&pipe_only, nullptr, &zero) < 0 && errno == EINTR) {
-        }
-      }
-    }
-    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
-  }
-  ScopedSigpipeBlock(const ScopedSigpipeBlock&) = delete;
-  ScopedSigpipeBlock& operator=(const ScopedSigpipeBlock&) = delete;
-
- private:
-  sigset_t old_;
-  bool was_pending_ = false;
-  bool blocked_ = false;
-};
-
 }  // namespace
 
 // A copy of the parts of redisReply we use, so the hiredis object is freed at once.
@@ -170,6 +126,9 @@ struct RedisCache::Reply {
 RedisCache::RedisCache(RedisOptions options, observability::Registry* metrics, const Clock* clock)
     : options_(std::move(options)),
       breaker_(options_.failure_threshold, absl::Milliseconds(options_.open_interval_ms), clock) {
+  // A Redis that went away must fail the write (EPIPE), not kill the process:
+  // hiredis writes with write(2). Once per process, not a mask per command.
+  util::IgnoreSigpipe();
   if (metrics == nullptr) return;
   const std::string requests_help =
       "Cache requests by result: hit, miss, error (incl. timeouts), short_circuit "
@@ -266,7 +225,6 @@ std::unique_ptr<RedisCache::Reply> RedisCache::Command(const std::vector<std::st
   }
   redisReply* raw = nullptr;
   {
-    ScopedSigpipeBlock no_sigpipe;
     raw = static_cast<redisReply*>(
         redisCommandArgv(ctx, static_cast<int>(args.size()), args.data(), lengths.data()));
   }

@@ -9,11 +9,14 @@
 #include <grpcpp/support/server_interceptor.h>
 #include <signal.h>
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <map>
 #include <sstream>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -43,24 +46,58 @@ std::string TraceIdFromTraceparent(const std::string& traceparent) {
   return id;
 }
 
-// Per-method metric handles, created once per method name.
+}  // namespace
+
+// Per-method metric handles, made once before the server starts for every
+// registered method and gRPC's own health and reflection methods, so a call
+// costs a hash lookup and two atomic updates. Any other path a client sends is
+// counted as grpc_method="unknown": callers cannot grow the label set.
 class CallMetrics {
  public:
-  explicit CallMetrics(observability::Registry* registry) : registry_(registry) {}
-  observability::Counter* Handled(const std::string& method, const char* code) {
-    return registry_->GetCounter("cercles_grpc_server_handled_total",
-                                 "RPCs completed, by method and status code.",
-                                 {{"grpc_method", method}, {"grpc_code", code}});
+  CallMetrics(observability::Registry* registry, const std::vector<std::string>& methods)
+      : registry_(registry), unknown_(Make("unknown")) {
+    for (const std::string& method : methods) methods_.emplace(method, Make(method));
   }
-  observability::Histogram* Latency(const std::string& method) {
-    return registry_->GetHistogram("cercles_grpc_server_handling_seconds",
-                                   "RPC latency from receipt to status, by method.",
-                                   {{"grpc_method", method}});
+
+  void Record(absl::string_view method, grpc::StatusCode code, double seconds) {
+    auto it = methods_.find(method);
+    Method& m = it == methods_.end() ? *unknown_ : *it->second;
+    m.latency->Observe(seconds);
+    const int index = static_cast<int>(code);
+    if (index < 0 || index >= kCodes) return;
+    observability::Counter* handled = m.handled[index].load(std::memory_order_acquire);
+    if (handled == nullptr) {  // first call with this code: the registry keeps one per labels
+      handled = registry_->GetCounter("cercles_grpc_server_handled_total",
+                                      "RPCs completed, by method and status code.",
+                                      {{"grpc_method", m.name}, {"grpc_code", GrpcCodeName(code)}});
+      m.handled[index].store(handled, std::memory_order_release);
+    }
+    handled->Increment();
   }
 
  private:
+  static constexpr int kCodes = 17;  // grpc::StatusCode OK .. UNAUTHENTICATED
+  struct Method {
+    std::string name;
+    observability::Histogram* latency = nullptr;
+    std::array<std::atomic<observability::Counter*>, kCodes> handled{};
+  };
+
+  std::unique_ptr<Method> Make(const std::string& name) {
+    auto m = std::make_unique<Method>();
+    m->name = name;
+    m->latency = registry_->GetHistogram("cercles_grpc_server_handling_seconds",
+                                         "RPC latency from receipt to status, by method.",
+                                         {{"grpc_method", name}});
+    return m;
+  }
+
   observability::Registry* registry_;
+  std::unique_ptr<Method> unknown_;
+  absl::flat_hash_map<std::string, std::unique_ptr<Method>> methods_;
 };
+
+namespace {
 
 class CallInterceptor : public gx::Interceptor {
  public:
@@ -86,22 +123,22 @@ class CallInterceptor : public gx::Interceptor {
       grpc::Status status = methods->GetSendStatus();
       double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-      std::string method = info_->method();
-      const char* code = GrpcCodeName(status.error_code());
-      metrics_->Handled(method, code)->Increment();
-      metrics_->Latency(method)->Observe(seconds);
+      const absl::string_view method = info_->method();
+      metrics_->Record(method, status.error_code(), seconds);
       // Probes call health every few seconds: counted, but not one log line each.
       if (absl::StartsWith(method, "/grpc.health.v1.Health/") && status.ok()) {
         methods->Proceed();
         return;
       }
-      log::Fields fields = {{"method", method},
-                            {"peer", principal_},
-                            {"code", std::string(code)},
+      log::Fields fields = {{"method", std::string(method)},
+                            {"peer", std::move(principal_)},
+                            {"code", std::string(GrpcCodeName(status.error_code()))},
                             {"latency_ms", seconds * 1000.0}};
-      if (!trace_id_.empty()) fields.emplace_back("trace_id", trace_id_);
+      if (!trace_id_.empty()) fields.emplace_back("trace_id", std::move(trace_id_));
       if (!status.ok()) fields.emplace_back("error", status.error_message());
-      log::Info("rpc", fields);
+      // One line per call, complete, written by the log's flusher (not a
+      // write(2) per call).
+      log::Buffered(log::Level::kInfo, "rpc", fields);
     }
     methods->Proceed();
   }
@@ -127,16 +164,6 @@ class CallInterceptorFactory : public gx::ServerInterceptorFactoryInterface {
   const auth::Authenticator* authenticator_;
   CallMetrics* metrics_;
 };
-
-CallMetrics* MetricsFor(observability::Registry* registry) {
-  // One CallMetrics per registry for the life of the process.
-  static absl::Mutex mu(absl::kConstInit);
-  static auto* by_registry = new std::map<observability::Registry*, std::unique_ptr<CallMetrics>>();
-  absl::MutexLock lock(&mu);
-  auto& slot = (*by_registry)[registry];
-  if (slot == nullptr) slot = std::make_unique<CallMetrics>(registry);
-  return slot.get();
-}
 
 }  // namespace
 
@@ -222,12 +249,22 @@ void ServerRunner::AddService(grpc::Service* service, const char* service_full_n
     std::abort();
   }
   services_.push_back(service);
+  service_descriptors_.push_back(descriptor);
   authorizer_->AddService(descriptor);
 }
 
 absl::Status ServerRunner::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  std::vector<std::string> methods = {
+      "/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"};
+  for (const google::protobuf::ServiceDescriptor* service : service_descriptors_) {
+    for (int i = 0; i < service->method_count(); ++i) {
+      methods.push_back(absl::StrCat("/", service->full_name(), "/", service->method(i)->name()));
+    }
+  }
+  call_metrics_ = std::make_unique<CallMetrics>(&metrics_, methods);
   grpc::ServerBuilder builder;
 
   std::shared_ptr<grpc::ServerCredentials> credentials;
@@ -267,7 +304,7 @@ absl::Status ServerRunner::Start() {
 
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(
-      std::make_unique<CallInterceptorFactory>(authenticator_.get(), MetricsFor(&metrics_)));
+      std::make_unique<CallInterceptorFactory>(authenticator_.get(), call_metrics_.get()));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   server_ = builder.BuildAndStart();

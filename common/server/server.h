@@ -4,6 +4,7 @@
 #ifndef CERCLES_COMMON_SERVER_SERVER_H_
 #define CERCLES_COMMON_SERVER_SERVER_H_
 
+#include <google/protobuf/descriptor.h>
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
@@ -50,6 +51,8 @@ void BlockTerminationSignals();
 // is wrong.
 absl::Status ValidateServerOptions(const ServerOptions& options);
 
+class CallMetrics;  // server.cc: the per-method metric handles of the calls
+
 class ServerRunner {
  public:
   explicit ServerRunner(ServerOptions options);
@@ -88,6 +91,8 @@ class ServerRunner {
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<auth::Authorizer> authorizer_;
   std::vector<grpc::Service*> services_;
+  std::vector<const google::protobuf::ServiceDescriptor*> service_descriptors_;
+  std::unique_ptr<CallMetrics> call_metrics_;  // outlives server_ (declared before it)
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::atomic<bool> draining_{false};

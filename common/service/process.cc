@@ -5,10 +5,12 @@
 
 #include "common/config/config.h"
 #include "common/util/log.h"
+#include "common/util/process.h"
 
 namespace cercles::service {
 
 ServiceProcess::ServiceProcess(int argc, char** argv, const std::string& name, const char* usage) {
+  util::SetServerProcessDefaults();
   server::BlockTerminationSignals();
   config::ParseFlagsWithEnv(argc, argv, usage);
   auto service_config = server::ServiceConfigFromFlags(name);

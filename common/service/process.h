@@ -18,7 +18,9 @@ namespace cercles::service {
 
 class ServiceProcess {
  public:
-  // Blocks SIGTERM/SIGINT (Run waits for them), parses the flags with their
+  // Sets the server process defaults (util::SetServerProcessDefaults: SIGPIPE
+  // ignored, deadlock detection off outside debug builds), blocks SIGTERM/SIGINT
+  // (Run waits for them), parses the flags with their
   // CERCLES_* environment twins, reads `name`'s config, prepares the server
   // (tokens, TLS) and opens the database. A bad flag or an unreachable
   // database stops the process here with a message naming it (exit code 2).

@@ -1,8 +1,12 @@
 // The walking skeleton end to end, through real processes on loopback: membership,
 // lending and network over mTLS, a real redis-server, and each storage engine.
+#include <arpa/inet.h>
 #include <google/protobuf/descriptor.h>
 #include <grpcpp/impl/codegen/client_unary_call.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <fstream>
@@ -161,8 +165,12 @@ TEST_P(FoundationTest, LendingAsksMembershipOverMutualTls) {
   EXPECT_EQ(response.eligibility().circle_status(), mv1::CIRCLE_STATUS_FORMING);
   EXPECT_FALSE(response.eligibility().may_guarantee());
   EXPECT_THAT(response.eligibility().reasons(0), HasSubstr("forming"));
-  // Membership saw lending as a service identified by its certificate.
-  EXPECT_THAT(suite_->Log("membership"), HasSubstr("\"peer\":\"service:lending\""));
+  // Membership saw lending as a service identified by its certificate (the
+  // access log is written within its flush period).
+  EXPECT_TRUE(Eventually(
+      [&] { return absl::StrContains(suite_->Log("membership"), "\"peer\":\"service:lending\""); },
+      absl::Seconds(5)))
+      << suite_->Log("membership");
 
   request.set_circle("circles/999999");
   status = lending_->GetCircleEligibility(Context(advisor()).get(), request, &response);
@@ -484,6 +492,65 @@ TEST_P(FoundationTest, EveryRpcRefusesACallWithoutCredentials) {
     }
   }
   EXPECT_GE(calls, 90);
+}
+
+// What a service's /metrics says (plain HTTP GET on the port its "listening"
+// line reports); "" when it cannot be read.
+std::string ScrapeMetrics(const std::string& log) {
+  const std::string key = "\"metrics_port\":";
+  const size_t at = log.find(key);
+  if (at == std::string::npos) return "";
+  const int port = std::atoi(log.c_str() + at + key.size());
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string out;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+    const std::string request = "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n";
+    if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
+      char buffer[8192];
+      for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) out.append(buffer, n);
+    }
+  }
+  ::close(fd);
+  return out;
+}
+
+// The call metrics name only the RPCs the service registered: a path a client
+// makes up is counted as grpc_method="unknown" (a caller cannot grow the label
+// set), and a registered call is counted under its full name and code.
+TEST_P(FoundationTest, CallMetricsNameRegisteredMethodsAndCountAnyOtherPathAsUnknown) {
+  mv1::ListCirclesRequest list;
+  mv1::ListCirclesResponse listed;
+  ASSERT_TRUE(membership_->ListCircles(Context(admin()).get(), list, &listed).ok());
+  auto channel = suite_->StaffChannel("membership");
+  for (const std::string path :
+       {"/cercles.membership.v1.MembershipService/NoSuchMethod", "/made.up.Service/Invented"}) {
+    grpc::ClientContext context;
+    AddToken(&context, admin());
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    grpc::Slice empty("", 0);
+    grpc::ByteBuffer request(&empty, 1), response;
+    grpc::Status status = grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+        channel.get(),
+        grpc::internal::RpcMethod(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC), &context,
+        request, &response);
+    EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNIMPLEMENTED)) << path;
+  }
+  std::string metrics;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        metrics = ScrapeMetrics(suite_->Log("membership"));
+        return absl::StrContains(metrics, "grpc_method=\"unknown\"");
+      },
+      absl::Seconds(5)))
+      << metrics.substr(0, 2000);
+  EXPECT_THAT(metrics, HasSubstr("cercles_grpc_server_handled_total{grpc_code=\"OK\",grpc_method="
+                                 "\"/cercles.membership.v1.MembershipService/ListCircles\"} 1"));
+  EXPECT_THAT(metrics, ::testing::Not(HasSubstr("NoSuchMethod")));
+  EXPECT_THAT(metrics, ::testing::Not(HasSubstr("Invented")));
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, FoundationTest, AllEngines(), EngineParamName);
