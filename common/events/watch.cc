@@ -1,7 +1,9 @@
 #include "common/events/watch.h"
 
 #include <algorithm>
+#include <deque>
 #include <random>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/util/crypto.h"
@@ -31,6 +33,9 @@ EventSubscriber::EventSubscriber(std::string source, storage::Database* db, Open
                                       "Times the event stream was (re)opened.", labels);
     cursor_gauge_ =
         metrics->GetGauge("cercles_events_cursor", "Last sequence applied from a source.", labels);
+    lag_ = metrics->GetGauge(
+        "cercles_events_lag_seconds",
+        "How long after it occurred the last applied event of a source was applied.", labels);
   }
 }
 
@@ -62,41 +67,70 @@ void EventSubscriber::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-absl::Status EventSubscriber::ApplyOne(const cercles::common::v1::Event& event) {
-  bool applied = false;
+absl::Status EventSubscriber::ApplyBatch(const std::vector<cercles::common::v1::Event>& events) {
+  int64_t applied = 0, skipped = 0, last_applied = 0, reached = 0;
+  absl::Time last_occurred;
+  absl::Status failure;
   absl::Status status = storage::RunInTransaction(
       *db_, storage::TxMode::kWrite, [&](storage::Transaction& tx) -> absl::Status {
-        applied = false;
+        applied = skipped = last_applied = 0;
+        failure = absl::OkStatus();
         // Replicas of a consumer serialise here; the cursor read below is then current.
         CERCLES_RETURN_IF_ERROR(tx.LockExclusive(StableHash64(absl::StrCat("cursor:", source_))));
         CERCLES_ASSIGN_OR_RETURN(int64_t stored, LoadCursor(tx, source_));
-        if (event.sequence() <= stored) return absl::OkStatus();
-        CERCLES_RETURN_IF_ERROR(apply_(tx, event));
+        const int64_t before = stored;
+        for (const cercles::common::v1::Event& event : events) {
+          if (event.sequence() <= stored) {
+            ++skipped;
+            continue;
+          }
+          // Each event in a savepoint: one that fails is undone alone, and the
+          // ones before it still commit (as when each had its own transaction).
+          CERCLES_RETURN_IF_ERROR(tx.Savepoint("event"));
+          absl::Status one = apply_(tx, event);
+          if (absl::IsAborted(one)) return one;  // the whole transaction is retried
+          if (!one.ok()) {
+            CERCLES_RETURN_IF_ERROR(tx.RollbackToSavepoint("event"));
+            CERCLES_RETURN_IF_ERROR(tx.ReleaseSavepoint("event"));
+            failure = absl::Status(one.code(), absl::StrCat("event ", event.sequence(), " (",
+                                                            event.type(), "): ", one.message()));
+            break;
+          }
+          CERCLES_RETURN_IF_ERROR(tx.ReleaseSavepoint("event"));
+          stored = event.sequence();
+          last_applied = stored;
+          last_occurred = absl::FromUnixSeconds(event.occur_time().seconds()) +
+                          absl::Nanoseconds(event.occur_time().nanos());
+          ++applied;
+        }
+        reached = stored;
+        if (stored == before) return absl::OkStatus();
         int64_t now = absl::ToUnixMicros(absl::Now());
         CERCLES_ASSIGN_OR_RETURN(
             int64_t changed,
             tx.Exec("UPDATE event_cursors SET sequence = ?, update_time_us = ? WHERE source = ?",
-                    {event.sequence(), now, source_}));
+                    {stored, now, source_}));
         if (changed == 0) {
           CERCLES_RETURN_IF_ERROR(
               tx.Exec(
                     "INSERT INTO event_cursors (source, sequence, update_time_us) VALUES (?, ?, ?)",
-                    {source_, event.sequence(), now})
+                    {source_, stored, now})
                   .status());
         }
-        applied = true;
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
-  if (applied) {
-    if (applied_ != nullptr) applied_->Increment();
-  } else if (skipped_ != nullptr) {
-    skipped_->Increment();
+  if (applied_ != nullptr && applied > 0) applied_->Increment(static_cast<double>(applied));
+  if (skipped_ != nullptr && skipped > 0) skipped_->Increment(static_cast<double>(skipped));
+  cursor_ = std::max(cursor_.load(), reached);
+  if (last_applied > 0) {
+    if (lag_ != nullptr && last_occurred > absl::UnixEpoch()) {
+      lag_->Set(absl::ToDoubleSeconds(absl::Now() - last_occurred));
+    }
+    if (on_applied_) on_applied_(last_applied);
   }
-  cursor_ = std::max(cursor_.load(), event.sequence());
   if (cursor_gauge_ != nullptr) cursor_gauge_->Set(static_cast<double>(cursor_.load()));
-  if (applied && on_applied_) on_applied_(event.sequence());
-  return absl::OkStatus();
+  return failure;
 }
 
 void EventSubscriber::Run() {
@@ -130,21 +164,57 @@ void EventSubscriber::Run() {
     }
     if (reconnects_ != nullptr) reconnects_->Increment();
     std::unique_ptr<EventStream> stream = open_(&context, from);
-    cercles::common::v1::Event event;
+    // A reader thread takes events off the stream into `inbox` while this one
+    // applies what has arrived, up to kMaxBatch events per transaction: under
+    // a burst one durable commit serves many events, and the lag stays short.
+    Inbox inbox;
+    std::thread reader;
+    if (stream != nullptr) {
+      reader = std::thread([&] {
+        cercles::common::v1::Event event;
+        while (stream->Next(&event)) {
+          absl::MutexLock lock(&inbox.mu);
+          inbox.mu.Await(absl::Condition(
+              +[](Inbox* in) { return in->events.size() < kMaxQueued || in->abandoned; }, &inbox));
+          if (inbox.abandoned) continue;  // drain what the cancelled call still yields
+          inbox.events.push_back(std::move(event));
+        }
+        absl::MutexLock lock(&inbox.mu);
+        inbox.ended = true;
+      });
+    }
     absl::Status apply_status;
     bool received = false;
-    while (stream != nullptr && stream->Next(&event)) {
+    while (stream != nullptr) {
+      std::vector<cercles::common::v1::Event> batch;
+      {
+        absl::MutexLock lock(&inbox.mu);
+        inbox.mu.Await(absl::Condition(
+            +[](Inbox* in) { return !in->events.empty() || in->ended; }, &inbox));
+        while (!inbox.events.empty() && batch.size() < kMaxBatch) {
+          batch.push_back(std::move(inbox.events.front()));
+          inbox.events.pop_front();
+        }
+        if (batch.empty()) break;  // ended, and everything it sent is applied
+      }
       received = true;
-      apply_status = ApplyOne(event);
+      apply_status = ApplyBatch(batch);
       if (!apply_status.ok()) {
         log::Error("cannot apply event; will retry from the stored cursor",
                    {{"source", source_},
-                    {"sequence", event.sequence()},
-                    {"type", event.type()},
+                    {"cursor", cursor_.load()},
                     {"error", std::string(apply_status.message())}});
         context.TryCancel();
         break;
       }
+    }
+    if (reader.joinable()) {
+      {
+        absl::MutexLock lock(&inbox.mu);
+        inbox.abandoned = true;
+        inbox.events.clear();
+      }
+      reader.join();
     }
     grpc::Status finish = stream != nullptr ? stream->Finish() : grpc::Status::CANCELLED;
     {

@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -274,14 +275,29 @@ class EventSubscriber {
   void Stop();
   // Last sequence applied (from the database at start, then in memory).
   int64_t cursor() const { return cursor_.load(); }
-  // Called after each applied event commits (e.g. to bump a cache generation).
+  // Called after applied events commit (e.g. to bump a cache generation), once
+  // per transaction with the last sequence it applied.
   void set_on_applied(std::function<void(int64_t sequence)> fn) { on_applied_ = std::move(fn); }
 
   static absl::StatusOr<int64_t> LoadCursor(storage::Transaction& tx, const std::string& source);
 
  private:
+  // What the stream's reader thread has taken off the stream and the applier
+  // not yet applied (bounded: the reader waits beyond kMaxQueued).
+  struct Inbox {
+    absl::Mutex mu;
+    std::deque<cercles::common::v1::Event> events ABSL_GUARDED_BY(mu);
+    bool ended ABSL_GUARDED_BY(mu) = false;      // the stream has no more
+    bool abandoned ABSL_GUARDED_BY(mu) = false;  // the applier stopped taking
+  };
+  static constexpr size_t kMaxBatch = 256;
+  static constexpr size_t kMaxQueued = 1024;
+
   void Run();
-  absl::Status ApplyOne(const cercles::common::v1::Event& event);
+  // Applies `events` in order in one transaction, each in a savepoint: those at
+  // or below the stored cursor are skipped; at the first that fails the ones
+  // before it still commit (with the cursor) and its error is returned.
+  absl::Status ApplyBatch(const std::vector<cercles::common::v1::Event>& events);
 
   const std::string source_;
   storage::Database* db_;
@@ -297,6 +313,7 @@ class EventSubscriber {
   observability::Counter* skipped_ = nullptr;
   observability::Counter* reconnects_ = nullptr;
   observability::Gauge* cursor_gauge_ = nullptr;
+  observability::Gauge* lag_ = nullptr;
 };
 
 }  // namespace cercles::events

@@ -1,6 +1,8 @@
 #include "services/network/graph_store.h"
 
+#include <iterator>
 #include <map>
+#include <set>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -98,12 +100,19 @@ absl::StatusOr<std::vector<std::string>> GraphStore::Neighbours(
     const std::vector<v1::EdgeKind>& kinds, int limit) const {
   std::vector<std::string> out;
   if (frontier.empty() || kinds.empty() || limit <= 0) return out;
-  storage::Sql sql("SELECT DISTINCT other FROM network_adjacency WHERE node IN ");
-  sql.List(frontier).Add(" AND kind IN ").List(kinds);
-  sql.Add(" ORDER BY other LIMIT ?", {int64_t{limit}});
-  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, sql.Query(tx));
-  out.reserve(rows.size());
-  for (const storage::Row& row : rows) out.push_back(row.Text(0));
+  // The first `limit` names over the whole frontier are among each node's own
+  // first `limit`: one short index walk per node (network_adjacency_by_other),
+  // so a hub with every circle on it costs `limit` rows, not all of them.
+  std::set<std::string> merged;
+  for (const std::string& node : frontier) {
+    storage::Sql sql("SELECT DISTINCT other FROM network_adjacency WHERE node = ?", {node});
+    sql.Add(" AND kind IN ").List(kinds).Add(" ORDER BY other LIMIT ?", {int64_t{limit}});
+    CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, sql.Query(tx));
+    for (const storage::Row& row : rows) merged.insert(row.Text(0));
+    // Keep only the first `limit`: a later node's names past them cannot count.
+    while (static_cast<int>(merged.size()) > limit) merged.erase(std::prev(merged.end()));
+  }
+  out.assign(merged.begin(), merged.end());
   return out;
 }
 

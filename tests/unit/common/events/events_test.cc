@@ -1,8 +1,12 @@
+#include <algorithm>
+#include <atomic>
 #include <deque>
+#include <vector>
 
 #include "cercles/membership/v1/events.pb.h"
 #include "common/events/outbox.h"
 #include "common/events/watch.h"
+#include "common/observability/metrics.h"
 #include "common/util/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -161,6 +165,62 @@ TEST(EventSubscriberTest, AppliesEachEventOnceAcrossReconnectsAndReplays) {
   EXPECT_EQ(requested_after[0], 0);
   EXPECT_EQ(requested_after[1], 3);  // resumes from the durable cursor
   EXPECT_EQ(requested_after[2], 5);
+}
+
+// A burst is applied in a few transactions, not one per event: the reader takes
+// events off the stream while the applier commits what has arrived (up to 256
+// per transaction), every event exactly once and in order, and the lag gauge
+// says how long after it occurred the last one was applied.
+TEST(EventSubscriberTest, ABurstIsAppliedInFewTransactionsEachEventOnceInOrder) {
+  auto db = OpenWithSchema();
+  constexpr int kEvents = 2000;
+  std::vector<Event> events;
+  for (int i = 1; i <= kEvents; ++i) {
+    Event e = MakeEvent(i);
+    e.mutable_occur_time()->set_seconds(absl::ToUnixSeconds(absl::Now()));
+    events.push_back(e);
+  }
+  std::atomic<int> transactions{0};
+  std::vector<int64_t> order;
+  observability::Registry metrics;
+  EventSubscriber subscriber(
+      "membership", db.get(),
+      [&](grpc::ClientContext*, int64_t after) -> std::unique_ptr<EventStream> {
+        std::vector<Event> rest;
+        for (const Event& e : events) {
+          if (e.sequence() > after) rest.push_back(e);
+        }
+        return std::make_unique<ScriptedStream>(rest, grpc::Status::CANCELLED);
+      },
+      [&](storage::Transaction& tx, const Event& e) {
+        order.push_back(e.sequence());  // the applier thread only
+        return tx
+            .Exec("INSERT INTO applied (sequence, subject) VALUES (?, ?)",
+                  {e.sequence(), e.subject()})
+            .status();
+      },
+      &metrics);
+  subscriber.set_on_applied([&](int64_t) { ++transactions; });
+  subscriber.Start();
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (subscriber.cursor() < kEvents && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  subscriber.Stop();
+  ASSERT_EQ(subscriber.cursor(), kEvents);
+  auto tx = db->Begin(storage::TxMode::kRead);
+  auto rows = (*tx)->Query("SELECT COUNT(*), MIN(sequence), MAX(sequence) FROM applied");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0].Int(0), kEvents);
+  ASSERT_EQ(order.size(), static_cast<size_t>(kEvents));
+  EXPECT_TRUE(std::is_sorted(order.begin(), order.end()));
+  // At most 256 per transaction, and far fewer transactions than events.
+  EXPECT_GE(transactions.load(), kEvents / 256);
+  EXPECT_LT(transactions.load(), kEvents / 10);
+  const std::string text = metrics.Render();
+  EXPECT_THAT(text, ::testing::HasSubstr("cercles_events_lag_seconds{source=\"membership\"}"));
+  EXPECT_THAT(text,
+              ::testing::HasSubstr("cercles_events_applied_total{source=\"membership\"} 2000"));
 }
 
 TEST(EventSubscriberTest, ResumesFromTheStoredCursorAfterARestart) {

@@ -1,6 +1,8 @@
 // Network's store on each engine, fed through the event projection as the
 // subscribers feed it: circles and their edges, people and consent, loans and
 // the statistics' figures, sister and referral edges, partners and referrals.
+#include <algorithm>
+
 #include "cercles/lending/v1/events.pb.h"
 #include "cercles/membership/v1/events.pb.h"
 #include "cercles/membership/v1/people_events.pb.h"
@@ -148,6 +150,33 @@ TEST_P(NetworkStoreTest, CirclesBecomeNodesWithFundAndRegionEdges) {
                 return list.status();
               }).ok());
   EXPECT_THAT(names, ElementsAre(C(1), C(2), C(3)));
+}
+
+// The first `limit` neighbours of a frontier of hubs, in name order, are the
+// same as a brute force over every edge: each hub is asked only for its own
+// first `limit` (an index walk), and the names interleave across the hubs.
+TEST_P(NetworkStoreTest, NeighboursOfHubsAreTheFirstNamesOverTheWholeFrontier) {
+  const std::vector<std::string> regions = {"Laval", "Rosemont", "Verdun"};
+  for (int64_t id = 1; id <= 60; ++id) {
+    Created(MakeCircle(id, mv1::CIRCLE_STATUS_ACTIVE, 5, {{kRegion, regions[id % 3]}}));
+  }
+  std::vector<std::string> every;
+  for (int64_t id = 1; id <= 60; ++id) every.push_back(C(id));
+  std::sort(every.begin(), every.end());
+  std::vector<std::string> hubs;
+  for (const std::string& region : regions) hubs.push_back(RegionNodeName(kFund, region));
+  for (int limit : {1, 7, 25, 59, 60, 100}) {
+    SCOPED_TRACE(limit);
+    std::vector<std::string> expected(every.begin(),
+                                      every.begin() + std::min<size_t>(limit, every.size()));
+    EXPECT_EQ(Neighbours(hubs, {v1::EDGE_KIND_REGION}, limit), expected);
+  }
+  // Two hubs of different kinds, one name reachable through both, counted once.
+  std::vector<std::string> both =
+      Neighbours({FundNodeName(kFund), hubs[0]}, {v1::EDGE_KIND_FUND, v1::EDGE_KIND_REGION}, 10);
+  EXPECT_EQ(both, std::vector<std::string>(every.begin(), every.begin() + 10));
+  // Only the kinds asked for.
+  EXPECT_THAT(Neighbours({hubs[0]}, {v1::EDGE_KIND_FUND}, 10), IsEmpty());
 }
 
 TEST_P(NetworkStoreTest, MergesLinkTheResultToItsSourcesAndMoveMembers) {
