@@ -476,16 +476,8 @@ TEST_P(FoundationTest, EveryRpcRefusesACallWithoutCredentials) {
     auto channel = suite_->StaffChannel(process);
     for (int i = 0; i < service->method_count(); ++i) {
       std::string path = absl::StrCat("/", full_name, "/", service->method(i)->name());
-      grpc::ClientContext context;
-      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-      grpc::Slice empty("", 0);
-      grpc::ByteBuffer request(&empty, 1), response;
-      grpc::Status status = grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
-          channel.get(),
-          grpc::internal::RpcMethod(path.c_str(), service->method(i)->server_streaming()
-                                                      ? grpc::internal::RpcMethod::SERVER_STREAMING
-                                                      : grpc::internal::RpcMethod::NORMAL_RPC),
-          &context, request, &response);
+      grpc::Status status = CallWithEmptyRequest(channel.get(), path, /*token=*/"",
+                                                 service->method(i)->server_streaming());
       EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAUTHENTICATED))
           << path << ": " << status.error_message();
       ++calls;
@@ -528,15 +520,7 @@ TEST_P(FoundationTest, CallMetricsNameRegisteredMethodsAndCountAnyOtherPathAsUnk
   auto channel = suite_->StaffChannel("membership");
   for (const std::string path :
        {"/cercles.membership.v1.MembershipService/NoSuchMethod", "/made.up.Service/Invented"}) {
-    grpc::ClientContext context;
-    AddToken(&context, admin());
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    grpc::Slice empty("", 0);
-    grpc::ByteBuffer request(&empty, 1), response;
-    grpc::Status status = grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
-        channel.get(),
-        grpc::internal::RpcMethod(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC), &context,
-        request, &response);
+    grpc::Status status = CallWithEmptyRequest(channel.get(), path, admin());
     EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNIMPLEMENTED)) << path;
   }
   std::string metrics;

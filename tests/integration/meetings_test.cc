@@ -596,14 +596,7 @@ TEST_P(MeetingsTest, EveryRpcRefusesACallWithoutCredentials) {
   for (int i = 0; i < service->method_count(); ++i) {
     const std::string path =
         absl::StrCat("/", service->full_name(), "/", service->method(i)->name());
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    grpc::Slice empty("", 0);
-    grpc::ByteBuffer request(&empty, 1), response;
-    grpc::Status status = grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
-        channel.get(),
-        grpc::internal::RpcMethod(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC), &context,
-        request, &response);
+    grpc::Status status = CallWithEmptyRequest(channel.get(), path);
     EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAUTHENTICATED))
         << path << ": " << status.error_message();
   }

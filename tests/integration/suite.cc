@@ -259,6 +259,21 @@ absl::Status Suite::WaitServing(const std::string& service, absl::Duration timeo
   return absl::DeadlineExceededError(absl::StrCat(service, " did not report SERVING in time"));
 }
 
+grpc::Status CallWithEmptyRequest(grpc::Channel* channel, const std::string& path,
+                                  const std::string& token, bool server_streaming) {
+  grpc::ClientContext context;
+  AddToken(&context, token);
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  grpc::Slice empty("", 0);
+  grpc::ByteBuffer request(&empty, 1), response;
+  return grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+      channel,
+      grpc::internal::RpcMethod(path.c_str(), server_streaming
+                                                  ? grpc::internal::RpcMethod::SERVER_STREAMING
+                                                  : grpc::internal::RpcMethod::NORMAL_RPC),
+      &context, request, &response);
+}
+
 void AddToken(grpc::ClientContext* context, const std::string& token) {
   if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
 }
