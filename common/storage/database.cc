@@ -137,6 +137,34 @@ std::string SqlExcerpt(std::string_view sql) {
   return out;
 }
 
+StatementKind ClassifyStatement(std::string_view sql) {
+  size_t i = 0;
+  for (;;) {  // skip whitespace and comments
+    while (i < sql.size() && absl::ascii_isspace(static_cast<unsigned char>(sql[i]))) ++i;
+    if (sql.substr(i, 2) == "--") {
+      const size_t end = sql.find('\n', i);
+      i = end == std::string_view::npos ? sql.size() : end + 1;
+    } else if (sql.substr(i, 2) == "/*") {
+      const size_t end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? sql.size() : end + 2;
+    } else {
+      break;
+    }
+  }
+  size_t end = i;
+  while (end < sql.size() && absl::ascii_isalpha(static_cast<unsigned char>(sql[end]))) ++end;
+  const absl::string_view keyword = ToAbsl(sql.substr(i, end - i));
+  auto is = [keyword](absl::string_view word) { return absl::EqualsIgnoreCase(keyword, word); };
+  if (is("SELECT") || is("INSERT") || is("UPDATE") || is("DELETE") || is("WITH") || is("VALUES")) {
+    return StatementKind::kCacheable;
+  }
+  if (is("CREATE") || is("ALTER") || is("DROP") || is("TRUNCATE") || is("COMMENT") ||
+      is("REINDEX")) {
+    return StatementKind::kSchema;
+  }
+  return StatementKind::kOther;
+}
+
 absl::Status ValidateMigrations(std::string_view component,
                                 const std::vector<Migration>& migrations) {
   if (component.empty()) {
