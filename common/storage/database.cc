@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "common/storage/statement_stats.h"
 #include "common/storage/storage_internal.h"
 
 namespace cercles::storage {
@@ -90,6 +91,11 @@ absl::Status RunInTransaction(Database& db, TxMode mode,
     if (status.ok() || !absl::IsAborted(status)) return status;
   }
   return status;
+}
+
+StatementStats StatementStatsOf(const Database& db) {
+  const auto* engine = dynamic_cast<const internal::EngineDatabase*>(&db);
+  return engine != nullptr ? engine->statement_stats() : StatementStats();
 }
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& url,

@@ -111,17 +111,6 @@ struct OpenOptions {
   int lock_timeout_ms = 5000;
 };
 
-// How a Database's connections used their prepared statements (each engine
-// keeps statements prepared per connection: SQLite's prepared statements,
-// PostgreSQL's named ones, at most 256 per connection, least recently used out).
-// Counts since Open(), over all its connections.
-struct StatementStats {
-  int64_t prepared = 0;  // statements parsed and kept for reuse
-  int64_t reused = 0;    // runs of a statement kept from before (cache hits)
-  int64_t evicted = 0;   // kept statements dropped to make room
-  int64_t uncached = 0;  // runs parsed and dropped (schema changes, transaction control)
-};
-
 class Database {
  public:
   // url: "sqlite:///abs/path.db", "sqlite://relative/path.db", "sqlite::memory:"
@@ -141,8 +130,6 @@ class Database {
 
   // A redacted description of where the data lives, for logs (no password).
   virtual std::string Describe() const = 0;
-
-  virtual StatementStats statement_stats() const = 0;
 };
 
 // Runs fn in a transaction and commits it; retries the whole transaction up to

@@ -479,7 +479,7 @@ class PostgresTransaction final : public Transaction {
   SavepointStack savepoints_;
 };
 
-class PostgresDatabase final : public Database {
+class PostgresDatabase final : public EngineDatabase {
  public:
   PostgresDatabase(std::string url, const OpenOptions& options)
       : url_(std::move(url)),

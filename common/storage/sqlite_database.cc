@@ -219,7 +219,7 @@ class Gate {
 
 class SqliteTransaction;
 
-class SqliteDatabase final : public Database {
+class SqliteDatabase final : public EngineDatabase {
  public:
   SqliteDatabase(std::string filename, std::string description, bool in_memory,
                  const OpenOptions& options)

@@ -22,8 +22,15 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/storage/database.h"
+#include "common/storage/statement_stats.h"
 
 namespace cercles::storage::internal {
+
+// What both engines are: a Database that counts its statements.
+class EngineDatabase : public Database {
+ public:
+  virtual StatementStats statement_stats() const = 0;
+};
 
 // path: a file path, or empty with in_memory set for a private shared-cache
 // in-memory database.

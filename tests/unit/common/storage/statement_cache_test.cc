@@ -1,13 +1,14 @@
 // Both engines keep statements prepared per connection (SQLite's statement
 // cache, PostgreSQL's prepared statements): what runs through them must behave
 // exactly as freshly parsed SQL, whatever happened to the connection before, and
-// a statement run again on a connection is not parsed again (statement_stats).
+// a statement run again on a connection is not parsed again (StatementStatsOf).
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/storage/database.h"
+#include "common/storage/statement_stats.h"
 #include "gtest/gtest.h"
 #include "tests/support/status_matchers.h"
 #include "tests/unit/common/storage/engines.h"
@@ -75,9 +76,9 @@ class StatementCacheTest : public testing::EngineTest {
   // The prepared count's growth while `fn` runs.
   template <typename Fn>
   int64_t PreparedBy(Fn fn) {
-    const int64_t before = single_->statement_stats().prepared;
+    const int64_t before = StatementStatsOf(*single_).prepared;
     fn();
-    return single_->statement_stats().prepared - before;
+    return StatementStatsOf(*single_).prepared - before;
   }
 
   std::unique_ptr<Database> single_;
@@ -152,12 +153,12 @@ TEST_P(StatementCacheTest, TheSecondRunOfAStatementIsACacheHit) {
   for (int64_t id : {1, 2, 3}) ASSERT_TRUE(IsOk(Insert(id)));
   const std::string sql = "SELECT id FROM items WHERE id >= ? ORDER BY id";
   EXPECT_EQ(PreparedBy([&] { EXPECT_EQ(*QueryInts(sql, {int64_t{2}}), (Ints{2, 3})); }), 1);
-  const StatementStats before = single_->statement_stats();
+  const StatementStats before = StatementStatsOf(*single_);
   // Other parameters, the same statement: not parsed again, and the answer is
   // the one for the new parameters.
   EXPECT_EQ(*QueryInts(sql, {int64_t{3}}), (Ints{3}));
   EXPECT_EQ(*QueryInts(sql, {int64_t{1}}), (Ints{1, 2, 3}));
-  const StatementStats after = single_->statement_stats();
+  const StatementStats after = StatementStatsOf(*single_);
   EXPECT_EQ(after.prepared, before.prepared);
   EXPECT_GE(after.reused, before.reused + 2);
   // Inserts too, with their own values each time.
@@ -218,9 +219,9 @@ TEST_P(StatementCacheTest, ASchemaChangeOnTheSameConnectionIsSeenByCachedStateme
   EXPECT_EQ(columns(**tx), 2u);
   // DDL is not cached, and later in the same transaction the cached SELECT *
   // returns the new column.
-  const int64_t uncached = single_->statement_stats().uncached;
+  const int64_t uncached = StatementStatsOf(*single_).uncached;
   ASSERT_TRUE(IsOk((*tx)->Exec("ALTER TABLE items ADD COLUMN note TEXT")));
-  EXPECT_EQ(single_->statement_stats().uncached, uncached + 1);
+  EXPECT_EQ(StatementStatsOf(*single_).uncached, uncached + 1);
   EXPECT_EQ(columns(**tx), 3u);
   ASSERT_TRUE(IsOk((*tx)->Commit()));
   // A migration, then a new transaction on the same connection.
@@ -259,7 +260,7 @@ TEST_P(StatementCacheTest, TheCacheIsBoundedAndDropsTheLeastRecentlyUsed) {
   for (int64_t id = 0; id < 10; ++id) ASSERT_TRUE(IsOk(Insert(id)));
   const std::string hot = "SELECT COUNT(*) FROM items WHERE id < ?";
   ASSERT_EQ(*QueryInts(hot, {int64_t{3}}), (Ints{3}));
-  const StatementStats before = single_->statement_stats();
+  const StatementStats before = StatementStatsOf(*single_);
   // 400 distinct statements (more than a connection keeps), each right, with
   // the hot statement used between them: it stays cached throughout.
   constexpr int kDistinct = 400;
@@ -268,7 +269,7 @@ TEST_P(StatementCacheTest, TheCacheIsBoundedAndDropsTheLeastRecentlyUsed) {
     ASSERT_EQ(*QueryInts(sql, {int64_t{n % 10}}), (Ints{n % 10 + n})) << n;
     ASSERT_EQ(*QueryInts(hot, {int64_t{n % 10}}), (Ints{n % 10})) << n;
   }
-  const StatementStats after = single_->statement_stats();
+  const StatementStats after = StatementStatsOf(*single_);
   EXPECT_EQ(after.prepared - before.prepared, kDistinct);  // the hot one never again
   EXPECT_GE(after.evicted - before.evicted, kDistinct - 256);
   // The most recent distinct statement is still kept; the first one was dropped.
@@ -295,7 +296,7 @@ TEST_P(StatementCacheTest, TheCacheIsBoundedAndDropsTheLeastRecentlyUsed) {
 }
 
 TEST_P(StatementCacheTest, StatementsThatAreNotCachedStillWork) {
-  const StatementStats before = single_->statement_stats();
+  const StatementStats before = StatementStatsOf(*single_);
   ASSERT_TRUE(IsOk(RunInTransaction(*single_, TxMode::kWrite, [](Transaction& tx) {
     return tx.Exec("CREATE TABLE other (id BIGINT PRIMARY KEY)").status();
   })));
@@ -313,7 +314,7 @@ TEST_P(StatementCacheTest, StatementsThatAreNotCachedStillWork) {
   ASSERT_TRUE(IsOk(RunInTransaction(*single_, TxMode::kWrite, [](Transaction& tx) {
     return tx.Exec("DROP TABLE other").status();
   })));
-  const StatementStats after = single_->statement_stats();
+  const StatementStats after = StatementStatsOf(*single_);
   EXPECT_GE(after.uncached - before.uncached, 2);
 }
 
