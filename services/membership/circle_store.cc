@@ -142,13 +142,34 @@ absl::Status CircleStore::LoadDetails(storage::Transaction& tx,
 }
 
 absl::StatusOr<std::optional<Circle>> CircleStore::Get(storage::Transaction& tx, int64_t id) const {
+  // One statement: the circle's row (part 0), then its characteristics in
+  // order (part 1: kind, custom_kind, value in the id, display_name and
+  // status_reason columns) and the circles merged into it (part 2, in id).
+  // Each column keeps one type across the parts, as PostgreSQL's UNION needs.
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows rows,
-      tx.Query(absl::StrCat("SELECT ", kCircleColumns, " FROM circles c WHERE c.id = ?"), {id}));
-  if (rows.empty()) return std::optional<Circle>();
+      tx.Query(absl::StrCat("SELECT ", kCircleColumns,
+                            ", 0, 0 FROM circles c WHERE c.id = ? "
+                            "UNION ALL SELECT d.kind, d.custom_kind, NULL, NULL, NULL, NULL, NULL, "
+                            "d.value, 1, d.position FROM circle_characteristics d "
+                            "WHERE d.circle_id = ? "
+                            "UNION ALL SELECT l.source_circle_id, NULL, NULL, NULL, NULL, NULL, "
+                            "NULL, NULL, 2, l.source_circle_id FROM circle_lineage l "
+                            "WHERE l.circle_id = ? ORDER BY 9, 10"),
+               {id, id, id}));
+  if (rows.empty() || rows[0].Int(8) != 0) return std::optional<Circle>();
   Circle circle = CircleFromRow(rows[0], fund_id_);
-  std::vector<Circle*> one = {&circle};
-  CERCLES_RETURN_IF_ERROR(LoadDetails(tx, one));
+  for (size_t i = 1; i < rows.size(); ++i) {
+    const storage::Row& row = rows[i];
+    if (row.Int(8) == 1) {
+      auto* c = circle.add_characteristics();
+      c->set_kind(static_cast<v1::CharacteristicKind>(row.Int(0)));
+      c->set_custom_kind(row.Text(1));
+      c->set_value(row.Text(7));
+    } else {
+      circle.add_merged_from(CircleName(row.Int(0)));
+    }
+  }
   return std::optional<Circle>(std::move(circle));
 }
 
