@@ -188,12 +188,9 @@ PreparedStatements* CacheOf(PGconn* conn) {
   return static_cast<PreparedStatements*>(PQinstanceData(conn, PreparedEvents));
 }
 
-// Deallocates the stale names of `cache` (all of them when `force`, otherwise
-// only once a batch has gathered).
-absl::Status FlushStale(PGconn* conn, PreparedStatements* cache, bool force) {
-  if (cache->stale.empty() || (!force && cache->stale.size() < kStaleBatch)) {
-    return absl::OkStatus();
-  }
+// Deallocates the stale names of `cache` once a batch of them has gathered.
+absl::Status FlushStale(PGconn* conn, PreparedStatements* cache) {
+  if (cache->stale.size() < kStaleBatch) return absl::OkStatus();
   // Nothing cached: one command frees everything, whatever the count.
   std::string sql = cache->names.size() == 0 ? "DEALLOCATE ALL" : "";
   if (sql.empty()) {
@@ -222,7 +219,7 @@ absl::StatusOr<std::string> PreparedName(PGconn* conn, const std::string& rewrit
     cache->counters->reused.fetch_add(1, std::memory_order_relaxed);
     return *name;
   }
-  if (absl::Status flushed = FlushStale(conn, cache, /*force=*/false); !flushed.ok()) {
+  if (absl::Status flushed = FlushStale(conn, cache); !flushed.ok()) {
     return flushed;
   }
   std::string name = absl::StrCat("cercles_", cache->next_id++);
