@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "common/storage/statement_stats.h"
 #include "common/storage/storage_internal.h"
 
 namespace cercles::storage {
@@ -92,6 +93,11 @@ absl::Status RunInTransaction(Database& db, TxMode mode,
   return status;
 }
 
+StatementStats StatementStatsOf(const Database& db) {
+  const auto* engine = dynamic_cast<const internal::EngineDatabase*>(&db);
+  return engine != nullptr ? engine->statement_stats() : StatementStats();
+}
+
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& url,
                                                          const OpenOptions& options) {
   if (options.max_connections < 1) {
@@ -135,6 +141,34 @@ std::string SqlExcerpt(std::string_view sql) {
     out += c;
   }
   return out;
+}
+
+StatementKind ClassifyStatement(std::string_view sql) {
+  size_t i = 0;
+  for (;;) {  // skip whitespace and comments
+    while (i < sql.size() && absl::ascii_isspace(static_cast<unsigned char>(sql[i]))) ++i;
+    if (sql.substr(i, 2) == "--") {
+      const size_t end = sql.find('\n', i);
+      i = end == std::string_view::npos ? sql.size() : end + 1;
+    } else if (sql.substr(i, 2) == "/*") {
+      const size_t end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? sql.size() : end + 2;
+    } else {
+      break;
+    }
+  }
+  size_t end = i;
+  while (end < sql.size() && absl::ascii_isalpha(static_cast<unsigned char>(sql[end]))) ++end;
+  const absl::string_view keyword = ToAbsl(sql.substr(i, end - i));
+  auto is = [keyword](absl::string_view word) { return absl::EqualsIgnoreCase(keyword, word); };
+  if (is("SELECT") || is("INSERT") || is("UPDATE") || is("DELETE") || is("WITH") || is("VALUES")) {
+    return StatementKind::kCacheable;
+  }
+  if (is("CREATE") || is("ALTER") || is("DROP") || is("TRUNCATE") || is("COMMENT") ||
+      is("REINDEX")) {
+    return StatementKind::kSchema;
+  }
+  return StatementKind::kOther;
 }
 
 absl::Status ValidateMigrations(std::string_view component,

@@ -7,9 +7,11 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -150,18 +152,23 @@ int64_t StableHash(std::string_view text) {
 // Prepared statements, per connection: each distinct statement (SQL and
 // parameter types) is parsed and planned once per connection instead of on
 // every call, which is most of the server's work for the short statements the
-// services run. The names a connection has prepared live with the connection
-// (libpq instance data, freed when it closes). Prepared statements outlive
-// transactions, so a rollback leaves them usable.
+// services run. The cache lives with the connection (libpq instance data, freed
+// when it closes); prepared statements outlive transactions, so a rollback
+// leaves them usable. At most kStatementCacheCapacity per connection, the least
+// recently used one deallocated for a new one.
 struct PreparedStatements {
-  std::unordered_map<std::string, std::string> sql_by_name;
-  // Part of every name: bumped when the server refuses a cached plan, so that
-  // the statement is prepared again under a new name.
-  int generation = 0;
+  explicit PreparedStatements(StatementCounters* counters) : counters(counters) {}
+  StatementCounters* const counters;  // the Database's, which outlives its connections
+  // "rewritten SQL\ntype oids" -> the server-side name it is prepared under.
+  StatementLru<std::string> names{kStatementCacheCapacity};
+  uint64_t next_id = 0;  // names are never reused on a connection
+  // Names dropped from the cache but not yet deallocated on the server: sent
+  // together, kStaleBatch at a time, before a statement is next prepared (in a
+  // usable transaction), rather than one round trip each.
+  std::vector<std::string> stale;
 };
-// Past this many, the connection's statements are all deallocated (dynamic SQL
-// such as IN lists of varying length would otherwise grow the cache forever).
-constexpr size_t kMaxPreparedStatements = 256;
+// How many dropped names wait before one DEALLOCATE round trip frees them.
+constexpr size_t kStaleBatch = 16;
 
 int PreparedEvents(PGEventId event, void* info, void* pass_through) {
   if (event == PGEVT_CONNDESTROY) {
@@ -172,51 +179,80 @@ int PreparedEvents(PGEventId event, void* info, void* pass_through) {
 }
 
 // Gives a new connection its (empty) cache of prepared statements.
-bool EnablePreparedStatements(PGconn* conn) {
+bool EnablePreparedStatements(PGconn* conn, StatementCounters* counters) {
   if (PQregisterEventProc(conn, PreparedEvents, "cercles-prepared", nullptr) == 0) return false;
-  return PQsetInstanceData(conn, PreparedEvents, new PreparedStatements()) != 0;
+  return PQsetInstanceData(conn, PreparedEvents, new PreparedStatements(counters)) != 0;
+}
+
+PreparedStatements* CacheOf(PGconn* conn) {
+  return static_cast<PreparedStatements*>(PQinstanceData(conn, PreparedEvents));
+}
+
+// Deallocates the stale names of `cache` once a batch of them has gathered.
+absl::Status FlushStale(PGconn* conn, PreparedStatements* cache) {
+  if (cache->stale.size() < kStaleBatch) return absl::OkStatus();
+  // Nothing cached: one command frees everything, whatever the count.
+  std::string sql = cache->names.size() == 0 ? "DEALLOCATE ALL" : "";
+  if (sql.empty()) {
+    for (const std::string& name : cache->stale) absl::StrAppend(&sql, "DEALLOCATE ", name, ";");
+  }
+  absl::Status status = ExecSimple(conn, sql);
+  if (status.ok()) cache->stale.clear();
+  return status;
 }
 
 // The name under which `rewritten` with these parameter types is prepared on
-// `conn` (preparing it first when needed), or "" to run it unprepared.
+// `conn` (preparing it first when needed), or "" to run it unprepared: SQL that
+// is not a plain query or change (see ClassifyStatement).
 absl::StatusOr<std::string> PreparedName(PGconn* conn, const std::string& rewritten,
-                                         const std::vector<Oid>& types, std::string_view sql) {
-  auto* cache = static_cast<PreparedStatements*>(PQinstanceData(conn, PreparedEvents));
+                                         const std::vector<Oid>& types, std::string_view sql,
+                                         StatementKind kind, std::string* key) {
+  PreparedStatements* cache = CacheOf(conn);
   if (cache == nullptr) return std::string();
-  std::string key = rewritten;
-  for (Oid type : types) absl::StrAppend(&key, "\n", type);
-  const std::string name =
-      absl::StrCat("cercles_", cache->generation, "_",
-                   absl::Hex(static_cast<uint64_t>(StableHash(key)), absl::kZeroPad16));
-  auto it = cache->sql_by_name.find(name);
-  if (it != cache->sql_by_name.end()) {
-    return it->second == key ? name : std::string();  // a hash collision runs unprepared
+  if (kind != StatementKind::kCacheable) {
+    cache->counters->uncached.fetch_add(1, std::memory_order_relaxed);
+    return std::string();
   }
-  if (cache->sql_by_name.size() >= kMaxPreparedStatements) {
-    PgResult cleared(PQexec(conn, "DEALLOCATE ALL"));
-    if (!Succeeded(cleared.get())) return PgError(conn, cleared.get(), "DEALLOCATE ALL");
-    cache->sql_by_name.clear();
+  *key = rewritten;
+  for (Oid type : types) absl::StrAppend(key, "\n", type);
+  if (const std::string* name = cache->names.Find(*key)) {
+    cache->counters->reused.fetch_add(1, std::memory_order_relaxed);
+    return *name;
   }
+  if (absl::Status flushed = FlushStale(conn, cache); !flushed.ok()) {
+    return flushed;
+  }
+  std::string name = absl::StrCat("cercles_", cache->next_id++);
   PgResult prepared(PQprepare(conn, name.c_str(), rewritten.c_str(), static_cast<int>(types.size()),
                               types.data()));
   if (!Succeeded(prepared.get())) return PgError(conn, prepared.get(), sql);
-  cache->sql_by_name.emplace(name, std::move(key));
+  cache->counters->prepared.fetch_add(1, std::memory_order_relaxed);
+  if (std::optional<std::string> evicted = cache->names.Insert(*key, name)) {
+    cache->stale.push_back(*std::move(evicted));
+    cache->counters->evicted.fetch_add(1, std::memory_order_relaxed);
+  }
   return name;
 }
 
-// After the server refused a prepared statement's cached plan (its tables
-// changed shape under it): later calls prepare afresh under new names.
+// After a schema change on this connection: what is prepared may now return
+// other columns (PostgreSQL then refuses to run it: "cached plan must not change
+// result type"), so every statement is prepared afresh when next used.
 void ForgetPreparedStatements(PGconn* conn) {
-  auto* cache = static_cast<PreparedStatements*>(PQinstanceData(conn, PreparedEvents));
+  PreparedStatements* cache = CacheOf(conn);
   if (cache == nullptr) return;
-  cache->sql_by_name.clear();
-  ++cache->generation;
+  for (std::string& name : cache->names.TakeAll()) cache->stale.push_back(std::move(name));
 }
 
 // Runs one statement with parameters; fills `rows` (when not null) and returns
 // the number of rows changed.
+//
+// `plan_changed` (when not null) is set when the server refused a prepared
+// statement because a table changed shape under it (SQLSTATE 0A000, "cached
+// plan must not change result type"): the statement is forgotten, so running
+// it again (in a new transaction: this one failed) prepares it afresh.
 absl::StatusOr<int64_t> ExecParams(PGconn* conn, std::string_view sql,
-                                   const std::vector<Value>& params, Rows* rows) {
+                                   const std::vector<Value>& params, Rows* rows,
+                                   bool* plan_changed = nullptr) {
   int placeholders = 0;
   const std::string rewritten = RewritePlaceholders(sql, &placeholders);
   if (placeholders != static_cast<int>(params.size())) {
@@ -256,7 +292,9 @@ absl::StatusOr<int64_t> ExecParams(PGconn* conn, std::string_view sql,
       types[i] = kByteaOid;
     }
   }
-  absl::StatusOr<std::string> name = PreparedName(conn, rewritten, types, sql);
+  const StatementKind kind = ClassifyStatement(sql);
+  std::string key;
+  absl::StatusOr<std::string> name = PreparedName(conn, rewritten, types, sql, kind, &key);
   if (!name.ok()) return name.status();
   PgResult result(name->empty() ? PQexecParams(conn, rewritten.c_str(), static_cast<int>(n),
                                                types.data(), values.data(), lengths.data(),
@@ -267,15 +305,18 @@ absl::StatusOr<int64_t> ExecParams(PGconn* conn, std::string_view sql,
   if (!Succeeded(result.get())) {
     const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
     if (!name->empty() && state != nullptr && std::string_view(state) == "0A000") {
-      // "cached plan must not change result type": a migration changed a
-      // table under the prepared statement. Retrying the transaction prepares
-      // it again.
-      ForgetPreparedStatements(conn);
+      // A migration changed a table under the prepared statement.
+      PreparedStatements* cache = CacheOf(conn);
+      if (std::optional<std::string> stale = cache->names.Remove(key)) {
+        cache->stale.push_back(*std::move(stale));
+      }
+      if (plan_changed != nullptr) *plan_changed = true;
       return absl::AbortedError(absl::StrCat(
           "postgresql: a table changed under a prepared statement; retry in: ", SqlExcerpt(sql)));
     }
     return PgError(conn, result.get(), sql);
   }
+  if (kind == StatementKind::kSchema) ForgetPreparedStatements(conn);
   if (rows != nullptr) {
     const int row_count = PQntuples(result.get());
     const int columns = PQnfields(result.get());
@@ -316,7 +357,9 @@ class PostgresDatabase;
 
 class PostgresTransaction final : public Transaction {
  public:
-  PostgresTransaction(PostgresDatabase* db, PgConn conn) : db_(db), conn_(std::move(conn)) {}
+  // `begin`: the BEGIN that opened it, to open it again (see Run).
+  PostgresTransaction(PostgresDatabase* db, PgConn conn, const char* begin)
+      : db_(db), conn_(std::move(conn)), begin_(begin) {}
   PostgresTransaction(const PostgresTransaction&) = delete;
   PostgresTransaction& operator=(const PostgresTransaction&) = delete;
   ~PostgresTransaction() override {
@@ -396,7 +439,18 @@ class PostgresTransaction final : public Transaction {
 
   absl::StatusOr<int64_t> Run(std::string_view sql, const std::vector<Value>& params, Rows* rows) {
     if (absl::Status usable = CheckUsable(); !usable.ok()) return usable;
-    absl::StatusOr<int64_t> result = ExecParams(conn_.get(), sql, params, rows);
+    bool plan_changed = false;
+    absl::StatusOr<int64_t> result = ExecParams(conn_.get(), sql, params, rows, &plan_changed);
+    if (plan_changed && !started_) {
+      // Another connection changed a table under a statement this one kept
+      // prepared. Nothing has happened in this transaction yet, so it can be
+      // opened again and the statement prepared afresh, without the caller
+      // retrying (later in a transaction, it is ABORTED: retry the transaction).
+      absl::Status reopened = ExecSimple(conn_.get(), "ROLLBACK");
+      if (reopened.ok()) reopened = ExecSimple(conn_.get(), begin_);
+      result = reopened.ok() ? ExecParams(conn_.get(), sql, params, rows) : reopened;
+    }
+    started_ = true;
     if (!result.ok()) failure_ = result.status();
     return result;
   }
@@ -405,6 +459,7 @@ class PostgresTransaction final : public Transaction {
   // like any statement.
   absl::Status RunSimple(const std::string& sql) {
     if (absl::Status usable = CheckUsable(); !usable.ok()) return usable;
+    started_ = true;
     absl::Status status = ExecSimple(conn_.get(), sql);
     if (!status.ok()) failure_ = status;
     return status;
@@ -415,11 +470,13 @@ class PostgresTransaction final : public Transaction {
 
   PostgresDatabase* const db_;
   PgConn conn_;  // null once committed or rolled back
+  const char* const begin_;
+  bool started_ = false;  // whether anything ran since BEGIN
   absl::Status failure_;
   SavepointStack savepoints_;
 };
 
-class PostgresDatabase final : public Database {
+class PostgresDatabase final : public EngineDatabase {
  public:
   PostgresDatabase(std::string url, const OpenOptions& options)
       : url_(std::move(url)),
@@ -437,6 +494,7 @@ class PostgresDatabase final : public Database {
   absl::Status Migrate(std::string_view component,
                        const std::vector<Migration>& migrations) override;
   std::string Describe() const override { return description_; }
+  StatementStats statement_stats() const override { return counters_.Snapshot(); }
 
   // Takes back a connection; one that is broken or still inside a transaction
   // is closed instead of reused.
@@ -454,7 +512,8 @@ class PostgresDatabase final : public Database {
 
   const std::string url_;
   const OpenOptions options_;
-  std::string description_;  // set by Init, constant afterwards
+  std::string description_;     // set by Init, constant afterwards
+  StatementCounters counters_;  // before pool_: its connections count here
   ConnectionPool<PGconn, PgConnCloser> pool_;
 };
 
@@ -498,7 +557,7 @@ absl::StatusOr<PgConn> PostgresDatabase::Connect() {
     return absl::UnavailableError(absl::StrCat("postgresql: cannot connect to ", description_, ": ",
                                                FirstLine(PQerrorMessage(conn.get()))));
   }
-  if (!EnablePreparedStatements(conn.get())) {
+  if (!EnablePreparedStatements(conn.get(), &counters_)) {
     return absl::ResourceExhaustedError("postgresql: cannot attach the prepared-statement cache");
   }
   // Notices (e.g. "relation already exists, skipping") would go to stderr.
@@ -545,7 +604,7 @@ absl::Status PostgresDatabase::Init() {
 }
 
 absl::StatusOr<std::unique_ptr<Transaction>> PostgresDatabase::Begin(TxMode mode) {
-  const std::string begin = mode == TxMode::kWrite
+  const char* const begin = mode == TxMode::kWrite
                                 ? "BEGIN ISOLATION LEVEL READ COMMITTED"
                                 : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
   absl::Status status;
@@ -555,7 +614,7 @@ absl::StatusOr<std::unique_ptr<Transaction>> PostgresDatabase::Begin(TxMode mode
     absl::StatusOr<PgConn> conn = pool_.Acquire(LockWait(options_));
     if (!conn.ok()) return conn.status();
     status = ExecSimple(conn->get(), begin);
-    if (status.ok()) return std::make_unique<PostgresTransaction>(this, std::move(*conn));
+    if (status.ok()) return std::make_unique<PostgresTransaction>(this, std::move(*conn), begin);
     Return(std::move(*conn));
     if (!absl::IsUnavailable(status)) break;
   }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <climits>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -24,10 +25,6 @@
 
 namespace cercles::storage::internal {
 namespace {
-
-// Statements kept prepared per connection; past this the cache is emptied, which
-// bounds memory when callers build SQL dynamically.
-constexpr size_t kMaxCachedStatements = 128;
 
 absl::Status SqliteError(int code, std::string_view message, std::string_view sql) {
   std::string text = absl::StrCat("sqlite: ", ToAbsl(message), " (code ", code, ")");
@@ -64,30 +61,63 @@ absl::Status ExecSql(sqlite3* db, const std::string& sql) {
   return absl::OkStatus();
 }
 
+// A statement ready to step: one of the connection's cached statements (left
+// reset and unbound when this goes), or one prepared for this run only
+// (finalized when this goes). Empty for SQL holding no statement (a comment).
+class PreparedStatement {
+ public:
+  PreparedStatement() = default;
+  PreparedStatement(sqlite3_stmt* stmt, bool cached) : stmt_(stmt), cached_(cached) {}
+  PreparedStatement(PreparedStatement&& other) noexcept
+      : stmt_(std::exchange(other.stmt_, nullptr)), cached_(other.cached_) {}
+  PreparedStatement& operator=(PreparedStatement&&) = delete;
+  ~PreparedStatement() {
+    if (stmt_ == nullptr) return;
+    if (cached_) {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    } else {
+      sqlite3_finalize(stmt_);
+    }
+  }
+
+  sqlite3_stmt* get() const { return stmt_; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+  bool cached_ = false;
+};
+
 // One pooled connection and its prepared statements.
 class SqliteConn {
  public:
-  explicit SqliteConn(sqlite3* db) : db_(db) {}
+  SqliteConn(sqlite3* db, StatementCounters* counters) : db_(db), counters_(counters) {}
   SqliteConn(const SqliteConn&) = delete;
   SqliteConn& operator=(const SqliteConn&) = delete;
   ~SqliteConn() {
-    ClearCache();
+    for (sqlite3_stmt* stmt : stmts_.TakeAll()) sqlite3_finalize(stmt);
     sqlite3_close_v2(db_);
   }
 
   sqlite3* db() const { return db_; }
 
-  // Returns a reset statement for `sql` (nullptr for SQL with no statement, e.g.
-  // only a comment), owned by this connection. More than one statement is
-  // rejected so that both engines accept the same SQL.
-  absl::StatusOr<sqlite3_stmt*> Prepare(std::string_view sql) {
+  // Prepares `sql`, or takes it from the cache (cacheable statements, and
+  // `always_cache` for the engine's own fixed transaction-control texts). More
+  // than one statement is rejected so that both engines accept the same SQL.
+  // A cached statement survives schema changes: sqlite3_step prepares it again
+  // when the schema it was prepared against changed.
+  absl::StatusOr<PreparedStatement> Prepare(std::string_view sql, bool always_cache = false) {
+    // Only cacheable SQL is ever cached, so look first and classify on a miss.
+    if (sqlite3_stmt** found = stmts_.Find(sql)) {
+      counters_->reused.fetch_add(1, std::memory_order_relaxed);
+      return PreparedStatement(*found, /*cached=*/true);
+    }
+    const bool cache = always_cache || ClassifyStatement(sql) == StatementKind::kCacheable;
     std::string key(sql);
-    auto it = stmts_.find(key);
-    if (it != stmts_.end()) return it->second;
     sqlite3_stmt* stmt = nullptr;
     const char* tail = nullptr;
-    if (sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT,
-                           &stmt, &tail) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()),
+                           cache ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, &tail) != SQLITE_OK) {
       return LastError(db_, sql);
     }
     if (tail != nullptr && !absl::StripAsciiWhitespace(absl::string_view(tail)).empty()) {
@@ -101,23 +131,40 @@ class SqliteConn {
             absl::StrCat("sqlite: one statement per call expected in: ", SqlExcerpt(sql)));
       }
     }
-    if (stmt == nullptr) return nullptr;
-    if (stmts_.size() >= kMaxCachedStatements) ClearCache();
-    stmts_.emplace(std::move(key), stmt);
-    return stmt;
+    if (stmt == nullptr) return PreparedStatement();
+    if (!cache) {
+      counters_->uncached.fetch_add(1, std::memory_order_relaxed);
+      return PreparedStatement(stmt, /*cached=*/false);
+    }
+    counters_->prepared.fetch_add(1, std::memory_order_relaxed);
+    if (std::optional<sqlite3_stmt*> evicted = stmts_.Insert(std::move(key), stmt)) {
+      sqlite3_finalize(*evicted);
+      counters_->evicted.fetch_add(1, std::memory_order_relaxed);
+    }
+    return PreparedStatement(stmt, /*cached=*/true);
+  }
+
+  // Runs one of the engine's own parameterless statements (BEGIN, COMMIT,
+  // SAVEPOINT "w3", PRAGMA query_only...), kept prepared like the callers' SQL:
+  // every transaction runs two of them.
+  absl::Status Exec(const std::string& sql) {
+    absl::StatusOr<PreparedStatement> stmt = Prepare(sql, /*always_cache=*/true);
+    if (!stmt.ok()) return stmt.status();
+    if (stmt->get() == nullptr) return absl::OkStatus();
+    for (;;) {
+      const int rc = sqlite3_step(stmt->get());
+      if (rc == SQLITE_DONE) return absl::OkStatus();
+      if (rc != SQLITE_ROW) return LastError(db_, sql);
+    }
   }
 
   // Whether the connection is in PRAGMA query_only mode (kRead transactions).
   bool query_only = false;
 
  private:
-  void ClearCache() {
-    for (auto& [sql, stmt] : stmts_) sqlite3_finalize(stmt);
-    stmts_.clear();
-  }
-
   sqlite3* const db_;
-  std::unordered_map<std::string, sqlite3_stmt*> stmts_;
+  StatementCounters* const counters_;  // the Database's, which outlives its connections
+  StatementLru<sqlite3_stmt*> stmts_{kStatementCacheCapacity};
 };
 
 // In-process writer (and, for in-memory databases, reader) exclusion. For a file,
@@ -172,7 +219,7 @@ class Gate {
 
 class SqliteTransaction;
 
-class SqliteDatabase final : public Database {
+class SqliteDatabase final : public EngineDatabase {
  public:
   SqliteDatabase(std::string filename, std::string description, bool in_memory,
                  const OpenOptions& options)
@@ -193,6 +240,7 @@ class SqliteDatabase final : public Database {
   absl::Status Migrate(std::string_view component,
                        const std::vector<Migration>& migrations) override;
   std::string Describe() const override { return description_; }
+  StatementStats statement_stats() const override { return counters_.Snapshot(); }
 
   // Gives back what a transaction held.
   void Return(std::unique_ptr<SqliteConn> conn, Gate::Hold hold) {
@@ -208,6 +256,7 @@ class SqliteDatabase final : public Database {
   const bool in_memory_;
   const OpenOptions options_;
   Gate gate_;
+  StatementCounters counters_;  // before pool_: its connections count here
   ConnectionPool<SqliteConn> pool_;
   // An in-memory database lives as long as one connection to it is open; this
   // one is never lent out, so the data survives the pool dropping connections.
@@ -241,7 +290,7 @@ class SqliteTransaction final : public Transaction {
       if (conn_ != nullptr) RollbackAndEnd();
       return usable;
     }
-    absl::Status status = ExecSql(conn_->db(), "COMMIT");
+    absl::Status status = conn_->Exec("COMMIT");
     if (!status.ok()) {
       // A failed COMMIT (e.g. SQLITE_BUSY) leaves the transaction open.
       RollbackAndEnd();
@@ -259,7 +308,7 @@ class SqliteTransaction final : public Transaction {
   absl::Status Savepoint(const std::string& name) override {
     if (absl::Status valid = SavepointStack::ValidateName(name); !valid.ok()) return valid;
     if (absl::Status usable = CheckUsable(); !usable.ok()) return usable;
-    absl::Status status = ExecSql(conn_->db(), absl::StrCat("SAVEPOINT \"", name, "\""));
+    absl::Status status = conn_->Exec(absl::StrCat("SAVEPOINT \"", name, "\""));
     RecordFailure(status);
     if (status.ok()) savepoints_.Push(name);
     return status;
@@ -277,8 +326,7 @@ class SqliteTransaction final : public Transaction {
       RecordFailure(gone);
       return gone;
     }
-    absl::Status status =
-        ExecSql(conn_->db(), absl::StrCat("ROLLBACK TO SAVEPOINT \"", name, "\""));
+    absl::Status status = conn_->Exec(absl::StrCat("ROLLBACK TO SAVEPOINT \"", name, "\""));
     if (!status.ok()) {
       RecordFailure(status);
       return status;
@@ -294,7 +342,7 @@ class SqliteTransaction final : public Transaction {
     if (absl::Status usable = CheckUsable(); !usable.ok()) return usable;
     absl::StatusOr<size_t> index = savepoints_.Find(name);
     if (!index.ok()) return index.status();
-    absl::Status status = ExecSql(conn_->db(), absl::StrCat("RELEASE SAVEPOINT \"", name, "\""));
+    absl::Status status = conn_->Exec(absl::StrCat("RELEASE SAVEPOINT \"", name, "\""));
     RecordFailure(status);
     if (status.ok()) savepoints_.Truncate(*index);
     return status;
@@ -337,9 +385,10 @@ class SqliteTransaction final : public Transaction {
 
   absl::StatusOr<int64_t> Step(std::string_view sql, const std::vector<Value>& params, Rows* rows) {
     sqlite3* db = conn_->db();
-    absl::StatusOr<sqlite3_stmt*> prepared = conn_->Prepare(sql);
+    // A cached statement is left reset and unbound whatever happens.
+    absl::StatusOr<PreparedStatement> prepared = conn_->Prepare(sql);
     if (!prepared.ok()) return prepared.status();
-    sqlite3_stmt* stmt = *prepared;
+    sqlite3_stmt* stmt = prepared->get();
     if (stmt == nullptr) {
       if (!params.empty()) {
         return absl::InvalidArgumentError(
@@ -347,14 +396,6 @@ class SqliteTransaction final : public Transaction {
       }
       return 0;
     }
-    // The statement is cached: leave it reset and unbound whatever happens.
-    struct ResetOnExit {
-      sqlite3_stmt* stmt;
-      ~ResetOnExit() {
-        sqlite3_reset(stmt);
-        sqlite3_clear_bindings(stmt);
-      }
-    } reset_on_exit{stmt};
 
     if (sqlite3_bind_parameter_count(stmt) != static_cast<int>(params.size())) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -430,7 +471,7 @@ class SqliteTransaction final : public Transaction {
     if (sqlite3_get_autocommit(conn_->db()) == 0) {
       // Rolling back only fails when the connection is unusable; the pool then
       // must not reuse it.
-      if (!ExecSql(conn_->db(), "ROLLBACK").ok() && sqlite3_get_autocommit(conn_->db()) == 0) {
+      if (!conn_->Exec("ROLLBACK").ok() && sqlite3_get_autocommit(conn_->db()) == 0) {
         conn_.reset();
       }
     }
@@ -461,7 +502,7 @@ absl::StatusOr<std::unique_ptr<SqliteConn>> SqliteDatabase::Connect() {
     return absl::UnavailableError(
         absl::StrCat("sqlite: cannot open ", description_, ": ", message));
   }
-  auto conn = std::make_unique<SqliteConn>(raw);
+  auto conn = std::make_unique<SqliteConn>(raw, &counters_);
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, options_.lock_timeout_ms > 0 ? options_.lock_timeout_ms : INT_MAX);
   // temp_store = MEMORY keeps savepoints' undo records (the statement journal)
@@ -513,16 +554,15 @@ absl::StatusOr<std::unique_ptr<Transaction>> SqliteDatabase::Begin(TxMode mode) 
     gate_.Release(hold);
     return conn.status();
   }
-  sqlite3* db = (*conn)->db();
   absl::Status status;
   // query_only makes a write in a kRead transaction fail, as READ ONLY does on
   // PostgreSQL, so the mistake shows up on either engine.
   const bool read_only = mode == TxMode::kRead;
   if ((*conn)->query_only != read_only) {
-    status = ExecSql(db, read_only ? "PRAGMA query_only = ON" : "PRAGMA query_only = OFF");
+    status = (*conn)->Exec(read_only ? "PRAGMA query_only = ON" : "PRAGMA query_only = OFF");
     if (status.ok()) (*conn)->query_only = read_only;
   }
-  if (status.ok()) status = ExecSql(db, read_only ? "BEGIN" : "BEGIN IMMEDIATE");
+  if (status.ok()) status = (*conn)->Exec(read_only ? "BEGIN" : "BEGIN IMMEDIATE");
   if (!status.ok()) {
     Return(std::move(*conn), hold);
     return status;

@@ -3,11 +3,15 @@
 #ifndef CERCLES_COMMON_STORAGE_STORAGE_INTERNAL_H_
 #define CERCLES_COMMON_STORAGE_STORAGE_INTERNAL_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -18,8 +22,15 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/storage/database.h"
+#include "common/storage/statement_stats.h"
 
 namespace cercles::storage::internal {
+
+// What both engines are: a Database that counts its statements.
+class EngineDatabase : public Database {
+ public:
+  virtual StatementStats statement_stats() const = 0;
+};
 
 // path: a file path, or empty with in_memory set for a private shared-cache
 // in-memory database.
@@ -57,6 +68,105 @@ inline absl::Duration LockWait(const OpenOptions& options) {
   return options.lock_timeout_ms > 0 ? absl::Milliseconds(options.lock_timeout_ms)
                                      : absl::InfiniteDuration();
 }
+
+// What the engines do with a statement's text before running it.
+enum class StatementKind {
+  // SELECT, INSERT, UPDATE, DELETE, WITH, VALUES: kept prepared per connection.
+  kCacheable,
+  // CREATE, ALTER, DROP...: parsed each time; may change what cached
+  // statements return (PostgreSQL's plans keep their result type).
+  kSchema,
+  // Anything else (transaction control, PRAGMA, SET...): parsed each time.
+  kOther,
+};
+
+// Judged by the first keyword, after whitespace and comments.
+StatementKind ClassifyStatement(std::string_view sql);
+
+// Statements prepared per connection, at most this many on each (the least
+// recently used one is dropped for a new one): dynamic SQL such as IN lists of
+// every length must not grow a connection without bound.
+inline constexpr size_t kStatementCacheCapacity = 256;
+
+// A Database's statement counts, shared by its connections (atomics: connections
+// are used by several threads in turn, and read by statement_stats()).
+struct StatementCounters {
+  std::atomic<int64_t> prepared{0};
+  std::atomic<int64_t> reused{0};
+  std::atomic<int64_t> evicted{0};
+  std::atomic<int64_t> uncached{0};
+
+  StatementStats Snapshot() const {
+    StatementStats stats;
+    stats.prepared = prepared.load(std::memory_order_relaxed);
+    stats.reused = reused.load(std::memory_order_relaxed);
+    stats.evicted = evicted.load(std::memory_order_relaxed);
+    stats.uncached = uncached.load(std::memory_order_relaxed);
+    return stats;
+  }
+};
+
+// One connection's prepared statements by SQL text, least recently used first
+// out. Not thread-safe: a connection is used by one thread at a time. `Handle`
+// is what the engine keeps (a sqlite3_stmt*, a server-side statement name); the
+// engine frees what Insert and TakeAll hand back.
+template <typename Handle>
+class StatementLru {
+ public:
+  explicit StatementLru(size_t capacity) : capacity_(capacity) {}
+  StatementLru(const StatementLru&) = delete;
+  StatementLru& operator=(const StatementLru&) = delete;
+
+  // The statement cached for `key`, now the most recently used; null if none.
+  Handle* Find(std::string_view key) {
+    auto it = index_.find(key);
+    if (it == index_.end()) return nullptr;
+    entries_.splice(entries_.begin(), entries_, it->second);
+    return &it->second->second;
+  }
+
+  // Caches a statement not cached yet; returns the one dropped to make room.
+  std::optional<Handle> Insert(std::string key, Handle handle) {
+    std::optional<Handle> evicted;
+    if (entries_.size() >= capacity_ && !entries_.empty()) {
+      evicted = std::move(entries_.back().second);
+      index_.erase(entries_.back().first);
+      entries_.pop_back();
+    }
+    entries_.emplace_front(std::move(key), std::move(handle));
+    index_.emplace(entries_.front().first, entries_.begin());
+    return evicted;
+  }
+
+  // Forgets `key`'s statement and returns it (to free it).
+  std::optional<Handle> Remove(std::string_view key) {
+    auto it = index_.find(key);
+    if (it == index_.end()) return std::nullopt;
+    Handle handle = std::move(it->second->second);
+    const auto entry = it->second;
+    index_.erase(it);  // first: its key views the entry's string
+    entries_.erase(entry);
+    return handle;
+  }
+
+  // Forgets every statement and returns them (to free them).
+  std::vector<Handle> TakeAll() {
+    std::vector<Handle> all;
+    all.reserve(entries_.size());
+    for (auto& entry : entries_) all.push_back(std::move(entry.second));
+    entries_.clear();
+    index_.clear();
+    return all;
+  }
+
+  size_t size() const { return entries_.size(); }
+
+ private:
+  using Entry = std::pair<std::string, Handle>;
+  const size_t capacity_;
+  std::list<Entry> entries_;  // most recently used first
+  std::unordered_map<std::string_view, typename std::list<Entry>::iterator> index_;
+};
 
 // The open savepoints of one transaction, innermost last. Engines check names
 // here first, so that an unknown name is FAILED_PRECONDITION on both (and does not

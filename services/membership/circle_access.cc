@@ -9,14 +9,16 @@
 namespace cercles::membership {
 namespace {
 
-// The circles assigned to the advisor record bound to the principal's token.
+// The circles assigned to the advisor record bound to the principal's token
+// (none without one; see AdvisorIdOf), in one statement.
 absl::StatusOr<std::vector<int64_t>> AssignedCircles(storage::Transaction& tx,
                                                      const auth::Principal& who) {
-  CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> advisor, AdvisorIdOf(tx, who));
-  if (!advisor.has_value()) return std::vector<int64_t>();
+  if (who.kind != auth::Principal::Kind::kStaff) return std::vector<int64_t>();
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows rows,
-      tx.Query("SELECT id FROM circles WHERE advisor_id = ? ORDER BY id", {*advisor}));
+      tx.Query("SELECT c.id FROM advisors a JOIN circles c ON c.advisor_id = a.id "
+               "WHERE a.principal_name = ? AND a.active = 1 ORDER BY c.id",
+               {who.name}));
   std::vector<int64_t> ids;
   ids.reserve(rows.size());
   for (const storage::Row& row : rows) ids.push_back(row.Int(0));
@@ -48,6 +50,11 @@ absl::Status CheckCircleAccess(storage::Transaction& tx, const auth::Principal& 
   if (rows.empty()) {
     return absl::NotFoundError(absl::StrCat("circle \"circles/", circle_id, "\" does not exist"));
   }
+  return CheckCircleInScope(tx, who, circle_id, access);
+}
+
+absl::Status CheckCircleInScope(storage::Transaction& tx, const auth::Principal& who,
+                                int64_t circle_id, CircleAccess access) {
   CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope, CircleScopeOf(tx, who, access));
   return auth::CheckCircleInScope(scope, who, circle_id, access);
 }

@@ -30,6 +30,11 @@ absl::StatusOr<auth::CircleScope> CircleScopeOf(storage::Transaction& tx,
 absl::Status CheckCircleAccess(storage::Transaction& tx, const auth::Principal& who,
                                int64_t circle_id, CircleAccess access);
 
+// CheckCircleAccess for a circle the caller has just read (so known to exist):
+// PERMISSION_DENIED as there, without reading the circle again.
+absl::Status CheckCircleInScope(storage::Transaction& tx, const auth::Principal& who,
+                                int64_t circle_id, CircleAccess access);
+
 // PERMISSION_DENIED when `who` may not see (or change) person `person_id`: a
 // member of a circle outside their scope. A person who does not exist passes
 // (the caller answers NOT_FOUND as before).

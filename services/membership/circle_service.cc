@@ -99,8 +99,12 @@ grpc::Status MembershipService::GetCircle(grpc::ServerContext* context,
       [&](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "circles", "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
-        CERCLES_RETURN_IF_ERROR(CheckCircleAccess(*tx, who, id, CircleAccess::kRead));
-        CERCLES_ASSIGN_OR_RETURN(*response->mutable_circle(), Reload(*tx, id));
+        // One statement reads the circle whole, and finds a missing one (NOT_FOUND
+        // first, as CheckCircleAccess answers); the scope is checked before
+        // anything is answered.
+        CERCLES_ASSIGN_OR_RETURN(v1::Circle circle, Reload(*tx, id));
+        CERCLES_RETURN_IF_ERROR(CheckCircleInScope(*tx, who, id, CircleAccess::kRead));
+        *response->mutable_circle() = std::move(circle);
         return tx->Commit();
       });
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
@@ -142,13 +144,50 @@ absl::Status CircleStore::LoadDetails(storage::Transaction& tx,
 }
 
 absl::StatusOr<std::optional<Circle>> CircleStore::Get(storage::Transaction& tx, int64_t id) const {
+  // One statement: the circle's row (part 0), its characteristics (part 1:
+  // kind, custom_kind, value in the id, display_name and status_reason
+  // columns) and the circles merged into it (part 2), each column of one type
+  // across the parts, as PostgreSQL's UNION needs. The few detail rows are put
+  // in order here rather than by an ORDER BY, which would make SQLite sort the
+  // whole result in a temporary tree.
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows rows,
-      tx.Query(absl::StrCat("SELECT ", kCircleColumns, " FROM circles c WHERE c.id = ?"), {id}));
-  if (rows.empty()) return std::optional<Circle>();
-  Circle circle = CircleFromRow(rows[0], fund_id_);
-  std::vector<Circle*> one = {&circle};
-  CERCLES_RETURN_IF_ERROR(LoadDetails(tx, one));
+      tx.Query(absl::StrCat("SELECT ", kCircleColumns,
+                            ", 0, 0 FROM circles c WHERE c.id = ? "
+                            "UNION ALL SELECT d.kind, d.custom_kind, NULL, NULL, NULL, NULL, NULL, "
+                            "d.value, 1, d.position FROM circle_characteristics d "
+                            "WHERE d.circle_id = ? "
+                            "UNION ALL SELECT l.source_circle_id, NULL, NULL, NULL, NULL, NULL, "
+                            "NULL, NULL, 2, l.source_circle_id FROM circle_lineage l "
+                            "WHERE l.circle_id = ?"),
+               {id, id, id}));
+  const storage::Row* circle_row = nullptr;
+  std::vector<std::pair<int64_t, const storage::Row*>> characteristics;
+  std::vector<int64_t> merged_from;
+  for (const storage::Row& row : rows) {
+    switch (row.Int(8)) {
+      case 0:
+        circle_row = &row;
+        break;
+      case 1:
+        characteristics.emplace_back(row.Int(9), &row);
+        break;
+      default:
+        merged_from.push_back(row.Int(9));
+        break;
+    }
+  }
+  if (circle_row == nullptr) return std::optional<Circle>();
+  Circle circle = CircleFromRow(*circle_row, fund_id_);
+  std::sort(characteristics.begin(), characteristics.end());
+  for (const auto& [position, row] : characteristics) {
+    auto* c = circle.add_characteristics();
+    c->set_kind(static_cast<v1::CharacteristicKind>(row->Int(0)));
+    c->set_custom_kind(row->Text(1));
+    c->set_value(row->Text(7));
+  }
+  std::sort(merged_from.begin(), merged_from.end());
+  for (int64_t source : merged_from) circle.add_merged_from(CircleName(source));
   return std::optional<Circle>(std::move(circle));
 }
 
