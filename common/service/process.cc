@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/config/config.h"
+#include "common/storage/statement_stats.h"
 #include "common/util/log.h"
 #include "common/util/process.h"
 
@@ -21,6 +22,26 @@ ServiceProcess::ServiceProcess(int argc, char** argv, const std::string& name, c
   auto db = storage::Database::Open(config_.database_url);
   config::ExitIfError(db.status());
   db_ = *std::move(db);
+  const storage::Database* database = db_.get();
+  const struct {
+    const char* name;
+    const char* help;
+    int64_t storage::StatementStats::*count;
+  } figures[] = {
+      {"cercles_db_statements_prepared", "Statements parsed and kept prepared (since start).",
+       &storage::StatementStats::prepared},
+      {"cercles_db_statements_reused", "Runs of a statement kept prepared (cache hits).",
+       &storage::StatementStats::reused},
+      {"cercles_db_statements_evicted", "Prepared statements dropped to make room.",
+       &storage::StatementStats::evicted},
+      {"cercles_db_statements_uncached", "Runs parsed and dropped (DDL, schema changes).",
+       &storage::StatementStats::uncached},
+  };
+  for (const auto& figure : figures) {
+    runner_->metrics()->AddCallbackGauge(figure.name, figure.help, [database, figure] {
+      return static_cast<double>(storage::StatementStatsOf(*database).*figure.count);
+    });
+  }
 }
 
 int ServiceProcess::Run(const std::function<absl::Status()>& start,

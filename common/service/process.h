@@ -44,8 +44,10 @@ class ServiceProcess {
 
  private:
   server::ServiceConfig config_;
-  std::unique_ptr<server::ServerRunner> runner_;
+  // The database outlives the runner: its statement figures are read by the
+  // runner's /metrics until that stops.
   std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<server::ServerRunner> runner_;
 };
 
 }  // namespace cercles::service

@@ -535,6 +535,8 @@ TEST_P(FoundationTest, CallMetricsNameRegisteredMethodsAndCountAnyOtherPathAsUnk
                                  "\"/cercles.membership.v1.MembershipService/ListCircles\"} 1"));
   EXPECT_THAT(metrics, ::testing::Not(HasSubstr("NoSuchMethod")));
   EXPECT_THAT(metrics, ::testing::Not(HasSubstr("Invented")));
+  // The database's statements are kept prepared: reuses are counted.
+  EXPECT_THAT(metrics, ::testing::ContainsRegex("\ncercles_db_statements_reused [1-9]"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, FoundationTest, AllEngines(), EngineParamName);
