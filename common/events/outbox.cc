@@ -1,6 +1,8 @@
 #include "common/events/outbox.h"
 
+#include <algorithm>
 #include <memory>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/redaction/redaction.h"
@@ -10,8 +12,48 @@
 
 namespace cercles::events {
 namespace {
+
 constexpr int64_t kOutboxLockId = 0x636572636c6f7574;  // "cerclout"
-}
+// Rows per INSERT: 6 parameters each, far below both engines' limits.
+constexpr size_t kRowsPerInsert = 100;
+
+// The events a transaction appended, written by its COMMIT in one go.
+class PendingEvents final : public storage::Transaction::DeferredWork {
+ public:
+  void Add(std::vector<storage::Value> row) { rows_.push_back(std::move(row)); }
+
+  absl::Status Flush(storage::Transaction& tx) override {
+    if (rows_.empty()) return absl::OkStatus();
+    CERCLES_RETURN_IF_ERROR(tx.LockExclusive(kOutboxLockId));
+    for (size_t first = 0; first < rows_.size(); first += kRowsPerInsert) {
+      const size_t count = std::min(kRowsPerInsert, rows_.size() - first);
+      std::string sql =
+          "INSERT INTO outbox (event_id, type, subject, fund_id, occur_time_us, payload) VALUES ";
+      std::vector<storage::Value> params;
+      params.reserve(count * 6);
+      for (size_t i = first; i < first + count; ++i) {
+        absl::StrAppend(&sql, i == first ? "" : ", ", "(?, ?, ?, ?, ?, ?)");
+        for (storage::Value& value : rows_[i]) params.push_back(std::move(value));
+      }
+      CERCLES_ASSIGN_OR_RETURN(int64_t inserted, tx.Exec(sql, params));
+      if (inserted != static_cast<int64_t>(count)) {
+        return absl::InternalError("the outbox insert did not write every event");
+      }
+    }
+    rows_.clear();
+    return absl::OkStatus();
+  }
+
+  size_t Mark() const override { return rows_.size(); }
+  void Truncate(size_t mark) override {
+    if (mark < rows_.size()) rows_.resize(mark);
+  }
+
+ private:
+  std::vector<std::vector<storage::Value>> rows_;  // in the order appended
+};
+
+}  // namespace
 
 storage::Migration OutboxMigration(int version) {
   return {version, "outbox",
@@ -25,10 +67,9 @@ storage::Migration OutboxMigration(int version) {
           " payload {{BLOB}} NOT NULL)"};
 }
 
-absl::StatusOr<int64_t> AppendEvent(storage::Transaction& tx, const std::string& fund_id,
-                                    const std::string& subject,
-                                    const google::protobuf::Message& payload, absl::Time now) {
-  CERCLES_RETURN_IF_ERROR(tx.LockExclusive(kOutboxLockId));
+absl::StatusOr<std::string> AppendEvent(storage::Transaction& tx, const std::string& fund_id,
+                                        const std::string& subject,
+                                        const google::protobuf::Message& payload, absl::Time now) {
   // Every reader of the outbox (sibling services, admins) gets the same bytes:
   // the sensitive fields never enter it. A copy, because callers often answer
   // their own request with the message they announce.
@@ -39,14 +80,17 @@ absl::StatusOr<int64_t> AppendEvent(storage::Transaction& tx, const std::string&
   if (!redacted->SerializeToString(&bytes)) {
     return absl::InternalError(absl::StrCat("cannot serialise event ", payload.GetTypeName()));
   }
-  CERCLES_ASSIGN_OR_RETURN(
-      storage::Rows rows,
-      tx.Query("INSERT INTO outbox (event_id, type, subject, fund_id, occur_time_us, payload) "
-               "VALUES (?, ?, ?, ?, ?, ?) RETURNING sequence",
-               {NewUuid(), payload.GetTypeName(), subject, fund_id, ToMicros(now),
-                storage::Blob{std::move(bytes)}}));
-  if (rows.size() != 1) return absl::InternalError("outbox insert returned no sequence");
-  return rows[0].Int(0);
+  std::string event_id = NewUuid();
+  std::vector<storage::Value> row;
+  row.reserve(6);
+  row.emplace_back(event_id);
+  row.emplace_back(payload.GetTypeName());
+  row.emplace_back(subject);
+  row.emplace_back(fund_id);
+  row.emplace_back(ToMicros(now));
+  row.emplace_back(storage::Blob{std::move(bytes)});
+  tx.Deferred<PendingEvents>().Add(std::move(row));
+  return event_id;
 }
 
 absl::StatusOr<std::vector<cercles::common::v1::Event>> ReadEvents(storage::Database& db,

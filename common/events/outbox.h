@@ -30,12 +30,22 @@ storage::Migration OutboxMigration(int version);
 // Appends an event to the outbox inside `tx`: the one way to emit an event.
 // What is stored is `payload` with every field marked
 // `[(cercles.common.v1.sensitive) = true]` cleared at any depth (`payload` itself
-// is left as it is), so no caller redacts by hand. On PostgreSQL the append
-// takes a transaction-scoped lock first, so sequence numbers become visible in
-// commit order and a consumer reading "after N" can never skip a late committer.
-absl::StatusOr<int64_t> AppendEvent(storage::Transaction& tx, const std::string& fund_id,
-                                    const std::string& subject,
-                                    const google::protobuf::Message& payload, absl::Time now);
+// is left as it is), so no caller redacts by hand. Returns the event's
+// event_id.
+//
+// The event is written by the transaction's COMMIT, not here: a transaction
+// keeps its events (storage::Transaction::Deferred) and appends them all in
+// one statement just before COMMIT, after everything else it did; a rollback
+// to a savepoint drops the events kept since. So the event still exists if and
+// only if its change committed, the events of a transaction keep the order in
+// which they were appended, and the outbox's lock is the last lock any
+// transaction takes: on PostgreSQL that append first takes a transaction-scoped
+// lock held through COMMIT, so sequence numbers become visible in commit order
+// and a consumer reading "after N" can never skip a late committer; and since a
+// transaction holding it waits for no other lock, it is in no deadlock.
+absl::StatusOr<std::string> AppendEvent(storage::Transaction& tx, const std::string& fund_id,
+                                        const std::string& subject,
+                                        const google::protobuf::Message& payload, absl::Time now);
 
 // Events with sequence > after_sequence, oldest first, at most `limit`.
 absl::StatusOr<std::vector<cercles::common::v1::Event>> ReadEvents(storage::Database& db,

@@ -44,6 +44,55 @@ const std::string& Row::Text(size_t i) const {
   return cell.has_value() ? *cell : *kEmpty;
 }
 
+absl::Status Transaction::Commit() {
+  if (!flush_failure_.ok()) return flush_failure_;
+  for (auto& [kind, work] : deferred_) {
+    if (absl::Status flushed = work->Flush(*this); !flushed.ok()) {
+      deferred_.clear();
+      flush_failure_ = flushed;
+      // Nothing is committed: the engine rolls back a failed transaction on
+      // COMMIT, and one that did not fail is rolled back when it is destroyed.
+      return flushed;
+    }
+  }
+  deferred_.clear();
+  savepoint_marks_.clear();
+  return CommitNow();
+}
+
+absl::Status Transaction::Savepoint(const std::string& name) {
+  absl::Status status = SavepointNow(name);
+  if (!status.ok()) return status;
+  SavepointMarks& added = savepoint_marks_.emplace_back();
+  added.name = name;
+  for (const auto& [kind, work] : deferred_) added.marks.push_back(work->Mark());
+  return absl::OkStatus();
+}
+
+absl::Status Transaction::RollbackToSavepoint(const std::string& name) {
+  absl::Status status = RollbackToSavepointNow(name);
+  if (!status.ok()) return status;
+  // The engine found it, so it is here too: the innermost of that name.
+  size_t index = savepoint_marks_.size();
+  while (index > 0 && savepoint_marks_[index - 1].name != name) --index;
+  if (index == 0) return absl::InternalError("savepoint marks out of step with the engine");
+  const SavepointMarks& kept = savepoint_marks_[index - 1];
+  for (size_t i = 0; i < deferred_.size(); ++i) {
+    deferred_[i].second->Truncate(i < kept.marks.size() ? kept.marks[i] : 0);
+  }
+  savepoint_marks_.resize(index);
+  return absl::OkStatus();
+}
+
+absl::Status Transaction::ReleaseSavepoint(const std::string& name) {
+  absl::Status status = ReleaseSavepointNow(name);
+  if (!status.ok()) return status;
+  size_t index = savepoint_marks_.size();
+  while (index > 0 && savepoint_marks_[index - 1].name != name) --index;
+  if (index > 0) savepoint_marks_.resize(index - 1);
+  return absl::OkStatus();
+}
+
 std::string Placeholders(size_t n) {
   std::string out;
   for (size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";

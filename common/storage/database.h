@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -68,13 +69,29 @@ enum class TxMode {
 // nothing is committed. It must end before its Database is destroyed.
 class Transaction {
  public:
+  // Statements kept for the end of the transaction (see Deferred<T>()): Flush
+  // runs them just before COMMIT, in the transaction, after everything else it
+  // did. What is added after a savepoint is dropped by a rollback to it.
+  class DeferredWork {
+   public:
+    virtual ~DeferredWork() = default;
+    // Runs what was kept, in `tx`, once, just before COMMIT.
+    virtual absl::Status Flush(Transaction& tx) = 0;
+    // How much has been kept so far, and dropping what was kept after `mark`.
+    virtual size_t Mark() const = 0;
+    virtual void Truncate(size_t mark) = 0;
+  };
+
   virtual ~Transaction() = default;
   virtual absl::StatusOr<Rows> Query(std::string_view sql,
                                      const std::vector<Value>& params = {}) = 0;
   // Returns the number of rows changed.
   virtual absl::StatusOr<int64_t> Exec(std::string_view sql,
                                        const std::vector<Value>& params = {}) = 0;
-  virtual absl::Status Commit() = 0;
+  // Flushes the deferred work (in the order each kind was first used), then
+  // COMMITs. A failed flush commits nothing: the transaction is rolled back and
+  // Commit returns the flush's error.
+  absl::Status Commit();
   virtual Engine engine() const = 0;
   // Serialises this transaction with every other one that takes the same lock id
   // until it ends (pg_advisory_xact_lock; a no-op on SQLite where writers are
@@ -86,14 +103,45 @@ class Transaction {
   // batch in one). `name` is an SQL identifier: [A-Za-z_][A-Za-z0-9_]*, at most 63
   // characters; a name may be reused (the innermost one is meant).
   //
-  // RollbackToSavepoint undoes everything done since Savepoint(name), keeps the
-  // savepoint, and makes a transaction that failed since then usable again (the
-  // only way out of the failed state other than ending the transaction).
-  // ReleaseSavepoint keeps the changes and forgets the savepoint and those made
-  // after it. FAILED_PRECONDITION for an unknown name or an ended transaction.
-  virtual absl::Status Savepoint(const std::string& name) = 0;
-  virtual absl::Status RollbackToSavepoint(const std::string& name) = 0;
-  virtual absl::Status ReleaseSavepoint(const std::string& name) = 0;
+  // RollbackToSavepoint undoes everything done since Savepoint(name), deferred
+  // work included, keeps the savepoint, and makes a transaction that failed
+  // since then usable again (the only way out of the failed state other than
+  // ending the transaction). ReleaseSavepoint keeps the changes and forgets the
+  // savepoint and those made after it. FAILED_PRECONDITION for an unknown name
+  // or an ended transaction.
+  absl::Status Savepoint(const std::string& name);
+  absl::Status RollbackToSavepoint(const std::string& name);
+  absl::Status ReleaseSavepoint(const std::string& name);
+
+  // The transaction's deferred work of kind T (a DeferredWork with a default
+  // constructor), made on first use: e.g. the outbox keeps a transaction's
+  // events there and appends them all at once, last, so that the lock it takes
+  // is the last lock the transaction takes (common/events/outbox.h).
+  template <typename T>
+  T& Deferred() {
+    static const char kKind = 0;  // one address per T
+    for (const auto& [kind, work] : deferred_) {
+      if (kind == &kKind) return static_cast<T&>(*work);
+    }
+    deferred_.emplace_back(&kKind, std::make_unique<T>());
+    return static_cast<T&>(*deferred_.back().second);
+  }
+
+ protected:
+  // The engine's own COMMIT and savepoint commands, behind the public ones.
+  virtual absl::Status CommitNow() = 0;
+  virtual absl::Status SavepointNow(const std::string& name) = 0;
+  virtual absl::Status RollbackToSavepointNow(const std::string& name) = 0;
+  virtual absl::Status ReleaseSavepointNow(const std::string& name) = 0;
+
+ private:
+  struct SavepointMarks {
+    std::string name;
+    std::vector<size_t> marks;  // Mark() of each deferred work made before it
+  };
+  std::vector<std::pair<const void*, std::unique_ptr<DeferredWork>>> deferred_;
+  std::vector<SavepointMarks> savepoint_marks_;  // innermost last
+  absl::Status flush_failure_;                   // a failed flush: never COMMIT after it
 };
 
 struct Migration {

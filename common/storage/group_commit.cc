@@ -16,6 +16,25 @@ namespace {
 // Write i of a batch runs in savepoint "group_write_<i>".
 constexpr char kSavepoint[] = "group_write_";
 
+// How long a write after the first of a batch waits for a lock on PostgreSQL.
+constexpr char kLaterWriteLockWait[] = "1ms";
+
+// PostgreSQL: lock waits from now on in `tx` give up after kLaterWriteLockWait
+// (lock_timeout, ABORTED); returns the lock_timeout it had, for RestoreLockWaits.
+absl::StatusOr<std::string> ShortenLockWaits(Transaction& tx) {
+  // The setting is read in a subquery, so before the outer SELECT changes it.
+  CERCLES_ASSIGN_OR_RETURN(Rows rows,
+                           tx.Query("SELECT s.was, set_config('lock_timeout', ?, true) FROM "
+                                    "(SELECT current_setting('lock_timeout') AS was OFFSET 0) s",
+                                    {std::string(kLaterWriteLockWait)}));
+  if (rows.size() != 1) return absl::InternalError("lock_timeout: no row");
+  return rows[0].Text(0);
+}
+
+absl::Status RestoreLockWaits(Transaction& tx, const std::string& lock_timeout) {
+  return tx.Query("SELECT set_config('lock_timeout', ?, true)", {lock_timeout}).status();
+}
+
 }  // namespace
 
 struct GroupCommitter::Pending {
@@ -24,6 +43,7 @@ struct GroupCommitter::Pending {
   int runs = 0;        // runs that ended ABORTED in the write itself
   bool retry = false;  // set by TryBatch: ABORTED in its savepoint, queue it again
   bool lead = false;   // chosen to run the next batch
+  bool waited = true;  // ran first of its batch, free to wait for locks
   bool done = false;   // `result` is final; the caller may return
 };
 
@@ -72,7 +92,9 @@ void GroupCommitter::LeadOneBatch() {
   // Writes to run again go back to the front, in their order.
   std::vector<Pending*> again;
   for (Pending* p : batch) {
-    if (p->retry && ++p->runs < options_.attempts) {
+    // A write that gave up a lock (not first of its batch) has not used up an
+    // attempt: it runs again, sooner or later first of a batch.
+    if (p->retry && (!p->waited || ++p->runs < options_.attempts)) {
       again.push_back(p);
       ++stats_.retries;
     } else {
@@ -104,6 +126,7 @@ void GroupCommitter::RunBatch(std::vector<Pending*> batch, BatchCounts* counts) 
     for (Pending* p : batch) {
       p->result = status;
       p->retry = false;
+      p->waited = true;
       if (absl::IsAborted(status) && ++p->runs < options_.attempts) again.push_back(p);
     }
     if (again.empty()) return;
@@ -124,17 +147,32 @@ absl::Status GroupCommitter::TryBatch(const std::vector<Pending*>& batch, bool* 
     // as it ends. ABORTED is then the batch's own (retried with a pause).
     Pending* p = batch.front();
     p->retry = false;
+    p->waited = true;
     p->result = (*p->write)(tx);
     counts->write_time += absl::Now() - start;
     if (!p->result.ok()) return absl::IsAborted(p->result) ? p->result : absl::OkStatus();
   } else {
+    // Only the first write waits for locks held by other transactions; the
+    // others give up after a millisecond (PostgreSQL; SQLite has no row locks) and run
+    // again in a later batch, first of it if need be. So this transaction
+    // waits for a lock only while it holds no lock but the first write's own,
+    // and two batches can never wait for each other's writes in a cycle, however
+    // their writes are ordered (the outbox's lock, taken by COMMIT, is last).
+    const bool postgres = tx.engine() == Engine::kPostgres;
+    std::string lock_timeout;
     bool any_kept = false;
     for (size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->waited = i == 0 || !postgres;
+      if (i == 1 && postgres) {
+        CERCLES_ASSIGN_OR_RETURN(lock_timeout, ShortenLockWaits(tx));
+      }
       CERCLES_ASSIGN_OR_RETURN(bool kept, RunInSavepoint(tx, i, batch[i]));
       any_kept = any_kept || kept;
     }
     counts->write_time += absl::Now() - start;
     if (!any_kept) return absl::OkStatus();  // every write failed: nothing to commit
+    // COMMIT's own work (the outbox's lock) waits as long as the first write may.
+    if (postgres) CERCLES_RETURN_IF_ERROR(RestoreLockWaits(tx, lock_timeout));
   }
   const absl::Time committing_at = absl::Now();
   *committing = true;

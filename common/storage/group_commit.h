@@ -14,6 +14,13 @@
 //    error; the other writes of the batch still commit;
 //  - a write returning ABORTED (a lock or unique conflict with another process)
 //    is rolled back to its savepoint and queued again, up to `attempts` runs;
+//  - on PostgreSQL only the first write of a batch waits for a lock another
+//    transaction holds: the later ones give up after a millisecond (ABORTED),
+//    are rolled back to their savepoint and queued again at the front, without
+//    using up an attempt. A batch thus waits only while it holds no lock but
+//    its first write's, so two processes' batches never deadlock whatever
+//    rows their writes lock and in whatever order; and the outbox's lock, the
+//    one every batch takes, is taken by COMMIT last (events/outbox.h);
 //  - Begin or COMMIT failing with ABORTED (busy, serialization) rolls the whole
 //    batch back and runs it again, up to `attempts` times;
 //  - COMMIT failing otherwise fails every write of the batch with that error,

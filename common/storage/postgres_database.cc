@@ -377,7 +377,7 @@ class PostgresTransaction final : public Transaction {
     return Run(sql, params, nullptr);
   }
 
-  absl::Status Commit() override;
+  absl::Status CommitNow() override;
 
   Engine engine() const override { return Engine::kPostgres; }
 
@@ -385,7 +385,7 @@ class PostgresTransaction final : public Transaction {
     return Run("SELECT pg_advisory_xact_lock(?)", {lock_id}, nullptr).status();
   }
 
-  absl::Status Savepoint(const std::string& name) override {
+  absl::Status SavepointNow(const std::string& name) override {
     if (absl::Status valid = SavepointStack::ValidateName(name); !valid.ok()) return valid;
     if (absl::Status status = RunSimple(absl::StrCat("SAVEPOINT \"", name, "\"")); !status.ok()) {
       return status;
@@ -394,7 +394,7 @@ class PostgresTransaction final : public Transaction {
     return absl::OkStatus();
   }
 
-  absl::Status RollbackToSavepoint(const std::string& name) override {
+  absl::Status RollbackToSavepointNow(const std::string& name) override {
     if (conn_ == nullptr) return CheckUsable();
     absl::StatusOr<size_t> index = savepoints_.Find(name);
     if (!index.ok()) return index.status();
@@ -412,7 +412,7 @@ class PostgresTransaction final : public Transaction {
     return absl::OkStatus();
   }
 
-  absl::Status ReleaseSavepoint(const std::string& name) override {
+  absl::Status ReleaseSavepointNow(const std::string& name) override {
     if (absl::Status usable = CheckUsable(); !usable.ok()) return usable;
     absl::StatusOr<size_t> index = savepoints_.Find(name);
     if (!index.ok()) return index.status();
@@ -527,7 +527,7 @@ void PostgresTransaction::RollbackAndEnd() {
 
 void PostgresTransaction::End() { db_->Return(std::move(conn_)); }
 
-absl::Status PostgresTransaction::Commit() {
+absl::Status PostgresTransaction::CommitNow() {
   if (absl::Status usable = CheckUsable(); !usable.ok()) {
     if (conn_ != nullptr) RollbackAndEnd();
     return usable;

@@ -285,7 +285,7 @@ class SqliteTransaction final : public Transaction {
     return Run(sql, params, nullptr);
   }
 
-  absl::Status Commit() override {
+  absl::Status CommitNow() override {
     if (absl::Status usable = CheckUsable(); !usable.ok()) {
       if (conn_ != nullptr) RollbackAndEnd();
       return usable;
@@ -305,7 +305,7 @@ class SqliteTransaction final : public Transaction {
   // Writers are already serialised by BEGIN IMMEDIATE.
   absl::Status LockExclusive(int64_t lock_id) override { return CheckUsable(); }
 
-  absl::Status Savepoint(const std::string& name) override {
+  absl::Status SavepointNow(const std::string& name) override {
     if (absl::Status valid = SavepointStack::ValidateName(name); !valid.ok()) return valid;
     if (absl::Status usable = CheckUsable(); !usable.ok()) return usable;
     absl::Status status = conn_->Exec(absl::StrCat("SAVEPOINT \"", name, "\""));
@@ -314,7 +314,7 @@ class SqliteTransaction final : public Transaction {
     return status;
   }
 
-  absl::Status RollbackToSavepoint(const std::string& name) override {
+  absl::Status RollbackToSavepointNow(const std::string& name) override {
     if (conn_ == nullptr) return CheckUsable();
     absl::StatusOr<size_t> index = savepoints_.Find(name);
     if (!index.ok()) return index.status();
@@ -338,7 +338,7 @@ class SqliteTransaction final : public Transaction {
     return absl::OkStatus();
   }
 
-  absl::Status ReleaseSavepoint(const std::string& name) override {
+  absl::Status ReleaseSavepointNow(const std::string& name) override {
     if (absl::Status usable = CheckUsable(); !usable.ok()) return usable;
     absl::StatusOr<size_t> index = savepoints_.Find(name);
     if (!index.ok()) return index.status();

@@ -135,35 +135,52 @@ absl::Status Suite::Start() {
   return absl::OkStatus();
 }
 
+std::string Suite::ServiceOf(const std::string& name) const {
+  auto it = replica_of_.find(name);
+  return it == replica_of_.end() ? name : it->second;
+}
+
 std::vector<std::string> Suite::CommonFlags(const std::string& name) const {
   const Credentials& c = TestCredentials();
-  return {Binary(name),
+  const std::string service = ServiceOf(name);
+  return {Binary(service),
           absl::StrCat("--listen=", Address(name)),
           "--metrics_listen=127.0.0.1:0",
-          absl::StrCat("--tls_cert=", c.Cert(name)),
-          absl::StrCat("--tls_key=", c.Key(name)),
+          absl::StrCat("--tls_cert=", c.Cert(service)),
+          absl::StrCat("--tls_key=", c.Key(service)),
           absl::StrCat("--tls_ca=", c.ca),
           absl::StrCat("--tokens_file=", c.tokens_file),
           "--trusted_services=membership,lending,network",
-          absl::StrCat("--database_url=", database_urls_.at(name)),
+          absl::StrCat("--database_url=", database_urls_.at(service)),
           absl::StrCat("--fund_id=", options_.fund_id),
           absl::StrCat("--shutdown_grace_ms=", options_.shutdown_grace_ms)};
 }
 
+absl::Status Suite::StartReplica(const std::string& service, const std::string& replica) {
+  if (ports_.count(service) == 0 || ports_.count(replica) > 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot start ", replica, " as a replica of ", service));
+  }
+  replica_of_[replica] = service;
+  ports_[replica] = 0;
+  return StartService(replica);
+}
+
 absl::Status Suite::StartService(const std::string& name) {
+  const std::string service = ServiceOf(name);
   Process::Options p;
   p.argv = CommonFlags(name);
-  if (name != "membership") {
+  if (service != "membership") {
     p.argv.push_back(absl::StrCat("--membership_address=", Address("membership")));
   }
-  if (name == "network") {
+  if (service == "network") {
     // Lending's event stream feeds the network's loan statistics.
     p.argv.push_back(absl::StrCat("--lending_address=", Address("lending")));
   }
-  if (name == "network" && redis_ != nullptr) {
+  if (service == "network" && redis_ != nullptr) {
     p.argv.push_back(absl::StrCat("--redis_url=", redis_->url()));
   }
-  if (auto extra = options_.extra_flags.find(name); extra != options_.extra_flags.end()) {
+  if (auto extra = options_.extra_flags.find(service); extra != options_.extra_flags.end()) {
     p.argv.insert(p.argv.end(), extra->second.begin(), extra->second.end());
   }
   p.log_path = absl::StrCat(dir_, "/", name, ".log");
@@ -214,7 +231,7 @@ std::shared_ptr<grpc::Channel> Suite::StaffChannel(const std::string& service) c
   server::ChannelOptions o;
   o.address = Address(service);
   o.tls.ca = TestCredentials().ca;
-  o.server_name_override = service;
+  o.server_name_override = ServiceOf(service);
   return *server::MakeChannel(o);
 }
 
@@ -228,7 +245,7 @@ std::shared_ptr<grpc::Channel> Suite::CertChannel(const std::string& service,
   o.tls.cert = c.Cert(cert_name);
   o.tls.key = c.Key(cert_name);
   (void)rogue_ca;
-  o.server_name_override = service;
+  o.server_name_override = ServiceOf(service);
   return *server::MakeChannel(o);
 }
 

@@ -55,8 +55,13 @@ class Suite {
   // Creates databases, starts Redis and the three services, waits for SERVING.
   absl::Status Start();
 
-  // Service lifecycle, by name "membership", "lending" or "network".
+  // Service lifecycle, by name "membership", "lending" or "network", or the
+  // name of a replica (below).
   absl::Status StartService(const std::string& name);
+  // Starts `replica` (e.g. "lending-2"), one more process of `service` on the
+  // same database, with the same flags and identity, on a port of its own;
+  // Address, StaffChannel, KillService... then take the replica's name.
+  absl::Status StartReplica(const std::string& service, const std::string& replica);
   void KillService(const std::string& name);  // SIGKILL, no drain
   // SIGTERM; returns the exit code (nullopt if it did not exit in time).
   std::optional<int> TerminateService(const std::string& name, absl::Duration timeout);
@@ -82,6 +87,8 @@ class Suite {
 
  private:
   std::vector<std::string> CommonFlags(const std::string& name) const;
+  // The service a process name runs: itself, or what it is a replica of.
+  std::string ServiceOf(const std::string& name) const;
 
   Options options_;
   std::string dir_;
@@ -89,6 +96,7 @@ class Suite {
   std::map<std::string, int> ports_;
   std::map<std::string, std::string> database_urls_;
   std::map<std::string, std::unique_ptr<Process>> processes_;
+  std::map<std::string, std::string> replica_of_;  // replica name -> service
 };
 
 // Calls `path` with an empty request as a raw gRPC client would (no generated

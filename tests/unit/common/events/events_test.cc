@@ -3,6 +3,7 @@
 #include <deque>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "cercles/membership/v1/events.pb.h"
 #include "common/events/outbox.h"
 #include "common/events/watch.h"
@@ -67,6 +68,46 @@ TEST(OutboxTest, EventsCommitWithTheirTransactionOnly) {
   auto after = ReadEvents(*db, (*events)[0].sequence(), 100);
   ASSERT_EQ(after->size(), 1u);
   EXPECT_EQ(ReadEvents(*db, 0, 1)->size(), 1u);
+}
+
+TEST(OutboxTest, EventsOfATransactionAreWrittenByItsCommitInOrderWithoutRolledBackOnes) {
+  auto db = OpenWithSchema();
+  std::vector<std::string> ids;
+  ASSERT_TRUE(
+      storage::RunInTransaction(
+          *db, storage::TxMode::kWrite,
+          [&](storage::Transaction& tx) -> absl::Status {
+            ids.clear();
+            for (int i = 1; i <= 250; ++i) {  // more than one INSERT's worth
+              const std::string name = absl::StrCat("circles/", i);
+              if (i == 3) CERCLES_RETURN_IF_ERROR(tx.Savepoint("three"));
+              cercles::membership::v1::CircleCreated payload;
+              payload.mutable_circle()->set_name(name);
+              CERCLES_ASSIGN_OR_RETURN(
+                  std::string id,
+                  AppendEvent(tx, "fund-a", name, payload, absl::FromUnixSeconds(1700000000)));
+              if (i == 3) {
+                CERCLES_RETURN_IF_ERROR(tx.RollbackToSavepoint("three"));
+                continue;
+              }
+              ids.push_back(id);
+            }
+            // Nothing is in the outbox before COMMIT.
+            CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, tx.Query("SELECT COUNT(*) FROM outbox"));
+            EXPECT_EQ(rows[0].Int(0), 0);
+            return absl::OkStatus();
+          })
+          .ok());
+  auto events = ReadEvents(*db, 0, 1000);
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ((*events)[i].event_id(), ids[i]);
+    EXPECT_EQ((*events)[i].subject(), absl::StrCat("circles/", i < 2 ? i + 1 : i + 2));
+    if (i > 0) {
+      EXPECT_LT((*events)[i - 1].sequence(), (*events)[i].sequence());
+    }
+  }
 }
 
 TEST(EventNotifierTest, WakesWaitersAndTimesOut) {

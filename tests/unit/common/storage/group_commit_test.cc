@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -22,6 +23,7 @@ namespace {
 using ::cercles::testing::StatusIs;
 using ::testing::HasSubstr;
 using testing::IsOk;
+using ::testing::Not;
 
 class GroupCommitTest : public testing::EngineTest {
  protected:
@@ -52,14 +54,16 @@ class GroupCommitTest : public testing::EngineTest {
   // inside its transaction until the others have all queued behind it, so they
   // run together, in order, in the following transaction. Returns each write's
   // status.
+  // `holder_id` is the item the holding write inserts.
   std::vector<absl::Status> RunAsOneBatch(GroupCommitter& committer,
-                                          const std::vector<GroupCommitter::Write>& writes) {
+                                          const std::vector<GroupCommitter::Write>& writes,
+                                          int64_t holder_id = 1'000'000) {
     absl::Notification holding, release;
     std::thread holder([&] {
       EXPECT_TRUE(IsOk(committer.Run([&](Transaction& tx) {
-        holding.Notify();
+        if (!holding.HasBeenNotified()) holding.Notify();
         release.WaitForNotification();
-        return Insert(tx, 1'000'000);
+        return Insert(tx, holder_id);
       })));
     });
     holding.WaitForNotification();
@@ -340,6 +344,62 @@ TEST_P(GroupCommitTest, OtherTransactionsStillGetTheirTurn) {
   outsider.join();
   EXPECT_EQ(Items(), 100);
   EXPECT_GT(ReadInt("SELECT n FROM counter WHERE id = 1"), 0);
+}
+
+TEST_P(GroupCommitTest, BatchesLockingRowsInOppositeOrdersNeverDeadlock) {
+  if (GetParam() != testing::Backend::kPostgres) {
+    GTEST_SKIP() << "row locks: PostgreSQL (SQLite serialises writers)";
+  }
+  ASSERT_TRUE(IsOk(RunInTransaction(db(), TxMode::kWrite, [](Transaction& tx) -> absl::Status {
+    if (absl::Status one = Insert(tx, 1); !one.ok()) return one;
+    return Insert(tx, 2);
+  })));
+  // Two committers, as two replicas have: each runs one batch whose first write
+  // locks one row and waits until the other batch's first write has locked the
+  // other row, and whose second write then locks the row the other holds.
+  GroupCommitter a(db()), b(db());
+  absl::Notification a_locked, b_locked;
+  absl::Mutex mu;
+  std::vector<std::string> errors;
+  auto lock = [&](Transaction& tx, int64_t id, const std::string& by) -> absl::Status {
+    absl::Status status = tx.Query("SELECT id FROM items WHERE id = ? FOR UPDATE", {id}).status();
+    if (status.ok()) {
+      status = tx.Exec("UPDATE items SET s = ? WHERE id = ?", {by, id}).status();
+    }
+    if (!status.ok()) {
+      absl::MutexLock hold(&mu);
+      errors.push_back(std::string(status.message()));
+    }
+    return status;
+  };
+  auto first = [&](int64_t id, const std::string& by, absl::Notification& mine,
+                   absl::Notification& theirs) -> GroupCommitter::Write {
+    return [&, id, by](Transaction& tx) -> absl::Status {
+      if (absl::Status locked = lock(tx, id, by); !locked.ok()) return locked;
+      if (!mine.HasBeenNotified()) mine.Notify();
+      theirs.WaitForNotificationWithTimeout(absl::Seconds(10));
+      return absl::OkStatus();
+    };
+  };
+  std::vector<absl::Status> a_results, b_results;
+  std::thread a_thread([&] {
+    a_results = RunAsOneBatch(
+        a, {first(1, "a", a_locked, b_locked), [&](Transaction& tx) { return lock(tx, 2, "a"); }},
+        1'000'001);
+  });
+  std::thread b_thread([&] {
+    b_results = RunAsOneBatch(
+        b, {first(2, "b", b_locked, a_locked), [&](Transaction& tx) { return lock(tx, 1, "b"); }},
+        1'000'002);
+  });
+  a_thread.join();
+  b_thread.join();
+  for (const absl::Status& status : a_results) EXPECT_TRUE(IsOk(status));
+  for (const absl::Status& status : b_results) EXPECT_TRUE(IsOk(status));
+  // The later writes gave up their lock and ran again; nobody was chosen by
+  // PostgreSQL as a deadlock's victim.
+  for (const std::string& error : errors) EXPECT_THAT(error, Not(HasSubstr("deadlock"))) << error;
+  EXPECT_EQ(Items(), 4);
 }
 
 }  // namespace

@@ -42,6 +42,79 @@ class SavepointTest : public testing::EngineTest {
 
 INSTANTIATE_TEST_SUITE_P(Engines, SavepointTest, testing::AllBackends(), testing::BackendName);
 
+// Deferred work for the tests: ids kept during the transaction, inserted into
+// items by its COMMIT.
+class DeferredItems final : public Transaction::DeferredWork {
+ public:
+  void Add(int64_t id) { ids_.push_back(id); }
+  absl::Status Flush(Transaction& tx) override {
+    for (int64_t id : ids_) {
+      absl::Status inserted =
+          tx.Exec("INSERT INTO items (id, s) VALUES (?, ?)", {id, "deferred"}).status();
+      if (!inserted.ok()) return inserted;
+    }
+    return absl::OkStatus();
+  }
+  size_t Mark() const override { return ids_.size(); }
+  void Truncate(size_t mark) override {
+    if (mark < ids_.size()) ids_.resize(mark);
+  }
+
+ private:
+  std::vector<int64_t> ids_;
+};
+
+TEST_P(SavepointTest, DeferredWorkRunsAtCommitWithoutWhatARollbackUndid) {
+  auto tx = BeginWrite();
+  ASSERT_NE(tx, nullptr);
+  tx->Deferred<DeferredItems>().Add(1);
+  ASSERT_TRUE(IsOk(tx->Savepoint("a")));
+  tx->Deferred<DeferredItems>().Add(2);
+  ASSERT_TRUE(IsOk(tx->Savepoint("b")));
+  tx->Deferred<DeferredItems>().Add(3);
+  ASSERT_TRUE(IsOk(tx->RollbackToSavepoint("a")));  // drops 2 and 3
+  tx->Deferred<DeferredItems>().Add(4);
+  ASSERT_TRUE(IsOk(tx->Savepoint("c")));
+  tx->Deferred<DeferredItems>().Add(5);
+  ASSERT_TRUE(IsOk(tx->ReleaseSavepoint("c")));  // keeps 5
+  ASSERT_TRUE(IsOk(Insert(*tx, 6)));
+  ASSERT_TRUE(IsOk(tx->Commit()));
+  EXPECT_EQ(Items(), 4);
+  EXPECT_EQ(Has(1), 1);
+  EXPECT_EQ(Has(4), 1);
+  EXPECT_EQ(Has(5), 1);
+  EXPECT_EQ(Has(6), 1);
+}
+
+TEST_P(SavepointTest, DeferredWorkFirstUsedAfterASavepointIsDroppedByARollbackToIt) {
+  auto tx = BeginWrite();
+  ASSERT_NE(tx, nullptr);
+  ASSERT_TRUE(IsOk(tx->Savepoint("a")));
+  tx->Deferred<DeferredItems>().Add(1);
+  ASSERT_TRUE(IsOk(tx->RollbackToSavepoint("a")));
+  ASSERT_TRUE(IsOk(Insert(*tx, 2)));
+  ASSERT_TRUE(IsOk(tx->Commit()));
+  EXPECT_EQ(Items(), 1);
+  EXPECT_EQ(Has(2), 1);
+}
+
+TEST_P(SavepointTest, AFailedFlushCommitsNothing) {
+  auto tx = BeginWrite();
+  ASSERT_NE(tx, nullptr);
+  ASSERT_TRUE(IsOk(Insert(*tx, 1)));
+  tx->Deferred<DeferredItems>().Add(1);  // a duplicate: the flush fails
+  EXPECT_THAT(tx->Commit(), StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_THAT(tx->Commit(), StatusIs(absl::StatusCode::kAlreadyExists));
+  tx.reset();
+  EXPECT_EQ(Items(), 0);
+
+  tx = BeginWrite();
+  ASSERT_NE(tx, nullptr);
+  tx->Deferred<DeferredItems>().Add(2);
+  tx.reset();  // never committed: nothing flushed
+  EXPECT_EQ(Items(), 0);
+}
+
 TEST_P(SavepointTest, RollbackUndoesOnlyWhatFollowedTheSavepoint) {
   auto tx = BeginWrite();
   ASSERT_NE(tx, nullptr);
