@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
 
   server::ServerRunner runner(*options);
   config::ExitIfError(runner.Init());
-  bench::EchoService service(runner.authorizer());
+  bench::EchoService service(runner.authorizer(), runner.handlers());
   runner.AddService(&service, bench::v1::EchoService::service_full_name());
   config::ExitIfError(runner.Start());
   log::Info("ready");

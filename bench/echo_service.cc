@@ -4,10 +4,11 @@
 
 namespace cercles::bench {
 
-grpc::Status EchoService::Echo(grpc::ServerContext* context, const v1::EchoRequest* request,
-                               v1::EchoResponse* response) {
-  return server::Serve(*authorizer_, context, *request, response,
-                       [&](const auth::Principal&) -> absl::Status {
+grpc::ServerUnaryReactor* EchoService::Echo(grpc::CallbackServerContext* context,
+                                            const v1::EchoRequest* request,
+                                            v1::EchoResponse* response) {
+  return server::Serve(*handlers_, *authorizer_, context, *request, response,
+                       [=](const auth::Principal&) -> absl::Status {
                          response->set_message(request->message());
                          return absl::OkStatus();
                        });

@@ -6,10 +6,15 @@
 
 #include <google/protobuf/message.h>
 #include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
+
+#include <chrono>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "common/auth/auth.h"
 #include "common/redaction/redaction.h"
+#include "common/server/handler_pool.h"
 #include "common/util/status.h"
 
 namespace cercles::server {
@@ -26,20 +31,48 @@ inline void RedactForAudience(const auth::Principal& who, google::protobuf::Mess
   if (ReceivesRedacted(who)) redaction::RedactSensitive(response);
 }
 
-// The one place service-to-service and peer reads are answered: `response` is
-// redacted after the body filled it when the caller is not fund staff. (Streams
-// are callback reactors, events::ServeEvents: what they write is redacted at its
-// source, the outbox append or the directory read.)
-// `context` is the base of the sync and callback server contexts, so a handler
-// body does not change when its RPC moves to the callback API.
+// How one call is answered: authorise `request` by its RPC's declared policy,
+// run the body with the caller's principal, redact the answer for its audience,
+// convert the status once. The one place service-to-service and peer reads are
+// answered: `response` is redacted after the body filled it when the caller is
+// not fund staff. (Streams are callback reactors, events::ServeEvents: what they
+// write is redacted at its source, the outbox append or the directory read.)
 template <typename Request, typename Body>
-grpc::Status Serve(const auth::Authorizer& authorizer, grpc::ServerContextBase* context,
-                   const Request& request, google::protobuf::Message* response, Body&& body) {
+grpc::Status Answer(const auth::Authorizer& authorizer, grpc::ServerContextBase* context,
+                    const Request& request, google::protobuf::Message* response, Body& body) {
   absl::StatusOr<auth::Principal> principal = authorizer.Check(*context, request);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   absl::Status status = body(*principal);
   if (status.ok()) RedactForAudience(*principal, response);
   return ToGrpcStatus(status);
+}
+
+// Every unary handler is one call to Serve, on gRPC's callback API: Serve
+// returns the call's reactor at once and the call is Answered on `pool`, which
+// finishes the reactor. A call already cancelled or past its deadline when a
+// pool thread takes it is answered CANCELLED or DEADLINE_EXCEEDED without
+// running the body.
+//
+// The body runs after the handler returned: it must own what it uses. Capture
+// by value (`[=]`: the handler's `context`, `request` and `response` pointers
+// and `this`) and move the handler's locals into it; what the request, the
+// response and the context point to lives until the reactor is finished.
+template <typename Request, typename Body>
+grpc::ServerUnaryReactor* Serve(HandlerPool& pool, const auth::Authorizer& authorizer,
+                                grpc::CallbackServerContext* context, const Request& request,
+                                google::protobuf::Message* response, Body body) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  pool.Submit(
+      [&authorizer, context, &request, response, reactor, body = std::move(body)]() mutable {
+        if (context->IsCancelled()) {
+          reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled"));
+        } else if (context->deadline() < std::chrono::system_clock::now()) {
+          reactor->Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded"));
+        } else {
+          reactor->Finish(Answer(authorizer, context, request, response, body));
+        }
+      });
+  return reactor;
 }
 
 }  // namespace cercles::server

@@ -224,6 +224,7 @@ void ServerRunner::Shutdown() {
     server_->Wait();
     server_.reset();
   }
+  handlers_.reset();
   if (metrics_server_ != nullptr) metrics_server_->Stop();
 }
 
@@ -237,6 +238,9 @@ absl::Status ServerRunner::Init() {
       std::make_unique<auth::Authenticator>(std::move(tokens), options_.trusted_services);
   authorizer_ = std::make_unique<auth::Authorizer>(authenticator_.get());
   observability::RegisterProcessMetrics(&metrics_);
+  handlers_ = std::make_unique<HandlerPool>(
+      options_.handler_threads > 0 ? options_.handler_threads : HandlerPool::DefaultThreads(),
+      &metrics_);
   return absl::OkStatus();
 }
 
@@ -367,6 +371,7 @@ void ServerRunner::WaitForTermination(const std::function<void()>& before_shutdo
     server_->Wait();
     server_.reset();
   }
+  handlers_.reset();  // every call has been answered
   if (metrics_server_ != nullptr) metrics_server_->Stop();
   log::Info("stopped");
 }

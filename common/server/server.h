@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "common/auth/auth.h"
 #include "common/observability/metrics.h"
+#include "common/server/handler_pool.h"
 
 namespace cercles::server {
 
@@ -41,6 +42,9 @@ struct ServerOptions {
   // How often certificate, key and CA files are re-read, so rotated certificates
   // are served without a restart. Zero: read once at start.
   absl::Duration tls_refresh = absl::Seconds(60);
+  // Threads that run the unary handlers' bodies (HandlerPool); 0: the machine's
+  // default, HandlerPool::DefaultThreads().
+  int handler_threads = 0;
 };
 
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it creates
@@ -61,8 +65,12 @@ class ServerRunner {
   observability::Registry* metrics() { return &metrics_; }
   auth::Authenticator* authenticator() { return authenticator_.get(); }
   const auth::Authorizer* authorizer() const { return authorizer_.get(); }
+  // Where unary handlers run their bodies (server::Serve). Valid from Init until
+  // the server has drained.
+  HandlerPool* handlers() { return handlers_.get(); }
 
-  // Loads tokens and TLS material. Must be called before AddService.
+  // Loads tokens and TLS material, starts the handler pool. Must be called
+  // before AddService.
   absl::Status Init();
   // Registers a service and its RPCs' access policies, found by the service's
   // full name in the generated descriptor pool. Before Start.
@@ -94,6 +102,8 @@ class ServerRunner {
   std::vector<const google::protobuf::ServiceDescriptor*> service_descriptors_;
   std::unique_ptr<CallMetrics> call_metrics_;  // outlives server_ (declared before it)
   std::unique_ptr<grpc::Server> server_;
+  // Destroyed after server_ has drained: in-flight calls are answered on it.
+  std::unique_ptr<HandlerPool> handlers_;
   int port_ = 0;
   std::atomic<bool> draining_{false};
   std::atomic<bool> stop_requested_{false};

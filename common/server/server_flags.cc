@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/config/config.h"
+#include "common/server/handler_pool.h"
 #include "common/util/log.h"
 #include "common/util/status.h"
 
@@ -28,6 +29,9 @@ ABSL_FLAG(int64_t, shutdown_grace_ms, 10000,
 ABSL_FLAG(int64_t, tls_refresh_s, 60,
           "Re-read certificate, key and CA files this often (seconds) so rotations need no "
           "restart; 0 reads them once at start");
+ABSL_FLAG(int32_t, handler_threads, cercles::server::HandlerPool::DefaultThreads(),
+          "Threads that run unary calls' handlers (1 to 256; the default is sized for this "
+          "machine: 8 per hardware thread, at least 64)");
 ABSL_FLAG(std::string, database_url, "",
           "sqlite:///path/to/file.db (embedded) or postgresql://user@host:port/db");
 ABSL_FLAG(std::string, fund_id, "", "This deployment's fund, e.g. fund-montreal");
@@ -61,6 +65,12 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const std::string& name) {
         "--tls_refresh_s (CERCLES_TLS_REFRESH_S) must be from 0 to 86400");
   }
   o.tls_refresh = absl::Seconds(refresh_s);
+  const int32_t handler_threads = absl::GetFlag(FLAGS_handler_threads);
+  if (handler_threads < 1 || handler_threads > 256) {
+    return absl::InvalidArgumentError(
+        "--handler_threads (CERCLES_HANDLER_THREADS) must be from 1 to 256");
+  }
+  o.handler_threads = handler_threads;
   std::string level = absl::GetFlag(FLAGS_log_level);
   if (level == "debug") {
     log::SetMinLevel(log::Level::kDebug);

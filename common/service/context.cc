@@ -8,11 +8,12 @@
 
 namespace cercles::service {
 
-ServiceRuntime::ServiceRuntime(storage::Database& db, const auth::Authorizer& authorizer,
+ServiceRuntime::ServiceRuntime(storage::Database& db, server::ServerRunner& runner,
                                std::string fund_id, const Clock* clock)
     : committer_(db) {
   context_.db = &db;
-  context_.authorizer = &authorizer;
+  context_.authorizer = runner.authorizer();
+  context_.handlers = runner.handlers();
   context_.notifier = &notifier_;
   context_.clock = clock;
   context_.fund_id = std::move(fund_id);

@@ -12,6 +12,7 @@
 
 #include "common/auth/auth.h"
 #include "common/events/outbox.h"
+#include "common/server/server.h"
 #include "common/storage/database.h"
 #include "common/storage/group_commit.h"
 #include "common/util/clock.h"
@@ -21,6 +22,8 @@ namespace cercles::service {
 struct ServiceContext {
   storage::Database* db = nullptr;
   const auth::Authorizer* authorizer = nullptr;
+  // Where the unary handlers' bodies run (server::Serve).
+  server::HandlerPool* handlers = nullptr;
   // Woken after every committed write that appended events (streams follow it).
   events::EventNotifier* notifier = nullptr;
   const Clock* clock = nullptr;
@@ -41,7 +44,8 @@ struct ServiceContext {
 // and hands context() to its services.
 class ServiceRuntime {
  public:
-  ServiceRuntime(storage::Database& db, const auth::Authorizer& authorizer, std::string fund_id,
+  // The authorizer and the handler pool are `runner`'s (after its Init).
+  ServiceRuntime(storage::Database& db, server::ServerRunner& runner, std::string fund_id,
                  const Clock* clock = SystemClock::Default());
   ServiceRuntime(const ServiceRuntime&) = delete;
   ServiceRuntime& operator=(const ServiceRuntime&) = delete;

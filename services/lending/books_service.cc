@@ -260,12 +260,12 @@ void ReportToProto(const PortfolioReport& report, const std::string& currency,
 
 }  // namespace
 
-grpc::Status LendingService::GetPortfolioReport(grpc::ServerContext* context,
-                                                const v1::GetPortfolioReportRequest* request,
-                                                v1::GetPortfolioReportResponse* response) {
+grpc::ServerUnaryReactor* LendingService::GetPortfolioReport(
+    grpc::CallbackServerContext* context, const v1::GetPortfolioReportRequest* request,
+    v1::GetPortfolioReportResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(absl::CivilDay as_of,
                                  DayOrToday(request->as_of(), "as_of", context_.clock->Now()));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
@@ -281,12 +281,12 @@ grpc::Status LendingService::GetPortfolioReport(grpc::ServerContext* context,
       });
 }
 
-grpc::Status LendingService::RecordCapitalContribution(
-    grpc::ServerContext* context, const v1::RecordCapitalContributionRequest* request,
+grpc::ServerUnaryReactor* LendingService::RecordCapitalContribution(
+    grpc::CallbackServerContext* context, const v1::RecordCapitalContributionRequest* request,
     v1::RecordCapitalContributionResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(std::string contributor,
                                  api::CleanText(request->contributor(), "contributor",
@@ -324,12 +324,12 @@ grpc::Status LendingService::RecordCapitalContribution(
       });
 }
 
-grpc::Status LendingService::GetTrialBalance(grpc::ServerContext* context,
-                                             const v1::GetTrialBalanceRequest* request,
-                                             v1::GetTrialBalanceResponse* response) {
+grpc::ServerUnaryReactor* LendingService::GetTrialBalance(grpc::CallbackServerContext* context,
+                                                          const v1::GetTrialBalanceRequest* request,
+                                                          v1::GetTrialBalanceResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(absl::CivilDay as_of,
                                  DayOrToday(request->as_of(), "as_of", context_.clock->Now()));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
@@ -357,12 +357,12 @@ grpc::Status LendingService::GetTrialBalance(grpc::ServerContext* context,
       });
 }
 
-grpc::Status LendingService::ListJournalEntries(grpc::ServerContext* context,
-                                                const v1::ListJournalEntriesRequest* request,
-                                                v1::ListJournalEntriesResponse* response) {
+grpc::ServerUnaryReactor* LendingService::ListJournalEntries(
+    grpc::CallbackServerContext* context, const v1::ListJournalEntriesRequest* request,
+    v1::ListJournalEntriesResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, JournalPageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after_id, api::DecodeIdPageToken(request->page_token()));
         CERCLES_ASSIGN_OR_RETURN(JournalFilter filter, JournalFilterOf(*request));

@@ -68,7 +68,7 @@ absl::Status ListPage(const LendingContext& context, int32_t requested_size,
 class PersonGate {
  public:
   static absl::StatusOr<PersonGate> Of(const LendingContext& context, const auth::Principal& who,
-                                       const grpc::ServerContext& call) {
+                                       const grpc::ServerContextBase& call) {
     PersonGate gate(context, who, TraceParentOf(call));
     CERCLES_RETURN_IF_ERROR(storage::RunInTransaction(
         *context.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
@@ -166,7 +166,7 @@ absl::StatusOr<std::vector<Message>> VisibleRows(PersonGate& gate, int64_t after
 // ("bankReferrals"); `read(tx, filter, after_id, limit)` reads them.
 template <typename Message, typename Filter, typename Request, typename Read>
 absl::Status ListVisible(const LendingContext& context, const auth::Principal& who,
-                         grpc::ServerContext& call, const Request& request, bool status_known,
+                         grpc::ServerContextBase& call, const Request& request, bool status_known,
                          const char* status_type, const char* collection, Read read,
                          google::protobuf::RepeatedPtrField<Message>* rows,
                          std::string* next_page_token) {
@@ -299,13 +299,14 @@ absl::Status Announce(const LendingContext& context, storage::Transaction& tx,
 // CreateBankReferral, CreateSubsidyApplication: the record `given` checked, its
 // person in the caller's scope, then stored PREPARED in the fund's currency.
 template <typename Kind, typename Request, typename Response, typename Out>
-grpc::Status ServeCreate(const LendingContext& context, grpc::ServerContext* call,
-                         const Request& request, Response* response, const Kind& kind,
-                         const typename Kind::RecordType& given, Out out) {
+grpc::ServerUnaryReactor* ServeCreate(const LendingContext& context,
+                                      grpc::CallbackServerContext* call, const Request& request,
+                                      Response* response, const Kind& kind,
+                                      const typename Kind::RecordType& given, Out out) {
   using Record = typename Kind::RecordType;
   return server::Serve(
-      *context.authorizer, call, request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context.handlers, *context.authorizer, call, request, response,
+      [=, &context, &request, &kind, &given](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request.request_id()));
         CERCLES_ASSIGN_OR_RETURN(Record draft, kind.normalise(given));
         CERCLES_ASSIGN_OR_RETURN(PersonGate gate, PersonGate::Of(context, who, *call));
@@ -326,12 +327,13 @@ grpc::Status ServeCreate(const LendingContext& context, grpc::ServerContext* cal
 // UpdateBankReferral, UpdateSubsidyApplication: the update checked, the
 // record's person in the caller's scope, then the record locked and changed.
 template <typename Kind, typename Request, typename Response, typename Out>
-grpc::Status ServeUpdate(const LendingContext& context, grpc::ServerContext* call,
-                         const Request& request, Response* response, const Kind& kind, Out out) {
+grpc::ServerUnaryReactor* ServeUpdate(const LendingContext& context,
+                                      grpc::CallbackServerContext* call, const Request& request,
+                                      Response* response, const Kind& kind, Out out) {
   using Record = typename Kind::RecordType;
   return server::Serve(
-      *context.authorizer, call, request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context.handlers, *context.authorizer, call, request, response,
+      [=, &context, &request, &kind](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request.request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t id,
                                  api::ParseName(request.name(), kind.collection, "name"));
@@ -356,25 +358,25 @@ grpc::Status ServeUpdate(const LendingContext& context, grpc::ServerContext* cal
 
 }  // namespace
 
-grpc::Status FinancingService::CreateBankReferral(grpc::ServerContext* context,
-                                                  const v1::CreateBankReferralRequest* request,
-                                                  v1::CreateBankReferralResponse* response) {
+grpc::ServerUnaryReactor* FinancingService::CreateBankReferral(
+    grpc::CallbackServerContext* context, const v1::CreateBankReferralRequest* request,
+    v1::CreateBankReferralResponse* response) {
   return ServeCreate(context_, context, *request, response, kBankReferrals, request->referral(),
-                     [&] { return response->mutable_referral(); });
+                     [response] { return response->mutable_referral(); });
 }
 
-grpc::Status FinancingService::UpdateBankReferral(grpc::ServerContext* context,
-                                                  const v1::UpdateBankReferralRequest* request,
-                                                  v1::UpdateBankReferralResponse* response) {
+grpc::ServerUnaryReactor* FinancingService::UpdateBankReferral(
+    grpc::CallbackServerContext* context, const v1::UpdateBankReferralRequest* request,
+    v1::UpdateBankReferralResponse* response) {
   return ServeUpdate(context_, context, *request, response, kBankReferrals,
-                     [&] { return response->mutable_referral(); });
+                     [response] { return response->mutable_referral(); });
 }
 
-grpc::Status FinancingService::ListBankReferrals(grpc::ServerContext* context,
-                                                 const v1::ListBankReferralsRequest* request,
-                                                 v1::ListBankReferralsResponse* response) {
-  return server::Serve(*context_.authorizer, context, *request, response,
-                       [&](const auth::Principal& who) -> absl::Status {
+grpc::ServerUnaryReactor* FinancingService::ListBankReferrals(
+    grpc::CallbackServerContext* context, const v1::ListBankReferralsRequest* request,
+    v1::ListBankReferralsResponse* response) {
+  return server::Serve(*context_.handlers, *context_.authorizer, context, *request, response,
+                       [=](const auth::Principal& who) -> absl::Status {
                          return ListVisible<v1::BankReferral, ReferralFilter>(
                              context_, who, *context, *request,
                              v1::BankReferralStatus_IsValid(request->status()),
@@ -383,25 +385,26 @@ grpc::Status FinancingService::ListBankReferrals(grpc::ServerContext* context,
                        });
 }
 
-grpc::Status FinancingService::CreateSubsidyApplication(
-    grpc::ServerContext* context, const v1::CreateSubsidyApplicationRequest* request,
+grpc::ServerUnaryReactor* FinancingService::CreateSubsidyApplication(
+    grpc::CallbackServerContext* context, const v1::CreateSubsidyApplicationRequest* request,
     v1::CreateSubsidyApplicationResponse* response) {
   return ServeCreate(context_, context, *request, response, kSubsidyApplications,
-                     request->application(), [&] { return response->mutable_application(); });
+                     request->application(),
+                     [response] { return response->mutable_application(); });
 }
 
-grpc::Status FinancingService::UpdateSubsidyApplication(
-    grpc::ServerContext* context, const v1::UpdateSubsidyApplicationRequest* request,
+grpc::ServerUnaryReactor* FinancingService::UpdateSubsidyApplication(
+    grpc::CallbackServerContext* context, const v1::UpdateSubsidyApplicationRequest* request,
     v1::UpdateSubsidyApplicationResponse* response) {
   return ServeUpdate(context_, context, *request, response, kSubsidyApplications,
-                     [&] { return response->mutable_application(); });
+                     [response] { return response->mutable_application(); });
 }
 
-grpc::Status FinancingService::ListSubsidyApplications(
-    grpc::ServerContext* context, const v1::ListSubsidyApplicationsRequest* request,
+grpc::ServerUnaryReactor* FinancingService::ListSubsidyApplications(
+    grpc::CallbackServerContext* context, const v1::ListSubsidyApplicationsRequest* request,
     v1::ListSubsidyApplicationsResponse* response) {
-  return server::Serve(*context_.authorizer, context, *request, response,
-                       [&](const auth::Principal& who) -> absl::Status {
+  return server::Serve(*context_.handlers, *context_.authorizer, context, *request, response,
+                       [=](const auth::Principal& who) -> absl::Status {
                          return ListVisible<v1::SubsidyApplication, SubsidyFilter>(
                              context_, who, *context, *request,
                              v1::SubsidyStatus_IsValid(request->status()), "SubsidyStatus",

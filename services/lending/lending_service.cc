@@ -9,12 +9,12 @@
 
 namespace cercles::lending {
 
-grpc::Status LendingService::GetCircleEligibility(grpc::ServerContext* context,
-                                                  const v1::GetCircleEligibilityRequest* request,
-                                                  v1::GetCircleEligibilityResponse* response) {
+grpc::ServerUnaryReactor* LendingService::GetCircleEligibility(
+    grpc::CallbackServerContext* context, const v1::GetCircleEligibilityRequest* request,
+    v1::GetCircleEligibilityResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(api::ParseName(request->circle(), "circles", "circle").status());
         CERCLES_ASSIGN_OR_RETURN(
             membership::v1::Circle circle,

@@ -95,12 +95,12 @@ absl::StatusOr<ScheduleTerms> PreviewTerms(const v1::PreviewScheduleRequest& r,
 
 }  // namespace
 
-grpc::Status LendingService::GetLoan(grpc::ServerContext* context,
-                                     const v1::GetLoanRequest* request,
-                                     v1::GetLoanResponse* response) {
+grpc::ServerUnaryReactor* LendingService::GetLoan(grpc::CallbackServerContext* context,
+                                                  const v1::GetLoanRequest* request,
+                                                  v1::GetLoanResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "loans", "name"));
         CERCLES_ASSIGN_OR_RETURN(std::optional<absl::CivilDay> as_of,
                                  FromDate(request->as_of(), "as_of"));
@@ -116,12 +116,12 @@ grpc::Status LendingService::GetLoan(grpc::ServerContext* context,
       });
 }
 
-grpc::Status LendingService::ListLoans(grpc::ServerContext* context,
-                                       const v1::ListLoansRequest* request,
-                                       v1::ListLoansResponse* response) {
+grpc::ServerUnaryReactor* LendingService::ListLoans(grpc::CallbackServerContext* context,
+                                                    const v1::ListLoansRequest* request,
+                                                    v1::ListLoansResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t start, api::DecodeIdPageToken(request->page_token()));
         CERCLES_ASSIGN_OR_RETURN(ListQuery query, ParseListQuery(*request, context_.clock->Now()));
@@ -169,12 +169,12 @@ grpc::Status LendingService::ListLoans(grpc::ServerContext* context,
       });
 }
 
-grpc::Status LendingService::GetLoanSchedule(grpc::ServerContext* context,
-                                             const v1::GetLoanScheduleRequest* request,
-                                             v1::GetLoanScheduleResponse* response) {
+grpc::ServerUnaryReactor* LendingService::GetLoanSchedule(grpc::CallbackServerContext* context,
+                                                          const v1::GetLoanScheduleRequest* request,
+                                                          v1::GetLoanScheduleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->loan(), "loans", "loan"));
         return storage::RunInTransaction(
             *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
@@ -192,12 +192,12 @@ grpc::Status LendingService::GetLoanSchedule(grpc::ServerContext* context,
       });
 }
 
-grpc::Status LendingService::PreviewSchedule(grpc::ServerContext* context,
-                                             const v1::PreviewScheduleRequest* request,
-                                             v1::PreviewScheduleResponse* response) {
+grpc::ServerUnaryReactor* LendingService::PreviewSchedule(grpc::CallbackServerContext* context,
+                                                          const v1::PreviewScheduleRequest* request,
+                                                          v1::PreviewScheduleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         FundSettings settings;
         CERCLES_RETURN_IF_ERROR(storage::RunInTransaction(
             *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {

@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   config::ExitIfError(channel.status());
   lending::MembershipClient membership(*channel, absl::Milliseconds(deadline_ms));
 
-  service::ServiceRuntime runtime(process.db(), *process.runner().authorizer(), process.fund_id());
+  service::ServiceRuntime runtime(process.db(), process.runner(), process.fund_id());
   lending::LendingContext context{runtime.context(), &membership};
   lending::LendingService service(context);
   lending::FinancingService financing(context);

@@ -71,7 +71,7 @@ absl::StatusOr<std::optional<int64_t>> MembershipClient::CurrentCircleOf(
   return auth::CircleIdOfName(response->person().current_circle());
 }
 
-std::string TraceParentOf(const grpc::ServerContext& context) {
+std::string TraceParentOf(const grpc::ServerContextBase& context) {
   auto it = context.client_metadata().find("traceparent");
   if (it == context.client_metadata().end()) return "";
   return std::string(it->second.data(), it->second.size());

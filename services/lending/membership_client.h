@@ -57,7 +57,7 @@ class MembershipClient {
 };
 
 // The caller's W3C traceparent header ("" when absent), passed on to membership.
-std::string TraceParentOf(const grpc::ServerContext& context);
+std::string TraceParentOf(const grpc::ServerContextBase& context);
 
 }  // namespace cercles::lending
 

@@ -48,7 +48,7 @@ struct CircleView {
 };
 
 absl::StatusOr<CircleView> FetchCircle(const LendingContext& context, const std::string& circle,
-                                       grpc::ServerContext* call) {
+                                       grpc::ServerContextBase* call) {
   CircleView view;
   const std::string trace = TraceParentOf(*call);
   CERCLES_ASSIGN_OR_RETURN(view.circle, context.membership->GetCircle(circle, trace));
@@ -197,7 +197,7 @@ struct DecisionKind {
 
 // One state change of a request with its reason, decided_by for the fund's
 // decisions, and its event.
-absl::Status Decide(const LendingContext& context, grpc::ServerContext* call,
+absl::Status Decide(const LendingContext& context, grpc::ServerContextBase* call,
                     const auth::Principal& who, const DecisionKind& kind,
                     const std::string& request_id, const std::string& loan_name,
                     const std::string& reason, const google::protobuf::Message& request,
@@ -225,12 +225,14 @@ absl::Status Decide(const LendingContext& context, grpc::ServerContext* call,
 // ApproveLoan, RejectLoan and WithdrawLoan: the request's text (a note, or a
 // reason of at least `min_chars`) cleaned, then Decide.
 template <typename Request, typename Response>
-grpc::Status ServeDecision(const LendingContext& context, grpc::ServerContext* call,
-                           const Request& request, Response* response, const DecisionKind& kind,
-                           const std::string& text, const char* field, size_t min_chars) {
+grpc::ServerUnaryReactor* ServeDecision(const LendingContext& context,
+                                        grpc::CallbackServerContext* call, const Request& request,
+                                        Response* response, const DecisionKind& kind,
+                                        const std::string& text, const char* field,
+                                        size_t min_chars) {
   return server::Serve(
-      *context.authorizer, call, request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context.handlers, *context.authorizer, call, request, response,
+      [=, &context, &request](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(std::string cleaned,
                                  api::CleanText(text, field, api::MultiLine(min_chars, 500)));
         return Decide(context, call, who, kind, request.request_id(), request.loan(), cleaned,
@@ -272,11 +274,12 @@ absl::StatusOr<DisbursementTerms> ParseDisbursement(const v1::DisburseLoanReques
 // loan locked and checked again and `apply(tx, who, loan, view, settings, now,
 // changes)` run, then the loan saved with the changes it names.
 template <typename Request, typename Response, typename Check, typename Apply>
-grpc::Status ServeVote(const LendingContext& context, grpc::ServerContext* call,
-                       const Request& request, Response* response, Check check, Apply apply) {
+grpc::ServerUnaryReactor* ServeVote(const LendingContext& context,
+                                    grpc::CallbackServerContext* call, const Request& request,
+                                    Response* response, Check check, Apply apply) {
   return server::Serve(
-      *context.authorizer, call, request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context.handlers, *context.authorizer, call, request, response,
+      [=, &context, &request](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request.request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request.loan(), "loans", "loan"));
         CERCLES_RETURN_IF_ERROR(check());
@@ -305,12 +308,12 @@ grpc::Status ServeVote(const LendingContext& context, grpc::ServerContext* call,
 
 }  // namespace
 
-grpc::Status LendingService::SubmitLoanRequest(grpc::ServerContext* context,
-                                               const v1::SubmitLoanRequestRequest* request,
-                                               v1::SubmitLoanRequestResponse* response) {
+grpc::ServerUnaryReactor* LendingService::SubmitLoanRequest(
+    grpc::CallbackServerContext* context, const v1::SubmitLoanRequestRequest* request,
+    v1::SubmitLoanRequestResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         if (!request->validate_only()) {
           CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
           CERCLES_ASSIGN_OR_RETURN(bool replayed,
@@ -366,16 +369,16 @@ grpc::Status LendingService::SubmitLoanRequest(grpc::ServerContext* context,
       });
 }
 
-grpc::Status LendingService::CastCircleVote(grpc::ServerContext* context,
-                                            const v1::CastCircleVoteRequest* request,
-                                            v1::CastCircleVoteResponse* response) {
+grpc::ServerUnaryReactor* LendingService::CastCircleVote(grpc::CallbackServerContext* context,
+                                                         const v1::CastCircleVoteRequest* request,
+                                                         v1::CastCircleVoteResponse* response) {
   const Vote vote{request->voter(), request->approve(), request->comment()};
   return ServeVote(
       context_, context, *request, response,
-      [&] { return api::ParseName(request->voter(), "people", "voter").status(); },
-      [&](storage::Transaction& tx, const auth::Principal& who, LoanRecord& loan,
-          const CircleView& view, const FundSettings& settings, absl::Time now,
-          std::vector<std::string>& changes) -> absl::Status {
+      [request] { return api::ParseName(request->voter(), "people", "voter").status(); },
+      [vote](storage::Transaction& tx, const auth::Principal& who, LoanRecord& loan,
+             const CircleView& view, const FundSettings& settings, absl::Time now,
+             std::vector<std::string>& changes) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(CheckVote(loan.applicant, loan.voters, loan.votes, vote, settings));
         CERCLES_RETURN_IF_ERROR(CheckVoterIsMember(vote.voter, loan.circle, view.members));
         CERCLES_RETURN_IF_ERROR(InsertVote(tx, loan.id, vote, who.ToString(), now));
@@ -393,14 +396,14 @@ grpc::Status LendingService::CastCircleVote(grpc::ServerContext* context,
       });
 }
 
-grpc::Status LendingService::CloseCircleVote(grpc::ServerContext* context,
-                                             const v1::CloseCircleVoteRequest* request,
-                                             v1::CloseCircleVoteResponse* response) {
+grpc::ServerUnaryReactor* LendingService::CloseCircleVote(grpc::CallbackServerContext* context,
+                                                          const v1::CloseCircleVoteRequest* request,
+                                                          v1::CloseCircleVoteResponse* response) {
   return ServeVote(
       context_, context, *request, response, [] { return absl::OkStatus(); },
-      [&](storage::Transaction& tx, const auth::Principal&, LoanRecord& loan,
-          const CircleView& view, const FundSettings& settings, absl::Time now,
-          std::vector<std::string>& changes) -> absl::Status {
+      [](storage::Transaction& tx, const auth::Principal&, LoanRecord& loan, const CircleView& view,
+         const FundSettings& settings, absl::Time now,
+         std::vector<std::string>& changes) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(VoteTally tally,
                                  TallyVotes(loan.applicant, loan.voters, loan.votes, settings,
                                             /*closed=*/true));
@@ -410,33 +413,33 @@ grpc::Status LendingService::CloseCircleVote(grpc::ServerContext* context,
       });
 }
 
-grpc::Status LendingService::ApproveLoan(grpc::ServerContext* context,
-                                         const v1::ApproveLoanRequest* request,
-                                         v1::ApproveLoanResponse* response) {
+grpc::ServerUnaryReactor* LendingService::ApproveLoan(grpc::CallbackServerContext* context,
+                                                      const v1::ApproveLoanRequest* request,
+                                                      v1::ApproveLoanResponse* response) {
   return ServeDecision(context_, context, *request, response, {LoanState::kApproved, true},
                        request->note(), "note", 0);
 }
 
-grpc::Status LendingService::RejectLoan(grpc::ServerContext* context,
-                                        const v1::RejectLoanRequest* request,
-                                        v1::RejectLoanResponse* response) {
+grpc::ServerUnaryReactor* LendingService::RejectLoan(grpc::CallbackServerContext* context,
+                                                     const v1::RejectLoanRequest* request,
+                                                     v1::RejectLoanResponse* response) {
   return ServeDecision(context_, context, *request, response, {LoanState::kRejected, true},
                        request->reason(), "reason", 1);
 }
 
-grpc::Status LendingService::WithdrawLoan(grpc::ServerContext* context,
-                                          const v1::WithdrawLoanRequest* request,
-                                          v1::WithdrawLoanResponse* response) {
+grpc::ServerUnaryReactor* LendingService::WithdrawLoan(grpc::CallbackServerContext* context,
+                                                       const v1::WithdrawLoanRequest* request,
+                                                       v1::WithdrawLoanResponse* response) {
   return ServeDecision(context_, context, *request, response, {LoanState::kWithdrawn, false},
                        request->reason(), "reason", 1);
 }
 
-grpc::Status LendingService::DisburseLoan(grpc::ServerContext* context,
-                                          const v1::DisburseLoanRequest* request,
-                                          v1::DisburseLoanResponse* response) {
+grpc::ServerUnaryReactor* LendingService::DisburseLoan(grpc::CallbackServerContext* context,
+                                                       const v1::DisburseLoanRequest* request,
+                                                       v1::DisburseLoanResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->loan(), "loans", "loan"));
         CERCLES_ASSIGN_OR_RETURN(DisbursementTerms d, ParseDisbursement(*request));

@@ -298,11 +298,11 @@ absl::Status WriteOffLoanIn(const LendingContext& context, storage::Transaction&
 
 }  // namespace
 
-grpc::Status LendingService::RecordRepayment(grpc::ServerContext* context,
-                                             const v1::RecordRepaymentRequest* request,
-                                             v1::RecordRepaymentResponse* response) {
-  return server::Serve(*context_.authorizer, context, *request, response,
-                       [&](const auth::Principal& who) -> absl::Status {
+grpc::ServerUnaryReactor* LendingService::RecordRepayment(grpc::CallbackServerContext* context,
+                                                          const v1::RecordRepaymentRequest* request,
+                                                          v1::RecordRepaymentResponse* response) {
+  return server::Serve(*context_.handlers, *context_.authorizer, context, *request, response,
+                       [=](const auth::Principal& who) -> absl::Status {
                          CERCLES_ASSIGN_OR_RETURN(RepaymentInput in, ParseRepayment(*request));
                          return RunWrite(context_, context, *request, response,
                                          [&](storage::Transaction& tx, absl::Time now) {
@@ -312,12 +312,12 @@ grpc::Status LendingService::RecordRepayment(grpc::ServerContext* context,
                        });
 }
 
-grpc::Status LendingService::ReverseRepayment(grpc::ServerContext* context,
-                                              const v1::ReverseRepaymentRequest* request,
-                                              v1::ReverseRepaymentResponse* response) {
+grpc::ServerUnaryReactor* LendingService::ReverseRepayment(
+    grpc::CallbackServerContext* context, const v1::ReverseRepaymentRequest* request,
+    v1::ReverseRepaymentResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(RepaymentKey key,
                                  ParseRepaymentName(request->repayment(), "repayment"));
@@ -330,12 +330,12 @@ grpc::Status LendingService::ReverseRepayment(grpc::ServerContext* context,
       });
 }
 
-grpc::Status LendingService::ListRepayments(grpc::ServerContext* context,
-                                            const v1::ListRepaymentsRequest* request,
-                                            v1::ListRepaymentsResponse* response) {
+grpc::ServerUnaryReactor* LendingService::ListRepayments(grpc::CallbackServerContext* context,
+                                                         const v1::ListRepaymentsRequest* request,
+                                                         v1::ListRepaymentsResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t loan_id, api::ParseName(request->loan(), "loans", "loan"));
         CERCLES_ASSIGN_OR_RETURN(int size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after, api::DecodeIdPageToken(request->page_token()));
@@ -357,12 +357,12 @@ grpc::Status LendingService::ListRepayments(grpc::ServerContext* context,
       });
 }
 
-grpc::Status LendingService::CallGuarantee(grpc::ServerContext* context,
-                                           const v1::CallGuaranteeRequest* request,
-                                           v1::CallGuaranteeResponse* response) {
+grpc::ServerUnaryReactor* LendingService::CallGuarantee(grpc::CallbackServerContext* context,
+                                                        const v1::CallGuaranteeRequest* request,
+                                                        v1::CallGuaranteeResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t loan_id, api::ParseName(request->loan(), "loans", "loan"));
         CERCLES_ASSIGN_OR_RETURN(std::optional<absl::CivilDay> call_date,
@@ -374,12 +374,12 @@ grpc::Status LendingService::CallGuarantee(grpc::ServerContext* context,
       });
 }
 
-grpc::Status LendingService::RecordGuarantorPayment(
-    grpc::ServerContext* context, const v1::RecordGuarantorPaymentRequest* request,
+grpc::ServerUnaryReactor* LendingService::RecordGuarantorPayment(
+    grpc::CallbackServerContext* context, const v1::RecordGuarantorPaymentRequest* request,
     v1::RecordGuarantorPaymentResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(GuarantorPaymentInput in, ParseGuarantorPayment(*request));
         return RunWrite(context_, context, *request, response,
                         [&](storage::Transaction& tx, absl::Time now) {
@@ -388,12 +388,12 @@ grpc::Status LendingService::RecordGuarantorPayment(
       });
 }
 
-grpc::Status LendingService::WriteOffLoan(grpc::ServerContext* context,
-                                          const v1::WriteOffLoanRequest* request,
-                                          v1::WriteOffLoanResponse* response) {
+grpc::ServerUnaryReactor* LendingService::WriteOffLoan(grpc::CallbackServerContext* context,
+                                                       const v1::WriteOffLoanRequest* request,
+                                                       v1::WriteOffLoanResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t loan_id, api::ParseName(request->loan(), "loans", "loan"));
         CERCLES_ASSIGN_OR_RETURN(std::string reason, api::CleanText(request->reason(), "reason",

@@ -98,11 +98,11 @@ absl::StatusOr<v1::FundSettingsChange> ChangeFromRow(const storage::Row& row) {
 
 }  // namespace
 
-grpc::Status LendingService::GetFundSettings(grpc::ServerContext* context,
-                                             const v1::GetFundSettingsRequest* request,
-                                             v1::GetFundSettingsResponse* response) {
-  return server::Serve(*context_.authorizer, context, *request, response,
-                       [&](const auth::Principal&) -> absl::Status {
+grpc::ServerUnaryReactor* LendingService::GetFundSettings(grpc::CallbackServerContext* context,
+                                                          const v1::GetFundSettingsRequest* request,
+                                                          v1::GetFundSettingsResponse* response) {
+  return server::Serve(*context_.handlers, *context_.authorizer, context, *request, response,
+                       [=](const auth::Principal&) -> absl::Status {
                          return storage::RunInTransaction(
                              *context_.db, storage::TxMode::kRead,
                              [&](storage::Transaction& tx) -> absl::Status {
@@ -113,12 +113,12 @@ grpc::Status LendingService::GetFundSettings(grpc::ServerContext* context,
                        });
 }
 
-grpc::Status LendingService::UpdateFundSettings(grpc::ServerContext* context,
-                                                const v1::UpdateFundSettingsRequest* request,
-                                                v1::UpdateFundSettingsResponse* response) {
+grpc::ServerUnaryReactor* LendingService::UpdateFundSettings(
+    grpc::CallbackServerContext* context, const v1::UpdateFundSettingsRequest* request,
+    v1::UpdateFundSettingsResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(std::string reason, api::CleanText(request->reason(), "reason",
                                                                     api::MultiLine(1, 500)));
@@ -147,12 +147,12 @@ grpc::Status LendingService::UpdateFundSettings(grpc::ServerContext* context,
       });
 }
 
-grpc::Status LendingService::ListFundSettingsChanges(
-    grpc::ServerContext* context, const v1::ListFundSettingsChangesRequest* request,
+grpc::ServerUnaryReactor* LendingService::ListFundSettingsChanges(
+    grpc::CallbackServerContext* context, const v1::ListFundSettingsChangesRequest* request,
     v1::ListFundSettingsChangesResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int size, api::NormalisePageSize(request->page_size()));
         // Newest first: the page starts below this id (0: the top).
         CERCLES_ASSIGN_OR_RETURN(int64_t before, api::DecodeIdPageToken(request->page_token()));

@@ -10,12 +10,12 @@
 
 namespace cercles::membership {
 
-grpc::Status MembershipService::CreateAdvisor(grpc::ServerContext* context,
-                                              const v1::CreateAdvisorRequest* request,
-                                              v1::CreateAdvisorResponse* response) {
+grpc::ServerUnaryReactor* MembershipService::CreateAdvisor(grpc::CallbackServerContext* context,
+                                                           const v1::CreateAdvisorRequest* request,
+                                                           v1::CreateAdvisorResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(v1::Advisor draft, DraftAdvisor(request->advisor()));
         return RunWrite(context_, context, *request, response,
@@ -31,12 +31,12 @@ grpc::Status MembershipService::CreateAdvisor(grpc::ServerContext* context,
       });
 }
 
-grpc::Status MembershipService::ListAdvisors(grpc::ServerContext* context,
-                                             const v1::ListAdvisorsRequest* request,
-                                             v1::ListAdvisorsResponse* response) {
+grpc::ServerUnaryReactor* MembershipService::ListAdvisors(grpc::CallbackServerContext* context,
+                                                          const v1::ListAdvisorsRequest* request,
+                                                          v1::ListAdvisorsResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after, api::DecodeIdPageToken(request->page_token()));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
@@ -53,12 +53,12 @@ grpc::Status MembershipService::ListAdvisors(grpc::ServerContext* context,
       });
 }
 
-grpc::Status MembershipService::AssignCircleAdvisor(grpc::ServerContext* context,
-                                                    const v1::AssignCircleAdvisorRequest* request,
-                                                    v1::AssignCircleAdvisorResponse* response) {
+grpc::ServerUnaryReactor* MembershipService::AssignCircleAdvisor(
+    grpc::CallbackServerContext* context, const v1::AssignCircleAdvisorRequest* request,
+    v1::AssignCircleAdvisorResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t circle_id,
                                  api::ParseName(request->circle(), "circles", "circle"));

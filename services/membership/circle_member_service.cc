@@ -71,8 +71,9 @@ absl::StatusOr<JoiningPerson> MembershipService::LoadJoiningPerson(storage::Tran
 }
 
 template <typename Event, typename Request, typename Response>
-absl::Status MembershipService::ChangeMember(grpc::ServerContext* call, const auth::Principal& who,
-                                             const Request& request, Response* response, int delta,
+absl::Status MembershipService::ChangeMember(grpc::ServerContextBase* call,
+                                             const auth::Principal& who, const Request& request,
+                                             Response* response, int delta,
                                              const MemberCheck& check, const MemberWrite& write) {
   CERCLES_ASSIGN_OR_RETURN(const MemberChange change, ParseMemberChange(request));
   return RunWrite(
@@ -99,12 +100,12 @@ absl::Status MembershipService::ChangeMember(grpc::ServerContext* call, const au
       });
 }
 
-grpc::Status MembershipService::AddCircleMember(grpc::ServerContext* context,
-                                                const v1::AddCircleMemberRequest* request,
-                                                v1::AddCircleMemberResponse* response) {
+grpc::ServerUnaryReactor* MembershipService::AddCircleMember(
+    grpc::CallbackServerContext* context, const v1::AddCircleMemberRequest* request,
+    v1::AddCircleMemberResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         return ChangeMember<v1::CircleMemberAdded>(
             context, who, *request, response, +1,
             [&](storage::Transaction& tx, int64_t person_id,
@@ -125,11 +126,11 @@ grpc::Status MembershipService::AddCircleMember(grpc::ServerContext* context,
       });
 }
 
-grpc::Status MembershipService::RemoveCircleMember(grpc::ServerContext* context,
-                                                   const v1::RemoveCircleMemberRequest* request,
-                                                   v1::RemoveCircleMemberResponse* response) {
-  return server::Serve(*context_.authorizer, context, *request, response,
-                       [&](const auth::Principal& who) -> absl::Status {
+grpc::ServerUnaryReactor* MembershipService::RemoveCircleMember(
+    grpc::CallbackServerContext* context, const v1::RemoveCircleMemberRequest* request,
+    v1::RemoveCircleMemberResponse* response) {
+  return server::Serve(*context_.handlers, *context_.authorizer, context, *request, response,
+                       [=](const auth::Principal& who) -> absl::Status {
                          return ChangeMember<v1::CircleMemberRemoved>(
                              context, who, *request, response, -1,
                              [&](storage::Transaction&, int64_t, const CircleState& state) {
@@ -142,11 +143,12 @@ grpc::Status MembershipService::RemoveCircleMember(grpc::ServerContext* context,
                        });
 }
 
-grpc::Status MembershipService::ListCircleMembers(grpc::ServerContext* context,
-                                                  const v1::ListCircleMembersRequest* request,
-                                                  v1::ListCircleMembersResponse* response) {
+grpc::ServerUnaryReactor* MembershipService::ListCircleMembers(
+    grpc::CallbackServerContext* context, const v1::ListCircleMembersRequest* request,
+    v1::ListCircleMembersResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response, [&](const auth::Principal& who) {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) {
         return PageOfCircle(
             context_, who, *request,
             [&](storage::Transaction& tx, int64_t id) {
@@ -157,11 +159,12 @@ grpc::Status MembershipService::ListCircleMembers(grpc::ServerContext* context,
       });
 }
 
-grpc::Status MembershipService::ListCircleHistory(grpc::ServerContext* context,
-                                                  const v1::ListCircleHistoryRequest* request,
-                                                  v1::ListCircleHistoryResponse* response) {
+grpc::ServerUnaryReactor* MembershipService::ListCircleHistory(
+    grpc::CallbackServerContext* context, const v1::ListCircleHistoryRequest* request,
+    v1::ListCircleHistoryResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response, [&](const auth::Principal& who) {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) {
         return PageOfCircle(
             context_, who, *request,
             [&](storage::Transaction& tx, int64_t id) { return circles_.History(tx, id); },

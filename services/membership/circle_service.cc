@@ -56,12 +56,12 @@ absl::StatusOr<v1::Circle> MembershipService::Reload(storage::Transaction& tx, i
   return *std::move(circle);
 }
 
-grpc::Status MembershipService::CreateCircle(grpc::ServerContext* context,
-                                             const v1::CreateCircleRequest* request,
-                                             v1::CreateCircleResponse* response) {
+grpc::ServerUnaryReactor* MembershipService::CreateCircle(grpc::CallbackServerContext* context,
+                                                          const v1::CreateCircleRequest* request,
+                                                          v1::CreateCircleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(v1::Circle draft, DraftNewCircle(request->circle()));
         return RunWrite(
@@ -91,12 +91,12 @@ grpc::Status MembershipService::CreateCircle(grpc::ServerContext* context,
       });
 }
 
-grpc::Status MembershipService::GetCircle(grpc::ServerContext* context,
-                                          const v1::GetCircleRequest* request,
-                                          v1::GetCircleResponse* response) {
+grpc::ServerUnaryReactor* MembershipService::GetCircle(grpc::CallbackServerContext* context,
+                                                       const v1::GetCircleRequest* request,
+                                                       v1::GetCircleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "circles", "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         // One statement reads the circle whole, and finds a missing one (NOT_FOUND
@@ -109,12 +109,12 @@ grpc::Status MembershipService::GetCircle(grpc::ServerContext* context,
       });
 }
 
-grpc::Status MembershipService::ListCircles(grpc::ServerContext* context,
-                                            const v1::ListCirclesRequest* request,
-                                            v1::ListCirclesResponse* response) {
+grpc::ServerUnaryReactor* MembershipService::ListCircles(grpc::CallbackServerContext* context,
+                                                         const v1::ListCirclesRequest* request,
+                                                         v1::ListCirclesResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after_id, api::DecodeIdPageToken(request->page_token()));
         if (!v1::CircleStatus_IsValid(request->status())) {
@@ -164,12 +164,12 @@ grpc::ServerWriteReactor<v1::WatchEventsResponse>* MembershipService::WatchEvent
                                                       *context_.stopping);
 }
 
-grpc::Status MembershipService::UpdateCircle(grpc::ServerContext* context,
-                                             const v1::UpdateCircleRequest* request,
-                                             v1::UpdateCircleResponse* response) {
+grpc::ServerUnaryReactor* MembershipService::UpdateCircle(grpc::CallbackServerContext* context,
+                                                          const v1::UpdateCircleRequest* request,
+                                                          v1::UpdateCircleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(
             int64_t id, api::ParseName(request->circle().name(), "circles", "circle.name"));
@@ -213,13 +213,11 @@ grpc::Status MembershipService::UpdateCircle(grpc::ServerContext* context,
 }
 
 template <typename Response>
-absl::Status MembershipService::ChangeStatus(grpc::ServerContext* call, const auth::Principal& who,
-                                             const char* method, const std::string& request_id,
-                                             const google::protobuf::Message& request,
-                                             const std::string& name, const std::string& reason_in,
-                                             bool reason_required, const NextStatus& next,
-                                             Response* response,
-                                             const google::protobuf::Timestamp* effective) {
+absl::Status MembershipService::ChangeStatus(
+    grpc::ServerContextBase* call, const auth::Principal& who, const char* method,
+    const std::string& request_id, const google::protobuf::Message& request,
+    const std::string& name, const std::string& reason_in, bool reason_required,
+    const NextStatus& next, Response* response, const google::protobuf::Timestamp* effective) {
   CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(name, "circles", "name"));
   std::string reason;
@@ -240,11 +238,12 @@ absl::Status MembershipService::ChangeStatus(grpc::ServerContext* call, const au
       });
 }
 
-grpc::Status MembershipService::ActivateCircle(grpc::ServerContext* context,
-                                               const v1::ActivateCircleRequest* request,
-                                               v1::ActivateCircleResponse* response) {
+grpc::ServerUnaryReactor* MembershipService::ActivateCircle(
+    grpc::CallbackServerContext* context, const v1::ActivateCircleRequest* request,
+    v1::ActivateCircleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response, [&](const auth::Principal& who) {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) {
         return ChangeStatus(
             context, who, "ActivateCircle", request->request_id(), *request, request->name(),
             "activated", false,
@@ -266,11 +265,12 @@ grpc::Status MembershipService::ActivateCircle(grpc::ServerContext* context,
       });
 }
 
-grpc::Status MembershipService::SuspendCircle(grpc::ServerContext* context,
-                                              const v1::SuspendCircleRequest* request,
-                                              v1::SuspendCircleResponse* response) {
+grpc::ServerUnaryReactor* MembershipService::SuspendCircle(grpc::CallbackServerContext* context,
+                                                           const v1::SuspendCircleRequest* request,
+                                                           v1::SuspendCircleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response, [&](const auth::Principal& who) {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) {
         return ChangeStatus(
             context, who, "SuspendCircle", request->request_id(), *request, request->name(),
             request->reason(), true,
@@ -283,11 +283,11 @@ grpc::Status MembershipService::SuspendCircle(grpc::ServerContext* context,
       });
 }
 
-grpc::Status MembershipService::ResumeCircle(grpc::ServerContext* context,
-                                             const v1::ResumeCircleRequest* request,
-                                             v1::ResumeCircleResponse* response) {
-  return server::Serve(*context_.authorizer, context, *request, response,
-                       [&](const auth::Principal& who) {
+grpc::ServerUnaryReactor* MembershipService::ResumeCircle(grpc::CallbackServerContext* context,
+                                                          const v1::ResumeCircleRequest* request,
+                                                          v1::ResumeCircleResponse* response) {
+  return server::Serve(*context_.handlers, *context_.authorizer, context, *request, response,
+                       [=](const auth::Principal& who) {
                          return ChangeStatus(
                              context, who, "ResumeCircle", request->request_id(), *request,
                              request->name(), request->reason(), true,
@@ -299,11 +299,12 @@ grpc::Status MembershipService::ResumeCircle(grpc::ServerContext* context,
                        });
 }
 
-grpc::Status MembershipService::DissolveCircle(grpc::ServerContext* context,
-                                               const v1::DissolveCircleRequest* request,
-                                               v1::DissolveCircleResponse* response) {
+grpc::ServerUnaryReactor* MembershipService::DissolveCircle(
+    grpc::CallbackServerContext* context, const v1::DissolveCircleRequest* request,
+    v1::DissolveCircleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response, [&](const auth::Principal& who) {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) {
         return ChangeStatus(
             context, who, "DissolveCircle", request->request_id(), *request, request->name(),
             request->reason(), true,
@@ -323,12 +324,12 @@ grpc::Status MembershipService::DissolveCircle(grpc::ServerContext* context,
       });
 }
 
-grpc::Status MembershipService::MergeCircles(grpc::ServerContext* context,
-                                             const v1::MergeCirclesRequest* request,
-                                             v1::MergeCirclesResponse* response) {
+grpc::ServerUnaryReactor* MembershipService::MergeCircles(grpc::CallbackServerContext* context,
+                                                          const v1::MergeCirclesRequest* request,
+                                                          v1::MergeCirclesResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         if (request->circles_size() < 2 || request->circles_size() > 4) {
           return absl::InvalidArgumentError("circles must name 2 to 4 circles to merge");

@@ -18,12 +18,12 @@
 
 namespace cercles::membership {
 
-grpc::Status MembershipService::ProposeCircles(grpc::ServerContext* context,
-                                               const v1::ProposeCirclesRequest* request,
-                                               v1::ProposeCirclesResponse* response) {
+grpc::ServerUnaryReactor* MembershipService::ProposeCircles(
+    grpc::CallbackServerContext* context, const v1::ProposeCirclesRequest* request,
+    v1::ProposeCirclesResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t training_id,
                                  api::ParseName(request->training(), "trainings", "training"));
         std::set<std::string> seen;
@@ -64,12 +64,12 @@ grpc::Status MembershipService::ProposeCircles(grpc::ServerContext* context,
       });
 }
 
-grpc::Status MembershipService::AcceptCircleProposal(grpc::ServerContext* context,
-                                                     const v1::AcceptCircleProposalRequest* request,
-                                                     v1::AcceptCircleProposalResponse* response) {
+grpc::ServerUnaryReactor* MembershipService::AcceptCircleProposal(
+    grpc::CallbackServerContext* context, const v1::AcceptCircleProposalRequest* request,
+    v1::AcceptCircleProposalResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(std::vector<PlannedCircle> planned,
                                  PlanAcceptedProposal(*request, IsAdmin(who)));

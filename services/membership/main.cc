@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
   using namespace cercles;  // NOLINT: main only
   service::ServiceProcess process(argc, argv, "membership",
                                   "cercles-membership: people, trainings and circles of one fund");
-  service::ServiceRuntime runtime(process.db(), *process.runner().authorizer(), process.fund_id());
+  service::ServiceRuntime runtime(process.db(), process.runner(), process.fund_id());
   membership::MembershipContext context{runtime.context(), {}};
   context.settings.require_training = absl::GetFlag(FLAGS_require_training);
   membership::MembershipServices services(context);

@@ -85,12 +85,12 @@ absl::Status MeetingService::CheckCircleMeets(storage::Transaction& tx, const au
   return CheckCircleMayMeet(*status, CircleName(circle_id));
 }
 
-grpc::Status MeetingService::SetMeetingSchedule(grpc::ServerContext* context,
-                                                const v1::SetMeetingScheduleRequest* request,
-                                                v1::SetMeetingScheduleResponse* response) {
+grpc::ServerUnaryReactor* MeetingService::SetMeetingSchedule(
+    grpc::CallbackServerContext* context, const v1::SetMeetingScheduleRequest* request,
+    v1::SetMeetingScheduleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(ScheduleDraft draft, DraftSchedule(request->schedule()));
         CERCLES_RETURN_IF_ERROR(CheckAccessBeforeWrite(who, draft.circle_id));
@@ -109,12 +109,12 @@ grpc::Status MeetingService::SetMeetingSchedule(grpc::ServerContext* context,
       });
 }
 
-grpc::Status MeetingService::GetMeetingSchedule(grpc::ServerContext* context,
-                                                const v1::GetMeetingScheduleRequest* request,
-                                                v1::GetMeetingScheduleResponse* response) {
+grpc::ServerUnaryReactor* MeetingService::GetMeetingSchedule(
+    grpc::CallbackServerContext* context, const v1::GetMeetingScheduleRequest* request,
+    v1::GetMeetingScheduleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t circle_id,
                                  ParseMeetingScheduleName(request->name(), "name"));
         CERCLES_ASSIGN_OR_RETURN(int upcoming, NormaliseUpcomingCount(request->upcoming_count()));
@@ -146,12 +146,12 @@ grpc::Status MeetingService::GetMeetingSchedule(grpc::ServerContext* context,
       });
 }
 
-grpc::Status MeetingService::RecordMeeting(grpc::ServerContext* context,
-                                           const v1::RecordMeetingRequest* request,
-                                           v1::RecordMeetingResponse* response) {
+grpc::ServerUnaryReactor* MeetingService::RecordMeeting(grpc::CallbackServerContext* context,
+                                                        const v1::RecordMeetingRequest* request,
+                                                        v1::RecordMeetingResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t circle_id,
                                  api::ParseName(request->parent(), "circles", "parent"));
@@ -188,12 +188,12 @@ grpc::Status MeetingService::RecordMeeting(grpc::ServerContext* context,
       });
 }
 
-grpc::Status MeetingService::GetMeeting(grpc::ServerContext* context,
-                                        const v1::GetMeetingRequest* request,
-                                        v1::GetMeetingResponse* response) {
+grpc::ServerUnaryReactor* MeetingService::GetMeeting(grpc::CallbackServerContext* context,
+                                                     const v1::GetMeetingRequest* request,
+                                                     v1::GetMeetingResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(MeetingKey key, ParseMeetingName(request->name(), "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_RETURN_IF_ERROR(CheckCircleAccess(*tx, who, key.circle_id, CircleAccess::kRead));
@@ -208,12 +208,12 @@ grpc::Status MeetingService::GetMeeting(grpc::ServerContext* context,
       });
 }
 
-grpc::Status MeetingService::ListMeetings(grpc::ServerContext* context,
-                                          const v1::ListMeetingsRequest* request,
-                                          v1::ListMeetingsResponse* response) {
+grpc::ServerUnaryReactor* MeetingService::ListMeetings(grpc::CallbackServerContext* context,
+                                                       const v1::ListMeetingsRequest* request,
+                                                       v1::ListMeetingsResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t circle_id,
                                  api::ParseName(request->parent(), "circles", "parent"));
         CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
@@ -255,12 +255,12 @@ grpc::Status MeetingService::ListMeetings(grpc::ServerContext* context,
       });
 }
 
-grpc::Status MeetingService::GetAttendanceSummary(grpc::ServerContext* context,
-                                                  const v1::GetAttendanceSummaryRequest* request,
-                                                  v1::GetAttendanceSummaryResponse* response) {
+grpc::ServerUnaryReactor* MeetingService::GetAttendanceSummary(
+    grpc::CallbackServerContext* context, const v1::GetAttendanceSummaryRequest* request,
+    v1::GetAttendanceSummaryResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t circle_id,
                                  api::ParseName(request->circle(), "circles", "circle"));
         CERCLES_ASSIGN_OR_RETURN(

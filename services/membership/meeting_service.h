@@ -19,25 +19,28 @@
 
 namespace cercles::membership {
 
-class MeetingService final : public cercles::membership::v1::MeetingService::Service {
+class MeetingService final : public cercles::membership::v1::MeetingService::CallbackService {
  public:
   explicit MeetingService(const MembershipContext& context);
 
-  grpc::Status SetMeetingSchedule(grpc::ServerContext* context,
-                                  const v1::SetMeetingScheduleRequest* request,
-                                  v1::SetMeetingScheduleResponse* response) override;
-  grpc::Status GetMeetingSchedule(grpc::ServerContext* context,
-                                  const v1::GetMeetingScheduleRequest* request,
-                                  v1::GetMeetingScheduleResponse* response) override;
-  grpc::Status RecordMeeting(grpc::ServerContext* context, const v1::RecordMeetingRequest* request,
-                             v1::RecordMeetingResponse* response) override;
-  grpc::Status GetMeeting(grpc::ServerContext* context, const v1::GetMeetingRequest* request,
-                          v1::GetMeetingResponse* response) override;
-  grpc::Status ListMeetings(grpc::ServerContext* context, const v1::ListMeetingsRequest* request,
-                            v1::ListMeetingsResponse* response) override;
-  grpc::Status GetAttendanceSummary(grpc::ServerContext* context,
-                                    const v1::GetAttendanceSummaryRequest* request,
-                                    v1::GetAttendanceSummaryResponse* response) override;
+  grpc::ServerUnaryReactor* SetMeetingSchedule(grpc::CallbackServerContext* context,
+                                               const v1::SetMeetingScheduleRequest* request,
+                                               v1::SetMeetingScheduleResponse* response) override;
+  grpc::ServerUnaryReactor* GetMeetingSchedule(grpc::CallbackServerContext* context,
+                                               const v1::GetMeetingScheduleRequest* request,
+                                               v1::GetMeetingScheduleResponse* response) override;
+  grpc::ServerUnaryReactor* RecordMeeting(grpc::CallbackServerContext* context,
+                                          const v1::RecordMeetingRequest* request,
+                                          v1::RecordMeetingResponse* response) override;
+  grpc::ServerUnaryReactor* GetMeeting(grpc::CallbackServerContext* context,
+                                       const v1::GetMeetingRequest* request,
+                                       v1::GetMeetingResponse* response) override;
+  grpc::ServerUnaryReactor* ListMeetings(grpc::CallbackServerContext* context,
+                                         const v1::ListMeetingsRequest* request,
+                                         v1::ListMeetingsResponse* response) override;
+  grpc::ServerUnaryReactor* GetAttendanceSummary(
+      grpc::CallbackServerContext* context, const v1::GetAttendanceSummaryRequest* request,
+      v1::GetAttendanceSummaryResponse* response) override;
 
  private:
   absl::CivilDay Today() const;

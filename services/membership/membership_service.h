@@ -18,60 +18,67 @@
 
 namespace cercles::membership {
 
-class MembershipService final
-    : public cercles::membership::v1::MembershipService::WithCallbackMethod_WatchEvents<
-          cercles::membership::v1::MembershipService::Service> {
+class MembershipService final : public cercles::membership::v1::MembershipService::CallbackService {
  public:
   explicit MembershipService(const MembershipContext& context);
 
-  grpc::Status CreateCircle(grpc::ServerContext* context, const v1::CreateCircleRequest* request,
-                            v1::CreateCircleResponse* response) override;
-  grpc::Status GetCircle(grpc::ServerContext* context, const v1::GetCircleRequest* request,
-                         v1::GetCircleResponse* response) override;
-  grpc::Status ListCircles(grpc::ServerContext* context, const v1::ListCirclesRequest* request,
-                           v1::ListCirclesResponse* response) override;
+  grpc::ServerUnaryReactor* CreateCircle(grpc::CallbackServerContext* context,
+                                         const v1::CreateCircleRequest* request,
+                                         v1::CreateCircleResponse* response) override;
+  grpc::ServerUnaryReactor* GetCircle(grpc::CallbackServerContext* context,
+                                      const v1::GetCircleRequest* request,
+                                      v1::GetCircleResponse* response) override;
+  grpc::ServerUnaryReactor* ListCircles(grpc::CallbackServerContext* context,
+                                        const v1::ListCirclesRequest* request,
+                                        v1::ListCirclesResponse* response) override;
   // A callback-API stream: an open stream holds no thread (common/events/watch.h).
   grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
       grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) override;
-  grpc::Status UpdateCircle(grpc::ServerContext* context, const v1::UpdateCircleRequest* request,
-                            v1::UpdateCircleResponse* response) override;
-  grpc::Status AddCircleMember(grpc::ServerContext* context,
-                               const v1::AddCircleMemberRequest* request,
-                               v1::AddCircleMemberResponse* response) override;
-  grpc::Status RemoveCircleMember(grpc::ServerContext* context,
-                                  const v1::RemoveCircleMemberRequest* request,
-                                  v1::RemoveCircleMemberResponse* response) override;
-  grpc::Status ListCircleMembers(grpc::ServerContext* context,
-                                 const v1::ListCircleMembersRequest* request,
-                                 v1::ListCircleMembersResponse* response) override;
-  grpc::Status ListCircleHistory(grpc::ServerContext* context,
-                                 const v1::ListCircleHistoryRequest* request,
-                                 v1::ListCircleHistoryResponse* response) override;
-  grpc::Status ActivateCircle(grpc::ServerContext* context,
-                              const v1::ActivateCircleRequest* request,
-                              v1::ActivateCircleResponse* response) override;
-  grpc::Status SuspendCircle(grpc::ServerContext* context, const v1::SuspendCircleRequest* request,
-                             v1::SuspendCircleResponse* response) override;
-  grpc::Status ResumeCircle(grpc::ServerContext* context, const v1::ResumeCircleRequest* request,
-                            v1::ResumeCircleResponse* response) override;
-  grpc::Status DissolveCircle(grpc::ServerContext* context,
-                              const v1::DissolveCircleRequest* request,
-                              v1::DissolveCircleResponse* response) override;
-  grpc::Status MergeCircles(grpc::ServerContext* context, const v1::MergeCirclesRequest* request,
-                            v1::MergeCirclesResponse* response) override;
-  grpc::Status ProposeCircles(grpc::ServerContext* context,
-                              const v1::ProposeCirclesRequest* request,
-                              v1::ProposeCirclesResponse* response) override;
-  grpc::Status AcceptCircleProposal(grpc::ServerContext* context,
-                                    const v1::AcceptCircleProposalRequest* request,
-                                    v1::AcceptCircleProposalResponse* response) override;
-  grpc::Status CreateAdvisor(grpc::ServerContext* context, const v1::CreateAdvisorRequest* request,
-                             v1::CreateAdvisorResponse* response) override;
-  grpc::Status ListAdvisors(grpc::ServerContext* context, const v1::ListAdvisorsRequest* request,
-                            v1::ListAdvisorsResponse* response) override;
-  grpc::Status AssignCircleAdvisor(grpc::ServerContext* context,
-                                   const v1::AssignCircleAdvisorRequest* request,
-                                   v1::AssignCircleAdvisorResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateCircle(grpc::CallbackServerContext* context,
+                                         const v1::UpdateCircleRequest* request,
+                                         v1::UpdateCircleResponse* response) override;
+  grpc::ServerUnaryReactor* AddCircleMember(grpc::CallbackServerContext* context,
+                                            const v1::AddCircleMemberRequest* request,
+                                            v1::AddCircleMemberResponse* response) override;
+  grpc::ServerUnaryReactor* RemoveCircleMember(grpc::CallbackServerContext* context,
+                                               const v1::RemoveCircleMemberRequest* request,
+                                               v1::RemoveCircleMemberResponse* response) override;
+  grpc::ServerUnaryReactor* ListCircleMembers(grpc::CallbackServerContext* context,
+                                              const v1::ListCircleMembersRequest* request,
+                                              v1::ListCircleMembersResponse* response) override;
+  grpc::ServerUnaryReactor* ListCircleHistory(grpc::CallbackServerContext* context,
+                                              const v1::ListCircleHistoryRequest* request,
+                                              v1::ListCircleHistoryResponse* response) override;
+  grpc::ServerUnaryReactor* ActivateCircle(grpc::CallbackServerContext* context,
+                                           const v1::ActivateCircleRequest* request,
+                                           v1::ActivateCircleResponse* response) override;
+  grpc::ServerUnaryReactor* SuspendCircle(grpc::CallbackServerContext* context,
+                                          const v1::SuspendCircleRequest* request,
+                                          v1::SuspendCircleResponse* response) override;
+  grpc::ServerUnaryReactor* ResumeCircle(grpc::CallbackServerContext* context,
+                                         const v1::ResumeCircleRequest* request,
+                                         v1::ResumeCircleResponse* response) override;
+  grpc::ServerUnaryReactor* DissolveCircle(grpc::CallbackServerContext* context,
+                                           const v1::DissolveCircleRequest* request,
+                                           v1::DissolveCircleResponse* response) override;
+  grpc::ServerUnaryReactor* MergeCircles(grpc::CallbackServerContext* context,
+                                         const v1::MergeCirclesRequest* request,
+                                         v1::MergeCirclesResponse* response) override;
+  grpc::ServerUnaryReactor* ProposeCircles(grpc::CallbackServerContext* context,
+                                           const v1::ProposeCirclesRequest* request,
+                                           v1::ProposeCirclesResponse* response) override;
+  grpc::ServerUnaryReactor* AcceptCircleProposal(
+      grpc::CallbackServerContext* context, const v1::AcceptCircleProposalRequest* request,
+      v1::AcceptCircleProposalResponse* response) override;
+  grpc::ServerUnaryReactor* CreateAdvisor(grpc::CallbackServerContext* context,
+                                          const v1::CreateAdvisorRequest* request,
+                                          v1::CreateAdvisorResponse* response) override;
+  grpc::ServerUnaryReactor* ListAdvisors(grpc::CallbackServerContext* context,
+                                         const v1::ListAdvisorsRequest* request,
+                                         v1::ListAdvisorsResponse* response) override;
+  grpc::ServerUnaryReactor* AssignCircleAdvisor(grpc::CallbackServerContext* context,
+                                                const v1::AssignCircleAdvisorRequest* request,
+                                                v1::AssignCircleAdvisorResponse* response) override;
 
  private:
   static bool IsAdmin(const auth::Principal& who) {
@@ -105,7 +112,7 @@ class MembershipService final
       storage::Transaction&, int64_t circle_id, int64_t person_id, const std::string& reason,
       absl::Time at)>;
   template <typename Event, typename Request, typename Response>
-  absl::Status ChangeMember(grpc::ServerContext* call, const auth::Principal& who,
+  absl::Status ChangeMember(grpc::ServerContextBase* call, const auth::Principal& who,
                             const Request& request, Response* response, int delta,
                             const MemberCheck& check, const MemberWrite& write);
   // A status change of one circle (activate, suspend, resume, dissolve): `next`
@@ -114,7 +121,7 @@ class MembershipService final
   using NextStatus = std::function<absl::StatusOr<v1::CircleStatus>(
       storage::Transaction&, const CircleState&, int* member_count, absl::Time now)>;
   template <typename Response>
-  absl::Status ChangeStatus(grpc::ServerContext* call, const auth::Principal& who,
+  absl::Status ChangeStatus(grpc::ServerContextBase* call, const auth::Principal& who,
                             const char* method, const std::string& request_id,
                             const google::protobuf::Message& request, const std::string& name,
                             const std::string& reason_in, bool reason_required,

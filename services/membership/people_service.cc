@@ -48,12 +48,12 @@ absl::StatusOr<std::string> NormaliseFilterText(const std::string& text, const s
 
 }  // namespace
 
-grpc::Status PeopleService::CreatePerson(grpc::ServerContext* context,
-                                         const v1::CreatePersonRequest* request,
-                                         v1::CreatePersonResponse* response) {
+grpc::ServerUnaryReactor* PeopleService::CreatePerson(grpc::CallbackServerContext* context,
+                                                      const v1::CreatePersonRequest* request,
+                                                      v1::CreatePersonResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(Person draft,
                                  NormalisePerson(request->person(), DayOf(context_.clock->Now())));
@@ -73,12 +73,12 @@ grpc::Status PeopleService::CreatePerson(grpc::ServerContext* context,
       });
 }
 
-grpc::Status PeopleService::GetPerson(grpc::ServerContext* context,
-                                      const v1::GetPersonRequest* request,
-                                      v1::GetPersonResponse* response) {
+grpc::ServerUnaryReactor* PeopleService::GetPerson(grpc::CallbackServerContext* context,
+                                                   const v1::GetPersonRequest* request,
+                                                   v1::GetPersonResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "people", "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::optional<Person> person, people_.Get(*tx, id));
@@ -92,12 +92,12 @@ grpc::Status PeopleService::GetPerson(grpc::ServerContext* context,
       });
 }
 
-grpc::Status PeopleService::UpdatePerson(grpc::ServerContext* context,
-                                         const v1::UpdatePersonRequest* request,
-                                         v1::UpdatePersonResponse* response) {
+grpc::ServerUnaryReactor* PeopleService::UpdatePerson(grpc::CallbackServerContext* context,
+                                                      const v1::UpdatePersonRequest* request,
+                                                      v1::UpdatePersonResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t id,
                                  api::ParseName(request->person().name(), "people", "person.name"));
@@ -137,12 +137,12 @@ grpc::Status PeopleService::UpdatePerson(grpc::ServerContext* context,
       });
 }
 
-grpc::Status PeopleService::ListPeople(grpc::ServerContext* context,
-                                       const v1::ListPeopleRequest* request,
-                                       v1::ListPeopleResponse* response) {
+grpc::ServerUnaryReactor* PeopleService::ListPeople(grpc::CallbackServerContext* context,
+                                                    const v1::ListPeopleRequest* request,
+                                                    v1::ListPeopleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after_id, api::DecodeIdPageToken(request->page_token()));
         PeopleFilter filter;

@@ -16,18 +16,22 @@
 
 namespace cercles::membership {
 
-class PeopleService final : public cercles::membership::v1::PeopleService::Service {
+class PeopleService final : public cercles::membership::v1::PeopleService::CallbackService {
  public:
   explicit PeopleService(const MembershipContext& context) : context_(context) {}
 
-  grpc::Status CreatePerson(grpc::ServerContext* context, const v1::CreatePersonRequest* request,
-                            v1::CreatePersonResponse* response) override;
-  grpc::Status GetPerson(grpc::ServerContext* context, const v1::GetPersonRequest* request,
-                         v1::GetPersonResponse* response) override;
-  grpc::Status UpdatePerson(grpc::ServerContext* context, const v1::UpdatePersonRequest* request,
-                            v1::UpdatePersonResponse* response) override;
-  grpc::Status ListPeople(grpc::ServerContext* context, const v1::ListPeopleRequest* request,
-                          v1::ListPeopleResponse* response) override;
+  grpc::ServerUnaryReactor* CreatePerson(grpc::CallbackServerContext* context,
+                                         const v1::CreatePersonRequest* request,
+                                         v1::CreatePersonResponse* response) override;
+  grpc::ServerUnaryReactor* GetPerson(grpc::CallbackServerContext* context,
+                                      const v1::GetPersonRequest* request,
+                                      v1::GetPersonResponse* response) override;
+  grpc::ServerUnaryReactor* UpdatePerson(grpc::CallbackServerContext* context,
+                                         const v1::UpdatePersonRequest* request,
+                                         v1::UpdatePersonResponse* response) override;
+  grpc::ServerUnaryReactor* ListPeople(grpc::CallbackServerContext* context,
+                                       const v1::ListPeopleRequest* request,
+                                       v1::ListPeopleResponse* response) override;
 
  private:
   const MembershipContext context_;

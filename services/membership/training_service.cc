@@ -70,12 +70,12 @@ absl::StatusOr<EnrolmentKey> ParseEnrolmentChange(const Request& request) {
 
 }  // namespace
 
-grpc::Status TrainingService::CreateTraining(grpc::ServerContext* context,
-                                             const v1::CreateTrainingRequest* request,
-                                             v1::CreateTrainingResponse* response) {
+grpc::ServerUnaryReactor* TrainingService::CreateTraining(grpc::CallbackServerContext* context,
+                                                          const v1::CreateTrainingRequest* request,
+                                                          v1::CreateTrainingResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(Training draft, DraftNewTraining(request->training()));
         return RunWrite(context_, context, *request, response,
@@ -91,12 +91,12 @@ grpc::Status TrainingService::CreateTraining(grpc::ServerContext* context,
       });
 }
 
-grpc::Status TrainingService::GetTraining(grpc::ServerContext* context,
-                                          const v1::GetTrainingRequest* request,
-                                          v1::GetTrainingResponse* response) {
+grpc::ServerUnaryReactor* TrainingService::GetTraining(grpc::CallbackServerContext* context,
+                                                       const v1::GetTrainingRequest* request,
+                                                       v1::GetTrainingResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "trainings", "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(*response->mutable_training(),
@@ -105,12 +105,12 @@ grpc::Status TrainingService::GetTraining(grpc::ServerContext* context,
       });
 }
 
-grpc::Status TrainingService::ListTrainings(grpc::ServerContext* context,
-                                            const v1::ListTrainingsRequest* request,
-                                            v1::ListTrainingsResponse* response) {
+grpc::ServerUnaryReactor* TrainingService::ListTrainings(grpc::CallbackServerContext* context,
+                                                         const v1::ListTrainingsRequest* request,
+                                                         v1::ListTrainingsResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after_id, api::DecodeIdPageToken(request->page_token()));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
@@ -128,12 +128,12 @@ grpc::Status TrainingService::ListTrainings(grpc::ServerContext* context,
       });
 }
 
-grpc::Status TrainingService::EnrolPerson(grpc::ServerContext* context,
-                                          const v1::EnrolPersonRequest* request,
-                                          v1::EnrolPersonResponse* response) {
+grpc::ServerUnaryReactor* TrainingService::EnrolPerson(grpc::CallbackServerContext* context,
+                                                       const v1::EnrolPersonRequest* request,
+                                                       v1::EnrolPersonResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(const EnrolmentKey key, ParseEnrolmentChange(*request));
         return RunWrite(
             context_, context, *request, response,
@@ -168,12 +168,12 @@ grpc::Status TrainingService::EnrolPerson(grpc::ServerContext* context,
       });
 }
 
-grpc::Status TrainingService::CompleteTraining(grpc::ServerContext* context,
-                                               const v1::CompleteTrainingRequest* request,
-                                               v1::CompleteTrainingResponse* response) {
+grpc::ServerUnaryReactor* TrainingService::CompleteTraining(
+    grpc::CallbackServerContext* context, const v1::CompleteTrainingRequest* request,
+    v1::CompleteTrainingResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(const EnrolmentKey key, ParseEnrolmentChange(*request));
         if (!request->has_completion_date()) {
           return absl::InvalidArgumentError("completion_date is required");
@@ -220,12 +220,12 @@ grpc::Status TrainingService::CompleteTraining(grpc::ServerContext* context,
       });
 }
 
-grpc::Status TrainingService::ListEnrolments(grpc::ServerContext* context,
-                                             const v1::ListEnrolmentsRequest* request,
-                                             v1::ListEnrolmentsResponse* response) {
+grpc::ServerUnaryReactor* TrainingService::ListEnrolments(grpc::CallbackServerContext* context,
+                                                          const v1::ListEnrolmentsRequest* request,
+                                                          v1::ListEnrolmentsResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(EnrolmentPosition after,
                                  PositionFromPageToken(request->page_token()));

@@ -10,25 +10,28 @@
 
 namespace cercles::membership {
 
-class TrainingService final : public cercles::membership::v1::TrainingService::Service {
+class TrainingService final : public cercles::membership::v1::TrainingService::CallbackService {
  public:
   explicit TrainingService(const MembershipContext& context) : context_(context) {}
 
-  grpc::Status CreateTraining(grpc::ServerContext* context,
-                              const v1::CreateTrainingRequest* request,
-                              v1::CreateTrainingResponse* response) override;
-  grpc::Status GetTraining(grpc::ServerContext* context, const v1::GetTrainingRequest* request,
-                           v1::GetTrainingResponse* response) override;
-  grpc::Status ListTrainings(grpc::ServerContext* context, const v1::ListTrainingsRequest* request,
-                             v1::ListTrainingsResponse* response) override;
-  grpc::Status EnrolPerson(grpc::ServerContext* context, const v1::EnrolPersonRequest* request,
-                           v1::EnrolPersonResponse* response) override;
-  grpc::Status CompleteTraining(grpc::ServerContext* context,
-                                const v1::CompleteTrainingRequest* request,
-                                v1::CompleteTrainingResponse* response) override;
-  grpc::Status ListEnrolments(grpc::ServerContext* context,
-                              const v1::ListEnrolmentsRequest* request,
-                              v1::ListEnrolmentsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateTraining(grpc::CallbackServerContext* context,
+                                           const v1::CreateTrainingRequest* request,
+                                           v1::CreateTrainingResponse* response) override;
+  grpc::ServerUnaryReactor* GetTraining(grpc::CallbackServerContext* context,
+                                        const v1::GetTrainingRequest* request,
+                                        v1::GetTrainingResponse* response) override;
+  grpc::ServerUnaryReactor* ListTrainings(grpc::CallbackServerContext* context,
+                                          const v1::ListTrainingsRequest* request,
+                                          v1::ListTrainingsResponse* response) override;
+  grpc::ServerUnaryReactor* EnrolPerson(grpc::CallbackServerContext* context,
+                                        const v1::EnrolPersonRequest* request,
+                                        v1::EnrolPersonResponse* response) override;
+  grpc::ServerUnaryReactor* CompleteTraining(grpc::CallbackServerContext* context,
+                                             const v1::CompleteTrainingRequest* request,
+                                             v1::CompleteTrainingResponse* response) override;
+  grpc::ServerUnaryReactor* ListEnrolments(grpc::CallbackServerContext* context,
+                                           const v1::ListEnrolmentsRequest* request,
+                                           v1::ListEnrolmentsResponse* response) override;
 
  private:
   const MembershipContext context_;

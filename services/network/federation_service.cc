@@ -38,12 +38,12 @@ absl::StatusOr<v1::PeerFund> FederationService::CallingPeer(const auth::Principa
   return *std::move(peer);
 }
 
-grpc::Status FederationService::ListDirectory(grpc::ServerContext* context,
-                                              const v1::ListDirectoryRequest* request,
-                                              v1::ListDirectoryResponse* response) {
+grpc::ServerUnaryReactor* FederationService::ListDirectory(grpc::CallbackServerContext* context,
+                                                           const v1::ListDirectoryRequest* request,
+                                                           v1::ListDirectoryResponse* response) {
   return server::Serve(
-      *context_.network.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.network.handlers, *context_.network.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(std::string position, api::DecodePageToken(request->page_token()));
         std::optional<CircleKey> after;
@@ -114,12 +114,12 @@ grpc::ServerWriteReactor<v1::WatchDirectoryResponse>* FederationService::WatchDi
       /*drained=*/grpc::Status::OK);  // as it always ended: the peer reconnects
 }
 
-grpc::Status FederationService::GetFederationStats(grpc::ServerContext* context,
-                                                   const v1::GetFederationStatsRequest* request,
-                                                   v1::GetFederationStatsResponse* response) {
+grpc::ServerUnaryReactor* FederationService::GetFederationStats(
+    grpc::CallbackServerContext* context, const v1::GetFederationStatsRequest* request,
+    v1::GetFederationStatsResponse* response) {
   return server::Serve(
-      *context_.network.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.network.handlers, *context_.network.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         const std::string& fund = context_.network.fund_id;
         absl::CivilDay as_of = absl::ToCivilDay(context_.network.clock->Now(), absl::UTCTimeZone());
         if (request->has_as_of()) {
@@ -142,12 +142,12 @@ grpc::Status FederationService::GetFederationStats(grpc::ServerContext* context,
       });
 }
 
-grpc::Status FederationService::ProposeMemberTransfer(
-    grpc::ServerContext* context, const v1::ProposeMemberTransferRequest* request,
+grpc::ServerUnaryReactor* FederationService::ProposeMemberTransfer(
+    grpc::CallbackServerContext* context, const v1::ProposeMemberTransferRequest* request,
     v1::ProposeMemberTransferResponse* response) {
   return server::Serve(
-      *context_.network.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.network.handlers, *context_.network.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         if (request->request_id().size() > kMaxPeerRequestIdLength) {
           return absl::InvalidArgumentError(absl::StrCat(
@@ -200,12 +200,12 @@ grpc::Status FederationService::ProposeMemberTransfer(
       });
 }
 
-grpc::Status FederationService::GetProposedTransfer(grpc::ServerContext* context,
-                                                    const v1::GetProposedTransferRequest* request,
-                                                    v1::GetProposedTransferResponse* response) {
+grpc::ServerUnaryReactor* FederationService::GetProposedTransfer(
+    grpc::CallbackServerContext* context, const v1::GetProposedTransferRequest* request,
+    v1::GetProposedTransferResponse* response) {
   return server::Serve(
-      *context_.network.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.network.handlers, *context_.network.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(v1::PeerFund peer, CallingPeer(who));
         CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "transfers", "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.network.db->Begin(storage::TxMode::kRead));

@@ -14,25 +14,25 @@
 
 namespace cercles::network {
 
-class FederationService final : public v1::FederationService::WithCallbackMethod_WatchDirectory<
-                                    v1::FederationService::Service> {
+class FederationService final : public v1::FederationService::CallbackService {
  public:
   explicit FederationService(const FederationContext& context) : context_(context) {}
 
-  grpc::Status ListDirectory(grpc::ServerContext* context, const v1::ListDirectoryRequest* request,
-                             v1::ListDirectoryResponse* response) override;
+  grpc::ServerUnaryReactor* ListDirectory(grpc::CallbackServerContext* context,
+                                          const v1::ListDirectoryRequest* request,
+                                          v1::ListDirectoryResponse* response) override;
   // A callback-API stream: an open stream holds no thread (common/events/watch.h).
   grpc::ServerWriteReactor<v1::WatchDirectoryResponse>* WatchDirectory(
       grpc::CallbackServerContext* context, const v1::WatchDirectoryRequest* request) override;
-  grpc::Status GetFederationStats(grpc::ServerContext* context,
-                                  const v1::GetFederationStatsRequest* request,
-                                  v1::GetFederationStatsResponse* response) override;
-  grpc::Status ProposeMemberTransfer(grpc::ServerContext* context,
-                                     const v1::ProposeMemberTransferRequest* request,
-                                     v1::ProposeMemberTransferResponse* response) override;
-  grpc::Status GetProposedTransfer(grpc::ServerContext* context,
-                                   const v1::GetProposedTransferRequest* request,
-                                   v1::GetProposedTransferResponse* response) override;
+  grpc::ServerUnaryReactor* GetFederationStats(grpc::CallbackServerContext* context,
+                                               const v1::GetFederationStatsRequest* request,
+                                               v1::GetFederationStatsResponse* response) override;
+  grpc::ServerUnaryReactor* ProposeMemberTransfer(
+      grpc::CallbackServerContext* context, const v1::ProposeMemberTransferRequest* request,
+      v1::ProposeMemberTransferResponse* response) override;
+  grpc::ServerUnaryReactor* GetProposedTransfer(grpc::CallbackServerContext* context,
+                                                const v1::GetProposedTransferRequest* request,
+                                                v1::GetProposedTransferResponse* response) override;
 
  private:
   // The registered, active peer calling (by its certificate's common name).

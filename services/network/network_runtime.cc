@@ -31,7 +31,7 @@ NetworkRuntime::NetworkRuntime(NetworkRuntimeOptions options, storage::Database&
       cache_(
           redis_.get(), options_.fund_id, options_.cache_ttl, [this] { return CacheGeneration(); },
           runner.metrics()),
-      runtime_(db_, *runner.authorizer(), options_.fund_id),
+      runtime_(db_, runner, options_.fund_id),
       context_(MakeContext(runtime_.context(), &cache_, &outbox_head_)),
       network_service_(context_),
       partner_service_(context_),

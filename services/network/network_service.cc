@@ -64,12 +64,12 @@ absl::Status NetworkService::LoadPage(const v1::ListNetworkCirclesRequest& reque
   return absl::OkStatus();
 }
 
-grpc::Status NetworkService::ListNetworkCircles(grpc::ServerContext* context,
-                                                const v1::ListNetworkCirclesRequest* request,
-                                                v1::ListNetworkCirclesResponse* response) {
+grpc::ServerUnaryReactor* NetworkService::ListNetworkCircles(
+    grpc::CallbackServerContext* context, const v1::ListNetworkCirclesRequest* request,
+    v1::ListNetworkCirclesResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(auto position, DecodePosition(request->page_token()));
         std::optional<CircleKey> after;
@@ -83,12 +83,12 @@ grpc::Status NetworkService::ListNetworkCircles(grpc::ServerContext* context,
       });
 }
 
-grpc::Status NetworkService::GetNetworkCircle(grpc::ServerContext* context,
-                                              const v1::GetNetworkCircleRequest* request,
-                                              v1::GetNetworkCircleResponse* response) {
+grpc::ServerUnaryReactor* NetworkService::GetNetworkCircle(
+    grpc::CallbackServerContext* context, const v1::GetNetworkCircleRequest* request,
+    v1::GetNetworkCircleResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(CircleKey key, ParseNetworkCircleName(request->name(), "name"));
         return context_.cache->GetOrLoad(
             "circle", *request, response, [&](google::protobuf::Message* out) -> absl::Status {
@@ -145,12 +145,12 @@ absl::Status NetworkService::LoadNeighbourhood(const NeighbourhoodQuery& query,
   return absl::OkStatus();
 }
 
-grpc::Status NetworkService::GetCircleNeighbourhood(
-    grpc::ServerContext* context, const v1::GetCircleNeighbourhoodRequest* request,
+grpc::ServerUnaryReactor* NetworkService::GetCircleNeighbourhood(
+    grpc::CallbackServerContext* context, const v1::GetCircleNeighbourhoodRequest* request,
     v1::GetCircleNeighbourhoodResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(NeighbourhoodQuery query, ValidateNeighbourhoodRequest(*request));
         return context_.cache->GetOrLoad(
             "neighbourhood", *request, response, [&](google::protobuf::Message* out) {
@@ -167,12 +167,12 @@ absl::StatusOr<std::pair<CircleKey, CircleKey>> NetworkService::SisterRequestPai
   return SisterPair(a, b);
 }
 
-grpc::Status NetworkService::DeclareSisterCircles(grpc::ServerContext* context,
-                                                  const v1::DeclareSisterCirclesRequest* request,
-                                                  v1::DeclareSisterCirclesResponse* response) {
+grpc::ServerUnaryReactor* NetworkService::DeclareSisterCircles(
+    grpc::CallbackServerContext* context, const v1::DeclareSisterCirclesRequest* request,
+    v1::DeclareSisterCirclesResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(auto pair,
                                  SisterRequestPair(request->circle(), request->sister()));
@@ -212,12 +212,12 @@ grpc::Status NetworkService::DeclareSisterCircles(grpc::ServerContext* context,
       });
 }
 
-grpc::Status NetworkService::RemoveSisterCircles(grpc::ServerContext* context,
-                                                 const v1::RemoveSisterCirclesRequest* request,
-                                                 v1::RemoveSisterCirclesResponse* response) {
+grpc::ServerUnaryReactor* NetworkService::RemoveSisterCircles(
+    grpc::CallbackServerContext* context, const v1::RemoveSisterCirclesRequest* request,
+    v1::RemoveSisterCirclesResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(auto pair,
                                  SisterRequestPair(request->circle(), request->sister()));
@@ -243,12 +243,12 @@ grpc::Status NetworkService::RemoveSisterCircles(grpc::ServerContext* context,
       });
 }
 
-grpc::Status NetworkService::SuggestCircles(grpc::ServerContext* context,
-                                            const v1::SuggestCirclesRequest* request,
-                                            v1::SuggestCirclesResponse* response) {
+grpc::ServerUnaryReactor* NetworkService::SuggestCircles(grpc::CallbackServerContext* context,
+                                                         const v1::SuggestCirclesRequest* request,
+                                                         v1::SuggestCirclesResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(Preferences preferences,
                                  ValidateSuggestRequest(*request, context_.fund_id));
         return context_.cache->GetOrLoad(
@@ -268,13 +268,13 @@ grpc::Status NetworkService::SuggestCircles(grpc::ServerContext* context,
       });
 }
 
-grpc::Status NetworkService::SearchExpertise(grpc::ServerContext* context,
-                                             const v1::SearchExpertiseRequest* request,
-                                             v1::SearchExpertiseResponse* response) {
+grpc::ServerUnaryReactor* NetworkService::SearchExpertise(grpc::CallbackServerContext* context,
+                                                          const v1::SearchExpertiseRequest* request,
+                                                          v1::SearchExpertiseResponse* response) {
   // Not cached: answers name people (with their consent), which Redis need not hold.
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         ExpertiseQuery query;
         CERCLES_ASSIGN_OR_RETURN(
             std::string term,
@@ -322,12 +322,12 @@ grpc::Status NetworkService::SearchExpertise(grpc::ServerContext* context,
       });
 }
 
-grpc::Status NetworkService::GetNetworkStats(grpc::ServerContext* context,
-                                             const v1::GetNetworkStatsRequest* request,
-                                             v1::GetNetworkStatsResponse* response) {
+grpc::ServerUnaryReactor* NetworkService::GetNetworkStats(grpc::CallbackServerContext* context,
+                                                          const v1::GetNetworkStatsRequest* request,
+                                                          v1::GetNetworkStatsResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         if (!request->fund_id().empty()) {
           CERCLES_RETURN_IF_ERROR(CheckFundId(request->fund_id(), "fund_id"));
         }

@@ -13,35 +13,34 @@
 
 namespace cercles::network {
 
-class NetworkService final
-    : public v1::NetworkService::WithCallbackMethod_WatchEvents<v1::NetworkService::Service> {
+class NetworkService final : public v1::NetworkService::CallbackService {
  public:
   explicit NetworkService(const NetworkContext& context) : context_(context) {}
 
-  grpc::Status ListNetworkCircles(grpc::ServerContext* context,
-                                  const v1::ListNetworkCirclesRequest* request,
-                                  v1::ListNetworkCirclesResponse* response) override;
-  grpc::Status GetNetworkCircle(grpc::ServerContext* context,
-                                const v1::GetNetworkCircleRequest* request,
-                                v1::GetNetworkCircleResponse* response) override;
-  grpc::Status GetCircleNeighbourhood(grpc::ServerContext* context,
-                                      const v1::GetCircleNeighbourhoodRequest* request,
-                                      v1::GetCircleNeighbourhoodResponse* response) override;
-  grpc::Status DeclareSisterCircles(grpc::ServerContext* context,
-                                    const v1::DeclareSisterCirclesRequest* request,
-                                    v1::DeclareSisterCirclesResponse* response) override;
-  grpc::Status RemoveSisterCircles(grpc::ServerContext* context,
-                                   const v1::RemoveSisterCirclesRequest* request,
-                                   v1::RemoveSisterCirclesResponse* response) override;
-  grpc::Status SuggestCircles(grpc::ServerContext* context,
-                              const v1::SuggestCirclesRequest* request,
-                              v1::SuggestCirclesResponse* response) override;
-  grpc::Status SearchExpertise(grpc::ServerContext* context,
-                               const v1::SearchExpertiseRequest* request,
-                               v1::SearchExpertiseResponse* response) override;
-  grpc::Status GetNetworkStats(grpc::ServerContext* context,
-                               const v1::GetNetworkStatsRequest* request,
-                               v1::GetNetworkStatsResponse* response) override;
+  grpc::ServerUnaryReactor* ListNetworkCircles(grpc::CallbackServerContext* context,
+                                               const v1::ListNetworkCirclesRequest* request,
+                                               v1::ListNetworkCirclesResponse* response) override;
+  grpc::ServerUnaryReactor* GetNetworkCircle(grpc::CallbackServerContext* context,
+                                             const v1::GetNetworkCircleRequest* request,
+                                             v1::GetNetworkCircleResponse* response) override;
+  grpc::ServerUnaryReactor* GetCircleNeighbourhood(
+      grpc::CallbackServerContext* context, const v1::GetCircleNeighbourhoodRequest* request,
+      v1::GetCircleNeighbourhoodResponse* response) override;
+  grpc::ServerUnaryReactor* DeclareSisterCircles(
+      grpc::CallbackServerContext* context, const v1::DeclareSisterCirclesRequest* request,
+      v1::DeclareSisterCirclesResponse* response) override;
+  grpc::ServerUnaryReactor* RemoveSisterCircles(grpc::CallbackServerContext* context,
+                                                const v1::RemoveSisterCirclesRequest* request,
+                                                v1::RemoveSisterCirclesResponse* response) override;
+  grpc::ServerUnaryReactor* SuggestCircles(grpc::CallbackServerContext* context,
+                                           const v1::SuggestCirclesRequest* request,
+                                           v1::SuggestCirclesResponse* response) override;
+  grpc::ServerUnaryReactor* SearchExpertise(grpc::CallbackServerContext* context,
+                                            const v1::SearchExpertiseRequest* request,
+                                            v1::SearchExpertiseResponse* response) override;
+  grpc::ServerUnaryReactor* GetNetworkStats(grpc::CallbackServerContext* context,
+                                            const v1::GetNetworkStatsRequest* request,
+                                            v1::GetNetworkStatsResponse* response) override;
   // A callback-API stream: an open stream holds no thread (common/events/watch.h).
   grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
       grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) override;

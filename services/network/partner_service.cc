@@ -65,12 +65,12 @@ absl::Status PartnerService::WeighEdge(storage::Transaction& tx, const v1::Refer
                           PartnerNodeName(context_.fund_id, partner_id), delta);
 }
 
-grpc::Status PartnerService::CreatePartner(grpc::ServerContext* context,
-                                           const v1::CreatePartnerRequest* request,
-                                           v1::CreatePartnerResponse* response) {
+grpc::ServerUnaryReactor* PartnerService::CreatePartner(grpc::CallbackServerContext* context,
+                                                        const v1::CreatePartnerRequest* request,
+                                                        v1::CreatePartnerResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(v1::Partner draft, NormalisePartner(request->partner()));
         return RunWrite(
@@ -89,12 +89,12 @@ grpc::Status PartnerService::CreatePartner(grpc::ServerContext* context,
       });
 }
 
-grpc::Status PartnerService::GetPartner(grpc::ServerContext* context,
-                                        const v1::GetPartnerRequest* request,
-                                        v1::GetPartnerResponse* response) {
+grpc::ServerUnaryReactor* PartnerService::GetPartner(grpc::CallbackServerContext* context,
+                                                     const v1::GetPartnerRequest* request,
+                                                     v1::GetPartnerResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "partners", "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(*response->mutable_partner(),
@@ -103,12 +103,12 @@ grpc::Status PartnerService::GetPartner(grpc::ServerContext* context,
       });
 }
 
-grpc::Status PartnerService::ListPartners(grpc::ServerContext* context,
-                                          const v1::ListPartnersRequest* request,
-                                          v1::ListPartnersResponse* response) {
+grpc::ServerUnaryReactor* PartnerService::ListPartners(grpc::CallbackServerContext* context,
+                                                       const v1::ListPartnersRequest* request,
+                                                       v1::ListPartnersResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after, AfterId(request->page_token()));
         PartnerFilter filter;
@@ -132,12 +132,12 @@ grpc::Status PartnerService::ListPartners(grpc::ServerContext* context,
       });
 }
 
-grpc::Status PartnerService::UpdatePartner(grpc::ServerContext* context,
-                                           const v1::UpdatePartnerRequest* request,
-                                           v1::UpdatePartnerResponse* response) {
+grpc::ServerUnaryReactor* PartnerService::UpdatePartner(grpc::CallbackServerContext* context,
+                                                        const v1::UpdatePartnerRequest* request,
+                                                        v1::UpdatePartnerResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         const std::string& name = request->partner().name();
         CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(name, "partners", "partner.name"));
@@ -178,12 +178,12 @@ absl::Status PartnerService::CheckPersonScope(storage::Transaction& tx, const au
   return auth::CheckPersonInScope(scope, who, absl::StrCat("people/", person_id), place);
 }
 
-grpc::Status PartnerService::CreateReferral(grpc::ServerContext* context,
-                                            const v1::CreateReferralRequest* request,
-                                            v1::CreateReferralResponse* response) {
+grpc::ServerUnaryReactor* PartnerService::CreateReferral(grpc::CallbackServerContext* context,
+                                                         const v1::CreateReferralRequest* request,
+                                                         v1::CreateReferralResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(ReferralDraft draft, ValidateReferralDraft(request->referral()));
         const std::string person = absl::StrCat("people/", draft.person_id);
@@ -236,12 +236,12 @@ grpc::Status PartnerService::CreateReferral(grpc::ServerContext* context,
       });
 }
 
-grpc::Status PartnerService::GetReferral(grpc::ServerContext* context,
-                                         const v1::GetReferralRequest* request,
-                                         v1::GetReferralResponse* response) {
+grpc::ServerUnaryReactor* PartnerService::GetReferral(grpc::CallbackServerContext* context,
+                                                      const v1::GetReferralRequest* request,
+                                                      v1::GetReferralResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "referrals", "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
@@ -258,12 +258,12 @@ grpc::Status PartnerService::GetReferral(grpc::ServerContext* context,
       });
 }
 
-grpc::Status PartnerService::ListReferrals(grpc::ServerContext* context,
-                                           const v1::ListReferralsRequest* request,
-                                           v1::ListReferralsResponse* response) {
+grpc::ServerUnaryReactor* PartnerService::ListReferrals(grpc::CallbackServerContext* context,
+                                                        const v1::ListReferralsRequest* request,
+                                                        v1::ListReferralsResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after, AfterId(request->page_token()));
         ReferralFilter filter;
@@ -298,12 +298,12 @@ grpc::Status PartnerService::ListReferrals(grpc::ServerContext* context,
       });
 }
 
-grpc::Status PartnerService::UpdateReferralStatus(grpc::ServerContext* context,
-                                                  const v1::UpdateReferralStatusRequest* request,
-                                                  v1::UpdateReferralStatusResponse* response) {
+grpc::ServerUnaryReactor* PartnerService::UpdateReferralStatus(
+    grpc::CallbackServerContext* context, const v1::UpdateReferralStatusRequest* request,
+    v1::UpdateReferralStatusResponse* response) {
   return server::Serve(
-      *context_.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "referrals", "name"));
         CERCLES_ASSIGN_OR_RETURN(

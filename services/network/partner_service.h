@@ -13,28 +13,34 @@
 
 namespace cercles::network {
 
-class PartnerService final : public v1::PartnerService::Service {
+class PartnerService final : public v1::PartnerService::CallbackService {
  public:
   explicit PartnerService(const NetworkContext& context) : context_(context) {}
 
-  grpc::Status CreatePartner(grpc::ServerContext* context, const v1::CreatePartnerRequest* request,
-                             v1::CreatePartnerResponse* response) override;
-  grpc::Status GetPartner(grpc::ServerContext* context, const v1::GetPartnerRequest* request,
-                          v1::GetPartnerResponse* response) override;
-  grpc::Status ListPartners(grpc::ServerContext* context, const v1::ListPartnersRequest* request,
-                            v1::ListPartnersResponse* response) override;
-  grpc::Status UpdatePartner(grpc::ServerContext* context, const v1::UpdatePartnerRequest* request,
-                             v1::UpdatePartnerResponse* response) override;
-  grpc::Status CreateReferral(grpc::ServerContext* context,
-                              const v1::CreateReferralRequest* request,
-                              v1::CreateReferralResponse* response) override;
-  grpc::Status GetReferral(grpc::ServerContext* context, const v1::GetReferralRequest* request,
-                           v1::GetReferralResponse* response) override;
-  grpc::Status ListReferrals(grpc::ServerContext* context, const v1::ListReferralsRequest* request,
-                             v1::ListReferralsResponse* response) override;
-  grpc::Status UpdateReferralStatus(grpc::ServerContext* context,
-                                    const v1::UpdateReferralStatusRequest* request,
-                                    v1::UpdateReferralStatusResponse* response) override;
+  grpc::ServerUnaryReactor* CreatePartner(grpc::CallbackServerContext* context,
+                                          const v1::CreatePartnerRequest* request,
+                                          v1::CreatePartnerResponse* response) override;
+  grpc::ServerUnaryReactor* GetPartner(grpc::CallbackServerContext* context,
+                                       const v1::GetPartnerRequest* request,
+                                       v1::GetPartnerResponse* response) override;
+  grpc::ServerUnaryReactor* ListPartners(grpc::CallbackServerContext* context,
+                                         const v1::ListPartnersRequest* request,
+                                         v1::ListPartnersResponse* response) override;
+  grpc::ServerUnaryReactor* UpdatePartner(grpc::CallbackServerContext* context,
+                                          const v1::UpdatePartnerRequest* request,
+                                          v1::UpdatePartnerResponse* response) override;
+  grpc::ServerUnaryReactor* CreateReferral(grpc::CallbackServerContext* context,
+                                           const v1::CreateReferralRequest* request,
+                                           v1::CreateReferralResponse* response) override;
+  grpc::ServerUnaryReactor* GetReferral(grpc::CallbackServerContext* context,
+                                        const v1::GetReferralRequest* request,
+                                        v1::GetReferralResponse* response) override;
+  grpc::ServerUnaryReactor* ListReferrals(grpc::CallbackServerContext* context,
+                                          const v1::ListReferralsRequest* request,
+                                          v1::ListReferralsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateReferralStatus(
+      grpc::CallbackServerContext* context, const v1::UpdateReferralStatusRequest* request,
+      v1::UpdateReferralStatusResponse* response) override;
 
  private:
   // The partner, or NOT_FOUND naming it.

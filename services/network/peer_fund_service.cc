@@ -69,92 +69,94 @@ void PeerFundService::ApplyRegistry() const {
   }
 }
 
-grpc::Status PeerFundService::RegisterPeerFund(grpc::ServerContext* context,
-                                               const v1::RegisterPeerFundRequest* request,
-                                               v1::RegisterPeerFundResponse* response) {
-  grpc::Status status = server::Serve(
-      *context_.network.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+grpc::ServerUnaryReactor* PeerFundService::RegisterPeerFund(
+    grpc::CallbackServerContext* context, const v1::RegisterPeerFundRequest* request,
+    v1::RegisterPeerFundResponse* response) {
+  return server::Serve(
+      *context_.network.handlers, *context_.network.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(
             v1::PeerFund peer,
             NormalisePeer(request->peer(), context_.network.fund_id, context_.trusted_services));
         peer.set_status(v1::PEER_FUND_STATUS_ACTIVE);
         peer.set_registered_by(who.ToString());
-        return RunWrite(context_.network, context, *request, response,
-                        [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-                          CERCLES_RETURN_IF_ERROR(tx.LockExclusive(StableHash64(kRegistryLock)));
-                          CERCLES_ASSIGN_OR_RETURN(std::optional<v1::PeerFund> existing,
-                                                   store_.GetPeer(tx, peer.fund_id()));
-                          CERCLES_ASSIGN_OR_RETURN(
-                              std::optional<v1::PeerFund> same_cn,
-                              store_.ActivePeerByCommonName(tx, peer.certificate_common_name()));
-                          CERCLES_RETURN_IF_ERROR(CheckPeerRegistrable(peer, existing, same_cn));
-                          v1::PeerFund recorded = peer;
-                          SetTimestamp(now, recorded.mutable_register_time());
-                          CERCLES_RETURN_IF_ERROR(store_.PutPeer(tx, recorded, now));
-                          CERCLES_RETURN_IF_ERROR(store_.PutFederationEdge(
-                              tx, context_.network.fund_id, recorded.fund_id()));
-                          v1::PeerFundRegistered event;
-                          *event.mutable_peer() = recorded;
-                          CERCLES_RETURN_IF_ERROR(events::AppendEvent(tx, context_.network.fund_id,
-                                                                      recorded.name(), event, now)
-                                                      .status());
-                          CERCLES_RETURN_IF_ERROR(store_.FillSyncState(tx, &recorded));
-                          *response->mutable_peer() = std::move(recorded);
-                          return absl::OkStatus();
-                        });
+        const absl::Status written =
+            RunWrite(context_.network, context, *request, response,
+                     [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+                       CERCLES_RETURN_IF_ERROR(tx.LockExclusive(StableHash64(kRegistryLock)));
+                       CERCLES_ASSIGN_OR_RETURN(std::optional<v1::PeerFund> existing,
+                                                store_.GetPeer(tx, peer.fund_id()));
+                       CERCLES_ASSIGN_OR_RETURN(
+                           std::optional<v1::PeerFund> same_cn,
+                           store_.ActivePeerByCommonName(tx, peer.certificate_common_name()));
+                       CERCLES_RETURN_IF_ERROR(CheckPeerRegistrable(peer, existing, same_cn));
+                       v1::PeerFund recorded = peer;
+                       SetTimestamp(now, recorded.mutable_register_time());
+                       CERCLES_RETURN_IF_ERROR(store_.PutPeer(tx, recorded, now));
+                       CERCLES_RETURN_IF_ERROR(store_.PutFederationEdge(
+                           tx, context_.network.fund_id, recorded.fund_id()));
+                       v1::PeerFundRegistered event;
+                       *event.mutable_peer() = recorded;
+                       CERCLES_RETURN_IF_ERROR(events::AppendEvent(tx, context_.network.fund_id,
+                                                                   recorded.name(), event, now)
+                                                   .status());
+                       CERCLES_RETURN_IF_ERROR(store_.FillSyncState(tx, &recorded));
+                       *response->mutable_peer() = std::move(recorded);
+                       return absl::OkStatus();
+                     });
+        if (written.ok()) ApplyRegistry();
+        return written;
       });
-  if (status.ok()) ApplyRegistry();
-  return status;
 }
 
-grpc::Status PeerFundService::RevokePeerFund(grpc::ServerContext* context,
-                                             const v1::RevokePeerFundRequest* request,
-                                             v1::RevokePeerFundResponse* response) {
-  grpc::Status status = server::Serve(
-      *context_.network.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+grpc::ServerUnaryReactor* PeerFundService::RevokePeerFund(grpc::CallbackServerContext* context,
+                                                          const v1::RevokePeerFundRequest* request,
+                                                          v1::RevokePeerFundResponse* response) {
+  return server::Serve(
+      *context_.network.handlers, *context_.network.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(std::string fund, ParsePeerName(request->name(), "name"));
         CERCLES_ASSIGN_OR_RETURN(
             std::string reason,
             api::CleanText(request->reason(), "reason", api::OneLine(1, kMaxFederationNoteLength)));
-        return RunWrite(context_.network, context, *request, response,
-                        [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-                          CERCLES_RETURN_IF_ERROR(tx.LockExclusive(StableHash64(kRegistryLock)));
-                          // Waits for a directory change of this peer being applied.
-                          CERCLES_RETURN_IF_ERROR(tx.LockExclusive(CursorLock(fund)));
-                          google::protobuf::Timestamp at;
-                          SetTimestamp(now, &at);
-                          CERCLES_ASSIGN_OR_RETURN(std::optional<v1::PeerFund> stored,
-                                                   store_.GetPeer(tx, fund));
-                          CERCLES_ASSIGN_OR_RETURN(
-                              v1::PeerFund peer, DecidePeerRevocation(stored, request->name(),
-                                                                      reason, who.ToString(), at));
-                          CERCLES_RETURN_IF_ERROR(store_.PutPeer(tx, peer, now));
-                          CERCLES_RETURN_IF_ERROR(
-                              store_.ForgetPeerDirectory(tx, context_.network.fund_id, fund));
-                          v1::PeerFundRevoked event;
-                          *event.mutable_peer() = peer;
-                          CERCLES_RETURN_IF_ERROR(events::AppendEvent(tx, context_.network.fund_id,
-                                                                      peer.name(), event, now)
-                                                      .status());
-                          CERCLES_RETURN_IF_ERROR(store_.FillSyncState(tx, &peer));
-                          *response->mutable_peer() = std::move(peer);
-                          return absl::OkStatus();
-                        });
+        const absl::Status written = RunWrite(
+            context_.network, context, *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              CERCLES_RETURN_IF_ERROR(tx.LockExclusive(StableHash64(kRegistryLock)));
+              // Waits for a directory change of this peer being applied.
+              CERCLES_RETURN_IF_ERROR(tx.LockExclusive(CursorLock(fund)));
+              google::protobuf::Timestamp at;
+              SetTimestamp(now, &at);
+              CERCLES_ASSIGN_OR_RETURN(std::optional<v1::PeerFund> stored,
+                                       store_.GetPeer(tx, fund));
+              CERCLES_ASSIGN_OR_RETURN(
+                  v1::PeerFund peer,
+                  DecidePeerRevocation(stored, request->name(), reason, who.ToString(), at));
+              CERCLES_RETURN_IF_ERROR(store_.PutPeer(tx, peer, now));
+              CERCLES_RETURN_IF_ERROR(
+                  store_.ForgetPeerDirectory(tx, context_.network.fund_id, fund));
+              v1::PeerFundRevoked event;
+              *event.mutable_peer() = peer;
+              CERCLES_RETURN_IF_ERROR(
+                  events::AppendEvent(tx, context_.network.fund_id, peer.name(), event, now)
+                      .status());
+              CERCLES_RETURN_IF_ERROR(store_.FillSyncState(tx, &peer));
+              *response->mutable_peer() = std::move(peer);
+              return absl::OkStatus();
+            });
+        if (written.ok()) ApplyRegistry();
+        return written;
       });
-  if (status.ok()) ApplyRegistry();
-  return status;
 }
 
-grpc::Status PeerFundService::GetPeerFund(grpc::ServerContext* context,
-                                          const v1::GetPeerFundRequest* request,
-                                          v1::GetPeerFundResponse* response) {
+grpc::ServerUnaryReactor* PeerFundService::GetPeerFund(grpc::CallbackServerContext* context,
+                                                       const v1::GetPeerFundRequest* request,
+                                                       v1::GetPeerFundResponse* response) {
   return server::Serve(
-      *context_.network.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.network.handlers, *context_.network.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(std::string fund, ParsePeerName(request->name(), "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.network.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::optional<v1::PeerFund> peer, store_.GetPeer(*tx, fund));
@@ -169,12 +171,12 @@ grpc::Status PeerFundService::GetPeerFund(grpc::ServerContext* context,
       });
 }
 
-grpc::Status PeerFundService::ListPeerFunds(grpc::ServerContext* context,
-                                            const v1::ListPeerFundsRequest* request,
-                                            v1::ListPeerFundsResponse* response) {
+grpc::ServerUnaryReactor* PeerFundService::ListPeerFunds(grpc::CallbackServerContext* context,
+                                                         const v1::ListPeerFundsRequest* request,
+                                                         v1::ListPeerFundsResponse* response) {
   return server::Serve(
-      *context_.network.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.network.handlers, *context_.network.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(std::string after, api::DecodePageToken(request->page_token()));
         if (!after.empty() && !ValidFundId(after)) {
@@ -229,12 +231,12 @@ absl::StatusOr<v1::TransferCandidate> PeerFundService::Candidate(const std::stri
   return CandidateFromPerson(response.person());
 }
 
-grpc::Status PeerFundService::SendMemberTransfer(grpc::ServerContext* context,
-                                                 const v1::SendMemberTransferRequest* request,
-                                                 v1::SendMemberTransferResponse* response) {
+grpc::ServerUnaryReactor* PeerFundService::SendMemberTransfer(
+    grpc::CallbackServerContext* context, const v1::SendMemberTransferRequest* request,
+    v1::SendMemberTransferResponse* response) {
   return server::Serve(
-      *context_.network.authorizer, context, *request, response,
-      [&](const auth::Principal&) -> absl::Status {
+      *context_.network.handlers, *context_.network.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(int64_t person_id,
                                  api::ParseName(request->person(), "people", "person"));
@@ -309,12 +311,12 @@ grpc::Status PeerFundService::SendMemberTransfer(grpc::ServerContext* context,
       });
 }
 
-grpc::Status PeerFundService::ListMemberTransfers(grpc::ServerContext* context,
-                                                  const v1::ListMemberTransfersRequest* request,
-                                                  v1::ListMemberTransfersResponse* response) {
+grpc::ServerUnaryReactor* PeerFundService::ListMemberTransfers(
+    grpc::CallbackServerContext* context, const v1::ListMemberTransfersRequest* request,
+    v1::ListMemberTransfersResponse* response) {
   return server::Serve(
-      *context_.network.authorizer, context, *request, response,
-      [&](const auth::Principal& who) -> absl::Status {
+      *context_.network.handlers, *context_.network.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
         CERCLES_ASSIGN_OR_RETURN(int64_t after, AfterTransfer(request->page_token()));
         if (!v1::TransferDirection_IsValid(request->direction())) {
@@ -362,7 +364,7 @@ grpc::Status PeerFundService::ListMemberTransfers(grpc::ServerContext* context,
       });
 }
 
-absl::Status PeerFundService::Decide(grpc::ServerContext* call, const std::string& request_id,
+absl::Status PeerFundService::Decide(grpc::ServerContextBase* call, const std::string& request_id,
                                      const google::protobuf::Message& request,
                                      google::protobuf::Message* response, const std::string& name,
                                      const std::string& note, v1::TransferStatus to,
@@ -419,26 +421,28 @@ absl::Status PeerFundService::Decide(grpc::ServerContext* call, const std::strin
       });
 }
 
-grpc::Status PeerFundService::AcceptMemberTransfer(grpc::ServerContext* context,
-                                                   const v1::AcceptMemberTransferRequest* request,
-                                                   v1::AcceptMemberTransferResponse* response) {
-  return server::Serve(
-      *context_.network.authorizer, context, *request, response, [&](const auth::Principal& who) {
-        return Decide(context, request->request_id(), *request, response, request->name(),
-                      request->note(), v1::TRANSFER_STATUS_ACCEPTED, who,
-                      [response] { return response->mutable_transfer(); });
-      });
+grpc::ServerUnaryReactor* PeerFundService::AcceptMemberTransfer(
+    grpc::CallbackServerContext* context, const v1::AcceptMemberTransferRequest* request,
+    v1::AcceptMemberTransferResponse* response) {
+  return server::Serve(*context_.network.handlers, *context_.network.authorizer, context, *request,
+                       response, [=](const auth::Principal& who) {
+                         return Decide(context, request->request_id(), *request, response,
+                                       request->name(), request->note(),
+                                       v1::TRANSFER_STATUS_ACCEPTED, who,
+                                       [response] { return response->mutable_transfer(); });
+                       });
 }
 
-grpc::Status PeerFundService::RefuseMemberTransfer(grpc::ServerContext* context,
-                                                   const v1::RefuseMemberTransferRequest* request,
-                                                   v1::RefuseMemberTransferResponse* response) {
-  return server::Serve(
-      *context_.network.authorizer, context, *request, response, [&](const auth::Principal& who) {
-        return Decide(context, request->request_id(), *request, response, request->name(),
-                      request->note(), v1::TRANSFER_STATUS_REFUSED, who,
-                      [response] { return response->mutable_transfer(); });
-      });
+grpc::ServerUnaryReactor* PeerFundService::RefuseMemberTransfer(
+    grpc::CallbackServerContext* context, const v1::RefuseMemberTransferRequest* request,
+    v1::RefuseMemberTransferResponse* response) {
+  return server::Serve(*context_.network.handlers, *context_.network.authorizer, context, *request,
+                       response, [=](const auth::Principal& who) {
+                         return Decide(context, request->request_id(), *request, response,
+                                       request->name(), request->note(),
+                                       v1::TRANSFER_STATUS_REFUSED, who,
+                                       [response] { return response->mutable_transfer(); });
+                       });
 }
 
 }  // namespace cercles::network

@@ -14,32 +14,34 @@
 
 namespace cercles::network {
 
-class PeerFundService final : public v1::PeerFundService::Service {
+class PeerFundService final : public v1::PeerFundService::CallbackService {
  public:
   explicit PeerFundService(const FederationContext& context) : context_(context) {}
 
-  grpc::Status RegisterPeerFund(grpc::ServerContext* context,
-                                const v1::RegisterPeerFundRequest* request,
-                                v1::RegisterPeerFundResponse* response) override;
-  grpc::Status RevokePeerFund(grpc::ServerContext* context,
-                              const v1::RevokePeerFundRequest* request,
-                              v1::RevokePeerFundResponse* response) override;
-  grpc::Status GetPeerFund(grpc::ServerContext* context, const v1::GetPeerFundRequest* request,
-                           v1::GetPeerFundResponse* response) override;
-  grpc::Status ListPeerFunds(grpc::ServerContext* context, const v1::ListPeerFundsRequest* request,
-                             v1::ListPeerFundsResponse* response) override;
-  grpc::Status SendMemberTransfer(grpc::ServerContext* context,
-                                  const v1::SendMemberTransferRequest* request,
-                                  v1::SendMemberTransferResponse* response) override;
-  grpc::Status ListMemberTransfers(grpc::ServerContext* context,
-                                   const v1::ListMemberTransfersRequest* request,
-                                   v1::ListMemberTransfersResponse* response) override;
-  grpc::Status AcceptMemberTransfer(grpc::ServerContext* context,
-                                    const v1::AcceptMemberTransferRequest* request,
-                                    v1::AcceptMemberTransferResponse* response) override;
-  grpc::Status RefuseMemberTransfer(grpc::ServerContext* context,
-                                    const v1::RefuseMemberTransferRequest* request,
-                                    v1::RefuseMemberTransferResponse* response) override;
+  grpc::ServerUnaryReactor* RegisterPeerFund(grpc::CallbackServerContext* context,
+                                             const v1::RegisterPeerFundRequest* request,
+                                             v1::RegisterPeerFundResponse* response) override;
+  grpc::ServerUnaryReactor* RevokePeerFund(grpc::CallbackServerContext* context,
+                                           const v1::RevokePeerFundRequest* request,
+                                           v1::RevokePeerFundResponse* response) override;
+  grpc::ServerUnaryReactor* GetPeerFund(grpc::CallbackServerContext* context,
+                                        const v1::GetPeerFundRequest* request,
+                                        v1::GetPeerFundResponse* response) override;
+  grpc::ServerUnaryReactor* ListPeerFunds(grpc::CallbackServerContext* context,
+                                          const v1::ListPeerFundsRequest* request,
+                                          v1::ListPeerFundsResponse* response) override;
+  grpc::ServerUnaryReactor* SendMemberTransfer(grpc::CallbackServerContext* context,
+                                               const v1::SendMemberTransferRequest* request,
+                                               v1::SendMemberTransferResponse* response) override;
+  grpc::ServerUnaryReactor* ListMemberTransfers(grpc::CallbackServerContext* context,
+                                                const v1::ListMemberTransfersRequest* request,
+                                                v1::ListMemberTransfersResponse* response) override;
+  grpc::ServerUnaryReactor* AcceptMemberTransfer(
+      grpc::CallbackServerContext* context, const v1::AcceptMemberTransferRequest* request,
+      v1::AcceptMemberTransferResponse* response) override;
+  grpc::ServerUnaryReactor* RefuseMemberTransfer(
+      grpc::CallbackServerContext* context, const v1::RefuseMemberTransferRequest* request,
+      v1::RefuseMemberTransferResponse* response) override;
 
  private:
   // Applies a registry change to the running process at once (the refresher
@@ -53,7 +55,7 @@ class PeerFundService final : public v1::PeerFundService::Service {
   // Accept or refuse: the incoming transfer must still be PROPOSED. `out`
   // gives the response's transfer once the write runs (the write clears the
   // response first, so no pointer into it may be taken earlier).
-  absl::Status Decide(grpc::ServerContext* call, const std::string& request_id,
+  absl::Status Decide(grpc::ServerContextBase* call, const std::string& request_id,
                       const google::protobuf::Message& request, google::protobuf::Message* response,
                       const std::string& name, const std::string& note, v1::TransferStatus to,
                       const auth::Principal& who, const std::function<v1::MemberTransfer*()>& out);

@@ -1,0 +1,54 @@
+// Where the unary handlers' bodies run: a fixed number of threads taking tasks
+// from one FIFO queue. The gRPC callback threads only hand a call to it and go
+// back to the network, so the blocking work of a handler (SQL, the group
+// commit's wait, Redis, calls to sibling services) holds one of a bounded number
+// of threads, and no thread is created per call. ServerRunner owns the pool and
+// destroys it after the server has drained (every call answered).
+#ifndef CERCLES_COMMON_SERVER_HANDLER_POOL_H_
+#define CERCLES_COMMON_SERVER_HANDLER_POOL_H_
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "common/observability/metrics.h"
+
+namespace cercles::server {
+
+class HandlerPool {
+ public:
+  // The default size: how many handler bodies may block at once on this machine
+  // (why: handler_pool.cc).
+  static int DefaultThreads();
+
+  // Starts `threads` threads (at least 1). With `metrics`, publishes the queue's
+  // depth and the busy threads as gauges.
+  explicit HandlerPool(int threads, observability::Registry* metrics = nullptr);
+  // Runs what is still queued, then joins the threads.
+  ~HandlerPool();
+  HandlerPool(const HandlerPool&) = delete;
+  HandlerPool& operator=(const HandlerPool&) = delete;
+
+  // Queues `task`; a free thread runs it, in the order tasks were queued.
+  void Submit(absl::AnyInvocable<void() &&> task);
+
+  int threads() const { return static_cast<int>(threads_.size()); }
+
+ private:
+  void Loop();
+
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::deque<absl::AnyInvocable<void() &&>> queue_;  // guarded by mu_
+  bool stopping_ = false;                            // guarded by mu_
+  observability::Gauge* queue_depth_ = nullptr;
+  observability::Gauge* busy_ = nullptr;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace cercles::server
+
+#endif  // CERCLES_COMMON_SERVER_HANDLER_POOL_H_
