@@ -2,6 +2,8 @@
 // subscribers feed it: circles and their edges, people and consent, loans and
 // the statistics' figures, sister and referral edges, partners and referrals.
 #include <algorithm>
+#include <set>
+#include <utility>
 
 #include "cercles/lending/v1/events.pb.h"
 #include "cercles/membership/v1/events.pb.h"
@@ -177,6 +179,23 @@ TEST_P(NetworkStoreTest, NeighboursOfHubsAreTheFirstNamesOverTheWholeFrontier) {
   EXPECT_EQ(both, std::vector<std::string>(every.begin(), every.begin() + 10));
   // Only the kinds asked for.
   EXPECT_THAT(Neighbours({hubs[0]}, {v1::EDGE_KIND_FUND}, 10), IsEmpty());
+  // The edges among a few of them: a hub's edges to circles outside the set
+  // are not returned. Circles 3 and 6 are on regions[0] (id % 3 == 0), 4 is not.
+  std::vector<NamedEdge> edges;
+  ASSERT_TRUE(Read([&](storage::Transaction& tx) -> absl::Status {
+                auto e = graph_.EdgesAmong(tx, {hubs[0], C(3), C(6), C(4)},
+                                           {v1::EDGE_KIND_REGION, v1::EDGE_KIND_FUND});
+                if (e.ok()) edges = *e;
+                return e.status();
+              }).ok());
+  std::set<std::pair<std::string, std::string>> pairs;
+  for (const NamedEdge& e : edges) {
+    EXPECT_EQ(e.kind, v1::EDGE_KIND_REGION);
+    pairs.insert(std::minmax(e.from, e.to));
+  }
+  EXPECT_EQ(pairs, (std::set<std::pair<std::string, std::string>>{std::minmax(hubs[0], C(3)),
+                                                                  std::minmax(hubs[0], C(6))}));
+  EXPECT_EQ(edges.size(), 2u);
 }
 
 TEST_P(NetworkStoreTest, MergesLinkTheResultToItsSourcesAndMoveMembers) {
