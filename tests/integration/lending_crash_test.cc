@@ -28,12 +28,6 @@ namespace lv1 = cercles::lending::v1;
 constexpr int kClients = 16;
 constexpr int kKills = 4;
 
-struct Acknowledged {
-  std::string loan;
-  std::string repayment;  // its name
-  int64_t amount_cents = 0;
-};
-
 class LendingCrashTest : public LendingFixture {
  protected:
   // A channel of one client's own: after a failure for want of the server the
@@ -98,7 +92,7 @@ class LendingCrashTest : public LendingFixture {
   }
 
   std::mutex mu_;
-  std::map<std::string, Acknowledged> acknowledged_;  // by request_id
+  std::map<std::string, AcknowledgedRepayment> acknowledged_;  // by request_id
   std::vector<std::string> failures_;
   int retried_ = 0;
   int replayed_ = 0;  // answered from the stored first answer: committed before a kill
@@ -149,37 +143,7 @@ TEST_P(LendingCrashTest, EveryAcknowledgedRepaymentSurvivesKillsExactlyOnce) {
             << " of them after a retry across a kill, " << replayed_
             << " of those answered as replays (committed before the kill)\n";
 
-  // Stored exactly once each, nothing else stored.
-  std::map<std::string, int> stored;  // by reference (= request_id)
-  for (const std::string& loan : loans) {
-    int64_t repaid = 0;
-    for (const lv1::Repayment& repayment : Repayments(loan)) {
-      ++stored[repayment.reference()];
-      auto it = acknowledged_.find(repayment.reference());
-      if (it == acknowledged_.end()) {
-        ADD_FAILURE() << repayment.name() << " (" << repayment.reference()
-                      << ") was stored but never acknowledged";
-        continue;
-      }
-      EXPECT_EQ(it->second.repayment, repayment.name());
-      EXPECT_EQ(it->second.loan, loan);
-      EXPECT_EQ(repayment.amount().minor_units(), it->second.amount_cents);
-      repaid += repayment.amount().minor_units();
-    }
-    // The loan's outstanding amounts moved by exactly what was stored.
-    lv1::GetLoanRequest get;
-    get.set_name(loan);
-    lv1::GetLoanResponse got;
-    ASSERT_TRUE(lending_->GetLoan(Admin().get(), get, &got).ok());
-    EXPECT_EQ(got.loan().outstanding_principal().minor_units() +
-                  got.loan().outstanding_interest().minor_units(),
-              owed_before[loan] - repaid)
-        << loan;
-  }
-  for (const auto& [request_id, ack] : acknowledged_) {
-    EXPECT_EQ(stored[request_id], 1) << request_id << " (" << ack.repayment << ")";
-  }
-  EXPECT_EQ(stored.size(), acknowledged_.size());
+  ExpectStoredExactlyOnce(loans, owed_before, acknowledged_);
 
   lv1::GetTrialBalanceResponse trial = TrialBalance();
   EXPECT_TRUE(trial.balanced());

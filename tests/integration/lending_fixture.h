@@ -7,6 +7,7 @@
 #define CERCLES_TESTS_INTEGRATION_LENDING_FIXTURE_H_
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -230,6 +231,51 @@ class LendingFixture : public EngineSuiteTest {
       if (page.next_page_token().empty()) return out;
       request.set_page_token(page.next_page_token());
     }
+  }
+
+  // A repayment the service acknowledged (by its request_id in the maps below).
+  struct AcknowledgedRepayment {
+    std::string loan;
+    std::string repayment;  // its name
+    int64_t amount_cents = 0;
+  };
+
+  // What the tests that repay under faults check afterwards: every acknowledged
+  // repayment is stored exactly once (its reference is its request_id), nothing
+  // else is stored, and each loan's outstanding amounts moved by exactly what
+  // was stored (`owed_before`: principal + interest by loan, before the load).
+  void ExpectStoredExactlyOnce(const std::vector<std::string>& loans,
+                               const std::map<std::string, int64_t>& owed_before,
+                               const std::map<std::string, AcknowledgedRepayment>& acknowledged) {
+    std::map<std::string, int> stored;  // by reference (= request_id)
+    for (const std::string& loan : loans) {
+      int64_t repaid = 0;
+      for (const cercles::lending::v1::Repayment& repayment : Repayments(loan)) {
+        ++stored[repayment.reference()];
+        auto it = acknowledged.find(repayment.reference());
+        if (it == acknowledged.end()) {
+          ADD_FAILURE() << repayment.name() << " (" << repayment.reference()
+                        << ") was stored but never acknowledged";
+          continue;
+        }
+        EXPECT_EQ(it->second.repayment, repayment.name());
+        EXPECT_EQ(it->second.loan, loan);
+        EXPECT_EQ(repayment.amount().minor_units(), it->second.amount_cents);
+        repaid += repayment.amount().minor_units();
+      }
+      cercles::lending::v1::GetLoanRequest get;
+      get.set_name(loan);
+      cercles::lending::v1::GetLoanResponse got;
+      ASSERT_TRUE(lending_->GetLoan(Admin().get(), get, &got).ok());
+      EXPECT_EQ(got.loan().outstanding_principal().minor_units() +
+                    got.loan().outstanding_interest().minor_units(),
+                owed_before.at(loan) - repaid)
+          << loan;
+    }
+    for (const auto& [request_id, ack] : acknowledged) {
+      EXPECT_EQ(stored[request_id], 1) << request_id << " (" << ack.repayment << ")";
+    }
+    EXPECT_EQ(stored.size(), acknowledged.size());
   }
 
   std::unique_ptr<cercles::membership::v1::MembershipService::Stub> circles_;

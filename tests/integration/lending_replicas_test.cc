@@ -30,12 +30,6 @@ constexpr int kClientsPerReplica = 12;
 constexpr absl::Duration kLoad = absl::Seconds(4);
 constexpr char kReplica[] = "lending-2";
 
-struct Acknowledged {
-  std::string loan;
-  std::string repayment;  // its name
-  int64_t amount_cents = 0;
-};
-
 class LendingReplicasTest : public LendingFixture {
  protected:
   // The deadlocks PostgreSQL has detected in the lending database so far. A
@@ -94,7 +88,7 @@ class LendingReplicasTest : public LendingFixture {
   }
 
   std::mutex mu_;
-  std::map<std::string, Acknowledged> acknowledged_;  // by request_id
+  std::map<std::string, AcknowledgedRepayment> acknowledged_;  // by request_id
   std::vector<std::string> failures_;
 };
 
@@ -139,37 +133,7 @@ TEST_P(LendingReplicasTest, ReplicasRepayingTheSameLoansNeverDeadlock) {
   EXPECT_TRUE(failures_.empty()) << failures_.size() << " calls failed, first: " << failures_[0];
   EXPECT_GT(acknowledged_.size(), 0u);
 
-  // Stored exactly once each, nothing else stored, and each loan moved by
-  // exactly what was stored.
-  std::map<std::string, int> stored;  // by reference (= request_id)
-  for (const std::string& loan : loans) {
-    int64_t repaid = 0;
-    for (const lv1::Repayment& repayment : Repayments(loan)) {
-      ++stored[repayment.reference()];
-      auto it = acknowledged_.find(repayment.reference());
-      if (it == acknowledged_.end()) {
-        ADD_FAILURE() << repayment.name() << " (" << repayment.reference()
-                      << ") was stored but never acknowledged";
-        continue;
-      }
-      EXPECT_EQ(it->second.repayment, repayment.name());
-      EXPECT_EQ(it->second.loan, loan);
-      EXPECT_EQ(repayment.amount().minor_units(), it->second.amount_cents);
-      repaid += repayment.amount().minor_units();
-    }
-    lv1::GetLoanRequest get;
-    get.set_name(loan);
-    lv1::GetLoanResponse got;
-    ASSERT_TRUE(lending_->GetLoan(Admin().get(), get, &got).ok());
-    EXPECT_EQ(got.loan().outstanding_principal().minor_units() +
-                  got.loan().outstanding_interest().minor_units(),
-              owed_before[loan] - repaid)
-        << loan;
-  }
-  for (const auto& [request_id, ack] : acknowledged_) {
-    EXPECT_EQ(stored[request_id], 1) << request_id << " (" << ack.repayment << ")";
-  }
-  EXPECT_EQ(stored.size(), acknowledged_.size());
+  ExpectStoredExactlyOnce(loans, owed_before, acknowledged_);
 
   // The outbox holds one REPAYMENT_RECORDED event per acknowledged repayment,
   // and in sequence order each loan's events follow its repayments' order (the
