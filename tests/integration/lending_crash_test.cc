@@ -101,16 +101,7 @@ class LendingCrashTest : public LendingFixture {
 TEST_P(LendingCrashTest, EveryAcknowledgedRepaymentSurvivesKillsExactlyOnce) {
   std::vector<std::string> loans;
   std::map<std::string, int64_t> owed_before;
-  for (const char* name : {"Crash-A", "Crash-B"}) {
-    std::vector<std::string> members;
-    const std::string circle = Circle(name, 5, &members);
-    for (size_t applicant = 0; applicant < 4; ++applicant) {
-      ActiveLoan loan = Disburse(circle, members, applicant, 40'000, FundToday() - 20);
-      loans.push_back(loan.name());
-      owed_before[loan.name()] = loan.loan.outstanding_principal().minor_units() +
-                                 loan.loan.outstanding_interest().minor_units();
-    }
-  }
+  EightActiveLoans("Crash-A", "Crash-B", &loans, &owed_before);
   ASSERT_FALSE(HasFailure());
 
   std::atomic<bool> stop{false};

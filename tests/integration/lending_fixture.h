@@ -233,6 +233,23 @@ class LendingFixture : public EngineSuiteTest {
     }
   }
 
+  // Eight ACTIVE loans of 400.00 disbursed 20 days ago, four in each of two new
+  // circles named `circle_a` and `circle_b`; their names in `loans` and what
+  // each owes (principal + interest) in `owed`.
+  void EightActiveLoans(const char* circle_a, const char* circle_b, std::vector<std::string>* loans,
+                        std::map<std::string, int64_t>* owed) {
+    for (const char* name : {circle_a, circle_b}) {
+      std::vector<std::string> members;
+      const std::string circle = Circle(name, 5, &members);
+      for (size_t applicant = 0; applicant < 4; ++applicant) {
+        ActiveLoan loan = Disburse(circle, members, applicant, 40'000, FundToday() - 20);
+        loans->push_back(loan.name());
+        (*owed)[loan.name()] = loan.loan.outstanding_principal().minor_units() +
+                               loan.loan.outstanding_interest().minor_units();
+      }
+    }
+  }
+
   // A repayment the service acknowledged (by its request_id in the maps below).
   struct AcknowledgedRepayment {
     std::string loan;
