@@ -101,14 +101,9 @@ absl::Status WriteLoan(storage::Transaction& tx, int64_t i, absl::CivilDay as_of
                        const FundSettings& settings) {
   CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, PlanLoan(i, as_of, now, settings));
   CERCLES_ASSIGN_OR_RETURN(loan.id, InsertLoan(tx, loan));
-  ScheduleTerms terms;
-  terms.principal_cents = loan.request.amount_cents;
-  terms.annual_rate_bps = loan.request.annual_rate_bps;
-  terms.instalment_count = loan.request.instalment_count;
-  terms.frequency = loan.request.frequency;
-  terms.first_due = *loan.first_due_date;
-  terms.method = *loan.interest_method;
-  CERCLES_ASSIGN_OR_RETURN(Schedule schedule, BuildSchedule(terms));
+  CERCLES_ASSIGN_OR_RETURN(
+      Schedule schedule,
+      BuildSchedule(ScheduleTermsOf(loan.request, *loan.first_due_date, *loan.interest_method)));
   CERCLES_RETURN_IF_ERROR(InsertSchedule(tx, loan.id, schedule));
   CERCLES_RETURN_IF_ERROR(JournalStore(settings.currency)
                               .Post(tx,

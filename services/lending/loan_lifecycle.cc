@@ -532,4 +532,16 @@ absl::Status CheckFundDecision(absl::string_view decider, Role decider_role,
   return absl::OkStatus();
 }
 
+ScheduleTerms ScheduleTermsOf(const LoanRequest& request, absl::CivilDay first_due,
+                              InterestMethod method) {
+  ScheduleTerms terms;
+  terms.principal_cents = request.amount_cents;
+  terms.annual_rate_bps = request.annual_rate_bps;
+  terms.instalment_count = request.instalment_count;
+  terms.frequency = request.frequency;
+  terms.first_due = first_due;
+  terms.method = method;
+  return terms;
+}
+
 }  // namespace cercles::lending

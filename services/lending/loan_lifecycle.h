@@ -83,6 +83,12 @@ struct LoanRequest {
   int32_t annual_rate_bps = 0;
 };
 
+// The terms a request's schedule is built from, once its first due day and its
+// interest method are known (at disbursement, and again whenever the schedule
+// is recomputed from the stored loan).
+ScheduleTerms ScheduleTermsOf(const LoanRequest& request, absl::CivilDay first_due,
+                              InterestMethod method);
+
 // INVALID_ARGUMENT naming the field and the rule: a positive amount; a purpose of 1..500
 // and a business-plan summary of 1..5000 characters (UTF-8 code points), not blank; a
 // document reference, when present, of at most 500 characters, either http(s)://host... or

@@ -302,14 +302,9 @@ v1::Schedule PositionToProto(const LoanRecord& loan, const LoanPosition& positio
   // disbursement gives it back exactly.
   int64_t regular = 0;
   if (!position.empty() && loan.first_due_date.has_value()) {
-    ScheduleTerms terms;
-    terms.principal_cents = loan.request.amount_cents;
-    terms.annual_rate_bps = loan.request.annual_rate_bps;
-    terms.instalment_count = loan.request.instalment_count;
-    terms.frequency = loan.request.frequency;
-    terms.first_due = *loan.first_due_date;
-    terms.method = loan.interest_method.value_or(InterestMethod::kDecliningBalance);
-    absl::StatusOr<Schedule> schedule = BuildSchedule(terms);
+    absl::StatusOr<Schedule> schedule = BuildSchedule(
+        ScheduleTermsOf(loan.request, *loan.first_due_date,
+                        loan.interest_method.value_or(InterestMethod::kDecliningBalance)));
     if (schedule.ok()) regular = schedule->regular_payment_cents;
   }
   *out.mutable_regular_payment() = api::ToMoney(regular, currency);

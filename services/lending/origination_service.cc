@@ -452,14 +452,9 @@ grpc::ServerUnaryReactor* LendingService::DisburseLoan(grpc::CallbackServerConte
               const absl::CivilDay date = d.date.value_or(Today(now));
               CERCLES_RETURN_IF_ERROR(CheckDisbursementDates(date, d.first_due, Today(now)));
               CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
-              ScheduleTerms terms;
-              terms.principal_cents = loan.request.amount_cents;
-              terms.annual_rate_bps = loan.request.annual_rate_bps;
-              terms.instalment_count = loan.request.instalment_count;
-              terms.frequency = loan.request.frequency;
-              terms.first_due = d.first_due;
-              terms.method = d.method;
-              CERCLES_ASSIGN_OR_RETURN(Schedule schedule, BuildSchedule(terms));
+              CERCLES_ASSIGN_OR_RETURN(
+                  Schedule schedule,
+                  BuildSchedule(ScheduleTermsOf(loan.request, d.first_due, d.method)));
               CERCLES_RETURN_IF_ERROR(InsertSchedule(tx, id, schedule));
               const JournalStore journal(settings.currency);
               CERCLES_RETURN_IF_ERROR(

@@ -766,5 +766,23 @@ TEST(FundDecisionTest, MakerChecker) {
               StatusIs(absl::StatusCode::kPermissionDenied));
 }
 
+// The schedule of a request is built from its own amount, rate, count and
+// frequency, with the first due day and the method given at disbursement.
+TEST(ScheduleTermsOfTest, TakesTheRequestsTermsAndTheDisbursementsChoices) {
+  LoanRequest request;
+  request.amount_cents = 150'000;
+  request.annual_rate_bps = 750;
+  request.instalment_count = 26;
+  request.frequency = Frequency::kEveryTwoWeeks;
+  const ScheduleTerms terms =
+      ScheduleTermsOf(request, absl::CivilDay(2025, 3, 14), InterestMethod::kFlat);
+  EXPECT_EQ(terms.principal_cents, 150'000);
+  EXPECT_EQ(terms.annual_rate_bps, 750);
+  EXPECT_EQ(terms.instalment_count, 26);
+  EXPECT_EQ(terms.frequency, Frequency::kEveryTwoWeeks);
+  EXPECT_EQ(terms.first_due, absl::CivilDay(2025, 3, 14));
+  EXPECT_EQ(terms.method, InterestMethod::kFlat);
+}
+
 }  // namespace
 }  // namespace cercles::lending
