@@ -53,6 +53,11 @@ GroupCommitter::GroupCommitter(Database& db, Options options)
     : db_(db), options_(std::move(options)) {
   options_.max_batch = std::max(options_.max_batch, 1);
   options_.attempts = std::max(options_.attempts, 1);
+  if (db.engine() != Engine::kPostgres) {
+    options_.concurrent_batches = 1;  // one writer: another batch would only wait
+  } else if (options_.concurrent_batches <= 0) {
+    options_.concurrent_batches = kPostgresBatches;
+  }
 }
 
 absl::Status GroupCommitter::Run(const Write& write) {
@@ -60,21 +65,32 @@ absl::Status GroupCommitter::Run(const Write& write) {
   me.write = &write;
   absl::MutexLock lock(&mu_);
   queue_.push_back(&me);
-  if (!leading_) {
-    leading_ = true;
+  if (leaders_ < options_.concurrent_batches) {
+    ++leaders_;
     me.lead = true;
   }
   for (;;) {
     mu_.Await(absl::Condition(
         +[](Pending* p) { return p->done || p->lead; }, &me));
-    if (me.done) return me.result;
-    me.lead = false;
-    LeadOneBatch();
+    // Chosen to lead, it leads even when another leader already ran its write:
+    // the count of leaders stays true.
+    if (me.lead) {
+      me.lead = false;
+      LeadOneBatch();
+      continue;
+    }
+    return me.result;
   }
 }
 
 void GroupCommitter::LeadOneBatch() {
-  // The leader is always the front of the queue, so its write is in its batch.
+  // With one leader at a time the leader is the front of the queue, so its own
+  // write is in its batch; with several, another leader may have taken it, or
+  // taken everything.
+  if (queue_.empty()) {
+    --leaders_;
+    return;
+  }
   const size_t size = std::min(queue_.size(), static_cast<size_t>(options_.max_batch));
   std::vector<Pending*> batch(queue_.begin(), queue_.begin() + size);
   queue_.erase(queue_.begin(), queue_.begin() + size);
@@ -103,10 +119,13 @@ void GroupCommitter::LeadOneBatch() {
     }
   }
   queue_.insert(queue_.begin(), again.begin(), again.end());
-  if (queue_.empty()) {
-    leading_ = false;
+  // The lead passes to the first queued write not already chosen (the leader
+  // itself again when its write is retried); none left, one leader fewer.
+  auto next = std::find_if(queue_.begin(), queue_.end(), [](const Pending* p) { return !p->lead; });
+  if (next == queue_.end()) {
+    --leaders_;
   } else {
-    queue_.front()->lead = true;  // the leader itself again when its write is retried
+    (*next)->lead = true;
   }
 }
 

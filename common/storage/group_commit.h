@@ -9,6 +9,12 @@
 // synchronous=FULL on SQLite, a default commit on PostgreSQL). A lone write
 // leads at once, on its own thread: there is no timer and no added delay.
 //
+// On PostgreSQL several batches run at once, each on its own connection and led
+// by its own caller (Options::concurrent_batches): while one batch waits for its
+// statements' round trips or its COMMIT's flush, the next one's writes run, as
+// two replicas' batches would. Their row locks are handled as between replicas
+// (below). SQLite has one writer: its batches run one after another.
+//
 // Failures:
 //  - a write returning an error is rolled back to its savepoint and gets that
 //    error; the other writes of the batch still commit;
@@ -63,7 +69,11 @@ class GroupCommitter {
     int max_batch = 64;
     // Runs of a write before it gives up on ABORTED (its own, or its batch's).
     int attempts = 5;
+    // Batches running at once; 0 chooses by engine: 1 on SQLite (one writer),
+    // kPostgresBatches on PostgreSQL. Each holds a pool connection while it runs.
+    int concurrent_batches = 0;
   };
+  static constexpr int kPostgresBatches = 3;
 
   struct Stats {
     int64_t writes = 0;        // answered calls of Run
@@ -102,8 +112,9 @@ class GroupCommitter {
     absl::Duration commit_time;
   };
 
-  // Takes a batch from the front of the queue, runs it without holding mu_,
-  // answers its callers and hands the lead to the next queued write.
+  // Takes a batch from the front of the queue (if any is left: another leader
+  // may have taken the writes), runs it without holding mu_, answers its callers
+  // and hands the lead to a queued write that does not lead yet.
   void LeadOneBatch() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // One run of a batch in one transaction: sets each write's result and retry
   // flag; returns the transaction's own error (Begin, savepoint, COMMIT), with
@@ -121,9 +132,9 @@ class GroupCommitter {
   Options options_;
   mutable absl::Mutex mu_;
   std::deque<Pending*> queue_ ABSL_GUARDED_BY(mu_);
-  // A leader is running a batch, or has been chosen and is waking up. Whenever
-  // it is false the queue is empty.
-  bool leading_ ABSL_GUARDED_BY(mu_) = false;
+  // Leaders running a batch or chosen and waking up, at most
+  // options_.concurrent_batches; whenever it is 0 the queue is empty.
+  int leaders_ ABSL_GUARDED_BY(mu_) = 0;
   Stats stats_ ABSL_GUARDED_BY(mu_);
 };
 

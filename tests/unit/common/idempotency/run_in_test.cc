@@ -35,7 +35,10 @@ class RunInTest : public storage::testing::EngineTest {
     ASSERT_TRUE(IsOk(db().Migrate("idempotency", {IdempotencyMigration(1)})));
     ASSERT_TRUE(IsOk(db().Migrate(
         "t", {{1, "things", "CREATE TABLE things (id BIGINT PRIMARY KEY, name TEXT NOT NULL)"}})));
-    committer_ = std::make_unique<GroupCommitter>(db());
+    // One batch at a time: RunAsOneBatch builds the batches these tests need.
+    GroupCommitter::Options options;
+    options.concurrent_batches = 1;
+    committer_ = std::make_unique<GroupCommitter>(db(), options);
   }
 
   void TearDown() override {

@@ -47,6 +47,14 @@ class GroupCommitTest : public testing::EngineTest {
     return tx.Exec("INSERT INTO items (id, s) VALUES (?, ?)", {id, std::to_string(id)}).status();
   }
 
+  // The shapes of batches these tests build (RunAsOneBatch) need one batch at
+  // a time, as on SQLite; on PostgreSQL, by default, several run at once.
+  static GroupCommitter::Options OneBatchAtATime() {
+    GroupCommitter::Options options;
+    options.concurrent_batches = 1;
+    return options;
+  }
+
   int64_t Has(int64_t id) { return ReadInt("SELECT COUNT(*) FROM items WHERE id = ?", {id}); }
   int64_t Items() { return ReadInt("SELECT COUNT(*) FROM items"); }
 
@@ -84,7 +92,7 @@ class GroupCommitTest : public testing::EngineTest {
 INSTANTIATE_TEST_SUITE_P(Engines, GroupCommitTest, testing::AllBackends(), testing::BackendName);
 
 TEST_P(GroupCommitTest, ALoneWriteCommitsInItsOwnTransaction) {
-  GroupCommitter committer(db());
+  GroupCommitter committer(db(), OneBatchAtATime());
   ASSERT_TRUE(IsOk(committer.Run([](Transaction& tx) { return Insert(tx, 1); })));
   EXPECT_EQ(Has(1), 1);
   const GroupCommitter::Stats stats = committer.stats();
@@ -94,7 +102,7 @@ TEST_P(GroupCommitTest, ALoneWriteCommitsInItsOwnTransaction) {
 }
 
 TEST_P(GroupCommitTest, ALoneFailingWriteLeavesNothing) {
-  GroupCommitter committer(db());
+  GroupCommitter committer(db(), OneBatchAtATime());
   absl::Status status = committer.Run([](Transaction& tx) -> absl::Status {
     if (absl::Status inserted = Insert(tx, 1); !inserted.ok()) return inserted;
     return absl::FailedPreconditionError("rule broken");
@@ -104,8 +112,39 @@ TEST_P(GroupCommitTest, ALoneFailingWriteLeavesNothing) {
   EXPECT_EQ(committer.stats().transactions, 0);  // nothing to commit
 }
 
+TEST_P(GroupCommitTest, OnPostgresANewBatchRunsWhileAnotherHoldsItsTransaction) {
+  GroupCommitter committer(db());  // the engine's default
+  absl::Notification holding, release, second_done;
+  std::thread holder([&] {
+    EXPECT_TRUE(IsOk(committer.Run([&](Transaction& tx) {
+      if (!holding.HasBeenNotified()) holding.Notify();
+      release.WaitForNotification();
+      return Insert(tx, 1);
+    })));
+  });
+  holding.WaitForNotification();
+  std::thread second([&] {
+    EXPECT_TRUE(IsOk(committer.Run([](Transaction& tx) { return Insert(tx, 2); })));
+    second_done.Notify();
+  });
+  if (db().engine() == Engine::kPostgres) {
+    // Committed on its own connection, before the first batch's COMMIT.
+    EXPECT_TRUE(second_done.WaitForNotificationWithTimeout(absl::Seconds(20)));
+    EXPECT_EQ(Has(2), 1);
+    EXPECT_EQ(Has(1), 0);
+  } else {
+    // One writer: the second batch waits for the first.
+    EXPECT_FALSE(second_done.WaitForNotificationWithTimeout(absl::Milliseconds(300)));
+  }
+  release.Notify();
+  holder.join();
+  second.join();
+  EXPECT_EQ(Items(), 2);
+  EXPECT_EQ(committer.stats().writes, 2);
+}
+
 TEST_P(GroupCommitTest, QueuedWritesShareOneTransaction) {
-  GroupCommitter committer(db());
+  GroupCommitter committer(db(), OneBatchAtATime());
   std::vector<GroupCommitter::Write> writes;
   for (int64_t id = 1; id <= 10; ++id) {
     writes.push_back([id](Transaction& tx) { return Insert(tx, id); });
@@ -119,7 +158,7 @@ TEST_P(GroupCommitTest, QueuedWritesShareOneTransaction) {
 }
 
 TEST_P(GroupCommitTest, BatchesNeverExceedMaxBatch) {
-  GroupCommitter::Options options;
+  GroupCommitter::Options options = OneBatchAtATime();
   options.max_batch = 4;
   GroupCommitter committer(db(), options);
   std::vector<GroupCommitter::Write> writes;
@@ -133,7 +172,7 @@ TEST_P(GroupCommitTest, BatchesNeverExceedMaxBatch) {
 }
 
 TEST_P(GroupCommitTest, AFailingWriteGetsItsOwnErrorAndTheOthersCommit) {
-  GroupCommitter committer(db());
+  GroupCommitter committer(db(), OneBatchAtATime());
   const std::vector<GroupCommitter::Write> writes = {
       [](Transaction& tx) { return Insert(tx, 1); },
       // Changes something, then refuses: its change must go.
@@ -165,7 +204,7 @@ TEST_P(GroupCommitTest, AFailingWriteGetsItsOwnErrorAndTheOthersCommit) {
 }
 
 TEST_P(GroupCommitTest, AFailedCommitFailsEveryWriteOfTheBatch) {
-  GroupCommitter committer(db());
+  GroupCommitter committer(db(), OneBatchAtATime());
   const std::vector<GroupCommitter::Write> writes = {
       [](Transaction& tx) { return Insert(tx, 1); },
       // Passes its savepoint; its missing parent is only found at COMMIT.
@@ -193,7 +232,7 @@ TEST_P(GroupCommitTest, AFailedCommitFailsEveryWriteOfTheBatch) {
 }
 
 TEST_P(GroupCommitTest, AnAbortedWriteRunsAgainInALaterTransaction) {
-  GroupCommitter committer(db());
+  GroupCommitter committer(db(), OneBatchAtATime());
   int runs = 0;
   const std::vector<GroupCommitter::Write> writes = {
       [](Transaction& tx) { return Insert(tx, 1); },
@@ -211,7 +250,7 @@ TEST_P(GroupCommitTest, AnAbortedWriteRunsAgainInALaterTransaction) {
 }
 
 TEST_P(GroupCommitTest, AnAlwaysAbortedWriteGivesUpAfterTheAttempts) {
-  GroupCommitter::Options options;
+  GroupCommitter::Options options = OneBatchAtATime();
   options.attempts = 3;
   GroupCommitter committer(db(), options);
   int runs = 0;
@@ -238,7 +277,7 @@ TEST_P(GroupCommitTest, AnAlwaysAbortedWriteGivesUpAfterTheAttempts) {
 }
 
 TEST_P(GroupCommitTest, NoCallerIsAnsweredBeforeItsBatchCommits) {
-  GroupCommitter committer(db());
+  GroupCommitter committer(db(), OneBatchAtATime());
   std::atomic<int> answered{0};
   std::atomic<int> answered_before_last_write{-1};
   std::vector<GroupCommitter::Write> writes;
@@ -283,7 +322,7 @@ TEST_P(GroupCommitTest, NoCallerIsAnsweredBeforeItsBatchCommits) {
 }
 
 TEST_P(GroupCommitTest, ManyThreadsCommitEveryWriteExactlyOnce) {
-  GroupCommitter committer(db());
+  GroupCommitter committer(db(), OneBatchAtATime());
   constexpr int kThreads = 16;
   constexpr int kWritesPerThread = 40;
   std::atomic<int> failures{0};
@@ -319,7 +358,7 @@ TEST_P(GroupCommitTest, ManyThreadsCommitEveryWriteExactlyOnce) {
 TEST_P(GroupCommitTest, OtherTransactionsStillGetTheirTurn) {
   // Writers outside the committer (event consumers, migrations) share the
   // database with it.
-  GroupCommitter committer(db());
+  GroupCommitter committer(db(), OneBatchAtATime());
   std::atomic<bool> stop{false};
   std::atomic<int64_t> outside_writes{0};
   std::thread outsider([&] {
@@ -357,7 +396,7 @@ TEST_P(GroupCommitTest, BatchesLockingRowsInOppositeOrdersNeverDeadlock) {
   // Two committers, as two replicas have: each runs one batch whose first write
   // locks one row and waits until the other batch's first write has locked the
   // other row, and whose second write then locks the row the other holds.
-  GroupCommitter a(db()), b(db());
+  GroupCommitter a(db(), OneBatchAtATime()), b(db(), OneBatchAtATime());
   absl::Notification a_locked, b_locked;
   absl::Mutex mu;
   std::vector<std::string> errors;
