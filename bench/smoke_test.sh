@@ -4,14 +4,20 @@
 # with TLS, client certificates verified and a staff token, drives it with
 # cercles-loadgen for about a second in the closed loop and one in the open loop
 # (mTLS + bearer token, as scripts/bench does), and checks that calls were made
-# and none failed. No figure is asserted: speed is read, never tested.
-#   bench/smoke_test.sh ECHO_SERVER_BINARY LOADGEN_BINARY BARE_ECHO_BINARY
+# and none failed. Then, given BUILD_DIR, a quick pass of the one-command
+# benchmark (scripts/bench --quick on that build's binaries: every row of its
+# table and of the growth table on tiny data sets, PostgreSQL and Redis of its
+# own) must finish, print every row with calls made, and report no failed call.
+# No figure is asserted: speed is read, never tested.
+#   bench/smoke_test.sh ECHO_SERVER_BINARY LOADGEN_BINARY BARE_ECHO_BINARY [BUILD_DIR]
 set -euo pipefail
 
-(($# == 3)) || { echo "usage: bench/smoke_test.sh ECHO_SERVER LOADGEN BARE_ECHO" >&2; exit 2; }
+(($# == 3 || $# == 4)) ||
+  { echo "usage: bench/smoke_test.sh ECHO_SERVER LOADGEN BARE_ECHO [BUILD_DIR]" >&2; exit 2; }
 echo_server="$1"
 loadgen="$2"
 bare_echo="$3"
+build_dir="${4:-}"
 # shellcheck source=../scripts/lib/common.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
 
@@ -91,5 +97,44 @@ if ((failures)); then
   echo "--- echo server log (last lines)" >&2
   tail -n 20 "$state/echo.log" >&2
   exit 1
+fi
+
+if [[ -n "$build_dir" ]]; then
+  started="$EPOCHREALTIME"
+  if ! "$CERCLES_ROOT/scripts/bench" --quick --no-build --build-dir "$build_dir" \
+    >"$state/bench.out" 2>"$state/bench.err"; then
+    tail -n 30 "$state/bench.err" >&2
+    echo "FAIL scripts/bench --quick failed" >&2
+    exit 1
+  fi
+  cat "$state/bench.out"
+  # Every row of both tables, each with calls made (a first number above 0).
+  for row in "echo on our runner" "GetCircle (" "ListCircles sector+lang" \
+    "RecordRepayment durable, SQLite" "RecordRepayment durable, PostgreSQL" \
+    "neighbourhood 2 hops (" "suggestions, cached" "neighbourhood 2 hops, Redis stopped" \
+    "GetCircle  " "ListCircles page 50" "neighbourhood, cached" "neighbourhood, Redis stopped" \
+    "RecordRepayment SQLite"; do
+    line="$(grep -F -m 1 -- "$row" "$state/bench.out" || true)"
+    # The table: the number after "c=N"; the growth table: the first number of
+    # every size's cell (the smallest is kept).
+    calls="$(awk '{
+      if (match($0, / c=[0-9]+ +[0-9.]+/)) {
+        s = substr($0, RSTART, RLENGTH); sub(/ c=[0-9]+ +/, "", s); print s
+      } else {
+        n = split($0, cells, "|"); least = -1
+        for (i = 2; i <= n; i++) { split(cells[i], f, " "); if (least < 0 || f[1] + 0 < least) least = f[1] + 0 }
+        print least
+      } }' <<<"$line")"
+    if [[ -z "$line" ]] || ! awk -v c="$calls" 'BEGIN { exit !(c + 0 > 0) }'; then
+      echo "FAIL scripts/bench --quick: no calls in the row \"$row\": $line" >&2
+      failures=$((failures + 1))
+    fi
+  done
+  if grep -q "Some calls failed" "$state/bench.out"; then
+    echo "FAIL scripts/bench --quick: some calls failed" >&2
+    failures=$((failures + 1))
+  fi
+  echo "scripts/bench --quick took $(cercles_elapsed "$started")"
+  ((failures == 0)) || exit 1
 fi
 echo "bench smoke: passed"
