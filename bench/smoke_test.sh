@@ -108,30 +108,42 @@ if [[ -n "$build_dir" ]]; then
     exit 1
   fi
   cat "$state/bench.out"
-  # Every row of both tables, each with calls made (a first number above 0).
+  # Every row of both tables is printed, and calls were made: the rows' calls/s
+  # add up to more than 0. A row of 0.3 s may complete no call on an overloaded
+  # machine, and calls may then pass their deadline: neither is a failure here
+  # (speed is not tested); a call failing with any other code is.
+  total=0
   for row in "echo on our runner" "GetCircle (" "ListCircles sector+lang" \
     "RecordRepayment durable, SQLite" "RecordRepayment durable, PostgreSQL" \
     "neighbourhood 2 hops (" "suggestions, cached" "neighbourhood 2 hops, Redis stopped" \
     "GetCircle  " "ListCircles page 50" "neighbourhood, cached" "neighbourhood, Redis stopped" \
     "RecordRepayment SQLite"; do
     line="$(grep -F -m 1 -- "$row" "$state/bench.out" || true)"
-    # The table: the number after "c=N"; the growth table: the first number of
-    # every size's cell (the smallest is kept).
-    calls="$(awk '{
-      if (match($0, / c=[0-9]+ +[0-9.]+/)) {
-        s = substr($0, RSTART, RLENGTH); sub(/ c=[0-9]+ +/, "", s); print s
-      } else {
-        n = split($0, cells, "|"); least = -1
-        for (i = 2; i <= n; i++) { split(cells[i], f, " "); if (least < 0 || f[1] + 0 < least) least = f[1] + 0 }
-        print least
-      } }' <<<"$line")"
-    if [[ -z "$line" ]] || ! awk -v c="$calls" 'BEGIN { exit !(c + 0 > 0) }'; then
-      echo "FAIL scripts/bench --quick: no calls in the row \"$row\": $line" >&2
+    if [[ -z "$line" ]]; then
+      echo "FAIL scripts/bench --quick: no row \"$row\"" >&2
       failures=$((failures + 1))
+      continue
     fi
+    # The table: the number after "c=N"; the growth table: the first number of
+    # every size's cell.
+    total="$(awk -v total="$total" '{
+      if (match($0, / c=[0-9]+ +[0-9.]+/)) {
+        s = substr($0, RSTART, RLENGTH); sub(/ c=[0-9]+ +/, "", s); total += s
+      } else {
+        n = split($0, cells, "|")
+        for (i = 2; i <= n; i++) { split(cells[i], f, " "); total += f[1] }
+      }
+      print total }' <<<"$line")"
   done
-  if grep -q "Some calls failed" "$state/bench.out"; then
-    echo "FAIL scripts/bench --quick: some calls failed" >&2
+  if ! awk -v t="$total" 'BEGIN { exit !(t > 0) }'; then
+    echo "FAIL scripts/bench --quick: no call completed in any row" >&2
+    failures=$((failures + 1))
+  fi
+  # The runs with failed calls, listed under the tables: any code but
+  # DEADLINE_EXCEEDED is a failure.
+  if sed -n 's/.*"errors_by_code":{\([^}]*\)}.*/\1/p' "$state/bench.out" | tr ',' '\n' |
+    grep -v -e '^$' -e '^"DEADLINE_EXCEEDED":' >&2; then
+    echo "FAIL scripts/bench --quick: calls failed (codes above)" >&2
     failures=$((failures + 1))
   fi
   echo "scripts/bench --quick took $(cercles_elapsed "$started")"
