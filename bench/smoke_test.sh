@@ -4,14 +4,20 @@
 # with TLS, client certificates verified and a staff token, drives it with
 # cercles-loadgen for about a second in the closed loop and one in the open loop
 # (mTLS + bearer token, as scripts/bench does), and checks that calls were made
-# and none failed. No figure is asserted: speed is read, never tested.
-#   bench/smoke_test.sh ECHO_SERVER_BINARY LOADGEN_BINARY BARE_ECHO_BINARY
+# and none failed. Then, given BUILD_DIR, a quick pass of the one-command
+# benchmark (scripts/bench --quick on that build's binaries: every row of its
+# table and of the growth table on tiny data sets, PostgreSQL and Redis of its
+# own) must finish, print every row with calls made, and report no failed call.
+# No figure is asserted: speed is read, never tested.
+#   bench/smoke_test.sh ECHO_SERVER_BINARY LOADGEN_BINARY BARE_ECHO_BINARY [BUILD_DIR]
 set -euo pipefail
 
-(($# == 3)) || { echo "usage: bench/smoke_test.sh ECHO_SERVER LOADGEN BARE_ECHO" >&2; exit 2; }
+(($# == 3 || $# == 4)) ||
+  { echo "usage: bench/smoke_test.sh ECHO_SERVER LOADGEN BARE_ECHO [BUILD_DIR]" >&2; exit 2; }
 echo_server="$1"
 loadgen="$2"
 bare_echo="$3"
+build_dir="${4:-}"
 # shellcheck source=../scripts/lib/common.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
 
@@ -91,5 +97,56 @@ if ((failures)); then
   echo "--- echo server log (last lines)" >&2
   tail -n 20 "$state/echo.log" >&2
   exit 1
+fi
+
+if [[ -n "$build_dir" ]]; then
+  started="$EPOCHREALTIME"
+  if ! "$CERCLES_ROOT/scripts/bench" --quick --no-build --build-dir "$build_dir" \
+    >"$state/bench.out" 2>"$state/bench.err"; then
+    tail -n 30 "$state/bench.err" >&2
+    echo "FAIL scripts/bench --quick failed" >&2
+    exit 1
+  fi
+  cat "$state/bench.out"
+  # Every row of both tables is printed, and calls were made: the rows' calls/s
+  # add up to more than 0. A row of 0.3 s may complete no call on an overloaded
+  # machine, and calls may then pass their deadline: neither is a failure here
+  # (speed is not tested); a call failing with any other code is.
+  total=0
+  for row in "echo on our runner" "GetCircle (" "ListCircles sector+lang" \
+    "RecordRepayment durable, SQLite" "RecordRepayment durable, PostgreSQL" \
+    "neighbourhood 2 hops (" "suggestions, cached" "neighbourhood 2 hops, Redis stopped" \
+    "GetCircle  " "ListCircles page 50" "neighbourhood, cached" "neighbourhood, Redis stopped" \
+    "RecordRepayment SQLite"; do
+    line="$(grep -F -m 1 -- "$row" "$state/bench.out" || true)"
+    if [[ -z "$line" ]]; then
+      echo "FAIL scripts/bench --quick: no row \"$row\"" >&2
+      failures=$((failures + 1))
+      continue
+    fi
+    # The table: the number after "c=N"; the growth table: the first number of
+    # every size's cell.
+    total="$(awk -v total="$total" '{
+      if (match($0, / c=[0-9]+ +[0-9.]+/)) {
+        s = substr($0, RSTART, RLENGTH); sub(/ c=[0-9]+ +/, "", s); total += s
+      } else {
+        n = split($0, cells, "|")
+        for (i = 2; i <= n; i++) { split(cells[i], f, " "); total += f[1] }
+      }
+      print total }' <<<"$line")"
+  done
+  if ! awk -v t="$total" 'BEGIN { exit !(t > 0) }'; then
+    echo "FAIL scripts/bench --quick: no call completed in any row" >&2
+    failures=$((failures + 1))
+  fi
+  # The runs with failed calls, listed under the tables: any code but
+  # DEADLINE_EXCEEDED is a failure.
+  if sed -n 's/.*"errors_by_code":{\([^}]*\)}.*/\1/p' "$state/bench.out" | tr ',' '\n' |
+    grep -v -e '^$' -e '^"DEADLINE_EXCEEDED":' >&2; then
+    echo "FAIL scripts/bench --quick: calls failed (codes above)" >&2
+    failures=$((failures + 1))
+  fi
+  echo "scripts/bench --quick took $(cercles_elapsed "$started")"
+  ((failures == 0)) || exit 1
 fi
 echo "bench smoke: passed"
