@@ -80,7 +80,8 @@ absl::StatusOr<std::string> AppendEvent(storage::Transaction& tx, const std::str
   if (!redacted->SerializeToString(&bytes)) {
     return absl::InternalError(absl::StrCat("cannot serialise event ", payload.GetTypeName()));
   }
-  std::string event_id = NewUuid();
+  // Time-ordered: the outbox's unique index of event ids grows at its end.
+  std::string event_id = NewTimeOrderedUuid();
   std::vector<storage::Value> row;
   row.reserve(6);
   row.emplace_back(event_id);

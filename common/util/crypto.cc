@@ -9,6 +9,9 @@
 #include <stdexcept>
 #include <vector>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
 namespace cercles {
 namespace {
 
@@ -50,14 +53,31 @@ std::string RandomHex(int n_bytes) {
   return Hex(buf.data(), buf.size());
 }
 
-std::string NewUuid() {
-  unsigned char b[16];
-  RandomBytes(b, sizeof b);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+namespace {
+
+// The canonical text of 16 bytes as a UUID of `version`, RFC 4122 variant.
+std::string UuidText(unsigned char (&b)[16], int version) {
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | (version << 4));
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
   std::string h = Hex(b, sizeof b);
   return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
          "-" + h.substr(20);
+}
+
+}  // namespace
+
+std::string NewUuid() {
+  unsigned char b[16];
+  RandomBytes(b, sizeof b);
+  return UuidText(b, 4);
+}
+
+std::string NewTimeOrderedUuid() {
+  unsigned char b[16];
+  RandomBytes(b, sizeof b);
+  const uint64_t ms = static_cast<uint64_t>(absl::ToUnixMillis(absl::Now()));
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
+  return UuidText(b, 7);
 }
 
 int64_t StableHash64(absl::string_view bytes) {

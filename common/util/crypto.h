@@ -14,6 +14,11 @@ std::string Sha256Hex(absl::string_view bytes);
 std::string RandomHex(int n_bytes);
 // A random RFC 4122 version 4 UUID, lower case.
 std::string NewUuid();
+// An RFC 9562 version 7 UUID, lower case: the Unix time in milliseconds, then
+// 74 random bits. Ids made later sort later (to the millisecond), so a unique
+// index of them grows at its end instead of touching a random page per insert
+// (event ids: one WAL page fewer per event on SQLite).
+std::string NewTimeOrderedUuid();
 // First 8 bytes of SHA-256 as a signed 64-bit number (stable lock ids).
 int64_t StableHash64(absl::string_view bytes);
 

@@ -1,5 +1,8 @@
+#include <cstdlib>
 #include <set>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/util/clock.h"
 #include "common/util/crypto.h"
 #include "common/util/log.h"
@@ -42,6 +45,26 @@ TEST(CryptoTest, UuidsAreVersion4AndDistinct) {
   EXPECT_EQ(RandomHex(24).size(), 48u);
   EXPECT_EQ(StableHash64("outbox"), StableHash64("outbox"));
   EXPECT_NE(StableHash64("outbox"), StableHash64("cursor"));
+}
+
+TEST(CryptoTest, TimeOrderedUuidsAreVersion7DistinctAndSortByTime) {
+  std::set<std::string> seen;
+  std::string previous_millis;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string id = NewTimeOrderedUuid();
+    ASSERT_EQ(id.size(), 36u);
+    EXPECT_EQ(id[14], '7');
+    EXPECT_TRUE(id[19] == '8' || id[19] == '9' || id[19] == 'a' || id[19] == 'b') << id;
+    EXPECT_TRUE(seen.insert(id).second);
+    // The first 48 bits are the milliseconds: never going back in time.
+    const std::string millis = id.substr(0, 8) + id.substr(9, 4);
+    EXPECT_GE(millis, previous_millis);
+    previous_millis = millis;
+  }
+  const int64_t now_ms = absl::ToUnixMillis(absl::Now());
+  const std::string id = NewTimeOrderedUuid();
+  const int64_t id_ms = std::stoll(id.substr(0, 8) + id.substr(9, 4), nullptr, 16);
+  EXPECT_LE(std::abs(id_ms - now_ms), 1000);
 }
 
 TEST(ClockTest, TimestampsFromMicrosecondsIncludingBeforeTheEpoch) {
