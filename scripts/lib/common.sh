@@ -24,7 +24,7 @@ cercles_elapsed() { awk -v s="$1" -v e="$(cercles_now)" 'BEGIN { printf "%.1fs",
 CERCLES_APT_PACKAGES=(
   cmake ninja-build g++ pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
-  libhiredis-dev libsqlite3-dev libpq-dev
+  libhiredis-dev libsqlite3-dev libpq-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server postgresql openssl clang-format
 )
