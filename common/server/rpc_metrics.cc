@@ -72,7 +72,6 @@ RpcMetrics::RpcMetrics(observability::Registry* registry, Side side,
                        const std::vector<RpcMethod>& methods)
     : registry_(registry),
       side_(side),
-      prefix_(side == Side::kServer ? "grpc_server_" : "grpc_client_"),
       unknown_(Make({"unknown", "unknown", "unknown", "unknown"})) {
   for (const RpcMethod& method : methods) fixed_.emplace(method.path, Make(method));
 }
@@ -111,45 +110,54 @@ void RpcMetrics::Finish(Method& m, grpc::StatusCode code, double seconds) {
   if (handled == nullptr) {  // first call with this code: the registry keeps one per labels
     observability::Labels labels = m.labels;
     labels.emplace_back("grpc_code", GrpcCodeName(code));
-    handled = registry_->GetCounter(
-        prefix_ + "handled_total",
-        side_ == Side::kServer
-            ? "Total number of RPCs completed on the server, regardless of success or failure."
-            : "Total number of RPCs completed by the client, regardless of success or failure.",
-        labels);
+    const Family& family = FamilyOf(side_, kHandled);
+    handled = registry_->GetCounter(family.name, family.help, labels);
     m.handled[index].store(handled, std::memory_order_release);
   }
   handled->Increment();
 }
 
+const RpcMetrics::Family& RpcMetrics::FamilyOf(Side side, Kind kind) {
+  // go-grpc-prometheus's names and help texts, written out (tests/deploy reads
+  // the metric names the code exports from its string literals).
+  static const Family kServer[] = {
+      {"grpc_server_started_total", "Total number of RPCs started on the server."},
+      {"grpc_server_handled_total",
+       "Total number of RPCs completed on the server, regardless of success or failure."},
+      {"grpc_server_msg_received_total",
+       "Total number of RPC stream messages received on the server."},
+      {"grpc_server_msg_sent_total", "Total number of gRPC stream messages sent by the server."},
+      {"grpc_server_handling_seconds",
+       "Histogram of response latency (seconds) of gRPC that had been application-level "
+       "handled by the server."},
+  };
+  static const Family kClient[] = {
+      {"grpc_client_started_total", "Total number of RPCs started on the client."},
+      {"grpc_client_handled_total",
+       "Total number of RPCs completed by the client, regardless of success or failure."},
+      {"grpc_client_msg_received_total",
+       "Total number of RPC stream messages received by the client."},
+      {"grpc_client_msg_sent_total", "Total number of gRPC stream messages sent by the client."},
+      {"grpc_client_handling_seconds",
+       "Histogram of response latency (seconds) of the gRPC until it is finished by the "
+       "application."},
+  };
+  return (side == Side::kServer ? kServer : kClient)[kind];
+}
+
 std::unique_ptr<RpcMetrics::Method> RpcMetrics::Make(const RpcMethod& method) {
-  const bool server = side_ == Side::kServer;
   auto m = std::make_unique<Method>();
   m->labels = {
       {"grpc_service", method.service}, {"grpc_method", method.method}, {"grpc_type", method.type}};
-  m->started = registry_->GetCounter(prefix_ + "started_total",
-                                     server ? "Total number of RPCs started on the server."
-                                            : "Total number of RPCs started "
-                                              "on the client.",
-                                     m->labels);
-  m->received = registry_->GetCounter(prefix_ + "msg_received_total",
-                                      server ? "Total number of RPC stream messages received on "
-                                               "the server."
-                                             : "Total number of RPC stream messages received by "
-                                               "the client.",
-                                      m->labels);
-  m->sent =
-      registry_->GetCounter(prefix_ + "msg_sent_total",
-                            server ? "Total number of gRPC stream messages sent by the server."
-                                   : "Total number of gRPC stream messages sent by the client.",
-                            m->labels);
-  m->latency = registry_->GetHistogram(
-      prefix_ + "handling_seconds",
-      server ? "Histogram of response latency (seconds) of gRPC that had been application-level "
-               "handled by the server."
-             : "Histogram of response latency (seconds) of the gRPC until it is finished by the "
-               "application.",
-      m->labels);
+  auto counter = [&](Kind kind) {
+    const Family& family = FamilyOf(side_, kind);
+    return registry_->GetCounter(family.name, family.help, m->labels);
+  };
+  m->started = counter(kStarted);
+  m->received = counter(kReceived);
+  m->sent = counter(kSent);
+  const Family& latency = FamilyOf(side_, kLatency);
+  m->latency = registry_->GetHistogram(latency.name, latency.help, m->labels);
   return m;
 }
 

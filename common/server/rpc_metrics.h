@@ -60,11 +60,16 @@ class RpcMetrics {
   void Finish(Method& method, grpc::StatusCode code, double seconds);
 
  private:
+  enum Kind { kStarted, kHandled, kReceived, kSent, kLatency };
+  struct Family {
+    const char* name;
+    const char* help;
+  };
+  static const Family& FamilyOf(Side side, Kind kind);
   std::unique_ptr<Method> Make(const RpcMethod& method);
 
   observability::Registry* const registry_;
   const Side side_;
-  const std::string prefix_;  // "grpc_server_" or "grpc_client_"
   std::unique_ptr<Method> unknown_;
   absl::flat_hash_map<std::string, std::unique_ptr<Method>> fixed_;  // server: never changes
   absl::Mutex mu_;

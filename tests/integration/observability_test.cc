@@ -1,7 +1,7 @@
 // What an operator's tools see of the real processes: the plaintext
 // health-only port the kubelet probes, one trace across cerclesctl, lending and
-// membership with a span per hop in the services' logs, and lending's client
-// metrics of its calls to membership.
+// membership with a span per hop in the services' logs, and lending's client,
+// group-commit, database pool and process metrics.
 #include <map>
 #include <set>
 #include <string>
@@ -130,6 +130,16 @@ TEST_P(ObservabilityTest, OneLoanSubmissionIsOneTraceWithASpanPerHop) {
                            "grpc_client_handled_total\\{grpc_code=\"OK\",grpc_method=\"GetCircle\","
                            "grpc_service=\"cercles.membership.v1.MembershipService\",grpc_type="
                            "\"unary\"\\} [1-9]"));
+  // And the write path's and the process's own figures: the submission was one
+  // group-committed write on a pooled connection.
+  for (const char* series :
+       {"\ncercles_group_commit_writes_total [1-9]",
+        "\ncercles_group_commit_transactions_total [1-9]",
+        "\ncercles_db_pool_max_connections [1-9]", "\ncercles_db_pool_idle_connections [0-9]",
+        "\nprocess_cpu_seconds_total [0-9]", "\nprocess_open_fds [1-9]",
+        "\nprocess_threads [1-9]"}) {
+    EXPECT_THAT(metrics, ::testing::ContainsRegex(series)) << series;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, ObservabilityTest, ::testing::Values(Engine::kSqlite),
