@@ -140,8 +140,10 @@ RedisCache::RedisCache(RedisOptions options, observability::Registry* metrics, c
       metrics->GetCounter("cercles_cache_requests_total", requests_help, {{"result", "error"}});
   short_circuits_ = metrics->GetCounter("cercles_cache_requests_total", requests_help,
                                         {{"result", "short_circuit"}});
+  // A Redis command takes tens to hundreds of microseconds: buckets from 50 us.
   latency_ = metrics->GetHistogram("cercles_cache_latency_seconds",
-                                   "Latency of Redis commands actually sent, in seconds.");
+                                   "Latency of Redis commands actually sent, in seconds.", {},
+                                   observability::FastLatencyBuckets());
 }
 
 RedisCache::~RedisCache() {

@@ -164,6 +164,11 @@ std::vector<double> LatencyBuckets() {
   return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 }
 
+std::vector<double> FastLatencyBuckets() {
+  return {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+          0.01,    0.025,  0.05,    0.1,    0.25,  0.5,    1};
+}
+
 struct Registry::Family {
   std::string type;  // "counter", "gauge" or "histogram"
   std::string help;
@@ -245,16 +250,26 @@ Histogram* Registry::GetHistogram(const std::string& name, const std::string& he
   return series.histogram.get();
 }
 
-void Registry::AddCallbackGauge(const std::string& name, const std::string& help,
-                                std::function<double()> fn) {
+void Registry::AddCallback(const std::string& name, const std::string& help, const char* type,
+                           std::function<double()> fn) {
   absl::MutexLock lock(&mu_);
-  Family& family = FamilyFor(name, help, "gauge");
-  if (family.type != "gauge") {
-    ReportTypeClash(name, family.type, "gauge");
+  Family& family = FamilyFor(name, help, type);
+  if (family.type != type) {
+    ReportTypeClash(name, family.type, type);
     return;
   }
   // Registering again replaces the callback: the newest owner knows best.
   family.series[""].callback = std::move(fn);
+}
+
+void Registry::AddCallbackGauge(const std::string& name, const std::string& help,
+                                std::function<double()> fn) {
+  AddCallback(name, help, "gauge", std::move(fn));
+}
+
+void Registry::AddCallbackCounter(const std::string& name, const std::string& help,
+                                  std::function<double()> fn) {
+  AddCallback(name, help, "counter", std::move(fn));
 }
 
 std::string Registry::Render() const {

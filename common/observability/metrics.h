@@ -62,6 +62,9 @@ class Histogram {
 
 // Default latency buckets in seconds: 0.5 ms .. 10 s.
 std::vector<double> LatencyBuckets();
+// For calls that take well under a millisecond (Redis on the local network):
+// 50 us .. 1 s.
+std::vector<double> FastLatencyBuckets();
 
 // Owns every metric of a process. Families are created on first use; the same
 // name with the same labels returns the same object (pointers stay valid for the
@@ -82,6 +85,10 @@ class Registry {
   // A callback evaluated at render time (e.g. resident memory), as a gauge.
   void AddCallbackGauge(const std::string& name, const std::string& help,
                         std::function<double()> fn);
+  // The same for a total that only grows and is kept elsewhere (e.g. the CPU
+  // time the kernel counts), exported as a counter.
+  void AddCallbackCounter(const std::string& name, const std::string& help,
+                          std::function<double()> fn);
 
   // Prometheus text exposition of everything, families sorted by name.
   std::string Render() const;
@@ -90,6 +97,8 @@ class Registry {
   struct Family;
   Family& FamilyFor(const std::string& name, const std::string& help, const char* type)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void AddCallback(const std::string& name, const std::string& help, const char* type,
+                   std::function<double()> fn) ABSL_LOCKS_EXCLUDED(mu_);
   mutable absl::Mutex mu_;
   std::map<std::string, std::unique_ptr<Family>> families_ ABSL_GUARDED_BY(mu_);
 };

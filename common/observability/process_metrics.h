@@ -7,8 +7,10 @@
 
 namespace cercles::observability {
 
-// Adds callback gauges process_resident_memory_bytes (read from /proc at each
-// scrape) and process_start_time_seconds (seconds since the Unix epoch).
+// Adds, read from /proc at each scrape: process_cpu_seconds_total (user +
+// system), process_resident_memory_bytes, process_virtual_memory_bytes,
+// process_open_fds, process_max_fds, process_threads; and
+// process_start_time_seconds (seconds since the Unix epoch).
 void RegisterProcessMetrics(Registry* registry);
 
 }  // namespace cercles::observability

@@ -2,6 +2,7 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/security/tls_certificate_provider.h>
@@ -9,11 +10,13 @@
 #include <grpcpp/support/server_interceptor.h>
 #include <signal.h>
 
-#include <array>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <climits>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "absl/container/flat_hash_map.h"
@@ -25,6 +28,7 @@
 #include "common/observability/process_metrics.h"
 #include "common/util/log.h"
 #include "common/util/status.h"
+#include "common/util/trace.h"
 
 namespace cercles::server {
 namespace {
@@ -37,94 +41,56 @@ std::string MetadataValue(const std::multimap<grpc::string_ref, grpc::string_ref
   return it == md.end() ? "" : std::string(it->second.data(), it->second.size());
 }
 
-// W3C trace context: "00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>".
-std::string TraceIdFromTraceparent(const std::string& traceparent) {
-  if (traceparent.size() < 55 || traceparent[2] != '-' || traceparent[35] != '-') return "";
-  std::string id = traceparent.substr(3, 32);
-  if (id.find_first_not_of("0123456789abcdef") != std::string::npos) return "";
-  if (id == std::string(32, '0')) return "";
-  return id;
-}
+constexpr char kTraceparent[] = "traceparent";
+
+// Keeps only grpc.health.v1.Health on a server: the process-wide builder plugins
+// (server reflection) are dropped, and no service is registered.
+class WithoutPlugins : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->clear();
+  }
+};
 
 }  // namespace
-
-// Per-method metric handles, made once before the server starts for every
-// registered method and gRPC's own health and reflection methods, so a call
-// costs a hash lookup and two atomic updates. Any other path a client sends is
-// counted as grpc_method="unknown": callers cannot grow the label set.
-class CallMetrics {
- public:
-  CallMetrics(observability::Registry* registry, const std::vector<std::string>& methods)
-      : registry_(registry), unknown_(Make("unknown")) {
-    for (const std::string& method : methods) methods_.emplace(method, Make(method));
-  }
-
-  void Record(absl::string_view method, grpc::StatusCode code, double seconds) {
-    auto it = methods_.find(method);
-    Method& m = it == methods_.end() ? *unknown_ : *it->second;
-    m.latency->Observe(seconds);
-    const int index = static_cast<int>(code);
-    if (index < 0 || index >= kCodes) return;
-    observability::Counter* handled = m.handled[index].load(std::memory_order_acquire);
-    if (handled == nullptr) {  // first call with this code: the registry keeps one per labels
-      handled = registry_->GetCounter("cercles_grpc_server_handled_total",
-                                      "RPCs completed, by method and status code.",
-                                      {{"grpc_method", m.name}, {"grpc_code", GrpcCodeName(code)}});
-      m.handled[index].store(handled, std::memory_order_release);
-    }
-    handled->Increment();
-  }
-
- private:
-  static constexpr int kCodes = 17;  // grpc::StatusCode OK .. UNAUTHENTICATED
-  struct Method {
-    std::string name;
-    observability::Histogram* latency = nullptr;
-    std::array<std::atomic<observability::Counter*>, kCodes> handled{};
-  };
-
-  std::unique_ptr<Method> Make(const std::string& name) {
-    auto m = std::make_unique<Method>();
-    m->name = name;
-    m->latency = registry_->GetHistogram("cercles_grpc_server_handling_seconds",
-                                         "RPC latency from receipt to status, by method.",
-                                         {{"grpc_method", name}});
-    return m;
-  }
-
-  observability::Registry* registry_;
-  std::unique_ptr<Method> unknown_;
-  absl::flat_hash_map<std::string, std::unique_ptr<Method>> methods_;
-};
 
 namespace {
 
 class CallInterceptor : public gx::Interceptor {
  public:
   CallInterceptor(gx::ServerRpcInfo* info, const auth::Authenticator* authenticator,
-                  CallMetrics* metrics)
+                  RpcMetrics* metrics)
       : info_(info),
         authenticator_(authenticator),
         metrics_(metrics),
+        method_(metrics->Find(info->method())),
         start_(std::chrono::steady_clock::now()) {}
 
   void Intercept(gx::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             gx::InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
-      const auto* md = methods->GetRecvInitialMetadata();
+      method_->started->Increment();
+      auto* md = methods->GetRecvInitialMetadata();
       if (md != nullptr) {
-        trace_id_ = TraceIdFromTraceparent(MetadataValue(*md, "traceparent"));
+        StartSpan(md);
         auto principal = authenticator_->Identify(MetadataValue(*md, "authorization"),
                                                   auth::PeerCommonName(*info_->server_context()));
         principal_ = principal.ok() ? principal->ToString() : "unauthenticated";
       }
+    }
+    if (methods->QueryInterceptionHookPoint(gx::InterceptionHookPoints::POST_RECV_MESSAGE)) {
+      method_->received->Increment();
+    }
+    if (methods->QueryInterceptionHookPoint(gx::InterceptionHookPoints::PRE_SEND_MESSAGE)) {
+      method_->sent->Increment();
     }
     if (methods->QueryInterceptionHookPoint(gx::InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
       double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
       const absl::string_view method = info_->method();
-      metrics_->Record(method, status.error_code(), seconds);
+      metrics_->Finish(*method_, status.error_code(), seconds);
       // Probes call health every few seconds: counted, but not one log line each.
       if (absl::StartsWith(method, "/grpc.health.v1.Health/") && status.ok()) {
         methods->Proceed();
@@ -134,7 +100,13 @@ class CallInterceptor : public gx::Interceptor {
                             {"peer", std::move(principal_)},
                             {"code", std::string(GrpcCodeName(status.error_code()))},
                             {"latency_ms", seconds * 1000.0}};
-      if (!trace_id_.empty()) fields.emplace_back("trace_id", std::move(trace_id_));
+      if (!span_.trace_id.empty()) {
+        fields.emplace_back("trace_id", std::move(span_.trace_id));
+        fields.emplace_back("span_id", std::move(span_.span_id));
+        if (!span_.parent_span_id.empty()) {
+          fields.emplace_back("parent_span_id", std::move(span_.parent_span_id));
+        }
+      }
       if (!status.ok()) fields.emplace_back("error", status.error_message());
       // One line per call, complete, written by the log's flusher (not a
       // write(2) per call).
@@ -144,17 +116,36 @@ class CallInterceptor : public gx::Interceptor {
   }
 
  private:
+  // This call's span: a child of the caller's traceparent, or a new trace. The
+  // caller's header is replaced by this span's, which the handler reads
+  // (TraceParentOf) and passes on to the services it calls. The metadata map
+  // refers to traceparent_, which lives as long as the call.
+  void StartSpan(std::multimap<grpc::string_ref, grpc::string_ref>* md) {
+    std::optional<trace::TraceContext> incoming;
+    auto range = md->equal_range(kTraceparent);
+    if (range.first != range.second) {
+      incoming = trace::ParseTraceparent(
+          absl::string_view(range.first->second.data(), range.first->second.size()));
+    }
+    span_ = trace::StartSpan(incoming);
+    traceparent_ = span_.Traceparent();
+    md->erase(range.first, range.second);
+    md->emplace(grpc::string_ref(kTraceparent), grpc::string_ref(traceparent_));
+  }
+
   gx::ServerRpcInfo* info_;
   const auth::Authenticator* authenticator_;
-  CallMetrics* metrics_;
+  RpcMetrics* metrics_;
+  RpcMetrics::Method* method_;
   std::chrono::steady_clock::time_point start_;
-  std::string trace_id_;
+  trace::TraceContext span_;
+  std::string traceparent_;
   std::string principal_ = "anonymous";
 };
 
 class CallInterceptorFactory : public gx::ServerInterceptorFactoryInterface {
  public:
-  CallInterceptorFactory(const auth::Authenticator* authenticator, CallMetrics* metrics)
+  CallInterceptorFactory(const auth::Authenticator* authenticator, RpcMetrics* metrics)
       : authenticator_(authenticator), metrics_(metrics) {}
   gx::Interceptor* CreateServerInterceptor(gx::ServerRpcInfo* info) override {
     return new CallInterceptor(info, authenticator_, metrics_);
@@ -162,10 +153,14 @@ class CallInterceptorFactory : public gx::ServerInterceptorFactoryInterface {
 
  private:
   const auth::Authenticator* authenticator_;
-  CallMetrics* metrics_;
+  RpcMetrics* metrics_;
 };
 
 }  // namespace
+
+std::string TraceParentOf(const grpc::ServerContextBase& call) {
+  return MetadataValue(call.client_metadata(), kTraceparent);
+}
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -188,6 +183,9 @@ absl::Status ValidateServerOptions(const ServerOptions& o) {
   CERCLES_RETURN_IF_ERROR(config::RequireHostPort("listen", o.listen, /*allow_zero_port=*/true));
   if (!o.metrics_listen.empty()) {
     CERCLES_RETURN_IF_ERROR(config::RequireHostPort("metrics_listen", o.metrics_listen, true));
+  }
+  if (!o.health_listen.empty()) {
+    CERCLES_RETURN_IF_ERROR(config::RequireHostPort("health_listen", o.health_listen, true));
   }
   if (!o.insecure) {
     CERCLES_RETURN_IF_ERROR(config::RequireReadableFile("tls_cert", o.tls.cert));
@@ -224,6 +222,7 @@ void ServerRunner::Shutdown() {
     server_->Wait();
     server_.reset();
   }
+  StopHealthServer();
   handlers_.reset();
   if (metrics_server_ != nullptr) metrics_server_->Stop();
 }
@@ -260,16 +259,27 @@ void ServerRunner::AddService(grpc::Service* service, const char* service_full_n
 absl::Status ServerRunner::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  std::vector<std::string> methods = {
-      "/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
-      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"};
+  // gRPC's own services are not in the generated pool: described here.
+  std::vector<RpcMethod> methods = {
+      {"/grpc.health.v1.Health/Check", "grpc.health.v1.Health", "Check", "unary"},
+      {"/grpc.health.v1.Health/Watch", "grpc.health.v1.Health", "Watch", "server_stream"},
+      {"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+       "grpc.reflection.v1alpha.ServerReflection", "ServerReflectionInfo", "bidi_stream"}};
   for (const google::protobuf::ServiceDescriptor* service : service_descriptors_) {
     for (int i = 0; i < service->method_count(); ++i) {
-      methods.push_back(absl::StrCat("/", service->full_name(), "/", service->method(i)->name()));
+      methods.push_back(DescribeRpc(*service->method(i)));
     }
   }
-  call_metrics_ = std::make_unique<CallMetrics>(&metrics_, methods);
+  call_metrics_ = std::make_unique<RpcMetrics>(&metrics_, RpcMetrics::Side::kServer, methods);
   grpc::ServerBuilder builder;
+  if (options_.max_connection_age > absl::ZeroDuration()) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               static_cast<int>(absl::ToInt64Milliseconds(
+                                   std::min(options_.max_connection_age, absl::Hours(24)))));
+    // Calls in flight on an aged connection may finish, however long (event
+    // streams): only new calls move to a new connection.
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, INT_MAX);
+  }
 
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (options_.insecure) {
@@ -318,6 +328,24 @@ absl::Status ServerRunner::Start() {
         absl::StrCat("cannot listen on --listen (CERCLES_LISTEN) \"", options_.listen,
                      "\": address in use, not local, or TLS material unusable"));
   }
+  if (!options_.health_listen.empty()) {
+    grpc::ServerBuilder health;
+    health.SetOption(std::make_unique<WithoutPlugins>());
+    // gRPC's health service runs on the callback API, which the builder cannot
+    // see before it starts; it refuses a server with no queue it believes
+    // polled. Nothing is ever queued on this one (no sync or async method):
+    // it is shut down and drained with the server.
+    health_queue_ = health.AddCompletionQueue(/*is_frequently_polled=*/true);
+    health.AddListeningPort(options_.health_listen, grpc::InsecureServerCredentials(),
+                            &health_port_);
+    health_server_ = health.BuildAndStart();
+    if (health_server_ == nullptr || health_port_ == 0) {
+      StopHealthServer();
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen on --health_listen (CERCLES_HEALTH_LISTEN) \"",
+                       options_.health_listen, "\": address in use or not local"));
+    }
+  }
   SetServing(false);
 
   if (!options_.metrics_listen.empty()) {
@@ -331,8 +359,29 @@ absl::Status ServerRunner::Start() {
   log::Info("listening", {{"port", static_cast<int64_t>(port_)},
                           {"tls", !options_.insecure},
                           {"mtls", !options_.insecure && !options_.tls.ca.empty()},
-                          {"metrics_port", static_cast<int64_t>(metrics_port())}});
+                          {"metrics_port", static_cast<int64_t>(metrics_port())},
+                          {"health_port", static_cast<int64_t>(health_port_)}});
   return absl::OkStatus();
+}
+
+void ServerRunner::SetHealth(bool serving) {
+  if (server_ != nullptr) server_->GetHealthCheckService()->SetServingStatus(serving);
+  if (health_server_ != nullptr) health_server_->GetHealthCheckService()->SetServingStatus(serving);
+}
+
+void ServerRunner::StopHealthServer() {
+  if (health_server_ != nullptr) {
+    health_server_->Shutdown(std::chrono::system_clock::now());
+    health_server_->Wait();
+    health_server_.reset();
+  }
+  if (health_queue_ == nullptr) return;
+  health_queue_->Shutdown();
+  void* tag = nullptr;
+  bool ok = false;
+  while (health_queue_->Next(&tag, &ok)) {
+  }
+  health_queue_.reset();
 }
 
 int ServerRunner::metrics_port() const {
@@ -342,7 +391,7 @@ int ServerRunner::metrics_port() const {
 void ServerRunner::SetServing(bool serving) {
   if (server_ == nullptr) return;
   if (serving && draining_) return;
-  server_->GetHealthCheckService()->SetServingStatus(serving);
+  SetHealth(serving);
   log::Info(serving ? "serving" : "not serving");
 }
 
@@ -363,7 +412,7 @@ void ServerRunner::WaitForTermination(const std::function<void()>& before_shutdo
   log::Info("draining", {{"signal", static_cast<int64_t>(signal_number)},
                          {"grace_ms", absl::ToInt64Milliseconds(options_.shutdown_grace)}});
   draining_ = true;
-  if (server_ != nullptr) server_->GetHealthCheckService()->SetServingStatus(false);
+  SetHealth(false);
   if (before_shutdown) before_shutdown();
   if (server_ != nullptr) {
     server_->Shutdown(std::chrono::system_clock::now() +
@@ -371,7 +420,8 @@ void ServerRunner::WaitForTermination(const std::function<void()>& before_shutdo
     server_->Wait();
     server_.reset();
   }
-  handlers_.reset();  // every call has been answered
+  StopHealthServer();  // NOT_SERVING to the probes until the calls have drained
+  handlers_.reset();   // every call has been answered
   if (metrics_server_ != nullptr) metrics_server_->Stop();
   log::Info("stopped");
 }
@@ -399,7 +449,12 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ChannelOptions&
     }
     credentials = grpc::SslCredentials(ssl);
   }
-  return grpc::CreateCustomChannel(options.address, credentials, args);
+  if (options.metrics == nullptr)
+    return grpc::CreateCustomChannel(options.address, credentials, args);
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(ClientMetricsInterceptor(options.metrics));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(options.address, credentials, args,
+                                                                 std::move(interceptors));
 }
 
 }  // namespace cercles::server

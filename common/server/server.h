@@ -20,6 +20,7 @@
 #include "common/auth/auth.h"
 #include "common/observability/metrics.h"
 #include "common/server/handler_pool.h"
+#include "common/server/rpc_metrics.h"
 
 namespace cercles::server {
 
@@ -33,6 +34,10 @@ struct ServerOptions {
   std::string name;  // "membership"; used in logs and metrics
   std::string listen = "127.0.0.1:0";
   std::string metrics_listen;  // empty: no metrics HTTP server
+  // A plaintext listener serving grpc.health.v1.Health only (the kubelet's
+  // native gRPC probe speaks no TLS), reporting what the main port's health
+  // service reports. Empty: none.
+  std::string health_listen;
   TlsFiles tls;
   bool insecure = false;                   // plaintext, only when asked for explicitly
   bool require_client_cert = false;        // refuse TLS handshakes without a client certificate
@@ -45,6 +50,11 @@ struct ServerOptions {
   // Threads that run the unary handlers' bodies (HandlerPool); 0: the machine's
   // default, HandlerPool::DefaultThreads().
   int handler_threads = 0;
+  // Connections are closed (GOAWAY) after this long, +/- 10 % jitter, so the
+  // clients of a service that was scaled up spread to the new replicas. Calls in
+  // flight on a closed connection finish (streams too); new calls open another
+  // connection. Zero: connections live as long as the client keeps them.
+  absl::Duration max_connection_age = absl::Minutes(5);
 };
 
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it creates
@@ -54,8 +64,6 @@ void BlockTerminationSignals();
 // Checks the options (files readable, addresses well formed) and says which flag
 // is wrong.
 absl::Status ValidateServerOptions(const ServerOptions& options);
-
-class CallMetrics;  // server.cc: the per-method metric handles of the calls
 
 class ServerRunner {
  public:
@@ -81,6 +89,7 @@ class ServerRunner {
   void SetServing(bool serving);
   int port() const { return port_; }
   int metrics_port() const;
+  int health_port() const { return health_port_; }
   bool draining() const { return draining_.load(); }
 
   // Waits for SIGTERM/SIGINT (or RequestStop), then drains: health NOT_SERVING,
@@ -93,6 +102,9 @@ class ServerRunner {
   void Shutdown();
 
  private:
+  void SetHealth(bool serving);  // both health services: the main port's and --health_listen's
+  void StopHealthServer();
+
   ServerOptions options_;
   observability::Registry metrics_;
   std::unique_ptr<observability::MetricsHttpServer> metrics_server_;
@@ -100,11 +112,14 @@ class ServerRunner {
   std::unique_ptr<auth::Authorizer> authorizer_;
   std::vector<grpc::Service*> services_;
   std::vector<const google::protobuf::ServiceDescriptor*> service_descriptors_;
-  std::unique_ptr<CallMetrics> call_metrics_;  // outlives server_ (declared before it)
+  std::unique_ptr<RpcMetrics> call_metrics_;  // outlives server_ (declared before it)
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> health_server_;  // --health_listen; stops after server_
+  std::unique_ptr<grpc::ServerCompletionQueue> health_queue_;
   // Destroyed after server_ has drained: in-flight calls are answered on it.
   std::unique_ptr<HandlerPool> handlers_;
   int port_ = 0;
+  int health_port_ = 0;
   std::atomic<bool> draining_{false};
   std::atomic<bool> stop_requested_{false};
 };
@@ -116,8 +131,17 @@ struct ChannelOptions {
   TlsFiles tls;  // ca verifies the server; cert/key are our client identity
   bool insecure = false;
   std::string server_name_override;  // e.g. "membership" when dialling an IP
+  // grpc_client_* metrics of the channel's calls go here (none when null); must
+  // outlive the channel.
+  observability::Registry* metrics = nullptr;
 };
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ChannelOptions& options);
+
+// The `traceparent` header of the call's own span: the server's interceptor
+// replaces the caller's header with it (same trace, this hop's new span id), so
+// the calls a handler makes to other services carry this span as their parent.
+// "" before the interceptor ran (a server without it).
+std::string TraceParentOf(const grpc::ServerContextBase& call);
 
 // Reads a whole file ("" and an error naming the file when it cannot).
 absl::StatusOr<std::string> ReadFile(const std::string& path);

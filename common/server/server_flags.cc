@@ -14,6 +14,12 @@
 ABSL_FLAG(std::string, listen, "127.0.0.1:0", "gRPC listen address host:port");
 ABSL_FLAG(std::string, metrics_listen, "",
           "Prometheus metrics HTTP address host:port (empty: no metrics server)");
+ABSL_FLAG(std::string, health_listen, "",
+          "Plaintext host:port serving grpc.health.v1.Health only, for the kubelet's native gRPC "
+          "probes (empty: none)");
+ABSL_FLAG(int64_t, max_connection_age_s, 300,
+          "Close each client connection after this long (+/- 10 % jitter; calls in flight "
+          "finish) so clients spread over replicas added since; 0: never");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate (chain) this process serves and calls with");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
 ABSL_FLAG(std::string, tls_ca, "",
@@ -44,6 +50,13 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const std::string& name) {
   o.name = name;
   o.listen = absl::GetFlag(FLAGS_listen);
   o.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  o.health_listen = absl::GetFlag(FLAGS_health_listen);
+  const int64_t max_age_s = absl::GetFlag(FLAGS_max_connection_age_s);
+  if (max_age_s < 0 || max_age_s > 86400) {
+    return absl::InvalidArgumentError(
+        "--max_connection_age_s (CERCLES_MAX_CONNECTION_AGE_S) must be from 0 to 86400");
+  }
+  o.max_connection_age = absl::Seconds(max_age_s);
   o.tls = TlsFiles{absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key),
                    absl::GetFlag(FLAGS_tls_ca)};
   o.insecure = absl::GetFlag(FLAGS_insecure);
@@ -100,8 +113,10 @@ absl::StatusOr<ServiceConfig> ServiceConfigFromFlags(const std::string& name) {
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelToService(const ServerOptions& self,
                                                                 const std::string& address,
-                                                                const std::string& server_name) {
+                                                                const std::string& server_name,
+                                                                observability::Registry* metrics) {
   ChannelOptions options;
+  options.metrics = metrics;
   options.address = address;
   options.tls = self.tls;
   options.insecure = self.insecure;

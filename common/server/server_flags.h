@@ -11,7 +11,8 @@
 
 namespace cercles::server {
 
-// Builds options from --listen, --metrics_listen, --tls_cert, --tls_key, --tls_ca,
+// Builds options from --listen, --metrics_listen, --health_listen, --max_connection_age_s,
+// --tls_cert, --tls_key, --tls_ca,
 // --insecure, --require_client_cert, --tokens_file, --trusted_services,
 // --shutdown_grace_ms, --tls_refresh_s, --handler_threads, after ParseFlagsWithEnv. Validated.
 absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const std::string& name);
@@ -26,10 +27,12 @@ struct ServiceConfig {
 absl::StatusOr<ServiceConfig> ServiceConfigFromFlags(const std::string& name);
 
 // A channel to another service of this deployment at `address`, verified with
-// our CA and presenting our own certificate (mTLS), or plaintext with --insecure.
+// our CA and presenting our own certificate (mTLS), or plaintext with --insecure;
+// its calls' grpc_client_* metrics go to `metrics` (e.g. the runner's registry).
 absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelToService(const ServerOptions& self,
                                                                 const std::string& address,
-                                                                const std::string& server_name);
+                                                                const std::string& server_name,
+                                                                observability::Registry* metrics);
 
 // --database_url, --fund_id and --log_level, which every service also has.
 std::string DatabaseUrlFlag();

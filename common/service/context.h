@@ -59,6 +59,9 @@ class ServiceRuntime {
   void LogStats() const;
 
  private:
+  // cercles_group_commit_* in the runner's /metrics.
+  void RegisterCommitMetrics(observability::Registry* metrics);
+
   events::EventNotifier notifier_;
   std::atomic<bool> stopping_{false};
   storage::GroupCommitter committer_;

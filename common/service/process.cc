@@ -42,6 +42,25 @@ ServiceProcess::ServiceProcess(int argc, char** argv, const std::string& name, c
       return static_cast<double>(storage::StatementStatsOf(*database).*figure.count);
     });
   }
+  observability::Registry* metrics = runner_->metrics();
+  metrics->AddCallbackGauge(
+      "cercles_db_pool_max_connections", "Connections the database pool may open.",
+      [database] { return static_cast<double>(storage::PoolStatsOf(*database).max_connections); });
+  metrics->AddCallbackGauge(
+      "cercles_db_pool_in_use_connections", "Pooled connections lent to a transaction now.",
+      [database] { return static_cast<double>(storage::PoolStatsOf(*database).in_use); });
+  metrics->AddCallbackGauge(
+      "cercles_db_pool_idle_connections", "Open connections idle in the pool now.",
+      [database] { return static_cast<double>(storage::PoolStatsOf(*database).idle); });
+  metrics->AddCallbackGauge(
+      "cercles_db_pool_waiting", "Callers waiting for a pooled connection now.",
+      [database] { return static_cast<double>(storage::PoolStatsOf(*database).waiting); });
+  metrics->AddCallbackCounter(
+      "cercles_db_pool_waits_total", "Acquisitions that waited for a pooled connection.",
+      [database] { return static_cast<double>(storage::PoolStatsOf(*database).waits); });
+  metrics->AddCallbackCounter("cercles_db_pool_wait_seconds_total",
+                              "Total time spent waiting for a pooled connection, in seconds.",
+                              [database] { return storage::PoolStatsOf(*database).wait_seconds; });
 }
 
 int ServiceProcess::Run(const std::function<absl::Status()>& start,

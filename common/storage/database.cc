@@ -147,6 +147,11 @@ StatementStats StatementStatsOf(const Database& db) {
   return engine != nullptr ? engine->statement_stats() : StatementStats();
 }
 
+PoolStats PoolStatsOf(const Database& db) {
+  const auto* engine = dynamic_cast<const internal::EngineDatabase*>(&db);
+  return engine != nullptr ? engine->pool_stats() : PoolStats();
+}
+
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& url,
                                                          const OpenOptions& options) {
   if (options.max_connections < 1) {

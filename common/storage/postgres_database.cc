@@ -166,6 +166,7 @@ class PostgresDatabase final : public EngineDatabase {
                        const std::vector<Migration>& migrations) override;
   std::string Describe() const override { return description_; }
   StatementStats statement_stats() const override { return counters_.Snapshot(); }
+  PoolStats pool_stats() const override { return pool_.stats(); }
 
   // Takes back a connection; one that is broken or still inside a transaction
   // is closed instead of reused.

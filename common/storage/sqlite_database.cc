@@ -241,6 +241,7 @@ class SqliteDatabase final : public EngineDatabase {
                        const std::vector<Migration>& migrations) override;
   std::string Describe() const override { return description_; }
   StatementStats statement_stats() const override { return counters_.Snapshot(); }
+  PoolStats pool_stats() const override { return pool_.stats(); }
 
   // Gives back what a transaction held.
   void Return(std::unique_ptr<SqliteConn> conn, Gate::Hold hold) {

@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/storage/database.h"
 #include "common/storage/statement_stats.h"
@@ -30,6 +31,7 @@ namespace cercles::storage::internal {
 class EngineDatabase : public Database {
  public:
   virtual StatementStats statement_stats() const = 0;
+  virtual PoolStats pool_stats() const = 0;
 };
 
 // path: a file path, or empty with in_memory set for a private shared-cache
@@ -210,11 +212,17 @@ class ConnectionPool {
   absl::StatusOr<Handle> Acquire(absl::Duration wait) {
     mu_.Lock();
     for (;;) {
-      const bool available = mu_.AwaitWithTimeout(
-          absl::Condition(
-              +[](ConnectionPool* p) { return !p->idle_.empty() || p->open_ < p->max_size_; },
-              this),
-          wait);
+      const absl::Condition free(
+          +[](ConnectionPool* p) { return !p->idle_.empty() || p->open_ < p->max_size_; }, this);
+      bool available = free.Eval();
+      if (!available) {  // counted for the pool's metrics: only a wait pays for the clock
+        ++waiting_;
+        ++waits_;
+        const absl::Time start = absl::Now();
+        available = mu_.AwaitWithTimeout(free, wait);
+        wait_time_ += absl::Now() - start;
+        --waiting_;
+      }
       if (!available) {
         mu_.Unlock();
         return absl::AbortedError(absl::StrCat("all ", max_size_,
@@ -251,6 +259,18 @@ class ConnectionPool {
     }
   }
 
+  PoolStats stats() const {
+    absl::MutexLock lock(&mu_);
+    PoolStats stats;
+    stats.max_connections = max_size_;
+    stats.idle = static_cast<int64_t>(idle_.size());
+    stats.in_use = open_ - stats.idle;
+    stats.waiting = waiting_;
+    stats.waits = waits_;
+    stats.wait_seconds = absl::ToDoubleSeconds(wait_time_);
+    return stats;
+  }
+
   // Adds a connection made outside the pool (the one Open() makes to fail fast).
   void AddIdle(Handle conn) {
     absl::MutexLock lock(&mu_);
@@ -262,9 +282,12 @@ class ConnectionPool {
   const int max_size_;
   const Connect connect_;
   const Healthy healthy_;
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   std::vector<Handle> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;  // idle plus lent out plus being connected
+  int64_t waiting_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t waits_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Duration wait_time_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace cercles::storage::internal

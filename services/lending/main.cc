@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
         "--membership_deadline_ms (CERCLES_MEMBERSHIP_DEADLINE_MS) must be from 1 to 60000"));
   }
   auto channel = server::ChannelToService(process.config().server, membership_address,
-                                          absl::GetFlag(FLAGS_membership_server_name));
+                                          absl::GetFlag(FLAGS_membership_server_name),
+                                          process.runner().metrics());
   config::ExitIfError(channel.status());
   lending::MembershipClient membership(*channel, absl::Milliseconds(deadline_ms));
 

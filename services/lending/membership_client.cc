@@ -71,12 +71,6 @@ absl::StatusOr<std::optional<int64_t>> MembershipClient::CurrentCircleOf(
   return auth::CircleIdOfName(response->person().current_circle());
 }
 
-std::string TraceParentOf(const grpc::ServerContextBase& context) {
-  auto it = context.client_metadata().find("traceparent");
-  if (it == context.client_metadata().end()) return "";
-  return std::string(it->second.data(), it->second.size());
-}
-
 void MembershipClient::Prepare(grpc::ClientContext& context,
                                const std::string& trace_parent) const {
   context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));

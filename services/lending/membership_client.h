@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "cercles/membership/v1/membership.grpc.pb.h"
 #include "cercles/membership/v1/people.grpc.pb.h"
+#include "common/server/server.h"
 
 namespace cercles::lending {
 
@@ -56,8 +57,9 @@ class MembershipClient {
   const absl::Duration deadline_;
 };
 
-// The caller's W3C traceparent header ("" when absent), passed on to membership.
-std::string TraceParentOf(const grpc::ServerContextBase& context);
+// This call's traceparent (its own span: see server::TraceParentOf), passed on
+// to membership as the parent of membership's span.
+using server::TraceParentOf;
 
 }  // namespace cercles::lending
 

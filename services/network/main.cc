@@ -26,8 +26,9 @@ int main(int argc, char** argv) {
   auto redis = network::RedisOptionsFromFlags();
   config::ExitIfError(redis.status());
   options.redis = *std::move(redis);
-  auto membership = server::ChannelToService(service_config.server, flags->membership_address,
-                                             flags->membership_server_name);
+  auto membership =
+      server::ChannelToService(service_config.server, flags->membership_address,
+                               flags->membership_server_name, process.runner().metrics());
   config::ExitIfError(membership.status());
   options.membership = *std::move(membership);
   auto peer_sync = network::PeerSyncOptionsFromFlags(service_config.server);
@@ -35,7 +36,7 @@ int main(int argc, char** argv) {
   options.peer_sync = *std::move(peer_sync);
   if (!flags->lending_address.empty()) {
     auto lending = server::ChannelToService(service_config.server, flags->lending_address,
-                                            flags->lending_server_name);
+                                            flags->lending_server_name, process.runner().metrics());
     config::ExitIfError(lending.status());
     options.lending = *std::move(lending);
   }

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// node tests/deploy/check_manifests.mjs [--min-replicas NAME=N]... [--alerts FILE]
+// node tests/deploy/check_manifests.mjs [--min-replicas NAME=N]... [--monitoring NAME]...
 //     [--pods FILE]... NAME=RENDERED.yaml...
 // Validates rendered overlays (`kubectl kustomize` output) against the
-// Kubernetes and cert-manager schemas and the operations policy
-// (tests/deploy/lib/policy.mjs), stand-alone Pod manifests (schema and
-// hardening), and a Prometheus rules file. Prints one line
-// per finding — "overlay: Kind/name: [rule] message" — and exits 1 if any.
-import { checkAlerts } from "./lib/alerts.mjs";
+// Kubernetes, cert-manager and Prometheus Operator schemas, the operations
+// policy (tests/deploy/lib/policy.mjs) and their monitoring objects
+// (PrometheusRule, PodMonitor, Grafana dashboards: tests/deploy/lib/alerts.mjs;
+// required in the overlays named by --monitoring), and stand-alone Pod
+// manifests (schema and hardening). Prints one line per finding —
+// "overlay: Kind/name: [rule] message" — and exits 1 if any.
+import { checkMonitoring } from "./lib/alerts.mjs";
 import { exportedMetrics, serviceEnvNames } from "./lib/code_facts.mjs";
 import { formatFinding, loadRendered } from "./lib/manifests.mjs";
 import { checkPods, checkPolicy } from "./lib/policy.mjs";
@@ -14,7 +16,7 @@ import { validateSchemas } from "./lib/schema.mjs";
 
 const overlays = [];
 const minReplicas = {};
-let alertsFile;
+const monitored = new Set();
 const podFiles = [];
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; i++) {
@@ -23,16 +25,28 @@ for (let i = 0; i < args.length; i++) {
     minReplicas[name] = Number(n);
   } else if (args[i] === "--pods") {
     podFiles.push(args[++i]);
-  } else if (args[i] === "--alerts") {
-    alertsFile = args[++i];
+  } else if (args[i] === "--monitoring") {
+    monitored.add(args[++i]);
   } else {
     const eq = args[i].indexOf("=");
     if (eq < 1) {
-      console.error("usage: check_manifests.mjs [--min-replicas NAME=N] [--alerts FILE] [--pods FILE] NAME=FILE...");
+      console.error("usage: check_manifests.mjs [--min-replicas NAME=N] [--monitoring NAME] [--pods FILE] NAME=FILE...");
       process.exit(2);
     }
     overlays.push({ name: args[i].slice(0, eq), file: args[i].slice(eq + 1) });
   }
+}
+
+// An overlay named by --monitoring renders the monitoring component.
+function requiredMonitoring(objects, required) {
+  if (!required) return [];
+  const has = (kind) => objects.some((o) => o.kind === kind);
+  const dashboard = objects.some((o) => o.kind === "ConfigMap" && o.metadata?.labels?.grafana_dashboard !== undefined);
+  return [
+    ...(has("PodMonitor") ? [] : [{ object: "overlay", rule: "monitoring", message: "no PodMonitor (components/monitoring)" }]),
+    ...(has("PrometheusRule") ? [] : [{ object: "overlay", rule: "monitoring", message: "no PrometheusRule (components/monitoring)" }]),
+    ...(dashboard ? [] : [{ object: "overlay", rule: "monitoring", message: "no Grafana dashboard ConfigMap (components/monitoring)" }]),
+  ];
 }
 
 const facts = { envNames: serviceEnvNames(), metrics: exportedMetrics() };
@@ -42,6 +56,8 @@ for (const { name, file } of overlays) {
   const findings = [
     ...(await validateSchemas(objects)),
     ...checkPolicy(objects, facts, { minReplicas: minReplicas[name] }),
+    ...checkMonitoring(objects, facts.metrics),
+    ...requiredMonitoring(objects, monitored.has(name)),
   ].map((f) => (f.object.startsWith(`${name}:`) ? f : { ...f, object: `${name}: ${f.object}` }));
   findings.forEach((f) => console.log(formatFinding(f)));
   console.log(`${name}: ${objects.length} objects, ${findings.length} finding(s)`);
@@ -53,12 +69,6 @@ for (const file of podFiles) {
   const findings = [...(await validateSchemas(objects)), ...checkPods(objects)];
   findings.forEach((f) => console.log(formatFinding(f)));
   console.log(`${name}: ${objects.length} objects, ${findings.length} finding(s)`);
-  total += findings.length;
-}
-if (alertsFile) {
-  const findings = checkAlerts(alertsFile, facts.metrics);
-  findings.forEach((f) => console.log(formatFinding(f)));
-  console.log(`alerts: ${findings.length} finding(s)`);
   total += findings.length;
 }
 process.exit(total ? 1 : 0);

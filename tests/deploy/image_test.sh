@@ -99,7 +99,7 @@ exec 3<>"/dev/tcp/127.0.0.1/$metrics_port" || cercles_die "the metrics port $met
 printf 'GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3
 metrics="$(cat <&3)"
 exec 3<&-
-grep -q 'cercles_grpc_server_handled_total{.*Health/Check' <<<"$metrics" ||
+grep -q 'grpc_server_handled_total{.*grpc_method="Check",grpc_service="grpc.health.v1.Health"' <<<"$metrics" ||
   cercles_die "the metrics do not count the health call: $(head -c 500 <<<"$metrics")"
 
 # SIGTERM to the service itself (buildah run relays nothing when it is killed):

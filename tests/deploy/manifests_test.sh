@@ -4,7 +4,9 @@
 # validates every rendered object against the Kubernetes and cert-manager
 # schemas, applies the operations policy (probes, resources, security
 # context, PDBs, NetworkPolicies, image tags, complete configuration for each
-# service's flags...) and checks the Prometheus rules; then the policy
+# service's flags, native gRPC probes on the health port...) and checks the
+# monitoring component (PrometheusRule, PodMonitor, Grafana dashboard: it
+# parses and queries only metrics the services export); then the policy
 # self-test breaks the rendered overlays on purpose and expects each break to
 # be reported with its object and rule. Installs its npm packages
 # (tests/deploy/package.json) when node_modules is missing or stale.
@@ -47,8 +49,8 @@ pods=()
 for pod in "$k8s"/operations/*.yaml; do pods+=(--pods "$pod"); done
 
 status=0
-node "$here/check_manifests.mjs" --min-replicas production=2 \
-  --alerts "$k8s/alerts/cercles-rules.yaml" "${pods[@]}" "${overlays[@]}" || status=1
+node "$here/check_manifests.mjs" --min-replicas production=2 --monitoring production \
+  "${pods[@]}" "${overlays[@]}" || status=1
 node "$here/policy_selftest.mjs" "${overlays[@]}" || status=1
 ((status == 0)) && echo "manifests_test: passed ($(cercles_elapsed "$started"))"
 exit "$status"

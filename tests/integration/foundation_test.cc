@@ -486,33 +486,10 @@ TEST_P(FoundationTest, EveryRpcRefusesACallWithoutCredentials) {
   EXPECT_GE(calls, 90);
 }
 
-// What a service's /metrics says (plain HTTP GET on the port its "listening"
-// line reports); "" when it cannot be read.
-std::string ScrapeMetrics(const std::string& log) {
-  const std::string key = "\"metrics_port\":";
-  const size_t at = log.find(key);
-  if (at == std::string::npos) return "";
-  const int port = std::atoi(log.c_str() + at + key.size());
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string out;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-    const std::string request = "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n";
-    if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
-      char buffer[8192];
-      for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) out.append(buffer, n);
-    }
-  }
-  ::close(fd);
-  return out;
-}
-
 // The call metrics name only the RPCs the service registered: a path a client
-// makes up is counted as grpc_method="unknown" (a caller cannot grow the label
-// set), and a registered call is counted under its full name and code.
+// makes up is counted as grpc_service/grpc_method/grpc_type="unknown" (a caller
+// cannot grow the label set), and a registered call under its service, method,
+// type and code.
 TEST_P(FoundationTest, CallMetricsNameRegisteredMethodsAndCountAnyOtherPathAsUnknown) {
   mv1::ListCirclesRequest list;
   mv1::ListCirclesResponse listed;
@@ -531,8 +508,11 @@ TEST_P(FoundationTest, CallMetricsNameRegisteredMethodsAndCountAnyOtherPathAsUnk
       },
       absl::Seconds(5)))
       << metrics.substr(0, 2000);
-  EXPECT_THAT(metrics, HasSubstr("cercles_grpc_server_handled_total{grpc_code=\"OK\",grpc_method="
-                                 "\"/cercles.membership.v1.MembershipService/ListCircles\"} 1"));
+  EXPECT_THAT(metrics, HasSubstr("grpc_server_handled_total{grpc_code=\"OK\",grpc_method="
+                                 "\"ListCircles\",grpc_service=\"cercles.membership.v1."
+                                 "MembershipService\",grpc_type=\"unary\"} 1"));
+  EXPECT_THAT(metrics, HasSubstr("grpc_server_started_total{grpc_method=\"unknown\",grpc_service="
+                                 "\"unknown\",grpc_type=\"unknown\"} 2"));
   EXPECT_THAT(metrics, ::testing::Not(HasSubstr("NoSuchMethod")));
   EXPECT_THAT(metrics, ::testing::Not(HasSubstr("Invented")));
   // The database's statements are kept prepared: reuses are counted.

@@ -1,8 +1,11 @@
 #include "tests/integration/suite.h"
 
+#include <arpa/inet.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/impl/codegen/client_unary_call.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -17,6 +20,7 @@
 #include "absl/time/clock.h"
 #include "common/server/server.h"
 #include "gtest/gtest.h"
+#include "tests/support/health.h"
 
 namespace cercles::testing {
 namespace {
@@ -250,25 +254,8 @@ std::shared_ptr<grpc::Channel> Suite::CertChannel(const std::string& service,
 }
 
 bool Suite::Serving(const std::string& service) const {
-  // grpc.health.v1.Health/Check with service "" (an empty request); the
-  // response {status: SERVING} encodes as 0x08 0x01.
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  grpc::ByteBuffer request, response;
-  grpc::Slice empty("", 0);
-  request = grpc::ByteBuffer(&empty, 1);
-  auto channel = StaffChannel(service);
-  grpc::Status status = grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
-      channel.get(),
-      grpc::internal::RpcMethod("/grpc.health.v1.Health/Check",
-                                grpc::internal::RpcMethod::NORMAL_RPC),
-      &context, request, &response);
-  if (!status.ok()) return false;
-  std::vector<grpc::Slice> slices;
-  if (!response.Dump(&slices).ok()) return false;
-  std::string bytes;
-  for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  return bytes == std::string("\x08\x01", 2);
+  absl::StatusOr<Health> health = CheckHealth(StaffChannel(service).get());
+  return health.ok() && *health == Health::kServing;
 }
 
 absl::Status Suite::WaitServing(const std::string& service, absl::Duration timeout) const {
@@ -374,6 +361,33 @@ std::unique_ptr<grpc::ClientContext> SuiteTest::Bob() {
 }
 std::unique_ptr<grpc::ClientContext> SuiteTest::Dora() {
   return Context(TestCredentials().other_advisor_token);
+}
+
+int LoggedPort(const std::string& log, const std::string& key) {
+  const std::string quoted = absl::StrCat("\"", key, "\":");
+  const size_t at = log.find(quoted);
+  if (at == std::string::npos) return 0;
+  return std::atoi(log.c_str() + at + quoted.size());
+}
+
+std::string ScrapeMetrics(const std::string& log) {
+  const int port = LoggedPort(log, "metrics_port");
+  if (port == 0) return "";
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string out;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+    const std::string request = "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n";
+    if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
+      char buffer[8192];
+      for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) out.append(buffer, n);
+    }
+  }
+  ::close(fd);
+  return out;
 }
 
 bool Eventually(const std::function<bool()>& condition, absl::Duration timeout) {

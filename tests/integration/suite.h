@@ -124,6 +124,13 @@ struct CtlResult {
 CtlResult RunCerclesctl(const Suite& suite, const std::string& service, const std::string& token,
                         const std::vector<std::string>& args, const std::string& work_dir);
 
+// The port a service's "listening" log line reports under `key`
+// ("metrics_port", "health_port"); 0 when the log has none.
+int LoggedPort(const std::string& log, const std::string& key);
+// What a service's /metrics says (plain HTTP GET on the port its "listening"
+// line reports, from its log); "" when it cannot be read.
+std::string ScrapeMetrics(const std::string& log);
+
 // Polls `condition` every 50 ms until it is true or `timeout` passes.
 bool Eventually(const std::function<bool()>& condition, absl::Duration timeout);
 

@@ -48,7 +48,8 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CommandContext::Channel() {
 }
 
 void CommandContext::PrepareCall(grpc::ClientContext* call, bool with_deadline) const {
-  cerclesctl::PrepareCall(call, token_, with_deadline ? global_.timeout : absl::ZeroDuration());
+  cerclesctl::PrepareCall(call, token_, with_deadline ? global_.timeout : absl::ZeroDuration(),
+                          global_.traceparent);
 }
 
 int CommandContext::Fail(const grpc::Status& status) {

@@ -78,7 +78,9 @@ absl::StatusOr<std::string> LoadToken(const GlobalOptions& options) {
   return token;
 }
 
-void PrepareCall(grpc::ClientContext* call, const std::string& token, absl::Duration timeout) {
+void PrepareCall(grpc::ClientContext* call, const std::string& token, absl::Duration timeout,
+                 const std::string& traceparent) {
+  if (!traceparent.empty()) call->AddMetadata("traceparent", traceparent);
   if (!token.empty()) call->AddMetadata("authorization", absl::StrCat("Bearer ", token));
   if (timeout > absl::ZeroDuration()) {
     call->set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(timeout));

@@ -23,9 +23,10 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> OpenChannel(const GlobalOptions& 
 // "" when neither was given.
 absl::StatusOr<std::string> LoadToken(const GlobalOptions& options);
 
-// Sets what every call carries: the bearer token (when not empty) and, when
-// `timeout` is positive, a deadline that far from now.
-void PrepareCall(grpc::ClientContext* call, const std::string& token, absl::Duration timeout);
+// Sets what every call carries: the bearer token and the W3C traceparent (each
+// when not empty) and, when `timeout` is positive, a deadline that far from now.
+void PrepareCall(grpc::ClientContext* call, const std::string& token, absl::Duration timeout,
+                 const std::string& traceparent = "");
 
 }  // namespace cercles::cerclesctl
 

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/util/trace.h"
 
 namespace cercles::cerclesctl {
 
@@ -29,6 +30,9 @@ const std::vector<OptionSpec>& GlobalOptionSpecs() {
       {"output", "table|json", "output format, default table (CERCLES_OUTPUT)"},
       {"timeout", "DURATION", "deadline of each call, default 10s (CERCLES_TIMEOUT)"},
       {"server-name", "NAME", "name the server certificate must carry (CERCLES_SERVER_NAME)"},
+      {"traceparent", "HEADER",
+       "W3C trace context sent with every call, 00-TRACE_ID-SPAN_ID-FLAGS; default: a new "
+       "trace per command (CERCLES_TRACEPARENT)"},
       {"help", "", "show usage"},
   };
   return *kSpecs;
@@ -118,6 +122,18 @@ absl::StatusOr<GlobalOptions> ResolveGlobalOptions(const ParsedArgs& args, const
   } else {
     return absl::InvalidArgumentError(
         absl::StrCat("--output must be table or json, not \"", output, "\""));
+  }
+
+  if (auto traceparent = Lookup(args, env, "traceparent")) {
+    if (!trace::ParseTraceparent(*traceparent).has_value()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--traceparent must be a W3C traceparent such as "
+                       "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01, not \"",
+                       *traceparent, "\""));
+    }
+    options.traceparent = *traceparent;
+  } else {
+    options.traceparent = trace::NewTrace().Traceparent();
   }
 
   if (auto timeout = Lookup(args, env, "timeout")) {

@@ -26,6 +26,9 @@ struct GlobalOptions {
   bool insecure = false;    // plaintext
   OutputFormat output = OutputFormat::kTable;
   absl::Duration timeout = absl::Seconds(10);  // deadline of each call
+  // W3C traceparent of every call: --traceparent, else a new trace's root span,
+  // so the services' logs of one command share its trace id.
+  std::string traceparent;
 };
 
 // Reads an environment variable; nullopt when unset or empty.

@@ -5,15 +5,19 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/util/trace.h"
 #include "tools/cerclesctl/connection.h"
 
 namespace cercles::demo {
 
 absl::Status CallWithRetries(const CallOptions& options, const std::string& what,
                              const std::function<grpc::Status(grpc::ClientContext*)>& rpc) {
+  // Each demo call is a trace of its own (its retries included), so the
+  // services' log lines of one step share a trace id.
+  const std::string traceparent = trace::NewTrace().Traceparent();
   for (int attempt = 0;; ++attempt) {
     grpc::ClientContext context;
-    cerclesctl::PrepareCall(&context, options.token, options.timeout);
+    cerclesctl::PrepareCall(&context, options.token, options.timeout, traceparent);
     const grpc::Status status = rpc(&context);
     if (options.calls != nullptr) ++*options.calls;
     if (status.ok()) return absl::OkStatus();

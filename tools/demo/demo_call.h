@@ -22,7 +22,8 @@ struct CallOptions {
   std::atomic<int64_t>* calls = nullptr;  // counts every attempt when set
 };
 
-// The error names `what`; an ALREADY_EXISTS (a request id reused for another
+// Every attempt carries the same new W3C traceparent. The error names `what`;
+// an ALREADY_EXISTS (a request id reused for another
 // request) or PERMISSION_DENIED adds a hint about the demo's usual causes.
 absl::Status CallWithRetries(const CallOptions& options, const std::string& what,
                              const std::function<grpc::Status(grpc::ClientContext*)>& rpc);

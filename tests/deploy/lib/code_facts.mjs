@@ -41,7 +41,8 @@ export function serviceEnvNames() {
   return result;
 }
 
-// Metric families the code registers ("cercles_..." and "process_..." names).
+// Metric families the code registers ("cercles_...", "process_..." and the
+// go-grpc-prometheus "grpc_server_..." / "grpc_client_..." names).
 export function exportedMetrics() {
   const names = new Set();
   const walk = (dir) => {
@@ -49,7 +50,7 @@ export function exportedMetrics() {
       const relative = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(relative);
       else if (/\.(cc|h)$/.test(entry.name)) {
-        for (const m of read(relative).matchAll(/"((?:cercles|process)_[a-z0-9_]+)"/g)) names.add(m[1]);
+        for (const m of read(relative).matchAll(/"((?:cercles|process|grpc_server|grpc_client)_[a-z0-9_]+)"/g)) names.add(m[1]);
       }
     }
   };

@@ -22,7 +22,7 @@ const EXPECTED_INGRESS = {
 // plus what the defaults get wrong in a pod (a loopback listen address, no
 // metrics, plaintext-free TLS, staff tokens, service identities).
 const REQUIRED_ENV = {
-  common: ["CERCLES_LISTEN", "CERCLES_METRICS_LISTEN", "CERCLES_DATABASE_URL", "CERCLES_FUND_ID",
+  common: ["CERCLES_LISTEN", "CERCLES_METRICS_LISTEN", "CERCLES_HEALTH_LISTEN", "CERCLES_DATABASE_URL", "CERCLES_FUND_ID",
     "CERCLES_TLS_CERT", "CERCLES_TLS_KEY", "CERCLES_TLS_CA", "CERCLES_TOKENS_FILE",
     "CERCLES_TRUSTED_SERVICES"],
   membership: [],
@@ -218,20 +218,6 @@ function checkSecurityContext(workload, findings) {
   }
 }
 
-function durationSeconds(text) {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text ?? "");
-  if (!m) return undefined;
-  return Number(m[1]) * { ms: 0.001, s: 1, m: 60 }[m[2]];
-}
-
-function argValue(args, name) {
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === name) return args[i + 1];
-    if (args[i].startsWith(`${name}=`)) return args[i].slice(name.length + 1);
-  }
-  return undefined;
-}
-
 function checkProbes(objects, workload, findings) {
   const spec = podSpec(workload);
   for (const c of spec.containers ?? []) {
@@ -250,38 +236,23 @@ function checkProbes(objects, workload, findings) {
         }
       }
       if (!isCercles(workload)) continue;
-      const service = appName(workload);
-      if (probe.grpc || probe.httpGet || probe.tcpSocket) {
-        findings.push(finding(workload, "probes", `${where}: ${probeName} must run cerclesctl health (exec): the service serves gRPC over TLS only and the kubelet's grpc probe speaks plaintext`));
+      // The kubelet's native gRPC probe speaks plaintext: it checks the
+      // health-only port (CERCLES_HEALTH_LISTEN), never the TLS port, and no
+      // process is started in the pod per probe.
+      if (probe.exec) {
+        findings.push(finding(workload, "probes", `${where}: ${probeName} must be a native grpc probe on the "health" port, not exec (a process per probe)`));
         continue;
       }
-      const command = probe.exec?.command ?? [];
-      if (command[0] !== "cerclesctl" || command[command.length - 1] !== "health") {
-        findings.push(finding(workload, "probes", `${where}: ${probeName} must be ["cerclesctl", ..., "health"], not ${JSON.stringify(command)}`));
+      const healthPort = containerPort(c, "health")?.containerPort;
+      if (healthPort === undefined) {
+        findings.push(finding(workload, "probes", `${where}: declares no "health" port (CERCLES_HEALTH_LISTEN) for the grpc probes`));
         continue;
       }
-      const address = hostPort(argValue(command, "--address"));
-      const grpcPort = containerPort(c, "grpc")?.containerPort;
-      if (!address || !["127.0.0.1", "localhost", "[::1]"].includes(address.host) || address.port !== grpcPort) {
-        findings.push(finding(workload, "probes", `${where}: ${probeName} must check --address=127.0.0.1:${grpcPort} (the grpc port)`));
+      if (!probe.grpc || probe.grpc.port !== healthPort) {
+        findings.push(finding(workload, "probes", `${where}: ${probeName} must be grpc on the "health" port ${healthPort} (plaintext, health only), not ${JSON.stringify(probe.grpc ?? probe)}`));
       }
-      if (argValue(command, "--server-name") !== service) {
-        findings.push(finding(workload, "probes", `${where}: ${probeName} must pass --server-name=${service} (the name in the certificate)`));
-      }
-      if (command.includes("--insecure")) {
-        findings.push(finding(workload, "probes", `${where}: ${probeName} must not use --insecure: the service serves TLS`));
-      }
-      for (const flag of ["--ca", "--cert", "--key"]) {
-        const file = argValue(command, flag);
-        if (file === undefined) {
-          findings.push(finding(workload, "probes", `${where}: ${probeName} needs ${flag} (TLS, and a client certificate for CERCLES_REQUIRE_CLIENT_CERT)`));
-        } else if (!mountFor(c, spec, file)) {
-          findings.push(finding(workload, "probes", `${where}: ${probeName} reads ${file}, which is on no mounted volume`));
-        }
-      }
-      const timeout = durationSeconds(argValue(command, "--timeout") ?? "10s");
-      if (timeout === undefined || timeout >= (probe.timeoutSeconds ?? 1)) {
-        findings.push(finding(workload, "probes", `${where}: ${probeName}: cerclesctl --timeout must be shorter than timeoutSeconds (${probe.timeoutSeconds ?? 1})`));
+      if (probe.grpc?.service) {
+        findings.push(finding(workload, "probes", `${where}: ${probeName} must check the server's overall status (no grpc.service)`));
       }
     }
   }
@@ -323,7 +294,8 @@ function checkEnv(objects, workload, facts, findings) {
   }
   const value = (name) => env.get(name)?.value;
   const valueIsTrue = (v) => ["true", "1", "yes"].includes(String(v).toLowerCase());
-  for (const [name, portName] of [["CERCLES_LISTEN", "grpc"], ["CERCLES_METRICS_LISTEN", "metrics"]]) {
+  for (const [name, portName] of [["CERCLES_LISTEN", "grpc"], ["CERCLES_METRICS_LISTEN", "metrics"],
+    ["CERCLES_HEALTH_LISTEN", "health"]]) {
     if (value(name) === undefined) continue;
     const hp = hostPort(value(name));
     const declared = containerPort(container, portName)?.containerPort;

@@ -1,6 +1,6 @@
 // Schema validation of rendered objects, offline:
 //  1. kubernetes-models' validators (the Kubernetes OpenAPI schemas, and the
-//     cert-manager CRDs' schemas): types, required fields, enums, formats;
+//     cert-manager and Prometheus Operator CRDs' schemas): types, required fields, enums, formats;
 //  2. TypeScript's excess-property check against the same models' type
 //     declarations: unknown fields (a misspelt `readinessProbes` that the API
 //     server would drop or refuse) — the JSON schemas allow any extra field.
@@ -17,6 +17,9 @@ const PACKAGE_DIR = path.resolve(HERE, "..");
 function moduleFor(apiVersion) {
   if (apiVersion === "cert-manager.io/v1" || apiVersion === "acme.cert-manager.io/v1") {
     return `@kubernetes-models/cert-manager/${apiVersion}`;
+  }
+  if (apiVersion === "monitoring.coreos.com/v1") {
+    return `@kubernetes-models/prometheus-operator/${apiVersion}`;
   }
   return `kubernetes-models/${apiVersion}`;
 }

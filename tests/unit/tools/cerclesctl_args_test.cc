@@ -143,6 +143,24 @@ TEST(cerclesctlGlobalOptions, RequiresCaUnlessInsecure) {
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST(cerclesctlGlobalOptions, TraceparentIsGivenOrANewTracePerCommand) {
+  const std::string given = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  auto flag = Resolve({"--address", "a:1", "--insecure", "--traceparent", given});
+  ASSERT_TRUE(flag.ok()) << flag.status();
+  EXPECT_EQ(flag->traceparent, given);
+  auto env = Resolve({"--address", "a:1", "--insecure"}, {{"CERCLES_TRACEPARENT", given}});
+  ASSERT_TRUE(env.ok()) << env.status();
+  EXPECT_EQ(env->traceparent, given);
+  auto first = Resolve({"--address", "a:1", "--insecure"});
+  auto second = Resolve({"--address", "a:1", "--insecure"});
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_THAT(first->traceparent, ::testing::MatchesRegex("00-[0-9a-f]{32}-[0-9a-f]{16}-01"));
+  EXPECT_NE(first->traceparent.substr(3, 32), second->traceparent.substr(3, 32));
+  EXPECT_THAT(
+      Resolve({"--address", "a:1", "--insecure", "--traceparent", "00-abc"}).status().message(),
+      HasSubstr("--traceparent must be a W3C traceparent"));
+}
+
 TEST(cerclesctlGlobalOptions, RejectsBadValues) {
   EXPECT_THAT(Resolve({"--insecure"}).status().message(), HasSubstr("no server address"));
   EXPECT_THAT(Resolve({"--address", "a:1", "--insecure", "--output", "yaml"}).status().message(),

@@ -169,6 +169,16 @@ TEST(RegistryTest, CallbackGaugeIsEvaluatedAtRenderTime) {
   EXPECT_THAT(r.Render(), HasSubstr("\ncb 0.125\n"));
 }
 
+// The value of an unlabelled series in a rendered page (-1 when absent).
+double value_of_text(const std::string& text, const std::string& name) {
+  const size_t pos = text.find("\n" + name + " ");
+  if (pos == std::string::npos) return -1.0;
+  const size_t start = pos + name.size() + 2;
+  double v = -1;
+  if (!absl::SimpleAtod(text.substr(start, text.find('\n', start) - start), &v)) return -1.0;
+  return v;
+}
+
 TEST(RegistryTest, ProcessMetrics) {
   Registry r;
   RegisterProcessMetrics(&r);
@@ -190,6 +200,31 @@ TEST(RegistryTest, ProcessMetrics) {
   const double start = value_of("process_start_time_seconds");
   EXPECT_LE(start, now + 1);
   EXPECT_GT(start, now - 24 * 3600);  // this test binary did not start yesterday
+
+  EXPECT_THAT(text, HasSubstr("# TYPE process_cpu_seconds_total counter\n"));
+  // Burn a little CPU: the counter moves with it.
+  const double cpu = value_of("process_cpu_seconds_total");
+  EXPECT_GE(cpu, 0);
+  volatile uint64_t sink = 0;
+  for (const absl::Time until = absl::Now() + absl::Milliseconds(50); absl::Now() < until;) ++sink;
+  EXPECT_GT(value_of_text(r.Render(), "process_cpu_seconds_total"), cpu);
+  // stdin, stdout and stderr at least, below the limit.
+  const double fds = value_of("process_open_fds");
+  EXPECT_GE(fds, 3);
+  EXPECT_GT(value_of("process_max_fds"), fds);
+  EXPECT_GE(value_of("process_threads"), 1);
+  EXPECT_GT(value_of("process_virtual_memory_bytes"), value_of("process_resident_memory_bytes"));
+}
+
+TEST(RegistryTest, FastLatencyBucketsStartAtFiftyMicroseconds) {
+  const std::vector<double> b = FastLatencyBuckets();
+  ASSERT_FALSE(b.empty());
+  EXPECT_DOUBLE_EQ(b.front(), 0.00005);
+  EXPECT_DOUBLE_EQ(b.back(), 1);
+  Registry r;
+  r.GetHistogram("redis_seconds", "R.", {}, FastLatencyBuckets())->Observe(0.00012);
+  EXPECT_THAT(r.Render(), HasSubstr("redis_seconds_bucket{le=\"0.0001\"} 0\n"
+                                    "redis_seconds_bucket{le=\"0.00025\"} 1\n"));
 }
 
 // --- MetricsHttpServer over a real socket ---

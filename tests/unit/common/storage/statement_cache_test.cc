@@ -4,9 +4,11 @@
 // a statement run again on a connection is not parsed again (StatementStatsOf).
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/storage/database.h"
 #include "common/storage/statement_stats.h"
 #include "gtest/gtest.h"
@@ -316,6 +318,42 @@ TEST_P(StatementCacheTest, StatementsThatAreNotCachedStillWork) {
   })));
   const StatementStats after = StatementStatsOf(*single_);
   EXPECT_GE(after.uncached - before.uncached, 2);
+}
+
+// The pool's figures (the cercles_db_pool_* metrics): connections in use and
+// idle, and a caller that waits for the only connection is counted.
+TEST_P(StatementCacheTest, PoolStatsCountConnectionsInUseIdleAndWaits) {
+  PoolStats stats = PoolStatsOf(*single_);
+  EXPECT_EQ(stats.max_connections, 1);
+  EXPECT_EQ(stats.in_use, 0);
+  EXPECT_EQ(stats.idle, 1);
+  EXPECT_EQ(stats.waiting, 0);
+  const int64_t waits = stats.waits;
+
+  absl::StatusOr<std::unique_ptr<Transaction>> held = single_->Begin(TxMode::kRead);
+  ASSERT_TRUE(IsOk(held));
+  stats = PoolStatsOf(*single_);
+  EXPECT_EQ(stats.in_use, 1);
+  EXPECT_EQ(stats.idle, 0);
+
+  std::thread second([&] {
+    EXPECT_TRUE(IsOk(RunInTransaction(
+        *single_, TxMode::kRead, [](Transaction& tx) { return tx.Query("SELECT 1").status(); })));
+  });
+  const absl::Time until = absl::Now() + absl::Seconds(5);
+  while (PoolStatsOf(*single_).waiting == 0 && absl::Now() < until) {
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  EXPECT_EQ(PoolStatsOf(*single_).waiting, 1);
+  absl::SleepFor(absl::Milliseconds(5));
+  held->reset();
+  second.join();
+  stats = PoolStatsOf(*single_);
+  EXPECT_EQ(stats.waiting, 0);
+  EXPECT_EQ(stats.waits, waits + 1);
+  EXPECT_GT(stats.wait_seconds, 0);
+  EXPECT_EQ(stats.in_use, 0);
+  EXPECT_EQ(stats.idle, 1);
 }
 
 }  // namespace

@@ -1,0 +1,176 @@
+// The runner's parts around the handlers: the plaintext health-only listener
+// (the status of the main port's health service, nothing else served there,
+// NOT_SERVING while draining), a span per call (the handler sees its own
+// traceparent: the caller's trace, a new span id), and the RPC metrics of both
+// sides under go-grpc-prometheus's names and labels.
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/client_unary_call.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "cercles/bench/v1/echo.grpc.pb.h"
+#include "common/server/server.h"
+#include "common/util/trace.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/health.h"
+
+namespace cercles::server {
+namespace {
+
+using ::cercles::testing::CheckHealth;
+using ::cercles::testing::Health;
+using ::testing::HasSubstr;
+
+// Echoes, and keeps the traceparent its handler saw.
+class TracedEcho final : public bench::v1::EchoService::CallbackService {
+ public:
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
+                                 const bench::v1::EchoRequest* request,
+                                 bench::v1::EchoResponse* response) override {
+    {
+      absl::MutexLock lock(&mu_);
+      seen_ = TraceParentOf(*context);
+    }
+    response->set_message(request->message());
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+  std::string seen() {
+    absl::MutexLock lock(&mu_);
+    return seen_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::string seen_ ABSL_GUARDED_BY(mu_);
+};
+
+grpc::Status CallRaw(grpc::Channel* channel, const char* path) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  grpc::Slice empty("", 0);
+  grpc::ByteBuffer request(&empty, 1), response;
+  return grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+      channel, grpc::internal::RpcMethod(path, grpc::internal::RpcMethod::NORMAL_RPC), &context,
+      request, &response);
+}
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerOptions options;
+    options.name = "runner-test";
+    options.insecure = true;
+    options.health_listen = "127.0.0.1:0";
+    runner_ = std::make_unique<ServerRunner>(options);
+    ASSERT_TRUE(runner_->Init().ok());
+    runner_->AddService(&echo_, bench::v1::EchoService::service_full_name());
+    ASSERT_TRUE(runner_->Start().ok());
+    ASSERT_GT(runner_->health_port(), 0);
+    ASSERT_NE(runner_->health_port(), runner_->port());
+    main_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", runner_->port()),
+                                grpc::InsecureChannelCredentials());
+    health_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", runner_->health_port()),
+                                  grpc::InsecureChannelCredentials());
+  }
+
+  TracedEcho echo_;
+  std::unique_ptr<ServerRunner> runner_;
+  std::shared_ptr<grpc::Channel> main_, health_;
+};
+
+TEST_F(RunnerTest, HealthPortReportsTheMainPortsStatusInPlaintextAndServesNothingElse) {
+  EXPECT_EQ(CheckHealth(health_.get()).value(), Health::kNotServing);  // listening, not ready
+  EXPECT_EQ(CheckHealth(main_.get()).value(), Health::kNotServing);
+  runner_->SetServing(true);
+  EXPECT_EQ(CheckHealth(health_.get()).value(), Health::kServing);
+  EXPECT_EQ(CheckHealth(main_.get()).value(), Health::kServing);
+
+  // The services and reflection answer on the main port only.
+  EXPECT_EQ(CallRaw(main_.get(), "/cercles.bench.v1.EchoService/Echo").error_code(),
+            grpc::StatusCode::OK);
+  for (const char* path :
+       {"/cercles.bench.v1.EchoService/Echo",
+        "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+        "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", "/made.up.Service/Invented"}) {
+    EXPECT_EQ(CallRaw(health_.get(), path).error_code(), grpc::StatusCode::UNIMPLEMENTED) << path;
+  }
+
+  // Draining: NOT_SERVING on the health port while the calls drain, then gone.
+  absl::StatusOr<Health> while_draining;
+  runner_->RequestStop();
+  runner_->WaitForTermination([&] { while_draining = CheckHealth(health_.get()); });
+  ASSERT_TRUE(while_draining.ok()) << while_draining.status();
+  EXPECT_EQ(*while_draining, Health::kNotServing);
+  EXPECT_FALSE(CheckHealth(health_.get()).ok());
+}
+
+TEST_F(RunnerTest, EachCallIsASpanOfItsCallersTraceOrStartsOne) {
+  runner_->SetServing(true);
+  bench::v1::EchoService::Stub stub(main_);
+  bench::v1::EchoRequest request;
+  bench::v1::EchoResponse response;
+  const trace::TraceContext caller = trace::NewTrace();
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("traceparent", caller.Traceparent());
+    ASSERT_TRUE(stub.Echo(&context, request, &response).ok());
+  }
+  std::optional<trace::TraceContext> seen = trace::ParseTraceparent(echo_.seen());
+  ASSERT_TRUE(seen.has_value()) << echo_.seen();
+  EXPECT_EQ(seen->trace_id, caller.trace_id);
+  EXPECT_NE(seen->span_id, caller.span_id);
+
+  for (const char* header : {"", "garbage"}) {
+    grpc::ClientContext context;
+    if (*header != '\0') context.AddMetadata("traceparent", header);
+    ASSERT_TRUE(stub.Echo(&context, request, &response).ok());
+    std::optional<trace::TraceContext> root = trace::ParseTraceparent(echo_.seen());
+    ASSERT_TRUE(root.has_value()) << echo_.seen();
+    EXPECT_NE(root->trace_id, caller.trace_id);
+  }
+}
+
+TEST_F(RunnerTest, ServerAndClientMetricsUseTheStandardNamesAndLabels) {
+  runner_->SetServing(true);
+  ChannelOptions options;
+  options.address = absl::StrCat("127.0.0.1:", runner_->port());
+  options.insecure = true;
+  options.metrics = runner_->metrics();
+  auto channel = MakeChannel(options);
+  ASSERT_TRUE(channel.ok());
+  bench::v1::EchoService::Stub stub(*channel);
+  bench::v1::EchoRequest request;
+  bench::v1::EchoResponse response;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub.Echo(&context, request, &response).ok());
+  EXPECT_EQ(CallRaw(channel->get(), "/made.up.Service/Invented").error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+
+  const std::string labels =
+      "grpc_method=\"Echo\",grpc_service=\"cercles.bench.v1.EchoService\",grpc_type=\"unary\"";
+  const std::string text = runner_->metrics()->Render();
+  for (const char* side : {"server", "client"}) {
+    EXPECT_THAT(text, HasSubstr(absl::StrCat("grpc_", side, "_started_total{", labels, "} 1\n")));
+    EXPECT_THAT(text, HasSubstr(absl::StrCat("grpc_", side, "_handled_total{grpc_code=\"OK\",",
+                                             labels, "} 1\n")));
+    EXPECT_THAT(text,
+                HasSubstr(absl::StrCat("grpc_", side, "_msg_received_total{", labels, "} 1\n")));
+    EXPECT_THAT(text, HasSubstr(absl::StrCat("grpc_", side, "_msg_sent_total{", labels, "} 1\n")));
+    EXPECT_THAT(
+        text, HasSubstr(absl::StrCat("grpc_", side, "_handling_seconds_count{", labels, "} 1\n")));
+    EXPECT_THAT(text, HasSubstr(absl::StrCat(
+                          "grpc_", side,
+                          "_handled_total{grpc_code=\"UNIMPLEMENTED\",grpc_method=\"unknown\","
+                          "grpc_service=\"unknown\",grpc_type=\"unknown\"} 1\n")));
+  }
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("Invented")));
+}
+
+}  // namespace
+}  // namespace cercles::server
