@@ -9,12 +9,13 @@
 #include "common/util/clock.h"
 #include "common/util/crypto.h"
 #include "common/util/status.h"
+#include "common/util/trace.h"
 
 namespace cercles::events {
 namespace {
 
 constexpr int64_t kOutboxLockId = 0x636572636c6f7574;  // "cerclout"
-// Rows per INSERT: 6 parameters each, far below both engines' limits.
+// Rows per INSERT: 7 parameters each, far below both engines' limits.
 constexpr size_t kRowsPerInsert = 100;
 
 // The events a transaction appended, written by its COMMIT in one go.
@@ -28,11 +29,12 @@ class PendingEvents final : public storage::Transaction::DeferredWork {
     for (size_t first = 0; first < rows_.size(); first += kRowsPerInsert) {
       const size_t count = std::min(kRowsPerInsert, rows_.size() - first);
       std::string sql =
-          "INSERT INTO outbox (event_id, type, subject, fund_id, occur_time_us, payload) VALUES ";
+          "INSERT INTO outbox (event_id, type, subject, fund_id, occur_time_us, payload, "
+          "traceparent) VALUES ";
       std::vector<storage::Value> params;
-      params.reserve(count * 6);
+      params.reserve(count * 7);
       for (size_t i = first; i < first + count; ++i) {
-        absl::StrAppend(&sql, i == first ? "" : ", ", "(?, ?, ?, ?, ?, ?)");
+        absl::StrAppend(&sql, i == first ? "" : ", ", "(?, ?, ?, ?, ?, ?, ?)");
         for (storage::Value& value : rows_[i]) params.push_back(std::move(value));
       }
       CERCLES_ASSIGN_OR_RETURN(int64_t inserted, tx.Exec(sql, params));
@@ -55,16 +57,18 @@ class PendingEvents final : public storage::Transaction::DeferredWork {
 
 }  // namespace
 
-storage::Migration OutboxMigration(int version) {
-  return {version, "outbox",
-          "CREATE TABLE outbox ("
-          " sequence {{SERIAL_PK}},"
-          " event_id TEXT NOT NULL UNIQUE,"
-          " type TEXT NOT NULL,"
-          " subject TEXT NOT NULL,"
-          " fund_id TEXT NOT NULL,"
-          " occur_time_us BIGINT NOT NULL,"
-          " payload {{BLOB}} NOT NULL)"};
+std::vector<storage::Migration> OutboxMigrations() {
+  return {{1, "outbox",
+           "CREATE TABLE outbox ("
+           " sequence {{SERIAL_PK}},"
+           " event_id TEXT NOT NULL UNIQUE,"
+           " type TEXT NOT NULL,"
+           " subject TEXT NOT NULL,"
+           " fund_id TEXT NOT NULL,"
+           " occur_time_us BIGINT NOT NULL,"
+           " payload {{BLOB}} NOT NULL)"},
+          {2, "the trace context of each event",
+           "ALTER TABLE outbox ADD COLUMN traceparent TEXT NOT NULL DEFAULT ''"}};
 }
 
 absl::StatusOr<std::string> AppendEvent(storage::Transaction& tx, const std::string& fund_id,
@@ -83,13 +87,14 @@ absl::StatusOr<std::string> AppendEvent(storage::Transaction& tx, const std::str
   // Time-ordered: the outbox's unique index of event ids grows at its end.
   std::string event_id = NewTimeOrderedUuid();
   std::vector<storage::Value> row;
-  row.reserve(6);
+  row.reserve(7);
   row.emplace_back(event_id);
   row.emplace_back(payload.GetTypeName());
   row.emplace_back(subject);
   row.emplace_back(fund_id);
   row.emplace_back(ToMicros(now));
   row.emplace_back(storage::Blob{std::move(bytes)});
+  row.emplace_back(trace::CurrentTraceparent());
   tx.Deferred<PendingEvents>().Add(std::move(row));
   return event_id;
 }
@@ -100,8 +105,8 @@ absl::StatusOr<std::vector<cercles::common::v1::Event>> ReadEvents(storage::Data
   CERCLES_ASSIGN_OR_RETURN(auto tx, db.Begin(storage::TxMode::kRead));
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows rows,
-      tx->Query("SELECT sequence, event_id, type, subject, fund_id, occur_time_us, payload "
-                "FROM outbox WHERE sequence > ? ORDER BY sequence LIMIT ?",
+      tx->Query("SELECT sequence, event_id, type, subject, fund_id, occur_time_us, payload, "
+                "traceparent FROM outbox WHERE sequence > ? ORDER BY sequence LIMIT ?",
                 {after_sequence, static_cast<int64_t>(limit)}));
   std::vector<cercles::common::v1::Event> events;
   events.reserve(rows.size());
@@ -115,6 +120,7 @@ absl::StatusOr<std::vector<cercles::common::v1::Event>> ReadEvents(storage::Data
     SetTimestampMicros(row.Int(5), e.mutable_occur_time());
     e.mutable_payload()->set_type_url(absl::StrCat("type.googleapis.com/", row.Text(2)));
     e.mutable_payload()->set_value(row.Bytes(6));
+    e.set_traceparent(row.Text(7));
   }
   CERCLES_RETURN_IF_ERROR(tx->Commit());
   return events;

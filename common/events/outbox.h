@@ -24,11 +24,13 @@
 
 namespace cercles::events {
 
-// The outbox table, to include in a service's migration list.
-storage::Migration OutboxMigration(int version);
+// The outbox table's migrations (component "outbox"), the same in every service.
+std::vector<storage::Migration> OutboxMigrations();
 
 // Appends an event to the outbox inside `tx`: the one way to emit an event.
-// What is stored is `payload` with every field marked
+// It carries the trace context of the span the thread works for
+// (trace::CurrentTraceparent: the call whose write emitted it, or the event
+// being applied). What is stored is `payload` with every field marked
 // `[(cercles.common.v1.sensitive) = true]` cleared at any depth (`payload` itself
 // is left as it is), so no caller redacts by hand. Returns the event's
 // event_id.

@@ -9,6 +9,7 @@
 #include "common/util/crypto.h"
 #include "common/util/log.h"
 #include "common/util/status.h"
+#include "common/util/trace.h"
 
 namespace cercles::events {
 
@@ -87,13 +88,19 @@ absl::Status EventSubscriber::ApplyBatch(const std::vector<cercles::common::v1::
           // Each event in a savepoint: one that fails is undone alone, and the
           // ones before it still commit (as when each had its own transaction).
           CERCLES_RETURN_IF_ERROR(tx.Savepoint("event"));
+          // Applied in a span of this service's, a child of the one that
+          // emitted the event: what applying it emits carries the same trace.
+          const trace::TraceContext span =
+              trace::StartSpan(trace::ParseTraceparent(event.traceparent()));
+          const trace::ScopedTraceparent in_span(span.Traceparent());
           absl::Status one = apply_(tx, event);
           if (absl::IsAborted(one)) return one;  // the whole transaction is retried
           if (!one.ok()) {
             CERCLES_RETURN_IF_ERROR(tx.RollbackToSavepoint("event"));
             CERCLES_RETURN_IF_ERROR(tx.ReleaseSavepoint("event"));
-            failure = absl::Status(one.code(), absl::StrCat("event ", event.sequence(), " (",
-                                                            event.type(), "): ", one.message()));
+            failure = absl::Status(
+                one.code(), absl::StrCat("event ", event.sequence(), " (", event.type(), ", trace ",
+                                         span.trace_id, "): ", one.message()));
             break;
           }
           CERCLES_RETURN_IF_ERROR(tx.ReleaseSavepoint("event"));

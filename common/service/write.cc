@@ -5,7 +5,9 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/server/server.h"
 #include "common/util/status.h"
+#include "common/util/trace.h"
 
 namespace cercles::service {
 namespace {
@@ -52,8 +54,12 @@ absl::Status RunWrite(const ServiceContext& context, grpc::ServerContextBase* ca
   // Hashed here, on the caller's thread: the write itself may run on the group
   // committer's leader, where every microsecond is paid by the whole batch.
   CERCLES_ASSIGN_OR_RETURN(idempotency::Key key, WriteKey(*context.authorizer, request, id_owner));
+  // The call's span, for the events the change emits: the write may run on
+  // another caller's thread (the group committer's leader).
+  const std::string traceparent = server::TraceParentOf(*call);
   idempotency::Outcome outcome;
   const storage::GroupCommitter::Write write = [&](storage::Transaction& tx) -> absl::Status {
+    const trace::ScopedTraceparent span(traceparent);
     CERCLES_ASSIGN_OR_RETURN(outcome,
                              idempotency::RunIn(tx, key, response, [&](storage::Transaction& tx) {
                                return change(tx, context.clock->Now());

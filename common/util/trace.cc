@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 #include <random>
+#include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -88,5 +90,16 @@ TraceContext StartSpan(const std::optional<TraceContext>& incoming) {
   AppendHex(RandomNonZero(), &span.span_id);
   return span;
 }
+
+namespace {
+thread_local std::string current_traceparent;
+}  // namespace
+
+const std::string& CurrentTraceparent() { return current_traceparent; }
+
+ScopedTraceparent::ScopedTraceparent(std::string traceparent)
+    : previous_(std::exchange(current_traceparent, std::move(traceparent))) {}
+
+ScopedTraceparent::~ScopedTraceparent() { current_traceparent = std::move(previous_); }
 
 }  // namespace cercles::trace

@@ -36,6 +36,22 @@ TraceContext StartSpan(const std::optional<TraceContext>& incoming);
 // A fresh root: a new trace id and span id (e.g. a command-line client's call).
 inline TraceContext NewTrace() { return StartSpan(std::nullopt); }
 
+// The traceparent of the span this thread works for ("" when none): what
+// events::AppendEvent stores with an event. Set for a scope, e.g. a write run
+// on the group committer's thread for a call, or an event applied for its
+// source's span; scopes nest and restore the previous value.
+const std::string& CurrentTraceparent();
+class ScopedTraceparent {
+ public:
+  explicit ScopedTraceparent(std::string traceparent);
+  ~ScopedTraceparent();
+  ScopedTraceparent(const ScopedTraceparent&) = delete;
+  ScopedTraceparent& operator=(const ScopedTraceparent&) = delete;
+
+ private:
+  std::string previous_;
+};
+
 }  // namespace cercles::trace
 
 #endif  // CERCLES_COMMON_UTIL_TRACE_H_

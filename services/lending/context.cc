@@ -9,7 +9,7 @@ std::vector<cercles::storage::Migration> LendingMigrations();
 namespace cercles::lending {
 
 absl::Status MigrateLending(storage::Database& db) {
-  CERCLES_RETURN_IF_ERROR(db.Migrate("outbox", {events::OutboxMigration(1)}));
+  CERCLES_RETURN_IF_ERROR(db.Migrate("outbox", events::OutboxMigrations()));
   CERCLES_RETURN_IF_ERROR(db.Migrate("idempotency", {idempotency::IdempotencyMigration(1)}));
   return db.Migrate("lending", LendingMigrations());
 }

@@ -15,7 +15,7 @@ std::vector<cercles::storage::Migration> MeetingMigrations();
 namespace cercles::membership {
 
 absl::Status MigrateMembership(storage::Database& db) {
-  CERCLES_RETURN_IF_ERROR(db.Migrate("outbox", {events::OutboxMigration(1)}));
+  CERCLES_RETURN_IF_ERROR(db.Migrate("outbox", events::OutboxMigrations()));
   CERCLES_RETURN_IF_ERROR(db.Migrate("idempotency", {idempotency::IdempotencyMigration(1)}));
   CERCLES_RETURN_IF_ERROR(db.Migrate("membership_people", PeopleMigrations()));
   CERCLES_RETURN_IF_ERROR(db.Migrate("membership", MembershipMigrations()));

@@ -19,7 +19,7 @@ using v1::NetworkCircle;
 
 absl::Status MigrateNetwork(storage::Database& db) {
   CERCLES_RETURN_IF_ERROR(db.Migrate("event_cursors", {events::CursorMigration(1)}));
-  CERCLES_RETURN_IF_ERROR(db.Migrate("outbox", {events::OutboxMigration(1)}));
+  CERCLES_RETURN_IF_ERROR(db.Migrate("outbox", events::OutboxMigrations()));
   CERCLES_RETURN_IF_ERROR(db.Migrate("idempotency", {idempotency::IdempotencyMigration(1)}));
   return db.Migrate("network", NetworkMigrations());
 }

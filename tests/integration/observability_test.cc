@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/storage/database.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/lending_fixture.h"
@@ -123,6 +124,17 @@ TEST_P(ObservabilityTest, OneLoanSubmissionIsOneTraceWithASpanPerHop) {
     EXPECT_TRUE(spans.insert(Field(line, "span_id")).second) << "span id seen twice: " << line;
   }
   EXPECT_EQ(spans.size(), membership.size() + 2);
+
+  // The event the submission emitted carries lending's span to its consumers
+  // (the outbox's traceparent, sent in Event.traceparent).
+  auto db = storage::Database::Open(suite_->DatabaseUrl("lending"));
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto tx = (*db)->Begin(storage::TxMode::kRead);
+  ASSERT_TRUE(tx.ok()) << tx.status();
+  auto rows = (*tx)->Query("SELECT traceparent FROM outbox ORDER BY sequence DESC LIMIT 1");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].Text(0), absl::StrCat("00-", trace_id, "-", lending_span, "-01"));
 
   // Lending counted its calls to membership as a client.
   const std::string metrics = ScrapeMetrics(suite_->Log("lending"));

@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +11,7 @@
 #include "common/events/watch.h"
 #include "common/observability/metrics.h"
 #include "common/util/status.h"
+#include "common/util/trace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/status_matchers.h"
@@ -22,7 +25,7 @@ using ::cercles::testing::StatusIs;
 std::unique_ptr<storage::Database> OpenWithSchema() {
   auto db = storage::Database::Open("sqlite::memory:");
   EXPECT_TRUE(db.ok()) << db.status();
-  EXPECT_TRUE((*db)->Migrate("outbox", {OutboxMigration(1)}).ok());
+  EXPECT_TRUE((*db)->Migrate("outbox", OutboxMigrations()).ok());
   EXPECT_TRUE((*db)->Migrate("event_cursors", {CursorMigration(1)}).ok());
   EXPECT_TRUE((*db)
                   ->Migrate("test", {{1, "applied",
@@ -43,6 +46,21 @@ absl::Status AppendCircle(storage::Database& db, const std::string& name, bool c
         return commit ? absl::OkStatus() : absl::AbortedError("rolled back on purpose");
       },
       /*attempts=*/1);
+}
+
+TEST(OutboxTest, AnEventCarriesTheSpanItsThreadWorksFor) {
+  auto db = OpenWithSchema();
+  const std::string span = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  {
+    const trace::ScopedTraceparent in_span(span);
+    ASSERT_TRUE(AppendCircle(*db, "circles/1").ok());
+  }
+  ASSERT_TRUE(AppendCircle(*db, "circles/2").ok());  // no span: none stored
+  auto events = ReadEvents(*db, 0, 100);
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].traceparent(), span);
+  EXPECT_EQ((*events)[1].traceparent(), "");
 }
 
 TEST(OutboxTest, EventsCommitWithTheirTransactionOnly) {
@@ -206,6 +224,45 @@ TEST(EventSubscriberTest, AppliesEachEventOnceAcrossReconnectsAndReplays) {
   EXPECT_EQ(requested_after[0], 0);
   EXPECT_EQ(requested_after[1], 3);  // resumes from the durable cursor
   EXPECT_EQ(requested_after[2], 5);
+}
+
+// An event is applied in a span of the consumer's own, a child of the span that
+// emitted it (what applying it emits carries the same trace); an event without
+// one gets a trace of its own.
+TEST(EventSubscriberTest, EachEventIsAppliedInAChildSpanOfItsSource) {
+  auto db = OpenWithSchema();
+  Event traced = MakeEvent(1);
+  traced.set_traceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+  absl::Mutex mu;
+  std::vector<std::string> spans;
+  EventSubscriber subscriber(
+      "membership", db.get(),
+      [&](grpc::ClientContext*, int64_t after) -> std::unique_ptr<EventStream> {
+        std::vector<Event> events;
+        if (after == 0) events = {traced, MakeEvent(2)};
+        return std::make_unique<ScriptedStream>(std::move(events),
+                                                grpc::Status(grpc::StatusCode::CANCELLED, ""));
+      },
+      [&](storage::Transaction&, const Event&) -> absl::Status {
+        absl::MutexLock lock(&mu);
+        spans.push_back(trace::CurrentTraceparent());
+        return absl::OkStatus();
+      },
+      nullptr);
+  subscriber.Start();
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (subscriber.cursor() < 2 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+  subscriber.Stop();
+  absl::MutexLock lock(&mu);
+  ASSERT_EQ(spans.size(), 2u);
+  std::optional<trace::TraceContext> first = trace::ParseTraceparent(spans[0]);
+  ASSERT_TRUE(first.has_value()) << spans[0];
+  EXPECT_EQ(first->trace_id, "0af7651916cd43dd8448eb211c80319c");
+  EXPECT_NE(first->span_id, "b7ad6b7169203331");
+  std::optional<trace::TraceContext> second = trace::ParseTraceparent(spans[1]);
+  ASSERT_TRUE(second.has_value()) << spans[1];
+  EXPECT_NE(second->trace_id, first->trace_id);
+  EXPECT_EQ(trace::CurrentTraceparent(), "");  // the scope ended with the apply
 }
 
 // A burst is applied in a few transactions, not one per event: the reader takes

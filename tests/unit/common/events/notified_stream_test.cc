@@ -154,7 +154,7 @@ class NotifiedStreamTest : public ::testing::Test {
     auto db = storage::Database::Open("sqlite::memory:");
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
-    ASSERT_TRUE(db_->Migrate("outbox", {OutboxMigration(1)}).ok());
+    ASSERT_TRUE(db_->Migrate("outbox", OutboxMigrations()).ok());
     service_ = std::make_unique<WatchService>(db_.get(), &notifier_, &stopping_);
     grpc::ServerBuilder builder;
     builder.RegisterService(service_.get());

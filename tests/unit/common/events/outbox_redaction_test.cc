@@ -32,7 +32,7 @@ using ::testing::IsEmpty;
 std::unique_ptr<storage::Database> OpenOutbox() {
   auto db = storage::Database::Open("sqlite::memory:");
   EXPECT_TRUE(db.ok()) << db.status();
-  EXPECT_TRUE((*db)->Migrate("outbox", {OutboxMigration(1)}).ok());
+  EXPECT_TRUE((*db)->Migrate("outbox", OutboxMigrations()).ok());
   return *std::move(db);
 }
 
