@@ -121,10 +121,11 @@ absl::StatusOr<std::vector<NamedEdge>> GraphStore::EdgesAmong(
     const std::vector<v1::EdgeKind>& kinds) const {
   std::vector<NamedEdge> edges;
   if (nodes.size() < 2 || kinds.empty()) return edges;
-  // Each node's own edges by the primary key, the far end kept here: asking
-  // the database for `other IN (nodes)` too made it look up every pair
-  // (nodes × kinds × nodes, 30,000 probes for a 100-node answer) where the
-  // nodes' edges are a few hundred rows.
+  // Each node's own outward edges by network_adjacency_outward (migration
+  // 0006), the far end kept here: asking the database for `other IN (nodes)`
+  // too made it look up every pair (nodes × kinds × nodes, 30,000 probes for a
+  // 100-node answer) where the nodes' edges are a few hundred rows; and a hub's
+  // edges are all inward, so it costs nothing however many circles it has.
   const std::set<std::string> among(nodes.begin(), nodes.end());
   storage::Sql sql(
       "SELECT node, kind, other, weight FROM network_adjacency WHERE outward = 1 AND node IN ");
