@@ -116,20 +116,16 @@ absl::StatusOr<Allocation> AllocateRepayment(const LoanPosition& position, int64
                      ", interest ", outstanding.interest_cents, "); overpayments are refused"));
   }
 
+  // One rule whether or not an instalment has fallen due: the oldest instalment not fully
+  // paid first, its interest, then its principal. Paying ahead therefore settles the
+  // instalment in hand whole (it clears, ApplyAllocation) rather than spreading principal
+  // over later instalments and leaving its interest owed.
   std::vector<AllocationLine> lines(position.size());
   int64_t remaining = amount_cents;
-  size_t first_not_due = 0;
-  for (; first_not_due < position.size() && position[first_not_due].due <= received_on;
-       ++first_not_due) {
-    const InstalmentPosition& p = position[first_not_due];
-    Take(p.interest_outstanding_cents(), &remaining, &lines[first_not_due].interest_cents);
-    Take(p.principal_outstanding_cents(), &remaining, &lines[first_not_due].principal_cents);
-  }
-  for (size_t i = first_not_due; i < position.size(); ++i) {
-    Take(position[i].principal_outstanding_cents(), &remaining, &lines[i].principal_cents);
-  }
-  for (size_t i = first_not_due; i < position.size(); ++i) {
-    Take(position[i].interest_outstanding_cents(), &remaining, &lines[i].interest_cents);
+  for (size_t i = 0; i < position.size() && remaining > 0; ++i) {
+    const InstalmentPosition& p = position[i];
+    Take(p.interest_outstanding_cents(), &remaining, &lines[i].interest_cents);
+    Take(p.principal_outstanding_cents(), &remaining, &lines[i].principal_cents);
   }
 
   Allocation allocation;

@@ -1,16 +1,15 @@
 // Repayments against a schedule: which instalment each cent pays, and the way back.
 //
-// Allocation order (Fineract's default "interest, then principal, oldest first"):
-//  1. instalments due on or before the day the repayment is received, oldest first: each
-//     one's interest, then its principal;
-//  2. prepayment: what remains pays the principal of the instalments not yet due, in order
-//     (the next instalment's principal first);
-//  3. once every principal cent is repaid, what remains pays the scheduled interest of the
-//     instalments not yet due, in order.
-// So the most a repayment may be is everything still owed as scheduled; more is refused
-// (FAILED_PRECONDITION naming the outstanding amount), never kept as a credit. The
-// arithmetic does not recompute interest after a prepayment: waiving interest not yet
-// earned on an early payoff is a fund decision, recorded as its own entry.
+// Allocation order (Fineract's default "interest, then principal, oldest first"): the
+// oldest instalment not fully paid first, its interest, then its principal, whether or not
+// it has fallen due; then the next one, and so on. A borrower who pays an instalment ahead
+// of its due date settles that instalment whole: it is cleared on the day the repayment
+// was received (ApplyAllocation) and is never late afterwards (ClassifyArrears); what is
+// paid beyond it goes to the next instalments the same way. So the most a repayment may
+// be is everything still owed as scheduled; more is refused (FAILED_PRECONDITION naming
+// the outstanding amount), never kept as a credit. The arithmetic does not recompute
+// interest after a prepayment: waiving interest not yet earned on an early payoff is a
+// fund decision, recorded as its own entry.
 //
 // Reversal: ReverseAllocation undoes ApplyAllocation exactly (the paid amounts and the
 // cleared dates it set). Reverse the latest allocation first; to reverse an older one,

@@ -10,6 +10,7 @@
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/lending/arrears.h"
 #include "services/lending/schedule.h"
 #include "tests/support/status_matchers.h"
 
@@ -110,37 +111,41 @@ TEST(RepaymentTest, AnInstalmentDueOnTheDayIsDue) {
       AllocateRepayment(position, 700, absl::CivilDay(2024, 1, 31));
   ASSERT_TRUE(allocation.ok()) << allocation.status();
   EXPECT_THAT(allocation->lines, ElementsAre(Line(1, 33, 667)));
-  // The day before, nothing is due: the same 700 is a prepayment of principal only.
+  // The day before, nothing is due yet: the same 700 goes the same way, interest first
+  // (issue 12: paying ahead is not a prepayment of principal only).
   allocation = AllocateRepayment(position, 700, absl::CivilDay(2024, 1, 30));
   ASSERT_TRUE(allocation.ok()) << allocation.status();
-  EXPECT_THAT(allocation->lines, ElementsAre(Line(1, 700, 0)));
+  EXPECT_THAT(allocation->lines, ElementsAre(Line(1, 33, 667)));
 }
 
-TEST(RepaymentTest, PrepaymentReducesTheNextInstalmentsPrincipalInOrder) {
+TEST(RepaymentTest, PrepaymentPaysTheNextInstalmentsInOrderInterestFirst) {
   LoanPosition position = ThousandAtEightPercent();
-  // 2024-02-10: instalment 1 due. 8699 clears it; the remaining 10000 pays the principal of
-  // instalment 2 (8086) and then of 3 (1914); no interest of a future instalment.
+  // 2024-02-10: instalment 1 due. 8699 clears it; the remaining 10000 clears instalment 2
+  // (613 interest, 8086 principal, not due before Feb 29) and pays instalment 3's interest
+  // (559) and 742 of its principal.
   absl::StatusOr<Allocation> allocation =
       AllocateRepayment(position, 8699 + 10000, absl::CivilDay(2024, 2, 10));
   ASSERT_TRUE(allocation.ok()) << allocation.status();
   EXPECT_THAT(allocation->lines,
-              ElementsAre(Line(1, 8032, 667), Line(2, 8086, 0), Line(3, 1914, 0)));
-  EXPECT_EQ(allocation->principal_cents, 8032 + 10000);
-  EXPECT_EQ(allocation->interest_cents, 667);
+              ElementsAre(Line(1, 8032, 667), Line(2, 8086, 613), Line(3, 742, 559)));
+  EXPECT_EQ(allocation->principal_cents, 8032 + 8086 + 742);
+  EXPECT_EQ(allocation->interest_cents, 667 + 613 + 559);
   ASSERT_TRUE(ApplyAllocation(*allocation, &position).ok());
-  EXPECT_FALSE(position[1].fully_paid());  // its 613 interest is still owed when due
-  EXPECT_EQ(position[1].outstanding_cents(), 613);
-  EXPECT_FALSE(position[1].cleared_on.has_value());
+  // Instalment 2 is settled ahead of its due date: cleared on the day it was paid.
+  EXPECT_TRUE(position[1].fully_paid());
+  EXPECT_EQ(position[1].cleared_on, absl::CivilDay(2024, 2, 10));
+  EXPECT_EQ(position[2].outstanding_cents(), 8140 - 742);
+  EXPECT_FALSE(position[2].cleared_on.has_value());
 
-  // When instalment 2 falls due, 613 settles it.
-  allocation = AllocateRepayment(position, 613, absl::CivilDay(2024, 2, 29));
+  // When instalment 3 falls due, its principal left settles it.
+  allocation = AllocateRepayment(position, 8140 - 742, absl::CivilDay(2024, 3, 31));
   ASSERT_TRUE(allocation.ok()) << allocation.status();
-  EXPECT_THAT(allocation->lines, ElementsAre(Line(2, 0, 613)));
+  EXPECT_THAT(allocation->lines, ElementsAre(Line(3, 8140 - 742, 0)));
   ASSERT_TRUE(ApplyAllocation(*allocation, &position).ok());
-  EXPECT_EQ(position[1].cleared_on, absl::CivilDay(2024, 2, 29));
+  EXPECT_EQ(position[2].cleared_on, absl::CivilDay(2024, 3, 31));
 }
 
-TEST(RepaymentTest, FullPayoffPaysAllPrincipalThenScheduledInterest) {
+TEST(RepaymentTest, FullPayoffPaysEveryInstalmentWithItsScheduledInterest) {
   LoanPosition position = ThousandAtEightPercent();
   absl::StatusOr<Allocation> allocation =
       AllocateRepayment(position, 104386, absl::CivilDay(2024, 1, 31));
@@ -154,15 +159,75 @@ TEST(RepaymentTest, FullPayoffPaysAllPrincipalThenScheduledInterest) {
     EXPECT_EQ(p.cleared_on, absl::CivilDay(2024, 1, 31)) << p.number;
   }
 
-  // All principal but not all of the future interest: 100000 + 667 (instalment 1's
-  // interest, due) + 100 pays interest of instalment 2 only.
+  // Less than the whole: instalment by instalment, each one's interest before its principal.
+  // 8699 + 8699 + 100 clears instalments 1 and 2 and pays 100 of instalment 3's interest.
   position = ThousandAtEightPercent();
-  allocation = AllocateRepayment(position, 100767, absl::CivilDay(2024, 1, 31));
+  allocation = AllocateRepayment(position, 8699 + 8699 + 100, absl::CivilDay(2024, 1, 31));
   ASSERT_TRUE(allocation.ok()) << allocation.status();
-  EXPECT_EQ(allocation->principal_cents, 100000);
-  EXPECT_EQ(allocation->lines[0], Line(1, 8032, 667));
-  EXPECT_EQ(allocation->lines[1], Line(2, 8086, 100));
-  EXPECT_EQ(allocation->lines[2], Line(3, 8140, 0));
+  EXPECT_THAT(allocation->lines,
+              ElementsAre(Line(1, 8032, 667), Line(2, 8086, 613), Line(3, 0, 100)));
+}
+
+// Issue 12's story: $1,500 at 8 %, 12 monthly instalments from 2026-02-15 (13048 cents a
+// month; instalment 1 is 12048 principal + 1000 interest, 2 is 12128 + 920, 3 is
+// 12209 + 839).
+LoanPosition FifteenHundredAtEightPercent() {
+  ScheduleTerms terms;
+  terms.principal_cents = 150000;
+  terms.annual_rate_bps = 800;
+  terms.instalment_count = 12;
+  terms.frequency = Frequency::kMonthly;
+  terms.first_due = absl::CivilDay(2026, 2, 15);
+  absl::StatusOr<Schedule> schedule = BuildSchedule(terms);
+  EXPECT_TRUE(schedule.ok()) << schedule.status();
+  return OpenPosition(*schedule);
+}
+
+TEST(RepaymentStoryTest, PayingAheadIsNeverReportedLate) {
+  LoanPosition position = FifteenHundredAtEightPercent();
+  ASSERT_EQ(position[0].principal_due_cents, 12048);
+  ASSERT_EQ(position[0].interest_due_cents, 1000);
+
+  // Instalment 1 paid in full ten days before its due date: all of it goes to instalment 1,
+  // its interest included, and it is cleared on the day it was paid.
+  absl::StatusOr<Allocation> first = AllocateRepayment(position, 13048, absl::CivilDay(2026, 2, 5));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_THAT(first->lines, ElementsAre(Line(1, 12048, 1000)));
+  ASSERT_TRUE(ApplyAllocation(*first, &position).ok());
+  EXPECT_EQ(position[0].cleared_on, absl::CivilDay(2026, 2, 5));
+  EXPECT_FALSE(position[1].cleared_on.has_value());
+
+  // Instalment 2 paid on its due date.
+  absl::StatusOr<Allocation> second =
+      AllocateRepayment(position, 13048, absl::CivilDay(2026, 3, 15));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_THAT(second->lines, ElementsAre(Line(2, 12128, 920)));
+  ASSERT_TRUE(ApplyAllocation(*second, &position).ok());
+  EXPECT_EQ(position[1].cleared_on, absl::CivilDay(2026, 3, 15));
+
+  // Ten days after instalment 2 fell due: current, nothing in arrears.
+  absl::StatusOr<ArrearsStatus> arrears = ClassifyArrears(position, absl::CivilDay(2026, 3, 25));
+  ASSERT_TRUE(arrears.ok()) << arrears.status();
+  EXPECT_EQ(arrears->days_past_due, 0);
+  EXPECT_EQ(arrears->bucket, ArrearsBucket::kCurrent);
+  EXPECT_EQ(arrears->amount_in_arrears_cents, 0);
+  EXPECT_FALSE(arrears->oldest_unpaid_due.has_value());
+
+  // A later $50.00 goes to the oldest unpaid interest first: instalment 3's 839 cents.
+  absl::StatusOr<Allocation> partial =
+      AllocateRepayment(position, 5000, absl::CivilDay(2026, 4, 1));
+  ASSERT_TRUE(partial.ok()) << partial.status();
+  EXPECT_THAT(partial->lines, ElementsAre(Line(3, 5000 - 839, 839)));
+  EXPECT_EQ(partial->interest_cents, 839);
+  ASSERT_TRUE(ApplyAllocation(*partial, &position).ok());
+  EXPECT_FALSE(position[2].cleared_on.has_value());
+
+  // Once instalment 3 falls due (2026-04-15) with 8048 cents of it unpaid, the loan is late
+  // from that day, and only by that instalment.
+  arrears = ClassifyArrears(position, absl::CivilDay(2026, 4, 25));
+  ASSERT_TRUE(arrears.ok()) << arrears.status();
+  EXPECT_EQ(arrears->days_past_due, 10);
+  EXPECT_EQ(arrears->amount_in_arrears_cents, 13048 - 5000);
 }
 
 TEST(RepaymentTest, OverpaymentIsRefusedNamingTheOutstanding) {
@@ -253,39 +318,27 @@ TEST(RepaymentTest, ImpossibleReversalOrApplicationLeavesThePositionUntouched) {
   EXPECT_EQ(position, paid);
 }
 
-// Checks the allocation order on one allocation against the position it was made from.
+// Checks the allocation order on one allocation against the position it was made from:
+// instalment by instalment, due or not, nothing goes to an instalment while an older one
+// keeps something outstanding, and no principal while the instalment's interest is owed.
 void ExpectAllocationOrder(const LoanPosition& before, const Allocation& allocation) {
   std::vector<AllocationLine> by_instalment(before.size());
   for (const AllocationLine& line : allocation.lines) {
     by_instalment[static_cast<size_t>(line.instalment_number - 1)] = line;
   }
-  bool due_left_unpaid = false;  // an earlier due instalment keeps something outstanding
-  bool future_principal_left = false;
+  bool older_left_unpaid = false;
   for (size_t i = 0; i < before.size(); ++i) {
     const InstalmentPosition& p = before[i];
     const AllocationLine& line = by_instalment[i];
-    const bool due = p.due <= allocation.received_on;
-    if (due) {
-      if (line.principal_cents > 0) {
-        ASSERT_EQ(line.interest_cents, p.interest_outstanding_cents())
-            << "principal before interest";
-      }
-      if (line.principal_cents + line.interest_cents > 0) {
-        ASSERT_FALSE(due_left_unpaid) << "a later instalment paid before an older one";
-      }
-      if (line.principal_cents + line.interest_cents < p.outstanding_cents()) {
-        due_left_unpaid = true;
-      }
-    } else {
-      if (line.principal_cents > 0) {
-        ASSERT_FALSE(due_left_unpaid) << "prepaid while a due instalment is owed";
-      }
-      if (line.principal_cents < p.principal_outstanding_cents()) future_principal_left = true;
+    if (line.principal_cents + line.interest_cents > 0) {
+      ASSERT_FALSE(older_left_unpaid) << "instalment " << p.number << " paid before an older one";
     }
-  }
-  for (size_t i = 0; i < before.size(); ++i) {
-    if (before[i].due > allocation.received_on && by_instalment[i].interest_cents > 0) {
-      ASSERT_FALSE(future_principal_left) << "future interest before all principal";
+    if (line.principal_cents > 0) {
+      ASSERT_EQ(line.interest_cents, p.interest_outstanding_cents())
+          << "principal before interest on instalment " << p.number;
+    }
+    if (line.principal_cents + line.interest_cents < p.outstanding_cents()) {
+      older_left_unpaid = true;
     }
   }
 }
