@@ -19,7 +19,7 @@ namespace {
 constexpr char kRepaymentColumns[] =
     "id, loan_id, amount_cents, received_on, reference, principal_cents, interest_cents, "
     "allocations, journal_entry_id, reversal_entry_id, reversal_reason, recorded_by, "
-    "create_time_us";
+    "create_time_us, revisions";
 
 // "number:principal:interest" per instalment touched, ';'-separated.
 std::string EncodeLines(const std::vector<AllocationLine>& lines) {
@@ -45,6 +45,35 @@ absl::StatusOr<std::vector<AllocationLine>> DecodeLines(const std::string& text,
   return lines;
 }
 
+// "number:principal_before:interest_before:principal_after:interest_after" per instalment
+// recomputed, ';'-separated (migration 0007).
+std::string EncodeRevisions(const std::vector<InstalmentRevision>& revisions) {
+  return absl::StrJoin(revisions, ";", [](std::string* out, const InstalmentRevision& r) {
+    absl::StrAppend(out, r.instalment_number, ":", r.principal_before_cents, ":",
+                    r.interest_before_cents, ":", r.principal_after_cents, ":",
+                    r.interest_after_cents);
+  });
+}
+
+absl::StatusOr<std::vector<InstalmentRevision>> DecodeRevisions(const std::string& text,
+                                                                int64_t id) {
+  std::vector<InstalmentRevision> revisions;
+  if (text.empty()) return revisions;
+  for (absl::string_view part : absl::StrSplit(text, ';')) {
+    std::vector<absl::string_view> fields = absl::StrSplit(part, ':');
+    InstalmentRevision r;
+    if (fields.size() != 5 || !absl::SimpleAtoi(fields[0], &r.instalment_number) ||
+        !absl::SimpleAtoi(fields[1], &r.principal_before_cents) ||
+        !absl::SimpleAtoi(fields[2], &r.interest_before_cents) ||
+        !absl::SimpleAtoi(fields[3], &r.principal_after_cents) ||
+        !absl::SimpleAtoi(fields[4], &r.interest_after_cents)) {
+      return absl::InternalError(absl::StrCat("repayment ", id, " has malformed revisions"));
+    }
+    revisions.push_back(r);
+  }
+  return revisions;
+}
+
 absl::StatusOr<RepaymentRecord> RepaymentFromRow(const storage::Row& row) {
   RepaymentRecord r;
   r.id = row.Int(0);
@@ -62,6 +91,7 @@ absl::StatusOr<RepaymentRecord> RepaymentFromRow(const storage::Row& row) {
   r.reversal_reason = row.Text(10);
   r.recorded_by = row.Text(11);
   r.create_time = FromMicros(row.Int(12));
+  CERCLES_ASSIGN_OR_RETURN(r.allocation.revisions, DecodeRevisions(row.Text(13), r.id));
   return r;
 }
 
@@ -82,11 +112,11 @@ absl::StatusOr<int64_t> InsertRepayment(storage::Transaction& tx, const Repaymen
       storage::Rows rows,
       tx.Query("INSERT INTO repayments (loan_id, amount_cents, received_on, reference, "
                "principal_cents, interest_cents, allocations, journal_entry_id, recorded_by, "
-               "create_time_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+               "create_time_us, revisions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                {r.loan_id, r.amount_cents, absl::FormatCivilTime(r.allocation.received_on),
                 r.reference, r.allocation.principal_cents, r.allocation.interest_cents,
                 EncodeLines(r.allocation.lines), r.journal_entry_id, r.recorded_by,
-                ToMicros(r.create_time)}));
+                ToMicros(r.create_time), EncodeRevisions(r.allocation.revisions)}));
   if (rows.size() != 1) return absl::InternalError("repayment insert returned no id");
   return rows[0].Int(0);
 }
@@ -157,6 +187,14 @@ v1::Repayment RepaymentToProto(const RepaymentRecord& r, const std::string& curr
   }
   *out.mutable_principal() = api::ToMoney(r.allocation.principal_cents, currency);
   *out.mutable_interest() = api::ToMoney(r.allocation.interest_cents, currency);
+  for (const InstalmentRevision& revision : r.allocation.revisions) {
+    v1::InstalmentRevision* v = out.add_revised_instalments();
+    v->set_instalment_number(revision.instalment_number);
+    *v->mutable_principal_before() = api::ToMoney(revision.principal_before_cents, currency);
+    *v->mutable_interest_before() = api::ToMoney(revision.interest_before_cents, currency);
+    *v->mutable_principal_after() = api::ToMoney(revision.principal_after_cents, currency);
+    *v->mutable_interest_after() = api::ToMoney(revision.interest_after_cents, currency);
+  }
   out.set_journal_entry_id(r.journal_entry_id);
   out.set_reversed(r.reversal_entry_id.has_value());
   out.set_reversal_entry_id(r.reversal_entry_id.value_or(0));
