@@ -77,6 +77,33 @@ std::vector<size_t> Touched(const Allocation& allocation) {
   return indexes;
 }
 
+// Moves each revised instalment's scheduled amounts from one side of its revision to the
+// other: before to after when applying (forward), back when reversing. Each must find the
+// amounts it moves from, and never schedule less than was paid.
+absl::Status Reschedule(const Allocation& allocation, bool forward, LoanPosition* position) {
+  const char* const who = forward ? "the allocation" : "the reversal";
+  for (const InstalmentRevision& r : allocation.revisions) {
+    absl::StatusOr<size_t> index = RevisionIndex(r, *position);
+    if (!index.ok()) return index.status();
+    InstalmentPosition& p = (*position)[*index];
+    const int64_t from_principal = forward ? r.principal_before_cents : r.principal_after_cents;
+    const int64_t from_interest = forward ? r.interest_before_cents : r.interest_after_cents;
+    const int64_t to_principal = forward ? r.principal_after_cents : r.principal_before_cents;
+    const int64_t to_interest = forward ? r.interest_after_cents : r.interest_before_cents;
+    if (p.principal_due_cents != from_principal || p.interest_due_cents != from_interest) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          who, " reschedules instalment ", r.instalment_number, " from amounts it no longer has"));
+    }
+    if (to_principal < p.principal_paid_cents || to_interest < p.interest_paid_cents) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          who, " schedules instalment ", r.instalment_number, " below what was paid on it"));
+    }
+    p.principal_due_cents = to_principal;
+    p.interest_due_cents = to_interest;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 LoanPosition OpenPosition(const Schedule& schedule) {
@@ -259,24 +286,8 @@ absl::StatusOr<Allocation> AllocateRepayment(const LoanPosition& position, int64
 
 absl::Status ApplyAllocation(const Allocation& allocation, LoanPosition* position) {
   LoanPosition updated = *position;
-  for (const InstalmentRevision& revision : allocation.revisions) {
-    absl::StatusOr<size_t> index = RevisionIndex(revision, updated);
-    if (!index.ok()) return index.status();
-    InstalmentPosition& p = updated[*index];
-    if (p.principal_due_cents != revision.principal_before_cents ||
-        p.interest_due_cents != revision.interest_before_cents) {
-      return absl::FailedPreconditionError(absl::StrCat("the allocation recomputes instalment ",
-                                                        revision.instalment_number,
-                                                        " from amounts it no longer has"));
-    }
-    if (revision.principal_after_cents < p.principal_paid_cents ||
-        revision.interest_after_cents < p.interest_paid_cents) {
-      return absl::FailedPreconditionError(absl::StrCat("the allocation schedules instalment ",
-                                                        revision.instalment_number,
-                                                        " below what was paid on it"));
-    }
-    p.principal_due_cents = revision.principal_after_cents;
-    p.interest_due_cents = revision.interest_after_cents;
+  if (absl::Status status = Reschedule(allocation, /*forward=*/true, &updated); !status.ok()) {
+    return status;
   }
   absl::Status paid =
       UpdateLines(allocation, &updated, [&](const AllocationLine& line, InstalmentPosition& p) {
@@ -315,24 +326,8 @@ absl::Status ReverseAllocation(const Allocation& allocation, LoanPosition* posit
         return absl::OkStatus();
       });
   if (!taken_back.ok()) return taken_back;
-  for (const InstalmentRevision& revision : allocation.revisions) {
-    absl::StatusOr<size_t> index = RevisionIndex(revision, updated);
-    if (!index.ok()) return index.status();
-    InstalmentPosition& p = updated[*index];
-    if (p.principal_due_cents != revision.principal_after_cents ||
-        p.interest_due_cents != revision.interest_after_cents) {
-      return absl::FailedPreconditionError(absl::StrCat("the reversal restores instalment ",
-                                                        revision.instalment_number,
-                                                        " from amounts it no longer has"));
-    }
-    if (revision.principal_before_cents < p.principal_paid_cents ||
-        revision.interest_before_cents < p.interest_paid_cents) {
-      return absl::FailedPreconditionError(absl::StrCat("the reversal schedules instalment ",
-                                                        revision.instalment_number,
-                                                        " below what was paid on it"));
-    }
-    p.principal_due_cents = revision.principal_before_cents;
-    p.interest_due_cents = revision.interest_before_cents;
+  if (absl::Status status = Reschedule(allocation, /*forward=*/false, &updated); !status.ok()) {
+    return status;
   }
   // Every instalment the allocation touched was owed before it: it is open again.
   for (size_t index : Touched(allocation)) updated[index].cleared_on.reset();

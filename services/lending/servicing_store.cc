@@ -1,12 +1,16 @@
 #include "services/lending/servicing_store.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "common/api/date.h"
 #include "common/api/money.h"
 #include "common/api/resource_name.h"
@@ -21,55 +25,71 @@ constexpr char kRepaymentColumns[] =
     "allocations, journal_entry_id, reversal_entry_id, reversal_reason, recorded_by, "
     "create_time_us, revisions";
 
-// "number:principal:interest" per instalment touched, ';'-separated.
-std::string EncodeLines(const std::vector<AllocationLine>& lines) {
-  return absl::StrJoin(lines, ";", [](std::string* out, const AllocationLine& line) {
-    absl::StrAppend(out, line.instalment_number, ":", line.principal_cents, ":",
-                    line.interest_cents);
+// The stored lists of a repayment: records of integers, ':' between the fields of a record
+// and ';' between records (empty: none).
+std::string EncodeRecords(const std::vector<std::vector<int64_t>>& records) {
+  return absl::StrJoin(records, ";", [](std::string* out, const std::vector<int64_t>& record) {
+    absl::StrAppend(out, absl::StrJoin(record, ":"));
   });
 }
 
-absl::StatusOr<std::vector<AllocationLine>> DecodeLines(const std::string& text, int64_t id) {
-  std::vector<AllocationLine> lines;
-  if (text.empty()) return lines;
+// The records of `text`, each of `fields` integers; INTERNAL naming the repayment and
+// `what` when one is malformed.
+absl::StatusOr<std::vector<std::vector<int64_t>>> DecodeRecords(const std::string& text,
+                                                                size_t fields, int64_t id,
+                                                                absl::string_view what) {
+  std::vector<std::vector<int64_t>> records;
+  if (text.empty()) return records;
   for (absl::string_view part : absl::StrSplit(text, ';')) {
-    std::vector<absl::string_view> fields = absl::StrSplit(part, ':');
-    AllocationLine line;
-    if (fields.size() != 3 || !absl::SimpleAtoi(fields[0], &line.instalment_number) ||
-        !absl::SimpleAtoi(fields[1], &line.principal_cents) ||
-        !absl::SimpleAtoi(fields[2], &line.interest_cents)) {
-      return absl::InternalError(absl::StrCat("repayment ", id, " has malformed allocations"));
+    std::vector<absl::string_view> texts = absl::StrSplit(part, ':');
+    std::vector<int64_t> record(texts.size());
+    bool ok = texts.size() == fields;
+    for (size_t i = 0; ok && i < texts.size(); ++i) ok = absl::SimpleAtoi(texts[i], &record[i]);
+    if (!ok) {
+      return absl::InternalError(absl::StrCat("repayment ", id, " has malformed ", what));
     }
-    lines.push_back(line);
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+// "number:principal:interest" per instalment touched.
+std::string EncodeLines(const std::vector<AllocationLine>& lines) {
+  std::vector<std::vector<int64_t>> records;
+  for (const AllocationLine& l : lines) {
+    records.push_back({l.instalment_number, l.principal_cents, l.interest_cents});
+  }
+  return EncodeRecords(records);
+}
+
+absl::StatusOr<std::vector<AllocationLine>> DecodeLines(const std::string& text, int64_t id) {
+  CERCLES_ASSIGN_OR_RETURN(std::vector<std::vector<int64_t>> records,
+                           DecodeRecords(text, 3, id, "allocations"));
+  std::vector<AllocationLine> lines;
+  for (const std::vector<int64_t>& r : records) {
+    lines.push_back({static_cast<int32_t>(r[0]), r[1], r[2]});
   }
   return lines;
 }
 
 // "number:principal_before:interest_before:principal_after:interest_after" per instalment
-// recomputed, ';'-separated (migration 0007).
+// recomputed (migration 0007).
 std::string EncodeRevisions(const std::vector<InstalmentRevision>& revisions) {
-  return absl::StrJoin(revisions, ";", [](std::string* out, const InstalmentRevision& r) {
-    absl::StrAppend(out, r.instalment_number, ":", r.principal_before_cents, ":",
-                    r.interest_before_cents, ":", r.principal_after_cents, ":",
-                    r.interest_after_cents);
-  });
+  std::vector<std::vector<int64_t>> records;
+  for (const InstalmentRevision& r : revisions) {
+    records.push_back({r.instalment_number, r.principal_before_cents, r.interest_before_cents,
+                       r.principal_after_cents, r.interest_after_cents});
+  }
+  return EncodeRecords(records);
 }
 
 absl::StatusOr<std::vector<InstalmentRevision>> DecodeRevisions(const std::string& text,
                                                                 int64_t id) {
+  CERCLES_ASSIGN_OR_RETURN(std::vector<std::vector<int64_t>> records,
+                           DecodeRecords(text, 5, id, "revisions"));
   std::vector<InstalmentRevision> revisions;
-  if (text.empty()) return revisions;
-  for (absl::string_view part : absl::StrSplit(text, ';')) {
-    std::vector<absl::string_view> fields = absl::StrSplit(part, ':');
-    InstalmentRevision r;
-    if (fields.size() != 5 || !absl::SimpleAtoi(fields[0], &r.instalment_number) ||
-        !absl::SimpleAtoi(fields[1], &r.principal_before_cents) ||
-        !absl::SimpleAtoi(fields[2], &r.interest_before_cents) ||
-        !absl::SimpleAtoi(fields[3], &r.principal_after_cents) ||
-        !absl::SimpleAtoi(fields[4], &r.interest_after_cents)) {
-      return absl::InternalError(absl::StrCat("repayment ", id, " has malformed revisions"));
-    }
-    revisions.push_back(r);
+  for (const std::vector<int64_t>& r : records) {
+    revisions.push_back({static_cast<int32_t>(r[0]), r[1], r[2], r[3], r[4]});
   }
   return revisions;
 }

@@ -36,19 +36,25 @@ using ::cercles::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
+// A monthly declining-balance loan as disbursed.
+LoanPosition MonthlyLoan(int64_t principal_cents, int32_t annual_rate_bps, int32_t count,
+                         absl::CivilDay first_due) {
+  ScheduleTerms terms;
+  terms.principal_cents = principal_cents;
+  terms.annual_rate_bps = annual_rate_bps;
+  terms.instalment_count = count;
+  terms.frequency = Frequency::kMonthly;
+  terms.first_due = first_due;
+  absl::StatusOr<Schedule> schedule = BuildSchedule(terms);
+  EXPECT_TRUE(schedule.ok()) << schedule.status();
+  return OpenPosition(*schedule);
+}
+
 // $1,000 at 8 % over 12 months from 2024-01-31 (the reference table of schedule_test.cc):
 // instalment 1 is 667 interest + 8032 principal, 2 is 613 + 8086, 3 is 559 + 8140, ...,
 // 12 is 58 + 8639; 4386 cents of interest in all.
 LoanPosition ThousandAtEightPercent() {
-  ScheduleTerms terms;
-  terms.principal_cents = 100000;
-  terms.annual_rate_bps = 800;
-  terms.instalment_count = 12;
-  terms.frequency = Frequency::kMonthly;
-  terms.first_due = absl::CivilDay(2024, 1, 31);
-  absl::StatusOr<Schedule> schedule = BuildSchedule(terms);
-  EXPECT_TRUE(schedule.ok()) << schedule.status();
-  return OpenPosition(*schedule);
+  return MonthlyLoan(100000, 800, 12, absl::CivilDay(2024, 1, 31));
 }
 
 AllocationLine Line(int32_t number, int64_t principal, int64_t interest) {
@@ -180,15 +186,7 @@ TEST(RepaymentTest, FullPayoffPaysEveryInstalmentWithItsScheduledInterest) {
 // month; instalment 1 is 12048 principal + 1000 interest, 2 is 12128 + 920, 3 is
 // 12209 + 839).
 LoanPosition FifteenHundredAtEightPercent() {
-  ScheduleTerms terms;
-  terms.principal_cents = 150000;
-  terms.annual_rate_bps = 800;
-  terms.instalment_count = 12;
-  terms.frequency = Frequency::kMonthly;
-  terms.first_due = absl::CivilDay(2026, 2, 15);
-  absl::StatusOr<Schedule> schedule = BuildSchedule(terms);
-  EXPECT_TRUE(schedule.ok()) << schedule.status();
-  return OpenPosition(*schedule);
+  return MonthlyLoan(150000, 800, 12, absl::CivilDay(2026, 2, 15));
 }
 
 TEST(RepaymentStoryTest, PayingAheadIsNeverReportedLate) {
