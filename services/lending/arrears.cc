@@ -52,6 +52,11 @@ ArrearsBucket BucketFor(int32_t days_past_due, const ArrearsBucketBounds& bounds
   return ArrearsBucket::kBeyond;
 }
 
+bool SettledOn(const InstalmentPosition& instalment, absl::CivilDay day) {
+  if (!instalment.fully_paid()) return false;
+  return !instalment.cleared_on.has_value() || *instalment.cleared_on <= day;
+}
+
 absl::StatusOr<ArrearsStatus> ClassifyArrears(const LoanPosition& position, absl::CivilDay as_of,
                                               const ArrearsBucketBounds& bounds) {
   if (absl::Status status = ValidateBucketBounds(bounds); !status.ok()) return status;
@@ -59,12 +64,12 @@ absl::StatusOr<ArrearsStatus> ClassifyArrears(const LoanPosition& position, absl
   ArrearsStatus arrears;
   for (const InstalmentPosition& p : position) {
     if (p.due >= as_of) break;  // in due-date order: the rest are not late either
-    if (p.fully_paid()) continue;
+    if (SettledOn(p, as_of)) continue;
+    arrears.amount_in_arrears_cents += p.outstanding_cents();
     if (!arrears.oldest_unpaid_due.has_value()) {
       arrears.oldest_unpaid_due = p.due;
       arrears.days_past_due = static_cast<int32_t>(as_of - p.due);
     }
-    arrears.amount_in_arrears_cents += p.outstanding_cents();
   }
   arrears.bucket = BucketFor(arrears.days_past_due, bounds);
   return arrears;

@@ -35,13 +35,20 @@ absl::Status ValidateBucketBounds(const ArrearsBucketBounds& bounds);
 
 ArrearsBucket BucketFor(int32_t days_past_due, const ArrearsBucketBounds& bounds = {});
 
+// An instalment is settled on a day when it is fully paid and was cleared on or before that
+// day (an instalment with nothing due is always settled): cleared_on is the one record of
+// when an instalment stopped being owed, so an instalment paid ahead is never late, and one
+// cleared after the as-of date was still late on it.
+bool SettledOn(const InstalmentPosition& instalment, absl::CivilDay day);
+
 struct ArrearsStatus {
-  // Days from the due date of the oldest instalment not fully paid, among those due before
-  // the as-of date, to the as-of date; 0 when none is (an instalment due on the as-of day
-  // is not yet late).
+  // Days from the due date of the oldest instalment not settled on the as-of date
+  // (SettledOn), among those due before it, to the as-of date; 0 when none is (an
+  // instalment due on the as-of day is not yet late).
   int32_t days_past_due = 0;
   ArrearsBucket bucket = ArrearsBucket::kCurrent;
-  // Principal and interest still owed on the instalments due before the as-of date.
+  // Principal and interest owed now (what has been paid, whenever it was) on the
+  // instalments due before the as-of date.
   int64_t amount_in_arrears_cents = 0;
   std::optional<absl::CivilDay> oldest_unpaid_due;
 };

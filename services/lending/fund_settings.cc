@@ -155,7 +155,24 @@ absl::Status ValidateSettings(const FundSettings& settings) {
         absl::StrCat("serious_arrears_days_past_due must be at least 1, got ",
                      settings.serious_arrears_days_past_due));
   }
+  if (settings.prepayment_rule != PrepaymentRule::kPayNextInstalments &&
+      settings.prepayment_rule != PrepaymentRule::kReducePrincipal) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("prepayment_rule must be PREPAYMENT_RULE_PAY_NEXT_INSTALMENTS (or unset) or "
+                     "PREPAYMENT_RULE_REDUCE_PRINCIPAL, got ",
+                     static_cast<int>(settings.prepayment_rule)));
+  }
   return absl::OkStatus();
+}
+
+std::string PrepaymentRuleName(PrepaymentRule rule) {
+  switch (rule) {
+    case PrepaymentRule::kPayNextInstalments:
+      return "PAY_NEXT_INSTALMENTS";
+    case PrepaymentRule::kReducePrincipal:
+      return "REDUCE_PRINCIPAL";
+  }
+  return absl::StrCat(static_cast<int>(rule));
 }
 
 std::vector<SettingChange> DiffSettings(const FundSettings& old_settings,
@@ -205,6 +222,8 @@ std::vector<SettingChange> DiffSettings(const FundSettings& old_settings,
       "circle_in_serious_arrears_may_guarantee",
       BoolText(o.circle_in_serious_arrears_may_guarantee),
       BoolText(n.circle_in_serious_arrears_may_guarantee));
+  add(o.prepayment_rule != n.prepayment_rule, "prepayment_rule",
+      PrepaymentRuleName(o.prepayment_rule), PrepaymentRuleName(n.prepayment_rule));
   return changes;
 }
 

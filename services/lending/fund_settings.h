@@ -87,7 +87,15 @@ struct FundSettings {
   // new loans only when circle_in_serious_arrears_may_guarantee is set.
   int32_t serious_arrears_days_past_due = 61;
   bool circle_in_serious_arrears_may_guarantee = false;
+
+  // What a repayment does beyond the current instalment (repayment.h): pay the next
+  // instalments as scheduled, or reduce the principal and recompute the later
+  // instalments' interest. Applies to the repayments recorded while it is in force.
+  PrepaymentRule prepayment_rule = PrepaymentRule::kPayNextInstalments;
 };
+
+// "PAY_NEXT_INSTALMENTS", "REDUCE_PRINCIPAL", as the API names them without their prefix.
+std::string PrepaymentRuleName(PrepaymentRule rule);
 
 // The allowed instalment counts for `frequency`.
 const TermRange& TermRangeFor(const FundSettings& settings, Frequency frequency);
@@ -99,7 +107,7 @@ const TermRange& TermRangeFor(const FundSettings& settings, Frequency frequency)
 // than 1/1"; 0 <= min rate <= max rate <= kMaxAnnualRateBps; each term range with
 // 1 <= min <= max <= kMaxInstalments; increasing bucket bounds (ValidateBucketBounds);
 // a guarantee call from at least 1 day; write-off days >= guarantee-call days; serious
-// arrears from at least 1 day.
+// arrears from at least 1 day; a prepayment rule that is one of PrepaymentRule's.
 absl::Status ValidateSettings(const FundSettings& settings);
 
 // One changed field, with both values as the audit shows them.

@@ -158,6 +158,11 @@ v1::Loan ToProto(const LoanRecord& loan, const LoanPosition& position, absl::Civ
   return out;
 }
 
+static_assert(static_cast<int>(PrepaymentRule::kPayNextInstalments) ==
+              v1::PREPAYMENT_RULE_PAY_NEXT_INSTALMENTS);
+static_assert(static_cast<int>(PrepaymentRule::kReducePrincipal) ==
+              v1::PREPAYMENT_RULE_REDUCE_PRINCIPAL);
+
 v1::FundSettings SettingsToProto(const FundSettings& s) {
   v1::FundSettings out;
   out.set_currency(s.currency);
@@ -178,6 +183,8 @@ v1::FundSettings SettingsToProto(const FundSettings& s) {
   out.set_write_off_days_past_due(s.write_off_days_past_due);
   out.set_serious_arrears_days_past_due(s.serious_arrears_days_past_due);
   out.set_circle_in_serious_arrears_may_guarantee(s.circle_in_serious_arrears_may_guarantee);
+  // PrepaymentRule's values are the API's (an invalid one never passes ValidateSettings).
+  out.set_prepayment_rule(static_cast<v1::PrepaymentRule>(s.prepayment_rule));
   return out;
 }
 
@@ -201,6 +208,10 @@ FundSettings SettingsFromProto(const v1::FundSettings& p) {
   s.write_off_days_past_due = p.write_off_days_past_due();
   s.serious_arrears_days_past_due = p.serious_arrears_days_past_due();
   s.circle_in_serious_arrears_may_guarantee = p.circle_in_serious_arrears_may_guarantee();
+  // Unset is the default; any other value is kept as sent, for ValidateSettings to refuse.
+  s.prepayment_rule = p.prepayment_rule() == v1::PREPAYMENT_RULE_UNSPECIFIED
+                          ? PrepaymentRule::kPayNextInstalments
+                          : static_cast<PrepaymentRule>(p.prepayment_rule());
   return s;
 }
 

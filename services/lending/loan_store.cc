@@ -391,7 +391,10 @@ absl::Status InsertSchedule(storage::Transaction& tx, int64_t loan_id, const Sch
 }
 
 absl::Status UpdatePosition(storage::Transaction& tx, int64_t loan_id, const LoanPosition& position,
-                            const std::vector<int32_t>& numbers) {
+                            const std::vector<int32_t>& numbers,
+                            const std::vector<int32_t>& revised) {
+  int64_t principal = 0;
+  for (const InstalmentPosition& p : position) principal += p.principal_due_cents;
   for (int32_t number : numbers) {
     auto it = std::find_if(position.begin(), position.end(),
                            [&](const InstalmentPosition& p) { return p.number == number; });
@@ -399,12 +402,30 @@ absl::Status UpdatePosition(storage::Transaction& tx, int64_t loan_id, const Loa
       return absl::InvalidArgumentError(
           absl::StrCat("loan ", loan_id, " has no instalment ", number));
     }
-    CERCLES_ASSIGN_OR_RETURN(
-        int64_t changed,
-        tx.Exec("UPDATE loan_instalments SET principal_paid_cents = ?, interest_paid_cents = ?, "
-                "cleared_on = ? WHERE loan_id = ? AND number = ?",
-                {it->principal_paid_cents, it->interest_paid_cents, DayText(it->cleared_on),
-                 loan_id, static_cast<int64_t>(number)}));
+    int64_t changed = 0;
+    if (std::find(revised.begin(), revised.end(), number) == revised.end()) {
+      CERCLES_ASSIGN_OR_RETURN(
+          changed,
+          tx.Exec("UPDATE loan_instalments SET principal_paid_cents = ?, interest_paid_cents = ?, "
+                  "cleared_on = ? WHERE loan_id = ? AND number = ?",
+                  {it->principal_paid_cents, it->interest_paid_cents, DayText(it->cleared_on),
+                   loan_id, static_cast<int64_t>(number)}));
+    } else {
+      // One statement for the scheduled and the paid amounts: the row's CHECKs (paid
+      // within scheduled) hold before and after it, whichever way the amounts move.
+      int64_t balance_after = principal;
+      for (auto p = position.begin(); p != std::next(it); ++p) {
+        balance_after -= p->principal_due_cents;
+      }
+      CERCLES_ASSIGN_OR_RETURN(
+          changed,
+          tx.Exec("UPDATE loan_instalments SET principal_cents = ?, interest_cents = ?, "
+                  "balance_after_cents = ?, principal_paid_cents = ?, interest_paid_cents = ?, "
+                  "cleared_on = ? WHERE loan_id = ? AND number = ?",
+                  {it->principal_due_cents, it->interest_due_cents, balance_after,
+                   it->principal_paid_cents, it->interest_paid_cents, DayText(it->cleared_on),
+                   loan_id, static_cast<int64_t>(number)}));
+    }
     if (changed != 1) {
       return absl::NotFoundError(absl::StrCat("loan ", loan_id, " has no instalment ", number));
     }

@@ -87,9 +87,11 @@ absl::StatusOr<LoanPosition> LoadPosition(storage::Transaction& tx, int64_t loan
 // Stores a new schedule (at disbursement).
 absl::Status InsertSchedule(storage::Transaction& tx, int64_t loan_id, const Schedule& schedule);
 // Writes back the paid amounts and cleared dates of the instalments in `numbers`
-// (the ones an allocation touched).
+// (the ones an allocation touched), and for those also in `revised` their scheduled
+// principal, interest and balance after (a recomputation, repayment.h).
 absl::Status UpdatePosition(storage::Transaction& tx, int64_t loan_id, const LoanPosition& position,
-                            const std::vector<int32_t>& numbers);
+                            const std::vector<int32_t>& numbers,
+                            const std::vector<int32_t>& revised = {});
 
 // Loans matching every non-empty field, id > after_id, in id order, at most
 // `limit` (1..1000), each with its voters, votes and guarantors.

@@ -1,24 +1,45 @@
 // Repayments against a schedule: which instalment each cent pays, and the way back.
 //
-// Allocation order (Fineract's default "interest, then principal, oldest first"):
-//  1. instalments due on or before the day the repayment is received, oldest first: each
-//     one's interest, then its principal;
-//  2. prepayment: what remains pays the principal of the instalments not yet due, in order
-//     (the next instalment's principal first);
-//  3. once every principal cent is repaid, what remains pays the scheduled interest of the
-//     instalments not yet due, in order.
-// So the most a repayment may be is everything still owed as scheduled; more is refused
-// (FAILED_PRECONDITION naming the outstanding amount), never kept as a credit. The
-// arithmetic does not recompute interest after a prepayment: waiving interest not yet
-// earned on an early payoff is a fund decision, recorded as its own entry.
+// Allocation order (Fineract's default "interest, then principal, oldest first"): the
+// oldest instalment not fully paid first, its interest, then its principal, whether or not
+// it has fallen due; then the next one, and so on. A borrower who pays an instalment ahead
+// of its due date settles that instalment whole: it is cleared on the day the repayment
+// was received (ApplyAllocation) and is never late afterwards (ClassifyArrears).
 //
-// Reversal: ReverseAllocation undoes ApplyAllocation exactly (the paid amounts and the
-// cleared dates it set). Reverse the latest allocation first; to reverse an older one,
-// reverse the later ones, then it, then apply the later repayments again (they may then
-// be allocated differently, as they would have been).
+// What is left once the current instalment is paid is a fund setting (PrepaymentRule):
+//  - kPayNextInstalments (the default): it goes on the same way through the next
+//    instalments. The schedule never changes; paying off early pays every instalment's
+//    scheduled interest (waiving interest not yet earned is a fund decision, recorded as
+//    its own entry).
+//  - kReducePrincipal: it reduces the principal. The current instalment is the first one
+//    due after the day received, or a later one with interest paid or paid in full,
+//    whichever is last (CurrentInstalmentIndex): every instalment up to it is paid as
+//    above; the rest is paid on the principal of the instalment after it, and the
+//    instalments after it are recomputed from the reduced balance (their principal left,
+//    less the prepayment) by BuildSchedule with the loan's rate, frequency and interest
+//    method over the same number of instalments (over fewer, the rest zero, when fewer
+//    cents are left than instalments), keeping their due dates and what was paid on them.
+//    Each one's scheduled amounts before and after are the allocation's revisions; an
+//    instalment the recomputation leaves with nothing owed is cleared that day. Their
+//    interest falls with the balance; the interest of the current instalment's period
+//    does not. The journal needs nothing for this: interest is income when it is received
+//    (journal.h, Repayment: Cr INTEREST_INCOME; lending posts no accrual), so interest that
+//    was scheduled and is no longer owed was never booked.
+// Under either rule the most a repayment may be is what settles the loan that day
+// (Payoff): everything still owed as scheduled, or under kReducePrincipal what is owed up
+// to the current instalment plus the principal left; more is refused (FAILED_PRECONDITION
+// naming that amount), never kept as a credit. Whatever the rule, the total principal
+// scheduled stays the loan's principal.
+//
+// Reversal: ReverseAllocation undoes ApplyAllocation exactly (the paid amounts, the
+// scheduled amounts it recomputed and the cleared dates it set). Reverse the latest
+// allocation first; to reverse an older one, reverse the later ones, then it, then apply
+// the later repayments again (they may then be allocated differently, as they would have
+// been).
 #ifndef CERCLES_SERVICES_LENDING_REPAYMENT_H_
 #define CERCLES_SERVICES_LENDING_REPAYMENT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -59,6 +80,19 @@ struct InstalmentPosition {
 
 using LoanPosition = std::vector<InstalmentPosition>;
 
+// What a repayment does beyond the current instalment (see the top of this file). The
+// values are those of the API's PrepaymentRule.
+enum class PrepaymentRule { kPayNextInstalments = 1, kReducePrincipal = 2 };
+
+// What the allocation needs to know of the loan and the fund: the rule in force and, for
+// kReducePrincipal, the loan's terms to recompute a schedule with.
+struct AllocationTerms {
+  PrepaymentRule rule = PrepaymentRule::kPayNextInstalments;
+  int32_t annual_rate_bps = 0;
+  Frequency frequency = Frequency::kMonthly;
+  InterestMethod method = InterestMethod::kDecliningBalance;
+};
+
 // A newly disbursed loan: the schedule, nothing paid.
 LoanPosition OpenPosition(const Schedule& schedule);
 
@@ -73,6 +107,20 @@ struct OutstandingAmounts {
 };
 OutstandingAmounts Outstanding(const LoanPosition& position);
 
+// The index of the current instalment of a repayment received on `day` under
+// kReducePrincipal: the first instalment due after `day` (the last one when none is), or
+// the last one with interest paid or paid in full, whichever is later. Under
+// kPayNextInstalments, the last instalment. Requires a non-empty position.
+size_t CurrentInstalmentIndex(const LoanPosition& position, absl::CivilDay day,
+                              PrepaymentRule rule);
+
+// What settles the loan on `day` under `rule`: Outstanding() under kPayNextInstalments;
+// under kReducePrincipal what is owed up to the current instalment plus the principal of
+// the later ones (their interest, not yet begun, is not owed). INVALID_ARGUMENT for a
+// malformed position.
+absl::StatusOr<OutstandingAmounts> Payoff(const LoanPosition& position, absl::CivilDay day,
+                                          PrepaymentRule rule);
+
 struct AllocationLine {
   int32_t instalment_number = 0;
   int64_t principal_cents = 0;
@@ -83,28 +131,51 @@ struct AllocationLine {
   }
 };
 
-// Where one repayment goes: a line per instalment it touches, in instalment order, and the
-// totals a journal entry needs (principal to the loan account, interest to income).
+// One instalment's scheduled amounts before and after a repayment recomputed them
+// (kReducePrincipal). Its due date never changes.
+struct InstalmentRevision {
+  int32_t instalment_number = 0;
+  int64_t principal_before_cents = 0;
+  int64_t interest_before_cents = 0;
+  int64_t principal_after_cents = 0;
+  int64_t interest_after_cents = 0;
+  friend bool operator==(const InstalmentRevision& a, const InstalmentRevision& b) {
+    return a.instalment_number == b.instalment_number &&
+           a.principal_before_cents == b.principal_before_cents &&
+           a.interest_before_cents == b.interest_before_cents &&
+           a.principal_after_cents == b.principal_after_cents &&
+           a.interest_after_cents == b.interest_after_cents;
+  }
+};
+
+// Where one repayment goes: a line per instalment it touches, in instalment order, the
+// instalments it recomputed (in instalment order; empty but under kReducePrincipal), and
+// the totals a journal entry needs (principal to the loan account, interest to income).
 struct Allocation {
   absl::CivilDay received_on;
   std::vector<AllocationLine> lines;
+  std::vector<InstalmentRevision> revisions;
   int64_t principal_cents = 0;
   int64_t interest_cents = 0;
   int64_t total_cents() const { return principal_cents + interest_cents; }
 };
 
-// INVALID_ARGUMENT for a non-positive amount or a malformed position; FAILED_PRECONDITION
-// when the amount exceeds everything outstanding.
+// INVALID_ARGUMENT for a non-positive amount, a malformed position or (kReducePrincipal)
+// terms BuildSchedule refuses; FAILED_PRECONDITION when the amount exceeds the Payoff.
 absl::StatusOr<Allocation> AllocateRepayment(const LoanPosition& position, int64_t amount_cents,
-                                             absl::CivilDay received_on);
+                                             absl::CivilDay received_on,
+                                             const AllocationTerms& terms = {});
 
-// Adds the allocation's amounts to the position and sets cleared_on (the allocation's
-// day) on the instalments it completes. FAILED_PRECONDITION, leaving the position as it
-// was, when a line names no instalment or pays more than is outstanding.
+// Sets the revised instalments' scheduled amounts, adds the allocation's amounts to the
+// position and sets cleared_on (the allocation's day) on the instalments it completes.
+// FAILED_PRECONDITION, leaving the position as it was, when a revision does not find the
+// amounts it recomputed or would schedule less than was paid, or a line names no
+// instalment or pays more than is outstanding.
 absl::Status ApplyAllocation(const Allocation& allocation, LoanPosition* position);
 
 // The exact inverse of ApplyAllocation. FAILED_PRECONDITION, leaving the position as it
-// was, when a line takes back more than was paid.
+// was, when a line takes back more than was paid or a revision does not find the amounts
+// it set.
 absl::Status ReverseAllocation(const Allocation& allocation, LoanPosition* position);
 
 }  // namespace cercles::lending

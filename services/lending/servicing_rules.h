@@ -54,8 +54,9 @@ int64_t PrincipalOnLoan(const ServicedLoan& loan);
 absl::StatusOr<int32_t> DaysPastDue(const LoanPosition& position, absl::CivilDay day,
                                     const FundSettings& settings);
 
-// A repayment of `amount_cents` on an active loan that owes `owed`: refused once
-// the guarantee was called (the guarantors owe the principal now) and when it
+// A repayment of `amount_cents` on an active loan that `owed` settles today (the
+// Payoff of repayment.h under the fund's prepayment rule): refused once the
+// guarantee was called (the guarantors owe the principal now) and when it
 // exceeds what is owed (no overpayments).
 absl::Status CheckRepayment(const ServicedLoan& loan, const OutstandingAmounts& owed,
                             int64_t amount_cents, const std::string& currency);

@@ -42,9 +42,29 @@ ServicedLoan Serviced(const LoanRecord& loan) {
                       loan.guarantee_called_cents};
 }
 
-std::vector<int32_t> Touched(const Allocation& allocation) {
+// The instalments an allocation changes: paid amounts (lines) or scheduled ones
+// (revisions), each once.
+std::vector<int32_t> Revised(const Allocation& allocation) {
   std::vector<int32_t> numbers;
+  for (const InstalmentRevision& r : allocation.revisions) numbers.push_back(r.instalment_number);
+  return numbers;
+}
+
+// The fund's prepayment rule with the loan's terms (the schedule a recomputation uses).
+AllocationTerms TermsFor(const LoanRecord& loan, const FundSettings& settings) {
+  AllocationTerms terms;
+  terms.rule = settings.prepayment_rule;
+  terms.annual_rate_bps = loan.request.annual_rate_bps;
+  terms.frequency = loan.request.frequency;
+  terms.method = loan.interest_method.value_or(InterestMethod::kDecliningBalance);
+  return terms;
+}
+
+std::vector<int32_t> Touched(const Allocation& allocation) {
+  std::vector<int32_t> numbers = Revised(allocation);
   for (const AllocationLine& line : allocation.lines) numbers.push_back(line.instalment_number);
+  std::sort(numbers.begin(), numbers.end());
+  numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
   return numbers;
 }
 
@@ -87,8 +107,10 @@ absl::Status RecordRepaymentIn(const LendingContext& context, storage::Transacti
                            MovementDay(in.received_on, "received_on", Today(now),
                                        loan.disbursement_date, "the disbursement"));
   CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, loan.id));
-  CERCLES_RETURN_IF_ERROR(CheckRepayment(Serviced(loan), Outstanding(position), amount, currency));
-  CERCLES_ASSIGN_OR_RETURN(Allocation allocation, AllocateRepayment(position, amount, day));
+  const AllocationTerms terms = TermsFor(loan, settings);
+  CERCLES_ASSIGN_OR_RETURN(OutstandingAmounts payoff, Payoff(position, day, terms.rule));
+  CERCLES_RETURN_IF_ERROR(CheckRepayment(Serviced(loan), payoff, amount, currency));
+  CERCLES_ASSIGN_OR_RETURN(Allocation allocation, AllocateRepayment(position, amount, day, terms));
   CERCLES_RETURN_IF_ERROR(ApplyAllocation(allocation, &position));
 
   RepaymentRecord repayment;
@@ -106,7 +128,10 @@ absl::Status RecordRepaymentIn(const LendingContext& context, storage::Transacti
       JournalStore(currency).Post(tx, Repayment({day, currency, ""}, loan.name(), split), now,
                                   who.ToString()));
   CERCLES_ASSIGN_OR_RETURN(repayment.id, InsertRepayment(tx, repayment));
-  CERCLES_RETURN_IF_ERROR(UpdatePosition(tx, loan.id, position, Touched(allocation)));
+  // A recomputation (revisions) changes scheduled interest not yet received, which the
+  // journal never booked (interest is income when received): the entry above is all.
+  CERCLES_RETURN_IF_ERROR(
+      UpdatePosition(tx, loan.id, position, Touched(allocation), Revised(allocation)));
 
   std::vector<std::string> changes = {"REPAYMENT_RECORDED"};
   SetOutstanding(position, loan);
@@ -144,7 +169,8 @@ absl::Status ReverseRepaymentIn(const LendingContext& context, storage::Transact
   CERCLES_RETURN_IF_ERROR(MarkRepaymentReversed(tx, repayment.id, reversal_id, reason));
   repayment.reversal_entry_id = reversal_id;
   repayment.reversal_reason = reason;
-  CERCLES_RETURN_IF_ERROR(UpdatePosition(tx, loan.id, position, Touched(repayment.allocation)));
+  CERCLES_RETURN_IF_ERROR(UpdatePosition(tx, loan.id, position, Touched(repayment.allocation),
+                                         Revised(repayment.allocation)));
   SetOutstanding(position, loan);
   if (loan.state == LoanState::kClosedRepaid) {
     // Not a lifecycle transition: the repayment that closed the loan never

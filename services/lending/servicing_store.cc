@@ -1,12 +1,16 @@
 #include "services/lending/servicing_store.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "common/api/date.h"
 #include "common/api/money.h"
 #include "common/api/resource_name.h"
@@ -19,30 +23,75 @@ namespace {
 constexpr char kRepaymentColumns[] =
     "id, loan_id, amount_cents, received_on, reference, principal_cents, interest_cents, "
     "allocations, journal_entry_id, reversal_entry_id, reversal_reason, recorded_by, "
-    "create_time_us";
+    "create_time_us, revisions";
 
-// "number:principal:interest" per instalment touched, ';'-separated.
-std::string EncodeLines(const std::vector<AllocationLine>& lines) {
-  return absl::StrJoin(lines, ";", [](std::string* out, const AllocationLine& line) {
-    absl::StrAppend(out, line.instalment_number, ":", line.principal_cents, ":",
-                    line.interest_cents);
+// The stored lists of a repayment: records of integers, ':' between the fields of a record
+// and ';' between records (empty: none).
+std::string EncodeRecords(const std::vector<std::vector<int64_t>>& records) {
+  return absl::StrJoin(records, ";", [](std::string* out, const std::vector<int64_t>& record) {
+    absl::StrAppend(out, absl::StrJoin(record, ":"));
   });
 }
 
-absl::StatusOr<std::vector<AllocationLine>> DecodeLines(const std::string& text, int64_t id) {
-  std::vector<AllocationLine> lines;
-  if (text.empty()) return lines;
+// The records of `text`, each of `fields` integers; INTERNAL naming the repayment and
+// `what` when one is malformed.
+absl::StatusOr<std::vector<std::vector<int64_t>>> DecodeRecords(const std::string& text,
+                                                                size_t fields, int64_t id,
+                                                                absl::string_view what) {
+  std::vector<std::vector<int64_t>> records;
+  if (text.empty()) return records;
   for (absl::string_view part : absl::StrSplit(text, ';')) {
-    std::vector<absl::string_view> fields = absl::StrSplit(part, ':');
-    AllocationLine line;
-    if (fields.size() != 3 || !absl::SimpleAtoi(fields[0], &line.instalment_number) ||
-        !absl::SimpleAtoi(fields[1], &line.principal_cents) ||
-        !absl::SimpleAtoi(fields[2], &line.interest_cents)) {
-      return absl::InternalError(absl::StrCat("repayment ", id, " has malformed allocations"));
+    std::vector<absl::string_view> texts = absl::StrSplit(part, ':');
+    std::vector<int64_t> record(texts.size());
+    bool ok = texts.size() == fields;
+    for (size_t i = 0; ok && i < texts.size(); ++i) ok = absl::SimpleAtoi(texts[i], &record[i]);
+    if (!ok) {
+      return absl::InternalError(absl::StrCat("repayment ", id, " has malformed ", what));
     }
-    lines.push_back(line);
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+// "number:principal:interest" per instalment touched.
+std::string EncodeLines(const std::vector<AllocationLine>& lines) {
+  std::vector<std::vector<int64_t>> records;
+  for (const AllocationLine& l : lines) {
+    records.push_back({l.instalment_number, l.principal_cents, l.interest_cents});
+  }
+  return EncodeRecords(records);
+}
+
+absl::StatusOr<std::vector<AllocationLine>> DecodeLines(const std::string& text, int64_t id) {
+  CERCLES_ASSIGN_OR_RETURN(std::vector<std::vector<int64_t>> records,
+                           DecodeRecords(text, 3, id, "allocations"));
+  std::vector<AllocationLine> lines;
+  for (const std::vector<int64_t>& r : records) {
+    lines.push_back({static_cast<int32_t>(r[0]), r[1], r[2]});
   }
   return lines;
+}
+
+// "number:principal_before:interest_before:principal_after:interest_after" per instalment
+// recomputed (migration 0007).
+std::string EncodeRevisions(const std::vector<InstalmentRevision>& revisions) {
+  std::vector<std::vector<int64_t>> records;
+  for (const InstalmentRevision& r : revisions) {
+    records.push_back({r.instalment_number, r.principal_before_cents, r.interest_before_cents,
+                       r.principal_after_cents, r.interest_after_cents});
+  }
+  return EncodeRecords(records);
+}
+
+absl::StatusOr<std::vector<InstalmentRevision>> DecodeRevisions(const std::string& text,
+                                                                int64_t id) {
+  CERCLES_ASSIGN_OR_RETURN(std::vector<std::vector<int64_t>> records,
+                           DecodeRecords(text, 5, id, "revisions"));
+  std::vector<InstalmentRevision> revisions;
+  for (const std::vector<int64_t>& r : records) {
+    revisions.push_back({static_cast<int32_t>(r[0]), r[1], r[2], r[3], r[4]});
+  }
+  return revisions;
 }
 
 absl::StatusOr<RepaymentRecord> RepaymentFromRow(const storage::Row& row) {
@@ -62,6 +111,7 @@ absl::StatusOr<RepaymentRecord> RepaymentFromRow(const storage::Row& row) {
   r.reversal_reason = row.Text(10);
   r.recorded_by = row.Text(11);
   r.create_time = FromMicros(row.Int(12));
+  CERCLES_ASSIGN_OR_RETURN(r.allocation.revisions, DecodeRevisions(row.Text(13), r.id));
   return r;
 }
 
@@ -82,11 +132,11 @@ absl::StatusOr<int64_t> InsertRepayment(storage::Transaction& tx, const Repaymen
       storage::Rows rows,
       tx.Query("INSERT INTO repayments (loan_id, amount_cents, received_on, reference, "
                "principal_cents, interest_cents, allocations, journal_entry_id, recorded_by, "
-               "create_time_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+               "create_time_us, revisions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                {r.loan_id, r.amount_cents, absl::FormatCivilTime(r.allocation.received_on),
                 r.reference, r.allocation.principal_cents, r.allocation.interest_cents,
                 EncodeLines(r.allocation.lines), r.journal_entry_id, r.recorded_by,
-                ToMicros(r.create_time)}));
+                ToMicros(r.create_time), EncodeRevisions(r.allocation.revisions)}));
   if (rows.size() != 1) return absl::InternalError("repayment insert returned no id");
   return rows[0].Int(0);
 }
@@ -157,6 +207,14 @@ v1::Repayment RepaymentToProto(const RepaymentRecord& r, const std::string& curr
   }
   *out.mutable_principal() = api::ToMoney(r.allocation.principal_cents, currency);
   *out.mutable_interest() = api::ToMoney(r.allocation.interest_cents, currency);
+  for (const InstalmentRevision& revision : r.allocation.revisions) {
+    v1::InstalmentRevision* v = out.add_revised_instalments();
+    v->set_instalment_number(revision.instalment_number);
+    *v->mutable_principal_before() = api::ToMoney(revision.principal_before_cents, currency);
+    *v->mutable_interest_before() = api::ToMoney(revision.interest_before_cents, currency);
+    *v->mutable_principal_after() = api::ToMoney(revision.principal_after_cents, currency);
+    *v->mutable_interest_after() = api::ToMoney(revision.interest_after_cents, currency);
+  }
   out.set_journal_entry_id(r.journal_entry_id);
   out.set_reversed(r.reversal_entry_id.has_value());
   out.set_reversal_entry_id(r.reversal_entry_id.value_or(0));

@@ -141,11 +141,13 @@ class LendingFixture : public EngineSuiteTest {
     return circle;
   }
 
-  // members[applicant]'s loan of `amount_cents` at 5 % over 12 months, approved
-  // by three other members and the admin, disbursed on `disbursed_on` with the
-  // first instalment due a month later. Failures are test failures.
+  // members[applicant]'s loan of `amount_cents` at 5 % (or `annual_rate_bps`)
+  // over 12 months, approved by three other members and the admin, disbursed on
+  // `disbursed_on` with the first instalment due a month later. Failures are
+  // test failures.
   ActiveLoan Disburse(const std::string& circle, const std::vector<std::string>& members,
-                      size_t applicant, int64_t amount_cents, absl::CivilDay disbursed_on) {
+                      size_t applicant, int64_t amount_cents, absl::CivilDay disbursed_on,
+                      int32_t annual_rate_bps = 500) {
     namespace lv1 = cercles::lending::v1;
     ActiveLoan out;
     const std::string tag = absl::StrCat("loan-", ++counter_);
@@ -159,7 +161,7 @@ class LendingFixture : public EngineSuiteTest {
     loan->set_business_plan_summary("Boulangerie de quartier; 40 clients par jour");
     loan->set_instalment_count(12);
     loan->set_frequency(lv1::REPAYMENT_FREQUENCY_MONTHLY);
-    loan->set_annual_rate_bps(500);
+    loan->set_annual_rate_bps(annual_rate_bps);
     lv1::SubmitLoanRequestResponse submitted;
     grpc::Status status = lending_->SubmitLoanRequest(Bob().get(), submit, &submitted);
     EXPECT_TRUE(status.ok()) << status.error_message();

@@ -137,8 +137,12 @@ TEST_P(RepaymentsTest, RepaymentsPayInterestThenPrincipalOldestInstalmentFirst) 
   ASSERT_EQ(schedule.instalments(0).principal().minor_units(), 4'072);
   const absl::CivilDay first_due = FromDate(schedule.instalments(0).due_date());
 
-  // Received on the first due date: only instalment 1 is due; it is paid in
-  // full (interest first), the rest prepays instalment 2's principal.
+  // Received on the first due date: instalment 1 is paid in full (interest
+  // first), the rest goes to instalment 2 the same way, although it is not due
+  // yet: its interest, then its principal.
+  const int64_t interest_2 = schedule.instalments(1).interest().minor_units();
+  const int64_t principal_2 = schedule.instalments(1).principal().minor_units();
+  const int64_t to_principal_2 = 5'000 - 4'280 - interest_2;
   lv1::RecordRepaymentRequest first = Payment("pay-1", loan.name(), 5'000);
   *first.mutable_received_on() = ToDate(first_due);
   first.set_reference("reçu 0001");
@@ -152,28 +156,28 @@ TEST_P(RepaymentsTest, RepaymentsPayInterestThenPrincipalOldestInstalmentFirst) 
   EXPECT_EQ(r1.allocations(0).interest().minor_units(), 208);
   EXPECT_EQ(r1.allocations(0).principal().minor_units(), 4'072);
   EXPECT_EQ(r1.allocations(1).instalment_number(), 2);
-  EXPECT_EQ(r1.allocations(1).interest().minor_units(), 0);
-  EXPECT_EQ(r1.allocations(1).principal().minor_units(), 720);
-  EXPECT_EQ(r1.principal().minor_units(), 4'792);
-  EXPECT_EQ(r1.interest().minor_units(), 208);
+  EXPECT_EQ(r1.allocations(1).interest().minor_units(), interest_2);
+  EXPECT_EQ(r1.allocations(1).principal().minor_units(), to_principal_2);
+  EXPECT_EQ(r1.principal().minor_units(), 4'072 + to_principal_2);
+  EXPECT_EQ(r1.interest().minor_units(), 208 + interest_2);
   EXPECT_EQ(r1.reference(), "reçu 0001");
   EXPECT_EQ(r1.recorded_by(), "staff:bob");
   EXPECT_GT(r1.journal_entry_id(), 0);
-  EXPECT_EQ(recorded.loan().outstanding_principal().minor_units(), 50'000 - 4'792);
+  EXPECT_EQ(recorded.loan().outstanding_principal().minor_units(), 50'000 - 4'072 - to_principal_2);
   EXPECT_EQ(recorded.loan().outstanding_interest().minor_units(),
-            schedule.total_interest().minor_units() - 208);
+            schedule.total_interest().minor_units() - 208 - interest_2);
   EXPECT_EQ(recorded.loan().state(), lv1::LOAN_STATE_ACTIVE);
 
-  // Received today: instalments 2 and 3 are due. Instalment 2's interest
-  // first, then what is left of its principal.
-  const int64_t interest_2 = schedule.instalments(1).interest().minor_units();
+  // Received today: instalments 2 and 3 are due. What is left of instalment 2
+  // (its principal only: its interest was paid ahead) first.
   ASSERT_TRUE(Pay(Payment("pay-2", loan.name(), 3'000), &recorded).ok());
   const lv1::Repayment& r2 = recorded.repayment();
   EXPECT_EQ(FromDate(r2.received_on()), FundToday());
   ASSERT_EQ(r2.allocations_size(), 1);
+  ASSERT_GT(principal_2 - to_principal_2, 3'000);
   EXPECT_EQ(r2.allocations(0).instalment_number(), 2);
-  EXPECT_EQ(r2.allocations(0).interest().minor_units(), interest_2);
-  EXPECT_EQ(r2.allocations(0).principal().minor_units(), 3'000 - interest_2);
+  EXPECT_EQ(r2.allocations(0).interest().minor_units(), 0);
+  EXPECT_EQ(r2.allocations(0).principal().minor_units(), 3'000);
 
   std::vector<lv1::Repayment> listed = Repayments(loan.name(), /*page_size=*/1);
   ASSERT_EQ(listed.size(), 2u);
@@ -191,8 +195,144 @@ TEST_P(RepaymentsTest, RepaymentsPayInterestThenPrincipalOldestInstalmentFirst) 
     lines.push_back(absl::StrCat(line.account_name(), " ", line.debit_minor_units(), "/",
                                  line.credit_minor_units()));
   }
-  EXPECT_THAT(lines,
-              ElementsAre("CASH 5000/0", "LOANS_RECEIVABLE 0/4792", "INTEREST_INCOME 0/208"));
+  EXPECT_THAT(
+      lines, ElementsAre("CASH 5000/0", absl::StrCat("LOANS_RECEIVABLE 0/", 4'072 + to_principal_2),
+                         absl::StrCat("INTEREST_INCOME 0/", 208 + interest_2)));
+  ExpectBooksMatchLoans();
+}
+
+// Issue 12's story through the real process: $1,500 at 8 %, 12 monthly.
+TEST_P(RepaymentsTest, PayingAheadIsNeverLateAndReducingPrincipalLowersTheInterest) {
+  // A first loan of $1,500 needs a first rung that high.
+  lv1::GetFundSettingsResponse current;
+  ASSERT_TRUE(
+      lending_->GetFundSettings(Admin().get(), lv1::GetFundSettingsRequest(), &current).ok());
+  lv1::UpdateFundSettingsRequest update;
+  update.set_request_id("ladder-1500");
+  update.set_reason("Prêts de 1 500 $ dès le premier");
+  *update.mutable_settings() = current.settings();
+  update.mutable_settings()->clear_ladder_minor_units();
+  update.mutable_settings()->add_ladder_minor_units(150'000);
+  update.mutable_settings()->add_ladder_minor_units(300'000);
+  lv1::UpdateFundSettingsResponse updated;
+  grpc::Status status = lending_->UpdateFundSettings(Admin().get(), update, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(updated.settings().prepayment_rule(), lv1::PREPAYMENT_RULE_PAY_NEXT_INSTALMENTS);
+
+  const ActiveLoan loan = Disburse(circle_, members_, 0, 150'000, FundToday() - 100, 800);
+  ASSERT_FALSE(HasFailure());
+  const lv1::Schedule& schedule = loan.schedule;
+  ASSERT_EQ(schedule.instalments(0).principal().minor_units(), 12'048);
+  ASSERT_EQ(schedule.instalments(0).interest().minor_units(), 1'000);
+  const absl::CivilDay due_1 = FromDate(schedule.instalments(0).due_date());
+  const absl::CivilDay due_2 = FromDate(schedule.instalments(1).due_date());
+  const absl::CivilDay due_3 = FromDate(schedule.instalments(2).due_date());
+  ASSERT_LE(due_3, FundToday());
+
+  // Instalment 1 in full, ten days before it falls due: all of it on instalment 1.
+  lv1::RecordRepaymentRequest early = Payment("story-1", loan.name(), 13'048);
+  *early.mutable_received_on() = ToDate(due_1 - 10);
+  lv1::RecordRepaymentResponse recorded;
+  status = Pay(early, &recorded);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(recorded.repayment().allocations_size(), 1);
+  EXPECT_EQ(recorded.repayment().allocations(0).instalment_number(), 1);
+  EXPECT_EQ(recorded.repayment().allocations(0).principal().minor_units(), 12'048);
+  EXPECT_EQ(recorded.repayment().allocations(0).interest().minor_units(), 1'000);
+
+  // Instalment 2 on its due date.
+  lv1::RecordRepaymentRequest on_time = Payment("story-2", loan.name(), 13'048);
+  *on_time.mutable_received_on() = ToDate(due_2);
+  ASSERT_TRUE(Pay(on_time, &recorded).ok());
+
+  // Instalment 1 was cleared on the day it was paid; ten days after instalment 2
+  // fell due the loan is current.
+  lv1::GetLoanScheduleRequest schedule_request;
+  schedule_request.set_loan(loan.name());
+  lv1::GetLoanScheduleResponse paid_schedule;
+  ASSERT_TRUE(lending_->GetLoanSchedule(Admin().get(), schedule_request, &paid_schedule).ok());
+  EXPECT_EQ(FromDate(paid_schedule.schedule().instalments(0).cleared_on()), due_1 - 10);
+  EXPECT_EQ(FromDate(paid_schedule.schedule().instalments(1).cleared_on()), due_2);
+  lv1::GetLoanRequest get;
+  get.set_name(loan.name());
+  *get.mutable_as_of() = ToDate(due_2 + 10);
+  lv1::GetLoanResponse got;
+  ASSERT_TRUE(lending_->GetLoan(Admin().get(), get, &got).ok());
+  EXPECT_EQ(got.loan().arrears().days_past_due(), 0);
+  EXPECT_EQ(got.loan().arrears().bucket_label(), "CURRENT");
+  EXPECT_EQ(got.loan().arrears().amount_in_arrears().minor_units(), 0);
+
+  // A later $50.00 goes to the oldest unpaid interest first: instalment 3's.
+  const int64_t interest_3 = schedule.instalments(2).interest().minor_units();
+  lv1::RecordRepaymentRequest fifty = Payment("story-3", loan.name(), 5'000);
+  *fifty.mutable_received_on() = ToDate(due_2 + 12);
+  ASSERT_TRUE(Pay(fifty, &recorded).ok());
+  ASSERT_EQ(recorded.repayment().allocations_size(), 1);
+  EXPECT_EQ(recorded.repayment().allocations(0).instalment_number(), 3);
+  EXPECT_EQ(recorded.repayment().allocations(0).interest().minor_units(), interest_3);
+  EXPECT_EQ(recorded.repayment().allocations(0).principal().minor_units(), 5'000 - interest_3);
+  ExpectBooksMatchLoans();
+
+  // The fund now reduces principal on a prepayment. $600.00 before instalment 3
+  // falls due: what is left of instalment 3, then the principal.
+  update.set_request_id("reduce-principal");
+  update.set_reason("Réduire le capital sur les remboursements anticipés");
+  *update.mutable_settings() = updated.settings();
+  update.mutable_settings()->set_prepayment_rule(lv1::PREPAYMENT_RULE_REDUCE_PRINCIPAL);
+  status = lending_->UpdateFundSettings(Admin().get(), update, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(updated.change().changes_size(), 1);
+  EXPECT_EQ(updated.change().changes(0).field(), "prepayment_rule");
+  EXPECT_EQ(updated.change().changes(0).new_value(), "REDUCE_PRINCIPAL");
+
+  const int64_t interest_owed_before = recorded.loan().outstanding_interest().minor_units();
+  lv1::GetLoanScheduleResponse before_prepayment;
+  ASSERT_TRUE(lending_->GetLoanSchedule(Admin().get(), schedule_request, &before_prepayment).ok());
+  lv1::RecordRepaymentRequest prepay = Payment("story-4", loan.name(), 60'000);
+  *prepay.mutable_received_on() = ToDate(due_3 - 1);
+  status = Pay(prepay, &recorded);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const lv1::Repayment prepayment = recorded.repayment();
+  ASSERT_EQ(prepayment.allocations_size(), 2);
+  EXPECT_EQ(prepayment.allocations(0).instalment_number(), 3);
+  EXPECT_EQ(prepayment.allocations(1).instalment_number(), 4);
+  EXPECT_EQ(prepayment.allocations(1).interest().minor_units(), 0);
+  ASSERT_EQ(prepayment.revised_instalments_size(), 9);  // instalments 4 to 12
+  int64_t interest_dropped = 0;
+  for (const lv1::InstalmentRevision& revision : prepayment.revised_instalments()) {
+    interest_dropped +=
+        revision.interest_before().minor_units() - revision.interest_after().minor_units();
+  }
+  EXPECT_GT(interest_dropped, 0);
+  // The interest owed goes down by the interest no longer scheduled (instalment
+  // 3's was paid before).
+  EXPECT_EQ(recorded.loan().outstanding_interest().minor_units(),
+            interest_owed_before - interest_dropped);
+  lv1::GetLoanScheduleResponse after_prepayment;
+  ASSERT_TRUE(lending_->GetLoanSchedule(Admin().get(), schedule_request, &after_prepayment).ok());
+  EXPECT_EQ(after_prepayment.schedule().total_interest().minor_units(),
+            before_prepayment.schedule().total_interest().minor_units() - interest_dropped);
+  for (int i = 0; i < 12; ++i) {
+    EXPECT_EQ(FromDate(after_prepayment.schedule().instalments(i).due_date()),
+              FromDate(before_prepayment.schedule().instalments(i).due_date()));
+  }
+  // The books: the repayment's entry only (interest is income when received).
+  ExpectBooksMatchLoans();
+  std::vector<lv1::JournalEntry> entries = Entries(loan.name(), "REPAYMENT");
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries.back().id(), prepayment.journal_entry_id());
+
+  // Reversing the prepayment restores the previous schedule exactly.
+  lv1::ReverseRepaymentResponse reversed;
+  status = Reverse("story-reverse", prepayment.name(), &reversed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(reversed.loan().outstanding_interest().minor_units(), interest_owed_before);
+  lv1::GetLoanScheduleResponse restored;
+  ASSERT_TRUE(lending_->GetLoanSchedule(Admin().get(), schedule_request, &restored).ok());
+  EXPECT_EQ(restored.SerializeAsString(), before_prepayment.SerializeAsString());
+  std::vector<lv1::Repayment> listed = Repayments(loan.name());
+  ASSERT_EQ(listed.size(), 4u);
+  EXPECT_EQ(listed[3].revised_instalments_size(), 9);  // what it did stays on record
   ExpectBooksMatchLoans();
 }
 

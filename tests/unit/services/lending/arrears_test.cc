@@ -141,6 +141,25 @@ TEST(ArrearsTest, InterestOwedCountsInTheAmount) {
   EXPECT_EQ(status.days_past_due, 30);                  // Jan 31 to Mar 1 in 2024
 }
 
+TEST(ArrearsTest, AnInstalmentIsLateUntilTheDayItIsClearedAndNeverAfter) {
+  // $1,000 at 8 % over 12 months from 2024-01-31: 8699 cents a month.
+  LoanPosition position = Open(100000, 12, Frequency::kMonthly, absl::CivilDay(2024, 1, 31), 800);
+  // Instalment 1 paid in full 20 days late, on 2024-02-20.
+  Pay(&position, 8699, absl::CivilDay(2024, 2, 20));
+  ASSERT_EQ(position[0].cleared_on, absl::CivilDay(2024, 2, 20));
+  // Classified as of a day before it was cleared, it was late then: 10 days on Feb 10.
+  ArrearsStatus status = Classify(position, absl::CivilDay(2024, 2, 10));
+  EXPECT_EQ(status.days_past_due, 10);
+  EXPECT_EQ(status.oldest_unpaid_due, absl::CivilDay(2024, 1, 31));
+  EXPECT_EQ(status.amount_in_arrears_cents, 0);  // amounts as they stand now
+  // From the day it was cleared, never again.
+  EXPECT_EQ(Classify(position, absl::CivilDay(2024, 2, 20)).days_past_due, 0);
+  EXPECT_EQ(Classify(position, absl::CivilDay(2024, 2, 29)).days_past_due, 0);
+  EXPECT_TRUE(SettledOn(position[0], absl::CivilDay(2024, 2, 20)));
+  EXPECT_FALSE(SettledOn(position[0], absl::CivilDay(2024, 2, 19)));
+  EXPECT_FALSE(SettledOn(position[1], absl::CivilDay(2024, 12, 31)));
+}
+
 TEST(ArrearsTest, BucketBoundsAreAFundSetting) {
   const ArrearsBucketBounds weekly{7, 14, 21};
   EXPECT_EQ(BucketFor(7, weekly), ArrearsBucket::kFirst);

@@ -39,6 +39,7 @@ TEST(FundSettingsTest, DefaultsFollowTheIssue) {
   EXPECT_EQ(settings.write_off_days_past_due, 180);
   EXPECT_EQ(settings.serious_arrears_days_past_due, 61);
   EXPECT_FALSE(settings.circle_in_serious_arrears_may_guarantee);
+  EXPECT_EQ(settings.prepayment_rule, PrepaymentRule::kPayNextInstalments);
   EXPECT_TRUE(ValidateSettings(settings).ok()) << ValidateSettings(settings);
 }
 
@@ -176,6 +177,10 @@ TEST(FundSettingsTest, EveryRuleIsNamed) {
        "write_off_days_past_due must be at least guarantee_call_days_past_due (60)"},
       {"serious arrears at zero", [](FundSettings& s) { s.serious_arrears_days_past_due = 0; },
        "serious_arrears_days_past_due must be at least 1, got 0"},
+      {"unknown prepayment rule",
+       [](FundSettings& s) { s.prepayment_rule = static_cast<PrepaymentRule>(7); },
+       "prepayment_rule must be PREPAYMENT_RULE_PAY_NEXT_INSTALMENTS (or unset) or "
+       "PREPAYMENT_RULE_REDUCE_PRINCIPAL, got 7"},
   };
   for (const InvalidCase& c : cases) {
     FundSettings settings;
@@ -250,6 +255,8 @@ TEST(FundSettingsTest, DiffNamesEveryFieldWithBothValues) {
        {"serious_arrears_days_past_due", "61", "91"}},
       {[](FundSettings& s) { s.circle_in_serious_arrears_may_guarantee = true; },
        {"circle_in_serious_arrears_may_guarantee", "false", "true"}},
+      {[](FundSettings& s) { s.prepayment_rule = PrepaymentRule::kReducePrincipal; },
+       {"prepayment_rule", "PAY_NEXT_INSTALMENTS", "REDUCE_PRINCIPAL"}},
   };
   FundSettings everything;
   std::vector<SettingChange> all_expected;

@@ -283,6 +283,23 @@ TEST_P(LoanStoreTest, PositionReadsBackAndPaymentsAreWritten) {
   absl::Status missing =
       Write([&](storage::Transaction& tx) { return UpdatePosition(tx, id, position, {4}); });
   EXPECT_THAT(missing, StatusIs(absl::StatusCode::kInvalidArgument));
+
+  // A recomputation (revised numbers) writes the scheduled amounts with the paid ones, in
+  // one statement: instalment 2 now schedules more principal than was due, all but its
+  // new part paid; instalment 3 less, and less interest.
+  const int64_t moved = position[2].principal_due_cents - 1'000;
+  position[1].principal_due_cents += moved;
+  position[1].principal_paid_cents += moved;
+  position[2].principal_due_cents = 1'000;
+  position[2].interest_due_cents = 7;
+  ASSERT_TRUE(Write([&](storage::Transaction& tx) {
+                return UpdatePosition(tx, id, position, {2, 3}, {2, 3});
+              }).ok());
+  ASSERT_TRUE(Read([&](storage::Transaction& tx) -> absl::Status {
+                CERCLES_ASSIGN_OR_RETURN(back, LoadPosition(tx, id));
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_EQ(back, position);
 }
 
 TEST_P(LoanStoreTest, ApiViewOfAnActiveLoanCarriesItsArrears) {

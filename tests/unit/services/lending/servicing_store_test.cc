@@ -99,6 +99,26 @@ TEST_P(ServicingStoreTest, ARepaymentReadsBackWithItsAllocation) {
   ASSERT_EQ(view.allocations_size(), 2);
   EXPECT_EQ(view.allocations(1).principal().minor_units(), 480);
   EXPECT_FALSE(view.reversed());
+  EXPECT_TRUE(read.allocation.revisions.empty());
+  EXPECT_EQ(view.revised_instalments_size(), 0);
+
+  // A repayment that recomputed later instalments (REDUCE_PRINCIPAL) keeps each revision,
+  // both sides, for its view and its reversal.
+  RepaymentRecord prepaid = Repayment(2'000);
+  prepaid.allocation.revisions = {{2, 8086, 613, 26327, 480}, {3, 8140, 559, 6369, 438}};
+  prepaid.id = Insert(prepaid);
+  ASSERT_TRUE(Read([&](storage::Transaction& tx) -> absl::Status {
+                CERCLES_ASSIGN_OR_RETURN(read, LoadRepayment(tx, {loan_id_, prepaid.id}));
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_EQ(read.allocation.revisions, prepaid.allocation.revisions);
+  view = RepaymentToProto(read, "CAD");
+  ASSERT_EQ(view.revised_instalments_size(), 2);
+  EXPECT_EQ(view.revised_instalments(0).instalment_number(), 2);
+  EXPECT_EQ(view.revised_instalments(0).principal_before().minor_units(), 8086);
+  EXPECT_EQ(view.revised_instalments(0).interest_before().minor_units(), 613);
+  EXPECT_EQ(view.revised_instalments(0).principal_after().minor_units(), 26327);
+  EXPECT_EQ(view.revised_instalments(1).interest_after().minor_units(), 438);
 
   absl::Status missing = Read([&](storage::Transaction& tx) {
     return LoadRepayment(tx, {loan_id_ + 1, written.id}).status();
