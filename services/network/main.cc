@@ -1,12 +1,6 @@
 // cercles-network: reads the flags and assembles; network_runtime.cc holds the
 // parts and the order they start and drain in.
-#include <algorithm>
-#include <cstdlib>
-#include <thread>
 #include <utility>
-#ifdef __GLIBC__  // defined by the headers above
-#include <malloc.h>
-#endif
 
 #include "common/config/config.h"
 #include "common/server/server_flags.h"
@@ -14,25 +8,8 @@
 #include "services/network/flags.h"
 #include "services/network/network_runtime.h"
 
-namespace {
-
-// glibc gives each thread that meets a busy arena a new one, up to 8 per CPU:
-// network's ~80 threads (gRPC's, the SQLite pool's, the subscribers') kept
-// 16 arenas of freed answers and SQLite pages, 209 MiB at peak with 100,000
-// circles. One arena per CPU is as many as can allocate at once: peak 128 MiB,
-// the same CPU per call. MALLOC_ARENA_MAX, when set, still decides.
-void BoundMallocArenas() {
-#ifdef __GLIBC__
-  if (std::getenv("MALLOC_ARENA_MAX") != nullptr) return;
-  mallopt(M_ARENA_MAX, static_cast<int>(std::max(2U, std::thread::hardware_concurrency())));
-#endif
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   using namespace cercles;  // NOLINT: main only
-  BoundMallocArenas();
   service::ServiceProcess process(argc, argv, "network",
                                   "cercles-network: the network of circles across funds");
   const server::ServiceConfig& service_config = process.config();
