@@ -30,12 +30,13 @@ const std::vector<OptionSpec>& GlobalOptionSpecs() {
       {"timeout", "DURATION", "deadline of each call, default 10s (CERCLES_TIMEOUT)"},
       {"server-name", "NAME", "name the server certificate must carry (CERCLES_SERVER_NAME)"},
       {"help", "", "show usage"},
+      {"version", "", "print the version and git revision"},
   };
   return *kSpecs;
 }
 
 std::string GlobalOptionEnvVar(const std::string& option) {
-  if (option == "help") return "";
+  if (option == "help" || option == "version") return "";
   std::string var = absl::StrCat("CERCLES_", option);
   absl::AsciiStrToUpper(&var);
   for (char& c : var) {
