@@ -19,6 +19,8 @@
 #               (scripts/test exports a throwaway cluster's URL).
 # Binaries: CERCLES_BUILD_DIR (ctest passes the build under test), else
 # build/dev. Installs the sqlite3 shell with apt-get when it is missing.
+# The Job and restore commands are eval'ed, so written in single quotes.
+# shellcheck disable=SC2016,SC2034
 set -euo pipefail
 
 # shellcheck source=SCRIPTDIR/../../scripts/lib/common.sh
@@ -35,7 +37,8 @@ command -v kubectl >/dev/null || cercles_die "kubectl is needed to render the ma
 source "$(dirname "${BASH_SOURCE[0]}")/lib/npm.sh"
 cercles_deploy_npm_ci
 # The manifests name the binaries as the image installs them (on the PATH).
-export PATH="$(dirname "$membership_bin"):$PATH"
+PATH="$(dirname "$membership_bin"):$PATH"
+export PATH
 
 if ! command -v sqlite3 >/dev/null; then
   cercles_log "installing the sqlite3 shell"
@@ -208,6 +211,7 @@ refuse_newer() {
 }
 
 # --- SQLite: overlays/single-fund's Job and CronJob, deploy/README.md's restore ---
+# The commands below are eval'ed by exercise and refuse_newer (single quotes).
 db="$work/data/membership.db"
 mkdir -p "$work/data" "$work/backups"
 sqlite_env=("CERCLES_DATABASE_URL=sqlite://$db" "BACKUP_DIR=$work/backups")
