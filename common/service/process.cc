@@ -112,7 +112,7 @@ int ServiceProcess::Run(const std::function<absl::Status()>& start,
                         const std::function<void()>& stop) {
   config::ExitIfError(runner_->Start());
   absl::Status schema = mode_.wait_for_schema ? WaitForSchema() : migrate_(*db_);
-  if (absl::IsCancelled(schema)) {
+  if (mode_.wait_for_schema && absl::IsCancelled(schema)) {
     log::Info(schema.message());
     runner_->Shutdown();
     return EXIT_SUCCESS;
