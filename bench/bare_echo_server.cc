@@ -18,6 +18,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "cercles/bench/v1/echo.grpc.pb.h"
+#include "common/config/config.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:0", "host:port to listen on");
 ABSL_FLAG(std::string, tls_cert, "", "PEM server certificate");
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "cercles-bare-echo: EchoService on gRPC's callback API, mTLS and nothing else (the "
       "benchmarks' floor)");
+  cercles::config::SetVersionForFlags(argv[0]);  // --version
   absl::ParseCommandLine(argc, argv);
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (absl::GetFlag(FLAGS_insecure)) {

@@ -24,6 +24,7 @@
 #include "bench/latency_histogram.h"
 #include "bench/load_generator.h"
 #include "bench/report.h"
+#include "common/config/config.h"
 #include "common/storage/database.h"
 
 ABSL_FLAG(std::string, database_url, "", "Where to commit (sqlite://... or postgresql://...)");
@@ -124,6 +125,7 @@ int Run() {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("one-row durable transactions per second: the disk's fsync ceiling");
+  cercles::config::SetVersionForFlags(argv[0]);  // --version
   absl::ParseCommandLine(argc, argv);
   return cercles::bench::Run();
 }

@@ -34,6 +34,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/config/config.h"
 #include "common/storage/database.h"
 #include "common/util/status.h"
 #include "services/lending/context.h"
@@ -155,6 +156,7 @@ absl::Status Generate(storage::Database& db, int64_t loans, int64_t batch, absl:
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("writes a lending database of ACTIVE loans for the benchmark");
+  cercles::config::SetVersionForFlags(argv[0]);  // --version
   absl::ParseCommandLine(argc, argv);
   const std::string url = absl::GetFlag(FLAGS_database_url);
   const int64_t loans = absl::GetFlag(FLAGS_loans);

@@ -21,6 +21,7 @@
 #include "absl/flags/usage.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/config/config.h"
 #include "tools/cerclesctl/health_check.h"
 
 ABSL_FLAG(std::string, target, "", "host:port of the server");
@@ -47,6 +48,7 @@ std::string Slurp(const std::string& path) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("polls grpc.health.v1 until SERVING; prints when, in epoch us");
+  cercles::config::SetVersionForFlags(argv[0]);  // --version
   absl::ParseCommandLine(argc, argv);
   const std::string target = absl::GetFlag(FLAGS_target);
   if (target.empty() || absl::GetFlag(FLAGS_ca).empty()) {

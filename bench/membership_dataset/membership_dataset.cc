@@ -47,6 +47,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/api/resource_name.h"
+#include "common/config/config.h"
 #include "common/storage/database.h"
 #include "common/util/crypto.h"
 #include "common/util/status.h"
@@ -537,6 +538,7 @@ int Run() {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "writes a large, valid membership database for scripts/bench-membership");
+  cercles::config::SetVersionForFlags(argv[0]);  // --version
   absl::ParseCommandLine(argc, argv);
   return cercles::bench::Run();
 }

@@ -48,6 +48,7 @@
 #include "cercles/membership/v1/events.pb.h"
 #include "cercles/membership/v1/people_events.pb.h"
 #include "common/api/date.h"
+#include "common/config/config.h"
 #include "common/storage/database.h"
 #include "common/util/crypto.h"
 #include "common/util/status.h"
@@ -505,6 +506,7 @@ absl::StatusOr<std::string> Summary(storage::Database& db) {
 
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Writes a large network database for scripts/bench-network.");
+  cercles::config::SetVersionForFlags(argv[0]);  // --version
   absl::ParseCommandLine(argc, argv);
   const std::string url = absl::GetFlag(FLAGS_database_url);
   if (!absl::StartsWith(url, "sqlite://") || url == "sqlite::memory:") {

@@ -11,10 +11,12 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/util/build_info.h"
 
 namespace cercles::config {
 namespace {
@@ -123,6 +125,10 @@ std::vector<std::string> ParseFlagsWithEnv(int argc, char** argv, absl::string_v
       usage, "\nEvery flag --name may also be set with the environment variable CERCLES_NAME."));
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
+    if (arg == "--version") {
+      std::printf("%s\n", build_info::VersionLine(program).c_str());
+      std::exit(0);
+    }
     if (arg == "--help" || arg == "-h" || arg == "--helpfull") {
       // Let absl print its usage (it exits).
       char* help_argv[] = {argv[0], const_cast<char*>("--helpfull")};
@@ -133,6 +139,14 @@ std::vector<std::string> ParseFlagsWithEnv(int argc, char** argv, absl::string_v
       argc, argv, [](const char* n) -> const char* { return std::getenv(n); });
   ExitIfError(parsed.status());
   return *parsed;
+}
+
+void SetVersionForFlags(absl::string_view argv0) {
+  std::string program(
+      argv0.substr(argv0.rfind('/') == absl::string_view::npos ? 0 : argv0.rfind('/') + 1));
+  absl::FlagsUsageConfig usage;
+  usage.version_string = [program] { return build_info::VersionLine(program) + "\n"; };
+  absl::SetFlagsUsageConfig(usage);
 }
 
 absl::Status RequireNonEmpty(absl::string_view flag_name, const std::string& value) {

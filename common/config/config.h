@@ -24,6 +24,11 @@ std::string EnvNameFor(absl::string_view flag_name);
 // On any error prints "<program>: <message>" to stderr and exits with status 2.
 std::vector<std::string> ParseFlagsWithEnv(int argc, char** argv, absl::string_view usage);
 
+// `--version` prints "<program> <version> (revision <git revision>)" and exits 0
+// (common/util/build_info.h); ParseFlagsWithEnv does it itself. Tools that
+// parse with absl::ParseCommandLine call this first for the same line.
+void SetVersionForFlags(absl::string_view argv0);
+
 // Same, but returns the error instead of exiting (for tests). `environ_lookup`
 // returns the value of an environment variable or nullptr.
 absl::StatusOr<std::vector<std::string>> ParseFlagsWithEnvOrError(

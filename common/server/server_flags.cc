@@ -42,6 +42,15 @@ ABSL_FLAG(std::string, database_url, "",
           "sqlite:///path/to/file.db (embedded) or postgresql://user@host:port/db");
 ABSL_FLAG(std::string, fund_id, "", "This deployment's fund, e.g. fund-montreal");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
+ABSL_FLAG(bool, migrate_only, false,
+          "Apply the database migrations and exit (0 when the schema is current), without "
+          "serving: the migrate Job. Reads only --database_url");
+ABSL_FLAG(bool, wait_for_schema, false,
+          "Do not migrate: wait (health NOT_SERVING) until a --migrate_only run has brought the "
+          "schema to this binary's version, then serve; exit 1 on a newer schema");
+ABSL_FLAG(std::string, backup_to, "",
+          "Write a consistent copy of the SQLite database to this file and exit (the backup "
+          "CronJob; the service may keep running). Reads only --database_url");
 
 namespace cercles::server {
 
@@ -122,6 +131,11 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelToService(const ServerOpti
   options.insecure = self.insecure;
   options.server_name_override = server_name;
   return MakeChannel(options);
+}
+
+ProcessMode ProcessModeFromFlags() {
+  return ProcessMode{absl::GetFlag(FLAGS_migrate_only), absl::GetFlag(FLAGS_wait_for_schema),
+                     absl::GetFlag(FLAGS_backup_to)};
 }
 
 std::string DatabaseUrlFlag() { return absl::GetFlag(FLAGS_database_url); }

@@ -34,6 +34,16 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelToService(const ServerOpti
                                                                 const std::string& server_name,
                                                                 observability::Registry* metrics);
 
+// What a service binary is started to do (service::ServiceProcess): serve
+// (migrating first, or waiting for the migrate job with --wait_for_schema),
+// or one maintenance task and exit (--migrate_only, --backup_to).
+struct ProcessMode {
+  bool migrate_only = false;
+  bool wait_for_schema = false;
+  std::string backup_to;
+};
+ProcessMode ProcessModeFromFlags();
+
 // --database_url, --fund_id and --log_level, which every service also has.
 std::string DatabaseUrlFlag();
 std::string FundIdFlag();

@@ -1,19 +1,28 @@
 #include "common/service/process.h"
 
+#include <signal.h>
+
 #include <cstdlib>
 #include <utility>
 
+#include "absl/time/clock.h"
 #include "common/config/config.h"
+#include "common/storage/schema.h"
 #include "common/storage/statement_stats.h"
+#include "common/util/build_info.h"
 #include "common/util/log.h"
 #include "common/util/process.h"
 
 namespace cercles::service {
 
-ServiceProcess::ServiceProcess(int argc, char** argv, const std::string& name, const char* usage) {
+ServiceProcess::ServiceProcess(int argc, char** argv, const std::string& name, const char* usage,
+                               Migrate migrate)
+    : migrate_(std::move(migrate)) {
   util::SetServerProcessDefaults();
   server::BlockTerminationSignals();
   config::ParseFlagsWithEnv(argc, argv, usage);
+  mode_ = server::ProcessModeFromFlags();
+  if (mode_.migrate_only || !mode_.backup_to.empty()) std::exit(RunMaintenance(name));
   auto service_config = server::ServiceConfigFromFlags(name);
   config::ExitIfError(service_config.status());
   config_ = *std::move(service_config);
@@ -61,11 +70,79 @@ ServiceProcess::ServiceProcess(int argc, char** argv, const std::string& name, c
   metrics->AddCallbackCounter("cercles_db_pool_wait_seconds_total",
                               "Total time spent waiting for a pooled connection, in seconds.",
                               [database] { return storage::PoolStatsOf(*database).wait_seconds; });
+  runner_->metrics()
+      ->GetGauge("cercles_build_info", "Version and git revision of this binary (always 1).",
+                 {{"version", build_info::Version()}, {"revision", build_info::Revision()}})
+      ->Set(1);
+}
+
+int ServiceProcess::RunMaintenance(const std::string& name) {
+  const std::string binary = "cercles-" + name;
+  if (mode_.migrate_only && !mode_.backup_to.empty()) {
+    config::ExitIfError(absl::InvalidArgumentError(
+        "--migrate_only (CERCLES_MIGRATE_ONLY) and --backup_to (CERCLES_BACKUP_TO) are two runs"));
+  }
+  const std::string url = server::DatabaseUrlFlag();
+  config::ExitIfError(config::RequireNonEmpty("database_url", url));
+  if (!mode_.backup_to.empty()) {
+    const absl::Status backed_up = storage::BackupSqlite(url, mode_.backup_to);
+    if (!backed_up.ok()) {
+      log::Error("backup failed", {{"error", std::string(backed_up.message())}});
+      return EXIT_FAILURE;
+    }
+    log::Info("backup written", {{"service", binary}, {"to", mode_.backup_to}});
+    return EXIT_SUCCESS;
+  }
+  auto db = storage::Database::Open(url);
+  config::ExitIfError(db.status());
+  if (absl::Status migrated = migrate_(**db); !migrated.ok()) {
+    log::Error("migration failed", {{"error", std::string(migrated.message())}});
+    return EXIT_FAILURE;
+  }
+  log::Info("migrated", {{"service", binary},
+                         {"database", (*db)->Describe()},
+                         {"version", build_info::Version()},
+                         {"revision", build_info::Revision()}});
+  return EXIT_SUCCESS;
+}
+
+absl::Status ServiceProcess::WaitForSchema() {
+  sigset_t termination;
+  sigemptyset(&termination);
+  sigaddset(&termination, SIGTERM);
+  sigaddset(&termination, SIGINT);
+  absl::Time next_log = absl::InfinitePast();
+  for (;;) {
+    absl::Status schema = storage::CheckSchema(*db_, migrate_);
+    // UNAVAILABLE: migrations pending, or the database away for a moment.
+    if (!absl::IsUnavailable(schema)) return schema;
+    if (absl::Now() >= next_log) {
+      log::Info("waiting for the schema", {{"status", std::string(schema.message())}});
+      next_log = absl::Now() + absl::Seconds(10);
+    }
+    timespec second{1, 0};
+    if (sigtimedwait(&termination, nullptr, &second) > 0) {
+      return absl::CancelledError("stopped while waiting for the schema");
+    }
+  }
 }
 
 int ServiceProcess::Run(const std::function<absl::Status()>& start,
                         const std::function<void()>& stop) {
   config::ExitIfError(runner_->Start());
+  absl::Status schema = mode_.wait_for_schema ? WaitForSchema() : migrate_(*db_);
+  if (mode_.wait_for_schema && absl::IsCancelled(schema)) {
+    log::Info(schema.message());
+    runner_->Shutdown();
+    return EXIT_SUCCESS;
+  }
+  if (!schema.ok()) {
+    log::Error(mode_.wait_for_schema ? "schema check failed" : "migration failed",
+               {{"error", std::string(schema.message())}});
+    if (stop) stop();
+    runner_->Shutdown();
+    return EXIT_FAILURE;
+  }
   if (absl::Status started = start(); !started.ok()) {
     log::Error("start failed", {{"error", std::string(started.message())}});
     if (stop) stop();

@@ -18,13 +18,21 @@ namespace cercles::service {
 
 class ServiceProcess {
  public:
+  // The service's migrations: calls db.Migrate for each of its components.
+  using Migrate = std::function<absl::Status(storage::Database&)>;
+
   // Sets the server process defaults (util::SetServerProcessDefaults: SIGPIPE
   // ignored, deadlock detection off outside debug builds), blocks SIGTERM/SIGINT
   // (Run waits for them), parses the flags with their
   // CERCLES_* environment twins, reads `name`'s config, prepares the server
   // (tokens, TLS) and opens the database. A bad flag or an unreachable
   // database stops the process here with a message naming it (exit code 2).
-  ServiceProcess(int argc, char** argv, const std::string& name, const char* usage);
+  // The maintenance modes run here and exit, reading only --database_url:
+  // --migrate_only applies `migrate` (exit 0, or 1 when a migration fails or
+  // the schema is newer than the binary), --backup_to copies a SQLite
+  // database (exit 0 or 1). /metrics carries cercles_build_info.
+  ServiceProcess(int argc, char** argv, const std::string& name, const char* usage,
+                 Migrate migrate);
   ServiceProcess(const ServiceProcess&) = delete;
   ServiceProcess& operator=(const ServiceProcess&) = delete;
 
@@ -34,7 +42,9 @@ class ServiceProcess {
   storage::Database& db() { return *db_; }
 
   // Listens (health NOT_SERVING, so probes see a live process and not a refused
-  // connection), runs `start` (migrations, background work), reports SERVING
+  // connection), migrates (or, with --wait_for_schema, waits until the migrate
+  // job has: exit 1 on a schema newer than the binary, 0 on SIGTERM meanwhile),
+  // runs `start` (background work), reports SERVING
   // and waits for SIGTERM; then drains: health NOT_SERVING, `stop`, the
   // server's shutdown within the grace period. Returns main's exit code. In
   // every case the server has stopped calling the services before Run
@@ -43,6 +53,13 @@ class ServiceProcess {
   int Run(const std::function<absl::Status()>& start, const std::function<void()>& stop);
 
  private:
+  // --migrate_only or --backup_to: main's exit code.
+  int RunMaintenance(const std::string& name);
+  // --wait_for_schema: OK once the schema is current; CANCELLED on SIGTERM.
+  absl::Status WaitForSchema();
+
+  Migrate migrate_;
+  server::ProcessMode mode_;
   server::ServiceConfig config_;
   // The database outlives the runner: its statement figures are read by the
   // runner's /metrics until that stops.

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/storage/database.h"
 #include "common/storage/postgres_connection.h"
+#include "common/storage/schema.h"
 #include "common/storage/storage_internal.h"
 
 namespace cercles::storage::internal {
@@ -336,6 +337,10 @@ absl::Status PostgresDatabase::MigrateLocked(PGconn* conn, std::string_view comp
   if (!read.ok()) return read.status();
   std::vector<int64_t> done;
   for (const Row& row : applied) done.push_back(row.Int(0));
+  const int64_t newest = done.empty() ? 0 : *std::max_element(done.begin(), done.end());
+  if (absl::Status newer = RefuseNewerSchema(component, migrations, newest); !newer.ok()) {
+    return newer;
+  }
   for (const Migration& migration : migrations) {
     // The advisory lock keeps other migrators out, so the list read above is
     // still current.

@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/storage/database.h"
+#include "common/storage/schema.h"
 #include "common/storage/storage_internal.h"
 
 namespace cercles::storage::internal {
@@ -583,6 +584,13 @@ absl::Status SqliteDatabase::Migrate(std::string_view component,
         .status();
   });
   if (!status.ok()) return status;
+  absl::StatusOr<std::vector<int64_t>> applied = AppliedMigrations(*this, component);
+  if (!applied.ok()) return applied.status();
+  if (absl::Status newer =
+          RefuseNewerSchema(component, migrations, applied->empty() ? 0 : applied->back());
+      !newer.ok()) {
+    return newer;
+  }
   for (const Migration& migration : migrations) {
     // BEGIN IMMEDIATE serialises this with any other process migrating the same
     // file; the version is checked again inside, after the lock is held.

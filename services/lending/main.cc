@@ -5,6 +5,7 @@
 #include "common/service/context.h"
 #include "common/service/process.h"
 #include "common/util/log.h"
+#include "common/util/status_macros.h"
 #include "services/lending/context.h"
 #include "services/lending/lending_service.h"
 #include "services/lending/membership_client.h"
@@ -18,7 +19,11 @@ ABSL_FLAG(int64_t, membership_deadline_ms, 1000, "Deadline of each call to membe
 int main(int argc, char** argv) {
   using namespace cercles;  // NOLINT: main only
   service::ServiceProcess process(argc, argv, "lending",
-                                  "cercles-lending: loans, guarantees and the journal");
+                                  "cercles-lending: loans, guarantees and the journal",
+                                  [](storage::Database& db) -> absl::Status {
+                                    CERCLES_RETURN_IF_ERROR(lending::MigrateLending(db));
+                                    return lending::MigrateMembershipEvents(db);
+                                  });
   const std::string membership_address = absl::GetFlag(FLAGS_membership_address);
   config::ExitIfError(config::RequireHostPort("membership_address", membership_address));
   const int64_t deadline_ms = absl::GetFlag(FLAGS_membership_deadline_ms);
@@ -46,12 +51,6 @@ int main(int argc, char** argv) {
       [&](int64_t) { runtime.notifier().Notify(); });  // loan events to stream
   const int exit_code = process.Run(
       [&]() -> absl::Status {
-        absl::Status migrated = lending::MigrateLending(process.db());
-        if (migrated.ok()) migrated = lending::MigrateMembershipEvents(process.db());
-        if (!migrated.ok()) {
-          log::Error("migration failed", {{"error", std::string(migrated.message())}});
-          return migrated;
-        }
         subscriber->Start();
         log::Info("ready",
                   {{"database", process.db().Describe()}, {"membership", membership_address}});

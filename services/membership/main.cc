@@ -11,7 +11,8 @@ ABSL_FLAG(bool, require_training, true,
 int main(int argc, char** argv) {
   using namespace cercles;  // NOLINT: main only
   service::ServiceProcess process(argc, argv, "membership",
-                                  "cercles-membership: people, trainings and circles of one fund");
+                                  "cercles-membership: people, trainings and circles of one fund",
+                                  membership::MigrateMembership);
   service::ServiceRuntime runtime(process.db(), process.runner(), process.fund_id());
   membership::MembershipContext context{runtime.context(), {}};
   context.settings.require_training = absl::GetFlag(FLAGS_require_training);
@@ -19,10 +20,6 @@ int main(int argc, char** argv) {
   services.RegisterWith(process.runner());
   const int exit_code = process.Run(
       [&]() -> absl::Status {
-        if (absl::Status migrated = membership::MigrateMembership(process.db()); !migrated.ok()) {
-          log::Error("migration failed", {{"error", std::string(migrated.message())}});
-          return migrated;
-        }
         log::Info("ready", {{"database", process.db().Describe()}, {"fund_id", process.fund_id()}});
         return absl::OkStatus();
       },

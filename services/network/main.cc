@@ -11,7 +11,8 @@
 int main(int argc, char** argv) {
   using namespace cercles;  // NOLINT: main only
   service::ServiceProcess process(argc, argv, "network",
-                                  "cercles-network: the network of circles across funds");
+                                  "cercles-network: the network of circles across funds",
+                                  network::MigrateNetworkService);
   const server::ServiceConfig& service_config = process.config();
   auto flags = network::NetworkFlagsFromFlags();
   config::ExitIfError(flags.status());

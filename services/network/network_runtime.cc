@@ -73,17 +73,14 @@ std::string NetworkRuntime::CacheGeneration() const {
                       peer_sync_ != nullptr ? peer_sync_->Generation() : 0);
 }
 
+absl::Status MigrateNetworkService(storage::Database& db) {
+  CERCLES_RETURN_IF_ERROR(MigrateNetwork(db));
+  return MigrateFederation(db);
+}
+
 absl::Status NetworkRuntime::Start() {
-  if (absl::Status migrated = MigrateNetwork(db_); !migrated.ok()) {
-    log::Error("migration failed", {{"error", std::string(migrated.message())}});
-    return migrated;
-  }
   CERCLES_RETURN_IF_ERROR(outbox_head_.Refresh());
   outbox_head_.StartPolling(options_.outbox_poll);
-  if (absl::Status migrated = MigrateFederation(db_); !migrated.ok()) {
-    log::Error("federation migration failed", {{"error", std::string(migrated.message())}});
-    return migrated;
-  }
   CERCLES_RETURN_IF_ERROR(peer_sync_->Start());
   membership_events_->Start();
   if (lending_events_ != nullptr) lending_events_->Start();

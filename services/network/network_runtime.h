@@ -52,6 +52,10 @@ struct NetworkRuntimeOptions {
   PeerSyncOptions peer_sync;
 };
 
+// Network's migrations (its store, then the federation's): what the process
+// runs before Start(), or alone with --migrate_only.
+absl::Status MigrateNetworkService(storage::Database& db);
+
 class NetworkRuntime {
  public:
   // Builds everything and adds the four services to `runner` (call before
@@ -61,9 +65,9 @@ class NetworkRuntime {
   NetworkRuntime(const NetworkRuntime&) = delete;
   NetworkRuntime& operator=(const NetworkRuntime&) = delete;
 
-  // After runner.Start(), in this order: network's migrations, its outbox head
-  // (read once, then polled), the federation's migrations, the peer sync, the
-  // event subscribers; then logs "ready". A migration failure is logged here.
+  // After runner.Start() and the migrations, in this order: its outbox head
+  // (read once, then polled), the peer sync, the event subscribers; then logs
+  // "ready".
   absl::Status Start();
   // The drain (before the server shuts down): streams end, the subscribers,
   // the outbox poller and the peer sync stop.

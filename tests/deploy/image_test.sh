@@ -78,6 +78,15 @@ in_image sh -c '
   [ ! -d /usr/include/grpcpp ] || { echo "development headers are in the image"; exit 1; }
 ' || cercles_die "the image's contents are wrong (see above)"
 
+# Every binary names the release and the commit it was built from (build-image
+# passes the revision: the build context has no .git).
+version="$(sed -n 's/^project(cercles VERSION \([0-9.]*\).*/\1/p' "$CERCLES_ROOT/CMakeLists.txt")"
+for binary in cercles-membership cercles-lending cercles-network cerclesctl; do
+  line="$(in_image "$binary" --version)" || cercles_die "$binary --version failed in the image"
+  [[ "$line" == "$binary $version (revision "* && "$line" != *"(revision unknown)" ]] ||
+    cercles_die "$binary --version in the image: \"$line\" (expected version $version and a git revision)"
+done
+
 # --- a service runs in it ----------------------------------------------------
 port="$(cercles_free_port)"
 metrics_port="$(cercles_free_port)"

@@ -15,21 +15,13 @@ set -euo pipefail
 # shellcheck source=SCRIPTDIR/../../scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/common.sh"
 
+# shellcheck source=lib/npm.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/npm.sh"
+
 here="$CERCLES_ROOT/tests/deploy"
 k8s="$CERCLES_ROOT/deploy/k8s"
 command -v kubectl >/dev/null || cercles_die "kubectl is needed to render the manifests (kubectl kustomize)"
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  cercles_die "node and npm are needed (apt-get install nodejs npm)"
-fi
-
-# The packages of package-lock.json, installed once: npm ci only when the lock
-# changed since the last install.
-stamp="$here/node_modules/.cercles-installed-lock.json"
-if ! cmp -s "$here/package-lock.json" "$stamp"; then
-  cercles_log "installing tests/deploy's npm packages"
-  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
-  cp "$here/package-lock.json" "$stamp"
-fi
+cercles_deploy_npm_ci
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/cercles-manifests.XXXXXX")"
 trap 'rm -rf "$work"' EXIT

@@ -25,6 +25,7 @@
 #include "cercles/network/v1/partners.pb.h"
 #include "common/server/server.h"
 #include "common/storage/database.h"
+#include "common/util/build_info.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/suite.h"
@@ -678,6 +679,54 @@ TEST_F(StartupTest, FailedMigrationExitsOneAfterStoppingTheServer) {
     EXPECT_THAT(log, HasSubstr(table));
     EXPECT_THAT(log, ::testing::Not(HasSubstr("Sanitizer")));
   }
+}
+
+// Every binary of a release says which one it is: `--version` prints the
+// version and git revision and exits 0, and each service's /metrics carries
+// them as cercles_build_info (common/util/build_info.h).
+TEST_F(StartupTest, EveryBinaryPrintsItsVersionAndServicesExportBuildInfo) {
+  const std::string version =
+      absl::StrCat(build_info::Version(), " (revision ", build_info::Revision(), ")");
+  const std::vector<std::string> binaries = {"services/membership/cercles-membership",
+                                             "services/lending/cercles-lending",
+                                             "services/network/cercles-network",
+                                             "tools/cerclesctl/cerclesctl",
+                                             "bench/cercles-loadgen",
+                                             "bench/cercles-fsync-baseline"};
+  for (const std::string& binary : binaries) {
+    Process::Options options;
+    options.argv = {absl::StrCat(CERCLES_BINARY_DIR, "/", binary), "--version"};
+    options.log_path = absl::StrCat(work_dir(), "/version.log");
+    auto process = Process::Start(options);
+    ASSERT_TRUE(process.ok()) << binary;
+    std::optional<int> code = (*process)->Wait(absl::Seconds(10));
+    ASSERT_TRUE(code.has_value()) << binary;
+    EXPECT_EQ(*code, 0) << binary;
+    const std::string name = binary.substr(binary.rfind('/') + 1);
+    EXPECT_THAT((*process)->ReadLog(), HasSubstr(absl::StrCat(name, " ", version))) << binary;
+  }
+
+  Process::Options options;
+  options.argv = {absl::StrCat(CERCLES_BINARY_DIR, "/services/membership/cercles-membership"),
+                  absl::StrCat("--listen=127.0.0.1:", FreePort()),
+                  "--metrics_listen=127.0.0.1:0",
+                  "--insecure",
+                  absl::StrCat("--database_url=sqlite://", work_dir(), "/build-info.db"),
+                  "--fund_id=fund-test"};
+  options.log_path = absl::StrCat(work_dir(), "/build-info.log");
+  auto process = Process::Start(options);
+  ASSERT_TRUE(process.ok());
+  std::string metrics;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        metrics = ScrapeMetrics((*process)->ReadLog());
+        return absl::StrContains(metrics, "cercles_build_info");
+      },
+      absl::Seconds(20)))
+      << (*process)->ReadLog();
+  EXPECT_THAT(metrics,
+              HasSubstr(absl::StrCat("cercles_build_info{revision=\"", build_info::Revision(),
+                                     "\",version=\"", build_info::Version(), "\"} 1")));
 }
 
 }  // namespace

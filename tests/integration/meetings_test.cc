@@ -111,24 +111,27 @@ class MeetingsTest : public EngineSuiteTest {
     EXPECT_TRUE(created.ok()) << created.error_message();
     const std::string name = response.circle().name();
     const int64_t id = std::stoll(name.substr(std::string("circles/").size()));
-    Exec("UPDATE circles SET status = ?, advisor_id = ? WHERE id = ?",
-         {static_cast<int64_t>(status),
-          advisor_id.has_value() ? storage::Value(*advisor_id) : storage::Value(storage::Null{}),
-          id});
+    // Built one value at a time: a conditional between two temporary Values in
+    // the braced list trips GCC 12's -Wmaybe-uninitialized at -O3.
+    std::vector<storage::Value> params = {static_cast<int64_t>(status), storage::Null{}, id};
+    if (advisor_id.has_value()) params[1] = *advisor_id;
+    Exec("UPDATE circles SET status = ?, advisor_id = ? WHERE id = ?", params);
     return name;
   }
 
   void AddMember(const std::string& circle, int64_t person, absl::CivilDay joined,
                  std::optional<absl::CivilDay> left = std::nullopt) {
     const int64_t id = std::stoll(circle.substr(std::string("circles/").size()));
+    std::vector<storage::Value> params = {id, person, Micros(joined) + 3600LL * 1000000,  // 01:00
+                                          storage::Null{}, storage::Null{}};
+    if (left.has_value()) {
+      params[3] = Micros(*left) + 3600LL * 1000000;
+      params[4] = std::string("moved");
+    }
     Exec(
         "INSERT INTO circle_members (circle_id, person_id, join_time_us, join_reason, "
         "leave_time_us, leave_reason) VALUES (?, ?, ?, 'joined', ?, ?)",
-        {id, person, Micros(joined) + 3600LL * 1000000,  // joined at 01:00
-         left.has_value() ? storage::Value(Micros(*left) + 3600LL * 1000000)
-                          : storage::Value(storage::Null{}),
-         left.has_value() ? storage::Value(std::string("moved"))
-                          : storage::Value(storage::Null{})});
+        params);
   }
 
   static mv1::Meeting MakeMeeting(absl::CivilDay day,

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/util/build_info.h"
 #include "tools/cerclesctl/commands.h"
 #include "tools/cerclesctl/connection.h"
 #include "tools/cerclesctl/output.h"
@@ -170,6 +171,10 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
       help = true;
       ++next;
       continue;
+    }
+    if (arg == "--version") {
+      out << build_info::VersionLine("cerclesctl") << '\n';
+      return 0;
     }
     if (arg == "--") return MainUsageError("\"--\" must come after the command", err);
     const OptionSpec* spec = nullptr;

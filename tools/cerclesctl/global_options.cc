@@ -34,12 +34,13 @@ const std::vector<OptionSpec>& GlobalOptionSpecs() {
        "W3C trace context sent with every call, 00-TRACE_ID-SPAN_ID-FLAGS; default: a new "
        "trace per command (CERCLES_TRACEPARENT)"},
       {"help", "", "show usage"},
+      {"version", "", "print the version and git revision"},
   };
   return *kSpecs;
 }
 
 std::string GlobalOptionEnvVar(const std::string& option) {
-  if (option == "help") return "";
+  if (option == "help" || option == "version") return "";
   std::string var = absl::StrCat("CERCLES_", option);
   absl::AsciiStrToUpper(&var);
   for (char& c : var) {

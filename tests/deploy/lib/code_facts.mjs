@@ -58,3 +58,10 @@ export function exportedMetrics() {
   walk("services");
   return names;
 }
+
+// The release's version: CMakeLists.txt's project(cercles VERSION x.y.z), the
+// one place it is written.
+export function projectVersion() {
+  const m = /project\(cercles VERSION ([0-9.]+)/.exec(read("CMakeLists.txt"));
+  return m ? m[1] : undefined;
+}

@@ -1,6 +1,7 @@
 // The operations policy of deploy/k8s, checked on rendered overlays. Each rule
 // has an id (printed in brackets) and names the object that breaks it.
 import { SERVICES } from "./code_facts.mjs";
+import { checkJobs } from "./jobs.mjs";
 import { byKind, finding, findObject } from "./manifests.mjs";
 
 const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "ClusterIssuer",
@@ -166,7 +167,7 @@ function checkNamespaces(objects, findings) {
   }
 }
 
-function checkImages(workload, findings) {
+export function checkImages(workload, findings) {
   for (const c of containersOf(workload)) {
     const image = c.image ?? "";
     if (/@sha256:[0-9a-f]{64}$/.test(image)) continue;
@@ -177,7 +178,7 @@ function checkImages(workload, findings) {
   }
 }
 
-function checkResources(workload, findings) {
+export function checkResources(workload, findings) {
   for (const c of containersOf(workload)) {
     for (const kind of ["requests", "limits"]) {
       for (const resource of ["cpu", "memory"]) {
@@ -194,7 +195,7 @@ function checkResources(workload, findings) {
   }
 }
 
-function checkSecurityContext(workload, findings) {
+export function checkSecurityContext(workload, findings) {
   const spec = podSpec(workload);
   const pod = spec.securityContext ?? {};
   for (const host of ["hostNetwork", "hostPID", "hostIPC"]) {
@@ -568,5 +569,6 @@ export function checkPolicy(objects, facts, options = {}) {
   checkAutoscalers(objects, findings);
   checkNetworkPolicies(objects, findings);
   checkCertificates(objects, findings);
+  checkJobs(objects, findings);
   return findings;
 }

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "common/util/build_info.h"
 #include "tests/support/status_matchers.h"
 #include "tests/unit/tools/cli_runner.h"
 #include "tools/cerclesctl/args.h"
@@ -302,6 +304,13 @@ TEST(cerclesctlHealthWire, EncodesRequestAndDecodesResponse) {
   EXPECT_THAT(DecodeHealthCheckResponse(Buffer(std::string("\x0a\x05", 2))),
               StatusIs(absl::StatusCode::kDataLoss));
   EXPECT_EQ(ServingStatusName(ServingStatus::kNotServing), "NOT_SERVING");
+}
+
+TEST(cerclesctlCli, VersionPrintsTheReleaseAndRevision) {
+  CliResult result = RunCerclesctl({"--version"});
+  EXPECT_EQ(result.code, kExitOk);
+  EXPECT_THAT(result.out, StartsWith(absl::StrCat("cerclesctl ", build_info::Version(),
+                                                  " (revision ", build_info::Revision(), ")")));
 }
 
 TEST(cerclesctlCli, HelpExitsZero) {
