@@ -38,6 +38,8 @@ struct FieldsOf {
 bool IsPlumbing(const FieldDescriptor* field) {
   static const auto* const names = new std::set<std::string>{
       "request_id", "page_token", "next_page_token",
+      // W3C trace context: random ids and flags ("00-<trace id>-<span id>-01").
+      "traceparent",
       // Principal names of staff and services ("staff:alice", a certificate's CN).
       "actor", "principal_name", "update_principal", "record_principal", "certificate_common_name"};
   const std::string& name = field->name();
