@@ -51,25 +51,34 @@ ServiceProcess::ServiceProcess(int argc, char** argv, const std::string& name, c
       return static_cast<double>(storage::StatementStatsOf(*database).*figure.count);
     });
   }
-  observability::Registry* metrics = runner_->metrics();
-  metrics->AddCallbackGauge(
-      "cercles_db_pool_max_connections", "Connections the database pool may open.",
-      [database] { return static_cast<double>(storage::PoolStatsOf(*database).max_connections); });
-  metrics->AddCallbackGauge(
-      "cercles_db_pool_in_use_connections", "Pooled connections lent to a transaction now.",
-      [database] { return static_cast<double>(storage::PoolStatsOf(*database).in_use); });
-  metrics->AddCallbackGauge(
-      "cercles_db_pool_idle_connections", "Open connections idle in the pool now.",
-      [database] { return static_cast<double>(storage::PoolStatsOf(*database).idle); });
-  metrics->AddCallbackGauge(
-      "cercles_db_pool_waiting", "Callers waiting for a pooled connection now.",
-      [database] { return static_cast<double>(storage::PoolStatsOf(*database).waiting); });
-  metrics->AddCallbackCounter(
-      "cercles_db_pool_waits_total", "Acquisitions that waited for a pooled connection.",
-      [database] { return static_cast<double>(storage::PoolStatsOf(*database).waits); });
-  metrics->AddCallbackCounter("cercles_db_pool_wait_seconds_total",
-                              "Total time spent waiting for a pooled connection, in seconds.",
-                              [database] { return storage::PoolStatsOf(*database).wait_seconds; });
+  const struct {
+    const char* name;
+    const char* help;
+    bool counter;  // a total since start, else a gauge of now
+    double (*read)(const storage::PoolStats&);
+  } pool_figures[] = {
+      {"cercles_db_pool_max_connections", "Connections the database pool may open.", false,
+       [](const storage::PoolStats& p) { return static_cast<double>(p.max_connections); }},
+      {"cercles_db_pool_in_use_connections", "Pooled connections lent to a transaction now.", false,
+       [](const storage::PoolStats& p) { return static_cast<double>(p.in_use); }},
+      {"cercles_db_pool_idle_connections", "Open connections idle in the pool now.", false,
+       [](const storage::PoolStats& p) { return static_cast<double>(p.idle); }},
+      {"cercles_db_pool_waiting", "Callers waiting for a pooled connection now.", false,
+       [](const storage::PoolStats& p) { return static_cast<double>(p.waiting); }},
+      {"cercles_db_pool_waits_total", "Acquisitions that waited for a pooled connection.", true,
+       [](const storage::PoolStats& p) { return static_cast<double>(p.waits); }},
+      {"cercles_db_pool_wait_seconds_total",
+       "Total time spent waiting for a pooled connection, in seconds.", true,
+       [](const storage::PoolStats& p) { return p.wait_seconds; }},
+  };
+  for (const auto& figure : pool_figures) {
+    auto read = [database, read = figure.read] { return read(storage::PoolStatsOf(*database)); };
+    if (figure.counter) {
+      runner_->metrics()->AddCallbackCounter(figure.name, figure.help, read);
+    } else {
+      runner_->metrics()->AddCallbackGauge(figure.name, figure.help, read);
+    }
+  }
   runner_->metrics()
       ->GetGauge("cercles_build_info", "Version and git revision of this binary (always 1).",
                  {{"version", build_info::Version()}, {"revision", build_info::Revision()}})
