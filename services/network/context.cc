@@ -21,28 +21,14 @@ absl::Status OutboxHead::Refresh() {
 }
 
 void OutboxHead::StartPolling(absl::Duration every) {
-  poller_ = std::thread([this, every] {
-    absl::MutexLock lock(&mu_);
-    auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
-    while (!mu_.AwaitWithTimeout(absl::Condition(&stop), every)) {
-      mu_.Unlock();
-      absl::Status status = Refresh();
-      if (!status.ok()) {
-        log::Warning("cannot read network's outbox head",
-                     {{"error", std::string(status.message())}});
-      }
-      mu_.Lock();
+  poller_.Start(every, [this] {
+    if (absl::Status status = Refresh(); !status.ok()) {
+      log::Warning("cannot read network's outbox head", {{"error", std::string(status.message())}});
     }
   });
 }
 
-void OutboxHead::StopPolling() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  if (poller_.joinable()) poller_.join();
-}
+void OutboxHead::StopPolling() { poller_.Stop(); }
 
 void OutboxHead::RefreshAfterWrite() {
   // The write committed: the next read must not be answered from an older entry.

@@ -8,11 +8,9 @@
 #include <atomic>
 #include <functional>
 #include <string>
-#include <thread>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/auth/auth.h"
 #include "common/events/outbox.h"
@@ -20,6 +18,7 @@
 #include "common/service/write.h"
 #include "common/storage/database.h"
 #include "common/util/clock.h"
+#include "common/util/periodic.h"
 #include "services/network/directory_cache.h"
 
 namespace cercles::network {
@@ -41,9 +40,7 @@ class OutboxHead {
  private:
   storage::Database* db_;
   std::atomic<int64_t> value_{0};
-  absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread poller_;
+  util::Periodic poller_;
 };
 
 struct NetworkContext : service::ServiceContext {

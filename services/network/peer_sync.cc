@@ -56,7 +56,13 @@ PeerSync::~PeerSync() { Stop(); }
 
 absl::Status PeerSync::Start() {
   CERCLES_RETURN_IF_ERROR(Reconcile());
-  refresher_ = std::thread([this] { RefreshLoop(); });
+  refresher_.Start(options_.refresh, [this] {
+    if (absl::Status status = Reconcile(); !status.ok()) {
+      log::Warning("cannot apply the peer-fund registry",
+                   {{"error", std::string(status.message())}});
+    }
+    PollOutgoingTransfers();
+  });
   return absl::OkStatus();
 }
 
@@ -67,23 +73,8 @@ void PeerSync::Stop() {
     stopping_ = true;
     followers.swap(followers_);
   }
-  if (refresher_.joinable()) refresher_.join();
+  refresher_.Stop();
   for (auto& [fund, follower] : followers) follower->subscriber->Stop();
-}
-
-void PeerSync::RefreshLoop() {
-  while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
-      if (mu_.AwaitWithTimeout(absl::Condition(&stop), options_.refresh)) return;
-    }
-    if (absl::Status status = Reconcile(); !status.ok()) {
-      log::Warning("cannot apply the peer-fund registry",
-                   {{"error", std::string(status.message())}});
-    }
-    PollOutgoingTransfers();
-  }
 }
 
 absl::Status PeerSync::Reconcile() {

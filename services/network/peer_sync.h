@@ -12,7 +12,6 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -26,6 +25,7 @@
 #include "common/events/watch.h"
 #include "common/observability/metrics.h"
 #include "common/server/server.h"
+#include "common/util/periodic.h"
 #include "services/network/context.h"
 #include "services/network/directory_store.h"
 #include "services/network/federation_store.h"
@@ -88,7 +88,6 @@ class PeerSync {
   // Outgoing transfers still PROPOSED, with their peers.
   absl::StatusOr<std::vector<std::pair<v1::MemberTransfer, v1::PeerFund>>> PendingTransfers() const;
   absl::Status RecordOutcome(const v1::MemberTransfer& outgoing, const v1::MemberTransfer& remote);
-  void RefreshLoop();
 
   const NetworkContext context_;
   auth::Authenticator* authenticator_;
@@ -101,7 +100,7 @@ class PeerSync {
   mutable absl::Mutex mu_;
   std::map<std::string, std::unique_ptr<Follower>> followers_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread refresher_;
+  util::Periodic refresher_;
 };
 
 }  // namespace cercles::network
