@@ -114,11 +114,15 @@ void Counter::Increment(double by) {
 
 double Counter::value() const { return FromMilli(milli_.load(std::memory_order_relaxed)); }
 
-void Gauge::Set(double v) { milli_.store(ToMilli(v), std::memory_order_relaxed); }
+void Gauge::Set(double v) { value_.store(v, std::memory_order_relaxed); }
 
-void Gauge::Add(double by) { milli_.fetch_add(ToMilli(by), std::memory_order_relaxed); }
+void Gauge::Add(double by) {
+  double seen = value_.load(std::memory_order_relaxed);
+  while (!value_.compare_exchange_weak(seen, seen + by, std::memory_order_relaxed)) {
+  }
+}
 
-double Gauge::value() const { return FromMilli(milli_.load(std::memory_order_relaxed)); }
+double Gauge::value() const { return value_.load(std::memory_order_relaxed); }
 
 namespace {
 // Bounds must be strictly increasing and finite: +Inf is implicit.
@@ -495,7 +499,9 @@ void MetricsHttpServer::Loop() {
       response = HttpResponse("200 OK", "text/plain; version=0.0.4",
                               registry_ != nullptr ? registry_->Render() : "");
     } else if (method == "GET" && path == "/healthz") {
-      response = HttpResponse("200 OK", "text/plain", "ok");
+      response = serving_.load()
+                     ? HttpResponse("200 OK", "text/plain", "ok")
+                     : HttpResponse("503 Service Unavailable", "text/plain", "not serving");
     } else {
       response = HttpResponse("404 Not Found", "text/plain; charset=utf-8", "not found");
     }

@@ -32,11 +32,11 @@ class Counter {
 class Gauge {
  public:
   void Set(double v);
-  void Add(double by);
+  void Add(double by);  // exact for whole numbers up to 2^53
   double value() const;
 
  private:
-  std::atomic<int64_t> milli_{0};
+  std::atomic<double> value_{0};  // a ratio keeps its precision
 };
 
 class Histogram {
@@ -103,8 +103,11 @@ class Registry {
   std::map<std::string, std::unique_ptr<Family>> families_ ABSL_GUARDED_BY(mu_);
 };
 
-// Serves GET /metrics (the registry) and GET /healthz ("ok") over plain HTTP/1.1
-// on its own thread. Anything else is 404. One request per connection.
+// Serves GET /metrics (the registry) and GET /healthz over plain HTTP/1.1 on its
+// own thread. /healthz follows the process's gRPC health: 200 "ok" while it
+// serves, 503 "not serving" before it is ready and while it drains (for load
+// balancers and scripts that speak HTTP; the kubelet uses the gRPC probe).
+// Anything else is 404. One request per connection.
 class MetricsHttpServer {
  public:
   explicit MetricsHttpServer(const Registry* registry) : registry_(registry) {}
@@ -113,6 +116,8 @@ class MetricsHttpServer {
   absl::Status Start(const std::string& address);
   void Stop();
   int port() const { return port_; }
+  // What /healthz answers (not serving until set).
+  void SetServing(bool serving) { serving_.store(serving); }
 
  private:
   void Loop();
@@ -120,6 +125,7 @@ class MetricsHttpServer {
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> serving_{false};
   std::thread thread_;
 };
 

@@ -367,6 +367,7 @@ absl::Status ServerRunner::Start() {
 void ServerRunner::SetHealth(bool serving) {
   if (server_ != nullptr) server_->GetHealthCheckService()->SetServingStatus(serving);
   if (health_server_ != nullptr) health_server_->GetHealthCheckService()->SetServingStatus(serving);
+  if (metrics_server_ != nullptr) metrics_server_->SetServing(serving);
 }
 
 void ServerRunner::StopHealthServer() {

@@ -24,6 +24,7 @@
 #include "services/lending/loan_mapping.h"
 #include "services/lending/loan_store.h"
 #include "services/lending/portfolio.h"
+#include "services/lending/portfolio_store.h"
 #include "services/lending/settings_store.h"
 
 namespace cercles::lending {
@@ -32,7 +33,6 @@ namespace {
 constexpr int kDefaultJournalPageSize = 100;
 constexpr int kMaxJournalPageSize = 1000;
 constexpr size_t kMaxContributorLength = 200;
-constexpr int kLoansPerQuery = 1000;  // ListLoanRecords' largest batch
 
 const char* AccountTypeName(AccountType type) {
   switch (type) {
@@ -161,73 +161,6 @@ absl::Status RestrictJournalToScope(storage::Transaction& tx, const auth::Princi
   return absl::OkStatus();
 }
 
-// ---- The portfolio ----
-
-// The disbursed loans the caller may see: an advisor only those of their
-// circles (CircleScopeOf).
-absl::StatusOr<std::vector<LoanRecord>> VisibleDisbursedLoans(storage::Transaction& tx,
-                                                              const auth::Principal& who) {
-  CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope, CircleScopeOf(tx, who));
-  LoanFilter filter;
-  filter.states = {LoanState::kActive, LoanState::kClosedRepaid, LoanState::kWrittenOff};
-  if (!scope.all()) filter.circles_in = scope.CircleNames();
-  std::vector<LoanRecord> loans;
-  int64_t after_id = 0;
-  while (true) {
-    CERCLES_ASSIGN_OR_RETURN(std::vector<LoanRecord> page,
-                             ListLoanRecords(tx, filter, after_id, kLoansPerQuery));
-    for (LoanRecord& loan : page) loans.push_back(std::move(loan));
-    if (page.size() < static_cast<size_t>(kLoansPerQuery)) break;
-    after_id = loans.back().id;
-  }
-  return loans;
-}
-
-// Principal written off per loan ("loans/{id}"), from the journal's WRITE_OFF
-// entries dated on or before `as_of`: the credits to LOANS_RECEIVABLE.
-absl::StatusOr<std::map<std::string, int64_t>> WrittenOffPrincipal(storage::Transaction& tx,
-                                                                   const JournalStore& journal,
-                                                                   absl::CivilDay as_of) {
-  JournalFilter filter;
-  filter.kind = EntryKind::kWriteOff;
-  filter.to_date = as_of;
-  std::map<std::string, int64_t> by_loan;
-  int64_t after_id = 0;
-  while (true) {
-    CERCLES_ASSIGN_OR_RETURN(JournalPage page,
-                             journal.ListEntries(tx, filter, after_id, kMaxJournalPageSize));
-    for (const StoredEntry& stored : page.entries) {
-      for (const JournalLine& line : stored.entry.lines) {
-        if (line.account == Account::kLoansReceivable) by_loan[line.loan] += line.credit_cents;
-      }
-    }
-    if (!page.next_after_id.has_value()) return by_loan;
-    after_id = *page.next_after_id;
-  }
-}
-
-absl::StatusOr<std::vector<PortfolioLoan>> LoadPortfolio(storage::Transaction& tx,
-                                                         const auth::Principal& who,
-                                                         const JournalStore& journal,
-                                                         absl::CivilDay as_of) {
-  CERCLES_ASSIGN_OR_RETURN(std::vector<LoanRecord> records, VisibleDisbursedLoans(tx, who));
-  CERCLES_ASSIGN_OR_RETURN(auto written_off, WrittenOffPrincipal(tx, journal, as_of));
-  std::vector<PortfolioLoan> loans;
-  loans.reserve(records.size());
-  for (const LoanRecord& record : records) {
-    PortfolioLoan loan;
-    loan.circle = record.circle;
-    loan.advisor = record.advisor;
-    loan.state = record.state;
-    loan.disbursement_date = record.disbursement_date;
-    loan.outstanding_principal_cents = record.outstanding_principal_cents;
-    loan.written_off_principal_cents = written_off[record.name()];
-    CERCLES_ASSIGN_OR_RETURN(loan.position, LoadPosition(tx, record.id));
-    loans.push_back(std::move(loan));
-  }
-  return loans;
-}
-
 v1::PortfolioFigures FiguresToProto(const PortfolioFigures& figures, const std::string& currency) {
   v1::PortfolioFigures out;
   out.set_group(figures.group);
@@ -271,8 +204,9 @@ grpc::ServerUnaryReactor* LendingService::GetPortfolioReport(
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(*tx));
         const JournalStore journal(settings.currency);
+        CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope, CircleScopeOf(*tx, who));
         CERCLES_ASSIGN_OR_RETURN(std::vector<PortfolioLoan> loans,
-                                 LoadPortfolio(*tx, who, journal, as_of));
+                                 LoadPortfolio(*tx, scope, journal, as_of));
         CERCLES_RETURN_IF_ERROR(tx->Commit());
         CERCLES_ASSIGN_OR_RETURN(PortfolioReport report,
                                  BuildPortfolioReport(loans, as_of, settings.arrears_buckets));

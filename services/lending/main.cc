@@ -10,11 +10,15 @@
 #include "services/lending/lending_service.h"
 #include "services/lending/membership_client.h"
 #include "services/lending/membership_events.h"
+#include "services/lending/portfolio_gauges.h"
 
 ABSL_FLAG(std::string, membership_address, "", "host:port of this fund's membership service");
 ABSL_FLAG(std::string, membership_server_name, "membership",
           "TLS name expected in membership's certificate");
 ABSL_FLAG(int64_t, membership_deadline_ms, 1000, "Deadline of each call to membership");
+ABSL_FLAG(int64_t, portfolio_metrics_interval_s, 60,
+          "Seconds between two computations of the portfolio gauges (cercles_portfolio_*, "
+          "the dashboard's loans at risk); 0 turns them off");
 
 int main(int argc, char** argv) {
   using namespace cercles;  // NOLINT: main only
@@ -36,6 +40,12 @@ int main(int argc, char** argv) {
                                           process.runner().metrics());
   config::ExitIfError(channel.status());
   lending::MembershipClient membership(*channel, absl::Milliseconds(deadline_ms));
+  const int64_t portfolio_interval_s = absl::GetFlag(FLAGS_portfolio_metrics_interval_s);
+  if (portfolio_interval_s < 0 || portfolio_interval_s > 86400) {
+    config::ExitIfError(absl::InvalidArgumentError(
+        "--portfolio_metrics_interval_s (CERCLES_PORTFOLIO_METRICS_INTERVAL_S) must be from 0 to "
+        "86400"));
+  }
 
   service::ServiceRuntime runtime(process.db(), process.runner(), process.fund_id());
   lending::LendingContext context{runtime.context(), &membership};
@@ -49,14 +59,17 @@ int main(int argc, char** argv) {
                                                      process.runner().metrics());
   subscriber->set_on_applied(
       [&](int64_t) { runtime.notifier().Notify(); });  // loan events to stream
+  lending::PortfolioGauges portfolio(&process.db(), context.clock, process.runner().metrics());
   const int exit_code = process.Run(
       [&]() -> absl::Status {
         subscriber->Start();
+        if (portfolio_interval_s > 0) portfolio.Start(absl::Seconds(portfolio_interval_s));
         log::Info("ready",
                   {{"database", process.db().Describe()}, {"membership", membership_address}});
         return absl::OkStatus();
       },
       [&] {
+        portfolio.Stop();
         runtime.Stop();
         subscriber->Stop();
       });

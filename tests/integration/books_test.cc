@@ -45,6 +45,13 @@ struct LoanPlan {
 // the circles and loans of each test.
 class BooksTest : public LendingFixture {
  protected:
+  // The portfolio gauges every second, for PortfolioGaugesFollowTheReport.
+  std::optional<Suite::Options> SuiteOptions() const override {
+    std::optional<Suite::Options> options = LendingFixture::SuiteOptions();
+    options->extra_flags["lending"].push_back("--portfolio_metrics_interval_s=1");
+    return options;
+  }
+
   std::unique_ptr<grpc::ClientContext> As(const std::string& token) { return Context(token); }
 
   grpc::Status Contribute(const std::string& request_id, int64_t cents,
@@ -541,6 +548,46 @@ TEST_P(BooksTest, PortfolioReportOfASmallFund) {
   EXPECT_THAT(ctl.out, HasSubstr("\n4       2025-05-06   125.00      0.00       125.00   0.00  "
                                  "          0.00     -\nTOTAL                500.00      0.00 "
                                  "      500.00                   250.00"));
+}
+
+// The dashboard's "loans at risk": lending's gauges are the fund line of the
+// portfolio report as of today, computed in the background (not per scrape).
+TEST_P(BooksTest, PortfolioGaugesFollowTheReport) {
+  ASSERT_NO_FATAL_FAILURE(BuildSmallFund());
+  lv1::GetPortfolioReportResponse today;  // no as_of: today, as the gauges
+  ASSERT_TRUE(
+      lending_->GetPortfolioReport(Admin().get(), lv1::GetPortfolioReportRequest(), &today).ok());
+  const lv1::PortfolioFigures& fund = today.fund();
+  ASSERT_EQ(fund.active_loans(), 2);
+  std::string metrics;
+  const bool refreshed = Eventually(
+      [&] {
+        metrics = ScrapeMetrics(suite_->Log("lending"));
+        return MetricValue(metrics, "cercles_portfolio_active_loans") == fund.active_loans() &&
+               MetricValue(metrics, "cercles_portfolio_written_off_loans") ==
+                   fund.written_off_loans();
+      },
+      absl::Seconds(30));
+  ASSERT_TRUE(refreshed) << metrics;
+  EXPECT_EQ(MetricValue(metrics, "cercles_portfolio_outstanding_principal_minor_units"),
+            fund.outstanding_principal().minor_units());
+  EXPECT_EQ(MetricValue(metrics, "cercles_portfolio_at_risk_30_principal_minor_units"),
+            fund.par30_principal().minor_units());
+  EXPECT_DOUBLE_EQ(MetricValue(metrics, "cercles_portfolio_at_risk_30_ratio"),
+                   fund.par30_bps() / 10000.0);
+  EXPECT_DOUBLE_EQ(MetricValue(metrics, "cercles_portfolio_repayment_rate_ratio"),
+                   fund.repayment_rate_bps() / 10000.0);
+  const char* buckets[] = {"current", "first", "second", "third", "beyond"};
+  ASSERT_EQ(fund.loans_per_bucket_size(), 5);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(
+        MetricValue(metrics, absl::StrCat("cercles_portfolio_active_loans_by_arrears{bucket=\"",
+                                          buckets[i], "\"}")),
+        fund.loans_per_bucket(i))
+        << buckets[i];
+  }
+  EXPECT_GT(MetricValue(metrics, "cercles_portfolio_refreshed_timestamp_seconds"), 0);
+  EXPECT_EQ(MetricValue(metrics, "cercles_portfolio_refresh_failures_total"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, BooksTest, AllEngines(), EngineParamName);

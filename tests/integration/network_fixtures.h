@@ -4,19 +4,12 @@
 #ifndef CERCLES_TESTS_INTEGRATION_NETWORK_FIXTURES_H_
 #define CERCLES_TESTS_INTEGRATION_NETWORK_FIXTURES_H_
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "cercles/membership/v1/membership.grpc.pb.h"
 #include "cercles/membership/v1/people.grpc.pb.h"
 #include "cercles/membership/v1/trainings.grpc.pb.h"
@@ -30,39 +23,6 @@ namespace cercles::testing {
 
 namespace mv1 = cercles::membership::v1;
 namespace nv1 = cercles::network::v1;
-
-// The body of GET http://127.0.0.1:port/path ("" on any failure).
-inline std::string HttpGet(int port, const std::string& path) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return "";
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string response;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
-    const std::string request = absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
-    if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
-      char buffer[8192];
-      for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) response.append(buffer, n);
-    }
-  }
-  close(fd);
-  const size_t body = response.find("\r\n\r\n");
-  return body == std::string::npos ? "" : response.substr(body + 4);
-}
-
-// The value of one series in a Prometheus text page (0 when absent).
-inline double MetricValue(const std::string& page, const std::string& series) {
-  for (absl::string_view line : absl::StrSplit(page, '\n')) {
-    if (line.size() > series.size() && line.substr(0, series.size()) == series &&
-        line[series.size()] == ' ') {
-      double value = 0;
-      if (absl::SimpleAtod(line.substr(series.size() + 1), &value)) return value;
-    }
-  }
-  return 0;
-}
 
 class NetworkSuiteTest : public EngineSuiteTest {
  protected:
@@ -233,18 +193,8 @@ class NetworkSuiteTest : public EngineSuiteTest {
     return names;
   }
 
-  // Network's /metrics page (its port is in the "listening" log line).
-  std::string NetworkMetrics() {
-    const std::string log = suite_->Log("network");
-    const std::string key = "\"metrics_port\":";
-    const size_t at = log.find(key);
-    int port = 0;
-    for (size_t i = at + key.size();
-         at != std::string::npos && i < log.size() && log[i] >= '0' && log[i] <= '9'; ++i) {
-      port = port * 10 + (log[i] - '0');
-    }
-    return port == 0 ? "" : HttpGet(port, "/metrics");
-  }
+  // Network's /metrics page.
+  std::string NetworkMetrics() { return ScrapeMetrics(suite_->Log("network")); }
   double CacheLoads(const std::string& query) {
     return MetricValue(NetworkMetrics(),
                        absl::StrCat("cercles_network_cache_loads_total{query=\"", query, "\"}"));

@@ -68,6 +68,10 @@ TEST_P(ObservabilityTest, HealthPortAnswersInPlaintextAndServesNothingElse) {
           grpc::StatusCode::UNIMPLEMENTED)
           << service << " " << path;
     }
+    // The metrics port's /healthz says the same as the gRPC health.
+    int status = 0;
+    EXPECT_EQ(HttpGet(LoggedPort(suite_->Log(service), "metrics_port"), "/healthz", &status), "ok");
+    EXPECT_EQ(status, 200) << service;
   }
 }
 

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -14,9 +15,12 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/server/server.h"
 #include "gtest/gtest.h"
@@ -370,24 +374,47 @@ int LoggedPort(const std::string& log, const std::string& key) {
   return std::atoi(log.c_str() + at + quoted.size());
 }
 
-std::string ScrapeMetrics(const std::string& log) {
-  const int port = LoggedPort(log, "metrics_port");
-  if (port == 0) return "";
+std::string HttpGet(int port, const std::string& path, int* status) {
+  if (status != nullptr) *status = 0;
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return "";
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string out;
+  std::string response;
   if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-    const std::string request = "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n";
+    const std::string request = absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: localhost\r\n\r\n");
     if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
       char buffer[8192];
-      for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) out.append(buffer, n);
+      for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) response.append(buffer, n);
     }
   }
   ::close(fd);
-  return out;
+  // "HTTP/1.1 200 OK\r\n...\r\n\r\nbody"
+  int code = 0;
+  if (response.size() > 12 && absl::StartsWith(response, "HTTP/1.") &&
+      absl::SimpleAtoi(response.substr(9, 3), &code) && status != nullptr) {
+    *status = code;
+  }
+  const size_t body = response.find("\r\n\r\n");
+  return body == std::string::npos ? "" : response.substr(body + 4);
+}
+
+std::string ScrapeMetrics(const std::string& log) {
+  const int port = LoggedPort(log, "metrics_port");
+  return port == 0 ? "" : HttpGet(port, "/metrics");
+}
+
+double MetricValue(const std::string& page, const std::string& series) {
+  for (absl::string_view line : absl::StrSplit(page, '\n')) {
+    if (line.size() > series.size() && line.substr(0, series.size()) == series &&
+        line[series.size()] == ' ') {
+      double value = 0;
+      if (absl::SimpleAtod(line.substr(series.size() + 1), &value)) return value;
+    }
+  }
+  return 0;
 }
 
 bool Eventually(const std::function<bool()>& condition, absl::Duration timeout) {

@@ -127,9 +127,15 @@ CtlResult RunCerclesctl(const Suite& suite, const std::string& service, const st
 // The port a service's "listening" log line reports under `key`
 // ("metrics_port", "health_port"); 0 when the log has none.
 int LoggedPort(const std::string& log, const std::string& key);
+// The body of GET http://127.0.0.1:port/path ("" on any failure), and the
+// HTTP status in *status when given (0 without an answer).
+std::string HttpGet(int port, const std::string& path, int* status = nullptr);
 // What a service's /metrics says (plain HTTP GET on the port its "listening"
 // line reports, from its log); "" when it cannot be read.
 std::string ScrapeMetrics(const std::string& log);
+// The value of one series (`name` or `name{labels}` as rendered) in a
+// Prometheus text page; 0 when absent.
+double MetricValue(const std::string& page, const std::string& series);
 
 // Polls `condition` every 50 ms until it is true or `timeout` passes.
 bool Eventually(const std::function<bool()>& condition, absl::Duration timeout);

@@ -42,6 +42,26 @@ TEST(GaugeTest, SetAndAdd) {
   EXPECT_DOUBLE_EQ(g.value(), 7.5);
 }
 
+TEST(GaugeTest, KeepsARatiosPrecisionAndRendersIt) {
+  Registry r;
+  Gauge* g = r.GetGauge("share_ratio", "A share.");
+  g->Set(6071 / 10000.0);  // 60.71 %: a milli fixed point would say 0.607
+  EXPECT_DOUBLE_EQ(g->value(), 0.6071);
+  EXPECT_NE(r.Render().find("\nshare_ratio 0.6071\n"), std::string::npos) << r.Render();
+}
+
+TEST(GaugeTest, ConcurrentAddsAreNotLost) {
+  Gauge g;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&g] {
+      for (int i = 0; i < 10000; ++i) g.Add(1);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(g.value(), 40000);
+}
+
 TEST(CounterTest, ConcurrentIncrementsAreNotLost) {
   Counter c;
   std::vector<std::thread> threads;
@@ -266,9 +286,17 @@ TEST(MetricsHttpServerTest, ServesMetricsHealthzAnd404) {
   EXPECT_TRUE(absl::EndsWith(metrics, "\r\n\r\n" + body)) << metrics;
   EXPECT_THAT(body, HasSubstr("served_total{k=\"v\"} 7\n"));
 
-  const std::string health = HttpGet(server.port(), "/healthz");
+  // /healthz follows the gRPC health: not serving until told, then ok, then
+  // not serving again while draining.
+  std::string health = HttpGet(server.port(), "/healthz");
+  EXPECT_THAT(health, StartsWith("HTTP/1.1 503 Service Unavailable\r\n"));
+  EXPECT_TRUE(absl::EndsWith(health, "\r\n\r\nnot serving")) << health;
+  server.SetServing(true);
+  health = HttpGet(server.port(), "/healthz");
   EXPECT_THAT(health, StartsWith("HTTP/1.1 200 OK\r\n"));
   EXPECT_TRUE(absl::EndsWith(health, "\r\n\r\nok")) << health;
+  server.SetServing(false);
+  EXPECT_THAT(HttpGet(server.port(), "/healthz"), StartsWith("HTTP/1.1 503 "));
 
   EXPECT_THAT(HttpGet(server.port(), "/nope"), StartsWith("HTTP/1.1 404 Not Found\r\n"));
   EXPECT_THAT(HttpGet(server.port(), "/metricsx"), StartsWith("HTTP/1.1 404 Not Found\r\n"));
