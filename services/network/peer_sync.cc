@@ -183,6 +183,7 @@ absl::StatusOr<std::shared_ptr<v1::FederationService::Stub>> PeerSync::NewStub(
   options.address = peer.address();
   options.tls = options_.identity;
   options.server_name_override = PeerServerName(peer);
+  options.metrics = metrics_;  // grpc_client_* of the calls to peer funds
   CERCLES_ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel, server::MakeChannel(options));
   return std::shared_ptr<v1::FederationService::Stub>(v1::FederationService::NewStub(channel));
 }

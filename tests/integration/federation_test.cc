@@ -70,6 +70,12 @@ TEST_P(FederationTest, FundsExchangeDirectoriesAndSeeEachOthersCircles) {
 
   ASSERT_TRUE(a_->SeesCircles("fund-b", 2)) << Logs();
   ASSERT_TRUE(b_->SeesCircles("fund-a", 1, "Cercle Rosemont")) << Logs();
+  // Fund-a's calls to its peer are counted as client calls, as calls to siblings are.
+  EXPECT_THAT(
+      ScrapeMetrics(a_->suite().Log("network")),
+      ::testing::ContainsRegex("grpc_client_msg_received_total\\{grpc_method=\"WatchDirectory\","
+                               "grpc_service=\"cercles.network.v1.FederationService\","
+                               "grpc_type=\"server_stream\"\\} [1-9]"));
   // Each fund still has its own circles, under its own fund id.
   EXPECT_EQ(a_->NetworkCircles("fund-a").size(), 1u);
   EXPECT_EQ(b_->NetworkCircles("fund-b").size(), 2u);
