@@ -12,161 +12,19 @@
 #include <string>
 #include <system_error>
 #include <thread>
-#include <unordered_map>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/storage/database.h"
 #include "common/storage/schema.h"
+#include "common/storage/sqlite_connection.h"
 #include "common/storage/storage_internal.h"
 
 namespace cercles::storage::internal {
 namespace {
-
-absl::Status SqliteError(int code, std::string_view message, std::string_view sql) {
-  std::string text = absl::StrCat("sqlite: ", ToAbsl(message), " (code ", code, ")");
-  if (!sql.empty()) absl::StrAppend(&text, " in: ", SqlExcerpt(sql));
-  switch (code) {
-    case SQLITE_CONSTRAINT_UNIQUE:
-    case SQLITE_CONSTRAINT_PRIMARYKEY:
-    case SQLITE_CONSTRAINT_ROWID:
-      return absl::AlreadyExistsError(text);
-    default:
-      break;
-  }
-  switch (code & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return absl::AbortedError(text);
-    case SQLITE_CANTOPEN:
-      return absl::UnavailableError(text);
-    default:
-      return absl::InternalError(text);
-  }
-}
-
-// The error of the last call on `db`. SQLite messages name tables and columns,
-// never bound values.
-absl::Status LastError(sqlite3* db, std::string_view sql) {
-  return SqliteError(sqlite3_extended_errcode(db), sqlite3_errmsg(db), sql);
-}
-
-absl::Status ExecSql(sqlite3* db, const std::string& sql) {
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return LastError(db, sql);
-  }
-  return absl::OkStatus();
-}
-
-// A statement ready to step: one of the connection's cached statements (left
-// reset and unbound when this goes), or one prepared for this run only
-// (finalized when this goes). Empty for SQL holding no statement (a comment).
-class PreparedStatement {
- public:
-  PreparedStatement() = default;
-  PreparedStatement(sqlite3_stmt* stmt, bool cached) : stmt_(stmt), cached_(cached) {}
-  PreparedStatement(PreparedStatement&& other) noexcept
-      : stmt_(std::exchange(other.stmt_, nullptr)), cached_(other.cached_) {}
-  PreparedStatement& operator=(PreparedStatement&&) = delete;
-  ~PreparedStatement() {
-    if (stmt_ == nullptr) return;
-    if (cached_) {
-      sqlite3_reset(stmt_);
-      sqlite3_clear_bindings(stmt_);
-    } else {
-      sqlite3_finalize(stmt_);
-    }
-  }
-
-  sqlite3_stmt* get() const { return stmt_; }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-  bool cached_ = false;
-};
-
-// One pooled connection and its prepared statements.
-class SqliteConn {
- public:
-  SqliteConn(sqlite3* db, StatementCounters* counters) : db_(db), counters_(counters) {}
-  SqliteConn(const SqliteConn&) = delete;
-  SqliteConn& operator=(const SqliteConn&) = delete;
-  ~SqliteConn() {
-    for (sqlite3_stmt* stmt : stmts_.TakeAll()) sqlite3_finalize(stmt);
-    sqlite3_close_v2(db_);
-  }
-
-  sqlite3* db() const { return db_; }
-
-  // Prepares `sql`, or takes it from the cache (cacheable statements, and
-  // `always_cache` for the engine's own fixed transaction-control texts). More
-  // than one statement is rejected so that both engines accept the same SQL.
-  // A cached statement survives schema changes: sqlite3_step prepares it again
-  // when the schema it was prepared against changed.
-  absl::StatusOr<PreparedStatement> Prepare(std::string_view sql, bool always_cache = false) {
-    // Only cacheable SQL is ever cached, so look first and classify on a miss.
-    if (sqlite3_stmt** found = stmts_.Find(sql)) {
-      counters_->reused.fetch_add(1, std::memory_order_relaxed);
-      return PreparedStatement(*found, /*cached=*/true);
-    }
-    const bool cache = always_cache || ClassifyStatement(sql) == StatementKind::kCacheable;
-    std::string key(sql);
-    sqlite3_stmt* stmt = nullptr;
-    const char* tail = nullptr;
-    if (sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()),
-                           cache ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, &tail) != SQLITE_OK) {
-      return LastError(db_, sql);
-    }
-    if (tail != nullptr && !absl::StripAsciiWhitespace(absl::string_view(tail)).empty()) {
-      // Whatever follows may be only a comment; only a real statement is an error.
-      sqlite3_stmt* next = nullptr;
-      const int rc = sqlite3_prepare_v2(db_, tail, -1, &next, nullptr);
-      sqlite3_finalize(next);
-      if (rc != SQLITE_OK || next != nullptr) {
-        sqlite3_finalize(stmt);
-        return absl::InvalidArgumentError(
-            absl::StrCat("sqlite: one statement per call expected in: ", SqlExcerpt(sql)));
-      }
-    }
-    if (stmt == nullptr) return PreparedStatement();
-    if (!cache) {
-      counters_->uncached.fetch_add(1, std::memory_order_relaxed);
-      return PreparedStatement(stmt, /*cached=*/false);
-    }
-    counters_->prepared.fetch_add(1, std::memory_order_relaxed);
-    if (std::optional<sqlite3_stmt*> evicted = stmts_.Insert(std::move(key), stmt)) {
-      sqlite3_finalize(*evicted);
-      counters_->evicted.fetch_add(1, std::memory_order_relaxed);
-    }
-    return PreparedStatement(stmt, /*cached=*/true);
-  }
-
-  // Runs one of the engine's own parameterless statements (BEGIN, COMMIT,
-  // SAVEPOINT "w3", PRAGMA query_only...), kept prepared like the callers' SQL:
-  // every transaction runs two of them.
-  absl::Status Exec(const std::string& sql) {
-    absl::StatusOr<PreparedStatement> stmt = Prepare(sql, /*always_cache=*/true);
-    if (!stmt.ok()) return stmt.status();
-    if (stmt->get() == nullptr) return absl::OkStatus();
-    for (;;) {
-      const int rc = sqlite3_step(stmt->get());
-      if (rc == SQLITE_DONE) return absl::OkStatus();
-      if (rc != SQLITE_ROW) return LastError(db_, sql);
-    }
-  }
-
-  // Whether the connection is in PRAGMA query_only mode (kRead transactions).
-  bool query_only = false;
-
- private:
-  sqlite3* const db_;
-  StatementCounters* const counters_;  // the Database's, which outlives its connections
-  StatementLru<sqlite3_stmt*> stmts_{kStatementCacheCapacity};
-};
 
 // In-process writer (and, for in-memory databases, reader) exclusion. For a file,
 // WAL lets readers run beside the writer and SQLite serialises writers itself, but
