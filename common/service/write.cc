@@ -66,10 +66,20 @@ absl::Status RunWrite(const ServiceContext& context, grpc::ServerContextBase* ca
                              }));
     return absl::OkStatus();
   };
-  CERCLES_RETURN_IF_ERROR(
+  const absl::Status status =
       context.committer != nullptr
           ? context.committer->Run(write)
-          : storage::RunInTransaction(*context.db, storage::TxMode::kWrite, write));
+          : storage::RunInTransaction(*context.db, storage::TxMode::kWrite, write);
+  if (absl::IsAborted(status)) {
+    // Still in conflict (a lock held past the wait, a concurrent change) after
+    // the write path's own retries: nothing was written, and the same call may
+    // be sent again. UNAVAILABLE is what gRPC clients' retry policies retry.
+    return absl::UnavailableError(
+        absl::StrCat(status.message(),
+                     " (still in conflict after retries; nothing was written: "
+                     "send the same request again)"));
+  }
+  CERCLES_RETURN_IF_ERROR(status);
   if (outcome.replayed) {
     MarkReplayed(call);
     return absl::OkStatus();

@@ -41,7 +41,9 @@ using Change = std::function<absl::Status(storage::Transaction& tx, absl::Time n
 // ALREADY_EXISTS. The request's `request_id` field (1 to 128 of
 // [A-Za-z0-9._:-]) and its RPC (found by the request's type) key the record.
 // The answer comes after the COMMIT; then the event streams are woken and the
-// context's after_commit hook runs.
+// context's after_commit hook runs. A write still in conflict after the write
+// path's retries (ABORTED) is answered UNAVAILABLE: nothing was written and the
+// same request may be sent again.
 // `id_owner`, when not empty, is who chose the request_id when it is not this
 // fund (a peer fund's id): the id is recorded as "owner:request_id", so two
 // funds' ids never collide.

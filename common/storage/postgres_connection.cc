@@ -199,6 +199,18 @@ absl::Status PgError(PGconn* conn, const PGresult* result, std::string_view sql)
   if (state == "23505") return absl::AlreadyExistsError(text);
   // Serialization failure, deadlock, lock_timeout.
   if (state == "40001" || state == "40P01" || state == "55P03") return absl::AbortedError(text);
+  // Class 53, insufficient resources: disk full (53100), out of memory (53200),
+  // too many connections (53300), configuration limit (53400).
+  if (absl::StartsWith(state, "53")) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        text, ": the database server is out of resources, nothing was written; retry"));
+  }
+  // Class 58, system error (an I/O error on the server's files).
+  if (absl::StartsWith(state, "58")) {
+    return absl::UnavailableError(
+        absl::StrCat(text, ": the database server cannot do it now; retry"));
+  }
+  if (state == "XX001" || state == "XX002") return absl::DataLossError(text);  // corrupted
   return absl::InternalError(text);
 }
 

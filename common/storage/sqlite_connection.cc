@@ -25,8 +25,19 @@ absl::Status SqliteError(int code, std::string_view message, std::string_view sq
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return absl::AbortedError(text);
+    case SQLITE_FULL:
+      return absl::ResourceExhaustedError(
+          absl::StrCat(text, ": the disk is full, nothing was written; retry once space is freed"));
+    case SQLITE_NOMEM:
+      return absl::ResourceExhaustedError(
+          absl::StrCat(text, ": out of memory, nothing was written; retry"));
     case SQLITE_CANTOPEN:
-      return absl::UnavailableError(text);
+    case SQLITE_IOERR:
+      return absl::UnavailableError(
+          absl::StrCat(text, ": the database file cannot be read or written now; retry"));
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return absl::DataLossError(text);
     default:
       return absl::InternalError(text);
   }

@@ -16,9 +16,11 @@
 
 namespace cercles::storage::internal {
 
-// An error from SQLite as a status: a unique key violation is ALREADY_EXISTS,
-// busy or locked ABORTED (retried by the write path), an unopenable file
-// UNAVAILABLE, anything else INTERNAL; the message names the statement.
+// An error from SQLite as a status, by what a client can do about it: a unique
+// key violation is ALREADY_EXISTS; busy or locked ABORTED (the write path
+// retries it); a full disk or no memory RESOURCE_EXHAUSTED; a file that cannot
+// be opened, read or written UNAVAILABLE; a corrupt file DATA_LOSS; anything
+// else INTERNAL. The message names the statement.
 absl::Status SqliteError(int code, std::string_view message, std::string_view sql);
 
 // The error of the last call on `db`. SQLite messages name tables and columns,

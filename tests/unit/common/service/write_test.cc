@@ -148,6 +148,31 @@ TEST_P(RunWriteTest, AFailedChangeLeavesNothingAndCanBeRetried) {
   EXPECT_EQ(Things(), 1);
 }
 
+// A change that stays in conflict through every retry (a lock held too long, a
+// row changed under it each time) ends UNAVAILABLE, which gRPC retry policies
+// retry, having written nothing; the same request then goes through.
+TEST_P(RunWriteTest, AWriteStillInConflictAfterItsRetriesIsUnavailableAndWritesNothing) {
+  grpc::ServerContext call;
+  nv1::CreatePartnerResponse response;
+  int attempts = 0;
+  absl::Status failed = RunWrite(
+      context_, &call, Request("r-1", "SAJE"), &response,
+      [&](storage::Transaction& tx, absl::Time) -> absl::Status {
+        ++attempts;
+        CERCLES_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO things (id, name) VALUES (?, ?)", {int64_t{9}, "x"}).status());
+        return absl::AbortedError("things: changed meanwhile");
+      });
+  EXPECT_EQ(failed.code(), absl::StatusCode::kUnavailable) << failed;
+  EXPECT_THAT(std::string(failed.message()), ::testing::HasSubstr("things: changed meanwhile"));
+  EXPECT_THAT(std::string(failed.message()), ::testing::HasSubstr("send the same request again"));
+  EXPECT_GT(attempts, 1) << "the write path retries ABORTED before giving up";
+  EXPECT_EQ(Things(), 0);
+  EXPECT_EQ(hooks_, 0);
+  ASSERT_TRUE(IsOk(Write(Request("r-1", "SAJE"), &response)));
+  EXPECT_EQ(Things(), 1);
+}
+
 TEST_P(RunWriteTest, BadRequestIdsAndUnregisteredRequestsAreRefused) {
   nv1::CreatePartnerResponse response;
   absl::Status bad = Write(Request("", "SAJE"), &response);

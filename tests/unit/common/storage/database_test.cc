@@ -615,6 +615,27 @@ TEST_P(DatabaseTest, UniqueViolationIsAlreadyExistsWithoutTheValue) {
   EXPECT_THAT(Message(duplicate_text), HasSubstr("INSERT INTO items"));
 }
 
+// A full disk is RESOURCE_EXHAUSTED, which a client may retry later, not
+// INTERNAL; nothing of the transaction stays. SQLite's page limit stands in for
+// the disk: it fails the same way (SQLITE_FULL).
+TEST_P(DatabaseTest, AFullDiskIsResourceExhaustedAndWritesNothing) {
+  if (GetParam() == Backend::kPostgres) {
+    GTEST_SKIP() << "SQLite only: PostgreSQL's disk-full (SQLSTATE 53100) needs a full disk";
+  }
+  {
+    absl::StatusOr<std::unique_ptr<Transaction>> tx = db().Begin(TxMode::kWrite);
+    ASSERT_TRUE(IsOk(tx));
+    ASSERT_TRUE(IsOk((*tx)->Query("PRAGMA max_page_count = 1")));  // the file's size now
+    ASSERT_TRUE(IsOk((*tx)->Exec("INSERT INTO items (id) VALUES (?)", {int64_t{1}})));
+    absl::StatusOr<int64_t> full = (*tx)->Exec("INSERT INTO items (id, b) VALUES (?, ?)",
+                                               {int64_t{2}, Blob{std::string(200'000, 'x')}});
+    EXPECT_THAT(full, StatusIs(absl::StatusCode::kResourceExhausted));
+    EXPECT_THAT(Message(full.status()), HasSubstr("the disk is full, nothing was written"));
+    EXPECT_THAT(Message(full.status()), HasSubstr("INSERT INTO items"));
+  }  // not committed: rolled back
+  EXPECT_EQ(ReadInt("SELECT COUNT(*) FROM items"), 0);
+}
+
 TEST_P(DatabaseTest, FailedStatementFailsTheTransaction) {
   // PostgreSQL refuses everything after an error in a transaction; SQLite is
   // made to behave the same so that code tested on one works on the other.
