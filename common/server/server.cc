@@ -434,6 +434,11 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ChannelOptions&
   }
   // Keep connections warm across idle periods between event batches.
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  // Every method: one empty name matches them all.
+  args.SetServiceConfigJSON(absl::StrCat(
+      R"({"methodConfig":[{"name":[{}],"retryPolicy":{"maxAttempts":)", kChannelMaxAttempts,
+      R"(,"initialBackoff":"0.05s","maxBackoff":"1s","backoffMultiplier":2,)"
+      R"("retryableStatusCodes":["UNAVAILABLE"]}}]})"));
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   if (options.insecure) {
     credentials = grpc::InsecureChannelCredentials();

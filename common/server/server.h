@@ -135,6 +135,12 @@ struct ChannelOptions {
   // outlive the channel.
   observability::Registry* metrics = nullptr;
 };
+// Calls on these channels answered UNAVAILABLE (a replica draining, a
+// connection lost before the call was sent) are retried by gRPC itself, up to
+// kChannelMaxAttempts in all, 50 ms to 1 s apart (the service config's
+// retryPolicy): callers see UNAVAILABLE only when every attempt got it. No
+// other code is retried: only UNAVAILABLE promises that nothing was done.
+inline constexpr int kChannelMaxAttempts = 3;
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ChannelOptions& options);
 
 // The `traceparent` header of the call's own span: the server's interceptor

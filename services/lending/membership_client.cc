@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/auth/scope.h"
+#include "common/util/status.h"
 #include "common/util/status_macros.h"
 
 namespace cercles::lending {
@@ -86,9 +87,18 @@ absl::Status MembershipClient::Translate(const grpc::Status& status,
     case grpc::StatusCode::INVALID_ARGUMENT:
       return absl::InvalidArgumentError(absl::StrCat("circle: ", status.error_message()));
     case grpc::StatusCode::DEADLINE_EXCEEDED:
-    case grpc::StatusCode::UNAVAILABLE:
       return absl::UnavailableError(absl::StrCat("membership did not answer within ",
                                                  absl::FormatDuration(deadline_), " (",
+                                                 status.error_message(), "); retry"));
+    // What a replica shutting down or overloaded answers (CANCELLED when it
+    // stops mid-call; the channel already retried UNAVAILABLE): nothing was
+    // decided, so the caller may retry — never INTERNAL.
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::CANCELLED:
+    case grpc::StatusCode::ABORTED:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return absl::UnavailableError(absl::StrCat("membership is unavailable (",
+                                                 GrpcCodeName(status.error_code()), ": ",
                                                  status.error_message(), "); retry"));
     case grpc::StatusCode::UNAUTHENTICATED:
     case grpc::StatusCode::PERMISSION_DENIED:
@@ -97,7 +107,8 @@ absl::Status MembershipClient::Translate(const grpc::Status& status,
           "lending's certificate): ",
           status.error_message()));
     default:
-      return absl::InternalError(absl::StrCat("membership answered ", status.error_message()));
+      return absl::InternalError(absl::StrCat(
+          "membership answered ", GrpcCodeName(status.error_code()), ": ", status.error_message()));
   }
 }
 

@@ -186,7 +186,8 @@ TEST_P(FoundationTest, LendingAnswersUnavailableWhenMembershipIsDown) {
   grpc::Status status =
       lending_->GetCircleEligibility(Context(advisor()).get(), request, &response);
   EXPECT_THAT(status,
-              StatusIs(grpc::StatusCode::UNAVAILABLE, HasSubstr("membership did not answer")));
+              StatusIs(grpc::StatusCode::UNAVAILABLE, HasSubstr("membership is unavailable")));
+  EXPECT_THAT(status.error_message(), HasSubstr("retry"));
 }
 
 TEST_P(FoundationTest, IdempotentReplayReturnsTheFirstAnswerAndConflictIsRefused) {
