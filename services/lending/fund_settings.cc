@@ -162,6 +162,19 @@ absl::Status ValidateSettings(const FundSettings& settings) {
                      "PREPAYMENT_RULE_REDUCE_PRINCIPAL, got ",
                      static_cast<int>(settings.prepayment_rule)));
   }
+  if (settings.max_active_loans_per_person < 1 ||
+      settings.max_active_loans_per_person > kMaxActiveLoansPerPerson) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_active_loans_per_person must lie in 1..", kMaxActiveLoansPerPerson,
+                     " (0 or unset means 1), got ", settings.max_active_loans_per_person));
+  }
+  if (settings.circle_guarantors != CircleGuarantors::kWholeCircle &&
+      settings.circle_guarantors != CircleGuarantors::kExceptNoVoters) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("circle_guarantors must be CIRCLE_GUARANTORS_WHOLE_CIRCLE (or unset) or "
+                     "CIRCLE_GUARANTORS_EXCEPT_NO_VOTERS, got ",
+                     static_cast<int>(settings.circle_guarantors)));
+  }
   return absl::OkStatus();
 }
 
@@ -171,6 +184,16 @@ std::string PrepaymentRuleName(PrepaymentRule rule) {
       return "PAY_NEXT_INSTALMENTS";
     case PrepaymentRule::kReducePrincipal:
       return "REDUCE_PRINCIPAL";
+  }
+  return absl::StrCat(static_cast<int>(rule));
+}
+
+std::string CircleGuarantorsName(CircleGuarantors rule) {
+  switch (rule) {
+    case CircleGuarantors::kWholeCircle:
+      return "WHOLE_CIRCLE";
+    case CircleGuarantors::kExceptNoVoters:
+      return "EXCEPT_NO_VOTERS";
   }
   return absl::StrCat(static_cast<int>(rule));
 }
@@ -224,6 +247,10 @@ std::vector<SettingChange> DiffSettings(const FundSettings& old_settings,
       BoolText(n.circle_in_serious_arrears_may_guarantee));
   add(o.prepayment_rule != n.prepayment_rule, "prepayment_rule",
       PrepaymentRuleName(o.prepayment_rule), PrepaymentRuleName(n.prepayment_rule));
+  add_int("max_active_loans_per_person", o.max_active_loans_per_person,
+          n.max_active_loans_per_person);
+  add(o.circle_guarantors != n.circle_guarantors, "circle_guarantors",
+      CircleGuarantorsName(o.circle_guarantors), CircleGuarantorsName(n.circle_guarantors));
   return changes;
 }
 

@@ -47,6 +47,18 @@ struct TermRange {
   friend bool operator!=(const TermRange& a, const TermRange& b) { return !(a == b); }
 };
 
+// Who guarantees a loan its circle approved, up to the guarantee threshold.
+enum class CircleGuarantors {
+  // Every other current member, however they voted: the guarantee is the circle's
+  // (seed: "le cercle l'analyse et, si elle est acceptée, la cautionne"; the default).
+  kWholeCircle = 1,
+  // Every other current member except those who voted no.
+  kExceptNoVoters = 2,
+};
+
+// The most active loans a fund may let one person hold at once.
+inline constexpr int32_t kMaxActiveLoansPerPerson = 10;
+
 struct FundSettings {
   // ISO 4217; the fund keeps its books in one currency.
   std::string currency = "CAD";
@@ -92,10 +104,21 @@ struct FundSettings {
   // instalments as scheduled, or reduce the principal and recompute the later
   // instalments' interest. Applies to the repayments recorded while it is in force.
   PrepaymentRule prepayment_rule = PrepaymentRule::kPayNextInstalments;
+
+  // How many ACTIVE loans one person may hold at once (CheckActiveLoanLimit): checked
+  // when a request is submitted, counting it, and again when a loan is disbursed.
+  int32_t max_active_loans_per_person = 1;
+
+  // Whether a member who voted no on a request is one of its joint guarantors
+  // (GuaranteeFor, GuarantorsAfterVote).
+  CircleGuarantors circle_guarantors = CircleGuarantors::kWholeCircle;
 };
 
 // "PAY_NEXT_INSTALMENTS", "REDUCE_PRINCIPAL", as the API names them without their prefix.
 std::string PrepaymentRuleName(PrepaymentRule rule);
+
+// "WHOLE_CIRCLE", "EXCEPT_NO_VOTERS", as the API names them without their prefix.
+std::string CircleGuarantorsName(CircleGuarantors rule);
 
 // The allowed instalment counts for `frequency`.
 const TermRange& TermRangeFor(const FundSettings& settings, Frequency frequency);
@@ -107,7 +130,9 @@ const TermRange& TermRangeFor(const FundSettings& settings, Frequency frequency)
 // than 1/1"; 0 <= min rate <= max rate <= kMaxAnnualRateBps; each term range with
 // 1 <= min <= max <= kMaxInstalments; increasing bucket bounds (ValidateBucketBounds);
 // a guarantee call from at least 1 day; write-off days >= guarantee-call days; serious
-// arrears from at least 1 day; a prepayment rule that is one of PrepaymentRule's.
+// arrears from at least 1 day; a prepayment rule that is one of PrepaymentRule's; 1 to
+// kMaxActiveLoansPerPerson active loans per person; a circle_guarantors rule that is one
+// of CircleGuarantors'.
 absl::Status ValidateSettings(const FundSettings& settings);
 
 // One changed field, with both values as the audit shows them.

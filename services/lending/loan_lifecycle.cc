@@ -222,6 +222,11 @@ VoteTally Decide(int32_t eligible, int32_t approvals, int32_t rejections,
   return tally;
 }
 
+// Whether a member who cast `vote` is a joint guarantor of the circle's guarantee.
+bool GuaranteesAfterVoting(const Vote& vote, const FundSettings& settings) {
+  return vote.approve || settings.circle_guarantors != CircleGuarantors::kExceptNoVoters;
+}
+
 std::string CircleStatusText(CircleStatus status) {
   switch (status) {
     case cercles::membership::v1::CIRCLE_STATUS_FORMING:
@@ -361,6 +366,18 @@ absl::Status ValidateLoanRequest(const LoanRequest& request, int64_t ceiling_cen
   return absl::OkStatus();
 }
 
+absl::Status CheckActiveLoanLimit(absl::string_view person,
+                                  const std::vector<std::string>& active_loans,
+                                  const FundSettings& settings) {
+  const size_t limit = static_cast<size_t>(std::max(settings.max_active_loans_per_person, 0));
+  if (active_loans.size() < limit) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("loans per person: the fund's setting max_active_loans_per_person allows ",
+                   limit, " active loan", limit == 1 ? "" : "s", " per person, and ", person,
+                   " already has ", active_loans.size(), " (", absl::StrJoin(active_loans, ", "),
+                   "); another loan is possible once one of them is closed"));
+}
+
 absl::Status CheckNoOpenRequest(const std::vector<LoanState>& existing_states) {
   for (LoanState state : existing_states) {
     if (IsOpenRequest(state)) {
@@ -386,6 +403,12 @@ std::string VoteOutcomeName(VoteOutcome outcome) {
   return "UNKNOWN";
 }
 
+bool IsVoteOpen(LoanState state, bool closed_at_meeting) {
+  const bool under_review = state == LoanState::kSubmitted || state == LoanState::kCircleApproved ||
+                            state == LoanState::kCircleRejected;
+  return under_review && !closed_at_meeting;
+}
+
 std::vector<std::string> EligibleVoters(const std::vector<std::string>& members,
                                         absl::string_view applicant) {
   std::set<std::string> voters(members.begin(), members.end());
@@ -402,13 +425,7 @@ absl::Status CheckVote(absl::string_view applicant, const std::vector<std::strin
   for (const Vote& cast : votes_cast) already_voted.insert(cast.voter);
   absl::StatusOr<std::set<std::string>> eligible = EligibleSet(applicant, eligible_voters);
   if (!eligible.ok()) return eligible.status();
-  if (absl::Status s = ValidateVoter(applicant, *eligible, already_voted, vote); !s.ok()) return s;
-  if (tally->outcome != VoteOutcome::kPending) {
-    return absl::FailedPreconditionError(absl::StrCat("the circle's vote is already decided (",
-                                                      VoteOutcomeName(tally->outcome),
-                                                      "): ", tally->reason));
-  }
-  return absl::OkStatus();
+  return ValidateVoter(applicant, *eligible, already_voted, vote);
 }
 
 absl::StatusOr<VoteTally> TallyVotes(absl::string_view applicant,
@@ -444,7 +461,8 @@ std::string GuaranteeKindName(GuaranteeKind kind) {
 
 absl::StatusOr<Guarantee> GuaranteeFor(int64_t amount_cents, absl::string_view applicant,
                                        const CircleGuaranteeState& circle,
-                                       const FundSettings& settings) {
+                                       const FundSettings& settings,
+                                       const std::vector<Vote>& votes) {
   if (amount_cents <= 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("amount_cents must be positive, got ", amount_cents));
@@ -484,9 +502,33 @@ absl::StatusOr<Guarantee> GuaranteeFor(int64_t amount_cents, absl::string_view a
     return absl::FailedPreconditionError(
         absl::StrCat(rule, "the circle has no member other than the applicant"));
   }
+  for (const Vote& vote : votes) {
+    if (!GuaranteesAfterVoting(vote, settings)) members.erase(vote.voter);
+  }
+  if (members.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(rule, "every other member voted no and the fund's setting circle_guarantors (",
+                     CircleGuarantorsName(settings.circle_guarantors), ") leaves them out"));
+  }
   guarantee.kind = GuaranteeKind::kCircleGuarantee;
   guarantee.guarantors.assign(members.begin(), members.end());
   return guarantee;
+}
+
+absl::StatusOr<std::vector<std::string>> GuarantorsAfterVote(
+    const std::vector<std::string>& guarantors, const Vote& vote, const FundSettings& settings) {
+  if (GuaranteesAfterVoting(vote, settings)) return guarantors;
+  std::vector<std::string> remaining;
+  for (const std::string& guarantor : guarantors) {
+    if (guarantor != vote.voter) remaining.push_back(guarantor);
+  }
+  if (remaining.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        vote.voter, " votes no and the fund's setting circle_guarantors (",
+        CircleGuarantorsName(settings.circle_guarantors),
+        ") leaves no-voters out of the guarantee, but no other guarantor would remain"));
+  }
+  return remaining;
 }
 
 absl::StatusOr<std::vector<GuarantorShare>> ShareGuaranteeCall(

@@ -105,6 +105,15 @@ absl::Status ValidateLoanRequest(const LoanRequest& request, int64_t ceiling_cen
 // any of the person's existing loans and requests is still open (IsOpenRequest).
 absl::Status CheckNoOpenRequest(const std::vector<LoanState>& existing_states);
 
+// Loans per person (FundSettings::max_active_loans_per_person): OK while the person's
+// ACTIVE loans (`active_loans`, their names) leave room for one more, the one being
+// requested or disbursed; FAILED_PRECONDITION naming the setting, its value and the
+// person's active loans otherwise. Asked at submission and again at disbursement (the
+// setting may have been lowered meanwhile).
+absl::Status CheckActiveLoanLimit(absl::string_view person,
+                                  const std::vector<std::string>& active_loans,
+                                  const FundSettings& settings);
+
 // ---- The circle's vote ----
 //
 // Who votes: every current member of the circle except the applicant (EligibleVoters).
@@ -112,6 +121,14 @@ absl::Status CheckNoOpenRequest(const std::vector<LoanState>& existing_states);
 // record shows every vote as cast (a member who changes their mind says so in the
 // meeting's minutes; the fund can withdraw and resubmit). Not voting is abstaining:
 // it counts neither for the quorum nor for the majority.
+//
+// Until when (IsVoteOpen): every eligible member may vote until the vote closes, even
+// once the outcome is decided: the circle reviews a request at its meeting (DOMAIN.md),
+// "then the fund's decision". So the vote closes when the meeting closes it
+// (CloseCircleVote), when the fund decides (APPROVED or REJECTED) or when the request is
+// withdrawn; a vote the circle decided early (CIRCLE_APPROVED or CIRCLE_REJECTED) stays
+// open to the members who have not voted yet. Their votes are recorded and counted in the
+// tally, but cannot change the outcome (below).
 //
 // When it is decided: as soon as the outcome can no longer change whatever the members
 // who have not voted do (approve, reject, or stay silent):
@@ -151,20 +168,25 @@ struct VoteTally {
   std::string reason;  // why it is decided, or what it waits for
 };
 
+// Whether members may still vote on a request in `state` whose vote the meeting has
+// (closed_at_meeting) or has not closed: SUBMITTED, CIRCLE_APPROVED or CIRCLE_REJECTED and
+// not closed at the meeting.
+bool IsVoteOpen(LoanState state, bool closed_at_meeting);
+
 // The current members except the applicant, sorted, without duplicates.
 std::vector<std::string> EligibleVoters(const std::vector<std::string>& members,
                                         absl::string_view applicant);
 
-// The gate before one more vote is recorded. FAILED_PRECONDITION when the voter is the
-// applicant, is not an eligible voter (not a current member of the circle), has already
-// voted, or the vote is already decided; INVALID_ARGUMENT for an empty voter or a comment
-// over 2000 characters.
+// The gate before one more vote is recorded (whether the vote is still open is
+// IsVoteOpen's rule: a decided vote may still be open). FAILED_PRECONDITION when the voter
+// is the applicant, is not an eligible voter (not a current member of the circle) or has
+// already voted; INVALID_ARGUMENT for an empty voter or a comment over 2000 characters.
 absl::Status CheckVote(absl::string_view applicant, const std::vector<std::string>& eligible_voters,
                        const std::vector<Vote>& votes_cast, const Vote& vote,
                        const FundSettings& settings);
 
-// The outcome of the votes cast so far. Every vote passes the rules of CheckVote (except
-// "already decided": votes after the decision cannot change it); INVALID_ARGUMENT when the
+// The outcome of the votes cast so far. Every vote passes the rules of CheckVote (votes
+// cast after the decision are counted but cannot change it); INVALID_ARGUMENT when the
 // eligible voters are empty, repeat a member or include the applicant.
 absl::StatusOr<VoteTally> TallyVotes(absl::string_view applicant,
                                      const std::vector<std::string>& eligible_voters,
@@ -175,10 +197,13 @@ absl::StatusOr<VoteTally> TallyVotes(absl::string_view applicant,
 //
 // At most the threshold: the circle as a whole guarantees (seed: "le cercle l'analyse et,
 // si elle est acceptée, la cautionne"), so every other current member is recorded as a
-// joint guarantor, not only those who voted yes: the guarantee is the circle's, and a
-// member who voted no remains part of it. Above the threshold: the borrower alone is
-// responsible (seed: "supérieures à 2000$ ... responsabilité individuelle"), whatever the
-// circle's state (whether the circle may bring requests at all is EvaluateCircle's rule).
+// joint guarantor, not only those who voted yes: the guarantee is the circle's, and by
+// default (CircleGuarantors::kWholeCircle) a member who voted no remains part of it. Under
+// kExceptNoVoters a member who voted no is not a guarantor, whether they voted before the
+// decision (GuaranteeFor) or after it while the vote was still open (GuarantorsAfterVote);
+// a member who has not voted is. Above the threshold: the borrower alone is responsible
+// (seed: "supérieures à 2000$ ... responsabilité individuelle"), whatever the circle's
+// state (whether the circle may bring requests at all is EvaluateCircle's rule).
 
 enum class GuaranteeKind { kCircleGuarantee, kIndividualResponsibility };
 // "CIRCLE_GUARANTEE", "INDIVIDUAL_RESPONSIBILITY".
@@ -199,11 +224,18 @@ struct Guarantee {
 // INVALID_ARGUMENT for a non-positive amount. For a circle guarantee, FAILED_PRECONDITION
 // naming the rule when the circle is not ACTIVE (UNDER_STRENGTH: below 4 members), when a
 // member is in serious arrears and the settings forbid the guarantee, when the applicant is
-// not a member, or when no other member remains to guarantee; INVALID_ARGUMENT when the
-// members repeat someone.
+// not a member, or when no other member remains to guarantee (after the no-voters among
+// `votes` under kExceptNoVoters); INVALID_ARGUMENT when the members repeat someone.
 absl::StatusOr<Guarantee> GuaranteeFor(int64_t amount_cents, absl::string_view applicant,
                                        const CircleGuaranteeState& circle,
-                                       const FundSettings& settings);
+                                       const FundSettings& settings,
+                                       const std::vector<Vote>& votes = {});
+
+// The guarantors of a circle guarantee once `vote` is cast after the decision: the same,
+// less the voter when they vote no under kExceptNoVoters. FAILED_PRECONDITION naming the
+// setting when that would leave no guarantor.
+absl::StatusOr<std::vector<std::string>> GuarantorsAfterVote(
+    const std::vector<std::string>& guarantors, const Vote& vote, const FundSettings& settings);
 
 // The guarantors' shares of a guarantee call: equal shares that sum exactly to the
 // amount, the remainder cents to the first guarantors in sorted order (so the split does

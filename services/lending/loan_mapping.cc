@@ -45,6 +45,7 @@ void FillTally(const LoanRecord& loan, const FundSettings& settings, v1::Loan* o
   t->set_quorum_votes(tally->quorum_votes);
   t->set_quorum_reached(tally->quorum_reached);
   t->set_reason(tally->reason);
+  t->set_accepting_votes(IsVoteOpen(loan.state, loan.vote_close_time.has_value()));
 }
 
 void FillArrears(const LoanPosition& position, absl::CivilDay as_of, const FundSettings& settings,
@@ -162,6 +163,10 @@ static_assert(static_cast<int>(PrepaymentRule::kPayNextInstalments) ==
               v1::PREPAYMENT_RULE_PAY_NEXT_INSTALMENTS);
 static_assert(static_cast<int>(PrepaymentRule::kReducePrincipal) ==
               v1::PREPAYMENT_RULE_REDUCE_PRINCIPAL);
+static_assert(static_cast<int>(CircleGuarantors::kWholeCircle) ==
+              v1::CIRCLE_GUARANTORS_WHOLE_CIRCLE);
+static_assert(static_cast<int>(CircleGuarantors::kExceptNoVoters) ==
+              v1::CIRCLE_GUARANTORS_EXCEPT_NO_VOTERS);
 
 v1::FundSettings SettingsToProto(const FundSettings& s) {
   v1::FundSettings out;
@@ -185,6 +190,9 @@ v1::FundSettings SettingsToProto(const FundSettings& s) {
   out.set_circle_in_serious_arrears_may_guarantee(s.circle_in_serious_arrears_may_guarantee);
   // PrepaymentRule's values are the API's (an invalid one never passes ValidateSettings).
   out.set_prepayment_rule(static_cast<v1::PrepaymentRule>(s.prepayment_rule));
+  out.set_max_active_loans_per_person(s.max_active_loans_per_person);
+  // Likewise CircleGuarantors'.
+  out.set_circle_guarantors(static_cast<v1::CircleGuarantors>(s.circle_guarantors));
   return out;
 }
 
@@ -212,6 +220,12 @@ FundSettings SettingsFromProto(const v1::FundSettings& p) {
   s.prepayment_rule = p.prepayment_rule() == v1::PREPAYMENT_RULE_UNSPECIFIED
                           ? PrepaymentRule::kPayNextInstalments
                           : static_cast<PrepaymentRule>(p.prepayment_rule());
+  // Settings stored before these fields existed read them unset: the defaults.
+  s.max_active_loans_per_person =
+      p.max_active_loans_per_person() == 0 ? 1 : p.max_active_loans_per_person();
+  s.circle_guarantors = p.circle_guarantors() == v1::CIRCLE_GUARANTORS_UNSPECIFIED
+                            ? CircleGuarantors::kWholeCircle
+                            : static_cast<CircleGuarantors>(p.circle_guarantors());
   return s;
 }
 

@@ -29,7 +29,7 @@ constexpr char kLoanColumns[] =
     "interest_method, guarantee_kind, ceiling_cents, submitted_by, decided_by, state_reason, "
     "disbursement_date, first_due_date, outstanding_principal_cents, "
     "outstanding_interest_cents, guarantee_called_cents, create_time_us, update_time_us, "
-    "close_time_us";
+    "close_time_us, vote_close_time_us";
 
 // ---- Stored names of the enums (stable: they are in the database) ----
 
@@ -98,7 +98,8 @@ constexpr const char* kMutableColumns[] = {"state",
                                            "outstanding_interest_cents",
                                            "guarantee_called_cents",
                                            "update_time_us",
-                                           "close_time_us"};
+                                           "close_time_us",
+                                           "vote_close_time_us"};
 
 // Only text and integers are compared (the alternatives of MutableColumnValues).
 bool SameValue(const storage::Value& a, const storage::Value& b) {
@@ -127,7 +128,8 @@ std::vector<storage::Value> MutableColumnValues(const LoanRecord& loan) {
           loan.outstanding_interest_cents,
           loan.guarantee_called_cents,
           ToMicros(loan.update_time),
-          loan.close_time.has_value() ? ToMicros(*loan.close_time) : int64_t{0}};
+          loan.close_time.has_value() ? ToMicros(*loan.close_time) : int64_t{0},
+          loan.vote_close_time.has_value() ? ToMicros(*loan.vote_close_time) : int64_t{0}};
 }
 
 absl::StatusOr<LoanRecord> LoanFromRow(const storage::Row& row) {
@@ -164,6 +166,7 @@ absl::StatusOr<LoanRecord> LoanFromRow(const storage::Row& row) {
   loan.create_time = FromMicros(row.Int(24));
   loan.update_time = FromMicros(row.Int(25));
   if (row.Int(26) != 0) loan.close_time = FromMicros(row.Int(26));
+  if (row.Int(27) != 0) loan.vote_close_time = FromMicros(row.Int(27));
   loan.stored_columns = MutableColumnValues(loan);
   return loan;
 }
@@ -338,6 +341,17 @@ absl::Status InsertGuarantors(storage::Transaction& tx, int64_t loan_id,
         tx.Exec("INSERT INTO loan_guarantors (loan_id, guarantor) VALUES (?, ?)",
                 {loan_id, guarantor})
             .status());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DeleteGuarantor(storage::Transaction& tx, int64_t loan_id,
+                             const std::string& guarantor) {
+  CERCLES_ASSIGN_OR_RETURN(
+      int64_t deleted, tx.Exec("DELETE FROM loan_guarantors WHERE loan_id = ? AND guarantor = ?",
+                               {loan_id, guarantor}));
+  if (deleted != 1) {
+    return absl::NotFoundError(absl::StrCat(guarantor, " is not a guarantor of loans/", loan_id));
   }
   return absl::OkStatus();
 }

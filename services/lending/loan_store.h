@@ -47,6 +47,8 @@ struct LoanRecord {
   absl::Time create_time;
   absl::Time update_time;
   std::optional<absl::Time> close_time;
+  // When the circle's meeting closed the vote (CloseCircleVote); unset while it has not.
+  std::optional<absl::Time> vote_close_time;
   std::vector<std::string> voters;          // eligible voters fixed at submission, sorted
   std::vector<Vote> votes;                  // in casting order
   std::vector<std::string> vote_recorders;  // parallel to votes: who recorded each
@@ -81,6 +83,9 @@ absl::Status InsertVote(storage::Transaction& tx, int64_t loan_id, const Vote& v
                         const std::string& recorded_by, absl::Time cast_time);
 absl::Status InsertGuarantors(storage::Transaction& tx, int64_t loan_id,
                               const std::vector<std::string>& guarantors);
+// Removes one guarantor of the loan (a no-voter after the decision, GuarantorsAfterVote).
+absl::Status DeleteGuarantor(storage::Transaction& tx, int64_t loan_id,
+                             const std::string& guarantor);
 
 // The instalments of a disbursed loan with what has been paid (empty before).
 absl::StatusOr<LoanPosition> LoadPosition(storage::Transaction& tx, int64_t loan_id);

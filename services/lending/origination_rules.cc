@@ -34,10 +34,18 @@ class RuleReport {
 
 }  // namespace
 
+std::vector<std::string> ActiveLoanNames(const std::vector<EarlierLoan>& loans) {
+  std::vector<std::string> names;
+  for (const EarlierLoan& loan : loans) {
+    if (loan.state == LoanState::kActive) names.push_back(loan.name);
+  }
+  return names;
+}
+
 absl::StatusOr<std::vector<std::string>> CheckLoanSubmission(
     const std::string& circle_name, const membership::v1::Circle& circle,
     const std::vector<std::string>& members, const std::string& applicant,
-    const LoanRequest& request, int64_t ceiling_cents, const std::vector<LoanState>& earlier,
+    const LoanRequest& request, int64_t ceiling_cents, const std::vector<EarlierLoan>& earlier,
     const FundSettings& settings) {
   RuleReport report;
   v1::CircleEligibility eligibility = EvaluateCircle(circle);
@@ -53,7 +61,10 @@ absl::StatusOr<std::vector<std::string>> CheckLoanSubmission(
                      ": a loan request is brought through the applicant's own circle")));
   }
   report.Add(ValidateLoanRequest(request, ceiling_cents, settings));
-  report.Add(CheckNoOpenRequest(earlier));
+  std::vector<LoanState> states;
+  for (const EarlierLoan& loan : earlier) states.push_back(loan.state);
+  report.Add(CheckNoOpenRequest(states));
+  report.Add(CheckActiveLoanLimit(applicant, ActiveLoanNames(earlier), settings));
   std::vector<std::string> voters = EligibleVoters(members, applicant);
   if (voters.empty() && member) {
     report.Add(absl::FailedPreconditionError(
@@ -64,11 +75,13 @@ absl::StatusOr<std::vector<std::string>> CheckLoanSubmission(
   return voters;
 }
 
-absl::Status CheckVoteOpen(const std::string& loan_name, LoanState state) {
-  if (state == LoanState::kSubmitted) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat("the circle's vote on ", loan_name,
-                                                    " is over: the loan is ", LoanStateName(state),
-                                                    " (votes are taken while it is SUBMITTED)"));
+absl::Status CheckVoteOpen(const std::string& loan_name, LoanState state, bool closed_at_meeting) {
+  if (IsVoteOpen(state, closed_at_meeting)) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the circle's vote on ", loan_name, " is over: the loan is ", LoanStateName(state),
+      closed_at_meeting ? " and its vote was closed at the meeting" : "",
+      " (votes are taken until the meeting closes the vote, the fund decides or the request is "
+      "withdrawn)"));
 }
 
 absl::Status CheckSameCircle(const std::string& loan_name, const std::string& loan_circle,

@@ -19,22 +19,33 @@
 
 namespace cercles::lending {
 
+// One of the applicant's earlier loans and requests.
+struct EarlierLoan {
+  std::string name;  // "loans/{id}"
+  LoanState state = LoanState::kSubmitted;
+};
+
+// The names of the ACTIVE loans among `loans`, in their order.
+std::vector<std::string> ActiveLoanNames(const std::vector<EarlierLoan>& loans);
+
 // Every rule of a new request through `circle_name` (as membership answered it:
 // `circle` and its current `members`): the circle may bring requests, the
 // applicant is a member, the request fits the fund's terms and the applicant's
-// `ceiling_cents`, the applicant has no open request among `earlier` (the states
-// of their earlier loans), and someone else may vote. Every broken rule is
+// `ceiling_cents`, the applicant has no open request among `earlier` (their
+// earlier loans) and fewer active loans than the fund allows per person
+// (CheckActiveLoanLimit), and someone else may vote. Every broken rule is
 // reported at once: one status with the first rule's code and every rule's
 // message. Returns the eligible voters.
 absl::StatusOr<std::vector<std::string>> CheckLoanSubmission(
     const std::string& circle_name, const membership::v1::Circle& circle,
     const std::vector<std::string>& members, const std::string& applicant,
-    const LoanRequest& request, int64_t ceiling_cents, const std::vector<LoanState>& earlier,
+    const LoanRequest& request, int64_t ceiling_cents, const std::vector<EarlierLoan>& earlier,
     const FundSettings& settings);
 
-// Only a request still before its circle's vote (SUBMITTED) can be voted on or
-// closed.
-absl::Status CheckVoteOpen(const std::string& loan_name, LoanState state);
+// Members vote while the vote is open (IsVoteOpen: until the meeting closes it,
+// the fund decides or the request is withdrawn); FAILED_PRECONDITION saying why it
+// is over otherwise.
+absl::Status CheckVoteOpen(const std::string& loan_name, LoanState state, bool closed_at_meeting);
 
 // A vote relies on membership's answer for `asked_circle`: the loan must still be
 // in it (a merge may move it meanwhile); ABORTED, to retry, otherwise.

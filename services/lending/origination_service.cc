@@ -98,16 +98,22 @@ absl::StatusOr<int64_t> CeilingFor(storage::Transaction& tx, const std::vector<L
   return LadderCeilingCents(settings.ladder_cents, on_time);
 }
 
+// The person's ACTIVE loans.
+absl::StatusOr<std::vector<LoanRecord>> ActiveLoansOf(storage::Transaction& tx,
+                                                      const std::string& person) {
+  LoanFilter filter;
+  filter.applicant = person;
+  filter.states = {LoanState::kActive};
+  return ListLoanRecords(tx, filter, 0, 1000);
+}
+
 // The most days past due of any active loan of these people (0 when none is late).
 absl::StatusOr<int32_t> MaxDaysPastDue(storage::Transaction& tx,
                                        const std::vector<std::string>& people, absl::CivilDay as_of,
                                        const FundSettings& settings) {
   int32_t most = 0;
   for (const std::string& person : people) {
-    LoanFilter filter;
-    filter.applicant = person;
-    filter.states = {LoanState::kActive};
-    CERCLES_ASSIGN_OR_RETURN(std::vector<LoanRecord> loans, ListLoanRecords(tx, filter, 0, 1000));
+    CERCLES_ASSIGN_OR_RETURN(std::vector<LoanRecord> loans, ActiveLoansOf(tx, person));
     for (const LoanRecord& loan : loans) {
       CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, loan.id));
       CERCLES_ASSIGN_OR_RETURN(ArrearsStatus arrears,
@@ -132,12 +138,28 @@ absl::Status ApplyVoteOutcome(storage::Transaction& tx, LoanRecord& loan, const 
   circle.members = view.members;
   CERCLES_ASSIGN_OR_RETURN(circle.max_member_days_past_due,
                            MaxDaysPastDue(tx, view.members, Today(now), settings));
-  CERCLES_ASSIGN_OR_RETURN(Guarantee guarantee, GuaranteeFor(loan.request.amount_cents,
-                                                             loan.applicant, circle, settings));
+  CERCLES_ASSIGN_OR_RETURN(
+      Guarantee guarantee,
+      GuaranteeFor(loan.request.amount_cents, loan.applicant, circle, settings, loan.votes));
   CERCLES_RETURN_IF_ERROR(MoveTo(loan, LoanState::kCircleApproved));
   loan.guarantee_kind = guarantee.kind;
   loan.guarantors = guarantee.guarantors;
   return InsertGuarantors(tx, loan.id, guarantee.guarantors);
+}
+
+// A vote cast once the circle has decided (the vote still open): under
+// CircleGuarantors::kExceptNoVoters a member who votes no on a loan their circle
+// guarantees leaves its guarantors.
+absl::Status ApplyLateVote(storage::Transaction& tx, LoanRecord& loan, const Vote& vote,
+                           const FundSettings& settings, std::vector<std::string>& changes) {
+  if (loan.guarantee_kind != GuaranteeKind::kCircleGuarantee) return absl::OkStatus();
+  CERCLES_ASSIGN_OR_RETURN(std::vector<std::string> guarantors,
+                           GuarantorsAfterVote(loan.guarantors, vote, settings));
+  if (guarantors == loan.guarantors) return absl::OkStatus();
+  CERCLES_RETURN_IF_ERROR(DeleteGuarantor(tx, loan.id, vote.voter));
+  loan.guarantors = std::move(guarantors);
+  changes.push_back("GUARANTORS_CHANGED");
+  return absl::OkStatus();
 }
 
 // ---- Submission ----
@@ -180,8 +202,8 @@ absl::Status CheckSubmission(storage::Transaction& tx, const v1::SubmitLoanReque
   loan->request.amount_cents = amount;
   CERCLES_ASSIGN_OR_RETURN(std::vector<LoanRecord> history, LoansOfApplicant(tx, s.applicant));
   CERCLES_ASSIGN_OR_RETURN(loan->ceiling_cents, CeilingFor(tx, history, settings));
-  std::vector<LoanState> earlier;
-  for (const LoanRecord& record : history) earlier.push_back(record.state);
+  std::vector<EarlierLoan> earlier;
+  for (const LoanRecord& record : history) earlier.push_back({record.name(), record.state});
   CERCLES_ASSIGN_OR_RETURN(
       loan->voters, CheckLoanSubmission(s.circle, view.circle, view.members, s.applicant,
                                         loan->request, loan->ceiling_cents, earlier, settings));
@@ -287,14 +309,16 @@ grpc::ServerUnaryReactor* ServeVote(const LendingContext& context,
                                  service::AnswerReplay(context, call, request, response));
         if (replayed) return absl::OkStatus();
         CERCLES_ASSIGN_OR_RETURN(LoanRecord before, ReadLoan(*context.db, who, id));
-        CERCLES_RETURN_IF_ERROR(CheckVoteOpen(before.name(), before.state));
+        CERCLES_RETURN_IF_ERROR(
+            CheckVoteOpen(before.name(), before.state, before.vote_close_time.has_value()));
         CERCLES_ASSIGN_OR_RETURN(CircleView view, FetchCircle(context, before.circle, call));
         return RunWrite(
             context, call, request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               response->Clear();  // the write may run again after ABORTED
               CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, id));
-              CERCLES_RETURN_IF_ERROR(CheckVoteOpen(loan.name(), loan.state));
+              CERCLES_RETURN_IF_ERROR(
+                  CheckVoteOpen(loan.name(), loan.state, loan.vote_close_time.has_value()));
               CERCLES_RETURN_IF_ERROR(
                   CheckSameCircle(loan.name(), loan.circle, view.circle.name()));
               CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
@@ -385,9 +409,14 @@ grpc::ServerUnaryReactor* LendingService::CastCircleVote(grpc::CallbackServerCon
         loan.votes.push_back(vote);
         loan.vote_recorders.push_back(who.ToString());
         loan.vote_times.push_back(now);
+        changes.push_back("VOTE_CAST");
+        if (loan.state != LoanState::kSubmitted) {
+          // Decided already, still open: the vote is recorded; the outcome stands (no
+          // vote still to come could change it), the guarantee may lose a no-voter.
+          return ApplyLateVote(tx, loan, vote, settings, changes);
+        }
         CERCLES_ASSIGN_OR_RETURN(VoteTally tally,
                                  TallyVotes(loan.applicant, loan.voters, loan.votes, settings));
-        changes.push_back("VOTE_CAST");
         if (tally.outcome != VoteOutcome::kPending) {
           CERCLES_RETURN_IF_ERROR(ApplyVoteOutcome(tx, loan, tally, view, settings, now));
           changes.push_back(LoanStateName(loan.state));
@@ -404,6 +433,11 @@ grpc::ServerUnaryReactor* LendingService::CloseCircleVote(grpc::CallbackServerCo
       [](storage::Transaction& tx, const auth::Principal&, LoanRecord& loan, const CircleView& view,
          const FundSettings& settings, absl::Time now,
          std::vector<std::string>& changes) -> absl::Status {
+        loan.vote_close_time = now;
+        if (loan.state != LoanState::kSubmitted) {  // decided early: closed as decided
+          changes.push_back("VOTE_CLOSED");
+          return absl::OkStatus();
+        }
         CERCLES_ASSIGN_OR_RETURN(VoteTally tally,
                                  TallyVotes(loan.applicant, loan.voters, loan.votes, settings,
                                             /*closed=*/true));
@@ -452,6 +486,11 @@ grpc::ServerUnaryReactor* LendingService::DisburseLoan(grpc::CallbackServerConte
               const absl::CivilDay date = d.date.value_or(Today(now));
               CERCLES_RETURN_IF_ERROR(CheckDisbursementDates(date, d.first_due, Today(now)));
               CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
+              CERCLES_ASSIGN_OR_RETURN(std::vector<LoanRecord> active,
+                                       ActiveLoansOf(tx, loan.applicant));
+              std::vector<std::string> active_names;
+              for (const LoanRecord& other : active) active_names.push_back(other.name());
+              CERCLES_RETURN_IF_ERROR(CheckActiveLoanLimit(loan.applicant, active_names, settings));
               CERCLES_ASSIGN_OR_RETURN(
                   Schedule schedule,
                   BuildSchedule(ScheduleTermsOf(loan.request, d.first_due, d.method)));

@@ -97,6 +97,21 @@ TEST_P(LendingCliTest, SettingsGetUpdateAndChanges) {
   EXPECT_THAT(updated.out, HasSubstr("changed: "));
   EXPECT_THAT(updated.out, HasSubstr("guarantee_call_days_past_due: 60 -> 45"));
 
+  // The rules of prepayments, loans per person and guarantors, by name.
+  EXPECT_THAT(got.out, HasSubstr("pay-next-instalments\n"));
+  EXPECT_THAT(got.out, HasSubstr("whole-circle\n"));
+  CtlResult rules = Admin({"lending", "settings", "update", "--prepayment-rule", "reduce-principal",
+                           "--max-active-loans", "2", "--circle-guarantors", "except-no-voters",
+                           "--reason", "Règles de l'assemblée"});
+  ASSERT_EQ(rules.code, 0) << rules.err;
+  EXPECT_THAT(rules.out, HasSubstr("prepayment_rule: PAY_NEXT_INSTALMENTS -> REDUCE_PRINCIPAL"));
+  EXPECT_THAT(rules.out, HasSubstr("max_active_loans_per_person: 1 -> 2"));
+  EXPECT_THAT(rules.out, HasSubstr("circle_guarantors: WHOLE_CIRCLE -> EXCEPT_NO_VOTERS"));
+  CtlResult too_many =
+      Admin({"lending", "settings", "update", "--max-active-loans", "11", "--reason", "essai"});
+  EXPECT_EQ(too_many.code, 1);
+  EXPECT_THAT(too_many.err, HasSubstr("settings.max_active_loans_per_person must lie in 1..10"));
+
   CtlResult changes = Bob({"lending", "settings", "changes"});
   ASSERT_EQ(changes.code, 0) << changes.err;
   EXPECT_THAT(changes.out, HasSubstr("staff:alice   Décision du conseil du 3 mars"));

@@ -4,6 +4,7 @@
 // and a message naming the rule, and changes nothing; request_id replays; a merge
 // of circles moves the open request through membership's event stream.
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -100,6 +101,42 @@ class LoansTest : public LendingFixture {
     grpc::Status status = lending_->ListLoans(Admin().get(), request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return {response.loans().begin(), response.loans().end()};
+  }
+
+  // Reads the settings, lets `change` edit them, writes them back as the admin.
+  void ChangeSettings(const std::string& request_id,
+                      const std::function<void(lv1::FundSettings*)>& change) {
+    lv1::GetFundSettingsResponse current;
+    ASSERT_TRUE(
+        lending_->GetFundSettings(Admin().get(), lv1::GetFundSettingsRequest(), &current).ok());
+    lv1::UpdateFundSettingsRequest update;
+    update.set_request_id(request_id);
+    *update.mutable_settings() = current.settings();
+    change(update.mutable_settings());
+    update.set_reason("Décision du conseil");
+    lv1::UpdateFundSettingsResponse updated;
+    grpc::Status status = lending_->UpdateFundSettings(Admin().get(), update, &updated);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  grpc::Status CloseVote(const std::string& loan, lv1::Loan* out = nullptr) {
+    lv1::CloseCircleVoteRequest close;
+    close.set_request_id(absl::StrCat("close-", ++counter_));
+    close.set_loan(loan);
+    lv1::CloseCircleVoteResponse closed;
+    grpc::Status status = lending_->CloseCircleVote(Bob().get(), close, &closed);
+    if (out != nullptr) *out = closed.loan();
+    return status;
+  }
+
+  grpc::Status Approve(const std::string& loan, lv1::Loan* out = nullptr) {
+    lv1::ApproveLoanRequest approve;
+    approve.set_request_id(absl::StrCat("approve-", ++counter_));
+    approve.set_loan(loan);
+    lv1::ApproveLoanResponse approved;
+    grpc::Status status = lending_->ApproveLoan(Admin().get(), approve, &approved);
+    if (out != nullptr) *out = approved.loan();
+    return status;
   }
 
   // The LoanChanged events of lending's stream, in order, as "loan change".
@@ -473,6 +510,171 @@ TEST_P(LoansTest, BadInputGetsItsCodeAndRuleAndChangesNothing) {
   EXPECT_THAT(status,
               StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("below 4 members")));
   EXPECT_TRUE(LoansOf(outsiders[0]).empty());
+}
+
+TEST_P(LoansTest, ActiveLoansPerPersonAreAFundSettingCheckedAtSubmissionAndDisbursement) {
+  std::vector<std::string> members;
+  const std::string circle = Circle("Parpersonne", 5, &members);
+  const std::string applicant = members[0];
+  const ActiveLoan first = Disburse(circle, members, 0, 50'000, FundToday() - 10);
+  ASSERT_FALSE(HasFailure());
+
+  // One active loan per person by default: a second request is refused, naming the
+  // setting and the active loan.
+  grpc::Status status = Submit(Request("second-1", circle, applicant, 40'000));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION,
+                               ::testing::AllOf(HasSubstr("max_active_loans_per_person allows 1"),
+                                                HasSubstr("(" + first.name() + ")"))));
+  EXPECT_EQ(LoansOf(applicant).size(), 1u);
+
+  // The setting is validated with its rule named, then set to 2: a second loan may be
+  // requested, at the same rung (the first loan is not closed, so no ladder step).
+  lv1::GetFundSettingsResponse current;
+  ASSERT_TRUE(
+      lending_->GetFundSettings(Admin().get(), lv1::GetFundSettingsRequest(), &current).ok());
+  EXPECT_EQ(current.settings().max_active_loans_per_person(), 1);
+  EXPECT_EQ(current.settings().circle_guarantors(), lv1::CIRCLE_GUARANTORS_WHOLE_CIRCLE);
+  lv1::UpdateFundSettingsRequest bad;
+  bad.set_request_id("settings-bad");
+  *bad.mutable_settings() = current.settings();
+  bad.mutable_settings()->set_max_active_loans_per_person(-1);
+  bad.set_reason("essai");
+  lv1::UpdateFundSettingsResponse refused;
+  status = lending_->UpdateFundSettings(Admin().get(), bad, &refused);
+  EXPECT_THAT(status,
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
+                       HasSubstr("settings.max_active_loans_per_person must lie in 1..10")));
+  ChangeSettings("settings-two",
+                 [](lv1::FundSettings* s) { s->set_max_active_loans_per_person(2); });
+  lv1::Loan second;
+  status = Submit(Request("second-2", circle, applicant, 40'000), &second);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(second.ceiling().minor_units(), 50'000);
+  for (int i = 1; i < 4; ++i) ASSERT_TRUE(VoteOn(second.name(), members[i], true).ok());
+  ASSERT_TRUE(Approve(second.name()).ok());
+
+  // Lowered back to 1 before the money leaves: the disbursement is refused too.
+  ChangeSettings("settings-one",
+                 [](lv1::FundSettings* s) { s->set_max_active_loans_per_person(1); });
+  lv1::DisburseLoanRequest disburse;
+  disburse.set_request_id("disburse-second");
+  disburse.set_loan(second.name());
+  *disburse.mutable_first_due_date() = ToDate(FundToday() + 30);
+  lv1::DisburseLoanResponse disbursed;
+  status = lending_->DisburseLoan(Admin().get(), disburse, &disbursed);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION,
+                               ::testing::AllOf(HasSubstr("max_active_loans_per_person"),
+                                                HasSubstr(first.name()))));
+  EXPECT_EQ(GetLoan(second.name()).state(), lv1::LOAN_STATE_APPROVED);
+  lv1::WithdrawLoanRequest withdraw;
+  withdraw.set_request_id("withdraw-second");
+  withdraw.set_loan(second.name());
+  withdraw.set_reason("Un seul prêt à la fois");
+  lv1::WithdrawLoanResponse withdrawn;
+  ASSERT_TRUE(lending_->WithdrawLoan(Bob().get(), withdraw, &withdrawn).ok());
+
+  // Once the first loan is closed (repaid early, so on time), a new one may be
+  // requested, one rung up the ladder.
+  lv1::RecordRepaymentRequest payoff;
+  payoff.set_request_id("payoff-first");
+  payoff.set_loan(first.name());
+  *payoff.mutable_amount() = Cad(first.loan.outstanding_principal().minor_units() +
+                                 first.loan.outstanding_interest().minor_units());
+  lv1::RecordRepaymentResponse paid;
+  status = lending_->RecordRepayment(Bob().get(), payoff, &paid);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(paid.loan().state(), lv1::LOAN_STATE_CLOSED_REPAID);
+  lv1::Loan third;
+  status = Submit(Request("second-3", circle, applicant, 90'000), &third);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(third.ceiling().minor_units(), 100'000);
+}
+
+TEST_P(LoansTest, EveryMemberVotesUntilTheVoteClosesAndNoVotersMayBeLeftOutOfTheGuarantee) {
+  std::vector<std::string> members;
+  const std::string circle = Circle("Voix", 6, &members);
+  std::vector<std::string> others(members.begin() + 1, members.end());
+  std::sort(others.begin(), others.end());
+
+  // Five other members: three yes decide it (more than half of all five).
+  lv1::Loan loan;
+  ASSERT_TRUE(Submit(Request("voice-1", circle, members[0], 50'000), &loan).ok());
+  for (int i = 1; i < 4; ++i) ASSERT_TRUE(VoteOn(loan.name(), members[i], true, &loan).ok());
+  EXPECT_EQ(loan.state(), lv1::LOAN_STATE_CIRCLE_APPROVED);
+  EXPECT_TRUE(loan.vote_tally().accepting_votes());
+  // The fourth still votes (no), and is recorded; the outcome stands, and by default
+  // the whole circle guarantees.
+  grpc::Status status = VoteOn(loan.name(), members[4], false, &loan);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(loan.state(), lv1::LOAN_STATE_CIRCLE_APPROVED);
+  EXPECT_EQ(loan.votes_size(), 4);
+  EXPECT_EQ(loan.votes(3).voter(), members[4]);
+  EXPECT_FALSE(loan.votes(3).approve());
+  EXPECT_EQ(loan.vote_tally().votes_cast(), 4);
+  EXPECT_EQ(loan.vote_tally().rejections(), 1);
+  EXPECT_EQ(loan.vote_tally().outcome(), "CIRCLE_APPROVED");
+  EXPECT_THAT(loan.guarantors(), ElementsAreArray(others));
+  // The fifth too; then the meeting closes the vote, as decided.
+  ASSERT_TRUE(VoteOn(loan.name(), members[5], true, &loan).ok());
+  EXPECT_EQ(loan.votes_size(), 5);
+  status = CloseVote(loan.name(), &loan);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(loan.state(), lv1::LOAN_STATE_CIRCLE_APPROVED);
+  EXPECT_FALSE(loan.vote_tally().accepting_votes());
+  EXPECT_EQ(GetLoan(loan.name()).votes_size(), 5);
+  EXPECT_THAT(CloseVote(loan.name()),
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("is over")));
+
+  // Rejected early, the others still vote; once the meeting closed it, no one does.
+  lv1::Loan rejected;
+  ASSERT_TRUE(Submit(Request("voice-2", circle, members[1], 50'000), &rejected).ok());
+  for (int i : {0, 2, 3}) ASSERT_TRUE(VoteOn(rejected.name(), members[i], false, &rejected).ok());
+  EXPECT_EQ(rejected.state(), lv1::LOAN_STATE_CIRCLE_REJECTED);
+  ASSERT_TRUE(VoteOn(rejected.name(), members[4], true, &rejected).ok());
+  EXPECT_EQ(rejected.state(), lv1::LOAN_STATE_CIRCLE_REJECTED);
+  EXPECT_EQ(rejected.votes_size(), 4);
+  ASSERT_TRUE(CloseVote(rejected.name()).ok());
+  EXPECT_THAT(VoteOn(rejected.name(), members[5], true),
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION,
+                       HasSubstr("its vote was closed at the meeting")));
+
+  // With the setting off, a member who votes no, before or after the decision, is
+  // not a guarantor; one who has not voted is. The fund's decision closes the vote.
+  ChangeSettings("settings-no-voters", [](lv1::FundSettings* s) {
+    s->set_circle_guarantors(lv1::CIRCLE_GUARANTORS_EXCEPT_NO_VOTERS);
+  });
+  lv1::Loan third;
+  ASSERT_TRUE(Submit(Request("voice-3", circle, members[2], 50'000), &third).ok());
+  ASSERT_TRUE(VoteOn(third.name(), members[0], false, &third).ok());
+  for (int i : {1, 3, 4}) ASSERT_TRUE(VoteOn(third.name(), members[i], true, &third).ok());
+  EXPECT_EQ(third.state(), lv1::LOAN_STATE_CIRCLE_APPROVED);
+  EXPECT_THAT(third.guarantors(),
+              ::testing::UnorderedElementsAre(members[1], members[3], members[4], members[5]));
+  ASSERT_TRUE(VoteOn(third.name(), members[5], false, &third).ok());
+  EXPECT_THAT(third.guarantors(),
+              ::testing::UnorderedElementsAre(members[1], members[3], members[4]));
+  EXPECT_EQ(third.votes_size(), 5);
+  EXPECT_EQ(GetLoan(third.name()).guarantors_size(), 3);
+
+  lv1::Loan fourth;
+  ASSERT_TRUE(Submit(Request("voice-4", circle, members[3], 50'000), &fourth).ok());
+  for (int i : {0, 1, 2}) ASSERT_TRUE(VoteOn(fourth.name(), members[i], true, &fourth).ok());
+  ASSERT_EQ(fourth.state(), lv1::LOAN_STATE_CIRCLE_APPROVED);
+  ASSERT_TRUE(Approve(fourth.name(), &fourth).ok());
+  EXPECT_FALSE(fourth.vote_tally().accepting_votes());
+  EXPECT_THAT(
+      VoteOn(fourth.name(), members[4], false),
+      StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("is over: the loan is APPROVED")));
+  // members[4] and members[5] did not vote: they guarantee with the yes-voters.
+  EXPECT_EQ(GetLoan(fourth.name()).guarantors_size(), 5);
+
+  // The events say what changed, each late vote and the guarantee included.
+  std::vector<std::string> changes;
+  for (const auto& e : LoanEvents(29)) {
+    if (e.loan().name() == third.name()) changes.push_back(e.change());
+  }
+  EXPECT_THAT(changes, ElementsAre("SUBMITTED", "VOTE_CAST", "VOTE_CAST", "VOTE_CAST", "VOTE_CAST",
+                                   "CIRCLE_APPROVED", "VOTE_CAST", "GUARANTORS_CHANGED"));
 }
 
 TEST_P(LoansTest, MergedCirclesTakeTheirOpenRequestsAlong) {

@@ -151,6 +151,14 @@ absl::StatusOr<int> ParseEnumName(absl::string_view text,
       absl::StrCat("must be one of ", absl::StrJoin(choices, "|"), ", not \"", text, "\""));
 }
 
+std::string PrepaymentRuleName(lv1::PrepaymentRule rule) {
+  if (rule == lv1::PREPAYMENT_RULE_UNSPECIFIED) rule = lv1::PREPAYMENT_RULE_PAY_NEXT_INSTALMENTS;
+  return ShortEnumName(lv1::PrepaymentRule_Name(rule), "PREPAYMENT_RULE_");
+}
+std::string CircleGuarantorsName(lv1::CircleGuarantors rule) {
+  if (rule == lv1::CIRCLE_GUARANTORS_UNSPECIFIED) rule = lv1::CIRCLE_GUARANTORS_WHOLE_CIRCLE;
+  return ShortEnumName(lv1::CircleGuarantors_Name(rule), "CIRCLE_GUARANTORS_");
+}
 std::string LoanStateName(lv1::LoanState state) {
   return ShortEnumName(lv1::LoanState_Name(state), "LOAN_STATE_");
 }

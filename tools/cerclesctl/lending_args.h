@@ -54,6 +54,10 @@ std::string FrequencyName(lending::v1::RepaymentFrequency frequency);
 std::string InterestMethodName(lending::v1::InterestMethod method);
 std::string GuaranteeKindName(lending::v1::GuaranteeKind kind);
 std::string ReferralStatusName(lending::v1::BankReferralStatus status);
+// The fund settings' rules, unset read as the server's default ("pay-next-instalments",
+// "whole-circle").
+std::string PrepaymentRuleName(lending::v1::PrepaymentRule rule);
+std::string CircleGuarantorsName(lending::v1::CircleGuarantors rule);
 std::string SubsidyStatusName(lending::v1::SubsidyStatus status);
 
 // Option values, nullopt when the option is absent; errors name the option.

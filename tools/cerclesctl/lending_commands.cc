@@ -4,6 +4,7 @@
 
 #include <grpcpp/client_context.h>
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -149,6 +150,25 @@ SettingOption RateSetting(const std::string& name, const std::string& help,
           }};
 }
 
+// An option setting one enum field by its short name ("reduce-principal").
+SettingOption EnumSetting(const std::string& name, const std::string& help,
+                          const google::protobuf::EnumDescriptor* descriptor,
+                          const std::string& prefix, std::function<void(FundSettings*, int)> set) {
+  std::vector<std::string> choices;
+  for (int i = 0; i < descriptor->value_count(); ++i) {
+    if (descriptor->value(i)->number() != 0) {
+      choices.push_back(ShortEnumName(descriptor->value(i)->name(), prefix));
+    }
+  }
+  return {{name, absl::StrJoin(choices, "|"), help},
+          [descriptor, prefix, set](const std::string& value, FundSettings* settings) {
+            absl::StatusOr<int> number = ParseEnumName(value, descriptor, prefix);
+            if (!number.ok()) return number.status();
+            set(settings, *number);
+            return absl::OkStatus();
+          }};
+}
+
 const std::vector<SettingOption>& SettingOptions() {
   static const auto* const kOptions = new std::vector<SettingOption>{
       {{"currency", "CODE", "ISO 4217 currency of the books, e.g. CAD"},
@@ -219,6 +239,22 @@ const std::vector<SettingOption>& SettingOptions() {
          s->set_circle_in_serious_arrears_may_guarantee(*yes);
          return absl::OkStatus();
        }},
+      EnumSetting("prepayment-rule",
+                  "what a repayment beyond the current instalment does: pay the next "
+                  "instalments, or reduce the principal and recompute the later interest",
+                  lending::v1::PrepaymentRule_descriptor(), "PREPAYMENT_RULE_",
+                  [](FundSettings* s, int rule) {
+                    s->set_prepayment_rule(static_cast<lending::v1::PrepaymentRule>(rule));
+                  }),
+      IntSetting("max-active-loans", "active loans one person may hold at once (1 to 10)",
+                 &FundSettings::set_max_active_loans_per_person),
+      EnumSetting("circle-guarantors",
+                  "who guarantees a loan the circle approved: every other member, or all but "
+                  "those who voted no",
+                  lending::v1::CircleGuarantors_descriptor(), "CIRCLE_GUARANTORS_",
+                  [](FundSettings* s, int rule) {
+                    s->set_circle_guarantors(static_cast<lending::v1::CircleGuarantors>(rule));
+                  }),
   };
   return *kOptions;
 }
@@ -248,6 +284,11 @@ void PrintSettings(const FundSettings& s, std::ostream& out) {
   table.AddRow({"serious arrears from", absl::StrCat(s.serious_arrears_days_past_due(), " days")});
   table.AddRow({"circle in serious arrears may guarantee",
                 YesNo(s.circle_in_serious_arrears_may_guarantee())});
+  table.AddRow({"prepayment rule", PrepaymentRuleName(s.prepayment_rule())});
+  // 0 (unset) is the server's default, 1.
+  table.AddRow(
+      {"active loans per person", absl::StrCat(std::max(s.max_active_loans_per_person(), 1))});
+  table.AddRow({"circle guarantors", CircleGuarantorsName(s.circle_guarantors())});
   table.Print(out);
 }
 

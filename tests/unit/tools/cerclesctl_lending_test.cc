@@ -133,6 +133,20 @@ class FakeLending final : public lv1::LendingService::Service {
     response->set_balanced(false);
     return grpc::Status::OK;
   }
+  grpc::Status GetFundSettings(grpc::ServerContext*, const lv1::GetFundSettingsRequest* request,
+                               lv1::GetFundSettingsResponse* response) override {
+    Record(*request);
+    response->mutable_settings()->set_currency("CAD");
+    response->mutable_settings()->set_max_active_loans_per_person(1);
+    return grpc::Status::OK;
+  }
+  grpc::Status UpdateFundSettings(grpc::ServerContext*,
+                                  const lv1::UpdateFundSettingsRequest* request,
+                                  lv1::UpdateFundSettingsResponse* response) override {
+    Record(*request);
+    *response->mutable_settings() = request->settings();
+    return grpc::Status::OK;
+  }
   std::string last() {
     std::lock_guard<std::mutex> lock(mu_);
     return last_;
@@ -191,6 +205,40 @@ TEST_F(cerclesctlLending, SubmitSendsTheTermsAsTyped) {
   EXPECT_EQ(bad.code, kExitUsage);
   EXPECT_THAT(bad.err, HasSubstr("cerclesctl: --frequency must be one of weekly|every-two-weeks|"
                                  "monthly, not \"daily\""));
+}
+
+TEST_F(cerclesctlLending, SettingsUpdateSendsTheRulesAsTypedAndPrintsThem) {
+  CliResult shown = Cli({"lending", "settings", "get"});
+  ASSERT_EQ(shown.code, kExitOk) << shown.err;
+  // Unset rules are the server's defaults.
+  EXPECT_THAT(shown.out, ::testing::ContainsRegex("\nprepayment rule +pay-next-instalments\n"));
+  EXPECT_THAT(shown.out, ::testing::ContainsRegex("\nactive loans per person +1\n"));
+  EXPECT_THAT(shown.out, ::testing::ContainsRegex("\ncircle guarantors +whole-circle\n"));
+
+  CliResult result = Cli({"lending", "settings", "update", "--prepayment-rule", "reduce-principal",
+                          "--max-active-loans", "2", "--circle-guarantors", "Except_No_Voters",
+                          "--reason", "conseil", "--request-id", "settings-1"});
+  ASSERT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_EQ(lending_.last(),
+            "request_id: \"settings-1\" settings { currency: \"CAD\" prepayment_rule: "
+            "PREPAYMENT_RULE_REDUCE_PRINCIPAL max_active_loans_per_person: 2 circle_guarantors: "
+            "CIRCLE_GUARANTORS_EXCEPT_NO_VOTERS } reason: \"conseil\"");
+  EXPECT_THAT(result.out, ::testing::ContainsRegex("\nprepayment rule +reduce-principal\n"));
+  EXPECT_THAT(result.out, ::testing::ContainsRegex("\nactive loans per person +2\n"));
+  EXPECT_THAT(result.out, ::testing::ContainsRegex("\ncircle guarantors +except-no-voters\n"));
+
+  CliResult bad =
+      Cli({"lending", "settings", "update", "--prepayment-rule", "sometimes", "--reason", "x"});
+  EXPECT_EQ(bad.code, kExitUsage);
+  EXPECT_THAT(bad.err, HasSubstr("cerclesctl: --prepayment-rule must be one of "
+                                 "pay-next-instalments|reduce-principal, not \"sometimes\""));
+  bad = Cli({"lending", "settings", "update", "--max-active-loans", "two", "--reason", "x"});
+  EXPECT_EQ(bad.code, kExitUsage);
+  EXPECT_THAT(bad.err, HasSubstr("--max-active-loans must be a whole number, not \"two\""));
+  bad = Cli({"lending", "settings", "update", "--circle-guarantors", "yes", "--reason", "x"});
+  EXPECT_EQ(bad.code, kExitUsage);
+  EXPECT_THAT(bad.err, HasSubstr("--circle-guarantors must be one of "
+                                 "whole-circle|except-no-voters, not \"yes\""));
 }
 
 TEST_F(cerclesctlLending, AnUnbalancedTrialBalanceExitsOne) {

@@ -40,6 +40,8 @@ TEST(FundSettingsTest, DefaultsFollowTheIssue) {
   EXPECT_EQ(settings.serious_arrears_days_past_due, 61);
   EXPECT_FALSE(settings.circle_in_serious_arrears_may_guarantee);
   EXPECT_EQ(settings.prepayment_rule, PrepaymentRule::kPayNextInstalments);
+  EXPECT_EQ(settings.max_active_loans_per_person, 1);
+  EXPECT_EQ(settings.circle_guarantors, CircleGuarantors::kWholeCircle);
   EXPECT_TRUE(ValidateSettings(settings).ok()) << ValidateSettings(settings);
 }
 
@@ -181,6 +183,14 @@ TEST(FundSettingsTest, EveryRuleIsNamed) {
        [](FundSettings& s) { s.prepayment_rule = static_cast<PrepaymentRule>(7); },
        "prepayment_rule must be PREPAYMENT_RULE_PAY_NEXT_INSTALMENTS (or unset) or "
        "PREPAYMENT_RULE_REDUCE_PRINCIPAL, got 7"},
+      {"no active loan allowed", [](FundSettings& s) { s.max_active_loans_per_person = 0; },
+       "max_active_loans_per_person must lie in 1..10 (0 or unset means 1), got 0"},
+      {"too many active loans", [](FundSettings& s) { s.max_active_loans_per_person = 11; },
+       "max_active_loans_per_person must lie in 1..10 (0 or unset means 1), got 11"},
+      {"unknown guarantors rule",
+       [](FundSettings& s) { s.circle_guarantors = static_cast<CircleGuarantors>(5); },
+       "circle_guarantors must be CIRCLE_GUARANTORS_WHOLE_CIRCLE (or unset) or "
+       "CIRCLE_GUARANTORS_EXCEPT_NO_VOTERS, got 5"},
   };
   for (const InvalidCase& c : cases) {
     FundSettings settings;
@@ -203,6 +213,8 @@ TEST(FundSettingsTest, EdgesThatAreAllowed) {
   settings.write_off_days_past_due = settings.guarantee_call_days_past_due;
   settings.guarantee_threshold_cents = 1;
   settings.serious_arrears_days_past_due = 1;
+  settings.max_active_loans_per_person = kMaxActiveLoansPerPerson;
+  settings.circle_guarantors = CircleGuarantors::kExceptNoVoters;
   EXPECT_TRUE(ValidateSettings(settings).ok()) << ValidateSettings(settings);
 }
 
@@ -257,6 +269,10 @@ TEST(FundSettingsTest, DiffNamesEveryFieldWithBothValues) {
        {"circle_in_serious_arrears_may_guarantee", "false", "true"}},
       {[](FundSettings& s) { s.prepayment_rule = PrepaymentRule::kReducePrincipal; },
        {"prepayment_rule", "PAY_NEXT_INSTALMENTS", "REDUCE_PRINCIPAL"}},
+      {[](FundSettings& s) { s.max_active_loans_per_person = 2; },
+       {"max_active_loans_per_person", "1", "2"}},
+      {[](FundSettings& s) { s.circle_guarantors = CircleGuarantors::kExceptNoVoters; },
+       {"circle_guarantors", "WHOLE_CIRCLE", "EXCEPT_NO_VOTERS"}},
   };
   FundSettings everything;
   std::vector<SettingChange> all_expected;

@@ -25,6 +25,7 @@ using cercles::common::v1::ROLE_ADVISOR;
 using cercles::common::v1::ROLE_PEER_FUND;
 using cercles::common::v1::ROLE_SERVICE;
 using cercles::common::v1::ROLE_UNSPECIFIED;
+using ::cercles::testing::IsOkAndHolds;
 using ::cercles::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -133,6 +134,23 @@ TEST(LoanLifecycleTest, OneOpenRequestPerPerson) {
         StatusIs(absl::StatusCode::kFailedPrecondition,
                  HasSubstr(absl::StrCat("already has a request in state ", LoanStateName(open)))));
   }
+}
+
+TEST(LoanLifecycleTest, ActiveLoansPerPersonAreLimitedByTheFundSetting) {
+  FundSettings settings;  // default: one active loan per person
+  EXPECT_TRUE(CheckActiveLoanLimit("people/2", {}, settings).ok());
+  EXPECT_THAT(CheckActiveLoanLimit("people/2", {"loans/7"}, settings),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("loans per person: the fund's setting "
+                                 "max_active_loans_per_person allows 1 active loan per person, "
+                                 "and people/2 already has 1 (loans/7); another loan is possible "
+                                 "once one of them is closed")));
+  settings.max_active_loans_per_person = 2;
+  EXPECT_TRUE(CheckActiveLoanLimit("people/2", {"loans/7"}, settings).ok());
+  EXPECT_THAT(CheckActiveLoanLimit("people/2", {"loans/7", "loans/9"}, settings),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("allows 2 active loans per person, and people/2 already has 2 "
+                                 "(loans/7, loans/9)")));
 }
 
 // ---- A new request ----
@@ -516,14 +534,46 @@ TEST(VoteTest, WhoMayVote) {
           .ok());
 }
 
-TEST(VoteTest, NoVoteAfterTheDecision) {
+TEST(VoteTest, EveryMemberMayStillVoteAfterTheDecisionWhichStands) {
+  // Five other members: three yes decide it; the fourth and fifth still vote, and are
+  // counted, but the outcome stands.
+  const std::vector<std::string> voters = Voters(5);
+  std::vector<Vote> cast = Cast(voters, 3, 0);
+  ASSERT_EQ(Tally(voters, cast).outcome, VoteOutcome::kCircleApproved);
+  for (const std::string& late : {voters[3], voters[4]}) {
+    const Vote vote{late, false, "trop tôt"};
+    EXPECT_TRUE(CheckVote(kApplicant, voters, cast, vote, FundSettings{}).ok()) << late;
+    cast.push_back(vote);
+    const VoteTally tally = Tally(voters, cast);
+    EXPECT_EQ(tally.outcome, VoteOutcome::kCircleApproved) << late;
+    EXPECT_EQ(tally.votes_cast, static_cast<int32_t>(cast.size()));
+  }
+  EXPECT_EQ(Tally(voters, cast).rejections, 2);
+  // Rejected early (three no of five): the two others still vote yes, and it stays rejected.
+  std::vector<Vote> refused = Cast(voters, 0, 3);
+  ASSERT_EQ(Tally(voters, refused).outcome, VoteOutcome::kCircleRejected);
+  refused.push_back({voters[3], true, ""});
+  refused.push_back({voters[4], true, ""});
+  EXPECT_EQ(Tally(voters, refused).outcome, VoteOutcome::kCircleRejected);
+  // A member still votes once.
+  EXPECT_THAT(CheckVote(kApplicant, voters, cast, {voters[0], false, ""}, FundSettings{}),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("has already voted")));
+}
+
+TEST(VoteTest, TheVoteClosesAtTheMeetingTheFundsDecisionOrAWithdrawal) {
+  for (LoanState state : {S::kSubmitted, S::kCircleApproved, S::kCircleRejected}) {
+    EXPECT_TRUE(IsVoteOpen(state, false)) << LoanStateName(state);
+    EXPECT_FALSE(IsVoteOpen(state, true)) << LoanStateName(state);
+  }
+  for (LoanState state :
+       {S::kApproved, S::kRejected, S::kWithdrawn, S::kActive, S::kClosedRepaid, S::kWrittenOff}) {
+    EXPECT_FALSE(IsVoteOpen(state, false)) << LoanStateName(state);
+  }
+}
+
+TEST(VoteTest, BadVotesAreRefusedByTheTallyToo) {
   const std::vector<std::string> voters = Voters(6);
   const std::vector<Vote> cast = Cast(voters, 4, 0);
-  const absl::Status status =
-      CheckVote(kApplicant, voters, cast, {"people/7", false, ""}, FundSettings{});
-  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(status.message()),
-              HasSubstr("the circle's vote is already decided (CIRCLE_APPROVED)"));
   // The same bad votes are refused by the tally itself.
   std::vector<Vote> twice = cast;
   twice.push_back(cast.front());
@@ -574,6 +624,36 @@ TEST(GuaranteeTest, AtTheThresholdTheCircleGuarantees) {
   guarantee = GuaranteeFor(1, kApplicant, ActiveCircle(), settings);
   ASSERT_TRUE(guarantee.ok());
   EXPECT_EQ(guarantee->kind, GuaranteeKind::kCircleGuarantee);
+}
+
+TEST(GuaranteeTest, WhetherANoVoterGuaranteesIsAFundSetting) {
+  FundSettings settings;  // default: the whole circle guarantees
+  const std::vector<Vote> votes = {{"people/2", true, ""}, {"people/3", false, "non"}};
+  absl::StatusOr<Guarantee> guarantee =
+      GuaranteeFor(100000, kApplicant, ActiveCircle(), settings, votes);
+  ASSERT_TRUE(guarantee.ok()) << guarantee.status();
+  EXPECT_THAT(guarantee->guarantors, ElementsAre("people/2", "people/3", "people/4"));
+  EXPECT_THAT(GuarantorsAfterVote(guarantee->guarantors, {"people/4", false, ""}, settings),
+              IsOkAndHolds(ElementsAre("people/2", "people/3", "people/4")));
+
+  settings.circle_guarantors = CircleGuarantors::kExceptNoVoters;
+  guarantee = GuaranteeFor(100000, kApplicant, ActiveCircle(), settings, votes);
+  ASSERT_TRUE(guarantee.ok()) << guarantee.status();
+  // people/4 has not voted: a member of the circle, a guarantor.
+  EXPECT_THAT(guarantee->guarantors, ElementsAre("people/2", "people/4"));
+  // Voting no after the decision leaves the guarantee; voting yes keeps it.
+  EXPECT_THAT(GuarantorsAfterVote(guarantee->guarantors, {"people/4", true, ""}, settings),
+              IsOkAndHolds(ElementsAre("people/2", "people/4")));
+  EXPECT_THAT(GuarantorsAfterVote(guarantee->guarantors, {"people/4", false, ""}, settings),
+              IsOkAndHolds(ElementsAre("people/2")));
+  EXPECT_THAT(GuarantorsAfterVote({"people/2"}, {"people/2", false, ""}, settings),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("circle_guarantors (EXCEPT_NO_VOTERS)")));
+  const std::vector<Vote> all_no = {
+      {"people/2", false, ""}, {"people/3", false, ""}, {"people/4", false, ""}};
+  EXPECT_THAT(
+      GuaranteeFor(100000, kApplicant, ActiveCircle(), settings, all_no),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("every other member voted no")));
 }
 
 TEST(GuaranteeTest, AboveTheThresholdTheBorrowerAloneIsResponsible) {

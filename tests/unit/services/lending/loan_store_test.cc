@@ -147,6 +147,13 @@ TEST_P(LoanStoreTest, InsertedLoanReadsBackWithVotersVotesAndGuarantors) {
   EXPECT_THAT(loan.vote_recorders, ElementsAre("staff:bob", "staff:bob"));
   EXPECT_THAT(loan.vote_times, ElementsAre(kNow, later));
   EXPECT_THAT(loan.guarantors, ElementsAre("people/2", "people/3"));
+
+  // One guarantor leaves (a no-voter after the decision); a second removal is NOT_FOUND.
+  ASSERT_TRUE(
+      Write([&](storage::Transaction& tx) { return DeleteGuarantor(tx, id, "people/2"); }).ok());
+  EXPECT_THAT(Load(id).guarantors, ElementsAre("people/3"));
+  EXPECT_THAT(Write([&](storage::Transaction& tx) { return DeleteGuarantor(tx, id, "people/2"); }),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("people/2 is not a guarantor")));
 }
 
 TEST_P(LoanStoreTest, UpdateWritesBackEveryMutableColumn) {
@@ -166,6 +173,7 @@ TEST_P(LoanStoreTest, UpdateWritesBackEveryMutableColumn) {
   loan.guarantee_called_cents = 7;
   loan.update_time = kNow + absl::Hours(1);
   loan.close_time = kNow + absl::Hours(2);
+  loan.vote_close_time = kNow + absl::Hours(3);
   ASSERT_TRUE(Write([&](storage::Transaction& tx) { return UpdateLoan(tx, loan); }).ok());
   LoanRecord back = Load(id);
   EXPECT_EQ(back.state, LoanState::kWrittenOff);
@@ -183,6 +191,8 @@ TEST_P(LoanStoreTest, UpdateWritesBackEveryMutableColumn) {
   EXPECT_EQ(back.guarantee_called_cents, 7);
   EXPECT_EQ(back.update_time, kNow + absl::Hours(1));
   EXPECT_EQ(back.close_time, kNow + absl::Hours(2));
+  EXPECT_EQ(back.vote_close_time, kNow + absl::Hours(3));
+  EXPECT_FALSE(Load(Insert(Draft("people/2"))).vote_close_time.has_value());
 }
 
 TEST_P(LoanStoreTest, UpdateWritesOnlyTheColumnsChangedSinceTheLoad) {

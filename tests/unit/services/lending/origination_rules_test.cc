@@ -45,7 +45,7 @@ const std::vector<std::string> kMembers = {"people/1", "people/2", "people/3", "
 
 TEST(OriginationRulesTest, AGoodSubmissionReturnsTheOtherMembersAsVoters) {
   EXPECT_THAT(CheckLoanSubmission("circles/7", ActiveCircle(), kMembers, "people/2", GoodRequest(),
-                                  50'000, {LoanState::kClosedRepaid}, FundSettings{}),
+                                  50'000, {{"loans/1", LoanState::kClosedRepaid}}, FundSettings{}),
               IsOkAndHolds(ElementsAre("people/1", "people/3", "people/4")));
 }
 
@@ -55,10 +55,25 @@ TEST(OriginationRulesTest, EveryBrokenRuleOfASubmissionIsReportedAtOnce) {
   LoanRequest too_much = GoodRequest();
   too_much.amount_cents = 60'000;
   EXPECT_THAT(CheckLoanSubmission("circles/7", forming, kMembers, "people/9", too_much, 50'000,
-                                  {LoanState::kSubmitted}, FundSettings{}),
+                                  {{"loans/1", LoanState::kSubmitted}}, FundSettings{}),
               StatusIs(kRefused, AllOf(HasSubstr("circles/7 may not bring loan requests"),
                                        HasSubstr("people/9 is not a current member of circles/7"),
                                        HasSubstr("; "))));
+}
+
+TEST(OriginationRulesTest, ASubmissionIsRefusedWhileTheApplicantHasTheActiveLoansAllowed) {
+  const std::vector<EarlierLoan> earlier = {{"loans/1", LoanState::kClosedRepaid},
+                                            {"loans/4", LoanState::kActive}};
+  EXPECT_THAT(ActiveLoanNames(earlier), ElementsAre("loans/4"));
+  EXPECT_THAT(CheckLoanSubmission("circles/7", ActiveCircle(), kMembers, "people/2", GoodRequest(),
+                                  50'000, earlier, FundSettings{}),
+              StatusIs(kRefused, HasSubstr("max_active_loans_per_person allows 1 active loan per "
+                                           "person, and people/2 already has 1 (loans/4)")));
+  FundSettings two;
+  two.max_active_loans_per_person = 2;
+  EXPECT_TRUE(CheckLoanSubmission("circles/7", ActiveCircle(), kMembers, "people/2", GoodRequest(),
+                                  50'000, earlier, two)
+                  .ok());
 }
 
 TEST(OriginationRulesTest, ASubmissionNeedsAnotherMemberToVote) {
@@ -68,10 +83,18 @@ TEST(OriginationRulesTest, ASubmissionNeedsAnotherMemberToVote) {
 }
 
 TEST(OriginationRulesTest, VotesAreTakenWhileSubmittedInTheSameCircleByMembers) {
-  EXPECT_TRUE(CheckVoteOpen("loans/3", LoanState::kSubmitted).ok());
-  EXPECT_THAT(CheckVoteOpen("loans/3", LoanState::kCircleApproved),
+  EXPECT_TRUE(CheckVoteOpen("loans/3", LoanState::kSubmitted, false).ok());
+  // Decided early, the vote stays open to the members who have not voted.
+  EXPECT_TRUE(CheckVoteOpen("loans/3", LoanState::kCircleApproved, false).ok());
+  EXPECT_THAT(CheckVoteOpen("loans/3", LoanState::kCircleApproved, true),
               StatusIs(kRefused, HasSubstr("the circle's vote on loans/3 is over: the loan is "
-                                           "CIRCLE_APPROVED")));
+                                           "CIRCLE_APPROVED and its vote was closed at the "
+                                           "meeting")));
+  EXPECT_THAT(CheckVoteOpen("loans/3", LoanState::kApproved, false),
+              StatusIs(kRefused, HasSubstr("the circle's vote on loans/3 is over: the loan is "
+                                           "APPROVED (votes are taken until the meeting closes "
+                                           "the vote, the fund decides or the request is "
+                                           "withdrawn)")));
   EXPECT_TRUE(CheckSameCircle("loans/3", "circles/7", "circles/7").ok());
   EXPECT_THAT(CheckSameCircle("loans/3", "circles/8", "circles/7"),
               StatusIs(absl::StatusCode::kAborted,
