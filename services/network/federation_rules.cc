@@ -49,7 +49,7 @@ absl::StatusOr<std::string> ParsePeerName(const std::string& name, const std::st
   absl::string_view rest = name;
   if (!absl::ConsumePrefix(&rest, "peers/") || !ValidFundId(rest)) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, " must be \"peers/{fund_id}\", got \"", name.substr(0, 80), "\""));
+        absl::StrCat(field, " must be \"peers/{fund_id}\", got ", api::Quoted(name, 80)));
   }
   return std::string(rest);
 }
