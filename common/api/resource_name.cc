@@ -2,10 +2,10 @@
 
 #include <limits>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/api/text.h"
 
 namespace cercles::api {
 namespace {
@@ -29,11 +29,10 @@ std::optional<int64_t> ParseIdSegment(absl::string_view segment) {
 
 absl::Status InvalidNameError(absl::string_view field, absl::string_view pattern,
                               absl::string_view name) {
-  const bool cut = name.size() > kMaxEchoedBytes;
   return absl::InvalidArgumentError(
       absl::StrCat(field, " must be \"", pattern,
-                   "\" with {id} a positive whole number without sign or leading zeros, got \"",
-                   absl::CHexEscape(name.substr(0, kMaxEchoedBytes)), cut ? "...\"" : "\""));
+                   "\" with {id} a positive whole number without sign or leading zeros, got ",
+                   Quoted(name, kMaxEchoedBytes)));
 }
 
 absl::StatusOr<int64_t> ParseName(absl::string_view name, absl::string_view collection,

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 
 namespace cercles::api {
@@ -82,6 +83,12 @@ absl::StatusOr<std::string> CleanText(absl::string_view text, absl::string_view 
     return absl::InvalidArgumentError(absl::StrCat(field, " ", *violation));
   }
   return std::string(trimmed);
+}
+
+std::string Quoted(absl::string_view value, size_t max_bytes) {
+  if (value.size() <= max_bytes) return absl::StrCat("\"", absl::CHexEscape(value), "\"");
+  return absl::StrCat("\"", absl::CHexEscape(value.substr(0, max_bytes)), "...\" (", value.size(),
+                      " bytes)");
 }
 
 }  // namespace cercles::api

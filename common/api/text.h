@@ -12,6 +12,16 @@
 
 namespace cercles::api {
 
+// At most this many bytes of a value the caller sent appear in a message.
+inline constexpr size_t kMaxQuotedBytes = 128;
+
+// A value the caller sent, as an error message (and so the call's log line) may
+// quote it: between double quotes, C-escaped, and cut after `max_bytes` bytes
+// with `..."` and the value's whole size: "circles/7777..." (1048576 bytes). The
+// one way a message quotes what a caller sent, so that no message grows with the
+// request (a 1 MB field yields a short error, not a 1 MB status and log line).
+std::string Quoted(absl::string_view value, size_t max_bytes = kMaxQuotedBytes);
+
 // Bounds are in characters (Unicode code points), never bytes.
 struct TextRule {
   size_t min_chars = 0;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/util/crypto.h"
+#include "common/util/status_macros.h"
 
 namespace cercles::auth {
 
@@ -178,19 +179,34 @@ absl::StatusOr<Principal> Authorizer::CheckPolicy(const grpc::ServerContextBase&
   }
   absl::StatusOr<Principal> principal = authenticator_->Identify(context);
   if (!principal.ok()) return principal.status();
-  if (method.policy.allow_unauthenticated()) return principal;
-  if (principal->kind == Principal::Kind::kAnonymous) {
+  CERCLES_RETURN_IF_ERROR(CheckAccess(method.policy, *principal, method.path));
+  return principal;
+}
+
+absl::Status CheckAccess(const cercles::common::v1::AccessPolicy& policy, const Principal& who,
+                         const std::string& path) {
+  if (policy.allow_unauthenticated()) return absl::OkStatus();
+  if (who.kind == Principal::Kind::kAnonymous) {
     return absl::UnauthenticatedError(
-        absl::StrCat(method.path, " needs credentials: a bearer token or a client certificate"));
+        absl::StrCat(path, " needs credentials: a bearer token or a client certificate"));
   }
-  std::vector<std::string> allowed;
-  for (int role : method.policy.allowed_roles()) {
-    if (role == principal->role) return principal;
-    allowed.push_back(RoleName(static_cast<Role>(role)));
+  // A service is let through by its name only, staff and peer funds by role:
+  // ROLE_SERVICE in allowed_roles grants nothing (proto/access_matrix.tsv).
+  if (who.kind == Principal::Kind::kService) {
+    for (const std::string& name : policy.services()) {
+      if (name == who.name) return absl::OkStatus();
+    }
+  } else {
+    for (int role : policy.allowed_roles()) {
+      if (role == who.role) return absl::OkStatus();
+    }
   }
+  std::vector<std::string> roles;
+  for (int role : policy.allowed_roles()) roles.push_back(RoleName(static_cast<Role>(role)));
   return absl::PermissionDeniedError(absl::StrCat(
-      principal->ToString(), " (role ", RoleName(principal->role), ") may not call ", method.path,
-      "; allowed roles: ", allowed.empty() ? "none" : absl::StrJoin(allowed, ", ")));
+      who.ToString(), " (role ", RoleName(who.role), ") may not call ", path, "; allowed roles: ",
+      roles.empty() ? "none" : absl::StrJoin(roles, ", "), "; allowed services: ",
+      policy.services().empty() ? "none" : absl::StrJoin(policy.services(), ", ")));
 }
 
 absl::StatusOr<Principal> Authorizer::Check(const grpc::ServerContextBase& context,
@@ -220,7 +236,8 @@ std::vector<std::string> MethodsWithoutPolicy(const google::protobuf::ServiceDes
       missing.push_back(m->full_name());
     } else {
       const auto& policy = m->options().GetExtension(cercles::common::v1::access_policy);
-      if (policy.allowed_roles().empty() && !policy.allow_unauthenticated()) {
+      if (policy.allowed_roles().empty() && policy.services().empty() &&
+          !policy.allow_unauthenticated()) {
         missing.push_back(m->full_name());
       }
     }

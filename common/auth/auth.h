@@ -3,8 +3,10 @@
 // Principals come from the mTLS peer certificate (a service of this deployment or
 // a registered peer fund, by certificate common name) or from a bearer token (fund
 // staff). Tokens are kept as SHA-256 hashes only. The access policy of every RPC
-// is declared in the .proto (option cercles.common.v1.access_policy) and enforced
-// by Authorizer::Check, the one check every handler of every service goes through.
+// is declared in the .proto (option cercles.common.v1.access_policy), follows the
+// least-privilege matrix proto/access_matrix.tsv, and is enforced by
+// Authorizer::Check, the one check every handler of every service goes through:
+// staff and peer funds by role, each service by its certificate's name.
 #ifndef CERCLES_COMMON_AUTH_AUTH_H_
 #define CERCLES_COMMON_AUTH_AUTH_H_
 
@@ -100,7 +102,9 @@ class Authorizer {
 
   // Identifies the caller and checks the policy of the RPC whose request type is
   // request.GetDescriptor(). UNAUTHENTICATED without valid credentials,
-  // PERMISSION_DENIED when the role is not allowed or the RPC declares no policy.
+  // PERMISSION_DENIED when the RPC declares no policy, when a staff member's or a
+  // peer fund's role is not in allowed_roles, or when a service's name is not in
+  // services.
   absl::StatusOr<Principal> Check(const grpc::ServerContextBase& context,
                                   const google::protobuf::Message& request) const;
   absl::StatusOr<Principal> CheckMethod(const grpc::ServerContextBase& context,
@@ -129,7 +133,15 @@ class Authorizer {
   std::vector<std::unique_ptr<Method>> methods_;
 };
 
-// Methods of the service that declare no access policy (the policy test uses it).
+// The access check proper, once the caller is identified: OK when `policy` lets
+// `who` call `path`; UNAUTHENTICATED for an anonymous caller of an RPC that needs
+// credentials; PERMISSION_DENIED when a staff member's or a peer fund's role is
+// not in allowed_roles, or a service's name is not in services.
+absl::Status CheckAccess(const cercles::common::v1::AccessPolicy& policy, const Principal& who,
+                         const std::string& path);
+
+// Methods of the service that declare no access policy, or one that lets no one
+// in (the policy test uses it).
 std::vector<std::string> MethodsWithoutPolicy(const google::protobuf::ServiceDescriptor* service);
 
 }  // namespace cercles::auth

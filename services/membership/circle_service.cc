@@ -9,6 +9,7 @@
 #include "cercles/membership/v1/events.pb.h"
 #include "common/api/paging.h"
 #include "common/api/resource_name.h"
+#include "common/api/text.h"
 #include "common/events/watch.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
@@ -185,8 +186,8 @@ grpc::ServerUnaryReactor* MembershipService::UpdateCircle(grpc::CallbackServerCo
             characteristics_change = true;
           } else {
             return absl::InvalidArgumentError(absl::StrCat(
-                "update_mask path \"", path,
-                "\" cannot be updated here (display_name, characteristics; status and members "
+                "update_mask path ", api::Quoted(path),
+                " cannot be updated here (display_name, characteristics; status and members "
                 "have their own methods)"));
           }
         }

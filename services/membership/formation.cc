@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/api/resource_name.h"
+#include "common/api/text.h"
 #include "services/membership/circle_rules.h"
 
 namespace cercles::membership {
@@ -112,12 +113,12 @@ absl::StatusOr<std::vector<std::string>> CheckFormationAttributes(
     const std::string& kind = requested[i];
     if (std::find(allowed.begin(), allowed.end(), kind) == allowed.end()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(field, "[", i, "] \"", kind.substr(0, 40),
-                       "\" is not an attribute: language, gender or sector"));
+          absl::StrCat(field, "[", i, "] ", api::Quoted(kind, 40),
+                       " is not an attribute: language, gender or sector"));
     }
     if (!seen->insert(kind).second) {
       return absl::InvalidArgumentError(
-          absl::StrCat(field, "[", i, "] \"", kind, "\" is listed twice"));
+          absl::StrCat(field, "[", i, "] ", api::Quoted(kind), " is listed twice"));
     }
     out.push_back(kind);
   }

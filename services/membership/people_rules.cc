@@ -308,13 +308,13 @@ absl::StatusOr<Person> ApplyPersonMask(const Person& stored, const Person& patch
     }
     for (const char* output_only : kOutputOnlyPaths) {
       if (path == output_only || absl::StartsWith(path, absl::StrCat(output_only, "."))) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("update_mask path \"", path, "\" is output only: the service sets it"));
+        return absl::InvalidArgumentError(absl::StrCat("update_mask path ", api::Quoted(path),
+                                                       " is output only: the service sets it"));
       }
     }
     if (!FieldMaskUtil::IsValidPath<Person>(path)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("update_mask path \"", path, "\" is not a field of Person"));
+          absl::StrCat("update_mask path ", api::Quoted(path), " is not a field of Person"));
     }
     effective.add_paths(path);
   }

@@ -36,9 +36,8 @@ absl::Status CheckAddress(const std::string& address, const std::string& field) 
                   port <= 65535 && !absl::StrContains(address, ' ') &&
                   !absl::StrContains(address.substr(colon + 1), '+');
   if (ok) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat(field, " must be \"host:port\" with a port from 1 to 65535, got \"",
-                   address.substr(0, 80), "\""));
+  return absl::InvalidArgumentError(absl::StrCat(
+      field, " must be \"host:port\" with a port from 1 to 65535, got ", api::Quoted(address, 80)));
 }
 
 }  // namespace
@@ -49,7 +48,7 @@ absl::StatusOr<std::string> ParsePeerName(const std::string& name, const std::st
   absl::string_view rest = name;
   if (!absl::ConsumePrefix(&rest, "peers/") || !ValidFundId(rest)) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, " must be \"peers/{fund_id}\", got \"", name.substr(0, 80), "\""));
+        absl::StrCat(field, " must be \"peers/{fund_id}\", got ", api::Quoted(name, 80)));
   }
   return std::string(rest);
 }
@@ -209,8 +208,8 @@ absl::StatusOr<CircleKey> CheckPeerCircle(v1::NetworkCircle* circle,
   CERCLES_ASSIGN_OR_RETURN(CircleKey key, ParseNetworkCircleName(circle->name(), "circle.name"));
   if (key.fund_id != peer_fund_id || circle->fund_id() != peer_fund_id) {
     return absl::PermissionDeniedError(
-        absl::StrCat("peer \"", peer_fund_id, "\" sent circle \"", circle->name().substr(0, 80),
-                     "\" of another fund: a peer's directory holds only its own circles"));
+        absl::StrCat("peer \"", peer_fund_id, "\" sent circle ", api::Quoted(circle->name(), 80),
+                     " of another fund: a peer's directory holds only its own circles"));
   }
   if (circle->display_name().size() > kMaxCircleNameLength ||
       circle->characteristics_size() > kMaxPeerCircleCharacteristics ||

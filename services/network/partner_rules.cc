@@ -109,8 +109,8 @@ absl::StatusOr<v1::Partner> ApplyPartnerMask(const v1::Partner& stored,
       }
       merged.set_status(requested.status());
     } else {
-      return absl::InvalidArgumentError(absl::StrCat("update_mask path \"", path.substr(0, 64),
-                                                     "\" is not updatable; use ",
+      return absl::InvalidArgumentError(absl::StrCat("update_mask path ", api::Quoted(path, 64),
+                                                     " is not updatable; use ",
                                                      absl::StrJoin(UpdatablePaths(), ", ")));
     }
   }

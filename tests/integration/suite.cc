@@ -268,10 +268,11 @@ absl::Status Suite::WaitServing(const std::string& service, absl::Duration timeo
 }
 
 grpc::Status CallWithEmptyRequest(grpc::Channel* channel, const std::string& path,
-                                  const std::string& token, bool server_streaming) {
+                                  const std::string& token, bool server_streaming,
+                                  absl::Duration timeout) {
   grpc::ClientContext context;
   AddToken(&context, token);
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   grpc::Slice empty("", 0);
   grpc::ByteBuffer request(&empty, 1), response;
   return grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(

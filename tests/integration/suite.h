@@ -100,11 +100,12 @@ class Suite {
 };
 
 // Calls `path` with an empty request as a raw gRPC client would (no generated
-// stub), within 5 s, with `token` unless it is empty: for the checks that walk
-// every RPC of a service, and for paths no service has. A server-streaming
+// stub), within `timeout`, with `token` unless it is empty: for the checks that
+// walk every RPC of a service, and for paths no service has. A server-streaming
 // method is called as one (its first message, if any, is dropped).
 grpc::Status CallWithEmptyRequest(grpc::Channel* channel, const std::string& path,
-                                  const std::string& token = "", bool server_streaming = false);
+                                  const std::string& token = "", bool server_streaming = false,
+                                  absl::Duration timeout = absl::Seconds(5));
 
 // Adds "authorization: Bearer <token>" to a context.
 void AddToken(grpc::ClientContext* context, const std::string& token);

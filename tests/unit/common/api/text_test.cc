@@ -10,6 +10,20 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// What a message may quote of a caller's value: escaped, and a bounded prefix
+// with the whole size once it is longer than the bound.
+TEST(QuotedTest, QuotesShortValuesWholeAndLongOnesByABoundedPrefix) {
+  EXPECT_EQ(Quoted("nickname"), "\"nickname\"");
+  EXPECT_EQ(Quoted("a\"b\n\xff"), "\"a\\\"b\\n\\xff\"");
+  EXPECT_EQ(Quoted("abcdef", 4), "\"abcd...\" (6 bytes)");
+  EXPECT_EQ(Quoted("abcd", 4), "\"abcd\"");
+  const std::string megabyte(1 << 20, 'x');
+  const std::string quoted = Quoted(megabyte);
+  EXPECT_EQ(quoted, "\"" + std::string(kMaxQuotedBytes, 'x') + "...\" (1048576 bytes)");
+  // Escaping can at most quadruple the prefix: never more than ~4 x 128 bytes.
+  EXPECT_LE(Quoted(std::string(1 << 20, '\x01')).size(), 4 * kMaxQuotedBytes + 32);
+}
+
 TEST(CleanTextTest, TrimsAndCountsCodePointsNotBytes) {
   EXPECT_EQ(*CleanText("  Cercle Élan \n", "name", OneLine(1, 100)), "Cercle Élan");
   EXPECT_EQ(*CleanText("ééééé", "x", OneLine(1, 5)), "ééééé");

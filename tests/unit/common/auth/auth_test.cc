@@ -4,8 +4,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "cercles/bench/v1/echo.pb.h"
 #include "cercles/common/v1/options.pb.h"
@@ -19,18 +23,20 @@
 #include "common/util/crypto.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/access_matrix.h"
 #include "tests/support/status_matchers.h"
 
 namespace cercles::auth {
 namespace {
 
+using ::cercles::common::v1::AccessPolicy;
 using ::cercles::testing::StatusIs;
 using ::testing::HasSubstr;
 
-// Every RPC of every service in proto/ declares an access policy. The files are
-// found on disk, so a new .proto with a service fails here until it is linked in
-// below (generated code registers its descriptors only when linked).
-TEST(AccessPolicyTest, EveryRpcOfEveryServiceDeclaresAPolicy) {
+// Every service of every .proto file under proto/cercles. The files are found on
+// disk, so a new .proto with a service fails here until it is linked in below
+// (generated code registers its descriptors only when linked).
+std::vector<const google::protobuf::ServiceDescriptor*> EveryService() {
   const google::protobuf::Descriptor* linked[] = {
       cercles::membership::v1::Circle::descriptor(),
       cercles::lending::v1::CircleEligibility::descriptor(),
@@ -44,7 +50,7 @@ TEST(AccessPolicyTest, EveryRpcOfEveryServiceDeclaresAPolicy) {
   EXPECT_EQ(std::size(linked), 8u);
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
   const std::filesystem::path root = std::filesystem::path(CERCLES_SOURCE_DIR) / "proto";
-  int services = 0, methods = 0;
+  std::vector<const google::protobuf::ServiceDescriptor*> services;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(root / "cercles")) {
     if (entry.path().extension() != ".proto") continue;
     std::string name = std::filesystem::relative(entry.path(), root).string();
@@ -57,15 +63,173 @@ TEST(AccessPolicyTest, EveryRpcOfEveryServiceDeclaresAPolicy) {
           << name << " defines a service but is not linked into this test: add it above";
       continue;
     }
-    for (int i = 0; i < file->service_count(); ++i) {
-      ++services;
-      methods += file->service(i)->method_count();
-      EXPECT_THAT(MethodsWithoutPolicy(file->service(i)), ::testing::IsEmpty())
-          << "RPCs without (cercles.common.v1.access_policy) in " << name;
-    }
+    for (int i = 0; i < file->service_count(); ++i) services.push_back(file->service(i));
+  }
+  return services;
+}
+
+// Every RPC of every service in proto/ declares an access policy.
+TEST(AccessPolicyTest, EveryRpcOfEveryServiceDeclaresAPolicy) {
+  int services = 0, methods = 0;
+  for (const google::protobuf::ServiceDescriptor* service : EveryService()) {
+    ++services;
+    methods += service->method_count();
+    EXPECT_THAT(MethodsWithoutPolicy(service), ::testing::IsEmpty())
+        << "RPCs without (cercles.common.v1.access_policy) in " << service->file()->name();
   }
   EXPECT_GE(services, 7);  // membership (4), lending, network, bench echo
   EXPECT_GE(methods, 8);
+}
+
+// The callers an access policy lets in, in the words of proto/access_matrix.tsv.
+std::set<std::string> CallersOf(const AccessPolicy& policy,
+                                const ::cercles::testing::AccessMatrix& matrix) {
+  if (policy.allow_unauthenticated()) {
+    return std::set<std::string>(matrix.callers.begin(), matrix.callers.end());
+  }
+  std::set<std::string> callers(policy.services().begin(), policy.services().end());
+  for (int role : policy.allowed_roles()) {
+    switch (role) {
+      case cercles::common::v1::ROLE_ADMIN:
+        callers.insert("admin");
+        break;
+      case cercles::common::v1::ROLE_ADVISOR:
+        callers.insert("advisor");
+        break;
+      case cercles::common::v1::ROLE_PEER_FUND:
+        callers.insert("peer-fund");
+        break;
+      default:  // ROLE_SERVICE grants nothing: the services are named
+        callers.insert(absl::StrCat("(", RoleName(static_cast<Role>(role)), " in allowed_roles)"));
+    }
+  }
+  return callers;
+}
+
+// The least-privilege matrix and the protos say the same, both ways: every RPC
+// has its row, every row its RPC, and each policy lets in exactly the callers
+// its row says "yes" to.
+TEST(AccessMatrixTest, TheProtosPoliciesEqualTheMatrixBothWays) {
+  absl::StatusOr<::cercles::testing::AccessMatrix> matrix =
+      ::cercles::testing::LoadAccessMatrix(CERCLES_SOURCE_DIR "/proto/access_matrix.tsv");
+  ASSERT_TRUE(matrix.ok()) << matrix.status();
+  std::set<std::string> rpcs;
+  for (const google::protobuf::ServiceDescriptor* service : EveryService()) {
+    for (int i = 0; i < service->method_count(); ++i) {
+      const google::protobuf::MethodDescriptor* method = service->method(i);
+      const std::string rpc = absl::StrCat(service->full_name(), "/", method->name());
+      rpcs.insert(rpc);
+      const ::cercles::testing::AccessMatrix::Row* row = matrix->Find(rpc);
+      if (row == nullptr) {
+        ADD_FAILURE() << rpc << " has no row in proto/access_matrix.tsv";
+        continue;
+      }
+      const AccessPolicy& policy =
+          method->options().GetExtension(cercles::common::v1::access_policy);
+      for (const std::string& name : policy.services()) {
+        EXPECT_THAT(matrix->services, ::testing::Contains(name))
+            << rpc << " names \"" << name << "\", not a service of this deployment";
+      }
+      EXPECT_EQ(CallersOf(policy, *matrix), row->allowed)
+          << rpc << " (proto/access_matrix.tsv:" << row->line << ")";
+    }
+  }
+  for (const ::cercles::testing::AccessMatrix::Row& row : matrix->rows) {
+    EXPECT_EQ(rpcs.count(row.rpc), 1u)
+        << "proto/access_matrix.tsv:" << row.line << ": no RPC " << row.rpc << " in proto/cercles";
+  }
+  EXPECT_EQ(rpcs.size(), matrix->rows.size());
+  EXPECT_GE(rpcs.size(), 90u);
+}
+
+// No service identity may create, change or delete money or people: a service
+// is granted reads only (Get..., List..., Watch...).
+TEST(AccessMatrixTest, ServicesAreGrantedReadsOnly) {
+  absl::StatusOr<::cercles::testing::AccessMatrix> matrix =
+      ::cercles::testing::LoadAccessMatrix(CERCLES_SOURCE_DIR "/proto/access_matrix.tsv");
+  ASSERT_TRUE(matrix.ok()) << matrix.status();
+  int grants = 0;
+  for (const ::cercles::testing::AccessMatrix::Row& row : matrix->rows) {
+    const std::string method = row.rpc.substr(row.rpc.find('/') + 1);
+    const bool read = absl::StartsWith(method, "Get") || absl::StartsWith(method, "List") ||
+                      absl::StartsWith(method, "Watch");
+    for (const std::string& service : matrix->services) {
+      if (row.allowed.count(service) == 0) continue;
+      ++grants;
+      EXPECT_TRUE(read) << "proto/access_matrix.tsv:" << row.line << ": " << service << " may call "
+                        << row.rpc << ", which is not a read";
+    }
+    EXPECT_EQ(row.allowed.count("anonymous"), 0u) << row.rpc;
+  }
+  // Lending reads circles and people, network follows both event streams.
+  EXPECT_GE(grants, 5);
+}
+
+TEST(AccessMatrixTest, MalformedMatricesAreRefusedWithTheirLine) {
+  const std::string header =
+      "rpc\tadmin\tadvisor\tmembership\tlending\tnetwork\tpeer-fund\tanonymous\twhy\n";
+  EXPECT_TRUE(::cercles::testing::ParseAccessMatrix(
+                  header + "p.S/GetX\tyes\tno\tno\tyes\tno\tno\tno\tlending reads X\n", "m")
+                  .ok());
+  EXPECT_THAT(::cercles::testing::ParseAccessMatrix(
+                  header + "p.S/GetX\tyes\tno\tno\tyes\tno\tno\tno\t-\n", "m")
+                  .status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("m:2: a row that lets")));
+  EXPECT_THAT(::cercles::testing::ParseAccessMatrix(
+                  header + "p.S/GetX\tyes\tmaybe\tno\tno\tno\tno\tno\t-\n", "m")
+                  .status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("advisor")));
+  EXPECT_THAT(::cercles::testing::ParseAccessMatrix("# c\nrpc\tadmin\n", "m").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("m:2: the header")));
+}
+
+Principal Who(Principal::Kind kind, const std::string& name, Role role) {
+  Principal who;
+  who.kind = kind;
+  who.name = name;
+  who.role = role;
+  return who;
+}
+
+// A service is checked by its certificate's name, staff and peers by role; the
+// generic service role grants nothing.
+TEST(CheckAccessTest, ServicesByNameStaffAndPeersByRole) {
+  AccessPolicy policy;
+  policy.add_allowed_roles(cercles::common::v1::ROLE_ADMIN);
+  policy.add_allowed_roles(cercles::common::v1::ROLE_SERVICE);
+  policy.add_services("lending");
+  const std::string path = "/p.S/GetX";
+  const Principal lending =
+      Who(Principal::Kind::kService, "lending", cercles::common::v1::ROLE_SERVICE);
+  const Principal network =
+      Who(Principal::Kind::kService, "network", cercles::common::v1::ROLE_SERVICE);
+  EXPECT_TRUE(CheckAccess(policy, lending, path).ok());
+  EXPECT_THAT(
+      CheckAccess(policy, network, path),
+      StatusIs(absl::StatusCode::kPermissionDenied,
+               ::testing::AllOf(HasSubstr("service:network (role service) may not call /p.S/GetX"),
+                                HasSubstr("allowed services: lending"))));
+  EXPECT_TRUE(CheckAccess(policy,
+                          Who(Principal::Kind::kStaff, "alice", cercles::common::v1::ROLE_ADMIN),
+                          path)
+                  .ok());
+  EXPECT_THAT(
+      CheckAccess(policy, Who(Principal::Kind::kStaff, "bob", cercles::common::v1::ROLE_ADVISOR),
+                  path),
+      StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("role advisor")));
+  EXPECT_THAT(
+      CheckAccess(policy,
+                  Who(Principal::Kind::kPeerFund, "fund-b", cercles::common::v1::ROLE_PEER_FUND),
+                  path),
+      StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(CheckAccess(policy, Principal(), path),
+              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("needs credentials")));
+  // A peer fund whose certificate carries a service's name is still a peer fund.
+  EXPECT_THAT(
+      CheckAccess(policy,
+                  Who(Principal::Kind::kPeerFund, "lending", cercles::common::v1::ROLE_PEER_FUND),
+                  path),
+      StatusIs(absl::StatusCode::kPermissionDenied));
 }
 
 TEST(TokenStoreTest, ParsesHashesRolesAndNames) {

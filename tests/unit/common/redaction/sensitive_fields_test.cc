@@ -50,6 +50,7 @@ bool IsPlumbing(const FieldDescriptor* field) {
 // account codes): what a record is about, never what is said about it.
 constexpr FieldsOf kResourceNames[] = {
     {"cercles.common.v1.Event", "event_id subject fund_id"},
+    {"cercles.common.v1.AccessPolicy", "services"},  // service names, in method options
     {"cercles.lending.v1.CircleVote", "voter"},
     {"cercles.lending.v1.Loan", "name applicant circle original_circle advisor guarantors"},
     {"cercles.lending.v1.SubmitLoanRequestRequest", "circle"},

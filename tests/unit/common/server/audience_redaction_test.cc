@@ -33,6 +33,12 @@ bool Allows(const google::protobuf::MethodDescriptor& method, Role role) {
   return false;
 }
 
+// True when some service of the deployment may call the method (by name).
+bool AllowsAService(const google::protobuf::MethodDescriptor& method) {
+  return method.options().HasExtension(cercles::common::v1::access_policy) &&
+         !method.options().GetExtension(cercles::common::v1::access_policy).services().empty();
+}
+
 // Every unary RPC of proto/cercles that a service or a peer fund may call.
 std::vector<const google::protobuf::MethodDescriptor*> ReadableByOthers() {
   testing::EveryCerclesMessage();  // links every file's generated code in
@@ -45,8 +51,7 @@ std::vector<const google::protobuf::MethodDescriptor*> ReadableByOthers() {
       for (int m = 0; m < service->method_count(); ++m) {
         const google::protobuf::MethodDescriptor* method = service->method(m);
         if (method->server_streaming()) continue;
-        if (Allows(*method, cercles::common::v1::ROLE_SERVICE) ||
-            Allows(*method, cercles::common::v1::ROLE_PEER_FUND)) {
+        if (AllowsAService(*method) || Allows(*method, cercles::common::v1::ROLE_PEER_FUND)) {
           methods.push_back(method);
         }
       }
