@@ -47,6 +47,7 @@
 #include "cercles/lending/v1/events.pb.h"
 #include "cercles/membership/v1/events.pb.h"
 #include "cercles/membership/v1/people_events.pb.h"
+#include "common/api/closed_set.h"
 #include "common/api/date.h"
 #include "common/config/config.h"
 #include "common/storage/database.h"
@@ -461,7 +462,7 @@ class Generator {
       } else {
         loan->set_state(lv1::LOAN_STATE_SUBMITTED);
       }
-      e.set_change("DISBURSED");
+      api::SetClosedSet(&e, "change", "change_kind", "DISBURSED");  // as lending fills it
       CERCLES_RETURN_IF_ERROR(Lending(FundId(p.fund), e));
     }
     return absl::OkStatus();

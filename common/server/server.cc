@@ -346,6 +346,15 @@ absl::Status ServerRunner::Start() {
                        options_.health_listen, "\": address in use or not local"));
     }
   }
+  // Health answers by service name too ("cercles.lending.v1.LendingService"),
+  // on both listeners, each registered service with the server's status ("");
+  // SetHealth then moves them all together.
+  for (const google::protobuf::ServiceDescriptor* service : service_descriptors_) {
+    server_->GetHealthCheckService()->SetServingStatus(service->full_name(), false);
+    if (health_server_ != nullptr) {
+      health_server_->GetHealthCheckService()->SetServingStatus(service->full_name(), false);
+    }
+  }
   SetServing(false);
 
   if (!options_.metrics_listen.empty()) {

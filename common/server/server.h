@@ -84,7 +84,10 @@ class ServerRunner {
   // full name in the generated descriptor pool. Before Start.
   void AddService(grpc::Service* service, const char* service_full_name);
 
-  // Starts listening. Health reports NOT_SERVING until SetServing(true).
+  // Starts listening. Health reports NOT_SERVING until SetServing(true), for
+  // "" (the server) and for each added service by its full name, on the main
+  // port and on --health_listen alike. Reflection is grpc.reflection.v1alpha
+  // only: the gRPC of Debian 12 (1.51) has no grpc.reflection.v1.
   absl::Status Start();
   void SetServing(bool serving);
   int port() const { return port_; }
@@ -102,7 +105,8 @@ class ServerRunner {
   void Shutdown();
 
  private:
-  void SetHealth(bool serving);  // both health services: the main port's and --health_listen's
+  // Both health services (the main port's and --health_listen's), every name.
+  void SetHealth(bool serving);
   void StopHealthServer();
 
   ServerOptions options_;

@@ -98,7 +98,7 @@ absl::StatusOr<absl::CivilDay> DayOrToday(const cercles::common::v1::Date& date,
 v1::JournalEntry EntryToProto(const StoredEntry& stored) {
   v1::JournalEntry out;
   out.set_id(stored.id);
-  out.set_kind(EntryKindName(stored.entry.kind));
+  SetEntryKind(EntryKindName(stored.entry.kind), &out);
   *out.mutable_effective_date() = api::DateFromDay(stored.entry.effective_date);
   out.set_description(stored.entry.description);
   out.set_currency(stored.entry.currency);
@@ -130,8 +130,9 @@ absl::StatusOr<JournalFilter> JournalFilterOf(const v1::ListJournalEntriesReques
     CERCLES_RETURN_IF_ERROR(CheckPartyName(request.party()));
     filter.party = request.party();
   }
-  if (!request.kind().empty()) {
-    CERCLES_ASSIGN_OR_RETURN(filter.kind, ParseEntryKind(request.kind()));
+  CERCLES_ASSIGN_OR_RETURN(std::string kind, RequestedEntryKind(request));
+  if (!kind.empty()) {
+    CERCLES_ASSIGN_OR_RETURN(filter.kind, ParseEntryKind(kind));
   }
   CERCLES_ASSIGN_OR_RETURN(filter.from_date, FromDate(request.from_date(), "from_date"));
   CERCLES_ASSIGN_OR_RETURN(filter.to_date, FromDate(request.to_date(), "to_date"));
@@ -279,7 +280,7 @@ grpc::ServerUnaryReactor* LendingService::GetTrialBalance(grpc::CallbackServerCo
           v1::AccountBalance* account = response->add_accounts();
           account->set_account(info->code);
           account->set_account_name(info->name);
-          account->set_account_type(AccountTypeName(info->type));
+          SetAccountType(AccountTypeName(info->type), account);
           account->set_debit_minor_units(totals.debit_cents);
           account->set_credit_minor_units(totals.credit_cents);
           account->set_balance_minor_units(totals.balance_cents);

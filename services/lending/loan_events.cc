@@ -26,7 +26,7 @@ absl::Status SaveLoanAndAnnounce(storage::Transaction& tx, const std::string& fu
   for (const std::string& change : changes) {
     v1::LoanChanged changed = event;
     *changed.mutable_loan() = *out;
-    changed.set_change(change);
+    SetLoanChange(change, &changed);
     changed.set_amount_minor_units(amount_cents);
     CERCLES_RETURN_IF_ERROR(AppendLoanChanged(tx, fund_id, std::move(changed), now));
   }

@@ -1,6 +1,7 @@
 #include "services/lending/loan_mapping.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/api/closed_set.h"
 #include "common/api/date.h"
 #include "common/api/money.h"
 #include "common/util/clock.h"
@@ -37,7 +38,7 @@ void FillTally(const LoanRecord& loan, const FundSettings& settings, v1::Loan* o
   }
   if (!tally.ok()) return;
   v1::VoteTally* t = out->mutable_vote_tally();
-  t->set_outcome(VoteOutcomeName(tally->outcome));
+  SetVoteOutcome(VoteOutcomeName(tally->outcome), t);
   t->set_eligible_voters(tally->eligible_voters);
   t->set_votes_cast(tally->votes_cast);
   t->set_approvals(tally->approvals);
@@ -377,5 +378,41 @@ absl::CivilDay Today(absl::Time now) {
   }();
   return absl::ToCivilDay(now, *zone);
 }
+
+// The deprecated string fields of the closed sets are read and written only
+// here, beside their enums.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
+void SetVoteOutcome(const std::string& name, v1::VoteTally* out) {
+  out->set_outcome(name);
+  out->set_vote_outcome(static_cast<v1::VoteOutcome>(
+      api::EnumFromText(*v1::VoteOutcome_descriptor(), name).value_or(0)));
+}
+
+void SetEntryKind(const std::string& name, v1::JournalEntry* out) {
+  out->set_kind(name);
+  out->set_entry_kind(static_cast<v1::JournalEntryKind>(
+      api::EnumFromText(*v1::JournalEntryKind_descriptor(), name).value_or(0)));
+}
+
+void SetAccountType(const std::string& name, v1::AccountBalance* out) {
+  out->set_account_type(name);
+  out->set_type(static_cast<v1::AccountType>(
+      api::EnumFromText(*v1::AccountType_descriptor(), name).value_or(0)));
+}
+
+void SetLoanChange(const std::string& name, v1::LoanChanged* out) {
+  out->set_change(name);
+  out->set_change_kind(static_cast<v1::LoanChangeKind>(
+      api::EnumFromText(*v1::LoanChangeKind_descriptor(), name).value_or(0)));
+}
+
+absl::StatusOr<std::string> RequestedEntryKind(const v1::ListJournalEntriesRequest& request) {
+  return api::RequestedEnumText(*v1::JournalEntryKind_descriptor(), request.entry_kind(),
+                                request.kind(), "entry_kind", "kind");
+}
+
+#pragma GCC diagnostic pop
 
 }  // namespace cercles::lending

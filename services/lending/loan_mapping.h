@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "cercles/lending/v1/events.pb.h"
 #include "cercles/lending/v1/lending.pb.h"
 #include "services/lending/fund_settings.h"
 #include "services/lending/loan_lifecycle.h"
@@ -58,6 +59,19 @@ v1::Schedule PositionToProto(const LoanRecord& loan, const LoanPosition& positio
 
 // The API schedule of a computed one (nothing paid).
 v1::Schedule ScheduleToProto(const Schedule& schedule, const std::string& currency);
+
+// The closed sets the API gives as an enum beside the deprecated string field
+// it replaces (common/api/closed_set.h). Each setter fills both from the name
+// lending keeps ("PENDING", "REPAYMENT", "ASSET", "DISBURSED"); the deprecated
+// fields are written here and nowhere else.
+void SetVoteOutcome(const std::string& name, v1::VoteTally* out);
+void SetEntryKind(const std::string& name, v1::JournalEntry* out);
+void SetAccountType(const std::string& name, v1::AccountBalance* out);
+void SetLoanChange(const std::string& name, v1::LoanChanged* out);
+// The kind ListJournalEntries filters on, as lending names it: entry_kind's, or
+// else the deprecated kind as given ("" for none); INVALID_ARGUMENT when both
+// are given and disagree.
+absl::StatusOr<std::string> RequestedEntryKind(const v1::ListJournalEntriesRequest& request);
 
 }  // namespace cercles::lending
 

@@ -3,8 +3,10 @@
 #include <optional>
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "cercles/membership/v1/events.pb.h"
+#include "common/api/closed_set.h"
 #include "common/api/resource_name.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
@@ -17,6 +19,40 @@
 #include "services/membership/people_store.h"
 
 namespace cercles::membership {
+namespace {
+
+// The attributes a ProposeCircles request names, as formation names them
+// ("language"): the enum field `kinds`, or else the deprecated strings `texts`
+// as given (CheckFormationAttributes judges them); both only when they agree.
+absl::StatusOr<google::protobuf::RepeatedPtrField<std::string>> RequestedAttributes(
+    const google::protobuf::RepeatedField<int>& kinds,
+    const google::protobuf::RepeatedPtrField<std::string>& texts, const std::string& field) {
+  CERCLES_ASSIGN_OR_RETURN(
+      google::protobuf::RepeatedPtrField<std::string> names,
+      api::RequestedEnumTexts(*v1::FormationAttribute_descriptor(), kinds, texts,
+                              absl::StrCat(field, "_kinds"), absl::StrCat(field, "s")));
+  if (!kinds.empty()) {
+    for (std::string& name : names) absl::AsciiStrToLower(&name);
+  }
+  return names;
+}
+
+// The deprecated string fields are read here and nowhere else.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+absl::StatusOr<google::protobuf::RepeatedPtrField<std::string>> HardAttributes(
+    const v1::ProposeCirclesRequest& request) {
+  return RequestedAttributes(request.hard_attribute_kinds(), request.hard_attributes(),
+                             "hard_attribute");
+}
+absl::StatusOr<google::protobuf::RepeatedPtrField<std::string>> SoftAttributes(
+    const v1::ProposeCirclesRequest& request) {
+  return RequestedAttributes(request.soft_attribute_kinds(), request.soft_attributes(),
+                             "soft_attribute");
+}
+#pragma GCC diagnostic pop
+
+}  // namespace
 
 grpc::ServerUnaryReactor* MembershipService::ProposeCircles(
     grpc::CallbackServerContext* context, const v1::ProposeCirclesRequest* request,
@@ -27,12 +63,21 @@ grpc::ServerUnaryReactor* MembershipService::ProposeCircles(
         CERCLES_ASSIGN_OR_RETURN(int64_t training_id,
                                  api::ParseName(request->training(), "trainings", "training"));
         std::set<std::string> seen;
-        CERCLES_ASSIGN_OR_RETURN(
-            std::vector<std::string> hard,
-            CheckFormationAttributes(request->hard_attributes(), "hard_attributes", &seen));
-        CERCLES_ASSIGN_OR_RETURN(
-            std::vector<std::string> soft,
-            CheckFormationAttributes(request->soft_attributes(), "soft_attributes", &seen));
+        CERCLES_ASSIGN_OR_RETURN(auto hard_names, HardAttributes(*request));
+        // Rules name the field the request used.
+        CERCLES_ASSIGN_OR_RETURN(std::vector<std::string> hard,
+                                 CheckFormationAttributes(hard_names,
+                                                          request->hard_attribute_kinds().empty()
+                                                              ? "hard_attributes"
+                                                              : "hard_attribute_kinds",
+                                                          &seen));
+        CERCLES_ASSIGN_OR_RETURN(auto soft_names, SoftAttributes(*request));
+        CERCLES_ASSIGN_OR_RETURN(std::vector<std::string> soft,
+                                 CheckFormationAttributes(soft_names,
+                                                          request->soft_attribute_kinds().empty()
+                                                              ? "soft_attributes"
+                                                              : "soft_attribute_kinds",
+                                                          &seen));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(Cohort cohort, LoadCohort(*tx, training_id));
         CERCLES_RETURN_IF_ERROR(tx->Commit());

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "common/api/closed_set.h"
 #include "common/api/date.h"
 #include "common/api/paging.h"
 #include "common/api/resource_name.h"
@@ -189,7 +190,7 @@ grpc::ServerUnaryReactor* FederationService::ProposeMemberTransfer(
                                        store_.InsertTransfer(tx, transfer, now));
               v1::MemberTransferChanged event;
               *event.mutable_transfer() = stored;
-              event.set_change("PROPOSED");
+              api::SetClosedSet(&event, "change", "change_kind", "PROPOSED");
               CERCLES_RETURN_IF_ERROR(
                   events::AppendEvent(tx, context_.network.fund_id, stored.name(), event, now)
                       .status());

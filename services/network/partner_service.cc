@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cercles/network/v1/events.pb.h"
+#include "common/api/closed_set.h"
 #include "common/api/paging.h"
 #include "common/api/resource_name.h"
 #include "common/api/text.h"
@@ -80,7 +81,7 @@ grpc::ServerUnaryReactor* PartnerService::CreatePartner(grpc::CallbackServerCont
                                        partners_.InsertPartner(tx, draft, now));
               v1::PartnerChanged event;
               *event.mutable_partner() = partner;
-              event.set_change("CREATED");
+              api::SetClosedSet(&event, "change", "change_kind", "CREATED");
               CERCLES_RETURN_IF_ERROR(
                   events::AppendEvent(tx, context_.fund_id, partner.name(), event, now).status());
               *response->mutable_partner() = std::move(partner);
@@ -156,7 +157,7 @@ grpc::ServerUnaryReactor* PartnerService::UpdatePartner(grpc::CallbackServerCont
                                                    partners_.UpdatePartner(tx, id, *merged, now));
                           v1::PartnerChanged event;
                           *event.mutable_partner() = updated;
-                          event.set_change("UPDATED");
+                          api::SetClosedSet(&event, "change", "change_kind", "UPDATED");
                           CERCLES_RETURN_IF_ERROR(
                               events::AppendEvent(tx, context_.fund_id, name, event, now).status());
                           *response->mutable_partner() = std::move(updated);
@@ -227,7 +228,7 @@ grpc::ServerUnaryReactor* PartnerService::CreateReferral(grpc::CallbackServerCon
               CERCLES_RETURN_IF_ERROR(WeighEdge(tx, stored, draft.partner_id, 1));
               v1::ReferralChanged event;
               *event.mutable_referral() = stored;
-              event.set_change("SENT");
+              api::SetClosedSet(&event, "change", "change_kind", "SENT");
               CERCLES_RETURN_IF_ERROR(
                   events::AppendEvent(tx, context_.fund_id, stored.name(), event, now).status());
               *response->mutable_referral() = std::move(stored);
@@ -338,7 +339,8 @@ grpc::ServerUnaryReactor* PartnerService::UpdateReferralStatus(
               CERCLES_RETURN_IF_ERROR(partners_.UpdateReferral(tx, id, *referral, now));
               v1::ReferralChanged event;
               *event.mutable_referral() = *referral;
-              event.set_change(ReferralStatusWord(request->status()));
+              api::SetClosedSet(&event, "change", "change_kind",
+                                ReferralStatusWord(request->status()));
               CERCLES_RETURN_IF_ERROR(
                   events::AppendEvent(tx, context_.fund_id, referral->name(), event, now).status());
               *response->mutable_referral() = *std::move(referral);

@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/closed_set.h"
 #include "common/api/paging.h"
 #include "common/api/resource_name.h"
 #include "common/api/text.h"
@@ -301,7 +302,7 @@ grpc::ServerUnaryReactor* PeerFundService::SendMemberTransfer(
                                                    store_.InsertTransfer(tx, transfer, now));
                           v1::MemberTransferChanged event;
                           *event.mutable_transfer() = stored;
-                          event.set_change("SENT");
+                          api::SetClosedSet(&event, "change", "change_kind", "SENT");
                           CERCLES_RETURN_IF_ERROR(events::AppendEvent(tx, context_.network.fund_id,
                                                                       stored.name(), event, now)
                                                       .status());
@@ -413,7 +414,7 @@ absl::Status PeerFundService::Decide(grpc::ServerContextBase* call, const std::s
         CERCLES_RETURN_IF_ERROR(store_.UpdateTransfer(tx, id, *transfer, now));
         v1::MemberTransferChanged event;
         *event.mutable_transfer() = *transfer;
-        event.set_change(ChangeName(to));
+        api::SetClosedSet(&event, "change", "change_kind", ChangeName(to));
         CERCLES_RETURN_IF_ERROR(
             events::AppendEvent(tx, context_.network.fund_id, name, event, now).status());
         *out() = *std::move(transfer);

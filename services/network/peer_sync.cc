@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cercles/network/v1/federation.pb.h"
+#include "common/api/closed_set.h"
 #include "common/api/resource_name.h"
 #include "common/events/outbox.h"
 #include "common/util/clock.h"
@@ -309,8 +310,9 @@ absl::Status PeerSync::RecordOutcome(const v1::MemberTransfer& outgoing,
         CERCLES_RETURN_IF_ERROR(store_.UpdateTransfer(tx, id, *stored, now));
         v1::MemberTransferChanged event;
         *event.mutable_transfer() = *stored;
-        event.set_change(v1::TransferStatus_Name(remote.status())
-                             .substr(std::string("TRANSFER_STATUS_").size()));
+        api::SetClosedSet(&event, "change", "change_kind",
+                          v1::TransferStatus_Name(remote.status())
+                              .substr(std::string("TRANSFER_STATUS_").size()));
         CERCLES_RETURN_IF_ERROR(
             events::AppendEvent(tx, context_.fund_id, stored->name(), event, now).status());
         changed = true;

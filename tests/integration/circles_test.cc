@@ -16,6 +16,10 @@
 #include "tests/integration/suite.h"
 #include "tests/support/status_matchers.h"
 
+// This test reads and writes the deprecated string fields on purpose: they keep
+// answering as in 0.1.0 beside the enums that replace them.
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
 namespace cercles::testing {
 namespace {
 
@@ -396,6 +400,29 @@ TEST_P(CirclesTest, CirclesFormedFromACohortProposalKeepLanguagesTogether) {
   mv1::ProposeCirclesResponse again;
   ASSERT_TRUE(circles_->ProposeCircles(Bob().get(), propose, &again).ok());
   EXPECT_EQ(proposal.SerializeAsString(), again.SerializeAsString());
+
+  // The enums ask the same, alone or beside strings that agree; a mismatch is
+  // refused.
+  mv1::ProposeCirclesRequest by_enum;
+  by_enum.set_training(training_);
+  by_enum.add_hard_attribute_kinds(mv1::FORMATION_ATTRIBUTE_LANGUAGE);
+  by_enum.add_soft_attribute_kinds(mv1::FORMATION_ATTRIBUTE_SECTOR);
+  ASSERT_TRUE(circles_->ProposeCircles(Bob().get(), by_enum, &again).ok());
+  EXPECT_EQ(proposal.SerializeAsString(), again.SerializeAsString());
+  by_enum.add_hard_attributes("language");
+  ASSERT_TRUE(circles_->ProposeCircles(Bob().get(), by_enum, &again).ok());
+  EXPECT_EQ(proposal.SerializeAsString(), again.SerializeAsString());
+  by_enum.add_soft_attributes("gender");
+  status = circles_->ProposeCircles(Bob().get(), by_enum, &again);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
+                               HasSubstr("soft_attributes[0] \"gender\" and "
+                                         "soft_attribute_kinds[0] FORMATION_ATTRIBUTE_SECTOR "
+                                         "disagree")));
+  by_enum.clear_soft_attributes();
+  by_enum.add_soft_attribute_kinds(mv1::FORMATION_ATTRIBUTE_LANGUAGE);
+  status = circles_->ProposeCircles(Bob().get(), by_enum, &again);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
+                               HasSubstr("soft_attribute_kinds[1] \"language\" is listed twice")));
 
   propose.add_soft_attributes("language");
   status = circles_->ProposeCircles(Bob().get(), propose, &again);

@@ -18,6 +18,10 @@
 #include "tests/integration/lending_fixture.h"
 #include "tests/support/status_matchers.h"
 
+// This test reads and writes the deprecated string fields on purpose: they keep
+// answering as in 0.1.0 beside the enums that replace them.
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
 namespace cercles::testing {
 namespace {
 
@@ -171,6 +175,7 @@ TEST_P(LoansTest, FromRequestThroughVoteGuaranteeAndApprovalToSchedule) {
   EXPECT_FALSE(loan.advisor().empty());
   EXPECT_EQ(loan.vote_tally().eligible_voters(), 4);
   EXPECT_EQ(loan.vote_tally().outcome(), "PENDING");
+  EXPECT_EQ(loan.vote_tally().vote_outcome(), lv1::VOTE_OUTCOME_PENDING);
 
   // Four other members: the quorum (more than half) is 3 votes.
   ASSERT_TRUE(VoteOn(loan.name(), members[1], true, &loan).ok());
@@ -179,6 +184,7 @@ TEST_P(LoansTest, FromRequestThroughVoteGuaranteeAndApprovalToSchedule) {
   ASSERT_TRUE(VoteOn(loan.name(), members[3], true, &loan).ok());
   EXPECT_EQ(loan.state(), lv1::LOAN_STATE_CIRCLE_APPROVED);
   EXPECT_EQ(loan.vote_tally().outcome(), "CIRCLE_APPROVED");
+  EXPECT_EQ(loan.vote_tally().vote_outcome(), lv1::VOTE_OUTCOME_CIRCLE_APPROVED);
   EXPECT_EQ(loan.votes_size(), 3);
   EXPECT_EQ(loan.votes(0).recorded_by(), "staff:bob");
   // Up to the threshold, the circle guarantees jointly: every other member.
@@ -260,12 +266,19 @@ TEST_P(LoansTest, FromRequestThroughVoteGuaranteeAndApprovalToSchedule) {
   // Every change is an event, with the business plan redacted.
   std::vector<lv1::LoanChanged> events = LoanEvents(7);
   std::vector<std::string> changes;
+  std::vector<lv1::LoanChangeKind> change_kinds;
   for (const auto& e : events) {
     changes.push_back(e.change());
+    change_kinds.push_back(e.change_kind());
     EXPECT_TRUE(e.loan().business_plan_summary().empty());
   }
   EXPECT_THAT(changes, ElementsAre("SUBMITTED", "VOTE_CAST", "VOTE_CAST", "VOTE_CAST",
                                    "CIRCLE_APPROVED", "APPROVED", "DISBURSED"));
+  EXPECT_THAT(change_kinds,
+              ElementsAre(lv1::LOAN_CHANGE_KIND_SUBMITTED, lv1::LOAN_CHANGE_KIND_VOTE_CAST,
+                          lv1::LOAN_CHANGE_KIND_VOTE_CAST, lv1::LOAN_CHANGE_KIND_VOTE_CAST,
+                          lv1::LOAN_CHANGE_KIND_CIRCLE_APPROVED, lv1::LOAN_CHANGE_KIND_APPROVED,
+                          lv1::LOAN_CHANGE_KIND_DISBURSED));
   EXPECT_EQ(events.back().amount_minor_units(), 50'000);
 
   // The disbursement's journal entry committed with it: Dr loans / Cr cash.

@@ -9,6 +9,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "cercles/lending/v1/lending.grpc.pb.h"
+#include "cercles/membership/v1/meetings.grpc.pb.h"
+#include "cercles/membership/v1/membership.grpc.pb.h"
+#include "cercles/membership/v1/people.grpc.pb.h"
+#include "cercles/membership/v1/trainings.grpc.pb.h"
+#include "cercles/network/v1/federation.grpc.pb.h"
+#include "cercles/network/v1/network.grpc.pb.h"
+#include "cercles/network/v1/partners.grpc.pb.h"
 #include "common/storage/database.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -43,7 +51,7 @@ class ObservabilityTest : public LendingFixture {
  protected:
   std::optional<Suite::Options> SuiteOptions() const override {
     std::optional<Suite::Options> options = LendingFixture::SuiteOptions();
-    for (const char* service : {"membership", "lending"}) {
+    for (const char* service : {"membership", "lending", "network"}) {
       options->extra_flags[service].push_back("--health_listen=127.0.0.1:0");
     }
     return options;
@@ -72,6 +80,44 @@ TEST_P(ObservabilityTest, HealthPortAnswersInPlaintextAndServesNothingElse) {
     int status = 0;
     EXPECT_EQ(HttpGet(LoggedPort(suite_->Log(service), "metrics_port"), "/healthz", &status), "ok");
     EXPECT_EQ(status, 200) << service;
+  }
+}
+
+// Health by service name (issue 17): every service each process registers
+// answers SERVING by its full name, on the TLS port and on the plaintext
+// health-only port; a name it does not serve is NOT_FOUND.
+TEST_P(ObservabilityTest, EveryServiceAnswersHealthByItsFullNameOnBothListeners) {
+  const std::map<std::string, std::vector<std::string>> services = {
+      {"membership",
+       {membership::v1::MembershipService::service_full_name(),
+        membership::v1::PeopleService::service_full_name(),
+        membership::v1::TrainingService::service_full_name(),
+        membership::v1::MeetingService::service_full_name()}},
+      {"lending",
+       {lending::v1::LendingService::service_full_name(),
+        lending::v1::FinancingService::service_full_name()}},
+      {"network",
+       {network::v1::NetworkService::service_full_name(),
+        network::v1::PartnerService::service_full_name(),
+        network::v1::FederationService::service_full_name(),
+        network::v1::PeerFundService::service_full_name()}},
+  };
+  for (const auto& [process, names] : services) {
+    const int port = LoggedPort(suite_->Log(process), "health_port");
+    ASSERT_GT(port, 0) << process;
+    auto plaintext =
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+    auto tls = suite_->StaffChannel(process);
+    for (grpc::Channel* channel : {tls.get(), plaintext.get()}) {
+      for (const std::string& name : names) {
+        absl::StatusOr<Health> health = CheckHealth(channel, name);
+        ASSERT_TRUE(health.ok()) << process << " " << name << ": " << health.status();
+        EXPECT_EQ(*health, Health::kServing) << process << " " << name;
+      }
+      EXPECT_EQ(CheckHealth(channel, "cercles.lending.v1.NoSuchService").status().code(),
+                absl::StatusCode::kNotFound)
+          << process;
+    }
   }
 }
 

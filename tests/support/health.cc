@@ -9,13 +9,21 @@
 
 namespace cercles::testing {
 
-absl::StatusOr<Health> CheckHealth(grpc::Channel* channel) {
-  // An empty request is service ""; the response {status: S} encodes as 0x08 S
-  // (nothing at all for UNKNOWN, the proto3 default).
+absl::StatusOr<Health> CheckHealth(grpc::Channel* channel, const std::string& service) {
+  // The request {service: S} encodes as 0x0A <length> S (an empty request is
+  // service ""); the response {status: S} as 0x08 S (nothing at all for
+  // UNKNOWN, the proto3 default).
+  if (service.size() > 127) return absl::InvalidArgumentError("service name too long");
+  std::string request_bytes;
+  if (!service.empty()) {
+    request_bytes.push_back('\x0A');
+    request_bytes.push_back(static_cast<char>(service.size()));
+    request_bytes.append(service);
+  }
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  grpc::Slice empty("", 0);
-  grpc::ByteBuffer request(&empty, 1), response;
+  grpc::Slice slice(request_bytes);
+  grpc::ByteBuffer request(&slice, 1), response;
   grpc::Status status = grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
       channel,
       grpc::internal::RpcMethod("/grpc.health.v1.Health/Check",

@@ -6,6 +6,8 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/client_unary_call.h>
 
+#include <string>
+
 #include "absl/status/statusor.h"
 
 namespace cercles::testing {
@@ -13,9 +15,11 @@ namespace cercles::testing {
 // grpc.health.v1.HealthCheckResponse.ServingStatus values.
 enum class Health { kUnknown = 0, kServing = 1, kNotServing = 2, kServiceUnknown = 3 };
 
-// Check with service "" within 2 s: the server's overall status, or the call's
-// error (e.g. UNAVAILABLE) as an absl::Status.
-absl::StatusOr<Health> CheckHealth(grpc::Channel* channel);
+// Check of `service` ("" : the server's overall status; else a service's full
+// name, "cercles.lending.v1.LendingService") within 2 s, or the call's error
+// (UNAVAILABLE, NOT_FOUND for a name the server does not know) as an
+// absl::Status.
+absl::StatusOr<Health> CheckHealth(grpc::Channel* channel, const std::string& service = "");
 
 }  // namespace cercles::testing
 

@@ -60,6 +60,10 @@ int Portfolio(CommandContext& ctx) {
                                      });
 }
 
+// cerclesctl reads and sends the deprecated string field, which servers of
+// every version fill and read (a 0.1.0 server knows no enum beside it).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 // The trial balance; a journal that does not balance exits 1 so that scripts
 // and checks notice.
 int PrintTrialBalance(CommandContext& ctx, const lv1::GetTrialBalanceResponse& report) {
@@ -83,6 +87,7 @@ int PrintTrialBalance(CommandContext& ctx, const lv1::GetTrialBalanceResponse& r
             << '\n';
   return kExitFailure;
 }
+#pragma GCC diagnostic pop
 
 int TrialBalance(CommandContext& ctx) {
   lv1::GetTrialBalanceRequest request;
@@ -100,6 +105,10 @@ int TrialBalance(CommandContext& ctx) {
   return PrintTrialBalance(ctx, response);
 }
 
+// cerclesctl reads and sends the deprecated string field, which servers of
+// every version fill and read (a 0.1.0 server knows no enum beside it).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 absl::Status JournalFilterOptions(const ParsedArgs& args, lv1::ListJournalEntriesRequest* request) {
   if (args.Has("loan")) request->set_loan(LoanResourceName(args.Value("loan")));
   request->set_party(args.Value("party"));
@@ -112,7 +121,12 @@ absl::Status JournalFilterOptions(const ParsedArgs& args, lv1::ListJournalEntrie
   if (to->has_value()) *request->mutable_to_date() = **to;
   return absl::OkStatus();
 }
+#pragma GCC diagnostic pop
 
+// cerclesctl reads and sends the deprecated string field, which servers of
+// every version fill and read (a 0.1.0 server knows no enum beside it).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 // One row per line; the entry's id, date, kind and description on its first.
 void AddEntryRows(const lv1::JournalEntry& entry, Table* table) {
   bool first = true;
@@ -133,6 +147,7 @@ void AddEntryRows(const lv1::JournalEntry& entry, Table* table) {
     first = false;
   }
 }
+#pragma GCC diagnostic pop
 
 int Journal(CommandContext& ctx) {
   auto paging = ParsePageOptions(ctx.args());

@@ -54,6 +54,10 @@ std::string JoinOrDash(const google::protobuf::RepeatedPtrField<std::string>& it
   return items.empty() ? "-" : absl::StrJoin(items, ", ");
 }
 
+// cerclesctl reads and sends the deprecated string field, which servers of
+// every version fill and read (a 0.1.0 server knows no enum beside it).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 std::string VoteSummary(const lv1::VoteTally& tally) {
   if (tally.outcome().empty()) return "-";
   return absl::StrCat(tally.outcome(), ": ", tally.votes_cast(), " of ", tally.eligible_voters(),
@@ -61,6 +65,7 @@ std::string VoteSummary(const lv1::VoteTally& tally) {
                       tally.quorum_votes(), ")",
                       tally.reason().empty() ? "" : absl::StrCat(" - ", tally.reason()));
 }
+#pragma GCC diagnostic pop
 
 std::string ArrearsSummary(const lv1::Loan& loan) {
   if (!loan.has_arrears()) return "-";

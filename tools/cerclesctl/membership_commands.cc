@@ -367,6 +367,10 @@ int CreateAdvisor(CommandContext& ctx) {
   return kExitOk;
 }
 
+// cerclesctl reads and sends the deprecated string field, which servers of
+// every version fill and read (a 0.1.0 server knows no enum beside it).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 int ProposeCircles(CommandContext& ctx) {
   membership::v1::ProposeCirclesRequest request;
   request.set_training(ResourceName("trainings", ctx.args().Value("training")));
@@ -390,6 +394,7 @@ int ProposeCircles(CommandContext& ctx) {
                "cerclesctl circles accept-proposal proposal.json [--activate]\n";
   return kExitOk;
 }
+#pragma GCC diagnostic pop
 
 int AcceptProposal(CommandContext& ctx) {
   const std::string path = ctx.args().positionals()[0];

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cercles/bench/v1/echo.pb.h"
+#include "cercles/common/v1/conventions.pb.h"
 #include "cercles/common/v1/date.pb.h"
 #include "cercles/common/v1/event.pb.h"
 #include "cercles/common/v1/money.pb.h"
@@ -66,6 +67,10 @@ inline std::vector<const google::protobuf::Descriptor*> EveryCerclesMessage() {
       cercles::network::v1::Partner::descriptor(),
   };
   static_cast<void>(linked);
+  // conventions.proto declares nothing (it is comments only): its descriptor
+  // table is what links it.
+  google::protobuf::internal::AssignDescriptors(
+      &descriptor_table_cercles_2fcommon_2fv1_2fconventions_2eproto);
   ProtoFiles files = ProtoFilesUnder(CERCLES_SOURCE_DIR "/proto", "cercles");
   EXPECT_THAT(files.not_linked, ::testing::IsEmpty())
       << "add one message of each of these files to tests/unit/common/redaction/linked_protos.h";

@@ -85,11 +85,22 @@ class RunnerTest : public ::testing::Test {
 };
 
 TEST_F(RunnerTest, HealthPortReportsTheMainPortsStatusInPlaintextAndServesNothingElse) {
-  EXPECT_EQ(CheckHealth(health_.get()).value(), Health::kNotServing);  // listening, not ready
-  EXPECT_EQ(CheckHealth(main_.get()).value(), Health::kNotServing);
+  // "" (the server) and each added service by its full name, on both listeners.
+  const std::string echo = bench::v1::EchoService::service_full_name();
+  for (const std::string& name : {std::string(), echo}) {
+    EXPECT_EQ(CheckHealth(health_.get(), name).value(), Health::kNotServing) << name;  // not ready
+    EXPECT_EQ(CheckHealth(main_.get(), name).value(), Health::kNotServing) << name;
+  }
   runner_->SetServing(true);
-  EXPECT_EQ(CheckHealth(health_.get()).value(), Health::kServing);
-  EXPECT_EQ(CheckHealth(main_.get()).value(), Health::kServing);
+  for (const std::string& name : {std::string(), echo}) {
+    EXPECT_EQ(CheckHealth(health_.get(), name).value(), Health::kServing) << name;
+    EXPECT_EQ(CheckHealth(main_.get(), name).value(), Health::kServing) << name;
+  }
+  // A name the server does not serve is unknown, not SERVING.
+  for (grpc::Channel* channel : {health_.get(), main_.get()}) {
+    EXPECT_EQ(CheckHealth(channel, "cercles.made.up.v1.NothingService").status().code(),
+              absl::StatusCode::kNotFound);
+  }
 
   // The services and reflection answer on the main port only.
   EXPECT_EQ(CallRaw(main_.get(), "/cercles.bench.v1.EchoService/Echo").error_code(),
@@ -102,11 +113,16 @@ TEST_F(RunnerTest, HealthPortReportsTheMainPortsStatusInPlaintextAndServesNothin
   }
 
   // Draining: NOT_SERVING on the health port while the calls drain, then gone.
-  absl::StatusOr<Health> while_draining;
+  absl::StatusOr<Health> while_draining, echo_while_draining;
   runner_->RequestStop();
-  runner_->WaitForTermination([&] { while_draining = CheckHealth(health_.get()); });
+  runner_->WaitForTermination([&] {
+    while_draining = CheckHealth(health_.get());
+    echo_while_draining = CheckHealth(health_.get(), echo);
+  });
   ASSERT_TRUE(while_draining.ok()) << while_draining.status();
   EXPECT_EQ(*while_draining, Health::kNotServing);
+  ASSERT_TRUE(echo_while_draining.ok()) << echo_while_draining.status();
+  EXPECT_EQ(*echo_while_draining, Health::kNotServing);
   EXPECT_FALSE(CheckHealth(health_.get()).ok());
 }
 
