@@ -242,7 +242,7 @@ absl::Status ServerRunner::Init() {
     if (options_.tokens_refresh > absl::ZeroDuration()) {
       const std::string help =
           "Re-reads of the tokens file by result: reloaded (a new set in force), "
-          "kept_last_good (unreadable or malformed: the previous set stays).";
+          "kept_last_good (unreadable, malformed or empty: the previous set stays).";
       observability::Counter* reloaded =
           metrics_.GetCounter("cercles_auth_token_reloads_total", help, {{"result", "reloaded"}});
       observability::Counter* kept = metrics_.GetCounter("cercles_auth_token_reloads_total", help,
