@@ -174,9 +174,8 @@ TEST_F(ChannelRotationTest, ARenewedClientCertificateIsUsedWithoutARestart) {
   // Renewed by the new CA: key and certificate renamed in.
   Replace(dir + "/lending.key", ReadTextFile(dir + "/renewed/lending.key"));
   Replace(dir + "/lending.pem", ReadTextFile(dir + "/renewed/lending.pem"));
-  // Lending's watcher re-reads its files every second.
-  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
-  // Membership now trusts the new CA only.
+  // Membership now trusts the new CA only (lending's watcher re-reads its own
+  // files every second meanwhile).
   Replace(dir + "/membership-trust.pem", ReadTextFile(dir + "/renewed/ca.pem"));
   mv1::GetCircleRequest get;
   get.set_name("circles/999999");
