@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/util/crypto.h"
+#include "common/util/log.h"
 #include "common/util/status_macros.h"
 
 namespace cercles::auth {
@@ -76,18 +77,89 @@ absl::StatusOr<TokenStore> TokenStore::Parse(const std::string& text, const std:
   return store;
 }
 
-absl::StatusOr<TokenStore> TokenStore::LoadFile(const std::string& path) {
+namespace {
+
+absl::StatusOr<std::string> ReadTokensFile(const std::string& path) {
   std::ifstream in(path);
   if (!in.good())
     return absl::InvalidArgumentError(absl::StrCat("cannot read tokens file \"", path, "\""));
   std::stringstream buffer;
   buffer << in.rdbuf();
-  return Parse(buffer.str(), path);
+  if (in.bad()) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot read tokens file \"", path, "\""));
+  }
+  return buffer.str();
+}
+
+}  // namespace
+
+absl::StatusOr<TokenStore> TokenStore::LoadFile(const std::string& path) {
+  CERCLES_ASSIGN_OR_RETURN(std::string text, ReadTokensFile(path));
+  return Parse(text, path);
 }
 
 const TokenEntry* TokenStore::Find(const std::string& token) const {
   auto it = by_hash_.find(Sha256Hex(token));
   return it == by_hash_.end() ? nullptr : &it->second;
+}
+
+void Authenticator::SetTokens(TokenStore tokens) {
+  auto next = std::make_shared<const TokenStore>(std::move(tokens));
+  absl::MutexLock lock(&mu_);
+  tokens_ = std::move(next);
+}
+
+std::shared_ptr<const TokenStore> Authenticator::Tokens() const {
+  absl::MutexLock lock(&mu_);
+  return tokens_;
+}
+
+size_t Authenticator::token_count() const { return Tokens()->size(); }
+
+absl::Status TokenFileWatcher::Load() {
+  CERCLES_ASSIGN_OR_RETURN(std::string text, ReadTokensFile(path_));
+  CERCLES_ASSIGN_OR_RETURN(TokenStore tokens, TokenStore::Parse(text, path_));
+  absl::MutexLock lock(&mu_);
+  authenticator_->SetTokens(std::move(tokens));
+  installed_ = std::move(text);
+  return absl::OkStatus();
+}
+
+TokenFileWatcher::Result TokenFileWatcher::Reload() {
+  absl::MutexLock lock(&mu_);
+  // One warning per distinct fault, not one per re-read.
+  auto keep_last_good = [&](const std::string& fault, const absl::Status& status) {
+    if (fault != warned_) {
+      log::Warning("tokens file unusable: the last good tokens stay in force",
+                   {{"path", path_},
+                    {"error", std::string(status.message())},
+                    {"tokens", static_cast<int64_t>(authenticator_->token_count())}});
+      warned_ = fault;
+    }
+    return Result::kKeptLastGood;
+  };
+  absl::StatusOr<std::string> text = ReadTokensFile(path_);
+  // Missing or unreadable: a Secret being swapped, a wrong mode.
+  if (!text.ok()) return keep_last_good("unreadable", text.status());
+  if (*text == installed_) {
+    warned_.clear();
+    return Result::kUnchanged;
+  }
+  // An empty file is what a writer that truncates first leaves for a moment:
+  // revoking every token takes a file that says so (a comment line).
+  if (absl::StripAsciiWhitespace(*text).empty()) {
+    return keep_last_good(
+        "empty", absl::InvalidArgumentError("the file is empty (to revoke every token, leave a "
+                                            "comment line in it)"));
+  }
+  absl::StatusOr<TokenStore> tokens = TokenStore::Parse(*text, path_);
+  if (!tokens.ok()) return keep_last_good("malformed:" + *text, tokens.status());
+  const int64_t count = static_cast<int64_t>(tokens->size());
+  authenticator_->SetTokens(*std::move(tokens));
+  installed_ = *std::move(text);
+  warned_.clear();
+  log::Info("tokens reloaded", {{"path", path_}, {"tokens", count}});
+  return Result::kReloaded;
 }
 
 void Authenticator::SetPeerFunds(std::set<std::string> common_names) {
@@ -112,7 +184,8 @@ absl::StatusOr<Principal> Authenticator::Identify(const std::string& authorizati
     if (!absl::StartsWithIgnoreCase(authorization, kBearer)) {
       return absl::UnauthenticatedError("the authorization header must be \"Bearer <token>\"");
     }
-    const TokenEntry* entry = tokens_.Find(authorization.substr(kBearer.size()));
+    const std::shared_ptr<const TokenStore> tokens = Tokens();
+    const TokenEntry* entry = tokens->Find(authorization.substr(kBearer.size()));
     if (entry == nullptr) return absl::UnauthenticatedError("the bearer token is not recognised");
     principal.kind = Principal::Kind::kStaff;
     principal.name = entry->name;

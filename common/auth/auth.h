@@ -67,7 +67,13 @@ class TokenStore {
 class Authenticator {
  public:
   Authenticator(TokenStore tokens, std::set<std::string> trusted_services)
-      : tokens_(std::move(tokens)), trusted_services_(std::move(trusted_services)) {}
+      : trusted_services_(std::move(trusted_services)),
+        tokens_(std::make_shared<const TokenStore>(std::move(tokens))) {}
+
+  // Replaces the staff tokens (the tokens file was re-read): calls identified
+  // from now on see only these. Calls already identified keep their principal.
+  void SetTokens(TokenStore tokens) ABSL_LOCKS_EXCLUDED(mu_);
+  size_t token_count() const ABSL_LOCKS_EXCLUDED(mu_);
 
   // Peer funds may be registered and revoked at run time (network's federation).
   void SetPeerFunds(std::set<std::string> common_names) ABSL_LOCKS_EXCLUDED(mu_);
@@ -81,10 +87,43 @@ class Authenticator {
                                      const std::string& peer_common_name) const;
 
  private:
-  TokenStore tokens_;
+  std::shared_ptr<const TokenStore> Tokens() const ABSL_LOCKS_EXCLUDED(mu_);
+
   std::set<std::string> trusted_services_;
   mutable absl::Mutex mu_;
+  std::shared_ptr<const TokenStore> tokens_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> peer_funds_ ABSL_GUARDED_BY(mu_);
+};
+
+// Keeps an Authenticator's staff tokens in step with the tokens file, so a
+// revoked token is refused, and a new one accepted, without a restart. Reload
+// re-reads the file (a few hundred bytes; the runner calls it every few seconds
+// on its util::Periodic) and installs it when its content changed. A file that
+// cannot be read or parsed, or is empty, changes nothing: the last good set
+// stays in force and one warning is logged per distinct fault, so a deleted,
+// truncated or half-written file never leaves the service with no tokens (or a
+// wrong set). Revoking every token takes a file with only a comment line.
+class TokenFileWatcher {
+ public:
+  enum class Result { kUnchanged, kReloaded, kKeptLastGood };
+
+  // `authenticator` must outlive the watcher. Reads nothing yet.
+  TokenFileWatcher(std::string path, Authenticator* authenticator)
+      : path_(std::move(path)), authenticator_(authenticator) {}
+
+  // The start: the file must be readable and well formed (the error names it).
+  absl::Status Load() ABSL_LOCKS_EXCLUDED(mu_);
+  // Re-reads the file: kReloaded (logged with the number of tokens) when a new
+  // good content was installed, kKeptLastGood while the file is unreadable or
+  // malformed, kUnchanged when it holds the set in force.
+  Result Reload() ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  const std::string path_;
+  Authenticator* const authenticator_;
+  absl::Mutex mu_;
+  std::string installed_ ABSL_GUARDED_BY(mu_);  // the content of the set in force
+  std::string warned_ ABSL_GUARDED_BY(mu_);     // the fault last warned about, "" if none
 };
 
 // The peer certificate's common name, or "" without a verified certificate.

@@ -4,13 +4,17 @@
 #include <sys/time.h>
 
 #include <ctime>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "common/util/log.h"
 #include "common/util/process.h"
 
 namespace cercles::cache {
@@ -168,11 +172,55 @@ redisContext* RedisCache::Acquire() {
   redisContext* ctx = redisConnectWithTimeout(options_.host.c_str(), options_.port,
                                               ToTimeval(options_.connect_timeout_ms));
   if (ctx == nullptr) return nullptr;
-  if (ctx->err != 0 || redisSetTimeout(ctx, ToTimeval(options_.command_timeout_ms)) != REDIS_OK) {
+  if (ctx->err != 0 || redisSetTimeout(ctx, ToTimeval(options_.command_timeout_ms)) != REDIS_OK ||
+      !Authenticate(ctx)) {
     redisFree(ctx);
     return nullptr;
   }
   return ctx;
+}
+
+bool RedisCache::Authenticate(redisContext* ctx) {
+  if (options_.password_file.empty()) return true;
+  std::ifstream in(options_.password_file);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  if (!in.good() && !in.eof()) {
+    ReportAuthFault(absl::StrCat("cannot read the Redis password file \"", options_.password_file,
+                                 "\": the cache is bypassed"));
+    return false;
+  }
+  // A Secret's file may end with a newline; a password never does.
+  const std::string password(absl::StripTrailingAsciiWhitespace(buffer.str()));
+  auto* raw = static_cast<redisReply*>(
+      redisCommand(ctx, "AUTH %b", password.data(), static_cast<size_t>(password.size())));
+  if (raw == nullptr) return false;  // I/O error or timeout: counted as one by the caller
+  const bool accepted = raw->type == REDIS_REPLY_STATUS;
+  std::string error = raw->type == REDIS_REPLY_ERROR && raw->str != nullptr
+                          ? std::string(raw->str, raw->len)
+                          : std::string("unexpected reply");
+  freeReplyObject(raw);
+  if (!accepted) {
+    ReportAuthFault(absl::StrCat("Redis refused the password of \"", options_.password_file, "\" (",
+                                 error, "): the cache is bypassed"));
+    return false;
+  }
+  ReportAuthFault("");
+  return true;
+}
+
+void RedisCache::ReportAuthFault(const std::string& fault) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (fault == auth_fault_) return;
+    auth_fault_ = fault;
+  }
+  if (fault.empty()) {
+    log::Info("redis accepted the cache's credentials: the cache is used again",
+              {{"redis", absl::StrCat(options_.host, ":", options_.port)}});
+  } else {
+    log::Warning(fault, {{"redis", absl::StrCat(options_.host, ":", options_.port)}});
+  }
 }
 
 void RedisCache::Release(redisContext* ctx, bool healthy) {
@@ -245,6 +293,20 @@ std::unique_ptr<RedisCache::Reply> RedisCache::Command(const std::vector<std::st
   reply->integer = raw->integer;
   if (raw->str != nullptr) reply->str.assign(raw->str, raw->len);
   freeReplyObject(raw);
+  if (reply->type == REDIS_REPLY_ERROR &&
+      (absl::StartsWith(reply->str, "NOAUTH") || absl::StartsWith(reply->str, "WRONGPASS"))) {
+    // Redis wants a password we did not give (or no longer takes ours): no
+    // command will pass on this connection, so it counts as Redis being down.
+    ReportAuthFault(options_.password_file.empty()
+                        ? absl::StrCat("Redis requires a password (", reply->str,
+                                       "): the cache is bypassed; give --redis_password_file")
+                        : absl::StrCat("Redis refused the cache's credentials (", reply->str,
+                                       "): the cache is bypassed"));
+    Release(ctx, /*healthy=*/false);
+    breaker_.RecordFailure();
+    if (errors_ != nullptr) errors_->Increment();
+    return nullptr;
+  }
   Release(ctx, /*healthy=*/true);
   // Redis answered, so it is available even if it refused this command.
   breaker_.RecordSuccess();

@@ -7,7 +7,9 @@
 // `failure_threshold` consecutive failures and lets one probe through every
 // `open_interval_ms`, so a down or hung Redis costs callers nothing but a check.
 // The breaker reads time from an injected Clock, so tests step through its
-// interval instead of sleeping.
+// interval instead of sleeping. With a password file every new connection sends
+// AUTH; a refused or missing password is a failure like a down Redis (the cache
+// is bypassed, the breaker trips) and is logged once.
 #ifndef CERCLES_COMMON_CACHE_REDIS_CACHE_H_
 #define CERCLES_COMMON_CACHE_REDIS_CACHE_H_
 
@@ -36,6 +38,10 @@ struct RedisOptions {
   int pool_size = 8;
   int failure_threshold = 3;
   int open_interval_ms = 1000;
+  // A file holding the password Redis requires (its `requirepass`), sent with
+  // AUTH on every new connection. Read at each connect, so a rotated password
+  // is used from the next connection on. Empty: no AUTH.
+  std::string password_file;
 };
 
 // Parses "redis://host:port" (or "host:port"); an empty url disables the cache.
@@ -93,12 +99,18 @@ class RedisCache {
   // Runs one command on a pooled context; nullptr reply on failure.
   std::unique_ptr<Reply> Command(const std::vector<std::string>& argv);
   redisContext* Acquire();
+  // AUTH on a new connection; false (and one warning per distinct fault) when
+  // the password file cannot be read or Redis refuses the password.
+  bool Authenticate(redisContext* ctx);
+  // Logs a fault of the cache's credentials once, until it clears.
+  void ReportAuthFault(const std::string& fault) ABSL_LOCKS_EXCLUDED(mu_);
   void Release(redisContext* ctx, bool healthy);
 
   const RedisOptions options_;
   CircuitBreaker breaker_;
   absl::Mutex mu_;
   std::vector<redisContext*> idle_ ABSL_GUARDED_BY(mu_);
+  std::string auth_fault_ ABSL_GUARDED_BY(mu_);  // the last logged, "" once cleared
   observability::Counter* hits_ = nullptr;
   observability::Counter* misses_ = nullptr;
   observability::Counter* errors_ = nullptr;

@@ -229,13 +229,38 @@ void ServerRunner::Shutdown() {
 
 absl::Status ServerRunner::Init() {
   CERCLES_RETURN_IF_ERROR(ValidateServerOptions(options_));
-  auth::TokenStore tokens;
-  if (!options_.tokens_file.empty()) {
-    CERCLES_ASSIGN_OR_RETURN(tokens, auth::TokenStore::LoadFile(options_.tokens_file));
-  }
   authenticator_ =
-      std::make_unique<auth::Authenticator>(std::move(tokens), options_.trusted_services);
+      std::make_unique<auth::Authenticator>(auth::TokenStore(), options_.trusted_services);
   authorizer_ = std::make_unique<auth::Authorizer>(authenticator_.get());
+  if (!options_.tokens_file.empty()) {
+    token_file_ =
+        std::make_unique<auth::TokenFileWatcher>(options_.tokens_file, authenticator_.get());
+    CERCLES_RETURN_IF_ERROR(token_file_->Load());
+    metrics_.AddCallbackGauge(
+        "cercles_auth_tokens", "Staff tokens in force (the tokens file).",
+        [a = authenticator_.get()] { return static_cast<double>(a->token_count()); });
+    if (options_.tokens_refresh > absl::ZeroDuration()) {
+      const std::string help =
+          "Re-reads of the tokens file by result: reloaded (a new set in force), "
+          "kept_last_good (unreadable, malformed or empty: the previous set stays).";
+      observability::Counter* reloaded =
+          metrics_.GetCounter("cercles_auth_token_reloads_total", help, {{"result", "reloaded"}});
+      observability::Counter* kept = metrics_.GetCounter("cercles_auth_token_reloads_total", help,
+                                                         {{"result", "kept_last_good"}});
+      token_refresher_.Start(options_.tokens_refresh, [this, reloaded, kept] {
+        switch (token_file_->Reload()) {
+          case auth::TokenFileWatcher::Result::kReloaded:
+            reloaded->Increment();
+            break;
+          case auth::TokenFileWatcher::Result::kKeptLastGood:
+            kept->Increment();
+            break;
+          case auth::TokenFileWatcher::Result::kUnchanged:
+            break;
+        }
+      });
+    }
+  }
   observability::RegisterProcessMetrics(&metrics_);
   handlers_ = std::make_unique<HandlerPool>(
       options_.handler_threads > 0 ? options_.handler_threads : HandlerPool::DefaultThreads(),
@@ -451,12 +476,31 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ChannelOptions&
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   if (options.insecure) {
     credentials = grpc::InsecureChannelCredentials();
+  } else if (options.tls.ca.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("a CA file is needed to verify ", options.address, " (or use insecure)"));
+  } else if (options.tls_refresh > absl::ZeroDuration()) {
+    // The files are watched, as the server's are: connections opened after a
+    // renewal present the new certificate and trust the new CA bundle.
+    CERCLES_RETURN_IF_ERROR(config::RequireReadableFile("tls_ca", options.tls.ca));
+    const auto refresh_s =
+        static_cast<unsigned int>(std::max<int64_t>(1, absl::ToInt64Seconds(options.tls_refresh)));
+    std::shared_ptr<gx::CertificateProviderInterface> provider;
+    if (options.tls.cert.empty()) {
+      provider = std::make_shared<gx::FileWatcherCertificateProvider>(options.tls.ca, refresh_s);
+    } else {
+      CERCLES_RETURN_IF_ERROR(config::RequireReadableFile("tls_cert", options.tls.cert));
+      CERCLES_RETURN_IF_ERROR(config::RequireReadableFile("tls_key", options.tls.key));
+      provider = std::make_shared<gx::FileWatcherCertificateProvider>(
+          options.tls.key, options.tls.cert, options.tls.ca, refresh_s);
+    }
+    gx::TlsChannelCredentialsOptions tls;
+    tls.set_certificate_provider(std::move(provider));
+    tls.watch_root_certs();
+    if (!options.tls.cert.empty()) tls.watch_identity_key_cert_pairs();
+    credentials = gx::TlsCredentials(tls);
   } else {
     grpc::SslCredentialsOptions ssl;
-    if (options.tls.ca.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("a CA file is needed to verify ", options.address, " (or use insecure)"));
-    }
     CERCLES_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFile(options.tls.ca));
     if (!options.tls.cert.empty()) {
       CERCLES_ASSIGN_OR_RETURN(ssl.pem_cert_chain, ReadFile(options.tls.cert));

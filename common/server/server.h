@@ -21,6 +21,7 @@
 #include "common/observability/metrics.h"
 #include "common/server/handler_pool.h"
 #include "common/server/rpc_metrics.h"
+#include "common/util/periodic.h"
 
 namespace cercles::server {
 
@@ -39,9 +40,12 @@ struct ServerOptions {
   // service reports. Empty: none.
   std::string health_listen;
   TlsFiles tls;
-  bool insecure = false;                   // plaintext, only when asked for explicitly
-  bool require_client_cert = false;        // refuse TLS handshakes without a client certificate
-  std::string tokens_file;                 // staff bearer tokens (hashed)
+  bool insecure = false;             // plaintext, only when asked for explicitly
+  bool require_client_cert = false;  // refuse TLS handshakes without a client certificate
+  std::string tokens_file;           // staff bearer tokens (hashed)
+  // How often the tokens file is re-read, so a revoked token is refused (and a
+  // new one accepted) without a restart. Zero: read once at start.
+  absl::Duration tokens_refresh = absl::Seconds(5);
   std::set<std::string> trusted_services;  // certificate CNs that are our own services
   absl::Duration shutdown_grace = absl::Seconds(10);
   // How often certificate, key and CA files are re-read, so rotated certificates
@@ -114,6 +118,8 @@ class ServerRunner {
   std::unique_ptr<observability::MetricsHttpServer> metrics_server_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<auth::Authorizer> authorizer_;
+  std::unique_ptr<auth::TokenFileWatcher> token_file_;
+  util::Periodic token_refresher_;  // re-reads token_file_; stopped before it goes
   std::vector<grpc::Service*> services_;
   std::vector<const google::protobuf::ServiceDescriptor*> service_descriptors_;
   std::unique_ptr<RpcMetrics> call_metrics_;  // outlives server_ (declared before it)
@@ -135,6 +141,10 @@ struct ChannelOptions {
   TlsFiles tls;  // ca verifies the server; cert/key are our client identity
   bool insecure = false;
   std::string server_name_override;  // e.g. "membership" when dialling an IP
+  // How often the cert, key and CA files are re-read: a renewed client
+  // certificate or CA is used for the channel's new connections without a
+  // restart (gRPC's file-watcher certificate provider). Zero: read once.
+  absl::Duration tls_refresh = absl::ZeroDuration();
   // grpc_client_* metrics of the channel's calls go here (none when null); must
   // outlive the channel.
   observability::Registry* metrics = nullptr;

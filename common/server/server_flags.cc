@@ -28,6 +28,10 @@ ABSL_FLAG(bool, insecure, false, "Serve and call in plaintext (development only;
 ABSL_FLAG(bool, require_client_cert, false, "Refuse TLS clients without a certificate");
 ABSL_FLAG(std::string, tokens_file, "",
           "Staff bearer tokens, one '<sha256 hex> <admin|advisor> <name>' line each");
+ABSL_FLAG(int64_t, tokens_refresh_s, 5,
+          "Re-read --tokens_file this often (seconds): a revoked token is refused, a new one "
+          "accepted, without a restart (an unreadable or malformed file keeps the last good "
+          "set); 0 reads it once at start");
 ABSL_FLAG(std::string, trusted_services, "",
           "Comma-separated certificate common names of this deployment's services");
 ABSL_FLAG(int64_t, shutdown_grace_ms, 10000,
@@ -71,6 +75,12 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const std::string& name) {
   o.insecure = absl::GetFlag(FLAGS_insecure);
   o.require_client_cert = absl::GetFlag(FLAGS_require_client_cert);
   o.tokens_file = absl::GetFlag(FLAGS_tokens_file);
+  const int64_t tokens_refresh_s = absl::GetFlag(FLAGS_tokens_refresh_s);
+  if (tokens_refresh_s < 0 || tokens_refresh_s > 86400) {
+    return absl::InvalidArgumentError(
+        "--tokens_refresh_s (CERCLES_TOKENS_REFRESH_S) must be from 0 to 86400");
+  }
+  o.tokens_refresh = absl::Seconds(tokens_refresh_s);
   for (absl::string_view cn :
        absl::StrSplit(absl::GetFlag(FLAGS_trusted_services), ',', absl::SkipWhitespace())) {
     o.trusted_services.insert(std::string(cn));
@@ -130,6 +140,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelToService(const ServerOpti
   options.tls = self.tls;
   options.insecure = self.insecure;
   options.server_name_override = server_name;
+  options.tls_refresh = self.tls_refresh;
   return MakeChannel(options);
 }
 

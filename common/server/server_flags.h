@@ -13,7 +13,7 @@ namespace cercles::server {
 
 // Builds options from --listen, --metrics_listen, --health_listen, --max_connection_age_s,
 // --tls_cert, --tls_key, --tls_ca,
-// --insecure, --require_client_cert, --tokens_file, --trusted_services,
+// --insecure, --require_client_cert, --tokens_file, --tokens_refresh_s, --trusted_services,
 // --shutdown_grace_ms, --tls_refresh_s, --handler_threads, after ParseFlagsWithEnv. Validated.
 absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const std::string& name);
 

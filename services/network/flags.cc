@@ -21,6 +21,10 @@ ABSL_FLAG(int64_t, outbox_poll_ms, 1000,
           "generation)");
 ABSL_FLAG(std::string, redis_url, "",
           "redis://host:port of the cache (empty: no cache, every query reads the store)");
+ABSL_FLAG(std::string, redis_password_file, "",
+          "File holding the password Redis requires (its requirepass), sent with AUTH on every "
+          "new connection and re-read for each, so a rotated password needs no restart "
+          "(empty: no AUTH). A file, never the password itself on the command line");
 ABSL_FLAG(int64_t, cache_ttl_ms, 60000, "Time to live of every cache entry");
 ABSL_FLAG(int64_t, redis_timeout_ms, 50, "Redis command timeout (connect timeout is twice it)");
 ABSL_FLAG(int32_t, redis_pool_size, 64,
@@ -92,6 +96,11 @@ absl::StatusOr<std::optional<cache::RedisOptions>> RedisOptionsFromFlags() {
   options.port = parsed->port;
   options.command_timeout_ms = redis_timeout_ms;
   options.connect_timeout_ms = 2 * redis_timeout_ms;
+  options.password_file = absl::GetFlag(FLAGS_redis_password_file);
+  if (!options.password_file.empty()) {
+    CERCLES_RETURN_IF_ERROR(
+        config::RequireReadableFile("redis_password_file", options.password_file));
+  }
   options.pool_size = absl::GetFlag(FLAGS_redis_pool_size);
   if (options.pool_size < 1 || options.pool_size > 1024) {
     return absl::InvalidArgumentError(

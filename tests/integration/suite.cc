@@ -132,7 +132,8 @@ absl::Status Suite::Start() {
     }
   }
   if (options_.with_redis) {
-    absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start();
+    absl::StatusOr<std::unique_ptr<RedisServer>> redis =
+        RedisServer::Start(options_.redis_requirepass);
     if (!redis.ok()) return redis.status();
     redis_ = *std::move(redis);
   }

@@ -44,6 +44,8 @@ class Suite {
     Engine engine = Engine::kSqlite;
     std::string fund_id = "fund-test";
     bool with_redis = true;
+    // Non-empty: the suite's Redis requires this password (requirepass).
+    std::string redis_requirepass;
     int64_t shutdown_grace_ms = 5000;
     // More command-line flags per service, e.g. {"network", {"--federation_cert=..."}}.
     std::map<std::string, std::vector<std::string>> extra_flags;

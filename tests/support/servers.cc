@@ -56,7 +56,8 @@ bool RedisAnswersPing(int port) {
     pollfd pfd{fd, POLLIN, 0};
     char buf[16] = {};
     if (::poll(&pfd, 1, 500) == 1 && ::recv(fd, buf, sizeof(buf) - 1, 0) > 0) {
-      ok = absl::StartsWith(buf, "+PONG");
+      // A server that wants a password answers NOAUTH: it serves commands too.
+      ok = absl::StartsWith(buf, "+PONG") || absl::StartsWith(buf, "-NOAUTH");
     }
   }
   ::close(fd);
@@ -68,14 +69,14 @@ bool RedisAnswersPing(int port) {
 // ---------------------------------------------------------------------------
 // RedisServer
 
-absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start() {
+absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(const std::string& requirepass) {
   const std::string binary = FindRedisServer();
   if (binary.empty()) {
     return absl::NotFoundError("redis-server not found on PATH nor at /usr/bin/redis-server");
   }
   const std::string dir = MakeTempDir("cercles-redis-");
   if (dir.empty()) return absl::InternalError("RedisServer: cannot create a temporary folder");
-  std::unique_ptr<RedisServer> server(new RedisServer(binary, dir));
+  std::unique_ptr<RedisServer> server(new RedisServer(binary, dir, requirepass));
   // FreePort is racy (another test may grab the port first): try a few.
   absl::Status status;
   for (int attempt = 0; attempt < 5; ++attempt) {
@@ -92,6 +93,10 @@ absl::Status RedisServer::Launch(int port) {
   options.argv = {binary_,  "--save",    "",       "--appendonly",       "no",
                   "--bind", "127.0.0.1", "--port", std::to_string(port), "--dir",
                   dir_};
+  if (!requirepass_.empty()) {
+    options.argv.push_back("--requirepass");
+    options.argv.push_back(requirepass_);
+  }
   options.log_path = dir_ + "/redis.log";
   options.working_dir = dir_;
   absl::StatusOr<std::unique_ptr<Process>> process = Process::Start(std::move(options));

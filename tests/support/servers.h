@@ -17,8 +17,9 @@ namespace cercles::testing {
 class RedisServer {
  public:
   // Uses redis-server from $PATH, else /usr/bin/redis-server; returns once the
-  // server answers PING.
-  static absl::StatusOr<std::unique_ptr<RedisServer>> Start();
+  // server answers PING. A non-empty `requirepass` makes it refuse every
+  // command but AUTH until that password is given (redis `requirepass`).
+  static absl::StatusOr<std::unique_ptr<RedisServer>> Start(const std::string& requirepass = "");
   ~RedisServer();
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
@@ -38,11 +39,13 @@ class RedisServer {
   std::string ReadLog() const;
 
  private:
-  RedisServer(std::string binary, std::string dir) : binary_(binary), dir_(dir) {}
+  RedisServer(std::string binary, std::string dir, std::string requirepass)
+      : binary_(std::move(binary)), dir_(std::move(dir)), requirepass_(std::move(requirepass)) {}
   absl::Status Launch(int port);
 
   const std::string binary_;
   const std::string dir_;
+  const std::string requirepass_;
   int port_ = 0;
   bool paused_ = false;
   std::unique_ptr<Process> process_;

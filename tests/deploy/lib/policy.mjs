@@ -30,7 +30,8 @@ const REQUIRED_ENV = {
   lending: ["CERCLES_MEMBERSHIP_ADDRESS"],
   network: ["CERCLES_MEMBERSHIP_ADDRESS", "CERCLES_LENDING_ADDRESS", "CERCLES_REDIS_URL"],
 };
-const FILE_ENV = ["CERCLES_TLS_CERT", "CERCLES_TLS_KEY", "CERCLES_TLS_CA", "CERCLES_TOKENS_FILE"];
+const FILE_ENV = ["CERCLES_TLS_CERT", "CERCLES_TLS_KEY", "CERCLES_TLS_CA", "CERCLES_TOKENS_FILE",
+  "CERCLES_REDIS_PASSWORD_FILE"];
 
 // --- helpers -------------------------------------------------------------------
 

@@ -24,6 +24,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/access_matrix.h"
+#include "tests/support/process.h"
 #include "tests/support/status_matchers.h"
 
 namespace cercles::auth {
@@ -300,6 +301,80 @@ TEST_F(AuthenticatorTest, NoCredentialsIsAnonymous) {
   auto p = authenticator_.Identify("", "");
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->kind, Principal::Kind::kAnonymous);
+}
+
+// The tokens file re-read at run time: a new set replaces the old one whole, and
+// a file that cannot be read or parsed never replaces the last good set.
+class TokenFileWatcherTest : public ::testing::Test {
+ protected:
+  TokenFileWatcherTest()
+      : dir_(cercles::testing::MakeTempDir("tokens")),
+        path_(dir_ + "/tokens.txt"),
+        authenticator_(TokenStore(), {}),
+        watcher_(path_, &authenticator_) {}
+  ~TokenFileWatcherTest() override { std::filesystem::remove_all(dir_); }
+
+  // Writes the file the way a Secret update does: a new file renamed in.
+  void Write(const std::string& text) {
+    std::ofstream(path_ + ".tmp") << text;
+    std::filesystem::rename(path_ + ".tmp", path_);
+  }
+  bool Accepted(const std::string& token) {
+    return authenticator_.Identify(absl::StrCat("Bearer ", token), "").ok();
+  }
+
+  const std::string dir_;
+  const std::string path_;
+  Authenticator authenticator_;
+  TokenFileWatcher watcher_;
+};
+
+TEST_F(TokenFileWatcherTest, ANewSetReplacesTheOldOneWhole) {
+  Write(absl::StrCat(Sha256Hex("old"), " admin alice\n"));
+  ASSERT_TRUE(watcher_.Load().ok());
+  EXPECT_TRUE(Accepted("old"));
+  EXPECT_EQ(watcher_.Reload(), TokenFileWatcher::Result::kUnchanged);
+  Write(absl::StrCat(Sha256Hex("new"), " advisor bob\n"));
+  EXPECT_EQ(watcher_.Reload(), TokenFileWatcher::Result::kReloaded);
+  EXPECT_FALSE(Accepted("old"));
+  EXPECT_TRUE(Accepted("new"));
+  EXPECT_EQ(authenticator_.token_count(), 1u);
+  EXPECT_EQ(watcher_.Reload(), TokenFileWatcher::Result::kUnchanged);
+}
+
+TEST_F(TokenFileWatcherTest, AnUnreadableOrMalformedFileKeepsTheLastGoodSet) {
+  Write(absl::StrCat(Sha256Hex("good"), " admin alice\n"));
+  ASSERT_TRUE(watcher_.Load().ok());
+  // Half written: one good line, one cut short. Nothing of it is taken.
+  Write(absl::StrCat(Sha256Hex("other"), " admin carol\n", Sha256Hex("x").substr(0, 20)));
+  EXPECT_EQ(watcher_.Reload(), TokenFileWatcher::Result::kKeptLastGood);
+  EXPECT_EQ(watcher_.Reload(), TokenFileWatcher::Result::kKeptLastGood);
+  EXPECT_TRUE(Accepted("good"));
+  EXPECT_FALSE(Accepted("other"));
+  // Deleted (a Secret being swapped): still the last good set, never an empty one.
+  std::filesystem::remove(path_);
+  EXPECT_EQ(watcher_.Reload(), TokenFileWatcher::Result::kKeptLastGood);
+  EXPECT_TRUE(Accepted("good"));
+  EXPECT_EQ(authenticator_.token_count(), 1u);
+  // Empty (a writer that truncates first): the last good set too.
+  Write("");
+  EXPECT_EQ(watcher_.Reload(), TokenFileWatcher::Result::kKeptLastGood);
+  EXPECT_TRUE(Accepted("good"));
+  // A file that says so revokes every token.
+  Write("# every token revoked\n");
+  EXPECT_EQ(watcher_.Reload(), TokenFileWatcher::Result::kReloaded);
+  EXPECT_FALSE(Accepted("good"));
+  // Good again: taken.
+  Write(absl::StrCat(Sha256Hex("good"), " admin alice\n"));
+  EXPECT_EQ(watcher_.Reload(), TokenFileWatcher::Result::kReloaded);
+  EXPECT_TRUE(Accepted("good"));
+}
+
+TEST_F(TokenFileWatcherTest, TheStartNeedsAGoodFile) {
+  EXPECT_THAT(watcher_.Load(), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(path_)));
+  Write("abc admin eve\n");
+  EXPECT_THAT(watcher_.Load(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("64 lower-case hex")));
 }
 
 }  // namespace

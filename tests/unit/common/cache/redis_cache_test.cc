@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -372,6 +373,84 @@ TEST_F(RedisCacheTest, RestartWithoutInterveningCallsCostsOneError) {
   cache_->Set("k", "again", milliseconds(10000));
   EXPECT_EQ(cache_->Get("k"), "again");
   EXPECT_EQ(Requests("error"), 1);
+}
+
+// A Redis that requires a password (requirepass): the cache sends AUTH from its
+// password file on every new connection. A missing or wrong password is an
+// outage like a down Redis (misses, the breaker trips, the caller is answered
+// from the store); the right one gives hits; the file is read at each connect,
+// so a corrected (rotated) password is used without a new client.
+class RedisAuthTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = RedisServer::Start("s3cret-pass");
+    ASSERT_TRUE(server.ok()) << server.status();
+    redis_ = std::move(*server);
+    dir_ = ::cercles::testing::MakeTempDir("redis-auth");
+    ASSERT_FALSE(dir_.empty());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<RedisCache> Cache(const std::string& password_file) {
+    RedisOptions options;
+    options.port = redis_->port();
+    options.command_timeout_ms = 200;
+    options.failure_threshold = 3;
+    options.open_interval_ms = 300;
+    options.password_file = password_file;
+    return std::make_unique<RedisCache>(options, &registry_, &clock_);
+  }
+  std::string PasswordFile(const std::string& name, const std::string& password) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path) << password << "\n";  // as a Secret's file may end
+    return path;
+  }
+  double Requests(const std::string& result) {
+    return registry_.GetCounter("cercles_cache_requests_total", "", {{"result", result}})->value();
+  }
+
+  FakeClock clock_{absl::UnixEpoch()};
+  observability::Registry registry_;
+  std::unique_ptr<RedisServer> redis_;
+  std::string dir_;
+};
+
+TEST_F(RedisAuthTest, TheRightPasswordGivesHits) {
+  auto cache = Cache(PasswordFile("right", "s3cret-pass"));
+  cache->Set("k", "v", milliseconds(10000));
+  EXPECT_EQ(cache->Get("k"), "v");
+  EXPECT_EQ(Requests("hit"), 1);
+  EXPECT_EQ(Requests("error"), 0);
+  EXPECT_TRUE(cache->Ping());
+}
+
+TEST_F(RedisAuthTest, AMissingOrWrongPasswordBypassesTheCacheLikeAnOutage) {
+  for (const std::string& file :
+       {std::string(), PasswordFile("wrong", "not-it"), dir_ + "/no-such-file"}) {
+    SCOPED_TRACE(file.empty() ? "no password file" : file);
+    auto cache = Cache(file);
+    cache->Set("k", "v", milliseconds(10000));
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(cache->Get("k"), std::nullopt);
+    EXPECT_FALSE(cache->Ping());
+  }
+  EXPECT_EQ(Requests("hit"), 0);
+  EXPECT_EQ(Requests("miss"), 0);  // never a miss: Redis was not asked
+  // Counted as errors until the breaker opens, then refused without a call.
+  EXPECT_GE(Requests("error"), 9);
+  EXPECT_GE(Requests("short_circuit"), 3);
+  // Nothing was written without the password.
+  EXPECT_EQ(Cache(PasswordFile("right", "s3cret-pass"))->Get("k"), std::nullopt);
+}
+
+TEST_F(RedisAuthTest, ACorrectedPasswordFileIsUsedFromTheNextConnection) {
+  const std::string file = PasswordFile("live", "old-pass");
+  auto cache = Cache(file);
+  for (int i = 0; i < 3; ++i) cache->Set("k", "v", milliseconds(10000));
+  EXPECT_EQ(cache->Get("k"), std::nullopt);  // the breaker is open
+  PasswordFile("live", "s3cret-pass");
+  clock_.Advance(absl::Milliseconds(301));  // the breaker lets a probe through
+  cache->Set("k", "v", milliseconds(10000));
+  EXPECT_EQ(cache->Get("k"), "v");
 }
 
 TEST(RedisCacheUnreachableTest, NothingListeningIsAMissNotACrash) {
