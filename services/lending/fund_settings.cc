@@ -177,8 +177,8 @@ absl::Status ValidateSettings(const FundSettings& settings) {
                      static_cast<int>(settings.circle_guarantors)));
   }
   for (const auto& [field, grace] :
-       {std::pair{"default_grace_on_principal", settings.default_grace_on_principal},
-        std::pair{"default_grace_on_interest", settings.default_grace_on_interest}}) {
+       {std::pair{"default_grace_on_principal_instalments", settings.default_grace_on_principal},
+        std::pair{"default_grace_on_interest_instalments", settings.default_grace_on_interest}}) {
     if (grace < 0 || grace > kMaxGraceInstalments) {
       return absl::InvalidArgumentError(absl::StrCat(
           field, " must lie in 0..", kMaxGraceInstalments, " instalments, got ", grace));
@@ -266,8 +266,10 @@ std::vector<SettingChange> DiffSettings(const FundSettings& old_settings,
           n.max_active_loans_per_person);
   add(o.circle_guarantors != n.circle_guarantors, "circle_guarantors",
       CircleGuarantorsName(o.circle_guarantors), CircleGuarantorsName(n.circle_guarantors));
-  add_int("default_grace_on_principal", o.default_grace_on_principal, n.default_grace_on_principal);
-  add_int("default_grace_on_interest", o.default_grace_on_interest, n.default_grace_on_interest);
+  add_int("default_grace_on_principal_instalments", o.default_grace_on_principal,
+          n.default_grace_on_principal);
+  add_int("default_grace_on_interest_instalments", o.default_grace_on_interest,
+          n.default_grace_on_interest);
   add_int("arrears_tolerance_cents", o.arrears_tolerance_cents, n.arrears_tolerance_cents);
   return changes;
 }

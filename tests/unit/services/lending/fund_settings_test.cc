@@ -195,9 +195,9 @@ TEST(FundSettingsTest, EveryRuleIsNamed) {
        "circle_guarantors must be CIRCLE_GUARANTORS_WHOLE_CIRCLE (or unset) or "
        "CIRCLE_GUARANTORS_EXCEPT_NO_VOTERS, got 5"},
       {"negative grace on principal", [](FundSettings& s) { s.default_grace_on_principal = -1; },
-       "default_grace_on_principal must lie in 0..52 instalments, got -1"},
+       "default_grace_on_principal_instalments must lie in 0..52 instalments, got -1"},
       {"long grace on interest", [](FundSettings& s) { s.default_grace_on_interest = 53; },
-       "default_grace_on_interest must lie in 0..52 instalments, got 53"},
+       "default_grace_on_interest_instalments must lie in 0..52 instalments, got 53"},
       {"negative tolerance", [](FundSettings& s) { s.arrears_tolerance_cents = -1; },
        "arrears_tolerance_cents must lie in 0..10000, got -1"},
       {"large tolerance", [](FundSettings& s) { s.arrears_tolerance_cents = 10001; },
@@ -288,9 +288,9 @@ TEST(FundSettingsTest, DiffNamesEveryFieldWithBothValues) {
       {[](FundSettings& s) { s.circle_guarantors = CircleGuarantors::kExceptNoVoters; },
        {"circle_guarantors", "WHOLE_CIRCLE", "EXCEPT_NO_VOTERS"}},
       {[](FundSettings& s) { s.default_grace_on_principal = 2; },
-       {"default_grace_on_principal", "0", "2"}},
+       {"default_grace_on_principal_instalments", "0", "2"}},
       {[](FundSettings& s) { s.default_grace_on_interest = 1; },
-       {"default_grace_on_interest", "0", "1"}},
+       {"default_grace_on_interest_instalments", "0", "1"}},
       {[](FundSettings& s) { s.arrears_tolerance_cents = 500; },
        {"arrears_tolerance_cents", "0", "500"}},
   };
