@@ -57,9 +57,13 @@ bool SettledOn(const InstalmentPosition& instalment, absl::CivilDay day) {
   return !instalment.cleared_on.has_value() || *instalment.cleared_on <= day;
 }
 
+bool WithinTolerance(const InstalmentPosition& instalment, int64_t tolerance_cents) {
+  return !instalment.fully_paid() && instalment.outstanding_cents() < tolerance_cents;
+}
+
 bool LateOn(const InstalmentPosition& instalment, absl::CivilDay day, int64_t tolerance_cents) {
   if (instalment.due >= day || SettledOn(instalment, day)) return false;
-  return instalment.fully_paid() || instalment.outstanding_cents() >= tolerance_cents;
+  return !WithinTolerance(instalment, tolerance_cents);
 }
 
 absl::StatusOr<ArrearsStatus> ClassifyArrears(const LoanPosition& position, absl::CivilDay as_of,

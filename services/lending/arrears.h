@@ -48,6 +48,10 @@ bool SettledOn(const InstalmentPosition& instalment, absl::CivilDay day);
 // tolerance or more, it is. An instalment paid in full after the day was wholly unpaid on
 // it, whatever the tolerance. A tolerance of 0 makes every instalment not settled late.
 bool LateOn(const InstalmentPosition& instalment, absl::CivilDay day, int64_t tolerance_cents);
+// Whether what is still unpaid on the instalment is more than nothing and less than the
+// tolerance: it will never make the instalment late. Loan.next_unpaid_due_date passes
+// over such an instalment, so days past due counted from it (by the network) agree.
+bool WithinTolerance(const InstalmentPosition& instalment, int64_t tolerance_cents);
 
 struct ArrearsStatus {
   // Days from the due date of the oldest late instalment (LateOn) to the as-of date; 0

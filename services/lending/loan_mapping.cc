@@ -149,7 +149,10 @@ v1::Loan ToProto(const LoanRecord& loan, const LoanPosition& position, absl::Civ
   if (loan.state == LoanState::kActive) {
     FillArrears(position, as_of, settings, &out);
     for (const InstalmentPosition& instalment : position) {
-      if (instalment.fully_paid()) continue;
+      if (instalment.fully_paid() ||
+          WithinTolerance(instalment, settings.arrears_tolerance_cents)) {
+        continue;
+      }
       *out.mutable_next_unpaid_due_date() = api::DateFromDay(instalment.due);
       break;
     }

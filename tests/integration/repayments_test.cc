@@ -706,6 +706,9 @@ TEST_P(RepaymentsTest, GraceAndToleranceAgreeInTheScheduleTheLoanAndThePortfolio
     EXPECT_EQ(got.arrears().days_past_due(), late ? FundToday() - due_3 : 0);
     EXPECT_EQ(got.arrears().amount_in_arrears().minor_units(), late ? 499 : 0);
     EXPECT_EQ(got.arrears().bucket_label(), late ? "1-30" : "CURRENT");
+    // What the network counts days past due from agrees.
+    EXPECT_EQ(FromDate(got.next_unpaid_due_date()),
+              late ? due_3 : FromDate(schedule.instalments(3).due_date()));
     lv1::GetPortfolioReportResponse report;
     grpc::Status got_report =
         lending_->GetPortfolioReport(Admin().get(), lv1::GetPortfolioReportRequest(), &report);

@@ -198,6 +198,7 @@ TEST(ArrearsTest, AnInstalmentShortByLessThanTheToleranceIsNotLate) {
         ClassifyArrears(position, feb10, ArrearsBucketBounds{}, tolerance);
     ASSERT_TRUE(status.ok()) << status.status();
     EXPECT_EQ(LateOn(position[0], feb10, tolerance), late);
+    EXPECT_EQ(WithinTolerance(position[0], tolerance), !late);
     EXPECT_EQ(status->days_past_due, late ? 10 : 0);
     EXPECT_EQ(status->bucket, late ? ArrearsBucket::kFirst : ArrearsBucket::kCurrent);
     EXPECT_EQ(status->amount_in_arrears_cents, late ? 8699 - paid : 0);
@@ -229,6 +230,7 @@ TEST(ArrearsTest, TheToleranceIsPerInstalmentAndNeverCoversOnePaidLate) {
   Pay(&late, 8699, absl::CivilDay(2024, 2, 20));
   EXPECT_TRUE(LateOn(late[0], absl::CivilDay(2024, 2, 10), 100000));
   EXPECT_FALSE(LateOn(late[0], absl::CivilDay(2024, 2, 20), 0));
+  EXPECT_FALSE(WithinTolerance(late[0], 100000));  // nothing unpaid: nothing to tolerate
   EXPECT_THAT(
       ClassifyArrears(late, absl::CivilDay(2024, 2, 10), ArrearsBucketBounds{}, -1).status(),
       StatusIs(absl::StatusCode::kInvalidArgument,
