@@ -57,14 +57,28 @@ bool SettledOn(const InstalmentPosition& instalment, absl::CivilDay day) {
   return !instalment.cleared_on.has_value() || *instalment.cleared_on <= day;
 }
 
+bool WithinTolerance(const InstalmentPosition& instalment, int64_t tolerance_cents) {
+  return !instalment.fully_paid() && instalment.outstanding_cents() < tolerance_cents;
+}
+
+bool LateOn(const InstalmentPosition& instalment, absl::CivilDay day, int64_t tolerance_cents) {
+  if (instalment.due >= day || SettledOn(instalment, day)) return false;
+  return !WithinTolerance(instalment, tolerance_cents);
+}
+
 absl::StatusOr<ArrearsStatus> ClassifyArrears(const LoanPosition& position, absl::CivilDay as_of,
-                                              const ArrearsBucketBounds& bounds) {
+                                              const ArrearsBucketBounds& bounds,
+                                              int64_t tolerance_cents) {
   if (absl::Status status = ValidateBucketBounds(bounds); !status.ok()) return status;
   if (absl::Status status = ValidatePosition(position); !status.ok()) return status;
+  if (tolerance_cents < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("tolerance_cents must not be negative, got ", tolerance_cents));
+  }
   ArrearsStatus arrears;
   for (const InstalmentPosition& p : position) {
     if (p.due >= as_of) break;  // in due-date order: the rest are not late either
-    if (SettledOn(p, as_of)) continue;
+    if (!LateOn(p, as_of, tolerance_cents)) continue;
     arrears.amount_in_arrears_cents += p.outstanding_cents();
     if (!arrears.oldest_unpaid_due.has_value()) {
       arrears.oldest_unpaid_due = p.due;

@@ -41,20 +41,33 @@ ArrearsBucket BucketFor(int32_t days_past_due, const ArrearsBucketBounds& bounds
 // cleared after the as-of date was still late on it.
 bool SettledOn(const InstalmentPosition& instalment, absl::CivilDay day);
 
+// An instalment is late on a day when it fell due before that day, is not settled on it
+// (SettledOn), and what is still unpaid on it is not below the fund's arrears tolerance
+// (FundSettings::arrears_tolerance_cents): an instalment short by less than the tolerance
+// (a few cents or dollars of rounding or change) is not counted late; short by the
+// tolerance or more, it is. An instalment paid in full after the day was wholly unpaid on
+// it, whatever the tolerance. A tolerance of 0 makes every instalment not settled late.
+bool LateOn(const InstalmentPosition& instalment, absl::CivilDay day, int64_t tolerance_cents);
+// Whether what is still unpaid on the instalment is more than nothing and less than the
+// tolerance: it will never make the instalment late. Loan.next_unpaid_due_date passes
+// over such an instalment, so days past due counted from it (by the network) agree.
+bool WithinTolerance(const InstalmentPosition& instalment, int64_t tolerance_cents);
+
 struct ArrearsStatus {
-  // Days from the due date of the oldest instalment not settled on the as-of date
-  // (SettledOn), among those due before it, to the as-of date; 0 when none is (an
-  // instalment due on the as-of day is not yet late).
+  // Days from the due date of the oldest late instalment (LateOn) to the as-of date; 0
+  // when none is (an instalment due on the as-of day is not yet late).
   int32_t days_past_due = 0;
   ArrearsBucket bucket = ArrearsBucket::kCurrent;
-  // Principal and interest owed now (what has been paid, whenever it was) on the
-  // instalments due before the as-of date.
+  // Principal and interest owed now (what has been paid, whenever it was) on the late
+  // instalments (an amount within the tolerance is not in arrears).
   int64_t amount_in_arrears_cents = 0;
   std::optional<absl::CivilDay> oldest_unpaid_due;
 };
 
+// INVALID_ARGUMENT for malformed bounds, a malformed position or a negative tolerance.
 absl::StatusOr<ArrearsStatus> ClassifyArrears(const LoanPosition& position, absl::CivilDay as_of,
-                                              const ArrearsBucketBounds& bounds = {});
+                                              const ArrearsBucketBounds& bounds = {},
+                                              int64_t tolerance_cents = 0);
 
 // Whether a closed loan was repaid on time: no instalment cleared more than
 // `tolerance_days` after its due date (early is on time). An instalment with nothing due

@@ -210,7 +210,8 @@ grpc::ServerUnaryReactor* LendingService::GetPortfolioReport(
                                  LoadPortfolio(*tx, scope, journal, as_of));
         CERCLES_RETURN_IF_ERROR(tx->Commit());
         CERCLES_ASSIGN_OR_RETURN(PortfolioReport report,
-                                 BuildPortfolioReport(loans, as_of, settings.arrears_buckets));
+                                 BuildPortfolioReport(loans, as_of, settings.arrears_buckets,
+                                                      settings.arrears_tolerance_cents));
         ReportToProto(report, settings.currency, response);
         return absl::OkStatus();
       });

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -175,6 +176,20 @@ absl::Status ValidateSettings(const FundSettings& settings) {
                      "CIRCLE_GUARANTORS_EXCEPT_NO_VOTERS, got ",
                      static_cast<int>(settings.circle_guarantors)));
   }
+  for (const auto& [field, grace] :
+       {std::pair{"default_grace_on_principal_instalments", settings.default_grace_on_principal},
+        std::pair{"default_grace_on_interest_instalments", settings.default_grace_on_interest}}) {
+    if (grace < 0 || grace > kMaxGraceInstalments) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, " must lie in 0..", kMaxGraceInstalments, " instalments, got ", grace));
+    }
+  }
+  if (settings.arrears_tolerance_cents < 0 ||
+      settings.arrears_tolerance_cents > kMaxArrearsToleranceCents) {
+    return absl::InvalidArgumentError(absl::StrCat("arrears_tolerance_cents must lie in 0..",
+                                                   kMaxArrearsToleranceCents, ", got ",
+                                                   settings.arrears_tolerance_cents));
+  }
   return absl::OkStatus();
 }
 
@@ -251,6 +266,11 @@ std::vector<SettingChange> DiffSettings(const FundSettings& old_settings,
           n.max_active_loans_per_person);
   add(o.circle_guarantors != n.circle_guarantors, "circle_guarantors",
       CircleGuarantorsName(o.circle_guarantors), CircleGuarantorsName(n.circle_guarantors));
+  add_int("default_grace_on_principal_instalments", o.default_grace_on_principal,
+          n.default_grace_on_principal);
+  add_int("default_grace_on_interest_instalments", o.default_grace_on_interest,
+          n.default_grace_on_interest);
+  add_int("arrears_tolerance_cents", o.arrears_tolerance_cents, n.arrears_tolerance_cents);
   return changes;
 }
 

@@ -59,6 +59,14 @@ enum class CircleGuarantors {
 // The most active loans a fund may let one person hold at once.
 inline constexpr int32_t kMaxActiveLoansPerPerson = 10;
 
+// The longest grace (on principal or on interest) a fund may give by default or a request
+// may ask for: a year of weekly instalments. A loan's grace is also below its number of
+// instalments (schedule.h).
+inline constexpr int32_t kMaxGraceInstalments = 52;
+// The largest arrears tolerance: $100.00. A tolerance forgives cents or a few dollars
+// left unpaid, not an instalment.
+inline constexpr int64_t kMaxArrearsToleranceCents = 10'000;
+
 struct FundSettings {
   // ISO 4217; the fund keeps its books in one currency.
   std::string currency = "CAD";
@@ -112,6 +120,16 @@ struct FundSettings {
   // Whether a member who voted no on a request is one of its joint guarantors
   // (GuaranteeFor, GuarantorsAfterVote).
   CircleGuarantors circle_guarantors = CircleGuarantors::kWholeCircle;
+
+  // The grace periods a request gets when it does not ask for its own (schedule.h: the
+  // first instalments interest only, or with nothing due and their interest spread over
+  // the rest), stored on the loan at submission.
+  int32_t default_grace_on_principal = 0;
+  int32_t default_grace_on_interest = 0;
+
+  // An instalment whose unpaid amount is below this is not late (LateOn): days past due,
+  // buckets, guarantee calls, serious arrears, PAR30 and the portfolio report.
+  int64_t arrears_tolerance_cents = 0;
 };
 
 // "PAY_NEXT_INSTALMENTS", "REDUCE_PRINCIPAL", as the API names them without their prefix.
@@ -132,7 +150,8 @@ const TermRange& TermRangeFor(const FundSettings& settings, Frequency frequency)
 // a guarantee call from at least 1 day; write-off days >= guarantee-call days; serious
 // arrears from at least 1 day; a prepayment rule that is one of PrepaymentRule's; 1 to
 // kMaxActiveLoansPerPerson active loans per person; a circle_guarantors rule that is one
-// of CircleGuarantors'.
+// of CircleGuarantors'; default graces of 0..kMaxGraceInstalments; an arrears tolerance
+// of 0..kMaxArrearsToleranceCents.
 absl::Status ValidateSettings(const FundSettings& settings);
 
 // One changed field, with both values as the audit shows them.

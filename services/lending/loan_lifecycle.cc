@@ -358,6 +358,17 @@ absl::Status ValidateLoanRequest(const LoanRequest& request, int64_t ceiling_cen
         absl::StrCat("annual_rate_bps must lie in ", settings.min_annual_rate_bps, "..",
                      settings.max_annual_rate_bps, ", got ", request.annual_rate_bps));
   }
+  for (const auto& [field, grace] :
+       {std::pair{"grace_on_principal_instalments", request.grace_on_principal},
+        std::pair{"grace_on_interest_instalments", request.grace_on_interest}}) {
+    const int32_t most = std::min(kMaxGraceInstalments, request.instalment_count - 1);
+    if (grace < 0 || grace > most) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, " must lie in 0..", most, " (at most ", kMaxGraceInstalments,
+                       " and fewer than instalment_count ", request.instalment_count,
+                       ": at least one instalment repays the principal), got ", grace));
+    }
+  }
   if (request.amount_cents > ceiling_cents) {
     return absl::FailedPreconditionError(absl::StrCat(
         "amount_cents ", request.amount_cents, " exceeds the applicant's stepped-loan ceiling of ",
@@ -583,6 +594,8 @@ ScheduleTerms ScheduleTermsOf(const LoanRequest& request, absl::CivilDay first_d
   terms.frequency = request.frequency;
   terms.first_due = first_due;
   terms.method = method;
+  terms.grace_on_principal = request.grace_on_principal;
+  terms.grace_on_interest = request.grace_on_interest;
   return terms;
 }
 

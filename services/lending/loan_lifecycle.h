@@ -81,6 +81,10 @@ struct LoanRequest {
   int32_t instalment_count = 0;
   Frequency frequency = Frequency::kMonthly;
   int32_t annual_rate_bps = 0;
+  // Grace periods in instalments (schedule.h); the fund's defaults when the request
+  // gives none, stored with the loan at submission.
+  int32_t grace_on_principal = 0;
+  int32_t grace_on_interest = 0;
 };
 
 // The terms a request's schedule is built from, once its first due day and its

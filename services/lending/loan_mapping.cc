@@ -52,7 +52,7 @@ void FillTally(const LoanRecord& loan, const FundSettings& settings, v1::Loan* o
 void FillArrears(const LoanPosition& position, absl::CivilDay as_of, const FundSettings& settings,
                  v1::Loan* out) {
   absl::StatusOr<ArrearsStatus> arrears =
-      ClassifyArrears(position, as_of, settings.arrears_buckets);
+      ClassifyArrears(position, as_of, settings.arrears_buckets, settings.arrears_tolerance_cents);
   if (!arrears.ok()) return;
   v1::Arrears* a = out->mutable_arrears();
   *a->mutable_as_of() = api::DateFromDay(as_of);
@@ -118,6 +118,8 @@ v1::Loan ToProto(const LoanRecord& loan, const LoanPosition& position, absl::Civ
   out.set_instalment_count(loan.request.instalment_count);
   out.set_frequency(ToProtoFrequency(loan.request.frequency));
   out.set_annual_rate_bps(loan.request.annual_rate_bps);
+  out.set_grace_on_principal_instalments(loan.request.grace_on_principal);
+  out.set_grace_on_interest_instalments(loan.request.grace_on_interest);
   if (loan.interest_method.has_value()) {
     out.set_interest_method(ToProtoMethod(*loan.interest_method));
   }
@@ -148,7 +150,10 @@ v1::Loan ToProto(const LoanRecord& loan, const LoanPosition& position, absl::Civ
   if (loan.state == LoanState::kActive) {
     FillArrears(position, as_of, settings, &out);
     for (const InstalmentPosition& instalment : position) {
-      if (instalment.fully_paid()) continue;
+      if (instalment.fully_paid() ||
+          WithinTolerance(instalment, settings.arrears_tolerance_cents)) {
+        continue;
+      }
       *out.mutable_next_unpaid_due_date() = api::DateFromDay(instalment.due);
       break;
     }
@@ -194,6 +199,9 @@ v1::FundSettings SettingsToProto(const FundSettings& s) {
   out.set_max_active_loans_per_person(s.max_active_loans_per_person);
   // Likewise CircleGuarantors'.
   out.set_circle_guarantors(static_cast<v1::CircleGuarantors>(s.circle_guarantors));
+  out.set_default_grace_on_principal_instalments(s.default_grace_on_principal);
+  out.set_default_grace_on_interest_instalments(s.default_grace_on_interest);
+  out.set_arrears_tolerance_minor_units(s.arrears_tolerance_cents);
   return out;
 }
 
@@ -227,6 +235,10 @@ FundSettings SettingsFromProto(const v1::FundSettings& p) {
   s.circle_guarantors = p.circle_guarantors() == v1::CIRCLE_GUARANTORS_UNSPECIFIED
                             ? CircleGuarantors::kWholeCircle
                             : static_cast<CircleGuarantors>(p.circle_guarantors());
+  // Unset (settings stored before them): 0, no grace and no tolerance.
+  s.default_grace_on_principal = p.default_grace_on_principal_instalments();
+  s.default_grace_on_interest = p.default_grace_on_interest_instalments();
+  s.arrears_tolerance_cents = p.arrears_tolerance_minor_units();
   return s;
 }
 

@@ -29,7 +29,7 @@ constexpr char kLoanColumns[] =
     "interest_method, guarantee_kind, ceiling_cents, submitted_by, decided_by, state_reason, "
     "disbursement_date, first_due_date, outstanding_principal_cents, "
     "outstanding_interest_cents, guarantee_called_cents, create_time_us, update_time_us, "
-    "close_time_us, vote_close_time_us";
+    "close_time_us, vote_close_time_us, grace_on_principal, grace_on_interest";
 
 // ---- Stored names of the enums (stable: they are in the database) ----
 
@@ -167,6 +167,8 @@ absl::StatusOr<LoanRecord> LoanFromRow(const storage::Row& row) {
   loan.update_time = FromMicros(row.Int(25));
   if (row.Int(26) != 0) loan.close_time = FromMicros(row.Int(26));
   if (row.Int(27) != 0) loan.vote_close_time = FromMicros(row.Int(27));
+  loan.request.grace_on_principal = static_cast<int32_t>(row.Int(28));
+  loan.request.grace_on_interest = static_cast<int32_t>(row.Int(29));
   loan.stored_columns = MutableColumnValues(loan);
   return loan;
 }
@@ -258,6 +260,8 @@ absl::StatusOr<int64_t> InsertLoan(storage::Transaction& tx, const LoanRecord& l
                                       "instalment_count",
                                       "frequency",
                                       "annual_rate_bps",
+                                      "grace_on_principal",
+                                      "grace_on_interest",
                                       "ceiling_cents",
                                       "submitted_by",
                                       "create_time_us"};
@@ -271,6 +275,8 @@ absl::StatusOr<int64_t> InsertLoan(storage::Transaction& tx, const LoanRecord& l
       static_cast<int64_t>(r.instalment_count),
       FrequencyName(r.frequency),
       static_cast<int64_t>(r.annual_rate_bps),
+      static_cast<int64_t>(r.grace_on_principal),
+      static_cast<int64_t>(r.grace_on_interest),
       loan.ceiling_cents,
       loan.submitted_by,
       ToMicros(loan.create_time)};

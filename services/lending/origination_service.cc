@@ -117,7 +117,8 @@ absl::StatusOr<int32_t> MaxDaysPastDue(storage::Transaction& tx,
     for (const LoanRecord& loan : loans) {
       CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, loan.id));
       CERCLES_ASSIGN_OR_RETURN(ArrearsStatus arrears,
-                               ClassifyArrears(position, as_of, settings.arrears_buckets));
+                               ClassifyArrears(position, as_of, settings.arrears_buckets,
+                                               settings.arrears_tolerance_cents));
       most = std::max(most, arrears.days_past_due);
     }
   }
@@ -200,6 +201,13 @@ absl::Status CheckSubmission(storage::Transaction& tx, const v1::SubmitLoanReque
                            FromMoney(r.loan().amount(), settings.currency, "loan.amount"));
   loan->request = s.request;
   loan->request.amount_cents = amount;
+  // A request's own grace periods, or the fund's defaults: stored with it either way.
+  loan->request.grace_on_principal = r.loan().has_grace_on_principal_instalments()
+                                         ? r.loan().grace_on_principal_instalments()
+                                         : settings.default_grace_on_principal;
+  loan->request.grace_on_interest = r.loan().has_grace_on_interest_instalments()
+                                        ? r.loan().grace_on_interest_instalments()
+                                        : settings.default_grace_on_interest;
   CERCLES_ASSIGN_OR_RETURN(std::vector<LoanRecord> history, LoansOfApplicant(tx, s.applicant));
   CERCLES_ASSIGN_OR_RETURN(loan->ceiling_cents, CeilingFor(tx, history, settings));
   std::vector<EarlierLoan> earlier;

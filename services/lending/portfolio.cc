@@ -28,7 +28,8 @@ bool Counted(LoanState state) {
 }
 
 absl::StatusOr<LoanFigures> FiguresOf(const PortfolioLoan& loan, absl::CivilDay as_of,
-                                      const ArrearsBucketBounds& bounds) {
+                                      const ArrearsBucketBounds& bounds,
+                                      int64_t arrears_tolerance_cents) {
   LoanFigures figures;
   for (const InstalmentPosition& instalment : loan.position) {
     if (instalment.due > as_of) continue;
@@ -37,7 +38,8 @@ absl::StatusOr<LoanFigures> FiguresOf(const PortfolioLoan& loan, absl::CivilDay 
   }
   switch (loan.state) {
     case LoanState::kActive: {
-      absl::StatusOr<ArrearsStatus> arrears = ClassifyArrears(loan.position, as_of, bounds);
+      absl::StatusOr<ArrearsStatus> arrears =
+          ClassifyArrears(loan.position, as_of, bounds, arrears_tolerance_cents);
       if (!arrears.ok()) return arrears.status();
       figures.active = true;
       figures.outstanding_cents = loan.outstanding_principal_cents;
@@ -111,7 +113,8 @@ int32_t BasisPoints(int64_t part, int64_t whole, int32_t if_empty) {
 
 absl::StatusOr<PortfolioReport> BuildPortfolioReport(const std::vector<PortfolioLoan>& loans,
                                                      absl::CivilDay as_of,
-                                                     const ArrearsBucketBounds& bounds) {
+                                                     const ArrearsBucketBounds& bounds,
+                                                     int64_t arrears_tolerance_cents) {
   if (absl::Status status = ValidateBucketBounds(bounds); !status.ok()) return status;
   PortfolioReport report;
   report.as_of = as_of;
@@ -120,7 +123,7 @@ absl::StatusOr<PortfolioReport> BuildPortfolioReport(const std::vector<Portfolio
   for (const PortfolioLoan& loan : loans) {
     if (!Counted(loan.state)) continue;
     if (loan.disbursement_date.has_value() && *loan.disbursement_date > as_of) continue;
-    absl::StatusOr<LoanFigures> figures = FiguresOf(loan, as_of, bounds);
+    absl::StatusOr<LoanFigures> figures = FiguresOf(loan, as_of, bounds, arrears_tolerance_cents);
     if (!figures.ok()) {
       return absl::Status(figures.status().code(), absl::StrCat("a loan of ", loan.circle, ": ",
                                                                 figures.status().message()));

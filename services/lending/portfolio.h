@@ -74,10 +74,14 @@ struct PortfolioReport {
 // `part` / `whole` in basis points rounded half up; `if_empty` when whole is 0.
 int32_t BasisPoints(int64_t part, int64_t whole, int32_t if_empty);
 
-// INVALID_ARGUMENT for malformed bucket bounds or a malformed loan position.
+// Days past due (PAR30, the buckets) are ClassifyArrears' with the fund's arrears
+// tolerance: an instalment short by less than it is not late (LateOn).
+// INVALID_ARGUMENT for malformed bucket bounds, a malformed loan position or a negative
+// tolerance.
 absl::StatusOr<PortfolioReport> BuildPortfolioReport(const std::vector<PortfolioLoan>& loans,
                                                      absl::CivilDay as_of,
-                                                     const ArrearsBucketBounds& bounds);
+                                                     const ArrearsBucketBounds& bounds,
+                                                     int64_t arrears_tolerance_cents = 0);
 
 }  // namespace cercles::lending
 

@@ -196,6 +196,15 @@ absl::Status ValidateScheduleTerms(const ScheduleTerms& terms) {
   if (terms.method != InterestMethod::kDecliningBalance && terms.method != InterestMethod::kFlat) {
     return absl::InvalidArgumentError("method must be DECLINING_BALANCE or FLAT");
   }
+  for (const auto& [field, grace] : {std::pair{"grace_on_principal", terms.grace_on_principal},
+                                     std::pair{"grace_on_interest", terms.grace_on_interest}}) {
+    if (grace < 0 || grace >= terms.instalment_count) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, " must lie in 0..", terms.instalment_count - 1,
+          " (fewer than instalment_count: at least one instalment repays the principal), got ",
+          grace));
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -207,39 +216,66 @@ absl::StatusOr<Schedule> BuildSchedule(const ScheduleTerms& terms) {
   const int64_t rate_bps = terms.annual_rate_bps;
   // r = rate_bps / period_divisor.
   const int64_t period_divisor = kBpsPerUnit * PeriodsPerYear(terms.frequency);
+  // Nothing due on the first `interest_grace`; no principal on the first `principal_grace`
+  // (an instalment with nothing due has no principal either); schedule.h.
+  const int32_t interest_grace = terms.grace_on_interest;
+  const int32_t principal_grace = std::max(terms.grace_on_principal, terms.grace_on_interest);
+  const int32_t repaying = count - principal_grace;
 
+  // Principal and interest of each instalment, 0-based.
+  std::vector<int64_t> principal_parts(static_cast<size_t>(count), 0);
+  std::vector<int64_t> interest_parts(static_cast<size_t>(count), 0);
   Schedule schedule;
-  schedule.instalments.reserve(static_cast<size_t>(count));
-  int64_t balance = principal;
-  auto append = [&](int32_t number, int64_t principal_part, int64_t interest_part) {
-    balance -= principal_part;
-    schedule.total_interest_cents += interest_part;
-    schedule.instalments.push_back(
-        Instalment{number, DueDate(terms.first_due, terms.frequency, number), principal_part,
-                   interest_part, principal_part + interest_part, balance});
-  };
 
   if (rate_bps == 0 || terms.method == InterestMethod::kFlat) {
     // Flat: interest over the term is P * rate * (n / periods per year).
     const int64_t interest = DivideRoundHalfUp(principal * rate_bps * count, period_divisor);
-    const std::vector<int64_t> principal_parts = EvenSplit(principal, count);
-    const std::vector<int64_t> interest_parts = EvenSplit(interest, count);
-    for (int32_t i = 0; i < count; ++i) {
-      append(i + 1, principal_parts[static_cast<size_t>(i)],
-             interest_parts[static_cast<size_t>(i)]);
+    const std::vector<int64_t> principal_split = EvenSplit(principal, repaying);
+    const std::vector<int64_t> interest_split = EvenSplit(interest, count - interest_grace);
+    std::copy(principal_split.begin(), principal_split.end(),
+              principal_parts.begin() + principal_grace);
+    std::copy(interest_split.begin(), interest_split.end(),
+              interest_parts.begin() + interest_grace);
+  } else {
+    // Every period before the principal is repaid charges the interest on all of it; the
+    // grace on interest defers its periods' share onto the instalments after it.
+    const int64_t grace_interest = DivideRoundHalfUp(principal * rate_bps, period_divisor);
+    for (int32_t i = interest_grace; i < principal_grace; ++i) {
+      interest_parts[static_cast<size_t>(i)] = grace_interest;
     }
-    return schedule;
+    const int64_t payment = AnnuityPaymentCents(principal, rate_bps, period_divisor, repaying);
+    schedule.regular_payment_cents = payment;
+    int64_t balance = principal;
+    for (int32_t i = principal_grace; i < count; ++i) {
+      const int64_t interest = DivideRoundHalfUp(balance * rate_bps, period_divisor);
+      // payment >= interest always holds (the annuity exceeds the first period's interest
+      // and the balance only falls); min() keeps a degenerate schedule from overpaying
+      // principal.
+      const int64_t principal_part =
+          i == count - 1 ? balance : std::min(balance, std::max<int64_t>(0, payment - interest));
+      principal_parts[static_cast<size_t>(i)] = principal_part;
+      interest_parts[static_cast<size_t>(i)] = interest;
+      balance -= principal_part;
+    }
+    if (interest_grace > 0) {
+      const std::vector<int64_t> deferred =
+          EvenSplit(grace_interest * interest_grace, count - interest_grace);
+      for (size_t j = 0; j < deferred.size(); ++j) {
+        interest_parts[static_cast<size_t>(interest_grace) + j] += deferred[j];
+      }
+    }
   }
 
-  const int64_t payment = AnnuityPaymentCents(principal, rate_bps, period_divisor, count);
-  schedule.regular_payment_cents = payment;
-  for (int32_t number = 1; number <= count; ++number) {
-    const int64_t interest = DivideRoundHalfUp(balance * rate_bps, period_divisor);
-    // payment >= interest always holds (the annuity exceeds the first period's interest and
-    // the balance only falls); min() keeps a degenerate schedule from overpaying principal.
-    const int64_t principal_part =
-        number == count ? balance : std::min(balance, std::max<int64_t>(0, payment - interest));
-    append(number, principal_part, interest);
+  schedule.instalments.reserve(static_cast<size_t>(count));
+  int64_t balance = principal;
+  for (int32_t i = 0; i < count; ++i) {
+    const int64_t principal_part = principal_parts[static_cast<size_t>(i)];
+    const int64_t interest_part = interest_parts[static_cast<size_t>(i)];
+    balance -= principal_part;
+    schedule.total_interest_cents += interest_part;
+    schedule.instalments.push_back(
+        Instalment{i + 1, DueDate(terms.first_due, terms.frequency, i + 1), principal_part,
+                   interest_part, principal_part + interest_part, balance});
   }
   return schedule;
 }

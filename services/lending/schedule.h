@@ -25,6 +25,25 @@
 //  - 0 %: either method is the flat split of the principal alone.
 //  - Due dates: first due date, then +7 or +14 days, or monthly on the first due date's day
 //    of the month, clamped to the month's end (Jan 31, Feb 29, Mar 31, Apr 30...).
+//
+// Grace periods (ScheduleTerms::grace_on_principal, grace_on_interest; both 0 by default,
+// which gives the schedules above unchanged):
+//  - Grace on interest, g_i instalments: nothing is due on the first g_i instalments. Their
+//    interest still accrues (declining balance: the principal times r, rounded half up,
+//    each period) and is spread, not capitalised: the deferred interest is split evenly
+//    over the instalments after the grace (every share rounded down, the last takes the
+//    rest) and added to their interest. Spreading keeps the principal parts summing to the
+//    principal lent (the books never see interest turned into principal), and each later
+//    instalment rises by the same few cents rather than one instalment by the lot.
+//  - Grace on principal, g_p instalments: the first g_p instalments carry interest only
+//    (their period's interest on the whole principal). An instalment under grace on
+//    interest carries no principal either, so the principal is repaid over the
+//    n - max(g_p, g_i) instalments after both graces: by the annuity over that many
+//    periods (declining balance), or split evenly over them (flat, 0 %).
+//  - Flat: the interest over the whole term is unchanged (P * rate * n / periods per
+//    year); it is split evenly over the n - g_i instalments after the grace on interest,
+//    which spreads the grace periods' share the same way.
+//  - Each grace lies in 0..n-1: at least one instalment repays the principal.
 #ifndef CERCLES_SERVICES_LENDING_SCHEDULE_H_
 #define CERCLES_SERVICES_LENDING_SCHEDULE_H_
 
@@ -52,6 +71,8 @@ struct ScheduleTerms {
   Frequency frequency = Frequency::kMonthly;
   absl::CivilDay first_due;
   InterestMethod method = InterestMethod::kDecliningBalance;
+  int32_t grace_on_principal = 0;  // 0 .. instalment_count - 1 interest-only instalments
+  int32_t grace_on_interest = 0;   // 0 .. instalment_count - 1 instalments with nothing due
 };
 
 struct Instalment {
@@ -72,7 +93,8 @@ struct Schedule {
   std::vector<Instalment> instalments;
   int64_t total_interest_cents = 0;
   // The equal payment of a declining-balance schedule (the last instalment may differ by
-  // the rounding remainder); 0 for flat and 0 % schedules.
+  // the rounding remainder); 0 for flat and 0 % schedules. With a grace period, the
+  // annuity of the instalments after it, before any deferred interest is spread on them.
   int64_t regular_payment_cents = 0;
 };
 

@@ -48,8 +48,9 @@ int64_t PrincipalOnLoan(const ServicedLoan& loan) {
 
 absl::StatusOr<int32_t> DaysPastDue(const LoanPosition& position, absl::CivilDay day,
                                     const FundSettings& settings) {
-  CERCLES_ASSIGN_OR_RETURN(ArrearsStatus arrears,
-                           ClassifyArrears(position, day, settings.arrears_buckets));
+  CERCLES_ASSIGN_OR_RETURN(
+      ArrearsStatus arrears,
+      ClassifyArrears(position, day, settings.arrears_buckets, settings.arrears_tolerance_cents));
   return arrears.days_past_due;
 }
 

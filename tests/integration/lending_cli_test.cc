@@ -112,6 +112,56 @@ TEST_P(LendingCliTest, SettingsGetUpdateAndChanges) {
   EXPECT_EQ(too_many.code, 1);
   EXPECT_THAT(too_many.err, HasSubstr("settings.max_active_loans_per_person must lie in 1..10"));
 
+  // Grace periods and the arrears tolerance.
+  CtlResult grace = Admin({"lending", "settings", "update", "--default-grace-on-principal", "2",
+                           "--default-grace-on-interest", "1", "--arrears-tolerance", "5.00",
+                           "--reason", "Démarrage des entreprises"});
+  ASSERT_EQ(grace.code, 0) << grace.err;
+  EXPECT_THAT(grace.out, HasSubstr("default_grace_on_principal_instalments: 0 -> 2"));
+  EXPECT_THAT(grace.out, HasSubstr("default_grace_on_interest_instalments: 0 -> 1"));
+  EXPECT_THAT(grace.out, HasSubstr("arrears_tolerance_cents: 0 -> 500"));
+  EXPECT_THAT(grace.out, HasSubstr("5.00\n"));
+  CtlResult long_grace = Admin(
+      {"lending", "settings", "update", "--default-grace-on-interest", "53", "--reason", "essai"});
+  EXPECT_EQ(long_grace.code, 1);
+  EXPECT_THAT(long_grace.err,
+              HasSubstr("settings.default_grace_on_interest_instalments must lie in 0..52"));
+  // A request takes the fund's grace unless it sets its own.
+  auto check_request = [&](std::vector<std::string> grace_flags) {
+    std::vector<std::string> args = {"lending",
+                                     "loans",
+                                     "submit",
+                                     "--circle",
+                                     circle_,
+                                     "--applicant",
+                                     members_[0],
+                                     "--amount",
+                                     "500",
+                                     "--rate",
+                                     "6%",
+                                     "--instalments",
+                                     "6",
+                                     "--frequency",
+                                     "monthly",
+                                     "--purpose",
+                                     "Un four à pain",
+                                     "--plan-summary",
+                                     "Boulangerie",
+                                     "--validate-only"};
+    args.insert(args.end(), grace_flags.begin(), grace_flags.end());
+    return Bob(args);
+  };
+  CtlResult defaults = check_request({});
+  ASSERT_EQ(defaults.code, 0) << defaults.err;
+  EXPECT_THAT(defaults.out,
+              HasSubstr(Field("grace", "2 on principal, 1 on interest (instalments)")));
+  CtlResult own = check_request({"--grace-on-principal", "1"});
+  ASSERT_EQ(own.code, 0) << own.err;
+  EXPECT_THAT(own.out, HasSubstr(Field("grace", "1 on principal, 1 on interest (instalments)")));
+  CtlResult whole_term = check_request({"--grace-on-principal", "6"});
+  EXPECT_EQ(whole_term.code, 1);
+  EXPECT_THAT(whole_term.err, HasSubstr("grace_on_principal_instalments must lie in 0..5"));
+
   CtlResult changes = Bob({"lending", "settings", "changes"});
   ASSERT_EQ(changes.code, 0) << changes.err;
   EXPECT_THAT(changes.out, HasSubstr("staff:alice   Décision du conseil du 3 mars"));

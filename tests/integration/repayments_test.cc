@@ -6,6 +6,7 @@
 #include <atomic>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_format.h"
@@ -645,6 +646,104 @@ TEST_P(RepaymentsTest, ALoanIsWrittenOffOnlyPastTheSettingsDays) {
   status = Pay(Payment("pay-written-off", loan.name(), 100));
   EXPECT_THAT(status, StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("WRITTEN_OFF")));
   EXPECT_THAT(LoanChanges(loan.name(), 2), ElementsAre("DISBURSED", "WRITTEN_OFF"));
+  ExpectBooksMatchLoans();
+}
+
+TEST_P(RepaymentsTest, GraceAndToleranceAgreeInTheScheduleTheLoanAndThePortfolio) {
+  // The fund's defaults: two instalments of interest only, and an arrears tolerance of
+  // $5.00; a first loan of $1,500 needs a first rung that high.
+  lv1::GetFundSettingsResponse current;
+  ASSERT_TRUE(
+      lending_->GetFundSettings(Admin().get(), lv1::GetFundSettingsRequest(), &current).ok());
+  lv1::UpdateFundSettingsRequest update;
+  update.set_request_id("grace-1");
+  update.set_reason("Deux mois pour démarrer");
+  *update.mutable_settings() = current.settings();
+  update.mutable_settings()->clear_ladder_minor_units();
+  update.mutable_settings()->add_ladder_minor_units(150'000);
+  update.mutable_settings()->add_ladder_minor_units(300'000);
+  update.mutable_settings()->set_default_grace_on_principal_instalments(2);
+  update.mutable_settings()->set_arrears_tolerance_minor_units(500);
+  lv1::UpdateFundSettingsResponse updated;
+  grpc::Status status = lending_->UpdateFundSettings(Admin().get(), update, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(updated.settings().default_grace_on_principal_instalments(), 2);
+  EXPECT_EQ(updated.settings().arrears_tolerance_minor_units(), 500);
+
+  // The request sets no grace: the fund's defaults are stored on the loan.
+  const ActiveLoan loan = Disburse(circle_, members_, 0, 150'000, FundToday() - 100, 800);
+  ASSERT_FALSE(HasFailure());
+  EXPECT_TRUE(loan.loan.has_grace_on_principal_instalments());
+  EXPECT_EQ(loan.loan.grace_on_principal_instalments(), 2);
+  EXPECT_TRUE(loan.loan.has_grace_on_interest_instalments());
+  EXPECT_EQ(loan.loan.grace_on_interest_instalments(), 0);
+
+  // The schedule of the reference table 1500_at_8pct_12_monthly_2_principal_grace
+  // (schedule_test): interest only twice, then 15555 a month.
+  const lv1::Schedule& schedule = loan.schedule;
+  ASSERT_EQ(schedule.instalments_size(), 12);
+  for (int i : {0, 1}) {
+    EXPECT_EQ(schedule.instalments(i).principal().minor_units(), 0);
+    EXPECT_EQ(schedule.instalments(i).interest().minor_units(), 1'000);
+  }
+  EXPECT_EQ(schedule.instalments(2).principal().minor_units(), 14'555);
+  EXPECT_EQ(schedule.instalments(2).interest().minor_units(), 1'000);
+  EXPECT_EQ(schedule.instalments(11).total().minor_units(), 15'559);
+  EXPECT_EQ(schedule.total_interest().minor_units(), 7'554);
+  EXPECT_EQ(schedule.regular_payment().minor_units(), 15'555);
+  const absl::CivilDay due_1 = FromDate(schedule.instalments(0).due_date());
+  const absl::CivilDay due_2 = FromDate(schedule.instalments(1).due_date());
+  const absl::CivilDay due_3 = FromDate(schedule.instalments(2).due_date());
+  ASSERT_LT(due_3, FundToday());
+  ASSERT_GE(FromDate(schedule.instalments(3).due_date()), FundToday());
+
+  // The interest-only instalments on time; instalment 3 short by $4.99.
+  const std::vector<std::pair<absl::CivilDay, int64_t>> payments = {
+      {due_1, 1'000}, {due_2, 1'000}, {due_3, 15'555 - 499}};
+  for (size_t i = 0; i < payments.size(); ++i) {
+    lv1::RecordRepaymentRequest payment =
+        Payment(absl::StrCat("grace-pay-", i), loan.name(), payments[i].second);
+    *payment.mutable_received_on() = ToDate(payments[i].first);
+    status = Pay(payment);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  // Short by less than the tolerance: current in GetLoan and in the portfolio report.
+  auto expect_late = [&](bool late) {
+    const lv1::Loan got = GetLoan(loan.name());
+    EXPECT_EQ(got.arrears().days_past_due(), late ? FundToday() - due_3 : 0);
+    EXPECT_EQ(got.arrears().amount_in_arrears().minor_units(), late ? 499 : 0);
+    EXPECT_EQ(got.arrears().bucket_label(), late ? "1-30" : "CURRENT");
+    // What the network counts days past due from agrees.
+    EXPECT_EQ(FromDate(got.next_unpaid_due_date()),
+              late ? due_3 : FromDate(schedule.instalments(3).due_date()));
+    lv1::GetPortfolioReportResponse report;
+    grpc::Status got_report =
+        lending_->GetPortfolioReport(Admin().get(), lv1::GetPortfolioReportRequest(), &report);
+    ASSERT_TRUE(got_report.ok()) << got_report.error_message();
+    ASSERT_EQ(report.by_circle_size(), 1);
+    const lv1::PortfolioFigures& figures = report.by_circle(0);
+    EXPECT_EQ(figures.group(), circle_);
+    EXPECT_EQ(figures.active_loans(), 1);
+    EXPECT_EQ(figures.par30_principal().minor_units(), 0);
+    EXPECT_THAT(figures.loans_per_bucket(),
+                late ? ElementsAre(0, 1, 0, 0, 0) : ElementsAre(1, 0, 0, 0, 0));
+  };
+  {
+    SCOPED_TRACE("tolerance 5.00, short by 4.99");
+    expect_late(false);
+  }
+
+  // The same shortfall with a tolerance of $4.99: late, in both.
+  *update.mutable_settings() = updated.settings();
+  update.set_request_id("grace-2");
+  update.mutable_settings()->set_arrears_tolerance_minor_units(499);
+  status = lending_->UpdateFundSettings(Admin().get(), update, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  {
+    SCOPED_TRACE("tolerance 4.99, short by 4.99");
+    expect_late(true);
+  }
   ExpectBooksMatchLoans();
 }
 

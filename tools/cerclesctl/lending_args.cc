@@ -237,6 +237,11 @@ void PrintLoan(const lv1::Loan& loan, std::ostream& out) {
     absl::StrAppend(&terms, " (", InterestMethodName(loan.interest_method()), ")");
   }
   table.AddRow({"terms", terms});
+  if (loan.has_grace_on_principal_instalments() || loan.has_grace_on_interest_instalments()) {
+    table.AddRow({"grace", absl::StrCat(loan.grace_on_principal_instalments(), " on principal, ",
+                                        loan.grace_on_interest_instalments(),
+                                        " on interest (instalments)")});
+  }
   table.AddRow({"guarantee", GuaranteeKindName(loan.guarantee_kind())});
   table.AddRow({"guarantors", JoinOrDash(loan.guarantors())});
   table.AddRow({"vote", VoteSummary(loan.vote_tally())});

@@ -255,6 +255,22 @@ const std::vector<SettingOption>& SettingOptions() {
                   [](FundSettings* s, int rule) {
                     s->set_circle_guarantors(static_cast<lending::v1::CircleGuarantors>(rule));
                   }),
+      IntSetting("default-grace-on-principal",
+                 "instalments of interest only at the start of a loan whose request sets no "
+                 "grace (0 to 52)",
+                 &FundSettings::set_default_grace_on_principal_instalments),
+      IntSetting("default-grace-on-interest",
+                 "instalments with nothing due at the start of a loan whose request sets no "
+                 "grace; their interest is spread over the rest (0 to 52)",
+                 &FundSettings::set_default_grace_on_interest_instalments),
+      {{"arrears-tolerance", "AMOUNT",
+        "an instalment short by less than this is not late, e.g. 5.00 (0 to 100.00)"},
+       [](const std::string& v, FundSettings* s) {
+         absl::StatusOr<int64_t> cents = ParseAmount(v);
+         if (!cents.ok()) return cents.status();
+         s->set_arrears_tolerance_minor_units(*cents);
+         return absl::OkStatus();
+       }},
   };
   return *kOptions;
 }
@@ -289,6 +305,11 @@ void PrintSettings(const FundSettings& s, std::ostream& out) {
   table.AddRow(
       {"active loans per person", absl::StrCat(std::max(s.max_active_loans_per_person(), 1))});
   table.AddRow({"circle guarantors", CircleGuarantorsName(s.circle_guarantors())});
+  table.AddRow({"default grace on principal",
+                absl::StrCat(s.default_grace_on_principal_instalments(), " instalments")});
+  table.AddRow({"default grace on interest",
+                absl::StrCat(s.default_grace_on_interest_instalments(), " instalments")});
+  table.AddRow({"arrears tolerance", FormatCents(s.arrears_tolerance_minor_units())});
   table.Print(out);
 }
 

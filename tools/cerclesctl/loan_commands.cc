@@ -2,7 +2,11 @@
 // through the circle's vote and the fund's decision to disbursement, the
 // schedule, repayments, guarantee calls and write-offs.
 
+#include <cstdint>
+#include <limits>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -103,6 +107,18 @@ int SubmitLoan(CommandContext& ctx) {
   loan->set_instalment_count(terms->instalments);
   loan->set_frequency(terms->frequency);
   loan->set_annual_rate_bps(terms->rate_bps);
+  // Unset, the fund's default grace applies.
+  for (const auto& [option, set] :
+       {std::pair{"grace-on-principal", &lv1::Loan::set_grace_on_principal_instalments},
+        std::pair{"grace-on-interest", &lv1::Loan::set_grace_on_interest_instalments}}) {
+    absl::StatusOr<std::optional<int64_t>> grace = IntOption(ctx.args(), option);
+    if (!grace.ok()) return ctx.UsageError(grace.status().message());
+    if (!grace->has_value()) continue;
+    if (**grace < 0 || **grace > std::numeric_limits<int32_t>::max()) {
+      return ctx.UsageError(absl::StrCat("--", option, " must be 0 or more, not ", **grace));
+    }
+    (loan->*set)(static_cast<int32_t>(**grace));
+  }
   request.set_validate_only(ctx.args().Has("validate-only"));
   return RunWriteVerb<LendingService>(ctx, &LendingService::Stub::SubmitLoanRequest, request,
                                       LoanPrinter<lv1::SubmitLoanRequestResponse>(ctx));
@@ -419,6 +435,11 @@ std::vector<Verb> LoanVerbs() {
       Required({"plan-summary", "TEXT", "the business plan in short"}),
       {"document-reference", "REF", "link or storage key of the full plan"}};
   for (const OptionSpec& spec : TermsOptionSpecs()) submit.push_back(spec);
+  submit.push_back({"grace-on-principal", "N",
+                    "instalments of interest only at the start (default: the fund's)"});
+  submit.push_back({"grace-on-interest", "N",
+                    "instalments with nothing due at the start, their interest spread over the "
+                    "rest (default: the fund's)"});
   submit.push_back({"validate-only", "", "check every rule and store nothing"});
   submit.push_back(request_id);
   verbs.push_back({{"lending", "loans", "submit"},

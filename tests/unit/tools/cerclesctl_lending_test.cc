@@ -29,6 +29,7 @@ namespace {
 namespace lv1 = lending::v1;
 using ::cercles::testing::StatusIs;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(cerclesctlLendingValues, Amounts) {
   EXPECT_EQ(ParseAmount("1500").value_or(-1), 150000);
@@ -209,6 +210,57 @@ TEST_F(cerclesctlLending, SubmitSendsTheTermsAsTyped) {
   EXPECT_EQ(bad.code, kExitUsage);
   EXPECT_THAT(bad.err, HasSubstr("cerclesctl: --frequency must be one of weekly|every-two-weeks|"
                                  "monthly, not \"daily\""));
+}
+
+TEST_F(cerclesctlLending, SubmitSendsTheGracePeriodsOnlyWhenGiven) {
+  const std::vector<std::string> base = {"lending", "loans",          "submit",  "--circle",
+                                         "3",       "--applicant",    "17",      "--amount",
+                                         "1500",    "--rate",         "8",       "--instalments",
+                                         "12",      "--frequency",    "monthly", "--purpose",
+                                         "Four",    "--plan-summary", "Pain"};
+  std::vector<std::string> args = base;
+  for (const char* arg : {"--grace-on-principal", "2", "--grace-on-interest", "0"}) {
+    args.push_back(arg);
+  }
+  CliResult result = Cli(args);
+  ASSERT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_THAT(lending_.last(), HasSubstr("annual_rate_bps: 800 grace_on_principal_instalments: 2 "
+                                         "grace_on_interest_instalments: 0 }"));
+  EXPECT_THAT(result.out, ::testing::ContainsRegex(
+                              "\ngrace +2 on principal, 0 on interest \\(instalments\\)\n"));
+
+  // Not given: not sent (the fund's default applies), not printed.
+  CliResult unset = Cli(base);
+  ASSERT_EQ(unset.code, kExitOk) << unset.err;
+  EXPECT_THAT(lending_.last(), Not(HasSubstr("grace")));
+  EXPECT_THAT(unset.out, Not(HasSubstr("grace")));
+
+  args = base;
+  for (const char* arg : {"--grace-on-interest", "-1"}) args.push_back(arg);
+  CliResult bad = Cli(args);
+  EXPECT_EQ(bad.code, kExitUsage);
+  EXPECT_THAT(bad.err, HasSubstr("cerclesctl: --grace-on-interest must be 0 or more, not -1"));
+}
+
+TEST_F(cerclesctlLending, SettingsUpdateSendsTheGraceAndToleranceAndPrintsThem) {
+  CliResult shown = Cli({"lending", "settings", "get"});
+  ASSERT_EQ(shown.code, kExitOk) << shown.err;
+  EXPECT_THAT(shown.out, ::testing::ContainsRegex("\ndefault grace on principal +0 instalments\n"));
+  EXPECT_THAT(shown.out, ::testing::ContainsRegex("\narrears tolerance +0.00\n"));
+
+  CliResult result = Cli({"lending", "settings", "update", "--default-grace-on-principal", "2",
+                          "--default-grace-on-interest", "1", "--arrears-tolerance", "5.00",
+                          "--reason", "conseil", "--request-id", "settings-2"});
+  ASSERT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_EQ(
+      lending_.last(),
+      "request_id: \"settings-2\" settings { currency: \"CAD\" max_active_loans_per_person: 1 "
+      "default_grace_on_principal_instalments: 2 default_grace_on_interest_instalments: 1 "
+      "arrears_tolerance_minor_units: 500 } reason: \"conseil\"");
+  EXPECT_THAT(result.out,
+              ::testing::ContainsRegex("\ndefault grace on principal +2 instalments\n"));
+  EXPECT_THAT(result.out, ::testing::ContainsRegex("\ndefault grace on interest +1 instalments\n"));
+  EXPECT_THAT(result.out, ::testing::ContainsRegex("\narrears tolerance +5.00\n"));
 }
 
 TEST_F(cerclesctlLending, SettingsUpdateSendsTheRulesAsTypedAndPrintsThem) {

@@ -1,6 +1,8 @@
 #include "services/lending/arrears.h"
 
+#include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -180,6 +182,59 @@ TEST(ArrearsTest, BucketBoundsAreAFundSetting) {
     EXPECT_THAT(status.status(),
                 StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("_max_days must")));
   }
+}
+
+TEST(ArrearsTest, AnInstalmentShortByLessThanTheToleranceIsNotLate) {
+  // $1,000 at 8 % over 12 months from 2024-01-31: 8699 cents a month.
+  const absl::CivilDay feb10(2024, 2, 10);
+  const int64_t tolerance = 500;  // $5.00
+  for (const auto& [paid, late] :
+       {std::pair{8699 - 499, false}, std::pair{8699 - 1, false}, std::pair{8699 - 500, true},
+        std::pair{8699 - 501, true}, std::pair{0, true}}) {
+    SCOPED_TRACE(paid);
+    LoanPosition position = Open(100000, 12, Frequency::kMonthly, absl::CivilDay(2024, 1, 31), 800);
+    if (paid > 0) Pay(&position, paid, absl::CivilDay(2024, 1, 31));
+    absl::StatusOr<ArrearsStatus> status =
+        ClassifyArrears(position, feb10, ArrearsBucketBounds{}, tolerance);
+    ASSERT_TRUE(status.ok()) << status.status();
+    EXPECT_EQ(LateOn(position[0], feb10, tolerance), late);
+    EXPECT_EQ(WithinTolerance(position[0], tolerance), !late);
+    EXPECT_EQ(status->days_past_due, late ? 10 : 0);
+    EXPECT_EQ(status->bucket, late ? ArrearsBucket::kFirst : ArrearsBucket::kCurrent);
+    EXPECT_EQ(status->amount_in_arrears_cents, late ? 8699 - paid : 0);
+    EXPECT_EQ(status->oldest_unpaid_due.has_value(), late);
+    // Without a tolerance, every instalment not settled is late.
+    EXPECT_EQ(Classify(position, feb10).days_past_due, 10);
+  }
+}
+
+TEST(ArrearsTest, TheToleranceIsPerInstalmentAndNeverCoversOnePaidLate) {
+  LoanPosition position = Open(100000, 12, Frequency::kMonthly, absl::CivilDay(2024, 1, 31), 800);
+  // Instalments 1 and 2 each short by 3 cents of principal (6 in all): neither is late
+  // with a tolerance of 5, each is with a tolerance of 3.
+  for (size_t i : {0, 1}) {
+    position[i].principal_paid_cents = position[i].principal_due_cents - 3;
+    position[i].interest_paid_cents = position[i].interest_due_cents;
+  }
+  absl::StatusOr<ArrearsStatus> status =
+      ClassifyArrears(position, absl::CivilDay(2024, 3, 10), ArrearsBucketBounds{}, 5);
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->days_past_due, 0);
+  status = ClassifyArrears(position, absl::CivilDay(2024, 3, 10), ArrearsBucketBounds{}, 3);
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->days_past_due, 39);  // from Jan 31
+  EXPECT_EQ(status->amount_in_arrears_cents, 6);
+  // Instalment 1 paid in full on Feb 20: on Feb 10 it was wholly unpaid, hence late
+  // whatever the tolerance.
+  LoanPosition late = Open(100000, 12, Frequency::kMonthly, absl::CivilDay(2024, 1, 31), 800);
+  Pay(&late, 8699, absl::CivilDay(2024, 2, 20));
+  EXPECT_TRUE(LateOn(late[0], absl::CivilDay(2024, 2, 10), 100000));
+  EXPECT_FALSE(LateOn(late[0], absl::CivilDay(2024, 2, 20), 0));
+  EXPECT_FALSE(WithinTolerance(late[0], 100000));  // nothing unpaid: nothing to tolerate
+  EXPECT_THAT(
+      ClassifyArrears(late, absl::CivilDay(2024, 2, 10), ArrearsBucketBounds{}, -1).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("tolerance_cents must not be negative, got -1")));
 }
 
 TEST(RepaidOnTimeTest, ToleranceIsInclusive) {

@@ -42,6 +42,9 @@ TEST(FundSettingsTest, DefaultsFollowTheIssue) {
   EXPECT_EQ(settings.prepayment_rule, PrepaymentRule::kPayNextInstalments);
   EXPECT_EQ(settings.max_active_loans_per_person, 1);
   EXPECT_EQ(settings.circle_guarantors, CircleGuarantors::kWholeCircle);
+  EXPECT_EQ(settings.default_grace_on_principal, 0);
+  EXPECT_EQ(settings.default_grace_on_interest, 0);
+  EXPECT_EQ(settings.arrears_tolerance_cents, 0);
   EXPECT_TRUE(ValidateSettings(settings).ok()) << ValidateSettings(settings);
 }
 
@@ -191,6 +194,14 @@ TEST(FundSettingsTest, EveryRuleIsNamed) {
        [](FundSettings& s) { s.circle_guarantors = static_cast<CircleGuarantors>(5); },
        "circle_guarantors must be CIRCLE_GUARANTORS_WHOLE_CIRCLE (or unset) or "
        "CIRCLE_GUARANTORS_EXCEPT_NO_VOTERS, got 5"},
+      {"negative grace on principal", [](FundSettings& s) { s.default_grace_on_principal = -1; },
+       "default_grace_on_principal_instalments must lie in 0..52 instalments, got -1"},
+      {"long grace on interest", [](FundSettings& s) { s.default_grace_on_interest = 53; },
+       "default_grace_on_interest_instalments must lie in 0..52 instalments, got 53"},
+      {"negative tolerance", [](FundSettings& s) { s.arrears_tolerance_cents = -1; },
+       "arrears_tolerance_cents must lie in 0..10000, got -1"},
+      {"large tolerance", [](FundSettings& s) { s.arrears_tolerance_cents = 10001; },
+       "arrears_tolerance_cents must lie in 0..10000, got 10001"},
   };
   for (const InvalidCase& c : cases) {
     FundSettings settings;
@@ -215,6 +226,9 @@ TEST(FundSettingsTest, EdgesThatAreAllowed) {
   settings.serious_arrears_days_past_due = 1;
   settings.max_active_loans_per_person = kMaxActiveLoansPerPerson;
   settings.circle_guarantors = CircleGuarantors::kExceptNoVoters;
+  settings.default_grace_on_principal = kMaxGraceInstalments;
+  settings.default_grace_on_interest = kMaxGraceInstalments;
+  settings.arrears_tolerance_cents = kMaxArrearsToleranceCents;
   EXPECT_TRUE(ValidateSettings(settings).ok()) << ValidateSettings(settings);
 }
 
@@ -273,6 +287,12 @@ TEST(FundSettingsTest, DiffNamesEveryFieldWithBothValues) {
        {"max_active_loans_per_person", "1", "2"}},
       {[](FundSettings& s) { s.circle_guarantors = CircleGuarantors::kExceptNoVoters; },
        {"circle_guarantors", "WHOLE_CIRCLE", "EXCEPT_NO_VOTERS"}},
+      {[](FundSettings& s) { s.default_grace_on_principal = 2; },
+       {"default_grace_on_principal_instalments", "0", "2"}},
+      {[](FundSettings& s) { s.default_grace_on_interest = 1; },
+       {"default_grace_on_interest_instalments", "0", "1"}},
+      {[](FundSettings& s) { s.arrears_tolerance_cents = 500; },
+       {"arrears_tolerance_cents", "0", "500"}},
   };
   FundSettings everything;
   std::vector<SettingChange> all_expected;

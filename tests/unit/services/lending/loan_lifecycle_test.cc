@@ -248,6 +248,19 @@ TEST(LoanRequestTest, EveryRuleIsNamed) {
        "annual_rate_bps must lie in 0..1000, got -1"},
       {"rate above 10 %", [](LoanRequest& r) { r.annual_rate_bps = 1001; }, kInvalid,
        "annual_rate_bps must lie in 0..1000, got 1001"},
+      {"grace on principal over the whole term",
+       [](LoanRequest& r) { r.grace_on_principal = r.instalment_count; }, kInvalid,
+       "grace_on_principal_instalments must lie in 0..11 (at most 52 and fewer than "
+       "instalment_count 12: at least one instalment repays the principal), got 12"},
+      {"negative grace on interest", [](LoanRequest& r) { r.grace_on_interest = -1; }, kInvalid,
+       "grace_on_interest_instalments must lie in 0..11"},
+      {"grace on interest beyond a year of weeks",
+       [](LoanRequest& r) {
+         r.frequency = Frequency::kWeekly;
+         r.instalment_count = 104;
+         r.grace_on_interest = 53;
+       },
+       kInvalid, "grace_on_interest_instalments must lie in 0..52"},
   };
   const FundSettings settings;
   for (const Case& c : cases) {
@@ -269,8 +282,12 @@ TEST(LoanRequestTest, EdgesThatAreAllowed) {
   request.annual_rate_bps = 1000;
   request.frequency = Frequency::kWeekly;
   request.instalment_count = 104;
+  request.grace_on_principal = kMaxGraceInstalments;
+  request.grace_on_interest = kMaxGraceInstalments;
   EXPECT_TRUE(ValidateLoanRequest(request, 100000, settings).ok())
       << ValidateLoanRequest(request, 100000, settings);
+  request.grace_on_principal = 0;
+  request.grace_on_interest = 0;
   request.document_reference = "http://localhost:9000/bucket/key";
   request.annual_rate_bps = 0;
   request.frequency = Frequency::kEveryTwoWeeks;
@@ -862,6 +879,14 @@ TEST(ScheduleTermsOfTest, TakesTheRequestsTermsAndTheDisbursementsChoices) {
   EXPECT_EQ(terms.frequency, Frequency::kEveryTwoWeeks);
   EXPECT_EQ(terms.first_due, absl::CivilDay(2025, 3, 14));
   EXPECT_EQ(terms.method, InterestMethod::kFlat);
+  EXPECT_EQ(terms.grace_on_principal, 0);
+  EXPECT_EQ(terms.grace_on_interest, 0);
+  request.grace_on_principal = 3;
+  request.grace_on_interest = 1;
+  const ScheduleTerms grace =
+      ScheduleTermsOf(request, absl::CivilDay(2025, 3, 14), InterestMethod::kFlat);
+  EXPECT_EQ(grace.grace_on_principal, 3);
+  EXPECT_EQ(grace.grace_on_interest, 1);
 }
 
 }  // namespace

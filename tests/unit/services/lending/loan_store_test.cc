@@ -52,6 +52,8 @@ LoanRecord Draft(const std::string& applicant, const std::string& circle = "circ
   loan.request.instalment_count = 12;
   loan.request.frequency = Frequency::kMonthly;
   loan.request.annual_rate_bps = 600;
+  loan.request.grace_on_principal = 2;
+  loan.request.grace_on_interest = 1;
   loan.ceiling_cents = 100'000;
   loan.submitted_by = "staff:alice";
   loan.create_time = kNow;
@@ -136,6 +138,8 @@ TEST_P(LoanStoreTest, InsertedLoanReadsBackWithVotersVotesAndGuarantors) {
   EXPECT_EQ(loan.request.instalment_count, 12);
   EXPECT_EQ(loan.request.frequency, Frequency::kMonthly);
   EXPECT_EQ(loan.request.annual_rate_bps, 600);
+  EXPECT_EQ(loan.request.grace_on_principal, 2);
+  EXPECT_EQ(loan.request.grace_on_interest, 1);
   EXPECT_FALSE(loan.interest_method.has_value());
   EXPECT_FALSE(loan.guarantee_kind.has_value());
   EXPECT_FALSE(loan.disbursement_date.has_value());

@@ -203,6 +203,25 @@ TEST(PortfolioReport, TheDateDecidesWhatFellDue) {
   EXPECT_EQ(Report({LoanA()}, absl::CivilDay(2024, 4, 1)).fund.repayment_rate_bps, 10000);
 }
 
+TEST(PortfolioReport, TheArrearsToleranceDecidesPar30AndTheBuckets) {
+  // A's instalment 2 is short by its 20000 of principal, its instalment 3 by 20200; C's
+  // only instalment by 30300. A tolerance of 20001 forgives A's instalment 2 (short by
+  // less): A is then 14 days past due (instalment 3, June 1), no longer 45, and leaves
+  // PAR30; C stays 10 days late.
+  absl::StatusOr<PortfolioReport> report =
+      BuildPortfolioReport({LoanA(), LoanC()}, kAsOf, ArrearsBucketBounds{}, 20001);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->fund.par30_principal_cents, 0);
+  EXPECT_THAT(report->fund.loans_per_bucket, ElementsAre(0, 2, 0, 0, 0));
+  // Exactly the shortfall: A is late again (the tolerance is "below").
+  report = BuildPortfolioReport({LoanA(), LoanC()}, kAsOf, ArrearsBucketBounds{}, 20000);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->fund.par30_principal_cents, 40000);
+  EXPECT_THAT(report->fund.loans_per_bucket, ElementsAre(0, 1, 1, 0, 0));
+  // The repayment rate counts what fell due and what was paid, tolerance or not.
+  EXPECT_EQ(report->fund.fell_due_cents, Report({LoanA(), LoanC()}).fund.fell_due_cents);
+}
+
 TEST(PortfolioReport, EmptyPortfolio) {
   const PortfolioReport report = Report({});
   EXPECT_EQ(report.fund.active_loans, 0);

@@ -256,6 +256,178 @@ TEST(ScheduleTest, MatchesTheReferenceTablesToTheCent) {
   }
 }
 
+// Grace periods (schedule.h), computed by the same script outside this code (its
+// GRACE_CASES; the deferred interest of a grace on interest spread over the instalments
+// after it): grace on principal, then on interest, both (weekly), flat and 0 %.
+struct GraceReference {
+  int32_t grace_on_principal;
+  int32_t grace_on_interest;
+  ReferenceSchedule schedule;
+};
+
+const std::vector<GraceReference>& GraceReferenceSchedules() {
+  static const auto* const kGraceReferenceSchedules = new std::vector<GraceReference>{
+      {2,
+       0,
+       {"1500_at_8pct_12_monthly_2_principal_grace",
+        150000,
+        800,
+        12,
+        Frequency::kMonthly,
+        InterestMethod::kDecliningBalance,
+        absl::CivilDay(2025, 1, 31),  // exact annuity payment 15555.481340 cents
+        {
+            {1, absl::CivilDay(2025, 1, 31), 0, 1000, 1000, 150000},
+            {2, absl::CivilDay(2025, 2, 28), 0, 1000, 1000, 150000},
+            {3, absl::CivilDay(2025, 3, 31), 14555, 1000, 15555, 135445},
+            {4, absl::CivilDay(2025, 4, 30), 14652, 903, 15555, 120793},
+            {5, absl::CivilDay(2025, 5, 31), 14750, 805, 15555, 106043},
+            {6, absl::CivilDay(2025, 6, 30), 14848, 707, 15555, 91195},
+            {7, absl::CivilDay(2025, 7, 31), 14947, 608, 15555, 76248},
+            {8, absl::CivilDay(2025, 8, 31), 15047, 508, 15555, 61201},
+            {9, absl::CivilDay(2025, 9, 30), 15147, 408, 15555, 46054},
+            {10, absl::CivilDay(2025, 10, 31), 15248, 307, 15555, 30806},
+            {11, absl::CivilDay(2025, 11, 30), 15350, 205, 15555, 15456},
+            {12, absl::CivilDay(2025, 12, 31), 15456, 103, 15559, 0},
+        },
+        /*total_interest_cents=*/7554}},
+      {0,
+       1,
+       {"1500_at_8pct_12_monthly_1_interest_grace",
+        150000,
+        800,
+        12,
+        Frequency::kMonthly,
+        InterestMethod::kDecliningBalance,
+        absl::CivilDay(2025, 1, 31),  // exact annuity payment 14187.858133 cents
+        {
+            {1, absl::CivilDay(2025, 1, 31), 0, 0, 0, 150000},
+            {2, absl::CivilDay(2025, 2, 28), 13188, 1090, 14278, 136812},
+            {3, absl::CivilDay(2025, 3, 31), 13276, 1002, 14278, 123536},
+            {4, absl::CivilDay(2025, 4, 30), 13364, 914, 14278, 110172},
+            {5, absl::CivilDay(2025, 5, 31), 13454, 824, 14278, 96718},
+            {6, absl::CivilDay(2025, 6, 30), 13543, 735, 14278, 83175},
+            {7, absl::CivilDay(2025, 7, 31), 13633, 645, 14278, 69542},
+            {8, absl::CivilDay(2025, 8, 31), 13724, 554, 14278, 55818},
+            {9, absl::CivilDay(2025, 9, 30), 13816, 462, 14278, 42002},
+            {10, absl::CivilDay(2025, 10, 31), 13908, 370, 14278, 28094},
+            {11, absl::CivilDay(2025, 11, 30), 14001, 277, 14278, 14093},
+            {12, absl::CivilDay(2025, 12, 31), 14093, 194, 14287, 0},
+        },
+        /*total_interest_cents=*/7067}},
+      {4,
+       2,
+       {"1000_at_9pct_20_weekly_4_principal_2_interest_grace",
+        100000,
+        900,
+        20,
+        Frequency::kWeekly,
+        InterestMethod::kDecliningBalance,
+        absl::CivilDay(2025, 3, 3),  // exact annuity payment 6342.344614 cents
+        {
+            {1, absl::CivilDay(2025, 3, 3), 0, 0, 0, 100000},
+            {2, absl::CivilDay(2025, 3, 10), 0, 0, 0, 100000},
+            {3, absl::CivilDay(2025, 3, 17), 0, 192, 192, 100000},
+            {4, absl::CivilDay(2025, 3, 24), 0, 192, 192, 100000},
+            {5, absl::CivilDay(2025, 3, 31), 6169, 192, 6361, 93831},
+            {6, absl::CivilDay(2025, 4, 7), 6180, 181, 6361, 87651},
+            {7, absl::CivilDay(2025, 4, 14), 6190, 171, 6361, 81461},
+            {8, absl::CivilDay(2025, 4, 21), 6201, 160, 6361, 75260},
+            {9, absl::CivilDay(2025, 4, 28), 6212, 149, 6361, 69048},
+            {10, absl::CivilDay(2025, 5, 5), 6222, 139, 6361, 62826},
+            {11, absl::CivilDay(2025, 5, 12), 6233, 128, 6361, 56593},
+            {12, absl::CivilDay(2025, 5, 19), 6244, 117, 6361, 50349},
+            {13, absl::CivilDay(2025, 5, 26), 6255, 106, 6361, 44094},
+            {14, absl::CivilDay(2025, 6, 2), 6266, 95, 6361, 37828},
+            {15, absl::CivilDay(2025, 6, 9), 6277, 84, 6361, 31551},
+            {16, absl::CivilDay(2025, 6, 16), 6287, 74, 6361, 25264},
+            {17, absl::CivilDay(2025, 6, 23), 6298, 63, 6361, 18966},
+            {18, absl::CivilDay(2025, 6, 30), 6309, 52, 6361, 12657},
+            {19, absl::CivilDay(2025, 7, 7), 6320, 41, 6361, 6337},
+            {20, absl::CivilDay(2025, 7, 14), 6337, 34, 6371, 0},
+        },
+        /*total_interest_cents=*/2170}},
+      {3,
+       1,
+       {"1200_flat_6pct_12_monthly_3_principal_1_interest_grace",
+        120000,
+        600,
+        12,
+        Frequency::kMonthly,
+        InterestMethod::kFlat,
+        absl::CivilDay(2024, 11, 30),
+        {
+            {1, absl::CivilDay(2024, 11, 30), 0, 0, 0, 120000},
+            {2, absl::CivilDay(2024, 12, 30), 0, 654, 654, 120000},
+            {3, absl::CivilDay(2025, 1, 30), 0, 654, 654, 120000},
+            {4, absl::CivilDay(2025, 2, 28), 13333, 654, 13987, 106667},
+            {5, absl::CivilDay(2025, 3, 30), 13333, 654, 13987, 93334},
+            {6, absl::CivilDay(2025, 4, 30), 13333, 654, 13987, 80001},
+            {7, absl::CivilDay(2025, 5, 30), 13333, 654, 13987, 66668},
+            {8, absl::CivilDay(2025, 6, 30), 13333, 654, 13987, 53335},
+            {9, absl::CivilDay(2025, 7, 30), 13333, 654, 13987, 40002},
+            {10, absl::CivilDay(2025, 8, 30), 13333, 654, 13987, 26669},
+            {11, absl::CivilDay(2025, 9, 30), 13333, 654, 13987, 13336},
+            {12, absl::CivilDay(2025, 10, 30), 13336, 660, 13996, 0},
+        },
+        /*total_interest_cents=*/7200}},
+      {2,
+       0,
+       {"800_at_0pct_10_biweekly_2_principal_grace",
+        80000,
+        0,
+        10,
+        Frequency::kEveryTwoWeeks,
+        InterestMethod::kDecliningBalance,
+        absl::CivilDay(2025, 2, 14),
+        {
+            {1, absl::CivilDay(2025, 2, 14), 0, 0, 0, 80000},
+            {2, absl::CivilDay(2025, 2, 28), 0, 0, 0, 80000},
+            {3, absl::CivilDay(2025, 3, 14), 10000, 0, 10000, 70000},
+            {4, absl::CivilDay(2025, 3, 28), 10000, 0, 10000, 60000},
+            {5, absl::CivilDay(2025, 4, 11), 10000, 0, 10000, 50000},
+            {6, absl::CivilDay(2025, 4, 25), 10000, 0, 10000, 40000},
+            {7, absl::CivilDay(2025, 5, 9), 10000, 0, 10000, 30000},
+            {8, absl::CivilDay(2025, 5, 23), 10000, 0, 10000, 20000},
+            {9, absl::CivilDay(2025, 6, 6), 10000, 0, 10000, 10000},
+            {10, absl::CivilDay(2025, 6, 20), 10000, 0, 10000, 0},
+        },
+        /*total_interest_cents=*/0}},
+  };
+  return *kGraceReferenceSchedules;
+}
+
+TEST(ScheduleTest, GracePeriodsMatchTheReferenceTablesToTheCent) {
+  for (const GraceReference& grace : GraceReferenceSchedules()) {
+    const ReferenceSchedule& reference = grace.schedule;
+    SCOPED_TRACE(reference.name);
+    ScheduleTerms terms = TermsOf(reference);
+    terms.grace_on_principal = grace.grace_on_principal;
+    terms.grace_on_interest = grace.grace_on_interest;
+    absl::StatusOr<Schedule> schedule = BuildSchedule(terms);
+    ASSERT_TRUE(schedule.ok()) << schedule.status();
+    EXPECT_EQ(schedule->instalments, reference.instalments);
+    EXPECT_EQ(schedule->total_interest_cents, reference.total_interest_cents);
+    int64_t principal = 0;
+    for (const Instalment& instalment : schedule->instalments) {
+      principal += instalment.principal_cents;
+    }
+    EXPECT_EQ(principal, reference.principal_cents);  // interest is spread, never capitalised
+  }
+}
+
+TEST(ScheduleTest, GracePeriodsOfZeroChangeNothing) {
+  for (const ReferenceSchedule& reference : ReferenceSchedules()) {
+    SCOPED_TRACE(reference.name);
+    ScheduleTerms terms = TermsOf(reference);
+    terms.grace_on_principal = 0;
+    terms.grace_on_interest = 0;
+    absl::StatusOr<Schedule> schedule = BuildSchedule(terms);
+    ASSERT_TRUE(schedule.ok()) << schedule.status();
+    EXPECT_EQ(schedule->instalments, reference.instalments);
+  }
+}
+
 TEST(ScheduleTest, RegularPaymentIsTheRoundedAnnuity) {
   ScheduleTerms terms = TermsOf(ReferenceSchedules()[0]);  // $1,000 at 8 % over 12 months
   absl::StatusOr<Schedule> schedule = BuildSchedule(terms);
@@ -387,6 +559,11 @@ TEST(ScheduleTest, InvalidTermsNameTheFieldAndTheRule) {
        "frequency must be WEEKLY");
   with([](ScheduleTerms& t) { t.method = static_cast<InterestMethod>(7); },
        "method must be DECLINING_BALANCE or FLAT");
+  with([](ScheduleTerms& t) { t.grace_on_principal = 12; },
+       "grace_on_principal must lie in 0..11 (fewer than instalment_count: at least one "
+       "instalment repays the principal), got 12");
+  with([](ScheduleTerms& t) { t.grace_on_principal = -1; }, "grace_on_principal must lie in 0..11");
+  with([](ScheduleTerms& t) { t.grace_on_interest = 12; }, "grace_on_interest must lie in 0..11");
   for (const Case& c : cases) {
     absl::StatusOr<Schedule> schedule = BuildSchedule(c.terms);
     EXPECT_THAT(schedule.status(),
