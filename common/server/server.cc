@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
@@ -557,14 +558,19 @@ void ServerRunner::SetHealth(bool serving) {
 }
 
 void ServerRunner::StopServers(std::chrono::system_clock::time_point deadline) {
-  // The listeners' calls and the main port's drain by the same deadline; the
-  // health listener answers NOT_SERVING until they have.
-  for (auto& listener : listeners_) listener->side.Stop(deadline);
+  // The listeners' calls and the main port's drain side by side, by the same
+  // deadline (a peer's open stream on a listener takes none of the main
+  // port's grace); the health listener answers NOT_SERVING until they have.
+  std::vector<std::thread> draining;
+  for (auto& listener : listeners_) {
+    draining.emplace_back([&side = listener->side, deadline] { side.Stop(deadline); });
+  }
   if (server_ != nullptr) {
     server_->Shutdown(deadline);
     server_->Wait();
     server_.reset();
   }
+  for (std::thread& thread : draining) thread.join();
   health_.Stop(std::chrono::system_clock::now());
 }
 
