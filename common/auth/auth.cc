@@ -162,9 +162,17 @@ TokenFileWatcher::Result TokenFileWatcher::Reload() {
   return Result::kReloaded;
 }
 
-void Authenticator::SetPeerFunds(std::set<std::string> common_names) {
+void Authenticator::SetPeerFunds(std::map<std::string, std::string> pins_by_common_name) {
   absl::MutexLock lock(&mu_);
-  peer_funds_ = std::move(common_names);
+  peer_funds_ = std::move(pins_by_common_name);
+}
+
+std::string PeerCertificateSha256(const grpc::AuthContext* auth) {
+  if (auth == nullptr || !auth->IsPeerAuthenticated()) return "";
+  for (const grpc::string_ref& value : auth->FindPropertyValues("x509_pem_cert")) {
+    return CertificateSha256Hex(absl::string_view(value.data(), value.size()));
+  }
+  return "";
 }
 
 std::string PeerCommonName(const grpc::ServerContextBase& context) {
@@ -177,7 +185,8 @@ std::string PeerCommonName(const grpc::ServerContextBase& context) {
 }
 
 absl::StatusOr<Principal> Authenticator::Identify(const std::string& authorization,
-                                                  const std::string& peer_common_name) const {
+                                                  const std::string& peer_common_name,
+                                                  const grpc::AuthContext* auth) const {
   Principal principal;
   if (!authorization.empty()) {
     constexpr absl::string_view kBearer = "Bearer ";
@@ -199,8 +208,20 @@ absl::StatusOr<Principal> Authenticator::Identify(const std::string& authorizati
       principal.role = cercles::common::v1::ROLE_SERVICE;
       return principal;
     }
-    absl::MutexLock lock(&mu_);
-    if (peer_funds_.count(peer_common_name) > 0) {
+    std::string pin;
+    bool peer = false;
+    {
+      absl::MutexLock lock(&mu_);
+      auto it = peer_funds_.find(peer_common_name);
+      peer = it != peer_funds_.end();
+      if (peer) pin = it->second;
+    }
+    if (peer && !pin.empty() && PeerCertificateSha256(auth) != pin) {
+      return absl::UnauthenticatedError(absl::StrCat(
+          "the client certificate \"", peer_common_name,
+          "\" is not the one registered for that peer fund: its SHA-256 fingerprint differs"));
+    }
+    if (peer) {
       principal.kind = Principal::Kind::kPeerFund;
       principal.name = peer_common_name;
       principal.role = cercles::common::v1::ROLE_PEER_FUND;
@@ -219,7 +240,8 @@ absl::StatusOr<Principal> Authenticator::Identify(const grpc::ServerContextBase&
   if (auto it = metadata.find("authorization"); it != metadata.end()) {
     authorization.assign(it->second.data(), it->second.size());
   }
-  return Identify(authorization, PeerCommonName(context));
+  const std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+  return Identify(authorization, PeerCommonName(context), auth.get());
 }
 
 void Authorizer::AddService(const google::protobuf::ServiceDescriptor* service) {

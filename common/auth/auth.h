@@ -75,16 +75,23 @@ class Authenticator {
   void SetTokens(TokenStore tokens) ABSL_LOCKS_EXCLUDED(mu_);
   size_t token_count() const ABSL_LOCKS_EXCLUDED(mu_);
 
-  // Peer funds may be registered and revoked at run time (network's federation).
-  void SetPeerFunds(std::set<std::string> common_names) ABSL_LOCKS_EXCLUDED(mu_);
+  // Peer funds may be registered and revoked at run time (network's federation):
+  // by certificate common name, each with the SHA-256 fingerprint its
+  // certificate must have (lower-case hex; "" when not pinned). A peer's name
+  // on a certificate with another fingerprint is refused (UNAUTHENTICATED).
+  void SetPeerFunds(std::map<std::string, std::string> pins_by_common_name)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Identifies the caller. A present but unknown bearer token is an error
   // (UNAUTHENTICATED), never silently anonymous.
   absl::StatusOr<Principal> Identify(const grpc::ServerContextBase& context) const;
 
-  // Same from raw parts (for the logging interceptor and tests).
+  // Same from raw parts (for the logging interceptor and tests); `auth`, the
+  // call's auth context, gives the certificate a pinned peer is checked by
+  // (null: no certificate to check, a pinned peer is refused).
   absl::StatusOr<Principal> Identify(const std::string& authorization_header,
-                                     const std::string& peer_common_name) const;
+                                     const std::string& peer_common_name,
+                                     const grpc::AuthContext* auth = nullptr) const;
 
  private:
   std::shared_ptr<const TokenStore> Tokens() const ABSL_LOCKS_EXCLUDED(mu_);
@@ -92,7 +99,7 @@ class Authenticator {
   std::set<std::string> trusted_services_;
   mutable absl::Mutex mu_;
   std::shared_ptr<const TokenStore> tokens_ ABSL_GUARDED_BY(mu_);
-  std::set<std::string> peer_funds_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::string> peer_funds_ ABSL_GUARDED_BY(mu_);  // CN -> pin
 };
 
 // Keeps an Authenticator's staff tokens in step with the tokens file, so a
@@ -128,6 +135,9 @@ class TokenFileWatcher {
 
 // The peer certificate's common name, or "" without a verified certificate.
 std::string PeerCommonName(const grpc::ServerContextBase& context);
+// The SHA-256 fingerprint (lower-case hex) of the verified peer certificate,
+// or "" without one.
+std::string PeerCertificateSha256(const grpc::AuthContext* auth);
 
 // Access policies of every method of the registered services, looked up by the
 // request message type (unique per RPC: buf's STANDARD lint enforces it) or by

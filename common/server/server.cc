@@ -1,6 +1,7 @@
 #include "common/server/server.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/impl/server_builder_option.h>
 #include <grpcpp/security/credentials.h>
@@ -18,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
@@ -53,6 +55,33 @@ class WithoutPlugins : public grpc::ServerBuilderOption {
   }
 };
 
+// Server credentials from certificate files: watched (re-read every `refresh`)
+// when refresh is positive, read once otherwise.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsServerCredentials(
+    const TlsFiles& files, grpc_ssl_client_certificate_request_type request_type,
+    absl::Duration refresh) {
+  if (refresh > absl::ZeroDuration()) {
+    // The files are watched: a rotated certificate (cert-manager, a renewed
+    // Secret) is served to new connections within one refresh interval.
+    auto provider = std::make_shared<gx::FileWatcherCertificateProvider>(
+        files.key, files.cert, files.ca,
+        static_cast<unsigned int>(std::max<int64_t>(1, absl::ToInt64Seconds(refresh))));
+    gx::TlsServerCredentialsOptions tls(provider);
+    tls.watch_identity_key_cert_pairs();
+    if (!files.ca.empty()) tls.watch_root_certs();
+    tls.set_cert_request_type(request_type);
+    return gx::TlsServerCredentials(tls);
+  }
+  CERCLES_ASSIGN_OR_RETURN(std::string cert, ReadFile(files.cert));
+  CERCLES_ASSIGN_OR_RETURN(std::string key, ReadFile(files.key));
+  grpc::SslServerCredentialsOptions ssl(request_type);
+  if (!files.ca.empty()) {
+    CERCLES_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFile(files.ca));
+  }
+  ssl.pem_key_cert_pairs.push_back({key, cert});
+  return grpc::SslServerCredentials(ssl);
+}
+
 }  // namespace
 
 namespace {
@@ -74,8 +103,11 @@ class CallInterceptor : public gx::Interceptor {
       auto* md = methods->GetRecvInitialMetadata();
       if (md != nullptr) {
         StartSpan(md);
-        auto principal = authenticator_->Identify(MetadataValue(*md, "authorization"),
-                                                  auth::PeerCommonName(*info_->server_context()));
+        const std::shared_ptr<const grpc::AuthContext> auth =
+            info_->server_context()->auth_context();
+        auto principal =
+            authenticator_->Identify(MetadataValue(*md, "authorization"),
+                                     auth::PeerCommonName(*info_->server_context()), auth.get());
         principal_ = principal.ok() ? principal->ToString() : "unauthenticated";
       }
     }
@@ -209,6 +241,39 @@ absl::Status ValidateServerOptions(const ServerOptions& o) {
   return absl::OkStatus();
 }
 
+// On the main port: a call to a service of an added listener is refused, saying
+// where that service is served; any other unknown method is UNIMPLEMENTED.
+class ServerRunner::ServedElsewhere : public grpc::CallbackGenericService {
+ public:
+  void Add(const std::string& service, const std::string& listener) { where_[service] = listener; }
+
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* call) override {
+    class Refusal : public grpc::ServerGenericBidiReactor {
+     public:
+      explicit Refusal(const grpc::Status& status) { Finish(status); }
+      void OnDone() override { delete this; }
+    };
+    // "/cercles.network.v1.FederationService/ListDirectory"
+    const std::string& method = call->method();
+    const size_t slash = method.rfind('/');
+    const std::string service =
+        slash == std::string::npos || slash == 0 ? std::string() : method.substr(1, slash - 1);
+    auto it = where_.find(service);
+    if (it == where_.end()) {
+      return new Refusal(
+          grpc::Status(grpc::StatusCode::UNIMPLEMENTED, absl::StrCat("unknown method ", method)));
+    }
+    return new Refusal(grpc::Status(
+        grpc::StatusCode::PERMISSION_DENIED,
+        absl::StrCat(method, " is not served on this port: only on the ", it->second,
+                     " listener (--", it->second, "_listen), with a client certificate ",
+                     "its CA bundle (--", it->second, "_ca) trusts")));
+  }
+
+ private:
+  std::map<std::string, std::string> where_;  // service full name -> listener name
+};
+
 ServerRunner::ServerRunner(ServerOptions options) : options_(std::move(options)) {
   log::SetComponent(options_.name);
 }
@@ -217,12 +282,7 @@ ServerRunner::~ServerRunner() { Shutdown(); }
 
 void ServerRunner::Shutdown() {
   draining_ = true;
-  if (server_ != nullptr) {
-    server_->Shutdown(std::chrono::system_clock::now());
-    server_->Wait();
-    server_.reset();
-  }
-  StopHealthServer();
+  StopServers(std::chrono::system_clock::now());
   handlers_.reset();
   if (metrics_server_ != nullptr) metrics_server_->Stop();
 }
@@ -268,17 +328,114 @@ absl::Status ServerRunner::Init() {
   return absl::OkStatus();
 }
 
-void ServerRunner::AddService(grpc::Service* service, const char* service_full_name) {
+absl::Status ServerRunner::AddListener(ListenerOptions listener) {
+  const std::string& n = listener.name;
+  CERCLES_RETURN_IF_ERROR(config::RequireHostPort(n + "_listen", listener.listen, true));
+  CERCLES_RETURN_IF_ERROR(config::RequireReadableFile(n + "_cert", listener.tls.cert));
+  CERCLES_RETURN_IF_ERROR(config::RequireReadableFile(n + "_key", listener.tls.key));
+  // Client certificates are required there: the CA bundle they chain to too.
+  CERCLES_RETURN_IF_ERROR(config::RequireReadableFile(n + "_ca", listener.tls.ca));
+  auto added = std::make_unique<Listener>();
+  added->options = std::move(listener);
+  listeners_.push_back(std::move(added));
+  return absl::OkStatus();
+}
+
+int ServerRunner::listener_port(const std::string& name) const {
+  for (const auto& listener : listeners_) {
+    if (listener->options.name == name) return listener->side.port;
+  }
+  return 0;
+}
+
+void ServerRunner::AddService(grpc::Service* service, const char* service_full_name,
+                              const std::string& listener) {
   const google::protobuf::ServiceDescriptor* descriptor =
       google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_full_name);
-  if (descriptor == nullptr) {
-    // A programming error (the generated code is linked in): fail loudly at start-up.
-    log::Error("service descriptor not found", {{"service", std::string(service_full_name)}});
+  Listener* on = nullptr;
+  for (auto& l : listeners_) {
+    if (l->options.name == listener) on = l.get();
+  }
+  if (descriptor == nullptr || (!listener.empty() && on == nullptr)) {
+    // A programming error (the generated code is linked in, the listener added
+    // first): fail loudly at start-up.
+    log::Error("service descriptor or listener not found",
+               {{"service", std::string(service_full_name)}, {"listener", listener}});
     std::abort();
   }
-  services_.push_back(service);
-  service_descriptors_.push_back(descriptor);
+  if (on != nullptr) {
+    on->services.push_back(service);
+    on->descriptors.push_back(descriptor);
+  } else {
+    services_.push_back(service);
+    service_descriptors_.push_back(descriptor);
+  }
   authorizer_->AddService(descriptor);
+}
+
+void ServerRunner::SideServer::Stop(std::chrono::system_clock::time_point deadline) {
+  if (server != nullptr) {
+    server->Shutdown(deadline);
+    server->Wait();
+    server.reset();
+  }
+  if (queue == nullptr) return;
+  queue->Shutdown();
+  void* tag = nullptr;
+  bool ok = false;
+  while (queue->Next(&tag, &ok)) {
+  }
+  queue.reset();
+}
+
+namespace {
+
+// A builder for a server beside the main one: no process-wide plugins
+// (reflection), health only unless services are registered. gRPC's health
+// service runs on the callback API, which the builder cannot see before it
+// starts; it refuses a server with no queue it believes polled. Nothing is
+// ever queued on this one (no sync or async method): it is shut down and
+// drained with the server.
+std::unique_ptr<grpc::ServerCompletionQueue> PrepareSideBuilder(grpc::ServerBuilder& builder) {
+  builder.SetOption(std::make_unique<WithoutPlugins>());
+  return builder.AddCompletionQueue(/*is_frequently_polled=*/true);
+}
+
+void SetMaxConnectionAge(grpc::ServerBuilder& builder, absl::Duration age) {
+  if (age <= absl::ZeroDuration()) return;
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_AGE_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(std::min(age, absl::Hours(24)))));
+  // Calls in flight on an aged connection may finish, however long (event
+  // streams): only new calls move to a new connection.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, INT_MAX);
+}
+
+}  // namespace
+
+absl::Status ServerRunner::StartListener(Listener& listener) {
+  const ListenerOptions& o = listener.options;
+  grpc::ServerBuilder builder;
+  listener.side.queue = PrepareSideBuilder(builder);
+  SetMaxConnectionAge(builder, options_.max_connection_age);
+  CERCLES_ASSIGN_OR_RETURN(
+      std::shared_ptr<grpc::ServerCredentials> credentials,
+      TlsServerCredentials(o.tls, GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY,
+                           options_.tls_refresh));
+  builder.AddListeningPort(o.listen, credentials, &listener.side.port);
+  for (grpc::Service* service : listener.services) builder.RegisterService(service);
+  std::vector<std::unique_ptr<gx::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(
+      std::make_unique<CallInterceptorFactory>(authenticator_.get(), call_metrics_.get()));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  listener.side.server = builder.BuildAndStart();
+  if (listener.side.server == nullptr || listener.side.port == 0) {
+    listener.side.Stop(std::chrono::system_clock::now());
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on --", o.name, "_listen \"", o.listen,
+                     "\": address in use, not local, or TLS material unusable"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ServerRunner::Start() {
@@ -290,22 +447,18 @@ absl::Status ServerRunner::Start() {
       {"/grpc.health.v1.Health/Watch", "grpc.health.v1.Health", "Watch", "server_stream"},
       {"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
        "grpc.reflection.v1alpha.ServerReflection", "ServerReflectionInfo", "bidi_stream"}};
-  for (const google::protobuf::ServiceDescriptor* service : service_descriptors_) {
+  std::vector<const google::protobuf::ServiceDescriptor*> all = service_descriptors_;
+  for (const auto& listener : listeners_) {
+    all.insert(all.end(), listener->descriptors.begin(), listener->descriptors.end());
+  }
+  for (const google::protobuf::ServiceDescriptor* service : all) {
     for (int i = 0; i < service->method_count(); ++i) {
       methods.push_back(DescribeRpc(*service->method(i)));
     }
   }
   call_metrics_ = std::make_unique<RpcMetrics>(&metrics_, RpcMetrics::Side::kServer, methods);
   grpc::ServerBuilder builder;
-  if (options_.max_connection_age > absl::ZeroDuration()) {
-    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
-                               static_cast<int>(absl::ToInt64Milliseconds(
-                                   std::min(options_.max_connection_age, absl::Hours(24)))));
-    // Calls in flight on an aged connection may finish, however long (event
-    // streams): only new calls move to a new connection.
-    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, INT_MAX);
-  }
-
+  SetMaxConnectionAge(builder, options_.max_connection_age);
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (options_.insecure) {
     log::Warning("serving PLAINTEXT because --insecure was given: no TLS, no client certificates",
@@ -316,30 +469,18 @@ absl::Status ServerRunner::Start() {
         options_.tls.ca.empty()        ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
         : options_.require_client_cert ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
                                        : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
-    if (options_.tls_refresh > absl::ZeroDuration()) {
-      // The files are watched: a rotated certificate (cert-manager, a renewed
-      // Secret) is served to new connections within one refresh interval.
-      auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
-          options_.tls.key, options_.tls.cert, options_.tls.ca,
-          static_cast<unsigned int>(absl::ToInt64Seconds(options_.tls_refresh)));
-      grpc::experimental::TlsServerCredentialsOptions tls(provider);
-      tls.watch_identity_key_cert_pairs();
-      if (!options_.tls.ca.empty()) tls.watch_root_certs();
-      tls.set_cert_request_type(request_type);
-      credentials = grpc::experimental::TlsServerCredentials(tls);
-    } else {
-      CERCLES_ASSIGN_OR_RETURN(std::string cert, ReadFile(options_.tls.cert));
-      CERCLES_ASSIGN_OR_RETURN(std::string key, ReadFile(options_.tls.key));
-      grpc::SslServerCredentialsOptions ssl(request_type);
-      if (!options_.tls.ca.empty()) {
-        CERCLES_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFile(options_.tls.ca));
-      }
-      ssl.pem_key_cert_pairs.push_back({key, cert});
-      credentials = grpc::SslServerCredentials(ssl);
-    }
+    CERCLES_ASSIGN_OR_RETURN(
+        credentials, TlsServerCredentials(options_.tls, request_type, options_.tls_refresh));
   }
   builder.AddListeningPort(options_.listen, credentials, &port_);
   for (grpc::Service* service : services_) builder.RegisterService(service);
+  for (const auto& listener : listeners_) {
+    for (const google::protobuf::ServiceDescriptor* service : listener->descriptors) {
+      if (served_elsewhere_ == nullptr) served_elsewhere_ = std::make_unique<ServedElsewhere>();
+      served_elsewhere_->Add(service->full_name(), listener->options.name);
+    }
+  }
+  if (served_elsewhere_ != nullptr) builder.RegisterCallbackGenericService(served_elsewhere_.get());
 
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(
@@ -355,29 +496,31 @@ absl::Status ServerRunner::Start() {
   }
   if (!options_.health_listen.empty()) {
     grpc::ServerBuilder health;
-    health.SetOption(std::make_unique<WithoutPlugins>());
-    // gRPC's health service runs on the callback API, which the builder cannot
-    // see before it starts; it refuses a server with no queue it believes
-    // polled. Nothing is ever queued on this one (no sync or async method):
-    // it is shut down and drained with the server.
-    health_queue_ = health.AddCompletionQueue(/*is_frequently_polled=*/true);
+    health_.queue = PrepareSideBuilder(health);
     health.AddListeningPort(options_.health_listen, grpc::InsecureServerCredentials(),
-                            &health_port_);
-    health_server_ = health.BuildAndStart();
-    if (health_server_ == nullptr || health_port_ == 0) {
-      StopHealthServer();
+                            &health_.port);
+    health_.server = health.BuildAndStart();
+    if (health_.server == nullptr || health_.port == 0) {
+      health_.Stop(std::chrono::system_clock::now());
       return absl::UnavailableError(
           absl::StrCat("cannot listen on --health_listen (CERCLES_HEALTH_LISTEN) \"",
                        options_.health_listen, "\": address in use or not local"));
     }
   }
+  for (auto& listener : listeners_) CERCLES_RETURN_IF_ERROR(StartListener(*listener));
   // Health answers by service name too ("cercles.lending.v1.LendingService"),
-  // on both listeners, each registered service with the server's status ("");
+  // each registered service with the server's status (""): the main port's
+  // services on it and on --health_listen, a listener's on that listener;
   // SetHealth then moves them all together.
   for (const google::protobuf::ServiceDescriptor* service : service_descriptors_) {
     server_->GetHealthCheckService()->SetServingStatus(service->full_name(), false);
-    if (health_server_ != nullptr) {
-      health_server_->GetHealthCheckService()->SetServingStatus(service->full_name(), false);
+    if (health_.server != nullptr) {
+      health_.server->GetHealthCheckService()->SetServingStatus(service->full_name(), false);
+    }
+  }
+  for (const auto& listener : listeners_) {
+    for (const google::protobuf::ServiceDescriptor* service : listener->descriptors) {
+      listener->side.server->GetHealthCheckService()->SetServingStatus(service->full_name(), false);
     }
   }
   SetServing(false);
@@ -390,33 +533,45 @@ absl::Status ServerRunner::Start() {
           absl::StrCat("--metrics_listen (CERCLES_METRICS_LISTEN): ", status.message()));
     }
   }
-  log::Info("listening", {{"port", static_cast<int64_t>(port_)},
-                          {"tls", !options_.insecure},
-                          {"mtls", !options_.insecure && !options_.tls.ca.empty()},
-                          {"metrics_port", static_cast<int64_t>(metrics_port())},
-                          {"health_port", static_cast<int64_t>(health_port_)}});
+  log::Fields fields = {{"port", static_cast<int64_t>(port_)},
+                        {"tls", !options_.insecure},
+                        {"mtls", !options_.insecure && !options_.tls.ca.empty()},
+                        {"metrics_port", static_cast<int64_t>(metrics_port())},
+                        {"health_port", static_cast<int64_t>(health_.port)}};
+  for (const auto& listener : listeners_) {
+    fields.emplace_back(absl::StrCat(listener->options.name, "_port"),
+                        static_cast<int64_t>(listener->side.port));
+  }
+  log::Info("listening", fields);
   return absl::OkStatus();
 }
 
 void ServerRunner::SetHealth(bool serving) {
   if (server_ != nullptr) server_->GetHealthCheckService()->SetServingStatus(serving);
-  if (health_server_ != nullptr) health_server_->GetHealthCheckService()->SetServingStatus(serving);
+  if (health_.server != nullptr) health_.server->GetHealthCheckService()->SetServingStatus(serving);
+  for (const auto& listener : listeners_) {
+    if (listener->side.server != nullptr) {
+      listener->side.server->GetHealthCheckService()->SetServingStatus(serving);
+    }
+  }
   if (metrics_server_ != nullptr) metrics_server_->SetServing(serving);
 }
 
-void ServerRunner::StopHealthServer() {
-  if (health_server_ != nullptr) {
-    health_server_->Shutdown(std::chrono::system_clock::now());
-    health_server_->Wait();
-    health_server_.reset();
+void ServerRunner::StopServers(std::chrono::system_clock::time_point deadline) {
+  // The listeners' calls and the main port's drain side by side, by the same
+  // deadline (a peer's open stream on a listener takes none of the main
+  // port's grace); the health listener answers NOT_SERVING until they have.
+  std::vector<std::thread> draining;
+  for (auto& listener : listeners_) {
+    draining.emplace_back([&side = listener->side, deadline] { side.Stop(deadline); });
   }
-  if (health_queue_ == nullptr) return;
-  health_queue_->Shutdown();
-  void* tag = nullptr;
-  bool ok = false;
-  while (health_queue_->Next(&tag, &ok)) {
+  if (server_ != nullptr) {
+    server_->Shutdown(deadline);
+    server_->Wait();
+    server_.reset();
   }
-  health_queue_.reset();
+  for (std::thread& thread : draining) thread.join();
+  health_.Stop(std::chrono::system_clock::now());
 }
 
 int ServerRunner::metrics_port() const {
@@ -449,14 +604,9 @@ void ServerRunner::WaitForTermination(const std::function<void()>& before_shutdo
   draining_ = true;
   SetHealth(false);
   if (before_shutdown) before_shutdown();
-  if (server_ != nullptr) {
-    server_->Shutdown(std::chrono::system_clock::now() +
-                      absl::ToChronoMilliseconds(options_.shutdown_grace));
-    server_->Wait();
-    server_.reset();
-  }
-  StopHealthServer();  // NOT_SERVING to the probes until the calls have drained
-  handlers_.reset();   // every call has been answered
+  StopServers(std::chrono::system_clock::now() +
+              absl::ToChronoMilliseconds(options_.shutdown_grace));
+  handlers_.reset();  // every call has been answered
   if (metrics_server_ != nullptr) metrics_server_->Stop();
   log::Info("stopped");
 }

@@ -8,6 +8,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <set>
@@ -29,6 +30,21 @@ struct TlsFiles {
   std::string cert;  // PEM certificate chain of this process
   std::string key;   // PEM private key
   std::string ca;    // PEM CA bundle client certificates must chain to (mTLS)
+};
+
+// Another gRPC listener of the same process (ServerRunner::AddListener): its own
+// address, its own TLS identity and its own CA bundle, client certificates
+// required, and only the services added to it by name (plus grpc.health.v1;
+// no reflection). Those services are not served on the main port: a call to
+// one of them there is answered PERMISSION_DENIED, naming the listener. The
+// flags named in messages are --<name>_listen, --<name>_cert, --<name>_key and
+// --<name>_ca (e.g. network's --federation_listen for peer funds).
+struct ListenerOptions {
+  std::string name;    // "federation": logs ("federation_port"), messages, flags
+  std::string listen;  // host:port (port 0: any free port, see listener_port)
+  // cert/key: what this listener serves; ca: the bundle client certificates
+  // must chain to (required). Re-read every tls_refresh, as the main port's.
+  TlsFiles tls;
 };
 
 struct ServerOptions {
@@ -84,9 +100,14 @@ class ServerRunner {
   // Loads tokens and TLS material, starts the handler pool. Must be called
   // before AddService.
   absl::Status Init();
+  // Adds a listener (see ListenerOptions), after Init and before AddService
+  // names it. Checks its address and files (the error names the flag).
+  absl::Status AddListener(ListenerOptions listener);
   // Registers a service and its RPCs' access policies, found by the service's
-  // full name in the generated descriptor pool. Before Start.
-  void AddService(grpc::Service* service, const char* service_full_name);
+  // full name in the generated descriptor pool, on the main port or, when
+  // `listener` is given, on that added listener only. Before Start.
+  void AddService(grpc::Service* service, const char* service_full_name,
+                  const std::string& listener = "");
 
   // Starts listening. Health reports NOT_SERVING until SetServing(true), for
   // "" (the server) and for each added service by its full name, on the main
@@ -96,7 +117,9 @@ class ServerRunner {
   void SetServing(bool serving);
   int port() const { return port_; }
   int metrics_port() const;
-  int health_port() const { return health_port_; }
+  int health_port() const { return health_.port; }
+  // The port an added listener bound (0 before Start or when unknown).
+  int listener_port(const std::string& name) const;
   bool draining() const { return draining_.load(); }
 
   // Waits for SIGTERM/SIGINT (or RequestStop), then drains: health NOT_SERVING,
@@ -109,9 +132,29 @@ class ServerRunner {
   void Shutdown();
 
  private:
-  // Both health services (the main port's and --health_listen's), every name.
+  // A server beside the main one (--health_listen, an added listener): started
+  // after it, stopped after it (so probes see NOT_SERVING until calls drained).
+  struct SideServer {
+    std::unique_ptr<grpc::Server> server;
+    std::unique_ptr<grpc::ServerCompletionQueue> queue;
+    int port = 0;
+    void Stop(std::chrono::system_clock::time_point deadline);
+  };
+  struct Listener {
+    ListenerOptions options;
+    std::vector<grpc::Service*> services;
+    std::vector<const google::protobuf::ServiceDescriptor*> descriptors;
+    SideServer side;
+  };
+  class ServedElsewhere;
+
+  // Every health service (the main port's, --health_listen's, the added
+  // listeners'), every name.
   void SetHealth(bool serving);
-  void StopHealthServer();
+  // Drains the added listeners and the main port by `deadline`, then stops
+  // --health_listen.
+  void StopServers(std::chrono::system_clock::time_point deadline);
+  absl::Status StartListener(Listener& listener);
 
   ServerOptions options_;
   observability::Registry metrics_;
@@ -123,13 +166,14 @@ class ServerRunner {
   std::vector<grpc::Service*> services_;
   std::vector<const google::protobuf::ServiceDescriptor*> service_descriptors_;
   std::unique_ptr<RpcMetrics> call_metrics_;  // outlives server_ (declared before it)
+  // Answers, on the main port, calls to services served on an added listener.
+  std::unique_ptr<ServedElsewhere> served_elsewhere_;
   std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<grpc::Server> health_server_;  // --health_listen; stops after server_
-  std::unique_ptr<grpc::ServerCompletionQueue> health_queue_;
+  SideServer health_;                                 // --health_listen; stops after server_
+  std::vector<std::unique_ptr<Listener>> listeners_;  // stop after server_
   // Destroyed after server_ has drained: in-flight calls are answered on it.
   std::unique_ptr<HandlerPool> handlers_;
   int port_ = 0;
-  int health_port_ = 0;
   std::atomic<bool> draining_{false};
   std::atomic<bool> stop_requested_{false};
 };

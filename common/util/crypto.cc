@@ -1,7 +1,10 @@
 #include "common/util/crypto.h"
 
+#include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/x509.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -45,6 +48,19 @@ std::string Sha256Hex(absl::string_view bytes) {
   unsigned char digest[32];
   Sha256(bytes, digest);
   return Hex(digest, sizeof digest);
+}
+
+std::string CertificateSha256Hex(absl::string_view pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  if (bio == nullptr) return "";
+  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  if (cert == nullptr) return "";
+  unsigned char digest[32];
+  unsigned int len = 0;
+  const bool ok = X509_digest(cert, EVP_sha256(), digest, &len) == 1 && len == sizeof digest;
+  X509_free(cert);
+  return ok ? Hex(digest, sizeof digest) : "";
 }
 
 std::string RandomHex(int n_bytes) {

@@ -10,6 +10,10 @@ namespace cercles {
 
 // Lower-case hex SHA-256 of the bytes.
 std::string Sha256Hex(absl::string_view bytes);
+// Lower-case hex SHA-256 of the DER bytes of the first certificate of a PEM
+// text: the certificate's fingerprint, as `openssl x509 -fingerprint -sha256`
+// prints it (without its colons). "" when the text holds no certificate.
+std::string CertificateSha256Hex(absl::string_view pem);
 // n random bytes from the OS CSPRNG, hex-encoded (2n characters).
 std::string RandomHex(int n_bytes);
 // A random RFC 4122 version 4 UUID, lower case.

@@ -57,6 +57,24 @@ std::string TransferName(int64_t transfer_id) { return absl::StrCat("transfers/"
 
 std::string PeerCursorSource(const std::string& fund_id) { return absl::StrCat("peer:", fund_id); }
 
+absl::StatusOr<std::string> NormaliseFingerprint(const std::string& fingerprint) {
+  // "AB:CD:..." as openssl prints it, or the bare digits.
+  std::string digits;
+  bool ok = fingerprint.size() <= 95;
+  for (size_t i = 0; ok && i < fingerprint.size(); ++i) {
+    const char c = fingerprint[i];
+    if (c == ':' && i % 3 == 2) continue;
+    ok = absl::ascii_isxdigit(static_cast<unsigned char>(c));
+    digits.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+  }
+  if (!ok || digits.size() != 64) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "peer.certificate_sha256 ", api::Quoted(fingerprint),
+        " must be a SHA-256 fingerprint: 64 hex digits, in pairs separated by ':' or not"));
+  }
+  return digits;
+}
+
 absl::StatusOr<v1::PeerFund> NormalisePeer(const v1::PeerFund& peer, const std::string& own_fund_id,
                                            const std::set<std::string>& trusted_services) {
   v1::PeerFund out;
@@ -81,6 +99,10 @@ absl::StatusOr<v1::PeerFund> NormalisePeer(const v1::PeerFund& peer, const std::
         "\" is a service of this deployment: a peer fund needs a certificate of its own"));
   }
   out.set_certificate_common_name(cn);
+  if (!peer.certificate_sha256().empty()) {
+    CERCLES_ASSIGN_OR_RETURN(*out.mutable_certificate_sha256(),
+                             NormaliseFingerprint(peer.certificate_sha256()));
+  }
   if (!peer.address().empty()) {
     CERCLES_RETURN_IF_ERROR(CheckAddress(peer.address(), "peer.address"));
     out.set_address(peer.address());

@@ -37,6 +37,10 @@ std::string TransferName(int64_t transfer_id);
 // The event cursor of a peer's directory stream ("peer:{fund_id}").
 std::string PeerCursorSource(const std::string& fund_id);
 
+// peer.certificate_sha256 as 64 lower-case hex digits (colons between pairs
+// and upper case accepted); INVALID_ARGUMENT naming the field otherwise.
+absl::StatusOr<std::string> NormaliseFingerprint(const std::string& fingerprint);
+
 // Checks and normalises a registration: fund id (not `own_fund_id`),
 // certificate common name (never one of `trusted_services`, which would make
 // the peer a service of this deployment), address "host:port" (optional),

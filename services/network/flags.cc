@@ -30,12 +30,20 @@ ABSL_FLAG(int64_t, redis_timeout_ms, 50, "Redis command timeout (connect timeout
 ABSL_FLAG(int32_t, redis_pool_size, 64,
           "Redis connections kept open (one per concurrent query; more are opened and closed)");
 
+ABSL_FLAG(std::string, federation_listen, "",
+          "host:port where peer funds call FederationService (and health; nothing else is "
+          "served there), client certificates required, chaining to --federation_ca; "
+          "FederationService is not served on --listen (empty: peers cannot call in)");
 ABSL_FLAG(std::string, federation_cert, "",
-          "PEM certificate this fund presents to peer funds when it follows their directories "
-          "(its common name is what they register; empty: peers are not followed)");
+          "PEM certificate of this fund towards peer funds: presented when it calls them and "
+          "served on --federation_listen (its common name is what they register; empty: peers "
+          "are not followed, and --federation_listen serves --tls_cert)");
 ABSL_FLAG(std::string, federation_key, "", "PEM private key of --federation_cert");
 ABSL_FLAG(std::string, federation_ca, "",
-          "PEM CA bundle peer funds' server certificates must chain to (empty: --tls_ca)");
+          "PEM CA bundle of the peer funds' CAs: their client certificates on "
+          "--federation_listen and their servers' certificates must chain to it (empty: "
+          "--tls_ca). Re-read every --tls_refresh_s: a peer's CA appended is trusted without a "
+          "restart");
 ABSL_FLAG(int64_t, federation_refresh_ms, 1000,
           "How often the peer-fund registry is re-read (other replicas' changes) and peers are "
           "asked about the transfers proposed to them");
@@ -107,6 +115,29 @@ absl::StatusOr<std::optional<cache::RedisOptions>> RedisOptionsFromFlags() {
         "--redis_pool_size (CERCLES_REDIS_POOL_SIZE) must be from 1 to 1024");
   }
   return std::optional<cache::RedisOptions>(options);
+}
+
+absl::StatusOr<std::optional<server::ListenerOptions>> FederationListenerFromFlags(
+    const server::ServerOptions& self) {
+  server::ListenerOptions listener;
+  listener.name = kFederationListener;
+  listener.listen = absl::GetFlag(FLAGS_federation_listen);
+  if (listener.listen.empty()) return std::optional<server::ListenerOptions>();
+  listener.tls.cert = absl::GetFlag(FLAGS_federation_cert);
+  listener.tls.key = absl::GetFlag(FLAGS_federation_key);
+  if (listener.tls.cert.empty() && listener.tls.key.empty()) {
+    listener.tls.cert = self.tls.cert;
+    listener.tls.key = self.tls.key;
+  }
+  listener.tls.ca = absl::GetFlag(FLAGS_federation_ca);
+  if (listener.tls.ca.empty()) listener.tls.ca = self.tls.ca;
+  if (listener.tls.cert.empty() || listener.tls.ca.empty()) {
+    return absl::InvalidArgumentError(
+        "--federation_listen (CERCLES_FEDERATION_LISTEN) needs a certificate "
+        "(--federation_cert or --tls_cert) and the peers' CA bundle (--federation_ca or "
+        "--tls_ca): peers are always called in with TLS and client certificates");
+  }
+  return std::optional<server::ListenerOptions>(std::move(listener));
 }
 
 absl::StatusOr<PeerSyncOptions> PeerSyncOptionsFromFlags(const server::ServerOptions& self) {

@@ -39,6 +39,17 @@ absl::StatusOr<std::optional<cache::RedisOptions>> RedisOptionsFromFlags();
 // validated (files readable, both or neither of cert and key, ranges).
 absl::StatusOr<PeerSyncOptions> PeerSyncOptionsFromFlags(const server::ServerOptions& self);
 
+// The name of network's listener for peer funds ("federation": its flags are
+// --federation_listen, --federation_cert, --federation_key, --federation_ca).
+inline constexpr char kFederationListener[] = "federation";
+
+// The listener peer funds call FederationService on, from --federation_listen,
+// serving --federation_cert/--federation_key (default: --tls_cert/--tls_key)
+// to clients whose certificates chain to --federation_ca (default: --tls_ca);
+// nullopt when --federation_listen is empty.
+absl::StatusOr<std::optional<server::ListenerOptions>> FederationListenerFromFlags(
+    const server::ServerOptions& self);
+
 }  // namespace cercles::network
 
 #endif  // CERCLES_SERVICES_NETWORK_FLAGS_H_

@@ -35,6 +35,12 @@ int main(int argc, char** argv) {
   auto peer_sync = network::PeerSyncOptionsFromFlags(service_config.server);
   config::ExitIfError(peer_sync.status());
   options.peer_sync = *std::move(peer_sync);
+  auto federation_listener = network::FederationListenerFromFlags(service_config.server);
+  config::ExitIfError(federation_listener.status());
+  if (federation_listener->has_value()) {
+    config::ExitIfError(process.runner().AddListener(**std::move(federation_listener)));
+    options.federation_listener = network::kFederationListener;
+  }
   if (!flags->lending_address.empty()) {
     auto lending = server::ChannelToService(service_config.server, flags->lending_address,
                                             flags->lending_server_name, process.runner().metrics());

@@ -45,7 +45,14 @@ NetworkRuntime::NetworkRuntime(NetworkRuntimeOptions options, storage::Database&
   membership_events_->set_on_applied([this](int64_t) { runtime_.notifier().Notify(); });
   runner.AddService(&network_service_, v1::NetworkService::service_full_name());
   runner.AddService(&partner_service_, v1::PartnerService::service_full_name());
-  runner.AddService(&federation_service_, v1::FederationService::service_full_name());
+  // Peers reach FederationService on its own listener only (its own CA
+  // bundle, client certificates required); the main port refuses it.
+  if (!options_.federation_listener.empty()) {
+    runner.AddService(&federation_service_, v1::FederationService::service_full_name(),
+                      options_.federation_listener);
+  } else {
+    log::Warning("no --federation_listen: peer funds cannot call this fund");
+  }
   runner.AddService(&peer_fund_service_, v1::PeerFundService::service_full_name());
 }
 

@@ -50,6 +50,10 @@ struct NetworkRuntimeOptions {
   // How often network's own outbox head is re-read (other replicas' writes).
   absl::Duration outbox_poll = absl::Seconds(1);
   PeerSyncOptions peer_sync;
+  // The runner's listener FederationService is served on (added by main,
+  // kFederationListener), the only place peers reach. Empty: FederationService
+  // is not served at all (this fund still follows its peers).
+  std::string federation_listener;
 };
 
 // Network's migrations (its store, then the federation's): what the process
@@ -58,8 +62,9 @@ absl::Status MigrateNetworkService(storage::Database& db);
 
 class NetworkRuntime {
  public:
-  // Builds everything and adds the four services to `runner` (call before
-  // runner.Start()). `db` and `runner` must outlive this.
+  // Builds everything and adds the services to `runner` (call before
+  // runner.Start()): FederationService on options.federation_listener only,
+  // the others on the main port. `db` and `runner` must outlive this.
   NetworkRuntime(NetworkRuntimeOptions options, storage::Database& db,
                  server::ServerRunner& runner);
   NetworkRuntime(const NetworkRuntime&) = delete;

@@ -94,10 +94,10 @@ absl::Status PeerSync::Reconcile() {
     }
     CERCLES_RETURN_IF_ERROR(tx->Commit());
   }
-  std::set<std::string> names;
-  for (const v1::PeerFund& p : active) names.insert(p.certificate_common_name());
+  std::map<std::string, std::string> pins;
+  for (const v1::PeerFund& p : active) pins[p.certificate_common_name()] = p.certificate_sha256();
   // Before any stream starts or stops: a revoked peer's next call is refused.
-  authenticator_->SetPeerFunds(std::move(names));
+  authenticator_->SetPeerFunds(std::move(pins));
 
   std::map<std::string, const v1::PeerFund*> wanted;
   if (!options_.identity.cert.empty()) {

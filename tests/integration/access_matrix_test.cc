@@ -5,7 +5,10 @@
 // processes. A "no" must be refused (PERMISSION_DENIED, or UNAUTHENTICATED for a
 // caller the service does not know); a "yes" must get past the access check: any
 // other answer (INVALID_ARGUMENT for the empty request, NOT_FOUND, OK, or the
-// deadline of a stream that was let in).
+// deadline of a stream that was let in). FederationService is served on
+// network's federation listener only: the peer fund calls it there, everyone
+// else on the main port, where it is refused (PERMISSION_DENIED, naming the
+// listener) before any identity is looked at.
 #include "tests/support/access_matrix.h"
 
 #include <google/protobuf/descriptor.h>
@@ -19,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -33,6 +37,7 @@
 #include "cercles/network/v1/federation.grpc.pb.h"
 #include "cercles/network/v1/network.pb.h"
 #include "cercles/network/v1/partners.pb.h"
+#include "common/server/server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/suite.h"
@@ -105,8 +110,11 @@ class AccessMatrixCallsTest : public SuiteTest {
 };
 
 // The process that serves a package: cercles.<process>.v1; "" for the bench's
-// echo service, which only the echo benchmark server runs.
+// echo service, which only the echo benchmark server runs. FederationService:
+// kFederation, network's federation listener.
+constexpr char kFederation[] = "network-federation";
 std::string ProcessOf(const std::string& rpc) {
+  if (absl::StartsWith(rpc, "cercles.network.v1.FederationService/")) return kFederation;
   std::vector<std::string> parts = absl::StrSplit(rpc, '.');
   if (parts.size() < 3 || parts[0] != "cercles" || parts[1] == "bench") return "";
   return parts[1];
@@ -141,6 +149,17 @@ TEST_F(AccessMatrixCallsTest, EveryRpcAnswersEveryCallerAsTheMatrixSays) {
             suite_->CertChannel(process, name == "peer-fund" ? std::string(kPeer) : name);
       }
     }
+    // Only the peer fund's certificate is let in on the federation listener
+    // (it chains to the suite's CA, its --federation_ca): the others call
+    // FederationService on the main port.
+    caller.channels[kFederation] = caller.channels["network"];
+    if (name == "peer-fund") {
+      server::ChannelOptions federation;
+      federation.address = suite_->FederationAddress();
+      federation.tls = {credentials.Cert(kPeer), credentials.Key(kPeer), credentials.ca};
+      federation.server_name_override = "network";
+      caller.channels[kFederation] = *server::MakeChannel(federation);
+    }
     if (name == "admin") caller.token = credentials.admin_token;
     if (name == "advisor") caller.token = credentials.advisor_token;
     callers.push_back(std::move(caller));
@@ -151,7 +170,7 @@ TEST_F(AccessMatrixCallsTest, EveryRpcAnswersEveryCallerAsTheMatrixSays) {
   // same, so that a slow machine does not read as a refused peer.
   ASSERT_TRUE(Eventually(
       [&] {
-        return CallWithEmptyRequest(callers[5].channels["network"].get(),
+        return CallWithEmptyRequest(callers[5].channels[kFederation].get(),
                                     "/cercles.network.v1.FederationService/GetFederationStats")
                    .error_code() != grpc::StatusCode::UNAUTHENTICATED;
       },
@@ -210,6 +229,13 @@ TEST_F(AccessMatrixCallsTest, EveryRpcAnswersEveryCallerAsTheMatrixSays) {
                      " (proto/access_matrix.tsv:", call.row->line, " says ", yes ? "yes" : "no",
                      "): ", static_cast<int>(code), " ", call.status.error_message());
     EXPECT_NE(code, grpc::StatusCode::UNIMPLEMENTED) << where;
+    if (call.process == kFederation && call.caller->name != "peer-fund") {
+      ++refused;
+      EXPECT_EQ(code, grpc::StatusCode::PERMISSION_DENIED) << where;
+      EXPECT_THAT(call.status.error_message(), HasSubstr("only on the federation listener"))
+          << where;
+      continue;
+    }
     if (yes) {
       ++allowed;
       EXPECT_NE(code, grpc::StatusCode::PERMISSION_DENIED) << where;

@@ -106,6 +106,14 @@ std::string Quoted(const std::string& s) { return absl::StrCat("\"", s, "\""); }
 
 class AdvisorScopeTest : public LendingFixture {
  protected:
+  // Peer fund-a's certificate comes from its own CA: the federation listener
+  // trusts it.
+  std::optional<Suite::Options> SuiteOptions() const override {
+    std::optional<Suite::Options> options = LendingFixture::SuiteOptions();
+    options->extra_flags["network"].push_back(absl::StrCat("--federation_ca=", AllCas()));
+    return options;
+  }
+
   void SetUp() override {
     LendingFixture::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;

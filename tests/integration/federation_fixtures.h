@@ -1,6 +1,8 @@
 // Funds that federate, for the federation's integration tests (header only,
 // shared by tests/integration/federation_*_test.cc): a whole suite per fund,
-// each network presenting its own federation certificate (CN = the fund id),
+// each network presenting its own federation certificate (CN = the fund id,
+// signed by the fund's own CA) and serving FederationService on its
+// federation listener,
 // membership data set up through the public API, and peer-side channels.
 #ifndef CERCLES_TESTS_INTEGRATION_FEDERATION_FIXTURES_H_
 #define CERCLES_TESTS_INTEGRATION_FEDERATION_FIXTURES_H_
@@ -25,14 +27,38 @@ namespace cercles::testing {
 namespace mv1 = cercles::membership::v1;
 namespace nv1 = cercles::network::v1;
 
-// Certificates for funds' federation identities, signed by the test CA (made
-// once per test binary beside the services' certificates).
+// The funds of these tests: each has a CA of its own ("fund-a-ca" signs
+// fund-a's federation certificate, and so on), none of them the suite's CA.
+inline const std::vector<std::string>& FundIds() {
+  static const std::vector<std::string> ids = {"fund-a", "fund-b", "fund-c"};
+  return ids;
+}
+
+// The funds' federation certificates, each signed by its fund's own CA, made
+// once per test binary beside the services' certificates (TestCredentials()),
+// with the CA bundles: PeerCas(id), the other funds' CAs (what fund `id`
+// trusts on its federation listener), and AllCas(), every CA of the test
+// (what a test client verifies any server with).
 inline const Credentials& FederationCredentials() {
   static const bool made = [] {
     const Credentials& c = TestCredentials();
-    const std::string cmd = absl::StrCat("bash ", CERCLES_SOURCE_DIR, "/scripts/gen-certs ", c.dir,
-                                         " fund-a fund-b fund-c >/dev/null 2>&1");
-    return std::system(cmd.c_str()) == 0;
+    std::string cmd = "set -e";
+    for (const std::string& id : FundIds()) {
+      absl::StrAppend(&cmd, "; bash ", CERCLES_SOURCE_DIR, "/scripts/gen-certs --ca ", id, "-ca ",
+                      c.dir, " ", id, " >/dev/null 2>&1");
+    }
+    for (const std::string& id : FundIds()) {
+      absl::StrAppend(&cmd, "; : >", c.dir, "/peers-of-", id, ".pem");
+      for (const std::string& other : FundIds()) {
+        if (other == id) continue;
+        absl::StrAppend(&cmd, "; cat ", c.dir, "/", other, "-ca.pem >>", c.dir, "/peers-of-", id,
+                        ".pem");
+      }
+    }
+    absl::StrAppend(&cmd, "; cat ", c.ca);
+    for (const std::string& id : FundIds()) absl::StrAppend(&cmd, " ", c.dir, "/", id, "-ca.pem");
+    absl::StrAppend(&cmd, " >", c.dir, "/all-cas.pem");
+    return std::system(absl::StrCat("bash -c '", cmd, "'").c_str()) == 0;
   }();
   if (!made) {
     std::fprintf(stderr, "cannot make the funds' federation certificates\n");
@@ -40,19 +66,24 @@ inline const Credentials& FederationCredentials() {
   }
   return TestCredentials();
 }
+inline std::string PeerCas(const std::string& fund_id) {
+  return absl::StrCat(FederationCredentials().dir, "/peers-of-", fund_id, ".pem");
+}
+inline std::string AllCas() { return absl::StrCat(FederationCredentials().dir, "/all-cas.pem"); }
 
-// A channel to a suite's network as a client presenting certificate
-// `cert_name` ("rogue" is signed by an unrelated CA), verifying the server
-// with the test CA.
+// A channel to a suite's federation listener as a client presenting
+// certificate `cert_name` (a fund's, or "rogue", signed by an unrelated CA),
+// verifying the server with every CA of the test (each server certificate
+// names "localhost").
 inline std::shared_ptr<grpc::Channel> ChannelAs(const Suite& suite, const std::string& cert_name,
                                                 const std::string& key_name = "") {
   const Credentials& c = FederationCredentials();
   server::ChannelOptions o;
-  o.address = suite.Address("network");
-  o.tls.ca = c.ca;
+  o.address = suite.FederationAddress();
+  o.tls.ca = AllCas();
   o.tls.cert = c.Cert(cert_name);
   o.tls.key = c.Key(key_name.empty() ? cert_name : key_name);
-  o.server_name_override = "network";
+  o.server_name_override = "localhost";
   return *server::MakeChannel(o);
 }
 
@@ -68,8 +99,11 @@ class Fund {
     Suite::Options options;
     options.engine = engine;
     options.fund_id = id_;
+    // Its federation identity (served on its federation listener, presented
+    // to its peers) comes from its own CA; it trusts the other funds' CAs.
     options.extra_flags["network"] = {absl::StrCat("--federation_cert=", c.Cert(id_)),
                                       absl::StrCat("--federation_key=", c.Key(id_)),
+                                      absl::StrCat("--federation_ca=", PeerCas(id_)),
                                       "--federation_refresh_ms=200"};
     suite_ = std::make_unique<Suite>(options);
   }
@@ -147,17 +181,20 @@ class Fund {
     EXPECT_TRUE(status.ok()) << status.error_message();
   }
 
-  // Registers `peer` (its certificate CN is its fund id; its network address
-  // is followed when `follow`).
-  grpc::Status Register(Fund& peer, bool follow = true, const std::string& request_id = "") {
+  // Registers `peer` (its certificate CN is its fund id, pinned to
+  // `certificate_sha256` when given; its federation listener is followed when
+  // `follow`).
+  grpc::Status Register(Fund& peer, bool follow = true, const std::string& request_id = "",
+                        const std::string& certificate_sha256 = "") {
     nv1::RegisterPeerFundRequest request;
     request.set_request_id(
         request_id.empty() ? absl::StrCat("register-", peer.id(), "-", ++counter_) : request_id);
     request.mutable_peer()->set_fund_id(peer.id());
     request.mutable_peer()->set_certificate_common_name(peer.id());
+    request.mutable_peer()->set_certificate_sha256(certificate_sha256);
     if (follow) {
-      request.mutable_peer()->set_address(peer.suite().Address("network"));
-      request.mutable_peer()->set_tls_server_name("network");
+      request.mutable_peer()->set_address(peer.suite().FederationAddress());
+      request.mutable_peer()->set_tls_server_name(peer.id());  // its certificate's name
     }
     request.mutable_peer()->set_display_name(absl::StrCat("Fonds ", peer.id()));
     request.mutable_peer()->set_region("Québec");

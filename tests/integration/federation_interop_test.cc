@@ -55,16 +55,16 @@ class FederationInteropTest : public SuiteTest {
     ASSERT_TRUE(started.ok()) << started;
   }
 
-  // Runs the Node client against fund-b's network as `cert_name`.
+  // Runs the Node client against fund-b's federation listener as `cert_name`.
   NodeResult RunPeerClient(const std::string& cert_name) {
     const Credentials& c = FederationCredentials();
     std::vector<std::string> command = {
         NodeBinary(),    absl::StrCat(CERCLES_SOURCE_DIR, "/tools/node/interop/peer-client.js"),
-        "--address",     fund_->suite().Address("network"),
-        "--ca",          c.ca,
+        "--address",     fund_->suite().FederationAddress(),
+        "--ca",          AllCas(),
         "--cert",        c.Cert(cert_name),
         "--key",         c.Key(cert_name),
-        "--server-name", "network",
+        "--server-name", "localhost",
         "--proto-dir",   absl::StrCat(CERCLES_SOURCE_DIR, "/proto")};
     std::vector<std::string> quoted;
     for (const std::string& a : command) quoted.push_back(Quote(a));
@@ -116,7 +116,7 @@ TEST_F(FederationInteropTest, NodePeerReadsDirectoryAndStatisticsOverMtls) {
       << read.out;
   EXPECT_TRUE(absl::StrContains(read.out, "{\"stream\":{\"lastSequence\"")) << read.out;
 
-  // Another certificate of the same CA, never registered: refused.
+  // A certificate of another CA fund-b trusts, never registered: refused.
   NodeResult unknown = RunPeerClient("fund-c");
   EXPECT_EQ(unknown.code, 1);
   EXPECT_TRUE(absl::StrContains(unknown.err, "UNAUTHENTICATED")) << unknown.err;

@@ -7,11 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "cercles/common/v1/event.pb.h"
 #include "cercles/membership/v1/trainings.grpc.pb.h"
 #include "common/api/closed_set.h"
+#include "common/util/crypto.h"
 #include "gmock/gmock.h"
 #include "tests/integration/federation_fixtures.h"
 #include "tests/integration/membership_fixtures.h"
@@ -242,7 +244,8 @@ TEST_P(FederationTest, UnknownRogueAndRevokedIdentitiesAreRefused) {
   // A certificate of an unrelated CA: the TLS handshake fails.
   status = AsPeer(*b_, "rogue")->ListDirectory(Call(absl::Seconds(3)).get(), list, &directory);
   EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAVAILABLE));
-  // Staff do not call the peer-facing API, and a peer does not call staff's.
+  // Staff do not call the peer-facing API (not served on their port), and a
+  // peer does not call staff's (not served on its port).
   status = nv1::FederationService::NewStub(b_->suite().StaffChannel("network"))
                ->ListDirectory(Fund::Admin().get(), list, &directory);
   EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED));
@@ -250,7 +253,7 @@ TEST_P(FederationTest, UnknownRogueAndRevokedIdentitiesAreRefused) {
   nv1::ListPeerFundsResponse listed;
   status = nv1::PeerFundService::NewStub(ChannelAs(b_->suite(), "fund-a"))
                ->ListPeerFunds(Call().get(), peers, &listed);
-  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNIMPLEMENTED));
 
   // Personal data: a peer cannot search people, nor reach membership at all.
   nv1::SearchExpertiseRequest search;
@@ -258,7 +261,7 @@ TEST_P(FederationTest, UnknownRogueAndRevokedIdentitiesAreRefused) {
   nv1::SearchExpertiseResponse found;
   status = nv1::NetworkService::NewStub(ChannelAs(b_->suite(), "fund-a"))
                ->SearchExpertise(Call().get(), search, &found);
-  EXPECT_THAT(status, StatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNIMPLEMENTED));
   const std::string person = b_->CreatePerson("Sophie", true);
   server::ChannelOptions to_membership;
   to_membership.address = b_->suite().Address("membership");
@@ -269,8 +272,10 @@ TEST_P(FederationTest, UnknownRogueAndRevokedIdentitiesAreRefused) {
   get_person.set_name(person);
   mv1::GetPersonResponse got_person;
   status = mv1::PeopleService::NewStub(*server::MakeChannel(to_membership))
-               ->GetPerson(Call().get(), get_person, &got_person);
-  EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAUTHENTICATED));
+               ->GetPerson(Call(absl::Seconds(3)).get(), get_person, &got_person);
+  // fund-a's CA is trusted on fund-b's federation listener only: the
+  // handshake with membership fails.
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAVAILABLE));
   EXPECT_TRUE(got_person.person().given_name().empty());
 
   // Registrations that would break the identity binding are refused.
@@ -331,6 +336,95 @@ TEST_P(FederationTest, UnknownRogueAndRevokedIdentitiesAreRefused) {
                     revoked.peer().revoked_by() == "staff:alice";
   }
   EXPECT_TRUE(revoked_event);
+}
+
+// The door for peer funds: each fund's certificates come from its own CA,
+// trusted by the other fund on its federation listener only. There a peer's
+// certificate reaches FederationService and health, nothing else; on the
+// main port FederationService is refused; a pinned peer is only its own
+// certificate.
+TEST_P(FederationTest, APeerReachesOnlyFederationThroughItsOwnPort) {
+  b_->CreateCircle("Cercle Limoilou", "Limoilou");
+  const std::string a_pin =
+      CertificateSha256Hex(ReadTextFile(FederationCredentials().Cert("fund-a")));
+  ASSERT_EQ(a_pin.size(), 64u);
+  // As openssl prints it: upper case, pairs separated by ':'.
+  std::string printed;
+  for (size_t i = 0; i < a_pin.size(); i += 2) {
+    absl::StrAppend(&printed, i == 0 ? "" : ":", absl::AsciiStrToUpper(a_pin.substr(i, 2)));
+  }
+  ASSERT_TRUE(b_->Register(*a_, /*follow=*/false, "", printed).ok());
+  nv1::GetPeerFundRequest get;
+  get.set_name("peers/fund-a");
+  nv1::GetPeerFundResponse got;
+  ASSERT_TRUE(b_->peers().GetPeerFund(Fund::Admin().get(), get, &got).ok());
+  EXPECT_EQ(got.peer().certificate_sha256(), a_pin);
+
+  auto channel = ChannelAs(b_->suite(), "fund-a");
+  grpc::Channel* door = channel.get();
+  nv1::ListDirectoryRequest list;
+  nv1::ListDirectoryResponse directory;
+  auto as_a = nv1::FederationService::NewStub(channel);
+  grpc::Status status = as_a->ListDirectory(Call().get(), list, &directory);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(directory.circles_size(), 1);
+  // Health answers there; nothing else is served, whatever the service.
+  EXPECT_TRUE(CallWithEmptyRequest(door, "/grpc.health.v1.Health/Check").ok());
+  for (const char* path : {"/cercles.membership.v1.MembershipService/ListCircles",
+                           "/cercles.membership.v1.PeopleService/ListPeople",
+                           "/cercles.network.v1.NetworkService/ListNetworkCircles",
+                           "/cercles.network.v1.PeerFundService/ListPeerFunds",
+                           "/cercles.network.v1.PartnerService/ListPartners",
+                           "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"}) {
+    EXPECT_THAT(CallWithEmptyRequest(door, path, TestCredentials().admin_token),
+                StatusIs(grpc::StatusCode::UNIMPLEMENTED))
+        << path;
+  }
+  // Staff's token does not open FederationService on the federation listener.
+  EXPECT_THAT(CallWithEmptyRequest(door, "/cercles.network.v1.FederationService/ListDirectory",
+                                   TestCredentials().admin_token),
+              StatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  // The main port: FederationService is refused, saying where it is served,
+  // and the peer's certificate (its own CA) does not even get through TLS.
+  EXPECT_THAT(CallWithEmptyRequest(b_->suite().StaffChannel("network").get(),
+                                   "/cercles.network.v1.FederationService/GetFederationStats",
+                                   TestCredentials().admin_token),
+              StatusIs(grpc::StatusCode::PERMISSION_DENIED,
+                       ::testing::HasSubstr("only on the federation listener")));
+  server::ChannelOptions main_port;
+  main_port.address = b_->suite().Address("network");
+  main_port.tls = {FederationCredentials().Cert("fund-a"), FederationCredentials().Key("fund-a"),
+                   AllCas()};
+  main_port.server_name_override = "network";
+  EXPECT_THAT(CallWithEmptyRequest(server::MakeChannel(main_port)->get(),
+                                   "/cercles.network.v1.NetworkService/ListNetworkCircles", "",
+                                   false, absl::Seconds(3)),
+              StatusIs(grpc::StatusCode::UNAVAILABLE));
+  // A certificate of a CA fund-b does not trust does not reach its door.
+  EXPECT_THAT(CallWithEmptyRequest(ChannelAs(b_->suite(), "rogue").get(),
+                                   "/grpc.health.v1.Health/Check", "", false, absl::Seconds(3)),
+              StatusIs(grpc::StatusCode::UNAVAILABLE));
+
+  // Pinned to another certificate, fund-c's name is refused; fund-a's own
+  // certificate stays in.
+  nv1::RegisterPeerFundRequest pinned;
+  pinned.set_request_id("register-fund-c-pinned");
+  pinned.mutable_peer()->set_fund_id("fund-c");
+  pinned.mutable_peer()->set_certificate_common_name("fund-c");
+  pinned.mutable_peer()->set_certificate_sha256(a_pin);
+  nv1::RegisterPeerFundResponse registered;
+  ASSERT_TRUE(b_->peers().RegisterPeerFund(Fund::Admin().get(), pinned, &registered).ok());
+  status = AsPeer(*b_, "fund-c")->ListDirectory(Call().get(), list, &directory);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAUTHENTICATED,
+                               ::testing::HasSubstr("SHA-256 fingerprint differs")));
+  EXPECT_TRUE(as_a->ListDirectory(Call().get(), list, &directory).ok());
+  pinned.set_request_id("register-bad-pin");
+  pinned.mutable_peer()->set_fund_id("fund-x");
+  pinned.mutable_peer()->set_certificate_common_name("fund-x");
+  pinned.mutable_peer()->set_certificate_sha256("AB:CD");
+  EXPECT_THAT(b_->peers().RegisterPeerFund(Fund::Admin().get(), pinned, &registered),
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
+                       ::testing::HasSubstr("peer.certificate_sha256")));
 }
 
 TEST_P(FederationTest, TransfersCrossOnlyWithTheirConsent) {
@@ -588,14 +682,20 @@ TEST_P(FederationTest, CerclesctlRegistersPeersAndDecidesTransfers) {
   const std::string& admin = TestCredentials().admin_token;
   CtlResult r = RunCerclesctl(a_->suite(), "network", admin,
                               {"network", "peers", "register", "--fund", "fund-b", "--cn", "fund-b",
-                               "--peer-address", b_->suite().Address("network"),
-                               "--peer-server-name", "network", "--display-name", "Fonds B"},
+                               "--peer-address", b_->suite().FederationAddress(),
+                               "--peer-server-name", "fund-b", "--display-name", "Fonds B"},
                               work);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(absl::StrContains(r.out, "peers/fund-b")) << r.out;
+  // fund-a pinned to its certificate (fund-b follows nothing of it here).
+  const std::string a_pin =
+      CertificateSha256Hex(ReadTextFile(FederationCredentials().Cert("fund-a")));
   r = RunCerclesctl(b_->suite(), "network", admin,
-                    {"network", "peers", "register", "--fund", "fund-a", "--cn", "fund-a"}, work);
+                    {"network", "peers", "register", "--fund", "fund-a", "--cn", "fund-a",
+                     "--cert-sha256", a_pin},
+                    work);
   ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.out, "certificate pin:  " + a_pin)) << r.out;
   r = RunCerclesctl(b_->suite(), "network", admin,
                     {"network", "peers", "register", "--fund", "fund-x", "--cn", "lending"}, work);
   EXPECT_EQ(r.code, 1);

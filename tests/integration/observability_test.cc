@@ -17,6 +17,7 @@
 #include "cercles/network/v1/federation.grpc.pb.h"
 #include "cercles/network/v1/network.grpc.pb.h"
 #include "cercles/network/v1/partners.grpc.pb.h"
+#include "common/server/server.h"
 #include "common/storage/database.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -85,7 +86,8 @@ TEST_P(ObservabilityTest, HealthPortAnswersInPlaintextAndServesNothingElse) {
 
 // Health by service name (issue 17): every service each process registers
 // answers SERVING by its full name, on the TLS port and on the plaintext
-// health-only port; a name it does not serve is NOT_FOUND.
+// health-only port (FederationService: on network's federation listener
+// only); a name it does not serve is NOT_FOUND.
 TEST_P(ObservabilityTest, EveryServiceAnswersHealthByItsFullNameOnBothListeners) {
   const std::map<std::string, std::vector<std::string>> services = {
       {"membership",
@@ -99,7 +101,6 @@ TEST_P(ObservabilityTest, EveryServiceAnswersHealthByItsFullNameOnBothListeners)
       {"network",
        {network::v1::NetworkService::service_full_name(),
         network::v1::PartnerService::service_full_name(),
-        network::v1::FederationService::service_full_name(),
         network::v1::PeerFundService::service_full_name()}},
   };
   for (const auto& [process, names] : services) {
@@ -119,6 +120,22 @@ TEST_P(ObservabilityTest, EveryServiceAnswersHealthByItsFullNameOnBothListeners)
           << process;
     }
   }
+  // FederationService answers on network's federation listener only (any
+  // client certificate of its CA bundle reaches health there).
+  const Credentials& c = TestCredentials();
+  server::ChannelOptions federation;
+  federation.address = suite_->FederationAddress();
+  federation.tls = {c.Cert("lending"), c.Key("lending"), c.ca};
+  federation.server_name_override = "network";
+  auto door = *server::MakeChannel(federation);
+  const std::string federation_service = network::v1::FederationService::service_full_name();
+  EXPECT_EQ(CheckHealth(door.get(), federation_service).value(), Health::kServing);
+  EXPECT_EQ(CheckHealth(door.get()).value(), Health::kServing);
+  EXPECT_EQ(
+      CheckHealth(door.get(), network::v1::NetworkService::service_full_name()).status().code(),
+      absl::StatusCode::kNotFound);
+  EXPECT_EQ(CheckHealth(suite_->StaffChannel("network").get(), federation_service).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 // The done-when of issue 16: a trace id set by cerclesctl appears with distinct

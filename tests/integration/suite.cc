@@ -113,6 +113,11 @@ std::string Suite::Address(const std::string& name) const {
   return absl::StrCat("127.0.0.1:", ports_.at(name));
 }
 
+std::string Suite::FederationAddress(const std::string& name) const {
+  auto it = federation_ports_.find(name);
+  return absl::StrCat("127.0.0.1:", it == federation_ports_.end() ? 0 : it->second);
+}
+
 std::string Suite::Log(const std::string& name) const {
   return ReadAll(absl::StrCat(dir_, "/", name, ".log"));
 }
@@ -185,6 +190,8 @@ absl::Status Suite::StartService(const std::string& name) {
   if (service == "network") {
     // Lending's event stream feeds the network's loan statistics.
     p.argv.push_back(absl::StrCat("--lending_address=", Address("lending")));
+    // Peer funds call in on a listener of their own (FederationService only).
+    p.argv.push_back(absl::StrCat("--federation_listen=", FederationAddress(name)));
   }
   if (service == "network" && redis_ != nullptr) {
     p.argv.push_back(absl::StrCat("--redis_url=", redis_->url()));
@@ -208,6 +215,7 @@ absl::Status Suite::StartService(const std::string& name) {
       return absl::UnavailableError(
           absl::StrCat(name, " did not report its port\nlog:\n", Log(name)));
     }
+    if (service == "network") federation_ports_[name] = LoggedPort(Log(name), "federation_port");
   }
   absl::Status serving = WaitServing(name, absl::Seconds(30));
   if (!serving.ok()) {

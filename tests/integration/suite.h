@@ -71,6 +71,9 @@ class Suite {
   // The service's process id (0 when it is not running), e.g. to read /proc.
   pid_t Pid(const std::string& name) const;
   std::string Address(const std::string& name) const;
+  // Where a network process serves FederationService to peer funds (its
+  // --federation_listen, a free port the first start bound, kept on restarts).
+  std::string FederationAddress(const std::string& name = "network") const;
   std::string Log(const std::string& name) const;
   std::string DatabaseUrl(const std::string& name) const { return database_urls_.at(name); }
   RedisServer* redis() { return redis_.get(); }
@@ -96,6 +99,7 @@ class Suite {
   std::string dir_;
   std::unique_ptr<RedisServer> redis_;
   std::map<std::string, int> ports_;
+  std::map<std::string, int> federation_ports_;  // network processes only
   std::map<std::string, std::string> database_urls_;
   std::map<std::string, std::unique_ptr<Process>> processes_;
   std::map<std::string, std::string> replica_of_;  // replica name -> service

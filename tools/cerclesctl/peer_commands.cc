@@ -54,6 +54,9 @@ void PrintPeer(const PeerFund& p, std::ostream& out) {
       << "display name:     " << (p.display_name().empty() ? "-" : p.display_name()) << '\n'
       << "region:           " << (p.region().empty() ? "-" : p.region()) << '\n'
       << "certificate CN:   " << p.certificate_common_name() << '\n'
+      << "certificate pin:  "
+      << (p.certificate_sha256().empty() ? "- (any the CA bundle trusts)" : p.certificate_sha256())
+      << '\n'
       << "address:          " << (p.address().empty() ? "- (not followed)" : p.address()) << '\n'
       << "TLS server name:  " << (p.tls_server_name().empty() ? "-" : p.tls_server_name()) << '\n'
       << "status:           " << PeerStatusName(p.status()) << '\n'
@@ -95,6 +98,7 @@ int RegisterPeer(CommandContext& ctx) {
   PeerFund* peer = request.mutable_peer();
   peer->set_fund_id(ctx.args().Value("fund"));
   peer->set_certificate_common_name(ctx.args().Value("cn"));
+  peer->set_certificate_sha256(ctx.args().Value("cert-sha256"));
   peer->set_address(ctx.args().Value("peer-address"));
   peer->set_tls_server_name(ctx.args().Value("peer-server-name"));
   peer->set_display_name(ctx.args().Value("display-name"));
@@ -262,7 +266,11 @@ std::vector<Verb> NetworkPeerVerbs() {
        "accepted); with --peer-address its directory is followed.",
        {{"fund", "FUND_ID", "the peer's fund id", false, true},
         {"cn", "NAME", "the common name of the peer's mTLS client certificate", false, true},
-        {"peer-address", "HOST:PORT", "the peer's network service, to follow its directory"},
+        {"cert-sha256", "FINGERPRINT",
+         "the SHA-256 fingerprint of the peer's client certificate (openssl x509 -noout "
+         "-fingerprint -sha256): only that very certificate is the peer"},
+        {"peer-address", "HOST:PORT",
+         "the peer's federation listener (its --federation_listen), to follow its directory"},
         {"peer-server-name", "NAME",
          "the name the peer's server certificate carries (default: the host)"},
         {"display-name", "NAME", "how staff call it"},

@@ -15,7 +15,9 @@ const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
 const EXPECTED_INGRESS = {
   membership: { grpc: ["pod:lending", "pod:network", "staff-client"], metrics: ["namespace:monitoring"] },
   lending: { grpc: ["pod:network", "staff-client"], metrics: ["namespace:monitoring"] },
-  network: { grpc: ["any", "staff-client"], metrics: ["namespace:monitoring"] },
+  // Peer funds reach network's federation port only (FederationService), from
+  // anywhere; its grpc port (staff and services) stays inside.
+  network: { grpc: ["staff-client"], federation: ["any"], metrics: ["namespace:monitoring"] },
   redis: { redis: ["pod:network"] },
 };
 
@@ -28,10 +30,13 @@ const REQUIRED_ENV = {
     "CERCLES_TRUSTED_SERVICES"],
   membership: [],
   lending: ["CERCLES_MEMBERSHIP_ADDRESS"],
-  network: ["CERCLES_MEMBERSHIP_ADDRESS", "CERCLES_LENDING_ADDRESS", "CERCLES_REDIS_URL"],
+  network: ["CERCLES_MEMBERSHIP_ADDRESS", "CERCLES_LENDING_ADDRESS", "CERCLES_REDIS_URL",
+    "CERCLES_FEDERATION_LISTEN", "CERCLES_FEDERATION_CERT", "CERCLES_FEDERATION_KEY", "CERCLES_FEDERATION_CA"],
 };
 const FILE_ENV = ["CERCLES_TLS_CERT", "CERCLES_TLS_KEY", "CERCLES_TLS_CA", "CERCLES_TOKENS_FILE",
-  "CERCLES_REDIS_PASSWORD_FILE"];
+  "CERCLES_REDIS_PASSWORD_FILE", "CERCLES_FEDERATION_CERT", "CERCLES_FEDERATION_KEY", "CERCLES_FEDERATION_CA"];
+// Named ports each service's Service must expose, beyond grpc and metrics.
+const EXTRA_SERVICE_PORTS = { network: ["federation"] };
 
 // --- helpers -------------------------------------------------------------------
 
@@ -297,7 +302,7 @@ function checkEnv(objects, workload, facts, findings) {
   const value = (name) => env.get(name)?.value;
   const valueIsTrue = (v) => ["true", "1", "yes"].includes(String(v).toLowerCase());
   for (const [name, portName] of [["CERCLES_LISTEN", "grpc"], ["CERCLES_METRICS_LISTEN", "metrics"],
-    ["CERCLES_HEALTH_LISTEN", "health"]]) {
+    ["CERCLES_HEALTH_LISTEN", "health"], ["CERCLES_FEDERATION_LISTEN", "federation"]]) {
     if (value(name) === undefined) continue;
     const hp = hostPort(value(name));
     const declared = containerPort(container, portName)?.containerPort;
@@ -391,7 +396,9 @@ function checkServiceAndAccount(objects, workload, findings) {
     findings.push(finding(workload, "service", "no Service selects its pods"));
     return;
   }
-  const wanted = isCercles(workload) ? ["grpc", "metrics"] : (container?.ports ?? []).map((p) => p.name);
+  const wanted = isCercles(workload)
+    ? ["grpc", "metrics", ...(EXTRA_SERVICE_PORTS[appName(workload)] ?? [])]
+    : (container?.ports ?? []).map((p) => p.name);
   for (const portName of wanted) {
     const svcPort = services.flatMap((s) => s.spec.ports ?? []).find((p) => p.name === portName);
     if (!svcPort) findings.push(finding(workload, "service", `no Service port named "${portName}"`));

@@ -262,7 +262,7 @@ TEST(TokenStoreTest, MalformedLinesAreNamedWithTheirLineNumber) {
 class AuthenticatorTest : public ::testing::Test {
  protected:
   AuthenticatorTest() : authenticator_(MakeTokens(), {"lending", "network"}) {
-    authenticator_.SetPeerFunds({"fund-quebec"});
+    authenticator_.SetPeerFunds({{"fund-quebec", ""}});
   }
   static TokenStore MakeTokens() {
     TokenStore tokens;
@@ -295,6 +295,15 @@ TEST_F(AuthenticatorTest, CertificatesIdentifyServicesAndPeerFunds) {
   authenticator_.SetPeerFunds({});
   EXPECT_THAT(authenticator_.Identify("", "fund-quebec"),
               StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(AuthenticatorTest, APinnedPeerIsOnlyItsOwnCertificate) {
+  // Pinned, its name without the pinned certificate is refused (the
+  // federation integration test shows the right certificate let in).
+  authenticator_.SetPeerFunds({{"fund-quebec", std::string(64, 'a')}, {"fund-laval", ""}});
+  EXPECT_THAT(authenticator_.Identify("", "fund-quebec"),
+              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("fingerprint differs")));
+  EXPECT_EQ(authenticator_.Identify("", "fund-laval")->ToString(), "fund:fund-laval");
 }
 
 TEST_F(AuthenticatorTest, NoCredentialsIsAnonymous) {

@@ -159,7 +159,7 @@ constexpr FieldsOf kResourceNames[] = {
 
 // Machine words, labels and sentences the services write themselves (event
 // changes, currencies, bucket labels, eligibility and suggestion reasons, a
-// vote's tally), and where a peer fund is reached.
+// vote's tally), where a peer fund is reached and its certificate's fingerprint.
 constexpr FieldsOf kCodesAndGeneratedText[] = {
     {"cercles.common.v1.Event", "type"},
     {"cercles.common.v1.Money", "currency_code"},
@@ -176,7 +176,7 @@ constexpr FieldsOf kCodesAndGeneratedText[] = {
     {"cercles.lending.v1.CircleEligibility", "reasons"},
     {"cercles.network.v1.PartnerChanged", "change"},
     {"cercles.network.v1.ReferralChanged", "change"},
-    {"cercles.network.v1.PeerFund", "address tls_server_name"},
+    {"cercles.network.v1.PeerFund", "address tls_server_name certificate_sha256"},
     {"cercles.network.v1.MemberTransferChanged", "change"},
     {"cercles.network.v1.CircleSuggestion", "reasons"},
     {"cercles.network.v1.ContactPath", "instructions"},

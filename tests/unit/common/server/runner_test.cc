@@ -2,10 +2,14 @@
 // (the status of the main port's health service, nothing else served there,
 // NOT_SERVING while draining), a span per call (the handler sees its own
 // traceparent: the caller's trace, a new span id), and the RPC metrics of both
-// sides under go-grpc-prometheus's names and labels.
+// sides under go-grpc-prometheus's names and labels; an added listener (its
+// own TLS identity and CA bundle, client certificates required) serving only
+// the services named to it, which the main port refuses.
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/client_unary_call.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -17,6 +21,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/health.h"
+#include "tests/support/process.h"
 
 namespace cercles::server {
 namespace {
@@ -186,6 +191,73 @@ TEST_F(RunnerTest, ServerAndClientMetricsUseTheStandardNamesAndLabels) {
                           "grpc_service=\"unknown\",grpc_type=\"unknown\"} 1\n")));
   }
   EXPECT_THAT(text, ::testing::Not(HasSubstr("Invented")));
+}
+
+// A listener of its own: only its services (and health) there, to client
+// certificates of its CA bundle only; on the main port its services are
+// refused, saying where they are served.
+TEST(ListenerTest, ServesOnlyItsServicesToItsOwnCasClients) {
+  const std::string dir = cercles::testing::MakeTempDir("listener-certs");
+  ASSERT_FALSE(dir.empty());
+  const std::string gen = absl::StrCat("bash ", CERCLES_SOURCE_DIR, "/scripts/gen-certs ");
+  ASSERT_EQ(std::system(absl::StrCat(gen, dir, " server >/dev/null 2>&1").c_str()), 0);
+  ASSERT_EQ(std::system(absl::StrCat(gen, "--ca peer-ca ", dir, " peer >/dev/null 2>&1").c_str()),
+            0);
+
+  ServerOptions options;
+  options.name = "listener-test";
+  options.insecure = true;
+  ServerRunner runner(options);
+  ASSERT_TRUE(runner.Init().ok());
+  ListenerOptions side;
+  side.name = "side";
+  side.listen = "127.0.0.1:0";
+  side.tls = {dir + "/server.pem", dir + "/server.key", dir + "/nowhere.pem"};
+  absl::Status refused = runner.AddListener(side);
+  EXPECT_THAT(std::string(refused.message()), HasSubstr("--side_ca"));
+  side.tls.ca = dir + "/peer-ca.pem";  // the peers' CA, not the server's
+  ASSERT_TRUE(runner.AddListener(side).ok());
+  TracedEcho echo;
+  runner.AddService(&echo, bench::v1::EchoService::service_full_name(), "side");
+  ASSERT_TRUE(runner.Start().ok());
+  runner.SetServing(true);
+  ASSERT_GT(runner.listener_port("side"), 0);
+  ASSERT_NE(runner.listener_port("side"), runner.port());
+
+  auto main = grpc::CreateChannel(absl::StrCat("127.0.0.1:", runner.port()),
+                                  grpc::InsecureChannelCredentials());
+  const grpc::Status elsewhere = CallRaw(main.get(), "/cercles.bench.v1.EchoService/Echo");
+  EXPECT_EQ(elsewhere.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(elsewhere.error_message(), HasSubstr("only on the side listener (--side_listen)"));
+  EXPECT_EQ(CallRaw(main.get(), "/made.up.Service/Invented").error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+
+  auto channel_as = [&](const std::string& cert) {
+    ChannelOptions o;
+    o.address = absl::StrCat("127.0.0.1:", runner.listener_port("side"));
+    o.tls.ca = dir + "/ca.pem";
+    if (!cert.empty()) o.tls = {dir + "/" + cert + ".pem", dir + "/" + cert + ".key", o.tls.ca};
+    o.server_name_override = "server";
+    return *MakeChannel(o);
+  };
+  auto peer = channel_as("peer");
+  EXPECT_EQ(CallRaw(peer.get(), "/cercles.bench.v1.EchoService/Echo").error_code(),
+            grpc::StatusCode::OK);
+  EXPECT_EQ(CheckHealth(peer.get()).value(), Health::kServing);
+  EXPECT_EQ(CheckHealth(peer.get(), bench::v1::EchoService::service_full_name()).value(),
+            Health::kServing);
+  EXPECT_EQ(CallRaw(peer.get(), "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo")
+                .error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+  // No client certificate, or one of a CA the listener does not trust (the
+  // server's own): no handshake.
+  for (const std::string cert : {"", "server"}) {
+    EXPECT_EQ(CallRaw(channel_as(cert).get(), "/cercles.bench.v1.EchoService/Echo").error_code(),
+              grpc::StatusCode::UNAVAILABLE)
+        << cert;
+  }
+  runner.Shutdown();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -34,6 +34,27 @@ TEST(CryptoTest, Sha256MatchesTheStandardVector) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+// A self-signed certificate and the fingerprint `openssl x509 -noout
+// -fingerprint -sha256` printed for it.
+TEST(CryptoTest, CertificateFingerprintIsOpensslsSha256OfTheDer) {
+  const std::string pem =
+      "-----BEGIN CERTIFICATE-----\n"
+      "MIIBfTCCASOgAwIBAgIUBimb/WMDdaJVEhA4aiNbn6BacSQwCgYIKoZIzj0EAwIw\n"
+      "EzERMA8GA1UEAwwIZnVuZC1waW4wIBcNMjYxMjA2MjAxNDA4WhgPMjEyNjExMTIy\n"
+      "MDE0MDhaMBMxETAPBgNVBAMMCGZ1bmQtcGluMFkwEwYHKoZIzj0CAQYIKoZIzj0D\n"
+      "AQcDQgAE/0UD+VCHo8RcxW7mj7IZMLLFjcR2tLfC/P0GAtIbZ6Sl4TkeQfhHl5WP\n"
+      "ZgBu2QQ/1bAeRFW5IfpoDPacFWaMOKNTMFEwHQYDVR0OBBYEFOy3i2MudInemDgD\n"
+      "WOfFrj3TiWFPMB8GA1UdIwQYMBaAFOy3i2MudInemDgDWOfFrj3TiWFPMA8GA1Ud\n"
+      "EwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSAAwRQIhANKbkB6ZoWxiSnK6ft4B9jnq\n"
+      "woo+exea4AZQalEz0hB6AiADJ9H8A4EbSqLmuwqaiuUWaeWgp+caSR58KfGlc3I4\n"
+      "/w==\n"
+      "-----END CERTIFICATE-----\n";
+  EXPECT_EQ(CertificateSha256Hex(pem),
+            "60f86d78c971c0f6c63ae4f9d49196f67a0fd02848a74a802da27823a818b2d5");
+  EXPECT_EQ(CertificateSha256Hex("not a certificate"), "");
+  EXPECT_EQ(CertificateSha256Hex(""), "");
+}
+
 TEST(CryptoTest, UuidsAreVersion4AndDistinct) {
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {

@@ -2,6 +2,7 @@
 // another fund, and what is accepted from a peer's directory.
 #include "services/network/federation_rules.h"
 
+#include "absl/strings/ascii.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -68,6 +69,30 @@ TEST(NormalisePeerTest, RefusesWhatWouldBreakTheIdentityBinding) {
   p = Peer();
   p.set_display_name(std::string(121, 'x'));
   expect_invalid(p, "peer.display_name");
+}
+
+TEST(NormalisePeerTest, PinsTheCertificateByItsSha256Fingerprint) {
+  const std::string digits = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  std::string printed;  // as openssl prints it: "01:23:...:EF"
+  for (size_t i = 0; i < digits.size(); i += 2) {
+    printed += (i == 0 ? "" : ":") + absl::AsciiStrToUpper(digits.substr(i, 2));
+  }
+  v1::PeerFund p = Peer();
+  p.set_certificate_sha256(printed);
+  auto normal = NormalisePeer(p, "fund-montreal", kServices);
+  ASSERT_TRUE(normal.ok()) << normal.status();
+  EXPECT_EQ(normal->certificate_sha256(), digits);
+  p.set_certificate_sha256(digits);
+  EXPECT_EQ(NormalisePeer(p, "fund-montreal", kServices)->certificate_sha256(), digits);
+  p.clear_certificate_sha256();
+  EXPECT_TRUE(NormalisePeer(p, "fund-montreal", kServices)->certificate_sha256().empty());
+  for (const std::string& bad : {digits.substr(2), digits + "00", "g" + digits.substr(1),
+                                ":" + digits.substr(1), "0:123" + digits.substr(4)}) {
+    p.set_certificate_sha256(bad);
+    auto refused = NormalisePeer(p, "fund-montreal", kServices);
+    EXPECT_TRUE(absl::IsInvalidArgument(refused.status())) << bad;
+    EXPECT_THAT(std::string(refused.status().message()), HasSubstr("peer.certificate_sha256"));
+  }
 }
 
 TEST(PeerNameTest, ParsesOnlyPeerNames) {
