@@ -18,11 +18,13 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/config/config.h"
 #include "common/observability/process_metrics.h"
@@ -450,9 +452,22 @@ void ServerRunner::WaitForTermination(const std::function<void()>& before_shutdo
   SetHealth(false);
   if (before_shutdown) before_shutdown();
   if (server_ != nullptr) {
-    server_->Shutdown(std::chrono::system_clock::now() +
-                      absl::ToChronoMilliseconds(options_.shutdown_grace));
+    const absl::Time deadline = absl::Now() + options_.shutdown_grace;
+    // Calls accepted but still waiting for a handler thread shortly before the
+    // deadline are answered UNAVAILABLE (retried, on another replica) rather
+    // than cancelled at the deadline. The margin lets that answer leave first.
+    absl::Notification drained;
+    std::thread refuser([&] {
+      const absl::Duration margin = std::min(options_.shutdown_grace / 4, absl::Seconds(1));
+      if (drained.WaitForNotificationWithDeadline(deadline - margin)) return;
+      if (const int refused = handlers_->RefuseQueued(); refused > 0) {
+        log::Warning("calls refused while draining", {{"calls", static_cast<int64_t>(refused)}});
+      }
+    });
+    server_->Shutdown(absl::ToChronoTime(deadline));
     server_->Wait();
+    drained.Notify();
+    refuser.join();
     server_.reset();
   }
   StopHealthServer();  // NOT_SERVING to the probes until the calls have drained
