@@ -47,11 +47,19 @@ grpc::Status Answer(const auth::Authorizer& authorizer, grpc::ServerContextBase*
   return ToGrpcStatus(status);
 }
 
+// How a call the server accepted but had not started when its drain was about
+// to end is answered (HandlerPool::RefuseQueued): UNAVAILABLE, which clients and
+// gRPC retry policies retry, on another replica; never CANCELLED.
+inline grpc::Status DrainingStatus() {
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                      "the server is shutting down and did not start this call; retry");
+}
+
 // Every unary handler is one call to Serve, on gRPC's callback API: Serve
 // returns the call's reactor at once and the call is Answered on `pool`, which
 // finishes the reactor. A call already cancelled or past its deadline when a
 // pool thread takes it is answered CANCELLED or DEADLINE_EXCEEDED without
-// running the body.
+// running the body; one still queued near the end of a drain, DrainingStatus.
 //
 // The body runs after the handler returned: it must own what it uses. Capture
 // by value (`[=]`: the handler's `context`, `request` and `response` pointers
@@ -71,7 +79,8 @@ grpc::ServerUnaryReactor* Serve(HandlerPool& pool, const auth::Authorizer& autho
         } else {
           reactor->Finish(Answer(authorizer, context, request, response, body));
         }
-      });
+      },
+      [reactor] { reactor->Finish(DrainingStatus()); });
   return reactor;
 }
 

@@ -25,6 +25,10 @@ HandlerPool::HandlerPool(int threads, observability::Registry* metrics) {
         metrics->GetGauge("cercles_handler_busy_threads", "Handler threads running a call's body.");
     metrics->GetGauge("cercles_handler_threads", "Threads of the handler pool (--handler_threads).")
         ->Set(std::max(threads, 1));
+    refused_ = metrics->GetCounter(
+        "cercles_handler_refused_total",
+        "Unary calls answered UNAVAILABLE without running because the server was draining and "
+        "they had not started.");
   }
   threads = std::max(threads, 1);
   threads_.reserve(threads);
@@ -40,18 +44,41 @@ HandlerPool::~HandlerPool() {
   for (std::thread& thread : threads_) thread.join();
 }
 
-void HandlerPool::Submit(absl::AnyInvocable<void() &&> task) {
+void HandlerPool::Submit(absl::AnyInvocable<void() &&> task, absl::AnyInvocable<void() &&> refuse) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back(std::move(task));
+    if (!refusing_ || refuse == nullptr) {
+      queue_.push_back(Task{std::move(task), std::move(refuse)});
+      if (queue_depth_ != nullptr) queue_depth_->Add(1);
+      ready_.notify_one();
+      return;
+    }
   }
-  if (queue_depth_ != nullptr) queue_depth_->Add(1);
-  ready_.notify_one();
+  if (refused_ != nullptr) refused_->Increment();
+  std::move(refuse)();
+}
+
+int HandlerPool::RefuseQueued() {
+  std::deque<Task> refused;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    refusing_ = true;
+    std::deque<Task> kept;
+    for (Task& task : queue_) {
+      (task.refuse != nullptr ? refused : kept).push_back(std::move(task));
+    }
+    queue_.swap(kept);
+  }
+  const int count = static_cast<int>(refused.size());
+  if (queue_depth_ != nullptr) queue_depth_->Add(-count);
+  if (refused_ != nullptr) refused_->Increment(count);
+  for (Task& task : refused) std::move(task.refuse)();
+  return count;
 }
 
 void HandlerPool::Loop() {
   for (;;) {
-    absl::AnyInvocable<void() &&> task;
+    Task task;
     {
       std::unique_lock<std::mutex> lock(mu_);
       ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
@@ -61,7 +88,7 @@ void HandlerPool::Loop() {
     }
     if (queue_depth_ != nullptr) queue_depth_->Add(-1);
     if (busy_ != nullptr) busy_->Add(1);
-    std::move(task)();
+    std::move(task.run)();
     if (busy_ != nullptr) busy_->Add(-1);
   }
 }

@@ -33,19 +33,35 @@ class HandlerPool {
   HandlerPool& operator=(const HandlerPool&) = delete;
 
   // Queues `task`; a free thread runs it, in the order tasks were queued.
-  void Submit(absl::AnyInvocable<void() &&> task);
+  // `refuse`, when given, is what answers the task instead if it has not
+  // started when RefuseQueued is called (it must not block).
+  void Submit(absl::AnyInvocable<void() &&> task, absl::AnyInvocable<void() &&> refuse = nullptr);
+
+  // From now on, a task that has not started and has a `refuse` is refused:
+  // those queued now at once, on the calling thread, those submitted later as
+  // they come. For a drain whose deadline is near: a call the server accepted
+  // but could not start is answered (UNAVAILABLE, which clients retry) rather
+  // than cancelled at the deadline. Returns how many queued tasks it refused.
+  int RefuseQueued();
 
   int threads() const { return static_cast<int>(threads_.size()); }
 
  private:
+  struct Task {
+    absl::AnyInvocable<void() &&> run;
+    absl::AnyInvocable<void() &&> refuse;  // may be empty
+  };
+
   void Loop();
 
   std::mutex mu_;
   std::condition_variable ready_;
-  std::deque<absl::AnyInvocable<void() &&>> queue_;  // guarded by mu_
-  bool stopping_ = false;                            // guarded by mu_
+  std::deque<Task> queue_;  // guarded by mu_
+  bool stopping_ = false;   // guarded by mu_
+  bool refusing_ = false;   // guarded by mu_
   observability::Gauge* queue_depth_ = nullptr;
   observability::Gauge* busy_ = nullptr;
+  observability::Counter* refused_ = nullptr;
   std::vector<std::thread> threads_;
 };
 

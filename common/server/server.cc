@@ -25,6 +25,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/config/config.h"
 #include "common/observability/process_metrics.h"
@@ -604,8 +605,21 @@ void ServerRunner::WaitForTermination(const std::function<void()>& before_shutdo
   draining_ = true;
   SetHealth(false);
   if (before_shutdown) before_shutdown();
-  StopServers(std::chrono::system_clock::now() +
-              absl::ToChronoMilliseconds(options_.shutdown_grace));
+  const absl::Time deadline = absl::Now() + options_.shutdown_grace;
+  // Calls accepted but still waiting for a handler thread shortly before the
+  // deadline are answered UNAVAILABLE (retried, on another replica) rather
+  // than cancelled at the deadline. The margin lets that answer leave first.
+  absl::Notification drained;
+  std::thread refuser([&] {
+    const absl::Duration margin = std::min(options_.shutdown_grace / 4, absl::Seconds(1));
+    if (drained.WaitForNotificationWithDeadline(deadline - margin)) return;
+    if (const int refused = handlers_ != nullptr ? handlers_->RefuseQueued() : 0; refused > 0) {
+      log::Warning("calls refused while draining", {{"calls", static_cast<int64_t>(refused)}});
+    }
+  });
+  StopServers(absl::ToChronoTime(deadline));
+  drained.Notify();
+  refuser.join();
   handlers_.reset();  // every call has been answered
   if (metrics_server_ != nullptr) metrics_server_->Stop();
   log::Info("stopped");

@@ -124,7 +124,9 @@ class ServerRunner {
 
   // Waits for SIGTERM/SIGINT (or RequestStop), then drains: health NOT_SERVING,
   // `before_shutdown` (stop background work), Shutdown with the grace deadline
-  // (in-flight calls finish, streams are cancelled at the deadline), Wait.
+  // (in-flight calls finish, streams are cancelled at the deadline; calls still
+  // waiting for a handler thread shortly before it are answered UNAVAILABLE,
+  // HandlerPool::RefuseQueued), Wait.
   void WaitForTermination(const std::function<void()>& before_shutdown = {});
   void RequestStop() { stop_requested_ = true; }
   // Stops at once: in-flight calls are cancelled, then waits for the handlers

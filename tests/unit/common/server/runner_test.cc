@@ -4,7 +4,8 @@
 // traceparent: the caller's trace, a new span id), and the RPC metrics of both
 // sides under go-grpc-prometheus's names and labels; an added listener (its
 // own TLS identity and CA bundle, client certificates required) serving only
-// the services named to it, which the main port refuses.
+// the services named to it, which the main port refuses; a drain that answers
+// the calls it could not start UNAVAILABLE, not CANCELLED.
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/client_unary_call.h>
 
@@ -15,7 +16,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "cercles/bench/v1/echo.grpc.pb.h"
+#include "common/server/handler.h"
 #include "common/server/server.h"
 #include "common/util/trace.h"
 #include "gmock/gmock.h"
@@ -258,6 +261,89 @@ TEST(ListenerTest, ServesOnlyItsServicesToItsOwnCasClients) {
   }
   runner.Shutdown();
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace cercles::server
+
+namespace cercles::server {
+namespace {
+
+// Echo on the runner's handler pool: "hold" keeps its thread for a while.
+class HeldEcho final : public bench::v1::EchoService::CallbackService {
+ public:
+  explicit HeldEcho(ServerRunner* runner) : runner_(runner) {}
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
+                                 const bench::v1::EchoRequest* request,
+                                 bench::v1::EchoResponse* response) override {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    runner_->handlers()->Submit(
+        [this, request, response, reactor] {
+          if (request->message() == "hold")
+            release_.WaitForNotificationWithTimeout(absl::Seconds(3));
+          response->set_message(request->message());
+          reactor->Finish(grpc::Status::OK);
+        },
+        [reactor] { reactor->Finish(DrainingStatus()); });
+    return reactor;
+  }
+  absl::Notification release_;
+
+ private:
+  ServerRunner* runner_;
+};
+
+TEST(RunnerDrainTest, ACallThatNeverStartedBeforeTheDrainEndsIsAnsweredUnavailable) {
+  ServerOptions options;
+  options.name = "drain-test";
+  options.insecure = true;
+  options.handler_threads = 1;
+  options.shutdown_grace = absl::Seconds(1);
+  ServerRunner runner(options);
+  ASSERT_TRUE(runner.Init().ok());
+  HeldEcho echo(&runner);
+  runner.AddService(&echo, bench::v1::EchoService::service_full_name());
+  ASSERT_TRUE(runner.Start().ok());
+  runner.SetServing(true);
+  auto stub = bench::v1::EchoService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", runner.port()), grpc::InsecureChannelCredentials()));
+  auto gauge = [&](const char* name) { return runner.metrics()->GetGauge(name, "")->value(); };
+  auto wait_for = [&](const char* name, double value) {
+    for (int i = 0; i < 500 && gauge(name) != value; ++i) absl::SleepFor(absl::Milliseconds(10));
+    return gauge(name) == value;
+  };
+
+  // The pool's one thread is held; a second call waits behind it.
+  struct Call {
+    grpc::ClientContext context;
+    bench::v1::EchoRequest request;
+    bench::v1::EchoResponse response;
+    grpc::Status status;
+    absl::Notification done;
+  } held, queued;
+  auto start = [&](Call& call, const char* message) {
+    call.request.set_message(message);
+    stub->async()->Echo(&call.context, &call.request, &call.response, [&call](grpc::Status s) {
+      call.status = std::move(s);
+      call.done.Notify();
+    });
+  };
+  start(held, "hold");
+  ASSERT_TRUE(wait_for("cercles_handler_busy_threads", 1));
+  start(queued, "queued");
+  ASSERT_TRUE(wait_for("cercles_handler_queue_depth", 1));
+
+  // The drain's grace (1 s) ends before the held call's thread is free (3 s):
+  // the queued call is answered UNAVAILABLE, which clients retry, not CANCELLED.
+  runner.RequestStop();
+  runner.WaitForTermination([&] {});
+  echo.release_.Notify();
+  ASSERT_TRUE(queued.done.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  EXPECT_EQ(queued.status.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << queued.status.error_message();
+  EXPECT_THAT(queued.status.error_message(), HasSubstr("shutting down"));
+  EXPECT_EQ(runner.metrics()->GetCounter("cercles_handler_refused_total", "")->value(), 1);
+  ASSERT_TRUE(held.done.WaitForNotificationWithTimeout(absl::Seconds(10)));
 }
 
 }  // namespace

@@ -232,6 +232,49 @@ TEST_F(ServeTest, ACallPastItsDeadlineWhenDequeuedIsNotRun) {
   EXPECT_EQ(service_->bodies(), 2);  // "wait" and "after", never "late"
 }
 
+TEST_F(ServeTest, CallsNotStartedWhenTheDrainRefusesThemAreAnsweredUnavailable) {
+  Start(1);
+  // The pool's one thread is held, a second call waits behind it.
+  grpc::ClientContext first, second;
+  Authorise(&first);
+  Authorise(&second);
+  EchoRequest hold, queued;
+  hold.set_message("wait");
+  queued.set_message("queued");
+  EchoResponse first_response, second_response;
+  absl::Notification first_done, second_done;
+  grpc::Status first_status, second_status;
+  stub_->async()->Echo(&first, &hold, &first_response, [&](grpc::Status status) {
+    first_status = std::move(status);
+    first_done.Notify();
+  });
+  auto gauge = [&](const char* name) { return metrics_.GetGauge(name, "")->value(); };
+  for (int i = 0; i < 500 && gauge("cercles_handler_busy_threads") != 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  stub_->async()->Echo(&second, &queued, &second_response, [&](grpc::Status status) {
+    second_status = std::move(status);
+    second_done.Notify();
+  });
+  for (int i = 0; i < 500 && gauge("cercles_handler_queue_depth") != 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(gauge("cercles_handler_queue_depth"), 1);
+
+  EXPECT_EQ(pool_->RefuseQueued(), 1);
+  ASSERT_TRUE(second_done.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  EXPECT_EQ(second_status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(gauge("cercles_handler_queue_depth"), 0);
+  // Later calls are refused as they come; the running one finishes normally.
+  EchoResponse later;
+  EXPECT_EQ(Call("later", &later).error_code(), grpc::StatusCode::UNAVAILABLE);
+  service_->Open();
+  ASSERT_TRUE(first_done.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  EXPECT_TRUE(first_status.ok()) << first_status.error_message();
+  EXPECT_EQ(service_->bodies(), 1);
+  EXPECT_EQ(metrics_.GetCounter("cercles_handler_refused_total", "")->value(), 2);
+}
+
 TEST(HandlerPoolTest, RunsTasksInOrderAndDrainsTheQueueBeforeStopping) {
   std::vector<int> order;
   {
