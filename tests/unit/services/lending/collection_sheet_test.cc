@@ -1,8 +1,6 @@
 // The collection sheet of a circle's meeting (collections.h): what each member
 // owes on the meeting date, computed from the loans' positions and the called
 // guarantees' shares.
-#include "services/lending/collections.h"
-
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,8 +8,10 @@
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/lending/collections.h"
 #include "services/lending/repayment.h"
 #include "services/lending/schedule.h"
+#include "tests/unit/services/lending/positions.h"
 
 namespace cercles::lending {
 namespace {
@@ -21,21 +21,7 @@ using ::testing::Field;
 
 // 4 monthly instalments of 250.00 (no interest) from 2026-01-15.
 LoanPosition Monthly1000() {
-  ScheduleTerms terms;
-  terms.principal_cents = 100'000;
-  terms.annual_rate_bps = 0;
-  terms.instalment_count = 4;
-  terms.frequency = Frequency::kMonthly;
-  terms.first_due = absl::CivilDay(2026, 1, 15);
-  absl::StatusOr<Schedule> schedule = BuildSchedule(terms);
-  EXPECT_TRUE(schedule.ok()) << schedule.status();
-  return OpenPosition(*schedule);
-}
-
-void Pay(LoanPosition* position, int64_t amount, absl::CivilDay day) {
-  absl::StatusOr<Allocation> allocation = AllocateRepayment(*position, amount, day);
-  ASSERT_TRUE(allocation.ok()) << allocation.status();
-  ASSERT_TRUE(ApplyAllocation(*allocation, position).ok());
+  return Open(100'000, 4, Frequency::kMonthly, absl::CivilDay(2026, 1, 15));
 }
 
 SheetLoan Repayable(const std::string& loan, const std::string& borrower, LoanPosition position) {
