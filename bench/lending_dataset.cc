@@ -15,8 +15,10 @@
 // records (no events, no request ids were ever sent), and membership's side
 // (RecordRepayment never asks membership).
 //
-// Loan i (1-based) is people/i's, in circles/(1 + (i-1)/5) with the circle's
-// four other members as guarantors when the amount allows it; $500 to $5,000,
+// Loan i (1-based) is people/i's, in circles/(1 + (i-1)/S) (S = --circle_size,
+// 5 by default; the collections row of scripts/bench uses 7: a 7-member circle's
+// meeting is loans/1 to loans/7 of circles/1) with the circle's other members as
+// guarantors when the amount allows it; $500 to $5,000,
 // 6 to 24 monthly instalments at 5 to 9 %, disbursed 10 to 69 days before
 // --as_of (today by default), so that some instalments are due. The fund's
 // capital is contributed first, so cash never goes negative.
@@ -50,21 +52,21 @@ ABSL_FLAG(std::string, database_url, "",
           "Lending database to fill (sqlite://... or postgresql://...)");
 ABSL_FLAG(int64_t, loans, 2000, "ACTIVE loans to create");
 ABSL_FLAG(int64_t, batch, 500, "Loans per transaction");
+ABSL_FLAG(int64_t, circle_size, 5, "Members (each with one loan) per circle, 4 to 7");
 ABSL_FLAG(std::string, as_of, "", "YYYY-MM-DD the loans are disbursed before (default: today)");
 
 namespace cercles::lending {
 namespace {
-
-constexpr int kCircleSize = 5;
 
 std::string Person(int64_t id) { return absl::StrCat("people/", id); }
 
 // Loan i as the fund would have approved it.
 absl::StatusOr<LoanRecord> PlanLoan(int64_t i, absl::CivilDay as_of, absl::Time now,
                                     const FundSettings& settings) {
+  const int64_t circle_size = absl::GetFlag(FLAGS_circle_size);
   LoanRecord loan;
   loan.applicant = Person(i);
-  const int64_t circle = 1 + (i - 1) / kCircleSize;
+  const int64_t circle = 1 + (i - 1) / circle_size;
   loan.circle = absl::StrCat("circles/", circle);
   loan.original_circle = loan.circle;
   loan.state = LoanState::kApproved;                                // disbursed below
@@ -79,8 +81,8 @@ absl::StatusOr<LoanRecord> PlanLoan(int64_t i, absl::CivilDay as_of, absl::Time 
 
   CircleGuaranteeState state;
   state.status = cercles::membership::v1::CIRCLE_STATUS_ACTIVE;
-  for (int64_t m = 0; m < kCircleSize; ++m) {
-    state.members.push_back(Person((circle - 1) * kCircleSize + 1 + m));
+  for (int64_t m = 0; m < circle_size; ++m) {
+    state.members.push_back(Person((circle - 1) * circle_size + 1 + m));
   }
   CERCLES_ASSIGN_OR_RETURN(Guarantee guarantee, GuaranteeFor(loan.request.amount_cents,
                                                              loan.applicant, state, settings));
@@ -163,6 +165,10 @@ int main(int argc, char** argv) {
   const int64_t batch = absl::GetFlag(FLAGS_batch);
   if (url.empty() || loans < 1 || batch < 1) {
     std::fprintf(stderr, "--database_url is required; --loans and --batch must be positive\n");
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_circle_size) < 4 || absl::GetFlag(FLAGS_circle_size) > 7) {
+    std::fprintf(stderr, "--circle_size must lie in 4..7 (an eligible circle)\n");
     return 2;
   }
   absl::CivilDay as_of = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) - 1;

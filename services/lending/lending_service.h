@@ -88,6 +88,14 @@ class LendingService final : public cercles::lending::v1::LendingService::Callba
                                          const v1::WriteOffLoanRequest* request,
                                          v1::WriteOffLoanResponse* response) override;
 
+  // ---- collections_service.cc: a circle's meeting, from the sheet to the receipts
+  grpc::ServerUnaryReactor* GetCollectionSheet(grpc::CallbackServerContext* context,
+                                               const v1::GetCollectionSheetRequest* request,
+                                               v1::GetCollectionSheetResponse* response) override;
+  grpc::ServerUnaryReactor* RecordCollections(grpc::CallbackServerContext* context,
+                                              const v1::RecordCollectionsRequest* request,
+                                              v1::RecordCollectionsResponse* response) override;
+
   // ---- books_service.cc: the journal and the portfolio report
   grpc::ServerUnaryReactor* GetPortfolioReport(grpc::CallbackServerContext* context,
                                                const v1::GetPortfolioReportRequest* request,

@@ -75,6 +75,15 @@ absl::StatusOr<auth::CircleScope> PersonScopeOf(storage::Transaction& tx,
   });
 }
 
+absl::Status CheckCircleAdvisor(storage::Transaction& tx, const auth::Principal& who,
+                                const std::string& circle, const std::vector<KnownCircle>& live) {
+  CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope, CircleScopeOf(tx, who, live));
+  if (scope.ContainsName(circle)) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat(who.ToString(), " is not the advisor of ", circle,
+                   ": an advisor acts only on the loans of the circles assigned to them"));
+}
+
 absl::Status CheckLoanAccess(storage::Transaction& tx, const auth::Principal& who,
                              const LoanRecord& loan) {
   // An open request or active loan carries its circle's advisor as fresh as

@@ -37,6 +37,12 @@ absl::StatusOr<auth::CircleScope> CircleScopeOf(storage::Transaction& tx,
 // than no access, so they still reach the people in no circle.
 absl::StatusOr<auth::CircleScope> PersonScopeOf(storage::Transaction& tx,
                                                 const auth::Principal& who);
+// PERMISSION_DENIED naming `who`, the circle and the rule unless `circle`
+// ("circles/{id}") is in their scope (CircleScopeOf with `live`): an advisor acts
+// only on the loans of the circles assigned to them.
+absl::Status CheckCircleAdvisor(storage::Transaction& tx, const auth::Principal& who,
+                                const std::string& circle,
+                                const std::vector<KnownCircle>& live = {});
 // PERMISSION_DENIED naming the loan's circle and the rule when the loan's circle
 // is not in the principal's scope. Services read and act on every loan their
 // RPCs' policies let them call.

@@ -59,6 +59,14 @@ absl::StatusOr<std::vector<std::string>> MembershipClient::ListCurrentMembers(
       absl::StrCat("membership kept returning pages of the members of ", circle));
 }
 
+absl::StatusOr<CircleView> MembershipClient::GetCircleView(const std::string& name,
+                                                           const std::string& trace_parent) const {
+  CircleView view;
+  CERCLES_ASSIGN_OR_RETURN(view.circle, GetCircle(name, trace_parent));
+  CERCLES_ASSIGN_OR_RETURN(view.members, ListCurrentMembers(name, trace_parent));
+  return view;
+}
+
 absl::StatusOr<std::optional<int64_t>> MembershipClient::CurrentCircleOf(
     const std::string& person, const std::string& trace_parent) const {
   cercles::membership::v1::GetPersonRequest request;

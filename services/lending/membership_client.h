@@ -21,6 +21,12 @@
 
 namespace cercles::lending {
 
+// Membership's view of a circle, asked before a write or a read that needs it.
+struct CircleView {
+  cercles::membership::v1::Circle circle;
+  std::vector<std::string> members;  // current members, joining order
+};
+
 class MembershipClient {
  public:
   MembershipClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline);
@@ -35,6 +41,10 @@ class MembershipClient {
   // same deadline (per page) and error translation as GetCircle.
   absl::StatusOr<std::vector<std::string>> ListCurrentMembers(
       const std::string& circle, const std::string& trace_parent) const;
+
+  // GetCircle, then ListCurrentMembers.
+  absl::StatusOr<CircleView> GetCircleView(const std::string& name,
+                                           const std::string& trace_parent) const;
 
   // The person's current circle id (nullopt: in no circle, or a person membership
   // does not know); UNAVAILABLE and INTERNAL as GetCircle.

@@ -41,31 +41,9 @@ using cercles::membership::v1::Circle;
 // A replayed request_id answers with the first response before anything else is
 // asked (membership's answers may have changed since): service::AnswerReplay.
 
-// Membership's view of a circle, asked before the write.
-struct CircleView {
-  Circle circle;
-  std::vector<std::string> members;  // current members
-};
-
 absl::StatusOr<CircleView> FetchCircle(const LendingContext& context, const std::string& circle,
                                        grpc::ServerContextBase* call) {
-  CircleView view;
-  const std::string trace = TraceParentOf(*call);
-  CERCLES_ASSIGN_OR_RETURN(view.circle, context.membership->GetCircle(circle, trace));
-  CERCLES_ASSIGN_OR_RETURN(view.members, context.membership->ListCurrentMembers(circle, trace));
-  return view;
-}
-
-// An advisor brings requests only through the circles assigned to them (as
-// membership just answered for the circle).
-absl::Status CheckCircleAdvisor(storage::Transaction& tx, const auth::Principal& who,
-                                const Circle& circle) {
-  CERCLES_ASSIGN_OR_RETURN(auth::CircleScope scope,
-                           CircleScopeOf(tx, who, {KnownCircle{circle.name(), circle.advisor()}}));
-  if (scope.ContainsName(circle.name())) return absl::OkStatus();
-  return absl::PermissionDeniedError(
-      absl::StrCat(who.ToString(), " is not the advisor of ", circle.name(),
-                   ": an advisor acts only on the loans of the circles assigned to them"));
+  return context.membership->GetCircleView(circle, TraceParentOf(*call));
 }
 
 // Writes the loan back, appends one LoanChanged per change (each with the loan
@@ -357,7 +335,9 @@ grpc::ServerUnaryReactor* LendingService::SubmitLoanRequest(
                                  FetchCircle(context_, submission.circle, context));
         auto build = [&](storage::Transaction& tx, absl::Time now,
                          LoanRecord* loan) -> absl::StatusOr<FundSettings> {
-          CERCLES_RETURN_IF_ERROR(CheckCircleAdvisor(tx, who, view.circle));
+          CERCLES_RETURN_IF_ERROR(
+              CheckCircleAdvisor(tx, who, view.circle.name(),
+                                 {KnownCircle{view.circle.name(), view.circle.advisor()}}));
           CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
           CERCLES_RETURN_IF_ERROR(CheckSubmission(tx, *request, submission, view, settings, loan));
           loan->applicant = submission.applicant;

@@ -55,7 +55,8 @@ absl::StatusOr<int32_t> DaysPastDue(const LoanPosition& position, absl::CivilDay
 }
 
 absl::Status CheckRepayment(const ServicedLoan& loan, const OutstandingAmounts& owed,
-                            int64_t amount_cents, const std::string& currency) {
+                            int64_t amount_cents, const std::string& currency,
+                            absl::string_view amount_field) {
   if (loan.guarantee_called_cents > 0) {
     return absl::FailedPreconditionError(
         absl::StrCat("the guarantee of ", loan.name,
@@ -64,9 +65,9 @@ absl::Status CheckRepayment(const ServicedLoan& loan, const OutstandingAmounts& 
   }
   if (amount_cents <= owed.total_cents()) return absl::OkStatus();
   return absl::FailedPreconditionError(
-      absl::StrCat("amount ", FormatAmount(amount_cents, currency), " exceeds what ", loan.name,
-                   " still owes: ", FormatAmount(owed.total_cents(), currency), " (principal ",
-                   FormatAmount(owed.principal_cents, currency), ", interest ",
+      absl::StrCat(amount_field, " ", FormatAmount(amount_cents, currency), " exceeds what ",
+                   loan.name, " still owes: ", FormatAmount(owed.total_cents(), currency),
+                   " (principal ", FormatAmount(owed.principal_cents, currency), ", interest ",
                    FormatAmount(owed.interest_cents, currency), "); overpayments are refused"));
 }
 
@@ -127,16 +128,17 @@ absl::Status CheckCallable(const ServicedLoan& loan,
 absl::StatusOr<size_t> CheckGuarantorPayment(const ServicedLoan& loan,
                                              const std::vector<ShareOwed>& shares,
                                              const std::string& guarantor, int64_t amount_cents,
-                                             const std::string& currency) {
+                                             const std::string& currency,
+                                             absl::string_view amount_field) {
   for (size_t i = 0; i < shares.size(); ++i) {
     const ShareOwed& share = shares[i];
     if (share.guarantor != guarantor) continue;
     const int64_t remaining = share.amount_cents - share.paid_cents;
     if (amount_cents > remaining) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("amount ", FormatAmount(amount_cents, currency), " exceeds what remains of ",
-                       guarantor, "'s share: ", FormatAmount(remaining, currency), " of ",
-                       FormatAmount(share.amount_cents, currency)));
+      return absl::FailedPreconditionError(absl::StrCat(
+          amount_field, " ", FormatAmount(amount_cents, currency), " exceeds what remains of ",
+          guarantor, "'s share: ", FormatAmount(remaining, currency), " of ",
+          FormatAmount(share.amount_cents, currency)));
     }
     return i;
   }

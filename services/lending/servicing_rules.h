@@ -57,9 +57,11 @@ absl::StatusOr<int32_t> DaysPastDue(const LoanPosition& position, absl::CivilDay
 // A repayment of `amount_cents` on an active loan that `owed` settles today (the
 // Payoff of repayment.h under the fund's prepayment rule): refused once the
 // guarantee was called (the guarantors owe the principal now) and when it
-// exceeds what is owed (no overpayments).
+// exceeds what is owed (no overpayments). `amount_field` is the request's field
+// the messages name ("lines[2].amount" in a collection).
 absl::Status CheckRepayment(const ServicedLoan& loan, const OutstandingAmounts& owed,
-                            int64_t amount_cents, const std::string& currency);
+                            int64_t amount_cents, const std::string& currency,
+                            absl::string_view amount_field = "amount");
 
 // A repayment the fund recorded, as the reversal rule sees it.
 struct RecordedRepayment {
@@ -89,10 +91,12 @@ struct ShareOwed {
 };
 // The index in `shares` of `guarantor`'s share, when `amount_cents` fits in what
 // remains of it; FAILED_PRECONDITION naming the guarantors otherwise.
+// `amount_field` as CheckRepayment's.
 absl::StatusOr<size_t> CheckGuarantorPayment(const ServicedLoan& loan,
                                              const std::vector<ShareOwed>& shares,
                                              const std::string& guarantor, int64_t amount_cents,
-                                             const std::string& currency);
+                                             const std::string& currency,
+                                             absl::string_view amount_field = "amount");
 
 // Whether the loan may be written off on `day`, when it is `days_past_due`:
 // past the fund's threshold, and a lifecycle transition to WRITTEN_OFF.

@@ -25,12 +25,11 @@
 #include "services/lending/loan_store.h"
 #include "services/lending/servicing_rules.h"
 #include "services/lending/servicing_store.h"
+#include "services/lending/servicing_writes.h"
 #include "services/lending/settings_store.h"
 
 namespace cercles::lending {
 namespace {
-
-constexpr size_t kMaxReferenceChars = 120;
 
 // What the servicing rules read of the loan.
 ServicedLoan Serviced(const LoanRecord& loan) {
@@ -74,14 +73,22 @@ void SetOutstanding(const LoanPosition& position, LoanRecord& loan) {
   loan.outstanding_interest_cents = owed.interest_cents;
 }
 
-// ---- Repayments ----
+// A collection line's own checks (LineScope); nothing for a single write.
+absl::Status CheckLineScope(const LineScope& line, const LoanRecord& loan) {
+  if (!line.circle.empty() && loan.circle != line.circle) {
+    return absl::FailedPreconditionError(absl::StrCat(line.field_prefix, "loan ", loan.name(),
+                                                      " is a loan of ", loan.circle, ", not of ",
+                                                      line.circle, " whose collections these are"));
+  }
+  if (!line.borrower.empty() && loan.applicant != line.borrower) {
+    return absl::FailedPreconditionError(absl::StrCat(line.field_prefix, "person ", line.borrower,
+                                                      " is not the borrower of ", loan.name(), " (",
+                                                      loan.applicant, " is)"));
+  }
+  return absl::OkStatus();
+}
 
-struct RepaymentInput {
-  int64_t loan_id = 0;
-  cercles::common::v1::Money amount;
-  std::optional<absl::CivilDay> received_on;
-  std::string reference;
-};
+// ---- Repayments ----
 
 absl::StatusOr<RepaymentInput> ParseRepayment(const v1::RecordRepaymentRequest& r) {
   RepaymentInput in;
@@ -95,21 +102,25 @@ absl::StatusOr<RepaymentInput> ParseRepayment(const v1::RecordRepaymentRequest& 
   return in;
 }
 
+}  // namespace
+
 absl::Status RecordRepaymentIn(const LendingContext& context, storage::Transaction& tx,
                                const auth::Principal& who, const RepaymentInput& in, absl::Time now,
                                v1::RecordRepaymentResponse* response) {
   CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, in.loan_id));
+  CERCLES_RETURN_IF_ERROR(CheckLineScope(in.line, loan));
   CERCLES_RETURN_IF_ERROR(CheckActive(Serviced(loan), "repayments are recorded"));
   CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
   const std::string& currency = settings.currency;
-  CERCLES_ASSIGN_OR_RETURN(int64_t amount, FromMoney(in.amount, currency, "amount"));
+  const std::string amount_field = absl::StrCat(in.line.field_prefix, "amount");
+  CERCLES_ASSIGN_OR_RETURN(int64_t amount, FromMoney(in.amount, currency, amount_field));
   CERCLES_ASSIGN_OR_RETURN(absl::CivilDay day,
                            MovementDay(in.received_on, "received_on", Today(now),
                                        loan.disbursement_date, "the disbursement"));
   CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, loan.id));
   const AllocationTerms terms = TermsFor(loan, settings);
   CERCLES_ASSIGN_OR_RETURN(OutstandingAmounts payoff, Payoff(position, day, terms.rule));
-  CERCLES_RETURN_IF_ERROR(CheckRepayment(Serviced(loan), payoff, amount, currency));
+  CERCLES_RETURN_IF_ERROR(CheckRepayment(Serviced(loan), payoff, amount, currency, amount_field));
   CERCLES_ASSIGN_OR_RETURN(Allocation allocation, AllocateRepayment(position, amount, day, terms));
   CERCLES_RETURN_IF_ERROR(ApplyAllocation(allocation, &position));
 
@@ -146,6 +157,8 @@ absl::Status RecordRepaymentIn(const LendingContext& context, storage::Transacti
   return SaveLoanAndAnnounce(tx, context.fund_id, loan, position, settings, changes, amount, event,
                              now, response->mutable_loan());
 }
+
+namespace {
 
 absl::Status ReverseRepaymentIn(const LendingContext& context, storage::Transaction& tx,
                                 const auth::Principal& who, const RepaymentKey& key,
@@ -232,13 +245,6 @@ absl::Status CallGuaranteeIn(const LendingContext& context, storage::Transaction
                              call.amount_cents, event, now, response->mutable_loan());
 }
 
-struct GuarantorPaymentInput {
-  int64_t loan_id = 0;
-  std::string guarantor;
-  cercles::common::v1::Money amount;
-  std::optional<absl::CivilDay> received_on;
-};
-
 absl::StatusOr<GuarantorPaymentInput> ParseGuarantorPayment(
     const v1::RecordGuarantorPaymentRequest& r) {
   GuarantorPaymentInput in;
@@ -252,14 +258,18 @@ absl::StatusOr<GuarantorPaymentInput> ParseGuarantorPayment(
   return in;
 }
 
+}  // namespace
+
 absl::Status RecordGuarantorPaymentIn(const LendingContext& context, storage::Transaction& tx,
                                       const auth::Principal& who, const GuarantorPaymentInput& in,
-                                      absl::Time now,
-                                      v1::RecordGuarantorPaymentResponse* response) {
+                                      absl::Time now, v1::RecordGuarantorPaymentResponse* response,
+                                      int64_t* journal_entry_id) {
   CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LockLoan(tx, who, in.loan_id));
+  CERCLES_RETURN_IF_ERROR(CheckLineScope(in.line, loan));
   CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
   const std::string& currency = settings.currency;
-  CERCLES_ASSIGN_OR_RETURN(int64_t amount, FromMoney(in.amount, currency, "amount"));
+  const std::string amount_field = absl::StrCat(in.line.field_prefix, "amount");
+  CERCLES_ASSIGN_OR_RETURN(int64_t amount, FromMoney(in.amount, currency, amount_field));
   CERCLES_ASSIGN_OR_RETURN(std::optional<GuaranteeCallRecord> call, LoadGuaranteeCall(tx, loan.id));
   if (!call.has_value()) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -272,13 +282,14 @@ absl::Status RecordGuarantorPaymentIn(const LendingContext& context, storage::Tr
   for (const GuaranteeShareRecord& share : call->shares) {
     shares.push_back({share.guarantor, share.amount_cents, share.paid_cents});
   }
+  CERCLES_ASSIGN_OR_RETURN(size_t index, CheckGuarantorPayment(Serviced(loan), shares, in.guarantor,
+                                                               amount, currency, amount_field));
   CERCLES_ASSIGN_OR_RETURN(
-      size_t index, CheckGuarantorPayment(Serviced(loan), shares, in.guarantor, amount, currency));
-  CERCLES_RETURN_IF_ERROR(
-      JournalStore(currency)
-          .Post(tx, GuaranteePayment({day, currency, ""}, loan.name(), in.guarantor, amount), now,
-                who.ToString())
-          .status());
+      int64_t entry_id,
+      JournalStore(currency).Post(
+          tx, GuaranteePayment({day, currency, ""}, loan.name(), in.guarantor, amount), now,
+          who.ToString()));
+  if (journal_entry_id != nullptr) *journal_entry_id = entry_id;
   CERCLES_RETURN_IF_ERROR(AddGuarantorPayment(tx, loan.id, in.guarantor, amount));
   call->shares[index].paid_cents += amount;
   *response->mutable_call() = GuaranteeCallToProto(*call, currency);
@@ -289,6 +300,8 @@ absl::Status RecordGuarantorPaymentIn(const LendingContext& context, storage::Tr
   return SaveLoanAndAnnounce(tx, context.fund_id, loan, position, settings,
                              {"GUARANTOR_PAYMENT_RECORDED"}, amount, event, now, &after);
 }
+
+namespace {
 
 // ---- Write-offs ----
 

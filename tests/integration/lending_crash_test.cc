@@ -4,10 +4,12 @@
 // DEADLINE_EXCEEDED while it restarted) with the same request_id until it is
 // answered. Afterwards every acknowledged repayment is stored exactly once, no
 // repayment exists that was not acknowledged, the loans agree with their
-// repayments, and the books balance.
+// repayments, and the books balance. The same holds for the lines of meetings'
+// collections (RecordCollections, one call for several loans).
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -44,16 +46,19 @@ class LendingCrashTest : public LendingFixture {
         grpc::CreateCustomChannel(suite_->Address("lending"), grpc::SslCredentials(tls), args));
   }
 
-  // Records one repayment, retrying with the same request_id while lending is
-  // away. OK, or the first answer that is not about lending being away.
-  grpc::Status RecordUntilAnswered(std::unique_ptr<lv1::LendingService::Stub>& stub,
-                                   const lv1::RecordRepaymentRequest& request,
-                                   lv1::RecordRepaymentResponse* response, bool* retried,
-                                   bool* replayed) {
+  // One write (RecordRepayment, RecordCollections), retrying with the same
+  // request_id while lending is away. OK, or the first answer that is not about
+  // lending being away.
+  template <typename Request, typename Response>
+  grpc::Status CallUntilAnswered(std::unique_ptr<lv1::LendingService::Stub>& stub,
+                                 grpc::Status (lv1::LendingService::Stub::*method)(
+                                     grpc::ClientContext*, const Request&, Response*),
+                                 const Request& request, Response* response, bool* retried,
+                                 bool* replayed) {
     const absl::Time give_up = absl::Now() + absl::Seconds(90);
     for (;;) {
       auto context = Context(TestCredentials().advisor_token, absl::Seconds(5));
-      grpc::Status status = stub->RecordRepayment(context.get(), request, response);
+      grpc::Status status = ((*stub).*method)(context.get(), request, response);
       *replayed = status.ok() && context->GetServerInitialMetadata().count("cercles-replayed") > 0;
       const bool away = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
@@ -77,7 +82,8 @@ class LendingCrashTest : public LendingFixture {
       lv1::RecordRepaymentResponse response;
       bool retried = false;
       bool replayed = false;
-      grpc::Status status = RecordUntilAnswered(stub, request, &response, &retried, &replayed);
+      grpc::Status status = CallUntilAnswered(stub, &lv1::LendingService::Stub::RecordRepayment,
+                                              request, &response, &retried, &replayed);
       std::lock_guard<std::mutex> lock(mu_);
       if (!status.ok()) {
         failures_.push_back(absl::StrCat(request.request_id(), ": ", status.error_code(), " ",
@@ -89,6 +95,80 @@ class LendingCrashTest : public LendingFixture {
       if (retried) ++retried_;
       if (replayed) ++replayed_;
     }
+  }
+
+  // One treasurer: a meeting's collections of 1 to 7 cents on each loan of one
+  // of the two circles in turn (`circles[k]` holds `loans[4k..4k+3]`), request
+  // ids "crash-col-<client>-<n>", each line's reference "<request_id>-<line>",
+  // until `stop`. Every line of an acknowledged call is an acknowledged repayment.
+  void CollectionClient(int client, const std::vector<std::string>& loans,
+                        const std::vector<std::string>& circles, const std::atomic<bool>& stop) {
+    std::unique_ptr<lv1::LendingService::Stub> stub = NewClientStub();
+    for (int n = 0; !stop; ++n) {
+      const size_t group = static_cast<size_t>(client + n) % circles.size();
+      lv1::RecordCollectionsRequest request;
+      request.set_request_id(absl::StrCat("crash-col-", client, "-", n));
+      request.set_circle(circles[group]);
+      for (size_t i = 0; i < 4; ++i) {
+        lv1::CollectionLine* line = request.add_lines();
+        line->set_kind(lv1::COLLECTION_KIND_REPAYMENT);
+        line->set_loan(loans[4 * group + i]);
+        *line->mutable_amount() = Cad(1 + static_cast<int64_t>(n + i) % 7);
+        line->set_reference(absl::StrCat(request.request_id(), "-", i));
+      }
+      lv1::RecordCollectionsResponse response;
+      bool retried = false;
+      bool replayed = false;
+      grpc::Status status = CallUntilAnswered(stub, &lv1::LendingService::Stub::RecordCollections,
+                                              request, &response, &retried, &replayed);
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!status.ok() || response.refused_lines() > 0) {
+        failures_.push_back(absl::StrCat(request.request_id(), ": ", status.error_code(), " ",
+                                         status.error_message(), response.ShortDebugString()));
+        continue;
+      }
+      for (const lv1::CollectionLineResult& result : response.results()) {
+        const lv1::CollectionLine& line = request.lines(result.index());
+        acknowledged_[line.reference()] = {line.loan(), result.repayment(),
+                                           line.amount().minor_units()};
+      }
+      if (retried) ++retried_;
+      if (replayed) ++replayed_;
+    }
+  }
+
+  // Runs `client(c, stop)` for kClients clients while lending is killed with
+  // SIGKILL and restarted kKills times; checks the load ran across the kills.
+  void RunUnderKills(const std::function<void(int, const std::atomic<bool>&)>& client) {
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> clients;
+    for (int c = 0; c < kClients; ++c) {
+      clients.emplace_back([&, c] { client(c, stop); });
+    }
+    size_t acknowledged_before_kill = 0;
+    for (int kill = 0; kill < kKills; ++kill) {
+      absl::SleepFor(absl::Milliseconds(1500));
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (kill == 0) acknowledged_before_kill = acknowledged_.size();
+      }
+      suite_->KillService("lending");
+      absl::SleepFor(absl::Milliseconds(100));
+      absl::Status restarted = suite_->StartService("lending");
+      ASSERT_TRUE(restarted.ok()) << restarted;
+    }
+    absl::SleepFor(absl::Milliseconds(1500));
+    stop = true;
+    for (std::thread& t : clients) t.join();
+
+    EXPECT_TRUE(failures_.empty()) << failures_.size() << " calls failed, first: " << failures_[0];
+    // The load really ran across the kills, and some calls were cut by them.
+    EXPECT_GT(acknowledged_before_kill, 0u);
+    EXPECT_GT(acknowledged_.size(), acknowledged_before_kill);
+    EXPECT_GT(retried_, 0);
+    std::cout << acknowledged_.size() << " repayments acknowledged, " << retried_
+              << " calls answered after a retry across a kill, " << replayed_
+              << " of those answered as replays (committed before the kill)\n";
   }
 
   std::mutex mu_;
@@ -104,38 +184,35 @@ TEST_P(LendingCrashTest, EveryAcknowledgedRepaymentSurvivesKillsExactlyOnce) {
   EightActiveLoans("Crash-A", "Crash-B", &loans, &owed_before);
   ASSERT_FALSE(HasFailure());
 
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> clients;
-  for (int c = 0; c < kClients; ++c) {
-    clients.emplace_back([&, c] { Client(c, loans, stop); });
-  }
-  size_t acknowledged_before_kill = 0;
-  for (int kill = 0; kill < kKills; ++kill) {
-    absl::SleepFor(absl::Milliseconds(1500));
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (kill == 0) acknowledged_before_kill = acknowledged_.size();
-    }
-    suite_->KillService("lending");
-    absl::SleepFor(absl::Milliseconds(100));
-    absl::Status restarted = suite_->StartService("lending");
-    ASSERT_TRUE(restarted.ok()) << restarted;
-  }
-  absl::SleepFor(absl::Milliseconds(1500));
-  stop = true;
-  for (std::thread& t : clients) t.join();
-
-  EXPECT_TRUE(failures_.empty()) << failures_.size() << " calls failed, first: " << failures_[0];
-  // The load really ran across the kills, and some calls were cut by them.
-  EXPECT_GT(acknowledged_before_kill, 0u);
-  EXPECT_GT(acknowledged_.size(), acknowledged_before_kill);
-  EXPECT_GT(retried_, 0);
-  std::cout << acknowledged_.size() << " repayments acknowledged, " << retried_
-            << " of them after a retry across a kill, " << replayed_
-            << " of those answered as replays (committed before the kill)\n";
+  RunUnderKills([&](int c, const std::atomic<bool>& stop) { Client(c, loans, stop); });
 
   ExpectStoredExactlyOnce(loans, owed_before, acknowledged_);
 
+  lv1::GetTrialBalanceResponse trial = TrialBalance();
+  EXPECT_TRUE(trial.balanced());
+  EXPECT_EQ(trial.total_debit_minor_units(), trial.total_credit_minor_units());
+}
+
+// The same for meetings' collections: every line of an acknowledged
+// RecordCollections call is stored exactly once, nothing else is.
+TEST_P(LendingCrashTest, EveryAcknowledgedCollectionLineSurvivesKillsExactlyOnce) {
+  std::vector<std::string> loans;
+  std::map<std::string, int64_t> owed_before;
+  EightActiveLoans("Crash-C", "Crash-D", &loans, &owed_before);
+  ASSERT_FALSE(HasFailure());
+  std::vector<std::string> circles;
+  for (size_t k : {0u, 4u}) {
+    lv1::GetLoanRequest get;
+    get.set_name(loans[k]);
+    lv1::GetLoanResponse got;
+    ASSERT_TRUE(lending_->GetLoan(Admin().get(), get, &got).ok());
+    circles.push_back(got.loan().circle());
+  }
+
+  RunUnderKills(
+      [&](int c, const std::atomic<bool>& stop) { CollectionClient(c, loans, circles, stop); });
+
+  ExpectStoredExactlyOnce(loans, owed_before, acknowledged_);
   lv1::GetTrialBalanceResponse trial = TrialBalance();
   EXPECT_TRUE(trial.balanced());
   EXPECT_EQ(trial.total_debit_minor_units(), trial.total_credit_minor_units());

@@ -77,4 +77,24 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
   return records;
 }
 
+std::string CsvLine(const std::vector<std::string>& fields) {
+  std::string line;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) line.push_back(',');
+    const std::string& field = fields[i];
+    if (field.find_first_of(",\"\r\n") == std::string::npos) {
+      line += field;
+      continue;
+    }
+    line.push_back('"');
+    for (char c : field) {
+      if (c == '"') line.push_back('"');
+      line.push_back(c);
+    }
+    line.push_back('"');
+  }
+  line += "\r\n";
+  return line;
+}
+
 }  // namespace cercles::cerclesctl

@@ -24,6 +24,10 @@ struct CsvRecord {
 // the line, for a quote that is never closed or text right after a closing quote.
 absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text);
 
+// One record as RFC 4180 writes it, ending with "\r\n": a field holding a
+// comma, a quote or a line break is quoted, its quotes doubled.
+std::string CsvLine(const std::vector<std::string>& fields);
+
 }  // namespace cercles::cerclesctl
 
 #endif  // CERCLES_TOOLS_CERCLESCTL_CSV_READER_H_

@@ -418,7 +418,7 @@ std::vector<Verb> LendingVerbs() {
                    0,
                    0,
                    ListSettingsChanges});
-  for (auto group : {LoanVerbs(), BooksVerbs(), FinancingVerbs()}) {
+  for (auto group : {LoanVerbs(), CollectionVerbs(), BooksVerbs(), FinancingVerbs()}) {
     for (Verb& verb : group) verbs.push_back(std::move(verb));
   }
   return verbs;

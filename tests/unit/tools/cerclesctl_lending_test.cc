@@ -8,15 +8,20 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "cercles/lending/v1/lending.grpc.pb.h"
 #include "tests/support/status_matchers.h"
 #include "tests/unit/tools/cli_runner.h"
+#include "tools/cerclesctl/csv_reader.h"
 #include "tools/cerclesctl/lending_args.h"
 
 // This test reads and writes the deprecated string fields on purpose: they keep
@@ -150,6 +155,48 @@ class FakeLending final : public lv1::LendingService::Service {
                                   lv1::UpdateFundSettingsResponse* response) override {
     Record(*request);
     *response->mutable_settings() = request->settings();
+    return grpc::Status::OK;
+  }
+  grpc::Status GetCollectionSheet(grpc::ServerContext*,
+                                  const lv1::GetCollectionSheetRequest* request,
+                                  lv1::GetCollectionSheetResponse* response) override {
+    Record(*request);
+    response->set_circle(request->circle());
+    response->mutable_meeting_date()->set_year(2026);
+    response->mutable_meeting_date()->set_month(3);
+    response->mutable_meeting_date()->set_day(5);
+    response->set_meeting(request->meeting());
+    for (const char* member : {"people/1", "people/2", "people/3"}) response->add_members(member);
+    lv1::CollectionSheetLine* line = response->add_lines();
+    line->set_kind(lv1::COLLECTION_KIND_REPAYMENT);
+    line->set_person("people/1");
+    line->set_loan("loans/4");
+    line->mutable_due()->set_minor_units(150000);
+    line->mutable_in_arrears()->set_minor_units(50000);
+    line->mutable_most()->set_minor_units(900000);
+    line = response->add_lines();
+    line->set_kind(lv1::COLLECTION_KIND_GUARANTOR_PAYMENT);
+    line->set_person("people/3");
+    line->set_loan("loans/2");
+    line->mutable_due()->set_minor_units(2500);
+    line->mutable_most()->set_minor_units(2500);
+    response->mutable_total_due()->set_minor_units(152500);
+    response->mutable_total_in_arrears()->set_minor_units(50000);
+    return grpc::Status::OK;
+  }
+  grpc::Status RecordCollections(grpc::ServerContext*, const lv1::RecordCollectionsRequest* request,
+                                 lv1::RecordCollectionsResponse* response) override {
+    Record(*request);
+    response->set_circle(request->circle());
+    *response->mutable_received_on() = request->received_on();
+    for (int i = 0; i < request->lines_size(); ++i) {
+      lv1::CollectionLineResult* result = response->add_results();
+      result->set_index(i);
+      result->set_outcome(lv1::COLLECTION_LINE_OUTCOME_REFUSED);
+      result->set_refusal(lv1::COLLECTION_REFUSAL_FAILED_PRECONDITION);
+      result->set_reason(absl::StrCat("lines[", i, "].amount exceeds"));
+    }
+    response->set_refused_lines(request->lines_size());
     return grpc::Status::OK;
   }
   std::string last() {
@@ -295,6 +342,84 @@ TEST_F(cerclesctlLending, SettingsUpdateSendsTheRulesAsTypedAndPrintsThem) {
   EXPECT_EQ(bad.code, kExitUsage);
   EXPECT_THAT(bad.err, HasSubstr("--circle-guarantors must be one of "
                                  "whole-circle|except-no-voters, not \"yes\""));
+}
+
+TEST(cerclesctlLendingValues, CsvLinesReadBackAsWritten) {
+  const std::vector<std::string> fields = {"plain", "1,500.00", "say \"hi\"", "two\nlines", ""};
+  const std::string line = CsvLine(fields);
+  EXPECT_EQ(line, "plain,\"1,500.00\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n");
+  absl::StatusOr<std::vector<CsvRecord>> records = ParseCsv(line + CsvLine({"a", "b"}));
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 2u);
+  EXPECT_EQ((*records)[0].fields, fields);
+  EXPECT_EQ((*records)[1].line, 3);
+}
+
+// The treasurer's sheet: printed with every member, written as CSV; the filled
+// file read back into one RecordCollections call (rows without a paid amount
+// left out, the request id derived from the rows).
+TEST_F(cerclesctlLending, TheCollectionSheetIsWrittenFilledAndRecorded) {
+  const std::string dir = ::testing::TempDir();
+  const std::string csv = absl::StrCat(dir, "/sheet.csv");
+  CliResult sheet = Cli({"lending", "loans", "collection-sheet", "--circle", "3", "--date",
+                         "2026-03-05", "--meeting", "circles/3/meetings/9", "--csv", csv});
+  ASSERT_EQ(sheet.code, kExitOk) << sheet.err;
+  EXPECT_EQ(lending_.last(),
+            "circle: \"circles/3\" meeting_date { year: 2026 month: 3 day: 5 } meeting: "
+            "\"circles/3/meetings/9\"");
+  EXPECT_THAT(sheet.out, HasSubstr("collection sheet of circles/3 for the meeting of 2026-03-05 "
+                                   "(circles/3/meetings/9)\n"));
+  EXPECT_THAT(sheet.out, ::testing::ContainsRegex(
+                             "people/1 +repayment +loans/4 +1,500.00 +500.00 +9,000.00 +- +_+\n"));
+  EXPECT_THAT(sheet.out, ::testing::ContainsRegex("people/2 +- +- +- +- +- +- +-\n"));
+  EXPECT_THAT(sheet.out, ::testing::ContainsRegex("people/3 +guarantor-payment +loans/2 +25.00"));
+  EXPECT_THAT(sheet.out, ::testing::ContainsRegex("TOTAL +1,525.00 +500.00"));
+  std::ifstream written(csv);
+  std::stringstream text;
+  text << written.rdbuf();
+  EXPECT_EQ(text.str(),
+            "circle,date,meeting,person,kind,loan,due,in_arrears,most,next_due,paid,reference\r\n"
+            "circles/3,2026-03-05,circles/3/meetings/9,people/1,repayment,loans/4,\"1,500.00\","
+            "500.00,\"9,000.00\",,,\r\n"
+            "circles/3,2026-03-05,circles/3/meetings/9,people/2,,,,,,,,\r\n"
+            "circles/3,2026-03-05,circles/3/meetings/9,people/3,guarantor-payment,loans/2,25.00,"
+            "0.00,25.00,,,\r\n");
+
+  std::string filled =
+      absl::StrReplaceAll(text.str(), {{"\"9,000.00\",,,", "\"9,000.00\",,\"1,500.00\",R-17"},
+                                       {"0.00,25.00,,,", "0.00,25.00,,10,"}});
+  const std::string filled_csv = absl::StrCat(dir, "/filled.csv");
+  std::ofstream(filled_csv) << filled;
+  CliResult recorded = Cli({"lending", "loans", "record-collections", "--file", filled_csv});
+  EXPECT_EQ(recorded.code, kExitFailure);  // the fake refuses every line
+  const std::string request = lending_.last();
+  EXPECT_THAT(request, ::testing::StartsWith("request_id: \"import-collections-"));
+  EXPECT_THAT(request,
+              HasSubstr("circle: \"circles/3\" received_on { year: 2026 month: 3 day: 5 } "
+                        "meeting: \"circles/3/meetings/9\" lines { kind: "
+                        "COLLECTION_KIND_REPAYMENT loan: \"loans/4\" person: \"people/1\" "
+                        "amount { minor_units: 150000 } reference: \"R-17\" } lines { kind: "
+                        "COLLECTION_KIND_GUARANTOR_PAYMENT loan: \"loans/2\" person: "
+                        "\"people/3\" amount { minor_units: 1000 } }"));
+  EXPECT_THAT(recorded.out,
+              ::testing::ContainsRegex("\n2 +people/1 +repayment +loans/4 +1,500.00 +refused "
+                                       "failed-precondition: lines\\[0\\].amount exceeds"));
+  EXPECT_THAT(recorded.out, HasSubstr("0 applied (0.00), 2 refused\n"));
+  EXPECT_THAT(recorded.err, HasSubstr("2 of 2 lines refused"));
+  // The same file: the same request id.
+  ASSERT_EQ(Cli({"lending", "loans", "record-collections", "--file", filled_csv}).code,
+            kExitFailure);
+  EXPECT_EQ(lending_.last(), request);
+
+  // A paid row with no loan, an amount that is not one: every mistake, nothing sent.
+  const std::string bad_csv = absl::StrCat(dir, "/bad.csv");
+  std::ofstream(bad_csv) << absl::StrReplaceAll(
+      filled, {{"people/2,,,,,,,,", "people/2,,,,,,,5,"}, {",,10,", ",,ten,"}});
+  CliResult bad = Cli({"lending", "loans", "record-collections", "--file", bad_csv});
+  EXPECT_EQ(bad.code, kExitFailure);
+  EXPECT_THAT(bad.err, HasSubstr(absl::StrCat(bad_csv, ":3: loan: a paid row needs the loan")));
+  EXPECT_THAT(bad.err, HasSubstr(absl::StrCat(bad_csv, ":4: paid: ")));
+  EXPECT_EQ(lending_.last(), request);
 }
 
 TEST_F(cerclesctlLending, AnUnbalancedTrialBalanceExitsOne) {

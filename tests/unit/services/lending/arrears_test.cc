@@ -12,31 +12,13 @@
 #include "services/lending/repayment.h"
 #include "services/lending/schedule.h"
 #include "tests/support/status_matchers.h"
+#include "tests/unit/services/lending/positions.h"
 
 namespace cercles::lending {
 namespace {
 
 using ::cercles::testing::StatusIs;
 using ::testing::HasSubstr;
-
-LoanPosition Open(int64_t principal, int32_t count, Frequency frequency, absl::CivilDay first,
-                  int32_t annual_rate_bps = 0) {
-  ScheduleTerms terms;
-  terms.principal_cents = principal;
-  terms.annual_rate_bps = annual_rate_bps;
-  terms.instalment_count = count;
-  terms.frequency = frequency;
-  terms.first_due = first;
-  absl::StatusOr<Schedule> schedule = BuildSchedule(terms);
-  EXPECT_TRUE(schedule.ok()) << schedule.status();
-  return OpenPosition(*schedule);
-}
-
-void Pay(LoanPosition* position, int64_t amount, absl::CivilDay day) {
-  absl::StatusOr<Allocation> allocation = AllocateRepayment(*position, amount, day);
-  ASSERT_TRUE(allocation.ok()) << allocation.status();
-  ASSERT_TRUE(ApplyAllocation(*allocation, position).ok());
-}
 
 ArrearsStatus Classify(const LoanPosition& position, absl::CivilDay as_of,
                        const ArrearsBucketBounds& bounds = {}) {
