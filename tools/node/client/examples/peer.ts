@@ -70,10 +70,11 @@ function print(line: object): void {
   process.stdout.write(JSON.stringify(line, (_, v) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
 }
 
-// The Cercles status codes a client retries (the same call, the same
-// request_id): the server was unreachable or shedding load. Everything else is
-// an answer (INVALID_ARGUMENT, PERMISSION_DENIED, ...), not retried.
-const RETRIED = new Set([Code.Unavailable, Code.ResourceExhausted]);
+// The codes a client retries, the same call with the same request_id
+// (cercles/common/v1/conventions.proto, IDEMPOTENCY): nothing was done, or a
+// concurrent write won a race. Everything else is an answer (INVALID_ARGUMENT,
+// PERMISSION_DENIED, ...), never retried unchanged.
+const RETRIED = new Set([Code.Unavailable, Code.DeadlineExceeded, Code.Aborted]);
 
 async function withRetries<T>(call: () => Promise<T>, attempts = 4): Promise<T> {
   for (let attempt = 1; ; attempt++) {
