@@ -63,6 +63,7 @@ function fieldType(field) {
       break;
     }
   }
+  if (field.proto.proto3Optional) type = `optional ${type}`;
   if (field.oneof) type += ` (oneof \`${field.oneof.name}\`)`;
   return type;
 }
