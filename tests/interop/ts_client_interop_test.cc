@@ -19,27 +19,18 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "tests/integration/federation_fixtures.h"
+#include "tests/integration/node_client.h"
 
 namespace cercles::testing {
 namespace {
 
-std::string Quote(const std::string& arg) {
-  return absl::StrCat("'", absl::StrReplaceAll(arg, {{"'", "'\\''"}}), "'");
-}
-
-std::string NodeBinary() {
-  const char* env = std::getenv("CERCLES_NODE");
-  return env != nullptr && *env != '\0' ? env : "node";
-}
-
 // Runs `command` through the shell; returns its exit code, its output in `out`.
 int RunCommand(const std::vector<std::string>& command, const std::string& log, std::string* out) {
   std::vector<std::string> quoted;
-  for (const std::string& a : command) quoted.push_back(Quote(a));
+  for (const std::string& a : command) quoted.push_back(ShellQuote(a));
   const int raw = std::system(
-      absl::StrCat(absl::StrJoin(quoted, " "), " >", Quote(log), " 2>&1 </dev/null").c_str());
+      absl::StrCat(absl::StrJoin(quoted, " "), " >", ShellQuote(log), " 2>&1 </dev/null").c_str());
   *out = ReadTextFile(log);
   return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
 }
