@@ -14,8 +14,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "tests/integration/federation_fixtures.h"
+#include "tests/integration/node_client.h"
 
 namespace cercles::testing {
 namespace {
@@ -24,15 +24,6 @@ struct NodeResult {
   int code = -1;
   std::string out, err;
 };
-
-std::string Quote(const std::string& arg) {
-  return absl::StrCat("'", absl::StrReplaceAll(arg, {{"'", "'\\''"}}), "'");
-}
-
-std::string NodeBinary() {
-  const char* env = std::getenv("CERCLES_NODE");
-  return env != nullptr && *env != '\0' ? env : "node";
-}
 
 class FederationInteropTest : public SuiteTest {
  protected:
@@ -47,8 +38,9 @@ class FederationInteropTest : public SuiteTest {
     ASSERT_TRUE(std::filesystem::exists(modules))
         << "tools/node's packages are missing: run scripts/test, or `source scripts/lib/common.sh "
            "&& cercles_install_deps --with-npm`";
-    ASSERT_EQ(std::system(absl::StrCat(Quote(NodeBinary()), " --version >/dev/null 2>&1").c_str()),
-              0)
+    ASSERT_EQ(
+        std::system(absl::StrCat(ShellQuote(NodeBinary()), " --version >/dev/null 2>&1").c_str()),
+        0)
         << "node is not installed (scripts/test installs it; CERCLES_NODE names another binary)";
     fund_ = std::make_unique<Fund>("fund-b", Engine::kSqlite);
     absl::Status started = fund_->Start();
@@ -67,11 +59,11 @@ class FederationInteropTest : public SuiteTest {
         "--server-name", "localhost",
         "--proto-dir",   absl::StrCat(CERCLES_SOURCE_DIR, "/proto")};
     std::vector<std::string> quoted;
-    for (const std::string& a : command) quoted.push_back(Quote(a));
+    for (const std::string& a : command) quoted.push_back(ShellQuote(a));
     const std::string out = work_dir() + "/node.out", err = work_dir() + "/node.err";
-    const int raw = std::system(
-        absl::StrCat(absl::StrJoin(quoted, " "), " >", Quote(out), " 2>", Quote(err), " </dev/null")
-            .c_str());
+    const int raw = std::system(absl::StrCat(absl::StrJoin(quoted, " "), " >", ShellQuote(out),
+                                             " 2>", ShellQuote(err), " </dev/null")
+                                    .c_str());
     NodeResult result;
     result.code = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
     result.out = ReadTextFile(out);
