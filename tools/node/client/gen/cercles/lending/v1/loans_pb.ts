@@ -151,7 +151,7 @@ export type VoteTally = Message<"cercles.lending.v1.VoteTally"> & {
   /**
    * Whether the members who have not voted may still vote (see
    * CastCircleVoteRequest): true from submission until the vote closes, even
-   * once the outcome is decided.
+   * once the outcome is decided. Output only.
    *
    * @generated from field: bool accepting_votes = 10;
    */
