@@ -719,6 +719,21 @@ std::vector<Row> AdvisorScopeTest::Rows() {
         MakeRow(kRefused, "B's loan", l, &lv1::LendingService::Stub::RecordGuarantorPayment, g));
   }
   {
+    lv1::GetCollectionSheetRequest sheet;
+    sheet.set_circle(circle_b_);
+    rows.push_back(
+        MakeRow(kRefused, "B's circle", l, &lv1::LendingService::Stub::GetCollectionSheet, sheet));
+    lv1::RecordCollectionsRequest collect;
+    collect.set_request_id("scope-collections");
+    collect.set_circle(circle_b_);
+    lv1::CollectionLine* line = collect.add_lines();
+    line->set_kind(lv1::COLLECTION_KIND_REPAYMENT);
+    line->set_loan(loan_b_);
+    *line->mutable_amount() = Cad(100);
+    rows.push_back(
+        MakeRow(kRefused, "B's circle", l, &lv1::LendingService::Stub::RecordCollections, collect));
+  }
+  {
     rows.push_back(MakeRow(kFiltered, "his circles", l,
                            &lv1::LendingService::Stub::GetPortfolioReport,
                            lv1::GetPortfolioReportRequest(), {Quoted(circle_a_)}));

@@ -72,6 +72,13 @@ constexpr FieldsOf kResourceNames[] = {
     {"cercles.lending.v1.CallGuaranteeRequest", "loan"},
     {"cercles.lending.v1.RecordGuarantorPaymentRequest", "loan guarantor"},
     {"cercles.lending.v1.WriteOffLoanRequest", "loan"},
+    {"cercles.lending.v1.GetCollectionSheetRequest", "circle meeting"},
+    {"cercles.lending.v1.GetCollectionSheetResponse", "circle meeting members"},
+    {"cercles.lending.v1.CollectionSheetLine", "loan person"},
+    {"cercles.lending.v1.RecordCollectionsRequest", "circle meeting"},
+    {"cercles.lending.v1.RecordCollectionsResponse", "circle meeting"},
+    {"cercles.lending.v1.CollectionLine", "loan person"},
+    {"cercles.lending.v1.CollectionLineResult", "repayment"},
     {"cercles.lending.v1.PortfolioFigures", "group"},
     {"cercles.lending.v1.JournalLine", "account loan party"},
     {"cercles.lending.v1.AccountBalance", "account"},
@@ -174,6 +181,9 @@ constexpr FieldsOf kCodesAndGeneratedText[] = {
     {"cercles.lending.v1.AccountBalance", "account_name account_type"},
     {"cercles.lending.v1.GetTrialBalanceResponse", "currency"},
     {"cercles.lending.v1.CircleEligibility", "reasons"},
+    // Why a collection line was refused: the rule and the field, in the
+    // server's words (a caller's value at most as a bounded quote of a name).
+    {"cercles.lending.v1.CollectionLineResult", "reason"},
     {"cercles.network.v1.PartnerChanged", "change"},
     {"cercles.network.v1.ReferralChanged", "change"},
     {"cercles.network.v1.PeerFund", "address tls_server_name certificate_sha256"},
