@@ -87,7 +87,7 @@ TEST(NormalisePeerTest, PinsTheCertificateByItsSha256Fingerprint) {
   p.clear_certificate_sha256();
   EXPECT_TRUE(NormalisePeer(p, "fund-montreal", kServices)->certificate_sha256().empty());
   for (const std::string& bad : {digits.substr(2), digits + "00", "g" + digits.substr(1),
-                                ":" + digits.substr(1), "0:123" + digits.substr(4)}) {
+                                 ":" + digits.substr(1), "0:123" + digits.substr(4)}) {
     p.set_certificate_sha256(bad);
     auto refused = NormalisePeer(p, "fund-montreal", kServices);
     EXPECT_TRUE(absl::IsInvalidArgument(refused.status())) << bad;
