@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # tests/deploy/image_test.sh: builds the container image with
-# deploy/container/build-image (podman build --isolation chroot) and checks it:
+# deploy/container/build-image (podman build --isolation chroot) — from the
+# release tree named by CERCLES_IMAGE_BINARIES when set (scripts/test's full
+# run), else compiled in the image — and checks it:
 #   - runs as the numeric non-root user 10001, holds the four binaries, every
 #     shared library they need, sleep (preStop) and sqlite3 (backups), and no
 #     compiler or build tool;
@@ -37,8 +39,13 @@ case "$tools_status" in
   *) cercles_die "deploy/container/build-image --tools-only failed ($tools_status)" ;;
 esac
 
+# A full scripts/test run has just built the release preset: the image takes
+# those binaries (target "prebuilt") rather than compiling them a second time.
+# Without CERCLES_IMAGE_BINARIES the image compiles them itself.
+image_args=(--tag "$IMAGE")
+[[ -z "${CERCLES_IMAGE_BINARIES:-}" ]] || image_args+=(--binaries "$CERCLES_IMAGE_BINARIES")
 started="$(cercles_now)"
-"$CERCLES_ROOT/deploy/container/build-image" --tag "$IMAGE"
+"$CERCLES_ROOT/deploy/container/build-image" "${image_args[@]}"
 build_time="$(cercles_elapsed "$started")"
 
 # --- the image's configuration and contents ----------------------------------
