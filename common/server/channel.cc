@@ -31,7 +31,11 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ChannelOptions&
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
   // Every method: one empty name matches them all.
   args.SetServiceConfigJSON(absl::StrCat(
-      R"({"methodConfig":[{"name":[{}],"retryPolicy":{"maxAttempts":)", kChannelMaxAttempts,
+      "{",
+      options.health_checked
+          ? R"("loadBalancingConfig":[{"round_robin":{}}],"healthCheckConfig":{"serviceName":""},)"
+          : "",
+      R"("methodConfig":[{"name":[{}],"retryPolicy":{"maxAttempts":)", kChannelMaxAttempts,
       R"(,"initialBackoff":"0.05s","maxBackoff":"1s","backoffMultiplier":2,)"
       R"("retryableStatusCodes":["UNAVAILABLE"]}}]})"));
   std::shared_ptr<grpc::ChannelCredentials> credentials;

@@ -45,6 +45,7 @@ HandlerPool::~HandlerPool() {
 }
 
 void HandlerPool::Submit(absl::AnyInvocable<void() &&> task, absl::AnyInvocable<void() &&> refuse) {
+  last_submitted_ns_.store(absl::GetCurrentTimeNanos(), std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!refusing_ || refuse == nullptr) {

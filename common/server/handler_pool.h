@@ -7,13 +7,17 @@
 #ifndef CERCLES_COMMON_SERVER_HANDLER_POOL_H_
 #define CERCLES_COMMON_SERVER_HANDLER_POOL_H_
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/observability/metrics.h"
 
 namespace cercles::server {
@@ -46,6 +50,13 @@ class HandlerPool {
 
   int threads() const { return static_cast<int>(threads_.size()); }
 
+  // When the last task was submitted (the infinite past before the first): a
+  // drain waits for the calls to stop arriving before it closes the door.
+  absl::Time last_submitted() const {
+    const int64_t nanos = last_submitted_ns_.load(std::memory_order_relaxed);
+    return nanos == 0 ? absl::InfinitePast() : absl::FromUnixNanos(nanos);
+  }
+
  private:
   struct Task {
     absl::AnyInvocable<void() &&> run;
@@ -54,6 +65,7 @@ class HandlerPool {
 
   void Loop();
 
+  std::atomic<int64_t> last_submitted_ns_{0};
   std::mutex mu_;
   std::condition_variable ready_;
   std::deque<Task> queue_;  // guarded by mu_

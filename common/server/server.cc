@@ -586,6 +586,27 @@ void ServerRunner::SetServing(bool serving) {
   log::Info(serving ? "serving" : "not serving");
 }
 
+void ServerRunner::WaitForCallsToStop(absl::Time not_serving_since) const {
+  // Clients that check health (every channel MakeChannel opens) stop sending
+  // here once they hear NOT_SERVING; the door is closed after calls have
+  // stopped arriving for kQuiet, or at a quarter of the grace (at most 2 s) for
+  // clients that keep calling. Why: gRPC answers a call that reaches a server
+  // already shut down, but was sent before the client heard its GOAWAY,
+  // CANCELLED rather than UNAVAILABLE (grpc/grpc#41785), and a client must not
+  // retry CANCELLED.
+  constexpr absl::Duration kQuiet = absl::Milliseconds(100);
+  const absl::Time until =
+      not_serving_since + std::min(options_.shutdown_grace / 4, absl::Seconds(2));
+  while (true) {
+    const absl::Time now = absl::Now();
+    const absl::Time last_call = handlers_ != nullptr
+                                     ? std::max(handlers_->last_submitted(), not_serving_since)
+                                     : not_serving_since;
+    if (now - last_call >= kQuiet || now >= until) return;
+    absl::SleepFor(std::min(kQuiet - (now - last_call), until - now));
+  }
+}
+
 void ServerRunner::WaitForTermination(const std::function<void()>& before_shutdown) {
   sigset_t set;
   sigemptyset(&set);
@@ -603,9 +624,11 @@ void ServerRunner::WaitForTermination(const std::function<void()>& before_shutdo
   log::Info("draining", {{"signal", static_cast<int64_t>(signal_number)},
                          {"grace_ms", absl::ToInt64Milliseconds(options_.shutdown_grace)}});
   draining_ = true;
+  const absl::Time started = absl::Now();
+  const absl::Time deadline = started + options_.shutdown_grace;
   SetHealth(false);
   if (before_shutdown) before_shutdown();
-  const absl::Time deadline = absl::Now() + options_.shutdown_grace;
+  WaitForCallsToStop(started);
   // Calls accepted but still waiting for a handler thread shortly before the
   // deadline are answered UNAVAILABLE (retried, on another replica) rather
   // than cancelled at the deadline. The margin lets that answer leave first.

@@ -156,6 +156,9 @@ class ServerRunner {
   // Drains the added listeners and the main port by `deadline`, then stops
   // --health_listen.
   void StopServers(std::chrono::system_clock::time_point deadline);
+  // Returns once unary calls have stopped arriving after NOT_SERVING was
+  // announced (or a bounded wait has passed): why in server.cc.
+  void WaitForCallsToStop(absl::Time not_serving_since) const;
   absl::Status StartListener(Listener& listener);
 
   ServerOptions options_;
@@ -194,6 +197,11 @@ struct ChannelOptions {
   // grpc_client_* metrics of the channel's calls go here (none when null); must
   // outlive the channel.
   observability::Registry* metrics = nullptr;
+  // Client-side health checking (round_robin over the addresses, each watched
+  // with grpc.health.v1.Health/Watch): a replica answering NOT_SERVING — one
+  // that is draining — gets no new calls; with none serving, calls fail
+  // UNAVAILABLE at once. Off for servers that may not serve the health service.
+  bool health_checked = true;
 };
 // Calls on these channels answered UNAVAILABLE (a replica draining, a
 // connection lost before the call was sent) are retried by gRPC itself, up to

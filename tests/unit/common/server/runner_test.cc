@@ -5,14 +5,19 @@
 // sides under go-grpc-prometheus's names and labels; an added listener (its
 // own TLS identity and CA bundle, client certificates required) serving only
 // the services named to it, which the main port refuses; a drain that answers
-// the calls it could not start UNAVAILABLE, not CANCELLED.
+// the calls it could not start UNAVAILABLE, not CANCELLED, and that health-
+// watching clients leave before it closes the door.
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/client_unary_call.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -344,6 +349,97 @@ TEST(RunnerDrainTest, ACallThatNeverStartedBeforeTheDrainEndsIsAnsweredUnavailab
   EXPECT_THAT(queued.status.error_message(), HasSubstr("shutting down"));
   EXPECT_EQ(runner.metrics()->GetCounter("cercles_handler_refused_total", "")->value(), 1);
   ASSERT_TRUE(held.done.WaitForNotificationWithTimeout(absl::Seconds(10)));
+}
+
+// Echo that counts the calls it answered.
+class CountingEcho final : public bench::v1::EchoService::CallbackService {
+ public:
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
+                                 const bench::v1::EchoRequest* request,
+                                 bench::v1::EchoResponse* response) override {
+    ++calls;
+    response->set_message(request->message());
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+  std::atomic<int64_t> calls{0};
+};
+
+// A runner serving CountingEcho on `port` (0: a free one).
+struct EchoReplica {
+  explicit EchoReplica(int port = 0) {
+    ServerOptions options;
+    options.name = "replica";
+    options.listen = absl::StrCat("127.0.0.1:", port);
+    options.insecure = true;
+    options.shutdown_grace = absl::Seconds(2);
+    runner = std::make_unique<ServerRunner>(options);
+    EXPECT_TRUE(runner->Init().ok());
+    runner->AddService(&echo, bench::v1::EchoService::service_full_name());
+    EXPECT_TRUE(runner->Start().ok());
+    runner->SetServing(true);
+  }
+  CountingEcho echo;
+  std::unique_ptr<ServerRunner> runner;
+};
+
+// Clients calling without pause through a channel of MakeChannel's (health
+// watched) that knows two replicas, while one replica is drained and replaced
+// again and again: every call ends OK — none CANCELLED by a door closed under
+// it (grpc/grpc#41785), none UNAVAILABLE, since the other replica serves.
+TEST(RunnerDrainTest, HealthWatchingClientsLoseNoCallWhileAReplicaRestarts) {
+  EchoReplica steady;
+  std::unique_ptr<EchoReplica> restarting = std::make_unique<EchoReplica>();
+  // The restarting replica comes back on its port: the channel's list stays.
+  const int port = restarting->runner->port();
+  ChannelOptions channel_options;
+  channel_options.insecure = true;
+  channel_options.address =
+      absl::StrCat("ipv4:127.0.0.1:", steady.runner->port(), ",127.0.0.1:", port);
+  auto channel = MakeChannel(channel_options);
+  ASSERT_TRUE(channel.ok()) << channel.status();
+  auto stub = bench::v1::EchoService::NewStub(*channel);
+
+  std::atomic<bool> stop{false};
+  absl::Mutex mu;
+  std::map<grpc::StatusCode, int> codes;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&] {
+      while (!stop) {
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+        bench::v1::EchoRequest request;
+        request.set_message("x");
+        bench::v1::EchoResponse response;
+        const grpc::Status status = stub->Echo(&context, request, &response);
+        absl::MutexLock lock(&mu);
+        ++codes[status.error_code()];
+      }
+    });
+  }
+  for (int round = 0; round < 5; ++round) {
+    // Wait until the restarting replica takes calls, then drain it.
+    for (int i = 0; i < 500 && restarting->echo.calls < 50; ++i) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    ASSERT_GE(restarting->echo.calls, 50) << "round " << round;
+    restarting->runner->RequestStop();
+    restarting->runner->WaitForTermination([] {});
+    restarting.reset();
+    restarting = std::make_unique<EchoReplica>(port);
+    ASSERT_EQ(restarting->runner->port(), port);
+  }
+  stop = true;
+  for (std::thread& t : clients) t.join();
+  absl::MutexLock lock(&mu);
+  int total = 0;
+  for (const auto& [code, count] : codes) total += count;
+  EXPECT_EQ(codes[grpc::StatusCode::OK], total)
+      << total << " calls: " << codes[grpc::StatusCode::CANCELLED] << " CANCELLED, "
+      << codes[grpc::StatusCode::UNAVAILABLE] << " UNAVAILABLE";
+  EXPECT_GT(steady.echo.calls, 0);
 }
 
 }  // namespace
