@@ -183,7 +183,7 @@ class AdvisorScopeTest : public LendingFixture {
     record.set_request_id("meeting-b");
     record.set_parent(circle_b_);
     mv1::Meeting* meeting = record.mutable_meeting();
-    *meeting->mutable_meeting_date() = ToDate(FundToday());
+    *meeting->mutable_meeting_date() = ToDate(MembershipToday());  // the members joined today (UTC)
     for (const std::string& member : members_b_) {
       mv1::Attendance* attendance = meeting->add_attendance();
       attendance->set_person(member);

@@ -47,6 +47,12 @@ inline absl::CivilDay FundToday() {
   return absl::ToCivilDay(absl::Now(), zone);
 }
 
+// "Today" in membership and network: UTC. From 00:00 to 04:00-05:00 UTC it is
+// the day after lending's; a meeting recorded today in membership is dated so.
+inline absl::CivilDay MembershipToday() {
+  return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+}
+
 inline cercles::common::v1::Money Cad(int64_t cents) {
   cercles::common::v1::Money money;
   money.set_currency_code("CAD");
