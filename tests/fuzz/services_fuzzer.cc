@@ -9,10 +9,11 @@
 // a certificate (the main port refuses it). An input is "<package.Service>/<Method>\n", one byte
 // choosing the caller (an admin, an advisor, nobody) and the request's bytes. Inputs whose bytes
 // are not a request of that method are rejected (they teach the fuzzer nothing about the handlers:
-// gRPC answers them before any handler runs). A call that ends INTERNAL, UNKNOWN, DATA_LOSS or
-// DEADLINE_EXCEEDED (a stall) is a finding, as is anything the sanitizers report: the harness
-// aborts and libFuzzer keeps the input (tests/fuzz/regressions/ keeps each one found, replayed by
-// the tests).
+// gRPC answers them before any handler runs). Mutations are made by reflection on the parsed
+// request (RequestMutator, tests/fuzz/request_mutator.h), so nearly every input is a call. A call
+// that ends INTERNAL, UNKNOWN, DATA_LOSS or DEADLINE_EXCEEDED (a stall) is a finding, as is
+// anything the sanitizers report: the harness aborts and libFuzzer keeps the input
+// (tests/fuzz/regressions/ keeps each one found, replayed by the tests).
 //
 // With CERCLES_FUZZ_SEED_DIR set, the harness first writes one seed per method
 // there (its request with the demo fund's names in the fields that take them).
@@ -21,12 +22,16 @@
 #include <grpcpp/impl/codegen/client_unary_call.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <initializer_list>
+#include <iterator>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -46,6 +51,7 @@
 #include "services/lending/membership_events.h"
 #include "services/membership/context.h"
 #include "services/network/network_runtime.h"
+#include "tests/fuzz/request_mutator.h"
 #include "tools/demo/demo_loader.h"
 #include "tools/demo/lending_loader.h"
 #include "tools/demo/lending_plan.h"
@@ -116,6 +122,13 @@ struct Method {
   const gp::MethodDescriptor* descriptor;
   std::shared_ptr<grpc::Channel> channel;
 };
+
+// An empty request of `method`.
+std::unique_ptr<gp::Message> NewRequest(const Method& method) {
+  return std::unique_ptr<gp::Message>(gp::MessageFactory::generated_factory()
+                                          ->GetPrototype(method.descriptor->input_type())
+                                          ->New());
+}
 
 // The three services, started once per fuzzing process and never stopped (the
 // process ends with the run).
@@ -193,14 +206,20 @@ class Suite {
   }
 
   const std::map<std::string, Method>& methods() const { return methods_; }
+  // The demo fund's resource names, for the mutator.
+  std::vector<std::string> names() const { return {circle_, person_, loan_}; }
+
+  // A request of `method` with the demo fund's names where a field takes one.
+  std::unique_ptr<gp::Message> Example(const Method& method) const {
+    std::unique_ptr<gp::Message> request(NewRequest(method));
+    FillExample(*method.descriptor, request.get());
+    return request;
+  }
 
   // Writes one seed per method into `dir`.
   void WriteSeeds(const std::string& dir) const {
     for (const auto& [path, method] : methods_) {
-      std::unique_ptr<gp::Message> request(gp::MessageFactory::generated_factory()
-                                               ->GetPrototype(method.descriptor->input_type())
-                                               ->New());
-      FillExample(*method.descriptor, request.get());
+      const std::unique_ptr<gp::Message> request = Example(method);
       std::string file = path;
       for (char& c : file) {
         if (c == '/' || c == '.') c = '_';
@@ -290,6 +309,7 @@ class Suite {
 };
 
 Suite* suite = nullptr;
+RequestMutator* mutator = nullptr;
 
 // Calls made, by the code they ended with (printed when the run ends).
 std::map<grpc::StatusCode, int64_t> calls_by_code;
@@ -309,6 +329,8 @@ void PrintCalls() {
 }  // namespace
 }  // namespace cercles::fuzz
 
+extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
+
 extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
   using namespace cercles;  // NOLINT: entry point only
   log::SetMinLevel(log::Level::kError);
@@ -316,6 +338,7 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
   // protobuf would log each one.
   google::protobuf::SetLogHandler(nullptr);
   fuzz::suite = new fuzz::Suite();
+  fuzz::mutator = new fuzz::RequestMutator(fuzz::suite->names());
   std::atexit(fuzz::PrintCalls);
   if (const char* seeds = std::getenv("CERCLES_FUZZ_SEED_DIR"); seeds != nullptr && *seeds) {
     fuzz::suite->WriteSeeds(seeds);
@@ -334,9 +357,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const fuzz::Method& method = found->second;
   const unsigned char caller = static_cast<unsigned char>(input[newline + 1]);
   const absl::string_view bytes = input.substr(newline + 2);
-  std::unique_ptr<gp::Message> request(gp::MessageFactory::generated_factory()
-                                           ->GetPrototype(method.descriptor->input_type())
-                                           ->New());
+  std::unique_ptr<gp::Message> request = fuzz::NewRequest(method);
   if (!request->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return -1;
 
   std::string serialized = request->SerializeAsString();
@@ -364,4 +385,47 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     default:
       return 0;
   }
+}
+
+// Mutates the request of an input by reflection (RequestMutator), keeping its
+// method; now and then the method or the caller changes, or raw bytes are
+// flipped (so that the wire-format checks are fuzzed too). An input that names
+// no method becomes a method's example request.
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
+                                          unsigned int seed) {
+  using namespace cercles;  // NOLINT: entry point only
+  std::mt19937_64 rng(seed);
+  const auto& methods = fuzz::suite->methods();
+  const absl::string_view input(reinterpret_cast<const char*>(data), size);
+  const size_t newline = input.find('\n');
+  auto found = newline == absl::string_view::npos
+                   ? methods.end()
+                   : methods.find(std::string(input.substr(0, newline)));
+  const size_t action = rng() % 32;
+  if (found != methods.end() && action == 0) return LLVMFuzzerMutate(data, size, max_size);
+  unsigned char caller = 0;
+  std::unique_ptr<google::protobuf::Message> request;
+  if (found == methods.end() || action == 1) {  // another method, its example
+    found = std::next(methods.begin(), static_cast<long>(rng() % methods.size()));
+    request = fuzz::suite->Example(found->second);
+  } else {
+    if (newline + 1 < size) caller = static_cast<unsigned char>(input[newline + 1]);
+    if (action == 2) caller = static_cast<unsigned char>(rng());
+    request = fuzz::NewRequest(found->second);
+    const absl::string_view bytes = input.substr(std::min(size, newline + 2));
+    if (!request->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      request = fuzz::suite->Example(found->second);
+    }
+    fuzz::mutator->Mutate(request.get(), rng);
+  }
+  std::string out = absl::StrCat(found->first, "\n");
+  out.push_back(static_cast<char>(caller));
+  out += request->SerializeAsString();
+  if (out.size() > max_size) {  // too big for -max_len: the method's example instead
+    out.resize(found->first.size() + 2);
+    out += fuzz::suite->Example(found->second)->SerializeAsString();
+    if (out.size() > max_size) return LLVMFuzzerMutate(data, size, max_size);
+  }
+  std::memcpy(data, out.data(), out.size());
+  return out.size();
 }

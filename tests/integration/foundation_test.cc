@@ -666,7 +666,8 @@ TEST_F(StartupTest, FailedMigrationExitsOneAfterStoppingTheServer) {
     {
       auto db = storage::Database::Open(absl::StrCat("sqlite://", db_path));
       ASSERT_TRUE(db.ok()) << db.status();
-      auto create = [&](storage::Transaction& tx) {
+      // (The binding is named through a copy: C++17 lambdas cannot capture one.)
+      auto create = [&, table = table](storage::Transaction& tx) {
         return tx.Exec(absl::StrCat("CREATE TABLE ", table, " (taken INTEGER)")).status();
       };
       ASSERT_THAT(storage::RunInTransaction(**db, storage::TxMode::kWrite, create), IsOk());
