@@ -73,7 +73,7 @@ absl::StatusOr<ArrearsStatus> ClassifyArrears(const LoanPosition& position, absl
   if (absl::Status status = ValidatePosition(position); !status.ok()) return status;
   if (tolerance_cents < 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("tolerance_cents must not be negative, got ", tolerance_cents));
+        absl::StrCat("arrears_tolerance.minor_units must not be negative, got ", tolerance_cents));
   }
   ArrearsStatus arrears;
   for (const InstalmentPosition& p : position) {
@@ -100,7 +100,7 @@ absl::StatusOr<bool> RepaidOnTime(const LoanPosition& position, int32_t toleranc
     if (!p.fully_paid()) {
       return absl::FailedPreconditionError(
           absl::StrCat("the loan is not closed: instalment ", p.number, " still has ",
-                       p.outstanding_cents(), " cents outstanding"));
+                       p.outstanding_cents(), " minor units outstanding"));
     }
     if (p.principal_due_cents == 0 && p.interest_due_cents == 0) continue;
     if (!p.cleared_on.has_value()) {
@@ -115,16 +115,16 @@ absl::StatusOr<bool> RepaidOnTime(const LoanPosition& position, int32_t toleranc
 absl::StatusOr<int64_t> LadderCeilingCents(const std::vector<int64_t>& ladder_cents,
                                            const std::vector<bool>& previous_loans_on_time) {
   if (ladder_cents.empty()) {
-    return absl::InvalidArgumentError("ladder_cents must have at least one rung");
+    return absl::InvalidArgumentError("ladder must have at least one rung");
   }
   for (size_t i = 0; i < ladder_cents.size(); ++i) {
     if (ladder_cents[i] <= 0) {
       return absl::InvalidArgumentError(
-          absl::StrCat("ladder_cents[", i, "] must be positive, got ", ladder_cents[i]));
+          absl::StrCat("ladder[", i, "].minor_units must be positive, got ", ladder_cents[i]));
     }
     if (i > 0 && ladder_cents[i] <= ladder_cents[i - 1]) {
       return absl::InvalidArgumentError(
-          absl::StrCat("ladder_cents[", i, "] must exceed ladder_cents[", i - 1, "] (",
+          absl::StrCat("ladder[", i, "].minor_units must exceed ladder[", i - 1, "].minor_units (",
                        ladder_cents[i - 1], "), got ", ladder_cents[i]));
     }
   }

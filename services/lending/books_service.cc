@@ -108,8 +108,7 @@ v1::JournalEntry EntryToProto(const StoredEntry& stored) {
     if (const AccountInfo* info = FindAccount(line.account); info != nullptr) {
       proto->set_account_name(info->name);
     }
-    proto->set_debit_minor_units(line.debit_cents);
-    proto->set_credit_minor_units(line.credit_cents);
+    SetLineAmounts(line.debit_cents, line.credit_cents, stored.entry.currency, proto);
     proto->set_loan(line.loan);
     proto->set_party(line.party);
   }
@@ -282,12 +281,10 @@ grpc::ServerUnaryReactor* LendingService::GetTrialBalance(grpc::CallbackServerCo
           account->set_account(info->code);
           account->set_account_name(info->name);
           SetAccountType(AccountTypeName(info->type), account);
-          account->set_debit_minor_units(totals.debit_cents);
-          account->set_credit_minor_units(totals.credit_cents);
-          account->set_balance_minor_units(totals.balance_cents);
+          SetAccountAmounts(totals.debit_cents, totals.credit_cents, totals.balance_cents,
+                            report.currency, account);
         }
-        response->set_total_debit_minor_units(report.total_debit_cents);
-        response->set_total_credit_minor_units(report.total_credit_cents);
+        SetTotals(report.total_debit_cents, report.total_credit_cents, report.currency, response);
         response->set_balanced(report.balanced());
         return absl::OkStatus();
       });

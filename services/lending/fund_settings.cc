@@ -93,16 +93,16 @@ absl::Status ValidateSettings(const FundSettings& settings) {
   }
   if (settings.guarantee_threshold_cents <= 0 ||
       settings.guarantee_threshold_cents > kMaxPrincipalCents) {
-    return absl::InvalidArgumentError(absl::StrCat("guarantee_threshold_cents must lie in 1..",
-                                                   kMaxPrincipalCents, ", got ",
-                                                   settings.guarantee_threshold_cents));
+    return absl::InvalidArgumentError(
+        absl::StrCat("guarantee_threshold.minor_units must lie in 1..", kMaxPrincipalCents,
+                     ", got ", settings.guarantee_threshold_cents));
   }
   // The ladder's rules live with the ladder itself.
   if (absl::StatusOr<int64_t> first = LadderCeilingCents(settings.ladder_cents, {}); !first.ok()) {
     return first.status();
   }
   if (settings.ladder_cents.back() > kMaxPrincipalCents) {
-    return absl::InvalidArgumentError(absl::StrCat("ladder_cents: the top rung must be at most ",
+    return absl::InvalidArgumentError(absl::StrCat("ladder: the top rung must be at most ",
                                                    kMaxPrincipalCents, ", got ",
                                                    settings.ladder_cents.back()));
   }
@@ -186,7 +186,7 @@ absl::Status ValidateSettings(const FundSettings& settings) {
   }
   if (settings.arrears_tolerance_cents < 0 ||
       settings.arrears_tolerance_cents > kMaxArrearsToleranceCents) {
-    return absl::InvalidArgumentError(absl::StrCat("arrears_tolerance_cents must lie in 0..",
+    return absl::InvalidArgumentError(absl::StrCat("arrears_tolerance.minor_units must lie in 0..",
                                                    kMaxArrearsToleranceCents, ", got ",
                                                    settings.arrears_tolerance_cents));
   }
@@ -228,8 +228,9 @@ std::vector<SettingChange> DiffSettings(const FundSettings& old_settings,
   const FundSettings& o = old_settings;
   const FundSettings& n = new_settings;
   add(o.currency != n.currency, "currency", o.currency, n.currency);
-  add_int("guarantee_threshold_cents", o.guarantee_threshold_cents, n.guarantee_threshold_cents);
-  add(o.ladder_cents != n.ladder_cents, "ladder_cents",
+  add_int("guarantee_threshold_minor_units", o.guarantee_threshold_cents,
+          n.guarantee_threshold_cents);
+  add(o.ladder_cents != n.ladder_cents, "ladder_minor_units",
       absl::StrCat("[", absl::StrJoin(o.ladder_cents, ", "), "]"),
       absl::StrCat("[", absl::StrJoin(n.ladder_cents, ", "), "]"));
   add_int("on_time_tolerance_days", o.on_time_tolerance_days, n.on_time_tolerance_days);
@@ -270,7 +271,7 @@ std::vector<SettingChange> DiffSettings(const FundSettings& old_settings,
           n.default_grace_on_principal);
   add_int("default_grace_on_interest_instalments", o.default_grace_on_interest,
           n.default_grace_on_interest);
-  add_int("arrears_tolerance_cents", o.arrears_tolerance_cents, n.arrears_tolerance_cents);
+  add_int("arrears_tolerance_minor_units", o.arrears_tolerance_cents, n.arrears_tolerance_cents);
   return changes;
 }
 

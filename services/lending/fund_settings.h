@@ -157,7 +157,7 @@ absl::Status ValidateSettings(const FundSettings& settings);
 // One changed field, with both values as the audit shows them.
 struct SettingChange {
   std::string
-      field;  // "guarantee_threshold_cents", "weekly_terms", "arrears_buckets.first_max_days"
+      field;  // "guarantee_threshold_minor_units", "weekly_terms", "arrears_buckets.first_max_days"
   std::string old_value;
   std::string new_value;
 

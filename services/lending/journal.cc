@@ -55,7 +55,7 @@ absl::Status ValidateLine(size_t i, const JournalLine& line) {
     return LineError(i, absl::StrCat("has no amount; a line has exactly one positive side", which));
   }
   if (line.debit_cents > kMaxLineCents || line.credit_cents > kMaxLineCents) {
-    return LineError(i, absl::StrCat("amount exceeds ", kMaxLineCents, " cents", which));
+    return LineError(i, absl::StrCat("amount exceeds ", kMaxLineCents, " minor units", which));
   }
   if (!line.loan.empty()) {
     absl::Status loan =
@@ -223,7 +223,7 @@ absl::Status ValidateEntry(const JournalEntry& entry) {
   const int64_t credits = TotalCredits(entry);
   if (debits != credits) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "lines: debits (", debits, " cents) must equal credits (", credits, " cents)"));
+        "lines: debits (", debits, " minor units) must equal credits (", credits, " minor units)"));
   }
   return absl::OkStatus();
 }

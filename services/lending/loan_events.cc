@@ -27,7 +27,7 @@ absl::Status SaveLoanAndAnnounce(storage::Transaction& tx, const std::string& fu
     v1::LoanChanged changed = event;
     *changed.mutable_loan() = *out;
     SetLoanChange(change, &changed);
-    changed.set_amount_minor_units(amount_cents);
+    SetChangeAmount(amount_cents, settings.currency, &changed);
     CERCLES_RETURN_IF_ERROR(AppendLoanChanged(tx, fund_id, std::move(changed), now));
   }
   return absl::OkStatus();

@@ -330,11 +330,11 @@ absl::Status ValidateLoanRequest(const LoanRequest& request, int64_t ceiling_cen
                                  const FundSettings& settings) {
   if (request.amount_cents <= 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("amount_cents must be positive, got ", request.amount_cents));
+        absl::StrCat("amount.minor_units must be positive, got ", request.amount_cents));
   }
   if (ceiling_cents <= 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("ceiling_cents must be positive, got ", ceiling_cents));
+        absl::StrCat("the stepped-loan ceiling must be positive, got ", ceiling_cents));
   }
   if (absl::Status s = ValidateText("purpose", request.purpose, kMaxPurposeLength); !s.ok()) {
     return s;
@@ -370,9 +370,10 @@ absl::Status ValidateLoanRequest(const LoanRequest& request, int64_t ceiling_cen
     }
   }
   if (request.amount_cents > ceiling_cents) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "amount_cents ", request.amount_cents, " exceeds the applicant's stepped-loan ceiling of ",
-        ceiling_cents, " cents: each loan repaid on time raises it one rung"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("amount.minor_units ", request.amount_cents,
+                     " exceeds the applicant's stepped-loan ceiling of ", ceiling_cents,
+                     " (FundSettings.ladder): each loan repaid on time raises it one rung"));
   }
   return absl::OkStatus();
 }
@@ -476,15 +477,16 @@ absl::StatusOr<Guarantee> GuaranteeFor(int64_t amount_cents, absl::string_view a
                                        const std::vector<Vote>& votes) {
   if (amount_cents <= 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("amount_cents must be positive, got ", amount_cents));
+        absl::StrCat("amount.minor_units must be positive, got ", amount_cents));
   }
   Guarantee guarantee;
   if (amount_cents > settings.guarantee_threshold_cents) {
     guarantee.kind = GuaranteeKind::kIndividualResponsibility;
     return guarantee;
   }
-  const std::string rule = absl::StrCat("a loan of at most ", settings.guarantee_threshold_cents,
-                                        " cents needs its circle's guarantee, but ");
+  const std::string rule = absl::StrCat(
+      "a loan of at most ", settings.guarantee_threshold_cents,
+      " minor units (FundSettings.guarantee_threshold) needs its circle's guarantee, but ");
   if (circle.status != cercles::membership::v1::CIRCLE_STATUS_ACTIVE) {
     return absl::FailedPreconditionError(
         absl::StrCat(rule, CircleStatusText(circle.status),
@@ -546,7 +548,7 @@ absl::StatusOr<std::vector<GuarantorShare>> ShareGuaranteeCall(
     int64_t amount_cents, const std::vector<std::string>& guarantors) {
   if (amount_cents <= 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("amount_cents must be positive, got ", amount_cents));
+        absl::StrCat("amount.minor_units must be positive, got ", amount_cents));
   }
   if (guarantors.empty()) {
     return absl::InvalidArgumentError("guarantors: a guarantee call needs at least one guarantor");

@@ -174,11 +174,19 @@ static_assert(static_cast<int>(CircleGuarantors::kWholeCircle) ==
 static_assert(static_cast<int>(CircleGuarantors::kExceptNoVoters) ==
               v1::CIRCLE_GUARANTORS_EXCEPT_NO_VOTERS);
 
+// The settings' amounts fill their Money fields and the deprecated int64 twins.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
 v1::FundSettings SettingsToProto(const FundSettings& s) {
   v1::FundSettings out;
   out.set_currency(s.currency);
   out.set_guarantee_threshold_minor_units(s.guarantee_threshold_cents);
-  for (int64_t rung : s.ladder_cents) out.add_ladder_minor_units(rung);
+  *out.mutable_guarantee_threshold() = api::ToMoney(s.guarantee_threshold_cents, s.currency);
+  for (int64_t rung : s.ladder_cents) {
+    out.add_ladder_minor_units(rung);
+    *out.add_ladder() = api::ToMoney(rung, s.currency);
+  }
   out.set_on_time_tolerance_days(s.on_time_tolerance_days);
   *out.mutable_vote_quorum() = ThresholdToProto(s.vote_quorum);
   *out.mutable_vote_approval() = ThresholdToProto(s.vote_approval);
@@ -202,14 +210,22 @@ v1::FundSettings SettingsToProto(const FundSettings& s) {
   out.set_default_grace_on_principal_instalments(s.default_grace_on_principal);
   out.set_default_grace_on_interest_instalments(s.default_grace_on_interest);
   out.set_arrears_tolerance_minor_units(s.arrears_tolerance_cents);
+  *out.mutable_arrears_tolerance() = api::ToMoney(s.arrears_tolerance_cents, s.currency);
   return out;
 }
 
-FundSettings SettingsFromProto(const v1::FundSettings& p) {
+absl::StatusOr<FundSettings> SettingsFromProto(const v1::FundSettings& p) {
   FundSettings s;
   s.currency = p.currency();
-  s.guarantee_threshold_cents = p.guarantee_threshold_minor_units();
-  s.ladder_cents.assign(p.ladder_minor_units().begin(), p.ladder_minor_units().end());
+  // An amount from its Money field `name` or its twin `name`_minor_units.
+  auto amount = [&p](const auto& money, const auto& legacy, absl::string_view name) {
+    return api::MinorUnitsEither(money, legacy, p.currency(), absl::StrCat("settings.", name),
+                                 absl::StrCat("settings.", name, "_minor_units"));
+  };
+  CERCLES_ASSIGN_OR_RETURN(s.guarantee_threshold_cents,
+                           amount(p.has_guarantee_threshold() ? &p.guarantee_threshold() : nullptr,
+                                  p.guarantee_threshold_minor_units(), "guarantee_threshold"));
+  CERCLES_ASSIGN_OR_RETURN(s.ladder_cents, amount(p.ladder(), p.ladder_minor_units(), "ladder"));
   s.on_time_tolerance_days = p.on_time_tolerance_days();
   s.vote_quorum = ThresholdFromProto(p.vote_quorum());
   s.vote_approval = ThresholdFromProto(p.vote_approval());
@@ -238,9 +254,13 @@ FundSettings SettingsFromProto(const v1::FundSettings& p) {
   // Unset (settings stored before them): 0, no grace and no tolerance.
   s.default_grace_on_principal = p.default_grace_on_principal_instalments();
   s.default_grace_on_interest = p.default_grace_on_interest_instalments();
-  s.arrears_tolerance_cents = p.arrears_tolerance_minor_units();
+  CERCLES_ASSIGN_OR_RETURN(s.arrears_tolerance_cents,
+                           amount(p.has_arrears_tolerance() ? &p.arrears_tolerance() : nullptr,
+                                  p.arrears_tolerance_minor_units(), "arrears_tolerance"));
   return s;
 }
+
+#pragma GCC diagnostic pop
 
 v1::LoanState ToProtoState(LoanState state) {
   switch (state) {
@@ -418,6 +438,37 @@ void SetLoanChange(const std::string& name, v1::LoanChanged* out) {
   out->set_change(name);
   out->set_change_kind(static_cast<v1::LoanChangeKind>(
       api::EnumFromText(*v1::LoanChangeKind_descriptor(), name).value_or(0)));
+}
+
+void SetLineAmounts(int64_t debit_cents, int64_t credit_cents, const std::string& currency,
+                    v1::JournalLine* out) {
+  out->set_debit_minor_units(debit_cents);
+  out->set_credit_minor_units(credit_cents);
+  *out->mutable_debit() = api::ToMoney(debit_cents, currency);
+  *out->mutable_credit() = api::ToMoney(credit_cents, currency);
+}
+
+void SetAccountAmounts(int64_t debit_cents, int64_t credit_cents, int64_t balance_cents,
+                       const std::string& currency, v1::AccountBalance* out) {
+  out->set_debit_minor_units(debit_cents);
+  out->set_credit_minor_units(credit_cents);
+  out->set_balance_minor_units(balance_cents);
+  *out->mutable_debit() = api::ToMoney(debit_cents, currency);
+  *out->mutable_credit() = api::ToMoney(credit_cents, currency);
+  *out->mutable_balance() = api::ToMoney(balance_cents, currency);
+}
+
+void SetTotals(int64_t debit_cents, int64_t credit_cents, const std::string& currency,
+               v1::GetTrialBalanceResponse* out) {
+  out->set_total_debit_minor_units(debit_cents);
+  out->set_total_credit_minor_units(credit_cents);
+  *out->mutable_total_debit() = api::ToMoney(debit_cents, currency);
+  *out->mutable_total_credit() = api::ToMoney(credit_cents, currency);
+}
+
+void SetChangeAmount(int64_t amount_cents, const std::string& currency, v1::LoanChanged* out) {
+  out->set_amount_minor_units(amount_cents);
+  *out->mutable_amount() = api::ToMoney(amount_cents, currency);
 }
 
 absl::StatusOr<std::string> RequestedEntryKind(const v1::ListJournalEntriesRequest& request) {

@@ -39,10 +39,14 @@ absl::StatusOr<int64_t> FromMoney(const cercles::common::v1::Money& money,
 // of every report and the default date of every money movement.
 absl::CivilDay Today(absl::Time now);
 
-// The API message of the settings and back.
+// The API message of the settings (each amount in its Money field and its
+// deprecated int64 twin) and back.
 v1::FundSettings SettingsToProto(const FundSettings& settings);
-// No validation: pass the result to ValidateSettings.
-FundSettings SettingsFromProto(const v1::FundSettings& settings);
+// Each amount from its Money field or its int64 twin (api::MinorUnitsEither:
+// INVALID_ARGUMENT naming both when they disagree, or naming the Money when its
+// currency is not settings.currency). No other validation: pass the result to
+// ValidateSettings.
+absl::StatusOr<FundSettings> SettingsFromProto(const v1::FundSettings& settings);
 
 // Enum conversions; the From* ones return nullopt for UNSPECIFIED or unknown values.
 v1::RepaymentFrequency ToProtoFrequency(Frequency frequency);
@@ -68,6 +72,16 @@ void SetVoteOutcome(const std::string& name, v1::VoteTally* out);
 void SetEntryKind(const std::string& name, v1::JournalEntry* out);
 void SetAccountType(const std::string& name, v1::AccountBalance* out);
 void SetLoanChange(const std::string& name, v1::LoanChanged* out);
+// The amounts the API gives as a Money beside the deprecated int64
+// `*_minor_units` field it replaces: each setter fills both (in `currency`); the
+// deprecated fields are written here and nowhere else.
+void SetLineAmounts(int64_t debit_cents, int64_t credit_cents, const std::string& currency,
+                    v1::JournalLine* out);
+void SetAccountAmounts(int64_t debit_cents, int64_t credit_cents, int64_t balance_cents,
+                       const std::string& currency, v1::AccountBalance* out);
+void SetTotals(int64_t debit_cents, int64_t credit_cents, const std::string& currency,
+               v1::GetTrialBalanceResponse* out);
+void SetChangeAmount(int64_t amount_cents, const std::string& currency, v1::LoanChanged* out);
 // The kind ListJournalEntries filters on, as lending names it: entry_kind's, or
 // else the deprecated kind as given ("" for none); INVALID_ARGUMENT when both
 // are given and disagree.

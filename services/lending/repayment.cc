@@ -220,15 +220,15 @@ absl::StatusOr<Allocation> AllocateRepayment(const LoanPosition& position, int64
                                              const AllocationTerms& terms) {
   if (amount_cents <= 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("amount_cents must be positive, got ", amount_cents));
+        absl::StrCat("amount.minor_units must be positive, got ", amount_cents));
   }
   absl::StatusOr<OutstandingAmounts> payoff = Payoff(position, received_on, terms.rule);
   if (!payoff.ok()) return payoff.status();
   if (amount_cents > payoff->total_cents()) {
     return absl::FailedPreconditionError(
-        absl::StrCat("amount_cents ", amount_cents, " exceeds the outstanding ",
-                     payoff->total_cents(), " cents (principal ", payoff->principal_cents,
-                     ", interest ", payoff->interest_cents, "); overpayments are refused"));
+        absl::StrCat("amount.minor_units ", amount_cents, " exceeds the outstanding ",
+                     payoff->total_cents(), " (principal ", payoff->principal_cents, ", interest ",
+                     payoff->interest_cents, "); overpayments are refused"));
   }
 
   // One rule whether or not an instalment has fallen due: the oldest instalment not fully

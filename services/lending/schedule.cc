@@ -174,15 +174,16 @@ absl::Status ValidateScheduleTerms(const ScheduleTerms& terms) {
   }
   if (terms.principal_cents <= 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("principal_cents must be positive, got ", terms.principal_cents));
+        absl::StrCat("amount.minor_units must be positive, got ", terms.principal_cents));
   }
   if (terms.principal_cents > kMaxPrincipalCents) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "principal_cents must be at most ", kMaxPrincipalCents, ", got ", terms.principal_cents));
+    return absl::InvalidArgumentError(absl::StrCat("amount.minor_units must be at most ",
+                                                   kMaxPrincipalCents, ", got ",
+                                                   terms.principal_cents));
   }
   if (terms.principal_cents < terms.instalment_count) {
     return absl::InvalidArgumentError(
-        absl::StrCat("principal_cents must be at least one cent per instalment (",
+        absl::StrCat("amount.minor_units must be at least one minor unit per instalment (",
                      terms.instalment_count, "), got ", terms.principal_cents));
   }
   if (terms.annual_rate_bps < 0 || terms.annual_rate_bps > kMaxAnnualRateBps) {

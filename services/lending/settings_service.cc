@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "cercles/lending/v1/events.pb.h"
 #include "common/api/paging.h"
 #include "common/api/text.h"
@@ -23,19 +22,12 @@ namespace {
 
 constexpr char kSettingsSubject[] = "fundSettings";
 
-// The rules name the fields of the settings struct; the API's callers know them
-// by their proto names.
-std::string ApiFieldNames(std::string text) {
-  return absl::StrReplaceAll(text,
-                             {{"guarantee_threshold_cents", "guarantee_threshold_minor_units"},
-                              {"ladder_cents", "ladder_minor_units"}});
-}
-
+// The rules name the settings' fields by their API paths (amounts by their
+// Money fields, "ladder[1].minor_units"); the request nests them in settings.
 absl::Status ValidateForApi(const FundSettings& settings) {
   absl::Status status = ValidateSettings(settings);
   if (status.ok()) return status;
-  return absl::Status(status.code(),
-                      absl::StrCat("settings.", ApiFieldNames(std::string(status.message()))));
+  return absl::Status(status.code(), absl::StrCat("settings.", status.message()));
 }
 
 v1::FundSettingsChange ChangeMessage(const std::vector<SettingChange>& changes,
@@ -44,7 +36,7 @@ v1::FundSettingsChange ChangeMessage(const std::vector<SettingChange>& changes,
   v1::FundSettingsChange out;
   for (const SettingChange& c : changes) {
     v1::FieldChange* field = out.add_changes();
-    field->set_field(ApiFieldNames(c.field));
+    field->set_field(c.field);
     field->set_old_value(c.old_value);
     field->set_new_value(c.new_value);
   }
@@ -122,7 +114,7 @@ grpc::ServerUnaryReactor* LendingService::UpdateFundSettings(
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(std::string reason, api::CleanText(request->reason(), "reason",
                                                                     api::MultiLine(1, 500)));
-        const FundSettings wanted = SettingsFromProto(request->settings());
+        CERCLES_ASSIGN_OR_RETURN(const FundSettings wanted, SettingsFromProto(request->settings()));
         CERCLES_RETURN_IF_ERROR(ValidateForApi(wanted));
         return RunWrite(
             context_, context, *request, response,

@@ -3,6 +3,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <memory>
+#include <utility>
 
 #include "absl/synchronization/mutex.h"
 #include "common/util/clock.h"
@@ -35,7 +36,8 @@ absl::StatusOr<FundSettings> ParseStoredSettings(const std::string& text) {
   if (!google::protobuf::util::JsonStringToMessage(text, &stored).ok()) {
     return absl::InternalError("the stored fund settings are malformed");
   }
-  auto parsed = std::make_unique<ParsedSettings>(ParsedSettings{text, SettingsFromProto(stored)});
+  CERCLES_ASSIGN_OR_RETURN(FundSettings from_stored, SettingsFromProto(stored));
+  auto parsed = std::make_unique<ParsedSettings>(ParsedSettings{text, std::move(from_stored)});
   FundSettings settings = parsed->settings;
   absl::MutexLock lock(&parsed_settings_mu);
   delete parsed_settings;

@@ -85,7 +85,7 @@ class BooksTest : public LendingFixture {
   // Balance of one account of a trial balance, by code.
   static int64_t Balance(const lv1::GetTrialBalanceResponse& report, const std::string& code) {
     for (const auto& account : report.accounts()) {
-      if (account.account() == code) return account.balance_minor_units();
+      if (account.account() == code) return account.balance().minor_units();
     }
     ADD_FAILURE() << "no account " << code;
     return 0;
@@ -290,8 +290,12 @@ TEST_P(BooksTest, CapitalContributionAndABalancedTrialBalance) {
   ASSERT_EQ(entry.lines_size(), 2);
   EXPECT_EQ(entry.lines(0).account(), "1000");
   EXPECT_EQ(entry.lines(0).account_name(), "CASH");
-  EXPECT_EQ(entry.lines(0).debit_minor_units(), 25'000'000);
+  EXPECT_EQ(entry.lines(0).debit().minor_units(), 25'000'000);
+  EXPECT_EQ(entry.lines(0).debit().currency_code(), "CAD");
+  EXPECT_EQ(entry.lines(0).debit_minor_units(), 25'000'000);  // and its deprecated twin
+  EXPECT_EQ(entry.lines(0).credit().minor_units(), 0);
   EXPECT_EQ(entry.lines(1).account(), "3000");
+  EXPECT_EQ(entry.lines(1).credit().minor_units(), 25'000'000);
   EXPECT_EQ(entry.lines(1).credit_minor_units(), 25'000'000);
 
   // Replayed: the same entry, nothing posted twice; another amount: refused.
@@ -324,8 +328,16 @@ TEST_P(BooksTest, CapitalContributionAndABalancedTrialBalance) {
   ASSERT_TRUE(Contribute("capital-2", 5'000'000, Day(2025, 3, 1)).ok());
   lv1::GetTrialBalanceResponse report = TrialBalance(Day(2025, 12, 31));
   EXPECT_TRUE(report.balanced());
-  EXPECT_EQ(report.total_debit_minor_units(), 30'000'000);
+  EXPECT_EQ(report.total_debit().minor_units(), 30'000'000);
+  EXPECT_EQ(report.total_credit().minor_units(), 30'000'000);
+  EXPECT_EQ(report.total_debit_minor_units(), 30'000'000);  // the deprecated twins too
   EXPECT_EQ(report.total_credit_minor_units(), 30'000'000);
+  for (const lv1::AccountBalance& account : report.accounts()) {
+    EXPECT_EQ(account.debit().minor_units(), account.debit_minor_units()) << account.account();
+    EXPECT_EQ(account.credit().minor_units(), account.credit_minor_units()) << account.account();
+    EXPECT_EQ(account.balance().minor_units(), account.balance_minor_units()) << account.account();
+    EXPECT_EQ(account.balance().currency_code(), "CAD");
+  }
   EXPECT_EQ(Balance(report, "1000"), 30'000'000);
   EXPECT_EQ(Balance(report, "3000"), 30'000'000);
   EXPECT_EQ(report.accounts(0).account_type(), "ASSET");

@@ -93,7 +93,7 @@ class CollectionsTest : public LendingFixture {
   void ExpectBalanced() {
     lv1::GetTrialBalanceResponse trial = TrialBalance();
     EXPECT_TRUE(trial.balanced());
-    EXPECT_EQ(trial.total_debit_minor_units(), trial.total_credit_minor_units());
+    EXPECT_EQ(trial.total_debit().minor_units(), trial.total_credit().minor_units());
   }
 
   std::string circle_;

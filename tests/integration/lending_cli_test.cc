@@ -119,7 +119,7 @@ TEST_P(LendingCliTest, SettingsGetUpdateAndChanges) {
   ASSERT_EQ(grace.code, 0) << grace.err;
   EXPECT_THAT(grace.out, HasSubstr("default_grace_on_principal_instalments: 0 -> 2"));
   EXPECT_THAT(grace.out, HasSubstr("default_grace_on_interest_instalments: 0 -> 1"));
-  EXPECT_THAT(grace.out, HasSubstr("arrears_tolerance_cents: 0 -> 500"));
+  EXPECT_THAT(grace.out, HasSubstr("arrears_tolerance_minor_units: 0 -> 500"));
   EXPECT_THAT(grace.out, HasSubstr("5.00\n"));
   CtlResult long_grace = Admin(
       {"lending", "settings", "update", "--default-grace-on-interest", "53", "--reason", "essai"});

@@ -190,7 +190,7 @@ TEST_P(LendingCrashTest, EveryAcknowledgedRepaymentSurvivesKillsExactlyOnce) {
 
   lv1::GetTrialBalanceResponse trial = TrialBalance();
   EXPECT_TRUE(trial.balanced());
-  EXPECT_EQ(trial.total_debit_minor_units(), trial.total_credit_minor_units());
+  EXPECT_EQ(trial.total_debit().minor_units(), trial.total_credit().minor_units());
 }
 
 // The same for meetings' collections: every line of an acknowledged
@@ -215,7 +215,7 @@ TEST_P(LendingCrashTest, EveryAcknowledgedCollectionLineSurvivesKillsExactlyOnce
   ExpectStoredExactlyOnce(loans, owed_before, acknowledged_);
   lv1::GetTrialBalanceResponse trial = TrialBalance();
   EXPECT_TRUE(trial.balanced());
-  EXPECT_EQ(trial.total_debit_minor_units(), trial.total_credit_minor_units());
+  EXPECT_EQ(trial.total_debit().minor_units(), trial.total_credit().minor_units());
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, LendingCrashTest, AllEngines(), EngineParamName);

@@ -218,7 +218,7 @@ class LendingFixture : public EngineSuiteTest {
   static int64_t AccountBalance(const cercles::lending::v1::GetTrialBalanceResponse& trial,
                                 const std::string& account_name) {
     for (const auto& account : trial.accounts()) {
-      if (account.account_name() == account_name) return account.balance_minor_units();
+      if (account.account_name() == account_name) return account.balance().minor_units();
     }
     return -1;
   }

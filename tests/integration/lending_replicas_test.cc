@@ -166,7 +166,7 @@ TEST_P(LendingReplicasTest, ReplicasRepayingTheSameLoansNeverDeadlock) {
 
   lv1::GetTrialBalanceResponse trial = TrialBalance();
   EXPECT_TRUE(trial.balanced());
-  EXPECT_EQ(trial.total_debit_minor_units(), trial.total_credit_minor_units());
+  EXPECT_EQ(trial.total_debit().minor_units(), trial.total_credit().minor_units());
 }
 
 // PostgreSQL only: on SQLite writers are serialised by the file's lock, and a

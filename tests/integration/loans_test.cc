@@ -279,7 +279,9 @@ TEST_P(LoansTest, FromRequestThroughVoteGuaranteeAndApprovalToSchedule) {
                           lv1::LOAN_CHANGE_KIND_VOTE_CAST, lv1::LOAN_CHANGE_KIND_VOTE_CAST,
                           lv1::LOAN_CHANGE_KIND_CIRCLE_APPROVED, lv1::LOAN_CHANGE_KIND_APPROVED,
                           lv1::LOAN_CHANGE_KIND_DISBURSED));
-  EXPECT_EQ(events.back().amount_minor_units(), 50'000);
+  EXPECT_EQ(events.back().amount().minor_units(), 50'000);
+  EXPECT_EQ(events.back().amount().currency_code(), "CAD");
+  EXPECT_EQ(events.back().amount_minor_units(), 50'000);  // and its deprecated twin
 
   // The disbursement's journal entry committed with it: Dr loans / Cr cash.
   auto db = storage::Database::Open(suite_->DatabaseUrl("lending"));
@@ -304,14 +306,21 @@ TEST_P(LoansTest, SettingsAreChangedByAdminsAndEveryChangeIsRecorded) {
   lv1::GetFundSettingsResponse current;
   ASSERT_TRUE(lending_->GetFundSettings(Bob().get(), lv1::GetFundSettingsRequest(), &current).ok());
   EXPECT_EQ(current.settings().currency(), "CAD");
+  // Every amount in both shapes: the Money and its deprecated int64 twin.
+  EXPECT_EQ(current.settings().guarantee_threshold().minor_units(), 200'000);
+  EXPECT_EQ(current.settings().guarantee_threshold().currency_code(), "CAD");
   EXPECT_EQ(current.settings().guarantee_threshold_minor_units(), 200'000);
   EXPECT_THAT(current.settings().ladder_minor_units(),
               ElementsAre(50'000, 100'000, 200'000, 500'000));
+  ASSERT_EQ(current.settings().ladder_size(), 4);
+  EXPECT_EQ(current.settings().ladder(3).minor_units(), 500'000);
 
   lv1::UpdateFundSettingsRequest update;
   update.set_request_id("settings-1");
   *update.mutable_settings() = current.settings();
+  // Both shapes, equal.
   update.mutable_settings()->set_guarantee_threshold_minor_units(40'000);
+  update.mutable_settings()->mutable_guarantee_threshold()->set_minor_units(40'000);
   update.set_reason("Seuil abaissé par le conseil");
   lv1::UpdateFundSettingsResponse updated;
   grpc::Status status = lending_->UpdateFundSettings(Bob().get(), update, &updated);
@@ -321,10 +330,17 @@ TEST_P(LoansTest, SettingsAreChangedByAdminsAndEveryChangeIsRecorded) {
   update.mutable_settings()->add_ladder_minor_units(50'000);
   status = lending_->UpdateFundSettings(Admin().get(), update, &updated);
   EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
-                               HasSubstr("settings.ladder_minor_units")));
+                               HasSubstr("settings.ladder (50000, 100000, 200000, 500000) and "
+                                         "settings.ladder_minor_units (50000, 50000) disagree")));
+  update.mutable_settings()->clear_ladder();  // the int64 shape alone: its rule, by API path
+  status = lending_->UpdateFundSettings(Admin().get(), update, &updated);
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT,
+                               HasSubstr("settings.ladder[1].minor_units must exceed "
+                                         "ladder[0].minor_units (50000), got 50000")));
   update.set_reason("");
   *update.mutable_settings()->mutable_ladder_minor_units() =
       current.settings().ladder_minor_units();
+  *update.mutable_settings()->mutable_ladder() = current.settings().ladder();
   status = lending_->UpdateFundSettings(Admin().get(), update, &updated);
   EXPECT_THAT(status, StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("reason")));
   lv1::ListFundSettingsChangesResponse history;
@@ -338,6 +354,7 @@ TEST_P(LoansTest, SettingsAreChangedByAdminsAndEveryChangeIsRecorded) {
   status = lending_->UpdateFundSettings(Admin().get(), update, &updated);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(updated.settings().guarantee_threshold_minor_units(), 40'000);
+  EXPECT_EQ(updated.settings().guarantee_threshold().minor_units(), 40'000);
   ASSERT_EQ(updated.change().changes_size(), 1);
   EXPECT_EQ(updated.change().changes(0).field(), "guarantee_threshold_minor_units");
   EXPECT_EQ(updated.change().changes(0).old_value(), "200000");

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_format.h"
 #include "common/api/closed_set.h"
+#include "common/api/money.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/lending_fixture.h"
@@ -100,6 +101,10 @@ class RepaymentsTest : public LendingFixture {
       // Both shapes of every change: the enum and its deprecated name.
       EXPECT_EQ(api::EnumText(*lv1::LoanChangeKind_descriptor(), changed.change_kind()),
                 changed.change());
+      // Both shapes of its amount: the Money and its deprecated int64 twin.
+      EXPECT_TRUE(changed.has_amount());
+      EXPECT_EQ(changed.amount().minor_units(), changed.amount_minor_units());
+      EXPECT_EQ(changed.amount().currency_code(), "CAD");
       if (!changes.empty() || changed.change() == "DISBURSED") changes.push_back(changed.change());
     }
     context->TryCancel();
@@ -113,7 +118,9 @@ class RepaymentsTest : public LendingFixture {
   void ExpectBooksMatchLoans() {
     lv1::GetTrialBalanceResponse trial = TrialBalance();
     EXPECT_TRUE(trial.balanced());
-    EXPECT_EQ(trial.total_debit_minor_units(), trial.total_credit_minor_units());
+    EXPECT_EQ(trial.total_debit().minor_units(), trial.total_credit().minor_units());
+    EXPECT_EQ(trial.total_debit().minor_units(), trial.total_debit_minor_units());
+    EXPECT_EQ(trial.total_credit().minor_units(), trial.total_credit_minor_units());
     lv1::ListLoansRequest request;
     request.set_page_size(500);
     lv1::ListLoansResponse loans;
@@ -201,8 +208,10 @@ TEST_P(RepaymentsTest, RepaymentsPayInterestThenPrincipalOldestInstalmentFirst) 
   EXPECT_EQ(FromDate(entries[0].effective_date()), first_due);
   std::vector<std::string> lines;
   for (const lv1::JournalLine& line : entries[0].lines()) {
-    lines.push_back(absl::StrCat(line.account_name(), " ", line.debit_minor_units(), "/",
-                                 line.credit_minor_units()));
+    lines.push_back(absl::StrCat(line.account_name(), " ", line.debit().minor_units(), "/",
+                                 line.credit().minor_units()));
+    EXPECT_EQ(line.debit().minor_units(), line.debit_minor_units());  // both shapes
+    EXPECT_EQ(line.credit().minor_units(), line.credit_minor_units());
   }
   EXPECT_THAT(
       lines, ElementsAre("CASH 5000/0", absl::StrCat("LOANS_RECEIVABLE 0/", 4'072 + to_principal_2),
@@ -220,9 +229,11 @@ TEST_P(RepaymentsTest, PayingAheadIsNeverLateAndReducingPrincipalLowersTheIntere
   update.set_request_id("ladder-1500");
   update.set_reason("Prêts de 1 500 $ dès le premier");
   *update.mutable_settings() = current.settings();
+  // The new shape alone (the deprecated twin cleared).
   update.mutable_settings()->clear_ladder_minor_units();
-  update.mutable_settings()->add_ladder_minor_units(150'000);
-  update.mutable_settings()->add_ladder_minor_units(300'000);
+  update.mutable_settings()->clear_ladder();
+  *update.mutable_settings()->add_ladder() = api::ToMoney(150'000, "CAD");
+  *update.mutable_settings()->add_ladder() = api::ToMoney(300'000, "");
   lv1::UpdateFundSettingsResponse updated;
   grpc::Status status = lending_->UpdateFundSettings(Admin().get(), update, &updated);
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -659,16 +670,23 @@ TEST_P(RepaymentsTest, GraceAndToleranceAgreeInTheScheduleTheLoanAndThePortfolio
   update.set_request_id("grace-1");
   update.set_reason("Deux mois pour démarrer");
   *update.mutable_settings() = current.settings();
+  // The deprecated shape alone (the Money fields cleared): still accepted.
+  update.mutable_settings()->clear_ladder();
   update.mutable_settings()->clear_ladder_minor_units();
   update.mutable_settings()->add_ladder_minor_units(150'000);
   update.mutable_settings()->add_ladder_minor_units(300'000);
   update.mutable_settings()->set_default_grace_on_principal_instalments(2);
+  update.mutable_settings()->clear_arrears_tolerance();
   update.mutable_settings()->set_arrears_tolerance_minor_units(500);
   lv1::UpdateFundSettingsResponse updated;
   grpc::Status status = lending_->UpdateFundSettings(Admin().get(), update, &updated);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(updated.settings().default_grace_on_principal_instalments(), 2);
-  EXPECT_EQ(updated.settings().arrears_tolerance_minor_units(), 500);
+  EXPECT_EQ(updated.settings().arrears_tolerance_minor_units(), 500);  // both shapes filled
+  EXPECT_EQ(updated.settings().arrears_tolerance().minor_units(), 500);
+  EXPECT_EQ(updated.settings().arrears_tolerance().currency_code(), "CAD");
+  ASSERT_EQ(updated.settings().ladder_size(), 2);
+  EXPECT_EQ(updated.settings().ladder(1).minor_units(), 300'000);
 
   // The request sets no grace: the fund's defaults are stored on the loan.
   const ActiveLoan loan = Disburse(circle_, members_, 0, 150'000, FundToday() - 100, 800);
@@ -737,7 +755,16 @@ TEST_P(RepaymentsTest, GraceAndToleranceAgreeInTheScheduleTheLoanAndThePortfolio
   // The same shortfall with a tolerance of $4.99: late, in both.
   *update.mutable_settings() = updated.settings();
   update.set_request_id("grace-2");
+  // One shape changed, the other left as read: they disagree, refused.
   update.mutable_settings()->set_arrears_tolerance_minor_units(499);
+  status = lending_->UpdateFundSettings(Admin().get(), update, &updated);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "settings.arrears_tolerance.minor_units (500) and "
+            "settings.arrears_tolerance_minor_units (499) disagree: set one of them, or both to "
+            "the same amount");
+  update.set_request_id("grace-2b");
+  update.mutable_settings()->mutable_arrears_tolerance()->set_minor_units(499);  // both, equal
   status = lending_->UpdateFundSettings(Admin().get(), update, &updated);
   ASSERT_TRUE(status.ok()) << status.error_message();
   {

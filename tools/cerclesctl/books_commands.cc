@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cercles/lending/v1/lending.grpc.pb.h"
+#include "common/api/money.h"
 #include "tools/cerclesctl/commands.h"
 #include "tools/cerclesctl/lending_args.h"
 #include "tools/cerclesctl/output.h"
@@ -61,7 +62,9 @@ int Portfolio(CommandContext& ctx) {
 }
 
 // cerclesctl reads and sends the deprecated string field, which servers of
-// every version fill and read (a 0.1.0 server knows no enum beside it).
+// every version fill and read (a 0.1.0 server knows no enum beside it). It
+// reads each amount from its Money field, or from the deprecated int64 twin
+// when a server older than the Money field left it unset.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 // The trial balance; a journal that does not balance exits 1 so that scripts
@@ -72,18 +75,25 @@ int PrintTrialBalance(CommandContext& ctx, const lv1::GetTrialBalanceResponse& r
   Table table({"ACCOUNT", "NAME", "TYPE", "DEBIT", "CREDIT", "BALANCE"});
   for (const lv1::AccountBalance& a : report.accounts()) {
     table.AddRow({a.account(), a.account_name(), a.account_type(),
-                  FormatCents(a.debit_minor_units()), FormatCents(a.credit_minor_units()),
-                  FormatCents(a.balance_minor_units())});
+                  FormatCents(api::MinorUnitsOr(a.has_debit() ? &a.debit() : nullptr,
+                                                a.debit_minor_units())),
+                  FormatCents(api::MinorUnitsOr(a.has_credit() ? &a.credit() : nullptr,
+                                                a.credit_minor_units())),
+                  FormatCents(api::MinorUnitsOr(a.has_balance() ? &a.balance() : nullptr,
+                                                a.balance_minor_units()))});
   }
-  table.AddRow({"TOTAL", "", "", FormatCents(report.total_debit_minor_units()),
-                FormatCents(report.total_credit_minor_units()), ""});
+  const int64_t debits = api::MinorUnitsOr(
+      report.has_total_debit() ? &report.total_debit() : nullptr, report.total_debit_minor_units());
+  const int64_t credits =
+      api::MinorUnitsOr(report.has_total_credit() ? &report.total_credit() : nullptr,
+                        report.total_credit_minor_units());
+  table.AddRow({"TOTAL", "", "", FormatCents(debits), FormatCents(credits), ""});
   table.Print(ctx.out());
   if (report.balanced()) {
     ctx.out() << "BALANCED\n";
     return kExitOk;
   }
-  ctx.out() << "NOT BALANCED: debits and credits differ by "
-            << FormatCents(report.total_debit_minor_units() - report.total_credit_minor_units())
+  ctx.out() << "NOT BALANCED: debits and credits differ by " << FormatCents(debits - credits)
             << '\n';
   return kExitFailure;
 }
@@ -106,7 +116,9 @@ int TrialBalance(CommandContext& ctx) {
 }
 
 // cerclesctl reads and sends the deprecated string field, which servers of
-// every version fill and read (a 0.1.0 server knows no enum beside it).
+// every version fill and read (a 0.1.0 server knows no enum beside it). It
+// reads each amount from its Money field, or from the deprecated int64 twin
+// when a server older than the Money field left it unset.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 absl::Status JournalFilterOptions(const ParsedArgs& args, lv1::ListJournalEntriesRequest* request) {
@@ -124,7 +136,9 @@ absl::Status JournalFilterOptions(const ParsedArgs& args, lv1::ListJournalEntrie
 #pragma GCC diagnostic pop
 
 // cerclesctl reads and sends the deprecated string field, which servers of
-// every version fill and read (a 0.1.0 server knows no enum beside it).
+// every version fill and read (a 0.1.0 server knows no enum beside it). It
+// reads each amount from its Money field, or from the deprecated int64 twin
+// when a server older than the Money field left it unset.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 // One row per line; the entry's id, date, kind and description on its first.
@@ -138,11 +152,14 @@ void AddEntryRows(const lv1::JournalEntry& entry, Table* table) {
     if (entry.reversed_by_entry_id() != 0) {
       absl::StrAppend(&description, " (reversed by ", entry.reversed_by_entry_id(), ")");
     }
+    const int64_t debit =
+        api::MinorUnitsOr(line.has_debit() ? &line.debit() : nullptr, line.debit_minor_units());
+    const int64_t credit =
+        api::MinorUnitsOr(line.has_credit() ? &line.credit() : nullptr, line.credit_minor_units());
     table->AddRow({first ? absl::StrCat(entry.id()) : "",
                    first ? FormatDay(entry.effective_date()) : "", first ? entry.kind() : "",
                    absl::StrCat(line.account(), " ", line.account_name()),
-                   line.debit_minor_units() == 0 ? "" : FormatCents(line.debit_minor_units()),
-                   line.credit_minor_units() == 0 ? "" : FormatCents(line.credit_minor_units()),
+                   debit == 0 ? "" : FormatCents(debit), credit == 0 ? "" : FormatCents(credit),
                    line.loan(), line.party(), first ? description : ""});
     first = false;
   }

@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "cercles/lending/v1/lending.grpc.pb.h"
+#include "common/api/money.h"
 #include "tools/cerclesctl/circle_args.h"
 #include "tools/cerclesctl/commands.h"
 #include "tools/cerclesctl/lending_args.h"
@@ -169,28 +170,78 @@ SettingOption EnumSetting(const std::string& name, const std::string& help,
           }};
 }
 
+// The settings' amounts in both shapes: a Money and its deprecated int64 twin.
+// cerclesctl writes both, equal (servers of every version read the twin, the
+// current one checks they agree), and reads the Money, or the twin from a
+// server older than the Money fields. An empty currency_code means the
+// settings' currency.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+void SetGuaranteeThreshold(int64_t cents, FundSettings* s) {
+  s->set_guarantee_threshold_minor_units(cents);
+  *s->mutable_guarantee_threshold() = api::ToMoney(cents, "");
+}
+
+void SetLadder(const std::vector<int64_t>& ladder, FundSettings* s) {
+  s->clear_ladder_minor_units();
+  s->clear_ladder();
+  for (int64_t cents : ladder) {
+    s->add_ladder_minor_units(cents);
+    *s->add_ladder() = api::ToMoney(cents, "");
+  }
+}
+
+void SetArrearsTolerance(int64_t cents, FundSettings* s) {
+  s->set_arrears_tolerance_minor_units(cents);
+  *s->mutable_arrears_tolerance() = api::ToMoney(cents, "");
+}
+
+int64_t GuaranteeThreshold(const FundSettings& s) {
+  return api::MinorUnitsOr(s.has_guarantee_threshold() ? &s.guarantee_threshold() : nullptr,
+                           s.guarantee_threshold_minor_units());
+}
+
+std::vector<int64_t> Ladder(const FundSettings& s) {
+  if (s.ladder().empty()) return {s.ladder_minor_units().begin(), s.ladder_minor_units().end()};
+  std::vector<int64_t> ladder;
+  for (const auto& rung : s.ladder()) ladder.push_back(rung.minor_units());
+  return ladder;
+}
+
+int64_t ArrearsTolerance(const FundSettings& s) {
+  return api::MinorUnitsOr(s.has_arrears_tolerance() ? &s.arrears_tolerance() : nullptr,
+                           s.arrears_tolerance_minor_units());
+}
+#pragma GCC diagnostic pop
+
 const std::vector<SettingOption>& SettingOptions() {
   static const auto* const kOptions = new std::vector<SettingOption>{
       {{"currency", "CODE", "ISO 4217 currency of the books, e.g. CAD"},
        [](const std::string& v, FundSettings* s) {
          s->set_currency(v);
+         // The amounts as read are in the old currency; the same numbers are
+         // meant in the new one (the server refuses an amount in another).
+         SetGuaranteeThreshold(GuaranteeThreshold(*s), s);
+         SetLadder(Ladder(*s), s);
+         SetArrearsTolerance(ArrearsTolerance(*s), s);
          return absl::OkStatus();
        }},
       {{"guarantee-threshold", "AMOUNT", "loans up to it carry the circle's guarantee"},
        [](const std::string& v, FundSettings* s) {
          absl::StatusOr<int64_t> cents = ParseAmount(v);
          if (!cents.ok()) return cents.status();
-         s->set_guarantee_threshold_minor_units(*cents);
+         SetGuaranteeThreshold(*cents, s);
          return absl::OkStatus();
        }},
       {{"ladder", "A,B,...", "stepped-loan ceilings in units, e.g. 500,1000,2000,5000"},
        [](const std::string& v, FundSettings* s) {
-         s->clear_ladder_minor_units();
+         std::vector<int64_t> ladder;
          for (absl::string_view rung : absl::StrSplit(v, ',')) {
            absl::StatusOr<int64_t> cents = ParseAmount(rung);
            if (!cents.ok()) return cents.status();
-           s->add_ladder_minor_units(*cents);
+           ladder.push_back(*cents);
          }
+         SetLadder(ladder, s);
          return absl::OkStatus();
        }},
       IntSetting("on-time-tolerance-days", "days late an instalment may clear and stay on time",
@@ -268,7 +319,7 @@ const std::vector<SettingOption>& SettingOptions() {
        [](const std::string& v, FundSettings* s) {
          absl::StatusOr<int64_t> cents = ParseAmount(v);
          if (!cents.ok()) return cents.status();
-         s->set_arrears_tolerance_minor_units(*cents);
+         SetArrearsTolerance(*cents, s);
          return absl::OkStatus();
        }},
   };
@@ -277,11 +328,11 @@ const std::vector<SettingOption>& SettingOptions() {
 
 void PrintSettings(const FundSettings& s, std::ostream& out) {
   std::vector<std::string> ladder;
-  for (int64_t cents : s.ladder_minor_units()) ladder.push_back(FormatCents(cents));
+  for (int64_t cents : Ladder(s)) ladder.push_back(FormatCents(cents));
   const auto& b = s.arrears_buckets();
   Table table({"SETTING", "VALUE"});
   table.AddRow({"currency", s.currency()});
-  table.AddRow({"guarantee threshold", FormatCents(s.guarantee_threshold_minor_units())});
+  table.AddRow({"guarantee threshold", FormatCents(GuaranteeThreshold(s))});
   table.AddRow({"ladder", absl::StrJoin(ladder, " -> ")});
   table.AddRow({"on-time tolerance", absl::StrCat(s.on_time_tolerance_days(), " days")});
   table.AddRow({"quorum", ThresholdText(s.vote_quorum())});
@@ -309,7 +360,7 @@ void PrintSettings(const FundSettings& s, std::ostream& out) {
                 absl::StrCat(s.default_grace_on_principal_instalments(), " instalments")});
   table.AddRow({"default grace on interest",
                 absl::StrCat(s.default_grace_on_interest_instalments(), " instalments")});
-  table.AddRow({"arrears tolerance", FormatCents(s.arrears_tolerance_minor_units())});
+  table.AddRow({"arrears tolerance", FormatCents(ArrearsTolerance(s))});
   table.Print(out);
 }
 

@@ -365,8 +365,8 @@ absl::Status LendingLoader::Summarise(LendingSummary* out) {
     return stub_->GetTrialBalance(c, balance_request, &balance);
   });
   if (!status.ok()) return status;
-  out->total_debit_cents = balance.total_debit_minor_units();
-  out->total_credit_cents = balance.total_credit_minor_units();
+  out->total_debit_cents = balance.total_debit().minor_units();
+  out->total_credit_cents = balance.total_credit().minor_units();
   out->balanced = balance.balanced();
   return absl::OkStatus();
 }

@@ -148,6 +148,10 @@ class FakeLending final : public lv1::LendingService::Service {
     Record(*request);
     response->mutable_settings()->set_currency("CAD");
     response->mutable_settings()->set_max_active_loans_per_person(1);
+    // The threshold as a Money only (the amounts below in the deprecated int64
+    // shape only): cerclesctl reads either.
+    response->mutable_settings()->mutable_guarantee_threshold()->set_currency_code("CAD");
+    response->mutable_settings()->mutable_guarantee_threshold()->set_minor_units(200000);
     return grpc::Status::OK;
   }
   grpc::Status UpdateFundSettings(grpc::ServerContext*,
@@ -294,6 +298,7 @@ TEST_F(cerclesctlLending, SettingsUpdateSendsTheGraceAndToleranceAndPrintsThem) 
   ASSERT_EQ(shown.code, kExitOk) << shown.err;
   EXPECT_THAT(shown.out, ::testing::ContainsRegex("\ndefault grace on principal +0 instalments\n"));
   EXPECT_THAT(shown.out, ::testing::ContainsRegex("\narrears tolerance +0.00\n"));
+  EXPECT_THAT(shown.out, ::testing::ContainsRegex("\nguarantee threshold +2,000.00\n"));
 
   CliResult result = Cli({"lending", "settings", "update", "--default-grace-on-principal", "2",
                           "--default-grace-on-interest", "1", "--arrears-tolerance", "5.00",
@@ -302,8 +307,10 @@ TEST_F(cerclesctlLending, SettingsUpdateSendsTheGraceAndToleranceAndPrintsThem) 
   EXPECT_EQ(
       lending_.last(),
       "request_id: \"settings-2\" settings { currency: \"CAD\" max_active_loans_per_person: 1 "
-      "default_grace_on_principal_instalments: 2 default_grace_on_interest_instalments: 1 "
-      "arrears_tolerance_minor_units: 500 } reason: \"conseil\"");
+      "default_grace_on_principal_instalments: 2 "
+      "default_grace_on_interest_instalments: 1 arrears_tolerance_minor_units: 500 "
+      "guarantee_threshold { currency_code: \"CAD\" minor_units: 200000 } "
+      "arrears_tolerance { minor_units: 500 } } reason: \"conseil\"");
   EXPECT_THAT(result.out,
               ::testing::ContainsRegex("\ndefault grace on principal +2 instalments\n"));
   EXPECT_THAT(result.out, ::testing::ContainsRegex("\ndefault grace on interest +1 instalments\n"));
@@ -325,7 +332,8 @@ TEST_F(cerclesctlLending, SettingsUpdateSendsTheRulesAsTypedAndPrintsThem) {
   EXPECT_EQ(lending_.last(),
             "request_id: \"settings-1\" settings { currency: \"CAD\" prepayment_rule: "
             "PREPAYMENT_RULE_REDUCE_PRINCIPAL max_active_loans_per_person: 2 circle_guarantors: "
-            "CIRCLE_GUARANTORS_EXCEPT_NO_VOTERS } reason: \"conseil\"");
+            "CIRCLE_GUARANTORS_EXCEPT_NO_VOTERS guarantee_threshold { currency_code: \"CAD\" "
+            "minor_units: 200000 } } reason: \"conseil\"");
   EXPECT_THAT(result.out, ::testing::ContainsRegex("\nprepayment rule +reduce-principal\n"));
   EXPECT_THAT(result.out, ::testing::ContainsRegex("\nactive loans per person +2\n"));
   EXPECT_THAT(result.out, ::testing::ContainsRegex("\ncircle guarantors +except-no-voters\n"));

@@ -54,5 +54,55 @@ TEST(MoneyTest, MinorUnitsOfTheFundsCurrencyOnly) {
   for (const char* bad : {"", "cad", "CA", "CADX", "C4D"}) EXPECT_FALSE(IsCurrencyCode(bad)) << bad;
 }
 
+// A Money field beside the deprecated int64 twin it replaces.
+TEST(MoneyTest, EitherShapeOfAnAmountOrBothEqual) {
+  const Money given = ToMoney(1500, "");
+  EXPECT_EQ(*MinorUnitsEither(&given, 0, "CAD", "settings.x", "settings.x_minor_units"), 1500);
+  EXPECT_EQ(*MinorUnitsEither(nullptr, 1500, "CAD", "settings.x", "settings.x_minor_units"), 1500);
+  EXPECT_EQ(*MinorUnitsEither(&given, 1500, "CAD", "settings.x", "settings.x_minor_units"), 1500);
+  EXPECT_EQ(*MinorUnitsEither(nullptr, 0, "CAD", "settings.x", "settings.x_minor_units"), 0);
+  absl::StatusOr<int64_t> disagree =
+      MinorUnitsEither(&given, 1499, "CAD", "settings.x", "settings.x_minor_units");
+  EXPECT_EQ(disagree.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(disagree.status().message(),
+            "settings.x.minor_units (1500) and settings.x_minor_units (1499) disagree: set one of "
+            "them, or both to the same amount");
+  const Money euros = ToMoney(1500, "EUR");
+  EXPECT_EQ(MinorUnitsEither(&euros, 1500, "CAD", "settings.x", "settings.x_minor_units")
+                .status()
+                .message(),
+            "settings.x must be in the fund's currency CAD, got \"EUR\"");
+  // Reading: the Money when set (zero included), else the twin (older messages).
+  EXPECT_EQ(MinorUnitsOr(&given, 7), 1500);
+  const Money zero = ToMoney(0, "CAD");
+  EXPECT_EQ(MinorUnitsOr(&zero, 7), 0);
+  EXPECT_EQ(MinorUnitsOr(nullptr, 7), 7);
+}
+
+TEST(MoneyTest, EitherShapeOfARepeatedAmount) {
+  google::protobuf::RepeatedPtrField<Money> money;
+  *money.Add() = ToMoney(100, "CAD");
+  *money.Add() = ToMoney(200, "");
+  google::protobuf::RepeatedField<int64_t> legacy;
+  const google::protobuf::RepeatedPtrField<Money> none;
+  EXPECT_THAT(*MinorUnitsEither(money, legacy, "CAD", "ladder", "ladder_minor_units"),
+              ::testing::ElementsAre(100, 200));
+  legacy.Add(100);
+  legacy.Add(200);
+  EXPECT_THAT(*MinorUnitsEither(none, legacy, "CAD", "ladder", "ladder_minor_units"),
+              ::testing::ElementsAre(100, 200));
+  EXPECT_THAT(*MinorUnitsEither(money, legacy, "CAD", "ladder", "ladder_minor_units"),
+              ::testing::ElementsAre(100, 200));
+  legacy.Add(300);
+  EXPECT_EQ(
+      MinorUnitsEither(money, legacy, "CAD", "ladder", "ladder_minor_units").status().message(),
+      "ladder (100, 200) and ladder_minor_units (100, 200, 300) disagree: set one of them, "
+      "or both to the same amounts");
+  money.Mutable(1)->set_currency_code("USD");
+  EXPECT_EQ(
+      MinorUnitsEither(money, legacy, "CAD", "ladder", "ladder_minor_units").status().message(),
+      "ladder[1] must be in the fund's currency CAD, got \"USD\"");
+}
+
 }  // namespace
 }  // namespace cercles::api

@@ -216,7 +216,7 @@ TEST(ArrearsTest, TheToleranceIsPerInstalmentAndNeverCoversOnePaidLate) {
   EXPECT_THAT(
       ClassifyArrears(late, absl::CivilDay(2024, 2, 10), ArrearsBucketBounds{}, -1).status(),
       StatusIs(absl::StatusCode::kInvalidArgument,
-               HasSubstr("tolerance_cents must not be negative, got -1")));
+               HasSubstr("arrears_tolerance.minor_units must not be negative, got -1")));
 }
 
 TEST(RepaidOnTimeTest, ToleranceIsInclusive) {
@@ -250,7 +250,7 @@ TEST(RepaidOnTimeTest, OnlyForAClosedLoan) {
   Pay(&position, 10000, absl::CivilDay(2024, 1, 1));
   absl::StatusOr<bool> on_time = RepaidOnTime(position, 7);
   EXPECT_THAT(on_time.status(), StatusIs(absl::StatusCode::kFailedPrecondition,
-                                         HasSubstr("instalment 2 still has 10000 cents")));
+                                         HasSubstr("instalment 2 still has 10000 minor units")));
   EXPECT_THAT(RepaidOnTime(position, -1).status(), StatusIs(absl::StatusCode::kInvalidArgument));
 
   Pay(&position, 10000, absl::CivilDay(2024, 1, 8));
@@ -273,10 +273,11 @@ TEST(LadderTest, EachLoanRepaidOnTimeClimbsOneRung) {
 TEST(LadderTest, LadderMustBePositiveAndIncreasing) {
   EXPECT_THAT(LadderCeilingCents({}, {}).status().message(), HasSubstr("at least one rung"));
   EXPECT_THAT(LadderCeilingCents({0, 100}, {}).status().message(),
-              HasSubstr("ladder_cents[0] must be positive"));
+              HasSubstr("ladder[0].minor_units must be positive"));
   absl::StatusOr<int64_t> ceiling = LadderCeilingCents({50000, 50000}, {});
-  EXPECT_THAT(ceiling.status(), StatusIs(absl::StatusCode::kInvalidArgument,
-                                         HasSubstr("ladder_cents[1] must exceed ladder_cents[0]")));
+  EXPECT_THAT(ceiling.status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("ladder[1].minor_units must exceed ladder[0].minor_units")));
 }
 
 TEST(LadderTest, FromRepaymentHistoriesToTheNextCeiling) {

@@ -77,34 +77,34 @@ TEST(FundSettingsTest, EveryRuleIsNamed) {
       {"long currency", [](FundSettings& s) { s.currency = "CADX"; }, "currency: must be"},
       {"empty currency", [](FundSettings& s) { s.currency.clear(); }, "currency: must be"},
       {"zero threshold", [](FundSettings& s) { s.guarantee_threshold_cents = 0; },
-       "guarantee_threshold_cents must lie in 1..1000000000, got 0"},
+       "guarantee_threshold.minor_units must lie in 1..1000000000, got 0"},
       {"negative threshold", [](FundSettings& s) { s.guarantee_threshold_cents = -1; },
-       "guarantee_threshold_cents must lie in"},
+       "guarantee_threshold.minor_units must lie in"},
       {"huge threshold",
        [](FundSettings& s) { s.guarantee_threshold_cents = kMaxPrincipalCents + 1; },
-       "guarantee_threshold_cents must lie in"},
+       "guarantee_threshold.minor_units must lie in"},
       {"empty ladder", [](FundSettings& s) { s.ladder_cents.clear(); },
-       "ladder_cents must have at least one rung"},
+       "ladder must have at least one rung"},
       {"ladder not increasing",
        [](FundSettings& s) {
          s.ladder_cents = {50000, 50000};
        },
-       "ladder_cents[1] must exceed ladder_cents[0] (50000), got 50000"},
+       "ladder[1].minor_units must exceed ladder[0].minor_units (50000), got 50000"},
       {"ladder decreasing",
        [](FundSettings& s) {
          s.ladder_cents = {100000, 50000};
        },
-       "ladder_cents[1] must exceed ladder_cents[0]"},
+       "ladder[1].minor_units must exceed ladder[0].minor_units"},
       {"ladder zero rung",
        [](FundSettings& s) {
          s.ladder_cents = {0, 50000};
        },
-       "ladder_cents[0] must be positive, got 0"},
+       "ladder[0].minor_units must be positive, got 0"},
       {"ladder too high",
        [](FundSettings& s) {
          s.ladder_cents = {50000, kMaxPrincipalCents + 1};
        },
-       "ladder_cents: the top rung must be at most"},
+       "ladder: the top rung must be at most"},
       {"negative tolerance", [](FundSettings& s) { s.on_time_tolerance_days = -1; },
        "on_time_tolerance_days must lie in 0..365, got -1"},
       {"tolerance over a year", [](FundSettings& s) { s.on_time_tolerance_days = 366; },
@@ -199,9 +199,9 @@ TEST(FundSettingsTest, EveryRuleIsNamed) {
       {"long grace on interest", [](FundSettings& s) { s.default_grace_on_interest = 53; },
        "default_grace_on_interest_instalments must lie in 0..52 instalments, got 53"},
       {"negative tolerance", [](FundSettings& s) { s.arrears_tolerance_cents = -1; },
-       "arrears_tolerance_cents must lie in 0..10000, got -1"},
+       "arrears_tolerance.minor_units must lie in 0..10000, got -1"},
       {"large tolerance", [](FundSettings& s) { s.arrears_tolerance_cents = 10001; },
-       "arrears_tolerance_cents must lie in 0..10000, got 10001"},
+       "arrears_tolerance.minor_units must lie in 0..10000, got 10001"},
   };
   for (const InvalidCase& c : cases) {
     FundSettings settings;
@@ -244,11 +244,11 @@ TEST(FundSettingsTest, DiffNamesEveryFieldWithBothValues) {
   const std::vector<Change> changes = {
       {[](FundSettings& s) { s.currency = "EUR"; }, {"currency", "CAD", "EUR"}},
       {[](FundSettings& s) { s.guarantee_threshold_cents = 250000; },
-       {"guarantee_threshold_cents", "200000", "250000"}},
+       {"guarantee_threshold_minor_units", "200000", "250000"}},
       {[](FundSettings& s) {
          s.ladder_cents = {50000, 100000};
        },
-       {"ladder_cents", "[50000, 100000, 200000, 500000]", "[50000, 100000]"}},
+       {"ladder_minor_units", "[50000, 100000, 200000, 500000]", "[50000, 100000]"}},
       {[](FundSettings& s) { s.on_time_tolerance_days = 3; }, {"on_time_tolerance_days", "7", "3"}},
       {[](FundSettings& s) {
          s.vote_quorum = {2, 3, false};
@@ -292,7 +292,7 @@ TEST(FundSettingsTest, DiffNamesEveryFieldWithBothValues) {
       {[](FundSettings& s) { s.default_grace_on_interest = 1; },
        {"default_grace_on_interest_instalments", "0", "1"}},
       {[](FundSettings& s) { s.arrears_tolerance_cents = 500; },
-       {"arrears_tolerance_cents", "0", "500"}},
+       {"arrears_tolerance_minor_units", "0", "500"}},
   };
   FundSettings everything;
   std::vector<SettingChange> all_expected;

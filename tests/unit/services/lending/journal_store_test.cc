@@ -223,9 +223,10 @@ TEST_P(JournalStoreTest, PostRefusesInvalidForeignCurrencyAndReversalEntries) {
     const JournalEntry* entry;
     std::string message;
   };
-  for (const Case& c : {Case{&unbalanced, "debits (100 cents) must equal credits (99 cents)"},
-                        Case{&dollars, "currency: the fund keeps its books in CAD"},
-                        Case{&reversal, "a reversal is posted with Reverse"}}) {
+  for (const Case& c :
+       {Case{&unbalanced, "debits (100 minor units) must equal credits (99 minor units)"},
+        Case{&dollars, "currency: the fund keeps its books in CAD"},
+        Case{&reversal, "a reversal is posted with Reverse"}}) {
     auto tx = db_->Begin(storage::TxMode::kWrite);
     ASSERT_TRUE(tx.ok());
     absl::StatusOr<int64_t> id = store_.Post(**tx, *c.entry, kNow, kActor);

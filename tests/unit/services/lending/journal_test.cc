@@ -138,9 +138,9 @@ INSTANTIATE_TEST_SUITE_P(
                    e.lines[0].debit_cents = kMaxLineCents + 1;
                    e.lines[1].credit_cents = kMaxLineCents + 1;
                  },
-                 "lines[0]: amount exceeds 10000000000000 cents"},
+                 "lines[0]: amount exceeds 10000000000000 minor units"},
         RuleCase{"Unbalanced", [](JournalEntry& e) { e.lines[1].credit_cents -= 1; },
-                 "lines: debits (150000 cents) must equal credits (149999 cents)"},
+                 "lines: debits (150000 minor units) must equal credits (149999 minor units)"},
         RuleCase{"UnknownAccount",
                  [](JournalEntry& e) { e.lines[1].account = static_cast<Account>(42); },
                  "lines[1]: account is not in the chart of accounts"},

@@ -185,12 +185,13 @@ TEST(LoanRequestTest, EveryRuleIsNamed) {
   const auto kInvalid = absl::StatusCode::kInvalidArgument;
   const std::vector<Case> cases = {
       {"zero amount", [](LoanRequest& r) { r.amount_cents = 0; }, kInvalid,
-       "amount_cents must be positive, got 0"},
+       "amount.minor_units must be positive, got 0"},
       {"negative amount", [](LoanRequest& r) { r.amount_cents = -5; }, kInvalid,
-       "amount_cents must be positive, got -5"},
+       "amount.minor_units must be positive, got -5"},
       {"above the ceiling", [](LoanRequest& r) { r.amount_cents = 100001; },
        absl::StatusCode::kFailedPrecondition,
-       "amount_cents 100001 exceeds the applicant's stepped-loan ceiling of 100000 cents"},
+       "amount.minor_units 100001 exceeds the applicant's stepped-loan ceiling of 100000 "
+       "(FundSettings.ladder)"},
       {"no purpose", [](LoanRequest& r) { r.purpose.clear(); }, kInvalid, "purpose is required"},
       {"blank purpose", [](LoanRequest& r) { r.purpose = " \t\n"; }, kInvalid,
        "purpose is required"},
@@ -326,7 +327,7 @@ TEST(LoanRequestTest, CeilingFromTheLadder) {
   EXPECT_THAT(ValidateLoanRequest(request, *ceiling, settings),
               StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(std::string(ValidateLoanRequest(request, 0, settings).message()),
-              HasSubstr("ceiling_cents must be positive, got 0"));
+              HasSubstr("the stepped-loan ceiling must be positive, got 0"));
 }
 
 // ---- The circle's vote ----
@@ -748,7 +749,7 @@ TEST(GuaranteeTest, SeriousArrearsBlockTheCircleGuarantee) {
 TEST(GuaranteeTest, MalformedCircles) {
   const FundSettings settings;
   EXPECT_THAT(std::string(GuaranteeFor(0, kApplicant, ActiveCircle(), settings).status().message()),
-              HasSubstr("amount_cents must be positive, got 0"));
+              HasSubstr("amount.minor_units must be positive, got 0"));
   CircleGuaranteeState circle = ActiveCircle();
   circle.members = {"people/2", "people/3", "people/4", "people/5"};
   absl::Status status = GuaranteeFor(100000, kApplicant, circle, settings).status();
@@ -812,7 +813,7 @@ TEST(GuaranteeCallTest, SharesSumExactlyForRandomAmounts) {
 
 TEST(GuaranteeCallTest, RefusesMalformedCalls) {
   EXPECT_THAT(std::string(ShareGuaranteeCall(0, {"people/2"}).status().message()),
-              HasSubstr("amount_cents must be positive, got 0"));
+              HasSubstr("amount.minor_units must be positive, got 0"));
   EXPECT_THAT(std::string(ShareGuaranteeCall(100, {}).status().message()),
               HasSubstr("at least one guarantor"));
   EXPECT_THAT(std::string(ShareGuaranteeCall(100, {"people/a", "people/a"}).status().message()),

@@ -427,7 +427,9 @@ TEST_P(LoanStoreTest, SettingsAreDefaultsUntilSavedThenReadBackExactly) {
     EXPECT_TRUE(DiffSettings(changed, loaded).empty());
     changed.circle_in_serious_arrears_may_guarantee = false;
   }
-  EXPECT_TRUE(DiffSettings(changed, SettingsFromProto(SettingsToProto(changed))).empty());
+  absl::StatusOr<FundSettings> round_trip = SettingsFromProto(SettingsToProto(changed));
+  ASSERT_TRUE(round_trip.ok()) << round_trip.status();
+  EXPECT_TRUE(DiffSettings(changed, *round_trip).empty());
 }
 
 TEST_P(LoanStoreTest, AdvisorsSeeOnlyTheirCirclesLoans) {

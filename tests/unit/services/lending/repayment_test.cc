@@ -931,10 +931,9 @@ TEST(RepaymentTest, OverpaymentIsRefusedNamingTheOutstanding) {
   LoanPosition position = ThousandAtEightPercent();
   absl::StatusOr<Allocation> allocation =
       AllocateRepayment(position, 104387, absl::CivilDay(2024, 6, 1));
-  EXPECT_THAT(allocation.status(),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       ::testing::AllOf(HasSubstr("amount_cents 104387"),
-                                        HasSubstr("outstanding 104386 cents"))));
+  EXPECT_THAT(allocation.status(), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                            ::testing::AllOf(HasSubstr("amount.minor_units 104387"),
+                                                             HasSubstr("outstanding 104386 ("))));
 
   // A repaid loan accepts nothing more.
   allocation = AllocateRepayment(position, 104386, absl::CivilDay(2024, 6, 1));
@@ -942,7 +941,7 @@ TEST(RepaymentTest, OverpaymentIsRefusedNamingTheOutstanding) {
   ASSERT_TRUE(ApplyAllocation(*allocation, &position).ok());
   allocation = AllocateRepayment(position, 1, absl::CivilDay(2024, 6, 1));
   EXPECT_THAT(allocation.status(),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("outstanding 0 cents")));
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("outstanding 0 (")));
 }
 
 TEST(RepaymentTest, NonPositiveAmountsAndBadPositionsAreInvalid) {
@@ -951,7 +950,7 @@ TEST(RepaymentTest, NonPositiveAmountsAndBadPositionsAreInvalid) {
     absl::StatusOr<Allocation> allocation =
         AllocateRepayment(position, amount, absl::CivilDay(2024, 6, 1));
     EXPECT_THAT(allocation.status(), StatusIs(absl::StatusCode::kInvalidArgument,
-                                              HasSubstr("amount_cents must be positive")));
+                                              HasSubstr("amount.minor_units must be positive")));
   }
   LoanPosition bad = position;
   bad[3].principal_paid_cents = bad[3].principal_due_cents + 1;

@@ -541,12 +541,13 @@ TEST(ScheduleTest, InvalidTermsNameTheFieldAndTheRule) {
     change(terms);
     cases.push_back({terms, std::move(message)});
   };
-  with([](ScheduleTerms& t) { t.principal_cents = 0; }, "principal_cents must be positive, got 0");
-  with([](ScheduleTerms& t) { t.principal_cents = -5; }, "principal_cents must be positive");
+  with([](ScheduleTerms& t) { t.principal_cents = 0; },
+       "amount.minor_units must be positive, got 0");
+  with([](ScheduleTerms& t) { t.principal_cents = -5; }, "amount.minor_units must be positive");
   with([](ScheduleTerms& t) { t.principal_cents = kMaxPrincipalCents + 1; },
-       "principal_cents must be at most 1000000000");
+       "amount.minor_units must be at most 1000000000");
   with([](ScheduleTerms& t) { t.principal_cents = 11; },
-       "principal_cents must be at least one cent per instalment (12), got 11");
+       "amount.minor_units must be at least one minor unit per instalment (12), got 11");
   with([](ScheduleTerms& t) { t.annual_rate_bps = -1; },
        "annual_rate_bps must be between 0 and 10000");
   with([](ScheduleTerms& t) { t.annual_rate_bps = 10001; },

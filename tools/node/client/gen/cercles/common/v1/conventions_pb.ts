@@ -15,10 +15,19 @@
 //   other code than the fund's is INVALID_ARGUMENT ("<field> must be in the
 //   fund's currency CAD, got "EUR""). Amounts a client sends are positive unless
 //   the field says otherwise.
-// - Fields named `*_minor_units` (int64) are amounts of the fund's currency
-//   (the settings, the journal, the trial balance, LoanChanged), the currency
-//   given beside them (JournalEntry.currency, GetTrialBalanceResponse.currency)
-//   or in FundSettings.currency.
+// - Every amount is a Money. The int64 `*_minor_units` fields of the
+//   settings, the journal, the trial balance and LoanChanged are the older
+//   shape of the Money field beside them (FundSettings.guarantee_threshold
+//   beside guarantee_threshold_minor_units, JournalLine.debit beside
+//   debit_minor_units...): deprecated, still filled with the same amount on
+//   output and still accepted on input. A request sets either shape, or both
+//   equal; both set and different is INVALID_ARGUMENT naming both fields. An
+//   int64 0 (or an empty repeated field) counts as unset. Events stored before
+//   a Money field existed carry only the int64 field: read the Money when it is
+//   set, else the int64.
+// - Error messages name amounts by their API field path
+//   ("amount.minor_units", "settings.ladder[1].minor_units"), never by an
+//   internal name.
 // - Rates and shares are integers in basis points (`*_bps`, 10000 = 100 %).
 //
 // DATES AND TIMES

@@ -1,7 +1,9 @@
 // Conventions (money, dates, "today", paging, idempotency, update masks,
 // text, enums): cercles/common/v1/conventions.proto. Specific to this file:
-// - Journal and trial-balance amounts are int64 *_minor_units of the currency
-//   beside them (the fund's); debits and credits are never negative.
+// - Journal and trial-balance amounts are cercles.common.v1.Money in the
+//   currency beside them (the fund's); debits and credits are never negative.
+//   The int64 *_minor_units fields they replace are deprecated and still
+//   filled with the same amounts.
 // - ListJournalEntries pages by 100 by default, 1000 at most.
 // - Dates default to "today" in America/Toronto.
 
@@ -24,7 +26,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cercles/lending/v1/books.proto.
  */
 export const file_cercles_lending_v1_books: GenFile = /*@__PURE__*/
-  fileDesc("Ch5jZXJjbGVzL2xlbmRpbmcvdjEvYm9va3MucHJvdG8SEmNlcmNsZXMubGVuZGluZy52MSLdAgoQUG9ydGZvbGlvRmlndXJlcxINCgVncm91cBgBIAEoCRIUCgxhY3RpdmVfbG9hbnMYAiABKAUSNwoVb3V0c3RhbmRpbmdfcHJpbmNpcGFsGAMgASgLMhguY2VyY2xlcy5jb21tb24udjEuTW9uZXkSMQoPcGFyMzBfcHJpbmNpcGFsGAQgASgLMhguY2VyY2xlcy5jb21tb24udjEuTW9uZXkSEQoJcGFyMzBfYnBzGAUgASgFEhoKEnJlcGF5bWVudF9yYXRlX2JwcxgGIAEoBRIYChBsb2Fuc19wZXJfYnVja2V0GAcgAygFEhsKE2Nsb3NlZF9yZXBhaWRfbG9hbnMYCCABKAUSGQoRd3JpdHRlbl9vZmZfbG9hbnMYCSABKAUSNwoVd3JpdHRlbl9vZmZfcHJpbmNpcGFsGAogASgLMhguY2VyY2xlcy5jb21tb24udjEuTW9uZXkiQwoZR2V0UG9ydGZvbGlvUmVwb3J0UmVxdWVzdBImCgVhc19vZhgBIAEoCzIXLmNlcmNsZXMuY29tbW9uLnYxLkRhdGUiggIKGkdldFBvcnRmb2xpb1JlcG9ydFJlc3BvbnNlEiYKBWFzX29mGAEgASgLMhcuY2VyY2xlcy5jb21tb24udjEuRGF0ZRIyCgRmdW5kGAIgASgLMiQuY2VyY2xlcy5sZW5kaW5nLnYxLlBvcnRmb2xpb0ZpZ3VyZXMSNwoJYnlfY2lyY2xlGAMgAygLMiQuY2VyY2xlcy5sZW5kaW5nLnYxLlBvcnRmb2xpb0ZpZ3VyZXMSOAoKYnlfYWR2aXNvchgEIAMoCzIkLmNlcmNsZXMubGVuZGluZy52MS5Qb3J0Zm9saW9GaWd1cmVzEhUKDWJ1Y2tldF9sYWJlbHMYBSADKAkiiAEKC0pvdXJuYWxMaW5lEg8KB2FjY291bnQYASABKAkSFAoMYWNjb3VudF9uYW1lGAIgASgJEhkKEWRlYml0X21pbm9yX3VuaXRzGAMgASgDEhoKEmNyZWRpdF9taW5vcl91bml0cxgEIAEoAxIMCgRsb2FuGAUgASgJEg0KBXBhcnR5GAYgASgJIusCCgxKb3VybmFsRW50cnkSCgoCaWQYASABKAMSEAoEa2luZBgCIAEoCUICGAESLwoOZWZmZWN0aXZlX2RhdGUYAyABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlEhMKC2Rlc2NyaXB0aW9uGAQgASgJEhAKCGN1cnJlbmN5GAUgASgJEi4KBWxpbmVzGAYgAygLMh8uY2VyY2xlcy5sZW5kaW5nLnYxLkpvdXJuYWxMaW5lEhkKEXJldmVyc2VzX2VudHJ5X2lkGAcgASgDEhwKFHJldmVyc2VkX2J5X2VudHJ5X2lkGAggASgDEhEKCXBvc3RlZF9ieRgJIAEoCRIvCgtjcmVhdGVfdGltZRgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASOAoKZW50cnlfa2luZBgLIAEoDjIkLmNlcmNsZXMubGVuZGluZy52MS5Kb3VybmFsRW50cnlLaW5kIrABCiBSZWNvcmRDYXBpdGFsQ29udHJpYnV0aW9uUmVxdWVzdBIXCgpyZXF1ZXN0X2lkGAEgASgJQgPgQQISLQoGYW1vdW50GAIgASgLMhguY2VyY2xlcy5jb21tb24udjEuTW9uZXlCA+BBAhITCgtjb250cmlidXRvchgDIAEoCRIvCg5lZmZlY3RpdmVfZGF0ZRgEIAEoCzIXLmNlcmNsZXMuY29tbW9uLnYxLkRhdGUiVAohUmVjb3JkQ2FwaXRhbENvbnRyaWJ1dGlvblJlc3BvbnNlEi8KBWVudHJ5GAEgASgLMiAuY2VyY2xlcy5sZW5kaW5nLnYxLkpvdXJuYWxFbnRyeSLUAQoOQWNjb3VudEJhbGFuY2USDwoHYWNjb3VudBgBIAEoCRIUCgxhY2NvdW50X25hbWUYAiABKAkSGAoMYWNjb3VudF90eXBlGAMgASgJQgIYARIZChFkZWJpdF9taW5vcl91bml0cxgEIAEoAxIaChJjcmVkaXRfbWlub3JfdW5pdHMYBSABKAMSGwoTYmFsYW5jZV9taW5vcl91bml0cxgGIAEoAxItCgR0eXBlGAcgASgOMh8uY2VyY2xlcy5sZW5kaW5nLnYxLkFjY291bnRUeXBlIkAKFkdldFRyaWFsQmFsYW5jZVJlcXVlc3QSJgoFYXNfb2YYASABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlIt4BChdHZXRUcmlhbEJhbGFuY2VSZXNwb25zZRImCgVhc19vZhgBIAEoCzIXLmNlcmNsZXMuY29tbW9uLnYxLkRhdGUSEAoIY3VycmVuY3kYAiABKAkSNAoIYWNjb3VudHMYAyADKAsyIi5jZXJjbGVzLmxlbmRpbmcudjEuQWNjb3VudEJhbGFuY2USHwoXdG90YWxfZGViaXRfbWlub3JfdW5pdHMYBCABKAMSIAoYdG90YWxfY3JlZGl0X21pbm9yX3VuaXRzGAUgASgDEhAKCGJhbGFuY2VkGAYgASgIIoECChlMaXN0Sm91cm5hbEVudHJpZXNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEgwKBGxvYW4YAyABKAkSDQoFcGFydHkYBCABKAkSEAoEa2luZBgFIAEoCUICGAESKgoJZnJvbV9kYXRlGAYgASgLMhcuY2VyY2xlcy5jb21tb24udjEuRGF0ZRIoCgd0b19kYXRlGAcgASgLMhcuY2VyY2xlcy5jb21tb24udjEuRGF0ZRI4CgplbnRyeV9raW5kGAggASgOMiQuY2VyY2xlcy5sZW5kaW5nLnYxLkpvdXJuYWxFbnRyeUtpbmQiaAoaTGlzdEpvdXJuYWxFbnRyaWVzUmVzcG9uc2USMQoHZW50cmllcxgBIAMoCzIgLmNlcmNsZXMubGVuZGluZy52MS5Kb3VybmFsRW50cnkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJKrMDChBKb3VybmFsRW50cnlLaW5kEiIKHkpPVVJOQUxfRU5UUllfS0lORF9VTlNQRUNJRklFRBAAEisKJ0pPVVJOQUxfRU5UUllfS0lORF9DQVBJVEFMX0NPTlRSSUJVVElPThABEiMKH0pPVVJOQUxfRU5UUllfS0lORF9ESVNCVVJTRU1FTlQQAhIgChxKT1VSTkFMX0VOVFJZX0tJTkRfUkVQQVlNRU5UEAMSJwojSk9VUk5BTF9FTlRSWV9LSU5EX0lOVEVSRVNUX0FDQ1JVQUwQBBIgChxKT1VSTkFMX0VOVFJZX0tJTkRfV1JJVEVfT0ZGEAUSHwobSk9VUk5BTF9FTlRSWV9LSU5EX1JFQ09WRVJZEAYSJQohSk9VUk5BTF9FTlRSWV9LSU5EX0dVQVJBTlRFRV9DQUxMEAcSKAokSk9VUk5BTF9FTlRSWV9LSU5EX0dVQVJBTlRFRV9QQVlNRU5UEAgSKQolSk9VUk5BTF9FTlRSWV9LSU5EX1JFUEFZTUVOVF9SRVZFUlNBTBAJEh8KG0pPVVJOQUxfRU5UUllfS0lORF9SRVZFUlNBTBAKKqsBCgtBY2NvdW50VHlwZRIcChhBQ0NPVU5UX1RZUEVfVU5TUEVDSUZJRUQQABIWChJBQ0NPVU5UX1RZUEVfQVNTRVQQARIaChZBQ0NPVU5UX1RZUEVfTElBQklMSVRZEAISFwoTQUNDT1VOVF9UWVBFX0VRVUlUWRADEhcKE0FDQ09VTlRfVFlQRV9JTkNPTUUQBBIYChRBQ0NPVU5UX1RZUEVfRVhQRU5TRRAFYgZwcm90bzM", [file_cercles_common_v1_date, file_cercles_common_v1_money, file_google_api_field_behavior, file_google_protobuf_timestamp]);
+  fileDesc("Ch5jZXJjbGVzL2xlbmRpbmcvdjEvYm9va3MucHJvdG8SEmNlcmNsZXMubGVuZGluZy52MSLdAgoQUG9ydGZvbGlvRmlndXJlcxINCgVncm91cBgBIAEoCRIUCgxhY3RpdmVfbG9hbnMYAiABKAUSNwoVb3V0c3RhbmRpbmdfcHJpbmNpcGFsGAMgASgLMhguY2VyY2xlcy5jb21tb24udjEuTW9uZXkSMQoPcGFyMzBfcHJpbmNpcGFsGAQgASgLMhguY2VyY2xlcy5jb21tb24udjEuTW9uZXkSEQoJcGFyMzBfYnBzGAUgASgFEhoKEnJlcGF5bWVudF9yYXRlX2JwcxgGIAEoBRIYChBsb2Fuc19wZXJfYnVja2V0GAcgAygFEhsKE2Nsb3NlZF9yZXBhaWRfbG9hbnMYCCABKAUSGQoRd3JpdHRlbl9vZmZfbG9hbnMYCSABKAUSNwoVd3JpdHRlbl9vZmZfcHJpbmNpcGFsGAogASgLMhguY2VyY2xlcy5jb21tb24udjEuTW9uZXkiQwoZR2V0UG9ydGZvbGlvUmVwb3J0UmVxdWVzdBImCgVhc19vZhgBIAEoCzIXLmNlcmNsZXMuY29tbW9uLnYxLkRhdGUiggIKGkdldFBvcnRmb2xpb1JlcG9ydFJlc3BvbnNlEiYKBWFzX29mGAEgASgLMhcuY2VyY2xlcy5jb21tb24udjEuRGF0ZRIyCgRmdW5kGAIgASgLMiQuY2VyY2xlcy5sZW5kaW5nLnYxLlBvcnRmb2xpb0ZpZ3VyZXMSNwoJYnlfY2lyY2xlGAMgAygLMiQuY2VyY2xlcy5sZW5kaW5nLnYxLlBvcnRmb2xpb0ZpZ3VyZXMSOAoKYnlfYWR2aXNvchgEIAMoCzIkLmNlcmNsZXMubGVuZGluZy52MS5Qb3J0Zm9saW9GaWd1cmVzEhUKDWJ1Y2tldF9sYWJlbHMYBSADKAki4wEKC0pvdXJuYWxMaW5lEg8KB2FjY291bnQYASABKAkSFAoMYWNjb3VudF9uYW1lGAIgASgJEh0KEWRlYml0X21pbm9yX3VuaXRzGAMgASgDQgIYARIeChJjcmVkaXRfbWlub3JfdW5pdHMYBCABKANCAhgBEgwKBGxvYW4YBSABKAkSDQoFcGFydHkYBiABKAkSJwoFZGViaXQYByABKAsyGC5jZXJjbGVzLmNvbW1vbi52MS5Nb25leRIoCgZjcmVkaXQYCCABKAsyGC5jZXJjbGVzLmNvbW1vbi52MS5Nb25leSLrAgoMSm91cm5hbEVudHJ5EgoKAmlkGAEgASgDEhAKBGtpbmQYAiABKAlCAhgBEi8KDmVmZmVjdGl2ZV9kYXRlGAMgASgLMhcuY2VyY2xlcy5jb21tb24udjEuRGF0ZRITCgtkZXNjcmlwdGlvbhgEIAEoCRIQCghjdXJyZW5jeRgFIAEoCRIuCgVsaW5lcxgGIAMoCzIfLmNlcmNsZXMubGVuZGluZy52MS5Kb3VybmFsTGluZRIZChFyZXZlcnNlc19lbnRyeV9pZBgHIAEoAxIcChRyZXZlcnNlZF9ieV9lbnRyeV9pZBgIIAEoAxIRCglwb3N0ZWRfYnkYCSABKAkSLwoLY3JlYXRlX3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjgKCmVudHJ5X2tpbmQYCyABKA4yJC5jZXJjbGVzLmxlbmRpbmcudjEuSm91cm5hbEVudHJ5S2luZCKwAQogUmVjb3JkQ2FwaXRhbENvbnRyaWJ1dGlvblJlcXVlc3QSFwoKcmVxdWVzdF9pZBgBIAEoCUID4EECEi0KBmFtb3VudBgCIAEoCzIYLmNlcmNsZXMuY29tbW9uLnYxLk1vbmV5QgPgQQISEwoLY29udHJpYnV0b3IYAyABKAkSLwoOZWZmZWN0aXZlX2RhdGUYBCABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlIlQKIVJlY29yZENhcGl0YWxDb250cmlidXRpb25SZXNwb25zZRIvCgVlbnRyeRgBIAEoCzIgLmNlcmNsZXMubGVuZGluZy52MS5Kb3VybmFsRW50cnki3gIKDkFjY291bnRCYWxhbmNlEg8KB2FjY291bnQYASABKAkSFAoMYWNjb3VudF9uYW1lGAIgASgJEhgKDGFjY291bnRfdHlwZRgDIAEoCUICGAESHQoRZGViaXRfbWlub3JfdW5pdHMYBCABKANCAhgBEh4KEmNyZWRpdF9taW5vcl91bml0cxgFIAEoA0ICGAESHwoTYmFsYW5jZV9taW5vcl91bml0cxgGIAEoA0ICGAESLQoEdHlwZRgHIAEoDjIfLmNlcmNsZXMubGVuZGluZy52MS5BY2NvdW50VHlwZRInCgVkZWJpdBgIIAEoCzIYLmNlcmNsZXMuY29tbW9uLnYxLk1vbmV5EigKBmNyZWRpdBgJIAEoCzIYLmNlcmNsZXMuY29tbW9uLnYxLk1vbmV5EikKB2JhbGFuY2UYCiABKAsyGC5jZXJjbGVzLmNvbW1vbi52MS5Nb25leSJAChZHZXRUcmlhbEJhbGFuY2VSZXF1ZXN0EiYKBWFzX29mGAEgASgLMhcuY2VyY2xlcy5jb21tb24udjEuRGF0ZSLFAgoXR2V0VHJpYWxCYWxhbmNlUmVzcG9uc2USJgoFYXNfb2YYASABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlEhAKCGN1cnJlbmN5GAIgASgJEjQKCGFjY291bnRzGAMgAygLMiIuY2VyY2xlcy5sZW5kaW5nLnYxLkFjY291bnRCYWxhbmNlEiMKF3RvdGFsX2RlYml0X21pbm9yX3VuaXRzGAQgASgDQgIYARIkChh0b3RhbF9jcmVkaXRfbWlub3JfdW5pdHMYBSABKANCAhgBEhAKCGJhbGFuY2VkGAYgASgIEi0KC3RvdGFsX2RlYml0GAcgASgLMhguY2VyY2xlcy5jb21tb24udjEuTW9uZXkSLgoMdG90YWxfY3JlZGl0GAggASgLMhguY2VyY2xlcy5jb21tb24udjEuTW9uZXkigQIKGUxpc3RKb3VybmFsRW50cmllc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSDAoEbG9hbhgDIAEoCRINCgVwYXJ0eRgEIAEoCRIQCgRraW5kGAUgASgJQgIYARIqCglmcm9tX2RhdGUYBiABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlEigKB3RvX2RhdGUYByABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlEjgKCmVudHJ5X2tpbmQYCCABKA4yJC5jZXJjbGVzLmxlbmRpbmcudjEuSm91cm5hbEVudHJ5S2luZCJoChpMaXN0Sm91cm5hbEVudHJpZXNSZXNwb25zZRIxCgdlbnRyaWVzGAEgAygLMiAuY2VyY2xlcy5sZW5kaW5nLnYxLkpvdXJuYWxFbnRyeRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkqswMKEEpvdXJuYWxFbnRyeUtpbmQSIgoeSk9VUk5BTF9FTlRSWV9LSU5EX1VOU1BFQ0lGSUVEEAASKwonSk9VUk5BTF9FTlRSWV9LSU5EX0NBUElUQUxfQ09OVFJJQlVUSU9OEAESIwofSk9VUk5BTF9FTlRSWV9LSU5EX0RJU0JVUlNFTUVOVBACEiAKHEpPVVJOQUxfRU5UUllfS0lORF9SRVBBWU1FTlQQAxInCiNKT1VSTkFMX0VOVFJZX0tJTkRfSU5URVJFU1RfQUNDUlVBTBAEEiAKHEpPVVJOQUxfRU5UUllfS0lORF9XUklURV9PRkYQBRIfChtKT1VSTkFMX0VOVFJZX0tJTkRfUkVDT1ZFUlkQBhIlCiFKT1VSTkFMX0VOVFJZX0tJTkRfR1VBUkFOVEVFX0NBTEwQBxIoCiRKT1VSTkFMX0VOVFJZX0tJTkRfR1VBUkFOVEVFX1BBWU1FTlQQCBIpCiVKT1VSTkFMX0VOVFJZX0tJTkRfUkVQQVlNRU5UX1JFVkVSU0FMEAkSHwobSk9VUk5BTF9FTlRSWV9LSU5EX1JFVkVSU0FMEAoqqwEKC0FjY291bnRUeXBlEhwKGEFDQ09VTlRfVFlQRV9VTlNQRUNJRklFRBAAEhYKEkFDQ09VTlRfVFlQRV9BU1NFVBABEhoKFkFDQ09VTlRfVFlQRV9MSUFCSUxJVFkQAhIXChNBQ0NPVU5UX1RZUEVfRVFVSVRZEAMSFwoTQUNDT1VOVF9UWVBFX0lOQ09NRRAEEhgKFEFDQ09VTlRfVFlQRV9FWFBFTlNFEAViBnByb3RvMw", [file_cercles_common_v1_date, file_cercles_common_v1_money, file_google_api_field_behavior, file_google_protobuf_timestamp]);
 
 /**
  * Portfolio figures of one group of loans.
@@ -202,16 +204,18 @@ export type JournalLine = Message<"cercles.lending.v1.JournalLine"> & {
   accountName: string;
 
   /**
-   * Exactly one of debit and credit is positive.
+   * Deprecated: read debit (the same amount as a Money); still filled.
    *
-   * @generated from field: int64 debit_minor_units = 3;
+   * @generated from field: int64 debit_minor_units = 3 [deprecated = true];
+   * @deprecated
    */
   debitMinorUnits: bigint;
 
   /**
-   * See debit_minor_units.
+   * Deprecated: read credit (the same amount as a Money); still filled.
    *
-   * @generated from field: int64 credit_minor_units = 4;
+   * @generated from field: int64 credit_minor_units = 4 [deprecated = true];
+   * @deprecated
    */
   creditMinorUnits: bigint;
 
@@ -228,6 +232,21 @@ export type JournalLine = Message<"cercles.lending.v1.JournalLine"> & {
    * @generated from field: string party = 6;
    */
   party: string;
+
+  /**
+   * Exactly one of debit and credit is positive, the other zero. Replaces
+   * debit_minor_units.
+   *
+   * @generated from field: cercles.common.v1.Money debit = 7;
+   */
+  debit?: Money | undefined;
+
+  /**
+   * See debit. Replaces credit_minor_units.
+   *
+   * @generated from field: cercles.common.v1.Money credit = 8;
+   */
+  credit?: Money | undefined;
 };
 
 /**
@@ -423,23 +442,26 @@ export type AccountBalance = Message<"cercles.lending.v1.AccountBalance"> & {
   accountType: string;
 
   /**
-   * Sum of debits.
+   * Deprecated: read debit (the same amount as a Money); still filled.
    *
-   * @generated from field: int64 debit_minor_units = 4;
+   * @generated from field: int64 debit_minor_units = 4 [deprecated = true];
+   * @deprecated
    */
   debitMinorUnits: bigint;
 
   /**
-   * Sum of credits.
+   * Deprecated: read credit (the same amount as a Money); still filled.
    *
-   * @generated from field: int64 credit_minor_units = 5;
+   * @generated from field: int64 credit_minor_units = 5 [deprecated = true];
+   * @deprecated
    */
   creditMinorUnits: bigint;
 
   /**
-   * On the account's normal side.
+   * Deprecated: read balance (the same amount as a Money); still filled.
    *
-   * @generated from field: int64 balance_minor_units = 6;
+   * @generated from field: int64 balance_minor_units = 6 [deprecated = true];
+   * @deprecated
    */
   balanceMinorUnits: bigint;
 
@@ -449,6 +471,28 @@ export type AccountBalance = Message<"cercles.lending.v1.AccountBalance"> & {
    * @generated from field: cercles.lending.v1.AccountType type = 7;
    */
   type: AccountType;
+
+  /**
+   * Sum of debits. Replaces debit_minor_units.
+   *
+   * @generated from field: cercles.common.v1.Money debit = 8;
+   */
+  debit?: Money | undefined;
+
+  /**
+   * Sum of credits. Replaces credit_minor_units.
+   *
+   * @generated from field: cercles.common.v1.Money credit = 9;
+   */
+  credit?: Money | undefined;
+
+  /**
+   * On the account's normal side (may be negative). Replaces
+   * balance_minor_units.
+   *
+   * @generated from field: cercles.common.v1.Money balance = 10;
+   */
+  balance?: Money | undefined;
 };
 
 /**
@@ -507,16 +551,18 @@ export type GetTrialBalanceResponse = Message<"cercles.lending.v1.GetTrialBalanc
   accounts: AccountBalance[];
 
   /**
-   * Sum of all debits.
+   * Deprecated: read total_debit (the same amount as a Money); still filled.
    *
-   * @generated from field: int64 total_debit_minor_units = 4;
+   * @generated from field: int64 total_debit_minor_units = 4 [deprecated = true];
+   * @deprecated
    */
   totalDebitMinorUnits: bigint;
 
   /**
-   * Sum of all credits.
+   * Deprecated: read total_credit (the same amount as a Money); still filled.
    *
-   * @generated from field: int64 total_credit_minor_units = 5;
+   * @generated from field: int64 total_credit_minor_units = 5 [deprecated = true];
+   * @deprecated
    */
   totalCreditMinorUnits: bigint;
 
@@ -526,6 +572,20 @@ export type GetTrialBalanceResponse = Message<"cercles.lending.v1.GetTrialBalanc
    * @generated from field: bool balanced = 6;
    */
   balanced: boolean;
+
+  /**
+   * Sum of all debits. Replaces total_debit_minor_units.
+   *
+   * @generated from field: cercles.common.v1.Money total_debit = 7;
+   */
+  totalDebit?: Money | undefined;
+
+  /**
+   * Sum of all credits. Replaces total_credit_minor_units.
+   *
+   * @generated from field: cercles.common.v1.Money total_credit = 8;
+   */
+  totalCredit?: Money | undefined;
 };
 
 /**

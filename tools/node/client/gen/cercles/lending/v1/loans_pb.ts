@@ -275,7 +275,7 @@ export type Loan = Message<"cercles.lending.v1.Loan"> & {
   /**
    * The principal requested: positive, in the fund's currency, at least one
    * minor unit per instalment, and at most the applicant's stepped-loan ceiling
-   * (FundSettings.ladder_minor_units; above it: FAILED_PRECONDITION).
+   * (FundSettings.ladder; above it: FAILED_PRECONDITION).
    *
    * @generated from field: cercles.common.v1.Money amount = 7;
    */

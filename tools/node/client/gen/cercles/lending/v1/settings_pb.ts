@@ -1,6 +1,11 @@
 // Conventions (money, dates, "today", paging, idempotency, update masks,
 // text, enums): cercles/common/v1/conventions.proto. Specific to this file:
-// - Amounts are int64 *_minor_units of FundSettings.currency.
+// - Amounts are cercles.common.v1.Money of FundSettings.currency (an empty
+//   currency_code in a request means it; any other code is INVALID_ARGUMENT).
+//   The int64 *_minor_units fields they replace are deprecated and still
+//   filled: in UpdateFundSettings set either shape of an amount, or both equal
+//   (both set and different is INVALID_ARGUMENT naming both fields); 0 or an
+//   empty ladder in the old shape counts as unset.
 // - UpdateFundSettings takes the whole settings (no update_mask): read them,
 //   change what you need, write them back; every field is checked.
 
@@ -10,6 +15,8 @@
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Money } from "../../common/v1/money_pb.js";
+import { file_cercles_common_v1_money } from "../../common/v1/money_pb.js";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
@@ -19,7 +26,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cercles/lending/v1/settings.proto.
  */
 export const file_cercles_lending_v1_settings: GenFile = /*@__PURE__*/
-  fileDesc("CiFjZXJjbGVzL2xlbmRpbmcvdjEvc2V0dGluZ3MucHJvdG8SEmNlcmNsZXMubGVuZGluZy52MSJOCg1Wb3RlVGhyZXNob2xkEhEKCW51bWVyYXRvchgBIAEoBRITCgtkZW5vbWluYXRvchgCIAEoBRIVCg1zdHJpY3RseV9tb3JlGAMgASgIIj0KCVRlcm1SYW5nZRIXCg9taW5faW5zdGFsbWVudHMYASABKAUSFwoPbWF4X2luc3RhbG1lbnRzGAIgASgFIlkKDkFycmVhcnNCdWNrZXRzEhYKDmZpcnN0X21heF9kYXlzGAEgASgFEhcKD3NlY29uZF9tYXhfZGF5cxgCIAEoBRIWCg50aGlyZF9tYXhfZGF5cxgDIAEoBSLfBwoMRnVuZFNldHRpbmdzEhAKCGN1cnJlbmN5GAEgASgJEicKH2d1YXJhbnRlZV90aHJlc2hvbGRfbWlub3JfdW5pdHMYAiABKAMSGgoSbGFkZGVyX21pbm9yX3VuaXRzGAMgAygDEh4KFm9uX3RpbWVfdG9sZXJhbmNlX2RheXMYBCABKAUSNgoLdm90ZV9xdW9ydW0YBSABKAsyIS5jZXJjbGVzLmxlbmRpbmcudjEuVm90ZVRocmVzaG9sZBI4Cg12b3RlX2FwcHJvdmFsGAYgASgLMiEuY2VyY2xlcy5sZW5kaW5nLnYxLlZvdGVUaHJlc2hvbGQSGwoTbWluX2FubnVhbF9yYXRlX2JwcxgHIAEoBRIbChNtYXhfYW5udWFsX3JhdGVfYnBzGAggASgFEjMKDHdlZWtseV90ZXJtcxgJIAEoCzIdLmNlcmNsZXMubGVuZGluZy52MS5UZXJtUmFuZ2USPAoVZXZlcnlfdHdvX3dlZWtzX3Rlcm1zGAogASgLMh0uY2VyY2xlcy5sZW5kaW5nLnYxLlRlcm1SYW5nZRI0Cg1tb250aGx5X3Rlcm1zGAsgASgLMh0uY2VyY2xlcy5sZW5kaW5nLnYxLlRlcm1SYW5nZRI7Cg9hcnJlYXJzX2J1Y2tldHMYDCABKAsyIi5jZXJjbGVzLmxlbmRpbmcudjEuQXJyZWFyc0J1Y2tldHMSJAocZ3VhcmFudGVlX2NhbGxfZGF5c19wYXN0X2R1ZRgNIAEoBRIfChd3cml0ZV9vZmZfZGF5c19wYXN0X2R1ZRgOIAEoBRIlCh1zZXJpb3VzX2FycmVhcnNfZGF5c19wYXN0X2R1ZRgPIAEoBRIvCidjaXJjbGVfaW5fc2VyaW91c19hcnJlYXJzX21heV9ndWFyYW50ZWUYECABKAgSOwoPcHJlcGF5bWVudF9ydWxlGBEgASgOMiIuY2VyY2xlcy5sZW5kaW5nLnYxLlByZXBheW1lbnRSdWxlEiMKG21heF9hY3RpdmVfbG9hbnNfcGVyX3BlcnNvbhgSIAEoBRI/ChFjaXJjbGVfZ3VhcmFudG9ycxgTIAEoDjIkLmNlcmNsZXMubGVuZGluZy52MS5DaXJjbGVHdWFyYW50b3JzEi4KJmRlZmF1bHRfZ3JhY2Vfb25fcHJpbmNpcGFsX2luc3RhbG1lbnRzGBQgASgFEi0KJWRlZmF1bHRfZ3JhY2Vfb25faW50ZXJlc3RfaW5zdGFsbWVudHMYFSABKAUSJQodYXJyZWFyc190b2xlcmFuY2VfbWlub3JfdW5pdHMYFiABKAMiQgoLRmllbGRDaGFuZ2USDQoFZmllbGQYASABKAkSEQoJb2xkX3ZhbHVlGAIgASgJEhEKCW5ld192YWx1ZRgDIAEoCSKWAQoSRnVuZFNldHRpbmdzQ2hhbmdlEjAKB2NoYW5nZXMYASADKAsyHy5jZXJjbGVzLmxlbmRpbmcudjEuRmllbGRDaGFuZ2USDQoFYWN0b3IYAiABKAkSDgoGcmVhc29uGAMgASgJEi8KC2NoYW5nZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIYChZHZXRGdW5kU2V0dGluZ3NSZXF1ZXN0Ik0KF0dldEZ1bmRTZXR0aW5nc1Jlc3BvbnNlEjIKCHNldHRpbmdzGAEgASgLMiAuY2VyY2xlcy5sZW5kaW5nLnYxLkZ1bmRTZXR0aW5ncyKCAQoZVXBkYXRlRnVuZFNldHRpbmdzUmVxdWVzdBIXCgpyZXF1ZXN0X2lkGAEgASgJQgPgQQISNwoIc2V0dGluZ3MYAiABKAsyIC5jZXJjbGVzLmxlbmRpbmcudjEuRnVuZFNldHRpbmdzQgPgQQISEwoGcmVhc29uGAMgASgJQgPgQQIiiAEKGlVwZGF0ZUZ1bmRTZXR0aW5nc1Jlc3BvbnNlEjIKCHNldHRpbmdzGAEgASgLMiAuY2VyY2xlcy5sZW5kaW5nLnYxLkZ1bmRTZXR0aW5ncxI2CgZjaGFuZ2UYAiABKAsyJi5jZXJjbGVzLmxlbmRpbmcudjEuRnVuZFNldHRpbmdzQ2hhbmdlIkcKHkxpc3RGdW5kU2V0dGluZ3NDaGFuZ2VzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJzCh9MaXN0RnVuZFNldHRpbmdzQ2hhbmdlc1Jlc3BvbnNlEjcKB2NoYW5nZXMYASADKAsyJi5jZXJjbGVzLmxlbmRpbmcudjEuRnVuZFNldHRpbmdzQ2hhbmdlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSqBAQoOUHJlcGF5bWVudFJ1bGUSHwobUFJFUEFZTUVOVF9SVUxFX1VOU1BFQ0lGSUVEEAASKAokUFJFUEFZTUVOVF9SVUxFX1BBWV9ORVhUX0lOU1RBTE1FTlRTEAESJAogUFJFUEFZTUVOVF9SVUxFX1JFRFVDRV9QUklOQ0lQQUwQAiqBAQoQQ2lyY2xlR3VhcmFudG9ycxIhCh1DSVJDTEVfR1VBUkFOVE9SU19VTlNQRUNJRklFRBAAEiIKHkNJUkNMRV9HVUFSQU5UT1JTX1dIT0xFX0NJUkNMRRABEiYKIkNJUkNMRV9HVUFSQU5UT1JTX0VYQ0VQVF9OT19WT1RFUlMQAmIGcHJvdG8z", [file_google_api_field_behavior, file_google_protobuf_timestamp]);
+  fileDesc("CiFjZXJjbGVzL2xlbmRpbmcvdjEvc2V0dGluZ3MucHJvdG8SEmNlcmNsZXMubGVuZGluZy52MSJOCg1Wb3RlVGhyZXNob2xkEhEKCW51bWVyYXRvchgBIAEoBRITCgtkZW5vbWluYXRvchgCIAEoBRIVCg1zdHJpY3RseV9tb3JlGAMgASgIIj0KCVRlcm1SYW5nZRIXCg9taW5faW5zdGFsbWVudHMYASABKAUSFwoPbWF4X2luc3RhbG1lbnRzGAIgASgFIlkKDkFycmVhcnNCdWNrZXRzEhYKDmZpcnN0X21heF9kYXlzGAEgASgFEhcKD3NlY29uZF9tYXhfZGF5cxgCIAEoBRIWCg50aGlyZF9tYXhfZGF5cxgDIAEoBSKBCQoMRnVuZFNldHRpbmdzEhAKCGN1cnJlbmN5GAEgASgJEisKH2d1YXJhbnRlZV90aHJlc2hvbGRfbWlub3JfdW5pdHMYAiABKANCAhgBEh4KEmxhZGRlcl9taW5vcl91bml0cxgDIAMoA0ICGAESHgoWb25fdGltZV90b2xlcmFuY2VfZGF5cxgEIAEoBRI2Cgt2b3RlX3F1b3J1bRgFIAEoCzIhLmNlcmNsZXMubGVuZGluZy52MS5Wb3RlVGhyZXNob2xkEjgKDXZvdGVfYXBwcm92YWwYBiABKAsyIS5jZXJjbGVzLmxlbmRpbmcudjEuVm90ZVRocmVzaG9sZBIbChNtaW5fYW5udWFsX3JhdGVfYnBzGAcgASgFEhsKE21heF9hbm51YWxfcmF0ZV9icHMYCCABKAUSMwoMd2Vla2x5X3Rlcm1zGAkgASgLMh0uY2VyY2xlcy5sZW5kaW5nLnYxLlRlcm1SYW5nZRI8ChVldmVyeV90d29fd2Vla3NfdGVybXMYCiABKAsyHS5jZXJjbGVzLmxlbmRpbmcudjEuVGVybVJhbmdlEjQKDW1vbnRobHlfdGVybXMYCyABKAsyHS5jZXJjbGVzLmxlbmRpbmcudjEuVGVybVJhbmdlEjsKD2FycmVhcnNfYnVja2V0cxgMIAEoCzIiLmNlcmNsZXMubGVuZGluZy52MS5BcnJlYXJzQnVja2V0cxIkChxndWFyYW50ZWVfY2FsbF9kYXlzX3Bhc3RfZHVlGA0gASgFEh8KF3dyaXRlX29mZl9kYXlzX3Bhc3RfZHVlGA4gASgFEiUKHXNlcmlvdXNfYXJyZWFyc19kYXlzX3Bhc3RfZHVlGA8gASgFEi8KJ2NpcmNsZV9pbl9zZXJpb3VzX2FycmVhcnNfbWF5X2d1YXJhbnRlZRgQIAEoCBI7Cg9wcmVwYXltZW50X3J1bGUYESABKA4yIi5jZXJjbGVzLmxlbmRpbmcudjEuUHJlcGF5bWVudFJ1bGUSIwobbWF4X2FjdGl2ZV9sb2Fuc19wZXJfcGVyc29uGBIgASgFEj8KEWNpcmNsZV9ndWFyYW50b3JzGBMgASgOMiQuY2VyY2xlcy5sZW5kaW5nLnYxLkNpcmNsZUd1YXJhbnRvcnMSLgomZGVmYXVsdF9ncmFjZV9vbl9wcmluY2lwYWxfaW5zdGFsbWVudHMYFCABKAUSLQolZGVmYXVsdF9ncmFjZV9vbl9pbnRlcmVzdF9pbnN0YWxtZW50cxgVIAEoBRIpCh1hcnJlYXJzX3RvbGVyYW5jZV9taW5vcl91bml0cxgWIAEoA0ICGAESNQoTZ3VhcmFudGVlX3RocmVzaG9sZBgXIAEoCzIYLmNlcmNsZXMuY29tbW9uLnYxLk1vbmV5EigKBmxhZGRlchgYIAMoCzIYLmNlcmNsZXMuY29tbW9uLnYxLk1vbmV5EjMKEWFycmVhcnNfdG9sZXJhbmNlGBkgASgLMhguY2VyY2xlcy5jb21tb24udjEuTW9uZXkiQgoLRmllbGRDaGFuZ2USDQoFZmllbGQYASABKAkSEQoJb2xkX3ZhbHVlGAIgASgJEhEKCW5ld192YWx1ZRgDIAEoCSKWAQoSRnVuZFNldHRpbmdzQ2hhbmdlEjAKB2NoYW5nZXMYASADKAsyHy5jZXJjbGVzLmxlbmRpbmcudjEuRmllbGRDaGFuZ2USDQoFYWN0b3IYAiABKAkSDgoGcmVhc29uGAMgASgJEi8KC2NoYW5nZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIYChZHZXRGdW5kU2V0dGluZ3NSZXF1ZXN0Ik0KF0dldEZ1bmRTZXR0aW5nc1Jlc3BvbnNlEjIKCHNldHRpbmdzGAEgASgLMiAuY2VyY2xlcy5sZW5kaW5nLnYxLkZ1bmRTZXR0aW5ncyKCAQoZVXBkYXRlRnVuZFNldHRpbmdzUmVxdWVzdBIXCgpyZXF1ZXN0X2lkGAEgASgJQgPgQQISNwoIc2V0dGluZ3MYAiABKAsyIC5jZXJjbGVzLmxlbmRpbmcudjEuRnVuZFNldHRpbmdzQgPgQQISEwoGcmVhc29uGAMgASgJQgPgQQIiiAEKGlVwZGF0ZUZ1bmRTZXR0aW5nc1Jlc3BvbnNlEjIKCHNldHRpbmdzGAEgASgLMiAuY2VyY2xlcy5sZW5kaW5nLnYxLkZ1bmRTZXR0aW5ncxI2CgZjaGFuZ2UYAiABKAsyJi5jZXJjbGVzLmxlbmRpbmcudjEuRnVuZFNldHRpbmdzQ2hhbmdlIkcKHkxpc3RGdW5kU2V0dGluZ3NDaGFuZ2VzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJzCh9MaXN0RnVuZFNldHRpbmdzQ2hhbmdlc1Jlc3BvbnNlEjcKB2NoYW5nZXMYASADKAsyJi5jZXJjbGVzLmxlbmRpbmcudjEuRnVuZFNldHRpbmdzQ2hhbmdlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSqBAQoOUHJlcGF5bWVudFJ1bGUSHwobUFJFUEFZTUVOVF9SVUxFX1VOU1BFQ0lGSUVEEAASKAokUFJFUEFZTUVOVF9SVUxFX1BBWV9ORVhUX0lOU1RBTE1FTlRTEAESJAogUFJFUEFZTUVOVF9SVUxFX1JFRFVDRV9QUklOQ0lQQUwQAiqBAQoQQ2lyY2xlR3VhcmFudG9ycxIhCh1DSVJDTEVfR1VBUkFOVE9SU19VTlNQRUNJRklFRBAAEiIKHkNJUkNMRV9HVUFSQU5UT1JTX1dIT0xFX0NJUkNMRRABEiYKIkNJUkNMRV9HVUFSQU5UT1JTX0VYQ0VQVF9OT19WT1RFUlMQAmIGcHJvdG8z", [file_cercles_common_v1_money, file_google_api_field_behavior, file_google_protobuf_timestamp]);
 
 /**
  * A share a vote must reach: "more than 1/2", "at least 2/3".
@@ -136,22 +143,20 @@ export type FundSettings = Message<"cercles.lending.v1.FundSettings"> & {
   currency: string;
 
   /**
-   * Loans up to this amount carry the circle's guarantee, larger ones the
-   * borrower's alone: 1 to 1000000000 minor units (default 200000).
+   * Deprecated: read guarantee_threshold (the same amount as a Money); still
+   * filled, still accepted (see the file's header).
    *
-   * @generated from field: int64 guarantee_threshold_minor_units = 2;
+   * @generated from field: int64 guarantee_threshold_minor_units = 2 [deprecated = true];
+   * @deprecated
    */
   guaranteeThresholdMinorUnits: bigint;
 
   /**
-   * Stepped loans: rung k (from 0) is the largest loan an applicant may request
-   * when k of their earlier loans were repaid on time (see
-   * on_time_tolerance_days); beyond the last rung, the last. At least one rung,
-   * each positive and larger than the one before, the last at most 1000000000
-   * minor units (default 50000, 100000, 200000, 500000). A request above the
-   * applicant's ceiling is refused (FAILED_PRECONDITION).
+   * Deprecated: read ladder (the same rungs as Money); still filled, still
+   * accepted (see the file's header).
    *
-   * @generated from field: repeated int64 ladder_minor_units = 3;
+   * @generated from field: repeated int64 ladder_minor_units = 3 [deprecated = true];
+   * @deprecated
    */
   ladderMinorUnits: bigint[];
 
@@ -305,15 +310,49 @@ export type FundSettings = Message<"cercles.lending.v1.FundSettings"> & {
   defaultGraceOnInterestInstalments: number;
 
   /**
-   * Arrears tolerance, in minor units: an instalment whose unpaid amount is below
-   * it is not counted late (days past due, arrears buckets, PAR30, the portfolio
-   * report, and Loan.next_unpaid_due_date passes over it); unpaid by this amount
-   * or more, it is. 0 to 10000 (0 by default: every instalment not paid in full
-   * is late).
+   * Deprecated: read arrears_tolerance (the same amount as a Money); still
+   * filled, still accepted (see the file's header).
    *
-   * @generated from field: int64 arrears_tolerance_minor_units = 22;
+   * @generated from field: int64 arrears_tolerance_minor_units = 22 [deprecated = true];
+   * @deprecated
    */
   arrearsToleranceMinorUnits: bigint;
+
+  /**
+   * Loans up to this amount carry the circle's guarantee, larger ones the
+   * borrower's alone: 1 to 1000000000 minor units (default 200000), in
+   * FundSettings.currency. Replaces guarantee_threshold_minor_units: a request
+   * sets either, or both equal.
+   *
+   * @generated from field: cercles.common.v1.Money guarantee_threshold = 23;
+   */
+  guaranteeThreshold?: Money | undefined;
+
+  /**
+   * Stepped loans: rung k (from 0) is the largest loan an applicant may request
+   * when k of their earlier loans were repaid on time (see
+   * on_time_tolerance_days); beyond the last rung, the last. At least one rung,
+   * each positive and larger than the one before, the last at most 1000000000
+   * minor units (default 50000, 100000, 200000, 500000), in
+   * FundSettings.currency. A request above the applicant's ceiling is refused
+   * (FAILED_PRECONDITION). Replaces ladder_minor_units: a request sets either,
+   * or both with the same rungs.
+   *
+   * @generated from field: repeated cercles.common.v1.Money ladder = 24;
+   */
+  ladder: Money[];
+
+  /**
+   * Arrears tolerance: an instalment whose unpaid amount is below it is not
+   * counted late (days past due, arrears buckets, PAR30, the portfolio report,
+   * and Loan.next_unpaid_due_date passes over it); unpaid by this amount or
+   * more, it is. 0 to 10000 minor units (0 by default: every instalment not
+   * paid in full is late), in FundSettings.currency. Replaces
+   * arrears_tolerance_minor_units: a request sets either, or both equal.
+   *
+   * @generated from field: cercles.common.v1.Money arrears_tolerance = 25;
+   */
+  arrearsTolerance?: Money | undefined;
 };
 
 /**
@@ -331,6 +370,7 @@ export const FundSettingsSchema: GenMessage<FundSettings> = /*@__PURE__*/
 export type FieldChange = Message<"cercles.lending.v1.FieldChange"> & {
   /**
    * "guarantee_threshold_minor_units", "arrears_buckets.first_max_days"...
+   * (amounts keep the names of their int64 fields here, as recorded).
    *
    * @generated from field: string field = 1;
    */
