@@ -88,6 +88,20 @@ class LendingService final : public cercles::lending::v1::LendingService::Callba
                                          const v1::WriteOffLoanRequest* request,
                                          v1::WriteOffLoanResponse* response) override;
 
+  // ---- reschedule_service.cc: rescheduling with maker-checker
+  grpc::ServerUnaryReactor* RequestReschedule(grpc::CallbackServerContext* context,
+                                              const v1::RequestRescheduleRequest* request,
+                                              v1::RequestRescheduleResponse* response) override;
+  grpc::ServerUnaryReactor* ApproveReschedule(grpc::CallbackServerContext* context,
+                                              const v1::ApproveRescheduleRequest* request,
+                                              v1::ApproveRescheduleResponse* response) override;
+  grpc::ServerUnaryReactor* RejectReschedule(grpc::CallbackServerContext* context,
+                                             const v1::RejectRescheduleRequest* request,
+                                             v1::RejectRescheduleResponse* response) override;
+  grpc::ServerUnaryReactor* ListReschedules(grpc::CallbackServerContext* context,
+                                            const v1::ListReschedulesRequest* request,
+                                            v1::ListReschedulesResponse* response) override;
+
   // ---- collections_service.cc: a circle's meeting, from the sheet to the receipts
   grpc::ServerUnaryReactor* GetCollectionSheet(grpc::CallbackServerContext* context,
                                                const v1::GetCollectionSheetRequest* request,

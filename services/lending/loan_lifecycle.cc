@@ -326,6 +326,29 @@ absl::Status CheckTransition(LoanState from, LoanState to) {
 
 // ---- A new request ----
 
+absl::Status CheckInstalmentTerms(const FundSettings& settings, Frequency frequency,
+                                  int32_t instalment_count, int32_t grace_on_principal,
+                                  int32_t grace_on_interest) {
+  const TermRange& terms = TermRangeFor(settings, frequency);
+  if (instalment_count < terms.min_instalments || instalment_count > terms.max_instalments) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "instalment_count must lie in ", terms.min_instalments, "..", terms.max_instalments,
+        " for ", FrequencyName(frequency), " repayments, got ", instalment_count));
+  }
+  for (const auto& [field, grace] :
+       {std::pair{"grace_on_principal_instalments", grace_on_principal},
+        std::pair{"grace_on_interest_instalments", grace_on_interest}}) {
+    const int32_t most = std::min(kMaxGraceInstalments, instalment_count - 1);
+    if (grace < 0 || grace > most) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, " must lie in 0..", most, " (at most ", kMaxGraceInstalments,
+                       " and fewer than instalment_count ", instalment_count,
+                       ": at least one instalment repays the principal), got ", grace));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateLoanRequest(const LoanRequest& request, int64_t ceiling_cents,
                                  const FundSettings& settings) {
   if (request.amount_cents <= 0) {
@@ -345,29 +368,16 @@ absl::Status ValidateLoanRequest(const LoanRequest& request, int64_t ceiling_cen
     return s;
   }
   if (absl::Status s = ValidateDocumentReference(request.document_reference); !s.ok()) return s;
-  const TermRange& terms = TermRangeFor(settings, request.frequency);
-  if (request.instalment_count < terms.min_instalments ||
-      request.instalment_count > terms.max_instalments) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "instalment_count must lie in ", terms.min_instalments, "..", terms.max_instalments,
-        " for ", FrequencyName(request.frequency), " repayments, got ", request.instalment_count));
-  }
   if (request.annual_rate_bps < settings.min_annual_rate_bps ||
       request.annual_rate_bps > settings.max_annual_rate_bps) {
     return absl::InvalidArgumentError(
         absl::StrCat("annual_rate_bps must lie in ", settings.min_annual_rate_bps, "..",
                      settings.max_annual_rate_bps, ", got ", request.annual_rate_bps));
   }
-  for (const auto& [field, grace] :
-       {std::pair{"grace_on_principal_instalments", request.grace_on_principal},
-        std::pair{"grace_on_interest_instalments", request.grace_on_interest}}) {
-    const int32_t most = std::min(kMaxGraceInstalments, request.instalment_count - 1);
-    if (grace < 0 || grace > most) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, " must lie in 0..", most, " (at most ", kMaxGraceInstalments,
-                       " and fewer than instalment_count ", request.instalment_count,
-                       ": at least one instalment repays the principal), got ", grace));
-    }
+  if (absl::Status s = CheckInstalmentTerms(settings, request.frequency, request.instalment_count,
+                                            request.grace_on_principal, request.grace_on_interest);
+      !s.ok()) {
+    return s;
   }
   if (request.amount_cents > ceiling_cents) {
     return absl::FailedPreconditionError(

@@ -93,6 +93,14 @@ struct LoanRequest {
 ScheduleTerms ScheduleTermsOf(const LoanRequest& request, absl::CivilDay first_due,
                               InterestMethod method);
 
+// INVALID_ARGUMENT naming the field and the rule unless `instalment_count` lies within
+// the fund's terms for `frequency` and each grace (grace_on_principal_instalments,
+// grace_on_interest_instalments) in 0..min(kMaxGraceInstalments, instalment_count - 1):
+// the terms of a request (ValidateLoanRequest) and of a reschedule.
+absl::Status CheckInstalmentTerms(const FundSettings& settings, Frequency frequency,
+                                  int32_t instalment_count, int32_t grace_on_principal,
+                                  int32_t grace_on_interest);
+
 // INVALID_ARGUMENT naming the field and the rule: a positive amount; a purpose of 1..500
 // and a business-plan summary of 1..5000 characters (UTF-8 code points), not blank; a
 // document reference, when present, of at most 500 characters, either http(s)://host... or

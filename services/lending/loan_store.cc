@@ -362,13 +362,13 @@ absl::Status DeleteGuarantor(storage::Transaction& tx, int64_t loan_id,
   return absl::OkStatus();
 }
 
-absl::StatusOr<LoanPosition> LoadPosition(storage::Transaction& tx, int64_t loan_id) {
-  CERCLES_ASSIGN_OR_RETURN(
-      storage::Rows rows,
-      tx.Query("SELECT number, due_date, principal_cents, interest_cents, principal_paid_cents, "
-               "interest_paid_cents, cleared_on FROM loan_instalments WHERE loan_id = ? "
-               "ORDER BY number",
-               {loan_id}));
+namespace {
+
+// The instalment rows of `sql` (number, due_date, principal_cents, interest_cents,
+// principal_paid_cents, interest_paid_cents, cleared_on), in number order.
+absl::StatusOr<LoanPosition> QueryPosition(storage::Transaction& tx, const std::string& sql,
+                                           int64_t key, int64_t loan_id) {
+  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, tx.Query(sql, {key}));
   LoanPosition position;
   position.reserve(rows.size());
   for (const storage::Row& row : rows) {
@@ -388,6 +388,57 @@ absl::StatusOr<LoanPosition> LoadPosition(storage::Transaction& tx, int64_t loan
     position.push_back(p);
   }
   return position;
+}
+
+constexpr char kPositionColumns[] =
+    "number, due_date, principal_cents, interest_cents, principal_paid_cents, "
+    "interest_paid_cents, cleared_on";
+
+}  // namespace
+
+absl::StatusOr<LoanPosition> LoadPosition(storage::Transaction& tx, int64_t loan_id) {
+  return QueryPosition(tx,
+                       absl::StrCat("SELECT ", kPositionColumns,
+                                    " FROM loan_instalments WHERE loan_id = ? ORDER BY number"),
+                       loan_id, loan_id);
+}
+
+absl::Status SaveReplacedSchedule(storage::Transaction& tx, int64_t loan_id,
+                                  int64_t reschedule_id) {
+  return tx
+      .Exec(absl::StrCat("INSERT INTO loan_schedule_history (reschedule_id, ", kPositionColumns,
+                         ", balance_after_cents) SELECT ?, ", kPositionColumns,
+                         ", balance_after_cents FROM loan_instalments WHERE loan_id = ?"),
+            {reschedule_id, loan_id})
+      .status();
+}
+
+absl::StatusOr<LoanPosition> LoadReplacedSchedule(storage::Transaction& tx, int64_t loan_id,
+                                                  int64_t reschedule_id) {
+  return QueryPosition(
+      tx,
+      absl::StrCat("SELECT ", kPositionColumns,
+                   " FROM loan_schedule_history WHERE reschedule_id = ? ORDER BY number"),
+      reschedule_id, loan_id);
+}
+
+absl::Status DropInstalmentsAfter(storage::Transaction& tx, int64_t loan_id, int32_t kept) {
+  return tx
+      .Exec("DELETE FROM loan_instalments WHERE loan_id = ? AND number > ?",
+            {loan_id, static_cast<int64_t>(kept)})
+      .status();
+}
+
+absl::Status UpdateLoanTerms(storage::Transaction& tx, const LoanRecord& loan) {
+  return tx
+      .Exec(
+          "UPDATE loans SET instalment_count = ?, frequency = ?, grace_on_principal = ?, "
+          "grace_on_interest = ? WHERE id = ?",
+          {static_cast<int64_t>(loan.request.instalment_count),
+           FrequencyName(loan.request.frequency),
+           static_cast<int64_t>(loan.request.grace_on_principal),
+           static_cast<int64_t>(loan.request.grace_on_interest), loan.id})
+      .status();
 }
 
 absl::Status InsertSchedule(storage::Transaction& tx, int64_t loan_id, const Schedule& schedule) {

@@ -89,7 +89,16 @@ absl::Status DeleteGuarantor(storage::Transaction& tx, int64_t loan_id,
 
 // The instalments of a disbursed loan with what has been paid (empty before).
 absl::StatusOr<LoanPosition> LoadPosition(storage::Transaction& tx, int64_t loan_id);
-// Stores a new schedule (at disbursement).
+// A reschedule (reschedule.h): copies the loan's instalments, as they stand, into
+// loan_schedule_history under the reschedule's id; reads such a copy back.
+absl::Status SaveReplacedSchedule(storage::Transaction& tx, int64_t loan_id, int64_t reschedule_id);
+absl::StatusOr<LoanPosition> LoadReplacedSchedule(storage::Transaction& tx, int64_t loan_id,
+                                                  int64_t reschedule_id);
+// Deletes the loan's instalments numbered after `kept` (a reschedule replaces them).
+absl::Status DropInstalmentsAfter(storage::Transaction& tx, int64_t loan_id, int32_t kept);
+// Writes the loan's instalment count, frequency and graces (a reschedule's terms).
+absl::Status UpdateLoanTerms(storage::Transaction& tx, const LoanRecord& loan);
+// Stores a new schedule (at disbursement, or a reschedule's new instalments).
 absl::Status InsertSchedule(storage::Transaction& tx, int64_t loan_id, const Schedule& schedule);
 // Writes back the paid amounts and cleared dates of the instalments in `numbers`
 // (the ones an allocation touched), and for those also in `revised` their scheduled

@@ -23,15 +23,14 @@
 #include "services/lending/loan_events.h"
 #include "services/lending/loan_mapping.h"
 #include "services/lending/loan_store.h"
+#include "services/lending/reschedule_store.h"
 #include "services/lending/servicing_rules.h"
 #include "services/lending/servicing_store.h"
 #include "services/lending/servicing_writes.h"
 #include "services/lending/settings_store.h"
 
 namespace cercles::lending {
-namespace {
 
-// What the servicing rules read of the loan.
 ServicedLoan Serviced(const LoanRecord& loan) {
   return ServicedLoan{loan.name(),
                       loan.state,
@@ -40,6 +39,14 @@ ServicedLoan Serviced(const LoanRecord& loan) {
                       loan.outstanding_principal_cents,
                       loan.guarantee_called_cents};
 }
+
+void SetOutstanding(const LoanPosition& position, LoanRecord& loan) {
+  const OutstandingAmounts owed = Outstanding(position);
+  loan.outstanding_principal_cents = owed.principal_cents;
+  loan.outstanding_interest_cents = owed.interest_cents;
+}
+
+namespace {
 
 // The instalments an allocation changes: paid amounts (lines) or scheduled ones
 // (revisions), each once.
@@ -65,12 +72,6 @@ std::vector<int32_t> Touched(const Allocation& allocation) {
   std::sort(numbers.begin(), numbers.end());
   numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
   return numbers;
-}
-
-void SetOutstanding(const LoanPosition& position, LoanRecord& loan) {
-  const OutstandingAmounts owed = Outstanding(position);
-  loan.outstanding_principal_cents = owed.principal_cents;
-  loan.outstanding_interest_cents = owed.interest_cents;
 }
 
 // A collection line's own checks (LineScope); nothing for a single write.
@@ -169,6 +170,7 @@ absl::Status ReverseRepaymentIn(const LendingContext& context, storage::Transact
   CERCLES_ASSIGN_OR_RETURN(std::optional<int64_t> latest, LatestLiveRepaymentId(tx, loan.id));
   CERCLES_RETURN_IF_ERROR(CheckReversible(
       Serviced(loan), {repayment.id, repayment.name(), repayment.reversal_entry_id}, latest));
+  CERCLES_RETURN_IF_ERROR(CheckNotRescheduledSince(tx, loan.id, repayment.id, repayment.name()));
   CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
   CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, loan.id));
   CERCLES_RETURN_IF_ERROR(ReverseAllocation(repayment.allocation, &position));

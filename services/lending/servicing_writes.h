@@ -17,8 +17,15 @@
 #include "common/auth/auth.h"
 #include "common/storage/database.h"
 #include "services/lending/context.h"
+#include "services/lending/loan_store.h"
+#include "services/lending/servicing_rules.h"
 
 namespace cercles::lending {
+
+// What the servicing rules (servicing_rules.h) read of the loan.
+ServicedLoan Serviced(const LoanRecord& loan);
+// Sets the loan's outstanding principal and interest from its position.
+void SetOutstanding(const LoanPosition& position, LoanRecord& loan);
 
 // A repayment's or a collection line's reference: up to this many characters.
 inline constexpr size_t kMaxReferenceChars = 120;

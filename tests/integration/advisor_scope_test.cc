@@ -684,6 +684,32 @@ std::vector<Row> AdvisorScopeTest::Rows() {
         MakeRow(kRefused, "B's loan", l, &lv1::LendingService::Stub::WithdrawLoan, withdraw));
   }
   {
+    lv1::RequestRescheduleRequest request;
+    request.set_request_id("scope-reschedule");
+    request.set_loan(loan_b_);
+    request.mutable_reschedule()->set_instalment_count(6);
+    request.mutable_reschedule()->set_frequency(lv1::REPAYMENT_FREQUENCY_MONTHLY);
+    *request.mutable_reschedule()->mutable_first_due_date() = ToDate(FundToday() + 30);
+    request.mutable_reschedule()->set_reason("Saison creuse");
+    rows.push_back(
+        MakeRow(kRefused, "B's loan", l, &lv1::LendingService::Stub::RequestReschedule, request));
+    lv1::ApproveRescheduleRequest approve;
+    approve.set_request_id("scope-reschedule-approve");
+    approve.set_reschedule(loan_b_ + "/reschedules/1");
+    rows.push_back(
+        MakeRow(kRefused, "B's loan", l, &lv1::LendingService::Stub::ApproveReschedule, approve));
+    lv1::RejectRescheduleRequest reject;
+    reject.set_request_id("scope-reschedule-reject");
+    reject.set_reschedule(loan_b_ + "/reschedules/1");
+    reject.set_reason("non");
+    rows.push_back(
+        MakeRow(kRefused, "B's loan", l, &lv1::LendingService::Stub::RejectReschedule, reject));
+    lv1::ListReschedulesRequest list;
+    list.set_loan(loan_b_);
+    rows.push_back(
+        MakeRow(kRefused, "B's loan", l, &lv1::LendingService::Stub::ListReschedules, list));
+  }
+  {
     lv1::GetLoanScheduleRequest r;
     r.set_loan(loan_b_);
     rows.push_back(

@@ -226,6 +226,26 @@ TEST_P(LendingCliTest, ALoanFromRequestToWriteOff) {
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("request id disburse-1 was already done"));
 
+  // A reschedule: Bob asks, may not decide himself, the admin rejects it (the loan is
+  // unchanged).
+  const std::string first_due = absl::FormatCivilTime(FundToday() + 10);
+  r = Bob({"lending", "loans", "reschedule", "request", loan, "--instalments", "6", "--frequency",
+           "monthly", "--first-due-date", first_due, "--reason", "Saison creuse"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string reschedule = absl::StrCat(loan, "/reschedules/1");
+  EXPECT_THAT(r.out, HasSubstr(reschedule));
+  EXPECT_THAT(r.out, HasSubstr("pending"));
+  r = Bob({"lending", "loans", "reschedule", "approve", reschedule});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("cerclesctl: PERMISSION_DENIED: "));
+  r = Admin({"lending", "loans", "reschedule", "reject", reschedule, "--reason",
+             "Attendre la rencontre du cercle"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("rejected"));
+  r = Bob({"lending", "loans", "reschedule", "list", loan});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("rejected"));
+
   r = Bob({"lending", "loans", "repay", loan, "--amount", "90", "--received-on", "2025-02-02",
            "--reference", "virement 1"});
   ASSERT_EQ(r.code, 0) << r.err;

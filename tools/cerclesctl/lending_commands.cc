@@ -469,7 +469,8 @@ std::vector<Verb> LendingVerbs() {
                    0,
                    0,
                    ListSettingsChanges});
-  for (auto group : {LoanVerbs(), CollectionVerbs(), BooksVerbs(), FinancingVerbs()}) {
+  for (auto group :
+       {LoanVerbs(), RescheduleVerbs(), CollectionVerbs(), BooksVerbs(), FinancingVerbs()}) {
     for (Verb& verb : group) verbs.push_back(std::move(verb));
   }
   return verbs;

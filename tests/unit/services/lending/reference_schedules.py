@@ -25,6 +25,13 @@ of grace on principal and g_i of grace on interest, g = max(g_p, g_i):
     without grace, split evenly over instalments g_i+1..n; the principal split evenly
     over instalments g+1..n.
 
+Reschedules (RESCHEDULE_CASES, pasted into tests/integration/reschedules_test.cc): a
+declining-balance loan whose first `paid` instalments were paid in full and whose next
+`late` instalments fell due unpaid is rescheduled (services/lending/reschedule.h): the
+principal left (the principal less the paid instalments' principal) over n' new
+instalments with grace g_p, g_i (grace_schedule above), and the late instalments'
+interest carried into the first new instalment after the grace on interest.
+
 Run:  python3 tests/unit/services/lending/reference_schedules.py
 and paste its output into the kReferenceSchedules table of schedule_test.cc.
 """
@@ -69,6 +76,13 @@ GRACE_CASES = [
      "kFlat", datetime.date(2024, 11, 30), 3, 1),
     ("800_at_0pct_10_biweekly_2_principal_grace", 80000, 0, 10, "kEveryTwoWeeks",
      "kDecliningBalance", datetime.date(2025, 2, 14), 2, 0),
+]
+
+# (name, principal cents, annual rate bps, instalments, paid in full, late (due, unpaid),
+#  new instalments, grace on principal, grace on interest); all monthly.
+RESCHEDULE_CASES = [
+    ("1200_at_8pct_12_monthly_1_paid_2_late_to_6", 120000, 800, 12, 1, 2, 6, 0, 0),
+    ("1200_at_8pct_12_monthly_1_paid_2_late_to_8_grace_1_1", 120000, 800, 12, 1, 2, 8, 1, 1),
 ]
 
 
@@ -198,6 +212,19 @@ def main():
               f"InterestMethod::{method}, absl::CivilDay({first.year}, {first.month}, {first.day}),{exact}")
         print_rows(rows, dates)
         print("},")
+
+    print()
+    print("// Reschedules: paste into reschedules_test.cc (kept instalments first).")
+    for name, principal, bps, n, paid, late, n2, gp, gi in RESCHEDULE_CASES:
+        _, rows = schedule(principal, bps, n, "kMonthly", "kDecliningBalance")
+        left = principal - sum(p for p, _, _ in rows[:paid])
+        carried = sum(i for _, i, _ in rows[paid:paid + late])
+        _, new_rows = grace_schedule(left, bps, n2, "kMonthly", "kDecliningBalance", gp, gi)
+        new_rows = [list(r) for r in new_rows]
+        new_rows[min(gi, n2 - 1)][1] += carried
+        print(f"// {name}: kept {[(p, i) for p, i, _ in rows[:paid]]}, rescheduled principal "
+              f"{left}, carried interest {carried}")
+        print("{" + ", ".join(f"{{{p}, {i}}}" for p, i, _ in new_rows) + "},")
 
 
 if __name__ == "__main__":

@@ -9,14 +9,14 @@
 // @generated from file cercles/lending/v1/servicing.proto (package cercles.lending.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Date } from "../../common/v1/date_pb.js";
 import { file_cercles_common_v1_date } from "../../common/v1/date_pb.js";
 import type { Money } from "../../common/v1/money_pb.js";
 import { file_cercles_common_v1_money } from "../../common/v1/money_pb.js";
 import { file_cercles_common_v1_options } from "../../common/v1/options_pb.js";
-import type { Loan } from "./loans_pb.js";
+import type { Loan, RepaymentFrequency, Schedule } from "./loans_pb.js";
 import { file_cercles_lending_v1_loans } from "./loans_pb.js";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
@@ -27,7 +27,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cercles/lending/v1/servicing.proto.
  */
 export const file_cercles_lending_v1_servicing: GenFile = /*@__PURE__*/
-  fileDesc("CiJjZXJjbGVzL2xlbmRpbmcvdjEvc2VydmljaW5nLnByb3RvEhJjZXJjbGVzLmxlbmRpbmcudjEiiQEKE1JlcGF5bWVudEFsbG9jYXRpb24SGQoRaW5zdGFsbWVudF9udW1iZXIYASABKAUSKwoJcHJpbmNpcGFsGAIgASgLMhguY2VyY2xlcy5jb21tb24udjEuTW9uZXkSKgoIaW50ZXJlc3QYAyABKAsyGC5jZXJjbGVzLmNvbW1vbi52MS5Nb25leSL7AQoSSW5zdGFsbWVudFJldmlzaW9uEhkKEWluc3RhbG1lbnRfbnVtYmVyGAEgASgFEjIKEHByaW5jaXBhbF9iZWZvcmUYAiABKAsyGC5jZXJjbGVzLmNvbW1vbi52MS5Nb25leRIxCg9pbnRlcmVzdF9iZWZvcmUYAyABKAsyGC5jZXJjbGVzLmNvbW1vbi52MS5Nb25leRIxCg9wcmluY2lwYWxfYWZ0ZXIYBCABKAsyGC5jZXJjbGVzLmNvbW1vbi52MS5Nb25leRIwCg5pbnRlcmVzdF9hZnRlchgFIAEoCzIYLmNlcmNsZXMuY29tbW9uLnYxLk1vbmV5IscECglSZXBheW1lbnQSEQoEbmFtZRgBIAEoCUID4EEDEigKBmFtb3VudBgCIAEoCzIYLmNlcmNsZXMuY29tbW9uLnYxLk1vbmV5EiwKC3JlY2VpdmVkX29uGAMgASgLMhcuY2VyY2xlcy5jb21tb24udjEuRGF0ZRIXCglyZWZlcmVuY2UYBCABKAlCBNDzGAESQQoLYWxsb2NhdGlvbnMYBSADKAsyJy5jZXJjbGVzLmxlbmRpbmcudjEuUmVwYXltZW50QWxsb2NhdGlvbkID4EEDEjAKCXByaW5jaXBhbBgGIAEoCzIYLmNlcmNsZXMuY29tbW9uLnYxLk1vbmV5QgPgQQMSLwoIaW50ZXJlc3QYByABKAsyGC5jZXJjbGVzLmNvbW1vbi52MS5Nb25leUID4EEDEh0KEGpvdXJuYWxfZW50cnlfaWQYCCABKANCA+BBAxIVCghyZXZlcnNlZBgJIAEoCEID4EEDEh4KEXJldmVyc2FsX2VudHJ5X2lkGAogASgDQgPgQQMSIAoPcmV2ZXJzYWxfcmVhc29uGAsgASgJQgfgQQPQ8xgBEhgKC3JlY29yZGVkX2J5GAwgASgJQgPgQQMSNAoLY3JlYXRlX3RpbWUYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgPgQQMSSAoTcmV2aXNlZF9pbnN0YWxtZW50cxgOIAMoCzImLmNlcmNsZXMubGVuZGluZy52MS5JbnN0YWxtZW50UmV2aXNpb25CA+BBAyK6AQoWUmVjb3JkUmVwYXltZW50UmVxdWVzdBIXCgpyZXF1ZXN0X2lkGAEgASgJQgPgQQISEQoEbG9hbhgCIAEoCUID4EECEi0KBmFtb3VudBgDIAEoCzIYLmNlcmNsZXMuY29tbW9uLnYxLk1vbmV5QgPgQQISLAoLcmVjZWl2ZWRfb24YBCABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlEhcKCXJlZmVyZW5jZRgFIAEoCUIE0PMYASJzChdSZWNvcmRSZXBheW1lbnRSZXNwb25zZRIwCglyZXBheW1lbnQYASABKAsyHS5jZXJjbGVzLmxlbmRpbmcudjEuUmVwYXltZW50EiYKBGxvYW4YAiABKAsyGC5jZXJjbGVzLmxlbmRpbmcudjEuTG9hbiJjChdSZXZlcnNlUmVwYXltZW50UmVxdWVzdBIXCgpyZXF1ZXN0X2lkGAEgASgJQgPgQQISFgoJcmVwYXltZW50GAIgASgJQgPgQQISFwoGcmVhc29uGAMgASgJQgfgQQLQ8xgBInQKGFJldmVyc2VSZXBheW1lbnRSZXNwb25zZRIwCglyZXBheW1lbnQYASABKAsyHS5jZXJjbGVzLmxlbmRpbmcudjEuUmVwYXltZW50EiYKBGxvYW4YAiABKAsyGC5jZXJjbGVzLmxlbmRpbmcudjEuTG9hbiJRChVMaXN0UmVwYXltZW50c1JlcXVlc3QSEQoEbG9hbhgBIAEoCUID4EECEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJImQKFkxpc3RSZXBheW1lbnRzUmVzcG9uc2USMQoKcmVwYXltZW50cxgBIAMoCzIdLmNlcmNsZXMubGVuZGluZy52MS5SZXBheW1lbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJInUKDkd1YXJhbnRvclNoYXJlEhEKCWd1YXJhbnRvchgBIAEoCRIoCgZhbW91bnQYAiABKAsyGC5jZXJjbGVzLmNvbW1vbi52MS5Nb25leRImCgRwYWlkGAMgASgLMhguY2VyY2xlcy5jb21tb24udjEuTW9uZXki2AEKDUd1YXJhbnRlZUNhbGwSDAoEbG9hbhgBIAEoCRIoCgZhbW91bnQYAiABKAsyGC5jZXJjbGVzLmNvbW1vbi52MS5Nb25leRIyCgZzaGFyZXMYAyADKAsyIi5jZXJjbGVzLmxlbmRpbmcudjEuR3VhcmFudG9yU2hhcmUSFQoNZGF5c19wYXN0X2R1ZRgEIAEoBRIqCgljYWxsX2RhdGUYBSABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlEhgKEGpvdXJuYWxfZW50cnlfaWQYBiABKAMibgoUQ2FsbEd1YXJhbnRlZVJlcXVlc3QSFwoKcmVxdWVzdF9pZBgBIAEoCUID4EECEhEKBGxvYW4YAiABKAlCA+BBAhIqCgljYWxsX2RhdGUYAyABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlInAKFUNhbGxHdWFyYW50ZWVSZXNwb25zZRIvCgRjYWxsGAEgASgLMiEuY2VyY2xlcy5sZW5kaW5nLnYxLkd1YXJhbnRlZUNhbGwSJgoEbG9hbhgCIAEoCzIYLmNlcmNsZXMubGVuZGluZy52MS5Mb2FuIsABCh1SZWNvcmRHdWFyYW50b3JQYXltZW50UmVxdWVzdBIXCgpyZXF1ZXN0X2lkGAEgASgJQgPgQQISEQoEbG9hbhgCIAEoCUID4EECEhYKCWd1YXJhbnRvchgDIAEoCUID4EECEi0KBmFtb3VudBgEIAEoCzIYLmNlcmNsZXMuY29tbW9uLnYxLk1vbmV5QgPgQQISLAoLcmVjZWl2ZWRfb24YBSABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlIlEKHlJlY29yZEd1YXJhbnRvclBheW1lbnRSZXNwb25zZRIvCgRjYWxsGAEgASgLMiEuY2VyY2xlcy5sZW5kaW5nLnYxLkd1YXJhbnRlZUNhbGwiiwEKE1dyaXRlT2ZmTG9hblJlcXVlc3QSFwoKcmVxdWVzdF9pZBgBIAEoCUID4EECEhEKBGxvYW4YAiABKAlCA+BBAhIXCgZyZWFzb24YAyABKAlCB+BBAtDzGAESLwoOd3JpdGVfb2ZmX2RhdGUYBCABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlIlgKFFdyaXRlT2ZmTG9hblJlc3BvbnNlEiYKBGxvYW4YASABKAsyGC5jZXJjbGVzLmxlbmRpbmcudjEuTG9hbhIYChBqb3VybmFsX2VudHJ5X2lkGAIgASgDYgZwcm90bzM", [file_cercles_common_v1_date, file_cercles_common_v1_money, file_cercles_common_v1_options, file_cercles_lending_v1_loans, file_google_api_field_behavior, file_google_protobuf_timestamp]);
+  fileDesc("CiJjZXJjbGVzL2xlbmRpbmcvdjEvc2VydmljaW5nLnByb3RvEhJjZXJjbGVzLmxlbmRpbmcudjEiiQEKE1JlcGF5bWVudEFsbG9jYXRpb24SGQoRaW5zdGFsbWVudF9udW1iZXIYASABKAUSKwoJcHJpbmNpcGFsGAIgASgLMhguY2VyY2xlcy5jb21tb24udjEuTW9uZXkSKgoIaW50ZXJlc3QYAyABKAsyGC5jZXJjbGVzLmNvbW1vbi52MS5Nb25leSL7AQoSSW5zdGFsbWVudFJldmlzaW9uEhkKEWluc3RhbG1lbnRfbnVtYmVyGAEgASgFEjIKEHByaW5jaXBhbF9iZWZvcmUYAiABKAsyGC5jZXJjbGVzLmNvbW1vbi52MS5Nb25leRIxCg9pbnRlcmVzdF9iZWZvcmUYAyABKAsyGC5jZXJjbGVzLmNvbW1vbi52MS5Nb25leRIxCg9wcmluY2lwYWxfYWZ0ZXIYBCABKAsyGC5jZXJjbGVzLmNvbW1vbi52MS5Nb25leRIwCg5pbnRlcmVzdF9hZnRlchgFIAEoCzIYLmNlcmNsZXMuY29tbW9uLnYxLk1vbmV5IscECglSZXBheW1lbnQSEQoEbmFtZRgBIAEoCUID4EEDEigKBmFtb3VudBgCIAEoCzIYLmNlcmNsZXMuY29tbW9uLnYxLk1vbmV5EiwKC3JlY2VpdmVkX29uGAMgASgLMhcuY2VyY2xlcy5jb21tb24udjEuRGF0ZRIXCglyZWZlcmVuY2UYBCABKAlCBNDzGAESQQoLYWxsb2NhdGlvbnMYBSADKAsyJy5jZXJjbGVzLmxlbmRpbmcudjEuUmVwYXltZW50QWxsb2NhdGlvbkID4EEDEjAKCXByaW5jaXBhbBgGIAEoCzIYLmNlcmNsZXMuY29tbW9uLnYxLk1vbmV5QgPgQQMSLwoIaW50ZXJlc3QYByABKAsyGC5jZXJjbGVzLmNvbW1vbi52MS5Nb25leUID4EEDEh0KEGpvdXJuYWxfZW50cnlfaWQYCCABKANCA+BBAxIVCghyZXZlcnNlZBgJIAEoCEID4EEDEh4KEXJldmVyc2FsX2VudHJ5X2lkGAogASgDQgPgQQMSIAoPcmV2ZXJzYWxfcmVhc29uGAsgASgJQgfgQQPQ8xgBEhgKC3JlY29yZGVkX2J5GAwgASgJQgPgQQMSNAoLY3JlYXRlX3RpbWUYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgPgQQMSSAoTcmV2aXNlZF9pbnN0YWxtZW50cxgOIAMoCzImLmNlcmNsZXMubGVuZGluZy52MS5JbnN0YWxtZW50UmV2aXNpb25CA+BBAyK6AQoWUmVjb3JkUmVwYXltZW50UmVxdWVzdBIXCgpyZXF1ZXN0X2lkGAEgASgJQgPgQQISEQoEbG9hbhgCIAEoCUID4EECEi0KBmFtb3VudBgDIAEoCzIYLmNlcmNsZXMuY29tbW9uLnYxLk1vbmV5QgPgQQISLAoLcmVjZWl2ZWRfb24YBCABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlEhcKCXJlZmVyZW5jZRgFIAEoCUIE0PMYASJzChdSZWNvcmRSZXBheW1lbnRSZXNwb25zZRIwCglyZXBheW1lbnQYASABKAsyHS5jZXJjbGVzLmxlbmRpbmcudjEuUmVwYXltZW50EiYKBGxvYW4YAiABKAsyGC5jZXJjbGVzLmxlbmRpbmcudjEuTG9hbiJjChdSZXZlcnNlUmVwYXltZW50UmVxdWVzdBIXCgpyZXF1ZXN0X2lkGAEgASgJQgPgQQISFgoJcmVwYXltZW50GAIgASgJQgPgQQISFwoGcmVhc29uGAMgASgJQgfgQQLQ8xgBInQKGFJldmVyc2VSZXBheW1lbnRSZXNwb25zZRIwCglyZXBheW1lbnQYASABKAsyHS5jZXJjbGVzLmxlbmRpbmcudjEuUmVwYXltZW50EiYKBGxvYW4YAiABKAsyGC5jZXJjbGVzLmxlbmRpbmcudjEuTG9hbiJRChVMaXN0UmVwYXltZW50c1JlcXVlc3QSEQoEbG9hbhgBIAEoCUID4EECEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJImQKFkxpc3RSZXBheW1lbnRzUmVzcG9uc2USMQoKcmVwYXltZW50cxgBIAMoCzIdLmNlcmNsZXMubGVuZGluZy52MS5SZXBheW1lbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJInUKDkd1YXJhbnRvclNoYXJlEhEKCWd1YXJhbnRvchgBIAEoCRIoCgZhbW91bnQYAiABKAsyGC5jZXJjbGVzLmNvbW1vbi52MS5Nb25leRImCgRwYWlkGAMgASgLMhguY2VyY2xlcy5jb21tb24udjEuTW9uZXki2AEKDUd1YXJhbnRlZUNhbGwSDAoEbG9hbhgBIAEoCRIoCgZhbW91bnQYAiABKAsyGC5jZXJjbGVzLmNvbW1vbi52MS5Nb25leRIyCgZzaGFyZXMYAyADKAsyIi5jZXJjbGVzLmxlbmRpbmcudjEuR3VhcmFudG9yU2hhcmUSFQoNZGF5c19wYXN0X2R1ZRgEIAEoBRIqCgljYWxsX2RhdGUYBSABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlEhgKEGpvdXJuYWxfZW50cnlfaWQYBiABKAMibgoUQ2FsbEd1YXJhbnRlZVJlcXVlc3QSFwoKcmVxdWVzdF9pZBgBIAEoCUID4EECEhEKBGxvYW4YAiABKAlCA+BBAhIqCgljYWxsX2RhdGUYAyABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlInAKFUNhbGxHdWFyYW50ZWVSZXNwb25zZRIvCgRjYWxsGAEgASgLMiEuY2VyY2xlcy5sZW5kaW5nLnYxLkd1YXJhbnRlZUNhbGwSJgoEbG9hbhgCIAEoCzIYLmNlcmNsZXMubGVuZGluZy52MS5Mb2FuIsABCh1SZWNvcmRHdWFyYW50b3JQYXltZW50UmVxdWVzdBIXCgpyZXF1ZXN0X2lkGAEgASgJQgPgQQISEQoEbG9hbhgCIAEoCUID4EECEhYKCWd1YXJhbnRvchgDIAEoCUID4EECEi0KBmFtb3VudBgEIAEoCzIYLmNlcmNsZXMuY29tbW9uLnYxLk1vbmV5QgPgQQISLAoLcmVjZWl2ZWRfb24YBSABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlIlEKHlJlY29yZEd1YXJhbnRvclBheW1lbnRSZXNwb25zZRIvCgRjYWxsGAEgASgLMiEuY2VyY2xlcy5sZW5kaW5nLnYxLkd1YXJhbnRlZUNhbGwiiwEKE1dyaXRlT2ZmTG9hblJlcXVlc3QSFwoKcmVxdWVzdF9pZBgBIAEoCUID4EECEhEKBGxvYW4YAiABKAlCA+BBAhIXCgZyZWFzb24YAyABKAlCB+BBAtDzGAESLwoOd3JpdGVfb2ZmX2RhdGUYBCABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlIlgKFFdyaXRlT2ZmTG9hblJlc3BvbnNlEiYKBGxvYW4YASABKAsyGC5jZXJjbGVzLmxlbmRpbmcudjEuTG9hbhIYChBqb3VybmFsX2VudHJ5X2lkGAIgASgDIt4FCg5Mb2FuUmVzY2hlZHVsZRIRCgRuYW1lGAEgASgJQgPgQQMSNwoFc3RhdGUYAiABKA4yIy5jZXJjbGVzLmxlbmRpbmcudjEuUmVzY2hlZHVsZVN0YXRlQgPgQQMSGAoQaW5zdGFsbWVudF9jb3VudBgDIAEoBRI5CglmcmVxdWVuY3kYBCABKA4yJi5jZXJjbGVzLmxlbmRpbmcudjEuUmVwYXltZW50RnJlcXVlbmN5EiYKHmdyYWNlX29uX3ByaW5jaXBhbF9pbnN0YWxtZW50cxgFIAEoBRIlCh1ncmFjZV9vbl9pbnRlcmVzdF9pbnN0YWxtZW50cxgGIAEoBRIvCg5maXJzdF9kdWVfZGF0ZRgHIAEoCzIXLmNlcmNsZXMuY29tbW9uLnYxLkRhdGUSFAoGcmVhc29uGAggASgJQgTQ8xgBEhkKDHJlcXVlc3RlZF9ieRgJIAEoCUID4EEDEhcKCmRlY2lkZWRfYnkYCiABKAlCA+BBAxIhChByZWplY3Rpb25fcmVhc29uGAsgASgJQgfgQQPQ8xgBEjQKC2NyZWF0ZV90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEID4EEDEjQKC2RlY2lkZV90aW1lGA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEID4EEDEjwKFXJlc2NoZWR1bGVkX3ByaW5jaXBhbBgOIAEoCzIYLmNlcmNsZXMuY29tbW9uLnYxLk1vbmV5QgPgQQMSNwoQY2FycmllZF9pbnRlcmVzdBgPIAEoCzIYLmNlcmNsZXMuY29tbW9uLnYxLk1vbmV5QgPgQQMSPAoRcmVwbGFjZWRfc2NoZWR1bGUYECABKAsyHC5jZXJjbGVzLmxlbmRpbmcudjEuU2NoZWR1bGVCA+BBAxIdChBzY2hlZHVsZV92ZXJzaW9uGBEgASgFQgPgQQMigwEKGFJlcXVlc3RSZXNjaGVkdWxlUmVxdWVzdBIXCgpyZXF1ZXN0X2lkGAEgASgJQgPgQQISEQoEbG9hbhgCIAEoCUID4EECEjsKCnJlc2NoZWR1bGUYAyABKAsyIi5jZXJjbGVzLmxlbmRpbmcudjEuTG9hblJlc2NoZWR1bGVCA+BBAiJTChlSZXF1ZXN0UmVzY2hlZHVsZVJlc3BvbnNlEjYKCnJlc2NoZWR1bGUYASABKAsyIi5jZXJjbGVzLmxlbmRpbmcudjEuTG9hblJlc2NoZWR1bGUiTAoYQXBwcm92ZVJlc2NoZWR1bGVSZXF1ZXN0EhcKCnJlcXVlc3RfaWQYASABKAlCA+BBAhIXCgpyZXNjaGVkdWxlGAIgASgJQgPgQQIiqwEKGUFwcHJvdmVSZXNjaGVkdWxlUmVzcG9uc2USNgoKcmVzY2hlZHVsZRgBIAEoCzIiLmNlcmNsZXMubGVuZGluZy52MS5Mb2FuUmVzY2hlZHVsZRImCgRsb2FuGAIgASgLMhguY2VyY2xlcy5sZW5kaW5nLnYxLkxvYW4SLgoIc2NoZWR1bGUYAyABKAsyHC5jZXJjbGVzLmxlbmRpbmcudjEuU2NoZWR1bGUiZAoXUmVqZWN0UmVzY2hlZHVsZVJlcXVlc3QSFwoKcmVxdWVzdF9pZBgBIAEoCUID4EECEhcKCnJlc2NoZWR1bGUYAiABKAlCA+BBAhIXCgZyZWFzb24YAyABKAlCB+BBAtDzGAEiUgoYUmVqZWN0UmVzY2hlZHVsZVJlc3BvbnNlEjYKCnJlc2NoZWR1bGUYASABKAsyIi5jZXJjbGVzLmxlbmRpbmcudjEuTG9hblJlc2NoZWR1bGUiUgoWTGlzdFJlc2NoZWR1bGVzUmVxdWVzdBIRCgRsb2FuGAEgASgJQgPgQQISEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiawoXTGlzdFJlc2NoZWR1bGVzUmVzcG9uc2USNwoLcmVzY2hlZHVsZXMYASADKAsyIi5jZXJjbGVzLmxlbmRpbmcudjEuTG9hblJlc2NoZWR1bGUSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJKo8BCg9SZXNjaGVkdWxlU3RhdGUSIAocUkVTQ0hFRFVMRV9TVEFURV9VTlNQRUNJRklFRBAAEhwKGFJFU0NIRURVTEVfU1RBVEVfUEVORElORxABEh0KGVJFU0NIRURVTEVfU1RBVEVfQVBQUk9WRUQQAhIdChlSRVNDSEVEVUxFX1NUQVRFX1JFSkVDVEVEEANiBnByb3RvMw", [file_cercles_common_v1_date, file_cercles_common_v1_money, file_cercles_common_v1_options, file_cercles_lending_v1_loans, file_google_api_field_behavior, file_google_protobuf_timestamp]);
 
 /**
  * How a repayment was applied to one instalment. A repayment's allocations
@@ -739,4 +739,446 @@ export type WriteOffLoanResponse = Message<"cercles.lending.v1.WriteOffLoanRespo
  */
 export const WriteOffLoanResponseSchema: GenMessage<WriteOffLoanResponse> = /*@__PURE__*/
   messageDesc(file_cercles_lending_v1_servicing, 16);
+
+/**
+ * A request to reschedule what remains of an ACTIVE loan (maker-checker: one
+ * member of the fund's staff requests, another approves or rejects).
+ *
+ * On approval the instalments with something paid on them are kept (one paid
+ * in part is closed at what was paid, cleared that day); the principal still
+ * owed is rescheduled by the loan's interest method and rate over
+ * instalment_count new instalments from first_due_date, with the grace periods
+ * asked (the same schedule rules as at disbursement). Interest of instalments
+ * due on or before the approval day and still unpaid (earned, late) is carried
+ * into the first new instalment that carries interest; the interest of the
+ * instalments not yet due is replaced by the new schedule's. The journal
+ * receives nothing: interest is income when received (lending books no
+ * accrual), so the interest dropped or added was never booked. The schedule it
+ * replaced is kept in the reschedule (replaced_schedule); arrears, PAR and the
+ * portfolio follow the new one. The loan's instalment_count becomes the kept
+ * plus the new instalments, its frequency and grace fields the reschedule's. A
+ * repayment recorded before an approved reschedule can no longer be reversed.
+ *
+ * @generated from message cercles.lending.v1.LoanReschedule
+ */
+export type LoanReschedule = Message<"cercles.lending.v1.LoanReschedule"> & {
+  /**
+   * "loans/{loan_id}/reschedules/{reschedule_id}". Output only.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Output only.
+   *
+   * @generated from field: cercles.lending.v1.RescheduleState state = 2;
+   */
+  state: RescheduleState;
+
+  /**
+   * Number of new instalments for the principal still owed: within the fund's
+   * terms for the frequency (FundSettings.weekly_terms, every_two_weeks_terms,
+   * monthly_terms).
+   *
+   * @generated from field: int32 instalment_count = 3;
+   */
+  instalmentCount: number;
+
+  /**
+   * How often the new instalments fall due.
+   *
+   * @generated from field: cercles.lending.v1.RepaymentFrequency frequency = 4;
+   */
+  frequency: RepaymentFrequency;
+
+  /**
+   * Interest-only instalments at the start of the new schedule: 0 to
+   * instalment_count - 1, at most 52.
+   *
+   * @generated from field: int32 grace_on_principal_instalments = 5;
+   */
+  graceOnPrincipalInstalments: number;
+
+  /**
+   * Instalments with nothing due at the start of the new schedule (their
+   * interest spread over the rest): same bounds.
+   *
+   * @generated from field: int32 grace_on_interest_instalments = 6;
+   */
+  graceOnInterestInstalments: number;
+
+  /**
+   * The first new instalment's due date: not before the request's day (today),
+   * not before the latest repayment, after the due date of every instalment
+   * kept.
+   *
+   * @generated from field: cercles.common.v1.Date first_due_date = 7;
+   */
+  firstDueDate?: Date | undefined;
+
+  /**
+   * Why, 1 to 500 characters of text.
+   *
+   * @generated from field: string reason = 8;
+   */
+  reason: string;
+
+  /**
+   * Principal name of who requested it. Output only.
+   *
+   * @generated from field: string requested_by = 9;
+   */
+  requestedBy: string;
+
+  /**
+   * Principal name of who approved or rejected it. Output only.
+   *
+   * @generated from field: string decided_by = 10;
+   */
+  decidedBy: string;
+
+  /**
+   * Why it was rejected. Output only.
+   *
+   * @generated from field: string rejection_reason = 11;
+   */
+  rejectionReason: string;
+
+  /**
+   * Output only.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 12;
+   */
+  createTime?: Timestamp | undefined;
+
+  /**
+   * When it was approved or rejected. Output only.
+   *
+   * @generated from field: google.protobuf.Timestamp decide_time = 13;
+   */
+  decideTime?: Timestamp | undefined;
+
+  /**
+   * APPROVED: the principal rescheduled. Output only.
+   *
+   * @generated from field: cercles.common.v1.Money rescheduled_principal = 14;
+   */
+  rescheduledPrincipal?: Money | undefined;
+
+  /**
+   * APPROVED: the late interest carried into the new schedule. Output only.
+   *
+   * @generated from field: cercles.common.v1.Money carried_interest = 15;
+   */
+  carriedInterest?: Money | undefined;
+
+  /**
+   * APPROVED: the schedule as it stood just before the approval, with what had
+   * been paid (the loan's schedule version schedule_version - 1), without a
+   * regular_payment. Output only.
+   *
+   * @generated from field: cercles.lending.v1.Schedule replaced_schedule = 16;
+   */
+  replacedSchedule?: Schedule | undefined;
+
+  /**
+   * APPROVED: the version of the loan's schedule it created (1 is the schedule
+   * fixed at disbursement). Output only.
+   *
+   * @generated from field: int32 schedule_version = 17;
+   */
+  scheduleVersion: number;
+};
+
+/**
+ * Describes the message cercles.lending.v1.LoanReschedule.
+ * Use `create(LoanRescheduleSchema)` to create a new message.
+ */
+export const LoanRescheduleSchema: GenMessage<LoanReschedule> = /*@__PURE__*/
+  messageDesc(file_cercles_lending_v1_servicing, 17);
+
+/**
+ * Request of RequestReschedule.
+ *
+ * @generated from message cercles.lending.v1.RequestRescheduleRequest
+ */
+export type RequestRescheduleRequest = Message<"cercles.lending.v1.RequestRescheduleRequest"> & {
+  /**
+   * Idempotency key. Required.
+   *
+   * @generated from field: string request_id = 1;
+   */
+  requestId: string;
+
+  /**
+   * "loans/{loan_id}", ACTIVE, its guarantee not called, no reschedule
+   * pending. Required.
+   *
+   * @generated from field: string loan = 2;
+   */
+  loan: string;
+
+  /**
+   * The terms asked (instalment_count, frequency, grace_on_*, first_due_date,
+   * reason; their rules in LoanReschedule). Required.
+   *
+   * @generated from field: cercles.lending.v1.LoanReschedule reschedule = 3;
+   */
+  reschedule?: LoanReschedule | undefined;
+};
+
+/**
+ * Describes the message cercles.lending.v1.RequestRescheduleRequest.
+ * Use `create(RequestRescheduleRequestSchema)` to create a new message.
+ */
+export const RequestRescheduleRequestSchema: GenMessage<RequestRescheduleRequest> = /*@__PURE__*/
+  messageDesc(file_cercles_lending_v1_servicing, 18);
+
+/**
+ * Response of RequestReschedule.
+ *
+ * @generated from message cercles.lending.v1.RequestRescheduleResponse
+ */
+export type RequestRescheduleResponse = Message<"cercles.lending.v1.RequestRescheduleResponse"> & {
+  /**
+   * The request, PENDING.
+   *
+   * @generated from field: cercles.lending.v1.LoanReschedule reschedule = 1;
+   */
+  reschedule?: LoanReschedule | undefined;
+};
+
+/**
+ * Describes the message cercles.lending.v1.RequestRescheduleResponse.
+ * Use `create(RequestRescheduleResponseSchema)` to create a new message.
+ */
+export const RequestRescheduleResponseSchema: GenMessage<RequestRescheduleResponse> = /*@__PURE__*/
+  messageDesc(file_cercles_lending_v1_servicing, 19);
+
+/**
+ * Request of ApproveReschedule.
+ *
+ * @generated from message cercles.lending.v1.ApproveRescheduleRequest
+ */
+export type ApproveRescheduleRequest = Message<"cercles.lending.v1.ApproveRescheduleRequest"> & {
+  /**
+   * Idempotency key. Required.
+   *
+   * @generated from field: string request_id = 1;
+   */
+  requestId: string;
+
+  /**
+   * "loans/{loan_id}/reschedules/{reschedule_id}", PENDING, requested by
+   * someone else (PERMISSION_DENIED otherwise). Required.
+   *
+   * @generated from field: string reschedule = 2;
+   */
+  reschedule: string;
+};
+
+/**
+ * Describes the message cercles.lending.v1.ApproveRescheduleRequest.
+ * Use `create(ApproveRescheduleRequestSchema)` to create a new message.
+ */
+export const ApproveRescheduleRequestSchema: GenMessage<ApproveRescheduleRequest> = /*@__PURE__*/
+  messageDesc(file_cercles_lending_v1_servicing, 20);
+
+/**
+ * Response of ApproveReschedule.
+ *
+ * @generated from message cercles.lending.v1.ApproveRescheduleResponse
+ */
+export type ApproveRescheduleResponse = Message<"cercles.lending.v1.ApproveRescheduleResponse"> & {
+  /**
+   * The reschedule, APPROVED.
+   *
+   * @generated from field: cercles.lending.v1.LoanReschedule reschedule = 1;
+   */
+  reschedule?: LoanReschedule | undefined;
+
+  /**
+   * The loan after it.
+   *
+   * @generated from field: cercles.lending.v1.Loan loan = 2;
+   */
+  loan?: Loan | undefined;
+
+  /**
+   * The new schedule (kept instalments, then the new ones).
+   *
+   * @generated from field: cercles.lending.v1.Schedule schedule = 3;
+   */
+  schedule?: Schedule | undefined;
+};
+
+/**
+ * Describes the message cercles.lending.v1.ApproveRescheduleResponse.
+ * Use `create(ApproveRescheduleResponseSchema)` to create a new message.
+ */
+export const ApproveRescheduleResponseSchema: GenMessage<ApproveRescheduleResponse> = /*@__PURE__*/
+  messageDesc(file_cercles_lending_v1_servicing, 21);
+
+/**
+ * Request of RejectReschedule.
+ *
+ * @generated from message cercles.lending.v1.RejectRescheduleRequest
+ */
+export type RejectRescheduleRequest = Message<"cercles.lending.v1.RejectRescheduleRequest"> & {
+  /**
+   * Idempotency key. Required.
+   *
+   * @generated from field: string request_id = 1;
+   */
+  requestId: string;
+
+  /**
+   * "loans/{loan_id}/reschedules/{reschedule_id}", PENDING, requested by
+   * someone else (PERMISSION_DENIED otherwise). Required.
+   *
+   * @generated from field: string reschedule = 2;
+   */
+  reschedule: string;
+
+  /**
+   * Why, 1 to 500 characters of text. Required.
+   *
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message cercles.lending.v1.RejectRescheduleRequest.
+ * Use `create(RejectRescheduleRequestSchema)` to create a new message.
+ */
+export const RejectRescheduleRequestSchema: GenMessage<RejectRescheduleRequest> = /*@__PURE__*/
+  messageDesc(file_cercles_lending_v1_servicing, 22);
+
+/**
+ * Response of RejectReschedule.
+ *
+ * @generated from message cercles.lending.v1.RejectRescheduleResponse
+ */
+export type RejectRescheduleResponse = Message<"cercles.lending.v1.RejectRescheduleResponse"> & {
+  /**
+   * The reschedule, REJECTED.
+   *
+   * @generated from field: cercles.lending.v1.LoanReschedule reschedule = 1;
+   */
+  reschedule?: LoanReschedule | undefined;
+};
+
+/**
+ * Describes the message cercles.lending.v1.RejectRescheduleResponse.
+ * Use `create(RejectRescheduleResponseSchema)` to create a new message.
+ */
+export const RejectRescheduleResponseSchema: GenMessage<RejectRescheduleResponse> = /*@__PURE__*/
+  messageDesc(file_cercles_lending_v1_servicing, 23);
+
+/**
+ * Request of ListReschedules.
+ *
+ * @generated from message cercles.lending.v1.ListReschedulesRequest
+ */
+export type ListReschedulesRequest = Message<"cercles.lending.v1.ListReschedulesRequest"> & {
+  /**
+   * "loans/{loan_id}". Required.
+   *
+   * @generated from field: string loan = 1;
+   */
+  loan: string;
+
+  /**
+   * 1 to 500; 0 means 50.
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+
+  /**
+   * From a previous response's next_page_token.
+   *
+   * @generated from field: string page_token = 3;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message cercles.lending.v1.ListReschedulesRequest.
+ * Use `create(ListReschedulesRequestSchema)` to create a new message.
+ */
+export const ListReschedulesRequestSchema: GenMessage<ListReschedulesRequest> = /*@__PURE__*/
+  messageDesc(file_cercles_lending_v1_servicing, 24);
+
+/**
+ * Response of ListReschedules.
+ *
+ * @generated from message cercles.lending.v1.ListReschedulesResponse
+ */
+export type ListReschedulesResponse = Message<"cercles.lending.v1.ListReschedulesResponse"> & {
+  /**
+   * Oldest first, every state.
+   *
+   * @generated from field: repeated cercles.lending.v1.LoanReschedule reschedules = 1;
+   */
+  reschedules: LoanReschedule[];
+
+  /**
+   * Empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message cercles.lending.v1.ListReschedulesResponse.
+ * Use `create(ListReschedulesResponseSchema)` to create a new message.
+ */
+export const ListReschedulesResponseSchema: GenMessage<ListReschedulesResponse> = /*@__PURE__*/
+  messageDesc(file_cercles_lending_v1_servicing, 25);
+
+/**
+ * Where a reschedule request stands.
+ *
+ * @generated from enum cercles.lending.v1.RescheduleState
+ */
+export enum RescheduleState {
+  /**
+   * Not set (never stored).
+   *
+   * @generated from enum value: RESCHEDULE_STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Requested, waiting for another member of the fund's staff. At most one per
+   * loan.
+   *
+   * @generated from enum value: RESCHEDULE_STATE_PENDING = 1;
+   */
+  PENDING = 1,
+
+  /**
+   * Approved: the loan's schedule was replaced. Final.
+   *
+   * @generated from enum value: RESCHEDULE_STATE_APPROVED = 2;
+   */
+  APPROVED = 2,
+
+  /**
+   * Rejected: the loan is unchanged. Final.
+   *
+   * @generated from enum value: RESCHEDULE_STATE_REJECTED = 3;
+   */
+  REJECTED = 3,
+}
+
+/**
+ * Describes the enum cercles.lending.v1.RescheduleState.
+ */
+export const RescheduleStateSchema: GenEnum<RescheduleState> = /*@__PURE__*/
+  enumDesc(file_cercles_lending_v1_servicing, 0);
 
