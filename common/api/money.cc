@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/error_details.h"
 #include "common/api/text.h"
 
 namespace cercles::api {
@@ -27,9 +28,10 @@ Money ToMoney(int64_t minor_units, absl::string_view currency) {
 absl::StatusOr<int64_t> MinorUnits(const Money& money, absl::string_view currency,
                                    absl::string_view field) {
   if (!money.currency_code().empty() && money.currency_code() != currency) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " must be in the fund's currency ",
-                                                   currency, ", got ",
-                                                   Quoted(money.currency_code(), 10)));
+    return InvalidField(field,
+                        absl::StrCat("must be in the fund's currency ", currency, ", got ",
+                                     Quoted(money.currency_code(), 10)),
+                        reason::kFieldInvalid);
   }
   return money.minor_units();
 }
