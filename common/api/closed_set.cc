@@ -3,6 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/error_details.h"
 
 namespace cercles::api {
 namespace {
@@ -69,13 +70,14 @@ absl::StatusOr<std::string> RequestedEnumText(const EnumDescriptor& type, int va
                                               absl::string_view text_field) {
   if (value == 0) return std::string(text);
   if (type.FindValueByNumber(value) == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(enum_field, " ", value, " is not a known ", type.name()));
+    return InvalidField(enum_field, absl::StrCat(value, " is not a known ", type.name()),
+                        reason::kFieldInvalid);
   }
   if (!text.empty() && EnumFromText(type, text) != value) {
-    return absl::InvalidArgumentError(absl::StrCat(text_field, " \"", text.substr(0, 60), "\" and ",
-                                                   enum_field, " ", Describe(type, value),
-                                                   " disagree: give one"));
+    return InvalidField(text_field,
+                        absl::StrCat("\"", text.substr(0, 60), "\" and ", enum_field, " ",
+                                     Describe(type, value), " disagree: give one"),
+                        reason::kFieldsConflict);
   }
   return EnumText(type, value);
 }
@@ -86,15 +88,16 @@ absl::StatusOr<google::protobuf::RepeatedPtrField<std::string>> RequestedEnumTex
     absl::string_view text_field) {
   if (values.empty()) return texts;
   if (!texts.empty() && texts.size() != values.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(text_field, " (", texts.size(), ") and ",
-                                                   enum_field, " (", values.size(),
-                                                   ") disagree: give one"));
+    return InvalidField(text_field,
+                        absl::StrCat("(", texts.size(), ") and ", enum_field, " (", values.size(),
+                                     ") disagree: give one"),
+                        reason::kFieldsConflict);
   }
   google::protobuf::RepeatedPtrField<std::string> out;
   for (int i = 0; i < values.size(); ++i) {
     if (values[i] == 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(enum_field, "[", i, "] must not be ", Describe(type, 0)));
+      return InvalidField(absl::StrCat(enum_field, "[", i, "]"),
+                          absl::StrCat("must not be ", Describe(type, 0)), reason::kFieldInvalid);
     }
     absl::StatusOr<std::string> text = RequestedEnumText(
         type, values[i], texts.empty() ? "" : texts[i], absl::StrCat(enum_field, "[", i, "]"),

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/api/error_details.h"
 
 namespace cercles::api {
 
@@ -12,8 +13,8 @@ absl::StatusOr<absl::CivilDay> DayFromDate(const Date& date, absl::string_view f
   const absl::CivilDay day(date.year(), date.month(), date.day());
   if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
       day.month() != date.month() || day.day() != date.day()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " ", kRealDayRule, ", got ", FormatDate(date)));
+    return InvalidField(field, absl::StrCat(kRealDayRule, ", got ", FormatDate(date)),
+                        reason::kFieldInvalidFormat);
   }
   return day;
 }

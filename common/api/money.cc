@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/api/error_details.h"
 #include "common/api/text.h"
 #include "common/util/status_macros.h"
 
@@ -29,9 +30,10 @@ Money ToMoney(int64_t minor_units, absl::string_view currency) {
 absl::StatusOr<int64_t> MinorUnits(const Money& money, absl::string_view currency,
                                    absl::string_view field) {
   if (!money.currency_code().empty() && money.currency_code() != currency) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " must be in the fund's currency ",
-                                                   currency, ", got ",
-                                                   Quoted(money.currency_code(), 10)));
+    return InvalidField(field,
+                        absl::StrCat("must be in the fund's currency ", currency, ", got ",
+                                     Quoted(money.currency_code(), 10)),
+                        reason::kFieldInvalid);
   }
   return money.minor_units();
 }
@@ -46,9 +48,10 @@ absl::StatusOr<int64_t> MinorUnitsEither(const Money* money, int64_t legacy,
   if (money == nullptr) return legacy;
   CERCLES_ASSIGN_OR_RETURN(int64_t minor_units, MinorUnits(*money, currency, field));
   if (legacy != 0 && legacy != minor_units) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ".minor_units (", minor_units, ") and ", legacy_field, " (", legacy,
-                     ") disagree: set one of them, or both to the same amount"));
+    return InvalidField(absl::StrCat(field, ".minor_units"),
+                        absl::StrCat("(", minor_units, ") and ", legacy_field, " (", legacy,
+                                     ") disagree: set one of them, or both to the same amount"),
+                        reason::kFieldsConflict);
   }
   return minor_units;
 }
@@ -66,9 +69,11 @@ absl::StatusOr<std::vector<int64_t>> MinorUnitsEither(
     given.push_back(rung);
   }
   if (!out.empty() && out != given) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " (", absl::StrJoin(given, ", "), ") and ", legacy_field, " (",
-        absl::StrJoin(out, ", "), ") disagree: set one of them, or both to the same amounts"));
+    return InvalidField(field,
+                        absl::StrCat("(", absl::StrJoin(given, ", "), ") and ", legacy_field, " (",
+                                     absl::StrJoin(out, ", "),
+                                     ") disagree: set one of them, or both to the same amounts"),
+                        reason::kFieldsConflict);
   }
   return given;
 }

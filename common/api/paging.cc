@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/error_details.h"
 
 namespace cercles::api {
 namespace {
@@ -13,8 +14,10 @@ constexpr absl::string_view kPrefix = "cercles.page.v1:";
 absl::StatusOr<int> NormalisePageSize(int32_t page_size) {
   if (page_size == 0) return kDefaultPageSize;
   if (page_size < 0 || page_size > kMaxPageSize) {
-    return absl::InvalidArgumentError(absl::StrCat("page_size must be from 0 (default ",
-                                                   kDefaultPageSize, ") to ", kMaxPageSize));
+    return InvalidField(
+        "page_size",
+        absl::StrCat("must be from 0 (default ", kDefaultPageSize, ") to ", kMaxPageSize),
+        reason::kValueOutOfRange);
   }
   return page_size;
 }
@@ -27,8 +30,9 @@ absl::StatusOr<std::string> DecodePageToken(const std::string& token) {
   if (token.empty()) return std::string();
   std::string raw;
   if (!absl::WebSafeBase64Unescape(token, &raw) || !absl::StartsWith(raw, kPrefix)) {
-    return absl::InvalidArgumentError(
-        "page_token is not a token this service issued (pass next_page_token unchanged)");
+    return InvalidField("page_token",
+                        "is not a token this service issued (pass next_page_token unchanged)",
+                        reason::kFieldInvalidFormat);
   }
   return raw.substr(kPrefix.size());
 }
@@ -40,7 +44,8 @@ absl::StatusOr<int64_t> DecodeIdPageToken(const std::string& token) {
   if (!position.ok()) return position.status();
   int64_t id = 0;
   if (!position->empty() && (!absl::SimpleAtoi(*position, &id) || id < 0)) {
-    return absl::InvalidArgumentError("page_token is not a token this service issued");
+    return InvalidField("page_token", "is not a token this service issued",
+                        reason::kFieldInvalidFormat);
   }
   return id;
 }

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/api/error_details.h"
 #include "common/api/text.h"
 
 namespace cercles::api {
@@ -29,10 +30,12 @@ std::optional<int64_t> ParseIdSegment(absl::string_view segment) {
 
 absl::Status InvalidNameError(absl::string_view field, absl::string_view pattern,
                               absl::string_view name) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(field, " must be \"", pattern,
+  return InvalidField(
+      field,
+      absl::StrCat("must be \"", pattern,
                    "\" with {id} a positive whole number without sign or leading zeros, got ",
-                   Quoted(name, kMaxEchoedBytes)));
+                   Quoted(name, kMaxEchoedBytes)),
+      name.empty() ? reason::kFieldRequired : reason::kFieldInvalidFormat);
 }
 
 absl::StatusOr<int64_t> ParseName(absl::string_view name, absl::string_view collection,

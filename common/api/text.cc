@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/error_details.h"
 
 namespace cercles::api {
 namespace {
@@ -76,11 +77,18 @@ std::optional<std::string> TextViolation(absl::string_view text, const TextRule&
   return std::nullopt;
 }
 
+absl::string_view TextViolationReason(absl::string_view text, const TextRule& rule) {
+  if (text.empty() && rule.min_chars > 0) return reason::kFieldRequired;
+  const size_t count = CharacterCount(text);
+  if (count < rule.min_chars || count > rule.max_chars) return reason::kValueOutOfRange;
+  return reason::kFieldInvalidFormat;
+}
+
 absl::StatusOr<std::string> CleanText(absl::string_view text, absl::string_view field,
                                       const TextRule& rule) {
   const absl::string_view trimmed = TrimText(text);
   if (std::optional<std::string> violation = TextViolation(trimmed, rule)) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " ", *violation));
+    return InvalidField(field, *violation, TextViolationReason(trimmed, rule));
   }
   return std::string(trimmed);
 }

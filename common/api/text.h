@@ -49,7 +49,12 @@ absl::string_view TrimText(absl::string_view text);
 // when it keeps it. For checks that gather every violation of a request.
 std::optional<std::string> TextViolation(absl::string_view text, const TextRule& rule);
 
-// The trimmed `text`, or INVALID_ARGUMENT "<field> <violation>".
+// The reason (common/api/error_details.h) of the violation TextViolation found
+// in `text`: FIELD_REQUIRED when it is empty and may not be, VALUE_OUT_OF_RANGE
+// for its length, FIELD_INVALID_FORMAT otherwise.
+absl::string_view TextViolationReason(absl::string_view text, const TextRule& rule);
+
+// The trimmed `text`, or INVALID_ARGUMENT "<field> <violation>" (api::InvalidField).
 absl::StatusOr<std::string> CleanText(absl::string_view text, absl::string_view field,
                                       const TextRule& rule);
 

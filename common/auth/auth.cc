@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/api/error_details.h"
 #include "common/util/crypto.h"
 #include "common/util/log.h"
 #include "common/util/status_macros.h"
@@ -269,8 +270,9 @@ const google::protobuf::MethodDescriptor* Authorizer::MethodFor(
 absl::StatusOr<Principal> Authorizer::CheckPolicy(const grpc::ServerContextBase& context,
                                                   const Method& method) const {
   if (!method.has_policy) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(method.path, " declares no access policy: denied by default"));
+    return api::WithErrorInfo(absl::PermissionDeniedError(absl::StrCat(
+                                  method.path, " declares no access policy: denied by default")),
+                              api::reason::kPermissionDeniedRole, {{"method", method.path}});
   }
   absl::StatusOr<Principal> principal = authenticator_->Identify(context);
   if (!principal.ok()) return principal.status();
@@ -298,10 +300,13 @@ absl::Status CheckAccess(const cercles::common::v1::AccessPolicy& policy, const 
   }
   std::vector<std::string> roles;
   for (int role : policy.allowed_roles()) roles.push_back(RoleName(static_cast<Role>(role)));
-  return absl::PermissionDeniedError(absl::StrCat(
-      who.ToString(), " (role ", RoleName(who.role), ") may not call ", path, "; allowed roles: ",
-      roles.empty() ? "none" : absl::StrJoin(roles, ", "), "; allowed services: ",
-      policy.services().empty() ? "none" : absl::StrJoin(policy.services(), ", ")));
+  return api::WithErrorInfo(
+      absl::PermissionDeniedError(absl::StrCat(
+          who.ToString(), " (role ", RoleName(who.role), ") may not call ", path,
+          "; allowed roles: ", roles.empty() ? "none" : absl::StrJoin(roles, ", "),
+          "; allowed services: ",
+          policy.services().empty() ? "none" : absl::StrJoin(policy.services(), ", "))),
+      api::reason::kPermissionDeniedRole, {{"method", path}, {"role", RoleName(who.role)}});
 }
 
 absl::StatusOr<Principal> Authorizer::Check(const grpc::ServerContextBase& context,

@@ -6,11 +6,19 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/error_details.h"
 
 namespace cercles::auth {
 namespace {
 
 constexpr absl::string_view kCirclePrefix = "circles/";
+
+// PERMISSION_DENIED_SCOPE on `resource` (a circle's or a person's name).
+absl::Status ScopeDenied(std::string message, std::string resource) {
+  return api::WithErrorInfo(absl::PermissionDeniedError(message),
+                            api::reason::kPermissionDeniedScope,
+                            {{"resource", std::move(resource)}});
+}
 
 }  // namespace
 
@@ -72,14 +80,16 @@ absl::Status CheckCircleInScope(const CircleScope& scope, const Principal& who, 
                                 CircleAccess access) {
   if (scope.Contains(circle_id)) return absl::OkStatus();
   if (who.role == cercles::common::v1::ROLE_ADVISOR) {
-    return absl::PermissionDeniedError(
+    return ScopeDenied(
         absl::StrCat(who.ToString(), " is not the advisor of ", kCirclePrefix, circle_id,
                      ": an advisor sees and acts only on the circles assigned to them (an "
-                     "admin assigns them)"));
+                     "admin assigns them)"),
+        absl::StrCat(kCirclePrefix, circle_id));
   }
-  return absl::PermissionDeniedError(absl::StrCat(who.ToString(), " may not ",
-                                                  access == CircleAccess::kRead ? "read" : "manage",
-                                                  " ", kCirclePrefix, circle_id));
+  return ScopeDenied(
+      absl::StrCat(who.ToString(), " may not ", access == CircleAccess::kRead ? "read" : "manage",
+                   " ", kCirclePrefix, circle_id),
+      absl::StrCat(kCirclePrefix, circle_id));
 }
 
 bool PersonInScope(const CircleScope& scope, const PersonPlace& place) {
@@ -91,12 +101,13 @@ absl::Status CheckPersonInScope(const CircleScope& scope, const Principal& who,
                                 const std::string& person_name, const PersonPlace& place) {
   if (PersonInScope(scope, place)) return absl::OkStatus();
   if (!place.circle.has_value()) {
-    return absl::PermissionDeniedError(absl::StrCat(who.ToString(), " may not see ", person_name));
+    return ScopeDenied(absl::StrCat(who.ToString(), " may not see ", person_name), person_name);
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      who.ToString(), " may not see ", person_name, ": a member of ", kCirclePrefix, *place.circle,
-      ", which is not assigned to them (an advisor sees the members of their circles and the "
-      "people in no circle)"));
+  return ScopeDenied(absl::StrCat(who.ToString(), " may not see ", person_name, ": a member of ",
+                                  kCirclePrefix, *place.circle,
+                                  ", which is not assigned to them (an advisor sees the members of "
+                                  "their circles and the people in no circle)"),
+                     person_name);
 }
 
 std::optional<int64_t> CircleIdOfName(absl::string_view circle_name) {

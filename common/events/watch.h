@@ -51,11 +51,10 @@ class NotifiedStream final : public grpc::ServerWriteReactor<Response> {
   // The position a written response moves the cursor to.
   using CursorOf = std::function<int64_t(const Response&)>;
 
-  NotifiedStream(
-      EventNotifier* notifier, const std::atomic<bool>* stopping, int64_t cursor, Read read,
-      CursorOf cursor_of,
-      grpc::Status drained = grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                          "the server is shutting down; reconnect to resume"))
+  NotifiedStream(EventNotifier* notifier, const std::atomic<bool>* stopping, int64_t cursor,
+                 Read read, CursorOf cursor_of,
+                 grpc::Status drained = ToGrpcStatus(
+                     absl::UnavailableError("the server is shutting down; reconnect to resume")))
       : notifier_(notifier),
         stopping_(stopping),
         read_(std::move(read)),
@@ -169,7 +168,7 @@ class NotifiedStream final : public grpc::ServerWriteReactor<Response> {
   }
   std::optional<grpc::Status> Ending(bool cancelled) const {
     if (stopping_->load()) return drained_;
-    if (cancelled) return grpc::Status(grpc::StatusCode::CANCELLED, "the stream was cancelled");
+    if (cancelled) return ToGrpcStatus(absl::CancelledError("the stream was cancelled"));
     return std::nullopt;
   }
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/api/error_details.h"
 #include "common/util/crypto.h"
 #include "common/util/status.h"
 
@@ -35,9 +36,12 @@ absl::StatusOr<bool> Find(storage::Transaction& tx, absl::string_view method,
                {request_id}));
   if (rows.empty()) return false;
   if (rows[0].Text(0) != fingerprint) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("request_id \"", request_id, "\" was already used for a different request (",
-                     rows[0].Text(2), "); use a new request_id for a new request"));
+    return api::WithErrorInfo(
+        absl::AlreadyExistsError(absl::StrCat(
+            "request_id \"", request_id, "\" was already used for a different request (",
+            rows[0].Text(2), "); use a new request_id for a new request")),
+        api::reason::kAlreadyExistsDifferentRequest,
+        {{"field", "request_id"}, {"method", rows[0].Text(2)}});
   }
   if (!response->ParseFromString(rows[0].Bytes(1))) {
     return absl::DataLossError("the stored response of this request_id is unreadable");
@@ -58,14 +62,16 @@ storage::Migration IdempotencyMigration(int version) {
 
 absl::Status ValidateRequestId(const std::string& request_id) {
   if (request_id.empty() || request_id.size() > 128) {
-    return absl::InvalidArgumentError(
-        "request_id is required: 1 to 128 characters, the same on every retry of this request");
+    return api::InvalidField(
+        "request_id", "is required: 1 to 128 characters, the same on every retry of this request",
+        request_id.empty() ? api::reason::kFieldRequired : api::reason::kValueOutOfRange);
   }
   for (char c : request_id) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '.' || c == '_' || c == ':' || c == '-';
     if (!ok) {
-      return absl::InvalidArgumentError("request_id may only contain letters, digits and . _ : -");
+      return api::InvalidField("request_id", "may only contain letters, digits and . _ : -",
+                               api::reason::kFieldInvalidFormat);
     }
   }
   return absl::OkStatus();

@@ -51,8 +51,8 @@ grpc::Status Answer(const auth::Authorizer& authorizer, grpc::ServerContextBase*
 // to end is answered (HandlerPool::RefuseQueued): UNAVAILABLE, which clients and
 // gRPC retry policies retry, on another replica; never CANCELLED.
 inline grpc::Status DrainingStatus() {
-  return grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                      "the server is shutting down and did not start this call; retry");
+  return ToGrpcStatus(
+      absl::UnavailableError("the server is shutting down and did not start this call; retry"));
 }
 
 // Every unary handler is one call to Serve, on gRPC's callback API: Serve
@@ -73,9 +73,9 @@ grpc::ServerUnaryReactor* Serve(HandlerPool& pool, const auth::Authorizer& autho
   pool.Submit(
       [&authorizer, context, &request, response, reactor, body = std::move(body)]() mutable {
         if (context->IsCancelled()) {
-          reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled"));
+          reactor->Finish(ToGrpcStatus(absl::CancelledError("call cancelled")));
         } else if (context->deadline() < std::chrono::system_clock::now()) {
-          reactor->Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded"));
+          reactor->Finish(ToGrpcStatus(absl::DeadlineExceededError("deadline exceeded")));
         } else {
           reactor->Finish(Answer(authorizer, context, request, response, body));
         }

@@ -27,6 +27,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "common/api/error_details.h"
 #include "common/config/config.h"
 #include "common/observability/process_metrics.h"
 #include "common/util/log.h"
@@ -262,13 +263,14 @@ class ServerRunner::ServedElsewhere : public grpc::CallbackGenericService {
     auto it = where_.find(service);
     if (it == where_.end()) {
       return new Refusal(
-          grpc::Status(grpc::StatusCode::UNIMPLEMENTED, absl::StrCat("unknown method ", method)));
+          ToGrpcStatus(absl::UnimplementedError(absl::StrCat("unknown method ", method))));
     }
-    return new Refusal(grpc::Status(
-        grpc::StatusCode::PERMISSION_DENIED,
-        absl::StrCat(method, " is not served on this port: only on the ", it->second,
-                     " listener (--", it->second, "_listen), with a client certificate ",
-                     "its CA bundle (--", it->second, "_ca) trusts")));
+    return new Refusal(ToGrpcStatus(
+        api::WithErrorInfo(absl::PermissionDeniedError(absl::StrCat(
+                               method, " is not served on this port: only on the ", it->second,
+                               " listener (--", it->second, "_listen), with a client certificate ",
+                               "its CA bundle (--", it->second, "_ca) trusts")),
+                           api::reason::kPermissionDeniedRole, {{"listener", it->second}})));
   }
 
  private:

@@ -2,21 +2,35 @@
 
 #include <string>
 
+#include "common/api/error_details.h"
+
 namespace cercles {
 
 // absl::StatusCode and grpc::StatusCode share their numbering (both follow
-// google.rpc.Code), so the conversion is a cast guarded by a range check.
+// google.rpc.Code), so the conversion is a cast guarded by a range check. The
+// details (api::ToRpcStatus: an ErrorInfo always, a BadRequest for invalid
+// requests) travel as a serialized google.rpc.Status in the call's
+// grpc-status-details-bin trailer, with the same code and message.
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   int code = static_cast<int>(status.code());
   if (code < 0 || code > static_cast<int>(grpc::StatusCode::UNAUTHENTICATED)) {
-    return grpc::Status(grpc::StatusCode::UNKNOWN, std::string(status.message()));
+    return ToGrpcStatus(absl::UnknownError(status.message()));
   }
-  return grpc::Status(static_cast<grpc::StatusCode>(code), std::string(status.message()));
+  return grpc::Status(static_cast<grpc::StatusCode>(code), std::string(status.message()),
+                      api::ToRpcStatus(status).SerializeAsString());
 }
 
+// The details are kept when the trailer holds a google.rpc.Status of the same
+// code (a refusal forwarded from another service keeps its reason).
 absl::Status FromGrpcStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
+  google::rpc::Status details;
+  if (!status.error_details().empty() && details.ParseFromString(status.error_details()) &&
+      details.code() == static_cast<int>(status.error_code())) {
+    details.set_message(status.error_message());
+    return api::FromRpcStatus(details);
+  }
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
 }
 

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/error_details.h"
 #include "common/auth/scope.h"
 #include "common/util/status.h"
 #include "common/util/status_macros.h"
@@ -89,9 +90,10 @@ void MembershipClient::Prepare(grpc::ClientContext& context,
 absl::Status MembershipClient::Translate(const grpc::Status& status,
                                          const std::string& circle) const {
   switch (status.error_code()) {
-    case grpc::StatusCode::NOT_FOUND:
-      return absl::NotFoundError(
-          absl::StrCat("circle \"", circle, "\" does not exist in membership"));
+    case grpc::StatusCode::NOT_FOUND:  // membership's reason and metadata stay
+      return api::WithDetailsOf(
+          absl::NotFoundError(absl::StrCat("circle \"", circle, "\" does not exist in membership")),
+          FromGrpcStatus(status));
     case grpc::StatusCode::INVALID_ARGUMENT:
       return absl::InvalidArgumentError(absl::StrCat("circle: ", status.error_message()));
     case grpc::StatusCode::DEADLINE_EXCEEDED:

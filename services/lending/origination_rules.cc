@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/api/error_details.h"
 #include "services/lending/eligibility.h"
 
 namespace cercles::lending {
@@ -13,23 +14,15 @@ bool Contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
-// Collects every broken rule: one status with the first rule's code and every
-// rule's message.
+// Collects every broken rule: one status with the first rule's code, every
+// rule's message and one field violation per rule (api::Combine).
 class RuleReport {
  public:
-  void Add(const absl::Status& status) {
-    if (status.ok()) return;
-    if (first_.ok()) first_ = status;
-    messages_.emplace_back(status.message());
-  }
-  absl::Status Result() const {
-    if (first_.ok()) return first_;
-    return absl::Status(first_.code(), absl::StrJoin(messages_, "; "));
-  }
+  void Add(const absl::Status& status) { refusals_.push_back(status); }
+  absl::Status Result() const { return api::Combine(refusals_); }
 
  private:
-  absl::Status first_;
-  std::vector<std::string> messages_;
+  std::vector<absl::Status> refusals_;
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "common/api/date.h"
+#include "common/api/error_details.h"
 #include "common/api/text.h"
 #include "common/redaction/redaction.h"
 
@@ -27,8 +28,8 @@ constexpr const char* kOutputOnlyPaths[] = {"name", "current_circle", "trainings
 
 class Checker {
  public:
-  void Add(std::string field, std::string rule) {
-    violations_.push_back({std::move(field), std::move(rule)});
+  void Add(std::string field, std::string rule, absl::string_view reason = {}) {
+    violations_.push_back({std::move(field), std::move(rule), std::string(reason)});
   }
   // Trims `text` and checks it is min..max characters without control characters.
   std::string Text(const std::string& text, const std::string& field, size_t min, size_t max,
@@ -36,14 +37,15 @@ class Checker {
     std::string out(api::TrimText(text));
     if (std::optional<std::string> violation =
             api::TextViolation(out, api::TextRule{min, max, allow_newlines})) {
-      Add(field, *std::move(violation));
+      Add(field, *std::move(violation),
+          api::TextViolationReason(out, api::TextRule{min, max, allow_newlines}));
     }
     return out;
   }
   std::optional<absl::CivilDay> Day(const Date& date, const std::string& field) {
     absl::StatusOr<absl::CivilDay> day = api::DayFromDate(date, field);
     if (!day.ok()) {
-      Add(field, std::string(api::kRealDayRule));
+      Add(field, std::string(api::kRealDayRule), api::reason::kFieldInvalidFormat);
       return std::nullopt;
     }
     return *day;
@@ -138,11 +140,12 @@ bool AppendFolded(char32_t cp, std::string* out) {
 }  // namespace
 
 absl::Status ViolationsStatus(const std::vector<FieldViolation>& violations) {
-  if (violations.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrJoin(violations, "; ", [](std::string* out, const FieldViolation& v) {
-        absl::StrAppend(out, v.field, " ", v.rule);
-      }));
+  std::vector<api::Violation> out;
+  out.reserve(violations.size());
+  for (const FieldViolation& v : violations) {
+    out.push_back({v.field, v.rule, v.reason});
+  }
+  return api::InvalidFields(out);
 }
 
 Date MakeDate(int year, int month, int day) {

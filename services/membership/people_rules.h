@@ -34,15 +34,18 @@ inline constexpr int kMaxExpertiseEntries = 20;
 inline constexpr size_t kMaxExpertiseLength = 64;
 inline constexpr int kMinBirthYear = 1900;
 
-// One broken rule: the field path ("person.contact.email") and the rule
-// ("must look like name@example.org").
+// One broken rule: the field path ("person.contact.email"), the rule
+// ("must look like name@example.org") and its reason (common/api/error_details.h;
+// empty: FIELD_REQUIRED for "is required...", FIELD_INVALID otherwise).
 struct FieldViolation {
   std::string field;
   std::string rule;
+  std::string reason;
 };
 
 // OK when there is none; otherwise INVALID_ARGUMENT listing every violation as
-// "<field> <rule>", separated by "; " (rules never contain "; ").
+// "<field> <rule>", separated by "; " (rules never contain "; "), with one
+// google.rpc.BadRequest field violation each (api::InvalidFields).
 absl::Status ViolationsStatus(const std::vector<FieldViolation>& violations);
 
 // Calendar days convert with common/api/date.h (api::DayFromDate, DateFromDay,

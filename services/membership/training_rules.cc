@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/date.h"
+#include "common/api/error_details.h"
 #include "common/api/text.h"
 #include "services/membership/people_rules.h"
 
@@ -24,18 +25,21 @@ absl::StatusOr<Training> DraftNewTraining(const Training& requested) {
   std::string display_name(api::TrimText(requested.display_name()));
   if (std::optional<std::string> violation =
           api::TextViolation(display_name, api::OneLine(1, kMaxTrainingNameLength))) {
-    violations.push_back({"training.display_name", *std::move(violation)});
+    violations.push_back({"training.display_name", *std::move(violation),
+                          std::string(api::TextViolationReason(
+                              display_name, api::OneLine(1, kMaxTrainingNameLength)))});
   }
   draft.set_display_name(display_name);
   auto required_day = [&](bool present, const cercles::common::v1::Date& date,
                           const char* field) -> std::optional<absl::CivilDay> {
     if (!present) {
-      violations.push_back({field, "is required"});
+      violations.push_back({field, "is required", std::string(api::reason::kFieldRequired)});
       return std::nullopt;
     }
     absl::StatusOr<absl::CivilDay> day = api::DayFromDate(date, field);
     if (!day.ok()) {
-      violations.push_back({field, std::string(api::kRealDayRule)});
+      violations.push_back(
+          {field, std::string(api::kRealDayRule), std::string(api::reason::kFieldInvalidFormat)});
       return std::nullopt;
     }
     return *day;
@@ -46,10 +50,13 @@ absl::StatusOr<Training> DraftNewTraining(const Training& requested) {
       required_day(requested.has_end_date(), requested.end_date(), "training.end_date");
   if (start.has_value() && end.has_value()) {
     if (*end < *start) {
-      violations.push_back({"training.end_date", "must be on or after training.start_date"});
+      violations.push_back({"training.end_date", "must be on or after training.start_date",
+                            std::string(api::reason::kValueOutOfRange)});
     } else if (*end - *start > kMaxTrainingDays) {
-      violations.push_back({"training.end_date", absl::StrCat("must be at most ", kMaxTrainingDays,
-                                                              " days after training.start_date")});
+      violations.push_back(
+          {"training.end_date",
+           absl::StrCat("must be at most ", kMaxTrainingDays, " days after training.start_date"),
+           std::string(api::reason::kValueOutOfRange)});
     }
   }
   absl::Status status = ViolationsStatus(violations);

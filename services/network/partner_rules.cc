@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/api/error_details.h"
 #include "common/api/resource_name.h"
 #include "common/api/text.h"
 #include "common/util/status_macros.h"
@@ -170,9 +171,11 @@ absl::StatusOr<std::string> CheckReferralTransition(v1::ReferralStatus from, v1:
       std::string cleaned,
       api::CleanText(outcome, "outcome", api::MultiLine(0, kMaxReferralTextLength)));
   if (final_target && cleaned.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("outcome is required (1 to ", kMaxReferralTextLength,
-                     " characters) when a referral becomes ", ReferralStatusWord(to)));
+    return api::InvalidField("outcome",
+                             absl::StrCat("is required (1 to ", kMaxReferralTextLength,
+                                          " characters) when a referral becomes ",
+                                          ReferralStatusWord(to)),
+                             api::reason::kFieldRequired);
   }
   if (!final_target && !cleaned.empty()) {
     return absl::InvalidArgumentError(

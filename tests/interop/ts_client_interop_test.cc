@@ -108,6 +108,8 @@ TEST_F(TsClientInteropTest, ExampleRegistersThePeerAndFollowsTheDirectory) {
   std::string out;
   EXPECT_EQ(RunExample("fund-a", false, {"Cercle Limoilou"}, &out), 1) << out;
   EXPECT_TRUE(absl::StrContains(out, "peer: Unauthenticated:")) << out;
+  // The refusal's google.rpc.ErrorInfo, read with ConnectError.findDetails.
+  EXPECT_TRUE(absl::StrContains(out, "\n  reason: UNAUTHENTICATED\n")) << out;
 
   // Registered by the example as admin (twice, the second a replay of the
   // same request_id), then the three circles read from the paged directory and

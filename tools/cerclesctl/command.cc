@@ -6,7 +6,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/api/error_details.h"
 #include "common/util/build_info.h"
+#include "common/util/status.h"
 #include "tools/cerclesctl/commands.h"
 #include "tools/cerclesctl/connection.h"
 #include "tools/cerclesctl/output.h"
@@ -54,14 +56,24 @@ void CommandContext::PrepareCall(grpc::ClientContext* call, bool with_deadline) 
 }
 
 int CommandContext::Fail(const grpc::Status& status) {
-  // gRPC's codes are abseil's canonical codes, so abseil names them.
-  return Fail(
-      absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message()));
+  // gRPC's codes are abseil's canonical codes, so abseil names them; the
+  // refusal's details (the trailer's google.rpc.Status) come along.
+  return Fail(FromGrpcStatus(status));
 }
 
 int CommandContext::Fail(const absl::Status& status) {
   err_ << "cerclesctl: " << absl::StatusCodeToString(status.code()) << ": " << status.message()
        << '\n';
+  if (std::optional<google::rpc::ErrorInfo> info = api::ErrorInfoOf(status)) {
+    err_ << "  reason: " << info->reason() << '\n';
+  }
+  if (std::optional<google::rpc::BadRequest> bad_request = api::BadRequestOf(status)) {
+    for (const auto& violation : bad_request->field_violations()) {
+      err_ << "  " << violation.field() << ": " << violation.description();
+      if (!violation.reason().empty()) err_ << " (" << violation.reason() << ")";
+      err_ << '\n';
+    }
+  }
   return kExitFailure;
 }
 

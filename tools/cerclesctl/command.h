@@ -21,7 +21,7 @@
 namespace cercles::cerclesctl {
 
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;  // the call failed; one line on stderr says why
+inline constexpr int kExitFailure = 1;  // the call failed; stderr says why (and its reason)
 inline constexpr int kExitUsage = 2;    // the command line is wrong
 
 class CommandContext;
@@ -83,7 +83,10 @@ class CommandContext {
     return ((**stub).*method)(&call, request, response);
   }
 
-  // Print "cerclesctl: CODE: message" on stderr and return kExitFailure.
+  // Print "cerclesctl: CODE: message" on stderr, then the refusal's reason
+  // ("  reason: FIELD_REQUIRED") and one line per field violation
+  // ("  person.language: is required (FIELD_REQUIRED)") when the server sent
+  // them, and return kExitFailure.
   int Fail(const grpc::Status& status);
   int Fail(const absl::Status& status);
   // Print "cerclesctl: message" and the verb's usage line; return kExitUsage.

@@ -31,6 +31,8 @@
 #include "cercles/membership/v1/events.pb.h"
 #include "cercles/membership/v1/membership.grpc.pb.h"
 #include "cercles/network/v1/network.grpc.pb.h"
+#include "common/api/error_details.h"
+#include "common/util/status.h"
 #include "tests/unit/tools/cli_runner.h"
 #include "tools/cerclesctl/command.h"
 
@@ -101,9 +103,13 @@ class FakeMembership final : public membership::v1::MembershipService::Service {
       while (!context->IsCancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
       return grpc::Status::CANCELLED;
     }
-    if (request->name() != "circles/7") {
-      return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                          absl::StrCat("circle \"", request->name(), "\" does not exist"));
+    if (request->name() == "circles/8") {  // a refusal with field violations
+      return ToGrpcStatus(api::InvalidFields(
+          {{"name", "must be a circle you may read", ""}, {"view", "is required", ""}}));
+    }
+    if (request->name() != "circles/7") {  // as the services answer: through ToGrpcStatus
+      return ToGrpcStatus(
+          absl::NotFoundError(absl::StrCat("circle \"", request->name(), "\" does not exist")));
     }
     *response->mutable_circle() = MakeCircle(7);
     return grpc::Status::OK;
@@ -328,12 +334,24 @@ TEST_F(cerclesctlClient, GetCircleSendsTokenAndPrintsTable) {
             "circles/7   Cercle 7       active   5         sector=food\n");
 }
 
-TEST_F(cerclesctlClient, ErrorsAreOneLineAndExitOne) {
+TEST_F(cerclesctlClient, ErrorsSayCodeMessageAndReasonAndExitOne) {
   CliResult result = Cli({"circles", "get", "circles/9"});
   EXPECT_EQ(result.code, kExitFailure);
   EXPECT_EQ(result.out, "");
-  EXPECT_THAT(result.err,
-              HasSubstr("cerclesctl: NOT_FOUND: circle \"circles/9\" does not exist\n"));
+  EXPECT_THAT(result.err, HasSubstr("cerclesctl: NOT_FOUND: circle \"circles/9\" does not exist\n"
+                                    "  reason: RESOURCE_NOT_FOUND\n"));
+}
+
+TEST_F(cerclesctlClient, ErrorsShowTheirReasonAndEachFieldViolation) {
+  CliResult result = Cli({"circles", "get", "circles/8"});
+  EXPECT_EQ(result.code, kExitFailure);
+  EXPECT_THAT(
+      result.err,
+      HasSubstr(
+          "cerclesctl: INVALID_ARGUMENT: name must be a circle you may read; view is required\n"
+          "  reason: REQUEST_INVALID\n"
+          "  name: must be a circle you may read (FIELD_INVALID)\n"
+          "  view: is required (FIELD_REQUIRED)\n"));
 }
 
 TEST_F(cerclesctlClient, TimeoutIsTheDeadlineOfTheCall) {

@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "common/api/date.h"
+#include "common/api/error_details.h"
 #include "common/api/text.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -308,8 +309,14 @@ TEST(MinimisedPersonTest, ClearsSensitiveFieldsAndUnsharedExpertise) {
 
 TEST(ViolationsStatusTest, OkWhenNoneElseJoined) {
   EXPECT_TRUE(ViolationsStatus({}).ok());
-  auto status = ViolationsStatus({{"a.b", "must be x"}, {"c", "is required"}});
+  auto status = ViolationsStatus({{"a.b", "must be x", ""}, {"c", "is required", ""}});
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument, "a.b must be x; c is required"));
+  // One google.rpc.BadRequest field violation per rule.
+  std::optional<google::rpc::BadRequest> bad_request = api::BadRequestOf(status);
+  ASSERT_TRUE(bad_request.has_value());
+  ASSERT_EQ(bad_request->field_violations_size(), 2);
+  EXPECT_EQ(bad_request->field_violations(0).field(), "a.b");
+  EXPECT_EQ(bad_request->field_violations(1).reason(), "FIELD_REQUIRED");
   EXPECT_EQ(PersonDisplayName("Ana", "Lima"), "Ana Lima");
 }
 

@@ -16,8 +16,10 @@
 //
 // Prints one JSON object per line ({"registered"}, {"page"}, {"change"},
 // {"done"}). Exits 0 when every --expect circle appeared; 1 on a failed call
-// ("peer: <CODE>: <message>" on stderr) or when the timeout passes first; 2 on
-// bad usage.
+// ("peer: <CODE>: <message>" on stderr, then the refusal's google.rpc.ErrorInfo
+// reason, "  reason: UNAUTHENTICATED", and each google.rpc.BadRequest field
+// violation, "  <field>: <rule> (<reason>)") or when the timeout passes first;
+// 2 on bad usage.
 import { readFileSync } from "node:fs";
 
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
@@ -29,6 +31,7 @@ import {
 } from "../gen/cercles/network/v1/federation_pb.js";
 import type { NetworkCircle } from "../gen/cercles/network/v1/network_pb.js";
 import { CircleStatus } from "../gen/cercles/membership/v1/membership_pb.js";
+import { BadRequestSchema, ErrorInfoSchema } from "../gen/google/rpc/error_details_pb.js";
 
 type Options = Record<string, string>;
 
@@ -174,6 +177,17 @@ async function main(): Promise<number> {
   } catch (error) {
     const e = ConnectError.from(error);
     process.stderr.write(`peer: ${Code[e.code]}: ${e.rawMessage}\n`);
+    // Every refusal of a Cercles fund carries an ErrorInfo with a stable reason
+    // (cercles/common/v1/conventions.proto, ERRORS) to branch on, and an invalid
+    // request one BadRequest field violation per broken rule.
+    for (const info of e.findDetails(ErrorInfoSchema)) {
+      process.stderr.write(`  reason: ${info.reason}\n`);
+    }
+    for (const badRequest of e.findDetails(BadRequestSchema)) {
+      for (const v of badRequest.fieldViolations) {
+        process.stderr.write(`  ${v.field}: ${v.description} (${v.reason})\n`);
+      }
+    }
     return 1;
   }
 }

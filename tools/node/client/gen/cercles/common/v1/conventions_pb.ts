@@ -124,6 +124,69 @@
 //   FAILED_PRECONDITION or INVALID_ARGUMENT unchanged.
 // - validate_only (where offered): every rule is checked and nothing is
 //   written; the response reports every broken rule at once.
+//   Each broken rule is one google.rpc.BadRequest field violation (see ERRORS).
+//
+// ERRORS
+// - Every refusal is a canonical gRPC code, a message that names the field (as
+//   in the API: "person.contact.email", "circles[2].members") and the rule it
+//   broke, and, in the binary trailer `grpc-status-details-bin`, a serialized
+//   google.rpc.Status (proto/google/rpc/status.proto) with the same code and
+//   message whose details hold:
+//   - always a google.rpc.ErrorInfo: domain "cercles.coop", a stable `reason`
+//     (below) to branch on, and metadata: "field" (the first field at fault),
+//     "violations" (their count), "resource" (the circle or person out of the
+//     caller's scope), "method" (the RPC a policy refused), "role";
+//   - for INVALID_ARGUMENT that names fields, a google.rpc.BadRequest with one
+//     FieldViolation per broken rule (field, description: the rule, reason).
+//   A reason is never renamed nor given another meaning; new ones may appear
+//   (treat an unknown reason by its code).
+// - Reasons (ErrorInfo.reason; FieldViolation.reason takes the first five):
+//   FIELD_REQUIRED        INVALID_ARGUMENT: a required field is missing or empty.
+//   FIELD_INVALID_FORMAT  INVALID_ARGUMENT: not of the field's form (a resource
+//                         name, a date, UTF-8 text, a page token, request_id).
+//   VALUE_OUT_OF_RANGE    INVALID_ARGUMENT: a number, a length or a date outside
+//                         its bounds.
+//   FIELDS_CONFLICT       INVALID_ARGUMENT: two fields that must agree do not (an
+//                         enum and the deprecated string it replaces).
+//   FIELD_INVALID         INVALID_ARGUMENT: any other rule of one field.
+//   REQUEST_INVALID       INVALID_ARGUMENT: several broken rules (one violation
+//                         each), or a rule about the request as a whole.
+//   RESOURCE_NOT_FOUND    NOT_FOUND: the named resource does not exist, or is
+//                         not one the caller may see.
+//   ALREADY_EXISTS_DIFFERENT_REQUEST  ALREADY_EXISTS: the request_id was used
+//                         for a different request.
+//   RESOURCE_ALREADY_EXISTS  ALREADY_EXISTS: the resource or its unique key
+//                         (an e-mail, a peer's name) exists.
+//   PERMISSION_DENIED_ROLE   PERMISSION_DENIED: the RPC's access policy does
+//                         not admit the caller's role or service, or the RPC
+//                         is not served on that port.
+//   PERMISSION_DENIED_SCOPE  PERMISSION_DENIED: the caller may call the RPC but
+//                         not on this circle or person (an advisor's circles).
+//   PERMISSION_DENIED     PERMISSION_DENIED: any other refusal of the caller.
+//   PRECONDITION_FAILED   FAILED_PRECONDITION: the resource's state does not
+//                         allow the call (the message says which rule).
+//   Any other code carries its own name as the reason: UNAUTHENTICATED,
+//   UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, RESOURCE_EXHAUSTED, CANCELLED,
+//   INTERNAL, DATA_LOSS, UNIMPLEMENTED.
+// - Which code, when. The same rule holds for every RPC, and each RPC's comment
+//   lists only what it adds:
+//   UNAUTHENTICATED     no credentials, or credentials the fund does not know.
+//   PERMISSION_DENIED   the RPC's access policy (AccessPolicy option) does not
+//                       admit the caller, or the resource is out of its scope.
+//   INVALID_ARGUMENT    a field breaks a rule stated in its comment, whatever
+//                       the stored data (a missing required field, a bad name,
+//                       a value out of bounds).
+//   NOT_FOUND           a name that is well formed but names nothing.
+//   ALREADY_EXISTS      request_id reused for another request; a unique key
+//                       taken.
+//   FAILED_PRECONDITION the request is well formed but the stored state does
+//                       not allow it (a closed loan, a circle without a seat,
+//                       a step taken out of order). A field the request
+//                       itself makes required (a referral's outcome when it
+//                       is set to COMPLETED) is INVALID_ARGUMENT; a move the
+//                       stored state forbids (a COMPLETED referral changed
+//                       again) is FAILED_PRECONDITION.
+//   ABORTED, UNAVAILABLE, DEADLINE_EXCEEDED  retry (IDEMPOTENCY).
 //
 // UPDATE MASKS (UpdatePerson, UpdateCircle, UpdatePartner)
 // - update_mask is required; it names the fields to change, and only those

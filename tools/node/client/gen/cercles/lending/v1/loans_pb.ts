@@ -526,7 +526,10 @@ export type SubmitLoanRequestRequest = Message<"cercles.lending.v1.SubmitLoanReq
   loan?: Loan | undefined;
 
   /**
-   * Check everything, store nothing; the response reports every broken rule.
+   * Check everything, store nothing; the response reports every broken rule:
+   * the first rule's code (INVALID_ARGUMENT for a field, FAILED_PRECONDITION
+   * for the circle's or the applicant's state), every rule in the message, and
+   * one google.rpc.BadRequest field violation per rule about a field.
    *
    * @generated from field: bool validate_only = 4;
    */

@@ -279,6 +279,8 @@ export type CreatePersonRequest = Message<"cercles.membership.v1.CreatePersonReq
 
   /**
    * True: check the person (every broken rule is reported) and write nothing.
+   * Broken rules are INVALID_ARGUMENT with one google.rpc.BadRequest field
+   * violation each (ErrorInfo reason REQUEST_INVALID when there are several).
    *
    * @generated from field: bool validate_only = 3;
    */

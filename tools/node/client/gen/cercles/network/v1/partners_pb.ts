@@ -961,6 +961,12 @@ export const PartnerService: GenService<{
    * Moves a referral on: SENT -> ACCEPTED or DECLINED; ACCEPTED -> IN_PROGRESS,
    * COMPLETED or DECLINED; IN_PROGRESS -> COMPLETED or DECLINED. COMPLETED and
    * DECLINED are final and need an outcome.
+   * Codes (beyond the common ones of conventions.proto, ERRORS):
+   * INVALID_ARGUMENT (FIELD_REQUIRED, field "outcome") when the status is
+   * COMPLETED or DECLINED without an outcome, and when an outcome comes with
+   * another status; FAILED_PRECONDITION (PRECONDITION_FAILED) when the
+   * referral's current status does not lead to the one asked (COMPLETED and
+   * DECLINED never change); NOT_FOUND when the referral does not exist.
    *
    * @generated from rpc cercles.network.v1.PartnerService.UpdateReferralStatus
    */
