@@ -9,6 +9,8 @@
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Money } from "../../common/v1/money_pb.js";
+import { file_cercles_common_v1_money } from "../../common/v1/money_pb.js";
 import type { JournalEntry } from "./books_pb.js";
 import { file_cercles_lending_v1_books } from "./books_pb.js";
 import type { BankReferral, SubsidyApplication } from "./financing_pb.js";
@@ -25,7 +27,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cercles/lending/v1/events.proto.
  */
 export const file_cercles_lending_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch9jZXJjbGVzL2xlbmRpbmcvdjEvZXZlbnRzLnByb3RvEhJjZXJjbGVzLmxlbmRpbmcudjEigQEKE0Z1bmRTZXR0aW5nc0NoYW5nZWQSMgoIc2V0dGluZ3MYASABKAsyIC5jZXJjbGVzLmxlbmRpbmcudjEuRnVuZFNldHRpbmdzEjYKBmNoYW5nZRgCIAEoCzImLmNlcmNsZXMubGVuZGluZy52MS5GdW5kU2V0dGluZ3NDaGFuZ2UiiwIKC0xvYW5DaGFuZ2VkEiYKBGxvYW4YASABKAsyGC5jZXJjbGVzLmxlbmRpbmcudjEuTG9hbhISCgZjaGFuZ2UYAiABKAlCAhgBEjAKCXJlcGF5bWVudBgDIAEoCzIdLmNlcmNsZXMubGVuZGluZy52MS5SZXBheW1lbnQSOQoOZ3VhcmFudGVlX2NhbGwYBCABKAsyIS5jZXJjbGVzLmxlbmRpbmcudjEuR3VhcmFudGVlQ2FsbBIaChJhbW91bnRfbWlub3JfdW5pdHMYBSABKAMSNwoLY2hhbmdlX2tpbmQYBiABKA4yIi5jZXJjbGVzLmxlbmRpbmcudjEuTG9hbkNoYW5nZUtpbmQiWgoSQ2FwaXRhbENvbnRyaWJ1dGVkEi8KBWVudHJ5GAEgASgLMiAuY2VyY2xlcy5sZW5kaW5nLnYxLkpvdXJuYWxFbnRyeRITCgtjb250cmlidXRvchgCIAEoCSJJChNCYW5rUmVmZXJyYWxDaGFuZ2VkEjIKCHJlZmVycmFsGAEgASgLMiAuY2VyY2xlcy5sZW5kaW5nLnYxLkJhbmtSZWZlcnJhbCJYChlTdWJzaWR5QXBwbGljYXRpb25DaGFuZ2VkEjsKC2FwcGxpY2F0aW9uGAEgASgLMiYuY2VyY2xlcy5sZW5kaW5nLnYxLlN1YnNpZHlBcHBsaWNhdGlvbiq+BQoOTG9hbkNoYW5nZUtpbmQSIAocTE9BTl9DSEFOR0VfS0lORF9VTlNQRUNJRklFRBAAEh4KGkxPQU5fQ0hBTkdFX0tJTkRfU1VCTUlUVEVEEAESHgoaTE9BTl9DSEFOR0VfS0lORF9WT1RFX0NBU1QQAhIkCiBMT0FOX0NIQU5HRV9LSU5EX0NJUkNMRV9BUFBST1ZFRBADEiQKIExPQU5fQ0hBTkdFX0tJTkRfQ0lSQ0xFX1JFSkVDVEVEEAQSHQoZTE9BTl9DSEFOR0VfS0lORF9BUFBST1ZFRBAFEh0KGUxPQU5fQ0hBTkdFX0tJTkRfUkVKRUNURUQQBhIeChpMT0FOX0NIQU5HRV9LSU5EX1dJVEhEUkFXThAHEh4KGkxPQU5fQ0hBTkdFX0tJTkRfRElTQlVSU0VEEAgSJwojTE9BTl9DSEFOR0VfS0lORF9SRVBBWU1FTlRfUkVDT1JERUQQCRInCiNMT0FOX0NIQU5HRV9LSU5EX1JFUEFZTUVOVF9SRVZFUlNFRBAKEiIKHkxPQU5fQ0hBTkdFX0tJTkRfQ0xPU0VEX1JFUEFJRBALEiUKIUxPQU5fQ0hBTkdFX0tJTkRfR1VBUkFOVEVFX0NBTExFRBAMEi8KK0xPQU5fQ0hBTkdFX0tJTkRfR1VBUkFOVE9SX1BBWU1FTlRfUkVDT1JERUQQDRIgChxMT0FOX0NIQU5HRV9LSU5EX1dSSVRURU5fT0ZGEA4SIwofTE9BTl9DSEFOR0VfS0lORF9DSVJDTEVfQ0hBTkdFRBAPEiAKHExPQU5fQ0hBTkdFX0tJTkRfVk9URV9DTE9TRUQQEBInCiNMT0FOX0NIQU5HRV9LSU5EX0dVQVJBTlRPUlNfQ0hBTkdFRBAREiAKHExPQU5fQ0hBTkdFX0tJTkRfUkVTQ0hFRFVMRUQQEmIGcHJvdG8z", [file_cercles_lending_v1_books, file_cercles_lending_v1_financing, file_cercles_lending_v1_loans, file_cercles_lending_v1_servicing, file_cercles_lending_v1_settings]);
+  fileDesc("Ch9jZXJjbGVzL2xlbmRpbmcvdjEvZXZlbnRzLnByb3RvEhJjZXJjbGVzLmxlbmRpbmcudjEigQEKE0Z1bmRTZXR0aW5nc0NoYW5nZWQSMgoIc2V0dGluZ3MYASABKAsyIC5jZXJjbGVzLmxlbmRpbmcudjEuRnVuZFNldHRpbmdzEjYKBmNoYW5nZRgCIAEoCzImLmNlcmNsZXMubGVuZGluZy52MS5GdW5kU2V0dGluZ3NDaGFuZ2UiuQIKC0xvYW5DaGFuZ2VkEiYKBGxvYW4YASABKAsyGC5jZXJjbGVzLmxlbmRpbmcudjEuTG9hbhISCgZjaGFuZ2UYAiABKAlCAhgBEjAKCXJlcGF5bWVudBgDIAEoCzIdLmNlcmNsZXMubGVuZGluZy52MS5SZXBheW1lbnQSOQoOZ3VhcmFudGVlX2NhbGwYBCABKAsyIS5jZXJjbGVzLmxlbmRpbmcudjEuR3VhcmFudGVlQ2FsbBIeChJhbW91bnRfbWlub3JfdW5pdHMYBSABKANCAhgBEjcKC2NoYW5nZV9raW5kGAYgASgOMiIuY2VyY2xlcy5sZW5kaW5nLnYxLkxvYW5DaGFuZ2VLaW5kEigKBmFtb3VudBgHIAEoCzIYLmNlcmNsZXMuY29tbW9uLnYxLk1vbmV5IloKEkNhcGl0YWxDb250cmlidXRlZBIvCgVlbnRyeRgBIAEoCzIgLmNlcmNsZXMubGVuZGluZy52MS5Kb3VybmFsRW50cnkSEwoLY29udHJpYnV0b3IYAiABKAkiSQoTQmFua1JlZmVycmFsQ2hhbmdlZBIyCghyZWZlcnJhbBgBIAEoCzIgLmNlcmNsZXMubGVuZGluZy52MS5CYW5rUmVmZXJyYWwiWAoZU3Vic2lkeUFwcGxpY2F0aW9uQ2hhbmdlZBI7CgthcHBsaWNhdGlvbhgBIAEoCzImLmNlcmNsZXMubGVuZGluZy52MS5TdWJzaWR5QXBwbGljYXRpb24qvgUKDkxvYW5DaGFuZ2VLaW5kEiAKHExPQU5fQ0hBTkdFX0tJTkRfVU5TUEVDSUZJRUQQABIeChpMT0FOX0NIQU5HRV9LSU5EX1NVQk1JVFRFRBABEh4KGkxPQU5fQ0hBTkdFX0tJTkRfVk9URV9DQVNUEAISJAogTE9BTl9DSEFOR0VfS0lORF9DSVJDTEVfQVBQUk9WRUQQAxIkCiBMT0FOX0NIQU5HRV9LSU5EX0NJUkNMRV9SRUpFQ1RFRBAEEh0KGUxPQU5fQ0hBTkdFX0tJTkRfQVBQUk9WRUQQBRIdChlMT0FOX0NIQU5HRV9LSU5EX1JFSkVDVEVEEAYSHgoaTE9BTl9DSEFOR0VfS0lORF9XSVRIRFJBV04QBxIeChpMT0FOX0NIQU5HRV9LSU5EX0RJU0JVUlNFRBAIEicKI0xPQU5fQ0hBTkdFX0tJTkRfUkVQQVlNRU5UX1JFQ09SREVEEAkSJwojTE9BTl9DSEFOR0VfS0lORF9SRVBBWU1FTlRfUkVWRVJTRUQQChIiCh5MT0FOX0NIQU5HRV9LSU5EX0NMT1NFRF9SRVBBSUQQCxIlCiFMT0FOX0NIQU5HRV9LSU5EX0dVQVJBTlRFRV9DQUxMRUQQDBIvCitMT0FOX0NIQU5HRV9LSU5EX0dVQVJBTlRPUl9QQVlNRU5UX1JFQ09SREVEEA0SIAocTE9BTl9DSEFOR0VfS0lORF9XUklUVEVOX09GRhAOEiMKH0xPQU5fQ0hBTkdFX0tJTkRfQ0lSQ0xFX0NIQU5HRUQQDxIgChxMT0FOX0NIQU5HRV9LSU5EX1ZPVEVfQ0xPU0VEEBASJwojTE9BTl9DSEFOR0VfS0lORF9HVUFSQU5UT1JTX0NIQU5HRUQQERIgChxMT0FOX0NIQU5HRV9LSU5EX1JFU0NIRURVTEVEEBJiBnByb3RvMw", [file_cercles_common_v1_money, file_cercles_lending_v1_books, file_cercles_lending_v1_financing, file_cercles_lending_v1_loans, file_cercles_lending_v1_servicing, file_cercles_lending_v1_settings]);
 
 /**
  * Payload of "cercles.lending.v1.FundSettingsChanged".
@@ -93,9 +95,12 @@ export type LoanChanged = Message<"cercles.lending.v1.LoanChanged"> & {
   guaranteeCall?: GuaranteeCall | undefined;
 
   /**
-   * Amount the change moved in minor units (repayment, disbursement...), 0 if none.
+   * Deprecated: read amount (the same amount as a Money); still filled. Events
+   * stored before amount existed carry only this field: a consumer reads
+   * amount when set, else this.
    *
-   * @generated from field: int64 amount_minor_units = 5;
+   * @generated from field: int64 amount_minor_units = 5 [deprecated = true];
+   * @deprecated
    */
   amountMinorUnits: bigint;
 
@@ -105,6 +110,14 @@ export type LoanChanged = Message<"cercles.lending.v1.LoanChanged"> & {
    * @generated from field: cercles.lending.v1.LoanChangeKind change_kind = 6;
    */
   changeKind: LoanChangeKind;
+
+  /**
+   * Amount the change moved (repayment, disbursement...), in the loan's
+   * currency; zero if none. Replaces amount_minor_units.
+   *
+   * @generated from field: cercles.common.v1.Money amount = 7;
+   */
+  amount?: Money | undefined;
 };
 
 /**
