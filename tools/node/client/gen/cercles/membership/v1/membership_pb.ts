@@ -1756,8 +1756,8 @@ export const MembershipService: GenService<{
    * Creates a circle in status FORMING.
    * Errors: INVALID_ARGUMENT — a field breaks its rule (see the fields); ALREADY_EXISTS —
    *   `request_id` reused for another request; PERMISSION_DENIED — an advisor without an advisor
-   *   record, or `effective_time` set by anyone but an admin. Also the codes of every RPC
-   *   (conventions.proto, ERRORS).
+   *   record, or `effective_time` set by anyone but an admin. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.CreateCircle
    */
@@ -1769,8 +1769,8 @@ export const MembershipService: GenService<{
   /**
    * Returns one circle by resource name.
    * Errors: INVALID_ARGUMENT — `name` is not "circles/{id}"; NOT_FOUND — no such circle;
-   *   PERMISSION_DENIED — an advisor asking for a circle not assigned to them. Also the codes of
-   *   every RPC (conventions.proto, ERRORS).
+   *   PERMISSION_DENIED — an advisor asking for a circle not assigned to them. Also the common
+   *   codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.GetCircle
    */
@@ -1782,8 +1782,8 @@ export const MembershipService: GenService<{
   /**
    * Lists circles, filtered and paginated, in creation order.
    * Errors: INVALID_ARGUMENT — a bad filter, `page_size` or `page_token`; PERMISSION_DENIED — an
-   *   advisor without an advisor record, or filtering on another advisor. Also the codes of every
-   *   RPC (conventions.proto, ERRORS).
+   *   advisor without an advisor record, or filtering on another advisor. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.ListCircles
    */
@@ -1797,7 +1797,7 @@ export const MembershipService: GenService<{
    * Errors: INVALID_ARGUMENT — `after_sequence` is negative (the stream is refused). The stream
    *   ends with UNAVAILABLE when the server shuts down (reconnect after the last sequence
    *   received), CANCELLED when the client cancels; it never ends because a cursor is too old. Also
-   *   the codes of every RPC (conventions.proto, ERRORS).
+   *   the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.WatchEvents
    */
@@ -1812,7 +1812,7 @@ export const MembershipService: GenService<{
    * Errors: INVALID_ARGUMENT — an empty or unknown `update_mask` path, or a field breaks its
    *   rule; NOT_FOUND — no such circle; FAILED_PRECONDITION — the circle is DISSOLVED or MERGED;
    *   ALREADY_EXISTS — `request_id` reused for another request; PERMISSION_DENIED — an advisor
-   *   outside the circle's scope. Also the codes of every RPC (conventions.proto, ERRORS).
+   *   outside the circle's scope. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.UpdateCircle
    */
@@ -1830,7 +1830,7 @@ export const MembershipService: GenService<{
    *   has 7, the person is withdrawn, untrained (unless waived) or in another circle, or
    *   `effective_time` is before the circle's last change; ALREADY_EXISTS — `request_id` reused;
    *   PERMISSION_DENIED — an advisor outside the circle's or person's scope, or `effective_time`
-   *   set by a non-admin. Also the codes of every RPC (conventions.proto, ERRORS).
+   *   set by a non-admin. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.AddCircleMember
    */
@@ -1846,7 +1846,7 @@ export const MembershipService: GenService<{
    *   such circle; FAILED_PRECONDITION — the person is not a current member, the circle is
    *   DISSOLVED or MERGED, or `effective_time` is before its last change; ALREADY_EXISTS —
    *   `request_id` reused; PERMISSION_DENIED — an advisor outside the circle's scope, or
-   *   `effective_time` set by a non-admin. Also the codes of every RPC (conventions.proto, ERRORS).
+   *   `effective_time` set by a non-admin. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.RemoveCircleMember
    */
@@ -1858,8 +1858,8 @@ export const MembershipService: GenService<{
   /**
    * Lists a circle's current (and optionally former) members.
    * Errors: INVALID_ARGUMENT — a bad `circle`, `page_size` or `page_token`; NOT_FOUND — no such
-   *   circle; PERMISSION_DENIED — an advisor outside the circle's scope. Also the codes of every
-   *   RPC (conventions.proto, ERRORS).
+   *   circle; PERMISSION_DENIED — an advisor outside the circle's scope. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.ListCircleMembers
    */
@@ -1871,8 +1871,8 @@ export const MembershipService: GenService<{
   /**
    * The circle's life over time: joins, departures, status changes, merges.
    * Errors: INVALID_ARGUMENT — a bad `circle`, `page_size` or `page_token`; NOT_FOUND — no such
-   *   circle; PERMISSION_DENIED — an advisor outside the circle's scope. Also the codes of every
-   *   RPC (conventions.proto, ERRORS).
+   *   circle; PERMISSION_DENIED — an advisor outside the circle's scope. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.ListCircleHistory
    */
@@ -1887,8 +1887,7 @@ export const MembershipService: GenService<{
    *   FAILED_PRECONDITION — the circle is not FORMING, has fewer than 4 or more than 7 members, a
    *   member is untrained (unless waived), or `effective_time` is before its last change;
    *   ALREADY_EXISTS — `request_id` reused; PERMISSION_DENIED — an advisor outside the circle's
-   *   scope, or `effective_time` set by a non-admin. Also the codes of every RPC
-   *   (conventions.proto, ERRORS).
+   *   scope, or `effective_time` set by a non-admin. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.ActivateCircle
    */
@@ -1902,7 +1901,7 @@ export const MembershipService: GenService<{
    * Errors: INVALID_ARGUMENT — a bad `name` or `reason`; NOT_FOUND — no such circle;
    *   FAILED_PRECONDITION — the circle is not ACTIVE or UNDER_STRENGTH; ALREADY_EXISTS —
    *   `request_id` reused; PERMISSION_DENIED — an advisor outside the circle's scope. Also the
-   *   codes of every RPC (conventions.proto, ERRORS).
+   *   common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.SuspendCircle
    */
@@ -1915,7 +1914,7 @@ export const MembershipService: GenService<{
    * SUSPENDED -> ACTIVE (or UNDER_STRENGTH below 4 members).
    * Errors: INVALID_ARGUMENT — a bad `name`; NOT_FOUND — no such circle; FAILED_PRECONDITION —
    *   the circle is not SUSPENDED; ALREADY_EXISTS — `request_id` reused; PERMISSION_DENIED — an
-   *   advisor outside the circle's scope. Also the codes of every RPC (conventions.proto, ERRORS).
+   *   advisor outside the circle's scope. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.ResumeCircle
    */
@@ -1929,7 +1928,7 @@ export const MembershipService: GenService<{
    * Errors: INVALID_ARGUMENT — a bad `name` or `reason`; NOT_FOUND — no such circle;
    *   FAILED_PRECONDITION — the circle is already DISSOLVED or MERGED; ALREADY_EXISTS —
    *   `request_id` reused; PERMISSION_DENIED — an advisor outside the circle's scope. Also the
-   *   codes of every RPC (conventions.proto, ERRORS).
+   *   common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.DissolveCircle
    */
@@ -1945,7 +1944,7 @@ export const MembershipService: GenService<{
    *   — a source circle does not exist; FAILED_PRECONDITION — a source is not FORMING, ACTIVE or
    *   UNDER_STRENGTH, the result would not have 4 to 7 members, or would be active with untrained
    *   members; ALREADY_EXISTS — `request_id` reused; PERMISSION_DENIED — an advisor outside a
-   *   source's scope. Also the codes of every RPC (conventions.proto, ERRORS).
+   *   source's scope. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.MergeCircles
    */
@@ -1960,8 +1959,8 @@ export const MembershipService: GenService<{
    * soft attributes are maximised, each grouping is explained. Deterministic;
    * nothing is written.
    * Errors: INVALID_ARGUMENT — a bad `training` or an unknown or repeated attribute kind;
-   *   NOT_FOUND — no such training. Nothing is written, so no ALREADY_EXISTS. Also the codes of
-   *   every RPC (conventions.proto, ERRORS).
+   *   NOT_FOUND — no such training. Nothing is written, so no ALREADY_EXISTS. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.ProposeCircles
    */
@@ -1978,8 +1977,8 @@ export const MembershipService: GenService<{
    *   FAILED_PRECONDITION — a person may not join (withdrawn, untrained, already in a circle), or
    *   `activate` with a member untrained; ALREADY_EXISTS — `request_id` reused; PERMISSION_DENIED —
    *   an advisor naming an advisor, without an advisor record, or outside a person's scope. With
-   *   `validate_only` the same codes, and nothing is written. Also the codes of every RPC
-   *   (conventions.proto, ERRORS).
+   *   `validate_only` the same codes, and nothing is written. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.AcceptCircleProposal
    */
@@ -1991,8 +1990,8 @@ export const MembershipService: GenService<{
   /**
    * Registers an advisor (conseiller·ère), bound to the name of their staff token.
    * Errors: INVALID_ARGUMENT — a field breaks its rule (see the fields); ALREADY_EXISTS —
-   *   `request_id` reused, or an advisor is already bound to `principal_name`. Also the codes of
-   *   every RPC (conventions.proto, ERRORS).
+   *   `request_id` reused, or an advisor is already bound to `principal_name`. Also the common
+   *   codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.CreateAdvisor
    */
@@ -2003,8 +2002,8 @@ export const MembershipService: GenService<{
   },
   /**
    * Lists advisors.
-   * Errors: INVALID_ARGUMENT — a bad `page_size` or `page_token`. Also the codes of every RPC
-   *   (conventions.proto, ERRORS).
+   * Errors: INVALID_ARGUMENT — a bad `page_size` or `page_token`. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.ListAdvisors
    */
@@ -2017,7 +2016,7 @@ export const MembershipService: GenService<{
    * Assigns a circle to an advisor, who then sees and manages it.
    * Errors: INVALID_ARGUMENT — a bad `circle` or `advisor`; NOT_FOUND — no such circle or
    *   advisor; FAILED_PRECONDITION — the circle is DISSOLVED or MERGED; ALREADY_EXISTS —
-   *   `request_id` reused. Also the codes of every RPC (conventions.proto, ERRORS).
+   *   `request_id` reused. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.AssignCircleAdvisor
    */

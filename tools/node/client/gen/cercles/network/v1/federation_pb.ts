@@ -1424,8 +1424,8 @@ export const FederationService: GenService<{
   /**
    * This fund's circles (never other funds' circles it knows), paginated in
    * circle order, with the directory sequence they are as of.
-   * Errors: INVALID_ARGUMENT — a bad `page_size` or `page_token`; UNAUTHENTICATED — the peer was
-   *   revoked a moment before. Also the codes of every RPC (conventions.proto, ERRORS).
+   * Errors: INVALID_ARGUMENT — a bad `page_size` or `page_token`. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.FederationService.ListDirectory
    */
@@ -1442,7 +1442,7 @@ export const FederationService: GenService<{
    * Errors: INVALID_ARGUMENT — `after_sequence` is negative (the stream is refused). The stream
    *   ends with UNAUTHENTICATED when the peer is revoked, UNAVAILABLE when the server shuts down
    *   (reconnect after the last sequence received), CANCELLED when the client cancels; it never
-   *   ends because a cursor is too old. Also the codes of every RPC (conventions.proto, ERRORS).
+   *   ends because a cursor is too old. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.FederationService.WatchDirectory
    */
@@ -1454,8 +1454,7 @@ export const FederationService: GenService<{
   /**
    * This fund's aggregate figures (circles, members, active loans, repayment
    * rate, PAR30), for the fund and per region.
-   * Errors: INVALID_ARGUMENT — a bad `as_of` date; UNAUTHENTICATED — the peer was revoked a
-   *   moment before. Also the codes of every RPC (conventions.proto, ERRORS).
+   * Errors: INVALID_ARGUMENT — a bad `as_of` date. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.FederationService.GetFederationStats
    */
@@ -1474,7 +1473,7 @@ export const FederationService: GenService<{
    *   directory; FAILED_PRECONDITION — the circle takes no members now, or the candidate has not
    *   consented to share (or sends expertise without opting in); ALREADY_EXISTS — `request_id`
    *   reused for another proposal; UNAUTHENTICATED — the peer was revoked a moment before. Also the
-   *   codes of every RPC (conventions.proto, ERRORS).
+   *   common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.FederationService.ProposeMemberTransfer
    */
@@ -1487,7 +1486,7 @@ export const FederationService: GenService<{
    * A transfer the calling peer proposed (its status and decision).
    * Errors: INVALID_ARGUMENT — a bad `name`; NOT_FOUND — no transfer of that name was proposed to
    *   this fund; PERMISSION_DENIED — another fund proposed it; UNAUTHENTICATED — the peer was
-   *   revoked a moment before. Also the codes of every RPC (conventions.proto, ERRORS).
+   *   revoked a moment before. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.FederationService.GetProposedTransfer
    */
@@ -1512,8 +1511,8 @@ export const PeerFundService: GenService<{
    * is accepted from the next call on and its directory is followed.
    * Errors: INVALID_ARGUMENT — a field breaks its rule (see the fields; this fund's own id or a
    *   certificate name of this deployment included); ALREADY_EXISTS — `request_id` reused, the peer
-   *   is registered and active, or its certificate name identifies another peer. Also the codes of
-   *   every RPC (conventions.proto, ERRORS).
+   *   is registered and active, or its certificate name identifies another peer. Also the common
+   *   codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PeerFundService.RegisterPeerFund
    */
@@ -1527,7 +1526,7 @@ export const PeerFundService: GenService<{
    * followed and its circles leave this fund's network.
    * Errors: INVALID_ARGUMENT — `name` is not "peers/{fund_id}"; NOT_FOUND — the peer is not
    *   registered; FAILED_PRECONDITION — the peer is already revoked; ALREADY_EXISTS — `request_id`
-   *   reused for another request. Also the codes of every RPC (conventions.proto, ERRORS).
+   *   reused for another request. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PeerFundService.RevokePeerFund
    */
@@ -1539,7 +1538,7 @@ export const PeerFundService: GenService<{
   /**
    * Returns one peer fund with the state of its directory sync.
    * Errors: INVALID_ARGUMENT — `name` is not "peers/{fund_id}"; NOT_FOUND — the peer is not
-   *   registered. Also the codes of every RPC (conventions.proto, ERRORS).
+   *   registered. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PeerFundService.GetPeerFund
    */
@@ -1551,7 +1550,7 @@ export const PeerFundService: GenService<{
   /**
    * Lists peer funds by fund id.
    * Errors: INVALID_ARGUMENT — an unknown `status`, a bad `page_size` or `page_token`. Also the
-   *   codes of every RPC (conventions.proto, ERRORS).
+   *   common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PeerFundService.ListPeerFunds
    */
@@ -1570,7 +1569,7 @@ export const PeerFundService: GenService<{
    *   FAILED_PRECONDITION — the peer is revoked, the circle takes no members now, or the person has
    *   not consented to share or has withdrawn; ALREADY_EXISTS — `request_id` reused; UNAVAILABLE —
    *   membership did not answer; any code the peer's ProposeMemberTransfer returned, with its
-   *   message. Also the codes of every RPC (conventions.proto, ERRORS).
+   *   message. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PeerFundService.SendMemberTransfer
    */
@@ -1582,7 +1581,7 @@ export const PeerFundService: GenService<{
   /**
    * Transfers proposed to this fund (incoming) and by it (outgoing), newest last.
    * Errors: INVALID_ARGUMENT — an unknown `direction` or `status`, a bad `peer_fund_id`,
-   *   `page_size` or `page_token`. Also the codes of every RPC (conventions.proto, ERRORS).
+   *   `page_size` or `page_token`. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PeerFundService.ListMemberTransfers
    */
@@ -1593,10 +1592,10 @@ export const PeerFundService: GenService<{
   },
   /**
    * Accepts an incoming transfer still PROPOSED (the circle must still have room).
-   * Errors: INVALID_ARGUMENT — a bad `name` or note; NOT_FOUND — no such transfer;
+   * Errors: INVALID_ARGUMENT — a bad `name` or `note`; NOT_FOUND — no such transfer;
    *   FAILED_PRECONDITION — the transfer is outgoing, already decided, or its circle takes no
-   *   members now; ALREADY_EXISTS — `request_id` reused for another request. Also the codes of
-   *   every RPC (conventions.proto, ERRORS).
+   *   members now; ALREADY_EXISTS — `request_id` reused for another request. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PeerFundService.AcceptMemberTransfer
    */
@@ -1607,10 +1606,9 @@ export const PeerFundService: GenService<{
   },
   /**
    * Refuses an incoming transfer still PROPOSED.
-   * Errors: INVALID_ARGUMENT — a bad `name` or reason; NOT_FOUND — no such transfer;
-   *   FAILED_PRECONDITION — the transfer is outgoing or already decided; ALREADY_EXISTS —
-   *   `request_id` reused for another request. Also the codes of every RPC (conventions.proto,
-   *   ERRORS).
+   * Errors: INVALID_ARGUMENT — a bad `name`, or `note` missing or too long; NOT_FOUND — no such
+   *   transfer; FAILED_PRECONDITION — the transfer is outgoing or already decided; ALREADY_EXISTS —
+   *   `request_id` reused for another request. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PeerFundService.RefuseMemberTransfer
    */

@@ -890,8 +890,7 @@ export const PartnerService: GenService<{
   /**
    * Records a partner organisation (ACTIVE).
    * Errors: INVALID_ARGUMENT — a field breaks its rule (see the fields); ALREADY_EXISTS —
-   *   `request_id` reused for another request. Also the codes of every RPC (conventions.proto,
-   *   ERRORS).
+   *   `request_id` reused for another request. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PartnerService.CreatePartner
    */
@@ -903,7 +902,7 @@ export const PartnerService: GenService<{
   /**
    * Returns one partner.
    * Errors: INVALID_ARGUMENT — `name` is not "partners/{id}"; NOT_FOUND — no such partner. Also
-   *   the codes of every RPC (conventions.proto, ERRORS).
+   *   the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PartnerService.GetPartner
    */
@@ -914,8 +913,8 @@ export const PartnerService: GenService<{
   },
   /**
    * Lists partners, filtered and paginated, in creation order.
-   * Errors: INVALID_ARGUMENT — a bad filter, `page_size` or `page_token`. Also the codes of every
-   *   RPC (conventions.proto, ERRORS).
+   * Errors: INVALID_ARGUMENT — a bad filter, `page_size` or `page_token`. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PartnerService.ListPartners
    */
@@ -927,8 +926,8 @@ export const PartnerService: GenService<{
   /**
    * Changes the fields named in update_mask, and only those.
    * Errors: INVALID_ARGUMENT — a bad `update_mask` path or a field breaks its rule; NOT_FOUND —
-   *   no such partner; ALREADY_EXISTS — `request_id` reused for another request. Also the codes of
-   *   every RPC (conventions.proto, ERRORS).
+   *   no such partner; ALREADY_EXISTS — `request_id` reused for another request. Also the common
+   *   codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PartnerService.UpdatePartner
    */
@@ -942,8 +941,8 @@ export const PartnerService: GenService<{
    * Errors: INVALID_ARGUMENT — a field breaks its rule (see the fields); NOT_FOUND — no such
    *   partner, or the person is not known to the network; FAILED_PRECONDITION — the partner is
    *   INACTIVE, or the person has withdrawn; ALREADY_EXISTS — `request_id` reused;
-   *   PERMISSION_DENIED — an advisor referring a person outside their circles. Also the codes of
-   *   every RPC (conventions.proto, ERRORS).
+   *   PERMISSION_DENIED — an advisor referring a person outside their circles. Also the common
+   *   codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PartnerService.CreateReferral
    */
@@ -955,8 +954,8 @@ export const PartnerService: GenService<{
   /**
    * Returns one referral with its history.
    * Errors: INVALID_ARGUMENT — `name` is not "referrals/{id}"; NOT_FOUND — no such referral;
-   *   PERMISSION_DENIED — an advisor asking for a person outside their circles. Also the codes of
-   *   every RPC (conventions.proto, ERRORS).
+   *   PERMISSION_DENIED — an advisor asking for a person outside their circles. Also the common
+   *   codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PartnerService.GetReferral
    */
@@ -968,8 +967,8 @@ export const PartnerService: GenService<{
   /**
    * Lists referrals by person, partner or status, in creation order.
    * Errors: INVALID_ARGUMENT — a bad filter, `page_size` or `page_token`; PERMISSION_DENIED — an
-   *   advisor filtering on a person outside their circles. Also the codes of every RPC
-   *   (conventions.proto, ERRORS).
+   *   advisor filtering on a person outside their circles. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PartnerService.ListReferrals
    */
@@ -987,7 +986,7 @@ export const PartnerService: GenService<{
    *   rule; NOT_FOUND — no such referral; FAILED_PRECONDITION (PRECONDITION_FAILED) — the
    *   referral's current status does not lead to the one asked (COMPLETED and DECLINED never
    *   change); ALREADY_EXISTS — `request_id` reused; PERMISSION_DENIED — an advisor outside the
-   *   person's scope. Also the codes of every RPC (conventions.proto, ERRORS).
+   *   person's scope. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PartnerService.UpdateReferralStatus
    */
