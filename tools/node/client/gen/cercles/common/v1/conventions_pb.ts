@@ -168,8 +168,11 @@
 //   Any other code carries its own name as the reason: UNAUTHENTICATED,
 //   UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, RESOURCE_EXHAUSTED, CANCELLED,
 //   INTERNAL, DATA_LOSS, UNIMPLEMENTED.
-// - Which code, when. The same rule holds for every RPC, and each RPC's comment
-//   lists only what it adds:
+// - Which code, when. The same rule holds for every RPC. Each RPC's comment
+//   ends with an "Errors:" paragraph listing the codes that RPC returns and
+//   when (its fields, states and scope); the codes below that every RPC may
+//   return (UNAUTHENTICATED, PERMISSION_DENIED by the access policy,
+//   UNAVAILABLE...) are not repeated there:
 //   UNAUTHENTICATED     no credentials, or credentials the fund does not know.
 //   PERMISSION_DENIED   the RPC's access policy (AccessPolicy option) does not
 //                       admit the caller, or the resource is out of its scope.

@@ -186,6 +186,10 @@ export const LendingService: GenService<{
   /**
    * Whether a circle may currently bring loan requests and guarantee them; asks
    * membership (with a deadline) for the circle's state.
+   * Errors: INVALID_ARGUMENT — `circle` is not "circles/{id}"; NOT_FOUND — membership knows no
+   *   such circle; PERMISSION_DENIED — an advisor asking about a circle not assigned to them;
+   *   UNAVAILABLE — membership did not answer in time (retry). Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.GetCircleEligibility
    */
@@ -196,6 +200,7 @@ export const LendingService: GenService<{
   },
   /**
    * The fund's lending settings.
+   * Errors: none of its own. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.GetFundSettings
    */
@@ -206,6 +211,9 @@ export const LendingService: GenService<{
   },
   /**
    * Changes the settings (admins); every change is recorded with its author.
+   * Errors: INVALID_ARGUMENT — a field breaks its rule (see FundSettings); FAILED_PRECONDITION —
+   *   `currency` changes once the fund has loans or journal entries; ALREADY_EXISTS — `request_id`
+   *   reused for another request. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.UpdateFundSettings
    */
@@ -216,6 +224,8 @@ export const LendingService: GenService<{
   },
   /**
    * The recorded changes of the settings, newest first.
+   * Errors: INVALID_ARGUMENT — a bad `page_size` or `page_token`. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.ListFundSettingsChanges
    */
@@ -228,6 +238,14 @@ export const LendingService: GenService<{
    * A member's loan request, brought through their circle. Checks with membership
    * that the circle is ACTIVE and the applicant a member, and the amount against
    * the applicant's stepped-loan ceiling. One open request per person.
+   * Errors: INVALID_ARGUMENT — a field breaks its rule (see the fields); NOT_FOUND — membership
+   *   knows no such circle; FAILED_PRECONDITION — the circle may not bring requests (not ACTIVE
+   *   with 4 to 7 members, a member in serious arrears), the applicant is not its member, it has no
+   *   one else to vote, the amount exceeds the applicant's ceiling, or the applicant already has an
+   *   open request or the most active loans; ALREADY_EXISTS — `request_id` reused;
+   *   PERMISSION_DENIED — an advisor outside the circle's scope; UNAVAILABLE — membership did not
+   *   answer in time. With `validate_only`, every broken rule is reported (see the field). Also the
+   *   common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.SubmitLoanRequest
    */
@@ -238,6 +256,9 @@ export const LendingService: GenService<{
   },
   /**
    * One loan or request, with its arrears as of a date.
+   * Errors: INVALID_ARGUMENT — a bad `name` or `as_of`; NOT_FOUND — no such loan;
+   *   PERMISSION_DENIED — an advisor outside the loan's circle. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.GetLoan
    */
@@ -248,6 +269,9 @@ export const LendingService: GenService<{
   },
   /**
    * Loans and requests, filtered, in creation order.
+   * Errors: INVALID_ARGUMENT — a bad filter, `page_size` or `page_token`; PERMISSION_DENIED — an
+   *   advisor filtering on a circle not assigned to them, or unknown to lending. Also the common
+   *   codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.ListLoans
    */
@@ -258,6 +282,13 @@ export const LendingService: GenService<{
   },
   /**
    * Records one circle member's vote on a request (the applicant cannot vote).
+   * Errors: INVALID_ARGUMENT — a bad `loan`, `voter` or `comment`; NOT_FOUND — no such loan;
+   *   FAILED_PRECONDITION — the vote is over, the voter is the applicant, not a current member, or
+   *   has voted already, or the circle can no longer guarantee the loan (its state, arrears, the
+   *   guarantors left after a no); ALREADY_EXISTS — `request_id` reused; PERMISSION_DENIED — an
+   *   advisor outside the loan's circle; ABORTED — the loan moved to another circle meanwhile
+   *   (retry); UNAVAILABLE — membership did not answer in time. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.CastCircleVote
    */
@@ -268,6 +299,12 @@ export const LendingService: GenService<{
   },
   /**
    * The meeting closes the vote: decided by the votes cast (no quorum rejects).
+   * Errors: INVALID_ARGUMENT — a bad `loan`; NOT_FOUND — no such loan; FAILED_PRECONDITION — the
+   *   vote is already closed or over, or the circle can no longer guarantee the loan (its state,
+   *   arrears, no guarantor left); ALREADY_EXISTS — `request_id` reused; PERMISSION_DENIED — an
+   *   advisor outside the loan's circle; ABORTED — the loan moved to another circle meanwhile
+   *   (retry); UNAVAILABLE — membership did not answer in time. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.CloseCircleVote
    */
@@ -278,6 +315,10 @@ export const LendingService: GenService<{
   },
   /**
    * The fund approves a circle-approved request (not by its submitter).
+   * Errors: INVALID_ARGUMENT — a bad `loan` or `note`; NOT_FOUND — no such loan;
+   *   FAILED_PRECONDITION — the loan is not CIRCLE_APPROVED; ALREADY_EXISTS — `request_id` reused;
+   *   PERMISSION_DENIED — the caller submitted the request (maker-checker), or an advisor outside
+   *   the loan's circle. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.ApproveLoan
    */
@@ -288,6 +329,10 @@ export const LendingService: GenService<{
   },
   /**
    * The fund rejects a circle-approved request (not by its submitter).
+   * Errors: INVALID_ARGUMENT — a bad `loan`, or `reason` missing or too short; NOT_FOUND — no
+   *   such loan; FAILED_PRECONDITION — the loan is not CIRCLE_APPROVED; ALREADY_EXISTS —
+   *   `request_id` reused; PERMISSION_DENIED — the caller submitted the request (maker-checker), or
+   *   an advisor outside the loan's circle. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.RejectLoan
    */
@@ -298,6 +343,10 @@ export const LendingService: GenService<{
   },
   /**
    * The applicant withdraws a request not yet disbursed.
+   * Errors: INVALID_ARGUMENT — a bad `loan`, or `reason` missing or too short; NOT_FOUND — no
+   *   such loan; FAILED_PRECONDITION — the loan is already disbursed or final; ALREADY_EXISTS —
+   *   `request_id` reused; PERMISSION_DENIED — an advisor outside the loan's circle. Also the
+   *   common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.WithdrawLoan
    */
@@ -308,6 +357,10 @@ export const LendingService: GenService<{
   },
   /**
    * Pays out an approved loan: fixes its schedule and posts the disbursement.
+   * Errors: INVALID_ARGUMENT — a bad `loan`, date or `interest_method`; NOT_FOUND — no such loan;
+   *   FAILED_PRECONDITION — the loan is not APPROVED, or the applicant would exceed the fund's
+   *   active loans per person; ALREADY_EXISTS — `request_id` reused. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.DisburseLoan
    */
@@ -318,6 +371,9 @@ export const LendingService: GenService<{
   },
   /**
    * The schedule of a disbursed loan, with what has been paid on each instalment.
+   * Errors: INVALID_ARGUMENT — a bad `loan`; NOT_FOUND — no such loan; FAILED_PRECONDITION — the
+   *   loan is not disbursed yet (it has no schedule); PERMISSION_DENIED — an advisor outside the
+   *   loan's circle. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.GetLoanSchedule
    */
@@ -328,6 +384,8 @@ export const LendingService: GenService<{
   },
   /**
    * Computes the schedule a request would have, without storing anything.
+   * Errors: INVALID_ARGUMENT — a term breaks its rule (see the fields); nothing is read but the
+   *   settings, so no NOT_FOUND. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.PreviewSchedule
    */
@@ -345,6 +403,11 @@ export const LendingService: GenService<{
    * the fund's FundSettings.prepayment_rule: the next instalments in order (the
    * default), or a reduced principal with the later instalments' interest
    * recomputed. More than is owed is refused (FAILED_PRECONDITION).
+   * Errors: INVALID_ARGUMENT — a field breaks its rule, or `received_on` is in the future or
+   *   before the disbursement; NOT_FOUND — no such loan; FAILED_PRECONDITION — the loan is not
+   *   ACTIVE, its guarantee was called, or the amount exceeds what is owed; ALREADY_EXISTS —
+   *   `request_id` reused; PERMISSION_DENIED — an advisor outside the loan's circle. Also the
+   *   common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.RecordRepayment
    */
@@ -355,6 +418,10 @@ export const LendingService: GenService<{
   },
   /**
    * Cancels a repayment with a reversing journal entry (never by editing).
+   * Errors: INVALID_ARGUMENT — a bad `repayment` or `reason`; NOT_FOUND — no such loan or
+   *   repayment; FAILED_PRECONDITION — it is already reversed, not the latest one, the loan is not
+   *   ACTIVE or CLOSED_REPAID, its guarantee was called, or a reschedule replaced its schedule
+   *   since; ALREADY_EXISTS — `request_id` reused. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.ReverseRepayment
    */
@@ -365,6 +432,9 @@ export const LendingService: GenService<{
   },
   /**
    * The repayments of a loan, oldest first, reversed ones included.
+   * Errors: INVALID_ARGUMENT — a bad `loan`, `page_size` or `page_token`; NOT_FOUND — no such
+   *   loan; PERMISSION_DENIED — an advisor outside the loan's circle. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.ListRepayments
    */
@@ -376,6 +446,11 @@ export const LendingService: GenService<{
   /**
    * Calls the circle's guarantee of a loan past the settings' days: the
    * outstanding principal is shared among the guarantors.
+   * Errors: INVALID_ARGUMENT — a bad `loan`, or `call_date` in the future or before the
+   *   disbursement; NOT_FOUND — no such loan; FAILED_PRECONDITION — the loan is not ACTIVE, not
+   *   circle-guaranteed, already called, fewer days past due than the settings ask, or has no
+   *   principal left; ALREADY_EXISTS — `request_id` reused. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.CallGuarantee
    */
@@ -386,6 +461,11 @@ export const LendingService: GenService<{
   },
   /**
    * A guarantor pays (part of) their share of a called guarantee.
+   * Errors: INVALID_ARGUMENT — a field breaks its rule, or `received_on` in the future or before
+   *   the call; NOT_FOUND — no such loan; FAILED_PRECONDITION — the guarantee was not called, the
+   *   person is not a guarantor, or the amount exceeds their share left; ALREADY_EXISTS —
+   *   `request_id` reused; PERMISSION_DENIED — an advisor outside the loan's circle. Also the
+   *   common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.RecordGuarantorPayment
    */
@@ -396,6 +476,10 @@ export const LendingService: GenService<{
   },
   /**
    * Writes a loan off once it is past the settings' days (admins).
+   * Errors: INVALID_ARGUMENT — a bad `loan` or `reason`, or `write_off_date` in the future or
+   *   before the disbursement; NOT_FOUND — no such loan; FAILED_PRECONDITION — the loan is not
+   *   ACTIVE, or fewer days past due than the settings ask; ALREADY_EXISTS — `request_id` reused.
+   *   Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.WriteOffLoan
    */
@@ -409,6 +493,12 @@ export const LendingService: GenService<{
    * frequency, grace periods, first due date, reason); another member of the
    * fund's staff approves or rejects it (maker-checker). One pending request
    * per loan; repayments go on meanwhile.
+   * Errors: INVALID_ARGUMENT — a field of `reschedule` breaks its rule or the fund's settings
+   *   (instalments, grace); NOT_FOUND — no such loan; FAILED_PRECONDITION — the loan is not ACTIVE,
+   *   has a pending reschedule, its guarantee was called or its principal is paid, or
+   *   `first_due_date` is past or before the latest repayment; ALREADY_EXISTS — `request_id`
+   *   reused; PERMISSION_DENIED — an advisor outside the loan's circle. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.RequestReschedule
    */
@@ -421,6 +511,11 @@ export const LendingService: GenService<{
    * Approves a pending reschedule (not by who requested it: PERMISSION_DENIED):
    * replaces the rest of the loan's schedule, keeping the one it replaces (see
    * LoanReschedule). Serialised with the loan's repayments.
+   * Errors: INVALID_ARGUMENT — a bad `reschedule`; NOT_FOUND — no such loan or reschedule;
+   *   FAILED_PRECONDITION — already decided, or the loan no longer allows it (RequestReschedule's
+   *   rules); ALREADY_EXISTS — `request_id` reused; PERMISSION_DENIED — the caller requested it
+   *   (maker-checker), or an advisor outside the loan's circle; ABORTED — decided meanwhile
+   *   (retry). Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.ApproveReschedule
    */
@@ -431,6 +526,10 @@ export const LendingService: GenService<{
   },
   /**
    * Rejects a pending reschedule (not by who requested it); the loan is unchanged.
+   * Errors: INVALID_ARGUMENT — a bad `reschedule` or `reason`; NOT_FOUND — no such loan or
+   *   reschedule; FAILED_PRECONDITION — already decided; ALREADY_EXISTS — `request_id` reused;
+   *   PERMISSION_DENIED — the caller requested it (maker-checker), or an advisor outside the loan's
+   *   circle; ABORTED — decided meanwhile (retry). Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.RejectReschedule
    */
@@ -441,6 +540,9 @@ export const LendingService: GenService<{
   },
   /**
    * A loan's reschedules, oldest first, with the schedules they replaced.
+   * Errors: INVALID_ARGUMENT — a bad `loan`, `page_size` or `page_token`; NOT_FOUND — no such
+   *   loan; PERMISSION_DENIED — an advisor outside the loan's circle. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.ListReschedules
    */
@@ -454,6 +556,9 @@ export const LendingService: GenService<{
    * from them on the meeting date (instalments due by then, arrears included)
    * and the shares of called guarantees they still owe. Asks membership (with a
    * deadline) for the circle's current members.
+   * Errors: INVALID_ARGUMENT — a bad `circle` or date, or `meeting` not of that circle; NOT_FOUND
+   *   — membership knows no such circle; PERMISSION_DENIED — an advisor outside the circle's scope;
+   *   UNAVAILABLE — membership did not answer in time. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.GetCollectionSheet
    */
@@ -469,6 +574,11 @@ export const LendingService: GenService<{
    * refused line writes nothing and never blocks the others. The applied lines,
    * their journal entries and events, and the result of every line commit
    * together, once: a retry with the same request_id answers the first result.
+   * Errors: INVALID_ARGUMENT — a bad `circle` or `meeting`, no lines or too many, or a line's
+   *   field breaks its rule; ALREADY_EXISTS — `request_id` reused; PERMISSION_DENIED — an advisor
+   *   outside the circle's scope. A line the loan's state refuses is no error: its result says
+   *   REFUSED with the refusal and reason, and the other lines apply. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.RecordCollections
    */
@@ -480,6 +590,8 @@ export const LendingService: GenService<{
   /**
    * Outstanding principal, PAR30, repayment rate and arrears buckets as of a date,
    * for the fund, by circle and by advisor.
+   * Errors: INVALID_ARGUMENT — a bad `as_of`; PERMISSION_DENIED — an advisor unknown to lending
+   *   (an advisor sees only their circles). Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.GetPortfolioReport
    */
@@ -490,6 +602,9 @@ export const LendingService: GenService<{
   },
   /**
    * Capital put into the lending fund (Dr cash / Cr fund capital).
+   * Errors: INVALID_ARGUMENT — `amount` missing or not a valid amount in the fund's currency, or
+   *   `effective_date` after today; ALREADY_EXISTS — `request_id` reused. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.RecordCapitalContribution
    */
@@ -500,6 +615,7 @@ export const LendingService: GenService<{
   },
   /**
    * Every account's debits, credits and balance as of a date; debits equal credits.
+   * Errors: INVALID_ARGUMENT — a bad `as_of`. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.GetTrialBalance
    */
@@ -510,6 +626,9 @@ export const LendingService: GenService<{
   },
   /**
    * Journal entries in posting order, filtered, paginated.
+   * Errors: INVALID_ARGUMENT — a bad filter (`kind`, `party`, dates, `loan`), `page_size` or
+   *   `page_token`; PERMISSION_DENIED — an advisor naming a loan outside their circles, or unknown
+   *   to lending. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.ListJournalEntries
    */
@@ -521,6 +640,10 @@ export const LendingService: GenService<{
   /**
    * Lending's events in sequence order, then new ones as they commit (for the
    * network service). Resumable with after_sequence.
+   * Errors: INVALID_ARGUMENT — `after_sequence` is negative (the stream is refused). The stream
+   *   ends with UNAVAILABLE when the server shuts down (reconnect after the last sequence
+   *   received), CANCELLED when the client cancels; it never ends because a cursor is too old. Also
+   *   the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.LendingService.WatchEvents
    */
@@ -541,6 +664,10 @@ export const LendingService: GenService<{
 export const FinancingService: GenService<{
   /**
    * Prepares a referral of a person to a bank.
+   * Errors: INVALID_ARGUMENT — a field breaks its rule (see the fields); ALREADY_EXISTS —
+   *   `request_id` reused for another request; PERMISSION_DENIED — an advisor naming a person
+   *   outside their circles; UNAVAILABLE — membership did not answer (advisors only). Also the
+   *   common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.FinancingService.CreateBankReferral
    */
@@ -551,6 +678,10 @@ export const FinancingService: GenService<{
   },
   /**
    * Moves a referral along (sent, accepted with the amount obtained, declined).
+   * Errors: INVALID_ARGUMENT — a bad `name`, `status` or amount; NOT_FOUND — no such referral;
+   *   FAILED_PRECONDITION — its status does not lead to the one asked; ALREADY_EXISTS —
+   *   `request_id` reused; PERMISSION_DENIED — an advisor outside the person's scope; UNAVAILABLE —
+   *   membership did not answer (advisors only). Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.FinancingService.UpdateBankReferral
    */
@@ -561,6 +692,9 @@ export const FinancingService: GenService<{
   },
   /**
    * Referrals by person and status.
+   * Errors: INVALID_ARGUMENT — a bad filter, `page_size` or `page_token`; PERMISSION_DENIED — an
+   *   advisor naming a person outside their circles; UNAVAILABLE — membership did not answer
+   *   (advisors only). Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.FinancingService.ListBankReferrals
    */
@@ -571,6 +705,10 @@ export const FinancingService: GenService<{
   },
   /**
    * Prepares a subsidy application for a person.
+   * Errors: INVALID_ARGUMENT — a field breaks its rule (see the fields); ALREADY_EXISTS —
+   *   `request_id` reused for another request; PERMISSION_DENIED — an advisor naming a person
+   *   outside their circles; UNAVAILABLE — membership did not answer (advisors only). Also the
+   *   common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.FinancingService.CreateSubsidyApplication
    */
@@ -581,6 +719,10 @@ export const FinancingService: GenService<{
   },
   /**
    * Moves an application along (submitted, granted with the amount, refused).
+   * Errors: INVALID_ARGUMENT — a bad `name`, `status` or amount; NOT_FOUND — no such application;
+   *   FAILED_PRECONDITION — its status does not lead to the one asked; ALREADY_EXISTS —
+   *   `request_id` reused; PERMISSION_DENIED — an advisor outside the person's scope; UNAVAILABLE —
+   *   membership did not answer (advisors only). Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.FinancingService.UpdateSubsidyApplication
    */
@@ -591,6 +733,9 @@ export const FinancingService: GenService<{
   },
   /**
    * Applications by person and status.
+   * Errors: INVALID_ARGUMENT — a bad filter, `page_size` or `page_token`; PERMISSION_DENIED — an
+   *   advisor naming a person outside their circles; UNAVAILABLE — membership did not answer
+   *   (advisors only). Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.lending.v1.FinancingService.ListSubsidyApplications
    */

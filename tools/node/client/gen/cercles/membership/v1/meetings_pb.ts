@@ -970,6 +970,10 @@ export const MeetingViewSchema: GenEnum<MeetingView> = /*@__PURE__*/
 export const MeetingService: GenService<{
   /**
    * Sets (creates or replaces) a circle's meeting schedule.
+   * Errors: INVALID_ARGUMENT — a field breaks its rule (see the fields); NOT_FOUND — no such
+   *   circle; FAILED_PRECONDITION — the circle is not FORMING, ACTIVE or UNDER_STRENGTH;
+   *   ALREADY_EXISTS — `request_id` reused for another request; PERMISSION_DENIED — an advisor
+   *   outside the circle's scope. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MeetingService.SetMeetingSchedule
    */
@@ -980,6 +984,9 @@ export const MeetingService: GenService<{
   },
   /**
    * Returns a circle's schedule and its next planned dates from today on.
+   * Errors: INVALID_ARGUMENT — a bad `circle`; NOT_FOUND — no such circle, or it has no schedule;
+   *   PERMISSION_DENIED — an advisor outside the circle's scope. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MeetingService.GetMeetingSchedule
    */
@@ -990,6 +997,11 @@ export const MeetingService: GenService<{
   },
   /**
    * Records a meeting held: attendance of every member, minutes, follow-ups.
+   * Errors: INVALID_ARGUMENT — a field breaks its rule, or the attendance misses a member of that
+   *   day; NOT_FOUND — no such circle; FAILED_PRECONDITION — the circle is not FORMING, ACTIVE or
+   *   UNDER_STRENGTH, or an attendee was not a member that day; ALREADY_EXISTS — `request_id`
+   *   reused, or the circle already has a meeting that day; PERMISSION_DENIED — an advisor outside
+   *   the circle's scope. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MeetingService.RecordMeeting
    */
@@ -1000,6 +1012,9 @@ export const MeetingService: GenService<{
   },
   /**
    * Returns one meeting by resource name.
+   * Errors: INVALID_ARGUMENT — a bad `name`; NOT_FOUND — no such circle or meeting;
+   *   PERMISSION_DENIED — an advisor outside the circle's scope. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MeetingService.GetMeeting
    */
@@ -1010,6 +1025,9 @@ export const MeetingService: GenService<{
   },
   /**
    * Lists a circle's meetings, newest first, optionally within a date range.
+   * Errors: INVALID_ARGUMENT — a bad `circle`, date range, `page_size` or `page_token`; NOT_FOUND
+   *   — no such circle; PERMISSION_DENIED — an advisor outside the circle's scope. Also the common
+   *   codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MeetingService.ListMeetings
    */
@@ -1020,6 +1038,9 @@ export const MeetingService: GenService<{
   },
   /**
    * Attendance rates of a circle and of each of its members over a date range.
+   * Errors: INVALID_ARGUMENT — a bad `circle` or date range; NOT_FOUND — no such circle;
+   *   PERMISSION_DENIED — an advisor outside the circle's scope. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MeetingService.GetAttendanceSummary
    */

@@ -1754,6 +1754,10 @@ export const FormationAttributeSchema: GenEnum<FormationAttribute> = /*@__PURE__
 export const MembershipService: GenService<{
   /**
    * Creates a circle in status FORMING.
+   * Errors: INVALID_ARGUMENT — a field breaks its rule (see the fields); ALREADY_EXISTS —
+   *   `request_id` reused for another request; PERMISSION_DENIED — an advisor without an advisor
+   *   record, or `effective_time` set by anyone but an admin. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.CreateCircle
    */
@@ -1764,6 +1768,9 @@ export const MembershipService: GenService<{
   },
   /**
    * Returns one circle by resource name.
+   * Errors: INVALID_ARGUMENT — `name` is not "circles/{id}"; NOT_FOUND — no such circle;
+   *   PERMISSION_DENIED — an advisor asking for a circle not assigned to them. Also the common
+   *   codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.GetCircle
    */
@@ -1774,6 +1781,9 @@ export const MembershipService: GenService<{
   },
   /**
    * Lists circles, filtered and paginated, in creation order.
+   * Errors: INVALID_ARGUMENT — a bad filter, `page_size` or `page_token`; PERMISSION_DENIED — an
+   *   advisor without an advisor record, or filtering on another advisor. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.ListCircles
    */
@@ -1784,6 +1794,10 @@ export const MembershipService: GenService<{
   },
   /**
    * Streams the outbox after a sequence number, then every new event, until cancelled.
+   * Errors: INVALID_ARGUMENT — `after_sequence` is negative (the stream is refused). The stream
+   *   ends with UNAVAILABLE when the server shuts down (reconnect after the last sequence
+   *   received), CANCELLED when the client cancels; it never ends because a cursor is too old. Also
+   *   the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.WatchEvents
    */
@@ -1795,6 +1809,10 @@ export const MembershipService: GenService<{
   /**
    * Changes a circle's display name or characteristics (update_mask paths:
    * "display_name", "characteristics").
+   * Errors: INVALID_ARGUMENT — an empty or unknown `update_mask` path, or a field breaks its
+   *   rule; NOT_FOUND — no such circle; FAILED_PRECONDITION — the circle is DISSOLVED or MERGED;
+   *   ALREADY_EXISTS — `request_id` reused for another request; PERMISSION_DENIED — an advisor
+   *   outside the circle's scope. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.UpdateCircle
    */
@@ -1807,6 +1825,12 @@ export const MembershipService: GenService<{
    * Adds a person to a circle (a founder of a forming circle, or a newcomer
    * joining a circle with room). At most 7 members; one active circle per person;
    * a completed training unless the fund waives it.
+   * Errors: INVALID_ARGUMENT — a field breaks its rule; NOT_FOUND — no such circle or person;
+   *   FAILED_PRECONDITION — the circle takes no members (not FORMING, ACTIVE or UNDER_STRENGTH) or
+   *   has 7, the person is withdrawn, untrained (unless waived) or in another circle, or
+   *   `effective_time` is before the circle's last change; ALREADY_EXISTS — `request_id` reused;
+   *   PERMISSION_DENIED — an advisor outside the circle's or person's scope, or `effective_time`
+   *   set by a non-admin. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.AddCircleMember
    */
@@ -1818,6 +1842,11 @@ export const MembershipService: GenService<{
   /**
    * Records a member's departure with its reason. An active circle that falls
    * below 4 becomes UNDER_STRENGTH until it is back to 4.
+   * Errors: INVALID_ARGUMENT — a field breaks its rule (the reason is required); NOT_FOUND — no
+   *   such circle; FAILED_PRECONDITION — the person is not a current member, the circle is
+   *   DISSOLVED or MERGED, or `effective_time` is before its last change; ALREADY_EXISTS —
+   *   `request_id` reused; PERMISSION_DENIED — an advisor outside the circle's scope, or
+   *   `effective_time` set by a non-admin. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.RemoveCircleMember
    */
@@ -1828,6 +1857,9 @@ export const MembershipService: GenService<{
   },
   /**
    * Lists a circle's current (and optionally former) members.
+   * Errors: INVALID_ARGUMENT — a bad `circle`, `page_size` or `page_token`; NOT_FOUND — no such
+   *   circle; PERMISSION_DENIED — an advisor outside the circle's scope. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.ListCircleMembers
    */
@@ -1838,6 +1870,9 @@ export const MembershipService: GenService<{
   },
   /**
    * The circle's life over time: joins, departures, status changes, merges.
+   * Errors: INVALID_ARGUMENT — a bad `circle`, `page_size` or `page_token`; NOT_FOUND — no such
+   *   circle; PERMISSION_DENIED — an advisor outside the circle's scope. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.ListCircleHistory
    */
@@ -1848,6 +1883,11 @@ export const MembershipService: GenService<{
   },
   /**
    * FORMING -> ACTIVE: needs 4 to 7 members, each trained (unless waived).
+   * Errors: INVALID_ARGUMENT — a bad `name` or `effective_time`; NOT_FOUND — no such circle;
+   *   FAILED_PRECONDITION — the circle is not FORMING, has fewer than 4 or more than 7 members, a
+   *   member is untrained (unless waived), or `effective_time` is before its last change;
+   *   ALREADY_EXISTS — `request_id` reused; PERMISSION_DENIED — an advisor outside the circle's
+   *   scope, or `effective_time` set by a non-admin. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.ActivateCircle
    */
@@ -1858,6 +1898,10 @@ export const MembershipService: GenService<{
   },
   /**
    * ACTIVE or UNDER_STRENGTH -> SUSPENDED, with a reason.
+   * Errors: INVALID_ARGUMENT — a bad `name` or `reason`; NOT_FOUND — no such circle;
+   *   FAILED_PRECONDITION — the circle is not ACTIVE or UNDER_STRENGTH; ALREADY_EXISTS —
+   *   `request_id` reused; PERMISSION_DENIED — an advisor outside the circle's scope. Also the
+   *   common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.SuspendCircle
    */
@@ -1868,6 +1912,9 @@ export const MembershipService: GenService<{
   },
   /**
    * SUSPENDED -> ACTIVE (or UNDER_STRENGTH below 4 members).
+   * Errors: INVALID_ARGUMENT — a bad `name`; NOT_FOUND — no such circle; FAILED_PRECONDITION —
+   *   the circle is not SUSPENDED; ALREADY_EXISTS — `request_id` reused; PERMISSION_DENIED — an
+   *   advisor outside the circle's scope. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.ResumeCircle
    */
@@ -1878,6 +1925,10 @@ export const MembershipService: GenService<{
   },
   /**
    * Ends a circle; its members leave it.
+   * Errors: INVALID_ARGUMENT — a bad `name` or `reason`; NOT_FOUND — no such circle;
+   *   FAILED_PRECONDITION — the circle is already DISSOLVED or MERGED; ALREADY_EXISTS —
+   *   `request_id` reused; PERMISSION_DENIED — an advisor outside the circle's scope. Also the
+   *   common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.DissolveCircle
    */
@@ -1889,6 +1940,11 @@ export const MembershipService: GenService<{
   /**
    * Merges circles into a new one of 4 to 7 members; the sources end MERGED and
    * the new circle records its lineage.
+   * Errors: INVALID_ARGUMENT — not 2 to 4 distinct circles, or a field breaks its rule; NOT_FOUND
+   *   — a source circle does not exist; FAILED_PRECONDITION — a source is not FORMING, ACTIVE or
+   *   UNDER_STRENGTH, the result would not have 4 to 7 members, or would be active with untrained
+   *   members; ALREADY_EXISTS — `request_id` reused; PERMISSION_DENIED — an advisor outside a
+   *   source's scope. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.MergeCircles
    */
@@ -1902,6 +1958,9 @@ export const MembershipService: GenService<{
    * circles of 4 to 7: people sharing the hard attributes stay together, shared
    * soft attributes are maximised, each grouping is explained. Deterministic;
    * nothing is written.
+   * Errors: INVALID_ARGUMENT — a bad `training` or an unknown or repeated attribute kind;
+   *   NOT_FOUND — no such training. Nothing is written, so no ALREADY_EXISTS. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.ProposeCircles
    */
@@ -1913,6 +1972,13 @@ export const MembershipService: GenService<{
   /**
    * Creates the circles of a reviewed proposal with their members, all or
    * nothing, optionally activating them.
+   * Errors: INVALID_ARGUMENT — not 1 to 50 circles, a circle without 4 to 7 people, a person
+   *   named twice, or a field breaks its rule; NOT_FOUND — a person or advisor does not exist;
+   *   FAILED_PRECONDITION — a person may not join (withdrawn, untrained, already in a circle), or
+   *   `activate` with a member untrained; ALREADY_EXISTS — `request_id` reused; PERMISSION_DENIED —
+   *   an advisor naming an advisor, without an advisor record, or outside a person's scope. With
+   *   `validate_only` the same codes, and nothing is written. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.AcceptCircleProposal
    */
@@ -1923,6 +1989,9 @@ export const MembershipService: GenService<{
   },
   /**
    * Registers an advisor (conseiller·ère), bound to the name of their staff token.
+   * Errors: INVALID_ARGUMENT — a field breaks its rule (see the fields); ALREADY_EXISTS —
+   *   `request_id` reused, or an advisor is already bound to `principal_name`. Also the common
+   *   codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.CreateAdvisor
    */
@@ -1933,6 +2002,8 @@ export const MembershipService: GenService<{
   },
   /**
    * Lists advisors.
+   * Errors: INVALID_ARGUMENT — a bad `page_size` or `page_token`. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.ListAdvisors
    */
@@ -1943,6 +2014,9 @@ export const MembershipService: GenService<{
   },
   /**
    * Assigns a circle to an advisor, who then sees and manages it.
+   * Errors: INVALID_ARGUMENT — a bad `circle` or `advisor`; NOT_FOUND — no such circle or
+   *   advisor; FAILED_PRECONDITION — the circle is DISSOLVED or MERGED; ALREADY_EXISTS —
+   *   `request_id` reused. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.MembershipService.AssignCircleAdvisor
    */

@@ -637,6 +637,9 @@ export const PersonStatusSchema: GenEnum<PersonStatus> = /*@__PURE__*/
 export const PeopleService: GenService<{
   /**
    * Records a person (status ACTIVE unless told otherwise).
+   * Errors: INVALID_ARGUMENT — a field breaks its rule (see the fields); with `validate_only`,
+   *   every broken rule, one BadRequest violation each; ALREADY_EXISTS — `request_id` reused for
+   *   another request. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.PeopleService.CreatePerson
    */
@@ -647,6 +650,9 @@ export const PeopleService: GenService<{
   },
   /**
    * Returns one person by resource name.
+   * Errors: INVALID_ARGUMENT — `name` is not "people/{id}"; NOT_FOUND — no such person;
+   *   PERMISSION_DENIED — an advisor asking for a person outside their circles (a person in no
+   *   circle is visible). Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.PeopleService.GetPerson
    */
@@ -657,6 +663,10 @@ export const PeopleService: GenService<{
   },
   /**
    * Changes the fields named in update_mask, and only those.
+   * Errors: INVALID_ARGUMENT — a bad `update_mask` path or a field breaks its rule; NOT_FOUND —
+   *   no such person; FAILED_PRECONDITION — WITHDRAWN while still a circle member (record the
+   *   departure first); ALREADY_EXISTS — `request_id` reused; PERMISSION_DENIED — an advisor
+   *   outside the person's scope. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.PeopleService.UpdatePerson
    */
@@ -667,6 +677,9 @@ export const PeopleService: GenService<{
   },
   /**
    * Lists people, filtered and paginated, in creation order.
+   * Errors: INVALID_ARGUMENT — a bad filter, `page_size` or `page_token`; PERMISSION_DENIED — an
+   *   advisor filtering on a circle not assigned to them. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.PeopleService.ListPeople
    */

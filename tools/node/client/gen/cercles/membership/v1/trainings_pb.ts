@@ -496,6 +496,8 @@ export const ListEnrolmentsResponseSchema: GenMessage<ListEnrolmentsResponse> = 
 export const TrainingService: GenService<{
   /**
    * Schedules a training cohort.
+   * Errors: INVALID_ARGUMENT — a field breaks its rule (see the fields); ALREADY_EXISTS —
+   *   `request_id` reused for another request. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.TrainingService.CreateTraining
    */
@@ -506,6 +508,8 @@ export const TrainingService: GenService<{
   },
   /**
    * Returns one training by resource name.
+   * Errors: INVALID_ARGUMENT — `name` is not "trainings/{id}"; NOT_FOUND — no such training. Also
+   *   the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.TrainingService.GetTraining
    */
@@ -516,6 +520,8 @@ export const TrainingService: GenService<{
   },
   /**
    * Lists trainings in creation order.
+   * Errors: INVALID_ARGUMENT — a bad `page_size` or `page_token`. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.TrainingService.ListTrainings
    */
@@ -526,6 +532,10 @@ export const TrainingService: GenService<{
   },
   /**
    * Enrols an active person in a training, once.
+   * Errors: INVALID_ARGUMENT — a bad `training` or `person`; NOT_FOUND — no such training or
+   *   person; FAILED_PRECONDITION — the person is withdrawn; ALREADY_EXISTS — `request_id` reused,
+   *   or the person is already enrolled; PERMISSION_DENIED — an advisor outside the person's scope.
+   *   Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.TrainingService.EnrolPerson
    */
@@ -536,6 +546,11 @@ export const TrainingService: GenService<{
   },
   /**
    * Records that an enrolled person completed the training.
+   * Errors: INVALID_ARGUMENT — a bad name, or `completion_date` in the future or before the
+   *   training's start; NOT_FOUND — no such training or person; FAILED_PRECONDITION — the person is
+   *   not enrolled, or already completed it; ALREADY_EXISTS — `request_id` reused;
+   *   PERMISSION_DENIED — an advisor outside the person's scope. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.TrainingService.CompleteTraining
    */
@@ -546,6 +561,8 @@ export const TrainingService: GenService<{
   },
   /**
    * Lists the enrolments of a training, or of a person.
+   * Errors: INVALID_ARGUMENT — a bad filter, `page_size` or `page_token`; PERMISSION_DENIED — an
+   *   advisor naming a person outside their scope. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.membership.v1.TrainingService.ListEnrolments
    */

@@ -1424,6 +1424,8 @@ export const FederationService: GenService<{
   /**
    * This fund's circles (never other funds' circles it knows), paginated in
    * circle order, with the directory sequence they are as of.
+   * Errors: INVALID_ARGUMENT — a bad `page_size` or `page_token`. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.FederationService.ListDirectory
    */
@@ -1437,6 +1439,10 @@ export const FederationService: GenService<{
    * state, grouped by the sequence of its last change), then new changes as
    * they happen. Resumable: pass the last sequence received. The stream ends
    * with UNAUTHENTICATED when the peer is revoked meanwhile.
+   * Errors: INVALID_ARGUMENT — `after_sequence` is negative (the stream is refused). The stream
+   *   ends with UNAUTHENTICATED when the peer is revoked, UNAVAILABLE when the server shuts down
+   *   (reconnect after the last sequence received), CANCELLED when the client cancels; it never
+   *   ends because a cursor is too old. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.FederationService.WatchDirectory
    */
@@ -1448,6 +1454,7 @@ export const FederationService: GenService<{
   /**
    * This fund's aggregate figures (circles, members, active loans, repayment
    * rate, PAR30), for the fund and per region.
+   * Errors: INVALID_ARGUMENT — a bad `as_of` date. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.FederationService.GetFederationStats
    */
@@ -1461,6 +1468,12 @@ export const FederationService: GenService<{
    * The candidate carries only what the person agreed to share with other
    * funds: without consents.share_with_other_funds the proposal is refused
    * (FAILED_PRECONDITION) and nothing is stored.
+   * Errors: INVALID_ARGUMENT — `request_id` over 64 characters, `circle` not one of this fund's
+   *   circles, or a candidate field breaks its rule; NOT_FOUND — the circle is not in the
+   *   directory; FAILED_PRECONDITION — the circle takes no members now, or the candidate has not
+   *   consented to share (or sends expertise without opting in); ALREADY_EXISTS — `request_id`
+   *   reused for another proposal; UNAUTHENTICATED — the peer was revoked a moment before. Also the
+   *   common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.FederationService.ProposeMemberTransfer
    */
@@ -1471,6 +1484,9 @@ export const FederationService: GenService<{
   },
   /**
    * A transfer the calling peer proposed (its status and decision).
+   * Errors: INVALID_ARGUMENT — a bad `name`; NOT_FOUND — no transfer of that name was proposed to
+   *   this fund; PERMISSION_DENIED — another fund proposed it; UNAUTHENTICATED — the peer was
+   *   revoked a moment before. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.FederationService.GetProposedTransfer
    */
@@ -1493,6 +1509,10 @@ export const PeerFundService: GenService<{
   /**
    * Registers a peer fund (or registers again a revoked one): its certificate
    * is accepted from the next call on and its directory is followed.
+   * Errors: INVALID_ARGUMENT — a field breaks its rule (see the fields; this fund's own id or a
+   *   certificate name of this deployment included); ALREADY_EXISTS — `request_id` reused, the peer
+   *   is registered and active, or its certificate name identifies another peer. Also the common
+   *   codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PeerFundService.RegisterPeerFund
    */
@@ -1504,6 +1524,9 @@ export const PeerFundService: GenService<{
   /**
    * Revokes a peer fund: its next call is refused, its directory is no longer
    * followed and its circles leave this fund's network.
+   * Errors: INVALID_ARGUMENT — `name` is not "peers/{fund_id}"; NOT_FOUND — the peer is not
+   *   registered; FAILED_PRECONDITION — the peer is already revoked; ALREADY_EXISTS — `request_id`
+   *   reused for another request. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PeerFundService.RevokePeerFund
    */
@@ -1514,6 +1537,8 @@ export const PeerFundService: GenService<{
   },
   /**
    * Returns one peer fund with the state of its directory sync.
+   * Errors: INVALID_ARGUMENT — `name` is not "peers/{fund_id}"; NOT_FOUND — the peer is not
+   *   registered. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PeerFundService.GetPeerFund
    */
@@ -1524,6 +1549,8 @@ export const PeerFundService: GenService<{
   },
   /**
    * Lists peer funds by fund id.
+   * Errors: INVALID_ARGUMENT — an unknown `status`, a bad `page_size` or `page_token`. Also the
+   *   common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PeerFundService.ListPeerFunds
    */
@@ -1537,6 +1564,12 @@ export const PeerFundService: GenService<{
    * consent to share with other funds is read from membership: without it,
    * FAILED_PRECONDITION and nothing is sent or stored. Only the consented
    * fields cross (name, language, business; expertise only when opted in).
+   * Errors: INVALID_ARGUMENT — a bad `person`, or `circle` not a circle of a peer fund; NOT_FOUND
+   *   — the peer is not registered, the circle is not in its directory, or no such person;
+   *   FAILED_PRECONDITION — the peer is revoked, the circle takes no members now, or the person has
+   *   not consented to share or has withdrawn; ALREADY_EXISTS — `request_id` reused; UNAVAILABLE —
+   *   membership did not answer; any code the peer's ProposeMemberTransfer returned, with its
+   *   message. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PeerFundService.SendMemberTransfer
    */
@@ -1547,6 +1580,8 @@ export const PeerFundService: GenService<{
   },
   /**
    * Transfers proposed to this fund (incoming) and by it (outgoing), newest last.
+   * Errors: INVALID_ARGUMENT — an unknown `direction` or `status`, a bad `peer_fund_id`,
+   *   `page_size` or `page_token`. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PeerFundService.ListMemberTransfers
    */
@@ -1557,6 +1592,10 @@ export const PeerFundService: GenService<{
   },
   /**
    * Accepts an incoming transfer still PROPOSED (the circle must still have room).
+   * Errors: INVALID_ARGUMENT — a bad `name` or `note`; NOT_FOUND — no such transfer;
+   *   FAILED_PRECONDITION — the transfer is outgoing, already decided, or its circle takes no
+   *   members now; ALREADY_EXISTS — `request_id` reused for another request. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PeerFundService.AcceptMemberTransfer
    */
@@ -1567,6 +1606,9 @@ export const PeerFundService: GenService<{
   },
   /**
    * Refuses an incoming transfer still PROPOSED.
+   * Errors: INVALID_ARGUMENT — a bad `name`, or `note` missing or too long; NOT_FOUND — no such
+   *   transfer; FAILED_PRECONDITION — the transfer is outgoing or already decided; ALREADY_EXISTS —
+   *   `request_id` reused for another request. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PeerFundService.RefuseMemberTransfer
    */

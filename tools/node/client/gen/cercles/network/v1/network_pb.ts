@@ -1344,6 +1344,8 @@ export const NodeViewSchema: GenEnum<NodeView> = /*@__PURE__*/
 export const NetworkService: GenService<{
   /**
    * Lists the circles of the network directory, filtered and paginated.
+   * Errors: INVALID_ARGUMENT — a bad filter (`fund_id`, status, characteristic), `page_size` or
+   *   `page_token`. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.NetworkService.ListNetworkCircles
    */
@@ -1354,6 +1356,8 @@ export const NetworkService: GenService<{
   },
   /**
    * Returns one circle of the directory.
+   * Errors: INVALID_ARGUMENT — `name` is not "funds/{fund_id}/circles/{id}"; NOT_FOUND — the
+   *   circle is not in the network directory. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.NetworkService.GetNetworkCircle
    */
@@ -1365,6 +1369,9 @@ export const NetworkService: GenService<{
   /**
    * The nodes within `depth` hops of a circle and the edges between them,
    * nearest first, optionally following only some kinds of edges.
+   * Errors: INVALID_ARGUMENT — a bad `circle`, `depth`, edge kind, `max_nodes` or `view`;
+   *   NOT_FOUND — the circle is not in the network directory. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.NetworkService.GetCircleNeighbourhood
    */
@@ -1375,6 +1382,10 @@ export const NetworkService: GenService<{
   },
   /**
    * Declares two circles sisters (staff decide which circles help each other).
+   * Errors: INVALID_ARGUMENT — a bad circle name, or the same circle twice; NOT_FOUND — a circle
+   *   is not in the network directory; FAILED_PRECONDITION — a circle is DISSOLVED or MERGED;
+   *   ALREADY_EXISTS — `request_id` reused for another request, or the circles are already sisters.
+   *   Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.NetworkService.DeclareSisterCircles
    */
@@ -1385,6 +1396,9 @@ export const NetworkService: GenService<{
   },
   /**
    * Removes a declared sister link.
+   * Errors: INVALID_ARGUMENT — a bad circle name; NOT_FOUND — the circles are not sisters;
+   *   ALREADY_EXISTS — `request_id` reused for another request. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.NetworkService.RemoveSisterCircles
    */
@@ -1396,6 +1410,8 @@ export const NetworkService: GenService<{
   /**
    * Circles a newcomer could join: only circles that accept members and have
    * room, ranked by how well they fit the preferences, each with its reasons.
+   * Errors: INVALID_ARGUMENT — a preference breaks its rule (see the fields). Nothing is written,
+   *   so no ALREADY_EXISTS. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.NetworkService.SuggestCircles
    */
@@ -1408,6 +1424,8 @@ export const NetworkService: GenService<{
    * People of the network who opted in to share an expertise matching a term,
    * with how to reach them through their circle's advisor (never their own
    * contact details).
+   * Errors: INVALID_ARGUMENT — a bad `term`, `fund_id`, `language`, `page_size` or `page_token`.
+   *   Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.NetworkService.SearchExpertise
    */
@@ -1419,6 +1437,8 @@ export const NetworkService: GenService<{
   /**
    * Circles, members, active loans, repayment rate and portfolio at risk (PAR30)
    * per fund and per region, from the lending events, as of a date.
+   * Errors: INVALID_ARGUMENT — a bad `fund_id` or `as_of` date. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.NetworkService.GetNetworkStats
    */
@@ -1430,6 +1450,10 @@ export const NetworkService: GenService<{
   /**
    * Network's own events (sister links, partners, referrals) after a sequence,
    * then new ones as they commit. Resumable: pass the last sequence seen.
+   * Errors: INVALID_ARGUMENT — `after_sequence` is negative (the stream is refused). The stream
+   *   ends with UNAVAILABLE when the server shuts down (reconnect after the last sequence
+   *   received), CANCELLED when the client cancels; it never ends because a cursor is too old. Also
+   *   the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.NetworkService.WatchEvents
    */

@@ -889,6 +889,8 @@ export const ReferralStatusSchema: GenEnum<ReferralStatus> = /*@__PURE__*/
 export const PartnerService: GenService<{
   /**
    * Records a partner organisation (ACTIVE).
+   * Errors: INVALID_ARGUMENT — a field breaks its rule (see the fields); ALREADY_EXISTS —
+   *   `request_id` reused for another request. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PartnerService.CreatePartner
    */
@@ -899,6 +901,8 @@ export const PartnerService: GenService<{
   },
   /**
    * Returns one partner.
+   * Errors: INVALID_ARGUMENT — `name` is not "partners/{id}"; NOT_FOUND — no such partner. Also
+   *   the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PartnerService.GetPartner
    */
@@ -909,6 +913,8 @@ export const PartnerService: GenService<{
   },
   /**
    * Lists partners, filtered and paginated, in creation order.
+   * Errors: INVALID_ARGUMENT — a bad filter, `page_size` or `page_token`. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PartnerService.ListPartners
    */
@@ -919,6 +925,9 @@ export const PartnerService: GenService<{
   },
   /**
    * Changes the fields named in update_mask, and only those.
+   * Errors: INVALID_ARGUMENT — a bad `update_mask` path or a field breaks its rule; NOT_FOUND —
+   *   no such partner; ALREADY_EXISTS — `request_id` reused for another request. Also the common
+   *   codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PartnerService.UpdatePartner
    */
@@ -929,6 +938,11 @@ export const PartnerService: GenService<{
   },
   /**
    * Refers a person to an active partner with a reason (status SENT).
+   * Errors: INVALID_ARGUMENT — a field breaks its rule (see the fields); NOT_FOUND — no such
+   *   partner, or the person is not known to the network; FAILED_PRECONDITION — the partner is
+   *   INACTIVE, or the person has withdrawn; ALREADY_EXISTS — `request_id` reused;
+   *   PERMISSION_DENIED — an advisor referring a person outside their circles. Also the common
+   *   codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PartnerService.CreateReferral
    */
@@ -939,6 +953,9 @@ export const PartnerService: GenService<{
   },
   /**
    * Returns one referral with its history.
+   * Errors: INVALID_ARGUMENT — `name` is not "referrals/{id}"; NOT_FOUND — no such referral;
+   *   PERMISSION_DENIED — an advisor asking for a person outside their circles. Also the common
+   *   codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PartnerService.GetReferral
    */
@@ -949,6 +966,9 @@ export const PartnerService: GenService<{
   },
   /**
    * Lists referrals by person, partner or status, in creation order.
+   * Errors: INVALID_ARGUMENT — a bad filter, `page_size` or `page_token`; PERMISSION_DENIED — an
+   *   advisor filtering on a person outside their circles. Also the common codes
+   *   (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PartnerService.ListReferrals
    */
@@ -961,12 +981,12 @@ export const PartnerService: GenService<{
    * Moves a referral on: SENT -> ACCEPTED or DECLINED; ACCEPTED -> IN_PROGRESS,
    * COMPLETED or DECLINED; IN_PROGRESS -> COMPLETED or DECLINED. COMPLETED and
    * DECLINED are final and need an outcome.
-   * Codes (beyond the common ones of conventions.proto, ERRORS):
-   * INVALID_ARGUMENT (FIELD_REQUIRED, field "outcome") when the status is
-   * COMPLETED or DECLINED without an outcome, and when an outcome comes with
-   * another status; FAILED_PRECONDITION (PRECONDITION_FAILED) when the
-   * referral's current status does not lead to the one asked (COMPLETED and
-   * DECLINED never change); NOT_FOUND when the referral does not exist.
+   * Errors: INVALID_ARGUMENT (FIELD_REQUIRED, field "outcome") — the status is COMPLETED or
+   *   DECLINED without an outcome, or an outcome comes with another status, or a field breaks its
+   *   rule; NOT_FOUND — no such referral; FAILED_PRECONDITION (PRECONDITION_FAILED) — the
+   *   referral's current status does not lead to the one asked (COMPLETED and DECLINED never
+   *   change); ALREADY_EXISTS — `request_id` reused; PERMISSION_DENIED — an advisor outside the
+   *   person's scope. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.PartnerService.UpdateReferralStatus
    */
