@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/config/config.h"
 #include "common/server/rpc_metrics.h"
@@ -32,7 +33,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ChannelOptions&
   // Every method: one empty name matches them all.
   args.SetServiceConfigJSON(absl::StrCat(
       "{",
-      options.health_checked
+      options.health_checked && absl::StrContains(options.address, ',')
           ? R"("loadBalancingConfig":[{"round_robin":{}}],"healthCheckConfig":{"serviceName":""},)"
           : "",
       R"("methodConfig":[{"name":[{}],"retryPolicy":{"maxAttempts":)", kChannelMaxAttempts,

@@ -197,10 +197,13 @@ struct ChannelOptions {
   // grpc_client_* metrics of the channel's calls go here (none when null); must
   // outlive the channel.
   observability::Registry* metrics = nullptr;
-  // Client-side health checking (round_robin over the addresses, each watched
-  // with grpc.health.v1.Health/Watch): a replica answering NOT_SERVING — one
-  // that is draining — gets no new calls; with none serving, calls fail
-  // UNAVAILABLE at once. Off for servers that may not serve the health service.
+  // Client-side health checking where the address lists several replicas
+  // ("ipv4:a:1,b:2"): round_robin over them, each watched with grpc.health.v1.
+  // Health/Watch, so a replica answering NOT_SERVING — one that is draining —
+  // gets no new calls. One address keeps pick_first: round_robin would fail
+  // calls at once while its only backend restarts and wait out its reconnect
+  // backoff, where pick_first reconnects on the next call. Off for servers that
+  // may not serve the health service.
   bool health_checked = true;
 };
 // Calls on these channels answered UNAVAILABLE (a replica draining, a

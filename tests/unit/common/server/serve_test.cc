@@ -290,9 +290,11 @@ TEST(HandlerPoolTest, RunsTasksInOrderAndDrainsTheQueueBeforeStopping) {
 
 TEST(HandlerPoolTest, PublishesItsQueueAndBusyThreads) {
   observability::Registry metrics;
-  HandlerPool pool(1, &metrics);
+  // Declared before the pool, so they outlive its threads (ASan: the task still
+  // reads `gate` as it wakes, after the test body has ended).
   absl::Notification gate;
   absl::Notification started;
+  HandlerPool pool(1, &metrics);
   pool.Submit([&] {
     started.Notify();
     gate.WaitForNotification();
