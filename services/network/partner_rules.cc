@@ -171,11 +171,11 @@ absl::StatusOr<std::string> CheckReferralTransition(v1::ReferralStatus from, v1:
       std::string cleaned,
       api::CleanText(outcome, "outcome", api::MultiLine(0, kMaxReferralTextLength)));
   if (final_target && cleaned.empty()) {
-    return api::InvalidField("outcome",
-                             absl::StrCat("is required (1 to ", kMaxReferralTextLength,
-                                          " characters) when a referral becomes ",
-                                          ReferralStatusWord(to)),
-                             api::reason::kFieldRequired);
+    return api::InvalidField(
+        "outcome",
+        absl::StrCat("is required (1 to ", kMaxReferralTextLength,
+                     " characters) when a referral becomes ", ReferralStatusWord(to)),
+        api::reason::kFieldRequired);
   }
   if (!final_target && !cleaned.empty()) {
     return absl::InvalidArgumentError(
