@@ -589,8 +589,8 @@ void ServerRunner::SetServing(bool serving) {
 }
 
 void ServerRunner::WaitForCallsToStop(absl::Time not_serving_since) const {
-  // Clients that check health (every channel MakeChannel opens) stop sending
-  // here once they hear NOT_SERVING; the door is closed after calls have
+  // Clients that watch health (MakeChannel's, where they know several
+  // replicas) stop sending here once they hear NOT_SERVING; the door is closed after calls have
   // stopped arriving for kQuiet, or at a quarter of the grace (at most 2 s) for
   // clients that keep calling. Why: gRPC answers a call that reaches a server
   // already shut down, but was sent before the client heard its GOAWAY,
