@@ -167,6 +167,15 @@ std::string CircleGuarantorsName(lv1::CircleGuarantors rule) {
 std::string LoanStateName(lv1::LoanState state) {
   return ShortEnumName(lv1::LoanState_Name(state), "LOAN_STATE_");
 }
+absl::StatusOr<lv1::RepaymentFrequency> ParseFrequencyFlag(absl::string_view text) {
+  absl::StatusOr<int> value =
+      ParseEnumName(text, lv1::RepaymentFrequency_descriptor(), "REPAYMENT_FREQUENCY_");
+  if (!value.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--frequency ", value.status().message()));
+  }
+  return static_cast<lv1::RepaymentFrequency>(*value);
+}
+
 std::string FrequencyName(lv1::RepaymentFrequency frequency) {
   return ShortEnumName(lv1::RepaymentFrequency_Name(frequency), "REPAYMENT_FREQUENCY_");
 }

@@ -49,6 +49,8 @@ std::string FormatBps(int64_t bps);
 absl::StatusOr<int> ParseEnumName(absl::string_view text,
                                   const google::protobuf::EnumDescriptor* descriptor,
                                   absl::string_view prefix);
+// --frequency's value ("monthly"); the error starts "--frequency ".
+absl::StatusOr<lending::v1::RepaymentFrequency> ParseFrequencyFlag(absl::string_view text);
 std::string LoanStateName(lending::v1::LoanState state);
 std::string FrequencyName(lending::v1::RepaymentFrequency frequency);
 std::string InterestMethodName(lending::v1::InterestMethod method);

@@ -37,15 +37,6 @@ std::function<void(const Response&)> LoanPrinter(CommandContext& ctx) {
 
 std::string Positional(const CommandContext& ctx, size_t i) { return ctx.args().positionals()[i]; }
 
-absl::StatusOr<lv1::RepaymentFrequency> FrequencyOption(const ParsedArgs& args) {
-  absl::StatusOr<int> value = ParseEnumName(
-      args.Value("frequency"), lv1::RepaymentFrequency_descriptor(), "REPAYMENT_FREQUENCY_");
-  if (!value.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("--frequency ", value.status().message()));
-  }
-  return static_cast<lv1::RepaymentFrequency>(*value);
-}
-
 absl::StatusOr<lv1::InterestMethod> MethodOption(const ParsedArgs& args) {
   if (!args.Has("method")) return lv1::INTEREST_METHOD_UNSPECIFIED;
   absl::StatusOr<int> value =
@@ -87,7 +78,7 @@ absl::StatusOr<Terms> TermsOptions(const ParsedArgs& args) {
   absl::StatusOr<int32_t> instalments = InstalmentsOption(args);
   if (!instalments.ok()) return instalments.status();
   terms.instalments = *instalments;
-  absl::StatusOr<lv1::RepaymentFrequency> frequency = FrequencyOption(args);
+  absl::StatusOr<lv1::RepaymentFrequency> frequency = ParseFrequencyFlag(args.Value("frequency"));
   if (!frequency.ok()) return frequency.status();
   terms.frequency = *frequency;
   return terms;

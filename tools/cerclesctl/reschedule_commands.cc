@@ -62,12 +62,10 @@ int Request(CommandContext& ctx) {
   lv1::RequestRescheduleRequest request;
   request.set_loan(LoanResourceName(ctx.args().positionals()[0]));
   lv1::LoanReschedule* r = request.mutable_reschedule();
-  absl::StatusOr<int> frequency = ParseEnumName(
-      ctx.args().Value("frequency"), lv1::RepaymentFrequency_descriptor(), "REPAYMENT_FREQUENCY_");
-  if (!frequency.ok()) {
-    return ctx.UsageError(absl::StrCat("--frequency ", frequency.status().message()));
-  }
-  r->set_frequency(static_cast<lv1::RepaymentFrequency>(*frequency));
+  absl::StatusOr<lv1::RepaymentFrequency> frequency =
+      ParseFrequencyFlag(ctx.args().Value("frequency"));
+  if (!frequency.ok()) return ctx.UsageError(std::string(frequency.status().message()));
+  r->set_frequency(*frequency);
   for (const auto& [name, set] :
        {std::pair{"instalments", &lv1::LoanReschedule::set_instalment_count},
         std::pair{"grace-on-principal", &lv1::LoanReschedule::set_grace_on_principal_instalments},
