@@ -22,7 +22,7 @@ cercles_elapsed() { awk -v s="$1" -v e="$(cercles_now)" 'BEGIN { printf "%.1fs",
 # --- dependencies ------------------------------------------------------------
 # Debian packages the build, the tests and scripts/up need.
 CERCLES_APT_PACKAGES=(
-  cmake ninja-build g++ clang libclang-rt-14-dev pkg-config
+  cmake ninja-build g++ clang libclang-rt-14-dev lld pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libhiredis-dev libsqlite3-dev libpq-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
