@@ -26,7 +26,9 @@ absl::Status AppendLoanChanged(storage::Transaction& tx, const std::string& fund
 // Writes the loan back (update_time = now; close_time set when it reaches a final
 // state), fills `out` with its API view as of today and appends one LoanChanged
 // per change: a copy of `event` (which may carry a repayment or a guarantee call)
-// with the loan after the write and `amount_cents`.
+// with the loan after the write and `amount_cents`. A loan reaching a final state
+// with a reschedule pending has it cancelled here (RESCHEDULE_CANCELLED, one more
+// LoanChanged without amount).
 absl::Status SaveLoanAndAnnounce(storage::Transaction& tx, const std::string& fund_id,
                                  LoanRecord& loan, const LoanPosition& position,
                                  const FundSettings& settings,

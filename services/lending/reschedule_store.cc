@@ -25,6 +25,8 @@ std::string StateName(v1::RescheduleState state) {
       return "APPROVED";
     case v1::RESCHEDULE_STATE_REJECTED:
       return "REJECTED";
+    case v1::RESCHEDULE_STATE_CANCELLED:
+      return "CANCELLED";
     default:
       return "PENDING";
   }
@@ -35,9 +37,10 @@ absl::StatusOr<RescheduleRecord> FromRow(const storage::Row& row) {
   r.id = row.Int(0);
   r.loan_id = row.Int(1);
   const std::string state = row.Text(2);
-  r.state = state == "APPROVED"   ? v1::RESCHEDULE_STATE_APPROVED
-            : state == "REJECTED" ? v1::RESCHEDULE_STATE_REJECTED
-                                  : v1::RESCHEDULE_STATE_PENDING;
+  r.state = state == "APPROVED"    ? v1::RESCHEDULE_STATE_APPROVED
+            : state == "REJECTED"  ? v1::RESCHEDULE_STATE_REJECTED
+            : state == "CANCELLED" ? v1::RESCHEDULE_STATE_CANCELLED
+                                   : v1::RESCHEDULE_STATE_PENDING;
   r.terms.instalment_count = static_cast<int32_t>(row.Int(3));
   std::optional<Frequency> frequency =
       FromProtoFrequency(static_cast<v1::RepaymentFrequency>(row.Int(4)));
@@ -136,6 +139,16 @@ absl::Status SaveRescheduleDecision(storage::Transaction& tx, const RescheduleRe
     return absl::AbortedError(absl::StrCat("reschedule ", r.name(), " was decided meanwhile"));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> CancelPendingReschedule(storage::Transaction& tx, int64_t loan_id,
+                                             absl::Time now) {
+  CERCLES_ASSIGN_OR_RETURN(std::optional<RescheduleRecord> pending, PendingReschedule(tx, loan_id));
+  if (!pending.has_value()) return false;
+  pending->state = v1::RESCHEDULE_STATE_CANCELLED;
+  pending->decide_time = now;
+  CERCLES_RETURN_IF_ERROR(SaveRescheduleDecision(tx, *pending));
+  return true;
 }
 
 absl::StatusOr<std::vector<RescheduleRecord>> ListRescheduleRecords(storage::Transaction& tx,

@@ -57,6 +57,10 @@ absl::StatusOr<std::optional<RescheduleRecord>> PendingReschedule(storage::Trans
 // Writes the decision (state, decided_by, reasons, amounts, version, watermark) of a
 // PENDING row; ABORTED when it was decided meanwhile.
 absl::Status SaveRescheduleDecision(storage::Transaction& tx, const RescheduleRecord& r);
+// Cancels the loan's PENDING reschedule, if any (the loan closed: CANCELLED, decided
+// at `now` by nobody); true when there was one.
+absl::StatusOr<bool> CancelPendingReschedule(storage::Transaction& tx, int64_t loan_id,
+                                             absl::Time now);
 // The loan's reschedules with id > after_id, oldest first, at most `limit`.
 absl::StatusOr<std::vector<RescheduleRecord>> ListRescheduleRecords(storage::Transaction& tx,
                                                                     int64_t loan_id,

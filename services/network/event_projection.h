@@ -20,7 +20,7 @@ class EventProjection {
   // advisors.
   absl::Status ApplyMembershipEvent(storage::Transaction& tx,
                                     const cercles::common::v1::Event& event) const;
-  // Loans (LoanChanged).
+  // Loans (LoanChanged; RESCHEDULED ones also counted per loan).
   absl::Status ApplyLendingEvent(storage::Transaction& tx,
                                  const cercles::common::v1::Event& event) const;
 

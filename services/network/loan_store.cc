@@ -19,7 +19,7 @@ namespace mv1 = cercles::membership::v1;
 }  // namespace
 
 absl::Status LoanStore::Upsert(storage::Transaction& tx, const std::string& fund_id,
-                               const lv1::Loan& loan, int64_t sequence) const {
+                               const lv1::Loan& loan, int64_t sequence, bool rescheduled) const {
   CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(loan.name(), "loans", "loan.name"));
   int64_t circle_id = 0;  // a loan names its circle from submission on
   if (!loan.circle().empty()) {
@@ -53,13 +53,15 @@ absl::Status LoanStore::Upsert(storage::Transaction& tx, const std::string& fund
   return tx
       .Exec(
           "INSERT INTO network_loans (fund_id, loan_id, circle_id, state, currency, "
-          "outstanding_principal, oldest_due_day, source_sequence) VALUES (?, ?, ?, ?, ?, ?, ?, "
-          "?) ON CONFLICT (fund_id, loan_id) DO UPDATE SET circle_id = excluded.circle_id, "
-          "state = excluded.state, currency = excluded.currency, outstanding_principal = "
-          "excluded.outstanding_principal, oldest_due_day = excluded.oldest_due_day, "
-          "source_sequence = excluded.source_sequence",
+          "outstanding_principal, oldest_due_day, source_sequence, reschedules) VALUES (?, ?, ?, "
+          "?, ?, ?, ?, ?, ?) ON CONFLICT (fund_id, loan_id) DO UPDATE SET circle_id = "
+          "excluded.circle_id, state = excluded.state, currency = excluded.currency, "
+          "outstanding_principal = excluded.outstanding_principal, oldest_due_day = "
+          "excluded.oldest_due_day, source_sequence = excluded.source_sequence, reschedules = "
+          "network_loans.reschedules + excluded.reschedules",
           {fund_id, id, circle_id, static_cast<int64_t>(loan.state()), currency,
-           loan.outstanding_principal().minor_units(), oldest_due, sequence})
+           loan.outstanding_principal().minor_units(), oldest_due, sequence,
+           int64_t{rescheduled ? 1 : 0}})
       .status();
 }
 
@@ -107,7 +109,7 @@ absl::StatusOr<std::vector<RegionFigures>> LoanStore::Figures(storage::Transacti
                 {state(lv1::LOAN_STATE_ACTIVE)});
   loans_sql.Add(
       "SUM(CASE WHEN l.state = ? AND l.oldest_due_day <= ? THEN l.outstanding_principal ELSE 0 "
-      "END) ",
+      "END), SUM(CASE WHEN l.reschedules > 0 THEN 1 ELSE 0 END), SUM(l.reschedules) ",
       {state(lv1::LOAN_STATE_ACTIVE), EpochDay(Par30LastDueDay(as_of))});
   loans_sql.Add(
       "FROM network_loans l LEFT JOIN network_circles c ON c.fund_id = l.fund_id AND c.circle_id = "
@@ -121,6 +123,8 @@ absl::StatusOr<std::vector<RegionFigures>> LoanStore::Figures(storage::Transacti
     f.currency = row.Text(6);
     f.outstanding = row.Int(7);
     f.at_risk_30 = row.Int(8);
+    f.loans_rescheduled = row.Int(9);
+    f.reschedules = row.Int(10);
   }));
   std::vector<RegionFigures> out;
   out.reserve(by_region.size());

@@ -18,9 +18,11 @@ namespace cercles::network {
 
 class LoanStore {
  public:
-  // Records the loan as an event carries it (after the change).
+  // Records the loan as an event carries it (after the change); `rescheduled`
+  // (a RESCHEDULED event) adds one to the loan's approved reschedules.
   absl::Status Upsert(storage::Transaction& tx, const std::string& fund_id,
-                      const cercles::lending::v1::Loan& loan, int64_t sequence) const;
+                      const cercles::lending::v1::Loan& loan, int64_t sequence,
+                      bool rescheduled = false) const;
 
   // Figures per (fund, region of the circle), for one fund or all (empty),
   // with days past due counted to `as_of`.

@@ -38,6 +38,8 @@ void Add(const RegionFigures& f, RegionFigures* into) {
   into->loans_written_off += f.loans_written_off;
   into->outstanding += f.outstanding;
   into->at_risk_30 += f.at_risk_30;
+  into->loans_rescheduled += f.loans_rescheduled;
+  into->reschedules += f.reschedules;
   if (into->currency.empty()) into->currency = f.currency;
 }
 
@@ -59,6 +61,8 @@ v1::NetworkStats Row(const RegionFigures& f, const std::string& region) {
   if (auto rate = BasisPoints(f.loans_repaid, f.loans_repaid + f.loans_written_off)) {
     row.set_repayment_rate_bps(*rate);
   }
+  row.set_loans_rescheduled(static_cast<int32_t>(f.loans_rescheduled));
+  row.set_reschedules(static_cast<int32_t>(f.reschedules));
   return row;
 }
 

@@ -44,6 +44,7 @@ struct RegionFigures {
   int64_t active_loans = 0, loans_repaid = 0, loans_written_off = 0;
   std::string currency;
   int64_t outstanding = 0, at_risk_30 = 0;
+  int64_t loans_rescheduled = 0, reschedules = 0;  // approved reschedules, any state
 };
 
 struct StatsTables {

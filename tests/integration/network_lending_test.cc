@@ -5,7 +5,7 @@
 // (mTLS, as network expects), so it chooses sequences and dates freely and
 // shows network tolerating a lending without the stream (it retries with
 // backoff until one answers); the second goes through the real lending
-// process end to end.
+// process end to end, a reschedule approved in lending included.
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
@@ -19,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "tests/integration/lending_fixture.h"
 #include "tests/integration/network_fixtures.h"
+#include "tests/support/status_matchers.h"
 
 // This test reads and writes the deprecated string fields on purpose: they keep
 // answering as in 0.1.0 beside the enums that replace them.
@@ -204,14 +205,18 @@ TEST_P(NetworkRealLendingTest, DisbursedLoansReachTheNetworksStatistics) {
   ActiveLoan current = Disburse(circle, members, 1, 40000, today);
   auto network = nv1::NetworkService::NewStub(suite_->StaffChannel("network"));
   nv1::GetNetworkStatsResponse stats;
-  ASSERT_TRUE(Eventually(
-      [&] {
-        stats.Clear();
-        return network->GetNetworkStats(Admin().get(), nv1::GetNetworkStatsRequest(), &stats)
-                   .ok() &&
-               stats.funds_size() == 1 && stats.funds(0).active_loans() == 2;
-      },
-      absl::Seconds(30)))
+  // Whether network's statistics (one fund) come to satisfy `ready` within 30 s.
+  auto stats_until = [&](auto ready) {
+    return Eventually(
+        [&] {
+          stats.Clear();
+          return network->GetNetworkStats(Admin().get(), nv1::GetNetworkStatsRequest(), &stats)
+                     .ok() &&
+                 stats.funds_size() == 1 && ready(stats.funds(0));
+        },
+        absl::Seconds(30));
+  };
+  ASSERT_TRUE(stats_until([](const nv1::NetworkStats& f) { return f.active_loans() == 2; }))
       << stats.DebugString() << suite_->Log("network");
   const nv1::NetworkStats& fund = stats.funds(0);
   EXPECT_EQ(fund.outstanding_principal().minor_units(),
@@ -220,6 +225,28 @@ TEST_P(NetworkRealLendingTest, DisbursedLoansReachTheNetworksStatistics) {
   EXPECT_EQ(fund.principal_at_risk_30().minor_units(),
             late.loan.outstanding_principal().minor_units());
   EXPECT_EQ(fund.members(), 5);
+
+  // A reschedule approved in lending is counted by network (its RESCHEDULED event).
+  EXPECT_EQ(fund.loans_rescheduled(), 0);
+  lv1::RequestRescheduleRequest ask;
+  ask.set_request_id("network-reschedule");
+  ask.set_loan(late.name());
+  lv1::LoanReschedule* terms = ask.mutable_reschedule();
+  terms->set_instalment_count(6);
+  terms->set_frequency(lv1::REPAYMENT_FREQUENCY_MONTHLY);
+  *terms->mutable_first_due_date() = ToDate(today + 10);
+  terms->set_reason("Saison creuse");
+  lv1::RequestRescheduleResponse asked;
+  ASSERT_THAT(lending_->RequestReschedule(Bob().get(), ask, &asked), IsOk());
+  lv1::ApproveRescheduleRequest approve;
+  approve.set_request_id("network-approve");
+  approve.set_reschedule(asked.reschedule().name());
+  lv1::ApproveRescheduleResponse approved;
+  ASSERT_THAT(lending_->ApproveReschedule(Admin().get(), approve, &approved), IsOk());
+  ASSERT_TRUE(stats_until([](const nv1::NetworkStats& f) { return f.reschedules() == 1; }))
+      << stats.DebugString() << suite_->Log("network");
+  EXPECT_EQ(stats.funds(0).loans_rescheduled(), 1);
+  EXPECT_EQ(stats.funds(0).active_loans(), 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, NetworkRealLendingTest, AllEngines(), EngineParamName);

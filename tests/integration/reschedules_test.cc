@@ -358,6 +358,38 @@ TEST_P(ReschedulesTest, ARejectionLeavesTheLoanUnchanged) {
   ExpectBooksMatchLoans();
 }
 
+TEST_P(ReschedulesTest, APendingRequestIsCancelledWhenTheLoanIsRepaid) {
+  const ActiveLoan loan = LateLoan(4);
+  ASSERT_FALSE(HasFailure());
+  lv1::RequestRescheduleResponse requested;
+  ASSERT_THAT(Request(Terms("ask-then-repay", loan.name(), 6), &requested, Admin()), IsOk());
+  const std::string name = requested.reschedule().name();
+  int64_t owed = 0;
+  const lv1::Schedule schedule = GetSchedule(loan.name());
+  for (const lv1::Instalment& in : schedule.instalments()) {
+    owed += in.principal().minor_units() + in.interest().minor_units() -
+            in.principal_paid().minor_units() - in.interest_paid().minor_units();
+  }
+  lv1::RecordRepaymentResponse paid;
+  ASSERT_THAT(Pay("repay-all", loan.name(), owed, &paid), IsOk());
+  EXPECT_EQ(paid.loan().state(), lv1::LOAN_STATE_CLOSED_REPAID);
+
+  // Cancelled in the closing transaction: no longer pending, decided by nobody.
+  lv1::ListReschedulesRequest list;
+  list.set_loan(loan.name());
+  lv1::ListReschedulesResponse listed;
+  ASSERT_THAT(lending_->ListReschedules(Bob().get(), list, &listed), IsOk());
+  ASSERT_EQ(listed.reschedules_size(), 1);
+  EXPECT_EQ(listed.reschedules(0).state(), lv1::RESCHEDULE_STATE_CANCELLED);
+  EXPECT_TRUE(listed.reschedules(0).decided_by().empty());
+  EXPECT_TRUE(listed.reschedules(0).has_decide_time());
+  EXPECT_TRUE(Announced(loan.name(), lv1::LOAN_CHANGE_KIND_RESCHEDULE_CANCELLED));
+  lv1::ApproveRescheduleResponse approved;
+  EXPECT_THAT(Approve("approve-cancelled", name, Bob(), &approved),
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("already decided")));
+  ExpectBooksMatchLoans();
+}
+
 TEST_P(ReschedulesTest, EveryFieldIsValidatedWithItsRule) {
   const ActiveLoan loan = LateLoan(3);
   ASSERT_FALSE(HasFailure());

@@ -271,14 +271,15 @@ int Stats(CommandContext& ctx) {
   if (ctx.json()) return ctx.PrintJson(response);
   ctx.out() << "as of " << FormatDay(response.as_of()) << '\n';
   Table table({"FUND", "REGION", "CIRCLES", "ACTIVE", "MEMBERS", "LOANS", "OUTSTANDING", "PAR30",
-               "REPAID", "WRITTEN OFF", "REPAYMENT"});
+               "REPAID", "WRITTEN OFF", "REPAYMENT", "RESCHEDULED"});
   auto add = [&](const network::v1::NetworkStats& s) {
     table.AddRow({s.fund_id(), s.region().empty() ? "(all)" : s.region(), absl::StrCat(s.circles()),
                   absl::StrCat(s.active_circles()), absl::StrCat(s.members()),
                   absl::StrCat(s.active_loans()), Cents(s.outstanding_principal()),
                   Percent(s.has_par30_bps(), s.par30_bps()), absl::StrCat(s.loans_repaid()),
                   absl::StrCat(s.loans_written_off()),
-                  Percent(s.has_repayment_rate_bps(), s.repayment_rate_bps())});
+                  Percent(s.has_repayment_rate_bps(), s.repayment_rate_bps()),
+                  absl::StrCat(s.loans_rescheduled())});
   };
   for (const auto& s : response.funds()) add(s);
   for (const auto& s : response.regions()) add(s);
@@ -368,8 +369,8 @@ std::vector<Verb> NetworkVerbs() {
                    Expertise});
   verbs.push_back({{"network", "stats"},
                    "",
-                   "Circles, members, active loans, PAR30 and repayment rate per fund (and "
-                   "region).",
+                   "Circles, members, active loans, PAR30, repayment rate and loans "
+                   "rescheduled per fund (and region).",
                    {{"fund", "F", "only this fund"},
                     {"as-of", "YYYY-MM-DD", "count days past due to this day (default: today)"},
                     {"by-region", "", "add a row per region"}},

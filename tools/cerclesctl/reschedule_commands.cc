@@ -31,6 +31,8 @@ std::string StateName(lv1::RescheduleState state) {
       return "approved";
     case lv1::RESCHEDULE_STATE_REJECTED:
       return "rejected";
+    case lv1::RESCHEDULE_STATE_CANCELLED:
+      return "cancelled";
     default:
       return "-";
   }

@@ -113,6 +113,16 @@ class NetworkStoreTest : public NetworkDbTest {
                 }).ok());
     return out;
   }
+  // The statistics of `fund` ("" for every fund) as of a day, by region or not.
+  StatsTables Stats(const std::string& fund, absl::CivilDay as_of, bool by_region) {
+    std::vector<RegionFigures> figures;
+    EXPECT_TRUE(Read([&](storage::Transaction& tx) -> absl::Status {
+                  auto f = LoanStore().Figures(tx, fund, as_of);
+                  if (f.ok()) figures = *f;
+                  return f.status();
+                }).ok());
+    return BuildStats(figures, by_region);
+  }
   static std::string C(int64_t id) { return NetworkCircleName({kFund, id}); }
 
   int64_t sequence_ = 0;
@@ -287,14 +297,7 @@ TEST_P(NetworkStoreTest, LoanFiguresPerRegionWithPar30AsOfTheDate) {
   ApplyLending(Loan(4, 2, lv1::LOAN_STATE_WRITTEN_OFF, 0, std::nullopt));
   ApplyLending(Loan(5, 2, lv1::LOAN_STATE_SUBMITTED, 0, std::nullopt));
   ApplyLending(Loan(6, 2, lv1::LOAN_STATE_ACTIVE, 50000, std::nullopt));
-  LoanStore loans;
-  std::vector<RegionFigures> figures;
-  ASSERT_TRUE(Read([&](storage::Transaction& tx) -> absl::Status {
-                auto f = loans.Figures(tx, "", as_of);
-                if (f.ok()) figures = *f;
-                return f.status();
-              }).ok());
-  StatsTables t = BuildStats(figures, true);
+  StatsTables t = Stats("", as_of, true);
   ASSERT_EQ(t.funds.size(), 1u);
   EXPECT_EQ(t.funds[0].circles(), 2);
   EXPECT_EQ(t.funds[0].members(), 9);
@@ -309,21 +312,12 @@ TEST_P(NetworkStoreTest, LoanFiguresPerRegionWithPar30AsOfTheDate) {
   EXPECT_EQ(t.regions[1].region(), "Rosemont");
   EXPECT_EQ(t.regions[1].par30_bps(), 8000);
   // A day earlier loan 1 is 30 days late: nothing at risk.
-  ASSERT_TRUE(Read([&](storage::Transaction& tx) -> absl::Status {
-                auto f = loans.Figures(tx, kFund, as_of - 1);
-                if (f.ok()) figures = *f;
-                return f.status();
-              }).ok());
-  EXPECT_EQ(BuildStats(figures, false).funds[0].principal_at_risk_30().minor_units(), 0);
+  EXPECT_EQ(Stats(kFund, as_of - 1, false).funds[0].principal_at_risk_30().minor_units(), 0);
   // The next event of a loan replaces what was known of it.
   ApplyLending(Loan(1, 1, lv1::LOAN_STATE_ACTIVE, 60000, std::nullopt));
-  ASSERT_TRUE(Read([&](storage::Transaction& tx) -> absl::Status {
-                auto f = loans.Figures(tx, kFund, as_of);
-                if (f.ok()) figures = *f;
-                return f.status();
-              }).ok());
-  EXPECT_EQ(BuildStats(figures, false).funds[0].principal_at_risk_30().minor_units(), 0);
-  EXPECT_EQ(BuildStats(figures, false).funds[0].outstanding_principal().minor_units(), 130000);
+  t = Stats(kFund, as_of, false);
+  EXPECT_EQ(t.funds[0].principal_at_risk_30().minor_units(), 0);
+  EXPECT_EQ(t.funds[0].outstanding_principal().minor_units(), 130000);
 }
 
 // An event's arrears are as of its own day. A loan with no principal repaid
@@ -338,16 +332,40 @@ TEST_P(NetworkStoreTest, UntouchedLoansAgeFromTheirFirstDueDate) {
   *partly_repaid.mutable_loan()->mutable_first_due_date() = api::DateFromDay(as_of - 45);
   ApplyLending(untouched);
   ApplyLending(partly_repaid);
-  LoanStore loans;
-  std::vector<RegionFigures> figures;
-  ASSERT_TRUE(Read([&](storage::Transaction& tx) -> absl::Status {
-                auto f = loans.Figures(tx, kFund, as_of);
-                if (f.ok()) figures = *f;
-                return f.status();
-              }).ok());
-  const v1::NetworkStats fund = BuildStats(figures, false).funds[0];
+  const StatsTables t = Stats(kFund, as_of, false);
+  ASSERT_EQ(t.funds.size(), 1u);
+  const v1::NetworkStats fund = t.funds[0];
   EXPECT_EQ(fund.outstanding_principal().minor_units(), 190000);
   EXPECT_EQ(fund.principal_at_risk_30().minor_units(), 100000);
+}
+
+// Reschedules count per loan from RESCHEDULED events only, whatever the loan's
+// state afterwards; the other events of a rescheduled loan keep its count.
+TEST_P(NetworkStoreTest, ReschedulesAreCountedFromTheirEvents) {
+  Created(MakeCircle(1, mv1::CIRCLE_STATUS_ACTIVE, 5, {{kRegion, "Rosemont"}}));
+  Created(MakeCircle(2, mv1::CIRCLE_STATUS_ACTIVE, 4));
+  const absl::CivilDay as_of(2026, 3, 31);
+  auto rescheduled = [](lv1::LoanChanged e) {
+    e.set_change_kind(lv1::LOAN_CHANGE_KIND_RESCHEDULED);
+    return e;
+  };
+  ApplyLending(Loan(1, 1, lv1::LOAN_STATE_ACTIVE, 80000, std::nullopt));
+  ApplyLending(rescheduled(Loan(1, 1, lv1::LOAN_STATE_ACTIVE, 80000, std::nullopt)));
+  ApplyLending(rescheduled(Loan(1, 1, lv1::LOAN_STATE_ACTIVE, 70000, std::nullopt)));
+  ApplyLending(Loan(1, 1, lv1::LOAN_STATE_ACTIVE, 60000, std::nullopt));  // a repayment
+  ApplyLending(rescheduled(Loan(2, 2, lv1::LOAN_STATE_ACTIVE, 50000, std::nullopt)));
+  ApplyLending(Loan(2, 2, lv1::LOAN_STATE_CLOSED_REPAID, 0, std::nullopt));
+  ApplyLending(Loan(3, 2, lv1::LOAN_STATE_ACTIVE, 40000, std::nullopt));
+  const StatsTables t = Stats(kFund, as_of, true);
+  ASSERT_EQ(t.funds.size(), 1u);
+  EXPECT_EQ(t.funds[0].loans_rescheduled(), 2);
+  EXPECT_EQ(t.funds[0].reschedules(), 3);
+  ASSERT_EQ(t.regions.size(), 2u);
+  EXPECT_EQ(t.regions[0].region(), kNoRegion);
+  EXPECT_EQ(t.regions[0].loans_rescheduled(), 1);
+  EXPECT_EQ(t.regions[0].reschedules(), 1);
+  EXPECT_EQ(t.regions[1].loans_rescheduled(), 1);
+  EXPECT_EQ(t.regions[1].reschedules(), 2);
 }
 
 TEST_P(NetworkStoreTest, SuggestionCandidatesHaveRoomAndAWantedCharacteristic) {
