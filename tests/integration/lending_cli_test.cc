@@ -287,11 +287,14 @@ TEST_P(LendingCliTest, ALoanFromRequestToWriteOff) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr(Field("state", "written-off")));
 
-  CtlResult list = Bob({"lending", "loans", "list", "--state", "withdrawn", "--state", "rejected"});
-  ASSERT_EQ(list.code, 0) << list.err;
-  EXPECT_THAT(list.out, HasSubstr(withdrawn + "   "));
-  EXPECT_THAT(list.out, HasSubstr(rejected + "   "));
-  EXPECT_THAT(list.out, Not(HasSubstr(loan + "   ")));
+  // --status, and --state (its old spelling) as an alias: the same filter.
+  for (const char* option : {"--status", "--state"}) {
+    CtlResult list = Bob({"lending", "loans", "list", option, "withdrawn", option, "rejected"});
+    ASSERT_EQ(list.code, 0) << list.err;
+    EXPECT_THAT(list.out, HasSubstr(withdrawn + "   ")) << option;
+    EXPECT_THAT(list.out, HasSubstr(rejected + "   ")) << option;
+    EXPECT_THAT(list.out, Not(HasSubstr(loan + "   "))) << option;
+  }
   CtlResult all =
       Bob({"--output", "json", "lending", "loans", "list", "--all", "--page-size", "1"});
   ASSERT_EQ(all.code, 0) << all.err;

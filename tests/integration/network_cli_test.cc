@@ -104,10 +104,14 @@ TEST_P(NetworkCliTest, StaffVerbs) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("referrals/1"));
   EXPECT_THAT(r.out, HasSubstr(A));
-  r = Ctl({"network", "referrals", "set-status", "1", "completed"});
+  r = Ctl({"network", "referrals", "update", "1", "--status", "completed"});
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.err, HasSubstr("FAILED_PRECONDITION"));
-  ASSERT_EQ(Ctl({"network", "referrals", "set-status", "1", "accepted"}).code, 0);
+  r = Ctl({"network", "referrals", "update", "1", "--status", "bogus"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--status "));
+  ASSERT_EQ(Ctl({"network", "referrals", "update", "1", "--status", "accepted"}).code, 0);
+  // set-status: the old spelling, still working.
   r = Ctl({"network", "referrals", "set-status", "referrals/1", "completed", "--outcome",
            "plan terminé", "--note", "bravo"});
   ASSERT_EQ(r.code, 0) << r.err;

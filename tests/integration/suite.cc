@@ -310,19 +310,26 @@ std::string ReadTextFile(const std::string& path) {
   return buffer.str();
 }
 
+std::string CerclesctlBinary() {
+  return absl::StrCat(CERCLES_BINARY_DIR, "/tools/cerclesctl/cerclesctl");
+}
+
 CtlResult RunCerclesctl(const Suite& suite, const std::string& service, const std::string& token,
                         const std::vector<std::string>& args, const std::string& work_dir) {
-  std::vector<std::string> command = {
-      absl::StrCat(CERCLES_BINARY_DIR, "/tools/cerclesctl/cerclesctl"),
-      "--address",
-      suite.Address(service),
-      "--ca",
-      TestCredentials().ca,
-      "--server-name",
-      service,
-      "--token",
-      token};
+  std::vector<std::string> command = {CerclesctlBinary(),
+                                      "--address",
+                                      suite.Address(service),
+                                      "--ca",
+                                      TestCredentials().ca,
+                                      "--server-name",
+                                      service,
+                                      "--token",
+                                      token};
   command.insert(command.end(), args.begin(), args.end());
+  return RunCommand(command, work_dir);
+}
+
+CtlResult RunCommand(const std::vector<std::string>& command, const std::string& work_dir) {
   std::vector<std::string> quoted;
   for (const std::string& a : command) quoted.push_back(Quote(a));
   const std::string out = work_dir + "/ctl.out", err = work_dir + "/ctl.err";

@@ -130,6 +130,10 @@ struct CtlResult {
 };
 CtlResult RunCerclesctl(const Suite& suite, const std::string& service, const std::string& token,
                         const std::vector<std::string>& args, const std::string& work_dir);
+// Any command line (argv, each word quoted for the shell), its output captured
+// the same way; CerclesctlBinary() is the path of the built cerclesctl.
+CtlResult RunCommand(const std::vector<std::string>& command, const std::string& work_dir);
+std::string CerclesctlBinary();
 
 // The port a service's "listening" log line reports under `key`
 // ("metrics_port", "health_port"); 0 when the log has none.

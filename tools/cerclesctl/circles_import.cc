@@ -218,7 +218,9 @@ int ImportCircles(CommandContext& ctx) {
   const std::string file = ctx.args().positionals()[0];
   const bool dry_run = ctx.args().Has("dry-run");
   ImportFile input;
-  if (int code = ReadImportFile(ctx, file, {kColumns, kRequiredColumns}, &input)) return code;
+  if (int code =
+          ReadImportFile(ctx, file, {kColumns, kRequiredColumns, CirclesHeaderAliases()}, &input))
+    return code;
   std::vector<Row> rows;
   for (const CsvRecord& record : input.rows) {
     rows.push_back(ParseRow(record, input.header, ctx.args().Has("activate")));

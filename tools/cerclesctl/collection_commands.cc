@@ -133,7 +133,7 @@ struct FilledSheet {
 
 int ReadFilledSheet(CommandContext& ctx, const std::string& path, FilledSheet* filled) {
   ImportFile file;
-  const ImportColumns columns{kSheetColumns, kRequiredColumns};
+  const ImportColumns columns{kSheetColumns, kRequiredColumns, CollectionSheetHeaderAliases()};
   if (int code = ReadImportFile(ctx, path, columns, &file); code != kExitOk) return code;
   bool broken = false;
   for (const CsvRecord& record : file.rows) {

@@ -10,9 +10,11 @@
 #include "common/util/build_info.h"
 #include "common/util/status.h"
 #include "tools/cerclesctl/commands.h"
+#include "tools/cerclesctl/config.h"
 #include "tools/cerclesctl/connection.h"
 #include "tools/cerclesctl/output.h"
 #include "tools/cerclesctl/peer_commands.h"
+#include "tools/cerclesctl/yaml.h"
 
 namespace cercles::cerclesctl {
 
@@ -22,6 +24,14 @@ std::string VerbUsage(const Verb& verb) {
     absl::StrAppend(&usage, " ", OptionSynopsis(option));
   if (!verb.arguments.empty()) absl::StrAppend(&usage, " ", verb.arguments);
   return usage;
+}
+
+Verb AliasOf(const Verb& verb, std::vector<std::string> old_path) {
+  Verb alias = verb;
+  alias.summary = absl::StrCat("The old spelling of 'cerclesctl ", absl::StrJoin(verb.path, " "),
+                               "', kept as an alias.");
+  alias.path = std::move(old_path);
+  return alias;
 }
 
 namespace {
@@ -56,9 +66,39 @@ void CommandContext::PrepareCall(grpc::ClientContext* call, bool with_deadline) 
 }
 
 int CommandContext::Fail(const grpc::Status& status) {
+  if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+    err_ << "cerclesctl: UNIMPLEMENTED: " << Unimplemented() << '\n';
+    return kExitFailure;
+  }
   // gRPC's codes are abseil's canonical codes, so abseil names them; the
   // refusal's details (the trailer's google.rpc.Status) come along.
   return Fail(FromGrpcStatus(status));
+}
+
+std::string CommandContext::Unimplemented() const {
+  const std::string command = absl::StrJoin(verb_.path, " ");
+  std::string answered = absl::StrCat("the server at ", global_.address);
+  for (const auto& [service, address] : global_.context_addresses) {
+    if (address == global_.address) {
+      absl::StrAppend(&answered, " (", service, " in context \"", global_.context, "\")");
+    }
+  }
+  if (global_.service.empty()) {
+    return absl::StrCat(answered, " does not offer \"", command, "\"");
+  }
+  std::string text = absl::StrCat("\"", command, "\" is a ", global_.service, " command and ",
+                                  answered, " does not offer it: ");
+  auto it = global_.context_addresses.find(global_.service);
+  if (it != global_.context_addresses.end() && it->second != global_.address) {
+    absl::StrAppend(&text, global_.service, " is at ", it->second, " in context \"",
+                    global_.context, "\" (drop --address and CERCLES_ADDRESS to reach it)");
+  } else {
+    absl::StrAppend(&text, "pass ", global_.service,
+                    "'s address with --address, or set it once with cerclesctl config "
+                    "set-context NAME --",
+                    global_.service, " HOST:PORT");
+  }
+  return text;
 }
 
 int CommandContext::Fail(const absl::Status& status) {
@@ -82,17 +122,31 @@ int CommandContext::UsageError(absl::string_view message) {
 }
 
 int CommandContext::PrintJson(const google::protobuf::Message& message) {
-  auto json = ToJson(message);
-  if (!json.ok()) return Fail(json.status());
-  out_ << *json << '\n' << std::flush;
+  const bool yaml = global_.output == OutputFormat::kYaml;
+  auto text = yaml ? ToYaml(message) : ToJson(message);
+  if (!text.ok()) return Fail(text.status());
+  out_ << *text << (yaml ? "" : "\n") << std::flush;  // YAML ends its own last line
   return kExitOk;
+}
+
+std::string ServiceOfGroup(absl::string_view group) {
+  for (const char* membership :
+       {"circles", "advisors", "events", "import", "meetings", "people", "trainings"}) {
+    if (group == membership) return "membership";
+  }
+  if (group == "lending" || group == "network") return std::string(group);
+  return "";
+}
+
+bool CallsNoServer(const Verb& verb) {
+  return verb.path[0] == "config" || verb.path[0] == "completion";
 }
 
 std::vector<Verb> AllVerbs() {
   std::vector<Verb> verbs;
   for (auto group :
        {HealthVerbs(), MembershipVerbs(), PeopleVerbs(), ImportVerbs(), TrainingVerbs(),
-        MeetingVerbs(), LendingVerbs(), NetworkVerbs(), NetworkPeerVerbs()}) {
+        MeetingVerbs(), LendingVerbs(), NetworkVerbs(), NetworkPeerVerbs(), ConfigVerbs()}) {
     for (Verb& verb : group) verbs.push_back(std::move(verb));
   }
   return verbs;
@@ -133,8 +187,10 @@ void PrintMainHelp(const std::vector<Verb>& verbs, std::ostream& out) {
   PrintVerbList(verbs, {}, out);
   out << "\nGlobal options (anywhere on the line; each falls back to its environment variable):\n";
   PrintOptions(GlobalOptionSpecs(), out);
-  out << "\nEither --ca or --insecure is required. Exit status: 0 success, 1 the call failed\n"
-         "(one line on stderr), 2 usage error. 'cerclesctl COMMAND --help' details a command.\n";
+  out << "\nEach command goes to its group's service: the address, CA and token come from the\n"
+         "current context ('cerclesctl config set-context'), unless given as options. Either\n"
+         "--ca or --insecure is required. Exit status: 0 success, 1 the call failed (one line\n"
+         "on stderr), 2 usage error. 'cerclesctl help GROUP [VERB]' details a command.\n";
 }
 
 void PrintGroupHelp(const std::vector<Verb>& verbs, const std::vector<std::string>& group,
@@ -154,6 +210,36 @@ void PrintVerbHelp(const Verb& verb, std::ostream& out) {
   out << "\nGlobal options: see 'cerclesctl --help'.\n";
 }
 
+// `cerclesctl help [GROUP... [VERB]]`: the help of the longest run of words
+// that names a verb or a group; the main help without words.
+int Help(const std::vector<Verb>& verbs, const std::vector<std::string>& words, std::ostream& out,
+         std::ostream& err) {
+  std::vector<std::string> path;
+  for (const std::string& word : words) {
+    if (absl::StartsWith(word, "-")) break;
+    path.push_back(word);
+  }
+  if (path.empty()) {
+    PrintMainHelp(verbs, out);
+    return kExitOk;
+  }
+  for (const Verb& verb : verbs) {
+    if (verb.path == path) {
+      PrintVerbHelp(verb, out);
+      return kExitOk;
+    }
+  }
+  for (const Verb& verb : verbs) {
+    if (StartsWithPath(verb.path, path)) {
+      PrintGroupHelp(verbs, path, out);
+      return kExitOk;
+    }
+  }
+  err << "cerclesctl: no command \"" << absl::StrJoin(path, " ")
+      << "\" ('cerclesctl --help' lists the commands)\n";
+  return kExitUsage;
+}
+
 int MainUsageError(absl::string_view message, std::ostream& err) {
   err << "cerclesctl: " << message << "\nusage: " << kMainUsage
       << " ('cerclesctl --help' lists the commands)\n";
@@ -171,7 +257,8 @@ const OptionSpec* FindGlobalOption(absl::string_view name) {
 
 int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
            std::ostream& err) {
-  const std::vector<Verb> verbs = AllVerbs();
+  std::vector<Verb> verbs = AllVerbs();
+  verbs.push_back(CompletionVerb(&verbs));  // reads the table as it is when it runs
 
   // Global options may come before the command words; skip them (with their
   // values) to find where the command starts.
@@ -217,8 +304,7 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
     }
     if (!any) {
       if (words.size() == 1 && words[0] == "help") {
-        PrintMainHelp(verbs, out);
-        return kExitOk;
+        return Help(verbs, std::vector<std::string>(args.begin() + next, args.end()), out, err);
       }
       err << "cerclesctl: unknown command \"" << absl::StrJoin(words, " ") << "\"\n";
       words.pop_back();
@@ -269,8 +355,31 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
                                              parsed->positionals()[verb->max_arguments], "\"");
     return VerbUsageError(*verb, message, err);
   }
-  auto global = ResolveGlobalOptions(*parsed, env);
+  // The context of the configuration file, unless the command calls no server.
+  auto path = ConfigPath(parsed->Has("config") ? parsed->Value("config") : "", env);
+  Config config;
+  ServerChoice choice{ServiceOfGroup(verb->path[0]), nullptr, !CallsNoServer(*verb)};
+  if (path.ok() && choice.needs_server) {
+    auto loaded = LoadConfig(*path);
+    if (!loaded.ok()) {
+      err << "cerclesctl: " << loaded.status().message() << '\n';
+      return kExitFailure;
+    }
+    config = *std::move(loaded);
+    const std::string name = parsed->Has("context")
+                                 ? parsed->Value("context")
+                                 : env("CERCLES_CONTEXT").value_or(config.current_context);
+    choice.context = config.Find(name);
+    if (!name.empty() && choice.context == nullptr) {
+      return VerbUsageError(*verb,
+                            absl::StrCat("no context \"", name, "\" in ", *path,
+                                         " ('cerclesctl config get-contexts' lists them)"),
+                            err);
+    }
+  }
+  auto global = ResolveGlobalOptions(*parsed, env, choice);
   if (!global.ok()) return VerbUsageError(*verb, global.status().message(), err);
+  if (path.ok()) global->config_file = *path;
   CommandContext context(*verb, *std::move(parsed), *std::move(global), out, err);
   return verb->run(context);
 }

@@ -37,6 +37,18 @@ struct Verb {
   std::function<int(CommandContext&)> run;  // returns the exit code
 };
 
+// The service a group of verbs belongs to, where its commands are sent:
+// circles, advisors, events, import, meetings, people, trainings ->
+// "membership"; lending -> "lending"; network -> "network"; "" for any other
+// (health names its server with --address).
+std::string ServiceOfGroup(absl::string_view group);
+// Whether the verb calls no server (config, completion): it needs no address.
+bool CallsNoServer(const Verb& verb);
+
+// `verb` under its old spelling `old_path`, kept so that scripts written for
+// it still work; its help says which spelling replaces it.
+Verb AliasOf(const Verb& verb, std::vector<std::string> old_path);
+
 // "cerclesctl circles get circles/ID", with the verb's options.
 std::string VerbUsage(const Verb& verb);
 
@@ -51,7 +63,9 @@ class CommandContext {
   const GlobalOptions& global() const { return global_; }
   std::ostream& out() { return out_; }
   std::ostream& err() { return err_; }
-  bool json() const { return global_.output == OutputFormat::kJson; }
+  // Whether reads print data (--output json or yaml) rather than a table;
+  // PrintJson prints it in the chosen format.
+  bool json() const { return global_.output != OutputFormat::kTable; }
 
   // A stub of Service on the channel to --address (opened on first use).
   template <typename Service>
@@ -87,14 +101,19 @@ class CommandContext {
   // ("  reason: FIELD_REQUIRED") and one line per field violation
   // ("  person.language: is required (FIELD_REQUIRED)") when the server sent
   // them, and return kExitFailure.
+  // UNIMPLEMENTED says which service answered (when the context knows its
+  // address) and which one offers the command.
   int Fail(const grpc::Status& status);
   int Fail(const absl::Status& status);
   // Print "cerclesctl: message" and the verb's usage line; return kExitUsage.
   int UsageError(absl::string_view message);
-  // Print the message as one line of JSON; kExitOk, or kExitFailure if it can't.
+  // Print the message as one line of JSON (or, with --output yaml, as YAML);
+  // kExitOk, or kExitFailure if it can't.
   int PrintJson(const google::protobuf::Message& message);
 
  private:
+  std::string Unimplemented() const;
+
   const Verb& verb_;
   ParsedArgs args_;
   GlobalOptions global_;

@@ -21,6 +21,11 @@ std::vector<Verb> CollectionVerbs();  // collection_commands.cc: a circle's meet
 std::vector<Verb> BooksVerbs();       // books_commands.cc: portfolio, journal, capital
 std::vector<Verb> FinancingVerbs();   // financing_commands.cc: bank referrals, subsidies
 std::vector<Verb> NetworkVerbs();     // network_commands.cc
+std::vector<Verb> ConfigVerbs();      // config_commands.cc: contexts (no server)
+// `completion bash`, generated from `verbs` (the whole table, itself included).
+Verb CompletionVerb(const std::vector<Verb>* verbs);  // completion.cc
+// The script `completion bash` prints.
+std::string BashCompletion(const std::vector<Verb>& verbs);
 
 }  // namespace cercles::cerclesctl
 

@@ -5,9 +5,14 @@
 #include "absl/strings/strip.h"
 
 namespace cercles::cerclesctl {
+namespace {
 
-absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
-  absl::ConsumePrefix(&text, "\xEF\xBB\xBF");
+constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+}  // namespace
+
+absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text, char separator) {
+  absl::ConsumePrefix(&text, kUtf8Bom);
   std::vector<CsvRecord> records;
   CsvRecord record;
   std::string field;
@@ -50,7 +55,7 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
       }
       continue;
     }
-    if (c == ',') {
+    if (c == separator) {
       record_has_content = true;
       end_field();
     } else if (c == '\n' || c == '\r') {
@@ -75,6 +80,116 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
   }
   if (record_has_content || !field.empty()) end_record();
   return records;
+}
+
+namespace {
+
+// The code points of Windows-1252's bytes 0x80 to 0x9F (0xA0 to 0xFF are
+// U+00A0 to U+00FF, as in Latin-1).
+constexpr char32_t kWindows1252High[32] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+
+void AppendUtf8(char32_t c, std::string* out) {
+  if (c < 0x80) {
+    out->push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+}  // namespace
+
+bool IsValidUtf8(absl::string_view bytes) {
+  size_t i = 0;
+  while (i < bytes.size()) {
+    const auto b = static_cast<unsigned char>(bytes[i]);
+    size_t length = 0;
+    char32_t c = 0;
+    if (b < 0x80) {
+      ++i;
+      continue;
+    } else if (b >= 0xC2 && b <= 0xDF) {
+      length = 2, c = b & 0x1F;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      length = 3, c = b & 0x0F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      length = 4, c = b & 0x07;
+    } else {
+      return false;
+    }
+    if (i + length > bytes.size()) return false;
+    for (size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(bytes[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      c = (c << 6) | (next & 0x3F);
+    }
+    if ((length == 3 && c < 0x800) || (length == 4 && c < 0x10000) || c > 0x10FFFF ||
+        (c >= 0xD800 && c <= 0xDFFF)) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+std::string Windows1252ToUtf8(absl::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() + bytes.size() / 8);
+  for (char byte : bytes) {
+    const auto b = static_cast<unsigned char>(byte);
+    if (b < 0x80) {
+      out.push_back(byte);
+    } else if (b < 0xA0) {
+      AppendUtf8(kWindows1252High[b - 0x80], &out);
+    } else {
+      AppendUtf8(b, &out);
+    }
+  }
+  return out;
+}
+
+DecodedText DecodeSpreadsheetText(absl::string_view bytes) {
+  DecodedText decoded;
+  if (!IsValidUtf8(bytes)) {
+    decoded.utf8 = Windows1252ToUtf8(bytes);
+    decoded.encoding = TextEncoding::kWindows1252;
+  } else if (absl::ConsumePrefix(&bytes, kUtf8Bom)) {
+    decoded.utf8 = std::string(bytes);
+    decoded.encoding = TextEncoding::kUtf8Bom;
+  } else {
+    decoded.utf8 = std::string(bytes);
+  }
+  return decoded;
+}
+
+char DetectSeparator(absl::string_view text) {
+  absl::ConsumePrefix(&text, kUtf8Bom);
+  int commas = 0, semicolons = 0;
+  bool in_quotes = false;
+  bool header_started = false;  // blank lines before the header are skipped, as ParseCsv does
+  for (char c : text) {
+    if (c == '"') {
+      in_quotes = !in_quotes;  // a doubled quote toggles twice: still inside
+      header_started = true;
+    } else if (in_quotes) {
+      continue;
+    } else if (c == '\n' || c == '\r') {
+      if (header_started) break;
+    } else if (c == ',') {
+      ++commas;
+    } else if (c == ';') {
+      ++semicolons;
+    }
+    header_started = header_started || (c != '\n' && c != '\r');
+  }
+  return semicolons > commas ? ';' : ',';
 }
 
 std::string CsvLine(const std::vector<std::string>& fields) {

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/util/trace.h"
+#include "tools/cerclesctl/config.h"
 
 namespace cercles::cerclesctl {
 
@@ -20,14 +21,20 @@ EnvLookup ProcessEnvironment() {
 
 const std::vector<OptionSpec>& GlobalOptionSpecs() {
   static const auto* const kSpecs = new std::vector<OptionSpec>{
-      {"address", "HOST:PORT", "server to call (CERCLES_ADDRESS)"},
+      {"address", "HOST:PORT",
+       "server to call, instead of the context's address of the command's service "
+       "(CERCLES_ADDRESS)"},
+      {"config", "FILE",
+       "configuration file of contexts (CERCLES_CONFIG; default "
+       "$XDG_CONFIG_HOME/cercles/config or ~/.config/cercles/config)"},
+      {"context", "NAME", "context to use instead of the current one (CERCLES_CONTEXT)"},
       {"ca", "FILE", "CA certificate that verifies the server (CERCLES_CA)"},
       {"cert", "FILE", "client certificate for mTLS, with --key (CERCLES_CERT)"},
       {"key", "FILE", "private key of --cert (CERCLES_KEY)"},
       {"token", "TOKEN", "bearer token sent as 'authorization' (CERCLES_TOKEN)"},
       {"token-file", "FILE", "file holding the bearer token (CERCLES_TOKEN_FILE)"},
       {"insecure", "", "plaintext, no TLS: for local tests only (CERCLES_INSECURE)"},
-      {"output", "table|json", "output format, default table (CERCLES_OUTPUT)"},
+      {"output", "table|json|yaml", "output format of reads, default table (CERCLES_OUTPUT)"},
       {"timeout", "DURATION", "deadline of each call, default 10s (CERCLES_TIMEOUT)"},
       {"server-name", "NAME", "name the server certificate must carry (CERCLES_SERVER_NAME)"},
       {"traceparent", "HEADER",
@@ -64,65 +71,21 @@ std::string ValueOr(const ParsedArgs& args, const EnvLookup& env, const std::str
 
 }  // namespace
 
-absl::StatusOr<GlobalOptions> ResolveGlobalOptions(const ParsedArgs& args, const EnvLookup& env) {
+absl::StatusOr<GlobalOptions> ResolveGlobalOptions(const ParsedArgs& args, const EnvLookup& env,
+                                                   const ServerChoice& choice) {
   GlobalOptions options;
-  options.address = ValueOr(args, env, "address");
-  if (options.address.empty()) {
-    return absl::InvalidArgumentError(
-        "no server address: pass --address HOST:PORT or set CERCLES_ADDRESS");
-  }
-
-  if (args.Has("insecure")) {
-    options.insecure = true;
-  } else if (auto value = env("CERCLES_INSECURE")) {
-    if (!absl::SimpleAtob(*value, &options.insecure)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("CERCLES_INSECURE must be true or false, not \"", *value, "\""));
-    }
-  }
-
-  options.ca_file = ValueOr(args, env, "ca");
-  options.cert_file = ValueOr(args, env, "cert");
-  options.key_file = ValueOr(args, env, "key");
-  options.server_name = ValueOr(args, env, "server-name");
-  if (!options.insecure && options.ca_file.empty()) {
-    return absl::InvalidArgumentError(
-        "no --ca (or CERCLES_CA): pass the CA certificate that signed the server's, or "
-        "--insecure for a plaintext server");
-  }
-  if (options.cert_file.empty() != options.key_file.empty()) {
-    return absl::InvalidArgumentError("--cert and --key go together: pass both or neither");
-  }
-
-  // The two token options are one choice: the command line overrides the
-  // environment as a pair, so an exported CERCLES_TOKEN_FILE never fights --token.
-  if (args.Has("token") && args.Has("token-file")) {
-    return absl::InvalidArgumentError("pass --token or --token-file, not both");
-  }
-  if (args.Has("token")) {
-    options.token = args.Value("token");
-  } else if (args.Has("token-file")) {
-    options.token_file = args.Value("token-file");
-  } else {
-    options.token = env("CERCLES_TOKEN").value_or("");
-    options.token_file = env("CERCLES_TOKEN_FILE").value_or("");
-    if (!options.token.empty() && !options.token_file.empty()) {
-      return absl::InvalidArgumentError(
-          "both CERCLES_TOKEN and CERCLES_TOKEN_FILE are set: unset one");
-    }
-  }
-  if (args.Has("token") && options.token.empty()) {
-    return absl::InvalidArgumentError("--token is empty");
-  }
-
+  options.service = choice.service;
+  options.config_file = ValueOr(args, env, "config");
   const std::string output = ValueOr(args, env, "output");
   if (output.empty() || output == "table") {
     options.output = OutputFormat::kTable;
   } else if (output == "json") {
     options.output = OutputFormat::kJson;
+  } else if (output == "yaml") {
+    options.output = OutputFormat::kYaml;
   } else {
     return absl::InvalidArgumentError(
-        absl::StrCat("--output must be table or json, not \"", output, "\""));
+        absl::StrCat("--output must be table, json or yaml, not \"", output, "\""));
   }
 
   if (auto traceparent = Lookup(args, env, "traceparent")) {
@@ -144,6 +107,87 @@ absl::StatusOr<GlobalOptions> ResolveGlobalOptions(const ParsedArgs& args, const
           "--timeout must be a positive duration such as 10s or 500ms, not \"", *timeout, "\""));
     }
   }
+  const Context* context = choice.context;
+  if (context != nullptr) {
+    options.context = context->name;
+    for (const char* service : {"membership", "lending", "network"}) {
+      if (!context->Address(service).empty()) {
+        options.context_addresses[service] = context->Address(service);
+      }
+    }
+  }
+  // The command line, else the environment, else the context's `from`.
+  auto resolve = [&](const std::string& option, const std::string& from) {
+    std::string value = ValueOr(args, env, option);
+    return value.empty() && context != nullptr ? from : value;
+  };
+  options.address = ValueOr(args, env, "address");
+  if (options.address.empty() && context != nullptr && !choice.service.empty()) {
+    options.address = context->Address(choice.service);
+  }
+  if (!choice.needs_server) return options;
+  if (options.address.empty()) {
+    if (choice.service.empty()) {
+      return absl::InvalidArgumentError(
+          "no server address: pass --address HOST:PORT or set CERCLES_ADDRESS");
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "no address of ", choice.service, ": pass --address HOST:PORT, or set it in a context (",
+        context == nullptr ? "cerclesctl config set-context NAME --"
+                           : absl::StrCat("cerclesctl config set-context ", context->name, " --"),
+        choice.service, " HOST:PORT)"));
+  }
+
+  if (args.Has("insecure")) {
+    options.insecure = true;
+  } else if (auto value = env("CERCLES_INSECURE")) {
+    if (!absl::SimpleAtob(*value, &options.insecure)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("CERCLES_INSECURE must be true or false, not \"", *value, "\""));
+    }
+  } else if (context != nullptr) {
+    options.insecure = context->insecure;
+  }
+
+  options.ca_file = resolve("ca", context ? context->ca : "");
+  options.cert_file = resolve("cert", context ? context->cert : "");
+  options.key_file = resolve("key", context ? context->key : "");
+  options.server_name = resolve("server-name", context ? context->server_name : "");
+  if (!options.insecure && options.ca_file.empty()) {
+    return absl::InvalidArgumentError(
+        "no --ca (or CERCLES_CA): pass the CA certificate that signed the server's, or "
+        "--insecure for a plaintext server");
+  }
+  if (options.cert_file.empty() != options.key_file.empty()) {
+    return absl::InvalidArgumentError("--cert and --key go together: pass both or neither");
+  }
+
+  // The two token options are one choice: the command line overrides the
+  // environment (and the environment the context) as a pair, so an exported
+  // CERCLES_TOKEN_FILE never fights --token.
+  if (args.Has("token") && args.Has("token-file")) {
+    return absl::InvalidArgumentError("pass --token or --token-file, not both");
+  }
+  if (args.Has("token")) {
+    options.token = args.Value("token");
+  } else if (args.Has("token-file")) {
+    options.token_file = args.Value("token-file");
+  } else {
+    options.token = env("CERCLES_TOKEN").value_or("");
+    options.token_file = env("CERCLES_TOKEN_FILE").value_or("");
+    if (!options.token.empty() && !options.token_file.empty()) {
+      return absl::InvalidArgumentError(
+          "both CERCLES_TOKEN and CERCLES_TOKEN_FILE are set: unset one");
+    }
+    if (options.token.empty() && options.token_file.empty() && context != nullptr) {
+      options.token = context->token;
+      options.token_file = context->token_file;
+    }
+  }
+  if (args.Has("token") && options.token.empty()) {
+    return absl::InvalidArgumentError("--token is empty");
+  }
+
   return options;
 }
 

@@ -2,6 +2,7 @@
 #define CERCLES_TOOLS_CERCLESCTL_GLOBAL_OPTIONS_H_
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,7 +13,9 @@
 
 namespace cercles::cerclesctl {
 
-enum class OutputFormat { kTable, kJson };
+enum class OutputFormat { kTable, kJson, kYaml };
+
+struct Context;  // config.h
 
 // How to reach and authenticate to one server; the same for every verb.
 struct GlobalOptions {
@@ -25,6 +28,12 @@ struct GlobalOptions {
   std::string server_name;  // TLS target name override; empty: the address host
   bool insecure = false;    // plaintext
   OutputFormat output = OutputFormat::kTable;
+  std::string config_file;  // --config or CERCLES_CONFIG; "": the XDG path (config.h)
+  std::string service;      // the service the command's group belongs to; "": none
+  std::string context;      // the context the address and files came from; "": none
+  // The context's address of each service that has one, to name the service
+  // that answered a call it does not offer.
+  std::map<std::string, std::string> context_addresses;
   absl::Duration timeout = absl::Seconds(10);  // deadline of each call
   // W3C traceparent of every call: --traceparent, else a new trace's root span,
   // so the services' logs of one command share its trace id.
@@ -40,9 +49,20 @@ const std::vector<OptionSpec>& GlobalOptionSpecs();
 // Environment variable of a global option ("ca" -> "CERCLES_CA"), or "".
 std::string GlobalOptionEnvVar(const std::string& option);
 
-// Command line first, then the environment, then defaults. InvalidArgument
-// (a usage error) names the option when a value is missing or malformed.
-absl::StatusOr<GlobalOptions> ResolveGlobalOptions(const ParsedArgs& args, const EnvLookup& env);
+// Where a command goes: the service its group belongs to and the context of
+// the configuration file in use (nullptr: none), whose address of that
+// service and files fill in what the command line and environment leave out.
+struct ServerChoice {
+  std::string service;
+  const Context* context = nullptr;
+  bool needs_server = true;  // false for commands that call no server (config, completion)
+};
+
+// Command line first, then the environment, then the context, then defaults.
+// InvalidArgument (a usage error) names the option when a value is missing or
+// malformed.
+absl::StatusOr<GlobalOptions> ResolveGlobalOptions(const ParsedArgs& args, const EnvLookup& env,
+                                                   const ServerChoice& choice = {});
 
 }  // namespace cercles::cerclesctl
 

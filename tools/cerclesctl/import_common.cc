@@ -31,25 +31,53 @@ std::string Sha256Hex(const std::string& bytes) {
   return hex;
 }
 
+// The column `cell` names: one of `columns.all` or an alias's column; "" when
+// it names none.
+std::string ColumnOf(const std::string& cell, const ImportColumns& columns) {
+  const std::string name = NormalizeHeader(cell);
+  for (const char* column : columns.all) {
+    if (name == column) return column;
+  }
+  for (const HeaderAlias& alias : columns.aliases) {
+    if (name == NormalizeHeader(alias.alias)) return alias.column;
+  }
+  return "";
+}
+
+// The aliases of `column`, joined by ", ".
+std::string AliasesOf(absl::string_view column, const ImportColumns& columns) {
+  std::vector<absl::string_view> names;
+  for (const HeaderAlias& alias : columns.aliases) {
+    if (column.empty() || alias.column == column) names.push_back(alias.alias);
+  }
+  return absl::StrJoin(names, ", ");
+}
+
 // The header's column names; errors for unknown, repeated and missing ones.
 std::vector<std::string> ReadHeader(const CsvRecord& record, const ImportColumns& columns,
                                     std::vector<std::string>* errors) {
   std::vector<std::string> header;
   for (const std::string& field : record.fields) {
-    std::string name = absl::AsciiStrToLower(absl::StripAsciiWhitespace(field));
-    bool known = false;
-    for (const char* column : columns.all) known = known || name == column;
-    if (!known) {
-      errors->push_back(
-          absl::StrCat("column \"", name, "\" is not one of ", absl::StrJoin(columns.all, ",")));
-    } else if (std::find(header.begin(), header.end(), name) != header.end()) {
-      errors->push_back(absl::StrCat("column \"", name, "\" appears twice"));
+    const std::string cell(absl::StripAsciiWhitespace(field));
+    std::string column = ColumnOf(cell, columns);
+    if (column.empty()) {
+      std::string rule =
+          absl::StrCat("column \"", cell, "\" is not one of ", absl::StrJoin(columns.all, ","));
+      if (!columns.aliases.empty()) absl::StrAppend(&rule, " nor ", AliasesOf("", columns));
+      errors->push_back(std::move(rule));
+      column = cell;
+    } else if (std::find(header.begin(), header.end(), column) != header.end()) {
+      errors->push_back(absl::StrCat("column \"", column, "\" appears twice (\"", cell, "\")"));
     }
-    header.push_back(std::move(name));
+    header.push_back(std::move(column));
   }
   for (const char* column : columns.required) {
     if (std::find(header.begin(), header.end(), column) == header.end()) {
-      errors->push_back(absl::StrCat("column \"", column, "\" is required"));
+      std::string rule = absl::StrCat("column \"", column, "\" is required");
+      if (std::string aliases = AliasesOf(column, columns); !aliases.empty()) {
+        absl::StrAppend(&rule, " (or: ", aliases, ")");
+      }
+      errors->push_back(std::move(rule));
     }
   }
   return header;
@@ -64,7 +92,11 @@ int ReadImportFile(CommandContext& ctx, const std::string& path, const ImportCol
   if (!in) return ctx.Fail(absl::NotFoundError(absl::StrCat("cannot read ", path)));
   std::stringstream content;
   content << in.rdbuf();
-  auto records = ParseCsv(content.str());
+  const DecodedText text = DecodeSpreadsheetText(content.str());
+  if (text.encoding == TextEncoding::kWindows1252) {
+    ctx.err() << path << ": not UTF-8: read as Windows-1252 and converted\n";
+  }
+  auto records = ParseCsv(text.utf8, DetectSeparator(text.utf8));
   if (!records.ok()) {
     return ctx.Fail(
         absl::InvalidArgumentError(absl::StrCat(path, ": ", records.status().message())));

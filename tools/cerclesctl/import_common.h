@@ -20,26 +20,33 @@
 #include "absl/types/span.h"
 #include "tools/cerclesctl/command.h"
 #include "tools/cerclesctl/csv_reader.h"
+#include "tools/cerclesctl/import_headers.h"
 #include "tools/cerclesctl/people_args.h"
 
 namespace cercles::cerclesctl {
 
-// The columns an import knows, in the order its normalised row lists them.
+// The columns an import knows, in the order its normalised row lists them,
+// and the other names its header may give them (import_headers.h).
 struct ImportColumns {
   absl::Span<const char* const> all;
   absl::Span<const char* const> required;
+  absl::Span<const HeaderAlias> aliases;
 };
 
 // A file read for an import: its header and its data rows.
 struct ImportFile {
   std::string path;
-  std::vector<std::string> header;  // lower-cased column names, in the file's order
+  std::vector<std::string> header;  // the columns' own names, in the file's order
   std::vector<CsvRecord> rows;      // the data records; rows of blank fields are left out
 };
 
 // Reads `path` as CSV and checks its header row against `columns`: every
-// column known, none twice, every required one present. kExitOk, or (after
-// saying why on stderr, header mistakes as `FILE:1: ...`) kExitFailure.
+// column known (by its name or an alias, compared after NormalizeHeader), none
+// twice, every required one present. The file may be UTF-8 (with or without a
+// byte-order mark) or, when it is not valid UTF-8, Windows-1252 (converted,
+// with a note on stderr); its separator is ';' or ',' (DetectSeparator).
+// kExitOk, or (after saying why on stderr, header mistakes as `FILE:1: ...`)
+// kExitFailure.
 int ReadImportFile(CommandContext& ctx, const std::string& path, const ImportColumns& columns,
                    ImportFile* file);
 

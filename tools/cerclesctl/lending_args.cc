@@ -89,11 +89,57 @@ std::string SubsidyResourceName(absl::string_view text) {
   return WithCollection(text, "subsidyApplications");
 }
 
+namespace {
+
+// An amount as written in English ("1,500.05", "$12.50") or in fr-CA
+// ("1 500,05 $", "12,50"), with '.' as its decimal point and without its
+// thousands separators: a comma is the decimal point when it is the only one
+// and one or two digits follow it (and there is no '.'); spaces, no-break
+// spaces and the other commas group thousands, and must group exactly three
+// digits (so "12,5,0" or "15 00" are not amounts). nullopt otherwise.
+std::optional<std::string> PlainAmount(absl::string_view text) {
+  const std::string spaced =
+      absl::StrReplaceAll(text, {{"\xC2\xA0", " "}, {"\xE2\x80\xAF", " "}});  // no-break spaces
+  absl::string_view s = absl::StripAsciiWhitespace(spaced);
+  if (absl::ConsumePrefix(&s, "$") || absl::ConsumeSuffix(&s, "$")) {
+    s = absl::StripAsciiWhitespace(s);
+  }
+  std::string amount(s);
+  std::string fraction;
+  size_t point = amount.find('.');
+  const size_t comma = amount.rfind(',');
+  if (point == std::string::npos && comma != std::string::npos && amount.find(',') == comma &&
+      amount.size() - comma - 1 <= 2) {
+    point = comma;  // a decimal comma
+  }
+  if (point != std::string::npos) {
+    fraction = amount.substr(point);
+    fraction[0] = '.';
+    amount.resize(point);
+  }
+  std::string digits;
+  size_t group = 0;  // digits since the last separator
+  bool grouped = false;
+  for (char c : amount) {
+    if (c == ',' || c == ' ') {
+      if (group == 0 || (grouped && group != 3) || group > 3) return std::nullopt;
+      grouped = true;
+      group = 0;
+    } else {
+      digits.push_back(c);
+      ++group;
+    }
+  }
+  if (grouped && group != 3) return std::nullopt;
+  return digits + fraction;
+}
+
+}  // namespace
+
 absl::StatusOr<int64_t> ParseAmount(absl::string_view text) {
-  absl::string_view trimmed = absl::StripAsciiWhitespace(text);
-  absl::ConsumePrefix(&trimmed, "$");
-  const std::string plain = absl::StrReplaceAll(trimmed, {{",", ""}});
-  std::optional<int64_t> cents = ParseDecimal(plain, 13, 2);
+  const std::optional<std::string> plain = PlainAmount(text);
+  std::optional<int64_t> cents;
+  if (plain.has_value()) cents = ParseDecimal(*plain, 13, 2);
   if (!cents.has_value()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "must be an amount in units with up to two decimals, e.g. 1500.00, not \"", text, "\""));

@@ -30,7 +30,10 @@ std::string BankReferralResourceName(absl::string_view text);
 std::string SubsidyResourceName(absl::string_view text);
 
 // An amount in the fund's currency, in units with up to two decimals: "1500",
-// "1500.5", "1,500.00", "$1500" -> cents. Errors say the rule.
+// "1500.5", "1,500.00", "$1500", and as fr-CA writes it (a French Excel sheet):
+// "1 500,00 $", "12,50" -> cents. A lone comma with one or two digits after it
+// is the decimal point; other commas and spaces must group thousands by three.
+// Errors say the rule.
 absl::StatusOr<int64_t> ParseAmount(absl::string_view text);
 // The Money of an amount in the fund's currency (the currency left for the
 // server to fill in).

@@ -138,12 +138,15 @@ absl::Status LoanFilterOptions(const ParsedArgs& args, lv1::ListLoansRequest* re
   if (args.Has("circle")) request->set_circle(CircleResourceName(args.Value("circle")));
   if (args.Has("applicant")) request->set_applicant(PersonResourceName(args.Value("applicant")));
   if (args.Has("advisor")) request->set_advisor(args.Value("advisor"));
-  for (const std::string& state : args.Values("state")) {
-    absl::StatusOr<int> value = ParseEnumName(state, lv1::LoanState_descriptor(), "LOAN_STATE_");
-    if (!value.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("--state ", value.status().message()));
+  for (const char* option : {"status", "state"}) {  // --state: the old spelling
+    for (const std::string& state : args.Values(option)) {
+      absl::StatusOr<int> value = ParseEnumName(state, lv1::LoanState_descriptor(), "LOAN_STATE_");
+      if (!value.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", option, " ", value.status().message()));
+      }
+      request->add_states(static_cast<lv1::LoanState>(*value));
     }
-    request->add_states(static_cast<lv1::LoanState>(*value));
   }
   auto as_of = DayOption(args, "as-of");
   if (!as_of.ok()) return as_of.status();
@@ -451,7 +454,8 @@ std::vector<Verb> LoanVerbs() {
   std::vector<OptionSpec> list = {
       {"circle", "circles/ID", "loans of this circle"},
       {"applicant", "people/ID", "loans of this person"},
-      {"state", "STATE", "only loans in this state (submitted, active, closed-repaid...)", true},
+      {"status", "STATUS", "only loans in this status (submitted, active, closed-repaid...)", true},
+      {"state", "STATUS", "the old spelling of --status, kept as an alias", true},
       {"advisor", "advisors/ID", "loans of this advisor's circles"},
       as_of,
       {"min-days-past-due", "N", "only active loans at least this late"}};

@@ -448,7 +448,7 @@ const OptionSpec kRequestIdOption = {
 
 std::vector<Verb> MeetingVerbs() {
   std::vector<Verb> verbs;
-  verbs.push_back({{"meetings", "schedule"},
+  verbs.push_back({{"meetings", "update-schedule"},
                    "circles/ID",
                    "Sets (or replaces) how often a circle meets.",
                    {{"frequency", "FREQUENCY", "weekly, every-two-weeks or monthly", false, true},
@@ -459,13 +459,17 @@ std::vector<Verb> MeetingVerbs() {
                    1,
                    1,
                    SetSchedule});
-  verbs.push_back({{"meetings", "schedule-get"},
+  verbs.push_back({{"meetings", "get-schedule"},
                    "circles/ID",
                    "Shows a circle's schedule and its next planned meeting dates.",
                    {{"upcoming", "N", "how many dates to plan, 1 to 52 (default 4)"}},
                    1,
                    1,
                    GetSchedule});
+  // The old spellings, kept as aliases.
+  const Verb update_schedule = verbs[verbs.size() - 2], get_schedule = verbs.back();
+  verbs.push_back(AliasOf(update_schedule, {"meetings", "schedule"}));
+  verbs.push_back(AliasOf(get_schedule, {"meetings", "schedule-get"}));
   verbs.push_back(
       {{"meetings", "record"},
        "circles/ID",

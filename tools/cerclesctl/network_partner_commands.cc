@@ -306,11 +306,18 @@ int ListReferrals(CommandContext& ctx) {
   return kExitOk;
 }
 
+// `network referrals update referrals/ID --status STATUS`, and its old
+// spelling `set-status referrals/ID STATUS`.
 int SetReferralStatus(CommandContext& ctx) {
   network::v1::UpdateReferralStatusRequest request;
   request.set_name(Named("referrals", ctx.args().positionals()[0]));
-  auto target = ParseReferralStatus(ctx.args().positionals()[1]);
-  if (!target.ok()) return ctx.UsageError(absl::StrCat("STATUS ", target.status().message()));
+  const bool old_spelling = ctx.args().positionals().size() > 1;
+  auto target =
+      ParseReferralStatus(old_spelling ? ctx.args().positionals()[1] : ctx.args().Value("status"));
+  if (!target.ok()) {
+    return ctx.UsageError(
+        absl::StrCat(old_spelling ? "STATUS " : "--status ", target.status().message()));
+  }
   request.set_status(*target);
   request.set_outcome(ctx.args().Value("outcome"));
   request.set_note(ctx.args().Value("note"));
@@ -404,16 +411,27 @@ std::vector<Verb> NetworkPartnerVerbs() {
                    0,
                    ListReferrals});
   verbs.push_back(
-      {{"network", "referrals", "set-status"},
-       "referrals/ID STATUS",
+      {{"network", "referrals", "update"},
+       "referrals/ID",
        "Moves a referral on: sent -> accepted | declined; accepted -> in-progress | completed | "
        "declined; in-progress -> completed | declined (completed and declined need --outcome).",
-       {{"outcome", "TEXT", "how it ended (completed, declined)"},
+       {{"status", "STATUS", "the new status", false, true},
+        {"outcome", "TEXT", "how it ended (completed, declined)"},
         {"note", "TEXT", "a note for the history"},
         RequestIdOptionSpec()},
-       2,
-       2,
+       1,
+       1,
        SetReferralStatus});
+  verbs.push_back({{"network", "referrals", "set-status"},
+                   "referrals/ID STATUS",
+                   "The old spelling of 'network referrals update referrals/ID --status STATUS', "
+                   "kept as an alias.",
+                   {{"outcome", "TEXT", "how it ended (completed, declined)"},
+                    {"note", "TEXT", "a note for the history"},
+                    RequestIdOptionSpec()},
+                   2,
+                   2,
+                   SetReferralStatus});
   return verbs;
 }
 

@@ -165,8 +165,8 @@ TEST(cerclesctlGlobalOptions, TraceparentIsGivenOrANewTracePerCommand) {
 
 TEST(cerclesctlGlobalOptions, RejectsBadValues) {
   EXPECT_THAT(Resolve({"--insecure"}).status().message(), HasSubstr("no server address"));
-  EXPECT_THAT(Resolve({"--address", "a:1", "--insecure", "--output", "yaml"}).status().message(),
-              HasSubstr("--output must be table or json"));
+  EXPECT_THAT(Resolve({"--address", "a:1", "--insecure", "--output", "xml"}).status().message(),
+              HasSubstr("--output must be table, json or yaml"));
   EXPECT_THAT(Resolve({"--address", "a:1", "--insecure", "--timeout", "10"}).status().message(),
               HasSubstr("--timeout must be a positive duration"));
   EXPECT_THAT(Resolve({"--address", "a:1", "--insecure", "--timeout", "0s"}).status().message(),

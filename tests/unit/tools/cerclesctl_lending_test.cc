@@ -41,7 +41,22 @@ TEST(cerclesctlLendingValues, Amounts) {
   EXPECT_EQ(ParseAmount("1500.5").value_or(-1), 150050);
   EXPECT_EQ(ParseAmount(" 1,500.05 ").value_or(-1), 150005);
   EXPECT_EQ(ParseAmount("$0.07").value_or(-1), 7);
-  for (const char* bad : {"", "-5", "1.234", "1.", ".5", "12a", "1e3", "99999999999999"}) {
+  // fr-CA, as a French Excel sheet writes them: a decimal comma, spaces between thousands.
+  EXPECT_EQ(ParseAmount("12,50").value_or(-1), 1250);
+  EXPECT_EQ(ParseAmount("12,5").value_or(-1), 1250);
+  EXPECT_EQ(ParseAmount("1 500,05 $").value_or(-1), 150005);
+  EXPECT_EQ(ParseAmount("1\xC2\xA0"
+                        "500,05\xC2\xA0$")
+                .value_or(-1),
+            150005);
+  EXPECT_EQ(ParseAmount("6\xE2\x80\xAF"
+                        "286,91 $")
+                .value_or(-1),
+            628691);
+  EXPECT_EQ(ParseAmount("1,500").value_or(-1), 150000);  // a comma before three digits groups
+  EXPECT_EQ(ParseAmount("1,234,567.89").value_or(-1), 123456789);
+  for (const char* bad : {"", "-5", "1.234", "1.", ".5", "12a", "1e3", "99999999999999", "12,5,0",
+                          "15 00", "1,50.00", ",50", "1 ,500", "1,2345", "12,50.1"}) {
     absl::StatusOr<int64_t> cents = ParseAmount(bad);
     EXPECT_THAT(cents, StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
     EXPECT_THAT(cents.status().message(), HasSubstr("up to two decimals")) << bad;

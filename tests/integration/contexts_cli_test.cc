@@ -1,0 +1,147 @@
+// cerclesctl as a staff member lives with it, through the real binary against
+// the real three services: a context set once with `config set-context`
+// (addresses, CA, token file), then commands of every group without any
+// address or certificate flag, each reaching its own service; an explicit
+// --address still wins, and a command sent to a service that does not offer
+// it says which service answered and where the right one is; --output yaml
+// and json; a configuration file holding a token that others may read is
+// refused.
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/integration/suite.h"
+
+namespace cercles::testing {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+class ContextsCliTest : public SuiteTest {
+ protected:
+  std::optional<Suite::Options> SuiteOptions() const override {
+    std::optional<Suite::Options> options = SuiteTest::SuiteOptions();
+    options->with_redis = false;
+    return options;
+  }
+
+  // The binary with only `args`: no address, CA or token flag; its
+  // configuration under XDG_CONFIG_HOME=work_dir()/xdg, nothing from CERCLES_*.
+  CtlResult Ctl(const std::vector<std::string>& args) {
+    std::vector<std::string> command = {"env",
+                                        "-u",
+                                        "CERCLES_ADDRESS",
+                                        "-u",
+                                        "CERCLES_CA",
+                                        "-u",
+                                        "CERCLES_TOKEN",
+                                        "-u",
+                                        "CERCLES_TOKEN_FILE",
+                                        "-u",
+                                        "CERCLES_CONFIG",
+                                        "-u",
+                                        "CERCLES_CONTEXT",
+                                        absl::StrCat("XDG_CONFIG_HOME=", work_dir(), "/xdg"),
+                                        CerclesctlBinary()};
+    command.insert(command.end(), args.begin(), args.end());
+    return RunCommand(command, work_dir());
+  }
+
+  std::string ConfigFile() { return absl::StrCat(work_dir(), "/xdg/cercles/config"); }
+
+  // `config set-context fonds` with the suite's three addresses, the test CA
+  // and the admin's token in a file.
+  void SetContext() {
+    const std::string token = absl::StrCat(work_dir(), "/token");
+    std::ofstream(token) << TestCredentials().admin_token << '\n';
+    CtlResult set =
+        Ctl({"config", "set-context", "fonds", "--membership", suite_->Address("membership"),
+             "--lending", suite_->Address("lending"), "--network", suite_->Address("network"),
+             "--ca", TestCredentials().ca, "--token-file", token});
+    ASSERT_EQ(set.code, 0) << set.err;
+    EXPECT_THAT(set.out, HasSubstr("created context \"fonds\""));
+  }
+};
+
+mode_t Mode(const std::string& path) {
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0) return 0;
+  return info.st_mode & 07777;
+}
+
+TEST_F(ContextsCliTest, AContextSetOnceServesEveryGroup) {
+  ASSERT_NO_FATAL_FAILURE(SetContext());
+  EXPECT_EQ(Mode(ConfigFile()), 0600u);
+  EXPECT_EQ(Ctl({"config", "current-context"}).out, "fonds\n");
+
+  CtlResult circles = Ctl({"circles", "list"});
+  EXPECT_EQ(circles.code, 0) << circles.err;
+  CtlResult created = Ctl({"people", "create", "--given-name", "Émilie", "--family-name",
+                           "Tremblay", "--language", "fr"});
+  ASSERT_EQ(created.code, 0) << created.err;
+  EXPECT_THAT(created.out, HasSubstr("people/1"));
+  CtlResult loans = Ctl({"lending", "loans", "list"});
+  EXPECT_EQ(loans.code, 0) << loans.err;
+  CtlResult settings = Ctl({"lending", "settings", "get"});
+  EXPECT_EQ(settings.code, 0) << settings.err;
+  CtlResult partners = Ctl({"network", "partners", "list"});
+  EXPECT_EQ(partners.code, 0) << partners.err;
+
+  // --output json and yaml: the same data.
+  CtlResult json = Ctl({"--output", "json", "people", "get", "people/1"});
+  ASSERT_EQ(json.code, 0) << json.err;
+  EXPECT_THAT(json.out, AllOf(StartsWith("{"), HasSubstr("\"givenName\":\"Émilie\"")));
+  CtlResult yaml = Ctl({"--output", "yaml", "people", "get", "people/1"});
+  ASSERT_EQ(yaml.code, 0) << yaml.err;
+  EXPECT_THAT(yaml.out, HasSubstr("givenName: \"Émilie\"\n"));
+  EXPECT_THAT(yaml.out, HasSubstr("familyName: \"Tremblay\"\n"));
+  EXPECT_THAT(yaml.out, Not(HasSubstr("{\"")));
+}
+
+TEST_F(ContextsCliTest, AnExplicitAddressWinsAndTheWrongServiceIsNamed) {
+  ASSERT_NO_FATAL_FAILURE(SetContext());
+  const std::string membership = suite_->Address("membership");
+  const std::string lending = suite_->Address("lending");
+  CtlResult wrong = Ctl({"--address", membership, "lending", "loans", "list"});
+  EXPECT_EQ(wrong.code, 1);
+  EXPECT_THAT(wrong.err,
+              HasSubstr(absl::StrCat("cerclesctl: UNIMPLEMENTED: \"lending loans list\" is a "
+                                     "lending command and the server at ",
+                                     membership,
+                                     " (membership in context \"fonds\") does not "
+                                     "offer it: lending is at ",
+                                     lending, " in context \"fonds\"")));
+  // The right explicit address works.
+  CtlResult right = Ctl({"--address", lending, "lending", "loans", "list"});
+  EXPECT_EQ(right.code, 0) << right.err;
+}
+
+TEST_F(ContextsCliTest, WithoutAContextTheErrorSaysHowToSetOne) {
+  CtlResult none = Ctl({"lending", "loans", "list"});
+  EXPECT_EQ(none.code, 2);
+  EXPECT_THAT(none.err, HasSubstr("no address of lending: pass --address HOST:PORT, or set it "
+                                  "in a context (cerclesctl config set-context NAME --lending"));
+}
+
+TEST_F(ContextsCliTest, AReadableFileHoldingATokenIsRefused) {
+  CtlResult set =
+      Ctl({"config", "set-context", "fonds", "--membership", suite_->Address("membership"), "--ca",
+           TestCredentials().ca, "--token", TestCredentials().admin_token});
+  ASSERT_EQ(set.code, 0) << set.err;
+  EXPECT_EQ(Mode(ConfigFile()), 0600u);
+  EXPECT_EQ(Ctl({"circles", "list"}).code, 0);
+  ASSERT_EQ(chmod(ConfigFile().c_str(), 0644), 0);
+  CtlResult refused = Ctl({"circles", "list"});
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_THAT(refused.err, AllOf(HasSubstr("holds a token and its group or others may read it"),
+                                 HasSubstr("chmod 600")));
+}
+
+}  // namespace
+}  // namespace cercles::testing
