@@ -15,6 +15,7 @@
 #include "common/auth/auth.h"
 #include "common/redaction/redaction.h"
 #include "common/server/handler_pool.h"
+#include "common/server/personal_reads.h"
 #include "common/util/status.h"
 
 namespace cercles::server {
@@ -35,15 +36,20 @@ inline void RedactForAudience(const auth::Principal& who, google::protobuf::Mess
 // run the body with the caller's principal, redact the answer for its audience,
 // convert the status once. The one place service-to-service and peer reads are
 // answered: `response` is redacted after the body filled it when the caller is
-// not fund staff. (Streams are callback reactors, events::ServeEvents: what they
-// write is redacted at its source, the outbox append or the directory read.)
+// not fund staff; when it is, the people whose personal data it carries are
+// recorded in the process's access log (RecordPersonalReads). (Streams are callback reactors,
+// events::ServeEvents: what they write is redacted at its source, the outbox append or the
+// directory read.)
 template <typename Request, typename Body>
 grpc::Status Answer(const auth::Authorizer& authorizer, grpc::ServerContextBase* context,
                     const Request& request, google::protobuf::Message* response, Body& body) {
   absl::StatusOr<auth::Principal> principal = authorizer.Check(*context, request);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   absl::Status status = body(*principal);
-  if (status.ok()) RedactForAudience(*principal, response);
+  if (status.ok()) {
+    RedactForAudience(*principal, response);
+    RecordPersonalReads(authorizer, *principal, request, *response);
+  }
   return ToGrpcStatus(status);
 }
 

@@ -10,14 +10,20 @@
 #include "common/storage/schema.h"
 #include "common/storage/statement_stats.h"
 #include "common/util/build_info.h"
+#include "common/util/clock.h"
 #include "common/util/log.h"
 #include "common/util/process.h"
+#include "common/util/status_macros.h"
 
 namespace cercles::service {
 
 ServiceProcess::ServiceProcess(int argc, char** argv, const std::string& name, const char* usage,
                                Migrate migrate)
-    : migrate_(std::move(migrate)) {
+    : migrate_([migrate = std::move(migrate)](storage::Database& db) {
+        // Every service keeps its own access log of personal reads.
+        CERCLES_RETURN_IF_ERROR(migrate(db));
+        return MigrateAccessLog(db);
+      }) {
   util::SetServerProcessDefaults();
   server::BlockTerminationSignals();
   config::ParseFlagsWithEnv(argc, argv, usage);
@@ -138,11 +144,16 @@ absl::Status ServiceProcess::WaitForSchema() {
 
 int ServiceProcess::Run(const std::function<absl::Status()>& start,
                         const std::function<void()>& stop) {
+  // From the first call on: a row written before the migration created its
+  // table is written again at the next flush.
+  access_log_ = std::make_unique<AccessLogWriter>(*db_, SystemClock::Default());
+  server::InstallPersonalReadLog(access_log_.get());
   config::ExitIfError(runner_->Start());
   absl::Status schema = mode_.wait_for_schema ? WaitForSchema() : migrate_(*db_);
   if (mode_.wait_for_schema && absl::IsCancelled(schema)) {
     log::Info(schema.message());
     runner_->Shutdown();
+    StopAccessLog();
     return EXIT_SUCCESS;
   }
   if (!schema.ok()) {
@@ -150,17 +161,27 @@ int ServiceProcess::Run(const std::function<absl::Status()>& start,
                {{"error", std::string(schema.message())}});
     if (stop) stop();
     runner_->Shutdown();
+    StopAccessLog();
     return EXIT_FAILURE;
   }
   if (absl::Status started = start(); !started.ok()) {
     log::Error("start failed", {{"error", std::string(started.message())}});
     if (stop) stop();
     runner_->Shutdown();
+    StopAccessLog();
     return EXIT_FAILURE;
   }
   runner_->SetServing(true);
   runner_->WaitForTermination(stop);
+  StopAccessLog();
   return EXIT_SUCCESS;
+}
+
+void ServiceProcess::StopAccessLog() {
+  server::InstallPersonalReadLog(nullptr);
+  access_log_->Stop();
+  log::Info("access log stopped", {{"written", std::to_string(access_log_->written())},
+                                   {"dropped", std::to_string(access_log_->dropped())}});
 }
 
 }  // namespace cercles::service

@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "common/server/server.h"
 #include "common/server/server_flags.h"
+#include "common/service/access_log.h"
 #include "common/storage/database.h"
 
 namespace cercles::service {
@@ -57,6 +58,9 @@ class ServiceProcess {
   int RunMaintenance(const std::string& name);
   // --wait_for_schema: OK once the schema is current; CANCELLED on SIGTERM.
   absl::Status WaitForSchema();
+  // After the server stopped calling the services: writes the access log's
+  // queued rows (a clean shutdown loses none).
+  void StopAccessLog();
 
   Migrate migrate_;
   server::ProcessMode mode_;
@@ -65,6 +69,9 @@ class ServiceProcess {
   // runner's /metrics until that stops.
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<server::ServerRunner> runner_;
+  // The access log of personal reads (common/service/access_log.h), installed
+  // for server::Answer while the server runs.
+  std::unique_ptr<AccessLogWriter> access_log_;
 };
 
 }  // namespace cercles::service

@@ -18,6 +18,9 @@ class LendingService final : public cercles::lending::v1::LendingService::Callba
       v1::GetCircleEligibilityResponse* response) override;
 
   // ---- settings_service.cc
+  grpc::ServerUnaryReactor* ListPersonalReads(grpc::CallbackServerContext* context,
+                                              const v1::ListPersonalReadsRequest* request,
+                                              v1::ListPersonalReadsResponse* response) override;
   grpc::ServerUnaryReactor* GetFundSettings(grpc::CallbackServerContext* context,
                                             const v1::GetFundSettingsRequest* request,
                                             v1::GetFundSettingsResponse* response) override;

@@ -11,6 +11,7 @@
 #include "common/api/text.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
+#include "common/service/personal_reads_rpc.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
 #include "services/lending/lending_service.h"
@@ -168,6 +169,16 @@ grpc::ServerUnaryReactor* LendingService::ListFundSettingsChanges(
               return absl::OkStatus();
             });
       });
+}
+
+// The access log of this service's personal reads (common/service/personal_reads_rpc.h).
+grpc::ServerUnaryReactor* LendingService::ListPersonalReads(
+    grpc::CallbackServerContext* context, const v1::ListPersonalReadsRequest* request,
+    v1::ListPersonalReadsResponse* response) {
+  return server::Serve(*context_.handlers, *context_.authorizer, context, *request, response,
+                       [=](const auth::Principal&) -> absl::Status {
+                         return service::ListPersonalReads(*context_.db, *request, response);
+                       });
 }
 
 }  // namespace cercles::lending

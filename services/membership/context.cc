@@ -6,11 +6,13 @@
 #include "services/membership/meeting_service.h"
 #include "services/membership/membership_service.h"
 #include "services/membership/people_service.h"
+#include "services/membership/privacy_service.h"
 #include "services/membership/training_service.h"
 
 std::vector<cercles::storage::Migration> MembershipMigrations();
 std::vector<cercles::storage::Migration> PeopleMigrations();
 std::vector<cercles::storage::Migration> MeetingMigrations();
+std::vector<cercles::storage::Migration> PrivacyMigrations();
 
 namespace cercles::membership {
 
@@ -20,6 +22,7 @@ absl::Status MigrateMembership(storage::Database& db) {
   CERCLES_RETURN_IF_ERROR(db.Migrate("membership_people", PeopleMigrations()));
   CERCLES_RETURN_IF_ERROR(db.Migrate("membership", MembershipMigrations()));
   CERCLES_RETURN_IF_ERROR(db.Migrate("membership_meetings", MeetingMigrations()));
+  CERCLES_RETURN_IF_ERROR(db.Migrate("membership_privacy", PrivacyMigrations()));
   return absl::OkStatus();
 }
 
@@ -33,7 +36,8 @@ MembershipServices::MembershipServices(const MembershipContext& context)
     : circles_(std::make_unique<MembershipService>(context)),
       people_(std::make_unique<PeopleService>(context)),
       trainings_(std::make_unique<TrainingService>(context)),
-      meetings_(std::make_unique<MeetingService>(context)) {}
+      meetings_(std::make_unique<MeetingService>(context)),
+      privacy_(std::make_unique<PrivacyService>(context)) {}
 
 MembershipServices::~MembershipServices() = default;
 
@@ -42,6 +46,7 @@ void MembershipServices::RegisterWith(server::ServerRunner& runner) {
   runner.AddService(people_.get(), v1::PeopleService::service_full_name());
   runner.AddService(trainings_.get(), v1::TrainingService::service_full_name());
   runner.AddService(meetings_.get(), v1::MeetingService::service_full_name());
+  runner.AddService(privacy_.get(), v1::PrivacyService::service_full_name());
 }
 
 }  // namespace cercles::membership

@@ -49,6 +49,7 @@ class MembershipService;
 class PeopleService;
 class TrainingService;
 class MeetingService;
+class PrivacyService;
 
 // Owns every gRPC service of membership and registers them with the runner.
 class MembershipServices {
@@ -62,6 +63,7 @@ class MembershipServices {
   std::unique_ptr<PeopleService> people_;
   std::unique_ptr<TrainingService> trainings_;
   std::unique_ptr<MeetingService> meetings_;
+  std::unique_ptr<PrivacyService> privacy_;
 };
 
 }  // namespace cercles::membership

@@ -26,35 +26,7 @@ using google::protobuf::util::FieldMaskUtil;
 constexpr const char* kOutputOnlyPaths[] = {"name", "current_circle", "trainings_completed",
                                             "create_time", "update_time"};
 
-class Checker {
- public:
-  void Add(std::string field, std::string rule, absl::string_view reason = {}) {
-    violations_.push_back({std::move(field), std::move(rule), std::string(reason)});
-  }
-  // Trims `text` and checks it is min..max characters without control characters.
-  std::string Text(const std::string& text, const std::string& field, size_t min, size_t max,
-                   bool allow_newlines = false) {
-    std::string out(api::TrimText(text));
-    if (std::optional<std::string> violation =
-            api::TextViolation(out, api::TextRule{min, max, allow_newlines})) {
-      Add(field, *std::move(violation),
-          api::TextViolationReason(out, api::TextRule{min, max, allow_newlines}));
-    }
-    return out;
-  }
-  std::optional<absl::CivilDay> Day(const Date& date, const std::string& field) {
-    absl::StatusOr<absl::CivilDay> day = api::DayFromDate(date, field);
-    if (!day.ok()) {
-      Add(field, std::string(api::kRealDayRule), api::reason::kFieldInvalidFormat);
-      return std::nullopt;
-    }
-    return *day;
-  }
-  const std::vector<FieldViolation>& violations() const { return violations_; }
-
- private:
-  std::vector<FieldViolation> violations_;
-};
+}  // namespace
 
 bool ValidEmail(absl::string_view email) {
   if (email.size() > kMaxEmailLength) return false;
@@ -101,6 +73,8 @@ std::optional<std::string> NormalisePhone(absl::string_view phone) {
   if (digits < kMinPhoneDigits || digits > kMaxPhoneDigits) return std::nullopt;
   return out;
 }
+
+namespace {
 
 // Appends the folded form (lower case, no accent) of a code point of Latin-1
 // Supplement or Latin Extended-A; false for any other code point.

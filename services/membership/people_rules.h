@@ -17,6 +17,9 @@
 #include "absl/time/civil_time.h"
 #include "cercles/common/v1/date.pb.h"
 #include "cercles/membership/v1/people.pb.h"
+#include "common/api/date.h"
+#include "common/api/error_details.h"
+#include "common/api/text.h"
 
 namespace cercles::membership {
 
@@ -48,6 +51,38 @@ struct FieldViolation {
 // google.rpc.BadRequest field violation each (api::InvalidFields).
 absl::Status ViolationsStatus(const std::vector<FieldViolation>& violations);
 
+// Gathers every broken rule of a request (membership's rules report them all).
+class Checker {
+ public:
+  void Add(std::string field, std::string rule, absl::string_view reason = {}) {
+    violations_.push_back({std::move(field), std::move(rule), std::string(reason)});
+  }
+  // Trims `text` and checks it is min..max characters without control characters.
+  std::string Text(const std::string& text, const std::string& field, size_t min, size_t max,
+                   bool allow_newlines = false) {
+    std::string out(api::TrimText(text));
+    if (std::optional<std::string> violation =
+            api::TextViolation(out, api::TextRule{min, max, allow_newlines})) {
+      Add(field, *std::move(violation),
+          api::TextViolationReason(out, api::TextRule{min, max, allow_newlines}));
+    }
+    return out;
+  }
+  std::optional<absl::CivilDay> Day(const cercles::common::v1::Date& date,
+                                    const std::string& field) {
+    absl::StatusOr<absl::CivilDay> day = api::DayFromDate(date, field);
+    if (!day.ok()) {
+      Add(field, std::string(api::kRealDayRule), api::reason::kFieldInvalidFormat);
+      return std::nullopt;
+    }
+    return *day;
+  }
+  const std::vector<FieldViolation>& violations() const { return violations_; }
+
+ private:
+  std::vector<FieldViolation> violations_;
+};
+
 // Calendar days convert with common/api/date.h (api::DayFromDate, DateFromDay,
 // FormatDate, ParseDate). A Date with these fields as given (unchecked).
 cercles::common::v1::Date MakeDate(int year, int month, int day);
@@ -76,6 +111,14 @@ absl::StatusOr<Person> ApplyPersonMask(const Person& stored, const Person& patch
 // What a person looks like outside the fund's staff (events, services): the
 // sensitive fields cleared, the expertise only when the person opted in.
 Person MinimisedPerson(Person person);
+
+// Whether `email` is an e-mail address by the rule of a person's contact
+// (local@domain, a domain of two labels or more, at most 254 characters).
+bool ValidEmail(absl::string_view email);
+// A phone number by the rule of a person's contact (7 to 15 digits, an
+// optional leading +, spaces between groups), with single spaces; nullopt
+// when it breaks it.
+std::optional<std::string> NormalisePhone(absl::string_view phone);
 
 // "Given Family".
 std::string PersonDisplayName(const std::string& given_name, const std::string& family_name);

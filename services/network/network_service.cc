@@ -15,6 +15,7 @@
 #include "common/events/watch.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
+#include "common/service/personal_reads_rpc.h"
 #include "common/util/clock.h"
 #include "common/util/crypto.h"
 #include "common/util/status.h"
@@ -359,6 +360,16 @@ grpc::ServerWriteReactor<v1::WatchEventsResponse>* NetworkService::WatchEvents(
   return events::ServeEvents<v1::WatchEventsResponse>(context, *request, *context_.authorizer,
                                                       *context_.db, *context_.notifier,
                                                       *context_.stopping);
+}
+
+// The access log of this service's personal reads (common/service/personal_reads_rpc.h).
+grpc::ServerUnaryReactor* NetworkService::ListPersonalReads(
+    grpc::CallbackServerContext* context, const v1::ListPersonalReadsRequest* request,
+    v1::ListPersonalReadsResponse* response) {
+  return server::Serve(*context_.handlers, *context_.authorizer, context, *request, response,
+                       [=](const auth::Principal&) -> absl::Status {
+                         return service::ListPersonalReads(*context_.db, *request, response);
+                       });
 }
 
 }  // namespace cercles::network

@@ -38,6 +38,9 @@ class NetworkService final : public v1::NetworkService::CallbackService {
   grpc::ServerUnaryReactor* SearchExpertise(grpc::CallbackServerContext* context,
                                             const v1::SearchExpertiseRequest* request,
                                             v1::SearchExpertiseResponse* response) override;
+  grpc::ServerUnaryReactor* ListPersonalReads(grpc::CallbackServerContext* context,
+                                              const v1::ListPersonalReadsRequest* request,
+                                              v1::ListPersonalReadsResponse* response) override;
   grpc::ServerUnaryReactor* GetNetworkStats(grpc::CallbackServerContext* context,
                                             const v1::GetNetworkStatsRequest* request,
                                             v1::GetNetworkStatsResponse* response) override;

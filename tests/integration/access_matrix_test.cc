@@ -33,6 +33,7 @@
 #include "cercles/membership/v1/meetings.pb.h"
 #include "cercles/membership/v1/membership.grpc.pb.h"
 #include "cercles/membership/v1/people.pb.h"
+#include "cercles/membership/v1/privacy.pb.h"
 #include "cercles/membership/v1/trainings.pb.h"
 #include "cercles/network/v1/federation.grpc.pb.h"
 #include "cercles/network/v1/network.pb.h"
@@ -129,6 +130,7 @@ TEST_F(AccessMatrixCallsTest, EveryRpcAnswersEveryCallerAsTheMatrixSays) {
   ASSERT_NE(cercles::membership::v1::Person::descriptor(), nullptr);
   ASSERT_NE(cercles::membership::v1::Training::descriptor(), nullptr);
   ASSERT_NE(cercles::membership::v1::Meeting::descriptor(), nullptr);
+  ASSERT_NE(cercles::membership::v1::Incident::descriptor(), nullptr);
   ASSERT_NE(lv1::CircleEligibility::descriptor(), nullptr);
   ASSERT_NE(nv1::NetworkCircle::descriptor(), nullptr);
   ASSERT_NE(nv1::Partner::descriptor(), nullptr);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -144,9 +145,9 @@ bool CallsNoServer(const Verb& verb) {
 
 std::vector<Verb> AllVerbs() {
   std::vector<Verb> verbs;
-  for (auto group :
-       {HealthVerbs(), MembershipVerbs(), PeopleVerbs(), ImportVerbs(), TrainingVerbs(),
-        MeetingVerbs(), LendingVerbs(), NetworkVerbs(), NetworkPeerVerbs(), ConfigVerbs()}) {
+  for (auto group : {HealthVerbs(), MembershipVerbs(), PeopleVerbs(), ImportVerbs(),
+                     TrainingVerbs(), MeetingVerbs(), LendingVerbs(), NetworkVerbs(),
+                     NetworkPeerVerbs(), PrivacyVerbs(), ConfigVerbs()}) {
     for (Verb& verb : group) verbs.push_back(std::move(verb));
   }
   return verbs;
@@ -359,6 +360,12 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   auto path = ConfigPath(parsed->Has("config") ? parsed->Value("config") : "", env);
   Config config;
   ServerChoice choice{ServiceOfGroup(verb->path[0]), nullptr, !CallsNoServer(*verb)};
+  // `privacy` verbs call the service whose access log --service names
+  // (membership, which also holds the contact and the incidents, by default).
+  if (verb->path[0] == "privacy") {
+    const std::string service = absl::AsciiStrToLower(parsed->Value("service", "membership"));
+    choice.service = service == "lending" || service == "network" ? service : "membership";
+  }
   if (path.ok() && choice.needs_server) {
     auto loaded = LoadConfig(*path);
     if (!loaded.ok()) {

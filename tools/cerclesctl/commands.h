@@ -21,6 +21,7 @@ std::vector<Verb> CollectionVerbs();  // collection_commands.cc: a circle's meet
 std::vector<Verb> BooksVerbs();       // books_commands.cc: portfolio, journal, capital
 std::vector<Verb> FinancingVerbs();   // financing_commands.cc: bank referrals, subsidies
 std::vector<Verb> NetworkVerbs();     // network_commands.cc
+std::vector<Verb> PrivacyVerbs();     // privacy_commands.cc: access log, contact, incidents
 std::vector<Verb> ConfigVerbs();      // config_commands.cc: contexts (no server)
 // `completion bash`, generated from `verbs` (the whole table, itself included).
 Verb CompletionVerb(const std::vector<Verb>* verbs);  // completion.cc

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cercles/bench/v1/echo.pb.h"
+#include "cercles/common/v1/access_log.pb.h"
 #include "cercles/common/v1/conventions.pb.h"
 #include "cercles/common/v1/date.pb.h"
 #include "cercles/common/v1/event.pb.h"
@@ -27,6 +28,7 @@
 #include "cercles/membership/v1/membership.pb.h"
 #include "cercles/membership/v1/people.pb.h"
 #include "cercles/membership/v1/people_events.pb.h"
+#include "cercles/membership/v1/privacy.pb.h"
 #include "cercles/membership/v1/trainings.pb.h"
 #include "cercles/network/v1/events.pb.h"
 #include "cercles/network/v1/federation.pb.h"
@@ -45,9 +47,11 @@ inline std::vector<const google::protobuf::Descriptor*> EveryCerclesMessage() {
   const google::protobuf::Descriptor* const linked[] = {
       cercles::bench::v1::EchoRequest::descriptor(),
       cercles::common::v1::Date::descriptor(),
+      cercles::common::v1::PersonalRead::descriptor(),
       cercles::common::v1::Event::descriptor(),
       cercles::common::v1::Money::descriptor(),
       cercles::common::v1::AccessPolicy::descriptor(),
+      cercles::membership::v1::Incident::descriptor(),
       cercles::lending::v1::JournalEntry::descriptor(),
       cercles::lending::v1::LoanChanged::descriptor(),
       cercles::lending::v1::BankReferral::descriptor(),

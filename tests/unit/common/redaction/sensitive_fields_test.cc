@@ -195,6 +195,14 @@ constexpr FieldsOf kCodesAndGeneratedText[] = {
     {"cercles.network.v1.MemberTransferChanged", "change"},
     {"cercles.network.v1.CircleSuggestion", "reasons"},
     {"cercles.network.v1.ContactPath", "instructions"},
+    // Who looked at whom (staff principal, person, RPC) and the incident register's ids.
+    {"cercles.common.v1.PersonalRead", "principal person rpc"},
+    {"cercles.membership.v1.ListPersonalReadsRequest", "person principal"},
+    {"cercles.lending.v1.ListPersonalReadsRequest", "person principal"},
+    {"cercles.network.v1.ListPersonalReadsRequest", "person principal"},
+    {"cercles.membership.v1.Incident", "name affected_people"},
+    {"cercles.membership.v1.GetIncidentRequest", "name"},
+    {"cercles.membership.v1.IncidentRecorded", "incident"},
 };
 
 // Public names: circles, trainings, partner organisations (with their public
@@ -217,6 +225,8 @@ constexpr FieldsOf kPublicNames[] = {
 constexpr FieldsOf kStaffAtWork[] = {
     {"cercles.membership.v1.Advisor", "display_name email"},
     {"cercles.network.v1.ContactPath", "advisor_display_name advisor_email"},
+    // The privacy officer's contact, published on purpose (GetPrivacyContact).
+    {"cercles.membership.v1.PrivacyContact", "display_name email phone"},
 };
 
 // Personal, and shared only under the person's consent flags, which the

@@ -39,7 +39,8 @@ export type AccessPolicy = Message<"cercles.common.v1.AccessPolicy"> & {
   allowedRoles: Role[];
 
   /**
-   * True only for calls that must work without credentials (none today).
+   * True only for calls that must work without credentials (membership's
+   * GetPrivacyContact: the privacy officer's published contact).
    *
    * @generated from field: bool allow_unauthenticated = 2;
    */

@@ -1,0 +1,132 @@
+#include "services/membership/privacy_store.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/api/date.h"
+#include "common/util/clock.h"
+#include "common/util/status_macros.h"
+
+namespace cercles::membership {
+namespace {
+
+absl::StatusOr<v1::Incident> ParseIncident(const std::string& bytes) {
+  v1::Incident incident;
+  if (!incident.ParseFromString(bytes)) return absl::InternalError("unreadable incident revision");
+  return incident;
+}
+
+absl::Status WriteRevision(storage::Transaction& tx, int64_t id, const v1::Incident& incident,
+                           const std::string& principal, absl::Time now) {
+  CERCLES_RETURN_IF_ERROR(
+      tx.Exec("INSERT INTO incident_revisions (incident_id, revision, incident, "
+              "update_principal, update_time_us) VALUES (?, ?, ?, ?, ?)",
+              {id, static_cast<int64_t>(incident.revision()),
+               storage::Blob{incident.SerializeAsString()}, principal, ToMicros(now)})
+          .status());
+  return tx
+      .Exec("UPDATE incidents SET latest_revision = ? WHERE id = ?",
+            {static_cast<int64_t>(incident.revision()), id})
+      .status();
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<v1::PrivacyContact>> PrivacyStore::GetContact(
+    storage::Transaction& tx) const {
+  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows,
+                           tx.Query("SELECT contact FROM privacy_contact WHERE id = 1", {}));
+  if (rows.empty()) return std::nullopt;
+  v1::PrivacyContact contact;
+  if (!contact.ParseFromString(rows[0].Bytes(0))) {
+    return absl::InternalError("unreadable privacy contact");
+  }
+  return contact;
+}
+
+absl::StatusOr<v1::PrivacyContact> PrivacyStore::PutContact(storage::Transaction& tx,
+                                                            v1::PrivacyContact contact,
+                                                            const std::string& principal,
+                                                            absl::Time now) const {
+  contact.set_update_principal(principal);
+  SetTimestamp(now, contact.mutable_update_time());
+  CERCLES_RETURN_IF_ERROR(tx.Exec("DELETE FROM privacy_contact WHERE id = 1", {}).status());
+  CERCLES_RETURN_IF_ERROR(
+      tx.Exec("INSERT INTO privacy_contact (id, contact, update_time_us) VALUES (1, ?, ?)",
+              {storage::Blob{contact.SerializeAsString()}, ToMicros(now)})
+          .status());
+  return contact;
+}
+
+absl::StatusOr<v1::Incident> PrivacyStore::InsertIncident(storage::Transaction& tx,
+                                                          v1::Incident incident,
+                                                          const std::string& principal,
+                                                          absl::Time now) const {
+  CERCLES_ASSIGN_OR_RETURN(
+      int64_t id,
+      storage::InsertReturningId(
+          tx,
+          "INSERT INTO incidents (latest_revision, discover_day, retain_until_day, create_time_us) "
+          "VALUES (0, ?, ?, ?) RETURNING id",
+          {api::FormatDate(incident.discover_date()), api::FormatDate(incident.retain_until()),
+           ToMicros(now)},
+          "incident"));
+  incident.set_name(absl::StrCat("incidents/", id));
+  incident.set_revision(1);
+  incident.set_update_principal(principal);
+  SetTimestamp(now, incident.mutable_create_time());
+  SetTimestamp(now, incident.mutable_update_time());
+  CERCLES_RETURN_IF_ERROR(WriteRevision(tx, id, incident, principal, now));
+  return incident;
+}
+
+absl::StatusOr<v1::Incident> PrivacyStore::AppendRevision(storage::Transaction& tx, int64_t id,
+                                                          const v1::Incident& stored,
+                                                          v1::Incident incident,
+                                                          const std::string& principal,
+                                                          absl::Time now) const {
+  incident.set_name(stored.name());
+  incident.set_revision(stored.revision() + 1);
+  incident.set_update_principal(principal);
+  *incident.mutable_create_time() = stored.create_time();
+  *incident.mutable_retain_until() = stored.retain_until();
+  SetTimestamp(now, incident.mutable_update_time());
+  CERCLES_RETURN_IF_ERROR(WriteRevision(tx, id, incident, principal, now));
+  return incident;
+}
+
+absl::StatusOr<std::optional<v1::Incident>> PrivacyStore::GetIncident(storage::Transaction& tx,
+                                                                      int64_t id,
+                                                                      int32_t revision) const {
+  int64_t wanted = revision;
+  if (wanted == 0) {
+    CERCLES_ASSIGN_OR_RETURN(storage::Rows latest,
+                             tx.Query("SELECT latest_revision FROM incidents WHERE id = ?", {id}));
+    if (latest.empty()) return std::nullopt;
+    wanted = latest[0].Int(0);
+  }
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      tx.Query("SELECT incident FROM incident_revisions WHERE incident_id = ? AND revision = ?",
+               {id, wanted}));
+  if (rows.empty()) return std::nullopt;
+  return ParseIncident(rows[0].Bytes(0));
+}
+
+absl::StatusOr<std::vector<v1::Incident>> PrivacyStore::ListIncidents(storage::Transaction& tx,
+                                                                      int64_t after_id,
+                                                                      int limit) const {
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      tx.Query("SELECT r.incident FROM incidents i JOIN incident_revisions r ON r.incident_id = "
+               "i.id AND r.revision = i.latest_revision WHERE i.id > ? ORDER BY i.id LIMIT ?",
+               {after_id, static_cast<int64_t>(limit)}));
+  std::vector<v1::Incident> out;
+  for (const storage::Row& row : rows) {
+    CERCLES_ASSIGN_OR_RETURN(v1::Incident incident, ParseIncident(row.Bytes(0)));
+    out.push_back(std::move(incident));
+  }
+  return out;
+}
+
+}  // namespace cercles::membership
