@@ -40,9 +40,12 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "cercles/lending/v1/lending.grpc.pb.h"
+#include "common/server/personal_reads.h"
 #include "common/server/server.h"
+#include "common/service/access_log.h"
 #include "common/service/context.h"
 #include "common/storage/database.h"
+#include "common/util/clock.h"
 #include "common/util/crypto.h"
 #include "common/util/log.h"
 #include "services/lending/context.h"
@@ -154,6 +157,12 @@ class Suite {
 
     membership_ = std::make_unique<Node>(dir_, "membership", tokens_file);
     Check("membership schema", membership::MigrateMembership(*membership_->db));
+    // As every service process does (service::ServiceProcess): the access log
+    // of personal reads, written for the three services here into membership's.
+    Check("membership access log schema", service::MigrateAccessLog(*membership_->db));
+    access_log_ =
+        std::make_unique<service::AccessLogWriter>(*membership_->db, SystemClock::Default());
+    server::InstallPersonalReadLog(access_log_.get());
     membership_context_ = std::make_unique<membership::MembershipContext>(
         membership::MembershipContext{membership_->runtime->context(), {}});
     membership_services_ = std::make_unique<membership::MembershipServices>(*membership_context_);
@@ -165,6 +174,7 @@ class Suite {
     lending_ = std::make_unique<Node>(dir_, "lending", tokens_file);
     Check("lending schema", lending::MigrateLending(*lending_->db));
     Check("lending events schema", lending::MigrateMembershipEvents(*lending_->db));
+    Check("lending access log schema", service::MigrateAccessLog(*lending_->db));
     membership_client_ =
         std::make_unique<lending::MembershipClient>(to_membership, absl::Seconds(5));
     lending_context_ = std::make_unique<lending::LendingContext>(
@@ -184,6 +194,7 @@ class Suite {
 
     network_ = std::make_unique<Node>(dir_, "network", tokens_file);
     Check("network schema", network::MigrateNetworkService(*network_->db));
+    Check("network access log schema", service::MigrateAccessLog(*network_->db));
     network::NetworkRuntimeOptions options;
     options.fund_id = kFundId;
     options.membership = membership_->Channel("network");
@@ -305,6 +316,8 @@ class Suite {
   std::unique_ptr<lending::MembershipEventApplier> applier_;
   std::unique_ptr<events::EventSubscriber> subscriber_;
   std::unique_ptr<network::NetworkRuntime> network_runtime_;
+  // Destroyed first: it writes into membership_'s database.
+  std::unique_ptr<service::AccessLogWriter> access_log_;
   std::map<std::string, Method> methods_;
 };
 

@@ -27,23 +27,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class CsvImportCliTest : public EngineSuiteTest {
+class CsvImportCliTest : public MembershipSuiteTest {
  protected:
-  std::optional<Suite::Options> SuiteOptions() const override {
-    std::optional<Suite::Options> options = EngineSuiteTest::SuiteOptions();
-    options->with_redis = false;
-    return options;
-  }
-
-  void SetUp() override {
-    EngineSuiteTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    auto channel = suite_->StaffChannel("membership");
-    circles_ = mv1::MembershipService::NewStub(channel);
-    people_ = mv1::PeopleService::NewStub(channel);
-    trainings_ = mv1::TrainingService::NewStub(channel);
-  }
-
   CtlResult Ctl(const std::vector<std::string>& args) {
     return RunCerclesctl(*suite_, "membership", TestCredentials().admin_token, args, work_dir());
   }
@@ -63,10 +48,6 @@ class CsvImportCliTest : public EngineSuiteTest {
     EXPECT_TRUE(status.ok()) << name << ": " << status.error_message();
     return response.person();
   }
-
-  std::unique_ptr<mv1::MembershipService::Stub> circles_;
-  std::unique_ptr<mv1::PeopleService::Stub> people_;
-  std::unique_ptr<mv1::TrainingService::Stub> trainings_;
 };
 
 TEST_P(CsvImportCliTest, PeopleSavedByFrenchExcelImport) {

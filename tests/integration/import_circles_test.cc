@@ -29,21 +29,11 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class ImportCirclesTest : public EngineSuiteTest {
+class ImportCirclesTest : public MembershipSuiteTest {
  protected:
-  std::optional<Suite::Options> SuiteOptions() const override {
-    std::optional<Suite::Options> options = EngineSuiteTest::SuiteOptions();
-    options->with_redis = false;
-    return options;
-  }
-
   void SetUp() override {
-    EngineSuiteTest::SetUp();
+    MembershipSuiteTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    auto channel = suite_->StaffChannel("membership");
-    circles_ = mv1::MembershipService::NewStub(channel);
-    people_ = mv1::PeopleService::NewStub(channel);
-    trainings_ = mv1::TrainingService::NewStub(channel);
 
     mv1::CreateAdvisorRequest advisor;
     advisor.set_request_id("advisor-bob");
@@ -137,9 +127,6 @@ class ImportCirclesTest : public EngineSuiteTest {
     return path;
   }
 
-  std::unique_ptr<mv1::MembershipService::Stub> circles_;
-  std::unique_ptr<mv1::PeopleService::Stub> people_;
-  std::unique_ptr<mv1::TrainingService::Stub> trainings_;
   std::string advisor_;
   std::string training_;
 };

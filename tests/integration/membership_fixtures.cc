@@ -46,4 +46,23 @@ std::string CreatePersonInTraining(mv1::PeopleService::Stub& people,
   return name;
 }
 
+std::optional<Suite::Options> MembershipSuiteTest::SuiteOptions() const {
+  std::optional<Suite::Options> options = EngineSuiteTest::SuiteOptions();
+  options->with_redis = false;
+  return options;
+}
+
+void MembershipSuiteTest::SetUp() {
+  EngineSuiteTest::SetUp();
+  if (IsSkipped() || HasFatalFailure()) return;
+  Connect();
+}
+
+void MembershipSuiteTest::Connect() {
+  auto channel = suite_->StaffChannel("membership");
+  circles_ = cercles::membership::v1::MembershipService::NewStub(channel);
+  people_ = cercles::membership::v1::PeopleService::NewStub(channel);
+  trainings_ = cercles::membership::v1::TrainingService::NewStub(channel);
+}
+
 }  // namespace cercles::testing

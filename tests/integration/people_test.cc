@@ -65,23 +65,8 @@ mv1::Person MakePerson(const std::string& given, const std::string& family,
   return p;
 }
 
-class PeopleTest : public EngineSuiteTest {
+class PeopleTest : public MembershipSuiteTest {
  protected:
-  std::optional<Suite::Options> SuiteOptions() const override {
-    std::optional<Suite::Options> options = EngineSuiteTest::SuiteOptions();
-    options->with_redis = false;
-    return options;
-  }
-
-  void SetUp() override {
-    EngineSuiteTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    auto channel = suite_->StaffChannel("membership");
-    people_ = mv1::PeopleService::NewStub(channel);
-    trainings_ = mv1::TrainingService::NewStub(channel);
-    membership_ = mv1::MembershipService::NewStub(channel);
-  }
-
   const std::string& admin() const { return TestCredentials().admin_token; }
   const std::string& advisor() const { return TestCredentials().advisor_token; }
 
@@ -185,7 +170,7 @@ class PeopleTest : public EngineSuiteTest {
   // Every event of membership's outbox, read through WatchEvents as an admin.
   std::vector<cercles::common::v1::Event> Events() {
     auto context = Context(admin(), absl::Seconds(1));
-    auto reader = membership_->WatchEvents(context.get(), mv1::WatchEventsRequest());
+    auto reader = circles_->WatchEvents(context.get(), mv1::WatchEventsRequest());
     mv1::WatchEventsResponse response;
     std::vector<cercles::common::v1::Event> events;
     while (reader->Read(&response)) events.push_back(response.event());
@@ -197,7 +182,7 @@ class PeopleTest : public EngineSuiteTest {
     request.set_request_id(absl::StrCat("circle-", ++ids_));
     request.mutable_circle()->set_display_name(display_name);
     mv1::CreateCircleResponse response;
-    grpc::Status status = membership_->CreateCircle(Context(admin()).get(), request, &response);
+    grpc::Status status = circles_->CreateCircle(Context(admin()).get(), request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response.circle().name();
   }
@@ -232,9 +217,6 @@ class PeopleTest : public EngineSuiteTest {
     return path;
   }
 
-  std::unique_ptr<mv1::PeopleService::Stub> people_;
-  std::unique_ptr<mv1::TrainingService::Stub> trainings_;
-  std::unique_ptr<mv1::MembershipService::Stub> membership_;
   int ids_ = 0;
 };
 

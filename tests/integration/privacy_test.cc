@@ -38,24 +38,11 @@ cercles::common::v1::Date DayOf(absl::Time t) {
   return date;
 }
 
-class PrivacyTest : public EngineSuiteTest {
+class PrivacyTest : public MembershipSuiteTest {
  protected:
-  std::optional<Suite::Options> SuiteOptions() const override {
-    std::optional<Suite::Options> options = EngineSuiteTest::SuiteOptions();
-    options->with_redis = false;
-    return options;
-  }
-
-  void SetUp() override {
-    EngineSuiteTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    Connect();
-  }
-
-  void Connect() {
-    auto channel = suite_->StaffChannel("membership");
-    people_ = mv1::PeopleService::NewStub(channel);
-    privacy_ = mv1::PrivacyService::NewStub(channel);
+  void Connect() override {
+    MembershipSuiteTest::Connect();
+    privacy_ = mv1::PrivacyService::NewStub(suite_->StaffChannel("membership"));
   }
 
   // A person created by the admin; with `personal`, a contact and a birth date.
@@ -156,7 +143,6 @@ class PrivacyTest : public EngineSuiteTest {
     return status;
   }
 
-  std::unique_ptr<mv1::PeopleService::Stub> people_;
   std::unique_ptr<mv1::PrivacyService::Stub> privacy_;
 };
 

@@ -131,8 +131,9 @@ int CommandContext::PrintJson(const google::protobuf::Message& message) {
 }
 
 std::string ServiceOfGroup(absl::string_view group) {
+  // `privacy`: membership unless --service names another (RunCli).
   for (const char* membership :
-       {"circles", "advisors", "events", "import", "meetings", "people", "trainings"}) {
+       {"circles", "advisors", "events", "import", "meetings", "people", "trainings", "privacy"}) {
     if (group == membership) return "membership";
   }
   if (group == "lending" || group == "network") return std::string(group);
@@ -364,7 +365,7 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   // (membership, which also holds the contact and the incidents, by default).
   if (verb->path[0] == "privacy") {
     const std::string service = absl::AsciiStrToLower(parsed->Value("service", "membership"));
-    choice.service = service == "lending" || service == "network" ? service : "membership";
+    if (service == "lending" || service == "network") choice.service = service;
   }
   if (path.ok() && choice.needs_server) {
     auto loaded = LoadConfig(*path);
