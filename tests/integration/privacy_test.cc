@@ -15,6 +15,7 @@
 #include "common/storage/database.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/integration/membership_fixtures.h"
 #include "tests/integration/suite.h"
 #include "tests/support/status_matchers.h"
 
