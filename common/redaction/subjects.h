@@ -8,9 +8,9 @@
 // names nobody has the subjects of the nearest enclosing message that does. When
 // a message has a sensitive field set (a non-empty string, a non-zero number, a
 // present message that is not empty, a non-empty repeated field), its subjects
-// are the people whose personal data the answer carries. What is inside a sensitive field is not looked at further (a
-// Person's contact is one read of that person). A sensitive field set where no
-// person is named (a circle's status reason) names nobody and records nothing.
+// are the people whose personal data the answer carries (a sensitive field's
+// inside is not looked at: a Person's contact is one read). A sensitive field set
+// where no person is named (a circle's status reason) names nobody and records nothing.
 // Repeated references (a loan's guarantors) are lists, not subjects.
 //
 // Cost: the types that can carry no sensitive field at any depth are known once
