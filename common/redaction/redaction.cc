@@ -45,23 +45,14 @@ int Redact(Message* message) {
 }
 
 int RedactAny(Message* any_message) {
-  // Through reflection, so dynamic messages of type Any work as well.
-  const Descriptor* any_type = any_message->GetDescriptor();
-  const Reflection* reflection = any_message->GetReflection();
-  const FieldDescriptor* type_url_field = any_type->FindFieldByName("type_url");
-  const FieldDescriptor* value_field = any_type->FindFieldByName("value");
-  if (type_url_field == nullptr || value_field == nullptr) return 0;
-  const std::string type_url = reflection->GetString(*any_message, type_url_field);
-  const std::string type = type_url.substr(type_url.rfind('/') + 1);
-  const Descriptor* descriptor =
-      google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(type);
-  if (descriptor == nullptr) return 0;
-  const Message* prototype =
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype(descriptor);
-  std::unique_ptr<Message> inner(prototype->New());
-  if (!inner->ParseFromString(reflection->GetString(*any_message, value_field))) return 0;
+  std::unique_ptr<Message> inner = UnpackAny(*any_message);
+  if (inner == nullptr) return 0;
   int cleared = Redact(inner.get());
-  if (cleared > 0) reflection->SetString(any_message, value_field, inner->SerializeAsString());
+  if (cleared > 0) {
+    any_message->GetReflection()->SetString(any_message,
+                                            any_message->GetDescriptor()->FindFieldByName("value"),
+                                            inner->SerializeAsString());
+  }
   return cleared;
 }
 
@@ -85,6 +76,23 @@ bool IsSensitive(const FieldDescriptor* field) {
 }
 
 int RedactSensitive(google::protobuf::Message* message) { return Redact(message); }
+
+std::unique_ptr<google::protobuf::Message> UnpackAny(const google::protobuf::Message& any) {
+  const Descriptor* any_type = any.GetDescriptor();
+  const Reflection* reflection = any.GetReflection();
+  const FieldDescriptor* type_url_field = any_type->FindFieldByName("type_url");
+  const FieldDescriptor* value_field = any_type->FindFieldByName("value");
+  if (type_url_field == nullptr || value_field == nullptr) return nullptr;
+  const std::string type_url = reflection->GetString(any, type_url_field);
+  const Descriptor* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
+          type_url.substr(type_url.rfind('/') + 1));
+  if (descriptor == nullptr) return nullptr;
+  std::unique_ptr<Message> inner(
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(descriptor)->New());
+  if (!inner->ParseFromString(reflection->GetString(any, value_field))) return nullptr;
+  return inner;
+}
 
 std::vector<std::string> SensitiveFields(const google::protobuf::Descriptor* descriptor) {
   std::set<const Descriptor*> seen;

@@ -5,12 +5,12 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "common/api/resource_name.h"
 #include "common/redaction/redaction.h"
 
@@ -53,20 +53,8 @@ int64_t PersonId(absl::string_view value) {
 void Walk(const Message& message, const std::vector<int64_t>& enclosing, std::set<int64_t>& out);
 
 void WalkAny(const Message& any, const std::vector<int64_t>& enclosing, std::set<int64_t>& out) {
-  const Descriptor* any_type = any.GetDescriptor();
-  const Reflection* reflection = any.GetReflection();
-  const FieldDescriptor* type_url_field = any_type->FindFieldByName("type_url");
-  const FieldDescriptor* value_field = any_type->FindFieldByName("value");
-  if (type_url_field == nullptr || value_field == nullptr) return;
-  const std::string type_url = reflection->GetString(any, type_url_field);
-  const Descriptor* descriptor =
-      google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
-          type_url.substr(type_url.rfind('/') + 1));
-  if (descriptor == nullptr || !CanCarrySensitive(descriptor)) return;
-  std::unique_ptr<Message> inner(
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype(descriptor)->New());
-  if (!inner->ParseFromString(reflection->GetString(any, value_field))) return;
-  Walk(*inner, enclosing, out);
+  std::unique_ptr<Message> inner = UnpackAny(any);
+  if (inner != nullptr && CanCarrySensitive(inner->GetDescriptor())) Walk(*inner, enclosing, out);
 }
 
 void Walk(const Message& message, const std::vector<int64_t>& enclosing, std::set<int64_t>& out) {
@@ -111,13 +99,18 @@ void Walk(const Message& message, const std::vector<int64_t>& enclosing, std::se
 }  // namespace
 
 bool CanCarrySensitive(const Descriptor* descriptor) {
-  static std::mutex mu;
+  // Read for every staff answer and every message inside it, from every handler
+  // thread: a shared lock; the few types not seen yet are computed outside it.
+  static absl::Mutex mu(absl::kConstInit);
   static auto* cache = new std::map<const Descriptor*, bool>();
-  std::lock_guard<std::mutex> lock(mu);
-  auto found = cache->find(descriptor);
-  if (found != cache->end()) return found->second;
+  {
+    absl::ReaderMutexLock lock(&mu);
+    auto found = cache->find(descriptor);
+    if (found != cache->end()) return found->second;
+  }
   std::set<const Descriptor*> seen;
   const bool can = ComputeCanCarry(descriptor, seen);
+  absl::MutexLock lock(&mu);
   cache->emplace(descriptor, can);
   return can;
 }
