@@ -214,6 +214,13 @@ TEST_F(ServeTest, ACallPastItsDeadlineWhenDequeuedIsNotRun) {
     first_status = std::move(status);
     first_done.Notify();
   });
+  // Only once the body holds the thread: sent at once, the late call could
+  // overtake the first one on its way to the pool and run.
+  auto busy = [&] { return metrics_.GetGauge("cercles_handler_busy_threads", "")->value(); };
+  for (int i = 0; i < 3000 && busy() != 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(busy(), 1);
   // ...so a second one, with a short deadline, waits in the queue past it.
   grpc::ClientContext late;
   Authorise(&late);
