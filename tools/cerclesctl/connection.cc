@@ -4,8 +4,10 @@
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -13,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 
 namespace cercles::cerclesctl {
 namespace {
@@ -28,14 +31,21 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, const std::string&
   return content.str();
 }
 
-// A command-line tool retries quickly: the server is on a near network, and
-// `health --wait` must notice a server that just started within a fraction of
-// a second rather than after gRPC's default back-off of up to two minutes.
+// A command-line tool retries quickly: `health --wait` must notice a server
+// that just started within a fraction of a second rather than after gRPC's
+// default back-off of up to two minutes. But one connection attempt (TCP, TLS
+// handshake, the server's first SETTINGS frame) may take as long as the call:
+// gRPC gives an attempt max(the back-off, GRPC_ARG_MIN_RECONNECT_BACKOFF_MS),
+// and with the 200 ms once set here a handshake slower than that — a busy
+// server, a distant fund — failed every call ("connection attempt timed out
+// before receiving SETTINGS frame").
 grpc::ChannelArguments ChannelArgs(const GlobalOptions& options) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  const int64_t attempt_ms =
+      std::clamp<int64_t>(absl::ToInt64Milliseconds(options.timeout), 1000, 600000);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, static_cast<int>(attempt_ms));
   if (!options.server_name.empty()) args.SetSslTargetNameOverride(options.server_name);
   return args;
 }

@@ -33,6 +33,7 @@
 #include "cercles/network/v1/network.grpc.pb.h"
 #include "common/api/error_details.h"
 #include "common/util/status.h"
+#include "tests/support/slow_relay.h"
 #include "tests/unit/tools/cli_runner.h"
 #include "tools/cerclesctl/command.h"
 
@@ -235,6 +236,7 @@ class FakeServer {
   }
 
   std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
+  int port() const { return port_; }
   grpc::Server* server() { return server_.get(); }
   bool started() const { return server_ != nullptr; }
   Seen& seen() { return seen_; }
@@ -538,6 +540,20 @@ TEST_F(cerclesctlTls, ClientCertificateFromTheLocalCaIsAccepted) {
                                                              {"CERCLES_CERT", Path("lending.pem")},
                                                              {"CERCLES_KEY", Path("lending.key")}});
   EXPECT_EQ(by_env.code, kExitOk) << by_env.err;
+}
+
+// A TLS handshake slower than the reconnect back-off (a busy server, a fund
+// far away) still connects within --timeout: gRPC gives one connection
+// attempt no longer than its minimum back-off, once set to 200 ms.
+TEST_F(cerclesctlTls, AHandshakeSlowerThanTheReconnectBackOffStillConnects) {
+  FakeServer server(MutualTls());
+  cercles::testing::SlowRelay slow(server.port(), absl::Milliseconds(700));
+  ASSERT_NE(slow.port(), 0);
+  CliResult result = RunCerclesctl({"health", "--ca", Path("ca.pem"), "--cert", Path("lending.pem"),
+                                    "--key", Path("lending.key"), "--timeout", "5s"},
+                                   {{"CERCLES_ADDRESS", absl::StrCat("127.0.0.1:", slow.port())}});
+  EXPECT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_EQ(result.out, "SERVING\n");
 }
 
 TEST_F(cerclesctlTls, CertificateFromAnotherCaIsRefused) {
