@@ -27,45 +27,16 @@ namespace cercles::testing {
 namespace mv1 = cercles::membership::v1;
 namespace nv1 = cercles::network::v1;
 
-// The funds of these tests: each has a CA of its own ("fund-a-ca" signs
-// fund-a's federation certificate, and so on), none of them the suite's CA.
-inline const std::vector<std::string>& FundIds() {
-  static const std::vector<std::string> ids = {"fund-a", "fund-b", "fund-c"};
-  return ids;
-}
+// The funds of these tests (FederationFundIds()): each has a CA of its own
+// ("fund-a-ca" signs fund-a's federation certificate, and so on), none of them
+// the suite's CA.
+inline const std::vector<std::string>& FundIds() { return FederationFundIds(); }
 
-// The funds' federation certificates, each signed by its fund's own CA, made
-// once per test binary beside the services' certificates (TestCredentials()),
-// with the CA bundles: PeerCas(id), the other funds' CAs (what fund `id`
-// trusts on its federation listener), and AllCas(), every CA of the test
-// (what a test client verifies any server with).
-inline const Credentials& FederationCredentials() {
-  static const bool made = [] {
-    const Credentials& c = TestCredentials();
-    std::string cmd = "set -e";
-    for (const std::string& id : FundIds()) {
-      absl::StrAppend(&cmd, "; bash ", CERCLES_SOURCE_DIR, "/scripts/gen-certs --ca ", id, "-ca ",
-                      c.dir, " ", id, " >/dev/null 2>&1");
-    }
-    for (const std::string& id : FundIds()) {
-      absl::StrAppend(&cmd, "; : >", c.dir, "/peers-of-", id, ".pem");
-      for (const std::string& other : FundIds()) {
-        if (other == id) continue;
-        absl::StrAppend(&cmd, "; cat ", c.dir, "/", other, "-ca.pem >>", c.dir, "/peers-of-", id,
-                        ".pem");
-      }
-    }
-    absl::StrAppend(&cmd, "; cat ", c.ca);
-    for (const std::string& id : FundIds()) absl::StrAppend(&cmd, " ", c.dir, "/", id, "-ca.pem");
-    absl::StrAppend(&cmd, " >", c.dir, "/all-cas.pem");
-    return std::system(absl::StrCat("bash -c '", cmd, "'").c_str()) == 0;
-  }();
-  if (!made) {
-    std::fprintf(stderr, "cannot make the funds' federation certificates\n");
-    std::abort();
-  }
-  return TestCredentials();
-}
+// The funds' federation certificates, made with the services' certificates
+// (TestCredentials()), with the CA bundles: PeerCas(id), the other funds' CAs
+// (what fund `id` trusts on its federation listener), and AllCas(), every CA
+// of the test (what a test client verifies any server with).
+inline const Credentials& FederationCredentials() { return TestCredentials(); }
 inline std::string PeerCas(const std::string& fund_id) {
   return absl::StrCat(FederationCredentials().dir, "/peers-of-", fund_id, ".pem");
 }

@@ -9,10 +9,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -59,21 +63,84 @@ std::string Binary(const std::string& name) {
 
 std::string EngineName(Engine engine) { return engine == Engine::kSqlite ? "sqlite" : "postgres"; }
 
+const std::vector<std::string>& FederationFundIds() {
+  static const std::vector<std::string> ids = {"fund-a", "fund-b", "fund-c"};
+  return ids;
+}
+
+namespace {
+
+// The shell command that fills $1 (a folder) with every certificate, key and
+// token of the tests: the services', the peer fund's and the rogue CA's
+// (gen-certs), three tokens (gen-token), and each federation fund's
+// certificate signed by a CA of its own, with the bundles PeerCas and AllCas
+// name (see federation_fixtures.h).
+std::string CredentialsCommand() {
+  const std::string scripts = absl::StrCat(CERCLES_SOURCE_DIR, "/scripts");
+  std::string cmd =
+      absl::StrCat("set -e; d=\"$1\"; bash ", scripts,
+                   "/gen-certs \"$d\" membership lending network fund-peer >/dev/null 2>&1; bash ",
+                   scripts, "/gen-token \"$d\" admin alice >/dev/null; bash ", scripts,
+                   "/gen-token \"$d\" advisor bob >/dev/null; bash ", scripts,
+                   "/gen-token \"$d\" advisor dora >/dev/null");
+  const std::vector<std::string>& ids = FederationFundIds();
+  for (const std::string& id : ids) {
+    absl::StrAppend(&cmd, "; bash ", scripts, "/gen-certs --ca ", id, "-ca \"$d\" ", id,
+                    " >/dev/null 2>&1");
+  }
+  for (const std::string& id : ids) {
+    absl::StrAppend(&cmd, "; : >\"$d/peers-of-", id, ".pem\"");
+    for (const std::string& other : ids) {
+      if (other != id)
+        absl::StrAppend(&cmd, "; cat \"$d/", other, "-ca.pem\" >>\"$d/peers-of-", id, ".pem\"");
+    }
+  }
+  absl::StrAppend(&cmd, "; cat \"$d/ca.pem\"");
+  for (const std::string& id : ids) absl::StrAppend(&cmd, " \"$d/", id, "-ca.pem\"");
+  absl::StrAppend(&cmd, " >\"$d/all-cas.pem\"");
+  return cmd;
+}
+
+// Where the credentials are: made once per build tree and shared by every
+// test process (ctest runs each test in a process of its own, and making them
+// takes ~0.7 s of openssl, as long as a whole small test). The folder's name
+// is a hash of what makes them (the command and both scripts) and the month,
+// so a changed script makes new ones and none is kept near its expiry (825
+// days). They are made in a fresh folder renamed into place: a process racing
+// another takes the folder that landed first and removes its own.
+std::string SharedCredentialsDir() {
+  const std::string scripts = absl::StrCat(CERCLES_SOURCE_DIR, "/scripts");
+  const std::string command = CredentialsCommand();
+  const std::string month = absl::FormatTime("%Y-%m", absl::Now(), absl::UTCTimeZone());
+  const size_t key = std::hash<std::string>{}(
+      absl::StrCat(command, "\n", ReadTextFile(scripts + "/gen-certs"), "\n",
+                   ReadTextFile(scripts + "/gen-token"), "\n", month));
+  const std::string root = absl::StrCat(CERCLES_BINARY_DIR, "/test-credentials");
+  const std::string dir = absl::StrCat(root, "/", absl::Hex(key, absl::kZeroPad16));
+  if (std::filesystem::exists(dir + "/all-cas.pem")) return dir;
+  std::error_code error;
+  std::filesystem::create_directories(root, error);
+  std::string fresh = absl::StrCat(root, "/making-XXXXXX");
+  if (::mkdtemp(fresh.data()) == nullptr) {
+    std::fprintf(stderr, "cannot make a folder in %s\n", root.c_str());
+    std::abort();
+  }
+  const std::string run = absl::StrCat("bash -c ", Quote(command), " _ ", Quote(fresh));
+  if (std::system(run.c_str()) != 0) {
+    std::fprintf(stderr, "cannot make test certificates: %s\n", run.c_str());
+    std::abort();
+  }
+  // rename() refuses a non-empty target: then another process got there first.
+  if (::rename(fresh.c_str(), dir.c_str()) != 0) std::filesystem::remove_all(fresh, error);
+  return dir;
+}
+
+}  // namespace
+
 const Credentials& TestCredentials() {
   static const Credentials* credentials = [] {
     auto* c = new Credentials();
-    c->dir = MakeTempDir("cercles-certs");
-    std::string scripts = absl::StrCat(CERCLES_SOURCE_DIR, "/scripts");
-    std::string cmd =
-        absl::StrCat("bash ", scripts, "/gen-certs ", c->dir,
-                     " membership lending network fund-peer >/dev/null 2>&1 && bash ", scripts,
-                     "/gen-token ", c->dir, " admin alice >/dev/null && bash ", scripts,
-                     "/gen-token ", c->dir, " advisor bob >/dev/null && bash ", scripts,
-                     "/gen-token ", c->dir, " advisor dora >/dev/null");
-    if (std::system(cmd.c_str()) != 0) {
-      std::fprintf(stderr, "cannot make test certificates: %s\n", cmd.c_str());
-      std::abort();
-    }
+    c->dir = SharedCredentialsDir();
     c->ca = c->dir + "/ca.pem";
     c->rogue_ca = c->dir + "/rogue-ca.pem";
     c->admin_token = ReadAll(c->dir + "/alice.token");
@@ -436,9 +503,14 @@ double MetricValue(const std::string& page, const std::string& series) {
 
 bool Eventually(const std::function<bool()>& condition, absl::Duration timeout) {
   absl::Time end = absl::Now() + timeout;
+  // 2, 4, 8... then every 50 ms: most conditions hold within a few
+  // milliseconds (a service logging its port), and a test runs through
+  // dozens of them (each service's start waits on two).
+  absl::Duration pause = absl::Milliseconds(2);
   while (absl::Now() < end) {
     if (condition()) return true;
-    absl::SleepFor(absl::Milliseconds(50));
+    absl::SleepFor(pause);
+    pause = std::min(pause * 2, absl::Milliseconds(50));
   }
   return condition();
 }

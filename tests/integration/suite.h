@@ -35,8 +35,14 @@ struct Credentials {
   std::string Cert(const std::string& name) const { return dir + "/" + name + ".pem"; }
   std::string Key(const std::string& name) const { return dir + "/" + name + ".key"; }
 };
-// Made once per test binary with scripts/gen-certs and scripts/gen-token.
+// Made with scripts/gen-certs and scripts/gen-token once per build tree and
+// shared by every test process; read-only (a test that changes a file copies
+// it into its work_dir() first). Also holds the federation funds' certificates
+// (federation_fixtures.h).
 const Credentials& TestCredentials();
+// The funds of the federation tests, each with a CA of its own ("fund-a-ca"
+// signs fund-a's certificate): their certificates are in TestCredentials().
+const std::vector<std::string>& FederationFundIds();
 
 class Suite {
  public:
@@ -148,7 +154,8 @@ std::string ScrapeMetrics(const std::string& log);
 // Prometheus text page; 0 when absent.
 double MetricValue(const std::string& page, const std::string& series);
 
-// Polls `condition` every 50 ms until it is true or `timeout` passes.
+// Polls `condition` until it is true or `timeout` passes: after 2 ms, then
+// twice as long each time up to every 50 ms.
 bool Eventually(const std::function<bool()>& condition, absl::Duration timeout);
 
 // The base of every integration test fixture. SetUp skips a PostgreSQL run when
