@@ -6,6 +6,7 @@
 #include "common/api/date.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
+#include "services/membership/business_history_store.h"
 #include "services/membership/circle_rules.h"
 
 namespace cercles::membership {
@@ -171,6 +172,10 @@ absl::StatusOr<Meeting> MeetingStore::InsertMeeting(storage::Transaction& tx, in
                   {id, person, static_cast<int64_t>(kind)})
               .status());
     }
+    if (entry.has_outcome()) {
+      CERCLES_RETURN_IF_ERROR(
+          BusinessHistoryStore().Insert(tx, id, person, draft.day, entry.outcome()));
+    }
   }
   Meeting stored = meeting;
   stored.set_name(MeetingName(circle_id, id));
@@ -221,6 +226,15 @@ absl::Status MeetingStore::LoadDetails(storage::Transaction& tx, std::vector<Mee
     entry->set_difficulties(row.Text(3));
     entry->set_help_details(row.Text(4));
     by_person[{row.Int(0), row.Int(1)}] = entry;
+  }
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows outcomes,
+      tx.Query(absl::StrCat("SELECT meeting_id, person_id, ", kOutcomeColumns,
+                            " FROM business_history WHERE meeting_id IN (", ids, ")"),
+               params));
+  for (const storage::Row& row : outcomes) {
+    auto it = by_person.find({row.Int(0), row.Int(1)});
+    if (it != by_person.end()) *it->second->mutable_outcome() = OutcomeFromRow(row, 2);
   }
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows kinds,

@@ -49,7 +49,8 @@ class MeetingStore {
   // The meeting the circle held that day, if any.
   absl::StatusOr<std::optional<int64_t>> MeetingOn(storage::Transaction& tx, int64_t circle_id,
                                                    absl::CivilDay day) const;
-  // Stores a draft (see DraftMeeting) and returns the meeting with its name.
+  // Stores a draft (see DraftMeeting), its follow-ups' outcomes in the
+  // people's business history included, and returns the meeting with its name.
   absl::StatusOr<cercles::membership::v1::Meeting> InsertMeeting(storage::Transaction& tx,
                                                                  int64_t circle_id,
                                                                  const MeetingDraft& draft,
