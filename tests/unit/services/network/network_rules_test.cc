@@ -395,6 +395,56 @@ TEST(StatsRulesTest, FundRowsSumTheirRegions) {
   EXPECT_THAT(BuildStats({a}, false).regions, IsEmpty());
 }
 
+OutcomeRow Outcome(const std::string& fund, const std::string& region, int64_t person,
+                   const std::string& day, int64_t meeting, int event) {
+  OutcomeRow row;
+  row.fund_id = fund;
+  row.region = region;
+  row.person_id = person;
+  row.meeting_day = day;
+  row.meeting_id = meeting;
+  row.event = event;
+  return row;
+}
+
+TEST(StatsRulesTest, OutcomesCountEachEntrepreneurOnceByTheirLatestOutcome) {
+  constexpr int kStarted = 1, kClosed = 2;  // cercles.membership.v1.BusinessEvent
+  std::vector<OutcomeRow> rows;
+  // Person 1: started, then 3 full-time jobs later; kept.
+  rows.push_back(Outcome("fund-a", "Rosemont", 1, "2024-01-10", 1, kStarted));
+  rows.back().jobs_created = OutcomeJobs{1, 0};
+  rows.push_back(Outcome("fund-a", "Rosemont", 1, "2024-03-10", 5, 0));
+  rows.back().jobs_created = OutcomeJobs{3, 1};
+  rows.back().jobs_kept = OutcomeJobs{0, 2};
+  // Person 2: started then closed (rows given out of order); no jobs said.
+  rows.push_back(Outcome("fund-a", "rosemont", 2, "2024-05-01", 9, kClosed));
+  rows.push_back(Outcome("fund-a", "Rosemont", 2, "2024-02-01", 3, kStarted));
+  // Person 3: an outcome without an event, in a circle without a region.
+  rows.push_back(Outcome("fund-a", "", 3, "2024-02-01", 4, 0));
+  // Person 1 of another fund is another entrepreneur; moved to Laval last.
+  rows.push_back(Outcome("fund-b", "Montréal", 1, "2024-01-01", 2, kStarted));
+  rows.push_back(Outcome("fund-b", "Laval", 1, "2024-04-01", 7, 0));
+  StatsTables t = BuildStats(OutcomeFigures(rows), /*by_region=*/true);
+  ASSERT_EQ(t.funds.size(), 2u);
+  const v1::NetworkStats& a = t.funds[0];
+  EXPECT_EQ(a.entrepreneurs_with_outcome(), 3);
+  EXPECT_EQ(a.businesses_started(), 2);
+  EXPECT_EQ(a.businesses_closed(), 1);
+  EXPECT_EQ(a.businesses_kept(), 1);
+  EXPECT_EQ(a.jobs_created_full_time(), 3);  // the latest count, not 1 + 3
+  EXPECT_EQ(a.jobs_created_part_time(), 1);
+  EXPECT_EQ(a.jobs_kept_full_time(), 0);
+  EXPECT_EQ(a.jobs_kept_part_time(), 2);
+  ASSERT_EQ(t.regions.size(), 3u);
+  EXPECT_EQ(t.regions[0].region(), kNoRegion);
+  EXPECT_EQ(t.regions[0].entrepreneurs_with_outcome(), 1);
+  EXPECT_EQ(t.regions[1].entrepreneurs_with_outcome(), 2);  // Rosemont, either spelling
+  EXPECT_EQ(t.regions[2].fund_id(), "fund-b");
+  EXPECT_EQ(t.regions[2].region(), "Laval");
+  EXPECT_EQ(t.regions[2].businesses_kept(), 1);
+  EXPECT_THAT(OutcomeFigures({}), IsEmpty());
+}
+
 // ---- partners and referrals ----
 
 v1::Partner APartner() {
