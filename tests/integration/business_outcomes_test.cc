@@ -241,6 +241,61 @@ TEST_P(BusinessOutcomesTest, OutcomesUpdateTheBusinessTheHistoryAndNetworksStati
   EXPECT_EQ(regions.regions(0).entrepreneurs_with_outcome(), 3);
 }
 
+// The same through the real cerclesctl, as an advisor types it.
+TEST_P(BusinessOutcomesTest, CerclesctlRecordsOutcomesAndListsTheHistory) {
+  std::vector<std::string> people;
+  const mv1::Circle circle = CircleOfEntrepreneurs("Cli", 4, &people);
+  ASSERT_FALSE(HasFailure());
+  const auto ctl = [&](const std::string& service, const std::vector<std::string>& args) {
+    return RunCerclesctl(*suite_, service, TestCredentials().advisor_token, args, work_dir());
+  };
+  std::vector<std::string> record = {"meetings", "record", circle.name(), "--outcome",
+                                     people[0] +
+                                         ":stage=operating,event=started,"
+                                         "jobs-created=2/1,revenue=10k-to-50k"};
+  for (const std::string& person : people) {
+    record.push_back("--attendance");
+    record.push_back(person + "=present");
+  }
+  // A bad key or value is refused on the command line, naming --outcome.
+  std::vector<std::string> bad = record;
+  bad[4] = people[0] + ":revenue=lots";
+  CtlResult r = ctl("membership", bad);
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("--outcome revenue must be one of none|under-10k|"));
+  bad[4] = people[0] + ":jobs-created=2";
+  r = ctl("membership", bad);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, ::testing::HasSubstr("--outcome jobs-created takes FULL/PART"));
+  // Bounds are the server's: INVALID_ARGUMENT naming the field (exit 1).
+  bad[4] = people[0] + ":jobs-kept=1001/0";
+  r = ctl("membership", bad);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, ::testing::HasSubstr("outcome.jobs_kept.full_time must be 0 to 1000"));
+
+  r = ctl("membership", record);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out,
+              ::testing::HasSubstr("outcome: stage operating, started, jobs created 2 full/1 part, "
+                                   "revenue 10k-to-50k"));
+  r = ctl("membership", {"people", "business-history", people[0]});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("operating"));
+  EXPECT_THAT(r.out, ::testing::HasSubstr("2 full/1 part"));
+  EXPECT_THAT(r.out, ::testing::HasSubstr("10k-to-50k"));
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return ctl("network", {"network", "stats"}).out.find("business outcomes") !=
+               std::string::npos;
+      },
+      absl::Seconds(20)))
+      << suite_->Log("network");
+  r = ctl("network", {"network", "stats", "--by-region"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("JOBS CREATED FT/PT"));
+  EXPECT_THAT(r.out, ::testing::HasSubstr("2/1"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, BusinessOutcomesTest, AllEngines(), EngineParamName);
 
 }  // namespace
