@@ -74,10 +74,7 @@ absl::StatusOr<std::vector<v1::BusinessHistoryEntry>> BusinessHistoryStore::List
       " FROM business_history h JOIN meetings m ON m.id = h.meeting_id WHERE h.person_id = ?");
   std::vector<storage::Value> params = {person_id};
   if (after.has_value()) {
-    sql += " AND (h.meeting_day < ? OR (h.meeting_day = ? AND h.meeting_id < ?))";
-    params.emplace_back(after->day);
-    params.emplace_back(after->day);
-    params.emplace_back(after->meeting_id);
+    AppendAfterPosition(*after, "h.meeting_day", "h.meeting_id", &sql, &params);
   }
   sql += " ORDER BY h.meeting_day DESC, h.meeting_id DESC LIMIT ?";
   params.emplace_back(static_cast<int64_t>(limit));

@@ -68,6 +68,16 @@ MeetingSchedule ScheduleFromRow(int64_t circle_id, const storage::Row& row) {
 
 }  // namespace
 
+void AppendAfterPosition(const MeetingListPosition& after, const std::string& day_column,
+                         const std::string& id_column, std::string* sql,
+                         std::vector<storage::Value>* params) {
+  absl::StrAppend(sql, " AND (", day_column, " < ? OR (", day_column, " = ? AND ", id_column,
+                  " < ?))");
+  params->emplace_back(after.day);
+  params->emplace_back(after.day);
+  params->emplace_back(after.meeting_id);
+}
+
 absl::StatusOr<std::optional<v1::CircleStatus>> MeetingStore::CircleStatusOf(
     storage::Transaction& tx, int64_t circle_id) const {
   CERCLES_ASSIGN_OR_RETURN(storage::Rows rows,
@@ -271,12 +281,7 @@ absl::StatusOr<std::vector<Meeting>> MeetingStore::ListMeetings(
                                  " FROM meetings WHERE circle_id = ?");
   std::vector<storage::Value> params = {circle_id};
   AppendDayRange(range, "meeting_day", &sql, &params);
-  if (after.has_value()) {
-    sql += " AND (meeting_day < ? OR (meeting_day = ? AND id < ?))";
-    params.emplace_back(after->day);
-    params.emplace_back(after->day);
-    params.emplace_back(after->meeting_id);
-  }
+  if (after.has_value()) AppendAfterPosition(*after, "meeting_day", "id", &sql, &params);
   sql += " ORDER BY meeting_day DESC, id DESC LIMIT ?";
   params.emplace_back(static_cast<int64_t>(limit));
   CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, tx.Query(sql, params));

@@ -26,6 +26,12 @@ struct MeetingListPosition {
   int64_t meeting_id = 0;
 };
 
+// " AND (<day_column> < ? OR (<day_column> = ? AND <id_column> < ?))": the rows
+// after `after` in a newest-first listing (meetings, a person's business history).
+void AppendAfterPosition(const MeetingListPosition& after, const std::string& day_column,
+                         const std::string& id_column, std::string* sql,
+                         std::vector<storage::Value>* params);
+
 class MeetingStore {
  public:
   // The circle's status, or nullopt when there is no such circle.

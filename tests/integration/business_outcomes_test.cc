@@ -30,24 +30,11 @@ class BusinessOutcomesTest : public NetworkSuiteTest {
     CreateAdvisor("bob");  // Bob creates the circles: his own
   }
 
-  // A circle of Rosemont with four members who have a business (activated).
+  // A circle of Rosemont whose members have a business (activated from 4).
   mv1::Circle CircleOfEntrepreneurs(const std::string& display_name, int members,
                                     std::vector<std::string>* people) {
-    mv1::Circle circle =
-        CreateCircle(display_name, {{mv1::CHARACTERISTIC_KIND_REGION, "Rosemont"}});
-    for (int i = 0; i < members; ++i) {
-      people->push_back(Person(absl::StrCat(display_name, "Member", i), "food"));
-      grpc::Status added = AddMember(circle.name(), people->back());
-      EXPECT_TRUE(added.ok()) << added.error_message();
-    }
-    if (members < 4) return GetCircle(circle.name());
-    mv1::ActivateCircleRequest request;
-    request.set_request_id("activate-" + display_name);
-    request.set_name(circle.name());
-    mv1::ActivateCircleResponse response;
-    grpc::Status status = circles_->ActivateCircle(Bob().get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return response.circle();
+    return CircleWithMembers(display_name, {{mv1::CHARACTERISTIC_KIND_REGION, "Rosemont"}}, members,
+                             people, "food");
   }
 
   // A meeting held today (UTC: the members joined today) with everyone present.
