@@ -12,6 +12,7 @@
 #include "common/api/resource_name.h"
 #include "common/api/text.h"
 #include "common/util/status_macros.h"
+#include "services/membership/business_outcome_rules.h"
 #include "services/membership/circle_rules.h"
 
 namespace cercles::membership {
@@ -262,10 +263,14 @@ absl::StatusOr<MeetingDraft> DraftMeeting(const Meeting& requested, absl::CivilD
       return absl::InvalidArgumentError(
           absl::StrCat(field, ".help_details is required when help_offered has HELP_KIND_OTHER"));
     }
+    if (entry.has_outcome()) {
+      CERCLES_ASSIGN_OR_RETURN(*out->mutable_outcome(),
+                               CheckOutcome(entry.outcome(), field + ".outcome"));
+    }
     if (out->progress().empty() && out->difficulties().empty() && kinds.empty() &&
-        out->help_details().empty()) {
+        out->help_details().empty() && !out->has_outcome()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          field, " is empty: give progress, difficulties, help_offered or help_details"));
+          field, " is empty: give progress, difficulties, help_offered, help_details or outcome"));
     }
     draft.follow_up_ids.push_back(person);
   }

@@ -97,7 +97,8 @@ struct MeetingDraft {
 // Everything that does not depend on stored state: a valid date not after
 // `today`, a non-empty attendance list without duplicates and with someone
 // attending, known statuses, bounded text, follow-ups only for people on the
-// attendance list and at most one each. Errors are INVALID_ARGUMENT naming the field.
+// attendance list and at most one each, outcomes as CheckOutcome
+// (business_outcome_rules.h) says. Errors are INVALID_ARGUMENT naming the field.
 absl::StatusOr<MeetingDraft> DraftMeeting(const cercles::membership::v1::Meeting& requested,
                                           absl::CivilDay today);
 

@@ -1,5 +1,6 @@
 #include "services/membership/meeting_service.h"
 
+#include <map>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -7,14 +8,18 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "cercles/membership/v1/people_events.pb.h"
 #include "common/api/date.h"
 #include "common/api/paging.h"
 #include "common/api/resource_name.h"
+#include "common/api/text.h"
 #include "common/idempotency/idempotency.h"
 #include "common/server/handler.h"
 #include "common/util/status.h"
+#include "services/membership/business_outcome_rules.h"
 #include "services/membership/circle_rules.h"
 #include "services/membership/meeting_rules.h"
+#include "services/membership/people_rules.h"
 
 namespace cercles::membership {
 namespace {
@@ -55,6 +60,11 @@ v1::MeetingRecorded RecordedEvent(const v1::Meeting& meeting, const std::string&
     for (int kind : follow_up.help_offered()) {
       if (kind == v1::HELP_KIND_REFERRAL_NEEDED)
         event.add_people_needing_referral(follow_up.person());
+    }
+    if (follow_up.has_outcome()) {
+      v1::OutcomeRecorded* outcome = event.add_outcomes();
+      outcome->set_person(follow_up.person());
+      *outcome->mutable_outcome() = follow_up.outcome();
     }
   }
   return event;
@@ -180,11 +190,75 @@ grpc::ServerUnaryReactor* MeetingService::RecordMeeting(grpc::CallbackServerCont
               CERCLES_ASSIGN_OR_RETURN(
                   v1::Meeting meeting,
                   meetings_.InsertMeeting(tx, circle_id, draft, who.ToString(), now));
+              CERCLES_RETURN_IF_ERROR(ApplyOutcomes(tx, meeting, draft, now));
               CERCLES_RETURN_IF_ERROR(
                   Emit(tx, context_, meeting.name(), RecordedEvent(meeting, circle_name), now));
               *response->mutable_meeting() = std::move(meeting);
               return absl::OkStatus();
             });
+      });
+}
+
+absl::Status MeetingService::ApplyOutcomes(storage::Transaction& tx, const v1::Meeting& meeting,
+                                           const MeetingDraft& draft, absl::Time now) const {
+  CERCLES_ASSIGN_OR_RETURN(MeetingKey key, ParseMeetingName(meeting.name(), "name"));
+  // People are locked in id order, as every write that locks several does.
+  std::map<int64_t, const v1::BusinessOutcome*> outcomes;
+  for (int i = 0; i < meeting.follow_ups_size(); ++i) {
+    if (!meeting.follow_ups(i).has_outcome()) continue;
+    outcomes[draft.follow_up_ids[static_cast<size_t>(i)]] = &meeting.follow_ups(i).outcome();
+  }
+  for (const auto& entry : outcomes) {
+    const int64_t id = entry.first;
+    CERCLES_RETURN_IF_ERROR(PeopleStore::Lock(tx, id));
+    // A meeting recorded late does not undo what a later meeting recorded.
+    CERCLES_ASSIGN_OR_RETURN(bool latest, history_.IsLatest(tx, id, draft.day, key.meeting_id));
+    if (!latest) continue;
+    CERCLES_ASSIGN_OR_RETURN(std::optional<v1::Person> person, people_.Get(tx, id));
+    if (!person.has_value() || !ApplyOutcome(*entry.second, draft.day, &*person)) continue;
+    CERCLES_ASSIGN_OR_RETURN(v1::Person updated, people_.Update(tx, id, *person, now));
+    v1::PersonUpdated event;
+    *event.mutable_person() = MinimisedPerson(updated);
+    event.mutable_update_mask()->add_paths("business.stage");
+    event.mutable_update_mask()->add_paths("business.start_date");
+    CERCLES_RETURN_IF_ERROR(Emit(tx, context_, updated.name(), event, now));
+  }
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* MeetingService::ListBusinessHistory(
+    grpc::CallbackServerContext* context, const v1::ListBusinessHistoryRequest* request,
+    v1::ListBusinessHistoryResponse* response) {
+  return server::Serve(
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->parent(), "people", "parent"));
+        CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(std::optional<MeetingListPosition> after,
+                                 DecodePosition(request->page_token()));
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(std::optional<v1::Person> person, people_.Get(*tx, id));
+        if (!person.has_value()) {
+          return absl::NotFoundError(
+              absl::StrCat("person ", api::Quoted(request->parent()), " does not exist"));
+        }
+        CERCLES_RETURN_IF_ERROR(CheckPersonAccess(*tx, who, id, CircleAccess::kRead));
+        // One extra row tells whether another page exists without a second query.
+        CERCLES_ASSIGN_OR_RETURN(std::vector<v1::BusinessHistoryEntry> entries,
+                                 history_.List(*tx, id, after, page_size + 1));
+        CERCLES_RETURN_IF_ERROR(tx->Commit());
+        const bool more = static_cast<int>(entries.size()) > page_size;
+        if (more) entries.pop_back();
+        for (v1::BusinessHistoryEntry& entry : entries) {
+          *response->add_entries() = std::move(entry);
+        }
+        if (more) {
+          const v1::BusinessHistoryEntry& last = *response->entries().rbegin();
+          CERCLES_ASSIGN_OR_RETURN(MeetingKey key, ParseMeetingName(last.meeting(), "meeting"));
+          response->set_next_page_token(
+              EncodePosition({api::FormatDate(last.meeting_date()), key.meeting_id}));
+        }
+        return absl::OkStatus();
       });
 }
 

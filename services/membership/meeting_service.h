@@ -1,6 +1,7 @@
 // The gRPC adapter of meetings: validates (meeting_rules), authorises (the
 // declared policies, then CheckCircleAccess on the circle) and runs the store in
-// one transaction with the event and the idempotency record.
+// one transaction with the event and the idempotency record. A person's
+// business history (ListBusinessHistory) is written by RecordMeeting.
 #ifndef CERCLES_SERVICES_MEMBERSHIP_MEETING_SERVICE_H_
 #define CERCLES_SERVICES_MEMBERSHIP_MEETING_SERVICE_H_
 
@@ -13,9 +14,11 @@
 #include "common/events/outbox.h"
 #include "common/storage/database.h"
 #include "common/util/clock.h"
+#include "services/membership/business_history_store.h"
 #include "services/membership/circle_access.h"
 #include "services/membership/context.h"
 #include "services/membership/meeting_store.h"
+#include "services/membership/people_store.h"
 
 namespace cercles::membership {
 
@@ -41,6 +44,9 @@ class MeetingService final : public cercles::membership::v1::MeetingService::Cal
   grpc::ServerUnaryReactor* GetAttendanceSummary(
       grpc::CallbackServerContext* context, const v1::GetAttendanceSummaryRequest* request,
       v1::GetAttendanceSummaryResponse* response) override;
+  grpc::ServerUnaryReactor* ListBusinessHistory(grpc::CallbackServerContext* context,
+                                                const v1::ListBusinessHistoryRequest* request,
+                                                v1::ListBusinessHistoryResponse* response) override;
 
  private:
   absl::CivilDay Today() const;
@@ -51,8 +57,16 @@ class MeetingService final : public cercles::membership::v1::MeetingService::Cal
   absl::Status CheckCircleMeets(storage::Transaction& tx, const auth::Principal& who,
                                 int64_t circle_id) const;
 
+  // Inside RecordMeeting's write, once the meeting (and its outcomes' history
+  // rows) is stored: each outcome that is its person's latest by meeting day
+  // updates the person's business (ApplyOutcome), announced as PersonUpdated.
+  absl::Status ApplyOutcomes(storage::Transaction& tx, const v1::Meeting& meeting,
+                             const MeetingDraft& draft, absl::Time now) const;
+
   const MembershipContext context_;
   MeetingStore meetings_;
+  BusinessHistoryStore history_;
+  PeopleStore people_;
 };
 
 }  // namespace cercles::membership

@@ -6,6 +6,7 @@
 #include "common/api/date.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
+#include "services/membership/business_history_store.h"
 #include "services/membership/circle_rules.h"
 
 namespace cercles::membership {
@@ -66,6 +67,16 @@ MeetingSchedule ScheduleFromRow(int64_t circle_id, const storage::Row& row) {
 }
 
 }  // namespace
+
+void AppendAfterPosition(const MeetingListPosition& after, const std::string& day_column,
+                         const std::string& id_column, std::string* sql,
+                         std::vector<storage::Value>* params) {
+  absl::StrAppend(sql, " AND (", day_column, " < ? OR (", day_column, " = ? AND ", id_column,
+                  " < ?))");
+  params->emplace_back(after.day);
+  params->emplace_back(after.day);
+  params->emplace_back(after.meeting_id);
+}
 
 absl::StatusOr<std::optional<v1::CircleStatus>> MeetingStore::CircleStatusOf(
     storage::Transaction& tx, int64_t circle_id) const {
@@ -171,6 +182,10 @@ absl::StatusOr<Meeting> MeetingStore::InsertMeeting(storage::Transaction& tx, in
                   {id, person, static_cast<int64_t>(kind)})
               .status());
     }
+    if (entry.has_outcome()) {
+      CERCLES_RETURN_IF_ERROR(
+          BusinessHistoryStore().Insert(tx, id, person, draft.day, entry.outcome()));
+    }
   }
   Meeting stored = meeting;
   stored.set_name(MeetingName(circle_id, id));
@@ -223,6 +238,15 @@ absl::Status MeetingStore::LoadDetails(storage::Transaction& tx, std::vector<Mee
     by_person[{row.Int(0), row.Int(1)}] = entry;
   }
   CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows outcomes,
+      tx.Query(absl::StrCat("SELECT meeting_id, person_id, ", kOutcomeColumns,
+                            " FROM business_history WHERE meeting_id IN (", ids, ")"),
+               params));
+  for (const storage::Row& row : outcomes) {
+    auto it = by_person.find({row.Int(0), row.Int(1)});
+    if (it != by_person.end()) *it->second->mutable_outcome() = OutcomeFromRow(row, 2);
+  }
+  CERCLES_ASSIGN_OR_RETURN(
       storage::Rows kinds,
       tx.Query(absl::StrCat("SELECT meeting_id, person_id, kind FROM meeting_help_offered "
                             "WHERE meeting_id IN (",
@@ -257,12 +281,7 @@ absl::StatusOr<std::vector<Meeting>> MeetingStore::ListMeetings(
                                  " FROM meetings WHERE circle_id = ?");
   std::vector<storage::Value> params = {circle_id};
   AppendDayRange(range, "meeting_day", &sql, &params);
-  if (after.has_value()) {
-    sql += " AND (meeting_day < ? OR (meeting_day = ? AND id < ?))";
-    params.emplace_back(after->day);
-    params.emplace_back(after->day);
-    params.emplace_back(after->meeting_id);
-  }
+  if (after.has_value()) AppendAfterPosition(*after, "meeting_day", "id", &sql, &params);
   sql += " ORDER BY meeting_day DESC, id DESC LIMIT ?";
   params.emplace_back(static_cast<int64_t>(limit));
   CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, tx.Query(sql, params));

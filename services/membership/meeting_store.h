@@ -26,6 +26,12 @@ struct MeetingListPosition {
   int64_t meeting_id = 0;
 };
 
+// " AND (<day_column> < ? OR (<day_column> = ? AND <id_column> < ?))": the rows
+// after `after` in a newest-first listing (meetings, a person's business history).
+void AppendAfterPosition(const MeetingListPosition& after, const std::string& day_column,
+                         const std::string& id_column, std::string* sql,
+                         std::vector<storage::Value>* params);
+
 class MeetingStore {
  public:
   // The circle's status, or nullopt when there is no such circle.
@@ -49,7 +55,8 @@ class MeetingStore {
   // The meeting the circle held that day, if any.
   absl::StatusOr<std::optional<int64_t>> MeetingOn(storage::Transaction& tx, int64_t circle_id,
                                                    absl::CivilDay day) const;
-  // Stores a draft (see DraftMeeting) and returns the meeting with its name.
+  // Stores a draft (see DraftMeeting), its follow-ups' outcomes in the
+  // people's business history included, and returns the meeting with its name.
   absl::StatusOr<cercles::membership::v1::Meeting> InsertMeeting(storage::Transaction& tx,
                                                                  int64_t circle_id,
                                                                  const MeetingDraft& draft,

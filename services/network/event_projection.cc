@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "cercles/lending/v1/events.pb.h"
 #include "cercles/membership/v1/events.pb.h"
+#include "cercles/membership/v1/meetings.pb.h"
 #include "cercles/membership/v1/people_events.pb.h"
 #include "common/api/resource_name.h"
 #include "common/util/status.h"
@@ -86,6 +87,8 @@ absl::Status EventProjection::ApplyMembershipEvent(storage::Transaction& tx,
   if (person_created) return people_.Upsert(tx, fund, person_created->person(), sequence);
   CERCLES_ASSIGN_OR_RETURN(auto person_updated, PayloadIf<mv1::PersonUpdated>(event));
   if (person_updated) return people_.Upsert(tx, fund, person_updated->person(), sequence);
+  CERCLES_ASSIGN_OR_RETURN(auto meeting, PayloadIf<mv1::MeetingRecorded>(event));
+  if (meeting) return outcomes_.Record(tx, fund, *meeting, sequence);
   CERCLES_ASSIGN_OR_RETURN(auto advisor, PayloadIf<mv1::AdvisorCreated>(event));
   if (advisor) return people_.UpsertAdvisor(tx, fund, advisor->advisor());
   return absl::OkStatus();

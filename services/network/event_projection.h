@@ -10,6 +10,7 @@
 #include "common/storage/database.h"
 #include "services/network/directory_store.h"
 #include "services/network/loan_store.h"
+#include "services/network/outcome_store.h"
 #include "services/network/people_store.h"
 
 namespace cercles::network {
@@ -17,7 +18,7 @@ namespace cercles::network {
 class EventProjection {
  public:
   // Circles (summaries, lineage, derived edges), people and their circle,
-  // advisors.
+  // advisors, the business outcomes of meetings (MeetingRecorded).
   absl::Status ApplyMembershipEvent(storage::Transaction& tx,
                                     const cercles::common::v1::Event& event) const;
   // Loans (LoanChanged; RESCHEDULED ones also counted per loan).
@@ -31,6 +32,7 @@ class EventProjection {
   DirectoryStore directory_;
   PeopleStore people_;
   LoanStore loans_;
+  OutcomeStore outcomes_;
 };
 
 }  // namespace cercles::network

@@ -126,8 +126,8 @@ absl::StatusOr<std::vector<RegionFigures>> LoanStore::Figures(storage::Transacti
     f.loans_rescheduled = row.Int(9);
     f.reschedules = row.Int(10);
   }));
-  std::vector<RegionFigures> out;
-  out.reserve(by_region.size());
+  CERCLES_ASSIGN_OR_RETURN(std::vector<RegionFigures> out, outcomes_.Figures(tx, fund_id));
+  out.reserve(out.size() + by_region.size());
   for (auto& [key, f] : by_region) out.push_back(std::move(f));
   return out;
 }

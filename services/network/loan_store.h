@@ -12,6 +12,7 @@
 #include "absl/time/civil_time.h"
 #include "cercles/lending/v1/lending.pb.h"
 #include "common/storage/database.h"
+#include "services/network/outcome_store.h"
 #include "services/network/stats_rules.h"
 
 namespace cercles::network {
@@ -25,10 +26,14 @@ class LoanStore {
                       bool rescheduled = false) const;
 
   // Figures per (fund, region of the circle), for one fund or all (empty),
-  // with days past due counted to `as_of`.
+  // with days past due counted to `as_of`; the business outcomes' figures
+  // (OutcomeStore) come with them, so that every statistic reads one list.
   absl::StatusOr<std::vector<RegionFigures>> Figures(storage::Transaction& tx,
                                                      const std::string& fund_id,
                                                      absl::CivilDay as_of) const;
+
+ private:
+  OutcomeStore outcomes_;
 };
 
 }  // namespace cercles::network

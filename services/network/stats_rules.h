@@ -1,5 +1,6 @@
-// Network statistics from the lending events: days past due as of a date,
-// portfolio at risk, repayment rate, and the per-fund and per-region rows.
+// Network statistics from the lending events (days past due as of a date,
+// portfolio at risk, repayment rate) and membership's business outcomes, and
+// the per-fund and per-region rows.
 // No gRPC, no SQL: the store hands in per-region aggregates.
 #ifndef CERCLES_SERVICES_NETWORK_STATS_RULES_H_
 #define CERCLES_SERVICES_NETWORK_STATS_RULES_H_
@@ -45,7 +46,36 @@ struct RegionFigures {
   std::string currency;
   int64_t outstanding = 0, at_risk_30 = 0;
   int64_t loans_rescheduled = 0, reschedules = 0;  // approved reschedules, any state
+  // Business outcomes (OutcomeFigures).
+  int64_t entrepreneurs_with_outcome = 0, businesses_started = 0, businesses_closed = 0,
+          businesses_kept = 0;
+  int64_t jobs_created_full_time = 0, jobs_created_part_time = 0, jobs_kept_full_time = 0,
+          jobs_kept_part_time = 0;
 };
+
+// Jobs an outcome gave (JobCounts), when it gave them.
+struct OutcomeJobs {
+  int64_t full_time = 0, part_time = 0;
+};
+
+// One business outcome of an entrepreneur as network keeps it (membership's
+// MeetingRecorded), with the region of the meeting's circle.
+struct OutcomeRow {
+  std::string fund_id;
+  std::string region;  // as written; empty for circles without one
+  int64_t person_id = 0;
+  std::string meeting_day;  // "2024-03-05": sorts like the day
+  int64_t meeting_id = 0;
+  int event = 0;  // cercles.membership.v1.BusinessEvent
+  std::optional<OutcomeJobs> jobs_created, jobs_kept;
+};
+
+// The outcome figures of each (fund, region), rows in any order. Each
+// entrepreneur counts once, in the region of their latest outcome (by meeting
+// day, then meeting): started when any outcome says STARTED; closed, or kept
+// when started, by their latest STARTED or CLOSED; jobs from the latest outcome
+// that gave them.
+std::vector<RegionFigures> OutcomeFigures(std::vector<OutcomeRow> rows);
 
 struct StatsTables {
   std::vector<v1::NetworkStats> funds;

@@ -606,6 +606,10 @@ std::vector<Row> AdvisorScopeTest::Rows() {
     summary.set_circle(circle_b_);
     rows.push_back(
         MakeRow(kRefused, "B", m, &mv1::MeetingService::Stub::GetAttendanceSummary, summary));
+    mv1::ListBusinessHistoryRequest history;
+    history.set_parent(members_b_[0]);
+    rows.push_back(MakeRow(kRefused, "B's member", m,
+                           &mv1::MeetingService::Stub::ListBusinessHistory, history));
   }
 
   // ---- lending ----

@@ -117,14 +117,15 @@ class NetworkSuiteTest : public EngineSuiteTest {
     return circles_->AddCircleMember(Bob().get(), request, &response);
   }
 
-  // A circle with `members` new trained people (activated when 4 or more).
+  // A circle with `members` new trained people (activated when 4 or more),
+  // with a business in `sector` when one is given.
   mv1::Circle CircleWithMembers(
       const std::string& display_name,
       const std::vector<std::pair<mv1::CharacteristicKind, std::string>>& tags, int members,
-      std::vector<std::string>* people = nullptr) {
+      std::vector<std::string>* people = nullptr, const std::string& sector = "") {
     mv1::Circle circle = CreateCircle(display_name, tags);
     for (int i = 0; i < members; ++i) {
-      const std::string person = Person(absl::StrCat("Member", ++counter_));
+      const std::string person = Person(absl::StrCat("Member", ++counter_), sector);
       if (people != nullptr) people->push_back(person);
       grpc::Status added = AddMember(circle.name(), person);
       EXPECT_TRUE(added.ok()) << added.error_message();

@@ -1,6 +1,7 @@
 // Verbs of cercles.membership.v1.MeetingService: schedules, meetings held,
 // attendance. An advisor records a meeting with one option per attendance
-// entry and follow-up, or from a JSON file in the proto's JSON form.
+// entry, follow-up and business outcome (outcome_args.h), or from a JSON file
+// in the proto's JSON form.
 
 #include <google/protobuf/util/json_util.h>
 
@@ -22,6 +23,7 @@
 #include "cercles/membership/v1/meetings.grpc.pb.h"
 #include "tools/cerclesctl/circle_args.h"
 #include "tools/cerclesctl/commands.h"
+#include "tools/cerclesctl/outcome_args.h"
 #include "tools/cerclesctl/output.h"
 #include "tools/cerclesctl/people_args.h"
 
@@ -279,6 +281,11 @@ absl::StatusOr<Meeting> MeetingFromOptions(const CommandContext& ctx) {
         PersonResourceName(absl::StripAsciiWhitespace(value.substr(0, equals))), &meeting);
     for (auto kind : kinds) follow_up->add_help_offered(kind);
   }
+  for (const std::string& value : ctx.args().Values("outcome")) {
+    auto parsed = ParseOutcomeOption(value);
+    if (!parsed.ok()) return parsed.status();
+    *FollowUpOf(parsed->first, &meeting)->mutable_outcome() = parsed->second;
+  }
   return meeting;
 }
 
@@ -306,6 +313,8 @@ void PrintMeeting(CommandContext& ctx, const Meeting& meeting) {
     if (!follow_up.help_details().empty()) {
       ctx.out() << "  help details: " << follow_up.help_details() << '\n';
     }
+    if (follow_up.has_outcome())
+      ctx.out() << "  outcome: " << OutcomeText(follow_up.outcome()) << '\n';
   }
   if (!meeting.minutes().empty()) ctx.out() << "\nminutes:\n" << meeting.minutes() << '\n';
 }
@@ -315,7 +324,7 @@ int RecordMeeting(CommandContext& ctx) {
   request.set_parent(CircleResourceName(ctx.args().positionals()[0]));
   if (ctx.args().Has("from-file")) {
     for (const char* option : {"date", "attendance", "minutes", "minutes-file", "follow-up",
-                               "difficulties", "help-offered", "help-details"}) {
+                               "difficulties", "help-offered", "help-details", "outcome"}) {
       if (ctx.args().Has(option)) {
         return ctx.UsageError(absl::StrCat("--from-file holds the whole meeting: drop --", option));
       }
@@ -473,7 +482,8 @@ std::vector<Verb> MeetingVerbs() {
   verbs.push_back(
       {{"meetings", "record"},
        "circles/ID",
-       "Records a meeting held: every member's attendance, minutes, follow-ups.",
+       "Records a meeting held: every member's attendance, minutes, follow-ups and their "
+       "business outcomes.",
        {{"date", "YYYY-MM-DD", "the day it was held (default: today)"},
         {"attendance", "PERSON=STATUS[,...]",
          "present, absent, excused or late, for every member that day; PERSON is people/ID or "
@@ -487,6 +497,7 @@ std::vector<Verb> MeetingVerbs() {
          "help offered: information, contacts, advice, referral-needed, other (repeatable)", true},
         {"help-details", "PERSON:TEXT", "the contact given, the partner to refer to (repeatable)",
          true},
+        {"outcome", "PERSON:KEY=VALUE[,...]", kOutcomeHelp, true},
         {"from-file", "PATH",
          "the whole meeting as a cercles.membership.v1.Meeting in JSON ('-': standard input), "
          "instead of the options above"},

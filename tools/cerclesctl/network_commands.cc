@@ -284,6 +284,24 @@ int Stats(CommandContext& ctx) {
   for (const auto& s : response.funds()) add(s);
   for (const auto& s : response.regions()) add(s);
   table.Print(ctx.out());
+  // The business outcomes recorded at meetings, once there are some.
+  bool any_outcome = false;
+  for (const auto& s : response.funds()) any_outcome |= s.entrepreneurs_with_outcome() > 0;
+  if (!any_outcome) return kExitOk;
+  Table outcomes({"FUND", "REGION", "ENTREPRENEURS", "STARTED", "KEPT", "CLOSED",
+                  "JOBS CREATED FT/PT", "JOBS KEPT FT/PT"});
+  auto add_outcomes = [&](const network::v1::NetworkStats& s) {
+    outcomes.AddRow({s.fund_id(), s.region().empty() ? "(all)" : s.region(),
+                     absl::StrCat(s.entrepreneurs_with_outcome()),
+                     absl::StrCat(s.businesses_started()), absl::StrCat(s.businesses_kept()),
+                     absl::StrCat(s.businesses_closed()),
+                     absl::StrCat(s.jobs_created_full_time(), "/", s.jobs_created_part_time()),
+                     absl::StrCat(s.jobs_kept_full_time(), "/", s.jobs_kept_part_time())});
+  };
+  for (const auto& s : response.funds()) add_outcomes(s);
+  for (const auto& s : response.regions()) add_outcomes(s);
+  ctx.out() << "\nbusiness outcomes (each entrepreneur's latest, recorded at meetings)\n";
+  outcomes.Print(ctx.out());
   return kExitOk;
 }
 
@@ -369,8 +387,9 @@ std::vector<Verb> NetworkVerbs() {
                    Expertise});
   verbs.push_back({{"network", "stats"},
                    "",
-                   "Circles, members, active loans, PAR30, repayment rate and loans "
-                   "rescheduled per fund (and region).",
+                   "Circles, members, active loans, PAR30, repayment rate, loans "
+                   "rescheduled and business outcomes (businesses started, kept, closed; "
+                   "jobs created and kept) per fund (and region).",
                    {{"fund", "F", "only this fund"},
                     {"as-of", "YYYY-MM-DD", "count days past due to this day (default: today)"},
                     {"by-region", "", "add a row per region"}},

@@ -10,6 +10,7 @@
 #include "cercles/membership/v1/people.grpc.pb.h"
 #include "cercles/membership/v1/people_events.pb.h"
 #include "tools/cerclesctl/commands.h"
+#include "tools/cerclesctl/outcome_args.h"
 #include "tools/cerclesctl/output.h"
 #include "tools/cerclesctl/people_args.h"
 #include "tools/cerclesctl/people_import.h"
@@ -183,6 +184,7 @@ std::vector<Verb> PeopleVerbs() {
   for (OptionSpec& spec : PageOptionSpecs("people")) list_options.push_back(std::move(spec));
   verbs.push_back(
       {{"people", "list"}, "", "Lists people, in creation order.", list_options, 0, 0, ListPeople});
+  verbs.push_back(BusinessHistoryVerb());
   verbs.push_back({{"import", "people"},
                    "FILE.csv",
                    "Creates people from a CSV file with a header row (given_name, family_name, "

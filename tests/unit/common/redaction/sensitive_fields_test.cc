@@ -108,6 +108,11 @@ constexpr FieldsOf kResourceNames[] = {
     {"cercles.membership.v1.MemberAttendance", "person"},
     {"cercles.membership.v1.GetAttendanceSummaryResponse", "circle"},
     {"cercles.membership.v1.MeetingRecorded", "meeting circle people_needing_referral"},
+    // A business outcome holds only enums and counts (business data, not a
+    // person's identity: no field to mark); what names it is plumbing.
+    {"cercles.membership.v1.OutcomeRecorded", "person"},
+    {"cercles.membership.v1.BusinessHistoryEntry", "meeting"},
+    {"cercles.membership.v1.ListBusinessHistoryRequest", "parent"},
     {"cercles.membership.v1.Circle", "name fund_id advisor merged_from"},
     {"cercles.membership.v1.CircleMember", "person circle"},
     {"cercles.membership.v1.Advisor", "name"},

@@ -11,6 +11,7 @@
 #include "common/storage/database.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/membership/business_history_store.h"
 #include "services/membership/context.h"
 #include "tests/support/servers.h"
 #include "tests/support/status_matchers.h"
@@ -303,6 +304,55 @@ TEST_P(MeetingStoreTest, ScheduleIsCreatedThenReplaced) {
   ASSERT_TRUE(status.ok());
   EXPECT_EQ(status->value_or(v1::CIRCLE_STATUS_UNSPECIFIED), v1::CIRCLE_STATUS_FORMING);
   EXPECT_FALSE(store_.CircleStatusOf(*tx, circle + 100)->has_value());
+}
+
+// A person's business history: newest first by meeting day (a meeting recorded
+// late sorts by its day), paged after a position, and "latest" by the same order.
+TEST_P(MeetingStoreTest, BusinessHistoryIsNewestFirstByMeetingDay) {
+  const int64_t circle = AddCircle(v1::CIRCLE_STATUS_ACTIVE);
+  const auto with_outcome = [](absl::CivilDay day, v1::BusinessStage stage) {
+    MeetingDraft draft = Draft(day, {7});
+    v1::BusinessFollowUp* follow_up = draft.meeting.add_follow_ups();
+    follow_up->set_person("people/7");
+    follow_up->mutable_outcome()->set_stage(stage);
+    follow_up->mutable_outcome()->mutable_jobs_kept()->set_part_time(2);
+    draft.follow_up_ids.push_back(7);
+    return draft;
+  };
+  const v1::Meeting march =
+      Insert(circle, with_outcome(absl::CivilDay(2024, 3, 5), v1::BUSINESS_STAGE_OPERATING));
+  // Recorded after March's, held before it.
+  const v1::Meeting february =
+      Insert(circle, with_outcome(absl::CivilDay(2024, 2, 5), v1::BUSINESS_STAGE_STARTING));
+  const v1::Meeting plain = Insert(circle, Draft(absl::CivilDay(2024, 4, 2), {7}));
+  auto tx = Begin();
+  BusinessHistoryStore history;
+  const int64_t march_id = ParseMeetingName(march.name(), "name")->meeting_id;
+  const int64_t february_id = ParseMeetingName(february.name(), "name")->meeting_id;
+  EXPECT_TRUE(*history.IsLatest(*tx, 7, absl::CivilDay(2024, 3, 5), march_id));
+  EXPECT_FALSE(*history.IsLatest(*tx, 7, absl::CivilDay(2024, 2, 5), february_id));
+  auto all = history.List(*tx, 7, std::nullopt, 10);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 2u);  // the April meeting has no outcome
+  EXPECT_EQ((*all)[0].meeting(), march.name());
+  EXPECT_EQ((*all)[0].outcome().stage(), v1::BUSINESS_STAGE_OPERATING);
+  EXPECT_EQ((*all)[0].outcome().jobs_kept().part_time(), 2);
+  EXPECT_FALSE((*all)[0].outcome().has_jobs_created());  // not given: NULL, not 0/0
+  EXPECT_EQ((*all)[0].record_principal(), "staff:bob");
+  EXPECT_EQ((*all)[1].meeting(), february.name());
+  auto rest = history.List(*tx, 7, MeetingListPosition{"2024-03-05", march_id}, 10);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ((*rest)[0].meeting(), february.name());
+  EXPECT_TRUE(history.List(*tx, 8, std::nullopt, 10)->empty());
+  // GetMeeting shows the outcome with its follow-up.
+  auto got = store_.GetMeeting(*tx, *ParseMeetingName(march.name(), "name"));
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->follow_ups(0).outcome().stage(), v1::BUSINESS_STAGE_OPERATING);
+  EXPECT_TRUE(store_.GetMeeting(*tx, *ParseMeetingName(plain.name(), "name"))
+                  ->value()
+                  .follow_ups()
+                  .empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, MeetingStoreTest,

@@ -1,5 +1,5 @@
-// The pure rules of network: names, the neighbourhood walk, suggestions,
-// statistics and the referral life cycle.
+// The pure rules of network: names, the neighbourhood walk, suggestions and
+// the referral life cycle (statistics: stats_rules_test.cc).
 #include <map>
 #include <set>
 
@@ -11,7 +11,6 @@
 #include "services/network/directory_rules.h"
 #include "services/network/graph_rules.h"
 #include "services/network/partner_rules.h"
-#include "services/network/stats_rules.h"
 #include "services/network/suggestion_rules.h"
 #include "tests/support/status_matchers.h"
 
@@ -330,69 +329,6 @@ TEST(SuggestionRulesTest, RankedByScoreWithReasons) {
   EXPECT_THAT(ranked[1].reasons(),
               ::testing::Contains("under strength: 1 more to be active again"));
   EXPECT_EQ(ranked[2].circle().name(), "funds/fund-a/circles/4");
-}
-
-// ---- statistics ----
-
-TEST(StatsRulesTest, DaysPastDueAndPar30Boundary) {
-  const absl::CivilDay as_of(2026, 3, 31);
-  EXPECT_EQ(DaysPastDue(std::nullopt, as_of), 0);
-  EXPECT_EQ(DaysPastDue(as_of, as_of), 0);  // due today is not late yet
-  EXPECT_EQ(DaysPastDue(as_of + 3, as_of), 0);
-  EXPECT_EQ(DaysPastDue(as_of - 30, as_of), 30);
-  // PAR30 counts more than 30 days: due on Mar 1 is 30 days late (not at
-  // risk), due on Feb 28 is 31 (at risk).
-  EXPECT_EQ(Par30LastDueDay(as_of), absl::CivilDay(2026, 2, 28));
-  EXPECT_EQ(DaysPastDue(Par30LastDueDay(as_of), as_of), 31);
-  EXPECT_EQ(FromEpochDay(EpochDay(as_of)), as_of);
-  EXPECT_EQ(EpochDay(absl::CivilDay(1970, 1, 2)), 1);
-}
-
-TEST(StatsRulesTest, DatesAreChecked) {
-  cercles::common::v1::Date d;
-  d.set_year(2026);
-  d.set_month(2);
-  d.set_day(29);
-  EXPECT_THAT(api::DayFromDate(d, "as_of").status().message(), HasSubstr("as_of must be a real"));
-  d.set_day(28);
-  EXPECT_EQ(*api::DayFromDate(d, "as_of"), absl::CivilDay(2026, 2, 28));
-  EXPECT_EQ(api::DateFromDay(absl::CivilDay(2026, 2, 28)).day(), 28);
-}
-
-TEST(StatsRulesTest, BasisPointsRoundHalfUpAndNeedAWhole) {
-  EXPECT_EQ(BasisPoints(1, 3), 3333);
-  EXPECT_EQ(BasisPoints(2, 3), 6667);
-  EXPECT_EQ(BasisPoints(1, 20000), 1);  // 0.5 bp rounds up
-  EXPECT_EQ(BasisPoints(0, 5), 0);
-  EXPECT_FALSE(BasisPoints(1, 0).has_value());
-  EXPECT_EQ(BasisPoints(int64_t{2} << 60, int64_t{4} << 60), 5000);  // no overflow
-}
-
-TEST(StatsRulesTest, FundRowsSumTheirRegions) {
-  RegionFigures a{"fund-a", "Rosemont", 3, 2, 15, 4, 3, 1, "CAD", 100000, 25000};
-  RegionFigures b{"fund-a", "rosemont", 1, 1, 5, 1, 0, 0, "CAD", 50000, 0};  // same region
-  RegionFigures c{"fund-a", "", 2, 0, 8, 0, 0, 0, "", 0, 0};
-  RegionFigures d{"fund-b", "Laval", 1, 1, 6, 0, 0, 0, "", 0, 0};
-  StatsTables t = BuildStats({a, b, c, d}, /*by_region=*/true);
-  ASSERT_EQ(t.funds.size(), 2u);
-  const v1::NetworkStats& fa = t.funds[0];
-  EXPECT_EQ(fa.fund_id(), "fund-a");
-  EXPECT_EQ(fa.region(), "");
-  EXPECT_EQ(fa.circles(), 6);
-  EXPECT_EQ(fa.members(), 28);
-  EXPECT_EQ(fa.active_loans(), 5);
-  EXPECT_EQ(fa.outstanding_principal().minor_units(), 150000);
-  EXPECT_EQ(fa.outstanding_principal().currency_code(), "CAD");
-  EXPECT_EQ(fa.par30_bps(), 1667);
-  EXPECT_EQ(fa.repayment_rate_bps(), 7500);
-  EXPECT_FALSE(t.funds[1].has_par30_bps());
-  EXPECT_FALSE(t.funds[1].has_repayment_rate_bps());
-  ASSERT_EQ(t.regions.size(), 3u);
-  EXPECT_EQ(t.regions[0].region(), kNoRegion);
-  EXPECT_EQ(t.regions[1].region(), "Rosemont");
-  EXPECT_EQ(t.regions[1].circles(), 4);
-  EXPECT_EQ(t.regions[2].fund_id(), "fund-b");
-  EXPECT_THAT(BuildStats({a}, false).regions, IsEmpty());
 }
 
 // ---- partners and referrals ----

@@ -12,6 +12,8 @@ import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf
 import type { Date } from "../../common/v1/date_pb.js";
 import { file_cercles_common_v1_date } from "../../common/v1/date_pb.js";
 import { file_cercles_common_v1_options } from "../../common/v1/options_pb.js";
+import type { BusinessStage } from "./people_pb.js";
+import { file_cercles_membership_v1_people } from "./people_pb.js";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
@@ -21,7 +23,142 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cercles/membership/v1/meetings.proto.
  */
 export const file_cercles_membership_v1_meetings: GenFile = /*@__PURE__*/
-  fileDesc("CiRjZXJjbGVzL21lbWJlcnNoaXAvdjEvbWVldGluZ3MucHJvdG8SFWNlcmNsZXMubWVtYmVyc2hpcC52MSKcAgoPTWVldGluZ1NjaGVkdWxlEgwKBG5hbWUYASABKAkSPwoJZnJlcXVlbmN5GAIgASgOMicuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLk1lZXRpbmdGcmVxdWVuY3lCA+BBAhI4ChJmaXJzdF9tZWV0aW5nX2RhdGUYAyABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlQgPgQQISFgoIbG9jYXRpb24YBCABKAlCBNDzGAESEwoFbm90ZXMYBSABKAlCBNDzGAESHQoQdXBkYXRlX3ByaW5jaXBhbBgGIAEoCUID4EEDEjQKC3VwZGF0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEID4EEDIm4KCkF0dGVuZGFuY2USDgoGcGVyc29uGAEgASgJEjwKBnN0YXR1cxgCIAEoDjInLmNlcmNsZXMubWVtYmVyc2hpcC52MS5BdHRlbmRhbmNlU3RhdHVzQgPgQQISEgoEbm90ZRgDIAEoCUIE0PMYASKpAQoQQnVzaW5lc3NGb2xsb3dVcBIOCgZwZXJzb24YASABKAkSFgoIcHJvZ3Jlc3MYAiABKAlCBNDzGAESGgoMZGlmZmljdWx0aWVzGAMgASgJQgTQ8xgBEjUKDGhlbHBfb2ZmZXJlZBgEIAMoDjIfLmNlcmNsZXMubWVtYmVyc2hpcC52MS5IZWxwS2luZBIaCgxoZWxwX2RldGFpbHMYBSABKAlCBNDzGAEiigEKEEF0dGVuZGFuY2VDb3VudHMSEAoIZXhwZWN0ZWQYASABKAUSDwoHcHJlc2VudBgCIAEoBRIMCgRsYXRlGAMgASgFEg4KBmFic2VudBgEIAEoBRIPCgdleGN1c2VkGAUgASgFEiQKHGF0dGVuZGFuY2VfcmF0ZV9iYXNpc19wb2ludHMYBiABKAUi7gIKB01lZXRpbmcSEQoEbmFtZRgBIAEoCUID4EEDEjIKDG1lZXRpbmdfZGF0ZRgCIAEoCzIXLmNlcmNsZXMuY29tbW9uLnYxLkRhdGVCA+BBBRI1CgphdHRlbmRhbmNlGAMgAygLMiEuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkF0dGVuZGFuY2USFQoHbWludXRlcxgEIAEoCUIE0PMYARI7Cgpmb2xsb3dfdXBzGAUgAygLMicuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkJ1c2luZXNzRm9sbG93VXASPAoGY291bnRzGAYgASgLMicuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkF0dGVuZGFuY2VDb3VudHNCA+BBAxIdChByZWNvcmRfcHJpbmNpcGFsGAcgASgJQgPgQQMSNAoLY3JlYXRlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgPgQQMicwoZU2V0TWVldGluZ1NjaGVkdWxlUmVxdWVzdBIXCgpyZXF1ZXN0X2lkGAEgASgJQgPgQQISPQoIc2NoZWR1bGUYAiABKAsyJi5jZXJjbGVzLm1lbWJlcnNoaXAudjEuTWVldGluZ1NjaGVkdWxlQgPgQQIiVgoaU2V0TWVldGluZ1NjaGVkdWxlUmVzcG9uc2USOAoIc2NoZWR1bGUYASABKAsyJi5jZXJjbGVzLm1lbWJlcnNoaXAudjEuTWVldGluZ1NjaGVkdWxlIkYKGUdldE1lZXRpbmdTY2hlZHVsZVJlcXVlc3QSEQoEbmFtZRgBIAEoCUID4EECEhYKDnVwY29taW5nX2NvdW50GAIgASgFIocBChpHZXRNZWV0aW5nU2NoZWR1bGVSZXNwb25zZRI4CghzY2hlZHVsZRgBIAEoCzImLmNlcmNsZXMubWVtYmVyc2hpcC52MS5NZWV0aW5nU2NoZWR1bGUSLwoOdXBjb21pbmdfZGF0ZXMYAiADKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlInoKFFJlY29yZE1lZXRpbmdSZXF1ZXN0EhcKCnJlcXVlc3RfaWQYASABKAlCA+BBAhITCgZwYXJlbnQYAiABKAlCA+BBAhI0CgdtZWV0aW5nGAMgASgLMh4uY2VyY2xlcy5tZW1iZXJzaGlwLnYxLk1lZXRpbmdCA+BBAiJIChVSZWNvcmRNZWV0aW5nUmVzcG9uc2USLwoHbWVldGluZxgBIAEoCzIeLmNlcmNsZXMubWVtYmVyc2hpcC52MS5NZWV0aW5nIiYKEUdldE1lZXRpbmdSZXF1ZXN0EhEKBG5hbWUYASABKAlCA+BBAiJFChJHZXRNZWV0aW5nUmVzcG9uc2USLwoHbWVldGluZxgBIAEoCzIeLmNlcmNsZXMubWVtYmVyc2hpcC52MS5NZWV0aW5nItsBChNMaXN0TWVldGluZ3NSZXF1ZXN0EhMKBnBhcmVudBgBIAEoCUID4EECEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJEisKCnN0YXJ0X2RhdGUYBCABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlEikKCGVuZF9kYXRlGAUgASgLMhcuY2VyY2xlcy5jb21tb24udjEuRGF0ZRIwCgR2aWV3GAYgASgOMiIuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLk1lZXRpbmdWaWV3ImEKFExpc3RNZWV0aW5nc1Jlc3BvbnNlEjAKCG1lZXRpbmdzGAEgAygLMh4uY2VyY2xlcy5tZW1iZXJzaGlwLnYxLk1lZXRpbmcSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIooBChtHZXRBdHRlbmRhbmNlU3VtbWFyeVJlcXVlc3QSEwoGY2lyY2xlGAEgASgJQgPgQQISKwoKc3RhcnRfZGF0ZRgCIAEoCzIXLmNlcmNsZXMuY29tbW9uLnYxLkRhdGUSKQoIZW5kX2RhdGUYAyABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlIlsKEE1lbWJlckF0dGVuZGFuY2USDgoGcGVyc29uGAEgASgJEjcKBmNvdW50cxgCIAEoCzInLmNlcmNsZXMubWVtYmVyc2hpcC52MS5BdHRlbmRhbmNlQ291bnRzIr8BChxHZXRBdHRlbmRhbmNlU3VtbWFyeVJlc3BvbnNlEg4KBmNpcmNsZRgBIAEoCRIVCg1tZWV0aW5nX2NvdW50GAIgASgFEj4KDWNpcmNsZV9jb3VudHMYAyABKAsyJy5jZXJjbGVzLm1lbWJlcnNoaXAudjEuQXR0ZW5kYW5jZUNvdW50cxI4CgdtZW1iZXJzGAQgAygLMicuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLk1lbWJlckF0dGVuZGFuY2UiTgoSTWVldGluZ1NjaGVkdWxlU2V0EjgKCHNjaGVkdWxlGAEgASgLMiYuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLk1lZXRpbmdTY2hlZHVsZSLyAQoPTWVldGluZ1JlY29yZGVkEg8KB21lZXRpbmcYASABKAkSDgoGY2lyY2xlGAIgASgJEi0KDG1lZXRpbmdfZGF0ZRgDIAEoCzIXLmNlcmNsZXMuY29tbW9uLnYxLkRhdGUSNQoKYXR0ZW5kYW5jZRgEIAMoCzIhLmNlcmNsZXMubWVtYmVyc2hpcC52MS5BdHRlbmRhbmNlEjcKBmNvdW50cxgFIAEoCzInLmNlcmNsZXMubWVtYmVyc2hpcC52MS5BdHRlbmRhbmNlQ291bnRzEh8KF3Blb3BsZV9uZWVkaW5nX3JlZmVycmFsGAYgAygJKpkBChBNZWV0aW5nRnJlcXVlbmN5EiEKHU1FRVRJTkdfRlJFUVVFTkNZX1VOU1BFQ0lGSUVEEAASHAoYTUVFVElOR19GUkVRVUVOQ1lfV0VFS0xZEAESJQohTUVFVElOR19GUkVRVUVOQ1lfRVZFUllfVFdPX1dFRUtTEAISHQoZTUVFVElOR19GUkVRVUVOQ1lfTU9OVEhMWRADKq0BChBBdHRlbmRhbmNlU3RhdHVzEiEKHUFUVEVOREFOQ0VfU1RBVFVTX1VOU1BFQ0lGSUVEEAASHQoZQVRURU5EQU5DRV9TVEFUVVNfUFJFU0VOVBABEhwKGEFUVEVOREFOQ0VfU1RBVFVTX0FCU0VOVBACEh0KGUFUVEVOREFOQ0VfU1RBVFVTX0VYQ1VTRUQQAxIaChZBVFRFTkRBTkNFX1NUQVRVU19MQVRFEAQqogEKCEhlbHBLaW5kEhkKFUhFTFBfS0lORF9VTlNQRUNJRklFRBAAEhkKFUhFTFBfS0lORF9JTkZPUk1BVElPThABEhYKEkhFTFBfS0lORF9DT05UQUNUUxACEhQKEEhFTFBfS0lORF9BRFZJQ0UQAxIdChlIRUxQX0tJTkRfUkVGRVJSQUxfTkVFREVEEAQSEwoPSEVMUF9LSU5EX09USEVSEAUqWgoLTWVldGluZ1ZpZXcSHAoYTUVFVElOR19WSUVXX1VOU1BFQ0lGSUVEEAASFgoSTUVFVElOR19WSUVXX0JBU0lDEAESFQoRTUVFVElOR19WSUVXX0ZVTEwQAjL+BQoOTWVldGluZ1NlcnZpY2USgwEKElNldE1lZXRpbmdTY2hlZHVsZRIwLmNlcmNsZXMubWVtYmVyc2hpcC52MS5TZXRNZWV0aW5nU2NoZWR1bGVSZXF1ZXN0GjEuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLlNldE1lZXRpbmdTY2hlZHVsZVJlc3BvbnNlIgjK8xgECgIBAhKDAQoSR2V0TWVldGluZ1NjaGVkdWxlEjAuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkdldE1lZXRpbmdTY2hlZHVsZVJlcXVlc3QaMS5jZXJjbGVzLm1lbWJlcnNoaXAudjEuR2V0TWVldGluZ1NjaGVkdWxlUmVzcG9uc2UiCMrzGAQKAgECEnQKDVJlY29yZE1lZXRpbmcSKy5jZXJjbGVzLm1lbWJlcnNoaXAudjEuUmVjb3JkTWVldGluZ1JlcXVlc3QaLC5jZXJjbGVzLm1lbWJlcnNoaXAudjEuUmVjb3JkTWVldGluZ1Jlc3BvbnNlIgjK8xgECgIBAhJrCgpHZXRNZWV0aW5nEiguY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkdldE1lZXRpbmdSZXF1ZXN0GikuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkdldE1lZXRpbmdSZXNwb25zZSIIyvMYBAoCAQIScQoMTGlzdE1lZXRpbmdzEiouY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkxpc3RNZWV0aW5nc1JlcXVlc3QaKy5jZXJjbGVzLm1lbWJlcnNoaXAudjEuTGlzdE1lZXRpbmdzUmVzcG9uc2UiCMrzGAQKAgECEokBChRHZXRBdHRlbmRhbmNlU3VtbWFyeRIyLmNlcmNsZXMubWVtYmVyc2hpcC52MS5HZXRBdHRlbmRhbmNlU3VtbWFyeVJlcXVlc3QaMy5jZXJjbGVzLm1lbWJlcnNoaXAudjEuR2V0QXR0ZW5kYW5jZVN1bW1hcnlSZXNwb25zZSIIyvMYBAoCAQJiBnByb3RvMw", [file_cercles_common_v1_date, file_cercles_common_v1_options, file_google_api_field_behavior, file_google_protobuf_timestamp]);
+  fileDesc("CiRjZXJjbGVzL21lbWJlcnNoaXAvdjEvbWVldGluZ3MucHJvdG8SFWNlcmNsZXMubWVtYmVyc2hpcC52MSIxCglKb2JDb3VudHMSEQoJZnVsbF90aW1lGAEgASgFEhEKCXBhcnRfdGltZRgCIAEoBSKiAgoPQnVzaW5lc3NPdXRjb21lEjMKBXN0YWdlGAEgASgOMiQuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkJ1c2luZXNzU3RhZ2USMwoFZXZlbnQYAiABKA4yJC5jZXJjbGVzLm1lbWJlcnNoaXAudjEuQnVzaW5lc3NFdmVudBI2Cgxqb2JzX2NyZWF0ZWQYAyABKAsyIC5jZXJjbGVzLm1lbWJlcnNoaXAudjEuSm9iQ291bnRzEjMKCWpvYnNfa2VwdBgEIAEoCzIgLmNlcmNsZXMubWVtYmVyc2hpcC52MS5Kb2JDb3VudHMSOAoMcmV2ZW51ZV9iYW5kGAUgASgOMiIuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLlJldmVudWVCYW5kItoBChRCdXNpbmVzc0hpc3RvcnlFbnRyeRIPCgdtZWV0aW5nGAEgASgJEi0KDG1lZXRpbmdfZGF0ZRgCIAEoCzIXLmNlcmNsZXMuY29tbW9uLnYxLkRhdGUSNwoHb3V0Y29tZRgDIAEoCzImLmNlcmNsZXMubWVtYmVyc2hpcC52MS5CdXNpbmVzc091dGNvbWUSGAoQcmVjb3JkX3ByaW5jaXBhbBgEIAEoCRIvCgtjcmVhdGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAinAIKD01lZXRpbmdTY2hlZHVsZRIMCgRuYW1lGAEgASgJEj8KCWZyZXF1ZW5jeRgCIAEoDjInLmNlcmNsZXMubWVtYmVyc2hpcC52MS5NZWV0aW5nRnJlcXVlbmN5QgPgQQISOAoSZmlyc3RfbWVldGluZ19kYXRlGAMgASgLMhcuY2VyY2xlcy5jb21tb24udjEuRGF0ZUID4EECEhYKCGxvY2F0aW9uGAQgASgJQgTQ8xgBEhMKBW5vdGVzGAUgASgJQgTQ8xgBEh0KEHVwZGF0ZV9wcmluY2lwYWwYBiABKAlCA+BBAxI0Cgt1cGRhdGVfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCA+BBAyJuCgpBdHRlbmRhbmNlEg4KBnBlcnNvbhgBIAEoCRI8CgZzdGF0dXMYAiABKA4yJy5jZXJjbGVzLm1lbWJlcnNoaXAudjEuQXR0ZW5kYW5jZVN0YXR1c0ID4EECEhIKBG5vdGUYAyABKAlCBNDzGAEi4gEKEEJ1c2luZXNzRm9sbG93VXASDgoGcGVyc29uGAEgASgJEhYKCHByb2dyZXNzGAIgASgJQgTQ8xgBEhoKDGRpZmZpY3VsdGllcxgDIAEoCUIE0PMYARI1CgxoZWxwX29mZmVyZWQYBCADKA4yHy5jZXJjbGVzLm1lbWJlcnNoaXAudjEuSGVscEtpbmQSGgoMaGVscF9kZXRhaWxzGAUgASgJQgTQ8xgBEjcKB291dGNvbWUYBiABKAsyJi5jZXJjbGVzLm1lbWJlcnNoaXAudjEuQnVzaW5lc3NPdXRjb21lIooBChBBdHRlbmRhbmNlQ291bnRzEhAKCGV4cGVjdGVkGAEgASgFEg8KB3ByZXNlbnQYAiABKAUSDAoEbGF0ZRgDIAEoBRIOCgZhYnNlbnQYBCABKAUSDwoHZXhjdXNlZBgFIAEoBRIkChxhdHRlbmRhbmNlX3JhdGVfYmFzaXNfcG9pbnRzGAYgASgFIu4CCgdNZWV0aW5nEhEKBG5hbWUYASABKAlCA+BBAxIyCgxtZWV0aW5nX2RhdGUYAiABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlQgPgQQUSNQoKYXR0ZW5kYW5jZRgDIAMoCzIhLmNlcmNsZXMubWVtYmVyc2hpcC52MS5BdHRlbmRhbmNlEhUKB21pbnV0ZXMYBCABKAlCBNDzGAESOwoKZm9sbG93X3VwcxgFIAMoCzInLmNlcmNsZXMubWVtYmVyc2hpcC52MS5CdXNpbmVzc0ZvbGxvd1VwEjwKBmNvdW50cxgGIAEoCzInLmNlcmNsZXMubWVtYmVyc2hpcC52MS5BdHRlbmRhbmNlQ291bnRzQgPgQQMSHQoQcmVjb3JkX3ByaW5jaXBhbBgHIAEoCUID4EEDEjQKC2NyZWF0ZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEID4EEDInMKGVNldE1lZXRpbmdTY2hlZHVsZVJlcXVlc3QSFwoKcmVxdWVzdF9pZBgBIAEoCUID4EECEj0KCHNjaGVkdWxlGAIgASgLMiYuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLk1lZXRpbmdTY2hlZHVsZUID4EECIlYKGlNldE1lZXRpbmdTY2hlZHVsZVJlc3BvbnNlEjgKCHNjaGVkdWxlGAEgASgLMiYuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLk1lZXRpbmdTY2hlZHVsZSJGChlHZXRNZWV0aW5nU2NoZWR1bGVSZXF1ZXN0EhEKBG5hbWUYASABKAlCA+BBAhIWCg51cGNvbWluZ19jb3VudBgCIAEoBSKHAQoaR2V0TWVldGluZ1NjaGVkdWxlUmVzcG9uc2USOAoIc2NoZWR1bGUYASABKAsyJi5jZXJjbGVzLm1lbWJlcnNoaXAudjEuTWVldGluZ1NjaGVkdWxlEi8KDnVwY29taW5nX2RhdGVzGAIgAygLMhcuY2VyY2xlcy5jb21tb24udjEuRGF0ZSJ6ChRSZWNvcmRNZWV0aW5nUmVxdWVzdBIXCgpyZXF1ZXN0X2lkGAEgASgJQgPgQQISEwoGcGFyZW50GAIgASgJQgPgQQISNAoHbWVldGluZxgDIAEoCzIeLmNlcmNsZXMubWVtYmVyc2hpcC52MS5NZWV0aW5nQgPgQQIiSAoVUmVjb3JkTWVldGluZ1Jlc3BvbnNlEi8KB21lZXRpbmcYASABKAsyHi5jZXJjbGVzLm1lbWJlcnNoaXAudjEuTWVldGluZyImChFHZXRNZWV0aW5nUmVxdWVzdBIRCgRuYW1lGAEgASgJQgPgQQIiRQoSR2V0TWVldGluZ1Jlc3BvbnNlEi8KB21lZXRpbmcYASABKAsyHi5jZXJjbGVzLm1lbWJlcnNoaXAudjEuTWVldGluZyLbAQoTTGlzdE1lZXRpbmdzUmVxdWVzdBITCgZwYXJlbnQYASABKAlCA+BBAhIRCglwYWdlX3NpemUYAiABKAUSEgoKcGFnZV90b2tlbhgDIAEoCRIrCgpzdGFydF9kYXRlGAQgASgLMhcuY2VyY2xlcy5jb21tb24udjEuRGF0ZRIpCghlbmRfZGF0ZRgFIAEoCzIXLmNlcmNsZXMuY29tbW9uLnYxLkRhdGUSMAoEdmlldxgGIAEoDjIiLmNlcmNsZXMubWVtYmVyc2hpcC52MS5NZWV0aW5nVmlldyJhChRMaXN0TWVldGluZ3NSZXNwb25zZRIwCghtZWV0aW5ncxgBIAMoCzIeLmNlcmNsZXMubWVtYmVyc2hpcC52MS5NZWV0aW5nEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKKAQobR2V0QXR0ZW5kYW5jZVN1bW1hcnlSZXF1ZXN0EhMKBmNpcmNsZRgBIAEoCUID4EECEisKCnN0YXJ0X2RhdGUYAiABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlEikKCGVuZF9kYXRlGAMgASgLMhcuY2VyY2xlcy5jb21tb24udjEuRGF0ZSJbChBNZW1iZXJBdHRlbmRhbmNlEg4KBnBlcnNvbhgBIAEoCRI3CgZjb3VudHMYAiABKAsyJy5jZXJjbGVzLm1lbWJlcnNoaXAudjEuQXR0ZW5kYW5jZUNvdW50cyK/AQocR2V0QXR0ZW5kYW5jZVN1bW1hcnlSZXNwb25zZRIOCgZjaXJjbGUYASABKAkSFQoNbWVldGluZ19jb3VudBgCIAEoBRI+Cg1jaXJjbGVfY291bnRzGAMgASgLMicuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkF0dGVuZGFuY2VDb3VudHMSOAoHbWVtYmVycxgEIAMoCzInLmNlcmNsZXMubWVtYmVyc2hpcC52MS5NZW1iZXJBdHRlbmRhbmNlIk4KEk1lZXRpbmdTY2hlZHVsZVNldBI4CghzY2hlZHVsZRgBIAEoCzImLmNlcmNsZXMubWVtYmVyc2hpcC52MS5NZWV0aW5nU2NoZWR1bGUirAIKD01lZXRpbmdSZWNvcmRlZBIPCgdtZWV0aW5nGAEgASgJEg4KBmNpcmNsZRgCIAEoCRItCgxtZWV0aW5nX2RhdGUYAyABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlEjUKCmF0dGVuZGFuY2UYBCADKAsyIS5jZXJjbGVzLm1lbWJlcnNoaXAudjEuQXR0ZW5kYW5jZRI3CgZjb3VudHMYBSABKAsyJy5jZXJjbGVzLm1lbWJlcnNoaXAudjEuQXR0ZW5kYW5jZUNvdW50cxIfChdwZW9wbGVfbmVlZGluZ19yZWZlcnJhbBgGIAMoCRI4CghvdXRjb21lcxgHIAMoCzImLmNlcmNsZXMubWVtYmVyc2hpcC52MS5PdXRjb21lUmVjb3JkZWQiWgoPT3V0Y29tZVJlY29yZGVkEg4KBnBlcnNvbhgBIAEoCRI3CgdvdXRjb21lGAIgASgLMiYuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkJ1c2luZXNzT3V0Y29tZSJYChpMaXN0QnVzaW5lc3NIaXN0b3J5UmVxdWVzdBITCgZwYXJlbnQYASABKAlCA+BBAhIRCglwYWdlX3NpemUYAiABKAUSEgoKcGFnZV90b2tlbhgDIAEoCSJ0ChtMaXN0QnVzaW5lc3NIaXN0b3J5UmVzcG9uc2USPAoHZW50cmllcxgBIAMoCzIrLmNlcmNsZXMubWVtYmVyc2hpcC52MS5CdXNpbmVzc0hpc3RvcnlFbnRyeRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkqmQEKEE1lZXRpbmdGcmVxdWVuY3kSIQodTUVFVElOR19GUkVRVUVOQ1lfVU5TUEVDSUZJRUQQABIcChhNRUVUSU5HX0ZSRVFVRU5DWV9XRUVLTFkQARIlCiFNRUVUSU5HX0ZSRVFVRU5DWV9FVkVSWV9UV09fV0VFS1MQAhIdChlNRUVUSU5HX0ZSRVFVRU5DWV9NT05USExZEAMqrQEKEEF0dGVuZGFuY2VTdGF0dXMSIQodQVRURU5EQU5DRV9TVEFUVVNfVU5TUEVDSUZJRUQQABIdChlBVFRFTkRBTkNFX1NUQVRVU19QUkVTRU5UEAESHAoYQVRURU5EQU5DRV9TVEFUVVNfQUJTRU5UEAISHQoZQVRURU5EQU5DRV9TVEFUVVNfRVhDVVNFRBADEhoKFkFUVEVOREFOQ0VfU1RBVFVTX0xBVEUQBCqiAQoISGVscEtpbmQSGQoVSEVMUF9LSU5EX1VOU1BFQ0lGSUVEEAASGQoVSEVMUF9LSU5EX0lORk9STUFUSU9OEAESFgoSSEVMUF9LSU5EX0NPTlRBQ1RTEAISFAoQSEVMUF9LSU5EX0FEVklDRRADEh0KGUhFTFBfS0lORF9SRUZFUlJBTF9ORUVERUQQBBITCg9IRUxQX0tJTkRfT1RIRVIQBSpaCgtNZWV0aW5nVmlldxIcChhNRUVUSU5HX1ZJRVdfVU5TUEVDSUZJRUQQABIWChJNRUVUSU5HX1ZJRVdfQkFTSUMQARIVChFNRUVUSU5HX1ZJRVdfRlVMTBACKmYKDUJ1c2luZXNzRXZlbnQSHgoaQlVTSU5FU1NfRVZFTlRfVU5TUEVDSUZJRUQQABIaChZCVVNJTkVTU19FVkVOVF9TVEFSVEVEEAESGQoVQlVTSU5FU1NfRVZFTlRfQ0xPU0VEEAIq2AEKC1JldmVudWVCYW5kEhwKGFJFVkVOVUVfQkFORF9VTlNQRUNJRklFRBAAEhUKEVJFVkVOVUVfQkFORF9OT05FEAESGgoWUkVWRU5VRV9CQU5EX1VOREVSXzEwSxACEhsKF1JFVkVOVUVfQkFORF8xMEtfVE9fNTBLEAMSHAoYUkVWRU5VRV9CQU5EXzUwS19UT18xMDBLEAQSHQoZUkVWRU5VRV9CQU5EXzEwMEtfVE9fMjUwSxAFEh4KGlJFVkVOVUVfQkFORF8yNTBLX0FORF9NT1JFEAYyhwcKDk1lZXRpbmdTZXJ2aWNlEoMBChJTZXRNZWV0aW5nU2NoZWR1bGUSMC5jZXJjbGVzLm1lbWJlcnNoaXAudjEuU2V0TWVldGluZ1NjaGVkdWxlUmVxdWVzdBoxLmNlcmNsZXMubWVtYmVyc2hpcC52MS5TZXRNZWV0aW5nU2NoZWR1bGVSZXNwb25zZSIIyvMYBAoCAQISgwEKEkdldE1lZXRpbmdTY2hlZHVsZRIwLmNlcmNsZXMubWVtYmVyc2hpcC52MS5HZXRNZWV0aW5nU2NoZWR1bGVSZXF1ZXN0GjEuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkdldE1lZXRpbmdTY2hlZHVsZVJlc3BvbnNlIgjK8xgECgIBAhJ0Cg1SZWNvcmRNZWV0aW5nEisuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLlJlY29yZE1lZXRpbmdSZXF1ZXN0GiwuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLlJlY29yZE1lZXRpbmdSZXNwb25zZSIIyvMYBAoCAQISawoKR2V0TWVldGluZxIoLmNlcmNsZXMubWVtYmVyc2hpcC52MS5HZXRNZWV0aW5nUmVxdWVzdBopLmNlcmNsZXMubWVtYmVyc2hpcC52MS5HZXRNZWV0aW5nUmVzcG9uc2UiCMrzGAQKAgECEnEKDExpc3RNZWV0aW5ncxIqLmNlcmNsZXMubWVtYmVyc2hpcC52MS5MaXN0TWVldGluZ3NSZXF1ZXN0GisuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkxpc3RNZWV0aW5nc1Jlc3BvbnNlIgjK8xgECgIBAhKJAQoUR2V0QXR0ZW5kYW5jZVN1bW1hcnkSMi5jZXJjbGVzLm1lbWJlcnNoaXAudjEuR2V0QXR0ZW5kYW5jZVN1bW1hcnlSZXF1ZXN0GjMuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkdldEF0dGVuZGFuY2VTdW1tYXJ5UmVzcG9uc2UiCMrzGAQKAgECEoYBChNMaXN0QnVzaW5lc3NIaXN0b3J5EjEuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkxpc3RCdXNpbmVzc0hpc3RvcnlSZXF1ZXN0GjIuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkxpc3RCdXNpbmVzc0hpc3RvcnlSZXNwb25zZSIIyvMYBAoCAQJiBnByb3RvMw", [file_cercles_common_v1_date, file_cercles_common_v1_options, file_cercles_membership_v1_people, file_google_api_field_behavior, file_google_protobuf_timestamp]);
+
+/**
+ * Jobs of a business, split by working time. Each count is 0 to 1,000.
+ *
+ * @generated from message cercles.membership.v1.JobCounts
+ */
+export type JobCounts = Message<"cercles.membership.v1.JobCounts"> & {
+  /**
+   * Full-time jobs (30 hours a week or more), 0 to 1,000.
+   *
+   * @generated from field: int32 full_time = 1;
+   */
+  fullTime: number;
+
+  /**
+   * Part-time jobs, 0 to 1,000.
+   *
+   * @generated from field: int32 part_time = 2;
+   */
+  partTime: number;
+};
+
+/**
+ * Describes the message cercles.membership.v1.JobCounts.
+ * Use `create(JobCountsSchema)` to create a new message.
+ */
+export const JobCountsSchema: GenMessage<JobCounts> = /*@__PURE__*/
+  messageDesc(file_cercles_membership_v1_meetings, 0);
+
+/**
+ * Where a member's business stands, as the circle records it at a follow-up.
+ * Every field is optional, but an outcome gives at least one of them (job
+ * counts given as 0 say "none": they count as given). The jobs are the
+ * business's counts as of the follow-up (not the change since the last one):
+ * network counts each entrepreneur's latest outcome. Business data, not
+ * personal identity (no name, contact or free text; a revenue band is the
+ * business's, as coarse as a funder's report): no field is sensitive, and they
+ * travel, as numbers and enums, in MeetingRecorded.
+ *
+ * @generated from message cercles.membership.v1.BusinessOutcome
+ */
+export type BusinessOutcome = Message<"cercles.membership.v1.BusinessOutcome"> & {
+  /**
+   * Where the business stands (unspecified: not said). When set, it becomes the
+   * person's business stage, if this is the person's latest outcome by meeting day.
+   *
+   * @generated from field: cercles.membership.v1.BusinessStage stage = 1;
+   */
+  stage: BusinessStage;
+
+  /**
+   * Whether it started or closed at this follow-up (unspecified: neither). A
+   * business that started is not at stage idea.
+   *
+   * @generated from field: cercles.membership.v1.BusinessEvent event = 2;
+   */
+  event: BusinessEvent;
+
+  /**
+   * Jobs the business created (the entrepreneur's own job included) as of this follow-up.
+   *
+   * @generated from field: cercles.membership.v1.JobCounts jobs_created = 3;
+   */
+  jobsCreated?: JobCounts | undefined;
+
+  /**
+   * Jobs that existed before the business joined the fund and are kept, as of this follow-up.
+   *
+   * @generated from field: cercles.membership.v1.JobCounts jobs_kept = 4;
+   */
+  jobsKept?: JobCounts | undefined;
+
+  /**
+   * Annual revenue band (unspecified: not said).
+   *
+   * @generated from field: cercles.membership.v1.RevenueBand revenue_band = 5;
+   */
+  revenueBand: RevenueBand;
+};
+
+/**
+ * Describes the message cercles.membership.v1.BusinessOutcome.
+ * Use `create(BusinessOutcomeSchema)` to create a new message.
+ */
+export const BusinessOutcomeSchema: GenMessage<BusinessOutcome> = /*@__PURE__*/
+  messageDesc(file_cercles_membership_v1_meetings, 1);
+
+/**
+ * One business outcome of a person, as recorded at a meeting.
+ *
+ * @generated from message cercles.membership.v1.BusinessHistoryEntry
+ */
+export type BusinessHistoryEntry = Message<"cercles.membership.v1.BusinessHistoryEntry"> & {
+  /**
+   * The meeting, "circles/{circle_id}/meetings/{meeting_id}".
+   *
+   * @generated from field: string meeting = 1;
+   */
+  meeting: string;
+
+  /**
+   * The meeting's day.
+   *
+   * @generated from field: cercles.common.v1.Date meeting_date = 2;
+   */
+  meetingDate?: Date | undefined;
+
+  /**
+   * What was recorded.
+   *
+   * @generated from field: cercles.membership.v1.BusinessOutcome outcome = 3;
+   */
+  outcome?: BusinessOutcome | undefined;
+
+  /**
+   * Who recorded the meeting ("staff:bob").
+   *
+   * @generated from field: string record_principal = 4;
+   */
+  recordPrincipal: string;
+
+  /**
+   * When the meeting was recorded.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 5;
+   */
+  createTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message cercles.membership.v1.BusinessHistoryEntry.
+ * Use `create(BusinessHistoryEntrySchema)` to create a new message.
+ */
+export const BusinessHistoryEntrySchema: GenMessage<BusinessHistoryEntry> = /*@__PURE__*/
+  messageDesc(file_cercles_membership_v1_meetings, 2);
 
 /**
  * When and where a circle meets.
@@ -84,7 +221,7 @@ export type MeetingSchedule = Message<"cercles.membership.v1.MeetingSchedule"> &
  * Use `create(MeetingScheduleSchema)` to create a new message.
  */
 export const MeetingScheduleSchema: GenMessage<MeetingSchedule> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 0);
+  messageDesc(file_cercles_membership_v1_meetings, 3);
 
 /**
  * One member's attendance at a meeting.
@@ -119,7 +256,7 @@ export type Attendance = Message<"cercles.membership.v1.Attendance"> & {
  * Use `create(AttendanceSchema)` to create a new message.
  */
 export const AttendanceSchema: GenMessage<Attendance> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 1);
+  messageDesc(file_cercles_membership_v1_meetings, 4);
 
 /**
  * The circle's collective follow-up of one member's business at a meeting.
@@ -150,7 +287,7 @@ export type BusinessFollowUp = Message<"cercles.membership.v1.BusinessFollowUp">
 
   /**
    * What the circle offered, each kind at most once. A follow-up gives at least
-   * one of progress, difficulties, help_offered and help_details.
+   * one of progress, difficulties, help_offered, help_details and outcome.
    *
    * @generated from field: repeated cercles.membership.v1.HelpKind help_offered = 4;
    */
@@ -163,6 +300,15 @@ export type BusinessFollowUp = Message<"cercles.membership.v1.BusinessFollowUp">
    * @generated from field: string help_details = 5;
    */
   helpDetails: string;
+
+  /**
+   * Where the business stands (optional): kept in the person's business
+   * history (ListBusinessHistory); the latest by meeting day updates the
+   * person's business stage and, when it started, its start date.
+   *
+   * @generated from field: cercles.membership.v1.BusinessOutcome outcome = 6;
+   */
+  outcome?: BusinessOutcome | undefined;
 };
 
 /**
@@ -170,7 +316,7 @@ export type BusinessFollowUp = Message<"cercles.membership.v1.BusinessFollowUp">
  * Use `create(BusinessFollowUpSchema)` to create a new message.
  */
 export const BusinessFollowUpSchema: GenMessage<BusinessFollowUp> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 2);
+  messageDesc(file_cercles_membership_v1_meetings, 5);
 
 /**
  * Attendance counted over one meeting or many. The rate is exact integer
@@ -229,7 +375,7 @@ export type AttendanceCounts = Message<"cercles.membership.v1.AttendanceCounts">
  * Use `create(AttendanceCountsSchema)` to create a new message.
  */
 export const AttendanceCountsSchema: GenMessage<AttendanceCounts> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 3);
+  messageDesc(file_cercles_membership_v1_meetings, 6);
 
 /**
  * A meeting of a circle.
@@ -300,7 +446,7 @@ export type Meeting = Message<"cercles.membership.v1.Meeting"> & {
  * Use `create(MeetingSchema)` to create a new message.
  */
 export const MeetingSchema: GenMessage<Meeting> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 4);
+  messageDesc(file_cercles_membership_v1_meetings, 7);
 
 /**
  * Request of SetMeetingSchedule.
@@ -328,7 +474,7 @@ export type SetMeetingScheduleRequest = Message<"cercles.membership.v1.SetMeetin
  * Use `create(SetMeetingScheduleRequestSchema)` to create a new message.
  */
 export const SetMeetingScheduleRequestSchema: GenMessage<SetMeetingScheduleRequest> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 5);
+  messageDesc(file_cercles_membership_v1_meetings, 8);
 
 /**
  * Response of SetMeetingSchedule.
@@ -349,7 +495,7 @@ export type SetMeetingScheduleResponse = Message<"cercles.membership.v1.SetMeeti
  * Use `create(SetMeetingScheduleResponseSchema)` to create a new message.
  */
 export const SetMeetingScheduleResponseSchema: GenMessage<SetMeetingScheduleResponse> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 6);
+  messageDesc(file_cercles_membership_v1_meetings, 9);
 
 /**
  * Request of GetMeetingSchedule.
@@ -377,7 +523,7 @@ export type GetMeetingScheduleRequest = Message<"cercles.membership.v1.GetMeetin
  * Use `create(GetMeetingScheduleRequestSchema)` to create a new message.
  */
 export const GetMeetingScheduleRequestSchema: GenMessage<GetMeetingScheduleRequest> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 7);
+  messageDesc(file_cercles_membership_v1_meetings, 10);
 
 /**
  * Response of GetMeetingSchedule.
@@ -405,7 +551,7 @@ export type GetMeetingScheduleResponse = Message<"cercles.membership.v1.GetMeeti
  * Use `create(GetMeetingScheduleResponseSchema)` to create a new message.
  */
 export const GetMeetingScheduleResponseSchema: GenMessage<GetMeetingScheduleResponse> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 8);
+  messageDesc(file_cercles_membership_v1_meetings, 11);
 
 /**
  * Request of RecordMeeting.
@@ -440,7 +586,7 @@ export type RecordMeetingRequest = Message<"cercles.membership.v1.RecordMeetingR
  * Use `create(RecordMeetingRequestSchema)` to create a new message.
  */
 export const RecordMeetingRequestSchema: GenMessage<RecordMeetingRequest> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 9);
+  messageDesc(file_cercles_membership_v1_meetings, 12);
 
 /**
  * Response of RecordMeeting.
@@ -461,7 +607,7 @@ export type RecordMeetingResponse = Message<"cercles.membership.v1.RecordMeeting
  * Use `create(RecordMeetingResponseSchema)` to create a new message.
  */
 export const RecordMeetingResponseSchema: GenMessage<RecordMeetingResponse> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 10);
+  messageDesc(file_cercles_membership_v1_meetings, 13);
 
 /**
  * Request of GetMeeting.
@@ -482,7 +628,7 @@ export type GetMeetingRequest = Message<"cercles.membership.v1.GetMeetingRequest
  * Use `create(GetMeetingRequestSchema)` to create a new message.
  */
 export const GetMeetingRequestSchema: GenMessage<GetMeetingRequest> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 11);
+  messageDesc(file_cercles_membership_v1_meetings, 14);
 
 /**
  * Response of GetMeeting.
@@ -503,7 +649,7 @@ export type GetMeetingResponse = Message<"cercles.membership.v1.GetMeetingRespon
  * Use `create(GetMeetingResponseSchema)` to create a new message.
  */
 export const GetMeetingResponseSchema: GenMessage<GetMeetingResponse> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 12);
+  messageDesc(file_cercles_membership_v1_meetings, 15);
 
 /**
  * Request of ListMeetings.
@@ -560,7 +706,7 @@ export type ListMeetingsRequest = Message<"cercles.membership.v1.ListMeetingsReq
  * Use `create(ListMeetingsRequestSchema)` to create a new message.
  */
 export const ListMeetingsRequestSchema: GenMessage<ListMeetingsRequest> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 13);
+  messageDesc(file_cercles_membership_v1_meetings, 16);
 
 /**
  * Response of ListMeetings.
@@ -588,7 +734,7 @@ export type ListMeetingsResponse = Message<"cercles.membership.v1.ListMeetingsRe
  * Use `create(ListMeetingsResponseSchema)` to create a new message.
  */
 export const ListMeetingsResponseSchema: GenMessage<ListMeetingsResponse> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 14);
+  messageDesc(file_cercles_membership_v1_meetings, 17);
 
 /**
  * Request of GetAttendanceSummary.
@@ -624,7 +770,7 @@ export type GetAttendanceSummaryRequest = Message<"cercles.membership.v1.GetAtte
  * Use `create(GetAttendanceSummaryRequestSchema)` to create a new message.
  */
 export const GetAttendanceSummaryRequestSchema: GenMessage<GetAttendanceSummaryRequest> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 15);
+  messageDesc(file_cercles_membership_v1_meetings, 18);
 
 /**
  * Attendance of one member over the meetings summarised.
@@ -652,7 +798,7 @@ export type MemberAttendance = Message<"cercles.membership.v1.MemberAttendance">
  * Use `create(MemberAttendanceSchema)` to create a new message.
  */
 export const MemberAttendanceSchema: GenMessage<MemberAttendance> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 16);
+  messageDesc(file_cercles_membership_v1_meetings, 19);
 
 /**
  * Response of GetAttendanceSummary.
@@ -694,7 +840,7 @@ export type GetAttendanceSummaryResponse = Message<"cercles.membership.v1.GetAtt
  * Use `create(GetAttendanceSummaryResponseSchema)` to create a new message.
  */
 export const GetAttendanceSummaryResponseSchema: GenMessage<GetAttendanceSummaryResponse> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 17);
+  messageDesc(file_cercles_membership_v1_meetings, 20);
 
 /**
  * Payload of "cercles.membership.v1.MeetingScheduleSet" (subject: the schedule's name).
@@ -715,7 +861,7 @@ export type MeetingScheduleSet = Message<"cercles.membership.v1.MeetingScheduleS
  * Use `create(MeetingScheduleSetSchema)` to create a new message.
  */
 export const MeetingScheduleSetSchema: GenMessage<MeetingScheduleSet> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 18);
+  messageDesc(file_cercles_membership_v1_meetings, 21);
 
 /**
  * Payload of "cercles.membership.v1.MeetingRecorded" (subject: the meeting's name).
@@ -765,6 +911,14 @@ export type MeetingRecorded = Message<"cercles.membership.v1.MeetingRecorded"> &
    * @generated from field: repeated string people_needing_referral = 6;
    */
   peopleNeedingReferral: string[];
+
+  /**
+   * The business outcomes recorded, one per follow-up that has one (numbers
+   * and enums only, no text).
+   *
+   * @generated from field: repeated cercles.membership.v1.OutcomeRecorded outcomes = 7;
+   */
+  outcomes: OutcomeRecorded[];
 };
 
 /**
@@ -772,7 +926,98 @@ export type MeetingRecorded = Message<"cercles.membership.v1.MeetingRecorded"> &
  * Use `create(MeetingRecordedSchema)` to create a new message.
  */
 export const MeetingRecordedSchema: GenMessage<MeetingRecorded> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_meetings, 19);
+  messageDesc(file_cercles_membership_v1_meetings, 22);
+
+/**
+ * A business outcome in MeetingRecorded.
+ *
+ * @generated from message cercles.membership.v1.OutcomeRecorded
+ */
+export type OutcomeRecorded = Message<"cercles.membership.v1.OutcomeRecorded"> & {
+  /**
+   * "people/{person_id}".
+   *
+   * @generated from field: string person = 1;
+   */
+  person: string;
+
+  /**
+   * What was recorded.
+   *
+   * @generated from field: cercles.membership.v1.BusinessOutcome outcome = 2;
+   */
+  outcome?: BusinessOutcome | undefined;
+};
+
+/**
+ * Describes the message cercles.membership.v1.OutcomeRecorded.
+ * Use `create(OutcomeRecordedSchema)` to create a new message.
+ */
+export const OutcomeRecordedSchema: GenMessage<OutcomeRecorded> = /*@__PURE__*/
+  messageDesc(file_cercles_membership_v1_meetings, 23);
+
+/**
+ * Request of ListBusinessHistory.
+ *
+ * @generated from message cercles.membership.v1.ListBusinessHistoryRequest
+ */
+export type ListBusinessHistoryRequest = Message<"cercles.membership.v1.ListBusinessHistoryRequest"> & {
+  /**
+   * The person, "people/{person_id}". Required.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * 1 to 500; 0 means 50.
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+
+  /**
+   * From a previous response's next_page_token (with the same parent).
+   *
+   * @generated from field: string page_token = 3;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message cercles.membership.v1.ListBusinessHistoryRequest.
+ * Use `create(ListBusinessHistoryRequestSchema)` to create a new message.
+ */
+export const ListBusinessHistoryRequestSchema: GenMessage<ListBusinessHistoryRequest> = /*@__PURE__*/
+  messageDesc(file_cercles_membership_v1_meetings, 24);
+
+/**
+ * Response of ListBusinessHistory.
+ *
+ * @generated from message cercles.membership.v1.ListBusinessHistoryResponse
+ */
+export type ListBusinessHistoryResponse = Message<"cercles.membership.v1.ListBusinessHistoryResponse"> & {
+  /**
+   * One page of the person's outcomes, newest first.
+   *
+   * @generated from field: repeated cercles.membership.v1.BusinessHistoryEntry entries = 1;
+   */
+  entries: BusinessHistoryEntry[];
+
+  /**
+   * Empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message cercles.membership.v1.ListBusinessHistoryResponse.
+ * Use `create(ListBusinessHistoryResponseSchema)` to create a new message.
+ */
+export const ListBusinessHistoryResponseSchema: GenMessage<ListBusinessHistoryResponse> = /*@__PURE__*/
+  messageDesc(file_cercles_membership_v1_meetings, 25);
 
 /**
  * How often a circle meets.
@@ -956,6 +1201,103 @@ export const MeetingViewSchema: GenEnum<MeetingView> = /*@__PURE__*/
   enumDesc(file_cercles_membership_v1_meetings, 3);
 
 /**
+ * Whether a business started or closed, as recorded at a follow-up.
+ *
+ * @generated from enum cercles.membership.v1.BusinessEvent
+ */
+export enum BusinessEvent {
+  /**
+   * Neither: the business goes on as it was (or is still a project).
+   *
+   * @generated from enum value: BUSINESS_EVENT_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The business started (first sales): the person's business start_date becomes the meeting day.
+   *
+   * @generated from enum value: BUSINESS_EVENT_STARTED = 1;
+   */
+  STARTED = 1,
+
+  /**
+   * The business closed (stopped operating).
+   *
+   * @generated from enum value: BUSINESS_EVENT_CLOSED = 2;
+   */
+  CLOSED = 2,
+}
+
+/**
+ * Describes the enum cercles.membership.v1.BusinessEvent.
+ */
+export const BusinessEventSchema: GenEnum<BusinessEvent> = /*@__PURE__*/
+  enumDesc(file_cercles_membership_v1_meetings, 4);
+
+/**
+ * The business's annual revenue, in Canadian dollars, in bands (bounds: a band
+ * holds its lower bound and not its upper one).
+ *
+ * @generated from enum cercles.membership.v1.RevenueBand
+ */
+export enum RevenueBand {
+  /**
+   * Not said.
+   *
+   * @generated from enum value: REVENUE_BAND_UNSPECIFIED = 0;
+   */
+  REVENUE_BAND_UNSPECIFIED = 0,
+
+  /**
+   * No revenue yet.
+   *
+   * @generated from enum value: REVENUE_BAND_NONE = 1;
+   */
+  REVENUE_BAND_NONE = 1,
+
+  /**
+   * More than 0 and under 10,000 $.
+   *
+   * @generated from enum value: REVENUE_BAND_UNDER_10K = 2;
+   */
+  REVENUE_BAND_UNDER_10K = 2,
+
+  /**
+   * 10,000 $ to under 50,000 $.
+   *
+   * @generated from enum value: REVENUE_BAND_10K_TO_50K = 3;
+   */
+  REVENUE_BAND_10K_TO_50K = 3,
+
+  /**
+   * 50,000 $ to under 100,000 $.
+   *
+   * @generated from enum value: REVENUE_BAND_50K_TO_100K = 4;
+   */
+  REVENUE_BAND_50K_TO_100K = 4,
+
+  /**
+   * 100,000 $ to under 250,000 $.
+   *
+   * @generated from enum value: REVENUE_BAND_100K_TO_250K = 5;
+   */
+  REVENUE_BAND_100K_TO_250K = 5,
+
+  /**
+   * 250,000 $ and more.
+   *
+   * @generated from enum value: REVENUE_BAND_250K_AND_MORE = 6;
+   */
+  REVENUE_BAND_250K_AND_MORE = 6,
+}
+
+/**
+ * Describes the enum cercles.membership.v1.RevenueBand.
+ */
+export const RevenueBandSchema: GenEnum<RevenueBand> = /*@__PURE__*/
+  enumDesc(file_cercles_membership_v1_meetings, 5);
+
+/**
  * Circles meet regularly and follow up collectively on each member's business
  * (seed rules 2, 3 and 9). Every call is about one circle: besides the RPC's
  * policy, an advisor reaches only the circles assigned to them.
@@ -1048,6 +1390,20 @@ export const MeetingService: GenService<{
     methodKind: "unary";
     input: typeof GetAttendanceSummaryRequestSchema;
     output: typeof GetAttendanceSummaryResponseSchema;
+  },
+  /**
+   * A person's business history: every business outcome recorded at a meeting's
+   * follow-up, newest first (by meeting day, then by when it was recorded).
+   * Errors: INVALID_ARGUMENT — a bad `parent`, `page_size` or `page_token`; NOT_FOUND — no such
+   *   person; PERMISSION_DENIED — an advisor asking for a person outside their circles (a person
+   *   in no circle is visible). Also the common codes (conventions.proto).
+   *
+   * @generated from rpc cercles.membership.v1.MeetingService.ListBusinessHistory
+   */
+  listBusinessHistory: {
+    methodKind: "unary";
+    input: typeof ListBusinessHistoryRequestSchema;
+    output: typeof ListBusinessHistoryResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_cercles_membership_v1_meetings, 0);

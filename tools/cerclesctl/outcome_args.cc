@@ -1,0 +1,152 @@
+#include "tools/cerclesctl/outcome_args.h"
+
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "cercles/membership/v1/meetings.grpc.pb.h"
+#include "tools/cerclesctl/lending_args.h"
+#include "tools/cerclesctl/output.h"
+#include "tools/cerclesctl/people_args.h"
+
+namespace cercles::cerclesctl {
+namespace {
+
+namespace mv1 = membership::v1;
+
+constexpr absl::string_view kStagePrefix = "BUSINESS_STAGE_";
+constexpr absl::string_view kEventPrefix = "BUSINESS_EVENT_";
+constexpr absl::string_view kBandPrefix = "REVENUE_BAND_";
+
+absl::Status OutcomeError(absl::string_view detail) {
+  return absl::InvalidArgumentError(absl::StrCat("--outcome ", detail));
+}
+
+// "2/1" -> 2 full-time, 1 part-time.
+absl::StatusOr<mv1::JobCounts> ParseJobs(absl::string_view key, absl::string_view text) {
+  std::vector<absl::string_view> parts = absl::StrSplit(text, '/');
+  mv1::JobCounts jobs;
+  int32_t full = 0, part = 0;
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &full) ||
+      !absl::SimpleAtoi(parts[1], &part)) {
+    return OutcomeError(absl::StrCat(
+        key, " takes FULL/PART (full-time/part-time jobs, e.g. 2/1), not \"", text, "\""));
+  }
+  jobs.set_full_time(full);
+  jobs.set_part_time(part);
+  return jobs;
+}
+
+std::string JobsText(const mv1::JobCounts& jobs) {
+  return absl::StrCat(jobs.full_time(), " full/", jobs.part_time(), " part");
+}
+
+int ListHistory(CommandContext& ctx) {
+  auto paging = ParsePageOptions(ctx.args());
+  if (!paging.ok()) return ctx.UsageError(paging.status().message());
+  mv1::ListBusinessHistoryRequest request;
+  request.set_parent(PersonResourceName(ctx.args().positionals()[0]));
+  mv1::ListBusinessHistoryResponse response;
+  grpc::Status status = ListPages<mv1::MeetingService>(
+      ctx, &mv1::MeetingService::Stub::ListBusinessHistory, *paging, request, &response,
+      [](mv1::ListBusinessHistoryResponse* r) { return r->mutable_entries(); });
+  if (!status.ok()) return ctx.Fail(status);
+  if (ctx.json()) return ctx.PrintJson(response);
+  Table table({"DATE", "MEETING", "STAGE", "EVENT", "JOBS CREATED", "JOBS KEPT", "REVENUE"});
+  for (const mv1::BusinessHistoryEntry& entry : response.entries()) {
+    const mv1::BusinessOutcome& o = entry.outcome();
+    // "-" for what the outcome does not say (an enum's zero value).
+    const auto shown = [](int value, const std::string& name, absl::string_view prefix) {
+      return value == 0 ? std::string("-") : ShortEnumName(name, prefix);
+    };
+    table.AddRow({FormatDay(entry.meeting_date()), entry.meeting(),
+                  shown(o.stage(), mv1::BusinessStage_Name(o.stage()), kStagePrefix),
+                  shown(o.event(), mv1::BusinessEvent_Name(o.event()), kEventPrefix),
+                  o.has_jobs_created() ? JobsText(o.jobs_created()) : "-",
+                  o.has_jobs_kept() ? JobsText(o.jobs_kept()) : "-",
+                  shown(o.revenue_band(), mv1::RevenueBand_Name(o.revenue_band()), kBandPrefix)});
+  }
+  table.Print(ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out());
+  return kExitOk;
+}
+
+}  // namespace
+
+const char kOutcomeHelp[] =
+    "the business's outcome: KEY=VALUE items with stage=idea|starting|operating|growing, "
+    "event=started|closed, jobs-created=FULL/PART, jobs-kept=FULL/PART, "
+    "revenue=none|under-10k|10k-to-50k|50k-to-100k|100k-to-250k|250k-and-more (annual, CAD) "
+    "(repeatable)";
+
+absl::StatusOr<std::pair<std::string, mv1::BusinessOutcome>> ParseOutcomeOption(
+    absl::string_view value) {
+  const size_t colon = value.find(':');
+  if (colon == absl::string_view::npos || colon == 0 || colon + 1 >= value.size()) {
+    return OutcomeError(absl::StrCat(
+        "takes PERSON:KEY=VALUE[,KEY=VALUE...] (e.g. 7:stage=operating,jobs-created=1/0), not \"",
+        value.substr(0, 60), "\""));
+  }
+  mv1::BusinessOutcome outcome;
+  for (absl::string_view item : absl::StrSplit(value.substr(colon + 1), ',', absl::SkipEmpty())) {
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(item, absl::MaxSplits('=', 1));
+    const absl::string_view key = absl::StripAsciiWhitespace(kv.first);
+    const absl::string_view text = absl::StripAsciiWhitespace(kv.second);
+    absl::StatusOr<int> number = 0;
+    if (key == "stage") {
+      number = ParseEnumName(text, mv1::BusinessStage_descriptor(), kStagePrefix);
+      if (number.ok()) outcome.set_stage(static_cast<mv1::BusinessStage>(*number));
+    } else if (key == "event") {
+      number = ParseEnumName(text, mv1::BusinessEvent_descriptor(), kEventPrefix);
+      if (number.ok()) outcome.set_event(static_cast<mv1::BusinessEvent>(*number));
+    } else if (key == "revenue") {
+      number = ParseEnumName(text, mv1::RevenueBand_descriptor(), kBandPrefix);
+      if (number.ok()) outcome.set_revenue_band(static_cast<mv1::RevenueBand>(*number));
+    } else if (key == "jobs-created" || key == "jobs-kept") {
+      absl::StatusOr<mv1::JobCounts> jobs = ParseJobs(key, text);
+      if (!jobs.ok()) return jobs.status();
+      *(key == "jobs-created" ? outcome.mutable_jobs_created() : outcome.mutable_jobs_kept()) =
+          *jobs;
+    } else {
+      return OutcomeError(absl::StrCat(
+          "key \"", key, "\" is not one of stage, event, jobs-created, jobs-kept, revenue"));
+    }
+    if (!number.ok()) return OutcomeError(absl::StrCat(key, " ", number.status().message()));
+  }
+  return std::make_pair(PersonResourceName(absl::StripAsciiWhitespace(value.substr(0, colon))),
+                        outcome);
+}
+
+std::string OutcomeText(const mv1::BusinessOutcome& o) {
+  std::vector<std::string> said;
+  if (o.stage() != mv1::BUSINESS_STAGE_UNSPECIFIED) {
+    said.push_back(
+        absl::StrCat("stage ", ShortEnumName(mv1::BusinessStage_Name(o.stage()), kStagePrefix)));
+  }
+  if (o.event() != mv1::BUSINESS_EVENT_UNSPECIFIED) {
+    said.push_back(ShortEnumName(mv1::BusinessEvent_Name(o.event()), kEventPrefix));
+  }
+  if (o.has_jobs_created()) said.push_back("jobs created " + JobsText(o.jobs_created()));
+  if (o.has_jobs_kept()) said.push_back("jobs kept " + JobsText(o.jobs_kept()));
+  if (o.revenue_band() != mv1::REVENUE_BAND_UNSPECIFIED) {
+    said.push_back(absl::StrCat(
+        "revenue ", ShortEnumName(mv1::RevenueBand_Name(o.revenue_band()), kBandPrefix)));
+  }
+  return absl::StrJoin(said, ", ");
+}
+
+Verb BusinessHistoryVerb() {
+  return {{"people", "business-history"},
+          "people/ID",
+          "Lists a person's business outcomes recorded at meetings, newest first.",
+          PageOptionSpecs("outcomes"),
+          1,
+          1,
+          ListHistory};
+}
+
+}  // namespace cercles::cerclesctl
