@@ -4,12 +4,9 @@
 // error (it is logged as it is).
 #include "services/membership/smtp_sender.h"
 
-#include <dirent.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/process.h"
+#include "tests/support/smtp_server.h"
 
 namespace cercles::membership {
 namespace {
@@ -25,50 +23,18 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// Debian's interpreter, where python3-aiosmtpd is installed (a python3 earlier on
-// $PATH may be another one).
-constexpr char kPython[] = "/usr/bin/python3";
-
-// The messages in the maildir's new/ folder, whole.
-std::vector<std::string> Received(const std::string& maildir) {
-  std::vector<std::string> out;
-  const std::string folder = maildir + "/new";
-  DIR* dir = opendir(folder.c_str());
-  if (dir == nullptr) return out;
-  while (dirent* entry = readdir(dir)) {
-    if (entry->d_name[0] == '.') continue;
-    std::ifstream file(folder + "/" + entry->d_name);
-    std::stringstream text;
-    text << file.rdbuf();
-    out.push_back(text.str());
-  }
-  closedir(dir);
-  return out;
-}
-
 class SmtpSenderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (access(kPython, X_OK) != 0) GTEST_SKIP() << kPython << " is missing";
+    if (access(cercles::testing::kSmtpPython, X_OK) != 0) GTEST_SKIP() << "no python3-aiosmtpd";
     dir_ = cercles::testing::MakeTempDir("smtp-");
     ASSERT_FALSE(dir_.empty());
     port_ = cercles::testing::FreePort();
-    cercles::testing::Process::Options options;
-    options.argv = {kPython,
-                    "-m",
-                    "aiosmtpd",
-                    "-n",
-                    "-l",
-                    absl::StrCat("127.0.0.1:", port_),
-                    "-c",
-                    "aiosmtpd.handlers.Mailbox",
-                    dir_ + "/maildir"};
-    options.log_path = dir_ + "/smtp.log";
-    auto started = cercles::testing::Process::Start(options);
+    auto started = cercles::testing::StartSmtpServer(port_, dir_ + "/maildir", dir_ + "/smtp.log");
     ASSERT_TRUE(started.ok()) << started.status();
     server_ = std::move(*started);
     ASSERT_TRUE(cercles::testing::WaitForTcpPort(port_, absl::Seconds(20)))
-        << "aiosmtpd did not listen; see " << options.log_path;
+        << "aiosmtpd did not listen; see " << dir_ << "/smtp.log";
   }
 
   std::string dir_;
@@ -86,7 +52,7 @@ TEST_F(SmtpSenderTest, TheServerReceivesTheMessageAsSent) {
       "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
       "Content-Transfer-Encoding: 8bit\r\n\r\nBonjour Amélie,\r\nIl reste 1 234,56 $.\r\n";
   ASSERT_TRUE((*sender)->Send("amelie@example.org", message).ok());
-  const std::vector<std::string> received = Received(dir_ + "/maildir");
+  const std::vector<std::string> received = cercles::testing::ReadMaildir(dir_ + "/maildir");
   ASSERT_EQ(received.size(), 1u);
   EXPECT_THAT(received[0],
               HasSubstr("Message-ID: <reminder.f.loans-7.2.UPCOMING@cercles.invalid>"));
