@@ -27,6 +27,7 @@ CERCLES_APT_PACKAGES=(
   libhiredis-dev libsqlite3-dev libpq-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server postgresql openssl clang-format
+  libcurl4-openssl-dev python3-aiosmtpd
 )
 
 # cercles_install_deps [--with-npm]

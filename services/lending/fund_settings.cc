@@ -190,6 +190,11 @@ absl::Status ValidateSettings(const FundSettings& settings) {
                                                    kMaxArrearsToleranceCents, ", got ",
                                                    settings.arrears_tolerance_cents));
   }
+  if (settings.reminder_days_before < 0 || settings.reminder_days_before > kMaxReminderDaysBefore) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("reminder_days_before must lie in 0..", kMaxReminderDaysBefore,
+                     " days (0: no upcoming reminders), got ", settings.reminder_days_before));
+  }
   return absl::OkStatus();
 }
 
@@ -272,6 +277,7 @@ std::vector<SettingChange> DiffSettings(const FundSettings& old_settings,
   add_int("default_grace_on_interest_instalments", o.default_grace_on_interest,
           n.default_grace_on_interest);
   add_int("arrears_tolerance_minor_units", o.arrears_tolerance_cents, n.arrears_tolerance_cents);
+  add_int("reminder_days_before", o.reminder_days_before, n.reminder_days_before);
   return changes;
 }
 

@@ -66,6 +66,8 @@ inline constexpr int32_t kMaxGraceInstalments = 52;
 // The largest arrears tolerance: $100.00. A tolerance forgives cents or a few dollars
 // left unpaid, not an instalment.
 inline constexpr int64_t kMaxArrearsToleranceCents = 10'000;
+// The largest number of days before a due date an upcoming reminder may start.
+inline constexpr int32_t kMaxReminderDaysBefore = 30;
 
 struct FundSettings {
   // ISO 4217; the fund keeps its books in one currency.
@@ -130,6 +132,10 @@ struct FundSettings {
   // An instalment whose unpaid amount is below this is not late (LateOn): days past due,
   // buckets, guarantee calls, serious arrears, PAR30 and the portfolio report.
   int64_t arrears_tolerance_cents = 0;
+
+  // Reminders (reminders.h): an upcoming notice from this many days before an
+  // instalment's due date; 0 turns upcoming notices off.
+  int32_t reminder_days_before = 3;
 };
 
 // "PAY_NEXT_INSTALMENTS", "REDUCE_PRINCIPAL", as the API names them without their prefix.
@@ -151,7 +157,7 @@ const TermRange& TermRangeFor(const FundSettings& settings, Frequency frequency)
 // arrears from at least 1 day; a prepayment rule that is one of PrepaymentRule's; 1 to
 // kMaxActiveLoansPerPerson active loans per person; a circle_guarantors rule that is one
 // of CircleGuarantors'; default graces of 0..kMaxGraceInstalments; an arrears tolerance
-// of 0..kMaxArrearsToleranceCents.
+// of 0..kMaxArrearsToleranceCents; reminder days before of 0..kMaxReminderDaysBefore.
 absl::Status ValidateSettings(const FundSettings& settings);
 
 // One changed field, with both values as the audit shows them.

@@ -105,6 +105,14 @@ class LendingService final : public cercles::lending::v1::LendingService::Callba
                                             const v1::ListReschedulesRequest* request,
                                             v1::ListReschedulesResponse* response) override;
 
+  // ---- reminders_service.cc: reminders of instalments, run now and listed
+  grpc::ServerUnaryReactor* RunReminders(grpc::CallbackServerContext* context,
+                                         const v1::RunRemindersRequest* request,
+                                         v1::RunRemindersResponse* response) override;
+  grpc::ServerUnaryReactor* ListReminders(grpc::CallbackServerContext* context,
+                                          const v1::ListRemindersRequest* request,
+                                          v1::ListRemindersResponse* response) override;
+
   // ---- collections_service.cc: a circle's meeting, from the sheet to the receipts
   grpc::ServerUnaryReactor* GetCollectionSheet(grpc::CallbackServerContext* context,
                                                const v1::GetCollectionSheetRequest* request,

@@ -211,6 +211,7 @@ v1::FundSettings SettingsToProto(const FundSettings& s) {
   out.set_default_grace_on_interest_instalments(s.default_grace_on_interest);
   out.set_arrears_tolerance_minor_units(s.arrears_tolerance_cents);
   *out.mutable_arrears_tolerance() = api::ToMoney(s.arrears_tolerance_cents, s.currency);
+  out.set_reminder_days_before(s.reminder_days_before);
   return out;
 }
 
@@ -257,6 +258,9 @@ absl::StatusOr<FundSettings> SettingsFromProto(const v1::FundSettings& p) {
   CERCLES_ASSIGN_OR_RETURN(s.arrears_tolerance_cents,
                            amount(p.has_arrears_tolerance() ? &p.arrears_tolerance() : nullptr,
                                   p.arrears_tolerance_minor_units(), "arrears_tolerance"));
+  // Unset (settings stored before it, or a client that does not know it): the
+  // default; 0 set explicitly turns upcoming reminders off.
+  if (p.has_reminder_days_before()) s.reminder_days_before = p.reminder_days_before();
   return s;
 }
 

@@ -11,6 +11,7 @@
 #include "services/lending/membership_client.h"
 #include "services/lending/membership_events.h"
 #include "services/lending/portfolio_gauges.h"
+#include "services/lending/reminder_job.h"
 
 ABSL_FLAG(std::string, membership_address, "", "host:port of this fund's membership service");
 ABSL_FLAG(std::string, membership_server_name, "membership",
@@ -19,6 +20,10 @@ ABSL_FLAG(int64_t, membership_deadline_ms, 1000, "Deadline of each call to membe
 ABSL_FLAG(int64_t, portfolio_metrics_interval_s, 60,
           "Seconds between two computations of the portfolio gauges (cercles_portfolio_*, "
           "the dashboard's loans at risk); 0 turns them off");
+ABSL_FLAG(int64_t, reminders_interval_s, 3600,
+          "Seconds between two runs of the reminders job (the reminders of instalments due "
+          "today, each recorded and announced once); 0 turns the job off (RunReminders still "
+          "runs it on demand)");
 
 int main(int argc, char** argv) {
   using namespace cercles;  // NOLINT: main only
@@ -47,6 +52,12 @@ int main(int argc, char** argv) {
         "86400"));
   }
 
+  const int64_t reminders_interval_s = absl::GetFlag(FLAGS_reminders_interval_s);
+  if (reminders_interval_s < 0 || reminders_interval_s > 86400) {
+    config::ExitIfError(absl::InvalidArgumentError(
+        "--reminders_interval_s (CERCLES_REMINDERS_INTERVAL_S) must be from 0 to 86400"));
+  }
+
   service::ServiceRuntime runtime(process.db(), process.runner(), process.fund_id());
   lending::LendingContext context{runtime.context(), &membership};
   lending::LendingService service(context);
@@ -60,16 +71,19 @@ int main(int argc, char** argv) {
   subscriber->set_on_applied(
       [&](int64_t) { runtime.notifier().Notify(); });  // loan events to stream
   lending::PortfolioGauges portfolio(&process.db(), context.clock, process.runner().metrics());
+  lending::ReminderJob reminders(context, process.runner().metrics());
   const int exit_code = process.Run(
       [&]() -> absl::Status {
         subscriber->Start();
         if (portfolio_interval_s > 0) portfolio.Start(absl::Seconds(portfolio_interval_s));
+        if (reminders_interval_s > 0) reminders.Start(absl::Seconds(reminders_interval_s));
         log::Info("ready",
                   {{"database", process.db().Describe()}, {"membership", membership_address}});
         return absl::OkStatus();
       },
       [&] {
         portfolio.Stop();
+        reminders.Stop();
         runtime.Stop();
         subscriber->Stop();
       });

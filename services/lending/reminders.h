@@ -17,9 +17,6 @@
 
 namespace cercles::lending {
 
-// The largest number of days before a due date an upcoming notice may start.
-inline constexpr int32_t kMaxReminderDaysBefore = 30;
-
 struct ReminderRules {
   // An upcoming notice from this many days before the due date to the due date
   // itself (0: no upcoming notices).

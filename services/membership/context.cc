@@ -1,6 +1,7 @@
 #include "services/membership/context.h"
 
 #include "common/events/outbox.h"
+#include "common/events/watch.h"
 #include "common/idempotency/idempotency.h"
 #include "common/util/status.h"
 #include "services/membership/meeting_service.h"
@@ -13,6 +14,7 @@ std::vector<cercles::storage::Migration> MembershipMigrations();
 std::vector<cercles::storage::Migration> PeopleMigrations();
 std::vector<cercles::storage::Migration> MeetingMigrations();
 std::vector<cercles::storage::Migration> PrivacyMigrations();
+std::vector<cercles::storage::Migration> ReminderMigrations();
 
 namespace cercles::membership {
 
@@ -23,6 +25,9 @@ absl::Status MigrateMembership(storage::Database& db) {
   CERCLES_RETURN_IF_ERROR(db.Migrate("membership", MembershipMigrations()));
   CERCLES_RETURN_IF_ERROR(db.Migrate("membership_meetings", MeetingMigrations()));
   CERCLES_RETURN_IF_ERROR(db.Migrate("membership_privacy", PrivacyMigrations()));
+  // Reminder emails: the cursor of lending's events and what was sent.
+  CERCLES_RETURN_IF_ERROR(db.Migrate("event_cursors", {events::CursorMigration(1)}));
+  CERCLES_RETURN_IF_ERROR(db.Migrate("membership_reminders", ReminderMigrations()));
   return absl::OkStatus();
 }
 

@@ -36,7 +36,7 @@ std::string PersonColumns() {
       "p.birth_date, p.gender, p.has_business, p.business_name, p.sector, p.business_stage, "
       "p.business_start_date, p.expertise_opt_in, p.share_with_network, "
       "p.share_with_other_funds, p.status, p.create_time_us, p.update_time_us, (",
-      kCurrentCircleOf, "), (", kTrainingsCompletedOf, ")");
+      kCurrentCircleOf, "), (", kTrainingsCompletedOf, "), p.reminders_by_email");
 }
 
 // The parameters PersonColumns() takes, in order.
@@ -81,6 +81,7 @@ Person PersonFromRow(const storage::Row& row) {
   SetTimestampMicros(row.Int(19), p.mutable_update_time());
   if (!row.IsNull(20)) p.set_current_circle(CircleName(row.Int(20)));
   p.set_trainings_completed(static_cast<int32_t>(row.Int(21)));
+  p.mutable_consents()->set_reminders_by_email(row.Int(22) != 0);
   return p;
 }
 
@@ -88,7 +89,8 @@ Person PersonFromRow(const storage::Row& row) {
 constexpr char kWritableColumns[] =
     "given_name, family_name, given_key, family_key, language, email, phone, postal_address, "
     "birth_date, gender, has_business, business_name, sector, sector_key, business_stage, "
-    "business_start_date, expertise_opt_in, share_with_network, share_with_other_funds, status";
+    "business_start_date, expertise_opt_in, share_with_network, share_with_other_funds, status, "
+    "reminders_by_email";
 
 std::vector<storage::Value> WritableValues(const Person& p) {
   const v1::Business& business = p.business();
@@ -111,7 +113,8 @@ std::vector<storage::Value> WritableValues(const Person& p) {
           static_cast<int64_t>(p.expertise_opt_in()),
           static_cast<int64_t>(p.consents().share_with_network()),
           static_cast<int64_t>(p.consents().share_with_other_funds()),
-          static_cast<int64_t>(p.status())};
+          static_cast<int64_t>(p.status()),
+          static_cast<int64_t>(p.consents().reminders_by_email())};
 }
 
 absl::Status WriteExpertise(storage::Transaction& tx, int64_t id, const Person& p) {

@@ -131,6 +131,11 @@ class AdvisorScopeTest : public LendingFixture {
     circle_b_ = Circle("B", 6, &members_b_);
     loan_b_ = Disburse(circle_b_, members_b_, 0, 40'000, disbursed).name();
     ASSERT_FALSE(HasFailure());
+    // Both loans' first instalments are late: a reminder each, for the feed.
+    lv1::RunRemindersRequest remind;
+    remind.set_request_id("scope-reminders");
+    lv1::RunRemindersResponse reminded;
+    ASSERT_TRUE(lending_->RunReminders(Admin().get(), remind, &reminded).ok());
     NewPerson free;
     free.given_name = "Libre";
     free_person_ = CreatePersonInTraining(*people_, *trainings_, TestCredentials().admin_token,
@@ -762,6 +767,22 @@ std::vector<Row> AdvisorScopeTest::Rows() {
     *line->mutable_amount() = Cad(100);
     rows.push_back(
         MakeRow(kRefused, "B's circle", l, &lv1::LendingService::Stub::RecordCollections, collect));
+  }
+  {
+    rows.push_back(MakeRow(kFiltered, "unfiltered", l, &lv1::LendingService::Stub::ListReminders,
+                           lv1::ListRemindersRequest(), {Quoted(loan_a_)}));
+    lv1::ListRemindersRequest of_circle;
+    of_circle.set_circle(circle_b_);
+    rows.push_back(
+        MakeRow(kRefused, "circle=B", l, &lv1::LendingService::Stub::ListReminders, of_circle));
+    lv1::ListRemindersRequest of_loan;
+    of_loan.set_loan(loan_b_);
+    rows.push_back(
+        MakeRow(kFiltered, "loan=B's loan", l, &lv1::LendingService::Stub::ListReminders, of_loan));
+    lv1::ListRemindersRequest of_borrower;
+    of_borrower.set_borrower(members_b_[0]);
+    rows.push_back(MakeRow(kFiltered, "borrower=B's member", l,
+                           &lv1::LendingService::Stub::ListReminders, of_borrower));
   }
   {
     rows.push_back(MakeRow(kFiltered, "his circles", l,

@@ -253,6 +253,10 @@ absl::Status Suite::StartService(const std::string& name) {
   p.argv = CommonFlags(name);
   if (service != "membership") {
     p.argv.push_back(absl::StrCat("--membership_address=", Address("membership")));
+  } else if (ports_.count("lending") > 0 && ports_.at("lending") != 0) {
+    // Lending's reminder events (followed when --smtp_url is given): known once
+    // lending has started, i.e. when membership is restarted after it.
+    p.argv.push_back(absl::StrCat("--lending_address=", Address("lending")));
   }
   if (service == "network") {
     // Lending's event stream feeds the network's loan statistics.

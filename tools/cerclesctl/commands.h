@@ -17,6 +17,7 @@ std::vector<Verb> MeetingVerbs();     // meeting_commands.cc
 std::vector<Verb> LendingVerbs();     // lending_commands.cc (with the three below)
 std::vector<Verb> LoanVerbs();        // loan_commands.cc: lending loans, lending guarantee
 std::vector<Verb> RescheduleVerbs();  // reschedule_commands.cc: lending loans reschedule
+std::vector<Verb> ReminderVerbs();    // reminder_commands.cc: lending reminders run|list
 std::vector<Verb> CollectionVerbs();  // collection_commands.cc: a circle's meeting collections
 std::vector<Verb> BooksVerbs();       // books_commands.cc: portfolio, journal, capital
 std::vector<Verb> FinancingVerbs();   // financing_commands.cc: bank referrals, subsidies

@@ -31,6 +31,7 @@ constexpr HeaderAlias kPeople[] = {
     {"partage de l'expertise", "expertise_opt_in"},
     {"partage avec le réseau", "share_with_network"},
     {"partage avec les autres fonds", "share_with_other_funds"},
+    {"rappels par courriel", "reminders_by_email"},
     {"formation", "training"},
 };
 

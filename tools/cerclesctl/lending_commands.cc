@@ -322,6 +322,9 @@ const std::vector<SettingOption>& SettingOptions() {
          SetArrearsTolerance(*cents, s);
          return absl::OkStatus();
        }},
+      IntSetting("reminder-days-before",
+                 "days before a due date the upcoming reminder is produced (0 to 30; 0: none)",
+                 &FundSettings::set_reminder_days_before),
   };
   return *kOptions;
 }
@@ -361,6 +364,12 @@ void PrintSettings(const FundSettings& s, std::ostream& out) {
   table.AddRow({"default grace on interest",
                 absl::StrCat(s.default_grace_on_interest_instalments(), " instalments")});
   table.AddRow({"arrears tolerance", FormatCents(ArrearsTolerance(s))});
+  // Unset (a server before reminders) reads as the server's default, 3.
+  table.AddRow({"upcoming reminders from",
+                s.has_reminder_days_before() && s.reminder_days_before() == 0
+                    ? std::string("off")
+                    : absl::StrCat(s.has_reminder_days_before() ? s.reminder_days_before() : 3,
+                                   " days before")});
   table.Print(out);
 }
 
@@ -469,8 +478,8 @@ std::vector<Verb> LendingVerbs() {
                    0,
                    0,
                    ListSettingsChanges});
-  for (auto group :
-       {LoanVerbs(), RescheduleVerbs(), CollectionVerbs(), BooksVerbs(), FinancingVerbs()}) {
+  for (auto group : {LoanVerbs(), RescheduleVerbs(), ReminderVerbs(), CollectionVerbs(),
+                     BooksVerbs(), FinancingVerbs()}) {
     for (Verb& verb : group) verbs.push_back(std::move(verb));
   }
   return verbs;

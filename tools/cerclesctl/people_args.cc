@@ -233,6 +233,10 @@ const std::vector<PersonField>& PersonFields() {
         "share-with-other-funds", "yes|no", "consents to share with other regional funds",
         "consents.share_with_other_funds",
         Flag([](Person* p, bool v) { p->mutable_consents()->set_share_with_other_funds(v); })));
+    f->push_back(Single(
+        "reminders-by-email", "yes|no",
+        "consents to reminders of their loan's instalments by email", "consents.reminders_by_email",
+        Flag([](Person* p, bool v) { p->mutable_consents()->set_reminders_by_email(v); })));
     f->push_back(Single("status", "active|withdrawn", "whether the person takes part", "status",
                         [](const std::string& value, Person* p) -> absl::Status {
                           auto status = ParsePersonStatus(value);
@@ -266,6 +270,7 @@ void PrintPerson(const Person& person, std::ostream& out) {
   table.AddRow({"expertise shared", YesNo(person.expertise_opt_in())});
   table.AddRow({"shares with network", YesNo(person.consents().share_with_network())});
   table.AddRow({"shares with other funds", YesNo(person.consents().share_with_other_funds())});
+  table.AddRow({"reminders by email", YesNo(person.consents().reminders_by_email())});
   table.AddRow({"current circle", person.current_circle().empty() ? "-" : person.current_circle()});
   table.AddRow({"trainings completed", absl::StrCat(person.trainings_completed())});
   table.AddRow({"created", FormatTimestamp(person.create_time())});

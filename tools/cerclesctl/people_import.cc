@@ -41,6 +41,7 @@ constexpr const char* kColumns[] = {"given_name",
                                     "expertise_opt_in",
                                     "share_with_network",
                                     "share_with_other_funds",
+                                    "reminders_by_email",
                                     "training"};
 constexpr const char* kRequiredColumns[] = {"given_name", "family_name", "language"};
 
@@ -64,7 +65,8 @@ std::vector<RowError> ViolationsByColumn(const std::string& message) {
       {"person.expertise", "expertise"},
       {"person.expertise_opt_in", "expertise_opt_in"},
       {"person.consents.share_with_network", "share_with_network"},
-      {"person.consents.share_with_other_funds", "share_with_other_funds"}};
+      {"person.consents.share_with_other_funds", "share_with_other_funds"},
+      {"person.consents.reminders_by_email", "reminders_by_email"}};
   std::vector<std::string> parts;
   for (absl::string_view part : absl::StrSplit(message, "; ")) {
     if (!parts.empty() && !absl::StartsWith(part, "person.")) {
@@ -168,7 +170,8 @@ Row ParseRow(const CsvRecord& record, const std::vector<std::string>& header) {
   }
   for (const std::string& entry : expertise) p.add_expertise(entry);
   canonical["expertise"] = absl::StrJoin(expertise, ";");
-  for (const char* column : {"expertise_opt_in", "share_with_network", "share_with_other_funds"}) {
+  for (const char* column :
+       {"expertise_opt_in", "share_with_network", "share_with_other_funds", "reminders_by_email"}) {
     bool flag = false;
     if (!value[column].empty()) {
       auto parsed = ParseYesNo(value[column]);
@@ -183,6 +186,7 @@ Row ParseRow(const CsvRecord& record, const std::vector<std::string>& header) {
     if (name == "expertise_opt_in") p.set_expertise_opt_in(flag);
     if (name == "share_with_network") p.mutable_consents()->set_share_with_network(flag);
     if (name == "share_with_other_funds") p.mutable_consents()->set_share_with_other_funds(flag);
+    if (name == "reminders_by_email") p.mutable_consents()->set_reminders_by_email(flag);
   }
   if (!value["training"].empty()) {
     row.training = TrainingResourceName(value["training"]);

@@ -218,6 +218,34 @@ class FakeLending final : public lv1::LendingService::Service {
     response->set_refused_lines(request->lines_size());
     return grpc::Status::OK;
   }
+  grpc::Status RunReminders(grpc::ServerContext*, const lv1::RunRemindersRequest* request,
+                            lv1::RunRemindersResponse* response) override {
+    Record(*request);
+    response->set_produced(2);
+    *response->mutable_date() = request->date();
+    return grpc::Status::OK;
+  }
+  grpc::Status ListReminders(grpc::ServerContext*, const lv1::ListRemindersRequest* request,
+                             lv1::ListRemindersResponse* response) override {
+    Record(*request);
+    lv1::Reminder* r = response->add_reminders();
+    r->set_name("reminders/5");
+    r->set_loan("loans/4");
+    r->set_borrower("people/1");
+    r->set_circle("circles/4");
+    r->set_instalment_number(2);
+    r->set_stage(lv1::REMINDER_STAGE_OVERDUE);
+    r->set_days_late(31);
+    r->mutable_due_date()->set_year(2026);
+    r->mutable_due_date()->set_month(2);
+    r->mutable_due_date()->set_day(1);
+    r->mutable_reminder_date()->set_year(2026);
+    r->mutable_reminder_date()->set_month(3);
+    r->mutable_reminder_date()->set_day(4);
+    r->mutable_amount_due()->set_currency_code("CAD");
+    r->mutable_amount_due()->set_minor_units(123456);
+    return grpc::Status::OK;
+  }
   std::string last() {
     std::lock_guard<std::mutex> lock(mu_);
     return last_;
@@ -443,6 +471,33 @@ TEST_F(cerclesctlLending, TheCollectionSheetIsWrittenFilledAndRecorded) {
   EXPECT_THAT(bad.err, HasSubstr(absl::StrCat(bad_csv, ":3: loan: a paid row needs the loan")));
   EXPECT_THAT(bad.err, HasSubstr(absl::StrCat(bad_csv, ":4: paid: ")));
   EXPECT_EQ(lending_.last(), request);
+}
+
+TEST_F(cerclesctlLending, RemindersRunAndListSendTheFiltersAsTyped) {
+  CliResult run =
+      Cli({"lending", "reminders", "run", "--date", "2026-03-04", "--request-id", "remind-1"});
+  ASSERT_EQ(run.code, kExitOk) << run.err;
+  EXPECT_EQ(lending_.last(), "request_id: \"remind-1\" date { year: 2026 month: 3 day: 4 }");
+  EXPECT_EQ(run.out, "2 reminder(s) produced for 2026-03-04\n");
+  CliResult list =
+      Cli({"lending", "reminders", "list", "--stage", "overdue", "--circle", "4", "--borrower", "1",
+           "--loan", "4", "--from", "2026-03-01", "--to", "2026-03-31"});
+  ASSERT_EQ(list.code, kExitOk) << list.err;
+  EXPECT_EQ(lending_.last(),
+            "loan: \"loans/4\" borrower: \"people/1\" circle: \"circles/4\" stage: "
+            "REMINDER_STAGE_OVERDUE from_date { year: 2026 month: 3 day: 1 } to_date { year: 2026 "
+            "month: 3 day: 31 }");
+  EXPECT_THAT(list.out, ::testing::ContainsRegex(
+                            "reminders/5 +2026-03-04 +loans/4 +people/1 +circles/4 +2 +overdue 31 "
+                            "+2026-02-01 +1,234.56 CAD"));
+  CliResult bad = Cli({"lending", "reminders", "list", "--stage", "late"});
+  EXPECT_EQ(bad.code, kExitUsage);
+  EXPECT_THAT(bad.err, HasSubstr("--stage"));
+  CliResult settings = Cli({"lending", "settings", "update", "--reminder-days-before", "0",
+                            "--reason", "conseil", "--request-id", "settings-3"});
+  ASSERT_EQ(settings.code, kExitOk) << settings.err;
+  EXPECT_THAT(lending_.last(), HasSubstr("reminder_days_before: 0"));
+  EXPECT_THAT(settings.out, ::testing::ContainsRegex("\nupcoming reminders from +off\n"));
 }
 
 TEST_F(cerclesctlLending, AnUnbalancedTrialBalanceExitsOne) {

@@ -21,6 +21,7 @@
 #include "cercles/lending/v1/financing.pb.h"
 #include "cercles/lending/v1/lending.pb.h"
 #include "cercles/lending/v1/loans.pb.h"
+#include "cercles/lending/v1/reminders.pb.h"
 #include "cercles/lending/v1/servicing.pb.h"
 #include "cercles/lending/v1/settings.pb.h"
 #include "cercles/membership/v1/events.pb.h"
@@ -57,6 +58,7 @@ inline std::vector<const google::protobuf::Descriptor*> EveryCerclesMessage() {
       cercles::lending::v1::BankReferral::descriptor(),
       cercles::lending::v1::CircleEligibility::descriptor(),
       cercles::lending::v1::Loan::descriptor(),
+      cercles::lending::v1::Reminder::descriptor(),
       cercles::lending::v1::Repayment::descriptor(),
       cercles::lending::v1::FundSettings::descriptor(),
       cercles::membership::v1::CircleCreated::descriptor(),

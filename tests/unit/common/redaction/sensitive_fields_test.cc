@@ -77,6 +77,8 @@ constexpr FieldsOf kResourceNames[] = {
     {"cercles.lending.v1.ApproveRescheduleRequest", "reschedule"},
     {"cercles.lending.v1.RejectRescheduleRequest", "reschedule"},
     {"cercles.lending.v1.ListReschedulesRequest", "loan"},
+    {"cercles.lending.v1.Reminder", "name loan borrower circle"},
+    {"cercles.lending.v1.ListRemindersRequest", "loan borrower circle"},
     {"cercles.lending.v1.GetCollectionSheetRequest", "circle meeting"},
     {"cercles.lending.v1.GetCollectionSheetResponse", "circle meeting members"},
     {"cercles.lending.v1.CollectionSheetLine", "loan person"},

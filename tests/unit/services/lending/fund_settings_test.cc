@@ -45,6 +45,7 @@ TEST(FundSettingsTest, DefaultsFollowTheIssue) {
   EXPECT_EQ(settings.default_grace_on_principal, 0);
   EXPECT_EQ(settings.default_grace_on_interest, 0);
   EXPECT_EQ(settings.arrears_tolerance_cents, 0);
+  EXPECT_EQ(settings.reminder_days_before, 3);
   EXPECT_TRUE(ValidateSettings(settings).ok()) << ValidateSettings(settings);
 }
 
@@ -202,6 +203,10 @@ TEST(FundSettingsTest, EveryRuleIsNamed) {
        "arrears_tolerance.minor_units must lie in 0..10000, got -1"},
       {"large tolerance", [](FundSettings& s) { s.arrears_tolerance_cents = 10001; },
        "arrears_tolerance.minor_units must lie in 0..10000, got 10001"},
+      {"negative reminder days", [](FundSettings& s) { s.reminder_days_before = -1; },
+       "reminder_days_before must lie in 0..30 days (0: no upcoming reminders), got -1"},
+      {"late reminder days", [](FundSettings& s) { s.reminder_days_before = 31; },
+       "reminder_days_before must lie in 0..30 days (0: no upcoming reminders), got 31"},
   };
   for (const InvalidCase& c : cases) {
     FundSettings settings;
@@ -229,6 +234,7 @@ TEST(FundSettingsTest, EdgesThatAreAllowed) {
   settings.default_grace_on_principal = kMaxGraceInstalments;
   settings.default_grace_on_interest = kMaxGraceInstalments;
   settings.arrears_tolerance_cents = kMaxArrearsToleranceCents;
+  settings.reminder_days_before = kMaxReminderDaysBefore;
   EXPECT_TRUE(ValidateSettings(settings).ok()) << ValidateSettings(settings);
 }
 
@@ -293,6 +299,7 @@ TEST(FundSettingsTest, DiffNamesEveryFieldWithBothValues) {
        {"default_grace_on_interest_instalments", "0", "1"}},
       {[](FundSettings& s) { s.arrears_tolerance_cents = 500; },
        {"arrears_tolerance_minor_units", "0", "500"}},
+      {[](FundSettings& s) { s.reminder_days_before = 0; }, {"reminder_days_before", "3", "0"}},
   };
   FundSettings everything;
   std::vector<SettingChange> all_expected;

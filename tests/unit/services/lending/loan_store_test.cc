@@ -417,6 +417,7 @@ TEST_P(LoanStoreTest, SettingsAreDefaultsUntilSavedThenReadBackExactly) {
   changed.vote_quorum = {2, 3, false};
   changed.circle_in_serious_arrears_may_guarantee = true;
   changed.arrears_buckets.first_max_days = 15;
+  changed.reminder_days_before = 0;  // set to 0 reads back 0, not the default
   for (int round = 0; round < 2; ++round) {  // insert, then update
     ASSERT_TRUE(
         Write([&](storage::Transaction& tx) { return SaveSettings(tx, changed, kNow); }).ok());
@@ -430,6 +431,13 @@ TEST_P(LoanStoreTest, SettingsAreDefaultsUntilSavedThenReadBackExactly) {
   absl::StatusOr<FundSettings> round_trip = SettingsFromProto(SettingsToProto(changed));
   ASSERT_TRUE(round_trip.ok()) << round_trip.status();
   EXPECT_TRUE(DiffSettings(changed, *round_trip).empty());
+  // Settings without reminder_days_before (stored before it, or a client that
+  // does not know it) read the default.
+  v1::FundSettings without = SettingsToProto(changed);
+  without.clear_reminder_days_before();
+  absl::StatusOr<FundSettings> defaulted = SettingsFromProto(without);
+  ASSERT_TRUE(defaulted.ok()) << defaulted.status();
+  EXPECT_EQ(defaulted->reminder_days_before, 3);
 }
 
 TEST_P(LoanStoreTest, AdvisorsSeeOnlyTheirCirclesLoans) {

@@ -166,6 +166,7 @@ TEST_F(PeopleStoreTest, EveryFieldRoundTrips) {
   p.add_expertise("vente");
   p.set_expertise_opt_in(true);
   p.mutable_consents()->set_share_with_other_funds(true);
+  p.mutable_consents()->set_reminders_by_email(true);  // Consents.reminders_by_email
   p.set_status(v1::PERSON_STATUS_WITHDRAWN);
   Person draft = *NormalisePerson(p, absl::CivilDay(2024, 5, 1));
   const int64_t id = AddPerson(draft);

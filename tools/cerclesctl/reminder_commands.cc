@@ -1,0 +1,113 @@
+// lending reminders run|list: the reminders of instalments (reminders.proto):
+// run the job now for a day (admins), and read the feed with its filters.
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "cercles/lending/v1/lending.grpc.pb.h"
+#include "tools/cerclesctl/circle_args.h"
+#include "tools/cerclesctl/commands.h"
+#include "tools/cerclesctl/lending_args.h"
+#include "tools/cerclesctl/output.h"
+#include "tools/cerclesctl/people_args.h"
+
+namespace cercles::cerclesctl {
+namespace {
+
+namespace lv1 = lending::v1;
+using lv1::LendingService;
+
+// "upcoming", "overdue 31".
+std::string StageText(const lv1::Reminder& r) {
+  switch (r.stage()) {
+    case lv1::REMINDER_STAGE_UPCOMING:
+      return "upcoming";
+    case lv1::REMINDER_STAGE_OVERDUE:
+      return absl::StrCat("overdue ", r.days_late());
+    default:
+      return "-";
+  }
+}
+
+int Run(CommandContext& ctx) {
+  lv1::RunRemindersRequest request;
+  auto date = DayOption(ctx.args(), "date");
+  if (!date.ok()) return ctx.UsageError(date.status().message());
+  if (date->has_value()) *request.mutable_date() = **date;
+  return RunWriteVerb<LendingService>(ctx, &LendingService::Stub::RunReminders, request,
+                                      [&ctx](const lv1::RunRemindersResponse& response) {
+                                        ctx.out()
+                                            << response.produced() << " reminder(s) produced for "
+                                            << FormatDay(response.date()) << '\n';
+                                      });
+}
+
+int List(CommandContext& ctx) {
+  auto paging = ParsePageOptions(ctx.args());
+  if (!paging.ok()) return ctx.UsageError(paging.status().message());
+  lv1::ListRemindersRequest request;
+  const ParsedArgs& args = ctx.args();
+  if (args.Has("loan")) request.set_loan(LoanResourceName(args.Value("loan")));
+  if (args.Has("borrower")) request.set_borrower(PersonResourceName(args.Value("borrower")));
+  if (args.Has("circle")) request.set_circle(CircleResourceName(args.Value("circle")));
+  if (args.Has("stage")) {
+    absl::StatusOr<int> stage =
+        ParseEnumName(args.Value("stage"), lv1::ReminderStage_descriptor(), "REMINDER_STAGE_");
+    if (!stage.ok()) return ctx.UsageError(absl::StrCat("--stage ", stage.status().message()));
+    request.set_stage(static_cast<lv1::ReminderStage>(*stage));
+  }
+  for (const char* name : {"from", "to"}) {
+    auto day = DayOption(args, name);
+    if (!day.ok()) return ctx.UsageError(day.status().message());
+    if (!day->has_value()) continue;
+    *(std::string(name) == "from" ? request.mutable_from_date() : request.mutable_to_date()) =
+        **day;
+  }
+  lv1::ListRemindersResponse response;
+  grpc::Status status = ListPages<LendingService>(
+      ctx, &LendingService::Stub::ListReminders, *paging, request, &response,
+      [](lv1::ListRemindersResponse* r) { return r->mutable_reminders(); });
+  if (!status.ok()) return ctx.Fail(status);
+  if (ctx.json()) return ctx.PrintJson(response);
+  Table table(
+      {"NAME", "DATE", "LOAN", "BORROWER", "CIRCLE", "INSTALMENT", "STAGE", "DUE", "AMOUNT DUE"});
+  for (const lv1::Reminder& r : response.reminders()) {
+    table.AddRow({r.name(), FormatDay(r.reminder_date()), r.loan(), r.borrower(),
+                  r.circle().empty() ? "-" : r.circle(), absl::StrCat(r.instalment_number()),
+                  StageText(r), FormatDay(r.due_date()), FormatMoney(r.amount_due())});
+  }
+  table.Print(ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out());
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<Verb> ReminderVerbs() {
+  std::vector<Verb> verbs;
+  verbs.push_back(
+      {{"lending", "reminders", "run"},
+       "",
+       "Records now the reminders due on a day (admins); each is produced once.",
+       {{"date", "YYYY-MM-DD", "the day to decide for (default today)"}, RequestIdOptionSpec()},
+       0,
+       0,
+       Run});
+  std::vector<OptionSpec> list_options = {{"loan", "loans/ID", "only this loan's reminders"},
+                                          {"borrower", "people/ID", "only this borrower's"},
+                                          {"circle", "circles/ID", "only this circle's loans'"},
+                                          {"stage", "upcoming|overdue", "only this stage"},
+                                          {"from", "YYYY-MM-DD", "produced on this day or later"},
+                                          {"to", "YYYY-MM-DD", "produced on this day or earlier"}};
+  for (const OptionSpec& spec : PageOptionSpecs("reminders")) list_options.push_back(spec);
+  verbs.push_back({{"lending", "reminders", "list"},
+                   "",
+                   "Lists the reminders produced, oldest first, filtered.",
+                   list_options,
+                   0,
+                   0,
+                   List});
+  return verbs;
+}
+
+}  // namespace cercles::cerclesctl
