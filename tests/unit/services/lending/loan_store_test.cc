@@ -417,7 +417,7 @@ TEST_P(LoanStoreTest, SettingsAreDefaultsUntilSavedThenReadBackExactly) {
   changed.vote_quorum = {2, 3, false};
   changed.circle_in_serious_arrears_may_guarantee = true;
   changed.arrears_buckets.first_max_days = 15;
-  changed.reminder_days_before = 0;  // set to 0 reads back 0, not the default
+  changed.reminder_days_before = 0;          // set to 0 reads back 0, not the default
   for (int round = 0; round < 2; ++round) {  // insert, then update
     ASSERT_TRUE(
         Write([&](storage::Transaction& tx) { return SaveSettings(tx, changed, kNow); }).ok());
