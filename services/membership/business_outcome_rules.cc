@@ -1,5 +1,7 @@
 #include "services/membership/business_outcome_rules.h"
 
+#include <google/protobuf/util/message_differencer.h>
+
 #include "absl/strings/str_cat.h"
 #include "common/api/date.h"
 
@@ -78,9 +80,7 @@ bool ApplyOutcome(const BusinessOutcome& outcome, absl::CivilDay day, v1::Person
   }
   if (outcome.event() == v1::BUSINESS_EVENT_STARTED) {
     const cercles::common::v1::Date start = api::DateFromDay(day);
-    const cercles::common::v1::Date& was = business->start_date();
-    if (!business->has_start_date() || was.year() != start.year() || was.month() != start.month() ||
-        was.day() != start.day()) {
+    if (!google::protobuf::util::MessageDifferencer::Equals(business->start_date(), start)) {
       *business->mutable_start_date() = start;
       changed = true;
     }
