@@ -220,4 +220,44 @@ grpc::ServerUnaryReactor* FederationService::GetProposedTransfer(
       });
 }
 
+grpc::ServerUnaryReactor* FederationService::WithdrawTransferConsent(
+    grpc::CallbackServerContext* context, const v1::WithdrawTransferConsentRequest* request,
+    v1::WithdrawTransferConsentResponse* response) {
+  return server::Serve(
+      *context_.network.handlers, *context_.network.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
+        if (request->request_id().size() > kMaxPeerRequestIdLength) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "request_id must be at most ", kMaxPeerRequestIdLength, " characters here"));
+        }
+        CERCLES_ASSIGN_OR_RETURN(v1::PeerFund peer, CallingPeer(who));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "transfers", "name"));
+        return RunWrite(
+            context_.network, context, *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              CERCLES_ASSIGN_OR_RETURN(std::optional<v1::MemberTransfer> transfer,
+                                       store_.GetTransfer(tx, id));
+              CERCLES_RETURN_IF_ERROR(
+                  CheckTransferVisibleToPeer(transfer, peer.fund_id(), request->name()));
+              if (transfer->has_candidate()) {  // not cleared yet
+                transfer->clear_candidate();
+                if (transfer->status() == v1::TRANSFER_STATUS_PROPOSED) {
+                  transfer->set_status(v1::TRANSFER_STATUS_CONSENT_WITHDRAWN);
+                }
+                CERCLES_RETURN_IF_ERROR(store_.UpdateTransfer(tx, id, *transfer, now));
+                v1::MemberTransferChanged event;
+                *event.mutable_transfer() = *transfer;
+                api::SetClosedSet(&event, "change", "change_kind", "CONSENT_WITHDRAWN");
+                CERCLES_RETURN_IF_ERROR(
+                    events::AppendEvent(tx, context_.network.fund_id, transfer->name(), event, now)
+                        .status());
+              }
+              *response->mutable_transfer() = *std::move(transfer);
+              return absl::OkStatus();
+            },
+            peer.fund_id());
+      });
+}
+
 }  // namespace cercles::network
