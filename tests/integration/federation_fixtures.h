@@ -152,6 +152,24 @@ class Fund {
     EXPECT_TRUE(status.ok()) << status.error_message();
   }
 
+  // Records that `person` gave or withdrew their consent for `purpose` (as the admin).
+  grpc::Status RecordConsent(const std::string& person, mv1::ConsentPurpose purpose,
+                             mv1::ConsentAction action, const std::string& wording,
+                             mv1::ConsentChannel channel,
+                             mv1::RecordConsentResponse* response = nullptr,
+                             const std::string& request_id = "") {
+    mv1::RecordConsentRequest request;
+    request.set_request_id(request_id.empty() ? absl::StrCat(id_, "-record-consent-", ++counter_)
+                                              : request_id);
+    request.set_person(person);
+    request.mutable_change()->set_purpose(purpose);
+    request.mutable_change()->set_action(action);
+    request.mutable_change()->set_wording_version(wording);
+    request.mutable_change()->set_channel(channel);
+    mv1::RecordConsentResponse ignored;
+    return people_->RecordConsent(Admin().get(), request, response ? response : &ignored);
+  }
+
   // Registers `peer` (its certificate CN is its fund id, pinned to
   // `certificate_sha256` when given; its federation listener is followed when
   // `follow`).
