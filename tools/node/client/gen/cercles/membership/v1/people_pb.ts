@@ -68,7 +68,7 @@ export type ConsentChange = Message<"cercles.membership.v1.ConsentChange"> & {
   wordingVersion: string;
 
   /**
-   * How the person expressed it. Required (not CONSENT_CHANNEL_PERSON_RECORD).
+   * How the person expressed it (not CONSENT_CHANNEL_PERSON_RECORD). Required.
    *
    * @generated from field: cercles.membership.v1.ConsentChannel channel = 5;
    */
