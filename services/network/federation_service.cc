@@ -24,6 +24,16 @@ constexpr int kSequencesPerRead = 256;
 // Peers' request ids are recorded as "{fund_id}:{request_id}" (at most 128).
 constexpr size_t kMaxPeerRequestIdLength = 64;
 
+// A peer's request ids are kept per peer, and shorter than staff's.
+absl::Status ValidatePeerRequestId(const std::string& request_id) {
+  CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  if (request_id.size() > kMaxPeerRequestIdLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("request_id must be at most ", kMaxPeerRequestIdLength, " characters here"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::PeerFund> FederationService::CallingPeer(const auth::Principal& who) const {
@@ -149,11 +159,7 @@ grpc::ServerUnaryReactor* FederationService::ProposeMemberTransfer(
   return server::Serve(
       *context_.network.handlers, *context_.network.authorizer, context, *request, response,
       [=](const auth::Principal& who) -> absl::Status {
-        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        if (request->request_id().size() > kMaxPeerRequestIdLength) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "request_id must be at most ", kMaxPeerRequestIdLength, " characters here"));
-        }
+        CERCLES_RETURN_IF_ERROR(ValidatePeerRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(v1::PeerFund peer, CallingPeer(who));
         CERCLES_ASSIGN_OR_RETURN(CircleKey key,
                                  ParseNetworkCircleName(request->circle(), "circle"));
@@ -226,11 +232,7 @@ grpc::ServerUnaryReactor* FederationService::WithdrawTransferConsent(
   return server::Serve(
       *context_.network.handlers, *context_.network.authorizer, context, *request, response,
       [=](const auth::Principal& who) -> absl::Status {
-        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        if (request->request_id().size() > kMaxPeerRequestIdLength) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "request_id must be at most ", kMaxPeerRequestIdLength, " characters here"));
-        }
+        CERCLES_RETURN_IF_ERROR(ValidatePeerRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(v1::PeerFund peer, CallingPeer(who));
         CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "transfers", "name"));
         return RunWrite(

@@ -19,24 +19,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class ConsentTest : public EngineSuiteTest {
+class ConsentTest : public TwoFundsTest {
  protected:
-  // Each test starts two funds of its own.
-  std::optional<Suite::Options> SuiteOptions() const override { return std::nullopt; }
-
-  void SetUp() override {
-    EngineSuiteTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    a_ = std::make_unique<Fund>("fund-a", GetParam());
-    b_ = std::make_unique<Fund>("fund-b", GetParam());
-    absl::Status started = a_->Start();
-    ASSERT_TRUE(started.ok()) << started;
-    started = b_->Start();
-    ASSERT_TRUE(started.ok()) << started;
-  }
-
-  std::string Logs() { return a_->suite().Log("network") + "\n" + b_->suite().Log("network"); }
-
   // The display name fund-a's network shows for `person` in its expertise
   // directory ("" when not listed or listed without a name).
   std::string NetworkName(const std::string& person) {
@@ -69,8 +53,6 @@ class ConsentTest : public EngineSuiteTest {
     EXPECT_TRUE(status.ok()) << status.error_message();
     return {response.changes().begin(), response.changes().end()};
   }
-
-  std::unique_ptr<Fund> a_, b_;
 };
 
 TEST_P(ConsentTest, AWithdrawalStopsTheNetworkAndAPeerSeeingThePerson) {
@@ -269,6 +251,53 @@ TEST_P(ConsentTest, RequestsAreCheckedAndIdempotent) {
   EXPECT_EQ(History(omar).size(), 2u);
   EXPECT_TRUE(first.consents().credit_reporting());
   EXPECT_TRUE(first.consents().share_with_other_funds());
+}
+
+TEST_P(ConsentTest, CerclesctlRecordsAndListsConsents) {
+  const std::string& work = work_dir();
+  const std::string& admin = TestCredentials().admin_token;
+  const std::string amina = a_->CreatePerson("Amina", false);
+  CtlResult r = RunCerclesctl(a_->suite(), "membership", admin,
+                              {"people", "consent", amina, "--purpose", "share-with-partners",
+                               "--give", "--wording", "2026-02 v3", "--channel", "paper-form"},
+                              work);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.out, "give share-with-partners")) << r.out;
+  r = RunCerclesctl(a_->suite(), "membership", admin,
+                    {"people", "consent", amina, "--purpose", "share-with-partners", "--withdraw",
+                     "--wording", "2026-02 v3", "--channel", "email"},
+                    work);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.out, "withdraw share-with-partners")) << r.out;
+  r = RunCerclesctl(a_->suite(), "membership", admin, {"people", "consent-history", amina}, work);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const size_t email = r.out.find("email");
+  const size_t paper = r.out.find("paper-form");
+  ASSERT_NE(email, std::string::npos) << r.out;
+  ASSERT_NE(paper, std::string::npos) << r.out;
+  EXPECT_LT(email, paper) << r.out;  // newest first
+  EXPECT_TRUE(absl::StrContains(r.out, "staff:alice")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "2026-02 v3")) << r.out;
+  // Bad input is refused before any call; the server's refusals name the field.
+  r = RunCerclesctl(a_->suite(), "membership", admin,
+                    {"people", "consent", amina, "--purpose", "gossip", "--give", "--wording", "v1",
+                     "--channel", "email"},
+                    work);
+  EXPECT_NE(r.code, 0);
+  EXPECT_TRUE(absl::StrContains(r.err, "--purpose must be one of")) << r.err;
+  r = RunCerclesctl(a_->suite(), "membership", admin,
+                    {"people", "consent", amina, "--purpose", "credit-reporting", "--wording", "v1",
+                     "--channel", "email"},
+                    work);
+  EXPECT_NE(r.code, 0);
+  EXPECT_TRUE(absl::StrContains(r.err, "--give or --withdraw")) << r.err;
+  r = RunCerclesctl(a_->suite(), "membership", admin,
+                    {"people", "consent", amina, "--purpose", "credit-reporting", "--give",
+                     "--wording", "", "--channel", "email"},
+                    work);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(absl::StrContains(r.err, "change.wording_version")) << r.err;
+  EXPECT_EQ(History(amina).size(), 2u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ConsentTest, AllEngines(), EngineParamName);

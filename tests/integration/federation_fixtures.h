@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -233,6 +234,27 @@ class Fund {
   std::unique_ptr<nv1::NetworkService::Stub> network_;
   std::unique_ptr<nv1::PeerFundService::Stub> peers_;
   int counter_ = 0;
+};
+
+// A test with two funds of its own, fund-a and fund-b, on the test's engine.
+class TwoFundsTest : public EngineSuiteTest {
+ protected:
+  std::optional<Suite::Options> SuiteOptions() const override { return std::nullopt; }
+
+  void SetUp() override {
+    EngineSuiteTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    a_ = std::make_unique<Fund>("fund-a", GetParam());
+    b_ = std::make_unique<Fund>("fund-b", GetParam());
+    absl::Status started = a_->Start();
+    ASSERT_TRUE(started.ok()) << started;
+    started = b_->Start();
+    ASSERT_TRUE(started.ok()) << started;
+  }
+
+  std::string Logs() { return a_->suite().Log("network") + "\n" + b_->suite().Log("network"); }
+
+  std::unique_ptr<Fund> a_, b_;
 };
 
 }  // namespace cercles::testing
