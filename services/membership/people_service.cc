@@ -14,6 +14,7 @@
 #include "common/util/status.h"
 #include "services/membership/circle_access.h"
 #include "services/membership/circle_rules.h"
+#include "services/membership/consent_rules.h"
 #include "services/membership/people_rules.h"
 #include "services/membership/training_rules.h"
 
@@ -53,7 +54,7 @@ grpc::ServerUnaryReactor* PeopleService::CreatePerson(grpc::CallbackServerContex
                                                       v1::CreatePersonResponse* response) {
   return server::Serve(
       *context_.handlers, *context_.authorizer, context, *request, response,
-      [=](const auth::Principal&) -> absl::Status {
+      [=](const auth::Principal& who) -> absl::Status {
         CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(Person draft,
                                  NormalisePerson(request->person(), DayOf(context_.clock->Now())));
@@ -61,15 +62,23 @@ grpc::ServerUnaryReactor* PeopleService::CreatePerson(grpc::CallbackServerContex
           *response->mutable_person() = std::move(draft);
           return absl::OkStatus();
         }
-        return RunWrite(context_, context, *request, response,
-                        [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-                          CERCLES_ASSIGN_OR_RETURN(Person person, people_.Insert(tx, draft, now));
-                          v1::PersonCreated event;
-                          *event.mutable_person() = MinimisedPerson(person);
-                          CERCLES_RETURN_IF_ERROR(Emit(tx, context_, person.name(), event, now));
-                          *response->mutable_person() = std::move(person);
-                          return absl::OkStatus();
-                        });
+        return RunWrite(
+            context_, context, *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              CERCLES_ASSIGN_OR_RETURN(Person person, people_.Insert(tx, draft, now));
+              CERCLES_ASSIGN_OR_RETURN(int64_t id,
+                                       api::ParseName(person.name(), "people", "person.name"));
+              CERCLES_ASSIGN_OR_RETURN(
+                  RecordedConsents consents,
+                  consents_.Record(tx, id, PersonRecordConsentChanges({}, draft.consents()),
+                                   who.ToString(), now));
+              *person.mutable_consents() = std::move(consents.after);
+              v1::PersonCreated event;
+              *event.mutable_person() = MinimisedPerson(person);
+              CERCLES_RETURN_IF_ERROR(Emit(tx, context_, person.name(), event, now));
+              *response->mutable_person() = std::move(person);
+              return absl::OkStatus();
+            });
       });
 }
 
@@ -126,6 +135,12 @@ grpc::ServerUnaryReactor* PeopleService::UpdatePerson(grpc::CallbackServerContex
                 *response->mutable_person() = *std::move(stored);  // nothing changes
                 return absl::OkStatus();
               }
+              CERCLES_RETURN_IF_ERROR(
+                  consents_
+                      .Record(tx, id,
+                              PersonRecordConsentChanges(stored->consents(), normalised.consents()),
+                              who.ToString(), now)
+                      .status());
               CERCLES_ASSIGN_OR_RETURN(Person updated, people_.Update(tx, id, normalised, now));
               v1::PersonUpdated event;
               *event.mutable_person() = MinimisedPerson(updated);

@@ -1,5 +1,6 @@
-// The gRPC adapter of people: validates, authorises (through the declared
-// policies), and runs the people rules and store in one transaction.
+// The gRPC adapter of people and their consents: validates, authorises
+// (through the declared policies), and runs the people and consent rules and
+// stores in one transaction.
 #ifndef CERCLES_SERVICES_MEMBERSHIP_PEOPLE_SERVICE_H_
 #define CERCLES_SERVICES_MEMBERSHIP_PEOPLE_SERVICE_H_
 
@@ -11,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "cercles/membership/v1/people.grpc.pb.h"
+#include "services/membership/consent_store.h"
 #include "services/membership/context.h"
 #include "services/membership/people_store.h"
 
@@ -32,10 +34,18 @@ class PeopleService final : public cercles::membership::v1::PeopleService::Callb
   grpc::ServerUnaryReactor* ListPeople(grpc::CallbackServerContext* context,
                                        const v1::ListPeopleRequest* request,
                                        v1::ListPeopleResponse* response) override;
+  // Consents (consent_service.cc).
+  grpc::ServerUnaryReactor* RecordConsent(grpc::CallbackServerContext* context,
+                                          const v1::RecordConsentRequest* request,
+                                          v1::RecordConsentResponse* response) override;
+  grpc::ServerUnaryReactor* ListConsentChanges(grpc::CallbackServerContext* context,
+                                               const v1::ListConsentChangesRequest* request,
+                                               v1::ListConsentChangesResponse* response) override;
 
  private:
   const MembershipContext context_;
   PeopleStore people_;
+  ConsentStore consents_;
 };
 
 }  // namespace cercles::membership

@@ -12,6 +12,7 @@
 #include "common/util/status.h"
 #include "services/membership/circle_access.h"
 #include "services/membership/circle_rules.h"
+#include "services/membership/consent_store.h"
 #include "services/membership/people_rules.h"
 
 namespace cercles::membership {
@@ -34,9 +35,8 @@ std::string PersonColumns() {
   return absl::StrCat(
       "p.id, p.given_name, p.family_name, p.language, p.email, p.phone, p.postal_address, "
       "p.birth_date, p.gender, p.has_business, p.business_name, p.sector, p.business_stage, "
-      "p.business_start_date, p.expertise_opt_in, p.share_with_network, "
-      "p.share_with_other_funds, p.status, p.create_time_us, p.update_time_us, (",
-      kCurrentCircleOf, "), (", kTrainingsCompletedOf, "), p.reminders_by_email");
+      "p.business_start_date, p.expertise_opt_in, p.status, p.create_time_us, p.update_time_us, (",
+      kCurrentCircleOf, "), (", kTrainingsCompletedOf, "), ", ConsentColumns("p"));
 }
 
 // The parameters PersonColumns() takes, in order.
@@ -74,23 +74,21 @@ Person PersonFromRow(const storage::Row& row) {
     if (!row.IsNull(13)) ReadDate(row, 13, business->mutable_start_date());
   }
   p.set_expertise_opt_in(row.Int(14) != 0);
-  p.mutable_consents()->set_share_with_network(row.Int(15) != 0);
-  p.mutable_consents()->set_share_with_other_funds(row.Int(16) != 0);
-  p.set_status(static_cast<v1::PersonStatus>(row.Int(17)));
-  SetTimestampMicros(row.Int(18), p.mutable_create_time());
-  SetTimestampMicros(row.Int(19), p.mutable_update_time());
-  if (!row.IsNull(20)) p.set_current_circle(CircleName(row.Int(20)));
-  p.set_trainings_completed(static_cast<int32_t>(row.Int(21)));
-  p.mutable_consents()->set_reminders_by_email(row.Int(22) != 0);
+  p.set_status(static_cast<v1::PersonStatus>(row.Int(15)));
+  SetTimestampMicros(row.Int(16), p.mutable_create_time());
+  SetTimestampMicros(row.Int(17), p.mutable_update_time());
+  if (!row.IsNull(18)) p.set_current_circle(CircleName(row.Int(18)));
+  p.set_trainings_completed(static_cast<int32_t>(row.Int(19)));
+  *p.mutable_consents() = ConsentsFromRow(row, 20);
   return p;
 }
 
 // The stored values of a person's own columns, in the order of kWritableColumns.
+// The consents are not among them: they change only through ConsentStore::Record.
 constexpr char kWritableColumns[] =
     "given_name, family_name, given_key, family_key, language, email, phone, postal_address, "
     "birth_date, gender, has_business, business_name, sector, sector_key, business_stage, "
-    "business_start_date, expertise_opt_in, share_with_network, share_with_other_funds, status, "
-    "reminders_by_email";
+    "business_start_date, expertise_opt_in, status";
 
 std::vector<storage::Value> WritableValues(const Person& p) {
   const v1::Business& business = p.business();
@@ -111,10 +109,7 @@ std::vector<storage::Value> WritableValues(const Person& p) {
           static_cast<int64_t>(business.stage()),
           DateValue(business.has_start_date(), business.start_date()),
           static_cast<int64_t>(p.expertise_opt_in()),
-          static_cast<int64_t>(p.consents().share_with_network()),
-          static_cast<int64_t>(p.consents().share_with_other_funds()),
-          static_cast<int64_t>(p.status()),
-          static_cast<int64_t>(p.consents().reminders_by_email())};
+          static_cast<int64_t>(p.status())};
 }
 
 absl::Status WriteExpertise(storage::Transaction& tx, int64_t id, const Person& p) {
@@ -167,16 +162,21 @@ absl::StatusOr<Person> PeopleStore::Insert(storage::Transaction& tx, const Perso
   std::vector<storage::Value> params = WritableValues(draft);
   params.emplace_back(now_us);
   params.emplace_back(now_us);
-  CERCLES_ASSIGN_OR_RETURN(const int64_t id,
-                           storage::InsertReturningId(
-                               tx,
-                               absl::StrCat("INSERT INTO people (", kWritableColumns,
-                                            ", create_time_us, update_time_us) VALUES (",
-                                            storage::Placeholders(params.size()), ") RETURNING id"),
-                               params, "person"));
+  CERCLES_ASSIGN_OR_RETURN(
+      const int64_t id,
+      storage::InsertReturningId(
+          tx,
+          // Every consent off (the columns without a default
+          // of their own); ConsentStore::Record gives them.
+          absl::StrCat("INSERT INTO people (", kWritableColumns,
+                       ", create_time_us, update_time_us, "
+                       "share_with_network, share_with_other_funds) VALUES (",
+                       storage::Placeholders(params.size()), ", 0, 0) RETURNING id"),
+          params, "person"));
   CERCLES_RETURN_IF_ERROR(WriteExpertise(tx, id, draft));
   Person stored = draft;
   stored.set_name(PersonName(id));
+  stored.mutable_consents()->Clear();  // none until ConsentStore::Record
   stored.clear_current_circle();
   stored.set_trainings_completed(0);
   SetTimestampMicros(now_us, stored.mutable_create_time());

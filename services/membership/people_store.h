@@ -37,14 +37,15 @@ class PeopleStore {
   // LoadPersonFacts) across processes and replicas.
   static absl::Status Lock(storage::Transaction& tx, int64_t person_id);
 
-  // Stores a normalised person (see NormalisePerson) and returns it with its
-  // name and times.
+  // Stores a normalised person (see NormalisePerson) with every consent off
+  // (ConsentStore::Record gives them) and returns it with its name and times.
   absl::StatusOr<cercles::membership::v1::Person> Insert(
       storage::Transaction& tx, const cercles::membership::v1::Person& draft, absl::Time now) const;
   absl::StatusOr<std::optional<cercles::membership::v1::Person>> Get(storage::Transaction& tx,
                                                                      int64_t id) const;
-  // Replaces what is stored of person `id` with `person` (normalised) and
-  // returns the person as stored.
+  // Replaces what is stored of person `id` with `person` (normalised), its
+  // consents excepted (ConsentStore::Record changes them), and returns the
+  // person as stored.
   absl::StatusOr<cercles::membership::v1::Person> Update(
       storage::Transaction& tx, int64_t id, const cercles::membership::v1::Person& person,
       absl::Time now) const;

@@ -24,6 +24,16 @@ constexpr int kSequencesPerRead = 256;
 // Peers' request ids are recorded as "{fund_id}:{request_id}" (at most 128).
 constexpr size_t kMaxPeerRequestIdLength = 64;
 
+// A peer's request ids are kept per peer, and shorter than staff's.
+absl::Status ValidatePeerRequestId(const std::string& request_id) {
+  CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  if (request_id.size() > kMaxPeerRequestIdLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("request_id must be at most ", kMaxPeerRequestIdLength, " characters here"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::PeerFund> FederationService::CallingPeer(const auth::Principal& who) const {
@@ -149,11 +159,7 @@ grpc::ServerUnaryReactor* FederationService::ProposeMemberTransfer(
   return server::Serve(
       *context_.network.handlers, *context_.network.authorizer, context, *request, response,
       [=](const auth::Principal& who) -> absl::Status {
-        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
-        if (request->request_id().size() > kMaxPeerRequestIdLength) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "request_id must be at most ", kMaxPeerRequestIdLength, " characters here"));
-        }
+        CERCLES_RETURN_IF_ERROR(ValidatePeerRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(v1::PeerFund peer, CallingPeer(who));
         CERCLES_ASSIGN_OR_RETURN(CircleKey key,
                                  ParseNetworkCircleName(request->circle(), "circle"));
@@ -217,6 +223,42 @@ grpc::ServerUnaryReactor* FederationService::GetProposedTransfer(
             CheckTransferVisibleToPeer(transfer, peer.fund_id(), request->name()));
         *response->mutable_transfer() = *std::move(transfer);
         return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* FederationService::WithdrawTransferConsent(
+    grpc::CallbackServerContext* context, const v1::WithdrawTransferConsentRequest* request,
+    v1::WithdrawTransferConsentResponse* response) {
+  return server::Serve(
+      *context_.network.handlers, *context_.network.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(ValidatePeerRequestId(request->request_id()));
+        CERCLES_ASSIGN_OR_RETURN(v1::PeerFund peer, CallingPeer(who));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "transfers", "name"));
+        return RunWrite(
+            context_.network, context, *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              CERCLES_ASSIGN_OR_RETURN(std::optional<v1::MemberTransfer> transfer,
+                                       store_.GetTransfer(tx, id));
+              CERCLES_RETURN_IF_ERROR(
+                  CheckTransferVisibleToPeer(transfer, peer.fund_id(), request->name()));
+              if (transfer->has_candidate()) {  // not cleared yet
+                transfer->clear_candidate();
+                if (transfer->status() == v1::TRANSFER_STATUS_PROPOSED) {
+                  transfer->set_status(v1::TRANSFER_STATUS_CONSENT_WITHDRAWN);
+                }
+                CERCLES_RETURN_IF_ERROR(store_.UpdateTransfer(tx, id, *transfer, now));
+                v1::MemberTransferChanged event;
+                *event.mutable_transfer() = *transfer;
+                api::SetClosedSet(&event, "change", "change_kind", "CONSENT_WITHDRAWN");
+                CERCLES_RETURN_IF_ERROR(
+                    events::AppendEvent(tx, context_.network.fund_id, transfer->name(), event, now)
+                        .status());
+              }
+              *response->mutable_transfer() = *std::move(transfer);
+              return absl::OkStatus();
+            },
+            peer.fund_id());
       });
 }
 

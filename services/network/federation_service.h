@@ -33,6 +33,9 @@ class FederationService final : public v1::FederationService::CallbackService {
   grpc::ServerUnaryReactor* GetProposedTransfer(grpc::CallbackServerContext* context,
                                                 const v1::GetProposedTransferRequest* request,
                                                 v1::GetProposedTransferResponse* response) override;
+  grpc::ServerUnaryReactor* WithdrawTransferConsent(
+      grpc::CallbackServerContext* context, const v1::WithdrawTransferConsentRequest* request,
+      v1::WithdrawTransferConsentResponse* response) override;
 
  private:
   // The registered, active peer calling (by its certificate's common name).

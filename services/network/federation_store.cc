@@ -1,6 +1,7 @@
 #include "services/network/federation_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/api/resource_name.h"
 #include "common/events/watch.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
@@ -177,12 +178,19 @@ absl::StatusOr<v1::MemberTransfer> FederationStore::InsertTransfer(storage::Tran
                                                                    v1::MemberTransfer transfer,
                                                                    absl::Time now) const {
   const int64_t now_us = ToMicros(now);
+  // An outgoing transfer names this fund's person, whose consent is followed.
+  storage::Value person_id = storage::Null{};
+  if (transfer.direction() == v1::TRANSFER_DIRECTION_OUTGOING) {
+    CERCLES_ASSIGN_OR_RETURN(person_id, api::ParseName(transfer.person(), "people", "person"));
+  }
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows rows,
-      tx.Query("INSERT INTO federation_transfers (direction, peer_fund_id, status, transfer, "
-               "create_time_us, update_time_us) VALUES (?, ?, ?, ?, ?, ?) RETURNING transfer_id",
-               {static_cast<int64_t>(transfer.direction()), transfer.peer_fund_id(),
-                static_cast<int64_t>(transfer.status()), storage::Blob{}, now_us, now_us}));
+      tx.Query(
+          "INSERT INTO federation_transfers (direction, peer_fund_id, status, transfer, "
+          "create_time_us, update_time_us, person_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
+          "RETURNING transfer_id",
+          {static_cast<int64_t>(transfer.direction()), transfer.peer_fund_id(),
+           static_cast<int64_t>(transfer.status()), storage::Blob{}, now_us, now_us, person_id}));
   if (rows.size() != 1) return absl::InternalError("transfer insert returned no id");
   const int64_t id = rows[0].Int(0);
   transfer.set_name(TransferName(id));
@@ -200,6 +208,29 @@ absl::Status FederationStore::UpdateTransfer(storage::Transaction& tx, int64_t t
           "transfer_id = ?",
           {static_cast<int64_t>(transfer.status()), storage::Blob{transfer.SerializeAsString()},
            ToMicros(now), transfer_id})
+      .status();
+}
+
+absl::StatusOr<std::vector<int64_t>> FederationStore::ConsentWithdrawnTransfers(
+    storage::Transaction& tx, const std::string& own_fund_id, int limit) const {
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      tx.Query("SELECT t.transfer_id FROM federation_transfers t JOIN network_people p ON "
+               "p.fund_id = ? AND p.person_id = t.person_id WHERE t.direction = ? AND "
+               "t.consent_withdrawn = 0 AND p.share_with_other_funds = 0 ORDER BY t.transfer_id "
+               "LIMIT ?",
+               {own_fund_id, static_cast<int64_t>(v1::TRANSFER_DIRECTION_OUTGOING),
+                static_cast<int64_t>(limit)}));
+  std::vector<int64_t> ids;
+  for (const storage::Row& row : rows) ids.push_back(row.Int(0));
+  return ids;
+}
+
+absl::Status FederationStore::MarkConsentWithdrawn(storage::Transaction& tx,
+                                                   int64_t transfer_id) const {
+  return tx
+      .Exec("UPDATE federation_transfers SET consent_withdrawn = 1 WHERE transfer_id = ?",
+            {transfer_id})
       .status();
 }
 

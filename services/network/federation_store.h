@@ -71,6 +71,14 @@ class FederationStore {
                               const v1::MemberTransfer& transfer, absl::Time now) const;
   absl::StatusOr<std::optional<v1::MemberTransfer>> GetTransfer(storage::Transaction& tx,
                                                                 int64_t transfer_id) const;
+  // Outgoing transfers whose person no longer shares with other funds (as
+  // membership's events last said, network_people) and whose peer was not yet
+  // told, by id, at most `limit`.
+  absl::StatusOr<std::vector<int64_t>> ConsentWithdrawnTransfers(storage::Transaction& tx,
+                                                                 const std::string& own_fund_id,
+                                                                 int limit) const;
+  // Records that the peer cleared the transfer's person.
+  absl::Status MarkConsentWithdrawn(storage::Transaction& tx, int64_t transfer_id) const;
   absl::StatusOr<std::vector<v1::MemberTransfer>> ListTransfers(storage::Transaction& tx,
                                                                 const TransferFilter& filter,
                                                                 int64_t after_id, int limit) const;

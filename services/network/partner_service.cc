@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "cercles/network/v1/events.pb.h"
 #include "common/api/closed_set.h"
+#include "common/api/error_details.h"
 #include "common/api/paging.h"
 #include "common/api/resource_name.h"
 #include "common/api/text.h"
@@ -208,6 +209,19 @@ grpc::ServerUnaryReactor* PartnerService::CreateReferral(grpc::CallbackServerCon
               if (!facts->active) {
                 return absl::FailedPreconditionError(
                     absl::StrCat(person, " has withdrawn from the fund and cannot be referred"));
+              }
+              // Refused rather than sent without the person's data: a referral
+              // is itself the disclosure (staff put the partner in touch with
+              // the person), so a redacted one would either be useless or be
+              // completed by hand, outside the record of consent.
+              if (!facts->shares_with_partners) {
+                return api::WithErrorInfo(
+                    absl::FailedPreconditionError(absl::StrCat(
+                        person,
+                        " has not consented to be referred to partners "
+                        "(consents.share_with_partners is false): record their consent first "
+                        "(PeopleService.RecordConsent, CONSENT_PURPOSE_SHARE_WITH_PARTNERS)")),
+                    api::reason::kPreconditionFailed);
               }
               v1::Referral referral;
               referral.set_person(person);

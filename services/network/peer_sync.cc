@@ -63,6 +63,7 @@ absl::Status PeerSync::Start() {
                    {{"error", std::string(status.message())}});
     }
     PollOutgoingTransfers();
+    WithdrawConsentAtPeers();
   });
   return absl::OkStatus();
 }
@@ -238,22 +239,28 @@ absl::Status PeerSync::ApplyDirectoryChange(storage::Transaction& tx,
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<std::pair<v1::MemberTransfer, v1::PeerFund>>> PeerSync::WithPeers(
+    storage::Transaction& tx, std::vector<v1::MemberTransfer> transfers) const {
+  std::vector<std::pair<v1::MemberTransfer, v1::PeerFund>> out;
+  for (v1::MemberTransfer& t : transfers) {
+    CERCLES_ASSIGN_OR_RETURN(std::optional<v1::PeerFund> peer,
+                             store_.GetPeer(tx, t.peer_fund_id()));
+    // A revoked peer is not asked any more; its answer would not be trusted.
+    if (!peer.has_value() || peer->status() != v1::PEER_FUND_STATUS_ACTIVE) continue;
+    out.emplace_back(std::move(t), *std::move(peer));
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<std::pair<v1::MemberTransfer, v1::PeerFund>>>
 PeerSync::PendingTransfers() const {
   TransferFilter filter;
   filter.direction = v1::TRANSFER_DIRECTION_OUTGOING;
   filter.status = v1::TRANSFER_STATUS_PROPOSED;
-  std::vector<std::pair<v1::MemberTransfer, v1::PeerFund>> pending;
   CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
   CERCLES_ASSIGN_OR_RETURN(std::vector<v1::MemberTransfer> transfers,
                            store_.ListTransfers(*tx, filter, 0, kTransfersPerPoll));
-  for (v1::MemberTransfer& t : transfers) {
-    CERCLES_ASSIGN_OR_RETURN(std::optional<v1::PeerFund> peer,
-                             store_.GetPeer(*tx, t.peer_fund_id()));
-    // A revoked peer is not asked any more; its answer would not be trusted.
-    if (!peer.has_value() || peer->status() != v1::PEER_FUND_STATUS_ACTIVE) continue;
-    pending.emplace_back(std::move(t), *std::move(peer));
-  }
+  CERCLES_ASSIGN_OR_RETURN(auto pending, WithPeers(*tx, std::move(transfers)));
   CERCLES_RETURN_IF_ERROR(tx->Commit());
   return pending;
 }
@@ -286,12 +293,80 @@ void PeerSync::PollOutgoingTransfers() {
   }
 }
 
+absl::StatusOr<std::vector<std::pair<v1::MemberTransfer, v1::PeerFund>>>
+PeerSync::ConsentWithdrawnTransfers() const {
+  CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+  CERCLES_ASSIGN_OR_RETURN(std::vector<int64_t> ids, store_.ConsentWithdrawnTransfers(
+                                                         *tx, context_.fund_id, kTransfersPerPoll));
+  std::vector<v1::MemberTransfer> transfers;
+  for (int64_t id : ids) {
+    CERCLES_ASSIGN_OR_RETURN(std::optional<v1::MemberTransfer> t, store_.GetTransfer(*tx, id));
+    if (t.has_value()) transfers.push_back(*std::move(t));
+  }
+  CERCLES_ASSIGN_OR_RETURN(auto withdrawn, WithPeers(*tx, std::move(transfers)));
+  CERCLES_RETURN_IF_ERROR(tx->Commit());
+  return withdrawn;
+}
+
+void PeerSync::WithdrawConsentAtPeers() {
+  auto withdrawn = ConsentWithdrawnTransfers();
+  if (!withdrawn.ok()) {
+    log::Warning("cannot read the transfers whose person withdrew their consent",
+                 {{"error", std::string(withdrawn.status().message())}});
+    return;
+  }
+  for (const auto& [transfer, peer] : *withdrawn) {
+    auto stub = Dial(peer);
+    if (!stub.ok()) continue;
+    v1::WithdrawTransferConsentRequest request;
+    request.set_request_id(absl::StrCat(
+        "consent-withdrawn-", api::ParseName(transfer.name(), "transfers", "name").value_or(0)));
+    request.set_name(transfer.remote_name());
+    v1::WithdrawTransferConsentResponse response;
+    grpc::Status status = (*stub)->WithdrawTransferConsent(CallContext().get(), request, &response);
+    if (!status.ok()) {
+      log::Warning("cannot tell a peer fund that a person withdrew their consent",
+                   {{"peer", peer.fund_id()},
+                    {"transfer", transfer.name()},
+                    {"error", status.error_message()}});
+      continue;
+    }
+    absl::Status recorded =
+        UpdateOutgoing(transfer,
+                       [&](storage::Transaction& tx, v1::MemberTransfer& stored,
+                           int64_t id) -> absl::StatusOr<std::string> {
+                         CERCLES_RETURN_IF_ERROR(store_.MarkConsentWithdrawn(tx, id));
+                         if (stored.status() != v1::TRANSFER_STATUS_PROPOSED) return std::string();
+                         stored.set_status(v1::TRANSFER_STATUS_CONSENT_WITHDRAWN);
+                         return std::string("CONSENT_WITHDRAWN");
+                       });
+    if (!recorded.ok()) {
+      log::Warning("cannot record that a peer cleared a transfer",
+                   {{"transfer", transfer.name()}, {"error", std::string(recorded.message())}});
+    }
+  }
+}
+
 absl::Status PeerSync::RecordOutcome(const v1::MemberTransfer& outgoing,
                                      const v1::MemberTransfer& remote) {
   if (remote.status() != v1::TRANSFER_STATUS_ACCEPTED &&
       remote.status() != v1::TRANSFER_STATUS_REFUSED) {
     return absl::DataLossError("the peer reported an unknown transfer status");
   }
+  return UpdateOutgoing(outgoing,
+                        [&](storage::Transaction&, v1::MemberTransfer& stored,
+                            int64_t) -> absl::StatusOr<std::string> {
+                          if (stored.status() != v1::TRANSFER_STATUS_PROPOSED) return std::string();
+                          stored.set_status(remote.status());
+                          stored.set_decided_by(absl::StrCat("fund:", outgoing.peer_fund_id()));
+                          *stored.mutable_decide_time() = remote.decide_time();
+                          return v1::TransferStatus_Name(remote.status())
+                              .substr(std::string("TRANSFER_STATUS_").size());
+                        });
+}
+
+absl::Status PeerSync::UpdateOutgoing(const v1::MemberTransfer& outgoing,
+                                      const OutgoingChange& change) {
   CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(outgoing.name(), "transfers", "name"));
   bool changed = false;
   CERCLES_RETURN_IF_ERROR(storage::RunInTransaction(
@@ -300,19 +375,14 @@ absl::Status PeerSync::RecordOutcome(const v1::MemberTransfer& outgoing,
         CERCLES_RETURN_IF_ERROR(tx.LockExclusive(StableHash64(outgoing.name())));
         CERCLES_ASSIGN_OR_RETURN(std::optional<v1::MemberTransfer> stored,
                                  store_.GetTransfer(tx, id));
-        if (!stored.has_value() || stored->status() != v1::TRANSFER_STATUS_PROPOSED) {
-          return absl::OkStatus();
-        }
+        if (!stored.has_value()) return absl::OkStatus();
+        CERCLES_ASSIGN_OR_RETURN(std::string change_kind, change(tx, *stored, id));
+        if (change_kind.empty()) return absl::OkStatus();
         const absl::Time now = context_.clock->Now();
-        stored->set_status(remote.status());
-        stored->set_decided_by(absl::StrCat("fund:", outgoing.peer_fund_id()));
-        *stored->mutable_decide_time() = remote.decide_time();
         CERCLES_RETURN_IF_ERROR(store_.UpdateTransfer(tx, id, *stored, now));
         v1::MemberTransferChanged event;
         *event.mutable_transfer() = *stored;
-        api::SetClosedSet(&event, "change", "change_kind",
-                          v1::TransferStatus_Name(remote.status())
-                              .substr(std::string("TRANSFER_STATUS_").size()));
+        api::SetClosedSet(&event, "change", "change_kind", change_kind);
         CERCLES_RETURN_IF_ERROR(
             events::AppendEvent(tx, context_.fund_id, stored->name(), event, now).status());
         changed = true;

@@ -9,6 +9,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -71,6 +72,10 @@ class PeerSync {
   // Asks peers for the outcome of the transfers this fund proposed and still
   // sees as PROPOSED; records the decisions.
   void PollOutgoingTransfers();
+  // Tells peers to clear the person of the transfers this fund proposed when
+  // that person no longer shares with other funds (as membership's events
+  // last said); records each peer's answer.
+  void WithdrawConsentAtPeers();
 
  private:
   struct Follower {
@@ -85,9 +90,21 @@ class PeerSync {
   absl::StatusOr<std::unique_ptr<Follower>> Follow(const v1::PeerFund& peer);
   absl::StatusOr<std::shared_ptr<v1::FederationService::Stub>> NewStub(
       const v1::PeerFund& peer) const;
+  // The transfers whose peer is active, with their peers.
+  absl::StatusOr<std::vector<std::pair<v1::MemberTransfer, v1::PeerFund>>> WithPeers(
+      storage::Transaction& tx, std::vector<v1::MemberTransfer> transfers) const;
   // Outgoing transfers still PROPOSED, with their peers.
   absl::StatusOr<std::vector<std::pair<v1::MemberTransfer, v1::PeerFund>>> PendingTransfers() const;
+  // Outgoing transfers whose person withdrew their consent, peer not told yet.
+  absl::StatusOr<std::vector<std::pair<v1::MemberTransfer, v1::PeerFund>>>
+  ConsentWithdrawnTransfers() const;
   absl::Status RecordOutcome(const v1::MemberTransfer& outgoing, const v1::MemberTransfer& remote);
+  // Changes an outgoing transfer in one transaction: `change` edits the stored
+  // transfer and returns the change kind of its MemberTransferChanged event
+  // ("" when nothing changes: no update, no event).
+  using OutgoingChange = std::function<absl::StatusOr<std::string>(
+      storage::Transaction& tx, v1::MemberTransfer& stored, int64_t id)>;
+  absl::Status UpdateOutgoing(const v1::MemberTransfer& outgoing, const OutgoingChange& change);
 
   const NetworkContext context_;
   auth::Authenticator* authenticator_;

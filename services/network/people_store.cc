@@ -66,17 +66,18 @@ absl::Status PeopleStore::Upsert(storage::Transaction& tx, const std::string& fu
   CERCLES_RETURN_IF_ERROR(
       tx.Exec("INSERT INTO network_people (fund_id, person_id, display_name, sector, language, "
               "status, circle_id, expertise_opt_in, share_with_network, share_with_other_funds, "
-              "source_sequence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+              "share_with_partners, source_sequence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
               "ON CONFLICT (fund_id, person_id) DO UPDATE SET display_name = "
               "excluded.display_name, sector = excluded.sector, language = excluded.language, "
               "status = excluded.status, circle_id = excluded.circle_id, expertise_opt_in = "
               "excluded.expertise_opt_in, share_with_network = excluded.share_with_network, "
-              "share_with_other_funds = excluded.share_with_other_funds, source_sequence = "
-              "excluded.source_sequence",
+              "share_with_other_funds = excluded.share_with_other_funds, share_with_partners = "
+              "excluded.share_with_partners, source_sequence = excluded.source_sequence",
               {fund_id, id, display_name, shares ? person.business().sector() : std::string(),
                static_cast<int64_t>(person.language()), static_cast<int64_t>(person.status()),
                circle, static_cast<int64_t>(person.expertise_opt_in()), int64_t{shares},
-               static_cast<int64_t>(person.consents().share_with_other_funds()), sequence})
+               static_cast<int64_t>(person.consents().share_with_other_funds()),
+               static_cast<int64_t>(person.consents().share_with_partners()), sequence})
           .status());
   CERCLES_RETURN_IF_ERROR(
       tx.Exec("DELETE FROM network_expertise WHERE fund_id = ? AND person_id = ?", {fund_id, id})
@@ -155,7 +156,8 @@ absl::StatusOr<std::optional<PersonFacts>> PeopleStore::Facts(storage::Transacti
                                                               int64_t person_id) const {
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows rows,
-      tx.Query("SELECT p.status, p.circle_id, c.advisor_id FROM network_people p LEFT JOIN "
+      tx.Query("SELECT p.status, p.circle_id, c.advisor_id, p.share_with_partners FROM "
+               "network_people p LEFT JOIN "
                "network_circles c ON c.fund_id = p.fund_id AND c.circle_id = p.circle_id WHERE "
                "p.fund_id = ? AND p.person_id = ?",
                {fund_id, person_id}));
@@ -164,6 +166,7 @@ absl::StatusOr<std::optional<PersonFacts>> PeopleStore::Facts(storage::Transacti
   facts.active = rows[0].Int(0) == mv1::PERSON_STATUS_ACTIVE;
   if (!rows[0].IsNull(1)) facts.circle_id = rows[0].Int(1);
   facts.circle_has_advisor = !rows[0].IsNull(2);
+  facts.shares_with_partners = rows[0].Int(3) != 0;
   return std::optional<PersonFacts>(facts);
 }
 

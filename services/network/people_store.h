@@ -36,7 +36,8 @@ struct PersonPosition {
 struct PersonFacts {
   bool active = false;
   std::optional<int64_t> circle_id;
-  bool circle_has_advisor = false;  // the directory knows an advisor of circle_id
+  bool circle_has_advisor = false;    // the directory knows an advisor of circle_id
+  bool shares_with_partners = false;  // Consents.share_with_partners, as the events last said
 };
 
 class PeopleStore {

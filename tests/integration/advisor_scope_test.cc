@@ -263,8 +263,19 @@ class AdvisorScopeTest : public LendingFixture {
         absl::Seconds(15)));
   }
 
-  // A referral to the partner, once the network knows the person.
+  // A referral to the partner, once the network knows the person and their
+  // consent to be referred.
   std::string NetworkReferral(const std::string& tag, const std::string& person) {
+    mv1::RecordConsentRequest consent;
+    consent.set_request_id("partner-consent-" + tag);
+    consent.set_person(person);
+    consent.mutable_change()->set_purpose(mv1::CONSENT_PURPOSE_SHARE_WITH_PARTNERS);
+    consent.mutable_change()->set_action(mv1::CONSENT_ACTION_GIVE);
+    consent.mutable_change()->set_wording_version("2026-01");
+    consent.mutable_change()->set_channel(mv1::CONSENT_CHANNEL_PAPER_FORM);
+    mv1::RecordConsentResponse consented;
+    grpc::Status given = people_->RecordConsent(Admin().get(), consent, &consented);
+    EXPECT_TRUE(given.ok()) << given.error_message();
     nv1::CreateReferralRequest request;
     request.set_request_id("network-referral-" + tag);
     request.mutable_referral()->set_person(person);
@@ -275,7 +286,8 @@ class AdvisorScopeTest : public LendingFixture {
     EXPECT_TRUE(Eventually(
         [&] {
           status = partners_->CreateReferral(Admin().get(), request, &response);
-          return status.error_code() != grpc::StatusCode::NOT_FOUND;
+          return status.error_code() != grpc::StatusCode::NOT_FOUND &&
+                 status.error_code() != grpc::StatusCode::FAILED_PRECONDITION;
         },
         absl::Seconds(15)));
     EXPECT_TRUE(status.ok()) << status.error_message();
@@ -532,6 +544,20 @@ std::vector<Row> AdvisorScopeTest::Rows() {
     cohort.set_cohort(training_);
     rows.push_back(MakeRow(kFiltered, "cohort", p, &mv1::PeopleService::Stub::ListPeople, cohort,
                            {Quoted(members_a_[0])}));
+  }
+  {
+    mv1::RecordConsentRequest r;
+    r.set_request_id("scope-consent");
+    r.set_person(b_person);
+    r.mutable_change()->set_purpose(mv1::CONSENT_PURPOSE_SHARE_WITH_NETWORK);
+    r.mutable_change()->set_action(mv1::CONSENT_ACTION_WITHDRAW);
+    r.mutable_change()->set_wording_version("2026-01");
+    r.mutable_change()->set_channel(mv1::CONSENT_CHANNEL_PHONE);
+    rows.push_back(MakeRow(kRefused, "B's member", p, &mv1::PeopleService::Stub::RecordConsent, r));
+    mv1::ListConsentChangesRequest l;
+    l.set_person(b_person);
+    rows.push_back(
+        MakeRow(kRefused, "B's member", p, &mv1::PeopleService::Stub::ListConsentChanges, l));
   }
 
   // ---- membership: trainings ----

@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -152,6 +153,24 @@ class Fund {
     EXPECT_TRUE(status.ok()) << status.error_message();
   }
 
+  // Records that `person` gave or withdrew their consent for `purpose` (as the admin).
+  grpc::Status RecordConsent(const std::string& person, mv1::ConsentPurpose purpose,
+                             mv1::ConsentAction action, const std::string& wording,
+                             mv1::ConsentChannel channel,
+                             mv1::RecordConsentResponse* response = nullptr,
+                             const std::string& request_id = "") {
+    mv1::RecordConsentRequest request;
+    request.set_request_id(request_id.empty() ? absl::StrCat(id_, "-record-consent-", ++counter_)
+                                              : request_id);
+    request.set_person(person);
+    request.mutable_change()->set_purpose(purpose);
+    request.mutable_change()->set_action(action);
+    request.mutable_change()->set_wording_version(wording);
+    request.mutable_change()->set_channel(channel);
+    mv1::RecordConsentResponse ignored;
+    return people_->RecordConsent(Admin().get(), request, response ? response : &ignored);
+  }
+
   // Registers `peer` (its certificate CN is its fund id, pinned to
   // `certificate_sha256` when given; its federation listener is followed when
   // `follow`).
@@ -215,6 +234,27 @@ class Fund {
   std::unique_ptr<nv1::NetworkService::Stub> network_;
   std::unique_ptr<nv1::PeerFundService::Stub> peers_;
   int counter_ = 0;
+};
+
+// A test with two funds of its own, fund-a and fund-b, on the test's engine.
+class TwoFundsTest : public EngineSuiteTest {
+ protected:
+  std::optional<Suite::Options> SuiteOptions() const override { return std::nullopt; }
+
+  void SetUp() override {
+    EngineSuiteTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    a_ = std::make_unique<Fund>("fund-a", GetParam());
+    b_ = std::make_unique<Fund>("fund-b", GetParam());
+    absl::Status started = a_->Start();
+    ASSERT_TRUE(started.ok()) << started;
+    started = b_->Start();
+    ASSERT_TRUE(started.ok()) << started;
+  }
+
+  std::string Logs() { return a_->suite().Log("network") + "\n" + b_->suite().Log("network"); }
+
+  std::unique_ptr<Fund> a_, b_;
 };
 
 }  // namespace cercles::testing

@@ -26,24 +26,8 @@
 namespace cercles::testing {
 namespace {
 
-class FederationTest : public EngineSuiteTest {
+class FederationTest : public TwoFundsTest {
  protected:
-  // Each test starts two funds of its own.
-  std::optional<Suite::Options> SuiteOptions() const override { return std::nullopt; }
-
-  void SetUp() override {
-    EngineSuiteTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    a_ = std::make_unique<Fund>("fund-a", GetParam());
-    b_ = std::make_unique<Fund>("fund-b", GetParam());
-    absl::Status started = a_->Start();
-    ASSERT_TRUE(started.ok()) << started;
-    started = b_->Start();
-    ASSERT_TRUE(started.ok()) << started;
-  }
-
-  std::string Logs() { return a_->suite().Log("network") + "\n" + b_->suite().Log("network"); }
-
   // fund-a's view of fund-b as a peer: calls into fund-b with fund-a's certificate.
   std::unique_ptr<nv1::FederationService::Stub> AsPeer(Fund& target, const std::string& cert) {
     return nv1::FederationService::NewStub(ChannelAs(target.suite(), cert));
@@ -64,8 +48,6 @@ class FederationTest : public EngineSuiteTest {
     stream->Finish();
     return events;
   }
-
-  std::unique_ptr<Fund> a_, b_;
 };
 
 TEST_P(FederationTest, FundsExchangeDirectoriesAndSeeEachOthersCircles) {

@@ -141,8 +141,30 @@ TEST_P(NetworkPartnersTest, PartnersReferralsTheirEdgeAndEvents) {
   EXPECT_THAT(partners_->UpdatePartner(Admin().get(), deactivate, &deactivated),
               StatusIs(grpc::StatusCode::INVALID_ARGUMENT));
 
-  // Referrals.
+  // Referrals: only of people who consented to be referred to partners.
+  EXPECT_THAT(Refer("r-0", people[0], saje.name()),
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("share_with_partners")));
+  // people[0] last: once the network has their consent (it applies
+  // membership's events in order), it has the others' too.
+  for (int i = 2; i >= 0; --i) {
+    mv1::RecordConsentRequest consent;
+    consent.set_request_id(absl::StrCat("partner-consent-", i));
+    consent.set_person(people[i]);
+    consent.mutable_change()->set_purpose(mv1::CONSENT_PURPOSE_SHARE_WITH_PARTNERS);
+    consent.mutable_change()->set_action(mv1::CONSENT_ACTION_GIVE);
+    consent.mutable_change()->set_wording_version("2026-01");
+    consent.mutable_change()->set_channel(mv1::CONSENT_CHANNEL_IN_PERSON);
+    mv1::RecordConsentResponse consented;
+    grpc::Status given = people_->RecordConsent(Admin().get(), consent, &consented);
+    ASSERT_TRUE(given.ok()) << given.error_message();
+  }
   nv1::Referral first;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return Refer("r-1", people[0], saje.name(), &first).error_code() !=
+               grpc::StatusCode::FAILED_PRECONDITION;
+      },
+      absl::Seconds(20)));
   ASSERT_TRUE(Refer("r-1", people[0], saje.name(), &first).ok());
   EXPECT_EQ(first.status(), nv1::REFERRAL_STATUS_SENT);
   EXPECT_EQ(first.circle(), A);

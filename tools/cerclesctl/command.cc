@@ -148,7 +148,7 @@ std::vector<Verb> AllVerbs() {
   std::vector<Verb> verbs;
   for (auto group : {HealthVerbs(), MembershipVerbs(), PeopleVerbs(), ImportVerbs(),
                      TrainingVerbs(), MeetingVerbs(), LendingVerbs(), NetworkVerbs(),
-                     NetworkPeerVerbs(), PrivacyVerbs(), ConfigVerbs()}) {
+                     NetworkPeerVerbs(), PrivacyVerbs(), ConsentVerbs(), ConfigVerbs()}) {
     for (Verb& verb : group) verbs.push_back(std::move(verb));
   }
   return verbs;

@@ -11,6 +11,7 @@ namespace cercles::cerclesctl {
 std::vector<Verb> HealthVerbs();      // health_commands.cc
 std::vector<Verb> MembershipVerbs();  // membership_commands.cc
 std::vector<Verb> PeopleVerbs();      // people_commands.cc (and `import people`)
+std::vector<Verb> ConsentVerbs();     // consent_commands.cc: people consent, consent-history
 std::vector<Verb> ImportVerbs();      // circles_import.cc (`import circles`)
 std::vector<Verb> TrainingVerbs();    // training_commands.cc
 std::vector<Verb> MeetingVerbs();     // meeting_commands.cc

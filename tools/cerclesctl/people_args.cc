@@ -56,6 +56,16 @@ absl::StatusOr<PersonStatus> ParsePersonStatus(absl::string_view text) {
                                       "PERSON_STATUS_");
 }
 
+absl::StatusOr<membership::v1::ConsentPurpose> ParseConsentPurpose(absl::string_view text) {
+  return ParseShortEnum<membership::v1::ConsentPurpose>(
+      text, membership::v1::ConsentPurpose_descriptor(), "CONSENT_PURPOSE_");
+}
+
+absl::StatusOr<membership::v1::ConsentChannel> ParseConsentChannel(absl::string_view text) {
+  return ParseShortEnum<membership::v1::ConsentChannel>(
+      text, membership::v1::ConsentChannel_descriptor(), "CONSENT_CHANNEL_");
+}
+
 absl::StatusOr<bool> ParseYesNo(absl::string_view text) {
   const std::string value = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
   if (value == "true" || value == "yes" || value == "oui" || value == "1") return true;
@@ -271,6 +281,9 @@ void PrintPerson(const Person& person, std::ostream& out) {
   table.AddRow({"shares with network", YesNo(person.consents().share_with_network())});
   table.AddRow({"shares with other funds", YesNo(person.consents().share_with_other_funds())});
   table.AddRow({"reminders by email", YesNo(person.consents().reminders_by_email())});
+  table.AddRow({"referrals to partners", YesNo(person.consents().share_with_partners())});
+  table.AddRow({"circle sees follow-ups", YesNo(person.consents().circle_sees_follow_ups())});
+  table.AddRow({"credit reporting", YesNo(person.consents().credit_reporting())});
   table.AddRow({"current circle", person.current_circle().empty() ? "-" : person.current_circle()});
   table.AddRow({"trainings completed", absl::StrCat(person.trainings_completed())});
   table.AddRow({"created", FormatTimestamp(person.create_time())});

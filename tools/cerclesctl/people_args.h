@@ -34,6 +34,10 @@ absl::StatusOr<membership::v1::BusinessStage> ParseBusinessStage(absl::string_vi
 absl::StatusOr<membership::v1::PersonStatus> ParsePersonStatus(absl::string_view text);
 // true/false, yes/no, oui/non, 1/0 (any case).
 absl::StatusOr<bool> ParseYesNo(absl::string_view text);
+// "share-with-network" (any case) for CONSENT_PURPOSE_SHARE_WITH_NETWORK, and so on.
+absl::StatusOr<membership::v1::ConsentPurpose> ParseConsentPurpose(absl::string_view text);
+// "paper-form" for CONSENT_CHANNEL_PAPER_FORM, and so on.
+absl::StatusOr<membership::v1::ConsentChannel> ParseConsentChannel(absl::string_view text);
 // "YYYY-MM-DD" (the server checks that it is a real day).
 absl::StatusOr<common::v1::Date> ParseDay(absl::string_view text);
 // "2024-05-01", or "-" when unset.

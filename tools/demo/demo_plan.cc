@@ -400,6 +400,9 @@ v1::Person PeopleFactory::Make(int index, const PersonTraits& traits) {
   const bool network = rng.Percent(80);
   p.mutable_consents()->set_share_with_network(network);
   p.mutable_consents()->set_share_with_other_funds(network && rng.Percent(50));
+  // Every demo person signed the enrolment form's referral consent, so the
+  // demo's referrals (network_loader.cc) may name any member.
+  p.mutable_consents()->set_share_with_partners(true);
   return p;
 }
 

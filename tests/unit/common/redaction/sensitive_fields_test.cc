@@ -174,6 +174,11 @@ constexpr FieldsOf kResourceNames[] = {
     {"cercles.network.v1.GetReferralRequest", "name"},
     {"cercles.network.v1.ListReferralsRequest", "person partner"},
     {"cercles.network.v1.UpdateReferralStatusRequest", "name"},
+    // Consent per purpose (issue 14, item 1) and its withdrawal at a peer.
+    {"cercles.membership.v1.ConsentChange", "name"},
+    {"cercles.membership.v1.RecordConsentRequest", "person"},
+    {"cercles.membership.v1.ListConsentChangesRequest", "person"},
+    {"cercles.network.v1.WithdrawTransferConsentRequest", "name"},
 };
 
 // Machine words, labels and sentences the services write themselves (event
@@ -210,6 +215,9 @@ constexpr FieldsOf kCodesAndGeneratedText[] = {
     {"cercles.membership.v1.Incident", "name affected_people"},
     {"cercles.membership.v1.GetIncidentRequest", "name"},
     {"cercles.membership.v1.IncidentRecorded", "incident"},
+    // The fund's version of the consent text a person saw ("2026-03 v2"):
+    // the fund's own label, never what the person said.
+    {"cercles.membership.v1.ConsentChange", "wording_version"},
 };
 
 // Public names: circles, trainings, partner organisations (with their public

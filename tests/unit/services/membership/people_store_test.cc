@@ -12,6 +12,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/membership/circle_rules.h"
+#include "services/membership/consent_rules.h"
+#include "services/membership/consent_store.h"
 #include "services/membership/context.h"
 #include "services/membership/people_rules.h"
 #include "services/membership/training_rules.h"
@@ -69,6 +71,10 @@ class PeopleStoreTest : public ::testing::Test {
       auto stored = people_.Insert(tx, p, kNow);
       ASSERT_TRUE(stored.ok()) << stored.status();
       id = *api::ParseName(stored->name(), "people", "name");
+      // As CreatePerson does: the consents asked for, through their one write.
+      auto consents =
+          consents_.Record(tx, id, PersonRecordConsentChanges({}, p.consents()), "staff:t", kNow);
+      ASSERT_TRUE(consents.ok()) << consents.status();
     });
     return id;
   }
@@ -145,6 +151,7 @@ class PeopleStoreTest : public ::testing::Test {
 
   std::unique_ptr<storage::Database> db_;
   PeopleStore people_;
+  ConsentStore consents_;
   TrainingStore trainings_;
 };
 

@@ -1,0 +1,99 @@
+// PeopleService's consent RPCs: RecordConsent and ListConsentChanges.
+#include <google/protobuf/util/message_differencer.h>
+
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "cercles/membership/v1/people_events.pb.h"
+#include "common/api/error_details.h"
+#include "common/api/paging.h"
+#include "common/api/resource_name.h"
+#include "common/api/text.h"
+#include "common/idempotency/idempotency.h"
+#include "common/server/handler.h"
+#include "common/util/status.h"
+#include "services/membership/circle_access.h"
+#include "services/membership/consent_rules.h"
+#include "services/membership/people_rules.h"
+#include "services/membership/people_service.h"
+
+namespace cercles::membership {
+namespace {
+
+absl::Status PersonNotFound(const std::string& name) {
+  return absl::NotFoundError(absl::StrCat("person ", api::Quoted(name), " does not exist"));
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* PeopleService::RecordConsent(grpc::CallbackServerContext* context,
+                                                       const v1::RecordConsentRequest* request,
+                                                       v1::RecordConsentResponse* response) {
+  return server::Serve(
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
+        CERCLES_RETURN_IF_ERROR(idempotency::ValidateRequestId(request->request_id()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->person(), "people", "person"));
+        if (!request->has_change()) {
+          return api::InvalidField("change", "is required", api::reason::kFieldRequired);
+        }
+        CERCLES_ASSIGN_OR_RETURN(ConsentChange change, NormaliseConsentChange(request->change()));
+        return RunWrite(
+            context_, context, *request, response,
+            [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
+              CERCLES_RETURN_IF_ERROR(PeopleStore::Lock(tx, id));
+              CERCLES_RETURN_IF_ERROR(CheckPersonAccess(tx, who, id, CircleAccess::kManage));
+              CERCLES_ASSIGN_OR_RETURN(std::optional<Person> stored, people_.Get(tx, id));
+              if (!stored.has_value()) return PersonNotFound(request->person());
+              CERCLES_ASSIGN_OR_RETURN(RecordedConsents recorded,
+                                       consents_.Record(tx, id, {change}, who.ToString(), now));
+              if (!google::protobuf::util::MessageDifferencer::Equals(recorded.before,
+                                                                      recorded.after)) {
+                // The state changed: network and federation follow it through
+                // PersonUpdated, as they follow every other change of a person.
+                CERCLES_ASSIGN_OR_RETURN(Person updated, people_.Update(tx, id, *stored, now));
+                v1::PersonUpdated event;
+                *event.mutable_person() = MinimisedPerson(std::move(updated));
+                event.mutable_update_mask()->add_paths("consents");
+                CERCLES_RETURN_IF_ERROR(Emit(tx, context_, stored->name(), event, now));
+              }
+              *response->mutable_change() = std::move(recorded.changes.front());
+              *response->mutable_consents() = std::move(recorded.after);
+              return absl::OkStatus();
+            });
+      });
+}
+
+grpc::ServerUnaryReactor* PeopleService::ListConsentChanges(
+    grpc::CallbackServerContext* context, const v1::ListConsentChangesRequest* request,
+    v1::ListConsentChangesResponse* response) {
+  return server::Serve(
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal& who) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->person(), "people", "person"));
+        if (!v1::ConsentPurpose_IsValid(request->purpose())) {
+          return api::InvalidField("purpose", absl::StrCat("is not a known ConsentPurpose (got ",
+                                                           request->purpose(), ")"));
+        }
+        CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
+        CERCLES_ASSIGN_OR_RETURN(int64_t before_id, api::DecodeIdPageToken(request->page_token()));
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(std::optional<Person> person, people_.Get(*tx, id));
+        if (!person.has_value()) return PersonNotFound(request->person());
+        CERCLES_RETURN_IF_ERROR(CheckPersonAccess(*tx, who, id, CircleAccess::kRead));
+        // One extra row tells whether another page exists without a second query.
+        CERCLES_ASSIGN_OR_RETURN(
+            std::vector<ConsentChange> changes,
+            consents_.List(*tx, id, request->purpose(), before_id, page_size + 1));
+        CERCLES_RETURN_IF_ERROR(tx->Commit());
+        api::Page<ConsentChange> page =
+            api::TakePage(std::move(changes), page_size,
+                          [](const ConsentChange& c) { return ConsentChangeId(c.name()); });
+        for (ConsentChange& c : page.rows) *response->add_changes() = std::move(c);
+        response->set_next_page_token(page.next_page_token);
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace cercles::membership
