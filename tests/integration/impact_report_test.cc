@@ -17,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/lending_fixture.h"
+#include "tests/integration/suite.h"
 #include "tests/support/status_matchers.h"
 
 namespace cercles::testing {
@@ -61,6 +62,41 @@ class ImpactReportTest : public LendingFixture {
         absl::Seconds(30));
   }
 
+  // Two loans (one late) and a meeting's outcomes, recorded through lending
+  // and membership; the loans in `late` and `current`.
+  void LoansAndOutcomes(ActiveLoan* late, ActiveLoan* current) {
+    std::vector<std::string> members;
+    const std::string circle = Circle("Boulangers", 5, &members);
+    const absl::CivilDay today = FundToday();
+    // Late since its first instalment (due 60 days ago): at risk.
+    *late = Disburse(circle, members, 0, 50000, today - 90);
+    *current = Disburse(circle, members, 1, 40000, today);
+    ASSERT_FALSE(HasFailure());
+
+    // A meeting: member 0's business started with 2 full-time and 1 part-time
+    // jobs; member 1 says only that 1 job was kept.
+    mv1::RecordMeetingRequest record;
+    record.set_request_id("impact-meeting");
+    record.set_parent(circle);
+    *record.mutable_meeting()->mutable_meeting_date() = ToDate(MembershipToday());
+    for (const std::string& member : members) {
+      mv1::Attendance* entry = record.mutable_meeting()->add_attendance();
+      entry->set_person(member);
+      entry->set_status(mv1::ATTENDANCE_STATUS_PRESENT);
+    }
+    mv1::BusinessFollowUp* started = record.mutable_meeting()->add_follow_ups();
+    started->set_person(members[0]);
+    started->mutable_outcome()->set_stage(mv1::BUSINESS_STAGE_OPERATING);
+    started->mutable_outcome()->set_event(mv1::BUSINESS_EVENT_STARTED);
+    started->mutable_outcome()->mutable_jobs_created()->set_full_time(2);
+    started->mutable_outcome()->mutable_jobs_created()->set_part_time(1);
+    mv1::BusinessFollowUp* kept = record.mutable_meeting()->add_follow_ups();
+    kept->set_person(members[1]);
+    kept->mutable_outcome()->mutable_jobs_kept()->set_full_time(1);
+    mv1::RecordMeetingResponse recorded;
+    ASSERT_THAT(meetings_->RecordMeeting(Admin().get(), record, &recorded), IsOk());
+  }
+
   // The range: from 120 days before lending's today to membership's today
   // (the meeting's day), whatever the hour.
   const absl::CivilDay from_ = FundToday() - 120;
@@ -71,37 +107,10 @@ class ImpactReportTest : public LendingFixture {
 };
 
 TEST_P(ImpactReportTest, LoansAndOutcomesAreCountedExactly) {
-  std::vector<std::string> members;
-  const std::string circle = Circle("Boulangers", 5, &members);
-  const absl::CivilDay today = FundToday();
-  // Late since its first instalment (due 60 days ago): at risk.
-  ActiveLoan late = Disburse(circle, members, 0, 50000, today - 90);
-  ActiveLoan current = Disburse(circle, members, 1, 40000, today);
+  ActiveLoan late, current;
+  LoansAndOutcomes(&late, &current);
   ASSERT_FALSE(HasFailure());
-
-  // A meeting: member 0's business started with 2 full-time and 1 part-time
-  // jobs; member 1 says only that 1 job was kept.
-  mv1::RecordMeetingRequest record;
-  record.set_request_id("impact-meeting");
-  record.set_parent(circle);
-  *record.mutable_meeting()->mutable_meeting_date() = ToDate(MembershipToday());
-  for (const std::string& member : members) {
-    mv1::Attendance* entry = record.mutable_meeting()->add_attendance();
-    entry->set_person(member);
-    entry->set_status(mv1::ATTENDANCE_STATUS_PRESENT);
-  }
-  mv1::BusinessFollowUp* started = record.mutable_meeting()->add_follow_ups();
-  started->set_person(members[0]);
-  started->mutable_outcome()->set_stage(mv1::BUSINESS_STAGE_OPERATING);
-  started->mutable_outcome()->set_event(mv1::BUSINESS_EVENT_STARTED);
-  started->mutable_outcome()->mutable_jobs_created()->set_full_time(2);
-  started->mutable_outcome()->mutable_jobs_created()->set_part_time(1);
-  mv1::BusinessFollowUp* kept = record.mutable_meeting()->add_follow_ups();
-  kept->set_person(members[1]);
-  kept->mutable_outcome()->mutable_jobs_kept()->set_full_time(1);
-  mv1::RecordMeetingResponse recorded;
-  ASSERT_THAT(meetings_->RecordMeeting(Admin().get(), record, &recorded), IsOk());
-
+  const absl::CivilDay today = FundToday();
   ASSERT_TRUE(ReportUntil([](const nv1::GetImpactReportResponse& r) {
     return r.totals(0).loans_disbursed() == 2 && r.totals(0).businesses_started() == 1 &&
            r.totals(0).jobs_kept_full_time() == 1;
@@ -187,6 +196,51 @@ TEST_P(ImpactReportTest, RequestRulesNameTheirField) {
   ASSERT_THAT(network_->GetImpactReport(Admin().get(), Request(), &response), IsOk());
   EXPECT_EQ(response.totals_size(), 0);
   EXPECT_EQ(response.cohorts_size(), 0);
+}
+
+// `cerclesctl report impact` against the real services: the HTML page in
+// French (a trend point per quarter, the amounts in fr-CA), CSV and a table.
+TEST_P(ImpactReportTest, CerclesctlWritesTheReportAsHtmlCsvAndTable) {
+  ActiveLoan late, current;
+  LoansAndOutcomes(&late, &current);
+  ASSERT_FALSE(HasFailure());
+  ASSERT_TRUE(ReportUntil([](const nv1::GetImpactReportResponse& r) {
+    return r.totals(0).loans_disbursed() == 2 && r.totals(0).businesses_started() == 1;
+  })) << report_.DebugString();
+  const std::vector<std::string> range = {"report",  "impact",
+                                          "--from",  absl::FormatCivilTime(from_),
+                                          "--to",    absl::FormatCivilTime(to_),
+                                          "--grain", "quarter"};
+  const auto ctl = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = range;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunCerclesctl(*suite_, "network", TestCredentials().admin_token, args, work_dir());
+  };
+  const std::string page = absl::StrCat(work_dir(), "/impact.html");
+  CtlResult r = ctl({"--format", "html", "--lang", "fr", "--out", page});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string html = ReadTextFile(page);
+  EXPECT_THAT(html, HasSubstr("<html lang=\"fr\">"));
+  EXPECT_THAT(html, HasSubstr("Rapport d&#39;impact"));
+  EXPECT_THAT(html, HasSubstr("900,00 $"));  // 500,00 $ + 400,00 $
+  EXPECT_THAT(html, ::testing::Not(HasSubstr("<script")));
+  size_t points = 0;
+  for (size_t at = html.find("data-series=\"loans\" data-point="); at != std::string::npos;
+       at = html.find("data-series=\"loans\" data-point=", at + 1)) {
+    ++points;
+  }
+  EXPECT_EQ(points, static_cast<size_t>(Quarters(from_, to_)));
+
+  r = ctl({"--format", "csv", "--lang", "en"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::StartsWith("row,Fund,Region,Start,End,"));
+  EXPECT_THAT(r.out, HasSubstr(",90000,"));  // minor units
+  r = ctl({"--lang", "en"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("$900.00"));
+  r = ctl({"--format", "pdf"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--format must be html, csv or table"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ImpactReportTest, AllEngines(), EngineParamName);

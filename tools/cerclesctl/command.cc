@@ -137,6 +137,8 @@ std::string ServiceOfGroup(absl::string_view group) {
     if (group == membership) return "membership";
   }
   if (group == "lending" || group == "network") return std::string(group);
+  // `report impact`: the network's figures.
+  if (group == "report") return "network";
   return "";
 }
 
@@ -148,7 +150,7 @@ std::vector<Verb> AllVerbs() {
   std::vector<Verb> verbs;
   for (auto group : {HealthVerbs(), MembershipVerbs(), PeopleVerbs(), ImportVerbs(),
                      TrainingVerbs(), MeetingVerbs(), LendingVerbs(), NetworkVerbs(),
-                     NetworkPeerVerbs(), PrivacyVerbs(), ConfigVerbs()}) {
+                     NetworkPeerVerbs(), PrivacyVerbs(), ReportVerbs(), ConfigVerbs()}) {
     for (Verb& verb : group) verbs.push_back(std::move(verb));
   }
   return verbs;
