@@ -34,6 +34,13 @@ int Quarters(absl::CivilDay from, absl::CivilDay to) {
          1;
 }
 
+// How many times `needle` stands in `text`.
+size_t Count(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
 class ImpactReportTest : public LendingFixture {
  protected:
   void SetUp() override {
@@ -224,12 +231,8 @@ TEST_P(ImpactReportTest, CerclesctlWritesTheReportAsHtmlCsvAndTable) {
   EXPECT_THAT(html, HasSubstr("Rapport d&#39;impact"));
   EXPECT_THAT(html, HasSubstr("900,00 $"));  // 500,00 $ + 400,00 $
   EXPECT_THAT(html, ::testing::Not(HasSubstr("<script")));
-  size_t points = 0;
-  for (size_t at = html.find("data-series=\"loans\" data-point="); at != std::string::npos;
-       at = html.find("data-series=\"loans\" data-point=", at + 1)) {
-    ++points;
-  }
-  EXPECT_EQ(points, static_cast<size_t>(Quarters(from_, to_)));
+  EXPECT_EQ(Count(html, "data-series=\"loans\" data-point="),
+            static_cast<size_t>(Quarters(from_, to_)));
 
   r = ctl({"--format", "csv", "--lang", "en"});
   ASSERT_EQ(r.code, 0) << r.err;
@@ -241,6 +244,17 @@ TEST_P(ImpactReportTest, CerclesctlWritesTheReportAsHtmlCsvAndTable) {
   r = ctl({"--format", "pdf"});
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("--format must be html, csv or table"));
+
+  // The portfolio report, from lending.
+  r = RunCerclesctl(*suite_, "lending", TestCredentials().admin_token,
+                    {"report", "portfolio", "--format", "html", "--lang", "fr"}, work_dir());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Portefeuille de prêts"));
+  EXPECT_EQ(Count(r.out, "data-series=\"outstanding\" data-point="), 1u);  // one circle
+  r = RunCerclesctl(*suite_, "lending", TestCredentials().admin_token,
+                    {"report", "portfolio", "--format", "csv", "--lang", "en"}, work_dir());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(",fund,CAD,2,"));  // two active loans
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ImpactReportTest, AllEngines(), EngineParamName);

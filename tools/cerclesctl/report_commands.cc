@@ -3,21 +3,25 @@
 // French or English (--lang, else the locale: LC_ALL, LC_MESSAGES, LANG).
 
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "cercles/lending/v1/lending.grpc.pb.h"
 #include "cercles/network/v1/network.grpc.pb.h"
 #include "tools/cerclesctl/commands.h"
 #include "tools/cerclesctl/lending_args.h"
 #include "tools/cerclesctl/report_impact.h"
+#include "tools/cerclesctl/report_portfolio.h"
 #include "tools/cerclesctl/report_text.h"
 
 namespace cercles::cerclesctl {
 namespace {
 
+namespace lv1 = lending::v1;
 namespace nv1 = network::v1;
 
 enum class ReportFormat { kTable, kCsv, kHtml };
@@ -68,6 +72,23 @@ int Emit(CommandContext& ctx, const ReportOptions& options, const std::string& t
   return kExitOk;
 }
 
+// Writes the report in the chosen format (Emit).
+int EmitReport(CommandContext& ctx, const ReportOptions& options,
+               const std::function<std::string()>& html, const std::function<std::string()>& csv,
+               const std::function<void(std::ostream&)>& table) {
+  switch (options.format) {
+    case ReportFormat::kHtml:
+      return Emit(ctx, options, html());
+    case ReportFormat::kCsv:
+      return Emit(ctx, options, csv());
+    case ReportFormat::kTable:
+      break;
+  }
+  std::ostringstream text;
+  table(text);
+  return Emit(ctx, options, text.str());
+}
+
 std::vector<OptionSpec> WithReportOptions(std::vector<OptionSpec> options) {
   options.push_back({"format", "html|csv|table",
                      "table (default), csv (RFC 4180) or html (one page, charts, printable)"});
@@ -103,17 +124,30 @@ int Impact(CommandContext& ctx) {
       ctx.Unary<nv1::NetworkService>(&nv1::NetworkService::Stub::GetImpactReport, request, &report);
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(report);
-  switch (options->format) {
-    case ReportFormat::kHtml:
-      return Emit(ctx, *options, ImpactHtml(report, options->lang, request.fund_id()));
-    case ReportFormat::kCsv:
-      return Emit(ctx, *options, ImpactCsv(report, options->lang));
-    case ReportFormat::kTable:
-      break;
-  }
-  std::ostringstream table;
-  PrintImpactTable(report, options->lang, table);
-  return Emit(ctx, *options, table.str());
+  const Lang lang = options->lang;
+  return EmitReport(
+      ctx, *options, [&] { return ImpactHtml(report, lang, request.fund_id()); },
+      [&] { return ImpactCsv(report, lang); },
+      [&](std::ostream& out) { PrintImpactTable(report, lang, out); });
+}
+
+int Portfolio(CommandContext& ctx) {
+  auto options = ParseReportOptions(ctx);
+  if (!options.ok()) return ctx.UsageError(options.status().message());
+  lv1::GetPortfolioReportRequest request;
+  auto as_of = DayOption(ctx.args(), "as-of");
+  if (!as_of.ok()) return ctx.UsageError(as_of.status().message());
+  if (as_of->has_value()) *request.mutable_as_of() = **as_of;
+  lv1::GetPortfolioReportResponse report;
+  grpc::Status status = ctx.Unary<lv1::LendingService>(
+      &lv1::LendingService::Stub::GetPortfolioReport, request, &report);
+  if (!status.ok()) return ctx.Fail(status);
+  if (ctx.json()) return ctx.PrintJson(report);
+  const Lang lang = options->lang;
+  return EmitReport(
+      ctx, *options, [&] { return PortfolioHtml(report, lang); },
+      [&] { return PortfolioCsv(report, lang); },
+      [&](std::ostream& out) { PrintPortfolioTable(report, lang, out); });
 }
 
 }  // namespace
@@ -134,6 +168,17 @@ std::vector<Verb> ReportVerbs() {
        0,
        0,
        Impact});
+  verbs.push_back({{"report", "portfolio"},
+                   "",
+                   "The portfolio report (lending): outstanding principal, PAR30, repayment rate "
+                   "and arrears buckets for the fund, its circles and advisors; as a table, CSV "
+                   "or an HTML page with charts.",
+                   WithReportOptions({{"as-of", "YYYY-MM-DD",
+                                       "the day of the report (default: "
+                                       "today)"}}),
+                   0,
+                   0,
+                   Portfolio});
   return verbs;
 }
 

@@ -55,15 +55,6 @@ std::string RegionShown(const nv1::ImpactFigures& f, Lang lang) {
   return f.region().empty() ? "" : f.region();
 }
 
-// A ratio in basis points as a decimal fraction ("0.125"); "" when unset.
-std::string Fraction(bool has, int32_t bps) {
-  if (!has) return "";
-  std::string text = absl::StrFormat("%.4f", bps / 10000.0);
-  while (text.back() == '0') text.pop_back();
-  if (text.back() == '.') text.pop_back();
-  return text;
-}
-
 std::string Survival(Lang lang, bool has, int32_t bps) {
   return FormatPercent(lang, Opt(has, bps));
 }
@@ -87,39 +78,6 @@ std::vector<nv1::ImpactFigures> NetworkPeriods(const nv1::GetImpactReportRespons
   std::vector<nv1::ImpactFigures> out;
   for (auto& entry : by_start) out.push_back(std::move(entry.second));
   return out;
-}
-
-constexpr char kStyle[] = R"css(
-body{font-family:"DejaVu Sans",Arial,sans-serif;color:#1d2733;margin:24px;font-size:13px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px;border-bottom:2px solid #2a6f97}
-p.sub{margin:0;color:#4a5866}table{border-collapse:collapse;width:100%;margin:8px 0}
-th,td{border:1px solid #c9d3dd;padding:3px 6px;text-align:right}th{background:#e8eef4}
-td:first-child,th:first-child{text-align:left}.charts{display:flex;flex-wrap:wrap;gap:12px}
-figure.chart-box{flex:1 1 300px;margin:0;border:1px solid #c9d3dd;padding:6px}
-figcaption{font-weight:bold;margin-bottom:4px}svg .axis,svg .grid{stroke:#8a99a8}
-svg .grid{stroke-dasharray:3 3}svg .label{font-size:11px;fill:#1d2733}svg .empty{fill:#4a5866}
-.series-loans,.key-loans{fill:#2a6f97;background:#2a6f97}svg .line{fill:none;stroke:#e07a1f;stroke-width:2}
-.series-amount,.key-amount{fill:#e07a1f;background:#e07a1f}
-.series-survival-1,.key-survival-1{fill:#8fbcdb;background:#8fbcdb}
-.series-survival-3,.key-survival-3{fill:#2a6f97;background:#2a6f97}
-.series-survival-5,.key-survival-5{fill:#123c55;background:#123c55}
-.key{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}.note{color:#4a5866;font-size:11px}
-@page{size:A4;margin:12mm}
-@media print{body{margin:0;font-size:10px}.charts{display:block}figure.chart-box{break-inside:avoid;margin-bottom:8px}
-h2{break-after:avoid}table{break-inside:auto}tr{break-inside:avoid}}
-)css";
-
-std::string HtmlTable(const std::vector<std::string>& header,
-                      const std::vector<std::vector<std::string>>& rows) {
-  std::string out = "<table><thead><tr>";
-  for (const std::string& h : header) absl::StrAppend(&out, "<th>", HtmlEscape(h), "</th>");
-  out += "</tr></thead><tbody>";
-  for (const auto& row : rows) {
-    out += "<tr>";
-    for (const std::string& cell : row) absl::StrAppend(&out, "<td>", HtmlEscape(cell), "</td>");
-    out += "</tr>";
-  }
-  return out + "</tbody></table>";
 }
 
 std::vector<std::string> Prefixed(std::vector<std::string> first, std::vector<std::string> rest) {
@@ -188,10 +146,10 @@ std::string ImpactCsv(const nv1::GetImpactReportResponse& report, Lang lang) {
                     absl::StrCat(f.jobs_created_part_time()),
                     absl::StrCat(f.jobs_kept_full_time()),
                     absl::StrCat(f.jobs_kept_part_time()),
-                    Fraction(f.has_repayment_rate_bps(), f.repayment_rate_bps()),
-                    Fraction(f.has_write_off_bps(), f.write_off_bps()),
+                    DecimalFraction(Opt(f.has_repayment_rate_bps(), f.repayment_rate_bps())),
+                    DecimalFraction(Opt(f.has_write_off_bps(), f.write_off_bps())),
                     absl::StrCat(f.outstanding_principal().minor_units()),
-                    Fraction(f.has_par30_bps(), f.par30_bps()),
+                    DecimalFraction(Opt(f.has_par30_bps(), f.par30_bps())),
                     f.amount_disbursed().currency_code(),
                     absl::StrCat(f.loans_repaid()),
                     absl::StrCat(f.loans_written_off()),
@@ -211,9 +169,12 @@ std::string ImpactCsv(const nv1::GetImpactReportResponse& report, Lang lang) {
     row[1] = c.fund_id();
     row[header.size() - 5] = absl::StrCat(c.cohort_year());
     row[header.size() - 4] = absl::StrCat(c.businesses());
-    row[header.size() - 3] = Fraction(c.has_survival_1_year_bps(), c.survival_1_year_bps());
-    row[header.size() - 2] = Fraction(c.has_survival_3_years_bps(), c.survival_3_years_bps());
-    row[header.size() - 1] = Fraction(c.has_survival_5_years_bps(), c.survival_5_years_bps());
+    row[header.size() - 3] =
+        DecimalFraction(Opt(c.has_survival_1_year_bps(), c.survival_1_year_bps()));
+    row[header.size() - 2] =
+        DecimalFraction(Opt(c.has_survival_3_years_bps(), c.survival_3_years_bps()));
+    row[header.size() - 1] =
+        DecimalFraction(Opt(c.has_survival_5_years_bps(), c.survival_5_years_bps()));
     out += CsvLine(row);
   }
   return out;
@@ -225,13 +186,9 @@ std::string ImpactHtml(const nv1::GetImpactReportResponse& report, Lang lang,
   const std::string subtitle = absl::Substitute(
       Tr(lang, "impact.subtitle"), fund.empty() ? Tr(lang, "impact.all_funds") : fund,
       FormatLongDate(lang, report.from_date()), FormatLongDate(lang, report.to_date()));
-  std::string out = absl::StrCat(
-      "<!DOCTYPE html>\n<html lang=\"", LangCode(lang), "\"><head><meta charset=\"utf-8\"><title>",
-      HtmlEscape(title), " — ", HtmlEscape(subtitle), "</title><style>", kStyle,
-      "</style></head><body><h1>", HtmlEscape(title), "</h1><p class=\"sub\">",
-      HtmlEscape(subtitle), "</p><p class=\"sub\">",
-      HtmlEscape(absl::Substitute(Tr(lang, "impact.as_of"), FormatLongDate(lang, report.as_of()))),
-      "</p>");
+  std::string out = HtmlPageStart(
+      lang, title,
+      {subtitle, absl::Substitute(Tr(lang, "impact.as_of"), FormatLongDate(lang, report.as_of()))});
 
   // Charts: the trend over the periods, survival by cohort, amounts by region.
   const std::vector<nv1::ImpactFigures> periods = NetworkPeriods(report);
@@ -300,7 +257,7 @@ std::string ImpactHtml(const nv1::GetImpactReportResponse& report, Lang lang,
                   "<h2>", HtmlEscape(Tr(lang, "section.cohorts")), "</h2>",
                   HtmlTable(CohortHeader(lang), cohort_rows), "<p class=\"note\">",
                   HtmlEscape(Tr(lang, "note.survival")), "</p><p class=\"note\">",
-                  HtmlEscape(Tr(lang, "footer.generated")), "</p></body></html>\n");
+                  HtmlEscape(Tr(lang, "footer.generated")), "</p>", HtmlPageEnd());
   return out;
 }
 

@@ -65,7 +65,54 @@ std::string Axis() {
                       "\" x2=\"", kWidth - kRight, "\" y2=\"", kHeight - kBottom, "\"/>");
 }
 
+constexpr char kStyle[] = R"css(
+body{font-family:"DejaVu Sans",Arial,sans-serif;color:#1d2733;margin:24px;font-size:13px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px;border-bottom:2px solid #2a6f97}
+p.sub{margin:0;color:#4a5866}table{border-collapse:collapse;width:100%;margin:8px 0}
+th,td{border:1px solid #c9d3dd;padding:3px 6px;text-align:right}th{background:#e8eef4}
+td:first-child,th:first-child{text-align:left}.charts{display:flex;flex-wrap:wrap;gap:12px}
+figure.chart-box{flex:1 1 300px;margin:0;border:1px solid #c9d3dd;padding:6px}
+figcaption{font-weight:bold;margin-bottom:4px}svg .axis,svg .grid{stroke:#8a99a8}
+svg .grid{stroke-dasharray:3 3}svg .label{font-size:11px;fill:#1d2733}svg .empty{fill:#4a5866}
+.series-loans,.key-loans{fill:#2a6f97;background:#2a6f97}svg .line{fill:none;stroke:#e07a1f;stroke-width:2}
+.series-amount,.key-amount{fill:#e07a1f;background:#e07a1f}
+.series-survival-1,.key-survival-1{fill:#8fbcdb;background:#8fbcdb}
+.series-survival-3,.key-survival-3{fill:#2a6f97;background:#2a6f97}
+.series-survival-5,.key-survival-5{fill:#123c55;background:#123c55}
+.key{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}.note{color:#4a5866;font-size:11px}
+@page{size:A4;margin:12mm}
+@media print{body{margin:0;font-size:10px}.charts{display:block}figure.chart-box{break-inside:avoid;margin-bottom:8px}
+h2{break-after:avoid}table{break-inside:auto}tr{break-inside:avoid}}
+)css";
+
 }  // namespace
+
+std::string HtmlTable(const std::vector<std::string>& header,
+                      const std::vector<std::vector<std::string>>& rows) {
+  std::string out = "<table><thead><tr>";
+  for (const std::string& h : header) absl::StrAppend(&out, "<th>", HtmlEscape(h), "</th>");
+  out += "</tr></thead><tbody>";
+  for (const auto& row : rows) {
+    out += "<tr>";
+    for (const std::string& cell : row) absl::StrAppend(&out, "<td>", HtmlEscape(cell), "</td>");
+    out += "</tr>";
+  }
+  return out + "</tbody></table>";
+}
+
+std::string HtmlPageStart(Lang lang, absl::string_view title,
+                          const std::vector<std::string>& subtitles) {
+  std::string out =
+      absl::StrCat("<!DOCTYPE html>\n<html lang=\"", LangCode(lang),
+                   "\"><head><meta charset=\"utf-8\"><title>", HtmlEscape(title), "</title><style>",
+                   kStyle, "</style></head><body><h1>", HtmlEscape(title), "</h1>");
+  for (const std::string& line : subtitles) {
+    absl::StrAppend(&out, "<p class=\"sub\">", HtmlEscape(line), "</p>");
+  }
+  return out;
+}
+
+std::string HtmlPageEnd() { return "</body></html>\n"; }
 
 std::string HtmlEscape(absl::string_view text) {
   std::string out;

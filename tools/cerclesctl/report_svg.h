@@ -1,4 +1,5 @@
-// Small inline SVG charts for the HTML reports of `cerclesctl report …`: drawn
+// The HTML of `cerclesctl report …`: the page (its head with the inline CSS,
+// printable on A4), tables, and small inline SVG charts, drawn
 // here (no library, no script), every mark carrying stable attributes a
 // browser test counts: the <svg> has class "chart" and data-chart="NAME"; each
 // data point has the attribute data-point (its index) and data-series="NAME".
@@ -12,11 +13,21 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "tools/cerclesctl/report_text.h"
 
 namespace cercles::cerclesctl {
 
 // & < > " ' as entities.
 std::string HtmlEscape(absl::string_view text);
+
+// The page up to its subtitles (one paragraph each), and its end.
+std::string HtmlPageStart(Lang lang, absl::string_view title,
+                          const std::vector<std::string>& subtitles);
+std::string HtmlPageEnd();
+
+// A table, every cell escaped.
+std::string HtmlTable(const std::vector<std::string>& header,
+                      const std::vector<std::vector<std::string>>& rows);
 
 // One series of a chart: a value per category (nullopt: no point drawn, e.g.
 // a cohort too young for an horizon), and how each value is written in its

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace cercles::cerclesctl {
 namespace {
@@ -66,6 +67,20 @@ constexpr Entry kTable[] = {
     {"note.ratios",
      "Ratios des prêts décaissés dans chaque période, selon leur état au jour du rapport.",
      "Ratios of the loans disbursed in each period, in their state on the report's day."},
+    {"portfolio.title", "Portefeuille de prêts", "Loan portfolio"},
+    {"portfolio.as_of", "Au $0", "As of $0"},
+    {"portfolio.fund", "Fonds", "Fund"},
+    {"portfolio.current", "À jour", "Current"},
+    {"col.group", "Groupe", "Group"},
+    {"col.active_loans", "Prêts actifs", "Active loans"},
+    {"col.bucket", "Retard $0 j", "$0 days late"},
+    {"col.as_of", "Date", "As of"},
+    {"chart.buckets", "Prêts actifs par tranche de retard", "Active loans by arrears bucket"},
+    {"chart.circles", "Encours par cercle", "Outstanding principal by circle"},
+    {"section.groups", "Le fonds, ses cercles et ses conseillers",
+     "The fund, its circles and its advisors"},
+    {"footer.generated.lending", "Produit par cerclesctl à partir de l'API de prêt Cercles.",
+     "Made by cerclesctl from the Cercles lending API."},
     {"footer.generated", "Produit par cerclesctl à partir de l'API du réseau Cercles.",
      "Made by cerclesctl from the Cercles network API."},
 };
@@ -151,6 +166,14 @@ std::string FormatPercent(Lang lang, std::optional<int32_t> bps) {
   std::string number = absl::StrCat(tenths < 0 ? "-" : "", magnitude / 10);
   if (magnitude % 10 != 0) absl::StrAppend(&number, lang == Lang::kFr ? "," : ".", magnitude % 10);
   return lang == Lang::kFr ? absl::StrCat(number, " %") : absl::StrCat(number, "%");
+}
+
+std::string DecimalFraction(std::optional<int32_t> bps) {
+  if (!bps.has_value()) return "";
+  std::string text = absl::StrFormat("%.4f", *bps / 10000.0);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
 }
 
 std::string FormatCount(Lang lang, int64_t count) {

@@ -41,6 +41,8 @@ std::string FormatMoney(Lang lang, int64_t minor_units, absl::string_view curren
 // Basis points as a percentage with one decimal at most: fr "12,5 %", en
 // "12.5%"; "—" when unset.
 std::string FormatPercent(Lang lang, std::optional<int32_t> bps);
+// Basis points as a decimal fraction for machines ("0.125", "1"); "" when unset.
+std::string DecimalFraction(std::optional<int32_t> bps);
 // A whole number with thousands separators: fr "10 000", en "10,000".
 std::string FormatCount(Lang lang, int64_t count);
 // A day: fr "7 décembre 2026", en "December 7, 2026".

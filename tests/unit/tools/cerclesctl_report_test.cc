@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "tools/cerclesctl/csv_reader.h"
 #include "tools/cerclesctl/report_impact.h"
+#include "tools/cerclesctl/report_portfolio.h"
 #include "tools/cerclesctl/report_svg.h"
 #include "tools/cerclesctl/report_text.h"
 
@@ -210,6 +211,52 @@ TEST(ReportTableTest, PrintsTheFiguresInTheLanguage) {
   EXPECT_THAT(out.str(), HasSubstr("6 286,91 $"));
   EXPECT_THAT(out.str(), HasSubstr("Sur toute la période"));
   EXPECT_THAT(out.str(), HasSubstr("75 %"));
+}
+
+lending::v1::PortfolioFigures Portfolio(const std::string& group, int64_t outstanding) {
+  lending::v1::PortfolioFigures f;
+  f.set_group(group);
+  f.set_active_loans(3);
+  f.mutable_outstanding_principal()->set_currency_code("CAD");
+  f.mutable_outstanding_principal()->set_minor_units(outstanding);
+  f.set_par30_bps(1250);
+  f.set_repayment_rate_bps(9500);
+  for (int count : {2, 1, 0, 0, 0}) f.add_loans_per_bucket(count);
+  return f;
+}
+
+TEST(ReportPortfolioTest, PageCsvAndTable) {
+  lending::v1::GetPortfolioReportResponse report;
+  *report.mutable_as_of() = Day(2026, 11, 30);
+  *report.mutable_fund() = Portfolio("fund", 628691);
+  *report.add_by_circle() = Portfolio("circles/1", 400000);
+  *report.add_by_circle() = Portfolio("circles/<2>", 228691);
+  *report.add_by_advisor() = Portfolio("advisors/1", 628691);
+  for (const char* label : {"CURRENT", "1-30", "31-60", "61-90", "91+"}) {
+    report.add_bucket_labels(label);
+  }
+  const std::string html = PortfolioHtml(report, Lang::kFr);
+  EXPECT_THAT(html, HasSubstr("Portefeuille de prêts"));
+  EXPECT_THAT(html, HasSubstr("Au 30 novembre 2026"));
+  EXPECT_THAT(html, HasSubstr("6 286,91 $"));
+  EXPECT_THAT(html, HasSubstr("circles/&lt;2&gt;"));
+  EXPECT_THAT(html, Not(HasSubstr("circles/<2>")));
+  EXPECT_EQ(Count(Chart(html, "buckets"), "data-series=\"loans\" data-point="), 5u);
+  EXPECT_EQ(Count(Chart(html, "circles"), "data-series=\"outstanding\" data-point="), 2u);
+
+  absl::StatusOr<std::vector<CsvRecord>> csv = ParseCsv(PortfolioCsv(report, Lang::kEn));
+  ASSERT_TRUE(csv.ok()) << csv.status();
+  ASSERT_EQ(csv->size(), 5u);  // header, fund, two circles, one advisor
+  for (const CsvRecord& record : *csv) EXPECT_EQ(record.fields.size(), (*csv)[0].fields.size());
+  EXPECT_EQ((*csv)[1].fields[0], "2026-11-30");
+  EXPECT_EQ((*csv)[1].fields[1], "fund");
+  EXPECT_EQ((*csv)[1].fields[4], "628691");
+  EXPECT_EQ((*csv)[1].fields[6], "0.125");
+  std::ostringstream table;
+  PrintPortfolioTable(report, Lang::kEn, table);
+  EXPECT_THAT(table.str(), HasSubstr("$6,286.91"));
+  EXPECT_THAT(table.str(), HasSubstr("1-30 days late"));
+  EXPECT_THAT(PortfolioCsv(report, Lang::kFr), HasSubstr("Retard 1-30 j"));
 }
 
 }  // namespace
