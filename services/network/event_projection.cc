@@ -98,8 +98,7 @@ absl::Status EventProjection::ApplyLendingEvent(storage::Transaction& tx,
                                                 const cercles::common::v1::Event& event) const {
   CERCLES_ASSIGN_OR_RETURN(auto changed, PayloadIf<lv1::LoanChanged>(event));
   if (changed) {
-    return loans_.Upsert(tx, event.fund_id(), changed->loan(), event.sequence(),
-                         changed->change_kind() == lv1::LOAN_CHANGE_KIND_RESCHEDULED);
+    return loans_.Upsert(tx, event.fund_id(), *changed, event.sequence());
   }
   return absl::OkStatus();
 }

@@ -16,11 +16,36 @@ namespace {
 namespace lv1 = cercles::lending::v1;
 namespace mv1 = cercles::membership::v1;
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+// The amount of an event stored before LoanChanged.amount existed.
+int64_t DeprecatedAmount(const lv1::LoanChanged& changed) { return changed.amount_minor_units(); }
+#pragma GCC diagnostic pop
+
 }  // namespace
 
 absl::Status LoanStore::Upsert(storage::Transaction& tx, const std::string& fund_id,
-                               const lv1::Loan& loan, int64_t sequence, bool rescheduled) const {
+                               const lv1::LoanChanged& changed, int64_t sequence) const {
+  const lv1::Loan& loan = changed.loan();
+  const bool rescheduled = changed.change_kind() == lv1::LOAN_CHANGE_KIND_RESCHEDULED;
   CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(loan.name(), "loans", "loan.name"));
+  storage::Value borrower = storage::Null{};
+  if (!loan.applicant().empty()) {
+    CERCLES_ASSIGN_OR_RETURN(borrower,
+                             api::ParseName(loan.applicant(), "people", "loan.applicant"));
+  }
+  storage::Value disbursed = storage::Null{};
+  if (loan.has_disbursement_date()) {
+    CERCLES_ASSIGN_OR_RETURN(absl::CivilDay day,
+                             api::DayFromDate(loan.disbursement_date(), "loan.disbursement_date"));
+    disbursed = EpochDay(day);
+  }
+  // The principal written off: the WRITTEN_OFF event's amount (a Money, or the
+  // int64 of events stored before it); 0 keeps what an earlier event set.
+  int64_t written_off = 0;
+  if (changed.change_kind() == lv1::LOAN_CHANGE_KIND_WRITTEN_OFF) {
+    written_off = changed.has_amount() ? changed.amount().minor_units() : DeprecatedAmount(changed);
+  }
   int64_t circle_id = 0;  // a loan names its circle from submission on
   if (!loan.circle().empty()) {
     CERCLES_ASSIGN_OR_RETURN(circle_id, api::ParseName(loan.circle(), "circles", "loan.circle"));
@@ -53,15 +78,20 @@ absl::Status LoanStore::Upsert(storage::Transaction& tx, const std::string& fund
   return tx
       .Exec(
           "INSERT INTO network_loans (fund_id, loan_id, circle_id, state, currency, "
-          "outstanding_principal, oldest_due_day, source_sequence, reschedules) VALUES (?, ?, ?, "
-          "?, ?, ?, ?, ?, ?) ON CONFLICT (fund_id, loan_id) DO UPDATE SET circle_id = "
-          "excluded.circle_id, state = excluded.state, currency = excluded.currency, "
-          "outstanding_principal = excluded.outstanding_principal, oldest_due_day = "
-          "excluded.oldest_due_day, source_sequence = excluded.source_sequence, reschedules = "
-          "network_loans.reschedules + excluded.reschedules",
+          "outstanding_principal, oldest_due_day, source_sequence, reschedules, borrower_id, "
+          "amount, disbursed_day, written_off_principal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          "?, ?) ON CONFLICT (fund_id, loan_id) DO UPDATE SET circle_id = excluded.circle_id, "
+          "state = excluded.state, currency = excluded.currency, outstanding_principal = "
+          "excluded.outstanding_principal, oldest_due_day = excluded.oldest_due_day, "
+          "source_sequence = excluded.source_sequence, reschedules = network_loans.reschedules + "
+          "excluded.reschedules, borrower_id = excluded.borrower_id, amount = excluded.amount, "
+          "disbursed_day = excluded.disbursed_day, written_off_principal = CASE WHEN "
+          "excluded.written_off_principal > 0 THEN excluded.written_off_principal ELSE "
+          "network_loans.written_off_principal END",
           {fund_id, id, circle_id, static_cast<int64_t>(loan.state()), currency,
            loan.outstanding_principal().minor_units(), oldest_due, sequence,
-           int64_t{rescheduled ? 1 : 0}})
+           int64_t{rescheduled ? 1 : 0}, borrower, loan.amount().minor_units(), disbursed,
+           written_off})
       .status();
 }
 
@@ -130,6 +160,34 @@ absl::StatusOr<std::vector<RegionFigures>> LoanStore::Figures(storage::Transacti
   out.reserve(out.size() + by_region.size());
   for (auto& [key, f] : by_region) out.push_back(std::move(f));
   return out;
+}
+
+absl::StatusOr<std::vector<ImpactLoan>> LoanStore::ImpactLoans(storage::Transaction& tx,
+                                                               const std::string& fund_id) const {
+  storage::Sql sql(
+      "SELECT l.fund_id, COALESCE(c.region, ''), COALESCE(l.borrower_id, -l.loan_id), "
+      "l.disbursed_day, l.currency, l.amount, l.state, l.outstanding_principal, "
+      "l.oldest_due_day, l.written_off_principal FROM network_loans l LEFT JOIN network_circles "
+      "c ON c.fund_id = l.fund_id AND c.circle_id = l.circle_id WHERE l.disbursed_day IS NOT "
+      "NULL");
+  if (!fund_id.empty()) sql.Add(" AND l.fund_id = ?", {fund_id});
+  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, sql.Query(tx));
+  std::vector<ImpactLoan> loans;
+  loans.reserve(rows.size());
+  for (const storage::Row& row : rows) {
+    ImpactLoan& l = loans.emplace_back();
+    l.fund_id = row.Text(0);
+    l.region = row.Text(1);
+    l.borrower_id = row.Int(2);
+    l.disbursed = FromEpochDay(row.Int(3));
+    l.currency = row.Text(4);
+    l.amount = row.Int(5);
+    l.state = static_cast<int>(row.Int(6));
+    l.outstanding = row.Int(7);
+    if (!row.IsNull(8)) l.oldest_unpaid_due = FromEpochDay(row.Int(8));
+    l.written_off = row.Int(9);
+  }
+  return loans;
 }
 
 }  // namespace cercles::network

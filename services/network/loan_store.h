@@ -10,8 +10,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "cercles/lending/v1/events.pb.h"
 #include "cercles/lending/v1/lending.pb.h"
 #include "common/storage/database.h"
+#include "services/network/impact_rules.h"
 #include "services/network/outcome_store.h"
 #include "services/network/stats_rules.h"
 
@@ -19,11 +21,11 @@ namespace cercles::network {
 
 class LoanStore {
  public:
-  // Records the loan as an event carries it (after the change); `rescheduled`
-  // (a RESCHEDULED event) adds one to the loan's approved reschedules.
+  // Records the loan as the event carries it (after the change): a RESCHEDULED
+  // event adds one to the loan's approved reschedules, a WRITTEN_OFF event
+  // keeps its amount as the principal written off.
   absl::Status Upsert(storage::Transaction& tx, const std::string& fund_id,
-                      const cercles::lending::v1::Loan& loan, int64_t sequence,
-                      bool rescheduled = false) const;
+                      const cercles::lending::v1::LoanChanged& changed, int64_t sequence) const;
 
   // Figures per (fund, region of the circle), for one fund or all (empty),
   // with days past due counted to `as_of`; the business outcomes' figures
@@ -31,6 +33,11 @@ class LoanStore {
   absl::StatusOr<std::vector<RegionFigures>> Figures(storage::Transaction& tx,
                                                      const std::string& fund_id,
                                                      absl::CivilDay as_of) const;
+
+  // The disbursed loans of one fund or all (empty), for the impact report,
+  // with the region of their circle.
+  absl::StatusOr<std::vector<ImpactLoan>> ImpactLoans(storage::Transaction& tx,
+                                                      const std::string& fund_id) const;
 
  private:
   OutcomeStore outcomes_;

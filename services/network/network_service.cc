@@ -20,6 +20,7 @@
 #include "common/util/crypto.h"
 #include "common/util/status.h"
 #include "services/network/graph_rules.h"
+#include "services/network/impact_rules.h"
 #include "services/network/stats_rules.h"
 #include "services/network/suggestion_rules.h"
 
@@ -352,6 +353,27 @@ grpc::ServerUnaryReactor* NetworkService::GetNetworkStats(grpc::CallbackServerCo
               for (auto& row : tables.regions) *stats->add_regions() = std::move(row);
               return absl::OkStatus();
             });
+      });
+}
+
+grpc::ServerUnaryReactor* NetworkService::GetImpactReport(grpc::CallbackServerContext* context,
+                                                          const v1::GetImpactReportRequest* request,
+                                                          v1::GetImpactReportResponse* response) {
+  return server::Serve(
+      *context_.handlers, *context_.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
+        CERCLES_ASSIGN_OR_RETURN(
+            ImpactRange range, CheckImpactRequest(*request, absl::ToCivilDay(context_.clock->Now(),
+                                                                             absl::UTCTimeZone())));
+        // Not cached: a report is asked for rarely, and read as of today.
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(std::vector<ImpactLoan> loans,
+                                 loans_.ImpactLoans(*tx, request->fund_id()));
+        CERCLES_ASSIGN_OR_RETURN(std::vector<OutcomeRow> outcomes,
+                                 outcomes_.Rows(*tx, request->fund_id()));
+        CERCLES_RETURN_IF_ERROR(tx->Commit());
+        *response = BuildImpactReport(range, loans, outcomes);
+        return absl::OkStatus();
       });
 }
 

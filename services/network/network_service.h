@@ -9,6 +9,7 @@
 #include "services/network/directory_store.h"
 #include "services/network/graph_store.h"
 #include "services/network/loan_store.h"
+#include "services/network/outcome_store.h"
 #include "services/network/people_store.h"
 
 namespace cercles::network {
@@ -44,6 +45,9 @@ class NetworkService final : public v1::NetworkService::CallbackService {
   grpc::ServerUnaryReactor* GetNetworkStats(grpc::CallbackServerContext* context,
                                             const v1::GetNetworkStatsRequest* request,
                                             v1::GetNetworkStatsResponse* response) override;
+  grpc::ServerUnaryReactor* GetImpactReport(grpc::CallbackServerContext* context,
+                                            const v1::GetImpactReportRequest* request,
+                                            v1::GetImpactReportResponse* response) override;
   // A callback-API stream: an open stream holds no thread (common/events/watch.h).
   grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
       grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) override;
@@ -63,6 +67,7 @@ class NetworkService final : public v1::NetworkService::CallbackService {
   GraphStore graph_;
   PeopleStore people_;
   LoanStore loans_;
+  OutcomeStore outcomes_;
 };
 
 }  // namespace cercles::network

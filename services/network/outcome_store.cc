@@ -50,8 +50,8 @@ absl::Status OutcomeStore::Record(storage::Transaction& tx, const std::string& f
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<RegionFigures>> OutcomeStore::Figures(storage::Transaction& tx,
-                                                                 const std::string& fund_id) const {
+absl::StatusOr<std::vector<OutcomeRow>> OutcomeStore::Rows(storage::Transaction& tx,
+                                                           const std::string& fund_id) const {
   storage::Sql sql(
       "SELECT o.fund_id, COALESCE(c.region, ''), o.person_id, o.meeting_day, o.meeting_id, "
       "o.event, o.jobs_created_full_time, o.jobs_created_part_time, o.jobs_kept_full_time, "
@@ -72,6 +72,12 @@ absl::StatusOr<std::vector<RegionFigures>> OutcomeStore::Figures(storage::Transa
     o.jobs_created = JobsAt(row, 6);
     o.jobs_kept = JobsAt(row, 8);
   }
+  return outcomes;
+}
+
+absl::StatusOr<std::vector<RegionFigures>> OutcomeStore::Figures(storage::Transaction& tx,
+                                                                 const std::string& fund_id) const {
+  CERCLES_ASSIGN_OR_RETURN(std::vector<OutcomeRow> outcomes, Rows(tx, fund_id));
   return OutcomeFigures(std::move(outcomes));
 }
 

@@ -24,6 +24,10 @@ class OutcomeStore {
                       const cercles::membership::v1::MeetingRecorded& meeting,
                       int64_t sequence) const;
 
+  // The outcomes kept for one fund or all (empty), with their circle's region.
+  absl::StatusOr<std::vector<OutcomeRow>> Rows(storage::Transaction& tx,
+                                               const std::string& fund_id) const;
+
   // OutcomeFigures of one fund or all (empty).
   absl::StatusOr<std::vector<RegionFigures>> Figures(storage::Transaction& tx,
                                                      const std::string& fund_id) const;

@@ -912,6 +912,16 @@ std::vector<Row> AdvisorScopeTest::Rows() {
                            e, {}, "only people who opted in to share an expertise, no contact"));
     rows.push_back(MakeRow(kNotScoped, "statistics", n, &nv1::NetworkService::Stub::GetNetworkStats,
                            nv1::GetNetworkStatsRequest(), {}, "counts per fund and region"));
+    nv1::GetImpactReportRequest impact;
+    impact.mutable_from_date()->set_year(2020);
+    impact.mutable_from_date()->set_month(1);
+    impact.mutable_from_date()->set_day(1);
+    impact.mutable_to_date()->set_year(2026);
+    impact.mutable_to_date()->set_month(12);
+    impact.mutable_to_date()->set_day(31);
+    rows.push_back(MakeRow(kNotScoped, "impact report", n,
+                           &nv1::NetworkService::Stub::GetImpactReport, impact, {},
+                           "counts and amounts per fund, region and period; names no one"));
     nv1::DeclareSisterCirclesRequest d;
     d.set_request_id("scope-sister");
     d.set_circle(absl::StrCat("funds/fund-test/", circle_a_));

@@ -137,6 +137,8 @@ std::string ServiceOfGroup(absl::string_view group) {
     if (group == membership) return "membership";
   }
   if (group == "lending" || group == "network") return std::string(group);
+  // `report impact`: the network's figures (`report portfolio`: lending's, RunCli).
+  if (group == "report") return "network";
   return "";
 }
 
@@ -148,7 +150,8 @@ std::vector<Verb> AllVerbs() {
   std::vector<Verb> verbs;
   for (auto group : {HealthVerbs(), MembershipVerbs(), PeopleVerbs(), ImportVerbs(),
                      TrainingVerbs(), MeetingVerbs(), LendingVerbs(), NetworkVerbs(),
-                     NetworkPeerVerbs(), PrivacyVerbs(), ConsentVerbs(), ConfigVerbs()}) {
+                     NetworkPeerVerbs(), PrivacyVerbs(), ConsentVerbs(), ReportVerbs(),
+                     ConfigVerbs()}) {
     for (Verb& verb : group) verbs.push_back(std::move(verb));
   }
   return verbs;
@@ -367,6 +370,7 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
     const std::string service = absl::AsciiStrToLower(parsed->Value("service", "membership"));
     if (service == "lending" || service == "network") choice.service = service;
   }
+  if (verb->path[0] == "report" && verb->path[1] == "portfolio") choice.service = "lending";
   if (path.ok() && choice.needs_server) {
     auto loaded = LoadConfig(*path);
     if (!loaded.ok()) {

@@ -39,7 +39,7 @@ struct Verb {
 
 // The service a group of verbs belongs to, where its commands are sent:
 // circles, advisors, events, import, meetings, people, trainings ->
-// "membership"; lending -> "lending"; network -> "network"; "" for any other
+// "membership"; lending -> "lending"; network, report -> "network"; "" for any other
 // (health names its server with --address).
 std::string ServiceOfGroup(absl::string_view group);
 // Whether the verb calls no server (config, completion): it needs no address.

@@ -76,6 +76,12 @@ absl::StatusOr<GlobalOptions> ResolveGlobalOptions(const ParsedArgs& args, const
   GlobalOptions options;
   options.service = choice.service;
   options.config_file = ValueOr(args, env, "config");
+  for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    if (auto value = env(name); value.has_value()) {
+      options.locale = *value;
+      break;
+    }
+  }
   const std::string output = ValueOr(args, env, "output");
   if (output.empty() || output == "table") {
     options.output = OutputFormat::kTable;

@@ -38,6 +38,9 @@ struct GlobalOptions {
   // W3C traceparent of every call: --traceparent, else a new trace's root span,
   // so the services' logs of one command share its trace id.
   std::string traceparent;
+  // The user's locale (LC_ALL, else LC_MESSAGES, else LANG: "fr_CA.UTF-8"),
+  // the default language of reports; "" when none is set.
+  std::string locale;
 };
 
 // Reads an environment variable; nullopt when unset or empty.

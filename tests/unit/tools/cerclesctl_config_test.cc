@@ -131,6 +131,7 @@ TEST(cerclesctlRouting, EachGroupHasItsService) {
   EXPECT_EQ(ServiceOfGroup("meetings"), "membership");
   EXPECT_EQ(ServiceOfGroup("lending"), "lending");
   EXPECT_EQ(ServiceOfGroup("network"), "network");
+  EXPECT_EQ(ServiceOfGroup("report"), "network");
   EXPECT_EQ(ServiceOfGroup("privacy"), "membership");
   EXPECT_EQ(ServiceOfGroup("health"), "");
   // Every verb but health, config and completion goes to a service.

@@ -1,0 +1,263 @@
+// cerclesctl's reports (issue 15, item 5): the fr/en string table is complete,
+// fr-CA and en formats, HTML escaping, the charts' data points (one per period,
+// one per cohort and horizon reached), French text, and the CSV read back.
+#include <sstream>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tools/cerclesctl/csv_reader.h"
+#include "tools/cerclesctl/report_impact.h"
+#include "tools/cerclesctl/report_portfolio.h"
+#include "tools/cerclesctl/report_svg.h"
+#include "tools/cerclesctl/report_text.h"
+
+namespace cercles::cerclesctl {
+namespace {
+
+namespace nv1 = cercles::network::v1;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+cercles::common::v1::Date Day(int y, int m, int d) {
+  cercles::common::v1::Date date;
+  date.set_year(y);
+  date.set_month(m);
+  date.set_day(d);
+  return date;
+}
+
+size_t Count(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+// The part of the page inside the chart named `name`.
+std::string Chart(const std::string& html, const std::string& name) {
+  const size_t start = html.find("data-chart=\"" + name + "\"");
+  if (start == std::string::npos) return "";
+  return html.substr(start, html.find("</svg>", start) - start);
+}
+
+nv1::ImpactFigures Figures(const std::string& region, cercles::common::v1::Date start,
+                           cercles::common::v1::Date end, int loans, int64_t amount) {
+  nv1::ImpactFigures f;
+  f.set_fund_id("fonds-<b>");
+  f.set_region(region);
+  *f.mutable_period_start() = start;
+  *f.mutable_period_end() = end;
+  f.set_loans_disbursed(loans);
+  f.set_entrepreneurs_supported(loans);
+  f.mutable_amount_disbursed()->set_currency_code("CAD");
+  f.mutable_amount_disbursed()->set_minor_units(amount);
+  f.mutable_outstanding_principal()->set_currency_code("CAD");
+  f.set_repayment_rate_bps(1250);
+  return f;
+}
+
+// Three yearly periods, a region whose name needs quoting in CSV and escaping
+// in HTML, two cohorts (the younger without a 3-year figure).
+nv1::GetImpactReportResponse Report() {
+  nv1::GetImpactReportResponse r;
+  *r.mutable_as_of() = Day(2026, 12, 7);
+  *r.mutable_from_date() = Day(2023, 1, 1);
+  *r.mutable_to_date() = Day(2025, 12, 31);
+  r.set_grain(nv1::REPORT_GRAIN_YEAR);
+  for (int year : {2023, 2024, 2025}) {
+    *r.add_periods() = Figures("", Day(year, 1, 1), Day(year, 12, 31), year - 2022, 628691);
+  }
+  *r.add_totals() = Figures("", Day(2023, 1, 1), Day(2025, 12, 31), 6, 3 * 628691);
+  *r.add_totals() =
+      Figures("Saint-Jean, \"Haut\" <Richelieu>", Day(2023, 1, 1), Day(2025, 12, 31), 2, 100000);
+  nv1::CohortSurvival* old = r.add_cohorts();
+  old->set_fund_id("fonds-<b>");
+  old->set_cohort_year(2021);
+  old->set_businesses(4);
+  old->set_survived_1_year(3);
+  old->set_survival_1_year_bps(7500);
+  old->set_survived_3_years(2);
+  old->set_survival_3_years_bps(5000);
+  nv1::CohortSurvival* young = r.add_cohorts();
+  young->set_fund_id("fonds-<b>");
+  young->set_cohort_year(2024);
+  young->set_businesses(2);
+  young->set_survived_1_year(2);
+  young->set_survival_1_year_bps(10000);
+  return r;
+}
+
+TEST(ReportTextTest, EveryKeyIsInBothLanguages) {
+  EXPECT_THAT(MissingTranslations(), IsEmpty());
+  for (const std::string& key : TranslationKeys()) {
+    EXPECT_NE(Tr(Lang::kFr, key), key) << key;
+    EXPECT_NE(Tr(Lang::kEn, key), key) << key;
+  }
+  EXPECT_EQ(Tr(Lang::kFr, "no.such.key"), "no.such.key");
+}
+
+TEST(ReportTextTest, FrenchCanadianAndEnglishFormats) {
+  EXPECT_EQ(FormatMoney(Lang::kFr, 628691, "CAD"), "6 286,91 $");
+  EXPECT_EQ(FormatMoney(Lang::kEn, 628691, "CAD"), "$6,286.91");
+  EXPECT_EQ(FormatMoney(Lang::kFr, -5, "CAD"), "-0,05 $");
+  EXPECT_EQ(FormatMoney(Lang::kFr, 123456789, "EUR"), "1 234 567,89 EUR");
+  EXPECT_EQ(FormatPercent(Lang::kFr, 1250), "12,5 %");
+  EXPECT_EQ(FormatPercent(Lang::kEn, 1250), "12.5%");
+  EXPECT_EQ(FormatPercent(Lang::kFr, 10000), "100 %");
+  EXPECT_EQ(FormatPercent(Lang::kEn, 6667), "66.7%");
+  EXPECT_EQ(FormatPercent(Lang::kFr, std::nullopt), "—");
+  EXPECT_EQ(FormatCount(Lang::kFr, 10000), "10 000");
+  EXPECT_EQ(FormatCount(Lang::kEn, 10000), "10,000");
+  EXPECT_EQ(FormatLongDate(Lang::kFr, Day(2026, 12, 7)), "7 décembre 2026");
+  EXPECT_EQ(FormatLongDate(Lang::kFr, Day(2026, 3, 1)), "1er mars 2026");
+  EXPECT_EQ(FormatLongDate(Lang::kEn, Day(2026, 12, 7)), "December 7, 2026");
+  EXPECT_EQ(FormatPeriod(Lang::kFr, Day(2026, 1, 1), Day(2026, 12, 31)), "2026");
+  EXPECT_EQ(FormatPeriod(Lang::kFr, Day(2026, 4, 1), Day(2026, 6, 30)), "T2 2026");
+  EXPECT_EQ(FormatPeriod(Lang::kEn, Day(2026, 10, 1), Day(2026, 12, 31)), "Q4 2026");
+  EXPECT_EQ(FormatPeriod(Lang::kEn, Day(2026, 4, 2), Day(2026, 6, 30)),
+            "April 2, 2026 – June 30, 2026");
+  EXPECT_EQ(LangOfLocale("fr_CA.UTF-8"), Lang::kFr);
+  EXPECT_EQ(LangOfLocale("C.UTF-8"), Lang::kEn);
+  EXPECT_EQ(LangOfLocale(""), Lang::kEn);
+  EXPECT_FALSE(ParseLang("de").ok());
+}
+
+TEST(ReportHtmlTest, EscapesEveryStringAndCallsNothingOutside) {
+  EXPECT_EQ(HtmlEscape("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+  const std::string html = ImpactHtml(Report(), Lang::kFr, "fonds-<b>");
+  EXPECT_THAT(html, Not(HasSubstr("<b>")));
+  EXPECT_THAT(html, Not(HasSubstr("<Richelieu>")));
+  EXPECT_THAT(html, HasSubstr("fonds-&lt;b&gt;"));
+  EXPECT_THAT(html, HasSubstr("Saint-Jean, &quot;Haut&quot; &lt;Richelieu&gt;"));
+  EXPECT_THAT(html, Not(HasSubstr("<script")));
+  EXPECT_THAT(html, Not(HasSubstr("src=")));
+  EXPECT_THAT(html, Not(HasSubstr("href=")));
+  EXPECT_THAT(html, Not(HasSubstr("<link")));
+  EXPECT_THAT(html, HasSubstr("@media print"));
+  EXPECT_THAT(html, HasSubstr("size:A4"));
+}
+
+TEST(ReportHtmlTest, ChartsHaveAPointPerPeriodAndPerCohortHorizonReached) {
+  const std::string html = ImpactHtml(Report(), Lang::kFr, "fonds-<b>");
+  const std::string trend = Chart(html, "trend");
+  EXPECT_EQ(Count(trend, "data-series=\"loans\" data-point="), 3u);
+  EXPECT_EQ(Count(trend, "data-series=\"amount\" data-point="), 3u);
+  const std::string survival = Chart(html, "survival");
+  EXPECT_EQ(Count(survival, "data-series=\"survival-1\" data-point="), 2u);
+  EXPECT_EQ(Count(survival, "data-series=\"survival-3\" data-point="), 1u);  // 2024 too young
+  EXPECT_EQ(Count(survival, "data-series=\"survival-5\" data-point="), 0u);
+  EXPECT_EQ(Count(Chart(html, "regions"), "data-point="), 1u);
+
+  nv1::GetImpactReportResponse quarters = Report();
+  for (int i = 0; i < 5; ++i) {
+    *quarters.add_periods() = Figures("", Day(2026, i + 1, 1), Day(2026, i + 1, 28), 1, 1);
+  }
+  EXPECT_EQ(Count(Chart(ImpactHtml(quarters, Lang::kEn, ""), "trend"), "data-series=\"loans\""),
+            8u);
+}
+
+TEST(ReportHtmlTest, FrenchOrEnglishText) {
+  const std::string fr = ImpactHtml(Report(), Lang::kFr, "fonds-a");
+  EXPECT_THAT(fr, HasSubstr("<html lang=\"fr\">"));
+  EXPECT_THAT(fr, HasSubstr("Rapport d&#39;impact"));
+  EXPECT_THAT(fr, HasSubstr("Survie des entreprises par cohorte"));
+  EXPECT_THAT(fr, HasSubstr("18 860,73 $"));  // 3 × 6 286,91 $
+  EXPECT_THAT(fr, HasSubstr("12,5 %"));
+  EXPECT_THAT(fr, HasSubstr("du 1er janvier 2023 au 31 décembre 2025"));
+  EXPECT_THAT(fr, Not(HasSubstr("Impact report")));
+  const std::string en = ImpactHtml(Report(), Lang::kEn, "fonds-a");
+  EXPECT_THAT(en, HasSubstr("<html lang=\"en\">"));
+  EXPECT_THAT(en, HasSubstr("Impact report"));
+  EXPECT_THAT(en, HasSubstr("$18,860.73"));
+  EXPECT_THAT(en, Not(HasSubstr("Rapport d&#39;impact")));
+}
+
+TEST(ReportCsvTest, ReadsBackWithOneHeaderAndMachineNumbers) {
+  const nv1::GetImpactReportResponse report = Report();
+  const std::string csv = ImpactCsv(report, Lang::kEn);
+  absl::StatusOr<std::vector<CsvRecord>> records = ParseCsv(csv);
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 1u + 2 + 3 + 2);  // header, totals, periods, cohorts
+  const std::vector<std::string>& header = (*records)[0].fields;
+  EXPECT_EQ(header[0], "row");
+  EXPECT_EQ(header[7], "Amount disbursed");
+  for (const CsvRecord& record : *records) EXPECT_EQ(record.fields.size(), header.size());
+  const std::vector<std::string>& region = (*records)[2].fields;
+  EXPECT_EQ(region[0], "total");
+  EXPECT_EQ(region[2], "Saint-Jean, \"Haut\" <Richelieu>");
+  EXPECT_EQ(region[3], "2023-01-01");
+  EXPECT_EQ(region[7], "100000");  // minor units
+  EXPECT_EQ(region[14], "0.125");  // repayment rate as a fraction
+  EXPECT_EQ(region[15], "");       // write-off ratio unset
+  const std::vector<std::string>& young = (*records)[7].fields;
+  EXPECT_EQ(young[0], "cohort");
+  EXPECT_EQ(young[header.size() - 5], "2024");
+  EXPECT_EQ(young[header.size() - 3], "1");
+  EXPECT_EQ(young[header.size() - 2], "");  // too young: no figure, not 0
+  EXPECT_THAT(csv, HasSubstr("\r\n"));
+
+  const std::string fr = ImpactCsv(report, Lang::kFr);
+  EXPECT_THAT(fr, HasSubstr("Montant décaissé"));
+  EXPECT_THAT(fr, HasSubstr(",628691,"));  // numbers stay machine-readable in French
+}
+
+TEST(ReportTableTest, PrintsTheFiguresInTheLanguage) {
+  std::ostringstream out;
+  PrintImpactTable(Report(), Lang::kFr, out);
+  EXPECT_THAT(out.str(), HasSubstr("Rapport d'impact"));
+  EXPECT_THAT(out.str(), HasSubstr("6 286,91 $"));
+  EXPECT_THAT(out.str(), HasSubstr("Sur toute la période"));
+  EXPECT_THAT(out.str(), HasSubstr("75 %"));
+}
+
+lending::v1::PortfolioFigures Portfolio(const std::string& group, int64_t outstanding) {
+  lending::v1::PortfolioFigures f;
+  f.set_group(group);
+  f.set_active_loans(3);
+  f.mutable_outstanding_principal()->set_currency_code("CAD");
+  f.mutable_outstanding_principal()->set_minor_units(outstanding);
+  f.set_par30_bps(1250);
+  f.set_repayment_rate_bps(9500);
+  for (int count : {2, 1, 0, 0, 0}) f.add_loans_per_bucket(count);
+  return f;
+}
+
+TEST(ReportPortfolioTest, PageCsvAndTable) {
+  lending::v1::GetPortfolioReportResponse report;
+  *report.mutable_as_of() = Day(2026, 11, 30);
+  *report.mutable_fund() = Portfolio("fund", 628691);
+  *report.add_by_circle() = Portfolio("circles/1", 400000);
+  *report.add_by_circle() = Portfolio("circles/<2>", 228691);
+  *report.add_by_advisor() = Portfolio("advisors/1", 628691);
+  for (const char* label : {"CURRENT", "1-30", "31-60", "61-90", "91+"}) {
+    report.add_bucket_labels(label);
+  }
+  const std::string html = PortfolioHtml(report, Lang::kFr);
+  EXPECT_THAT(html, HasSubstr("Portefeuille de prêts"));
+  EXPECT_THAT(html, HasSubstr("Au 30 novembre 2026"));
+  EXPECT_THAT(html, HasSubstr("6 286,91 $"));
+  EXPECT_THAT(html, HasSubstr("circles/&lt;2&gt;"));
+  EXPECT_THAT(html, Not(HasSubstr("circles/<2>")));
+  EXPECT_EQ(Count(Chart(html, "buckets"), "data-series=\"loans\" data-point="), 5u);
+  EXPECT_EQ(Count(Chart(html, "circles"), "data-series=\"outstanding\" data-point="), 2u);
+
+  absl::StatusOr<std::vector<CsvRecord>> csv = ParseCsv(PortfolioCsv(report, Lang::kEn));
+  ASSERT_TRUE(csv.ok()) << csv.status();
+  ASSERT_EQ(csv->size(), 5u);  // header, fund, two circles, one advisor
+  for (const CsvRecord& record : *csv) EXPECT_EQ(record.fields.size(), (*csv)[0].fields.size());
+  EXPECT_EQ((*csv)[1].fields[0], "2026-11-30");
+  EXPECT_EQ((*csv)[1].fields[1], "fund");
+  EXPECT_EQ((*csv)[1].fields[4], "628691");
+  EXPECT_EQ((*csv)[1].fields[6], "0.125");
+  std::ostringstream table;
+  PrintPortfolioTable(report, Lang::kEn, table);
+  EXPECT_THAT(table.str(), HasSubstr("$6,286.91"));
+  EXPECT_THAT(table.str(), HasSubstr("1-30 days late"));
+  EXPECT_THAT(PortfolioCsv(report, Lang::kFr), HasSubstr("Retard 1-30 j"));
+}
+
+}  // namespace
+}  // namespace cercles::cerclesctl

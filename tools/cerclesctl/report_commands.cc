@@ -1,0 +1,185 @@
+// `cerclesctl report …` (issue 15, item 5): the reports a fund publishes, from
+// the data the APIs give, as a table, CSV or one self-contained HTML page, in
+// French or English (--lang, else the locale: LC_ALL, LC_MESSAGES, LANG).
+
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "cercles/lending/v1/lending.grpc.pb.h"
+#include "cercles/network/v1/network.grpc.pb.h"
+#include "tools/cerclesctl/commands.h"
+#include "tools/cerclesctl/lending_args.h"
+#include "tools/cerclesctl/report_impact.h"
+#include "tools/cerclesctl/report_portfolio.h"
+#include "tools/cerclesctl/report_text.h"
+
+namespace cercles::cerclesctl {
+namespace {
+
+namespace lv1 = lending::v1;
+namespace nv1 = network::v1;
+
+enum class ReportFormat { kTable, kCsv, kHtml };
+
+// What every report verb reads besides its own options.
+struct ReportOptions {
+  ReportFormat format = ReportFormat::kTable;
+  Lang lang = Lang::kEn;
+  std::string out;  // "": standard output
+};
+
+absl::StatusOr<ReportOptions> ParseReportOptions(const CommandContext& ctx) {
+  ReportOptions options;
+  const std::string format = absl::AsciiStrToLower(ctx.args().Value("format", "table"));
+  if (format == "html") {
+    options.format = ReportFormat::kHtml;
+  } else if (format == "csv") {
+    options.format = ReportFormat::kCsv;
+  } else if (format != "table") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--format must be html, csv or table, got \"", format, "\""));
+  }
+  if (ctx.args().Has("lang")) {
+    auto lang = ParseLang(ctx.args().Value("lang"));
+    if (!lang.ok()) return lang.status();
+    options.lang = *lang;
+  } else {
+    options.lang = LangOfLocale(ctx.global().locale);
+  }
+  options.out = ctx.args().Value("out");
+  return options;
+}
+
+// Writes `text` to --out (then says where on stderr) or to standard output.
+int Emit(CommandContext& ctx, const ReportOptions& options, const std::string& text) {
+  if (options.out.empty()) {
+    ctx.out() << text;
+    return kExitOk;
+  }
+  std::ofstream file(options.out, std::ios::binary | std::ios::trunc);
+  file << text;
+  file.close();
+  if (!file) {
+    ctx.err() << "cerclesctl: cannot write " << options.out << '\n';
+    return kExitFailure;
+  }
+  ctx.err() << "cerclesctl: wrote " << options.out << '\n';
+  return kExitOk;
+}
+
+// Writes the report in the chosen format (Emit).
+int EmitReport(CommandContext& ctx, const ReportOptions& options,
+               const std::function<std::string()>& html, const std::function<std::string()>& csv,
+               const std::function<void(std::ostream&)>& table) {
+  switch (options.format) {
+    case ReportFormat::kHtml:
+      return Emit(ctx, options, html());
+    case ReportFormat::kCsv:
+      return Emit(ctx, options, csv());
+    case ReportFormat::kTable:
+      break;
+  }
+  std::ostringstream text;
+  table(text);
+  return Emit(ctx, options, text.str());
+}
+
+std::vector<OptionSpec> WithReportOptions(std::vector<OptionSpec> options) {
+  options.push_back({"format", "html|csv|table",
+                     "table (default), csv (RFC 4180) or html (one page, charts, printable)"});
+  options.push_back(
+      {"lang", "fr|en", "language of the text and formats (default: from LC_ALL, LANG)"});
+  options.push_back({"out", "FILE", "write the report to FILE instead of standard output"});
+  return options;
+}
+
+int Impact(CommandContext& ctx) {
+  auto options = ParseReportOptions(ctx);
+  if (!options.ok()) return ctx.UsageError(options.status().message());
+  nv1::GetImpactReportRequest request;
+  request.set_fund_id(ctx.args().Value("fund"));
+  auto from = DayOption(ctx.args(), "from");
+  if (!from.ok()) return ctx.UsageError(from.status().message());
+  if (from->has_value()) *request.mutable_from_date() = **from;
+  auto to = DayOption(ctx.args(), "to");
+  if (!to.ok()) return ctx.UsageError(to.status().message());
+  if (to->has_value()) *request.mutable_to_date() = **to;
+  const std::string grain = absl::AsciiStrToLower(ctx.args().Value("grain", "year"));
+  if (grain == "quarter") {
+    request.set_grain(nv1::REPORT_GRAIN_QUARTER);
+  } else if (grain == "year") {
+    request.set_grain(nv1::REPORT_GRAIN_YEAR);
+  } else {
+    return ctx.UsageError(absl::StrCat("--grain must be year or quarter, got \"", grain, "\""));
+  }
+  // The page's breakdown chart needs the regions.
+  request.set_by_region(ctx.args().Has("by-region") || options->format == ReportFormat::kHtml);
+  nv1::GetImpactReportResponse report;
+  grpc::Status status =
+      ctx.Unary<nv1::NetworkService>(&nv1::NetworkService::Stub::GetImpactReport, request, &report);
+  if (!status.ok()) return ctx.Fail(status);
+  if (ctx.json()) return ctx.PrintJson(report);
+  const Lang lang = options->lang;
+  return EmitReport(
+      ctx, *options, [&] { return ImpactHtml(report, lang, request.fund_id()); },
+      [&] { return ImpactCsv(report, lang); },
+      [&](std::ostream& out) { PrintImpactTable(report, lang, out); });
+}
+
+int Portfolio(CommandContext& ctx) {
+  auto options = ParseReportOptions(ctx);
+  if (!options.ok()) return ctx.UsageError(options.status().message());
+  lv1::GetPortfolioReportRequest request;
+  auto as_of = DayOption(ctx.args(), "as-of");
+  if (!as_of.ok()) return ctx.UsageError(as_of.status().message());
+  if (as_of->has_value()) *request.mutable_as_of() = **as_of;
+  lv1::GetPortfolioReportResponse report;
+  grpc::Status status = ctx.Unary<lv1::LendingService>(
+      &lv1::LendingService::Stub::GetPortfolioReport, request, &report);
+  if (!status.ok()) return ctx.Fail(status);
+  if (ctx.json()) return ctx.PrintJson(report);
+  const Lang lang = options->lang;
+  return EmitReport(
+      ctx, *options, [&] { return PortfolioHtml(report, lang); },
+      [&] { return PortfolioCsv(report, lang); },
+      [&](std::ostream& out) { PrintPortfolioTable(report, lang, out); });
+}
+
+}  // namespace
+
+std::vector<Verb> ReportVerbs() {
+  std::vector<Verb> verbs;
+  verbs.push_back(
+      {{"report", "impact"},
+       "",
+       "The impact report (network): entrepreneurs supported, loans and amounts, businesses "
+       "started and kept, jobs, repayment rate, write-off ratio, PAR30 per period, and survival "
+       "by cohort; as a table, CSV or an HTML page with charts.",
+       WithReportOptions({{"from", "YYYY-MM-DD", "the first day of the report", false, true},
+                          {"to", "YYYY-MM-DD", "the last day of the report", false, true},
+                          {"grain", "year|quarter", "the periods (default: year)"},
+                          {"fund", "FUND_ID", "only this fund (default: every fund)"},
+                          {"by-region", "", "also rows per region (always in HTML)"}}),
+       0,
+       0,
+       Impact});
+  verbs.push_back({{"report", "portfolio"},
+                   "",
+                   "The portfolio report (lending): outstanding principal, PAR30, repayment rate "
+                   "and arrears buckets for the fund, its circles and advisors; as a table, CSV "
+                   "or an HTML page with charts.",
+                   WithReportOptions({{"as-of", "YYYY-MM-DD",
+                                       "the day of the report (default: "
+                                       "today)"}}),
+                   0,
+                   0,
+                   Portfolio});
+  return verbs;
+}
+
+}  // namespace cercles::cerclesctl

@@ -1,0 +1,208 @@
+#include "tools/cerclesctl/report_text.h"
+
+#include <array>
+#include <cstdlib>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace cercles::cerclesctl {
+namespace {
+
+struct Entry {
+  const char* key;
+  const char* fr;
+  const char* en;
+};
+
+// Every word a report shows. Keys are English-ish identifiers, never shown.
+constexpr Entry kTable[] = {
+    {"impact.title", "Rapport d'impact", "Impact report"},
+    {"impact.subtitle", "Fonds $0, du $1 au $2", "Fund $0, from $1 to $2"},
+    {"impact.all_funds", "tous les fonds", "all funds"},
+    {"impact.as_of", "États des prêts au $0", "Loan states as of $0"},
+    {"col.fund", "Fonds", "Fund"},
+    {"col.region", "Région", "Region"},
+    {"col.period", "Période", "Period"},
+    {"col.entrepreneurs", "Entrepreneurs soutenus", "Entrepreneurs supported"},
+    {"col.loans", "Prêts décaissés", "Loans disbursed"},
+    {"col.amount", "Montant décaissé", "Amount disbursed"},
+    {"col.started", "Entreprises démarrées", "Businesses started"},
+    {"col.kept", "Entreprises maintenues", "Businesses kept"},
+    {"col.jobs_created_ft", "Emplois créés (temps plein)", "Jobs created (full time)"},
+    {"col.jobs_created_pt", "Emplois créés (temps partiel)", "Jobs created (part time)"},
+    {"col.jobs_kept_ft", "Emplois maintenus (temps plein)", "Jobs kept (full time)"},
+    {"col.jobs_kept_pt", "Emplois maintenus (temps partiel)", "Jobs kept (part time)"},
+    {"col.repayment", "Taux de remboursement", "Repayment rate"},
+    {"col.write_off", "Ratio de radiation", "Write-off ratio"},
+    {"col.outstanding", "Encours", "Outstanding principal"},
+    {"col.par30", "PAR30", "PAR30"},
+    {"col.period_start", "Début", "Start"},
+    {"col.period_end", "Fin", "End"},
+    {"col.currency", "Devise", "Currency"},
+    {"col.loans_repaid", "Prêts remboursés", "Loans repaid"},
+    {"col.loans_written_off", "Prêts radiés", "Loans written off"},
+    {"col.written_off_principal", "Capital radié", "Principal written off"},
+    {"col.at_risk", "Capital à risque (PAR30)", "Principal at risk (PAR30)"},
+    {"col.cohort", "Cohorte", "Cohort"},
+    {"col.businesses", "Entreprises", "Businesses"},
+    {"col.survival_1", "Survie à 1 an", "1-year survival"},
+    {"col.survival_3", "Survie à 3 ans", "3-year survival"},
+    {"col.survival_5", "Survie à 5 ans", "5-year survival"},
+    {"section.totals", "Sur toute la période", "Over the whole range"},
+    {"section.periods", "Par période", "By period"},
+    {"section.regions", "Par région", "By region"},
+    {"section.cohorts", "Survie des entreprises par cohorte", "Business survival by cohort"},
+    {"chart.trend", "Prêts décaissés et montants par période",
+     "Loans disbursed and amounts by period"},
+    {"chart.survival", "Survie des entreprises par cohorte (année de démarrage)",
+     "Business survival by cohort (year started)"},
+    {"chart.regions", "Montant décaissé par région", "Amount disbursed by region"},
+    {"chart.no_data", "Aucune donnée", "No data"},
+    {"note.survival",
+     "Une cohorte trop récente pour un horizon n'a pas de chiffre pour celui-ci (—).",
+     "A cohort too young for an horizon has no figure for it (—)."},
+    {"note.ratios",
+     "Ratios des prêts décaissés dans chaque période, selon leur état au jour du rapport.",
+     "Ratios of the loans disbursed in each period, in their state on the report's day."},
+    {"portfolio.title", "Portefeuille de prêts", "Loan portfolio"},
+    {"portfolio.as_of", "Au $0", "As of $0"},
+    {"portfolio.fund", "Fonds", "Fund"},
+    {"portfolio.current", "À jour", "Current"},
+    {"col.group", "Groupe", "Group"},
+    {"col.active_loans", "Prêts actifs", "Active loans"},
+    {"col.bucket", "Retard $0 j", "$0 days late"},
+    {"col.as_of", "Date", "As of"},
+    {"chart.buckets", "Prêts actifs par tranche de retard", "Active loans by arrears bucket"},
+    {"chart.circles", "Encours par cercle", "Outstanding principal by circle"},
+    {"section.groups", "Le fonds, ses cercles et ses conseillers",
+     "The fund, its circles and its advisors"},
+    {"footer.generated.lending", "Produit par cerclesctl à partir de l'API de prêt Cercles.",
+     "Made by cerclesctl from the Cercles lending API."},
+    {"footer.generated", "Produit par cerclesctl à partir de l'API du réseau Cercles.",
+     "Made by cerclesctl from the Cercles network API."},
+};
+
+constexpr std::array<const char*, 12> kMonthsFr = {"janvier",   "février", "mars",     "avril",
+                                                   "mai",       "juin",    "juillet",  "août",
+                                                   "septembre", "octobre", "novembre", "décembre"};
+constexpr std::array<const char*, 12> kMonthsEn = {"January",   "February", "March",    "April",
+                                                   "May",       "June",     "July",     "August",
+                                                   "September", "October",  "November", "December"};
+
+// Digits of `value` grouped by three with `separator`.
+std::string Grouped(uint64_t value, absl::string_view separator) {
+  std::string digits = absl::StrCat(value);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.append(separator.data(), separator.size());
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+uint64_t Magnitude(int64_t value) {
+  return value < 0 ? static_cast<uint64_t>(-(value + 1)) + 1 : static_cast<uint64_t>(value);
+}
+
+}  // namespace
+
+absl::StatusOr<Lang> ParseLang(absl::string_view text) {
+  const std::string lower = absl::AsciiStrToLower(text);
+  if (lower == "fr") return Lang::kFr;
+  if (lower == "en") return Lang::kEn;
+  return absl::InvalidArgumentError(absl::StrCat("--lang must be fr or en, got \"", text, "\""));
+}
+
+Lang LangOfLocale(absl::string_view locale) {
+  return absl::StartsWithIgnoreCase(locale, "fr") ? Lang::kFr : Lang::kEn;
+}
+
+std::string LangCode(Lang lang) { return lang == Lang::kFr ? "fr" : "en"; }
+
+std::string Tr(Lang lang, absl::string_view key) {
+  for (const Entry& e : kTable) {
+    if (key == e.key) return lang == Lang::kFr ? e.fr : e.en;
+  }
+  return std::string(key);
+}
+
+std::vector<std::string> MissingTranslations() {
+  std::vector<std::string> missing;
+  for (const Entry& e : kTable) {
+    if (e.fr == nullptr || e.en == nullptr || *e.fr == '\0' || *e.en == '\0') {
+      missing.push_back(e.key);
+    }
+  }
+  return missing;
+}
+
+std::vector<std::string> TranslationKeys() {
+  std::vector<std::string> keys;
+  for (const Entry& e : kTable) keys.push_back(e.key);
+  return keys;
+}
+
+std::string FormatMoney(Lang lang, int64_t minor_units, absl::string_view currency) {
+  const uint64_t magnitude = Magnitude(minor_units);
+  const std::string sign = minor_units < 0 ? "-" : "";
+  const std::string cents = absl::StrCat(magnitude % 100 < 10 ? "0" : "", magnitude % 100);
+  const bool dollars = currency.empty() || currency == "CAD";
+  if (lang == Lang::kFr) {
+    return absl::StrCat(sign, Grouped(magnitude / 100, " "), ",", cents, " ",
+                        dollars ? "$" : currency);
+  }
+  const std::string number = absl::StrCat(Grouped(magnitude / 100, ","), ".", cents);
+  return dollars ? absl::StrCat(sign, "$", number) : absl::StrCat(sign, number, " ", currency);
+}
+
+std::string FormatPercent(Lang lang, std::optional<int32_t> bps) {
+  if (!bps.has_value()) return "—";
+  // One decimal, rounded half away from zero: 1250 bps is 12.5 %.
+  const int64_t tenths = (static_cast<int64_t>(*bps) * 10 + (*bps >= 0 ? 50 : -50)) / 100;
+  const uint64_t magnitude = Magnitude(tenths);
+  std::string number = absl::StrCat(tenths < 0 ? "-" : "", magnitude / 10);
+  if (magnitude % 10 != 0) absl::StrAppend(&number, lang == Lang::kFr ? "," : ".", magnitude % 10);
+  return lang == Lang::kFr ? absl::StrCat(number, " %") : absl::StrCat(number, "%");
+}
+
+std::string DecimalFraction(std::optional<int32_t> bps) {
+  if (!bps.has_value()) return "";
+  std::string text = absl::StrFormat("%.4f", *bps / 10000.0);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
+std::string FormatCount(Lang lang, int64_t count) {
+  return absl::StrCat(count < 0 ? "-" : "",
+                      Grouped(Magnitude(count), lang == Lang::kFr ? " " : ","));
+}
+
+std::string FormatLongDate(Lang lang, const cercles::common::v1::Date& date) {
+  if (date.month() < 1 || date.month() > 12) return absl::StrCat(date.year());
+  if (lang == Lang::kFr) {
+    return absl::StrCat(date.day() == 1 ? "1er" : absl::StrCat(date.day()), " ",
+                        kMonthsFr[date.month() - 1], " ", date.year());
+  }
+  return absl::StrCat(kMonthsEn[date.month() - 1], " ", date.day(), ", ", date.year());
+}
+
+std::string FormatPeriod(Lang lang, const cercles::common::v1::Date& start,
+                         const cercles::common::v1::Date& end) {
+  const bool same_year = start.year() == end.year();
+  if (same_year && start.month() == 1 && start.day() == 1 && end.month() == 12 && end.day() == 31) {
+    return absl::StrCat(start.year());
+  }
+  static constexpr int kQuarterEndDay[] = {31, 30, 30, 31};
+  const int quarter = (start.month() - 1) / 3;
+  if (same_year && start.day() == 1 && (start.month() - 1) % 3 == 0 &&
+      end.month() == start.month() + 2 && end.day() == kQuarterEndDay[quarter]) {
+    return absl::StrCat(lang == Lang::kFr ? "T" : "Q", quarter + 1, " ", start.year());
+  }
+  return absl::StrCat(FormatLongDate(lang, start), " – ", FormatLongDate(lang, end));
+}
+
+}  // namespace cercles::cerclesctl
