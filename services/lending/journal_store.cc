@@ -14,7 +14,7 @@
 namespace cercles::lending {
 namespace {
 
-constexpr int kMaxListLimit = 1000;
+constexpr int kMaxJournalEntriesPerList = 1000;
 
 constexpr char kEntryColumns[] =
     "id, kind, effective_date, description, currency, reverses_entry_id, reversed_by_entry_id, "
@@ -275,8 +275,9 @@ absl::StatusOr<TrialBalanceReport> JournalStore::TrialBalance(storage::Transacti
 absl::StatusOr<JournalPage> JournalStore::ListEntries(storage::Transaction& tx,
                                                       const JournalFilter& filter, int64_t after_id,
                                                       int limit) const {
-  if (limit < 1 || limit > kMaxListLimit) {
-    return absl::InvalidArgumentError(absl::StrCat("limit: must be between 1 and ", kMaxListLimit));
+  if (limit < 1 || limit > kMaxJournalEntriesPerList) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit: must be between 1 and ", kMaxJournalEntriesPerList));
   }
   storage::Sql sql(absl::StrCat("SELECT ", kEntryColumns, " FROM journal_entries e WHERE e.id > ?"),
                    {after_id});

@@ -21,8 +21,6 @@
 namespace cercles::lending {
 namespace {
 
-constexpr int kMaxListLimit = 1000;
-
 constexpr char kLoanColumns[] =
     "id, applicant, circle, original_circle, advisor, state, amount_cents, purpose, "
     "business_plan_summary, document_reference, instalment_count, frequency, annual_rate_bps, "
@@ -513,8 +511,9 @@ absl::Status SaveLoan(storage::Transaction& tx, LoanRecord& loan) {
 absl::StatusOr<std::vector<LoanRecord>> ListLoanRecords(storage::Transaction& tx,
                                                         const LoanFilter& filter, int64_t after_id,
                                                         int limit) {
-  if (limit < 1 || limit > kMaxListLimit) {
-    return absl::InvalidArgumentError(absl::StrCat("limit must be from 1 to ", kMaxListLimit));
+  if (limit < 1 || limit > kMaxLoanRecordsPerList) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit must be from 1 to ", kMaxLoanRecordsPerList));
   }
   std::string where = " WHERE id > ?";
   std::vector<storage::Value> params = {after_id};

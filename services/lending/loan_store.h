@@ -117,6 +117,8 @@ struct LoanFilter {
   // Set: only loans of these circles ("circles/{id}"; none when empty).
   std::optional<std::vector<std::string>> circles_in = std::nullopt;
 };
+// ListLoanRecords' largest page (its `limit` is 1 to this).
+inline constexpr int kMaxLoanRecordsPerList = 1000;
 absl::StatusOr<std::vector<LoanRecord>> ListLoanRecords(storage::Transaction& tx,
                                                         const LoanFilter& filter, int64_t after_id,
                                                         int limit);

@@ -10,8 +10,7 @@
 namespace cercles::lending {
 namespace {
 
-constexpr int kLoansPerQuery = 1000;  // ListLoanRecords' largest batch
-constexpr int kJournalPage = 1000;    // JournalStore::ListEntries' largest page
+constexpr int kJournalPage = 1000;  // JournalStore::ListEntries' largest page
 
 // The disbursed loans of the circles in `scope`.
 absl::StatusOr<std::vector<LoanRecord>> DisbursedLoans(storage::Transaction& tx,
@@ -23,9 +22,9 @@ absl::StatusOr<std::vector<LoanRecord>> DisbursedLoans(storage::Transaction& tx,
   int64_t after_id = 0;
   while (true) {
     CERCLES_ASSIGN_OR_RETURN(std::vector<LoanRecord> page,
-                             ListLoanRecords(tx, filter, after_id, kLoansPerQuery));
+                             ListLoanRecords(tx, filter, after_id, kMaxLoanRecordsPerList));
     for (LoanRecord& loan : page) loans.push_back(std::move(loan));
-    if (page.size() < static_cast<size_t>(kLoansPerQuery)) break;
+    if (page.size() < static_cast<size_t>(kMaxLoanRecordsPerList)) break;
     after_id = loans.back().id;
   }
   return loans;

@@ -15,9 +15,7 @@
 namespace cercles::lending {
 namespace {
 
-constexpr int kLoansPerQuery = 1000;  // ListLoanRecords' largest batch
-
-constexpr char kColumns[] =
+constexpr char kReminderColumns[] =
     "r.id, r.loan_id, l.applicant, l.circle, r.instalment, r.stage, r.days_late, r.due_date, "
     "r.amount_due_cents, r.reminder_date, r.create_time_us";
 
@@ -29,7 +27,7 @@ absl::StatusOr<absl::CivilDay> StoredDay(const std::string& text, int64_t id) {
   return day;
 }
 
-absl::StatusOr<ReminderRecord> FromRow(const storage::Row& row) {
+absl::StatusOr<ReminderRecord> ReminderFromRow(const storage::Row& row) {
   ReminderRecord r;
   r.id = row.Int(0);
   r.loan_id = row.Int(1);
@@ -79,7 +77,7 @@ absl::StatusOr<int32_t> RecordDueReminders(storage::Transaction& tx, const std::
   int64_t after_id = 0;
   while (true) {
     CERCLES_ASSIGN_OR_RETURN(std::vector<LoanRecord> page,
-                             ListLoanRecords(tx, filter, after_id, kLoansPerQuery));
+                             ListLoanRecords(tx, filter, after_id, kMaxLoanRecordsPerList));
     for (const LoanRecord& loan : page) {
       CERCLES_ASSIGN_OR_RETURN(LoanPosition position, LoadPosition(tx, loan.id));
       for (const Reminder& reminder : DueReminders(position, today, rules)) {
@@ -88,7 +86,7 @@ absl::StatusOr<int32_t> RecordDueReminders(storage::Transaction& tx, const std::
         if (added) ++recorded;
       }
     }
-    if (page.size() < static_cast<size_t>(kLoansPerQuery)) return recorded;
+    if (page.size() < static_cast<size_t>(kMaxLoanRecordsPerList)) return recorded;
     after_id = page.back().id;
   }
 }
@@ -117,14 +115,14 @@ absl::StatusOr<std::vector<ReminderRecord>> ListReminderRecords(storage::Transac
   }
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows rows,
-      tx.Query(
-          absl::StrCat("SELECT ", kColumns, " FROM reminders r JOIN loans l ON l.id = r.loan_id",
-                       where, " ORDER BY r.id LIMIT ", limit),
-          params));
+      tx.Query(absl::StrCat("SELECT ", kReminderColumns,
+                            " FROM reminders r JOIN loans l ON l.id = r.loan_id", where,
+                            " ORDER BY r.id LIMIT ", limit),
+               params));
   std::vector<ReminderRecord> out;
   out.reserve(rows.size());
   for (const storage::Row& row : rows) {
-    CERCLES_ASSIGN_OR_RETURN(ReminderRecord record, FromRow(row));
+    CERCLES_ASSIGN_OR_RETURN(ReminderRecord record, ReminderFromRow(row));
     out.push_back(std::move(record));
   }
   return out;

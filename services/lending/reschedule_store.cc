@@ -13,7 +13,7 @@
 namespace cercles::lending {
 namespace {
 
-constexpr char kColumns[] =
+constexpr char kRescheduleColumns[] =
     "id, loan_id, state, instalment_count, frequency, grace_on_principal, grace_on_interest, "
     "first_due_date, reason, requested_by, decided_by, rejection_reason, create_time_us, "
     "decide_time_us, rescheduled_principal_cents, carried_interest_cents, schedule_version, "
@@ -32,7 +32,7 @@ std::string StateName(v1::RescheduleState state) {
   }
 }
 
-absl::StatusOr<RescheduleRecord> FromRow(const storage::Row& row) {
+absl::StatusOr<RescheduleRecord> RescheduleFromRow(const storage::Row& row) {
   RescheduleRecord r;
   r.id = row.Int(0);
   r.loan_id = row.Int(1);
@@ -68,10 +68,11 @@ absl::StatusOr<std::vector<RescheduleRecord>> Select(storage::Transaction& tx,
                                                      std::vector<storage::Value> params) {
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows rows,
-      tx.Query(absl::StrCat("SELECT ", kColumns, " FROM loan_reschedules WHERE ", where), params));
+      tx.Query(absl::StrCat("SELECT ", kRescheduleColumns, " FROM loan_reschedules WHERE ", where),
+               params));
   std::vector<RescheduleRecord> out;
   for (const storage::Row& row : rows) {
-    CERCLES_ASSIGN_OR_RETURN(RescheduleRecord r, FromRow(row));
+    CERCLES_ASSIGN_OR_RETURN(RescheduleRecord r, RescheduleFromRow(row));
     out.push_back(std::move(r));
   }
   return out;

@@ -38,6 +38,13 @@ absl::Status PageOfCircle(const MembershipContext& context, const auth::Principa
   return absl::OkStatus();
 }
 
+}  // namespace
+
+// Named rather than anonymous: ChangeMember, a member template, captures a
+// MemberChange, and a type with internal linkage inside it is an error for GCC
+// once the unity build makes this file a header of its batch (-Wsubobject-linkage).
+namespace member_change {
+
 // What an AddCircleMember or RemoveCircleMember request names.
 struct MemberChange {
   int64_t circle_id = 0;
@@ -55,7 +62,7 @@ absl::StatusOr<MemberChange> ParseMemberChange(const Request& request) {
   return change;
 }
 
-}  // namespace
+}  // namespace member_change
 
 absl::StatusOr<JoiningPerson> MembershipService::LoadJoiningPerson(storage::Transaction& tx,
                                                                    int64_t person_id) {
@@ -75,7 +82,8 @@ absl::Status MembershipService::ChangeMember(grpc::ServerContextBase* call,
                                              const auth::Principal& who, const Request& request,
                                              Response* response, int delta,
                                              const MemberCheck& check, const MemberWrite& write) {
-  CERCLES_ASSIGN_OR_RETURN(const MemberChange change, ParseMemberChange(request));
+  CERCLES_ASSIGN_OR_RETURN(const member_change::MemberChange change,
+                           member_change::ParseMemberChange(request));
   return RunWrite(
       context_, call, request, response,
       [&](storage::Transaction& tx, absl::Time now) -> absl::Status {

@@ -29,9 +29,9 @@ using membership::v1::PeopleService;
 using membership::v1::ProposedCircle;
 
 // The columns a file may have, in the order the normalised row lists them.
-constexpr const char* kColumns[] = {"display_name", "members", "characteristics", "advisor",
-                                    "activate"};
-constexpr const char* kRequiredColumns[] = {"display_name", "members"};
+constexpr const char* kCircleColumns[] = {"display_name", "members", "characteristics", "advisor",
+                                          "activate"};
+constexpr const char* kCircleRequiredColumns[] = {"display_name", "members"};
 constexpr int kMinMembers = 4;
 constexpr int kMaxMembers = 7;
 
@@ -155,7 +155,7 @@ Row ParseRow(const CsvRecord& record, const std::vector<std::string>& header,
   }
   canonical["activate"] = row.activate ? "true" : "false";
 
-  row.canonical = CanonicalRow(kColumns, canonical);
+  row.canonical = CanonicalRow(kCircleColumns, canonical);
   return row;
 }
 
@@ -218,8 +218,8 @@ int ImportCircles(CommandContext& ctx) {
   const std::string file = ctx.args().positionals()[0];
   const bool dry_run = ctx.args().Has("dry-run");
   ImportFile input;
-  if (int code =
-          ReadImportFile(ctx, file, {kColumns, kRequiredColumns, CirclesHeaderAliases()}, &input))
+  if (int code = ReadImportFile(
+          ctx, file, {kCircleColumns, kCircleRequiredColumns, CirclesHeaderAliases()}, &input))
     return code;
   std::vector<Row> rows;
   for (const CsvRecord& record : input.rows) {

@@ -31,7 +31,8 @@ using lv1::LendingService;
 constexpr const char* kSheetColumns[] = {"circle", "date",     "meeting", "person",
                                          "kind",   "loan",     "due",     "in_arrears",
                                          "most",   "next_due", "paid",    "reference"};
-constexpr const char* kRequiredColumns[] = {"circle", "date", "person", "kind", "loan", "paid"};
+constexpr const char* kSheetRequiredColumns[] = {"circle", "date", "person",
+                                                 "kind",   "loan", "paid"};
 
 std::string KindName(lv1::CollectionKind kind) {
   return ShortEnumName(lv1::CollectionKind_Name(kind), "COLLECTION_KIND_");
@@ -133,7 +134,7 @@ struct FilledSheet {
 
 int ReadFilledSheet(CommandContext& ctx, const std::string& path, FilledSheet* filled) {
   ImportFile file;
-  const ImportColumns columns{kSheetColumns, kRequiredColumns, CollectionSheetHeaderAliases()};
+  const ImportColumns columns{kSheetColumns, kSheetRequiredColumns, CollectionSheetHeaderAliases()};
   if (int code = ReadImportFile(ctx, path, columns, &file); code != kExitOk) return code;
   bool broken = false;
   for (const CsvRecord& record : file.rows) {

@@ -249,7 +249,7 @@ int DisburseLoan(CommandContext& ctx) {
                                       });
 }
 
-int GetSchedule(CommandContext& ctx) {
+int GetLoanSchedule(CommandContext& ctx) {
   lv1::GetLoanScheduleRequest request;
   request.set_loan(LoanResourceName(Positional(ctx, 0)));
   return RunReadVerb<LendingService>(ctx, &LendingService::Stub::GetLoanSchedule, request,
@@ -518,7 +518,7 @@ std::vector<Verb> LoanVerbs() {
                    {},
                    1,
                    1,
-                   GetSchedule});
+                   GetLoanSchedule});
   std::vector<OptionSpec> preview = TermsOptionSpecs();
   preview.push_back(Required({"first-due-date", "YYYY-MM-DD", "the first instalment's due date"}));
   preview.push_back(method);

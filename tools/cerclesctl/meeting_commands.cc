@@ -146,7 +146,7 @@ int SetSchedule(CommandContext& ctx) {
   return kExitOk;
 }
 
-int GetSchedule(CommandContext& ctx) {
+int GetMeetingSchedule(CommandContext& ctx) {
   membership::v1::GetMeetingScheduleRequest request;
   request.set_name(ScheduleResourceName(ctx.args().positionals()[0]));
   if (ctx.args().Has("upcoming")) {
@@ -474,7 +474,7 @@ std::vector<Verb> MeetingVerbs() {
                    {{"upcoming", "N", "how many dates to plan, 1 to 52 (default 4)"}},
                    1,
                    1,
-                   GetSchedule});
+                   GetMeetingSchedule});
   // The old spellings, kept as aliases.
   const Verb update_schedule = verbs[verbs.size() - 2], get_schedule = verbs.back();
   verbs.push_back(AliasOf(update_schedule, {"meetings", "schedule"}));

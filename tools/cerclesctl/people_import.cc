@@ -25,25 +25,25 @@ using membership::v1::Person;
 using membership::v1::TrainingService;
 
 // The columns a file may have, in the order the normalised row lists them.
-constexpr const char* kColumns[] = {"given_name",
-                                    "family_name",
-                                    "language",
-                                    "email",
-                                    "phone",
-                                    "postal_address",
-                                    "birth_date",
-                                    "gender",
-                                    "business_name",
-                                    "sector",
-                                    "stage",
-                                    "business_start_date",
-                                    "expertise",
-                                    "expertise_opt_in",
-                                    "share_with_network",
-                                    "share_with_other_funds",
-                                    "reminders_by_email",
-                                    "training"};
-constexpr const char* kRequiredColumns[] = {"given_name", "family_name", "language"};
+constexpr const char* kPeopleColumns[] = {"given_name",
+                                          "family_name",
+                                          "language",
+                                          "email",
+                                          "phone",
+                                          "postal_address",
+                                          "birth_date",
+                                          "gender",
+                                          "business_name",
+                                          "sector",
+                                          "stage",
+                                          "business_start_date",
+                                          "expertise",
+                                          "expertise_opt_in",
+                                          "share_with_network",
+                                          "share_with_other_funds",
+                                          "reminders_by_email",
+                                          "training"};
+constexpr const char* kPeopleRequiredColumns[] = {"given_name", "family_name", "language"};
 
 // The server's violations ("<field> <rule>" parts joined by "; ", see
 // PeopleService's validation) by column: "person.contact.email" is the email
@@ -122,7 +122,7 @@ Row ParseRow(const CsvRecord& record, const std::vector<std::string>& header) {
     return row;
   }
   std::map<std::string, std::string> canonical;  // column -> normalised value
-  for (const char* column : kColumns) canonical[column] = value[column];
+  for (const char* column : kPeopleColumns) canonical[column] = value[column];
   auto error = [&](const std::string& column, absl::string_view rule) {
     row.errors.push_back({column, std::string(rule)});
   };
@@ -197,7 +197,7 @@ Row ParseRow(const CsvRecord& record, const std::vector<std::string>& header) {
     }
     canonical["training"] = row.training;
   }
-  row.canonical = CanonicalRow(kColumns, canonical);
+  row.canonical = CanonicalRow(kPeopleColumns, canonical);
   return row;
 }
 
@@ -207,8 +207,8 @@ int ImportPeople(CommandContext& ctx) {
   const std::string file = ctx.args().positionals()[0];
   const bool dry_run = ctx.args().Has("dry-run");
   ImportFile input;
-  if (int code =
-          ReadImportFile(ctx, file, {kColumns, kRequiredColumns, PeopleHeaderAliases()}, &input))
+  if (int code = ReadImportFile(
+          ctx, file, {kPeopleColumns, kPeopleRequiredColumns, PeopleHeaderAliases()}, &input))
     return code;
   std::vector<Row> rows;
   for (const CsvRecord& record : input.rows) rows.push_back(ParseRow(record, input.header));

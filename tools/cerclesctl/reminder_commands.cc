@@ -42,7 +42,7 @@ int Run(CommandContext& ctx) {
                                       });
 }
 
-int List(CommandContext& ctx) {
+int ListReminders(CommandContext& ctx) {
   auto paging = ParsePageOptions(ctx.args());
   if (!paging.ok()) return ctx.UsageError(paging.status().message());
   lv1::ListRemindersRequest request;
@@ -106,7 +106,7 @@ std::vector<Verb> ReminderVerbs() {
                    list_options,
                    0,
                    0,
-                   List});
+                   ListReminders});
   return verbs;
 }
 

@@ -107,7 +107,7 @@ int Reject(CommandContext& ctx) {
                                       });
 }
 
-int List(CommandContext& ctx) {
+int ListReschedules(CommandContext& ctx) {
   auto paging = ParsePageOptions(ctx.args());
   if (!paging.ok()) return ctx.UsageError(paging.status().message());
   lv1::ListReschedulesRequest request;
@@ -163,7 +163,7 @@ std::vector<Verb> RescheduleVerbs() {
                    PageOptionSpecs("reschedules"),
                    1,
                    1,
-                   List});
+                   ListReschedules});
   return verbs;
 }
 
