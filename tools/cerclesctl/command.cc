@@ -148,10 +148,10 @@ bool CallsNoServer(const Verb& verb) {
 
 std::vector<Verb> AllVerbs() {
   std::vector<Verb> verbs;
-  for (auto group : {HealthVerbs(), MembershipVerbs(), PeopleVerbs(), ImportVerbs(),
-                     TrainingVerbs(), MeetingVerbs(), LendingVerbs(), NetworkVerbs(),
-                     NetworkPeerVerbs(), PrivacyVerbs(), ConsentVerbs(), ReportVerbs(),
-                     ConfigVerbs()}) {
+  for (auto group :
+       {HealthVerbs(), MembershipVerbs(), PeopleVerbs(), ImportVerbs(), TrainingVerbs(),
+        MeetingVerbs(), LendingVerbs(), NetworkVerbs(), NetworkPeerVerbs(), PrivacyVerbs(),
+        ConsentVerbs(), ReportVerbs(), ConfigVerbs()}) {
     for (Verb& verb : group) verbs.push_back(std::move(verb));
   }
   return verbs;
