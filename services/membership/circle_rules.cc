@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/api/text.h"
+#include "services/membership/people_rules.h"
 
 namespace cercles::membership {
 namespace {
@@ -317,7 +318,7 @@ absl::Status CheckPersonMayJoin(const JoiningPerson& joining, bool require_train
   const PersonFacts& person = joining.facts;
   const std::string name = PersonName(joining.person_id);
   if (!person.exists) {
-    return absl::NotFoundError(absl::StrCat("person \"", name, "\" does not exist"));
+    return PersonNotFound(name);
   }
   if (!person.active) {
     return absl::FailedPreconditionError(

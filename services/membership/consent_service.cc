@@ -19,14 +19,6 @@
 #include "services/membership/people_service.h"
 
 namespace cercles::membership {
-namespace {
-
-absl::Status PersonNotFound(const std::string& name) {
-  return absl::NotFoundError(absl::StrCat("person ", api::Quoted(name), " does not exist"));
-}
-
-}  // namespace
-
 grpc::ServerUnaryReactor* PeopleService::RecordConsent(grpc::CallbackServerContext* context,
                                                        const v1::RecordConsentRequest* request,
                                                        v1::RecordConsentResponse* response) {

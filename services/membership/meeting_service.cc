@@ -239,8 +239,7 @@ grpc::ServerUnaryReactor* MeetingService::ListBusinessHistory(
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::optional<v1::Person> person, people_.Get(*tx, id));
         if (!person.has_value()) {
-          return absl::NotFoundError(
-              absl::StrCat("person ", api::Quoted(request->parent()), " does not exist"));
+          return PersonNotFound(request->parent());
         }
         CERCLES_RETURN_IF_ERROR(CheckPersonAccess(*tx, who, id, CircleAccess::kRead));
         // One extra row tells whether another page exists without a second query.

@@ -113,6 +113,10 @@ bool AppendFolded(char32_t cp, std::string* out) {
 
 }  // namespace
 
+absl::Status PersonNotFound(absl::string_view name) {
+  return absl::NotFoundError(absl::StrCat("person ", api::Quoted(name), " does not exist"));
+}
+
 absl::Status ViolationsStatus(const std::vector<FieldViolation>& violations) {
   std::vector<api::Violation> out;
   out.reserve(violations.size());

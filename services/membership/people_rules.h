@@ -51,6 +51,10 @@ struct FieldViolation {
 // google.rpc.BadRequest field violation each (api::InvalidFields).
 absl::Status ViolationsStatus(const std::vector<FieldViolation>& violations);
 
+// NOT_FOUND for a person: `person "people/7" does not exist`, the name quoted as
+// every caller value is (api::Quoted).
+absl::Status PersonNotFound(absl::string_view name);
+
 // Gathers every broken rule of a request (membership's rules report them all).
 class Checker {
  public:

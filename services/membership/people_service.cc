@@ -92,8 +92,7 @@ grpc::ServerUnaryReactor* PeopleService::GetPerson(grpc::CallbackServerContext* 
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
         CERCLES_ASSIGN_OR_RETURN(std::optional<Person> person, people_.Get(*tx, id));
         if (!person.has_value()) {
-          return absl::NotFoundError(
-              absl::StrCat("person \"", request->name(), "\" does not exist"));
+          return PersonNotFound(request->name());
         }
         CERCLES_RETURN_IF_ERROR(CheckPersonAccess(*tx, who, id, CircleAccess::kRead));
         *response->mutable_person() = AsSeenBy(who, *std::move(person));
@@ -117,8 +116,7 @@ grpc::ServerUnaryReactor* PeopleService::UpdatePerson(grpc::CallbackServerContex
               CERCLES_RETURN_IF_ERROR(CheckPersonAccess(tx, who, id, CircleAccess::kManage));
               CERCLES_ASSIGN_OR_RETURN(std::optional<Person> stored, people_.Get(tx, id));
               if (!stored.has_value()) {
-                return absl::NotFoundError(
-                    absl::StrCat("person \"", request->person().name(), "\" does not exist"));
+                return PersonNotFound(request->person().name());
               }
               CERCLES_ASSIGN_OR_RETURN(Person merged, ApplyPersonMask(*stored, request->person(),
                                                                       request->update_mask()));

@@ -22,7 +22,7 @@ namespace cercles::membership {
 namespace {
 
 absl::Status TrainingNotFound(const std::string& name) {
-  return absl::NotFoundError(absl::StrCat("training \"", name, "\" does not exist"));
+  return absl::NotFoundError(absl::StrCat("training ", api::Quoted(name), " does not exist"));
 }
 
 // Training `id`, named `name` in the request; NOT_FOUND when it does not exist.
@@ -31,10 +31,6 @@ absl::StatusOr<Training> ExistingTraining(storage::Transaction& tx, const Traini
   CERCLES_ASSIGN_OR_RETURN(std::optional<Training> training, trainings.Get(tx, id));
   if (!training.has_value()) return TrainingNotFound(name);
   return *std::move(training);
-}
-
-absl::Status PersonNotFound(const std::string& name) {
-  return absl::NotFoundError(absl::StrCat("person \"", name, "\" does not exist"));
 }
 
 // Page tokens of ListEnrolments hold "training_id:person_id".

@@ -3,6 +3,7 @@
 #ifndef CERCLES_TESTS_SUPPORT_PROCESS_H_
 #define CERCLES_TESTS_SUPPORT_PROCESS_H_
 
+#include <netinet/in.h>
 #include <sys/types.h>
 
 #include <memory>
@@ -19,6 +20,9 @@ namespace cercles::testing {
 // A TCP port on 127.0.0.1 that was free a moment ago. Another process may take it
 // before the caller binds it; callers that start servers should retry on failure.
 int FreePort();
+
+// 127.0.0.1:port as a socket address (port 0: any free port when bound).
+sockaddr_in LoopbackAddress(int port);
 
 // Creates a fresh directory "<$TMPDIR or /tmp>/<prefix>XXXXXX" and returns its
 // path; "" on failure. The caller removes it.

@@ -6,24 +6,14 @@
 #include <unistd.h>
 
 #include "absl/time/clock.h"
+#include "tests/support/process.h"
 
 namespace cercles::testing {
-namespace {
-
-sockaddr_in Loopback(int port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  return addr;
-}
-
-}  // namespace
 
 SlowRelay::SlowRelay(int target_port, absl::Duration delay)
     : target_port_(target_port), delay_(delay) {
   listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr = Loopback(0);
+  sockaddr_in addr = LoopbackAddress(0);
   socklen_t size = sizeof(addr);
   if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
       ::listen(listener_, 16) != 0 ||
@@ -55,7 +45,7 @@ void SlowRelay::AcceptLoop() {
     const int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
     if (client < 0) continue;
     const int server = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in target = Loopback(target_port_);
+    sockaddr_in target = LoopbackAddress(target_port_);
     if (server < 0 ||
         ::connect(server, reinterpret_cast<sockaddr*>(&target), sizeof(target)) != 0) {
       ::close(client);
