@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/civil_time.h"
+#include "common/api/display.h"
 
 namespace cercles::membership {
 namespace {
@@ -16,32 +17,9 @@ namespace mv1 = cercles::membership::v1;
 
 bool IsFrench(mv1::Language language) { return language == mv1::LANGUAGE_FR; }
 
-// 1234567 -> "1<sep>234<sep>567".
-std::string Grouped(int64_t units, const std::string& separator) {
-  std::string digits = absl::StrCat(units);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += separator;
-    out += digits[i];
-  }
-  return out;
-}
-
-const char* const kFrenchMonths[] = {"janvier",   "février", "mars",     "avril",
-                                     "mai",       "juin",    "juillet",  "août",
-                                     "septembre", "octobre", "novembre", "décembre"};
-const char* const kEnglishMonths[] = {"January",   "February", "March",    "April",
-                                      "May",       "June",     "July",     "August",
-                                      "September", "October",  "November", "December"};
-
-// "10 mars 2026", "March 10, 2026".
-std::string DayText(const cercles::common::v1::Date& date, mv1::Language language) {
-  const int month = date.month() >= 1 && date.month() <= 12 ? date.month() - 1 : 0;
-  if (IsFrench(language)) {
-    return absl::StrCat(date.day() == 1 ? "1er" : absl::StrCat(date.day()), " ",
-                        kFrenchMonths[month], " ", date.year());
-  }
-  return absl::StrCat(kEnglishMonths[month], " ", date.day(), ", ", date.year());
+// The display formats (common/api/display.h) of the person's language.
+api::DisplayLanguage DisplayOf(mv1::Language language) {
+  return IsFrench(language) ? api::DisplayLanguage::kFr : api::DisplayLanguage::kEn;
 }
 
 bool IsAscii(const std::string& text) {
@@ -72,21 +50,12 @@ std::string ReminderMessageId(const std::string& fund_id, const lv1::Reminder& r
       reminder.instalment_number(), ".", ReminderStageKey(reminder), "@cercles.invalid>");
 }
 
-std::string FormatAmount(int64_t minor_units, mv1::Language language) {
-  const bool negative = minor_units < 0;
-  const int64_t absolute = negative ? -minor_units : minor_units;
-  const std::string cents = absl::StrCat(absolute % 100 < 10 ? "0" : "", absolute % 100);
-  const std::string sign = negative ? "-" : "";
-  if (IsFrench(language)) {
-    return absl::StrCat(sign, Grouped(absolute / 100, " "), ",", cents, " $");
-  }
-  return absl::StrCat(sign, "$", Grouped(absolute / 100, ","), ".", cents);
-}
-
 EmailText ReminderEmailText(const lv1::Reminder& reminder, const mv1::Person& person) {
   const mv1::Language language = person.language();
-  const std::string amount = FormatAmount(reminder.amount_due().minor_units(), language);
-  const std::string due = DayText(reminder.due_date(), language);
+  const std::string amount =
+      api::FormatMoney(DisplayOf(language), reminder.amount_due().minor_units(),
+                       reminder.amount_due().currency_code());
+  const std::string due = api::FormatLongDate(DisplayOf(language), reminder.due_date());
   const int32_t number = reminder.instalment_number();
   const bool overdue = reminder.stage() == lv1::REMINDER_STAGE_OVERDUE;
   EmailText text;

@@ -24,9 +24,6 @@ std::string ReminderStageKey(const cercles::lending::v1::Reminder& reminder);
 std::string ReminderMessageId(const std::string& fund_id,
                               const cercles::lending::v1::Reminder& reminder);
 
-// 123456 -> "1 234,56 $" (French), "$1,234.56" (English).
-std::string FormatAmount(int64_t minor_units, cercles::membership::v1::Language language);
-
 struct EmailText {
   std::string subject;  // no personal data
   std::string body;

@@ -85,28 +85,6 @@ constexpr Entry kTable[] = {
      "Made by cerclesctl from the Cercles network API."},
 };
 
-constexpr std::array<const char*, 12> kMonthsFr = {"janvier",   "février", "mars",     "avril",
-                                                   "mai",       "juin",    "juillet",  "août",
-                                                   "septembre", "octobre", "novembre", "décembre"};
-constexpr std::array<const char*, 12> kMonthsEn = {"January",   "February", "March",    "April",
-                                                   "May",       "June",     "July",     "August",
-                                                   "September", "October",  "November", "December"};
-
-// Digits of `value` grouped by three with `separator`.
-std::string Grouped(uint64_t value, absl::string_view separator) {
-  std::string digits = absl::StrCat(value);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.append(separator.data(), separator.size());
-    out.push_back(digits[i]);
-  }
-  return out;
-}
-
-uint64_t Magnitude(int64_t value) {
-  return value < 0 ? static_cast<uint64_t>(-(value + 1)) + 1 : static_cast<uint64_t>(value);
-}
-
 }  // namespace
 
 absl::StatusOr<Lang> ParseLang(absl::string_view text) {
@@ -145,49 +123,12 @@ std::vector<std::string> TranslationKeys() {
   return keys;
 }
 
-std::string FormatMoney(Lang lang, int64_t minor_units, absl::string_view currency) {
-  const uint64_t magnitude = Magnitude(minor_units);
-  const std::string sign = minor_units < 0 ? "-" : "";
-  const std::string cents = absl::StrCat(magnitude % 100 < 10 ? "0" : "", magnitude % 100);
-  const bool dollars = currency.empty() || currency == "CAD";
-  if (lang == Lang::kFr) {
-    return absl::StrCat(sign, Grouped(magnitude / 100, " "), ",", cents, " ",
-                        dollars ? "$" : currency);
-  }
-  const std::string number = absl::StrCat(Grouped(magnitude / 100, ","), ".", cents);
-  return dollars ? absl::StrCat(sign, "$", number) : absl::StrCat(sign, number, " ", currency);
-}
-
-std::string FormatPercent(Lang lang, std::optional<int32_t> bps) {
-  if (!bps.has_value()) return "—";
-  // One decimal, rounded half away from zero: 1250 bps is 12.5 %.
-  const int64_t tenths = (static_cast<int64_t>(*bps) * 10 + (*bps >= 0 ? 50 : -50)) / 100;
-  const uint64_t magnitude = Magnitude(tenths);
-  std::string number = absl::StrCat(tenths < 0 ? "-" : "", magnitude / 10);
-  if (magnitude % 10 != 0) absl::StrAppend(&number, lang == Lang::kFr ? "," : ".", magnitude % 10);
-  return lang == Lang::kFr ? absl::StrCat(number, " %") : absl::StrCat(number, "%");
-}
-
 std::string DecimalFraction(std::optional<int32_t> bps) {
   if (!bps.has_value()) return "";
   std::string text = absl::StrFormat("%.4f", *bps / 10000.0);
   while (text.back() == '0') text.pop_back();
   if (text.back() == '.') text.pop_back();
   return text;
-}
-
-std::string FormatCount(Lang lang, int64_t count) {
-  return absl::StrCat(count < 0 ? "-" : "",
-                      Grouped(Magnitude(count), lang == Lang::kFr ? " " : ","));
-}
-
-std::string FormatLongDate(Lang lang, const cercles::common::v1::Date& date) {
-  if (date.month() < 1 || date.month() > 12) return absl::StrCat(date.year());
-  if (lang == Lang::kFr) {
-    return absl::StrCat(date.day() == 1 ? "1er" : absl::StrCat(date.day()), " ",
-                        kMonthsFr[date.month() - 1], " ", date.year());
-  }
-  return absl::StrCat(kMonthsEn[date.month() - 1], " ", date.day(), ", ", date.year());
 }
 
 std::string FormatPeriod(Lang lang, const cercles::common::v1::Date& start,

@@ -1,8 +1,7 @@
 // The words and number formats of `cerclesctl report …` (issue 15, item 5), in
 // French (Canada) or English: one string table (every key in both languages;
 // MissingTranslations() says which are not) and the fr-CA / en-CA formats of
-// money, percentages, dates and periods. The formats are in one place so that
-// they can later move to common/api for the services too.
+// periods; money, percentages, counts and days are common/api/display.h's.
 #ifndef CERCLES_TOOLS_CERCLESCTL_REPORT_TEXT_H_
 #define CERCLES_TOOLS_CERCLESCTL_REPORT_TEXT_H_
 
@@ -14,10 +13,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "cercles/common/v1/date.pb.h"
+#include "common/api/display.h"
 
 namespace cercles::cerclesctl {
 
-enum class Lang { kFr, kEn };
+// The language of a report: api::DisplayLanguage, whose formats (money,
+// percentages, counts, days) these reports use.
+using Lang = api::DisplayLanguage;
 
 // "fr" or "en" (--lang), else InvalidArgument naming --lang.
 absl::StatusOr<Lang> ParseLang(absl::string_view text);
@@ -35,18 +37,8 @@ std::vector<std::string> MissingTranslations();
 // Every key of the table.
 std::vector<std::string> TranslationKeys();
 
-// An amount in minor units: fr "6 286,91 $", en "$6,286.91" (a currency other
-// than CAD is written after the number: "6 286,91 EUR", "6,286.91 EUR").
-std::string FormatMoney(Lang lang, int64_t minor_units, absl::string_view currency);
-// Basis points as a percentage with one decimal at most: fr "12,5 %", en
-// "12.5%"; "—" when unset.
-std::string FormatPercent(Lang lang, std::optional<int32_t> bps);
 // Basis points as a decimal fraction for machines ("0.125", "1"); "" when unset.
 std::string DecimalFraction(std::optional<int32_t> bps);
-// A whole number with thousands separators: fr "10 000", en "10,000".
-std::string FormatCount(Lang lang, int64_t count);
-// A day: fr "7 décembre 2026", en "December 7, 2026".
-std::string FormatLongDate(Lang lang, const cercles::common::v1::Date& date);
 // A period of a report: "2026" for a whole year, fr "T1 2026" / en "Q1 2026"
 // for a whole quarter, else "from – to" in long dates.
 std::string FormatPeriod(Lang lang, const cercles::common::v1::Date& start,

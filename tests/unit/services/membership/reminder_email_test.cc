@@ -1,5 +1,5 @@
 // The reminder email's pure parts (services/membership/reminder_email.h): the
-// text in the person's language, fr-CA and en-CA amounts, the Message-ID that a
+// text in the person's language, the Message-ID that a
 // resend repeats, and the message as SMTP carries it.
 #include "services/membership/reminder_email.h"
 
@@ -38,15 +38,6 @@ mv1::Person PersonIn(mv1::Language language) {
   p.set_given_name("Amélie");
   p.set_language(language);
   return p;
-}
-
-TEST(ReminderEmailTest, AmountsAsEachLanguageWritesThem) {
-  EXPECT_EQ(FormatAmount(123456, mv1::LANGUAGE_FR), "1 234,56 $");
-  EXPECT_EQ(FormatAmount(123456, mv1::LANGUAGE_EN), "$1,234.56");
-  EXPECT_EQ(FormatAmount(5, mv1::LANGUAGE_FR), "0,05 $");
-  EXPECT_EQ(FormatAmount(100000000, mv1::LANGUAGE_FR), "1 000 000,00 $");
-  EXPECT_EQ(FormatAmount(99999, mv1::LANGUAGE_EN), "$999.99");
-  EXPECT_EQ(FormatAmount(-1050, mv1::LANGUAGE_EN), "-$10.50");
 }
 
 TEST(ReminderEmailTest, TheMessageIdIsTheReminderKey) {
