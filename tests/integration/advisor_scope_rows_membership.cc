@@ -11,7 +11,6 @@ std::vector<Row> AdvisorScopeTest::MembershipRows() {
   mv1::PeopleService::Stub* p = people_.get();
   mv1::TrainingService::Stub* t = trainings_.get();
   mv1::MeetingService::Stub* m = meetings_.get();
-  lv1::LendingService::Stub* l = lending_.get();
   const std::string b_person = members_b_[1];
   // ---- membership: circles ----
   {
