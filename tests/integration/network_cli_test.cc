@@ -99,9 +99,20 @@ TEST_P(NetworkCliTest, StaffVerbs) {
   r = Ctl({"network", "partners", "list", "--territory", "rosemont"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("SAJE Montréal"));
-  r = Ctl({"network", "referrals", "create", "--person", people[1], "--partner", "1", "--reason",
-           "comptabilité"});
+  // A referral needs the person's consent to partners, recorded in membership and
+  // followed by network.
+  r = RunCerclesctl(*suite_, "membership", TestCredentials().advisor_token,
+                    {"people", "consent", people[1], "--purpose", "share-with-partners", "--give",
+                     "--wording", "2026-01", "--channel", "in-person"},
+                    work_dir());
   ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        r = Ctl({"network", "referrals", "create", "--person", people[1], "--partner", "1",
+                 "--reason", "comptabilité"});
+        return r.code == 0;
+      },
+      absl::Seconds(20)));
   EXPECT_THAT(r.out, HasSubstr("referrals/1"));
   EXPECT_THAT(r.out, HasSubstr(A));
   r = Ctl({"network", "referrals", "update", "1", "--status", "completed"});

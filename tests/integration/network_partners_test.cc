@@ -274,7 +274,7 @@ TEST_P(NetworkPartnersTest, EveryRpcRefusesACallWithoutCredentials) {
     }
   }
   EXPECT_EQ(calls,
-            18);  // 10 of NetworkService (ListPersonalReads the last added), 8 of PartnerService
+            19);  // 11 of NetworkService (GetImpactReport the last added), 8 of PartnerService
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, NetworkPartnersTest, AllEngines(), EngineParamName);

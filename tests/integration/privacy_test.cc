@@ -293,7 +293,9 @@ TEST_P(PrivacyTest, TheIncidentRegisterValidatesKeepsRevisionsAndIsAdminOnly) {
               StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("revision")));
   // The day of discovery does not change.
   mv1::Incident moved = second;
-  *moved.mutable_discover_date() = DayOf(absl::Now() - absl::Hours(60));
+  // The day after the stored one (48 h ago): a different day at any hour, and
+  // still between the occurrence and today, so only the immutability rule applies.
+  *moved.mutable_discover_date() = DayOf(absl::Now() - absl::Hours(24));
   EXPECT_THAT(UpdateIncident("inc-1-moved", moved),
               StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("incident.discover_date")));
 

@@ -201,6 +201,8 @@ TEST_P(FederationStoreTest, TransfersAreListedByDirectionStatusAndPeer) {
     t.set_peer_fund_id(peer);
     t.set_status(v1::TRANSFER_STATUS_PROPOSED);
     t.mutable_candidate()->set_given_name("Nadia");
+    // An outgoing transfer names this fund's person (whose consent is followed).
+    if (direction == v1::TRANSFER_DIRECTION_OUTGOING) t.set_person("people/7");
     return t;
   };
   v1::MemberTransfer first;
