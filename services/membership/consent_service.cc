@@ -34,21 +34,19 @@ grpc::ServerUnaryReactor* PeopleService::RecordConsent(grpc::CallbackServerConte
         return RunWrite(
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              CERCLES_RETURN_IF_ERROR(PeopleStore::Lock(tx, id));
-              CERCLES_RETURN_IF_ERROR(CheckPersonAccess(tx, who, id, CircleAccess::kManage));
-              CERCLES_ASSIGN_OR_RETURN(std::optional<Person> stored, people_.Get(tx, id));
-              if (!stored.has_value()) return PersonNotFound(request->person());
+              CERCLES_ASSIGN_OR_RETURN(Person stored,
+                                       LockManagedPerson(tx, who, id, request->person()));
               CERCLES_ASSIGN_OR_RETURN(RecordedConsents recorded,
                                        consents_.Record(tx, id, {change}, who.ToString(), now));
               if (!google::protobuf::util::MessageDifferencer::Equals(recorded.before,
                                                                       recorded.after)) {
                 // The state changed: network and federation follow it through
                 // PersonUpdated, as they follow every other change of a person.
-                CERCLES_ASSIGN_OR_RETURN(Person updated, people_.Update(tx, id, *stored, now));
+                CERCLES_ASSIGN_OR_RETURN(Person updated, people_.Update(tx, id, stored, now));
                 v1::PersonUpdated event;
                 *event.mutable_person() = MinimisedPerson(std::move(updated));
                 event.mutable_update_mask()->add_paths("consents");
-                CERCLES_RETURN_IF_ERROR(Emit(tx, context_, stored->name(), event, now));
+                CERCLES_RETURN_IF_ERROR(Emit(tx, context_, stored.name(), event, now));
               }
               *response->mutable_change() = std::move(recorded.changes.front());
               *response->mutable_consents() = std::move(recorded.after);

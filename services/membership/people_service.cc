@@ -49,6 +49,16 @@ absl::StatusOr<std::string> NormaliseFilterText(const std::string& text, const s
 
 }  // namespace
 
+absl::StatusOr<Person> PeopleService::LockManagedPerson(storage::Transaction& tx,
+                                                        const auth::Principal& who, int64_t id,
+                                                        const std::string& name) const {
+  CERCLES_RETURN_IF_ERROR(PeopleStore::Lock(tx, id));
+  CERCLES_RETURN_IF_ERROR(CheckPersonAccess(tx, who, id, CircleAccess::kManage));
+  CERCLES_ASSIGN_OR_RETURN(std::optional<Person> stored, people_.Get(tx, id));
+  if (!stored.has_value()) return PersonNotFound(name);
+  return *std::move(stored);
+}
+
 grpc::ServerUnaryReactor* PeopleService::CreatePerson(grpc::CallbackServerContext* context,
                                                       const v1::CreatePersonRequest* request,
                                                       v1::CreatePersonResponse* response) {
@@ -112,31 +122,27 @@ grpc::ServerUnaryReactor* PeopleService::UpdatePerson(grpc::CallbackServerContex
         return RunWrite(
             context_, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
-              CERCLES_RETURN_IF_ERROR(PeopleStore::Lock(tx, id));
-              CERCLES_RETURN_IF_ERROR(CheckPersonAccess(tx, who, id, CircleAccess::kManage));
-              CERCLES_ASSIGN_OR_RETURN(std::optional<Person> stored, people_.Get(tx, id));
-              if (!stored.has_value()) {
-                return PersonNotFound(request->person().name());
-              }
-              CERCLES_ASSIGN_OR_RETURN(Person merged, ApplyPersonMask(*stored, request->person(),
+              CERCLES_ASSIGN_OR_RETURN(Person stored,
+                                       LockManagedPerson(tx, who, id, request->person().name()));
+              CERCLES_ASSIGN_OR_RETURN(Person merged, ApplyPersonMask(stored, request->person(),
                                                                       request->update_mask()));
               CERCLES_ASSIGN_OR_RETURN(Person normalised, NormalisePerson(merged, DayOf(now)));
               if (normalised.status() == v1::PERSON_STATUS_WITHDRAWN &&
-                  stored->status() != v1::PERSON_STATUS_WITHDRAWN &&
-                  !stored->current_circle().empty()) {
+                  stored.status() != v1::PERSON_STATUS_WITHDRAWN &&
+                  !stored.current_circle().empty()) {
                 return absl::FailedPreconditionError(absl::StrCat(
-                    stored->name(), " is a member of ", stored->current_circle(),
+                    stored.name(), " is a member of ", stored.current_circle(),
                     ": record their departure from the circle before withdrawing them"));
               }
               if (google::protobuf::util::MessageDifferencer::Equals(normalised,
-                                                                     WithoutOutputOnly(*stored))) {
-                *response->mutable_person() = *std::move(stored);  // nothing changes
+                                                                     WithoutOutputOnly(stored))) {
+                *response->mutable_person() = std::move(stored);  // nothing changes
                 return absl::OkStatus();
               }
               CERCLES_RETURN_IF_ERROR(
                   consents_
                       .Record(tx, id,
-                              PersonRecordConsentChanges(stored->consents(), normalised.consents()),
+                              PersonRecordConsentChanges(stored.consents(), normalised.consents()),
                               who.ToString(), now)
                       .status());
               CERCLES_ASSIGN_OR_RETURN(Person updated, people_.Update(tx, id, normalised, now));

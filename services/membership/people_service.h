@@ -43,6 +43,12 @@ class PeopleService final : public cercles::membership::v1::PeopleService::Callb
                                                v1::ListConsentChangesResponse* response) override;
 
  private:
+  // Locks person `id` for a write by `who`, who must manage the person's circle
+  // (CheckPersonAccess), and reads them: NOT_FOUND naming `name` when there is
+  // none. UpdatePerson and RecordConsent start so.
+  absl::StatusOr<v1::Person> LockManagedPerson(storage::Transaction& tx, const auth::Principal& who,
+                                               int64_t id, const std::string& name) const;
+
   const MembershipContext context_;
   PeopleStore people_;
   ConsentStore consents_;
