@@ -18,7 +18,7 @@
 #include "services/membership/context.h"
 #include "services/membership/people_rules.h"
 #include "services/membership/people_store.h"
-#include "tests/support/servers.h"
+#include "tests/support/service_db_test.h"
 #include "tests/support/status_matchers.h"
 
 std::vector<cercles::storage::Migration> PeopleMigrations();
@@ -28,8 +28,6 @@ namespace {
 
 namespace v1 = cercles::membership::v1;
 using ::testing::ElementsAre;
-
-enum class Backend { kSqlite, kPostgres };
 
 const absl::Time kNow = absl::FromUnixSeconds(1714521600);  // 2024-05-01
 
@@ -43,26 +41,12 @@ ConsentChange Change(ConsentPurpose purpose, bool give, const std::string& wordi
   return change;
 }
 
-class ConsentStoreTest : public ::testing::TestWithParam<Backend> {
+// Each test migrates when it is ready (the backfill test first writes what
+// the migrations before the history left).
+class ConsentStoreTest : public cercles::testing::ServiceDbTest {
  protected:
-  void SetUp() override {
-    std::string url = "sqlite::memory:";
-    if (GetParam() == Backend::kPostgres) {
-      base_url_ = cercles::testing::PostgresBaseUrlFromEnv();
-      if (base_url_.empty()) GTEST_SKIP() << "CERCLES_TEST_POSTGRES_URL is not set";
-      auto created = cercles::testing::CreatePostgresDatabase(base_url_, "consent_store");
-      ASSERT_TRUE(created.ok()) << created.status();
-      url = pg_url_ = *created;
-    }
-    auto db = storage::Database::Open(url);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
-  }
-
-  void TearDown() override {
-    db_.reset();
-    if (!pg_url_.empty()) cercles::testing::DropPostgresDatabase(base_url_, pg_url_);
-  }
+  ConsentStoreTest()
+      : ServiceDbTest("consent_store", [](storage::Database&) { return absl::OkStatus(); }) {}
 
   void Migrate() {
     absl::Status migrated = MigrateMembership(*db_);
@@ -125,8 +109,6 @@ class ConsentStoreTest : public ::testing::TestWithParam<Backend> {
     return out;
   }
 
-  std::unique_ptr<storage::Database> db_;
-  std::string base_url_, pg_url_;
   PeopleStore people_;
   ConsentStore consents_;
 };
@@ -233,10 +215,9 @@ TEST_P(ConsentStoreTest, ConsentsGivenBeforeTheHistoryBecomeItsFirstRows) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ConsentStoreTest,
-                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         [](const auto& info) {
-                           return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
-                         });
+                         ::testing::Values(cercles::testing::DbEngine::kSqlite,
+                                           cercles::testing::DbEngine::kPostgres),
+                         cercles::testing::DbEngineName);
 
 }  // namespace
 }  // namespace cercles::membership
