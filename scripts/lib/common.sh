@@ -82,11 +82,17 @@ cercles_install_deps() {
 }
 
 # --- ports -------------------------------------------------------------------
-# cercles_free_port -> a TCP port nobody listens on at 127.0.0.1 right now.
+# cercles_free_port -> a TCP port nobody listens on at 127.0.0.1 right now,
+# drawn below the kernel's ephemeral range: outgoing connections take their
+# local port from that range, so a port picked there could be taken by any
+# client before the server binds it ("Address already in use"). The C++ tests'
+# FreePort (tests/support/process.cc) draws from the same range.
 cercles_free_port() {
-  local port
+  local port low=32768
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  ((low > 11000)) || low=32768
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 30000))
+    port=$((10000 + (RANDOM * 32768 + RANDOM) % (low - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0

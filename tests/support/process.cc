@@ -15,6 +15,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <random>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -25,6 +26,20 @@ extern char** environ;
 
 namespace cercles::testing {
 namespace {
+
+// FreePort draws from here up to the ephemeral range.
+constexpr int kFirstPickedPort = 10000;
+
+// The first port of the kernel's ephemeral range (/proc/sys/net/ipv4/
+// ip_local_port_range; 32768 when unreadable). Clients' outgoing connections
+// take their local port from that range, so a port picked there may be taken by
+// any connection of any test between the pick and the server's bind.
+int EphemeralLow() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 0;
+  if (!(range >> low) || low <= kFirstPickedPort) return 32768;
+  return low;
+}
 
 // execv does not search $PATH; resolving here also lets a missing program be
 // reported as a clean error instead of a child that exits 127.
@@ -62,17 +77,23 @@ sockaddr_in LoopbackAddress(int port) {
 }
 
 int FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr = LoopbackAddress(0);
-  socklen_t len = sizeof(addr);
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
+  // Below the ephemeral range, where nothing is handed out without asking:
+  // only another picker can take the port, and with ~20,000 ports to draw from
+  // two picks meeting is rare. A port nothing is bound to (not even in
+  // TIME_WAIT: no SO_REUSEADDR) is returned.
+  static const int ephemeral_low = EphemeralLow();
+  thread_local std::mt19937 engine(std::random_device{}());
+  std::uniform_int_distribution<int> pick(kFirstPickedPort, ephemeral_low - 1);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return 0;
+    const int port = pick(engine);
+    sockaddr_in addr = LoopbackAddress(port);
+    const bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    ::close(fd);
+    if (bound) return port;
   }
-  ::close(fd);
-  return port;
+  return 0;
 }
 
 std::string MakeTempDir(const std::string& prefix) {

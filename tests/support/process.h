@@ -17,8 +17,10 @@
 
 namespace cercles::testing {
 
-// A TCP port on 127.0.0.1 that was free a moment ago. Another process may take it
-// before the caller binds it; callers that start servers should retry on failure.
+// A TCP port on 127.0.0.1 that was free a moment ago, drawn at random below the
+// kernel's ephemeral range (so no outgoing connection takes it meanwhile).
+// Another picker may still take it before the caller binds it; callers that
+// start servers should retry on failure. 0 when none was found.
 int FreePort();
 
 // 127.0.0.1:port as a socket address (port 0: any free port when bound).
