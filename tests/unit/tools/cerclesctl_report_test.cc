@@ -106,6 +106,10 @@ TEST(ReportTextTest, PeriodsAndLanguages) {
   EXPECT_EQ(FormatPeriod(Lang::kEn, Day(2026, 10, 1), Day(2026, 12, 31)), "Q4 2026");
   EXPECT_EQ(FormatPeriod(Lang::kEn, Day(2026, 4, 2), Day(2026, 6, 30)),
             "April 2, 2026 – June 30, 2026");
+  // A chart's axis: the quarter or year a period starts in, even one cut short.
+  EXPECT_EQ(ShortPeriod(Lang::kFr, true, Day(2026, 10, 1)), "T4 2026");
+  EXPECT_EQ(ShortPeriod(Lang::kEn, true, Day(2026, 5, 2)), "Q2 2026");
+  EXPECT_EQ(ShortPeriod(Lang::kEn, false, Day(2026, 4, 2)), "2026");
   EXPECT_EQ(LangOfLocale("fr_CA.UTF-8"), Lang::kFr);
   EXPECT_EQ(LangOfLocale("C.UTF-8"), Lang::kEn);
   EXPECT_EQ(LangOfLocale(""), Lang::kEn);
@@ -144,6 +148,42 @@ TEST(ReportHtmlTest, ChartsHaveAPointPerPeriodAndPerCohortHorizonReached) {
   }
   EXPECT_EQ(Count(Chart(ImpactHtml(quarters, Lang::kEn, ""), "trend"), "data-series=\"loans\""),
             8u);
+}
+
+// What the browser test (tests/browser) found: a cut period's long dates and a
+// "fund — region" name drawn outside their charts, amounts broken over two
+// lines in the tables.
+TEST(ReportHtmlTest, LabelsFitTheirChartsAndFiguresStayOnOneLine) {
+  nv1::GetImpactReportResponse quarters = Report();
+  quarters.set_grain(nv1::REPORT_GRAIN_QUARTER);
+  *quarters.add_periods() = Figures("", Day(2026, 10, 1), Day(2026, 12, 7), 1, 1);
+  const std::string html = ImpactHtml(quarters, Lang::kFr, "");
+  EXPECT_THAT(Chart(html, "trend"), HasSubstr(">T4 2026</text>"));
+  EXPECT_THAT(Chart(html, "trend"), Not(HasSubstr("décembre")));
+  // One fund: its regions without the fund's name.
+  EXPECT_THAT(Chart(html, "regions"),
+              HasSubstr(">Saint-Jean, &quot;Haut&quot; &lt;Richelieu&gt;<"));
+  EXPECT_THAT(Chart(html, "regions"), Not(HasSubstr("fonds-")));
+
+  ChartSeries amount{"amount", "Montant", {100, 200}, {"1,00 $", "2,00 $"}};
+  const std::string bars = HorizontalBarChart(
+      "regions", "Par région", {"court", std::string(120, 'x')}, amount, "Aucune donnée");
+  // Cut to half the chart's width; its tooltip keeps it whole.
+  EXPECT_THAT(bars, HasSubstr(std::string(40, 'x') + "…</text>"));
+  EXPECT_THAT(bars, Not(HasSubstr(std::string(50, 'x') + "…")));
+  EXPECT_THAT(bars, HasSubstr("<title>" + std::string(120, 'x') + " — "));
+
+  const std::string table =
+      HtmlTable({"Période", "Montant"}, {{"1er octobre 2026 – 7 décembre 2026", "6 286,91 $"},
+                                         {"T4 2026", "-12,5 %"},
+                                         {"2026", "—"},
+                                         {"x", "10 EUR"}});
+  EXPECT_THAT(table, HasSubstr("<td class=\"num\">6 286,91 $</td>"));
+  EXPECT_THAT(table, HasSubstr("<td class=\"num\">-12,5 %</td>"));
+  EXPECT_THAT(table, HasSubstr("<td class=\"num\">—</td>"));
+  EXPECT_THAT(table, HasSubstr("<td class=\"num\">10 EUR</td>"));
+  EXPECT_THAT(table, HasSubstr("<td>T4 2026</td>"));
+  EXPECT_THAT(table, HasSubstr("<td>1er octobre 2026"));
 }
 
 TEST(ReportHtmlTest, FrenchOrEnglishText) {
