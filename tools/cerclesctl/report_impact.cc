@@ -185,7 +185,8 @@ std::string ImpactHtml(const nv1::GetImpactReportResponse& report, Lang lang,
                        const std::string& fund) {
   const std::string title = Tr(lang, "impact.title");
   const std::string subtitle = absl::Substitute(
-      Tr(lang, "impact.subtitle"), fund.empty() ? Tr(lang, "impact.all_funds") : fund,
+      Tr(lang, "impact.subtitle"),
+      fund.empty() ? Tr(lang, "impact.all_funds") : absl::Substitute(Tr(lang, "impact.fund"), fund),
       FormatLongDate(lang, report.from_date()), FormatLongDate(lang, report.to_date()));
   std::string out = HtmlPageStart(
       lang, title,

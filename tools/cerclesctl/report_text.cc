@@ -20,8 +20,9 @@ struct Entry {
 // Every word a report shows. Keys are English-ish identifiers, never shown.
 constexpr Entry kTable[] = {
     {"impact.title", "Rapport d'impact", "Impact report"},
-    {"impact.subtitle", "Fonds $0, du $1 au $2", "Fund $0, from $1 to $2"},
-    {"impact.all_funds", "tous les fonds", "all funds"},
+    {"impact.subtitle", "$0, du $1 au $2", "$0, from $1 to $2"},
+    {"impact.fund", "Fonds $0", "Fund $0"},
+    {"impact.all_funds", "Tous les fonds", "All funds"},
     {"impact.as_of", "États des prêts au $0", "Loan states as of $0"},
     {"col.fund", "Fonds", "Fund"},
     {"col.region", "Région", "Region"},

@@ -193,7 +193,9 @@ TEST(ReportHtmlTest, FrenchOrEnglishText) {
   EXPECT_THAT(fr, HasSubstr("Survie des entreprises par cohorte"));
   EXPECT_THAT(fr, HasSubstr("18 860,73 $"));  // 3 × 6 286,91 $
   EXPECT_THAT(fr, HasSubstr("12,5 %"));
-  EXPECT_THAT(fr, HasSubstr("du 1er janvier 2023 au 31 décembre 2025"));
+  EXPECT_THAT(fr, HasSubstr("Fonds fonds-a, du 1er janvier 2023 au 31 décembre 2025"));
+  EXPECT_THAT(ImpactHtml(Report(), Lang::kFr, ""),
+              HasSubstr("Tous les fonds, du 1er janvier 2023 au 31 décembre 2025"));
   EXPECT_THAT(fr, Not(HasSubstr("Impact report")));
   const std::string en = ImpactHtml(Report(), Lang::kEn, "fonds-a");
   EXPECT_THAT(en, HasSubstr("<html lang=\"en\">"));
