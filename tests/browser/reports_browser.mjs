@@ -16,10 +16,10 @@
 //     portfolio) in one row of the page, formatted by Intl for fr-CA or en-CA
 //     (independently of cerclesctl's own formatter);
 //   - printable: with print media the charts are still drawn, and an A4 PDF.
-// Writes NAME.png (full page) and NAME.pdf to the artifacts folder, and
-// prints their paths. Exits 1 with one line per failed check.
+// Writes NAME.html (the page), NAME.png (full page) and NAME.pdf to the
+// artifacts folder, and prints their paths. Exits 1 with one line per failed check.
 import { createRequire } from 'node:module';
-import { readFileSync, statSync } from 'node:fs';
+import { copyFileSync, readFileSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 
@@ -211,8 +211,10 @@ try {
     const png = path.join(manifest.artifacts, `${page.name}.png`);
     await tab.screenshot({ path: png, fullPage: true });
     await context.close();
+    const html = path.join(manifest.artifacts, `${page.name}.html`);
+    copyFileSync(page.html, html);
     console.log(`${page.name}: ${want.facts}; charts ${JSON.stringify(want.charts)}; ` +
-      `${Date.now() - started} ms\n  screenshot ${png}\n  A4 PDF     ${pdf}`);
+      `${Date.now() - started} ms\n  page       ${html}\n  screenshot ${png}\n  A4 PDF     ${pdf}`);
   }
 } finally {
   await browser.close();

@@ -9,8 +9,8 @@
 // every chart with one point per period, cohort, region, bucket or circle of
 // the API, the page's language and its words, the whole range's figures in
 // fr-CA or en-CA formats, nothing drawn outside its chart, printable on A4.
-// It keeps a full-page screenshot and the A4 PDF of each page under
-// build/<preset>/test-artifacts/reports/.
+// It keeps each page, its full-page screenshot and its A4 PDF under
+// build/<preset>/test-artifacts/reports/ (impact-fr.png, ...).
 //
 // Without Chromium (CERCLES_CHROMIUM, else /usr/bin/chromium) or
 // playwright-core: a failure when CI=true, else the test exits 77 (ctest
@@ -22,6 +22,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <regex>
 #include <string>
@@ -29,6 +30,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "cercles/network/v1/network.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -40,6 +42,9 @@ namespace cercles::testing {
 namespace {
 
 namespace nv1 = cercles::network::v1;
+
+// The demo fund of scripts/up.
+constexpr char kFund[] = "fund-montreal";
 
 // Set when the browser is missing outside CI: main exits 77 then.
 bool browser_missing = false;
@@ -82,6 +87,7 @@ class ReportsBrowserTest : public SuiteTest {
   // submitter (lending's maker-checker rule).
   std::optional<Suite::Options> SuiteOptions() const override {
     Suite::Options options = *SuiteTest::SuiteOptions();
+    options.fund_id = kFund;
     for (const char* service : {"membership", "lending", "network"}) {
       options.extra_flags[service] = {absl::StrCat("--tokens_file=", tokens_file_)};
     }
@@ -164,16 +170,26 @@ class ReportsBrowserTest : public SuiteTest {
 };
 
 TEST_F(ReportsBrowserTest, ReportsOpenInChromiumWithTheirChartsAndTheApiFigures) {
+  absl::Time started = absl::Now();
+  const auto took = [&started] {
+    const absl::Time now = absl::Now();
+    const std::string seconds = absl::StrFormat("%.1f s", absl::ToDoubleSeconds(now - started));
+    started = now;
+    return seconds;
+  };
   const int64_t disbursed = LoadDemo();
   ASSERT_GT(disbursed, 0);
+  std::cout << "the demo fund loaded in " << took() << "\n";
   ASSERT_TRUE(NetworkHasCounted(disbursed));
+  std::cout << "network counted its loans in " << took() << "\n";
 
   // The demo's quarters from January of last year; the portfolio today.
   const absl::CivilDay to = To();
   const std::vector<std::string> range = {"report",  "impact",
                                           "--from",  absl::StrCat(to.year() - 1, "-01-01"),
                                           "--to",    absl::FormatCivilTime(to),
-                                          "--grain", "quarter"};
+                                          "--grain", "quarter",
+                                          "--fund",  kFund};
   const auto with = [](std::vector<std::string> args, const std::vector<std::string>& extra) {
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
@@ -191,6 +207,7 @@ TEST_F(ReportsBrowserTest, ReportsOpenInChromiumWithTheirChartsAndTheApiFigures)
   Ctl("lending", {"report", "portfolio", "--as-of", portfolio_day, "--format", "html", "--lang",
                   "fr", "--out", dir + "/portfolio-fr.html"});
   ASSERT_FALSE(HasFailure());
+  std::cout << "cerclesctl wrote the reports in " << took() << "\n";
 
   // The pages, what each shows, where the screenshots go.
   const std::string artifacts = absl::StrCat(CERCLES_BINARY_DIR, "/test-artifacts/reports");
@@ -213,7 +230,7 @@ TEST_F(ReportsBrowserTest, ReportsOpenInChromiumWithTheirChartsAndTheApiFigures)
       {NodeBinary(), absl::StrCat(CERCLES_SOURCE_DIR, "/tests/browser/reports_browser.mjs"),
        dir + "/pages.json"},
       dir);
-  std::cout << browser.out << browser.err;
+  std::cout << browser.out << browser.err << "Chromium checked them in " << took() << "\n";
   EXPECT_EQ(browser.code, 0) << "reports_browser.mjs failed (its output above)";
 }
 
