@@ -29,10 +29,15 @@ CERCLES_APT_PACKAGES=(
   redis-server postgresql openssl clang-format
   libcurl4-openssl-dev python3-aiosmtpd
 )
+# With the Node tooling (--with-npm, the test command): the browser that
+# playwright-core drives in the browser test of the reports (tests/browser),
+# and the font the reports name.
+CERCLES_APT_BROWSER_PACKAGES=(chromium fonts-dejavu-core)
 
 # cercles_install_deps [--with-npm]
 # Installs only what is missing (apt-get update only then); with --with-npm also
-# the Node tooling of tools/node (buf, a third-party gRPC client).
+# the Node tooling of tools/node (buf, a third-party gRPC client, playwright-core)
+# and CERCLES_APT_BROWSER_PACKAGES.
 cercles_install_deps() {
   local with_npm=0
   while (($#)); do
@@ -43,8 +48,9 @@ cercles_install_deps() {
     shift
   done
 
-  local missing=() package status
-  for package in "${CERCLES_APT_PACKAGES[@]}"; do
+  local missing=() package status packages=("${CERCLES_APT_PACKAGES[@]}")
+  ((with_npm)) && packages+=("${CERCLES_APT_BROWSER_PACKAGES[@]}")
+  for package in "${packages[@]}"; do
     status="$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)"
     [[ "$status" == "install ok installed" ]] || missing+=("$package")
   done

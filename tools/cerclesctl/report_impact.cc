@@ -2,6 +2,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -184,7 +185,8 @@ std::string ImpactHtml(const nv1::GetImpactReportResponse& report, Lang lang,
                        const std::string& fund) {
   const std::string title = Tr(lang, "impact.title");
   const std::string subtitle = absl::Substitute(
-      Tr(lang, "impact.subtitle"), fund.empty() ? Tr(lang, "impact.all_funds") : fund,
+      Tr(lang, "impact.subtitle"),
+      fund.empty() ? Tr(lang, "impact.all_funds") : absl::Substitute(Tr(lang, "impact.fund"), fund),
       FormatLongDate(lang, report.from_date()), FormatLongDate(lang, report.to_date()));
   std::string out = HtmlPageStart(
       lang, title,
@@ -196,20 +198,26 @@ std::string ImpactHtml(const nv1::GetImpactReportResponse& report, Lang lang,
   ChartSeries loans{"loans", Tr(lang, "col.loans"), {}, {}};
   ChartSeries amount{"amount", Tr(lang, "col.amount"), {}, {}};
   for (const nv1::ImpactFigures& p : periods) {
-    labels.push_back(FormatPeriod(lang, p.period_start(), p.period_end()));
+    labels.push_back(
+        ShortPeriod(lang, report.grain() == nv1::REPORT_GRAIN_QUARTER, p.period_start()));
     loans.values.push_back(p.loans_disbursed());
     loans.value_labels.push_back(FormatCount(lang, p.loans_disbursed()));
     amount.values.push_back(p.amount_disbursed().minor_units());
     amount.value_labels.push_back(FormatMoney(lang, p.amount_disbursed().minor_units(),
                                               p.amount_disbursed().currency_code()));
   }
+  // The charts name the fund of a cohort or region only when the report has several.
+  std::set<std::string> funds;
+  for (const nv1::ImpactFigures& f : report.totals()) funds.insert(f.fund_id());
+  for (const nv1::CohortSurvival& c : report.cohorts()) funds.insert(c.fund_id());
+  const bool several_funds = funds.size() > 1;
   std::vector<std::string> cohorts;
   std::vector<ChartSeries> survival = {{"survival-1", Tr(lang, "col.survival_1"), {}, {}},
                                        {"survival-3", Tr(lang, "col.survival_3"), {}, {}},
                                        {"survival-5", Tr(lang, "col.survival_5"), {}, {}}};
   for (const nv1::CohortSurvival& c : report.cohorts()) {
-    cohorts.push_back(fund.empty() ? absl::StrCat(c.cohort_year(), " ", c.fund_id())
-                                   : absl::StrCat(c.cohort_year()));
+    cohorts.push_back(several_funds ? absl::StrCat(c.cohort_year(), " ", c.fund_id())
+                                    : absl::StrCat(c.cohort_year()));
     const std::optional<int32_t> values[] = {
         Opt(c.has_survival_1_year_bps(), c.survival_1_year_bps()),
         Opt(c.has_survival_3_years_bps(), c.survival_3_years_bps()),
@@ -223,7 +231,7 @@ std::string ImpactHtml(const nv1::GetImpactReportResponse& report, Lang lang,
   ChartSeries by_region{"amount", Tr(lang, "col.amount"), {}, {}};
   for (const nv1::ImpactFigures& f : report.totals()) {
     if (f.region().empty()) continue;
-    regions.push_back(fund.empty() ? absl::StrCat(f.fund_id(), " — ", f.region()) : f.region());
+    regions.push_back(several_funds ? absl::StrCat(f.fund_id(), " — ", f.region()) : f.region());
     by_region.values.push_back(f.amount_disbursed().minor_units());
     by_region.value_labels.push_back(FormatMoney(lang, f.amount_disbursed().minor_units(),
                                                  f.amount_disbursed().currency_code()));

@@ -25,7 +25,8 @@ std::string HtmlPageStart(Lang lang, absl::string_view title,
                           const std::vector<std::string>& subtitles);
 std::string HtmlPageEnd();
 
-// A table, every cell escaped.
+// A table, every cell escaped, in a box that scrolls on a narrow screen; a
+// figure ("6 286,91 $", "12,5 %", "—") is kept on one line.
 std::string HtmlTable(const std::vector<std::string>& header,
                       const std::vector<std::vector<std::string>>& rows);
 
@@ -40,7 +41,8 @@ struct ChartSeries {
 };
 
 // Vertical bars of `bars` (a point per category) with `line` drawn over them
-// on its own scale (a point per category), categories along the bottom.
+// on its own scale (a point per category), categories along the bottom (every
+// other one, or fewer, when their names would overlap).
 std::string TrendChart(absl::string_view name, absl::string_view title,
                        const std::vector<std::string>& categories, const ChartSeries& bars,
                        const ChartSeries& line, absl::string_view empty_text);
@@ -51,7 +53,9 @@ std::string GroupedBarChart(absl::string_view name, absl::string_view title,
                             const std::vector<std::string>& categories,
                             const std::vector<ChartSeries>& series, absl::string_view empty_text);
 
-// Horizontal bars, one per category, largest scale at the largest value.
+// Horizontal bars, one per category, largest scale at the largest value; the
+// names take the width they need up to half the chart (a longer one is cut
+// with "…", its tooltip whole).
 std::string HorizontalBarChart(absl::string_view name, absl::string_view title,
                                const std::vector<std::string>& categories,
                                const ChartSeries& series, absl::string_view empty_text);

@@ -20,8 +20,9 @@ struct Entry {
 // Every word a report shows. Keys are English-ish identifiers, never shown.
 constexpr Entry kTable[] = {
     {"impact.title", "Rapport d'impact", "Impact report"},
-    {"impact.subtitle", "Fonds $0, du $1 au $2", "Fund $0, from $1 to $2"},
-    {"impact.all_funds", "tous les fonds", "all funds"},
+    {"impact.subtitle", "$0, du $1 au $2", "$0, from $1 to $2"},
+    {"impact.fund", "Fonds $0", "Fund $0"},
+    {"impact.all_funds", "Tous les fonds", "All funds"},
     {"impact.as_of", "États des prêts au $0", "Loan states as of $0"},
     {"col.fund", "Fonds", "Fund"},
     {"col.region", "Région", "Region"},
@@ -131,17 +132,23 @@ std::string DecimalFraction(std::optional<int32_t> bps) {
   return text;
 }
 
+std::string ShortPeriod(Lang lang, bool quarters, const cercles::common::v1::Date& start) {
+  if (!quarters) return absl::StrCat(start.year());
+  return absl::StrCat(lang == Lang::kFr ? "T" : "Q", (start.month() - 1) / 3 + 1, " ",
+                      start.year());
+}
+
 std::string FormatPeriod(Lang lang, const cercles::common::v1::Date& start,
                          const cercles::common::v1::Date& end) {
   const bool same_year = start.year() == end.year();
   if (same_year && start.month() == 1 && start.day() == 1 && end.month() == 12 && end.day() == 31) {
-    return absl::StrCat(start.year());
+    return ShortPeriod(lang, false, start);
   }
   static constexpr int kQuarterEndDay[] = {31, 30, 30, 31};
   const int quarter = (start.month() - 1) / 3;
   if (same_year && start.day() == 1 && (start.month() - 1) % 3 == 0 &&
       end.month() == start.month() + 2 && end.day() == kQuarterEndDay[quarter]) {
-    return absl::StrCat(lang == Lang::kFr ? "T" : "Q", quarter + 1, " ", start.year());
+    return ShortPeriod(lang, true, start);
   }
   return absl::StrCat(FormatLongDate(lang, start), " – ", FormatLongDate(lang, end));
 }

@@ -43,6 +43,10 @@ std::string DecimalFraction(std::optional<int32_t> bps);
 // for a whole quarter, else "from – to" in long dates.
 std::string FormatPeriod(Lang lang, const cercles::common::v1::Date& start,
                          const cercles::common::v1::Date& end);
+// A period as a chart's axis names it, short: the year of `start`, or with
+// `quarters` the quarter it falls in (fr "T4 2026", en "Q4 2026"), even for a
+// first or last period the range cuts short (the tables give its days).
+std::string ShortPeriod(Lang lang, bool quarters, const cercles::common::v1::Date& start);
 
 }  // namespace cercles::cerclesctl
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -106,6 +107,10 @@ TEST(ReportTextTest, PeriodsAndLanguages) {
   EXPECT_EQ(FormatPeriod(Lang::kEn, Day(2026, 10, 1), Day(2026, 12, 31)), "Q4 2026");
   EXPECT_EQ(FormatPeriod(Lang::kEn, Day(2026, 4, 2), Day(2026, 6, 30)),
             "April 2, 2026 – June 30, 2026");
+  // A chart's axis: the quarter or year a period starts in, even one cut short.
+  EXPECT_EQ(ShortPeriod(Lang::kFr, true, Day(2026, 10, 1)), "T4 2026");
+  EXPECT_EQ(ShortPeriod(Lang::kEn, true, Day(2026, 5, 2)), "Q2 2026");
+  EXPECT_EQ(ShortPeriod(Lang::kEn, false, Day(2026, 4, 2)), "2026");
   EXPECT_EQ(LangOfLocale("fr_CA.UTF-8"), Lang::kFr);
   EXPECT_EQ(LangOfLocale("C.UTF-8"), Lang::kEn);
   EXPECT_EQ(LangOfLocale(""), Lang::kEn);
@@ -146,6 +151,41 @@ TEST(ReportHtmlTest, ChartsHaveAPointPerPeriodAndPerCohortHorizonReached) {
             8u);
 }
 
+// What the browser test (tests/browser) found: a cut period's long dates and a
+// "fund — region" name drawn outside their charts, amounts broken over two
+// lines in the tables.
+TEST(ReportHtmlTest, LabelsFitTheirChartsAndFiguresStayOnOneLine) {
+  nv1::GetImpactReportResponse quarters = Report();
+  quarters.set_grain(nv1::REPORT_GRAIN_QUARTER);
+  *quarters.add_periods() = Figures("", Day(2026, 10, 1), Day(2026, 12, 7), 1, 1);
+  const std::string html = ImpactHtml(quarters, Lang::kFr, "");
+  EXPECT_THAT(Chart(html, "trend"), HasSubstr(">T4 2026</text>"));
+  EXPECT_THAT(Chart(html, "trend"), Not(HasSubstr("décembre")));
+  // One fund: its regions without the fund's name.
+  EXPECT_THAT(Chart(html, "regions"),
+              HasSubstr(">Saint-Jean, &quot;Haut&quot; &lt;Richelieu&gt;<"));
+  EXPECT_THAT(Chart(html, "regions"), Not(HasSubstr("fonds-")));
+
+  ChartSeries amount{"amount", "Montant", {100, 200}, {"1,00 $", "2,00 $"}};
+  const std::string bars = HorizontalBarChart(
+      "regions", "Par région", {"court", std::string(120, 'x')}, amount, "Aucune donnée");
+  // Cut to half the chart's width; its tooltip keeps it whole.
+  EXPECT_THAT(bars, HasSubstr(std::string(40, 'x') + "…</text>"));
+  EXPECT_THAT(bars, Not(HasSubstr(std::string(50, 'x') + "…")));
+  EXPECT_THAT(bars, HasSubstr("<title>" + std::string(120, 'x') + " — "));
+
+  const std::string table =
+      HtmlTable({"Période", "Montant"}, {{"1er octobre 2026 – 7 décembre 2026", "6 286,91 $"},
+                                         {"T4 2026", "-12,5 %"},
+                                         {"2026", "—"},
+                                         {"x", "10 EUR"}});
+  for (const char* figure : {"6 286,91 $", "-12,5 %", "—", "10 EUR"}) {
+    EXPECT_THAT(table, HasSubstr(absl::StrCat("<td class=\"num\">", figure, "</td>")));
+  }
+  EXPECT_THAT(table, HasSubstr("<td>T4 2026</td>"));
+  EXPECT_THAT(table, HasSubstr("<td>1er octobre 2026"));
+}
+
 TEST(ReportHtmlTest, FrenchOrEnglishText) {
   const std::string fr = ImpactHtml(Report(), Lang::kFr, "fonds-a");
   EXPECT_THAT(fr, HasSubstr("<html lang=\"fr\">"));
@@ -153,7 +193,9 @@ TEST(ReportHtmlTest, FrenchOrEnglishText) {
   EXPECT_THAT(fr, HasSubstr("Survie des entreprises par cohorte"));
   EXPECT_THAT(fr, HasSubstr("18 860,73 $"));  // 3 × 6 286,91 $
   EXPECT_THAT(fr, HasSubstr("12,5 %"));
-  EXPECT_THAT(fr, HasSubstr("du 1er janvier 2023 au 31 décembre 2025"));
+  EXPECT_THAT(fr, HasSubstr("Fonds fonds-a, du 1er janvier 2023 au 31 décembre 2025"));
+  EXPECT_THAT(ImpactHtml(Report(), Lang::kFr, ""),
+              HasSubstr("Tous les fonds, du 1er janvier 2023 au 31 décembre 2025"));
   EXPECT_THAT(fr, Not(HasSubstr("Impact report")));
   const std::string en = ImpactHtml(Report(), Lang::kEn, "fonds-a");
   EXPECT_THAT(en, HasSubstr("<html lang=\"en\">"));
