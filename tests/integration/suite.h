@@ -98,6 +98,10 @@ class Suite {
 
  private:
   std::vector<std::string> CommonFlags(const std::string& name) const;
+  // StartService's two halves: the process started and its port known (its
+  // log's "listening" line), then SERVING.
+  absl::Status LaunchService(const std::string& name);
+  absl::Status WaitStarted(const std::string& name);
   // The service a process name runs: itself, or what it is a replica of.
   std::string ServiceOf(const std::string& name) const;
 
