@@ -8,6 +8,7 @@
 #include "common/util/clock.h"
 #include "common/util/status.h"
 #include "services/membership/circle_rules.h"
+#include "services/membership/people_store.h"
 
 namespace cercles::membership {
 namespace {
@@ -79,13 +80,9 @@ absl::StatusOr<std::vector<v1::PersonCorrection>> CorrectionStore::List(
                         absl::StrJoin(std::vector<std::string>(fields.size(), "?"), ", "), ")");
     for (const std::string& field : fields) params.emplace_back(field);
   }
-  if (before_id > 0) {
-    sql += " AND id < ?";
-    params.emplace_back(before_id);
-  }
-  sql += " ORDER BY id DESC LIMIT ?";
-  params.emplace_back(static_cast<int64_t>(limit));
-  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, tx.Query(sql, params));
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      QueryHistoryPage(tx, std::move(sql), std::move(params), before_id, limit));
   std::vector<v1::PersonCorrection> corrections;
   corrections.reserve(rows.size());
   for (const storage::Row& row : rows) corrections.push_back(CorrectionFromRow(row));

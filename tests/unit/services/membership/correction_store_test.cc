@@ -17,7 +17,7 @@
 #include "services/membership/correction_rules.h"
 #include "services/membership/people_rules.h"
 #include "services/membership/people_store.h"
-#include "tests/support/service_db_test.h"
+#include "tests/unit/services/membership/person_history_db_test.h"
 
 namespace cercles::membership {
 namespace {
@@ -25,35 +25,11 @@ namespace {
 namespace v1 = cercles::membership::v1;
 using ::testing::ElementsAre;
 
-const absl::Time kNow = absl::FromUnixSeconds(1714521600);  // 2024-05-01
+const absl::Time kNow = kHistoryTestNow;
 
-class CorrectionStoreTest : public cercles::testing::ServiceDbTest {
+class CorrectionStoreTest : public PersonHistoryDbTest {
  protected:
-  CorrectionStoreTest() : ServiceDbTest("correction_store", MigrateMembership) {}
-
-  template <typename Fn>
-  void Write(Fn fn) {
-    absl::Status status = storage::RunInTransaction(*db_, storage::TxMode::kWrite,
-                                                    [&](storage::Transaction& tx) -> absl::Status {
-                                                      fn(tx);
-                                                      return absl::OkStatus();
-                                                    });
-    ASSERT_TRUE(status.ok()) << status;
-  }
-
-  int64_t AddPerson() {
-    Person p;
-    p.set_given_name("Nadia");
-    p.set_family_name("Tremblay");
-    p.set_language(v1::LANGUAGE_FR);
-    int64_t id = 0;
-    Write([&](storage::Transaction& tx) {
-      auto stored = people_.Insert(tx, *NormalisePerson(p, absl::CivilDay(2024, 5, 1)), kNow);
-      ASSERT_TRUE(stored.ok()) << stored.status();
-      id = *api::ParseName(stored->name(), "people", "name");
-    });
-    return id;
-  }
+  CorrectionStoreTest() : PersonHistoryDbTest("correction_store", MigrateMembership) {}
 
   std::vector<v1::PersonCorrection> Record(int64_t person, const std::vector<std::string>& fields,
                                            const std::string& reason, bool by_person,
@@ -81,7 +57,6 @@ class CorrectionStoreTest : public cercles::testing::ServiceDbTest {
     return out;
   }
 
-  PeopleStore people_;
   CorrectionStore corrections_;
 };
 
