@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cercles/membership/v1/people_events.pb.h"
 #include "cercles/membership/v1/privacy.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "tests/integration/network_fixtures.h"
@@ -113,6 +114,26 @@ class CorrectionsTest : public NetworkSuiteTest {
     return rpcs;
   }
 
+  // The update masks of the PersonUpdated events of `person` on membership's
+  // stream, as network reads them, each "path,path"; `payloads` gets their bytes.
+  std::vector<std::string> UpdateMasks(const std::string& person, std::string* payloads) {
+    auto as_network = mv1::MembershipService::NewStub(suite_->CertChannel("membership", "network"));
+    auto context = Context("", absl::Seconds(2));
+    auto reader = as_network->WatchEvents(context.get(), mv1::WatchEventsRequest());
+    std::vector<std::string> masks;
+    mv1::WatchEventsResponse response;
+    while (reader->Read(&response)) {
+      mv1::PersonUpdated updated;
+      if (response.event().subject() != person || !response.event().payload().UnpackTo(&updated)) {
+        continue;
+      }
+      masks.push_back(absl::StrJoin(updated.update_mask().paths(), ","));
+      *payloads += response.event().payload().value();
+    }
+    reader->Finish();
+    return masks;
+  }
+
   int CountOf(const std::vector<std::string>& rpcs, const std::string& rpc) {
     return static_cast<int>(std::count(rpcs.begin(), rpcs.end(), rpc));
   }
@@ -170,6 +191,15 @@ TEST_P(CorrectionsTest, ACorrectionChangesThePersonRecordsWhyAndReachesTheNetwor
   mv1::CorrectPersonRequest other = Correction(nadia, "correct-nadia");
   other.set_reason("another reason");
   EXPECT_THAT(Correct(other), StatusIs(grpc::StatusCode::ALREADY_EXISTS));
+
+  // One PersonUpdated names the corrected fields (the retry appended none); as
+  // every event, it carries no contact.
+  std::string payloads;
+  std::vector<std::string> masks = UpdateMasks(nadia, &payloads);
+  EXPECT_EQ(std::count(masks.begin(), masks.end(), "given_name,contact.email"), 1)
+      << absl::StrJoin(masks, " | ");
+  EXPECT_TRUE(absl::StrContains(payloads, "Nadia-Marie"));
+  EXPECT_FALSE(absl::StrContains(payloads, "nadia.marie@example.org"));
 
   // The history: one row per field, newest first, without any value.
   std::vector<mv1::PersonCorrection> history = History(nadia);
