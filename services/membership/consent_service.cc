@@ -42,11 +42,9 @@ grpc::ServerUnaryReactor* PeopleService::RecordConsent(grpc::CallbackServerConte
                                                                       recorded.after)) {
                 // The state changed: network and federation follow it through
                 // PersonUpdated, as they follow every other change of a person.
-                CERCLES_ASSIGN_OR_RETURN(Person updated, people_.Update(tx, id, stored, now));
-                v1::PersonUpdated event;
-                *event.mutable_person() = MinimisedPerson(std::move(updated));
-                event.mutable_update_mask()->add_paths("consents");
-                CERCLES_RETURN_IF_ERROR(Emit(tx, context_, stored.name(), event, now));
+                google::protobuf::FieldMask consents;
+                consents.add_paths("consents");
+                CERCLES_RETURN_IF_ERROR(StoreAndAnnounce(tx, id, stored, consents, now).status());
               }
               *response->mutable_change() = std::move(recorded.changes.front());
               *response->mutable_consents() = std::move(recorded.after);
@@ -61,28 +59,17 @@ grpc::ServerUnaryReactor* PeopleService::ListConsentChanges(
   return server::Serve(
       *context_.handlers, *context_.authorizer, context, *request, response,
       [=](const auth::Principal& who) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->person(), "people", "person"));
         if (!v1::ConsentPurpose_IsValid(request->purpose())) {
           return api::InvalidField("purpose", absl::StrCat("is not a known ConsentPurpose (got ",
                                                            request->purpose(), ")"));
         }
-        CERCLES_ASSIGN_OR_RETURN(int page_size, api::NormalisePageSize(request->page_size()));
-        CERCLES_ASSIGN_OR_RETURN(int64_t before_id, api::DecodeIdPageToken(request->page_token()));
-        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
-        CERCLES_ASSIGN_OR_RETURN(std::optional<Person> person, people_.Get(*tx, id));
-        if (!person.has_value()) return PersonNotFound(request->person());
-        CERCLES_RETURN_IF_ERROR(CheckPersonAccess(*tx, who, id, CircleAccess::kRead));
-        // One extra row tells whether another page exists without a second query.
-        CERCLES_ASSIGN_OR_RETURN(
-            std::vector<ConsentChange> changes,
-            consents_.List(*tx, id, request->purpose(), before_id, page_size + 1));
-        CERCLES_RETURN_IF_ERROR(tx->Commit());
-        api::Page<ConsentChange> page =
-            api::TakePage(std::move(changes), page_size,
-                          [](const ConsentChange& c) { return ConsentChangeId(c.name()); });
-        for (ConsentChange& c : page.rows) *response->add_changes() = std::move(c);
-        response->set_next_page_token(page.next_page_token);
-        return absl::OkStatus();
+        return ListHistory<ConsentChange>(
+            who, request->person(), request->page_size(), request->page_token(),
+            [&](storage::Transaction& tx, int64_t id, int64_t before_id, int limit) {
+              return consents_.List(tx, id, request->purpose(), before_id, limit);
+            },
+            [](const ConsentChange& c) { return ConsentChangeId(c.name()); },
+            response->mutable_changes(), response->mutable_next_page_token());
       });
 }
 

@@ -8,6 +8,7 @@
 #include "common/util/clock.h"
 #include "common/util/status.h"
 #include "services/membership/consent_rules.h"
+#include "services/membership/people_store.h"
 
 namespace cercles::membership {
 namespace {
@@ -140,13 +141,9 @@ absl::StatusOr<std::vector<ConsentChange>> ConsentStore::List(storage::Transacti
     sql += " AND purpose = ?";
     params.emplace_back(static_cast<int64_t>(purpose));
   }
-  if (before_id > 0) {
-    sql += " AND id < ?";
-    params.emplace_back(before_id);
-  }
-  sql += " ORDER BY id DESC LIMIT ?";
-  params.emplace_back(static_cast<int64_t>(limit));
-  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, tx.Query(sql, params));
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      QueryHistoryPage(tx, std::move(sql), std::move(params), before_id, limit));
   std::vector<ConsentChange> changes;
   changes.reserve(rows.size());
   for (const storage::Row& row : rows) changes.push_back(ChangeFromRow(row));

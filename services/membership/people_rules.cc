@@ -113,6 +113,13 @@ bool AppendFolded(char32_t cp, std::string* out) {
 
 }  // namespace
 
+bool IsOutputOnlyPersonPath(absl::string_view path) {
+  for (const char* output_only : kOutputOnlyPaths) {
+    if (path == output_only || absl::StartsWith(path, absl::StrCat(output_only, "."))) return true;
+  }
+  return false;
+}
+
 absl::Status PersonNotFound(absl::string_view name) {
   return absl::NotFoundError(absl::StrCat("person ", api::Quoted(name), " does not exist"));
 }
@@ -281,17 +288,13 @@ absl::StatusOr<Person> ApplyPersonMask(const Person& stored, const Person& patch
       const auto* descriptor = Person::descriptor();
       for (int i = 0; i < descriptor->field_count(); ++i) {
         const std::string& name = descriptor->field(i)->name();
-        bool output_only = false;
-        for (const char* o : kOutputOnlyPaths) output_only = output_only || name == o;
-        if (!output_only) effective.add_paths(name);
+        if (!IsOutputOnlyPersonPath(name)) effective.add_paths(name);
       }
       continue;
     }
-    for (const char* output_only : kOutputOnlyPaths) {
-      if (path == output_only || absl::StartsWith(path, absl::StrCat(output_only, "."))) {
-        return absl::InvalidArgumentError(absl::StrCat("update_mask path ", api::Quoted(path),
-                                                       " is output only: the service sets it"));
-      }
+    if (IsOutputOnlyPersonPath(path)) {
+      return absl::InvalidArgumentError(absl::StrCat("update_mask path ", api::Quoted(path),
+                                                     " is output only: the service sets it"));
     }
     if (!FieldMaskUtil::IsValidPath<Person>(path)) {
       return absl::InvalidArgumentError(

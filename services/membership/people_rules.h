@@ -112,6 +112,10 @@ absl::StatusOr<Person> NormalisePerson(const Person& requested, absl::CivilDay t
 absl::StatusOr<Person> ApplyPersonMask(const Person& stored, const Person& patch,
                                        const google::protobuf::FieldMask& mask);
 
+// Whether `path` is an output-only field of Person or inside one ("name",
+// "create_time.seconds"): only the service sets it.
+bool IsOutputOnlyPersonPath(absl::string_view path);
+
 // What a person looks like outside the fund's staff (events, services): the
 // sensitive fields cleared, the expertise only when the person opted in.
 Person MinimisedPerson(Person person);

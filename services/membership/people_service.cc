@@ -59,6 +59,27 @@ absl::StatusOr<Person> PeopleService::LockManagedPerson(storage::Transaction& tx
   return *std::move(stored);
 }
 
+absl::StatusOr<Person> PeopleService::ReadVisiblePerson(storage::Transaction& tx,
+                                                        const auth::Principal& who, int64_t id,
+                                                        const std::string& name) const {
+  CERCLES_ASSIGN_OR_RETURN(std::optional<Person> person, people_.Get(tx, id));
+  if (!person.has_value()) return PersonNotFound(name);
+  CERCLES_RETURN_IF_ERROR(CheckPersonAccess(tx, who, id, CircleAccess::kRead));
+  return *std::move(person);
+}
+
+absl::StatusOr<Person> PeopleService::StoreAndAnnounce(storage::Transaction& tx, int64_t id,
+                                                       const Person& person,
+                                                       const google::protobuf::FieldMask& mask,
+                                                       absl::Time now) const {
+  CERCLES_ASSIGN_OR_RETURN(Person updated, people_.Update(tx, id, person, now));
+  v1::PersonUpdated event;
+  *event.mutable_person() = MinimisedPerson(updated);
+  *event.mutable_update_mask() = mask;
+  CERCLES_RETURN_IF_ERROR(Emit(tx, context_, updated.name(), event, now));
+  return updated;
+}
+
 grpc::ServerUnaryReactor* PeopleService::CreatePerson(grpc::CallbackServerContext* context,
                                                       const v1::CreatePersonRequest* request,
                                                       v1::CreatePersonResponse* response) {
@@ -100,12 +121,8 @@ grpc::ServerUnaryReactor* PeopleService::GetPerson(grpc::CallbackServerContext* 
       [=](const auth::Principal& who) -> absl::Status {
         CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "people", "name"));
         CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
-        CERCLES_ASSIGN_OR_RETURN(std::optional<Person> person, people_.Get(*tx, id));
-        if (!person.has_value()) {
-          return PersonNotFound(request->name());
-        }
-        CERCLES_RETURN_IF_ERROR(CheckPersonAccess(*tx, who, id, CircleAccess::kRead));
-        *response->mutable_person() = AsSeenBy(who, *std::move(person));
+        CERCLES_ASSIGN_OR_RETURN(Person person, ReadVisiblePerson(*tx, who, id, request->name()));
+        *response->mutable_person() = AsSeenBy(who, std::move(person));
         return tx->Commit();
       });
 }
@@ -145,12 +162,9 @@ grpc::ServerUnaryReactor* PeopleService::UpdatePerson(grpc::CallbackServerContex
                               PersonRecordConsentChanges(stored.consents(), normalised.consents()),
                               who.ToString(), now)
                       .status());
-              CERCLES_ASSIGN_OR_RETURN(Person updated, people_.Update(tx, id, normalised, now));
-              v1::PersonUpdated event;
-              *event.mutable_person() = MinimisedPerson(updated);
-              *event.mutable_update_mask() = request->update_mask();
-              CERCLES_RETURN_IF_ERROR(Emit(tx, context_, updated.name(), event, now));
-              *response->mutable_person() = std::move(updated);
+              CERCLES_ASSIGN_OR_RETURN(
+                  *response->mutable_person(),
+                  StoreAndAnnounce(tx, id, normalised, request->update_mask(), now));
               return absl::OkStatus();
             });
       });

@@ -262,6 +262,18 @@ absl::StatusOr<std::vector<Person>> PeopleStore::List(storage::Transaction& tx,
   return people;
 }
 
+absl::StatusOr<storage::Rows> QueryHistoryPage(storage::Transaction& tx, std::string select,
+                                               std::vector<storage::Value> params,
+                                               int64_t before_id, int limit) {
+  if (before_id > 0) {
+    select += " AND id < ?";
+    params.emplace_back(before_id);
+  }
+  select += " ORDER BY id DESC LIMIT ?";
+  params.emplace_back(static_cast<int64_t>(limit));
+  return tx.Query(select, params);
+}
+
 absl::StatusOr<PersonFacts> LoadPersonFacts(storage::Transaction& tx, int64_t person_id) {
   CERCLES_RETURN_IF_ERROR(PeopleStore::Lock(tx, person_id));
   CERCLES_ASSIGN_OR_RETURN(

@@ -56,6 +56,13 @@ class PeopleStore {
                                                                     int limit) const;
 };
 
+// A page of a person's history (consent changes, corrections): the rows of
+// `select` ("SELECT ... FROM t WHERE ...", over a table with an `id` column)
+// with id < before_id (0: no bound), newest first, at most `limit`.
+absl::StatusOr<storage::Rows> QueryHistoryPage(storage::Transaction& tx, std::string select,
+                                               std::vector<storage::Value> params,
+                                               int64_t before_id, int limit);
+
 // What the circle rules need to know about a person, read (and the person locked)
 // inside the caller's transaction. NOT_FOUND is not an error here: exists=false says it.
 absl::StatusOr<PersonFacts> LoadPersonFacts(storage::Transaction& tx, int64_t person_id);

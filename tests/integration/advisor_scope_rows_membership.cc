@@ -174,6 +174,19 @@ std::vector<Row> AdvisorScopeTest::MembershipRows() {
     rows.push_back(
         MakeRow(kRefused, "B's member", p, &mv1::PeopleService::Stub::ListConsentChanges, l));
   }
+  {
+    mv1::CorrectPersonRequest r;
+    r.set_request_id("scope-correct");
+    r.mutable_person()->set_name(b_person);
+    r.mutable_person()->set_given_name("Corrigé");
+    r.mutable_update_mask()->add_paths("given_name");
+    r.set_reason("misspelled");
+    rows.push_back(MakeRow(kRefused, "B's member", p, &mv1::PeopleService::Stub::CorrectPerson, r));
+    mv1::ListPersonCorrectionsRequest l;
+    l.set_person(b_person);
+    rows.push_back(
+        MakeRow(kRefused, "B's member", p, &mv1::PeopleService::Stub::ListPersonCorrections, l));
+  }
 
   // ---- membership: trainings ----
   {

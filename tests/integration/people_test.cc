@@ -654,7 +654,7 @@ TEST_P(PeopleTest, ServicesReadMinimisedPeopleAndOnlyStaffWrite) {
       ++calls;
     }
   }
-  EXPECT_EQ(calls, 12);  // 6 of people (consents included), 6 of trainings
+  EXPECT_EQ(calls, 14);  // 8 of people (consents and corrections included), 6 of trainings
 }
 
 TEST_P(PeopleTest, CsvImportChecksEveryRowFirstAndIsIdempotent) {

@@ -151,7 +151,7 @@ std::vector<Verb> AllVerbs() {
   for (auto group :
        {HealthVerbs(), MembershipVerbs(), PeopleVerbs(), ImportVerbs(), TrainingVerbs(),
         MeetingVerbs(), LendingVerbs(), NetworkVerbs(), NetworkPeerVerbs(), PrivacyVerbs(),
-        ConsentVerbs(), ReportVerbs(), ConfigVerbs()}) {
+        ConsentVerbs(), CorrectionVerbs(), ReportVerbs(), ConfigVerbs()}) {
     for (Verb& verb : group) verbs.push_back(std::move(verb));
   }
   return verbs;

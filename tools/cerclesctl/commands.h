@@ -12,6 +12,7 @@ std::vector<Verb> HealthVerbs();      // health_commands.cc
 std::vector<Verb> MembershipVerbs();  // membership_commands.cc
 std::vector<Verb> PeopleVerbs();      // people_commands.cc (and `import people`)
 std::vector<Verb> ConsentVerbs();     // consent_commands.cc: people consent, consent-history
+std::vector<Verb> CorrectionVerbs();  // correction_commands.cc: people correct, corrections
 std::vector<Verb> ImportVerbs();      // circles_import.cc (`import circles`)
 std::vector<Verb> TrainingVerbs();    // training_commands.cc
 std::vector<Verb> MeetingVerbs();     // meeting_commands.cc

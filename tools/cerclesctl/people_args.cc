@@ -259,6 +259,34 @@ const std::vector<PersonField>& PersonFields() {
   return *fields;
 }
 
+bool IsPersonalField(const PersonField& field) {
+  return field.path != "status" && field.path != "expertise_opt_in" &&
+         !absl::StartsWith(field.path, "consents.");
+}
+
+std::vector<OptionSpec> PersonOptionSpecs(bool names_required, bool personal_only) {
+  std::vector<OptionSpec> specs;
+  for (const PersonField& field : PersonFields()) {
+    if (personal_only && !IsPersonalField(field)) continue;
+    OptionSpec spec = field.option;
+    spec.required = names_required && (spec.name == "given-name" || spec.name == "family-name" ||
+                                       spec.name == "language");
+    specs.push_back(spec);
+  }
+  return specs;
+}
+
+absl::Status PersonFromOptions(const ParsedArgs& args, Person* person,
+                               google::protobuf::FieldMask* mask) {
+  for (const PersonField& field : PersonFields()) {
+    if (!args.Has(field.option.name)) continue;
+    absl::Status status = field.set(args.Values(field.option.name), person);
+    if (!status.ok()) return status;
+    mask->add_paths(field.path);
+  }
+  return absl::OkStatus();
+}
+
 void PrintPerson(const Person& person, std::ostream& out) {
   Table table({"FIELD", "VALUE"});
   const auto& business = person.business();

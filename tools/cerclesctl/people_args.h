@@ -4,6 +4,7 @@
 // People and training values as typed on the command line or in a CSV file,
 // and as printed; shared by the people, trainings and import verbs.
 
+#include <google/protobuf/field_mask.pb.h>
 #include <google/protobuf/repeated_field.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/status.h>
@@ -64,6 +65,18 @@ struct PersonField {
       set;
 };
 const std::vector<PersonField>& PersonFields();
+// Whether `field` is a personal field, one `people correct` takes: every
+// field but the status, the expertise opt-in and the consents, which have
+// their own verbs (the server's CorrectPerson decides; this only picks the
+// options offered).
+bool IsPersonalField(const PersonField& field);
+// The options of PersonFields() (only the personal ones with `personal_only`);
+// with `names_required`, given name, family name and language are required.
+std::vector<OptionSpec> PersonOptionSpecs(bool names_required, bool personal_only = false);
+// The person the options describe, and the update_mask paths they name;
+// InvalidArgument names the option.
+absl::Status PersonFromOptions(const ParsedArgs& args, membership::v1::Person* person,
+                               google::protobuf::FieldMask* mask);
 
 // A person printed field by field (people get, create, update).
 void PrintPerson(const membership::v1::Person& person, std::ostream& out);

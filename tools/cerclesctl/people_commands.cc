@@ -21,29 +21,6 @@ namespace {
 using membership::v1::PeopleService;
 using membership::v1::Person;
 
-// The person the options describe, and the update_mask paths they name.
-absl::Status PersonFromOptions(const ParsedArgs& args, Person* person,
-                               google::protobuf::FieldMask* mask) {
-  for (const PersonField& field : PersonFields()) {
-    if (!args.Has(field.option.name)) continue;
-    absl::Status status = field.set(args.Values(field.option.name), person);
-    if (!status.ok()) return status;
-    mask->add_paths(field.path);
-  }
-  return absl::OkStatus();
-}
-
-std::vector<OptionSpec> PersonOptionSpecs(bool names_required) {
-  std::vector<OptionSpec> specs;
-  for (const PersonField& field : PersonFields()) {
-    OptionSpec spec = field.option;
-    spec.required = names_required && (spec.name == "given-name" || spec.name == "family-name" ||
-                                       spec.name == "language");
-    specs.push_back(spec);
-  }
-  return specs;
-}
-
 int PrintPersonResponse(CommandContext& ctx, const google::protobuf::Message& response,
                         const Person& person) {
   if (ctx.json()) return ctx.PrintJson(response);

@@ -182,6 +182,9 @@ constexpr FieldsOf kResourceNames[] = {
     {"cercles.membership.v1.RecordConsentRequest", "person"},
     {"cercles.membership.v1.ListConsentChangesRequest", "person"},
     {"cercles.network.v1.WithdrawTransferConsentRequest", "name"},
+    // Corrections of personal data (issue 14, item 3): the correction and its person.
+    {"cercles.membership.v1.PersonCorrection", "name person"},
+    {"cercles.membership.v1.ListPersonCorrectionsRequest", "person"},
 };
 
 // Machine words, labels and sentences the services write themselves (event
@@ -221,6 +224,10 @@ constexpr FieldsOf kCodesAndGeneratedText[] = {
     // The fund's version of the consent text a person saw ("2026-03 v2"):
     // the fund's own label, never what the person said.
     {"cercles.membership.v1.ConsentChange", "wording_version"},
+    // Which field of a person was corrected ("contact.email"): a path of
+    // Person, never its value (the reason beside it is marked).
+    {"cercles.membership.v1.PersonCorrection", "field_path"},
+    {"cercles.membership.v1.ListPersonCorrectionsRequest", "field_path"},
 };
 
 // Public names: circles, trainings, partner organisations (with their public

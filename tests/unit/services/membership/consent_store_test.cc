@@ -18,8 +18,8 @@
 #include "services/membership/context.h"
 #include "services/membership/people_rules.h"
 #include "services/membership/people_store.h"
-#include "tests/support/service_db_test.h"
 #include "tests/support/status_matchers.h"
+#include "tests/unit/services/membership/person_history_db_test.h"
 
 std::vector<cercles::storage::Migration> PeopleMigrations();
 
@@ -29,7 +29,7 @@ namespace {
 namespace v1 = cercles::membership::v1;
 using ::testing::ElementsAre;
 
-const absl::Time kNow = absl::FromUnixSeconds(1714521600);  // 2024-05-01
+const absl::Time kNow = kHistoryTestNow;
 
 ConsentChange Change(ConsentPurpose purpose, bool give, const std::string& wording = "v1",
                      v1::ConsentChannel channel = v1::CONSENT_CHANNEL_IN_PERSON) {
@@ -43,38 +43,14 @@ ConsentChange Change(ConsentPurpose purpose, bool give, const std::string& wordi
 
 // Each test migrates when it is ready (the backfill test first writes what
 // the migrations before the history left).
-class ConsentStoreTest : public cercles::testing::ServiceDbTest {
+class ConsentStoreTest : public PersonHistoryDbTest {
  protected:
   ConsentStoreTest()
-      : ServiceDbTest("consent_store", [](storage::Database&) { return absl::OkStatus(); }) {}
+      : PersonHistoryDbTest("consent_store", [](storage::Database&) { return absl::OkStatus(); }) {}
 
   void Migrate() {
     absl::Status migrated = MigrateMembership(*db_);
     ASSERT_TRUE(migrated.ok()) << migrated;
-  }
-
-  template <typename Fn>
-  void Write(Fn fn) {
-    absl::Status status = storage::RunInTransaction(*db_, storage::TxMode::kWrite,
-                                                    [&](storage::Transaction& tx) -> absl::Status {
-                                                      fn(tx);
-                                                      return absl::OkStatus();
-                                                    });
-    ASSERT_TRUE(status.ok()) << status;
-  }
-
-  int64_t AddPerson() {
-    Person p;
-    p.set_given_name("Nadia");
-    p.set_family_name("Tremblay");
-    p.set_language(v1::LANGUAGE_FR);
-    int64_t id = 0;
-    Write([&](storage::Transaction& tx) {
-      auto stored = people_.Insert(tx, *NormalisePerson(p, absl::CivilDay(2024, 5, 1)), kNow);
-      ASSERT_TRUE(stored.ok()) << stored.status();
-      id = *api::ParseName(stored->name(), "people", "name");
-    });
-    return id;
   }
 
   RecordedConsents Record(int64_t person, const std::vector<ConsentChange>& changes,
@@ -109,7 +85,6 @@ class ConsentStoreTest : public cercles::testing::ServiceDbTest {
     return out;
   }
 
-  PeopleStore people_;
   ConsentStore consents_;
 };
 
