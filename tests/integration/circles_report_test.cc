@@ -5,6 +5,8 @@
 // request's rules. Members, advisors and status changes are written straight
 // into membership's database (meetings_fixture.h); meetings through the API.
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <tuple>
@@ -16,6 +18,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/meetings_fixture.h"
+#include "tests/support/process.h"
 #include "tests/support/status_matchers.h"
 
 namespace cercles::testing {
@@ -174,6 +177,52 @@ TEST_P(CirclesReportTest, RequestRulesNameTheirField) {
   EXPECT_THAT(meetings_->GetCirclesReport(Context(admin()).get(), Request(today - 365 * 31, today),
                                           &response),
               StatusIs(grpc::StatusCode::INVALID_ARGUMENT, HasSubstr("less than 30 years")));
+}
+
+// `cerclesctl report circles` against the real membership, lending unreachable:
+// it says so on stderr and in the page, and writes the membership part.
+TEST_P(CirclesReportTest, CerclesctlWritesTheMembershipPartWhenLendingCannotBeReached) {
+  const absl::CivilDay today = Today();
+  const std::string circle = AddCircle("Atelier Sud", mv1::CIRCLE_STATUS_FORMING, bob_);
+  SetStatus(circle, mv1::CIRCLE_STATUS_ACTIVE);
+  for (int64_t person : {1, 2}) AddMember(circle, person, today - 30);
+  Meet(circle, today - 3,
+       {{1, mv1::ATTENDANCE_STATUS_PRESENT}, {2, mv1::ATTENDANCE_STATUS_ABSENT}});
+  const std::vector<std::string> args = {"report",
+                                         "circles",
+                                         "--from",
+                                         absl::FormatCivilTime(today - 40),
+                                         "--to",
+                                         absl::FormatCivilTime(today),
+                                         "--lending-address",
+                                         absl::StrCat("127.0.0.1:", FreePort())};
+  std::vector<std::string> csv_args = args;
+  csv_args.insert(csv_args.end(), {"--format", "csv", "--lang", "en"});
+  CtlResult csv = RunCerclesctl(*suite_, "membership", admin(), csv_args, work_dir());
+  EXPECT_EQ(csv.code, 0) << csv.err;
+  EXPECT_THAT(csv.err, HasSubstr("could not give the arrears"));
+  EXPECT_THAT(csv.out,
+              HasSubstr(absl::StrCat("Atelier Sud,", circle, ",CIRCLE_STATUS_ACTIVE,advisors/",
+                                     bob_, ",2,1,0.5,3,,,,")));
+  const std::string page = work_dir() + "/circles-fr.html";
+  std::vector<std::string> html_args = args;
+  html_args.insert(html_args.end(), {"--format", "html", "--lang", "fr", "--out", page});
+  CtlResult html = RunCerclesctl(*suite_, "membership", admin(), html_args, work_dir());
+  ASSERT_EQ(html.code, 0) << html.err;
+  std::ifstream file(page);
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(text, HasSubstr("Rapport des cercles"));
+  EXPECT_THAT(text, HasSubstr("Le service de prêt n&#39;a pas pu être joint"));
+  EXPECT_THAT(text, HasSubstr("data-chart=\"attendance\""));
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("data-chart=\"arrears\"")));
+  CtlResult table =
+      RunCerclesctl(*suite_, "membership", admin(),
+                    {"report", "circles", "--from", absl::FormatCivilTime(today - 40), "--to",
+                     absl::FormatCivilTime(today), "--no-arrears", "--lang", "en"},
+                    work_dir());
+  EXPECT_EQ(table.code, 0) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("50%"));
+  EXPECT_THAT(table.err, ::testing::Not(HasSubstr("arrears")));
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, CirclesReportTest, AllEngines(), EngineParamName);
