@@ -66,11 +66,12 @@ void CommandContext::PrepareCall(grpc::ClientContext* call, bool with_deadline) 
                           global_.traceparent);
 }
 
-CommandContext CommandContext::ForService(const std::string& service,
-                                          const std::string& address) const {
+CommandContext CommandContext::ForService(const std::string& service, const std::string& address,
+                                          const std::string& server_name) const {
   GlobalOptions global = global_;
   global.service = service;
   global.address = address;
+  global.server_name = server_name;
   return CommandContext(verb_, args_, std::move(global), out_, err_);
 }
 

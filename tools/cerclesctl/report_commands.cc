@@ -179,7 +179,8 @@ bool ArrearsOf(CommandContext& ctx, const cercles::common::v1::Date& as_of,
                  "the report leaves the arrears out\n";
     return false;
   }
-  CommandContext lending = ctx.ForService("lending", address);
+  CommandContext lending =
+      ctx.ForService("lending", address, ctx.args().Value("lending-server-name"));
   lv1::GetPortfolioReportRequest request;
   *request.mutable_as_of() = as_of;
   grpc::Status status = lending.Unary<lv1::LendingService>(
@@ -258,6 +259,9 @@ std::vector<Verb> ReportVerbs() {
              false, true},
             {"lending-address", "HOST:PORT",
              "lending, for the arrears (default: the context's lending address)"},
+            {"lending-server-name", "NAME",
+             "lending's TLS name when it is not its address's host (--server-name is "
+             "membership's)"},
             {"no-arrears", "", "leave lending's arrears out (no call to lending)"}}),
        0,
        0,
