@@ -17,13 +17,8 @@ using ::cercles::testing::StatusIs;
 using ::testing::HasSubstr;
 using Data = CirclesReportData;
 
-// Field by field (a CivilDay would turn 2024-02-30 into 2024-03-01).
 Date MakeDate(int year, int month, int day) {
-  Date date;
-  date.set_year(year);
-  date.set_month(month);
-  date.set_day(day);
-  return date;
+  return api::DateFromDay(absl::CivilDay(year, month, day));
 }
 
 int64_t Micros(absl::CivilSecond when) {
@@ -147,7 +142,9 @@ TEST(CirclesReportRulesTest, RequestRangeRules) {
   *request.mutable_from_date() = MakeDate(2024, 3, 10);
   EXPECT_THAT(CheckCirclesReportRequest(request),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("to_date is required")));
-  *request.mutable_to_date() = MakeDate(2024, 2, 30);
+  request.mutable_to_date()->set_year(2024);  // 2024-02-30, field by field
+  request.mutable_to_date()->set_month(2);
+  request.mutable_to_date()->set_day(30);
   EXPECT_THAT(CheckCirclesReportRequest(request),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("to_date must be a real")));
   *request.mutable_to_date() = MakeDate(2024, 3, 9);
