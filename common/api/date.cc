@@ -29,6 +29,36 @@ Date DateFromDay(absl::CivilDay day) {
 
 bool IsUnset(const Date& date) { return date.year() == 0 && date.month() == 0 && date.day() == 0; }
 
+absl::StatusOr<ReportRange> CheckReportRange(const Date* from_date, const Date* to_date,
+                                             int max_years) {
+  if (from_date == nullptr || IsUnset(*from_date)) {
+    return InvalidField("from_date", "is required", reason::kFieldRequired);
+  }
+  if (to_date == nullptr || IsUnset(*to_date)) {
+    return InvalidField("to_date", "is required", reason::kFieldRequired);
+  }
+  absl::StatusOr<absl::CivilDay> from = DayFromDate(*from_date, "from_date");
+  if (!from.ok()) return from.status();
+  absl::StatusOr<absl::CivilDay> to = DayFromDate(*to_date, "to_date");
+  if (!to.ok()) return to.status();
+  if (*to < *from) {
+    return InvalidField(
+        "to_date",
+        absl::StrCat("must be on or after from_date (", absl::FormatCivilTime(*from), "), got ",
+                     absl::FormatCivilTime(*to)),
+        reason::kValueOutOfRange);
+  }
+  const absl::CivilDay limit(from->year() + max_years, from->month(), from->day());
+  if (*to >= limit) {
+    return InvalidField(
+        "to_date",
+        absl::StrCat("must be less than ", max_years, " years after from_date (before ",
+                     absl::FormatCivilTime(limit), "), got ", absl::FormatCivilTime(*to)),
+        reason::kValueOutOfRange);
+  }
+  return ReportRange{*from, *to};
+}
+
 std::string FormatDate(const Date& date) {
   return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
 }

@@ -25,6 +25,17 @@ cercles::common::v1::Date DateFromDay(absl::CivilDay day);
 // An unset date message (all zero), for optional dates.
 bool IsUnset(const cercles::common::v1::Date& date);
 
+// A report's range: two required days, from_date <= to_date < from_date + max_years years.
+struct ReportRange {
+  absl::CivilDay from, to;
+};
+// The range of a report request, or INVALID_ARGUMENT naming the field and its rule:
+// "from_date"/"to_date" required (set and not all zero), real days, to_date on or
+// after from_date and before from_date + `max_years` years.
+absl::StatusOr<ReportRange> CheckReportRange(const cercles::common::v1::Date* from_date,
+                                             const cercles::common::v1::Date* to_date,
+                                             int max_years);
+
 // "2024-03-09"
 std::string FormatDate(const cercles::common::v1::Date& date);
 // "YYYY-MM-DD" of a real calendar day; nullopt for anything else.

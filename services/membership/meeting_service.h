@@ -47,6 +47,10 @@ class MeetingService final : public cercles::membership::v1::MeetingService::Cal
   grpc::ServerUnaryReactor* ListBusinessHistory(grpc::CallbackServerContext* context,
                                                 const v1::ListBusinessHistoryRequest* request,
                                                 v1::ListBusinessHistoryResponse* response) override;
+  // The circles report: circles_report_service.cc.
+  grpc::ServerUnaryReactor* GetCirclesReport(grpc::CallbackServerContext* context,
+                                             const v1::GetCirclesReportRequest* request,
+                                             v1::GetCirclesReportResponse* response) override;
 
  private:
   absl::CivilDay Today() const;

@@ -11,6 +11,7 @@
 #include "cercles/membership/v1/meetings.pb.h"
 #include "common/api/date.h"
 #include "common/api/error_details.h"
+#include "common/util/status_macros.h"
 #include "services/network/directory_rules.h"
 
 namespace cercles::network {
@@ -196,8 +197,6 @@ void AddCohorts(const std::string& fund_id, const ImpactRange& range,
   }
 }
 
-std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
-
 }  // namespace
 
 absl::StatusOr<ImpactRange> CheckImpactRequest(const v1::GetImpactReportRequest& request,
@@ -208,33 +207,12 @@ absl::StatusOr<ImpactRange> CheckImpactRequest(const v1::GetImpactReportRequest&
   if (!request.fund_id().empty()) {
     if (absl::Status s = CheckFundId(request.fund_id(), "fund_id"); !s.ok()) return s;
   }
-  if (!request.has_from_date() || api::IsUnset(request.from_date())) {
-    return api::InvalidField("from_date", "is required", api::reason::kFieldRequired);
-  }
-  if (!request.has_to_date() || api::IsUnset(request.to_date())) {
-    return api::InvalidField("to_date", "is required", api::reason::kFieldRequired);
-  }
-  absl::StatusOr<absl::CivilDay> from = api::DayFromDate(request.from_date(), "from_date");
-  if (!from.ok()) return from.status();
-  absl::StatusOr<absl::CivilDay> to = api::DayFromDate(request.to_date(), "to_date");
-  if (!to.ok()) return to.status();
-  range.from = *from;
-  range.to = *to;
-  if (range.to < range.from) {
-    return api::InvalidField("to_date",
-                             absl::StrCat("must be on or after from_date (", DayText(range.from),
-                                          "), got ", DayText(range.to)),
-                             api::reason::kValueOutOfRange);
-  }
-  const absl::CivilDay limit(range.from.year() + kMaxImpactYears, range.from.month(),
-                             range.from.day());
-  if (range.to >= limit) {
-    return api::InvalidField(
-        "to_date",
-        absl::StrCat("must be less than ", kMaxImpactYears, " years after from_date (before ",
-                     DayText(limit), "), got ", DayText(range.to)),
-        api::reason::kValueOutOfRange);
-  }
+  CERCLES_ASSIGN_OR_RETURN(
+      api::ReportRange days,
+      api::CheckReportRange(request.has_from_date() ? &request.from_date() : nullptr,
+                            request.has_to_date() ? &request.to_date() : nullptr, kMaxImpactYears));
+  range.from = days.from;
+  range.to = days.to;
   switch (request.grain()) {
     case v1::REPORT_GRAIN_UNSPECIFIED:
     case v1::REPORT_GRAIN_YEAR:

@@ -51,6 +51,10 @@ const WORDS = {
     fr: ['Portefeuille de prêts', 'Prêts actifs', 'Encours par cercle', 'À jour'],
     en: ['Loan portfolio', 'Active loans', 'Outstanding principal by circle', 'Current'],
   },
+  circles: {
+    fr: ['Rapport des cercles', 'Cercles par état', 'Taux de présence par cercle', 'Par mois'],
+    en: ['Circles report', 'Circles by status', 'Attendance rate by circle', 'By month'],
+  },
 };
 
 // What the page must show, from the API's JSON: points per chart and series,
@@ -76,6 +80,24 @@ function expected(page, api) {
       row: [total.fundId, count(page.lang, total.loansDisbursed),
         money(page.lang, total.amountDisbursed)],
       facts: `${total.loansDisbursed} loans, ${money(page.lang, total.amountDisbursed)}`,
+    };
+  }
+  if (page.report === 'circles') {
+    const circles = api.circles || [];
+    const months = api.months || [];
+    if (circles.length === 0) throw new Error('the API reports no circle: nothing to compare');
+    const rated = (rows) => rows.filter((r) => r.attendanceRateBps !== undefined).length;
+    const first = circles[0];
+    return {
+      charts: {
+        status: { circles: (api.byStatus || []).length },
+        trend: { meetings: months.length, attendance: rated(months) },
+        attendance: { attendance: rated(circles) },
+        arrears: { loans_in_arrears: circles.length },
+      },
+      row: [first.displayName, count(page.lang, first.memberCount || 0),
+        count(page.lang, first.meetingsHeld || 0)],
+      facts: `${circles.length} circles, ${months.length} months`,
     };
   }
   const fund = api.fund;

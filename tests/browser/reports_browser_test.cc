@@ -2,7 +2,7 @@
 // one fund of real processes (membership, lending, network on SQLite, a
 // redis-server), the demo fund loaded by cercles-demo through their APIs, then
 // cerclesctl writes the impact report in French and in English and the
-// portfolio report in French as HTML, and the same reports as JSON
+// portfolio and circles reports in French as HTML, and the same reports as JSON
 // (`--output json`, the API's own figures). reports_browser.mjs opens each page
 // in headless Chromium (Debian's chromium, driven by playwright-core from
 // tools/node) and checks it against that JSON: no console error, no request,
@@ -206,6 +206,13 @@ TEST_F(ReportsBrowserTest, ReportsOpenInChromiumWithTheirChartsAndTheApiFigures)
   }
   Ctl("lending", {"report", "portfolio", "--as-of", portfolio_day, "--format", "html", "--lang",
                   "fr", "--out", dir + "/portfolio-fr.html"});
+  // The circles report over the same range, joined with lending's arrears.
+  const std::vector<std::string> circles = {"report", "circles", "--from",
+                                            range[3], "--to",    range[5]};
+  std::ofstream(dir + "/circles.json") << Ctl("membership", with({"--output", "json"}, circles));
+  Ctl("membership", with(circles, {"--lending-address", suite_->Address("lending"),
+                                   "--lending-server-name", "lending", "--format", "html", "--lang",
+                                   "fr", "--out", dir + "/circles-fr.html"}));
   ASSERT_FALSE(HasFailure());
   std::cout << "cerclesctl wrote the reports in " << took() << "\n";
 
@@ -216,7 +223,8 @@ TEST_F(ReportsBrowserTest, ReportsOpenInChromiumWithTheirChartsAndTheApiFigures)
   for (const auto& [name, report, lang] :
        std::vector<std::array<std::string, 3>>{{"impact-fr", "impact", "fr"},
                                                {"impact-en", "impact", "en"},
-                                               {"portfolio-fr", "portfolio", "fr"}}) {
+                                               {"portfolio-fr", "portfolio", "fr"},
+                                               {"circles-fr", "circles", "fr"}}) {
     absl::StrAppend(&pages, pages.empty() ? "" : ",", "{\"name\":", JsonString(name),
                     ",\"report\":", JsonString(report), ",\"lang\":", JsonString(lang),
                     ",\"html\":", JsonString(dir + "/" + name + ".html"),

@@ -1,4 +1,7 @@
 // The advisor-scope rows of membership's RPCs (see advisor_scope_test.cc).
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/api/date.h"
 #include "tests/integration/advisor_scope_fixture.h"
 
 namespace cercles::testing::advisor_scope {
@@ -269,6 +272,15 @@ std::vector<Row> AdvisorScopeTest::MembershipRows() {
     history.set_parent(members_b_[0]);
     rows.push_back(MakeRow(kRefused, "B's member", m,
                            &mv1::MeetingService::Stub::ListBusinessHistory, history));
+    mv1::GetCirclesReportRequest report;
+    report.mutable_from_date()->set_year(2020);
+    report.mutable_from_date()->set_month(1);
+    report.mutable_from_date()->set_day(1);
+    *report.mutable_to_date() =
+        api::DateFromDay(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()));
+    rows.push_back(MakeRow(kFiltered, "his circles", m,
+                           &mv1::MeetingService::Stub::GetCirclesReport, report,
+                           {Quoted(circle_a_)}));
   }
 
   return rows;

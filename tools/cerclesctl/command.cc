@@ -66,6 +66,15 @@ void CommandContext::PrepareCall(grpc::ClientContext* call, bool with_deadline) 
                           global_.traceparent);
 }
 
+CommandContext CommandContext::ForService(const std::string& service, const std::string& address,
+                                          const std::string& server_name) const {
+  GlobalOptions global = global_;
+  global.service = service;
+  global.address = address;
+  global.server_name = server_name;
+  return CommandContext(verb_, args_, std::move(global), out_, err_);
+}
+
 int CommandContext::Fail(const grpc::Status& status) {
   if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
     err_ << "cerclesctl: UNIMPLEMENTED: " << Unimplemented() << '\n';
@@ -371,6 +380,8 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
     if (service == "lending" || service == "network") choice.service = service;
   }
   if (verb->path[0] == "report" && verb->path[1] == "portfolio") choice.service = "lending";
+  // `report circles`: membership's report (lending's arrears through ForService).
+  if (verb->path[0] == "report" && verb->path[1] == "circles") choice.service = "membership";
   if (path.ok() && choice.needs_server) {
     auto loaded = LoadConfig(*path);
     if (!loaded.ok()) {

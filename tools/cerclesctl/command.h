@@ -107,6 +107,11 @@ class CommandContext {
   int Fail(const absl::Status& status);
   // Print "cerclesctl: message" and the verb's usage line; return kExitUsage.
   int UsageError(absl::string_view message);
+  // The same verb, arguments, credentials and output against `service` at
+  // `address`, its TLS name `server_name` ("": the address's host): a report
+  // that joins two services' answers calls the second one through it.
+  CommandContext ForService(const std::string& service, const std::string& address,
+                            const std::string& server_name) const;
   // Print the message as one line of JSON (or, with --output yaml, as YAML);
   // kExitOk, or kExitFailure if it can't.
   int PrintJson(const google::protobuf::Message& message);

@@ -8,12 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "cercles/lending/v1/lending.grpc.pb.h"
+#include "cercles/membership/v1/meetings.grpc.pb.h"
 #include "cercles/network/v1/network.grpc.pb.h"
 #include "tools/cerclesctl/commands.h"
 #include "tools/cerclesctl/lending_args.h"
+#include "tools/cerclesctl/report_circles.h"
 #include "tools/cerclesctl/report_impact.h"
 #include "tools/cerclesctl/report_portfolio.h"
 #include "tools/cerclesctl/report_text.h"
@@ -22,6 +25,7 @@ namespace cercles::cerclesctl {
 namespace {
 
 namespace lv1 = lending::v1;
+namespace mv1 = membership::v1;
 namespace nv1 = network::v1;
 
 enum class ReportFormat { kTable, kCsv, kHtml };
@@ -98,17 +102,27 @@ std::vector<OptionSpec> WithReportOptions(std::vector<OptionSpec> options) {
   return options;
 }
 
+// --from and --to into the request's from_date and to_date (left unset when not given:
+// the server names the missing one).
+template <typename Request>
+absl::Status ReadRange(const CommandContext& ctx, Request* request) {
+  auto from = DayOption(ctx.args(), "from");
+  if (!from.ok()) return from.status();
+  if (from->has_value()) *request->mutable_from_date() = **from;
+  auto to = DayOption(ctx.args(), "to");
+  if (!to.ok()) return to.status();
+  if (to->has_value()) *request->mutable_to_date() = **to;
+  return absl::OkStatus();
+}
+
 int Impact(CommandContext& ctx) {
   auto options = ParseReportOptions(ctx);
   if (!options.ok()) return ctx.UsageError(options.status().message());
   nv1::GetImpactReportRequest request;
   request.set_fund_id(ctx.args().Value("fund"));
-  auto from = DayOption(ctx.args(), "from");
-  if (!from.ok()) return ctx.UsageError(from.status().message());
-  if (from->has_value()) *request.mutable_from_date() = **from;
-  auto to = DayOption(ctx.args(), "to");
-  if (!to.ok()) return ctx.UsageError(to.status().message());
-  if (to->has_value()) *request.mutable_to_date() = **to;
+  if (absl::Status range = ReadRange(ctx, &request); !range.ok()) {
+    return ctx.UsageError(range.message());
+  }
   const std::string grain = absl::AsciiStrToLower(ctx.args().Value("grain", "year"));
   if (grain == "quarter") {
     request.set_grain(nv1::REPORT_GRAIN_QUARTER);
@@ -150,6 +164,59 @@ int Portfolio(CommandContext& ctx) {
       [&](std::ostream& out) { PrintPortfolioTable(report, lang, out); });
 }
 
+// Lending's circle rows as of `as_of` through --lending-address or the
+// context's lending address; false (having said why on stderr) when lending
+// cannot give them.
+bool ArrearsOf(CommandContext& ctx, const cercles::common::v1::Date& as_of,
+               lv1::GetPortfolioReportResponse* report) {
+  std::string address = ctx.args().Value("lending-address");
+  if (address.empty()) {
+    auto it = ctx.global().context_addresses.find("lending");
+    if (it != ctx.global().context_addresses.end()) address = it->second;
+  }
+  if (address.empty()) {
+    ctx.err() << "cerclesctl: no lending address (--lending-address, or a context with one): "
+                 "the report leaves the arrears out\n";
+    return false;
+  }
+  CommandContext lending =
+      ctx.ForService("lending", address, ctx.args().Value("lending-server-name"));
+  lv1::GetPortfolioReportRequest request;
+  *request.mutable_as_of() = as_of;
+  grpc::Status status = lending.Unary<lv1::LendingService>(
+      &lv1::LendingService::Stub::GetPortfolioReport, request, report);
+  if (!status.ok()) {
+    ctx.err() << "cerclesctl: lending at " << address << " could not give the arrears ("
+              << absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()))
+              << ": " << status.error_message() << "): the report leaves them out\n";
+    return false;
+  }
+  return true;
+}
+
+int Circles(CommandContext& ctx) {
+  auto options = ParseReportOptions(ctx);
+  if (!options.ok()) return ctx.UsageError(options.status().message());
+  mv1::GetCirclesReportRequest request;
+  if (absl::Status range = ReadRange(ctx, &request); !range.ok()) {
+    return ctx.UsageError(range.message());
+  }
+  mv1::GetCirclesReportResponse report;
+  grpc::Status status = ctx.Unary<mv1::MeetingService>(&mv1::MeetingService::Stub::GetCirclesReport,
+                                                       request, &report);
+  if (!status.ok()) return ctx.Fail(status);
+  if (ctx.json()) return ctx.PrintJson(report);
+  lv1::GetPortfolioReportResponse arrears;
+  const bool with_arrears =
+      !ctx.args().Has("no-arrears") && ArrearsOf(ctx, report.to_date(), &arrears);
+  const CirclesReportData data{report, with_arrears ? &arrears : nullptr};
+  const Lang lang = options->lang;
+  return EmitReport(
+      ctx, *options, [&] { return CirclesHtml(data, lang); },
+      [&] { return CirclesCsv(data, lang); },
+      [&](std::ostream& out) { PrintCirclesTable(data, lang, out); });
+}
+
 }  // namespace
 
 std::vector<Verb> ReportVerbs() {
@@ -179,6 +246,26 @@ std::vector<Verb> ReportVerbs() {
                    0,
                    0,
                    Portfolio});
+  verbs.push_back(
+      {{"report", "circles"},
+       "",
+       "The circles report (membership, with lending's arrears): circles by status, each "
+       "circle's members, meetings held, attendance rate, days since its last meeting and loans "
+       "in arrears, and meetings and attendance by month; as a table, CSV or an HTML page with "
+       "charts. With --output json: membership's report only.",
+       WithReportOptions(
+           {{"from", "YYYY-MM-DD", "the first day of the report", false, true},
+            {"to", "YYYY-MM-DD", "the last day of the report (statuses and members as of it)",
+             false, true},
+            {"lending-address", "HOST:PORT",
+             "lending, for the arrears (default: the context's lending address)"},
+            {"lending-server-name", "NAME",
+             "lending's TLS name when it is not its address's host (--server-name is "
+             "membership's)"},
+            {"no-arrears", "", "leave lending's arrears out (no call to lending)"}}),
+       0,
+       0,
+       Circles});
   return verbs;
 }
 

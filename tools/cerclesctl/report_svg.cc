@@ -129,6 +129,8 @@ svg .grid{stroke-dasharray:3 3}svg .label{font-size:11px;fill:#1d2733}svg .empty
 .series-loans,.key-loans{fill:#2a6f97;background:#2a6f97}svg .line{fill:none;stroke:#e07a1f;stroke-width:2}
 .series-amount,.key-amount{fill:#e07a1f;background:#e07a1f}
 .series-outstanding{fill:#2a6f97}
+.series-circles,.series-meetings,.key-meetings{fill:#2a6f97;background:#2a6f97}
+.series-attendance,.key-attendance{fill:#e07a1f;background:#e07a1f}.series-loans_in_arrears{fill:#b5442c}
 .series-survival-1,.key-survival-1{fill:#8fbcdb;background:#8fbcdb}
 .series-survival-3,.key-survival-3{fill:#2a6f97;background:#2a6f97}
 .series-survival-5,.key-survival-5{fill:#123c55;background:#123c55}

@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tools/cerclesctl/csv_reader.h"
+#include "tools/cerclesctl/report_circles.h"
 #include "tools/cerclesctl/report_impact.h"
 #include "tools/cerclesctl/report_portfolio.h"
 #include "tools/cerclesctl/report_svg.h"
@@ -286,6 +287,86 @@ TEST(ReportPortfolioTest, PageCsvAndTable) {
   EXPECT_THAT(table.str(), HasSubstr("$6,286.91"));
   EXPECT_THAT(table.str(), HasSubstr("1-30 days late"));
   EXPECT_THAT(PortfolioCsv(report, Lang::kFr), HasSubstr("Retard 1-30 j"));
+}
+
+namespace mv1 = cercles::membership::v1;
+
+mv1::GetCirclesReportResponse CirclesReport() {
+  mv1::GetCirclesReportResponse report;
+  *report.mutable_from_date() = Day(2026, 1, 15);
+  *report.mutable_to_date() = Day(2026, 3, 31);
+  for (auto status : {mv1::CIRCLE_STATUS_ACTIVE, mv1::CIRCLE_STATUS_SUSPENDED}) {
+    mv1::CirclesInStatus* s = report.add_by_status();
+    s->set_status(status);
+    s->set_circle_count(status == mv1::CIRCLE_STATUS_ACTIVE ? 2 : 1);
+  }
+  for (int i = 1; i <= 3; ++i) {
+    mv1::CircleReportRow* row = report.add_circles();
+    row->set_circle(absl::StrCat("circles/", i));
+    row->set_display_name(i == 2 ? "Les <Bâtisseuses>" : absl::StrCat("Cercle ", i));
+    row->set_status(i == 3 ? mv1::CIRCLE_STATUS_SUSPENDED : mv1::CIRCLE_STATUS_ACTIVE);
+    row->set_member_count(5);
+    row->set_meetings_held(i == 3 ? 0 : 2);
+    if (i != 3) row->set_attendance_rate_bps(i == 1 ? 8750 : 10000);
+    if (i != 3) row->set_days_since_last_meeting(4);
+  }
+  report.set_total_circle_count(3);
+  for (int month = 1; month <= 3; ++month) {
+    mv1::CirclesReportMonth* m = report.add_months();
+    *m->mutable_month_start() = Day(2026, month, month == 1 ? 15 : 1);
+    m->set_meetings_held(month == 2 ? 0 : 2);
+    if (month != 2) m->set_attendance_rate_bps(9375);
+  }
+  return report;
+}
+
+TEST(ReportCirclesTest, ChartsHaveAPointPerRowInFrenchAndEnglish) {
+  const mv1::GetCirclesReportResponse report = CirclesReport();
+  lending::v1::GetPortfolioReportResponse arrears;
+  lending::v1::PortfolioFigures* f = arrears.add_by_circle();
+  f->set_group("circles/2");
+  f->set_active_loans(3);
+  for (int32_t n : {1, 2, 0, 0, 0}) f->add_loans_per_bucket(n);
+  f->mutable_outstanding_principal()->set_minor_units(628691);
+  f->mutable_outstanding_principal()->set_currency_code("CAD");
+  f->mutable_par30_principal()->set_minor_units(100000);
+  const std::string fr = CirclesHtml({report, &arrears}, Lang::kFr);
+  EXPECT_EQ(Count(Chart(fr, "status"), "data-series=\"circles\" data-point="), 2u);
+  EXPECT_EQ(Count(Chart(fr, "trend"), "data-series=\"meetings\" data-point="), 3u);
+  EXPECT_EQ(Count(Chart(fr, "trend"), "data-series=\"attendance\" data-point="), 2u);
+  EXPECT_EQ(Count(Chart(fr, "attendance"), "data-series=\"attendance\" data-point="), 2u);
+  EXPECT_EQ(Count(Chart(fr, "arrears"), "data-series=\"loans_in_arrears\" data-point="), 3u);
+  EXPECT_THAT(fr, HasSubstr("Rapport des cercles"));
+  EXPECT_THAT(fr, HasSubstr("Suspendu"));
+  EXPECT_THAT(fr, HasSubstr("87,5"));
+  EXPECT_THAT(fr, HasSubstr("6 286,91"));
+  EXPECT_THAT(fr, HasSubstr("Les &lt;Bâtisseuses&gt;"));
+  EXPECT_THAT(fr, Not(HasSubstr("<Bâtisseuses>")));
+  EXPECT_THAT(fr, HasSubstr(".series-meetings,"));  // coloured like the other reports' series
+  const std::string en = CirclesHtml({report, &arrears}, Lang::kEn);
+  EXPECT_THAT(en, HasSubstr("Circles report"));
+  EXPECT_THAT(en, HasSubstr("Attendance rate by circle"));
+  EXPECT_THAT(en, Not(HasSubstr("Suspendu")));
+}
+
+TEST(ReportCirclesTest, WithoutLendingTheArrearsAreLeftOutAndSaidSo) {
+  const mv1::GetCirclesReportResponse report = CirclesReport();
+  const std::string html = CirclesHtml({report, nullptr}, Lang::kFr);
+  EXPECT_EQ(Chart(html, "arrears"), "");
+  EXPECT_THAT(html, HasSubstr("Le service de prêt n&#39;a pas pu être joint"));
+  std::ostringstream table;
+  PrintCirclesTable({report, nullptr}, Lang::kEn, table);
+  EXPECT_THAT(table.str(), HasSubstr("Lending could not be reached"));
+  EXPECT_THAT(table.str(), Not(HasSubstr("Loans in arrears")));
+  EXPECT_THAT(table.str(), HasSubstr("87.5%"));
+  absl::StatusOr<std::vector<CsvRecord>> csv = ParseCsv(CirclesCsv({report, nullptr}, Lang::kEn));
+  ASSERT_TRUE(csv.ok()) << csv.status();
+  ASSERT_EQ(csv->size(), 4u);  // the header and a row per circle
+  EXPECT_EQ((*csv)[1].fields[2], "circles/1");
+  EXPECT_EQ((*csv)[1].fields[3], "CIRCLE_STATUS_ACTIVE");
+  EXPECT_EQ((*csv)[1].fields[7], "0.875");
+  EXPECT_EQ((*csv)[3].fields[7], "");
+  EXPECT_EQ((*csv)[2].fields[1], "Les <Bâtisseuses>");
 }
 
 }  // namespace

@@ -109,6 +109,8 @@ constexpr FieldsOf kResourceNames[] = {
     {"cercles.membership.v1.GetAttendanceSummaryRequest", "circle"},
     {"cercles.membership.v1.MemberAttendance", "person"},
     {"cercles.membership.v1.GetAttendanceSummaryResponse", "circle"},
+    // The circles report (issue 15, item 5): the advisor by resource name only; no member is named.
+    {"cercles.membership.v1.CircleReportRow", "circle advisor"},
     {"cercles.membership.v1.MeetingRecorded", "meeting circle people_needing_referral"},
     // A business outcome holds only enums and counts (business data, not a
     // person's identity: no field to mark); what names it is plumbing.
@@ -237,6 +239,7 @@ constexpr FieldsOf kPublicNames[] = {
     {"cercles.membership.v1.Circle", "display_name"},
     {"cercles.membership.v1.MergeCirclesRequest", "display_name"},
     {"cercles.membership.v1.ProposedCircle", "display_name"},
+    {"cercles.membership.v1.CircleReportRow", "display_name"},
     {"cercles.membership.v1.Training", "display_name"},
     {"cercles.network.v1.PeerFund", "display_name region"},
     {"cercles.network.v1.NetworkCircle", "display_name region"},
