@@ -66,21 +66,22 @@ absl::StatusOr<CirclesReportData> ReadCirclesReportData(storage::Transaction& tx
     CirclesReportData::Month& month = months[{row.Int(0), row.Text(1)}];
     month.meetings = row.Int(2);
   }
+  // Attendance entries by circle, month and status; which statuses count as
+  // attended is meeting_rules' CountsAsAttended.
   CERCLES_ASSIGN_OR_RETURN(
       storage::Rows entries,
-      tx.Query(
-          absl::StrCat("SELECT m.circle_id, ", kMonthOf, ", COUNT(*), SUM(CASE WHEN a.status IN (",
-                       static_cast<int>(v1::ATTENDANCE_STATUS_PRESENT), ", ",
-                       static_cast<int>(v1::ATTENDANCE_STATUS_LATE),
-                       ") THEN 1 ELSE 0 END) FROM meeting_attendance a JOIN meetings m ON "
-                       "m.id = a.meeting_id WHERE m.meeting_day >= ? AND m.meeting_day <= ? "
-                       "GROUP BY m.circle_id, ",
-                       kMonthOf),
-          {from, to}));
+      tx.Query(absl::StrCat("SELECT m.circle_id, ", kMonthOf,
+                            ", a.status, COUNT(*) FROM meeting_attendance a JOIN meetings m ON "
+                            "m.id = a.meeting_id WHERE m.meeting_day >= ? AND m.meeting_day <= ? "
+                            "GROUP BY m.circle_id, ",
+                            kMonthOf, ", a.status"),
+               {from, to}));
   for (const storage::Row& row : entries) {
     CirclesReportData::Month& month = months[{row.Int(0), row.Text(1)}];
-    month.expected = row.Int(2);
-    month.attended = row.Int(3);
+    month.expected += row.Int(3);
+    if (CountsAsAttended(static_cast<v1::AttendanceStatus>(row.Int(2)))) {
+      month.attended += row.Int(3);
+    }
   }
   for (auto& entry : months) {
     entry.second.circle_id = entry.first.first;

@@ -192,10 +192,7 @@ absl::StatusOr<MeetingDraft> DraftMeeting(const Meeting& requested, absl::CivilD
       return absl::InvalidArgumentError(
           absl::StrCat(field, ".status is required: present, absent, excused or late"));
     }
-    if (entry.status() == v1::ATTENDANCE_STATUS_PRESENT ||
-        entry.status() == v1::ATTENDANCE_STATUS_LATE) {
-      ++attended;
-    }
+    if (CountsAsAttended(entry.status())) ++attended;
     CERCLES_ASSIGN_OR_RETURN(
         std::string note,
         api::CleanText(entry.note(), field + ".note", api::OneLine(0, kMaxAttendanceNoteLength)));
@@ -300,6 +297,10 @@ absl::Status CheckAttendanceCoversMembers(const MeetingDraft& draft,
                                                    "; missing: ", absl::StrJoin(missing, ", ")));
   }
   return absl::OkStatus();
+}
+
+bool CountsAsAttended(AttendanceStatus status) {
+  return status == v1::ATTENDANCE_STATUS_PRESENT || status == v1::ATTENDANCE_STATUS_LATE;
 }
 
 int32_t RateBasisPoints(int64_t numerator, int64_t denominator) {

@@ -109,6 +109,8 @@ absl::Status CheckAttendanceCoversMembers(const MeetingDraft& draft,
                                           const std::set<int64_t>& members,
                                           const std::string& circle_name);
 
+// Whether an attendance entry counts as attended in every rate: present or late.
+bool CountsAsAttended(cercles::membership::v1::AttendanceStatus status);
 // numerator / denominator in basis points, rounded half up; 0 when denominator is 0.
 int32_t RateBasisPoints(int64_t numerator, int64_t denominator);
 // Adds `n` entries of `status` to the counts and recomputes expected and the rate.
