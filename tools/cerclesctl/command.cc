@@ -146,9 +146,18 @@ std::string ServiceOfGroup(absl::string_view group) {
     if (group == membership) return "membership";
   }
   if (group == "lending" || group == "network") return std::string(group);
-  // `report impact`: the network's figures (`report portfolio`: lending's, RunCli).
+  // `report impact`: the network's figures (the other reports: ServiceOfVerb).
   if (group == "report") return "network";
   return "";
+}
+
+std::string ServiceOfVerb(const std::vector<std::string>& path) {
+  if (path.size() >= 2 && path[0] == "report") {
+    if (path[1] == "portfolio") return "lending";
+    // Membership's report; lending's arrears are joined through ForService.
+    if (path[1] == "circles") return "membership";
+  }
+  return path.empty() ? "" : ServiceOfGroup(path[0]);
 }
 
 bool CallsNoServer(const Verb& verb) {
@@ -372,16 +381,13 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   // The context of the configuration file, unless the command calls no server.
   auto path = ConfigPath(parsed->Has("config") ? parsed->Value("config") : "", env);
   Config config;
-  ServerChoice choice{ServiceOfGroup(verb->path[0]), nullptr, !CallsNoServer(*verb)};
+  ServerChoice choice{ServiceOfVerb(verb->path), nullptr, !CallsNoServer(*verb)};
   // `privacy` verbs call the service whose access log --service names
   // (membership, which also holds the contact and the incidents, by default).
   if (verb->path[0] == "privacy") {
     const std::string service = absl::AsciiStrToLower(parsed->Value("service", "membership"));
     if (service == "lending" || service == "network") choice.service = service;
   }
-  if (verb->path[0] == "report" && verb->path[1] == "portfolio") choice.service = "lending";
-  // `report circles`: membership's report (lending's arrears through ForService).
-  if (verb->path[0] == "report" && verb->path[1] == "circles") choice.service = "membership";
   if (path.ok() && choice.needs_server) {
     auto loaded = LoadConfig(*path);
     if (!loaded.ok()) {

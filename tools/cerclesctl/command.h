@@ -42,6 +42,9 @@ struct Verb {
 // "membership"; lending -> "lending"; network, report -> "network"; "" for any other
 // (health names its server with --address).
 std::string ServiceOfGroup(absl::string_view group);
+// Where a verb is sent: its group's service, but for the reports each service
+// makes (`report portfolio`: lending; `report circles`: membership).
+std::string ServiceOfVerb(const std::vector<std::string>& path);
 // Whether the verb calls no server (config, completion): it needs no address.
 bool CallsNoServer(const Verb& verb);
 
