@@ -33,6 +33,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "cercles/network/v1/network.grpc.pb.h"
+#include "common/util/log.h"
 #include "gtest/gtest.h"
 #include "tests/integration/lending_fixture.h"
 #include "tests/integration/node_client.h"
@@ -68,16 +69,6 @@ std::string MissingBrowser() {
            "scripts/lib/common.sh && cercles_install_deps --with-npm`";
   }
   return "";
-}
-
-// JSON string literal of `text` (paths and dates only: no control characters).
-std::string JsonString(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
 }
 
 class ReportsBrowserTest : public SuiteTest {
@@ -225,15 +216,15 @@ TEST_F(ReportsBrowserTest, ReportsOpenInChromiumWithTheirChartsAndTheApiFigures)
                                                {"impact-en", "impact", "en"},
                                                {"portfolio-fr", "portfolio", "fr"},
                                                {"circles-fr", "circles", "fr"}}) {
-    absl::StrAppend(&pages, pages.empty() ? "" : ",", "{\"name\":", JsonString(name),
-                    ",\"report\":", JsonString(report), ",\"lang\":", JsonString(lang),
-                    ",\"html\":", JsonString(dir + "/" + name + ".html"),
-                    ",\"json\":", JsonString(dir + "/" + report + ".json"), "}");
+    absl::StrAppend(&pages, pages.empty() ? "" : ",", "{\"name\":", log::JsonQuote(name),
+                    ",\"report\":", log::JsonQuote(report), ",\"lang\":", log::JsonQuote(lang),
+                    ",\"html\":", log::JsonQuote(dir + "/" + name + ".html"),
+                    ",\"json\":", log::JsonQuote(dir + "/" + report + ".json"), "}");
   }
   std::ofstream(dir + "/pages.json")
-      << "{\"chromium\":" << JsonString(ChromiumBinary())
-      << ",\"node_modules\":" << JsonString(NodeDir() + "/node_modules")
-      << ",\"artifacts\":" << JsonString(artifacts) << ",\"pages\":[" << pages << "]}\n";
+      << "{\"chromium\":" << log::JsonQuote(ChromiumBinary())
+      << ",\"node_modules\":" << log::JsonQuote(NodeDir() + "/node_modules")
+      << ",\"artifacts\":" << log::JsonQuote(artifacts) << ",\"pages\":[" << pages << "]}\n";
   CtlResult browser = RunCommand(
       {NodeBinary(), absl::StrCat(CERCLES_SOURCE_DIR, "/tests/browser/reports_browser.mjs"),
        dir + "/pages.json"},
