@@ -49,10 +49,6 @@ std::string MonthShown(const cercles::common::v1::Date& start) {
   return api::FormatDate(start).substr(0, 7);
 }
 
-std::optional<int32_t> Rate(bool has, int32_t bps) {
-  return has ? std::optional<int32_t>(bps) : std::nullopt;
-}
-
 std::vector<std::string> Header(Lang lang, bool with_arrears) {
   std::vector<std::string> header = {Tr(lang, "col.circle"),
                                      Tr(lang, "col.status"),
@@ -75,7 +71,7 @@ std::vector<std::string> Shown(const mv1::CircleReportRow& row, const Arrears* a
       row.advisor().empty() ? "—" : row.advisor(),
       FormatCount(lang, row.member_count()),
       FormatCount(lang, row.meetings_held()),
-      FormatPercent(lang, Rate(row.has_attendance_rate_bps(), row.attendance_rate_bps())),
+      FormatPercent(lang, OptionalFigure(row.has_attendance_rate_bps(), row.attendance_rate_bps())),
       row.has_days_since_last_meeting() ? FormatCount(lang, row.days_since_last_meeting()) : "—"};
   if (arrears != nullptr) {
     cells.insert(cells.end(), {FormatCount(lang, arrears->loans),
@@ -106,9 +102,9 @@ std::vector<std::string> MonthHeader(Lang lang) {
 std::vector<std::vector<std::string>> MonthRows(const CirclesReportData& data, Lang lang) {
   std::vector<std::vector<std::string>> rows;
   for (const mv1::CirclesReportMonth& m : data.circles.months()) {
-    rows.push_back(
-        {MonthShown(m.month_start()), FormatCount(lang, m.meetings_held()),
-         FormatPercent(lang, Rate(m.has_attendance_rate_bps(), m.attendance_rate_bps()))});
+    rows.push_back({MonthShown(m.month_start()), FormatCount(lang, m.meetings_held()),
+                    FormatPercent(lang, OptionalFigure(m.has_attendance_rate_bps(),
+                                                       m.attendance_rate_bps()))});
   }
   return rows;
 }
@@ -175,7 +171,7 @@ std::string CirclesCsv(const CirclesReportData& data, Lang lang) {
         row.advisor(),
         absl::StrCat(row.member_count()),
         absl::StrCat(row.meetings_held()),
-        DecimalFraction(Rate(row.has_attendance_rate_bps(), row.attendance_rate_bps())),
+        DecimalFraction(OptionalFigure(row.has_attendance_rate_bps(), row.attendance_rate_bps())),
         row.has_days_since_last_meeting() ? absl::StrCat(row.days_since_last_meeting()) : ""};
     if (data.arrears == nullptr) {
       cells.insert(cells.end(), {"", "", "", ""});
@@ -210,7 +206,8 @@ std::string CirclesHtml(const CirclesReportData& data, Lang lang) {
     months.push_back(MonthShown(m.month_start()));
     meetings.values.push_back(m.meetings_held());
     meetings.value_labels.push_back(FormatCount(lang, m.meetings_held()));
-    const std::optional<int32_t> rate = Rate(m.has_attendance_rate_bps(), m.attendance_rate_bps());
+    const std::optional<int32_t> rate =
+        OptionalFigure(m.has_attendance_rate_bps(), m.attendance_rate_bps());
     month_rate.values.push_back(rate);
     month_rate.value_labels.push_back(FormatPercent(lang, rate));
   }
@@ -221,7 +218,7 @@ std::string CirclesHtml(const CirclesReportData& data, Lang lang) {
   for (const mv1::CircleReportRow& row : data.circles.circles()) {
     names.push_back(row.display_name());
     const std::optional<int32_t> rate =
-        Rate(row.has_attendance_rate_bps(), row.attendance_rate_bps());
+        OptionalFigure(row.has_attendance_rate_bps(), row.attendance_rate_bps());
     attendance.values.push_back(rate);
     attendance.value_labels.push_back(FormatPercent(lang, rate));
     auto it = arrears.find(row.circle());

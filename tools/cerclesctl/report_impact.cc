@@ -25,10 +25,6 @@ constexpr const char* kFigureColumns[] = {
     "col.jobs_kept_pt",  "col.repayment",       "col.write_off",       "col.outstanding",
     "col.par30"};
 
-std::optional<int32_t> Opt(bool has, int32_t value) {
-  return has ? std::optional<int32_t>(value) : std::nullopt;
-}
-
 // The figures of a row as a person reads them.
 std::vector<std::string> ShownFigures(const nv1::ImpactFigures& f, Lang lang) {
   const std::string& currency = f.amount_disbursed().currency_code();
@@ -41,10 +37,10 @@ std::vector<std::string> ShownFigures(const nv1::ImpactFigures& f, Lang lang) {
           FormatCount(lang, f.jobs_created_part_time()),
           FormatCount(lang, f.jobs_kept_full_time()),
           FormatCount(lang, f.jobs_kept_part_time()),
-          FormatPercent(lang, Opt(f.has_repayment_rate_bps(), f.repayment_rate_bps())),
-          FormatPercent(lang, Opt(f.has_write_off_bps(), f.write_off_bps())),
+          FormatPercent(lang, OptionalFigure(f.has_repayment_rate_bps(), f.repayment_rate_bps())),
+          FormatPercent(lang, OptionalFigure(f.has_write_off_bps(), f.write_off_bps())),
           FormatMoney(lang, f.outstanding_principal().minor_units(), currency),
-          FormatPercent(lang, Opt(f.has_par30_bps(), f.par30_bps()))};
+          FormatPercent(lang, OptionalFigure(f.has_par30_bps(), f.par30_bps()))};
 }
 
 std::vector<std::string> Header(Lang lang, std::vector<std::string> first) {
@@ -57,7 +53,7 @@ std::string RegionShown(const nv1::ImpactFigures& f, Lang lang) {
 }
 
 std::string Survival(Lang lang, bool has, int32_t bps) {
-  return FormatPercent(lang, Opt(has, bps));
+  return FormatPercent(lang, OptionalFigure(has, bps));
 }
 
 // The rows of the whole funds (region ""), added up across funds per period,
@@ -133,34 +129,35 @@ std::string ImpactCsv(const nv1::GetImpactReportResponse& report, Lang lang) {
   }
   std::string out = CsvLine(header);
   const auto figures = [&](const char* kind, const nv1::ImpactFigures& f) {
-    out += CsvLine({kind,
-                    f.fund_id(),
-                    f.region(),
-                    api::FormatDate(f.period_start()),
-                    api::FormatDate(f.period_end()),
-                    absl::StrCat(f.entrepreneurs_supported()),
-                    absl::StrCat(f.loans_disbursed()),
-                    absl::StrCat(f.amount_disbursed().minor_units()),
-                    absl::StrCat(f.businesses_started()),
-                    absl::StrCat(f.businesses_kept()),
-                    absl::StrCat(f.jobs_created_full_time()),
-                    absl::StrCat(f.jobs_created_part_time()),
-                    absl::StrCat(f.jobs_kept_full_time()),
-                    absl::StrCat(f.jobs_kept_part_time()),
-                    DecimalFraction(Opt(f.has_repayment_rate_bps(), f.repayment_rate_bps())),
-                    DecimalFraction(Opt(f.has_write_off_bps(), f.write_off_bps())),
-                    absl::StrCat(f.outstanding_principal().minor_units()),
-                    DecimalFraction(Opt(f.has_par30_bps(), f.par30_bps())),
-                    f.amount_disbursed().currency_code(),
-                    absl::StrCat(f.loans_repaid()),
-                    absl::StrCat(f.loans_written_off()),
-                    absl::StrCat(f.principal_written_off().minor_units()),
-                    absl::StrCat(f.principal_at_risk_30().minor_units()),
-                    "",
-                    "",
-                    "",
-                    "",
-                    ""});
+    out += CsvLine(
+        {kind,
+         f.fund_id(),
+         f.region(),
+         api::FormatDate(f.period_start()),
+         api::FormatDate(f.period_end()),
+         absl::StrCat(f.entrepreneurs_supported()),
+         absl::StrCat(f.loans_disbursed()),
+         absl::StrCat(f.amount_disbursed().minor_units()),
+         absl::StrCat(f.businesses_started()),
+         absl::StrCat(f.businesses_kept()),
+         absl::StrCat(f.jobs_created_full_time()),
+         absl::StrCat(f.jobs_created_part_time()),
+         absl::StrCat(f.jobs_kept_full_time()),
+         absl::StrCat(f.jobs_kept_part_time()),
+         DecimalFraction(OptionalFigure(f.has_repayment_rate_bps(), f.repayment_rate_bps())),
+         DecimalFraction(OptionalFigure(f.has_write_off_bps(), f.write_off_bps())),
+         absl::StrCat(f.outstanding_principal().minor_units()),
+         DecimalFraction(OptionalFigure(f.has_par30_bps(), f.par30_bps())),
+         f.amount_disbursed().currency_code(),
+         absl::StrCat(f.loans_repaid()),
+         absl::StrCat(f.loans_written_off()),
+         absl::StrCat(f.principal_written_off().minor_units()),
+         absl::StrCat(f.principal_at_risk_30().minor_units()),
+         "",
+         "",
+         "",
+         "",
+         ""});
   };
   for (const nv1::ImpactFigures& f : report.totals()) figures("total", f);
   for (const nv1::ImpactFigures& f : report.periods()) figures("period", f);
@@ -171,11 +168,11 @@ std::string ImpactCsv(const nv1::GetImpactReportResponse& report, Lang lang) {
     row[header.size() - 5] = absl::StrCat(c.cohort_year());
     row[header.size() - 4] = absl::StrCat(c.businesses());
     row[header.size() - 3] =
-        DecimalFraction(Opt(c.has_survival_1_year_bps(), c.survival_1_year_bps()));
+        DecimalFraction(OptionalFigure(c.has_survival_1_year_bps(), c.survival_1_year_bps()));
     row[header.size() - 2] =
-        DecimalFraction(Opt(c.has_survival_3_years_bps(), c.survival_3_years_bps()));
+        DecimalFraction(OptionalFigure(c.has_survival_3_years_bps(), c.survival_3_years_bps()));
     row[header.size() - 1] =
-        DecimalFraction(Opt(c.has_survival_5_years_bps(), c.survival_5_years_bps()));
+        DecimalFraction(OptionalFigure(c.has_survival_5_years_bps(), c.survival_5_years_bps()));
     out += CsvLine(row);
   }
   return out;
@@ -219,9 +216,9 @@ std::string ImpactHtml(const nv1::GetImpactReportResponse& report, Lang lang,
     cohorts.push_back(several_funds ? absl::StrCat(c.cohort_year(), " ", c.fund_id())
                                     : absl::StrCat(c.cohort_year()));
     const std::optional<int32_t> values[] = {
-        Opt(c.has_survival_1_year_bps(), c.survival_1_year_bps()),
-        Opt(c.has_survival_3_years_bps(), c.survival_3_years_bps()),
-        Opt(c.has_survival_5_years_bps(), c.survival_5_years_bps())};
+        OptionalFigure(c.has_survival_1_year_bps(), c.survival_1_year_bps()),
+        OptionalFigure(c.has_survival_3_years_bps(), c.survival_3_years_bps()),
+        OptionalFigure(c.has_survival_5_years_bps(), c.survival_5_years_bps())};
     for (size_t s = 0; s < survival.size(); ++s) {
       survival[s].values.push_back(values[s]);
       survival[s].value_labels.push_back(FormatPercent(lang, values[s]));

@@ -37,6 +37,10 @@ std::vector<std::string> MissingTranslations();
 // Every key of the table.
 std::vector<std::string> TranslationKeys();
 
+// An optional proto3 figure (`has_x()`, `x()`) as std::optional: unset when absent.
+inline std::optional<int32_t> OptionalFigure(bool has, int32_t value) {
+  return has ? std::optional<int32_t>(value) : std::nullopt;
+}
 // Basis points as a decimal fraction for machines ("0.125", "1"); "" when unset.
 std::string DecimalFraction(std::optional<int32_t> bps);
 // A period of a report: "2026" for a whole year, fr "T1 2026" / en "Q1 2026"
