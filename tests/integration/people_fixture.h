@@ -36,6 +36,12 @@
 namespace cercles::testing::people_fixture {
 
 namespace mv1 = cercles::membership::v1;
+// The matchers both test files use.
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
 
 inline cercles::common::v1::Date D(int y, int m, int d) {
   cercles::common::v1::Date date;

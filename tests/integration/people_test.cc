@@ -9,12 +9,6 @@
 namespace cercles::testing::people_fixture {
 namespace {
 
-using ::testing::AllOf;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::Not;
-
 TEST_P(PeopleTest, CreateGetAndUpdateOnlyTheMaskedPaths) {
   mv1::Person created;
   bool replayed = true;

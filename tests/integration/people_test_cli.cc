@@ -6,12 +6,6 @@
 namespace cercles::testing::people_fixture {
 namespace {
 
-using ::testing::AllOf;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::Not;
-
 TEST_P(PeopleTest, CsvImportChecksEveryRowFirstAndIsIdempotent) {
   const mv1::Training done = MustCreateTraining("Hiver", D(2024, 1, 9), D(2024, 3, 5));
   // Columns in any order (the header names them); a quoted field holds a comma.
