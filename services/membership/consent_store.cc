@@ -2,9 +2,9 @@
 
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/api/resource_name.h"
 #include "common/util/clock.h"
 #include "common/util/status.h"
 #include "services/membership/consent_rules.h"
@@ -78,10 +78,11 @@ std::string ConsentChangeName(int64_t person_id, int64_t change_id) {
 }
 
 int64_t ConsentChangeId(absl::string_view name) {
-  const size_t slash = name.rfind('/');
-  int64_t id = 0;
-  if (slash == absl::string_view::npos || !absl::SimpleAtoi(name.substr(slash + 1), &id)) return 0;
-  return id;
+  // As PersonCorrectionId: the resource-name parser, so that a name of another
+  // collection is not one (its doc's "0 when not one").
+  absl::StatusOr<std::vector<int64_t>> ids =
+      api::ParseNestedName(name, "people/{id}/consentChanges/{id}", "name");
+  return ids.ok() ? ids->back() : 0;
 }
 
 absl::StatusOr<RecordedConsents> ConsentStore::Record(storage::Transaction& tx, int64_t person_id,
