@@ -16,6 +16,7 @@
 #include "common/storage/database.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/integration/lending_fixture.h"
 #include "tests/integration/membership_fixtures.h"
 #include "tests/integration/suite.h"
 #include "tests/support/proto_matchers.h"
@@ -31,16 +32,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr auto kInvalid = grpc::StatusCode::INVALID_ARGUMENT;
-
-absl::CivilDay Today() { return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()); }
-
-cercles::common::v1::Date DateOf(absl::CivilDay day) {
-  cercles::common::v1::Date date;
-  date.set_year(static_cast<int32_t>(day.year()));
-  date.set_month(day.month());
-  date.set_day(day.day());
-  return date;
-}
 
 class AccessRequestsTest : public MembershipSuiteTest {
  protected:
@@ -98,13 +89,13 @@ TEST_P(AccessRequestsTest, TracksEachRequestAgainstItsThirtyDayDeadline) {
   mv1::AccessRequest late;
   late.set_person(nadia);
   late.set_channel(mv1::ACCESS_REQUEST_CHANNEL_MAIL);
-  *late.mutable_receive_date() = DateOf(Today() - 40);
+  *late.mutable_receive_date() = ToDate(MembershipToday() - 40);
   late.set_note("Demande une copie de tout son dossier");
   mv1::AccessRequest stored_late;
   ASSERT_TRUE(Create(Admin(), "ar-late", late, &stored_late).ok());
   EXPECT_EQ(stored_late.name(), "accessRequests/1");
   EXPECT_EQ(stored_late.person(), nadia);
-  EXPECT_THAT(stored_late.due_date(), EqualsProto(DateOf(Today() - 10)));
+  EXPECT_THAT(stored_late.due_date(), EqualsProto(ToDate(MembershipToday() - 10)));
   EXPECT_EQ(stored_late.state(), mv1::ACCESS_REQUEST_STATE_OPEN);
   EXPECT_TRUE(stored_late.overdue());
   EXPECT_EQ(stored_late.recorded_by(), "staff:alice");
@@ -116,8 +107,8 @@ TEST_P(AccessRequestsTest, TracksEachRequestAgainstItsThirtyDayDeadline) {
   fresh.set_channel(mv1::ACCESS_REQUEST_CHANNEL_EMAIL);
   mv1::AccessRequest stored_fresh;
   ASSERT_TRUE(Create(Admin(), "ar-fresh", fresh, &stored_fresh).ok());
-  EXPECT_THAT(stored_fresh.receive_date(), EqualsProto(DateOf(Today())));
-  EXPECT_THAT(stored_fresh.due_date(), EqualsProto(DateOf(Today() + 30)));
+  EXPECT_THAT(stored_fresh.receive_date(), EqualsProto(ToDate(MembershipToday())));
+  EXPECT_THAT(stored_fresh.due_date(), EqualsProto(ToDate(MembershipToday() + 30)));
   EXPECT_FALSE(stored_fresh.overdue());
   // A retry answers the first answer; the same id for another request is refused.
   mv1::AccessRequest again;
@@ -127,7 +118,7 @@ TEST_P(AccessRequestsTest, TracksEachRequestAgainstItsThirtyDayDeadline) {
 
   // Received 31 days ago (overdue) and answered: done, never overdue.
   mv1::AccessRequest answered = fresh;
-  *answered.mutable_receive_date() = DateOf(Today() - 31);
+  *answered.mutable_receive_date() = ToDate(MembershipToday() - 31);
   answered.set_channel(mv1::ACCESS_REQUEST_CHANNEL_IN_PERSON);
   mv1::AccessRequest stored_answered;
   ASSERT_TRUE(Create(Admin(), "ar-answered", answered, &stored_answered).ok());
@@ -221,7 +212,7 @@ TEST_P(AccessRequestsTest, ValidatesEveryFieldAndIsForAdminsOnly) {
 
   mv1::AccessRequest bad;
   bad.set_person("circles/1");
-  *bad.mutable_receive_date() = DateOf(Today() + 1);
+  *bad.mutable_receive_date() = ToDate(MembershipToday() + 1);
   EXPECT_THAT(Create(Admin(), "ar-bad", bad),
               StatusIs(kInvalid, AllOf(HasSubstr("access_request.person"),
                                        HasSubstr("access_request.receive_date"),
@@ -281,14 +272,15 @@ TEST_P(AccessRequestsTest, CerclesctlCreatesListsAndCompletesRequests) {
   const std::string& work = work_dir();
   const std::string& admin = TestCredentials().admin_token;
   const std::string nadia = CreatePerson("Nadia");
-  const std::string received = absl::FormatCivilTime(Today() - 35);
+  const std::string received = absl::FormatCivilTime(MembershipToday() - 35);
   CtlResult r = RunCerclesctl(*suite_, "membership", admin,
                               {"privacy", "access-requests", "create", nadia, "--channel", "mail",
                                "--received", received, "--note", "copie papier"},
                               work);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(absl::StrContains(r.out, "accessRequests/1")) << r.out;
-  EXPECT_TRUE(absl::StrContains(r.out, absl::FormatCivilTime(Today() - 5))) << r.out;  // due
+  EXPECT_TRUE(absl::StrContains(r.out, absl::FormatCivilTime(MembershipToday() - 5)))
+      << r.out;  // due
   EXPECT_TRUE(absl::StrContains(r.out, "overdue")) << r.out;
 
   r = RunCerclesctl(*suite_, "membership", admin,
