@@ -21,6 +21,10 @@ class LendingService final : public cercles::lending::v1::LendingService::Callba
   grpc::ServerUnaryReactor* ListPersonalReads(grpc::CallbackServerContext* context,
                                               const v1::ListPersonalReadsRequest* request,
                                               v1::ListPersonalReadsResponse* response) override;
+  // person_export_service.cc: a person's access request
+  grpc::ServerUnaryReactor* ExportPersonData(grpc::CallbackServerContext* context,
+                                             const v1::ExportPersonDataRequest* request,
+                                             v1::ExportPersonDataResponse* response) override;
   grpc::ServerUnaryReactor* GetFundSettings(grpc::CallbackServerContext* context,
                                             const v1::GetFundSettingsRequest* request,
                                             v1::GetFundSettingsResponse* response) override;

@@ -543,4 +543,16 @@ absl::StatusOr<std::vector<LoanRecord>> LoansOfApplicant(storage::Transaction& t
   return QueryLoans(tx, " WHERE applicant = ?", {applicant}, " ORDER BY id");
 }
 
+absl::StatusOr<std::vector<LoanRecord>> LoansVotedOnBy(storage::Transaction& tx,
+                                                       const std::string& voter) {
+  return QueryLoans(tx, " WHERE id IN (SELECT loan_id FROM loan_votes WHERE voter = ?)", {voter},
+                    " ORDER BY id");
+}
+
+absl::StatusOr<std::vector<LoanRecord>> LoansGuaranteedBy(storage::Transaction& tx,
+                                                          const std::string& guarantor) {
+  return QueryLoans(tx, " WHERE id IN (SELECT loan_id FROM loan_guarantors WHERE guarantor = ?)",
+                    {guarantor}, " ORDER BY id");
+}
+
 }  // namespace cercles::lending

@@ -125,6 +125,12 @@ absl::StatusOr<std::vector<LoanRecord>> ListLoanRecords(storage::Transaction& tx
 // The applicant's loans and requests (every state), oldest first.
 absl::StatusOr<std::vector<LoanRecord>> LoansOfApplicant(storage::Transaction& tx,
                                                          const std::string& applicant);
+// The loans `voter` ("people/{id}") cast a vote on, oldest first.
+absl::StatusOr<std::vector<LoanRecord>> LoansVotedOnBy(storage::Transaction& tx,
+                                                       const std::string& voter);
+// The loans `guarantor` ("people/{id}") guarantees, oldest first.
+absl::StatusOr<std::vector<LoanRecord>> LoansGuaranteedBy(storage::Transaction& tx,
+                                                          const std::string& guarantor);
 
 }  // namespace cercles::lending
 

@@ -407,6 +407,19 @@ absl::StatusOr<std::vector<MemberRow>> CircleStore::ListMembers(storage::Transac
   return members;
 }
 
+absl::StatusOr<std::vector<MemberRow>> CircleStore::StaysOf(storage::Transaction& tx,
+                                                            int64_t person_id) const {
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      tx.Query(absl::StrCat("SELECT ", kMemberColumns,
+                            " FROM circle_members WHERE person_id = ? ORDER BY join_time_us, "
+                            "circle_id"),
+               {person_id}));
+  std::vector<MemberRow> stays;
+  for (const auto& row : rows) stays.push_back(MemberFromRow(row));
+  return stays;
+}
+
 absl::StatusOr<std::vector<CircleHistoryEntry>> CircleStore::History(storage::Transaction& tx,
                                                                      int64_t circle_id) const {
   CERCLES_ASSIGN_OR_RETURN(std::vector<MemberRow> members, ListMembers(tx, circle_id, true));

@@ -93,6 +93,8 @@ class CircleStore {
                           absl::Time now) const;
   absl::StatusOr<std::vector<MemberRow>> ListMembers(storage::Transaction& tx, int64_t circle_id,
                                                      bool include_former) const;
+  // Every stay of a person in a circle, current or past, oldest first.
+  absl::StatusOr<std::vector<MemberRow>> StaysOf(storage::Transaction& tx, int64_t person_id) const;
   // Joins, departures and status changes, oldest first.
   absl::StatusOr<std::vector<cercles::membership::v1::CircleHistoryEntry>> History(
       storage::Transaction& tx, int64_t circle_id) const;

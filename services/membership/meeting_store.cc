@@ -294,6 +294,18 @@ absl::StatusOr<std::vector<Meeting>> MeetingStore::ListMeetings(
   return meetings;
 }
 
+absl::StatusOr<std::vector<MeetingKey>> MeetingStore::MeetingsAttendedBy(storage::Transaction& tx,
+                                                                         int64_t person_id) const {
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      tx.Query("SELECT m.circle_id, m.id FROM meeting_attendance a JOIN meetings m ON m.id = "
+               "a.meeting_id WHERE a.person_id = ? ORDER BY m.meeting_day, m.id",
+               {person_id}));
+  std::vector<MeetingKey> keys;
+  for (const storage::Row& row : rows) keys.push_back({row.Int(0), row.Int(1)});
+  return keys;
+}
+
 absl::StatusOr<int64_t> MeetingStore::CountMeetings(storage::Transaction& tx, int64_t circle_id,
                                                     const DayRange& range) const {
   std::string sql = "SELECT COUNT(*) FROM meetings WHERE circle_id = ?";

@@ -73,6 +73,10 @@ class MeetingStore {
 
   // Meetings held within `range`, and their attendance entries counted by
   // person and status.
+  // The meetings whose attendance list holds person `person_id`, oldest first
+  // (by day, then meeting).
+  absl::StatusOr<std::vector<MeetingKey>> MeetingsAttendedBy(storage::Transaction& tx,
+                                                             int64_t person_id) const;
   absl::StatusOr<int64_t> CountMeetings(storage::Transaction& tx, int64_t circle_id,
                                         const DayRange& range) const;
   absl::StatusOr<std::vector<AttendanceTally>> TallyAttendance(storage::Transaction& tx,

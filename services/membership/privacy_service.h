@@ -1,19 +1,28 @@
 // The gRPC adapter of membership's privacy duties: the privacy officer's
 // contact (public read), membership's access log of personal reads, and the
-// register of confidentiality incidents (revisions appended, never overwritten).
+// register of confidentiality incidents (revisions appended, never overwritten),
+// and people's access requests (their handlers: access_request_service.cc).
 #ifndef CERCLES_SERVICES_MEMBERSHIP_PRIVACY_SERVICE_H_
 #define CERCLES_SERVICES_MEMBERSHIP_PRIVACY_SERVICE_H_
 
 #include "cercles/membership/v1/privacy.grpc.pb.h"
+#include "services/membership/access_request_store.h"
+#include "services/membership/business_history_store.h"
+#include "services/membership/circle_store.h"
+#include "services/membership/consent_store.h"
 #include "services/membership/context.h"
+#include "services/membership/correction_store.h"
+#include "services/membership/meeting_store.h"
 #include "services/membership/people_store.h"
 #include "services/membership/privacy_store.h"
+#include "services/membership/training_store.h"
 
 namespace cercles::membership {
 
 class PrivacyService final : public cercles::membership::v1::PrivacyService::CallbackService {
  public:
-  explicit PrivacyService(const MembershipContext& context) : context_(context) {}
+  explicit PrivacyService(const MembershipContext& context)
+      : context_(context), circles_(context.fund_id) {}
 
   grpc::ServerUnaryReactor* GetPrivacyContact(grpc::CallbackServerContext* context,
                                               const v1::GetPrivacyContactRequest* request,
@@ -36,13 +45,41 @@ class PrivacyService final : public cercles::membership::v1::PrivacyService::Cal
   grpc::ServerUnaryReactor* ListIncidents(grpc::CallbackServerContext* context,
                                           const v1::ListIncidentsRequest* request,
                                           v1::ListIncidentsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateAccessRequest(grpc::CallbackServerContext* context,
+                                                const v1::CreateAccessRequestRequest* request,
+                                                v1::CreateAccessRequestResponse* response) override;
+  grpc::ServerUnaryReactor* GetAccessRequest(grpc::CallbackServerContext* context,
+                                             const v1::GetAccessRequestRequest* request,
+                                             v1::GetAccessRequestResponse* response) override;
+  grpc::ServerUnaryReactor* ListAccessRequests(grpc::CallbackServerContext* context,
+                                               const v1::ListAccessRequestsRequest* request,
+                                               v1::ListAccessRequestsResponse* response) override;
+  grpc::ServerUnaryReactor* CompleteAccessRequest(
+      grpc::CallbackServerContext* context, const v1::CompleteAccessRequestRequest* request,
+      v1::CompleteAccessRequestResponse* response) override;
+  // person_export_service.cc
+  grpc::ServerUnaryReactor* ExportPersonData(grpc::CallbackServerContext* context,
+                                             const v1::ExportPersonDataRequest* request,
+                                             v1::ExportPersonDataResponse* response) override;
 
  private:
   // NOT_FOUND naming the first affected person that does not exist.
   absl::Status CheckAffectedPeople(storage::Transaction& tx, const v1::Incident& incident) const;
+  // Fills `response` with what membership holds about person `id` (`name`);
+  // NOT_FOUND when there is no such person.
+  absl::Status ExportPerson(storage::Transaction& tx, int64_t id, const std::string& name,
+                            v1::ExportPersonDataResponse* response) const;
 
   const MembershipContext context_;
   PrivacyStore privacy_;
+  AccessRequestStore access_requests_;
+  // What ExportPersonData reads.
+  ConsentStore consents_;
+  CorrectionStore corrections_;
+  TrainingStore trainings_;
+  CircleStore circles_;
+  MeetingStore meetings_;
+  BusinessHistoryStore business_;
   PeopleStore people_;
 };
 

@@ -35,6 +35,7 @@ NetworkRuntime::NetworkRuntime(NetworkRuntimeOptions options, storage::Database&
       context_(MakeContext(runtime_.context(), &cache_, &outbox_head_)),
       network_service_(context_),
       partner_service_(context_),
+      privacy_service_(context_),
       peer_sync_(std::make_unique<PeerSync>(context_, runner.authenticator(), options_.peer_sync,
                                             runner.metrics())),
       federation_(MakeFederation()),
@@ -45,6 +46,7 @@ NetworkRuntime::NetworkRuntime(NetworkRuntimeOptions options, storage::Database&
   membership_events_->set_on_applied([this](int64_t) { runtime_.notifier().Notify(); });
   runner.AddService(&network_service_, v1::NetworkService::service_full_name());
   runner.AddService(&partner_service_, v1::PartnerService::service_full_name());
+  runner.AddService(&privacy_service_, v1::PrivacyService::service_full_name());
   // Peers reach FederationService on its own listener only (its own CA
   // bundle, client certificates required); the main port refuses it.
   if (!options_.federation_listener.empty()) {

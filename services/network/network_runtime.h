@@ -29,6 +29,7 @@
 #include "services/network/partner_service.h"
 #include "services/network/peer_fund_service.h"
 #include "services/network/peer_sync.h"
+#include "services/network/privacy_service.h"
 
 namespace cercles::network {
 
@@ -103,6 +104,7 @@ class NetworkRuntime {
   const NetworkContext context_;
   NetworkService network_service_;
   PartnerService partner_service_;
+  PrivacyService privacy_service_;
   std::unique_ptr<PeerSync> peer_sync_;
   FederationContext federation_;
   FederationService federation_service_;

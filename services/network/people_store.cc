@@ -93,6 +93,36 @@ absl::Status PeopleStore::Upsert(storage::Transaction& tx, const std::string& fu
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::optional<v1::DirectoryPerson>> PeopleStore::DirectoryEntry(
+    storage::Transaction& tx, const std::string& fund_id, int64_t person_id) const {
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      tx.Query("SELECT display_name, sector, language, status, circle_id, expertise_opt_in, "
+               "share_with_network, share_with_other_funds, share_with_partners FROM "
+               "network_people WHERE fund_id = ? AND person_id = ?",
+               {fund_id, person_id}));
+  if (rows.empty()) return std::nullopt;
+  const storage::Row& row = rows[0];
+  v1::DirectoryPerson entry;
+  entry.set_person(absl::StrCat("people/", person_id));
+  entry.set_display_name(row.Text(0));
+  entry.set_sector(row.Text(1));
+  entry.set_language(static_cast<cercles::membership::v1::Language>(row.Int(2)));
+  entry.set_status(static_cast<cercles::membership::v1::PersonStatus>(row.Int(3)));
+  if (!row.IsNull(4)) entry.set_circle(absl::StrCat("circles/", row.Int(4)));
+  entry.set_expertise_opt_in(row.Int(5) != 0);
+  entry.set_share_with_network(row.Int(6) != 0);
+  entry.set_share_with_other_funds(row.Int(7) != 0);
+  entry.set_share_with_partners(row.Int(8) != 0);
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows expertise,
+      tx.Query("SELECT value FROM network_expertise WHERE fund_id = ? AND person_id = ? ORDER BY "
+               "position",
+               {fund_id, person_id}));
+  for (const storage::Row& e : expertise) entry.add_expertise(e.Text(0));
+  return entry;
+}
+
 absl::Status PeopleStore::JoinCircle(storage::Transaction& tx, const std::string& fund_id,
                                      int64_t person_id, int64_t circle_id, int64_t sequence) const {
   return tx

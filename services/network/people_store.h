@@ -13,6 +13,7 @@
 #include "cercles/membership/v1/membership.pb.h"
 #include "cercles/membership/v1/people.pb.h"
 #include "cercles/network/v1/network.pb.h"
+#include "cercles/network/v1/privacy.pb.h"
 #include "common/auth/scope.h"
 #include "common/storage/database.h"
 
@@ -63,6 +64,10 @@ class PeopleStore {
   absl::Status UpsertAdvisor(storage::Transaction& tx, const std::string& fund_id,
                              const cercles::membership::v1::Advisor& advisor) const;
 
+  // The person as network keeps them (their access request); nullopt when unknown.
+  absl::StatusOr<std::optional<v1::DirectoryPerson>> DirectoryEntry(storage::Transaction& tx,
+                                                                    const std::string& fund_id,
+                                                                    int64_t person_id) const;
   absl::StatusOr<std::optional<PersonFacts>> Facts(storage::Transaction& tx,
                                                    const std::string& fund_id,
                                                    int64_t person_id) const;

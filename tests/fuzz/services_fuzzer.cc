@@ -208,12 +208,13 @@ class Suite {
     LoadDemoFund(membership_->Channel());
     AddMethods(membership_->Channel(),
                {"cercles.membership.v1.MembershipService", "cercles.membership.v1.PeopleService",
-                "cercles.membership.v1.TrainingService", "cercles.membership.v1.MeetingService"});
+                "cercles.membership.v1.TrainingService", "cercles.membership.v1.MeetingService",
+                "cercles.membership.v1.PrivacyService"});
     AddMethods(lending_->Channel(),
                {"cercles.lending.v1.LendingService", "cercles.lending.v1.FinancingService"});
     AddMethods(network_->Channel(),
                {"cercles.network.v1.NetworkService", "cercles.network.v1.PartnerService",
-                "cercles.network.v1.PeerFundService"});
+                "cercles.network.v1.PeerFundService", "cercles.network.v1.PrivacyService"});
   }
 
   const std::map<std::string, Method>& methods() const { return methods_; }

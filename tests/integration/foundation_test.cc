@@ -23,6 +23,7 @@
 #include "cercles/network/v1/federation.pb.h"
 #include "cercles/network/v1/network.grpc.pb.h"
 #include "cercles/network/v1/partners.pb.h"
+#include "cercles/network/v1/privacy.pb.h"
 #include "common/server/server.h"
 #include "common/storage/database.h"
 #include "common/util/build_info.h"
@@ -466,6 +467,7 @@ TEST_P(FoundationTest, EveryRpcRefusesACallWithoutCredentials) {
       {"lending", "cercles.lending.v1.FinancingService"},
       {"network", "cercles.network.v1.NetworkService"},
       {"network", "cercles.network.v1.PartnerService"},
+      {"network", "cercles.network.v1.PrivacyService"},
       {"network", "cercles.network.v1.FederationService"},
       {"network", "cercles.network.v1.PeerFundService"}};
   // Link the generated descriptors in (they register on first use).
@@ -473,6 +475,7 @@ TEST_P(FoundationTest, EveryRpcRefusesACallWithoutCredentials) {
   ASSERT_NE(lv1::CircleEligibility::descriptor(), nullptr);
   ASSERT_NE(nv1::NetworkCircle::descriptor(), nullptr);
   ASSERT_NE(nv1::Partner::descriptor(), nullptr);
+  ASSERT_NE(nv1::DirectoryPerson::descriptor(), nullptr);
   ASSERT_NE(nv1::PeerFund::descriptor(), nullptr);
   ASSERT_NE(mv1::Person::descriptor(), nullptr);
   ASSERT_NE(mv1::Training::descriptor(), nullptr);

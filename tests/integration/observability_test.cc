@@ -17,6 +17,7 @@
 #include "cercles/network/v1/federation.grpc.pb.h"
 #include "cercles/network/v1/network.grpc.pb.h"
 #include "cercles/network/v1/partners.grpc.pb.h"
+#include "cercles/network/v1/privacy.grpc.pb.h"
 #include "common/server/server.h"
 #include "common/storage/database.h"
 #include "gmock/gmock.h"
@@ -101,6 +102,7 @@ TEST_P(ObservabilityTest, EveryServiceAnswersHealthByItsFullNameOnBothListeners)
       {"network",
        {network::v1::NetworkService::service_full_name(),
         network::v1::PartnerService::service_full_name(),
+        network::v1::PrivacyService::service_full_name(),
         network::v1::PeerFundService::service_full_name()}},
   };
   for (const auto& [process, names] : services) {

@@ -186,20 +186,8 @@ absl::StatusOr<Config> LoadConfig(const std::string& path) {
   return config;
 }
 
-absl::Status SaveConfig(const std::string& path, const Config& config) {
-  const size_t slash = path.rfind('/');
-  if (slash != std::string::npos && slash > 0) {
-    // Each missing folder on the way, 0700.
-    for (size_t at = path.find('/', 1); at != std::string::npos && at <= slash;
-         at = path.find('/', at + 1)) {
-      const std::string folder = path.substr(0, at);
-      if (mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) {
-        return ErrnoStatus("cannot make the folder", folder);
-      }
-    }
-  }
+absl::Status WritePrivateFile(const std::string& path, const std::string& text) {
   const std::string temporary = absl::StrCat(path, ".tmp.", getpid());
-  const std::string text = FormatConfig(config);
   FILE* file = nullptr;
   {
     const mode_t previous = umask(077);
@@ -218,6 +206,21 @@ absl::Status SaveConfig(const std::string& path, const Config& config) {
     return ErrnoStatus("cannot replace", path);
   }
   return absl::OkStatus();
+}
+
+absl::Status SaveConfig(const std::string& path, const Config& config) {
+  const size_t slash = path.rfind('/');
+  if (slash != std::string::npos && slash > 0) {
+    // Each missing folder on the way, 0700.
+    for (size_t at = path.find('/', 1); at != std::string::npos && at <= slash;
+         at = path.find('/', at + 1)) {
+      const std::string folder = path.substr(0, at);
+      if (mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) {
+        return ErrnoStatus("cannot make the folder", folder);
+      }
+    }
+  }
+  return WritePrivateFile(path, FormatConfig(config));
 }
 
 }  // namespace cercles::cerclesctl

@@ -73,6 +73,9 @@ absl::StatusOr<Config> LoadConfig(const std::string& path);
 // Writes the file (mode 0600, through a temporary file and a rename), making
 // its folder (0700) when missing.
 absl::Status SaveConfig(const std::string& path, const Config& config);
+// Writes `text` to `path` readable by its owner only (mode 0600), through a
+// temporary file and a rename, so no one else ever sees it, even half written.
+absl::Status WritePrivateFile(const std::string& path, const std::string& text);
 
 }  // namespace cercles::cerclesctl
 

@@ -35,6 +35,7 @@
 #include "cercles/network/v1/federation.pb.h"
 #include "cercles/network/v1/network.pb.h"
 #include "cercles/network/v1/partners.pb.h"
+#include "cercles/network/v1/privacy.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/message_filler.h"
@@ -71,6 +72,7 @@ inline std::vector<const google::protobuf::Descriptor*> EveryCerclesMessage() {
       cercles::network::v1::PeerFund::descriptor(),
       cercles::network::v1::NetworkCircle::descriptor(),
       cercles::network::v1::Partner::descriptor(),
+      cercles::network::v1::DirectoryPerson::descriptor(),
   };
   static_cast<void>(linked);
   // conventions.proto declares nothing (it is comments only): its descriptor

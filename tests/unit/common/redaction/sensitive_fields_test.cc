@@ -187,6 +187,20 @@ constexpr FieldsOf kResourceNames[] = {
     // Corrections of personal data (issue 14, item 3): the correction and its person.
     {"cercles.membership.v1.PersonCorrection", "name person"},
     {"cercles.membership.v1.ListPersonCorrectionsRequest", "person"},
+    // Access requests (issue 14, item 2): the request and its person.
+    {"cercles.membership.v1.AccessRequest", "name person"},
+    {"cercles.membership.v1.GetAccessRequestRequest", "name"},
+    {"cercles.membership.v1.ListAccessRequestsRequest", "person"},
+    {"cercles.membership.v1.CompleteAccessRequestRequest", "name"},
+    {"cercles.membership.v1.AccessRequestChanged", "access_request person"},
+    {"cercles.membership.v1.ExportPersonDataRequest", "person"},
+    {"cercles.membership.v1.ExportPersonDataResponse", "fund_id"},
+    {"cercles.membership.v1.MeetingParticipation", "meeting"},
+    {"cercles.lending.v1.ExportPersonDataRequest", "person"},
+    {"cercles.lending.v1.VoteCast", "loan"},
+    {"cercles.lending.v1.GuaranteeGiven", "loan"},
+    {"cercles.network.v1.ExportPersonDataRequest", "person"},
+    {"cercles.network.v1.DirectoryPerson", "person circle"},
 };
 
 // Machine words, labels and sentences the services write themselves (event
@@ -230,6 +244,8 @@ constexpr FieldsOf kCodesAndGeneratedText[] = {
     // Person, never its value (the reason beside it is marked).
     {"cercles.membership.v1.PersonCorrection", "field_path"},
     {"cercles.membership.v1.ListPersonCorrectionsRequest", "field_path"},
+    // The fingerprint of the document sent to answer an access request.
+    {"cercles.membership.v1.AccessRequestCompletion", "document_sha256"},
 };
 
 // Public names: circles, trainings, partner organisations (with their public
