@@ -1,11 +1,19 @@
 // The gRPC adapter of membership's privacy duties: the privacy officer's
 // contact (public read), membership's access log of personal reads, and the
-// register of confidentiality incidents (revisions appended, never overwritten).
+// register of confidentiality incidents (revisions appended, never overwritten),
+// and the erasure of a person's personal data.
 #ifndef CERCLES_SERVICES_MEMBERSHIP_PRIVACY_SERVICE_H_
 #define CERCLES_SERVICES_MEMBERSHIP_PRIVACY_SERVICE_H_
 
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "cercles/membership/v1/privacy.grpc.pb.h"
+#include "services/membership/consent_store.h"
 #include "services/membership/context.h"
+#include "services/membership/erasure_store.h"
 #include "services/membership/people_store.h"
 #include "services/membership/privacy_store.h"
 
@@ -36,6 +44,17 @@ class PrivacyService final : public cercles::membership::v1::PrivacyService::Cal
   grpc::ServerUnaryReactor* ListIncidents(grpc::CallbackServerContext* context,
                                           const v1::ListIncidentsRequest* request,
                                           v1::ListIncidentsResponse* response) override;
+  // erasure_service.cc
+  grpc::ServerUnaryReactor* ErasePerson(grpc::CallbackServerContext* context,
+                                        const v1::ErasePersonRequest* request,
+                                        v1::ErasePersonResponse* response) override;
+
+  // The erasure of person `id` (`name` in messages) inside `tx`, by `actor`:
+  // the person as erased (as they are when erased before). The one function an
+  // erasure runs, ErasePerson's and a retention purge's.
+  absl::StatusOr<v1::Person> ErasePersonIn(storage::Transaction& tx, int64_t id,
+                                           const std::string& name, v1::ErasureReason reason,
+                                           const std::string& actor, absl::Time now) const;
 
  private:
   // NOT_FOUND naming the first affected person that does not exist.
@@ -44,6 +63,8 @@ class PrivacyService final : public cercles::membership::v1::PrivacyService::Cal
   const MembershipContext context_;
   PrivacyStore privacy_;
   PeopleStore people_;
+  ConsentStore consents_;
+  ErasureStore erasures_;
 };
 
 }  // namespace cercles::membership

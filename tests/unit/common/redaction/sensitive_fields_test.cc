@@ -187,6 +187,9 @@ constexpr FieldsOf kResourceNames[] = {
     // Corrections of personal data (issue 14, item 3): the correction and its person.
     {"cercles.membership.v1.PersonCorrection", "name person"},
     {"cercles.membership.v1.ListPersonCorrectionsRequest", "person"},
+    // Erasure (issue 14, item 4): whom, never why in words (the reason is an enum).
+    {"cercles.membership.v1.ErasePersonRequest", "person"},
+    {"cercles.membership.v1.PersonErased", "person"},
 };
 
 // Machine words, labels and sentences the services write themselves (event

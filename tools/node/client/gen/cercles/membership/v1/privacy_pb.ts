@@ -17,6 +17,8 @@ import { file_cercles_common_v1_access_log } from "../../common/v1/access_log_pb
 import type { Date } from "../../common/v1/date_pb.js";
 import { file_cercles_common_v1_date } from "../../common/v1/date_pb.js";
 import { file_cercles_common_v1_options } from "../../common/v1/options_pb.js";
+import type { ErasureReason, Person } from "./people_pb.js";
+import { file_cercles_membership_v1_people } from "./people_pb.js";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
@@ -26,7 +28,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cercles/membership/v1/privacy.proto.
  */
 export const file_cercles_membership_v1_privacy: GenFile = /*@__PURE__*/
-  fileDesc("CiNjZXJjbGVzL21lbWJlcnNoaXAvdjEvcHJpdmFjeS5wcm90bxIVY2VyY2xlcy5tZW1iZXJzaGlwLnYxIqMBCg5Qcml2YWN5Q29udGFjdBIZCgxkaXNwbGF5X25hbWUYASABKAlCA+BBAhISCgVlbWFpbBgCIAEoCUID4EECEg0KBXBob25lGAMgASgJEh0KEHVwZGF0ZV9wcmluY2lwYWwYBCABKAlCA+BBAxI0Cgt1cGRhdGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCA+BBAyIaChhHZXRQcml2YWN5Q29udGFjdFJlcXVlc3QiUwoZR2V0UHJpdmFjeUNvbnRhY3RSZXNwb25zZRI2Cgdjb250YWN0GAEgASgLMiUuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLlByaXZhY3lDb250YWN0InMKG1VwZGF0ZVByaXZhY3lDb250YWN0UmVxdWVzdBIXCgpyZXF1ZXN0X2lkGAEgASgJQgPgQQISOwoHY29udGFjdBgCIAEoCzIlLmNlcmNsZXMubWVtYmVyc2hpcC52MS5Qcml2YWN5Q29udGFjdEID4EECIlYKHFVwZGF0ZVByaXZhY3lDb250YWN0UmVzcG9uc2USNgoHY29udGFjdBgBIAEoCzIlLmNlcmNsZXMubWVtYmVyc2hpcC52MS5Qcml2YWN5Q29udGFjdCLCAQoYTGlzdFBlcnNvbmFsUmVhZHNSZXF1ZXN0Eg4KBnBlcnNvbhgBIAEoCRIRCglwcmluY2lwYWwYAiABKAkSLgoKc3RhcnRfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCXBhZ2Vfc2l6ZRgFIAEoBRISCgpwYWdlX3Rva2VuGAYgASgJImQKGUxpc3RQZXJzb25hbFJlYWRzUmVzcG9uc2USLgoFcmVhZHMYASADKAsyHy5jZXJjbGVzLmNvbW1vbi52MS5QZXJzb25hbFJlYWQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJImcKFEluY2lkZW50Tm90aWZpY2F0aW9uEiwKC25vdGlmeV9kYXRlGAEgASgLMhcuY2VyY2xlcy5jb21tb24udjEuRGF0ZRIhChNub3Rfbm90aWZpZWRfcmVhc29uGAIgASgJQgTQ8xgBIqsFCghJbmNpZGVudBIRCgRuYW1lGAEgASgJQgPgQQMSGAoHc3VtbWFyeRgCIAEoCUIH4EEC0PMYARIwCgpvY2N1cl9kYXRlGAMgASgLMhcuY2VyY2xlcy5jb21tb24udjEuRGF0ZUID4EECEjMKDWRpc2NvdmVyX2RhdGUYBCABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlQgPgQQISFwoPYWZmZWN0ZWRfcGVvcGxlGAUgAygJEhsKDmFmZmVjdGVkX2NvdW50GAYgASgFQgPgQQISNgoEcmlzaxgHIAEoDjIjLmNlcmNsZXMubWVtYmVyc2hpcC52MS5JbmNpZGVudFJpc2tCA+BBAhIdCg9yaXNrX2Fzc2Vzc21lbnQYCCABKAlCBNDzGAESSwoWcmVndWxhdG9yX25vdGlmaWNhdGlvbhgJIAEoCzIrLmNlcmNsZXMubWVtYmVyc2hpcC52MS5JbmNpZGVudE5vdGlmaWNhdGlvbhJIChNwZW9wbGVfbm90aWZpY2F0aW9uGAogASgLMisuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkluY2lkZW50Tm90aWZpY2F0aW9uEhYKCG1lYXN1cmVzGAsgASgJQgTQ8xgBEhAKCHJldmlzaW9uGAwgASgFEh0KEHVwZGF0ZV9wcmluY2lwYWwYDSABKAlCA+BBAxI0CgtjcmVhdGVfdGltZRgOIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCA+BBAxI0Cgt1cGRhdGVfdGltZRgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCA+BBAxIyCgxyZXRhaW5fdW50aWwYECABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlQgPgQQMiaAoVQ3JlYXRlSW5jaWRlbnRSZXF1ZXN0EhcKCnJlcXVlc3RfaWQYASABKAlCA+BBAhI2CghpbmNpZGVudBgCIAEoCzIfLmNlcmNsZXMubWVtYmVyc2hpcC52MS5JbmNpZGVudEID4EECIksKFkNyZWF0ZUluY2lkZW50UmVzcG9uc2USMQoIaW5jaWRlbnQYASABKAsyHy5jZXJjbGVzLm1lbWJlcnNoaXAudjEuSW5jaWRlbnQiaAoVVXBkYXRlSW5jaWRlbnRSZXF1ZXN0EhcKCnJlcXVlc3RfaWQYASABKAlCA+BBAhI2CghpbmNpZGVudBgCIAEoCzIfLmNlcmNsZXMubWVtYmVyc2hpcC52MS5JbmNpZGVudEID4EECIksKFlVwZGF0ZUluY2lkZW50UmVzcG9uc2USMQoIaW5jaWRlbnQYASABKAsyHy5jZXJjbGVzLm1lbWJlcnNoaXAudjEuSW5jaWRlbnQiOQoSR2V0SW5jaWRlbnRSZXF1ZXN0EhEKBG5hbWUYASABKAlCA+BBAhIQCghyZXZpc2lvbhgCIAEoBSJIChNHZXRJbmNpZGVudFJlc3BvbnNlEjEKCGluY2lkZW50GAEgASgLMh8uY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkluY2lkZW50Ij0KFExpc3RJbmNpZGVudHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJImQKFUxpc3RJbmNpZGVudHNSZXNwb25zZRIyCglpbmNpZGVudHMYASADKAsyHy5jZXJjbGVzLm1lbWJlcnNoaXAudjEuSW5jaWRlbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjYKEEluY2lkZW50UmVjb3JkZWQSEAoIaW5jaWRlbnQYASABKAkSEAoIcmV2aXNpb24YAiABKAUqmgEKDEluY2lkZW50UmlzaxIdChlJTkNJREVOVF9SSVNLX1VOU1BFQ0lGSUVEEAASJAogSU5DSURFTlRfUklTS19BU1NFU1NNRU5UX1BFTkRJTkcQARIjCh9JTkNJREVOVF9SSVNLX05PX1NFUklPVVNfSU5KVVJZEAISIAocSU5DSURFTlRfUklTS19TRVJJT1VTX0lOSlVSWRADMvAGCg5Qcml2YWN5U2VydmljZRJ+ChFHZXRQcml2YWN5Q29udGFjdBIvLmNlcmNsZXMubWVtYmVyc2hpcC52MS5HZXRQcml2YWN5Q29udGFjdFJlcXVlc3QaMC5jZXJjbGVzLm1lbWJlcnNoaXAudjEuR2V0UHJpdmFjeUNvbnRhY3RSZXNwb25zZSIGyvMYAhABEogBChRVcGRhdGVQcml2YWN5Q29udGFjdBIyLmNlcmNsZXMubWVtYmVyc2hpcC52MS5VcGRhdGVQcml2YWN5Q29udGFjdFJlcXVlc3QaMy5jZXJjbGVzLm1lbWJlcnNoaXAudjEuVXBkYXRlUHJpdmFjeUNvbnRhY3RSZXNwb25zZSIHyvMYAwoBARJ/ChFMaXN0UGVyc29uYWxSZWFkcxIvLmNlcmNsZXMubWVtYmVyc2hpcC52MS5MaXN0UGVyc29uYWxSZWFkc1JlcXVlc3QaMC5jZXJjbGVzLm1lbWJlcnNoaXAudjEuTGlzdFBlcnNvbmFsUmVhZHNSZXNwb25zZSIHyvMYAwoBARJ2Cg5DcmVhdGVJbmNpZGVudBIsLmNlcmNsZXMubWVtYmVyc2hpcC52MS5DcmVhdGVJbmNpZGVudFJlcXVlc3QaLS5jZXJjbGVzLm1lbWJlcnNoaXAudjEuQ3JlYXRlSW5jaWRlbnRSZXNwb25zZSIHyvMYAwoBARJ2Cg5VcGRhdGVJbmNpZGVudBIsLmNlcmNsZXMubWVtYmVyc2hpcC52MS5VcGRhdGVJbmNpZGVudFJlcXVlc3QaLS5jZXJjbGVzLm1lbWJlcnNoaXAudjEuVXBkYXRlSW5jaWRlbnRSZXNwb25zZSIHyvMYAwoBARJtCgtHZXRJbmNpZGVudBIpLmNlcmNsZXMubWVtYmVyc2hpcC52MS5HZXRJbmNpZGVudFJlcXVlc3QaKi5jZXJjbGVzLm1lbWJlcnNoaXAudjEuR2V0SW5jaWRlbnRSZXNwb25zZSIHyvMYAwoBARJzCg1MaXN0SW5jaWRlbnRzEisuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkxpc3RJbmNpZGVudHNSZXF1ZXN0GiwuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkxpc3RJbmNpZGVudHNSZXNwb25zZSIHyvMYAwoBAWIGcHJvdG8z", [file_cercles_common_v1_access_log, file_cercles_common_v1_date, file_cercles_common_v1_options, file_google_api_field_behavior, file_google_protobuf_timestamp]);
+  fileDesc("CiNjZXJjbGVzL21lbWJlcnNoaXAvdjEvcHJpdmFjeS5wcm90bxIVY2VyY2xlcy5tZW1iZXJzaGlwLnYxIqMBCg5Qcml2YWN5Q29udGFjdBIZCgxkaXNwbGF5X25hbWUYASABKAlCA+BBAhISCgVlbWFpbBgCIAEoCUID4EECEg0KBXBob25lGAMgASgJEh0KEHVwZGF0ZV9wcmluY2lwYWwYBCABKAlCA+BBAxI0Cgt1cGRhdGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCA+BBAyIaChhHZXRQcml2YWN5Q29udGFjdFJlcXVlc3QiUwoZR2V0UHJpdmFjeUNvbnRhY3RSZXNwb25zZRI2Cgdjb250YWN0GAEgASgLMiUuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLlByaXZhY3lDb250YWN0InMKG1VwZGF0ZVByaXZhY3lDb250YWN0UmVxdWVzdBIXCgpyZXF1ZXN0X2lkGAEgASgJQgPgQQISOwoHY29udGFjdBgCIAEoCzIlLmNlcmNsZXMubWVtYmVyc2hpcC52MS5Qcml2YWN5Q29udGFjdEID4EECIlYKHFVwZGF0ZVByaXZhY3lDb250YWN0UmVzcG9uc2USNgoHY29udGFjdBgBIAEoCzIlLmNlcmNsZXMubWVtYmVyc2hpcC52MS5Qcml2YWN5Q29udGFjdCLCAQoYTGlzdFBlcnNvbmFsUmVhZHNSZXF1ZXN0Eg4KBnBlcnNvbhgBIAEoCRIRCglwcmluY2lwYWwYAiABKAkSLgoKc3RhcnRfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCXBhZ2Vfc2l6ZRgFIAEoBRISCgpwYWdlX3Rva2VuGAYgASgJImQKGUxpc3RQZXJzb25hbFJlYWRzUmVzcG9uc2USLgoFcmVhZHMYASADKAsyHy5jZXJjbGVzLmNvbW1vbi52MS5QZXJzb25hbFJlYWQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJImcKFEluY2lkZW50Tm90aWZpY2F0aW9uEiwKC25vdGlmeV9kYXRlGAEgASgLMhcuY2VyY2xlcy5jb21tb24udjEuRGF0ZRIhChNub3Rfbm90aWZpZWRfcmVhc29uGAIgASgJQgTQ8xgBIqsFCghJbmNpZGVudBIRCgRuYW1lGAEgASgJQgPgQQMSGAoHc3VtbWFyeRgCIAEoCUIH4EEC0PMYARIwCgpvY2N1cl9kYXRlGAMgASgLMhcuY2VyY2xlcy5jb21tb24udjEuRGF0ZUID4EECEjMKDWRpc2NvdmVyX2RhdGUYBCABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlQgPgQQISFwoPYWZmZWN0ZWRfcGVvcGxlGAUgAygJEhsKDmFmZmVjdGVkX2NvdW50GAYgASgFQgPgQQISNgoEcmlzaxgHIAEoDjIjLmNlcmNsZXMubWVtYmVyc2hpcC52MS5JbmNpZGVudFJpc2tCA+BBAhIdCg9yaXNrX2Fzc2Vzc21lbnQYCCABKAlCBNDzGAESSwoWcmVndWxhdG9yX25vdGlmaWNhdGlvbhgJIAEoCzIrLmNlcmNsZXMubWVtYmVyc2hpcC52MS5JbmNpZGVudE5vdGlmaWNhdGlvbhJIChNwZW9wbGVfbm90aWZpY2F0aW9uGAogASgLMisuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkluY2lkZW50Tm90aWZpY2F0aW9uEhYKCG1lYXN1cmVzGAsgASgJQgTQ8xgBEhAKCHJldmlzaW9uGAwgASgFEh0KEHVwZGF0ZV9wcmluY2lwYWwYDSABKAlCA+BBAxI0CgtjcmVhdGVfdGltZRgOIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCA+BBAxI0Cgt1cGRhdGVfdGltZRgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCA+BBAxIyCgxyZXRhaW5fdW50aWwYECABKAsyFy5jZXJjbGVzLmNvbW1vbi52MS5EYXRlQgPgQQMiaAoVQ3JlYXRlSW5jaWRlbnRSZXF1ZXN0EhcKCnJlcXVlc3RfaWQYASABKAlCA+BBAhI2CghpbmNpZGVudBgCIAEoCzIfLmNlcmNsZXMubWVtYmVyc2hpcC52MS5JbmNpZGVudEID4EECIksKFkNyZWF0ZUluY2lkZW50UmVzcG9uc2USMQoIaW5jaWRlbnQYASABKAsyHy5jZXJjbGVzLm1lbWJlcnNoaXAudjEuSW5jaWRlbnQiaAoVVXBkYXRlSW5jaWRlbnRSZXF1ZXN0EhcKCnJlcXVlc3RfaWQYASABKAlCA+BBAhI2CghpbmNpZGVudBgCIAEoCzIfLmNlcmNsZXMubWVtYmVyc2hpcC52MS5JbmNpZGVudEID4EECIksKFlVwZGF0ZUluY2lkZW50UmVzcG9uc2USMQoIaW5jaWRlbnQYASABKAsyHy5jZXJjbGVzLm1lbWJlcnNoaXAudjEuSW5jaWRlbnQiOQoSR2V0SW5jaWRlbnRSZXF1ZXN0EhEKBG5hbWUYASABKAlCA+BBAhIQCghyZXZpc2lvbhgCIAEoBSJIChNHZXRJbmNpZGVudFJlc3BvbnNlEjEKCGluY2lkZW50GAEgASgLMh8uY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkluY2lkZW50Ij0KFExpc3RJbmNpZGVudHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJImQKFUxpc3RJbmNpZGVudHNSZXNwb25zZRIyCglpbmNpZGVudHMYASADKAsyHy5jZXJjbGVzLm1lbWJlcnNoaXAudjEuSW5jaWRlbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIn0KEkVyYXNlUGVyc29uUmVxdWVzdBIXCgpyZXF1ZXN0X2lkGAEgASgJQgPgQQISEwoGcGVyc29uGAIgASgJQgPgQQISOQoGcmVhc29uGAMgASgOMiQuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkVyYXN1cmVSZWFzb25CA+BBAiJEChNFcmFzZVBlcnNvblJlc3BvbnNlEi0KBnBlcnNvbhgBIAEoCzIdLmNlcmNsZXMubWVtYmVyc2hpcC52MS5QZXJzb24iNgoQSW5jaWRlbnRSZWNvcmRlZBIQCghpbmNpZGVudBgBIAEoCRIQCghyZXZpc2lvbhgCIAEoBSqaAQoMSW5jaWRlbnRSaXNrEh0KGUlOQ0lERU5UX1JJU0tfVU5TUEVDSUZJRUQQABIkCiBJTkNJREVOVF9SSVNLX0FTU0VTU01FTlRfUEVORElORxABEiMKH0lOQ0lERU5UX1JJU0tfTk9fU0VSSU9VU19JTkpVUlkQAhIgChxJTkNJREVOVF9SSVNLX1NFUklPVVNfSU5KVVJZEAMy3wcKDlByaXZhY3lTZXJ2aWNlEn4KEUdldFByaXZhY3lDb250YWN0Ei8uY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkdldFByaXZhY3lDb250YWN0UmVxdWVzdBowLmNlcmNsZXMubWVtYmVyc2hpcC52MS5HZXRQcml2YWN5Q29udGFjdFJlc3BvbnNlIgbK8xgCEAESiAEKFFVwZGF0ZVByaXZhY3lDb250YWN0EjIuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLlVwZGF0ZVByaXZhY3lDb250YWN0UmVxdWVzdBozLmNlcmNsZXMubWVtYmVyc2hpcC52MS5VcGRhdGVQcml2YWN5Q29udGFjdFJlc3BvbnNlIgfK8xgDCgEBEn8KEUxpc3RQZXJzb25hbFJlYWRzEi8uY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkxpc3RQZXJzb25hbFJlYWRzUmVxdWVzdBowLmNlcmNsZXMubWVtYmVyc2hpcC52MS5MaXN0UGVyc29uYWxSZWFkc1Jlc3BvbnNlIgfK8xgDCgEBEnYKDkNyZWF0ZUluY2lkZW50EiwuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkNyZWF0ZUluY2lkZW50UmVxdWVzdBotLmNlcmNsZXMubWVtYmVyc2hpcC52MS5DcmVhdGVJbmNpZGVudFJlc3BvbnNlIgfK8xgDCgEBEnYKDlVwZGF0ZUluY2lkZW50EiwuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLlVwZGF0ZUluY2lkZW50UmVxdWVzdBotLmNlcmNsZXMubWVtYmVyc2hpcC52MS5VcGRhdGVJbmNpZGVudFJlc3BvbnNlIgfK8xgDCgEBEm0KC0dldEluY2lkZW50EikuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkdldEluY2lkZW50UmVxdWVzdBoqLmNlcmNsZXMubWVtYmVyc2hpcC52MS5HZXRJbmNpZGVudFJlc3BvbnNlIgfK8xgDCgEBEnMKDUxpc3RJbmNpZGVudHMSKy5jZXJjbGVzLm1lbWJlcnNoaXAudjEuTGlzdEluY2lkZW50c1JlcXVlc3QaLC5jZXJjbGVzLm1lbWJlcnNoaXAudjEuTGlzdEluY2lkZW50c1Jlc3BvbnNlIgfK8xgDCgEBEm0KC0VyYXNlUGVyc29uEikuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkVyYXNlUGVyc29uUmVxdWVzdBoqLmNlcmNsZXMubWVtYmVyc2hpcC52MS5FcmFzZVBlcnNvblJlc3BvbnNlIgfK8xgDCgEBYgZwcm90bzM", [file_cercles_common_v1_access_log, file_cercles_common_v1_date, file_cercles_common_v1_options, file_cercles_membership_v1_people, file_google_api_field_behavior, file_google_protobuf_timestamp]);
 
 /**
  * How to reach the fund's privacy officer (responsable de la protection des
@@ -621,6 +623,62 @@ export const ListIncidentsResponseSchema: GenMessage<ListIncidentsResponse> = /*
   messageDesc(file_cercles_membership_v1_privacy, 16);
 
 /**
+ * Request of ErasePerson.
+ *
+ * @generated from message cercles.membership.v1.ErasePersonRequest
+ */
+export type ErasePersonRequest = Message<"cercles.membership.v1.ErasePersonRequest"> & {
+  /**
+   * Client-chosen idempotency key (1 to 128 characters): a retry returns the first answer. Required.
+   *
+   * @generated from field: string request_id = 1;
+   */
+  requestId: string;
+
+  /**
+   * "people/{person_id}". Required.
+   *
+   * @generated from field: string person = 2;
+   */
+  person: string;
+
+  /**
+   * Why. Required.
+   *
+   * @generated from field: cercles.membership.v1.ErasureReason reason = 3;
+   */
+  reason: ErasureReason;
+};
+
+/**
+ * Describes the message cercles.membership.v1.ErasePersonRequest.
+ * Use `create(ErasePersonRequestSchema)` to create a new message.
+ */
+export const ErasePersonRequestSchema: GenMessage<ErasePersonRequest> = /*@__PURE__*/
+  messageDesc(file_cercles_membership_v1_privacy, 17);
+
+/**
+ * Response of ErasePerson.
+ *
+ * @generated from message cercles.membership.v1.ErasePersonResponse
+ */
+export type ErasePersonResponse = Message<"cercles.membership.v1.ErasePersonResponse"> & {
+  /**
+   * The person as erased (status PERSON_STATUS_ERASED).
+   *
+   * @generated from field: cercles.membership.v1.Person person = 1;
+   */
+  person?: Person | undefined;
+};
+
+/**
+ * Describes the message cercles.membership.v1.ErasePersonResponse.
+ * Use `create(ErasePersonResponseSchema)` to create a new message.
+ */
+export const ErasePersonResponseSchema: GenMessage<ErasePersonResponse> = /*@__PURE__*/
+  messageDesc(file_cercles_membership_v1_privacy, 18);
+
+/**
  * Event: an incident was recorded or revised. Ids only.
  *
  * @generated from message cercles.membership.v1.IncidentRecorded
@@ -646,7 +704,7 @@ export type IncidentRecorded = Message<"cercles.membership.v1.IncidentRecorded">
  * Use `create(IncidentRecordedSchema)` to create a new message.
  */
 export const IncidentRecordedSchema: GenMessage<IncidentRecorded> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_privacy, 17);
+  messageDesc(file_cercles_membership_v1_privacy, 19);
 
 /**
  * The law's outcome of the risk assessment of a confidentiality incident: does
@@ -790,6 +848,32 @@ export const PrivacyService: GenService<{
     methodKind: "unary";
     input: typeof ListIncidentsRequestSchema;
     output: typeof ListIncidentsResponseSchema;
+  },
+  /**
+   * Erases a person's personal data (Law 25: destruction or anonymisation once
+   * its purpose is served), admins only, in one transaction: the names become
+   * the pseudonym "Personne effacée {person_id}"; contact, birth date, gender,
+   * business name and start date, expertise, consents (all withdrawn), the
+   * reasons of their corrections and of their circle joins and departures, the
+   * notes of their attendance and the follow-ups of their business at meetings
+   * are cleared; the status becomes PERSON_STATUS_ERASED. Ids, dates, amounts,
+   * the consent history (purposes, channels, times) and the business history's
+   * figures stay. Membership's earlier events and stored answers that carried
+   * the person's data are rewritten without it. Appends PersonUpdated (the
+   * erased person) then PersonErased (ids only): lending and network clear
+   * their copies. Erasing an erased person again (another request_id) changes
+   * nothing and answers the person as they are.
+   * Errors: INVALID_ARGUMENT — a bad `request_id`, `person` or `reason`; NOT_FOUND — no such
+   *   person; FAILED_PRECONDITION — the person is a current member of a circle (record
+   *   their departure first); ALREADY_EXISTS — `request_id` reused for another request.
+   *   Also the common codes (conventions.proto).
+   *
+   * @generated from rpc cercles.membership.v1.PrivacyService.ErasePerson
+   */
+  erasePerson: {
+    methodKind: "unary";
+    input: typeof ErasePersonRequestSchema;
+    output: typeof ErasePersonResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_cercles_membership_v1_privacy, 0);
