@@ -169,7 +169,7 @@ std::vector<Verb> AllVerbs() {
   for (auto group :
        {HealthVerbs(), MembershipVerbs(), PeopleVerbs(), ImportVerbs(), TrainingVerbs(),
         MeetingVerbs(), LendingVerbs(), NetworkVerbs(), NetworkPeerVerbs(), PrivacyVerbs(),
-        ConsentVerbs(), CorrectionVerbs(), ReportVerbs(), ConfigVerbs()}) {
+        ErasureVerbs(), ConsentVerbs(), CorrectionVerbs(), ReportVerbs(), ConfigVerbs()}) {
     for (Verb& verb : group) verbs.push_back(std::move(verb));
   }
   return verbs;

@@ -25,6 +25,7 @@ std::vector<Verb> BooksVerbs();       // books_commands.cc: portfolio, journal, 
 std::vector<Verb> FinancingVerbs();   // financing_commands.cc: bank referrals, subsidies
 std::vector<Verb> NetworkVerbs();     // network_commands.cc
 std::vector<Verb> PrivacyVerbs();     // privacy_commands.cc: access log, contact, incidents
+std::vector<Verb> ErasureVerbs();     // erasure_commands.cc: privacy erase
 std::vector<Verb> ConfigVerbs();      // config_commands.cc: contexts (no server)
 std::vector<Verb> ReportVerbs();      // report_commands.cc: impact, portfolio (HTML, CSV, table)
 // `completion bash`, generated from `verbs` (the whole table, itself included).
