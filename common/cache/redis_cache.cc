@@ -125,6 +125,7 @@ struct RedisCache::Reply {
   int type = 0;
   long long integer = 0;
   std::string str;
+  std::vector<Reply> elements;  // of an array reply (SCAN)
 };
 
 RedisCache::RedisCache(RedisOptions options, observability::Registry* metrics, const Clock* clock)
@@ -289,9 +290,7 @@ std::unique_ptr<RedisCache::Reply> RedisCache::Command(const std::vector<std::st
     return nullptr;
   }
   auto reply = std::make_unique<Reply>();
-  reply->type = raw->type;
-  reply->integer = raw->integer;
-  if (raw->str != nullptr) reply->str.assign(raw->str, raw->len);
+  CopyReply(*raw, reply.get());
   freeReplyObject(raw);
   if (reply->type == REDIS_REPLY_ERROR &&
       (absl::StartsWith(reply->str, "NOAUTH") || absl::StartsWith(reply->str, "WRONGPASS"))) {
@@ -345,6 +344,30 @@ bool RedisCache::SetIfAbsent(const std::string& key, const std::string& value,
       Command({"SET", key, value, "NX", "PX", std::to_string(ttl.count())});
   // "+OK" when set; a nil reply when the key already existed.
   return reply != nullptr && reply->type == REDIS_REPLY_STATUS && reply->str == "OK";
+}
+
+void RedisCache::CopyReply(const redisReply& raw, Reply* reply) {
+  reply->type = raw.type;
+  reply->integer = raw.integer;
+  if (raw.str != nullptr) reply->str.assign(raw.str, raw.len);
+  if (raw.type != REDIS_REPLY_ARRAY) return;
+  reply->elements.resize(raw.elements);
+  for (size_t i = 0; i < raw.elements; ++i) CopyReply(*raw.element[i], &reply->elements[i]);
+}
+
+bool RedisCache::DeleteMatching(const std::string& pattern) {
+  std::string cursor = "0";
+  do {
+    std::unique_ptr<Reply> reply = Command({"SCAN", cursor, "MATCH", pattern, "COUNT", "500"});
+    if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements.size() != 2) {
+      return false;
+    }
+    cursor = reply->elements[0].str;
+    std::vector<std::string> keys;
+    for (const Reply& key : reply->elements[1].elements) keys.push_back(key.str);
+    Delete(keys);
+  } while (cursor != "0");
+  return true;
 }
 
 void RedisCache::Delete(const std::vector<std::string>& keys) {

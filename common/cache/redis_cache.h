@@ -27,6 +27,7 @@
 #include "common/util/clock.h"
 
 struct redisContext;
+struct redisReply;
 
 namespace cercles::cache {
 
@@ -91,11 +92,17 @@ class RedisCache {
   // against stampedes). False on any failure too.
   bool SetIfAbsent(const std::string& key, const std::string& value, std::chrono::milliseconds ttl);
   void Delete(const std::vector<std::string>& keys);
+  // Deletes every key that matches the glob `pattern` (SCAN MATCH, then DEL):
+  // e.g. all of a fund's entries after an erasure of personal data, which must
+  // not wait for their TTL. False when Redis did not answer to the end (the
+  // keys left then expire by their TTL).
+  bool DeleteMatching(const std::string& pattern);
   // True if a PING round trip succeeds now (for readiness reporting, not required).
   bool Ping();
 
  private:
   struct Reply;
+  static void CopyReply(const redisReply& raw, Reply* reply);
   // Runs one command on a pooled context; nullptr reply on failure.
   std::unique_ptr<Reply> Command(const std::vector<std::string>& argv);
   redisContext* Acquire();

@@ -178,6 +178,17 @@ class Database {
 
   // A redacted description of where the data lives, for logs (no password).
   virtual std::string Describe() const = 0;
+
+  // Makes what committed transactions deleted or overwrote in `tables` unreadable
+  // from the database's files, after an erasure of personal data. SQLite
+  // (secure_delete is on: freed space is zeroed when written) checkpoints the
+  // write-ahead log and truncates it, so no earlier page image stays in the -wal
+  // file; `tables` are not needed. PostgreSQL VACUUMs `tables`, so the dead row
+  // versions are removed from their pages (what dumps and the server's files
+  // show; WAL segments and backups keep them until they are recycled). Outside
+  // any transaction. UNAVAILABLE when readers kept the SQLite log from being
+  // emptied within the lock timeout (call again).
+  virtual absl::Status ReclaimDeleted(const std::vector<std::string>& tables) = 0;
 };
 
 // Runs fn in a transaction and commits it; retries the whole transaction up to

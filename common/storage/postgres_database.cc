@@ -14,6 +14,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/storage/database.h"
 #include "common/storage/postgres_connection.h"
 #include "common/storage/schema.h"
@@ -166,6 +167,7 @@ class PostgresDatabase final : public EngineDatabase {
   absl::Status Migrate(std::string_view component,
                        const std::vector<Migration>& migrations) override;
   std::string Describe() const override { return description_; }
+  absl::Status ReclaimDeleted(const std::vector<std::string>& tables) override;
   StatementStats statement_stats() const override { return counters_.Snapshot(); }
   PoolStats pool_stats() const override { return pool_.stats(); }
 
@@ -291,6 +293,25 @@ absl::StatusOr<std::unique_ptr<Transaction>> PostgresDatabase::Begin(TxMode mode
     Return(std::move(*conn));
     if (!absl::IsUnavailable(status)) break;
   }
+  return status;
+}
+
+absl::Status PostgresDatabase::ReclaimDeleted(const std::vector<std::string>& tables) {
+  if (tables.empty()) return absl::OkStatus();
+  for (const std::string& table : tables) {
+    // Table names come from the service's code, never from a request.
+    for (char c : table) {
+      if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+        return absl::InvalidArgumentError(absl::StrCat("not a table name: ", table));
+      }
+    }
+  }
+  absl::StatusOr<PgConn> conn = pool_.Acquire(LockWait(options_));
+  if (!conn.ok()) return conn.status();
+  // VACUUM runs outside a transaction block: the connection is idle here.
+  absl::Status status =
+      ExecSimple(conn->get(), absl::StrCat("VACUUM ", absl::StrJoin(tables, ", ")));
+  Return(std::move(*conn));
   return status;
 }
 

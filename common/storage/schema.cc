@@ -34,6 +34,9 @@ class SchemaCheckView : public Database {
   }
   Engine engine() const override { return db_.engine(); }
   std::string Describe() const override { return db_.Describe(); }
+  absl::Status ReclaimDeleted(const std::vector<std::string>& tables) override {
+    return db_.ReclaimDeleted(tables);
+  }
 
   absl::Status Migrate(std::string_view component,
                        const std::vector<Migration>& migrations) override {

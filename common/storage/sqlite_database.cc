@@ -99,6 +99,7 @@ class SqliteDatabase final : public EngineDatabase {
   absl::Status Migrate(std::string_view component,
                        const std::vector<Migration>& migrations) override;
   std::string Describe() const override { return description_; }
+  absl::Status ReclaimDeleted(const std::vector<std::string>& tables) override;
   StatementStats statement_stats() const override { return counters_.Snapshot(); }
   PoolStats pool_stats() const override { return pool_.stats(); }
 
@@ -370,6 +371,7 @@ absl::StatusOr<std::unique_ptr<SqliteConn>> SqliteDatabase::Connect() {
   // with a write(2), which dominated group-committed writes (one savepoint each).
   absl::Status status =
       ExecSql(raw, absl::StrCat("PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON; "
+                                "PRAGMA secure_delete = ON; "
                                 "PRAGMA synchronous = ",
                                 options_.durable_writes ? "FULL" : "NORMAL", ";"));
   if (!status.ok()) return status;
@@ -398,6 +400,32 @@ absl::Status SqliteDatabase::Init() {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   pool_.AddIdle(std::move(*first));
+  return absl::OkStatus();
+}
+
+absl::Status SqliteDatabase::ReclaimDeleted(const std::vector<std::string>& /*tables*/) {
+  if (in_memory_) return absl::OkStatus();
+  // The write gate keeps this process's writers out while the log is emptied;
+  // readers still on an older snapshot make TRUNCATE wait (busy timeout) or fail.
+  if (!gate_.Acquire(Gate::Hold::kExclusive, LockWait(options_))) {
+    return absl::UnavailableError(
+        absl::StrCat("sqlite: timed out waiting for the write lock of ", description_));
+  }
+  absl::StatusOr<std::unique_ptr<SqliteConn>> conn = pool_.Acquire(LockWait(options_));
+  if (!conn.ok()) {
+    gate_.Release(Gate::Hold::kExclusive);
+    return conn.status();
+  }
+  int log_frames = -1;
+  int checkpointed = -1;
+  const int rc = sqlite3_wal_checkpoint_v2((*conn)->db(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
+                                           &log_frames, &checkpointed);
+  Return(std::move(*conn), Gate::Hold::kExclusive);
+  if (rc != SQLITE_OK) {
+    return absl::UnavailableError(absl::StrCat("sqlite: the write-ahead log of ", description_,
+                                               " could not be emptied (", sqlite3_errstr(rc),
+                                               "): readers still use it; try again"));
+  }
   return absl::OkStatus();
 }
 

@@ -10,6 +10,7 @@
 #include "services/lending/lending_service.h"
 #include "services/lending/membership_client.h"
 #include "services/lending/membership_events.h"
+#include "services/lending/person_erasure.h"
 #include "services/lending/portfolio_gauges.h"
 #include "services/lending/reminder_job.h"
 
@@ -68,8 +69,17 @@ int main(int argc, char** argv) {
   lending::MembershipEventApplier applier(process.fund_id(), context.clock);
   auto subscriber = lending::NewMembershipSubscriber(*channel, &process.db(), &applier,
                                                      process.runner().metrics());
-  subscriber->set_on_applied(
-      [&](int64_t) { runtime.notifier().Notify(); });  // loan events to stream
+  int64_t erasures_reclaimed = 0;  // on the subscriber's thread only
+  subscriber->set_on_applied([&](int64_t) {
+    runtime.notifier().Notify();  // loan events to stream
+    if (applier.erasures_applied() == erasures_reclaimed) return;
+    erasures_reclaimed = applier.erasures_applied();
+    if (absl::Status reclaimed = process.db().ReclaimDeleted(lending::PersonErasureTables());
+        !reclaimed.ok()) {
+      log::Warning("after an erasure: the old bytes stay in the database files until the next one",
+                   {{"error", std::string(reclaimed.message())}});
+    }
+  });
   lending::PortfolioGauges portfolio(&process.db(), context.clock, process.runner().metrics());
   lending::ReminderJob reminders(context, process.runner().metrics());
   const int exit_code = process.Run(

@@ -6,9 +6,11 @@
 #include "absl/strings/str_cat.h"
 #include "cercles/membership/v1/events.pb.h"
 #include "cercles/membership/v1/membership.grpc.pb.h"
+#include "cercles/membership/v1/people_events.pb.h"
 #include "common/util/status.h"
 #include "services/lending/loan_events.h"
 #include "services/lending/loan_store.h"
+#include "services/lending/person_erasure.h"
 #include "services/lending/settings_store.h"
 
 namespace cercles::lending {
@@ -182,6 +184,13 @@ absl::Status MembershipEventApplier::Apply(storage::Transaction& tx,
     mv1::CirclesMerged e;
     CERCLES_RETURN_IF_ERROR(Unpack(event, &e));
     return ApplyMerge(tx, fund_id_, e, now);
+  }
+  if (type == "cercles.membership.v1.PersonErased") {
+    mv1::PersonErased e;
+    CERCLES_RETURN_IF_ERROR(Unpack(event, &e));
+    CERCLES_RETURN_IF_ERROR(ErasePersonText(tx, e.person()));
+    ++erasures_applied_;  // counted before the commit: a rollback only costs a spare reclaim
+    return absl::OkStatus();
   }
   if (type == "cercles.membership.v1.CircleMemberRemoved") {
     mv1::CircleMemberRemoved e;

@@ -13,7 +13,9 @@
 //                                  are (the original guarantors answer for it);
 //                                  an open request of the person who left is
 //                                  WITHDRAWN (see below);
-//   CircleUpdated to DISSOLVED  -> its open requests are WITHDRAWN.
+//   CircleUpdated to DISSOLVED  -> its open requests are WITHDRAWN;
+//   PersonErased                -> the person's free text is cleared
+//                                  (person_erasure.h).
 //
 // Why withdraw an open request whose applicant left: nothing has been lent yet,
 // and the request stands on the circle's analysis and guarantee, which are those
@@ -25,6 +27,8 @@
 
 #include <grpcpp/channel.h>
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -49,9 +53,14 @@ class MembershipEventApplier {
   // lending does not use change nothing. DATA_LOSS for an unreadable payload.
   absl::Status Apply(storage::Transaction& tx, const cercles::common::v1::Event& event) const;
 
+  // PersonErased applied so far by this process: after the commit of one,
+  // main reclaims the files (Database::ReclaimDeleted).
+  int64_t erasures_applied() const { return erasures_applied_.load(); }
+
  private:
   std::string fund_id_;
   const Clock* clock_;
+  mutable std::atomic<int64_t> erasures_applied_{0};
 };
 
 // A subscriber to membership's WatchEvents over `channel`, applying with

@@ -65,6 +65,22 @@ absl::StatusOr<v1::AccessRequest> AccessRequestStore::Complete(
   return stored;
 }
 
+absl::Status AccessRequestStore::ErasePerson(storage::Transaction& tx,
+                                             const redaction::PersonErasure& erasure) const {
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      tx.Query("SELECT id, access_request FROM access_requests WHERE person_id = ?",
+               {erasure.person_id}));
+  for (const auto& row : rows) {
+    CERCLES_ASSIGN_OR_RETURN(v1::AccessRequest request, ParseAccessRequest(row.Bytes(1)));
+    if (!redaction::ErasePersonFrom(&request, erasure)) continue;
+    CERCLES_RETURN_IF_ERROR(tx.Exec("UPDATE access_requests SET access_request = ? WHERE id = ?",
+                                    {storage::Blob{request.SerializeAsString()}, row.Int(0)})
+                                .status());
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<v1::AccessRequest>> AccessRequestStore::List(
     storage::Transaction& tx, const AccessRequestFilter& filter, int64_t after_id,
     int limit) const {

@@ -13,6 +13,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "cercles/membership/v1/privacy.pb.h"
+#include "common/redaction/erasure.h"
 #include "common/storage/database.h"
 
 namespace cercles::membership {
@@ -37,6 +38,10 @@ class AccessRequestStore {
                                              v1::AccessRequest stored,
                                              v1::AccessRequestCompletion completion,
                                              const std::string& principal, absl::Time now) const;
+  // The erasure of `erasure`'s person in their requests: their sensitive fields
+  // (the note, the completion's summary) cleared by redaction::ErasePersonFrom;
+  // the dates, state and document digest stay (the fund answered them).
+  absl::Status ErasePerson(storage::Transaction& tx, const redaction::PersonErasure& erasure) const;
   // The requests the filter selects with id > after_id, by id, at most `limit`.
   absl::StatusOr<std::vector<v1::AccessRequest>> List(storage::Transaction& tx,
                                                       const AccessRequestFilter& filter,

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/api/text.h"
+#include "services/membership/erasure_rules.h"
 #include "services/membership/people_rules.h"
 
 namespace cercles::membership {
@@ -320,6 +321,7 @@ absl::Status CheckPersonMayJoin(const JoiningPerson& joining, bool require_train
   if (!person.exists) {
     return PersonNotFound(name);
   }
+  if (person.erased) return ErasedPersonRefusal(name, "an erased person cannot join a circle");
   if (!person.active) {
     return absl::FailedPreconditionError(
         absl::StrCat(name, " has withdrawn from the fund and cannot join a circle"));

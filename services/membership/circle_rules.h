@@ -115,7 +115,8 @@ absl::StatusOr<Circle> DraftRequestedCircle(
 // people_store.h, inside the caller's transaction).
 struct PersonFacts {
   bool exists = false;
-  bool active = false;       // not withdrawn from the fund
+  bool active = false;       // not withdrawn from the fund (nor erased)
+  bool erased = false;       // erased (PrivacyService.ErasePerson)
   bool trained = false;      // completed at least one training
   std::string display_name;  // "Given Family", for messages and minutes
 };

@@ -264,6 +264,10 @@ absl::StatusOr<Person> NormalisePerson(const Person& requested, absl::CivilDay t
 
   if (!v1::PersonStatus_IsValid(requested.status())) {
     check.Add("person.status", "is not a known PersonStatus");
+  } else if (requested.status() == v1::PERSON_STATUS_ERASED) {
+    check.Add("person.status",
+              "cannot be set to PERSON_STATUS_ERASED: a person is erased by "
+              "PrivacyService.ErasePerson only");
   }
   out.set_status(requested.status() == v1::PERSON_STATUS_UNSPECIFIED ? v1::PERSON_STATUS_ACTIVE
                                                                      : requested.status());

@@ -15,6 +15,7 @@
 #include "services/membership/circle_access.h"
 #include "services/membership/circle_rules.h"
 #include "services/membership/consent_rules.h"
+#include "services/membership/erasure_rules.h"
 #include "services/membership/people_rules.h"
 #include "services/membership/training_rules.h"
 
@@ -56,6 +57,9 @@ absl::StatusOr<Person> PeopleService::LockManagedPerson(storage::Transaction& tx
   CERCLES_RETURN_IF_ERROR(CheckPersonAccess(tx, who, id, CircleAccess::kManage));
   CERCLES_ASSIGN_OR_RETURN(std::optional<Person> stored, people_.Get(tx, id));
   if (!stored.has_value()) return PersonNotFound(name);
+  if (stored->status() == v1::PERSON_STATUS_ERASED) {
+    return ErasedPersonRefusal(name, "their record is no longer updated, corrected or consented");
+  }
   return *std::move(stored);
 }
 

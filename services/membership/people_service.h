@@ -57,7 +57,8 @@ class PeopleService final : public cercles::membership::v1::PeopleService::Callb
  private:
   // Locks person `id` for a write by `who`, who must manage the person's circle
   // (CheckPersonAccess), and reads them: NOT_FOUND naming `name` when there is
-  // none. UpdatePerson and RecordConsent start so.
+  // none, FAILED_PRECONDITION when they are erased. UpdatePerson, RecordConsent
+  // and CorrectPerson start so.
   absl::StatusOr<v1::Person> LockManagedPerson(storage::Transaction& tx, const auth::Principal& who,
                                                int64_t id, const std::string& name) const;
   // Reads person `id` for `who`, who must see the person (CheckPersonAccess):

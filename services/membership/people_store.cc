@@ -285,6 +285,7 @@ absl::StatusOr<PersonFacts> LoadPersonFacts(storage::Transaction& tx, int64_t pe
   if (rows.empty()) return facts;
   facts.exists = true;
   facts.active = rows[0].Int(2) == v1::PERSON_STATUS_ACTIVE;
+  facts.erased = rows[0].Int(2) == v1::PERSON_STATUS_ERASED;
   facts.trained = rows[0].Int(3) > 0;
   facts.display_name = PersonDisplayName(rows[0].Text(0), rows[0].Text(1));
   return facts;

@@ -1,10 +1,16 @@
 // The gRPC adapter of membership's privacy duties: the privacy officer's
 // contact (public read), membership's access log of personal reads, and the
 // register of confidentiality incidents (revisions appended, never overwritten),
-// and people's access requests (their handlers: access_request_service.cc).
+// people's access requests (their handlers: access_request_service.cc) and
+// the erasure of a person's personal data (erasure_service.cc).
 #ifndef CERCLES_SERVICES_MEMBERSHIP_PRIVACY_SERVICE_H_
 #define CERCLES_SERVICES_MEMBERSHIP_PRIVACY_SERVICE_H_
 
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "cercles/membership/v1/privacy.grpc.pb.h"
 #include "services/membership/access_request_store.h"
 #include "services/membership/business_history_store.h"
@@ -12,6 +18,7 @@
 #include "services/membership/consent_store.h"
 #include "services/membership/context.h"
 #include "services/membership/correction_store.h"
+#include "services/membership/erasure_store.h"
 #include "services/membership/meeting_store.h"
 #include "services/membership/people_store.h"
 #include "services/membership/privacy_store.h"
@@ -61,6 +68,17 @@ class PrivacyService final : public cercles::membership::v1::PrivacyService::Cal
   grpc::ServerUnaryReactor* ExportPersonData(grpc::CallbackServerContext* context,
                                              const v1::ExportPersonDataRequest* request,
                                              v1::ExportPersonDataResponse* response) override;
+  // erasure_service.cc
+  grpc::ServerUnaryReactor* ErasePerson(grpc::CallbackServerContext* context,
+                                        const v1::ErasePersonRequest* request,
+                                        v1::ErasePersonResponse* response) override;
+
+  // The erasure of person `id` (`name` in messages) inside `tx`, by `actor`:
+  // the person as erased (as they are when erased before). The one function an
+  // erasure runs, ErasePerson's and a retention purge's.
+  absl::StatusOr<v1::Person> ErasePersonIn(storage::Transaction& tx, int64_t id,
+                                           const std::string& name, v1::ErasureReason reason,
+                                           const std::string& actor, absl::Time now) const;
 
  private:
   // NOT_FOUND naming the first affected person that does not exist.
@@ -73,7 +91,7 @@ class PrivacyService final : public cercles::membership::v1::PrivacyService::Cal
   const MembershipContext context_;
   PrivacyStore privacy_;
   AccessRequestStore access_requests_;
-  // What ExportPersonData reads.
+  // What ExportPersonData reads and ErasePerson changes.
   ConsentStore consents_;
   CorrectionStore corrections_;
   TrainingStore trainings_;
@@ -81,6 +99,7 @@ class PrivacyService final : public cercles::membership::v1::PrivacyService::Cal
   MeetingStore meetings_;
   BusinessHistoryStore business_;
   PeopleStore people_;
+  ErasureStore erasures_;
 };
 
 }  // namespace cercles::membership

@@ -14,6 +14,7 @@
 #include "common/util/status.h"
 #include "services/membership/circle_access.h"
 #include "services/membership/circle_rules.h"
+#include "services/membership/erasure_rules.h"
 #include "services/membership/people_rules.h"
 #include "services/membership/people_service.h"
 #include "services/membership/training_rules.h"
@@ -141,6 +142,10 @@ grpc::ServerUnaryReactor* TrainingService::EnrolPerson(grpc::CallbackServerConte
               CERCLES_RETURN_IF_ERROR(
                   ExistingTraining(tx, trainings_, key.training_id, request->training()).status());
               if (!person.exists) return PersonNotFound(request->person());
+              if (person.erased) {
+                return ErasedPersonRefusal(request->person(),
+                                           "an erased person is not enrolled in a training");
+              }
               if (!person.active) {
                 return absl::FailedPreconditionError(
                     absl::StrCat(request->person(),

@@ -31,6 +31,16 @@ std::string DirectoryCache::KeyFor(const std::string& query,
                       Sha256Hex(absl::StrCat(request.GetTypeName(), "\n", bytes)));
 }
 
+bool DirectoryCache::DropAll() {
+  if (redis_ == nullptr) return true;
+  std::string fund;  // glob characters of the fund id matched as themselves
+  for (char c : fund_id_) {
+    if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') fund.push_back('\\');
+    fund.push_back(c);
+  }
+  return redis_->DeleteMatching(absl::StrCat("cercles:v", kCacheSchemaVersion, ":", fund, ":*"));
+}
+
 absl::Status DirectoryCache::Load(
     const std::string& query, google::protobuf::Message* response,
     const std::function<absl::Status(google::protobuf::Message*)>& load) {

@@ -46,6 +46,11 @@ class DirectoryCache {
 
   std::string KeyFor(const std::string& query, const google::protobuf::Message& request) const;
 
+  // Deletes every entry of this fund, of every generation, now: after a
+  // person's erasure their name must not wait in Redis for the TTL. False when
+  // Redis did not answer (the entries then expire by their TTL).
+  bool DropAll();
+
   // Loads run so far (for tests and the stampede metric).
   int64_t loads() const { return loads_.load(); }
 

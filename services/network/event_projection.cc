@@ -6,6 +6,7 @@
 #include "cercles/membership/v1/meetings.pb.h"
 #include "cercles/membership/v1/people_events.pb.h"
 #include "common/api/resource_name.h"
+#include "common/service/erasure.h"
 #include "common/util/status.h"
 
 namespace cercles::network {
@@ -87,10 +88,29 @@ absl::Status EventProjection::ApplyMembershipEvent(storage::Transaction& tx,
   if (person_created) return people_.Upsert(tx, fund, person_created->person(), sequence);
   CERCLES_ASSIGN_OR_RETURN(auto person_updated, PayloadIf<mv1::PersonUpdated>(event));
   if (person_updated) return people_.Upsert(tx, fund, person_updated->person(), sequence);
+  CERCLES_ASSIGN_OR_RETURN(auto erased, PayloadIf<mv1::PersonErased>(event));
+  if (erased) return ApplyPersonErased(tx, erased->person());
   CERCLES_ASSIGN_OR_RETURN(auto meeting, PayloadIf<mv1::MeetingRecorded>(event));
   if (meeting) return outcomes_.Record(tx, fund, *meeting, sequence);
   CERCLES_ASSIGN_OR_RETURN(auto advisor, PayloadIf<mv1::AdvisorCreated>(event));
   if (advisor) return people_.UpsertAdvisor(tx, fund, advisor->advisor());
+  return absl::OkStatus();
+}
+
+const std::vector<std::string>& EventProjection::ErasureTables() {
+  static const auto* tables = new std::vector<std::string>{
+      "network_people", "network_expertise", "network_referrals", "outbox", "idempotency_keys"};
+  return *tables;
+}
+
+absl::Status EventProjection::ApplyPersonErased(storage::Transaction& tx,
+                                                const std::string& person) const {
+  CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(person, "people", "person"));
+  CERCLES_RETURN_IF_ERROR(partners_.EraseReferralsOf(tx, id).status());
+  redaction::PersonErasure erasure;
+  erasure.person_id = id;
+  CERCLES_RETURN_IF_ERROR(service::ScrubPersonRecords(tx, erasure).status());
+  ++erasures_applied_;  // counted before the commit: a rollback only costs a spare reclaim
   return absl::OkStatus();
 }
 

@@ -43,7 +43,10 @@ NetworkRuntime::NetworkRuntime(NetworkRuntimeOptions options, storage::Database&
       peer_fund_service_(federation_) {
   // A membership event applied can change what a peer's directory stream
   // sends: wake the streams now rather than at their next re-check.
-  membership_events_->set_on_applied([this](int64_t) { runtime_.notifier().Notify(); });
+  membership_events_->set_on_applied([this](int64_t) {
+    if (projection_.erasures_applied() != erasures_handled_) AfterErasure();
+    runtime_.notifier().Notify();
+  });
   runner.AddService(&network_service_, v1::NetworkService::service_full_name());
   runner.AddService(&partner_service_, v1::PartnerService::service_full_name());
   runner.AddService(&privacy_service_, v1::PrivacyService::service_full_name());
@@ -73,6 +76,18 @@ FederationContext NetworkRuntime::MakeFederation() const {
   federation.trusted_services = options_.trusted_services;
   federation.people = people_.get();
   return federation;
+}
+
+void NetworkRuntime::AfterErasure() {
+  erasures_handled_ = projection_.erasures_applied();
+  if (!cache_.DropAll()) {
+    log::Warning("after an erasure: Redis did not answer; the cache entries expire by their TTL");
+  }
+  if (absl::Status reclaimed = db_.ReclaimDeleted(EventProjection::ErasureTables());
+      !reclaimed.ok()) {
+    log::Warning("after an erasure: the old bytes stay in the database files until the next one",
+                 {{"error", std::string(reclaimed.message())}});
+  }
 }
 
 std::string NetworkRuntime::CacheGeneration() const {

@@ -90,6 +90,11 @@ class NetworkRuntime {
                                     OutboxHead* outbox_head);
   // From the members above it (context_, peer_sync_, people_).
   FederationContext MakeFederation() const;
+  // After the commit of a PersonErased (on the membership subscriber's thread):
+  // drops this fund's cache entries (they may hold the person's name) and
+  // reclaims the files (Database::ReclaimDeleted). A failure is logged: the
+  // entries then expire by their TTL, the log is emptied at the next erasure.
+  void AfterErasure();
 
   const NetworkRuntimeOptions options_;
   storage::Database& db_;
@@ -98,6 +103,7 @@ class NetworkRuntime {
   EventProjection projection_;
   std::unique_ptr<events::EventSubscriber> membership_events_;
   std::unique_ptr<events::EventSubscriber> lending_events_;  // null: lending not followed
+  int64_t erasures_handled_ = 0;  // projection_'s count at the last AfterErasure
   OutboxHead outbox_head_;
   DirectoryCache cache_;
   service::ServiceRuntime runtime_;

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "common/redaction/erasure.h"
 #include "common/storage/sql.h"
 #include "common/util/clock.h"
 #include "common/util/crypto.h"
@@ -237,6 +238,30 @@ absl::StatusOr<std::vector<v1::Referral>> PartnerStore::ListReferrals(storage::T
   sql.Add(" ORDER BY referral_id LIMIT ?", {int64_t{limit}});
   CERCLES_ASSIGN_OR_RETURN(storage::Rows rows, sql.Query(tx));
   return ReferralsOf(rows);
+}
+
+absl::StatusOr<int> PartnerStore::EraseReferralsOf(storage::Transaction& tx,
+                                                   int64_t person_id) const {
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      tx.Query("SELECT referral_id, referral FROM network_referrals WHERE person_id = ?",
+               {person_id}));
+  redaction::PersonErasure erasure;
+  erasure.person_id = person_id;
+  int changed = 0;
+  for (const storage::Row& row : rows) {
+    v1::Referral referral;
+    if (!referral.ParseFromString(row.Bytes(1))) {
+      return absl::DataLossError(absl::StrCat("referral ", row.Int(0), " is unreadable"));
+    }
+    if (!redaction::ErasePersonFrom(&referral, erasure)) continue;
+    CERCLES_RETURN_IF_ERROR(
+        tx.Exec("UPDATE network_referrals SET referral = ? WHERE referral_id = ?",
+                {storage::Blob{referral.SerializeAsString()}, row.Int(0)})
+            .status());
+    ++changed;
+  }
+  return changed;
 }
 
 }  // namespace cercles::network

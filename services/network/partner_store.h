@@ -58,6 +58,10 @@ class PartnerStore {
   absl::StatusOr<std::vector<v1::Referral>> ListReferrals(storage::Transaction& tx,
                                                           const ReferralFilter& filter,
                                                           int64_t after_id, int limit) const;
+  // After person `person_id`'s erasure: their referrals lose what they hold of
+  // the person (redaction::ErasePersonFrom: the sensitive reason, outcome and
+  // steps' notes); partner, status and times stay. Returns how many changed.
+  absl::StatusOr<int> EraseReferralsOf(storage::Transaction& tx, int64_t person_id) const;
 };
 
 }  // namespace cercles::network

@@ -166,10 +166,11 @@ bool CallsNoServer(const Verb& verb) {
 
 std::vector<Verb> AllVerbs() {
   std::vector<Verb> verbs;
-  for (auto group : {HealthVerbs(), MembershipVerbs(), PeopleVerbs(), ImportVerbs(),
-                     TrainingVerbs(), MeetingVerbs(), LendingVerbs(), NetworkVerbs(),
-                     NetworkPeerVerbs(), PrivacyVerbs(), AccessRequestVerbs(), PrivacyExportVerbs(),
-                     ConsentVerbs(), CorrectionVerbs(), ReportVerbs(), ConfigVerbs()}) {
+  for (auto group :
+       {HealthVerbs(), MembershipVerbs(), PeopleVerbs(), ImportVerbs(), TrainingVerbs(),
+        MeetingVerbs(), LendingVerbs(), NetworkVerbs(), NetworkPeerVerbs(), PrivacyVerbs(),
+        AccessRequestVerbs(), PrivacyExportVerbs(), ErasureVerbs(), ConsentVerbs(),
+        CorrectionVerbs(), ReportVerbs(), ConfigVerbs()}) {
     for (Verb& verb : group) verbs.push_back(std::move(verb));
   }
   return verbs;

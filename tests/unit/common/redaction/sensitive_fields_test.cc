@@ -201,6 +201,9 @@ constexpr FieldsOf kResourceNames[] = {
     {"cercles.lending.v1.GuaranteeGiven", "loan"},
     {"cercles.network.v1.ExportPersonDataRequest", "person"},
     {"cercles.network.v1.DirectoryPerson", "person circle"},
+    // Erasure (issue 14, item 4): whom, never why in words (the reason is an enum).
+    {"cercles.membership.v1.ErasePersonRequest", "person"},
+    {"cercles.membership.v1.PersonErased", "person"},
 };
 
 // Machine words, labels and sentences the services write themselves (event

@@ -8,7 +8,7 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Person } from "./people_pb.js";
+import type { ErasureReason, Person } from "./people_pb.js";
 import { file_cercles_membership_v1_people } from "./people_pb.js";
 import type { Enrolment, Training } from "./trainings_pb.js";
 import { file_cercles_membership_v1_trainings } from "./trainings_pb.js";
@@ -20,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cercles/membership/v1/people_events.proto.
  */
 export const file_cercles_membership_v1_people_events: GenFile = /*@__PURE__*/
-  fileDesc("CiljZXJjbGVzL21lbWJlcnNoaXAvdjEvcGVvcGxlX2V2ZW50cy5wcm90bxIVY2VyY2xlcy5tZW1iZXJzaGlwLnYxIj4KDVBlcnNvbkNyZWF0ZWQSLQoGcGVyc29uGAEgASgLMh0uY2VyY2xlcy5tZW1iZXJzaGlwLnYxLlBlcnNvbiJvCg1QZXJzb25VcGRhdGVkEi0KBnBlcnNvbhgBIAEoCzIdLmNlcmNsZXMubWVtYmVyc2hpcC52MS5QZXJzb24SLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIkQKD1RyYWluaW5nQ3JlYXRlZBIxCgh0cmFpbmluZxgBIAEoCzIfLmNlcmNsZXMubWVtYmVyc2hpcC52MS5UcmFpbmluZyJFCg5QZXJzb25FbnJvbGxlZBIzCgllbnJvbG1lbnQYASABKAsyIC5jZXJjbGVzLm1lbWJlcnNoaXAudjEuRW5yb2xtZW50ImUKEVRyYWluaW5nQ29tcGxldGVkEjMKCWVucm9sbWVudBgBIAEoCzIgLmNlcmNsZXMubWVtYmVyc2hpcC52MS5FbnJvbG1lbnQSGwoTdHJhaW5pbmdzX2NvbXBsZXRlZBgCIAEoBWIGcHJvdG8z", [file_cercles_membership_v1_people, file_cercles_membership_v1_trainings, file_google_protobuf_field_mask]);
+  fileDesc("CiljZXJjbGVzL21lbWJlcnNoaXAvdjEvcGVvcGxlX2V2ZW50cy5wcm90bxIVY2VyY2xlcy5tZW1iZXJzaGlwLnYxIj4KDVBlcnNvbkNyZWF0ZWQSLQoGcGVyc29uGAEgASgLMh0uY2VyY2xlcy5tZW1iZXJzaGlwLnYxLlBlcnNvbiJvCg1QZXJzb25VcGRhdGVkEi0KBnBlcnNvbhgBIAEoCzIdLmNlcmNsZXMubWVtYmVyc2hpcC52MS5QZXJzb24SLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIlQKDFBlcnNvbkVyYXNlZBIOCgZwZXJzb24YASABKAkSNAoGcmVhc29uGAIgASgOMiQuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkVyYXN1cmVSZWFzb24iRAoPVHJhaW5pbmdDcmVhdGVkEjEKCHRyYWluaW5nGAEgASgLMh8uY2VyY2xlcy5tZW1iZXJzaGlwLnYxLlRyYWluaW5nIkUKDlBlcnNvbkVucm9sbGVkEjMKCWVucm9sbWVudBgBIAEoCzIgLmNlcmNsZXMubWVtYmVyc2hpcC52MS5FbnJvbG1lbnQiZQoRVHJhaW5pbmdDb21wbGV0ZWQSMwoJZW5yb2xtZW50GAEgASgLMiAuY2VyY2xlcy5tZW1iZXJzaGlwLnYxLkVucm9sbWVudBIbChN0cmFpbmluZ3NfY29tcGxldGVkGAIgASgFYgZwcm90bzM", [file_cercles_membership_v1_people, file_cercles_membership_v1_trainings, file_google_protobuf_field_mask]);
 
 /**
  * Payload of "cercles.membership.v1.PersonCreated".
@@ -72,6 +72,37 @@ export const PersonUpdatedSchema: GenMessage<PersonUpdated> = /*@__PURE__*/
   messageDesc(file_cercles_membership_v1_people_events, 1);
 
 /**
+ * Payload of "cercles.membership.v1.PersonErased": a person's personal data
+ * was erased (PrivacyService.ErasePerson). Ids only. Every consumer drops or
+ * clears what it holds of the person's personal data, and keeps its records of
+ * them (loans, journal entries) under the id.
+ *
+ * @generated from message cercles.membership.v1.PersonErased
+ */
+export type PersonErased = Message<"cercles.membership.v1.PersonErased"> & {
+  /**
+   * "people/{person_id}".
+   *
+   * @generated from field: string person = 1;
+   */
+  person: string;
+
+  /**
+   * Why (the request's reason).
+   *
+   * @generated from field: cercles.membership.v1.ErasureReason reason = 2;
+   */
+  reason: ErasureReason;
+};
+
+/**
+ * Describes the message cercles.membership.v1.PersonErased.
+ * Use `create(PersonErasedSchema)` to create a new message.
+ */
+export const PersonErasedSchema: GenMessage<PersonErased> = /*@__PURE__*/
+  messageDesc(file_cercles_membership_v1_people_events, 2);
+
+/**
  * Payload of "cercles.membership.v1.TrainingCreated".
  *
  * @generated from message cercles.membership.v1.TrainingCreated
@@ -90,7 +121,7 @@ export type TrainingCreated = Message<"cercles.membership.v1.TrainingCreated"> &
  * Use `create(TrainingCreatedSchema)` to create a new message.
  */
 export const TrainingCreatedSchema: GenMessage<TrainingCreated> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_people_events, 2);
+  messageDesc(file_cercles_membership_v1_people_events, 3);
 
 /**
  * Payload of "cercles.membership.v1.PersonEnrolled".
@@ -111,7 +142,7 @@ export type PersonEnrolled = Message<"cercles.membership.v1.PersonEnrolled"> & {
  * Use `create(PersonEnrolledSchema)` to create a new message.
  */
 export const PersonEnrolledSchema: GenMessage<PersonEnrolled> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_people_events, 3);
+  messageDesc(file_cercles_membership_v1_people_events, 4);
 
 /**
  * Payload of "cercles.membership.v1.TrainingCompleted".
@@ -139,5 +170,5 @@ export type TrainingCompleted = Message<"cercles.membership.v1.TrainingCompleted
  * Use `create(TrainingCompletedSchema)` to create a new message.
  */
 export const TrainingCompletedSchema: GenMessage<TrainingCompleted> = /*@__PURE__*/
-  messageDesc(file_cercles_membership_v1_people_events, 4);
+  messageDesc(file_cercles_membership_v1_people_events, 5);
 

@@ -1,0 +1,33 @@
+// A person's erasure in what every service stores besides its own tables: the
+// payloads of its outbox (earlier events about the person) and the stored
+// answers of its idempotent writes (idempotency_keys). One function, called in
+// the erasure's own transaction by each service (membership's ErasePerson,
+// lending's and network's handling of PersonErased), so the rewrite commits
+// with the rest of the erasure or not at all.
+#ifndef CERCLES_COMMON_SERVICE_ERASURE_H_
+#define CERCLES_COMMON_SERVICE_ERASURE_H_
+
+#include "absl/status/statusor.h"
+#include "common/redaction/erasure.h"
+#include "common/storage/database.h"
+
+namespace cercles::service {
+
+struct ScrubCounts {
+  int events = 0;   // outbox payloads rewritten
+  int answers = 0;  // stored answers rewritten
+};
+
+// Rewrites, inside `tx`, every outbox payload and stored answer that still
+// holds the erased person's data, by redaction::ErasePersonFrom (the message
+// type is the outbox row's type, or the output of the stored answer's RPC).
+// Sequences, event ids, request ids and fingerprints stay, so a consumer's
+// cursor and a client's retry still work: a retry answers the rewritten answer.
+// Cost: one pass over both tables (only rows whose bytes contain the person's
+// resource name, or one of their records', are parsed); erasures are rare.
+absl::StatusOr<ScrubCounts> ScrubPersonRecords(storage::Transaction& tx,
+                                               const redaction::PersonErasure& erasure);
+
+}  // namespace cercles::service
+
+#endif  // CERCLES_COMMON_SERVICE_ERASURE_H_
