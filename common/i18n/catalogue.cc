@@ -55,9 +55,10 @@ bool IsMessageSlot(absl::string_view name) { return absl::StartsWith(name, "mess
 
 // Whether `value` may fill placeholder `name`: a {field...} is a field path as
 // the API spells it ("page_size", "circles[2].members"); only a {message...}
-// spans a "; " (the next rule of a list of refusals is not a value).
+// or a {term...} (a phrase of its own entry) spans a "; " (the next rule of a
+// list of refusals is not a value).
 bool Fits(absl::string_view name, absl::string_view value) {
-  if (IsMessageSlot(name)) return true;
+  if (IsMessageSlot(name) || absl::StartsWith(name, "term")) return true;
   if (absl::StrContains(value, "; ")) return false;
   if (!absl::StartsWith(name, "field")) return true;
   for (char c : value) {

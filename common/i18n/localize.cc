@@ -21,7 +21,8 @@ std::string TypeUrlOf(const google::protobuf::Message& message) {
 }  // namespace
 
 std::optional<std::string> TranslateText(absl::string_view text, Language language) {
-  if (language == Language::kEnglish) return std::string(text);
+  // English is its own translation; nothing needs none (a status without message).
+  if (language == Language::kEnglish || text.empty()) return std::string(text);
   return CatalogueOf(language).Translate(text);
 }
 

@@ -17,7 +17,8 @@
 namespace cercles::i18n {
 
 // A text of a refusal in `language` (Catalogue::Translate); nullopt when the
-// catalogue lacks it. English texts are their own translation.
+// catalogue lacks it. English texts, and the empty text, are their own
+// translation.
 std::optional<std::string> TranslateText(absl::string_view text, Language language);
 
 struct Localized {

@@ -1,6 +1,8 @@
 // The services answer refusals in the caller's language (accept-language,
 // else the fund's --default_language), keeping the code and the English reason
 // machines match on; cerclesctl asks for its locale's language (or --lang).
+#include <stdlib.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -64,7 +66,14 @@ constexpr char kBadNameEn[] =
     "name must be \"circles/{id}\" with {id} a positive whole number without sign or leading "
     "zeros, got \"circles/0\"";
 
-class LanguagesTest : public SuiteTest {};
+// Every message these tests provoke has its French: one without fails them.
+class LanguagesTest : public SuiteTest {
+ protected:
+  void SetUp() override {
+    ::setenv("CERCLES_I18N_REQUIRED", "all", 1);
+    SuiteTest::SetUp();
+  }
+};
 
 TEST_F(LanguagesTest, AGrpcClientReadsTheLanguageItAsksFor) {
   const auto channel = suite_->StaffChannel("membership");
@@ -127,7 +136,7 @@ TEST_F(LanguagesTest, CerclesctlAsksForItsLocalesLanguage) {
 
 // A fund that works in French: callers without the header read French, those
 // asking for English read English.
-class FrenchFundTest : public SuiteTest {
+class FrenchFundTest : public LanguagesTest {
  protected:
   std::optional<Suite::Options> SuiteOptions() const override {
     std::optional<Suite::Options> options = SuiteTest::SuiteOptions();
