@@ -91,11 +91,12 @@ namespace {
 class CallInterceptor : public gx::Interceptor {
  public:
   CallInterceptor(gx::ServerRpcInfo* info, const auth::Authenticator* authenticator,
-                  RpcMetrics* metrics)
+                  RpcMetrics* metrics, const LanguageOptions& language)
       : info_(info),
         authenticator_(authenticator),
         metrics_(metrics),
         method_(metrics->Find(info->method())),
+        language_options_(language),
         start_(std::chrono::steady_clock::now()) {}
 
   void Intercept(gx::InterceptorBatchMethods* methods) override {
@@ -111,6 +112,10 @@ class CallInterceptor : public gx::Interceptor {
             authenticator_->Identify(MetadataValue(*md, "authorization"),
                                      auth::PeerCommonName(*info_->server_context()), auth.get());
         principal_ = principal.ok() ? principal->ToString() : "unauthenticated";
+        language_ =
+            CallLanguage(MetadataValue(*md, "accept-language"),
+                         principal.ok() && principal->kind == auth::Principal::Kind::kService,
+                         language_options_);
       }
     }
     if (methods->QueryInterceptionHookPoint(gx::InterceptionHookPoints::POST_RECV_MESSAGE)) {
@@ -145,6 +150,10 @@ class CallInterceptor : public gx::Interceptor {
       // One line per call, complete, written by the log's flusher (not a
       // write(2) per call).
       log::Buffered(log::Level::kInfo, "rpc", fields);
+      // The log keeps the English; the caller reads its language.
+      if (!status.ok()) {
+        methods->ModifySendStatus(LocalizedStatus(status, language_, language_options_, method));
+      }
     }
     methods->Proceed();
   }
@@ -171,6 +180,8 @@ class CallInterceptor : public gx::Interceptor {
   const auth::Authenticator* authenticator_;
   RpcMetrics* metrics_;
   RpcMetrics::Method* method_;
+  const LanguageOptions language_options_;
+  i18n::Language language_ = language_options_.default_language;
   std::chrono::steady_clock::time_point start_;
   trace::TraceContext span_;
   std::string traceparent_;
@@ -179,15 +190,17 @@ class CallInterceptor : public gx::Interceptor {
 
 class CallInterceptorFactory : public gx::ServerInterceptorFactoryInterface {
  public:
-  CallInterceptorFactory(const auth::Authenticator* authenticator, RpcMetrics* metrics)
-      : authenticator_(authenticator), metrics_(metrics) {}
+  CallInterceptorFactory(const auth::Authenticator* authenticator, RpcMetrics* metrics,
+                         const LanguageOptions& language)
+      : authenticator_(authenticator), metrics_(metrics), language_(language) {}
   gx::Interceptor* CreateServerInterceptor(gx::ServerRpcInfo* info) override {
-    return new CallInterceptor(info, authenticator_, metrics_);
+    return new CallInterceptor(info, authenticator_, metrics_, language_);
   }
 
  private:
   const auth::Authenticator* authenticator_;
   RpcMetrics* metrics_;
+  const LanguageOptions language_;
 };
 
 }  // namespace
@@ -428,8 +441,8 @@ absl::Status ServerRunner::StartListener(Listener& listener) {
   builder.AddListeningPort(o.listen, credentials, &listener.side.port);
   for (grpc::Service* service : listener.services) builder.RegisterService(service);
   std::vector<std::unique_ptr<gx::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(
-      std::make_unique<CallInterceptorFactory>(authenticator_.get(), call_metrics_.get()));
+  interceptors.push_back(std::make_unique<CallInterceptorFactory>(
+      authenticator_.get(), call_metrics_.get(), options_.language));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   listener.side.server = builder.BuildAndStart();
   if (listener.side.server == nullptr || listener.side.port == 0) {
@@ -486,8 +499,8 @@ absl::Status ServerRunner::Start() {
   if (served_elsewhere_ != nullptr) builder.RegisterCallbackGenericService(served_elsewhere_.get());
 
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(
-      std::make_unique<CallInterceptorFactory>(authenticator_.get(), call_metrics_.get()));
+  interceptors.push_back(std::make_unique<CallInterceptorFactory>(
+      authenticator_.get(), call_metrics_.get(), options_.language));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   server_ = builder.BuildAndStart();

@@ -21,6 +21,7 @@
 #include "common/auth/auth.h"
 #include "common/observability/metrics.h"
 #include "common/server/handler_pool.h"
+#include "common/server/localized_status.h"
 #include "common/server/rpc_metrics.h"
 #include "common/util/periodic.h"
 
@@ -75,6 +76,9 @@ struct ServerOptions {
   // flight on a closed connection finish (streams too); new calls open another
   // connection. Zero: connections live as long as the client keeps them.
   absl::Duration max_connection_age = absl::Minutes(5);
+  // The language of refusals to callers without accept-language, and whether
+  // untranslated messages are logged (localized_status.h).
+  LanguageOptions language;
 };
 
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it creates

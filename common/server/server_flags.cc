@@ -1,5 +1,6 @@
 #include "common/server/server_flags.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -7,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/config/config.h"
+#include "common/i18n/language.h"
 #include "common/server/handler_pool.h"
 #include "common/util/log.h"
 #include "common/util/status.h"
@@ -42,6 +44,12 @@ ABSL_FLAG(int64_t, tls_refresh_s, 60,
 ABSL_FLAG(int32_t, handler_threads, cercles::server::HandlerPool::DefaultThreads(),
           "Threads that run unary calls' handlers (1 to 256; the default is sized for this "
           "machine: 8 per hardware thread, at least 64)");
+ABSL_FLAG(std::string, default_language, "en",
+          "Language of error messages to callers that send no accept-language header: en or fr "
+          "(a header saying fr or en wins; our own services always read English)");
+ABSL_FLAG(bool, strict_translations, false,
+          "Log every error message the French catalogue lacks as an error line marked "
+          "I18N_UNTRANSLATED (the tests run so)");
 ABSL_FLAG(std::string, database_url, "",
           "sqlite:///path/to/file.db (embedded) or postgresql://user@host:port/db");
 ABSL_FLAG(std::string, fund_id, "", "This deployment's fund, e.g. fund-montreal");
@@ -103,6 +111,15 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const std::string& name) {
         "--handler_threads (CERCLES_HANDLER_THREADS) must be from 1 to 256");
   }
   o.handler_threads = handler_threads;
+  const std::string default_language = absl::GetFlag(FLAGS_default_language);
+  std::optional<i18n::Language> language = i18n::ParseLanguageCode(default_language);
+  if (!language.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--default_language (CERCLES_DEFAULT_LANGUAGE)=\"", default_language,
+                     "\" must be en or fr"));
+  }
+  o.language.default_language = *language;
+  o.language.strict = absl::GetFlag(FLAGS_strict_translations);
   std::string level = absl::GetFlag(FLAGS_log_level);
   if (level == "debug") {
     log::SetMinLevel(log::Level::kDebug);

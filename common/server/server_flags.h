@@ -14,7 +14,8 @@ namespace cercles::server {
 // Builds options from --listen, --metrics_listen, --health_listen, --max_connection_age_s,
 // --tls_cert, --tls_key, --tls_ca,
 // --insecure, --require_client_cert, --tokens_file, --tokens_refresh_s, --trusted_services,
-// --shutdown_grace_ms, --tls_refresh_s, --handler_threads, after ParseFlagsWithEnv. Validated.
+// --shutdown_grace_ms, --tls_refresh_s, --handler_threads, --default_language,
+// --strict_translations, after ParseFlagsWithEnv. Validated.
 absl::StatusOr<ServerOptions> ServerOptionsFromFlags(const std::string& name);
 
 // What every service reads first: its server options, its fund and its database,

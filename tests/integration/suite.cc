@@ -26,6 +26,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/server/localized_status.h"
 #include "common/server/server.h"
 #include "gtest/gtest.h"
 #include "tests/support/health.h"
@@ -135,6 +136,70 @@ std::string SharedCredentialsDir() {
   return dir;
 }
 
+// The services whose every error message the tests provoke must have a French
+// translation: an untranslated one fails the test. Those of RequiredTranslations(),
+// and those $CERCLES_I18N_REQUIRED names ("membership,lending" or "all"; a test
+// may set it). The others' are reported (stderr, and $CERCLES_UNTRANSLATED_OUT
+// when set: scripts/i18n-untranslated) until common/i18n/messages_fr.tsv covers
+// them; then they join RequiredTranslations().
+const std::vector<absl::string_view>& RequiredTranslations() {
+  static const auto* const kServices = new std::vector<absl::string_view>{};
+  return *kServices;
+}
+bool TranslationsRequired(absl::string_view service) {
+  for (absl::string_view required : RequiredTranslations()) {
+    if (required == service) return true;
+  }
+  const char* env = std::getenv("CERCLES_I18N_REQUIRED");
+  if (env == nullptr) return false;
+  for (absl::string_view named : absl::StrSplit(env, ',')) {
+    if (named == "all" || named == service) return true;
+  }
+  return false;
+}
+
+// A JSON string's text from just after its opening quote (log lines escape
+// only quotes, backslashes and control characters).
+std::string JsonText(absl::string_view from) {
+  std::string out;
+  for (size_t i = 0; i < from.size() && from[i] != '"'; ++i) {
+    if (from[i] == '\\' && i + 1 < from.size()) {
+      const char c = from[++i];
+      out.push_back(c == 'n' ? '\n' : c == 't' ? '\t' : c);
+    } else {
+      out.push_back(from[i]);
+    }
+  }
+  return out;
+}
+
+// Every error message a service of the suite answered without a French
+// translation: the lines its strict mode (--strict_translations) logged.
+void CheckTranslations(const std::string& dir) {
+  std::error_code error;
+  const char* out_path = std::getenv("CERCLES_UNTRANSLATED_OUT");
+  std::ofstream out;
+  if (out_path != nullptr && *out_path != '\0') out.open(out_path, std::ios::app);
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    if (entry.path().extension() != ".log") continue;
+    const std::string process = entry.path().stem().string();
+    const std::string service = process.substr(0, process.find('-'));  // "lending-2": lending
+    for (absl::string_view line : absl::StrSplit(ReadTextFile(entry.path().string()), '\n')) {
+      if (!absl::StrContains(line, server::kUntranslatedMarker)) continue;
+      const size_t at = line.find("\"message\":\"");
+      if (at == absl::string_view::npos) continue;
+      const std::string message = JsonText(line.substr(at + 11));
+      if (out.is_open()) out << service << '\t' << message << '\n';
+      if (TranslationsRequired(service)) {
+        ADD_FAILURE() << process << " answered an error message that common/i18n/messages_fr.tsv "
+                      << "does not translate: " << message;
+      } else {
+        std::fprintf(stderr, "untranslated (%s): %s\n", service.c_str(), message.c_str());
+      }
+    }
+  }
+}
+
 }  // namespace
 
 const Credentials& TestCredentials() {
@@ -167,6 +232,7 @@ Suite::~Suite() {
     }
   }
   processes_.clear();
+  CheckTranslations(dir_);
   if (options_.engine == Engine::kPostgres) {
     for (const auto& [name, url] : database_urls_) {
       DropPostgresDatabase(PostgresBaseUrlFromEnv(), url);
@@ -231,17 +297,15 @@ std::string Suite::ServiceOf(const std::string& name) const {
 std::vector<std::string> Suite::CommonFlags(const std::string& name) const {
   const Credentials& c = TestCredentials();
   const std::string service = ServiceOf(name);
-  return {Binary(service),
-          absl::StrCat("--listen=", Address(name)),
-          "--metrics_listen=127.0.0.1:0",
-          absl::StrCat("--tls_cert=", c.Cert(service)),
-          absl::StrCat("--tls_key=", c.Key(service)),
-          absl::StrCat("--tls_ca=", c.ca),
-          absl::StrCat("--tokens_file=", c.tokens_file),
+  return {Binary(service), absl::StrCat("--listen=", Address(name)), "--metrics_listen=127.0.0.1:0",
+          absl::StrCat("--tls_cert=", c.Cert(service)), absl::StrCat("--tls_key=", c.Key(service)),
+          absl::StrCat("--tls_ca=", c.ca), absl::StrCat("--tokens_file=", c.tokens_file),
           "--trusted_services=membership,lending,network",
           absl::StrCat("--database_url=", database_urls_.at(service)),
           absl::StrCat("--fund_id=", options_.fund_id),
-          absl::StrCat("--shutdown_grace_ms=", options_.shutdown_grace_ms)};
+          absl::StrCat("--shutdown_grace_ms=", options_.shutdown_grace_ms),
+          // Every error message the tests provoke must have its French translation.
+          "--strict_translations"};
 }
 
 absl::Status Suite::StartReplica(const std::string& service, const std::string& replica) {
@@ -418,7 +482,10 @@ CtlResult RunCerclesctl(const Suite& suite, const std::string& service, const st
 }
 
 CtlResult RunCommand(const std::vector<std::string>& command, const std::string& work_dir) {
-  std::vector<std::string> quoted;
+  // The test's own locale never decides the language of what cerclesctl reads
+  // (a command may begin with NAME=VALUE words to set one).
+  std::vector<std::string> quoted = {"env", "-u",   "LC_ALL", "-u",          "LC_MESSAGES",
+                                     "-u",  "LANG", "-u",     "CERCLES_LANG"};
   for (const std::string& a : command) quoted.push_back(Quote(a));
   const std::string out = work_dir + "/ctl.out", err = work_dir + "/ctl.err";
   const int raw = std::system(

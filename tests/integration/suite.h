@@ -140,7 +140,9 @@ struct CtlResult {
 };
 CtlResult RunCerclesctl(const Suite& suite, const std::string& service, const std::string& token,
                         const std::vector<std::string>& args, const std::string& work_dir);
-// Any command line (argv, each word quoted for the shell), its output captured
+// Any command line (argv, each word quoted for the shell; leading NAME=VALUE words
+// set its environment, where LC_ALL, LC_MESSAGES, LANG and CERCLES_LANG are unset
+// unless so given), its output captured
 // the same way; CerclesctlBinary() is the path of the built cerclesctl.
 CtlResult RunCommand(const std::vector<std::string>& command, const std::string& work_dir);
 std::string CerclesctlBinary();

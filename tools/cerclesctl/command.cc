@@ -63,7 +63,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CommandContext::Channel() {
 
 void CommandContext::PrepareCall(grpc::ClientContext* call, bool with_deadline) const {
   cerclesctl::PrepareCall(call, token_, with_deadline ? global_.timeout : absl::ZeroDuration(),
-                          global_.traceparent);
+                          global_.traceparent, global_.lang);
 }
 
 CommandContext CommandContext::ForService(const std::string& service, const std::string& address,

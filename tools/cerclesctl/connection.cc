@@ -89,8 +89,9 @@ absl::StatusOr<std::string> LoadToken(const GlobalOptions& options) {
 }
 
 void PrepareCall(grpc::ClientContext* call, const std::string& token, absl::Duration timeout,
-                 const std::string& traceparent) {
+                 const std::string& traceparent, const std::string& lang) {
   if (!traceparent.empty()) call->AddMetadata("traceparent", traceparent);
+  if (!lang.empty()) call->AddMetadata("accept-language", lang);
   if (!token.empty()) call->AddMetadata("authorization", absl::StrCat("Bearer ", token));
   if (timeout > absl::ZeroDuration()) {
     call->set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(timeout));

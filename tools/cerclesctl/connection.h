@@ -23,10 +23,11 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> OpenChannel(const GlobalOptions& 
 // "" when neither was given.
 absl::StatusOr<std::string> LoadToken(const GlobalOptions& options);
 
-// Sets what every call carries: the bearer token and the W3C traceparent (each
-// when not empty) and, when `timeout` is positive, a deadline that far from now.
+// Sets what every call carries: the bearer token, the W3C traceparent and the
+// accept-language of the error messages ("fr", "en"; each when not empty) and,
+// when `timeout` is positive, a deadline that far from now.
 void PrepareCall(grpc::ClientContext* call, const std::string& token, absl::Duration timeout,
-                 const std::string& traceparent = "");
+                 const std::string& traceparent = "", const std::string& lang = "");
 
 }  // namespace cercles::cerclesctl
 

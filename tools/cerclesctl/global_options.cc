@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/util/trace.h"
@@ -36,6 +37,9 @@ const std::vector<OptionSpec>& GlobalOptionSpecs() {
       {"insecure", "", "plaintext, no TLS: for local tests only (CERCLES_INSECURE)"},
       {"output", "table|json|yaml", "output format of reads, default table (CERCLES_OUTPUT)"},
       {"timeout", "DURATION", "deadline of each call, default 10s (CERCLES_TIMEOUT)"},
+      {"lang", "fr|en",
+       "language of the services' error messages and of reports (CERCLES_LANG; default: "
+       "from LC_ALL, LC_MESSAGES, LANG; neither: the server's default)"},
       {"server-name", "NAME", "name the server certificate must carry (CERCLES_SERVER_NAME)"},
       {"traceparent", "HEADER",
        "W3C trace context sent with every call, 00-TRACE_ID-SPAN_ID-FLAGS; default: a new "
@@ -71,6 +75,12 @@ std::string ValueOr(const ParsedArgs& args, const EnvLookup& env, const std::str
 
 }  // namespace
 
+std::string LangOfLocaleName(absl::string_view locale) {
+  if (absl::StartsWithIgnoreCase(locale, "fr")) return "fr";
+  if (absl::StartsWithIgnoreCase(locale, "en")) return "en";
+  return "";
+}
+
 absl::StatusOr<GlobalOptions> ResolveGlobalOptions(const ParsedArgs& args, const EnvLookup& env,
                                                    const ServerChoice& choice) {
   GlobalOptions options;
@@ -81,6 +91,16 @@ absl::StatusOr<GlobalOptions> ResolveGlobalOptions(const ParsedArgs& args, const
       options.locale = *value;
       break;
     }
+  }
+  if (auto lang = Lookup(args, env, "lang")) {
+    const std::string lower = absl::AsciiStrToLower(*lang);
+    if (lower != "fr" && lower != "en") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--lang must be fr or en, got \"", *lang, "\""));
+    }
+    options.lang = lower;
+  } else {
+    options.lang = LangOfLocaleName(options.locale);
   }
   const std::string output = ValueOr(args, env, "output");
   if (output.empty() || output == "table") {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "tools/cerclesctl/args.h"
 
@@ -41,6 +42,10 @@ struct GlobalOptions {
   // The user's locale (LC_ALL, else LC_MESSAGES, else LANG: "fr_CA.UTF-8"),
   // the default language of reports; "" when none is set.
   std::string locale;
+  // The language of the services' error messages (sent as accept-language)
+  // and of reports: --lang or CERCLES_LANG, else the locale's; "fr", "en", or
+  // "" when neither says (the server's default language then).
+  std::string lang;
 };
 
 // Reads an environment variable; nullopt when unset or empty.
@@ -60,6 +65,10 @@ struct ServerChoice {
   const Context* context = nullptr;
   bool needs_server = true;  // false for commands that call no server (config, completion)
 };
+
+// "fr" for a locale such as "fr_CA.UTF-8", "en" for "en_US.UTF-8", else "" ("C",
+// "POSIX", another language).
+std::string LangOfLocaleName(absl::string_view locale);
 
 // Command line first, then the environment, then the context, then defaults.
 // InvalidArgument (a usage error) names the option when a value is missing or

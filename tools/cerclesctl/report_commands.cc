@@ -48,13 +48,7 @@ absl::StatusOr<ReportOptions> ParseReportOptions(const CommandContext& ctx) {
     return absl::InvalidArgumentError(
         absl::StrCat("--format must be html, csv or table, got \"", format, "\""));
   }
-  if (ctx.args().Has("lang")) {
-    auto lang = ParseLang(ctx.args().Value("lang"));
-    if (!lang.ok()) return lang.status();
-    options.lang = *lang;
-  } else {
-    options.lang = LangOfLocale(ctx.global().locale);
-  }
+  options.lang = ctx.global().lang == "fr" ? Lang::kFr : Lang::kEn;  // --lang, else the locale
   options.out = ctx.args().Value("out");
   return options;
 }
@@ -96,8 +90,6 @@ int EmitReport(CommandContext& ctx, const ReportOptions& options,
 std::vector<OptionSpec> WithReportOptions(std::vector<OptionSpec> options) {
   options.push_back({"format", "html|csv|table",
                      "table (default), csv (RFC 4180) or html (one page, charts, printable)"});
-  options.push_back(
-      {"lang", "fr|en", "language of the text and formats (default: from LC_ALL, LANG)"});
   options.push_back({"out", "FILE", "write the report to FILE instead of standard output"});
   return options;
 }

@@ -149,17 +149,6 @@ constexpr Entry kTable[] = {
 
 }  // namespace
 
-absl::StatusOr<Lang> ParseLang(absl::string_view text) {
-  const std::string lower = absl::AsciiStrToLower(text);
-  if (lower == "fr") return Lang::kFr;
-  if (lower == "en") return Lang::kEn;
-  return absl::InvalidArgumentError(absl::StrCat("--lang must be fr or en, got \"", text, "\""));
-}
-
-Lang LangOfLocale(absl::string_view locale) {
-  return absl::StartsWithIgnoreCase(locale, "fr") ? Lang::kFr : Lang::kEn;
-}
-
 std::string LangCode(Lang lang) { return lang == Lang::kFr ? "fr" : "en"; }
 
 std::string Tr(Lang lang, absl::string_view key) {

@@ -21,11 +21,6 @@ namespace cercles::cerclesctl {
 // percentages, counts, days) these reports use.
 using Lang = api::DisplayLanguage;
 
-// "fr" or "en" (--lang), else InvalidArgument naming --lang.
-absl::StatusOr<Lang> ParseLang(absl::string_view text);
-// The language of a locale such as LANG's "fr_CA.UTF-8": French when it starts
-// with "fr", English otherwise (and when empty).
-Lang LangOfLocale(absl::string_view locale);
 // "fr" or "en".
 std::string LangCode(Lang lang);
 

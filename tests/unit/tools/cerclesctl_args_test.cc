@@ -163,6 +163,26 @@ TEST(cerclesctlGlobalOptions, TraceparentIsGivenOrANewTracePerCommand) {
       HasSubstr("--traceparent must be a W3C traceparent"));
 }
 
+// The language of error messages and reports: --lang, else CERCLES_LANG, else
+// the locale (LC_ALL before LC_MESSAGES before LANG); none: the server's default.
+TEST(cerclesctlGlobalOptions, LanguageFromFlagEnvironmentOrLocale) {
+  auto lang = [](std::vector<std::string> args, std::map<std::string, std::string> env) {
+    args.insert(args.end(), {"--address", "a:1", "--insecure"});
+    auto options = Resolve(std::move(args), std::move(env));
+    return options.ok() ? options->lang : std::string(options.status().message());
+  };
+  EXPECT_EQ(lang({}, {{"LANG", "fr_CA.UTF-8"}}), "fr");
+  EXPECT_EQ(lang({}, {{"LANG", "fr_CA.UTF-8"}, {"LC_ALL", "en_US.UTF-8"}}), "en");
+  EXPECT_EQ(lang({}, {{"LANG", "en_CA.UTF-8"}, {"LC_MESSAGES", "fr_FR.UTF-8"}}), "fr");
+  EXPECT_EQ(lang({}, {{"LANG", "C.UTF-8"}}), "");
+  EXPECT_EQ(lang({}, {}), "");
+  EXPECT_EQ(lang({"--lang", "EN"}, {{"LANG", "fr_CA.UTF-8"}}), "en");
+  EXPECT_EQ(lang({}, {{"CERCLES_LANG", "fr"}, {"LANG", "C"}}), "fr");
+  EXPECT_EQ(lang({"--lang", "de"}, {}), "--lang must be fr or en, got \"de\"");
+  EXPECT_EQ(LangOfLocaleName("fr"), "fr");
+  EXPECT_EQ(LangOfLocaleName("POSIX"), "");
+}
+
 TEST(cerclesctlGlobalOptions, RejectsBadValues) {
   EXPECT_THAT(Resolve({"--insecure"}).status().message(), HasSubstr("no server address"));
   EXPECT_THAT(Resolve({"--address", "a:1", "--insecure", "--output", "xml"}).status().message(),

@@ -1,0 +1,193 @@
+#include <optional>
+#include <string>
+
+#include "common/i18n/catalogue.h"
+#include "common/i18n/language.h"
+#include "common/i18n/localize.h"
+#include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "gtest/gtest.h"
+
+namespace cercles::i18n {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr Language kEn = Language::kEnglish;
+constexpr Language kFr = Language::kFrench;
+
+TEST(AcceptLanguageTest, FrenchEnglishOrTheDefault) {
+  EXPECT_EQ(LanguageOfAcceptLanguage("fr", kEn), kFr);
+  EXPECT_EQ(LanguageOfAcceptLanguage("fr-CA", kEn), kFr);
+  EXPECT_EQ(LanguageOfAcceptLanguage("FR-fr", kEn), kFr);
+  EXPECT_EQ(LanguageOfAcceptLanguage("en", kFr), kEn);
+  EXPECT_EQ(LanguageOfAcceptLanguage("en-GB", kFr), kEn);
+  // Neither language, empty, malformed: the default.
+  EXPECT_EQ(LanguageOfAcceptLanguage("de-DE", kFr), kFr);
+  EXPECT_EQ(LanguageOfAcceptLanguage("de-DE", kEn), kEn);
+  EXPECT_EQ(LanguageOfAcceptLanguage("", kFr), kFr);
+  EXPECT_EQ(LanguageOfAcceptLanguage("fr;q=2", kEn), kEn);
+  EXPECT_EQ(LanguageOfAcceptLanguage("fr;q=abc", kEn), kEn);
+  EXPECT_EQ(LanguageOfAcceptLanguage("frisian", kEn), kEn);
+}
+
+TEST(AcceptLanguageTest, WeightsOrderAndStar) {
+  // RFC 9110's q-values: the highest acceptable weight wins.
+  EXPECT_EQ(LanguageOfAcceptLanguage("en;q=0.5, fr;q=0.8", kEn), kFr);
+  EXPECT_EQ(LanguageOfAcceptLanguage("fr-CA;q=0.4, en-US;q=0.9, de", kFr), kEn);
+  EXPECT_EQ(LanguageOfAcceptLanguage("de, fr;q=0.1", kEn), kFr);
+  // q=0: not acceptable.
+  EXPECT_EQ(LanguageOfAcceptLanguage("fr;q=0, en;q=0.1", kFr), kEn);
+  EXPECT_EQ(LanguageOfAcceptLanguage("fr;q=0", kFr), kEn);
+  EXPECT_EQ(LanguageOfAcceptLanguage("en;q=0.000, fr;q=0", kFr), kFr);  // neither: the default
+  // Equal weights: the range written first.
+  EXPECT_EQ(LanguageOfAcceptLanguage("en, fr", kFr), kEn);
+  EXPECT_EQ(LanguageOfAcceptLanguage(" fr-CA , en ", kEn), kFr);
+  // "*" is every language not named: named ones win ties, alone it is the default.
+  EXPECT_EQ(LanguageOfAcceptLanguage("*", kFr), kFr);
+  EXPECT_EQ(LanguageOfAcceptLanguage("*;q=0.5, en", kFr), kEn);
+  EXPECT_EQ(LanguageOfAcceptLanguage("*, en;q=0", kEn), kFr);
+  EXPECT_EQ(LanguageOfAcceptLanguage("fr;Q=0.7, *;q=0.9", kFr), kEn);
+}
+
+TEST(LanguageTest, CodesAndLocales) {
+  EXPECT_EQ(ParseLanguageCode("FR"), kFr);
+  EXPECT_EQ(ParseLanguageCode("en"), kEn);
+  EXPECT_EQ(ParseLanguageCode("fr-CA"), std::nullopt);
+  EXPECT_EQ(LanguageCode(kFr), "fr");
+  EXPECT_EQ(LocaleOf(kFr), "fr-CA");
+  EXPECT_EQ(LocaleOf(kEn), "en-CA");
+}
+
+Catalogue Parsed(const std::string& text) {
+  absl::StatusOr<Catalogue> catalogue = Catalogue::Parse(text);
+  EXPECT_TRUE(catalogue.ok()) << catalogue.status();
+  return catalogue.ok() ? *std::move(catalogue) : Catalogue();
+}
+
+TEST(CatalogueTest, TemplatesCopyTheirValues) {
+  const Catalogue catalogue = Parsed(
+      "# a comment\n"
+      "\n"
+      "{field} must be at most {n} characters\t{field} doit compter au plus {n} caractères\n"
+      "{field} is required\t{field} est obligatoire\n"
+      "circle {name} is required to vote\tle cercle {name} doit voter\n"
+      "the stream was cancelled\tle flux a été annulé\n"
+      "circle: {message}\tcercle : {message}\n"
+      "{a} and {b} differ from {a}\t{b} et {a} diffèrent de {a}\n"
+      "with {{id}} a number, got {got}\tavec {{id}} un nombre, reçu {got}\n"
+      "under strength\ten sous-effectif\n"
+      "{circle} is {term}: it rests\t{circle} est {term} : il se repose\n"
+      "{a} = {b}\t{b} = {a}\n");
+  EXPECT_EQ(catalogue.size(), 10u);
+  // An entry with short outer texts is tried for every message.
+  EXPECT_EQ(catalogue.Translate("x = y"), "y = x");
+  // A {term} is a word with its own entry, else copied.
+  EXPECT_EQ(catalogue.Translate("circles/4 is under strength: it rests"),
+            "circles/4 est en sous-effectif : il se repose");
+  EXPECT_EQ(catalogue.Translate("circles/4 is tired: it rests"),
+            "circles/4 est tired : il se repose");
+  EXPECT_EQ(catalogue.Translate("person.display_name must be at most 200 characters"),
+            "person.display_name doit compter au plus 200 caractères");
+  EXPECT_EQ(catalogue.Translate("the stream was cancelled"), "le flux a été annulé");
+  // The most literal entry wins over "{field} is required".
+  EXPECT_EQ(catalogue.Translate("circle circles/3 is required to vote"),
+            "le cercle circles/3 doit voter");
+  EXPECT_EQ(catalogue.Translate("circles[2].name is required"), "circles[2].name est obligatoire");
+  // A {message} is a message of the catalogue too: translated, or nothing is.
+  EXPECT_EQ(catalogue.Translate("circle: name is required"), "cercle : name est obligatoire");
+  EXPECT_EQ(catalogue.Translate("circle: something else"), std::nullopt);
+  // A name that recurs matches the same text each time (the first split that
+  // agrees is found by backtracking).
+  EXPECT_EQ(catalogue.Translate("x and y differ from x"), "y et x diffèrent de x");
+  EXPECT_EQ(catalogue.Translate("x and y differ from z"), std::nullopt);
+  EXPECT_EQ(catalogue.Translate("with {id} a number, got 0"), "avec {id} un nombre, reçu 0");
+  // A {field} is a field path: a whole list of rules is not one.
+  EXPECT_EQ(catalogue.Translate("a must be b; c is required"), std::nullopt);
+  // Placeholders take at least one character; no entry, no translation.
+  EXPECT_EQ(catalogue.Translate(" is required"), std::nullopt);
+  EXPECT_EQ(catalogue.Translate("something new happened"), std::nullopt);
+}
+
+TEST(CatalogueTest, RefusesBrokenEntries) {
+  auto error = [](const std::string& text) {
+    absl::StatusOr<Catalogue> catalogue = Catalogue::Parse(text);
+    return catalogue.ok() ? std::string("ok") : std::string(catalogue.status().message());
+  };
+  EXPECT_EQ(error("no tab here\n"),
+            "catalogue line 1: must be the English text, one tab, the translation");
+  EXPECT_EQ(error("a\tb\nc\td\na\te\n"), "catalogue line 3: repeats \"a\"");
+  EXPECT_EQ(error("{a}{b} x\t{a} {b}\n"),
+            "catalogue line 1: has two placeholders with no text between them");
+  EXPECT_EQ(error("{a} x\t{b} y\n"),
+            "catalogue line 1: the translation's {b} is not in the English");
+  EXPECT_EQ(error("{a} x {b}\t{a} y\n"), "catalogue line 1: the translation lacks {b}");
+  EXPECT_EQ(error("x\t{a} y\n"),
+            "catalogue line 1: the translation has placeholders the English lacks");
+  EXPECT_EQ(error("x\t\n"), "catalogue line 1: has an empty side");
+}
+
+// The compiled-in catalogue parses (the services abort at start otherwise).
+TEST(CatalogueTest, TheFrenchCatalogueParses) {
+  absl::StatusOr<Catalogue> french = Catalogue::Parse(FrenchCatalogueText());
+  ASSERT_TRUE(french.ok()) << french.status();
+  EXPECT_GT(french->size(), 40u);
+  EXPECT_EQ(CatalogueOf(kFr).size(), french->size());
+  EXPECT_EQ(CatalogueOf(kEn).size(), 0u);
+}
+
+TEST(LocalizeTest, MessageViolationsAndLocalizedMessage) {
+  google::rpc::Status status;
+  status.set_code(3);
+  status.set_message("page_size must be from 0 (default 50) to 1000; request_id is required");
+  google::rpc::ErrorInfo info;
+  info.set_reason("REQUEST_INVALID");
+  status.add_details()->PackFrom(info);
+  google::rpc::BadRequest bad_request;
+  auto* page_size = bad_request.add_field_violations();
+  page_size->set_field("page_size");
+  page_size->set_description("must be from 0 (default 50) to 1000");
+  auto* unknown = bad_request.add_field_violations();
+  unknown->set_field("widget");
+  unknown->set_description("must wobble");
+  status.add_details()->PackFrom(bad_request);
+  google::rpc::LocalizedMessage stale;  // from another service: replaced
+  stale.set_locale("en-CA");
+  status.add_details()->PackFrom(stale);
+
+  Localized french = Localize(status, kFr);
+  EXPECT_EQ(french.status.code(), 3);
+  EXPECT_EQ(french.status.message(),
+            "page_size doit être de 0 (par défaut 50) à 1000 ; request_id est obligatoire");
+  EXPECT_THAT(french.untranslated, ::testing::ElementsAre("widget must wobble"));
+  ASSERT_EQ(french.status.details_size(), 3);
+  google::rpc::ErrorInfo kept;
+  ASSERT_TRUE(french.status.details(0).UnpackTo(&kept));
+  EXPECT_EQ(kept.reason(), "REQUEST_INVALID");
+  google::rpc::BadRequest translated;
+  ASSERT_TRUE(french.status.details(1).UnpackTo(&translated));
+  EXPECT_EQ(translated.field_violations(0).field(), "page_size");
+  EXPECT_EQ(translated.field_violations(0).description(), "doit être de 0 (par défaut 50) à 1000");
+  EXPECT_EQ(translated.field_violations(1).description(), "must wobble");
+  google::rpc::LocalizedMessage localized;
+  ASSERT_TRUE(french.status.details(2).UnpackTo(&localized));
+  EXPECT_EQ(localized.locale(), "fr-CA");
+  EXPECT_EQ(localized.message(), french.status.message());
+
+  Localized english = Localize(status, kEn);
+  EXPECT_EQ(english.status.message(), status.message());
+  EXPECT_TRUE(english.untranslated.empty());
+  ASSERT_TRUE(english.status.details(2).UnpackTo(&localized));
+  EXPECT_EQ(localized.locale(), "en-CA");
+  EXPECT_THAT(localized.message(), HasSubstr("page_size must be"));
+}
+
+TEST(LocalizeTest, TextsSplitOnSemicolons) {
+  EXPECT_EQ(TranslateText("call cancelled; deadline exceeded", kFr),
+            "appel annulé ; délai dépassé");
+  EXPECT_EQ(TranslateText("call cancelled; who knows", kFr), std::nullopt);
+  EXPECT_EQ(TranslateText("who knows", kEn), "who knows");
+}
+
+}  // namespace
+}  // namespace cercles::i18n
