@@ -92,12 +92,7 @@ std::string Summary(Lang lang, const mv1::ExportPersonDataResponse& m,
 
 int Export(CommandContext& ctx) {
   const std::string person = PersonResourceName(ctx.args().positionals()[0]);
-  Lang lang = LangOfLocale(ctx.global().locale);
-  if (ctx.args().Has("lang")) {
-    auto parsed = ParseLang(ctx.args().Value("lang"));
-    if (!parsed.ok()) return ctx.UsageError(parsed.status().message());
-    lang = *parsed;
-  }
+  const Lang lang = LangOfCode(ctx.global().lang);  // --lang, else the locale
   const std::string path = ctx.args().Value("out");
 
   mv1::ExportPersonDataRequest m_request;
@@ -162,7 +157,6 @@ std::vector<Verb> PrivacyExportVerbs() {
        "about them, in one JSON document (the proto JSON mapping), and a summary on standard "
        "output (admins).",
        {{"out", "FILE", "the JSON document (written with mode 0600)", false, true},
-        {"lang", "fr|en", "the summary's language (default: the locale's)"},
         {"request", "accessRequests/ID",
          "complete this access request with the document's SHA-256 and size"},
         {"lending-address", "HOST:PORT", "lending (default: the context's lending address)"},

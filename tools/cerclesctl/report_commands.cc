@@ -48,7 +48,7 @@ absl::StatusOr<ReportOptions> ParseReportOptions(const CommandContext& ctx) {
     return absl::InvalidArgumentError(
         absl::StrCat("--format must be html, csv or table, got \"", format, "\""));
   }
-  options.lang = ctx.global().lang == "fr" ? Lang::kFr : Lang::kEn;  // --lang, else the locale
+  options.lang = LangOfCode(ctx.global().lang);  // --lang, else the locale
   options.out = ctx.args().Value("out");
   return options;
 }

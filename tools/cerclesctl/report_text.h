@@ -23,6 +23,9 @@ using Lang = api::DisplayLanguage;
 
 // "fr" or "en".
 std::string LangCode(Lang lang);
+// The language of `code` (GlobalOptions::lang: --lang, CERCLES_LANG or the
+// locale's): French for "fr", else English.
+Lang LangOfCode(absl::string_view code);
 
 // The text of `key` in `lang`; the key itself when the table has none (a test
 // fails before that ships: MissingTranslations).
