@@ -94,8 +94,10 @@ grpc::ServerUnaryReactor* LendingService::ExportPersonData(
                 CERCLES_ASSIGN_OR_RETURN(std::optional<GuaranteeCallRecord> call,
                                          LoadGuaranteeCall(tx, record.id));
                 if (!call.has_value()) continue;
-                for (const v1::GuarantorShare& share :
-                     GuaranteeCallToProto(*call, settings.currency).shares()) {
+                // Named: a range-for over a member of a temporary would read the
+                // shares after the temporary's end (GCC's -Wdangling-pointer).
+                const v1::GuaranteeCall called = GuaranteeCallToProto(*call, settings.currency);
+                for (const v1::GuarantorShare& share : called.shares()) {
                   if (share.guarantor() == person) *given->mutable_share() = share;
                 }
               }

@@ -189,5 +189,76 @@ TEST(LocalizeTest, TextsSplitOnSemicolons) {
   EXPECT_EQ(TranslateText("who knows", kEn), "who knows");
 }
 
+// Messages the services answered in the integration tests before the catalogue
+// had them (scripts/i18n-untranslated, 2026-12-07), as the services write them:
+// each has a French translation now; a few are checked whole.
+TEST(CatalogueTest, MessagesTheTestsProvokedAreTranslated) {
+  const char* const messages[] = {
+      "access request \"accessRequests/99\" does not exist",
+      "access_request.channel must be one of ACCESS_REQUEST_CHANNEL_EMAIL, _IN_PERSON, _MAIL, "
+      "_PHONE, _WEB, got 0",
+      "access_request.person \"people/999999\" does not exist",
+      "access_request.person must be \"people/{id}\", got \"circles/1\"",
+      "access_request.person must be \"people/{id}\", got \"circles/1\"; "
+      "access_request.receive_date must not be after today (2026-12-07 UTC); "
+      "access_request.channel must be one of ACCESS_REQUEST_CHANNEL_EMAIL, _IN_PERSON, _MAIL, "
+      "_PHONE, _WEB, got 0",
+      "bank referral bankReferrals/99 does not exist",
+      "circles[0].people must name 4 to 7 people, not 3",
+      "completion.document_sha256 must be 64 hexadecimal digits (a SHA-256)",
+      "completion.document_sha256 must be 64 hexadecimal digits (a SHA-256); "
+      "completion.document_size_bytes must be 1 or more with document_sha256, got 0",
+      "completion.document_size_bytes must be 1 or more with document_sha256, got 0",
+      "field_path must be given_name, family_name, language, contact.email, contact.phone, "
+      "contact.postal_address, birth_date, gender, business.name, business.sector, business.stage, "
+      "business.start_date, expertise, or contact or business for all of its fields (got "
+      "\"status\")",
+      "kind \"LOAN\" is not a journal entry kind; one of CAPITAL_CONTRIBUTION, DISBURSEMENT, "
+      "REPAYMENT, INTEREST_ACCRUAL, WRITE_OFF, RECOVERY, GUARANTEE_CALL, GUARANTEE_PAYMENT, "
+      "REPAYMENT_REVERSAL, REVERSAL",
+      "kind \"nope\" is not a journal entry kind; one of CAPITAL_CONTRIBUTION, DISBURSEMENT, "
+      "REPAYMENT, INTEREST_ACCRUAL, WRITE_OFF, RECOVERY, GUARANTEE_CALL, GUARANTEE_PAYMENT, "
+      "REPAYMENT_REVERSAL, REVERSAL",
+      "lines must hold 1 to 100 lines, got 0",
+      "lines[1].kind must be COLLECTION_KIND_REPAYMENT or COLLECTION_KIND_GUARANTOR_PAYMENT, got 0",
+      "lines[1].person is required for COLLECTION_KIND_GUARANTOR_PAYMENT (the guarantor)",
+      "meeting \"circles/999999/meetings/1\" must be a meeting of circles/1 (the circle of the "
+      "request)",
+      "meeting.follow_ups[0].outcome.jobs_kept.full_time must be 0 to 1000 jobs, got 1001",
+      "meeting.follow_ups[1].outcome.jobs_kept.full_time must be 0 to 1000 jobs, got -2",
+      "overdue_only must be false with state ACCESS_REQUEST_STATE_DONE (a done request is never "
+      "overdue)",
+      "people/1 already holds the values given for \"contact.email,given_name\": nothing to "
+      "correct",
+      "people/1 is a member of circles/1: record their departure from the circle before erasing "
+      "them",
+      "people/1 is erased: their record is no longer updated, corrected or consented (an erased "
+      "person's record is final)",
+      "reason must be one of ERASURE_REASON_PERSON_REQUEST, ERASURE_REASON_RETENTION, got 0",
+      "referral.amount_requested must be a positive amount in minor units",
+      "state must be ACCESS_REQUEST_STATE_OPEN, _DONE or unspecified, got 9",
+      "update_mask is required: name the personal fields corrected (given_name, family_name, "
+      "language, contact.email, contact.phone, contact.postal_address, birth_date, gender, "
+      "business.name, business.sector, business.stage, business.start_date, expertise, or contact "
+      "or business for all of its fields)",
+      "update_mask path \"*\" is not accepted: name each personal field corrected",
+  };
+  for (const char* message : messages) {
+    EXPECT_NE(TranslateText(message, kFr), std::nullopt) << message;
+  }
+  EXPECT_EQ(TranslateText("people/1 is a member of circles/1: record their departure from the "
+                          "circle before erasing them",
+                          kFr),
+            "people/1 est membre de circles/1 : inscrivez son départ du cercle avant de "
+            "l'effacer");
+  EXPECT_EQ(TranslateText("reason must be one of ERASURE_REASON_PERSON_REQUEST, "
+                          "ERASURE_REASON_RETENTION, got 0",
+                          kFr),
+            "reason doit être l'une des valeurs ERASURE_REASON_PERSON_REQUEST, "
+            "ERASURE_REASON_RETENTION, reçu 0");
+  EXPECT_EQ(TranslateText("access_request.person must be \"people/{id}\", got \"circles/1\"", kFr),
+            "access_request.person doit être de la forme « people/{id} », reçu \"circles/1\"");
+}
+
 }  // namespace
 }  // namespace cercles::i18n
