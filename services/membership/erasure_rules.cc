@@ -8,7 +8,6 @@
 
 namespace cercles::membership {
 
-
 absl::StatusOr<v1::ErasureReason> CheckErasureReason(int value, absl::string_view field) {
   if (value == v1::ERASURE_REASON_UNSPECIFIED || !v1::ErasureReason_IsValid(value)) {
     return api::InvalidField(

@@ -1,11 +1,10 @@
 // A person's erasure in stored messages (common/redaction/erasure.h): what a
 // message that concerns the person loses, and what the rest keeps.
-#include "common/redaction/erasure.h"
-
 #include "cercles/lending/v1/servicing.pb.h"
 #include "cercles/membership/v1/meetings.pb.h"
 #include "cercles/membership/v1/people.pb.h"
 #include "cercles/membership/v1/people_events.pb.h"
+#include "common/redaction/erasure.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
