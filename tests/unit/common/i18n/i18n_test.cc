@@ -242,6 +242,34 @@ TEST(CatalogueTest, MessagesTheTestsProvokedAreTranslated) {
       "business.name, business.sector, business.stage, business.start_date, expertise, or contact "
       "or business for all of its fields)",
       "update_mask path \"*\" is not accepted: name each personal field corrected",
+      "contact.email must look like name@example.org (at most 254 characters, no spaces); "
+      "contact.phone must be 7 to 15 digits, an optional leading + and spaces",
+      "contact.phone must be 7 to 15 digits, an optional leading + and spaces",
+      "date must be from year 1900 on, got 1899-12-31",
+      "funds/fund-test/circles/1 and funds/fund-test/circles/3 are not sisters",
+      "grain must be REPORT_GRAIN_YEAR or REPORT_GRAIN_QUARTER (or unspecified: years), got 9",
+      "incident \"incidents/1\" has no revision 3",
+      "incident.affected_count must be 1 to 10000000, got 0",
+      "incident.discover_date is immutable: it stays 2026-12-05",
+      "incident.people_notification is required with INCIDENT_RISK_SERIOUS_INJURY: set "
+      "notify_date, or not_notified_reason",
+      "incident.regulator_notification is required with INCIDENT_RISK_SERIOUS_INJURY: set "
+      "notify_date, or not_notified_reason",
+      "incident.revision 1 is not the latest (2): the incident changed meanwhile; read it again",
+      "incident.summary must be 1 to 4000 characters, got 0; incident.discover_date must not be "
+      "before incident.occur_date; incident.affected_count must be 1 to 10000000, got 0; "
+      "incident.risk_assessment must be 1 to 4000 characters, got 0; "
+      "incident.regulator_notification is required with INCIDENT_RISK_SERIOUS_INJURY: set "
+      "notify_date, or not_notified_reason; incident.people_notification is required with "
+      "INCIDENT_RISK_SERIOUS_INJURY: set notify_date, or not_notified_reason",
+      "loans/1 already has a pending reschedule, loans/1/reschedules/1: one at a time (approve or "
+      "reject it first)",
+      "reschedule loans/1/reschedules/1 was already decided (RESCHEDULE_STATE_APPROVED)",
+      "service name unknown",
+      "stage must be unset, REMINDER_STAGE_UPCOMING or REMINDER_STAGE_OVERDUE, got 7",
+      "reschedule.first_due_date 2026-12-06 is in the past: it must be today (2026-12-07) or later",
+      "reschedule.frequency must be REPAYMENT_FREQUENCY_WEEKLY, "
+      "REPAYMENT_FREQUENCY_EVERY_TWO_WEEKS or REPAYMENT_FREQUENCY_MONTHLY",
   };
   for (const char* message : messages) {
     EXPECT_NE(TranslateText(message, kFr), std::nullopt) << message;
