@@ -22,6 +22,12 @@ inline constexpr size_t kMaxQuotedBytes = 128;
 // request (a 1 MB field yields a short error, not a 1 MB status and log line).
 std::string Quoted(absl::string_view value, size_t max_bytes = kMaxQuotedBytes);
 
+// True when `text` has the form of a SHA-256 digest in lower-case hex (64
+// digits), as Sha256Hex (common/util/crypto.h) writes it.
+inline bool IsSha256Hex(absl::string_view text) {
+  return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == absl::string_view::npos;
+}
+
 // Bounds are in characters (Unicode code points), never bytes.
 struct TextRule {
   size_t min_chars = 0;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api/error_details.h"
+#include "common/api/text.h"
 #include "common/util/crypto.h"
 #include "common/util/log.h"
 #include "common/util/status_macros.h"
@@ -61,8 +62,7 @@ absl::StatusOr<TokenStore> TokenStore::Parse(const std::string& text, const std:
     if (parts.size() != 3) {
       return error("expected \"<sha256 hex> <admin|advisor> <name>\"");
     }
-    if (parts[0].size() != 64 ||
-        parts[0].find_first_not_of("0123456789abcdef") != std::string::npos) {
+    if (!api::IsSha256Hex(parts[0])) {
       return error("the token hash must be 64 lower-case hex characters (sha256)");
     }
     Role role;

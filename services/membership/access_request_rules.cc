@@ -18,11 +18,7 @@ absl::StatusOr<AccessRequest> NormaliseAccessRequest(const AccessRequest& reques
   AccessRequest out;
   if (requested.person().empty()) {
     check.Add("access_request.person", "is required", api::reason::kFieldRequired);
-  } else if (!api::ParseName(requested.person(), "people", "access_request.person").ok()) {
-    check.Add("access_request.person",
-              absl::StrCat("must be \"people/{id}\", got ", api::Quoted(requested.person())),
-              api::reason::kFieldInvalidFormat);
-  } else {
+  } else if (check.Person(requested.person(), "access_request.person").has_value()) {
     out.set_person(requested.person());
   }
   absl::CivilDay received = today;
@@ -63,9 +59,7 @@ absl::StatusOr<AccessRequestCompletion> NormaliseAccessCompletion(
   AccessRequestCompletion out;
   const std::string digest = absl::AsciiStrToLower(requested.document_sha256());
   if (!digest.empty()) {
-    const bool hex = digest.size() == kSha256HexDigits &&
-                     digest.find_first_not_of("0123456789abcdef") == std::string::npos;
-    if (!hex) {
+    if (!api::IsSha256Hex(digest)) {
       check.Add("completion.document_sha256",
                 absl::StrCat("must be ", kSha256HexDigits, " hexadecimal digits (a SHA-256)"),
                 api::reason::kFieldInvalidFormat);

@@ -13,12 +13,14 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "cercles/common/v1/date.pb.h"
 #include "cercles/membership/v1/people.pb.h"
 #include "common/api/date.h"
 #include "common/api/error_details.h"
+#include "common/api/resource_name.h"
 #include "common/api/text.h"
 
 namespace cercles::membership {
@@ -80,6 +82,16 @@ class Checker {
       return std::nullopt;
     }
     return *day;
+  }
+  // The id of `name`, "people/{id}"; nullopt (and the violation) otherwise.
+  std::optional<int64_t> Person(const std::string& name, const std::string& field) {
+    absl::StatusOr<int64_t> id = api::ParseName(name, "people", field);
+    if (!id.ok()) {
+      Add(field, absl::StrCat("must be \"people/{id}\", got ", api::Quoted(name)),
+          api::reason::kFieldInvalidFormat);
+      return std::nullopt;
+    }
+    return *id;
   }
   const std::vector<FieldViolation>& violations() const { return violations_; }
 

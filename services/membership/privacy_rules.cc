@@ -121,11 +121,9 @@ absl::StatusOr<Incident> NormaliseIncident(const Incident& requested, absl::Civi
   for (int i = 0; i < requested.affected_people_size(); ++i) {
     const std::string& name = requested.affected_people(i);
     const std::string field = absl::StrCat("incident.affected_people[", i, "]");
-    absl::StatusOr<int64_t> id = api::ParseName(name, "people", field);
-    if (!id.ok()) {
-      check.Add(field, absl::StrCat("must be \"people/{id}\", got ", api::Quoted(name)),
-                api::reason::kFieldInvalidFormat);
-    } else if (!seen.insert(*id).second) {
+    std::optional<int64_t> id = check.Person(name, field);
+    if (!id.has_value()) continue;  // the violation is added
+    if (!seen.insert(*id).second) {
       check.Add(field, absl::StrCat("repeats ", api::Quoted(name)), api::reason::kFieldInvalid);
     } else {
       out.add_affected_people(name);
