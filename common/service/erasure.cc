@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/util/log.h"
 #include "common/util/status.h"
 
 namespace cercles::service {
@@ -99,6 +100,13 @@ absl::StatusOr<ScrubCounts> ScrubPersonRecords(storage::Transaction& tx,
   CERCLES_ASSIGN_OR_RETURN(counts.events, ScrubOutbox(tx, person_name, erasure));
   CERCLES_ASSIGN_OR_RETURN(counts.answers, ScrubAnswers(tx, person_name, erasure));
   return counts;
+}
+
+void ReclaimAfterErasure(storage::Database& db, const std::vector<std::string>& tables) {
+  if (absl::Status reclaimed = db.ReclaimDeleted(tables); !reclaimed.ok()) {
+    log::Warning("after an erasure: the old bytes stay in the database files until the next one",
+                 {{"error", std::string(reclaimed.message())}});
+  }
 }
 
 }  // namespace cercles::service

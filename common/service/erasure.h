@@ -7,6 +7,9 @@
 #ifndef CERCLES_COMMON_SERVICE_ERASURE_H_
 #define CERCLES_COMMON_SERVICE_ERASURE_H_
 
+#include <string>
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "common/redaction/erasure.h"
 #include "common/storage/database.h"
@@ -27,6 +30,11 @@ struct ScrubCounts {
 // resource name, or one of their records', are parsed); erasures are rare.
 absl::StatusOr<ScrubCounts> ScrubPersonRecords(storage::Transaction& tx,
                                                const redaction::PersonErasure& erasure);
+
+// After the commit of an erasure that a service applied from membership's
+// events: Database::ReclaimDeleted on `tables`; a failure is logged (the old
+// bytes then stay until the next erasure), never fatal to the event stream.
+void ReclaimAfterErasure(storage::Database& db, const std::vector<std::string>& tables);
 
 }  // namespace cercles::service
 

@@ -3,6 +3,7 @@
 #include "common/config/config.h"
 #include "common/server/server_flags.h"
 #include "common/service/context.h"
+#include "common/service/erasure.h"
 #include "common/service/process.h"
 #include "common/util/log.h"
 #include "common/util/status_macros.h"
@@ -74,11 +75,7 @@ int main(int argc, char** argv) {
     runtime.notifier().Notify();  // loan events to stream
     if (applier.erasures_applied() == erasures_reclaimed) return;
     erasures_reclaimed = applier.erasures_applied();
-    if (absl::Status reclaimed = process.db().ReclaimDeleted(lending::PersonErasureTables());
-        !reclaimed.ok()) {
-      log::Warning("after an erasure: the old bytes stay in the database files until the next one",
-                   {{"error", std::string(reclaimed.message())}});
-    }
+    service::ReclaimAfterErasure(process.db(), lending::PersonErasureTables());
   });
   lending::PortfolioGauges portfolio(&process.db(), context.clock, process.runner().metrics());
   lending::ReminderJob reminders(context, process.runner().metrics());

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/service/erasure.h"
 #include "common/util/clock.h"
 #include "common/util/log.h"
 #include "common/util/status.h"
@@ -83,11 +84,7 @@ void NetworkRuntime::AfterErasure() {
   if (!cache_.DropAll()) {
     log::Warning("after an erasure: Redis did not answer; the cache entries expire by their TTL");
   }
-  if (absl::Status reclaimed = db_.ReclaimDeleted(EventProjection::ErasureTables());
-      !reclaimed.ok()) {
-    log::Warning("after an erasure: the old bytes stay in the database files until the next one",
-                 {{"error", std::string(reclaimed.message())}});
-  }
+  service::ReclaimAfterErasure(db_, EventProjection::ErasureTables());
 }
 
 std::string NetworkRuntime::CacheGeneration() const {
