@@ -54,11 +54,14 @@ bool SplitTemplate(absl::string_view text, std::vector<std::string>* literals,
 bool IsMessageSlot(absl::string_view name) { return absl::StartsWith(name, "message"); }
 
 // Whether `value` may fill placeholder `name`: a {field...} is a field path as
-// the API spells it ("page_size", "circles[2].members"); only a {message...}
-// or a {term...} (a phrase of its own entry) spans a "; " (the next rule of a
-// list of refusals is not a value).
+// the API spells it ("page_size", "circles[2].members"); only a {message...},
+// a {term...} (a phrase of its own entry) or a {detail...} (text of another
+// system, copied as it is: gRPC's "failed to connect to all addresses; last
+// error: ...") spans a "; " (the next rule of a list of refusals is not a value).
 bool Fits(absl::string_view name, absl::string_view value) {
-  if (IsMessageSlot(name) || absl::StartsWith(name, "term")) return true;
+  if (IsMessageSlot(name) || absl::StartsWith(name, "term") || absl::StartsWith(name, "detail")) {
+    return true;
+  }
   if (absl::StrContains(value, "; ")) return false;
   if (!absl::StartsWith(name, "field")) return true;
   for (char c : value) {

@@ -13,7 +13,10 @@
 // with "message" holds another message of the catalogue ("circle: {message}",
 // a refusal forwarded from another service), translated in its turn; one whose
 // name starts with "term" is a word of the messages ("{circle} is {term}:" with
-// "under strength"), translated by its own entry when there is one.
+// "under strength"), translated by its own entry when there is one; one whose
+// name starts with "detail" is any text, "; " included (what another system
+// said: gRPC's "failed to connect to all addresses; last error: ..."), copied
+// as it is.
 //
 // "{{" and "}}" are one literal brace ("with {{id}} a positive whole number").
 // The catalogues are data: common/i18n/messages_fr.tsv, compiled in.

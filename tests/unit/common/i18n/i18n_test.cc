@@ -284,6 +284,19 @@ TEST(CatalogueTest, MessagesTheTestsProvokedAreTranslated) {
                           kFr),
             "reason doit être l'une des valeurs ERASURE_REASON_PERSON_REQUEST, "
             "ERASURE_REASON_RETENTION, reçu 0");
+  // A forwarded gRPC detail holds "; " of its own: {detail} takes it whole.
+  EXPECT_EQ(TranslateText("membership is unavailable (UNAVAILABLE: failed to connect to all "
+                          "addresses; last error: UNKNOWN: ipv4:127.0.0.1:39791: Failed to "
+                          "connect to remote host: Connection refused); retry",
+                          kFr),
+            "membership n'est pas disponible (UNAVAILABLE : failed to connect to all addresses; "
+            "last error: UNKNOWN: ipv4:127.0.0.1:39791: Failed to connect to remote host: "
+            "Connection refused) ; réessayez");
+  EXPECT_EQ(
+      TranslateText("membership did not answer within 2s (Deadline Exceeded; again); retry", kFr),
+      "membership n'a pas répondu en moins de 2s (Deadline Exceeded; again) ; réessayez");
+  // What gRPC's server library answers a call its client cancelled.
+  EXPECT_EQ(TranslateText("OnCancel()", kFr), "appel annulé par le client (OnCancel())");
   EXPECT_EQ(TranslateText("access_request.person must be \"people/{id}\", got \"circles/1\"", kFr),
             "access_request.person doit être de la forme « people/{id} », reçu \"circles/1\"");
 }
