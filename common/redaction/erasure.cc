@@ -47,6 +47,16 @@ Naming NamedBy(const Message& message, const std::string& person_name,
   return naming;
 }
 
+// Whether `field` holds a message of one of the types cleared whole.
+bool IsClearedType(const FieldDescriptor* field, const PersonErasure& erasure) {
+  if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) return false;
+  const std::string& type = field->message_type()->full_name();
+  for (const std::string& cleared : erasure.cleared_types) {
+    if (type == cleared) return true;
+  }
+  return false;
+}
+
 // The replacement of `value`, or null.
 const std::string* ReplacementOf(const PersonErasure& erasure, const std::string& value) {
   if (value.empty()) return nullptr;
@@ -81,7 +91,7 @@ bool EraseIn(Message* message, bool enclosing_concerns, const PersonErasure& era
   reflection->ListFields(*message, &fields);
   bool changed = false;
   for (const FieldDescriptor* field : fields) {
-    if (concerns && IsSensitive(field)) {
+    if (concerns && (IsSensitive(field) || IsClearedType(field, erasure))) {
       reflection->ClearField(message, field);
       changed = true;
       continue;

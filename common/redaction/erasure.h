@@ -11,7 +11,9 @@
 // or when it names nobody and its enclosing message concerns them. In a message that concerns the
 // person: every field marked sensitive is cleared, and every string field (singular or repeated)
 // whose value is one of `replacements`' keys (the person's names as they were, which are not marked
-// sensitive) takes the replacement's value; a repeated entry whose replacement is empty is removed.
+// sensitive) takes the replacement's value; a repeated entry whose replacement is empty is removed;
+// and every message field of one of `cleared_types` (a type that is wholly what the person shared,
+// like a transfer's candidate: their names, business and consents) is cleared.
 // Messages that name someone else are left as they are.
 #ifndef CERCLES_COMMON_REDACTION_ERASURE_H_
 #define CERCLES_COMMON_REDACTION_ERASURE_H_
@@ -33,6 +35,9 @@ struct PersonErasure {
   // A value as it was -> what it becomes (e.g. the given name -> the pseudonym).
   // Empty values are ignored.
   absl::flat_hash_map<std::string, std::string> replacements;
+  // Full names of message types cleared whole where they concern the person
+  // ("cercles.network.v1.TransferCandidate").
+  std::vector<std::string> cleared_types;
 };
 
 // Applies `erasure` to `message` in place; true when it changed something.

@@ -99,7 +99,8 @@ absl::Status EventProjection::ApplyMembershipEvent(storage::Transaction& tx,
 
 const std::vector<std::string>& EventProjection::ErasureTables() {
   static const auto* tables = new std::vector<std::string>{
-      "network_people", "network_expertise", "network_referrals", "outbox", "idempotency_keys"};
+      "network_people", "network_expertise", "network_referrals", "federation_transfers",
+      "outbox",         "idempotency_keys"};
   return *tables;
 }
 
@@ -107,9 +108,9 @@ absl::Status EventProjection::ApplyPersonErased(storage::Transaction& tx,
                                                 const std::string& person) const {
   CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(person, "people", "person"));
   CERCLES_RETURN_IF_ERROR(partners_.EraseReferralsOf(tx, id).status());
-  redaction::PersonErasure erasure;
-  erasure.person_id = id;
-  CERCLES_RETURN_IF_ERROR(service::ScrubPersonRecords(tx, erasure).status());
+  CERCLES_RETURN_IF_ERROR(federation_.ClearCandidatesOf(tx, id, absl::Now()).status());
+  CERCLES_RETURN_IF_ERROR(
+      service::ScrubPersonRecords(tx, TransferCandidateErasure(id, {})).status());
   ++erasures_applied_;  // counted before the commit: a rollback only costs a spare reclaim
   return absl::OkStatus();
 }

@@ -14,6 +14,7 @@
 #include "cercles/common/v1/event.pb.h"
 #include "common/storage/database.h"
 #include "services/network/directory_store.h"
+#include "services/network/federation_store.h"
 #include "services/network/loan_store.h"
 #include "services/network/outcome_store.h"
 #include "services/network/partner_store.h"
@@ -41,8 +42,10 @@ class EventProjection {
  private:
   absl::Status ApplyCircle(storage::Transaction& tx, const cercles::membership::v1::Circle& circle,
                            const cercles::common::v1::Event& event) const;
-  // PersonErased: the person's referrals and network's earlier events and
-  // stored answers lose what they hold of the person; their directory copy was
+  // PersonErased: the person's referrals, the candidates of the transfers
+  // proposed for them to peer funds (as stored, in earlier events and in
+  // stored answers), and network's earlier events and stored answers lose
+  // what they hold of the person; their directory copy was
   // already replaced by the PersonUpdated (pseudonym, no consent, no
   // expertise) membership appends just before, which also tells the peer funds
   // that received the person to clear them (federation's consent withdrawal).
@@ -53,6 +56,7 @@ class EventProjection {
   LoanStore loans_;
   OutcomeStore outcomes_;
   PartnerStore partners_;
+  FederationStore federation_;
   mutable std::atomic<int64_t> erasures_applied_{0};
 };
 

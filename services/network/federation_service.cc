@@ -12,6 +12,7 @@
 #include "common/idempotency/idempotency.h"
 #include "common/redaction/redaction.h"
 #include "common/server/handler.h"
+#include "common/service/erasure.h"
 #include "common/util/status.h"
 #include "services/network/federation_rules.h"
 #include "services/network/stats_rules.h"
@@ -23,6 +24,9 @@ namespace {
 constexpr int kSequencesPerRead = 256;
 // Peers' request ids are recorded as "{fund_id}:{request_id}" (at most 128).
 constexpr size_t kMaxPeerRequestIdLength = 64;
+// What a withdrawal of the consent to share with other funds rewrites.
+const std::vector<std::string> kCandidateTables = {"federation_transfers", "outbox",
+                                                   "idempotency_keys"};
 
 // A peer's request ids are kept per peer, and shorter than staff's.
 absl::Status ValidatePeerRequestId(const std::string& request_id) {
@@ -235,7 +239,7 @@ grpc::ServerUnaryReactor* FederationService::WithdrawTransferConsent(
         CERCLES_RETURN_IF_ERROR(ValidatePeerRequestId(request->request_id()));
         CERCLES_ASSIGN_OR_RETURN(v1::PeerFund peer, CallingPeer(who));
         CERCLES_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request->name(), "transfers", "name"));
-        return RunWrite(
+        absl::Status written = RunWrite(
             context_.network, context, *request, response,
             [&](storage::Transaction& tx, absl::Time now) -> absl::Status {
               CERCLES_ASSIGN_OR_RETURN(std::optional<v1::MemberTransfer> transfer,
@@ -243,6 +247,12 @@ grpc::ServerUnaryReactor* FederationService::WithdrawTransferConsent(
               CERCLES_RETURN_IF_ERROR(
                   CheckTransferVisibleToPeer(transfer, peer.fund_id(), request->name()));
               if (transfer->has_candidate()) {  // not cleared yet
+                // Nor kept in this fund's earlier events and stored answers
+                // (the proposal's, with the candidate as received).
+                CERCLES_RETURN_IF_ERROR(
+                    service::ScrubPersonRecords(
+                        tx, TransferCandidateErasure(0, {transfer->name(), transfer->person()}))
+                        .status());
                 transfer->clear_candidate();
                 if (transfer->status() == v1::TRANSFER_STATUS_PROPOSED) {
                   transfer->set_status(v1::TRANSFER_STATUS_CONSENT_WITHDRAWN);
@@ -259,6 +269,9 @@ grpc::ServerUnaryReactor* FederationService::WithdrawTransferConsent(
               return absl::OkStatus();
             },
             peer.fund_id());
+        // The freed bytes of the candidate too (SQLite's WAL, PostgreSQL's dead rows).
+        if (written.ok()) service::ReclaimAfterErasure(*context_.network.db, kCandidateTables);
+        return written;
       });
 }
 

@@ -234,6 +234,36 @@ absl::Status FederationStore::MarkConsentWithdrawn(storage::Transaction& tx,
       .status();
 }
 
+absl::StatusOr<int> FederationStore::ClearCandidatesOf(storage::Transaction& tx, int64_t person_id,
+                                                       absl::Time now) const {
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      tx.Query("SELECT transfer_id, transfer FROM federation_transfers WHERE person_id = ? AND "
+               "direction = ? ORDER BY transfer_id",
+               {person_id, static_cast<int64_t>(v1::TRANSFER_DIRECTION_OUTGOING)}));
+  int changed = 0;
+  for (const storage::Row& row : rows) {
+    v1::MemberTransfer transfer;
+    if (!transfer.ParseFromString(row.Bytes(1))) {
+      return absl::DataLossError("a stored member transfer is unreadable");
+    }
+    if (!transfer.has_candidate()) continue;
+    transfer.clear_candidate();
+    CERCLES_RETURN_IF_ERROR(UpdateTransfer(tx, row.Int(0), transfer, now));
+    ++changed;
+  }
+  return changed;
+}
+
+redaction::PersonErasure TransferCandidateErasure(int64_t person_id,
+                                                  std::vector<std::string> records) {
+  redaction::PersonErasure erasure;
+  erasure.person_id = person_id;
+  erasure.records = std::move(records);
+  erasure.cleared_types = {v1::TransferCandidate::descriptor()->full_name()};
+  return erasure;
+}
+
 absl::StatusOr<std::optional<v1::MemberTransfer>> FederationStore::GetTransfer(
     storage::Transaction& tx, int64_t transfer_id) const {
   CERCLES_ASSIGN_OR_RETURN(

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cercles/network/v1/federation.pb.h"
+#include "common/redaction/erasure.h"
 #include "common/storage/database.h"
 #include "services/network/graph_store.h"
 
@@ -79,6 +80,11 @@ class FederationStore {
                                                                  int limit) const;
   // Records that the peer cleared the transfer's person.
   absl::Status MarkConsentWithdrawn(storage::Transaction& tx, int64_t transfer_id) const;
+  // The person's erasure: the outgoing transfers of this fund's person
+  // `person_id` lose their candidate (what was sent to the peer); the count
+  // of transfers changed.
+  absl::StatusOr<int> ClearCandidatesOf(storage::Transaction& tx, int64_t person_id,
+                                        absl::Time now) const;
   absl::StatusOr<std::vector<v1::MemberTransfer>> ListTransfers(storage::Transaction& tx,
                                                                 const TransferFilter& filter,
                                                                 int64_t after_id, int limit) const;
@@ -86,6 +92,13 @@ class FederationStore {
  private:
   GraphStore graph_;
 };
+
+// What a transfer's person leaves in stored messages once erased (this fund's
+// person) or once their consent to share with other funds is withdrawn (a
+// peer's person: named by `records`, the transfer's names): the candidate, cleared
+// whole wherever it concerns them (redaction::ErasePersonFrom).
+redaction::PersonErasure TransferCandidateErasure(int64_t person_id,
+                                                  std::vector<std::string> records);
 
 }  // namespace cercles::network
 

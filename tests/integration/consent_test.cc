@@ -3,15 +3,19 @@
 // with other funds, fund-a's network (its expertise directory) and fund-b (a
 // transfer proposed to it) see the person's name; the person withdraws, and
 // both stop seeing it through the events the services follow; the history
-// lists exactly the changes, with actor, wording and channel.
+// lists exactly the changes, with actor, wording and channel. Once erased,
+// neither fund holds anything of the person.
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "cercles/membership/v1/privacy.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "tests/integration/federation_fixtures.h"
+#include "tests/integration/person_rights_fixture.h"
 #include "tests/support/status_matchers.h"
 
 namespace cercles::testing {
@@ -94,7 +98,7 @@ TEST_P(ConsentTest, AWithdrawalStopsTheNetworkAndAPeerSeeingThePerson) {
 
   // Fund-b sees her name in the transfer proposed to it.
   nv1::SendMemberTransferRequest send;
-  send.set_request_id("send-nadia");
+  send.set_request_id("send-1");
   send.set_person(nadia);
   send.set_peer("peers/fund-b");
   send.set_circle(absl::StrCat("funds/fund-b/", limoilou.name()));
@@ -146,7 +150,7 @@ TEST_P(ConsentTest, AWithdrawalStopsTheNetworkAndAPeerSeeingThePerson) {
   nv1::AcceptMemberTransferResponse accepted;
   EXPECT_THAT(b_->peers().AcceptMemberTransfer(Fund::Admin().get(), accept, &accepted),
               StatusIs(grpc::StatusCode::FAILED_PRECONDITION));
-  send.set_request_id("send-nadia-again");
+  send.set_request_id("send-2");
   EXPECT_THAT(a_->peers().SendMemberTransfer(Fund::Admin().get(), send, &sent),
               StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("share_with_other_funds")));
 
@@ -196,6 +200,43 @@ TEST_P(ConsentTest, AWithdrawalStopsTheNetworkAndAPeerSeeingThePerson) {
   EXPECT_EQ(history[0].action(), mv1::CONSENT_ACTION_GIVE);
   EXPECT_EQ(history[0].channel(), mv1::CONSENT_CHANNEL_PERSON_RECORD);
   EXPECT_EQ(history[0].wording_version(), "person-record");
+
+  // Sent again, then erased (issue 14, item 4): neither fund keeps anything of
+  // her, fund-a's copy of the outgoing transfer and fund-b's of the incoming
+  // one included (ids only in request ids: those stay).
+  send.set_request_id("send-3");
+  ASSERT_TRUE(Eventually(
+      [&] { return a_->peers().SendMemberTransfer(Fund::Admin().get(), send, &sent).ok(); },
+      absl::Seconds(20)))
+      << Logs();
+  incoming = Transfers(*b_, nv1::TRANSFER_DIRECTION_INCOMING);
+  ASSERT_EQ(incoming.size(), 2u);
+  const std::vector<std::string> needles = {"Nadia", "nadia@courriel.example"};
+  ASSERT_FALSE(WhereFoundIn(b_->suite(), needles, work_dir()).empty());
+  auto privacy = mv1::PrivacyService::NewStub(a_->suite().StaffChannel("membership"));
+  mv1::ErasePersonRequest erase;
+  erase.set_request_id("erase-1");
+  erase.set_person(nadia);
+  erase.set_reason(mv1::ERASURE_REASON_PERSON_REQUEST);
+  mv1::ErasePersonResponse erased;
+  status = privacy->ErasePerson(Fund::Admin().get(), erase, &erased);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::vector<std::string> found;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        found = WhereFoundIn(a_->suite(), needles, work_dir());
+        for (const std::string& where : WhereFoundIn(b_->suite(), needles, work_dir())) {
+          found.push_back("fund-b " + where);
+        }
+        return found.empty();
+      },
+      absl::Seconds(30)))
+      << absl::StrJoin(found, "\n") << "\n"
+      << Logs();
+  for (const nv1::MemberTransfer& transfer : Transfers(*b_, nv1::TRANSFER_DIRECTION_INCOMING)) {
+    EXPECT_FALSE(transfer.has_candidate()) << transfer.name();
+    EXPECT_EQ(transfer.status(), nv1::TRANSFER_STATUS_CONSENT_WITHDRAWN) << transfer.name();
+  }
 }
 
 TEST_P(ConsentTest, RequestsAreCheckedAndIdempotent) {

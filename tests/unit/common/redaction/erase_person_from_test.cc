@@ -4,6 +4,7 @@
 #include "cercles/membership/v1/meetings.pb.h"
 #include "cercles/membership/v1/people.pb.h"
 #include "cercles/membership/v1/people_events.pb.h"
+#include "cercles/network/v1/federation.pb.h"
 #include "common/redaction/erasure.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -102,6 +103,41 @@ TEST(ErasePersonFromTest, AResourceUnderARecordOfThePersonConcernsThem) {
   EXPECT_TRUE(ErasePersonFrom(&response, erasure));
   EXPECT_EQ(response.repayment().reference(), "");
   EXPECT_EQ(response.repayment().name(), "loans/12/repayments/3");
+}
+
+TEST(ErasePersonFromTest, ACandidateSentToAPeerIsClearedWholeWhereItIsTheirs) {
+  namespace nv1 = cercles::network::v1;
+  PersonErasure erasure = Of7();
+  erasure.cleared_types = {"cercles.network.v1.TransferCandidate"};
+  nv1::MemberTransferChanged event;
+  event.mutable_transfer()->set_name("transfers/3");
+  event.mutable_transfer()->set_person("people/7");
+  event.mutable_transfer()->mutable_candidate()->set_given_name("Zéphirine");
+  event.mutable_transfer()->mutable_candidate()->set_business_name("Chez Zéphirine");
+  event.mutable_transfer()->set_circle("funds/fund-b/circles/4");
+  EXPECT_TRUE(ErasePersonFrom(&event, erasure));
+  EXPECT_FALSE(event.transfer().has_candidate());
+  EXPECT_EQ(event.transfer().circle(), "funds/fund-b/circles/4");
+
+  // In the receiving fund, the transfer is named by its records only.
+  PersonErasure at_peer;
+  at_peer.records = {"transfers/3", "funds/fund-a/people/7"};
+  at_peer.cleared_types = erasure.cleared_types;
+  nv1::MemberTransfer received;
+  received.set_name("transfers/3");
+  received.set_person("funds/fund-a/people/7");
+  received.mutable_candidate()->set_given_name("Zéphirine");
+  EXPECT_TRUE(ErasePersonFrom(&received, at_peer));
+  EXPECT_FALSE(received.has_candidate());
+  // Another transfer, and the same one without cleared_types, keep theirs.
+  received.set_name("transfers/30");
+  received.set_person("funds/fund-a/people/70");
+  received.mutable_candidate()->set_given_name("Zéphirine");
+  EXPECT_FALSE(ErasePersonFrom(&received, at_peer));
+  EXPECT_EQ(received.candidate().given_name(), "Zéphirine");
+  received.set_name("transfers/3");
+  EXPECT_FALSE(ErasePersonFrom(&received, Of7()));
+  EXPECT_EQ(received.candidate().given_name(), "Zéphirine");
 }
 
 TEST(ErasePersonFromTest, AMessageWithoutThePersonIsUnchanged) {
