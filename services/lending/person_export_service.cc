@@ -45,7 +45,7 @@ struct ExportReader {
     CERCLES_ASSIGN_OR_RETURN(std::vector<RepaymentRecord> repayments,
                              ListRepaymentRecords(tx, record.id, 0, kAll));
     for (const RepaymentRecord& r : repayments) {
-      *out.add_repayments() = RepaymentToProto(r, settings.currency);
+      *out.add_repayments() = RepaymentToProto(r, settings.currency, record.applicant);
     }
     CERCLES_ASSIGN_OR_RETURN(std::optional<GuaranteeCallRecord> call,
                              LoadGuaranteeCall(tx, record.id));

@@ -142,7 +142,8 @@ absl::Status RequestRescheduleIn(storage::Transaction& tx, const auth::Principal
   r.requested_by = who.ToString();
   r.create_time = now;
   CERCLES_ASSIGN_OR_RETURN(r.id, InsertReschedule(tx, r));
-  *response->mutable_reschedule() = RescheduleToProto(r, settings.currency, nullptr);
+  *response->mutable_reschedule() =
+      RescheduleToProto(r, settings.currency, loan.applicant, nullptr);
   return absl::OkStatus();
 }
 
@@ -200,7 +201,8 @@ absl::Status ApproveRescheduleIn(const LendingContext& context, storage::Transac
   r.carried_interest_cents = next.carried_interest_cents;
   r.schedule_version = approved + 2;
   CERCLES_RETURN_IF_ERROR(SaveRescheduleDecision(tx, r));
-  *response->mutable_reschedule() = RescheduleToProto(r, settings.currency, &replaced);
+  *response->mutable_reschedule() =
+      RescheduleToProto(r, settings.currency, loan.applicant, &replaced);
   *response->mutable_schedule() = PositionToProto(loan, next.position, settings.currency);
   return SaveLoanAndAnnounce(tx, context.fund_id, loan, next.position, settings, {"RESCHEDULED"},
                              next.principal_cents, v1::LoanChanged(), now,
@@ -217,7 +219,8 @@ absl::Status RejectRescheduleIn(storage::Transaction& tx, const auth::Principal&
   d.reschedule.decide_time = now;
   d.reschedule.rejection_reason = reason;
   CERCLES_RETURN_IF_ERROR(SaveRescheduleDecision(tx, d.reschedule));
-  *response->mutable_reschedule() = RescheduleToProto(d.reschedule, settings.currency, nullptr);
+  *response->mutable_reschedule() =
+      RescheduleToProto(d.reschedule, settings.currency, d.loan.applicant, nullptr);
   return absl::OkStatus();
 }
 
@@ -296,8 +299,9 @@ grpc::ServerUnaryReactor* LendingService::ListReschedules(grpc::CallbackServerCo
                                            LoadReplacedSchedule(tx, loan_id, r.id));
                   replaced = ReplacedToProto(loan, old, settings.currency);
                 }
-                *response->add_reschedules() = RescheduleToProto(
-                    r, settings.currency, replaced.has_value() ? &*replaced : nullptr);
+                *response->add_reschedules() =
+                    RescheduleToProto(r, settings.currency, loan.applicant,
+                                      replaced.has_value() ? &*replaced : nullptr);
               }
               response->set_next_page_token(listed.next_page_token);
               return absl::OkStatus();

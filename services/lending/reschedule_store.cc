@@ -189,9 +189,10 @@ absl::Status CheckNotRescheduledSince(storage::Transaction& tx, int64_t loan_id,
 }
 
 v1::LoanReschedule RescheduleToProto(const RescheduleRecord& r, const std::string& currency,
-                                     const v1::Schedule* replaced) {
+                                     const std::string& borrower, const v1::Schedule* replaced) {
   v1::LoanReschedule out;
   out.set_name(r.name());
+  out.set_borrower(borrower);
   out.set_state(r.state);
   out.set_instalment_count(r.terms.instalment_count);
   out.set_frequency(ToProtoFrequency(r.terms.frequency));

@@ -77,7 +77,7 @@ absl::Status CheckNotRescheduledSince(storage::Transaction& tx, int64_t loan_id,
 // The API view; `replaced` is the schedule an approved reschedule replaced (null: none
 // shown).
 v1::LoanReschedule RescheduleToProto(const RescheduleRecord& r, const std::string& currency,
-                                     const v1::Schedule* replaced);
+                                     const std::string& borrower, const v1::Schedule* replaced);
 
 }  // namespace cercles::lending
 

@@ -152,7 +152,7 @@ absl::Status RecordRepaymentIn(const LendingContext& context, storage::Transacti
     loan.state = LoanState::kClosedRepaid;
     changes.push_back("CLOSED_REPAID");
   }
-  *response->mutable_repayment() = RepaymentToProto(repayment, currency);
+  *response->mutable_repayment() = RepaymentToProto(repayment, currency, loan.applicant);
   v1::LoanChanged event;
   *event.mutable_repayment() = response->repayment();
   return SaveLoanAndAnnounce(tx, context.fund_id, loan, position, settings, changes, amount, event,
@@ -193,7 +193,7 @@ absl::Status ReverseRepaymentIn(const LendingContext& context, storage::Transact
     loan.state = LoanState::kActive;
     loan.close_time.reset();
   }
-  *response->mutable_repayment() = RepaymentToProto(repayment, settings.currency);
+  *response->mutable_repayment() = RepaymentToProto(repayment, settings.currency, loan.applicant);
   v1::LoanChanged event;
   *event.mutable_repayment() = response->repayment();
   return SaveLoanAndAnnounce(tx, context.fund_id, loan, position, settings, {"REPAYMENT_REVERSED"},
@@ -383,14 +383,15 @@ grpc::ServerUnaryReactor* LendingService::ListRepayments(grpc::CallbackServerCon
         return storage::RunInTransaction(
             *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
               response->Clear();
-              CERCLES_RETURN_IF_ERROR(LoadVisibleLoan(tx, who, loan_id, false).status());
+              CERCLES_ASSIGN_OR_RETURN(LoanRecord loan, LoadVisibleLoan(tx, who, loan_id, false));
               CERCLES_ASSIGN_OR_RETURN(FundSettings settings, LoadSettings(tx));
               CERCLES_ASSIGN_OR_RETURN(std::vector<RepaymentRecord> page,
                                        ListRepaymentRecords(tx, loan_id, after, size + 1));
               api::Page<RepaymentRecord> listed = api::TakePage(
                   std::move(page), size, [](const RepaymentRecord& r) { return r.id; });
               for (const RepaymentRecord& r : listed.rows) {
-                *response->add_repayments() = RepaymentToProto(r, settings.currency);
+                *response->add_repayments() =
+                    RepaymentToProto(r, settings.currency, loan.applicant);
               }
               response->set_next_page_token(listed.next_page_token);
               return absl::OkStatus();

@@ -193,9 +193,11 @@ absl::StatusOr<std::vector<RepaymentRecord>> ListRepaymentRecords(storage::Trans
   return out;
 }
 
-v1::Repayment RepaymentToProto(const RepaymentRecord& r, const std::string& currency) {
+v1::Repayment RepaymentToProto(const RepaymentRecord& r, const std::string& currency,
+                               const std::string& borrower) {
   v1::Repayment out;
   out.set_name(r.name());
+  out.set_borrower(borrower);
   *out.mutable_amount() = api::ToMoney(r.amount_cents, currency);
   *out.mutable_received_on() = api::DateFromDay(r.allocation.received_on);
   out.set_reference(r.reference);

@@ -57,7 +57,8 @@ absl::Status MarkRepaymentReversed(storage::Transaction& tx, int64_t id, int64_t
 absl::StatusOr<std::vector<RepaymentRecord>> ListRepaymentRecords(storage::Transaction& tx,
                                                                   int64_t loan_id, int64_t after_id,
                                                                   int limit);
-v1::Repayment RepaymentToProto(const RepaymentRecord& repayment, const std::string& currency);
+v1::Repayment RepaymentToProto(const RepaymentRecord& repayment, const std::string& currency,
+                               const std::string& borrower);
 
 // A called guarantee and each guarantor's share (guarantee_calls,
 // guarantee_shares): at most one per loan.

@@ -215,7 +215,8 @@ TEST_P(PersonRightsTest, OnePersonFromConsentsToExportCorrectionAndErasure) {
   // in order. A read is logged when the answer carried a sensitive field of
   // theirs (common/redaction/subjects.h): not CreatePerson (no contact yet),
   // the consents or the corrections lists, GetLoanSchedule, nor anything
-  // after the erasure, which left nothing personal to read.
+  // after the erasure, which left nothing personal to read. A repayment names
+  // its borrower, so reading its reference is theirs too.
   std::map<std::string, std::vector<std::string>> expected;  // "principal rpc"
   const std::string alice = "staff:alice cercles.";
   const std::string bob = "staff:bob cercles.";
@@ -243,7 +244,8 @@ TEST_P(PersonRightsTest, OnePersonFromConsentsToExportCorrectionAndErasure) {
       alice + "lending.v1.LendingService.DisburseLoan",
       bob + "lending.v1.LendingService.RecordRepayment",
       alice + "lending.v1.LendingService.ExportPersonData",
-      alice + "lending.v1.LendingService.GetLoan"};  // the document's check of their loan
+      alice + "lending.v1.LendingService.GetLoan",          // the document's checks of their loan
+      alice + "lending.v1.LendingService.ListRepayments"};  // a repayment's reference
   expected["network"] = {bob + "network.v1.PartnerService.CreateReferral"};
   for (int i = 0; i <= network_reads; ++i) {  // the polls, then cerclesctl's export
     expected["network"].push_back(alice + "network.v1.PrivacyService.ExportPersonData");

@@ -95,7 +95,8 @@ TEST_P(ServicingStoreTest, ARepaymentReadsBackWithItsAllocation) {
   EXPECT_FALSE(read.reversal_entry_id.has_value());
   EXPECT_EQ(read.create_time, kNow);
 
-  v1::Repayment view = RepaymentToProto(read, "CAD");
+  v1::Repayment view = RepaymentToProto(read, "CAD", "people/4");
+  EXPECT_EQ(view.borrower(), "people/4");
   ASSERT_EQ(view.allocations_size(), 2);
   EXPECT_EQ(view.allocations(1).principal().minor_units(), 480);
   EXPECT_FALSE(view.reversed());
@@ -112,7 +113,7 @@ TEST_P(ServicingStoreTest, ARepaymentReadsBackWithItsAllocation) {
                 return absl::OkStatus();
               }).ok());
   EXPECT_EQ(read.allocation.revisions, prepaid.allocation.revisions);
-  view = RepaymentToProto(read, "CAD");
+  view = RepaymentToProto(read, "CAD", "people/4");
   ASSERT_EQ(view.revised_instalments_size(), 2);
   EXPECT_EQ(view.revised_instalments(0).instalment_number(), 2);
   EXPECT_EQ(view.revised_instalments(0).principal_before().minor_units(), 8086);
