@@ -206,6 +206,9 @@ absl::StatusOr<ImpactRange> CheckImpactRequest(const v1::GetImpactReportRequest&
   range.by_region = request.by_region();
   if (!request.fund_id().empty()) {
     if (absl::Status s = CheckFundId(request.fund_id(), "fund_id"); !s.ok()) return s;
+    if (request.include_peers()) {
+      return api::InvalidField("include_peers", "only with an empty fund_id (every fund)");
+    }
   }
   CERCLES_ASSIGN_OR_RETURN(
       api::ReportRange days,
