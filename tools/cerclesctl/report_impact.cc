@@ -273,12 +273,14 @@ std::string ImpactHtml(const nv1::GetImpactReportResponse& report, Lang lang,
                                        {"survival-3", Tr(lang, "col.survival_3"), {}, {}},
                                        {"survival-5", Tr(lang, "col.survival_5"), {}, {}}};
   for (const nv1::CohortSurvival& c : report.cohorts()) {
-    cohorts.push_back(several_funds ? absl::StrCat(c.cohort_year(), " ", c.fund_id())
-                                    : absl::StrCat(c.cohort_year()));
     const std::optional<int32_t> values[] = {
         OptionalFigure(c.has_survival_1_year_bps(), c.survival_1_year_bps()),
         OptionalFigure(c.has_survival_3_years_bps(), c.survival_3_years_bps()),
         OptionalFigure(c.has_survival_5_years_bps(), c.survival_5_years_bps())};
+    // A cohort too young for every horizon has nothing to draw (the table says "—").
+    if (!values[0] && !values[1] && !values[2]) continue;
+    cohorts.push_back(several_funds ? absl::StrCat(c.cohort_year(), " ", c.fund_id())
+                                    : absl::StrCat(c.cohort_year()));
     for (size_t s = 0; s < survival.size(); ++s) {
       survival[s].values.push_back(values[s]);
       survival[s].value_labels.push_back(FormatPercent(lang, values[s]));

@@ -294,6 +294,22 @@ TEST(ReportPeersTest, NetworkRowsAndMissingFundsInTableCsvAndPage) {
   EXPECT_EQ(Chart(ImpactHtml(Report(), Lang::kFr, ""), "funds"), "");  // no peers, no chart
 }
 
+TEST(ReportHtmlTest, CohortsTooYoungForEveryHorizonAreNotDrawn) {
+  nv1::GetImpactReportResponse young;
+  *young.mutable_as_of() = Day(2026, 12, 7);
+  *young.mutable_from_date() = Day(2026, 1, 1);
+  *young.mutable_to_date() = Day(2026, 12, 7);
+  nv1::CohortSurvival* cohort = young.add_cohorts();
+  cohort->set_fund_id("fonds-a");
+  cohort->set_cohort_year(2026);
+  cohort->set_businesses(39);
+  const std::string html = ImpactHtml(young, Lang::kFr, "fonds-a");
+  const std::string survival = Chart(html, "survival");
+  EXPECT_EQ(Count(survival, "data-point"), 0u);
+  EXPECT_THAT(survival, HasSubstr("Aucune donnée"));
+  EXPECT_THAT(html, HasSubstr(">39</td>"));  // the table still lists the cohort
+}
+
 lending::v1::PortfolioFigures Portfolio(const std::string& group, int64_t outstanding) {
   lending::v1::PortfolioFigures f;
   f.set_group(group);
