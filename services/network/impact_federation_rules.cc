@@ -126,12 +126,13 @@ v1::GetImpactAggregatesResponse ImpactAggregatesFor(v1::GetImpactReportResponse 
   for (const v1::ImpactFigures& total : report.totals()) {
     if (!total.region().empty() && RowHeadcount(total) < min_cell) small.insert(total.region());
   }
-  // Their rows merged, per fund and period (the total's period is the range).
+  // Their rows merged, per fund and period; the range totals apart (with a
+  // single period, a period and the total cover the same days).
   using Key = std::pair<std::string, std::pair<absl::CivilDay, absl::CivilDay>>;
-  std::map<Key, v1::ImpactFigures> merged;
-  const auto merge = [&](const v1::ImpactFigures& row) {
+  std::map<Key, v1::ImpactFigures> merged_periods, merged_totals;
+  const auto merge = [](const v1::ImpactFigures& row, std::map<Key, v1::ImpactFigures>& into) {
     const Key key{row.fund_id(), {Day(row.period_start()), Day(row.period_end())}};
-    auto [it, inserted] = merged.try_emplace(key);
+    auto [it, inserted] = into.try_emplace(key);
     if (inserted) {
       it->second.set_fund_id(row.fund_id());
       it->second.set_region(kOtherRegions);
@@ -140,43 +141,31 @@ v1::GetImpactAggregatesResponse ImpactAggregatesFor(v1::GetImpactReportResponse 
     }
     AddImpactFigures(row, it->second).IgnoreError();  // one fund: one currency
   };
-  std::vector<v1::ImpactFigures> other_periods, other_totals;
   for (v1::ImpactFigures& row : *report.mutable_periods()) {
     if (small.count(row.region()) == 0) {
       *out.add_periods() = std::move(row);
     } else {
-      merge(row);
+      merge(row, merged_periods);
     }
   }
-  const size_t periods_merged = merged.size();
   for (v1::ImpactFigures& row : *report.mutable_totals()) {
     if (small.count(row.region()) == 0) {
       *out.add_totals() = std::move(row);
     } else {
-      merge(row);
+      merge(row, merged_totals);
     }
   }
   // The merged rows, when their range total is large enough (else dropped:
   // the whole-fund rows still count them).
-  if (!small.empty() && merged.size() > periods_merged) {
-    std::set<std::string> large_funds;
-    for (const auto& [key, row] : merged) {
-      if (SamePeriod(row, {Day(report.from_date()), Day(report.to_date())}) &&
-          RowHeadcount(row) >= min_cell) {
-        large_funds.insert(row.fund_id());
-      }
+  const std::vector<Period> periods =
+      ReportPeriods(Day(report.from_date()), Day(report.to_date()), report.grain());
+  for (const auto& [key, total] : merged_totals) {
+    if (RowHeadcount(total) < min_cell) continue;
+    for (const Period& period : periods) {
+      auto it = merged_periods.find(Key{key.first, {period.start, period.end}});
+      if (it != merged_periods.end()) *out.add_periods() = it->second;
     }
-    const std::vector<Period> periods =
-        ReportPeriods(Day(report.from_date()), Day(report.to_date()), report.grain());
-    for (const std::string& fund : large_funds) {
-      for (const Period& period : periods) {
-        auto it = merged.find(Key{fund, {period.start, period.end}});
-        if (it != merged.end()) *out.add_periods() = it->second;
-      }
-      const Period whole{Day(report.from_date()), Day(report.to_date())};
-      auto it = merged.find(Key{fund, {whole.start, whole.end}});
-      if (it != merged.end()) *out.add_totals() = it->second;
-    }
+    *out.add_totals() = total;
   }
   for (v1::CohortSurvival& cohort : *report.mutable_cohorts()) {
     if (cohort.businesses() >= min_cell) *out.add_cohorts() = std::move(cohort);

@@ -178,6 +178,30 @@ TEST(ImpactFederationRulesTest, SmallRegionsTooFewTogetherAreDropped) {
   EXPECT_EQ(ImpactAggregatesFor(Report({{"Montérégie", 6}, {"Estrie", 1}}), 1).totals_size(), 3);
 }
 
+TEST(ImpactFederationRulesTest, OnePeriodAndTheTotalAreMergedApart) {
+  // A range of one year by year: each region's period row and total cover the
+  // same days, and are merged each with their own kind.
+  v1::GetImpactReportResponse report;
+  *report.mutable_from_date() = D(2025, 1, 1);
+  *report.mutable_to_date() = D(2025, 12, 31);
+  report.set_grain(v1::REPORT_GRAIN_YEAR);
+  for (const auto& [region, borrowers] :
+       std::vector<std::pair<std::string, int>>{{"", 7}, {"Estrie", 3}, {"Outaouais", 4}}) {
+    *report.add_periods() = Row("fund-a", region, D(2025, 1, 1), D(2025, 12, 31), borrowers,
+                                borrowers, borrowers * 100'000, 0, 0, 0, 0, 0);
+    *report.add_totals() = Row("fund-a", region, D(2025, 1, 1), D(2025, 12, 31), borrowers,
+                               borrowers, borrowers * 100'000, 0, 0, 0, 0, 0);
+  }
+  v1::GetImpactAggregatesResponse sent = ImpactAggregatesFor(report);
+  ASSERT_EQ(sent.periods_size(), 2);
+  ASSERT_EQ(sent.totals_size(), 2);
+  EXPECT_EQ(sent.periods(1).region(), kOtherRegions);
+  EXPECT_EQ(sent.periods(1).entrepreneurs_supported(), 7);  // 3 + 4, not counted twice
+  EXPECT_EQ(sent.totals(1).region(), kOtherRegions);
+  EXPECT_EQ(sent.totals(1).entrepreneurs_supported(), 7);
+  EXPECT_EQ(sent.totals(1).amount_disbursed().minor_units(), 700'000);
+}
+
 TEST(ImpactFederationRulesTest, APeerAnswerIsCheckedBeforeItIsAdded) {
   const v1::GetImpactReportResponse report = Report({});
   v1::GetImpactReportResponse peer_report = Report({});
