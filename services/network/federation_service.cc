@@ -15,6 +15,8 @@
 #include "common/service/erasure.h"
 #include "common/util/status.h"
 #include "services/network/federation_rules.h"
+#include "services/network/impact_federation_rules.h"
+#include "services/network/impact_rules.h"
 #include "services/network/stats_rules.h"
 
 namespace cercles::network {
@@ -153,6 +155,33 @@ grpc::ServerUnaryReactor* FederationService::GetFederationStats(
         for (v1::NetworkStats& row : tables.regions) {
           if (row.fund_id() == fund) *response->add_regions() = std::move(row);
         }
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* FederationService::GetImpactAggregates(
+    grpc::CallbackServerContext* context, const v1::GetImpactAggregatesRequest* request,
+    v1::GetImpactAggregatesResponse* response) {
+  return server::Serve(
+      *context_.network.handlers, *context_.network.authorizer, context, *request, response,
+      [=](const auth::Principal&) -> absl::Status {
+        const std::string& fund = context_.network.fund_id;
+        // The same checks and figures as this fund's own GetImpactReport.
+        v1::GetImpactReportRequest own;
+        own.set_fund_id(fund);
+        if (request->has_from_date()) *own.mutable_from_date() = request->from_date();
+        if (request->has_to_date()) *own.mutable_to_date() = request->to_date();
+        own.set_grain(request->grain());
+        own.set_by_region(request->by_region());
+        CERCLES_ASSIGN_OR_RETURN(
+            ImpactRange range,
+            CheckImpactRequest(
+                own, absl::ToCivilDay(context_.network.clock->Now(), absl::UTCTimeZone())));
+        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.network.db->Begin(storage::TxMode::kRead));
+        CERCLES_ASSIGN_OR_RETURN(std::vector<ImpactLoan> loans, loans_.ImpactLoans(*tx, fund));
+        CERCLES_ASSIGN_OR_RETURN(std::vector<OutcomeRow> outcomes, outcomes_.Rows(*tx, fund));
+        CERCLES_RETURN_IF_ERROR(tx->Commit());
+        *response = ImpactAggregatesFor(BuildImpactReport(range, loans, outcomes));
         return absl::OkStatus();
       });
 }

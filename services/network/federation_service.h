@@ -11,6 +11,7 @@
 #include "services/network/federation_context.h"
 #include "services/network/federation_store.h"
 #include "services/network/loan_store.h"
+#include "services/network/outcome_store.h"
 
 namespace cercles::network {
 
@@ -27,6 +28,9 @@ class FederationService final : public v1::FederationService::CallbackService {
   grpc::ServerUnaryReactor* GetFederationStats(grpc::CallbackServerContext* context,
                                                const v1::GetFederationStatsRequest* request,
                                                v1::GetFederationStatsResponse* response) override;
+  grpc::ServerUnaryReactor* GetImpactAggregates(grpc::CallbackServerContext* context,
+                                                const v1::GetImpactAggregatesRequest* request,
+                                                v1::GetImpactAggregatesResponse* response) override;
   grpc::ServerUnaryReactor* ProposeMemberTransfer(
       grpc::CallbackServerContext* context, const v1::ProposeMemberTransferRequest* request,
       v1::ProposeMemberTransferResponse* response) override;
@@ -50,6 +54,7 @@ class FederationService final : public v1::FederationService::CallbackService {
   DirectoryStore directory_;
   FederationStore store_;
   LoanStore loans_;
+  OutcomeStore outcomes_;
 };
 
 }  // namespace cercles::network

@@ -206,6 +206,11 @@ absl::StatusOr<ImpactRange> CheckImpactRequest(const v1::GetImpactReportRequest&
   range.by_region = request.by_region();
   if (!request.fund_id().empty()) {
     if (absl::Status s = CheckFundId(request.fund_id(), "fund_id"); !s.ok()) return s;
+    if (request.include_peers()) {
+      return api::InvalidField("include_peers",
+                               "must be false with a fund_id: the peer funds are added to the "
+                               "report of every fund only");
+    }
   }
   CERCLES_ASSIGN_OR_RETURN(
       api::ReportRange days,

@@ -34,11 +34,11 @@ NetworkRuntime::NetworkRuntime(NetworkRuntimeOptions options, storage::Database&
           runner.metrics()),
       runtime_(db_, runner, options_.fund_id),
       context_(MakeContext(runtime_.context(), &cache_, &outbox_head_)),
-      network_service_(context_),
       partner_service_(context_),
       privacy_service_(context_),
       peer_sync_(std::make_unique<PeerSync>(context_, runner.authenticator(), options_.peer_sync,
                                             runner.metrics())),
+      network_service_(context_, peer_sync_.get()),
       federation_(MakeFederation()),
       federation_service_(federation_),
       peer_fund_service_(federation_) {

@@ -108,10 +108,10 @@ class NetworkRuntime {
   DirectoryCache cache_;
   service::ServiceRuntime runtime_;
   const NetworkContext context_;
-  NetworkService network_service_;
   PartnerService partner_service_;
   PrivacyService privacy_service_;
   std::unique_ptr<PeerSync> peer_sync_;
+  NetworkService network_service_;  // after peer_sync_: it asks the peers
   FederationContext federation_;
   FederationService federation_service_;
   PeerFundService peer_fund_service_;

@@ -21,6 +21,7 @@
 #include "common/util/status.h"
 #include "services/network/graph_rules.h"
 #include "services/network/impact_rules.h"
+#include "services/network/peer_impact.h"
 #include "services/network/stats_rules.h"
 #include "services/network/suggestion_rules.h"
 
@@ -373,7 +374,10 @@ grpc::ServerUnaryReactor* NetworkService::GetImpactReport(grpc::CallbackServerCo
                                  outcomes_.Rows(*tx, request->fund_id()));
         CERCLES_RETURN_IF_ERROR(tx->Commit());
         *response = BuildImpactReport(range, loans, outcomes);
-        return absl::OkStatus();
+        if (!request->include_peers()) return absl::OkStatus();
+        // Asked of the peers now: their figures are as of today too, and none
+        // of them is kept here (measured and argued in the README).
+        return AddPeerImpact(*peers_, request->by_region(), *response);
       });
 }
 

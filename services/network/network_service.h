@@ -10,13 +10,16 @@
 #include "services/network/graph_store.h"
 #include "services/network/loan_store.h"
 #include "services/network/outcome_store.h"
+#include "services/network/peer_sync.h"
 #include "services/network/people_store.h"
 
 namespace cercles::network {
 
 class NetworkService final : public v1::NetworkService::CallbackService {
  public:
-  explicit NetworkService(const NetworkContext& context) : context_(context) {}
+  // `peers`: the federation, asked by GetImpactReport with include_peers.
+  NetworkService(const NetworkContext& context, const PeerSync* peers)
+      : context_(context), peers_(peers) {}
 
   grpc::ServerUnaryReactor* ListNetworkCircles(grpc::CallbackServerContext* context,
                                                const v1::ListNetworkCirclesRequest* request,
@@ -63,6 +66,7 @@ class NetworkService final : public v1::NetworkService::CallbackService {
                                                                     const std::string& sister);
 
   const NetworkContext context_;
+  const PeerSync* peers_;
   DirectoryStore directory_;
   GraphStore graph_;
   PeopleStore people_;

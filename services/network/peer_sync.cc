@@ -79,22 +79,25 @@ void PeerSync::Stop() {
   for (auto& [fund, follower] : followers) follower->subscriber->Stop();
 }
 
+absl::StatusOr<std::vector<v1::PeerFund>> PeerSync::ActivePeers() const {
+  std::vector<v1::PeerFund> active;
+  CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
+  std::string after;
+  while (true) {
+    CERCLES_ASSIGN_OR_RETURN(
+        std::vector<v1::PeerFund> page,
+        store_.ListPeers(*tx, after, v1::PEER_FUND_STATUS_ACTIVE, kPeersPerRead));
+    for (v1::PeerFund& p : page) active.push_back(std::move(p));
+    if (static_cast<int>(page.size()) < kPeersPerRead) break;
+    after = active.back().fund_id();
+  }
+  CERCLES_RETURN_IF_ERROR(tx->Commit());
+  return active;
+}
+
 absl::Status PeerSync::Reconcile() {
   absl::MutexLock reconcile(&reconcile_mu_);
-  std::vector<v1::PeerFund> active;
-  {
-    CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
-    std::string after;
-    while (true) {
-      CERCLES_ASSIGN_OR_RETURN(
-          std::vector<v1::PeerFund> page,
-          store_.ListPeers(*tx, after, v1::PEER_FUND_STATUS_ACTIVE, kPeersPerRead));
-      for (v1::PeerFund& p : page) active.push_back(std::move(p));
-      if (static_cast<int>(page.size()) < kPeersPerRead) break;
-      after = active.back().fund_id();
-    }
-    CERCLES_RETURN_IF_ERROR(tx->Commit());
-  }
+  CERCLES_ASSIGN_OR_RETURN(std::vector<v1::PeerFund> active, ActivePeers());
   std::map<std::string, std::string> pins;
   for (const v1::PeerFund& p : active) pins[p.certificate_common_name()] = p.certificate_sha256();
   // Before any stream starts or stops: a revoked peer's next call is refused.

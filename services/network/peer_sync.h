@@ -62,6 +62,8 @@ class PeerSync {
   // cache generation: the sum of the peers' durable cursors).
   int64_t Generation() const ABSL_LOCKS_EXCLUDED(mu_);
 
+  // The active peers, by fund id.
+  absl::StatusOr<std::vector<v1::PeerFund>> ActivePeers() const;
   // A stub to call an active peer with an address, as this fund: the one its
   // directory is followed with when there is one, else a new channel.
   absl::StatusOr<std::shared_ptr<v1::FederationService::Stub>> Dial(const v1::PeerFund& peer) const

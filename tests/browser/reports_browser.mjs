@@ -11,7 +11,8 @@
 //     of the JSON, or its "no data" text when the JSON has none;
 //   - no chart text drawn outside its chart, the page no wider than the window;
 //   - <html lang> and words of the language; none of the other's title;
-//   - the whole range's figures (loans disbursed and their amount for the
+//   - the whole range's figures (loans disbursed, their amount, businesses
+//     started and full-time jobs kept, which the demo records, for the
 //     impact report; active loans and outstanding principal for the
 //     portfolio) in one row of the page, formatted by Intl for fr-CA or en-CA
 //     (independently of cerclesctl's own formatter);
@@ -67,6 +68,11 @@ function expected(page, api) {
     const has = (field) => cohorts.filter((c) => c[field] !== undefined).length;
     const total = (api.totals || []).find((t) => !t.region);
     if (!total) throw new Error('the API reports no total for the fund: nothing to compare');
+    // The demo's follow-ups record business outcomes (tools/demo/business_story.cc).
+    if (!(total.businessesStarted > 0 && total.businessesKept > 0 &&
+          total.jobsCreatedFullTime > 0 && total.jobsKeptFullTime > 0 && cohorts.length > 0)) {
+      throw new Error(`the demo fund records no business outcome: ${JSON.stringify(total)}`);
+    }
     return {
       charts: {
         trend: { loans: periods.size, amount: periods.size },
@@ -78,8 +84,10 @@ function expected(page, api) {
         regions: { amount: (api.totals || []).filter((t) => t.region).length },
       },
       row: [total.fundId, count(page.lang, total.loansDisbursed),
-        money(page.lang, total.amountDisbursed)],
-      facts: `${total.loansDisbursed} loans, ${money(page.lang, total.amountDisbursed)}`,
+        money(page.lang, total.amountDisbursed), count(page.lang, total.businessesStarted),
+        count(page.lang, total.jobsKeptFullTime)],
+      facts: `${total.loansDisbursed} loans, ${money(page.lang, total.amountDisbursed)}, ` +
+        `${total.businessesStarted} businesses started, ${total.jobsKeptFullTime} full-time jobs kept`,
     };
   }
   if (page.report === 'circles') {

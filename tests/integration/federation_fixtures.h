@@ -63,21 +63,26 @@ inline std::unique_ptr<grpc::ClientContext> Call(absl::Duration timeout = absl::
   return Context("", timeout);
 }
 
+// The suite of fund `fund_id` (one of FundIds()) on `engine`: its federation
+// identity (served on its federation listener, presented to its peers) comes
+// from its own CA; it trusts the other funds' CAs.
+inline Suite::Options FederatedSuiteOptions(const std::string& fund_id, Engine engine) {
+  const Credentials& c = FederationCredentials();
+  Suite::Options options;
+  options.engine = engine;
+  options.fund_id = fund_id;
+  options.extra_flags["network"] = {absl::StrCat("--federation_cert=", c.Cert(fund_id)),
+                                    absl::StrCat("--federation_key=", c.Key(fund_id)),
+                                    absl::StrCat("--federation_ca=", PeerCas(fund_id)),
+                                    "--federation_refresh_ms=200"};
+  return options;
+}
+
 // One fund: its suite and the stubs its staff use.
 class Fund {
  public:
   Fund(std::string fund_id, Engine engine) : id_(std::move(fund_id)) {
-    const Credentials& c = FederationCredentials();
-    Suite::Options options;
-    options.engine = engine;
-    options.fund_id = id_;
-    // Its federation identity (served on its federation listener, presented
-    // to its peers) comes from its own CA; it trusts the other funds' CAs.
-    options.extra_flags["network"] = {absl::StrCat("--federation_cert=", c.Cert(id_)),
-                                      absl::StrCat("--federation_key=", c.Key(id_)),
-                                      absl::StrCat("--federation_ca=", PeerCas(id_)),
-                                      "--federation_refresh_ms=200"};
-    suite_ = std::make_unique<Suite>(options);
+    suite_ = std::make_unique<Suite>(FederatedSuiteOptions(id_, engine));
   }
 
   absl::Status Start() {

@@ -72,11 +72,23 @@ class LendingFixture : public EngineSuiteTest {
   void SetUp() override {
     EngineSuiteTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
+    Prepare();
+  }
+
+  // The stubs of suite_'s services.
+  void BindStubs() {
     auto channel = suite_->StaffChannel("membership");
     circles_ = cercles::membership::v1::MembershipService::NewStub(channel);
     people_ = cercles::membership::v1::PeopleService::NewStub(channel);
     trainings_ = cercles::membership::v1::TrainingService::NewStub(channel);
     lending_ = cercles::lending::v1::LendingService::NewStub(suite_->StaffChannel("lending"));
+  }
+
+  // BindStubs, then what every test starts from in suite_'s fund: the
+  // advisors bob and dora (known to lending) and a training (training_).
+  // Once per suite (a test with several funds swaps suite_ and calls it again).
+  void Prepare() {
+    BindStubs();
     CreateAdvisor("bob");
     CreateAdvisor("dora");
 

@@ -125,6 +125,7 @@ int Impact(CommandContext& ctx) {
   }
   // The page's breakdown chart needs the regions.
   request.set_by_region(ctx.args().Has("by-region") || options->format == ReportFormat::kHtml);
+  request.set_include_peers(ctx.args().Has("peers"));
   nv1::GetImpactReportResponse report;
   grpc::Status status =
       ctx.Unary<nv1::NetworkService>(&nv1::NetworkService::Stub::GetImpactReport, request, &report);
@@ -223,7 +224,10 @@ std::vector<Verb> ReportVerbs() {
                           {"to", "YYYY-MM-DD", "the last day of the report", false, true},
                           {"grain", "year|quarter", "the periods (default: year)"},
                           {"fund", "FUND_ID", "only this fund (default: every fund)"},
-                          {"by-region", "", "also rows per region (always in HTML)"}}),
+                          {"by-region", "", "also rows per region (always in HTML)"},
+                          {"peers", "",
+                           "also the peer funds' rows (their aggregates, asked now) and the "
+                           "network's total; not with --fund"}}),
        0,
        0,
        Impact});

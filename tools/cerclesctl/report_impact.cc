@@ -5,8 +5,11 @@
 #include <set>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/substitute.h"
 #include "common/api/date.h"
 #include "tools/cerclesctl/csv_reader.h"
@@ -96,6 +99,33 @@ std::vector<std::string> CohortHeader(Lang lang) {
           Tr(lang, "col.survival_1"), Tr(lang, "col.survival_3"), Tr(lang, "col.survival_5")};
 }
 
+// With peers: the network's row as a totals row, its fund column saying so.
+std::vector<std::vector<std::string>> NetworkTotalRows(const nv1::GetImpactReportResponse& report,
+                                                       Lang lang, bool with_period) {
+  if (!report.has_network_total()) return {};
+  std::vector<std::string> first = {Tr(lang, "col.network"), ""};
+  if (with_period) first.push_back(Tr(lang, "section.totals"));
+  return {Prefixed(first, ShownFigures(report.network_total(), lang))};
+}
+
+// "Funds missing from the network total: fund-b (unreachable)", or "" when none is.
+std::string MissingLine(const nv1::GetImpactReportResponse& report, Lang lang) {
+  if (report.missing_funds().empty()) return "";
+  std::vector<std::string> funds;
+  for (const nv1::MissingFund& m : report.missing_funds()) {
+    funds.push_back(absl::StrCat(
+        m.fund_id(), " (",
+        Tr(lang, absl::StrCat("missing.", nv1::MissingFundReason_Name(m.reason()))), ")"));
+  }
+  return absl::Substitute(Tr(lang, "impact.missing"), absl::StrJoin(funds, ", "));
+}
+
+// The reason of a missing fund as the CSV writes it: "unavailable", "refused"...
+std::string MissingReasonWord(nv1::MissingFundReason reason) {
+  return absl::AsciiStrToLower(
+      absl::StripPrefix(nv1::MissingFundReason_Name(reason), "MISSING_FUND_REASON_"));
+}
+
 }  // namespace
 
 void PrintImpactTable(const nv1::GetImpactReportResponse& report, Lang lang, std::ostream& out) {
@@ -106,15 +136,30 @@ void PrintImpactTable(const nv1::GetImpactReportResponse& report, Lang lang, std
     table.AddRow(Prefixed({f.fund_id(), RegionShown(f, lang), Tr(lang, "section.totals")},
                           ShownFigures(f, lang)));
   }
+  for (std::vector<std::string>& row : NetworkTotalRows(report, lang, true)) {
+    table.AddRow(std::move(row));
+  }
   for (const nv1::ImpactFigures& f : report.periods()) {
     table.AddRow(Prefixed(
         {f.fund_id(), RegionShown(f, lang), FormatPeriod(lang, f.period_start(), f.period_end())},
         ShownFigures(f, lang)));
   }
+  for (const nv1::ImpactFigures& f : report.network_periods()) {
+    table.AddRow(Prefixed(
+        {Tr(lang, "col.network"), "", FormatPeriod(lang, f.period_start(), f.period_end())},
+        ShownFigures(f, lang)));
+  }
   table.Print(out);
+  if (const std::string missing = MissingLine(report, lang); !missing.empty()) {
+    out << missing << "\n";
+  }
   out << "\n" << Tr(lang, "section.cohorts") << "\n";
   Table cohorts(CohortHeader(lang));
   for (const nv1::CohortSurvival& c : report.cohorts()) cohorts.AddRow(CohortRow(c, lang));
+  for (nv1::CohortSurvival c : report.network_cohorts()) {
+    c.set_fund_id(Tr(lang, "col.network"));
+    cohorts.AddRow(CohortRow(c, lang));
+  }
   cohorts.Print(out);
 }
 
@@ -160,10 +205,18 @@ std::string ImpactCsv(const nv1::GetImpactReportResponse& report, Lang lang) {
          ""});
   };
   for (const nv1::ImpactFigures& f : report.totals()) figures("total", f);
+  if (report.has_network_total()) figures("network-total", report.network_total());
   for (const nv1::ImpactFigures& f : report.periods()) figures("period", f);
-  for (const nv1::CohortSurvival& c : report.cohorts()) {
+  for (const nv1::ImpactFigures& f : report.network_periods()) figures("network-period", f);
+  std::vector<std::pair<const char*, const nv1::CohortSurvival*>> cohorts;
+  for (const nv1::CohortSurvival& c : report.cohorts()) cohorts.push_back({"cohort", &c});
+  for (const nv1::CohortSurvival& c : report.network_cohorts()) {
+    cohorts.push_back({"network-cohort", &c});
+  }
+  for (const auto& [kind, cohort] : cohorts) {
+    const nv1::CohortSurvival& c = *cohort;
     std::vector<std::string> row(header.size());
-    row[0] = "cohort";
+    row[0] = kind;
     row[1] = c.fund_id();
     row[header.size() - 5] = absl::StrCat(c.cohort_year());
     row[header.size() - 4] = absl::StrCat(c.businesses());
@@ -173,6 +226,13 @@ std::string ImpactCsv(const nv1::GetImpactReportResponse& report, Lang lang) {
         DecimalFraction(OptionalFigure(c.has_survival_3_years_bps(), c.survival_3_years_bps()));
     row[header.size() - 1] =
         DecimalFraction(OptionalFigure(c.has_survival_5_years_bps(), c.survival_5_years_bps()));
+    out += CsvLine(row);
+  }
+  for (const nv1::MissingFund& m : report.missing_funds()) {
+    std::vector<std::string> row(header.size());
+    row[0] = "missing";
+    row[1] = m.fund_id();
+    row[2] = MissingReasonWord(m.reason());
     out += CsvLine(row);
   }
   return out;
@@ -213,12 +273,14 @@ std::string ImpactHtml(const nv1::GetImpactReportResponse& report, Lang lang,
                                        {"survival-3", Tr(lang, "col.survival_3"), {}, {}},
                                        {"survival-5", Tr(lang, "col.survival_5"), {}, {}}};
   for (const nv1::CohortSurvival& c : report.cohorts()) {
-    cohorts.push_back(several_funds ? absl::StrCat(c.cohort_year(), " ", c.fund_id())
-                                    : absl::StrCat(c.cohort_year()));
     const std::optional<int32_t> values[] = {
         OptionalFigure(c.has_survival_1_year_bps(), c.survival_1_year_bps()),
         OptionalFigure(c.has_survival_3_years_bps(), c.survival_3_years_bps()),
         OptionalFigure(c.has_survival_5_years_bps(), c.survival_5_years_bps())};
+    // A cohort too young for every horizon has nothing to draw (the table says "—").
+    if (!values[0] && !values[1] && !values[2]) continue;
+    cohorts.push_back(several_funds ? absl::StrCat(c.cohort_year(), " ", c.fund_id())
+                                    : absl::StrCat(c.cohort_year()));
     for (size_t s = 0; s < survival.size(); ++s) {
       survival[s].values.push_back(values[s]);
       survival[s].value_labels.push_back(FormatPercent(lang, values[s]));
@@ -238,13 +300,37 @@ std::string ImpactHtml(const nv1::GetImpactReportResponse& report, Lang lang,
       &out, "<div class=\"charts\">",
       TrendChart("trend", Tr(lang, "chart.trend"), labels, loans, amount, no_data),
       GroupedBarChart("survival", Tr(lang, "chart.survival"), cohorts, survival, no_data),
-      HorizontalBarChart("regions", Tr(lang, "chart.regions"), regions, by_region, no_data),
-      "</div>");
+      HorizontalBarChart("regions", Tr(lang, "chart.regions"), regions, by_region, no_data));
+  // With the peers: the breakdown by fund (each fund's whole range).
+  if (report.has_network_total()) {
+    std::vector<std::string> fund_names;
+    ChartSeries by_fund{"amount", Tr(lang, "col.amount"), {}, {}};
+    for (const nv1::ImpactFigures& f : report.totals()) {
+      if (!f.region().empty()) continue;
+      fund_names.push_back(f.fund_id());
+      by_fund.values.push_back(f.amount_disbursed().minor_units());
+      by_fund.value_labels.push_back(FormatMoney(lang, f.amount_disbursed().minor_units(),
+                                                 f.amount_disbursed().currency_code()));
+    }
+    absl::StrAppend(
+        &out, HorizontalBarChart("funds", Tr(lang, "chart.funds"), fund_names, by_fund, no_data));
+  }
+  absl::StrAppend(&out, "</div>");
 
   // Tables.
   std::vector<std::vector<std::string>> totals, by_period, cohort_rows;
   for (const nv1::ImpactFigures& f : report.totals()) {
     totals.push_back(Prefixed({f.fund_id(), RegionShown(f, lang)}, ShownFigures(f, lang)));
+  }
+  for (std::vector<std::string>& row : NetworkTotalRows(report, lang, false)) {
+    totals.push_back(std::move(row));
+  }
+  std::string peers_notes;
+  if (const std::string missing = MissingLine(report, lang); !missing.empty()) {
+    absl::StrAppend(&peers_notes, "<p class=\"note missing\">", HtmlEscape(missing), "</p>");
+  }
+  if (report.has_network_total()) {
+    absl::StrAppend(&peers_notes, "<p class=\"note\">", HtmlEscape(Tr(lang, "note.peers")), "</p>");
   }
   for (const nv1::ImpactFigures& f : report.periods()) {
     by_period.push_back(Prefixed(
@@ -254,8 +340,8 @@ std::string ImpactHtml(const nv1::GetImpactReportResponse& report, Lang lang,
   for (const nv1::CohortSurvival& c : report.cohorts()) cohort_rows.push_back(CohortRow(c, lang));
   absl::StrAppend(&out, "<h2>", HtmlEscape(Tr(lang, "section.totals")), "</h2>",
                   HtmlTable(Header(lang, {Tr(lang, "col.fund"), Tr(lang, "col.region")}), totals),
-                  "<p class=\"note\">", HtmlEscape(Tr(lang, "note.ratios")), "</p><h2>",
-                  HtmlEscape(Tr(lang, "section.periods")), "</h2>",
+                  peers_notes, "<p class=\"note\">", HtmlEscape(Tr(lang, "note.ratios")),
+                  "</p><h2>", HtmlEscape(Tr(lang, "section.periods")), "</h2>",
                   HtmlTable(Header(lang, {Tr(lang, "col.fund"), Tr(lang, "col.region"),
                                           Tr(lang, "col.period")}),
                             by_period),

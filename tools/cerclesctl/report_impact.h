@@ -14,12 +14,18 @@
 namespace cercles::cerclesctl {
 
 // Aligned columns: the totals, then each period (then regions and cohorts).
+// A report with include_peers also has the network's rows (fund column
+// "Network (total)") and the line of the funds missing from them.
 void PrintImpactTable(const cercles::network::v1::GetImpactReportResponse& report, Lang lang,
                       std::ostream& out);
 
 // One row per period row, total row and cohort of the report, the first
 // column saying which ("period", "total", "cohort"). Amounts in minor units,
-// ratios as decimal fractions with '.' ("0.125"), empty when unset.
+// ratios as decimal fractions with '.' ("0.125"), empty when unset. With
+// include_peers: "network-total", "network-period" and "network-cohort" rows
+// (fund empty), and a "missing" row per missing fund, its reason
+// ("unavailable", "refused", "not_callable", "invalid_answer", "error") in
+// the region column.
 std::string ImpactCsv(const cercles::network::v1::GetImpactReportResponse& report, Lang lang);
 
 // The whole page. `fund` names the fund in the title (empty: every fund).

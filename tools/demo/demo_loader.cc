@@ -15,6 +15,7 @@
 #include "cercles/membership/v1/people.grpc.pb.h"
 #include "cercles/membership/v1/trainings.grpc.pb.h"
 #include "tools/cerclesctl/connection.h"
+#include "tools/demo/business_story.h"
 #include "tools/demo/demo_call.h"
 #include "tools/demo/demo_plan.h"
 
@@ -261,6 +262,7 @@ absl::Status Loader::Meet(const std::string& key, const std::string& circle_name
   record.set_request_id(absl::StrCat("demo-meeting-", key, "-", n));
   record.set_parent(circle_name);
   *record.mutable_meeting() = PlanMeeting(options_.seed, key, c, day, attendance);
+  AddBusinessOutcomes(options_.seed, plan_.circles, c, day, attendance, record.mutable_meeting());
   v1::RecordMeetingResponse recorded;
   absl::Status status = Call(
       absl::StrCat("RecordMeeting ", record.request_id()),

@@ -10,6 +10,7 @@
 #include "services/membership/circle_rules.h"
 #include "services/membership/meeting_rules.h"
 #include "services/membership/people_rules.h"
+#include "tools/demo/business_story.h"
 
 namespace cercles::demo {
 namespace {
@@ -159,7 +160,8 @@ TEST(DemoPlanTest, EachCirclesPastIsInTimeOrder) {
 TEST(DemoPlanTest, MeetingsListTheMembersOfTheirDay) {
   const DemoPlan plan = PlanDemo(2026, kAnchor, 4);
   int meetings = 0, attendance = 0, present = 0, follow_ups = 0, changed_lists = 0;
-  int circles_meeting = 0;
+  int circles_meeting = 0, closed = 0, jobs_created = 0, jobs_kept = 0;
+  std::set<std::string> started;
   absl::CivilDay oldest = kAnchor;
   for (const auto& c : plan.circles) {
     SCOPED_TRACE(c.display_name);
@@ -179,7 +181,22 @@ TEST(DemoPlanTest, MeetingsListTheMembersOfTheirDay) {
         listed.push_back({absl::StrCat("people/", m + 1), &plan.people[static_cast<size_t>(m)]});
         ids.insert(m + 1);
       }
-      const v1::Meeting meeting = PlanMeeting(2026, key, c, day, listed);
+      v1::Meeting meeting = PlanMeeting(2026, key, c, day, listed);
+      const int planned_follow_ups = meeting.follow_ups_size();
+      AddBusinessOutcomes(2026, plan.circles, c, day, listed, &meeting);
+      EXPECT_EQ(meeting.follow_ups_size(), planned_follow_ups) << "the minutes stay true";
+      for (const auto& f : meeting.follow_ups()) {
+        const auto& o = f.outcome();
+        if (o.event() == v1::BUSINESS_EVENT_STARTED) {
+          EXPECT_TRUE(started.insert(f.person()).second) << f.person() << " started twice";
+        }
+        if (o.event() == v1::BUSINESS_EVENT_CLOSED) {
+          EXPECT_EQ(started.count(f.person()), 1u) << f.person() << " closed before it started";
+          ++closed;
+        }
+        jobs_created += o.jobs_created().full_time() + o.jobs_created().part_time();
+        jobs_kept += o.jobs_kept().full_time() + o.jobs_kept().part_time();
+      }
       ASSERT_EQ(meeting.attendance_size(), static_cast<int>(members.size()));
       for (size_t i = 0; i < listed.size(); ++i) {
         EXPECT_EQ(meeting.attendance(static_cast<int>(i)).person(), listed[i].person);
@@ -188,8 +205,9 @@ TEST(DemoPlanTest, MeetingsListTheMembersOfTheirDay) {
       auto draft = membership::DraftMeeting(meeting, kAnchor);
       ASSERT_TRUE(draft.ok()) << DayText(day) << ": " << draft.status();
       EXPECT_TRUE(membership::CheckAttendanceCoversMembers(*draft, ids, "circles/1").ok());
-      EXPECT_EQ(PlanMeeting(2026, key, c, day, listed).SerializeAsString(),
-                meeting.SerializeAsString());
+      v1::Meeting again = PlanMeeting(2026, key, c, day, listed);
+      AddBusinessOutcomes(2026, plan.circles, c, day, listed, &again);
+      EXPECT_EQ(again.SerializeAsString(), meeting.SerializeAsString());
       ++meetings;
       oldest = std::min(oldest, day);
       attendance += meeting.attendance_size();
@@ -206,6 +224,13 @@ TEST(DemoPlanTest, MeetingsListTheMembersOfTheirDay) {
   EXPECT_GT(present * 100 / attendance, 65) << "mostly present";
   EXPECT_LT(present, attendance) << "some late, excused or absent";
   EXPECT_GT(follow_ups * 2, meetings * 3) << "most attending members' businesses followed";
+  // Business outcomes for the impact report: some forty businesses started
+  // over the months, a few closed (about 8 % a year), jobs created and kept.
+  EXPECT_GE(started.size(), 30u);
+  EXPECT_GE(closed, 1);
+  EXPECT_LT(closed * 10, static_cast<int>(started.size()));
+  EXPECT_GT(jobs_created, static_cast<int>(started.size()));
+  EXPECT_GT(jobs_kept, 100);
 }
 
 TEST(DemoPlanTest, MembersOnADayFollowTheDeparture) {

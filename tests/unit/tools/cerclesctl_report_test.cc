@@ -239,6 +239,77 @@ TEST(ReportTableTest, PrintsTheFiguresInTheLanguage) {
   EXPECT_THAT(out.str(), HasSubstr("75 %"));
 }
 
+// Report() with a peer's rows (fund-b), the network's rows and fund-c missing.
+nv1::GetImpactReportResponse WithPeers() {
+  nv1::GetImpactReportResponse r = Report();
+  nv1::ImpactFigures peer = Figures("", Day(2023, 1, 1), Day(2025, 12, 31), 4, 200000);
+  peer.set_fund_id("fund-b");
+  *r.add_totals() = peer;
+  nv1::ImpactFigures network =
+      Figures("", Day(2023, 1, 1), Day(2025, 12, 31), 10, 3 * 628691 + 200000);
+  network.set_fund_id("");
+  *r.mutable_network_total() = network;
+  const nv1::GetImpactReportResponse own = Report();
+  for (const nv1::ImpactFigures& p : own.periods()) {
+    nv1::ImpactFigures n = p;
+    n.set_fund_id("");
+    *r.add_network_periods() = n;
+  }
+  nv1::MissingFund* missing = r.add_missing_funds();
+  missing->set_fund_id("fund-c");
+  missing->set_reason(nv1::MISSING_FUND_REASON_UNAVAILABLE);
+  return r;
+}
+
+TEST(ReportPeersTest, NetworkRowsAndMissingFundsInTableCsvAndPage) {
+  std::ostringstream table;
+  PrintImpactTable(WithPeers(), Lang::kFr, table);
+  EXPECT_THAT(table.str(), HasSubstr("Réseau (total)"));
+  EXPECT_THAT(table.str(), HasSubstr("20 860,73 $"));  // the network's amount
+  EXPECT_THAT(table.str(), HasSubstr("Fonds absents du total du réseau : fund-c (injoignable)"));
+  std::ostringstream plain;
+  PrintImpactTable(Report(), Lang::kFr, plain);
+  EXPECT_THAT(plain.str(), Not(HasSubstr("Réseau")));  // without peers, as before
+
+  absl::StatusOr<std::vector<CsvRecord>> records = ParseCsv(ImpactCsv(WithPeers(), Lang::kEn));
+  ASSERT_TRUE(records.ok()) << records.status();
+  // header, 3 totals, network total, 3 periods, 3 network periods, 2 cohorts, missing
+  ASSERT_EQ(records->size(), 1u + 3 + 1 + 3 + 3 + 2 + 1);
+  EXPECT_EQ((*records)[4].fields[0], "network-total");
+  EXPECT_EQ((*records)[4].fields[1], "");
+  EXPECT_EQ((*records)[4].fields[7], "2086073");
+  EXPECT_EQ((*records)[8].fields[0], "network-period");
+  const std::vector<std::string>& missing = records->back().fields;
+  EXPECT_EQ(missing[0], "missing");
+  EXPECT_EQ(missing[1], "fund-c");
+  EXPECT_EQ(missing[2], "unavailable");
+
+  const std::string en = ImpactHtml(WithPeers(), Lang::kEn, "");
+  EXPECT_EQ(Count(Chart(en, "funds"), "data-series=\"amount\""), 2u);  // fonds-<b>, fund-b
+  EXPECT_THAT(en, HasSubstr("Network (total)"));
+  EXPECT_THAT(en, HasSubstr("Funds missing from the network total: fund-c (unreachable)"));
+  EXPECT_THAT(en, HasSubstr("Peer funds send aggregates only"));
+  const std::string fr = ImpactHtml(WithPeers(), Lang::kFr, "");
+  EXPECT_THAT(fr, HasSubstr("Montant décaissé par fonds"));
+  EXPECT_EQ(Chart(ImpactHtml(Report(), Lang::kFr, ""), "funds"), "");  // no peers, no chart
+}
+
+TEST(ReportHtmlTest, CohortsTooYoungForEveryHorizonAreNotDrawn) {
+  nv1::GetImpactReportResponse young;
+  *young.mutable_as_of() = Day(2026, 12, 7);
+  *young.mutable_from_date() = Day(2026, 1, 1);
+  *young.mutable_to_date() = Day(2026, 12, 7);
+  nv1::CohortSurvival* cohort = young.add_cohorts();
+  cohort->set_fund_id("fonds-a");
+  cohort->set_cohort_year(2026);
+  cohort->set_businesses(39);
+  const std::string html = ImpactHtml(young, Lang::kFr, "fonds-a");
+  const std::string survival = Chart(html, "survival");
+  EXPECT_EQ(Count(survival, "data-point"), 0u);
+  EXPECT_THAT(survival, HasSubstr("Aucune donnée"));
+  EXPECT_THAT(html, HasSubstr(">39</td>"));  // the table still lists the cohort
+}
+
 lending::v1::PortfolioFigures Portfolio(const std::string& group, int64_t outstanding) {
   lending::v1::PortfolioFigures f;
   f.set_group(group);

@@ -270,6 +270,8 @@ TEST(CatalogueTest, MessagesTheTestsProvokedAreTranslated) {
       "reschedule.first_due_date 2026-12-06 is in the past: it must be today (2026-12-07) or later",
       "reschedule.frequency must be REPAYMENT_FREQUENCY_WEEKLY, "
       "REPAYMENT_FREQUENCY_EVERY_TWO_WEEKS or REPAYMENT_FREQUENCY_MONTHLY",
+      "include_peers must be false with a fund_id: the peer funds are added to the report of "
+      "every fund only",
   };
   for (const char* message : messages) {
     EXPECT_NE(TranslateText(message, kFr), std::nullopt) << message;

@@ -173,6 +173,7 @@ constexpr FieldsOf kResourceNames[] = {
     {"cercles.network.v1.ImpactFigures", "fund_id region"},
     {"cercles.network.v1.CohortSurvival", "fund_id"},
     {"cercles.network.v1.GetImpactReportRequest", "fund_id"},
+    {"cercles.network.v1.MissingFund", "fund_id"},
     {"cercles.network.v1.Partner", "name"},
     {"cercles.network.v1.Referral", "name person partner circle"},
     {"cercles.network.v1.GetPartnerRequest", "name"},

@@ -1627,10 +1627,14 @@ export const NetworkService: GenService<{
    * The impact report (reports.proto): per fund, per period and optionally per
    * region, the entrepreneurs supported, loans and amounts disbursed, businesses
    * started and kept, jobs created and kept, repayment rate, write-off ratio and
-   * PAR30, and the businesses' survival after 1, 3 and 5 years by cohort.
+   * PAR30, and the businesses' survival after 1, 3 and 5 years by cohort. With
+   * include_peers, the peer funds' rows too (their own aggregates, asked of
+   * them in parallel with the federation's call deadline) and the network's
+   * totals; a peer that does not answer is listed in missing_funds, never an
+   * error.
    * Errors: INVALID_ARGUMENT — a bad `fund_id`, `from_date` or `to_date` missing or
-   *   invalid, `to_date` before `from_date` or 30 years or more after it, or an unknown
-   *   `grain`. Also the common codes (conventions.proto).
+   *   invalid, `to_date` before `from_date` or 30 years or more after it, an unknown
+   *   `grain`, or `include_peers` with a `fund_id`. Also the common codes (conventions.proto).
    *
    * @generated from rpc cercles.network.v1.NetworkService.GetImpactReport
    */
