@@ -270,8 +270,10 @@ std::vector<Verb> CollectionVerbs() {
   verbs.push_back(
       {{"lending", "loans", "collection-sheet"},
        "",
-       "Prints what each member of a circle owes at a meeting (due, in arrears, guarantee "
-       "shares called), and writes it as a CSV sheet to fill in.",
+       {"Prints what each member of a circle owes at a meeting (due, in arrears, guarantee "
+        "shares called), and writes it as a CSV sheet to fill in.",
+        "Affiche ce que chaque membre d'un cercle doit à une rencontre (dû, arriérés, parts de "
+        "garantie appelées) et l'écrit dans une feuille CSV à remplir."},
        {{"circle", "circles/ID", "the circle whose meeting it is", false, true},
         {"date", "YYYY-MM-DD", "the meeting date (default: today)"},
         {"meeting", "circles/ID/meetings/ID", "membership's record of the meeting, shown along"},
@@ -286,8 +288,11 @@ std::vector<Verb> CollectionVerbs() {
   verbs.push_back(
       {{"lending", "loans", "record-collections"},
        "",
-       "Records a filled collection sheet in one call: each row with a paid amount "
-       "is applied or refused with its reason (exit 1 when any is refused).",
+       {"Records a filled collection sheet in one call: each row with a paid amount "
+        "is applied or refused with its reason (exit 1 when any is refused).",
+        "Consigne une feuille de perception remplie en un seul appel : chaque ligne avec un "
+        "montant payé est appliquée ou refusée avec sa raison (code de sortie 1 si l'une est "
+        "refusée)."},
        {{"file", "FILE", "the sheet written by collection-sheet, paid column filled", false, true},
         request_id},
        0,

@@ -111,21 +111,26 @@ std::vector<Verb> ConsentVerbs() {
       {"channel", "CHANNEL", "in-person|paper-form|phone|email|web: how the person said it", false,
        true},
       RequestIdOptionSpec()};
-  verbs.push_back({{"people", "consent"},
-                   "people/ID",
-                   "Records that a person gave or withdrew their consent for one purpose; the "
-                   "network, other funds, partners' referrals and reminders follow the new state.",
-                   record_options,
-                   1,
-                   1,
-                   RecordConsent});
+  verbs.push_back(
+      {{"people", "consent"},
+       "people/ID",
+       {"Records that a person gave or withdrew their consent for one purpose; the "
+        "network, other funds, partners' referrals and reminders follow the new state.",
+        "Consigne qu'une personne a donné ou retiré son consentement pour une fin ; le réseau, les "
+        "autres fonds, les références aux partenaires et les rappels suivent le nouvel état."},
+       record_options,
+       1,
+       1,
+       RecordConsent});
   std::vector<OptionSpec> history_options = {
       {"purpose", "PURPOSE", "only the changes of this purpose"}};
   for (OptionSpec& spec : PageOptionSpecs("changes")) history_options.push_back(std::move(spec));
   verbs.push_back({{"people", "consent-history"},
                    "people/ID",
-                   "Lists a person's consent changes, newest first (who recorded them, the "
-                   "wording version and the channel).",
+                   {"Lists a person's consent changes, newest first (who recorded them, the "
+                    "wording version and the channel).",
+                    "Liste les changements de consentement d'une personne, du plus récent au plus "
+                    "ancien (qui les a consignés, la version du libellé et le canal)."},
                    history_options,
                    1,
                    1,

@@ -438,19 +438,23 @@ std::vector<Verb> LoanVerbs() {
   submit.push_back(request_id);
   verbs.push_back({{"lending", "loans", "submit"},
                    "",
-                   "Submits a member's loan request through their circle (checks the circle, the "
-                   "membership and the stepped-loan ceiling).",
+                   {"Submits a member's loan request through their circle (checks the circle, the "
+                    "membership and the stepped-loan ceiling).",
+                    "Dépose la demande de prêt d'un membre par son cercle (vérifie le cercle, "
+                    "l'appartenance et le plafond des prêts progressifs)."},
                    submit,
                    0,
                    0,
                    SubmitLoan});
-  verbs.push_back({{"lending", "loans", "get"},
-                   "loans/ID",
-                   "Shows one loan or request with its vote and arrears (a bare ID is accepted).",
-                   {as_of},
-                   1,
-                   1,
-                   GetLoan});
+  verbs.push_back(
+      {{"lending", "loans", "get"},
+       "loans/ID",
+       {"Shows one loan or request with its vote and arrears (a bare ID is accepted).",
+        "Affiche un prêt ou une demande avec son vote et ses arriérés (un ID seul est accepté)."},
+       {as_of},
+       1,
+       1,
+       GetLoan});
   std::vector<OptionSpec> list = {
       {"circle", "circles/ID", "loans of this circle"},
       {"applicant", "people/ID", "loans of this person"},
@@ -462,76 +466,93 @@ std::vector<Verb> LoanVerbs() {
   for (OptionSpec& spec : PageOptionSpecs("loans")) list.push_back(std::move(spec));
   verbs.push_back({{"lending", "loans", "list"},
                    "",
-                   "Lists loans and requests, in creation order.",
+                   {"Lists loans and requests, in creation order.",
+                    "Liste les prêts et les demandes, dans l'ordre de leur création."},
                    list,
                    0,
                    0,
                    ListLoans});
   verbs.push_back({{"lending", "loans", "vote"},
                    "loans/ID people/VOTER yes|no",
-                   "Records one circle member's vote on a request (not the applicant's).",
+                   {"Records one circle member's vote on a request (not the applicant's).",
+                    "Consigne le vote d'un membre du cercle sur une demande (pas celui de la "
+                    "personne qui demande)."},
                    {{"comment", "TEXT", "optional, up to 2000 characters"}, request_id},
                    3,
                    3,
                    CastVote});
   verbs.push_back({{"lending", "loans", "close-vote"},
                    "loans/ID",
-                   "Closes the circle's vote: decided by the votes cast (no quorum rejects).",
+                   {"Closes the circle's vote: decided by the votes cast (no quorum rejects).",
+                    "Clôt le vote du cercle : décidé par les votes exprimés (sans quorum, la "
+                    "demande est rejetée)."},
                    {request_id},
                    1,
                    1,
                    CloseVote});
   verbs.push_back({{"lending", "loans", "approve"},
                    "loans/ID",
-                   "The fund approves a circle-approved request (not by its submitter).",
+                   {"The fund approves a circle-approved request (not by its submitter).",
+                    "Le fonds approuve une demande approuvée par le cercle (pas par la personne "
+                    "qui l'a déposée)."},
                    {{"note", "TEXT", "optional, up to 500 characters"}, request_id},
                    1,
                    1,
                    ApproveLoan});
   verbs.push_back({{"lending", "loans", "reject"},
                    "loans/ID",
-                   "The fund rejects a circle-approved request (not by its submitter).",
+                   {"The fund rejects a circle-approved request (not by its submitter).",
+                    "Le fonds rejette une demande approuvée par le cercle (pas par la personne qui "
+                    "l'a déposée)."},
                    {reason, request_id},
                    1,
                    1,
                    RejectLoan});
   verbs.push_back({{"lending", "loans", "withdraw"},
                    "loans/ID",
-                   "The applicant withdraws a request not yet disbursed.",
+                   {"The applicant withdraws a request not yet disbursed.",
+                    "La personne qui demande retire une demande pas encore décaissée."},
                    {reason, request_id},
                    1,
                    1,
                    WithdrawLoan});
-  verbs.push_back({{"lending", "loans", "disburse"},
-                   "loans/ID",
-                   "Pays out an approved loan (admins): fixes and prints its schedule.",
-                   {Required({"first-due-date", "YYYY-MM-DD", "the first instalment's due date"}),
-                    {"date", "YYYY-MM-DD", "the day the money leaves the fund (default: today)"},
-                    method,
-                    request_id},
-                   1,
-                   1,
-                   DisburseLoan});
-  verbs.push_back({{"lending", "loans", "schedule"},
-                   "loans/ID",
-                   "Prints a disbursed loan's schedule with what has been paid, and its totals.",
-                   {},
-                   1,
-                   1,
-                   GetLoanSchedule});
+  verbs.push_back(
+      {{"lending", "loans", "disburse"},
+       "loans/ID",
+       {"Pays out an approved loan (admins): fixes and prints its schedule.",
+        "Décaisse un prêt approuvé (administrateurs) : fixe et affiche son échéancier."},
+       {Required({"first-due-date", "YYYY-MM-DD", "the first instalment's due date"}),
+        {"date", "YYYY-MM-DD", "the day the money leaves the fund (default: today)"},
+        method,
+        request_id},
+       1,
+       1,
+       DisburseLoan});
+  verbs.push_back(
+      {{"lending", "loans", "schedule"},
+       "loans/ID",
+       {"Prints a disbursed loan's schedule with what has been paid, and its totals.",
+        "Affiche l'échéancier d'un prêt décaissé avec ce qui a été payé, et ses totaux."},
+       {},
+       1,
+       1,
+       GetLoanSchedule});
   std::vector<OptionSpec> preview = TermsOptionSpecs();
   preview.push_back(Required({"first-due-date", "YYYY-MM-DD", "the first instalment's due date"}));
   preview.push_back(method);
   verbs.push_back({{"lending", "loans", "preview-schedule"},
                    "",
-                   "Prints the schedule the terms would give, storing nothing.",
+                   {"Prints the schedule the terms would give, storing nothing.",
+                    "Affiche l'échéancier que donneraient les conditions, sans rien enregistrer."},
                    preview,
                    0,
                    0,
                    PreviewSchedule});
   verbs.push_back({{"lending", "loans", "repay"},
                    "loans/ID",
-                   "Records a repayment: interest then principal, oldest instalment first.",
+                   {"Records a repayment: interest then principal, oldest instalment first.",
+                    "Consigne un remboursement : les intérêts puis le capital, la plus ancienne "
+                    "échéance d'abord."},
                    {Required({"amount", "AMOUNT", "the amount received, e.g. 137.50"}),
                     {"received-on", "YYYY-MM-DD", "the day it was received (default: today)"},
                     {"reference", "REF", "receipt or transfer reference"},
@@ -541,7 +562,9 @@ std::vector<Verb> LoanVerbs() {
                    Repay});
   verbs.push_back({{"lending", "loans", "reverse"},
                    "loans/ID/repayments/ID",
-                   "Reverses a loan's latest repayment with a reversing journal entry (admins).",
+                   {"Reverses a loan's latest repayment with a reversing journal entry (admins).",
+                    "Contrepasse le dernier remboursement d'un prêt par une écriture de "
+                    "contrepassation (administrateurs)."},
                    {reason, request_id},
                    1,
                    1,
@@ -549,7 +572,9 @@ std::vector<Verb> LoanVerbs() {
   std::vector<OptionSpec> repayments = PageOptionSpecs("repayments");
   verbs.push_back({{"lending", "loans", "repayments"},
                    "loans/ID",
-                   "Lists a loan's repayments, oldest first, reversed ones included.",
+                   {"Lists a loan's repayments, oldest first, reversed ones included.",
+                    "Liste les remboursements d'un prêt, du plus ancien au plus récent, y compris "
+                    "ceux contrepassés."},
                    repayments,
                    1,
                    1,
@@ -557,27 +582,33 @@ std::vector<Verb> LoanVerbs() {
   verbs.push_back(
       {{"lending", "loans", "write-off"},
        "loans/ID",
-       "Writes a loan off once it is past the settings' days (admins).",
+       {"Writes a loan off once it is past the settings' days (admins).",
+        "Radie un prêt en retard depuis plus de jours que les réglages ne le permettent "
+        "(administrateurs)."},
        {reason, {"date", "YYYY-MM-DD", "the date of the write-off (default: today)"}, request_id},
        1,
        1,
        WriteOff});
   verbs.push_back({{"lending", "guarantee", "call"},
                    "loans/ID",
-                   "Calls the circle's guarantee of a loan past the settings' days (admins).",
+                   {"Calls the circle's guarantee of a loan past the settings' days (admins).",
+                    "Appelle la garantie du cercle sur un prêt en retard depuis le nombre de jours "
+                    "des réglages (administrateurs)."},
                    {{"date", "YYYY-MM-DD", "the date of the call (default: today)"}, request_id},
                    1,
                    1,
                    CallGuarantee});
-  verbs.push_back({{"lending", "guarantee", "pay"},
-                   "loans/ID people/GUARANTOR",
-                   "Records a guarantor's payment towards their share of a called guarantee.",
-                   {Required({"amount", "AMOUNT", "the amount received"}),
-                    {"received-on", "YYYY-MM-DD", "the day it was received (default: today)"},
-                    request_id},
-                   2,
-                   2,
-                   PayGuarantee});
+  verbs.push_back(
+      {{"lending", "guarantee", "pay"},
+       "loans/ID people/GUARANTOR",
+       {"Records a guarantor's payment towards their share of a called guarantee.",
+        "Consigne le paiement d'une personne garante sur sa part d'une garantie appelée."},
+       {Required({"amount", "AMOUNT", "the amount received"}),
+        {"received-on", "YYYY-MM-DD", "the day it was received (default: today)"},
+        request_id},
+       2,
+       2,
+       PayGuarantee});
   return verbs;
 }
 

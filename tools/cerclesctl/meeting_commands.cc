@@ -80,7 +80,10 @@ int Fail(CommandContext& ctx, const std::string& request_id, bool generated_id,
   // with the same id returns it rather than making a second one.
   if (generated_id && (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                        status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)) {
-    ctx.err() << "cerclesctl: to retry safely, add --request-id " << request_id << '\n';
+    ctx.err() << "cerclesctl: "
+              << Localize(ctx.lang(),
+                          absl::StrCat("to retry safely, add --request-id ", request_id))
+              << '\n';
   }
   return code;
 }
@@ -459,7 +462,8 @@ std::vector<Verb> MeetingVerbs() {
   std::vector<Verb> verbs;
   verbs.push_back({{"meetings", "update-schedule"},
                    "circles/ID",
-                   "Sets (or replaces) how often a circle meets.",
+                   {"Sets (or replaces) how often a circle meets.",
+                    "Fixe (ou remplace) la fréquence des rencontres d'un cercle."},
                    {{"frequency", "FREQUENCY", "weekly, every-two-weeks or monthly", false, true},
                     {"first-date", "YYYY-MM-DD", "the first meeting of the series", false, true},
                     {"location", "TEXT", "where the circle usually meets"},
@@ -470,7 +474,8 @@ std::vector<Verb> MeetingVerbs() {
                    SetSchedule});
   verbs.push_back({{"meetings", "get-schedule"},
                    "circles/ID",
-                   "Shows a circle's schedule and its next planned meeting dates.",
+                   {"Shows a circle's schedule and its next planned meeting dates.",
+                    "Affiche le calendrier d'un cercle et les dates de ses prochaines rencontres."},
                    {{"upcoming", "N", "how many dates to plan, 1 to 52 (default 4)"}},
                    1,
                    1,
@@ -482,8 +487,10 @@ std::vector<Verb> MeetingVerbs() {
   verbs.push_back(
       {{"meetings", "record"},
        "circles/ID",
-       "Records a meeting held: every member's attendance, minutes, follow-ups and their "
-       "business outcomes.",
+       {"Records a meeting held: every member's attendance, minutes, follow-ups and their "
+        "business outcomes.",
+        "Consigne une rencontre tenue : la présence de chaque membre, le procès-verbal, les suivis "
+        "et les résultats de leurs entreprises."},
        {{"date", "YYYY-MM-DD", "the day it was held (default: today)"},
         {"attendance", "PERSON=STATUS[,...]",
          "present, absent, excused or late, for every member that day; PERSON is people/ID or "
@@ -507,14 +514,16 @@ std::vector<Verb> MeetingVerbs() {
        RecordMeeting});
   verbs.push_back({{"meetings", "get"},
                    "circles/ID/meetings/ID",
-                   "Shows one meeting: attendance, follow-ups and minutes.",
+                   {"Shows one meeting: attendance, follow-ups and minutes.",
+                    "Affiche une rencontre : présences, suivis et procès-verbal."},
                    {},
                    1,
                    1,
                    GetMeeting});
   verbs.push_back({{"meetings", "list"},
                    "circles/ID",
-                   "Lists a circle's meetings, newest first.",
+                   {"Lists a circle's meetings, newest first.",
+                    "Liste les rencontres d'un cercle, de la plus récente à la plus ancienne."},
                    {{"from", "YYYY-MM-DD", "only meetings on or after this day"},
                     {"to", "YYYY-MM-DD", "only meetings on or before this day"},
                     {"page-size", "N", "meetings per page, 1 to 500 (default: the server's, 50)"},
@@ -526,8 +535,10 @@ std::vector<Verb> MeetingVerbs() {
                    ListMeetings});
   verbs.push_back({{"meetings", "attendance"},
                    "circles/ID",
-                   "Attendance rates of a circle and of each member (present + late over "
-                   "meetings held while a member).",
+                   {"Attendance rates of a circle and of each member (present + late over "
+                    "meetings held while a member).",
+                    "Taux de présence d'un cercle et de chaque membre (présences et retards sur "
+                    "les rencontres tenues pendant qu'il était membre)."},
                    {{"from", "YYYY-MM-DD", "only meetings on or after this day"},
                     {"to", "YYYY-MM-DD", "only meetings on or before this day"}},
                    1,

@@ -67,7 +67,10 @@ int CreateCircle(CommandContext& ctx) {
     // same id returns it rather than creating a second one.
     if (generated_id && (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                          status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)) {
-      ctx.err() << "cerclesctl: to retry safely, add --request-id " << request.request_id() << '\n';
+      ctx.err() << "cerclesctl: "
+                << Localize(ctx.lang(), absl::StrCat("to retry safely, add --request-id ",
+                                                     request.request_id()))
+                << '\n';
     }
     return code;
   }
@@ -196,7 +199,10 @@ int Mutate(CommandContext& ctx, Method method, Request& request, Response* respo
     const int code = ctx.Fail(status);
     if (generated_id && (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                          status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)) {
-      ctx.err() << "cerclesctl: to retry safely, add --request-id " << request.request_id() << '\n';
+      ctx.err() << "cerclesctl: "
+                << Localize(ctx.lang(), absl::StrCat("to retry safely, add --request-id ",
+                                                     request.request_id()))
+                << '\n';
     }
     return code;
   }
@@ -445,7 +451,8 @@ std::vector<Verb> MembershipVerbs() {
   verbs.push_back(
       {{"circles", "create"},
        "",
-       "Creates a circle (status forming) in membership.",
+       {"Creates a circle (status forming) in membership.",
+        "Crée un cercle (au statut en formation) dans membership."},
        {{"display-name", "NAME", "name the members chose, 1 to 120 characters", false, true},
         {"characteristic", "KIND=VALUE",
          "sector, gender, affinity, savings, language, region, or a fund-defined "
@@ -459,33 +466,38 @@ std::vector<Verb> MembershipVerbs() {
        CreateCircle});
   verbs.push_back({{"circles", "get"},
                    "circles/ID",
-                   "Shows one circle of membership (a bare ID is accepted).",
+                   {"Shows one circle of membership (a bare ID is accepted).",
+                    "Affiche un cercle de membership (un ID seul est accepté)."},
                    {},
                    1,
                    1,
                    GetCircle});
   verbs.push_back({{"circles", "list"},
                    "",
-                   "Lists membership's circles, in creation order.",
+                   {"Lists membership's circles, in creation order.",
+                    "Liste les cercles de membership, dans l'ordre de leur création."},
                    CircleListOptionSpecs(),
                    0,
                    0,
                    ListCircles});
-  verbs.push_back({{"events", "watch"},
-                   "",
-                   "Streams membership's events, one line each, until --limit or Ctrl-C.",
-                   {{"after", "N", "start after this sequence number (default 0: from the start)"},
-                    {"limit", "N", "stop after N events"}},
-                   0,
-                   0,
-                   WatchEvents});
+  verbs.push_back(
+      {{"events", "watch"},
+       "",
+       {"Streams membership's events, one line each, until --limit or Ctrl-C.",
+        "Diffuse les événements de membership, un par ligne, jusqu'à --limit ou Ctrl-C."},
+       {{"after", "N", "start after this sequence number (default 0: from the start)"},
+        {"limit", "N", "stop after N events"}},
+       0,
+       0,
+       WatchEvents});
   const OptionSpec request_id{"request-id", "ID",
                               "idempotency key: a retry with the same id changes nothing more "
                               "(default: a random UUID)"};
   const OptionSpec reason{"reason", "TEXT", "why, 1 to 500 characters", false, true};
   verbs.push_back({{"circles", "update"},
                    "circles/ID",
-                   "Changes a circle's display name and/or characteristics.",
+                   {"Changes a circle's display name and/or characteristics.",
+                    "Modifie le nom d'un cercle et/ou ses caractéristiques."},
                    {{"display-name", "NAME", "new name"},
                     {"characteristic", "KIND=VALUE", "the new characteristics (repeatable)", true},
                     {"clear-characteristics", "", "remove every characteristic"},
@@ -493,37 +505,44 @@ std::vector<Verb> MembershipVerbs() {
                    1,
                    1,
                    UpdateCircle});
-  verbs.push_back({{"circles", "add-member"},
-                   "circles/ID people/ID",
-                   "Adds a person to a circle (at most 7; trained; one circle per person).",
-                   {{"reason", "TEXT", "why (default: newcomer)"}, request_id},
-                   2,
-                   2,
-                   AddMember});
+  verbs.push_back(
+      {{"circles", "add-member"},
+       "circles/ID people/ID",
+       {"Adds a person to a circle (at most 7; trained; one circle per person).",
+        "Ajoute une personne à un cercle (7 au plus ; formée ; un seul cercle par personne)."},
+       {{"reason", "TEXT", "why (default: newcomer)"}, request_id},
+       2,
+       2,
+       AddMember});
   verbs.push_back({{"circles", "remove-member"},
                    "circles/ID people/ID",
-                   "Records a member's departure (an active circle below 4 is under strength).",
+                   {"Records a member's departure (an active circle below 4 is under strength).",
+                    "Consigne le départ d'un membre (un cercle actif de moins de 4 membres est en "
+                    "sous-effectif)."},
                    {reason, request_id},
                    2,
                    2,
                    RemoveMember});
   verbs.push_back({{"circles", "members"},
                    "circles/ID",
-                   "Lists a circle's members.",
+                   {"Lists a circle's members.", "Liste les membres d'un cercle."},
                    {{"include-former", "", "also people who left"}},
                    1,
                    1,
                    ListMembers});
   verbs.push_back({{"circles", "history"},
                    "circles/ID",
-                   "Shows a circle's joins, departures and status changes over time.",
+                   {"Shows a circle's joins, departures and status changes over time.",
+                    "Affiche les arrivées, les départs et les changements de statut d'un cercle au "
+                    "fil du temps."},
                    {},
                    1,
                    1,
                    History});
   verbs.push_back({{"circles", "activate"},
                    "circles/ID",
-                   "Activates a forming circle of 4 to 7 trained members.",
+                   {"Activates a forming circle of 4 to 7 trained members.",
+                    "Active un cercle en formation de 4 à 7 membres formés."},
                    {request_id},
                    1,
                    1,
@@ -532,7 +551,7 @@ std::vector<Verb> MembershipVerbs() {
                    }});
   verbs.push_back({{"circles", "suspend"},
                    "circles/ID",
-                   "Suspends an active circle.",
+                   {"Suspends an active circle.", "Suspend un cercle actif."},
                    {reason, request_id},
                    1,
                    1,
@@ -541,25 +560,27 @@ std::vector<Verb> MembershipVerbs() {
                    }});
   verbs.push_back({{"circles", "resume"},
                    "circles/ID",
-                   "Resumes a suspended circle.",
+                   {"Resumes a suspended circle.", "Réactive un cercle suspendu."},
                    {reason, request_id},
                    1,
                    1,
                    [](CommandContext& ctx) {
                      return StatusVerb(ctx, &MembershipService::Stub::ResumeCircle);
                    }});
-  verbs.push_back({{"circles", "dissolve"},
-                   "circles/ID",
-                   "Ends a circle; its members leave it.",
-                   {reason, request_id},
-                   1,
-                   1,
-                   [](CommandContext& ctx) {
-                     return StatusVerb(ctx, &MembershipService::Stub::DissolveCircle);
-                   }});
+  verbs.push_back(
+      {{"circles", "dissolve"},
+       "circles/ID",
+       {"Ends a circle; its members leave it.", "Met fin à un cercle ; ses membres le quittent."},
+       {reason, request_id},
+       1,
+       1,
+       [](CommandContext& ctx) {
+         return StatusVerb(ctx, &MembershipService::Stub::DissolveCircle);
+       }});
   verbs.push_back({{"circles", "merge"},
                    "circles/A circles/B [circles/C...]",
-                   "Merges 2 to 4 circles into a new one of 4 to 7 members.",
+                   {"Merges 2 to 4 circles into a new one of 4 to 7 members.",
+                    "Fusionne de 2 à 4 cercles en un nouveau cercle de 4 à 7 membres."},
                    {{"display-name", "NAME", "name of the merged circle", false, true},
                     {"characteristic", "KIND=VALUE",
                      "characteristics of the result (default: the union of the sources')", true},
@@ -569,14 +590,17 @@ std::vector<Verb> MembershipVerbs() {
                    Merge});
   verbs.push_back({{"circles", "assign-advisor"},
                    "circles/ID advisors/ID",
-                   "Assigns a circle to an advisor (admins).",
+                   {"Assigns a circle to an advisor (admins).",
+                    "Confie un cercle à une personne-conseil (administrateurs)."},
                    {request_id},
                    2,
                    2,
                    AssignAdvisor});
   verbs.push_back({{"advisors", "create"},
                    "",
-                   "Registers an advisor, bound to the name of their staff token (admins).",
+                   {"Registers an advisor, bound to the name of their staff token (admins).",
+                    "Inscrit une personne-conseil, liée au nom de son jeton de membre du personnel "
+                    "(administrateurs)."},
                    {{"display-name", "NAME", "the advisor's name", false, true},
                     {"email", "ADDRESS", "work e-mail", false, true},
                     {"token-name", "NAME", "name of their staff token (tokens file)", false, true},
@@ -584,11 +608,19 @@ std::vector<Verb> MembershipVerbs() {
                    0,
                    0,
                    CreateAdvisor});
-  verbs.push_back({{"advisors", "list"}, "", "Lists advisors.", {}, 0, 0, ListAdvisors});
+  verbs.push_back({{"advisors", "list"},
+                   "",
+                   {"Lists advisors.", "Liste les personnes-conseils."},
+                   {},
+                   0,
+                   0,
+                   ListAdvisors});
   verbs.push_back(
       {{"circles", "propose"},
        "",
-       "Proposes circles of 4 to 7 from a training's graduates who are in no circle.",
+       {"Proposes circles of 4 to 7 from a training's graduates who are in no circle.",
+        "Propose des cercles de 4 à 7 parmi les diplômés d'une formation qui ne sont dans aucun "
+        "cercle."},
        {{"training", "trainings/ID", "the cohort", false, true},
         {"hard", "ATTRIBUTE", "shared by all: language, gender, sector (repeatable)", true},
         {"soft", "ATTRIBUTE", "shared as much as possible (repeatable)", true}},
@@ -597,7 +629,8 @@ std::vector<Verb> MembershipVerbs() {
        ProposeCircles});
   verbs.push_back({{"circles", "accept-proposal"},
                    "PROPOSAL.json",
-                   "Creates the circles of a reviewed proposal (the JSON of `circles propose`).",
+                   {"Creates the circles of a reviewed proposal (the JSON of `circles propose`).",
+                    "Crée les cercles d'une proposition révisée (le JSON de `circles propose`)."},
                    {{"activate", "", "also activate each circle"}, request_id},
                    1,
                    1,

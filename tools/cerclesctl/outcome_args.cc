@@ -142,7 +142,9 @@ std::string OutcomeText(const mv1::BusinessOutcome& o) {
 Verb BusinessHistoryVerb() {
   return {{"people", "business-history"},
           "people/ID",
-          "Lists a person's business outcomes recorded at meetings, newest first.",
+          {"Lists a person's business outcomes recorded at meetings, newest first.",
+           "Liste les résultats d'entreprise d'une personne consignés aux rencontres, du plus "
+           "récent au plus ancien."},
           PageOptionSpecs("outcomes"),
           1,
           1,

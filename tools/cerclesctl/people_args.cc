@@ -330,7 +330,10 @@ int FailWrite(CommandContext& ctx, const grpc::Status& status, const std::string
   if (!ctx.args().Has("request-id") &&
       (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
        status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)) {
-    ctx.err() << "cerclesctl: to retry safely, add --request-id " << request_id << '\n';
+    ctx.err() << "cerclesctl: "
+              << Localize(ctx.lang(),
+                          absl::StrCat("to retry safely, add --request-id ", request_id))
+              << '\n';
   }
   return code;
 }

@@ -132,7 +132,8 @@ std::vector<Verb> RescheduleVerbs() {
   verbs.push_back(
       {{"lending", "loans", "reschedule", "request"},
        "loans/ID",
-       "Asks to reschedule what remains of an active loan; another staff member decides.",
+       {"Asks to reschedule what remains of an active loan; another staff member decides.",
+        "Demande de rééchelonner le reste d'un prêt actif ; un autre membre du personnel décide."},
        {Required({"instalments", "N", "number of new instalments"}),
         Required({"frequency", "weekly|every-two-weeks|monthly", "how often they fall due"}),
         Required({"first-due-date", "YYYY-MM-DD", "the first new instalment's due date"}),
@@ -145,21 +146,26 @@ std::vector<Verb> RescheduleVerbs() {
        Request});
   verbs.push_back({{"lending", "loans", "reschedule", "approve"},
                    "loans/ID/reschedules/ID",
-                   "Approves a pending reschedule (not by who asked) and prints the new schedule.",
+                   {"Approves a pending reschedule (not by who asked) and prints the new schedule.",
+                    "Approuve un rééchelonnement en attente (pas par la personne qui l'a demandé) "
+                    "et affiche le nouvel échéancier."},
                    {request_id},
                    1,
                    1,
                    Approve});
   verbs.push_back({{"lending", "loans", "reschedule", "reject"},
                    "loans/ID/reschedules/ID",
-                   "Rejects a pending reschedule (not by who asked); the loan is unchanged.",
+                   {"Rejects a pending reschedule (not by who asked); the loan is unchanged.",
+                    "Rejette un rééchelonnement en attente (pas par la personne qui l'a demandé) ; "
+                    "le prêt ne change pas."},
                    {reason, request_id},
                    1,
                    1,
                    Reject});
   verbs.push_back({{"lending", "loans", "reschedule", "list"},
                    "loans/ID",
-                   "Lists a loan's reschedules, oldest first.",
+                   {"Lists a loan's reschedules, oldest first.",
+                    "Liste les rééchelonnements d'un prêt, du plus ancien au plus récent."},
                    PageOptionSpecs("reschedules"),
                    1,
                    1,

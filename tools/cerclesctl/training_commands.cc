@@ -165,41 +165,47 @@ int ListEnrolments(CommandContext& ctx) {
 
 std::vector<Verb> TrainingVerbs() {
   std::vector<Verb> verbs;
-  verbs.push_back({{"trainings", "create"},
-                   "",
-                   "Schedules a training cohort (e.g. 9 weeks of 3-hour sessions).",
-                   {{"display-name", "NAME", "1 to 120 characters", false, true},
-                    {"start-date", "YYYY-MM-DD", "first session", false, true},
-                    {"end-date", "YYYY-MM-DD", "last session", false, true},
-                    RequestIdOptionSpec()},
-                   0,
-                   0,
-                   CreateTraining});
+  verbs.push_back(
+      {{"trainings", "create"},
+       "",
+       {"Schedules a training cohort (e.g. 9 weeks of 3-hour sessions).",
+        "Planifie une cohorte de formation (p. ex. 9 semaines de séances de 3 heures)."},
+       {{"display-name", "NAME", "1 to 120 characters", false, true},
+        {"start-date", "YYYY-MM-DD", "first session", false, true},
+        {"end-date", "YYYY-MM-DD", "last session", false, true},
+        RequestIdOptionSpec()},
+       0,
+       0,
+       CreateTraining});
   verbs.push_back({{"trainings", "get"},
                    "trainings/ID",
-                   "Shows one training with its counts (a bare ID is accepted).",
+                   {"Shows one training with its counts (a bare ID is accepted).",
+                    "Affiche une formation avec ses nombres (un ID seul est accepté)."},
                    {},
                    1,
                    1,
                    GetTraining});
   verbs.push_back({{"trainings", "list"},
                    "",
-                   "Lists trainings, in creation order.",
+                   {"Lists trainings, in creation order.",
+                    "Liste les formations, dans l'ordre de leur création."},
                    PageOptionSpecs("trainings"),
                    0,
                    0,
                    ListTrainings});
-  verbs.push_back({{"trainings", "enrol"},
-                   "trainings/ID people/ID",
-                   "Enrols an active person in a training.",
-                   {RequestIdOptionSpec()},
-                   2,
-                   2,
-                   EnrolPerson});
+  verbs.push_back(
+      {{"trainings", "enrol"},
+       "trainings/ID people/ID",
+       {"Enrols an active person in a training.", "Inscrit une personne active à une formation."},
+       {RequestIdOptionSpec()},
+       2,
+       2,
+       EnrolPerson});
   verbs.push_back(
       {{"trainings", "complete"},
        "trainings/ID people/ID",
-       "Records that an enrolled person completed the training.",
+       {"Records that an enrolled person completed the training.",
+        "Consigne qu'une personne inscrite a terminé la formation."},
        {{"date", "YYYY-MM-DD", "the day of completion (default: today)"}, RequestIdOptionSpec()},
        2,
        2,
@@ -210,7 +216,8 @@ std::vector<Verb> TrainingVerbs() {
   for (OptionSpec& spec : PageOptionSpecs("enrolments")) enrolment_options.push_back(spec);
   verbs.push_back({{"trainings", "enrolments"},
                    "",
-                   "Lists the enrolments of a training or of a person.",
+                   {"Lists the enrolments of a training or of a person.",
+                    "Liste les inscriptions d'une formation ou d'une personne."},
                    enrolment_options,
                    0,
                    0,

@@ -1,0 +1,161 @@
+// cerclesctl in French (issue 15, item 1): every command's help has its French
+// beside the English, help pages and cerclesctl's own messages follow --lang,
+// CERCLES_LANG or the locale, and the command lines themselves never change.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "tests/unit/tools/cli_runner.h"
+#include "tools/cerclesctl/command.h"
+#include "tools/cerclesctl/commands.h"
+#include "tools/cerclesctl/language.h"
+
+namespace cercles::cerclesctl {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+std::vector<Verb> WholeTable() {
+  std::vector<Verb> verbs = AllVerbs();
+  verbs.push_back(CompletionVerb(&verbs));
+  return verbs;
+}
+
+TEST(CliLanguageTest, EveryCommandHasItsFrenchSummary) {
+  std::vector<std::string> missing;
+  for (const Verb& verb : WholeTable()) {
+    if (verb.summary.fr.empty() || verb.summary.fr == verb.summary.en) {
+      missing.push_back(absl::StrJoin(verb.path, " "));
+    }
+  }
+  EXPECT_THAT(missing, IsEmpty()) << "commands without a French summary";
+  EXPECT_GE(WholeTable().size(), 130u);
+}
+
+TEST(CliLanguageTest, EveryGlobalOptionHasItsFrenchHelp) {
+  for (const OptionSpec& option : GlobalOptionSpecs()) {
+    EXPECT_FALSE(option.help.fr.empty()) << option.name;
+    EXPECT_NE(option.help.fr, option.help.en) << option.name;
+  }
+}
+
+TEST(CliLanguageTest, EveryCliMessageHasItsFrench) {
+  EXPECT_THAT(UntranslatedCliMessages(), IsEmpty());
+}
+
+TEST(CliLanguageTest, TheLanguageComesFromTheFlagThenTheEnvironmentThenTheLocale) {
+  EXPECT_EQ(CliLanguage({"--lang", "fr", "help"}, FakeEnv({})), Lang::kFr);
+  EXPECT_EQ(CliLanguage({"help", "--lang=FR"}, FakeEnv({})), Lang::kFr);
+  EXPECT_EQ(CliLanguage({"--lang", "en"}, FakeEnv({{"CERCLES_LANG", "fr"}})), Lang::kEn);
+  EXPECT_EQ(CliLanguage({}, FakeEnv({{"CERCLES_LANG", "fr"}, {"LANG", "en_CA.UTF-8"}})), Lang::kFr);
+  EXPECT_EQ(CliLanguage({}, FakeEnv({{"LANG", "fr_CA.UTF-8"}})), Lang::kFr);
+  EXPECT_EQ(CliLanguage({}, FakeEnv({{"LC_ALL", "C"}, {"LANG", "fr_CA.UTF-8"}})), Lang::kEn);
+  EXPECT_EQ(CliLanguage({}, FakeEnv({})), Lang::kEn);
+  EXPECT_EQ(CliLanguage({"--lang", "de"}, FakeEnv({{"LANG", "fr_CA.UTF-8"}})), Lang::kEn);
+  // After "--" a word is an argument, not an option.
+  EXPECT_EQ(CliLanguage({"--", "--lang", "fr"}, FakeEnv({})), Lang::kEn);
+}
+
+TEST(CliLanguageTest, TheMainHelpInFrenchListsTheSameCommandLines) {
+  CliResult en = RunCerclesctl({"help"});
+  CliResult fr = RunCerclesctl({"help"}, {{"LANG", "fr_CA.UTF-8"}});
+  ASSERT_EQ(en.code, kExitOk);
+  ASSERT_EQ(fr.code, kExitOk);
+  EXPECT_THAT(fr.out,
+              HasSubstr("utilisation : cerclesctl [options globales] COMMANDE [options] "
+                        "[arguments]\n\nLe client en ligne de commande des services Cercles"));
+  EXPECT_THAT(fr.out, HasSubstr("\nCommandes :\n"));
+  EXPECT_THAT(fr.out,
+              HasSubstr("  cerclesctl meetings attendance [--from YYYY-MM-DD] [--to YYYY-MM-DD] "
+                        "circles/ID\n      Taux de présence d'un cercle et de chaque membre"));
+  EXPECT_THAT(fr.out, HasSubstr("  --lang fr|en              langue des messages, de l'aide"));
+  EXPECT_THAT(fr.out, Not(HasSubstr("Lists a circle's meetings")));
+  // Every command line of the English help is in the French one, word for word.
+  for (const Verb& verb : WholeTable()) {
+    const std::string line = absl::StrCat("  ", VerbUsage(verb), "\n      ");
+    EXPECT_THAT(en.out, HasSubstr(absl::StrCat(line, verb.summary.en, "\n")));
+    EXPECT_THAT(fr.out, HasSubstr(absl::StrCat(line, verb.summary.fr, "\n")));
+  }
+}
+
+TEST(CliLanguageTest, GroupAndVerbHelpFollowTheFlag) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--lang", "fr", "help", "meetings"}, {"meetings", "--help", "--lang=fr"}}) {
+    CliResult group = RunCerclesctl(args);
+    EXPECT_EQ(group.code, kExitOk);
+    EXPECT_THAT(group.out, HasSubstr("utilisation : cerclesctl meetings COMMANDE [options] "
+                                     "[arguments]\n\nCommandes :\n"));
+    EXPECT_THAT(group.out, HasSubstr("      Consigne une rencontre tenue : la présence de chaque "
+                                     "membre, le procès-verbal"));
+    EXPECT_THAT(group.out, HasSubstr("\nOptions globales : voir 'cerclesctl --help'.\n"));
+  }
+  CliResult verb = RunCerclesctl({"lending", "loans", "repay", "--help"}, {{"CERCLES_LANG", "fr"}});
+  EXPECT_EQ(verb.code, kExitOk);
+  EXPECT_THAT(verb.out, HasSubstr("utilisation : cerclesctl lending loans repay "));
+  EXPECT_THAT(verb.out, HasSubstr("\n\nConsigne un remboursement : les intérêts puis le capital, "
+                                  "la plus ancienne échéance d'abord.\n\nOptions :\n"));
+  CliResult alias = RunCerclesctl({"help", "meetings", "schedule-get"}, {{"CERCLES_LANG", "fr"}});
+  EXPECT_THAT(alias.out, HasSubstr("L'ancienne graphie de 'cerclesctl meetings get-schedule', "
+                                   "gardée comme alias."));
+  CliResult english = RunCerclesctl({"help", "meetings"}, {{"LANG", "en_CA.UTF-8"}});
+  EXPECT_THAT(english.out, HasSubstr("usage: cerclesctl meetings COMMAND [options] [arguments]"));
+  EXPECT_THAT(english.out, HasSubstr("      Records a meeting held: every member's attendance"));
+}
+
+TEST(CliLanguageTest, UsageErrorsAreFrench) {
+  const std::map<std::string, std::string> fr = {{"LANG", "fr_CA.UTF-8"}};
+  CliResult unknown = RunCerclesctl({"meetings", "record", "circles/1", "--bogus"}, fr);
+  EXPECT_EQ(unknown.code, kExitUsage);
+  EXPECT_THAT(unknown.err, HasSubstr("cerclesctl: option inconnue --bogus\nutilisation : "
+                                     "cerclesctl meetings record [--date YYYY-MM-DD]"));
+  CliResult missing = RunCerclesctl({"circles", "get"}, fr);
+  EXPECT_EQ(missing.code, kExitUsage);
+  EXPECT_EQ(missing.err,
+            "cerclesctl: argument manquant : circles/ID\n"
+            "utilisation : cerclesctl circles get circles/ID\n");
+  CliResult required = RunCerclesctl({"lending", "loans", "repay", "loans/1"}, fr);
+  EXPECT_THAT(required.err, HasSubstr("cerclesctl: l'option obligatoire --amount manque\n"));
+  CliResult value = RunCerclesctl({"circles", "list", "--output", "xml"}, fr);
+  EXPECT_EQ(value.code, kExitUsage);
+  EXPECT_THAT(value.err,
+              HasSubstr("cerclesctl: --output doit être table, json ou yaml, pas « xml »\n"));
+  CliResult command = RunCerclesctl({"--lang", "fr", "cercles"});
+  EXPECT_EQ(command.code, kExitUsage);
+  EXPECT_EQ(command.err,
+            "cerclesctl: commande inconnue « cercles »\nutilisation : cerclesctl [options "
+            "globales] COMMANDE [options] [arguments] ('cerclesctl --help' liste les commandes)\n");
+  CliResult group = RunCerclesctl({"--lang", "fr", "meetings"});
+  EXPECT_THAT(group.err, HasSubstr("cerclesctl: « meetings » demande une commande\n"));
+  // English unless French is asked for.
+  CliResult english = RunCerclesctl({"circles", "get"});
+  EXPECT_EQ(english.err,
+            "cerclesctl: missing argument circles/ID\nusage: cerclesctl circles get circles/ID\n");
+}
+
+TEST(CliLanguageTest, ACommandsOwnValueErrorsAreFrench) {
+  const std::map<std::string, std::string> fr = {
+      {"CERCLES_LANG", "fr"}, {"CERCLES_ADDRESS", "127.0.0.1:1"}, {"CERCLES_INSECURE", "true"}};
+  CliResult attendance =
+      RunCerclesctl({"meetings", "record", "circles/1", "--attendance", "1"}, fr);
+  EXPECT_EQ(attendance.code, kExitUsage);
+  EXPECT_THAT(attendance.err,
+              HasSubstr("cerclesctl: --attendance prend des éléments PERSON=STATUS (statut "
+                        "present, absent, excused ou late), pas « 1 »\n"));
+  CliResult day = RunCerclesctl(
+      {"meetings", "record", "circles/1", "--attendance", "1=present", "--date", "1er mars"}, fr);
+  EXPECT_THAT(
+      day.err,
+      HasSubstr("cerclesctl: --date doit être une date écrite AAAA-MM-JJ, pas « 1er mars »"));
+  CliResult amount =
+      RunCerclesctl({"lending", "loans", "repay", "loans/1", "--amount", "douze"}, fr);
+  EXPECT_THAT(amount.err, HasSubstr("cerclesctl: --amount doit être un montant en dollars"));
+}
+
+}  // namespace
+}  // namespace cercles::cerclesctl
