@@ -155,17 +155,13 @@ absl::StatusOr<common::v1::Money> ParseMoney(absl::string_view text) {
   return money;
 }
 
-std::string FormatCents(int64_t cents) {
-  const bool negative = cents < 0;
-  const uint64_t magnitude =
-      negative ? ~static_cast<uint64_t>(cents) + 1 : static_cast<uint64_t>(cents);
-  std::string units = absl::StrCat(magnitude / 100);
-  for (int at = static_cast<int>(units.size()) - 3; at > 0; at -= 3) units.insert(at, ",");
-  return absl::StrFormat("%s%s.%02d", negative ? "-" : "", units, magnitude % 100);
+std::string FormatCents(int64_t cents, Lang lang) {
+  return lang == Lang::kFr ? api::FormatMoney(lang, cents) : api::FormatAmount(lang, cents);
 }
 
-std::string FormatMoney(const common::v1::Money& money) {
-  const std::string amount = FormatCents(money.minor_units());
+std::string FormatMoney(const common::v1::Money& money, Lang lang) {
+  if (lang == Lang::kFr) return api::FormatMoney(lang, money.minor_units(), money.currency_code());
+  const std::string amount = api::FormatAmount(lang, money.minor_units());
   return money.currency_code().empty() ? amount : absl::StrCat(amount, " ", money.currency_code());
 }
 
@@ -180,7 +176,8 @@ absl::StatusOr<int32_t> ParsePercent(absl::string_view text) {
   return static_cast<int32_t>(*bps);
 }
 
-std::string FormatBps(int64_t bps) {
+std::string FormatBps(int64_t bps, Lang lang) {
+  if (lang == Lang::kFr) return api::FormatPercent(lang, static_cast<int32_t>(bps));
   return absl::StrFormat("%s%d.%02d%%", bps < 0 ? "-" : "", std::abs(bps) / 100,
                          std::abs(bps) % 100);
 }
@@ -270,7 +267,7 @@ absl::StatusOr<std::optional<common::v1::Money>> MoneyOption(const ParsedArgs& a
   return std::optional<common::v1::Money>(*money);
 }
 
-void PrintLoan(const lv1::Loan& loan, std::ostream& out) {
+void PrintLoan(const lv1::Loan& loan, std::ostream& out, Lang lang) {
   Table table({"FIELD", "VALUE"});
   table.AddRow({"name", loan.name()});
   table.AddRow({"applicant", loan.applicant()});
@@ -280,14 +277,14 @@ void PrintLoan(const lv1::Loan& loan, std::ostream& out) {
                                              loan.original_circle(), ")")});
   table.AddRow({"advisor", loan.advisor().empty() ? "-" : loan.advisor()});
   table.AddRow({"state", LoanStateName(loan.state())});
-  table.AddRow({"amount", FormatMoney(loan.amount())});
-  table.AddRow({"ceiling", loan.has_ceiling() ? FormatMoney(loan.ceiling()) : "-"});
+  table.AddRow({"amount", FormatMoney(loan.amount(), lang)});
+  table.AddRow({"ceiling", loan.has_ceiling() ? FormatMoney(loan.ceiling(), lang) : "-"});
   table.AddRow({"purpose", loan.purpose()});
   table.AddRow({"business plan", loan.business_plan_summary()});
   table.AddRow({"document", loan.document_reference().empty() ? "-" : loan.document_reference()});
   std::string terms =
       absl::StrCat(loan.instalment_count(), " ", FrequencyName(loan.frequency()),
-                   " instalments at ", FormatBps(loan.annual_rate_bps()), " a year");
+                   " instalments at ", FormatBps(loan.annual_rate_bps(), lang), " a year");
   if (loan.interest_method() != lv1::INTEREST_METHOD_UNSPECIFIED) {
     absl::StrAppend(&terms, " (", InterestMethodName(loan.interest_method()), ")");
   }
@@ -310,14 +307,15 @@ void PrintLoan(const lv1::Loan& loan, std::ostream& out) {
   table.AddRow({"disbursed", FormatDay(loan.disbursement_date(), loan.has_disbursement_date())});
   table.AddRow({"first due", FormatDay(loan.first_due_date(), loan.has_first_due_date())});
   table.AddRow({"outstanding principal", loan.has_outstanding_principal()
-                                             ? FormatMoney(loan.outstanding_principal())
+                                             ? FormatMoney(loan.outstanding_principal(), lang)
                                              : "-"});
-  table.AddRow({"outstanding interest",
-                loan.has_outstanding_interest() ? FormatMoney(loan.outstanding_interest()) : "-"});
+  table.AddRow({"outstanding interest", loan.has_outstanding_interest()
+                                            ? FormatMoney(loan.outstanding_interest(), lang)
+                                            : "-"});
   table.AddRow({"arrears", ArrearsSummary(loan)});
   table.AddRow(
       {"guarantee called", loan.has_guarantee_called() && loan.guarantee_called().minor_units() != 0
-                               ? FormatMoney(loan.guarantee_called())
+                               ? FormatMoney(loan.guarantee_called(), lang)
                                : "-"});
   table.AddRow({"created", FormatTimestamp(loan.create_time())});
   table.AddRow({"updated", FormatTimestamp(loan.update_time())});
@@ -325,8 +323,15 @@ void PrintLoan(const lv1::Loan& loan, std::ostream& out) {
   table.Print(out);
 }
 
-void PrintSchedule(const lv1::Schedule& schedule, std::ostream& out) {
-  Table table({"#", "DUE", "PRINCIPAL", "INTEREST", "TOTAL", "BALANCE AFTER", "PAID", "CLEARED"});
+void PrintSchedule(const lv1::Schedule& schedule, std::ostream& out, Lang lang) {
+  Table table(lang, {"#",
+                     {"DUE", "ÉCHÉANCE"},
+                     {"PRINCIPAL", "CAPITAL"},
+                     {"INTEREST", "INTÉRÊTS"},
+                     {"TOTAL", "TOTAL"},
+                     {"BALANCE AFTER", "SOLDE APRÈS"},
+                     {"PAID", "PAYÉ"},
+                     {"CLEARED", "RÉGLÉE LE"}});
   int64_t principal = 0, interest = 0, total = 0, paid = 0;
   for (const lv1::Instalment& i : schedule.instalments()) {
     const int64_t paid_here = i.principal_paid().minor_units() + i.interest_paid().minor_units();
@@ -335,19 +340,22 @@ void PrintSchedule(const lv1::Schedule& schedule, std::ostream& out) {
     total += i.total().minor_units();
     paid += paid_here;
     table.AddRow({absl::StrCat(i.number()), FormatDay(i.due_date()),
-                  FormatCents(i.principal().minor_units()), FormatCents(i.interest().minor_units()),
-                  FormatCents(i.total().minor_units()),
-                  FormatCents(i.balance_after().minor_units()), FormatCents(paid_here),
+                  FormatCents(i.principal().minor_units(), lang),
+                  FormatCents(i.interest().minor_units(), lang),
+                  FormatCents(i.total().minor_units(), lang),
+                  FormatCents(i.balance_after().minor_units(), lang), FormatCents(paid_here, lang),
                   FormatDay(i.cleared_on(), i.has_cleared_on())});
   }
-  table.AddRow({"TOTAL", "", FormatCents(principal), FormatCents(interest), FormatCents(total), "",
-                FormatCents(paid), ""});
+  table.AddRow({"TOTAL", "", FormatCents(principal, lang), FormatCents(interest, lang),
+                FormatCents(total, lang), "", FormatCents(paid, lang), ""});
   table.Print(out);
   // Flat and 0 % schedules have no single regular payment.
   if (schedule.regular_payment().minor_units() != 0) {
-    out << "regular payment: " << FormatMoney(schedule.regular_payment()) << "; ";
+    out << Bilingual("regular payment: ", "versement régulier : ").In(lang)
+        << FormatMoney(schedule.regular_payment(), lang) << "; ";
   }
-  out << "total interest: " << FormatMoney(schedule.total_interest()) << '\n';
+  out << Bilingual("total interest: ", "intérêts totaux : ").In(lang)
+      << FormatMoney(schedule.total_interest(), lang) << '\n';
 }
 
 }  // namespace cercles::cerclesctl

@@ -27,7 +27,7 @@ using lv1::LendingService;
 // Prints the `loan` field of any response that has one.
 template <typename Response>
 void PrintLoanOf(CommandContext& ctx, const Response& response) {
-  PrintLoan(response.loan(), ctx.out());
+  PrintLoan(response.loan(), ctx.out(), ctx.lang());
 }
 
 template <typename Response>
@@ -123,7 +123,7 @@ int GetLoan(CommandContext& ctx) {
   if (as_of->has_value()) *request.mutable_as_of() = **as_of;
   return RunReadVerb<LendingService>(ctx, &LendingService::Stub::GetLoan, request,
                                      [&](const lv1::GetLoanResponse& response) {
-                                       PrintLoan(response.loan(), ctx.out());
+                                       PrintLoan(response.loan(), ctx.out(), ctx.lang());
                                        return kExitOk;
                                      });
 }
@@ -169,13 +169,19 @@ int ListLoans(CommandContext& ctx) {
                                 [](lv1::ListLoansResponse* r) { return r->mutable_loans(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table({"NAME", "APPLICANT", "CIRCLE", "STATE", "AMOUNT", "OUTSTANDING", "DAYS PAST DUE",
-               "GUARANTEE"});
+  Table table(ctx.lang(), {{"NAME", "NOM"},
+                           {"APPLICANT", "DEMANDEUR"},
+                           {"CIRCLE", "CERCLE"},
+                           {"STATE", "ÉTAT"},
+                           {"AMOUNT", "MONTANT"},
+                           {"OUTSTANDING", "ENCOURS"},
+                           {"DAYS PAST DUE", "JOURS DE RETARD"},
+                           {"GUARANTEE", "GARANTIE"}});
   for (const lv1::Loan& loan : response.loans()) {
     table.AddRow({loan.name(), loan.applicant(), loan.circle(), LoanStateName(loan.state()),
-                  FormatCents(loan.amount().minor_units()),
+                  FormatCents(loan.amount().minor_units(), ctx.lang()),
                   loan.has_outstanding_principal()
-                      ? FormatCents(loan.outstanding_principal().minor_units())
+                      ? FormatCents(loan.outstanding_principal().minor_units(), ctx.lang())
                       : "-",
                   DaysPastDue(loan), GuaranteeKindName(loan.guarantee_kind())});
   }
@@ -243,9 +249,9 @@ int DisburseLoan(CommandContext& ctx) {
   request.set_interest_method(*method);
   return RunWriteVerb<LendingService>(ctx, &LendingService::Stub::DisburseLoan, request,
                                       [&](const lv1::DisburseLoanResponse& response) {
-                                        PrintLoan(response.loan(), ctx.out());
+                                        PrintLoan(response.loan(), ctx.out(), ctx.lang());
                                         ctx.out() << '\n';
-                                        PrintSchedule(response.schedule(), ctx.out());
+                                        PrintSchedule(response.schedule(), ctx.out(), ctx.lang());
                                       });
 }
 
@@ -254,7 +260,7 @@ int GetLoanSchedule(CommandContext& ctx) {
   request.set_loan(LoanResourceName(Positional(ctx, 0)));
   return RunReadVerb<LendingService>(ctx, &LendingService::Stub::GetLoanSchedule, request,
                                      [&](const lv1::GetLoanScheduleResponse& response) {
-                                       PrintSchedule(response.schedule(), ctx.out());
+                                       PrintSchedule(response.schedule(), ctx.out(), ctx.lang());
                                        return kExitOk;
                                      });
 }
@@ -275,22 +281,29 @@ int PreviewSchedule(CommandContext& ctx) {
   request.set_interest_method(*method);
   return RunReadVerb<LendingService>(ctx, &LendingService::Stub::PreviewSchedule, request,
                                      [&](const lv1::PreviewScheduleResponse& response) {
-                                       PrintSchedule(response.schedule(), ctx.out());
+                                       PrintSchedule(response.schedule(), ctx.out(), ctx.lang());
                                        return kExitOk;
                                      });
 }
 
 void PrintRepayments(const google::protobuf::RepeatedPtrField<lv1::Repayment>& repayments,
-                     std::ostream& out) {
-  Table table(
-      {"NAME", "RECEIVED", "AMOUNT", "PRINCIPAL", "INTEREST", "REFERENCE", "ENTRY", "REVERSED"});
+                     std::ostream& out, Lang lang) {
+  Table table(lang, {{"NAME", "NOM"},
+                     {"RECEIVED", "REÇU LE"},
+                     {"AMOUNT", "MONTANT"},
+                     {"PRINCIPAL", "CAPITAL"},
+                     {"INTEREST", "INTÉRÊTS"},
+                     {"REFERENCE", "RÉFÉRENCE"},
+                     {"ENTRY", "ÉCRITURE"},
+                     {"REVERSED", "CONTREPASSÉ"}});
   for (const lv1::Repayment& r : repayments) {
-    table.AddRow({r.name(), FormatDay(r.received_on()), FormatCents(r.amount().minor_units()),
-                  FormatCents(r.principal().minor_units()), FormatCents(r.interest().minor_units()),
+    table.AddRow({r.name(), FormatDay(r.received_on()), FormatCents(r.amount().minor_units(), lang),
+                  FormatCents(r.principal().minor_units(), lang),
+                  FormatCents(r.interest().minor_units(), lang),
                   r.reference().empty() ? "-" : r.reference(), absl::StrCat(r.journal_entry_id()),
-                  r.reversed() ? absl::StrCat("yes (entry ", r.reversal_entry_id(), ": ",
-                                              r.reversal_reason(), ")")
-                               : "no"});
+                  r.reversed() ? absl::StrCat(Bilingual("yes (entry ", "oui (écriture ").In(lang),
+                                              r.reversal_entry_id(), ": ", r.reversal_reason(), ")")
+                               : Bilingual("no", "non").In(lang)});
   }
   table.Print(out);
 }
@@ -301,9 +314,9 @@ std::function<void(const Response&)> RepaymentPrinter(CommandContext& ctx) {
   return [&ctx](const Response& response) {
     google::protobuf::RepeatedPtrField<lv1::Repayment> one;
     *one.Add() = response.repayment();
-    PrintRepayments(one, ctx.out());
+    PrintRepayments(one, ctx.out(), ctx.lang());
     ctx.out() << '\n';
-    PrintLoan(response.loan(), ctx.out());
+    PrintLoan(response.loan(), ctx.out(), ctx.lang());
   };
 }
 
@@ -340,7 +353,7 @@ int ListRepayments(CommandContext& ctx) {
       [](lv1::ListRepaymentsResponse* r) { return r->mutable_repayments(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintRepayments(response.repayments(), ctx.out());
+  PrintRepayments(response.repayments(), ctx.out(), ctx.lang());
   PrintNextPage(response.next_page_token(), ctx.out());
   return kExitOk;
 }
@@ -355,7 +368,7 @@ int WriteOff(CommandContext& ctx) {
   return RunWriteVerb<LendingService>(
       ctx, &LendingService::Stub::WriteOffLoan, request,
       [&](const lv1::WriteOffLoanResponse& response) {
-        PrintLoan(response.loan(), ctx.out());
+        PrintLoan(response.loan(), ctx.out(), ctx.lang());
         ctx.out() << "journal entry: " << response.journal_entry_id() << '\n';
       });
 }

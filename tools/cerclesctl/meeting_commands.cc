@@ -62,10 +62,8 @@ std::string HelpName(int kind) {
                        kHelpPrefix);
 }
 
-// 8333 basis points -> "83.33%".
-std::string Rate(int32_t basis_points) {
-  return absl::StrFormat("%d.%02d%%", basis_points / 100, basis_points % 100);
-}
+// 8333 basis points -> en "83.33%", fr "83,3 %" (lending_args.h's FormatBps).
+std::string Rate(int32_t basis_points, Lang lang) { return FormatBps(basis_points, lang); }
 
 // "circles/9/meetingSchedule" from "circles/9", "9" or the schedule name itself.
 std::string ScheduleResourceName(absl::string_view text) {
@@ -295,11 +293,12 @@ absl::StatusOr<Meeting> MeetingFromOptions(const CommandContext& ctx) {
 void PrintMeeting(CommandContext& ctx, const Meeting& meeting) {
   const AttendanceCounts& counts = meeting.counts();
   ctx.out() << meeting.name() << "  held " << FormatDay(meeting.meeting_date()) << "  attendance "
-            << Rate(counts.attendance_rate_basis_points()) << " (" << counts.present()
+            << Rate(counts.attendance_rate_basis_points(), ctx.lang()) << " (" << counts.present()
             << " present, " << counts.late() << " late, " << counts.excused() << " excused, "
             << counts.absent() << " absent)  recorded by " << meeting.record_principal() << " "
             << FormatTimestamp(meeting.create_time()) << "\n\n";
-  Table attendance({"PERSON", "ATTENDANCE", "NOTE"});
+  Table attendance(ctx.lang(),
+                   {{"PERSON", "PERSONNE"}, {"ATTENDANCE", "PRÉSENCE"}, {"NOTE", "NOTE"}});
   for (const Attendance& entry : meeting.attendance()) {
     attendance.AddRow({entry.person(), AttendanceName(entry.status()), entry.note()});
   }
@@ -417,11 +416,17 @@ int ListMeetings(CommandContext& ctx) {
     request.set_page_token(page.next_page_token());
   }
   if (ctx.json()) return ctx.PrintJson(merged);
-  Table table({"MEETING", "DATE", "ATTENDANCE", "PRESENT", "LATE", "EXCUSED", "ABSENT"});
+  Table table(ctx.lang(), {{"MEETING", "RENCONTRE"},
+                           {"DATE", "DATE"},
+                           {"ATTENDANCE", "PRÉSENCE"},
+                           {"PRESENT", "PRÉSENTS"},
+                           {"LATE", "EN RETARD"},
+                           {"EXCUSED", "EXCUSÉS"},
+                           {"ABSENT", "ABSENTS"}});
   for (const Meeting& meeting : merged.meetings()) {
     const AttendanceCounts& c = meeting.counts();
     table.AddRow({meeting.name(), FormatDay(meeting.meeting_date()),
-                  Rate(c.attendance_rate_basis_points()), absl::StrCat(c.present()),
+                  Rate(c.attendance_rate_basis_points(), ctx.lang()), absl::StrCat(c.present()),
                   absl::StrCat(c.late()), absl::StrCat(c.excused()), absl::StrCat(c.absent())});
   }
   table.Print(ctx.out());
@@ -439,14 +444,21 @@ int AttendanceSummary(CommandContext& ctx) {
       ctx.Unary<MeetingService>(&MeetingService::Stub::GetAttendanceSummary, request, &response);
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table({"PERSON", "ATTENDANCE", "EXPECTED", "PRESENT", "LATE", "EXCUSED", "ABSENT"});
+  Table table(ctx.lang(), {{"PERSON", "PERSONNE"},
+                           {"ATTENDANCE", "PRÉSENCE"},
+                           {"EXPECTED", "ATTENDUES"},
+                           {"PRESENT", "PRÉSENTS"},
+                           {"LATE", "EN RETARD"},
+                           {"EXCUSED", "EXCUSÉS"},
+                           {"ABSENT", "ABSENTS"}});
   auto add = [&](const std::string& who, const AttendanceCounts& c) {
-    table.AddRow({who, Rate(c.attendance_rate_basis_points()), absl::StrCat(c.expected()),
-                  absl::StrCat(c.present()), absl::StrCat(c.late()), absl::StrCat(c.excused()),
-                  absl::StrCat(c.absent())});
+    table.AddRow({who, Rate(c.attendance_rate_basis_points(), ctx.lang()),
+                  absl::StrCat(c.expected()), absl::StrCat(c.present()), absl::StrCat(c.late()),
+                  absl::StrCat(c.excused()), absl::StrCat(c.absent())});
   };
   for (const auto& member : response.members()) add(member.person(), member.counts());
-  add(absl::StrCat(response.circle(), " (", response.meeting_count(), " meetings)"),
+  add(absl::StrCat(response.circle(), " (", response.meeting_count(),
+                   Bilingual(" meetings)", " rencontres)").In(ctx.lang())),
       response.circle_counts());
   table.Print(ctx.out());
   return kExitOk;

@@ -93,7 +93,7 @@ int Approve(CommandContext& ctx) {
                                       [&ctx](const lv1::ApproveRescheduleResponse& response) {
                                         PrintOne(response.reschedule(), ctx.out());
                                         ctx.out() << '\n';
-                                        PrintSchedule(response.schedule(), ctx.out());
+                                        PrintSchedule(response.schedule(), ctx.out(), ctx.lang());
                                       });
 }
 

@@ -13,6 +13,8 @@
 #include "tools/cerclesctl/command.h"
 #include "tools/cerclesctl/commands.h"
 #include "tools/cerclesctl/language.h"
+#include "tools/cerclesctl/lending_args.h"
+#include "tools/cerclesctl/output.h"
 
 namespace cercles::cerclesctl {
 namespace {
@@ -155,6 +157,48 @@ TEST(CliLanguageTest, ACommandsOwnValueErrorsAreFrench) {
   CliResult amount =
       RunCerclesctl({"lending", "loans", "repay", "loans/1", "--amount", "douze"}, fr);
   EXPECT_THAT(amount.err, HasSubstr("cerclesctl: --amount doit être un montant en dollars"));
+}
+
+TEST(CliLanguageTest, TablesWriteAmountsAndRatesAsTheLanguageDoes) {
+  EXPECT_EQ(FormatCents(628691, Lang::kFr), "6 286,91 $");
+  EXPECT_EQ(FormatCents(628691, Lang::kEn), "6,286.91");  // as before: the header names it
+  EXPECT_EQ(FormatCents(-1234, Lang::kFr), "-12,34 $");
+  EXPECT_EQ(FormatCents(-1234), "-12.34");
+  common::v1::Money money;
+  money.set_minor_units(150000);
+  money.set_currency_code("CAD");
+  EXPECT_EQ(FormatMoney(money, Lang::kFr), "1 500,00 $");
+  EXPECT_EQ(FormatMoney(money, Lang::kEn), "1,500.00 CAD");
+  money.set_currency_code("EUR");
+  EXPECT_EQ(FormatMoney(money, Lang::kFr), "1 500,00 EUR");
+  EXPECT_EQ(FormatBps(4167, Lang::kFr), "41,7 %");
+  EXPECT_EQ(FormatBps(4167, Lang::kEn), "41.67%");
+}
+
+TEST(CliLanguageTest, AScheduleReadsInFrench) {
+  lending::v1::Schedule schedule;
+  lending::v1::Instalment* first = schedule.add_instalments();
+  first->set_number(1);
+  first->mutable_due_date()->set_year(2026);
+  first->mutable_due_date()->set_month(12);
+  first->mutable_due_date()->set_day(28);
+  first->mutable_principal()->set_minor_units(628691);
+  first->mutable_interest()->set_minor_units(4191);
+  first->mutable_total()->set_minor_units(632882);
+  first->mutable_balance_after()->set_minor_units(0);
+  schedule.mutable_regular_payment()->set_minor_units(632882);
+  schedule.mutable_total_interest()->set_minor_units(4191);
+  std::ostringstream fr, en;
+  PrintSchedule(schedule, fr, Lang::kFr);
+  PrintSchedule(schedule, en, Lang::kEn);
+  EXPECT_EQ(fr.str(),
+            "#       ÉCHÉANCE     CAPITAL      INTÉRÊTS   TOTAL        SOLDE APRÈS   PAYÉ     "
+            "RÉGLÉE LE\n"
+            "1       2026-12-28   6 286,91 $   41,91 $    6 328,82 $   0,00 $        0,00 $   -\n"
+            "TOTAL                6 286,91 $   41,91 $    6 328,82 $                 0,00 $   \n"
+            "versement régulier : 6 328,82 $; intérêts totaux : 41,91 $\n");
+  EXPECT_THAT(en.str(), HasSubstr("1       2026-12-28   6,286.91    41.91      6,328.82"));
+  EXPECT_THAT(en.str(), HasSubstr("regular payment: 6,328.82; total interest: 41.91\n"));
 }
 
 }  // namespace
