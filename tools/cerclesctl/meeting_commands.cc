@@ -458,7 +458,9 @@ int AttendanceSummary(CommandContext& ctx) {
   };
   for (const auto& member : response.members()) add(member.person(), member.counts());
   add(absl::StrCat(response.circle(), " (", response.meeting_count(),
-                   Bilingual(" meetings)", " rencontres)").In(ctx.lang())),
+                   (response.meeting_count() == 1 ? Bilingual(" meeting)", " rencontre)")
+                                                  : Bilingual(" meetings)", " rencontres)"))
+                       .In(ctx.lang())),
       response.circle_counts());
   table.Print(ctx.out());
   return kExitOk;
