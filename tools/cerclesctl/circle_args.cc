@@ -92,6 +92,20 @@ std::string FormatCharacteristics(
   });
 }
 
+Table CircleTable(Lang lang) {
+  return Table(lang, {{"NAME", "NOM"},
+                      {"DISPLAY NAME", "NOM AFFICHÉ"},
+                      {"STATUS", "STATUT"},
+                      {"MEMBERS", "MEMBRES"},
+                      {"CHARACTERISTICS", "CARACTÉRISTIQUES"}});
+}
+
+void AddCircleRow(const membership::v1::Circle& circle, Table* table) {
+  table->AddRow({circle.name(), circle.display_name(), CircleStatusName(circle.status()),
+                 absl::StrCat(circle.member_count()),
+                 FormatCharacteristics(circle.characteristics())});
+}
+
 std::string CircleResourceName(absl::string_view text) {
   if (absl::StrContains(text, '/')) return std::string(text);
   return absl::StrCat("circles/", text);

@@ -58,24 +58,27 @@ std::string JoinOrDash(const google::protobuf::RepeatedPtrField<std::string>& it
 // every version fill and read (a 0.1.0 server knows no enum beside it).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-std::string VoteSummary(const lv1::VoteTally& tally) {
+std::string VoteSummary(const lv1::VoteTally& tally, Lang lang) {
   if (tally.outcome().empty()) return "-";
-  return absl::StrCat(tally.outcome(), ": ", tally.votes_cast(), " of ", tally.eligible_voters(),
-                      " voted (", tally.approvals(), " yes, ", tally.rejections(), " no; quorum ",
-                      tally.quorum_votes(), ")",
+  const bool fr = lang == Lang::kFr;
+  return absl::StrCat(tally.outcome(), ": ", tally.votes_cast(), fr ? " sur " : " of ",
+                      tally.eligible_voters(), fr ? " ont voté (" : " voted (", tally.approvals(),
+                      fr ? " oui, " : " yes, ", tally.rejections(),
+                      fr ? " non ; quorum " : " no; quorum ", tally.quorum_votes(), ")",
                       tally.reason().empty() ? "" : absl::StrCat(" - ", tally.reason()));
 }
-#pragma GCC diagnostic pop
 
-std::string ArrearsSummary(const lv1::Loan& loan) {
+std::string ArrearsSummary(const lv1::Loan& loan, Lang lang) {
   if (!loan.has_arrears()) return "-";
   const lv1::Arrears& arrears = loan.arrears();
+  const bool fr = lang == Lang::kFr;
   if (arrears.days_past_due() == 0) {
-    return absl::StrCat("current as of ", FormatDay(arrears.as_of()));
+    return absl::StrCat(fr ? "à jour au " : "current as of ", FormatDay(arrears.as_of()));
   }
-  return absl::StrCat(arrears.days_past_due(), " days past due (", arrears.bucket_label(),
-                      ") as of ", FormatDay(arrears.as_of()), ": ",
-                      FormatMoney(arrears.amount_in_arrears()), " in arrears since ",
+  return absl::StrCat(arrears.days_past_due(), fr ? " jours de retard (" : " days past due (",
+                      arrears.bucket_label(), fr ? ") au " : ") as of ", FormatDay(arrears.as_of()),
+                      fr ? " : " : ": ", FormatMoney(arrears.amount_in_arrears(), lang),
+                      fr ? " en arriérés depuis le " : " in arrears since ",
                       FormatDay(arrears.oldest_unpaid_due_date()));
 }
 
@@ -268,58 +271,70 @@ absl::StatusOr<std::optional<common::v1::Money>> MoneyOption(const ParsedArgs& a
 }
 
 void PrintLoan(const lv1::Loan& loan, std::ostream& out, Lang lang) {
-  Table table({"FIELD", "VALUE"});
-  table.AddRow({"name", loan.name()});
-  table.AddRow({"applicant", loan.applicant()});
-  table.AddRow({"circle", loan.original_circle().empty()
-                              ? loan.circle()
-                              : absl::StrCat(loan.circle(), " (requested through ",
-                                             loan.original_circle(), ")")});
-  table.AddRow({"advisor", loan.advisor().empty() ? "-" : loan.advisor()});
-  table.AddRow({"state", LoanStateName(loan.state())});
-  table.AddRow({"amount", FormatMoney(loan.amount(), lang)});
-  table.AddRow({"ceiling", loan.has_ceiling() ? FormatMoney(loan.ceiling(), lang) : "-"});
-  table.AddRow({"purpose", loan.purpose()});
-  table.AddRow({"business plan", loan.business_plan_summary()});
-  table.AddRow({"document", loan.document_reference().empty() ? "-" : loan.document_reference()});
+  const bool fr = lang == Lang::kFr;
+  Table table(lang, {{"FIELD", "CHAMP"}, {"VALUE", "VALEUR"}});
+  auto row = [&](const Bilingual& label, const std::string& value) {
+    table.AddRow({label.In(lang), value});
+  };
+  row({"name", "nom"}, loan.name());
+  row({"applicant", "demandeur"}, loan.applicant());
+  row({"circle", "cercle"},
+      loan.original_circle().empty()
+          ? loan.circle()
+          : absl::StrCat(loan.circle(), fr ? " (demandé par " : " (requested through ",
+                         loan.original_circle(), ")"));
+  row({"advisor", "personne-conseil"}, loan.advisor().empty() ? "-" : loan.advisor());
+  row({"state", "état"}, LoanStateName(loan.state()));
+  row({"amount", "montant"}, FormatMoney(loan.amount(), lang));
+  row({"ceiling", "plafond"}, loan.has_ceiling() ? FormatMoney(loan.ceiling(), lang) : "-");
+  row({"purpose", "objet"}, loan.purpose());
+  row({"business plan", "plan d'affaires"}, loan.business_plan_summary());
+  row({"document", "document"},
+      loan.document_reference().empty() ? "-" : loan.document_reference());
   std::string terms =
-      absl::StrCat(loan.instalment_count(), " ", FrequencyName(loan.frequency()),
-                   " instalments at ", FormatBps(loan.annual_rate_bps(), lang), " a year");
+      fr ? absl::StrCat(loan.instalment_count(), " échéances (", FrequencyName(loan.frequency()),
+                        ") à ", FormatBps(loan.annual_rate_bps(), lang), " par an")
+         : absl::StrCat(loan.instalment_count(), " ", FrequencyName(loan.frequency()),
+                        " instalments at ", FormatBps(loan.annual_rate_bps(), lang), " a year");
   if (loan.interest_method() != lv1::INTEREST_METHOD_UNSPECIFIED) {
     absl::StrAppend(&terms, " (", InterestMethodName(loan.interest_method()), ")");
   }
-  table.AddRow({"terms", terms});
+  row({"terms", "conditions"}, terms);
   if (loan.has_grace_on_principal_instalments() || loan.has_grace_on_interest_instalments()) {
-    table.AddRow({"grace", absl::StrCat(loan.grace_on_principal_instalments(), " on principal, ",
-                                        loan.grace_on_interest_instalments(),
-                                        " on interest (instalments)")});
+    row({"grace", "différé"},
+        absl::StrCat(loan.grace_on_principal_instalments(),
+                     fr ? " sur le capital, " : " on principal, ",
+                     loan.grace_on_interest_instalments(),
+                     fr ? " sur les intérêts (échéances)" : " on interest (instalments)"));
   }
-  table.AddRow({"guarantee", GuaranteeKindName(loan.guarantee_kind())});
-  table.AddRow({"guarantors", JoinOrDash(loan.guarantors())});
-  table.AddRow({"vote", VoteSummary(loan.vote_tally())});
+  row({"guarantee", "garantie"}, GuaranteeKindName(loan.guarantee_kind()));
+  row({"guarantors", "garants"}, JoinOrDash(loan.guarantors()));
+  row({"vote", "vote"}, VoteSummary(loan.vote_tally(), lang));
   for (const lv1::CircleVote& vote : loan.votes()) {
-    table.AddRow({"  vote", absl::StrCat(vote.voter(), ": ", vote.approve() ? "yes" : "no",
-                                         vote.comment().empty() ? "" : " - ", vote.comment())});
+    row({"  vote", "  vote"},
+        absl::StrCat(vote.voter(), ": ",
+                     vote.approve() ? (fr ? "oui" : "yes") : (fr ? "non" : "no"),
+                     vote.comment().empty() ? "" : " - ", vote.comment()));
   }
-  table.AddRow({"submitted by", loan.submitted_by()});
-  table.AddRow({"decided by", loan.decided_by().empty() ? "-" : loan.decided_by()});
-  table.AddRow({"reason", loan.state_reason().empty() ? "-" : loan.state_reason()});
-  table.AddRow({"disbursed", FormatDay(loan.disbursement_date(), loan.has_disbursement_date())});
-  table.AddRow({"first due", FormatDay(loan.first_due_date(), loan.has_first_due_date())});
-  table.AddRow({"outstanding principal", loan.has_outstanding_principal()
-                                             ? FormatMoney(loan.outstanding_principal(), lang)
-                                             : "-"});
-  table.AddRow({"outstanding interest", loan.has_outstanding_interest()
-                                            ? FormatMoney(loan.outstanding_interest(), lang)
-                                            : "-"});
-  table.AddRow({"arrears", ArrearsSummary(loan)});
-  table.AddRow(
-      {"guarantee called", loan.has_guarantee_called() && loan.guarantee_called().minor_units() != 0
-                               ? FormatMoney(loan.guarantee_called(), lang)
-                               : "-"});
-  table.AddRow({"created", FormatTimestamp(loan.create_time())});
-  table.AddRow({"updated", FormatTimestamp(loan.update_time())});
-  table.AddRow({"closed", FormatTimestamp(loan.close_time())});
+  row({"submitted by", "déposée par"}, loan.submitted_by());
+  row({"decided by", "décidée par"}, loan.decided_by().empty() ? "-" : loan.decided_by());
+  row({"reason", "raison"}, loan.state_reason().empty() ? "-" : loan.state_reason());
+  row({"disbursed", "décaissé le"},
+      FormatDay(loan.disbursement_date(), loan.has_disbursement_date()));
+  row({"first due", "première échéance"},
+      FormatDay(loan.first_due_date(), loan.has_first_due_date()));
+  row({"outstanding principal", "capital restant dû"},
+      loan.has_outstanding_principal() ? FormatMoney(loan.outstanding_principal(), lang) : "-");
+  row({"outstanding interest", "intérêts restants dus"},
+      loan.has_outstanding_interest() ? FormatMoney(loan.outstanding_interest(), lang) : "-");
+  row({"arrears", "arriérés"}, ArrearsSummary(loan, lang));
+  row({"guarantee called", "garantie appelée"},
+      loan.has_guarantee_called() && loan.guarantee_called().minor_units() != 0
+          ? FormatMoney(loan.guarantee_called(), lang)
+          : "-");
+  row({"created", "créé"}, FormatTimestamp(loan.create_time()));
+  row({"updated", "modifié"}, FormatTimestamp(loan.update_time()));
+  row({"closed", "fermé"}, FormatTimestamp(loan.close_time()));
   table.Print(out);
 }
 

@@ -291,14 +291,19 @@ absl::StatusOr<Meeting> MeetingFromOptions(const CommandContext& ctx) {
 }
 
 void PrintMeeting(CommandContext& ctx, const Meeting& meeting) {
+  const Lang lang = ctx.lang();
+  const bool fr = lang == Lang::kFr;
   const AttendanceCounts& counts = meeting.counts();
-  ctx.out() << meeting.name() << "  held " << FormatDay(meeting.meeting_date()) << "  attendance "
-            << Rate(counts.attendance_rate_basis_points(), ctx.lang()) << " (" << counts.present()
-            << " present, " << counts.late() << " late, " << counts.excused() << " excused, "
-            << counts.absent() << " absent)  recorded by " << meeting.record_principal() << " "
-            << FormatTimestamp(meeting.create_time()) << "\n\n";
-  Table attendance(ctx.lang(),
-                   {{"PERSON", "PERSONNE"}, {"ATTENDANCE", "PRÉSENCE"}, {"NOTE", "NOTE"}});
+  ctx.out() << meeting.name() << (fr ? "  tenue le " : "  held ")
+            << FormatDay(meeting.meeting_date()) << (fr ? "  présence " : "  attendance ")
+            << Rate(counts.attendance_rate_basis_points(), lang) << " (" << counts.present()
+            << (fr ? " présents, " : " present, ") << counts.late()
+            << (fr ? " en retard, " : " late, ") << counts.excused()
+            << (fr ? " excusés, " : " excused, ") << counts.absent()
+            << (fr ? " absents)  consignée par " : " absent)  recorded by ")
+            << meeting.record_principal() << " " << FormatTimestamp(meeting.create_time())
+            << "\n\n";
+  Table attendance(lang, {{"PERSON", "PERSONNE"}, {"ATTENDANCE", "PRÉSENCE"}, {"NOTE", "NOTE"}});
   for (const Attendance& entry : meeting.attendance()) {
     attendance.AddRow({entry.person(), AttendanceName(entry.status()), entry.note()});
   }
@@ -306,19 +311,20 @@ void PrintMeeting(CommandContext& ctx, const Meeting& meeting) {
   for (const BusinessFollowUp& follow_up : meeting.follow_ups()) {
     std::vector<std::string> help;
     for (int kind : follow_up.help_offered()) help.push_back(HelpName(kind));
-    ctx.out() << "\nfollow-up of " << follow_up.person() << '\n';
-    if (!follow_up.progress().empty()) ctx.out() << "  progress: " << follow_up.progress() << '\n';
-    if (!follow_up.difficulties().empty()) {
-      ctx.out() << "  difficulties: " << follow_up.difficulties() << '\n';
-    }
-    if (!help.empty()) ctx.out() << "  help offered: " << absl::StrJoin(help, ", ") << '\n';
-    if (!follow_up.help_details().empty()) {
-      ctx.out() << "  help details: " << follow_up.help_details() << '\n';
-    }
+    ctx.out() << (fr ? "\nsuivi de " : "\nfollow-up of ") << follow_up.person() << '\n';
+    auto line = [&](const Bilingual& label, const std::string& text) {
+      if (!text.empty()) ctx.out() << "  " << label.In(lang) << text << '\n';
+    };
+    line({"progress: ", "progrès : "}, follow_up.progress());
+    line({"difficulties: ", "difficultés : "}, follow_up.difficulties());
+    line({"help offered: ", "aide offerte : "}, absl::StrJoin(help, ", "));
+    line({"help details: ", "détails de l'aide : "}, follow_up.help_details());
     if (follow_up.has_outcome())
-      ctx.out() << "  outcome: " << OutcomeText(follow_up.outcome()) << '\n';
+      line({"outcome: ", "résultat : "}, OutcomeText(follow_up.outcome()));
   }
-  if (!meeting.minutes().empty()) ctx.out() << "\nminutes:\n" << meeting.minutes() << '\n';
+  if (!meeting.minutes().empty()) {
+    ctx.out() << (fr ? "\nprocès-verbal :\n" : "\nminutes:\n") << meeting.minutes() << '\n';
+  }
 }
 
 int RecordMeeting(CommandContext& ctx) {

@@ -30,18 +30,8 @@ namespace {
 using membership::v1::Circle;
 using membership::v1::MembershipService;
 
-Table CircleTable() {
-  return Table({"NAME", "DISPLAY NAME", "STATUS", "MEMBERS", "CHARACTERISTICS"});
-}
-
-void AddCircleRow(const Circle& circle, Table* table) {
-  table->AddRow({circle.name(), circle.display_name(), CircleStatusName(circle.status()),
-                 absl::StrCat(circle.member_count()),
-                 FormatCharacteristics(circle.characteristics())});
-}
-
 int PrintCircle(CommandContext& ctx, const Circle& circle) {
-  Table table = CircleTable();
+  Table table = CircleTable(ctx.lang());
   AddCircleRow(circle, &table);
   table.Print(ctx.out());
   return kExitOk;
@@ -98,7 +88,7 @@ int ListCircles(CommandContext& ctx) {
                                          membership::v1::ListCirclesRequest(), &response);
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table = CircleTable();
+  Table table = CircleTable(ctx.lang());
   for (const Circle& circle : response.circles()) AddCircleRow(circle, &table);
   table.Print(ctx.out());
   PrintNextPage(response.next_page_token(), ctx.out());
@@ -274,7 +264,11 @@ int ListMembers(CommandContext& ctx) {
                                    request, &all, [](auto* r) { return r->mutable_members(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(all);
-  Table table({"PERSON", "JOINED", "REASON", "LEFT", "WHY"});
+  Table table(ctx.lang(), {{"PERSON", "PERSONNE"},
+                           {"JOINED", "ARRIVÉE"},
+                           {"REASON", "RAISON"},
+                           {"LEFT", "DÉPART"},
+                           {"WHY", "POURQUOI"}});
   for (const auto& m : all.members()) {
     table.AddRow({m.person(), FormatTimestamp(m.join_time()), m.join_reason(),
                   m.has_leave_time() ? FormatTimestamp(m.leave_time()) : "", m.leave_reason()});
@@ -292,7 +286,10 @@ int History(CommandContext& ctx) {
                                    request, &all, [](auto* r) { return r->mutable_entries(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(all);
-  Table table({"TIME", "WHAT", "WHO / STATUS", "WHY"});
+  Table table(ctx.lang(), {{"TIME", "MOMENT"},
+                           {"WHAT", "QUOI"},
+                           {"WHO / STATUS", "QUI / STATUT"},
+                           {"WHY", "POURQUOI"}});
   for (const auto& e : all.entries()) {
     const bool status_change = e.kind() == membership::v1::CIRCLE_HISTORY_KIND_STATUS_CHANGED;
     table.AddRow({FormatTimestamp(e.time()),
@@ -427,7 +424,7 @@ int AcceptProposal(CommandContext& ctx) {
     return code;
   }
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table = CircleTable();
+  Table table = CircleTable(ctx.lang());
   for (const Circle& circle : response.circles()) AddCircleRow(circle, &table);
   table.Print(ctx.out());
   return kExitOk;

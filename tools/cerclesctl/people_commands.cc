@@ -98,7 +98,13 @@ int ListPeople(CommandContext& ctx) {
       [](membership::v1::ListPeopleResponse* r) { return r->mutable_people(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table({"NAME", "GIVEN NAME", "FAMILY NAME", "STATUS", "SECTOR", "CIRCLE", "TRAININGS"});
+  Table table(ctx.lang(), {{"NAME", "NOM"},
+                           {"GIVEN NAME", "PRÉNOM"},
+                           {"FAMILY NAME", "NOM DE FAMILLE"},
+                           {"STATUS", "STATUT"},
+                           {"SECTOR", "SECTEUR"},
+                           {"CIRCLE", "CERCLE"},
+                           {"TRAININGS", "FORMATIONS"}});
   for (const Person& p : response.people()) {
     table.AddRow({p.name(), p.given_name(), p.family_name(), PersonStatusName(p.status()),
                   p.business().sector(), p.current_circle().empty() ? "-" : p.current_circle(),

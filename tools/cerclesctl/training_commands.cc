@@ -16,8 +16,13 @@ using membership::v1::Enrolment;
 using membership::v1::Training;
 using membership::v1::TrainingService;
 
-Table TrainingTable() {
-  return Table({"NAME", "DISPLAY NAME", "START", "END", "ENROLLED", "COMPLETED"});
+Table TrainingTable(Lang lang) {
+  return Table(lang, {{"NAME", "NOM"},
+                      {"DISPLAY NAME", "NOM AFFICHÉ"},
+                      {"START", "DÉBUT"},
+                      {"END", "FIN"},
+                      {"ENROLLED", "INSCRITS"},
+                      {"COMPLETED", "ONT TERMINÉ"}});
 }
 
 void AddTrainingRow(const Training& t, Table* table) {
@@ -26,8 +31,12 @@ void AddTrainingRow(const Training& t, Table* table) {
                  absl::StrCat(t.completed_count())});
 }
 
-Table EnrolmentTable() {
-  return Table({"TRAINING", "PERSON", "DISPLAY NAME", "ENROLLED", "COMPLETED"});
+Table EnrolmentTable(Lang lang) {
+  return Table(lang, {{"TRAINING", "FORMATION"},
+                      {"PERSON", "PERSONNE"},
+                      {"DISPLAY NAME", "NOM AFFICHÉ"},
+                      {"ENROLLED", "INSCRIT LE"},
+                      {"COMPLETED", "TERMINÉE LE"}});
 }
 
 void AddEnrolmentRow(const Enrolment& e, Table* table) {
@@ -38,7 +47,7 @@ void AddEnrolmentRow(const Enrolment& e, Table* table) {
 template <typename Response>
 int PrintTraining(CommandContext& ctx, const Response& response) {
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table = TrainingTable();
+  Table table = TrainingTable(ctx.lang());
   AddTrainingRow(response.training(), &table);
   table.Print(ctx.out());
   return kExitOk;
@@ -47,7 +56,7 @@ int PrintTraining(CommandContext& ctx, const Response& response) {
 template <typename Response>
 int PrintEnrolment(CommandContext& ctx, const Response& response) {
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table = EnrolmentTable();
+  Table table = EnrolmentTable(ctx.lang());
   AddEnrolmentRow(response.enrolment(), &table);
   table.Print(ctx.out());
   return kExitOk;
@@ -101,7 +110,7 @@ int ListTrainings(CommandContext& ctx) {
       &response, [](membership::v1::ListTrainingsResponse* r) { return r->mutable_trainings(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table = TrainingTable();
+  Table table = TrainingTable(ctx.lang());
   for (const Training& t : response.trainings()) AddTrainingRow(t, &table);
   table.Print(ctx.out());
   PrintNextPage(response.next_page_token(), ctx.out());
@@ -154,7 +163,7 @@ int ListEnrolments(CommandContext& ctx) {
       [](membership::v1::ListEnrolmentsResponse* r) { return r->mutable_enrolments(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table = EnrolmentTable();
+  Table table = EnrolmentTable(ctx.lang());
   for (const Enrolment& e : response.enrolments()) AddEnrolmentRow(e, &table);
   table.Print(ctx.out());
   PrintNextPage(response.next_page_token(), ctx.out());

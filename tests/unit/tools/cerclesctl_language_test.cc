@@ -22,6 +22,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 std::vector<Verb> WholeTable() {
   std::vector<Verb> verbs = AllVerbs();
@@ -199,6 +200,37 @@ TEST(CliLanguageTest, AScheduleReadsInFrench) {
             "versement régulier : 6 328,82 $; intérêts totaux : 41,91 $\n");
   EXPECT_THAT(en.str(), HasSubstr("1       2026-12-28   6,286.91    41.91      6,328.82"));
   EXPECT_THAT(en.str(), HasSubstr("regular payment: 6,328.82; total interest: 41.91\n"));
+}
+
+TEST(CliLanguageTest, ALoanReadsInFrench) {
+  lending::v1::Loan loan;
+  loan.set_name("loans/7");
+  loan.mutable_amount()->set_minor_units(150000);
+  loan.mutable_amount()->set_currency_code("CAD");
+  loan.set_instalment_count(6);
+  loan.set_frequency(lending::v1::REPAYMENT_FREQUENCY_MONTHLY);
+  loan.set_annual_rate_bps(800);
+  lending::v1::CircleVote* vote = loan.add_votes();
+  vote->set_voter("people/3");
+  vote->set_approve(true);
+  lending::v1::Arrears* arrears = loan.mutable_arrears();
+  arrears->set_days_past_due(12);
+  arrears->set_bucket_label("1-30");
+  arrears->mutable_amount_in_arrears()->set_minor_units(8543);
+  arrears->mutable_amount_in_arrears()->set_currency_code("CAD");
+  std::ostringstream fr, en;
+  PrintLoan(loan, fr, Lang::kFr);
+  PrintLoan(loan, en, Lang::kEn);
+  EXPECT_THAT(fr.str(), StartsWith("CHAMP "));
+  EXPECT_THAT(fr.str(), HasSubstr("\nmontant                 1 500,00 $\n"));
+  EXPECT_THAT(fr.str(), HasSubstr("\nconditions              6 échéances (monthly) à 8 % par an\n"));
+  EXPECT_THAT(fr.str(), HasSubstr("\n  vote                  people/3: oui\n"));
+  EXPECT_THAT(fr.str(), HasSubstr("12 jours de retard (1-30) au "));
+  EXPECT_THAT(fr.str(), HasSubstr(" : 85,43 $ en arriérés depuis le "));
+  EXPECT_THAT(en.str(), HasSubstr("\namount                  1,500.00 CAD\n"));
+  EXPECT_THAT(en.str(),
+              HasSubstr("\nterms                   6 monthly instalments at 8.00% a year\n"));
+  EXPECT_THAT(en.str(), HasSubstr("12 days past due (1-30) as of "));
 }
 
 }  // namespace
