@@ -113,11 +113,24 @@ std::string CircleResourceName(absl::string_view text) {
 
 std::vector<OptionSpec> CircleListOptionSpecs() {
   return {
-      {"status", "STATUS", absl::StrCat("only circles in this status: ", StatusChoices())},
-      {"characteristic", "KIND=VALUE", "only circles carrying it (repeatable: all of them)", true},
-      {"page-size", "N", "circles per page, 1 to 500 (default: the server's, 50)"},
-      {"page-token", "TOKEN", "the page after a previous listing's 'next page'"},
-      {"all", "", "follow the pages to the end"},
+      {"status",
+       "STATUS",
+       {absl::StrCat("only circles in this status: ", StatusChoices()),
+        absl::StrCat("seulement les cercles à ce statut : ", StatusChoices())}},
+      {"characteristic",
+       "KIND=VALUE",
+       {"only circles carrying it (repeatable: all of them)",
+        "seulement les cercles qui la portent (répétable : toutes)"},
+       true},
+      {"page-size",
+       "N",
+       {"circles per page, 1 to 500 (default: the server's, 50)",
+        "cercles par page, de 1 à 500 (par défaut : celle du serveur, 50)"}},
+      {"page-token",
+       "TOKEN",
+       {"the page after a previous listing's 'next page'",
+        "la page qui suit le « next page » d'une liste précédente"}},
+      {"all", "", {"follow the pages to the end", "suivre les pages jusqu'à la fin"}},
   };
 }
 

@@ -100,15 +100,27 @@ int ConsentHistory(CommandContext& ctx) {
 std::vector<Verb> ConsentVerbs() {
   std::vector<Verb> verbs;
   std::vector<OptionSpec> record_options = {
-      {"purpose", "PURPOSE",
-       "share-with-network|share-with-other-funds|share-with-partners|reminders-by-email|"
-       "circle-sees-follow-ups|credit-reporting",
-       false, true},
-      {"give", "", "the person gives their consent"},
-      {"withdraw", "", "the person withdraws it"},
-      {"wording", "VERSION", "the fund's version of the consent text the person saw (1 to 64)",
-       false, true},
-      {"channel", "CHANNEL", "in-person|paper-form|phone|email|web: how the person said it", false,
+      {"purpose",
+       "PURPOSE",
+       {"share-with-network|share-with-other-funds|share-with-partners|reminders-by-email|"
+        "circle-sees-follow-ups|credit-reporting",
+        "share-with-network|share-with-other-funds|share-with-partners|reminders-by-email|circle-"
+        "sees-follow-ups|credit-reporting (la fin du consentement)"},
+       false,
+       true},
+      {"give", "", {"the person gives their consent", "la personne donne son consentement"}},
+      {"withdraw", "", {"the person withdraws it", "la personne le retire"}},
+      {"wording",
+       "VERSION",
+       {"the fund's version of the consent text the person saw (1 to 64)",
+        "la version du texte de consentement du fonds que la personne a vu (de 1 à 64)"},
+       false,
+       true},
+      {"channel",
+       "CHANNEL",
+       {"in-person|paper-form|phone|email|web: how the person said it",
+        "in-person|paper-form|phone|email|web : comment la personne l'a exprimé"},
+       false,
        true},
       RequestIdOptionSpec()};
   verbs.push_back(
@@ -123,7 +135,9 @@ std::vector<Verb> ConsentVerbs() {
        1,
        RecordConsent});
   std::vector<OptionSpec> history_options = {
-      {"purpose", "PURPOSE", "only the changes of this purpose"}};
+      {"purpose",
+       "PURPOSE",
+       {"only the changes of this purpose", "seulement les changements de cette fin"}}};
   for (OptionSpec& spec : PageOptionSpecs("changes")) history_options.push_back(std::move(spec));
   verbs.push_back({{"people", "consent-history"},
                    "people/ID",

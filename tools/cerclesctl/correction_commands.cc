@@ -75,11 +75,17 @@ std::vector<Verb> CorrectionVerbs() {
   std::vector<Verb> verbs;
   std::vector<OptionSpec> correct_options =
       PersonOptionSpecs(/*names_required=*/false, /*personal_only=*/true);
-  correct_options.push_back({"reason", "TEXT",
-                             "why the data is corrected, 1 to 500 characters (not the old value)",
-                             false, true});
   correct_options.push_back(
-      {"requested-by-person", "", "the person asked for it (their right of rectification)"});
+      {"reason",
+       "TEXT",
+       {"why the data is corrected, 1 to 500 characters (not the old value)",
+        "pourquoi les renseignements sont corrigés, de 1 à 500 caractères (pas l'ancienne valeur)"},
+       false,
+       true});
+  correct_options.push_back({"requested-by-person",
+                             "",
+                             {"the person asked for it (their right of rectification)",
+                              "la personne l'a demandé (son droit de rectification)"}});
   correct_options.push_back(RequestIdOptionSpec());
   verbs.push_back(
       {{"people", "correct"},
@@ -93,8 +99,10 @@ std::vector<Verb> CorrectionVerbs() {
        1,
        CorrectPerson});
   std::vector<OptionSpec> list_options = {
-      {"field", "PATH",
-       "only the corrections of this field (e.g. given_name, contact.email, or contact)"}};
+      {"field",
+       "PATH",
+       {"only the corrections of this field (e.g. given_name, contact.email, or contact)",
+        "seulement les corrections de ce champ (p. ex. given_name, contact.email ou contact)"}}};
   for (OptionSpec& spec : PageOptionSpecs("corrections")) list_options.push_back(std::move(spec));
   verbs.push_back(
       {{"people", "corrections"},

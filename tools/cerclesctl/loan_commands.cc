@@ -373,51 +373,23 @@ int WriteOff(CommandContext& ctx) {
       });
 }
 
-void PrintCall(const lv1::GuaranteeCall& call, std::ostream& out) {
-  out << "guarantee of " << call.loan() << " called on " << FormatDay(call.call_date()) << " at "
-      << call.days_past_due() << " days past due: " << FormatMoney(call.amount())
-      << " (journal entry " << call.journal_entry_id() << ")\n";
-  Table table({"GUARANTOR", "SHARE", "PAID", "REMAINING"});
-  for (const lv1::GuarantorShare& share : call.shares()) {
-    table.AddRow({share.guarantor(), FormatCents(share.amount().minor_units()),
-                  FormatCents(share.paid().minor_units()),
-                  FormatCents(share.amount().minor_units() - share.paid().minor_units())});
-  }
-  table.Print(out);
-}
-
-int CallGuarantee(CommandContext& ctx) {
-  lv1::CallGuaranteeRequest request;
-  request.set_loan(LoanResourceName(Positional(ctx, 0)));
-  auto date = DayOption(ctx.args(), "date");
-  if (!date.ok()) return ctx.UsageError(date.status().message());
-  if (date->has_value()) *request.mutable_call_date() = **date;
-  return RunWriteVerb<LendingService>(
-      ctx, &LendingService::Stub::CallGuarantee, request,
-      [&](const lv1::CallGuaranteeResponse& response) { PrintCall(response.call(), ctx.out()); });
-}
-
-int PayGuarantee(CommandContext& ctx) {
-  lv1::RecordGuarantorPaymentRequest request;
-  request.set_loan(LoanResourceName(Positional(ctx, 0)));
-  request.set_guarantor(PersonResourceName(Positional(ctx, 1)));
-  auto amount = MoneyOption(ctx.args(), "amount");
-  if (!amount.ok()) return ctx.UsageError(amount.status().message());
-  *request.mutable_amount() = amount->value_or(common::v1::Money());
-  auto received = DayOption(ctx.args(), "received-on");
-  if (!received.ok()) return ctx.UsageError(received.status().message());
-  if (received->has_value()) *request.mutable_received_on() = **received;
-  return RunWriteVerb<LendingService>(ctx, &LendingService::Stub::RecordGuarantorPayment, request,
-                                      [&](const lv1::RecordGuarantorPaymentResponse& response) {
-                                        PrintCall(response.call(), ctx.out());
-                                      });
-}
-
 std::vector<OptionSpec> TermsOptionSpecs() {
-  return {{"amount", "AMOUNT", "the principal, e.g. 1500.00", false, true},
-          {"rate", "PERCENT", "annual interest rate, e.g. 8 or 7.5%", false, true},
-          {"instalments", "N", "number of instalments", false, true},
-          {"frequency", "weekly|every-two-weeks|monthly", "how often they fall due", false, true}};
+  return {{"amount",
+           "AMOUNT",
+           {"the principal, e.g. 1500.00", "le capital, p. ex. 1500.00 ou 1 500,00"},
+           false,
+           true},
+          {"rate",
+           "PERCENT",
+           {"annual interest rate, e.g. 8 or 7.5%", "taux d'intérêt annuel, p. ex. 8 ou 7,5 %"},
+           false,
+           true},
+          {"instalments", "N", {"number of instalments", "nombre d'échéances"}, false, true},
+          {"frequency",
+           "weekly|every-two-weeks|monthly",
+           {"how often they fall due", "à quelle fréquence elles arrivent à échéance"},
+           false,
+           true}};
 }
 
 OptionSpec Required(OptionSpec spec) {
@@ -429,25 +401,48 @@ OptionSpec Required(OptionSpec spec) {
 
 std::vector<Verb> LoanVerbs() {
   const OptionSpec request_id = RequestIdOptionSpec();
-  const OptionSpec reason = Required({"reason", "TEXT", "why (1 to 500 characters)"});
-  const OptionSpec as_of = {"as-of", "YYYY-MM-DD", "the date of the arrears (default: today)"};
-  const OptionSpec method = {"method", "declining-balance|flat",
-                             "how interest is computed (default: declining-balance)"};
+  const OptionSpec reason = Required(
+      {"reason", "TEXT", {"why (1 to 500 characters)", "pourquoi (de 1 à 500 caractères)"}});
+  const OptionSpec as_of = {"as-of",
+                            "YYYY-MM-DD",
+                            {"the date of the arrears (default: today)",
+                             "la date des arriérés (par défaut : aujourd'hui)"}};
+  const OptionSpec method = {"method",
+                             "declining-balance|flat",
+                             {"how interest is computed (default: declining-balance)",
+                              "comment les intérêts sont calculés (par défaut : declining-balance, "
+                              "sur le solde dégressif)"}};
   std::vector<Verb> verbs;
 
   std::vector<OptionSpec> submit = {
-      Required({"circle", "circles/ID", "the circle the member brings the request to"}),
-      Required({"applicant", "people/ID", "the member asking for the loan"}),
-      Required({"purpose", "TEXT", "what the money is for"}),
-      Required({"plan-summary", "TEXT", "the business plan in short"}),
-      {"document-reference", "REF", "link or storage key of the full plan"}};
+      Required({"circle",
+                "circles/ID",
+                {"the circle the member brings the request to",
+                 "le cercle auquel le membre présente la demande"}}),
+      Required({"applicant",
+                "people/ID",
+                {"the member asking for the loan", "le membre qui demande le prêt"}}),
+      Required({"purpose", "TEXT", {"what the money is for", "à quoi servira l'argent"}}),
+      Required(
+          {"plan-summary", "TEXT", {"the business plan in short", "le plan d'affaires en bref"}}),
+      {"document-reference",
+       "REF",
+       {"link or storage key of the full plan", "lien ou clé de stockage du plan complet"}}};
   for (const OptionSpec& spec : TermsOptionSpecs()) submit.push_back(spec);
-  submit.push_back({"grace-on-principal", "N",
-                    "instalments of interest only at the start (default: the fund's)"});
-  submit.push_back({"grace-on-interest", "N",
-                    "instalments with nothing due at the start, their interest spread over the "
-                    "rest (default: the fund's)"});
-  submit.push_back({"validate-only", "", "check every rule and store nothing"});
+  submit.push_back({"grace-on-principal",
+                    "N",
+                    {"instalments of interest only at the start (default: the fund's)",
+                     "échéances d'intérêts seulement au début (par défaut : celles du fonds)"}});
+  submit.push_back({"grace-on-interest",
+                    "N",
+                    {"instalments with nothing due at the start, their interest spread over the "
+                     "rest (default: the fund's)",
+                     "échéances sans rien à payer au début, leurs intérêts répartis sur les "
+                     "suivantes (par défaut : celles du fonds)"}});
+  submit.push_back(
+      {"validate-only",
+       "",
+       {"check every rule and store nothing", "vérifier chaque règle sans rien enregistrer"}});
   submit.push_back(request_id);
   verbs.push_back({{"lending", "loans", "submit"},
                    "",
@@ -469,13 +464,26 @@ std::vector<Verb> LoanVerbs() {
        1,
        GetLoan});
   std::vector<OptionSpec> list = {
-      {"circle", "circles/ID", "loans of this circle"},
-      {"applicant", "people/ID", "loans of this person"},
-      {"status", "STATUS", "only loans in this status (submitted, active, closed-repaid...)", true},
-      {"state", "STATUS", "the old spelling of --status, kept as an alias", true},
-      {"advisor", "advisors/ID", "loans of this advisor's circles"},
+      {"circle", "circles/ID", {"loans of this circle", "les prêts de ce cercle"}},
+      {"applicant", "people/ID", {"loans of this person", "les prêts de cette personne"}},
+      {"status",
+       "STATUS",
+       {"only loans in this status (submitted, active, closed-repaid...)",
+        "seulement les prêts à ce statut (submitted, active, closed-repaid...)"},
+       true},
+      {"state",
+       "STATUS",
+       {"the old spelling of --status, kept as an alias",
+        "l'ancienne graphie de --status, gardée comme alias"},
+       true},
+      {"advisor",
+       "advisors/ID",
+       {"loans of this advisor's circles", "les prêts des cercles de cette personne-conseil"}},
       as_of,
-      {"min-days-past-due", "N", "only active loans at least this late"}};
+      {"min-days-past-due",
+       "N",
+       {"only active loans at least this late",
+        "seulement les prêts actifs en retard d'au moins ce nombre de jours"}}};
   for (OptionSpec& spec : PageOptionSpecs("loans")) list.push_back(std::move(spec));
   verbs.push_back({{"lending", "loans", "list"},
                    "",
@@ -490,7 +498,10 @@ std::vector<Verb> LoanVerbs() {
                    {"Records one circle member's vote on a request (not the applicant's).",
                     "Consigne le vote d'un membre du cercle sur une demande (pas celui de la "
                     "personne qui demande)."},
-                   {{"comment", "TEXT", "optional, up to 2000 characters"}, request_id},
+                   {{"comment",
+                     "TEXT",
+                     {"optional, up to 2000 characters", "facultatif, jusqu'à 2000 caractères"}},
+                    request_id},
                    3,
                    3,
                    CastVote});
@@ -503,15 +514,17 @@ std::vector<Verb> LoanVerbs() {
                    1,
                    1,
                    CloseVote});
-  verbs.push_back({{"lending", "loans", "approve"},
-                   "loans/ID",
-                   {"The fund approves a circle-approved request (not by its submitter).",
-                    "Le fonds approuve une demande approuvée par le cercle (pas par la personne "
-                    "qui l'a déposée)."},
-                   {{"note", "TEXT", "optional, up to 500 characters"}, request_id},
-                   1,
-                   1,
-                   ApproveLoan});
+  verbs.push_back(
+      {{"lending", "loans", "approve"},
+       "loans/ID",
+       {"The fund approves a circle-approved request (not by its submitter).",
+        "Le fonds approuve une demande approuvée par le cercle (pas par la personne "
+        "qui l'a déposée)."},
+       {{"note", "TEXT", {"optional, up to 500 characters", "facultatif, jusqu'à 500 caractères"}},
+        request_id},
+       1,
+       1,
+       ApproveLoan});
   verbs.push_back({{"lending", "loans", "reject"},
                    "loans/ID",
                    {"The fund rejects a circle-approved request (not by its submitter).",
@@ -534,8 +547,13 @@ std::vector<Verb> LoanVerbs() {
        "loans/ID",
        {"Pays out an approved loan (admins): fixes and prints its schedule.",
         "Décaisse un prêt approuvé (administrateurs) : fixe et affiche son échéancier."},
-       {Required({"first-due-date", "YYYY-MM-DD", "the first instalment's due date"}),
-        {"date", "YYYY-MM-DD", "the day the money leaves the fund (default: today)"},
+       {Required({"first-due-date",
+                  "YYYY-MM-DD",
+                  {"the first instalment's due date", "la date d'échéance du premier versement"}}),
+        {"date",
+         "YYYY-MM-DD",
+         {"the day the money leaves the fund (default: today)",
+          "le jour où l'argent quitte le fonds (par défaut : aujourd'hui)"}},
         method,
         request_id},
        1,
@@ -551,7 +569,10 @@ std::vector<Verb> LoanVerbs() {
        1,
        GetLoanSchedule});
   std::vector<OptionSpec> preview = TermsOptionSpecs();
-  preview.push_back(Required({"first-due-date", "YYYY-MM-DD", "the first instalment's due date"}));
+  preview.push_back(
+      Required({"first-due-date",
+                "YYYY-MM-DD",
+                {"the first instalment's due date", "la date d'échéance du premier versement"}}));
   preview.push_back(method);
   verbs.push_back({{"lending", "loans", "preview-schedule"},
                    "",
@@ -561,18 +582,25 @@ std::vector<Verb> LoanVerbs() {
                    0,
                    0,
                    PreviewSchedule});
-  verbs.push_back({{"lending", "loans", "repay"},
-                   "loans/ID",
-                   {"Records a repayment: interest then principal, oldest instalment first.",
-                    "Consigne un remboursement : les intérêts puis le capital, la plus ancienne "
-                    "échéance d'abord."},
-                   {Required({"amount", "AMOUNT", "the amount received, e.g. 137.50"}),
-                    {"received-on", "YYYY-MM-DD", "the day it was received (default: today)"},
-                    {"reference", "REF", "receipt or transfer reference"},
-                    request_id},
-                   1,
-                   1,
-                   Repay});
+  verbs.push_back(
+      {{"lending", "loans", "repay"},
+       "loans/ID",
+       {"Records a repayment: interest then principal, oldest instalment first.",
+        "Consigne un remboursement : les intérêts puis le capital, la plus ancienne "
+        "échéance d'abord."},
+       {Required(
+            {"amount",
+             "AMOUNT",
+             {"the amount received, e.g. 137.50", "le montant reçu, p. ex. 137.50 ou 137,50"}}),
+        {"received-on",
+         "YYYY-MM-DD",
+         {"the day it was received (default: today)",
+          "le jour de sa réception (par défaut : aujourd'hui)"}},
+        {"reference", "REF", {"receipt or transfer reference", "référence du reçu ou du virement"}},
+        request_id},
+       1,
+       1,
+       Repay});
   verbs.push_back({{"lending", "loans", "reverse"},
                    "loans/ID/repayments/ID",
                    {"Reverses a loan's latest repayment with a reversing journal entry (admins).",
@@ -598,30 +626,16 @@ std::vector<Verb> LoanVerbs() {
        {"Writes a loan off once it is past the settings' days (admins).",
         "Radie un prêt en retard depuis plus de jours que les réglages ne le permettent "
         "(administrateurs)."},
-       {reason, {"date", "YYYY-MM-DD", "the date of the write-off (default: today)"}, request_id},
+       {reason,
+        {"date",
+         "YYYY-MM-DD",
+         {"the date of the write-off (default: today)",
+          "la date de la radiation (par défaut : aujourd'hui)"}},
+        request_id},
        1,
        1,
        WriteOff});
-  verbs.push_back({{"lending", "guarantee", "call"},
-                   "loans/ID",
-                   {"Calls the circle's guarantee of a loan past the settings' days (admins).",
-                    "Appelle la garantie du cercle sur un prêt en retard depuis le nombre de jours "
-                    "des réglages (administrateurs)."},
-                   {{"date", "YYYY-MM-DD", "the date of the call (default: today)"}, request_id},
-                   1,
-                   1,
-                   CallGuarantee});
-  verbs.push_back(
-      {{"lending", "guarantee", "pay"},
-       "loans/ID people/GUARANTOR",
-       {"Records a guarantor's payment towards their share of a called guarantee.",
-        "Consigne le paiement d'une personne garante sur sa part d'une garantie appelée."},
-       {Required({"amount", "AMOUNT", "the amount received"}),
-        {"received-on", "YYYY-MM-DD", "the day it was received (default: today)"},
-        request_id},
-       2,
-       2,
-       PayGuarantee});
+  for (Verb& verb : GuaranteeVerbs()) verbs.push_back(std::move(verb));
   return verbs;
 }
 

@@ -472,31 +472,46 @@ int AttendanceSummary(CommandContext& ctx) {
   return kExitOk;
 }
 
-const OptionSpec kRequestIdOption = {
-    "request-id", "ID",
-    "idempotency key: a retry with the same id changes nothing more (default: a random UUID)"};
+const OptionSpec kRequestIdOption = RequestIdOptionSpec();
 
 }  // namespace
 
 std::vector<Verb> MeetingVerbs() {
   std::vector<Verb> verbs;
-  verbs.push_back({{"meetings", "update-schedule"},
-                   "circles/ID",
-                   {"Sets (or replaces) how often a circle meets.",
-                    "Fixe (ou remplace) la fréquence des rencontres d'un cercle."},
-                   {{"frequency", "FREQUENCY", "weekly, every-two-weeks or monthly", false, true},
-                    {"first-date", "YYYY-MM-DD", "the first meeting of the series", false, true},
-                    {"location", "TEXT", "where the circle usually meets"},
-                    {"notes", "TEXT", "anything else: time of day, who hosts"},
-                    kRequestIdOption},
-                   1,
-                   1,
-                   SetSchedule});
+  verbs.push_back(
+      {{"meetings", "update-schedule"},
+       "circles/ID",
+       {"Sets (or replaces) how often a circle meets.",
+        "Fixe (ou remplace) la fréquence des rencontres d'un cercle."},
+       {{"frequency",
+         "FREQUENCY",
+         {"weekly, every-two-weeks or monthly",
+          "weekly (chaque semaine), every-two-weeks (aux deux semaines) ou monthly (chaque mois)"},
+         false,
+         true},
+        {"first-date",
+         "YYYY-MM-DD",
+         {"the first meeting of the series", "la première rencontre de la série"},
+         false,
+         true},
+        {"location",
+         "TEXT",
+         {"where the circle usually meets", "où le cercle se réunit d'habitude"}},
+        {"notes",
+         "TEXT",
+         {"anything else: time of day, who hosts", "tout le reste : l'heure, qui reçoit"}},
+        kRequestIdOption},
+       1,
+       1,
+       SetSchedule});
   verbs.push_back({{"meetings", "get-schedule"},
                    "circles/ID",
                    {"Shows a circle's schedule and its next planned meeting dates.",
                     "Affiche le calendrier d'un cercle et les dates de ses prochaines rencontres."},
-                   {{"upcoming", "N", "how many dates to plan, 1 to 52 (default 4)"}},
+                   {{"upcoming",
+                     "N",
+                     {"how many dates to plan, 1 to 52 (default 4)",
+                      "combien de dates planifier, de 1 à 52 (4 par défaut)"}}},
                    1,
                    1,
                    GetMeetingSchedule});
@@ -511,23 +526,50 @@ std::vector<Verb> MeetingVerbs() {
         "business outcomes.",
         "Consigne une rencontre tenue : la présence de chaque membre, le procès-verbal, les suivis "
         "et les résultats de leurs entreprises."},
-       {{"date", "YYYY-MM-DD", "the day it was held (default: today)"},
-        {"attendance", "PERSON=STATUS[,...]",
-         "present, absent, excused or late, for every member that day; PERSON is people/ID or "
-         "ID (repeatable)",
+       {{"date",
+         "YYYY-MM-DD",
+         {"the day it was held (default: today)",
+          "le jour où elle a été tenue (par défaut : aujourd'hui)"}},
+        {"attendance",
+         "PERSON=STATUS[,...]",
+         {"present, absent, excused or late, for every member that day; PERSON is people/ID or "
+          "ID (repeatable)",
+          "present (présent), absent, excused (excusé) ou late (en retard), pour chaque membre ce "
+          "jour-là ; PERSON est people/ID ou ID (répétable)"},
          true},
-        {"minutes", "TEXT", "the minutes"},
-        {"minutes-file", "PATH", "read the minutes from a file ('-': standard input)"},
-        {"follow-up", "PERSON:TEXT", "progress of a member's business (repeatable)", true},
-        {"difficulties", "PERSON:TEXT", "what is hard for that business now (repeatable)", true},
-        {"help-offered", "PERSON=KIND[,KIND]",
-         "help offered: information, contacts, advice, referral-needed, other (repeatable)", true},
-        {"help-details", "PERSON:TEXT", "the contact given, the partner to refer to (repeatable)",
+        {"minutes", "TEXT", {"the minutes", "le procès-verbal"}},
+        {"minutes-file",
+         "PATH",
+         {"read the minutes from a file ('-': standard input)",
+          "lire le procès-verbal dans un fichier ('-' : l'entrée standard)"}},
+        {"follow-up",
+         "PERSON:TEXT",
+         {"progress of a member's business (repeatable)",
+          "les progrès de l'entreprise d'un membre (répétable)"},
          true},
-        {"outcome", "PERSON:KEY=VALUE[,...]", kOutcomeHelp, true},
-        {"from-file", "PATH",
-         "the whole meeting as a cercles.membership.v1.Meeting in JSON ('-': standard input), "
-         "instead of the options above"},
+        {"difficulties",
+         "PERSON:TEXT",
+         {"what is hard for that business now (repeatable)",
+          "ce qui est difficile pour cette entreprise en ce moment (répétable)"},
+         true},
+        {"help-offered",
+         "PERSON=KIND[,KIND]",
+         {"help offered: information, contacts, advice, referral-needed, other (repeatable)",
+          "l'aide offerte : information, contacts, advice (conseils), referral-needed (référence "
+          "nécessaire), other (autre) (répétable)"},
+         true},
+        {"help-details",
+         "PERSON:TEXT",
+         {"the contact given, the partner to refer to (repeatable)",
+          "le contact donné, le partenaire à qui référer (répétable)"},
+         true},
+        {"outcome", "PERSON:KEY=VALUE[,...]", OutcomeHelp(), true},
+        {"from-file",
+         "PATH",
+         {"the whole meeting as a cercles.membership.v1.Meeting in JSON ('-': standard input), "
+          "instead of the options above",
+          "toute la rencontre comme un cercles.membership.v1.Meeting en JSON ('-' : l'entrée "
+          "standard), au lieu des options ci-dessus"}},
         kRequestIdOption},
        1,
        1,
@@ -540,30 +582,49 @@ std::vector<Verb> MeetingVerbs() {
                    1,
                    1,
                    GetMeeting});
-  verbs.push_back({{"meetings", "list"},
-                   "circles/ID",
-                   {"Lists a circle's meetings, newest first.",
-                    "Liste les rencontres d'un cercle, de la plus récente à la plus ancienne."},
-                   {{"from", "YYYY-MM-DD", "only meetings on or after this day"},
-                    {"to", "YYYY-MM-DD", "only meetings on or before this day"},
-                    {"page-size", "N", "meetings per page, 1 to 500 (default: the server's, 50)"},
-                    {"page-token", "TOKEN", "the page after a previous listing's 'next page'"},
-                    {"all", "", "follow the pages to the end"},
-                    {"full", "", "with minutes and follow-ups (json output shows them)"}},
-                   1,
-                   1,
-                   ListMeetings});
-  verbs.push_back({{"meetings", "attendance"},
-                   "circles/ID",
-                   {"Attendance rates of a circle and of each member (present + late over "
-                    "meetings held while a member).",
-                    "Taux de présence d'un cercle et de chaque membre (présences et retards sur "
-                    "les rencontres tenues pendant qu'il était membre)."},
-                   {{"from", "YYYY-MM-DD", "only meetings on or after this day"},
-                    {"to", "YYYY-MM-DD", "only meetings on or before this day"}},
-                   1,
-                   1,
-                   AttendanceSummary});
+  verbs.push_back(
+      {{"meetings", "list"},
+       "circles/ID",
+       {"Lists a circle's meetings, newest first.",
+        "Liste les rencontres d'un cercle, de la plus récente à la plus ancienne."},
+       {{"from",
+         "YYYY-MM-DD",
+         {"only meetings on or after this day", "seulement les rencontres de ce jour ou après"}},
+        {"to",
+         "YYYY-MM-DD",
+         {"only meetings on or before this day", "seulement les rencontres de ce jour ou avant"}},
+        {"page-size",
+         "N",
+         {"meetings per page, 1 to 500 (default: the server's, 50)",
+          "rencontres par page, de 1 à 500 (par défaut : celle du serveur, 50)"}},
+        {"page-token",
+         "TOKEN",
+         {"the page after a previous listing's 'next page'",
+          "la page qui suit le « next page » d'une liste précédente"}},
+        {"all", "", {"follow the pages to the end", "suivre les pages jusqu'à la fin"}},
+        {"full",
+         "",
+         {"with minutes and follow-ups (json output shows them)",
+          "avec le procès-verbal et les suivis (la sortie json les montre)"}}},
+       1,
+       1,
+       ListMeetings});
+  verbs.push_back(
+      {{"meetings", "attendance"},
+       "circles/ID",
+       {"Attendance rates of a circle and of each member (present + late over "
+        "meetings held while a member).",
+        "Taux de présence d'un cercle et de chaque membre (présences et retards sur "
+        "les rencontres tenues pendant qu'il était membre)."},
+       {{"from",
+         "YYYY-MM-DD",
+         {"only meetings on or after this day", "seulement les rencontres de ce jour ou après"}},
+        {"to",
+         "YYYY-MM-DD",
+         {"only meetings on or before this day", "seulement les rencontres de ce jour ou avant"}}},
+       1,
+       1,
+       AttendanceSummary});
   return verbs;
 }
 

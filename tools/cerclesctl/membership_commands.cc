@@ -372,64 +372,6 @@ int CreateAdvisor(CommandContext& ctx) {
 
 // cerclesctl reads and sends the deprecated string field, which servers of
 // every version fill and read (a 0.1.0 server knows no enum beside it).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-int ProposeCircles(CommandContext& ctx) {
-  membership::v1::ProposeCirclesRequest request;
-  request.set_training(ResourceName("trainings", ctx.args().Value("training")));
-  for (const std::string& kind : ctx.args().Values("hard")) request.add_hard_attributes(kind);
-  for (const std::string& kind : ctx.args().Values("soft")) request.add_soft_attributes(kind);
-  membership::v1::ProposeCirclesResponse response;
-  grpc::Status status =
-      ctx.Unary<MembershipService>(&MembershipService::Stub::ProposeCircles, request, &response);
-  if (!status.ok()) return ctx.Fail(status);
-  if (ctx.json()) return ctx.PrintJson(response);
-  for (const auto& circle : response.circles()) {
-    ctx.out() << circle.display_name() << ": " << absl::StrJoin(circle.people(), " ") << "\n  "
-              << circle.explanation()
-              << "\n  suggested: " << FormatCharacteristics(circle.characteristics()) << "\n";
-  }
-  for (int i = 0; i < response.unplaced_size(); ++i) {
-    ctx.out() << "unplaced " << response.unplaced(i) << ": " << response.unplaced_reasons(i)
-              << "\n";
-  }
-  ctx.out() << "Review, then: cerclesctl --output json circles propose ... > proposal.json && "
-               "cerclesctl circles accept-proposal proposal.json [--activate]\n";
-  return kExitOk;
-}
-#pragma GCC diagnostic pop
-
-int AcceptProposal(CommandContext& ctx) {
-  const std::string path = ctx.args().positionals()[0];
-  std::ifstream in(path);
-  if (!in.good()) return ctx.UsageError(absl::StrCat("cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  membership::v1::ProposeCirclesResponse proposal;
-  auto parsed = google::protobuf::util::JsonStringToMessage(text.str(), &proposal);
-  if (!parsed.ok()) {
-    return ctx.UsageError(absl::StrCat(path,
-                                       " is not a proposal (the JSON output of `circles "
-                                       "propose`): ",
-                                       parsed.ToString()));
-  }
-  membership::v1::AcceptCircleProposalRequest request;
-  for (auto& circle : *proposal.mutable_circles()) {
-    circle.clear_explanation();  // output only
-    *request.add_circles() = std::move(circle);
-  }
-  request.set_activate(ctx.args().Has("activate"));
-  membership::v1::AcceptCircleProposalResponse response;
-  if (int code = Mutate(ctx, &MembershipService::Stub::AcceptCircleProposal, request, &response)) {
-    return code;
-  }
-  if (ctx.json()) return ctx.PrintJson(response);
-  Table table = CircleTable(ctx.lang());
-  for (const Circle& circle : response.circles()) AddCircleRow(circle, &table);
-  table.Print(ctx.out());
-  return kExitOk;
-}
-
 int ListAdvisors(CommandContext& ctx) {
   membership::v1::ListAdvisorsResponse all;
   grpc::Status status = ListPages<MembershipService>(
@@ -450,14 +392,25 @@ std::vector<Verb> MembershipVerbs() {
        "",
        {"Creates a circle (status forming) in membership.",
         "Crée un cercle (au statut en formation) dans membership."},
-       {{"display-name", "NAME", "name the members chose, 1 to 120 characters", false, true},
-        {"characteristic", "KIND=VALUE",
-         "sector, gender, affinity, savings, language, region, or a fund-defined "
-         "kind (repeatable)",
+       {{"display-name",
+         "NAME",
+         {"name the members chose, 1 to 120 characters",
+          "le nom choisi par les membres, de 1 à 120 caractères"},
+         false,
          true},
-        {"request-id", "ID",
-         "idempotency key: a retry with the same id creates nothing new (default: a "
-         "random UUID)"}},
+        {"characteristic",
+         "KIND=VALUE",
+         {"sector, gender, affinity, savings, language, region, or a fund-defined "
+          "kind (repeatable)",
+          "sector (secteur), gender (genre), affinity (affinité), savings (épargne), language "
+          "(langue), region (région), ou un type défini par le fonds (répétable)"},
+         true},
+        {"request-id",
+         "ID",
+         {"idempotency key: a retry with the same id creates nothing new (default: a "
+          "random UUID)",
+          "clé d'idempotence : une reprise avec le même identifiant ne crée rien de nouveau (par "
+          "défaut : un UUID aléatoire)"}}},
        0,
        0,
        CreateCircle});
@@ -482,32 +435,46 @@ std::vector<Verb> MembershipVerbs() {
        "",
        {"Streams membership's events, one line each, until --limit or Ctrl-C.",
         "Diffuse les événements de membership, un par ligne, jusqu'à --limit ou Ctrl-C."},
-       {{"after", "N", "start after this sequence number (default 0: from the start)"},
-        {"limit", "N", "stop after N events"}},
+       {{"after",
+         "N",
+         {"start after this sequence number (default 0: from the start)",
+          "commencer après ce numéro de séquence (0 par défaut : depuis le début)"}},
+        {"limit", "N", {"stop after N events", "s'arrêter après N événements"}}},
        0,
        0,
        WatchEvents});
-  const OptionSpec request_id{"request-id", "ID",
-                              "idempotency key: a retry with the same id changes nothing more "
-                              "(default: a random UUID)"};
-  const OptionSpec reason{"reason", "TEXT", "why, 1 to 500 characters", false, true};
-  verbs.push_back({{"circles", "update"},
-                   "circles/ID",
-                   {"Changes a circle's display name and/or characteristics.",
-                    "Modifie le nom d'un cercle et/ou ses caractéristiques."},
-                   {{"display-name", "NAME", "new name"},
-                    {"characteristic", "KIND=VALUE", "the new characteristics (repeatable)", true},
-                    {"clear-characteristics", "", "remove every characteristic"},
-                    request_id},
-                   1,
-                   1,
-                   UpdateCircle});
+  const OptionSpec request_id = RequestIdOptionSpec();
+  const OptionSpec reason{"reason",
+                          "TEXT",
+                          {"why, 1 to 500 characters", "pourquoi, de 1 à 500 caractères"},
+                          false,
+                          true};
+  verbs.push_back(
+      {{"circles", "update"},
+       "circles/ID",
+       {"Changes a circle's display name and/or characteristics.",
+        "Modifie le nom d'un cercle et/ou ses caractéristiques."},
+       {{"display-name", "NAME", {"new name", "nouveau nom"}},
+        {"characteristic",
+         "KIND=VALUE",
+         {"the new characteristics (repeatable)", "les nouvelles caractéristiques (répétable)"},
+         true},
+        {"clear-characteristics",
+         "",
+         {"remove every characteristic", "retirer toutes les caractéristiques"}},
+        request_id},
+       1,
+       1,
+       UpdateCircle});
   verbs.push_back(
       {{"circles", "add-member"},
        "circles/ID people/ID",
        {"Adds a person to a circle (at most 7; trained; one circle per person).",
         "Ajoute une personne à un cercle (7 au plus ; formée ; un seul cercle par personne)."},
-       {{"reason", "TEXT", "why (default: newcomer)"}, request_id},
+       {{"reason",
+         "TEXT",
+         {"why (default: newcomer)", "pourquoi (par défaut : newcomer, nouvelle personne)"}},
+        request_id},
        2,
        2,
        AddMember});
@@ -520,13 +487,14 @@ std::vector<Verb> MembershipVerbs() {
                    2,
                    2,
                    RemoveMember});
-  verbs.push_back({{"circles", "members"},
-                   "circles/ID",
-                   {"Lists a circle's members.", "Liste les membres d'un cercle."},
-                   {{"include-former", "", "also people who left"}},
-                   1,
-                   1,
-                   ListMembers});
+  verbs.push_back(
+      {{"circles", "members"},
+       "circles/ID",
+       {"Lists a circle's members.", "Liste les membres d'un cercle."},
+       {{"include-former", "", {"also people who left", "aussi les personnes qui sont parties"}}},
+       1,
+       1,
+       ListMembers});
   verbs.push_back({{"circles", "history"},
                    "circles/ID",
                    {"Shows a circle's joins, departures and status changes over time.",
@@ -574,17 +542,25 @@ std::vector<Verb> MembershipVerbs() {
        [](CommandContext& ctx) {
          return StatusVerb(ctx, &MembershipService::Stub::DissolveCircle);
        }});
-  verbs.push_back({{"circles", "merge"},
-                   "circles/A circles/B [circles/C...]",
-                   {"Merges 2 to 4 circles into a new one of 4 to 7 members.",
-                    "Fusionne de 2 à 4 cercles en un nouveau cercle de 4 à 7 membres."},
-                   {{"display-name", "NAME", "name of the merged circle", false, true},
-                    {"characteristic", "KIND=VALUE",
-                     "characteristics of the result (default: the union of the sources')", true},
-                    request_id},
-                   2,
-                   4,
-                   Merge});
+  verbs.push_back(
+      {{"circles", "merge"},
+       "circles/A circles/B [circles/C...]",
+       {"Merges 2 to 4 circles into a new one of 4 to 7 members.",
+        "Fusionne de 2 à 4 cercles en un nouveau cercle de 4 à 7 membres."},
+       {{"display-name",
+         "NAME",
+         {"name of the merged circle", "nom du cercle issu de la fusion"},
+         false,
+         true},
+        {"characteristic",
+         "KIND=VALUE",
+         {"characteristics of the result (default: the union of the sources')",
+          "caractéristiques du résultat (par défaut : l'union de celles des cercles fusionnés)"},
+         true},
+        request_id},
+       2,
+       4,
+       Merge});
   verbs.push_back({{"circles", "assign-advisor"},
                    "circles/ID advisors/ID",
                    {"Assigns a circle to an advisor (admins).",
@@ -598,9 +574,18 @@ std::vector<Verb> MembershipVerbs() {
                    {"Registers an advisor, bound to the name of their staff token (admins).",
                     "Inscrit une personne-conseil, liée au nom de son jeton de membre du personnel "
                     "(administrateurs)."},
-                   {{"display-name", "NAME", "the advisor's name", false, true},
-                    {"email", "ADDRESS", "work e-mail", false, true},
-                    {"token-name", "NAME", "name of their staff token (tokens file)", false, true},
+                   {{"display-name",
+                     "NAME",
+                     {"the advisor's name", "le nom de la personne-conseil"},
+                     false,
+                     true},
+                    {"email", "ADDRESS", {"work e-mail", "courriel de travail"}, false, true},
+                    {"token-name",
+                     "NAME",
+                     {"name of their staff token (tokens file)",
+                      "nom de son jeton de membre du personnel (fichier des jetons)"},
+                     false,
+                     true},
                     request_id},
                    0,
                    0,
@@ -612,26 +597,7 @@ std::vector<Verb> MembershipVerbs() {
                    0,
                    0,
                    ListAdvisors});
-  verbs.push_back(
-      {{"circles", "propose"},
-       "",
-       {"Proposes circles of 4 to 7 from a training's graduates who are in no circle.",
-        "Propose des cercles de 4 à 7 parmi les diplômés d'une formation qui ne sont dans aucun "
-        "cercle."},
-       {{"training", "trainings/ID", "the cohort", false, true},
-        {"hard", "ATTRIBUTE", "shared by all: language, gender, sector (repeatable)", true},
-        {"soft", "ATTRIBUTE", "shared as much as possible (repeatable)", true}},
-       0,
-       0,
-       ProposeCircles});
-  verbs.push_back({{"circles", "accept-proposal"},
-                   "PROPOSAL.json",
-                   {"Creates the circles of a reviewed proposal (the JSON of `circles propose`).",
-                    "Crée les cercles d'une proposition révisée (le JSON de `circles propose`)."},
-                   {{"activate", "", "also activate each circle"}, request_id},
-                   1,
-                   1,
-                   AcceptProposal});
+  for (Verb& verb : ProposalVerbs()) verbs.push_back(std::move(verb));
   return verbs;
 }
 

@@ -132,8 +132,10 @@ std::vector<Verb> PeopleVerbs() {
   std::vector<Verb> verbs;
   std::vector<OptionSpec> create_options = PersonOptionSpecs(/*names_required=*/true);
   create_options.push_back(RequestIdOptionSpec());
-  create_options.push_back(
-      {"validate-only", "", "check the person (every broken rule) and write nothing"});
+  create_options.push_back({"validate-only",
+                            "",
+                            {"check the person (every broken rule) and write nothing",
+                             "vérifier la personne (chaque règle enfreinte) sans rien écrire"}});
   verbs.push_back({{"people", "create"},
                    "",
                    {"Records a person (an entrepreneur) in membership.",
@@ -151,7 +153,10 @@ std::vector<Verb> PeopleVerbs() {
                    1,
                    GetPerson});
   std::vector<OptionSpec> update_options = PersonOptionSpecs(/*names_required=*/false);
-  update_options.push_back({"clear-business", "", "remove the person's business"});
+  update_options.push_back(
+      {"clear-business",
+       "",
+       {"remove the person's business", "retirer l'entreprise de la personne"}});
   update_options.push_back(RequestIdOptionSpec());
   verbs.push_back(
       {{"people", "update"},
@@ -163,11 +168,24 @@ std::vector<Verb> PeopleVerbs() {
        1,
        UpdatePerson});
   std::vector<OptionSpec> list_options = {
-      {"name-prefix", "TEXT", "given or family name starts with it (ignoring case and accents)"},
-      {"status", "active|withdrawn", "only people in this status"},
-      {"circle", "circles/ID", "only current members of this circle"},
-      {"cohort", "trainings/ID", "only people enrolled in this training"},
-      {"sector", "SECTOR", "only people whose business is in this sector"}};
+      {"name-prefix",
+       "TEXT",
+       {"given or family name starts with it (ignoring case and accents)",
+        "le prénom ou le nom de famille commence ainsi (sans égard à la casse ni aux accents)"}},
+      {"status",
+       "active|withdrawn",
+       {"only people in this status", "seulement les personnes à ce statut"}},
+      {"circle",
+       "circles/ID",
+       {"only current members of this circle", "seulement les membres actuels de ce cercle"}},
+      {"cohort",
+       "trainings/ID",
+       {"only people enrolled in this training",
+        "seulement les personnes inscrites à cette formation"}},
+      {"sector",
+       "SECTOR",
+       {"only people whose business is in this sector",
+        "seulement les personnes dont l'entreprise est de ce secteur"}}};
   for (OptionSpec& spec : PageOptionSpecs("people")) list_options.push_back(std::move(spec));
   verbs.push_back(
       {{"people", "list"},
@@ -178,20 +196,23 @@ std::vector<Verb> PeopleVerbs() {
        0,
        ListPeople});
   verbs.push_back(BusinessHistoryVerb());
-  verbs.push_back({{"import", "people"},
-                   "FILE.csv",
-                   {"Creates people from a CSV file with a header row (given_name, family_name, "
-                    "language, email, phone, ...; see the README). Every row is checked first "
-                    "and errors are reported as FILE:LINE: field: rule; re-running the same "
-                    "file changes nothing.",
-                    "Crée des personnes à partir d'un fichier CSV avec une ligne d'en-tête "
-                    "(given_name, family_name, language, email, phone, ... ; voir le README). "
-                    "Chaque ligne est d'abord vérifiée et les erreurs sont signalées sous la forme "
-                    "FICHIER:LIGNE: champ: règle ; relancer le même fichier ne change rien."},
-                   {{"dry-run", "", "check every row and write nothing"}},
-                   1,
-                   1,
-                   ImportPeople});
+  verbs.push_back(
+      {{"import", "people"},
+       "FILE.csv",
+       {"Creates people from a CSV file with a header row (given_name, family_name, "
+        "language, email, phone, ...; see the README). Every row is checked first "
+        "and errors are reported as FILE:LINE: field: rule; re-running the same "
+        "file changes nothing.",
+        "Crée des personnes à partir d'un fichier CSV avec une ligne d'en-tête "
+        "(given_name, family_name, language, email, phone, ... ; voir le README). "
+        "Chaque ligne est d'abord vérifiée et les erreurs sont signalées sous la forme "
+        "FICHIER:LIGNE: champ: règle ; relancer le même fichier ne change rien."},
+       {{"dry-run",
+         "",
+         {"check every row and write nothing", "vérifier chaque ligne sans rien écrire"}}},
+       1,
+       1,
+       ImportPeople});
   return verbs;
 }
 

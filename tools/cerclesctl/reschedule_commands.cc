@@ -127,18 +127,31 @@ int ListReschedules(CommandContext& ctx) {
 
 std::vector<Verb> RescheduleVerbs() {
   const OptionSpec request_id = RequestIdOptionSpec();
-  const OptionSpec reason = Required({"reason", "TEXT", "why (1 to 500 characters)"});
+  const OptionSpec reason = Required(
+      {"reason", "TEXT", {"why (1 to 500 characters)", "pourquoi (de 1 à 500 caractères)"}});
   std::vector<Verb> verbs;
   verbs.push_back(
       {{"lending", "loans", "reschedule", "request"},
        "loans/ID",
        {"Asks to reschedule what remains of an active loan; another staff member decides.",
         "Demande de rééchelonner le reste d'un prêt actif ; un autre membre du personnel décide."},
-       {Required({"instalments", "N", "number of new instalments"}),
-        Required({"frequency", "weekly|every-two-weeks|monthly", "how often they fall due"}),
-        Required({"first-due-date", "YYYY-MM-DD", "the first new instalment's due date"}),
-        {"grace-on-principal", "N", "interest-only instalments at the start (default 0)"},
-        {"grace-on-interest", "N", "instalments with nothing due at the start (default 0)"},
+       {Required(
+            {"instalments", "N", {"number of new instalments", "nombre de nouvelles échéances"}}),
+        Required({"frequency",
+                  "weekly|every-two-weeks|monthly",
+                  {"how often they fall due", "à quelle fréquence elles arrivent à échéance"}}),
+        Required({"first-due-date",
+                  "YYYY-MM-DD",
+                  {"the first new instalment's due date",
+                   "la date d'échéance du premier nouveau versement"}}),
+        {"grace-on-principal",
+         "N",
+         {"interest-only instalments at the start (default 0)",
+          "échéances d'intérêts seulement au début (0 par défaut)"}},
+        {"grace-on-interest",
+         "N",
+         {"instalments with nothing due at the start (default 0)",
+          "échéances sans rien à payer au début (0 par défaut)"}},
         reason,
         request_id},
        1,

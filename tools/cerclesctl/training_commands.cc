@@ -179,9 +179,9 @@ std::vector<Verb> TrainingVerbs() {
        "",
        {"Schedules a training cohort (e.g. 9 weeks of 3-hour sessions).",
         "Planifie une cohorte de formation (p. ex. 9 semaines de séances de 3 heures)."},
-       {{"display-name", "NAME", "1 to 120 characters", false, true},
-        {"start-date", "YYYY-MM-DD", "first session", false, true},
-        {"end-date", "YYYY-MM-DD", "last session", false, true},
+       {{"display-name", "NAME", {"1 to 120 characters", "de 1 à 120 caractères"}, false, true},
+        {"start-date", "YYYY-MM-DD", {"first session", "première séance"}, false, true},
+        {"end-date", "YYYY-MM-DD", {"last session", "dernière séance"}, false, true},
         RequestIdOptionSpec()},
        0,
        0,
@@ -210,18 +210,23 @@ std::vector<Verb> TrainingVerbs() {
        2,
        2,
        EnrolPerson});
-  verbs.push_back(
-      {{"trainings", "complete"},
-       "trainings/ID people/ID",
-       {"Records that an enrolled person completed the training.",
-        "Consigne qu'une personne inscrite a terminé la formation."},
-       {{"date", "YYYY-MM-DD", "the day of completion (default: today)"}, RequestIdOptionSpec()},
-       2,
-       2,
-       CompleteTraining});
+  verbs.push_back({{"trainings", "complete"},
+                   "trainings/ID people/ID",
+                   {"Records that an enrolled person completed the training.",
+                    "Consigne qu'une personne inscrite a terminé la formation."},
+                   {{"date",
+                     "YYYY-MM-DD",
+                     {"the day of completion (default: today)",
+                      "le jour où elle a été terminée (par défaut : aujourd'hui)"}},
+                    RequestIdOptionSpec()},
+                   2,
+                   2,
+                   CompleteTraining});
   std::vector<OptionSpec> enrolment_options = {
-      {"training", "trainings/ID", "enrolments of this training"},
-      {"person", "people/ID", "enrolments of this person"}};
+      {"training",
+       "trainings/ID",
+       {"enrolments of this training", "les inscriptions à cette formation"}},
+      {"person", "people/ID", {"enrolments of this person", "les inscriptions de cette personne"}}};
   for (OptionSpec& spec : PageOptionSpecs("enrolments")) enrolment_options.push_back(spec);
   verbs.push_back({{"trainings", "enrolments"},
                    "",

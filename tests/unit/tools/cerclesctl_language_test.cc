@@ -41,6 +41,24 @@ TEST(CliLanguageTest, EveryCommandHasItsFrenchSummary) {
   EXPECT_GE(WholeTable().size(), 130u);
 }
 
+// The commands of a meeting's work explain every option in French too.
+TEST(CliLanguageTest, AMeetingsCommandsHaveEveryOptionInFrench) {
+  std::vector<std::string> missing;
+  for (const Verb& verb : WholeTable()) {
+    const std::string path = absl::StrJoin(verb.path, " ");
+    bool meeting_work = false;
+    for (const char* group : {"meetings ", "circles ", "people ", "trainings ", "lending loans ",
+                              "lending guarantee "}) {
+      meeting_work = meeting_work || absl::StartsWith(path, group);
+    }
+    if (!meeting_work) continue;
+    for (const OptionSpec& option : verb.options) {
+      if (option.help.fr.empty()) missing.push_back(absl::StrCat(path, " --", option.name));
+    }
+  }
+  EXPECT_THAT(missing, IsEmpty());
+}
+
 TEST(CliLanguageTest, EveryGlobalOptionHasItsFrenchHelp) {
   for (const OptionSpec& option : GlobalOptionSpecs()) {
     EXPECT_FALSE(option.help.fr.empty()) << option.name;
@@ -223,7 +241,8 @@ TEST(CliLanguageTest, ALoanReadsInFrench) {
   PrintLoan(loan, en, Lang::kEn);
   EXPECT_THAT(fr.str(), StartsWith("CHAMP "));
   EXPECT_THAT(fr.str(), HasSubstr("\nmontant                 1 500,00 $\n"));
-  EXPECT_THAT(fr.str(), HasSubstr("\nconditions              6 échéances (monthly) à 8 % par an\n"));
+  EXPECT_THAT(fr.str(),
+              HasSubstr("\nconditions              6 échéances (monthly) à 8 % par an\n"));
   EXPECT_THAT(fr.str(), HasSubstr("\n  vote                  people/3: oui\n"));
   EXPECT_THAT(fr.str(), HasSubstr("12 jours de retard (1-30) au "));
   EXPECT_THAT(fr.str(), HasSubstr(" : 85,43 $ en arriérés depuis le "));
