@@ -367,7 +367,7 @@ void PrintSchedule(const lv1::Schedule& schedule, std::ostream& out, Lang lang) 
   // Flat and 0 % schedules have no single regular payment.
   if (schedule.regular_payment().minor_units() != 0) {
     out << Bilingual("regular payment: ", "versement régulier : ").In(lang)
-        << FormatMoney(schedule.regular_payment(), lang) << "; ";
+        << FormatMoney(schedule.regular_payment(), lang) << (lang == Lang::kFr ? " ; " : "; ");
   }
   out << Bilingual("total interest: ", "intérêts totaux : ").In(lang)
       << FormatMoney(schedule.total_interest(), lang) << '\n';

@@ -215,7 +215,7 @@ TEST(CliLanguageTest, AScheduleReadsInFrench) {
             "RÉGLÉE LE\n"
             "1       2026-12-28   6 286,91 $   41,91 $    6 328,82 $   0,00 $        0,00 $   -\n"
             "TOTAL                6 286,91 $   41,91 $    6 328,82 $                 0,00 $   \n"
-            "versement régulier : 6 328,82 $; intérêts totaux : 41,91 $\n");
+            "versement régulier : 6 328,82 $ ; intérêts totaux : 41,91 $\n");
   EXPECT_THAT(en.str(), HasSubstr("1       2026-12-28   6,286.91    41.91      6,328.82"));
   EXPECT_THAT(en.str(), HasSubstr("regular payment: 6,328.82; total interest: 41.91\n"));
 }
