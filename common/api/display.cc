@@ -33,17 +33,26 @@ std::string Grouped(uint64_t value, absl::string_view separator) {
 
 }  // namespace
 
-std::string FormatMoney(DisplayLanguage language, int64_t minor_units, absl::string_view currency) {
+std::string FormatAmount(DisplayLanguage language, int64_t minor_units) {
   const uint64_t magnitude = Magnitude(minor_units);
-  const std::string sign = minor_units < 0 ? "-" : "";
-  const std::string cents = absl::StrCat(magnitude % 100 < 10 ? "0" : "", magnitude % 100);
+  const bool fr = language == DisplayLanguage::kFr;
+  return absl::StrCat(minor_units < 0 ? "-" : "", Grouped(magnitude / 100, fr ? " " : ","),
+                      fr ? "," : ".", magnitude % 100 < 10 ? "0" : "", magnitude % 100);
+}
+
+std::string FormatDecimal(int64_t minor_units) {
+  const uint64_t magnitude = Magnitude(minor_units);
+  return absl::StrCat(minor_units < 0 ? "-" : "", magnitude / 100, ".",
+                      magnitude % 100 < 10 ? "0" : "", magnitude % 100);
+}
+
+std::string FormatMoney(DisplayLanguage language, int64_t minor_units, absl::string_view currency) {
+  const std::string number = FormatAmount(language, minor_units);
   const bool dollars = currency.empty() || currency == "CAD";
-  if (language == DisplayLanguage::kFr) {
-    return absl::StrCat(sign, Grouped(magnitude / 100, " "), ",", cents, " ",
-                        dollars ? "$" : currency);
-  }
-  const std::string number = absl::StrCat(Grouped(magnitude / 100, ","), ".", cents);
-  return dollars ? absl::StrCat(sign, "$", number) : absl::StrCat(sign, number, " ", currency);
+  if (language == DisplayLanguage::kFr) return absl::StrCat(number, " ", dollars ? "$" : currency);
+  if (!dollars) return absl::StrCat(number, " ", currency);
+  // "$" goes between the sign and the digits: "-$12.34".
+  return minor_units < 0 ? absl::StrCat("-$", number.substr(1)) : absl::StrCat("$", number);
 }
 
 std::string FormatPercent(DisplayLanguage language, std::optional<int32_t> bps) {

@@ -24,6 +24,14 @@ enum class DisplayLanguage { kFr, kEn };
 std::string FormatMoney(DisplayLanguage language, int64_t minor_units,
                         absl::string_view currency = "CAD");
 
+// The amount's number alone, grouped as the language writes it: fr "6 286,91",
+// en "6,286.91" (FormatMoney without the currency: tables whose header names it).
+std::string FormatAmount(DisplayLanguage language, int64_t minor_units);
+
+// The amount as machines and the services' messages write it: "6286.91",
+// "-12.34" (no grouping, a point, two decimals).
+std::string FormatDecimal(int64_t minor_units);
+
 // Basis points as a percentage with one decimal at most, rounded half away from
 // zero: fr "12,5 %", en "12.5%"; "—" when unset.
 std::string FormatPercent(DisplayLanguage language, std::optional<int32_t> bps);

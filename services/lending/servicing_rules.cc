@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/api/display.h"
 #include "common/util/status_macros.h"
 #include "services/lending/arrears.h"
 
@@ -14,10 +15,7 @@ std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
 }  // namespace
 
 std::string FormatAmount(int64_t cents, const std::string& currency) {
-  const char* sign = cents < 0 ? "-" : "";
-  const uint64_t magnitude =
-      cents < 0 ? uint64_t{0} - static_cast<uint64_t>(cents) : static_cast<uint64_t>(cents);
-  return absl::StrFormat("%s%d.%02d %s", sign, magnitude / 100, magnitude % 100, currency);
+  return absl::StrCat(api::FormatDecimal(cents), " ", currency);
 }
 
 absl::StatusOr<absl::CivilDay> MovementDay(const std::optional<absl::CivilDay>& given,

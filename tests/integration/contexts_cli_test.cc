@@ -5,7 +5,7 @@
 // --address still wins, and a command sent to a service that does not offer
 // it says which service answered and where the right one is; --output yaml
 // and json; a configuration file holding a token that others may read is
-// refused.
+// refused; and a whole meeting's work in French, from the locale alone.
 #include <sys/stat.h>
 
 #include <fstream>
@@ -33,7 +33,8 @@ class ContextsCliTest : public SuiteTest {
 
   // The binary with only `args`: no address, CA or token flag; its
   // configuration under XDG_CONFIG_HOME=work_dir()/xdg, nothing from CERCLES_*.
-  CtlResult Ctl(const std::vector<std::string>& args) {
+  CtlResult Ctl(const std::vector<std::string>& args,
+                const std::vector<std::string>& environment = {}) {
     std::vector<std::string> command = {"env",
                                         "-u",
                                         "CERCLES_ADDRESS",
@@ -46,11 +47,21 @@ class ContextsCliTest : public SuiteTest {
                                         "-u",
                                         "CERCLES_CONFIG",
                                         "-u",
-                                        "CERCLES_CONTEXT",
-                                        absl::StrCat("XDG_CONFIG_HOME=", work_dir(), "/xdg"),
-                                        CerclesctlBinary()};
+                                        "CERCLES_CONTEXT"};
+    // env's options (-u NAME) come before its assignments.
+    command.insert(command.end(), environment.begin(), environment.end());
+    command.push_back(absl::StrCat("XDG_CONFIG_HOME=", work_dir(), "/xdg"));
+    command.push_back(CerclesctlBinary());
     command.insert(command.end(), args.begin(), args.end());
     return RunCommand(command, work_dir());
+  }
+
+  // The same, as a staff member whose locale is French (LANG=fr_CA.UTF-8, no
+  // --lang, CERCLES_LANG or LC_* saying otherwise).
+  CtlResult CtlFr(const std::vector<std::string>& args) {
+    std::vector<std::string> command = {
+        "-u", "LC_ALL", "-u", "LC_MESSAGES", "-u", "CERCLES_LANG", "LANG=fr_CA.UTF-8"};
+    return Ctl(args, command);
   }
 
   std::string ConfigFile() { return absl::StrCat(work_dir(), "/xdg/cercles/config"); }
@@ -141,6 +152,81 @@ TEST_F(ContextsCliTest, AReadableFileHoldingATokenIsRefused) {
   EXPECT_EQ(refused.code, 1);
   EXPECT_THAT(refused.err, AllOf(HasSubstr("holds a token and its group or others may read it"),
                                  HasSubstr("chmod 600")));
+}
+
+// The "done when": a context set once, then a meeting's work in French
+// (help, tables with fr-CA amounts and rates, errors) without any address or
+// certificate flag.
+TEST_F(ContextsCliTest, AStaffMemberRunsAMeetingsWorkInFrench) {
+  ASSERT_NO_FATAL_FAILURE(SetContext());
+  CtlResult help = CtlFr({"help", "meetings"});
+  EXPECT_EQ(help.code, 0) << help.err;
+  EXPECT_THAT(help.out, HasSubstr("utilisation : cerclesctl meetings COMMANDE [options]"));
+  EXPECT_THAT(help.out, HasSubstr("  cerclesctl meetings attendance [--from YYYY-MM-DD] [--to "
+                                  "YYYY-MM-DD] circles/ID\n      Taux de présence d'un cercle"));
+
+  // A training's graduates form a circle.
+  ASSERT_EQ(CtlFr({"trainings", "create", "--display-name", "Démarrer son entreprise",
+                   "--start-date", "2024-09-03", "--end-date", "2024-10-29"})
+                .code,
+            0);
+  for (const char* name : {"Émilie", "Karine", "Nadia", "Sophie"}) {
+    CtlResult person = CtlFr({"people", "create", "--given-name", name, "--family-name", "Tremblay",
+                              "--language", "fr"});
+    ASSERT_EQ(person.code, 0) << person.err;
+  }
+  ASSERT_EQ(CtlFr({"circles", "create", "--display-name", "Les Entreprenantes"}).code, 0);
+  for (const char* person : {"people/1", "people/2", "people/3", "people/4"}) {
+    ASSERT_EQ(CtlFr({"trainings", "enrol", "trainings/1", person}).code, 0);
+    ASSERT_EQ(CtlFr({"trainings", "complete", "trainings/1", person, "--date", "2024-10-29"}).code,
+              0);
+    CtlResult added = CtlFr({"circles", "add-member", "circles/1", person});
+    ASSERT_EQ(added.code, 0) << added.err;
+  }
+  CtlResult active = CtlFr({"circles", "activate", "circles/1"});
+  ASSERT_EQ(active.code, 0) << active.err;
+
+  // Today's meeting (the members joined today): attendance and a follow-up; a forgotten
+  // --attendance is told in French.
+  CtlResult forgot = CtlFr({"meetings", "record", "circles/1"});
+  EXPECT_EQ(forgot.code, 2);
+  EXPECT_THAT(forgot.err, StartsWith("cerclesctl: --attendance est obligatoire : PERSON=STATUS "
+                                     "pour chaque membre du cercle ce jour-là\nutilisation : "));
+  CtlResult meeting = CtlFr({"meetings", "record", "circles/1", "--attendance",
+                             "1=present,2=late,3=excused,4=absent", "--follow-up",
+                             "2:premier contrat de traiteur"});
+  ASSERT_EQ(meeting.code, 0) << meeting.err;
+  CtlResult attendance = CtlFr({"meetings", "attendance", "circles/1"});
+  ASSERT_EQ(attendance.code, 0) << attendance.err;
+  EXPECT_THAT(attendance.out, StartsWith("PERSONNE "));
+  EXPECT_THAT(attendance.out, HasSubstr("PRÉSENCE   ATTENDUES   PRÉSENTS   EN RETARD"));
+  EXPECT_THAT(attendance.out, HasSubstr("\npeople/1                  100 %      1           1"));
+  EXPECT_THAT(attendance.out, HasSubstr("\ncircles/1 (1 rencontre)   50 %       4           1"));
+
+  // A loan's schedule, typed and read as fr-CA writes amounts.
+  CtlResult schedule =
+      CtlFr({"lending", "loans", "preview-schedule", "--amount", "6 286,91 $", "--rate", "8",
+             "--instalments", "6", "--frequency", "monthly", "--first-due-date", "2027-01-31"});
+  ASSERT_EQ(schedule.code, 0) << schedule.err;
+  EXPECT_THAT(schedule.out, StartsWith("#       ÉCHÉANCE     CAPITAL"));
+  EXPECT_THAT(schedule.out, HasSubstr("TOTAL                6 286,91 $"));
+  EXPECT_THAT(schedule.out, HasSubstr("intérêts totaux : "));
+  // --output json is the API's data, in every language.
+  CtlResult json = CtlFr({"--output", "json", "lending", "loans", "preview-schedule", "--amount",
+                          "6 286,91", "--rate", "8", "--instalments", "6", "--frequency", "monthly",
+                          "--first-due-date", "2027-01-31"});
+  ASSERT_EQ(json.code, 0) << json.err;
+  EXPECT_THAT(json.out,
+              AllOf(StartsWith("{"), HasSubstr("\"instalments\":[{"), Not(HasSubstr("$"))));
+
+  // The server's refusal and cerclesctl's own message, both French.
+  CtlResult missing = CtlFr({"circles", "get", "circles/99"});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_THAT(missing.err,
+              HasSubstr("cerclesctl: NOT_FOUND: le cercle « circles/99 » n'existe pas"));
+  CtlResult amount = CtlFr({"lending", "loans", "repay", "loans/1", "--amount", "beaucoup"});
+  EXPECT_EQ(amount.code, 2);
+  EXPECT_THAT(amount.err, StartsWith("cerclesctl: --amount doit être un montant en dollars"));
 }
 
 }  // namespace

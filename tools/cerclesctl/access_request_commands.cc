@@ -180,8 +180,10 @@ std::vector<Verb> AccessRequestVerbs() {
   verbs.push_back(
       {{"privacy", "access-requests", "create"},
        "people/ID",
-       "Records a person's request for access to their data (admins); due 30 days after it "
-       "was received.",
+       {"Records a person's request for access to their data (admins); due 30 days after it "
+        "was received.",
+        "Consigne la demande d'accès d'une personne à ses renseignements (administrateurs) ; "
+        "échéance 30 jours après sa réception."},
        {{"channel", "email|in-person|mail|phone|web", "how the person asked", false, true},
         {"received", "YYYY-MM-DD", "the day the fund received it (default: today)"},
         {"note", "TEXT", "what exactly was asked (0 to 2000 characters)"},
@@ -189,20 +191,23 @@ std::vector<Verb> AccessRequestVerbs() {
        1,
        1,
        CreateAccessRequest});
-  verbs.push_back({{"privacy", "access-requests", "get"},
-                   "accessRequests/ID",
-                   "Shows an access request: due date, state (open, overdue, done), completion.",
-                   {},
-                   1,
-                   1,
-                   GetAccessRequest});
+  verbs.push_back(
+      {{"privacy", "access-requests", "get"},
+       "accessRequests/ID",
+       {"Shows an access request: due date, state (open, overdue, done), completion.",
+        "Affiche une demande d'accès : échéance, état (ouverte, en retard, traitée), réponse."},
+       {},
+       1,
+       1,
+       GetAccessRequest});
   std::vector<OptionSpec> list_options = {
       {"person", "people/ID", "this person's requests"},
       {"state", "open|overdue|done", "only the requests in this state"}};
   for (OptionSpec& spec : PageOptionSpecs("access requests")) list_options.push_back(spec);
   verbs.push_back({{"privacy", "access-requests", "list"},
                    "",
-                   "Lists access requests in the order they were received.",
+                   {"Lists access requests in the order they were received.",
+                    "Liste les demandes d'accès dans l'ordre de leur réception."},
                    list_options,
                    0,
                    0,
@@ -210,8 +215,10 @@ std::vector<Verb> AccessRequestVerbs() {
   verbs.push_back(
       {{"privacy", "access-requests", "complete"},
        "accessRequests/ID",
-       "Marks an access request answered, with what was sent (`privacy export --request ID` "
-       "does it for you with the document's SHA-256 and size).",
+       {"Marks an access request answered, with what was sent (`privacy export --request ID` "
+        "does it for you with the document's SHA-256 and size).",
+        "Marque une demande d'accès comme répondue, avec ce qui a été envoyé (`privacy export "
+        "--request ID` le fait pour vous avec l'empreinte SHA-256 et la taille du document)."},
        {{"sha256", "HEX", "the SHA-256 of the document sent (64 hexadecimal digits)"},
         {"size", "BYTES", "the document's size (with --sha256)"},
         {"summary", "TEXT", "what was sent and how (required without --sha256)"},

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "tools/cerclesctl/language.h"
 
 namespace cercles::cerclesctl {
 
@@ -14,7 +15,7 @@ namespace cercles::cerclesctl {
 struct OptionSpec {
   std::string name;        // Without dashes: "display-name".
   std::string value_name;  // "NAME"; empty for a switch that takes no value.
-  std::string help;        // One line, shown by --help.
+  Bilingual help;          // One line, shown by --help (French beside the English).
   bool repeatable = false;
   bool required = false;
 };

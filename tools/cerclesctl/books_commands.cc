@@ -210,16 +210,20 @@ std::vector<Verb> BooksVerbs() {
   std::vector<Verb> verbs;
   verbs.push_back({{"lending", "portfolio"},
                    "",
-                   "Prints the portfolio report: outstanding principal, PAR30, repayment rate and "
-                   "arrears buckets for the fund, by circle and by advisor.",
+                   {"Prints the portfolio report: outstanding principal, PAR30, repayment rate and "
+                    "arrears buckets for the fund, by circle and by advisor.",
+                    "Affiche le rapport de portefeuille : encours, PAR30, taux de remboursement et "
+                    "tranches de retard du fonds, par cercle et par personne-conseil."},
                    {{"as-of", "YYYY-MM-DD", "the date of the report (default: today)"}},
                    0,
                    0,
                    Portfolio});
   verbs.push_back({{"lending", "trial-balance"},
                    "",
-                   "Prints every account's debits, credits and balance with the totals; exits 1 "
-                   "when the journal does not balance.",
+                   {"Prints every account's debits, credits and balance with the totals; exits 1 "
+                    "when the journal does not balance.",
+                    "Affiche les débits, crédits et soldes de chaque compte avec les totaux ; code "
+                    "de sortie 1 quand le journal n'est pas équilibré."},
                    {{"as-of", "YYYY-MM-DD", "entries dated on or before (default: today)"}},
                    0,
                    0,
@@ -236,21 +240,26 @@ std::vector<Verb> BooksVerbs() {
   }
   verbs.push_back({{"lending", "journal"},
                    "",
-                   "Lists journal entries in posting order, one row per line.",
+                   {"Lists journal entries in posting order, one row per line.",
+                    "Liste les écritures du journal dans l'ordre de comptabilisation, une ligne "
+                    "par ligne d'écriture."},
                    journal,
                    0,
                    0,
                    Journal});
-  verbs.push_back({{"lending", "capital", "contribute"},
-                   "",
-                   "Records capital put into the lending fund (admins): Dr cash / Cr fund capital.",
-                   {{"amount", "AMOUNT", "e.g. 250000.00", false, true},
-                    {"contributor", "TEXT", "who contributed (1 to 200 characters)", false, true},
-                    {"date", "YYYY-MM-DD", "the day the money arrived (default: today)"},
-                    RequestIdOptionSpec()},
-                   0,
-                   0,
-                   ContributeCapital});
+  verbs.push_back(
+      {{"lending", "capital", "contribute"},
+       "",
+       {"Records capital put into the lending fund (admins): Dr cash / Cr fund capital.",
+        "Consigne un apport de capital au fonds de prêt (administrateurs) : Dt encaisse / Ct "
+        "capital du fonds."},
+       {{"amount", "AMOUNT", "e.g. 250000.00", false, true},
+        {"contributor", "TEXT", "who contributed (1 to 200 characters)", false, true},
+        {"date", "YYYY-MM-DD", "the day the money arrived (default: today)"},
+        RequestIdOptionSpec()},
+       0,
+       0,
+       ContributeCapital});
   return verbs;
 }
 

@@ -92,6 +92,20 @@ std::string FormatCharacteristics(
   });
 }
 
+Table CircleTable(Lang lang) {
+  return Table(lang, {{"NAME", "NOM"},
+                      {"DISPLAY NAME", "NOM AFFICHÉ"},
+                      {"STATUS", "STATUT"},
+                      {"MEMBERS", "MEMBRES"},
+                      {"CHARACTERISTICS", "CARACTÉRISTIQUES"}});
+}
+
+void AddCircleRow(const membership::v1::Circle& circle, Table* table) {
+  table->AddRow({circle.name(), circle.display_name(), CircleStatusName(circle.status()),
+                 absl::StrCat(circle.member_count()),
+                 FormatCharacteristics(circle.characteristics())});
+}
+
 std::string CircleResourceName(absl::string_view text) {
   if (absl::StrContains(text, '/')) return std::string(text);
   return absl::StrCat("circles/", text);
@@ -99,11 +113,24 @@ std::string CircleResourceName(absl::string_view text) {
 
 std::vector<OptionSpec> CircleListOptionSpecs() {
   return {
-      {"status", "STATUS", absl::StrCat("only circles in this status: ", StatusChoices())},
-      {"characteristic", "KIND=VALUE", "only circles carrying it (repeatable: all of them)", true},
-      {"page-size", "N", "circles per page, 1 to 500 (default: the server's, 50)"},
-      {"page-token", "TOKEN", "the page after a previous listing's 'next page'"},
-      {"all", "", "follow the pages to the end"},
+      {"status",
+       "STATUS",
+       {absl::StrCat("only circles in this status: ", StatusChoices()),
+        absl::StrCat("seulement les cercles à ce statut : ", StatusChoices())}},
+      {"characteristic",
+       "KIND=VALUE",
+       {"only circles carrying it (repeatable: all of them)",
+        "seulement les cercles qui la portent (répétable : toutes)"},
+       true},
+      {"page-size",
+       "N",
+       {"circles per page, 1 to 500 (default: the server's, 50)",
+        "cercles par page, de 1 à 500 (par défaut : celle du serveur, 50)"}},
+      {"page-token",
+       "TOKEN",
+       {"the page after a previous listing's 'next page'",
+        "la page qui suit le « next page » d'une liste précédente"}},
+      {"all", "", {"follow the pages to the end", "suivre les pages jusqu'à la fin"}},
   };
 }
 

@@ -13,6 +13,8 @@
 #include "absl/strings/string_view.h"
 #include "cercles/membership/v1/membership.pb.h"
 #include "tools/cerclesctl/args.h"
+#include "tools/cerclesctl/language.h"
+#include "tools/cerclesctl/output.h"
 
 namespace cercles::cerclesctl {
 
@@ -27,6 +29,11 @@ absl::StatusOr<membership::v1::Characteristic> ParseCharacteristic(absl::string_
 // "sector=food,language=fr" (a custom kind prints under its own name).
 std::string FormatCharacteristics(
     const google::protobuf::RepeatedPtrField<membership::v1::Characteristic>& characteristics);
+
+// The table of circles (NAME, DISPLAY NAME, STATUS...) in the reader's
+// language, and one circle's row in it.
+Table CircleTable(Lang lang);
+void AddCircleRow(const membership::v1::Circle& circle, Table* table);
 
 // "circles/9" stays as is; a bare "9" becomes "circles/9".
 std::string CircleResourceName(absl::string_view text);

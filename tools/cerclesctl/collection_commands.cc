@@ -270,25 +270,51 @@ std::vector<Verb> CollectionVerbs() {
   verbs.push_back(
       {{"lending", "loans", "collection-sheet"},
        "",
-       "Prints what each member of a circle owes at a meeting (due, in arrears, guarantee "
-       "shares called), and writes it as a CSV sheet to fill in.",
-       {{"circle", "circles/ID", "the circle whose meeting it is", false, true},
-        {"date", "YYYY-MM-DD", "the meeting date (default: today)"},
-        {"meeting", "circles/ID/meetings/ID", "membership's record of the meeting, shown along"},
-        {"csv", "FILE", "also write the sheet there, with an empty paid column"}},
+       {"Prints what each member of a circle owes at a meeting (due, in arrears, guarantee "
+        "shares called), and writes it as a CSV sheet to fill in.",
+        "Affiche ce que chaque membre d'un cercle doit à une rencontre (dû, arriérés, parts de "
+        "garantie appelées) et l'écrit dans une feuille CSV à remplir."},
+       {{"circle",
+         "circles/ID",
+         {"the circle whose meeting it is", "le cercle dont c'est la rencontre"},
+         false,
+         true},
+        {"date",
+         "YYYY-MM-DD",
+         {"the meeting date (default: today)",
+          "la date de la rencontre (par défaut : aujourd'hui)"}},
+        {"meeting",
+         "circles/ID/meetings/ID",
+         {"membership's record of the meeting, shown along",
+          "la rencontre consignée dans membership, affichée avec"}},
+        {"csv",
+         "FILE",
+         {"also write the sheet there, with an empty paid column",
+          "écrire aussi la feuille à cet endroit, avec une colonne paid vide"}}},
        0,
        0,
        CollectionSheet});
   OptionSpec request_id = RequestIdOptionSpec();
-  request_id.help =
+  request_id.help = {
       "idempotency key: a retry with the same id changes nothing more (default: one derived "
-      "from the filled rows, so the same file is recorded once)";
+      "from the filled rows, so the same file is recorded once)",
+      "clé d'idempotence : une reprise avec le même identifiant ne change rien de plus (par "
+      "défaut : un identifiant tiré des lignes remplies, pour que le même fichier soit consigné "
+      "une seule fois)"};
   verbs.push_back(
       {{"lending", "loans", "record-collections"},
        "",
-       "Records a filled collection sheet in one call: each row with a paid amount "
-       "is applied or refused with its reason (exit 1 when any is refused).",
-       {{"file", "FILE", "the sheet written by collection-sheet, paid column filled", false, true},
+       {"Records a filled collection sheet in one call: each row with a paid amount "
+        "is applied or refused with its reason (exit 1 when any is refused).",
+        "Consigne une feuille de perception remplie en un seul appel : chaque ligne avec un "
+        "montant payé est appliquée ou refusée avec sa raison (code de sortie 1 si l'une est "
+        "refusée)."},
+       {{"file",
+         "FILE",
+         {"the sheet written by collection-sheet, paid column filled",
+          "la feuille écrite par collection-sheet, avec la colonne paid remplie"},
+         false,
+         true},
         request_id},
        0,
        0,

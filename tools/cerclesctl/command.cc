@@ -29,17 +29,29 @@ std::string VerbUsage(const Verb& verb) {
 
 Verb AliasOf(const Verb& verb, std::vector<std::string> old_path) {
   Verb alias = verb;
-  alias.summary = absl::StrCat("The old spelling of 'cerclesctl ", absl::StrJoin(verb.path, " "),
-                               "', kept as an alias.");
+  const std::string replacement = absl::StrJoin(verb.path, " ");
+  alias.summary = {
+      absl::StrCat("The old spelling of 'cerclesctl ", replacement, "', kept as an alias."),
+      absl::StrCat("L'ancienne graphie de 'cerclesctl ", replacement, "', gardée comme alias.")};
   alias.path = std::move(old_path);
   return alias;
 }
 
 namespace {
 
-// "cerclesctl: MESSAGE" and the verb's usage line.
-int VerbUsageError(const Verb& verb, absl::string_view message, std::ostream& err) {
-  err << "cerclesctl: " << message << "\nusage: " << VerbUsage(verb) << '\n';
+// The help's words around the command table's texts.
+const Bilingual kUsage{"usage: ", "utilisation : "};
+const Bilingual kCommands{"Commands:", "Commandes :"};
+const Bilingual kOptions{"Options:", "Options :"};
+const Bilingual kSeeMainHelp{"Global options: see 'cerclesctl --help'.",
+                             "Options globales : voir 'cerclesctl --help'."};
+const Bilingual kListsCommands{" ('cerclesctl --help' lists the commands)",
+                               " ('cerclesctl --help' liste les commandes)"};
+
+// "cerclesctl: MESSAGE" (in `lang`) and the verb's usage line.
+int VerbUsageError(const Verb& verb, absl::string_view message, Lang lang, std::ostream& err) {
+  err << "cerclesctl: " << Localize(lang, message) << '\n'
+      << kUsage.In(lang) << VerbUsage(verb) << '\n';
   return kExitUsage;
 }
 
@@ -77,7 +89,7 @@ CommandContext CommandContext::ForService(const std::string& service, const std:
 
 int CommandContext::Fail(const grpc::Status& status) {
   if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
-    err_ << "cerclesctl: UNIMPLEMENTED: " << Unimplemented() << '\n';
+    err_ << "cerclesctl: UNIMPLEMENTED: " << Localize(lang(), Unimplemented()) << '\n';
     return kExitFailure;
   }
   // gRPC's codes are abseil's canonical codes, so abseil names them; the
@@ -112,8 +124,9 @@ std::string CommandContext::Unimplemented() const {
 }
 
 int CommandContext::Fail(const absl::Status& status) {
-  err_ << "cerclesctl: " << absl::StatusCodeToString(status.code()) << ": " << status.message()
-       << '\n';
+  // A server's message comes in the language asked for; cerclesctl's own, translated here.
+  err_ << "cerclesctl: " << absl::StatusCodeToString(status.code()) << ": "
+       << Localize(lang(), status.message()) << '\n';
   if (std::optional<google::rpc::ErrorInfo> info = api::ErrorInfoOf(status)) {
     err_ << "  reason: " << info->reason() << '\n';
   }
@@ -128,7 +141,7 @@ int CommandContext::Fail(const absl::Status& status) {
 }
 
 int CommandContext::UsageError(absl::string_view message) {
-  return VerbUsageError(verb_, message, err_);
+  return VerbUsageError(verb_, message, lang(), err_);
 }
 
 int CommandContext::PrintJson(const google::protobuf::Message& message) {
@@ -178,95 +191,114 @@ std::vector<Verb> AllVerbs() {
 
 namespace {
 
-constexpr absl::string_view kMainUsage =
-    "cerclesctl [global options] COMMAND [options] [arguments]";
+const Bilingual kMainUsage{"cerclesctl [global options] COMMAND [options] [arguments]",
+                           "cerclesctl [options globales] COMMANDE [options] [arguments]"};
+const Bilingual kGroupUsage{" COMMAND [options] [arguments]", " COMMANDE [options] [arguments]"};
 
 bool StartsWithPath(const std::vector<std::string>& path, const std::vector<std::string>& prefix) {
   return prefix.size() <= path.size() && std::equal(prefix.begin(), prefix.end(), path.begin());
 }
 
-void PrintVerbList(const std::vector<Verb>& verbs, const std::vector<std::string>& group,
+void PrintVerbList(const std::vector<Verb>& verbs, const std::vector<std::string>& group, Lang lang,
                    std::ostream& out) {
   for (const Verb& verb : verbs) {
     if (!StartsWithPath(verb.path, group)) continue;
-    out << "  " << VerbUsage(verb) << "\n      " << verb.summary << '\n';
+    out << "  " << VerbUsage(verb) << "\n      " << verb.summary.In(lang) << '\n';
   }
 }
 
-void PrintOptions(const std::vector<OptionSpec>& options, std::ostream& out) {
+void PrintOptions(const std::vector<OptionSpec>& options, Lang lang, std::ostream& out) {
   size_t width = 0;
   for (const OptionSpec& option : options) {
     width = std::max(width, OptionLabel(option).size());
   }
   for (const OptionSpec& option : options) {
     const std::string label = OptionLabel(option);
-    out << "  " << label << std::string(width - label.size() + 2, ' ') << option.help << '\n';
+    out << "  " << label << std::string(width - label.size() + 2, ' ') << option.help.In(lang)
+        << '\n';
   }
 }
 
-void PrintMainHelp(const std::vector<Verb>& verbs, std::ostream& out) {
-  out << "usage: " << kMainUsage << "\n\n"
-      << "The command-line client of the Cercles services (membership, lending, network).\n\n"
-      << "Commands:\n";
-  PrintVerbList(verbs, {}, out);
-  out << "\nGlobal options (anywhere on the line; each falls back to its environment variable):\n";
-  PrintOptions(GlobalOptionSpecs(), out);
-  out << "\nEach command goes to its group's service: the address, CA and token come from the\n"
-         "current context ('cerclesctl config set-context'), unless given as options. Either\n"
-         "--ca or --insecure is required. Exit status: 0 success, 1 the call failed (one line\n"
-         "on stderr), 2 usage error. 'cerclesctl help GROUP [VERB]' details a command.\n";
+void PrintMainHelp(const std::vector<Verb>& verbs, Lang lang, std::ostream& out) {
+  const Bilingual about{
+      "The command-line client of the Cercles services (membership, lending, network).",
+      "Le client en ligne de commande des services Cercles (membership, lending, network)."};
+  const Bilingual global{
+      "Global options (anywhere on the line; each falls back to its environment variable):",
+      "Options globales (n'importe où sur la ligne ; chacune se rabat sur sa variable "
+      "d'environnement) :"};
+  const Bilingual routing{
+      "Each command goes to its group's service: the address, CA and token come from the\n"
+      "current context ('cerclesctl config set-context'), unless given as options. Either\n"
+      "--ca or --insecure is required. Exit status: 0 success, 1 the call failed (one line\n"
+      "on stderr), 2 usage error. 'cerclesctl help GROUP [VERB]' details a command.\n",
+      "Chaque commande va au service de son groupe : l'adresse, l'autorité de certification (CA)\n"
+      "et le jeton viennent du contexte courant ('cerclesctl config set-context'), sauf s'ils\n"
+      "sont donnés en options. --ca ou --insecure est obligatoire. Code de sortie : 0 succès,\n"
+      "1 l'appel a échoué (une ligne sur stderr), 2 erreur d'utilisation. 'cerclesctl help\n"
+      "GROUPE [VERBE]' détaille une commande.\n"};
+  out << kUsage.In(lang) << kMainUsage.In(lang) << "\n\n"
+      << about.In(lang) << "\n\n"
+      << kCommands.In(lang) << '\n';
+  PrintVerbList(verbs, {}, lang, out);
+  out << '\n' << global.In(lang) << '\n';
+  PrintOptions(GlobalOptionSpecs(), lang, out);
+  out << '\n' << routing.In(lang);
 }
 
 void PrintGroupHelp(const std::vector<Verb>& verbs, const std::vector<std::string>& group,
-                    std::ostream& out) {
-  out << "usage: cerclesctl " << absl::StrJoin(group, " ") << " COMMAND [options] [arguments]\n\n"
-      << "Commands:\n";
-  PrintVerbList(verbs, group, out);
-  out << "\nGlobal options: see 'cerclesctl --help'.\n";
+                    Lang lang, std::ostream& out) {
+  out << kUsage.In(lang) << "cerclesctl " << absl::StrJoin(group, " ") << kGroupUsage.In(lang)
+      << "\n\n"
+      << kCommands.In(lang) << '\n';
+  PrintVerbList(verbs, group, lang, out);
+  out << '\n' << kSeeMainHelp.In(lang) << '\n';
 }
 
-void PrintVerbHelp(const Verb& verb, std::ostream& out) {
-  out << "usage: " << VerbUsage(verb) << "\n\n" << verb.summary << '\n';
+void PrintVerbHelp(const Verb& verb, Lang lang, std::ostream& out) {
+  out << kUsage.In(lang) << VerbUsage(verb) << "\n\n" << verb.summary.In(lang) << '\n';
   if (!verb.options.empty()) {
-    out << "\nOptions:\n";
-    PrintOptions(verb.options, out);
+    out << '\n' << kOptions.In(lang) << '\n';
+    PrintOptions(verb.options, lang, out);
   }
-  out << "\nGlobal options: see 'cerclesctl --help'.\n";
+  out << '\n' << kSeeMainHelp.In(lang) << '\n';
 }
 
 // `cerclesctl help [GROUP... [VERB]]`: the help of the longest run of words
 // that names a verb or a group; the main help without words.
-int Help(const std::vector<Verb>& verbs, const std::vector<std::string>& words, std::ostream& out,
-         std::ostream& err) {
+int Help(const std::vector<Verb>& verbs, const std::vector<std::string>& words, Lang lang,
+         std::ostream& out, std::ostream& err) {
   std::vector<std::string> path;
   for (const std::string& word : words) {
     if (absl::StartsWith(word, "-")) break;
     path.push_back(word);
   }
   if (path.empty()) {
-    PrintMainHelp(verbs, out);
+    PrintMainHelp(verbs, lang, out);
     return kExitOk;
   }
   for (const Verb& verb : verbs) {
     if (verb.path == path) {
-      PrintVerbHelp(verb, out);
+      PrintVerbHelp(verb, lang, out);
       return kExitOk;
     }
   }
   for (const Verb& verb : verbs) {
     if (StartsWithPath(verb.path, path)) {
-      PrintGroupHelp(verbs, path, out);
+      PrintGroupHelp(verbs, path, lang, out);
       return kExitOk;
     }
   }
-  err << "cerclesctl: no command \"" << absl::StrJoin(path, " ")
-      << "\" ('cerclesctl --help' lists the commands)\n";
+  err << "cerclesctl: "
+      << Localize(lang, absl::StrCat("no command \"", absl::StrJoin(path, " "),
+                                     "\" ('cerclesctl --help' lists the commands)"))
+      << '\n';
   return kExitUsage;
 }
 
-int MainUsageError(absl::string_view message, std::ostream& err) {
-  err << "cerclesctl: " << message << "\nusage: " << kMainUsage
-      << " ('cerclesctl --help' lists the commands)\n";
+int MainUsageError(absl::string_view message, Lang lang, std::ostream& err) {
+  err << "cerclesctl: " << Localize(lang, message) << '\n'
+      << kUsage.In(lang) << kMainUsage.In(lang) << kListsCommands.In(lang) << '\n';
   return kExitUsage;
 }
 
@@ -282,6 +314,8 @@ const OptionSpec* FindGlobalOption(absl::string_view name) {
 int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
            std::ostream& err) {
   std::vector<Verb> verbs = AllVerbs();
+  // Help and usage errors come before the global options are resolved.
+  const Lang lang = CliLanguage(args, env);
   verbs.push_back(CompletionVerb(&verbs));  // reads the table as it is when it runs
 
   // Global options may come before the command words; skip them (with their
@@ -299,17 +333,19 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
       out << build_info::VersionLine("cerclesctl") << '\n';
       return 0;
     }
-    if (arg == "--") return MainUsageError("\"--\" must come after the command", err);
+    if (arg == "--") return MainUsageError("\"--\" must come after the command", lang, err);
     const OptionSpec* spec = nullptr;
     if (absl::StartsWith(arg, "--")) {
       absl::string_view name = absl::string_view(arg).substr(2);
       spec = FindGlobalOption(name.substr(0, name.find('=')));
     }
-    if (spec == nullptr) return MainUsageError(absl::StrCat("unknown global option ", arg), err);
+    if (spec == nullptr)
+      return MainUsageError(absl::StrCat("unknown global option ", arg), lang, err);
     const bool takes_next = !spec->value_name.empty() && !absl::StrContains(arg, "=");
     if (takes_next && next + 1 >= args.size()) {
       return MainUsageError(
-          absl::StrCat("option --", spec->name, " needs a value (", spec->value_name, ")"), err);
+          absl::StrCat("option --", spec->name, " needs a value (", spec->value_name, ")"), lang,
+          err);
     }
     next += takes_next ? 2 : 1;
   }
@@ -328,14 +364,17 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
     }
     if (!any) {
       if (words.size() == 1 && words[0] == "help") {
-        return Help(verbs, std::vector<std::string>(args.begin() + next, args.end()), out, err);
+        return Help(verbs, std::vector<std::string>(args.begin() + next, args.end()), lang, out,
+                    err);
       }
-      err << "cerclesctl: unknown command \"" << absl::StrJoin(words, " ") << "\"\n";
+      err << "cerclesctl: "
+          << Localize(lang, absl::StrCat("unknown command \"", absl::StrJoin(words, " "), "\""))
+          << '\n';
       words.pop_back();
       if (words.empty()) {
-        err << "usage: " << kMainUsage << " ('cerclesctl --help' lists the commands)\n";
+        err << kUsage.In(lang) << kMainUsage.In(lang) << kListsCommands.In(lang) << '\n';
       } else {
-        PrintGroupHelp(verbs, words, err);
+        PrintGroupHelp(verbs, words, lang, err);
       }
       return kExitUsage;
     }
@@ -346,18 +385,20 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
                             }) != args.end();
     if (words.empty()) {
       if (help || help_after) {
-        PrintMainHelp(verbs, out);
+        PrintMainHelp(verbs, lang, out);
         return kExitOk;
       }
       return MainUsageError(args.empty() ? "no command given" : "no command given before options",
-                            err);
+                            lang, err);
     }
     if (help || help_after) {
-      PrintGroupHelp(verbs, words, out);
+      PrintGroupHelp(verbs, words, lang, out);
       return kExitOk;
     }
-    err << "cerclesctl: \"" << absl::StrJoin(words, " ") << "\" needs a command\n";
-    PrintGroupHelp(verbs, words, err);
+    err << "cerclesctl: "
+        << Localize(lang, absl::StrCat("\"", absl::StrJoin(words, " "), "\" needs a command"))
+        << '\n';
+    PrintGroupHelp(verbs, words, lang, err);
     return kExitUsage;
   }
 
@@ -366,9 +407,9 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   std::vector<std::string> rest = leading;
   rest.insert(rest.end(), args.begin() + next, args.end());
   auto parsed = ParseArgs(rest, specs);
-  if (!parsed.ok()) return VerbUsageError(*verb, parsed.status().message(), err);
+  if (!parsed.ok()) return VerbUsageError(*verb, parsed.status().message(), lang, err);
   if (help || parsed->Has("help")) {
-    PrintVerbHelp(*verb, out);
+    PrintVerbHelp(*verb, lang, out);
     return kExitOk;
   }
   const int count = static_cast<int>(parsed->positionals().size());
@@ -377,7 +418,7 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
                               ? absl::StrCat("missing argument ", verb->arguments)
                               : absl::StrCat("unexpected argument \"",
                                              parsed->positionals()[verb->max_arguments], "\"");
-    return VerbUsageError(*verb, message, err);
+    return VerbUsageError(*verb, message, lang, err);
   }
   // The context of the configuration file, unless the command calls no server.
   auto path = ConfigPath(parsed->Has("config") ? parsed->Value("config") : "", env);
@@ -392,7 +433,7 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   if (path.ok() && choice.needs_server) {
     auto loaded = LoadConfig(*path);
     if (!loaded.ok()) {
-      err << "cerclesctl: " << loaded.status().message() << '\n';
+      err << "cerclesctl: " << Localize(lang, loaded.status().message()) << '\n';
       return kExitFailure;
     }
     config = *std::move(loaded);
@@ -404,11 +445,11 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
       return VerbUsageError(*verb,
                             absl::StrCat("no context \"", name, "\" in ", *path,
                                          " ('cerclesctl config get-contexts' lists them)"),
-                            err);
+                            lang, err);
     }
   }
   auto global = ResolveGlobalOptions(*parsed, env, choice);
-  if (!global.ok()) return VerbUsageError(*verb, global.status().message(), err);
+  if (!global.ok()) return VerbUsageError(*verb, global.status().message(), lang, err);
   if (path.ok()) global->config_file = *path;
   CommandContext context(*verb, *std::move(parsed), *std::move(global), out, err);
   return verb->run(context);

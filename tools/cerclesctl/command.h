@@ -17,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "tools/cerclesctl/args.h"
 #include "tools/cerclesctl/global_options.h"
+#include "tools/cerclesctl/language.h"
 
 namespace cercles::cerclesctl {
 
@@ -30,7 +31,8 @@ class CommandContext;
 struct Verb {
   std::vector<std::string> path;
   std::string arguments;  // synopsis of the positionals, e.g. "circles/ID"
-  std::string summary;    // one sentence for --help
+  // One sentence for --help, in English and French: {"Lists people.", "Liste les personnes."}.
+  Bilingual summary;
   std::vector<OptionSpec> options;
   int min_arguments = 0;
   int max_arguments = 0;
@@ -69,6 +71,9 @@ class CommandContext {
   // Whether reads print data (--output json or yaml) rather than a table;
   // PrintJson prints it in the chosen format.
   bool json() const { return global_.output != OutputFormat::kTable; }
+  // The language of what the command prints for a person (tables, messages):
+  // --lang, CERCLES_LANG or the locale's; English when none says French.
+  Lang lang() const { return LangOfCode(global_.lang); }
 
   // A stub of Service on the channel to --address (opened on first use).
   template <typename Service>

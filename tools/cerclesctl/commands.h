@@ -9,7 +9,8 @@ namespace cercles::cerclesctl {
 
 // Each service's verbs live in their own file; AllVerbs() gathers them.
 std::vector<Verb> HealthVerbs();         // health_commands.cc
-std::vector<Verb> MembershipVerbs();     // membership_commands.cc
+std::vector<Verb> MembershipVerbs();     // membership_commands.cc (with ProposalVerbs)
+std::vector<Verb> ProposalVerbs();       // proposal_commands.cc: circles propose, accept-proposal
 std::vector<Verb> PeopleVerbs();         // people_commands.cc (and `import people`)
 std::vector<Verb> ConsentVerbs();        // consent_commands.cc: people consent, consent-history
 std::vector<Verb> CorrectionVerbs();     // correction_commands.cc: people correct, corrections
@@ -17,7 +18,8 @@ std::vector<Verb> ImportVerbs();         // circles_import.cc (`import circles`)
 std::vector<Verb> TrainingVerbs();       // training_commands.cc
 std::vector<Verb> MeetingVerbs();        // meeting_commands.cc
 std::vector<Verb> LendingVerbs();        // lending_commands.cc (with the three below)
-std::vector<Verb> LoanVerbs();           // loan_commands.cc: lending loans, lending guarantee
+std::vector<Verb> LoanVerbs();           // loan_commands.cc: lending loans (with GuaranteeVerbs)
+std::vector<Verb> GuaranteeVerbs();      // guarantee_commands.cc: lending guarantee call|pay
 std::vector<Verb> RescheduleVerbs();     // reschedule_commands.cc: lending loans reschedule
 std::vector<Verb> ReminderVerbs();       // reminder_commands.cc: lending reminders run|list
 std::vector<Verb> CollectionVerbs();     // collection_commands.cc: a circle's meeting collections

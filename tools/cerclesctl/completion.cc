@@ -81,7 +81,8 @@ std::string BashCompletion(const std::vector<Verb>& verbs) {
 Verb CompletionVerb(const std::vector<Verb>* verbs) {
   return {{"completion", "bash"},
           "",
-          "print a bash completion script: source <(cerclesctl completion bash)",
+          {"print a bash completion script: source <(cerclesctl completion bash)",
+           "Affiche un script de complétion bash : source <(cerclesctl completion bash)"},
           {},
           0,
           0,

@@ -132,35 +132,44 @@ int GetContexts(CommandContext& ctx) {
 
 std::vector<Verb> ConfigVerbs() {
   std::vector<Verb> verbs;
-  verbs.push_back({{"config", "set-context"},
-                   "NAME",
-                   "create or change a context (only the options given change); the first one made "
-                   "becomes the current one",
-                   {{"membership", "HOST:PORT", "membership's address"},
-                    {"lending", "HOST:PORT", "lending's address"},
-                    {"network", "HOST:PORT", "network's address"},
-                    {"ca", "FILE", "CA certificate that verifies the servers"},
-                    {"cert", "FILE", "client certificate for mTLS, with --key"},
-                    {"key", "FILE", "private key of --cert"},
-                    {"token-file", "FILE", "file holding the bearer token"},
-                    {"token", "TOKEN", "the bearer token itself, kept in the file (mode 0600)"},
-                    {"server-name", "NAME", "name the servers' certificates must carry"},
-                    {"insecure", "", "plaintext, no TLS: for local tests only"}},
-                   1,
-                   1,
-                   SetContext});
   verbs.push_back(
-      {{"config", "use-context"}, "NAME", "make NAME the current context", {}, 1, 1, UseContext});
+      {{"config", "set-context"},
+       "NAME",
+       {"create or change a context (only the options given change); the first one made "
+        "becomes the current one",
+        "Crée ou modifie un contexte (seules les options données changent) ; le premier créé "
+        "devient le contexte courant."},
+       {{"membership", "HOST:PORT", "membership's address"},
+        {"lending", "HOST:PORT", "lending's address"},
+        {"network", "HOST:PORT", "network's address"},
+        {"ca", "FILE", "CA certificate that verifies the servers"},
+        {"cert", "FILE", "client certificate for mTLS, with --key"},
+        {"key", "FILE", "private key of --cert"},
+        {"token-file", "FILE", "file holding the bearer token"},
+        {"token", "TOKEN", "the bearer token itself, kept in the file (mode 0600)"},
+        {"server-name", "NAME", "name the servers' certificates must carry"},
+        {"insecure", "", "plaintext, no TLS: for local tests only"}},
+       1,
+       1,
+       SetContext});
+  verbs.push_back({{"config", "use-context"},
+                   "NAME",
+                   {"make NAME the current context", "Fait de NAME le contexte courant."},
+                   {},
+                   1,
+                   1,
+                   UseContext});
   verbs.push_back({{"config", "get-contexts"},
                    "",
-                   "list the contexts; * marks the current one",
+                   {"list the contexts; * marks the current one",
+                    "Liste les contextes ; * marque le contexte courant."},
                    {},
                    0,
                    0,
                    GetContexts});
   verbs.push_back({{"config", "current-context"},
                    "",
-                   "print the current context's name",
+                   {"print the current context's name", "Affiche le nom du contexte courant."},
                    {},
                    0,
                    0,

@@ -100,32 +100,51 @@ int ConsentHistory(CommandContext& ctx) {
 std::vector<Verb> ConsentVerbs() {
   std::vector<Verb> verbs;
   std::vector<OptionSpec> record_options = {
-      {"purpose", "PURPOSE",
-       "share-with-network|share-with-other-funds|share-with-partners|reminders-by-email|"
-       "circle-sees-follow-ups|credit-reporting",
-       false, true},
-      {"give", "", "the person gives their consent"},
-      {"withdraw", "", "the person withdraws it"},
-      {"wording", "VERSION", "the fund's version of the consent text the person saw (1 to 64)",
-       false, true},
-      {"channel", "CHANNEL", "in-person|paper-form|phone|email|web: how the person said it", false,
+      {"purpose",
+       "PURPOSE",
+       {"share-with-network|share-with-other-funds|share-with-partners|reminders-by-email|"
+        "circle-sees-follow-ups|credit-reporting",
+        "share-with-network|share-with-other-funds|share-with-partners|reminders-by-email|circle-"
+        "sees-follow-ups|credit-reporting (la fin du consentement)"},
+       false,
+       true},
+      {"give", "", {"the person gives their consent", "la personne donne son consentement"}},
+      {"withdraw", "", {"the person withdraws it", "la personne le retire"}},
+      {"wording",
+       "VERSION",
+       {"the fund's version of the consent text the person saw (1 to 64)",
+        "la version du texte de consentement du fonds que la personne a vu (de 1 à 64)"},
+       false,
+       true},
+      {"channel",
+       "CHANNEL",
+       {"in-person|paper-form|phone|email|web: how the person said it",
+        "in-person|paper-form|phone|email|web : comment la personne l'a exprimé"},
+       false,
        true},
       RequestIdOptionSpec()};
-  verbs.push_back({{"people", "consent"},
-                   "people/ID",
-                   "Records that a person gave or withdrew their consent for one purpose; the "
-                   "network, other funds, partners' referrals and reminders follow the new state.",
-                   record_options,
-                   1,
-                   1,
-                   RecordConsent});
+  verbs.push_back(
+      {{"people", "consent"},
+       "people/ID",
+       {"Records that a person gave or withdrew their consent for one purpose; the "
+        "network, other funds, partners' referrals and reminders follow the new state.",
+        "Consigne qu'une personne a donné ou retiré son consentement pour une fin ; le réseau, les "
+        "autres fonds, les références aux partenaires et les rappels suivent le nouvel état."},
+       record_options,
+       1,
+       1,
+       RecordConsent});
   std::vector<OptionSpec> history_options = {
-      {"purpose", "PURPOSE", "only the changes of this purpose"}};
+      {"purpose",
+       "PURPOSE",
+       {"only the changes of this purpose", "seulement les changements de cette fin"}}};
   for (OptionSpec& spec : PageOptionSpecs("changes")) history_options.push_back(std::move(spec));
   verbs.push_back({{"people", "consent-history"},
                    "people/ID",
-                   "Lists a person's consent changes, newest first (who recorded them, the "
-                   "wording version and the channel).",
+                   {"Lists a person's consent changes, newest first (who recorded them, the "
+                    "wording version and the channel).",
+                    "Liste les changements de consentement d'une personne, du plus récent au plus "
+                    "ancien (qui les a consignés, la version du libellé et le canal)."},
                    history_options,
                    1,
                    1,

@@ -75,32 +75,46 @@ std::vector<Verb> CorrectionVerbs() {
   std::vector<Verb> verbs;
   std::vector<OptionSpec> correct_options =
       PersonOptionSpecs(/*names_required=*/false, /*personal_only=*/true);
-  correct_options.push_back({"reason", "TEXT",
-                             "why the data is corrected, 1 to 500 characters (not the old value)",
-                             false, true});
   correct_options.push_back(
-      {"requested-by-person", "", "the person asked for it (their right of rectification)"});
+      {"reason",
+       "TEXT",
+       {"why the data is corrected, 1 to 500 characters (not the old value)",
+        "pourquoi les renseignements sont corrigés, de 1 à 500 caractères (pas l'ancienne valeur)"},
+       false,
+       true});
+  correct_options.push_back({"requested-by-person",
+                             "",
+                             {"the person asked for it (their right of rectification)",
+                              "la personne l'a demandé (son droit de rectification)"}});
   correct_options.push_back(RequestIdOptionSpec());
-  verbs.push_back({{"people", "correct"},
-                   "people/ID",
-                   "Corrects a person's personal fields given as options, with the reason; each "
-                   "field that changes is recorded in the person's correction history.",
-                   correct_options,
-                   1,
-                   1,
-                   CorrectPerson});
+  verbs.push_back(
+      {{"people", "correct"},
+       "people/ID",
+       {"Corrects a person's personal fields given as options, with the reason; each "
+        "field that changes is recorded in the person's correction history.",
+        "Corrige les renseignements personnels donnés en options, avec la raison ; chaque champ "
+        "modifié est consigné dans l'historique des corrections de la personne."},
+       correct_options,
+       1,
+       1,
+       CorrectPerson});
   std::vector<OptionSpec> list_options = {
-      {"field", "PATH",
-       "only the corrections of this field (e.g. given_name, contact.email, or contact)"}};
+      {"field",
+       "PATH",
+       {"only the corrections of this field (e.g. given_name, contact.email, or contact)",
+        "seulement les corrections de ce champ (p. ex. given_name, contact.email ou contact)"}}};
   for (OptionSpec& spec : PageOptionSpecs("corrections")) list_options.push_back(std::move(spec));
-  verbs.push_back({{"people", "corrections"},
-                   "people/ID",
-                   "Lists a person's corrections, newest first: which field, why, who asked and "
-                   "who made it (never the old value).",
-                   list_options,
-                   1,
-                   1,
-                   ListCorrections});
+  verbs.push_back(
+      {{"people", "corrections"},
+       "people/ID",
+       {"Lists a person's corrections, newest first: which field, why, who asked and "
+        "who made it (never the old value).",
+        "Liste les corrections d'une personne, de la plus récente à la plus ancienne : quel champ, "
+        "pourquoi, qui l'a demandée et qui l'a faite (jamais l'ancienne valeur)."},
+       list_options,
+       1,
+       1,
+       ListCorrections});
   return verbs;
 }
 

@@ -31,13 +31,16 @@ int ErasePerson(CommandContext& ctx) {
         absl::StrCat("--reason must be person-request or retention, got \"", reason, "\""));
   }
   if (!ctx.args().Has("yes")) {
-    ctx.err() << "Erasing " << request.person()
-              << " removes their personal data for good (their loans and the books stay, under "
-                 "the id).\nType "
-              << request.person() << " to confirm: " << std::flush;
+    ctx.err() << Localize(ctx.lang(), absl::StrCat("Erasing ", request.person(),
+                                                   " removes their personal data for good (their "
+                                                   "loans and the books stay, under the id)."))
+              << '\n'
+              << Localize(ctx.lang(), absl::StrCat("Type ", request.person(), " to confirm:"))
+              << ' ' << std::flush;
     std::string typed;
     if (!std::getline(std::cin, typed) || absl::StripAsciiWhitespace(typed) != request.person()) {
-      ctx.err() << "cerclesctl: not confirmed: nothing was erased\n";
+      ctx.err() << "cerclesctl: " << Localize(ctx.lang(), "not confirmed: nothing was erased")
+                << '\n';
       return kExitFailure;
     }
   }
@@ -57,9 +60,13 @@ int ErasePerson(CommandContext& ctx) {
 std::vector<Verb> ErasureVerbs() {
   return {{{"privacy", "erase"},
            "people/ID",
-           "Erases a person's personal data (admins; Law 25): the name becomes a pseudonym, "
-           "contact, birth date, notes and reasons are cleared, in membership, lending and "
-           "network. Asks for confirmation unless --yes.",
+           {"Erases a person's personal data (admins; Law 25): the name becomes a pseudonym, "
+            "contact, birth date, notes and reasons are cleared, in membership, lending and "
+            "network. Asks for confirmation unless --yes.",
+            "Efface les renseignements personnels d'une personne (administrateurs ; Loi 25) : le "
+            "nom devient un pseudonyme, les coordonnées, la date de naissance, les notes et les "
+            "raisons sont effacées, dans membership, lending et network. Demande une confirmation, "
+            "sauf avec --yes."},
            {{"reason", "person-request|retention", "why: the person asked, or retention ended",
              false, true},
             {"yes", "", "do not ask for confirmation"},

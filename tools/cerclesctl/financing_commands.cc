@@ -185,7 +185,8 @@ std::vector<Verb> FinancingVerbs() {
   std::vector<Verb> verbs;
   verbs.push_back({{"lending", "bank-referrals", "create"},
                    "",
-                   "Prepares a referral of a person to a bank or credit union.",
+                   {"Prepares a referral of a person to a bank or credit union.",
+                    "Prépare la référence d'une personne à une banque ou à une caisse."},
                    {{"person", "people/ID", "the person referred", false, true},
                     {"institution", "NAME", "the bank or credit union", false, true},
                     {"amount", "AMOUNT", "what the person asks the bank for", false, true},
@@ -197,8 +198,10 @@ std::vector<Verb> FinancingVerbs() {
   verbs.push_back(
       {{"lending", "bank-referrals", "update"},
        "bankReferrals/ID",
-       "Moves a referral along: prepared -> sent -> accepted (with the amount obtained) or "
-       "declined; or replaces its note.",
+       {"Moves a referral along: prepared -> sent -> accepted (with the amount obtained) or "
+        "declined; or replaces its note.",
+        "Fait avancer une référence : préparée -> envoyée -> acceptée (avec le montant obtenu) ou "
+        "refusée ; ou remplace sa note."},
        {{"status", "sent|accepted|declined", "the new status"},
         {"amount-obtained", "AMOUNT", "what the bank lent (with --status accepted)"},
         {"note", "TEXT", "replaces the note"},
@@ -212,14 +215,16 @@ std::vector<Verb> FinancingVerbs() {
   for (OptionSpec& spec : PageOptionSpecs("referrals")) referral_list.push_back(std::move(spec));
   verbs.push_back({{"lending", "bank-referrals", "list"},
                    "",
-                   "Lists bank referrals, oldest first.",
+                   {"Lists bank referrals, oldest first.",
+                    "Liste les références bancaires, de la plus ancienne à la plus récente."},
                    referral_list,
                    0,
                    0,
                    ListReferrals});
   verbs.push_back({{"lending", "subsidies", "create"},
                    "",
-                   "Prepares a subsidy application for a person.",
+                   {"Prepares a subsidy application for a person.",
+                    "Prépare une demande de subvention pour une personne."},
                    {{"person", "people/ID", "the applicant", false, true},
                     {"programme", "NAME", "the subsidy programme", false, true},
                     {"amount", "AMOUNT", "the amount applied for", false, true},
@@ -230,8 +235,10 @@ std::vector<Verb> FinancingVerbs() {
   verbs.push_back(
       {{"lending", "subsidies", "update"},
        "subsidyApplications/ID",
-       "Moves an application along: prepared -> submitted -> granted (with the amount) or "
-       "refused (both with the outcome).",
+       {"Moves an application along: prepared -> submitted -> granted (with the amount) or "
+        "refused (both with the outcome).",
+        "Fait avancer une demande : préparée -> déposée -> accordée (avec le montant) ou refusée "
+        "(les deux avec le résultat)."},
        {{"status", "submitted|granted|refused", "the new status", false, true},
         {"amount-granted", "AMOUNT", "what was granted (with --status granted)"},
         {"outcome", "TEXT", "the decision in words (with granted or refused)"},
@@ -245,7 +252,8 @@ std::vector<Verb> FinancingVerbs() {
   for (OptionSpec& spec : PageOptionSpecs("applications")) subsidy_list.push_back(std::move(spec));
   verbs.push_back({{"lending", "subsidies", "list"},
                    "",
-                   "Lists subsidy applications, oldest first.",
+                   {"Lists subsidy applications, oldest first.",
+                    "Liste les demandes de subvention, de la plus ancienne à la plus récente."},
                    subsidy_list,
                    0,
                    0,

@@ -22,30 +22,74 @@ EnvLookup ProcessEnvironment() {
 
 const std::vector<OptionSpec>& GlobalOptionSpecs() {
   static const auto* const kSpecs = new std::vector<OptionSpec>{
-      {"address", "HOST:PORT",
-       "server to call, instead of the context's address of the command's service "
-       "(CERCLES_ADDRESS)"},
-      {"config", "FILE",
-       "configuration file of contexts (CERCLES_CONFIG; default "
-       "$XDG_CONFIG_HOME/cercles/config or ~/.config/cercles/config)"},
-      {"context", "NAME", "context to use instead of the current one (CERCLES_CONTEXT)"},
-      {"ca", "FILE", "CA certificate that verifies the server (CERCLES_CA)"},
-      {"cert", "FILE", "client certificate for mTLS, with --key (CERCLES_CERT)"},
-      {"key", "FILE", "private key of --cert (CERCLES_KEY)"},
-      {"token", "TOKEN", "bearer token sent as 'authorization' (CERCLES_TOKEN)"},
-      {"token-file", "FILE", "file holding the bearer token (CERCLES_TOKEN_FILE)"},
-      {"insecure", "", "plaintext, no TLS: for local tests only (CERCLES_INSECURE)"},
-      {"output", "table|json|yaml", "output format of reads, default table (CERCLES_OUTPUT)"},
-      {"timeout", "DURATION", "deadline of each call, default 10s (CERCLES_TIMEOUT)"},
-      {"lang", "fr|en",
-       "language of the services' error messages and of reports (CERCLES_LANG; default: "
-       "from LC_ALL, LC_MESSAGES, LANG; neither: the server's default)"},
-      {"server-name", "NAME", "name the server certificate must carry (CERCLES_SERVER_NAME)"},
-      {"traceparent", "HEADER",
-       "W3C trace context sent with every call, 00-TRACE_ID-SPAN_ID-FLAGS; default: a new "
-       "trace per command (CERCLES_TRACEPARENT)"},
-      {"help", "", "show usage"},
-      {"version", "", "print the version and git revision"},
+      {"address",
+       "HOST:PORT",
+       {"server to call, instead of the context's address of the command's service "
+        "(CERCLES_ADDRESS)",
+        "serveur à appeler, au lieu de l'adresse du service de la commande dans le contexte "
+        "(CERCLES_ADDRESS)"}},
+      {"config",
+       "FILE",
+       {"configuration file of contexts (CERCLES_CONFIG; default "
+        "$XDG_CONFIG_HOME/cercles/config or ~/.config/cercles/config)",
+        "fichier de configuration des contextes (CERCLES_CONFIG ; par défaut "
+        "$XDG_CONFIG_HOME/cercles/config ou ~/.config/cercles/config)"}},
+      {"context",
+       "NAME",
+       {"context to use instead of the current one (CERCLES_CONTEXT)",
+        "contexte à utiliser au lieu du contexte courant (CERCLES_CONTEXT)"}},
+      {"ca",
+       "FILE",
+       {"CA certificate that verifies the server (CERCLES_CA)",
+        "certificat de l'autorité (CA) qui vérifie le serveur (CERCLES_CA)"}},
+      {"cert",
+       "FILE",
+       {"client certificate for mTLS, with --key (CERCLES_CERT)",
+        "certificat client pour le mTLS, avec --key (CERCLES_CERT)"}},
+      {"key",
+       "FILE",
+       {"private key of --cert (CERCLES_KEY)", "clé privée de --cert (CERCLES_KEY)"}},
+      {"token",
+       "TOKEN",
+       {"bearer token sent as 'authorization' (CERCLES_TOKEN)",
+        "jeton porteur envoyé comme 'authorization' (CERCLES_TOKEN)"}},
+      {"token-file",
+       "FILE",
+       {"file holding the bearer token (CERCLES_TOKEN_FILE)",
+        "fichier qui contient le jeton porteur (CERCLES_TOKEN_FILE)"}},
+      {"insecure",
+       "",
+       {"plaintext, no TLS: for local tests only (CERCLES_INSECURE)",
+        "en clair, sans TLS : pour les essais locaux seulement (CERCLES_INSECURE)"}},
+      {"output",
+       "table|json|yaml",
+       {"output format of reads, default table (CERCLES_OUTPUT)",
+        "format de sortie des lectures, table par défaut (CERCLES_OUTPUT)"}},
+      {"timeout",
+       "DURATION",
+       {"deadline of each call, default 10s (CERCLES_TIMEOUT)",
+        "délai de chaque appel, 10s par défaut (CERCLES_TIMEOUT)"}},
+      {"lang",
+       "fr|en",
+       {"language of messages, help, tables and reports (CERCLES_LANG; default: from LC_ALL, "
+        "LC_MESSAGES, LANG; neither: English here, the server's default for its messages)",
+        "langue des messages, de l'aide, des tableaux et des rapports (CERCLES_LANG ; par "
+        "défaut : selon LC_ALL, LC_MESSAGES, LANG ; sinon : l'anglais ici, la langue par défaut "
+        "du serveur pour ses messages)"}},
+      {"server-name",
+       "NAME",
+       {"name the server certificate must carry (CERCLES_SERVER_NAME)",
+        "nom que le certificat du serveur doit porter (CERCLES_SERVER_NAME)"}},
+      {"traceparent",
+       "HEADER",
+       {"W3C trace context sent with every call, 00-TRACE_ID-SPAN_ID-FLAGS; default: a new "
+        "trace per command (CERCLES_TRACEPARENT)",
+        "contexte de trace W3C envoyé avec chaque appel, 00-TRACE_ID-SPAN_ID-FLAGS ; par "
+        "défaut : une nouvelle trace par commande (CERCLES_TRACEPARENT)"}},
+      {"help", "", {"show usage", "afficher l'aide"}},
+      {"version",
+       "",
+       {"print the version and git revision", "afficher la version et la révision git"}},
   };
   return *kSpecs;
 }
@@ -81,17 +125,30 @@ std::string LangOfLocaleName(absl::string_view locale) {
   return "";
 }
 
+std::string LocaleOf(const EnvLookup& env) {
+  for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    if (auto value = env(name); value.has_value()) return *value;
+  }
+  return "";
+}
+
+Lang CliLanguage(const std::vector<std::string>& args, const EnvLookup& env) {
+  std::optional<std::string> lang;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") break;
+    if (args[i] == "--lang" && i + 1 < args.size()) lang = args[i + 1];
+    if (absl::StartsWith(args[i], "--lang=")) lang = args[i].substr(7);
+  }
+  if (!lang.has_value()) lang = env(GlobalOptionEnvVar("lang"));
+  return LangOfCode(absl::AsciiStrToLower(lang.value_or(LangOfLocaleName(LocaleOf(env)))));
+}
+
 absl::StatusOr<GlobalOptions> ResolveGlobalOptions(const ParsedArgs& args, const EnvLookup& env,
                                                    const ServerChoice& choice) {
   GlobalOptions options;
   options.service = choice.service;
   options.config_file = ValueOr(args, env, "config");
-  for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
-    if (auto value = env(name); value.has_value()) {
-      options.locale = *value;
-      break;
-    }
-  }
+  options.locale = LocaleOf(env);
   if (auto lang = Lookup(args, env, "lang")) {
     const std::string lower = absl::AsciiStrToLower(*lang);
     if (lower != "fr" && lower != "en") {

@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "tools/cerclesctl/args.h"
+#include "tools/cerclesctl/language.h"
 
 namespace cercles::cerclesctl {
 
@@ -69,6 +70,13 @@ struct ServerChoice {
 // "fr" for a locale such as "fr_CA.UTF-8", "en" for "en_US.UTF-8", else "" ("C",
 // "POSIX", another language).
 std::string LangOfLocaleName(absl::string_view locale);
+// The user's locale: LC_ALL, else LC_MESSAGES, else LANG; "" when none is set.
+std::string LocaleOf(const EnvLookup& env);
+// The language cerclesctl speaks before the command line is parsed (help and
+// usage errors come first): as GlobalOptions::lang resolves it (the last
+// --lang among `args`, else CERCLES_LANG, else the locale's), French only for
+// "fr" (any case); English otherwise, a malformed --lang included.
+Lang CliLanguage(const std::vector<std::string>& args, const EnvLookup& env);
 
 // Command line first, then the environment, then the context, then defaults.
 // InvalidArgument (a usage error) names the option when a value is missing or

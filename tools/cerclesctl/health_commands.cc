@@ -68,8 +68,10 @@ std::vector<Verb> HealthVerbs() {
   verbs.push_back(
       {{"health"},
        "",
-       "Asks the server's gRPC health service; prints SERVING or NOT_SERVING, exits 0 only "
-       "when SERVING.",
+       {"Asks the server's gRPC health service; prints SERVING or NOT_SERVING, exits 0 only "
+        "when SERVING.",
+        "Interroge le service de santé gRPC du serveur ; affiche SERVING ou NOT_SERVING, code de "
+        "sortie 0 seulement pour SERVING."},
        {{"wait", "DURATION", "retry until SERVING or this much time has passed (e.g. 30s)"},
         {"service", "NAME", "health of this service name (default \"\": the whole server)"}},
        0,

@@ -58,24 +58,27 @@ std::string JoinOrDash(const google::protobuf::RepeatedPtrField<std::string>& it
 // every version fill and read (a 0.1.0 server knows no enum beside it).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-std::string VoteSummary(const lv1::VoteTally& tally) {
+std::string VoteSummary(const lv1::VoteTally& tally, Lang lang) {
   if (tally.outcome().empty()) return "-";
-  return absl::StrCat(tally.outcome(), ": ", tally.votes_cast(), " of ", tally.eligible_voters(),
-                      " voted (", tally.approvals(), " yes, ", tally.rejections(), " no; quorum ",
-                      tally.quorum_votes(), ")",
+  const bool fr = lang == Lang::kFr;
+  return absl::StrCat(tally.outcome(), ": ", tally.votes_cast(), fr ? " sur " : " of ",
+                      tally.eligible_voters(), fr ? " ont voté (" : " voted (", tally.approvals(),
+                      fr ? " oui, " : " yes, ", tally.rejections(),
+                      fr ? " non ; quorum " : " no; quorum ", tally.quorum_votes(), ")",
                       tally.reason().empty() ? "" : absl::StrCat(" - ", tally.reason()));
 }
-#pragma GCC diagnostic pop
 
-std::string ArrearsSummary(const lv1::Loan& loan) {
+std::string ArrearsSummary(const lv1::Loan& loan, Lang lang) {
   if (!loan.has_arrears()) return "-";
   const lv1::Arrears& arrears = loan.arrears();
+  const bool fr = lang == Lang::kFr;
   if (arrears.days_past_due() == 0) {
-    return absl::StrCat("current as of ", FormatDay(arrears.as_of()));
+    return absl::StrCat(fr ? "à jour au " : "current as of ", FormatDay(arrears.as_of()));
   }
-  return absl::StrCat(arrears.days_past_due(), " days past due (", arrears.bucket_label(),
-                      ") as of ", FormatDay(arrears.as_of()), ": ",
-                      FormatMoney(arrears.amount_in_arrears()), " in arrears since ",
+  return absl::StrCat(arrears.days_past_due(), fr ? " jours de retard (" : " days past due (",
+                      arrears.bucket_label(), fr ? ") au " : ") as of ", FormatDay(arrears.as_of()),
+                      fr ? " : " : ": ", FormatMoney(arrears.amount_in_arrears(), lang),
+                      fr ? " en arriérés depuis le " : " in arrears since ",
                       FormatDay(arrears.oldest_unpaid_due_date()));
 }
 
@@ -155,17 +158,13 @@ absl::StatusOr<common::v1::Money> ParseMoney(absl::string_view text) {
   return money;
 }
 
-std::string FormatCents(int64_t cents) {
-  const bool negative = cents < 0;
-  const uint64_t magnitude =
-      negative ? ~static_cast<uint64_t>(cents) + 1 : static_cast<uint64_t>(cents);
-  std::string units = absl::StrCat(magnitude / 100);
-  for (int at = static_cast<int>(units.size()) - 3; at > 0; at -= 3) units.insert(at, ",");
-  return absl::StrFormat("%s%s.%02d", negative ? "-" : "", units, magnitude % 100);
+std::string FormatCents(int64_t cents, Lang lang) {
+  return lang == Lang::kFr ? api::FormatMoney(lang, cents) : api::FormatAmount(lang, cents);
 }
 
-std::string FormatMoney(const common::v1::Money& money) {
-  const std::string amount = FormatCents(money.minor_units());
+std::string FormatMoney(const common::v1::Money& money, Lang lang) {
+  if (lang == Lang::kFr) return api::FormatMoney(lang, money.minor_units(), money.currency_code());
+  const std::string amount = api::FormatAmount(lang, money.minor_units());
   return money.currency_code().empty() ? amount : absl::StrCat(amount, " ", money.currency_code());
 }
 
@@ -180,7 +179,8 @@ absl::StatusOr<int32_t> ParsePercent(absl::string_view text) {
   return static_cast<int32_t>(*bps);
 }
 
-std::string FormatBps(int64_t bps) {
+std::string FormatBps(int64_t bps, Lang lang) {
+  if (lang == Lang::kFr) return api::FormatPercent(lang, static_cast<int32_t>(bps));
   return absl::StrFormat("%s%d.%02d%%", bps < 0 ? "-" : "", std::abs(bps) / 100,
                          std::abs(bps) % 100);
 }
@@ -270,63 +270,83 @@ absl::StatusOr<std::optional<common::v1::Money>> MoneyOption(const ParsedArgs& a
   return std::optional<common::v1::Money>(*money);
 }
 
-void PrintLoan(const lv1::Loan& loan, std::ostream& out) {
-  Table table({"FIELD", "VALUE"});
-  table.AddRow({"name", loan.name()});
-  table.AddRow({"applicant", loan.applicant()});
-  table.AddRow({"circle", loan.original_circle().empty()
-                              ? loan.circle()
-                              : absl::StrCat(loan.circle(), " (requested through ",
-                                             loan.original_circle(), ")")});
-  table.AddRow({"advisor", loan.advisor().empty() ? "-" : loan.advisor()});
-  table.AddRow({"state", LoanStateName(loan.state())});
-  table.AddRow({"amount", FormatMoney(loan.amount())});
-  table.AddRow({"ceiling", loan.has_ceiling() ? FormatMoney(loan.ceiling()) : "-"});
-  table.AddRow({"purpose", loan.purpose()});
-  table.AddRow({"business plan", loan.business_plan_summary()});
-  table.AddRow({"document", loan.document_reference().empty() ? "-" : loan.document_reference()});
+void PrintLoan(const lv1::Loan& loan, std::ostream& out, Lang lang) {
+  const bool fr = lang == Lang::kFr;
+  Table table(lang, {{"FIELD", "CHAMP"}, {"VALUE", "VALEUR"}});
+  auto row = [&](const Bilingual& label, const std::string& value) {
+    table.AddRow({label.In(lang), value});
+  };
+  row({"name", "nom"}, loan.name());
+  row({"applicant", "demandeur"}, loan.applicant());
+  row({"circle", "cercle"},
+      loan.original_circle().empty()
+          ? loan.circle()
+          : absl::StrCat(loan.circle(), fr ? " (demandé par " : " (requested through ",
+                         loan.original_circle(), ")"));
+  row({"advisor", "personne-conseil"}, loan.advisor().empty() ? "-" : loan.advisor());
+  row({"state", "état"}, LoanStateName(loan.state()));
+  row({"amount", "montant"}, FormatMoney(loan.amount(), lang));
+  row({"ceiling", "plafond"}, loan.has_ceiling() ? FormatMoney(loan.ceiling(), lang) : "-");
+  row({"purpose", "objet"}, loan.purpose());
+  row({"business plan", "plan d'affaires"}, loan.business_plan_summary());
+  row({"document", "document"},
+      loan.document_reference().empty() ? "-" : loan.document_reference());
   std::string terms =
-      absl::StrCat(loan.instalment_count(), " ", FrequencyName(loan.frequency()),
-                   " instalments at ", FormatBps(loan.annual_rate_bps()), " a year");
+      fr ? absl::StrCat(loan.instalment_count(), " échéances (", FrequencyName(loan.frequency()),
+                        ") à ", FormatBps(loan.annual_rate_bps(), lang), " par an")
+         : absl::StrCat(loan.instalment_count(), " ", FrequencyName(loan.frequency()),
+                        " instalments at ", FormatBps(loan.annual_rate_bps(), lang), " a year");
   if (loan.interest_method() != lv1::INTEREST_METHOD_UNSPECIFIED) {
     absl::StrAppend(&terms, " (", InterestMethodName(loan.interest_method()), ")");
   }
-  table.AddRow({"terms", terms});
+  row({"terms", "conditions"}, terms);
   if (loan.has_grace_on_principal_instalments() || loan.has_grace_on_interest_instalments()) {
-    table.AddRow({"grace", absl::StrCat(loan.grace_on_principal_instalments(), " on principal, ",
-                                        loan.grace_on_interest_instalments(),
-                                        " on interest (instalments)")});
+    row({"grace", "différé"},
+        absl::StrCat(loan.grace_on_principal_instalments(),
+                     fr ? " sur le capital, " : " on principal, ",
+                     loan.grace_on_interest_instalments(),
+                     fr ? " sur les intérêts (échéances)" : " on interest (instalments)"));
   }
-  table.AddRow({"guarantee", GuaranteeKindName(loan.guarantee_kind())});
-  table.AddRow({"guarantors", JoinOrDash(loan.guarantors())});
-  table.AddRow({"vote", VoteSummary(loan.vote_tally())});
+  row({"guarantee", "garantie"}, GuaranteeKindName(loan.guarantee_kind()));
+  row({"guarantors", "garants"}, JoinOrDash(loan.guarantors()));
+  row({"vote", "vote"}, VoteSummary(loan.vote_tally(), lang));
   for (const lv1::CircleVote& vote : loan.votes()) {
-    table.AddRow({"  vote", absl::StrCat(vote.voter(), ": ", vote.approve() ? "yes" : "no",
-                                         vote.comment().empty() ? "" : " - ", vote.comment())});
+    row({"  vote", "  vote"},
+        absl::StrCat(vote.voter(), ": ",
+                     vote.approve() ? (fr ? "oui" : "yes") : (fr ? "non" : "no"),
+                     vote.comment().empty() ? "" : " - ", vote.comment()));
   }
-  table.AddRow({"submitted by", loan.submitted_by()});
-  table.AddRow({"decided by", loan.decided_by().empty() ? "-" : loan.decided_by()});
-  table.AddRow({"reason", loan.state_reason().empty() ? "-" : loan.state_reason()});
-  table.AddRow({"disbursed", FormatDay(loan.disbursement_date(), loan.has_disbursement_date())});
-  table.AddRow({"first due", FormatDay(loan.first_due_date(), loan.has_first_due_date())});
-  table.AddRow({"outstanding principal", loan.has_outstanding_principal()
-                                             ? FormatMoney(loan.outstanding_principal())
-                                             : "-"});
-  table.AddRow({"outstanding interest",
-                loan.has_outstanding_interest() ? FormatMoney(loan.outstanding_interest()) : "-"});
-  table.AddRow({"arrears", ArrearsSummary(loan)});
-  table.AddRow(
-      {"guarantee called", loan.has_guarantee_called() && loan.guarantee_called().minor_units() != 0
-                               ? FormatMoney(loan.guarantee_called())
-                               : "-"});
-  table.AddRow({"created", FormatTimestamp(loan.create_time())});
-  table.AddRow({"updated", FormatTimestamp(loan.update_time())});
-  table.AddRow({"closed", FormatTimestamp(loan.close_time())});
+  row({"submitted by", "déposée par"}, loan.submitted_by());
+  row({"decided by", "décidée par"}, loan.decided_by().empty() ? "-" : loan.decided_by());
+  row({"reason", "raison"}, loan.state_reason().empty() ? "-" : loan.state_reason());
+  row({"disbursed", "décaissé le"},
+      FormatDay(loan.disbursement_date(), loan.has_disbursement_date()));
+  row({"first due", "première échéance"},
+      FormatDay(loan.first_due_date(), loan.has_first_due_date()));
+  row({"outstanding principal", "capital restant dû"},
+      loan.has_outstanding_principal() ? FormatMoney(loan.outstanding_principal(), lang) : "-");
+  row({"outstanding interest", "intérêts restants dus"},
+      loan.has_outstanding_interest() ? FormatMoney(loan.outstanding_interest(), lang) : "-");
+  row({"arrears", "arriérés"}, ArrearsSummary(loan, lang));
+  row({"guarantee called", "garantie appelée"},
+      loan.has_guarantee_called() && loan.guarantee_called().minor_units() != 0
+          ? FormatMoney(loan.guarantee_called(), lang)
+          : "-");
+  row({"created", "créé"}, FormatTimestamp(loan.create_time()));
+  row({"updated", "modifié"}, FormatTimestamp(loan.update_time()));
+  row({"closed", "fermé"}, FormatTimestamp(loan.close_time()));
   table.Print(out);
 }
 
-void PrintSchedule(const lv1::Schedule& schedule, std::ostream& out) {
-  Table table({"#", "DUE", "PRINCIPAL", "INTEREST", "TOTAL", "BALANCE AFTER", "PAID", "CLEARED"});
+void PrintSchedule(const lv1::Schedule& schedule, std::ostream& out, Lang lang) {
+  Table table(lang, {"#",
+                     {"DUE", "ÉCHÉANCE"},
+                     {"PRINCIPAL", "CAPITAL"},
+                     {"INTEREST", "INTÉRÊTS"},
+                     {"TOTAL", "TOTAL"},
+                     {"BALANCE AFTER", "SOLDE APRÈS"},
+                     {"PAID", "PAYÉ"},
+                     {"CLEARED", "RÉGLÉE LE"}});
   int64_t principal = 0, interest = 0, total = 0, paid = 0;
   for (const lv1::Instalment& i : schedule.instalments()) {
     const int64_t paid_here = i.principal_paid().minor_units() + i.interest_paid().minor_units();
@@ -335,19 +355,22 @@ void PrintSchedule(const lv1::Schedule& schedule, std::ostream& out) {
     total += i.total().minor_units();
     paid += paid_here;
     table.AddRow({absl::StrCat(i.number()), FormatDay(i.due_date()),
-                  FormatCents(i.principal().minor_units()), FormatCents(i.interest().minor_units()),
-                  FormatCents(i.total().minor_units()),
-                  FormatCents(i.balance_after().minor_units()), FormatCents(paid_here),
+                  FormatCents(i.principal().minor_units(), lang),
+                  FormatCents(i.interest().minor_units(), lang),
+                  FormatCents(i.total().minor_units(), lang),
+                  FormatCents(i.balance_after().minor_units(), lang), FormatCents(paid_here, lang),
                   FormatDay(i.cleared_on(), i.has_cleared_on())});
   }
-  table.AddRow({"TOTAL", "", FormatCents(principal), FormatCents(interest), FormatCents(total), "",
-                FormatCents(paid), ""});
+  table.AddRow({"TOTAL", "", FormatCents(principal, lang), FormatCents(interest, lang),
+                FormatCents(total, lang), "", FormatCents(paid, lang), ""});
   table.Print(out);
   // Flat and 0 % schedules have no single regular payment.
   if (schedule.regular_payment().minor_units() != 0) {
-    out << "regular payment: " << FormatMoney(schedule.regular_payment()) << "; ";
+    out << Bilingual("regular payment: ", "versement régulier : ").In(lang)
+        << FormatMoney(schedule.regular_payment(), lang) << (lang == Lang::kFr ? " ; " : "; ");
   }
-  out << "total interest: " << FormatMoney(schedule.total_interest()) << '\n';
+  out << Bilingual("total interest: ", "intérêts totaux : ").In(lang)
+      << FormatMoney(schedule.total_interest(), lang) << '\n';
 }
 
 }  // namespace cercles::cerclesctl

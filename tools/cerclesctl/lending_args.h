@@ -20,6 +20,7 @@
 #include "cercles/lending/v1/lending.pb.h"
 #include "tools/cerclesctl/args.h"
 #include "tools/cerclesctl/command.h"
+#include "tools/cerclesctl/language.h"
 #include "tools/cerclesctl/people_args.h"
 
 namespace cercles::cerclesctl {
@@ -38,14 +39,17 @@ absl::StatusOr<int64_t> ParseAmount(absl::string_view text);
 // The Money of an amount in the fund's currency (the currency left for the
 // server to fill in).
 absl::StatusOr<common::v1::Money> ParseMoney(absl::string_view text);
-// 150000 -> "1,500.00"; -1234 -> "-12.34".
-std::string FormatCents(int64_t cents);
-// "1,500.00 CAD" (without the code when it is empty).
-std::string FormatMoney(const common::v1::Money& money);
+// An amount in a table, api::FormatAmount's and FormatMoney's one rule: in
+// English the number alone, 150000 -> "1,500.00", -1234 -> "-12.34"; in French
+// with its dollar sign, "1 500,00 $".
+std::string FormatCents(int64_t cents, Lang lang = Lang::kEn);
+// An amount with its currency: en "1,500.00 CAD" (without the code when it is
+// empty); fr "1 500,00 $" (a currency other than CAD by its code).
+std::string FormatMoney(const common::v1::Money& money, Lang lang = Lang::kEn);
 // A percentage with up to two decimals, "8", "8.5", "8.25%" -> basis points.
 absl::StatusOr<int32_t> ParsePercent(absl::string_view text);
-// 4167 -> "41.67%".
-std::string FormatBps(int64_t bps);
+// 4167 -> en "41.67%"; fr "41,7 %" (api::FormatPercent, as the reports write it).
+std::string FormatBps(int64_t bps, Lang lang = Lang::kEn);
 
 // An enum value from its short name ("every-two-weeks" for
 // REPAYMENT_FREQUENCY_EVERY_TWO_WEEKS), with the choices in the error.
@@ -73,9 +77,9 @@ absl::StatusOr<std::optional<common::v1::Money>> MoneyOption(const ParsedArgs& a
                                                              const std::string& name);
 
 // A loan, field by field (loans get and every verb that answers with a loan).
-void PrintLoan(const lending::v1::Loan& loan, std::ostream& out);
+void PrintLoan(const lending::v1::Loan& loan, std::ostream& out, Lang lang = Lang::kEn);
 // A schedule as a table with a totals row and the regular payment under it.
-void PrintSchedule(const lending::v1::Schedule& schedule, std::ostream& out);
+void PrintSchedule(const lending::v1::Schedule& schedule, std::ostream& out, Lang lang = Lang::kEn);
 
 // One write verb: sets the request_id (--request-id or a fresh one), calls,
 // reports a failure in one line (with how to retry safely when the outcome is

@@ -446,16 +446,18 @@ int ListSettingsChanges(CommandContext& ctx) {
 
 std::vector<Verb> LendingVerbs() {
   std::vector<Verb> verbs;
-  verbs.push_back({{"lending", "eligibility"},
-                   "circles/ID",
-                   "Says whether a circle may bring loan requests and guarantee them now.",
-                   {},
-                   1,
-                   1,
-                   GetCircleEligibility});
+  verbs.push_back(
+      {{"lending", "eligibility"},
+       "circles/ID",
+       {"Says whether a circle may bring loan requests and guarantee them now.",
+        "Indique si un cercle peut maintenant présenter des demandes de prêt et les garantir."},
+       {},
+       1,
+       1,
+       GetCircleEligibility});
   verbs.push_back({{"lending", "settings", "get"},
                    "",
-                   "Shows the fund's lending settings.",
+                   {"Shows the fund's lending settings.", "Affiche les réglages de prêt du fonds."},
                    {},
                    0,
                    0,
@@ -464,16 +466,19 @@ std::vector<Verb> LendingVerbs() {
   for (const SettingOption& setting : SettingOptions()) update_options.push_back(setting.option);
   update_options.push_back({"reason", "TEXT", "why (1 to 500 characters)", false, true});
   update_options.push_back(RequestIdOptionSpec());
-  verbs.push_back({{"lending", "settings", "update"},
-                   "",
-                   "Changes the settings given as options (admins); the change is recorded.",
-                   update_options,
-                   0,
-                   0,
-                   UpdateSettings});
+  verbs.push_back(
+      {{"lending", "settings", "update"},
+       "",
+       {"Changes the settings given as options (admins); the change is recorded.",
+        "Modifie les réglages donnés en options (administrateurs) ; le changement est consigné."},
+       update_options,
+       0,
+       0,
+       UpdateSettings});
   verbs.push_back({{"lending", "settings", "changes"},
                    "",
-                   "Lists the recorded changes of the settings, newest first.",
+                   {"Lists the recorded changes of the settings, newest first.",
+                    "Liste les changements consignés des réglages, du plus récent au plus ancien."},
                    PageOptionSpecs("changes"),
                    0,
                    0,

@@ -27,7 +27,7 @@ using lv1::LendingService;
 // Prints the `loan` field of any response that has one.
 template <typename Response>
 void PrintLoanOf(CommandContext& ctx, const Response& response) {
-  PrintLoan(response.loan(), ctx.out());
+  PrintLoan(response.loan(), ctx.out(), ctx.lang());
 }
 
 template <typename Response>
@@ -123,7 +123,7 @@ int GetLoan(CommandContext& ctx) {
   if (as_of->has_value()) *request.mutable_as_of() = **as_of;
   return RunReadVerb<LendingService>(ctx, &LendingService::Stub::GetLoan, request,
                                      [&](const lv1::GetLoanResponse& response) {
-                                       PrintLoan(response.loan(), ctx.out());
+                                       PrintLoan(response.loan(), ctx.out(), ctx.lang());
                                        return kExitOk;
                                      });
 }
@@ -169,13 +169,19 @@ int ListLoans(CommandContext& ctx) {
                                 [](lv1::ListLoansResponse* r) { return r->mutable_loans(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table({"NAME", "APPLICANT", "CIRCLE", "STATE", "AMOUNT", "OUTSTANDING", "DAYS PAST DUE",
-               "GUARANTEE"});
+  Table table(ctx.lang(), {{"NAME", "NOM"},
+                           {"APPLICANT", "DEMANDEUR"},
+                           {"CIRCLE", "CERCLE"},
+                           {"STATE", "ÉTAT"},
+                           {"AMOUNT", "MONTANT"},
+                           {"OUTSTANDING", "ENCOURS"},
+                           {"DAYS PAST DUE", "JOURS DE RETARD"},
+                           {"GUARANTEE", "GARANTIE"}});
   for (const lv1::Loan& loan : response.loans()) {
     table.AddRow({loan.name(), loan.applicant(), loan.circle(), LoanStateName(loan.state()),
-                  FormatCents(loan.amount().minor_units()),
+                  FormatCents(loan.amount().minor_units(), ctx.lang()),
                   loan.has_outstanding_principal()
-                      ? FormatCents(loan.outstanding_principal().minor_units())
+                      ? FormatCents(loan.outstanding_principal().minor_units(), ctx.lang())
                       : "-",
                   DaysPastDue(loan), GuaranteeKindName(loan.guarantee_kind())});
   }
@@ -243,9 +249,9 @@ int DisburseLoan(CommandContext& ctx) {
   request.set_interest_method(*method);
   return RunWriteVerb<LendingService>(ctx, &LendingService::Stub::DisburseLoan, request,
                                       [&](const lv1::DisburseLoanResponse& response) {
-                                        PrintLoan(response.loan(), ctx.out());
+                                        PrintLoan(response.loan(), ctx.out(), ctx.lang());
                                         ctx.out() << '\n';
-                                        PrintSchedule(response.schedule(), ctx.out());
+                                        PrintSchedule(response.schedule(), ctx.out(), ctx.lang());
                                       });
 }
 
@@ -254,7 +260,7 @@ int GetLoanSchedule(CommandContext& ctx) {
   request.set_loan(LoanResourceName(Positional(ctx, 0)));
   return RunReadVerb<LendingService>(ctx, &LendingService::Stub::GetLoanSchedule, request,
                                      [&](const lv1::GetLoanScheduleResponse& response) {
-                                       PrintSchedule(response.schedule(), ctx.out());
+                                       PrintSchedule(response.schedule(), ctx.out(), ctx.lang());
                                        return kExitOk;
                                      });
 }
@@ -275,22 +281,29 @@ int PreviewSchedule(CommandContext& ctx) {
   request.set_interest_method(*method);
   return RunReadVerb<LendingService>(ctx, &LendingService::Stub::PreviewSchedule, request,
                                      [&](const lv1::PreviewScheduleResponse& response) {
-                                       PrintSchedule(response.schedule(), ctx.out());
+                                       PrintSchedule(response.schedule(), ctx.out(), ctx.lang());
                                        return kExitOk;
                                      });
 }
 
 void PrintRepayments(const google::protobuf::RepeatedPtrField<lv1::Repayment>& repayments,
-                     std::ostream& out) {
-  Table table(
-      {"NAME", "RECEIVED", "AMOUNT", "PRINCIPAL", "INTEREST", "REFERENCE", "ENTRY", "REVERSED"});
+                     std::ostream& out, Lang lang) {
+  Table table(lang, {{"NAME", "NOM"},
+                     {"RECEIVED", "REÇU LE"},
+                     {"AMOUNT", "MONTANT"},
+                     {"PRINCIPAL", "CAPITAL"},
+                     {"INTEREST", "INTÉRÊTS"},
+                     {"REFERENCE", "RÉFÉRENCE"},
+                     {"ENTRY", "ÉCRITURE"},
+                     {"REVERSED", "CONTREPASSÉ"}});
   for (const lv1::Repayment& r : repayments) {
-    table.AddRow({r.name(), FormatDay(r.received_on()), FormatCents(r.amount().minor_units()),
-                  FormatCents(r.principal().minor_units()), FormatCents(r.interest().minor_units()),
+    table.AddRow({r.name(), FormatDay(r.received_on()), FormatCents(r.amount().minor_units(), lang),
+                  FormatCents(r.principal().minor_units(), lang),
+                  FormatCents(r.interest().minor_units(), lang),
                   r.reference().empty() ? "-" : r.reference(), absl::StrCat(r.journal_entry_id()),
-                  r.reversed() ? absl::StrCat("yes (entry ", r.reversal_entry_id(), ": ",
-                                              r.reversal_reason(), ")")
-                               : "no"});
+                  r.reversed() ? absl::StrCat(Bilingual("yes (entry ", "oui (écriture ").In(lang),
+                                              r.reversal_entry_id(), ": ", r.reversal_reason(), ")")
+                               : Bilingual("no", "non").In(lang)});
   }
   table.Print(out);
 }
@@ -301,9 +314,9 @@ std::function<void(const Response&)> RepaymentPrinter(CommandContext& ctx) {
   return [&ctx](const Response& response) {
     google::protobuf::RepeatedPtrField<lv1::Repayment> one;
     *one.Add() = response.repayment();
-    PrintRepayments(one, ctx.out());
+    PrintRepayments(one, ctx.out(), ctx.lang());
     ctx.out() << '\n';
-    PrintLoan(response.loan(), ctx.out());
+    PrintLoan(response.loan(), ctx.out(), ctx.lang());
   };
 }
 
@@ -340,7 +353,7 @@ int ListRepayments(CommandContext& ctx) {
       [](lv1::ListRepaymentsResponse* r) { return r->mutable_repayments(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintRepayments(response.repayments(), ctx.out());
+  PrintRepayments(response.repayments(), ctx.out(), ctx.lang());
   PrintNextPage(response.next_page_token(), ctx.out());
   return kExitOk;
 }
@@ -355,56 +368,28 @@ int WriteOff(CommandContext& ctx) {
   return RunWriteVerb<LendingService>(
       ctx, &LendingService::Stub::WriteOffLoan, request,
       [&](const lv1::WriteOffLoanResponse& response) {
-        PrintLoan(response.loan(), ctx.out());
+        PrintLoan(response.loan(), ctx.out(), ctx.lang());
         ctx.out() << "journal entry: " << response.journal_entry_id() << '\n';
       });
 }
 
-void PrintCall(const lv1::GuaranteeCall& call, std::ostream& out) {
-  out << "guarantee of " << call.loan() << " called on " << FormatDay(call.call_date()) << " at "
-      << call.days_past_due() << " days past due: " << FormatMoney(call.amount())
-      << " (journal entry " << call.journal_entry_id() << ")\n";
-  Table table({"GUARANTOR", "SHARE", "PAID", "REMAINING"});
-  for (const lv1::GuarantorShare& share : call.shares()) {
-    table.AddRow({share.guarantor(), FormatCents(share.amount().minor_units()),
-                  FormatCents(share.paid().minor_units()),
-                  FormatCents(share.amount().minor_units() - share.paid().minor_units())});
-  }
-  table.Print(out);
-}
-
-int CallGuarantee(CommandContext& ctx) {
-  lv1::CallGuaranteeRequest request;
-  request.set_loan(LoanResourceName(Positional(ctx, 0)));
-  auto date = DayOption(ctx.args(), "date");
-  if (!date.ok()) return ctx.UsageError(date.status().message());
-  if (date->has_value()) *request.mutable_call_date() = **date;
-  return RunWriteVerb<LendingService>(
-      ctx, &LendingService::Stub::CallGuarantee, request,
-      [&](const lv1::CallGuaranteeResponse& response) { PrintCall(response.call(), ctx.out()); });
-}
-
-int PayGuarantee(CommandContext& ctx) {
-  lv1::RecordGuarantorPaymentRequest request;
-  request.set_loan(LoanResourceName(Positional(ctx, 0)));
-  request.set_guarantor(PersonResourceName(Positional(ctx, 1)));
-  auto amount = MoneyOption(ctx.args(), "amount");
-  if (!amount.ok()) return ctx.UsageError(amount.status().message());
-  *request.mutable_amount() = amount->value_or(common::v1::Money());
-  auto received = DayOption(ctx.args(), "received-on");
-  if (!received.ok()) return ctx.UsageError(received.status().message());
-  if (received->has_value()) *request.mutable_received_on() = **received;
-  return RunWriteVerb<LendingService>(ctx, &LendingService::Stub::RecordGuarantorPayment, request,
-                                      [&](const lv1::RecordGuarantorPaymentResponse& response) {
-                                        PrintCall(response.call(), ctx.out());
-                                      });
-}
-
 std::vector<OptionSpec> TermsOptionSpecs() {
-  return {{"amount", "AMOUNT", "the principal, e.g. 1500.00", false, true},
-          {"rate", "PERCENT", "annual interest rate, e.g. 8 or 7.5%", false, true},
-          {"instalments", "N", "number of instalments", false, true},
-          {"frequency", "weekly|every-two-weeks|monthly", "how often they fall due", false, true}};
+  return {{"amount",
+           "AMOUNT",
+           {"the principal, e.g. 1500.00", "le capital, p. ex. 1500.00 ou 1 500,00"},
+           false,
+           true},
+          {"rate",
+           "PERCENT",
+           {"annual interest rate, e.g. 8 or 7.5%", "taux d'intérêt annuel, p. ex. 8 ou 7,5 %"},
+           false,
+           true},
+          {"instalments", "N", {"number of instalments", "nombre d'échéances"}, false, true},
+          {"frequency",
+           "weekly|every-two-weeks|monthly",
+           {"how often they fall due", "à quelle fréquence elles arrivent à échéance"},
+           false,
+           true}};
 }
 
 OptionSpec Required(OptionSpec spec) {
@@ -416,132 +401,211 @@ OptionSpec Required(OptionSpec spec) {
 
 std::vector<Verb> LoanVerbs() {
   const OptionSpec request_id = RequestIdOptionSpec();
-  const OptionSpec reason = Required({"reason", "TEXT", "why (1 to 500 characters)"});
-  const OptionSpec as_of = {"as-of", "YYYY-MM-DD", "the date of the arrears (default: today)"};
-  const OptionSpec method = {"method", "declining-balance|flat",
-                             "how interest is computed (default: declining-balance)"};
+  const OptionSpec reason = Required(
+      {"reason", "TEXT", {"why (1 to 500 characters)", "pourquoi (de 1 à 500 caractères)"}});
+  const OptionSpec as_of = {"as-of",
+                            "YYYY-MM-DD",
+                            {"the date of the arrears (default: today)",
+                             "la date des arriérés (par défaut : aujourd'hui)"}};
+  const OptionSpec method = {"method",
+                             "declining-balance|flat",
+                             {"how interest is computed (default: declining-balance)",
+                              "comment les intérêts sont calculés (par défaut : declining-balance, "
+                              "sur le solde dégressif)"}};
   std::vector<Verb> verbs;
 
   std::vector<OptionSpec> submit = {
-      Required({"circle", "circles/ID", "the circle the member brings the request to"}),
-      Required({"applicant", "people/ID", "the member asking for the loan"}),
-      Required({"purpose", "TEXT", "what the money is for"}),
-      Required({"plan-summary", "TEXT", "the business plan in short"}),
-      {"document-reference", "REF", "link or storage key of the full plan"}};
+      Required({"circle",
+                "circles/ID",
+                {"the circle the member brings the request to",
+                 "le cercle auquel le membre présente la demande"}}),
+      Required({"applicant",
+                "people/ID",
+                {"the member asking for the loan", "le membre qui demande le prêt"}}),
+      Required({"purpose", "TEXT", {"what the money is for", "à quoi servira l'argent"}}),
+      Required(
+          {"plan-summary", "TEXT", {"the business plan in short", "le plan d'affaires en bref"}}),
+      {"document-reference",
+       "REF",
+       {"link or storage key of the full plan", "lien ou clé de stockage du plan complet"}}};
   for (const OptionSpec& spec : TermsOptionSpecs()) submit.push_back(spec);
-  submit.push_back({"grace-on-principal", "N",
-                    "instalments of interest only at the start (default: the fund's)"});
-  submit.push_back({"grace-on-interest", "N",
-                    "instalments with nothing due at the start, their interest spread over the "
-                    "rest (default: the fund's)"});
-  submit.push_back({"validate-only", "", "check every rule and store nothing"});
+  submit.push_back({"grace-on-principal",
+                    "N",
+                    {"instalments of interest only at the start (default: the fund's)",
+                     "échéances d'intérêts seulement au début (par défaut : celles du fonds)"}});
+  submit.push_back({"grace-on-interest",
+                    "N",
+                    {"instalments with nothing due at the start, their interest spread over the "
+                     "rest (default: the fund's)",
+                     "échéances sans rien à payer au début, leurs intérêts répartis sur les "
+                     "suivantes (par défaut : celles du fonds)"}});
+  submit.push_back(
+      {"validate-only",
+       "",
+       {"check every rule and store nothing", "vérifier chaque règle sans rien enregistrer"}});
   submit.push_back(request_id);
   verbs.push_back({{"lending", "loans", "submit"},
                    "",
-                   "Submits a member's loan request through their circle (checks the circle, the "
-                   "membership and the stepped-loan ceiling).",
+                   {"Submits a member's loan request through their circle (checks the circle, the "
+                    "membership and the stepped-loan ceiling).",
+                    "Dépose la demande de prêt d'un membre par son cercle (vérifie le cercle, "
+                    "l'appartenance et le plafond des prêts progressifs)."},
                    submit,
                    0,
                    0,
                    SubmitLoan});
-  verbs.push_back({{"lending", "loans", "get"},
-                   "loans/ID",
-                   "Shows one loan or request with its vote and arrears (a bare ID is accepted).",
-                   {as_of},
-                   1,
-                   1,
-                   GetLoan});
+  verbs.push_back(
+      {{"lending", "loans", "get"},
+       "loans/ID",
+       {"Shows one loan or request with its vote and arrears (a bare ID is accepted).",
+        "Affiche un prêt ou une demande avec son vote et ses arriérés (un ID seul est accepté)."},
+       {as_of},
+       1,
+       1,
+       GetLoan});
   std::vector<OptionSpec> list = {
-      {"circle", "circles/ID", "loans of this circle"},
-      {"applicant", "people/ID", "loans of this person"},
-      {"status", "STATUS", "only loans in this status (submitted, active, closed-repaid...)", true},
-      {"state", "STATUS", "the old spelling of --status, kept as an alias", true},
-      {"advisor", "advisors/ID", "loans of this advisor's circles"},
+      {"circle", "circles/ID", {"loans of this circle", "les prêts de ce cercle"}},
+      {"applicant", "people/ID", {"loans of this person", "les prêts de cette personne"}},
+      {"status",
+       "STATUS",
+       {"only loans in this status (submitted, active, closed-repaid...)",
+        "seulement les prêts à ce statut (submitted, active, closed-repaid...)"},
+       true},
+      {"state",
+       "STATUS",
+       {"the old spelling of --status, kept as an alias",
+        "l'ancienne graphie de --status, gardée comme alias"},
+       true},
+      {"advisor",
+       "advisors/ID",
+       {"loans of this advisor's circles", "les prêts des cercles de cette personne-conseil"}},
       as_of,
-      {"min-days-past-due", "N", "only active loans at least this late"}};
+      {"min-days-past-due",
+       "N",
+       {"only active loans at least this late",
+        "seulement les prêts actifs en retard d'au moins ce nombre de jours"}}};
   for (OptionSpec& spec : PageOptionSpecs("loans")) list.push_back(std::move(spec));
   verbs.push_back({{"lending", "loans", "list"},
                    "",
-                   "Lists loans and requests, in creation order.",
+                   {"Lists loans and requests, in creation order.",
+                    "Liste les prêts et les demandes, dans l'ordre de leur création."},
                    list,
                    0,
                    0,
                    ListLoans});
   verbs.push_back({{"lending", "loans", "vote"},
                    "loans/ID people/VOTER yes|no",
-                   "Records one circle member's vote on a request (not the applicant's).",
-                   {{"comment", "TEXT", "optional, up to 2000 characters"}, request_id},
+                   {"Records one circle member's vote on a request (not the applicant's).",
+                    "Consigne le vote d'un membre du cercle sur une demande (pas celui de la "
+                    "personne qui demande)."},
+                   {{"comment",
+                     "TEXT",
+                     {"optional, up to 2000 characters", "facultatif, jusqu'à 2000 caractères"}},
+                    request_id},
                    3,
                    3,
                    CastVote});
   verbs.push_back({{"lending", "loans", "close-vote"},
                    "loans/ID",
-                   "Closes the circle's vote: decided by the votes cast (no quorum rejects).",
+                   {"Closes the circle's vote: decided by the votes cast (no quorum rejects).",
+                    "Clôt le vote du cercle : décidé par les votes exprimés (sans quorum, la "
+                    "demande est rejetée)."},
                    {request_id},
                    1,
                    1,
                    CloseVote});
-  verbs.push_back({{"lending", "loans", "approve"},
-                   "loans/ID",
-                   "The fund approves a circle-approved request (not by its submitter).",
-                   {{"note", "TEXT", "optional, up to 500 characters"}, request_id},
-                   1,
-                   1,
-                   ApproveLoan});
+  verbs.push_back(
+      {{"lending", "loans", "approve"},
+       "loans/ID",
+       {"The fund approves a circle-approved request (not by its submitter).",
+        "Le fonds approuve une demande approuvée par le cercle (pas par la personne "
+        "qui l'a déposée)."},
+       {{"note", "TEXT", {"optional, up to 500 characters", "facultatif, jusqu'à 500 caractères"}},
+        request_id},
+       1,
+       1,
+       ApproveLoan});
   verbs.push_back({{"lending", "loans", "reject"},
                    "loans/ID",
-                   "The fund rejects a circle-approved request (not by its submitter).",
+                   {"The fund rejects a circle-approved request (not by its submitter).",
+                    "Le fonds rejette une demande approuvée par le cercle (pas par la personne qui "
+                    "l'a déposée)."},
                    {reason, request_id},
                    1,
                    1,
                    RejectLoan});
   verbs.push_back({{"lending", "loans", "withdraw"},
                    "loans/ID",
-                   "The applicant withdraws a request not yet disbursed.",
+                   {"The applicant withdraws a request not yet disbursed.",
+                    "La personne qui demande retire une demande pas encore décaissée."},
                    {reason, request_id},
                    1,
                    1,
                    WithdrawLoan});
-  verbs.push_back({{"lending", "loans", "disburse"},
-                   "loans/ID",
-                   "Pays out an approved loan (admins): fixes and prints its schedule.",
-                   {Required({"first-due-date", "YYYY-MM-DD", "the first instalment's due date"}),
-                    {"date", "YYYY-MM-DD", "the day the money leaves the fund (default: today)"},
-                    method,
-                    request_id},
-                   1,
-                   1,
-                   DisburseLoan});
-  verbs.push_back({{"lending", "loans", "schedule"},
-                   "loans/ID",
-                   "Prints a disbursed loan's schedule with what has been paid, and its totals.",
-                   {},
-                   1,
-                   1,
-                   GetLoanSchedule});
+  verbs.push_back(
+      {{"lending", "loans", "disburse"},
+       "loans/ID",
+       {"Pays out an approved loan (admins): fixes and prints its schedule.",
+        "Décaisse un prêt approuvé (administrateurs) : fixe et affiche son échéancier."},
+       {Required({"first-due-date",
+                  "YYYY-MM-DD",
+                  {"the first instalment's due date", "la date d'échéance du premier versement"}}),
+        {"date",
+         "YYYY-MM-DD",
+         {"the day the money leaves the fund (default: today)",
+          "le jour où l'argent quitte le fonds (par défaut : aujourd'hui)"}},
+        method,
+        request_id},
+       1,
+       1,
+       DisburseLoan});
+  verbs.push_back(
+      {{"lending", "loans", "schedule"},
+       "loans/ID",
+       {"Prints a disbursed loan's schedule with what has been paid, and its totals.",
+        "Affiche l'échéancier d'un prêt décaissé avec ce qui a été payé, et ses totaux."},
+       {},
+       1,
+       1,
+       GetLoanSchedule});
   std::vector<OptionSpec> preview = TermsOptionSpecs();
-  preview.push_back(Required({"first-due-date", "YYYY-MM-DD", "the first instalment's due date"}));
+  preview.push_back(
+      Required({"first-due-date",
+                "YYYY-MM-DD",
+                {"the first instalment's due date", "la date d'échéance du premier versement"}}));
   preview.push_back(method);
   verbs.push_back({{"lending", "loans", "preview-schedule"},
                    "",
-                   "Prints the schedule the terms would give, storing nothing.",
+                   {"Prints the schedule the terms would give, storing nothing.",
+                    "Affiche l'échéancier que donneraient les conditions, sans rien enregistrer."},
                    preview,
                    0,
                    0,
                    PreviewSchedule});
-  verbs.push_back({{"lending", "loans", "repay"},
-                   "loans/ID",
-                   "Records a repayment: interest then principal, oldest instalment first.",
-                   {Required({"amount", "AMOUNT", "the amount received, e.g. 137.50"}),
-                    {"received-on", "YYYY-MM-DD", "the day it was received (default: today)"},
-                    {"reference", "REF", "receipt or transfer reference"},
-                    request_id},
-                   1,
-                   1,
-                   Repay});
+  verbs.push_back(
+      {{"lending", "loans", "repay"},
+       "loans/ID",
+       {"Records a repayment: interest then principal, oldest instalment first.",
+        "Consigne un remboursement : les intérêts puis le capital, la plus ancienne "
+        "échéance d'abord."},
+       {Required(
+            {"amount",
+             "AMOUNT",
+             {"the amount received, e.g. 137.50", "le montant reçu, p. ex. 137.50 ou 137,50"}}),
+        {"received-on",
+         "YYYY-MM-DD",
+         {"the day it was received (default: today)",
+          "le jour de sa réception (par défaut : aujourd'hui)"}},
+        {"reference", "REF", {"receipt or transfer reference", "référence du reçu ou du virement"}},
+        request_id},
+       1,
+       1,
+       Repay});
   verbs.push_back({{"lending", "loans", "reverse"},
                    "loans/ID/repayments/ID",
-                   "Reverses a loan's latest repayment with a reversing journal entry (admins).",
+                   {"Reverses a loan's latest repayment with a reversing journal entry (admins).",
+                    "Contrepasse le dernier remboursement d'un prêt par une écriture de "
+                    "contrepassation (administrateurs)."},
                    {reason, request_id},
                    1,
                    1,
@@ -549,7 +613,9 @@ std::vector<Verb> LoanVerbs() {
   std::vector<OptionSpec> repayments = PageOptionSpecs("repayments");
   verbs.push_back({{"lending", "loans", "repayments"},
                    "loans/ID",
-                   "Lists a loan's repayments, oldest first, reversed ones included.",
+                   {"Lists a loan's repayments, oldest first, reversed ones included.",
+                    "Liste les remboursements d'un prêt, du plus ancien au plus récent, y compris "
+                    "ceux contrepassés."},
                    repayments,
                    1,
                    1,
@@ -557,27 +623,19 @@ std::vector<Verb> LoanVerbs() {
   verbs.push_back(
       {{"lending", "loans", "write-off"},
        "loans/ID",
-       "Writes a loan off once it is past the settings' days (admins).",
-       {reason, {"date", "YYYY-MM-DD", "the date of the write-off (default: today)"}, request_id},
+       {"Writes a loan off once it is past the settings' days (admins).",
+        "Radie un prêt en retard depuis plus de jours que les réglages ne le permettent "
+        "(administrateurs)."},
+       {reason,
+        {"date",
+         "YYYY-MM-DD",
+         {"the date of the write-off (default: today)",
+          "la date de la radiation (par défaut : aujourd'hui)"}},
+        request_id},
        1,
        1,
        WriteOff});
-  verbs.push_back({{"lending", "guarantee", "call"},
-                   "loans/ID",
-                   "Calls the circle's guarantee of a loan past the settings' days (admins).",
-                   {{"date", "YYYY-MM-DD", "the date of the call (default: today)"}, request_id},
-                   1,
-                   1,
-                   CallGuarantee});
-  verbs.push_back({{"lending", "guarantee", "pay"},
-                   "loans/ID people/GUARANTOR",
-                   "Records a guarantor's payment towards their share of a called guarantee.",
-                   {Required({"amount", "AMOUNT", "the amount received"}),
-                    {"received-on", "YYYY-MM-DD", "the day it was received (default: today)"},
-                    request_id},
-                   2,
-                   2,
-                   PayGuarantee});
+  for (Verb& verb : GuaranteeVerbs()) verbs.push_back(std::move(verb));
   return verbs;
 }
 

@@ -62,10 +62,8 @@ std::string HelpName(int kind) {
                        kHelpPrefix);
 }
 
-// 8333 basis points -> "83.33%".
-std::string Rate(int32_t basis_points) {
-  return absl::StrFormat("%d.%02d%%", basis_points / 100, basis_points % 100);
-}
+// 8333 basis points -> en "83.33%", fr "83,3 %" (lending_args.h's FormatBps).
+std::string Rate(int32_t basis_points, Lang lang) { return FormatBps(basis_points, lang); }
 
 // "circles/9/meetingSchedule" from "circles/9", "9" or the schedule name itself.
 std::string ScheduleResourceName(absl::string_view text) {
@@ -80,7 +78,10 @@ int Fail(CommandContext& ctx, const std::string& request_id, bool generated_id,
   // with the same id returns it rather than making a second one.
   if (generated_id && (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                        status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)) {
-    ctx.err() << "cerclesctl: to retry safely, add --request-id " << request_id << '\n';
+    ctx.err() << "cerclesctl: "
+              << Localize(ctx.lang(),
+                          absl::StrCat("to retry safely, add --request-id ", request_id))
+              << '\n';
   }
   return code;
 }
@@ -290,13 +291,19 @@ absl::StatusOr<Meeting> MeetingFromOptions(const CommandContext& ctx) {
 }
 
 void PrintMeeting(CommandContext& ctx, const Meeting& meeting) {
+  const Lang lang = ctx.lang();
+  const bool fr = lang == Lang::kFr;
   const AttendanceCounts& counts = meeting.counts();
-  ctx.out() << meeting.name() << "  held " << FormatDay(meeting.meeting_date()) << "  attendance "
-            << Rate(counts.attendance_rate_basis_points()) << " (" << counts.present()
-            << " present, " << counts.late() << " late, " << counts.excused() << " excused, "
-            << counts.absent() << " absent)  recorded by " << meeting.record_principal() << " "
-            << FormatTimestamp(meeting.create_time()) << "\n\n";
-  Table attendance({"PERSON", "ATTENDANCE", "NOTE"});
+  ctx.out() << meeting.name() << (fr ? "  tenue le " : "  held ")
+            << FormatDay(meeting.meeting_date()) << (fr ? "  présence " : "  attendance ")
+            << Rate(counts.attendance_rate_basis_points(), lang) << " (" << counts.present()
+            << (fr ? " présents, " : " present, ") << counts.late()
+            << (fr ? " en retard, " : " late, ") << counts.excused()
+            << (fr ? " excusés, " : " excused, ") << counts.absent()
+            << (fr ? " absents)  consignée par " : " absent)  recorded by ")
+            << meeting.record_principal() << " " << FormatTimestamp(meeting.create_time())
+            << "\n\n";
+  Table attendance(lang, {{"PERSON", "PERSONNE"}, {"ATTENDANCE", "PRÉSENCE"}, {"NOTE", "NOTE"}});
   for (const Attendance& entry : meeting.attendance()) {
     attendance.AddRow({entry.person(), AttendanceName(entry.status()), entry.note()});
   }
@@ -304,19 +311,20 @@ void PrintMeeting(CommandContext& ctx, const Meeting& meeting) {
   for (const BusinessFollowUp& follow_up : meeting.follow_ups()) {
     std::vector<std::string> help;
     for (int kind : follow_up.help_offered()) help.push_back(HelpName(kind));
-    ctx.out() << "\nfollow-up of " << follow_up.person() << '\n';
-    if (!follow_up.progress().empty()) ctx.out() << "  progress: " << follow_up.progress() << '\n';
-    if (!follow_up.difficulties().empty()) {
-      ctx.out() << "  difficulties: " << follow_up.difficulties() << '\n';
-    }
-    if (!help.empty()) ctx.out() << "  help offered: " << absl::StrJoin(help, ", ") << '\n';
-    if (!follow_up.help_details().empty()) {
-      ctx.out() << "  help details: " << follow_up.help_details() << '\n';
-    }
+    ctx.out() << (fr ? "\nsuivi de " : "\nfollow-up of ") << follow_up.person() << '\n';
+    auto line = [&](const Bilingual& label, const std::string& text) {
+      if (!text.empty()) ctx.out() << "  " << label.In(lang) << text << '\n';
+    };
+    line({"progress: ", "progrès : "}, follow_up.progress());
+    line({"difficulties: ", "difficultés : "}, follow_up.difficulties());
+    line({"help offered: ", "aide offerte : "}, absl::StrJoin(help, ", "));
+    line({"help details: ", "détails de l'aide : "}, follow_up.help_details());
     if (follow_up.has_outcome())
-      ctx.out() << "  outcome: " << OutcomeText(follow_up.outcome()) << '\n';
+      line({"outcome: ", "résultat : "}, OutcomeText(follow_up.outcome()));
   }
-  if (!meeting.minutes().empty()) ctx.out() << "\nminutes:\n" << meeting.minutes() << '\n';
+  if (!meeting.minutes().empty()) {
+    ctx.out() << (fr ? "\nprocès-verbal :\n" : "\nminutes:\n") << meeting.minutes() << '\n';
+  }
 }
 
 int RecordMeeting(CommandContext& ctx) {
@@ -414,11 +422,17 @@ int ListMeetings(CommandContext& ctx) {
     request.set_page_token(page.next_page_token());
   }
   if (ctx.json()) return ctx.PrintJson(merged);
-  Table table({"MEETING", "DATE", "ATTENDANCE", "PRESENT", "LATE", "EXCUSED", "ABSENT"});
+  Table table(ctx.lang(), {{"MEETING", "RENCONTRE"},
+                           {"DATE", "DATE"},
+                           {"ATTENDANCE", "PRÉSENCE"},
+                           {"PRESENT", "PRÉSENTS"},
+                           {"LATE", "EN RETARD"},
+                           {"EXCUSED", "EXCUSÉS"},
+                           {"ABSENT", "ABSENTS"}});
   for (const Meeting& meeting : merged.meetings()) {
     const AttendanceCounts& c = meeting.counts();
     table.AddRow({meeting.name(), FormatDay(meeting.meeting_date()),
-                  Rate(c.attendance_rate_basis_points()), absl::StrCat(c.present()),
+                  Rate(c.attendance_rate_basis_points(), ctx.lang()), absl::StrCat(c.present()),
                   absl::StrCat(c.late()), absl::StrCat(c.excused()), absl::StrCat(c.absent())});
   }
   table.Print(ctx.out());
@@ -436,42 +450,68 @@ int AttendanceSummary(CommandContext& ctx) {
       ctx.Unary<MeetingService>(&MeetingService::Stub::GetAttendanceSummary, request, &response);
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table({"PERSON", "ATTENDANCE", "EXPECTED", "PRESENT", "LATE", "EXCUSED", "ABSENT"});
+  Table table(ctx.lang(), {{"PERSON", "PERSONNE"},
+                           {"ATTENDANCE", "PRÉSENCE"},
+                           {"EXPECTED", "ATTENDUES"},
+                           {"PRESENT", "PRÉSENTS"},
+                           {"LATE", "EN RETARD"},
+                           {"EXCUSED", "EXCUSÉS"},
+                           {"ABSENT", "ABSENTS"}});
   auto add = [&](const std::string& who, const AttendanceCounts& c) {
-    table.AddRow({who, Rate(c.attendance_rate_basis_points()), absl::StrCat(c.expected()),
-                  absl::StrCat(c.present()), absl::StrCat(c.late()), absl::StrCat(c.excused()),
-                  absl::StrCat(c.absent())});
+    table.AddRow({who, Rate(c.attendance_rate_basis_points(), ctx.lang()),
+                  absl::StrCat(c.expected()), absl::StrCat(c.present()), absl::StrCat(c.late()),
+                  absl::StrCat(c.excused()), absl::StrCat(c.absent())});
   };
   for (const auto& member : response.members()) add(member.person(), member.counts());
-  add(absl::StrCat(response.circle(), " (", response.meeting_count(), " meetings)"),
+  add(absl::StrCat(response.circle(), " (", response.meeting_count(),
+                   (response.meeting_count() == 1 ? Bilingual(" meeting)", " rencontre)")
+                                                  : Bilingual(" meetings)", " rencontres)"))
+                       .In(ctx.lang())),
       response.circle_counts());
   table.Print(ctx.out());
   return kExitOk;
 }
 
-const OptionSpec kRequestIdOption = {
-    "request-id", "ID",
-    "idempotency key: a retry with the same id changes nothing more (default: a random UUID)"};
+const OptionSpec kRequestIdOption = RequestIdOptionSpec();
 
 }  // namespace
 
 std::vector<Verb> MeetingVerbs() {
   std::vector<Verb> verbs;
-  verbs.push_back({{"meetings", "update-schedule"},
-                   "circles/ID",
-                   "Sets (or replaces) how often a circle meets.",
-                   {{"frequency", "FREQUENCY", "weekly, every-two-weeks or monthly", false, true},
-                    {"first-date", "YYYY-MM-DD", "the first meeting of the series", false, true},
-                    {"location", "TEXT", "where the circle usually meets"},
-                    {"notes", "TEXT", "anything else: time of day, who hosts"},
-                    kRequestIdOption},
-                   1,
-                   1,
-                   SetSchedule});
+  verbs.push_back(
+      {{"meetings", "update-schedule"},
+       "circles/ID",
+       {"Sets (or replaces) how often a circle meets.",
+        "Fixe (ou remplace) la fréquence des rencontres d'un cercle."},
+       {{"frequency",
+         "FREQUENCY",
+         {"weekly, every-two-weeks or monthly",
+          "weekly (chaque semaine), every-two-weeks (aux deux semaines) ou monthly (chaque mois)"},
+         false,
+         true},
+        {"first-date",
+         "YYYY-MM-DD",
+         {"the first meeting of the series", "la première rencontre de la série"},
+         false,
+         true},
+        {"location",
+         "TEXT",
+         {"where the circle usually meets", "où le cercle se réunit d'habitude"}},
+        {"notes",
+         "TEXT",
+         {"anything else: time of day, who hosts", "tout le reste : l'heure, qui reçoit"}},
+        kRequestIdOption},
+       1,
+       1,
+       SetSchedule});
   verbs.push_back({{"meetings", "get-schedule"},
                    "circles/ID",
-                   "Shows a circle's schedule and its next planned meeting dates.",
-                   {{"upcoming", "N", "how many dates to plan, 1 to 52 (default 4)"}},
+                   {"Shows a circle's schedule and its next planned meeting dates.",
+                    "Affiche le calendrier d'un cercle et les dates de ses prochaines rencontres."},
+                   {{"upcoming",
+                     "N",
+                     {"how many dates to plan, 1 to 52 (default 4)",
+                      "combien de dates planifier, de 1 à 52 (4 par défaut)"}}},
                    1,
                    1,
                    GetMeetingSchedule});
@@ -482,57 +522,109 @@ std::vector<Verb> MeetingVerbs() {
   verbs.push_back(
       {{"meetings", "record"},
        "circles/ID",
-       "Records a meeting held: every member's attendance, minutes, follow-ups and their "
-       "business outcomes.",
-       {{"date", "YYYY-MM-DD", "the day it was held (default: today)"},
-        {"attendance", "PERSON=STATUS[,...]",
-         "present, absent, excused or late, for every member that day; PERSON is people/ID or "
-         "ID (repeatable)",
+       {"Records a meeting held: every member's attendance, minutes, follow-ups and their "
+        "business outcomes.",
+        "Consigne une rencontre tenue : la présence de chaque membre, le procès-verbal, les suivis "
+        "et les résultats de leurs entreprises."},
+       {{"date",
+         "YYYY-MM-DD",
+         {"the day it was held (default: today)",
+          "le jour où elle a été tenue (par défaut : aujourd'hui)"}},
+        {"attendance",
+         "PERSON=STATUS[,...]",
+         {"present, absent, excused or late, for every member that day; PERSON is people/ID or "
+          "ID (repeatable)",
+          "present (présent), absent, excused (excusé) ou late (en retard), pour chaque membre ce "
+          "jour-là ; PERSON est people/ID ou ID (répétable)"},
          true},
-        {"minutes", "TEXT", "the minutes"},
-        {"minutes-file", "PATH", "read the minutes from a file ('-': standard input)"},
-        {"follow-up", "PERSON:TEXT", "progress of a member's business (repeatable)", true},
-        {"difficulties", "PERSON:TEXT", "what is hard for that business now (repeatable)", true},
-        {"help-offered", "PERSON=KIND[,KIND]",
-         "help offered: information, contacts, advice, referral-needed, other (repeatable)", true},
-        {"help-details", "PERSON:TEXT", "the contact given, the partner to refer to (repeatable)",
+        {"minutes", "TEXT", {"the minutes", "le procès-verbal"}},
+        {"minutes-file",
+         "PATH",
+         {"read the minutes from a file ('-': standard input)",
+          "lire le procès-verbal dans un fichier ('-' : l'entrée standard)"}},
+        {"follow-up",
+         "PERSON:TEXT",
+         {"progress of a member's business (repeatable)",
+          "les progrès de l'entreprise d'un membre (répétable)"},
          true},
-        {"outcome", "PERSON:KEY=VALUE[,...]", kOutcomeHelp, true},
-        {"from-file", "PATH",
-         "the whole meeting as a cercles.membership.v1.Meeting in JSON ('-': standard input), "
-         "instead of the options above"},
+        {"difficulties",
+         "PERSON:TEXT",
+         {"what is hard for that business now (repeatable)",
+          "ce qui est difficile pour cette entreprise en ce moment (répétable)"},
+         true},
+        {"help-offered",
+         "PERSON=KIND[,KIND]",
+         {"help offered: information, contacts, advice, referral-needed, other (repeatable)",
+          "l'aide offerte : information, contacts, advice (conseils), referral-needed (référence "
+          "nécessaire), other (autre) (répétable)"},
+         true},
+        {"help-details",
+         "PERSON:TEXT",
+         {"the contact given, the partner to refer to (repeatable)",
+          "le contact donné, le partenaire à qui référer (répétable)"},
+         true},
+        {"outcome", "PERSON:KEY=VALUE[,...]", OutcomeHelp(), true},
+        {"from-file",
+         "PATH",
+         {"the whole meeting as a cercles.membership.v1.Meeting in JSON ('-': standard input), "
+          "instead of the options above",
+          "toute la rencontre comme un cercles.membership.v1.Meeting en JSON ('-' : l'entrée "
+          "standard), au lieu des options ci-dessus"}},
         kRequestIdOption},
        1,
        1,
        RecordMeeting});
   verbs.push_back({{"meetings", "get"},
                    "circles/ID/meetings/ID",
-                   "Shows one meeting: attendance, follow-ups and minutes.",
+                   {"Shows one meeting: attendance, follow-ups and minutes.",
+                    "Affiche une rencontre : présences, suivis et procès-verbal."},
                    {},
                    1,
                    1,
                    GetMeeting});
-  verbs.push_back({{"meetings", "list"},
-                   "circles/ID",
-                   "Lists a circle's meetings, newest first.",
-                   {{"from", "YYYY-MM-DD", "only meetings on or after this day"},
-                    {"to", "YYYY-MM-DD", "only meetings on or before this day"},
-                    {"page-size", "N", "meetings per page, 1 to 500 (default: the server's, 50)"},
-                    {"page-token", "TOKEN", "the page after a previous listing's 'next page'"},
-                    {"all", "", "follow the pages to the end"},
-                    {"full", "", "with minutes and follow-ups (json output shows them)"}},
-                   1,
-                   1,
-                   ListMeetings});
-  verbs.push_back({{"meetings", "attendance"},
-                   "circles/ID",
-                   "Attendance rates of a circle and of each member (present + late over "
-                   "meetings held while a member).",
-                   {{"from", "YYYY-MM-DD", "only meetings on or after this day"},
-                    {"to", "YYYY-MM-DD", "only meetings on or before this day"}},
-                   1,
-                   1,
-                   AttendanceSummary});
+  verbs.push_back(
+      {{"meetings", "list"},
+       "circles/ID",
+       {"Lists a circle's meetings, newest first.",
+        "Liste les rencontres d'un cercle, de la plus récente à la plus ancienne."},
+       {{"from",
+         "YYYY-MM-DD",
+         {"only meetings on or after this day", "seulement les rencontres de ce jour ou après"}},
+        {"to",
+         "YYYY-MM-DD",
+         {"only meetings on or before this day", "seulement les rencontres de ce jour ou avant"}},
+        {"page-size",
+         "N",
+         {"meetings per page, 1 to 500 (default: the server's, 50)",
+          "rencontres par page, de 1 à 500 (par défaut : celle du serveur, 50)"}},
+        {"page-token",
+         "TOKEN",
+         {"the page after a previous listing's 'next page'",
+          "la page qui suit le « next page » d'une liste précédente"}},
+        {"all", "", {"follow the pages to the end", "suivre les pages jusqu'à la fin"}},
+        {"full",
+         "",
+         {"with minutes and follow-ups (json output shows them)",
+          "avec le procès-verbal et les suivis (la sortie json les montre)"}}},
+       1,
+       1,
+       ListMeetings});
+  verbs.push_back(
+      {{"meetings", "attendance"},
+       "circles/ID",
+       {"Attendance rates of a circle and of each member (present + late over "
+        "meetings held while a member).",
+        "Taux de présence d'un cercle et de chaque membre (présences et retards sur "
+        "les rencontres tenues pendant qu'il était membre)."},
+       {{"from",
+         "YYYY-MM-DD",
+         {"only meetings on or after this day", "seulement les rencontres de ce jour ou après"}},
+        {"to",
+         "YYYY-MM-DD",
+         {"only meetings on or before this day", "seulement les rencontres de ce jour ou avant"}}},
+       1,
+       1,
+       AttendanceSummary});
   return verbs;
 }
 

@@ -30,18 +30,8 @@ namespace {
 using membership::v1::Circle;
 using membership::v1::MembershipService;
 
-Table CircleTable() {
-  return Table({"NAME", "DISPLAY NAME", "STATUS", "MEMBERS", "CHARACTERISTICS"});
-}
-
-void AddCircleRow(const Circle& circle, Table* table) {
-  table->AddRow({circle.name(), circle.display_name(), CircleStatusName(circle.status()),
-                 absl::StrCat(circle.member_count()),
-                 FormatCharacteristics(circle.characteristics())});
-}
-
 int PrintCircle(CommandContext& ctx, const Circle& circle) {
-  Table table = CircleTable();
+  Table table = CircleTable(ctx.lang());
   AddCircleRow(circle, &table);
   table.Print(ctx.out());
   return kExitOk;
@@ -67,7 +57,10 @@ int CreateCircle(CommandContext& ctx) {
     // same id returns it rather than creating a second one.
     if (generated_id && (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                          status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)) {
-      ctx.err() << "cerclesctl: to retry safely, add --request-id " << request.request_id() << '\n';
+      ctx.err() << "cerclesctl: "
+                << Localize(ctx.lang(), absl::StrCat("to retry safely, add --request-id ",
+                                                     request.request_id()))
+                << '\n';
     }
     return code;
   }
@@ -95,7 +88,7 @@ int ListCircles(CommandContext& ctx) {
                                          membership::v1::ListCirclesRequest(), &response);
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table = CircleTable();
+  Table table = CircleTable(ctx.lang());
   for (const Circle& circle : response.circles()) AddCircleRow(circle, &table);
   table.Print(ctx.out());
   PrintNextPage(response.next_page_token(), ctx.out());
@@ -196,7 +189,10 @@ int Mutate(CommandContext& ctx, Method method, Request& request, Response* respo
     const int code = ctx.Fail(status);
     if (generated_id && (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                          status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)) {
-      ctx.err() << "cerclesctl: to retry safely, add --request-id " << request.request_id() << '\n';
+      ctx.err() << "cerclesctl: "
+                << Localize(ctx.lang(), absl::StrCat("to retry safely, add --request-id ",
+                                                     request.request_id()))
+                << '\n';
     }
     return code;
   }
@@ -268,7 +264,11 @@ int ListMembers(CommandContext& ctx) {
                                    request, &all, [](auto* r) { return r->mutable_members(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(all);
-  Table table({"PERSON", "JOINED", "REASON", "LEFT", "WHY"});
+  Table table(ctx.lang(), {{"PERSON", "PERSONNE"},
+                           {"JOINED", "ARRIVÉE"},
+                           {"REASON", "RAISON"},
+                           {"LEFT", "DÉPART"},
+                           {"WHY", "POURQUOI"}});
   for (const auto& m : all.members()) {
     table.AddRow({m.person(), FormatTimestamp(m.join_time()), m.join_reason(),
                   m.has_leave_time() ? FormatTimestamp(m.leave_time()) : "", m.leave_reason()});
@@ -286,7 +286,10 @@ int History(CommandContext& ctx) {
                                    request, &all, [](auto* r) { return r->mutable_entries(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(all);
-  Table table({"TIME", "WHAT", "WHO / STATUS", "WHY"});
+  Table table(ctx.lang(), {{"TIME", "MOMENT"},
+                           {"WHAT", "QUOI"},
+                           {"WHO / STATUS", "QUI / STATUT"},
+                           {"WHY", "POURQUOI"}});
   for (const auto& e : all.entries()) {
     const bool status_change = e.kind() == membership::v1::CIRCLE_HISTORY_KIND_STATUS_CHANGED;
     table.AddRow({FormatTimestamp(e.time()),
@@ -369,64 +372,6 @@ int CreateAdvisor(CommandContext& ctx) {
 
 // cerclesctl reads and sends the deprecated string field, which servers of
 // every version fill and read (a 0.1.0 server knows no enum beside it).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-int ProposeCircles(CommandContext& ctx) {
-  membership::v1::ProposeCirclesRequest request;
-  request.set_training(ResourceName("trainings", ctx.args().Value("training")));
-  for (const std::string& kind : ctx.args().Values("hard")) request.add_hard_attributes(kind);
-  for (const std::string& kind : ctx.args().Values("soft")) request.add_soft_attributes(kind);
-  membership::v1::ProposeCirclesResponse response;
-  grpc::Status status =
-      ctx.Unary<MembershipService>(&MembershipService::Stub::ProposeCircles, request, &response);
-  if (!status.ok()) return ctx.Fail(status);
-  if (ctx.json()) return ctx.PrintJson(response);
-  for (const auto& circle : response.circles()) {
-    ctx.out() << circle.display_name() << ": " << absl::StrJoin(circle.people(), " ") << "\n  "
-              << circle.explanation()
-              << "\n  suggested: " << FormatCharacteristics(circle.characteristics()) << "\n";
-  }
-  for (int i = 0; i < response.unplaced_size(); ++i) {
-    ctx.out() << "unplaced " << response.unplaced(i) << ": " << response.unplaced_reasons(i)
-              << "\n";
-  }
-  ctx.out() << "Review, then: cerclesctl --output json circles propose ... > proposal.json && "
-               "cerclesctl circles accept-proposal proposal.json [--activate]\n";
-  return kExitOk;
-}
-#pragma GCC diagnostic pop
-
-int AcceptProposal(CommandContext& ctx) {
-  const std::string path = ctx.args().positionals()[0];
-  std::ifstream in(path);
-  if (!in.good()) return ctx.UsageError(absl::StrCat("cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  membership::v1::ProposeCirclesResponse proposal;
-  auto parsed = google::protobuf::util::JsonStringToMessage(text.str(), &proposal);
-  if (!parsed.ok()) {
-    return ctx.UsageError(absl::StrCat(path,
-                                       " is not a proposal (the JSON output of `circles "
-                                       "propose`): ",
-                                       parsed.ToString()));
-  }
-  membership::v1::AcceptCircleProposalRequest request;
-  for (auto& circle : *proposal.mutable_circles()) {
-    circle.clear_explanation();  // output only
-    *request.add_circles() = std::move(circle);
-  }
-  request.set_activate(ctx.args().Has("activate"));
-  membership::v1::AcceptCircleProposalResponse response;
-  if (int code = Mutate(ctx, &MembershipService::Stub::AcceptCircleProposal, request, &response)) {
-    return code;
-  }
-  if (ctx.json()) return ctx.PrintJson(response);
-  Table table = CircleTable();
-  for (const Circle& circle : response.circles()) AddCircleRow(circle, &table);
-  table.Print(ctx.out());
-  return kExitOk;
-}
-
 int ListAdvisors(CommandContext& ctx) {
   membership::v1::ListAdvisorsResponse all;
   grpc::Status status = ListPages<MembershipService>(
@@ -445,85 +390,124 @@ std::vector<Verb> MembershipVerbs() {
   verbs.push_back(
       {{"circles", "create"},
        "",
-       "Creates a circle (status forming) in membership.",
-       {{"display-name", "NAME", "name the members chose, 1 to 120 characters", false, true},
-        {"characteristic", "KIND=VALUE",
-         "sector, gender, affinity, savings, language, region, or a fund-defined "
-         "kind (repeatable)",
+       {"Creates a circle (status forming) in membership.",
+        "Crée un cercle (au statut en formation) dans membership."},
+       {{"display-name",
+         "NAME",
+         {"name the members chose, 1 to 120 characters",
+          "le nom choisi par les membres, de 1 à 120 caractères"},
+         false,
          true},
-        {"request-id", "ID",
-         "idempotency key: a retry with the same id creates nothing new (default: a "
-         "random UUID)"}},
+        {"characteristic",
+         "KIND=VALUE",
+         {"sector, gender, affinity, savings, language, region, or a fund-defined "
+          "kind (repeatable)",
+          "sector (secteur), gender (genre), affinity (affinité), savings (épargne), language "
+          "(langue), region (région), ou un type défini par le fonds (répétable)"},
+         true},
+        {"request-id",
+         "ID",
+         {"idempotency key: a retry with the same id creates nothing new (default: a "
+          "random UUID)",
+          "clé d'idempotence : une reprise avec le même identifiant ne crée rien de nouveau (par "
+          "défaut : un UUID aléatoire)"}}},
        0,
        0,
        CreateCircle});
   verbs.push_back({{"circles", "get"},
                    "circles/ID",
-                   "Shows one circle of membership (a bare ID is accepted).",
+                   {"Shows one circle of membership (a bare ID is accepted).",
+                    "Affiche un cercle de membership (un ID seul est accepté)."},
                    {},
                    1,
                    1,
                    GetCircle});
   verbs.push_back({{"circles", "list"},
                    "",
-                   "Lists membership's circles, in creation order.",
+                   {"Lists membership's circles, in creation order.",
+                    "Liste les cercles de membership, dans l'ordre de leur création."},
                    CircleListOptionSpecs(),
                    0,
                    0,
                    ListCircles});
-  verbs.push_back({{"events", "watch"},
-                   "",
-                   "Streams membership's events, one line each, until --limit or Ctrl-C.",
-                   {{"after", "N", "start after this sequence number (default 0: from the start)"},
-                    {"limit", "N", "stop after N events"}},
-                   0,
-                   0,
-                   WatchEvents});
-  const OptionSpec request_id{"request-id", "ID",
-                              "idempotency key: a retry with the same id changes nothing more "
-                              "(default: a random UUID)"};
-  const OptionSpec reason{"reason", "TEXT", "why, 1 to 500 characters", false, true};
-  verbs.push_back({{"circles", "update"},
-                   "circles/ID",
-                   "Changes a circle's display name and/or characteristics.",
-                   {{"display-name", "NAME", "new name"},
-                    {"characteristic", "KIND=VALUE", "the new characteristics (repeatable)", true},
-                    {"clear-characteristics", "", "remove every characteristic"},
-                    request_id},
-                   1,
-                   1,
-                   UpdateCircle});
-  verbs.push_back({{"circles", "add-member"},
-                   "circles/ID people/ID",
-                   "Adds a person to a circle (at most 7; trained; one circle per person).",
-                   {{"reason", "TEXT", "why (default: newcomer)"}, request_id},
-                   2,
-                   2,
-                   AddMember});
+  verbs.push_back(
+      {{"events", "watch"},
+       "",
+       {"Streams membership's events, one line each, until --limit or Ctrl-C.",
+        "Diffuse les événements de membership, un par ligne, jusqu'à --limit ou Ctrl-C."},
+       {{"after",
+         "N",
+         {"start after this sequence number (default 0: from the start)",
+          "commencer après ce numéro de séquence (0 par défaut : depuis le début)"}},
+        {"limit", "N", {"stop after N events", "s'arrêter après N événements"}}},
+       0,
+       0,
+       WatchEvents});
+  const OptionSpec request_id = RequestIdOptionSpec();
+  const OptionSpec reason{"reason",
+                          "TEXT",
+                          {"why, 1 to 500 characters", "pourquoi, de 1 à 500 caractères"},
+                          false,
+                          true};
+  verbs.push_back(
+      {{"circles", "update"},
+       "circles/ID",
+       {"Changes a circle's display name and/or characteristics.",
+        "Modifie le nom d'un cercle et/ou ses caractéristiques."},
+       {{"display-name", "NAME", {"new name", "nouveau nom"}},
+        {"characteristic",
+         "KIND=VALUE",
+         {"the new characteristics (repeatable)", "les nouvelles caractéristiques (répétable)"},
+         true},
+        {"clear-characteristics",
+         "",
+         {"remove every characteristic", "retirer toutes les caractéristiques"}},
+        request_id},
+       1,
+       1,
+       UpdateCircle});
+  verbs.push_back(
+      {{"circles", "add-member"},
+       "circles/ID people/ID",
+       {"Adds a person to a circle (at most 7; trained; one circle per person).",
+        "Ajoute une personne à un cercle (7 au plus ; formée ; un seul cercle par personne)."},
+       {{"reason",
+         "TEXT",
+         {"why (default: newcomer)", "pourquoi (par défaut : newcomer, nouvelle personne)"}},
+        request_id},
+       2,
+       2,
+       AddMember});
   verbs.push_back({{"circles", "remove-member"},
                    "circles/ID people/ID",
-                   "Records a member's departure (an active circle below 4 is under strength).",
+                   {"Records a member's departure (an active circle below 4 is under strength).",
+                    "Consigne le départ d'un membre (un cercle actif de moins de 4 membres est en "
+                    "sous-effectif)."},
                    {reason, request_id},
                    2,
                    2,
                    RemoveMember});
-  verbs.push_back({{"circles", "members"},
-                   "circles/ID",
-                   "Lists a circle's members.",
-                   {{"include-former", "", "also people who left"}},
-                   1,
-                   1,
-                   ListMembers});
+  verbs.push_back(
+      {{"circles", "members"},
+       "circles/ID",
+       {"Lists a circle's members.", "Liste les membres d'un cercle."},
+       {{"include-former", "", {"also people who left", "aussi les personnes qui sont parties"}}},
+       1,
+       1,
+       ListMembers});
   verbs.push_back({{"circles", "history"},
                    "circles/ID",
-                   "Shows a circle's joins, departures and status changes over time.",
+                   {"Shows a circle's joins, departures and status changes over time.",
+                    "Affiche les arrivées, les départs et les changements de statut d'un cercle au "
+                    "fil du temps."},
                    {},
                    1,
                    1,
                    History});
   verbs.push_back({{"circles", "activate"},
                    "circles/ID",
-                   "Activates a forming circle of 4 to 7 trained members.",
+                   {"Activates a forming circle of 4 to 7 trained members.",
+                    "Active un cercle en formation de 4 à 7 membres formés."},
                    {request_id},
                    1,
                    1,
@@ -532,7 +516,7 @@ std::vector<Verb> MembershipVerbs() {
                    }});
   verbs.push_back({{"circles", "suspend"},
                    "circles/ID",
-                   "Suspends an active circle.",
+                   {"Suspends an active circle.", "Suspend un cercle actif."},
                    {reason, request_id},
                    1,
                    1,
@@ -541,67 +525,79 @@ std::vector<Verb> MembershipVerbs() {
                    }});
   verbs.push_back({{"circles", "resume"},
                    "circles/ID",
-                   "Resumes a suspended circle.",
+                   {"Resumes a suspended circle.", "Réactive un cercle suspendu."},
                    {reason, request_id},
                    1,
                    1,
                    [](CommandContext& ctx) {
                      return StatusVerb(ctx, &MembershipService::Stub::ResumeCircle);
                    }});
-  verbs.push_back({{"circles", "dissolve"},
-                   "circles/ID",
-                   "Ends a circle; its members leave it.",
-                   {reason, request_id},
-                   1,
-                   1,
-                   [](CommandContext& ctx) {
-                     return StatusVerb(ctx, &MembershipService::Stub::DissolveCircle);
-                   }});
-  verbs.push_back({{"circles", "merge"},
-                   "circles/A circles/B [circles/C...]",
-                   "Merges 2 to 4 circles into a new one of 4 to 7 members.",
-                   {{"display-name", "NAME", "name of the merged circle", false, true},
-                    {"characteristic", "KIND=VALUE",
-                     "characteristics of the result (default: the union of the sources')", true},
-                    request_id},
-                   2,
-                   4,
-                   Merge});
+  verbs.push_back(
+      {{"circles", "dissolve"},
+       "circles/ID",
+       {"Ends a circle; its members leave it.", "Met fin à un cercle ; ses membres le quittent."},
+       {reason, request_id},
+       1,
+       1,
+       [](CommandContext& ctx) {
+         return StatusVerb(ctx, &MembershipService::Stub::DissolveCircle);
+       }});
+  verbs.push_back(
+      {{"circles", "merge"},
+       "circles/A circles/B [circles/C...]",
+       {"Merges 2 to 4 circles into a new one of 4 to 7 members.",
+        "Fusionne de 2 à 4 cercles en un nouveau cercle de 4 à 7 membres."},
+       {{"display-name",
+         "NAME",
+         {"name of the merged circle", "nom du cercle issu de la fusion"},
+         false,
+         true},
+        {"characteristic",
+         "KIND=VALUE",
+         {"characteristics of the result (default: the union of the sources')",
+          "caractéristiques du résultat (par défaut : l'union de celles des cercles fusionnés)"},
+         true},
+        request_id},
+       2,
+       4,
+       Merge});
   verbs.push_back({{"circles", "assign-advisor"},
                    "circles/ID advisors/ID",
-                   "Assigns a circle to an advisor (admins).",
+                   {"Assigns a circle to an advisor (admins).",
+                    "Confie un cercle à une personne-conseil (administrateurs)."},
                    {request_id},
                    2,
                    2,
                    AssignAdvisor});
   verbs.push_back({{"advisors", "create"},
                    "",
-                   "Registers an advisor, bound to the name of their staff token (admins).",
-                   {{"display-name", "NAME", "the advisor's name", false, true},
-                    {"email", "ADDRESS", "work e-mail", false, true},
-                    {"token-name", "NAME", "name of their staff token (tokens file)", false, true},
+                   {"Registers an advisor, bound to the name of their staff token (admins).",
+                    "Inscrit une personne-conseil, liée au nom de son jeton de membre du personnel "
+                    "(administrateurs)."},
+                   {{"display-name",
+                     "NAME",
+                     {"the advisor's name", "le nom de la personne-conseil"},
+                     false,
+                     true},
+                    {"email", "ADDRESS", {"work e-mail", "courriel de travail"}, false, true},
+                    {"token-name",
+                     "NAME",
+                     {"name of their staff token (tokens file)",
+                      "nom de son jeton de membre du personnel (fichier des jetons)"},
+                     false,
+                     true},
                     request_id},
                    0,
                    0,
                    CreateAdvisor});
-  verbs.push_back({{"advisors", "list"}, "", "Lists advisors.", {}, 0, 0, ListAdvisors});
-  verbs.push_back(
-      {{"circles", "propose"},
-       "",
-       "Proposes circles of 4 to 7 from a training's graduates who are in no circle.",
-       {{"training", "trainings/ID", "the cohort", false, true},
-        {"hard", "ATTRIBUTE", "shared by all: language, gender, sector (repeatable)", true},
-        {"soft", "ATTRIBUTE", "shared as much as possible (repeatable)", true}},
-       0,
-       0,
-       ProposeCircles});
-  verbs.push_back({{"circles", "accept-proposal"},
-                   "PROPOSAL.json",
-                   "Creates the circles of a reviewed proposal (the JSON of `circles propose`).",
-                   {{"activate", "", "also activate each circle"}, request_id},
-                   1,
-                   1,
-                   AcceptProposal});
+  verbs.push_back({{"advisors", "list"},
+                   "",
+                   {"Lists advisors.", "Liste les personnes-conseils."},
+                   {},
+                   0,
+                   0,
+                   ListAdvisors});
+  for (Verb& verb : ProposalVerbs()) verbs.push_back(std::move(verb));
   return verbs;
 }
 

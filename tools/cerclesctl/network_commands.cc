@@ -318,23 +318,27 @@ std::vector<Verb> NetworkVerbs() {
   std::vector<Verb> verbs;
   verbs.push_back({{"network", "circles", "list"},
                    "",
-                   "Lists the circles of the network directory, across funds.",
+                   {"Lists the circles of the network directory, across funds.",
+                    "Liste les cercles du répertoire du réseau, tous fonds confondus."},
                    list_options,
                    0,
                    0,
                    ListNetworkCircles});
-  verbs.push_back({{"network", "circles", "get"},
-                   "funds/F/circles/ID",
-                   "Shows one circle of the network directory.",
-                   {},
-                   1,
-                   1,
-                   GetNetworkCircle});
+  verbs.push_back(
+      {{"network", "circles", "get"},
+       "funds/F/circles/ID",
+       {"Shows one circle of the network directory.", "Affiche un cercle du répertoire du réseau."},
+       {},
+       1,
+       1,
+       GetNetworkCircle});
   verbs.push_back(
       {{"network", "neighbours"},
        "funds/F/circles/ID",
-       "The circles, funds, regions and partners within --depth hops of a circle, nearest first, "
-       "and the edges between them.",
+       {"The circles, funds, regions and partners within --depth hops of a circle, nearest first, "
+        "and the edges between them.",
+        "Les cercles, fonds, régions et partenaires à au plus --depth liens d'un cercle, du plus "
+        "proche au plus éloigné, et les liens entre eux."},
        {{"depth", "N", "hops, 1 to 3 (default 1)"},
         {"edge", "KIND",
          "follow only these edges: fund, region, merged-from, sister, referral, federation",
@@ -346,14 +350,15 @@ std::vector<Verb> NetworkVerbs() {
        Neighbours});
   verbs.push_back({{"network", "sisters", "declare"},
                    "funds/F/circles/ID funds/F/circles/ID",
-                   "Declares two circles sisters (they help each other).",
+                   {"Declares two circles sisters (they help each other).",
+                    "Déclare deux cercles frères (ils s'entraident)."},
                    {{"note", "TEXT", "why, up to 500 characters"}, request_id},
                    2,
                    2,
                    DeclareSisters});
   verbs.push_back({{"network", "sisters", "remove"},
                    "funds/F/circles/ID funds/F/circles/ID",
-                   "Removes a sister link.",
+                   {"Removes a sister link.", "Retire un lien entre cercles frères."},
                    {request_id},
                    2,
                    2,
@@ -361,7 +366,9 @@ std::vector<Verb> NetworkVerbs() {
   verbs.push_back(
       {{"network", "suggest"},
        "",
-       "Circles a newcomer could join (room left, accepting members), best first, with why.",
+       {"Circles a newcomer could join (room left, accepting members), best first, with why.",
+        "Les cercles qu'une nouvelle personne pourrait joindre (places libres, accueillant des "
+        "membres), les meilleurs d'abord, avec les raisons."},
        {{"fund", "F", "circles of this fund (default: the network service's own)"},
         {"region", "R", "preferred region"},
         {"sector", "S", "the newcomer's business sector"},
@@ -379,17 +386,22 @@ std::vector<Verb> NetworkVerbs() {
   for (OptionSpec& option : PageOptionSpecs("matches")) expertise_options.push_back(option);
   verbs.push_back({{"network", "expertise"},
                    "TERM",
-                   "People who opted in to share an expertise containing TERM, and how to "
-                   "reach them through their circle's advisor.",
+                   {"People who opted in to share an expertise containing TERM, and how to "
+                    "reach them through their circle's advisor.",
+                    "Les personnes qui ont accepté de partager une expertise contenant TERM, et "
+                    "comment les joindre par la personne-conseil de leur cercle."},
                    expertise_options,
                    1,
                    1,
                    Expertise});
   verbs.push_back({{"network", "stats"},
                    "",
-                   "Circles, members, active loans, PAR30, repayment rate, loans "
-                   "rescheduled and business outcomes (businesses started, kept, closed; "
-                   "jobs created and kept) per fund (and region).",
+                   {"Circles, members, active loans, PAR30, repayment rate, loans "
+                    "rescheduled and business outcomes (businesses started, kept, closed; "
+                    "jobs created and kept) per fund (and region).",
+                    "Cercles, membres, prêts actifs, PAR30, taux de remboursement, prêts "
+                    "rééchelonnés et résultats des entreprises (entreprises démarrées, maintenues, "
+                    "fermées ; emplois créés et maintenus) par fonds (et par région)."},
                    {{"fund", "F", "only this fund"},
                     {"as-of", "YYYY-MM-DD", "count days past due to this day (default: today)"},
                     {"by-region", "", "add a row per region"}},

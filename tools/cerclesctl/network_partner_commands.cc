@@ -347,23 +347,27 @@ std::vector<OptionSpec> PartnerOptionSpecs(bool creating) {
 
 std::vector<Verb> NetworkPartnerVerbs() {
   std::vector<Verb> verbs;
-  verbs.push_back({{"network", "partners", "create"},
-                   "",
-                   "Records a partner organisation (active).",
-                   PartnerOptionSpecs(true),
-                   0,
-                   0,
-                   CreatePartner});
-  verbs.push_back({{"network", "partners", "update"},
-                   "partners/ID",
-                   "Changes the fields given as options, and only those (lists are replaced).",
-                   PartnerOptionSpecs(false),
-                   1,
-                   1,
-                   UpdatePartner});
+  verbs.push_back(
+      {{"network", "partners", "create"},
+       "",
+       {"Records a partner organisation (active).", "Consigne un organisme partenaire (actif)."},
+       PartnerOptionSpecs(true),
+       0,
+       0,
+       CreatePartner});
+  verbs.push_back(
+      {{"network", "partners", "update"},
+       "partners/ID",
+       {"Changes the fields given as options, and only those (lists are replaced).",
+        "Modifie les champs donnés en options, et seulement ceux-là (les listes sont remplacées)."},
+       PartnerOptionSpecs(false),
+       1,
+       1,
+       UpdatePartner});
   verbs.push_back({{"network", "partners", "get"},
                    "partners/ID",
-                   "Shows one partner (a bare ID is accepted).",
+                   {"Shows one partner (a bare ID is accepted).",
+                    "Affiche un partenaire (un ID seul est accepté)."},
                    {},
                    1,
                    1,
@@ -376,45 +380,54 @@ std::vector<Verb> NetworkPartnerVerbs() {
   for (OptionSpec& option : PageOptionSpecs("partners")) list_partners.push_back(option);
   verbs.push_back({{"network", "partners", "list"},
                    "",
-                   "Lists partner organisations, in creation order.",
+                   {"Lists partner organisations, in creation order.",
+                    "Liste les organismes partenaires, dans l'ordre de leur création."},
                    list_partners,
                    0,
                    0,
                    ListPartners});
-  verbs.push_back({{"network", "referrals", "create"},
-                   "",
-                   "Refers a person to a partner for individual follow-up (status sent).",
-                   {{"person", "people/ID", "the person (a bare ID is accepted)", false, true},
-                    {"partner", "partners/ID", "an active partner", false, true},
-                    {"reason", "TEXT", "why, 1 to 1000 characters", false, true},
-                    RequestIdOptionSpec()},
-                   0,
-                   0,
-                   CreateReferral});
-  verbs.push_back({{"network", "referrals", "get"},
-                   "referrals/ID",
-                   "Shows one referral with its history.",
-                   {},
-                   1,
-                   1,
-                   GetReferral});
+  verbs.push_back(
+      {{"network", "referrals", "create"},
+       "",
+       {"Refers a person to a partner for individual follow-up (status sent).",
+        "Réfère une personne à un partenaire pour un suivi individuel (statut envoyée)."},
+       {{"person", "people/ID", "the person (a bare ID is accepted)", false, true},
+        {"partner", "partners/ID", "an active partner", false, true},
+        {"reason", "TEXT", "why, 1 to 1000 characters", false, true},
+        RequestIdOptionSpec()},
+       0,
+       0,
+       CreateReferral});
+  verbs.push_back(
+      {{"network", "referrals", "get"},
+       "referrals/ID",
+       {"Shows one referral with its history.", "Affiche une référence avec son historique."},
+       {},
+       1,
+       1,
+       GetReferral});
   std::vector<OptionSpec> list_referrals = {
       {"person", "people/ID", "only this person's"},
       {"partner", "partners/ID", "only to this partner"},
       {"status", "STATUS", "sent, accepted, in-progress, completed or declined"}};
   for (OptionSpec& option : PageOptionSpecs("referrals")) list_referrals.push_back(option);
-  verbs.push_back({{"network", "referrals", "list"},
-                   "",
-                   "Lists referrals by person, partner or status, in creation order.",
-                   list_referrals,
-                   0,
-                   0,
-                   ListReferrals});
+  verbs.push_back(
+      {{"network", "referrals", "list"},
+       "",
+       {"Lists referrals by person, partner or status, in creation order.",
+        "Liste les références par personne, partenaire ou statut, dans l'ordre de leur création."},
+       list_referrals,
+       0,
+       0,
+       ListReferrals});
   verbs.push_back(
       {{"network", "referrals", "update"},
        "referrals/ID",
-       "Moves a referral on: sent -> accepted | declined; accepted -> in-progress | completed | "
-       "declined; in-progress -> completed | declined (completed and declined need --outcome).",
+       {"Moves a referral on: sent -> accepted | declined; accepted -> in-progress | completed | "
+        "declined; in-progress -> completed | declined (completed and declined need --outcome).",
+        "Fait avancer une référence : envoyée -> acceptée | refusée ; acceptée -> en cours | "
+        "terminée | refusée ; en cours -> terminée | refusée (terminée et refusée demandent "
+        "--outcome)."},
        {{"status", "STATUS", "the new status", false, true},
         {"outcome", "TEXT", "how it ended (completed, declined)"},
         {"note", "TEXT", "a note for the history"},
@@ -424,8 +437,10 @@ std::vector<Verb> NetworkPartnerVerbs() {
        SetReferralStatus});
   verbs.push_back({{"network", "referrals", "set-status"},
                    "referrals/ID STATUS",
-                   "The old spelling of 'network referrals update referrals/ID --status STATUS', "
-                   "kept as an alias.",
+                   {"The old spelling of 'network referrals update referrals/ID --status STATUS', "
+                    "kept as an alias.",
+                    "L'ancienne graphie de 'network referrals update referrals/ID --status "
+                    "STATUS', gardée comme alias."},
                    {{"outcome", "TEXT", "how it ended (completed, declined)"},
                     {"note", "TEXT", "a note for the history"},
                     RequestIdOptionSpec()},

@@ -76,11 +76,19 @@ int ListHistory(CommandContext& ctx) {
 
 }  // namespace
 
-const char kOutcomeHelp[] =
-    "the business's outcome: KEY=VALUE items with stage=idea|starting|operating|growing, "
-    "event=started|closed, jobs-created=FULL/PART, jobs-kept=FULL/PART, "
-    "revenue=none|under-10k|10k-to-50k|50k-to-100k|100k-to-250k|250k-and-more (annual, CAD) "
-    "(repeatable)";
+Bilingual OutcomeHelp() {
+  return {
+      "the business's outcome: KEY=VALUE items with stage=idea|starting|operating|growing, "
+      "event=started|closed, jobs-created=FULL/PART, jobs-kept=FULL/PART, "
+      "revenue=none|under-10k|10k-to-50k|50k-to-100k|100k-to-250k|250k-and-more (annual, CAD) "
+      "(repeatable)",
+      "le résultat de l'entreprise : des éléments KEY=VALUE avec "
+      "stage=idea|starting|operating|growing (idée, démarrage, en activité, en croissance), "
+      "event=started|closed (démarrée, fermée), jobs-created=FULL/PART, jobs-kept=FULL/PART "
+      "(emplois créés, maintenus : temps plein/temps partiel), "
+      "revenue=none|under-10k|10k-to-50k|50k-to-100k|100k-to-250k|250k-and-more (chiffre "
+      "d'affaires annuel, CAD) (répétable)"};
+}
 
 absl::StatusOr<std::pair<std::string, mv1::BusinessOutcome>> ParseOutcomeOption(
     absl::string_view value) {
@@ -142,7 +150,9 @@ std::string OutcomeText(const mv1::BusinessOutcome& o) {
 Verb BusinessHistoryVerb() {
   return {{"people", "business-history"},
           "people/ID",
-          "Lists a person's business outcomes recorded at meetings, newest first.",
+          {"Lists a person's business outcomes recorded at meetings, newest first.",
+           "Liste les résultats d'entreprise d'une personne consignés aux rencontres, du plus "
+           "récent au plus ancien."},
           PageOptionSpecs("outcomes"),
           1,
           1,

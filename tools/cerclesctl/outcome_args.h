@@ -20,7 +20,7 @@ namespace cercles::cerclesctl {
 // jobs-created and jobs-kept (FULL/PART: full-time and part-time jobs), revenue
 // (none|under-10k|10k-to-50k|50k-to-100k|100k-to-250k|250k-and-more). The
 // error names --outcome and the key; the server checks the bounds.
-extern const char kOutcomeHelp[];
+Bilingual OutcomeHelp();
 absl::StatusOr<std::pair<std::string, membership::v1::BusinessOutcome>> ParseOutcomeOption(
     absl::string_view value);
 

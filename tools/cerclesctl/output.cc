@@ -16,6 +16,12 @@ namespace cercles::cerclesctl {
 
 Table::Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
 
+Table::Table(Lang lang, const std::vector<Bilingual>& header) {
+  std::vector<std::string> words;
+  for (const Bilingual& word : header) words.push_back(word.In(lang));
+  rows_.push_back(std::move(words));
+}
+
 void Table::AddRow(std::vector<std::string> cells) {
   cells.resize(rows_[0].size());
   rows_.push_back(std::move(cells));

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "tools/cerclesctl/language.h"
 
 namespace cercles::cerclesctl {
 
@@ -17,6 +18,8 @@ namespace cercles::cerclesctl {
 class Table {
  public:
   explicit Table(std::vector<std::string> header);
+  // The header in the reader's language: Table(lang, {{"DUE", "ÉCHÉANCE"}, ...}).
+  Table(Lang lang, const std::vector<Bilingual>& header);
   void AddRow(std::vector<std::string> cells);
   void Print(std::ostream& out) const;
 

@@ -262,8 +262,10 @@ std::vector<Verb> NetworkPeerVerbs() {
   verbs.push_back(
       {{"network", "peers", "register"},
        "",
-       "Registers a peer fund bound to its certificate's common name (its next call is "
-       "accepted); with --peer-address its directory is followed.",
+       {"Registers a peer fund bound to its certificate's common name (its next call is "
+        "accepted); with --peer-address its directory is followed.",
+        "Inscrit un fonds partenaire lié au nom commun de son certificat (son prochain appel est "
+        "accepté) ; avec --peer-address, son répertoire est suivi."},
        {{"fund", "FUND_ID", "the peer's fund id", false, true},
         {"cn", "NAME", "the common name of the peer's mTLS client certificate", false, true},
         {"cert-sha256", "FINGERPRINT",
@@ -282,30 +284,39 @@ std::vector<Verb> NetworkPeerVerbs() {
   verbs.push_back(
       {{"network", "peers", "revoke"},
        "peers/FUND_ID",
-       "Revokes a peer fund: its next call is refused and its circles leave this "
-       "fund's network.",
+       {"Revokes a peer fund: its next call is refused and its circles leave this "
+        "fund's network.",
+        "Révoque un fonds partenaire : son prochain appel est refusé et ses cercles quittent le "
+        "réseau de ce fonds."},
        {{"reason", "TEXT", "why, 1 to 500 characters", false, true}, RequestIdOptionSpec()},
        1,
        1,
        RevokePeer});
   verbs.push_back({{"network", "peers", "get"},
                    "peers/FUND_ID",
-                   "Shows one peer fund and how far its directory is synced (a bare id works).",
+                   {"Shows one peer fund and how far its directory is synced (a bare id works).",
+                    "Affiche un fonds partenaire et où en est la synchronisation de son répertoire "
+                    "(un ID seul est accepté)."},
                    {},
                    1,
                    1,
                    GetPeer});
   verbs.push_back({{"network", "peers", "list"},
                    "",
-                   "Lists peer funds by fund id, with their directory sync.",
+                   {"Lists peer funds by fund id, with their directory sync.",
+                    "Liste les fonds partenaires par identifiant de fonds, avec la synchronisation "
+                    "de leur répertoire."},
                    WithPaging({{"status", "active|revoked", "only this status"}}, "peers"),
                    0,
                    0,
                    ListPeers});
   verbs.push_back({{"network", "transfers", "send"},
                    "",
-                   "Proposes one of this fund's people to a peer fund's circle (only with their "
-                   "consent to share with other funds; only consented fields cross).",
+                   {"Proposes one of this fund's people to a peer fund's circle (only with their "
+                    "consent to share with other funds; only consented fields cross).",
+                    "Propose une personne de ce fonds à un cercle d'un fonds partenaire (seulement "
+                    "avec son consentement au partage avec les autres fonds ; seuls les champs "
+                    "consentis sont transmis)."},
                    {{"person", "people/ID", "the person (a bare id works)", false, true},
                     {"peer", "FUND_ID", "an active peer fund with an address", false, true},
                     {"circle", "funds/FUND_ID/circles/ID", "a circle of that fund", false, true},
@@ -315,7 +326,9 @@ std::vector<Verb> NetworkPeerVerbs() {
                    SendTransfer});
   verbs.push_back({{"network", "transfers", "list"},
                    "",
-                   "Lists member transfers proposed to this fund and by it, in creation order.",
+                   {"Lists member transfers proposed to this fund and by it, in creation order.",
+                    "Liste les transferts de membres proposés à ce fonds et par lui, dans l'ordre "
+                    "de leur création."},
                    WithPaging({{"direction", "incoming|outgoing", "only this direction"},
                                {"status", "proposed|accepted|refused", "only this status"},
                                {"peer", "FUND_ID", "only with this peer fund"}},
@@ -326,14 +339,16 @@ std::vector<Verb> NetworkPeerVerbs() {
   verbs.push_back(
       {{"network", "transfers", "accept"},
        "transfers/ID",
-       "Accepts an incoming transfer still proposed (its circle must have a seat).",
+       {"Accepts an incoming transfer still proposed (its circle must have a seat).",
+        "Accepte un transfert entrant encore proposé (son cercle doit avoir une place libre)."},
        {{"note", "TEXT", "at most 500 characters, kept in this fund"}, RequestIdOptionSpec()},
        1,
        1,
        AcceptTransfer});
   verbs.push_back({{"network", "transfers", "refuse"},
                    "transfers/ID",
-                   "Refuses an incoming transfer still proposed.",
+                   {"Refuses an incoming transfer still proposed.",
+                    "Refuse un transfert entrant encore proposé."},
                    {{"note", "TEXT", "why, 1 to 500 characters, kept in this fund", false, true},
                     RequestIdOptionSpec()},
                    1,

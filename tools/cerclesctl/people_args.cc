@@ -136,7 +136,7 @@ namespace {
 using Setter = std::function<absl::Status(const std::vector<std::string>&, Person*)>;
 
 // A single-valued option; `set` receives its value ("" clears the field).
-PersonField Single(std::string name, std::string value_name, std::string help, std::string path,
+PersonField Single(std::string name, std::string value_name, Bilingual help, std::string path,
                    std::function<absl::Status(const std::string&, Person*)> set) {
   const std::string option = name;
   return {{std::move(name), std::move(value_name), std::move(help)},
@@ -183,34 +183,45 @@ std::function<absl::Status(const std::string&, Person*)> Flag(
 const std::vector<PersonField>& PersonFields() {
   static const std::vector<PersonField>* fields = [] {
     auto* f = new std::vector<PersonField>();
-    f->push_back(Single("given-name", "NAME", "1 to 100 characters", "given_name",
-                        Text([](Person* p) { return p->mutable_given_name(); })));
-    f->push_back(Single("family-name", "NAME", "1 to 100 characters", "family_name",
-                        Text([](Person* p) { return p->mutable_family_name(); })));
-    f->push_back(Single("language", "fr|en", "language the person is served in", "language",
-                        [](const std::string& value, Person* p) -> absl::Status {
-                          auto language = ParseLanguage(value);
-                          if (!language.ok()) return language.status();
-                          p->set_language(*language);
-                          return absl::OkStatus();
-                        }));
-    f->push_back(Single("email", "ADDRESS", "e-mail address", "contact.email",
+    f->push_back(Single("given-name", "NAME", {"1 to 100 characters", "de 1 à 100 caractères"},
+                        "given_name", Text([](Person* p) { return p->mutable_given_name(); })));
+    f->push_back(Single("family-name", "NAME", {"1 to 100 characters", "de 1 à 100 caractères"},
+                        "family_name", Text([](Person* p) { return p->mutable_family_name(); })));
+    f->push_back(Single(
+        "language", "fr|en",
+        {"language the person is served in", "la langue dans laquelle la personne est servie"},
+        "language", [](const std::string& value, Person* p) -> absl::Status {
+          auto language = ParseLanguage(value);
+          if (!language.ok()) return language.status();
+          p->set_language(*language);
+          return absl::OkStatus();
+        }));
+    f->push_back(Single("email", "ADDRESS", {"e-mail address", "adresse courriel"}, "contact.email",
                         Text([](Person* p) { return p->mutable_contact()->mutable_email(); })));
-    f->push_back(Single("phone", "NUMBER", "digits, spaces and a leading '+'", "contact.phone",
-                        Text([](Person* p) { return p->mutable_contact()->mutable_phone(); })));
-    f->push_back(
-        Single("postal-address", "TEXT", "postal address", "contact.postal_address",
-               Text([](Person* p) { return p->mutable_contact()->mutable_postal_address(); })));
-    f->push_back(Single("birth-date", "YYYY-MM-DD", "birth date (\"\" clears it)", "birth_date",
-                        Day([](Person* p) { return p->mutable_birth_date(); })));
-    f->push_back(Single("gender", "TEXT", "as the person describes it", "gender",
+    f->push_back(Single(
+        "phone", "NUMBER",
+        {"digits, spaces and a leading '+'", "des chiffres, des espaces et un « + » au début"},
+        "contact.phone", Text([](Person* p) { return p->mutable_contact()->mutable_phone(); })));
+    f->push_back(Single(
+        "postal-address", "TEXT", {"postal address", "adresse postale"}, "contact.postal_address",
+        Text([](Person* p) { return p->mutable_contact()->mutable_postal_address(); })));
+    f->push_back(Single("birth-date", "YYYY-MM-DD",
+                        {"birth date (\"\" clears it)", "date de naissance (\"\" l'efface)"},
+                        "birth_date", Day([](Person* p) { return p->mutable_birth_date(); })));
+    f->push_back(Single("gender", "TEXT",
+                        {"as the person describes it", "comme la personne le décrit"}, "gender",
                         Text([](Person* p) { return p->mutable_gender(); })));
-    f->push_back(Single("business-name", "NAME", "name of the business", "business.name",
+    f->push_back(Single("business-name", "NAME", {"name of the business", "nom de l'entreprise"},
+                        "business.name",
                         Text([](Person* p) { return p->mutable_business()->mutable_name(); })));
-    f->push_back(Single("sector", "SECTOR", "sector of the business, e.g. food", "business.sector",
-                        Text([](Person* p) { return p->mutable_business()->mutable_sector(); })));
-    f->push_back(Single("stage", "idea|starting|operating|growing", "where the business stands",
-                        "business.stage", [](const std::string& value, Person* p) -> absl::Status {
+    f->push_back(
+        Single("sector", "SECTOR",
+               {"sector of the business, e.g. food", "secteur de l'entreprise, p. ex. food"},
+               "business.sector",
+               Text([](Person* p) { return p->mutable_business()->mutable_sector(); })));
+    f->push_back(Single("stage", "idea|starting|operating|growing",
+                        {"where the business stands", "où en est l'entreprise"}, "business.stage",
+                        [](const std::string& value, Person* p) -> absl::Status {
                           if (value.empty()) {
                             p->mutable_business()->clear_stage();
                             return absl::OkStatus();
@@ -220,34 +231,48 @@ const std::vector<PersonField>& PersonFields() {
                           p->mutable_business()->set_stage(*stage);
                           return absl::OkStatus();
                         }));
-    f->push_back(Single(
-        "business-start-date", "YYYY-MM-DD", "when the business started", "business.start_date",
-        Day([](Person* p) { return p->mutable_business()->mutable_start_date(); })));
-    f->push_back({{"expertise", "TEXT",
-                   "what the person can help others with (repeatable; \"\" clears the list)", true},
-                  "expertise",
-                  [](const std::vector<std::string>& values, Person* p) {
-                    for (const std::string& value : values) {
-                      if (!value.empty()) p->add_expertise(value);
-                    }
-                    return absl::OkStatus();
-                  }});
-    f->push_back(Single("expertise-opt-in", "yes|no",
-                        "the expertise may be shared with the network", "expertise_opt_in",
-                        Flag([](Person* p, bool v) { p->set_expertise_opt_in(v); })));
     f->push_back(
-        Single("share-with-network", "yes|no", "consents to share with the network of circles",
-               "consents.share_with_network",
-               Flag([](Person* p, bool v) { p->mutable_consents()->set_share_with_network(v); })));
-    f->push_back(Single(
-        "share-with-other-funds", "yes|no", "consents to share with other regional funds",
-        "consents.share_with_other_funds",
-        Flag([](Person* p, bool v) { p->mutable_consents()->set_share_with_other_funds(v); })));
-    f->push_back(Single(
-        "reminders-by-email", "yes|no",
-        "consents to reminders of their loan's instalments by email", "consents.reminders_by_email",
-        Flag([](Person* p, bool v) { p->mutable_consents()->set_reminders_by_email(v); })));
-    f->push_back(Single("status", "active|withdrawn", "whether the person takes part", "status",
+        Single("business-start-date", "YYYY-MM-DD",
+               {"when the business started", "quand l'entreprise a démarré"}, "business.start_date",
+               Day([](Person* p) { return p->mutable_business()->mutable_start_date(); })));
+    f->push_back(
+        {{"expertise",
+          "TEXT",
+          {"what the person can help others with (repeatable; \"\" clears the list)",
+           "ce en quoi la personne peut aider les autres (répétable ; \"\" vide la liste)"},
+          true},
+         "expertise",
+         [](const std::vector<std::string>& values, Person* p) {
+           for (const std::string& value : values) {
+             if (!value.empty()) p->add_expertise(value);
+           }
+           return absl::OkStatus();
+         }});
+    f->push_back(Single("expertise-opt-in", "yes|no",
+                        {"the expertise may be shared with the network",
+                         "l'expertise peut être partagée avec le réseau"},
+                        "expertise_opt_in",
+                        Flag([](Person* p, bool v) { p->set_expertise_opt_in(v); })));
+    f->push_back(Single("share-with-network", "yes|no",
+                        {"consents to share with the network of circles",
+                         "consent au partage avec le réseau des cercles"},
+                        "consents.share_with_network", Flag([](Person* p, bool v) {
+                          p->mutable_consents()->set_share_with_network(v);
+                        })));
+    f->push_back(Single("share-with-other-funds", "yes|no",
+                        {"consents to share with other regional funds",
+                         "consent au partage avec les autres fonds régionaux"},
+                        "consents.share_with_other_funds", Flag([](Person* p, bool v) {
+                          p->mutable_consents()->set_share_with_other_funds(v);
+                        })));
+    f->push_back(Single("reminders-by-email", "yes|no",
+                        {"consents to reminders of their loan's instalments by email",
+                         "consent aux rappels des échéances de son prêt par courriel"},
+                        "consents.reminders_by_email", Flag([](Person* p, bool v) {
+                          p->mutable_consents()->set_reminders_by_email(v);
+                        })));
+    f->push_back(Single("status", "active|withdrawn",
+                        {"whether the person takes part", "si la personne participe"}, "status",
                         [](const std::string& value, Person* p) -> absl::Status {
                           auto status = ParsePersonStatus(value);
                           if (!status.ok()) return status.status();
@@ -330,22 +355,34 @@ int FailWrite(CommandContext& ctx, const grpc::Status& status, const std::string
   if (!ctx.args().Has("request-id") &&
       (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
        status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)) {
-    ctx.err() << "cerclesctl: to retry safely, add --request-id " << request_id << '\n';
+    ctx.err() << "cerclesctl: "
+              << Localize(ctx.lang(),
+                          absl::StrCat("to retry safely, add --request-id ", request_id))
+              << '\n';
   }
   return code;
 }
 
 OptionSpec RequestIdOptionSpec() {
-  return {"request-id", "ID",
-          "idempotency key: a retry with the same id changes nothing more (default: a random "
-          "UUID)"};
+  return {"request-id",
+          "ID",
+          {"idempotency key: a retry with the same id changes nothing more (default: a random "
+           "UUID)",
+           "clé d'idempotence : une reprise avec le même identifiant ne change rien de plus (par "
+           "défaut : un UUID aléatoire)"}};
 }
 
 std::vector<OptionSpec> PageOptionSpecs(absl::string_view things) {
   return {
-      {"page-size", "N", absl::StrCat(things, " per page, 1 to 500 (default: the server's, 50)")},
-      {"page-token", "TOKEN", "the page after a previous listing's 'next page'"},
-      {"all", "", "follow the pages to the end"},
+      {"page-size",
+       "N",
+       {absl::StrCat(things, " per page, 1 to 500 (default: the server's, 50)"),
+        "combien par page, de 1 à 500 (par défaut : le nombre du serveur, 50)"}},
+      {"page-token",
+       "TOKEN",
+       {"the page after a previous listing's 'next page'",
+        "la page qui suit le « next page » d'une liste précédente"}},
+      {"all", "", {"follow the pages to the end", "suivre les pages jusqu'à la fin"}},
   };
 }
 

@@ -98,7 +98,13 @@ int ListPeople(CommandContext& ctx) {
       [](membership::v1::ListPeopleResponse* r) { return r->mutable_people(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table({"NAME", "GIVEN NAME", "FAMILY NAME", "STATUS", "SECTOR", "CIRCLE", "TRAININGS"});
+  Table table(ctx.lang(), {{"NAME", "NOM"},
+                           {"GIVEN NAME", "PRÉNOM"},
+                           {"FAMILY NAME", "NOM DE FAMILLE"},
+                           {"STATUS", "STATUT"},
+                           {"SECTOR", "SECTEUR"},
+                           {"CIRCLE", "CERCLE"},
+                           {"TRAININGS", "FORMATIONS"}});
   for (const Person& p : response.people()) {
     table.AddRow({p.name(), p.given_name(), p.family_name(), PersonStatusName(p.status()),
                   p.business().sector(), p.current_circle().empty() ? "-" : p.current_circle(),
@@ -126,52 +132,87 @@ std::vector<Verb> PeopleVerbs() {
   std::vector<Verb> verbs;
   std::vector<OptionSpec> create_options = PersonOptionSpecs(/*names_required=*/true);
   create_options.push_back(RequestIdOptionSpec());
-  create_options.push_back(
-      {"validate-only", "", "check the person (every broken rule) and write nothing"});
+  create_options.push_back({"validate-only",
+                            "",
+                            {"check the person (every broken rule) and write nothing",
+                             "vérifier la personne (chaque règle enfreinte) sans rien écrire"}});
   verbs.push_back({{"people", "create"},
                    "",
-                   "Records a person (an entrepreneur) in membership.",
+                   {"Records a person (an entrepreneur) in membership.",
+                    "Consigne une personne (une ou un entrepreneur) dans membership."},
                    create_options,
                    0,
                    0,
                    CreatePerson});
   verbs.push_back({{"people", "get"},
                    "people/ID",
-                   "Shows one person, every field (a bare ID is accepted).",
+                   {"Shows one person, every field (a bare ID is accepted).",
+                    "Affiche une personne, tous ses champs (un ID seul est accepté)."},
                    {},
                    1,
                    1,
                    GetPerson});
   std::vector<OptionSpec> update_options = PersonOptionSpecs(/*names_required=*/false);
-  update_options.push_back({"clear-business", "", "remove the person's business"});
+  update_options.push_back(
+      {"clear-business",
+       "",
+       {"remove the person's business", "retirer l'entreprise de la personne"}});
   update_options.push_back(RequestIdOptionSpec());
-  verbs.push_back({{"people", "update"},
-                   "people/ID",
-                   "Changes the fields given as options, and only those (\"\" clears one).",
-                   update_options,
-                   1,
-                   1,
-                   UpdatePerson});
+  verbs.push_back(
+      {{"people", "update"},
+       "people/ID",
+       {"Changes the fields given as options, and only those (\"\" clears one).",
+        "Modifie les champs donnés en options, et seulement ceux-là (\"\" en efface un)."},
+       update_options,
+       1,
+       1,
+       UpdatePerson});
   std::vector<OptionSpec> list_options = {
-      {"name-prefix", "TEXT", "given or family name starts with it (ignoring case and accents)"},
-      {"status", "active|withdrawn", "only people in this status"},
-      {"circle", "circles/ID", "only current members of this circle"},
-      {"cohort", "trainings/ID", "only people enrolled in this training"},
-      {"sector", "SECTOR", "only people whose business is in this sector"}};
+      {"name-prefix",
+       "TEXT",
+       {"given or family name starts with it (ignoring case and accents)",
+        "le prénom ou le nom de famille commence ainsi (sans égard à la casse ni aux accents)"}},
+      {"status",
+       "active|withdrawn",
+       {"only people in this status", "seulement les personnes à ce statut"}},
+      {"circle",
+       "circles/ID",
+       {"only current members of this circle", "seulement les membres actuels de ce cercle"}},
+      {"cohort",
+       "trainings/ID",
+       {"only people enrolled in this training",
+        "seulement les personnes inscrites à cette formation"}},
+      {"sector",
+       "SECTOR",
+       {"only people whose business is in this sector",
+        "seulement les personnes dont l'entreprise est de ce secteur"}}};
   for (OptionSpec& spec : PageOptionSpecs("people")) list_options.push_back(std::move(spec));
   verbs.push_back(
-      {{"people", "list"}, "", "Lists people, in creation order.", list_options, 0, 0, ListPeople});
+      {{"people", "list"},
+       "",
+       {"Lists people, in creation order.", "Liste les personnes, dans l'ordre de leur création."},
+       list_options,
+       0,
+       0,
+       ListPeople});
   verbs.push_back(BusinessHistoryVerb());
-  verbs.push_back({{"import", "people"},
-                   "FILE.csv",
-                   "Creates people from a CSV file with a header row (given_name, family_name, "
-                   "language, email, phone, ...; see the README). Every row is checked first "
-                   "and errors are reported as FILE:LINE: field: rule; re-running the same "
-                   "file changes nothing.",
-                   {{"dry-run", "", "check every row and write nothing"}},
-                   1,
-                   1,
-                   ImportPeople});
+  verbs.push_back(
+      {{"import", "people"},
+       "FILE.csv",
+       {"Creates people from a CSV file with a header row (given_name, family_name, "
+        "language, email, phone, ...; see the README). Every row is checked first "
+        "and errors are reported as FILE:LINE: field: rule; re-running the same "
+        "file changes nothing.",
+        "Crée des personnes à partir d'un fichier CSV avec une ligne d'en-tête "
+        "(given_name, family_name, language, email, phone, ... ; voir le README). "
+        "Chaque ligne est d'abord vérifiée et les erreurs sont signalées sous la forme "
+        "FICHIER:LIGNE: champ: règle ; relancer le même fichier ne change rien."},
+       {{"dry-run",
+         "",
+         {"check every row and write nothing", "vérifier chaque ligne sans rien écrire"}}},
+       1,
+       1,
+       ImportPeople});
   return verbs;
 }
 

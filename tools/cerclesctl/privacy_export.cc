@@ -153,9 +153,12 @@ std::vector<Verb> PrivacyExportVerbs() {
   verbs.push_back(
       {{"privacy", "export"},
        "people/ID",
-       "A person's access request answered: everything membership, lending and network hold "
-       "about them, in one JSON document (the proto JSON mapping), and a summary on standard "
-       "output (admins).",
+       {"A person's access request answered: everything membership, lending and network hold "
+        "about them, in one JSON document (the proto JSON mapping), and a summary on standard "
+        "output (admins).",
+        "La réponse à la demande d'accès d'une personne : tout ce que membership, lending et "
+        "network détiennent à son sujet, dans un document JSON (la correspondance JSON des "
+        "protos), et un résumé sur la sortie standard (administrateurs)."},
        {{"out", "FILE", "the JSON document (written with mode 0600)", false, true},
         {"request", "accessRequests/ID",
          "complete this access request with the document's SHA-256 and size"},

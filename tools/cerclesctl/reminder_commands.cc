@@ -88,7 +88,9 @@ std::vector<Verb> ReminderVerbs() {
   verbs.push_back(
       {{"lending", "reminders", "run"},
        "",
-       "Records now the reminders due on a day (admins); each is produced once.",
+       {"Records now the reminders due on a day (admins); each is produced once.",
+        "Consigne maintenant les rappels dus à une date (administrateurs) ; chacun n'est produit "
+        "qu'une fois."},
        {{"date", "YYYY-MM-DD", "the day to decide for (default today)"}, RequestIdOptionSpec()},
        0,
        0,
@@ -102,7 +104,8 @@ std::vector<Verb> ReminderVerbs() {
   for (const OptionSpec& spec : PageOptionSpecs("reminders")) list_options.push_back(spec);
   verbs.push_back({{"lending", "reminders", "list"},
                    "",
-                   "Lists the reminders produced, oldest first, filtered.",
+                   {"Lists the reminders produced, oldest first, filtered.",
+                    "Liste les rappels produits, du plus ancien au plus récent, filtrés."},
                    list_options,
                    0,
                    0,

@@ -217,9 +217,12 @@ std::vector<Verb> ReportVerbs() {
   verbs.push_back(
       {{"report", "impact"},
        "",
-       "The impact report (network): entrepreneurs supported, loans and amounts, businesses "
-       "started and kept, jobs, repayment rate, write-off ratio, PAR30 per period, and survival "
-       "by cohort; as a table, CSV or an HTML page with charts.",
+       {"The impact report (network): entrepreneurs supported, loans and amounts, businesses "
+        "started and kept, jobs, repayment rate, write-off ratio, PAR30 per period, and survival "
+        "by cohort; as a table, CSV or an HTML page with charts.",
+        "Le rapport d'impact (network) : entrepreneurs soutenus, prêts et montants, entreprises "
+        "démarrées et maintenues, emplois, taux de remboursement, ratio de radiation, PAR30 par "
+        "période et survie par cohorte ; en tableau, en CSV ou en page HTML avec graphiques."},
        WithReportOptions({{"from", "YYYY-MM-DD", "the first day of the report", false, true},
                           {"to", "YYYY-MM-DD", "the last day of the report", false, true},
                           {"grain", "year|quarter", "the periods (default: year)"},
@@ -233,9 +236,12 @@ std::vector<Verb> ReportVerbs() {
        Impact});
   verbs.push_back({{"report", "portfolio"},
                    "",
-                   "The portfolio report (lending): outstanding principal, PAR30, repayment rate "
-                   "and arrears buckets for the fund, its circles and advisors; as a table, CSV "
-                   "or an HTML page with charts.",
+                   {"The portfolio report (lending): outstanding principal, PAR30, repayment rate "
+                    "and arrears buckets for the fund, its circles and advisors; as a table, CSV "
+                    "or an HTML page with charts.",
+                    "Le rapport de portefeuille (lending) : encours, PAR30, taux de remboursement "
+                    "et tranches de retard du fonds, de ses cercles et de ses personnes-conseils ; "
+                    "en tableau, en CSV ou en page HTML avec graphiques."},
                    WithReportOptions({{"as-of", "YYYY-MM-DD",
                                        "the day of the report (default: "
                                        "today)"}}),
@@ -245,10 +251,14 @@ std::vector<Verb> ReportVerbs() {
   verbs.push_back(
       {{"report", "circles"},
        "",
-       "The circles report (membership, with lending's arrears): circles by status, each "
-       "circle's members, meetings held, attendance rate, days since its last meeting and loans "
-       "in arrears, and meetings and attendance by month; as a table, CSV or an HTML page with "
-       "charts. With --output json: membership's report only.",
+       {"The circles report (membership, with lending's arrears): circles by status, each "
+        "circle's members, meetings held, attendance rate, days since its last meeting and loans "
+        "in arrears, and meetings and attendance by month; as a table, CSV or an HTML page with "
+        "charts. With --output json: membership's report only.",
+        "Le rapport des cercles (membership, avec les arriérés de lending) : cercles par statut, "
+        "membres de chaque cercle, rencontres tenues, taux de présence, jours depuis sa dernière "
+        "rencontre et prêts en retard, rencontres et présences par mois ; en tableau, en CSV ou en "
+        "page HTML avec graphiques. Avec --output json : le rapport de membership seulement."},
        WithReportOptions(
            {{"from", "YYYY-MM-DD", "the first day of the report", false, true},
             {"to", "YYYY-MM-DD", "the last day of the report (statuses and members as of it)",

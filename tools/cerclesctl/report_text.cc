@@ -163,10 +163,6 @@ constexpr Entry kTable[] = {
 
 }  // namespace
 
-std::string LangCode(Lang lang) { return lang == Lang::kFr ? "fr" : "en"; }
-
-Lang LangOfCode(absl::string_view code) { return code == "fr" ? Lang::kFr : Lang::kEn; }
-
 std::string Tr(Lang lang, absl::string_view key) {
   for (const Entry& e : kTable) {
     if (key == e.key) return lang == Lang::kFr ? e.fr : e.en;

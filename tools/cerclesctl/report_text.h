@@ -14,18 +14,11 @@
 #include "absl/strings/string_view.h"
 #include "cercles/common/v1/date.pb.h"
 #include "common/api/display.h"
+#include "tools/cerclesctl/language.h"
 
 namespace cercles::cerclesctl {
 
-// The language of a report: api::DisplayLanguage, whose formats (money,
-// percentages, counts, days) these reports use.
-using Lang = api::DisplayLanguage;
-
-// "fr" or "en".
-std::string LangCode(Lang lang);
-// The language of `code` (GlobalOptions::lang: --lang, CERCLES_LANG or the
-// locale's): French for "fr", else English.
-Lang LangOfCode(absl::string_view code);
+// Lang, LangCode and LangOfCode: language.h.
 
 // The text of `key` in `lang`; the key itself when the table has none (a test
 // fails before that ships: MissingTranslations).

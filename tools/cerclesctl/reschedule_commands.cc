@@ -93,7 +93,7 @@ int Approve(CommandContext& ctx) {
                                       [&ctx](const lv1::ApproveRescheduleResponse& response) {
                                         PrintOne(response.reschedule(), ctx.out());
                                         ctx.out() << '\n';
-                                        PrintSchedule(response.schedule(), ctx.out());
+                                        PrintSchedule(response.schedule(), ctx.out(), ctx.lang());
                                       });
 }
 
@@ -127,17 +127,31 @@ int ListReschedules(CommandContext& ctx) {
 
 std::vector<Verb> RescheduleVerbs() {
   const OptionSpec request_id = RequestIdOptionSpec();
-  const OptionSpec reason = Required({"reason", "TEXT", "why (1 to 500 characters)"});
+  const OptionSpec reason = Required(
+      {"reason", "TEXT", {"why (1 to 500 characters)", "pourquoi (de 1 à 500 caractères)"}});
   std::vector<Verb> verbs;
   verbs.push_back(
       {{"lending", "loans", "reschedule", "request"},
        "loans/ID",
-       "Asks to reschedule what remains of an active loan; another staff member decides.",
-       {Required({"instalments", "N", "number of new instalments"}),
-        Required({"frequency", "weekly|every-two-weeks|monthly", "how often they fall due"}),
-        Required({"first-due-date", "YYYY-MM-DD", "the first new instalment's due date"}),
-        {"grace-on-principal", "N", "interest-only instalments at the start (default 0)"},
-        {"grace-on-interest", "N", "instalments with nothing due at the start (default 0)"},
+       {"Asks to reschedule what remains of an active loan; another staff member decides.",
+        "Demande de rééchelonner le reste d'un prêt actif ; un autre membre du personnel décide."},
+       {Required(
+            {"instalments", "N", {"number of new instalments", "nombre de nouvelles échéances"}}),
+        Required({"frequency",
+                  "weekly|every-two-weeks|monthly",
+                  {"how often they fall due", "à quelle fréquence elles arrivent à échéance"}}),
+        Required({"first-due-date",
+                  "YYYY-MM-DD",
+                  {"the first new instalment's due date",
+                   "la date d'échéance du premier nouveau versement"}}),
+        {"grace-on-principal",
+         "N",
+         {"interest-only instalments at the start (default 0)",
+          "échéances d'intérêts seulement au début (0 par défaut)"}},
+        {"grace-on-interest",
+         "N",
+         {"instalments with nothing due at the start (default 0)",
+          "échéances sans rien à payer au début (0 par défaut)"}},
         reason,
         request_id},
        1,
@@ -145,21 +159,26 @@ std::vector<Verb> RescheduleVerbs() {
        Request});
   verbs.push_back({{"lending", "loans", "reschedule", "approve"},
                    "loans/ID/reschedules/ID",
-                   "Approves a pending reschedule (not by who asked) and prints the new schedule.",
+                   {"Approves a pending reschedule (not by who asked) and prints the new schedule.",
+                    "Approuve un rééchelonnement en attente (pas par la personne qui l'a demandé) "
+                    "et affiche le nouvel échéancier."},
                    {request_id},
                    1,
                    1,
                    Approve});
   verbs.push_back({{"lending", "loans", "reschedule", "reject"},
                    "loans/ID/reschedules/ID",
-                   "Rejects a pending reschedule (not by who asked); the loan is unchanged.",
+                   {"Rejects a pending reschedule (not by who asked); the loan is unchanged.",
+                    "Rejette un rééchelonnement en attente (pas par la personne qui l'a demandé) ; "
+                    "le prêt ne change pas."},
                    {reason, request_id},
                    1,
                    1,
                    Reject});
   verbs.push_back({{"lending", "loans", "reschedule", "list"},
                    "loans/ID",
-                   "Lists a loan's reschedules, oldest first.",
+                   {"Lists a loan's reschedules, oldest first.",
+                    "Liste les rééchelonnements d'un prêt, du plus ancien au plus récent."},
                    PageOptionSpecs("reschedules"),
                    1,
                    1,

@@ -16,8 +16,13 @@ using membership::v1::Enrolment;
 using membership::v1::Training;
 using membership::v1::TrainingService;
 
-Table TrainingTable() {
-  return Table({"NAME", "DISPLAY NAME", "START", "END", "ENROLLED", "COMPLETED"});
+Table TrainingTable(Lang lang) {
+  return Table(lang, {{"NAME", "NOM"},
+                      {"DISPLAY NAME", "NOM AFFICHÉ"},
+                      {"START", "DÉBUT"},
+                      {"END", "FIN"},
+                      {"ENROLLED", "INSCRITS"},
+                      {"COMPLETED", "ONT TERMINÉ"}});
 }
 
 void AddTrainingRow(const Training& t, Table* table) {
@@ -26,8 +31,12 @@ void AddTrainingRow(const Training& t, Table* table) {
                  absl::StrCat(t.completed_count())});
 }
 
-Table EnrolmentTable() {
-  return Table({"TRAINING", "PERSON", "DISPLAY NAME", "ENROLLED", "COMPLETED"});
+Table EnrolmentTable(Lang lang) {
+  return Table(lang, {{"TRAINING", "FORMATION"},
+                      {"PERSON", "PERSONNE"},
+                      {"DISPLAY NAME", "NOM AFFICHÉ"},
+                      {"ENROLLED", "INSCRIT LE"},
+                      {"COMPLETED", "TERMINÉE LE"}});
 }
 
 void AddEnrolmentRow(const Enrolment& e, Table* table) {
@@ -38,7 +47,7 @@ void AddEnrolmentRow(const Enrolment& e, Table* table) {
 template <typename Response>
 int PrintTraining(CommandContext& ctx, const Response& response) {
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table = TrainingTable();
+  Table table = TrainingTable(ctx.lang());
   AddTrainingRow(response.training(), &table);
   table.Print(ctx.out());
   return kExitOk;
@@ -47,7 +56,7 @@ int PrintTraining(CommandContext& ctx, const Response& response) {
 template <typename Response>
 int PrintEnrolment(CommandContext& ctx, const Response& response) {
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table = EnrolmentTable();
+  Table table = EnrolmentTable(ctx.lang());
   AddEnrolmentRow(response.enrolment(), &table);
   table.Print(ctx.out());
   return kExitOk;
@@ -101,7 +110,7 @@ int ListTrainings(CommandContext& ctx) {
       &response, [](membership::v1::ListTrainingsResponse* r) { return r->mutable_trainings(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table = TrainingTable();
+  Table table = TrainingTable(ctx.lang());
   for (const Training& t : response.trainings()) AddTrainingRow(t, &table);
   table.Print(ctx.out());
   PrintNextPage(response.next_page_token(), ctx.out());
@@ -154,7 +163,7 @@ int ListEnrolments(CommandContext& ctx) {
       [](membership::v1::ListEnrolmentsResponse* r) { return r->mutable_enrolments(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table = EnrolmentTable();
+  Table table = EnrolmentTable(ctx.lang());
   for (const Enrolment& e : response.enrolments()) AddEnrolmentRow(e, &table);
   table.Print(ctx.out());
   PrintNextPage(response.next_page_token(), ctx.out());
@@ -165,52 +174,64 @@ int ListEnrolments(CommandContext& ctx) {
 
 std::vector<Verb> TrainingVerbs() {
   std::vector<Verb> verbs;
-  verbs.push_back({{"trainings", "create"},
-                   "",
-                   "Schedules a training cohort (e.g. 9 weeks of 3-hour sessions).",
-                   {{"display-name", "NAME", "1 to 120 characters", false, true},
-                    {"start-date", "YYYY-MM-DD", "first session", false, true},
-                    {"end-date", "YYYY-MM-DD", "last session", false, true},
-                    RequestIdOptionSpec()},
-                   0,
-                   0,
-                   CreateTraining});
+  verbs.push_back(
+      {{"trainings", "create"},
+       "",
+       {"Schedules a training cohort (e.g. 9 weeks of 3-hour sessions).",
+        "Planifie une cohorte de formation (p. ex. 9 semaines de séances de 3 heures)."},
+       {{"display-name", "NAME", {"1 to 120 characters", "de 1 à 120 caractères"}, false, true},
+        {"start-date", "YYYY-MM-DD", {"first session", "première séance"}, false, true},
+        {"end-date", "YYYY-MM-DD", {"last session", "dernière séance"}, false, true},
+        RequestIdOptionSpec()},
+       0,
+       0,
+       CreateTraining});
   verbs.push_back({{"trainings", "get"},
                    "trainings/ID",
-                   "Shows one training with its counts (a bare ID is accepted).",
+                   {"Shows one training with its counts (a bare ID is accepted).",
+                    "Affiche une formation avec ses nombres (un ID seul est accepté)."},
                    {},
                    1,
                    1,
                    GetTraining});
   verbs.push_back({{"trainings", "list"},
                    "",
-                   "Lists trainings, in creation order.",
+                   {"Lists trainings, in creation order.",
+                    "Liste les formations, dans l'ordre de leur création."},
                    PageOptionSpecs("trainings"),
                    0,
                    0,
                    ListTrainings});
-  verbs.push_back({{"trainings", "enrol"},
-                   "trainings/ID people/ID",
-                   "Enrols an active person in a training.",
-                   {RequestIdOptionSpec()},
-                   2,
-                   2,
-                   EnrolPerson});
   verbs.push_back(
-      {{"trainings", "complete"},
+      {{"trainings", "enrol"},
        "trainings/ID people/ID",
-       "Records that an enrolled person completed the training.",
-       {{"date", "YYYY-MM-DD", "the day of completion (default: today)"}, RequestIdOptionSpec()},
+       {"Enrols an active person in a training.", "Inscrit une personne active à une formation."},
+       {RequestIdOptionSpec()},
        2,
        2,
-       CompleteTraining});
+       EnrolPerson});
+  verbs.push_back({{"trainings", "complete"},
+                   "trainings/ID people/ID",
+                   {"Records that an enrolled person completed the training.",
+                    "Consigne qu'une personne inscrite a terminé la formation."},
+                   {{"date",
+                     "YYYY-MM-DD",
+                     {"the day of completion (default: today)",
+                      "le jour où elle a été terminée (par défaut : aujourd'hui)"}},
+                    RequestIdOptionSpec()},
+                   2,
+                   2,
+                   CompleteTraining});
   std::vector<OptionSpec> enrolment_options = {
-      {"training", "trainings/ID", "enrolments of this training"},
-      {"person", "people/ID", "enrolments of this person"}};
+      {"training",
+       "trainings/ID",
+       {"enrolments of this training", "les inscriptions à cette formation"}},
+      {"person", "people/ID", {"enrolments of this person", "les inscriptions de cette personne"}}};
   for (OptionSpec& spec : PageOptionSpecs("enrolments")) enrolment_options.push_back(spec);
   verbs.push_back({{"trainings", "enrolments"},
                    "",
-                   "Lists the enrolments of a training or of a person.",
+                   {"Lists the enrolments of a training or of a person.",
+                    "Liste les inscriptions d'une formation ou d'une personne."},
                    enrolment_options,
                    0,
                    0,

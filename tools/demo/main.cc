@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   auto usage = [&] {
     std::cerr << kUsage;
     for (const auto& spec : cerclesctl::GlobalOptionSpecs()) {
-      std::cerr << "  " << cerclesctl::OptionLabel(spec) << "  " << spec.help << "\n";
+      std::cerr << "  " << cerclesctl::OptionLabel(spec) << "  " << spec.help.en << "\n";
     }
     std::cerr << kOwnOptions;
   };

@@ -34,6 +34,15 @@ TEST(DisplayTest, MoneyAsEachLanguageWritesIt) {
   EXPECT_EQ(FormatMoney(kEn, 123456, "EUR"), "1,234.56 EUR");
 }
 
+TEST(DisplayTest, AnAmountAloneAndAsMachinesWriteIt) {
+  EXPECT_EQ(FormatAmount(kFr, 628691), "6 286,91");
+  EXPECT_EQ(FormatAmount(kEn, 628691), "6,286.91");
+  EXPECT_EQ(FormatAmount(kEn, -1234), "-12.34");
+  EXPECT_EQ(FormatDecimal(628691), "6286.91");
+  EXPECT_EQ(FormatDecimal(-5), "-0.05");
+  EXPECT_EQ(FormatDecimal(std::numeric_limits<int64_t>::min()), "-92233720368547758.08");
+}
+
 TEST(DisplayTest, EveryAmountIsExactAtTheEndsOfItsRange) {
   EXPECT_EQ(FormatMoney(kEn, std::numeric_limits<int64_t>::max()), "$92,233,720,368,547,758.07");
   EXPECT_EQ(FormatMoney(kEn, std::numeric_limits<int64_t>::min()), "-$92,233,720,368,547,758.08");

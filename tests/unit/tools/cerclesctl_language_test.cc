@@ -1,0 +1,256 @@
+// cerclesctl in French (issue 15, item 1): every command's help has its French
+// beside the English, help pages and cerclesctl's own messages follow --lang,
+// CERCLES_LANG or the locale, and the command lines themselves never change.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "tests/unit/tools/cli_runner.h"
+#include "tools/cerclesctl/command.h"
+#include "tools/cerclesctl/commands.h"
+#include "tools/cerclesctl/language.h"
+#include "tools/cerclesctl/lending_args.h"
+#include "tools/cerclesctl/output.h"
+
+namespace cercles::cerclesctl {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+std::vector<Verb> WholeTable() {
+  std::vector<Verb> verbs = AllVerbs();
+  verbs.push_back(CompletionVerb(&verbs));
+  return verbs;
+}
+
+TEST(CliLanguageTest, EveryCommandHasItsFrenchSummary) {
+  std::vector<std::string> missing;
+  for (const Verb& verb : WholeTable()) {
+    if (verb.summary.fr.empty() || verb.summary.fr == verb.summary.en) {
+      missing.push_back(absl::StrJoin(verb.path, " "));
+    }
+  }
+  EXPECT_THAT(missing, IsEmpty()) << "commands without a French summary";
+  EXPECT_GE(WholeTable().size(), 130u);
+}
+
+// The commands of a meeting's work explain every option in French too.
+TEST(CliLanguageTest, AMeetingsCommandsHaveEveryOptionInFrench) {
+  std::vector<std::string> missing;
+  for (const Verb& verb : WholeTable()) {
+    const std::string path = absl::StrJoin(verb.path, " ");
+    bool meeting_work = false;
+    for (const char* group : {"meetings ", "circles ", "people ", "trainings ", "lending loans ",
+                              "lending guarantee "}) {
+      meeting_work = meeting_work || absl::StartsWith(path, group);
+    }
+    if (!meeting_work) continue;
+    for (const OptionSpec& option : verb.options) {
+      if (option.help.fr.empty()) missing.push_back(absl::StrCat(path, " --", option.name));
+    }
+  }
+  EXPECT_THAT(missing, IsEmpty());
+}
+
+TEST(CliLanguageTest, EveryGlobalOptionHasItsFrenchHelp) {
+  for (const OptionSpec& option : GlobalOptionSpecs()) {
+    EXPECT_FALSE(option.help.fr.empty()) << option.name;
+    EXPECT_NE(option.help.fr, option.help.en) << option.name;
+  }
+}
+
+TEST(CliLanguageTest, EveryCliMessageHasItsFrench) {
+  EXPECT_THAT(UntranslatedCliMessages(), IsEmpty());
+}
+
+TEST(CliLanguageTest, TheLanguageComesFromTheFlagThenTheEnvironmentThenTheLocale) {
+  EXPECT_EQ(CliLanguage({"--lang", "fr", "help"}, FakeEnv({})), Lang::kFr);
+  EXPECT_EQ(CliLanguage({"help", "--lang=FR"}, FakeEnv({})), Lang::kFr);
+  EXPECT_EQ(CliLanguage({"--lang", "en"}, FakeEnv({{"CERCLES_LANG", "fr"}})), Lang::kEn);
+  EXPECT_EQ(CliLanguage({}, FakeEnv({{"CERCLES_LANG", "fr"}, {"LANG", "en_CA.UTF-8"}})), Lang::kFr);
+  EXPECT_EQ(CliLanguage({}, FakeEnv({{"LANG", "fr_CA.UTF-8"}})), Lang::kFr);
+  EXPECT_EQ(CliLanguage({}, FakeEnv({{"LC_ALL", "C"}, {"LANG", "fr_CA.UTF-8"}})), Lang::kEn);
+  EXPECT_EQ(CliLanguage({}, FakeEnv({})), Lang::kEn);
+  EXPECT_EQ(CliLanguage({"--lang", "de"}, FakeEnv({{"LANG", "fr_CA.UTF-8"}})), Lang::kEn);
+  // After "--" a word is an argument, not an option.
+  EXPECT_EQ(CliLanguage({"--", "--lang", "fr"}, FakeEnv({})), Lang::kEn);
+}
+
+TEST(CliLanguageTest, TheMainHelpInFrenchListsTheSameCommandLines) {
+  CliResult en = RunCerclesctl({"help"});
+  CliResult fr = RunCerclesctl({"help"}, {{"LANG", "fr_CA.UTF-8"}});
+  ASSERT_EQ(en.code, kExitOk);
+  ASSERT_EQ(fr.code, kExitOk);
+  EXPECT_THAT(fr.out,
+              HasSubstr("utilisation : cerclesctl [options globales] COMMANDE [options] "
+                        "[arguments]\n\nLe client en ligne de commande des services Cercles"));
+  EXPECT_THAT(fr.out, HasSubstr("\nCommandes :\n"));
+  EXPECT_THAT(fr.out,
+              HasSubstr("  cerclesctl meetings attendance [--from YYYY-MM-DD] [--to YYYY-MM-DD] "
+                        "circles/ID\n      Taux de présence d'un cercle et de chaque membre"));
+  EXPECT_THAT(fr.out, HasSubstr("  --lang fr|en              langue des messages, de l'aide"));
+  EXPECT_THAT(fr.out, Not(HasSubstr("Lists a circle's meetings")));
+  // Every command line of the English help is in the French one, word for word.
+  for (const Verb& verb : WholeTable()) {
+    const std::string line = absl::StrCat("  ", VerbUsage(verb), "\n      ");
+    EXPECT_THAT(en.out, HasSubstr(absl::StrCat(line, verb.summary.en, "\n")));
+    EXPECT_THAT(fr.out, HasSubstr(absl::StrCat(line, verb.summary.fr, "\n")));
+  }
+}
+
+TEST(CliLanguageTest, GroupAndVerbHelpFollowTheFlag) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--lang", "fr", "help", "meetings"}, {"meetings", "--help", "--lang=fr"}}) {
+    CliResult group = RunCerclesctl(args);
+    EXPECT_EQ(group.code, kExitOk);
+    EXPECT_THAT(group.out, HasSubstr("utilisation : cerclesctl meetings COMMANDE [options] "
+                                     "[arguments]\n\nCommandes :\n"));
+    EXPECT_THAT(group.out, HasSubstr("      Consigne une rencontre tenue : la présence de chaque "
+                                     "membre, le procès-verbal"));
+    EXPECT_THAT(group.out, HasSubstr("\nOptions globales : voir 'cerclesctl --help'.\n"));
+  }
+  CliResult verb = RunCerclesctl({"lending", "loans", "repay", "--help"}, {{"CERCLES_LANG", "fr"}});
+  EXPECT_EQ(verb.code, kExitOk);
+  EXPECT_THAT(verb.out, HasSubstr("utilisation : cerclesctl lending loans repay "));
+  EXPECT_THAT(verb.out, HasSubstr("\n\nConsigne un remboursement : les intérêts puis le capital, "
+                                  "la plus ancienne échéance d'abord.\n\nOptions :\n"));
+  CliResult alias = RunCerclesctl({"help", "meetings", "schedule-get"}, {{"CERCLES_LANG", "fr"}});
+  EXPECT_THAT(alias.out, HasSubstr("L'ancienne graphie de 'cerclesctl meetings get-schedule', "
+                                   "gardée comme alias."));
+  CliResult english = RunCerclesctl({"help", "meetings"}, {{"LANG", "en_CA.UTF-8"}});
+  EXPECT_THAT(english.out, HasSubstr("usage: cerclesctl meetings COMMAND [options] [arguments]"));
+  EXPECT_THAT(english.out, HasSubstr("      Records a meeting held: every member's attendance"));
+}
+
+TEST(CliLanguageTest, UsageErrorsAreFrench) {
+  const std::map<std::string, std::string> fr = {{"LANG", "fr_CA.UTF-8"}};
+  CliResult unknown = RunCerclesctl({"meetings", "record", "circles/1", "--bogus"}, fr);
+  EXPECT_EQ(unknown.code, kExitUsage);
+  EXPECT_THAT(unknown.err, HasSubstr("cerclesctl: option inconnue --bogus\nutilisation : "
+                                     "cerclesctl meetings record [--date YYYY-MM-DD]"));
+  CliResult missing = RunCerclesctl({"circles", "get"}, fr);
+  EXPECT_EQ(missing.code, kExitUsage);
+  EXPECT_EQ(missing.err,
+            "cerclesctl: argument manquant : circles/ID\n"
+            "utilisation : cerclesctl circles get circles/ID\n");
+  CliResult required = RunCerclesctl({"lending", "loans", "repay", "loans/1"}, fr);
+  EXPECT_THAT(required.err, HasSubstr("cerclesctl: l'option obligatoire --amount manque\n"));
+  CliResult value = RunCerclesctl({"circles", "list", "--output", "xml"}, fr);
+  EXPECT_EQ(value.code, kExitUsage);
+  EXPECT_THAT(value.err,
+              HasSubstr("cerclesctl: --output doit être table, json ou yaml, pas « xml »\n"));
+  CliResult command = RunCerclesctl({"--lang", "fr", "cercles"});
+  EXPECT_EQ(command.code, kExitUsage);
+  EXPECT_EQ(command.err,
+            "cerclesctl: commande inconnue « cercles »\nutilisation : cerclesctl [options "
+            "globales] COMMANDE [options] [arguments] ('cerclesctl --help' liste les commandes)\n");
+  CliResult group = RunCerclesctl({"--lang", "fr", "meetings"});
+  EXPECT_THAT(group.err, HasSubstr("cerclesctl: « meetings » demande une commande\n"));
+  // English unless French is asked for.
+  CliResult english = RunCerclesctl({"circles", "get"});
+  EXPECT_EQ(english.err,
+            "cerclesctl: missing argument circles/ID\nusage: cerclesctl circles get circles/ID\n");
+}
+
+TEST(CliLanguageTest, ACommandsOwnValueErrorsAreFrench) {
+  const std::map<std::string, std::string> fr = {
+      {"CERCLES_LANG", "fr"}, {"CERCLES_ADDRESS", "127.0.0.1:1"}, {"CERCLES_INSECURE", "true"}};
+  CliResult attendance =
+      RunCerclesctl({"meetings", "record", "circles/1", "--attendance", "1"}, fr);
+  EXPECT_EQ(attendance.code, kExitUsage);
+  EXPECT_THAT(attendance.err,
+              HasSubstr("cerclesctl: --attendance prend des éléments PERSON=STATUS (statut "
+                        "present, absent, excused ou late), pas « 1 »\n"));
+  CliResult day = RunCerclesctl(
+      {"meetings", "record", "circles/1", "--attendance", "1=present", "--date", "1er mars"}, fr);
+  EXPECT_THAT(
+      day.err,
+      HasSubstr("cerclesctl: --date doit être une date écrite AAAA-MM-JJ, pas « 1er mars »"));
+  CliResult amount =
+      RunCerclesctl({"lending", "loans", "repay", "loans/1", "--amount", "douze"}, fr);
+  EXPECT_THAT(amount.err, HasSubstr("cerclesctl: --amount doit être un montant en dollars"));
+}
+
+TEST(CliLanguageTest, TablesWriteAmountsAndRatesAsTheLanguageDoes) {
+  EXPECT_EQ(FormatCents(628691, Lang::kFr), "6 286,91 $");
+  EXPECT_EQ(FormatCents(628691, Lang::kEn), "6,286.91");  // as before: the header names it
+  EXPECT_EQ(FormatCents(-1234, Lang::kFr), "-12,34 $");
+  EXPECT_EQ(FormatCents(-1234), "-12.34");
+  common::v1::Money money;
+  money.set_minor_units(150000);
+  money.set_currency_code("CAD");
+  EXPECT_EQ(FormatMoney(money, Lang::kFr), "1 500,00 $");
+  EXPECT_EQ(FormatMoney(money, Lang::kEn), "1,500.00 CAD");
+  money.set_currency_code("EUR");
+  EXPECT_EQ(FormatMoney(money, Lang::kFr), "1 500,00 EUR");
+  EXPECT_EQ(FormatBps(4167, Lang::kFr), "41,7 %");
+  EXPECT_EQ(FormatBps(4167, Lang::kEn), "41.67%");
+}
+
+TEST(CliLanguageTest, AScheduleReadsInFrench) {
+  lending::v1::Schedule schedule;
+  lending::v1::Instalment* first = schedule.add_instalments();
+  first->set_number(1);
+  first->mutable_due_date()->set_year(2026);
+  first->mutable_due_date()->set_month(12);
+  first->mutable_due_date()->set_day(28);
+  first->mutable_principal()->set_minor_units(628691);
+  first->mutable_interest()->set_minor_units(4191);
+  first->mutable_total()->set_minor_units(632882);
+  first->mutable_balance_after()->set_minor_units(0);
+  schedule.mutable_regular_payment()->set_minor_units(632882);
+  schedule.mutable_total_interest()->set_minor_units(4191);
+  std::ostringstream fr, en;
+  PrintSchedule(schedule, fr, Lang::kFr);
+  PrintSchedule(schedule, en, Lang::kEn);
+  EXPECT_EQ(fr.str(),
+            "#       ÉCHÉANCE     CAPITAL      INTÉRÊTS   TOTAL        SOLDE APRÈS   PAYÉ     "
+            "RÉGLÉE LE\n"
+            "1       2026-12-28   6 286,91 $   41,91 $    6 328,82 $   0,00 $        0,00 $   -\n"
+            "TOTAL                6 286,91 $   41,91 $    6 328,82 $                 0,00 $   \n"
+            "versement régulier : 6 328,82 $ ; intérêts totaux : 41,91 $\n");
+  EXPECT_THAT(en.str(), HasSubstr("1       2026-12-28   6,286.91    41.91      6,328.82"));
+  EXPECT_THAT(en.str(), HasSubstr("regular payment: 6,328.82; total interest: 41.91\n"));
+}
+
+TEST(CliLanguageTest, ALoanReadsInFrench) {
+  lending::v1::Loan loan;
+  loan.set_name("loans/7");
+  loan.mutable_amount()->set_minor_units(150000);
+  loan.mutable_amount()->set_currency_code("CAD");
+  loan.set_instalment_count(6);
+  loan.set_frequency(lending::v1::REPAYMENT_FREQUENCY_MONTHLY);
+  loan.set_annual_rate_bps(800);
+  lending::v1::CircleVote* vote = loan.add_votes();
+  vote->set_voter("people/3");
+  vote->set_approve(true);
+  lending::v1::Arrears* arrears = loan.mutable_arrears();
+  arrears->set_days_past_due(12);
+  arrears->set_bucket_label("1-30");
+  arrears->mutable_amount_in_arrears()->set_minor_units(8543);
+  arrears->mutable_amount_in_arrears()->set_currency_code("CAD");
+  std::ostringstream fr, en;
+  PrintLoan(loan, fr, Lang::kFr);
+  PrintLoan(loan, en, Lang::kEn);
+  EXPECT_THAT(fr.str(), StartsWith("CHAMP "));
+  EXPECT_THAT(fr.str(), HasSubstr("\nmontant                 1 500,00 $\n"));
+  EXPECT_THAT(fr.str(),
+              HasSubstr("\nconditions              6 échéances (monthly) à 8 % par an\n"));
+  EXPECT_THAT(fr.str(), HasSubstr("\n  vote                  people/3: oui\n"));
+  EXPECT_THAT(fr.str(), HasSubstr("12 jours de retard (1-30) au "));
+  EXPECT_THAT(fr.str(), HasSubstr(" : 85,43 $ en arriérés depuis le "));
+  EXPECT_THAT(en.str(), HasSubstr("\namount                  1,500.00 CAD\n"));
+  EXPECT_THAT(en.str(),
+              HasSubstr("\nterms                   6 monthly instalments at 8.00% a year\n"));
+  EXPECT_THAT(en.str(), HasSubstr("12 days past due (1-30) as of "));
+}
+
+}  // namespace
+}  // namespace cercles::cerclesctl
