@@ -7,6 +7,7 @@
 #include "common/api/date.h"
 #include "common/util/clock.h"
 #include "common/util/status_macros.h"
+#include "services/membership/privacy_store.h"
 #include "services/membership/retention_rules.h"
 
 namespace cercles::membership {
@@ -32,13 +33,10 @@ constexpr int64_t kErasedStatus = v1::PERSON_STATUS_ERASED;
 }  // namespace
 
 absl::StatusOr<v1::RetentionSchedule> RetentionStore::GetSchedule(storage::Transaction& tx) const {
-  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows,
-                           tx.Query("SELECT schedule FROM retention_schedule WHERE id = 1", {}));
-  if (rows.empty()) return DefaultRetentionSchedule();
   v1::RetentionSchedule schedule;
-  if (!schedule.ParseFromString(rows[0].Bytes(0))) {
-    return absl::InternalError("unreadable retention schedule");
-  }
+  CERCLES_ASSIGN_OR_RETURN(bool found,
+                           ReadSettingRow(tx, "retention_schedule", "schedule", &schedule));
+  if (!found) return DefaultRetentionSchedule();
   return schedule;
 }
 
@@ -48,11 +46,7 @@ absl::StatusOr<v1::RetentionSchedule> RetentionStore::PutSchedule(storage::Trans
                                                                   absl::Time now) const {
   schedule.set_update_principal(principal);
   SetTimestamp(now, schedule.mutable_update_time());
-  CERCLES_RETURN_IF_ERROR(tx.Exec("DELETE FROM retention_schedule WHERE id = 1", {}).status());
-  CERCLES_RETURN_IF_ERROR(
-      tx.Exec("INSERT INTO retention_schedule (id, schedule, update_time_us) VALUES (1, ?, ?)",
-              {storage::Blob{schedule.SerializeAsString()}, ToMicros(now)})
-          .status());
+  CERCLES_RETURN_IF_ERROR(WriteSettingRow(tx, "retention_schedule", "schedule", schedule, now));
   return schedule;
 }
 
