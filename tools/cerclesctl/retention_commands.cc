@@ -95,9 +95,10 @@ void PrintPurge(Lang lang, const mv1::PurgeExpiredRecordsResponse& report, std::
       out << KindLabel(lang, kind.kind()) << ": " << absl::StrJoin(kind.records(), " ") << "\n";
     }
     for (const mv1::KeptRecord& kept : kind.kept()) {
-      out << "  "
-          << absl::Substitute(Tr(lang, "purge.kept_because"), kept.record(),
-                              Tr(lang, "purge.open_access_request"))
+      const char* why = kept.reason() == mv1::RETENTION_KEPT_REASON_OPEN_LOAN
+                            ? "purge.open_loan"
+                            : "purge.open_access_request";
+      out << "  " << absl::Substitute(Tr(lang, "purge.kept_because"), kept.record(), Tr(lang, why))
           << "\n";
     }
   }
