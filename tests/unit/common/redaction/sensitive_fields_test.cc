@@ -197,6 +197,7 @@ constexpr FieldsOf kResourceNames[] = {
     // The retention purge (issue 14, item 4): the records it purges, by name.
     {"cercles.membership.v1.RetentionKindReport", "records"},
     {"cercles.membership.v1.KeptRecord", "record"},
+    {"cercles.membership.v1.PurgeExpiredRecordsRequest", "keep_people"},
     {"cercles.membership.v1.RetentionPurged", "record"},
     {"cercles.membership.v1.ExportPersonDataRequest", "person"},
     {"cercles.membership.v1.ExportPersonDataResponse", "fund_id"},
