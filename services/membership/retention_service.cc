@@ -56,7 +56,7 @@ absl::StatusOr<absl::flat_hash_set<int64_t>> KeptPeople(
   if (names.size() > kMaxKeptPeople) {
     return api::InvalidField(
         "keep_people",
-        absl::StrCat("must have at most ", kMaxKeptPeople, " entries, got ", names.size()),
+        absl::StrCat("may hold at most ", kMaxKeptPeople, " entries, got ", names.size()),
         api::reason::kValueOutOfRange);
   }
   absl::flat_hash_set<int64_t> ids;
