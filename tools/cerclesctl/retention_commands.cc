@@ -232,15 +232,19 @@ int Purge(CommandContext& ctx) {
 std::vector<Verb> RetentionVerbs() {
   return {{{"privacy", "retention", "get"},
            "",
-           "Shows the fund's retention schedule: how many months each kind of record is kept "
-           "after its purpose ended (admins).",
+           {"Shows the fund's retention schedule: how many months each kind of record is kept "
+            "after its purpose ended (admins).",
+            "Affiche le calendrier de conservation du fonds : combien de mois chaque sorte de "
+            "renseignements est gardée une fois sa fin atteinte (administrateurs)."},
            {},
            0,
            0,
            GetRetention},
           {{"privacy", "retention", "set"},
            "",
-           "Changes one period of the retention schedule (admins); incidents: 60 months or more.",
+           {"Changes one period of the retention schedule (admins); incidents: 60 months or more.",
+            "Change une durée du calendrier de conservation (administrateurs) ; incidents : 60 "
+            "mois ou plus."},
            {{"kind",
              "people-never-in-circle|people-left-circles|meeting-notes|access-requests|incidents",
              "the kind of record", false, true},
@@ -252,10 +256,15 @@ std::vector<Verb> RetentionVerbs() {
            SetRetention},
           {{"privacy", "purge"},
            "",
-           "Purges what is past retention today (admins; Law 25): people erased, meeting notes "
-           "cleared, access requests done and incidents deleted; people with open loans or "
-           "active guarantees (asked of lending) are kept. Shows the dry run and asks for "
-           "confirmation unless --yes; --dry-run only reports.",
+           {"Purges what is past retention today (admins; Law 25): people erased, meeting notes "
+            "cleared, access requests done and incidents deleted; people with open loans or "
+            "active guarantees (asked of lending) are kept. Shows the dry run and asks for "
+            "confirmation unless --yes; --dry-run only reports.",
+            "Purge ce dont la conservation est échue aujourd'hui (administrateurs ; Loi 25) : "
+            "personnes effacées, notes des rencontres vidées, demandes d'accès terminées et "
+            "incidents supprimés ; les personnes qui ont un prêt ou une garantie en cours (selon "
+            "le service de prêt) sont gardées. Montre la simulation et demande une confirmation, "
+            "sauf avec --yes ; --dry-run ne fait que la montrer."},
            {{"dry-run", "", "report what would be purged, change nothing"},
             {"yes", "", "do not ask for confirmation"},
             {"lending-address", "HOST:PORT", "lending (default: the context's lending address)"},
