@@ -17,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "absl/strings/substitute.h"
 #include "cercles/lending/v1/lending.grpc.pb.h"
 #include "cercles/membership/v1/privacy.grpc.pb.h"
 #include "tools/cerclesctl/commands.h"
