@@ -31,6 +31,15 @@ struct ScrubCounts {
 absl::StatusOr<ScrubCounts> ScrubPersonRecords(storage::Transaction& tx,
                                                const redaction::PersonErasure& erasure);
 
+// The same rewrite for records purged past retention (membership's
+// PurgeExpiredRecords: "circles/3/meetings/5", "accessRequests/2"): in every
+// outbox payload and stored answer, a message with a singular string field
+// equal to one of `records` loses its sensitive fields, those of the messages
+// nested in it included (a meeting's attendance notes and follow-ups name
+// their person, yet are the meeting's).
+absl::StatusOr<ScrubCounts> ScrubPurgedRecords(storage::Transaction& tx,
+                                               const std::vector<std::string>& records);
+
 // After the commit of an erasure that a service applied from membership's
 // events: Database::ReclaimDeleted on `tables`; a failure is logged (the old
 // bytes then stay until the next erasure), never fatal to the event stream.

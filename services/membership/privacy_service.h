@@ -1,15 +1,18 @@
 // The gRPC adapter of membership's privacy duties: the privacy officer's
 // contact (public read), membership's access log of personal reads, and the
 // register of confidentiality incidents (revisions appended, never overwritten),
-// people's access requests (their handlers: access_request_service.cc) and
-// the erasure of a person's personal data (erasure_service.cc).
+// people's access requests (their handlers: access_request_service.cc),
+// the erasure of a person's personal data (erasure_service.cc), and the
+// retention schedule and its purge (retention_service.cc).
 #ifndef CERCLES_SERVICES_MEMBERSHIP_PRIVACY_SERVICE_H_
 #define CERCLES_SERVICES_MEMBERSHIP_PRIVACY_SERVICE_H_
 
 #include <cstdint>
 #include <string>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "cercles/membership/v1/privacy.grpc.pb.h"
 #include "services/membership/access_request_store.h"
@@ -22,6 +25,7 @@
 #include "services/membership/meeting_store.h"
 #include "services/membership/people_store.h"
 #include "services/membership/privacy_store.h"
+#include "services/membership/retention_store.h"
 #include "services/membership/training_store.h"
 
 namespace cercles::membership {
@@ -72,6 +76,16 @@ class PrivacyService final : public cercles::membership::v1::PrivacyService::Cal
   grpc::ServerUnaryReactor* ErasePerson(grpc::CallbackServerContext* context,
                                         const v1::ErasePersonRequest* request,
                                         v1::ErasePersonResponse* response) override;
+  // retention_service.cc
+  grpc::ServerUnaryReactor* GetRetentionSchedule(
+      grpc::CallbackServerContext* context, const v1::GetRetentionScheduleRequest* request,
+      v1::GetRetentionScheduleResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateRetentionSchedule(
+      grpc::CallbackServerContext* context, const v1::UpdateRetentionScheduleRequest* request,
+      v1::UpdateRetentionScheduleResponse* response) override;
+  grpc::ServerUnaryReactor* PurgeExpiredRecords(grpc::CallbackServerContext* context,
+                                                const v1::PurgeExpiredRecordsRequest* request,
+                                                v1::PurgeExpiredRecordsResponse* response) override;
 
   // The erasure of person `id` (`name` in messages) inside `tx`, by `actor`:
   // the person as erased (as they are when erased before). The one function an
@@ -87,6 +101,18 @@ class PrivacyService final : public cercles::membership::v1::PrivacyService::Cal
   // NOT_FOUND when there is no such person.
   absl::Status ExportPerson(storage::Transaction& tx, int64_t id, const std::string& name,
                             v1::ExportPersonDataResponse* response) const;
+  // What a purge as of `today` would purge now, by the schedule in force,
+  // keeping the people of `borrowing` (keep_people): the report of a dry run
+  // (retention_service.cc).
+  absl::StatusOr<v1::PurgeExpiredRecordsResponse> PlanPurge(
+      storage::Transaction& tx, absl::CivilDay today,
+      const absl::flat_hash_set<int64_t>& borrowing) const;
+  // Purges at most `limit` records of `plan` (in its order) inside `tx`, by
+  // `actor`; adds each one purged to `done`'s report of its kind; returns how many.
+  absl::StatusOr<int> PurgeBatch(storage::Transaction& tx,
+                                 const v1::PurgeExpiredRecordsResponse& plan, int limit,
+                                 const std::string& actor, absl::Time now,
+                                 v1::PurgeExpiredRecordsResponse& done) const;
 
   const MembershipContext context_;
   PrivacyStore privacy_;
@@ -100,6 +126,7 @@ class PrivacyService final : public cercles::membership::v1::PrivacyService::Cal
   BusinessHistoryStore business_;
   PeopleStore people_;
   ErasureStore erasures_;
+  RetentionStore retention_;
 };
 
 }  // namespace cercles::membership

@@ -32,15 +32,35 @@ absl::Status WriteRevision(storage::Transaction& tx, int64_t id, const v1::Incid
 
 }  // namespace
 
+absl::StatusOr<bool> ReadSettingRow(storage::Transaction& tx, absl::string_view table,
+                                    absl::string_view column, google::protobuf::Message* setting) {
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      tx.Query(absl::StrCat("SELECT ", column, " FROM ", table, " WHERE id = 1"), {}));
+  if (rows.empty()) return false;
+  if (!setting->ParseFromString(rows[0].Bytes(0))) {
+    return absl::InternalError(absl::StrCat("unreadable ", table, " row"));
+  }
+  return true;
+}
+
+absl::Status WriteSettingRow(storage::Transaction& tx, absl::string_view table,
+                             absl::string_view column, const google::protobuf::Message& setting,
+                             absl::Time now) {
+  CERCLES_RETURN_IF_ERROR(
+      tx.Exec(absl::StrCat("DELETE FROM ", table, " WHERE id = 1"), {}).status());
+  return tx
+      .Exec(absl::StrCat("INSERT INTO ", table, " (id, ", column,
+                         ", update_time_us) VALUES (1, ?, ?)"),
+            {storage::Blob{setting.SerializeAsString()}, ToMicros(now)})
+      .status();
+}
+
 absl::StatusOr<std::optional<v1::PrivacyContact>> PrivacyStore::GetContact(
     storage::Transaction& tx) const {
-  CERCLES_ASSIGN_OR_RETURN(storage::Rows rows,
-                           tx.Query("SELECT contact FROM privacy_contact WHERE id = 1", {}));
-  if (rows.empty()) return std::nullopt;
   v1::PrivacyContact contact;
-  if (!contact.ParseFromString(rows[0].Bytes(0))) {
-    return absl::InternalError("unreadable privacy contact");
-  }
+  CERCLES_ASSIGN_OR_RETURN(bool found, ReadSettingRow(tx, "privacy_contact", "contact", &contact));
+  if (!found) return std::nullopt;
   return contact;
 }
 
@@ -50,11 +70,7 @@ absl::StatusOr<v1::PrivacyContact> PrivacyStore::PutContact(storage::Transaction
                                                             absl::Time now) const {
   contact.set_update_principal(principal);
   SetTimestamp(now, contact.mutable_update_time());
-  CERCLES_RETURN_IF_ERROR(tx.Exec("DELETE FROM privacy_contact WHERE id = 1", {}).status());
-  CERCLES_RETURN_IF_ERROR(
-      tx.Exec("INSERT INTO privacy_contact (id, contact, update_time_us) VALUES (1, ?, ?)",
-              {storage::Blob{contact.SerializeAsString()}, ToMicros(now)})
-          .status());
+  CERCLES_RETURN_IF_ERROR(WriteSettingRow(tx, "privacy_contact", "contact", contact, now));
   return contact;
 }
 

@@ -1,6 +1,6 @@
 // Rows of the privacy tables (migration component "membership_privacy"): the
-// privacy officer's contact (one row) and the incident register, where each
-// revision of an incident is a row of its own (never overwritten).
+// privacy officer's contact (one row, as every fund setting of privacy) and the incident register,
+// where each revision of an incident is a row of its own (never overwritten).
 #ifndef CERCLES_SERVICES_MEMBERSHIP_PRIVACY_STORE_H_
 #define CERCLES_SERVICES_MEMBERSHIP_PRIVACY_STORE_H_
 
@@ -10,11 +10,22 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "cercles/membership/v1/privacy.pb.h"
 #include "common/storage/database.h"
 
 namespace cercles::membership {
+
+// A fund setting kept as one message in the one row (id 1) of `table`, whose
+// columns are id, `column` and update_time_us: the privacy officer's contact,
+// the retention schedule. False when the row is absent.
+absl::StatusOr<bool> ReadSettingRow(storage::Transaction& tx, absl::string_view table,
+                                    absl::string_view column, google::protobuf::Message* setting);
+// Replaces that row with `setting`.
+absl::Status WriteSettingRow(storage::Transaction& tx, absl::string_view table,
+                             absl::string_view column, const google::protobuf::Message& setting,
+                             absl::Time now);
 
 class PrivacyStore {
  public:

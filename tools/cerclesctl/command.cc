@@ -182,8 +182,8 @@ std::vector<Verb> AllVerbs() {
   for (auto group :
        {HealthVerbs(), MembershipVerbs(), PeopleVerbs(), ImportVerbs(), TrainingVerbs(),
         MeetingVerbs(), LendingVerbs(), NetworkVerbs(), NetworkPeerVerbs(), PrivacyVerbs(),
-        AccessRequestVerbs(), PrivacyExportVerbs(), ErasureVerbs(), ConsentVerbs(),
-        CorrectionVerbs(), ReportVerbs(), ConfigVerbs()}) {
+        AccessRequestVerbs(), PrivacyExportVerbs(), ErasureVerbs(), RetentionVerbs(),
+        ConsentVerbs(), CorrectionVerbs(), ReportVerbs(), ConfigVerbs()}) {
     for (Verb& verb : group) verbs.push_back(std::move(verb));
   }
   return verbs;

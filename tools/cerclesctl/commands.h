@@ -30,6 +30,7 @@ std::vector<Verb> PrivacyVerbs();        // privacy_commands.cc: access log, con
 std::vector<Verb> AccessRequestVerbs();  // access_request_commands.cc: privacy access-requests
 std::vector<Verb> PrivacyExportVerbs();  // privacy_export.cc: privacy export (all three services)
 std::vector<Verb> ErasureVerbs();        // erasure_commands.cc: privacy erase
+std::vector<Verb> RetentionVerbs();      // retention_commands.cc: privacy retention, purge
 std::vector<Verb> ConfigVerbs();         // config_commands.cc: contexts (no server)
 std::vector<Verb> ReportVerbs();         // report_commands.cc: impact, portfolio (HTML, CSV, table)
 // `completion bash`, generated from `verbs` (the whole table, itself included).

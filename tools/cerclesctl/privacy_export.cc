@@ -22,19 +22,14 @@
 #include "tools/cerclesctl/commands.h"
 #include "tools/cerclesctl/config.h"
 #include "tools/cerclesctl/output.h"
+#include "tools/cerclesctl/part_context.h"
 #include "tools/cerclesctl/people_args.h"
 #include "tools/cerclesctl/report_text.h"
 
 namespace cercles::cerclesctl {
-namespace {
 
-namespace mv1 = membership::v1;
-namespace lv1 = lending::v1;
-namespace nv1 = network::v1;
-
-// The context for `service` (lending, network): --<service>-address, else the
-// context's address of that service; nullopt (having said why) when neither.
-std::optional<CommandContext> PartContext(CommandContext& ctx, const std::string& service) {
+std::optional<CommandContext> PartContext(CommandContext& ctx, const std::string& service,
+                                          absl::string_view why) {
   std::string address = ctx.args().Value(service + "-address");
   if (address.empty()) {
     auto it = ctx.global().context_addresses.find(service);
@@ -42,11 +37,19 @@ std::optional<CommandContext> PartContext(CommandContext& ctx, const std::string
   }
   if (address.empty()) {
     ctx.err() << "cerclesctl: no " << service << " address (--" << service
-              << "-address, or a context with one): the export needs every service's part\n";
+              << "-address, or a context with one): " << why << "\n";
     return std::nullopt;
   }
   return ctx.ForService(service, address, ctx.args().Value(service + "-server-name"));
 }
+
+namespace {
+
+namespace mv1 = membership::v1;
+namespace lv1 = lending::v1;
+namespace nv1 = network::v1;
+
+constexpr absl::string_view kNeedsEveryPart = "the export needs every service's part";
 
 // "cerclesctl: lending: CODE: message" and the failure's exit code.
 int FailFrom(CommandContext& ctx, const std::string& service, const grpc::Status& status) {
@@ -101,7 +104,7 @@ int Export(CommandContext& ctx) {
   grpc::Status status = ctx.Unary<mv1::PrivacyService>(&mv1::PrivacyService::Stub::ExportPersonData,
                                                        m_request, &membership);
   if (!status.ok()) return FailFrom(ctx, "membership", status);
-  std::optional<CommandContext> lending_ctx = PartContext(ctx, "lending");
+  std::optional<CommandContext> lending_ctx = PartContext(ctx, "lending", kNeedsEveryPart);
   if (!lending_ctx.has_value()) return kExitFailure;
   lv1::ExportPersonDataRequest l_request;
   l_request.set_person(person);
@@ -109,7 +112,7 @@ int Export(CommandContext& ctx) {
   status = lending_ctx->Unary<lv1::LendingService>(&lv1::LendingService::Stub::ExportPersonData,
                                                    l_request, &lending);
   if (!status.ok()) return FailFrom(ctx, "lending", status);
-  std::optional<CommandContext> network_ctx = PartContext(ctx, "network");
+  std::optional<CommandContext> network_ctx = PartContext(ctx, "network", kNeedsEveryPart);
   if (!network_ctx.has_value()) return kExitFailure;
   nv1::ExportPersonDataRequest n_request;
   n_request.set_person(person);

@@ -194,6 +194,11 @@ constexpr FieldsOf kResourceNames[] = {
     {"cercles.membership.v1.ListAccessRequestsRequest", "person"},
     {"cercles.membership.v1.CompleteAccessRequestRequest", "name"},
     {"cercles.membership.v1.AccessRequestChanged", "access_request person"},
+    // The retention purge (issue 14, item 4): the records it purges, by name.
+    {"cercles.membership.v1.RetentionKindReport", "records"},
+    {"cercles.membership.v1.KeptRecord", "record"},
+    {"cercles.membership.v1.PurgeExpiredRecordsRequest", "keep_people"},
+    {"cercles.membership.v1.RetentionPurged", "record"},
     {"cercles.membership.v1.ExportPersonDataRequest", "person"},
     {"cercles.membership.v1.ExportPersonDataResponse", "fund_id"},
     {"cercles.membership.v1.MeetingParticipation", "meeting"},

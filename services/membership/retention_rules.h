@@ -1,0 +1,61 @@
+// The fund's retention schedule (Law 25: personal data is destroyed once its
+// purpose is served, under a published schedule; issue 14, item 4): its
+// defaults, its bounds, and when a record is past retention. Pure functions
+// over the protobuf messages (no gRPC, no SQL).
+//
+// Why these defaults: seven years after a person's last departure or a
+// meeting, as Canadian financial record-keeping keeps a loan's records six
+// years after the year it closed; two years for people never placed in a
+// circle and for access requests answered; five years for incidents, the
+// register's minimum under the law.
+#ifndef CERCLES_SERVICES_MEMBERSHIP_RETENTION_RULES_H_
+#define CERCLES_SERVICES_MEMBERSHIP_RETENTION_RULES_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "cercles/membership/v1/retention.pb.h"
+#include "google/protobuf/field_mask.pb.h"
+
+namespace cercles::membership {
+
+// Bounds of every period, in months; incidents have their own minimum.
+inline constexpr int32_t kMaxRetentionMonths = 1200;
+inline constexpr int32_t kMinIncidentRetentionMonths = 60;
+
+// The schedule in force while no admin changed it.
+cercles::membership::v1::RetentionSchedule DefaultRetentionSchedule();
+
+// `stored` with the periods of `requested` named by `mask` (paths: the
+// *_months fields): INVALID_ARGUMENT naming "update_mask" for an empty mask or
+// an unknown or output-only path, or "schedule.<field>" for a period out of
+// its bounds. update_principal and update_time are left as in `stored`.
+absl::StatusOr<cercles::membership::v1::RetentionSchedule> ChangeRetentionSchedule(
+    const cercles::membership::v1::RetentionSchedule& stored,
+    const cercles::membership::v1::RetentionSchedule& requested,
+    const google::protobuf::FieldMask& mask);
+
+// The kinds the schedule covers, in enum order, and each one's period in it.
+const std::vector<cercles::membership::v1::RetentionKind>& RetentionKinds();
+int32_t RetentionMonths(const cercles::membership::v1::RetentionSchedule& schedule,
+                        cercles::membership::v1::RetentionKind kind);
+
+// The first day a record whose purpose ended on `start` is past a period of
+// `months`: the same day of the month `months` later, or that month's last
+// day when it is shorter (2024-01-31 + 1 = 2024-02-29, 2023-01-31 + 1 =
+// 2023-02-28).
+absl::CivilDay RetentionEnd(absl::CivilDay start, int32_t months);
+
+// The latest start day past retention as of `today`: a record is past
+// retention when its start is this day or before (the inverse of
+// RetentionEnd: RetentionEnd(start) <= today).
+absl::CivilDay LatestExpiredStart(absl::CivilDay today, int32_t months);
+
+// Whether a record whose purpose ended on `start` is past `months` on `today`.
+bool PastRetention(absl::CivilDay start, int32_t months, absl::CivilDay today);
+
+}  // namespace cercles::membership
+
+#endif  // CERCLES_SERVICES_MEMBERSHIP_RETENTION_RULES_H_
