@@ -265,6 +265,7 @@ TEST(CatalogueTest, MessagesTheTestsProvokedAreTranslated) {
       "loans/1 already has a pending reschedule, loans/1/reschedules/1: one at a time (approve or "
       "reject it first)",
       "reschedule loans/1/reschedules/1 was already decided (RESCHEDULE_STATE_APPROVED)",
+      "reschedule loans/1/reschedules/999 does not exist",
       "service name unknown",
       "stage must be unset, REMINDER_STAGE_UPCOMING or REMINDER_STAGE_OVERDUE, got 7",
       "reschedule.first_due_date 2026-12-06 is in the past: it must be today (2026-12-07) or later",
