@@ -38,6 +38,30 @@ void MarkReplayed(grpc::ServerContextBase* call) {
   call->AddInitialMetadata(idempotency::kReplayedMetadata, "true");
 }
 
+// Commits `write` through the group committer, else a write transaction.
+absl::Status Commit(const ServiceContext& context, const storage::GroupCommitter::Write& write) {
+  const absl::Status status =
+      context.committer != nullptr
+          ? context.committer->Run(write)
+          : storage::RunInTransaction(*context.db, storage::TxMode::kWrite, write);
+  if (absl::IsAborted(status)) {
+    // Still in conflict (a lock held past the wait, a concurrent change) after
+    // the write path's own retries: nothing was written, and the same call may
+    // be sent again. UNAVAILABLE is what gRPC clients' retry policies retry.
+    return absl::UnavailableError(
+        absl::StrCat(status.message(),
+                     " (still in conflict after retries; nothing was written: "
+                     "send the same request again)"));
+  }
+  return status;
+}
+
+// After a commit that wrote: wakes the event streams, runs the hook.
+void Announce(const ServiceContext& context) {
+  context.notifier->Notify();
+  if (context.after_commit) context.after_commit();
+}
+
 }  // namespace
 
 absl::StatusOr<idempotency::Key> WriteKey(const auth::Authorizer& authorizer,
@@ -66,26 +90,19 @@ absl::Status RunWrite(const ServiceContext& context, grpc::ServerContextBase* ca
                              }));
     return absl::OkStatus();
   };
-  const absl::Status status =
-      context.committer != nullptr
-          ? context.committer->Run(write)
-          : storage::RunInTransaction(*context.db, storage::TxMode::kWrite, write);
-  if (absl::IsAborted(status)) {
-    // Still in conflict (a lock held past the wait, a concurrent change) after
-    // the write path's own retries: nothing was written, and the same call may
-    // be sent again. UNAVAILABLE is what gRPC clients' retry policies retry.
-    return absl::UnavailableError(
-        absl::StrCat(status.message(),
-                     " (still in conflict after retries; nothing was written: "
-                     "send the same request again)"));
-  }
-  CERCLES_RETURN_IF_ERROR(status);
+  CERCLES_RETURN_IF_ERROR(Commit(context, write));
   if (outcome.replayed) {
     MarkReplayed(call);
     return absl::OkStatus();
   }
-  context.notifier->Notify();
-  if (context.after_commit) context.after_commit();
+  Announce(context);
+  return absl::OkStatus();
+}
+
+absl::Status RunPartOfWrite(const ServiceContext& context,
+                            const storage::GroupCommitter::Write& write) {
+  CERCLES_RETURN_IF_ERROR(Commit(context, write));
+  Announce(context);
   return absl::OkStatus();
 }
 

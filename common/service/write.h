@@ -51,6 +51,14 @@ absl::Status RunWrite(const ServiceContext& context, grpc::ServerContextBase* ca
                       const google::protobuf::Message& request, google::protobuf::Message* response,
                       const Change& change, absl::string_view id_owner = {});
 
+// One part of a larger write that records its request_id itself (a purge's
+// batch, the request's record committing last with its report): `write` in a
+// write transaction of its own, through the group committer when there is
+// one, ABORTED answered as RunWrite answers it; then, as after RunWrite's
+// commit, the event streams are woken and the after_commit hook runs.
+absl::Status RunPartOfWrite(const ServiceContext& context,
+                            const storage::GroupCommitter::Write& write);
+
 // For dry runs (validate_only) of a write: true, with `response` filled with
 // the first answer and the call marked as a replay, when the request's
 // request_id already recorded this very request; false when it is unused;

@@ -75,20 +75,6 @@ v1::RetentionKindReport HeadOf(const v1::RetentionKindReport& report) {
   return head;
 }
 
-// Runs `write` in a write transaction of its own (the group committer's when
-// there is one), then wakes the event streams: one batch of a purge, which is
-// not a request of its own (the request_id's record commits with the report).
-absl::Status RunBatch(const MembershipContext& context,
-                      const storage::GroupCommitter::Write& write) {
-  CERCLES_RETURN_IF_ERROR(
-      context.committer != nullptr
-          ? context.committer->Run(write)
-          : storage::RunInTransaction(*context.db, storage::TxMode::kWrite, write));
-  context.notifier->Notify();
-  if (context.after_commit) context.after_commit();
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<v1::PurgeExpiredRecordsResponse> PrivacyService::PlanPurge(
@@ -225,7 +211,7 @@ grpc::ServerUnaryReactor* PrivacyService::PurgeExpiredRecords(
             v1::PurgeExpiredRecordsResponse batch;
             int count = 0;
             CERCLES_RETURN_IF_ERROR(
-                RunBatch(context_, [&](storage::Transaction& tx) -> absl::Status {
+                service::RunPartOfWrite(context_, [&](storage::Transaction& tx) -> absl::Status {
                   batch.Clear();
                   CERCLES_ASSIGN_OR_RETURN(v1::PurgeExpiredRecordsResponse plan,
                                            PlanPurge(tx, today, borrowing));
