@@ -177,11 +177,9 @@ grpc::ServerUnaryReactor* FederationService::GetImpactAggregates(
             ImpactRange range,
             CheckImpactRequest(
                 own, absl::ToCivilDay(context_.network.clock->Now(), absl::UTCTimeZone())));
-        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.network.db->Begin(storage::TxMode::kRead));
-        CERCLES_ASSIGN_OR_RETURN(std::vector<ImpactLoan> loans, loans_.ImpactLoans(*tx, fund));
-        CERCLES_ASSIGN_OR_RETURN(std::vector<OutcomeRow> outcomes, outcomes_.Rows(*tx, fund));
-        CERCLES_RETURN_IF_ERROR(tx->Commit());
-        *response = ImpactAggregatesFor(BuildImpactReport(range, loans, outcomes));
+        CERCLES_ASSIGN_OR_RETURN(v1::GetImpactReportResponse own_report,
+                                 ReadImpactReport(*context_.network.db, range, fund));
+        *response = ImpactAggregatesFor(own_report);
         return absl::OkStatus();
       });
 }

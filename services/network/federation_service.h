@@ -54,7 +54,6 @@ class FederationService final : public v1::FederationService::CallbackService {
   DirectoryStore directory_;
   FederationStore store_;
   LoanStore loans_;
-  OutcomeStore outcomes_;
 };
 
 }  // namespace cercles::network

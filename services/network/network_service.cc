@@ -360,25 +360,20 @@ grpc::ServerUnaryReactor* NetworkService::GetNetworkStats(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* NetworkService::GetImpactReport(grpc::CallbackServerContext* context,
                                                           const v1::GetImpactReportRequest* request,
                                                           v1::GetImpactReportResponse* response) {
-  return server::Serve(
-      *context_.handlers, *context_.authorizer, context, *request, response,
-      [=](const auth::Principal&) -> absl::Status {
-        CERCLES_ASSIGN_OR_RETURN(
-            ImpactRange range, CheckImpactRequest(*request, absl::ToCivilDay(context_.clock->Now(),
-                                                                             absl::UTCTimeZone())));
-        // Not cached: a report is asked for rarely, and read as of today.
-        CERCLES_ASSIGN_OR_RETURN(auto tx, context_.db->Begin(storage::TxMode::kRead));
-        CERCLES_ASSIGN_OR_RETURN(std::vector<ImpactLoan> loans,
-                                 loans_.ImpactLoans(*tx, request->fund_id()));
-        CERCLES_ASSIGN_OR_RETURN(std::vector<OutcomeRow> outcomes,
-                                 outcomes_.Rows(*tx, request->fund_id()));
-        CERCLES_RETURN_IF_ERROR(tx->Commit());
-        *response = BuildImpactReport(range, loans, outcomes);
-        if (!request->include_peers()) return absl::OkStatus();
-        // Asked of the peers now: their figures are as of today too, and none
-        // of them is kept here (measured and argued in the README).
-        return AddPeerImpact(*peers_, request->by_region(), *response);
-      });
+  return server::Serve(*context_.handlers, *context_.authorizer, context, *request, response,
+                       [=](const auth::Principal&) -> absl::Status {
+                         CERCLES_ASSIGN_OR_RETURN(
+                             ImpactRange range,
+                             CheckImpactRequest(*request, absl::ToCivilDay(context_.clock->Now(),
+                                                                           absl::UTCTimeZone())));
+                         // Not cached: a report is asked for rarely, and read as of today.
+                         CERCLES_ASSIGN_OR_RETURN(
+                             *response, ReadImpactReport(*context_.db, range, request->fund_id()));
+                         if (!request->include_peers()) return absl::OkStatus();
+                         // Asked of the peers now: their figures are as of today too, and none
+                         // of them is kept here (measured and argued in the README).
+                         return AddPeerImpact(*peers_, request->by_region(), *response);
+                       });
 }
 
 grpc::ServerWriteReactor<v1::WatchEventsResponse>* NetworkService::WatchEvents(

@@ -71,7 +71,6 @@ class NetworkService final : public v1::NetworkService::CallbackService {
   GraphStore graph_;
   PeopleStore people_;
   LoanStore loans_;
-  OutcomeStore outcomes_;
 };
 
 }  // namespace cercles::network

@@ -4,6 +4,7 @@
 #include "common/api/resource_name.h"
 #include "common/storage/sql.h"
 #include "common/util/status.h"
+#include "services/network/loan_store.h"
 
 namespace cercles::network {
 namespace {
@@ -79,6 +80,16 @@ absl::StatusOr<std::vector<RegionFigures>> OutcomeStore::Figures(storage::Transa
                                                                  const std::string& fund_id) const {
   CERCLES_ASSIGN_OR_RETURN(std::vector<OutcomeRow> outcomes, Rows(tx, fund_id));
   return OutcomeFigures(std::move(outcomes));
+}
+
+absl::StatusOr<v1::GetImpactReportResponse> ReadImpactReport(storage::Database& db,
+                                                             const ImpactRange& range,
+                                                             const std::string& fund_id) {
+  CERCLES_ASSIGN_OR_RETURN(auto tx, db.Begin(storage::TxMode::kRead));
+  CERCLES_ASSIGN_OR_RETURN(std::vector<ImpactLoan> loans, LoanStore().ImpactLoans(*tx, fund_id));
+  CERCLES_ASSIGN_OR_RETURN(std::vector<OutcomeRow> outcomes, OutcomeStore().Rows(*tx, fund_id));
+  CERCLES_RETURN_IF_ERROR(tx->Commit());
+  return BuildImpactReport(range, loans, outcomes);
 }
 
 }  // namespace cercles::network

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "cercles/membership/v1/meetings.pb.h"
 #include "common/storage/database.h"
+#include "services/network/impact_rules.h"
 #include "services/network/stats_rules.h"
 
 namespace cercles::network {
@@ -32,6 +33,13 @@ class OutcomeStore {
   absl::StatusOr<std::vector<RegionFigures>> Figures(storage::Transaction& tx,
                                                      const std::string& fund_id) const;
 };
+
+// The impact report of one fund or all (empty) over `range`, from the loans
+// and outcomes network keeps, read in one transaction: GetImpactReport's, and
+// the rows a peer fund is answered (GetImpactAggregates).
+absl::StatusOr<v1::GetImpactReportResponse> ReadImpactReport(storage::Database& db,
+                                                             const ImpactRange& range,
+                                                             const std::string& fund_id);
 
 }  // namespace cercles::network
 
