@@ -263,8 +263,10 @@ absl::Status Suite::Start() {
       std::string base = PostgresBaseUrlFromEnv();
       if (base.empty())
         return absl::FailedPreconditionError("CERCLES_TEST_POSTGRES_URL is not set");
+      absl::StatusOr<std::string> migrated = MigratedPostgresTemplate(base, Binary(name));
+      if (!migrated.ok()) return migrated.status();
       absl::StatusOr<std::string> url =
-          CreatePostgresDatabase(base, absl::StrCat("cercles_", name));
+          CreatePostgresDatabase(base, absl::StrCat("cercles_", name), *migrated);
       if (!url.ok()) return url.status();
       database_urls_[name] = *url;
     }
