@@ -506,9 +506,22 @@ std::optional<Suite::Options> SuiteTest::SuiteOptions() const {
   return options;
 }
 
+// A test of cerclesctl's verbs: named "Cerclesctl…", or of a "…CliTest" fixture.
+// The verbs are the same code whatever engine the services run on, and the
+// RPCs they call are tested on both engines by the API tests: these run on
+// SQLite only (on PostgreSQL they cost ~190 s of a full run for nothing more).
+static bool IsCliTest(const ::testing::TestInfo& test) {
+  return absl::StartsWith(test.name(), "Cerclesctl") ||
+         absl::EndsWith(test.test_suite_name(), "CliTest");
+}
+
 void SuiteTest::SetUp() {
   if (engine() == Engine::kPostgres && PostgresBaseUrlFromEnv().empty()) {
     GTEST_SKIP() << "CERCLES_TEST_POSTGRES_URL is not set (scripts/test sets it)";
+  }
+  if (engine() == Engine::kPostgres &&
+      IsCliTest(*::testing::UnitTest::GetInstance()->current_test_info())) {
+    GTEST_SKIP() << "cerclesctl's verbs run on SQLite only (tests/integration/suite.cc IsCliTest)";
   }
   std::optional<Suite::Options> options = SuiteOptions();
   if (!options.has_value()) return;
