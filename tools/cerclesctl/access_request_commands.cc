@@ -155,7 +155,7 @@ int ListAccessRequests(CommandContext& ctx) {
                   FormatDay(r.due_date()), AccessStateText(r)});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 

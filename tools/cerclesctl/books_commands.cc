@@ -181,7 +181,7 @@ int Journal(CommandContext& ctx) {
   Table table({"ID", "DATE", "KIND", "ACCOUNT", "DEBIT", "CREDIT", "LOAN", "PARTY", "DESCRIPTION"});
   for (const lv1::JournalEntry& entry : response.entries()) AddEntryRows(entry, &table);
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 

@@ -91,7 +91,7 @@ int ConsentHistory(CommandContext& ctx) {
                   c.actor()});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 

@@ -115,7 +115,7 @@ int ListReferrals(CommandContext& ctx) {
   Table table = ReferralTable();
   for (const lv1::BankReferral& r : response.referrals()) AddReferral(r, &table);
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -174,7 +174,7 @@ int ListSubsidies(CommandContext& ctx) {
   Table table = SubsidyTable();
   for (const lv1::SubsidyApplication& a : response.applications()) AddSubsidy(a, &table);
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 

@@ -438,7 +438,7 @@ int ListSettingsChanges(CommandContext& ctx) {
                   ChangesText(change)});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 

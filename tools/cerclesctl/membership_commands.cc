@@ -91,7 +91,7 @@ int ListCircles(CommandContext& ctx) {
   Table table = CircleTable(ctx.lang());
   for (const Circle& circle : response.circles()) AddCircleRow(circle, &table);
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 

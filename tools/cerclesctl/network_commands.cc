@@ -65,7 +65,7 @@ int ListNetworkCircles(CommandContext& ctx) {
   Table table = NetworkCircleTable();
   for (const NetworkCircle& circle : response.circles()) AddNetworkCircleRow(circle, &table);
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -240,7 +240,7 @@ int Expertise(CommandContext& ctx) {
                   m.contact_path().instructions()});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 

@@ -247,7 +247,7 @@ int ListPartners(CommandContext& ctx) {
                   absl::StrCat(p.open_referrals())});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -302,7 +302,7 @@ int ListReferrals(CommandContext& ctx) {
                   ReferralStatusName(r.status()), FormatTimestamp(r.update_time())});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 

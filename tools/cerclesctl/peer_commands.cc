@@ -165,7 +165,7 @@ int ListPeers(CommandContext& ctx) {
                   absl::StrCat(p.sync().circles()), absl::StrCat(p.sync().sequence())});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -218,7 +218,7 @@ int ListTransfers(CommandContext& ctx) {
                   TransferStatusName(t.status()), FormatTimestamp(t.create_time())});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 

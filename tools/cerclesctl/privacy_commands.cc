@@ -66,7 +66,7 @@ int ListReadsOf(CommandContext& ctx,
     table.AddRow({FormatTimestamp(read.read_time()), read.principal(), read.person(), read.rpc()});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -290,7 +290,7 @@ int ListIncidents(CommandContext& ctx) {
                   NotificationText(i.regulator_notification()), FormatDay(i.retain_until())});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 

@@ -77,7 +77,7 @@ int ListReminders(CommandContext& ctx) {
                   StageText(r), FormatDay(r.due_date()), FormatMoney(r.amount_due())});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
