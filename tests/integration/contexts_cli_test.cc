@@ -5,7 +5,8 @@
 // --address still wins, and a command sent to a service that does not offer
 // it says which service answered and where the right one is; --output yaml
 // and json; a configuration file holding a token that others may read is
-// refused; and a whole meeting's work in French, from the locale alone.
+// refused; and a whole meeting's work in French, from the locale alone, and
+// a network listing's headers and next-page line.
 #include <sys/stat.h>
 
 #include <fstream>
@@ -101,8 +102,31 @@ TEST_F(ContextsCliTest, AContextSetOnceServesEveryGroup) {
   EXPECT_EQ(loans.code, 0) << loans.err;
   CtlResult settings = Ctl({"lending", "settings", "get"});
   EXPECT_EQ(settings.code, 0) << settings.err;
+  EXPECT_THAT(settings.out, StartsWith("SETTING "));
   CtlResult partners = Ctl({"network", "partners", "list"});
   EXPECT_EQ(partners.code, 0) << partners.err;
+
+  // The groups that came last to French (network, lending's settings): the
+  // same listing in both languages, its headers and its next-page line.
+  for (const char* name : {"SAJE Montréal", "CDEC Rosemont"}) {
+    CtlResult partner = Ctl({"network", "partners", "create", "--name", name, "--kind", "saje",
+                             "--territory", "Rosemont", "--service", "plan d'affaires"});
+    ASSERT_EQ(partner.code, 0) << partner.err;
+  }
+  CtlResult page = Ctl({"network", "partners", "list", "--page-size", "1"});
+  ASSERT_EQ(page.code, 0) << page.err;
+  EXPECT_THAT(page.out, StartsWith("NAME         DISPLAY NAME    KIND   STATUS   TERRITORY"));
+  EXPECT_THAT(page.out, HasSubstr("\nnext page: "));
+  CtlResult page_fr = CtlFr({"network", "partners", "list", "--page-size", "1"});
+  ASSERT_EQ(page_fr.code, 0) << page_fr.err;
+  EXPECT_THAT(page_fr.out, StartsWith("NOM          NOM AFFICHÉ     TYPE   STATUT   TERRITOIRE"));
+  EXPECT_THAT(page_fr.out, HasSubstr("\npage suivante : "));
+  EXPECT_THAT(page_fr.out, Not(HasSubstr("next page")));
+  CtlResult settings_fr = CtlFr({"lending", "settings", "get"});
+  ASSERT_EQ(settings_fr.code, 0) << settings_fr.err;
+  EXPECT_THAT(settings_fr.out, StartsWith("RÉGLAGE "));
+  EXPECT_THAT(settings_fr.out, HasSubstr("\nseuil de garantie "));
+  EXPECT_THAT(settings_fr.out, HasSubstr(",00 $\n"));
 
   // --output json and yaml: the same data.
   CtlResult json = Ctl({"--output", "json", "people", "get", "people/1"});

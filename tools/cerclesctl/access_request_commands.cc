@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "cercles/membership/v1/privacy.grpc.pb.h"
 #include "tools/cerclesctl/access_requests.h"
 #include "tools/cerclesctl/commands.h"
@@ -24,21 +25,31 @@ std::string AccessRequestName(absl::string_view text) {
                                                    : absl::StrCat("accessRequests/", text);
 }
 
-void PrintAccessRequest(const mv1::AccessRequest& r, std::ostream& out) {
-  out << "name:      " << r.name() << " (by " << r.recorded_by() << ", "
-      << FormatTimestamp(r.create_time()) << ")\nperson:    " << r.person()
-      << "\nreceived:  " << FormatDay(r.receive_date()) << " (" << AccessChannelName(r.channel())
-      << ")\ndue:       " << FormatDay(r.due_date()) << "\nstate:     " << AccessStateText(r)
-      << "\nnote:      " << (r.note().empty() ? "-" : r.note()) << '\n';
+void PrintAccessRequest(const mv1::AccessRequest& r, Lang lang, std::ostream& out) {
+  const std::string by = Bilingual(" by ", " par ").In(lang);
+  std::vector<RecordField> fields = {
+      {{"name", "nom"},
+       absl::StrCat(r.name(), " (", absl::StripPrefix(by, " "), r.recorded_by(), ", ",
+                    FormatTimestamp(r.create_time()), ")")},
+      {{"person", "personne"}, r.person()},
+      {{"received", "reçue le"},
+       absl::StrCat(FormatDay(r.receive_date()), " (", AccessChannelName(r.channel()), ")")},
+      {{"due", "échéance"}, FormatDay(r.due_date())},
+      {{"state", "état"}, AccessStateText(r)},
+      {{"note", "note"}, r.note().empty() ? "-" : r.note()}};
   if (r.has_completion()) {
     const mv1::AccessRequestCompletion& c = r.completion();
-    out << "completed: " << FormatTimestamp(c.complete_time()) << " by " << c.completed_by()
-        << "\ndocument:  "
-        << (c.document_sha256().empty() ? std::string("-")
-                                        : absl::StrCat("sha256 ", c.document_sha256(), ", ",
-                                                       c.document_size_bytes(), " bytes"))
-        << "\nsummary:   " << (c.summary().empty() ? "-" : c.summary()) << '\n';
+    fields.push_back({{"completed", "terminée"},
+                      absl::StrCat(FormatTimestamp(c.complete_time()), by, c.completed_by())});
+    fields.push_back(
+        {{"document", "document"},
+         c.document_sha256().empty()
+             ? std::string("-")
+             : absl::StrCat("sha256 ", c.document_sha256(), ", ", c.document_size_bytes(),
+                            Bilingual(" bytes", " octets").In(lang))});
+    fields.push_back({{"summary", "résumé"}, c.summary().empty() ? "-" : c.summary()});
   }
+  PrintFields(lang, fields, out);
 }
 
 std::string AccessChannelName(mv1::AccessRequestChannel channel) {
@@ -74,7 +85,7 @@ int CompleteAccessRequestWith(CommandContext& ctx, const std::string& name,
                                                   request, &response);
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintAccessRequest(response.access_request(), ctx.out());
+  PrintAccessRequest(response.access_request(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -110,7 +121,7 @@ int CreateAccessRequest(CommandContext& ctx) {
                                                   request, &response);
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintAccessRequest(response.access_request(), ctx.out());
+  PrintAccessRequest(response.access_request(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -122,7 +133,7 @@ int GetAccessRequest(CommandContext& ctx) {
       ctx.Unary<PrivacyService>(&PrivacyService::Stub::GetAccessRequest, request, &response);
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintAccessRequest(response.access_request(), ctx.out());
+  PrintAccessRequest(response.access_request(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -149,13 +160,18 @@ int ListAccessRequests(CommandContext& ctx) {
       [](mv1::ListAccessRequestsResponse* r) { return r->mutable_access_requests(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table({"NAME", "PERSON", "RECEIVED", "CHANNEL", "DUE", "STATE"});
+  Table table(ctx.lang(), {{"NAME", "NOM"},
+                           {"PERSON", "PERSONNE"},
+                           {"RECEIVED", "REÇUE LE"},
+                           {"CHANNEL", "CANAL"},
+                           {"DUE", "ÉCHÉANCE"},
+                           {"STATE", "ÉTAT"}});
   for (const mv1::AccessRequest& r : response.access_requests()) {
     table.AddRow({r.name(), r.person(), FormatDay(r.receive_date()), AccessChannelName(r.channel()),
                   FormatDay(r.due_date()), AccessStateText(r)});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -184,9 +200,19 @@ std::vector<Verb> AccessRequestVerbs() {
         "was received.",
         "Consigne la demande d'accès d'une personne à ses renseignements (administrateurs) ; "
         "échéance 30 jours après sa réception."},
-       {{"channel", "email|in-person|mail|phone|web", "how the person asked", false, true},
-        {"received", "YYYY-MM-DD", "the day the fund received it (default: today)"},
-        {"note", "TEXT", "what exactly was asked (0 to 2000 characters)"},
+       {{"channel",
+         "email|in-person|mail|phone|web",
+         {"how the person asked", "comment la personne a demandé"},
+         false,
+         true},
+        {"received",
+         "YYYY-MM-DD",
+         {"the day the fund received it (default: today)",
+          "le jour où le fonds l'a reçue (par défaut : aujourd'hui)"}},
+        {"note",
+         "TEXT",
+         {"what exactly was asked (0 to 2000 characters)",
+          "ce qui a été demandé exactement (de 0 à 2000 caractères)"}},
         RequestIdOptionSpec()},
        1,
        1,
@@ -201,8 +227,10 @@ std::vector<Verb> AccessRequestVerbs() {
        1,
        GetAccessRequest});
   std::vector<OptionSpec> list_options = {
-      {"person", "people/ID", "this person's requests"},
-      {"state", "open|overdue|done", "only the requests in this state"}};
+      {"person", "people/ID", {"this person's requests", "les demandes de cette personne"}},
+      {"state",
+       "open|overdue|done",
+       {"only the requests in this state", "seulement les demandes dans cet état"}}};
   for (OptionSpec& spec : PageOptionSpecs("access requests")) list_options.push_back(spec);
   verbs.push_back({{"privacy", "access-requests", "list"},
                    "",
@@ -219,9 +247,17 @@ std::vector<Verb> AccessRequestVerbs() {
         "does it for you with the document's SHA-256 and size).",
         "Marque une demande d'accès comme répondue, avec ce qui a été envoyé (`privacy export "
         "--request ID` le fait pour vous avec l'empreinte SHA-256 et la taille du document)."},
-       {{"sha256", "HEX", "the SHA-256 of the document sent (64 hexadecimal digits)"},
-        {"size", "BYTES", "the document's size (with --sha256)"},
-        {"summary", "TEXT", "what was sent and how (required without --sha256)"},
+       {{"sha256",
+         "HEX",
+         {"the SHA-256 of the document sent (64 hexadecimal digits)",
+          "le SHA-256 du document envoyé (64 chiffres hexadécimaux)"}},
+        {"size",
+         "BYTES",
+         {"the document's size (with --sha256)", "la taille du document (avec --sha256)"}},
+        {"summary",
+         "TEXT",
+         {"what was sent and how (required without --sha256)",
+          "ce qui a été envoyé et comment (obligatoire sans --sha256)"}},
         RequestIdOptionSpec()},
        1,
        1,

@@ -18,34 +18,46 @@ namespace {
 namespace lv1 = lending::v1;
 using lv1::LendingService;
 
-constexpr char kJournalPageHelp[] = "entries per page, 1 to 1000 (default: the server's, 100)";
+Bilingual JournalPageHelp() {
+  return {"entries per page, 1 to 1000 (default: the server's, 100)",
+          "écritures par page, de 1 à 1000 (par défaut : le nombre du serveur, 100)"};
+}
 
-void AddFigures(const lv1::PortfolioFigures& f, Table* table) {
+void AddFigures(const lv1::PortfolioFigures& f, Lang lang, Table* table) {
   std::vector<std::string> row = {f.group(),
                                   absl::StrCat(f.active_loans()),
-                                  FormatCents(f.outstanding_principal().minor_units()),
-                                  FormatCents(f.par30_principal().minor_units()),
-                                  FormatBps(f.par30_bps()),
-                                  FormatBps(f.repayment_rate_bps())};
+                                  FormatCents(f.outstanding_principal().minor_units(), lang),
+                                  FormatCents(f.par30_principal().minor_units(), lang),
+                                  FormatBps(f.par30_bps(), lang),
+                                  FormatBps(f.repayment_rate_bps(), lang)};
   for (int32_t count : f.loans_per_bucket()) row.push_back(absl::StrCat(count));
   row.push_back(absl::StrCat(f.closed_repaid_loans()));
   row.push_back(absl::StrCat(f.written_off_loans()));
-  row.push_back(FormatCents(f.written_off_principal().minor_units()));
+  row.push_back(FormatCents(f.written_off_principal().minor_units(), lang));
   table->AddRow(std::move(row));
 }
 
 int PrintPortfolio(CommandContext& ctx, const lv1::GetPortfolioReportResponse& report) {
-  std::vector<std::string> header = {"GROUP", "ACTIVE",  "OUTSTANDING",
-                                     "PAR30", "PAR30 %", "REPAYMENT RATE"};
-  for (const std::string& label : report.bucket_labels()) header.push_back(label);
-  header.insert(header.end(), {"REPAID", "WRITTEN OFF", "WRITTEN-OFF PRINCIPAL"});
-  Table table(header);
-  AddFigures(report.fund(), &table);
-  for (const auto& circle : report.by_circle()) AddFigures(circle, &table);
-  for (const auto& advisor : report.by_advisor()) AddFigures(advisor, &table);
+  const Lang lang = ctx.lang();
+  std::vector<Bilingual> header = {
+      {"GROUP", "GROUPE"}, {"ACTIVE", "ACTIFS"},   {"OUTSTANDING", "ENCOURS"},
+      {"PAR30", "PAR30"},  {"PAR30 %", "PAR30 %"}, {"REPAYMENT RATE", "TAUX DE REMBOURSEMENT"}};
+  for (const std::string& label : report.bucket_labels()) header.push_back({label, label});
+  header.insert(header.end(), {{"REPAID", "REMBOURSÉS"},
+                               {"WRITTEN OFF", "RADIÉS"},
+                               {"WRITTEN-OFF PRINCIPAL", "CAPITAL RADIÉ"}});
+  Table table(lang, header);
+  AddFigures(report.fund(), lang, &table);
+  for (const auto& circle : report.by_circle()) AddFigures(circle, lang, &table);
+  for (const auto& advisor : report.by_advisor()) AddFigures(advisor, lang, &table);
   const std::string& currency = report.fund().outstanding_principal().currency_code();
-  ctx.out() << "Portfolio as of " << FormatDay(report.as_of()) << " (amounts in " << currency
-            << "; active loans per arrears bucket, in days past due)\n";
+  if (lang == Lang::kFr) {
+    ctx.out() << "Portefeuille au " << FormatDay(report.as_of()) << " (montants en " << currency
+              << " ; prêts actifs par tranche d'arriérés, en jours de retard)\n";
+  } else {
+    ctx.out() << "Portfolio as of " << FormatDay(report.as_of()) << " (amounts in " << currency
+              << "; active loans per arrears bucket, in days past due)\n";
+  }
   table.Print(ctx.out());
   return kExitOk;
 }
@@ -70,31 +82,42 @@ int Portfolio(CommandContext& ctx) {
 // The trial balance; a journal that does not balance exits 1 so that scripts
 // and checks notice.
 int PrintTrialBalance(CommandContext& ctx, const lv1::GetTrialBalanceResponse& report) {
-  ctx.out() << "Trial balance as of " << FormatDay(report.as_of()) << " (" << report.currency()
-            << ")\n";
-  Table table({"ACCOUNT", "NAME", "TYPE", "DEBIT", "CREDIT", "BALANCE"});
+  const Lang lang = ctx.lang();
+  ctx.out() << Bilingual("Trial balance as of ", "Balance de vérification au ").In(lang)
+            << FormatDay(report.as_of()) << " (" << report.currency() << ")\n";
+  Table table(lang, {{"ACCOUNT", "COMPTE"},
+                     {"NAME", "NOM"},
+                     {"TYPE", "TYPE"},
+                     {"DEBIT", "DÉBIT"},
+                     {"CREDIT", "CRÉDIT"},
+                     {"BALANCE", "SOLDE"}});
   for (const lv1::AccountBalance& a : report.accounts()) {
-    table.AddRow({a.account(), a.account_name(), a.account_type(),
-                  FormatCents(api::MinorUnitsOr(a.has_debit() ? &a.debit() : nullptr,
-                                                a.debit_minor_units())),
-                  FormatCents(api::MinorUnitsOr(a.has_credit() ? &a.credit() : nullptr,
-                                                a.credit_minor_units())),
-                  FormatCents(api::MinorUnitsOr(a.has_balance() ? &a.balance() : nullptr,
-                                                a.balance_minor_units()))});
+    table.AddRow(
+        {a.account(), a.account_name(), a.account_type(),
+         FormatCents(api::MinorUnitsOr(a.has_debit() ? &a.debit() : nullptr, a.debit_minor_units()),
+                     lang),
+         FormatCents(
+             api::MinorUnitsOr(a.has_credit() ? &a.credit() : nullptr, a.credit_minor_units()),
+             lang),
+         FormatCents(
+             api::MinorUnitsOr(a.has_balance() ? &a.balance() : nullptr, a.balance_minor_units()),
+             lang)});
   }
   const int64_t debits = api::MinorUnitsOr(
       report.has_total_debit() ? &report.total_debit() : nullptr, report.total_debit_minor_units());
   const int64_t credits =
       api::MinorUnitsOr(report.has_total_credit() ? &report.total_credit() : nullptr,
                         report.total_credit_minor_units());
-  table.AddRow({"TOTAL", "", "", FormatCents(debits), FormatCents(credits), ""});
+  table.AddRow({"TOTAL", "", "", FormatCents(debits, lang), FormatCents(credits, lang), ""});
   table.Print(ctx.out());
   if (report.balanced()) {
-    ctx.out() << "BALANCED\n";
+    ctx.out() << Bilingual("BALANCED", "ÉQUILIBRÉE").In(lang) << '\n';
     return kExitOk;
   }
-  ctx.out() << "NOT BALANCED: debits and credits differ by " << FormatCents(debits - credits)
-            << '\n';
+  ctx.out() << Bilingual("NOT BALANCED: debits and credits differ by ",
+                         "NON ÉQUILIBRÉE : les débits et les crédits diffèrent de ")
+                   .In(lang)
+            << FormatCents(debits - credits, lang) << '\n';
   return kExitFailure;
 }
 #pragma GCC diagnostic pop
@@ -142,25 +165,39 @@ absl::Status JournalFilterOptions(const ParsedArgs& args, lv1::ListJournalEntrie
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 // One row per line; the entry's id, date, kind and description on its first.
-void AddEntryRows(const lv1::JournalEntry& entry, Table* table) {
+Table EntryTable(Lang lang) {
+  return Table(lang, {{"ID", "ID"},
+                      {"DATE", "DATE"},
+                      {"KIND", "TYPE"},
+                      {"ACCOUNT", "COMPTE"},
+                      {"DEBIT", "DÉBIT"},
+                      {"CREDIT", "CRÉDIT"},
+                      {"LOAN", "PRÊT"},
+                      {"PARTY", "PARTIE"},
+                      {"DESCRIPTION", "DESCRIPTION"}});
+}
+
+void AddEntryRows(const lv1::JournalEntry& entry, Lang lang, Table* table) {
   bool first = true;
   for (const lv1::JournalLine& line : entry.lines()) {
     std::string description = entry.description();
     if (entry.reverses_entry_id() != 0) {
-      absl::StrAppend(&description, " (reverses ", entry.reverses_entry_id(), ")");
+      absl::StrAppend(&description, Bilingual(" (reverses ", " (contrepasse ").In(lang),
+                      entry.reverses_entry_id(), ")");
     }
     if (entry.reversed_by_entry_id() != 0) {
-      absl::StrAppend(&description, " (reversed by ", entry.reversed_by_entry_id(), ")");
+      absl::StrAppend(&description, Bilingual(" (reversed by ", " (contrepassée par ").In(lang),
+                      entry.reversed_by_entry_id(), ")");
     }
     const int64_t debit =
         api::MinorUnitsOr(line.has_debit() ? &line.debit() : nullptr, line.debit_minor_units());
     const int64_t credit =
         api::MinorUnitsOr(line.has_credit() ? &line.credit() : nullptr, line.credit_minor_units());
-    table->AddRow({first ? absl::StrCat(entry.id()) : "",
-                   first ? FormatDay(entry.effective_date()) : "", first ? entry.kind() : "",
-                   absl::StrCat(line.account(), " ", line.account_name()),
-                   debit == 0 ? "" : FormatCents(debit), credit == 0 ? "" : FormatCents(credit),
-                   line.loan(), line.party(), first ? description : ""});
+    table->AddRow(
+        {first ? absl::StrCat(entry.id()) : "", first ? FormatDay(entry.effective_date()) : "",
+         first ? entry.kind() : "", absl::StrCat(line.account(), " ", line.account_name()),
+         debit == 0 ? "" : FormatCents(debit, lang), credit == 0 ? "" : FormatCents(credit, lang),
+         line.loan(), line.party(), first ? description : ""});
     first = false;
   }
 }
@@ -178,10 +215,12 @@ int Journal(CommandContext& ctx) {
       [](lv1::ListJournalEntriesResponse* r) { return r->mutable_entries(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table({"ID", "DATE", "KIND", "ACCOUNT", "DEBIT", "CREDIT", "LOAN", "PARTY", "DESCRIPTION"});
-  for (const lv1::JournalEntry& entry : response.entries()) AddEntryRows(entry, &table);
+  Table table = EntryTable(ctx.lang());
+  for (const lv1::JournalEntry& entry : response.entries()) {
+    AddEntryRows(entry, ctx.lang(), &table);
+  }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -197,9 +236,8 @@ int ContributeCapital(CommandContext& ctx) {
   return RunWriteVerb<LendingService>(ctx, &LendingService::Stub::RecordCapitalContribution,
                                       request,
                                       [&](const lv1::RecordCapitalContributionResponse& response) {
-                                        Table table({"ID", "DATE", "KIND", "ACCOUNT", "DEBIT",
-                                                     "CREDIT", "LOAN", "PARTY", "DESCRIPTION"});
-                                        AddEntryRows(response.entry(), &table);
+                                        Table table = EntryTable(ctx.lang());
+                                        AddEntryRows(response.entry(), ctx.lang(), &table);
                                         table.Print(ctx.out());
                                       });
 }
@@ -214,7 +252,10 @@ std::vector<Verb> BooksVerbs() {
                     "arrears buckets for the fund, by circle and by advisor.",
                     "Affiche le rapport de portefeuille : encours, PAR30, taux de remboursement et "
                     "tranches de retard du fonds, par cercle et par personne-conseil."},
-                   {{"as-of", "YYYY-MM-DD", "the date of the report (default: today)"}},
+                   {{"as-of",
+                     "YYYY-MM-DD",
+                     {"the date of the report (default: today)",
+                      "la date du rapport (par défaut : aujourd'hui)"}}},
                    0,
                    0,
                    Portfolio});
@@ -224,18 +265,31 @@ std::vector<Verb> BooksVerbs() {
                     "when the journal does not balance.",
                     "Affiche les débits, crédits et soldes de chaque compte avec les totaux ; code "
                     "de sortie 1 quand le journal n'est pas équilibré."},
-                   {{"as-of", "YYYY-MM-DD", "entries dated on or before (default: today)"}},
+                   {{"as-of",
+                     "YYYY-MM-DD",
+                     {"entries dated on or before (default: today)",
+                      "les écritures datées de ce jour ou avant (par défaut : aujourd'hui)"}}},
                    0,
                    0,
                    TrialBalance});
   std::vector<OptionSpec> journal = {
-      {"loan", "loans/ID", "entries touching this loan"},
-      {"party", "people/ID|circles/ID", "entries touching this guarantor or contributor"},
-      {"kind", "KIND", "only this kind: DISBURSEMENT, REPAYMENT, CAPITAL_CONTRIBUTION..."},
-      {"from", "YYYY-MM-DD", "entries dated on or after"},
-      {"to", "YYYY-MM-DD", "entries dated on or before"}};
+      {"loan", "loans/ID", {"entries touching this loan", "les écritures qui touchent ce prêt"}},
+      {"party",
+       "people/ID|circles/ID",
+       {"entries touching this guarantor or contributor",
+        "les écritures qui touchent ce garant ou ce contributeur"}},
+      {"kind",
+       "KIND",
+       {"only this kind: DISBURSEMENT, REPAYMENT, CAPITAL_CONTRIBUTION...",
+        "seulement de ce type : DISBURSEMENT, REPAYMENT, CAPITAL_CONTRIBUTION..."}},
+      {"from",
+       "YYYY-MM-DD",
+       {"entries dated on or after", "les écritures datées de ce jour ou après"}},
+      {"to",
+       "YYYY-MM-DD",
+       {"entries dated on or before", "les écritures datées de ce jour ou avant"}}};
   for (OptionSpec& spec : PageOptionSpecs("entries")) {
-    if (spec.name == "page-size") spec.help = kJournalPageHelp;
+    if (spec.name == "page-size") spec.help = JournalPageHelp();
     journal.push_back(std::move(spec));
   }
   verbs.push_back({{"lending", "journal"},
@@ -253,9 +307,16 @@ std::vector<Verb> BooksVerbs() {
        {"Records capital put into the lending fund (admins): Dr cash / Cr fund capital.",
         "Consigne un apport de capital au fonds de prêt (administrateurs) : Dt encaisse / Ct "
         "capital du fonds."},
-       {{"amount", "AMOUNT", "e.g. 250000.00", false, true},
-        {"contributor", "TEXT", "who contributed (1 to 200 characters)", false, true},
-        {"date", "YYYY-MM-DD", "the day the money arrived (default: today)"},
+       {{"amount", "AMOUNT", {"e.g. 250000.00", "p. ex. 250000.00 ou 250 000,00"}, false, true},
+        {"contributor",
+         "TEXT",
+         {"who contributed (1 to 200 characters)", "qui a contribué (de 1 à 200 caractères)"},
+         false,
+         true},
+        {"date",
+         "YYYY-MM-DD",
+         {"the day the money arrived (default: today)",
+          "le jour où l'argent est arrivé (par défaut : aujourd'hui)"}},
         RequestIdOptionSpec()},
        0,
        0,

@@ -285,22 +285,28 @@ int ImportCircles(CommandContext& ctx) {
 
 std::vector<Verb> ImportVerbs() {
   std::vector<Verb> verbs;
-  verbs.push_back({{"import", "circles"},
-                   "FILE.csv",
-                   {"Creates circles with their members from a CSV file with a header row "
-                    "(display_name, members, characteristics, advisor, activate; see the README), "
-                    "each row all or nothing. Every row is checked first and errors are reported "
-                    "as FILE:LINE: column: rule; re-running the same file changes nothing.",
-                    "Crée des cercles et leurs membres à partir d'un fichier CSV avec une ligne "
-                    "d'en-tête (display_name, members, characteristics, advisor, activate ; voir "
-                    "le README), chaque ligne en entier ou pas du tout. Chaque ligne est d'abord "
-                    "vérifiée et les erreurs sont signalées sous la forme FICHIER:LIGNE: colonne: "
-                    "règle ; relancer le même fichier ne change rien."},
-                   {{"dry-run", "", "check every row and write nothing"},
-                    {"activate", "", "activate the circles of rows without an activate value"}},
-                   1,
-                   1,
-                   ImportCircles});
+  verbs.push_back(
+      {{"import", "circles"},
+       "FILE.csv",
+       {"Creates circles with their members from a CSV file with a header row "
+        "(display_name, members, characteristics, advisor, activate; see the README), "
+        "each row all or nothing. Every row is checked first and errors are reported "
+        "as FILE:LINE: column: rule; re-running the same file changes nothing.",
+        "Crée des cercles et leurs membres à partir d'un fichier CSV avec une ligne "
+        "d'en-tête (display_name, members, characteristics, advisor, activate ; voir "
+        "le README), chaque ligne en entier ou pas du tout. Chaque ligne est d'abord "
+        "vérifiée et les erreurs sont signalées sous la forme FICHIER:LIGNE: colonne: "
+        "règle ; relancer le même fichier ne change rien."},
+       {{"dry-run",
+         "",
+         {"check every row and write nothing", "vérifier chaque ligne sans rien écrire"}},
+        {"activate",
+         "",
+         {"activate the circles of rows without an activate value",
+          "activer les cercles des lignes sans valeur activate"}}},
+       1,
+       1,
+       ImportCircles});
   return verbs;
 }
 

@@ -74,6 +74,69 @@ give --minutes or --minutes-file, not both	donnez --minutes ou --minutes-file, p
 # Loans and repayments (loan_commands.cc)
 the vote {message}	le vote : {message}
 must be yes or no, not "{value}"	doit être yes ou no, pas « {value} »
+# The fund's settings, capital, subsidies, bank referrals (lending_commands.cc, financing_commands.cc)
+nothing to change: give at least one setting option	rien à modifier : donnez au moins une option de réglage
+nothing to change: give --status, --note or both	rien à modifier : donnez --status, --note ou les deux
+--{option} must be ">N/D" (more than) or ">=N/D" (at least), not "{value}"	--{option} doit être « >N/D » (plus de) ou « >=N/D » (au moins), pas « {value} »
+--{option} must be ">N/D" or ">=N/D" with whole N and D, not "{value}"	--{option} doit être « >N/D » ou « >=N/D » avec N et D entiers, pas « {value} »
+--{option} must be MIN-MAX instalments, e.g. 1-24, not "{value}"	--{option} doit être MIN-MAX échéances, p. ex. 1-24, pas « {value} »
+--{option} must be whole numbers separated by commas, not "{value}"	--{option} doit être des nombres entiers séparés par des virgules, pas « {value} »
+--{option} must be three numbers of days, e.g. 30,60,90	--{option} doit être trois nombres de jours, p. ex. 30,60,90
+# The network (network_commands.cc, network_partner_commands.cc, peer_commands.cc)
+--{option} must be a number from {min} to {max}	--{option} doit être un nombre de {min} à {max}
+--edge "{value}" is not fund, region, merged-from, sister, referral or federation	--edge : « {value} » n'est pas l'une des valeurs fund, region, merged-from, sister, referral ou federation
+--kind "{value}" is not cdec, saje, cld, saco, bank, subsidy-programme or other	--kind : « {value} » n'est pas l'une des valeurs cdec, saje, cld, saco, bank, subsidy-programme ou other
+--status "{value}" is not active or inactive	--status : « {value} » n'est ni active ni inactive
+--status "{value}" is not sent, accepted, in-progress, completed or declined	--status : « {value} » n'est pas l'une des valeurs sent, accepted, in-progress, completed ou declined
+STATUS "{value}" is not sent, accepted, in-progress, completed or declined	STATUS : « {value} » n'est pas l'une des valeurs sent, accepted, in-progress, completed ou declined
+--status must be active or revoked	--status doit être active ou revoked
+--direction must be incoming or outgoing	--direction doit être incoming ou outgoing
+--status must be proposed, accepted or refused	--status doit être proposed, accepted ou refused
+# Privacy (privacy_commands.cc, access_request_commands.cc, retention_commands.cc)
+--{option} must be an RFC 3339 instant (2026-12-01T00:00:00Z)	--{option} doit être un instant RFC 3339 (2026-12-01T00:00:00Z)
+--service must be membership, lending or network, got "{value}"	--service doit être membership, lending ou network, reçu « {value} »
+--affected-count must be a whole number	--affected-count doit être un nombre entier
+--risk must be pending, none or serious	--risk doit être pending, none ou serious
+--revision must be a whole number	--revision doit être un nombre entier
+--channel must be email, in-person, mail, phone or web	--channel doit être email, in-person, mail, phone ou web
+--state must be open, overdue or done	--state doit être open, overdue ou done
+--size must be a whole number of bytes	--size doit être un nombre entier d'octets
+--kind must be people-never-in-circle, people-left-circles, meeting-notes, access-requests or incidents, got "{value}"	--kind doit être people-never-in-circle, people-left-circles, meeting-notes, access-requests ou incidents, reçu « {value} »
+give one of --months N or --years N	donnez l'une de --months N ou --years N
+# Reports (report_commands.cc)
+--format must be html, csv or table, got "{value}"	--format doit être html, csv ou table, reçu « {value} »
+--grain must be year or quarter, got "{value}"	--grain doit être year ou quarter, reçu « {value} »
+# Contexts and health (config_commands.cc, health_commands.cc)
+context name "{name}" must be 1 to 63 letters, digits, '-', '_' or '.'	le nom de contexte « {name} » doit compter de 1 à 63 lettres, chiffres, « - », « _ » ou « . »
+--wait must be a duration such as 30s, not "{value}"	--wait doit être une durée comme 30s, pas « {value} »
+# Reports, the export, the purge (report_commands.cc, privacy_export.cc)
+cannot write {path}	impossible d'écrire {path}
+wrote {path}	{path} écrit
+no lending address (--lending-address, or a context with one): the report leaves the arrears out	aucune adresse de lending (--lending-address, ou un contexte qui en a une) : le rapport laisse les arriérés de côté
+lending at {address} could not give the arrears ({code}: {detail}): the report leaves them out	lending à {address} n'a pas pu donner les arriérés ({code} : {detail}) : le rapport les laisse de côté
+no {service} address (--{service}-address, or a context with one): {message}	aucune adresse de {service} (--{service}-address, ou un contexte qui en a une) : {message}
+the export needs every service's part	l'exportation demande la part de chaque service
+the purge asks lending which people have open loans	la purge demande à lending quelles personnes ont des prêts en cours
+{service} did not give its part of the export	{service} n'a pas donné sa part de l'exportation
+# CSV imports (import_common.cc, circles_import.cc, people_import.cc)
+not UTF-8: read as Windows-1252 and converted	pas en UTF-8 : lu comme Windows-1252 et converti
+run the same file again to finish this row (nothing is duplicated)	relancez le même fichier pour terminer cette ligne (rien n'est fait en double)
+{rows} rows checked: {valid} valid, {failed} failed; nothing written (dry run)	{rows} lignes vérifiées : {valid} valides, {failed} en échec ; rien n'est écrit (simulation)
+{rows} rows: {created} created, {existing} already there, {failed} failed	{rows} lignes : {created} créées, {existing} déjà là, {failed} en échec
+column "{column}" is not one of {columns} nor {aliases}	la colonne « {column} » n'est ni l'une de {columns} ni {aliases}
+column "{column}" is not one of {columns}	la colonne « {column} » n'est pas l'une de {columns}
+column "{column}" appears twice ("{cell}")	la colonne « {column} » paraît deux fois (« {cell} »)
+column "{column}" is required (or: {aliases})	la colonne « {column} » est obligatoire (ou : {aliases})
+column "{column}" is required	la colonne « {column} » est obligatoire
+has {n} fields where the header has {m}	a {n} champs là où l'en-tête en a {m}
+is required	est obligatoire
+entry {n} must be people/ID or ID, not "{value}"	l'entrée {n} doit être people/ID ou ID, pas « {value} »
+{name} appears twice: a person is in one circle	{name} paraît deux fois : une personne est dans un seul cercle
+must name {min} to {max} people separated by ';', not {n}	doit nommer de {min} à {max} personnes séparées par « ; », pas {n}
+must be advisors/ID or ID, not "{value}"	doit être advisors/ID ou ID, pas « {value} »
+must be trainings/ID, not "{value}"	doit être trainings/ID, pas « {value} »
+must be one of {choices}, not "{value}"	doit être l'une des valeurs {choices}, pas « {value} »
+must be true or false (yes/no, oui/non, 1/0), not "{value}"	doit être true ou false (yes/no, oui/non, 1/0), pas « {value} »
 # Confirmation and retries (erasure_commands.cc, the writes' request ids)
 Erasing {person} removes their personal data for good (their loans and the books stay, under the id).	Effacer {person} retire ses renseignements personnels pour de bon (ses prêts et les livres restent, sous l'identifiant).
 Type {person} to confirm:	Tapez {person} pour confirmer :

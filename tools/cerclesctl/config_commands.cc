@@ -63,9 +63,15 @@ int SetContext(CommandContext& ctx) {
   }
   if (config.current_context.empty()) config.current_context = name;
   if (int code = Save(ctx, config)) return code;
-  ctx.out() << (created ? "created" : "updated") << " context \"" << name << "\" in "
-            << ctx.global().config_file
-            << (config.current_context == name ? " (the current context)" : "") << '\n';
+  if (ctx.lang() == Lang::kFr) {
+    ctx.out() << "contexte « " << name << " » " << (created ? "créé" : "modifié") << " dans "
+              << ctx.global().config_file
+              << (config.current_context == name ? " (le contexte courant)" : "") << '\n';
+  } else {
+    ctx.out() << (created ? "created" : "updated") << " context \"" << name << "\" in "
+              << ctx.global().config_file
+              << (config.current_context == name ? " (the current context)" : "") << '\n';
+  }
   return kExitOk;
 }
 
@@ -80,7 +86,9 @@ int UseContext(CommandContext& ctx) {
   }
   config.current_context = name;
   if (int code = Save(ctx, config)) return code;
-  ctx.out() << "now using context \"" << name << "\"\n";
+  ctx.out() << (ctx.lang() == Lang::kFr ? absl::StrCat("contexte courant : « ", name, " »")
+                                        : absl::StrCat("now using context \"", name, "\""))
+            << '\n';
   return kExitOk;
 }
 
@@ -118,11 +126,20 @@ int GetContexts(CommandContext& ctx) {
     }
     return ctx.PrintJson(out);
   }
-  Table table({"CURRENT", "NAME", "MEMBERSHIP", "LENDING", "NETWORK", "CA", "TOKEN"});
+  const Lang lang = ctx.lang();
+  Table table(lang, {{"CURRENT", "COURANT"},
+                     {"NAME", "NOM"},
+                     {"MEMBERSHIP", "MEMBERSHIP"},
+                     {"LENDING", "LENDING"},
+                     {"NETWORK", "NETWORK"},
+                     {"CA", "AC"},
+                     {"TOKEN", "JETON"}});
   for (const Context& c : config.contexts) {
-    const std::string token = !c.token.empty() ? "(inline)" : c.token_file;
+    const std::string token =
+        !c.token.empty() ? Bilingual("(inline)", "(dans le fichier)").In(lang) : c.token_file;
     table.AddRow({c.name == config.current_context ? "*" : "", c.name, c.membership, c.lending,
-                  c.network, c.insecure ? "(insecure)" : c.ca, token});
+                  c.network, c.insecure ? Bilingual("(insecure)", "(sans TLS)").In(lang) : c.ca,
+                  token});
   }
   table.Print(ctx.out());
   return kExitOk;
@@ -139,16 +156,32 @@ std::vector<Verb> ConfigVerbs() {
         "becomes the current one",
         "Crée ou modifie un contexte (seules les options données changent) ; le premier créé "
         "devient le contexte courant."},
-       {{"membership", "HOST:PORT", "membership's address"},
-        {"lending", "HOST:PORT", "lending's address"},
-        {"network", "HOST:PORT", "network's address"},
-        {"ca", "FILE", "CA certificate that verifies the servers"},
-        {"cert", "FILE", "client certificate for mTLS, with --key"},
-        {"key", "FILE", "private key of --cert"},
-        {"token-file", "FILE", "file holding the bearer token"},
-        {"token", "TOKEN", "the bearer token itself, kept in the file (mode 0600)"},
-        {"server-name", "NAME", "name the servers' certificates must carry"},
-        {"insecure", "", "plaintext, no TLS: for local tests only"}},
+       {{"membership", "HOST:PORT", {"membership's address", "l'adresse de membership"}},
+        {"lending", "HOST:PORT", {"lending's address", "l'adresse de lending"}},
+        {"network", "HOST:PORT", {"network's address", "l'adresse de network"}},
+        {"ca",
+         "FILE",
+         {"CA certificate that verifies the servers",
+          "certificat de l'autorité qui vérifie les serveurs"}},
+        {"cert",
+         "FILE",
+         {"client certificate for mTLS, with --key", "certificat client pour le mTLS, avec --key"}},
+        {"key", "FILE", {"private key of --cert", "la clé privée de --cert"}},
+        {"token-file",
+         "FILE",
+         {"file holding the bearer token", "fichier qui contient le jeton porteur"}},
+        {"token",
+         "TOKEN",
+         {"the bearer token itself, kept in the file (mode 0600)",
+          "le jeton porteur lui-même, gardé dans le fichier (mode 0600)"}},
+        {"server-name",
+         "NAME",
+         {"name the servers' certificates must carry",
+          "le nom que doivent porter les certificats des serveurs"}},
+        {"insecure",
+         "",
+         {"plaintext, no TLS: for local tests only",
+          "en clair, sans TLS : pour les essais locaux seulement"}}},
        1,
        1,
        SetContext});

@@ -51,17 +51,18 @@ int RecordConsent(CommandContext& ctx) {
       CallWrite<PeopleService>(ctx, &PeopleService::Stub::RecordConsent, request, &response);
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
-  ctx.out() << "recorded " << response.change().name() << ": "
-            << ActionName(response.change().action()) << " "
-            << PurposeName(response.change().purpose()) << "\n";
+  ctx.out() << Bilingual("recorded ", "consigné ").In(ctx.lang()) << response.change().name()
+            << (ctx.lang() == Lang::kFr ? " : " : ": ") << ActionName(response.change().action())
+            << " " << PurposeName(response.change().purpose()) << "\n";
   const membership::v1::Consents& now = response.consents();
-  Table table({"PURPOSE", "GIVEN"});
-  table.AddRow({"share-with-network", YesNo(now.share_with_network())});
-  table.AddRow({"share-with-other-funds", YesNo(now.share_with_other_funds())});
-  table.AddRow({"share-with-partners", YesNo(now.share_with_partners())});
-  table.AddRow({"reminders-by-email", YesNo(now.reminders_by_email())});
-  table.AddRow({"circle-sees-follow-ups", YesNo(now.circle_sees_follow_ups())});
-  table.AddRow({"credit-reporting", YesNo(now.credit_reporting())});
+  const Lang lang = ctx.lang();
+  Table table(lang, {{"PURPOSE", "FIN"}, {"GIVEN", "DONNÉ"}});
+  table.AddRow({"share-with-network", YesNo(now.share_with_network(), lang)});
+  table.AddRow({"share-with-other-funds", YesNo(now.share_with_other_funds(), lang)});
+  table.AddRow({"share-with-partners", YesNo(now.share_with_partners(), lang)});
+  table.AddRow({"reminders-by-email", YesNo(now.reminders_by_email(), lang)});
+  table.AddRow({"circle-sees-follow-ups", YesNo(now.circle_sees_follow_ups(), lang)});
+  table.AddRow({"credit-reporting", YesNo(now.credit_reporting(), lang)});
   table.Print(ctx.out());
   return kExitOk;
 }
@@ -84,14 +85,19 @@ int ConsentHistory(CommandContext& ctx) {
       [](membership::v1::ListConsentChangesResponse* r) { return r->mutable_changes(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table({"WHEN", "PURPOSE", "ACTION", "WORDING", "CHANNEL", "ACTOR"});
+  Table table(ctx.lang(), {{"WHEN", "QUAND"},
+                           {"PURPOSE", "FIN"},
+                           {"ACTION", "ACTION"},
+                           {"WORDING", "LIBELLÉ"},
+                           {"CHANNEL", "CANAL"},
+                           {"ACTOR", "AUTEUR"}});
   for (const ConsentChange& c : response.changes()) {
     table.AddRow({FormatTimestamp(c.effective_time()), PurposeName(c.purpose()),
                   ActionName(c.action()), c.wording_version(), ChannelName(c.channel()),
                   c.actor()});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 

@@ -65,7 +65,7 @@ int ListCorrections(CommandContext& ctx) {
         {FormatTimestamp(c.correct_time()), c.field_path(), AskedBy(c), c.actor(), c.reason()});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 

@@ -67,9 +67,13 @@ std::vector<Verb> ErasureVerbs() {
             "nom devient un pseudonyme, les coordonnées, la date de naissance, les notes et les "
             "raisons sont effacées, dans membership, lending et network. Demande une confirmation, "
             "sauf avec --yes."},
-           {{"reason", "person-request|retention", "why: the person asked, or retention ended",
-             false, true},
-            {"yes", "", "do not ask for confirmation"},
+           {{"reason",
+             "person-request|retention",
+             {"why: the person asked, or retention ended",
+              "pourquoi : la personne l'a demandé, ou la durée de conservation est écoulée"},
+             false,
+             true},
+            {"yes", "", {"do not ask for confirmation", "ne pas demander de confirmation"}},
             RequestIdOptionSpec()},
            1,
            1,

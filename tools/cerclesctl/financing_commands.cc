@@ -17,31 +17,43 @@ namespace {
 namespace lv1 = lending::v1;
 using lv1::FinancingService;
 
-std::string AmountOrDash(bool present, const common::v1::Money& money) {
-  return present ? FormatMoney(money) : "-";
+std::string AmountOrDash(bool present, const common::v1::Money& money, Lang lang) {
+  return present ? FormatMoney(money, lang) : "-";
 }
 
-Table ReferralTable() {
-  return Table(
-      {"NAME", "PERSON", "INSTITUTION", "REQUESTED", "STATUS", "OBTAINED", "NOTE", "UPDATED"});
+Table ReferralTable(Lang lang) {
+  return Table(lang, {{"NAME", "NOM"},
+                      {"PERSON", "PERSONNE"},
+                      {"INSTITUTION", "INSTITUTION"},
+                      {"REQUESTED", "DEMANDÉ"},
+                      {"STATUS", "STATUT"},
+                      {"OBTAINED", "OBTENU"},
+                      {"NOTE", "NOTE"},
+                      {"UPDATED", "MODIFIÉE LE"}});
 }
 
-void AddReferral(const lv1::BankReferral& r, Table* table) {
-  table->AddRow({r.name(), r.person(), r.institution(), FormatMoney(r.amount_requested()),
+void AddReferral(const lv1::BankReferral& r, Lang lang, Table* table) {
+  table->AddRow({r.name(), r.person(), r.institution(), FormatMoney(r.amount_requested(), lang),
                  ReferralStatusName(r.status()),
-                 AmountOrDash(r.has_amount_obtained(), r.amount_obtained()),
+                 AmountOrDash(r.has_amount_obtained(), r.amount_obtained(), lang),
                  r.note().empty() ? "-" : r.note(), FormatTimestamp(r.update_time())});
 }
 
-Table SubsidyTable() {
-  return Table(
-      {"NAME", "PERSON", "PROGRAMME", "REQUESTED", "STATUS", "GRANTED", "OUTCOME", "UPDATED"});
+Table SubsidyTable(Lang lang) {
+  return Table(lang, {{"NAME", "NOM"},
+                      {"PERSON", "PERSONNE"},
+                      {"PROGRAMME", "PROGRAMME"},
+                      {"REQUESTED", "DEMANDÉ"},
+                      {"STATUS", "STATUT"},
+                      {"GRANTED", "ACCORDÉ"},
+                      {"OUTCOME", "DÉCISION"},
+                      {"UPDATED", "MODIFIÉE LE"}});
 }
 
-void AddSubsidy(const lv1::SubsidyApplication& a, Table* table) {
-  table->AddRow({a.name(), a.person(), a.programme(), FormatMoney(a.amount_requested()),
+void AddSubsidy(const lv1::SubsidyApplication& a, Lang lang, Table* table) {
+  table->AddRow({a.name(), a.person(), a.programme(), FormatMoney(a.amount_requested(), lang),
                  SubsidyStatusName(a.status()),
-                 AmountOrDash(a.has_amount_granted(), a.amount_granted()),
+                 AmountOrDash(a.has_amount_granted(), a.amount_granted(), lang),
                  a.outcome().empty() ? "-" : a.outcome(), FormatTimestamp(a.update_time())});
 }
 
@@ -69,8 +81,8 @@ int CreateReferral(CommandContext& ctx) {
   referral->set_note(ctx.args().Value("note"));
   return RunWriteVerb<FinancingService>(ctx, &FinancingService::Stub::CreateBankReferral, request,
                                         [&](const lv1::CreateBankReferralResponse& response) {
-                                          Table table = ReferralTable();
-                                          AddReferral(response.referral(), &table);
+                                          Table table = ReferralTable(ctx.lang());
+                                          AddReferral(response.referral(), ctx.lang(), &table);
                                           table.Print(ctx.out());
                                         });
 }
@@ -91,8 +103,8 @@ int UpdateReferral(CommandContext& ctx) {
   }
   return RunWriteVerb<FinancingService>(ctx, &FinancingService::Stub::UpdateBankReferral, request,
                                         [&](const lv1::UpdateBankReferralResponse& response) {
-                                          Table table = ReferralTable();
-                                          AddReferral(response.referral(), &table);
+                                          Table table = ReferralTable(ctx.lang());
+                                          AddReferral(response.referral(), ctx.lang(), &table);
                                           table.Print(ctx.out());
                                         });
 }
@@ -112,10 +124,10 @@ int ListReferrals(CommandContext& ctx) {
       [](lv1::ListBankReferralsResponse* r) { return r->mutable_referrals(); });
   if (!called.ok()) return ctx.Fail(called);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table = ReferralTable();
-  for (const lv1::BankReferral& r : response.referrals()) AddReferral(r, &table);
+  Table table = ReferralTable(ctx.lang());
+  for (const lv1::BankReferral& r : response.referrals()) AddReferral(r, ctx.lang(), &table);
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -130,8 +142,8 @@ int CreateSubsidy(CommandContext& ctx) {
   return RunWriteVerb<FinancingService>(ctx, &FinancingService::Stub::CreateSubsidyApplication,
                                         request,
                                         [&](const lv1::CreateSubsidyApplicationResponse& response) {
-                                          Table table = SubsidyTable();
-                                          AddSubsidy(response.application(), &table);
+                                          Table table = SubsidyTable(ctx.lang());
+                                          AddSubsidy(response.application(), ctx.lang(), &table);
                                           table.Print(ctx.out());
                                         });
 }
@@ -150,8 +162,8 @@ int UpdateSubsidy(CommandContext& ctx) {
   return RunWriteVerb<FinancingService>(ctx, &FinancingService::Stub::UpdateSubsidyApplication,
                                         request,
                                         [&](const lv1::UpdateSubsidyApplicationResponse& response) {
-                                          Table table = SubsidyTable();
-                                          AddSubsidy(response.application(), &table);
+                                          Table table = SubsidyTable(ctx.lang());
+                                          AddSubsidy(response.application(), ctx.lang(), &table);
                                           table.Print(ctx.out());
                                         });
 }
@@ -171,10 +183,11 @@ int ListSubsidies(CommandContext& ctx) {
       [](lv1::ListSubsidyApplicationsResponse* r) { return r->mutable_applications(); });
   if (!called.ok()) return ctx.Fail(called);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table = SubsidyTable();
-  for (const lv1::SubsidyApplication& a : response.applications()) AddSubsidy(a, &table);
+  Table table = SubsidyTable(ctx.lang());
+  for (const lv1::SubsidyApplication& a : response.applications())
+    AddSubsidy(a, ctx.lang(), &table);
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -183,18 +196,29 @@ int ListSubsidies(CommandContext& ctx) {
 std::vector<Verb> FinancingVerbs() {
   const OptionSpec request_id = RequestIdOptionSpec();
   std::vector<Verb> verbs;
-  verbs.push_back({{"lending", "bank-referrals", "create"},
-                   "",
-                   {"Prepares a referral of a person to a bank or credit union.",
-                    "Prépare la référence d'une personne à une banque ou à une caisse."},
-                   {{"person", "people/ID", "the person referred", false, true},
-                    {"institution", "NAME", "the bank or credit union", false, true},
-                    {"amount", "AMOUNT", "what the person asks the bank for", false, true},
-                    {"note", "TEXT", "free note, up to 2000 characters"},
-                    request_id},
-                   0,
-                   0,
-                   CreateReferral});
+  verbs.push_back(
+      {{"lending", "bank-referrals", "create"},
+       "",
+       {"Prepares a referral of a person to a bank or credit union.",
+        "Prépare la référence d'une personne à une banque ou à une caisse."},
+       {{"person", "people/ID", {"the person referred", "la personne référée"}, false, true},
+        {"institution",
+         "NAME",
+         {"the bank or credit union", "la banque ou la caisse"},
+         false,
+         true},
+        {"amount",
+         "AMOUNT",
+         {"what the person asks the bank for", "ce que la personne demande à la banque"},
+         false,
+         true},
+        {"note",
+         "TEXT",
+         {"free note, up to 2000 characters", "note libre, au plus 2000 caractères"}},
+        request_id},
+       0,
+       0,
+       CreateReferral});
   verbs.push_back(
       {{"lending", "bank-referrals", "update"},
        "bankReferrals/ID",
@@ -202,16 +226,23 @@ std::vector<Verb> FinancingVerbs() {
         "declined; or replaces its note.",
         "Fait avancer une référence : préparée -> envoyée -> acceptée (avec le montant obtenu) ou "
         "refusée ; ou remplace sa note."},
-       {{"status", "sent|accepted|declined", "the new status"},
-        {"amount-obtained", "AMOUNT", "what the bank lent (with --status accepted)"},
-        {"note", "TEXT", "replaces the note"},
+       {{"status", "sent|accepted|declined", {"the new status", "le nouveau statut"}},
+        {"amount-obtained",
+         "AMOUNT",
+         {"what the bank lent (with --status accepted)",
+          "ce que la banque a prêté (avec --status accepted)"}},
+        {"note", "TEXT", {"replaces the note", "remplace la note"}},
         request_id},
        1,
        1,
        UpdateReferral});
   std::vector<OptionSpec> referral_list = {
-      {"person", "people/ID", "only this person's referrals"},
-      {"status", "prepared|sent|accepted|declined", "only referrals in this status"}};
+      {"person",
+       "people/ID",
+       {"only this person's referrals", "seulement les références de cette personne"}},
+      {"status",
+       "prepared|sent|accepted|declined",
+       {"only referrals in this status", "seulement les références à ce statut"}}};
   for (OptionSpec& spec : PageOptionSpecs("referrals")) referral_list.push_back(std::move(spec));
   verbs.push_back({{"lending", "bank-referrals", "list"},
                    "",
@@ -221,17 +252,18 @@ std::vector<Verb> FinancingVerbs() {
                    0,
                    0,
                    ListReferrals});
-  verbs.push_back({{"lending", "subsidies", "create"},
-                   "",
-                   {"Prepares a subsidy application for a person.",
-                    "Prépare une demande de subvention pour une personne."},
-                   {{"person", "people/ID", "the applicant", false, true},
-                    {"programme", "NAME", "the subsidy programme", false, true},
-                    {"amount", "AMOUNT", "the amount applied for", false, true},
-                    request_id},
-                   0,
-                   0,
-                   CreateSubsidy});
+  verbs.push_back(
+      {{"lending", "subsidies", "create"},
+       "",
+       {"Prepares a subsidy application for a person.",
+        "Prépare une demande de subvention pour une personne."},
+       {{"person", "people/ID", {"the applicant", "la personne qui fait la demande"}, false, true},
+        {"programme", "NAME", {"the subsidy programme", "le programme de subvention"}, false, true},
+        {"amount", "AMOUNT", {"the amount applied for", "le montant demandé"}, false, true},
+        request_id},
+       0,
+       0,
+       CreateSubsidy});
   verbs.push_back(
       {{"lending", "subsidies", "update"},
        "subsidyApplications/ID",
@@ -239,16 +271,30 @@ std::vector<Verb> FinancingVerbs() {
         "refused (both with the outcome).",
         "Fait avancer une demande : préparée -> déposée -> accordée (avec le montant) ou refusée "
         "(les deux avec le résultat)."},
-       {{"status", "submitted|granted|refused", "the new status", false, true},
-        {"amount-granted", "AMOUNT", "what was granted (with --status granted)"},
-        {"outcome", "TEXT", "the decision in words (with granted or refused)"},
+       {{"status",
+         "submitted|granted|refused",
+         {"the new status", "le nouveau statut"},
+         false,
+         true},
+        {"amount-granted",
+         "AMOUNT",
+         {"what was granted (with --status granted)",
+          "ce qui a été accordé (avec --status granted)"}},
+        {"outcome",
+         "TEXT",
+         {"the decision in words (with granted or refused)",
+          "la décision en mots (avec granted ou refused)"}},
         request_id},
        1,
        1,
        UpdateSubsidy});
   std::vector<OptionSpec> subsidy_list = {
-      {"person", "people/ID", "only this person's applications"},
-      {"status", "prepared|submitted|granted|refused", "only applications in this status"}};
+      {"person",
+       "people/ID",
+       {"only this person's applications", "seulement les demandes de cette personne"}},
+      {"status",
+       "prepared|submitted|granted|refused",
+       {"only applications in this status", "seulement les demandes à ce statut"}}};
   for (OptionSpec& spec : PageOptionSpecs("applications")) subsidy_list.push_back(std::move(spec));
   verbs.push_back({{"lending", "subsidies", "list"},
                    "",

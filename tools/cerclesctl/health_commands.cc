@@ -72,8 +72,14 @@ std::vector<Verb> HealthVerbs() {
         "when SERVING.",
         "Interroge le service de santé gRPC du serveur ; affiche SERVING ou NOT_SERVING, code de "
         "sortie 0 seulement pour SERVING."},
-       {{"wait", "DURATION", "retry until SERVING or this much time has passed (e.g. 30s)"},
-        {"service", "NAME", "health of this service name (default \"\": the whole server)"}},
+       {{"wait",
+         "DURATION",
+         {"retry until SERVING or this much time has passed (e.g. 30s)",
+          "réessayer jusqu'à SERVING ou jusqu'à ce que ce délai soit écoulé (p. ex. 30s)"}},
+        {"service",
+         "NAME",
+         {"health of this service name (default \"\": the whole server)",
+          "la santé de ce nom de service (par défaut \"\" : le serveur entier)"}}},
        0,
        0,
        Health});

@@ -94,7 +94,8 @@ int ReadImportFile(CommandContext& ctx, const std::string& path, const ImportCol
   content << in.rdbuf();
   const DecodedText text = DecodeSpreadsheetText(content.str());
   if (text.encoding == TextEncoding::kWindows1252) {
-    ctx.err() << path << ": not UTF-8: read as Windows-1252 and converted\n";
+    ctx.err() << path << ": "
+              << Localize(ctx.lang(), "not UTF-8: read as Windows-1252 and converted") << '\n';
   }
   auto records = ParseCsv(text.utf8, DetectSeparator(text.utf8));
   if (!records.ok()) {
@@ -107,7 +108,7 @@ int ReadImportFile(CommandContext& ctx, const std::string& path, const ImportCol
   std::vector<std::string> header_errors;
   file->header = ReadHeader((*records)[0], columns, &header_errors);
   for (const std::string& error : header_errors) {
-    ctx.err() << path << ":" << (*records)[0].line << ": " << error << '\n';
+    ctx.err() << path << ":" << (*records)[0].line << ": " << Localize(ctx.lang(), error) << '\n';
   }
   if (!header_errors.empty()) return kExitFailure;
   for (size_t i = 1; i < records->size(); ++i) {
@@ -155,7 +156,8 @@ std::string ImportRequestId(absl::string_view step, const std::string& canonical
 void PrintRowErrors(CommandContext& ctx, const std::string& path, int line,
                     const std::vector<RowError>& errors) {
   for (const RowError& error : errors) {
-    ctx.err() << path << ":" << line << ": " << error.column << ": " << error.rule << '\n';
+    ctx.err() << path << ":" << line << ": " << error.column << ": "
+              << Localize(ctx.lang(), error.rule) << '\n';
   }
 }
 
@@ -166,8 +168,10 @@ void PrintWriteFailure(CommandContext& ctx, const std::string& path, int line,
             << status.error_message() << '\n';
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    ctx.err() << path << ":" << line
-              << ": run the same file again to finish this row (nothing is duplicated)\n";
+    ctx.err() << path << ":" << line << ": "
+              << Localize(ctx.lang(),
+                          "run the same file again to finish this row (nothing is duplicated)")
+              << '\n';
   }
 }
 
@@ -210,11 +214,16 @@ int PrintImportSummary(CommandContext& ctx, const std::string& path, const Impor
     fields["failed"].set_number_value(s.failed);
     if (ctx.PrintJson(out) != kExitOk) return kExitFailure;
   } else if (dry_run) {
-    ctx.out() << path << ": " << s.rows << " rows checked: " << s.valid << " valid, " << s.failed
-              << " failed; nothing written (dry run)\n";
+    ctx.out() << path << ": "
+              << Localize(ctx.lang(), absl::StrCat(s.rows, " rows checked: ", s.valid, " valid, ",
+                                                   s.failed, " failed; nothing written (dry run)"))
+              << '\n';
   } else {
-    ctx.out() << path << ": " << s.rows << " rows: " << s.created << " created, " << s.already_there
-              << " already there, " << s.failed << " failed\n";
+    ctx.out() << path << ": "
+              << Localize(ctx.lang(),
+                          absl::StrCat(s.rows, " rows: ", s.created, " created, ", s.already_there,
+                                       " already there, ", s.failed, " failed"))
+              << '\n';
   }
   return s.failed > 0 ? kExitFailure : kExitOk;
 }

@@ -39,9 +39,14 @@ int GetCircleEligibility(CommandContext& ctx) {
   if (ctx.json()) return ctx.PrintJson(response);
 
   const lending::v1::CircleEligibility& eligibility = response.eligibility();
-  Table table({"CIRCLE", "STATUS", "MAY REQUEST LOANS", "MAY GUARANTEE", "REASONS"});
+  Table table(ctx.lang(), {{"CIRCLE", "CERCLE"},
+                           {"STATUS", "STATUT"},
+                           {"MAY REQUEST LOANS", "PEUT DEMANDER DES PRÊTS"},
+                           {"MAY GUARANTEE", "PEUT GARANTIR"},
+                           {"REASONS", "RAISONS"}});
   table.AddRow({eligibility.circle(), CircleStatusName(eligibility.circle_status()),
-                YesNo(eligibility.may_request_loans()), YesNo(eligibility.may_guarantee()),
+                YesNo(eligibility.may_request_loans(), ctx.lang()),
+                YesNo(eligibility.may_guarantee(), ctx.lang()),
                 absl::StrJoin(eligibility.reasons(), "; ")});
   table.Print(ctx.out());
   return kExitOk;
@@ -49,9 +54,10 @@ int GetCircleEligibility(CommandContext& ctx) {
 
 // ---- Settings ----
 
-std::string ThresholdText(const lending::v1::VoteThreshold& t) {
-  return absl::StrCat(t.strictly_more() ? "more than " : "at least ", t.numerator(), "/",
-                      t.denominator());
+std::string ThresholdText(const lending::v1::VoteThreshold& t, Lang lang) {
+  return absl::StrCat(t.strictly_more() ? Bilingual("more than ", "plus de ").In(lang)
+                                        : Bilingual("at least ", "au moins ").In(lang),
+                      t.numerator(), "/", t.denominator());
 }
 
 std::string TermsText(const lending::v1::TermRange& range) {
@@ -124,7 +130,7 @@ struct SettingOption {
 };
 
 // An option setting one int32 field.
-SettingOption IntSetting(const std::string& name, const std::string& help,
+SettingOption IntSetting(const std::string& name, const Bilingual& help,
                          void (FundSettings::*set)(int32_t)) {
   return {{name, "N", help}, [set](const std::string& value, FundSettings* settings) {
             absl::StatusOr<int32_t> n = ParseInt32(value);
@@ -134,14 +140,14 @@ SettingOption IntSetting(const std::string& name, const std::string& help,
           }};
 }
 
-SettingOption TermsSetting(const std::string& name, const std::string& help,
+SettingOption TermsSetting(const std::string& name, const Bilingual& help,
                            lending::v1::TermRange* (FundSettings::*field)()) {
   return {{name, "MIN-MAX", help}, [field](const std::string& value, FundSettings* settings) {
             return ParseTerms(value, (settings->*field)());
           }};
 }
 
-SettingOption RateSetting(const std::string& name, const std::string& help,
+SettingOption RateSetting(const std::string& name, const Bilingual& help,
                           void (FundSettings::*set)(int32_t)) {
   return {{name, "PERCENT", help}, [set](const std::string& value, FundSettings* settings) {
             absl::StatusOr<int32_t> bps = ParsePercent(value);
@@ -152,7 +158,7 @@ SettingOption RateSetting(const std::string& name, const std::string& help,
 }
 
 // An option setting one enum field by its short name ("reduce-principal").
-SettingOption EnumSetting(const std::string& name, const std::string& help,
+SettingOption EnumSetting(const std::string& name, const Bilingual& help,
                           const google::protobuf::EnumDescriptor* descriptor,
                           const std::string& prefix, std::function<void(FundSettings*, int)> set) {
   std::vector<std::string> choices;
@@ -216,7 +222,9 @@ int64_t ArrearsTolerance(const FundSettings& s) {
 
 const std::vector<SettingOption>& SettingOptions() {
   static const auto* const kOptions = new std::vector<SettingOption>{
-      {{"currency", "CODE", "ISO 4217 currency of the books, e.g. CAD"},
+      {{"currency",
+        "CODE",
+        {"ISO 4217 currency of the books, e.g. CAD", "devise ISO 4217 des livres, p. ex. CAD"}},
        [](const std::string& v, FundSettings* s) {
          s->set_currency(v);
          // The amounts as read are in the old currency; the same numbers are
@@ -226,14 +234,20 @@ const std::vector<SettingOption>& SettingOptions() {
          SetArrearsTolerance(ArrearsTolerance(*s), s);
          return absl::OkStatus();
        }},
-      {{"guarantee-threshold", "AMOUNT", "loans up to it carry the circle's guarantee"},
+      {{"guarantee-threshold",
+        "AMOUNT",
+        {"loans up to it carry the circle's guarantee",
+         "les prêts jusqu'à ce montant portent la garantie du cercle"}},
        [](const std::string& v, FundSettings* s) {
          absl::StatusOr<int64_t> cents = ParseAmount(v);
          if (!cents.ok()) return cents.status();
          SetGuaranteeThreshold(*cents, s);
          return absl::OkStatus();
        }},
-      {{"ladder", "A,B,...", "stepped-loan ceilings in units, e.g. 500,1000,2000,5000"},
+      {{"ladder",
+        "A,B,...",
+        {"stepped-loan ceilings in units, e.g. 500,1000,2000,5000",
+         "les plafonds des prêts par paliers, en dollars, p. ex. 500,1000,2000,5000"}},
        [](const std::string& v, FundSettings* s) {
          std::vector<int64_t> ladder;
          for (absl::string_view rung : absl::StrSplit(v, ',')) {
@@ -244,27 +258,45 @@ const std::vector<SettingOption>& SettingOptions() {
          SetLadder(ladder, s);
          return absl::OkStatus();
        }},
-      IntSetting("on-time-tolerance-days", "days late an instalment may clear and stay on time",
+      IntSetting("on-time-tolerance-days",
+                 {"days late an instalment may clear and stay on time",
+                  "jours de retard où une échéance réglée reste à temps"},
                  &FundSettings::set_on_time_tolerance_days),
-      {{"quorum", ">N/D|>=N/D", "share of the other members who must vote"},
+      {{"quorum",
+        ">N/D|>=N/D",
+        {"share of the other members who must vote",
+         "la part des autres membres qui doivent voter"}},
        [](const std::string& v, FundSettings* s) {
          return ParseThreshold(v, s->mutable_vote_quorum());
        }},
-      {{"approval", ">N/D|>=N/D", "share of the votes cast that must approve"},
+      {{"approval",
+        ">N/D|>=N/D",
+        {"share of the votes cast that must approve",
+         "la part des votes exprimés qui doivent approuver"}},
        [](const std::string& v, FundSettings* s) {
          return ParseThreshold(v, s->mutable_vote_approval());
        }},
-      RateSetting("min-rate", "lowest annual interest rate allowed",
-                  &FundSettings::set_min_annual_rate_bps),
-      RateSetting("max-rate", "highest annual interest rate allowed",
-                  &FundSettings::set_max_annual_rate_bps),
-      TermsSetting("weekly-terms", "instalments allowed when weekly",
+      RateSetting(
+          "min-rate",
+          {"lowest annual interest rate allowed", "le taux d'intérêt annuel le plus bas permis"},
+          &FundSettings::set_min_annual_rate_bps),
+      RateSetting(
+          "max-rate",
+          {"highest annual interest rate allowed", "le taux d'intérêt annuel le plus haut permis"},
+          &FundSettings::set_max_annual_rate_bps),
+      TermsSetting("weekly-terms",
+                   {"instalments allowed when weekly", "échéances permises à la semaine"},
                    &FundSettings::mutable_weekly_terms),
-      TermsSetting("every-two-weeks-terms", "instalments allowed every two weeks",
+      TermsSetting("every-two-weeks-terms",
+                   {"instalments allowed every two weeks", "échéances permises aux deux semaines"},
                    &FundSettings::mutable_every_two_weeks_terms),
-      TermsSetting("monthly-terms", "instalments allowed when monthly",
+      TermsSetting("monthly-terms",
+                   {"instalments allowed when monthly", "échéances permises au mois"},
                    &FundSettings::mutable_monthly_terms),
-      {{"buckets", "D1,D2,D3", "upper bounds in days of the first three arrears buckets"},
+      {{"buckets",
+        "D1,D2,D3",
+        {"upper bounds in days of the first three arrears buckets",
+         "les bornes supérieures, en jours, des trois premières tranches d'arriérés"}},
        [](const std::string& v, FundSettings* s) {
          absl::StatusOr<std::vector<int64_t>> days = ParseIntList(v);
          if (!days.ok()) return days.status();
@@ -276,46 +308,68 @@ const std::vector<SettingOption>& SettingOptions() {
          s->mutable_arrears_buckets()->set_third_max_days(static_cast<int32_t>((*days)[2]));
          return absl::OkStatus();
        }},
-      IntSetting("guarantee-call-days", "days past due from which the guarantee may be called",
+      IntSetting("guarantee-call-days",
+                 {"days past due from which the guarantee may be called",
+                  "jours de retard à partir desquels la garantie peut être appelée"},
                  &FundSettings::set_guarantee_call_days_past_due),
-      IntSetting("write-off-days", "days past due from which a loan may be written off",
+      IntSetting("write-off-days",
+                 {"days past due from which a loan may be written off",
+                  "jours de retard à partir desquels un prêt peut être radié"},
                  &FundSettings::set_write_off_days_past_due),
-      IntSetting("serious-arrears-days", "days past due from which arrears are serious",
+      IntSetting("serious-arrears-days",
+                 {"days past due from which arrears are serious",
+                  "jours de retard à partir desquels les arriérés sont graves"},
                  &FundSettings::set_serious_arrears_days_past_due),
-      {{"serious-arrears-may-guarantee", "yes|no",
-        "whether a circle with a member in serious arrears may guarantee new loans"},
+      {{"serious-arrears-may-guarantee",
+        "yes|no",
+        {"whether a circle with a member in serious arrears may guarantee new loans",
+         "si un cercle dont un membre a des arriérés graves peut garantir de nouveaux prêts"}},
        [](const std::string& v, FundSettings* s) {
          absl::StatusOr<bool> yes = ParseYesNo(v);
          if (!yes.ok()) return yes.status();
          s->set_circle_in_serious_arrears_may_guarantee(*yes);
          return absl::OkStatus();
        }},
-      EnumSetting("prepayment-rule",
-                  "what a repayment beyond the current instalment does: pay the next "
-                  "instalments, or reduce the principal and recompute the later interest",
-                  lending::v1::PrepaymentRule_descriptor(), "PREPAYMENT_RULE_",
-                  [](FundSettings* s, int rule) {
-                    s->set_prepayment_rule(static_cast<lending::v1::PrepaymentRule>(rule));
-                  }),
-      IntSetting("max-active-loans", "active loans one person may hold at once (1 to 10)",
+      EnumSetting(
+          "prepayment-rule",
+          {"what a repayment beyond the current instalment does: pay the next "
+           "instalments, or reduce the principal and recompute the later interest",
+           "ce que fait un remboursement au-delà de l'échéance en cours : payer les échéances "
+           "suivantes, ou réduire le capital et recalculer les intérêts suivants"},
+          lending::v1::PrepaymentRule_descriptor(), "PREPAYMENT_RULE_",
+          [](FundSettings* s, int rule) {
+            s->set_prepayment_rule(static_cast<lending::v1::PrepaymentRule>(rule));
+          }),
+      IntSetting("max-active-loans",
+                 {"active loans one person may hold at once (1 to 10)",
+                  "prêts actifs qu'une personne peut avoir à la fois (de 1 à 10)"},
                  &FundSettings::set_max_active_loans_per_person),
       EnumSetting("circle-guarantors",
-                  "who guarantees a loan the circle approved: every other member, or all but "
-                  "those who voted no",
+                  {"who guarantees a loan the circle approved: every other member, or all but "
+                   "those who voted no",
+                   "qui garantit un prêt approuvé par le cercle : chacun des autres membres, ou "
+                   "tous sauf ceux qui ont voté non"},
                   lending::v1::CircleGuarantors_descriptor(), "CIRCLE_GUARANTORS_",
                   [](FundSettings* s, int rule) {
                     s->set_circle_guarantors(static_cast<lending::v1::CircleGuarantors>(rule));
                   }),
       IntSetting("default-grace-on-principal",
-                 "instalments of interest only at the start of a loan whose request sets no "
-                 "grace (0 to 52)",
+                 {"instalments of interest only at the start of a loan whose request sets no "
+                  "grace (0 to 52)",
+                  "échéances d'intérêts seulement au début d'un prêt dont la demande ne fixe aucun "
+                  "délai de grâce (de 0 à 52)"},
                  &FundSettings::set_default_grace_on_principal_instalments),
       IntSetting("default-grace-on-interest",
-                 "instalments with nothing due at the start of a loan whose request sets no "
-                 "grace; their interest is spread over the rest (0 to 52)",
+                 {"instalments with nothing due at the start of a loan whose request sets no "
+                  "grace; their interest is spread over the rest (0 to 52)",
+                  "échéances sans rien à payer au début d'un prêt dont la demande ne fixe aucun "
+                  "délai de grâce ; leurs intérêts sont répartis sur les suivantes (de 0 à 52)"},
                  &FundSettings::set_default_grace_on_interest_instalments),
-      {{"arrears-tolerance", "AMOUNT",
-        "an instalment short by less than this is not late, e.g. 5.00 (0 to 100.00)"},
+      {{"arrears-tolerance",
+        "AMOUNT",
+        {"an instalment short by less than this is not late, e.g. 5.00 (0 to 100.00)",
+         "une échéance à laquelle il manque moins que ce montant n'est pas en retard, p. ex. 5,00 "
+         "(de 0 à 100,00)"}},
        [](const std::string& v, FundSettings* s) {
          absl::StatusOr<int64_t> cents = ParseAmount(v);
          if (!cents.ok()) return cents.status();
@@ -323,53 +377,64 @@ const std::vector<SettingOption>& SettingOptions() {
          return absl::OkStatus();
        }},
       IntSetting("reminder-days-before",
-                 "days before a due date the upcoming reminder is produced (0 to 30; 0: none)",
+                 {"days before a due date the upcoming reminder is produced (0 to 30; 0: none)",
+                  "jours avant une échéance où le rappel est produit (de 0 à 30 ; 0 : aucun)"},
                  &FundSettings::set_reminder_days_before),
   };
   return *kOptions;
 }
 
-void PrintSettings(const FundSettings& s, std::ostream& out) {
+void PrintSettings(const FundSettings& s, std::ostream& out, Lang lang) {
+  const bool fr = lang == Lang::kFr;
+  auto days = [fr](int64_t n) { return absl::StrCat(n, fr ? " jours" : " days"); };
+  auto instalments = [fr](int64_t n) {
+    return absl::StrCat(n, fr ? " échéances" : " instalments");
+  };
   std::vector<std::string> ladder;
-  for (int64_t cents : Ladder(s)) ladder.push_back(FormatCents(cents));
+  for (int64_t cents : Ladder(s)) ladder.push_back(FormatCents(cents, lang));
   const auto& b = s.arrears_buckets();
-  Table table({"SETTING", "VALUE"});
-  table.AddRow({"currency", s.currency()});
-  table.AddRow({"guarantee threshold", FormatCents(GuaranteeThreshold(s))});
-  table.AddRow({"ladder", absl::StrJoin(ladder, " -> ")});
-  table.AddRow({"on-time tolerance", absl::StrCat(s.on_time_tolerance_days(), " days")});
-  table.AddRow({"quorum", ThresholdText(s.vote_quorum())});
-  table.AddRow({"approval", ThresholdText(s.vote_approval())});
-  table.AddRow({"annual rates", absl::StrCat(FormatBps(s.min_annual_rate_bps()), " to ",
-                                             FormatBps(s.max_annual_rate_bps()))});
-  table.AddRow({"weekly terms", TermsText(s.weekly_terms())});
-  table.AddRow({"every-two-weeks terms", TermsText(s.every_two_weeks_terms())});
-  table.AddRow({"monthly terms", TermsText(s.monthly_terms())});
-  table.AddRow(
-      {"arrears buckets", absl::StrCat("1-", b.first_max_days(), ", ", b.first_max_days() + 1, "-",
-                                       b.second_max_days(), ", ", b.second_max_days() + 1, "-",
-                                       b.third_max_days(), ", ", b.third_max_days(), "+")});
-  table.AddRow({"guarantee call from", absl::StrCat(s.guarantee_call_days_past_due(), " days")});
-  table.AddRow({"write-off from", absl::StrCat(s.write_off_days_past_due(), " days")});
-  table.AddRow({"serious arrears from", absl::StrCat(s.serious_arrears_days_past_due(), " days")});
-  table.AddRow({"circle in serious arrears may guarantee",
-                YesNo(s.circle_in_serious_arrears_may_guarantee())});
-  table.AddRow({"prepayment rule", PrepaymentRuleName(s.prepayment_rule())});
+  Table table(lang, {{"SETTING", "RÉGLAGE"}, {"VALUE", "VALEUR"}});
+  auto row = [&table, lang](const char* en, const char* french, std::string value) {
+    table.AddRow({Bilingual(en, french).In(lang), std::move(value)});
+  };
+  row("currency", "devise", s.currency());
+  row("guarantee threshold", "seuil de garantie", FormatCents(GuaranteeThreshold(s), lang));
+  row("ladder", "paliers", absl::StrJoin(ladder, " -> "));
+  row("on-time tolerance", "tolérance de retard", days(s.on_time_tolerance_days()));
+  row("quorum", "quorum", ThresholdText(s.vote_quorum(), lang));
+  row("approval", "approbation", ThresholdText(s.vote_approval(), lang));
+  row("annual rates", "taux annuels",
+      absl::StrCat(FormatBps(s.min_annual_rate_bps(), lang), fr ? " à " : " to ",
+                   FormatBps(s.max_annual_rate_bps(), lang)));
+  row("weekly terms", "durées à la semaine", TermsText(s.weekly_terms()));
+  row("every-two-weeks terms", "durées aux deux semaines", TermsText(s.every_two_weeks_terms()));
+  row("monthly terms", "durées au mois", TermsText(s.monthly_terms()));
+  row("arrears buckets", "tranches d'arriérés",
+      absl::StrCat("1-", b.first_max_days(), ", ", b.first_max_days() + 1, "-", b.second_max_days(),
+                   ", ", b.second_max_days() + 1, "-", b.third_max_days(), ", ", b.third_max_days(),
+                   "+"));
+  row("guarantee call from", "appel de la garantie dès", days(s.guarantee_call_days_past_due()));
+  row("write-off from", "radiation dès", days(s.write_off_days_past_due()));
+  row("serious arrears from", "arriérés graves dès", days(s.serious_arrears_days_past_due()));
+  row("circle in serious arrears may guarantee", "cercle en arriérés graves peut garantir",
+      YesNo(s.circle_in_serious_arrears_may_guarantee(), lang));
+  row("prepayment rule", "règle de remboursement anticipé",
+      PrepaymentRuleName(s.prepayment_rule()));
   // 0 (unset) is the server's default, 1.
-  table.AddRow(
-      {"active loans per person", absl::StrCat(std::max(s.max_active_loans_per_person(), 1))});
-  table.AddRow({"circle guarantors", CircleGuarantorsName(s.circle_guarantors())});
-  table.AddRow({"default grace on principal",
-                absl::StrCat(s.default_grace_on_principal_instalments(), " instalments")});
-  table.AddRow({"default grace on interest",
-                absl::StrCat(s.default_grace_on_interest_instalments(), " instalments")});
-  table.AddRow({"arrears tolerance", FormatCents(ArrearsTolerance(s))});
+  row("active loans per person", "prêts actifs par personne",
+      absl::StrCat(std::max(s.max_active_loans_per_person(), 1)));
+  row("circle guarantors", "garants du cercle", CircleGuarantorsName(s.circle_guarantors()));
+  row("default grace on principal", "grâce sur le capital par défaut",
+      instalments(s.default_grace_on_principal_instalments()));
+  row("default grace on interest", "grâce sur les intérêts par défaut",
+      instalments(s.default_grace_on_interest_instalments()));
+  row("arrears tolerance", "tolérance d'arriérés", FormatCents(ArrearsTolerance(s), lang));
   // Unset (a server before reminders) reads as the server's default, 3.
-  table.AddRow({"upcoming reminders from",
-                s.has_reminder_days_before() && s.reminder_days_before() == 0
-                    ? std::string("off")
-                    : absl::StrCat(s.has_reminder_days_before() ? s.reminder_days_before() : 3,
-                                   " days before")});
+  row("upcoming reminders from", "rappels à venir dès",
+      s.has_reminder_days_before() && s.reminder_days_before() == 0
+          ? std::string(fr ? "désactivés" : "off")
+          : absl::StrCat(s.has_reminder_days_before() ? s.reminder_days_before() : 3,
+                         fr ? " jours avant" : " days before"));
   table.Print(out);
 }
 
@@ -387,7 +452,7 @@ int GetSettings(CommandContext& ctx) {
                                                   lending::v1::GetFundSettingsRequest(), &response);
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintSettings(response.settings(), ctx.out());
+  PrintSettings(response.settings(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -417,8 +482,9 @@ int UpdateSettings(CommandContext& ctx) {
       CallWrite<LendingService>(ctx, &LendingService::Stub::UpdateFundSettings, request, &response);
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintSettings(response.settings(), ctx.out());
-  ctx.out() << "changed: " << ChangesText(response.change()) << '\n';
+  PrintSettings(response.settings(), ctx.out(), ctx.lang());
+  ctx.out() << Bilingual("changed: ", "modifié : ").In(ctx.lang()) << ChangesText(response.change())
+            << '\n';
   return kExitOk;
 }
 
@@ -432,13 +498,15 @@ int ListSettingsChanges(CommandContext& ctx) {
       [](lending::v1::ListFundSettingsChangesResponse* r) { return r->mutable_changes(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table({"TIME", "ACTOR", "REASON", "CHANGES"});
+  Table table(
+      ctx.lang(),
+      {{"TIME", "MOMENT"}, {"ACTOR", "AUTEUR"}, {"REASON", "RAISON"}, {"CHANGES", "CHANGEMENTS"}});
   for (const auto& change : response.changes()) {
     table.AddRow({FormatTimestamp(change.change_time()), change.actor(), change.reason(),
                   ChangesText(change)});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -464,7 +532,11 @@ std::vector<Verb> LendingVerbs() {
                    GetSettings});
   std::vector<OptionSpec> update_options;
   for (const SettingOption& setting : SettingOptions()) update_options.push_back(setting.option);
-  update_options.push_back({"reason", "TEXT", "why (1 to 500 characters)", false, true});
+  update_options.push_back({"reason",
+                            "TEXT",
+                            {"why (1 to 500 characters)", "pourquoi (de 1 à 500 caractères)"},
+                            false,
+                            true});
   update_options.push_back(RequestIdOptionSpec());
   verbs.push_back(
       {{"lending", "settings", "update"},

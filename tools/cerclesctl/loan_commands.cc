@@ -186,7 +186,7 @@ int ListLoans(CommandContext& ctx) {
                   DaysPastDue(loan), GuaranteeKindName(loan.guarantee_kind())});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -354,7 +354,7 @@ int ListRepayments(CommandContext& ctx) {
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
   PrintRepayments(response.repayments(), ctx.out(), ctx.lang());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 

@@ -436,7 +436,7 @@ int ListMeetings(CommandContext& ctx) {
                   absl::StrCat(c.late()), absl::StrCat(c.excused()), absl::StrCat(c.absent())});
   }
   table.Print(ctx.out());
-  PrintNextPage(merged.next_page_token(), ctx.out());
+  PrintNextPage(merged.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -600,7 +600,7 @@ std::vector<Verb> MeetingVerbs() {
         {"page-token",
          "TOKEN",
          {"the page after a previous listing's 'next page'",
-          "la page qui suit le « next page » d'une liste précédente"}},
+          "la page qui suit la « page suivante » d'une liste précédente"}},
         {"all", "", {"follow the pages to the end", "suivre les pages jusqu'à la fin"}},
         {"full",
          "",

@@ -91,7 +91,7 @@ int ListCircles(CommandContext& ctx) {
   Table table = CircleTable(ctx.lang());
   for (const Circle& circle : response.circles()) AddCircleRow(circle, &table);
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -150,7 +150,13 @@ int WatchEvents(CommandContext& ctx) {
       // The header waits for the first event, so that a refused call prints
       // only its error.
       if (count == 0) {
-        ctx.out() << absl::StrFormat(kRowFormat, "SEQUENCE", "TYPE", "SUBJECT", "TIME");
+        // printf pads bytes: "SÉQUENCE" (9 bytes, 8 letters) takes one space less.
+        if (ctx.lang() == Lang::kFr) {
+          ctx.out() << absl::StrFormat("%-11s %-40s %-24s %s\n", "SÉQUENCE", "TYPE", "SUJET",
+                                       "MOMENT");
+        } else {
+          ctx.out() << absl::StrFormat(kRowFormat, "SEQUENCE", "TYPE", "SUBJECT", "TIME");
+        }
       }
       ctx.out() << absl::StrFormat(kRowFormat, absl::StrCat(event.sequence()), event.type(),
                                    event.subject(), FormatTimestamp(event.occur_time()));
@@ -347,7 +353,10 @@ int AssignAdvisor(CommandContext& ctx) {
 
 void PrintAdvisors(CommandContext& ctx,
                    const google::protobuf::RepeatedPtrField<membership::v1::Advisor>& advisors) {
-  Table table({"NAME", "DISPLAY NAME", "EMAIL", "TOKEN NAME"});
+  Table table(ctx.lang(), {{"NAME", "NOM"},
+                           {"DISPLAY NAME", "NOM AFFICHÉ"},
+                           {"EMAIL", "COURRIEL"},
+                           {"TOKEN NAME", "NOM DU JETON"}});
   for (const auto& a : advisors) {
     table.AddRow({a.name(), a.display_name(), a.email(), a.principal_name()});
   }

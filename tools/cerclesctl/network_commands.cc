@@ -16,6 +16,7 @@
 #include "cercles/network/v1/network.grpc.pb.h"
 #include "tools/cerclesctl/circle_args.h"
 #include "tools/cerclesctl/commands.h"
+#include "tools/cerclesctl/lending_args.h"
 #include "tools/cerclesctl/network_partner_commands.h"
 #include "tools/cerclesctl/output.h"
 #include "tools/cerclesctl/pagination.h"
@@ -27,8 +28,14 @@ namespace {
 using network::v1::NetworkCircle;
 using network::v1::NetworkService;
 
-Table NetworkCircleTable() {
-  return Table({"NAME", "FUND", "DISPLAY NAME", "STATUS", "MEMBERS", "CHARACTERISTICS", "UPDATED"});
+Table NetworkCircleTable(Lang lang) {
+  return Table(lang, {{"NAME", "NOM"},
+                      {"FUND", "FONDS"},
+                      {"DISPLAY NAME", "NOM AFFICHÉ"},
+                      {"STATUS", "STATUT"},
+                      {"MEMBERS", "MEMBRES"},
+                      {"CHARACTERISTICS", "CARACTÉRISTIQUES"},
+                      {"UPDATED", "MODIFIÉ LE"}});
 }
 
 void AddNetworkCircleRow(const NetworkCircle& circle, Table* table) {
@@ -62,10 +69,10 @@ int ListNetworkCircles(CommandContext& ctx) {
       ctx, &NetworkService::Stub::ListNetworkCircles, *options, request, &response);
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table = NetworkCircleTable();
+  Table table = NetworkCircleTable(ctx.lang());
   for (const NetworkCircle& circle : response.circles()) AddNetworkCircleRow(circle, &table);
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -77,7 +84,7 @@ int GetNetworkCircle(CommandContext& ctx) {
       ctx.Unary<NetworkService>(&NetworkService::Stub::GetNetworkCircle, request, &response);
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table = NetworkCircleTable();
+  Table table = NetworkCircleTable(ctx.lang());
   AddNetworkCircleRow(response.circle(), &table);
   table.Print(ctx.out());
   return kExitOk;
@@ -117,13 +124,18 @@ int Neighbours(CommandContext& ctx) {
       ctx.Unary<NetworkService>(&NetworkService::Stub::GetCircleNeighbourhood, request, &response);
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table nodes({"HOPS", "KIND", "NODE", "DISPLAY NAME", "DETAIL"});
+  const Lang lang = ctx.lang();
+  Table nodes(lang, {{"HOPS", "SAUTS"},
+                     {"KIND", "TYPE"},
+                     {"NODE", "NŒUD"},
+                     {"DISPLAY NAME", "NOM AFFICHÉ"},
+                     {"DETAIL", "DÉTAIL"}});
   for (const auto& n : response.nodes()) {
     std::string detail;
     if (n.kind() == network::v1::NODE_KIND_CIRCLE &&
         n.circle_status() != membership::v1::CIRCLE_STATUS_UNSPECIFIED) {
-      detail =
-          absl::StrCat(CircleStatusName(n.circle_status()), ", ", n.member_count(), " members");
+      detail = absl::StrCat(CircleStatusName(n.circle_status()), ", ", n.member_count(),
+                            Bilingual(" members", " membres").In(lang));
     } else if (n.kind() == network::v1::NODE_KIND_PARTNER) {
       detail = ShortEnumName(network::v1::PartnerKind_Name(n.partner_kind()), "PARTNER_KIND_");
     }
@@ -133,7 +145,7 @@ int Neighbours(CommandContext& ctx) {
   }
   nodes.Print(ctx.out());
   ctx.out() << '\n';
-  Table edges({"FROM", "EDGE", "TO", "WEIGHT"});
+  Table edges(lang, {{"FROM", "DE"}, {"EDGE", "LIEN"}, {"TO", "VERS"}, {"WEIGHT", "POIDS"}});
   auto name = [&](int32_t i) {
     return i >= 0 && i < response.nodes_size() ? response.nodes(i).name() : absl::StrCat("#", i);
   };
@@ -144,7 +156,10 @@ int Neighbours(CommandContext& ctx) {
   }
   edges.Print(ctx.out());
   if (response.truncated()) {
-    ctx.out() << "(cut at --max-nodes: more nodes are within reach)\n";
+    ctx.out() << Bilingual("(cut at --max-nodes: more nodes are within reach)",
+                           "(coupé à --max-nodes : d'autres nœuds sont à portée)")
+                     .In(lang)
+              << '\n';
   }
   return kExitOk;
 }
@@ -181,7 +196,7 @@ int RemoveSisters(CommandContext& ctx) {
                                                   request, &response);
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
-  ctx.out() << "removed: ";
+  ctx.out() << Bilingual("removed: ", "retiré : ").In(ctx.lang());
   PrintLink(response.link(), ctx.out());
   return kExitOk;
 }
@@ -202,7 +217,12 @@ int Suggest(CommandContext& ctx) {
       ctx.Unary<NetworkService>(&NetworkService::Stub::SuggestCircles, request, &response);
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table({"RANK", "CIRCLE", "DISPLAY NAME", "SCORE", "SEATS", "WHY"});
+  Table table(ctx.lang(), {{"RANK", "RANG"},
+                           {"CIRCLE", "CERCLE"},
+                           {"DISPLAY NAME", "NOM AFFICHÉ"},
+                           {"SCORE", "SCORE"},
+                           {"SEATS", "PLACES"},
+                           {"WHY", "POURQUOI"}});
   int rank = 0;
   for (const auto& s : response.suggestions()) {
     table.AddRow({absl::StrCat(++rank), s.circle().name(), s.circle().display_name(),
@@ -210,7 +230,12 @@ int Suggest(CommandContext& ctx) {
                   absl::StrJoin(s.reasons(), "; ")});
   }
   table.Print(ctx.out());
-  if (response.suggestions().empty()) ctx.out() << "(no circle with room fits these preferences)\n";
+  if (response.suggestions().empty()) {
+    ctx.out() << Bilingual("(no circle with room fits these preferences)",
+                           "(aucun cercle qui a de la place ne répond à ces préférences)")
+                     .In(ctx.lang())
+              << '\n';
+  }
   return kExitOk;
 }
 
@@ -233,26 +258,35 @@ int Expertise(CommandContext& ctx) {
       [](network::v1::SearchExpertiseResponse* r) { return r->mutable_matches(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table({"PERSON", "NAME", "EXPERTISE", "CIRCLE", "HOW TO REACH"});
+  Table table(ctx.lang(), {{"PERSON", "PERSONNE"},
+                           {"NAME", "NOM"},
+                           {"EXPERTISE", "EXPERTISE"},
+                           {"CIRCLE", "CERCLE"},
+                           {"HOW TO REACH", "COMMENT JOINDRE"}});
   for (const auto& m : response.matches()) {
-    table.AddRow({m.person(), m.display_name().empty() ? "(not shared)" : m.display_name(),
+    table.AddRow({m.person(),
+                  m.display_name().empty()
+                      ? Bilingual("(not shared)", "(non partagé)").In(ctx.lang())
+                      : m.display_name(),
                   absl::StrJoin(m.expertise(), ", "), m.circle().empty() ? "-" : m.circle(),
                   m.contact_path().instructions()});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
-std::string Cents(const common::v1::Money& money) {
+std::string Cents(const common::v1::Money& money, Lang lang) {
+  if (lang == Lang::kFr) return FormatMoney(money, lang);
   const int64_t units = money.minor_units();
   const int64_t whole = (units < 0 ? -units : units);
   return absl::StrFormat("%s%d.%02d %s", units < 0 ? "-" : "", whole / 100, whole % 100,
                          money.currency_code());
 }
 
-std::string Percent(bool has, int32_t bps) {
-  return has ? absl::StrFormat("%.2f%%", bps / 100.0) : "-";
+std::string Percent(bool has, int32_t bps, Lang lang) {
+  if (!has) return "-";
+  return lang == Lang::kFr ? FormatBps(bps, lang) : absl::StrFormat("%.2f%%", bps / 100.0);
 }
 
 int Stats(CommandContext& ctx) {
@@ -269,16 +303,28 @@ int Stats(CommandContext& ctx) {
       ctx.Unary<NetworkService>(&NetworkService::Stub::GetNetworkStats, request, &response);
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  ctx.out() << "as of " << FormatDay(response.as_of()) << '\n';
-  Table table({"FUND", "REGION", "CIRCLES", "ACTIVE", "MEMBERS", "LOANS", "OUTSTANDING", "PAR30",
-               "REPAID", "WRITTEN OFF", "REPAYMENT", "RESCHEDULED"});
+  const Lang lang = ctx.lang();
+  const std::string all = Bilingual("(all)", "(toutes)").In(lang);
+  ctx.out() << Bilingual("as of ", "au ").In(lang) << FormatDay(response.as_of()) << '\n';
+  Table table(lang, {{"FUND", "FONDS"},
+                     {"REGION", "RÉGION"},
+                     {"CIRCLES", "CERCLES"},
+                     {"ACTIVE", "ACTIFS"},
+                     {"MEMBERS", "MEMBRES"},
+                     {"LOANS", "PRÊTS"},
+                     {"OUTSTANDING", "ENCOURS"},
+                     {"PAR30", "PAR30"},
+                     {"REPAID", "REMBOURSÉS"},
+                     {"WRITTEN OFF", "RADIÉS"},
+                     {"REPAYMENT", "REMBOURSEMENT"},
+                     {"RESCHEDULED", "RÉÉCHELONNÉS"}});
   auto add = [&](const network::v1::NetworkStats& s) {
-    table.AddRow({s.fund_id(), s.region().empty() ? "(all)" : s.region(), absl::StrCat(s.circles()),
+    table.AddRow({s.fund_id(), s.region().empty() ? all : s.region(), absl::StrCat(s.circles()),
                   absl::StrCat(s.active_circles()), absl::StrCat(s.members()),
-                  absl::StrCat(s.active_loans()), Cents(s.outstanding_principal()),
-                  Percent(s.has_par30_bps(), s.par30_bps()), absl::StrCat(s.loans_repaid()),
+                  absl::StrCat(s.active_loans()), Cents(s.outstanding_principal(), lang),
+                  Percent(s.has_par30_bps(), s.par30_bps(), lang), absl::StrCat(s.loans_repaid()),
                   absl::StrCat(s.loans_written_off()),
-                  Percent(s.has_repayment_rate_bps(), s.repayment_rate_bps()),
+                  Percent(s.has_repayment_rate_bps(), s.repayment_rate_bps(), lang),
                   absl::StrCat(s.loans_rescheduled())});
   };
   for (const auto& s : response.funds()) add(s);
@@ -288,10 +334,16 @@ int Stats(CommandContext& ctx) {
   bool any_outcome = false;
   for (const auto& s : response.funds()) any_outcome |= s.entrepreneurs_with_outcome() > 0;
   if (!any_outcome) return kExitOk;
-  Table outcomes({"FUND", "REGION", "ENTREPRENEURS", "STARTED", "KEPT", "CLOSED",
-                  "JOBS CREATED FT/PT", "JOBS KEPT FT/PT"});
+  Table outcomes(lang, {{"FUND", "FONDS"},
+                        {"REGION", "RÉGION"},
+                        {"ENTREPRENEURS", "ENTREPRENEURS"},
+                        {"STARTED", "DÉMARRÉES"},
+                        {"KEPT", "MAINTENUES"},
+                        {"CLOSED", "FERMÉES"},
+                        {"JOBS CREATED FT/PT", "EMPLOIS CRÉÉS TP/TPA"},
+                        {"JOBS KEPT FT/PT", "EMPLOIS MAINTENUS TP/TPA"}});
   auto add_outcomes = [&](const network::v1::NetworkStats& s) {
-    outcomes.AddRow({s.fund_id(), s.region().empty() ? "(all)" : s.region(),
+    outcomes.AddRow({s.fund_id(), s.region().empty() ? all : s.region(),
                      absl::StrCat(s.entrepreneurs_with_outcome()),
                      absl::StrCat(s.businesses_started()), absl::StrCat(s.businesses_kept()),
                      absl::StrCat(s.businesses_closed()),
@@ -300,7 +352,12 @@ int Stats(CommandContext& ctx) {
   };
   for (const auto& s : response.funds()) add_outcomes(s);
   for (const auto& s : response.regions()) add_outcomes(s);
-  ctx.out() << "\nbusiness outcomes (each entrepreneur's latest, recorded at meetings)\n";
+  ctx.out() << '\n'
+            << Bilingual("business outcomes (each entrepreneur's latest, recorded at meetings)",
+                         "résultats des entreprises (le dernier de chaque entrepreneur, consigné "
+                         "aux rencontres)")
+                   .In(lang)
+            << '\n';
   outcomes.Print(ctx.out());
   return kExitOk;
 }
@@ -309,9 +366,15 @@ int Stats(CommandContext& ctx) {
 
 std::vector<Verb> NetworkVerbs() {
   std::vector<OptionSpec> list_options = {
-      {"fund", "F", "only this fund's circles"},
-      {"region", "R", "only circles of this region (ignoring case)"},
-      {"has-room", "", "only circles that accept members and have a seat left"}};
+      {"fund", "F", {"only this fund's circles", "seulement les cercles de ce fonds"}},
+      {"region",
+       "R",
+       {"only circles of this region (ignoring case)",
+        "seulement les cercles de cette région (sans égard à la casse)"}},
+      {"has-room",
+       "",
+       {"only circles that accept members and have a seat left",
+        "seulement les cercles qui acceptent des membres et ont une place libre"}}};
   for (OptionSpec& option : CircleListOptionSpecs()) list_options.push_back(std::move(option));
   const OptionSpec request_id = RequestIdOptionSpec();
 
@@ -339,23 +402,34 @@ std::vector<Verb> NetworkVerbs() {
         "and the edges between them.",
         "Les cercles, fonds, régions et partenaires à au plus --depth liens d'un cercle, du plus "
         "proche au plus éloigné, et les liens entre eux."},
-       {{"depth", "N", "hops, 1 to 3 (default 1)"},
-        {"edge", "KIND",
-         "follow only these edges: fund, region, merged-from, sister, referral, federation",
+       {{"depth", "N", {"hops, 1 to 3 (default 1)", "sauts, de 1 à 3 (par défaut 1)"}},
+        {"edge",
+         "KIND",
+         {"follow only these edges: fund, region, merged-from, sister, referral, federation",
+          "ne suivre que ces liens : fund (fonds), region (région), merged-from (fusionné de), "
+          "sister (jumeau), referral (référence), federation (fédération)"},
          /*repeatable=*/true},
-        {"max-nodes", "N", "at most N nodes, 1 to 1000 (default: the server's, 100)"},
-        {"full", "", "with each circle's whole summary (json output)"}},
+        {"max-nodes",
+         "N",
+         {"at most N nodes, 1 to 1000 (default: the server's, 100)",
+          "au plus N nœuds, de 1 à 1000 (par défaut : le nombre du serveur, 100)"}},
+        {"full",
+         "",
+         {"with each circle's whole summary (json output)",
+          "avec le résumé entier de chaque cercle (sortie json)"}}},
        1,
        1,
        Neighbours});
-  verbs.push_back({{"network", "sisters", "declare"},
-                   "funds/F/circles/ID funds/F/circles/ID",
-                   {"Declares two circles sisters (they help each other).",
-                    "Déclare deux cercles frères (ils s'entraident)."},
-                   {{"note", "TEXT", "why, up to 500 characters"}, request_id},
-                   2,
-                   2,
-                   DeclareSisters});
+  verbs.push_back(
+      {{"network", "sisters", "declare"},
+       "funds/F/circles/ID funds/F/circles/ID",
+       {"Declares two circles sisters (they help each other).",
+        "Déclare deux cercles frères (ils s'entraident)."},
+       {{"note", "TEXT", {"why, up to 500 characters", "pourquoi, au plus 500 caractères"}},
+        request_id},
+       2,
+       2,
+       DeclareSisters});
   verbs.push_back({{"network", "sisters", "remove"},
                    "funds/F/circles/ID funds/F/circles/ID",
                    {"Removes a sister link.", "Retire un lien entre cercles frères."},
@@ -369,20 +443,38 @@ std::vector<Verb> NetworkVerbs() {
        {"Circles a newcomer could join (room left, accepting members), best first, with why.",
         "Les cercles qu'une nouvelle personne pourrait joindre (places libres, accueillant des "
         "membres), les meilleurs d'abord, avec les raisons."},
-       {{"fund", "F", "circles of this fund (default: the network service's own)"},
-        {"region", "R", "preferred region"},
-        {"sector", "S", "the newcomer's business sector"},
-        {"language", "L", "working language, e.g. fr"},
-        {"gender", "G", "gender preference, matched against circles' gender characteristic"},
-        {"affinity", "A", "an affinity (origin, age group, interest)", /*repeatable=*/true},
-        {"limit", "N", "how many, 1 to 50 (default 10)"}},
+       {{"fund",
+         "F",
+         {"circles of this fund (default: the network service's own)",
+          "les cercles de ce fonds (par défaut : celui du service network)"}},
+        {"region", "R", {"preferred region", "la région préférée"}},
+        {"sector",
+         "S",
+         {"the newcomer's business sector", "le secteur d'activité de la personne qui arrive"}},
+        {"language", "L", {"working language, e.g. fr", "la langue de travail, p. ex. fr"}},
+        {"gender",
+         "G",
+         {"gender preference, matched against circles' gender characteristic",
+          "préférence de genre, comparée à la caractéristique gender des cercles"}},
+        {"affinity",
+         "A",
+         {"an affinity (origin, age group, interest)",
+          "une affinité (origine, groupe d'âge, intérêt)"},
+         /*repeatable=*/true},
+        {"limit", "N", {"how many, 1 to 50 (default 10)", "combien, de 1 à 50 (par défaut 10)"}}},
        0,
        0,
        Suggest});
   std::vector<OptionSpec> expertise_options = {
-      {"fund", "F", "only people of this fund"},
-      {"region", "R", "only people whose circle is in this region"},
-      {"language", "fr|en", "only people served in this language"}};
+      {"fund", "F", {"only people of this fund", "seulement les personnes de ce fonds"}},
+      {"region",
+       "R",
+       {"only people whose circle is in this region",
+        "seulement les personnes dont le cercle est dans cette région"}},
+      {"language",
+       "fr|en",
+       {"only people served in this language",
+        "seulement les personnes servies dans cette langue"}}};
   for (OptionSpec& option : PageOptionSpecs("matches")) expertise_options.push_back(option);
   verbs.push_back({{"network", "expertise"},
                    "TERM",
@@ -402,9 +494,12 @@ std::vector<Verb> NetworkVerbs() {
                     "Cercles, membres, prêts actifs, PAR30, taux de remboursement, prêts "
                     "rééchelonnés et résultats des entreprises (entreprises démarrées, maintenues, "
                     "fermées ; emplois créés et maintenus) par fonds (et par région)."},
-                   {{"fund", "F", "only this fund"},
-                    {"as-of", "YYYY-MM-DD", "count days past due to this day (default: today)"},
-                    {"by-region", "", "add a row per region"}},
+                   {{"fund", "F", {"only this fund", "seulement ce fonds"}},
+                    {"as-of",
+                     "YYYY-MM-DD",
+                     {"count days past due to this day (default: today)",
+                      "compter les jours de retard jusqu'à ce jour (par défaut : aujourd'hui)"}},
+                    {"by-region", "", {"add a row per region", "ajouter une ligne par région"}}},
                    0,
                    0,
                    Stats});

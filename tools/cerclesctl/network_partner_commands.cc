@@ -75,13 +75,20 @@ struct PartnerField {
 
 const std::vector<PartnerField>& PartnerFields() {
   static const auto* fields = new std::vector<PartnerField>{
-      {{"name", "NAME", "the organisation's name, 1 to 120 characters"},
+      {{"name",
+        "NAME",
+        {"the organisation's name, 1 to 120 characters",
+         "le nom de l'organisme, de 1 à 120 caractères"}},
        "display_name",
        [](const std::vector<std::string>& v, Partner* p) {
          p->set_display_name(v[0]);
          return absl::OkStatus();
        }},
-      {{"kind", "KIND", "cdec, saje, cld, saco, bank, subsidy-programme or other"},
+      {{"kind",
+        "KIND",
+        {"cdec, saje, cld, saco, bank, subsidy-programme or other",
+         "cdec, saje, cld, saco, bank (banque), subsidy-programme (programme de subvention) ou "
+         "other (autre)"}},
        "kind",
        [](const std::vector<std::string>& v, Partner* p) -> absl::Status {
          auto kind = ParseKind(v[0]);
@@ -90,31 +97,40 @@ const std::vector<PartnerField>& PartnerFields() {
          p->set_kind(*kind);
          return absl::OkStatus();
        }},
-      {{"territory", "REGION", "a region it serves", /*repeatable=*/true},
+      {{"territory",
+        "REGION",
+        {"a region it serves", "une région qu'il dessert"},
+        /*repeatable=*/true},
        "territory",
        [](const std::vector<std::string>& v, Partner* p) {
          for (const auto& t : v) p->add_territory(t);
          return absl::OkStatus();
        }},
-      {{"service", "TEXT", "a service it offers", /*repeatable=*/true},
+      {{"service", "TEXT", {"a service it offers", "un service qu'il offre"}, /*repeatable=*/true},
        "services",
        [](const std::vector<std::string>& v, Partner* p) {
          for (const auto& s : v) p->add_services(s);
          return absl::OkStatus();
        }},
-      {{"description", "TEXT", "up to 1000 characters"},
+      {{"description", "TEXT", {"up to 1000 characters", "au plus 1000 caractères"}},
        "description",
        [](const std::vector<std::string>& v, Partner* p) {
          p->set_description(v[0]);
          return absl::OkStatus();
        }},
-      {{"contact", "TEXT", "the organisation's public reception (e-mail, telephone)"},
+      {{"contact",
+        "TEXT",
+        {"the organisation's public reception (e-mail, telephone)",
+         "l'accueil public de l'organisme (courriel, téléphone)"}},
        "contact_point",
        [](const std::vector<std::string>& v, Partner* p) {
          p->set_contact_point(v[0]);
          return absl::OkStatus();
        }},
-      {{"status", "active|inactive", "inactive partners take no new referrals"},
+      {{"status",
+        "active|inactive",
+        {"inactive partners take no new referrals",
+         "un partenaire inactif ne reçoit plus de références"}},
        "status",
        [](const std::vector<std::string>& v, Partner* p) -> absl::Status {
          auto status = ParsePartnerStatus(v[0]);
@@ -139,31 +155,36 @@ absl::Status PartnerFromOptions(const ParsedArgs& args, Partner* partner,
   return absl::OkStatus();
 }
 
-void PrintPartner(const Partner& p, std::ostream& out) {
-  out << "name:           " << p.name() << '\n'
-      << "display name:   " << p.display_name() << '\n'
-      << "kind:           " << KindName(p.kind()) << '\n'
-      << "status:         "
-      << ShortEnumName(network::v1::PartnerStatus_Name(p.status()), "PARTNER_STATUS_") << '\n'
-      << "territory:      " << absl::StrJoin(p.territory(), ", ") << '\n'
-      << "services:       " << absl::StrJoin(p.services(), ", ") << '\n'
-      << "contact point:  " << (p.contact_point().empty() ? "-" : p.contact_point()) << '\n'
-      << "description:    " << (p.description().empty() ? "-" : p.description()) << '\n'
-      << "open referrals: " << p.open_referrals() << '\n'
-      << "created:        " << FormatTimestamp(p.create_time()) << '\n'
-      << "updated:        " << FormatTimestamp(p.update_time()) << '\n';
+void PrintPartner(const Partner& p, Lang lang, std::ostream& out) {
+  PrintFields(
+      lang,
+      {{{"name", "nom"}, p.name()},
+       {{"display name", "nom affiché"}, p.display_name()},
+       {{"kind", "type"}, KindName(p.kind())},
+       {{"status", "statut"},
+        ShortEnumName(network::v1::PartnerStatus_Name(p.status()), "PARTNER_STATUS_")},
+       {{"territory", "territoire"}, absl::StrJoin(p.territory(), ", ")},
+       {{"services", "services"}, absl::StrJoin(p.services(), ", ")},
+       {{"contact point", "point de contact"}, p.contact_point().empty() ? "-" : p.contact_point()},
+       {{"description", "description"}, p.description().empty() ? "-" : p.description()},
+       {{"open referrals", "références ouvertes"}, absl::StrCat(p.open_referrals())},
+       {{"created", "créé le"}, FormatTimestamp(p.create_time())},
+       {{"updated", "modifié le"}, FormatTimestamp(p.update_time())}},
+      out);
 }
 
-void PrintReferral(const Referral& r, std::ostream& out) {
-  out << "name:        " << r.name() << '\n'
-      << "person:      " << r.person() << '\n'
-      << "partner:     " << r.partner() << '\n'
-      << "circle:      " << (r.circle().empty() ? "-" : r.circle()) << '\n'
-      << "status:      " << ReferralStatusName(r.status()) << '\n'
-      << "reason:      " << r.reason() << '\n'
-      << "outcome:     " << (r.outcome().empty() ? "-" : r.outcome()) << '\n'
-      << "referred by: " << r.referred_by() << '\n';
-  Table history({"WHEN", "STATUS", "BY", "NOTE"});
+void PrintReferral(const Referral& r, Lang lang, std::ostream& out) {
+  PrintFields(lang,
+              {{{"name", "nom"}, r.name()},
+               {{"person", "personne"}, r.person()},
+               {{"partner", "partenaire"}, r.partner()},
+               {{"circle", "cercle"}, r.circle().empty() ? "-" : r.circle()},
+               {{"status", "statut"}, ReferralStatusName(r.status())},
+               {{"reason", "raison"}, r.reason()},
+               {{"outcome", "résultat"}, r.outcome().empty() ? "-" : r.outcome()},
+               {{"referred by", "référée par"}, r.referred_by()}},
+              out);
+  Table history(lang, {{"WHEN", "QUAND"}, {"STATUS", "STATUT"}, {"BY", "PAR"}, {"NOTE", "NOTE"}});
   for (const auto& step : r.history()) {
     history.AddRow({FormatTimestamp(step.time()), ReferralStatusName(step.status()),
                     step.changed_by(), step.note()});
@@ -182,7 +203,7 @@ int CreatePartner(CommandContext& ctx) {
       CallWrite<PartnerService>(ctx, &PartnerService::Stub::CreatePartner, request, &response);
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintPartner(response.partner(), ctx.out());
+  PrintPartner(response.partner(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -201,7 +222,7 @@ int UpdatePartner(CommandContext& ctx) {
       CallWrite<PartnerService>(ctx, &PartnerService::Stub::UpdatePartner, request, &response);
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintPartner(response.partner(), ctx.out());
+  PrintPartner(response.partner(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -213,7 +234,7 @@ int GetPartner(CommandContext& ctx) {
       ctx.Unary<PartnerService>(&PartnerService::Stub::GetPartner, request, &response);
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintPartner(response.partner(), ctx.out());
+  PrintPartner(response.partner(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -239,7 +260,13 @@ int ListPartners(CommandContext& ctx) {
       [](network::v1::ListPartnersResponse* r) { return r->mutable_partners(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table({"NAME", "DISPLAY NAME", "KIND", "STATUS", "TERRITORY", "SERVICES", "OPEN"});
+  Table table(ctx.lang(), {{"NAME", "NOM"},
+                           {"DISPLAY NAME", "NOM AFFICHÉ"},
+                           {"KIND", "TYPE"},
+                           {"STATUS", "STATUT"},
+                           {"TERRITORY", "TERRITOIRE"},
+                           {"SERVICES", "SERVICES"},
+                           {"OPEN", "OUVERTES"}});
   for (const Partner& p : response.partners()) {
     table.AddRow({p.name(), p.display_name(), KindName(p.kind()),
                   ShortEnumName(network::v1::PartnerStatus_Name(p.status()), "PARTNER_STATUS_"),
@@ -247,7 +274,7 @@ int ListPartners(CommandContext& ctx) {
                   absl::StrCat(p.open_referrals())});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -262,7 +289,7 @@ int CreateReferral(CommandContext& ctx) {
       CallWrite<PartnerService>(ctx, &PartnerService::Stub::CreateReferral, request, &response);
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintReferral(response.referral(), ctx.out());
+  PrintReferral(response.referral(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -274,7 +301,7 @@ int GetReferral(CommandContext& ctx) {
       ctx.Unary<PartnerService>(&PartnerService::Stub::GetReferral, request, &response);
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintReferral(response.referral(), ctx.out());
+  PrintReferral(response.referral(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -296,13 +323,18 @@ int ListReferrals(CommandContext& ctx) {
       [](network::v1::ListReferralsResponse* r) { return r->mutable_referrals(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table({"NAME", "PERSON", "PARTNER", "CIRCLE", "STATUS", "UPDATED"});
+  Table table(ctx.lang(), {{"NAME", "NOM"},
+                           {"PERSON", "PERSONNE"},
+                           {"PARTNER", "PARTENAIRE"},
+                           {"CIRCLE", "CERCLE"},
+                           {"STATUS", "STATUT"},
+                           {"UPDATED", "MODIFIÉE LE"}});
   for (const Referral& r : response.referrals()) {
     table.AddRow({r.name(), r.person(), r.partner(), r.circle().empty() ? "-" : r.circle(),
                   ReferralStatusName(r.status()), FormatTimestamp(r.update_time())});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -327,7 +359,7 @@ int SetReferralStatus(CommandContext& ctx) {
                                                   request, &response);
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintReferral(response.referral(), ctx.out());
+  PrintReferral(response.referral(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -373,10 +405,16 @@ std::vector<Verb> NetworkPartnerVerbs() {
                    1,
                    GetPartner});
   std::vector<OptionSpec> list_partners = {
-      {"kind", "KIND", "only this kind"},
-      {"territory", "REGION", "only partners serving this region (ignoring case)"},
-      {"service", "TEXT", "only partners offering this service (ignoring case)"},
-      {"status", "active|inactive", "only this status"}};
+      {"kind", "KIND", {"only this kind", "seulement de ce type"}},
+      {"territory",
+       "REGION",
+       {"only partners serving this region (ignoring case)",
+        "seulement les partenaires qui desservent cette région (sans égard à la casse)"}},
+      {"service",
+       "TEXT",
+       {"only partners offering this service (ignoring case)",
+        "seulement les partenaires qui offrent ce service (sans égard à la casse)"}},
+      {"status", "active|inactive", {"only this status", "seulement à ce statut"}}};
   for (OptionSpec& option : PageOptionSpecs("partners")) list_partners.push_back(option);
   verbs.push_back({{"network", "partners", "list"},
                    "",
@@ -391,9 +429,17 @@ std::vector<Verb> NetworkPartnerVerbs() {
        "",
        {"Refers a person to a partner for individual follow-up (status sent).",
         "Réfère une personne à un partenaire pour un suivi individuel (statut envoyée)."},
-       {{"person", "people/ID", "the person (a bare ID is accepted)", false, true},
-        {"partner", "partners/ID", "an active partner", false, true},
-        {"reason", "TEXT", "why, 1 to 1000 characters", false, true},
+       {{"person",
+         "people/ID",
+         {"the person (a bare ID is accepted)", "la personne (un ID seul est accepté)"},
+         false,
+         true},
+        {"partner", "partners/ID", {"an active partner", "un partenaire actif"}, false, true},
+        {"reason",
+         "TEXT",
+         {"why, 1 to 1000 characters", "pourquoi, de 1 à 1000 caractères"},
+         false,
+         true},
         RequestIdOptionSpec()},
        0,
        0,
@@ -407,9 +453,13 @@ std::vector<Verb> NetworkPartnerVerbs() {
        1,
        GetReferral});
   std::vector<OptionSpec> list_referrals = {
-      {"person", "people/ID", "only this person's"},
-      {"partner", "partners/ID", "only to this partner"},
-      {"status", "STATUS", "sent, accepted, in-progress, completed or declined"}};
+      {"person", "people/ID", {"only this person's", "seulement celles de cette personne"}},
+      {"partner", "partners/ID", {"only to this partner", "seulement vers ce partenaire"}},
+      {"status",
+       "STATUS",
+       {"sent, accepted, in-progress, completed or declined",
+        "sent (envoyée), accepted (acceptée), in-progress (en cours), completed (terminée) ou "
+        "declined (refusée)"}}};
   for (OptionSpec& option : PageOptionSpecs("referrals")) list_referrals.push_back(option);
   verbs.push_back(
       {{"network", "referrals", "list"},
@@ -428,9 +478,12 @@ std::vector<Verb> NetworkPartnerVerbs() {
         "Fait avancer une référence : envoyée -> acceptée | refusée ; acceptée -> en cours | "
         "terminée | refusée ; en cours -> terminée | refusée (terminée et refusée demandent "
         "--outcome)."},
-       {{"status", "STATUS", "the new status", false, true},
-        {"outcome", "TEXT", "how it ended (completed, declined)"},
-        {"note", "TEXT", "a note for the history"},
+       {{"status", "STATUS", {"the new status", "le nouveau statut"}, false, true},
+        {"outcome",
+         "TEXT",
+         {"how it ended (completed, declined)",
+          "comment elle s'est terminée (completed, declined)"}},
+        {"note", "TEXT", {"a note for the history", "une note pour l'historique"}},
         RequestIdOptionSpec()},
        1,
        1,
@@ -441,8 +494,11 @@ std::vector<Verb> NetworkPartnerVerbs() {
                     "kept as an alias.",
                     "L'ancienne graphie de 'network referrals update referrals/ID --status "
                     "STATUS', gardée comme alias."},
-                   {{"outcome", "TEXT", "how it ended (completed, declined)"},
-                    {"note", "TEXT", "a note for the history"},
+                   {{"outcome",
+                     "TEXT",
+                     {"how it ended (completed, declined)",
+                      "comment elle s'est terminée (completed, declined)"}},
+                    {"note", "TEXT", {"a note for the history", "une note pour l'historique"}},
                     RequestIdOptionSpec()},
                    2,
                    2,

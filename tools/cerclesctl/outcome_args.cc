@@ -70,7 +70,7 @@ int ListHistory(CommandContext& ctx) {
                   shown(o.revenue_band(), mv1::RevenueBand_Name(o.revenue_band()), kBandPrefix)});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 

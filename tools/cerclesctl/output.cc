@@ -53,8 +53,19 @@ void Table::Print(std::ostream& out) const {
   }
 }
 
-void PrintNextPage(const std::string& token, std::ostream& out) {
-  if (!token.empty()) out << "next page: " << token << '\n';
+void PrintFields(Lang lang, const std::vector<RecordField>& fields, std::ostream& out) {
+  const absl::string_view colon = lang == Lang::kFr ? " : " : ": ";
+  size_t width = 0;
+  for (const RecordField& f : fields) width = std::max(width, DisplayWidth(f.label.In(lang)));
+  for (const RecordField& f : fields) {
+    const std::string& label = f.label.In(lang);
+    out << label << colon << std::string(width - DisplayWidth(label), ' ') << f.value << '\n';
+  }
+}
+
+void PrintNextPage(const std::string& token, std::ostream& out, Lang lang) {
+  if (token.empty()) return;
+  out << (lang == Lang::kFr ? "page suivante : " : "next page: ") << token << '\n';
 }
 
 absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message) {
@@ -75,6 +86,11 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& time) {
 }
 
 std::string YesNo(bool value) { return value ? "yes" : "no"; }
+
+std::string YesNo(bool value, Lang lang) {
+  if (lang == Lang::kFr) return value ? "oui" : "non";
+  return YesNo(value);
+}
 
 std::string ShortEnumName(absl::string_view full_name, absl::string_view prefix) {
   absl::ConsumePrefix(&full_name, prefix);

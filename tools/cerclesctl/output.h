@@ -27,9 +27,17 @@ class Table {
   std::vector<std::vector<std::string>> rows_;  // rows_[0] is the header
 };
 
-// The line after a listing that has more pages: "next page: TOKEN" (nothing
-// when `token` is empty).
-void PrintNextPage(const std::string& token, std::ostream& out);
+// One record as "label: value" lines, the values aligned after the widest
+// label ("nom : value" in French): PrintFields(lang, {{{"name", "nom"}, p.name()}}, out).
+struct RecordField {
+  Bilingual label;
+  std::string value;
+};
+void PrintFields(Lang lang, const std::vector<RecordField>& fields, std::ostream& out);
+
+// The line after a listing that has more pages: "next page: TOKEN", in French
+// "page suivante : TOKEN" (nothing when `token` is empty).
+void PrintNextPage(const std::string& token, std::ostream& out, Lang lang);
 
 // The proto3 JSON of a message on one line (names in lowerCamelCase, enums by
 // name, zero values included so that `false` and `0` are visible).
@@ -40,6 +48,8 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& time);
 
 // "yes" / "no".
 std::string YesNo(bool value);
+// "yes" / "no", in French "oui" / "non".
+std::string YesNo(bool value, Lang lang);
 
 // Lower-case short form of an enum value: with prefix "CIRCLE_STATUS_",
 // CIRCLE_STATUS_UNDER_STRENGTH prints as "under-strength".

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "tools/cerclesctl/command.h"
@@ -17,6 +18,10 @@ namespace cercles::cerclesctl {
 // --<service>-server-name. Defined in privacy_export.cc.
 std::optional<CommandContext> PartContext(CommandContext& ctx, const std::string& service,
                                           absl::string_view why);
+
+// The two options PartContext reads: --<service>-address and
+// --<service>-server-name, explained in English and French.
+std::vector<OptionSpec> PartContextOptionSpecs(const std::string& service);
 
 }  // namespace cercles::cerclesctl
 

@@ -49,48 +49,65 @@ std::string DirectionName(network::v1::TransferDirection direction) {
   return ShortEnumName(network::v1::TransferDirection_Name(direction), "TRANSFER_DIRECTION_");
 }
 
-void PrintPeer(const PeerFund& p, std::ostream& out) {
-  out << "name:             " << p.name() << '\n'
-      << "display name:     " << (p.display_name().empty() ? "-" : p.display_name()) << '\n'
-      << "region:           " << (p.region().empty() ? "-" : p.region()) << '\n'
-      << "certificate CN:   " << p.certificate_common_name() << '\n'
-      << "certificate pin:  "
-      << (p.certificate_sha256().empty() ? "- (any the CA bundle trusts)" : p.certificate_sha256())
-      << '\n'
-      << "address:          " << (p.address().empty() ? "- (not followed)" : p.address()) << '\n'
-      << "TLS server name:  " << (p.tls_server_name().empty() ? "-" : p.tls_server_name()) << '\n'
-      << "status:           " << PeerStatusName(p.status()) << '\n'
-      << "registered:       " << FormatTimestamp(p.register_time()) << " by " << p.registered_by()
-      << '\n';
+void PrintPeer(const PeerFund& p, Lang lang, std::ostream& out) {
+  const std::string by = Bilingual(" by ", " par ").In(lang);
+  std::vector<RecordField> fields = {
+      {{"name", "nom"}, p.name()},
+      {{"display name", "nom affiché"}, p.display_name().empty() ? "-" : p.display_name()},
+      {{"region", "région"}, p.region().empty() ? "-" : p.region()},
+      {{"certificate CN", "CN du certificat"}, p.certificate_common_name()},
+      {{"certificate pin", "empreinte du certificat"},
+       p.certificate_sha256().empty()
+           ? Bilingual("- (any the CA bundle trusts)", "- (tout certificat reconnu par les AC)")
+                 .In(lang)
+           : p.certificate_sha256()},
+      {{"address", "adresse"},
+       p.address().empty() ? Bilingual("- (not followed)", "- (non suivi)").In(lang) : p.address()},
+      {{"TLS server name", "nom de serveur TLS"},
+       p.tls_server_name().empty() ? "-" : p.tls_server_name()},
+      {{"status", "statut"}, PeerStatusName(p.status())},
+      {{"registered", "inscrit"},
+       absl::StrCat(FormatTimestamp(p.register_time()), by, p.registered_by())}};
   if (p.status() == network::v1::PEER_FUND_STATUS_REVOKED) {
-    out << "revoked:          " << FormatTimestamp(p.revoke_time()) << " by " << p.revoked_by()
-        << ": " << p.revoke_reason() << '\n';
+    fields.push_back({{"revoked", "révoqué"},
+                      absl::StrCat(FormatTimestamp(p.revoke_time()), by, p.revoked_by(),
+                                   lang == Lang::kFr ? " : " : ": ", p.revoke_reason())});
   }
-  out << "directory synced: " << p.sync().circles() << " circles, sequence " << p.sync().sequence()
-      << " (" << FormatTimestamp(p.sync().update_time()) << ")\n";
+  fields.push_back(
+      {{"directory synced", "répertoire synchronisé"},
+       absl::StrCat(p.sync().circles(),
+                    Bilingual(" circles, sequence ", " cercles, séquence ").In(lang),
+                    p.sync().sequence(), " (", FormatTimestamp(p.sync().update_time()), ")")});
+  PrintFields(lang, fields, out);
 }
 
-void PrintTransfer(const MemberTransfer& t, std::ostream& out) {
+void PrintTransfer(const MemberTransfer& t, Lang lang, std::ostream& out) {
   const auto& c = t.candidate();
-  out << "name:         " << t.name() << '\n'
-      << "direction:    " << DirectionName(t.direction()) << '\n'
-      << "peer fund:    " << t.peer_fund_id() << '\n'
-      << "circle:       " << t.circle() << '\n'
-      << "person:       " << (t.person().empty() ? "-" : t.person()) << " (" << c.given_name()
-      << ' ' << c.family_name() << ")\n"
-      << "business:     "
-      << (c.business_sector().empty()
-              ? "-"
-              : absl::StrCat(c.business_name(), " (", c.business_sector(), ")"))
-      << '\n'
-      << "expertise:    " << (c.expertise().empty() ? "-" : absl::StrJoin(c.expertise(), ", "))
-      << '\n'
-      << "status:       " << TransferStatusName(t.status()) << '\n'
-      << "remote name:  " << (t.remote_name().empty() ? "-" : t.remote_name()) << '\n'
-      << "proposed:     " << FormatTimestamp(t.create_time()) << '\n'
-      << "decided:      " << FormatTimestamp(t.decide_time())
-      << (t.decided_by().empty() ? "" : absl::StrCat(" by ", t.decided_by())) << '\n'
-      << "note:         " << (t.decision_note().empty() ? "-" : t.decision_note()) << '\n';
+  PrintFields(
+      lang,
+      {{{"name", "nom"}, t.name()},
+       {{"direction", "sens"}, DirectionName(t.direction())},
+       {{"peer fund", "fonds pair"}, t.peer_fund_id()},
+       {{"circle", "cercle"}, t.circle()},
+       {{"person", "personne"},
+        absl::StrCat(t.person().empty() ? "-" : t.person(), " (", c.given_name(), " ",
+                     c.family_name(), ")")},
+       {{"business", "entreprise"},
+        c.business_sector().empty()
+            ? "-"
+            : absl::StrCat(c.business_name(), " (", c.business_sector(), ")")},
+       {{"expertise", "expertise"},
+        c.expertise().empty() ? "-" : absl::StrJoin(c.expertise(), ", ")},
+       {{"status", "statut"}, TransferStatusName(t.status())},
+       {{"remote name", "nom chez le pair"}, t.remote_name().empty() ? "-" : t.remote_name()},
+       {{"proposed", "proposé"}, FormatTimestamp(t.create_time())},
+       {{"decided", "décidé"},
+        absl::StrCat(FormatTimestamp(t.decide_time()),
+                     t.decided_by().empty()
+                         ? ""
+                         : absl::StrCat(Bilingual(" by ", " par ").In(lang), t.decided_by()))},
+       {{"note", "note"}, t.decision_note().empty() ? "-" : t.decision_note()}},
+      out);
 }
 
 int RegisterPeer(CommandContext& ctx) {
@@ -109,7 +126,7 @@ int RegisterPeer(CommandContext& ctx) {
       CallWrite<PeerFundService>(ctx, &PeerFundService::Stub::RegisterPeerFund, request, &response);
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintPeer(response.peer(), ctx.out());
+  PrintPeer(response.peer(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -123,7 +140,7 @@ int RevokePeer(CommandContext& ctx) {
       CallWrite<PeerFundService>(ctx, &PeerFundService::Stub::RevokePeerFund, request, &response);
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintPeer(response.peer(), ctx.out());
+  PrintPeer(response.peer(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -135,7 +152,7 @@ int GetPeer(CommandContext& ctx) {
       ctx.Unary<PeerFundService>(&PeerFundService::Stub::GetPeerFund, request, &response);
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintPeer(response.peer(), ctx.out());
+  PrintPeer(response.peer(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -157,15 +174,20 @@ int ListPeers(CommandContext& ctx) {
       [](network::v1::ListPeerFundsResponse* r) { return r->mutable_peers(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table(
-      {"NAME", "DISPLAY NAME", "CERTIFICATE CN", "ADDRESS", "STATUS", "CIRCLES", "SEQUENCE"});
+  Table table(ctx.lang(), {{"NAME", "NOM"},
+                           {"DISPLAY NAME", "NOM AFFICHÉ"},
+                           {"CERTIFICATE CN", "CN DU CERTIFICAT"},
+                           {"ADDRESS", "ADRESSE"},
+                           {"STATUS", "STATUT"},
+                           {"CIRCLES", "CERCLES"},
+                           {"SEQUENCE", "SÉQUENCE"}});
   for (const PeerFund& p : response.peers()) {
     table.AddRow({p.name(), p.display_name(), p.certificate_common_name(),
                   p.address().empty() ? "-" : p.address(), PeerStatusName(p.status()),
                   absl::StrCat(p.sync().circles()), absl::StrCat(p.sync().sequence())});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -180,7 +202,7 @@ int SendTransfer(CommandContext& ctx) {
                                                    request, &response);
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintTransfer(response.transfer(), ctx.out());
+  PrintTransfer(response.transfer(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -211,14 +233,20 @@ int ListTransfers(CommandContext& ctx) {
       [](network::v1::ListMemberTransfersResponse* r) { return r->mutable_transfers(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table({"NAME", "DIRECTION", "PEER", "CIRCLE", "PERSON", "STATUS", "PROPOSED"});
+  Table table(ctx.lang(), {{"NAME", "NOM"},
+                           {"DIRECTION", "SENS"},
+                           {"PEER", "PAIR"},
+                           {"CIRCLE", "CERCLE"},
+                           {"PERSON", "PERSONNE"},
+                           {"STATUS", "STATUT"},
+                           {"PROPOSED", "PROPOSÉ LE"}});
   for (const MemberTransfer& t : response.transfers()) {
     table.AddRow({t.name(), DirectionName(t.direction()), t.peer_fund_id(), t.circle(),
                   absl::StrCat(t.candidate().given_name(), " ", t.candidate().family_name()),
                   TransferStatusName(t.status()), FormatTimestamp(t.create_time())});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -232,7 +260,7 @@ int AcceptTransfer(CommandContext& ctx) {
       ctx, &PeerFundService::Stub::AcceptMemberTransfer, request, &response);
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintTransfer(response.transfer(), ctx.out());
+  PrintTransfer(response.transfer(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -246,7 +274,7 @@ int RefuseTransfer(CommandContext& ctx) {
       ctx, &PeerFundService::Stub::RefuseMemberTransfer, request, &response);
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintTransfer(response.transfer(), ctx.out());
+  PrintTransfer(response.transfer(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -266,17 +294,29 @@ std::vector<Verb> NetworkPeerVerbs() {
         "accepted); with --peer-address its directory is followed.",
         "Inscrit un fonds partenaire lié au nom commun de son certificat (son prochain appel est "
         "accepté) ; avec --peer-address, son répertoire est suivi."},
-       {{"fund", "FUND_ID", "the peer's fund id", false, true},
-        {"cn", "NAME", "the common name of the peer's mTLS client certificate", false, true},
-        {"cert-sha256", "FINGERPRINT",
-         "the SHA-256 fingerprint of the peer's client certificate (openssl x509 -noout "
-         "-fingerprint -sha256): only that very certificate is the peer"},
-        {"peer-address", "HOST:PORT",
-         "the peer's federation listener (its --federation_listen), to follow its directory"},
-        {"peer-server-name", "NAME",
-         "the name the peer's server certificate carries (default: the host)"},
-        {"display-name", "NAME", "how staff call it"},
-        {"region", "REGION", "its region"},
+       {{"fund", "FUND_ID", {"the peer's fund id", "l'identifiant du fonds pair"}, false, true},
+        {"cn",
+         "NAME",
+         {"the common name of the peer's mTLS client certificate",
+          "le nom commun du certificat client mTLS du pair"},
+         false,
+         true},
+        {"cert-sha256",
+         "FINGERPRINT",
+         {"the SHA-256 fingerprint of the peer's client certificate (openssl x509 -noout "
+          "-fingerprint -sha256): only that very certificate is the peer",
+          "l'empreinte SHA-256 du certificat client du pair (openssl x509 -noout -fingerprint "
+          "-sha256) : seul ce certificat-là est le pair"}},
+        {"peer-address",
+         "HOST:PORT",
+         {"the peer's federation listener (its --federation_listen), to follow its directory",
+          "l'écoute de fédération du pair (son --federation_listen), pour suivre son répertoire"}},
+        {"peer-server-name",
+         "NAME",
+         {"the name the peer's server certificate carries (default: the host)",
+          "le nom que porte le certificat serveur du pair (par défaut : l'hôte)"}},
+        {"display-name", "NAME", {"how staff call it", "le nom que lui donne le personnel"}},
+        {"region", "REGION", {"its region", "sa région"}},
         RequestIdOptionSpec()},
        0,
        0,
@@ -288,7 +328,12 @@ std::vector<Verb> NetworkPeerVerbs() {
         "fund's network.",
         "Révoque un fonds partenaire : son prochain appel est refusé et ses cercles quittent le "
         "réseau de ce fonds."},
-       {{"reason", "TEXT", "why, 1 to 500 characters", false, true}, RequestIdOptionSpec()},
+       {{"reason",
+         "TEXT",
+         {"why, 1 to 500 characters", "pourquoi, de 1 à 500 caractères"},
+         false,
+         true},
+        RequestIdOptionSpec()},
        1,
        1,
        RevokePeer});
@@ -301,47 +346,68 @@ std::vector<Verb> NetworkPeerVerbs() {
                    1,
                    1,
                    GetPeer});
-  verbs.push_back({{"network", "peers", "list"},
-                   "",
-                   {"Lists peer funds by fund id, with their directory sync.",
-                    "Liste les fonds partenaires par identifiant de fonds, avec la synchronisation "
-                    "de leur répertoire."},
-                   WithPaging({{"status", "active|revoked", "only this status"}}, "peers"),
-                   0,
-                   0,
-                   ListPeers});
-  verbs.push_back({{"network", "transfers", "send"},
-                   "",
-                   {"Proposes one of this fund's people to a peer fund's circle (only with their "
-                    "consent to share with other funds; only consented fields cross).",
-                    "Propose une personne de ce fonds à un cercle d'un fonds partenaire (seulement "
-                    "avec son consentement au partage avec les autres fonds ; seuls les champs "
-                    "consentis sont transmis)."},
-                   {{"person", "people/ID", "the person (a bare id works)", false, true},
-                    {"peer", "FUND_ID", "an active peer fund with an address", false, true},
-                    {"circle", "funds/FUND_ID/circles/ID", "a circle of that fund", false, true},
-                    RequestIdOptionSpec()},
-                   0,
-                   0,
-                   SendTransfer});
-  verbs.push_back({{"network", "transfers", "list"},
-                   "",
-                   {"Lists member transfers proposed to this fund and by it, in creation order.",
-                    "Liste les transferts de membres proposés à ce fonds et par lui, dans l'ordre "
-                    "de leur création."},
-                   WithPaging({{"direction", "incoming|outgoing", "only this direction"},
-                               {"status", "proposed|accepted|refused", "only this status"},
-                               {"peer", "FUND_ID", "only with this peer fund"}},
-                              "transfers"),
-                   0,
-                   0,
-                   ListTransfers});
+  verbs.push_back(
+      {{"network", "peers", "list"},
+       "",
+       {"Lists peer funds by fund id, with their directory sync.",
+        "Liste les fonds partenaires par identifiant de fonds, avec la synchronisation "
+        "de leur répertoire."},
+       WithPaging({{"status", "active|revoked", {"only this status", "seulement à ce statut"}}},
+                  "peers"),
+       0,
+       0,
+       ListPeers});
+  verbs.push_back(
+      {{"network", "transfers", "send"},
+       "",
+       {"Proposes one of this fund's people to a peer fund's circle (only with their "
+        "consent to share with other funds; only consented fields cross).",
+        "Propose une personne de ce fonds à un cercle d'un fonds partenaire (seulement "
+        "avec son consentement au partage avec les autres fonds ; seuls les champs "
+        "consentis sont transmis)."},
+       {{"person",
+         "people/ID",
+         {"the person (a bare id works)", "la personne (un ID seul est accepté)"},
+         false,
+         true},
+        {"peer",
+         "FUND_ID",
+         {"an active peer fund with an address", "un fonds pair actif qui a une adresse"},
+         false,
+         true},
+        {"circle",
+         "funds/FUND_ID/circles/ID",
+         {"a circle of that fund", "un cercle de ce fonds"},
+         false,
+         true},
+        RequestIdOptionSpec()},
+       0,
+       0,
+       SendTransfer});
+  verbs.push_back(
+      {{"network", "transfers", "list"},
+       "",
+       {"Lists member transfers proposed to this fund and by it, in creation order.",
+        "Liste les transferts de membres proposés à ce fonds et par lui, dans l'ordre "
+        "de leur création."},
+       WithPaging(
+           {{"direction", "incoming|outgoing", {"only this direction", "seulement dans ce sens"}},
+            {"status", "proposed|accepted|refused", {"only this status", "seulement à ce statut"}},
+            {"peer", "FUND_ID", {"only with this peer fund", "seulement avec ce fonds pair"}}},
+           "transfers"),
+       0,
+       0,
+       ListTransfers});
   verbs.push_back(
       {{"network", "transfers", "accept"},
        "transfers/ID",
        {"Accepts an incoming transfer still proposed (its circle must have a seat).",
         "Accepte un transfert entrant encore proposé (son cercle doit avoir une place libre)."},
-       {{"note", "TEXT", "at most 500 characters, kept in this fund"}, RequestIdOptionSpec()},
+       {{"note",
+         "TEXT",
+         {"at most 500 characters, kept in this fund",
+          "au plus 500 caractères, gardés dans ce fonds"}},
+        RequestIdOptionSpec()},
        1,
        1,
        AcceptTransfer});
@@ -349,7 +415,12 @@ std::vector<Verb> NetworkPeerVerbs() {
                    "transfers/ID",
                    {"Refuses an incoming transfer still proposed.",
                     "Refuse un transfert entrant encore proposé."},
-                   {{"note", "TEXT", "why, 1 to 500 characters, kept in this fund", false, true},
+                   {{"note",
+                     "TEXT",
+                     {"why, 1 to 500 characters, kept in this fund",
+                      "pourquoi, de 1 à 500 caractères, gardé dans ce fonds"},
+                     false,
+                     true},
                     RequestIdOptionSpec()},
                    1,
                    1,

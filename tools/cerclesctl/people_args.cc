@@ -381,7 +381,7 @@ std::vector<OptionSpec> PageOptionSpecs(absl::string_view things) {
       {"page-token",
        "TOKEN",
        {"the page after a previous listing's 'next page'",
-        "la page qui suit le « next page » d'une liste précédente"}},
+        "la page qui suit la « page suivante » d'une liste précédente"}},
       {"all", "", {"follow the pages to the end", "suivre les pages jusqu'à la fin"}},
   };
 }

@@ -111,7 +111,7 @@ int ListPeople(CommandContext& ctx) {
                   absl::StrCat(p.trainings_completed())});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 

@@ -61,12 +61,13 @@ int ListReadsOf(CommandContext& ctx,
                                            [](Response* r) { return r->mutable_reads(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table({"TIME", "STAFF", "PERSON", "RPC"});
+  Table table(ctx.lang(),
+              {{"TIME", "MOMENT"}, {"STAFF", "PERSONNEL"}, {"PERSON", "PERSONNE"}, {"RPC", "RPC"}});
   for (const auto& read : response.reads()) {
     table.AddRow({FormatTimestamp(read.read_time()), read.principal(), read.person(), read.rpc()});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -87,10 +88,13 @@ int ListAccessLog(CommandContext& ctx) {
       absl::StrCat("--service must be membership, lending or network, got \"", service, "\""));
 }
 
-void PrintContact(const membership::v1::PrivacyContact& contact, std::ostream& out) {
-  out << "name:    " << contact.display_name() << "\nemail:   " << contact.email()
-      << "\nphone:   " << (contact.phone().empty() ? "-" : contact.phone())
-      << "\nupdated: " << FormatTimestamp(contact.update_time()) << '\n';
+void PrintContact(const membership::v1::PrivacyContact& contact, Lang lang, std::ostream& out) {
+  PrintFields(lang,
+              {{{"name", "nom"}, contact.display_name()},
+               {{"email", "courriel"}, contact.email()},
+               {{"phone", "téléphone"}, contact.phone().empty() ? "-" : contact.phone()},
+               {{"updated", "modifié le"}, FormatTimestamp(contact.update_time())}},
+              out);
 }
 
 int GetContact(CommandContext& ctx) {
@@ -100,7 +104,7 @@ int GetContact(CommandContext& ctx) {
                                 membership::v1::GetPrivacyContactRequest(), &response);
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintContact(response.contact(), ctx.out());
+  PrintContact(response.contact(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -115,7 +119,7 @@ int SetContact(CommandContext& ctx) {
                                                   request, &response);
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintContact(response.contact(), ctx.out());
+  PrintContact(response.contact(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -132,23 +136,34 @@ std::string RiskName(membership::v1::IncidentRisk risk) {
   }
 }
 
-std::string NotificationText(const membership::v1::IncidentNotification& n) {
+std::string NotificationText(const membership::v1::IncidentNotification& n, Lang lang) {
   if (n.has_notify_date() && n.notify_date().year() != 0) return FormatDay(n.notify_date());
-  if (!n.not_notified_reason().empty()) return "not notified: " + n.not_notified_reason();
+  if (!n.not_notified_reason().empty()) {
+    return Bilingual("not notified: ", "non avisé : ").In(lang) + n.not_notified_reason();
+  }
   return "-";
 }
 
-void PrintIncident(const Incident& i, std::ostream& out) {
-  out << "name:        " << i.name() << " (revision " << i.revision() << ", by "
-      << i.update_principal() << ", " << FormatTimestamp(i.update_time()) << ")\n"
-      << "summary:     " << i.summary() << "\noccurred:    " << FormatDay(i.occur_date())
-      << "\ndiscovered:  " << FormatDay(i.discover_date())
-      << "\naffected:    " << i.affected_count() << " (" << i.affected_people_size() << " known)\n"
-      << "risk:        " << RiskName(i.risk()) << "\nassessment:  " << i.risk_assessment()
-      << "\nregulator:   " << NotificationText(i.regulator_notification())
-      << "\npeople:      " << NotificationText(i.people_notification())
-      << "\nmeasures:    " << i.measures() << "\nkept until:  " << FormatDay(i.retain_until())
-      << '\n';
+void PrintIncident(const Incident& i, Lang lang, std::ostream& out) {
+  const bool fr = lang == Lang::kFr;
+  PrintFields(lang,
+              {{{"name", "nom"},
+                absl::StrCat(i.name(), fr ? " (révision " : " (revision ", i.revision(),
+                             fr ? ", par " : ", by ", i.update_principal(), ", ",
+                             FormatTimestamp(i.update_time()), ")")},
+               {{"summary", "résumé"}, i.summary()},
+               {{"occurred", "survenu le"}, FormatDay(i.occur_date())},
+               {{"discovered", "découvert le"}, FormatDay(i.discover_date())},
+               {{"affected", "personnes touchées"},
+                absl::StrCat(i.affected_count(), " (", i.affected_people_size(),
+                             fr ? " connues)" : " known)")},
+               {{"risk", "risque"}, RiskName(i.risk())},
+               {{"assessment", "évaluation"}, i.risk_assessment()},
+               {{"regulator", "CAI"}, NotificationText(i.regulator_notification(), lang)},
+               {{"people", "personnes"}, NotificationText(i.people_notification(), lang)},
+               {{"measures", "mesures"}, i.measures()},
+               {{"kept until", "gardé jusqu'au"}, FormatDay(i.retain_until())}},
+              out);
 }
 
 // Applies the options given to `incident` (an update keeps what is not given).
@@ -226,7 +241,7 @@ int CreateIncident(CommandContext& ctx) {
       CallWrite<PrivacyService>(ctx, &PrivacyService::Stub::CreateIncident, request, &response);
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintIncident(response.incident(), ctx.out());
+  PrintIncident(response.incident(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -251,7 +266,7 @@ int UpdateIncident(CommandContext& ctx) {
       CallWrite<PrivacyService>(ctx, &PrivacyService::Stub::UpdateIncident, request, &response);
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintIncident(response.incident(), ctx.out());
+  PrintIncident(response.incident(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -270,7 +285,7 @@ int GetIncident(CommandContext& ctx) {
       ctx.Unary<PrivacyService>(&PrivacyService::Stub::GetIncident, request, &response);
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintIncident(response.incident(), ctx.out());
+  PrintIncident(response.incident(), ctx.lang(), ctx.out());
   return kExitOk;
 }
 
@@ -283,32 +298,82 @@ int ListIncidents(CommandContext& ctx) {
       &response, [](membership::v1::ListIncidentsResponse* r) { return r->mutable_incidents(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table({"NAME", "REVISION", "DISCOVERED", "AFFECTED", "RISK", "REGULATOR", "KEPT UNTIL"});
+  Table table(ctx.lang(), {{"NAME", "NOM"},
+                           {"REVISION", "RÉVISION"},
+                           {"DISCOVERED", "DÉCOUVERT LE"},
+                           {"AFFECTED", "TOUCHÉES"},
+                           {"RISK", "RISQUE"},
+                           {"REGULATOR", "CAI"},
+                           {"KEPT UNTIL", "GARDÉ JUSQU'AU"}});
   for (const Incident& i : response.incidents()) {
     table.AddRow({i.name(), absl::StrCat(i.revision()), FormatDay(i.discover_date()),
                   absl::StrCat(i.affected_count()), RiskName(i.risk()),
-                  NotificationText(i.regulator_notification()), FormatDay(i.retain_until())});
+                  NotificationText(i.regulator_notification(), ctx.lang()),
+                  FormatDay(i.retain_until())});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
 std::vector<OptionSpec> IncidentOptionSpecs(bool create) {
   return {
-      {"summary", "TEXT", "what happened (1 to 4000 characters)", false, create},
-      {"occurred", "YYYY-MM-DD", "the day it happened", false, create},
-      {"discovered", "YYYY-MM-DD", "the day the fund learnt of it (cannot change)", false, create},
-      {"affected", "people/ID", "a person concerned (repeat; replaces the list)", true, false},
-      {"affected-count", "N", "how many people are concerned, known or not", false, create},
-      {"risk", "pending|none|serious", "risk of serious injury: the assessment's outcome", false,
+      {"summary",
+       "TEXT",
+       {"what happened (1 to 4000 characters)", "ce qui est arrivé (de 1 à 4000 caractères)"},
+       false,
        create},
-      {"assessment", "TEXT", "the risk assessment", false, false},
-      {"regulator-notified", "YYYY-MM-DD", "the day the CAI was notified", false, false},
-      {"regulator-not-notified", "REASON", "why the CAI was not notified", false, false},
-      {"people-notified", "YYYY-MM-DD", "the day the people were notified", false, false},
-      {"people-not-notified", "REASON", "why the people were not notified", false, false},
-      {"measures", "TEXT", "decisions and measures taken", false, false},
+      {"occurred", "YYYY-MM-DD", {"the day it happened", "le jour où c'est arrivé"}, false, create},
+      {"discovered",
+       "YYYY-MM-DD",
+       {"the day the fund learnt of it (cannot change)",
+        "le jour où le fonds l'a appris (ne peut changer)"},
+       false,
+       create},
+      {"affected",
+       "people/ID",
+       {"a person concerned (repeat; replaces the list)",
+        "une personne concernée (répétable ; remplace la liste)"},
+       true,
+       false},
+      {"affected-count",
+       "N",
+       {"how many people are concerned, known or not",
+        "combien de personnes sont concernées, connues ou non"},
+       false,
+       create},
+      {"risk",
+       "pending|none|serious",
+       {"risk of serious injury: the assessment's outcome",
+        "risque de préjudice sérieux : le résultat de l'évaluation"},
+       false,
+       create},
+      {"assessment", "TEXT", {"the risk assessment", "l'évaluation du risque"}, false, false},
+      {"regulator-notified",
+       "YYYY-MM-DD",
+       {"the day the CAI was notified", "le jour où la CAI a été avisée"},
+       false,
+       false},
+      {"regulator-not-notified",
+       "REASON",
+       {"why the CAI was not notified", "pourquoi la CAI n'a pas été avisée"},
+       false,
+       false},
+      {"people-notified",
+       "YYYY-MM-DD",
+       {"the day the people were notified", "le jour où les personnes ont été avisées"},
+       false,
+       false},
+      {"people-not-notified",
+       "REASON",
+       {"why the people were not notified", "pourquoi les personnes n'ont pas été avisées"},
+       false,
+       false},
+      {"measures",
+       "TEXT",
+       {"decisions and measures taken", "les décisions et mesures prises"},
+       false,
+       false},
       RequestIdOptionSpec()};
 }
 
@@ -317,12 +382,20 @@ std::vector<OptionSpec> IncidentOptionSpecs(bool create) {
 std::vector<Verb> PrivacyVerbs() {
   std::vector<Verb> verbs;
   std::vector<OptionSpec> log_options = {
-      {"service", "membership|lending|network",
-       "whose access log (default membership; the context's address of that service)"},
-      {"person", "people/ID", "reads of this person"},
-      {"staff", "NAME", "reads by this staff member (token name, or staff:NAME)"},
-      {"since", "RFC3339", "reads at or after this instant"},
-      {"until", "RFC3339", "reads before this instant"}};
+      {"service",
+       "membership|lending|network",
+       {"whose access log (default membership; the context's address of that service)",
+        "le journal des accès de quel service (par défaut membership ; l'adresse de ce service "
+        "dans le contexte)"}},
+      {"person", "people/ID", {"reads of this person", "les consultations de cette personne"}},
+      {"staff",
+       "NAME",
+       {"reads by this staff member (token name, or staff:NAME)",
+        "les consultations faites par ce membre du personnel (nom du jeton, ou staff:NOM)"}},
+      {"since",
+       "RFC3339",
+       {"reads at or after this instant", "les consultations à cet instant ou après"}},
+      {"until", "RFC3339", {"reads before this instant", "les consultations avant cet instant"}}};
   for (OptionSpec& spec : PageOptionSpecs("reads")) log_options.push_back(spec);
   verbs.push_back({{"privacy", "access-log", "list"},
                    "",
@@ -342,18 +415,21 @@ std::vector<Verb> PrivacyVerbs() {
                    0,
                    0,
                    GetContact});
-  verbs.push_back({{"privacy", "contact", "set"},
-                   "",
-                   {"Sets the privacy officer's contact (admins).",
-                    "Fixe les coordonnées de la personne responsable de la protection des "
-                    "renseignements personnels (administrateurs)."},
-                   {{"name", "NAME", "1 to 120 characters", false, true},
-                    {"email", "EMAIL", "name@example.org", false, true},
-                    {"phone", "PHONE", "7 to 15 digits, optional + and spaces"},
-                    RequestIdOptionSpec()},
-                   0,
-                   0,
-                   SetContact});
+  verbs.push_back(
+      {{"privacy", "contact", "set"},
+       "",
+       {"Sets the privacy officer's contact (admins).",
+        "Fixe les coordonnées de la personne responsable de la protection des "
+        "renseignements personnels (administrateurs)."},
+       {{"name", "NAME", {"1 to 120 characters", "de 1 à 120 caractères"}, false, true},
+        {"email", "EMAIL", {"name@example.org", "p. ex. nom@exemple.org"}, false, true},
+        {"phone",
+         "PHONE",
+         {"7 to 15 digits, optional + and spaces", "de 7 à 15 chiffres, + et espaces permis"}},
+        RequestIdOptionSpec()},
+       0,
+       0,
+       SetContact});
   verbs.push_back({{"privacy", "incidents", "create"},
                    "",
                    {"Records a confidentiality incident in the register (admins).",
@@ -374,7 +450,7 @@ std::vector<Verb> PrivacyVerbs() {
                    "incidents/ID",
                    {"Shows an incident (its latest revision, or --revision N).",
                     "Affiche un incident (sa plus récente révision, ou --revision N)."},
-                   {{"revision", "N", "an earlier revision"}},
+                   {{"revision", "N", {"an earlier revision", "une révision antérieure"}}},
                    1,
                    1,
                    GetIncident});

@@ -28,6 +28,17 @@
 
 namespace cercles::cerclesctl {
 
+std::vector<OptionSpec> PartContextOptionSpecs(const std::string& service) {
+  return {{absl::StrCat(service, "-address"),
+           "HOST:PORT",
+           {absl::StrCat(service, " (default: the context's ", service, " address)"),
+            absl::StrCat(service, " (par défaut : l'adresse de ", service, " du contexte)")}},
+          {absl::StrCat(service, "-server-name"),
+           "NAME",
+           {absl::StrCat(service, "'s TLS name when not its address's host"),
+            absl::StrCat("le nom TLS de ", service, " quand ce n'est pas l'hôte de son adresse")}}};
+}
+
 std::optional<CommandContext> PartContext(CommandContext& ctx, const std::string& service,
                                           absl::string_view why) {
   std::string address = ctx.args().Value(service + "-address");
@@ -36,8 +47,10 @@ std::optional<CommandContext> PartContext(CommandContext& ctx, const std::string
     if (it != ctx.global().context_addresses.end()) address = it->second;
   }
   if (address.empty()) {
-    ctx.err() << "cerclesctl: no " << service << " address (--" << service
-              << "-address, or a context with one): " << why << "\n";
+    ctx.err() << "cerclesctl: "
+              << Localize(ctx.lang(), absl::StrCat("no ", service, " address (--", service,
+                                                   "-address, or a context with one): ", why))
+              << "\n";
     return std::nullopt;
   }
   return ctx.ForService(service, address, ctx.args().Value(service + "-server-name"));
@@ -53,7 +66,9 @@ constexpr absl::string_view kNeedsEveryPart = "the export needs every service's 
 
 // "cerclesctl: lending: CODE: message" and the failure's exit code.
 int FailFrom(CommandContext& ctx, const std::string& service, const grpc::Status& status) {
-  ctx.err() << "cerclesctl: " << service << " did not give its part of the export\n";
+  ctx.err() << "cerclesctl: "
+            << Localize(ctx.lang(), absl::StrCat(service, " did not give its part of the export"))
+            << "\n";
   return ctx.Fail(status);
 }
 
@@ -152,6 +167,20 @@ int Export(CommandContext& ctx) {
 }  // namespace
 
 std::vector<Verb> PrivacyExportVerbs() {
+  std::vector<OptionSpec> options = {
+      {"out",
+       "FILE",
+       {"the JSON document (written with mode 0600)", "le document JSON (écrit en mode 0600)"},
+       false,
+       true},
+      {"request",
+       "accessRequests/ID",
+       {"complete this access request with the document's SHA-256 and size",
+        "clore cette demande d'accès avec le SHA-256 et la taille du document"}}};
+  for (const char* service : {"lending", "network"}) {
+    for (OptionSpec& option : PartContextOptionSpecs(service)) options.push_back(std::move(option));
+  }
+  options.push_back(RequestIdOptionSpec());
   std::vector<Verb> verbs;
   verbs.push_back(
       {{"privacy", "export"},
@@ -162,14 +191,7 @@ std::vector<Verb> PrivacyExportVerbs() {
         "La réponse à la demande d'accès d'une personne : tout ce que membership, lending et "
         "network détiennent à son sujet, dans un document JSON (la correspondance JSON des "
         "protos), et un résumé sur la sortie standard (administrateurs)."},
-       {{"out", "FILE", "the JSON document (written with mode 0600)", false, true},
-        {"request", "accessRequests/ID",
-         "complete this access request with the document's SHA-256 and size"},
-        {"lending-address", "HOST:PORT", "lending (default: the context's lending address)"},
-        {"lending-server-name", "NAME", "lending's TLS name when not its address's host"},
-        {"network-address", "HOST:PORT", "network (default: the context's network address)"},
-        {"network-server-name", "NAME", "network's TLS name when not its address's host"},
-        RequestIdOptionSpec()},
+       options,
        1,
        1,
        Export});

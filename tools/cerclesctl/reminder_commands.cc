@@ -18,12 +18,13 @@ namespace lv1 = lending::v1;
 using lv1::LendingService;
 
 // "upcoming", "overdue 31".
-std::string StageText(const lv1::Reminder& r) {
+std::string StageText(const lv1::Reminder& r, Lang lang) {
   switch (r.stage()) {
     case lv1::REMINDER_STAGE_UPCOMING:
-      return "upcoming";
+      return Bilingual("upcoming", "à venir").In(lang);
     case lv1::REMINDER_STAGE_OVERDUE:
-      return absl::StrCat("overdue ", r.days_late());
+      return absl::StrCat(Bilingual("overdue ", "en retard de ").In(lang), r.days_late(),
+                          lang == Lang::kFr ? " j" : "");
     default:
       return "-";
   }
@@ -36,9 +37,11 @@ int Run(CommandContext& ctx) {
   if (date->has_value()) *request.mutable_date() = **date;
   return RunWriteVerb<LendingService>(ctx, &LendingService::Stub::RunReminders, request,
                                       [&ctx](const lv1::RunRemindersResponse& response) {
-                                        ctx.out()
-                                            << response.produced() << " reminder(s) produced for "
-                                            << FormatDay(response.date()) << '\n';
+                                        ctx.out() << response.produced()
+                                                  << Bilingual(" reminder(s) produced for ",
+                                                               " rappel(s) produit(s) pour le ")
+                                                         .In(ctx.lang())
+                                                  << FormatDay(response.date()) << '\n';
                                       });
 }
 
@@ -69,15 +72,23 @@ int ListReminders(CommandContext& ctx) {
       [](lv1::ListRemindersResponse* r) { return r->mutable_reminders(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table(
-      {"NAME", "DATE", "LOAN", "BORROWER", "CIRCLE", "INSTALMENT", "STAGE", "DUE", "AMOUNT DUE"});
+  Table table(ctx.lang(), {{"NAME", "NOM"},
+                           {"DATE", "DATE"},
+                           {"LOAN", "PRÊT"},
+                           {"BORROWER", "EMPRUNTEUR"},
+                           {"CIRCLE", "CERCLE"},
+                           {"INSTALMENT", "ÉCHÉANCE"},
+                           {"STAGE", "ÉTAPE"},
+                           {"DUE", "DUE LE"},
+                           {"AMOUNT DUE", "MONTANT DÛ"}});
   for (const lv1::Reminder& r : response.reminders()) {
     table.AddRow({r.name(), FormatDay(r.reminder_date()), r.loan(), r.borrower(),
                   r.circle().empty() ? "-" : r.circle(), absl::StrCat(r.instalment_number()),
-                  StageText(r), FormatDay(r.due_date()), FormatMoney(r.amount_due())});
+                  StageText(r, ctx.lang()), FormatDay(r.due_date()),
+                  FormatMoney(r.amount_due(), ctx.lang())});
   }
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -91,16 +102,23 @@ std::vector<Verb> ReminderVerbs() {
        {"Records now the reminders due on a day (admins); each is produced once.",
         "Consigne maintenant les rappels dus à une date (administrateurs) ; chacun n'est produit "
         "qu'une fois."},
-       {{"date", "YYYY-MM-DD", "the day to decide for (default today)"}, RequestIdOptionSpec()},
+       {{"date",
+         "YYYY-MM-DD",
+         {"the day to decide for (default today)",
+          "le jour pour lequel décider (par défaut aujourd'hui)"}},
+        RequestIdOptionSpec()},
        0,
        0,
        Run});
-  std::vector<OptionSpec> list_options = {{"loan", "loans/ID", "only this loan's reminders"},
-                                          {"borrower", "people/ID", "only this borrower's"},
-                                          {"circle", "circles/ID", "only this circle's loans'"},
-                                          {"stage", "upcoming|overdue", "only this stage"},
-                                          {"from", "YYYY-MM-DD", "produced on this day or later"},
-                                          {"to", "YYYY-MM-DD", "produced on this day or earlier"}};
+  std::vector<OptionSpec> list_options = {
+      {"loan", "loans/ID", {"only this loan's reminders", "seulement les rappels de ce prêt"}},
+      {"borrower", "people/ID", {"only this borrower's", "seulement ceux de cet emprunteur"}},
+      {"circle",
+       "circles/ID",
+       {"only this circle's loans'", "seulement ceux des prêts de ce cercle"}},
+      {"stage", "upcoming|overdue", {"only this stage", "seulement à cette étape"}},
+      {"from", "YYYY-MM-DD", {"produced on this day or later", "produits ce jour ou après"}},
+      {"to", "YYYY-MM-DD", {"produced on this day or earlier", "produits ce jour ou avant"}}};
   for (const OptionSpec& spec : PageOptionSpecs("reminders")) list_options.push_back(spec);
   verbs.push_back({{"lending", "reminders", "list"},
                    "",

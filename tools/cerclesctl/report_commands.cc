@@ -63,10 +63,11 @@ int Emit(CommandContext& ctx, const ReportOptions& options, const std::string& t
   file << text;
   file.close();
   if (!file) {
-    ctx.err() << "cerclesctl: cannot write " << options.out << '\n';
+    ctx.err() << "cerclesctl: " << Localize(ctx.lang(), absl::StrCat("cannot write ", options.out))
+              << '\n';
     return kExitFailure;
   }
-  ctx.err() << "cerclesctl: wrote " << options.out << '\n';
+  ctx.err() << "cerclesctl: " << Localize(ctx.lang(), absl::StrCat("wrote ", options.out)) << '\n';
   return kExitOk;
 }
 
@@ -88,9 +89,15 @@ int EmitReport(CommandContext& ctx, const ReportOptions& options,
 }
 
 std::vector<OptionSpec> WithReportOptions(std::vector<OptionSpec> options) {
-  options.push_back({"format", "html|csv|table",
-                     "table (default), csv (RFC 4180) or html (one page, charts, printable)"});
-  options.push_back({"out", "FILE", "write the report to FILE instead of standard output"});
+  options.push_back(
+      {"format",
+       "html|csv|table",
+       {"table (default), csv (RFC 4180) or html (one page, charts, printable)",
+        "table (par défaut), csv (RFC 4180) ou html (une page, des graphiques, imprimable)"}});
+  options.push_back({"out",
+                     "FILE",
+                     {"write the report to FILE instead of standard output",
+                      "écrire le rapport dans FILE au lieu de la sortie standard"}});
   return options;
 }
 
@@ -168,8 +175,11 @@ bool ArrearsOf(CommandContext& ctx, const cercles::common::v1::Date& as_of,
     if (it != ctx.global().context_addresses.end()) address = it->second;
   }
   if (address.empty()) {
-    ctx.err() << "cerclesctl: no lending address (--lending-address, or a context with one): "
-                 "the report leaves the arrears out\n";
+    ctx.err() << "cerclesctl: "
+              << Localize(ctx.lang(),
+                          "no lending address (--lending-address, or a context with one): the "
+                          "report leaves the arrears out")
+              << '\n';
     return false;
   }
   CommandContext lending =
@@ -179,9 +189,14 @@ bool ArrearsOf(CommandContext& ctx, const cercles::common::v1::Date& as_of,
   grpc::Status status = lending.Unary<lv1::LendingService>(
       &lv1::LendingService::Stub::GetPortfolioReport, request, report);
   if (!status.ok()) {
-    ctx.err() << "cerclesctl: lending at " << address << " could not give the arrears ("
-              << absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()))
-              << ": " << status.error_message() << "): the report leaves them out\n";
+    ctx.err() << "cerclesctl: "
+              << Localize(
+                     ctx.lang(),
+                     absl::StrCat("lending at ", address, " could not give the arrears (",
+                                  absl::StatusCodeToString(
+                                      static_cast<absl::StatusCode>(status.error_code())),
+                                  ": ", status.error_message(), "): the report leaves them out"))
+              << '\n';
     return false;
   }
   return true;
@@ -223,14 +238,34 @@ std::vector<Verb> ReportVerbs() {
         "Le rapport d'impact (network) : entrepreneurs soutenus, prêts et montants, entreprises "
         "démarrées et maintenues, emplois, taux de remboursement, ratio de radiation, PAR30 par "
         "période et survie par cohorte ; en tableau, en CSV ou en page HTML avec graphiques."},
-       WithReportOptions({{"from", "YYYY-MM-DD", "the first day of the report", false, true},
-                          {"to", "YYYY-MM-DD", "the last day of the report", false, true},
-                          {"grain", "year|quarter", "the periods (default: year)"},
-                          {"fund", "FUND_ID", "only this fund (default: every fund)"},
-                          {"by-region", "", "also rows per region (always in HTML)"},
-                          {"peers", "",
-                           "also the peer funds' rows (their aggregates, asked now) and the "
-                           "network's total; not with --fund"}}),
+       WithReportOptions(
+           {{"from",
+             "YYYY-MM-DD",
+             {"the first day of the report", "le premier jour du rapport"},
+             false,
+             true},
+            {"to",
+             "YYYY-MM-DD",
+             {"the last day of the report", "le dernier jour du rapport"},
+             false,
+             true},
+            {"grain",
+             "year|quarter",
+             {"the periods (default: year)", "les périodes (par défaut : year, l'année)"}},
+            {"fund",
+             "FUND_ID",
+             {"only this fund (default: every fund)",
+              "seulement ce fonds (par défaut : tous les fonds)"}},
+            {"by-region",
+             "",
+             {"also rows per region (always in HTML)",
+              "aussi des lignes par région (toujours en HTML)"}},
+            {"peers",
+             "",
+             {"also the peer funds' rows (their aggregates, asked now) and the "
+              "network's total; not with --fund",
+              "aussi les lignes des fonds pairs (leurs agrégats, demandés maintenant) et le total "
+              "du réseau ; pas avec --fund"}}}),
        0,
        0,
        Impact});
@@ -242,9 +277,11 @@ std::vector<Verb> ReportVerbs() {
                     "Le rapport de portefeuille (lending) : encours, PAR30, taux de remboursement "
                     "et tranches de retard du fonds, de ses cercles et de ses personnes-conseils ; "
                     "en tableau, en CSV ou en page HTML avec graphiques."},
-                   WithReportOptions({{"as-of", "YYYY-MM-DD",
-                                       "the day of the report (default: "
-                                       "today)"}}),
+                   WithReportOptions({{"as-of",
+                                       "YYYY-MM-DD",
+                                       {"the day of the report (default: "
+                                        "today)",
+                                        "le jour du rapport (par défaut : aujourd'hui)"}}}),
                    0,
                    0,
                    Portfolio});
@@ -260,15 +297,31 @@ std::vector<Verb> ReportVerbs() {
         "rencontre et prêts en retard, rencontres et présences par mois ; en tableau, en CSV ou en "
         "page HTML avec graphiques. Avec --output json : le rapport de membership seulement."},
        WithReportOptions(
-           {{"from", "YYYY-MM-DD", "the first day of the report", false, true},
-            {"to", "YYYY-MM-DD", "the last day of the report (statuses and members as of it)",
-             false, true},
-            {"lending-address", "HOST:PORT",
-             "lending, for the arrears (default: the context's lending address)"},
-            {"lending-server-name", "NAME",
-             "lending's TLS name when it is not its address's host (--server-name is "
-             "membership's)"},
-            {"no-arrears", "", "leave lending's arrears out (no call to lending)"}}),
+           {{"from",
+             "YYYY-MM-DD",
+             {"the first day of the report", "le premier jour du rapport"},
+             false,
+             true},
+            {"to",
+             "YYYY-MM-DD",
+             {"the last day of the report (statuses and members as of it)",
+              "le dernier jour du rapport (statuts et membres à cette date)"},
+             false,
+             true},
+            {"lending-address",
+             "HOST:PORT",
+             {"lending, for the arrears (default: the context's lending address)",
+              "lending, pour les arriérés (par défaut : l'adresse de lending du contexte)"}},
+            {"lending-server-name",
+             "NAME",
+             {"lending's TLS name when it is not its address's host (--server-name is "
+              "membership's)",
+              "le nom TLS de lending quand ce n'est pas l'hôte de son adresse (--server-name est "
+              "celui de membership)"}},
+            {"no-arrears",
+             "",
+             {"leave lending's arrears out (no call to lending)",
+              "laisser de côté les arriérés de lending (aucun appel à lending)"}}}),
        0,
        0,
        Circles});

@@ -289,7 +289,8 @@ std::string ImpactHtml(const nv1::GetImpactReportResponse& report, Lang lang,
   std::vector<std::string> regions;
   ChartSeries by_region{"amount", Tr(lang, "col.amount"), {}, {}};
   for (const nv1::ImpactFigures& f : report.totals()) {
-    if (f.region().empty()) continue;
+    // A region that lent nothing has no bar to draw: the table and the CSV still list it.
+    if (f.region().empty() || f.amount_disbursed().minor_units() == 0) continue;
     regions.push_back(several_funds ? absl::StrCat(f.fund_id(), " — ", f.region()) : f.region());
     by_region.values.push_back(f.amount_disbursed().minor_units());
     by_region.value_labels.push_back(FormatMoney(lang, f.amount_disbursed().minor_units(),

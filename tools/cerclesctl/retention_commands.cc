@@ -231,49 +231,63 @@ int Purge(CommandContext& ctx) {
 }  // namespace
 
 std::vector<Verb> RetentionVerbs() {
-  return {{{"privacy", "retention", "get"},
-           "",
-           {"Shows the fund's retention schedule: how many months each kind of record is kept "
-            "after its purpose ended (admins).",
-            "Affiche le calendrier de conservation du fonds : combien de mois chaque sorte de "
-            "renseignements est gardée une fois sa fin atteinte (administrateurs)."},
-           {},
-           0,
-           0,
-           GetRetention},
-          {{"privacy", "retention", "set"},
-           "",
-           {"Changes one period of the retention schedule (admins); incidents: 60 months or more.",
-            "Change une durée du calendrier de conservation (administrateurs) ; incidents : 60 "
-            "mois ou plus."},
-           {{"kind",
-             "people-never-in-circle|people-left-circles|meeting-notes|access-requests|incidents",
-             "the kind of record", false, true},
-            {"months", "N", "the period in months (0 to 1200)"},
-            {"years", "N", "the period in years (instead of --months)"},
-            RequestIdOptionSpec()},
-           0,
-           0,
-           SetRetention},
-          {{"privacy", "purge"},
-           "",
-           {"Purges what is past retention today (admins; Law 25): people erased, meeting notes "
-            "cleared, access requests done and incidents deleted; people with open loans or "
-            "active guarantees (asked of lending) are kept. Shows the dry run and asks for "
-            "confirmation unless --yes; --dry-run only reports.",
-            "Purge ce dont la conservation est échue aujourd'hui (administrateurs ; Loi 25) : "
-            "personnes effacées, notes des rencontres vidées, demandes d'accès terminées et "
-            "incidents supprimés ; les personnes qui ont un prêt ou une garantie en cours (selon "
-            "le service de prêt) sont gardées. Montre la simulation et demande une confirmation, "
-            "sauf avec --yes ; --dry-run ne fait que la montrer."},
-           {{"dry-run", "", "report what would be purged, change nothing"},
-            {"yes", "", "do not ask for confirmation"},
-            {"lending-address", "HOST:PORT", "lending (default: the context's lending address)"},
-            {"lending-server-name", "NAME", "lending's TLS name when not its address's host"},
-            RequestIdOptionSpec()},
-           0,
-           0,
-           Purge}};
+  return {
+      {{"privacy", "retention", "get"},
+       "",
+       {"Shows the fund's retention schedule: how many months each kind of record is kept "
+        "after its purpose ended (admins).",
+        "Affiche le calendrier de conservation du fonds : combien de mois chaque sorte de "
+        "renseignements est gardée une fois sa fin atteinte (administrateurs)."},
+       {},
+       0,
+       0,
+       GetRetention},
+      {{"privacy", "retention", "set"},
+       "",
+       {"Changes one period of the retention schedule (admins); incidents: 60 months or more.",
+        "Change une durée du calendrier de conservation (administrateurs) ; incidents : 60 "
+        "mois ou plus."},
+       {{"kind",
+         "people-never-in-circle|people-left-circles|meeting-notes|access-requests|incidents",
+         {"the kind of record", "le type de dossier"},
+         false,
+         true},
+        {"months", "N", {"the period in months (0 to 1200)", "la durée en mois (de 0 à 1200)"}},
+        {"years",
+         "N",
+         {"the period in years (instead of --months)", "la durée en années (au lieu de --months)"}},
+        RequestIdOptionSpec()},
+       0,
+       0,
+       SetRetention},
+      {{"privacy", "purge"},
+       "",
+       {"Purges what is past retention today (admins; Law 25): people erased, meeting notes "
+        "cleared, access requests done and incidents deleted; people with open loans or "
+        "active guarantees (asked of lending) are kept. Shows the dry run and asks for "
+        "confirmation unless --yes; --dry-run only reports.",
+        "Purge ce dont la conservation est échue aujourd'hui (administrateurs ; Loi 25) : "
+        "personnes effacées, notes des rencontres vidées, demandes d'accès terminées et "
+        "incidents supprimés ; les personnes qui ont un prêt ou une garantie en cours (selon "
+        "le service de prêt) sont gardées. Montre la simulation et demande une confirmation, "
+        "sauf avec --yes ; --dry-run ne fait que la montrer."},
+       {{"dry-run",
+         "",
+         {"report what would be purged, change nothing",
+          "dire ce qui serait purgé, sans rien changer"}},
+        {"yes", "", {"do not ask for confirmation", "ne pas demander de confirmation"}},
+        {"lending-address",
+         "HOST:PORT",
+         {"lending (default: the context's lending address)",
+          "lending (par défaut : l'adresse de lending du contexte)"}},
+        {"lending-server-name",
+         "NAME",
+         {"lending's TLS name when not its address's host",
+          "le nom TLS de lending quand ce n'est pas l'hôte de son adresse"}},
+        RequestIdOptionSpec()},
+       0,
+       0,
+       Purge}};
 }
 
 }  // namespace cercles::cerclesctl

@@ -113,7 +113,7 @@ int ListTrainings(CommandContext& ctx) {
   Table table = TrainingTable(ctx.lang());
   for (const Training& t : response.trainings()) AddTrainingRow(t, &table);
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -166,7 +166,7 @@ int ListEnrolments(CommandContext& ctx) {
   Table table = EnrolmentTable(ctx.lang());
   for (const Enrolment& e : response.enrolments()) AddEnrolmentRow(e, &table);
   table.Print(ctx.out());
-  PrintNextPage(response.next_page_token(), ctx.out());
+  PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 

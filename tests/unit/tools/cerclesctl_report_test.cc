@@ -148,6 +148,18 @@ TEST(ReportHtmlTest, ChartsHaveAPointPerPeriodAndPerCohortHorizonReached) {
             8u);
 }
 
+// The demo fund's page listed every region, most at 0,00 $: a region that lent
+// nothing draws no bar, and the table and the CSV still list it.
+TEST(ReportHtmlTest, ARegionThatLentNothingHasNoBarButKeepsItsRow) {
+  nv1::GetImpactReportResponse report = Report();
+  *report.add_totals() = Figures("Gaspésie", Day(2023, 1, 1), Day(2025, 12, 31), 0, 0);
+  const std::string html = ImpactHtml(report, Lang::kFr, "");
+  EXPECT_EQ(Count(Chart(html, "regions"), "data-point="), 1u);
+  EXPECT_THAT(Chart(html, "regions"), Not(HasSubstr("Gaspésie")));
+  EXPECT_EQ(Count(html, ">Gaspésie<"), 1u);  // its row in the totals' table
+  EXPECT_THAT(ImpactCsv(report, Lang::kFr), HasSubstr("Gaspésie"));
+}
+
 // What the browser test (tests/browser) found: a cut period's long dates and a
 // "fund — region" name drawn outside their charts, amounts broken over two
 // lines in the tables.
