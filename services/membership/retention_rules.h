@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "cercles/membership/v1/retention.pb.h"
+#include "common/api/retention.h"
 #include "google/protobuf/field_mask.pb.h"
 
 namespace cercles::membership {
@@ -42,19 +43,10 @@ const std::vector<cercles::membership::v1::RetentionKind>& RetentionKinds();
 int32_t RetentionMonths(const cercles::membership::v1::RetentionSchedule& schedule,
                         cercles::membership::v1::RetentionKind kind);
 
-// The first day a record whose purpose ended on `start` is past a period of
-// `months`: the same day of the month `months` later, or that month's last
-// day when it is shorter (2024-01-31 + 1 = 2024-02-29, 2023-01-31 + 1 =
-// 2023-02-28).
-absl::CivilDay RetentionEnd(absl::CivilDay start, int32_t months);
-
-// The latest start day past retention as of `today`: a record is past
-// retention when its start is this day or before (the inverse of
-// RetentionEnd: RetentionEnd(start) <= today).
-absl::CivilDay LatestExpiredStart(absl::CivilDay today, int32_t months);
-
-// Whether a record whose purpose ended on `start` is past `months` on `today`.
-bool PastRetention(absl::CivilDay start, int32_t months, absl::CivilDay today);
+// The period arithmetic, shared with lending's purge (common/api/retention.h).
+using api::LatestExpiredStart;
+using api::PastRetention;
+using api::RetentionEnd;
 
 }  // namespace cercles::membership
 
