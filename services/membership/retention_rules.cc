@@ -24,6 +24,7 @@ constexpr PeriodField kPeriodFields[] = {
     {"meeting_notes_months", v1::RETENTION_KIND_MEETING_NOTES, 0},
     {"access_requests_months", v1::RETENTION_KIND_ACCESS_REQUESTS, 0},
     {"incidents_months", v1::RETENTION_KIND_INCIDENTS, kMinIncidentRetentionMonths},
+    {"closed_loans_months", v1::RETENTION_KIND_CLOSED_LOANS, 0},
 };
 
 const PeriodField* FieldOfPath(const std::string& path) {
@@ -49,6 +50,7 @@ v1::RetentionSchedule DefaultRetentionSchedule() {
   schedule.set_meeting_notes_months(84);
   schedule.set_access_requests_months(24);
   schedule.set_incidents_months(kMinIncidentRetentionMonths);
+  schedule.set_closed_loans_months(84);
   return schedule;
 }
 
@@ -74,7 +76,7 @@ absl::StatusOr<v1::RetentionSchedule> ChangeRetentionSchedule(
         "update_mask",
         "must list the periods to change: people_never_in_circle_months, "
         "people_left_circles_months, meeting_notes_months, access_requests_months, "
-        "incidents_months",
+        "incidents_months, closed_loans_months",
         api::reason::kFieldRequired);
   }
   v1::RetentionSchedule changed = stored;

@@ -3,8 +3,8 @@
 // defaults, its bounds, and when a record is past retention. Pure functions
 // over the protobuf messages (no gRPC, no SQL).
 //
-// Why these defaults: seven years after a person's last departure or a
-// meeting, as Canadian financial record-keeping keeps a loan's records six
+// Why these defaults: seven years after a person's last departure, a meeting
+// or a loan's close, as Canadian financial record-keeping keeps a loan's records six
 // years after the year it closed; two years for people never placed in a
 // circle and for access requests answered; five years for incidents, the
 // register's minimum under the law.
@@ -38,7 +38,9 @@ absl::StatusOr<cercles::membership::v1::RetentionSchedule> ChangeRetentionSchedu
     const cercles::membership::v1::RetentionSchedule& requested,
     const google::protobuf::FieldMask& mask);
 
-// The kinds the schedule covers, in enum order, and each one's period in it.
+// The kinds membership's purge covers, in enum order (closed loans are
+// lending's: PurgeExpiredLoanRecords), and each kind's period in the schedule
+// (closed loans' included).
 const std::vector<cercles::membership::v1::RetentionKind>& RetentionKinds();
 int32_t RetentionMonths(const cercles::membership::v1::RetentionSchedule& schedule,
                         cercles::membership::v1::RetentionKind kind);

@@ -37,6 +37,10 @@ absl::StatusOr<v1::RetentionSchedule> RetentionStore::GetSchedule(storage::Trans
   CERCLES_ASSIGN_OR_RETURN(bool found,
                            ReadSettingRow(tx, "retention_schedule", "schedule", &schedule));
   if (!found) return DefaultRetentionSchedule();
+  // Stored before closed loans had a period: their default.
+  if (!schedule.has_closed_loans_months()) {
+    schedule.set_closed_loans_months(DefaultRetentionSchedule().closed_loans_months());
+  }
   return schedule;
 }
 
