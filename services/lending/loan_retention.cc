@@ -9,6 +9,8 @@
 #include "services/lending/loan_lifecycle.h"
 #include "services/lending/loan_retention_rules.h"
 #include "services/lending/person_erasure.h"
+#include "services/lending/reschedule_store.h"
+#include "services/lending/servicing_store.h"
 
 namespace cercles::lending {
 
@@ -43,10 +45,32 @@ absl::StatusOr<std::vector<int64_t>> ExpiredClosedLoans(storage::Transaction& tx
   return ids;
 }
 
-absl::Status PurgeLoanText(storage::Transaction& tx, int64_t loan_id, absl::Time now) {
+absl::StatusOr<std::vector<std::string>> PurgeLoanText(storage::Transaction& tx, int64_t loan_id,
+                                                       absl::Time now) {
   CERCLES_RETURN_IF_ERROR(ClearLoanText(tx, loan_id));
-  return tx.Exec("UPDATE loans SET text_purge_time_us = ? WHERE id = ?", {ToMicros(now), loan_id})
-      .status();
+  CERCLES_RETURN_IF_ERROR(
+      tx.Exec("UPDATE loans SET text_purge_time_us = ? WHERE id = ?", {ToMicros(now), loan_id})
+          .status());
+  std::vector<std::string> names = {absl::StrCat("loans/", loan_id)};
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows repayments,
+      tx.Query("SELECT id FROM repayments WHERE loan_id = ? ORDER BY id", {loan_id}));
+  for (const storage::Row& row : repayments) {
+    RepaymentRecord repayment;
+    repayment.loan_id = loan_id;
+    repayment.id = row.Int(0);
+    names.push_back(repayment.name());
+  }
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows reschedules,
+      tx.Query("SELECT id FROM loan_reschedules WHERE loan_id = ? ORDER BY id", {loan_id}));
+  for (const storage::Row& row : reschedules) {
+    RescheduleRecord reschedule;
+    reschedule.loan_id = loan_id;
+    reschedule.id = row.Int(0);
+    names.push_back(reschedule.name());
+  }
+  return names;
 }
 
 }  // namespace cercles::lending

@@ -5,6 +5,7 @@
 #define CERCLES_SERVICES_LENDING_LOAN_RETENTION_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -20,9 +21,12 @@ absl::StatusOr<std::vector<int64_t>> ExpiredClosedLoans(storage::Transaction& tx
                                                         absl::CivilDay today);
 
 // Clears the loan's free text and that of what hangs on it (ClearLoanText),
-// and records when (text_purge_time_us). Events and stored answers are the
-// caller's (service::ScrubPurgedRecords, LoanRecordsPurged).
-absl::Status PurgeLoanText(storage::Transaction& tx, int64_t loan_id, absl::Time now);
+// and records when (text_purge_time_us). Returns the resource names whose
+// earlier messages held that text: the loan, its repayments and reschedules
+// (each its own message, naming itself, not the loan), for the caller's
+// service::ScrubPurgedRecords; the LoanRecordsPurged event is the caller's too.
+absl::StatusOr<std::vector<std::string>> PurgeLoanText(storage::Transaction& tx, int64_t loan_id,
+                                                       absl::Time now);
 
 }  // namespace cercles::lending
 

@@ -49,17 +49,19 @@ absl::Status PurgeBatch(storage::Transaction& tx, const std::string& fund_id, in
                         absl::CivilDay today, int limit, absl::Time now,
                         std::vector<std::string>& purged) {
   purged.clear();
+  std::vector<std::string> scrubbed;  // the loans, their repayments and reschedules
   CERCLES_ASSIGN_OR_RETURN(std::vector<int64_t> expired, ExpiredClosedLoans(tx, months, today));
   for (int64_t id : expired) {
     if (static_cast<int>(purged.size()) == limit) break;
     const std::string name = absl::StrCat("loans/", id);
-    CERCLES_RETURN_IF_ERROR(PurgeLoanText(tx, id, now));
+    CERCLES_ASSIGN_OR_RETURN(std::vector<std::string> records, PurgeLoanText(tx, id, now));
+    scrubbed.insert(scrubbed.end(), records.begin(), records.end());
     v1::LoanRecordsPurged event;
     event.set_loan(name);
     CERCLES_RETURN_IF_ERROR(events::AppendEvent(tx, fund_id, name, event, now).status());
     purged.push_back(name);
   }
-  return service::ScrubPurgedRecords(tx, purged).status();
+  return service::ScrubPurgedRecords(tx, scrubbed).status();
 }
 
 }  // namespace
