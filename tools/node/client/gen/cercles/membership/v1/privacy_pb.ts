@@ -2,9 +2,10 @@
 // text, enums): cercles/common/v1/conventions.proto. Specific to this file:
 // - Incidents are never overwritten: UpdateIncident appends a revision (the
 //   whole incident as it now stands); GetIncident returns the latest or any
-//   earlier revision. They are kept five years after their discovery
-//   (retain_until); only the retention purge deletes one, once the fund's
-//   schedule says (PurgeExpiredRecords, at least five years).
+//   earlier revision. They are kept the retention schedule's incidents_months
+//   after their discovery (at least five years; retain_until, computed from
+//   the schedule in force at each answer); only the retention purge deletes
+//   one, on that day (PurgeExpiredRecords).
 // - Incident events (membership's outbox) carry ids only, no personal data.
 // - Access requests (a person asks for their data): due 30 days after they were
 //   received; "overdue" is computed at each answer (open, and today in UTC is
@@ -415,8 +416,10 @@ export type Incident = Message<"cercles.membership.v1.Incident"> & {
   updateTime?: Timestamp | undefined;
 
   /**
-   * The register keeps the incident until this day: five years after
-   * discover_date. Output only.
+   * The day the retention purge deletes the incident: discover_date plus the
+   * retention schedule's incidents_months (RetentionSchedule; 60 by default),
+   * computed from the schedule in force at each answer, so a change of the
+   * schedule moves it for every incident, earlier revisions included. Output only.
    *
    * @generated from field: cercles.common.v1.Date retain_until = 16;
    */
