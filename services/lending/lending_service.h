@@ -25,6 +25,10 @@ class LendingService final : public cercles::lending::v1::LendingService::Callba
   grpc::ServerUnaryReactor* ExportPersonData(grpc::CallbackServerContext* context,
                                              const v1::ExportPersonDataRequest* request,
                                              v1::ExportPersonDataResponse* response) override;
+  // loan_retention_service.cc: lending's part of the retention purge
+  grpc::ServerUnaryReactor* PurgeExpiredLoanRecords(
+      grpc::CallbackServerContext* context, const v1::PurgeExpiredLoanRecordsRequest* request,
+      v1::PurgeExpiredLoanRecordsResponse* response) override;
   grpc::ServerUnaryReactor* GetFundSettings(grpc::CallbackServerContext* context,
                                             const v1::GetFundSettingsRequest* request,
                                             v1::GetFundSettingsResponse* response) override;

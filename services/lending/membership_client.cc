@@ -13,6 +13,7 @@ namespace cercles::lending {
 MembershipClient::MembershipClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline)
     : stub_(cercles::membership::v1::MembershipService::NewStub(channel)),
       people_(cercles::membership::v1::PeopleService::NewStub(channel)),
+      privacy_(cercles::membership::v1::PrivacyService::NewStub(channel)),
       deadline_(deadline) {}
 
 template <typename Stub, typename Request, typename Response>
@@ -79,6 +80,16 @@ absl::StatusOr<std::optional<int64_t>> MembershipClient::CurrentCircleOf(
   if (absl::IsNotFound(response.status())) return std::optional<int64_t>();
   if (!response.ok()) return response.status();
   return auth::CircleIdOfName(response->person().current_circle());
+}
+
+absl::StatusOr<cercles::membership::v1::RetentionSchedule> MembershipClient::RetentionSchedule(
+    const std::string& trace_parent) const {
+  CERCLES_ASSIGN_OR_RETURN(
+      cercles::membership::v1::GetRetentionScheduleResponse response,
+      Ask(*privacy_, &cercles::membership::v1::PrivacyService::Stub::GetRetentionSchedule,
+          cercles::membership::v1::GetRetentionScheduleRequest(), "retention schedule",
+          trace_parent));
+  return std::move(*response.mutable_schedule());
 }
 
 void MembershipClient::Prepare(grpc::ClientContext& context,

@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "cercles/membership/v1/membership.grpc.pb.h"
 #include "cercles/membership/v1/people.grpc.pb.h"
+#include "cercles/membership/v1/privacy.grpc.pb.h"
 #include "common/server/server.h"
 
 namespace cercles::lending {
@@ -51,6 +52,11 @@ class MembershipClient {
   absl::StatusOr<std::optional<int64_t>> CurrentCircleOf(const std::string& person,
                                                          const std::string& trace_parent) const;
 
+  // The fund's retention schedule (closed_loans_months: lending's purge); the
+  // same deadline and error translation as GetCircle.
+  absl::StatusOr<cercles::membership::v1::RetentionSchedule> RetentionSchedule(
+      const std::string& trace_parent) const;
+
  private:
   // One call to membership: the deadline and the caller's trace, then the
   // answer, or the transport status translated for `subject` (see GetCircle).
@@ -64,6 +70,7 @@ class MembershipClient {
 
   std::unique_ptr<cercles::membership::v1::MembershipService::Stub> stub_;
   std::unique_ptr<cercles::membership::v1::PeopleService::Stub> people_;
+  std::unique_ptr<cercles::membership::v1::PrivacyService::Stub> privacy_;
   const absl::Duration deadline_;
 };
 

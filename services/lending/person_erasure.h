@@ -11,6 +11,7 @@
 #ifndef CERCLES_SERVICES_LENDING_PERSON_ERASURE_H_
 #define CERCLES_SERVICES_LENDING_PERSON_ERASURE_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,12 @@ namespace cercles::lending {
 
 // Inside the subscriber's transaction. `person` is "people/{id}".
 absl::Status ErasePersonText(storage::Transaction& tx, const std::string& person);
+
+// The free text of one loan and of what hangs on it (its votes' comments, its
+// repayments' references and reversal reasons, its reschedules' reasons)
+// cleared: the rows ErasePersonText clears for each of a person's loans, for
+// the retention purge of a closed loan (loan_retention.h). Only the rows.
+absl::Status ClearLoanText(storage::Transaction& tx, int64_t loan_id);
 
 // The tables ErasePersonText rewrites rows of (for Database::ReclaimDeleted).
 const std::vector<std::string>& PersonErasureTables();

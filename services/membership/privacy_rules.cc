@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/date.h"
 #include "common/api/resource_name.h"
+#include "common/api/retention.h"
 #include "services/membership/people_rules.h"
 
 namespace cercles::membership {
@@ -166,7 +167,7 @@ absl::StatusOr<Incident> NormaliseIncident(const Incident& requested, absl::Civi
   out.set_measures(
       check.Text(requested.measures(), "incident.measures", 0, kMaxIncidentText, true));
   if (absl::Status status = ViolationsStatus(check.violations()); !status.ok()) return status;
-  if (discovered) *out.mutable_retain_until() = api::DateFromDay(IncidentRetainUntil(*discovered));
+  // retain_until follows the schedule: stamped by the store (PrivacyStore).
   return out;
 }
 
@@ -178,9 +179,8 @@ std::vector<int64_t> AffectedPersonIds(const Incident& incident) {
   return ids;
 }
 
-absl::CivilDay IncidentRetainUntil(absl::CivilDay discovered) {
-  return absl::CivilDay(discovered.year() + kIncidentRetentionYears, discovered.month(),
-                        discovered.day());
+absl::CivilDay IncidentRetainUntil(absl::CivilDay discovered, int32_t months) {
+  return api::RetentionEnd(discovered, months);
 }
 
 }  // namespace cercles::membership

@@ -21,8 +21,6 @@ inline constexpr size_t kMaxIncidentText = 4000;
 inline constexpr size_t kMaxNotificationReason = 2000;
 inline constexpr int kMaxAffectedPeople = 1000;
 inline constexpr int32_t kMaxAffectedCount = 10000000;
-// The register keeps an incident this many years after its discovery.
-inline constexpr int kIncidentRetentionYears = 5;
 
 // The contact checked (every broken rule reported under "contact.<field>") and
 // normalised: trimmed, single spaces in the phone, output-only fields cleared.
@@ -38,8 +36,10 @@ absl::StatusOr<Incident> NormaliseIncident(const Incident& requested, absl::Civi
 // The ids of incident.affected_people (already checked by NormaliseIncident).
 std::vector<int64_t> AffectedPersonIds(const Incident& incident);
 
-// The last day the register keeps an incident discovered on `discovered`.
-absl::CivilDay IncidentRetainUntil(absl::CivilDay discovered);
+// The day the retention purge takes an incident discovered on `discovered`,
+// under a schedule keeping incidents `months` (RetentionSchedule's
+// incidents_months): api::RetentionEnd, the purge's own rule.
+absl::CivilDay IncidentRetainUntil(absl::CivilDay discovered, int32_t months);
 
 }  // namespace cercles::membership
 

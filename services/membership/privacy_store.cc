@@ -6,6 +6,8 @@
 #include "common/api/date.h"
 #include "common/util/clock.h"
 #include "common/util/status_macros.h"
+#include "services/membership/privacy_rules.h"
+#include "services/membership/retention_store.h"
 
 namespace cercles::membership {
 namespace {
@@ -28,6 +30,19 @@ absl::Status WriteRevision(storage::Transaction& tx, int64_t id, const v1::Incid
       .Exec("UPDATE incidents SET latest_revision = ? WHERE id = ?",
             {static_cast<int64_t>(incident.revision()), id})
       .status();
+}
+
+// Sets each incident's retain_until from the schedule in force (computed at
+// every answer: a change of incidents_months moves it for every incident).
+absl::Status StampRetainUntil(storage::Transaction& tx, std::vector<v1::Incident*> incidents) {
+  CERCLES_ASSIGN_OR_RETURN(v1::RetentionSchedule schedule, RetentionStore().GetSchedule(tx));
+  for (v1::Incident* incident : incidents) {
+    CERCLES_ASSIGN_OR_RETURN(absl::CivilDay discovered,
+                             api::DayFromDate(incident->discover_date(), "discover_date"));
+    *incident->mutable_retain_until() =
+        api::DateFromDay(IncidentRetainUntil(discovered, schedule.incidents_months()));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -78,6 +93,7 @@ absl::StatusOr<v1::Incident> PrivacyStore::InsertIncident(storage::Transaction& 
                                                           v1::Incident incident,
                                                           const std::string& principal,
                                                           absl::Time now) const {
+  CERCLES_RETURN_IF_ERROR(StampRetainUntil(tx, {&incident}));
   CERCLES_ASSIGN_OR_RETURN(
       int64_t id,
       storage::InsertReturningId(
@@ -105,7 +121,7 @@ absl::StatusOr<v1::Incident> PrivacyStore::AppendRevision(storage::Transaction& 
   incident.set_revision(stored.revision() + 1);
   incident.set_update_principal(principal);
   *incident.mutable_create_time() = stored.create_time();
-  *incident.mutable_retain_until() = stored.retain_until();
+  CERCLES_RETURN_IF_ERROR(StampRetainUntil(tx, {&incident}));
   SetTimestamp(now, incident.mutable_update_time());
   CERCLES_RETURN_IF_ERROR(WriteRevision(tx, id, incident, principal, now));
   return incident;
@@ -126,7 +142,9 @@ absl::StatusOr<std::optional<v1::Incident>> PrivacyStore::GetIncident(storage::T
       tx.Query("SELECT incident FROM incident_revisions WHERE incident_id = ? AND revision = ?",
                {id, wanted}));
   if (rows.empty()) return std::nullopt;
-  return ParseIncident(rows[0].Bytes(0));
+  CERCLES_ASSIGN_OR_RETURN(v1::Incident incident, ParseIncident(rows[0].Bytes(0)));
+  CERCLES_RETURN_IF_ERROR(StampRetainUntil(tx, {&incident}));
+  return incident;
 }
 
 absl::StatusOr<std::vector<v1::Incident>> PrivacyStore::ListIncidents(storage::Transaction& tx,
@@ -142,6 +160,9 @@ absl::StatusOr<std::vector<v1::Incident>> PrivacyStore::ListIncidents(storage::T
     CERCLES_ASSIGN_OR_RETURN(v1::Incident incident, ParseIncident(row.Bytes(0)));
     out.push_back(std::move(incident));
   }
+  std::vector<v1::Incident*> stamped;
+  for (v1::Incident& incident : out) stamped.push_back(&incident);
+  CERCLES_RETURN_IF_ERROR(StampRetainUntil(tx, stamped));
   return out;
 }
 

@@ -24,6 +24,7 @@ constexpr PeriodField kPeriodFields[] = {
     {"meeting_notes_months", v1::RETENTION_KIND_MEETING_NOTES, 0},
     {"access_requests_months", v1::RETENTION_KIND_ACCESS_REQUESTS, 0},
     {"incidents_months", v1::RETENTION_KIND_INCIDENTS, kMinIncidentRetentionMonths},
+    {"closed_loans_months", v1::RETENTION_KIND_CLOSED_LOANS, 0},
 };
 
 const PeriodField* FieldOfPath(const std::string& path) {
@@ -40,14 +41,6 @@ const PeriodField& FieldOfKind(v1::RetentionKind kind) {
   return kPeriodFields[0];  // unreachable for the kinds of RetentionKinds()
 }
 
-// `day` moved by `months`, on the same day of the month or the month's last.
-absl::CivilDay AddMonthsClamped(absl::CivilDay day, int32_t months) {
-  const absl::CivilMonth month = absl::CivilMonth(day) + months;
-  const absl::CivilDay last = absl::CivilDay(month + 1) - 1;
-  return absl::CivilDay(month.year(), month.month(),
-                        day.day() < last.day() ? day.day() : last.day());
-}
-
 }  // namespace
 
 v1::RetentionSchedule DefaultRetentionSchedule() {
@@ -57,6 +50,7 @@ v1::RetentionSchedule DefaultRetentionSchedule() {
   schedule.set_meeting_notes_months(84);
   schedule.set_access_requests_months(24);
   schedule.set_incidents_months(kMinIncidentRetentionMonths);
+  schedule.set_closed_loans_months(84);
   return schedule;
 }
 
@@ -82,7 +76,7 @@ absl::StatusOr<v1::RetentionSchedule> ChangeRetentionSchedule(
         "update_mask",
         "must list the periods to change: people_never_in_circle_months, "
         "people_left_circles_months, meeting_notes_months, access_requests_months, "
-        "incidents_months",
+        "incidents_months, closed_loans_months",
         api::reason::kFieldRequired);
   }
   v1::RetentionSchedule changed = stored;
@@ -109,22 +103,6 @@ absl::StatusOr<v1::RetentionSchedule> ChangeRetentionSchedule(
     reflection->SetInt32(&changed, field, months);
   }
   return changed;
-}
-
-absl::CivilDay RetentionEnd(absl::CivilDay start, int32_t months) {
-  return AddMonthsClamped(start, months);
-}
-
-bool PastRetention(absl::CivilDay start, int32_t months, absl::CivilDay today) {
-  return RetentionEnd(start, months) <= today;
-}
-
-absl::CivilDay LatestExpiredStart(absl::CivilDay today, int32_t months) {
-  // Month ends make RetentionEnd many-to-one (01-29..01-31 + 1 month all end
-  // on 02-29 in 2024): step forward from the plain inverse while still past.
-  absl::CivilDay latest = AddMonthsClamped(today, -months);
-  while (PastRetention(latest + 1, months, today)) ++latest;
-  return latest;
 }
 
 }  // namespace cercles::membership

@@ -3,8 +3,8 @@
 // defaults, its bounds, and when a record is past retention. Pure functions
 // over the protobuf messages (no gRPC, no SQL).
 //
-// Why these defaults: seven years after a person's last departure or a
-// meeting, as Canadian financial record-keeping keeps a loan's records six
+// Why these defaults: seven years after a person's last departure, a meeting
+// or a loan's close, as Canadian financial record-keeping keeps a loan's records six
 // years after the year it closed; two years for people never placed in a
 // circle and for access requests answered; five years for incidents, the
 // register's minimum under the law.
@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "cercles/membership/v1/retention.pb.h"
+#include "common/api/retention.h"
 #include "google/protobuf/field_mask.pb.h"
 
 namespace cercles::membership {
@@ -37,24 +38,17 @@ absl::StatusOr<cercles::membership::v1::RetentionSchedule> ChangeRetentionSchedu
     const cercles::membership::v1::RetentionSchedule& requested,
     const google::protobuf::FieldMask& mask);
 
-// The kinds the schedule covers, in enum order, and each one's period in it.
+// The kinds membership's purge covers, in enum order (closed loans are
+// lending's: PurgeExpiredLoanRecords), and each kind's period in the schedule
+// (closed loans' included).
 const std::vector<cercles::membership::v1::RetentionKind>& RetentionKinds();
 int32_t RetentionMonths(const cercles::membership::v1::RetentionSchedule& schedule,
                         cercles::membership::v1::RetentionKind kind);
 
-// The first day a record whose purpose ended on `start` is past a period of
-// `months`: the same day of the month `months` later, or that month's last
-// day when it is shorter (2024-01-31 + 1 = 2024-02-29, 2023-01-31 + 1 =
-// 2023-02-28).
-absl::CivilDay RetentionEnd(absl::CivilDay start, int32_t months);
-
-// The latest start day past retention as of `today`: a record is past
-// retention when its start is this day or before (the inverse of
-// RetentionEnd: RetentionEnd(start) <= today).
-absl::CivilDay LatestExpiredStart(absl::CivilDay today, int32_t months);
-
-// Whether a record whose purpose ended on `start` is past `months` on `today`.
-bool PastRetention(absl::CivilDay start, int32_t months, absl::CivilDay today);
+// The period arithmetic, shared with lending's purge (common/api/retention.h).
+using api::LatestExpiredStart;
+using api::PastRetention;
+using api::RetentionEnd;
 
 }  // namespace cercles::membership
 

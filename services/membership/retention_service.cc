@@ -9,8 +9,11 @@
 // finishes the rest. A person is erased by ErasePersonIn, the one erasure;
 // other records are cleared or deleted by RetentionStore::Purge, and the
 // earlier events and stored answers that held their text are rewritten
-// (service::ScrubPurgedRecords) in the same transaction. The request_id's
-// record, with the whole report, is written last, through RunWrite.
+// (service::ScrubPurgedRecords) in the same transaction, with a row naming the
+// record under the request_id (retention_purge_records). The request_id's
+// record, with the whole report, is written last, through RunWrite: the report
+// lists every record purged under that request_id, so the same request sent
+// again after a crash answers what the dry run listed before it.
 #include <string>
 #include <utility>
 
@@ -217,6 +220,12 @@ grpc::ServerUnaryReactor* PrivacyService::PurgeExpiredRecords(
                                            PlanPurge(tx, today, borrowing));
                   CERCLES_ASSIGN_OR_RETURN(count, PurgeBatch(tx, plan, kPurgeBatch, who.ToString(),
                                                              context_.clock->Now(), batch));
+                  for (const v1::RetentionKindReport& kind : batch.kinds()) {
+                    for (const std::string& name : kind.records()) {
+                      CERCLES_RETURN_IF_ERROR(
+                          retention_.RecordPurged(tx, request->request_id(), kind.kind(), name));
+                    }
+                  }
                   return absl::OkStatus();
                 }));
             // What was kept, the periods and days: as the first plan said (the dry run's).
@@ -225,17 +234,30 @@ grpc::ServerUnaryReactor* PrivacyService::PurgeExpiredRecords(
                 *report.add_kinds() = HeadOf(kind);
               }
             }
-            for (int k = 0; k < batch.kinds_size() && k < report.kinds_size(); ++k) {
-              for (const std::string& name : batch.kinds(k).records()) {
+            for (const v1::RetentionKindReport& kind : batch.kinds()) {
+              for (const std::string& name : kind.records()) {
                 if (!purged.insert(name).second) {
                   return absl::InternalError(absl::StrCat(
                       name, " is still past retention after its purge: the purge stopped"));
                 }
-                report.mutable_kinds(k)->add_records(name);
               }
             }
             if (count < kPurgeBatch) break;
           }
+          // The records: all those purged under this request_id, an earlier
+          // attempt's too (stopped by a crash before its answer was recorded).
+          CERCLES_RETURN_IF_ERROR(storage::RunInTransaction(
+              *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
+                for (v1::RetentionKindReport& kind : *report.mutable_kinds()) kind.clear_records();
+                CERCLES_ASSIGN_OR_RETURN(auto records,
+                                         retention_.PurgedUnder(tx, request->request_id()));
+                for (const auto& [kind, name] : records) {
+                  for (v1::RetentionKindReport& of_kind : *report.mutable_kinds()) {
+                    if (of_kind.kind() == kind) of_kind.add_records(name);
+                  }
+                }
+                return absl::OkStatus();
+              }));
           CERCLES_RETURN_IF_ERROR(RunWrite(context_, context, *request, response,
                                            [&](storage::Transaction&, absl::Time) -> absl::Status {
                                              *response = report;

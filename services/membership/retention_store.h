@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -48,6 +49,13 @@ class RetentionStore {
   // attendance notes and follow-ups' text cleared; an access request or an
   // incident (with its revisions) deleted.
   absl::Status Purge(storage::Transaction& tx, v1::RetentionKind kind, int64_t id) const;
+
+  // Records that the purge under `request_id` purged `record` (of `kind`), in
+  // the batch's transaction; and what it purged so far, in that order.
+  absl::Status RecordPurged(storage::Transaction& tx, const std::string& request_id,
+                            v1::RetentionKind kind, const std::string& record) const;
+  absl::StatusOr<std::vector<std::pair<v1::RetentionKind, std::string>>> PurgedUnder(
+      storage::Transaction& tx, const std::string& request_id) const;
 
   // The tables the purge overwrites or deletes rows of (for
   // Database::ReclaimDeleted), besides an erasure's.

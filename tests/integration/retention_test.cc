@@ -9,6 +9,7 @@
 // (the meeting and its attendance, the open access request's person, the newer
 // incident, lending's books); a second purge purges nothing; a replay answers
 // the first answer; non-admins and bad input are refused naming the field.
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -412,6 +413,56 @@ TEST_P(RetentionTest, TheScheduleIsForAdminsAndRefusesBadInputNamingTheField) {
   ASSERT_TRUE(
       privacy_->GetRetentionSchedule(Admin().get(), mv1::GetRetentionScheduleRequest(), &got).ok());
   EXPECT_THAT(got.schedule(), EqualsProto(changed));
+}
+
+// An incident's retain_until follows the schedule's incidents_months, for
+// incidents recorded before a change too, and the purge takes an incident on
+// that very day: discovered exactly 72 months ago it goes, a day later it stays.
+TEST_P(RetentionTest, AnIncidentsRetainUntilFollowsTheSchedule) {
+  const absl::CivilDay today = MembershipToday();
+  // Day 27 at most: six years on is the same day of the month, a day later too.
+  const absl::CivilDay first(today.year() - 6, today.month(), std::min(today.day(), 27));
+  const absl::CivilDay second = first + 1;
+  const std::string a =
+      NewIncident("incident-72-a", "Registre ancien", static_cast<int>(today - first));
+  const std::string b =
+      NewIncident("incident-72-b", "Registre suivant", static_cast<int>(today - second));
+  auto retain_until = [&](const std::string& name) {
+    mv1::GetIncidentRequest get;
+    get.set_name(name);
+    mv1::GetIncidentResponse got;
+    grpc::Status status = privacy_->GetIncident(Admin().get(), get, &got);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return FromDate(got.incident().retain_until());
+  };
+  // Five years (the default): both are past.
+  EXPECT_EQ(retain_until(a), absl::CivilDay(first.year() + 5, first.month(), first.day()));
+  EXPECT_EQ(retain_until(b), absl::CivilDay(second.year() + 5, second.month(), second.day()));
+
+  ASSERT_TRUE(SetMonths(Admin(), "incidents-72", "incidents_months", 72).ok());
+  const absl::CivilDay a_until(first.year() + 6, first.month(), first.day());
+  const absl::CivilDay b_until(second.year() + 6, second.month(), second.day());
+  EXPECT_EQ(retain_until(a), a_until);
+  EXPECT_EQ(retain_until(b), b_until);
+  mv1::ListIncidentsResponse listed;
+  ASSERT_TRUE(privacy_->ListIncidents(Admin().get(), mv1::ListIncidentsRequest(), &listed).ok());
+  ASSERT_EQ(listed.incidents_size(), 2);
+  EXPECT_EQ(FromDate(listed.incidents(0).retain_until()), a_until);
+
+  // The purge takes each incident from its retain_until on, not before.
+  mv1::PurgeExpiredRecordsResponse dry;
+  ASSERT_TRUE(Purge("", true, {}, &dry).ok());
+  std::vector<std::string> expected;
+  if (a_until <= today) expected.push_back(a);
+  if (b_until <= today) expected.push_back(b);
+  ASSERT_EQ(dry.kinds_size(), 5);
+  EXPECT_EQ(dry.kinds(4).kind(), mv1::RETENTION_KIND_INCIDENTS);
+  EXPECT_EQ(dry.kinds(4).months(), 72);
+  EXPECT_THAT(dry.kinds(4).records(), ::testing::ElementsAreArray(expected));
+  if (today.day() <= 27) EXPECT_THAT(expected, ElementsAre(a));  // a's day is today
+  mv1::PurgeExpiredRecordsResponse run;
+  ASSERT_TRUE(Purge("purge-incidents-72", false, {}, &run).ok());
+  EXPECT_THAT(run.kinds(4).records(), ::testing::ElementsAreArray(expected));
 }
 
 TEST_P(RetentionTest, CerclesctlShowsSetsAndPurgesKeepingBorrowers) {

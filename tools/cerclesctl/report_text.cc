@@ -167,6 +167,7 @@ constexpr Entry kTable[] = {
     {"retention.meeting-notes", "Notes des rencontres", "Meeting notes"},
     {"retention.access-requests", "Demandes d'accès terminées", "Access requests done"},
     {"retention.incidents", "Incidents de confidentialité", "Confidentiality incidents"},
+    {"retention.closed-loans", "Prêts fermés (texte)", "Closed loans (text)"},
     {"retention.changed", "Modifié par $0 le $1", "Changed by $0 on $1"},
     {"retention.defaults", "Valeurs par défaut", "Defaults"},
     {"purge.title", "Purge au $0", "Purge as of $0"},

@@ -3,7 +3,9 @@
 // `privacy purge [--dry-run] [--yes]`. A purge cannot be undone: without --yes
 // it shows the dry run's figures first and asks for "purge" to be typed back.
 // Membership cannot see loans: the purge first asks lending for the people with
-// an open loan or an active guarantee and sends them as keep_people.
+// an open loan or an active guarantee and sends them as keep_people. Lending's
+// part (closed loans' text, PurgeExpiredLoanRecords) runs after membership's,
+// under the same request id; both show in one table and one confirmation.
 // The table is in French or English (the global --lang).
 
 #include <iostream>
@@ -48,6 +50,7 @@ constexpr KindWord kKinds[] = {
     {"meeting-notes", mv1::RETENTION_KIND_MEETING_NOTES, "meeting_notes_months"},
     {"access-requests", mv1::RETENTION_KIND_ACCESS_REQUESTS, "access_requests_months"},
     {"incidents", mv1::RETENTION_KIND_INCIDENTS, "incidents_months"},
+    {"closed-loans", mv1::RETENTION_KIND_CLOSED_LOANS, "closed_loans_months"},
 };
 
 std::string KindLabel(Lang lang, mv1::RetentionKind kind) {
@@ -124,7 +127,7 @@ int SetRetention(CommandContext& ctx) {
   if (kind == nullptr) {
     return ctx.UsageError(
         absl::StrCat("--kind must be people-never-in-circle, people-left-circles, meeting-notes, "
-                     "access-requests or incidents, got \"",
+                     "access-requests, incidents or closed-loans, got \"",
                      word, "\""));
   }
   absl::StatusOr<std::optional<int64_t>> months = IntOption(ctx.args(), "months");
@@ -187,6 +190,36 @@ int PeopleWithOpenLoans(CommandContext& ctx, std::vector<std::string>* people) {
   return kExitOk;
 }
 
+// Lending's part of the purge (closed loans' free text), its kinds appended
+// to `report`: a dry run, or the run under `request_id` (the same id as
+// membership's part: the two RPCs keep their ids apart). kExitOk, or the exit
+// code of the failure (said on stderr).
+int LendingPart(CommandContext& ctx, bool dry_run, const std::string& request_id,
+                mv1::PurgeExpiredRecordsResponse* report) {
+  std::optional<CommandContext> lending =
+      PartContext(ctx, "lending", "the purge clears the closed loans' text in lending");
+  if (!lending.has_value()) return kExitFailure;
+  lv1::PurgeExpiredLoanRecordsRequest request;
+  request.set_dry_run(dry_run);
+  lv1::PurgeExpiredLoanRecordsResponse response;
+  grpc::Status status;
+  if (dry_run) {
+    status = lending->Unary<lv1::LendingService>(
+        &lv1::LendingService::Stub::PurgeExpiredLoanRecords, request, &response);
+  } else {
+    request.set_request_id(request_id);
+    status = CallWrite<lv1::LendingService>(
+        *lending, &lv1::LendingService::Stub::PurgeExpiredLoanRecords, request, &response);
+  }
+  if (!status.ok()) {
+    ctx.err() << "cerclesctl: lending's part of the purge failed (membership's part is "
+              << (dry_run ? "a dry run" : "done") << ")\n";
+    return dry_run ? lending->Fail(status) : FailWrite(*lending, status, request_id);
+  }
+  for (const mv1::RetentionKindReport& kind : response.kinds()) *report->add_kinds() = kind;
+  return kExitOk;
+}
+
 int Purge(CommandContext& ctx) {
   const Lang lang = LangOfCode(ctx.global().lang);
   const bool dry_run = ctx.args().Has("dry-run");
@@ -201,6 +234,7 @@ int Purge(CommandContext& ctx) {
     grpc::Status status =
         ctx.Unary<PrivacyService>(&PrivacyService::Stub::PurgeExpiredRecords, dry, &planned);
     if (!status.ok()) return ctx.Fail(status);
+    if (int code = LendingPart(ctx, true, "", &planned); code != kExitOk) return code;
     PrintPurge(lang, planned, ctx.err());
     ctx.err() << Tr(lang, "purge.confirm") << std::flush;
     std::string typed;
@@ -222,6 +256,9 @@ int Purge(CommandContext& ctx) {
     grpc::Status status = CallWrite<PrivacyService>(ctx, &PrivacyService::Stub::PurgeExpiredRecords,
                                                     request, &response);
     if (!status.ok()) return FailWrite(ctx, status, request.request_id());
+  }
+  if (int code = LendingPart(ctx, dry_run, request.request_id(), &response); code != kExitOk) {
+    return code;
   }
   if (ctx.json()) return ctx.PrintJson(response);
   PrintPurge(lang, response, ctx.out());
@@ -248,7 +285,8 @@ std::vector<Verb> RetentionVerbs() {
         "Change une durée du calendrier de conservation (administrateurs) ; incidents : 60 "
         "mois ou plus."},
        {{"kind",
-         "people-never-in-circle|people-left-circles|meeting-notes|access-requests|incidents",
+         "people-never-in-circle|people-left-circles|meeting-notes|access-requests|incidents|"
+         "closed-loans",
          {"the kind of record", "le type de dossier"},
          false,
          true},
@@ -263,14 +301,16 @@ std::vector<Verb> RetentionVerbs() {
       {{"privacy", "purge"},
        "",
        {"Purges what is past retention today (admins; Law 25): people erased, meeting notes "
-        "cleared, access requests done and incidents deleted; people with open loans or "
-        "active guarantees (asked of lending) are kept. Shows the dry run and asks for "
-        "confirmation unless --yes; --dry-run only reports.",
+        "cleared, access requests done and incidents deleted, closed loans' text cleared (in "
+        "lending); people with open loans or active guarantees (asked of lending) are kept. "
+        "Shows the dry run of both services and asks for confirmation unless --yes; "
+        "--dry-run only reports.",
         "Purge ce dont la conservation est échue aujourd'hui (administrateurs ; Loi 25) : "
         "personnes effacées, notes des rencontres vidées, demandes d'accès terminées et "
-        "incidents supprimés ; les personnes qui ont un prêt ou une garantie en cours (selon "
-        "le service de prêt) sont gardées. Montre la simulation et demande une confirmation, "
-        "sauf avec --yes ; --dry-run ne fait que la montrer."},
+        "incidents supprimés, texte des prêts fermés vidé (service de prêt) ; les personnes "
+        "qui ont un prêt ou une garantie en cours (selon le service de prêt) sont gardées. "
+        "Montre la simulation des deux services et demande une confirmation, sauf avec "
+        "--yes ; --dry-run ne fait que la montrer."},
        {{"dry-run",
          "",
          {"report what would be purged, change nothing",

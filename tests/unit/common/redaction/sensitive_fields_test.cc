@@ -199,6 +199,7 @@ constexpr FieldsOf kResourceNames[] = {
     {"cercles.membership.v1.KeptRecord", "record"},
     {"cercles.membership.v1.PurgeExpiredRecordsRequest", "keep_people"},
     {"cercles.membership.v1.RetentionPurged", "record"},
+    {"cercles.lending.v1.LoanRecordsPurged", "loan"},
     {"cercles.membership.v1.ExportPersonDataRequest", "person"},
     {"cercles.membership.v1.ExportPersonDataResponse", "fund_id"},
     {"cercles.membership.v1.MeetingParticipation", "meeting"},

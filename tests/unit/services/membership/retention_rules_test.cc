@@ -30,7 +30,29 @@ TEST(RetentionRulesTest, DefaultsAreTheDocumentedPeriods) {
   EXPECT_EQ(schedule.incidents_months(), 60);
   EXPECT_EQ(RetentionMonths(schedule, v1::RETENTION_KIND_INCIDENTS), 60);
   EXPECT_EQ(RetentionMonths(schedule, v1::RETENTION_KIND_PEOPLE_LEFT_CIRCLES), 84);
-  EXPECT_EQ(RetentionKinds().size(), 5u);
+  EXPECT_EQ(RetentionKinds().size(), 5u);  // membership's; closed loans are lending's
+  EXPECT_EQ(schedule.closed_loans_months(), 84);
+  EXPECT_EQ(RetentionMonths(schedule, v1::RETENTION_KIND_CLOSED_LOANS), 84);
+}
+
+TEST(RetentionRulesTest, ClosedLoansPeriodHasTheCommonBounds) {
+  const v1::RetentionSchedule stored = DefaultRetentionSchedule();
+  v1::RetentionSchedule requested;
+  requested.set_closed_loans_months(0);
+  absl::StatusOr<v1::RetentionSchedule> changed =
+      ChangeRetentionSchedule(stored, requested, Mask({"closed_loans_months"}));
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(changed->closed_loans_months(), 0);
+  EXPECT_EQ(changed->incidents_months(), 60);
+  requested.set_closed_loans_months(1201);
+  EXPECT_THAT(
+      ChangeRetentionSchedule(stored, requested, Mask({"closed_loans_months"})).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("schedule.closed_loans_months must be 0 to 1200 months, got 1201")));
+  requested.set_closed_loans_months(-1);
+  EXPECT_THAT(ChangeRetentionSchedule(stored, requested, Mask({"closed_loans_months"})).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("schedule.closed_loans_months must be 0 to 1200 months, got -1")));
 }
 
 TEST(RetentionRulesTest, ChangesOnlyTheMaskedPeriods) {
