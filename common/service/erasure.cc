@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -154,6 +155,37 @@ void ReclaimAfterErasure(storage::Database& db, const std::vector<std::string>& 
     log::Warning("after an erasure: the old bytes stay in the database files until the next one",
                  {{"error", std::string(reclaimed.message())}});
   }
+}
+
+storage::Migration PurgeJournalMigration(int version) {
+  return {version, "retention purge journal",
+          "CREATE TABLE retention_purge_records ("
+          " id {{SERIAL_PK}},"
+          " request_id TEXT NOT NULL,"
+          " kind INTEGER NOT NULL,"
+          " record TEXT NOT NULL,"
+          " UNIQUE (request_id, record))"};
+}
+
+absl::Status RecordPurged(storage::Transaction& tx, const std::string& request_id, int kind,
+                          const std::string& record) {
+  return tx
+      .Exec("INSERT INTO retention_purge_records (request_id, kind, record) VALUES (?, ?, ?)",
+            {request_id, static_cast<int64_t>(kind), record})
+      .status();
+}
+
+absl::StatusOr<std::vector<std::pair<int, std::string>>> PurgedUnder(
+    storage::Transaction& tx, const std::string& request_id) {
+  CERCLES_ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      tx.Query("SELECT kind, record FROM retention_purge_records WHERE request_id = ? ORDER BY id",
+               {request_id}));
+  std::vector<std::pair<int, std::string>> purged;
+  for (const storage::Row& row : rows) {
+    purged.emplace_back(static_cast<int>(row.Int(0)), row.Text(1));
+  }
+  return purged;
 }
 
 }  // namespace cercles::service

@@ -8,6 +8,7 @@
 #define CERCLES_COMMON_SERVICE_ERASURE_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -44,6 +45,20 @@ absl::StatusOr<ScrubCounts> ScrubPurgedRecords(storage::Transaction& tx,
 // events: Database::ReclaimDeleted on `tables`; a failure is logged (the old
 // bytes then stay until the next erasure), never fatal to the event stream.
 void ReclaimAfterErasure(storage::Database& db, const std::vector<std::string>& tables);
+
+// The purge journal: what a run of a retention purge purged, under its
+// request_id, written in the transaction of the batch that purged each record,
+// so that a purge stopped by a crash and sent again with the same request_id
+// answers the whole report (what the first attempt purged and what the second
+// did), not only the rest. Ids and resource names only. Table
+// retention_purge_records, made by PurgeJournalMigration in each service that
+// purges (membership, lending).
+storage::Migration PurgeJournalMigration(int version);
+absl::Status RecordPurged(storage::Transaction& tx, const std::string& request_id, int kind,
+                          const std::string& record);
+// What the purge under `request_id` purged so far, in that order: (kind, record).
+absl::StatusOr<std::vector<std::pair<int, std::string>>> PurgedUnder(storage::Transaction& tx,
+                                                                     const std::string& request_id);
 
 }  // namespace cercles::service
 

@@ -7,8 +7,11 @@
 // retention and purges the first loans of it, so a crash leaves whole loans
 // purged or untouched and the same request finishes the rest; each loan's
 // earlier events and stored answers are rewritten (service::ScrubPurgedRecords)
-// and one LoanRecordsPurged is appended, in the loan's batch. The request_id's
-// record, with the whole report, is written last, through RunWrite.
+// and one LoanRecordsPurged is appended, in the loan's batch, which also records
+// the loan under the request_id (service::RecordPurged): the same request sent
+// again after a crash answers every loan purged under it, the first attempt's
+// too. The request_id's record, with the whole report, is written last,
+// through RunWrite.
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,9 +48,9 @@ mv1::RetentionKindReport ClosedLoansHead(int32_t months, absl::CivilDay today) {
 }
 
 // Purges the first `limit` loans past retention; their names in `purged`.
-absl::Status PurgeBatch(storage::Transaction& tx, const std::string& fund_id, int32_t months,
-                        absl::CivilDay today, int limit, absl::Time now,
-                        std::vector<std::string>& purged) {
+absl::Status PurgeBatch(storage::Transaction& tx, const std::string& fund_id,
+                        const std::string& request_id, int32_t months, absl::CivilDay today,
+                        int limit, absl::Time now, std::vector<std::string>& purged) {
   purged.clear();
   std::vector<std::string> scrubbed;  // the loans, their repayments and reschedules
   CERCLES_ASSIGN_OR_RETURN(std::vector<int64_t> expired, ExpiredClosedLoans(tx, months, today));
@@ -59,6 +62,8 @@ absl::Status PurgeBatch(storage::Transaction& tx, const std::string& fund_id, in
     v1::LoanRecordsPurged event;
     event.set_loan(name);
     CERCLES_RETURN_IF_ERROR(events::AppendEvent(tx, fund_id, name, event, now).status());
+    CERCLES_RETURN_IF_ERROR(
+        service::RecordPurged(tx, request_id, mv1::RETENTION_KIND_CLOSED_LOANS, name));
     purged.push_back(name);
   }
   return service::ScrubPurgedRecords(tx, scrubbed).status();
@@ -110,18 +115,29 @@ grpc::ServerUnaryReactor* LendingService::PurgeExpiredLoanRecords(
             std::vector<std::string> batch;
             CERCLES_RETURN_IF_ERROR(
                 service::RunPartOfWrite(context_, [&](storage::Transaction& tx) -> absl::Status {
-                  return PurgeBatch(tx, context_.fund_id, months, today, kPurgeBatch,
-                                    context_.clock->Now(), batch);
+                  return PurgeBatch(tx, context_.fund_id, request->request_id(), months, today,
+                                    kPurgeBatch, context_.clock->Now(), batch);
                 }));
             for (const std::string& name : batch) {
               if (!seen.insert(name).second) {
                 return absl::InternalError(absl::StrCat(
                     name, " is still past retention after its purge: the purge stopped"));
               }
-              kind->add_records(name);
             }
             if (static_cast<int>(batch.size()) < kPurgeBatch) break;
           }
+          // The loans: all those purged under this request_id, an earlier
+          // attempt's too (stopped by a crash before its answer was recorded).
+          CERCLES_RETURN_IF_ERROR(storage::RunInTransaction(
+              *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
+                kind->clear_records();
+                CERCLES_ASSIGN_OR_RETURN(auto records,
+                                         service::PurgedUnder(tx, request->request_id()));
+                for (const auto& [of_kind, name] : records) {
+                  if (of_kind == mv1::RETENTION_KIND_CLOSED_LOANS) kind->add_records(name);
+                }
+                return absl::OkStatus();
+              }));
           CERCLES_RETURN_IF_ERROR(RunWrite(context_, context, *request, response,
                                            [&](storage::Transaction&, absl::Time) -> absl::Status {
                                              *response = report;

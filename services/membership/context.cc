@@ -3,6 +3,7 @@
 #include "common/events/outbox.h"
 #include "common/events/watch.h"
 #include "common/idempotency/idempotency.h"
+#include "common/service/erasure.h"
 #include "common/util/status.h"
 #include "services/membership/meeting_service.h"
 #include "services/membership/membership_service.h"
@@ -25,6 +26,7 @@ absl::Status MigrateMembership(storage::Database& db) {
   CERCLES_RETURN_IF_ERROR(db.Migrate("membership", MembershipMigrations()));
   CERCLES_RETURN_IF_ERROR(db.Migrate("membership_meetings", MeetingMigrations()));
   CERCLES_RETURN_IF_ERROR(db.Migrate("membership_privacy", PrivacyMigrations()));
+  CERCLES_RETURN_IF_ERROR(db.Migrate("retention_purge", {service::PurgeJournalMigration(1)}));
   // Reminder emails: the cursor of lending's events and what was sent.
   CERCLES_RETURN_IF_ERROR(db.Migrate("event_cursors", {events::CursorMigration(1)}));
   CERCLES_RETURN_IF_ERROR(db.Migrate("membership_reminders", ReminderMigrations()));

@@ -223,7 +223,7 @@ grpc::ServerUnaryReactor* PrivacyService::PurgeExpiredRecords(
                   for (const v1::RetentionKindReport& kind : batch.kinds()) {
                     for (const std::string& name : kind.records()) {
                       CERCLES_RETURN_IF_ERROR(
-                          retention_.RecordPurged(tx, request->request_id(), kind.kind(), name));
+                          service::RecordPurged(tx, request->request_id(), kind.kind(), name));
                     }
                   }
                   return absl::OkStatus();
@@ -250,7 +250,7 @@ grpc::ServerUnaryReactor* PrivacyService::PurgeExpiredRecords(
               *context_.db, storage::TxMode::kRead, [&](storage::Transaction& tx) -> absl::Status {
                 for (v1::RetentionKindReport& kind : *report.mutable_kinds()) kind.clear_records();
                 CERCLES_ASSIGN_OR_RETURN(auto records,
-                                         retention_.PurgedUnder(tx, request->request_id()));
+                                         service::PurgedUnder(tx, request->request_id()));
                 for (const auto& [kind, name] : records) {
                   for (v1::RetentionKindReport& of_kind : *report.mutable_kinds()) {
                     if (of_kind.kind() == kind) of_kind.add_records(name);

@@ -159,27 +159,6 @@ absl::Status RetentionStore::Purge(storage::Transaction& tx, v1::RetentionKind k
   return absl::OkStatus();
 }
 
-absl::Status RetentionStore::RecordPurged(storage::Transaction& tx, const std::string& request_id,
-                                          v1::RetentionKind kind, const std::string& record) const {
-  return tx
-      .Exec("INSERT INTO retention_purge_records (request_id, kind, record) VALUES (?, ?, ?)",
-            {request_id, static_cast<int64_t>(kind), record})
-      .status();
-}
-
-absl::StatusOr<std::vector<std::pair<v1::RetentionKind, std::string>>> RetentionStore::PurgedUnder(
-    storage::Transaction& tx, const std::string& request_id) const {
-  CERCLES_ASSIGN_OR_RETURN(
-      storage::Rows rows,
-      tx.Query("SELECT kind, record FROM retention_purge_records WHERE request_id = ? ORDER BY id",
-               {request_id}));
-  std::vector<std::pair<v1::RetentionKind, std::string>> purged;
-  for (const storage::Row& row : rows) {
-    purged.emplace_back(static_cast<v1::RetentionKind>(row.Int(0)), row.Text(1));
-  }
-  return purged;
-}
-
 const std::vector<std::string>& RetentionStore::Tables() {
   static const auto* const tables =
       new std::vector<std::string>{"meetings",        "meeting_attendance", "meeting_follow_ups",

@@ -50,13 +50,6 @@ class RetentionStore {
   // incident (with its revisions) deleted.
   absl::Status Purge(storage::Transaction& tx, v1::RetentionKind kind, int64_t id) const;
 
-  // Records that the purge under `request_id` purged `record` (of `kind`), in
-  // the batch's transaction; and what it purged so far, in that order.
-  absl::Status RecordPurged(storage::Transaction& tx, const std::string& request_id,
-                            v1::RetentionKind kind, const std::string& record) const;
-  absl::StatusOr<std::vector<std::pair<v1::RetentionKind, std::string>>> PurgedUnder(
-      storage::Transaction& tx, const std::string& request_id) const;
-
   // The tables the purge overwrites or deletes rows of (for
   // Database::ReclaimDeleted), besides an erasure's.
   static const std::vector<std::string>& Tables();
