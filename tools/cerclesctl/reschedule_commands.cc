@@ -45,7 +45,7 @@ void PrintReschedules(const google::protobuf::RepeatedPtrField<lv1::LoanReschedu
   for (const lv1::LoanReschedule& r : all) {
     table.AddRow(
         {r.name(), StateName(r.state()), absl::StrCat(r.instalment_count()),
-         FrequencyName(r.frequency()),
+         FrequencyName(r.frequency(), Lang::kEn),
          absl::StrCat(r.grace_on_principal_instalments(), "/", r.grace_on_interest_instalments()),
          FormatDay(r.first_due_date()), r.requested_by(),
          r.decided_by().empty() ? "-" : r.decided_by(),
