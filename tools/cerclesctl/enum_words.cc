@@ -3,6 +3,7 @@
 #include "cercles/lending/v1/collections.pb.h"
 #include "cercles/lending/v1/financing.pb.h"
 #include "cercles/lending/v1/loans.pb.h"
+#include "cercles/lending/v1/servicing.pb.h"
 #include "cercles/lending/v1/settings.pb.h"
 #include "cercles/membership/v1/meetings.pb.h"
 #include "cercles/membership/v1/membership.pb.h"
@@ -39,6 +40,7 @@ const std::vector<PrintedEnum>& PrintedEnums() {
       {lv1::RepaymentFrequency_descriptor(), "REPAYMENT_FREQUENCY_"},
       {lv1::InterestMethod_descriptor(), "INTEREST_METHOD_"},
       {lv1::GuaranteeKind_descriptor(), "GUARANTEE_KIND_"},
+      {lv1::RescheduleState_descriptor(), "RESCHEDULE_STATE_"},
       {lv1::PrepaymentRule_descriptor(), "PREPAYMENT_RULE_"},
       {lv1::CircleGuarantors_descriptor(), "CIRCLE_GUARANTORS_"},
       {lv1::BankReferralStatus_descriptor(), "BANK_REFERRAL_STATUS_"},

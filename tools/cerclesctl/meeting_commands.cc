@@ -316,7 +316,7 @@ void PrintMeeting(CommandContext& ctx, const Meeting& meeting) {
     line({"help offered: ", "aide offerte : "}, absl::StrJoin(help, ", "));
     line({"help details: ", "détails de l'aide : "}, follow_up.help_details());
     if (follow_up.has_outcome())
-      line({"outcome: ", "résultat : "}, OutcomeText(follow_up.outcome()));
+      line({"outcome: ", "résultat : "}, OutcomeText(follow_up.outcome(), lang));
   }
   if (!meeting.minutes().empty()) {
     ctx.out() << (fr ? "\nprocès-verbal :\n" : "\nminutes:\n") << meeting.minutes() << '\n';

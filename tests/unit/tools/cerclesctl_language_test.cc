@@ -16,6 +16,7 @@
 #include "tools/cerclesctl/enum_words.h"
 #include "tools/cerclesctl/language.h"
 #include "tools/cerclesctl/lending_args.h"
+#include "tools/cerclesctl/outcome_args.h"
 #include "tools/cerclesctl/output.h"
 #include "tools/cerclesctl/people_args.h"
 
@@ -367,6 +368,17 @@ TEST(CliLanguageTest, ALoansStateReadsInFrenchAndItsCodeWordInJson) {
   EXPECT_THAT(en.str(), ContainsRegex("\nguarantee +circle-guarantee\n"));
   EXPECT_EQ(LoanStateName(lending::v1::LOAN_STATE_CLOSED_REPAID, Lang::kFr), "remboursé");
   EXPECT_THAT(ToJson(loan).value(), HasSubstr("\"state\":\"LOAN_STATE_ACTIVE\""));
+}
+
+TEST(CliLanguageTest, ABusinessOutcomeReadsInFrench) {
+  membership::v1::BusinessOutcome outcome;
+  outcome.set_stage(membership::v1::BUSINESS_STAGE_OPERATING);
+  outcome.mutable_jobs_created()->set_full_time(2);
+  outcome.set_revenue_band(membership::v1::REVENUE_BAND_10K_TO_50K);
+  EXPECT_EQ(OutcomeText(outcome, Lang::kFr),
+            "stade en activité, emplois créés 2 plein/0 partiel, revenus 10 k$ à 50 k$");
+  EXPECT_EQ(OutcomeText(outcome, Lang::kEn),
+            "stage operating, jobs created 2 full/0 part, revenue 10k-to-50k");
 }
 
 TEST(CliLanguageTest, APersonReadsInFrench) {
