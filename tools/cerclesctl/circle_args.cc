@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "tools/cerclesctl/enum_words.h"
 #include "tools/cerclesctl/output.h"
 
 namespace cercles::cerclesctl {
@@ -38,7 +39,7 @@ std::string StatusChoices() {
   for (int i = 0; i < descriptor->value_count(); ++i) {
     const auto value = static_cast<CircleStatus>(descriptor->value(i)->number());
     if (value != membership::v1::CIRCLE_STATUS_UNSPECIFIED)
-      names.push_back(CircleStatusName(value));
+      names.push_back(CircleStatusName(value, Lang::kEn));
   }
   return absl::StrJoin(names, "|");
 }
@@ -56,9 +57,7 @@ absl::StatusOr<CircleStatus> ParseCircleStatus(absl::string_view text) {
   return status;
 }
 
-std::string CircleStatusName(CircleStatus status) {
-  return ShortEnumName(membership::v1::CircleStatus_Name(status), kStatusPrefix);
-}
+std::string CircleStatusName(CircleStatus status, Lang lang) { return EnumWord(lang, status); }
 
 absl::StatusOr<Characteristic> ParseCharacteristic(absl::string_view text) {
   const size_t equals = text.find('=');
@@ -100,8 +99,8 @@ Table CircleTable(Lang lang) {
                       {"CHARACTERISTICS", "CARACTÉRISTIQUES"}});
 }
 
-void AddCircleRow(const membership::v1::Circle& circle, Table* table) {
-  table->AddRow({circle.name(), circle.display_name(), CircleStatusName(circle.status()),
+void AddCircleRow(const membership::v1::Circle& circle, Table* table, Lang lang) {
+  table->AddRow({circle.name(), circle.display_name(), CircleStatusName(circle.status(), lang),
                  absl::StrCat(circle.member_count()),
                  FormatCharacteristics(circle.characteristics())});
 }

@@ -20,8 +20,8 @@ namespace cercles::cerclesctl {
 
 // "forming", "active", "under-strength", ... (also "under_strength").
 absl::StatusOr<membership::v1::CircleStatus> ParseCircleStatus(absl::string_view text);
-// CIRCLE_STATUS_UNDER_STRENGTH -> "under-strength".
-std::string CircleStatusName(membership::v1::CircleStatus status);
+// CIRCLE_STATUS_UNDER_STRENGTH -> "under-strength", in French "sous-effectif".
+std::string CircleStatusName(membership::v1::CircleStatus status, Lang lang);
 
 // "sector=food"; a kind that is not one of sector, gender, affinity, savings,
 // language, region becomes CHARACTERISTIC_KIND_OTHER with custom_kind = that word.
@@ -33,7 +33,7 @@ std::string FormatCharacteristics(
 // The table of circles (NAME, DISPLAY NAME, STATUS...) in the reader's
 // language, and one circle's row in it.
 Table CircleTable(Lang lang);
-void AddCircleRow(const membership::v1::Circle& circle, Table* table);
+void AddCircleRow(const membership::v1::Circle& circle, Table* table, Lang lang);
 
 // "circles/9" stays as is; a bare "9" becomes "circles/9".
 std::string CircleResourceName(absl::string_view text);

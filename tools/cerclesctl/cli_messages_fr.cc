@@ -142,6 +142,7 @@ Erasing {person} removes their personal data for good (their loans and the books
 Type {person} to confirm:	Tapez {person} pour confirmer :
 to retry safely, add --request-id {id}	pour réessayer sans risque, ajoutez --request-id {id}
 not confirmed: nothing was erased	non confirmé : rien n'a été effacé
+erased {person}	personne effacée : {person}
 )tsv";
 
 }  // namespace cercles::cerclesctl

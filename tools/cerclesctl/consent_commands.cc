@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "cercles/membership/v1/people.grpc.pb.h"
 #include "tools/cerclesctl/commands.h"
+#include "tools/cerclesctl/enum_words.h"
 #include "tools/cerclesctl/output.h"
 #include "tools/cerclesctl/people_args.h"
 
@@ -15,18 +16,6 @@ namespace {
 
 using membership::v1::ConsentChange;
 using membership::v1::PeopleService;
-
-std::string PurposeName(membership::v1::ConsentPurpose purpose) {
-  return ShortEnumName(membership::v1::ConsentPurpose_Name(purpose), "CONSENT_PURPOSE_");
-}
-
-std::string ChannelName(membership::v1::ConsentChannel channel) {
-  return ShortEnumName(membership::v1::ConsentChannel_Name(channel), "CONSENT_CHANNEL_");
-}
-
-std::string ActionName(membership::v1::ConsentAction action) {
-  return ShortEnumName(membership::v1::ConsentAction_Name(action), "CONSENT_ACTION_");
-}
 
 int RecordConsent(CommandContext& ctx) {
   const bool give = ctx.args().Has("give");
@@ -52,8 +41,9 @@ int RecordConsent(CommandContext& ctx) {
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
   ctx.out() << Bilingual("recorded ", "consigné ").In(ctx.lang()) << response.change().name()
-            << (ctx.lang() == Lang::kFr ? " : " : ": ") << ActionName(response.change().action())
-            << " " << PurposeName(response.change().purpose()) << "\n";
+            << (ctx.lang() == Lang::kFr ? " : " : ": ")
+            << EnumWord(ctx.lang(), response.change().action()) << " "
+            << EnumWord(ctx.lang(), response.change().purpose()) << "\n";
   const membership::v1::Consents& now = response.consents();
   const Lang lang = ctx.lang();
   Table table(lang, {{"PURPOSE", "FIN"}, {"GIVEN", "DONNÉ"}});
@@ -92,9 +82,9 @@ int ConsentHistory(CommandContext& ctx) {
                            {"CHANNEL", "CANAL"},
                            {"ACTOR", "AUTEUR"}});
   for (const ConsentChange& c : response.changes()) {
-    table.AddRow({FormatTimestamp(c.effective_time()), PurposeName(c.purpose()),
-                  ActionName(c.action()), c.wording_version(), ChannelName(c.channel()),
-                  c.actor()});
+    table.AddRow({FormatTimestamp(c.effective_time()), EnumWord(ctx.lang(), c.purpose()),
+                  EnumWord(ctx.lang(), c.action()), c.wording_version(),
+                  EnumWord(ctx.lang(), c.channel()), c.actor()});
   }
   table.Print(ctx.out());
   PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());

@@ -43,7 +43,7 @@ int CorrectPerson(CommandContext& ctx) {
     ctx.out() << "corrected " << c.field_path() << " (" << c.name() << ", asked by " << AskedBy(c)
               << ")\n";
   }
-  PrintPerson(response.person(), ctx.out());
+  PrintPerson(response.person(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 

@@ -50,8 +50,8 @@ int ErasePerson(CommandContext& ctx) {
       CallWrite<PrivacyService>(ctx, &PrivacyService::Stub::ErasePerson, request, &response);
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
-  ctx.out() << "erased " << response.person().name() << "\n";
-  PrintPerson(response.person(), ctx.out());
+  ctx.out() << Localize(ctx.lang(), absl::StrCat("erased ", response.person().name())) << "\n";
+  PrintPerson(response.person(), ctx.out(), ctx.lang());
   return kExitOk;
 }
 

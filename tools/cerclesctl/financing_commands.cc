@@ -34,7 +34,7 @@ Table ReferralTable(Lang lang) {
 
 void AddReferral(const lv1::BankReferral& r, Lang lang, Table* table) {
   table->AddRow({r.name(), r.person(), r.institution(), FormatMoney(r.amount_requested(), lang),
-                 ReferralStatusName(r.status()),
+                 ReferralStatusName(r.status(), lang),
                  AmountOrDash(r.has_amount_obtained(), r.amount_obtained(), lang),
                  r.note().empty() ? "-" : r.note(), FormatTimestamp(r.update_time())});
 }
@@ -52,7 +52,7 @@ Table SubsidyTable(Lang lang) {
 
 void AddSubsidy(const lv1::SubsidyApplication& a, Lang lang, Table* table) {
   table->AddRow({a.name(), a.person(), a.programme(), FormatMoney(a.amount_requested(), lang),
-                 SubsidyStatusName(a.status()),
+                 SubsidyStatusName(a.status(), lang),
                  AmountOrDash(a.has_amount_granted(), a.amount_granted(), lang),
                  a.outcome().empty() ? "-" : a.outcome(), FormatTimestamp(a.update_time())});
 }

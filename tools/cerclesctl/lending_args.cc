@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "tools/cerclesctl/enum_words.h"
 #include "tools/cerclesctl/output.h"
 #include "tools/cerclesctl/people_args.h"
 
@@ -202,17 +203,15 @@ absl::StatusOr<int> ParseEnumName(absl::string_view text,
       absl::StrCat("must be one of ", absl::StrJoin(choices, "|"), ", not \"", text, "\""));
 }
 
-std::string PrepaymentRuleName(lv1::PrepaymentRule rule) {
+std::string PrepaymentRuleName(lv1::PrepaymentRule rule, Lang lang) {
   if (rule == lv1::PREPAYMENT_RULE_UNSPECIFIED) rule = lv1::PREPAYMENT_RULE_PAY_NEXT_INSTALMENTS;
-  return ShortEnumName(lv1::PrepaymentRule_Name(rule), "PREPAYMENT_RULE_");
+  return EnumWord(lang, rule);
 }
-std::string CircleGuarantorsName(lv1::CircleGuarantors rule) {
+std::string CircleGuarantorsName(lv1::CircleGuarantors rule, Lang lang) {
   if (rule == lv1::CIRCLE_GUARANTORS_UNSPECIFIED) rule = lv1::CIRCLE_GUARANTORS_WHOLE_CIRCLE;
-  return ShortEnumName(lv1::CircleGuarantors_Name(rule), "CIRCLE_GUARANTORS_");
+  return EnumWord(lang, rule);
 }
-std::string LoanStateName(lv1::LoanState state) {
-  return ShortEnumName(lv1::LoanState_Name(state), "LOAN_STATE_");
-}
+std::string LoanStateName(lv1::LoanState state, Lang lang) { return EnumWord(lang, state); }
 absl::StatusOr<lv1::RepaymentFrequency> ParseFrequencyFlag(absl::string_view text) {
   absl::StatusOr<int> value =
       ParseEnumName(text, lv1::RepaymentFrequency_descriptor(), "REPAYMENT_FREQUENCY_");
@@ -222,22 +221,22 @@ absl::StatusOr<lv1::RepaymentFrequency> ParseFrequencyFlag(absl::string_view tex
   return static_cast<lv1::RepaymentFrequency>(*value);
 }
 
-std::string FrequencyName(lv1::RepaymentFrequency frequency) {
-  return ShortEnumName(lv1::RepaymentFrequency_Name(frequency), "REPAYMENT_FREQUENCY_");
+std::string FrequencyName(lv1::RepaymentFrequency frequency, Lang lang) {
+  return EnumWord(lang, frequency);
 }
-std::string InterestMethodName(lv1::InterestMethod method) {
+std::string InterestMethodName(lv1::InterestMethod method, Lang lang) {
   if (method == lv1::INTEREST_METHOD_UNSPECIFIED) return "-";  // fixed at disbursement
-  return ShortEnumName(lv1::InterestMethod_Name(method), "INTEREST_METHOD_");
+  return EnumWord(lang, method);
 }
-std::string GuaranteeKindName(lv1::GuaranteeKind kind) {
+std::string GuaranteeKindName(lv1::GuaranteeKind kind, Lang lang) {
   if (kind == lv1::GUARANTEE_KIND_UNSPECIFIED) return "-";  // decided with the circle's vote
-  return ShortEnumName(lv1::GuaranteeKind_Name(kind), "GUARANTEE_KIND_");
+  return EnumWord(lang, kind);
 }
-std::string ReferralStatusName(lv1::BankReferralStatus status) {
-  return ShortEnumName(lv1::BankReferralStatus_Name(status), "BANK_REFERRAL_STATUS_");
+std::string ReferralStatusName(lv1::BankReferralStatus status, Lang lang) {
+  return EnumWord(lang, status);
 }
-std::string SubsidyStatusName(lv1::SubsidyStatus status) {
-  return ShortEnumName(lv1::SubsidyStatus_Name(status), "SUBSIDY_STATUS_");
+std::string SubsidyStatusName(lv1::SubsidyStatus status, Lang lang) {
+  return EnumWord(lang, status);
 }
 
 absl::StatusOr<std::optional<common::v1::Date>> DayOption(const ParsedArgs& args,
@@ -270,6 +269,29 @@ absl::StatusOr<std::optional<common::v1::Money>> MoneyOption(const ParsedArgs& a
   return std::optional<common::v1::Money>(*money);
 }
 
+namespace {
+
+std::string DaysPastDue(const lv1::Loan& loan) {
+  if (!loan.has_arrears()) return "-";
+  if (loan.arrears().days_past_due() == 0) return "current";
+  return absl::StrCat(loan.arrears().days_past_due(), " (", loan.arrears().bucket_label(), ")");
+}
+
+}  // namespace
+
+std::vector<std::string> LoanListRow(const lv1::Loan& loan, Lang lang) {
+  return {loan.name(),
+          loan.applicant(),
+          loan.circle(),
+          LoanStateName(loan.state(), lang),
+          FormatCents(loan.amount().minor_units(), lang),
+          loan.has_outstanding_principal()
+              ? FormatCents(loan.outstanding_principal().minor_units(), lang)
+              : "-",
+          DaysPastDue(loan),
+          GuaranteeKindName(loan.guarantee_kind(), lang)};
+}
+
 void PrintLoan(const lv1::Loan& loan, std::ostream& out, Lang lang) {
   const bool fr = lang == Lang::kFr;
   Table table(lang, {{"FIELD", "CHAMP"}, {"VALUE", "VALEUR"}});
@@ -284,7 +306,7 @@ void PrintLoan(const lv1::Loan& loan, std::ostream& out, Lang lang) {
           : absl::StrCat(loan.circle(), fr ? " (demandé par " : " (requested through ",
                          loan.original_circle(), ")"));
   row({"advisor", "personne-conseil"}, loan.advisor().empty() ? "-" : loan.advisor());
-  row({"state", "état"}, LoanStateName(loan.state()));
+  row({"state", "état"}, LoanStateName(loan.state(), lang));
   row({"amount", "montant"}, FormatMoney(loan.amount(), lang));
   row({"ceiling", "plafond"}, loan.has_ceiling() ? FormatMoney(loan.ceiling(), lang) : "-");
   row({"purpose", "objet"}, loan.purpose());
@@ -292,12 +314,13 @@ void PrintLoan(const lv1::Loan& loan, std::ostream& out, Lang lang) {
   row({"document", "document"},
       loan.document_reference().empty() ? "-" : loan.document_reference());
   std::string terms =
-      fr ? absl::StrCat(loan.instalment_count(), " échéances (", FrequencyName(loan.frequency()),
-                        ") à ", FormatBps(loan.annual_rate_bps(), lang), " par an")
-         : absl::StrCat(loan.instalment_count(), " ", FrequencyName(loan.frequency()),
+      fr ? absl::StrCat(loan.instalment_count(), " échéances (",
+                        FrequencyName(loan.frequency(), lang), ") à ",
+                        FormatBps(loan.annual_rate_bps(), lang), " par an")
+         : absl::StrCat(loan.instalment_count(), " ", FrequencyName(loan.frequency(), lang),
                         " instalments at ", FormatBps(loan.annual_rate_bps(), lang), " a year");
   if (loan.interest_method() != lv1::INTEREST_METHOD_UNSPECIFIED) {
-    absl::StrAppend(&terms, " (", InterestMethodName(loan.interest_method()), ")");
+    absl::StrAppend(&terms, " (", InterestMethodName(loan.interest_method(), lang), ")");
   }
   row({"terms", "conditions"}, terms);
   if (loan.has_grace_on_principal_instalments() || loan.has_grace_on_interest_instalments()) {
@@ -307,7 +330,7 @@ void PrintLoan(const lv1::Loan& loan, std::ostream& out, Lang lang) {
                      loan.grace_on_interest_instalments(),
                      fr ? " sur les intérêts (échéances)" : " on interest (instalments)"));
   }
-  row({"guarantee", "garantie"}, GuaranteeKindName(loan.guarantee_kind()));
+  row({"guarantee", "garantie"}, GuaranteeKindName(loan.guarantee_kind(), lang));
   row({"guarantors", "garants"}, JoinOrDash(loan.guarantors()));
   row({"vote", "vote"}, VoteSummary(loan.vote_tally(), lang));
   for (const lv1::CircleVote& vote : loan.votes()) {

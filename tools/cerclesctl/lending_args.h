@@ -12,6 +12,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -58,16 +59,18 @@ absl::StatusOr<int> ParseEnumName(absl::string_view text,
                                   absl::string_view prefix);
 // --frequency's value ("monthly"); the error starts "--frequency ".
 absl::StatusOr<lending::v1::RepaymentFrequency> ParseFrequencyFlag(absl::string_view text);
-std::string LoanStateName(lending::v1::LoanState state);
-std::string FrequencyName(lending::v1::RepaymentFrequency frequency);
-std::string InterestMethodName(lending::v1::InterestMethod method);
-std::string GuaranteeKindName(lending::v1::GuaranteeKind kind);
-std::string ReferralStatusName(lending::v1::BankReferralStatus status);
+// The words of these enums in `lang` (enum_words.h's EnumWord): "active",
+// in French "actif".
+std::string LoanStateName(lending::v1::LoanState state, Lang lang);
+std::string FrequencyName(lending::v1::RepaymentFrequency frequency, Lang lang);
+std::string InterestMethodName(lending::v1::InterestMethod method, Lang lang);
+std::string GuaranteeKindName(lending::v1::GuaranteeKind kind, Lang lang);
+std::string ReferralStatusName(lending::v1::BankReferralStatus status, Lang lang);
 // The fund settings' rules, unset read as the server's default ("pay-next-instalments",
 // "whole-circle").
-std::string PrepaymentRuleName(lending::v1::PrepaymentRule rule);
-std::string CircleGuarantorsName(lending::v1::CircleGuarantors rule);
-std::string SubsidyStatusName(lending::v1::SubsidyStatus status);
+std::string PrepaymentRuleName(lending::v1::PrepaymentRule rule, Lang lang);
+std::string CircleGuarantorsName(lending::v1::CircleGuarantors rule, Lang lang);
+std::string SubsidyStatusName(lending::v1::SubsidyStatus status, Lang lang);
 
 // Option values, nullopt when the option is absent; errors name the option.
 absl::StatusOr<std::optional<common::v1::Date>> DayOption(const ParsedArgs& args,
@@ -78,6 +81,9 @@ absl::StatusOr<std::optional<common::v1::Money>> MoneyOption(const ParsedArgs& a
 
 // A loan, field by field (loans get and every verb that answers with a loan).
 void PrintLoan(const lending::v1::Loan& loan, std::ostream& out, Lang lang = Lang::kEn);
+// One row of `loans list` (NAME, APPLICANT, CIRCLE, STATE, AMOUNT, OUTSTANDING,
+// DAYS PAST DUE, GUARANTEE), its words in `lang`.
+std::vector<std::string> LoanListRow(const lending::v1::Loan& loan, Lang lang);
 // A schedule as a table with a totals row and the regular payment under it.
 void PrintSchedule(const lending::v1::Schedule& schedule, std::ostream& out, Lang lang = Lang::kEn);
 

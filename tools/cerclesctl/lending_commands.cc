@@ -44,7 +44,7 @@ int GetCircleEligibility(CommandContext& ctx) {
                            {"MAY REQUEST LOANS", "PEUT DEMANDER DES PRÊTS"},
                            {"MAY GUARANTEE", "PEUT GARANTIR"},
                            {"REASONS", "RAISONS"}});
-  table.AddRow({eligibility.circle(), CircleStatusName(eligibility.circle_status()),
+  table.AddRow({eligibility.circle(), CircleStatusName(eligibility.circle_status(), ctx.lang()),
                 YesNo(eligibility.may_request_loans(), ctx.lang()),
                 YesNo(eligibility.may_guarantee(), ctx.lang()),
                 absl::StrJoin(eligibility.reasons(), "; ")});
@@ -419,11 +419,11 @@ void PrintSettings(const FundSettings& s, std::ostream& out, Lang lang) {
   row("circle in serious arrears may guarantee", "cercle en arriérés graves peut garantir",
       YesNo(s.circle_in_serious_arrears_may_guarantee(), lang));
   row("prepayment rule", "règle de remboursement anticipé",
-      PrepaymentRuleName(s.prepayment_rule()));
+      PrepaymentRuleName(s.prepayment_rule(), lang));
   // 0 (unset) is the server's default, 1.
   row("active loans per person", "prêts actifs par personne",
       absl::StrCat(std::max(s.max_active_loans_per_person(), 1)));
-  row("circle guarantors", "garants du cercle", CircleGuarantorsName(s.circle_guarantors()));
+  row("circle guarantors", "garants du cercle", CircleGuarantorsName(s.circle_guarantors(), lang));
   row("default grace on principal", "grâce sur le capital par défaut",
       instalments(s.default_grace_on_principal_instalments()));
   row("default grace on interest", "grâce sur les intérêts par défaut",

@@ -128,12 +128,6 @@ int GetLoan(CommandContext& ctx) {
                                      });
 }
 
-std::string DaysPastDue(const lv1::Loan& loan) {
-  if (!loan.has_arrears()) return "-";
-  if (loan.arrears().days_past_due() == 0) return "current";
-  return absl::StrCat(loan.arrears().days_past_due(), " (", loan.arrears().bucket_label(), ")");
-}
-
 absl::Status LoanFilterOptions(const ParsedArgs& args, lv1::ListLoansRequest* request) {
   if (args.Has("circle")) request->set_circle(CircleResourceName(args.Value("circle")));
   if (args.Has("applicant")) request->set_applicant(PersonResourceName(args.Value("applicant")));
@@ -177,14 +171,7 @@ int ListLoans(CommandContext& ctx) {
                            {"OUTSTANDING", "ENCOURS"},
                            {"DAYS PAST DUE", "JOURS DE RETARD"},
                            {"GUARANTEE", "GARANTIE"}});
-  for (const lv1::Loan& loan : response.loans()) {
-    table.AddRow({loan.name(), loan.applicant(), loan.circle(), LoanStateName(loan.state()),
-                  FormatCents(loan.amount().minor_units(), ctx.lang()),
-                  loan.has_outstanding_principal()
-                      ? FormatCents(loan.outstanding_principal().minor_units(), ctx.lang())
-                      : "-",
-                  DaysPastDue(loan), GuaranteeKindName(loan.guarantee_kind())});
-  }
+  for (const lv1::Loan& loan : response.loans()) table.AddRow(LoanListRow(loan, ctx.lang()));
   table.Print(ctx.out());
   PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;

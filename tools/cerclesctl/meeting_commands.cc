@@ -23,6 +23,7 @@
 #include "cercles/membership/v1/meetings.grpc.pb.h"
 #include "tools/cerclesctl/circle_args.h"
 #include "tools/cerclesctl/commands.h"
+#include "tools/cerclesctl/enum_words.h"
 #include "tools/cerclesctl/outcome_args.h"
 #include "tools/cerclesctl/output.h"
 #include "tools/cerclesctl/people_args.h"
@@ -49,17 +50,6 @@ bool ParseShortEnum(absl::string_view text, absl::string_view prefix,
   absl::AsciiStrToUpper(&name);
   std::replace(name.begin(), name.end(), '-', '_');
   return !text.empty() && parse(name, out) && static_cast<int>(*out) != 0;
-}
-
-std::string FrequencyName(membership::v1::MeetingFrequency frequency) {
-  return ShortEnumName(membership::v1::MeetingFrequency_Name(frequency), kFrequencyPrefix);
-}
-std::string AttendanceName(membership::v1::AttendanceStatus status) {
-  return ShortEnumName(membership::v1::AttendanceStatus_Name(status), kAttendancePrefix);
-}
-std::string HelpName(int kind) {
-  return ShortEnumName(membership::v1::HelpKind_Name(static_cast<membership::v1::HelpKind>(kind)),
-                       kHelpPrefix);
 }
 
 // 8333 basis points -> en "83.33%", fr "83,3 %" (lending_args.h's FormatBps).
@@ -109,8 +99,13 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 // ---------------------------------------------------------------- schedules
 
 void PrintSchedule(CommandContext& ctx, const MeetingSchedule& schedule) {
-  Table table({"SCHEDULE", "FREQUENCY", "FIRST MEETING", "LOCATION", "UPDATED BY", "UPDATED"});
-  table.AddRow({schedule.name(), FrequencyName(schedule.frequency()),
+  Table table(ctx.lang(), {{"SCHEDULE", "CALENDRIER"},
+                           {"FREQUENCY", "FRÉQUENCE"},
+                           {"FIRST MEETING", "PREMIÈRE RENCONTRE"},
+                           {"LOCATION", "LIEU"},
+                           {"UPDATED BY", "MODIFIÉ PAR"},
+                           {"UPDATED", "MODIFIÉ LE"}});
+  table.AddRow({schedule.name(), EnumWord(ctx.lang(), schedule.frequency()),
                 FormatDay(schedule.first_meeting_date()),
                 schedule.location().empty() ? "-" : schedule.location(),
                 schedule.update_principal(), FormatTimestamp(schedule.update_time())});
@@ -305,12 +300,13 @@ void PrintMeeting(CommandContext& ctx, const Meeting& meeting) {
             << "\n\n";
   Table attendance(lang, {{"PERSON", "PERSONNE"}, {"ATTENDANCE", "PRÉSENCE"}, {"NOTE", "NOTE"}});
   for (const Attendance& entry : meeting.attendance()) {
-    attendance.AddRow({entry.person(), AttendanceName(entry.status()), entry.note()});
+    attendance.AddRow({entry.person(), EnumWord(lang, entry.status()), entry.note()});
   }
   attendance.Print(ctx.out());
   for (const BusinessFollowUp& follow_up : meeting.follow_ups()) {
     std::vector<std::string> help;
-    for (int kind : follow_up.help_offered()) help.push_back(HelpName(kind));
+    for (int kind : follow_up.help_offered())
+      help.push_back(EnumWord(lang, membership::v1::HelpKind_descriptor(), kind));
     ctx.out() << (fr ? "\nsuivi de " : "\nfollow-up of ") << follow_up.person() << '\n';
     auto line = [&](const Bilingual& label, const std::string& text) {
       if (!text.empty()) ctx.out() << "  " << label.In(lang) << text << '\n';
@@ -320,7 +316,7 @@ void PrintMeeting(CommandContext& ctx, const Meeting& meeting) {
     line({"help offered: ", "aide offerte : "}, absl::StrJoin(help, ", "));
     line({"help details: ", "détails de l'aide : "}, follow_up.help_details());
     if (follow_up.has_outcome())
-      line({"outcome: ", "résultat : "}, OutcomeText(follow_up.outcome()));
+      line({"outcome: ", "résultat : "}, OutcomeText(follow_up.outcome(), lang));
   }
   if (!meeting.minutes().empty()) {
     ctx.out() << (fr ? "\nprocès-verbal :\n" : "\nminutes:\n") << meeting.minutes() << '\n';

@@ -32,7 +32,7 @@ using membership::v1::MembershipService;
 
 int PrintCircle(CommandContext& ctx, const Circle& circle) {
   Table table = CircleTable(ctx.lang());
-  AddCircleRow(circle, &table);
+  AddCircleRow(circle, &table, ctx.lang());
   table.Print(ctx.out());
   return kExitOk;
 }
@@ -89,7 +89,7 @@ int ListCircles(CommandContext& ctx) {
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
   Table table = CircleTable(ctx.lang());
-  for (const Circle& circle : response.circles()) AddCircleRow(circle, &table);
+  for (const Circle& circle : response.circles()) AddCircleRow(circle, &table, ctx.lang());
   table.Print(ctx.out());
   PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
@@ -302,7 +302,8 @@ int History(CommandContext& ctx) {
                   status_change                                                   ? "status"
                   : e.kind() == membership::v1::CIRCLE_HISTORY_KIND_MEMBER_JOINED ? "joined"
                                                                                   : "left",
-                  status_change ? CircleStatusName(e.status()) : e.person(), e.reason()});
+                  status_change ? CircleStatusName(e.status(), ctx.lang()) : e.person(),
+                  e.reason()});
   }
   table.Print(ctx.out());
   return kExitOk;

@@ -16,6 +16,7 @@
 #include "cercles/network/v1/network.grpc.pb.h"
 #include "tools/cerclesctl/circle_args.h"
 #include "tools/cerclesctl/commands.h"
+#include "tools/cerclesctl/enum_words.h"
 #include "tools/cerclesctl/lending_args.h"
 #include "tools/cerclesctl/network_partner_commands.h"
 #include "tools/cerclesctl/output.h"
@@ -38,9 +39,9 @@ Table NetworkCircleTable(Lang lang) {
                       {"UPDATED", "MODIFIÉ LE"}});
 }
 
-void AddNetworkCircleRow(const NetworkCircle& circle, Table* table) {
+void AddNetworkCircleRow(const NetworkCircle& circle, Table* table, Lang lang) {
   table->AddRow({circle.name(), circle.fund_id(), circle.display_name(),
-                 CircleStatusName(circle.status()), absl::StrCat(circle.member_count()),
+                 CircleStatusName(circle.status(), lang), absl::StrCat(circle.member_count()),
                  FormatCharacteristics(circle.characteristics()),
                  FormatTimestamp(circle.update_time())});
 }
@@ -70,7 +71,8 @@ int ListNetworkCircles(CommandContext& ctx) {
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
   Table table = NetworkCircleTable(ctx.lang());
-  for (const NetworkCircle& circle : response.circles()) AddNetworkCircleRow(circle, &table);
+  for (const NetworkCircle& circle : response.circles())
+    AddNetworkCircleRow(circle, &table, ctx.lang());
   table.Print(ctx.out());
   PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
@@ -85,7 +87,7 @@ int GetNetworkCircle(CommandContext& ctx) {
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
   Table table = NetworkCircleTable(ctx.lang());
-  AddNetworkCircleRow(response.circle(), &table);
+  AddNetworkCircleRow(response.circle(), &table, ctx.lang());
   table.Print(ctx.out());
   return kExitOk;
 }
@@ -134,14 +136,13 @@ int Neighbours(CommandContext& ctx) {
     std::string detail;
     if (n.kind() == network::v1::NODE_KIND_CIRCLE &&
         n.circle_status() != membership::v1::CIRCLE_STATUS_UNSPECIFIED) {
-      detail = absl::StrCat(CircleStatusName(n.circle_status()), ", ", n.member_count(),
+      detail = absl::StrCat(CircleStatusName(n.circle_status(), lang), ", ", n.member_count(),
                             Bilingual(" members", " membres").In(lang));
     } else if (n.kind() == network::v1::NODE_KIND_PARTNER) {
-      detail = ShortEnumName(network::v1::PartnerKind_Name(n.partner_kind()), "PARTNER_KIND_");
+      detail = EnumWord(lang, n.partner_kind());
     }
-    nodes.AddRow({absl::StrCat(n.distance()),
-                  ShortEnumName(network::v1::NodeKind_Name(n.kind()), "NODE_KIND_"), n.name(),
-                  n.display_name(), detail});
+    nodes.AddRow(
+        {absl::StrCat(n.distance()), EnumWord(lang, n.kind()), n.name(), n.display_name(), detail});
   }
   nodes.Print(ctx.out());
   ctx.out() << '\n';
@@ -150,9 +151,8 @@ int Neighbours(CommandContext& ctx) {
     return i >= 0 && i < response.nodes_size() ? response.nodes(i).name() : absl::StrCat("#", i);
   };
   for (const auto& e : response.edges()) {
-    edges.AddRow({name(e.from_node()),
-                  ShortEnumName(network::v1::EdgeKind_Name(e.kind()), "EDGE_KIND_"),
-                  name(e.to_node()), absl::StrCat(e.weight())});
+    edges.AddRow({name(e.from_node()), EnumWord(lang, e.kind()), name(e.to_node()),
+                  absl::StrCat(e.weight())});
   }
   edges.Print(ctx.out());
   if (response.truncated()) {

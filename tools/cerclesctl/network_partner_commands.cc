@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cercles/network/v1/partners.grpc.pb.h"
+#include "tools/cerclesctl/enum_words.h"
 #include "tools/cerclesctl/output.h"
 #include "tools/cerclesctl/people_args.h"
 
@@ -52,13 +53,6 @@ absl::StatusOr<network::v1::ReferralStatus> ParseReferralStatus(const std::strin
   return ParseShortEnum<network::v1::ReferralStatus>(
       text, "REFERRAL_STATUS_", network::v1::ReferralStatus_Parse,
       "sent, accepted, in-progress, completed or declined");
-}
-
-std::string KindName(network::v1::PartnerKind kind) {
-  return ShortEnumName(network::v1::PartnerKind_Name(kind), "PARTNER_KIND_");
-}
-std::string ReferralStatusName(network::v1::ReferralStatus status) {
-  return ShortEnumName(network::v1::ReferralStatus_Name(status), "REFERRAL_STATUS_");
 }
 
 // "7" -> "partners/7"; a full name stays.
@@ -160,9 +154,8 @@ void PrintPartner(const Partner& p, Lang lang, std::ostream& out) {
       lang,
       {{{"name", "nom"}, p.name()},
        {{"display name", "nom affiché"}, p.display_name()},
-       {{"kind", "type"}, KindName(p.kind())},
-       {{"status", "statut"},
-        ShortEnumName(network::v1::PartnerStatus_Name(p.status()), "PARTNER_STATUS_")},
+       {{"kind", "type"}, EnumWord(lang, p.kind())},
+       {{"status", "statut"}, EnumWord(lang, p.status())},
        {{"territory", "territoire"}, absl::StrJoin(p.territory(), ", ")},
        {{"services", "services"}, absl::StrJoin(p.services(), ", ")},
        {{"contact point", "point de contact"}, p.contact_point().empty() ? "-" : p.contact_point()},
@@ -179,15 +172,15 @@ void PrintReferral(const Referral& r, Lang lang, std::ostream& out) {
                {{"person", "personne"}, r.person()},
                {{"partner", "partenaire"}, r.partner()},
                {{"circle", "cercle"}, r.circle().empty() ? "-" : r.circle()},
-               {{"status", "statut"}, ReferralStatusName(r.status())},
+               {{"status", "statut"}, EnumWord(lang, r.status())},
                {{"reason", "raison"}, r.reason()},
                {{"outcome", "résultat"}, r.outcome().empty() ? "-" : r.outcome()},
                {{"referred by", "référée par"}, r.referred_by()}},
               out);
   Table history(lang, {{"WHEN", "QUAND"}, {"STATUS", "STATUT"}, {"BY", "PAR"}, {"NOTE", "NOTE"}});
   for (const auto& step : r.history()) {
-    history.AddRow({FormatTimestamp(step.time()), ReferralStatusName(step.status()),
-                    step.changed_by(), step.note()});
+    history.AddRow({FormatTimestamp(step.time()), EnumWord(lang, step.status()), step.changed_by(),
+                    step.note()});
   }
   history.Print(out);
 }
@@ -268,10 +261,9 @@ int ListPartners(CommandContext& ctx) {
                            {"SERVICES", "SERVICES"},
                            {"OPEN", "OUVERTES"}});
   for (const Partner& p : response.partners()) {
-    table.AddRow({p.name(), p.display_name(), KindName(p.kind()),
-                  ShortEnumName(network::v1::PartnerStatus_Name(p.status()), "PARTNER_STATUS_"),
-                  absl::StrJoin(p.territory(), ", "), absl::StrJoin(p.services(), ", "),
-                  absl::StrCat(p.open_referrals())});
+    table.AddRow({p.name(), p.display_name(), EnumWord(ctx.lang(), p.kind()),
+                  EnumWord(ctx.lang(), p.status()), absl::StrJoin(p.territory(), ", "),
+                  absl::StrJoin(p.services(), ", "), absl::StrCat(p.open_referrals())});
   }
   table.Print(ctx.out());
   PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
@@ -331,7 +323,7 @@ int ListReferrals(CommandContext& ctx) {
                            {"UPDATED", "MODIFIÉE LE"}});
   for (const Referral& r : response.referrals()) {
     table.AddRow({r.name(), r.person(), r.partner(), r.circle().empty() ? "-" : r.circle(),
-                  ReferralStatusName(r.status()), FormatTimestamp(r.update_time())});
+                  EnumWord(ctx.lang(), r.status()), FormatTimestamp(r.update_time())});
   }
   table.Print(ctx.out());
   PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());

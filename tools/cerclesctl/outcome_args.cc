@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "cercles/membership/v1/meetings.grpc.pb.h"
+#include "tools/cerclesctl/enum_words.h"
 #include "tools/cerclesctl/lending_args.h"
 #include "tools/cerclesctl/output.h"
 #include "tools/cerclesctl/people_args.h"
@@ -40,8 +41,9 @@ absl::StatusOr<mv1::JobCounts> ParseJobs(absl::string_view key, absl::string_vie
   return jobs;
 }
 
-std::string JobsText(const mv1::JobCounts& jobs) {
-  return absl::StrCat(jobs.full_time(), " full/", jobs.part_time(), " part");
+std::string JobsText(const mv1::JobCounts& jobs, Lang lang) {
+  return absl::StrCat(jobs.full_time(), Bilingual(" full/", " plein/").In(lang), jobs.part_time(),
+                      Bilingual(" part", " partiel").In(lang));
 }
 
 int ListHistory(CommandContext& ctx) {
@@ -55,19 +57,26 @@ int ListHistory(CommandContext& ctx) {
       [](mv1::ListBusinessHistoryResponse* r) { return r->mutable_entries(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  Table table({"DATE", "MEETING", "STAGE", "EVENT", "JOBS CREATED", "JOBS KEPT", "REVENUE"});
+  const Lang lang = ctx.lang();
+  Table table(lang, {{"DATE", "DATE"},
+                     {"MEETING", "RENCONTRE"},
+                     {"STAGE", "STADE"},
+                     {"EVENT", "ÉVÉNEMENT"},
+                     {"JOBS CREATED", "EMPLOIS CRÉÉS"},
+                     {"JOBS KEPT", "EMPLOIS MAINTENUS"},
+                     {"REVENUE", "REVENUS"}});
   for (const mv1::BusinessHistoryEntry& entry : response.entries()) {
     const mv1::BusinessOutcome& o = entry.outcome();
     // "-" for what the outcome does not say (an enum's zero value).
-    const auto shown = [](int value, const std::string& name, absl::string_view prefix) {
-      return value == 0 ? std::string("-") : ShortEnumName(name, prefix);
+    const auto shown = [lang](int value, const google::protobuf::EnumDescriptor* descriptor) {
+      return value == 0 ? std::string("-") : EnumWord(lang, descriptor, value);
     };
     table.AddRow({FormatDay(entry.meeting_date()), entry.meeting(),
-                  shown(o.stage(), mv1::BusinessStage_Name(o.stage()), kStagePrefix),
-                  shown(o.event(), mv1::BusinessEvent_Name(o.event()), kEventPrefix),
-                  o.has_jobs_created() ? JobsText(o.jobs_created()) : "-",
-                  o.has_jobs_kept() ? JobsText(o.jobs_kept()) : "-",
-                  shown(o.revenue_band(), mv1::RevenueBand_Name(o.revenue_band()), kBandPrefix)});
+                  shown(o.stage(), mv1::BusinessStage_descriptor()),
+                  shown(o.event(), mv1::BusinessEvent_descriptor()),
+                  o.has_jobs_created() ? JobsText(o.jobs_created(), lang) : "-",
+                  o.has_jobs_kept() ? JobsText(o.jobs_kept(), lang) : "-",
+                  shown(o.revenue_band(), mv1::RevenueBand_descriptor())});
   }
   table.Print(ctx.out());
   PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
@@ -129,20 +138,23 @@ absl::StatusOr<std::pair<std::string, mv1::BusinessOutcome>> ParseOutcomeOption(
                         outcome);
 }
 
-std::string OutcomeText(const mv1::BusinessOutcome& o) {
+std::string OutcomeText(const mv1::BusinessOutcome& o, Lang lang) {
   std::vector<std::string> said;
   if (o.stage() != mv1::BUSINESS_STAGE_UNSPECIFIED) {
-    said.push_back(
-        absl::StrCat("stage ", ShortEnumName(mv1::BusinessStage_Name(o.stage()), kStagePrefix)));
+    said.push_back(absl::StrCat(Bilingual("stage ", "stade ").In(lang), EnumWord(lang, o.stage())));
   }
-  if (o.event() != mv1::BUSINESS_EVENT_UNSPECIFIED) {
-    said.push_back(ShortEnumName(mv1::BusinessEvent_Name(o.event()), kEventPrefix));
+  if (o.event() != mv1::BUSINESS_EVENT_UNSPECIFIED) said.push_back(EnumWord(lang, o.event()));
+  if (o.has_jobs_created()) {
+    said.push_back(absl::StrCat(Bilingual("jobs created ", "emplois créés ").In(lang),
+                                JobsText(o.jobs_created(), lang)));
   }
-  if (o.has_jobs_created()) said.push_back("jobs created " + JobsText(o.jobs_created()));
-  if (o.has_jobs_kept()) said.push_back("jobs kept " + JobsText(o.jobs_kept()));
+  if (o.has_jobs_kept()) {
+    said.push_back(absl::StrCat(Bilingual("jobs kept ", "emplois maintenus ").In(lang),
+                                JobsText(o.jobs_kept(), lang)));
+  }
   if (o.revenue_band() != mv1::REVENUE_BAND_UNSPECIFIED) {
-    said.push_back(absl::StrCat(
-        "revenue ", ShortEnumName(mv1::RevenueBand_Name(o.revenue_band()), kBandPrefix)));
+    said.push_back(
+        absl::StrCat(Bilingual("revenue ", "revenus ").In(lang), EnumWord(lang, o.revenue_band())));
   }
   return absl::StrJoin(said, ", ");
 }

@@ -25,8 +25,9 @@ absl::StatusOr<std::pair<std::string, membership::v1::BusinessOutcome>> ParseOut
     absl::string_view value);
 
 // "stage operating, started, jobs created 2 full/1 part, jobs kept 0 full/1
-// part, revenue 10k-to-50k" (only what the outcome says).
-std::string OutcomeText(const membership::v1::BusinessOutcome& outcome);
+// part, revenue 10k-to-50k" (only what the outcome says), in French "stade en
+// activité, …, revenus 10 k$ à 50 k$".
+std::string OutcomeText(const membership::v1::BusinessOutcome& outcome, Lang lang);
 
 // people business-history PERSON.
 Verb BusinessHistoryVerb();

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cercles/network/v1/federation.grpc.pb.h"
+#include "tools/cerclesctl/enum_words.h"
 #include "tools/cerclesctl/output.h"
 #include "tools/cerclesctl/people_args.h"
 
@@ -39,16 +40,6 @@ bool ParseShort(const std::string& text, const std::string& prefix,
   return !text.empty() && parse(prefix + name, out) && static_cast<int>(*out) != 0;
 }
 
-std::string PeerStatusName(network::v1::PeerFundStatus status) {
-  return ShortEnumName(network::v1::PeerFundStatus_Name(status), "PEER_FUND_STATUS_");
-}
-std::string TransferStatusName(network::v1::TransferStatus status) {
-  return ShortEnumName(network::v1::TransferStatus_Name(status), "TRANSFER_STATUS_");
-}
-std::string DirectionName(network::v1::TransferDirection direction) {
-  return ShortEnumName(network::v1::TransferDirection_Name(direction), "TRANSFER_DIRECTION_");
-}
-
 void PrintPeer(const PeerFund& p, Lang lang, std::ostream& out) {
   const std::string by = Bilingual(" by ", " par ").In(lang);
   std::vector<RecordField> fields = {
@@ -65,7 +56,7 @@ void PrintPeer(const PeerFund& p, Lang lang, std::ostream& out) {
        p.address().empty() ? Bilingual("- (not followed)", "- (non suivi)").In(lang) : p.address()},
       {{"TLS server name", "nom de serveur TLS"},
        p.tls_server_name().empty() ? "-" : p.tls_server_name()},
-      {{"status", "statut"}, PeerStatusName(p.status())},
+      {{"status", "statut"}, EnumWord(lang, p.status())},
       {{"registered", "inscrit"},
        absl::StrCat(FormatTimestamp(p.register_time()), by, p.registered_by())}};
   if (p.status() == network::v1::PEER_FUND_STATUS_REVOKED) {
@@ -86,7 +77,7 @@ void PrintTransfer(const MemberTransfer& t, Lang lang, std::ostream& out) {
   PrintFields(
       lang,
       {{{"name", "nom"}, t.name()},
-       {{"direction", "sens"}, DirectionName(t.direction())},
+       {{"direction", "sens"}, EnumWord(lang, t.direction())},
        {{"peer fund", "fonds pair"}, t.peer_fund_id()},
        {{"circle", "cercle"}, t.circle()},
        {{"person", "personne"},
@@ -98,7 +89,7 @@ void PrintTransfer(const MemberTransfer& t, Lang lang, std::ostream& out) {
             : absl::StrCat(c.business_name(), " (", c.business_sector(), ")")},
        {{"expertise", "expertise"},
         c.expertise().empty() ? "-" : absl::StrJoin(c.expertise(), ", ")},
-       {{"status", "statut"}, TransferStatusName(t.status())},
+       {{"status", "statut"}, EnumWord(lang, t.status())},
        {{"remote name", "nom chez le pair"}, t.remote_name().empty() ? "-" : t.remote_name()},
        {{"proposed", "proposé"}, FormatTimestamp(t.create_time())},
        {{"decided", "décidé"},
@@ -183,7 +174,7 @@ int ListPeers(CommandContext& ctx) {
                            {"SEQUENCE", "SÉQUENCE"}});
   for (const PeerFund& p : response.peers()) {
     table.AddRow({p.name(), p.display_name(), p.certificate_common_name(),
-                  p.address().empty() ? "-" : p.address(), PeerStatusName(p.status()),
+                  p.address().empty() ? "-" : p.address(), EnumWord(ctx.lang(), p.status()),
                   absl::StrCat(p.sync().circles()), absl::StrCat(p.sync().sequence())});
   }
   table.Print(ctx.out());
@@ -241,9 +232,9 @@ int ListTransfers(CommandContext& ctx) {
                            {"STATUS", "STATUT"},
                            {"PROPOSED", "PROPOSÉ LE"}});
   for (const MemberTransfer& t : response.transfers()) {
-    table.AddRow({t.name(), DirectionName(t.direction()), t.peer_fund_id(), t.circle(),
+    table.AddRow({t.name(), EnumWord(ctx.lang(), t.direction()), t.peer_fund_id(), t.circle(),
                   absl::StrCat(t.candidate().given_name(), " ", t.candidate().family_name()),
-                  TransferStatusName(t.status()), FormatTimestamp(t.create_time())});
+                  EnumWord(ctx.lang(), t.status()), FormatTimestamp(t.create_time())});
   }
   table.Print(ctx.out());
   PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());

@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "tools/cerclesctl/enum_words.h"
 #include "tools/cerclesctl/output.h"
 
 namespace cercles::cerclesctl {
@@ -111,15 +112,9 @@ common::v1::Date Today() {
   return date;
 }
 
-std::string LanguageName(Language language) {
-  return ShortEnumName(membership::v1::Language_Name(language), "LANGUAGE_");
-}
-std::string BusinessStageName(BusinessStage stage) {
-  return ShortEnumName(membership::v1::BusinessStage_Name(stage), "BUSINESS_STAGE_");
-}
-std::string PersonStatusName(PersonStatus status) {
-  return ShortEnumName(membership::v1::PersonStatus_Name(status), "PERSON_STATUS_");
-}
+std::string LanguageName(Language language, Lang lang) { return EnumWord(lang, language); }
+std::string BusinessStageName(BusinessStage stage, Lang lang) { return EnumWord(lang, stage); }
+std::string PersonStatusName(PersonStatus status, Lang lang) { return EnumWord(lang, status); }
 
 std::string PersonResourceName(absl::string_view text) {
   if (absl::StrContains(text, '/')) return std::string(text);
@@ -312,35 +307,45 @@ absl::Status PersonFromOptions(const ParsedArgs& args, Person* person,
   return absl::OkStatus();
 }
 
-void PrintPerson(const Person& person, std::ostream& out) {
-  Table table({"FIELD", "VALUE"});
+void PrintPerson(const Person& person, std::ostream& out, Lang lang) {
+  Table table(lang, {{"FIELD", "CHAMP"}, {"VALUE", "VALEUR"}});
+  auto row = [&](const Bilingual& label, const std::string& value) {
+    table.AddRow({label.In(lang), value});
+  };
+  auto yes_no = [lang](bool value) { return YesNo(value, lang); };
   const auto& business = person.business();
-  table.AddRow({"name", person.name()});
-  table.AddRow({"given name", person.given_name()});
-  table.AddRow({"family name", person.family_name()});
-  table.AddRow({"language", LanguageName(person.language())});
-  table.AddRow({"status", PersonStatusName(person.status())});
-  table.AddRow({"email", person.contact().email()});
-  table.AddRow({"phone", person.contact().phone()});
-  table.AddRow({"postal address", person.contact().postal_address()});
-  table.AddRow({"birth date", FormatDay(person.birth_date(), person.has_birth_date())});
-  table.AddRow({"gender", person.gender()});
-  table.AddRow({"business", business.name()});
-  table.AddRow({"sector", business.sector()});
-  table.AddRow({"stage", person.has_business() ? BusinessStageName(business.stage()) : ""});
-  table.AddRow({"business start", FormatDay(business.start_date(), business.has_start_date())});
-  table.AddRow({"expertise", absl::StrJoin(person.expertise(), "; ")});
-  table.AddRow({"expertise shared", YesNo(person.expertise_opt_in())});
-  table.AddRow({"shares with network", YesNo(person.consents().share_with_network())});
-  table.AddRow({"shares with other funds", YesNo(person.consents().share_with_other_funds())});
-  table.AddRow({"reminders by email", YesNo(person.consents().reminders_by_email())});
-  table.AddRow({"referrals to partners", YesNo(person.consents().share_with_partners())});
-  table.AddRow({"circle sees follow-ups", YesNo(person.consents().circle_sees_follow_ups())});
-  table.AddRow({"credit reporting", YesNo(person.consents().credit_reporting())});
-  table.AddRow({"current circle", person.current_circle().empty() ? "-" : person.current_circle()});
-  table.AddRow({"trainings completed", absl::StrCat(person.trainings_completed())});
-  table.AddRow({"created", FormatTimestamp(person.create_time())});
-  table.AddRow({"updated", FormatTimestamp(person.update_time())});
+  const auto& consents = person.consents();
+  row({"name", "nom"}, person.name());
+  row({"given name", "prénom"}, person.given_name());
+  row({"family name", "nom de famille"}, person.family_name());
+  row({"language", "langue"}, LanguageName(person.language(), lang));
+  row({"status", "statut"}, PersonStatusName(person.status(), lang));
+  row({"email", "courriel"}, person.contact().email());
+  row({"phone", "téléphone"}, person.contact().phone());
+  row({"postal address", "adresse postale"}, person.contact().postal_address());
+  row({"birth date", "date de naissance"}, FormatDay(person.birth_date(), person.has_birth_date()));
+  row({"gender", "genre"}, person.gender());
+  row({"business", "entreprise"}, business.name());
+  row({"sector", "secteur"}, business.sector());
+  row({"stage", "stade"}, person.has_business() ? BusinessStageName(business.stage(), lang) : "");
+  row({"business start", "démarrage de l'entreprise"},
+      FormatDay(business.start_date(), business.has_start_date()));
+  row({"expertise", "compétences"}, absl::StrJoin(person.expertise(), "; "));
+  row({"expertise shared", "compétences partagées"}, yes_no(person.expertise_opt_in()));
+  row({"shares with network", "partage avec le réseau"}, yes_no(consents.share_with_network()));
+  row({"shares with other funds", "partage avec les autres fonds"},
+      yes_no(consents.share_with_other_funds()));
+  row({"reminders by email", "rappels par courriel"}, yes_no(consents.reminders_by_email()));
+  row({"referrals to partners", "références aux partenaires"},
+      yes_no(consents.share_with_partners()));
+  row({"circle sees follow-ups", "suivis vus par le cercle"},
+      yes_no(consents.circle_sees_follow_ups()));
+  row({"credit reporting", "déclaration au bureau de crédit"}, yes_no(consents.credit_reporting()));
+  row({"current circle", "cercle actuel"},
+      person.current_circle().empty() ? "-" : person.current_circle());
+  row({"trainings completed", "formations suivies"}, absl::StrCat(person.trainings_completed()));
+  row({"created", "créée"}, FormatTimestamp(person.create_time()));
+  row({"updated", "modifiée"}, FormatTimestamp(person.update_time()));
   table.Print(out);
 }
 

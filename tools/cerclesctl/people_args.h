@@ -46,9 +46,11 @@ std::string FormatDay(const common::v1::Date& date, bool present = true);
 // The local calendar day of this machine.
 common::v1::Date Today();
 
-std::string LanguageName(membership::v1::Language language);
-std::string BusinessStageName(membership::v1::BusinessStage stage);
-std::string PersonStatusName(membership::v1::PersonStatus status);
+// The words of these enums in `lang` (enum_words.h's EnumWord): "active",
+// in French "active"; Lang::kEn for the code words a CSV file carries.
+std::string LanguageName(membership::v1::Language language, Lang lang);
+std::string BusinessStageName(membership::v1::BusinessStage stage, Lang lang);
+std::string PersonStatusName(membership::v1::PersonStatus status, Lang lang);
 
 // "people/7" and "trainings/3" stay as they are; a bare "7" gains the collection.
 std::string PersonResourceName(absl::string_view text);
@@ -79,7 +81,7 @@ absl::Status PersonFromOptions(const ParsedArgs& args, membership::v1::Person* p
                                google::protobuf::FieldMask* mask);
 
 // A person printed field by field (people get, create, update).
-void PrintPerson(const membership::v1::Person& person, std::ostream& out);
+void PrintPerson(const membership::v1::Person& person, std::ostream& out, Lang lang);
 
 // Runs one write with its request_id (--request-id, or a fresh one that is
 // printed when the outcome is unknown so that a retry is safe). `replayed`,

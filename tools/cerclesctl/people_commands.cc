@@ -24,7 +24,7 @@ using membership::v1::Person;
 int PrintPersonResponse(CommandContext& ctx, const google::protobuf::Message& response,
                         const Person& person) {
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintPerson(person, ctx.out());
+  PrintPerson(person, ctx.out(), ctx.lang());
   return kExitOk;
 }
 
@@ -106,8 +106,9 @@ int ListPeople(CommandContext& ctx) {
                            {"CIRCLE", "CERCLE"},
                            {"TRAININGS", "FORMATIONS"}});
   for (const Person& p : response.people()) {
-    table.AddRow({p.name(), p.given_name(), p.family_name(), PersonStatusName(p.status()),
-                  p.business().sector(), p.current_circle().empty() ? "-" : p.current_circle(),
+    table.AddRow({p.name(), p.given_name(), p.family_name(),
+                  PersonStatusName(p.status(), ctx.lang()), p.business().sector(),
+                  p.current_circle().empty() ? "-" : p.current_circle(),
                   absl::StrCat(p.trainings_completed())});
   }
   table.Print(ctx.out());

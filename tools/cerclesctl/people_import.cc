@@ -131,7 +131,7 @@ Row ParseRow(const CsvRecord& record, const std::vector<std::string>& header) {
   p.set_family_name(value["family_name"]);
   if (auto language = ParseLanguage(value["language"]); language.ok()) {
     p.set_language(*language);
-    canonical["language"] = LanguageName(*language);
+    canonical["language"] = LanguageName(*language, Lang::kEn);
   } else {
     error("language", language.status().message());
   }
@@ -158,7 +158,7 @@ Row ParseRow(const CsvRecord& record, const std::vector<std::string>& header) {
   if (!value["stage"].empty()) {
     if (auto stage = ParseBusinessStage(value["stage"]); stage.ok()) {
       p.mutable_business()->set_stage(*stage);
-      canonical["stage"] = BusinessStageName(*stage);
+      canonical["stage"] = BusinessStageName(*stage, Lang::kEn);
     } else {
       error("stage", stage.status().message());
     }

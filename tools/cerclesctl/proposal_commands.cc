@@ -82,7 +82,8 @@ int AcceptProposal(CommandContext& ctx) {
   if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   if (ctx.json()) return ctx.PrintJson(response);
   Table table = CircleTable(ctx.lang());
-  for (const membership::v1::Circle& circle : response.circles()) AddCircleRow(circle, &table);
+  for (const membership::v1::Circle& circle : response.circles())
+    AddCircleRow(circle, &table, ctx.lang());
   table.Print(ctx.out());
   return kExitOk;
 }

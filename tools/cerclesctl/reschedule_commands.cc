@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "cercles/lending/v1/lending.grpc.pb.h"
 #include "tools/cerclesctl/commands.h"
+#include "tools/cerclesctl/enum_words.h"
 #include "tools/cerclesctl/lending_args.h"
 #include "tools/cerclesctl/output.h"
 #include "tools/cerclesctl/people_args.h"
@@ -23,29 +24,22 @@ OptionSpec Required(OptionSpec spec) {
   return spec;
 }
 
-std::string StateName(lv1::RescheduleState state) {
-  switch (state) {
-    case lv1::RESCHEDULE_STATE_PENDING:
-      return "pending";
-    case lv1::RESCHEDULE_STATE_APPROVED:
-      return "approved";
-    case lv1::RESCHEDULE_STATE_REJECTED:
-      return "rejected";
-    case lv1::RESCHEDULE_STATE_CANCELLED:
-      return "cancelled";
-    default:
-      return "-";
-  }
-}
-
 void PrintReschedules(const google::protobuf::RepeatedPtrField<lv1::LoanReschedule>& all,
-                      std::ostream& out) {
-  Table table({"NAME", "STATE", "INSTALMENTS", "FREQUENCY", "GRACE P/I", "FIRST DUE",
-               "REQUESTED BY", "DECIDED BY", "VERSION", "REASON"});
+                      std::ostream& out, Lang lang) {
+  Table table(lang, {{"NAME", "NOM"},
+                     {"STATE", "ÉTAT"},
+                     {"INSTALMENTS", "ÉCHÉANCES"},
+                     {"FREQUENCY", "FRÉQUENCE"},
+                     {"GRACE P/I", "DIFFÉRÉ C/I"},
+                     {"FIRST DUE", "PREMIÈRE ÉCHÉANCE"},
+                     {"REQUESTED BY", "DEMANDÉ PAR"},
+                     {"DECIDED BY", "DÉCIDÉ PAR"},
+                     {"VERSION", "VERSION"},
+                     {"REASON", "RAISON"}});
   for (const lv1::LoanReschedule& r : all) {
     table.AddRow(
-        {r.name(), StateName(r.state()), absl::StrCat(r.instalment_count()),
-         FrequencyName(r.frequency()),
+        {r.name(), r.state() == lv1::RESCHEDULE_STATE_UNSPECIFIED ? "-" : EnumWord(lang, r.state()),
+         absl::StrCat(r.instalment_count()), FrequencyName(r.frequency(), lang),
          absl::StrCat(r.grace_on_principal_instalments(), "/", r.grace_on_interest_instalments()),
          FormatDay(r.first_due_date()), r.requested_by(),
          r.decided_by().empty() ? "-" : r.decided_by(),
@@ -54,10 +48,10 @@ void PrintReschedules(const google::protobuf::RepeatedPtrField<lv1::LoanReschedu
   table.Print(out);
 }
 
-void PrintOne(const lv1::LoanReschedule& r, std::ostream& out) {
+void PrintOne(const lv1::LoanReschedule& r, std::ostream& out, Lang lang) {
   google::protobuf::RepeatedPtrField<lv1::LoanReschedule> one;
   *one.Add() = r;
-  PrintReschedules(one, out);
+  PrintReschedules(one, out, lang);
 }
 
 int Request(CommandContext& ctx) {
@@ -82,7 +76,7 @@ int Request(CommandContext& ctx) {
   r->set_reason(ctx.args().Value("reason"));
   return RunWriteVerb<LendingService>(ctx, &LendingService::Stub::RequestReschedule, request,
                                       [&ctx](const lv1::RequestRescheduleResponse& response) {
-                                        PrintOne(response.reschedule(), ctx.out());
+                                        PrintOne(response.reschedule(), ctx.out(), ctx.lang());
                                       });
 }
 
@@ -91,7 +85,7 @@ int Approve(CommandContext& ctx) {
   request.set_reschedule(ctx.args().positionals()[0]);
   return RunWriteVerb<LendingService>(ctx, &LendingService::Stub::ApproveReschedule, request,
                                       [&ctx](const lv1::ApproveRescheduleResponse& response) {
-                                        PrintOne(response.reschedule(), ctx.out());
+                                        PrintOne(response.reschedule(), ctx.out(), ctx.lang());
                                         ctx.out() << '\n';
                                         PrintSchedule(response.schedule(), ctx.out(), ctx.lang());
                                       });
@@ -103,7 +97,7 @@ int Reject(CommandContext& ctx) {
   request.set_reason(ctx.args().Value("reason"));
   return RunWriteVerb<LendingService>(ctx, &LendingService::Stub::RejectReschedule, request,
                                       [&ctx](const lv1::RejectRescheduleResponse& response) {
-                                        PrintOne(response.reschedule(), ctx.out());
+                                        PrintOne(response.reschedule(), ctx.out(), ctx.lang());
                                       });
 }
 
@@ -118,7 +112,7 @@ int ListReschedules(CommandContext& ctx) {
       [](lv1::ListReschedulesResponse* r) { return r->mutable_reschedules(); });
   if (!status.ok()) return ctx.Fail(status);
   if (ctx.json()) return ctx.PrintJson(response);
-  PrintReschedules(response.reschedules(), ctx.out());
+  PrintReschedules(response.reschedules(), ctx.out(), ctx.lang());
   PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());
   return kExitOk;
 }

@@ -215,8 +215,9 @@ TEST(cerclesctlCircleArgs, Statuses) {
               HasSubstr("forming|active|under-strength|suspended|dissolved|merged"));
   EXPECT_THAT(ParseCircleStatus("CIRCLE_STATUS_ACTIVE"),
               StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_EQ(CircleStatusName(membership::v1::CIRCLE_STATUS_UNDER_STRENGTH), "under-strength");
-  EXPECT_EQ(CircleStatusName(membership::v1::CIRCLE_STATUS_ACTIVE), "active");
+  EXPECT_EQ(CircleStatusName(membership::v1::CIRCLE_STATUS_UNDER_STRENGTH, Lang::kEn),
+            "under-strength");
+  EXPECT_EQ(CircleStatusName(membership::v1::CIRCLE_STATUS_ACTIVE, Lang::kEn), "active");
 }
 
 TEST(cerclesctlCircleArgs, Characteristics) {

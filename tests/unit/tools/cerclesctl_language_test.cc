@@ -13,13 +13,17 @@
 #include "tests/unit/tools/cli_runner.h"
 #include "tools/cerclesctl/command.h"
 #include "tools/cerclesctl/commands.h"
+#include "tools/cerclesctl/enum_words.h"
 #include "tools/cerclesctl/language.h"
 #include "tools/cerclesctl/lending_args.h"
+#include "tools/cerclesctl/outcome_args.h"
 #include "tools/cerclesctl/output.h"
+#include "tools/cerclesctl/people_args.h"
 
 namespace cercles::cerclesctl {
 namespace {
 
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
@@ -318,7 +322,7 @@ TEST(CliLanguageTest, ALoanReadsInFrench) {
   EXPECT_THAT(fr.str(), StartsWith("CHAMP "));
   EXPECT_THAT(fr.str(), HasSubstr("\nmontant                 1 500,00 $\n"));
   EXPECT_THAT(fr.str(),
-              HasSubstr("\nconditions              6 échéances (monthly) à 8 % par an\n"));
+              HasSubstr("\nconditions              6 échéances (mensuel) à 8 % par an\n"));
   EXPECT_THAT(fr.str(), HasSubstr("\n  vote                  people/3: oui\n"));
   EXPECT_THAT(fr.str(), HasSubstr("12 jours de retard (1-30) au "));
   EXPECT_THAT(fr.str(), HasSubstr(" : 85,43 $ en arriérés depuis le "));
@@ -326,6 +330,74 @@ TEST(CliLanguageTest, ALoanReadsInFrench) {
   EXPECT_THAT(en.str(),
               HasSubstr("\nterms                   6 monthly instalments at 8.00% a year\n"));
   EXPECT_THAT(en.str(), HasSubstr("12 days past due (1-30) as of "));
+}
+
+// Every value of every enum cerclesctl prints for a person (the list EnumWord
+// itself reads) has its French word, and the English stays the code word the
+// options accept.
+TEST(CliLanguageTest, EveryPrintedEnumValueHasItsFrenchWord) {
+  EXPECT_THAT(EnumValuesWithoutFrench(), IsEmpty());
+  EXPECT_GE(PrintedEnums().size(), 31u);
+  for (const PrintedEnum& printed : PrintedEnums()) {
+    const auto* descriptor = printed.descriptor;
+    for (int i = 0; i < descriptor->value_count(); ++i) {
+      const int number = descriptor->value(i)->number();
+      if (number == 0) continue;
+      EXPECT_EQ(EnumWord(Lang::kEn, descriptor, number),
+                ShortEnumName(descriptor->value(i)->name(), printed.prefix));
+    }
+  }
+  EXPECT_EQ(EnumWord(Lang::kFr, lending::v1::LOAN_STATE_WRITTEN_OFF), "radié");
+  EXPECT_EQ(EnumWord(Lang::kEn, lending::v1::LOAN_STATE_WRITTEN_OFF), "written-off");
+  EXPECT_EQ(EnumWord(Lang::kFr, membership::v1::PERSON_STATUS_ACTIVE), "active");
+  EXPECT_EQ(EnumWord(Lang::kFr, lending::v1::LOAN_STATE_ACTIVE), "actif");
+  EXPECT_EQ(EnumWord(Lang::kFr, lending::v1::LoanState_descriptor(), 999), "");
+}
+
+TEST(CliLanguageTest, ALoansStateReadsInFrenchAndItsCodeWordInJson) {
+  lending::v1::Loan loan;
+  loan.set_name("loans/7");
+  loan.set_state(lending::v1::LOAN_STATE_ACTIVE);
+  loan.set_guarantee_kind(lending::v1::GUARANTEE_KIND_CIRCLE_GUARANTEE);
+  std::ostringstream fr, en;
+  PrintLoan(loan, fr, Lang::kFr);
+  PrintLoan(loan, en, Lang::kEn);
+  EXPECT_THAT(fr.str(), ContainsRegex("\nétat +actif\n"));
+  EXPECT_THAT(fr.str(), ContainsRegex("\ngarantie +garantie du cercle\n"));
+  EXPECT_THAT(en.str(), ContainsRegex("\nstate +active\n"));
+  EXPECT_THAT(en.str(), ContainsRegex("\nguarantee +circle-guarantee\n"));
+  EXPECT_EQ(LoanStateName(lending::v1::LOAN_STATE_CLOSED_REPAID, Lang::kFr), "remboursé");
+  EXPECT_THAT(ToJson(loan).value(), HasSubstr("\"state\":\"LOAN_STATE_ACTIVE\""));
+}
+
+TEST(CliLanguageTest, ABusinessOutcomeReadsInFrench) {
+  membership::v1::BusinessOutcome outcome;
+  outcome.set_stage(membership::v1::BUSINESS_STAGE_OPERATING);
+  outcome.mutable_jobs_created()->set_full_time(2);
+  outcome.set_revenue_band(membership::v1::REVENUE_BAND_10K_TO_50K);
+  EXPECT_EQ(OutcomeText(outcome, Lang::kFr),
+            "stade en activité, emplois créés 2 plein/0 partiel, revenus 10 k$ à 50 k$");
+  EXPECT_EQ(OutcomeText(outcome, Lang::kEn),
+            "stage operating, jobs created 2 full/0 part, revenue 10k-to-50k");
+}
+
+TEST(CliLanguageTest, APersonReadsInFrench) {
+  membership::v1::Person person;
+  person.set_name("people/7");
+  person.set_status(membership::v1::PERSON_STATUS_ACTIVE);
+  person.set_language(membership::v1::LANGUAGE_FR);
+  person.mutable_consents()->set_reminders_by_email(true);
+  std::ostringstream fr, en;
+  PrintPerson(person, fr, Lang::kFr);
+  PrintPerson(person, en, Lang::kEn);
+  EXPECT_THAT(fr.str(), StartsWith("CHAMP "));
+  EXPECT_THAT(fr.str(), ContainsRegex("\nstatut +active\n"));
+  EXPECT_THAT(fr.str(), ContainsRegex("\nlangue +français\n"));
+  EXPECT_THAT(fr.str(), ContainsRegex("\nrappels par courriel +oui\n"));
+  EXPECT_THAT(en.str(), StartsWith("FIELD "));
+  EXPECT_THAT(en.str(), ContainsRegex("\nlanguage +fr\n"));
+  EXPECT_THAT(en.str(), ContainsRegex("\nreminders by email +yes\n"));
+  EXPECT_EQ(Localize(Lang::kFr, "erased people/7"), "personne effacée : people/7");
 }
 
 }  // namespace

@@ -93,8 +93,8 @@ TEST(cerclesctlLendingValues, RatesAndEnums) {
   absl::StatusOr<int> bad =
       ParseEnumName("daily", lv1::RepaymentFrequency_descriptor(), "REPAYMENT_FREQUENCY_");
   EXPECT_EQ(bad.status().message(), "must be one of weekly|every-two-weeks|monthly, not \"daily\"");
-  EXPECT_EQ(LoanStateName(lv1::LOAN_STATE_CIRCLE_APPROVED), "circle-approved");
-  EXPECT_EQ(GuaranteeKindName(lv1::GUARANTEE_KIND_UNSPECIFIED), "-");
+  EXPECT_EQ(LoanStateName(lv1::LOAN_STATE_CIRCLE_APPROVED, Lang::kEn), "circle-approved");
+  EXPECT_EQ(GuaranteeKindName(lv1::GUARANTEE_KIND_UNSPECIFIED, Lang::kEn), "-");
   EXPECT_EQ(LoanResourceName("12"), "loans/12");
   EXPECT_EQ(LoanResourceName("loans/12/repayments/3"), "loans/12/repayments/3");
   EXPECT_EQ(BankReferralResourceName("4"), "bankReferrals/4");
