@@ -11,10 +11,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "tests/unit/tools/cli_runner.h"
+#include "tools/cerclesctl/access_requests.h"
 #include "tools/cerclesctl/collection_sheet.h"
 #include "tools/cerclesctl/command.h"
 #include "tools/cerclesctl/commands.h"
 #include "tools/cerclesctl/enum_words.h"
+#include "tools/cerclesctl/health_check.h"
 #include "tools/cerclesctl/language.h"
 #include "tools/cerclesctl/lending_args.h"
 #include "tools/cerclesctl/outcome_args.h"
@@ -507,6 +509,34 @@ TEST(CliLanguageTest, RecordedCollectionsReadInFrench) {
   EXPECT_THAT(en.str(), ContainsRegex("\n3 +people/2 +guarantor-payment +loans/9 +5.00 "
                                       "+refused not-found: loans/9 not found +- +-\n"));
   EXPECT_THAT(en.str(), HasSubstr("\n1 applied (1,234.56 CAD), 1 refused\n"));
+}
+
+// The last English words: an access request's channel and state, a health
+// answer, a loan without arrears; the code words stay in English and JSON.
+TEST(CliLanguageTest, AccessRequestsHealthAndArrearsReadInFrench) {
+  membership::v1::AccessRequest request;
+  request.set_channel(membership::v1::ACCESS_REQUEST_CHANNEL_IN_PERSON);
+  request.set_state(membership::v1::ACCESS_REQUEST_STATE_OPEN);
+  request.set_overdue(true);
+  EXPECT_EQ(AccessChannelName(request.channel(), Lang::kFr), "en personne");
+  EXPECT_EQ(AccessChannelName(request.channel(), Lang::kEn), "in-person");
+  EXPECT_EQ(AccessChannelName(membership::v1::ACCESS_REQUEST_CHANNEL_UNSPECIFIED, Lang::kFr), "-");
+  EXPECT_EQ(AccessStateText(request, Lang::kFr), "en retard");
+  EXPECT_EQ(AccessStateText(request, Lang::kEn), "overdue");
+  request.set_overdue(false);
+  EXPECT_EQ(AccessStateText(request, Lang::kFr), "ouverte");
+  request.set_state(membership::v1::ACCESS_REQUEST_STATE_DONE);
+  EXPECT_EQ(AccessStateText(request, Lang::kFr), "traitée");
+  EXPECT_EQ(AccessStateText(request, Lang::kEn), "done");
+  EXPECT_EQ(ServingStatusName(ServingStatus::kServing, Lang::kFr), "EN SERVICE");
+  EXPECT_EQ(ServingStatusName(ServingStatus::kNotServing, Lang::kFr), "HORS SERVICE");
+  EXPECT_EQ(ServingStatusName(ServingStatus::kServing, Lang::kEn), "SERVING");
+  EXPECT_EQ(ServingStatusName(ServingStatus::kServing), "SERVING");
+  lending::v1::Loan loan;
+  loan.set_name("loans/7");
+  loan.mutable_arrears()->set_days_past_due(0);
+  EXPECT_EQ(LoanListRow(loan, Lang::kFr)[6], "à jour");
+  EXPECT_EQ(LoanListRow(loan, Lang::kEn)[6], "current");
 }
 
 }  // namespace
