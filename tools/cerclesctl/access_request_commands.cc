@@ -12,6 +12,7 @@
 #include "cercles/membership/v1/privacy.grpc.pb.h"
 #include "tools/cerclesctl/access_requests.h"
 #include "tools/cerclesctl/commands.h"
+#include "tools/cerclesctl/enum_words.h"
 #include "tools/cerclesctl/output.h"
 #include "tools/cerclesctl/people_args.h"
 
@@ -33,9 +34,9 @@ void PrintAccessRequest(const mv1::AccessRequest& r, Lang lang, std::ostream& ou
                     FormatTimestamp(r.create_time()), ")")},
       {{"person", "personne"}, r.person()},
       {{"received", "reçue le"},
-       absl::StrCat(FormatDay(r.receive_date()), " (", AccessChannelName(r.channel()), ")")},
+       absl::StrCat(FormatDay(r.receive_date()), " (", AccessChannelName(r.channel(), lang), ")")},
       {{"due", "échéance"}, FormatDay(r.due_date())},
-      {{"state", "état"}, AccessStateText(r)},
+      {{"state", "état"}, AccessStateText(r, lang)},
       {{"note", "note"}, r.note().empty() ? "-" : r.note()}};
   if (r.has_completion()) {
     const mv1::AccessRequestCompletion& c = r.completion();
@@ -52,26 +53,16 @@ void PrintAccessRequest(const mv1::AccessRequest& r, Lang lang, std::ostream& ou
   PrintFields(lang, fields, out);
 }
 
-std::string AccessChannelName(mv1::AccessRequestChannel channel) {
-  switch (channel) {
-    case mv1::ACCESS_REQUEST_CHANNEL_EMAIL:
-      return "email";
-    case mv1::ACCESS_REQUEST_CHANNEL_IN_PERSON:
-      return "in-person";
-    case mv1::ACCESS_REQUEST_CHANNEL_MAIL:
-      return "mail";
-    case mv1::ACCESS_REQUEST_CHANNEL_PHONE:
-      return "phone";
-    case mv1::ACCESS_REQUEST_CHANNEL_WEB:
-      return "web";
-    default:
-      return "-";
-  }
+std::string AccessChannelName(mv1::AccessRequestChannel channel, Lang lang) {
+  if (channel == mv1::ACCESS_REQUEST_CHANNEL_UNSPECIFIED) return "-";
+  const std::string word = EnumWord(lang, channel);
+  return word.empty() ? "-" : word;
 }
 
-std::string AccessStateText(const mv1::AccessRequest& r) {
-  if (r.state() == mv1::ACCESS_REQUEST_STATE_DONE) return "done";
-  return r.overdue() ? "overdue" : "open";
+std::string AccessStateText(const mv1::AccessRequest& r, Lang lang) {
+  if (r.state() == mv1::ACCESS_REQUEST_STATE_DONE) return Bilingual("done", "traitée").In(lang);
+  return r.overdue() ? Bilingual("overdue", "en retard").In(lang)
+                     : Bilingual("open", "ouverte").In(lang);
 }
 
 int CompleteAccessRequestWith(CommandContext& ctx, const std::string& name,
@@ -167,8 +158,9 @@ int ListAccessRequests(CommandContext& ctx) {
                            {"DUE", "ÉCHÉANCE"},
                            {"STATE", "ÉTAT"}});
   for (const mv1::AccessRequest& r : response.access_requests()) {
-    table.AddRow({r.name(), r.person(), FormatDay(r.receive_date()), AccessChannelName(r.channel()),
-                  FormatDay(r.due_date()), AccessStateText(r)});
+    table.AddRow({r.name(), r.person(), FormatDay(r.receive_date()),
+                  AccessChannelName(r.channel(), ctx.lang()), FormatDay(r.due_date()),
+                  AccessStateText(r, ctx.lang())});
   }
   table.Print(ctx.out());
   PrintNextPage(response.next_page_token(), ctx.out(), ctx.lang());

@@ -10,15 +10,17 @@
 #include "absl/strings/string_view.h"
 #include "cercles/membership/v1/privacy.pb.h"
 #include "tools/cerclesctl/command.h"
+#include "tools/cerclesctl/language.h"
 
 namespace cercles::cerclesctl {
 
 // "accessRequests/3" stays as it is; a bare "3" gains the collection.
 std::string AccessRequestName(absl::string_view text);
-// "email", "in-person", "mail", "phone", "web"; "-" when unset.
-std::string AccessChannelName(membership::v1::AccessRequestChannel channel);
-// "open", "overdue" or "done".
-std::string AccessStateText(const membership::v1::AccessRequest& request);
+// "email", "in-person", "mail", "phone", "web" (the words --channel takes);
+// "-" when unset. In French, the channel's word (EnumWord: "courriel").
+std::string AccessChannelName(membership::v1::AccessRequestChannel channel, Lang lang = Lang::kEn);
+// "open", "overdue" or "done"; in French "ouverte", "en retard", "traitée".
+std::string AccessStateText(const membership::v1::AccessRequest& request, Lang lang);
 void PrintAccessRequest(const membership::v1::AccessRequest& request, std::ostream& out);
 // Completes request `name` with `completion` (--request-id, or a fresh id) and
 // prints the answer; the exit code.

@@ -4,7 +4,6 @@
 // filled file back and records every line in one call (GetCollectionSheet and
 // RecordCollections of cercles.lending.v1.LendingService).
 
-#include <fstream>
 #include <map>
 #include <string>
 #include <utility>
@@ -13,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "cercles/lending/v1/lending.grpc.pb.h"
 #include "tools/cerclesctl/circle_args.h"
+#include "tools/cerclesctl/collection_sheet.h"
 #include "tools/cerclesctl/commands.h"
 #include "tools/cerclesctl/csv_reader.h"
 #include "tools/cerclesctl/import_common.h"
@@ -26,63 +26,6 @@ namespace {
 namespace lv1 = lending::v1;
 using lv1::LendingService;
 
-// The sheet's CSV columns, in order; record-collections reads them back (in
-// any order) and needs the required ones.
-constexpr const char* kSheetColumns[] = {"circle", "date",     "meeting", "person",
-                                         "kind",   "loan",     "due",     "in_arrears",
-                                         "most",   "next_due", "paid",    "reference"};
-constexpr const char* kSheetRequiredColumns[] = {"circle", "date", "person",
-                                                 "kind",   "loan", "paid"};
-
-std::string KindName(lv1::CollectionKind kind) {
-  return ShortEnumName(lv1::CollectionKind_Name(kind), "COLLECTION_KIND_");
-}
-
-// One printed (and written) row per line; a member who owes nothing gets a row
-// with no loan (nothing to collect, but the treasurer sees everybody).
-std::vector<std::vector<std::string>> SheetRows(const lv1::GetCollectionSheetResponse& sheet) {
-  std::vector<std::vector<std::string>> rows;
-  std::map<std::string, bool> has_line;
-  for (const lv1::CollectionSheetLine& line : sheet.lines()) has_line[line.person()] = true;
-  auto add_line = [&](const lv1::CollectionSheetLine& line) {
-    rows.push_back(
-        {line.person(), KindName(line.kind()), line.loan(), FormatCents(line.due().minor_units()),
-         FormatCents(line.in_arrears().minor_units()), FormatCents(line.most().minor_units()),
-         line.has_next_due_date() ? FormatDay(line.next_due_date()) : ""});
-  };
-  size_t next = 0;
-  for (const std::string& member : sheet.members()) {
-    if (!has_line[member]) {
-      rows.push_back({member, "", "", "", "", "", ""});
-      continue;
-    }
-    while (next < static_cast<size_t>(sheet.lines_size()) && sheet.lines(next).person() == member) {
-      add_line(sheet.lines(next++));
-    }
-  }
-  // People no longer in the circle who still owe (listed last by the server).
-  while (next < static_cast<size_t>(sheet.lines_size())) add_line(sheet.lines(next++));
-  return rows;
-}
-
-absl::Status WriteSheetCsv(const std::string& path, const lv1::GetCollectionSheetResponse& sheet,
-                           const std::vector<std::vector<std::string>>& rows) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return absl::NotFoundError(absl::StrCat("cannot write ", path));
-  out << CsvLine(std::vector<std::string>(std::begin(kSheetColumns), std::end(kSheetColumns)));
-  const std::string date = FormatDay(sheet.meeting_date());
-  for (const std::vector<std::string>& row : rows) {
-    std::vector<std::string> fields = {sheet.circle(), date, sheet.meeting()};
-    fields.insert(fields.end(), row.begin(), row.end());
-    fields.push_back("");  // paid
-    fields.push_back("");  // reference
-    out << CsvLine(fields);
-  }
-  out.close();
-  if (!out) return absl::InternalError(absl::StrCat("could not finish writing ", path));
-  return absl::OkStatus();
-}
-
 int CollectionSheet(CommandContext& ctx) {
   lv1::GetCollectionSheetRequest request;
   request.set_circle(CircleResourceName(ctx.args().Value("circle")));
@@ -93,32 +36,21 @@ int CollectionSheet(CommandContext& ctx) {
   return RunReadVerb<LendingService>(
       ctx, &LendingService::Stub::GetCollectionSheet, request,
       [&](const lv1::GetCollectionSheetResponse& sheet) {
-        const std::vector<std::vector<std::string>> rows = SheetRows(sheet);
-        ctx.out() << "collection sheet of " << sheet.circle() << " for the meeting of "
-                  << FormatDay(sheet.meeting_date())
-                  << (sheet.meeting().empty() ? "" : absl::StrCat(" (", sheet.meeting(), ")"))
-                  << '\n';
-        Table table({"PERSON", "KIND", "LOAN", "DUE", "IN ARREARS", "MOST", "NEXT DUE", "PAID"});
-        for (const std::vector<std::string>& row : rows) {
-          std::vector<std::string> cells = row;
-          for (std::string& cell : cells) {
-            if (cell.empty()) cell = "-";
-          }
-          cells.push_back(row[2].empty() ? "-" : "__________");
-          table.AddRow(std::move(cells));
-        }
-        table.AddRow({"TOTAL", "", "", FormatCents(sheet.total_due().minor_units()),
-                      FormatCents(sheet.total_in_arrears().minor_units()), "", "", ""});
-        table.Print(ctx.out());
+        PrintCollectionSheet(sheet, ctx.out(), ctx.lang());
         if (!ctx.args().Has("csv")) return kExitOk;
         const std::string path = ctx.args().Value("csv");
-        if (absl::Status written = WriteSheetCsv(path, sheet, rows); !written.ok()) {
+        if (absl::Status written = WriteCollectionSheetCsv(path, sheet); !written.ok()) {
           return ctx.Fail(written);
         }
-        ctx.out() << "written to " << path
-                  << ": fill in the paid column (and a receipt reference if any), then run\n"
-                     "  cerclesctl lending loans record-collections --file "
-                  << path << '\n';
+        // The column's name stays "paid" in French: it is the CSV's.
+        ctx.out() << (ctx.lang() == Lang::kFr
+                          ? absl::StrCat("écrite dans ", path,
+                                         " : remplissez la colonne paid (et une référence de "
+                                         "reçu s'il y a lieu), puis lancez\n")
+                          : absl::StrCat("written to ", path,
+                                         ": fill in the paid column (and a receipt reference "
+                                         "if any), then run\n"))
+                  << "  cerclesctl lending loans record-collections --file " << path << '\n';
         return kExitOk;
       });
 }
@@ -205,32 +137,6 @@ int ReadFilledSheet(CommandContext& ctx, const std::string& path, FilledSheet* f
   return kExitOk;
 }
 
-void PrintCollections(const lv1::RecordCollectionsResponse& response, const FilledSheet& filled,
-                      std::ostream& out) {
-  out << "collections of " << response.circle() << " on " << FormatDay(response.received_on())
-      << (response.meeting().empty() ? "" : absl::StrCat(" (", response.meeting(), ")")) << '\n';
-  Table table({"ROW", "PERSON", "KIND", "LOAN", "PAID", "RESULT", "ENTRY", "REMAINING"});
-  for (const lv1::CollectionLineResult& result : response.results()) {
-    const int index = result.index();
-    if (index < 0 || index >= filled.request.lines_size()) continue;
-    const lv1::CollectionLine& line = filled.request.lines(index);
-    const bool applied = result.outcome() == lv1::COLLECTION_LINE_OUTCOME_APPLIED;
-    table.AddRow({absl::StrCat(filled.file_lines[index]), line.person(), KindName(line.kind()),
-                  line.loan(), FormatCents(line.amount().minor_units()),
-                  applied
-                      ? (result.repayment().empty() ? "applied" : result.repayment())
-                      : absl::StrCat("refused ",
-                                     ShortEnumName(lv1::CollectionRefusal_Name(result.refusal()),
-                                                   "COLLECTION_REFUSAL_"),
-                                     ": ", result.reason()),
-                  applied ? absl::StrCat(result.journal_entry_id()) : "-",
-                  applied ? FormatCents(result.remaining().minor_units()) : "-"});
-  }
-  table.Print(out);
-  out << response.applied_lines() << " applied (" << FormatMoney(response.applied_total()) << "), "
-      << response.refused_lines() << " refused\n";
-}
-
 int RecordCollections(CommandContext& ctx) {
   const std::string path = ctx.args().Value("file");
   FilledSheet filled;
@@ -254,10 +160,17 @@ int RecordCollections(CommandContext& ctx) {
     const int code = ctx.PrintJson(response);
     return response.refused_lines() > 0 ? kExitFailure : code;
   }
-  PrintCollections(response, filled, ctx.out());
+  PrintCollections(response, request, filled.file_lines, ctx.out(), ctx.lang());
   if (response.refused_lines() > 0) {
-    ctx.err() << "cerclesctl: " << response.refused_lines() << " of " << request.lines_size()
-              << " lines refused (see RESULT); correct them in a new file with only those rows\n";
+    if (ctx.lang() == Lang::kFr) {
+      ctx.err() << "cerclesctl: " << response.refused_lines() << " des " << request.lines_size()
+                << " lignes refusées (voir RÉSULTAT) ; corrigez-les dans un nouveau fichier "
+                   "avec seulement ces lignes\n";
+    } else {
+      ctx.err() << "cerclesctl: " << response.refused_lines() << " of " << request.lines_size()
+                << " lines refused (see RESULT); correct them in a new file with only those "
+                   "rows\n";
+    }
     return kExitFailure;
   }
   return kExitOk;

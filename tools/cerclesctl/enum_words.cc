@@ -8,6 +8,7 @@
 #include "cercles/membership/v1/meetings.pb.h"
 #include "cercles/membership/v1/membership.pb.h"
 #include "cercles/membership/v1/people.pb.h"
+#include "cercles/membership/v1/privacy.pb.h"
 #include "cercles/network/v1/federation.pb.h"
 #include "cercles/network/v1/network.pb.h"
 #include "cercles/network/v1/partners.pb.h"
@@ -31,6 +32,7 @@ const std::vector<PrintedEnum>& PrintedEnums() {
       {mv1::ConsentPurpose_descriptor(), "CONSENT_PURPOSE_"},
       {mv1::ConsentChannel_descriptor(), "CONSENT_CHANNEL_"},
       {mv1::ConsentAction_descriptor(), "CONSENT_ACTION_"},
+      {mv1::AccessRequestChannel_descriptor(), "ACCESS_REQUEST_CHANNEL_"},
       {mv1::MeetingFrequency_descriptor(), "MEETING_FREQUENCY_"},
       {mv1::AttendanceStatus_descriptor(), "ATTENDANCE_STATUS_"},
       {mv1::HelpKind_descriptor(), "HELP_KIND_"},

@@ -33,6 +33,21 @@ std::string ServingStatusName(ServingStatus status) {
   return "UNKNOWN";
 }
 
+std::string ServingStatusName(ServingStatus status, Lang lang) {
+  if (lang != Lang::kFr) return ServingStatusName(status);
+  switch (status) {
+    case ServingStatus::kServing:
+      return "EN SERVICE";
+    case ServingStatus::kNotServing:
+      return "HORS SERVICE";
+    case ServingStatus::kServiceUnknown:
+      return "SERVICE INCONNU";
+    case ServingStatus::kUnknown:
+      break;
+  }
+  return "INCONNU";
+}
+
 grpc::ByteBuffer EncodeHealthCheckRequest(const std::string& service) {
   google::protobuf::UnknownFieldSet fields;
   if (!service.empty()) fields.AddLengthDelimited(kServiceField, service);  // proto3 omits ""

@@ -14,12 +14,17 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "tools/cerclesctl/language.h"
 
 namespace cercles::cerclesctl {
 
 // grpc.health.v1.HealthCheckResponse.ServingStatus.
 enum class ServingStatus { kUnknown = 0, kServing = 1, kNotServing = 2, kServiceUnknown = 3 };
+// Its name as the protocol spells it ("NOT_SERVING"), as JSON prints it.
 std::string ServingStatusName(ServingStatus status);
+// What a person reads: the name in English, in French "EN SERVICE", "HORS
+// SERVICE", "SERVICE INCONNU" or "INCONNU".
+std::string ServingStatusName(ServingStatus status, Lang lang);
 
 // HealthCheckRequest {string service = 1;}
 grpc::ByteBuffer EncodeHealthCheckRequest(const std::string& service);

@@ -49,11 +49,10 @@ int Health(CommandContext& ctx) {
                              absl::IsDeadlineExceeded(status.status());
     if (serving || !may_come_up || absl::Now() + kRetryPause >= give_up) {
       if (!status.ok()) return ctx.Fail(status.status());
-      const std::string name = ServingStatusName(*status);
       if (ctx.json()) {
-        ctx.out() << "{\"status\":\"" << name << "\"}\n";
+        ctx.out() << "{\"status\":\"" << ServingStatusName(*status) << "\"}\n";
       } else {
-        ctx.out() << name << '\n';
+        ctx.out() << ServingStatusName(*status, ctx.lang()) << '\n';
       }
       return serving ? kExitOk : kExitFailure;
     }

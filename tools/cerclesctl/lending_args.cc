@@ -271,9 +271,9 @@ absl::StatusOr<std::optional<common::v1::Money>> MoneyOption(const ParsedArgs& a
 
 namespace {
 
-std::string DaysPastDue(const lv1::Loan& loan) {
+std::string DaysPastDue(const lv1::Loan& loan, Lang lang) {
   if (!loan.has_arrears()) return "-";
-  if (loan.arrears().days_past_due() == 0) return "current";
+  if (loan.arrears().days_past_due() == 0) return Bilingual("current", "à jour").In(lang);
   return absl::StrCat(loan.arrears().days_past_due(), " (", loan.arrears().bucket_label(), ")");
 }
 
@@ -288,7 +288,7 @@ std::vector<std::string> LoanListRow(const lv1::Loan& loan, Lang lang) {
           loan.has_outstanding_principal()
               ? FormatCents(loan.outstanding_principal().minor_units(), lang)
               : "-",
-          DaysPastDue(loan),
+          DaysPastDue(loan, lang),
           GuaranteeKindName(loan.guarantee_kind(), lang)};
 }
 

@@ -299,9 +299,11 @@ int History(CommandContext& ctx) {
   for (const auto& e : all.entries()) {
     const bool status_change = e.kind() == membership::v1::CIRCLE_HISTORY_KIND_STATUS_CHANGED;
     table.AddRow({FormatTimestamp(e.time()),
-                  status_change                                                   ? "status"
-                  : e.kind() == membership::v1::CIRCLE_HISTORY_KIND_MEMBER_JOINED ? "joined"
-                                                                                  : "left",
+                  (status_change ? Bilingual("status", "statut")
+                   : e.kind() == membership::v1::CIRCLE_HISTORY_KIND_MEMBER_JOINED
+                       ? Bilingual("joined", "arrivée")
+                       : Bilingual("left", "départ"))
+                      .In(ctx.lang()),
                   status_change ? CircleStatusName(e.status(), ctx.lang()) : e.person(),
                   e.reason()});
   }

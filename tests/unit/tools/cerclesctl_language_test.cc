@@ -11,9 +11,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "tests/unit/tools/cli_runner.h"
+#include "tools/cerclesctl/access_requests.h"
+#include "tools/cerclesctl/collection_sheet.h"
 #include "tools/cerclesctl/command.h"
 #include "tools/cerclesctl/commands.h"
 #include "tools/cerclesctl/enum_words.h"
+#include "tools/cerclesctl/health_check.h"
 #include "tools/cerclesctl/language.h"
 #include "tools/cerclesctl/lending_args.h"
 #include "tools/cerclesctl/outcome_args.h"
@@ -398,6 +401,142 @@ TEST(CliLanguageTest, APersonReadsInFrench) {
   EXPECT_THAT(en.str(), ContainsRegex("\nlanguage +fr\n"));
   EXPECT_THAT(en.str(), ContainsRegex("\nreminders by email +yes\n"));
   EXPECT_EQ(Localize(Lang::kFr, "erased people/7"), "personne effacée : people/7");
+}
+
+lending::v1::GetCollectionSheetResponse ASheet() {
+  lending::v1::GetCollectionSheetResponse sheet;
+  sheet.set_circle("circles/3");
+  sheet.mutable_meeting_date()->set_year(2026);
+  sheet.mutable_meeting_date()->set_month(12);
+  sheet.mutable_meeting_date()->set_day(8);
+  sheet.add_members("people/1");
+  sheet.add_members("people/2");
+  lending::v1::CollectionSheetLine* line = sheet.add_lines();
+  line->set_person("people/1");
+  line->set_kind(lending::v1::COLLECTION_KIND_REPAYMENT);
+  line->set_loan("loans/7");
+  line->mutable_due()->set_minor_units(123456);
+  line->mutable_in_arrears()->set_minor_units(2500);
+  line->mutable_most()->set_minor_units(150000);
+  line->mutable_next_due_date()->set_year(2026);
+  line->mutable_next_due_date()->set_month(12);
+  line->mutable_next_due_date()->set_day(22);
+  line = sheet.add_lines();
+  line->set_person("people/1");
+  line->set_kind(lending::v1::COLLECTION_KIND_GUARANTOR_PAYMENT);
+  line->set_loan("loans/9");
+  line->mutable_due()->set_minor_units(1000);
+  line->mutable_in_arrears()->set_minor_units(0);
+  line->mutable_most()->set_minor_units(1000);
+  sheet.mutable_total_due()->set_minor_units(124456);
+  sheet.mutable_total_in_arrears()->set_minor_units(2500);
+  return sheet;
+}
+
+// The treasurer's sheet reads in French (headers, kinds, fr-CA money); its CSV,
+// which record-collections reads back, keeps the code words and amounts.
+TEST(CliLanguageTest, ACollectionSheetReadsInFrenchAndItsCsvDoesNotChange) {
+  const lending::v1::GetCollectionSheetResponse sheet = ASheet();
+  std::ostringstream fr, en;
+  PrintCollectionSheet(sheet, fr, Lang::kFr);
+  PrintCollectionSheet(sheet, en, Lang::kEn);
+  EXPECT_THAT(fr.str(), StartsWith("feuille de perception de circles/3 pour la rencontre du "
+                                   "2026-12-08\nPERSONNE "));
+  EXPECT_THAT(fr.str(), ContainsRegex("\nPERSONNE +TYPE +PRÊT +DÛ +ARRIÉRÉS +MAXIMUM +PROCHAINE "
+                                      "ÉCHÉANCE +PAYÉ\n"));
+  EXPECT_THAT(fr.str(), ContainsRegex("\npeople/1 +remboursement +loans/7 +1 234,56 \\$ +25,00 \\$ "
+                                      "+1 500,00 \\$ +2026-12-22 +__________\n"));
+  EXPECT_THAT(fr.str(),
+              ContainsRegex("\npeople/1 +paiement de garant +loans/9 +10,00 \\$ +0,00 \\$ "
+                            "+10,00 \\$ +- +__________\n"));
+  EXPECT_THAT(fr.str(), ContainsRegex("\npeople/2 +- +- +- +- +- +- +-\n"));
+  EXPECT_THAT(fr.str(), ContainsRegex("\nTOTAL +1 244,56 \\$ +25,00 \\$ +\n"));
+  EXPECT_THAT(en.str(), StartsWith("collection sheet of circles/3 for the meeting of 2026-12-08\n"
+                                   "PERSON "));
+  EXPECT_THAT(en.str(),
+              ContainsRegex("\npeople/1 +repayment +loans/7 +1,234.56 +25.00 +1,500.00 +2026-12-22 "
+                            "+__________\n"));
+  EXPECT_THAT(en.str(), ContainsRegex("\npeople/1 +guarantor-payment +loans/9 +10.00 "));
+  EXPECT_EQ(CollectionSheetCsv(sheet),
+            "circle,date,meeting,person,kind,loan,due,in_arrears,most,next_due,paid,reference\r\n"
+            "circles/3,2026-12-08,,people/1,repayment,loans/7,\"1,234.56\",25.00,\"1,500.00\","
+            "2026-12-22,,\r\n"
+            "circles/3,2026-12-08,,people/1,guarantor-payment,loans/9,10.00,0.00,10.00,,,\r\n"
+            "circles/3,2026-12-08,,people/2,,,,,,,,\r\n");
+}
+
+// The results of a filled sheet: French headers, words and summary line.
+TEST(CliLanguageTest, RecordedCollectionsReadInFrench) {
+  lending::v1::RecordCollectionsRequest request;
+  lending::v1::CollectionLine* line = request.add_lines();
+  line->set_person("people/1");
+  line->set_kind(lending::v1::COLLECTION_KIND_REPAYMENT);
+  line->set_loan("loans/7");
+  line->mutable_amount()->set_minor_units(123456);
+  line = request.add_lines();
+  line->set_person("people/2");
+  line->set_kind(lending::v1::COLLECTION_KIND_GUARANTOR_PAYMENT);
+  line->set_loan("loans/9");
+  line->mutable_amount()->set_minor_units(500);
+  lending::v1::RecordCollectionsResponse response;
+  response.set_circle("circles/3");
+  *response.mutable_received_on() = ASheet().meeting_date();
+  lending::v1::CollectionLineResult* result = response.add_results();
+  result->set_index(0);
+  result->set_outcome(lending::v1::COLLECTION_LINE_OUTCOME_APPLIED);
+  result->set_journal_entry_id(42);
+  result->mutable_remaining()->set_minor_units(0);
+  result = response.add_results();
+  result->set_index(1);
+  result->set_outcome(lending::v1::COLLECTION_LINE_OUTCOME_REFUSED);
+  result->set_refusal(lending::v1::COLLECTION_REFUSAL_NOT_FOUND);
+  result->set_reason("loans/9 not found");
+  response.set_applied_lines(1);
+  response.mutable_applied_total()->set_minor_units(123456);
+  response.mutable_applied_total()->set_currency_code("CAD");
+  response.set_refused_lines(1);
+  std::ostringstream fr, en;
+  PrintCollections(response, request, {2, 3}, fr, Lang::kFr);
+  PrintCollections(response, request, {2, 3}, en, Lang::kEn);
+  EXPECT_THAT(fr.str(), StartsWith("perceptions de circles/3 le 2026-12-08\nLIGNE "));
+  EXPECT_THAT(fr.str(), ContainsRegex("\nLIGNE +PERSONNE +TYPE +PRÊT +PAYÉ +RÉSULTAT +ÉCRITURE "
+                                      "+RESTANT\n"));
+  EXPECT_THAT(fr.str(), ContainsRegex("\n2 +people/1 +remboursement +loans/7 +1 234,56 \\$ "
+                                      "+appliqué +42 +0,00 \\$\n"));
+  EXPECT_THAT(fr.str(), ContainsRegex("\n3 +people/2 +paiement de garant +loans/9 +5,00 \\$ "
+                                      "+refusé \\(introuvable\\) : loans/9 not found +- +-\n"));
+  EXPECT_THAT(fr.str(), HasSubstr("\n1 appliquée(s) (1 234,56 $), 1 refusée(s)\n"));
+  EXPECT_THAT(en.str(), ContainsRegex("\n3 +people/2 +guarantor-payment +loans/9 +5.00 "
+                                      "+refused not-found: loans/9 not found +- +-\n"));
+  EXPECT_THAT(en.str(), HasSubstr("\n1 applied (1,234.56 CAD), 1 refused\n"));
+}
+
+// The last English words: an access request's channel and state, a health
+// answer, a loan without arrears; the code words stay in English and JSON.
+TEST(CliLanguageTest, AccessRequestsHealthAndArrearsReadInFrench) {
+  membership::v1::AccessRequest request;
+  request.set_channel(membership::v1::ACCESS_REQUEST_CHANNEL_IN_PERSON);
+  request.set_state(membership::v1::ACCESS_REQUEST_STATE_OPEN);
+  request.set_overdue(true);
+  EXPECT_EQ(AccessChannelName(request.channel(), Lang::kFr), "en personne");
+  EXPECT_EQ(AccessChannelName(request.channel(), Lang::kEn), "in-person");
+  EXPECT_EQ(AccessChannelName(membership::v1::ACCESS_REQUEST_CHANNEL_UNSPECIFIED, Lang::kFr), "-");
+  EXPECT_EQ(AccessStateText(request, Lang::kFr), "en retard");
+  EXPECT_EQ(AccessStateText(request, Lang::kEn), "overdue");
+  request.set_overdue(false);
+  EXPECT_EQ(AccessStateText(request, Lang::kFr), "ouverte");
+  request.set_state(membership::v1::ACCESS_REQUEST_STATE_DONE);
+  EXPECT_EQ(AccessStateText(request, Lang::kFr), "traitée");
+  EXPECT_EQ(AccessStateText(request, Lang::kEn), "done");
+  EXPECT_EQ(ServingStatusName(ServingStatus::kServing, Lang::kFr), "EN SERVICE");
+  EXPECT_EQ(ServingStatusName(ServingStatus::kNotServing, Lang::kFr), "HORS SERVICE");
+  EXPECT_EQ(ServingStatusName(ServingStatus::kServing, Lang::kEn), "SERVING");
+  EXPECT_EQ(ServingStatusName(ServingStatus::kServing), "SERVING");
+  lending::v1::Loan loan;
+  loan.set_name("loans/7");
+  loan.mutable_arrears()->set_days_past_due(0);
+  EXPECT_EQ(LoanListRow(loan, Lang::kFr)[6], "à jour");
+  EXPECT_EQ(LoanListRow(loan, Lang::kEn)[6], "current");
 }
 
 }  // namespace
