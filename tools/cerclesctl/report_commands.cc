@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "cercles/network/v1/network.grpc.pb.h"
 #include "tools/cerclesctl/commands.h"
 #include "tools/cerclesctl/lending_args.h"
+#include "tools/cerclesctl/part_context.h"
 #include "tools/cerclesctl/report_circles.h"
 #include "tools/cerclesctl/report_impact.h"
 #include "tools/cerclesctl/report_portfolio.h"
@@ -169,24 +171,13 @@ int Portfolio(CommandContext& ctx) {
 // cannot give them.
 bool ArrearsOf(CommandContext& ctx, const cercles::common::v1::Date& as_of,
                lv1::GetPortfolioReportResponse* report) {
-  std::string address = ctx.args().Value("lending-address");
-  if (address.empty()) {
-    auto it = ctx.global().context_addresses.find("lending");
-    if (it != ctx.global().context_addresses.end()) address = it->second;
-  }
-  if (address.empty()) {
-    ctx.err() << "cerclesctl: "
-              << Localize(ctx.lang(),
-                          "no lending address (--lending-address, or a context with one): the "
-                          "report leaves the arrears out")
-              << '\n';
-    return false;
-  }
-  CommandContext lending =
-      ctx.ForService("lending", address, ctx.args().Value("lending-server-name"));
+  std::optional<CommandContext> lending =
+      PartContext(ctx, "lending", "the report leaves the arrears out");
+  if (!lending.has_value()) return false;
+  const std::string address = lending->global().address;
   lv1::GetPortfolioReportRequest request;
   *request.mutable_as_of() = as_of;
-  grpc::Status status = lending.Unary<lv1::LendingService>(
+  grpc::Status status = lending->Unary<lv1::LendingService>(
       &lv1::LendingService::Stub::GetPortfolioReport, request, report);
   if (!status.ok()) {
     ctx.err() << "cerclesctl: "

@@ -158,10 +158,8 @@ int SetRetention(CommandContext& ctx) {
 // Fills `people` with those lending holds an open loan (submitted to active)
 // or an active guarantee of, which membership cannot see: the purge keeps
 // them. kExitOk, or the exit code of the failure (said on stderr).
-int PeopleWithOpenLoans(CommandContext& ctx, std::vector<std::string>* people) {
-  std::optional<CommandContext> lending =
-      PartContext(ctx, "lending", "the purge asks lending which people have open loans");
-  if (!lending.has_value()) return kExitFailure;
+int PeopleWithOpenLoans(CommandContext& ctx, CommandContext& lending,
+                        std::vector<std::string>* people) {
   std::set<std::string> found;
   lv1::ListLoansRequest request;
   request.set_page_size(500);
@@ -171,8 +169,8 @@ int PeopleWithOpenLoans(CommandContext& ctx, std::vector<std::string>* people) {
   }
   for (;;) {
     lv1::ListLoansResponse response;
-    grpc::Status status = lending->Unary<lv1::LendingService>(&lv1::LendingService::Stub::ListLoans,
-                                                              request, &response);
+    grpc::Status status = lending.Unary<lv1::LendingService>(&lv1::LendingService::Stub::ListLoans,
+                                                             request, &response);
     if (!status.ok()) {
       ctx.err() << "cerclesctl: lending did not list the open loans: nothing was purged\n";
       return ctx.Fail(status);
@@ -194,27 +192,24 @@ int PeopleWithOpenLoans(CommandContext& ctx, std::vector<std::string>* people) {
 // to `report`: a dry run, or the run under `request_id` (the same id as
 // membership's part: the two RPCs keep their ids apart). kExitOk, or the exit
 // code of the failure (said on stderr).
-int LendingPart(CommandContext& ctx, bool dry_run, const std::string& request_id,
-                mv1::PurgeExpiredRecordsResponse* report) {
-  std::optional<CommandContext> lending =
-      PartContext(ctx, "lending", "the purge clears the closed loans' text in lending");
-  if (!lending.has_value()) return kExitFailure;
+int LendingPart(CommandContext& ctx, CommandContext& lending, bool dry_run,
+                const std::string& request_id, mv1::PurgeExpiredRecordsResponse* report) {
   lv1::PurgeExpiredLoanRecordsRequest request;
   request.set_dry_run(dry_run);
   lv1::PurgeExpiredLoanRecordsResponse response;
   grpc::Status status;
   if (dry_run) {
-    status = lending->Unary<lv1::LendingService>(
-        &lv1::LendingService::Stub::PurgeExpiredLoanRecords, request, &response);
+    status = lending.Unary<lv1::LendingService>(&lv1::LendingService::Stub::PurgeExpiredLoanRecords,
+                                                request, &response);
   } else {
     request.set_request_id(request_id);
     status = CallWrite<lv1::LendingService>(
-        *lending, &lv1::LendingService::Stub::PurgeExpiredLoanRecords, request, &response);
+        lending, &lv1::LendingService::Stub::PurgeExpiredLoanRecords, request, &response);
   }
   if (!status.ok()) {
     ctx.err() << "cerclesctl: lending's part of the purge failed (membership's part is "
               << (dry_run ? "a dry run" : "done") << ")\n";
-    return dry_run ? lending->Fail(status) : FailWrite(*lending, status, request_id);
+    return dry_run ? lending.Fail(status) : FailWrite(lending, status, request_id);
   }
   for (const mv1::RetentionKindReport& kind : response.kinds()) *report->add_kinds() = kind;
   return kExitOk;
@@ -223,8 +218,12 @@ int LendingPart(CommandContext& ctx, bool dry_run, const std::string& request_id
 int Purge(CommandContext& ctx) {
   const Lang lang = LangOfCode(ctx.global().lang);
   const bool dry_run = ctx.args().Has("dry-run");
+  // One connection to lending for both its parts: who has open loans, and its purge.
+  std::optional<CommandContext> lending =
+      PartContext(ctx, "lending", "the purge asks lending which people have open loans");
+  if (!lending.has_value()) return kExitFailure;
   std::vector<std::string> borrowing;
-  if (int code = PeopleWithOpenLoans(ctx, &borrowing); code != kExitOk) return code;
+  if (int code = PeopleWithOpenLoans(ctx, *lending, &borrowing); code != kExitOk) return code;
   if (!dry_run && !ctx.args().Has("yes")) {
     // What the purge will do, as the service sees it now, before the question.
     mv1::PurgeExpiredRecordsRequest dry;
@@ -234,7 +233,7 @@ int Purge(CommandContext& ctx) {
     grpc::Status status =
         ctx.Unary<PrivacyService>(&PrivacyService::Stub::PurgeExpiredRecords, dry, &planned);
     if (!status.ok()) return ctx.Fail(status);
-    if (int code = LendingPart(ctx, true, "", &planned); code != kExitOk) return code;
+    if (int code = LendingPart(ctx, *lending, true, "", &planned); code != kExitOk) return code;
     PrintPurge(lang, planned, ctx.err());
     ctx.err() << Tr(lang, "purge.confirm") << std::flush;
     std::string typed;
@@ -257,7 +256,8 @@ int Purge(CommandContext& ctx) {
                                                     request, &response);
     if (!status.ok()) return FailWrite(ctx, status, request.request_id());
   }
-  if (int code = LendingPart(ctx, dry_run, request.request_id(), &response); code != kExitOk) {
+  if (int code = LendingPart(ctx, *lending, dry_run, request.request_id(), &response);
+      code != kExitOk) {
     return code;
   }
   if (ctx.json()) return ctx.PrintJson(response);
@@ -316,14 +316,8 @@ std::vector<Verb> RetentionVerbs() {
          {"report what would be purged, change nothing",
           "dire ce qui serait purgé, sans rien changer"}},
         {"yes", "", {"do not ask for confirmation", "ne pas demander de confirmation"}},
-        {"lending-address",
-         "HOST:PORT",
-         {"lending (default: the context's lending address)",
-          "lending (par défaut : l'adresse de lending du contexte)"}},
-        {"lending-server-name",
-         "NAME",
-         {"lending's TLS name when not its address's host",
-          "le nom TLS de lending quand ce n'est pas l'hôte de son adresse"}},
+        PartContextOptionSpecs("lending")[0],
+        PartContextOptionSpecs("lending")[1],
         RequestIdOptionSpec()},
        0,
        0,
