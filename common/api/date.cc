@@ -83,4 +83,11 @@ std::optional<Date> ParseDate(absl::string_view text) {
   return date;
 }
 
+absl::CivilDay AddMonthsClamped(absl::CivilDay day, int32_t months) {
+  const absl::CivilMonth month = absl::CivilMonth(day) + months;
+  const absl::CivilDay last = absl::CivilDay(month + 1) - 1;
+  return absl::CivilDay(month.year(), month.month(),
+                        day.day() < last.day() ? day.day() : last.day());
+}
+
 }  // namespace cercles::api

@@ -2,6 +2,7 @@
 #ifndef CERCLES_COMMON_API_DATE_H_
 #define CERCLES_COMMON_API_DATE_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -35,6 +36,11 @@ struct ReportRange {
 absl::StatusOr<ReportRange> CheckReportRange(const cercles::common::v1::Date* from_date,
                                              const cercles::common::v1::Date* to_date,
                                              int max_years);
+
+// `day` moved by `months` (negative: back), on the same day of the month or
+// that month's last day when it is shorter (2024-01-31 + 1 = 2024-02-29): a
+// loan's monthly due dates, a retention period's end.
+absl::CivilDay AddMonthsClamped(absl::CivilDay day, int32_t months);
 
 // "2024-03-09"
 std::string FormatDate(const cercles::common::v1::Date& date);

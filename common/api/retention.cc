@@ -1,17 +1,8 @@
 #include "common/api/retention.h"
 
+#include "common/api/date.h"
+
 namespace cercles::api {
-namespace {
-
-// `day` moved by `months`, on the same day of the month or the month's last.
-absl::CivilDay AddMonthsClamped(absl::CivilDay day, int32_t months) {
-  const absl::CivilMonth month = absl::CivilMonth(day) + months;
-  const absl::CivilDay last = absl::CivilDay(month + 1) - 1;
-  return absl::CivilDay(month.year(), month.month(),
-                        day.day() < last.day() ? day.day() : last.day());
-}
-
-}  // namespace
 
 absl::CivilDay RetentionEnd(absl::CivilDay start, int32_t months) {
   return AddMonthsClamped(start, months);

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/date.h"
 
 namespace cercles::lending {
 namespace {
@@ -134,10 +135,6 @@ std::vector<int64_t> EvenSplit(int64_t total, int32_t count) {
   return parts;
 }
 
-int DaysInMonth(absl::CivilMonth month) {
-  return static_cast<int>((absl::CivilDay(month + 1) - 1).day());
-}
-
 }  // namespace
 
 int PeriodsPerYear(Frequency frequency) {
@@ -162,8 +159,7 @@ absl::CivilDay DueDate(absl::CivilDay first_due, Frequency frequency, int32_t nu
     case Frequency::kMonthly:
       break;
   }
-  const absl::CivilMonth month = absl::CivilMonth(first_due) + periods;
-  return absl::CivilDay(month.year(), month.month(), std::min(first_due.day(), DaysInMonth(month)));
+  return api::AddMonthsClamped(first_due, periods);
 }
 
 absl::Status ValidateScheduleTerms(const ScheduleTerms& terms) {
